@@ -1,0 +1,359 @@
+/*
+ * Geo-redundancy of each partner's peering with Microsoft (SPEC.md
+ * "Health computations", after Microsoft's Peering Service partner
+ * requirements): at the primary metro at least two Established sessions on
+ * two different routers, and a backup metro, different from the primary,
+ * with at least one Established session.  health_redundancy() is a pure
+ * function of the sessions' states; health_update() runs it for every
+ * partner after each report, records transitions through the model's sink
+ * and raises RedundancyDegraded / RedundancyRestored events.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "health.h"
+#include "util.h"
+
+/* The evaluation of one candidate primary metro. */
+struct health_eval {
+	const char	*edge;		/* primary metro, NULL if none */
+	int		 psessions;	/* primary sessions at the metro */
+	int		 pup;		/* ... of which Established */
+	int		 prouters;	/* distinct routers at the metro */
+	int		 prouters_up;	/* ... with an Established session */
+	int		 bsessions;	/* backup sessions at other metros */
+	int		 bup;		/* ... of which Established */
+	const char	*bedge;		/* the backup metro to name, or NULL */
+	int		 bsame;		/* backup sessions at the primary */
+	int		 primary_ok;
+	int		 backup_ok;
+	enum redundancy	 red;
+};
+
+static const char *health_router(const struct session *);
+static int	 health_router_seen(struct session *const *, size_t,
+		    const struct session *, const char *, int);
+static void	 health_eval(const struct partner *, const char *,
+		    struct health_eval *);
+static int	 health_better(const struct health_eval *,
+		    const struct health_eval *);
+static void	 health_reason(const struct partner *,
+		    const struct health_eval *, int, char *, size_t);
+static int	 health_healthy(const struct partner *, enum redundancy);
+static void	 health_partner(struct model *, struct partner *);
+static void	 health_branch(struct model *, struct branch *);
+
+/*
+ * What identifies the router a session runs on: the configured router
+ * name, else the collector that reports it (one BIRD socket is one
+ * router), else the session itself.
+ */
+static const char *
+health_router(const struct session *s)
+{
+	if (s->router[0] != '\0')
+		return (s->router);
+	if (s->source != NULL) {
+		if (s->source->router[0] != '\0')
+			return (s->source->router);
+		if (s->source->name[0] != '\0')
+			return (s->source->name);
+	}
+	return (s->name);
+}
+
+/*
+ * Whether an earlier primary session at the same metro (and, if up_only,
+ * Established) already counted this session's router.
+ */
+static int
+health_router_seen(struct session *const *ss, size_t n,
+    const struct session *s, const char *edge, int up_only)
+{
+	size_t	 i;
+
+	for (i = 0; i < n && ss[i] != s; i++) {
+		if (ss[i]->role != ROLE_PRIMARY ||
+		    strcmp(ss[i]->edge, edge) != 0)
+			continue;
+		if (up_only && ss[i]->state != BGP_ESTABLISHED)
+			continue;
+		if (strcmp(health_router(ss[i]), health_router(s)) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* Evaluate the partner with edge as its primary metro (NULL: none). */
+static void
+health_eval(const struct partner *p, const char *edge, struct health_eval *e)
+{
+	const struct session	*s;
+	size_t			 i;
+	int			 up, bmixed = 0;
+
+	memset(e, 0, sizeof *e);
+	e->edge = edge;
+	for (i = 0; i < p->nsessions; i++) {
+		s = p->sessions[i];
+		up = s->state == BGP_ESTABLISHED;
+		if (s->role == ROLE_PRIMARY) {
+			if (edge == NULL || strcmp(s->edge, edge) != 0)
+				continue;
+			e->psessions++;
+			if (!health_router_seen(p->sessions, p->nsessions, s,
+			    edge, 0))
+				e->prouters++;
+			if (!up)
+				continue;
+			e->pup++;
+			if (!health_router_seen(p->sessions, p->nsessions, s,
+			    edge, 1))
+				e->prouters_up++;
+			continue;
+		}
+		/* A backup at the primary metro is no geo-redundancy. */
+		if (edge != NULL && strcmp(s->edge, edge) == 0) {
+			e->bsame++;
+			continue;
+		}
+		e->bsessions++;
+		if (up) {
+			if (e->bup++ == 0)
+				e->bedge = s->edge;
+		} else if (e->bup == 0) {
+			if (e->bedge == NULL)
+				e->bedge = s->edge;
+			else if (strcmp(e->bedge, s->edge) != 0)
+				bmixed = 1;
+		}
+	}
+	if (e->bup == 0 && bmixed)
+		e->bedge = NULL;	/* several metros, all down */
+
+	e->primary_ok = e->pup >= 2 && e->prouters_up >= 2;
+	e->backup_ok = e->bup >= 1;
+	if (p->backup_none) {
+		if (e->primary_ok)
+			e->red = RED_NOBACKUP;
+		else if (e->pup > 0)
+			e->red = RED_DEGRADED;
+		else
+			e->red = RED_DOWN;
+	} else if (e->primary_ok && e->backup_ok)
+		e->red = RED_REDUNDANT;
+	else if (e->primary_ok || e->backup_ok)
+		e->red = RED_DEGRADED;
+	else
+		e->red = RED_DOWN;
+}
+
+/* Is a a better primary metro than b? */
+static int
+health_better(const struct health_eval *a, const struct health_eval *b)
+{
+	static const int rank[] = {
+		[RED_UNKNOWN] = 4, [RED_REDUNDANT] = 0, [RED_NOBACKUP] = 1,
+		[RED_DEGRADED] = 2, [RED_DOWN] = 3,
+	};
+
+	if (rank[a->red] != rank[b->red])
+		return (rank[a->red] < rank[b->red]);
+	if (a->prouters_up != b->prouters_up)
+		return (a->prouters_up > b->prouters_up);
+	return (a->pup > b->pup);
+}
+
+/* Say why, compactly: "primary sea: 2 routers up; backup lax: up". */
+static void
+health_reason(const struct partner *p, const struct health_eval *e,
+    int nprimary, char *reason, size_t len)
+{
+	char	 pri[96], bak[96], best[24];
+
+	best[0] = '\0';
+	if (nprimary > 1)
+		snprintf(best, sizeof best, " (best of %d)", nprimary);
+	if (e->edge == NULL)
+		snprintf(pri, sizeof pri, "no primary session configured");
+	else if (e->primary_ok)
+		snprintf(pri, sizeof pri, "primary %s%s: %d routers up",
+		    e->edge, best, e->prouters_up);
+	else if (e->pup >= 2)
+		snprintf(pri, sizeof pri, "primary %s%s: %d sessions up, all"
+		    " on one router", e->edge, best, e->pup);
+	else
+		snprintf(pri, sizeof pri, "primary %s%s: %d of %d routers"
+		    " Established%s", e->edge, best, e->prouters_up,
+		    e->prouters, e->prouters < 2 ? " (2 needed)" : "");
+
+	if (p->backup_none)
+		snprintf(bak, sizeof bak, "backup none (Internet failover)");
+	else if (e->backup_ok)
+		snprintf(bak, sizeof bak, "backup %s: up", e->bedge);
+	else if (e->bsessions > 0)
+		snprintf(bak, sizeof bak, "backup%s%s: %d of %d sessions"
+		    " Established", e->bedge != NULL ? " " : "",
+		    e->bedge != NULL ? e->bedge : "", e->bup, e->bsessions);
+	else if (e->bsame > 0)
+		snprintf(bak, sizeof bak, "backup %s: same metro as primary,"
+		    " not counted", e->edge);
+	else
+		snprintf(bak, sizeof bak, "no backup session configured");
+
+	snprintf(reason, len, "%s; %s", pri, bak);
+}
+
+enum redundancy
+health_redundancy(const struct partner *p, char *reason, size_t reasonlen)
+{
+	struct health_eval	 e, best;
+	const struct session	*s;
+	size_t			 i, j;
+	int			 reported = 0, up = 0, nprimary = 0;
+
+	for (i = 0; i < p->nsessions; i++) {
+		s = p->sessions[i];
+		if (s->state != BGP_UNKNOWN)
+			reported++;
+		if (s->state == BGP_ESTABLISHED)
+			up++;
+	}
+	if (p->nsessions == 0) {
+		snprintf(reason, reasonlen, "no session configured");
+		return (RED_UNKNOWN);
+	}
+	if (reported == 0) {
+		snprintf(reason, reasonlen, "no session state reported yet");
+		return (RED_UNKNOWN);
+	}
+	if (up == 0) {
+		snprintf(reason, reasonlen, "no session Established");
+		return (RED_DOWN);
+	}
+
+	/*
+	 * Each distinct metro of a primary-role session is a candidate
+	 * primary; the partner is as healthy as its best one.
+	 */
+	health_eval(p, NULL, &best);
+	for (i = 0; i < p->nsessions; i++) {
+		s = p->sessions[i];
+		if (s->role != ROLE_PRIMARY)
+			continue;
+		for (j = 0; j < i; j++) {
+			if (p->sessions[j]->role == ROLE_PRIMARY &&
+			    strcmp(p->sessions[j]->edge, s->edge) == 0)
+				break;
+		}
+		if (j != i)
+			continue;	/* metro already evaluated */
+		health_eval(p, s->edge, &e);
+		if (nprimary++ == 0 || health_better(&e, &best))
+			best = e;
+	}
+	health_reason(p, &best, nprimary, reason, reasonlen);
+	return (best.red);
+}
+
+/* The state this partner should be in: REDUNDANT, or NO-BACKUP by design. */
+static int
+health_healthy(const struct partner *p, enum redundancy red)
+{
+	if (p->backup_none)
+		return (red == RED_NOBACKUP || red == RED_REDUNDANT);
+	return (red == RED_REDUNDANT);
+}
+
+static void
+health_partner(struct model *m, struct partner *p)
+{
+	char		 reason[REASON_MAX], subject[96];
+	enum redundancy	 old = p->red, red;
+	enum level	 level;
+	int64_t		 now;
+
+	red = health_redundancy(p, reason, sizeof reason);
+	if (red == old) {
+		if (strcmp(reason, p->reason) != 0) {
+			strlcpy_pt(p->reason, reason, sizeof p->reason);
+			m->dirty |= DIRTY_BRANCHES;
+		}
+		return;
+	}
+
+	now = now_wall_ms();
+	p->red = red;
+	p->red_since_ms = now;
+	strlcpy_pt(p->reason, reason, sizeof p->reason);
+	m->dirty |= DIRTY_BRANCHES;
+	if (m->sink.redundancy != NULL)
+		m->sink.redundancy(m->sink.arg, p, old, now);
+
+	/*
+	 * Losing all state (collectors down) is reported by the collector
+	 * events, not as a redundancy change; the first evaluation only
+	 * speaks up when something is wrong.
+	 */
+	if (red == RED_UNKNOWN)
+		return;
+	if (old == RED_UNKNOWN && health_healthy(p, red))
+		return;
+
+	snprintf(subject, sizeof subject, "partner %s", p->name);
+	if (health_healthy(p, red)) {
+		model_eventf(m, "RedundancyRestored", LVL_INFO, subject,
+		    reason, "redundancy %s (was %s): %s", redundancy_name(red),
+		    redundancy_name(old), reason);
+		return;
+	}
+	level = red == RED_DOWN ? LVL_CRITICAL : LVL_WARNING;
+	/*
+	 * DOWN -> DEGRADED is better but still not healthy: it is reported
+	 * as the degraded condition at its new, lower level.
+	 */
+	model_eventf(m, "RedundancyDegraded", level, subject, reason,
+	    "redundancy %s (was %s): %s", redundancy_name(red),
+	    redundancy_name(old), reason);
+}
+
+/*
+ * Sessions up/total for a branch: its partner's sessions, or every
+ * session when the branch names no partner.
+ */
+static void
+health_branch(struct model *m, struct branch *b)
+{
+	struct session	**ss;
+	size_t		  n, i;
+	int		  up = 0;
+
+	if (b->partner != NULL) {
+		ss = b->partner->sessions;
+		n = b->partner->nsessions;
+	} else {
+		ss = m->sessions;
+		n = m->nsessions;
+	}
+	for (i = 0; i < n; i++) {
+		if (ss[i]->state == BGP_ESTABLISHED)
+			up++;
+	}
+	if (b->sessions_up != up || b->sessions_total != (int)n) {
+		b->sessions_up = up;
+		b->sessions_total = (int)n;
+		m->dirty |= DIRTY_BRANCHES;
+	}
+}
+
+void
+health_update(struct model *m)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->npartners; i++)
+		health_partner(m, m->partners[i]);
+	for (i = 0; i < m->nbranches; i++)
+		health_branch(m, m->branches[i]);
+}
