@@ -1,0 +1,24 @@
+/*
+ * The table of collector kinds.  The configuration keyword of a collector
+ * ("bird") selects its operations here, so adding a source means adding a
+ * line, not a case to every switch.
+ */
+#include <string.h>
+
+#include "collector.h"
+
+const struct collector_ops *collector_table[] = {
+	&collector_bird,
+	NULL
+};
+
+const struct collector_ops *
+collector_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; collector_table[i] != NULL; i++)
+		if (strcmp(collector_table[i]->name, name) == 0)
+			return (collector_table[i]);
+	return (NULL);
+}

@@ -1,0 +1,462 @@
+/*
+ * The model: names for enums, lookups, and the single place where
+ * collector reports become state transitions.  A report that changes a
+ * session's state counts flaps, raises SessionUp/SessionDown events, tells
+ * the sink (the store) and re-evaluates health; the TUI learns about it
+ * through the dirty flags.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "collector.h"
+#include "health.h"
+#include "model.h"
+
+static const char *bgp_state_names[] = {
+	[BGP_UNKNOWN] = "Unknown",
+	[BGP_IDLE] = "Idle",
+	[BGP_CONNECT] = "Connect",
+	[BGP_ACTIVE] = "Active",
+	[BGP_OPENSENT] = "OpenSent",
+	[BGP_OPENCONFIRM] = "OpenConfirm",
+	[BGP_ESTABLISHED] = "Established",
+	[BGP_ADMIN_DOWN] = "AdminDown",
+};
+
+static const char *redundancy_names[] = {
+	[RED_UNKNOWN] = "UNKNOWN",
+	[RED_REDUNDANT] = "REDUNDANT",
+	[RED_DEGRADED] = "DEGRADED",
+	[RED_NOBACKUP] = "NO-BACKUP",
+	[RED_DOWN] = "DOWN",
+};
+
+/* Microsoft's level names (Peering Service telemetry). */
+static const char *level_names[] = {
+	[LVL_INFO] = "Information",
+	[LVL_WARNING] = "Warning",
+	[LVL_ERROR] = "Error",
+	[LVL_CRITICAL] = "Critical",
+};
+
+static void	model_branch_last_event(struct model *, const struct event *);
+
+const char *
+bgp_state_name(enum bgp_state s)
+{
+	if ((size_t)s >= nitems(bgp_state_names))
+		return ("Unknown");
+	return (bgp_state_names[s]);
+}
+
+int
+bgp_state_from_name(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(bgp_state_names); i++)
+		if (strcasecmp(name, bgp_state_names[i]) == 0)
+			return ((int)i);
+	return (-1);
+}
+
+const char *
+role_name(enum role r)
+{
+	return (r == ROLE_PRIMARY ? "primary" : "backup");
+}
+
+const char *
+redundancy_name(enum redundancy r)
+{
+	if ((size_t)r >= nitems(redundancy_names))
+		return ("UNKNOWN");
+	return (redundancy_names[r]);
+}
+
+const char *
+level_name(enum level l)
+{
+	if ((size_t)l >= nitems(level_names))
+		return ("Information");
+	return (level_names[l]);
+}
+
+struct model *
+model_new(void)
+{
+	struct model	*m;
+
+	m = xcalloc(1, sizeof *m);
+	m->events = xcalloc(MODEL_EVENTS_MAX, sizeof *m->events);
+	return (m);
+}
+
+void
+model_free(struct model *m)
+{
+	size_t	 i;
+
+	if (m == NULL)
+		return;
+	/* Stop collectors first: they hold pointers into the model. */
+	for (i = 0; i < m->ncollectors; i++) {
+		if (m->collectors[i]->ops != NULL &&
+		    m->collectors[i]->ops->stop != NULL)
+			m->collectors[i]->ops->stop(m->collectors[i]);
+		free(m->collectors[i]->path);
+		free(m->collectors[i]);
+	}
+	free(m->collectors);
+	for (i = 0; i < m->nsessions; i++)
+		free(m->sessions[i]);
+	free(m->sessions);
+	for (i = 0; i < m->npartners; i++) {
+		free(m->partners[i]->sessions);
+		free(m->partners[i]);
+	}
+	free(m->partners);
+	for (i = 0; i < m->nbranches; i++) {
+		free(m->branches[i]->addrs);
+		free(m->branches[i]->prefixes);
+		free(m->branches[i]);
+	}
+	free(m->branches);
+	free(m->edges);
+	free(m->events);
+	free(m->config_file);
+	free(m->database);
+	free(m->geoip_city);
+	free(m->geoip_asn);
+	free(m->datadir);
+	free(m);
+}
+
+void
+model_touch(struct model *m, unsigned flags)
+{
+	m->dirty |= flags;
+	if (m->on_dirty != NULL)
+		m->on_dirty(m->on_dirty_arg);
+}
+
+int
+model_edge_find(const struct model *m, const char *code)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->nedges; i++)
+		if (strcasecmp(m->edges[i].code, code) == 0)
+			return ((int)i);
+	return (-1);
+}
+
+int
+model_edge_set(struct model *m, const struct edge *e)
+{
+	int	 i;
+
+	if ((i = model_edge_find(m, e->code)) != -1) {
+		m->edges[i] = *e;
+		return (i);
+	}
+	m->edges = xreallocarray(m->edges, m->nedges + 1, sizeof *m->edges);
+	m->edges[m->nedges] = *e;
+	return ((int)m->nedges++);
+}
+
+struct partner *
+model_partner_find(const struct model *m, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->npartners; i++)
+		if (strcmp(m->partners[i]->name, name) == 0)
+			return (m->partners[i]);
+	return (NULL);
+}
+
+struct branch *
+model_branch_find(const struct model *m, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->nbranches; i++)
+		if (strcmp(m->branches[i]->name, name) == 0)
+			return (m->branches[i]);
+	return (NULL);
+}
+
+struct session *
+model_session_find(const struct model *m, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->nsessions; i++)
+		if (strcmp(m->sessions[i]->name, name) == 0)
+			return (m->sessions[i]);
+	return (NULL);
+}
+
+struct session *
+model_session_match(const struct model *m, const struct addr *neighbor,
+    const char *router)
+{
+	struct session	*s;
+	size_t		 i;
+
+	for (i = 0; i < m->nsessions; i++) {
+		s = m->sessions[i];
+		if (addr_cmp(&s->neighbor, neighbor) != 0)
+			continue;
+		if (router != NULL && *router != '\0' &&
+		    strcmp(s->router, router) != 0)
+			continue;
+		return (s);
+	}
+	return (NULL);
+}
+
+static int
+state_is_up(enum bgp_state s)
+{
+	return (s == BGP_ESTABLISHED);
+}
+
+/* Raise the event that goes with a session state change. */
+static void
+model_session_event(struct model *m, struct session *s, enum bgp_state old)
+{
+	char	 subject[96], details[256], addr[ADDR_STRLEN];
+
+	snprintf(subject, sizeof subject, "session %s", s->name);
+	snprintf(details, sizeof details,
+	    "partner %s router %s neighbor %s edge %s role %s%s%s",
+	    s->partner != NULL ? s->partner->name : "-", s->router,
+	    addr_fmt(&s->neighbor, addr, sizeof addr), s->edge,
+	    role_name(s->role), *s->last_error != '\0' ? " last error: " : "",
+	    s->last_error);
+
+	/* First sight after start-up or a collector outage is not news. */
+	if (state_is_up(s->state) && old != BGP_UNKNOWN)
+		model_eventf(m, "SessionUp", LVL_INFO, subject, details,
+		    "%s (%s %s) Established", s->name, s->edge,
+		    role_name(s->role));
+	else if (state_is_up(old))
+		model_eventf(m, "SessionDown",
+		    s->role == ROLE_PRIMARY ? LVL_ERROR : LVL_WARNING,
+		    subject, details, "%s (%s %s) %s%s%s", s->name, s->edge,
+		    role_name(s->role), bgp_state_name(s->state),
+		    *s->last_error != '\0' ? ": " : "", s->last_error);
+}
+
+void
+model_session_report(struct model *m, struct session *s,
+    struct collector *c, const struct session_report *r)
+{
+	enum bgp_state	 old = s->state;
+	int64_t		 now = now_wall_ms();
+	unsigned	 changed = 0;
+
+	if (r->last_error != NULL) {
+		char	 clean[ERR_MAX];
+
+		sanitize(clean, sizeof clean, r->last_error,
+		    strlen(r->last_error));
+		if (strcmp(clean, s->last_error) != 0) {
+			strlcpy_pt(s->last_error, clean, sizeof s->last_error);
+			changed = 1;
+		}
+	}
+	if (r->proto != NULL)
+		sanitize(s->proto, sizeof s->proto, r->proto,
+		    strlen(r->proto));
+	if (s->remote_as != r->remote_as ||
+	    s->routes_imported != r->routes_imported ||
+	    s->routes_exported != r->routes_exported)
+		changed = 1;
+	s->remote_as = r->remote_as;
+	s->routes_imported = r->routes_imported;
+	s->routes_exported = r->routes_exported;
+	s->source = c;
+	s->updated_mono = now_mono_ms();
+
+	if (r->state != old) {
+		s->state = r->state;
+		s->since_ms = r->since_ms != 0 ? r->since_ms : now;
+		if (state_is_up(old) && !state_is_up(r->state))
+			s->flaps++;
+		if (m->sink.session_state != NULL)
+			m->sink.session_state(m->sink.arg, s, old, now);
+		model_session_event(m, s, old);
+		health_update(m);
+		changed = 1;
+	} else if (r->since_ms != 0 && r->since_ms != s->since_ms) {
+		s->since_ms = r->since_ms;
+		changed = 1;
+	}
+	if (changed)
+		model_touch(m, DIRTY_SESSIONS);
+}
+
+void
+model_session_lost(struct model *m, struct session *s)
+{
+	enum bgp_state	 old = s->state;
+	int64_t		 now = now_wall_ms();
+
+	if (old == BGP_UNKNOWN)
+		return;
+	s->state = BGP_UNKNOWN;
+	s->since_ms = now;
+	if (state_is_up(old))
+		s->flaps++;
+	if (m->sink.session_state != NULL)
+		m->sink.session_state(m->sink.arg, s, old, now);
+	health_update(m);
+	model_touch(m, DIRTY_SESSIONS);
+}
+
+void
+model_collector_state(struct model *m, struct collector *c,
+    enum collector_state state, const char *error)
+{
+	enum collector_state	 old = c->state;
+	char			 subject[96];
+
+	if (error != NULL)
+		sanitize(c->error, sizeof c->error, error, strlen(error));
+	else if (state == COL_UP)
+		c->error[0] = '\0';
+	if (state == COL_UP)
+		c->last_ok_mono = now_mono_ms();
+	if (state == old) {
+		model_touch(m, DIRTY_COLLECTORS);
+		return;
+	}
+	c->state = state;
+	c->state_mono = now_mono_ms();
+	snprintf(subject, sizeof subject, "collector %s", c->name);
+	if (state == COL_DOWN)
+		model_eventf(m, "CollectorDown", LVL_ERROR, subject, c->path,
+		    "%s down: %s", c->name, c->error);
+	else if (state == COL_UP && old == COL_DOWN)
+		model_eventf(m, "CollectorUp", LVL_INFO, subject, c->path,
+		    "%s up", c->name);
+	model_touch(m, DIRTY_COLLECTORS);
+}
+
+/* Remember the newest event per branch whose partner or session it names. */
+static void
+model_branch_last_event(struct model *m, const struct event *ev)
+{
+	struct branch	*b;
+	struct partner	*p;
+	size_t		 i, j;
+	int		 hit;
+
+	for (i = 0; i < m->nbranches; i++) {
+		b = m->branches[i];
+		if ((p = b->partner) == NULL)
+			continue;
+		hit = strstr(ev->subject, p->name) != NULL;
+		for (j = 0; !hit && j < p->nsessions; j++) {
+			const char *n = p->sessions[j]->name;
+			size_t	    l = strlen(n);
+			const char *at = strstr(ev->subject, n);
+
+			/* Whole word only: "lon-r1" must not match "lon-r10". */
+			hit = at != NULL && (at[l] == '\0' || at[l] == ' ');
+		}
+		if (hit) {
+			strlcpy_pt(b->last_event, ev->summary,
+			    sizeof b->last_event);
+			b->last_event_ms = ev->time_ms;
+		}
+	}
+}
+
+void
+model_event_add(struct model *m, struct event *ev)
+{
+	size_t	 slot;
+
+	if (ev->time_ms == 0)
+		ev->time_ms = now_wall_ms();
+	m->evseq++;
+	if (ev->id == 0)
+		ev->id = m->evseq;
+	if ((size_t)ev->level >= nitems(m->level_counts))
+		ev->level = LVL_CRITICAL;
+	if (m->nevents == MODEL_EVENTS_MAX) {
+		m->level_counts[m->events[m->evhead].level]--;
+		slot = m->evhead;
+		m->evhead = (m->evhead + 1) % MODEL_EVENTS_MAX;
+	} else
+		slot = (m->evhead + m->nevents++) % MODEL_EVENTS_MAX;
+	m->events[slot] = *ev;
+	m->level_counts[ev->level]++;
+	model_branch_last_event(m, ev);
+	if (m->sink.event != NULL)
+		m->sink.event(m->sink.arg, &m->events[slot]);
+	model_touch(m, DIRTY_EVENTS | DIRTY_BRANCHES);
+}
+
+void
+model_eventf(struct model *m, const char *type, enum level level,
+    const char *subject, const char *details, const char *fmt, ...)
+{
+	struct event	 ev;
+	va_list		 ap;
+
+	memset(&ev, 0, sizeof ev);
+	strlcpy_pt(ev.type, type, sizeof ev.type);
+	ev.level = level;
+	strlcpy_pt(ev.subject, subject, sizeof ev.subject);
+	if (details != NULL)
+		strlcpy_pt(ev.details, details, sizeof ev.details);
+	va_start(ap, fmt);
+	vsnprintf(ev.summary, sizeof ev.summary, fmt, ap);
+	va_end(ap);
+	model_event_add(m, &ev);
+}
+
+const struct event *
+model_event(const struct model *m, size_t i)
+{
+	if (i >= m->nevents)
+		return (NULL);
+	return (&m->events[(m->evhead + i) % MODEL_EVENTS_MAX]);
+}
+
+/*
+ * The worst current condition, for --once's exit status: a partner DOWN or
+ * DEGRADED, unknown or a collector down is a warning; NO-BACKUP is what
+ * the partner configured ("backup none"), so it is OK.  Past events do not count: they are history, not state.
+ */
+enum level
+model_worst(const struct model *m)
+{
+	enum level	 worst = LVL_INFO;
+	size_t		 i;
+
+	for (i = 0; i < m->npartners; i++) {
+		switch (m->partners[i]->red) {
+		case RED_DOWN:
+			return (LVL_CRITICAL);
+		case RED_DEGRADED:
+		case RED_UNKNOWN:
+			worst = LVL_WARNING;
+			break;
+		case RED_NOBACKUP:	/* configured: Internet failover */
+		case RED_REDUNDANT:
+			break;
+		}
+	}
+	for (i = 0; i < m->ncollectors; i++)
+		if (m->collectors[i]->state != COL_UP)
+			worst = LVL_WARNING;
+	return (worst);
+}

@@ -1,0 +1,270 @@
+/*
+ * The model: everything peertop knows, in one place.  The configuration
+ * parser fills the static part (edges, partners and their sessions,
+ * branches, collectors); collectors update the live part through the
+ * model_*() functions below, which detect transitions, raise events, tell
+ * the store and set dirty flags.  Views only read the model.  Nothing here
+ * knows about curses, SQL or sockets.
+ */
+#ifndef PEERTOP_MODEL_H
+#define PEERTOP_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+#define EDGE_CODE_MAX	8
+#define NAME_MAX_PT	64	/* partner, session, branch, router names */
+#define ERR_MAX		128
+#define REASON_MAX	192
+
+/* One Microsoft edge metro (AS8075). */
+struct edge {
+	char		 code[EDGE_CODE_MAX];	/* lowercase, e.g. "sea" */
+	char		 metro[NAME_MAX_PT];	/* "Seattle" */
+	char		 country[3];		/* ISO 3166 alpha-2 */
+	double		 lat, lon;
+	char		 source[16];		/* "ER|PL" or "config" */
+};
+
+/* BGP FSM states (RFC 4271 8.2.2) plus "unknown" before any report. */
+enum bgp_state {
+	BGP_UNKNOWN = 0,
+	BGP_IDLE,
+	BGP_CONNECT,
+	BGP_ACTIVE,
+	BGP_OPENSENT,
+	BGP_OPENCONFIRM,
+	BGP_ESTABLISHED,
+	BGP_ADMIN_DOWN,		/* disabled by the operator */
+};
+const char	*bgp_state_name(enum bgp_state);	/* "Established" */
+int		 bgp_state_from_name(const char *);	/* -1 if unknown */
+
+enum role { ROLE_PRIMARY, ROLE_BACKUP };
+const char	*role_name(enum role);
+
+struct partner;
+struct collector;
+
+/* A BGP session between a partner router and a Microsoft edge. */
+struct session {
+	/* From the configuration. */
+	char		 name[NAME_MAX_PT];
+	struct addr	 neighbor;
+	char		 router[NAME_MAX_PT];	/* local (partner) router */
+	char		 edge[EDGE_CODE_MAX];	/* edge code */
+	int		 edge_idx;		/* into model->edges */
+	enum role	 role;
+	struct partner	*partner;
+
+	/* Live, from collectors. */
+	enum bgp_state	 state;
+	int64_t		 since_ms;	/* wall time the state began, 0 unknown */
+	uint32_t	 remote_as;
+	char		 last_error[ERR_MAX];	/* sanitised */
+	uint32_t	 routes_imported;
+	uint32_t	 routes_exported;
+	char		 proto[NAME_MAX_PT];	/* collector's name, e.g. BIRD's */
+	uint32_t	 flaps;		/* Established -> other, since start */
+	struct collector *source;	/* who reported it, NULL if nobody */
+	uint64_t	 updated_mono;	/* last report, monotonic ms */
+};
+
+/* SPEC.md "Geo-redundancy" */
+enum redundancy {
+	RED_UNKNOWN = 0,
+	RED_REDUNDANT,
+	RED_DEGRADED,
+	RED_NOBACKUP,
+	RED_DOWN,
+};
+const char	*redundancy_name(enum redundancy);	/* "REDUNDANT" */
+
+struct partner {
+	char		 name[NAME_MAX_PT];
+	uint32_t	 asn;
+	int		 backup_none;	/* "backup none": Internet failover */
+	struct session	**sessions;
+	size_t		 nsessions;
+
+	/* Derived by health_update(). */
+	enum redundancy	 red;
+	char		 reason[REASON_MAX];
+	int64_t		 red_since_ms;
+};
+
+struct branch_prefix {
+	struct prefix	 prefix;
+	uint32_t	 origin;
+};
+
+enum loc_source { LOC_UNKNOWN = 0, LOC_CONFIG, LOC_GEOIP };
+
+struct branch {
+	/* From the configuration. */
+	char		 name[NAME_MAX_PT];
+	struct addr	*addrs;
+	size_t		 naddrs;
+	struct branch_prefix *prefixes;
+	size_t		 nprefixes;
+	int		 has_location;	/* "location LAT LON" given */
+	double		 cfg_lat, cfg_lon;
+	char		 partner_name[NAME_MAX_PT];	/* optional */
+	struct partner	*partner;	/* resolved, may be NULL */
+
+	/* Derived: placement (geo_place_branches()) and health. */
+	enum loc_source	 loc;
+	double		 lat, lon;
+	char		 city[NAME_MAX_PT];	/* sanitised, may be "" */
+	char		 country[3];
+	uint32_t	 asn;		/* from the ASN database, 0 unknown */
+	char		 asname[NAME_MAX_PT];
+	int		 nearest;	/* edge index, -1 unknown */
+	double		 nearest_km;
+	int		 sessions_up, sessions_total;
+	char		 last_event[128];
+	int64_t		 last_event_ms;
+};
+
+/* A configured data source; ops are in collector.h. */
+enum collector_state { COL_STARTING = 0, COL_UP, COL_DOWN };
+
+struct collector {
+	const struct collector_ops *ops;
+	char		 name[NAME_MAX_PT];	/* "bird sea-r1" */
+	char		*path;		/* socket path */
+	char		 router[NAME_MAX_PT];	/* optional router name */
+	int		 interval_ms;
+
+	enum collector_state state;
+	uint64_t	 state_mono;	/* when state last changed */
+	uint64_t	 last_ok_mono;	/* last good poll, 0 never */
+	char		 error[ERR_MAX];
+	uint64_t	 polls, failures;
+	void		*priv;		/* the collector's own state */
+};
+
+/* Events: SPEC.md "Route events" with Microsoft's level names. */
+enum level { LVL_INFO = 0, LVL_WARNING, LVL_ERROR, LVL_CRITICAL };
+const char	*level_name(enum level);	/* "Information", "Warning" ... */
+
+struct event {
+	int64_t		 id;		/* store rowid when stored, else seq */
+	int64_t		 time_ms;	/* wall */
+	char		 type[40];	/* "SessionDown", "RedundancyDegraded" */
+	enum level	 level;
+	char		 subject[96];	/* "session sea-r1", "partner x" */
+	char		 summary[160];
+	char		 details[256];
+};
+
+#define MODEL_EVENTS_MAX 1024	/* recent events kept in memory */
+
+/* Dirty flags: what changed since the last redraw. */
+#define DIRTY_SESSIONS	0x01
+#define DIRTY_BRANCHES	0x02
+#define DIRTY_EVENTS	0x04
+#define DIRTY_COLLECTORS 0x08
+#define DIRTY_ALL	0xff
+
+/*
+ * Where transitions and events go besides the model (the store, in
+ * practice).  Any hook may be NULL.
+ */
+struct model_sink {
+	void	*arg;
+	void	(*session_state)(void *, const struct session *,
+		    enum bgp_state old, int64_t when_ms);
+	void	(*redundancy)(void *, const struct partner *,
+		    enum redundancy old, int64_t when_ms);
+	void	(*event)(void *, struct event *);
+};
+
+struct model {
+	char		*config_file;
+	char		*database;	/* NULL: no history */
+	char		*geoip_city;
+	char		*geoip_asn;
+	char		*datadir;	/* shipped data (edges, world map) */
+
+	struct edge	*edges;
+	size_t		 nedges;
+	struct partner	**partners;
+	size_t		 npartners;
+	struct session	**sessions;	/* all sessions, config order */
+	size_t		 nsessions;
+	struct branch	**branches;
+	size_t		 nbranches;
+	struct collector **collectors;
+	size_t		 ncollectors;
+
+	/* Ring of recent events, oldest first when read via model_event(). */
+	struct event	*events;
+	size_t		 nevents;	/* valid entries, <= MODEL_EVENTS_MAX */
+	size_t		 evhead;	/* index of the oldest */
+	int64_t		 evseq;
+	unsigned	 level_counts[4];	/* events in the ring by level */
+
+	struct model_sink sink;
+	unsigned	 dirty;
+	/* Called whenever dirty flags are set (the TUI schedules a redraw). */
+	void		(*on_dirty)(void *);
+	void		*on_dirty_arg;
+};
+
+struct model	*model_new(void);
+void		 model_free(struct model *);
+
+/* Set dirty flags and call on_dirty. */
+void		 model_touch(struct model *, unsigned flags);
+
+/* Lookups; NULL / -1 when absent. */
+int		 model_edge_find(const struct model *, const char *code);
+struct partner	*model_partner_find(const struct model *, const char *);
+struct branch	*model_branch_find(const struct model *, const char *);
+struct session	*model_session_find(const struct model *, const char *);
+/* By neighbor and (optional, may be NULL/"") router. */
+struct session	*model_session_match(const struct model *,
+		    const struct addr *neighbor, const char *router);
+
+/* Add an edge or replace the one with the same code; returns its index. */
+int		 model_edge_set(struct model *, const struct edge *);
+
+/*
+ * A collector's report about one session.  Fields are copied; error is
+ * sanitised here.  Detects state transitions (counts flaps, raises
+ * SessionUp / SessionDown events, calls the sink) and re-evaluates health.
+ */
+struct session_report {
+	enum bgp_state	 state;
+	int64_t		 since_ms;	/* 0: use now */
+	uint32_t	 remote_as;
+	const char	*last_error;	/* raw from the network, may be NULL */
+	uint32_t	 routes_imported;
+	uint32_t	 routes_exported;
+	const char	*proto;		/* may be NULL */
+};
+void	 model_session_report(struct model *, struct session *,
+	    struct collector *, const struct session_report *);
+/* The collector lost track of the session (collector down): UNKNOWN. */
+void	 model_session_lost(struct model *, struct session *);
+
+/* Collector up/down; raises CollectorDown / CollectorUp events. */
+void	 model_collector_state(struct model *, struct collector *,
+	    enum collector_state, const char *error);
+
+/* Append an event (fills id/time if 0), update counts, call the sink. */
+void	 model_event_add(struct model *, struct event *);
+/* printf-style convenience. */
+void	 model_eventf(struct model *, const char *type, enum level,
+	    const char *subject, const char *details, const char *fmt, ...)
+	    printflike(6, 7);
+/* i-th recent event, 0 = oldest; NULL past the end. */
+const struct event *model_event(const struct model *, size_t i);
+
+/* Worst level among current conditions (for --once exit status). */
+enum level	 model_worst(const struct model *);
+
+#endif

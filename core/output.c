@@ -1,0 +1,310 @@
+/*
+ * Non-interactive views of the model: --once and the Q snapshot.  Each
+ * format is one entry in outputs[] (bgpctl's struct output); both print
+ * the same things in the same order: status, collectors, partners with
+ * their redundancy, sessions, branches, recent events.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "collector.h"
+#include "output.h"
+
+static void	output_text(FILE *, const struct model *, size_t);
+static void	output_json(FILE *, const struct model *, size_t);
+
+static const struct output outputs[] = {
+	{ "text", output_text },
+	{ "json", output_json },
+};
+
+static const char *status_names[] = { "OK", "WARNING", "CRITICAL" };
+
+const struct output *
+output_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(outputs); i++)
+		if (strcmp(outputs[i].name, name) == 0)
+			return (&outputs[i]);
+	return (NULL);
+}
+
+int
+output_status(const struct model *m)
+{
+	switch (model_worst(m)) {
+	case LVL_CRITICAL:
+		return (2);
+	case LVL_WARNING:
+	case LVL_ERROR:
+		return (1);
+	default:
+		return (0);
+	}
+}
+
+static const char *
+collector_state_name(enum collector_state s)
+{
+	switch (s) {
+	case COL_UP:
+		return ("up");
+	case COL_DOWN:
+		return ("down");
+	default:
+		return ("starting");
+	}
+}
+
+static const char *
+loc_name(enum loc_source l)
+{
+	switch (l) {
+	case LOC_CONFIG:
+		return ("config");
+	case LOC_GEOIP:
+		return ("geoip");
+	default:
+		return ("unknown");
+	}
+}
+
+/* Seconds a collector has been in its state. */
+static long long
+collector_age(const struct collector *c, uint64_t now)
+{
+	return (c->state_mono == 0 ? 0 :
+	    (long long)(now - c->state_mono) / 1000);
+}
+
+static void
+output_text(FILE *f, const struct model *m, size_t nevents)
+{
+	const struct collector	*c;
+	const struct partner	*p;
+	const struct session	*s;
+	const struct branch	*b;
+	const struct event	*ev;
+	uint64_t		 now = now_mono_ms();
+	int64_t			 wall = now_wall_ms();
+	char			 t[32], a[ADDR_STRLEN], d[16], loc[96];
+	size_t			 i, first;
+
+	fprintf(f, "peertop %s at %s\n\n", status_names[output_status(m)],
+	    fmt_time(t, sizeof t, wall, 0));
+
+	fprintf(f, "%-24s %-8s %-8s %s\n", "COLLECTOR", "STATE", "FOR",
+	    "ERROR");
+	for (i = 0; i < m->ncollectors; i++) {
+		c = m->collectors[i];
+		fprintf(f, "%-24s %-8s %-8s %s\n", c->name,
+		    collector_state_name(c->state),
+		    fmt_duration(d, sizeof d, collector_age(c, now)),
+		    c->error);
+	}
+
+	fprintf(f, "\n%-20s %-8s %-10s %s\n", "PARTNER", "AS", "REDUNDANCY",
+	    "REASON");
+	for (i = 0; i < m->npartners; i++) {
+		p = m->partners[i];
+		fprintf(f, "%-20s %-8u %-10s %s\n", p->name, p->asn,
+		    redundancy_name(p->red), p->reason);
+	}
+
+	fprintf(f, "\n%-16s %-12s %-16s %-8s %-5s %-7s %-11s %-8s %7s %7s "
+	    "%5s %s\n", "SESSION", "ROUTER", "NEIGHBOR", "AS", "EDGE", "ROLE",
+	    "STATE", "FOR", "RCVD", "SENT", "FLAPS", "LAST ERROR");
+	for (i = 0; i < m->nsessions; i++) {
+		s = m->sessions[i];
+		fprintf(f, "%-16s %-12s %-16s %-8u %-5s %-7s %-11s %-8s %7u "
+		    "%7u %5u %s\n", s->name, s->router,
+		    addr_fmt(&s->neighbor, a, sizeof a), s->remote_as,
+		    s->edge, role_name(s->role), bgp_state_name(s->state),
+		    s->since_ms == 0 ? "-" : fmt_duration(d, sizeof d,
+		    (wall - s->since_ms) / 1000), s->routes_imported,
+		    s->routes_exported, s->flaps, s->last_error);
+	}
+
+	fprintf(f, "\n%-20s %-28s %-14s %-6s %-10s %s\n", "BRANCH",
+	    "LOCATION", "NEAREST EDGE", "SESS", "REDUNDANCY", "LAST EVENT");
+	for (i = 0; i < m->nbranches; i++) {
+		char	 near[32], sess[16];
+
+		b = m->branches[i];
+		if (b->loc == LOC_UNKNOWN)
+			strlcpy_pt(loc, "location unknown", sizeof loc);
+		else
+			snprintf(loc, sizeof loc, "%s%s%s", b->city,
+			    *b->city != '\0' ? ", " : "", *b->country != '\0' ?
+			    b->country : "(configured)");
+		if (b->nearest >= 0)
+			snprintf(near, sizeof near, "%s %.0fkm",
+			    m->edges[b->nearest].code, b->nearest_km);
+		else
+			strlcpy_pt(near, "-", sizeof near);
+		snprintf(sess, sizeof sess, "%d/%d", b->sessions_up,
+		    b->sessions_total);
+		fprintf(f, "%-20s %-28s %-14s %-6s %-10s %s\n", b->name, loc,
+		    near, sess, b->partner != NULL ?
+		    redundancy_name(b->partner->red) : "-", b->last_event);
+	}
+
+	fprintf(f, "\n%-19s %-11s %-20s %s\n", "TIME", "LEVEL", "TYPE",
+	    "SUMMARY");
+	first = m->nevents > nevents ? m->nevents - nevents : 0;
+	for (i = m->nevents; i-- > first; ) {
+		ev = model_event(m, i);
+		fprintf(f, "%-19s %-11s %-20s %s\n",
+		    fmt_time(t, sizeof t, ev->time_ms, 0),
+		    level_name(ev->level), ev->type, ev->summary);
+	}
+}
+
+/* Print a JSON string member: "key": "escaped" */
+static void
+json_str(FILE *f, const char *key, const char *value, int comma)
+{
+	char	 esc[1024];
+
+	fprintf(f, "\"%s\": \"%s\"%s", key,
+	    json_escape(esc, sizeof esc, value), comma ? ", " : "");
+}
+
+static void
+json_time(FILE *f, const char *key, int64_t ms, int comma)
+{
+	char	 t[32];
+
+	if (ms == 0) {
+		fprintf(f, "\"%s\": null%s", key, comma ? ", " : "");
+		return;
+	}
+	fmt_time(t, sizeof t, ms, 1);
+	t[10] = 'T';
+	fprintf(f, "\"%s\": \"%sZ\"%s", key, t, comma ? ", " : "");
+}
+
+static void
+output_json(FILE *f, const struct model *m, size_t nevents)
+{
+	static const char *status_lower[] = { "ok", "warning", "critical" };
+	const struct collector	*c;
+	const struct partner	*p;
+	const struct session	*s;
+	const struct branch	*b;
+	const struct event	*ev;
+	uint64_t		 now = now_mono_ms();
+	char			 a[ADDR_STRLEN], pfx[PREFIX_STRLEN];
+	size_t			 i, j, first;
+
+	fprintf(f, "{\n  ");
+	json_time(f, "generated", now_wall_ms(), 1);
+	json_str(f, "status", status_lower[output_status(m)], 0);
+
+	fprintf(f, ",\n  \"collectors\": [");
+	for (i = 0; i < m->ncollectors; i++) {
+		c = m->collectors[i];
+		fprintf(f, "%s\n    {", i ? "," : "");
+		json_str(f, "name", c->name, 1);
+		json_str(f, "kind", c->ops != NULL ? c->ops->name : "", 1);
+		json_str(f, "path", c->path != NULL ? c->path : "", 1);
+		json_str(f, "router", c->router, 1);
+		json_str(f, "state", collector_state_name(c->state), 1);
+		fprintf(f, "\"age_s\": %lld, ", collector_age(c, now));
+		json_str(f, "error", c->error, 0);
+		fprintf(f, "}");
+	}
+
+	fprintf(f, "\n  ],\n  \"partners\": [");
+	for (i = 0; i < m->npartners; i++) {
+		p = m->partners[i];
+		fprintf(f, "%s\n    {", i ? "," : "");
+		json_str(f, "name", p->name, 1);
+		fprintf(f, "\"as\": %u, \"backup_none\": %s, ", p->asn,
+		    p->backup_none ? "true" : "false");
+		json_str(f, "redundancy", redundancy_name(p->red), 1);
+		json_str(f, "reason", p->reason, 1);
+		json_time(f, "since", p->red_since_ms, 0);
+		fprintf(f, "}");
+	}
+
+	fprintf(f, "\n  ],\n  \"sessions\": [");
+	for (i = 0; i < m->nsessions; i++) {
+		s = m->sessions[i];
+		fprintf(f, "%s\n    {", i ? "," : "");
+		json_str(f, "name", s->name, 1);
+		json_str(f, "partner", s->partner != NULL ?
+		    s->partner->name : "", 1);
+		json_str(f, "router", s->router, 1);
+		json_str(f, "neighbor", addr_fmt(&s->neighbor, a, sizeof a), 1);
+		json_str(f, "edge", s->edge, 1);
+		json_str(f, "role", role_name(s->role), 1);
+		json_str(f, "state", bgp_state_name(s->state), 1);
+		json_time(f, "since", s->since_ms, 1);
+		fprintf(f, "\"remote_as\": %u, \"routes_imported\": %u, "
+		    "\"routes_exported\": %u, \"flaps\": %u, ", s->remote_as,
+		    s->routes_imported, s->routes_exported, s->flaps);
+		json_str(f, "protocol", s->proto, 1);
+		json_str(f, "last_error", s->last_error, 0);
+		fprintf(f, "}");
+	}
+
+	fprintf(f, "\n  ],\n  \"branches\": [");
+	for (i = 0; i < m->nbranches; i++) {
+		b = m->branches[i];
+		fprintf(f, "%s\n    {", i ? "," : "");
+		json_str(f, "name", b->name, 1);
+		json_str(f, "partner", b->partner != NULL ?
+		    b->partner->name : "", 1);
+		fprintf(f, "\"addresses\": [");
+		for (j = 0; j < b->naddrs; j++)
+			fprintf(f, "%s\"%s\"", j ? ", " : "",
+			    addr_fmt(&b->addrs[j], a, sizeof a));
+		fprintf(f, "], \"prefixes\": [");
+		for (j = 0; j < b->nprefixes; j++)
+			fprintf(f, "%s{\"prefix\": \"%s\", \"origin\": %u}",
+			    j ? ", " : "", prefix_fmt(&b->prefixes[j].prefix,
+			    pfx, sizeof pfx), b->prefixes[j].origin);
+		fprintf(f, "], \"location\": {");
+		json_str(f, "source", loc_name(b->loc), b->loc != LOC_UNKNOWN);
+		if (b->loc != LOC_UNKNOWN) {
+			fprintf(f, "\"lat\": %.4f, \"lon\": %.4f, ", b->lat,
+			    b->lon);
+			json_str(f, "city", b->city, 1);
+			json_str(f, "country", b->country, 0);
+		}
+		fprintf(f, "}, \"asn\": %u, ", b->asn);
+		json_str(f, "as_name", b->asname, 1);
+		if (b->nearest >= 0) {
+			fprintf(f, "\"nearest_edge\": {");
+			json_str(f, "code", m->edges[b->nearest].code, 1);
+			json_str(f, "metro", m->edges[b->nearest].metro, 1);
+			fprintf(f, "\"distance_km\": %.1f}, ", b->nearest_km);
+		} else
+			fprintf(f, "\"nearest_edge\": null, ");
+		fprintf(f, "\"sessions_up\": %d, \"sessions_total\": %d, ",
+		    b->sessions_up, b->sessions_total);
+		json_str(f, "redundancy", b->partner != NULL ?
+		    redundancy_name(b->partner->red) : "UNKNOWN", 1);
+		json_str(f, "last_event", b->last_event, 0);
+		fprintf(f, "}");
+	}
+
+	fprintf(f, "\n  ],\n  \"events\": [");
+	first = m->nevents > nevents ? m->nevents - nevents : 0;
+	for (i = first; i < m->nevents; i++) {
+		ev = model_event(m, i);
+		fprintf(f, "%s\n    {\"id\": %lld, ", i > first ? "," : "",
+		    (long long)ev->id);
+		json_time(f, "time", ev->time_ms, 1);
+		json_str(f, "type", ev->type, 1);
+		json_str(f, "level", level_name(ev->level), 1);
+		json_str(f, "subject", ev->subject, 1);
+		json_str(f, "summary", ev->summary, 1);
+		json_str(f, "details", ev->details, 0);
+		fprintf(f, "}");
+	}
+	fprintf(f, "\n  ]\n}\n");
+}

@@ -1,0 +1,443 @@
+/*
+ * Shared helpers: allocators that never fail, logging with a hook that
+ * restores the terminal before a fatal exit, clocks, address and prefix
+ * handling for IPv4/IPv6, and the sanitiser for strings from the network.
+ */
+#include <sys/socket.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+static FILE		*log_file;
+static enum log_level	 log_min = LOG_LVL_INFO;
+static int		 log_quiet;
+static void		(*log_fatal_hook)(void);
+
+static void	log_vwrite(enum log_level, const char *, va_list);
+
+void *
+xmalloc(size_t size)
+{
+	void	*p;
+
+	if (size == 0)
+		size = 1;
+	if ((p = malloc(size)) == NULL)
+		fatal("xmalloc");
+	return (p);
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void	*p;
+
+	if (n == 0 || size == 0)
+		n = size = 1;
+	if ((p = calloc(n, size)) == NULL)
+		fatal("xcalloc");
+	return (p);
+}
+
+void *
+xreallocarray(void *old, size_t n, size_t size)
+{
+	void	*p;
+
+	if (n == 0 || size == 0)
+		n = size = 1;
+	if (size != 0 && n > SIZE_MAX / size)
+		fatalx("xreallocarray: overflow");
+	if ((p = realloc(old, n * size)) == NULL)
+		fatal("xreallocarray");
+	return (p);
+}
+
+char *
+xstrdup(const char *s)
+{
+	char	*p;
+
+	if ((p = strdup(s)) == NULL)
+		fatal("xstrdup");
+	return (p);
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p;
+
+	if ((p = strndup(s, n)) == NULL)
+		fatal("xstrndup");
+	return (p);
+}
+
+int
+xvasprintf(char **ret, const char *fmt, va_list ap)
+{
+	int	 n;
+
+	if ((n = vasprintf(ret, fmt, ap)) < 0)
+		fatal("xvasprintf");
+	return (n);
+}
+
+int
+xasprintf(char **ret, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = xvasprintf(ret, fmt, ap);
+	va_end(ap);
+	return (n);
+}
+
+/* strlcpy by another name so it never clashes with libc's. */
+size_t
+strlcpy_pt(char *dst, const char *src, size_t size)
+{
+	size_t	 len = strlen(src);
+
+	if (size != 0) {
+		size_t n = len >= size ? size - 1 : len;
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return (len);
+}
+
+void
+log_open(const char *path, enum log_level min)
+{
+	if (log_file != NULL && log_file != stderr)
+		fclose(log_file);
+	log_file = NULL;
+	if (path != NULL && (log_file = fopen(path, "a")) != NULL)
+		setvbuf(log_file, NULL, _IOLBF, 0);
+	log_min = min;
+}
+
+void
+log_set_quiet(int quiet)
+{
+	log_quiet = quiet;
+}
+
+void
+log_set_fatal_hook(void (*hook)(void))
+{
+	log_fatal_hook = hook;
+}
+
+static void
+log_vwrite(enum log_level level, const char *fmt, va_list ap)
+{
+	static const char *names[] = { "debug", "info", "warning", "error" };
+	FILE		*f = log_file != NULL ? log_file : stderr;
+	char		 ts[32];
+
+	if (level < log_min || (log_quiet && level < LOG_LVL_WARN))
+		return;
+	if (f != stderr) {
+		fmt_time(ts, sizeof ts, now_wall_ms(), 0);
+		fprintf(f, "%s ", ts);
+	}
+	fprintf(f, "peertop: %s: ", names[level]);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+}
+
+#define LOG_FN(fn, lvl)						\
+void								\
+fn(const char *fmt, ...)					\
+{								\
+	va_list	 ap;						\
+	va_start(ap, fmt);					\
+	log_vwrite(lvl, fmt, ap);				\
+	va_end(ap);						\
+}
+LOG_FN(log_debug, LOG_LVL_DEBUG)
+LOG_FN(log_info, LOG_LVL_INFO)
+LOG_FN(log_warnx, LOG_LVL_WARN)
+LOG_FN(log_errorx, LOG_LVL_ERROR)
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 saved = errno;
+
+	if (log_fatal_hook != NULL)
+		log_fatal_hook();
+	fprintf(stderr, "peertop: fatal: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(saved));
+	exit(3);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (log_fatal_hook != NULL)
+		log_fatal_hook();
+	fprintf(stderr, "peertop: fatal: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(3);
+}
+
+uint64_t
+now_mono_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
+int64_t
+now_wall_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+int
+addr_parse(const char *s, struct addr *a)
+{
+	memset(a, 0, sizeof *a);
+	if (inet_pton(AF_INET, s, &a->v4) == 1) {
+		a->af = AF_INET;
+		return (0);
+	}
+	if (inet_pton(AF_INET6, s, &a->v6) == 1) {
+		a->af = AF_INET6;
+		return (0);
+	}
+	memset(a, 0, sizeof *a);
+	return (-1);
+}
+
+int
+addr_cmp(const struct addr *a, const struct addr *b)
+{
+	if (a->af != b->af)
+		return (a->af < b->af ? -1 : 1);
+	if (a->af == AF_INET)
+		return (memcmp(&a->v4, &b->v4, sizeof a->v4));
+	if (a->af == AF_INET6)
+		return (memcmp(&a->v6, &b->v6, sizeof a->v6));
+	return (0);
+}
+
+char *
+addr_fmt(const struct addr *a, char *buf, size_t len)
+{
+	if (a->af == 0 || inet_ntop(a->af, a->b, buf, len) == NULL)
+		strlcpy_pt(buf, "-", len);
+	return (buf);
+}
+
+int
+prefix_parse(const char *s, struct prefix *p)
+{
+	char		 tmp[PREFIX_STRLEN], *slash, *end;
+	unsigned long	 len;
+	unsigned	 max, i, bits;
+
+	memset(p, 0, sizeof *p);
+	if (strlen(s) >= sizeof tmp)
+		return (-1);
+	strlcpy_pt(tmp, s, sizeof tmp);
+	if ((slash = strchr(tmp, '/')) == NULL)
+		return (-1);
+	*slash++ = '\0';
+	if (*slash < '0' || *slash > '9')
+		return (-1);
+	errno = 0;
+	len = strtoul(slash, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return (-1);
+	if (addr_parse(tmp, &p->addr) != 0)
+		return (-1);
+	max = p->addr.af == AF_INET ? 32 : 128;
+	if (len > max)
+		return (-1);
+	p->len = (uint8_t)len;
+	/* Host bits below the mask must be zero. */
+	for (i = 0; i < max / 8; i++) {
+		bits = i * 8 >= len ? 0 : (len - i * 8 >= 8 ? 8 : len - i * 8);
+		if (p->addr.b[i] & (uint8_t)(0xff >> bits))
+			return (-2);
+	}
+	return (0);
+}
+
+char *
+prefix_fmt(const struct prefix *p, char *buf, size_t len)
+{
+	char	 a[ADDR_STRLEN];
+
+	snprintf(buf, len, "%s/%u", addr_fmt(&p->addr, a, sizeof a), p->len);
+	return (buf);
+}
+
+int
+prefix_contains(const struct prefix *p, const struct addr *a)
+{
+	unsigned	 i, full = p->len / 8, rest = p->len % 8;
+	uint8_t		 mask;
+
+	if (p->addr.af != a->af)
+		return (0);
+	for (i = 0; i < full; i++)
+		if (p->addr.b[i] != a->b[i])
+			return (0);
+	if (rest != 0) {
+		mask = (uint8_t)(0xff << (8 - rest));
+		if ((p->addr.b[full] & mask) != (a->b[full] & mask))
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid.
+ * Rejects overlongs, surrogates and code points above U+10FFFF, and the C1
+ * controls (U+0080..U+009F) which some terminals treat as escapes.
+ */
+static size_t
+utf8_valid(const unsigned char *s, size_t n)
+{
+	uint32_t	 cp;
+	size_t		 len, i;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return (0);
+	len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
+	if (len > n)
+		return (0);
+	cp = s[0] & (0x7f >> len);
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return (0);
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp <= 0x9f)
+		return (0);
+	return (len);
+}
+
+char *
+sanitize(char *dst, size_t dstlen, const char *src, size_t srclen)
+{
+	const unsigned char	*s = (const unsigned char *)src;
+	size_t			 i = 0, o = 0, n;
+
+	if (dstlen == 0)
+		return (dst);
+	while (i < srclen && s[i] != '\0' && o + 1 < dstlen) {
+		if (s[i] >= 0x20 && s[i] < 0x7f) {
+			dst[o++] = (char)s[i++];
+			continue;
+		}
+		if (s[i] >= 0x80 && (n = utf8_valid(s + i, srclen - i)) != 0) {
+			if (o + n >= dstlen)
+				break;
+			memcpy(dst + o, s + i, n);
+			o += n;
+			i += n;
+			continue;
+		}
+		dst[o++] = '?';
+		i++;
+	}
+	dst[o] = '\0';
+	return (dst);
+}
+
+char *
+fmt_duration(char *buf, size_t len, int64_t secs)
+{
+	if (secs < 0)
+		secs = 0;
+	if (secs < 60)
+		snprintf(buf, len, "%llds", (long long)secs);
+	else if (secs < 3600)
+		snprintf(buf, len, "%lldm%02llds", (long long)secs / 60,
+		    (long long)secs % 60);
+	else if (secs < 86400)
+		snprintf(buf, len, "%lldh%02lldm", (long long)secs / 3600,
+		    (long long)(secs % 3600) / 60);
+	else
+		snprintf(buf, len, "%lldd%02lldh", (long long)secs / 86400,
+		    (long long)(secs % 86400) / 3600);
+	return (buf);
+}
+
+char *
+fmt_time(char *buf, size_t len, int64_t wall_ms, int utc)
+{
+	time_t		 t = (time_t)(wall_ms / 1000);
+	struct tm	 tm;
+
+	if (utc)
+		gmtime_r(&t, &tm);
+	else
+		localtime_r(&t, &tm);
+	if (strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) == 0 && len > 0)
+		buf[0] = '\0';
+	return (buf);
+}
+
+char *
+json_escape(char *buf, size_t len, const char *s)
+{
+	size_t	 o = 0;
+	char	 esc[8];
+	const char *add;
+
+	if (len == 0)
+		return (buf);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		esc[0] = *s;
+		esc[1] = '\0';
+		add = esc;
+		if (c == '"')
+			add = "\\\"";
+		else if (c == '\\')
+			add = "\\\\";
+		else if (c == '\n')
+			add = "\\n";
+		else if (c < 0x20 || c == 0x7f) {
+			snprintf(esc, sizeof esc, "\\u%04x", c);
+			add = esc;
+		}
+		if (o + strlen(add) >= len)
+			break;
+		memcpy(buf + o, add, strlen(add));
+		o += strlen(add);
+	}
+	buf[o] = '\0';
+	return (buf);
+}

@@ -1,0 +1,416 @@
+/*
+ * peertop: start-up and the modes of the program.  Loads the edge
+ * catalogue, the configuration and the GeoIP databases into the model,
+ * opens the history, starts the collectors on one libevent loop and then
+ * either runs the dashboard, runs headless (collect and record only),
+ * prints the model once (--once) or just checks the configuration (-n).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "core/collector.h"
+#include "core/config.h"
+#include "core/geo.h"
+#include "core/health.h"
+#include "core/output.h"
+#include "core/store.h"
+#include "core/world.h"
+#include "tui/tui.h"
+
+#ifndef PEERTOP_DATADIR
+#define PEERTOP_DATADIR "/usr/local/share/peertop"
+#endif
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0.1"
+#endif
+
+#define ONCE_TIMEOUT_MS	10000	/* --once waits at most this for collectors */
+#define ONCE_EVENTS	20	/* recent events printed by --once */
+#define STORE_FLUSH_MS	500	/* a crash loses at most about this much */
+
+enum mode { MODE_TUI, MODE_CHECK, MODE_ONCE, MODE_HEADLESS };
+
+struct options {
+	enum mode	 mode;
+	const char	*config;
+	const char	*database;
+	const char	*output;
+	const char	*logfile;
+	int		 ascii;
+	int		 mono;
+};
+
+struct once_wait {
+	struct model	*m;
+	struct event_base *base;
+	uint64_t	 deadline;
+	struct event	*ev;
+};
+
+static __dead void	usage(int);
+static void		parse_options(int, char **, struct options *);
+static char		*find_datadir(const struct model *);
+static void		 load_history(struct model *, const char *);
+static void		 once_check_cb(evutil_socket_t, short, void *);
+static void		 quit_cb(evutil_socket_t, short, void *);
+static void		 start_collectors(struct model *, struct event_base *);
+
+static __dead void
+usage(int status)
+{
+	FILE	*f = status == 0 ? stdout : stderr;
+
+	fprintf(f,
+"usage: peertop [-n] [-c file] [-d database] [-l logfile] [--ascii] [--mono]\n"
+"       peertop --once [-o text|json] [-c file]\n"
+"       peertop -H [-c file] [-d database] [-l logfile]\n"
+"\n"
+"  -c, --config FILE     configuration file (default: $PEERTOP_CONF,\n"
+"                        ~/.config/peertop/peertop.conf, %s/peertop.conf)\n"
+"  -n, --check           check the configuration and exit (1 on error)\n"
+"  -d, --database FILE   history database (overrides the configuration)\n"
+"      --once            print sessions, branches, redundancy and recent\n"
+"                        events once and exit 0/1/2 (OK/warning/critical)\n"
+"  -o, --output FMT      output format for --once: text (default) or json\n"
+"  -H, --headless        collect and record history without the dashboard\n"
+"  -l, --log FILE        write the log to FILE\n"
+"      --ascii           ASCII only (no UTF-8 line or Braille glyphs)\n"
+"      --mono            no colours (also when NO_COLOR is set)\n"
+"  -V, --version         print the version\n"
+"  -h, --help            this help\n"
+"\n"
+"Keys in the dashboard: ? shows them all; q quits, Q quits and prints a\n"
+"snapshot.  See peertop(1) and peertop.conf(5).\n",
+#ifdef PEERTOP_SYSCONFDIR
+	    PEERTOP_SYSCONFDIR
+#else
+	    "/etc"
+#endif
+	    );
+	exit(status);
+}
+
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "config",	required_argument,	NULL, 'c' },
+		{ "check",	no_argument,		NULL, 'n' },
+		{ "database",	required_argument,	NULL, 'd' },
+		{ "once",	no_argument,		NULL, '1' },
+		{ "output",	required_argument,	NULL, 'o' },
+		{ "headless",	no_argument,		NULL, 'H' },
+		{ "log",	required_argument,	NULL, 'l' },
+		{ "ascii",	no_argument,		NULL, 'a' },
+		{ "mono",	no_argument,		NULL, 'm' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	 ch;
+
+	memset(o, 0, sizeof *o);
+	o->output = "text";
+	while ((ch = getopt_long(argc, argv, "c:nd:o:Hl:Vh", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'n':
+			o->mode = MODE_CHECK;
+			break;
+		case 'd':
+			o->database = optarg;
+			break;
+		case '1':
+			o->mode = MODE_ONCE;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'H':
+			o->mode = MODE_HEADLESS;
+			break;
+		case 'l':
+			o->logfile = optarg;
+			break;
+		case 'a':
+			o->ascii = 1;
+			break;
+		case 'm':
+			o->mono = 1;
+			break;
+		case 'V':
+			printf("peertop %s\n", PACKAGE_VERSION);
+			exit(0);
+		case 'h':
+			usage(0);
+		default:
+			usage(2);
+		}
+	}
+	if (optind != argc)
+		usage(2);
+	if (output_find(o->output) == NULL) {
+		fprintf(stderr, "peertop: unknown output format \"%s\", "
+		    "expected text or json\n", o->output);
+		exit(2);
+	}
+	if (getenv("NO_COLOR") != NULL && *getenv("NO_COLOR") != '\0')
+		o->mono = 1;
+}
+
+/*
+ * Shipped data: the configuration's datadir, then $PEERTOP_DATADIR, then
+ * the installed location.
+ */
+static char *
+find_datadir(const struct model *m)
+{
+	const char	*env = getenv("PEERTOP_DATADIR");
+
+	if (m->datadir != NULL)
+		return (xstrdup(m->datadir));
+	if (env != NULL && *env != '\0')
+		return (xstrdup(env));
+	return (xstrdup(PEERTOP_DATADIR));
+}
+
+/* Prefill the event list from the history so the Events view has context. */
+static void
+load_history(struct model *m, const char *path)
+{
+	struct store	*s;
+	struct event	*evs;
+	char		*cause = NULL;
+	size_t		 i, n;
+
+	if (path == NULL || access(path, R_OK) != 0)
+		return;
+	if ((s = store_open(path, 1, &cause)) == NULL) {
+		free(cause);
+		return;
+	}
+	evs = xcalloc(MODEL_EVENTS_MAX, sizeof *evs);
+	n = store_recent_events(s, evs, MODEL_EVENTS_MAX);
+	for (i = 0; i < n; i++)
+		model_event_add(m, &evs[i]);
+	free(evs);
+	store_close(s);
+}
+
+static void
+start_collectors(struct model *m, struct event_base *base)
+{
+	struct collector	*c;
+	char			*cause;
+	size_t			 i;
+
+	for (i = 0; i < m->ncollectors; i++) {
+		c = m->collectors[i];
+		cause = NULL;
+		if (c->ops->start(c, m, base, &cause) != 0) {
+			log_warnx("%s: %s", c->name, cause != NULL ? cause :
+			    "cannot start");
+			model_collector_state(m, c, COL_DOWN, cause);
+			free(cause);
+		}
+	}
+}
+
+/* --once: stop when every collector has answered (or failed), or later. */
+static void
+once_check_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct once_wait	*w = arg;
+	size_t			 i;
+
+	for (i = 0; i < w->m->ncollectors; i++)
+		if (w->m->collectors[i]->state == COL_STARTING &&
+		    now_mono_ms() < w->deadline)
+			return;
+	event_base_loopbreak(w->base);
+}
+
+static void
+quit_cb(evutil_socket_t sig, short what, void *arg)
+{
+	log_info("signal %d, exiting", (int)sig);
+	event_base_loopbreak(arg);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options		 o;
+	struct model		*m;
+	struct geo		*geo;
+	struct store		*store = NULL;
+	struct event_base	*base;
+	struct tui		 tui;
+	char			*path, *datadir, *cause = NULL, *warnings = NULL;
+	char			*file;
+	int			 status = 0;
+
+	setlocale(LC_ALL, "");
+	parse_options(argc, argv, &o);
+	log_open(NULL, LOG_LVL_INFO);
+	if (o.mode == MODE_ONCE || o.mode == MODE_CHECK)
+		log_set_quiet(1);
+
+	m = model_new();
+	path = o.config != NULL ? xstrdup(o.config) : config_default_path();
+	if (path == NULL) {
+		fprintf(stderr, "peertop: no configuration file: use -c FILE, "
+		    "or create ~/.config/peertop/peertop.conf (see "
+		    "peertop.conf(5))\n");
+		return (1);
+	}
+
+	/*
+	 * The catalogue comes first so the configuration can override its
+	 * edges; a datadir set in the file is honoured by reloading after.
+	 */
+	datadir = find_datadir(m);
+	xasprintf(&file, "%s/edges.csv", datadir);
+	if (geo_edges_load(m, file, &cause) != 0) {
+		fprintf(stderr, "peertop: edge catalogue: %s\n", cause);
+		return (1);
+	}
+	free(file);
+	if (config_parse(m, path, &cause) != 0) {
+		fprintf(stderr, "%s\n", cause);
+		return (1);
+	}
+	m->config_file = path;
+	if (m->datadir != NULL && strcmp(m->datadir, datadir) != 0) {
+		free(datadir);
+		datadir = find_datadir(m);
+	}
+	if (o.mode == MODE_CHECK) {
+		printf("%s: configuration OK (%zu partners, %zu sessions, "
+		    "%zu branches, %zu collectors)\n", path, m->npartners,
+		    m->nsessions, m->nbranches, m->ncollectors);
+		return (0);
+	}
+	if (o.database != NULL) {
+		free(m->database);
+		m->database = xstrdup(o.database);
+	}
+
+	geo = geo_open(m->geoip_city, m->geoip_asn, &warnings);
+	if (warnings != NULL) {
+		fprintf(stderr, "peertop: warning: %s\n", warnings);
+		model_eventf(m, "GeoIPUnavailable", LVL_WARNING, "geoip",
+		    NULL, "%s", warnings);
+	}
+	geo_place_branches(m, geo);
+	health_update(m);
+
+	if ((base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+
+	if (o.mode == MODE_ONCE)
+		load_history(m, m->database);
+	else if (m->database != NULL) {
+		load_history(m, m->database);
+		if ((store = store_open(m->database, 0, &cause)) == NULL) {
+			fprintf(stderr, "peertop: history disabled: %s\n",
+			    cause);
+			model_eventf(m, "HistoryUnavailable", LVL_ERROR,
+			    "history", m->database, "%s", cause);
+		} else {
+			store_attach(store, m);
+			store_start(store, base, STORE_FLUSH_MS);
+		}
+	}
+
+	start_collectors(m, base);
+
+	switch (o.mode) {
+	case MODE_ONCE: {
+		struct once_wait	 w = { m, base, now_mono_ms() +
+		    ONCE_TIMEOUT_MS, NULL };
+		struct timeval		 tv = { 0, 100 * 1000 };
+
+		if (m->ncollectors != 0) {
+			w.ev = event_new(base, -1, EV_PERSIST, once_check_cb,
+			    &w);
+			event_add(w.ev, &tv);
+			event_base_dispatch(base);
+			event_free(w.ev);
+		}
+		output_find(o.output)->print(stdout, m, ONCE_EVENTS);
+		status = output_status(m);
+		break;
+	}
+	case MODE_HEADLESS: {
+		struct event	*sigint, *sigterm;
+
+		if (o.logfile != NULL)
+			log_open(o.logfile, LOG_LVL_INFO);
+		signal(SIGPIPE, SIG_IGN);
+		sigint = evsignal_new(base, SIGINT, quit_cb, base);
+		sigterm = evsignal_new(base, SIGTERM, quit_cb, base);
+		evsignal_add(sigint, NULL);
+		evsignal_add(sigterm, NULL);
+		log_info("headless: %zu collectors, history %s",
+		    m->ncollectors, store != NULL ? m->database : "off");
+		event_base_dispatch(base);
+		event_free(sigint);
+		event_free(sigterm);
+		break;
+	}
+	default:
+		memset(&tui, 0, sizeof tui);
+		tui.model = m;
+		tui.base = base;
+		tui.ascii = o.ascii;
+		tui.mono = o.mono;
+		tui.store_error = store != NULL ? NULL : (m->database != NULL ?
+		    "history disabled" : NULL);
+		xasprintf(&file, "%s/world.map", datadir);
+		if ((tui.world = world_load(file, &cause)) == NULL) {
+			log_warnx("world map: %s", cause);
+			free(cause);
+			cause = NULL;
+		}
+		free(file);
+		/* Logs would scribble over the screen: file or nowhere. */
+		log_open(o.logfile != NULL ? o.logfile : "/dev/null",
+		    LOG_LVL_INFO);
+		signal(SIGPIPE, SIG_IGN);
+		if (tui_start(&tui, &cause) != 0) {
+			fprintf(stderr, "peertop: %s\n", cause);
+			status = 1;
+			break;
+		}
+		event_base_dispatch(base);
+		tui_stop(&tui);
+		if (tui.quit & ACT_SNAPSHOT)
+			output_find("text")->print(stdout, m, ONCE_EVENTS);
+		world_free(tui.world);
+		break;
+	}
+
+	/* Collectors first (they may report), then the last flush. */
+	model_free(m);
+	if (store != NULL)
+		store_close(store);
+	geo_close(geo);
+	event_base_free(base);
+	free(datadir);
+	free(warnings);
+	return (status);
+}

@@ -1,0 +1,184 @@
+/*
+ * The terminal interface: shared state, views, colour roles, glyphs and
+ * the key table.  tui/ draws the model and turns keys into actions; it
+ * never opens a socket, runs SQL or parses a wire format.  Only tui/
+ * includes curses.
+ */
+#ifndef PEERTOP_TUI_H
+#define PEERTOP_TUI_H
+
+#include <curses.h>
+
+#include "../core/model.h"
+#include "../core/world.h"
+
+struct event_base;
+
+/* Colour roles, mapped through a theme (tui/draw.c). */
+enum color_role {
+	CR_NORMAL = 0,
+	CR_HEADER,		/* table headers */
+	CR_TITLE,		/* top bar */
+	CR_STATUS,		/* bottom status bar */
+	CR_SELECTED,		/* cursor row */
+	CR_OK,			/* Established, REDUNDANT, collector up */
+	CR_WARN,		/* DEGRADED, NO-BACKUP, Warning */
+	CR_CRIT,		/* DOWN, Critical, Error */
+	CR_STALE,		/* unknown / no data / collector down */
+	CR_DIM,			/* secondary text */
+	CR_LAND,		/* map land */
+	CR_EDGE,		/* map: Microsoft edge */
+	CR_BRANCH,		/* map: branch (colour by health overrides) */
+	CR_FILTER,		/* filter prompt */
+	CR_MAX
+};
+
+/* Glyphs: parallel UTF-8 and ASCII tables (tui/draw.c). */
+enum glyph {
+	GL_EDGE,		/* map edge symbol */
+	GL_BRANCH,		/* map branch symbol (letters are used too) */
+	GL_UP,			/* state up marker */
+	GL_DOWN,		/* state down marker */
+	GL_WARN,
+	GL_UNKNOWN,
+	GL_HLINE,
+	GL_VLINE,
+	GL_ARROW,		/* "->" */
+	GL_ELLIPSIS,
+	GL_BAR_FULL,
+	GL_BAR_EMPTY,
+	GL_MAX
+};
+
+/* Map rendering modes (tui/view-map.c, tui/canvas.c). */
+enum map_mode { MAP_BRAILLE, MAP_BLOCK, MAP_ASCII };
+
+/* Action result flags. */
+#define ACT_NONE	0x00
+#define ACT_REDRAW	0x01
+#define ACT_QUIT	0x02
+#define ACT_SNAPSHOT	0x04	/* quit and print a plain-text snapshot */
+
+struct tui;
+
+struct view {
+	const char	*name;		/* "overview", also a key context */
+	const char	*title;		/* "Overview" */
+	/* Called when the view becomes current (may be NULL). */
+	void		(*enter)(struct tui *);
+	/* Draw into the body area: rows [y, y+h), columns [0, w). */
+	void		(*draw)(struct tui *, int y, int h, int w);
+	/* Number of selectable rows (for cursor movement), may be NULL. */
+	size_t		(*rows)(struct tui *);
+};
+
+extern const struct view view_overview;
+extern const struct view view_sessions;
+extern const struct view view_events;
+extern const struct view view_map;
+extern const struct view view_help;
+
+/* The key table: one entry per binding; help is generated from it. */
+struct key_binding {
+	int		 key;		/* curses key code or character */
+	const char	*context;	/* view name, or NULL for global */
+	int		(*action)(struct tui *, const struct key_binding *);
+	const char	*keyname;	/* as shown in help: "j/Down" */
+	const char	*help;
+	intptr_t	 arg;		/* action argument */
+};
+extern const struct key_binding key_table[];
+extern const size_t key_table_size;
+
+#define TUI_VIEWS_MAX	8
+
+struct tui {
+	struct model	*model;
+	struct world	*world;		/* may be NULL: no map data */
+	struct event_base *base;
+
+	int		 ascii;		/* ASCII glyphs (--ascii or locale) */
+	int		 mono;		/* --mono or NO_COLOR */
+	int		 colors;	/* terminal has colours */
+	enum map_mode	 map_mode;
+
+	const struct view *view;	/* current */
+	const struct view *prev;	/* for Esc from help */
+	size_t		 cursor[TUI_VIEWS_MAX];	/* per view, by index */
+	size_t		 scroll[TUI_VIEWS_MAX];
+
+	char		 filter[64];	/* "/" filter, "" = none */
+	int		 filtering;	/* prompt open */
+
+	/* Map state (owned by view-map.c). */
+	double		 map_lon, map_lat;	/* centre */
+	double		 map_zoom;		/* 1 = whole world */
+
+	int		 quit;		/* ACT_QUIT / ACT_SNAPSHOT once done */
+	int		 sx, sy;	/* terminal size */
+	int		 too_small;
+	const char	*store_error;	/* shown in the status bar, may be NULL */
+};
+
+/* tui/tui.c */
+int	 tui_start(struct tui *, char **cause);	/* initscr, events */
+void	 tui_stop(struct tui *);		/* restore the terminal */
+void	 tui_redraw(struct tui *);		/* draw what is dirty */
+int	 tui_view_index(const struct view *);
+const char *tui_filter(struct tui *);		/* NULL when none */
+int	 tui_match(struct tui *, const char *);	/* filter matches text */
+
+/* tui/draw.c */
+void	 draw_init(struct tui *);
+attr_t	 draw_attr(struct tui *, enum color_role);
+short	 draw_pair(struct tui *, enum color_role);
+const char *draw_glyph(struct tui *, enum glyph);
+/* Print at most w columns of s at (y, x) with role; pads with spaces. */
+void	 draw_text(struct tui *, int y, int x, int w, enum color_role,
+	    const char *s);
+enum color_role draw_state_role(enum bgp_state);
+enum color_role draw_red_role(enum redundancy);
+enum color_role draw_level_role(enum level);
+
+/* tui/view-map.c actions (bound in tui/keys.c) */
+int	 view_map_zoom(struct tui *, int dir);	/* +1 in, -1 out */
+int	 view_map_pan(struct tui *, int dx, int dy);
+int	 view_map_region(struct tui *, const char *); /* "NA", "EU", ... */
+int	 view_map_cycle_mode(struct tui *);
+
+/* tui/tui.c: view switching and helpers for the views and keys. */
+extern const struct view *const tui_views[];
+extern const size_t tui_nviews;
+void	 tui_set_view(struct tui *, const struct view *);
+void	 tui_set_filter(struct tui *, const char *);	/* NULL clears */
+int	 tui_body_rows(struct tui *);	/* rows in the body area */
+
+/* tui/draw.c: text width, fills, markers and a table helper. */
+int	 draw_width(struct tui *, const char *);	/* display columns */
+void	 draw_text_attr(struct tui *, int y, int x, int w, attr_t,
+	    const char *);
+void	 draw_fill(struct tui *, int y, int h, int w, enum color_role);
+enum glyph draw_state_glyph(enum bgp_state);
+enum glyph draw_red_glyph(enum redundancy);
+
+struct draw_col {
+	const char	*title;
+	int		 min, max;	/* width range */
+	int		 prio;		/* 0 always shown, higher hides first */
+	int		 right;		/* right-aligned */
+};
+/* Column widths for w columns; hidden columns get 0. */
+void	 draw_layout(const struct draw_col *, size_t, int w, int *widths);
+void	 draw_header(struct tui *, int y, const struct draw_col *, size_t,
+	    const int *widths);
+void	 draw_row(struct tui *, int y, const struct draw_col *, size_t,
+	    const int *widths, const char **cells, const enum color_role *,
+	    enum color_role, int selected);
+/* Clamp cursor to nrows and scroll so it is visible in h rows. */
+void	 draw_scroll(size_t *cursor, size_t *scroll, size_t nrows, int h);
+
+/* Drill-down actions (Enter), bound in tui/keys.c. */
+int	 view_overview_drill(struct tui *);
+int	 view_sessions_drill(struct tui *);
+
+#endif
