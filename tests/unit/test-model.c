@@ -1,0 +1,238 @@
+/*
+ * Unit tests for core/model.c: collector reports become transitions,
+ * events, flap counts and sink calls; the event ring; lookups.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/collector.h"
+#include "core/model.h"
+
+static int	 sink_states, sink_reds, sink_events;
+static enum bgp_state sink_old;
+
+static void
+sink_state(void *arg, const struct session *s, enum bgp_state old,
+    int64_t when)
+{
+	sink_states++;
+	sink_old = old;
+}
+
+static void
+sink_red(void *arg, const struct partner *p, enum redundancy old,
+    int64_t when)
+{
+	sink_reds++;
+}
+
+static void
+sink_event(void *arg, struct event *ev)
+{
+	sink_events++;
+}
+
+static struct session *
+add_session(struct model *m, struct partner *p, const char *name,
+    const char *router, const char *nbr, const char *edge, enum role role)
+{
+	struct session	*s = calloc(1, sizeof *s);
+
+	strlcpy_pt(s->name, name, sizeof s->name);
+	strlcpy_pt(s->router, router, sizeof s->router);
+	strlcpy_pt(s->edge, edge, sizeof s->edge);
+	assert_int_equal(addr_parse(nbr, &s->neighbor), 0);
+	s->role = role;
+	s->partner = p;
+	m->sessions = xreallocarray(m->sessions, m->nsessions + 1,
+	    sizeof *m->sessions);
+	m->sessions[m->nsessions++] = s;
+	p->sessions = xreallocarray(p->sessions, p->nsessions + 1,
+	    sizeof *p->sessions);
+	p->sessions[p->nsessions++] = s;
+	return (s);
+}
+
+static struct model *
+lab_model(void)
+{
+	struct model	*m = model_new();
+	struct partner	*p = calloc(1, sizeof *p);
+	struct edge	 e = { .code = "lon", .metro = "London" };
+
+	model_edge_set(m, &e);
+	strlcpy_pt(e.code, "ams", sizeof e.code);
+	model_edge_set(m, &e);
+	strlcpy_pt(p->name, "contoso", sizeof p->name);
+	p->asn = 65002;
+	m->partners = xcalloc(1, sizeof *m->partners);
+	m->partners[m->npartners++] = p;
+	add_session(m, p, "lon-r1", "r1", "127.0.0.10", "lon", ROLE_PRIMARY);
+	add_session(m, p, "lon-r2", "r2", "127.0.0.10", "lon", ROLE_PRIMARY);
+	add_session(m, p, "ams-r3", "r3", "127.0.0.11", "ams", ROLE_BACKUP);
+	m->sink = (struct model_sink){ NULL, sink_state, sink_red, sink_event };
+	sink_states = sink_reds = sink_events = 0;
+	return (m);
+}
+
+static void
+report(struct model *m, const char *name, enum bgp_state st, const char *err)
+{
+	struct session_report r = { .state = st, .remote_as = 8075,
+	    .routes_imported = 3, .routes_exported = 5, .last_error = err };
+
+	model_session_report(m, model_session_find(m, name), NULL, &r);
+}
+
+static void
+test_lookups(void **state)
+{
+	struct model	*m = lab_model();
+	struct addr	 a;
+	struct edge	 e = { .code = "lon", .metro = "Londinium" };
+
+	addr_parse("127.0.0.10", &a);
+	assert_string_equal(model_session_match(m, &a, "r2")->name, "lon-r2");
+	assert_string_equal(model_session_match(m, &a, NULL)->name, "lon-r1");
+	assert_null(model_session_match(m, &a, "r9"));
+	assert_int_equal(model_edge_find(m, "AMS"), 1);
+	assert_int_equal(model_edge_find(m, "sea"), -1);
+	/* Setting an existing code overrides it in place. */
+	assert_int_equal(model_edge_set(m, &e), 0);
+	assert_string_equal(m->edges[0].metro, "Londinium");
+	assert_int_equal(m->nedges, 2);
+	assert_non_null(model_partner_find(m, "contoso"));
+	assert_null(model_partner_find(m, "fabrikam"));
+	assert_null(model_branch_find(m, "x"));
+	model_free(m);
+}
+
+static void
+test_transitions(void **state)
+{
+	struct model		*m = lab_model();
+	struct session		*s = model_session_find(m, "lon-r1");
+	const struct event	*ev;
+
+	/* First sight of an Established session: recorded, not an event. */
+	report(m, "lon-r1", BGP_ESTABLISHED, NULL);
+	report(m, "lon-r2", BGP_ESTABLISHED, NULL);
+	report(m, "ams-r3", BGP_ESTABLISHED, NULL);
+	assert_int_equal(sink_states, 3);
+	assert_int_equal(sink_old, BGP_UNKNOWN);
+	assert_int_equal(s->remote_as, 8075);
+	assert_int_equal(s->routes_exported, 5);
+	assert_true(s->since_ms > 0);
+	assert_int_equal(m->partners[0]->red, RED_REDUNDANT);
+	assert_int_equal(model_worst(m), LVL_INFO);
+
+	/* Same state again: no transition. */
+	report(m, "lon-r1", BGP_ESTABLISHED, NULL);
+	assert_int_equal(sink_states, 3);
+
+	/* Down with an error from the network: sanitised, an event, a flap. */
+	sink_events = 0;
+	report(m, "lon-r1", BGP_ACTIVE, "Received: \x1b[31mHold timer");
+	assert_int_equal(sink_states, 4);
+	assert_int_equal(s->flaps, 1);
+	assert_string_equal(s->last_error, "Received: ?[31mHold timer");
+	assert_int_equal(m->partners[0]->red, RED_DEGRADED);
+	assert_true(sink_events >= 1);
+	assert_true(sink_reds >= 1);
+	ev = model_event(m, 0);
+	assert_non_null(ev);
+	assert_string_equal(ev->type, "SessionDown");
+	assert_int_equal(ev->level, LVL_ERROR);
+	assert_string_equal(ev->subject, "session lon-r1");
+	assert_non_null(strstr(ev->summary, "Hold timer"));
+	assert_int_equal(model_worst(m), LVL_WARNING);
+
+	/* Back up: SessionUp. */
+	report(m, "lon-r1", BGP_ESTABLISHED, "");
+	ev = model_event(m, m->nevents - 1);
+	assert_true(strcmp(ev->type, "SessionUp") == 0 ||
+	    strcmp(ev->type, "RedundancyRestored") == 0);
+	assert_int_equal(m->partners[0]->red, RED_REDUNDANT);
+
+	/* Lost (collector down): Unknown, counted as a flap. */
+	model_session_lost(m, s);
+	assert_int_equal(s->state, BGP_UNKNOWN);
+	assert_int_equal(s->flaps, 2);
+	model_free(m);
+}
+
+static void
+test_collector_state(void **state)
+{
+	struct model		*m = lab_model();
+	struct collector	 c;
+	const struct event	*ev;
+
+	memset(&c, 0, sizeof c);
+	strlcpy_pt(c.name, "bird r1", sizeof c.name);
+	model_collector_state(m, &c, COL_DOWN, "cannot connect\x1b]0;x\x07");
+	assert_int_equal(c.state, COL_DOWN);
+	assert_string_equal(c.error, "cannot connect?]0;x?");
+	ev = model_event(m, m->nevents - 1);
+	assert_string_equal(ev->type, "CollectorDown");
+	assert_int_equal(model_worst(m), LVL_WARNING);
+	model_collector_state(m, &c, COL_UP, NULL);
+	ev = model_event(m, m->nevents - 1);
+	assert_string_equal(ev->type, "CollectorUp");
+	assert_string_equal(c.error, "");
+	assert_true(c.last_ok_mono > 0);
+	model_free(m);
+}
+
+static void
+test_event_ring(void **state)
+{
+	struct model	*m = model_new();
+	size_t		 i;
+
+	for (i = 0; i < MODEL_EVENTS_MAX + 10; i++)
+		model_eventf(m, "Test", i % 2 ? LVL_WARNING : LVL_INFO,
+		    "test", NULL, "event %zu", i);
+	assert_int_equal(m->nevents, MODEL_EVENTS_MAX);
+	assert_string_equal(model_event(m, 0)->summary, "event 10");
+	assert_string_equal(model_event(m, MODEL_EVENTS_MAX - 1)->summary,
+	    "event 1033");
+	assert_null(model_event(m, MODEL_EVENTS_MAX));
+	assert_int_equal(m->level_counts[LVL_INFO] +
+	    m->level_counts[LVL_WARNING], MODEL_EVENTS_MAX);
+	assert_int_equal(m->level_counts[LVL_WARNING], MODEL_EVENTS_MAX / 2);
+	assert_true(model_event(m, 1)->id > model_event(m, 0)->id);
+	model_free(m);
+}
+
+static void
+test_names(void **state)
+{
+	assert_string_equal(bgp_state_name(BGP_ESTABLISHED), "Established");
+	assert_int_equal(bgp_state_from_name("openconfirm"), BGP_OPENCONFIRM);
+	assert_int_equal(bgp_state_from_name("bogus"), -1);
+	assert_string_equal(redundancy_name(RED_NOBACKUP), "NO-BACKUP");
+	assert_string_equal(level_name(LVL_CRITICAL), "Critical");
+	assert_string_equal(role_name(ROLE_BACKUP), "backup");
+	assert_non_null(collector_find("bird"));
+	assert_null(collector_find("bmp-nope"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lookups),
+		cmocka_unit_test(test_transitions),
+		cmocka_unit_test(test_collector_state),
+		cmocka_unit_test(test_event_ring),
+		cmocka_unit_test(test_names),
+	};
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}

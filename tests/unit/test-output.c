@@ -1,0 +1,141 @@
+/*
+ * Unit tests for core/output.c: both formats carry the same model, JSON
+ * strings are escaped, and the exit status follows the worst condition.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/model.h"
+#include "core/output.h"
+
+static struct model *
+small_model(void)
+{
+	struct model	*m = model_new();
+	struct partner	*p = xcalloc(1, sizeof *p);
+	struct session	*s = xcalloc(1, sizeof *s);
+	struct branch	*b = xcalloc(1, sizeof *b);
+	struct edge	 e = { .code = "lon", .metro = "London",
+	    .country = "GB", .lat = 51.51, .lon = -0.13 };
+
+	model_edge_set(m, &e);
+	strlcpy_pt(p->name, "contoso \"net\"", sizeof p->name);
+	p->asn = 65002;
+	p->red = RED_REDUNDANT;
+	strlcpy_pt(p->reason, "primary lon: 2 routers up", sizeof p->reason);
+	strlcpy_pt(s->name, "lon-r1", sizeof s->name);
+	strlcpy_pt(s->router, "r1", sizeof s->router);
+	strlcpy_pt(s->edge, "lon", sizeof s->edge);
+	addr_parse("2001:db8::1", &s->neighbor);
+	s->state = BGP_ESTABLISHED;
+	s->partner = p;
+	s->routes_imported = 7;
+	p->sessions = xcalloc(1, sizeof *p->sessions);
+	p->sessions[p->nsessions++] = s;
+	m->sessions = xcalloc(1, sizeof *m->sessions);
+	m->sessions[m->nsessions++] = s;
+	m->partners = xcalloc(1, sizeof *m->partners);
+	m->partners[m->npartners++] = p;
+	strlcpy_pt(b->name, "london-office", sizeof b->name);
+	b->partner = p;
+	b->loc = LOC_GEOIP;
+	b->lat = 51.5142;
+	b->lon = -0.0931;
+	strlcpy_pt(b->city, "London", sizeof b->city);
+	strlcpy_pt(b->country, "GB", sizeof b->country);
+	b->nearest = 0;
+	b->nearest_km = 2.6;
+	b->sessions_up = b->sessions_total = 1;
+	m->branches = xcalloc(1, sizeof *m->branches);
+	m->branches[m->nbranches++] = b;
+	return (m);
+}
+
+static char *
+render(const struct model *m, const char *fmt)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_non_null(output_find(fmt));
+	output_find(fmt)->print(f, m, 20);
+	fclose(f);
+	return (buf);
+}
+
+static void
+test_json(void **state)
+{
+	struct model	*m = small_model();
+	char		*out;
+
+	model_eventf(m, "SessionDown", LVL_ERROR, "session lon-r1", "x\ty",
+	    "lon-r1 went \"down\"");
+	out = render(m, "json");
+	assert_non_null(strstr(out, "\"status\": \"ok\""));
+	assert_non_null(strstr(out, "\"name\": \"contoso \\\"net\\\"\""));
+	assert_non_null(strstr(out, "\"neighbor\": \"2001:db8::1\""));
+	assert_non_null(strstr(out, "\"state\": \"Established\""));
+	assert_non_null(strstr(out, "\"routes_imported\": 7"));
+	assert_non_null(strstr(out, "\"nearest_edge\": {\"code\": \"lon\""));
+	assert_non_null(strstr(out, "\"distance_km\": 2.6"));
+	assert_non_null(strstr(out, "\"source\": \"geoip\""));
+	assert_non_null(strstr(out, "\"summary\": \"lon-r1 went \\\"down\\\"\""));
+	assert_non_null(strstr(out, "\"details\": \"x\\u0009y\""));
+	assert_non_null(strstr(out, "\"level\": \"Error\""));
+	free(out);
+	model_free(m);
+}
+
+static void
+test_text(void **state)
+{
+	struct model	*m = small_model();
+	char		*out;
+
+	m->branches[0]->loc = LOC_UNKNOWN;
+	out = render(m, "text");
+	assert_non_null(strstr(out, "peertop OK"));
+	assert_non_null(strstr(out, "REDUNDANT"));
+	assert_non_null(strstr(out, "location unknown"));
+	assert_non_null(strstr(out, "lon 3km"));
+	assert_non_null(strstr(out, "Established"));
+	free(out);
+	model_free(m);
+}
+
+static void
+test_status(void **state)
+{
+	struct model	*m = small_model();
+
+	assert_int_equal(output_status(m), 0);
+	m->partners[0]->red = RED_NOBACKUP;
+	assert_int_equal(output_status(m), 0);
+	m->partners[0]->red = RED_DEGRADED;
+	assert_int_equal(output_status(m), 1);
+	m->partners[0]->red = RED_DOWN;
+	assert_int_equal(output_status(m), 2);
+	assert_null(output_find("xml"));
+	model_free(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_status),
+	};
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}

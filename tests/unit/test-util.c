@@ -1,0 +1,122 @@
+/* Unit tests for core/util.c: addresses, prefixes, sanitiser, formats. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "core/util.h"
+
+static void
+test_addr(void **state)
+{
+	struct addr	 a, b;
+	char		 buf[ADDR_STRLEN];
+
+	assert_int_equal(addr_parse("192.0.2.1", &a), 0);
+	assert_int_equal(a.af, AF_INET);
+	assert_string_equal(addr_fmt(&a, buf, sizeof buf), "192.0.2.1");
+	assert_int_equal(addr_parse("2001:db8::1", &b), 0);
+	assert_int_equal(b.af, AF_INET6);
+	assert_string_equal(addr_fmt(&b, buf, sizeof buf), "2001:db8::1");
+	assert_true(addr_cmp(&a, &b) != 0);
+	assert_int_equal(addr_parse("192.0.2.256", &a), -1);
+	assert_int_equal(addr_parse("", &a), -1);
+	assert_int_equal(addr_parse("example.com", &a), -1);
+	assert_int_equal(a.af, 0);
+}
+
+static void
+test_prefix(void **state)
+{
+	struct prefix	 p;
+	struct addr	 a;
+	char		 buf[PREFIX_STRLEN];
+
+	assert_int_equal(prefix_parse("10.0.0.0/8", &p), 0);
+	assert_int_equal(p.len, 8);
+	assert_string_equal(prefix_fmt(&p, buf, sizeof buf), "10.0.0.0/8");
+	assert_int_equal(prefix_parse("10.0.0.1/24", &p), -2);
+	assert_int_equal(prefix_parse("10.0.0.0/33", &p), -1);
+	assert_int_equal(prefix_parse("10.0.0.0", &p), -1);
+	assert_int_equal(prefix_parse("10.0.0.0/", &p), -1);
+	assert_int_equal(prefix_parse("10.0.0.0/-1", &p), -1);
+	assert_int_equal(prefix_parse("10.0.0.0/8x", &p), -1);
+	assert_int_equal(prefix_parse("2001:db8::/32", &p), 0);
+	assert_int_equal(prefix_parse("2001:db8::1/64", &p), -2);
+	assert_int_equal(prefix_parse("2001:db8:8000::/33", &p), 0);
+	assert_int_equal(prefix_parse("2001:db8:4000::/33", &p), -2);
+	assert_int_equal(prefix_parse("0.0.0.0/0", &p), 0);
+	assert_int_equal(prefix_parse("81.2.69.0/24", &p), 0);
+	addr_parse("81.2.69.142", &a);
+	assert_true(prefix_contains(&p, &a));
+	addr_parse("81.2.70.1", &a);
+	assert_false(prefix_contains(&p, &a));
+	assert_int_equal(prefix_parse("81.2.68.0/23", &p), 0);
+	addr_parse("81.2.69.1", &a);
+	assert_true(prefix_contains(&p, &a));
+}
+
+static void
+test_sanitize(void **state)
+{
+	char	 out[64];
+	const char *esc = "a\x1b[2Jb\x07" "c\r\n";
+	const char *c1 = "x\xc2\x9b" "31my";	/* C1 CSI */
+
+	assert_string_equal(sanitize(out, sizeof out, esc, strlen(esc)),
+	    "a?[2Jb?c??");
+	assert_string_equal(sanitize(out, sizeof out, c1, strlen(c1)),
+	    "x??31my");
+	/* Valid UTF-8 is kept, invalid and overlong are not. */
+	assert_string_equal(sanitize(out, sizeof out, "Link\xc3\xb6ping", 10),
+	    "Link\xc3\xb6ping");
+	assert_string_equal(sanitize(out, sizeof out, "\xc0\xaf", 2), "??");
+	assert_string_equal(sanitize(out, sizeof out, "\xed\xa0\x80", 3),
+	    "???");
+	/* Truncation never splits a sequence. */
+	assert_string_equal(sanitize(out, 6, "abcd\xc3\xb6", 6), "abcd");
+	assert_string_equal(sanitize(out, sizeof out, "ab\0cd", 5), "ab");
+}
+
+static void
+test_formats(void **state)
+{
+	char	 buf[64];
+
+	assert_string_equal(fmt_duration(buf, sizeof buf, 5), "5s");
+	assert_string_equal(fmt_duration(buf, sizeof buf, 65), "1m05s");
+	assert_string_equal(fmt_duration(buf, sizeof buf, 3720), "1h02m");
+	assert_string_equal(fmt_duration(buf, sizeof buf, 90000), "1d01h");
+	assert_string_equal(fmt_duration(buf, sizeof buf, -3), "0s");
+	assert_string_equal(fmt_time(buf, sizeof buf, 1764097185000LL, 1),
+	    "2025-11-25 18:59:45");
+	assert_string_equal(json_escape(buf, sizeof buf, "a\"b\\c\n\x01"),
+	    "a\\\"b\\\\c\\n\\u0001");
+	assert_int_equal(strlcpy_pt(buf, "hello", 3), 5);
+	assert_string_equal(buf, "he");
+}
+
+static void
+test_clocks(void **state)
+{
+	uint64_t a = now_mono_ms(), b = now_mono_ms();
+
+	assert_true(b >= a);
+	assert_true(now_wall_ms() > 1600000000000LL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_addr),
+		cmocka_unit_test(test_prefix),
+		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_formats),
+		cmocka_unit_test(test_clocks),
+	};
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
