@@ -419,7 +419,7 @@ geo_open_one(MMDB_s *db, const char *path, const char *what,
     const char *consequence, char **warnings)
 {
 	struct stat	 sb;
-	char		*msg;
+	char		*msg, buf[256];
 	const char	*why;
 	int		 error;
 
@@ -442,9 +442,15 @@ geo_open_one(MMDB_s *db, const char *path, const char *what,
 			why = strerror(errno);
 		else if (error == MMDB_INVALID_METADATA_ERROR ||
 		    error == MMDB_UNKNOWN_DATABASE_FORMAT_ERROR)
-			why = "not a MaxMind DB file (no valid metadata)";
-		else
+			why = "not a MaxMind DB file, or its metadata is"
+			    " corrupt";
+		else if (error == MMDB_OUT_OF_MEMORY_ERROR)
 			why = MMDB_strerror(error);
+		else {
+			snprintf(buf, sizeof buf, "corrupt MaxMind DB file"
+			    " (%s)", MMDB_strerror(error));
+			why = buf;
+		}
 	}
 	xasprintf(&msg, "GeoIP %s database %s: cannot open: %s; %s", what,
 	    path, why, consequence);
@@ -721,5 +727,5 @@ geo_place_branches(struct model *m, struct geo *g)
 			b->nearest = geo_nearest_edge(m, b->lat, b->lon,
 			    &b->nearest_km);
 	}
-	m->dirty |= DIRTY_BRANCHES;
+	model_touch(m, DIRTY_BRANCHES);
 }

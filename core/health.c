@@ -278,7 +278,7 @@ health_partner(struct model *m, struct partner *p)
 	if (red == old) {
 		if (strcmp(reason, p->reason) != 0) {
 			strlcpy_pt(p->reason, reason, sizeof p->reason);
-			m->dirty |= DIRTY_BRANCHES;
+			model_touch(m, DIRTY_BRANCHES);
 		}
 		return;
 	}
@@ -287,7 +287,7 @@ health_partner(struct model *m, struct partner *p)
 	p->red = red;
 	p->red_since_ms = now;
 	strlcpy_pt(p->reason, reason, sizeof p->reason);
-	m->dirty |= DIRTY_BRANCHES;
+	model_touch(m, DIRTY_BRANCHES);
 	if (m->sink.redundancy != NULL)
 		m->sink.redundancy(m->sink.arg, p, old, now);
 
@@ -343,7 +343,7 @@ health_branch(struct model *m, struct branch *b)
 	if (b->sessions_up != up || b->sessions_total != (int)n) {
 		b->sessions_up = up;
 		b->sessions_total = (int)n;
-		m->dirty |= DIRTY_BRANCHES;
+		model_touch(m, DIRTY_BRANCHES);
 	}
 }
 

@@ -1,0 +1,508 @@
+/*
+ * Unit tests for core/health.c: a table of partners covering every
+ * geo-redundancy state and the corner cases of the rule (two sessions on
+ * one router, a backup in the primary metro, several primary metros,
+ * routers known only through their collector), then the transitions that
+ * health_update() records and the events it raises.
+ */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/health.h"
+#include "core/model.h"
+#include "core/util.h"
+
+#define E	BGP_ESTABLISHED
+#define I	BGP_IDLE
+#define A	BGP_ACTIVE
+#define U	BGP_UNKNOWN
+#define D	BGP_ADMIN_DOWN
+#define P	ROLE_PRIMARY
+#define B	ROLE_BACKUP
+
+#define MAXSESS	6
+
+struct sess_spec {
+	const char	*router;	/* NULL ends the list */
+	const char	*edge;
+	enum role	 role;
+	enum bgp_state	 state;
+	int		 collector;	/* 1-based index into cols, 0 none */
+};
+
+struct red_case {
+	const char	*what;
+	int		 backup_none;
+	struct sess_spec sess[MAXSESS];
+	enum redundancy	 want;
+	const char	*reason;
+};
+
+static const struct red_case cases[] = {
+	{ "redundant", 0, {
+		{ "r1", "sea", P, E, 0 }, { "r2", "sea", P, E, 0 },
+		{ "r3", "lax", B, E, 0 } },
+	  RED_REDUNDANT, "primary sea: 2 routers up; backup lax: up" },
+	{ "redundant, extra sessions down", 0, {
+		{ "r1", "sea", P, E, 0 }, { "r2", "sea", P, E, 0 },
+		{ "r2", "sea", P, I, 0 }, { "r3", "lax", B, E, 0 },
+		{ "r4", "lax", B, A, 0 } },
+	  RED_REDUNDANT, "primary sea: 2 routers up; backup lax: up" },
+	{ "primary has one router up", 0, {
+		{ "r1", "sea", P, E, 0 }, { "r2", "sea", P, I, 0 },
+		{ "r3", "lax", B, E, 0 } },
+	  RED_DEGRADED,
+	  "primary sea: 1 of 2 routers Established; backup lax: up" },
+	{ "both primary sessions on one router", 0, {
+		{ "r1", "sea", P, E, 0 }, { "r1", "sea", P, E, 0 },
+		{ "r3", "lax", B, E, 0 } },
+	  RED_DEGRADED,
+	  "primary sea: 2 sessions up, all on one router; backup lax: up" },
+	{ "only one primary router configured", 0, {
+		{ "r1", "sea", P, E, 0 }, { "r3", "lax", B, E, 0 } },
+	  RED_DEGRADED, "primary sea: 1 of 1 routers Established"
+	  " (2 needed); backup lax: up" },
+	{ "backup down", 0, {
+		{ "r1", "sea", P, E, 0 }, { "r2", "sea", P, E, 0 },
+		{ "r3", "lax", B, A, 0 } },
+	  RED_DEGRADED, "primary sea: 2 routers up; backup lax: 0 of 1"
+	  " sessions Established" },
+	{ "backup administratively down", 0, {
+		{ "r1", "sea", P, E, 0 }, { "r2", "sea", P, E, 0 },
+		{ "r3", "lax", B, D, 0 } },
+	  RED_DEGRADED, "primary sea: 2 routers up; backup lax: 0 of 1"
+	  " sessions Established" },
+	{ "backup in the primary metro does not count", 0, {
+		{ "r1", "sea", P, E, 0 }, { "r2", "sea", P, E, 0 },
+		{ "r3", "sea", B, E, 0 } },
+	  RED_DEGRADED, "primary sea: 2 routers up; backup sea: same metro"
+	  " as primary, not counted" },
+	{ "same-metro backup up, real backup down", 0, {
+		{ "r1", "sea", P, E, 0 }, { "r2", "sea", P, E, 0 },
+		{ "r3", "sea", B, E, 0 }, { "r4", "lax", B, I, 0 } },
+	  RED_DEGRADED, "primary sea: 2 routers up; backup lax: 0 of 1"
+	  " sessions Established" },
+	{ "backups in two metros, all down", 0, {
+		{ "r1", "sea", P, E, 0 }, { "r2", "sea", P, E, 0 },
+		{ "r3", "lax", B, I, 0 }, { "r4", "chi", B, I, 0 } },
+	  RED_DEGRADED, "primary sea: 2 routers up; backup: 0 of 2 sessions"
+	  " Established" },
+	{ "one of two backup metros up", 0, {
+		{ "r1", "sea", P, E, 0 }, { "r2", "sea", P, E, 0 },
+		{ "r3", "lax", B, I, 0 }, { "r4", "chi", B, E, 0 } },
+	  RED_REDUNDANT, "primary sea: 2 routers up; backup chi: up" },
+	{ "no backup configured", 0, {
+		{ "r1", "sea", P, E, 0 }, { "r2", "sea", P, E, 0 } },
+	  RED_DEGRADED,
+	  "primary sea: 2 routers up; no backup session configured" },
+	{ "no primary configured", 0, {
+		{ "r3", "lax", B, E, 0 } },
+	  RED_DEGRADED, "no primary session configured; backup lax: up" },
+	{ "backup none", 1, {
+		{ "r1", "sea", P, E, 0 }, { "r2", "sea", P, E, 0 } },
+	  RED_NOBACKUP,
+	  "primary sea: 2 routers up; backup none (Internet failover)" },
+	{ "backup none, primary on one router", 1, {
+		{ "r1", "sea", P, E, 0 }, { "r2", "sea", P, I, 0 } },
+	  RED_DEGRADED, "primary sea: 1 of 2 routers Established; backup"
+	  " none (Internet failover)" },
+	{ "backup none, all down", 1, {
+		{ "r1", "sea", P, I, 0 }, { "r2", "sea", P, A, 0 } },
+	  RED_DOWN, "no session Established" },
+	{ "everything down", 0, {
+		{ "r1", "sea", P, I, 0 }, { "r2", "sea", P, A, 0 },
+		{ "r3", "lax", B, D, 0 } },
+	  RED_DOWN, "no session Established" },
+	{ "neither rule holds", 0, {
+		{ "r1", "sea", P, E, 0 }, { "r2", "sea", P, I, 0 },
+		{ "r3", "lax", B, I, 0 } },
+	  RED_DOWN, "primary sea: 1 of 2 routers Established; backup lax:"
+	  " 0 of 1 sessions Established" },
+	{ "nothing reported yet", 0, {
+		{ "r1", "sea", P, U, 0 }, { "r2", "sea", P, U, 0 },
+		{ "r3", "lax", B, U, 0 } },
+	  RED_UNKNOWN, "no session state reported yet" },
+	{ "partly reported", 0, {
+		{ "r1", "sea", P, E, 0 }, { "r2", "sea", P, U, 0 },
+		{ "r3", "lax", B, E, 0 } },
+	  RED_DEGRADED,
+	  "primary sea: 1 of 2 routers Established; backup lax: up" },
+	{ "no sessions", 0, { { NULL, NULL, P, U, 0 } },
+	  RED_UNKNOWN, "no session configured" },
+	{ "best of two primary metros", 0, {
+		{ "r1", "sea", P, E, 0 }, { "r2", "sea", P, I, 0 },
+		{ "r5", "chi", P, E, 0 }, { "r6", "chi", P, E, 0 },
+		{ "r3", "lax", B, E, 0 } },
+	  RED_REDUNDANT,
+	  "primary chi (best of 2): 2 routers up; backup lax: up" },
+	{ "backup at one of the primary metros", 0, {
+		{ "r1", "sea", P, E, 0 }, { "r2", "sea", P, E, 0 },
+		{ "r5", "chi", P, I, 0 }, { "r3", "chi", B, E, 0 } },
+	  RED_REDUNDANT,
+	  "primary sea (best of 2): 2 routers up; backup chi: up" },
+	{ "routers told apart by their collectors", 0, {
+		{ "", "sea", P, E, 1 }, { "", "sea", P, E, 2 },
+		{ "", "lax", B, E, 3 } },
+	  RED_REDUNDANT, "primary sea: 2 routers up; backup lax: up" },
+	{ "one collector is one router", 0, {
+		{ "", "sea", P, E, 1 }, { "", "sea", P, E, 1 },
+		{ "", "lax", B, E, 3 } },
+	  RED_DEGRADED,
+	  "primary sea: 2 sessions up, all on one router; backup lax: up" },
+};
+
+static struct collector cols[3];
+
+/* Build a model with one partner from a case. */
+static struct model *
+build(const struct red_case *c, struct partner **pp)
+{
+	struct model	*m = model_new();
+	struct partner	*p;
+	struct session	*s;
+	size_t		 i;
+
+	memset(cols, 0, sizeof cols);
+	for (i = 0; i < nitems(cols); i++)
+		snprintf(cols[i].name, sizeof cols[i].name, "bird r%zu", i);
+
+	p = xcalloc(1, sizeof *p);
+	snprintf(p->name, sizeof p->name, "isp");
+	p->asn = 65002;
+	p->backup_none = c->backup_none;
+	p->sessions = xcalloc(MAXSESS, sizeof *p->sessions);
+	m->sessions = xcalloc(MAXSESS, sizeof *m->sessions);
+	for (i = 0; i < MAXSESS && c->sess[i].router != NULL; i++) {
+		s = xcalloc(1, sizeof *s);
+		snprintf(s->name, sizeof s->name, "%s-%s%zu", c->sess[i].edge,
+		    c->sess[i].role == P ? "p" : "b", i);
+		strlcpy_pt(s->router, c->sess[i].router, sizeof s->router);
+		strlcpy_pt(s->edge, c->sess[i].edge, sizeof s->edge);
+		s->role = c->sess[i].role;
+		s->state = c->sess[i].state;
+		if (c->sess[i].collector != 0)
+			s->source = &cols[c->sess[i].collector - 1];
+		s->partner = p;
+		p->sessions[p->nsessions++] = s;
+		m->sessions[m->nsessions++] = s;
+	}
+	m->partners = xcalloc(1, sizeof *m->partners);
+	m->partners[m->npartners++] = p;
+	*pp = p;
+	return (m);
+}
+
+static void
+test_table(void **state)
+{
+	struct model	*m;
+	struct partner	*p;
+	char		 reason[REASON_MAX];
+	enum redundancy	 red;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < nitems(cases); i++) {
+		m = build(&cases[i], &p);
+		memset(reason, 'x', sizeof reason);
+		red = health_redundancy(p, reason, sizeof reason);
+		if (red != cases[i].want || strcmp(reason, cases[i].reason))
+			fail_msg("%s: got %s \"%s\", want %s \"%s\"",
+			    cases[i].what, redundancy_name(red), reason,
+			    redundancy_name(cases[i].want), cases[i].reason);
+		/* Compact enough for an 80-column row. */
+		if (strlen(reason) > 80)
+			fail_msg("%s: reason longer than 80: %s",
+			    cases[i].what, reason);
+		/* Pure: the partner is not touched. */
+		assert_int_equal(p->red, RED_UNKNOWN);
+		assert_string_equal(p->reason, "");
+		model_free(m);
+	}
+}
+
+static void
+test_reason_truncated(void **state)
+{
+	struct model	*m;
+	struct partner	*p;
+	char		 reason[16];
+
+	(void)state;
+	m = build(&cases[0], &p);
+	memset(reason, 'x', sizeof reason);
+	assert_int_equal(health_redundancy(p, reason, sizeof reason),
+	    RED_REDUNDANT);
+	assert_int_equal(strlen(reason), sizeof reason - 1);
+	model_free(m);
+}
+
+/* What the sink saw. */
+struct seen {
+	int		 calls;
+	enum redundancy	 old, now;
+	int64_t		 when;
+};
+
+static void
+sink_redundancy(void *arg, const struct partner *p, enum redundancy old,
+    int64_t when)
+{
+	struct seen	*seen = arg;
+
+	seen->calls++;
+	seen->old = old;
+	seen->now = p->red;
+	seen->when = when;
+}
+
+/* Expect exactly one new event since *n, of this type and level. */
+static void
+expect_event(struct model *m, size_t *n, const char *type, enum level lvl,
+    const char *in_summary)
+{
+	const struct event	*ev;
+
+	assert_int_equal(m->nevents, *n + 1);
+	ev = model_event(m, *n);
+	assert_non_null(ev);
+	assert_string_equal(ev->type, type);
+	assert_int_equal(ev->level, lvl);
+	assert_string_equal(ev->subject, "partner isp");
+	if (strstr(ev->summary, in_summary) == NULL)
+		fail_msg("summary \"%s\" lacks \"%s\"", ev->summary,
+		    in_summary);
+	assert_string_not_equal(ev->details, "");
+	(*n)++;
+}
+
+static void
+test_transitions(void **state)
+{
+	struct model	*m;
+	struct partner	*p;
+	struct seen	 seen;
+	size_t		 n = 0;
+	struct session	**s;
+
+	(void)state;
+	m = build(&cases[0], &p);	/* r1, r2 at sea, r3 backup at lax */
+	s = p->sessions;
+	memset(&seen, 0, sizeof seen);
+	m->sink.arg = &seen;
+	m->sink.redundancy = sink_redundancy;
+
+	/* First evaluation, healthy: recorded, no event. */
+	m->dirty = 0;
+	health_update(m);
+	assert_int_equal(p->red, RED_REDUNDANT);
+	assert_int_equal(seen.calls, 1);
+	assert_int_equal(seen.old, RED_UNKNOWN);
+	assert_int_equal(seen.now, RED_REDUNDANT);
+	assert_true(seen.when > 0);
+	assert_true(p->red_since_ms == seen.when);
+	assert_string_equal(p->reason,
+	    "primary sea: 2 routers up; backup lax: up");
+	assert_int_equal(m->nevents, 0);
+	assert_true(m->dirty & DIRTY_BRANCHES);
+
+	/* Nothing changed: nothing happens. */
+	m->dirty = 0;
+	health_update(m);
+	assert_int_equal(seen.calls, 1);
+	assert_int_equal(m->nevents, 0);
+	assert_int_equal(m->dirty & DIRTY_BRANCHES, 0);
+
+	/* A primary router goes: degraded, a warning. */
+	s[1]->state = BGP_IDLE;
+	health_update(m);
+	assert_int_equal(p->red, RED_DEGRADED);
+	assert_int_equal(seen.calls, 2);
+	assert_int_equal(seen.old, RED_REDUNDANT);
+	expect_event(m, &n, "RedundancyDegraded", LVL_WARNING,
+	    "DEGRADED (was REDUNDANT): primary sea: 1 of 2 routers");
+
+	/* Then the backup: down, critical. */
+	s[2]->state = BGP_ACTIVE;
+	health_update(m);
+	assert_int_equal(p->red, RED_DOWN);
+	expect_event(m, &n, "RedundancyDegraded", LVL_CRITICAL,
+	    "DOWN (was DEGRADED)");
+
+	/* Every session down: still DOWN, only the reason changes. */
+	m->dirty = 0;
+	s[0]->state = BGP_IDLE;
+	health_update(m);
+	assert_int_equal(p->red, RED_DOWN);
+	assert_string_equal(p->reason, "no session Established");
+	assert_int_equal(seen.calls, 3);
+	assert_int_equal(m->nevents, n);
+	assert_true(m->dirty & DIRTY_BRANCHES);
+
+	/* The primary comes back: better, but still degraded. */
+	s[0]->state = s[1]->state = BGP_ESTABLISHED;
+	health_update(m);
+	assert_int_equal(p->red, RED_DEGRADED);
+	expect_event(m, &n, "RedundancyDegraded", LVL_WARNING,
+	    "DEGRADED (was DOWN): primary sea: 2 routers up; backup lax: 0");
+
+	/* And the backup: restored. */
+	s[2]->state = BGP_ESTABLISHED;
+	health_update(m);
+	assert_int_equal(p->red, RED_REDUNDANT);
+	expect_event(m, &n, "RedundancyRestored", LVL_INFO,
+	    "REDUNDANT (was DEGRADED)");
+	assert_int_equal(seen.calls, 5);
+
+	/* The collectors lose everything: recorded, no event. */
+	s[0]->state = s[1]->state = s[2]->state = BGP_UNKNOWN;
+	health_update(m);
+	assert_int_equal(p->red, RED_UNKNOWN);
+	assert_int_equal(seen.calls, 6);
+	assert_int_equal(m->nevents, n);
+
+	/* First evaluation after that, unhealthy: an event. */
+	s[0]->state = BGP_ESTABLISHED;
+	s[1]->state = s[2]->state = BGP_IDLE;
+	health_update(m);
+	assert_int_equal(p->red, RED_DOWN);
+	assert_int_equal(seen.old, RED_UNKNOWN);
+	expect_event(m, &n, "RedundancyDegraded", LVL_CRITICAL,
+	    "DOWN (was UNKNOWN)");
+	assert_int_equal(m->level_counts[LVL_CRITICAL], 2);
+	model_free(m);
+}
+
+static void
+test_transitions_backup_none(void **state)
+{
+	static const struct red_case c = { "backup none", 1, {
+		{ "r1", "sea", P, E, 0 }, { "r2", "sea", P, E, 0 } },
+		RED_NOBACKUP, "" };
+	struct model	*m;
+	struct partner	*p;
+	size_t		 n = 0;
+
+	(void)state;
+	m = build(&c, &p);
+
+	/* NO-BACKUP is what this partner asked for: no event. */
+	health_update(m);
+	assert_int_equal(p->red, RED_NOBACKUP);
+	assert_int_equal(m->nevents, 0);
+
+	p->sessions[0]->state = BGP_OPENSENT;
+	health_update(m);
+	assert_int_equal(p->red, RED_DEGRADED);
+	expect_event(m, &n, "RedundancyDegraded", LVL_WARNING,
+	    "DEGRADED (was NO-BACKUP)");
+
+	p->sessions[0]->state = BGP_ESTABLISHED;
+	health_update(m);
+	assert_int_equal(p->red, RED_NOBACKUP);
+	expect_event(m, &n, "RedundancyRestored", LVL_INFO,
+	    "NO-BACKUP (was DEGRADED)");
+	model_free(m);
+}
+
+static void
+test_branch_counts(void **state)
+{
+	struct model	*m;
+	struct partner	*p, *other;
+	struct branch	*b1, *b2;
+	struct session	*s;
+
+	(void)state;
+	m = build(&cases[2], &p);	/* 2 of 3 Established */
+
+	/* A second partner with one session, down. */
+	other = xcalloc(1, sizeof *other);
+	snprintf(other->name, sizeof other->name, "other");
+	other->sessions = xcalloc(1, sizeof *other->sessions);
+	s = xcalloc(1, sizeof *s);
+	snprintf(s->name, sizeof s->name, "other-r1");
+	snprintf(s->edge, sizeof s->edge, "ams");
+	s->state = BGP_IDLE;
+	s->partner = other;
+	other->sessions[other->nsessions++] = s;
+	m->sessions[m->nsessions++] = s;
+	m->partners = xreallocarray(m->partners, 2, sizeof *m->partners);
+	m->partners[m->npartners++] = other;
+
+	m->branches = xcalloc(2, sizeof *m->branches);
+	b1 = m->branches[m->nbranches++] = xcalloc(1, sizeof *b1);
+	b1->partner = p;
+	b2 = m->branches[m->nbranches++] = xcalloc(1, sizeof *b2);
+	b2->partner = NULL;	/* counts every session */
+
+	health_update(m);
+	assert_int_equal(b1->sessions_up, 2);
+	assert_int_equal(b1->sessions_total, 3);
+	assert_int_equal(b2->sessions_up, 2);
+	assert_int_equal(b2->sessions_total, 4);
+	assert_int_equal(other->red, RED_DOWN);
+
+	m->dirty = 0;
+	p->sessions[0]->state = BGP_IDLE;
+	health_update(m);
+	assert_int_equal(b1->sessions_up, 1);
+	assert_int_equal(b2->sessions_up, 1);
+	assert_true(m->dirty & DIRTY_BRANCHES);
+	model_free(m);
+}
+
+/* Through the model's own entry point, as a collector would. */
+static void
+test_via_session_report(void **state)
+{
+	struct model		*m;
+	struct partner		*p;
+	struct session_report	 r;
+	const struct event	*ev;
+	size_t			 i;
+	int			 degraded = 0;
+
+	(void)state;
+	m = build(&cases[0], &p);
+	health_update(m);
+	assert_int_equal(p->red, RED_REDUNDANT);
+
+	memset(&r, 0, sizeof r);
+	r.state = BGP_IDLE;
+	r.last_error = "Hold timer expired";
+	model_session_report(m, p->sessions[2], &cols[0], &r);
+	assert_int_equal(p->red, RED_DEGRADED);
+	assert_string_equal(p->reason, "primary sea: 2 routers up; backup"
+	    " lax: 0 of 1 sessions Established");
+	for (i = 0; i < m->nevents; i++) {
+		ev = model_event(m, i);
+		if (strcmp(ev->type, "RedundancyDegraded") == 0)
+			degraded++;
+	}
+	assert_int_equal(degraded, 1);
+	model_free(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_reason_truncated),
+		cmocka_unit_test(test_transitions),
+		cmocka_unit_test(test_transitions_backup_none),
+		cmocka_unit_test(test_branch_counts),
+		cmocka_unit_test(test_via_session_report),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
