@@ -1,0 +1,1119 @@
+/*
+ * The SQLite history: the only file that includes sqlite3.h.  store_open()
+ * checks the file before SQLite may touch it (not SQLite, damaged, another
+ * program's database, a newer schema, read-only), then brings the schema
+ * up to STORE_SCHEMA_VERSION through the migrations[] table, one
+ * transaction per step.  Rows from the model are copied into an in-memory
+ * queue and committed in one transaction by store_flush(), which a
+ * persistent libevent timer calls every few hundred milliseconds; a failed
+ * flush rolls back, keeps the queue and tries again at the next tick, so
+ * the file never holds half a batch.  The schema is an interface, described
+ * in man/schema.mdoc: change it only by adding a migration.
+ */
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <sqlite3.h>
+
+#include "store.h"
+
+/* "peer" in the header's application_id field (offset 68). */
+#define STORE_APPLICATION_ID	0x70656572
+#define STORE_BUSY_MS		2000
+#define STORE_QUEUE_MAX		100000
+/* PRAGMA quick_check on open only while it is cheap. */
+#define STORE_QUICK_CHECK_MAX	(64 * 1024 * 1024)
+
+enum store_kind { ROW_SESSION, ROW_REDUNDANCY, ROW_EVENT };
+
+struct store_row_session {
+	int64_t		 time_ms;
+	char		 session[NAME_MAX_PT];
+	char		 partner[NAME_MAX_PT];
+	char		 router[NAME_MAX_PT];
+	char		 neighbor[ADDR_STRLEN];
+	char		 edge[EDGE_CODE_MAX];
+	const char	*role;		/* static names from model.c */
+	const char	*old_state;
+	const char	*state;
+	uint32_t	 remote_as;	/* 0: unknown, stored as NULL */
+	char		 last_error[ERR_MAX];
+	uint32_t	 routes_imported;
+	uint32_t	 routes_exported;
+};
+
+struct store_row_redundancy {
+	int64_t		 time_ms;
+	char		 partner[NAME_MAX_PT];
+	const char	*old_state;
+	const char	*state;
+	char		 reason[REASON_MAX];
+};
+
+struct store_row {
+	enum store_kind	 kind;
+	union {
+		struct store_row_session	s;
+		struct store_row_redundancy	r;
+		struct event			e;
+	};
+};
+
+struct store {
+	char		*path;		/* as given: names the file in messages */
+	sqlite3		*db;
+	int		 readonly;
+	int		 version;
+
+	sqlite3_stmt	*ins_session;
+	sqlite3_stmt	*ins_redundancy;
+	sqlite3_stmt	*ins_event;
+
+	struct store_row *queue;
+	size_t		 nqueue;
+	size_t		 queue_alloc;
+	size_t		 queue_max;
+	uint64_t	 dropped;	/* rows lost while the queue was full */
+	int64_t		 dropped_since;	/* wall ms of the first loss */
+	uint64_t	 written;	/* rows committed since open */
+
+	char		*error;		/* store_error(), NULL when healthy */
+	struct event	*timer;
+};
+
+/* One schema step: takes user_version i to i + 1. */
+struct store_migration {
+	const char	*what;
+	const char	*sql;
+	int		(*fn)(struct store *, char **);
+};
+
+static int	store_migrate_meta(struct store *, char **);
+
+static const struct store_migration migrations[] = {
+	/* 0 -> 1: the foundation. */
+	{ "history tables",
+	  "CREATE TABLE meta ("
+	  " key TEXT PRIMARY KEY,"
+	  " value TEXT);"
+	  "CREATE TABLE session_state ("
+	  " id INTEGER PRIMARY KEY,"
+	  " time_ms INTEGER NOT NULL,"
+	  " session TEXT NOT NULL,"
+	  " partner TEXT,"
+	  " router TEXT,"
+	  " neighbor TEXT,"
+	  " edge TEXT,"
+	  " role TEXT,"
+	  " old_state TEXT,"
+	  " state TEXT NOT NULL,"
+	  " remote_as INTEGER,"
+	  " last_error TEXT,"
+	  " routes_imported INTEGER,"
+	  " routes_exported INTEGER);"
+	  "CREATE INDEX session_state_session_time"
+	  " ON session_state (session, time_ms);"
+	  "CREATE INDEX session_state_time ON session_state (time_ms);"
+	  "CREATE TABLE redundancy_state ("
+	  " id INTEGER PRIMARY KEY,"
+	  " time_ms INTEGER NOT NULL,"
+	  " partner TEXT NOT NULL,"
+	  " old_state TEXT,"
+	  " state TEXT NOT NULL,"
+	  " reason TEXT);"
+	  "CREATE INDEX redundancy_state_partner_time"
+	  " ON redundancy_state (partner, time_ms);"
+	  "CREATE TABLE events ("
+	  " id INTEGER PRIMARY KEY,"
+	  " time_ms INTEGER NOT NULL,"
+	  " type TEXT NOT NULL,"
+	  " level TEXT NOT NULL CHECK (level IN"
+	  "  ('Information', 'Warning', 'Error', 'Critical')),"
+	  " subject TEXT,"
+	  " summary TEXT,"
+	  " details TEXT);"
+	  "CREATE INDEX events_time ON events (time_ms);"
+	  "CREATE INDEX events_type_time ON events (type, time_ms);",
+	  store_migrate_meta },
+};
+
+_Static_assert(nitems(migrations) == STORE_SCHEMA_VERSION,
+    "one migration step per schema version");
+
+static const char sqlite_magic[16] = "SQLite format 3";	/* with its NUL */
+
+static void	store_set_error(struct store *, const char *, ...)
+		    printflike(2, 3);
+static int	store_precheck(const char *, int, int *, char **);
+static int	store_wal_pending(const char *);
+static int	store_inspect(struct store *, int, char **);
+static int	store_configure(struct store *, char **);
+static int	store_quick_check(struct store *, char **);
+static int	store_migrate(struct store *, char **);
+static int	store_prepare(struct store *, char **);
+static int	store_pragma_int(struct store *, const char *, int64_t *);
+static char	*store_dbmsg(struct store *, int, const char *);
+static struct store_row *store_queue_slot(struct store *);
+static int	store_insert(struct store *, const struct store_row *);
+static int	store_insert_gap(struct store *);
+static void	store_bind_text(sqlite3_stmt *, int, const char *);
+static void	store_timer_cb(evutil_socket_t, short, void *);
+static void	store_sink_session_cb(void *, const struct session *,
+		    enum bgp_state, int64_t);
+static void	store_sink_redundancy_cb(void *, const struct partner *,
+		    enum redundancy, int64_t);
+static void	store_sink_event_cb(void *, struct event *);
+
+static void
+store_set_error(struct store *s, const char *fmt, ...)
+{
+	va_list	ap;
+
+	free(s->error);
+	va_start(ap, fmt);
+	xvasprintf(&s->error, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Look at the file before SQLite does.  sqlite3_open_v2() happily opens
+ * any file and only fails at the first query, and some failures (a write
+ * to someone else's file) are what we promise never to do.  Sets *isnew
+ * when there is nothing to lose (absent or empty file).
+ */
+static int
+store_precheck(const char *path, int readonly, int *isnew, char **cause)
+{
+	struct stat	 sb;
+	unsigned char	 hdr[100];
+	char		*dir, *slash;
+	ssize_t		 n;
+	long		 pagesize;
+	int		 fd, dirok, exists = 1;
+
+	*isnew = 0;
+	if (stat(path, &sb) == -1) {
+		if (errno != ENOENT || readonly) {
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+			return (-1);
+		}
+		*isnew = 1;
+		exists = 0;
+	} else {
+		if (!S_ISREG(sb.st_mode)) {
+			xasprintf(cause, "%s: not a regular file", path);
+			return (-1);
+		}
+		if (sb.st_size == 0)
+			*isnew = 1;
+	}
+
+	if (!*isnew) {
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+			return (-1);
+		}
+		n = read(fd, hdr, sizeof hdr);
+		close(fd);
+		if (n == -1) {
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+			return (-1);
+		}
+		if (n < (ssize_t)sizeof sqlite_magic ||
+		    memcmp(hdr, sqlite_magic, sizeof sqlite_magic) != 0) {
+			xasprintf(cause, "%s: not an SQLite database", path);
+			return (-1);
+		}
+		/*
+		 * The file format: bytes 16-17 are the page size (1 means
+		 * 65536); a database file is always whole pages.
+		 */
+		pagesize = n >= 18 ? (hdr[16] << 8 | hdr[17]) : 0;
+		if (pagesize == 1)
+			pagesize = 65536;
+		if (pagesize < 512 || (pagesize & (pagesize - 1)) != 0 ||
+		    sb.st_size % pagesize != 0) {
+			xasprintf(cause, "%s: damaged SQLite database (%lld "
+			    "bytes is not a whole number of pages); move it "
+			    "aside to start a new history", path,
+			    (long long)sb.st_size);
+			return (-1);
+		}
+	}
+
+	if (readonly)
+		return (0);
+
+	/*
+	 * Writing needs the file and its directory (for the -wal and -shm
+	 * files).  access(2) also reports EROFS, even to root.
+	 */
+	if (exists) {
+		if (access(path, W_OK) == -1) {
+			xasprintf(cause, "%s: read-only (open with -r to "
+			    "review it)", path);
+			return (-1);
+		}
+	}
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		dirok = access(".", W_OK) == 0;
+	else {
+		slash[slash == dir ? 1 : 0] = '\0';
+		dirok = access(dir, W_OK) == 0;
+	}
+	free(dir);
+	if (!dirok) {
+		if (!exists)
+			xasprintf(cause, "%s: cannot create: directory is "
+			    "read-only", path);
+		else
+			xasprintf(cause, "%s: read-only (directory not "
+			    "writable; open with -r to review it)", path);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Is there a non-empty -wal beside path, with commits not yet in it? */
+static int
+store_wal_pending(const char *path)
+{
+	struct stat	 sb;
+	char		*wal;
+	int		 r;
+
+	xasprintf(&wal, "%s-wal", path);
+	r = stat(wal, &sb) == 0 && sb.st_size > 0;
+	free(wal);
+	return (r);
+}
+
+/* A message for an SQLite failure, naming the file. */
+static char *
+store_dbmsg(struct store *s, int rc, const char *doing)
+{
+	char	*msg;
+
+	switch (rc & 0xff) {
+	case SQLITE_NOTADB:
+		xasprintf(&msg, "%s: not an SQLite database", s->path);
+		break;
+	case SQLITE_CORRUPT:
+		xasprintf(&msg, "%s: damaged SQLite database (%s); move it "
+		    "aside to start a new history", s->path,
+		    sqlite3_errmsg(s->db));
+		break;
+	case SQLITE_READONLY:
+		xasprintf(&msg, "%s: read-only (open with -r to review it)",
+		    s->path);
+		break;
+	case SQLITE_FULL:
+		xasprintf(&msg, "%s: disk full", s->path);
+		break;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		xasprintf(&msg, "%s: locked by another program", s->path);
+		break;
+	case SQLITE_IOERR:
+		xasprintf(&msg, "%s: I/O error while %s (%s)", s->path,
+		    doing, sqlite3_errmsg(s->db));
+		break;
+	default:
+		xasprintf(&msg, "%s: %s: %s", s->path, doing,
+		    s->db != NULL ? sqlite3_errmsg(s->db) :
+		    sqlite3_errstr(rc));
+		break;
+	}
+	return (msg);
+}
+
+/* One integer from a PRAGMA or query.  Returns an SQLite code. */
+static int
+store_pragma_int(struct store *s, const char *sql, int64_t *out)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL)) != SQLITE_OK)
+		return (rc);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = SQLITE_ERROR;
+	sqlite3_finalize(st);
+	return (rc);
+}
+
+/*
+ * Decide whether this is our file, and which version, using reads only:
+ * a refused file must come out byte for byte as it went in.
+ */
+static int
+store_inspect(struct store *s, int isnew, char **cause)
+{
+	int64_t	 appid, version, ntables;
+	int	 rc;
+
+	if ((rc = store_pragma_int(s, "PRAGMA application_id",
+	    &appid)) != SQLITE_OK ||
+	    (rc = store_pragma_int(s, "PRAGMA user_version",
+	    &version)) != SQLITE_OK ||
+	    (rc = store_pragma_int(s, "SELECT count(*) FROM sqlite_master",
+	    &ntables)) != SQLITE_OK) {
+		*cause = store_dbmsg(s, rc, "reading the schema");
+		return (-1);
+	}
+
+	if (appid != 0 && appid != STORE_APPLICATION_ID) {
+		xasprintf(cause, "%s: an SQLite database of another program "
+		    "(application_id 0x%08llx), not a peertop history",
+		    s->path, (unsigned long long)(uint32_t)appid);
+		return (-1);
+	}
+	if (version > STORE_SCHEMA_VERSION) {
+		xasprintf(cause, "%s: schema version %lld is newer than this "
+		    "peertop supports (%d); use a newer peertop", s->path,
+		    (long long)version, STORE_SCHEMA_VERSION);
+		return (-1);
+	}
+	if (appid == 0 && (version != 0 || ntables != 0)) {
+		xasprintf(cause, "%s: an SQLite database of another program "
+		    "(%lld schema objects, no peertop application_id), not a "
+		    "peertop history", s->path, (long long)ntables);
+		return (-1);
+	}
+	if (s->readonly && version < STORE_SCHEMA_VERSION) {
+		if (version == 0 || isnew)
+			xasprintf(cause, "%s: empty, no history to review",
+			    s->path);
+		else
+			xasprintf(cause, "%s: schema version %lld is older than "
+			    "this peertop's (%d); open it once without -r to "
+			    "upgrade it", s->path, (long long)version,
+			    STORE_SCHEMA_VERSION);
+		return (-1);
+	}
+	s->version = version;
+	return (0);
+}
+
+/*
+ * WAL lets readers (peertop -r, sqlite3) run beside the writer, and with
+ * synchronous=NORMAL a commit costs no fsync: a crash may lose the last
+ * batches but never corrupts the file.
+ */
+static int
+store_configure(struct store *s, char **cause)
+{
+	sqlite3_stmt	*st;
+	const char	*mode;
+	int		 rc;
+
+	if (s->readonly) {
+		rc = sqlite3_exec(s->db, "PRAGMA query_only = ON", NULL,
+		    NULL, NULL);
+		goto out;
+	}
+	rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st,
+	    NULL);
+	if (rc == SQLITE_OK) {
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			mode = (const char *)sqlite3_column_text(st, 0);
+			if (mode == NULL || strcmp(mode, "wal") != 0)
+				log_warnx("%s: journal mode %s, not WAL: "
+				    "readers may wait for the writer", s->path,
+				    mode != NULL ? mode : "?");
+			rc = SQLITE_OK;
+		}
+		sqlite3_finalize(st);
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL;"
+		    "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+out:
+	if (rc != SQLITE_OK) {
+		*cause = store_dbmsg(s, rc, "setting up");
+		return (-1);
+	}
+	return (0);
+}
+
+/* Refuse a damaged file early, while the check is cheap. */
+static int
+store_quick_check(struct store *s, char **cause)
+{
+	sqlite3_stmt	*st;
+	const char	*res;
+	char		 first[128], *cp;
+	int64_t		 pages, pagesize;
+	int		 rc;
+
+	if (store_pragma_int(s, "PRAGMA page_count", &pages) != SQLITE_OK ||
+	    store_pragma_int(s, "PRAGMA page_size", &pagesize) != SQLITE_OK)
+		pages = pagesize = 0;
+	if (pages * pagesize > STORE_QUICK_CHECK_MAX)
+		return (0);
+
+	rc = sqlite3_prepare_v2(s->db, "PRAGMA quick_check(1)", -1, &st,
+	    NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		res = (const char *)sqlite3_column_text(st, 0);
+		if (res == NULL || strcmp(res, "ok") != 0) {
+			/* "*** in database main ***\nPage 9: ...": one line. */
+			strlcpy_pt(first, res != NULL ? res : "?",
+			    sizeof first);
+			for (cp = first; *cp != '\0'; cp++)
+				if (*cp == '\n' || *cp == '\t')
+					*cp = ' ';
+			xasprintf(cause, "%s: damaged SQLite database "
+			    "(quick_check: %s); move it aside to start a "
+			    "new history", s->path, first);
+			sqlite3_finalize(st);
+			return (-1);
+		}
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK) {
+		*cause = store_dbmsg(s, rc, "checking the file");
+		return (-1);
+	}
+	return (0);
+}
+
+/* Step 0 -> 1 also records who made the file. */
+static int
+store_migrate_meta(struct store *s, char **cause)
+{
+	sqlite3_stmt	*st;
+	char		 when[32];
+	const char	*keys[] = { "created_by", "created_at" };
+	const char	*values[2];
+	size_t		 i;
+	int		 rc;
+
+	values[0] = "peertop"
+#ifdef PACKAGE_VERSION
+	    " " PACKAGE_VERSION
+#endif
+	    ;
+	values[1] = fmt_time(when, sizeof when, now_wall_ms(), 1);
+
+	rc = sqlite3_prepare_v2(s->db,
+	    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", -1, &st,
+	    NULL);
+	for (i = 0; rc == SQLITE_OK && i < nitems(keys); i++) {
+		sqlite3_bind_text(st, 1, keys[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, values[i], -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+			rc = SQLITE_OK;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK) {
+		*cause = store_dbmsg(s, rc, "writing meta");
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Forward migrations, each step in its own transaction together with its
+ * user_version bump, so an interrupted upgrade leaves a file at a version
+ * it really has.
+ */
+static int
+store_migrate(struct store *s, char **cause)
+{
+	const struct store_migration	*m;
+	char				*sql;
+	int				 rc;
+
+	while (s->version < (int)nitems(migrations)) {
+		m = &migrations[s->version];
+		rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(s->db, m->sql, NULL, NULL, NULL);
+		if (rc == SQLITE_OK && m->fn != NULL && m->fn(s, cause) != 0)
+			goto rollback;
+		if (rc == SQLITE_OK) {
+			/* PRAGMA takes no parameters; both are integers. */
+			xasprintf(&sql, "PRAGMA application_id = %d; "
+			    "PRAGMA user_version = %d",
+			    STORE_APPLICATION_ID, s->version + 1);
+			rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+			free(sql);
+		}
+		if (rc == SQLITE_OK)
+			rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+		if (rc != SQLITE_OK) {
+			xasprintf(cause, "%s: schema upgrade %d -> %d (%s) "
+			    "failed: %s", s->path, s->version, s->version + 1,
+			    m->what, sqlite3_errmsg(s->db));
+			goto rollback;
+		}
+		log_info("%s: schema upgraded to version %d (%s)", s->path,
+		    s->version + 1, m->what);
+		s->version++;
+	}
+	return (0);
+
+rollback:
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return (-1);
+}
+
+static int
+store_prepare(struct store *s, char **cause)
+{
+	int	rc;
+
+	rc = sqlite3_prepare_v3(s->db, "INSERT INTO session_state (time_ms, "
+	    "session, partner, router, neighbor, edge, role, old_state, state, "
+	    "remote_as, last_error, routes_imported, routes_exported) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
+	    SQLITE_PREPARE_PERSISTENT, &s->ins_session, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(s->db, "INSERT INTO redundancy_state "
+		    "(time_ms, partner, old_state, state, reason) VALUES "
+		    "(?, ?, ?, ?, ?)", -1, SQLITE_PREPARE_PERSISTENT,
+		    &s->ins_redundancy, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(s->db, "INSERT INTO events (time_ms, "
+		    "type, level, subject, summary, details) VALUES "
+		    "(?, ?, ?, ?, ?, ?)", -1, SQLITE_PREPARE_PERSISTENT,
+		    &s->ins_event, NULL);
+	if (rc != SQLITE_OK) {
+		*cause = store_dbmsg(s, rc, "preparing statements");
+		return (-1);
+	}
+	return (0);
+}
+
+struct store *
+store_open(const char *path, int readonly, char **cause)
+{
+	struct store	*s;
+	int		 isnew, flags, rc;
+
+	*cause = NULL;
+	if (store_precheck(path, readonly, &isnew, cause) != 0)
+		return (NULL);
+
+	s = xcalloc(1, sizeof *s);
+	s->path = xstrdup(path);
+	s->readonly = readonly;
+	s->queue_max = STORE_QUEUE_MAX;
+
+	if (readonly)
+		flags = SQLITE_OPEN_READONLY;
+	else
+		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		if (s->db == NULL)
+			xasprintf(cause, "%s: %s", path, sqlite3_errstr(rc));
+		else
+			*cause = store_dbmsg(s, rc, "opening");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	/*
+	 * A refused file must not be changed by the checkpoint on close,
+	 * which would copy another writer's (or a crashed one's) -wal into
+	 * it.  An -wal that we created holds nothing, and checkpointing it
+	 * only removes the -wal and -shm again.
+	 */
+	if (store_wal_pending(path))
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
+		    NULL);
+
+	if (store_inspect(s, isnew, cause) != 0)
+		goto fail;
+	if (!isnew && store_quick_check(s, cause) != 0)
+		goto fail;
+	if (store_configure(s, cause) != 0)
+		goto fail;
+	if (!readonly) {
+		if (store_migrate(s, cause) != 0)
+			goto fail;
+		if (store_prepare(s, cause) != 0)
+			goto fail;
+	}
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
+	return (s);
+
+fail:
+	sqlite3_close_v2(s->db);
+	s->db = NULL;
+	free(s->path);
+	free(s);
+	return (NULL);
+}
+
+void
+store_close(struct store *s)
+{
+	char	*cause;
+
+	if (s == NULL)
+		return;
+	if (s->timer != NULL)
+		event_free(s->timer);
+	if (s->db != NULL && s->nqueue != 0 && store_flush(s, &cause) != 0) {
+		log_warnx("%s; lost on exit", cause);
+		free(cause);
+	}
+	sqlite3_finalize(s->ins_session);
+	sqlite3_finalize(s->ins_redundancy);
+	sqlite3_finalize(s->ins_event);
+	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
+		log_warnx("%s: close: %s", s->path, sqlite3_errmsg(s->db));
+	free(s->queue);
+	free(s->error);
+	free(s->path);
+	free(s);
+}
+
+static void
+store_timer_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct store	*s = arg;
+	char		*cause, *before;
+
+	before = s->error != NULL ? xstrdup(s->error) : NULL;
+	if (store_flush(s, &cause) != 0) {
+		/* Say it once per kind of failure, not every tick. */
+		if (before == NULL || strcmp(before, cause) != 0)
+			log_warnx("%s", cause);
+		free(cause);
+	} else if (before != NULL && s->error == NULL)
+		log_info("%s: writing again", s->path);
+	free(before);
+}
+
+void
+store_start(struct store *s, struct event_base *base, int interval_ms)
+{
+	struct timeval	tv;
+
+	if (s->readonly)
+		return;
+	if (interval_ms <= 0)
+		interval_ms = 500;
+	if (s->timer != NULL)
+		event_free(s->timer);
+	s->timer = event_new(base, -1, EV_PERSIST, store_timer_cb, s);
+	if (s->timer == NULL)
+		fatalx("event_new failed");
+	tv.tv_sec = interval_ms / 1000;
+	tv.tv_usec = (interval_ms % 1000) * 1000;
+	evtimer_add(s->timer, &tv);
+}
+
+/* A free queue slot, or NULL (and a dropped row counted) when full. */
+static struct store_row *
+store_queue_slot(struct store *s)
+{
+	if (s->readonly || s->db == NULL)
+		return (NULL);
+	if (s->nqueue >= s->queue_max) {
+		if (s->dropped++ == 0)
+			s->dropped_since = now_wall_ms();
+		store_set_error(s, "%s: history queue full (%zu rows waiting), "
+		    "%llu rows dropped", s->path, s->nqueue,
+		    (unsigned long long)s->dropped);
+		return (NULL);
+	}
+	if (s->nqueue == s->queue_alloc) {
+		s->queue_alloc = s->queue_alloc == 0 ? 64 :
+		    s->queue_alloc * 2;
+		if (s->queue_alloc > s->queue_max)
+			s->queue_alloc = s->queue_max;
+		s->queue = xreallocarray(s->queue, s->queue_alloc,
+		    sizeof *s->queue);
+	}
+	return (&s->queue[s->nqueue++]);
+}
+
+int
+store_session_state(struct store *s, const struct session *sess,
+    enum bgp_state old, int64_t when_ms)
+{
+	struct store_row		*row;
+	struct store_row_session	*r;
+
+	if ((row = store_queue_slot(s)) == NULL)
+		return (-1);
+	row->kind = ROW_SESSION;
+	r = &row->s;
+	memset(r, 0, sizeof *r);
+	r->time_ms = when_ms != 0 ? when_ms : now_wall_ms();
+	strlcpy_pt(r->session, sess->name, sizeof r->session);
+	if (sess->partner != NULL)
+		strlcpy_pt(r->partner, sess->partner->name,
+		    sizeof r->partner);
+	strlcpy_pt(r->router, sess->router, sizeof r->router);
+	if (sess->neighbor.af != 0)
+		addr_fmt(&sess->neighbor, r->neighbor, sizeof r->neighbor);
+	strlcpy_pt(r->edge, sess->edge, sizeof r->edge);
+	r->role = role_name(sess->role);
+	r->old_state = bgp_state_name(old);
+	r->state = bgp_state_name(sess->state);
+	r->remote_as = sess->remote_as;
+	strlcpy_pt(r->last_error, sess->last_error, sizeof r->last_error);
+	r->routes_imported = sess->routes_imported;
+	r->routes_exported = sess->routes_exported;
+	return (0);
+}
+
+int
+store_redundancy(struct store *s, const struct partner *p,
+    enum redundancy old, int64_t when_ms)
+{
+	struct store_row		*row;
+	struct store_row_redundancy	*r;
+
+	if ((row = store_queue_slot(s)) == NULL)
+		return (-1);
+	row->kind = ROW_REDUNDANCY;
+	r = &row->r;
+	memset(r, 0, sizeof *r);
+	r->time_ms = when_ms != 0 ? when_ms : now_wall_ms();
+	strlcpy_pt(r->partner, p->name, sizeof r->partner);
+	r->old_state = redundancy_name(old);
+	r->state = redundancy_name(p->red);
+	strlcpy_pt(r->reason, p->reason, sizeof r->reason);
+	return (0);
+}
+
+int
+store_event(struct store *s, const struct event *ev)
+{
+	struct store_row	*row;
+
+	if ((row = store_queue_slot(s)) == NULL)
+		return (-1);
+	row->kind = ROW_EVENT;
+	row->e = *ev;
+	if (row->e.time_ms == 0)
+		row->e.time_ms = now_wall_ms();
+	return (0);
+}
+
+/* Empty strings are stored as NULL: "not known", not "known empty". */
+static void
+store_bind_text(sqlite3_stmt *st, int col, const char *text)
+{
+	if (text == NULL || *text == '\0')
+		sqlite3_bind_null(st, col);
+	else
+		sqlite3_bind_text(st, col, text, -1, SQLITE_STATIC);
+}
+
+static int
+store_insert(struct store *s, const struct store_row *row)
+{
+	const struct store_row_session		*rs;
+	const struct store_row_redundancy	*rr;
+	const struct event			*e;
+	sqlite3_stmt				*st;
+	int					 rc;
+
+	switch (row->kind) {
+	case ROW_SESSION:
+		rs = &row->s;
+		st = s->ins_session;
+		sqlite3_bind_int64(st, 1, rs->time_ms);
+		sqlite3_bind_text(st, 2, rs->session, -1, SQLITE_STATIC);
+		store_bind_text(st, 3, rs->partner);
+		store_bind_text(st, 4, rs->router);
+		store_bind_text(st, 5, rs->neighbor);
+		store_bind_text(st, 6, rs->edge);
+		store_bind_text(st, 7, rs->role);
+		store_bind_text(st, 8, rs->old_state);
+		sqlite3_bind_text(st, 9, rs->state, -1, SQLITE_STATIC);
+		if (rs->remote_as != 0)
+			sqlite3_bind_int64(st, 10, rs->remote_as);
+		else
+			sqlite3_bind_null(st, 10);
+		store_bind_text(st, 11, rs->last_error);
+		sqlite3_bind_int64(st, 12, rs->routes_imported);
+		sqlite3_bind_int64(st, 13, rs->routes_exported);
+		break;
+	case ROW_REDUNDANCY:
+		rr = &row->r;
+		st = s->ins_redundancy;
+		sqlite3_bind_int64(st, 1, rr->time_ms);
+		sqlite3_bind_text(st, 2, rr->partner, -1, SQLITE_STATIC);
+		store_bind_text(st, 3, rr->old_state);
+		sqlite3_bind_text(st, 4, rr->state, -1, SQLITE_STATIC);
+		store_bind_text(st, 5, rr->reason);
+		break;
+	case ROW_EVENT:
+		e = &row->e;
+		st = s->ins_event;
+		sqlite3_bind_int64(st, 1, e->time_ms);
+		sqlite3_bind_text(st, 2, e->type, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, level_name(e->level), -1,
+		    SQLITE_STATIC);
+		store_bind_text(st, 4, e->subject);
+		store_bind_text(st, 5, e->summary);
+		store_bind_text(st, 6, e->details);
+		break;
+	default:
+		fatalx("%s: bad row kind %d", __func__, row->kind);
+	}
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return (rc == SQLITE_DONE ? SQLITE_OK : rc);
+}
+
+/* Rows were lost while the queue was full: leave a mark in the history. */
+static int
+store_insert_gap(struct store *s)
+{
+	struct store_row	 row;
+	struct event		*e = &row.e;
+
+	memset(&row, 0, sizeof row);
+	row.kind = ROW_EVENT;
+	e->time_ms = s->dropped_since;
+	strlcpy_pt(e->type, "HistoryGap", sizeof e->type);
+	e->level = LVL_WARNING;
+	strlcpy_pt(e->subject, "history", sizeof e->subject);
+	snprintf(e->summary, sizeof e->summary, "%llu rows not recorded "
+	    "(history queue full)", (unsigned long long)s->dropped);
+	snprintf(e->details, sizeof e->details, "the writes to the history "
+	    "file failed for longer than the queue of %zu rows could hold",
+	    s->queue_max);
+	return (store_insert(s, &row));
+}
+
+int
+store_flush(struct store *s, char **cause)
+{
+	const char	*what;
+	char		*msg;
+	size_t		 i;
+	int		 rc;
+
+	if (cause != NULL)
+		*cause = NULL;
+	if (s->readonly || s->db == NULL)
+		return (0);
+	if (s->nqueue == 0 && s->dropped == 0) {
+		free(s->error);
+		s->error = NULL;
+		return (0);
+	}
+
+	what = "starting a transaction";
+	rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	for (i = 0; rc == SQLITE_OK && i < s->nqueue; i++) {
+		what = "inserting";
+		rc = store_insert(s, &s->queue[i]);
+	}
+	if (rc == SQLITE_OK && s->dropped != 0)
+		rc = store_insert_gap(s);
+	if (rc == SQLITE_OK) {
+		what = "committing";
+		rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	}
+	if (rc != SQLITE_OK) {
+		msg = store_dbmsg(s, rc, what);
+		/* SQLite may have rolled back already (SQLITE_FULL). */
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		if (s->dropped != 0)
+			store_set_error(s, "%s; %zu rows waiting, %llu dropped",
+			    msg, s->nqueue, (unsigned long long)s->dropped);
+		else
+			store_set_error(s, "%s; %zu rows waiting", msg,
+			    s->nqueue);
+		free(msg);
+		if (cause != NULL)
+			*cause = xstrdup(s->error);
+		return (-1);
+	}
+
+	s->written += s->nqueue;
+	s->nqueue = 0;
+	s->dropped = 0;
+	s->dropped_since = 0;
+	/* Give back a queue that grew during an outage. */
+	if (s->queue_alloc > 1024) {
+		free(s->queue);
+		s->queue = NULL;
+		s->queue_alloc = 0;
+	}
+	free(s->error);
+	s->error = NULL;
+	return (0);
+}
+
+const char *
+store_error(const struct store *s)
+{
+	return (s->error);
+}
+
+void
+store_set_queue_max(struct store *s, size_t max)
+{
+	s->queue_max = max > 0 ? max : 1;
+	if (s->queue_alloc > s->queue_max && s->nqueue <= s->queue_max) {
+		s->queue_alloc = s->queue_max;
+		s->queue = xreallocarray(s->queue, s->queue_alloc,
+		    sizeof *s->queue);
+	}
+}
+
+size_t
+store_recent_events(struct store *s, struct event *out, size_t max)
+{
+	sqlite3_stmt	*st;
+	struct event	*e;
+	const char	*lv, *txt;
+	size_t		 n = 0, i;
+	int		 rc, l;
+
+	if (s->db == NULL || max == 0)
+		return (0);
+	rc = sqlite3_prepare_v2(s->db, "SELECT id, time_ms, type, level, "
+	    "subject, summary, details FROM events "
+	    "ORDER BY time_ms DESC, id DESC LIMIT ?", -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		log_warnx("%s: reading events: %s", s->path,
+		    sqlite3_errmsg(s->db));
+		return (0);
+	}
+	sqlite3_bind_int64(st, 1, max > INT64_MAX ? INT64_MAX : (int64_t)max);
+
+	/* Newest first from SQLite; fill from the end to return oldest first. */
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		e = &out[max - 1 - n];
+		memset(e, 0, sizeof *e);
+		e->id = sqlite3_column_int64(st, 0);
+		e->time_ms = sqlite3_column_int64(st, 1);
+		/* The file may have been edited: sanitise what we show. */
+		txt = (const char *)sqlite3_column_text(st, 2);
+		if (txt != NULL)
+			sanitize(e->type, sizeof e->type, txt, strlen(txt));
+		e->level = LVL_INFO;
+		if ((lv = (const char *)sqlite3_column_text(st, 3)) != NULL) {
+			for (l = LVL_INFO; l <= LVL_CRITICAL; l++)
+				if (strcmp(lv, level_name(l)) == 0)
+					e->level = l;
+		}
+		txt = (const char *)sqlite3_column_text(st, 4);
+		if (txt != NULL)
+			sanitize(e->subject, sizeof e->subject, txt,
+			    strlen(txt));
+		txt = (const char *)sqlite3_column_text(st, 5);
+		if (txt != NULL)
+			sanitize(e->summary, sizeof e->summary, txt,
+			    strlen(txt));
+		txt = (const char *)sqlite3_column_text(st, 6);
+		if (txt != NULL)
+			sanitize(e->details, sizeof e->details, txt,
+			    strlen(txt));
+		n++;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		log_warnx("%s: reading events: %s", s->path,
+		    sqlite3_errmsg(s->db));
+	sqlite3_finalize(st);
+
+	if (n < max) {
+		for (i = 0; i < n; i++)
+			out[i] = out[max - n + i];
+	}
+	return (n);
+}
+
+int
+store_stats(struct store *s, struct store_stats *st)
+{
+	static const struct {
+		const char	*sql;
+		size_t		 off;
+	} counts[] = {
+		{ "SELECT count(*) FROM session_state",
+		  offsetof(struct store_stats, session_rows) },
+		{ "SELECT count(*) FROM redundancy_state",
+		  offsetof(struct store_stats, redundancy_rows) },
+		{ "SELECT count(*) FROM events",
+		  offsetof(struct store_stats, event_rows) },
+	};
+	int64_t	 v;
+	size_t	 i;
+	int	 rc;
+
+	memset(st, 0, sizeof *st);
+	st->readonly = s->readonly;
+	st->queued = s->nqueue;
+	st->dropped = s->dropped;
+	st->written = s->written;
+	if ((rc = store_pragma_int(s, "PRAGMA user_version", &v)) != SQLITE_OK)
+		return (-1);
+	st->schema_version = v;
+	if (store_pragma_int(s, "PRAGMA application_id", &v) != SQLITE_OK)
+		return (-1);
+	st->application_id = (uint32_t)v;
+	st->wal = store_pragma_int(s, "SELECT 1 FROM pragma_journal_mode "
+	    "WHERE journal_mode = 'wal'", &v) == SQLITE_OK;
+	for (i = 0; i < nitems(counts); i++) {
+		if (store_pragma_int(s, counts[i].sql, &v) != SQLITE_OK)
+			return (-1);
+		*(int64_t *)((char *)st + counts[i].off) = v;
+	}
+	return (0);
+}
+
+static void
+store_sink_session_cb(void *arg, const struct session *sess,
+    enum bgp_state old, int64_t when_ms)
+{
+	store_session_state(arg, sess, old, when_ms);
+}
+
+static void
+store_sink_redundancy_cb(void *arg, const struct partner *p,
+    enum redundancy old, int64_t when_ms)
+{
+	store_redundancy(arg, p, old, when_ms);
+}
+
+static void
+store_sink_event_cb(void *arg, struct event *ev)
+{
+	store_event(arg, ev);
+}
+
+void
+store_attach(struct store *s, struct model *m)
+{
+	m->sink.arg = s;
+	m->sink.session_state = store_sink_session_cb;
+	m->sink.redundancy = store_sink_redundancy_cb;
+	m->sink.event = store_sink_event_cb;
+}

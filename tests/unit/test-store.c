@@ -1,0 +1,927 @@
+/*
+ * Unit tests for the SQLite history (core/store.c): new, empty and
+ * existing files, the files it must refuse without changing a byte (not
+ * SQLite, damaged, another program's, a newer schema, read-only), WAL
+ * readers beside the writer, batched flushes that survive a write failure
+ * (a real one: RLIMIT_FSIZE in a child process), the queue bound, and the
+ * model's sink.  Everything happens in a mkdtemp(3) directory; the bad
+ * files in tests/data/store are copied there first.
+ */
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/model.h"
+#include "core/store.h"
+
+#ifndef TOP_SRCDIR
+#define TOP_SRCDIR "."
+#endif
+
+static char	tmpdir[] = "/tmp/peertop-store.XXXXXX";
+
+/* ---------------------------------------------------------- helpers */
+
+static char *
+tpath(const char *name)
+{
+	char	*p;
+
+	xasprintf(&p, "%s/%s", tmpdir, name);
+	return (p);
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE	*f;
+	char	*buf;
+	long	 n;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return (NULL);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = xmalloc(n > 0 ? n : 1);
+	*len = fread(buf, 1, n, f);
+	fclose(f);
+	return (buf);
+}
+
+static void
+spit(const char *path, const void *buf, size_t len)
+{
+	FILE	*f;
+
+	assert_non_null(f = fopen(path, "wb"));
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Copy tests/data/store/NAME into the temp dir; returns the new path. */
+static char *
+fixture(const char *name)
+{
+	const char	*top;
+	char		*src, *dst, *buf;
+	size_t		 len;
+
+	if ((top = getenv("top_srcdir")) == NULL)
+		top = TOP_SRCDIR;
+	xasprintf(&src, "%s/tests/data/store/%s", top, name);
+	buf = slurp(src, &len);
+	if (buf == NULL)
+		fail_msg("cannot read fixture %s: %s", src, strerror(errno));
+	dst = tpath(name);
+	spit(dst, buf, len);
+	free(buf);
+	free(src);
+	return (dst);
+}
+
+static int
+exists(const char *path)
+{
+	struct stat	sb;
+
+	return (stat(path, &sb) == 0);
+}
+
+static int
+sidecar_exists(const char *path, const char *suffix)
+{
+	char	*p;
+	int	 r;
+
+	xasprintf(&p, "%s%s", path, suffix);
+	r = exists(p);
+	free(p);
+	return (r);
+}
+
+/*
+ * Open must fail with a message containing want and naming the file, and
+ * the file must come out exactly as it went in; a writer must also leave
+ * no -wal, -shm or -journal beside it.  (A read-only SQLite connection to
+ * a WAL-mode file, like sqlite3 -readonly, may leave an empty -wal and
+ * the -shm index: it cannot checkpoint, so it never removes them.)  Returns NULL, or what went wrong (malloc'd); no
+ * cmocka calls, so a forked child can use it too.
+ */
+static char *
+check_refused(const char *path, int readonly, const char *want)
+{
+	struct store	*s;
+	char		*before, *after, *cause = NULL, *why = NULL;
+	size_t		 blen, alen;
+
+	if ((before = slurp(path, &blen)) == NULL) {
+		xasprintf(&why, "%s: %s", path, strerror(errno));
+		return (why);
+	}
+	s = store_open(path, readonly, &cause);
+	if (s != NULL) {
+		store_close(s);
+		xasprintf(&why, "%s (readonly %d) was opened, expected \"%s\"",
+		    path, readonly, want);
+	} else if (cause == NULL)
+		xasprintf(&why, "%s: no cause", path);
+	else if (strstr(cause, want) == NULL || strstr(cause, path) == NULL)
+		xasprintf(&why, "cause \"%s\" lacks \"%s\" or the path",
+		    cause, want);
+	free(cause);
+	if (why == NULL) {
+		after = slurp(path, &alen);
+		if (after == NULL || alen != blen ||
+		    memcmp(after, before, blen) != 0)
+			xasprintf(&why, "%s was modified", path);
+		else if (!readonly && (sidecar_exists(path, "-wal") ||
+		    sidecar_exists(path, "-shm") ||
+		    sidecar_exists(path, "-journal")))
+			xasprintf(&why, "%s: sidecar file left behind", path);
+		free(after);
+	}
+	free(before);
+	return (why);
+}
+
+static void
+expect_refused(const char *path, int readonly, const char *want)
+{
+	char	*why;
+
+	if ((why = check_refused(path, readonly, want)) != NULL)
+		fail_msg("%s", why);
+}
+
+static struct store *
+open_ok(const char *path, int readonly)
+{
+	struct store	*s;
+	char		*cause = NULL;
+
+	s = store_open(path, readonly, &cause);
+	if (s == NULL)
+		fail_msg("store_open %s: %s", path, cause);
+	assert_null(cause);
+	return (s);
+}
+
+static void
+stats(struct store *s, struct store_stats *st)
+{
+	assert_int_equal(store_stats(s, st), 0);
+}
+
+static void
+mkevent(struct event *e, int64_t t, const char *type, enum level l,
+    const char *summary)
+{
+	memset(e, 0, sizeof *e);
+	e->time_ms = t;
+	strlcpy_pt(e->type, type, sizeof e->type);
+	e->level = l;
+	strlcpy_pt(e->subject, "session sea-r1", sizeof e->subject);
+	strlcpy_pt(e->summary, summary, sizeof e->summary);
+	strlcpy_pt(e->details, "details", sizeof e->details);
+}
+
+/* A file with a few rows of each kind, closed again. */
+static char *
+make_history(const char *name, int nevents)
+{
+	struct store	*s;
+	struct event	 e;
+	char		*path, *cause, summary[32];
+	int		 i;
+
+	path = tpath(name);
+	s = open_ok(path, 0);
+	for (i = 0; i < nevents; i++) {
+		snprintf(summary, sizeof summary, "event %d", i);
+		mkevent(&e, 1700000000000LL + i * 1000, "SessionDown",
+		    LVL_WARNING, summary);
+		assert_int_equal(store_event(s, &e), 0);
+	}
+	assert_int_equal(store_flush(s, &cause), 0);
+	store_close(s);
+	return (path);
+}
+
+/* Run sql through the sqlite3 shell, read-only; NULL if there is none. */
+static char *
+shell(const char *path, const char *sql)
+{
+	FILE	*p;
+	char	*cmd, buf[4096];
+	size_t	 n;
+
+	if (system("command -v sqlite3 >/dev/null 2>&1") != 0)
+		return (NULL);
+	xasprintf(&cmd, "sqlite3 -readonly -batch '%s' \"%s\"", path, sql);
+	assert_non_null(p = popen(cmd, "r"));
+	n = fread(buf, 1, sizeof buf - 1, p);
+	buf[n] = '\0';
+	assert_int_equal(pclose(p), 0);
+	free(cmd);
+	return (xstrdup(buf));
+}
+
+/* ------------------------------------------------------------ tests */
+
+static void
+test_new_file(void **state)
+{
+	struct store		*s;
+	struct store_stats	 st;
+	char			*path = tpath("new.db"), *out;
+
+	assert_false(exists(path));
+	s = open_ok(path, 0);
+	stats(s, &st);
+	assert_int_equal(st.schema_version, STORE_SCHEMA_VERSION);
+	assert_int_equal(st.schema_version, 1);
+	assert_int_equal(st.application_id, 0x70656572);
+	assert_true(st.wal);
+	assert_int_equal(st.session_rows, 0);
+	assert_int_equal(st.redundancy_rows, 0);
+	assert_int_equal(st.event_rows, 0);
+	assert_null(store_error(s));
+	store_close(s);
+
+	/* Reopen: nothing to migrate, still version 1. */
+	s = open_ok(path, 0);
+	stats(s, &st);
+	assert_int_equal(st.schema_version, 1);
+	store_close(s);
+
+	/* Every table and index of man/schema.mdoc, and the meta rows. */
+	if ((out = shell(path, "SELECT name FROM sqlite_master WHERE name "
+	    "NOT LIKE 'sqlite_%' ORDER BY name")) == NULL) {
+		print_message("no sqlite3 shell: schema listing skipped\n");
+		goto out;
+	}
+	assert_string_equal(out,
+	    "events\n"
+	    "events_time\n"
+	    "events_type_time\n"
+	    "meta\n"
+	    "redundancy_state\n"
+	    "redundancy_state_partner_time\n"
+	    "session_state\n"
+	    "session_state_session_time\n"
+	    "session_state_time\n");
+	free(out);
+	assert_non_null(out = shell(path,
+	    "SELECT key FROM meta ORDER BY key"));
+	assert_string_equal(out, "created_at\ncreated_by\n");
+	free(out);
+	assert_non_null(out = shell(path, "PRAGMA journal_mode"));
+	assert_string_equal(out, "wal\n");
+	free(out);
+out:
+	free(path);
+}
+
+static void
+test_empty_file(void **state)
+{
+	struct store		*s;
+	struct store_stats	 st;
+	char			*path = tpath("empty.db");
+
+	spit(path, "", 0);
+	s = open_ok(path, 0);
+	stats(s, &st);
+	assert_int_equal(st.schema_version, 1);
+	store_close(s);
+	free(path);
+}
+
+/* A valid SQLite file at version 0 with no schema is migrated. */
+static void
+test_migrate_v0(void **state)
+{
+	struct store		*s;
+	struct store_stats	 st;
+	char			*path = fixture("empty-v0.db");
+
+	s = open_ok(path, 0);
+	stats(s, &st);
+	assert_int_equal(st.schema_version, 1);
+	assert_int_equal(st.application_id, 0x70656572);
+	assert_int_equal(st.event_rows, 0);
+	store_close(s);
+	free(path);
+}
+
+static void
+test_newer_schema(void **state)
+{
+	char	*path = fixture("v99.db"), *want;
+
+	xasprintf(&want, "%s: schema version 99 is newer than this peertop "
+	    "supports (1); use a newer peertop", path);
+	expect_refused(path, 0, want);
+	expect_refused(path, 1, want);
+	free(want);
+	free(path);
+}
+
+static void
+test_not_sqlite(void **state)
+{
+	char	*path = fixture("not-sqlite.txt"), *want, *shortf;
+
+	xasprintf(&want, "%s: not an SQLite database", path);
+	expect_refused(path, 0, want);
+	expect_refused(path, 1, want);
+	free(want);
+
+	/* Shorter than the magic string. */
+	shortf = tpath("short.db");
+	spit(shortf, "SQLite", 6);
+	expect_refused(shortf, 0, "not an SQLite database");
+	free(shortf);
+	free(path);
+}
+
+static void
+test_foreign(void **state)
+{
+	char	*path;
+
+	/* user_version 0 but tables: someone else's database. */
+	path = fixture("foreign.db");
+	expect_refused(path, 0, "not a peertop history");
+	expect_refused(path, 1, "not a peertop history");
+	free(path);
+
+	/* Another application_id. */
+	path = fixture("other-app.db");
+	expect_refused(path, 0, "application_id 0x474e5089");
+	free(path);
+}
+
+static void
+test_truncated(void **state)
+{
+	char	*full, *path, *buf;
+	size_t	 len;
+
+	full = make_history("full.db", 3);
+	assert_non_null(buf = slurp(full, &len));
+	assert_true(len > 100);
+	path = tpath("truncated.db");
+	spit(path, buf, 100);
+	expect_refused(path, 0, "damaged SQLite database");
+	expect_refused(path, 1, "damaged SQLite database");
+	free(buf);
+	free(path);
+	free(full);
+}
+
+/* Whole pages, good header, garbage inside: quick_check catches it. */
+static void
+test_corrupt_pages(void **state)
+{
+	char	*path, *buf;
+	size_t	 len, i;
+
+	path = make_history("corrupt.db", 50);
+	assert_non_null(buf = slurp(path, &len));
+	assert_true(len >= 3 * 4096);
+	for (i = 4096; i < len; i++)
+		buf[i] = (char)(i * 7 + 3);
+	spit(path, buf, len);
+	expect_refused(path, 0, "damaged SQLite database");
+	expect_refused(path, 1, "damaged SQLite database");
+	free(buf);
+	free(path);
+}
+
+static void
+test_readonly_mode(void **state)
+{
+	struct store		*s;
+	struct store_stats	 st;
+	struct event		 e, out[8];
+	char			*path, *before, *after, *cause = NULL, *missing;
+	size_t			 blen, alen;
+
+	path = make_history("review.db", 4);
+	assert_non_null(before = slurp(path, &blen));
+
+	s = open_ok(path, 1);
+	stats(s, &st);
+	assert_true(st.readonly);
+	assert_int_equal(st.event_rows, 4);
+	mkevent(&e, 1, "SessionUp", LVL_INFO, "must not be stored");
+	assert_int_equal(store_event(s, &e), -1);
+	assert_int_equal(store_flush(s, NULL), 0);
+	assert_int_equal(store_recent_events(s, out, nitems(out)), 4);
+	assert_string_equal(out[3].summary, "event 3");
+	store_close(s);
+
+	assert_non_null(after = slurp(path, &alen));
+	assert_int_equal(alen, blen);
+	assert_memory_equal(before, after, blen);
+
+	/* -r never creates a file. */
+	missing = tpath("missing.db");
+	assert_null(store_open(missing, 1, &cause));
+	assert_non_null(strstr(cause, "No such file"));
+	assert_false(exists(missing));
+	free(cause);
+
+	free(missing);
+	free(before);
+	free(after);
+	free(path);
+}
+
+/*
+ * Permission bits do not stop root, so as root the check runs in a child
+ * that has become nobody; EROFS would be caught by the same access(2).
+ */
+static char *
+readonly_file_checks(const char *file, const char *dirfile)
+{
+	char	*why;
+
+	why = check_refused(file, 0, "read-only (open with -r to review it)");
+	if (why == NULL)
+		why = check_refused(dirfile, 0,
+		    "read-only (directory not writable");
+	return (why);
+}
+
+static void
+test_readonly_file(void **state)
+{
+	struct store	*s;
+	char		*file, *dir, *dirfile, *why;
+	pid_t		 pid;
+	int		 status;
+
+	file = make_history("ro.db", 2);
+	assert_int_equal(chmod(file, 0444), 0);
+	dir = tpath("rodir");
+	assert_int_equal(mkdir(dir, 0755), 0);
+	dirfile = tpath("rodir/h.db");
+	free(make_history("rodir/h.db", 1));
+	assert_int_equal(chmod(dirfile, 0666), 0);	/* only the dir is */
+	assert_int_equal(chmod(dir, 0555), 0);
+
+	if (geteuid() != 0) {
+		if ((why = readonly_file_checks(file, dirfile)) != NULL)
+			fail_msg("%s", why);
+	} else {
+		assert_int_equal(chmod(tmpdir, 0755), 0);
+		fflush(NULL);
+		assert_int_not_equal(pid = fork(), -1);
+		if (pid == 0) {
+			if (setgid(65534) != 0 || setuid(65534) != 0)
+				_exit(2);
+			if ((why = readonly_file_checks(file, dirfile)) != NULL) {
+				fprintf(stderr, "as nobody: %s\n", why);
+				_exit(1);
+			}
+			_exit(0);
+		}
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+		assert_int_equal(chmod(tmpdir, 0700), 0);
+	}
+
+	/* Read-only files can still be reviewed. */
+	s = open_ok(file, 1);
+	store_close(s);
+	assert_int_equal(chmod(dir, 0755), 0);
+	free(file);
+	free(dir);
+	free(dirfile);
+}
+
+/* A second connection, read-only, sees each flush while the writer runs. */
+static void
+test_wal_reader(void **state)
+{
+	struct store		*w, *r;
+	struct store_stats	 st;
+	struct event		 e, out[4];
+	struct partner		 p;
+	struct session		 sess;
+	char			*path = tpath("live.db"), *cause;
+
+	w = open_ok(path, 0);
+	memset(&p, 0, sizeof p);
+	strlcpy_pt(p.name, "example-isp", sizeof p.name);
+	p.red = RED_DEGRADED;
+	strlcpy_pt(p.reason, "one primary router down", sizeof p.reason);
+	memset(&sess, 0, sizeof sess);
+	strlcpy_pt(sess.name, "sea-r1", sizeof sess.name);
+	sess.partner = &p;
+	assert_int_equal(addr_parse("192.0.2.1", &sess.neighbor), 0);
+	sess.state = BGP_ESTABLISHED;
+
+	assert_int_equal(store_session_state(w, &sess, BGP_OPENCONFIRM,
+	    1700000000000LL), 0);
+	assert_int_equal(store_redundancy(w, &p, RED_REDUNDANT,
+	    1700000000001LL), 0);
+	mkevent(&e, 1700000000002LL, "SessionUp", LVL_INFO, "up");
+	assert_int_equal(store_event(w, &e), 0);
+	stats(w, &st);
+	assert_int_equal(st.queued, 3);
+
+	r = open_ok(path, 1);
+	stats(r, &st);
+	assert_int_equal(st.session_rows + st.redundancy_rows +
+	    st.event_rows, 0);
+
+	assert_int_equal(store_flush(w, &cause), 0);
+	assert_null(cause);
+	stats(w, &st);
+	assert_int_equal(st.queued, 0);
+	assert_int_equal(st.written, 3);
+
+	stats(r, &st);
+	assert_int_equal(st.session_rows, 1);
+	assert_int_equal(st.redundancy_rows, 1);
+	assert_int_equal(st.event_rows, 1);
+	assert_int_equal(store_recent_events(r, out, nitems(out)), 1);
+	assert_string_equal(out[0].type, "SessionUp");
+
+	mkevent(&e, 1700000000003LL, "SessionDown", LVL_WARNING, "down");
+	assert_int_equal(store_event(w, &e), 0);
+	assert_int_equal(store_flush(w, NULL), 0);
+	assert_int_equal(store_recent_events(r, out, nitems(out)), 2);
+	assert_string_equal(out[1].type, "SessionDown");
+	assert_int_equal(out[1].level, LVL_WARNING);
+
+	store_close(r);
+	store_close(w);
+	free(path);
+}
+
+static void
+test_events_order(void **state)
+{
+	struct store	*s;
+	struct event	 e, out[10];
+	char		*path = tpath("events.db");
+	int		 i;
+	static const struct {
+		int64_t		 t;
+		enum level	 l;
+	} in[] = {
+		{ 1700000001000LL, LVL_INFO },
+		{ 1700000002000LL, LVL_WARNING },
+		{ 1700000003000LL, LVL_ERROR },
+		{ 1700000004000LL, LVL_CRITICAL },
+		{ 1700000005000LL, LVL_INFO },
+	};
+
+	s = open_ok(path, 0);
+	for (i = 0; i < (int)nitems(in); i++) {
+		mkevent(&e, in[i].t, "Test", in[i].l, "x");
+		snprintf(e.summary, sizeof e.summary, "n%d", i);
+		assert_int_equal(store_event(s, &e), 0);
+	}
+	/* Stored strings come back sanitised: the file may be edited. */
+	mkevent(&e, 1700000006000LL, "Test", LVL_INFO, "bad\033[2Jx");
+	assert_int_equal(store_event(s, &e), 0);
+	assert_int_equal(store_flush(s, NULL), 0);
+
+	/* The 3 newest, oldest first. */
+	memset(out, 0, sizeof out);
+	assert_int_equal(store_recent_events(s, out, 3), 3);
+	assert_string_equal(out[0].summary, "n3");
+	assert_int_equal(out[0].level, LVL_CRITICAL);
+	assert_string_equal(out[1].summary, "n4");
+	assert_string_equal(out[2].summary, "bad?[2Jx");
+	assert_true(out[0].id < out[1].id && out[1].id < out[2].id);
+
+	/* More room than rows: all of them, oldest first, from out[0]. */
+	assert_int_equal(store_recent_events(s, out, nitems(out)), 6);
+	for (i = 0; i < (int)nitems(in); i++) {
+		char	 want[8];
+
+		snprintf(want, sizeof want, "n%d", i);
+		assert_string_equal(out[i].summary, want);
+		assert_int_equal(out[i].time_ms, in[i].t);
+		assert_int_equal(out[i].level, in[i].l);
+		assert_string_equal(out[i].subject, "session sea-r1");
+		assert_string_equal(out[i].details, "details");
+		assert_int_equal(out[i].id, i + 1);
+	}
+	store_close(s);
+	free(path);
+}
+
+/*
+ * A real write failure: in a child, RLIMIT_FSIZE stops the WAL from
+ * growing.  The flush must fail as a whole, keep every queued row, say so,
+ * and write each row exactly once when the limit is lifted.
+ */
+#define CHILD_CHECK(c) do {						\
+	if (!(c) && failed == 0)					\
+		failed = __LINE__;					\
+} while (0)
+
+static int
+flush_failure_child(const char *path)
+{
+	struct store		*w, *r;
+	struct store_stats	 st;
+	struct rlimit		 rl, lim;
+	struct event		 e;
+	char			*cause = NULL;
+	int			 i, failed = 0;
+
+	signal(SIGXFSZ, SIG_IGN);
+	w = store_open(path, 0, &cause);
+	CHILD_CHECK(w != NULL);
+	if (w == NULL)
+		return (__LINE__);
+	r = store_open(path, 1, &cause);
+	CHILD_CHECK(r != NULL);
+	if (r == NULL)
+		return (__LINE__);
+	for (i = 0; i < 50; i++) {
+		mkevent(&e, 1700000000000LL + i, "SessionDown", LVL_WARNING,
+		    "queued");
+		CHILD_CHECK(store_event(w, &e) == 0);
+	}
+
+	getrlimit(RLIMIT_FSIZE, &rl);
+	lim = rl;
+	lim.rlim_cur = 1024;
+	CHILD_CHECK(setrlimit(RLIMIT_FSIZE, &lim) == 0);
+	CHILD_CHECK(store_flush(w, &cause) == -1);
+	CHILD_CHECK(store_flush(w, NULL) == -1);	/* still failing */
+	CHILD_CHECK(setrlimit(RLIMIT_FSIZE, &rl) == 0);
+
+	CHILD_CHECK(cause != NULL && strstr(cause, path) != NULL);
+	CHILD_CHECK(cause != NULL && strstr(cause, "50 rows waiting"));
+	CHILD_CHECK(store_error(w) != NULL &&
+	    strstr(store_error(w), "50 rows waiting") != NULL);
+	if (cause != NULL)
+		fprintf(stderr, "flush failure says: %s\n", cause);
+	free(cause);
+	CHILD_CHECK(store_stats(w, &st) == 0 && st.queued == 50);
+	CHILD_CHECK(store_stats(r, &st) == 0 && st.event_rows == 0);
+
+	/* The disk has room again: the whole batch, once. */
+	CHILD_CHECK(store_flush(w, &cause) == 0);
+	CHILD_CHECK(store_error(w) == NULL);
+	CHILD_CHECK(store_stats(r, &st) == 0 && st.event_rows == 50);
+	CHILD_CHECK(store_stats(w, &st) == 0 && st.queued == 0 &&
+	    st.written == 50);
+	store_close(r);
+	store_close(w);
+	return (failed);
+}
+
+static void
+test_flush_failure(void **state)
+{
+	char	*path = tpath("full-disk.db");
+	pid_t	 pid;
+	int	 status;
+
+	fflush(NULL);
+	assert_int_not_equal(pid = fork(), -1);
+	if (pid == 0)
+		_exit(flush_failure_child(path) == 0 ? 0 : 1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) != 0)
+		fail_msg("flush failure child failed (run it in gdb)");
+	free(path);
+}
+
+static void
+test_queue_bound(void **state)
+{
+	struct store		*s;
+	struct store_stats	 st;
+	struct event		 e, out[2];
+	char			*path = tpath("bound.db");
+	int			 i, ok = 0;
+
+	s = open_ok(path, 0);
+	store_set_queue_max(s, 5);
+	for (i = 0; i < 8; i++) {
+		mkevent(&e, 1700000000000LL + i, "SessionDown", LVL_WARNING,
+		    "q");
+		if (store_event(s, &e) == 0)
+			ok++;
+	}
+	assert_int_equal(ok, 5);
+	assert_non_null(store_error(s));
+	assert_non_null(strstr(store_error(s), "3 rows dropped"));
+	stats(s, &st);
+	assert_int_equal(st.queued, 5);
+	assert_int_equal(st.dropped, 3);
+
+	/* The flush writes the 5 and a HistoryGap event for the 3. */
+	assert_int_equal(store_flush(s, NULL), 0);
+	assert_null(store_error(s));
+	stats(s, &st);
+	assert_int_equal(st.event_rows, 6);
+	assert_int_equal(st.dropped, 0);
+	assert_int_equal(store_recent_events(s, out, 2), 2);
+	/* The gap is dated at the first lost row: after the queued ones. */
+	assert_string_equal(out[1].type, "HistoryGap");
+	assert_int_equal(out[1].level, LVL_WARNING);
+	assert_non_null(strstr(out[1].summary, "3 rows"));
+	store_close(s);
+	free(path);
+}
+
+/* The model's transitions and events reach the file through the sink. */
+static void
+test_attach_model(void **state)
+{
+	struct model		*m;
+	struct partner		*p;
+	struct session		*sess;
+	struct store		*s;
+	struct store_stats	 st;
+	struct session_report	 rep;
+	char			*path = tpath("model.db"), *out;
+
+	m = model_new();
+	p = xcalloc(1, sizeof *p);
+	strlcpy_pt(p->name, "example-isp", sizeof p->name);
+	p->asn = 65002;
+	sess = xcalloc(1, sizeof *sess);
+	strlcpy_pt(sess->name, "sea-r1", sizeof sess->name);
+	strlcpy_pt(sess->router, "r1", sizeof sess->router);
+	strlcpy_pt(sess->edge, "sea", sizeof sess->edge);
+	assert_int_equal(addr_parse("192.0.2.1", &sess->neighbor), 0);
+	sess->role = ROLE_PRIMARY;
+	sess->partner = p;
+	p->sessions = xcalloc(1, sizeof *p->sessions);
+	p->sessions[0] = sess;
+	p->nsessions = 1;
+	m->partners = xcalloc(1, sizeof *m->partners);
+	m->partners[0] = p;
+	m->npartners = 1;
+	m->sessions = xcalloc(1, sizeof *m->sessions);
+	m->sessions[0] = sess;
+	m->nsessions = 1;
+
+	s = open_ok(path, 0);
+	store_attach(s, m);
+	assert_ptr_equal(m->sink.arg, s);
+
+	memset(&rep, 0, sizeof rep);
+	rep.state = BGP_ESTABLISHED;
+	rep.remote_as = 8075;
+	rep.routes_imported = 12;
+	rep.routes_exported = 3;
+	model_session_report(m, sess, NULL, &rep);
+	rep.state = BGP_ACTIVE;
+	rep.last_error = "Hold timer expired";
+	model_session_report(m, sess, NULL, &rep);
+	assert_int_equal(store_flush(s, NULL), 0);
+
+	stats(s, &st);
+	assert_int_equal(st.session_rows, 2);
+	assert_true(st.event_rows >= 1);	/* SessionUp/SessionDown */
+	assert_true(st.redundancy_rows >= 1);
+	store_close(s);
+
+	/* What a NOC engineer would type (man/schema.mdoc EXAMPLES). */
+	out = shell(path, "SELECT session, partner, router, neighbor, edge, "
+	    "role, old_state, state, remote_as, last_error, routes_imported, "
+	    "routes_exported FROM session_state ORDER BY id");
+	if (out != NULL) {
+		assert_string_equal(out,
+		    "sea-r1|example-isp|r1|192.0.2.1|sea|primary|Unknown|"
+		    "Established|8075||12|3\n"
+		    "sea-r1|example-isp|r1|192.0.2.1|sea|primary|Established|"
+		    "Active|8075|Hold timer expired|12|3\n");
+		free(out);
+		out = shell(path, "SELECT count(*) FROM session_state WHERE "
+		    "datetime(time_ms/1000, 'unixepoch') > '2020-01-01'");
+		assert_string_equal(out, "2\n");
+		free(out);
+	} else
+		print_message("no sqlite3 shell: column check skipped\n");
+
+	model_free(m);
+	free(path);
+}
+
+/* A version 1 file made by peertop 0.1 opens and keeps its rows. */
+static void
+test_v1_fixture(void **state)
+{
+	struct store		*s;
+	struct store_stats	 st;
+	struct event		 out[4];
+	char			*path = fixture("v1.db");
+
+	s = open_ok(path, 0);
+	stats(s, &st);
+	assert_int_equal(st.schema_version, STORE_SCHEMA_VERSION);
+	assert_int_equal(st.session_rows, 2);
+	assert_int_equal(st.redundancy_rows, 1);
+	assert_int_equal(st.event_rows, 2);
+	assert_int_equal(store_recent_events(s, out, nitems(out)), 2);
+	assert_string_equal(out[0].type, "SessionUp");
+	assert_string_equal(out[1].type, "SessionDown");
+	store_close(s);
+	free(path);
+}
+
+/* rm -r, one level of subdirectories is all the tests make. */
+static int
+remove_tree(const char *path)
+{
+	struct stat	 sb;
+	struct dirent	*de;
+	DIR		*d;
+	char		*p;
+	int		 rc = 0;
+
+	chmod(path, 0700);
+	if (lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		if ((d = opendir(path)) == NULL)
+			return (-1);
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			xasprintf(&p, "%s/%s", path, de->d_name);
+			if (remove_tree(p) != 0)
+				rc = -1;
+			free(p);
+		}
+		closedir(d);
+	}
+	if (remove(path) != 0)
+		rc = -1;
+	return (rc);
+}
+
+static int
+setup(void **state)
+{
+	if (mkdtemp(tmpdir) == NULL)
+		return (-1);
+	return (0);
+}
+
+static int
+teardown(void **state)
+{
+	return (remove_tree(tmpdir));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_new_file),
+		cmocka_unit_test(test_empty_file),
+		cmocka_unit_test(test_migrate_v0),
+		cmocka_unit_test(test_newer_schema),
+		cmocka_unit_test(test_not_sqlite),
+		cmocka_unit_test(test_foreign),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_corrupt_pages),
+		cmocka_unit_test(test_readonly_mode),
+		cmocka_unit_test(test_readonly_file),
+		cmocka_unit_test(test_wal_reader),
+		cmocka_unit_test(test_events_order),
+		cmocka_unit_test(test_flush_failure),
+		cmocka_unit_test(test_queue_bound),
+		cmocka_unit_test(test_attach_model),
+		cmocka_unit_test(test_v1_fixture),
+	};
+
+	log_set_quiet(1);
+	return (cmocka_run_group_tests(tests, setup, teardown));
+}
