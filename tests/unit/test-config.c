@@ -1,0 +1,759 @@
+/*
+ * Tests for the configuration parser (core/config.c): a complete valid
+ * file checked field by field, includes, comments and strings, partner
+ * resolution for branches, and every error class with its exact
+ * "file:line:column: message".  The files live in tests/conf/.
+ */
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/collector.h"
+#include "core/config.h"
+#include "core/model.h"
+#include "core/util.h"
+
+#ifndef TOP_SRCDIR
+#define TOP_SRCDIR "."
+#endif
+#define CONFDIR TOP_SRCDIR "/tests/conf/"
+
+/* A model with a small catalogue, as the caller would load it. */
+static struct model *
+new_model(void)
+{
+	static const struct edge edges[] = {
+		{ "sea", "Seattle", "US", 47.61, -122.33, "ER|PL" },
+		{ "lax", "Los Angeles", "US", 34.05, -118.24, "ER|PL" },
+		{ "ams", "Amsterdam", "NL", 52.37, 4.90, "ER|PL|PS" },
+	};
+	struct model	*m;
+	size_t		 i;
+
+	m = model_new();
+	for (i = 0; i < nitems(edges); i++)
+		model_edge_set(m, &edges[i]);
+	return (m);
+}
+
+static struct model *
+parse_file_ok(const char *path)
+{
+	struct model	*m = new_model();
+	char		*cause = NULL;
+
+	if (config_parse(m, path, &cause) != 0)
+		fail_msg("%s: unexpected error: %s", path, cause);
+	assert_null(cause);
+	return (m);
+}
+
+static struct model *
+parse_buf_ok(const char *text)
+{
+	struct model	*m = new_model();
+	char		*cause = NULL;
+
+	if (config_parse_buffer(m, "t.conf", text, strlen(text), &cause) != 0)
+		fail_msg("unexpected error: %s", cause);
+	return (m);
+}
+
+/* A file in tests/conf/ must fail with exactly path + ":" + tail. */
+static void
+expect_file_error(const char *file, const char *tail)
+{
+	struct model	*m = new_model();
+	char		*cause = NULL, *path, *want;
+
+	xasprintf(&path, "%s%s", CONFDIR, file);
+	xasprintf(&want, "%s:%s", path, tail);
+	assert_int_equal(config_parse(m, path, &cause), -1);
+	assert_non_null(cause);
+	assert_string_equal(cause, want);
+	free(cause);
+	free(want);
+	free(path);
+	model_free(m);
+}
+
+/* A buffer named t.conf must fail with exactly this message. */
+static void
+expect_buf_error(const char *text, const char *want)
+{
+	struct model	*m = new_model();
+	char		*cause = NULL;
+
+	assert_int_equal(config_parse_buffer(m, "t.conf", text, strlen(text),
+	    &cause), -1);
+	assert_non_null(cause);
+	assert_string_equal(cause, want);
+	free(cause);
+	model_free(m);
+}
+
+static void
+test_valid_full(void **state)
+{
+	struct model	*m;
+	struct partner	*p, *q;
+	struct session	*s;
+	struct branch	*b;
+	struct collector *c;
+	char		 buf[PREFIX_STRLEN];
+	int		 i;
+
+	m = parse_file_ok(CONFDIR "valid-full.conf");
+	assert_string_equal(m->config_file, CONFDIR "valid-full.conf");
+	assert_string_equal(m->database, "/var/lib/peertop/history.db");
+	assert_string_equal(m->datadir, "/usr/share/peertop");
+	assert_string_equal(m->geoip_city, "/usr/share/GeoIP/GeoIP2-City.mmdb");
+	assert_string_equal(m->geoip_asn, "/usr/share/GeoIP/GeoLite2-ASN.mmdb");
+
+	/* Edges: one new, one catalogue edge overridden field by field. */
+	assert_int_equal(m->nedges, 4);
+	i = model_edge_find(m, "xyz");
+	assert_int_equal(i, 3);
+	assert_string_equal(m->edges[i].metro, "Testville");
+	assert_string_equal(m->edges[i].country, "US");
+	assert_true(m->edges[i].lat == 47.6);
+	assert_true(m->edges[i].lon == -122.3);
+	assert_string_equal(m->edges[i].source, "config");
+	i = model_edge_find(m, "sea");
+	assert_int_equal(i, 0);
+	assert_string_equal(m->edges[i].metro, "Seattle, WA");
+	assert_string_equal(m->edges[i].country, "US");
+	assert_true(m->edges[i].lat == 47.61);
+	assert_string_equal(m->edges[i].source, "config");
+	assert_string_equal(m->edges[1].source, "ER|PL");
+
+	/* Collectors. */
+	assert_int_equal(m->ncollectors, 3);
+	c = m->collectors[0];
+	assert_non_null(c->ops);
+	assert_string_equal(c->ops->name, "bird");
+	assert_string_equal(c->name, "bird sea-r1");
+	assert_string_equal(c->path, "/run/bird/sea-r1.ctl");
+	assert_string_equal(c->router, "sea-r1");
+	assert_int_equal(c->interval_ms, 500);
+	c = m->collectors[1];
+	assert_string_equal(c->name, "bird /run/bird/lax.ctl");
+	assert_string_equal(c->router, "");
+	assert_int_equal(c->interval_ms, 60000);
+	assert_int_equal(m->collectors[2]->interval_ms, 5000);
+
+	/* Partners and sessions. */
+	assert_int_equal(m->npartners, 2);
+	p = m->partners[0];
+	assert_string_equal(p->name, "example-isp");
+	assert_int_equal(p->asn, 65002);
+	assert_int_equal(p->backup_none, 0);
+	assert_int_equal(p->nsessions, 3);
+	q = m->partners[1];
+	assert_string_equal(q->name, "other \"quoted\" isp");
+	assert_int_equal(q->asn, 4200000000U);
+	assert_int_equal(q->backup_none, 1);
+	assert_int_equal(q->nsessions, 1);
+
+	assert_int_equal(m->nsessions, 4);
+	s = m->sessions[0];
+	assert_ptr_equal(s, p->sessions[0]);
+	assert_string_equal(s->name, "sea-r1");
+	assert_string_equal(addr_fmt(&s->neighbor, buf, sizeof buf),
+	    "192.0.2.1");
+	assert_string_equal(s->router, "sea-r1");	/* defaults to name */
+	assert_string_equal(s->edge, "sea");
+	assert_int_equal(s->edge_idx, 0);
+	assert_int_equal(s->role, ROLE_PRIMARY);
+	assert_ptr_equal(s->partner, p);
+	assert_int_equal(s->state, BGP_UNKNOWN);
+	s = m->sessions[1];
+	assert_string_equal(s->router, "sea-r2.example.net");
+	s = m->sessions[2];
+	assert_string_equal(s->name, "lax-r1");
+	assert_int_equal(s->neighbor.af, AF_INET6);
+	assert_string_equal(addr_fmt(&s->neighbor, buf, sizeof buf),
+	    "2001:db8::9");
+	assert_string_equal(s->edge, "lax");
+	assert_int_equal(s->edge_idx, 1);
+	assert_int_equal(s->role, ROLE_BACKUP);
+	s = m->sessions[3];
+	assert_ptr_equal(s, q->sessions[0]);
+	assert_ptr_equal(s->partner, q);
+	assert_int_equal(s->edge_idx, 3);
+	/* Same neighbor as sea-r1 but another router: allowed. */
+	assert_string_equal(s->router, "xyz-r1");
+
+	/* Branches. */
+	assert_int_equal(m->nbranches, 2);
+	b = m->branches[0];
+	assert_string_equal(b->name, "seattle-hq");
+	assert_int_equal(b->naddrs, 2);
+	assert_string_equal(addr_fmt(&b->addrs[0], buf, sizeof buf),
+	    "216.160.83.56");
+	assert_string_equal(addr_fmt(&b->addrs[1], buf, sizeof buf),
+	    "2001:db8:1::1");
+	assert_int_equal(b->nprefixes, 2);
+	assert_string_equal(prefix_fmt(&b->prefixes[0].prefix, buf,
+	    sizeof buf), "216.160.83.0/24");
+	assert_int_equal(b->prefixes[0].origin, 65002);
+	assert_string_equal(prefix_fmt(&b->prefixes[1].prefix, buf,
+	    sizeof buf), "2001:db8:1::/48");
+	assert_int_equal(b->prefixes[1].origin, 65002);
+	assert_int_equal(b->has_location, 1);
+	assert_true(b->cfg_lat == 47.25);
+	assert_true(b->cfg_lon == -122.31);
+	assert_string_equal(b->partner_name, "");
+	assert_ptr_equal(b->partner, p);	/* by the prefix origin */
+	assert_int_equal(b->nearest, -1);
+	b = m->branches[1];
+	assert_string_equal(b->partner_name, "other \"quoted\" isp");
+	assert_ptr_equal(b->partner, q);	/* named */
+	assert_int_equal(b->has_location, 0);
+	assert_int_equal(b->nprefixes, 0);
+
+	model_free(m);
+}
+
+/* Relative includes resolve from the including file, not the cwd. */
+static void
+test_include_relative(void **state)
+{
+	struct model	*m;
+	char		 cwd[PATH_MAX];
+	int		 i;
+
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	assert_int_equal(chdir("/"), 0);
+	m = parse_file_ok(CONFDIR "valid-include.conf");
+	assert_int_equal(chdir(cwd), 0);
+
+	i = model_edge_find(m, "new");
+	assert_true(i >= 0);
+	assert_string_equal(m->edges[i].metro, "Newtown");
+	assert_string_equal(m->edges[i].country, "GB");
+	assert_int_equal(m->npartners, 2);
+	assert_int_equal(m->nsessions, 2);
+	assert_int_equal(m->sessions[1]->edge_idx, i);
+	assert_int_equal(m->nbranches, 1);
+	assert_ptr_equal(m->branches[0]->partner, m->partners[0]);
+	model_free(m);
+}
+
+static void
+test_comments_and_strings(void **state)
+{
+	struct model	*m;
+
+	m = parse_buf_ok(
+	    "# leading comment\n"
+	    "database \"/a b/#not-a-comment\\\\x\\\"y\" # trailing\n"
+	    "datadir /data#comment right after a word\n"
+	    "\r\n\t  # indented comment with \"quotes\" and { braces }\n"
+	    "partner p as 1{session s neighbor 192.0.2.1 edge SEA role "
+	    "primary}#end");
+	assert_string_equal(m->database, "/a b/#not-a-comment\\x\"y");
+	assert_string_equal(m->datadir, "/data");
+	assert_int_equal(m->nsessions, 1);
+	/* Edge codes are looked up case-insensitively, stored as known. */
+	assert_string_equal(m->sessions[0]->edge, "sea");
+	model_free(m);
+
+	/* An empty file and a file of comments are valid and empty. */
+	m = parse_buf_ok("");
+	assert_int_equal(m->npartners, 0);
+	model_free(m);
+	m = parse_buf_ok("# nothing\n# at all");
+	assert_null(m->database);
+	model_free(m);
+}
+
+static void
+test_values(void **state)
+{
+	struct model	*m;
+
+	m = parse_buf_ok(
+	    "bird a interval 10\n"
+	    "bird b interval 100ms\n"
+	    "bird c interval 1h\n"
+	    "bird a router r1\n"
+	    "partner p as as4294967295 { }\n"
+	    "edge x1 { metro \"X\" country nl location -90 180 }\n"
+	    "edge x2 { metro \"Y\" country NL location +89.999 -180.0 }\n"
+	    "database one database two\n");
+	assert_int_equal(m->collectors[0]->interval_ms, 10000);
+	assert_int_equal(m->collectors[1]->interval_ms, 100);
+	assert_int_equal(m->collectors[2]->interval_ms, 3600000);
+	assert_string_equal(m->collectors[3]->name, "bird r1");
+	assert_int_equal(m->partners[0]->asn, 4294967295U);
+	assert_true(m->edges[model_edge_find(m, "x1")].lat == -90);
+	assert_true(m->edges[model_edge_find(m, "x2")].lon == -180);
+	assert_string_equal(m->database, "two");	/* last one wins */
+	model_free(m);
+}
+
+static void
+test_branch_partner(void **state)
+{
+	struct model	*m;
+
+	/* The only partner. */
+	m = parse_buf_ok("branch b { address 192.0.2.1 }\n"
+	    "partner p as 1 { }\n");
+	assert_ptr_equal(m->branches[0]->partner, m->partners[0]);
+	model_free(m);
+
+	/* Two partners: by the first prefix's origin, else none. */
+	m = parse_buf_ok(
+	    "partner p1 as 1 { } partner p2 as 2 { }\n"
+	    "branch a { address 192.0.2.1 prefix 192.0.2.0/24 origin 2\n"
+	    "    prefix 198.51.100.0/24 origin 1 }\n"
+	    "branch b { address 192.0.2.2 prefix 192.0.2.0/25 origin 3 }\n"
+	    "branch c { address 192.0.2.3 }\n"
+	    "branch d { partner p1 address 192.0.2.4 prefix 10.0.0.0/8 "
+	    "origin 2 }\n");
+	assert_ptr_equal(m->branches[0]->partner, m->partners[1]);
+	assert_null(m->branches[1]->partner);
+	assert_null(m->branches[2]->partner);
+	assert_ptr_equal(m->branches[3]->partner, m->partners[0]);
+	model_free(m);
+
+	/* No partners at all. */
+	m = parse_buf_ok("branch b { address 192.0.2.1 }");
+	assert_null(m->branches[0]->partner);
+	model_free(m);
+}
+
+/* One test per error class, each from its own file in tests/conf/. */
+static void
+test_file_errors(void **state)
+{
+	expect_file_error("err-unknown-keyword.conf",
+	    "4:5: unknown keyword \"sesion\", expected one of session, backup");
+	expect_file_error("err-bad-address.conf",
+	    "2:28: bad address \"192.0.2.300\": expected an IPv4 or IPv6 "
+	    "address");
+	expect_file_error("err-host-bits.conf",
+	    "3:9: prefix 10.0.0.1/24 has host bits set (did you mean "
+	    "10.0.0.0/24?)");
+	expect_file_error("err-unknown-edge.conf",
+	    "3:42: unknown edge \"zzz\"");
+	expect_file_error("err-dup-partner.conf",
+	    "2:9: duplicate partner \"example-isp\"");
+	expect_file_error("err-dup-session.conf",
+	    "5:10: duplicate session \"r1\"");
+	expect_file_error("err-dup-neighbor.conf",
+	    "3:57: neighbor 192.0.2.1 on router \"r1\" is already session "
+	    "\"a\"");
+	expect_file_error("err-dup-branch.conf",
+	    "2:8: duplicate branch \"hq\"");
+	expect_file_error("err-include-missing.conf",
+	    "2:9: cannot read include \"does-not-exist.conf\": No such file "
+	    "or directory");
+	expect_file_error("err-bad-asn.conf",
+	    "1:26: bad AS number \"4294967296\": expected 1 to 4294967295");
+	expect_file_error("err-bad-duration.conf",
+	    "1:36: bad duration \"5x\": expected 100ms to 1h, e.g. 500ms, 5s, "
+	    "1m (a bare number is seconds)");
+	expect_file_error("err-bad-latitude.conf",
+	    "3:11: bad latitude \"91.5\": expected a number from -90 to 90");
+	expect_file_error("err-missing-brace.conf",
+	    "2:2: expected \"{\" after partner \"example-isp\", got "
+	    "\"session\"");
+	expect_file_error("err-eof-in-block.conf",
+	    "3:1: unexpected end of file, expected \"}\" to close branch "
+	    "\"hq\"");
+	expect_file_error("err-unterminated-string.conf",
+	    "2:12: unterminated string");
+	expect_file_error("err-unknown-partner.conf",
+	    "2:10: unknown partner \"nobody\"");
+}
+
+/* The cycle is reported in the file that closes it. */
+static void
+test_include_cycle(void **state)
+{
+	struct model	*m = new_model();
+	char		*cause = NULL;
+
+	assert_int_equal(config_parse(m, CONFDIR "err-include-cycle-a.conf",
+	    &cause), -1);
+	assert_string_equal(cause, CONFDIR "err-include-cycle-b.conf:2:9: "
+	    "include \"err-include-cycle-a.conf\" makes a cycle: it is "
+	    "already being read");
+	/* What a read before the error set is still there, and freeable. */
+	assert_string_equal(m->database, "/tmp/a.db");
+	free(cause);
+	model_free(m);
+}
+
+/* Includes in a scratch directory: depth limit, self, dirs, FIFOs. */
+static void
+test_include_limits(void **state)
+{
+	struct model	*m;
+	char		 dir[] = "/tmp/peertop-test-config.XXXXXX";
+	char		*path, *want, *cause = NULL;
+	FILE		*f;
+	int		 i;
+
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < 12; i++) {
+		xasprintf(&path, "%s/d%d.conf", dir, i);
+		assert_non_null(f = fopen(path, "w"));
+		fprintf(f, "include \"d%d.conf\"\n", i + 1);
+		fclose(f);
+		free(path);
+	}
+	xasprintf(&path, "%s/self.conf", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, "\n  include \"self.conf\"\n");
+	fclose(f);
+	free(path);
+	xasprintf(&path, "%s/sub", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	free(path);
+	xasprintf(&path, "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	free(path);
+
+	/* The top file plus 8 levels of include; the 9th is refused. */
+	m = new_model();
+	xasprintf(&path, "%s/d0.conf", dir);
+	assert_int_equal(config_parse(m, path, &cause), -1);
+	xasprintf(&want, "%s/d8.conf:1:9: include \"d9.conf\" nested too "
+	    "deeply (at most 8 levels)", dir);
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	free(path);
+	model_free(m);
+
+	m = new_model();
+	xasprintf(&path, "%s/self.conf", dir);
+	assert_int_equal(config_parse(m, path, &cause), -1);
+	xasprintf(&want, "%s:2:11: include \"self.conf\" makes a cycle: it "
+	    "is already being read", path);
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	free(path);
+	model_free(m);
+
+	/* A buffer's includes are relative to the directory in its name. */
+	m = new_model();
+	xasprintf(&path, "%s/buffer.conf", dir);
+	assert_int_equal(config_parse_buffer(m, path, "include sub", 11,
+	    &cause), -1);
+	xasprintf(&want, "%s:1:9: cannot read include \"sub\": %s", path,
+	    strerror(EISDIR));
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	assert_int_equal(config_parse_buffer(m, path, "include fifo", 12,
+	    &cause), -1);
+	xasprintf(&want, "%s:1:9: cannot read include \"fifo\": not a "
+	    "regular file", path);
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	free(path);
+	model_free(m);
+
+	/* The top file itself. */
+	m = new_model();
+	xasprintf(&path, "%s/missing.conf", dir);
+	assert_int_equal(config_parse(m, path, &cause), -1);
+	xasprintf(&want, "%s: %s", path, strerror(ENOENT));
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	free(path);
+	model_free(m);
+
+	for (i = 0; i < 12; i++) {
+		xasprintf(&path, "%s/d%d.conf", dir, i);
+		unlink(path);
+		free(path);
+	}
+	xasprintf(&path, "%s/self.conf", dir);
+	unlink(path);
+	free(path);
+	xasprintf(&path, "%s/fifo", dir);
+	unlink(path);
+	free(path);
+	xasprintf(&path, "%s/sub", dir);
+	rmdir(path);
+	free(path);
+	rmdir(dir);
+}
+
+/* Error classes from buffers, with the exact message. */
+static void
+test_buffer_errors(void **state)
+{
+	char	*big;
+	size_t	 n;
+
+	expect_buf_error("databse \"x\"",
+	    "t.conf:1:1: unknown keyword \"databse\", expected one of "
+	    "include, database, datadir, geoip, edge, bird, partner, branch");
+	expect_buf_error("\n  \"database\" x",
+	    "t.conf:2:3: expected one of include, database, datadir, geoip, "
+	    "edge, bird, partner, branch, got string \"database\"");
+	expect_buf_error("database x }",
+	    "t.conf:1:12: unexpected \"}\" outside any block");
+	expect_buf_error("database",
+	    "t.conf:1:9: expected a file name after database, got end of "
+	    "file");
+	expect_buf_error("database \"\"",
+	    "t.conf:1:10: a file name after database must not be empty");
+	expect_buf_error("geoip town x",
+	    "t.conf:1:7: unknown keyword \"town\", expected one of city, asn");
+	expect_buf_error("database \"a\\nb\"",
+	    "t.conf:1:12: bad escape \"\\n\" in string: only \\\" and \\\\ "
+	    "are allowed");
+	expect_buf_error("database \"a\001b\"",
+	    "t.conf:1:12: control character 0x01 in string");
+	expect_buf_error("database x\001",
+	    "t.conf:1:11: unexpected control character 0x01");
+	expect_buf_error("database \"abc",
+	    "t.conf:1:10: unterminated string");
+	expect_buf_error("database \"abc\\",
+	    "t.conf:1:10: unterminated string");
+
+	/* Edges. */
+	expect_buf_error("edge SEA { }",
+	    "t.conf:1:6: bad edge code \"SEA\": expected 2 to 7 lowercase "
+	    "letters or digits");
+	expect_buf_error("edge abcdefgh { }",
+	    "t.conf:1:6: bad edge code \"abcdefgh\": expected 2 to 7 "
+	    "lowercase letters or digits");
+	expect_buf_error("edge xyz { metro \"X\" }",
+	    "t.conf:1:6: new edge \"xyz\" needs metro, country and location "
+	    "(missing: country location)");
+	expect_buf_error("edge sea { country USA }",
+	    "t.conf:1:20: bad country \"USA\": expected a two-letter ISO 3166 "
+	    "code");
+	expect_buf_error("edge sea { metro a metro b }",
+	    "t.conf:1:20: metro given twice for edge \"sea\"");
+	expect_buf_error("edge sea { location 10 181 }",
+	    "t.conf:1:24: bad longitude \"181\": expected a number from -180 "
+	    "to 180");
+	expect_buf_error("edge sea { location nan 1 }",
+	    "t.conf:1:21: bad latitude \"nan\": expected a number from -90 "
+	    "to 90");
+	expect_buf_error("edge sea { location 0x10 1 }",
+	    "t.conf:1:21: bad latitude \"0x10\": expected a number from -90 "
+	    "to 90");
+	expect_buf_error("edge sea metro x",
+	    "t.conf:1:10: expected \"{\" after edge \"sea\", got \"metro\"");
+
+	/* Collectors and durations. */
+	expect_buf_error("bird x interval 50ms",
+	    "t.conf:1:17: bad duration \"50ms\": expected 100ms to 1h, e.g. "
+	    "500ms, 5s, 1m (a bare number is seconds)");
+	expect_buf_error("bird x interval 61m",
+	    "t.conf:1:17: bad duration \"61m\": expected 100ms to 1h, e.g. "
+	    "500ms, 5s, 1m (a bare number is seconds)");
+	expect_buf_error("bird x interval 1.5s",
+	    "t.conf:1:17: bad duration \"1.5s\": expected 100ms to 1h, e.g. "
+	    "500ms, 5s, 1m (a bare number is seconds)");
+	expect_buf_error("bird x interval 99999999999",
+	    "t.conf:1:17: bad duration \"99999999999\": expected 100ms to 1h, "
+	    "e.g. 500ms, 5s, 1m (a bare number is seconds)");
+	expect_buf_error("bird x router r\nbird x router r",
+	    "t.conf:2:6: duplicate bird collector for this socket and router");
+	expect_buf_error("bird x interval 5 interval 6",
+	    "t.conf:1:19: interval given twice for bird");
+
+	/* Partners and sessions. */
+	expect_buf_error("partner p as 0 { }",
+	    "t.conf:1:14: bad AS number \"0\": expected 1 to 4294967295");
+	expect_buf_error("partner p as AS { }",
+	    "t.conf:1:14: bad AS number \"AS\": expected 1 to 4294967295");
+	expect_buf_error("partner p asn 1 { }",
+	    "t.conf:1:11: expected \"as\" after partner \"p\", got \"asn\"");
+	expect_buf_error("partner p as 1 { backup sea }",
+	    "t.conf:1:25: expected \"none\" after backup, got \"sea\" (the "
+	    "backup metro comes from sessions with role backup)");
+	expect_buf_error("partner p as 1 {\n"
+	    "  session s neighbor 192.0.2.1 edge sea role main }",
+	    "t.conf:2:46: bad role \"main\": expected primary or backup");
+	expect_buf_error("partner p as 1 {\n"
+	    "  session s neighbor 192.0.2.1 edge sea }",
+	    "t.conf:2:41: session \"s\" is missing role (expected one of "
+	    "neighbor, router, edge, role, got \"}\")");
+	expect_buf_error("partner p as 1 {\n"
+	    "  session s neighbor 192.0.2.1 edg sea role primary }",
+	    "t.conf:2:32: unknown keyword \"edg\", expected one of neighbor, "
+	    "router, edge, role");
+	expect_buf_error("partner p as 1 {\n"
+	    "  session s neighbor 192.0.2.1 neighbor 192.0.2.2 }",
+	    "t.conf:2:32: neighbor given twice for session \"s\"");
+	expect_buf_error("partner p as 1 { session \"\" }",
+	    "t.conf:1:26: session name must not be empty");
+	expect_buf_error("partner p as 1 { session "
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa }",
+	    "t.conf:1:26: session name is too long (at most 63 bytes)");
+	expect_buf_error("partner p as 1 {\n"
+	    "  session s neighbor 192.0.2.1 edge sea role primary\n"
+	    "  session t router s neighbor 192.0.2.1 edge sea role backup }",
+	    "t.conf:3:31: neighbor 192.0.2.1 on router \"s\" is already "
+	    "session \"s\"");
+	expect_buf_error("partner p as 1 { session s neighbor ::ffff:1.2.3.4/1 "
+	    "}", "t.conf:1:37: bad address \"::ffff:1.2.3.4/1\": expected an "
+	    "IPv4 or IPv6 address");
+
+	/* Branches. */
+	expect_buf_error("branch b { }",
+	    "t.conf:1:12: branch \"b\" needs at least one address");
+	expect_buf_error("branch b { address 192.0.2.1 prefix 192.0.2.0/24 }",
+	    "t.conf:1:50: expected \"origin\" after prefix 192.0.2.0/24, got "
+	    "\"}\"");
+	expect_buf_error("branch b { prefix 192.0.2.0/33 origin 1 }",
+	    "t.conf:1:19: bad prefix \"192.0.2.0/33\": expected "
+	    "ADDRESS/LENGTH, e.g. 192.0.2.0/24 or 2001:db8::/32");
+	expect_buf_error("branch b { prefix 2001:db8::1/32 origin 1 }",
+	    "t.conf:1:19: prefix 2001:db8::1/32 has host bits set (did you "
+	    "mean 2001:db8::/32?)");
+	expect_buf_error("branch b { prefix 192.0.2.129/25 origin 1 }",
+	    "t.conf:1:19: prefix 192.0.2.129/25 has host bits set (did you "
+	    "mean 192.0.2.128/25?)");
+	expect_buf_error("branch b { address 192.0.2.1 location -90.5 0 }",
+	    "t.conf:1:39: bad latitude \"-90.5\": expected a number from -90 "
+	    "to 90");
+	expect_buf_error("branch b { address 192.0.2.1 address }",
+	    "t.conf:1:38: expected an address after address, got \"}\"");
+	expect_buf_error("branch b { address 192.0.2.1 { }",
+	    "t.conf:1:30: expected one of partner, address, prefix, location, "
+	    "got \"{\"");
+	expect_buf_error("branch b { address 192.0.2.1 } branch c { partner x "
+	    "address 192.0.2.2 }",
+	    "t.conf:1:51: unknown partner \"x\"");
+
+	/* Token length is bounded, and long tokens are cut in messages. */
+	n = 5000;
+	big = xmalloc(n + 16);
+	memcpy(big, "database ", 9);
+	memset(big + 9, 'a', n);
+	big[9 + n] = '\0';
+	expect_buf_error(big,
+	    "t.conf:1:10: word too long (at most 4096 bytes)");
+	memcpy(big, "xxxxxxxx ", 9);
+	big[9 + 60] = '\0';
+	expect_buf_error(big + 9, "t.conf:1:1: unknown keyword "
+	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\", expected "
+	    "one of include, database, datadir, geoip, edge, bird, partner, "
+	    "branch");
+	free(big);
+}
+
+/* Every truncation of a valid file parses or fails cleanly. */
+static void
+test_truncations(void **state)
+{
+	struct model	*m;
+	FILE		*f;
+	char		 buf[8192], *cause;
+	size_t		 len, i;
+	int		 ok = 0;
+
+	assert_non_null(f = fopen(CONFDIR "valid-full.conf", "r"));
+	len = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	assert_true(len > 100 && len < sizeof buf);
+	for (i = 0; i <= len; i++) {
+		m = new_model();
+		cause = NULL;
+		if (config_parse_buffer(m, "t.conf", buf, i, &cause) == 0) {
+			assert_null(cause);
+			ok++;
+		} else {
+			assert_non_null(cause);
+			assert_int_equal(strncmp(cause, "t.conf:", 7), 0);
+		}
+		free(cause);
+		model_free(m);
+	}
+	/* Some prefixes are whole statements; most are not. */
+	assert_true(ok > 0 && (size_t)ok < len);
+}
+
+static void
+test_default_path(void **state)
+{
+	char	 dir[] = "/tmp/peertop-test-home.XXXXXX";
+	char	*path, *want, *p;
+	FILE	*f;
+
+	setenv("PEERTOP_CONF", "/nonexistent/explicit.conf", 1);
+	p = config_default_path();
+	assert_string_equal(p, "/nonexistent/explicit.conf");
+	free(p);
+	unsetenv("PEERTOP_CONF");
+
+	assert_non_null(mkdtemp(dir));
+	setenv("HOME", dir, 1);
+	p = config_default_path();
+	if (p != NULL)	/* only the system file may be found */
+		assert_string_equal(p, PEERTOP_SYSCONFDIR "/peertop.conf");
+	free(p);
+
+	xasprintf(&path, "%s/.config", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	free(path);
+	xasprintf(&path, "%s/.config/peertop", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	free(path);
+	xasprintf(&want, "%s/.config/peertop/peertop.conf", dir);
+	assert_non_null(f = fopen(want, "w"));
+	fclose(f);
+	p = config_default_path();
+	assert_string_equal(p, want);
+	free(p);
+
+	unlink(want);
+	free(want);
+	xasprintf(&path, "%s/.config/peertop", dir);
+	rmdir(path);
+	free(path);
+	xasprintf(&path, "%s/.config", dir);
+	rmdir(path);
+	free(path);
+	rmdir(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid_full),
+		cmocka_unit_test(test_include_relative),
+		cmocka_unit_test(test_comments_and_strings),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_branch_partner),
+		cmocka_unit_test(test_file_errors),
+		cmocka_unit_test(test_include_cycle),
+		cmocka_unit_test(test_include_limits),
+		cmocka_unit_test(test_buffer_errors),
+		cmocka_unit_test(test_truncations),
+		cmocka_unit_test(test_default_path),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
