@@ -135,11 +135,11 @@ static void
 test_distance(void **state)
 {
 	(void)state;
-	/* Hand-computed with R = 6371.0088 km. */
+	/* Hand-computed with R = 6371.0088 km: London-Paris, NYC-LA. */
 	assert_near(geo_distance_km(51.5074, -0.1278, 48.8566, 2.3522),
-	    343.56, 0.05);					/* London-Paris */
+	    343.56, 0.05);
 	assert_near(geo_distance_km(40.7128, -74.0060, 34.0522,
-	    -118.2437), 3935.75, 0.05);				/* NYC-LA */
+	    -118.2437), 3935.75, 0.05);
 	assert_near(geo_distance_km(0, 0, 0, 180), 20015.11, 0.05);
 	assert_near(geo_distance_km(90, 0, -90, 0), 20015.11, 0.05);
 	assert_near(geo_distance_km(0, 0, 0, 90), 10007.56, 0.05);
@@ -427,6 +427,15 @@ test_lookup_asn(void **state)
 	geo_lookup(g, &a, &r);
 	assert_int_equal(r.asn, 0);
 	assert_string_equal(r.asname, "");
+	geo_close(g);
+
+	/* The ASN database given as the City one: nothing is located. */
+	g = geo_open(asn, NULL, &w);
+	assert_null(w);
+	a = parse("1.128.0.0");
+	geo_lookup(g, &a, &r);
+	assert_int_equal(r.found, 0);
+	assert_int_equal(r.asn, 0);
 	geo_close(g);
 	free(asn);
 }
