@@ -1,0 +1,28 @@
+/*
+ * The one canvas function that touches the terminal (see canvas.h): it
+ * writes every cell with its role's attributes.  It does not erase or
+ * refresh; curses compares against what is on screen and sends only the
+ * cells that changed.
+ */
+
+#include "canvas.h"
+
+void
+canvas_draw(const struct canvas *c, struct tui *tui, int y0, int x0)
+{
+	char		 buf[CANVAS_CELL_MAX];
+	enum color_role	 role, last = CR_MAX;
+	int		 x, y;
+
+	for (y = 0; y < c->h; y++) {
+		for (x = 0; x < c->w; x++) {
+			role = canvas_cell_string(c, x, y, buf, sizeof buf);
+			if (role != last) {
+				attrset(draw_attr(tui, role));
+				last = role;
+			}
+			mvaddstr(y0 + y, x0 + x, buf);
+		}
+	}
+	attrset(A_NORMAL);
+}

@@ -1,0 +1,675 @@
+/*
+ * The map view: Natural Earth land outlines (tui->world) in an
+ * equirectangular projection on a pixel canvas, Microsoft edges as
+ * glyphs, branches as letters with a line to their nearest edge coloured
+ * by their partner's redundancy, and a legend (a line or two at the
+ * bottom on small terminals, a side panel on wide ones).  Zoom, pan,
+ * region presets and the rendering mode are actions bound in keys.c;
+ * they only change tui->map_* and ask for a redraw.
+ *
+ * Projection: one "unit" is a cell's width and a cell is two units tall
+ * (terminal cells are about 1:2), so a degree of longitude and a degree
+ * of latitude get the same number of units and shapes keep their
+ * aspect in every mode, whatever the pixels per cell.
+ */
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../core/util.h"
+#include "canvas.h"
+#include "tui.h"
+
+#define MAP_LAT_TOP	85.0	/* zoom 1 shows this band of latitudes */
+#define MAP_LAT_BOTTOM	-60.0
+#define MAP_ZOOM_MIN	1.0
+#define MAP_ZOOM_MAX	64.0
+#define MAP_ZOOM_STEP	1.5
+#define MAP_PANEL_MIN_W	120	/* side panel from this width */
+#define MAP_PANEL_W	44
+#define MAP_COORD_MAX	1000000.0	/* clamp projected pixels */
+
+/* Region presets: west, east, south, north. */
+struct view_map_preset {
+	const char	*name;
+	double		 west, east, south, north;
+};
+static const struct view_map_preset view_map_presets[] = {
+	{ "World",	-180.0,	180.0,	MAP_LAT_BOTTOM, MAP_LAT_TOP },
+	{ "NA",		-168.0,	-52.0,	7.0,	72.0 },
+	{ "SA",		-92.0,	-30.0,	-56.0,	14.0 },
+	{ "EU",		-25.0,	45.0,	34.0,	71.0 },
+	{ "AF",		-20.0,	55.0,	-36.0,	38.0 },
+	{ "ME",		25.0,	65.0,	10.0,	43.0 },
+	{ "APAC",	65.0,	180.0,	-48.0,	55.0 },
+	{ "OC",		110.0,	180.0,	-48.0,	0.0 },
+};
+
+/* The window of one draw: degrees to pixels. */
+struct view_map_proj {
+	double		 lon0, lat0;	/* top-left corner */
+	double		 lon1, lat1;	/* bottom-right corner */
+	double		 kx, ky;	/* pixels per degree */
+};
+
+static void	view_map_enter(struct tui *);
+static void	view_map_draw(struct tui *, int, int, int);
+static void	view_map_check(struct tui *);
+static void	view_map_set(struct tui *, const struct view_map_preset *);
+static const char *view_map_mode_name(enum map_mode);
+static const char *view_map_region_name(struct tui *);
+static void	view_map_project(const struct view_map_proj *, double,
+		    double, int *, int *);
+static double	view_map_near(const struct view_map_proj *, double);
+static void	view_map_land(struct tui *, struct canvas *,
+		    const struct view_map_proj *);
+static int	view_map_edge_used(struct tui *, size_t);
+static void	view_map_edges(struct tui *, struct canvas *,
+		    const struct view_map_proj *, int);
+static void	view_map_branches(struct tui *, struct canvas *,
+		    const struct view_map_proj *);
+static char	view_map_letter(size_t);
+static enum color_role view_map_branch_role(const struct branch *);
+static const char *view_map_glyph(struct tui *, enum glyph, int);
+static int	view_map_place(struct canvas *, int, int, const char *,
+		    enum color_role);
+static void	view_map_legend(struct tui *, int, int, int);
+static void	view_map_panel(struct tui *, int, int, int, int);
+
+const struct view view_map = {
+	.name = "map",
+	.title = "Map",
+	.enter = view_map_enter,
+	.draw = view_map_draw,
+	.rows = NULL,
+};
+
+/* Sane state even if nothing has set it yet (map_zoom 0 at start). */
+static void
+view_map_check(struct tui *tui)
+{
+	if (!(tui->map_zoom >= MAP_ZOOM_MIN && tui->map_zoom <= MAP_ZOOM_MAX))
+		view_map_set(tui, &view_map_presets[0]);
+	if (tui->ascii)
+		tui->map_mode = MAP_ASCII;
+	if (tui->map_mode != MAP_BRAILLE && tui->map_mode != MAP_BLOCK &&
+	    tui->map_mode != MAP_ASCII)
+		tui->map_mode = MAP_BRAILLE;
+}
+
+static void
+view_map_enter(struct tui *tui)
+{
+	view_map_check(tui);
+}
+
+/*
+ * Centre on a box and zoom until it fits.  The zoom-1 window holds
+ * 360 x 145 degrees at least (more on one axis, depending on the
+ * terminal's shape), so zoom = min(360 / width, 145 / height) always
+ * fits the box whatever the terminal size.
+ */
+static void
+view_map_set(struct tui *tui, const struct view_map_preset *p)
+{
+	double	zx, zy, z;
+
+	zx = 360.0 / (p->east - p->west);
+	zy = (MAP_LAT_TOP - MAP_LAT_BOTTOM) / (p->north - p->south);
+	z = zx < zy ? zx : zy;
+	if (z < MAP_ZOOM_MIN)
+		z = MAP_ZOOM_MIN;
+	if (z > MAP_ZOOM_MAX)
+		z = MAP_ZOOM_MAX;
+	tui->map_zoom = z;
+	tui->map_lon = (p->west + p->east) / 2.0;
+	tui->map_lat = (p->south + p->north) / 2.0;
+}
+
+int
+view_map_zoom(struct tui *tui, int dir)
+{
+	double	z;
+
+	view_map_check(tui);
+	z = tui->map_zoom;
+	z = (dir > 0) ? z * MAP_ZOOM_STEP : z / MAP_ZOOM_STEP;
+	if (z < MAP_ZOOM_MIN + 0.01) {
+		/* All the way out: the whole world, centred. */
+		view_map_set(tui, &view_map_presets[0]);
+		return (ACT_REDRAW);
+	}
+	if (z > MAP_ZOOM_MAX)
+		z = MAP_ZOOM_MAX;
+	tui->map_zoom = z;
+	return (ACT_REDRAW);
+}
+
+/* Move by a quarter of the zoom-1 window per step, scaled by zoom. */
+int
+view_map_pan(struct tui *tui, int dx, int dy)
+{
+	view_map_check(tui);
+	tui->map_lon += dx * (360.0 / tui->map_zoom) / 4.0;
+	tui->map_lat += dy * ((MAP_LAT_TOP - MAP_LAT_BOTTOM) /
+	    tui->map_zoom) / 4.0;
+	/* Longitude wraps (the map is drawn around the antimeridian). */
+	while (tui->map_lon > 180.0)
+		tui->map_lon -= 360.0;
+	while (tui->map_lon < -180.0)
+		tui->map_lon += 360.0;
+	if (tui->map_lat > MAP_LAT_TOP)
+		tui->map_lat = MAP_LAT_TOP;
+	if (tui->map_lat < MAP_LAT_BOTTOM)
+		tui->map_lat = MAP_LAT_BOTTOM;
+	return (ACT_REDRAW);
+}
+
+int
+view_map_region(struct tui *tui, const char *name)
+{
+	size_t	i;
+
+	view_map_check(tui);
+	for (i = 0; i < nitems(view_map_presets); i++) {
+		if (strcasecmp(view_map_presets[i].name, name) == 0) {
+			view_map_set(tui, &view_map_presets[i]);
+			return (ACT_REDRAW);
+		}
+	}
+	return (ACT_NONE);
+}
+
+int
+view_map_cycle_mode(struct tui *tui)
+{
+	view_map_check(tui);
+	if (tui->ascii)
+		return (ACT_NONE);	/* only ASCII may reach the terminal */
+	switch (tui->map_mode) {
+	case MAP_BRAILLE:
+		tui->map_mode = MAP_BLOCK;
+		break;
+	case MAP_BLOCK:
+		tui->map_mode = MAP_ASCII;
+		break;
+	case MAP_ASCII:
+		tui->map_mode = MAP_BRAILLE;
+		break;
+	}
+	return (ACT_REDRAW);
+}
+
+static const char *
+view_map_mode_name(enum map_mode mode)
+{
+	switch (mode) {
+	case MAP_BRAILLE:
+		return ("Braille");
+	case MAP_BLOCK:
+		return ("block");
+	case MAP_ASCII:
+		return ("ASCII");
+	}
+	return ("?");
+}
+
+/* The preset the view is showing, or NULL after a pan or zoom. */
+static const char *
+view_map_region_name(struct tui *tui)
+{
+	struct tui		 t;
+	size_t			 i;
+
+	for (i = 0; i < nitems(view_map_presets); i++) {
+		memset(&t, 0, sizeof t);
+		view_map_set(&t, &view_map_presets[i]);
+		if (fabs(t.map_lon - tui->map_lon) < 1e-6 &&
+		    fabs(t.map_lat - tui->map_lat) < 1e-6 &&
+		    fabs(t.map_zoom - tui->map_zoom) < 1e-6)
+			return (view_map_presets[i].name);
+	}
+	return (NULL);
+}
+
+static void
+view_map_project(const struct view_map_proj *pr, double lon, double lat,
+    int *x, int *y)
+{
+	double	px, py;
+
+	px = floor((lon - pr->lon0) * pr->kx);
+	py = floor((pr->lat0 - lat) * pr->ky);
+	if (px < -MAP_COORD_MAX)
+		px = -MAP_COORD_MAX;
+	if (px > MAP_COORD_MAX)
+		px = MAP_COORD_MAX;
+	if (py < -MAP_COORD_MAX)
+		py = -MAP_COORD_MAX;
+	if (py > MAP_COORD_MAX)
+		py = MAP_COORD_MAX;
+	*x = (int)px;
+	*y = (int)py;
+}
+
+/* The copy of lon (lon - 360, lon, lon + 360) nearest the window. */
+static double
+view_map_near(const struct view_map_proj *pr, double lon)
+{
+	double	mid = (pr->lon0 + pr->lon1) / 2.0;
+
+	while (lon - mid > 180.0)
+		lon -= 360.0;
+	while (mid - lon > 180.0)
+		lon += 360.0;
+	return (lon);
+}
+
+/*
+ * Land outlines.  Each polyline is drawn up to three times, shifted by
+ * a full turn, so views across the antimeridian (the Pacific) wrap;
+ * the bounding boxes skip every copy outside the window.
+ */
+static void
+view_map_land(struct tui *tui, struct canvas *c,
+    const struct view_map_proj *pr)
+{
+	const struct world_line	*wl;
+	size_t			 i, j;
+	double			 shift;
+	int			 k, x0, y0, x1, y1;
+
+	for (i = 0; i < tui->world->nlines; i++) {
+		wl = &tui->world->lines[i];
+		if (wl->maxlat < pr->lat1 || wl->minlat > pr->lat0)
+			continue;
+		for (k = -1; k <= 1; k++) {
+			shift = 360.0 * k;
+			if (wl->maxlon + shift < pr->lon0 ||
+			    wl->minlon + shift > pr->lon1)
+				continue;
+			view_map_project(pr, wl->pts[0].lon + shift,
+			    wl->pts[0].lat, &x0, &y0);
+			for (j = 1; j < wl->npts; j++) {
+				view_map_project(pr, wl->pts[j].lon + shift,
+				    wl->pts[j].lat, &x1, &y1);
+				canvas_line(c, x0, y0, x1, y1, CR_LAND);
+				x0 = x1;
+				y0 = y1;
+			}
+		}
+	}
+}
+
+/* Does a configured session use edge idx? */
+static int
+view_map_edge_used(struct tui *tui, size_t idx)
+{
+	struct model	*m = tui->model;
+	size_t		 i;
+
+	for (i = 0; i < m->nsessions; i++) {
+		if (m->sessions[i]->edge_idx >= 0 &&
+		    (size_t)m->sessions[i]->edge_idx == idx)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * A glyph for the canvas.  In ASCII map mode on a UTF-8 terminal the
+ * glyph table still holds UTF-8, so fall back to the ASCII character.
+ */
+static const char *
+view_map_glyph(struct tui *tui, enum glyph g, int ascii)
+{
+	const char	*s = draw_glyph(tui, g);
+
+	if (ascii && (unsigned char)s[0] >= 0x80) {
+		switch (g) {
+		case GL_EDGE:
+			return ("#");
+		case GL_UP:
+			return ("^");
+		case GL_DOWN:
+			return ("v");
+		case GL_ELLIPSIS:
+			return ("~");
+		default:
+			return ("*");
+		}
+	}
+	return (s);
+}
+
+/*
+ * Put a marker at (cx, cy), or in the nearest free cell around it when
+ * something is already there.  Returns the column used, -1 if none.
+ */
+static int
+view_map_place(struct canvas *c, int cx, int cy, const char *s,
+    enum color_role role)
+{
+	static const int	 try[][2] = {
+		{ 0, 0 }, { 1, 0 }, { -1, 0 }, { 0, -1 }, { 0, 1 },
+		{ 2, 0 }, { -2, 0 },
+	};
+	size_t			 i;
+
+	for (i = 0; i < nitems(try); i++) {
+		if (canvas_text_free(c, cx + try[i][0], cy + try[i][1], 1)) {
+			canvas_text(c, cx + try[i][0], cy + try[i][1], s,
+			    role);
+			return (cx + try[i][0]);
+		}
+	}
+	return (-1);
+}
+
+/*
+ * Edges.  Those that configured sessions use get the edge glyph and
+ * their code when there is room (labels = 1); the rest of the
+ * catalogue is a dim dot, so 75 metros do not bury Europe at 80x24.
+ */
+static void
+view_map_edges(struct tui *tui, struct canvas *c,
+    const struct view_map_proj *pr, int labels)
+{
+	struct model	*m = tui->model;
+	struct edge	*e;
+	size_t		 i;
+	int		 x, y, cx, cy, len, ascii;
+
+	ascii = (c->mode == MAP_ASCII);
+	for (i = 0; i < m->nedges; i++) {
+		e = &m->edges[i];
+		view_map_project(pr, view_map_near(pr, e->lon), e->lat, &x, &y);
+		if (x < 0 || y < 0 || x >= c->pw || y >= c->ph)
+			continue;
+		cx = x / c->sx;
+		cy = y / c->sy;
+		if (!view_map_edge_used(tui, i)) {
+			if (!labels)
+				canvas_set(c, x, y, CR_DIM);
+			else if (canvas_text_free(c, cx, cy, 1))
+				canvas_text(c, cx, cy, view_map_glyph(tui,
+				    GL_EDGE, 1), CR_DIM);
+			continue;
+		}
+		if (labels == 2) {
+			/* Second pass: codes, after branches took cells. */
+			len = (int)strlen(e->code);
+			if (canvas_text_free(c, cx + 1, cy, len + 1))
+				canvas_text(c, cx + 1, cy, e->code, CR_EDGE);
+			else if (canvas_text_free(c, cx - len - 1, cy,
+			    len + 1))
+				canvas_text(c, cx - len, cy, e->code, CR_EDGE);
+			continue;
+		}
+		view_map_place(c, cx, cy, view_map_glyph(tui, GL_EDGE, ascii),
+		    CR_EDGE);
+	}
+}
+
+static char
+view_map_letter(size_t i)
+{
+	if (i < 26)
+		return ((char)('A' + i));
+	if (i < 52)
+		return ((char)('a' + i - 26));
+	return ('*');
+}
+
+static enum color_role
+view_map_branch_role(const struct branch *b)
+{
+	if (b->partner == NULL)
+		return (CR_STALE);
+	return (draw_red_role(b->partner->red));
+}
+
+/* Lines from each located branch to its nearest edge, then letters. */
+static void
+view_map_branches(struct tui *tui, struct canvas *c,
+    const struct view_map_proj *pr)
+{
+	struct model	*m = tui->model;
+	struct branch	*b;
+	struct edge	*e;
+	size_t		 i, n;
+	double		 blon, elon;
+	char		 s[2];
+	int		 bx, by, ex, ey;
+
+	for (i = 0; i < m->nbranches; i++) {
+		b = m->branches[i];
+		if (b->loc == LOC_UNKNOWN || b->nearest < 0 ||
+		    (size_t)b->nearest >= m->nedges)
+			continue;
+		e = &m->edges[b->nearest];
+		blon = view_map_near(pr, b->lon);
+		/* The short way round, even across the antimeridian. */
+		elon = e->lon;
+		while (elon - blon > 180.0)
+			elon -= 360.0;
+		while (blon - elon > 180.0)
+			elon += 360.0;
+		view_map_project(pr, blon, b->lat, &bx, &by);
+		view_map_project(pr, elon, e->lat, &ex, &ey);
+		canvas_line(c, bx, by, ex, ey, view_map_branch_role(b));
+	}
+	for (i = 0, n = 0; i < m->nbranches; i++) {
+		b = m->branches[i];
+		if (b->loc == LOC_UNKNOWN)
+			continue;
+		s[0] = view_map_letter(n++);
+		s[1] = '\0';
+		view_map_project(pr, view_map_near(pr, b->lon), b->lat, &bx,
+		    &by);
+		if (bx < 0 || by < 0 || bx >= c->pw || by >= c->ph)
+			continue;
+		view_map_place(c, bx / c->sx, by / c->sy, s,
+		    view_map_branch_role(b));
+	}
+}
+
+/*
+ * The legend under the map: "A seattle-hq>sea 18km ^" entries, as many
+ * as fit in h rows of w columns, then "+N more".
+ */
+static void
+view_map_legend(struct tui *tui, int y, int h, int w)
+{
+	struct model	*m = tui->model;
+	struct branch	*b;
+	enum color_role	 role;
+	const char	*code;
+	char		 entry[160], more[64];
+	size_t		 i, n = 0, unplaced = 0, shown = 0, located = 0;
+	int		 row = 0, x = 0, ew, ascii;
+
+	ascii = tui->ascii || tui->map_mode == MAP_ASCII;
+	draw_fill(tui, y, h, w, CR_NORMAL);
+	for (i = 0; i < m->nbranches; i++) {
+		if (m->branches[i]->loc == LOC_UNKNOWN)
+			unplaced++;
+		else
+			located++;
+	}
+	if (m->nbranches == 0) {
+		draw_text(tui, y, 0, w, CR_DIM, "no branches configured");
+		return;
+	}
+	for (i = 0; i < m->nbranches && row < h; i++) {
+		b = m->branches[i];
+		if (b->loc == LOC_UNKNOWN)
+			continue;
+		code = (b->nearest >= 0 && (size_t)b->nearest < m->nedges) ?
+		    m->edges[b->nearest].code : "?";
+		role = view_map_branch_role(b);
+		snprintf(entry, sizeof entry, "%c %s>%s %.0fkm %s",
+		    view_map_letter(n++), b->name, code, b->nearest_km,
+		    view_map_glyph(tui, draw_red_glyph(b->partner ?
+		    b->partner->red : RED_UNKNOWN), ascii));
+		ew = draw_width(tui, entry);
+		/* Keep room on the last row for "+N more". */
+		if (x > 0 && x + ew > w - (row == h - 1 ? 10 : 0)) {
+			row++;
+			x = 0;
+			if (row >= h)
+				break;
+		}
+		draw_text(tui, y + row, x, ew < w - x ? ew : w - x, role,
+		    entry);
+		x += ew + 2;
+		shown++;
+	}
+	if (shown < located || unplaced > 0) {
+		if (shown < located && unplaced > 0)
+			snprintf(more, sizeof more, "+%zu more, %zu unplaced",
+			    located - shown, unplaced);
+		else if (shown < located)
+			snprintf(more, sizeof more, "+%zu more",
+			    located - shown);
+		else
+			snprintf(more, sizeof more, "%zu unplaced", unplaced);
+		if (row >= h)
+			row = h - 1;
+		ew = draw_width(tui, more);
+		if (x + ew > w)
+			x = w - ew > 0 ? w - ew : 0;
+		draw_text(tui, y + row, x, w - x, CR_DIM, more);
+	}
+}
+
+/*
+ * The side panel on wide terminals: one row per branch (letter, name,
+ * nearest edge, distance, redundancy word), then the edges in use.
+ */
+static void
+view_map_panel(struct tui *tui, int y, int h, int x, int w)
+{
+	struct model	*m = tui->model;
+	struct branch	*b;
+	struct edge	*e;
+	const char	*code, *red;
+	char		 line[256], letter;
+	size_t		 i, n = 0;
+	int		 row = 0;
+
+	for (row = 0; row < h; row++)
+		draw_text(tui, y + row, x, w, CR_NORMAL, "");
+	row = 0;
+	draw_text(tui, y + row++, x, w, CR_HEADER,
+	    "   Branch           Edge   Dist  Redundancy");
+	for (i = 0; i < m->nbranches && row < h; i++) {
+		b = m->branches[i];
+		letter = (b->loc == LOC_UNKNOWN) ? '-' :
+		    view_map_letter(n++);
+		code = (b->nearest >= 0 && (size_t)b->nearest < m->nedges) ?
+		    m->edges[b->nearest].code : "-";
+		red = redundancy_name(b->partner ? b->partner->red :
+		    RED_UNKNOWN);
+		if (b->loc == LOC_UNKNOWN)
+			snprintf(line, sizeof line, " %c %-16.16s location "
+			    "unknown", letter, b->name);
+		else
+			snprintf(line, sizeof line, " %c %-16.16s %-5s "
+			    "%5.0fkm %s", letter, b->name, code,
+			    b->nearest_km, red);
+		draw_text(tui, y + row++, x, w, view_map_branch_role(b),
+		    line);
+	}
+	if (row + 2 >= h)
+		return;
+	row++;
+	draw_text(tui, y + row++, x, w, CR_HEADER, "   Edges in use");
+	for (i = 0; i < m->nedges && row < h; i++) {
+		if (!view_map_edge_used(tui, i))
+			continue;
+		e = &m->edges[i];
+		snprintf(line, sizeof line, " %s %-5s %s, %s",
+		    view_map_glyph(tui, GL_EDGE, tui->map_mode == MAP_ASCII),
+		    e->code, e->metro, e->country);
+		draw_text(tui, y + row++, x, w, CR_EDGE, line);
+	}
+}
+
+static void
+view_map_draw(struct tui *tui, int y, int h, int w)
+{
+	struct view_map_proj	 pr;
+	struct canvas		*c;
+	const char		*region;
+	char			 label[64];
+	double			 base, units_w, units_h, span_w, span_h;
+	int			 mw, mh, legend = 0, panel = 0;
+
+	if (h <= 0 || w <= 0)
+		return;
+	view_map_check(tui);
+
+	/* Layout: side panel on wide terminals, else legend rows. */
+	mw = w;
+	mh = h;
+	if (w >= MAP_PANEL_MIN_W) {
+		panel = MAP_PANEL_W;
+		mw = w - panel - 1;
+	} else {
+		legend = (h >= 18) ? 2 : 1;
+		if (h - legend < 4)
+			legend = 0;
+		mh = h - legend;
+	}
+
+	c = canvas_new(mw, mh, tui->map_mode);
+	units_w = mw;
+	units_h = 2.0 * mh;
+	base = units_w / 360.0;
+	if (units_h / (MAP_LAT_TOP - MAP_LAT_BOTTOM) < base)
+		base = units_h / (MAP_LAT_TOP - MAP_LAT_BOTTOM);
+	base *= tui->map_zoom;			/* units per degree */
+	span_w = units_w / base;
+	span_h = units_h / base;
+	pr.lon0 = tui->map_lon - span_w / 2.0;
+	pr.lon1 = tui->map_lon + span_w / 2.0;
+	pr.lat0 = tui->map_lat + span_h / 2.0;
+	pr.lat1 = tui->map_lat - span_h / 2.0;
+	pr.kx = base * c->sx;
+	pr.ky = base * c->sy / 2.0;
+
+	if (tui->world != NULL)
+		view_map_land(tui, c, &pr);
+	view_map_edges(tui, c, &pr, 0);
+	view_map_branches(tui, c, &pr);
+	view_map_edges(tui, c, &pr, 1);
+	view_map_edges(tui, c, &pr, 2);
+
+	if (tui->world == NULL)
+		canvas_text(c, 1, mh / 2, "no map data (world.map not found)",
+		    CR_WARN);
+	region = view_map_region_name(tui);
+	if (region != NULL)
+		snprintf(label, sizeof label, "%s %s", region,
+		    view_map_mode_name(tui->map_mode));
+	else
+		snprintf(label, sizeof label, "%.0f%c %.0f%c x%.1f %s",
+		    fabs(tui->map_lat), tui->map_lat < 0 ? 'S' : 'N',
+		    fabs(tui->map_lon), tui->map_lon < 0 ? 'W' : 'E',
+		    tui->map_zoom, view_map_mode_name(tui->map_mode));
+	canvas_text(c, 0, mh - 1, label, CR_DIM);
+
+	canvas_draw(c, tui, y, 0);
+	canvas_free(c);
+
+	if (panel) {
+		draw_text(tui, y, mw, 1, CR_NORMAL, "");
+		view_map_panel(tui, y, h, mw + 1, panel);
+		for (int i = 1; i < h; i++)
+			draw_text(tui, y + i, mw, 1, CR_NORMAL, "");
+	} else if (legend)
+		view_map_legend(tui, y + mh, legend, w);
+}
