@@ -153,7 +153,8 @@ geo_parse_degrees(const char *s, double limit, double *out)
 	char	*end;
 	double	 v;
 
-	if (*s == '\0' || *s == ' ' || *s == '\t')
+	/* Plain decimal only: strtod() would also take hex, inf and nan. */
+	if (*s == '\0' || strspn(s, "0123456789.+-eE") != strlen(s))
 		return (-1);
 	errno = 0;
 	v = strtod(s, &end);

@@ -245,6 +245,10 @@ test_edges_errors(void **state)
 	    "expected a latitude");
 	expect_load_error(HDR "lax,Los Angeles,US,34, -118.24,ER\n", "2",
 	    "expected a longitude");
+	expect_load_error(HDR "lax,Los Angeles,US,34,0x10,ER\n", "2",
+	    "expected a longitude");
+	expect_load_error(HDR "lax,Los Angeles,US,inf,10,ER\n", "2",
+	    "expected a latitude");
 	expect_load_error(HDR "lax,Los Angeles,US,34,180.5,ER\n", "2",
 	    "expected a longitude between -180 and 180");
 	expect_load_error(HDR OK1 "lax,Los Angeles,US,34.05\n", "3",
