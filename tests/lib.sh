@@ -11,9 +11,10 @@
 #	summary			print the counts and exit 1 if anything
 #				failed, 0 otherwise
 #	skip_all REASON		print the reason and exit 77 (automake SKIP)
-#	wait_for CMD TIMEOUT	evaluate the shell command CMD every 0.2 s
-#				until it succeeds (return 0) or TIMEOUT
-#				seconds have passed (return 1)
+#	wait_for CMD TIMEOUT	evaluate the shell command CMD (a string)
+#				every 0.2 s until it succeeds (return 0) or
+#				TIMEOUT seconds of wall time have passed
+#				(return 1); CMD's output is discarded
 #	at_exit CMD		run CMD (a shell string) when the script
 #				exits, also on INT/TERM/HUP; the last
 #				registered runs first
@@ -77,17 +78,14 @@ skip_all()
 wait_for()
 {
 	lib_cmd=$1
-	lib_timeout=${2:-10}
-	# Five tries a second; integer arithmetic keeps this POSIX.
-	lib_tries=$((lib_timeout * 5))
-	while [ "$lib_tries" -gt 0 ]; do
+	lib_deadline=$(($(date +%s) + ${2:-10}))
+	while :; do
 		if eval "$lib_cmd" >/dev/null 2>&1; then
 			return 0
 		fi
+		[ "$(date +%s)" -lt "$lib_deadline" ] || return 1
 		sleep 0.2
-		lib_tries=$((lib_tries - 1))
 	done
-	eval "$lib_cmd" >/dev/null 2>&1
 }
 
 lib_run_atexit()
