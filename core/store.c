@@ -76,6 +76,7 @@ struct store {
 	sqlite3		*db;
 	int		 readonly;
 	int		 version;
+	int		 inspect_rc;	/* SQLite code of a failed inspection */
 
 	sqlite3_stmt	*ins_session;
 	sqlite3_stmt	*ins_redundancy;
@@ -158,6 +159,8 @@ static void	store_set_error(struct store *, const char *, ...)
 		    printflike(2, 3);
 static int	store_precheck(const char *, int, int *, char **);
 static int	store_wal_pending(const char *);
+static int	store_connect(struct store *, int, char **);
+static int	store_can_be_immutable(struct store *);
 static int	store_inspect(struct store *, int, char **);
 static int	store_configure(struct store *, char **);
 static int	store_quick_check(struct store *, char **);
@@ -375,6 +378,7 @@ store_inspect(struct store *s, int isnew, char **cause)
 	    &version)) != SQLITE_OK ||
 	    (rc = store_pragma_int(s, "SELECT count(*) FROM sqlite_master",
 	    &ntables)) != SQLITE_OK) {
+		s->inspect_rc = rc;
 		*cause = store_dbmsg(s, rc, "reading the schema");
 		return (-1);
 	}
@@ -606,11 +610,84 @@ store_prepare(struct store *s, char **cause)
 	return (0);
 }
 
+/*
+ * Open the SQLite connection; immutable (read-only mode only) goes
+ * through a URI, so the path is percent-encoded into one.
+ */
+static int
+store_connect(struct store *s, int immutable, char **cause)
+{
+	const char	*cp;
+	char		*uri = NULL, *tmp;
+	int		 flags, rc;
+
+	if (s->readonly)
+		flags = SQLITE_OPEN_READONLY;
+	else
+		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	flags |= SQLITE_OPEN_NOMUTEX;
+	if (immutable) {
+		flags |= SQLITE_OPEN_URI;
+		uri = xstrdup("file:");
+		for (cp = s->path; *cp != '\0'; cp++) {
+			if (*cp == '%' || *cp == '?' || *cp == '#' ||
+			    (unsigned char)*cp <= ' ' ||
+			    (unsigned char)*cp >= 0x7f)
+				xasprintf(&tmp, "%s%%%02X", uri,
+				    (unsigned char)*cp);
+			else
+				xasprintf(&tmp, "%s%c", uri, *cp);
+			free(uri);
+			uri = tmp;
+		}
+		xasprintf(&tmp, "%s?immutable=1", uri);
+		free(uri);
+		uri = tmp;
+	}
+	rc = sqlite3_open_v2(uri != NULL ? uri : s->path, &s->db, flags, NULL);
+	free(uri);
+	if (rc != SQLITE_OK) {
+		if (s->db == NULL)
+			xasprintf(cause, "%s: %s", s->path, sqlite3_errstr(rc));
+		else
+			*cause = store_dbmsg(s, rc, "opening");
+		return (-1);
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	/*
+	 * A refused file must not be changed by the checkpoint on close,
+	 * which would copy another writer's (or a crashed one's) -wal into
+	 * it.  An -wal that we created holds nothing, and checkpointing it
+	 * only removes the -wal and -shm again.
+	 */
+	if (store_wal_pending(s->path))
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
+		    NULL);
+	return (0);
+}
+
+/* Did a read fail only for want of a writable -shm, with no -wal about? */
+static int
+store_can_be_immutable(struct store *s)
+{
+	struct stat	 sb;
+	char		*wal;
+	int		 r, rc = s->inspect_rc & 0xff;
+
+	if (rc != SQLITE_READONLY && rc != SQLITE_CANTOPEN)
+		return (0);
+	xasprintf(&wal, "%s-wal", s->path);
+	r = stat(wal, &sb) == -1 && errno == ENOENT;
+	free(wal);
+	return (r);
+}
+
 struct store *
 store_open(const char *path, int readonly, char **cause)
 {
 	struct store	*s;
-	int		 isnew, flags, rc;
+	int		 isnew;
 
 	*cause = NULL;
 	if (store_precheck(path, readonly, &isnew, cause) != 0)
@@ -621,32 +698,26 @@ store_open(const char *path, int readonly, char **cause)
 	s->readonly = readonly;
 	s->queue_max = STORE_QUEUE_MAX;
 
-	if (readonly)
-		flags = SQLITE_OPEN_READONLY;
-	else
-		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		if (s->db == NULL)
-			xasprintf(cause, "%s: %s", path, sqlite3_errstr(rc));
-		else
-			*cause = store_dbmsg(s, rc, "opening");
+	if (store_connect(s, 0, cause) != 0)
 		goto fail;
+	if (store_inspect(s, isnew, cause) != 0) {
+		/*
+		 * Reviewing a WAL file in a directory we cannot write: SQLite
+		 * cannot create the -shm index.  With no -wal beside it there
+		 * is no writer and nothing uncommitted, so the file can be
+		 * read as immutable.
+		 */
+		if (!readonly || !store_can_be_immutable(s))
+			goto fail;
+		free(*cause);
+		*cause = NULL;
+		sqlite3_close_v2(s->db);
+		s->db = NULL;
+		if (store_connect(s, 1, cause) != 0 ||
+		    store_inspect(s, isnew, cause) != 0)
+			goto fail;
+		log_info("%s: read as immutable (read-only directory)", path);
 	}
-	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
-	/*
-	 * A refused file must not be changed by the checkpoint on close,
-	 * which would copy another writer's (or a crashed one's) -wal into
-	 * it.  An -wal that we created holds nothing, and checkpointing it
-	 * only removes the -wal and -shm again.
-	 */
-	if (store_wal_pending(path))
-		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1,
-		    NULL);
-
-	if (store_inspect(s, isnew, cause) != 0)
-		goto fail;
 	if (!isnew && store_quick_check(s, cause) != 0)
 		goto fail;
 	if (store_configure(s, cause) != 0)

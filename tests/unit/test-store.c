@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 
 #include <dirent.h>
@@ -27,6 +28,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <event2/event.h>
 
 #include "core/model.h"
 #include "core/store.h"
@@ -464,12 +466,37 @@ test_readonly_mode(void **state)
 static char *
 readonly_file_checks(const char *file, const char *dirfile)
 {
-	char	*why;
+	char			*why;
+
+	struct store		*s;
+	struct store_stats	 st;
+	struct event		 out[2];
+	char			*cause = NULL;
 
 	why = check_refused(file, 0, "read-only (open with -r to review it)");
 	if (why == NULL)
 		why = check_refused(dirfile, 0,
 		    "read-only (directory not writable");
+	if (why != NULL)
+		return (why);
+
+	/*
+	 * -r in a directory we cannot write: SQLite cannot make the -shm
+	 * index for a WAL file, so the store reads it as immutable.
+	 */
+	if ((s = store_open(dirfile, 1, &cause)) == NULL) {
+		xasprintf(&why, "-r in a read-only directory: %s", cause);
+		free(cause);
+		return (why);
+	}
+	if (store_stats(s, &st) != 0 || st.event_rows != 1 ||
+	    store_recent_events(s, out, 2) != 1 ||
+	    strcmp(out[0].summary, "event 0") != 0)
+		xasprintf(&why, "-r in a read-only directory: wrong rows");
+	store_close(s);
+	if (why == NULL && (sidecar_exists(dirfile, "-wal") ||
+	    sidecar_exists(dirfile, "-shm")))
+		xasprintf(&why, "-r in a read-only directory left files");
 	return (why);
 }
 
@@ -758,6 +785,44 @@ test_queue_bound(void **state)
 	free(path);
 }
 
+/* store_start(): the libevent timer flushes without being asked. */
+static void
+test_timer(void **state)
+{
+	struct event_base	*base;
+	struct store		*s;
+	struct store_stats	 st;
+	struct event		 e;
+	struct timeval		 tv = { 0, 300 * 1000 };
+	char			*path = tpath("timer.db");
+
+	assert_non_null(base = event_base_new());
+	s = open_ok(path, 0);
+	store_start(s, base, 50);
+	mkevent(&e, 1700000000000LL, "SessionUp", LVL_INFO, "timer");
+	assert_int_equal(store_event(s, &e), 0);
+	stats(s, &st);
+	assert_int_equal(st.event_rows, 0);
+	assert_int_equal(st.queued, 1);
+
+	event_base_loopexit(base, &tv);
+	assert_int_equal(event_base_dispatch(base), 0);
+	stats(s, &st);
+	assert_int_equal(st.queued, 0);
+	assert_int_equal(st.event_rows, 1);
+
+	/* Persistent: a second row goes too. */
+	assert_int_equal(store_event(s, &e), 0);
+	event_base_loopexit(base, &tv);
+	assert_int_equal(event_base_dispatch(base), 0);
+	stats(s, &st);
+	assert_int_equal(st.event_rows, 2);
+
+	store_close(s);		/* frees the timer before the base */
+	event_base_free(base);
+	free(path);
+}
+
 /* The model's transitions and events reach the file through the sink. */
 static void
 test_attach_model(void **state)
@@ -918,6 +983,7 @@ main(void)
 		cmocka_unit_test(test_events_order),
 		cmocka_unit_test(test_flush_failure),
 		cmocka_unit_test(test_queue_bound),
+		cmocka_unit_test(test_timer),
 		cmocka_unit_test(test_attach_model),
 		cmocka_unit_test(test_v1_fixture),
 	};
