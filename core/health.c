@@ -350,10 +350,23 @@ health_branch(struct model *m, struct branch *b)
 void
 health_update(struct model *m)
 {
-	size_t	 i;
+	struct partner	*p;
+	size_t		 i;
+	int		 settled;
 
-	for (i = 0; i < m->npartners; i++)
-		health_partner(m, m->partners[i]);
+	/*
+	 * Until every collector has answered once, a verdict would rest on
+	 * half the routers: say so instead of raising events at start-up.
+	 */
+	settled = model_settled(m);
+	for (i = 0; i < m->npartners; i++) {
+		p = m->partners[i];
+		if (settled)
+			health_partner(m, p);
+		else if (p->red == RED_UNKNOWN)
+			strlcpy_pt(p->reason, "waiting for the first poll of "
+			    "every collector", sizeof p->reason);
+	}
 	for (i = 0; i < m->nbranches; i++)
 		health_branch(m, m->branches[i]);
 }

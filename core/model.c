@@ -135,6 +135,41 @@ model_free(struct model *m)
 }
 
 void
+model_batch_begin(struct model *m)
+{
+	m->batch++;
+}
+
+void
+model_batch_end(struct model *m)
+{
+	if (m->batch > 0 && --m->batch == 0 && m->health_pending) {
+		m->health_pending = 0;
+		health_update(m);
+	}
+}
+
+void
+model_health(struct model *m)
+{
+	if (m->batch > 0)
+		m->health_pending = 1;
+	else
+		health_update(m);
+}
+
+int
+model_settled(const struct model *m)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->ncollectors; i++)
+		if (m->collectors[i]->state == COL_STARTING)
+			return (0);
+	return (1);
+}
+
+void
 model_touch(struct model *m, unsigned flags)
 {
 	m->dirty |= flags;
@@ -291,7 +326,7 @@ model_session_report(struct model *m, struct session *s,
 		if (m->sink.session_state != NULL)
 			m->sink.session_state(m->sink.arg, s, old, now);
 		model_session_event(m, s, old);
-		health_update(m);
+		model_health(m);
 		changed = 1;
 	} else if (r->since_ms != 0 && r->since_ms != s->since_ms) {
 		s->since_ms = r->since_ms;
@@ -315,7 +350,7 @@ model_session_lost(struct model *m, struct session *s)
 		s->flaps++;
 	if (m->sink.session_state != NULL)
 		m->sink.session_state(m->sink.arg, s, old, now);
-	health_update(m);
+	model_health(m);
 	model_touch(m, DIRTY_SESSIONS);
 }
 
@@ -345,31 +380,38 @@ model_collector_state(struct model *m, struct collector *c,
 	else if (state == COL_UP && old == COL_DOWN)
 		model_eventf(m, "CollectorUp", LVL_INFO, subject, c->path,
 		    "%s up", c->name);
+	if (old == COL_STARTING)
+		model_health(m);	/* maybe the last one to settle */
 	model_touch(m, DIRTY_COLLECTORS);
 }
 
-/* Remember the newest event per branch whose partner or session it names. */
+/*
+ * Remember the newest event per branch about its partner or one of the
+ * partner's sessions (subjects "partner NAME" and "session NAME").
+ */
 static void
 model_branch_last_event(struct model *m, const struct event *ev)
 {
 	struct branch	*b;
 	struct partner	*p;
+	const char	*name;
 	size_t		 i, j;
 	int		 hit;
 
+	if (strncmp(ev->subject, "partner ", 8) == 0)
+		name = ev->subject + 8;
+	else if (strncmp(ev->subject, "session ", 8) == 0)
+		name = ev->subject + 8;
+	else
+		return;
 	for (i = 0; i < m->nbranches; i++) {
 		b = m->branches[i];
 		if ((p = b->partner) == NULL)
 			continue;
-		hit = strstr(ev->subject, p->name) != NULL;
-		for (j = 0; !hit && j < p->nsessions; j++) {
-			const char *n = p->sessions[j]->name;
-			size_t	    l = strlen(n);
-			const char *at = strstr(ev->subject, n);
-
-			/* Whole word only: "lon-r1" must not match "lon-r10". */
-			hit = at != NULL && (at[l] == '\0' || at[l] == ' ');
-		}
+		hit = ev->subject[0] == 'p' && strcmp(name, p->name) == 0;
+		for (j = 0; !hit && j < p->nsessions; j++)
+			hit = ev->subject[0] == 's' &&
+			    strcmp(name, p->sessions[j]->name) == 0;
 		if (hit) {
 			strlcpy_pt(b->last_event, ev->summary,
 			    sizeof b->last_event);

@@ -209,6 +209,8 @@ struct model {
 
 	struct model_sink sink;
 	unsigned	 dirty;
+	int		 batch;		/* model_batch_begin() depth */
+	int		 health_pending;	/* re-evaluate at batch end */
 	/* Called whenever dirty flags are set (the TUI schedules a redraw). */
 	void		(*on_dirty)(void *);
 	void		*on_dirty_arg;
@@ -216,6 +218,18 @@ struct model {
 
 struct model	*model_new(void);
 void		 model_free(struct model *);
+
+/*
+ * A collector wraps the reports of one poll in a batch so that health is
+ * judged once on the whole picture, not after every session (which would
+ * raise events for half-read states).
+ */
+void		 model_batch_begin(struct model *);
+void		 model_batch_end(struct model *);
+/* Re-evaluate health now, or at the end of the current batch. */
+void		 model_health(struct model *);
+/* Every collector has answered (or failed) at least once. */
+int		 model_settled(const struct model *);
 
 /* Set dirty flags and call on_dirty. */
 void		 model_touch(struct model *, unsigned flags);

@@ -19,7 +19,8 @@ static enum log_level	 log_min = LOG_LVL_INFO;
 static int		 log_quiet;
 static void		(*log_fatal_hook)(void);
 
-static void	log_vwrite(enum log_level, const char *, va_list);
+static void	log_vwrite(enum log_level, const char *, va_list)
+		    printflike(2, 0);
 
 void *
 xmalloc(size_t size)

@@ -60,6 +60,8 @@ struct once_wait {
 static __dead void	usage(int);
 static void		parse_options(int, char **, struct options *);
 static char		*find_datadir(const struct model *);
+static int		 load_model(struct model *, const char *, const char *,
+			    char **);
 static void		 load_history(struct model *, const char *);
 static void		 once_check_cb(evutil_socket_t, short, void *);
 static void		 quit_cb(evutil_socket_t, short, void *);
@@ -187,6 +189,26 @@ find_datadir(const struct model *m)
 	return (xstrdup(PEERTOP_DATADIR));
 }
 
+/* The edge catalogue from datadir, then the configuration on top. */
+static int
+load_model(struct model *m, const char *datadir, const char *config,
+    char **cause)
+{
+	char	*file, *why = NULL;
+	int	 rc;
+
+	xasprintf(&file, "%s/edges.csv", datadir);
+	rc = geo_edges_load(m, file, &why);
+	free(file);
+	if (rc != 0) {
+		xasprintf(cause, "peertop: edge catalogue: %s (set "
+		    "PEERTOP_DATADIR or datadir)", why);
+		free(why);
+		return (-1);
+	}
+	return (config_parse(m, config, cause));
+}
+
 /* Prefill the event list from the history so the Events view has context. */
 static void
 load_history(struct model *m, const char *path)
@@ -280,24 +302,25 @@ main(int argc, char **argv)
 
 	/*
 	 * The catalogue comes first so the configuration can override its
-	 * edges; a datadir set in the file is honoured by reloading after.
+	 * edges and sessions can name them.  A datadir set in the file
+	 * means another catalogue: parse again on top of that one.
 	 */
 	datadir = find_datadir(m);
-	xasprintf(&file, "%s/edges.csv", datadir);
-	if (geo_edges_load(m, file, &cause) != 0) {
-		fprintf(stderr, "peertop: edge catalogue: %s\n", cause);
-		return (1);
-	}
-	free(file);
-	if (config_parse(m, path, &cause) != 0) {
+	if (load_model(m, datadir, path, &cause) != 0) {
 		fprintf(stderr, "%s\n", cause);
 		return (1);
 	}
-	m->config_file = path;
 	if (m->datadir != NULL && strcmp(m->datadir, datadir) != 0) {
 		free(datadir);
-		datadir = find_datadir(m);
+		datadir = xstrdup(m->datadir);
+		model_free(m);
+		m = model_new();
+		if (load_model(m, datadir, path, &cause) != 0) {
+			fprintf(stderr, "%s\n", cause);
+			return (1);
+		}
 	}
+	m->config_file = path;
 	if (o.mode == MODE_CHECK) {
 		printf("%s: configuration OK (%zu partners, %zu sessions, "
 		    "%zu branches, %zu collectors)\n", path, m->npartners,
