@@ -1,0 +1,71 @@
+#!/bin/sh
+# --once against a recorded BIRD reply: the text and JSON outputs are
+# diffed against checked-in expectations (times masked), and the exit
+# status, -n and option errors are checked.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${PEERTOP:=$top_srcdir/peertop}"
+. "$top_srcdir/tests/lib.sh"
+command -v python3 >/dev/null || skip_all "python3 not installed"
+
+mktmpdir
+export TZ=UTC PEERTOP_DATADIR="$top_srcdir/data"
+sed -e "s|@TOP@|$top_srcdir|g" -e "s|@TMP@|$TEST_TMPDIR|g" \
+    "$top_srcdir/tests/once/once.conf.in" >"$TEST_TMPDIR/once.conf"
+python3 "$top_srcdir/tests/once/fake-bird.py" "$TEST_TMPDIR/a.ctl" \
+    "$top_srcdir/tests/data/bird/a-states.txt" &
+fake=$!
+at_exit "kill $fake 2>/dev/null"
+wait_for "test -S '$TEST_TMPDIR/a.ctl'" 5 || not_ok "fake BIRD socket"
+
+# Mask what changes from run to run: wall clock, ages, durations.
+mask() {
+	sed -E -e "s|$TEST_TMPDIR|TMP|g" \
+	    -e '/"backup_none"/s/"since": "[^"]*"/"since": "T"/' -e 's/"(generated|time)": "[^"]*"/"\1": "T"/g' \
+	    -e 's/"age_s": [0-9]+/"age_s": 0/g' \
+	    -e 's/^peertop ([A-Z]+) at .*/peertop \1 at T/' \
+	    -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} (Information|Warning|Error|Critical)/T \1/' \
+	    -e 's/ (Established|Active|Idle|OpenSent|Connect|Passive) +[0-9dhms]+ / \1 D /' \
+	    -e 's/^(bird .* (up|down|starting) +)[0-9dhms]+/\1D/'
+}
+
+"$PEERTOP" --once -o json -c "$TEST_TMPDIR/once.conf" >"$TEST_TMPDIR/out.json" \
+    2>"$TEST_TMPDIR/err"
+rc=$?
+check "--once exits 2 (a partner DOWN is critical)" test "$rc" -eq 2
+mask <"$TEST_TMPDIR/out.json" >"$TEST_TMPDIR/json"
+if diff -u "$top_srcdir/tests/once/expected.json" "$TEST_TMPDIR/json"; then
+	ok "--once -o json matches tests/once/expected.json"
+else
+	not_ok "--once -o json matches tests/once/expected.json"
+fi
+check "JSON parses" python3 -c "import json,sys; json.load(open(sys.argv[1]))" \
+    "$TEST_TMPDIR/out.json"
+
+"$PEERTOP" --once -c "$TEST_TMPDIR/once.conf" 2>/dev/null | mask \
+    >"$TEST_TMPDIR/text"
+if diff -u "$top_srcdir/tests/once/expected.txt" "$TEST_TMPDIR/text"; then
+	ok "--once -o text matches tests/once/expected.txt"
+else
+	not_ok "--once -o text matches tests/once/expected.txt"
+fi
+
+# -n: OK, and an error with file:line:column and exit 1.
+check "-n accepts the config" "$PEERTOP" -n -c "$TEST_TMPDIR/once.conf"
+printf 'partner "x" as 1 {\n\tsesion "s"\n}\n' >"$TEST_TMPDIR/bad.conf"
+out=$("$PEERTOP" -n -c "$TEST_TMPDIR/bad.conf" 2>&1)
+rc=$?
+check "-n exits 1 on an error" test "$rc" -eq 1
+case "$out" in
+"$TEST_TMPDIR/bad.conf:2:2: "*) ok "-n names file:line:column ($out)" ;;
+*) not_ok "-n names file:line:column (got: $out)" ;;
+esac
+
+# Options.
+"$PEERTOP" --help >"$TEST_TMPDIR/help" 2>&1
+check "--help exits 0" test $? -eq 0
+check "--help lists --once" grep -q -- "--once" "$TEST_TMPDIR/help"
+"$PEERTOP" --once -o xml -c "$TEST_TMPDIR/once.conf" >/dev/null 2>&1
+check "unknown -o is a usage error (2)" test $? -eq 2
+"$PEERTOP" --bogus >/dev/null 2>&1
+check "unknown option is a usage error (2)" test $? -eq 2
+summary
