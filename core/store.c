@@ -90,6 +90,7 @@ struct store {
 	int64_t		 dropped_since;	/* wall ms of the first loss */
 	uint64_t	 written;	/* rows committed since open */
 
+	char		*failure;	/* why the last flush failed, or NULL */
 	char		*error;		/* store_error(), NULL when healthy */
 	struct event	*timer;
 };
@@ -155,8 +156,7 @@ _Static_assert(nitems(migrations) == STORE_SCHEMA_VERSION,
 
 static const char sqlite_magic[16] = "SQLite format 3";	/* with its NUL */
 
-static void	store_set_error(struct store *, const char *, ...)
-		    printflike(2, 3);
+static void	store_update_error(struct store *);
 static int	store_precheck(const char *, int, int *, char **);
 static int	store_wal_pending(const char *);
 static int	store_connect(struct store *, int, char **);
@@ -179,15 +179,25 @@ static void	store_sink_redundancy_cb(void *, const struct partner *,
 		    enum redundancy, int64_t);
 static void	store_sink_event_cb(void *, struct event *);
 
+/*
+ * store_error(): the last flush failure, if any, with what is waiting and
+ * what was lost, so the status line says both "disk full" and "rows
+ * dropped" when both are true.
+ */
 static void
-store_set_error(struct store *s, const char *fmt, ...)
+store_update_error(struct store *s)
 {
-	va_list	ap;
-
 	free(s->error);
-	va_start(ap, fmt);
-	xvasprintf(&s->error, fmt, ap);
-	va_end(ap);
+	s->error = NULL;
+	if (s->failure != NULL && s->dropped != 0)
+		xasprintf(&s->error, "%s; %zu rows waiting, %llu dropped",
+		    s->failure, s->nqueue, (unsigned long long)s->dropped);
+	else if (s->failure != NULL)
+		xasprintf(&s->error, "%s; %zu rows waiting", s->failure,
+		    s->nqueue);
+	else if (s->dropped != 0)
+		xasprintf(&s->error, "%s: history queue full, %llu rows "
+		    "dropped", s->path, (unsigned long long)s->dropped);
 }
 
 /*
@@ -758,6 +768,7 @@ store_close(struct store *s)
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_warnx("%s: close: %s", s->path, sqlite3_errmsg(s->db));
 	free(s->queue);
+	free(s->failure);
 	free(s->error);
 	free(s->path);
 	free(s);
@@ -808,9 +819,7 @@ store_queue_slot(struct store *s)
 	if (s->nqueue >= s->queue_max) {
 		if (s->dropped++ == 0)
 			s->dropped_since = now_wall_ms();
-		store_set_error(s, "%s: history queue full (%zu rows waiting), "
-		    "%llu rows dropped", s->path, s->nqueue,
-		    (unsigned long long)s->dropped);
+		store_update_error(s);
 		return (NULL);
 	}
 	if (s->nqueue == s->queue_alloc) {
@@ -992,8 +1001,9 @@ store_flush(struct store *s, char **cause)
 	if (s->readonly || s->db == NULL)
 		return (0);
 	if (s->nqueue == 0 && s->dropped == 0) {
-		free(s->error);
-		s->error = NULL;
+		free(s->failure);
+		s->failure = NULL;
+		store_update_error(s);
 		return (0);
 	}
 
@@ -1014,13 +1024,9 @@ store_flush(struct store *s, char **cause)
 		/* SQLite may have rolled back already (SQLITE_FULL). */
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		if (s->dropped != 0)
-			store_set_error(s, "%s; %zu rows waiting, %llu dropped",
-			    msg, s->nqueue, (unsigned long long)s->dropped);
-		else
-			store_set_error(s, "%s; %zu rows waiting", msg,
-			    s->nqueue);
-		free(msg);
+		free(s->failure);
+		s->failure = msg;
+		store_update_error(s);
 		if (cause != NULL)
 			*cause = xstrdup(s->error);
 		return (-1);
@@ -1036,8 +1042,9 @@ store_flush(struct store *s, char **cause)
 		s->queue = NULL;
 		s->queue_alloc = 0;
 	}
-	free(s->error);
-	s->error = NULL;
+	free(s->failure);
+	s->failure = NULL;
+	store_update_error(s);
 	return (0);
 }
 

@@ -717,12 +717,22 @@ flush_failure_child(const char *path)
 	CHILD_CHECK(store_stats(w, &st) == 0 && st.queued == 50);
 	CHILD_CHECK(store_stats(r, &st) == 0 && st.event_rows == 0);
 
-	/* The disk has room again: the whole batch, once. */
+	/* Full queue while failing: both facts are in store_error(). */
+	store_set_queue_max(w, 50);
+	CHILD_CHECK(store_event(w, &e) == -1);
+	CHILD_CHECK(store_event(w, &e) == -1);
+	CHILD_CHECK(store_error(w) != NULL &&
+	    strstr(store_error(w), "I/O error") != NULL &&
+	    strstr(store_error(w), "50 rows waiting, 2 dropped") != NULL);
+
+	/* The disk has room again: the whole batch, once, and the gap. */
 	CHILD_CHECK(store_flush(w, &cause) == 0);
 	CHILD_CHECK(store_error(w) == NULL);
-	CHILD_CHECK(store_stats(r, &st) == 0 && st.event_rows == 50);
+	CHILD_CHECK(store_stats(r, &st) == 0 && st.event_rows == 51);
 	CHILD_CHECK(store_stats(w, &st) == 0 && st.queued == 0 &&
-	    st.written == 50);
+	    st.written == 50 && st.dropped == 0);
+	CHILD_CHECK(store_recent_events(r, &e, 1) == 1 &&
+	    strcmp(e.type, "HistoryGap") == 0);
 	store_close(r);
 	store_close(w);
 	return (failed);
