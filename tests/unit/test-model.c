@@ -120,10 +120,18 @@ test_transitions(void **state)
 	struct session		*s = model_session_find(m, "lon-r1");
 	const struct event	*ev;
 
-	/* First sight of an Established session: recorded, not an event. */
+	/*
+	 * First sight of Established sessions, in one poll (a batch): the
+	 * transitions are recorded, but no event is raised, not even for
+	 * the half-read state after the first report.
+	 */
+	model_batch_begin(m);
 	report(m, "lon-r1", BGP_ESTABLISHED, NULL);
 	report(m, "lon-r2", BGP_ESTABLISHED, NULL);
+	assert_int_equal(m->partners[0]->red, RED_UNKNOWN);
 	report(m, "ams-r3", BGP_ESTABLISHED, NULL);
+	model_batch_end(m);
+	assert_int_equal(m->nevents, 0);
 	assert_int_equal(sink_states, 3);
 	assert_int_equal(sink_old, BGP_UNKNOWN);
 	assert_int_equal(s->remote_as, 8075);
@@ -190,6 +198,35 @@ test_collector_state(void **state)
 	model_free(m);
 }
 
+/* Verdicts wait until every collector has answered once. */
+static void
+test_settling(void **state)
+{
+	struct model		*m = lab_model();
+	struct collector	 c1, c2;
+
+	memset(&c1, 0, sizeof c1);
+	memset(&c2, 0, sizeof c2);
+	m->collectors = xcalloc(2, sizeof *m->collectors);
+	m->collectors[0] = &c1;
+	m->collectors[1] = &c2;
+	m->ncollectors = 2;
+	assert_false(model_settled(m));
+	report(m, "lon-r1", BGP_ESTABLISHED, NULL);
+	model_collector_state(m, &c1, COL_UP, NULL);
+	assert_int_equal(m->partners[0]->red, RED_UNKNOWN);
+	assert_non_null(strstr(m->partners[0]->reason, "waiting"));
+	report(m, "lon-r2", BGP_ESTABLISHED, NULL);
+	report(m, "ams-r3", BGP_ESTABLISHED, NULL);
+	model_collector_state(m, &c2, COL_UP, NULL);
+	assert_true(model_settled(m));
+	assert_int_equal(m->partners[0]->red, RED_REDUNDANT);
+	assert_int_equal(m->nevents, 0);
+	/* The collectors are on the stack: not the model's to free. */
+	m->ncollectors = 0;
+	model_free(m);
+}
+
 static void
 test_event_ring(void **state)
 {
@@ -231,6 +268,7 @@ main(void)
 		cmocka_unit_test(test_lookups),
 		cmocka_unit_test(test_transitions),
 		cmocka_unit_test(test_collector_state),
+		cmocka_unit_test(test_settling),
 		cmocka_unit_test(test_event_ring),
 		cmocka_unit_test(test_names),
 	};
