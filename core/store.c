@@ -330,8 +330,13 @@ store_dbmsg(struct store *s, int rc, const char *doing)
 		    sqlite3_errmsg(s->db));
 		break;
 	case SQLITE_READONLY:
-		xasprintf(&msg, "%s: read-only (open with -r to review it)",
-		    s->path);
+		if (s->readonly)	/* a hot journal, an -shm it can't make */
+			xasprintf(&msg, "%s: cannot be read without writing "
+			    "(%s); open it once without -r", s->path,
+			    sqlite3_errmsg(s->db));
+		else
+			xasprintf(&msg, "%s: read-only (open with -r to review "
+			    "it)", s->path);
 		break;
 	case SQLITE_FULL:
 		xasprintf(&msg, "%s: disk full", s->path);

@@ -310,6 +310,7 @@ test_empty_file(void **state)
 	char			*path = tpath("empty.db");
 
 	spit(path, "", 0);
+	expect_refused(path, 1, "empty, no history to review");
 	s = open_ok(path, 0);
 	stats(s, &st);
 	assert_int_equal(st.schema_version, 1);
