@@ -15,6 +15,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -30,6 +31,7 @@
 #define MAP_PANEL_MIN_W	120	/* side panel from this width */
 #define MAP_PANEL_W	44
 #define MAP_COORD_MAX	1000000.0	/* clamp projected pixels */
+#define MAP_STRETCH	1.35	/* most one axis may outscale the other */
 
 /* Region presets: west, east, south, north. */
 struct view_map_preset {
@@ -63,11 +65,14 @@ static const char *view_map_region_name(struct tui *);
 static void	view_map_project(const struct view_map_proj *, double,
 		    double, int *, int *);
 static double	view_map_near(const struct view_map_proj *, double);
+static void	view_map_fill(struct tui *, struct canvas *,
+		    const struct view_map_proj *);
+static int	view_map_cmp_double(const void *, const void *);
 static void	view_map_land(struct tui *, struct canvas *,
 		    const struct view_map_proj *);
 static int	view_map_edge_used(struct tui *, size_t);
 static void	view_map_edges(struct tui *, struct canvas *,
-		    const struct view_map_proj *, int);
+		    const struct view_map_proj *, int, int);
 static void	view_map_branches(struct tui *, struct canvas *,
 		    const struct view_map_proj *);
 static char	view_map_letter(size_t);
@@ -303,6 +308,85 @@ view_map_land(struct tui *tui, struct canvas *c,
 	}
 }
 
+/* Crossings of one pixel row with the land rings, for the fill. */
+struct view_map_xs {
+	double		*x;
+	size_t		 n, size;
+};
+
+static int
+view_map_cmp_double(const void *a, const void *b)
+{
+	double	da = *(const double *)a, db = *(const double *)b;
+
+	return ((da > db) - (da < db));
+}
+
+/*
+ * A light fill of the land: an even-odd scanline over every ring at
+ * once (lakes are rings too, so they stay empty), setting every
+ * fourth pixel of every fourth row (one dot per Braille cell, shifted
+ * each row).  Sparse dots read as "land" under the solid coastline
+ * without burying markers and lines.
+ */
+static void
+view_map_fill(struct tui *tui, struct canvas *c,
+    const struct view_map_proj *pr)
+{
+	const struct world_line	*wl;
+	struct view_map_xs	 xs = { NULL, 0, 0 };
+	double			 lat, shift, lat1, lat2, lon1, lon2, x;
+	size_t			 i, j, k;
+	int			 py, px, from, to, copy;
+
+	for (py = 1; py < c->ph; py += 4) {
+		lat = pr->lat0 - (py + 0.5) / pr->ky;
+		xs.n = 0;
+		for (i = 0; i < tui->world->nlines; i++) {
+			wl = &tui->world->lines[i];
+			if (lat < wl->minlat || lat > wl->maxlat)
+				continue;
+			for (copy = -1; copy <= 1; copy++) {
+				shift = 360.0 * copy;
+				if (wl->maxlon + shift < pr->lon0 ||
+				    wl->minlon + shift > pr->lon1)
+					continue;
+				for (j = 0, k = wl->npts - 1; j < wl->npts;
+				    k = j++) {
+					lat1 = wl->pts[k].lat;
+					lat2 = wl->pts[j].lat;
+					if ((lat1 > lat) == (lat2 > lat))
+						continue;
+					lon1 = wl->pts[k].lon + shift;
+					lon2 = wl->pts[j].lon + shift;
+					x = lon1 + (lat - lat1) *
+					    (lon2 - lon1) / (lat2 - lat1);
+					if (xs.n == xs.size) {
+						xs.size = xs.size ?
+						    xs.size * 2 : 64;
+						xs.x = xreallocarray(xs.x,
+						    xs.size, sizeof *xs.x);
+					}
+					xs.x[xs.n++] = (x - pr->lon0) * pr->kx;
+				}
+			}
+		}
+		qsort(xs.x, xs.n, sizeof *xs.x, view_map_cmp_double);
+		for (i = 0; i + 1 < xs.n; i += 2) {
+			if (xs.x[i + 1] < 0 || xs.x[i] >= c->pw)
+				continue;
+			from = xs.x[i] < 0 ? 0 : (int)ceil(xs.x[i]);
+			to = xs.x[i + 1] >= c->pw ? c->pw - 1 :
+			    (int)floor(xs.x[i + 1]);
+			for (px = from; px <= to; px++) {
+				if ((px + py / 4) % 4 == 0)
+					canvas_set(c, px, py, CR_LAND);
+			}
+		}
+	}
+	free(xs.x);
+}
+
 /* Does a configured session use edge idx? */
 static int
 view_map_edge_used(struct tui *tui, size_t idx)
@@ -369,18 +453,22 @@ view_map_place(struct canvas *c, int cx, int cy, const char *s,
 }
 
 /*
- * Edges.  Those that configured sessions use get the edge glyph and
- * their code when there is room (labels = 1); the rest of the
- * catalogue is a dim dot, so 75 metros do not bury Europe at 80x24.
+ * Edges, in three passes so that branches can sit between them.
+ * EDGES_DOTS: the catalogue edges no session uses, as dim dots (75
+ * glyphs would bury Europe at 80x24), or as dim glyphs when the view
+ * is roomy.  EDGES_USED: the glyph of each edge a configured session
+ * uses.  EDGES_LABELS: their codes, where cells are still free.
  */
+enum view_map_pass { EDGES_DOTS, EDGES_USED, EDGES_LABELS };
+
 static void
 view_map_edges(struct tui *tui, struct canvas *c,
-    const struct view_map_proj *pr, int labels)
+    const struct view_map_proj *pr, int pass, int roomy)
 {
 	struct model	*m = tui->model;
 	struct edge	*e;
 	size_t		 i;
-	int		 x, y, cx, cy, len, ascii;
+	int		 x, y, cx, cy, len, used, ascii;
 
 	ascii = (c->mode == MAP_ASCII);
 	for (i = 0; i < m->nedges; i++) {
@@ -390,26 +478,33 @@ view_map_edges(struct tui *tui, struct canvas *c,
 			continue;
 		cx = x / c->sx;
 		cy = y / c->sy;
-		if (!view_map_edge_used(tui, i)) {
-			if (!labels)
+		used = view_map_edge_used(tui, i);
+		switch (pass) {
+		case EDGES_DOTS:
+			if (used)
+				break;
+			if (!roomy)
 				canvas_set(c, x, y, CR_DIM);
 			else if (canvas_text_free(c, cx, cy, 1))
 				canvas_text(c, cx, cy, view_map_glyph(tui,
-				    GL_EDGE, 1), CR_DIM);
-			continue;
-		}
-		if (labels == 2) {
-			/* Second pass: codes, after branches took cells. */
+				    GL_EDGE, ascii), CR_DIM);
+			break;
+		case EDGES_USED:
+			if (used)
+				view_map_place(c, cx, cy, view_map_glyph(tui,
+				    GL_EDGE, ascii), CR_EDGE);
+			break;
+		case EDGES_LABELS:
+			if (!used)
+				break;
 			len = (int)strlen(e->code);
 			if (canvas_text_free(c, cx + 1, cy, len + 1))
 				canvas_text(c, cx + 1, cy, e->code, CR_EDGE);
 			else if (canvas_text_free(c, cx - len - 1, cy,
 			    len + 1))
 				canvas_text(c, cx - len, cy, e->code, CR_EDGE);
-			continue;
+			break;
 		}
-		view_map_place(c, cx, cy, view_map_glyph(tui, GL_EDGE, ascii),
-		    CR_EDGE);
 	}
 }
 
@@ -515,13 +610,16 @@ view_map_legend(struct tui *tui, int y, int h, int w)
 		    view_map_glyph(tui, draw_red_glyph(b->partner ?
 		    b->partner->red : RED_UNKNOWN), ascii));
 		ew = draw_width(tui, entry);
-		/* Keep room on the last row for "+N more". */
-		if (x > 0 && x + ew > w - (row == h - 1 ? 10 : 0)) {
+		if (x > 0 && x + ew > w) {
+			if (row + 1 >= h)
+				break;
 			row++;
 			x = 0;
-			if (row >= h)
-				break;
 		}
+		/* The last row keeps room for the "+N more" note. */
+		if (row == h - 1 && x > 0 && x + ew > w - 22 &&
+		    i + 1 < m->nbranches)
+			break;
 		draw_text(tui, y + row, x, ew < w - x ? ew : w - x, role,
 		    entry);
 		x += ew + 2;
@@ -536,8 +634,6 @@ view_map_legend(struct tui *tui, int y, int h, int w)
 			    located - shown);
 		else
 			snprintf(more, sizeof more, "%zu unplaced", unplaced);
-		if (row >= h)
-			row = h - 1;
 		ew = draw_width(tui, more);
 		if (x + ew > w)
 			x = w - ew > 0 ? w - ew : 0;
@@ -605,8 +701,8 @@ view_map_draw(struct tui *tui, int y, int h, int w)
 	struct canvas		*c;
 	const char		*region;
 	char			 label[64];
-	double			 base, units_w, units_h, span_w, span_h;
-	int			 mw, mh, legend = 0, panel = 0;
+	double			 bx, by, units_w, units_h, span_w, span_h;
+	int			 mw, mh, legend = 0, panel = 0, roomy;
 
 	if (h <= 0 || w <= 0)
 		return;
@@ -626,27 +722,42 @@ view_map_draw(struct tui *tui, int y, int h, int w)
 	}
 
 	c = canvas_new(mw, mh, tui->map_mode);
+	/*
+	 * Units per degree on each axis.  Fill the area, but never
+	 * stretch one axis more than MAP_STRETCH over the other, so
+	 * continents keep their shapes on any terminal.
+	 */
 	units_w = mw;
 	units_h = 2.0 * mh;
-	base = units_w / 360.0;
-	if (units_h / (MAP_LAT_TOP - MAP_LAT_BOTTOM) < base)
-		base = units_h / (MAP_LAT_TOP - MAP_LAT_BOTTOM);
-	base *= tui->map_zoom;			/* units per degree */
-	span_w = units_w / base;
-	span_h = units_h / base;
+	bx = units_w / 360.0;
+	by = units_h / (MAP_LAT_TOP - MAP_LAT_BOTTOM);
+	if (by > bx * MAP_STRETCH)
+		by = bx * MAP_STRETCH;
+	if (bx > by * MAP_STRETCH)
+		bx = by * MAP_STRETCH;
+	bx *= tui->map_zoom;
+	by *= tui->map_zoom;
+	span_w = units_w / bx;
+	span_h = units_h / by;
 	pr.lon0 = tui->map_lon - span_w / 2.0;
 	pr.lon1 = tui->map_lon + span_w / 2.0;
 	pr.lat0 = tui->map_lat + span_h / 2.0;
 	pr.lat1 = tui->map_lat - span_h / 2.0;
-	pr.kx = base * c->sx;
-	pr.ky = base * c->sy / 2.0;
+	pr.kx = bx * c->sx;
+	pr.ky = by * c->sy / 2.0;
 
-	if (tui->world != NULL)
+	if (tui->world != NULL) {
+		/* Fill only where a dot is small enough to stay light. */
+		if (c->mode == MAP_BRAILLE)
+			view_map_fill(tui, c, &pr);
 		view_map_land(tui, c, &pr);
-	view_map_edges(tui, c, &pr, 0);
+	}
+	/* Roomy: about 3 cells per catalogue edge's share of the width. */
+	roomy = (mw * tui->map_zoom >= 240.0);
+	view_map_edges(tui, c, &pr, EDGES_DOTS, roomy);
 	view_map_branches(tui, c, &pr);
-	view_map_edges(tui, c, &pr, 1);
-	view_map_edges(tui, c, &pr, 2);
+	view_map_edges(tui, c, &pr, EDGES_USED, roomy);
+	view_map_edges(tui, c, &pr, EDGES_LABELS, roomy);
 
 	if (tui->world == NULL)
 		canvas_text(c, 1, mh / 2, "no map data (world.map not found)",
