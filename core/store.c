@@ -275,8 +275,8 @@ store_precheck(const char *path, int readonly, int *isnew, char **cause)
 	 */
 	if (exists) {
 		if (access(path, W_OK) == -1) {
-			xasprintf(cause, "%s: read-only (open with -r to "
-			    "review it)", path);
+			xasprintf(cause, "%s: read-only (peertop needs write access "
+			    "to record history)", path);
 			return (-1);
 		}
 	}
@@ -294,7 +294,7 @@ store_precheck(const char *path, int readonly, int *isnew, char **cause)
 			    "read-only", path);
 		else
 			xasprintf(cause, "%s: read-only (directory not "
-			    "writable; open with -r to review it)", path);
+			    "writable)", path);
 		return (-1);
 	}
 	return (0);
@@ -332,11 +332,10 @@ store_dbmsg(struct store *s, int rc, const char *doing)
 	case SQLITE_READONLY:
 		if (s->readonly)	/* a hot journal, an -shm it can't make */
 			xasprintf(&msg, "%s: cannot be read without writing "
-			    "(%s); open it once without -r", s->path,
+			    "(%s); open it once for writing", s->path,
 			    sqlite3_errmsg(s->db));
 		else
-			xasprintf(&msg, "%s: read-only (open with -r to review "
-			    "it)", s->path);
+			xasprintf(&msg, "%s: read-only", s->path);
 		break;
 	case SQLITE_FULL:
 		xasprintf(&msg, "%s: disk full", s->path);
@@ -422,8 +421,8 @@ store_inspect(struct store *s, int isnew, char **cause)
 			    s->path);
 		else
 			xasprintf(cause, "%s: schema version %lld is older than "
-			    "this peertop's (%d); open it once without -r to "
-			    "upgrade it", s->path, (long long)version,
+			    "this peertop's (%d); open it once for writing "
+			    "to upgrade it", s->path, (long long)version,
 			    STORE_SCHEMA_VERSION);
 		return (-1);
 	}

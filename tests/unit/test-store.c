@@ -474,7 +474,7 @@ readonly_file_checks(const char *file, const char *dirfile)
 	struct event		 out[2];
 	char			*cause = NULL;
 
-	why = check_refused(file, 0, "read-only (open with -r to review it)");
+	why = check_refused(file, 0, "read-only (peertop needs write access to record history)");
 	if (why == NULL)
 		why = check_refused(dirfile, 0,
 		    "read-only (directory not writable");
