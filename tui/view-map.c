@@ -28,7 +28,7 @@
 #define MAP_ZOOM_MIN	1.0
 #define MAP_ZOOM_MAX	64.0
 #define MAP_ZOOM_STEP	1.5
-#define MAP_PANEL_MIN_W	120	/* side panel from this width */
+#define MAP_PANEL_MIN_W	150	/* side panel from this width */
 #define MAP_PANEL_W	44
 #define MAP_COORD_MAX	1000000.0	/* clamp projected pixels */
 #define MAP_STRETCH	1.35	/* most one axis may outscale the other */
@@ -453,13 +453,15 @@ view_map_place(struct canvas *c, int cx, int cy, const char *s,
 }
 
 /*
- * Edges, in three passes so that branches can sit between them.
- * EDGES_DOTS: the catalogue edges no session uses, as dim dots (75
- * glyphs would bury Europe at 80x24), or as dim glyphs when the view
- * is roomy.  EDGES_USED: the glyph of each edge a configured session
- * uses.  EDGES_LABELS: their codes, where cells are still free.
+ * Edges, in passes so that branches can sit between them.  EDGES_DOTS:
+ * the catalogue edges no session uses, as a dim dot (a small cross
+ * when the view is roomy); as dots they cannot be mistaken for the
+ * edge glyph, and 75 glyphs would bury Europe at 80x24.  EDGES_USED:
+ * the glyph of each edge a configured session uses.  EDGES_LABELS:
+ * their codes, where cells are still free.  EDGES_OTHER: when roomy,
+ * the codes of the other edges, dim, wherever there is room left.
  */
-enum view_map_pass { EDGES_DOTS, EDGES_USED, EDGES_LABELS };
+enum view_map_pass { EDGES_DOTS, EDGES_USED, EDGES_LABELS, EDGES_OTHER };
 
 static void
 view_map_edges(struct tui *tui, struct canvas *c,
@@ -468,6 +470,7 @@ view_map_edges(struct tui *tui, struct canvas *c,
 	struct model	*m = tui->model;
 	struct edge	*e;
 	size_t		 i;
+	enum color_role	 role;
 	int		 x, y, cx, cy, len, used, ascii;
 
 	ascii = (c->mode == MAP_ASCII);
@@ -483,11 +486,13 @@ view_map_edges(struct tui *tui, struct canvas *c,
 		case EDGES_DOTS:
 			if (used)
 				break;
-			if (!roomy)
-				canvas_set(c, x, y, CR_DIM);
-			else if (canvas_text_free(c, cx, cy, 1))
-				canvas_text(c, cx, cy, view_map_glyph(tui,
-				    GL_EDGE, ascii), CR_DIM);
+			canvas_set(c, x, y, CR_DIM);
+			if (roomy) {
+				canvas_set(c, x - 1, y, CR_DIM);
+				canvas_set(c, x + 1, y, CR_DIM);
+				canvas_set(c, x, y - 1, CR_DIM);
+				canvas_set(c, x, y + 1, CR_DIM);
+			}
 			break;
 		case EDGES_USED:
 			if (used)
@@ -495,14 +500,17 @@ view_map_edges(struct tui *tui, struct canvas *c,
 				    GL_EDGE, ascii), CR_EDGE);
 			break;
 		case EDGES_LABELS:
-			if (!used)
+		case EDGES_OTHER:
+			if (used != (pass == EDGES_LABELS) ||
+			    (pass == EDGES_OTHER && !roomy))
 				break;
 			len = (int)strlen(e->code);
+			role = used ? CR_EDGE : CR_DIM;
 			if (canvas_text_free(c, cx + 1, cy, len + 1))
-				canvas_text(c, cx + 1, cy, e->code, CR_EDGE);
+				canvas_text(c, cx + 1, cy, e->code, role);
 			else if (canvas_text_free(c, cx - len - 1, cy,
 			    len + 1))
-				canvas_text(c, cx - len, cy, e->code, CR_EDGE);
+				canvas_text(c, cx - len, cy, e->code, role);
 			break;
 		}
 	}
@@ -743,6 +751,14 @@ view_map_draw(struct tui *tui, int y, int h, int w)
 	pr.lon1 = tui->map_lon + span_w / 2.0;
 	pr.lat0 = tui->map_lat + span_h / 2.0;
 	pr.lat1 = tui->map_lat - span_h / 2.0;
+	/* No rows above the pole when there is room below, or under it. */
+	if (span_h <= 180.0 && pr.lat0 > 90.0) {
+		pr.lat1 -= pr.lat0 - 90.0;
+		pr.lat0 = 90.0;
+	} else if (span_h <= 180.0 && pr.lat1 < -90.0) {
+		pr.lat0 += -90.0 - pr.lat1;
+		pr.lat1 = -90.0;
+	}
 	pr.kx = bx * c->sx;
 	pr.ky = by * c->sy / 2.0;
 
@@ -758,6 +774,7 @@ view_map_draw(struct tui *tui, int y, int h, int w)
 	view_map_branches(tui, c, &pr);
 	view_map_edges(tui, c, &pr, EDGES_USED, roomy);
 	view_map_edges(tui, c, &pr, EDGES_LABELS, roomy);
+	view_map_edges(tui, c, &pr, EDGES_OTHER, roomy);
 
 	if (tui->world == NULL)
 		canvas_text(c, 1, mh / 2, "no map data (world.map not found)",
