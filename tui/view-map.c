@@ -29,7 +29,7 @@
 #define MAP_ZOOM_MAX	64.0
 #define MAP_ZOOM_STEP	1.5
 #define MAP_PANEL_MIN_W	150	/* side panel from this width */
-#define MAP_PANEL_W	44
+#define MAP_PANEL_W	48
 #define MAP_COORD_MAX	1000000.0	/* clamp projected pixels */
 #define MAP_STRETCH	1.35	/* most one axis may outscale the other */
 
@@ -660,15 +660,19 @@ view_map_panel(struct tui *tui, int y, int h, int x, int w)
 	struct branch	*b;
 	struct edge	*e;
 	const char	*code, *red;
+	const char	*glyph;
 	char		 line[256], letter;
-	size_t		 i, n = 0;
-	int		 row = 0;
+	size_t		 i, n = 0, other = 0;
+	int		 row = 0, ascii;
+
+	ascii = tui->ascii || tui->map_mode == MAP_ASCII;
+	glyph = view_map_glyph(tui, GL_EDGE, ascii);
 
 	for (row = 0; row < h; row++)
 		draw_text(tui, y + row, x, w, CR_NORMAL, "");
 	row = 0;
 	draw_text(tui, y + row++, x, w, CR_HEADER,
-	    "   Branch           Edge   Dist  Redundancy");
+	    "   Branch           Edge   Dist    Redundancy");
 	for (i = 0; i < m->nbranches && row < h; i++) {
 		b = m->branches[i];
 		letter = (b->loc == LOC_UNKNOWN) ? '-' :
@@ -682,8 +686,10 @@ view_map_panel(struct tui *tui, int y, int h, int x, int w)
 			    "unknown", letter, b->name);
 		else
 			snprintf(line, sizeof line, " %c %-16.16s %-5s "
-			    "%5.0fkm %s", letter, b->name, code,
-			    b->nearest_km, red);
+			    "%5.0fkm %s %s", letter, b->name, code,
+			    b->nearest_km, view_map_glyph(tui,
+			    draw_red_glyph(b->partner ? b->partner->red :
+			    RED_UNKNOWN), ascii), red);
 		draw_text(tui, y + row++, x, w, view_map_branch_role(b),
 		    line);
 	}
@@ -692,14 +698,36 @@ view_map_panel(struct tui *tui, int y, int h, int x, int w)
 	row++;
 	draw_text(tui, y + row++, x, w, CR_HEADER, "   Edges in use");
 	for (i = 0; i < m->nedges && row < h; i++) {
-		if (!view_map_edge_used(tui, i))
+		if (!view_map_edge_used(tui, i)) {
+			other++;
 			continue;
+		}
 		e = &m->edges[i];
-		snprintf(line, sizeof line, " %s %-5s %s, %s",
-		    view_map_glyph(tui, GL_EDGE, tui->map_mode == MAP_ASCII),
+		snprintf(line, sizeof line, " %s %-5s %s, %s", glyph,
 		    e->code, e->metro, e->country);
 		draw_text(tui, y + row++, x, w, CR_EDGE, line);
 	}
+	if (row < h) {
+		snprintf(line, sizeof line, " .  %zu other catalogue edges",
+		    other);
+		draw_text(tui, y + row++, x, w, CR_DIM, line);
+	}
+
+	/* What the marks mean, when there is room for it. */
+	if (row + 4 >= h)
+		return;
+	row++;
+	draw_text(tui, y + row++, x, w, CR_HEADER, "   Key");
+	snprintf(line, sizeof line, " A  branch, line to its nearest edge");
+	draw_text(tui, y + row++, x, w, CR_NORMAL, line);
+	snprintf(line, sizeof line, " %s  redundant  %s  degraded/no backup",
+	    view_map_glyph(tui, GL_UP, ascii),
+	    view_map_glyph(tui, GL_WARN, ascii));
+	draw_text(tui, y + row++, x, w, CR_NORMAL, line);
+	snprintf(line, sizeof line, " %s  down       %s  unknown",
+	    view_map_glyph(tui, GL_DOWN, ascii),
+	    view_map_glyph(tui, GL_UNKNOWN, ascii));
+	draw_text(tui, y + row++, x, w, CR_NORMAL, line);
 }
 
 static void
