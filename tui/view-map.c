@@ -62,6 +62,8 @@ static void	view_map_check(struct tui *);
 static void	view_map_set(struct tui *, const struct view_map_preset *);
 static const char *view_map_mode_name(enum map_mode);
 static const char *view_map_region_name(struct tui *);
+static void	view_map_window(struct tui *, const struct canvas *,
+		    struct view_map_proj *);
 static void	view_map_project(const struct view_map_proj *, double,
 		    double, int *, int *);
 static double	view_map_near(const struct view_map_proj *, double);
@@ -237,6 +239,45 @@ view_map_region_name(struct tui *tui)
 			return (view_map_presets[i].name);
 	}
 	return (NULL);
+}
+
+/*
+ * The window for a canvas: units per degree on each axis fill the area,
+ * but one axis never outscales the other by more than MAP_STRETCH, so
+ * continents keep their shapes on any terminal.
+ */
+static void
+view_map_window(struct tui *tui, const struct canvas *c,
+    struct view_map_proj *pr)
+{
+	double	bx, by, units_w, units_h, span_w, span_h;
+
+	units_w = c->w;
+	units_h = 2.0 * c->h;
+	bx = units_w / 360.0;
+	by = units_h / (MAP_LAT_TOP - MAP_LAT_BOTTOM);
+	if (by > bx * MAP_STRETCH)
+		by = bx * MAP_STRETCH;
+	if (bx > by * MAP_STRETCH)
+		bx = by * MAP_STRETCH;
+	bx *= tui->map_zoom;
+	by *= tui->map_zoom;
+	span_w = units_w / bx;
+	span_h = units_h / by;
+	pr->lon0 = tui->map_lon - span_w / 2.0;
+	pr->lon1 = tui->map_lon + span_w / 2.0;
+	pr->lat0 = tui->map_lat + span_h / 2.0;
+	pr->lat1 = tui->map_lat - span_h / 2.0;
+	/* No rows past a pole while the other side has land to show. */
+	if (span_h <= 180.0 && pr->lat0 > 90.0) {
+		pr->lat1 -= pr->lat0 - 90.0;
+		pr->lat0 = 90.0;
+	} else if (span_h <= 180.0 && pr->lat1 < -90.0) {
+		pr->lat0 += -90.0 - pr->lat1;
+		pr->lat1 = -90.0;
+	}
+	pr->kx = bx * c->sx;
+	pr->ky = by * c->sy / 2.0;
 }
 
 static void
@@ -718,8 +759,8 @@ view_map_panel(struct tui *tui, int y, int h, int x, int w)
 		return;
 	row++;
 	draw_text(tui, y + row++, x, w, CR_HEADER, "   Key");
-	snprintf(line, sizeof line, " A  branch, line to its nearest edge");
-	draw_text(tui, y + row++, x, w, CR_NORMAL, line);
+	draw_text(tui, y + row++, x, w, CR_NORMAL,
+	    " A  branch, line to its nearest edge");
 	snprintf(line, sizeof line, " %s  redundant  %s  degraded/no backup",
 	    view_map_glyph(tui, GL_UP, ascii),
 	    view_map_glyph(tui, GL_WARN, ascii));
@@ -737,8 +778,7 @@ view_map_draw(struct tui *tui, int y, int h, int w)
 	struct canvas		*c;
 	const char		*region;
 	char			 label[64];
-	double			 bx, by, units_w, units_h, span_w, span_h;
-	int			 mw, mh, legend = 0, panel = 0, roomy;
+	int			 mw, mh, legend = 0, panel = 0, roomy, i;
 
 	if (h <= 0 || w <= 0)
 		return;
@@ -758,37 +798,7 @@ view_map_draw(struct tui *tui, int y, int h, int w)
 	}
 
 	c = canvas_new(mw, mh, tui->map_mode);
-	/*
-	 * Units per degree on each axis.  Fill the area, but never
-	 * stretch one axis more than MAP_STRETCH over the other, so
-	 * continents keep their shapes on any terminal.
-	 */
-	units_w = mw;
-	units_h = 2.0 * mh;
-	bx = units_w / 360.0;
-	by = units_h / (MAP_LAT_TOP - MAP_LAT_BOTTOM);
-	if (by > bx * MAP_STRETCH)
-		by = bx * MAP_STRETCH;
-	if (bx > by * MAP_STRETCH)
-		bx = by * MAP_STRETCH;
-	bx *= tui->map_zoom;
-	by *= tui->map_zoom;
-	span_w = units_w / bx;
-	span_h = units_h / by;
-	pr.lon0 = tui->map_lon - span_w / 2.0;
-	pr.lon1 = tui->map_lon + span_w / 2.0;
-	pr.lat0 = tui->map_lat + span_h / 2.0;
-	pr.lat1 = tui->map_lat - span_h / 2.0;
-	/* No rows above the pole when there is room below, or under it. */
-	if (span_h <= 180.0 && pr.lat0 > 90.0) {
-		pr.lat1 -= pr.lat0 - 90.0;
-		pr.lat0 = 90.0;
-	} else if (span_h <= 180.0 && pr.lat1 < -90.0) {
-		pr.lat0 += -90.0 - pr.lat1;
-		pr.lat1 = -90.0;
-	}
-	pr.kx = bx * c->sx;
-	pr.ky = by * c->sy / 2.0;
+	view_map_window(tui, c, &pr);
 
 	if (tui->world != NULL) {
 		/* Fill only where a dot is small enough to stay light. */
@@ -805,7 +815,7 @@ view_map_draw(struct tui *tui, int y, int h, int w)
 	view_map_edges(tui, c, &pr, EDGES_OTHER, roomy);
 
 	if (tui->world == NULL)
-		canvas_text(c, 1, mh / 2, "no map data (world.map not found)",
+		canvas_text(c, 1, 0, "no map data (world.map not found)",
 		    CR_WARN);
 	region = view_map_region_name(tui);
 	if (region != NULL)
@@ -822,10 +832,9 @@ view_map_draw(struct tui *tui, int y, int h, int w)
 	canvas_free(c);
 
 	if (panel) {
-		draw_text(tui, y, mw, 1, CR_NORMAL, "");
-		view_map_panel(tui, y, h, mw + 1, panel);
-		for (int i = 1; i < h; i++)
+		for (i = 0; i < h; i++)
 			draw_text(tui, y + i, mw, 1, CR_NORMAL, "");
+		view_map_panel(tui, y, h, mw + 1, panel);
 	} else if (legend)
 		view_map_legend(tui, y + mh, legend, w);
 }
