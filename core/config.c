@@ -1675,8 +1675,6 @@ config_parse(struct model *m, const char *path, char **cause)
 			xasprintf(cause, "%s: %s", path, why);
 		return (-1);
 	}
-	free(m->config_file);
-	m->config_file = xstrdup(path);
 	rv = cfg_run(m, path, buf, len, 1, dev, ino, cause);
 	free(buf);
 	return (rv);
