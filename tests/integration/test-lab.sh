@@ -193,8 +193,9 @@ compare_all()
 		[ "$p_imp" = "$B_IMP" ] && [ "$p_exp" = "$B_EXP" ] ||
 			c_bad="$c_bad $c_name:routes=$p_imp/$p_exp,bird=$B_IMP/$B_EXP"
 	done <"$T/sessions"
-	if [ "$c_n" -ne "$(jqo '.sessions | length')" ]; then
-		c_bad="$c_bad count:lab=$c_n,peertop=$(jqo '.sessions | length')"
+	c_np=$(jqo '.sessions | length')
+	if [ "$c_n" != "${c_np:-0}" ]; then
+		c_bad="$c_bad count:lab=$c_n,peertop=${c_np:-none}"
 	fi
 	if [ -n "$c_bad" ]; then
 		diag "$1: mismatches:$c_bad"
