@@ -481,20 +481,11 @@ collect_bird_apply(struct collect_bird *cb, const struct bird_proto *ps,
 			if (m->sessions[j] == s)
 				seen[j] = 1;
 
-		/* RFC 8203 shutdown text goes with the error it explains. */
-		if (*p->last_error != '\0' && *p->message != '\0')
-			snprintf(err, sizeof err, "%s (%s)", p->last_error,
-			    p->message);
-		else if (*p->message != '\0')
-			strlcpy_pt(err, p->message, sizeof err);
-		else
-			strlcpy_pt(err, p->last_error, sizeof err);
-
 		memset(&r, 0, sizeof r);
 		r.state = p->state_bgp;
 		r.since_ms = p->since_ms;
 		r.remote_as = p->neighbor_as;
-		r.last_error = err;
+		r.last_error = decode_bird_error(p, err, sizeof err);
 		r.routes_imported = p->imported;
 		r.routes_exported = p->exported;
 		r.proto = p->name;

@@ -703,6 +703,21 @@ decode_bird_bgp_state(const struct bird_proto *p)
 	return (BGP_UNKNOWN);
 }
 
+char *
+decode_bird_error(const struct bird_proto *p, char *buf, size_t len)
+{
+	if (*p->last_error != '\0' && *p->message != '\0' &&
+	    strstr(p->last_error, "Administrative") != NULL)
+		snprintf(buf, len, "%s (%s)", p->last_error, p->message);
+	else if (*p->last_error != '\0')
+		snprintf(buf, len, "%s", p->last_error);
+	else if (*p->message != '\0' && p->state_bgp == BGP_ADMIN_DOWN)
+		snprintf(buf, len, "%s", p->message);
+	else if (len > 0)
+		*buf = '\0';
+	return (buf);
+}
+
 int
 decode_bird_protocols(const struct decode_bird_reply *r, int64_t now_ms,
     struct bird_proto **out, size_t *n, char **cause)

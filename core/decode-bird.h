@@ -115,6 +115,15 @@ int	 decode_bird_protocols(const struct decode_bird_reply *, int64_t now_ms,
  */
 int	 decode_bird_since(const char *, int64_t now_ms, int64_t *out);
 
+/*
+ * The error text to show for a protocol, into buf: the last error, with
+ * the RFC 8203 shutdown message when it explains an administrative
+ * shutdown or reset, or the message alone for a disabled protocol.  BIRD
+ * keeps the message after the session comes back, so it is not shown
+ * otherwise.  Returns buf.
+ */
+char	*decode_bird_error(const struct bird_proto *, char *buf, size_t len);
+
 /* Map BIRD's BGP state words to the model's FSM states. */
 enum bgp_state decode_bird_bgp_state(const struct bird_proto *);
 

@@ -297,7 +297,7 @@ test_peer_shutdown(void **state)
 	struct buf		 b = load("a-peer-shutdown.txt");
 	struct bird_proto	*ps;
 	size_t			 n;
-	char			*cause;
+	char			*cause, err[256];
 
 	assert_int_equal(decode_capture(&b, 0, T_CAPTURE, &ps, &n, &cause), 0);
 	assert_int_equal(n, 1);
@@ -307,6 +307,38 @@ test_peer_shutdown(void **state)
 	    "Received: Administrative shutdown");
 	assert_string_equal(ps[0].message, "planned maintenance");
 	assert_int_equal(ps[0].imported, 0);
+	assert_string_equal(decode_bird_error(&ps[0], err, sizeof err),
+	    "Received: Administrative shutdown (planned maintenance)");
+	free(ps);
+	free(b.data);
+}
+
+static void
+test_reestablished(void **state)
+{
+	struct buf		 b = load("a-reestablished.txt");
+	struct bird_proto	*ps;
+	const struct bird_proto	*p;
+	size_t			 n;
+	char			*cause, err[256];
+
+	assert_int_equal(decode_capture(&b, 0, T_CAPTURE, &ps, &n, &cause), 0);
+	/* BIRD keeps the old shutdown message on an Established session. */
+	p = find(ps, n, "ms_sea1");
+	assert_int_equal(p->state_bgp, BGP_ESTABLISHED);
+	assert_string_equal(p->message, "planned maintenance");
+	assert_string_equal(decode_bird_error(p, err, sizeof err), "");
+	assert_int_equal(p->since_ms, T_CAPTURE + 19000);
+
+	p = find(ps, n, "ms_fra1");
+	assert_int_equal(p->state_bgp, BGP_OPENSENT);
+	assert_string_equal(decode_bird_error(p, err, sizeof err),
+	    "BGP Error: Hold timer expired");
+
+	p = find(ps, n, "ms_lax1");
+	assert_int_equal(p->state_bgp, BGP_ADMIN_DOWN);
+	assert_string_equal(decode_bird_error(p, err, sizeof err),
+	    "turn-up pending");
 	free(ps);
 	free(b.data);
 }
@@ -497,7 +529,7 @@ test_chunking(void **state)
 		free(b.data);
 	}
 	closedir(d);
-	assert_true(files >= 12);
+	assert_true(files >= 13);
 }
 
 /* ---------------------------------------------------------------- malformed */
@@ -1190,6 +1222,7 @@ main(void)
 		cmocka_unit_test(test_startup),
 		cmocka_unit_test(test_disabled),
 		cmocka_unit_test(test_peer_shutdown),
+		cmocka_unit_test(test_reestablished),
 		cmocka_unit_test(test_brief),
 		cmocka_unit_test(test_today_format),
 		cmocka_unit_test(test_disabled_today),
