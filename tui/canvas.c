@@ -236,6 +236,21 @@ canvas_text_free(const struct canvas *c, int cx, int cy, int n)
 	return (1);
 }
 
+void
+canvas_emphasise(struct canvas *c, int cx, int cy)
+{
+	if (cx >= 0 && cy >= 0 && cx < c->w && cy < c->h)
+		c->cells[cy * c->w + cx].emph = 1;
+}
+
+int
+canvas_emphasised(const struct canvas *c, int cx, int cy)
+{
+	if (cx < 0 || cy < 0 || cx >= c->w || cy >= c->h)
+		return (0);
+	return (c->cells[cy * c->w + cx].emph);
+}
+
 enum color_role
 canvas_cell_string(const struct canvas *c, int cx, int cy, char *buf,
     size_t len)

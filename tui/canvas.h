@@ -20,6 +20,7 @@
 struct canvas_cell {
 	uint8_t		 bits;		/* pixels set, mode-specific layout */
 	uint8_t		 role;		/* enum color_role */
+	uint8_t		 emph;		/* marker: drawn bold, reversed */
 	char		 text[CANVAS_CELL_MAX];	/* overlay, "" = none */
 };
 
@@ -58,6 +59,13 @@ void		 canvas_line(struct canvas *, int x0, int y0, int x1, int y1,
 int		 canvas_text(struct canvas *, int cx, int cy, const char *,
 		    enum color_role);
 int		 canvas_text_free(const struct canvas *, int cx, int cy, int n);
+/*
+ * Mark a cell as a marker to stand out from the dots around it (a
+ * branch letter): canvas_draw() shows it bold and in reverse video, so
+ * it shows even where the role's colour is the land's, or in mono.
+ */
+void		 canvas_emphasise(struct canvas *, int cx, int cy);
+int		 canvas_emphasised(const struct canvas *, int cx, int cy);
 
 /*
  * The string to show for cell (cx, cy) into buf (at least

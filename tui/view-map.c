@@ -81,7 +81,7 @@ static char	view_map_letter(size_t);
 static enum color_role view_map_branch_role(const struct branch *);
 static const char *view_map_glyph(struct tui *, enum glyph, int);
 static int	view_map_place(struct canvas *, int, int, const char *,
-		    enum color_role);
+		    enum color_role, int *);
 static void	view_map_legend(struct tui *, int, int, int);
 static void	view_map_panel(struct tui *, int, int, int, int);
 
@@ -471,23 +471,28 @@ view_map_glyph(struct tui *tui, enum glyph g, int ascii)
 
 /*
  * Put a marker at (cx, cy), or in the nearest free cell around it when
- * something is already there.  Returns the column used, -1 if none.
+ * something is already there.  Returns the column used (and the row in
+ * *rowp when not NULL), -1 if there was no room.
  */
 static int
 view_map_place(struct canvas *c, int cx, int cy, const char *s,
-    enum color_role role)
+    enum color_role role, int *rowp)
 {
 	static const int	 try[][2] = {
 		{ 0, 0 }, { 1, 0 }, { -1, 0 }, { 0, -1 }, { 0, 1 },
 		{ 2, 0 }, { -2, 0 },
 	};
 	size_t			 i;
+	int			 x, y;
 
 	for (i = 0; i < nitems(try); i++) {
-		if (canvas_text_free(c, cx + try[i][0], cy + try[i][1], 1)) {
-			canvas_text(c, cx + try[i][0], cy + try[i][1], s,
-			    role);
-			return (cx + try[i][0]);
+		x = cx + try[i][0];
+		y = cy + try[i][1];
+		if (canvas_text_free(c, x, y, 1)) {
+			canvas_text(c, x, y, s, role);
+			if (rowp != NULL)
+				*rowp = y;
+			return (x);
 		}
 	}
 	return (-1);
@@ -538,7 +543,7 @@ view_map_edges(struct tui *tui, struct canvas *c,
 		case EDGES_USED:
 			if (used)
 				view_map_place(c, cx, cy, view_map_glyph(tui,
-				    GL_EDGE, ascii), CR_EDGE);
+				    GL_EDGE, ascii), CR_EDGE, NULL);
 			break;
 		case EDGES_LABELS:
 		case EDGES_OTHER:
@@ -586,7 +591,7 @@ view_map_branches(struct tui *tui, struct canvas *c,
 	size_t		 i, n;
 	double		 blon, elon;
 	char		 s[2];
-	int		 bx, by, ex, ey;
+	int		 bx, by, ex, ey, cx, cy;
 
 	for (i = 0; i < m->nbranches; i++) {
 		b = m->branches[i];
@@ -615,8 +620,10 @@ view_map_branches(struct tui *tui, struct canvas *c,
 		    &by);
 		if (bx < 0 || by < 0 || bx >= c->pw || by >= c->ph)
 			continue;
-		view_map_place(c, bx / c->sx, by / c->sy, s,
-		    view_map_branch_role(b));
+		cx = view_map_place(c, bx / c->sx, by / c->sy, s,
+		    view_map_branch_role(b), &cy);
+		if (cx >= 0)
+			canvas_emphasise(c, cx, cy);
 	}
 }
 

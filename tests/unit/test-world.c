@@ -434,9 +434,19 @@ test_canvas_roles_text(void **state)
 	assert_string_equal((cell(c, 1, 0, buf), buf), "\xe2\x97\x86");
 	assert_int_equal(canvas_text(c, 0, 1, "x", CR_EDGE), 0);
 
+	/* Emphasis marks one cell, ignores the outside, and is cleared. */
+	assert_false(canvas_emphasised(c, 0, 0));
+	canvas_emphasise(c, 0, 0);
+	canvas_emphasise(c, 5, 0);
+	canvas_emphasise(c, 0, -1);
+	assert_true(canvas_emphasised(c, 0, 0));
+	assert_false(canvas_emphasised(c, 1, 0));
+	assert_false(canvas_emphasised(c, 5, 0));
+
 	canvas_clear(c);
 	assert_string_equal((cell(c, 0, 0, buf), buf), " ");
 	assert_true(canvas_text_free(c, 0, 0, 5));
+	assert_false(canvas_emphasised(c, 0, 0));
 	canvas_free(c);
 }
 
