@@ -29,6 +29,9 @@
 #include "core/model.h"
 #include "core/util.h"
 
+/* Keyword handlers share one signature; not all use every argument. */
+#define CFG_UNUSED	__attribute__((__unused__))
+
 #ifndef PEERTOP_SYSCONFDIR
 #define PEERTOP_SYSCONFDIR "/etc"
 #endif
@@ -753,7 +756,8 @@ cfg_prefix_mask(const char *s, char *out, size_t len)
 
 /* include "file": relative to the including file's directory. */
 static int
-cfg_include(struct parser *p, const struct loc *kw, void *arg)
+cfg_include(struct parser *p, const struct loc *kw CFG_UNUSED,
+    void *arg CFG_UNUSED)
 {
 	struct token	*t;
 	struct cfile	*f;
@@ -806,20 +810,23 @@ cfg_include(struct parser *p, const struct loc *kw, void *arg)
 }
 
 static int
-cfg_database(struct parser *p, const struct loc *kw, void *arg)
+cfg_database(struct parser *p, const struct loc *kw CFG_UNUSED,
+    void *arg CFG_UNUSED)
 {
 	return (cfg_path(p, &p->m->database, "a file name after database"));
 }
 
 static int
-cfg_datadir(struct parser *p, const struct loc *kw, void *arg)
+cfg_datadir(struct parser *p, const struct loc *kw CFG_UNUSED,
+    void *arg CFG_UNUSED)
 {
 	return (cfg_path(p, &p->m->datadir, "a directory after datadir"));
 }
 
 /* geoip city|asn "file" */
 static int
-cfg_geoip(struct parser *p, const struct loc *kw, void *arg)
+cfg_geoip(struct parser *p, const struct loc *kw CFG_UNUSED,
+    void *arg)
 {
 	const struct keyword	*k;
 	struct token		*t;
@@ -835,21 +842,24 @@ cfg_geoip(struct parser *p, const struct loc *kw, void *arg)
 }
 
 static int
-cfg_geoip_city(struct parser *p, const struct loc *kw, void *arg)
+cfg_geoip_city(struct parser *p, const struct loc *kw CFG_UNUSED,
+    void *arg CFG_UNUSED)
 {
 	return (cfg_path(p, &p->m->geoip_city, "a file name after "
 	    "geoip city"));
 }
 
 static int
-cfg_geoip_asn(struct parser *p, const struct loc *kw, void *arg)
+cfg_geoip_asn(struct parser *p, const struct loc *kw CFG_UNUSED,
+    void *arg CFG_UNUSED)
 {
 	return (cfg_path(p, &p->m->geoip_asn, "a file name after geoip asn"));
 }
 
 /* edge CODE { metro "Name" country XX location LAT LON } */
 static int
-cfg_edge(struct parser *p, const struct loc *kw, void *arg)
+cfg_edge(struct parser *p, const struct loc *kw CFG_UNUSED,
+    void *arg CFG_UNUSED)
 {
 	struct model	*m = p->m;
 	struct edge_ctx	 ctx;
@@ -990,7 +1000,7 @@ cfg_options(struct parser *p, const struct keyword *tab, void *arg)
 
 /* bird "socket" [router "name"] [interval 5s] */
 static int
-cfg_bird(struct parser *p, const struct loc *kw, void *arg)
+cfg_bird(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 {
 	struct model			*m = p->m;
 	const struct collector_ops	*ops;
@@ -1077,7 +1087,8 @@ cfg_bird_interval(struct parser *p, const struct loc *kw, void *arg)
 
 /* partner "name" as ASN { session ... backup none } */
 static int
-cfg_partner(struct parser *p, const struct loc *kw, void *arg)
+cfg_partner(struct parser *p, const struct loc *kw CFG_UNUSED,
+    void *arg CFG_UNUSED)
 {
 	struct model	*m = p->m;
 	struct partner	*pt;
@@ -1112,7 +1123,8 @@ cfg_partner(struct parser *p, const struct loc *kw, void *arg)
 
 /* backup none: no backup metro, failover is to the Internet. */
 static int
-cfg_partner_backup(struct parser *p, const struct loc *kw, void *arg)
+cfg_partner_backup(struct parser *p, const struct loc *kw CFG_UNUSED,
+    void *arg)
 {
 	struct partner	*pt = arg;
 	struct token	*t;
@@ -1133,7 +1145,8 @@ cfg_partner_backup(struct parser *p, const struct loc *kw, void *arg)
  * options in any order.  Session names are global across partners.
  */
 static int
-cfg_session(struct parser *p, const struct loc *kw, void *arg)
+cfg_session(struct parser *p, const struct loc *kw CFG_UNUSED,
+    void *arg)
 {
 	struct model		*m = p->m;
 	struct partner		*pt = arg;
@@ -1300,7 +1313,8 @@ cfg_session_role(struct parser *p, const struct loc *kw, void *arg)
 
 /* branch "name" { [partner "p"] address A... prefix P origin AS ... } */
 static int
-cfg_branch(struct parser *p, const struct loc *kw, void *arg)
+cfg_branch(struct parser *p, const struct loc *kw CFG_UNUSED,
+    void *arg CFG_UNUSED)
 {
 	struct model	*m = p->m;
 	struct branch	*b;
@@ -1361,7 +1375,8 @@ cfg_branch_partner(struct parser *p, const struct loc *kw, void *arg)
 }
 
 static int
-cfg_branch_address(struct parser *p, const struct loc *kw, void *arg)
+cfg_branch_address(struct parser *p, const struct loc *kw CFG_UNUSED,
+    void *arg)
 {
 	struct branch	*b = arg;
 	struct token	*t;
@@ -1384,7 +1399,8 @@ cfg_branch_address(struct parser *p, const struct loc *kw, void *arg)
 }
 
 static int
-cfg_branch_prefix(struct parser *p, const struct loc *kw, void *arg)
+cfg_branch_prefix(struct parser *p, const struct loc *kw CFG_UNUSED,
+    void *arg)
 {
 	struct branch		*b = arg;
 	struct token		*t;
