@@ -171,7 +171,7 @@ compare_all()
 	c_bad=""
 	c_n=0
 	"$LAB" sessions "$DIR" >"$T/sessions" || return 1
-	while read -r c_name c_router c_sock c_proto; do
+	while read -r c_name c_router _ c_proto; do
 		c_n=$((c_n + 1))
 		jqo --arg n "$c_name" '.sessions[] | select(.name == $n) |
 		    "\(.state) \(.neighbor) \(.remote_as) \(.routes_imported)" +
