@@ -24,7 +24,7 @@ mask() {
 	    -e 's/"age_s": [0-9]+/"age_s": 0/g' \
 	    -e 's/^peertop ([A-Z]+) at .*/peertop \1 at T/' \
 	    -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} (Information|Warning|Error|Critical)/T \1/' \
-	    -e 's/ (Established|Active|Idle|OpenSent|Connect|Passive) +[0-9dhms]+ / \1 D /' \
+	    -e 's/ (Established|Active|Idle|OpenSent|Connect|Passive) +[0-9dhms]+ +/ \1 D /' \
 	    -e 's/^(bird .* (up|down|starting) +)[0-9dhms]+/\1D/'
 }
 
