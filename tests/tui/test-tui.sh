@@ -1,0 +1,390 @@
+#!/bin/sh
+# The dashboard driven through tmux (send-keys, capture-pane): the real
+# binary at 80x24 and 200x50 on tests/tui/tui.conf, whose BIRD socket does
+# not exist (the collector shows DOWN) and whose branches are placed by
+# MaxMind's test City database.  Views, keys, filter, drill-down, resize
+# down to 1x1, --mono/NO_COLOR, --ascii, an unknown TERM, q and Q (the
+# snapshot on stdout), and that an idle dashboard sends next to nothing.
+#
+# Environment (set by make check): top_srcdir, PEERTOP.
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${PEERTOP:=${top_builddir:-$top_srcdir}/peertop}"
+. "$top_srcdir/tests/lib.sh"
+
+command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
+[ -x "$PEERTOP" ] || { not_ok "peertop binary at $PEERTOP"; summary; }
+
+mktmpdir
+T=$TEST_TMPDIR
+SOCK=peertop-test-$$
+CONF=$top_srcdir/tests/tui/tui.conf
+
+# status off: the pane must be the whole window (80x24 means 80x24).
+cat > "$T/tmux.conf" <<EOF
+set -g status off
+set -g remain-on-exit on
+set -g history-limit 0
+EOF
+
+tm()
+{
+	LC_ALL=C.UTF-8 tmux -L "$SOCK" -f "$T/tmux.conf" "$@"
+}
+at_exit 'tm kill-server >/dev/null 2>&1'
+
+# start W H [ENV=VALUE...] -- [peertop arguments]: a fresh server and pane.
+start()
+{
+	st_w=$1
+	st_h=$2
+	shift 2
+	st_env="LC_ALL=C.UTF-8"
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		st_env="$st_env $1"
+		shift
+	done
+	[ $# -gt 0 ] && shift
+	tm kill-server >/dev/null 2>&1
+	rm -f "$T/out" "$T/err" "$T/status" "$T/pid" "$T/history.db"*
+	# The outer sh reaps peertop and records its exit status; the inner
+	# one records the pid and becomes peertop.
+	cat > "$T/run.sh" <<EOF
+#!/bin/sh
+sh -c 'echo \$\$ > "$T/pid"; exec env $st_env \
+    PEERTOP_DATADIR="$top_srcdir/data" \
+    "$PEERTOP" -c "$CONF" -d "$T/history.db" $*' >"$T/out" 2>"$T/err"
+echo \$? > "$T/status"
+EOF
+	tm new-session -d -s pt -x "$st_w" -y "$st_h" -c "$top_srcdir" \
+	    "sh '$T/run.sh'"
+	wait_for "test -s '$T/pid'" 5
+}
+
+screen()
+{
+	tm capture-pane -p -t pt 2>/dev/null
+}
+
+has_text()
+{
+	screen | grep -qF -- "$1"
+}
+
+lacks_text()
+{
+	! screen | grep -qF -- "$1"
+}
+
+alive()
+{
+	[ ! -e "$T/status" ] && kill -0 "$(cat "$T/pid")" 2>/dev/null
+}
+
+dead()
+{
+	test -s "$T/status"
+}
+
+exit_status()
+{
+	cat "$T/status" 2>/dev/null
+}
+
+# expect DESC TEXT: TEXT shows up within 5 seconds.
+expect()
+{
+	if wait_for "has_text '$2'" 5; then
+		ok "$1"
+	else
+		not_ok "$1 (no \"$2\" on screen)"
+		screen | sed 's/^/# | /'
+	fi
+}
+
+# expect_not DESC TEXT: TEXT is gone within 5 seconds.
+expect_not()
+{
+	if wait_for "lacks_text '$2'" 5; then
+		ok "$1"
+	else
+		not_ok "$1 (\"$2\" still on screen)"
+		screen | sed 's/^/# | /'
+	fi
+}
+
+keys()
+{
+	tm send-keys -t pt "$@"
+}
+
+resize()
+{
+	tm resize-window -t pt -x "$1" -y "$2"
+}
+
+counts_shown()
+{
+	screen | grep -qE \
+	    'C:[0-9]+ E:[0-9]+ W:[0-9]+ I:[0-9]+ [0-9][0-9]:[0-9][0-9]:[0-9][0-9]'
+}
+
+no_high_bytes()
+{
+	! screen | LC_ALL=C grep -q "$(printf '[\200-\377]')"
+}
+
+BRANCHES="seattle-hq london-office linkoping-lab singapore-dc nowhere-site"
+
+# ---------------------------------------------------------------- 80x24
+start 80 24
+expect "80x24: overview appears" "seattle-hq"
+for b in $BRANCHES; do
+	check "80x24: overview lists $b" has_text "$b"
+done
+check "80x24: title bar has the view tabs" has_text "1 Overview"
+check "80x24: help tab shown" has_text "? Help"
+expect "80x24: bird collector shown DOWN in the status bar" \
+    "bird sea-r1 DOWN"
+check "80x24: event counts by level and the clock" counts_shown
+check "80x24: GeoIP city shown" has_text "Milton, US"
+check "80x24: nearest edge with distance" has_text "sea 40km"
+check "80x24: unplaced branch says so" has_text "location unknown"
+check "80x24: redundancy as a word" has_text "UNKNOWN"
+for col in Branch Location "Nearest edge" Sess Redundancy; do
+	check "80x24: column $col fits" has_text "$col"
+done
+
+# Filter: "/" prompt in the status line, Enter applies, Esc clears.
+keys /
+expect "filter prompt opens in the status line" "/_"
+keys l o n d o n
+expect "filter text is echoed" "/london_"
+keys Enter
+expect_not "filter hides other branches" "seattle-hq"
+check "filter keeps the match" has_text "london-office"
+keys Escape
+expect "Esc clears the filter" "seattle-hq"
+
+# Drill-down: a branch's partner sessions, then that session's events.
+keys / s i n g a p o r e Enter
+expect_not "filter to singapore-dc" "seattle-hq"
+keys Enter
+expect "Enter on a branch opens the Sessions view" "PfxRcd"
+check "sessions filtered to the branch's partner" has_text "sin-r1"
+check "other partner's sessions hidden" lacks_text "lax-r1"
+keys Escape Escape
+expect "Esc twice goes back to the overview" "Nearest edge"
+
+# Views by number and Tab.
+keys 2
+expect "2: Sessions view" "PfxRcd"
+for s in sea-r1 sea-r2 lax-r1 sin-r1; do
+	check "sessions view lists $s" has_text "$s"
+done
+check "sessions state written as a word" has_text "Unknown"
+keys 3
+expect "3: Events view lists the collector going down" "CollectorDown"
+check "events have a level word" has_text "Error"
+keys Tab
+expect "Tab from Events goes to the Map" "seattle-hq>sea"
+keys 1
+expect "1: back to the overview" "Nearest edge"
+
+# The map (the map helper draws it; check the legend, not the art).
+keys 4
+expect "4: map legend names a branch and its edge" "seattle-hq>sea"
+check "map shows the region label" has_text "World"
+keys e
+expect "map preset e (Europe)" "EU"
+keys + -
+keys c
+sleep 0.3
+check "map keys leave the process running" alive
+
+# Help, generated from the key table.
+keys '?'
+expect "? opens the help" "Global keys"
+check "help describes q" has_text "quit, print a text snapshot"
+check "help describes the filter" has_text "filter rows"
+check "help lists the map keys" has_text "Asia-Pacific"
+keys Escape
+expect "Esc leaves the help" "seattle-hq>sea"
+keys 1
+
+# Ctrl-L repaints and keeps going.
+keys C-l
+sleep 0.3
+check "^L: still running" alive
+expect "^L: overview still drawn" "seattle-hq"
+
+# Idle: the clock ticks, but curses sends only changed cells.
+sleep 1
+tm pipe-pane -t pt -o "cat >> '$T/idle.out'"
+sleep 3
+tm pipe-pane -t pt
+idle=$(wc -c < "$T/idle.out" 2>/dev/null || echo 99999)
+if [ "$idle" -lt 1000 ]; then
+	ok "idle for 3 s sends only changed cells ($idle bytes)"
+else
+	not_ok "idle for 3 s sent $idle bytes (full repaints?)"
+fi
+pid=$(cat "$T/pid")
+if [ -r "/proc/$pid/stat" ]; then
+	t0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	sleep 2
+	t1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	if [ $((t1 - t0)) -lt 20 ]; then
+		ok "idle CPU is low ($((t1 - t0)) ticks in 2 s)"
+	else
+		not_ok "idle CPU is high ($((t1 - t0)) ticks in 2 s)"
+	fi
+fi
+
+# Resize: too small shows one line, back to 80x24 works.
+resize 40 10
+expect "40x10: too-small notice" "terminal too small (40x10)"
+check "40x10: nothing else on screen" lacks_text "seattle-hq"
+check "40x10: still running" alive
+resize 79 24
+expect "79x24: too small too" "terminal too small (79x24)"
+resize 80 24
+expect "back to 80x24: overview again" "seattle-hq"
+check "back to 80x24: still running" alive
+for size in 1x1 2x1 1x2 5x3 10x2 20x5 80x1 1x24; do
+	resize "${size%x*}" "${size#*x}"
+	sleep 0.2
+done
+sleep 0.3
+check "tiny sizes 1x1 .. 20x5: survives" alive
+resize 80 24
+expect "after tiny sizes: overview again" "seattle-hq"
+
+keys q
+if wait_for dead 5; then
+	ok "q quits"
+	st=$(exit_status)
+	check "q: exit status 0 (got $st)" test "$st" = 0
+	check "q: no snapshot on stdout" test ! -s "$T/out"
+else
+	not_ok "q quits"
+fi
+
+# --------------------------------------------------------------- 200x50
+start 200 50
+expect "200x50: overview appears" "seattle-hq"
+for b in $BRANCHES; do
+	check "200x50: overview lists $b" has_text "$b"
+done
+check "200x50: edge metro column" has_text "Edge metro"
+check "200x50: reason column" has_text "Reason"
+check "200x50: partner column" has_text "example-isp"
+keys 2
+expect "200x50: sessions show neighbors" "198.51.100.1"
+keys 4
+expect "200x50: map legend" "seattle-hq"
+keys '?'
+expect "200x50: help" "Global keys"
+keys Q
+if wait_for dead 5; then
+	ok "Q quits"
+	st=$(exit_status)
+	check "Q: exit status 0 (got $st)" test "$st" = 0
+	check "Q: snapshot on stdout names a branch" grep -q seattle-hq "$T/out"
+	check "Q: snapshot names the collector" grep -q "bird sea-r1" "$T/out"
+	check "Q: snapshot has no escape sequences" sh -c \
+	    "! LC_ALL=C grep -q \"$(printf '\033')\" '$T/out'"
+else
+	not_ok "Q quits"
+fi
+
+# ------------------------------------------------------- mono, NO_COLOR
+colour_sgr()
+{
+	# SGR with a colour parameter (30-37, 40-47, 38;..., 48;...).
+	tm capture-pane -e -p -t pt | LC_ALL=C grep -qE \
+	    "$(printf '\033')\\[([0-9;]*;)?(3[0-8]|4[0-8])[;m]"
+}
+
+start 80 24
+expect "default: overview" "seattle-hq"
+check "default theme uses colour" colour_sgr
+keys q
+wait_for dead 5
+
+start 80 24 -- --mono
+expect "--mono: overview renders" "seattle-hq"
+if colour_sgr; then
+	not_ok "--mono: no colour escapes"
+else
+	ok "--mono: no colour escapes"
+fi
+keys 4
+expect "--mono: map renders" "seattle-hq>sea"
+keys q
+wait_for dead 5
+
+start 80 24 NO_COLOR=1
+expect "NO_COLOR: overview renders" "seattle-hq"
+if colour_sgr; then
+	not_ok "NO_COLOR: no colour escapes"
+else
+	ok "NO_COLOR: no colour escapes"
+fi
+keys q
+wait_for dead 5
+
+# ---------------------------------------------------------------- ASCII
+start 80 24 -- --ascii
+expect "--ascii: overview renders" "seattle-hq"
+check "--ascii: overview is pure ASCII" no_high_bytes
+check "--ascii: non-ASCII city replaced" has_text "Link?ping"
+keys 2
+expect "--ascii: sessions" "PfxRcd"
+check "--ascii: sessions are pure ASCII" no_high_bytes
+keys 3
+expect "--ascii: events" "CollectorDown"
+check "--ascii: events are pure ASCII" no_high_bytes
+keys 4
+expect "--ascii: map" "seattle-hq"
+check "--ascii: map is pure ASCII" no_high_bytes
+keys c
+sleep 0.3
+check "--ascii: map mode key keeps ASCII" no_high_bytes
+keys '?'
+expect "--ascii: help" "Global keys"
+check "--ascii: help is pure ASCII" no_high_bytes
+keys q
+wait_for dead 5
+
+start 80 24 LC_ALL=C
+expect "C locale: overview renders" "seattle-hq"
+check "C locale: ASCII chosen from the codeset" no_high_bytes
+keys q
+wait_for dead 5
+
+# ------------------------------------------------------ unknown TERM
+start 80 24 TERM=peertop-no-such-terminal
+expect "unknown TERM falls back and renders" "seattle-hq"
+check "unknown TERM: nothing said on screen" lacks_text "terminal type"
+keys q
+if wait_for dead 5; then
+	ok "unknown TERM: q quits"
+else
+	not_ok "unknown TERM: q quits"
+fi
+
+# SIGTERM quits cleanly.
+start 80 24
+expect "SIGTERM run: overview" "seattle-hq"
+pid=$(cat "$T/pid")
+kill -TERM "$pid"
+if wait_for dead 5; then
+	ok "SIGTERM quits"
+	st=$(exit_status)
+	check "SIGTERM: exit status 0 (got $st)" test "$st" = 0
+else
+	not_ok "SIGTERM quits"
+fi
+
+summary

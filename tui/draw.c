@@ -1,0 +1,474 @@
+/*
+ * Drawing primitives shared by every view: the colour theme (named roles
+ * mapped to curses attributes, with a monochrome theme for --mono and
+ * NO_COLOR), the parallel UTF-8 and ASCII glyph tables, text output by
+ * display width with an ellipsis on truncation, and a small column layout
+ * helper so each table view only describes its columns.  Nothing here
+ * decides what to show; views do.
+ */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "tui.h"
+
+struct theme_entry {
+	short	fg, bg;
+	attr_t	attr;
+};
+
+/*
+ * The default theme uses only the 8 basic colours on the terminal's own
+ * background (-1 with use_default_colors).  Nothing that carries data is
+ * drawn in bright black, which disappears on many palettes.
+ */
+static const struct theme_entry draw_theme_color[CR_MAX] = {
+	[CR_NORMAL] =	{ -1, -1, A_NORMAL },
+	[CR_HEADER] =	{ COLOR_CYAN, -1, A_BOLD },
+	[CR_TITLE] =	{ COLOR_WHITE, COLOR_BLUE, A_BOLD },
+	[CR_STATUS] =	{ COLOR_BLACK, COLOR_WHITE, A_NORMAL },
+	[CR_SELECTED] =	{ -1, -1, A_REVERSE },
+	[CR_OK] =	{ COLOR_GREEN, -1, A_NORMAL },
+	[CR_WARN] =	{ COLOR_YELLOW, -1, A_BOLD },
+	[CR_CRIT] =	{ COLOR_RED, -1, A_BOLD },
+	[CR_STALE] =	{ COLOR_MAGENTA, -1, A_NORMAL },
+	[CR_DIM] =	{ COLOR_CYAN, -1, A_NORMAL },
+	[CR_LAND] =	{ COLOR_GREEN, -1, A_NORMAL },
+	[CR_EDGE] =	{ COLOR_CYAN, -1, A_BOLD },
+	[CR_BRANCH] =	{ COLOR_YELLOW, -1, A_BOLD },
+	[CR_FILTER] =	{ COLOR_YELLOW, -1, A_BOLD },
+};
+
+/* Monochrome: attributes only; every state is also written as a word. */
+static const attr_t draw_theme_mono[CR_MAX] = {
+	[CR_NORMAL] =	A_NORMAL,
+	[CR_HEADER] =	A_BOLD | A_UNDERLINE,
+	[CR_TITLE] =	A_REVERSE,
+	[CR_STATUS] =	A_REVERSE,
+	[CR_SELECTED] =	A_REVERSE,
+	[CR_OK] =	A_NORMAL,
+	[CR_WARN] =	A_BOLD,
+	[CR_CRIT] =	A_BOLD | A_UNDERLINE,
+	[CR_STALE] =	A_DIM,
+	[CR_DIM] =	A_DIM,
+	[CR_LAND] =	A_NORMAL,
+	[CR_EDGE] =	A_BOLD,
+	[CR_BRANCH] =	A_BOLD,
+	[CR_FILTER] =	A_BOLD,
+};
+
+/* Parallel glyph tables, indexed by enum glyph.  No emoji. */
+static const char *draw_glyphs_utf8[GL_MAX] = {
+	[GL_EDGE] =	"\u25c6",	/* black diamond */
+	[GL_BRANCH] =	"\u25cf",	/* black circle */
+	[GL_UP] =	"\u25b2",	/* black up-pointing triangle */
+	[GL_DOWN] =	"\u25bc",	/* black down-pointing triangle */
+	[GL_WARN] =	"!",
+	[GL_UNKNOWN] =	"?",
+	[GL_HLINE] =	"\u2500",
+	[GL_VLINE] =	"\u2502",
+	[GL_ARROW] =	"\u2192",
+	[GL_ELLIPSIS] =	"\u2026",
+	[GL_BAR_FULL] =	"\u2588",
+	[GL_BAR_EMPTY] = "\u2591",
+};
+static const char *draw_glyphs_ascii[GL_MAX] = {
+	[GL_EDGE] =	"#",
+	[GL_BRANCH] =	"o",
+	[GL_UP] =	"^",
+	[GL_DOWN] =	"v",
+	[GL_WARN] =	"!",
+	[GL_UNKNOWN] =	"?",
+	[GL_HLINE] =	"-",
+	[GL_VLINE] =	"|",
+	[GL_ARROW] =	"->",
+	[GL_ELLIPSIS] =	"~",
+	[GL_BAR_FULL] =	"#",
+	[GL_BAR_EMPTY] = ".",
+};
+
+static size_t	draw_one(struct tui *, const char *, size_t, int *);
+
+/* Set up colour pairs once colours are known to work. */
+void
+draw_init(struct tui *tui)
+{
+	int	 i;
+
+	if (!tui->colors || tui->mono)
+		return;
+	for (i = 1; i < CR_MAX; i++)
+		init_pair(i, draw_theme_color[i].fg, draw_theme_color[i].bg);
+}
+
+short
+draw_pair(struct tui *tui, enum color_role role)
+{
+	if (!tui->colors || tui->mono || role <= CR_NORMAL || role >= CR_MAX)
+		return (0);
+	return ((short)role);
+}
+
+attr_t
+draw_attr(struct tui *tui, enum color_role role)
+{
+	if (role < 0 || role >= CR_MAX)
+		role = CR_NORMAL;
+	if (!tui->colors || tui->mono)
+		return (draw_theme_mono[role]);
+	return (draw_theme_color[role].attr | COLOR_PAIR(draw_pair(tui, role)));
+}
+
+const char *
+draw_glyph(struct tui *tui, enum glyph g)
+{
+	if (g < 0 || g >= GL_MAX)
+		return ("?");
+	return (tui->ascii ? draw_glyphs_ascii[g] : draw_glyphs_utf8[g]);
+}
+
+/*
+ * Measure one character of s (at most len bytes): returns the bytes it
+ * takes and sets *width to its display width.  Anything not printable in
+ * this locale, or not ASCII in ASCII mode, counts as one '?' (width -1
+ * tells the caller to substitute).
+ */
+static size_t
+draw_one(struct tui *tui, const char *s, size_t len, int *width)
+{
+	mbstate_t	 ps;
+	wchar_t		 wc;
+	size_t		 n;
+	int		 w;
+
+	if ((unsigned char)*s < 0x80) {
+		*width = (*s >= 0x20 && *s != 0x7f) ? 1 : -1;
+		return (1);
+	}
+	memset(&ps, 0, sizeof ps);
+	n = mbrtowc(&wc, s, len, &ps);
+	if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+		*width = -1;
+		return (1);
+	}
+	if (tui->ascii) {
+		*width = -1;
+		return (n);
+	}
+	w = wcwidth(wc);
+	*width = (w < 0) ? -1 : w;
+	return (n);
+}
+
+int
+draw_width(struct tui *tui, const char *s)
+{
+	size_t	 len = strlen(s), n;
+	int	 total = 0, w;
+
+	while (len > 0) {
+		n = draw_one(tui, s, len, &w);
+		total += (w < 0) ? 1 : w;
+		s += n;
+		len -= n;
+	}
+	return (total);
+}
+
+/*
+ * Print s in at most w columns at (y, x), truncated with the ellipsis
+ * glyph, then pad with spaces so the whole field is overwritten: views
+ * repaint cells rather than clearing the screen.
+ */
+void
+draw_text_attr(struct tui *tui, int y, int x, int w, attr_t attr,
+    const char *s)
+{
+	const char	*ell = draw_glyph(tui, GL_ELLIPSIS);
+	size_t		 len, n;
+	int		 used = 0, rw, cw, ellw, total;
+
+	if (w <= 0 || y < 0 || x < 0 || y >= tui->sy || x >= tui->sx)
+		return;
+	if (x + w > tui->sx)
+		w = tui->sx - x;
+	if (s == NULL)
+		s = "";
+
+	total = draw_width(tui, s);
+	ellw = draw_width(tui, ell);
+	if (ellw > w)
+		ellw = w;
+
+	attrset(attr);
+	move(y, x);
+	len = strlen(s);
+	while (len > 0) {
+		n = draw_one(tui, s, len, &rw);
+		cw = (rw < 0) ? 1 : rw;
+		/* Leave room for the ellipsis when the rest will not fit. */
+		if (total > w && used + cw > w - ellw)
+			break;
+		if (used + cw > w)
+			break;
+		if (rw < 0)
+			addch('?');
+		else if (n == 1)
+			addch((unsigned char)*s);
+		else if (rw > 0 || used > 0)
+			addnstr(s, (int)n);
+		used += cw;
+		s += n;
+		len -= n;
+	}
+	if (total > w && used + ellw <= w) {
+		addstr(ell);
+		used += ellw;
+	}
+	for (; used < w; used++)
+		addch(' ');
+	attrset(A_NORMAL);
+}
+
+void
+draw_text(struct tui *tui, int y, int x, int w, enum color_role role,
+    const char *s)
+{
+	draw_text_attr(tui, y, x, w, draw_attr(tui, role), s);
+}
+
+/* Blank rows [y, y+h) across w columns (cells are overwritten, not cleared). */
+void
+draw_fill(struct tui *tui, int y, int h, int w, enum color_role role)
+{
+	int	 i;
+
+	for (i = 0; i < h; i++)
+		draw_text(tui, y + i, 0, w, role, "");
+}
+
+enum color_role
+draw_state_role(enum bgp_state state)
+{
+	switch (state) {
+	case BGP_ESTABLISHED:
+		return (CR_OK);
+	case BGP_UNKNOWN:
+		return (CR_STALE);
+	case BGP_ADMIN_DOWN:
+		return (CR_WARN);
+	default:
+		return (CR_CRIT);
+	}
+}
+
+enum color_role
+draw_red_role(enum redundancy red)
+{
+	switch (red) {
+	case RED_REDUNDANT:
+		return (CR_OK);
+	case RED_DEGRADED:
+	case RED_NOBACKUP:
+		return (CR_WARN);
+	case RED_DOWN:
+		return (CR_CRIT);
+	default:
+		return (CR_STALE);
+	}
+}
+
+enum color_role
+draw_level_role(enum level level)
+{
+	switch (level) {
+	case LVL_CRITICAL:
+	case LVL_ERROR:
+		return (CR_CRIT);
+	case LVL_WARNING:
+		return (CR_WARN);
+	default:
+		return (CR_NORMAL);
+	}
+}
+
+/* Marker glyphs so that state never depends on colour alone. */
+enum glyph
+draw_state_glyph(enum bgp_state state)
+{
+	switch (state) {
+	case BGP_ESTABLISHED:
+		return (GL_UP);
+	case BGP_UNKNOWN:
+		return (GL_UNKNOWN);
+	case BGP_ADMIN_DOWN:
+		return (GL_WARN);
+	default:
+		return (GL_DOWN);
+	}
+}
+
+enum glyph
+draw_red_glyph(enum redundancy red)
+{
+	switch (red) {
+	case RED_REDUNDANT:
+		return (GL_UP);
+	case RED_DEGRADED:
+	case RED_NOBACKUP:
+		return (GL_WARN);
+	case RED_DOWN:
+		return (GL_DOWN);
+	default:
+		return (GL_UNKNOWN);
+	}
+}
+
+/*
+ * Column layout: start from every column's minimum width, drop the
+ * columns with the highest (least important) priority number until the
+ * row fits in w, then hand the spare width out up to each column's
+ * maximum, the last visible column taking what is left.  Hidden columns
+ * get width 0.  Columns are separated by one space.
+ */
+void
+draw_layout(const struct draw_col *cols, size_t n, int w, int *widths)
+{
+	size_t	 i, worst;
+	int	 total, spare, add, last = -1;
+
+	/* widths[i] < 0 marks a hidden column while we decide. */
+	for (i = 0; i < n; i++)
+		widths[i] = (cols[i].prio < 0) ? -1 : 0;
+	for (;;) {
+		total = 0;
+		for (i = 0; i < n; i++) {
+			if (widths[i] < 0)
+				continue;
+			total += (total > 0) + cols[i].min;
+		}
+		if (total <= w)
+			break;
+		/* Hide the least important column still visible. */
+		worst = n;
+		for (i = 0; i < n; i++) {
+			if (widths[i] < 0 || cols[i].prio == 0)
+				continue;
+			if (worst == n || cols[i].prio >= cols[worst].prio)
+				worst = i;
+		}
+		if (worst == n)
+			break;
+		widths[worst] = -1;
+	}
+
+	total = 0;
+	for (i = 0; i < n; i++) {
+		if (widths[i] < 0) {
+			widths[i] = 0;
+			continue;
+		}
+		widths[i] = cols[i].min;
+		total += (total > 0) + widths[i];
+		last = (int)i;
+	}
+	spare = w - total;
+	for (i = 0; i < n && spare > 0; i++) {
+		if (widths[i] == 0 || (int)i == last)
+			continue;
+		add = cols[i].max - widths[i];
+		if (add > spare)
+			add = spare;
+		if (add > 0) {
+			widths[i] += add;
+			spare -= add;
+		}
+	}
+	if (last >= 0 && spare > 0)
+		widths[last] += spare;
+}
+
+/*
+ * Draw one table row: cells[i] with roles[i] (NULL roles: role for all),
+ * OR'ing A_REVERSE when selected.  Right-aligned columns are padded here.
+ */
+void
+draw_row(struct tui *tui, int y, const struct draw_col *cols, size_t n,
+    const int *widths, const char **cells, const enum color_role *roles,
+    enum color_role role, int selected)
+{
+	char	 pad[256];
+	attr_t	 a;
+	size_t	 i;
+	int	 x = 0, cw, sep;
+	enum color_role r;
+
+	for (i = 0; i < n; i++) {
+		if (widths[i] <= 0)
+			continue;
+		r = (roles != NULL) ? roles[i] : role;
+		a = draw_attr(tui, r);
+		if (selected)
+			a |= A_REVERSE;
+		sep = (x > 0);
+		if (sep) {
+			draw_text_attr(tui, y, x, 1, selected ?
+			    draw_attr(tui, CR_NORMAL) | A_REVERSE :
+			    draw_attr(tui, role), "");
+			x++;
+		}
+		if (cols[i].right && cells[i] != NULL &&
+		    (cw = draw_width(tui, cells[i])) < widths[i] &&
+		    (size_t)(widths[i] - cw) + strlen(cells[i]) < sizeof pad) {
+			memset(pad, ' ', (size_t)(widths[i] - cw));
+			strlcpy_pt(pad + (widths[i] - cw), cells[i],
+			    sizeof pad - (size_t)(widths[i] - cw));
+			draw_text_attr(tui, y, x, widths[i], a, pad);
+		} else
+			draw_text_attr(tui, y, x, widths[i], a, cells[i]);
+		x += widths[i];
+	}
+	if (x < tui->sx)
+		draw_text_attr(tui, y, x, tui->sx - x, selected ?
+		    draw_attr(tui, CR_NORMAL) | A_REVERSE :
+		    draw_attr(tui, role), "");
+}
+
+/* The header row of a table. */
+void
+draw_header(struct tui *tui, int y, const struct draw_col *cols, size_t n,
+    const int *widths)
+{
+	const char	*cells[32];
+	size_t		 i;
+
+	for (i = 0; i < n && i < nitems(cells); i++)
+		cells[i] = cols[i].title;
+	draw_row(tui, y, cols, i, widths, cells, NULL, CR_HEADER, 0);
+}
+
+/* Keep the cursor inside [0, nrows) and visible in a window of h rows. */
+void
+draw_scroll(size_t *cursor, size_t *scroll, size_t nrows, int h)
+{
+	if (h < 1)
+		h = 1;
+	if (nrows == 0) {
+		*cursor = 0;
+		*scroll = 0;
+		return;
+	}
+	if (*cursor >= nrows)
+		*cursor = nrows - 1;
+	if (*cursor < *scroll)
+		*scroll = *cursor;
+	if (*cursor >= *scroll + (size_t)h)
+		*scroll = *cursor - (size_t)h + 1;
+	if (*scroll + (size_t)h > nrows)
+		*scroll = (nrows > (size_t)h) ? nrows - (size_t)h : 0;
+}

@@ -1,0 +1,275 @@
+/*
+ * The key table: every binding peertop has, in one place, in the
+ * k9s/htop/atop tradition (? help, / filter, Enter drill-down, Esc back,
+ * vi keys and arrows, q quit, Q quit with a snapshot).  tui.c looks a key
+ * up for the current view first, then globally; the Help view is
+ * generated from this table so it cannot drift.  Actions change state
+ * and return ACT_* flags; they never draw.  Entries without help text are
+ * aliases (arrow keys beside their vi keys) and stay out of the help.
+ */
+
+#include <string.h>
+
+#include "tui.h"
+
+#define CTRL(c)		((c) & 0x1f)
+#define KEY_ESC		27
+
+/* Cursor movements (the action argument). */
+#define MOVE_DOWN	1
+#define MOVE_UP		-1
+#define MOVE_PGDN	2
+#define MOVE_PGUP	-2
+#define MOVE_END	3
+#define MOVE_HOME	-3
+
+/* Map pan directions (the action argument). */
+#define PAN_LEFT	0
+#define PAN_RIGHT	1
+#define PAN_UP		2
+#define PAN_DOWN	3
+
+/* Map region presets, by the action argument; names as view-map.c has them. */
+static const char *keys_regions[] = {
+	"World", "NA", "SA", "EU", "AF", "ME", "APAC", "OC"
+};
+
+static int	keys_view(struct tui *, const struct key_binding *);
+static int	keys_cycle(struct tui *, const struct key_binding *);
+static int	keys_help(struct tui *, const struct key_binding *);
+static int	keys_filter(struct tui *, const struct key_binding *);
+static int	keys_escape(struct tui *, const struct key_binding *);
+static int	keys_quit(struct tui *, const struct key_binding *);
+static int	keys_move(struct tui *, const struct key_binding *);
+static int	keys_repaint(struct tui *, const struct key_binding *);
+static int	keys_drill_overview(struct tui *, const struct key_binding *);
+static int	keys_drill_sessions(struct tui *, const struct key_binding *);
+static int	keys_map_zoom(struct tui *, const struct key_binding *);
+static int	keys_map_pan(struct tui *, const struct key_binding *);
+static int	keys_map_region(struct tui *, const struct key_binding *);
+static int	keys_map_mode(struct tui *, const struct key_binding *);
+
+const struct key_binding key_table[] = {
+	/* Global. */
+	{ '1', NULL, keys_view, "1", "Overview, worst branch first", 0 },
+	{ '2', NULL, keys_view, "2", "Sessions (show bgp summary)", 1 },
+	{ '3', NULL, keys_view, "3", "Events, newest first", 2 },
+	{ '4', NULL, keys_view, "4", "Map of branches and edges", 3 },
+	{ '\t', NULL, keys_cycle, "Tab", "next view", 1 },
+	{ KEY_BTAB, NULL, keys_cycle, "S-Tab", "previous view", -1 },
+	{ '?', NULL, keys_help, "?", "this help (again: back)", 0 },
+	{ '/', NULL, keys_filter, "/", "filter rows (Esc clears)", 0 },
+	{ KEY_ESC, NULL, keys_escape, "Esc", "clear the filter, or go back",
+	    0 },
+	{ 'j', NULL, keys_move, "j/Down", "move down", MOVE_DOWN },
+	{ KEY_DOWN, NULL, keys_move, NULL, NULL, MOVE_DOWN },
+	{ 'k', NULL, keys_move, "k/Up", "move up", MOVE_UP },
+	{ KEY_UP, NULL, keys_move, NULL, NULL, MOVE_UP },
+	{ KEY_NPAGE, NULL, keys_move, "PgDn/^F", "page down", MOVE_PGDN },
+	{ CTRL('f'), NULL, keys_move, NULL, NULL, MOVE_PGDN },
+	{ ' ', NULL, keys_move, NULL, NULL, MOVE_PGDN },
+	{ KEY_PPAGE, NULL, keys_move, "PgUp/^B", "page up", MOVE_PGUP },
+	{ CTRL('b'), NULL, keys_move, NULL, NULL, MOVE_PGUP },
+	{ 'g', NULL, keys_move, "g/Home", "first row", MOVE_HOME },
+	{ KEY_HOME, NULL, keys_move, NULL, NULL, MOVE_HOME },
+	{ 'G', NULL, keys_move, "G/End", "last row", MOVE_END },
+	{ KEY_END, NULL, keys_move, NULL, NULL, MOVE_END },
+	{ CTRL('l'), NULL, keys_repaint, "^L", "repaint the screen", 0 },
+	{ 'q', NULL, keys_quit, "q", "quit", ACT_QUIT },
+	{ 'Q', NULL, keys_quit, "Q", "quit, print a text snapshot",
+	    ACT_QUIT | ACT_SNAPSHOT },
+
+	/* Overview. */
+	{ '\r', "overview", keys_drill_overview, "Enter",
+	    "sessions of branch's partner", 0 },
+	{ '\n', "overview", keys_drill_overview, NULL, NULL, 0 },
+	{ KEY_ENTER, "overview", keys_drill_overview, NULL, NULL, 0 },
+
+	/* Sessions. */
+	{ '\r', "sessions", keys_drill_sessions, "Enter",
+	    "events of the session", 0 },
+	{ '\n', "sessions", keys_drill_sessions, NULL, NULL, 0 },
+	{ KEY_ENTER, "sessions", keys_drill_sessions, NULL, NULL, 0 },
+
+	/* Map: these take precedence over the global j/k and arrows. */
+	{ '+', "map", keys_map_zoom, "+/=", "zoom in", 1 },
+	{ '=', "map", keys_map_zoom, NULL, NULL, 1 },
+	{ '-', "map", keys_map_zoom, "-", "zoom out", -1 },
+	{ 'h', "map", keys_map_pan, "h/Left", "pan west", PAN_LEFT },
+	{ KEY_LEFT, "map", keys_map_pan, NULL, NULL, PAN_LEFT },
+	{ 'l', "map", keys_map_pan, "l/Right", "pan east", PAN_RIGHT },
+	{ KEY_RIGHT, "map", keys_map_pan, NULL, NULL, PAN_RIGHT },
+	{ 'k', "map", keys_map_pan, "k/Up", "pan north", PAN_UP },
+	{ KEY_UP, "map", keys_map_pan, NULL, NULL, PAN_UP },
+	{ 'j', "map", keys_map_pan, "j/Down", "pan south", PAN_DOWN },
+	{ KEY_DOWN, "map", keys_map_pan, NULL, NULL, PAN_DOWN },
+	{ 'w', "map", keys_map_region, "w", "whole world", 0 },
+	{ 'n', "map", keys_map_region, "n", "North America", 1 },
+	{ 's', "map", keys_map_region, "s", "South America", 2 },
+	{ 'e', "map", keys_map_region, "e", "Europe", 3 },
+	{ 'f', "map", keys_map_region, "f", "Africa", 4 },
+	{ 'm', "map", keys_map_region, "m", "Middle East", 5 },
+	{ 'a', "map", keys_map_region, "a", "Asia-Pacific", 6 },
+	{ 'o', "map", keys_map_region, "o", "Oceania", 7 },
+	{ 'c', "map", keys_map_mode, "c", "cycle Braille/block/ASCII", 0 },
+};
+const size_t key_table_size = nitems(key_table);
+
+static int
+keys_view(struct tui *tui, const struct key_binding *kb)
+{
+	if (kb->arg < 0 || (size_t)kb->arg >= tui_nviews)
+		return (ACT_NONE);
+	tui_set_view(tui, tui_views[kb->arg]);
+	return (ACT_REDRAW);
+}
+
+/* Tab cycles the data views; Help is not part of the ring. */
+static int
+keys_cycle(struct tui *tui, const struct key_binding *kb)
+{
+	const struct view	*from = tui->view;
+	size_t			 n = tui_nviews, i;
+
+	if (from == &view_help && tui->prev != NULL)
+		from = tui->prev;
+	i = (size_t)tui_view_index(from);
+	do
+		i = (i + n + (size_t)(kb->arg > 0 ? 1 : n - 1)) % n;
+	while (tui_views[i] == &view_help);
+	tui_set_view(tui, tui_views[i]);
+	return (ACT_REDRAW);
+}
+
+static int
+keys_help(struct tui *tui, const struct key_binding *kb)
+{
+	if (tui->view == &view_help)
+		tui_set_view(tui, tui->prev != NULL ? tui->prev :
+		    &view_overview);
+	else
+		tui_set_view(tui, &view_help);
+	return (ACT_REDRAW);
+}
+
+static int
+keys_filter(struct tui *tui, const struct key_binding *kb)
+{
+	if (tui->view->rows == NULL || tui->view == &view_help)
+		return (ACT_NONE);	/* nothing to filter */
+	tui->filtering = 1;
+	return (ACT_REDRAW);
+}
+
+/* Esc: clear the filter first; then up the drill-down path. */
+static int
+keys_escape(struct tui *tui, const struct key_binding *kb)
+{
+	if (tui_filter(tui) != NULL) {
+		tui_set_filter(tui, NULL);
+		return (ACT_REDRAW);
+	}
+	if (tui->view == &view_help)
+		tui_set_view(tui, tui->prev != NULL ? tui->prev :
+		    &view_overview);
+	else if (tui->view == &view_events)
+		tui_set_view(tui, &view_sessions);
+	else if (tui->view != &view_overview)
+		tui_set_view(tui, &view_overview);
+	return (ACT_REDRAW);
+}
+
+static int
+keys_quit(struct tui *tui, const struct key_binding *kb)
+{
+	return ((int)kb->arg);
+}
+
+static int
+keys_move(struct tui *tui, const struct key_binding *kb)
+{
+	size_t	 idx = (size_t)tui_view_index(tui->view), n, page, *cur;
+
+	if (tui->view->rows == NULL)
+		return (ACT_NONE);
+	n = tui->view->rows(tui);
+	cur = &tui->cursor[idx];
+	page = tui_body_rows(tui) > 3 ? (size_t)tui_body_rows(tui) - 3 : 1;
+	switch (kb->arg) {
+	case MOVE_DOWN:
+		if (*cur + 1 < n)
+			(*cur)++;
+		break;
+	case MOVE_UP:
+		if (*cur > 0)
+			(*cur)--;
+		break;
+	case MOVE_PGDN:
+		*cur += page;
+		if (n > 0 && *cur >= n)
+			*cur = n - 1;
+		break;
+	case MOVE_PGUP:
+		*cur = *cur > page ? *cur - page : 0;
+		break;
+	case MOVE_HOME:
+		*cur = 0;
+		break;
+	case MOVE_END:
+		*cur = n > 0 ? n - 1 : 0;
+		break;
+	}
+	return (ACT_REDRAW);
+}
+
+/* tui.c sees ^L and forces a full repaint of the next frame. */
+static int
+keys_repaint(struct tui *tui, const struct key_binding *kb)
+{
+	return (ACT_REDRAW);
+}
+
+static int
+keys_drill_overview(struct tui *tui, const struct key_binding *kb)
+{
+	return (view_overview_drill(tui));
+}
+
+static int
+keys_drill_sessions(struct tui *tui, const struct key_binding *kb)
+{
+	return (view_sessions_drill(tui));
+}
+
+static int
+keys_map_zoom(struct tui *tui, const struct key_binding *kb)
+{
+	return (view_map_zoom(tui, (int)kb->arg) | ACT_REDRAW);
+}
+
+static int
+keys_map_pan(struct tui *tui, const struct key_binding *kb)
+{
+	static const int	 d[4][2] = {
+		[PAN_LEFT] = { -1, 0 }, [PAN_RIGHT] = { 1, 0 },
+		[PAN_UP] = { 0, 1 }, [PAN_DOWN] = { 0, -1 },
+	};
+
+	if (kb->arg < 0 || kb->arg >= 4)
+		return (ACT_NONE);
+	return (view_map_pan(tui, d[kb->arg][0], d[kb->arg][1]) | ACT_REDRAW);
+}
+
+static int
+keys_map_region(struct tui *tui, const struct key_binding *kb)
+{
+	if (kb->arg < 0 || (size_t)kb->arg >= nitems(keys_regions))
+		return (ACT_NONE);
+	return (view_map_region(tui, keys_regions[kb->arg]) | ACT_REDRAW);
+}
+
+static int
+keys_map_mode(struct tui *tui, const struct key_binding *kb)
+{
+	return (view_map_cycle_mode(tui) | ACT_REDRAW);
+}

@@ -1,0 +1,697 @@
+/*
+ * The terminal side of peertop: curses set-up and teardown, the libevent
+ * events that drive it (stdin, SIGWINCH, SIGINT/SIGTERM, a coalesced
+ * redraw when the model is dirty, a one-second clock), key dispatch
+ * through key_table[] and the one redraw pass that lays out the title
+ * bar, the current view's body and the status bar.  Like tmux's
+ * server_loop, events only mark things dirty; drawing happens in one
+ * place, and curses sends only the cells that changed.
+ */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
+
+#include <sys/ioctl.h>
+
+#include <ctype.h>
+#include <langinfo.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "tui.h"
+#include "../core/collector.h"
+
+/* Views in tab order; the index is also the key into cursor[]/scroll[]. */
+const struct view *const tui_views[] = {
+	&view_overview,
+	&view_sessions,
+	&view_events,
+	&view_map,
+	&view_help,
+};
+const size_t tui_nviews = nitems(tui_views);
+
+#define TUI_MIN_X	80
+#define TUI_MIN_Y	24
+
+/* One terminal per process: the fatal hook needs to find it. */
+static struct {
+	struct tui	*tui;
+	SCREEN		*screen;
+	FILE		*out;		/* /dev/tty when stdout is redirected */
+	FILE		*in;
+	int		 own_out, own_in;
+	int		 active;	/* curses is running */
+	int		 resized;
+	int		 repaint;	/* Ctrl-L: force a full repaint */
+	struct event	*ev_stdin;
+	struct event	*ev_winch;
+	struct event	*ev_int;
+	struct event	*ev_term;
+	struct event	*ev_redraw;
+	struct event	*ev_clock;
+} tui_state;
+
+static int	 tui_open_terminal(struct tui *, char **);
+static void	 tui_restore(void);
+static void	 tui_resize(struct tui *);
+static void	 tui_key(struct tui *, int);
+static int	 tui_filter_key(struct tui *, int);
+static void	 tui_schedule_clock(void);
+static void	 tui_draw_title(struct tui *);
+static void	 tui_draw_status(struct tui *);
+static void	 tui_draw_small(struct tui *);
+static void	 tui_stdin_cb(evutil_socket_t, short, void *);
+static void	 tui_winch_cb(evutil_socket_t, short, void *);
+static void	 tui_quit_cb(evutil_socket_t, short, void *);
+static void	 tui_redraw_cb(evutil_socket_t, short, void *);
+static void	 tui_clock_cb(evutil_socket_t, short, void *);
+static void	 tui_dirty_cb(void *);
+
+/*
+ * Open curses on the controlling terminal.  When stdout is redirected (Q
+ * prints a snapshot there), draw on /dev/tty instead so the snapshot file
+ * gets only the snapshot.  An unknown or missing TERM falls back to
+ * xterm, vt100 and dumb, quietly on screen but in the log.
+ */
+static int
+tui_open_terminal(struct tui *tui, char **cause)
+{
+	static const char *fallbacks[] = { "xterm", "vt100", "dumb" };
+	const char	*term;
+	size_t		 i;
+
+	tui_state.out = stdout;
+	tui_state.in = stdin;
+	if (!isatty(STDOUT_FILENO)) {
+		if ((tui_state.out = fopen("/dev/tty", "w")) == NULL) {
+			xasprintf(cause, "no terminal: stdout is not a tty "
+			    "and /dev/tty cannot be opened");
+			return (-1);
+		}
+		tui_state.own_out = 1;
+	}
+	if (!isatty(STDIN_FILENO)) {
+		if ((tui_state.in = fopen("/dev/tty", "r")) == NULL) {
+			xasprintf(cause, "no terminal: stdin is not a tty "
+			    "and /dev/tty cannot be opened");
+			return (-1);
+		}
+		tui_state.own_in = 1;
+	}
+
+	term = getenv("TERM");
+	if (term != NULL && *term != '\0')
+		tui_state.screen = newterm(term, tui_state.out, tui_state.in);
+	for (i = 0; tui_state.screen == NULL && i < nitems(fallbacks); i++) {
+		log_warnx("terminal type \"%s\" unknown, trying %s",
+		    term == NULL ? "" : term, fallbacks[i]);
+		tui_state.screen = newterm(fallbacks[i], tui_state.out,
+		    tui_state.in);
+	}
+	if (tui_state.screen == NULL) {
+		xasprintf(cause, "cannot initialise the terminal (TERM=%s)",
+		    term == NULL ? "" : term);
+		return (-1);
+	}
+	set_term(tui_state.screen);
+	(void)tui;
+	return (0);
+}
+
+/* Restore the terminal; safe to call more than once and from fatal(). */
+static void
+tui_restore(void)
+{
+	if (!tui_state.active)
+		return;
+	tui_state.active = 0;
+	curs_set(1);
+	endwin();
+	fflush(tui_state.out);
+}
+
+int
+tui_start(struct tui *tui, char **cause)
+{
+	const char	*cs;
+
+	if (tui_open_terminal(tui, cause) != 0)
+		return (-1);
+	tui_state.tui = tui;
+	tui_state.active = 1;
+	log_set_fatal_hook(tui_restore);
+	atexit(tui_restore);
+
+	/* Glyphs: UTF-8 only when the locale says so. */
+	cs = nl_langinfo(CODESET);
+	if (cs == NULL || (strcasecmp(cs, "UTF-8") != 0 &&
+	    strcasecmp(cs, "utf8") != 0))
+		tui->ascii = 1;
+
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	mousemask(0, NULL);
+	set_escdelay(25);	/* a lone Esc must not stall the loop */
+	curs_set(0);
+
+	tui->colors = 0;
+	if (!tui->mono && has_colors() && start_color() == OK) {
+		use_default_colors();
+		tui->colors = 1;
+	}
+	draw_init(tui);
+
+	if (tui->view == NULL)
+		tui->view = &view_overview;
+	getmaxyx(stdscr, tui->sy, tui->sx);
+
+	tui_state.ev_stdin = event_new(tui->base, fileno(tui_state.in),
+	    EV_READ | EV_PERSIST, tui_stdin_cb, tui);
+	tui_state.ev_winch = evsignal_new(tui->base, SIGWINCH, tui_winch_cb,
+	    tui);
+	tui_state.ev_int = evsignal_new(tui->base, SIGINT, tui_quit_cb, tui);
+	tui_state.ev_term = evsignal_new(tui->base, SIGTERM, tui_quit_cb,
+	    tui);
+	tui_state.ev_redraw = event_new(tui->base, -1, 0, tui_redraw_cb, tui);
+	tui_state.ev_clock = evtimer_new(tui->base, tui_clock_cb, tui);
+	if (tui_state.ev_stdin == NULL || tui_state.ev_winch == NULL ||
+	    tui_state.ev_int == NULL || tui_state.ev_term == NULL ||
+	    tui_state.ev_redraw == NULL || tui_state.ev_clock == NULL)
+		fatalx("tui: cannot create events");
+	event_add(tui_state.ev_stdin, NULL);
+	evsignal_add(tui_state.ev_winch, NULL);
+	evsignal_add(tui_state.ev_int, NULL);
+	evsignal_add(tui_state.ev_term, NULL);
+	tui_schedule_clock();
+
+	tui->model->on_dirty = tui_dirty_cb;
+	tui->model->on_dirty_arg = tui;
+
+	/* SIGWINCH is now ours, so pick up the size ourselves. */
+	tui_state.resized = 1;
+	tui_redraw(tui);
+	return (0);
+}
+
+void
+tui_stop(struct tui *tui)
+{
+	struct event	**evs[] = { &tui_state.ev_stdin, &tui_state.ev_winch,
+	    &tui_state.ev_int, &tui_state.ev_term, &tui_state.ev_redraw,
+	    &tui_state.ev_clock };
+	size_t		 i;
+
+	if (tui->model != NULL && tui->model->on_dirty == tui_dirty_cb) {
+		tui->model->on_dirty = NULL;
+		tui->model->on_dirty_arg = NULL;
+	}
+	for (i = 0; i < nitems(evs); i++) {
+		if (*evs[i] != NULL) {
+			event_free(*evs[i]);
+			*evs[i] = NULL;
+		}
+	}
+	tui_restore();
+	if (tui_state.screen != NULL) {
+		delscreen(tui_state.screen);
+		tui_state.screen = NULL;
+	}
+	if (tui_state.own_out)
+		fclose(tui_state.out);
+	if (tui_state.own_in)
+		fclose(tui_state.in);
+	tui_state.own_out = tui_state.own_in = 0;
+	tui_state.tui = NULL;
+}
+
+/* The model changed: one zero-timeout redraw, however many changes. */
+static void
+tui_dirty_cb(void *arg)
+{
+	(void)arg;
+	if (tui_state.ev_redraw != NULL && tui_state.active)
+		event_active(tui_state.ev_redraw, EV_TIMEOUT, 0);
+}
+
+static void
+tui_redraw_cb(evutil_socket_t fd, short events, void *arg)
+{
+	tui_redraw(arg);
+}
+
+/* Tick on the next wall-clock second so the clock never lags. */
+static void
+tui_schedule_clock(void)
+{
+	struct timeval	 tv;
+	int64_t		 ms;
+
+	ms = 1000 - (now_wall_ms() % 1000);
+	if (ms <= 0 || ms > 1000)
+		ms = 1000;
+	tv.tv_sec = 0;
+	tv.tv_usec = (suseconds_t)(ms * 1000);
+	evtimer_add(tui_state.ev_clock, &tv);
+}
+
+static void
+tui_clock_cb(evutil_socket_t fd, short events, void *arg)
+{
+	tui_redraw(arg);
+	tui_schedule_clock();
+}
+
+static void
+tui_quit_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct tui	*tui = arg;
+
+	tui->quit |= ACT_QUIT;
+	event_base_loopbreak(tui->base);
+}
+
+static void
+tui_winch_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct tui	*tui = arg;
+
+	tui_state.resized = 1;
+	tui_redraw(tui);
+}
+
+/* Ask the terminal its size and resize curses to match. */
+static void
+tui_resize(struct tui *tui)
+{
+	struct winsize	 ws;
+
+	if (ioctl(fileno(tui_state.out), TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	getmaxyx(stdscr, tui->sy, tui->sx);
+	if (tui->sy < 0)
+		tui->sy = 0;
+	if (tui->sx < 0)
+		tui->sx = 0;
+	werase(stdscr);
+}
+
+/* Read every key that is waiting: the input fd is readable. */
+static void
+tui_stdin_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct tui	*tui = arg;
+	int		 key, n = 0;
+
+	while (!tui->quit && (key = getch()) != ERR) {
+		n++;
+		if (key == KEY_RESIZE) {
+			tui_state.resized = 1;
+			continue;
+		}
+		tui_key(tui, key);
+	}
+	if (tui->quit) {
+		event_base_loopbreak(tui->base);
+		return;
+	}
+	if (n > 0)
+		tui_redraw(tui);
+}
+
+/* Line editing for the "/" prompt; returns 1 when the key was used. */
+static int
+tui_filter_key(struct tui *tui, int key)
+{
+	size_t	 len = strlen(tui->filter);
+
+	switch (key) {
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		tui->filtering = 0;
+		return (1);
+	case 27:		/* Esc: cancel and clear */
+		tui->filtering = 0;
+		tui_set_filter(tui, NULL);
+		return (1);
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		if (len > 0) {
+			/* Drop a whole UTF-8 sequence. */
+			while (len > 0 &&
+			    ((unsigned char)tui->filter[len - 1] & 0xc0) == 0x80)
+				len--;
+			if (len > 0)
+				len--;
+			tui->filter[len] = '\0';
+			tui_set_filter(tui, tui->filter);
+		} else
+			tui->filtering = 0;
+		return (1);
+	case 21:		/* ^U */
+		tui_set_filter(tui, NULL);
+		return (1);
+	}
+	if (key >= 0x20 && key < 0x100 && key != 0x7f) {
+		if (len + 1 < sizeof tui->filter) {
+			tui->filter[len] = (char)key;
+			tui->filter[len + 1] = '\0';
+			tui_set_filter(tui, tui->filter);
+		}
+		return (1);
+	}
+	return (0);
+}
+
+/* One key: the prompt first, then the view's bindings, then global. */
+static void
+tui_key(struct tui *tui, int key)
+{
+	const struct key_binding	*kb, *found = NULL;
+	size_t				 i;
+	int				 flags;
+
+	if (tui->filtering && tui_filter_key(tui, key))
+		return;
+	if (tui->too_small && key != 'q' && key != 'Q' && key != 12)
+		return;
+
+	for (i = 0; i < key_table_size && found == NULL; i++) {
+		kb = &key_table[i];
+		if (kb->key == key && kb->context != NULL &&
+		    strcmp(kb->context, tui->view->name) == 0)
+			found = kb;
+	}
+	for (i = 0; i < key_table_size && found == NULL; i++) {
+		kb = &key_table[i];
+		if (kb->key == key && kb->context == NULL)
+			found = kb;
+	}
+	if (found == NULL || found->action == NULL)
+		return;
+
+	flags = found->action(tui, found);
+	if (flags & (ACT_QUIT | ACT_SNAPSHOT)) {
+		tui->quit |= flags & (ACT_QUIT | ACT_SNAPSHOT);
+		event_base_loopbreak(tui->base);
+	}
+	if (key == 12)		/* ^L */
+		tui_state.repaint = 1;
+}
+
+int
+tui_view_index(const struct view *v)
+{
+	size_t	 i;
+
+	for (i = 0; i < tui_nviews; i++) {
+		if (tui_views[i] == v)
+			return ((int)i);
+	}
+	return (0);
+}
+
+void
+tui_set_view(struct tui *tui, const struct view *v)
+{
+	if (v == tui->view)
+		return;
+	if (tui->view != &view_help)
+		tui->prev = tui->view;
+	tui->view = v;
+	tui->filtering = 0;
+	tui->filter[0] = '\0';
+	if (v->enter != NULL)
+		v->enter(tui);
+}
+
+void
+tui_set_filter(struct tui *tui, const char *s)
+{
+	size_t	 idx = (size_t)tui_view_index(tui->view);
+
+	if (s == NULL)
+		tui->filter[0] = '\0';
+	else if (s != tui->filter)
+		strlcpy_pt(tui->filter, s, sizeof tui->filter);
+	tui->cursor[idx] = 0;
+	tui->scroll[idx] = 0;
+}
+
+const char *
+tui_filter(struct tui *tui)
+{
+	if (tui->filter[0] == '\0')
+		return (NULL);
+	return (tui->filter);
+}
+
+/* Case-insensitive (ASCII) substring match of the filter in text. */
+int
+tui_match(struct tui *tui, const char *text)
+{
+	const char	*f = tui_filter(tui), *t;
+	size_t		 flen, i;
+
+	if (f == NULL)
+		return (1);
+	if (text == NULL)
+		return (0);
+	flen = strlen(f);
+	for (t = text; *t != '\0'; t++) {
+		for (i = 0; i < flen && t[i] != '\0'; i++) {
+			if (tolower((unsigned char)t[i]) !=
+			    tolower((unsigned char)f[i]))
+				break;
+		}
+		if (i == flen)
+			return (1);
+	}
+	return (0);
+}
+
+int
+tui_body_rows(struct tui *tui)
+{
+	return (tui->sy > 2 ? tui->sy - 2 : 0);
+}
+
+/* Row 0: name, view tabs and the worst redundancy among partners. */
+static void
+tui_draw_title(struct tui *tui)
+{
+	struct model	*m = tui->model;
+	struct partner	*p, *worst = NULL;
+	char		 tab[32], right[160];
+	const char	*name;
+	size_t		 i, nworst = 0;
+	int		 x, w, rank, wrank = -1;
+	static const int red_rank[] = {
+		[RED_UNKNOWN] = 1, [RED_REDUNDANT] = 0, [RED_NOBACKUP] = 2,
+		[RED_DEGRADED] = 3, [RED_DOWN] = 4,
+	};
+
+	draw_text(tui, 0, 0, tui->sx, CR_TITLE, " peertop ");
+	x = 9;
+	for (i = 0; i < tui_nviews; i++) {
+		if (tui_views[i] == &view_help)
+			snprintf(tab, sizeof tab, " ? %s ", tui_views[i]->title);
+		else
+			snprintf(tab, sizeof tab, " %zu %s ", i + 1,
+			    tui_views[i]->title);
+		w = draw_width(tui, tab);
+		if (x + w > tui->sx)
+			break;
+		draw_text_attr(tui, 0, x, w, tui_views[i] == tui->view ?
+		    draw_attr(tui, CR_SELECTED) | A_BOLD :
+		    draw_attr(tui, CR_TITLE), tab);
+		x += w;
+	}
+
+	for (i = 0; i < m->npartners; i++) {
+		p = m->partners[i];
+		rank = (p->red < nitems(red_rank)) ? red_rank[p->red] : 1;
+		if (rank > wrank) {
+			wrank = rank;
+			worst = p;
+			nworst = 1;
+		} else if (rank == wrank)
+			nworst++;
+	}
+	if (worst == NULL)
+		return;
+	/* The worst state and who is in it; just the state when narrow. */
+	name = redundancy_name(worst->red);
+	if (nworst > 1)
+		snprintf(right, sizeof right, " %s %s %s +%zu ",
+		    draw_glyph(tui, draw_red_glyph(worst->red)), name,
+		    worst->name, nworst - 1);
+	else
+		snprintf(right, sizeof right, " %s %s %s ",
+		    draw_glyph(tui, draw_red_glyph(worst->red)), name,
+		    worst->name);
+	w = draw_width(tui, right);
+	if (x + 1 + w > tui->sx) {
+		snprintf(right, sizeof right, " %s %s ",
+		    draw_glyph(tui, draw_red_glyph(worst->red)), name);
+		w = draw_width(tui, right);
+	}
+	if (x + 1 + w > tui->sx)
+		w = tui->sx - x - 1;
+	if (w > 4)
+		draw_text_attr(tui, 0, tui->sx - w, w,
+		    draw_attr(tui, draw_red_role(worst->red)) | A_REVERSE,
+		    right);
+}
+
+/*
+ * Last row: the filter prompt while typing; otherwise each collector with
+ * its state word and age, event counts by level, the store error and the
+ * clock on the right.
+ */
+static void
+tui_draw_status(struct tui *tui)
+{
+	struct model		*m = tui->model;
+	struct collector	*c;
+	char			 right[96], item[160], age[16], clock[16];
+	const char		*word, *err;
+	enum color_role		 role;
+	struct tm		 tm;
+	time_t			 t;
+	uint64_t		 now = now_mono_ms();
+	size_t			 i;
+	int			 y = tui->sy - 1, x = 0, w, rw, limit;
+
+	if (tui->filtering) {
+		snprintf(item, sizeof item, "/%s_", tui->filter);
+		draw_text(tui, y, 0, tui->sx, CR_FILTER, item);
+		return;
+	}
+
+	t = time(NULL);
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(clock, sizeof clock, "%H:%M:%S", &tm) == 0)
+		strlcpy_pt(clock, "--:--:--", sizeof clock);
+	snprintf(right, sizeof right, " C:%u E:%u W:%u I:%u %s",
+	    m->level_counts[LVL_CRITICAL], m->level_counts[LVL_ERROR],
+	    m->level_counts[LVL_WARNING], m->level_counts[LVL_INFO], clock);
+	rw = draw_width(tui, right);
+	if (rw > tui->sx)
+		rw = tui->sx;
+	limit = tui->sx - rw;
+
+	draw_text(tui, y, 0, limit, CR_STATUS, "");
+	if (tui_filter(tui) != NULL) {
+		snprintf(item, sizeof item, "[/%s] ", tui->filter);
+		w = draw_width(tui, item);
+		if (x + w <= limit) {
+			draw_text(tui, y, x, w, CR_FILTER, item);
+			x += w;
+		}
+	}
+	err = tui->store_error;
+	if (err != NULL && *err != '\0') {
+		snprintf(item, sizeof item, "store: %s ", err);
+		w = draw_width(tui, item);
+		if (w > limit - x)
+			w = limit - x;
+		draw_text(tui, y, x, w, CR_CRIT, item);
+		x += w;
+	}
+	for (i = 0; i < m->ncollectors && x < limit; i++) {
+		c = m->collectors[i];
+		switch (c->state) {
+		case COL_UP:
+			word = "up";
+			role = CR_STATUS;
+			break;
+		case COL_DOWN:
+			word = "DOWN";
+			role = CR_CRIT;
+			break;
+		default:
+			word = "starting";
+			role = CR_STALE;
+			break;
+		}
+		fmt_duration(age, sizeof age, c->state_mono != 0 &&
+		    now > c->state_mono ?
+		    (int64_t)((now - c->state_mono) / 1000) : 0);
+		snprintf(item, sizeof item, "%s %s %s", c->name, word, age);
+		w = draw_width(tui, item);
+		if (x + w + 1 > limit) {
+			/* Say how many did not fit rather than cut one. */
+			snprintf(item, sizeof item, "+%zu more",
+			    m->ncollectors - i);
+			w = draw_width(tui, item);
+			if (x + w <= limit)
+				draw_text(tui, y, x, w, CR_STATUS, item);
+			break;
+		}
+		draw_text(tui, y, x, w, role, item);
+		x += w + 2;
+	}
+	draw_text(tui, y, tui->sx - rw, rw, CR_STATUS, right);
+}
+
+/* Below 80x24: one line and nothing else, at any size down to 1x1. */
+static void
+tui_draw_small(struct tui *tui)
+{
+	char	 line[128];
+	int	 y;
+
+	snprintf(line, sizeof line,
+	    "peertop: terminal too small (%dx%d), need %dx%d",
+	    tui->sx, tui->sy, TUI_MIN_X, TUI_MIN_Y);
+	for (y = 0; y < tui->sy; y++)
+		draw_text(tui, y, 0, tui->sx, CR_NORMAL, y == 0 ? line : "");
+}
+
+void
+tui_redraw(struct tui *tui)
+{
+	int	 h;
+
+	if (!tui_state.active)
+		return;
+	if (tui_state.resized) {
+		tui_state.resized = 0;
+		tui_resize(tui);
+	}
+	if (tui_state.repaint) {
+		tui_state.repaint = 0;
+		clearok(curscr, TRUE);
+	}
+
+	tui->too_small = (tui->sx < TUI_MIN_X || tui->sy < TUI_MIN_Y);
+	if (tui->sx <= 0 || tui->sy <= 0)
+		return;
+	if (tui->too_small)
+		tui_draw_small(tui);
+	else {
+		tui_draw_title(tui);
+		h = tui_body_rows(tui);
+		tui->view->draw(tui, 1, h, tui->sx);
+		tui_draw_status(tui);
+	}
+	tui->model->dirty = 0;
+	wnoutrefresh(stdscr);
+	doupdate();
+}

@@ -1,0 +1,166 @@
+/*
+ * The Help view, generated from key_table[] so it cannot drift from what
+ * the keys do: global keys first, then each view's own keys, flowed into
+ * as many 40-column columns as the terminal has room for.  j/k scroll it
+ * when it does not fit; Esc returns to the previous view.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+
+#define HELP_COLW	40
+#define HELP_KEYW	10
+
+struct help_line {
+	const char	*key;		/* NULL: a heading (text) */
+	const char	*text;
+};
+
+static void	 view_help_draw(struct tui *, int, int, int);
+static size_t	 view_help_rows(struct tui *);
+static struct help_line *view_help_lines(size_t *);
+static size_t	 view_help_flow(struct tui *, const struct help_line *,
+		    size_t, size_t, int, int, int, int);
+static void	 view_help_group(struct help_line *, size_t *, const char *,
+		    const char *);
+
+const struct view view_help = {
+	.name = "help",
+	.title = "Help",
+	.draw = view_help_draw,
+	.rows = view_help_rows,
+};
+
+/* Append a heading and the bindings of one context (NULL: global). */
+static void
+view_help_group(struct help_line *lines, size_t *n, const char *context,
+    const char *heading)
+{
+	const struct key_binding	*kb;
+	size_t				 i, start = *n;
+
+	lines[(*n)++] = (struct help_line){ NULL, heading };
+	for (i = 0; i < key_table_size; i++) {
+		kb = &key_table[i];
+		if (kb->help == NULL || kb->keyname == NULL)
+			continue;
+		if ((context == NULL) != (kb->context == NULL))
+			continue;
+		if (context != NULL && strcmp(context, kb->context) != 0)
+			continue;
+		lines[(*n)++] = (struct help_line){ kb->keyname, kb->help };
+	}
+	if (*n == start + 1)
+		(*n)--;		/* no keys: no heading */
+	else
+		lines[(*n)++] = (struct help_line){ NULL, "" };
+}
+
+/* Every help line; caller frees. */
+static struct help_line *
+view_help_lines(size_t *np)
+{
+	struct help_line	*lines;
+	size_t			 i, n = 0;
+
+	/* At most a heading and a blank per group, plus every binding. */
+	lines = xcalloc(key_table_size + 2 * (tui_nviews + 1) + 1,
+	    sizeof *lines);
+	view_help_group(lines, &n, NULL, "Global keys");
+	for (i = 0; i < tui_nviews; i++)
+		view_help_group(lines, &n, tui_views[i]->name,
+		    tui_views[i]->title);
+	*np = n;
+	return (lines);
+}
+
+static size_t
+view_help_rows(struct tui *tui)
+{
+	struct help_line	*lines;
+	size_t			 n;
+
+	lines = view_help_lines(&n);
+	free(lines);
+	return (n);
+}
+
+/*
+ * Lay the lines out from line top: down each column, a heading never left
+ * alone at the bottom of one, no blank line at the top of one.  Returns
+ * how many lines fit.  With draw set, draws them too.
+ */
+static size_t
+view_help_flow(struct tui *tui, const struct help_line *lines, size_t n,
+    size_t top, int y, int h, int w, int draw)
+{
+	const struct help_line	*l;
+	char			 buf[128];
+	size_t			 i;
+	int			 ncols, colw, col = 0, row = 0, x;
+
+	ncols = w / HELP_COLW;
+	if (ncols < 1)
+		ncols = 1;
+	colw = w / ncols;
+	if (draw)
+		draw_fill(tui, y, h, w, CR_NORMAL);
+	for (i = top; i < n; i++) {
+		l = &lines[i];
+		if (l->key == NULL && l->text[0] == '\0' && row == 0)
+			continue;
+		if (l->key == NULL && l->text[0] != '\0' && row + 2 > h &&
+		    row > 0) {
+			col++;
+			row = 0;
+		}
+		if (row >= h) {
+			col++;
+			row = 0;
+		}
+		if (col >= ncols)
+			break;
+		x = col * colw;
+		if (draw && l->key == NULL && l->text[0] != '\0') {
+			snprintf(buf, sizeof buf, "%s%s", l->text,
+			    strcmp(l->text, "Global keys") == 0 ? "" : " view");
+			draw_text(tui, y + row, x, colw - 1, CR_HEADER, buf);
+		} else if (draw && l->key != NULL) {
+			snprintf(buf, sizeof buf, " %s", l->key);
+			draw_text_attr(tui, y + row, x, HELP_KEYW,
+			    draw_attr(tui, CR_NORMAL) | A_BOLD, buf);
+			draw_text(tui, y + row, x + HELP_KEYW,
+			    colw - HELP_KEYW - 1, CR_NORMAL, l->text);
+		}
+		row++;
+	}
+	return (i - top);
+}
+
+static void
+view_help_draw(struct tui *tui, int y, int h, int w)
+{
+	struct help_line	*lines;
+	size_t			 n, top, idx;
+
+	idx = (size_t)tui_view_index(&view_help);
+	if (h < 1)
+		return;
+	lines = view_help_lines(&n);
+
+	/* The cursor is the first line shown; stop once the end is in view. */
+	top = tui->cursor[idx];
+	if (top >= n)
+		top = n > 0 ? n - 1 : 0;
+	while (top > 0 &&
+	    view_help_flow(tui, lines, n, top - 1, y, h, w, 0) ==
+	    n - (top - 1))
+		top--;
+	tui->cursor[idx] = top;
+	tui->scroll[idx] = top;
+	view_help_flow(tui, lines, n, top, y, h, w, 1);
+	free(lines);
+}

@@ -1,0 +1,278 @@
+/*
+ * The Overview: one row per branch office, worst first, so that the row a
+ * NOC engineer needs is at the top.  Each row says where the branch is,
+ * which Microsoft edge is nearest and how far, how many of its partner's
+ * sessions are up and whether the peering is geo-redundant (word, marker
+ * and colour).  The selected row's redundancy reason goes on a detail
+ * line at the bottom, so nothing important depends on terminal width.
+ * Enter drills down to the partner's sessions.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+
+enum {
+	OV_BRANCH, OV_LOCATION, OV_NEAREST, OV_METRO, OV_SESS, OV_RED,
+	OV_PARTNER, OV_LAST, OV_REASON, OV_NCOLS
+};
+
+static const struct draw_col overview_cols[OV_NCOLS] = {
+	[OV_BRANCH] =	{ "Branch", 10, 16, 0, 0 },
+	[OV_LOCATION] =	{ "Location", 12, 18, 0, 0 },
+	[OV_NEAREST] =	{ "Nearest edge", 10, 12, 0, 0 },
+	[OV_METRO] =	{ "Edge metro", 10, 16, 3, 0 },
+	[OV_SESS] =	{ "Sess", 5, 5, 0, 1 },
+	[OV_RED] =	{ "Redundancy", 11, 11, 0, 0 },
+	[OV_PARTNER] =	{ "Partner", 10, 16, 4, 0 },
+	[OV_LAST] =	{ "Last event", 10, 40, 1, 0 },
+	[OV_REASON] =	{ "Reason", 20, 200, 2, 0 },
+};
+
+static void	 view_overview_draw(struct tui *, int, int, int);
+static size_t	 view_overview_rows(struct tui *);
+static struct branch **view_overview_list(struct tui *, size_t *);
+static int	 view_overview_cmp(const void *, const void *);
+static enum redundancy view_overview_red(const struct branch *);
+static void	 view_overview_location(const struct branch *, char *, size_t);
+
+const struct view view_overview = {
+	.name = "overview",
+	.title = "Overview",
+	.draw = view_overview_draw,
+	.rows = view_overview_rows,
+};
+
+static enum redundancy
+view_overview_red(const struct branch *b)
+{
+	return (b->partner != NULL ? b->partner->red : RED_UNKNOWN);
+}
+
+/* Worst first: DOWN, DEGRADED, NO-BACKUP, UNKNOWN, REDUNDANT. */
+static int
+view_overview_rank(enum redundancy red)
+{
+	switch (red) {
+	case RED_DOWN:
+		return (0);
+	case RED_DEGRADED:
+		return (1);
+	case RED_NOBACKUP:
+		return (2);
+	case RED_REDUNDANT:
+		return (4);
+	default:
+		return (3);
+	}
+}
+
+static int
+view_overview_cmp(const void *a, const void *b)
+{
+	const struct branch	*ba = *(struct branch *const *)a;
+	const struct branch	*bb = *(struct branch *const *)b;
+	int			 ra, rb;
+	long			 ua, ub;
+
+	ra = view_overview_rank(view_overview_red(ba));
+	rb = view_overview_rank(view_overview_red(bb));
+	if (ra != rb)
+		return (ra - rb);
+	/* Lower up/total ratio first; cross-multiply to stay in integers. */
+	ua = (long)ba->sessions_up * (bb->sessions_total > 0 ?
+	    bb->sessions_total : 1);
+	ub = (long)bb->sessions_up * (ba->sessions_total > 0 ?
+	    ba->sessions_total : 1);
+	if (ua != ub)
+		return (ua < ub ? -1 : 1);
+	return (strcmp(ba->name, bb->name));
+}
+
+static void
+view_overview_location(const struct branch *b, char *buf, size_t len)
+{
+	if (b->loc == LOC_UNKNOWN)
+		snprintf(buf, len, "location unknown");
+	else if (b->city[0] != '\0' && b->country[0] != '\0')
+		snprintf(buf, len, "%s, %s", b->city, b->country);
+	else if (b->city[0] != '\0')
+		snprintf(buf, len, "%s", b->city);
+	else if (b->country[0] != '\0')
+		snprintf(buf, len, "%s (%.1f,%.1f)", b->country, b->lat,
+		    b->lon);
+	else
+		snprintf(buf, len, "%.2f,%.2f", b->lat, b->lon);
+}
+
+/* Branches matching the filter, sorted; caller frees. */
+static struct branch **
+view_overview_list(struct tui *tui, size_t *np)
+{
+	struct model	 *m = tui->model;
+	struct branch	**list, *b;
+	char		  text[512], loc[160];
+	size_t		  i, n = 0;
+
+	list = xcalloc(m->nbranches + 1, sizeof *list);
+	for (i = 0; i < m->nbranches; i++) {
+		b = m->branches[i];
+		view_overview_location(b, loc, sizeof loc);
+		snprintf(text, sizeof text, "%s %s %s %s", b->name, loc,
+		    b->partner != NULL ? b->partner->name : b->partner_name,
+		    b->nearest >= 0 && (size_t)b->nearest < m->nedges ?
+		    m->edges[b->nearest].code : "");
+		if (tui_match(tui, text))
+			list[n++] = b;
+	}
+	qsort(list, n, sizeof *list, view_overview_cmp);
+	*np = n;
+	return (list);
+}
+
+static size_t
+view_overview_rows(struct tui *tui)
+{
+	struct branch	**list;
+	size_t		  n;
+
+	list = view_overview_list(tui, &n);
+	free(list);
+	return (n);
+}
+
+/* Enter: the sessions of the selected branch's partner. */
+int
+view_overview_drill(struct tui *tui)
+{
+	struct branch	**list, *b;
+	char		  name[NAME_MAX_PT];
+	size_t		  n, cur = tui->cursor[tui_view_index(&view_overview)];
+
+	list = view_overview_list(tui, &n);
+	if (cur >= n) {
+		free(list);
+		return (ACT_NONE);
+	}
+	b = list[cur];
+	if (b->partner != NULL)
+		strlcpy_pt(name, b->partner->name, sizeof name);
+	else
+		strlcpy_pt(name, b->partner_name, sizeof name);
+	free(list);
+	tui_set_view(tui, &view_sessions);
+	tui_set_filter(tui, name[0] != '\0' ? name : NULL);
+	return (ACT_REDRAW);
+}
+
+static void
+view_overview_draw(struct tui *tui, int y, int h, int w)
+{
+	struct model	 *m = tui->model;
+	struct branch	**list, *b;
+	const struct edge *e;
+	size_t		  n, i, idx = (size_t)tui_view_index(&view_overview);
+	int		  widths[OV_NCOLS], rows, row;
+	char		  loc[160], near[32], sess[24], red[48], last[160];
+	char		  detail[512], age[16];
+	const char	 *cells[OV_NCOLS];
+	enum color_role	  roles[OV_NCOLS], rrole;
+	enum redundancy	  r;
+
+	if (h < 3)
+		return;
+	draw_layout(overview_cols, OV_NCOLS, w, widths);
+	draw_header(tui, y, overview_cols, OV_NCOLS, widths);
+
+	list = view_overview_list(tui, &n);
+	rows = h - 2;			/* header and detail line */
+	draw_scroll(&tui->cursor[idx], &tui->scroll[idx], n, rows);
+
+	for (row = 0; row < rows; row++) {
+		i = tui->scroll[idx] + (size_t)row;
+		if (i >= n) {
+			draw_text(tui, y + 1 + row, 0, w, CR_NORMAL,
+			    (n == 0 && row == 0) ? (tui_filter(tui) != NULL ?
+			    "no branch matches the filter" :
+			    "no branches configured") : "");
+			continue;
+		}
+		b = list[i];
+		r = view_overview_red(b);
+		rrole = draw_red_role(r);
+		e = (b->nearest >= 0 && (size_t)b->nearest < m->nedges) ?
+		    &m->edges[b->nearest] : NULL;
+
+		view_overview_location(b, loc, sizeof loc);
+		if (e != NULL)
+			snprintf(near, sizeof near, "%s %.0fkm", e->code,
+			    b->nearest_km);
+		else
+			snprintf(near, sizeof near, "-");
+		snprintf(sess, sizeof sess, "%d/%d", b->sessions_up,
+		    b->sessions_total);
+		snprintf(red, sizeof red, "%s %s",
+		    draw_glyph(tui, draw_red_glyph(r)), redundancy_name(r));
+		if (b->last_event[0] != '\0' && b->last_event_ms > 0) {
+			fmt_duration(age, sizeof age,
+			    (now_wall_ms() - b->last_event_ms) / 1000);
+			snprintf(last, sizeof last, "%s %s", age,
+			    b->last_event);
+		} else
+			snprintf(last, sizeof last, "%s",
+			    b->last_event[0] != '\0' ? b->last_event : "-");
+
+		cells[OV_BRANCH] = b->name;
+		cells[OV_LOCATION] = loc;
+		cells[OV_NEAREST] = near;
+		cells[OV_METRO] = e != NULL ? e->metro : "-";
+		cells[OV_SESS] = sess;
+		cells[OV_RED] = red;
+		cells[OV_PARTNER] = b->partner != NULL ? b->partner->name :
+		    (b->partner_name[0] != '\0' ? b->partner_name : "-");
+		cells[OV_LAST] = last;
+		cells[OV_REASON] = b->partner != NULL ? b->partner->reason :
+		    "no partner for this branch";
+
+		for (i = 0; i < OV_NCOLS; i++)
+			roles[i] = CR_NORMAL;
+		if (b->loc == LOC_UNKNOWN)
+			roles[OV_LOCATION] = CR_STALE;
+		if (e == NULL)
+			roles[OV_NEAREST] = CR_STALE;
+		if (b->sessions_total == 0)
+			roles[OV_SESS] = CR_STALE;
+		else if (b->sessions_up == 0)
+			roles[OV_SESS] = CR_CRIT;
+		else if (b->sessions_up < b->sessions_total)
+			roles[OV_SESS] = CR_WARN;
+		else
+			roles[OV_SESS] = CR_OK;
+		roles[OV_RED] = rrole;
+		roles[OV_REASON] = rrole;
+
+		draw_row(tui, y + 1 + row, overview_cols, OV_NCOLS, widths,
+		    cells, roles, CR_NORMAL,
+		    tui->scroll[idx] + (size_t)row == tui->cursor[idx]);
+	}
+
+	/* Detail line: the selected branch's redundancy in words. */
+	if (tui->cursor[idx] < n) {
+		b = list[tui->cursor[idx]];
+		r = view_overview_red(b);
+		if (b->partner != NULL)
+			snprintf(detail, sizeof detail, "%s: %s AS%u %s %s: %s",
+			    b->name, b->partner->name, b->partner->asn,
+			    draw_glyph(tui, draw_red_glyph(r)),
+			    redundancy_name(r), b->partner->reason[0] != '\0' ?
+			    b->partner->reason : "no reason given");
+		else
+			snprintf(detail, sizeof detail,
+			    "%s: no partner for this branch", b->name);
+		draw_text(tui, y + h - 1, 0, w, draw_red_role(r), detail);
+	} else
+		draw_text(tui, y + h - 1, 0, w, CR_NORMAL, "");
+	free(list);
+}

@@ -1,0 +1,202 @@
+/*
+ * The Sessions view, laid out like `show bgp summary`: one row per
+ * configured session in configuration order, with the BGP state as a
+ * word and a marker (RFC 4271 8.2.2 names), how long it has been in that
+ * state, prefixes received and sent, flaps, the edge and role it serves,
+ * and the last error.  The selected session's neighbor and full error go
+ * on a detail line.  Enter drills down to the session's events.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+
+enum {
+	SS_ROUTER, SS_SESSION, SS_NEIGHBOR, SS_AS, SS_STATE, SS_UPDOWN,
+	SS_RCVD, SS_SENT, SS_FLAPS, SS_EDGE, SS_ERROR, SS_NCOLS
+};
+
+static const struct draw_col sessions_cols[SS_NCOLS] = {
+	[SS_ROUTER] =	{ "Router", 8, 14, 0, 0 },
+	[SS_SESSION] =	{ "Session", 8, 16, 0, 0 },
+	[SS_NEIGHBOR] =	{ "Neighbor", 15, 39, 3, 0 },
+	[SS_AS] =	{ "AS", 5, 10, 0, 1 },
+	[SS_STATE] =	{ "State", 13, 13, 0, 0 },
+	[SS_UPDOWN] =	{ "Up/Down", 7, 8, 0, 1 },
+	[SS_RCVD] =	{ "PfxRcd", 6, 8, 1, 1 },
+	[SS_SENT] =	{ "PfxSnt", 6, 8, 2, 1 },
+	[SS_FLAPS] =	{ "Flaps", 5, 5, 2, 1 },
+	[SS_EDGE] =	{ "Edge", 7, 11, 1, 0 },
+	[SS_ERROR] =	{ "Last error", 10, 200, 1, 0 },
+};
+
+static void	 view_sessions_draw(struct tui *, int, int, int);
+static size_t	 view_sessions_rows(struct tui *);
+static struct session **view_sessions_list(struct tui *, size_t *);
+
+const struct view view_sessions = {
+	.name = "sessions",
+	.title = "Sessions",
+	.draw = view_sessions_draw,
+	.rows = view_sessions_rows,
+};
+
+/* Sessions matching the filter (partner, router, name, neighbor, edge). */
+static struct session **
+view_sessions_list(struct tui *tui, size_t *np)
+{
+	struct model	 *m = tui->model;
+	struct session	**list, *s;
+	char		  text[512], addr[ADDR_STRLEN];
+	size_t		  i, n = 0;
+
+	list = xcalloc(m->nsessions + 1, sizeof *list);
+	for (i = 0; i < m->nsessions; i++) {
+		s = m->sessions[i];
+		addr_fmt(&s->neighbor, addr, sizeof addr);
+		snprintf(text, sizeof text, "%s %s %s %s %s %s",
+		    s->partner != NULL ? s->partner->name : "", s->router,
+		    s->name, addr, s->edge, bgp_state_name(s->state));
+		if (tui_match(tui, text))
+			list[n++] = s;
+	}
+	*np = n;
+	return (list);
+}
+
+static size_t
+view_sessions_rows(struct tui *tui)
+{
+	struct session	**list;
+	size_t		  n;
+
+	list = view_sessions_list(tui, &n);
+	free(list);
+	return (n);
+}
+
+/* Enter: the events about the selected session. */
+int
+view_sessions_drill(struct tui *tui)
+{
+	struct session	**list;
+	char		  name[NAME_MAX_PT];
+	size_t		  n, cur = tui->cursor[tui_view_index(&view_sessions)];
+
+	list = view_sessions_list(tui, &n);
+	if (cur >= n) {
+		free(list);
+		return (ACT_NONE);
+	}
+	strlcpy_pt(name, list[cur]->name, sizeof name);
+	free(list);
+	tui_set_view(tui, &view_events);
+	tui_set_filter(tui, name);
+	return (ACT_REDRAW);
+}
+
+static void
+view_sessions_draw(struct tui *tui, int y, int h, int w)
+{
+	struct session	**list, *s;
+	size_t		  n, i, idx = (size_t)tui_view_index(&view_sessions);
+	int		  widths[SS_NCOLS], rows, row;
+	char		  addr[ADDR_STRLEN], as[16], state[48], updown[16];
+	char		  rcvd[16], sent[16], flaps[16], edge[32];
+	char		  detail[512];
+	const char	 *cells[SS_NCOLS];
+	enum color_role	  roles[SS_NCOLS];
+	uint32_t	  asn;
+
+	if (h < 3)
+		return;
+	draw_layout(sessions_cols, SS_NCOLS, w, widths);
+	draw_header(tui, y, sessions_cols, SS_NCOLS, widths);
+
+	list = view_sessions_list(tui, &n);
+	rows = h - 2;
+	draw_scroll(&tui->cursor[idx], &tui->scroll[idx], n, rows);
+
+	for (row = 0; row < rows; row++) {
+		i = tui->scroll[idx] + (size_t)row;
+		if (i >= n) {
+			draw_text(tui, y + 1 + row, 0, w, CR_NORMAL,
+			    (n == 0 && row == 0) ? (tui_filter(tui) != NULL ?
+			    "no session matches the filter" :
+			    "no sessions configured") : "");
+			continue;
+		}
+		s = list[i];
+		addr_fmt(&s->neighbor, addr, sizeof addr);
+		asn = s->remote_as != 0 ? s->remote_as :
+		    (s->partner != NULL ? s->partner->asn : 0);
+		if (asn != 0)
+			snprintf(as, sizeof as, "%u", asn);
+		else
+			snprintf(as, sizeof as, "-");
+		snprintf(state, sizeof state, "%s %s",
+		    draw_glyph(tui, draw_state_glyph(s->state)),
+		    bgp_state_name(s->state));
+		if (s->since_ms > 0 && s->state != BGP_UNKNOWN)
+			fmt_duration(updown, sizeof updown,
+			    (now_wall_ms() - s->since_ms) / 1000);
+		else
+			snprintf(updown, sizeof updown, "never");
+		if (s->state == BGP_ESTABLISHED) {
+			snprintf(rcvd, sizeof rcvd, "%u", s->routes_imported);
+			snprintf(sent, sizeof sent, "%u", s->routes_exported);
+		} else {
+			snprintf(rcvd, sizeof rcvd, "-");
+			snprintf(sent, sizeof sent, "-");
+		}
+		snprintf(flaps, sizeof flaps, "%u", s->flaps);
+		/* "sea primary" when there is room, "sea pri" otherwise. */
+		if (widths[SS_EDGE] >= 11)
+			snprintf(edge, sizeof edge, "%s %s", s->edge,
+			    role_name(s->role));
+		else
+			snprintf(edge, sizeof edge, "%s %.3s", s->edge,
+			    role_name(s->role));
+
+		cells[SS_ROUTER] = s->router[0] != '\0' ? s->router : "-";
+		cells[SS_SESSION] = s->name;
+		cells[SS_NEIGHBOR] = addr;
+		cells[SS_AS] = as;
+		cells[SS_STATE] = state;
+		cells[SS_UPDOWN] = updown;
+		cells[SS_RCVD] = rcvd;
+		cells[SS_SENT] = sent;
+		cells[SS_FLAPS] = flaps;
+		cells[SS_EDGE] = edge;
+		cells[SS_ERROR] = s->last_error[0] != '\0' ? s->last_error :
+		    "";
+
+		for (i = 0; i < SS_NCOLS; i++)
+			roles[i] = CR_NORMAL;
+		roles[SS_STATE] = draw_state_role(s->state);
+		roles[SS_FLAPS] = s->flaps > 0 ? CR_WARN : CR_NORMAL;
+		roles[SS_ERROR] = s->state == BGP_ESTABLISHED ? CR_NORMAL :
+		    CR_CRIT;
+
+		draw_row(tui, y + 1 + row, sessions_cols, SS_NCOLS, widths,
+		    cells, roles, CR_NORMAL,
+		    tui->scroll[idx] + (size_t)row == tui->cursor[idx]);
+	}
+
+	if (tui->cursor[idx] < n) {
+		s = list[tui->cursor[idx]];
+		addr_fmt(&s->neighbor, addr, sizeof addr);
+		snprintf(detail, sizeof detail,
+		    "%s: neighbor %s, partner %s, edge %s %s, %u flaps%s%s",
+		    s->name, addr, s->partner != NULL ? s->partner->name : "-",
+		    s->edge, role_name(s->role), s->flaps,
+		    s->last_error[0] != '\0' ? ", last error: " : "",
+		    s->last_error);
+		draw_text(tui, y + h - 1, 0, w, draw_state_role(s->state),
+		    detail);
+	} else
+		draw_text(tui, y + h - 1, 0, w, CR_NORMAL, "");
+	free(list);
+}
