@@ -69,6 +69,8 @@ static void	 tui_schedule_clock(void);
 static void	 tui_draw_title(struct tui *);
 static void	 tui_draw_status(struct tui *);
 static void	 tui_draw_small(struct tui *);
+static void	 tui_collector_item(const struct collector *, uint64_t, char *,
+		    size_t, enum color_role *);
 static void	 tui_stdin_cb(evutil_socket_t, short, void *);
 static void	 tui_winch_cb(evutil_socket_t, short, void *);
 static void	 tui_quit_cb(evutil_socket_t, short, void *);
@@ -569,14 +571,15 @@ tui_draw_status(struct tui *tui)
 {
 	struct model		*m = tui->model;
 	struct collector	*c;
-	char			 right[96], item[160], age[16], clock[16];
-	const char		*word, *err;
+	char			 right[96], item[160], clock[16], summary[64];
+	const char		*err;
 	enum color_role		 role;
 	struct tm		 tm;
 	time_t			 t;
 	uint64_t		 now = now_mono_ms();
-	size_t			 i;
-	int			 y = tui->sy - 1, x = 0, w, rw, limit;
+	size_t			 i, nup;
+	int			 y = tui->sy - 1, x = 0, w, rw, sw, limit;
+	int			 total, compact;
 
 	if (tui->filtering) {
 		snprintf(item, sizeof item, "/%s_", tui->filter);
@@ -614,40 +617,66 @@ tui_draw_status(struct tui *tui)
 		draw_text(tui, y, x, w, CR_CRIT, item);
 		x += w;
 	}
-	for (i = 0; i < m->ncollectors && x < limit; i++) {
+	/*
+	 * Every collector with its age when they fit; otherwise the ones not
+	 * up (they are the news) and a count of those that are.
+	 */
+	total = 0;
+	nup = 0;
+	for (i = 0; i < m->ncollectors; i++) {
 		c = m->collectors[i];
-		switch (c->state) {
-		case COL_UP:
-			word = "up";
-			role = CR_STATUS;
-			break;
-		case COL_DOWN:
-			word = "DOWN";
-			role = CR_CRIT;
-			break;
-		default:
-			word = "starting";
-			role = CR_STALE;
-			break;
-		}
-		fmt_duration(age, sizeof age, c->state_mono != 0 &&
-		    now > c->state_mono ?
-		    (int64_t)((now - c->state_mono) / 1000) : 0);
-		snprintf(item, sizeof item, "%s %s %s", c->name, word, age);
+		tui_collector_item(c, now, item, sizeof item, &role);
+		total += draw_width(tui, item) + 2;
+		nup += (c->state == COL_UP);
+	}
+	compact = (x + total > limit);
+	summary[0] = '\0';
+	if (compact)
+		snprintf(summary, sizeof summary, "%zu/%zu collectors up", nup,
+		    m->ncollectors);
+	sw = draw_width(tui, summary);
+	for (i = 0; i < m->ncollectors; i++) {
+		c = m->collectors[i];
+		if (compact && c->state == COL_UP)
+			continue;
+		tui_collector_item(c, now, item, sizeof item, &role);
 		w = draw_width(tui, item);
-		if (x + w + 1 > limit) {
-			/* Say how many did not fit rather than cut one. */
-			snprintf(item, sizeof item, "+%zu more",
-			    m->ncollectors - i);
-			w = draw_width(tui, item);
-			if (x + w <= limit)
-				draw_text(tui, y, x, w, CR_STATUS, item);
+		if (x + w + 2 + sw > limit)
 			break;
-		}
 		draw_text(tui, y, x, w, role, item);
 		x += w + 2;
 	}
+	if (compact && x + sw <= limit)
+		draw_text(tui, y, x, sw, nup == m->ncollectors ? CR_STATUS :
+		    CR_CRIT, summary);
 	draw_text(tui, y, tui->sx - rw, rw, CR_STATUS, right);
+}
+
+/* "bird sea-r1 DOWN 35s" and its role: state as a word, not only colour. */
+static void
+tui_collector_item(const struct collector *c, uint64_t now, char *buf,
+    size_t len, enum color_role *role)
+{
+	const char	*word;
+	char		 age[16];
+
+	switch (c->state) {
+	case COL_UP:
+		word = "up";
+		*role = CR_STATUS;
+		break;
+	case COL_DOWN:
+		word = "DOWN";
+		*role = CR_CRIT;
+		break;
+	default:
+		word = "starting";
+		*role = CR_STALE;
+		break;
+	}
+	fmt_duration(age, sizeof age, c->state_mono != 0 &&
+	    now > c->state_mono ? (int64_t)((now - c->state_mono) / 1000) : 0);
+	snprintf(buf, len, "%s %s %s", c->name, word, age);
 }
 
 /* Below 80x24: one line and nothing else, at any size down to 1x1. */

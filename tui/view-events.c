@@ -18,9 +18,9 @@ enum {
 static const struct draw_col events_cols[EV_NCOLS] = {
 	[EV_TIME] =	{ "Time", 8, 8, 0, 0 },
 	[EV_LEVEL] =	{ "Level", 11, 11, 0, 0 },
-	[EV_TYPE] =	{ "Type", 12, 24, 0, 0 },
-	[EV_SUBJECT] =	{ "Subject", 12, 28, 1, 0 },
-	[EV_SUMMARY] =	{ "Summary", 10, 400, 0, 0 },
+	[EV_TYPE] =	{ "Type", 18, 22, 0, 0 },
+	[EV_SUBJECT] =	{ "Subject", 14, 28, 1, 0 },	/* detail line at 80 */
+	[EV_SUMMARY] =	{ "Summary", 30, 400, 0, 0 },
 };
 
 static void	 view_events_draw(struct tui *, int, int, int);

@@ -19,9 +19,9 @@ enum {
 };
 
 static const struct draw_col sessions_cols[SS_NCOLS] = {
-	[SS_ROUTER] =	{ "Router", 8, 14, 0, 0 },
-	[SS_SESSION] =	{ "Session", 8, 16, 0, 0 },
-	[SS_NEIGHBOR] =	{ "Neighbor", 15, 39, 3, 0 },
+	[SS_ROUTER] =	{ "Router", 6, 14, 0, 0 },
+	[SS_SESSION] =	{ "Session", 12, 20, 0, 0 },
+	[SS_NEIGHBOR] =	{ "Neighbor", 15, 30, 3, 0 },
 	[SS_AS] =	{ "AS", 5, 10, 0, 1 },
 	[SS_STATE] =	{ "State", 13, 13, 0, 0 },
 	[SS_UPDOWN] =	{ "Up/Down", 7, 8, 0, 1 },
