@@ -43,6 +43,9 @@ const size_t tui_nviews = nitems(tui_views);
 #define TUI_MIN_Y	24
 
 /* One terminal per process: the fatal hook needs to find it. */
+static const int tui_crash_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+    SIGABRT };
+
 static struct {
 	struct tui	*tui;
 	SCREEN		*screen;
@@ -62,6 +65,7 @@ static struct {
 
 static int	 tui_open_terminal(struct tui *, char **);
 static void	 tui_restore(void);
+static void	 tui_crash(int);
 static void	 tui_resize(struct tui *);
 static void	 tui_key(struct tui *, int);
 static int	 tui_filter_key(struct tui *, int);
@@ -129,6 +133,20 @@ tui_open_terminal(struct tui *tui, char **cause)
 	return (0);
 }
 
+/*
+ * A crash must not leave the terminal in raw mode with no cursor.  endwin()
+ * is not async-signal-safe, but the process is dying anyway; the signal
+ * is then re-raised with its default action so the core dump still
+ * happens.
+ */
+static void
+tui_crash(int sig)
+{
+	tui_restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 /* Restore the terminal; safe to call more than once and from fatal(). */
 static void
 tui_restore(void)
@@ -144,7 +162,9 @@ tui_restore(void)
 int
 tui_start(struct tui *tui, char **cause)
 {
+	struct sigaction sa;
 	const char	*cs;
+	size_t		 i;
 
 	if (tui_open_terminal(tui, cause) != 0)
 		return (-1);
@@ -152,6 +172,12 @@ tui_start(struct tui *tui, char **cause)
 	tui_state.active = 1;
 	log_set_fatal_hook(tui_restore);
 	atexit(tui_restore);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = tui_crash;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	for (i = 0; i < nitems(tui_crash_signals); i++)
+		sigaction(tui_crash_signals[i], &sa, NULL);
 
 	/* Glyphs: UTF-8 only when the locale says so. */
 	cs = nl_langinfo(CODESET);
@@ -227,6 +253,8 @@ tui_stop(struct tui *tui)
 		}
 	}
 	tui_restore();
+	for (i = 0; i < nitems(tui_crash_signals); i++)
+		signal(tui_crash_signals[i], SIG_DFL);
 	if (tui_state.screen != NULL) {
 		delscreen(tui_state.screen);
 		tui_state.screen = NULL;
@@ -609,6 +637,8 @@ tui_draw_status(struct tui *tui)
 		}
 	}
 	err = tui->store_error;
+	if (tui->store_status != NULL)
+		err = tui->store_status(tui->store_status_arg);
 	if (err != NULL && *err != '\0') {
 		snprintf(item, sizeof item, "store: %s ", err);
 		w = draw_width(tui, item);

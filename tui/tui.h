@@ -118,6 +118,10 @@ struct tui {
 	int		 sx, sy;	/* terminal size */
 	int		 too_small;
 	const char	*store_error;	/* shown in the status bar, may be NULL */
+	/* Optional: the store's error now (NULL when healthy); wins over
+	 * store_error when set, so a disk-full during the run shows up. */
+	const char	*(*store_status)(void *);
+	void		*store_status_arg;
 };
 
 /* tui/tui.c */

@@ -48,13 +48,17 @@ start()
 	tm kill-server >/dev/null 2>&1
 	rm -f "$T/out" "$T/err" "$T/status" "$T/pid" "$T/history.db"*
 	# The outer sh reaps peertop and records its exit status; the inner
-	# one records the pid and becomes peertop.
+	# one records the pid and becomes peertop.  No core files in the
+	# source tree from the crash check.
 	cat > "$T/run.sh" <<EOF
 #!/bin/sh
+ulimit -c 0
 sh -c 'echo \$\$ > "$T/pid"; exec env $st_env \
     PEERTOP_DATADIR="$top_srcdir/data" \
     "$PEERTOP" -c "$CONF" -d "$T/history.db" $*' >"$T/out" 2>"$T/err"
 echo \$? > "$T/status"
+# Keep the pane: tmux would hide the cursor to say "Pane is dead".
+exec sleep 60
 EOF
 	tm new-session -d -s pt -x "$st_w" -y "$st_h" -c "$top_srcdir" \
 	    "sh '$T/run.sh'"
@@ -385,6 +389,29 @@ if wait_for dead 5; then
 	check "SIGTERM: exit status 0 (got $st)" test "$st" = 0
 else
 	not_ok "SIGTERM quits"
+fi
+
+# A crash restores the terminal: alternate screen off, cursor back on.
+pane_flag()
+{
+	tm display-message -p -t pt "#{$1}" 2>/dev/null
+}
+start 80 24
+expect "crash run: overview" "seattle-hq"
+check "running: the dashboard is on the alternate screen" \
+    test "$(pane_flag alternate_on)" = 1
+check "running: cursor hidden" test "$(pane_flag cursor_flag)" = 0
+kill -SEGV "$(cat "$T/pid")"
+if wait_for dead 5; then
+	st=$(exit_status)
+	check "SIGSEGV: killed by the signal (status $st)" test "$st" -gt 128
+	# tmux may read the last bytes after the status file appears.
+	check "SIGSEGV: alternate screen left" \
+	    wait_for 'test "$(pane_flag alternate_on)" = 0' 5
+	check "SIGSEGV: cursor visible again" \
+	    wait_for 'test "$(pane_flag cursor_flag)" = 1' 5
+else
+	not_ok "SIGSEGV: process ends"
 fi
 
 summary
