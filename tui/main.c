@@ -66,6 +66,7 @@ static void		 load_history(struct model *, const char *);
 static void		 once_check_cb(evutil_socket_t, short, void *);
 static void		 quit_cb(evutil_socket_t, short, void *);
 static void		 start_collectors(struct model *, struct event_base *);
+static const char	*store_status_cb(void *);
 
 static __dead void
 usage(int status)
@@ -265,6 +266,13 @@ once_check_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_loopbreak(w->base);
 }
 
+/* The status bar asks on every redraw: disk full shows while it lasts. */
+static const char *
+store_status_cb(void *arg)
+{
+	return (store_error(arg));
+}
+
 static void
 quit_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -403,6 +411,10 @@ main(int argc, char **argv)
 		tui.mono = o.mono;
 		tui.store_error = store != NULL ? NULL : (m->database != NULL ?
 		    "history disabled" : NULL);
+		if (store != NULL) {
+			tui.store_status = store_status_cb;
+			tui.store_status_arg = store;
+		}
 		xasprintf(&file, "%s/world.map", datadir);
 		if ((tui.world = world_load(file, &cause)) == NULL) {
 			log_warnx("world map: %s", cause);

@@ -412,7 +412,8 @@ view_map_fill(struct tui *tui, struct canvas *c,
 				}
 			}
 		}
-		qsort(xs.x, xs.n, sizeof *xs.x, view_map_cmp_double);
+		if (xs.n > 1)
+			qsort(xs.x, xs.n, sizeof *xs.x, view_map_cmp_double);
 		for (i = 0; i + 1 < xs.n; i += 2) {
 			if (xs.x[i + 1] < 0 || xs.x[i] >= c->pw)
 				continue;
