@@ -304,7 +304,7 @@ health_partner(struct model *m, struct partner *p)
 	snprintf(subject, sizeof subject, "partner %s", p->name);
 	if (health_healthy(p, red)) {
 		model_eventf(m, "RedundancyRestored", LVL_INFO, subject,
-		    reason, "redundancy %s (was %s): %s", redundancy_name(red),
+		    reason, "%s (was %s): %s", redundancy_name(red),
 		    redundancy_name(old), reason);
 		return;
 	}
@@ -314,7 +314,7 @@ health_partner(struct model *m, struct partner *p)
 	 * as the degraded condition at its new, lower level.
 	 */
 	model_eventf(m, "RedundancyDegraded", level, subject, reason,
-	    "redundancy %s (was %s): %s", redundancy_name(red),
+	    "%s (was %s): %s", redundancy_name(red),
 	    redundancy_name(old), reason);
 }
 
