@@ -60,6 +60,9 @@ case "$out" in
 *) not_ok "-n names file:line:column (got: $out)" ;;
 esac
 
+check "the shipped example config is valid" \
+    "$PEERTOP" -n -c "$top_srcdir/data/peertop.conf.example"
+
 # Options.
 "$PEERTOP" --help >"$TEST_TMPDIR/help" 2>&1
 check "--help exits 0" test $? -eq 0
