@@ -108,7 +108,6 @@ view_sessions_draw(struct tui *tui, int y, int h, int w)
 	char		  detail[512];
 	const char	 *cells[SS_NCOLS];
 	enum color_role	  roles[SS_NCOLS];
-	uint32_t	  asn;
 
 	if (h < 3)
 		return;
@@ -130,10 +129,9 @@ view_sessions_draw(struct tui *tui, int y, int h, int w)
 		}
 		s = list[i];
 		addr_fmt(&s->neighbor, addr, sizeof addr);
-		asn = s->remote_as != 0 ? s->remote_as :
-		    (s->partner != NULL ? s->partner->asn : 0);
-		if (asn != 0)
-			snprintf(as, sizeof as, "%u", asn);
+		/* The neighbor's AS as the router reports it (AS8075). */
+		if (s->remote_as != 0)
+			snprintf(as, sizeof as, "%u", s->remote_as);
 		else
 			snprintf(as, sizeof as, "-");
 		snprintf(state, sizeof state, "%s %s",
