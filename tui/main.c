@@ -293,7 +293,13 @@ main(int argc, char **argv)
 	char			*file;
 	int			 status = 0;
 
+	/*
+	 * The locale's character set decides UTF-8 glyphs and widths, but
+	 * numbers stay C: strtod() reads the edge catalogue and the config,
+	 * and printf() writes JSON, neither of which has a decimal comma.
+	 */
 	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");
 	parse_options(argc, argv, &o);
 	log_open(NULL, LOG_LVL_INFO);
 	if (o.mode == MODE_ONCE || o.mode == MODE_CHECK)

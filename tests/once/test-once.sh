@@ -41,6 +41,23 @@ fi
 check "JSON parses" python3 -c "import json,sys; json.load(open(sys.argv[1]))" \
     "$TEST_TMPDIR/out.json"
 
+# A decimal-comma locale must change neither what is read (edge
+# catalogue, config coordinates) nor the JSON numbers.  Built with
+# localedef into the temp dir, as the machine may have no such locale.
+if command -v localedef >/dev/null &&
+    localedef -i de_DE -f UTF-8 "$TEST_TMPDIR/de_DE.UTF-8" >/dev/null 2>&1 &&
+    [ "$(env LOCPATH="$TEST_TMPDIR" LC_ALL=de_DE.UTF-8 printf '%.1f' 1.5 \
+    2>/dev/null)" = "1,5" ]; then
+	LOCPATH=$TEST_TMPDIR LC_ALL=de_DE.UTF-8 "$PEERTOP" --once -o json \
+	    -c "$TEST_TMPDIR/once.conf" >"$TEST_TMPDIR/de.json" 2>/dev/null
+	check "de_DE locale: --once still exits 2" test $? -eq 2
+	check "de_DE locale: JSON parses" python3 -c \
+	    "import json,sys; json.load(open(sys.argv[1]))" \
+	    "$TEST_TMPDIR/de.json"
+else
+	diag "no de_DE locale could be built: decimal-comma check skipped"
+fi
+
 "$PEERTOP" --once -c "$TEST_TMPDIR/once.conf" 2>/dev/null | mask \
     >"$TEST_TMPDIR/text"
 if diff -u "$top_srcdir/tests/once/expected.txt" "$TEST_TMPDIR/text"; then
