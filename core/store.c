@@ -31,7 +31,7 @@
 
 /* "peer" in the header's application_id field (offset 68). */
 #define STORE_APPLICATION_ID	0x70656572
-#define STORE_BUSY_MS		2000
+#define STORE_BUSY_MS		2000	/* open and the last flush, not the loop */
 #define STORE_QUEUE_MAX		100000
 /* PRAGMA quick_check on open only while it is cheap. */
 #define STORE_QUICK_CHECK_MAX	(64 * 1024 * 1024)
@@ -762,6 +762,9 @@ store_close(struct store *s)
 		return;
 	if (s->timer != NULL)
 		event_free(s->timer);
+	/* Off the loop now: the last flush may wait for a lock. */
+	if (s->db != NULL)
+		sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 	if (s->db != NULL && s->nqueue != 0 && store_flush(s, &cause) != 0) {
 		log_warnx("%s; lost on exit", cause);
 		free(cause);
@@ -802,6 +805,12 @@ store_start(struct store *s, struct event_base *base, int interval_ms)
 
 	if (s->readonly)
 		return;
+	/*
+	 * From here flushes run on the event loop, which must never wait
+	 * for another program's lock: a busy file fails the flush at once,
+	 * the rows stay queued and the next tick tries again.
+	 */
+	sqlite3_busy_timeout(s->db, 0);
 	if (interval_ms <= 0)
 		interval_ms = 500;
 	if (s->timer != NULL)

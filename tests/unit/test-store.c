@@ -29,6 +29,7 @@
 
 #include <cmocka.h>
 #include <event2/event.h>
+#include <sqlite3.h>
 
 #include "core/model.h"
 #include "core/store.h"
@@ -834,6 +835,60 @@ test_timer(void **state)
 	free(path);
 }
 
+/*
+ * Another program holding the write lock must not stall the event loop:
+ * the timer's flush fails at once ("locked"), keeps the rows and writes
+ * them at a later tick.  (SQLite's busy timeout would otherwise wait in
+ * the loop, up to seconds per tick.)
+ */
+static void
+test_locked_nonblocking(void **state)
+{
+	struct event_base	*base;
+	struct store		*s;
+	struct store_stats	 st;
+	struct event		 e;
+	struct timeval		 tv = { 0, 200 * 1000 };
+	sqlite3			*other;
+	char			*path = tpath("locked.db");
+	uint64_t		 t0, elapsed;
+
+	assert_non_null(base = event_base_new());
+	s = open_ok(path, 0);
+	store_start(s, base, 50);
+	assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL,
+	    NULL), SQLITE_OK);
+
+	mkevent(&e, 1700000000000LL, "SessionDown", LVL_WARNING, "locked");
+	assert_int_equal(store_event(s, &e), 0);
+	t0 = now_mono_ms();
+	event_base_loopexit(base, &tv);
+	assert_int_equal(event_base_dispatch(base), 0);
+	elapsed = now_mono_ms() - t0;
+	if (elapsed > 1000)
+		fail_msg("the loop was blocked for %llu ms by a locked file",
+		    (unsigned long long)elapsed);
+	assert_non_null(store_error(s));
+	assert_non_null(strstr(store_error(s), "locked"));
+	assert_non_null(strstr(store_error(s), "1 rows waiting"));
+
+	/* The lock goes away: the next tick writes the row. */
+	assert_int_equal(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_close(other), SQLITE_OK);
+	event_base_loopexit(base, &tv);
+	assert_int_equal(event_base_dispatch(base), 0);
+	assert_null(store_error(s));
+	stats(s, &st);
+	assert_int_equal(st.queued, 0);
+	assert_int_equal(st.event_rows, 1);
+
+	store_close(s);
+	event_base_free(base);
+	free(path);
+}
+
 /* The model's transitions and events reach the file through the sink. */
 static void
 test_attach_model(void **state)
@@ -995,6 +1050,7 @@ main(void)
 		cmocka_unit_test(test_flush_failure),
 		cmocka_unit_test(test_queue_bound),
 		cmocka_unit_test(test_timer),
+		cmocka_unit_test(test_locked_nonblocking),
 		cmocka_unit_test(test_attach_model),
 		cmocka_unit_test(test_v1_fixture),
 	};
