@@ -5,6 +5,7 @@
  * their redundancy, sessions, branches, recent events.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "collector.h"
@@ -162,14 +163,38 @@ output_text(FILE *f, const struct model *m, size_t nevents)
 	}
 }
 
-/* Print a JSON string member: "key": "escaped" */
+/*
+ * Print a JSON string member: "key": "escaped".  JSON is UTF-8, but names
+ * from the configuration are bytes: invalid sequences become '?' through
+ * sanitize(), run by run between control characters (which json_escape()
+ * writes as \uXXXX).  The buffers fit the whole value, so nothing is
+ * cut in the middle of a character.
+ */
 static void
 json_str(FILE *f, const char *key, const char *value, int comma)
 {
-	char	 esc[1024];
+	char	*clean, *esc;
+	size_t	 len = strlen(value), i, j, o = 0;
 
-	fprintf(f, "\"%s\": \"%s\"%s", key,
-	    json_escape(esc, sizeof esc, value), comma ? ", " : "");
+	clean = xmalloc(len + 1);
+	for (i = 0; i < len; i = j) {
+		if ((unsigned char)value[i] < 0x20 || value[i] == 0x7f) {
+			clean[o++] = value[i];
+			j = i + 1;
+			continue;
+		}
+		for (j = i; j < len && (unsigned char)value[j] >= 0x20 &&
+		    value[j] != 0x7f; j++)
+			;
+		sanitize(clean + o, j - i + 1, value + i, j - i);
+		o += strlen(clean + o);
+	}
+	clean[o] = '\0';
+	esc = xmalloc(6 * o + 1);	/* "\u001f" for each byte at most */
+	fprintf(f, "\"%s\": \"%s\"%s", key, json_escape(esc, 6 * o + 1, clean),
+	    comma ? ", " : "");
+	free(esc);
+	free(clean);
 }
 
 static void

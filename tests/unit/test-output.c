@@ -96,6 +96,79 @@ test_json(void **state)
 	model_free(m);
 }
 
+/* Strict UTF-8 (no overlongs, surrogates or code points past U+10FFFF). */
+static int
+valid_utf8(const char *str)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	size_t			 n, i;
+	uint32_t		 cp;
+
+	while (*s != '\0') {
+		if (*s < 0x80) {
+			s++;
+			continue;
+		}
+		if ((*s & 0xe0) == 0xc0) {
+			n = 1;
+			cp = *s & 0x1f;
+		} else if ((*s & 0xf0) == 0xe0) {
+			n = 2;
+			cp = *s & 0x0f;
+		} else if ((*s & 0xf8) == 0xf0) {
+			n = 3;
+			cp = *s & 0x07;
+		} else
+			return (0);
+		for (i = 1; i <= n; i++) {
+			if ((s[i] & 0xc0) != 0x80)
+				return (0);
+			cp = cp << 6 | (s[i] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return (0);
+		s += n + 1;
+	}
+	return (1);
+}
+
+/*
+ * JSON is UTF-8 whatever the configuration's bytes are: a Latin-1 name
+ * and a long value with multibyte characters must come out valid.
+ */
+static void
+test_json_utf8(void **state)
+{
+	struct model	*m = small_model();
+	char		 details[256], *out;
+	size_t		 o = 0;
+
+	/* "Köln" in Latin-1, as an old editor writes it; a cut character. */
+	strlcpy_pt(m->partners[0]->name, "K\xf6ln \xe6\x9d", sizeof
+	    m->partners[0]->name);
+	/* Escapes that grow 6x, then two-byte characters. */
+	while (o < 169)
+		details[o++] = '\t';
+	while (o + 2 < sizeof details) {
+		details[o++] = '\xc3';
+		details[o++] = '\xa9';	/* e acute */
+	}
+	details[o] = '\0';
+	model_eventf(m, "SessionDown", LVL_ERROR, "session lon-r1", details,
+	    "Z\xc3\xbcrich");
+	out = render(m, "json");
+	if (!valid_utf8(out))
+		fail_msg("JSON output is not valid UTF-8");
+	assert_non_null(strstr(out, "\"name\": \"K?ln ??\""));
+	assert_non_null(strstr(out, "\"summary\": \"Z\xc3\xbcrich\""));
+	/* The whole value, not cut short. */
+	assert_non_null(strstr(out, "\xc3\xa9\xc3\xa9\"}"));
+	free(out);
+	model_free(m);
+}
+
 static void
 test_text(void **state)
 {
@@ -134,6 +207,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_utf8),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_status),
 	};
