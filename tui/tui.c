@@ -1,6 +1,6 @@
 /*
  * The terminal side of peertop: curses set-up and teardown, the libevent
- * events that drive it (stdin, SIGWINCH, SIGINT/SIGTERM, a coalesced
+ * events that drive it (stdin, SIGWINCH, SIGINT/SIGTERM/SIGHUP, a coalesced
  * redraw when the model is dirty, a one-second clock), key dispatch
  * through key_table[] and the one redraw pass that lays out the title
  * bar, the current view's body and the status bar.  Like tmux's
@@ -42,9 +42,12 @@ const size_t tui_nviews = nitems(tui_views);
 #define TUI_MIN_X	80
 #define TUI_MIN_Y	24
 
-/* One terminal per process: the fatal hook needs to find it. */
+/*
+ * One terminal per process: the fatal hook needs to find it.  SIGQUIT
+ * (^\ in cbreak mode) dumps core like a crash and is handled like one.
+ */
 static const int tui_crash_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL,
-    SIGABRT };
+    SIGABRT, SIGQUIT };
 
 static struct {
 	struct tui	*tui;
@@ -59,6 +62,7 @@ static struct {
 	struct event	*ev_winch;
 	struct event	*ev_int;
 	struct event	*ev_term;
+	struct event	*ev_hup;
 	struct event	*ev_redraw;
 	struct event	*ev_clock;
 } tui_state;
@@ -213,16 +217,20 @@ tui_start(struct tui *tui, char **cause)
 	tui_state.ev_int = evsignal_new(tui->base, SIGINT, tui_quit_cb, tui);
 	tui_state.ev_term = evsignal_new(tui->base, SIGTERM, tui_quit_cb,
 	    tui);
+	/* kill -HUP or a closed terminal: quit cleanly, history flushed. */
+	tui_state.ev_hup = evsignal_new(tui->base, SIGHUP, tui_quit_cb, tui);
 	tui_state.ev_redraw = event_new(tui->base, -1, 0, tui_redraw_cb, tui);
 	tui_state.ev_clock = evtimer_new(tui->base, tui_clock_cb, tui);
 	if (tui_state.ev_stdin == NULL || tui_state.ev_winch == NULL ||
 	    tui_state.ev_int == NULL || tui_state.ev_term == NULL ||
-	    tui_state.ev_redraw == NULL || tui_state.ev_clock == NULL)
+	    tui_state.ev_hup == NULL || tui_state.ev_redraw == NULL ||
+	    tui_state.ev_clock == NULL)
 		fatalx("tui: cannot create events");
 	event_add(tui_state.ev_stdin, NULL);
 	evsignal_add(tui_state.ev_winch, NULL);
 	evsignal_add(tui_state.ev_int, NULL);
 	evsignal_add(tui_state.ev_term, NULL);
+	evsignal_add(tui_state.ev_hup, NULL);
 	tui_schedule_clock();
 
 	tui->model->on_dirty = tui_dirty_cb;
@@ -238,8 +246,8 @@ void
 tui_stop(struct tui *tui)
 {
 	struct event	**evs[] = { &tui_state.ev_stdin, &tui_state.ev_winch,
-	    &tui_state.ev_int, &tui_state.ev_term, &tui_state.ev_redraw,
-	    &tui_state.ev_clock };
+	    &tui_state.ev_int, &tui_state.ev_term, &tui_state.ev_hup,
+	    &tui_state.ev_redraw, &tui_state.ev_clock };
 	size_t		 i;
 
 	if (tui->model != NULL && tui->model->on_dirty == tui_dirty_cb) {

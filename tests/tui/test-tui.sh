@@ -414,4 +414,32 @@ else
 	not_ok "SIGSEGV: process ends"
 fi
 
+# ^\ (SIGQUIT) dumps core like a crash: the terminal comes back too.
+start 80 24
+expect "SIGQUIT run: overview" "seattle-hq"
+kill -QUIT "$(cat "$T/pid")"
+if wait_for dead 5; then
+	st=$(exit_status)
+	check "SIGQUIT: killed by the signal (status $st)" test "$st" -gt 128
+	check "SIGQUIT: alternate screen left" \
+	    wait_for 'test "$(pane_flag alternate_on)" = 0' 5
+	check "SIGQUIT: cursor visible again" \
+	    wait_for 'test "$(pane_flag cursor_flag)" = 1' 5
+else
+	not_ok "SIGQUIT: process ends"
+fi
+
+# SIGHUP (kill -HUP, the terminal going away) quits cleanly.
+start 80 24
+expect "SIGHUP run: overview" "seattle-hq"
+kill -HUP "$(cat "$T/pid")"
+if wait_for dead 5; then
+	st=$(exit_status)
+	check "SIGHUP: exit status 0 (got $st)" test "$st" = 0
+	check "SIGHUP: alternate screen left" \
+	    wait_for 'test "$(pane_flag alternate_on)" = 0' 5
+else
+	not_ok "SIGHUP: process ends"
+fi
+
 summary
