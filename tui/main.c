@@ -320,25 +320,23 @@ main(int argc, char **argv)
 	 * means another catalogue: parse again on top of that one.
 	 */
 	datadir = find_datadir(m);
-	if (load_model(m, datadir, path, &cause) != 0) {
-		fprintf(stderr, "%s\n", cause);
-		return (1);
-	}
+	if (load_model(m, datadir, path, &cause) != 0)
+		goto config_failed;
 	if (m->datadir != NULL && strcmp(m->datadir, datadir) != 0) {
 		free(datadir);
 		datadir = xstrdup(m->datadir);
 		model_free(m);
 		m = model_new();
-		if (load_model(m, datadir, path, &cause) != 0) {
-			fprintf(stderr, "%s\n", cause);
-			return (1);
-		}
+		if (load_model(m, datadir, path, &cause) != 0)
+			goto config_failed;
 	}
 	m->config_file = path;
 	if (o.mode == MODE_CHECK) {
 		printf("%s: configuration OK (%zu partners, %zu sessions, "
 		    "%zu branches, %zu collectors)\n", path, m->npartners,
 		    m->nsessions, m->nbranches, m->ncollectors);
+		model_free(m);
+		free(datadir);
 		return (0);
 	}
 	if (o.database != NULL) {
@@ -393,20 +391,24 @@ main(int argc, char **argv)
 		break;
 	}
 	case MODE_HEADLESS: {
-		struct event	*sigint, *sigterm;
+		struct event	*sigint, *sigterm, *sighup;
 
 		if (o.logfile != NULL)
 			log_open(o.logfile, LOG_LVL_INFO);
 		signal(SIGPIPE, SIG_IGN);
 		sigint = evsignal_new(base, SIGINT, quit_cb, base);
 		sigterm = evsignal_new(base, SIGTERM, quit_cb, base);
+		/* A closed terminal must not cost the queued history. */
+		sighup = evsignal_new(base, SIGHUP, quit_cb, base);
 		evsignal_add(sigint, NULL);
 		evsignal_add(sigterm, NULL);
+		evsignal_add(sighup, NULL);
 		log_info("headless: %zu collectors, history %s",
 		    m->ncollectors, store != NULL ? m->database : "off");
 		event_base_dispatch(base);
 		event_free(sigint);
 		event_free(sigterm);
+		event_free(sighup);
 		break;
 	}
 	default:
@@ -454,4 +456,12 @@ main(int argc, char **argv)
 	free(datadir);
 	free(warnings);
 	return (status);
+
+config_failed:
+	fprintf(stderr, "%s\n", cause);
+	free(cause);
+	free(path);
+	free(datadir);
+	model_free(m);
+	return (1);
 }
