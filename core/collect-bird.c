@@ -465,7 +465,13 @@ collect_bird_reply(struct collect_bird *cb)
 	    cb->c->interval_ms : COLLECT_BIRD_TIMEOUT_MAX);
 }
 
-/* Report every BGP protocol we know; sessions BIRD no longer has are lost. */
+/*
+ * Report every BGP protocol we know; sessions BIRD no longer has are lost.
+ * Several protocols may share a neighbor address (a disabled copy kept
+ * during a migration): each session gets one report per poll, from the
+ * first Established one, else the first one, so that the session does not
+ * flip between their states, raising events, on every poll.
+ */
 static void
 collect_bird_apply(struct collect_bird *cb, const struct bird_proto *ps,
     size_t n)
@@ -473,13 +479,12 @@ collect_bird_apply(struct collect_bird *cb, const struct bird_proto *ps,
 	struct model		*m = cb->m;
 	struct session		*s;
 	struct session_report	 r;
-	const struct bird_proto	*p;
-	uint8_t			*seen;
+	const struct bird_proto	*p, **best;
 	char			 err[sizeof ps->last_error +
 				     sizeof ps->message + 4];
 	size_t			 i, j;
 
-	seen = xcalloc(m->nsessions + 1, 1);
+	best = xcalloc(m->nsessions + 1, sizeof *best);
 	for (i = 0; i < n; i++) {
 		p = &ps[i];
 		if (!p->is_bgp || p->neighbor.af == 0)
@@ -487,10 +492,21 @@ collect_bird_apply(struct collect_bird *cb, const struct bird_proto *ps,
 		s = model_session_match(m, &p->neighbor, cb->c->router);
 		if (s == NULL)
 			continue;
-		for (j = 0; j < m->nsessions; j++)
-			if (m->sessions[j] == s)
-				seen[j] = 1;
-
+		for (j = 0; j < m->nsessions; j++) {
+			if (m->sessions[j] != s)
+				continue;
+			if (best[j] == NULL ||
+			    (best[j]->state_bgp != BGP_ESTABLISHED &&
+			    p->state_bgp == BGP_ESTABLISHED))
+				best[j] = p;
+		}
+	}
+	for (j = 0; j < m->nsessions; j++) {
+		if ((p = best[j]) == NULL) {
+			if (collect_bird_owns(cb, m->sessions[j]))
+				model_session_lost(m, m->sessions[j]);
+			continue;
+		}
 		memset(&r, 0, sizeof r);
 		r.state = p->state_bgp;
 		r.since_ms = p->since_ms;
@@ -499,10 +515,7 @@ collect_bird_apply(struct collect_bird *cb, const struct bird_proto *ps,
 		r.routes_imported = p->imported;
 		r.routes_exported = p->exported;
 		r.proto = p->name;
-		model_session_report(m, s, cb->c, &r);
+		model_session_report(m, m->sessions[j], cb->c, &r);
 	}
-	for (j = 0; j < m->nsessions; j++)
-		if (!seen[j] && collect_bird_owns(cb, m->sessions[j]))
-			model_session_lost(m, m->sessions[j]);
-	free(seen);
+	free(best);
 }

@@ -1082,6 +1082,60 @@ test_collector_replay(void **state)
 	assert_int_equal(f->c->failures, 0);
 }
 
+static int
+pred_polled(struct fixture *f)
+{
+	return (f->c->polls >= 4);
+}
+
+/*
+ * Two BGP protocols with the same neighbor (a disabled copy kept during a
+ * migration): the session follows the Established one and does not flip
+ * between the two, with a SessionDown and a SessionUp, on every poll.
+ */
+static void
+test_collector_same_neighbor(void **state)
+{
+	struct fixture		*f = *state;
+	struct session		*s;
+	const struct event	*ev;
+	size_t			 i;
+	const char		*reply =
+	    "0001 BIRD 2.0.12 ready.\n"
+	    "2002-Name       Proto      Table      State  Since         Info\n"
+	    "1002-ms_sea1    BGP        ---        up     "
+	    "2026-11-25 19:05:40  Established   \n"
+	    "1006-  BGP state:          Established\n"
+	    "     Neighbor address: 127.0.0.2\n"
+	    "     Neighbor AS:      8075\n"
+	    " \n"
+	    "1002-ms_sea1old BGP        ---        down   "
+	    "2026-11-25 19:05:35  \n"
+	    "1006-  BGP state:          Down\n"
+	    "     Neighbor address: 127.0.0.2\n"
+	    "     Neighbor AS:      8075\n"
+	    " \n"
+	    "0000 \n";
+
+	f->srv.cap.data = xstrdup(reply);
+	f->srv.cap.len = strlen(reply);
+	f->srv.glen = greeting_len(&f->srv.cap);
+	f->srv.mode = SRV_REPLAY;
+	srv_open(&f->srv, f->base, 1);
+
+	fixture_start(f, f->srv.path);
+	run_until(f, pred_polled, 5000);
+	assert_true(pred_polled(f));
+	s = model_session_find(f->m, "sea-1");
+	assert_int_equal(s->state, BGP_ESTABLISHED);
+	assert_string_equal(s->proto, "ms_sea1");
+	assert_int_equal(s->flaps, 0);
+	for (i = 0; (ev = model_event(f->m, i)) != NULL; i++) {
+		if (strcmp(ev->subject, "session sea-1") == 0)
+			fail_msg("event %s: %s", ev->type, ev->summary);
+	}
+}
+
 static void
 test_collector_silent(void **state)
 {
@@ -1236,6 +1290,8 @@ main(void)
 		cmocka_unit_test(test_since),
 		cmocka_unit_test(test_state_map),
 		cmocka_unit_test_setup_teardown(test_collector_replay,
+		    fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_collector_same_neighbor,
 		    fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_collector_silent,
 		    fixture_setup, fixture_teardown),
