@@ -293,12 +293,17 @@ health_partner(struct model *m, struct partner *p)
 
 	/*
 	 * Losing all state (collectors down) is reported by the collector
-	 * events, not as a redundancy change; the first evaluation only
-	 * speaks up when something is wrong.
+	 * events, not as a redundancy change.  Afterwards the verdict is
+	 * compared with the last known one: the same state again is not
+	 * news, a different one is.  The very first verdict only speaks up
+	 * when something is wrong.
 	 */
 	if (red == RED_UNKNOWN)
 		return;
-	if (old == RED_UNKNOWN && health_healthy(p, red))
+	if (old == RED_UNKNOWN)
+		old = p->red_known;
+	p->red_known = red;
+	if (red == old || (old == RED_UNKNOWN && health_healthy(p, red)))
 		return;
 
 	snprintf(subject, sizeof subject, "partner %s", p->name);

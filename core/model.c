@@ -260,9 +260,13 @@ state_is_up(enum bgp_state s)
 	return (s == BGP_ESTABLISHED);
 }
 
-/* Raise the event that goes with a session state change. */
+/*
+ * Raise the event that goes with a session state change from prev, the
+ * last state a collector reported (so an outage of the collector in
+ * between is neither news nor hides news).
+ */
 static void
-model_session_event(struct model *m, struct session *s, enum bgp_state old)
+model_session_event(struct model *m, struct session *s, enum bgp_state prev)
 {
 	char	 subject[96], details[256], addr[ADDR_STRLEN];
 
@@ -274,12 +278,12 @@ model_session_event(struct model *m, struct session *s, enum bgp_state old)
 	    role_name(s->role), *s->last_error != '\0' ? " last error: " : "",
 	    s->last_error);
 
-	/* First sight after start-up or a collector outage is not news. */
-	if (state_is_up(s->state) && old != BGP_UNKNOWN)
+	/* First sight after start-up is not news. */
+	if (state_is_up(s->state) && prev != BGP_UNKNOWN && !state_is_up(prev))
 		model_eventf(m, "SessionUp", LVL_INFO, subject, details,
 		    "%s (%s %s) Established", s->name, s->edge,
 		    role_name(s->role));
-	else if (state_is_up(old))
+	else if (state_is_up(prev) && !state_is_up(s->state))
 		model_eventf(m, "SessionDown",
 		    s->role == ROLE_PRIMARY ? LVL_ERROR : LVL_WARNING,
 		    subject, details, "%s (%s %s) %s%s%s", s->name, s->edge,
@@ -319,13 +323,15 @@ model_session_report(struct model *m, struct session *s,
 	s->updated_mono = now_mono_ms();
 
 	if (r->state != old) {
-		s->state = r->state;
+		enum bgp_state prev = old != BGP_UNKNOWN ? old : s->known;
+
+		s->state = s->known = r->state;
 		s->since_ms = r->since_ms != 0 ? r->since_ms : now;
-		if (state_is_up(old) && !state_is_up(r->state))
+		if (state_is_up(prev) && !state_is_up(r->state))
 			s->flaps++;
 		if (m->sink.session_state != NULL)
 			m->sink.session_state(m->sink.arg, s, old, now);
-		model_session_event(m, s, old);
+		model_session_event(m, s, prev);
 		model_health(m);
 		changed = 1;
 	} else if (r->since_ms != 0 && r->since_ms != s->since_ms) {
@@ -346,8 +352,6 @@ model_session_lost(struct model *m, struct session *s)
 		return;
 	s->state = BGP_UNKNOWN;
 	s->since_ms = now;
-	if (state_is_up(old))
-		s->flaps++;
 	if (m->sink.session_state != NULL)
 		m->sink.session_state(m->sink.arg, s, old, now);
 	model_health(m);

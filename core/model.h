@@ -61,6 +61,7 @@ struct session {
 
 	/* Live, from collectors. */
 	enum bgp_state	 state;
+	enum bgp_state	 known;		/* last state a collector reported */
 	int64_t		 since_ms;	/* wall time the state began, 0 unknown */
 	uint32_t	 remote_as;
 	char		 last_error[ERR_MAX];	/* sanitised */
@@ -91,6 +92,7 @@ struct partner {
 
 	/* Derived by health_update(). */
 	enum redundancy	 red;
+	enum redundancy	 red_known;	/* last verdict other than UNKNOWN */
 	char		 reason[REASON_MAX];
 	int64_t		 red_since_ms;
 };
@@ -262,7 +264,11 @@ struct session_report {
 };
 void	 model_session_report(struct model *, struct session *,
 	    struct collector *, const struct session_report *);
-/* The collector lost track of the session (collector down): UNKNOWN. */
+/*
+ * The collector lost track of the session (collector down): UNKNOWN.  Not
+ * a flap: the next report is compared with the last known state, so a
+ * session that really dropped meanwhile still raises SessionDown.
+ */
 void	 model_session_lost(struct model *, struct session *);
 
 /* Collector up/down; raises CollectorDown / CollectorUp events. */

@@ -369,14 +369,17 @@ test_transitions(void **state)
 	assert_int_equal(seen.calls, 6);
 	assert_int_equal(m->nevents, n);
 
-	/* First evaluation after that, unhealthy: an event. */
+	/*
+	 * First evaluation after that, unhealthy: an event, measured
+	 * against the last known verdict (the sink still sees UNKNOWN).
+	 */
 	s[0]->state = BGP_ESTABLISHED;
 	s[1]->state = s[2]->state = BGP_IDLE;
 	health_update(m);
 	assert_int_equal(p->red, RED_DOWN);
 	assert_int_equal(seen.old, RED_UNKNOWN);
 	expect_event(m, &n, "RedundancyDegraded", LVL_CRITICAL,
-	    "DOWN (was UNKNOWN)");
+	    "DOWN (was REDUNDANT)");
 	assert_int_equal(m->level_counts[LVL_CRITICAL], 2);
 	model_free(m);
 }

@@ -168,10 +168,80 @@ test_transitions(void **state)
 	    strcmp(ev->type, "RedundancyRestored") == 0);
 	assert_int_equal(m->partners[0]->red, RED_REDUNDANT);
 
-	/* Lost (collector down): Unknown, counted as a flap. */
+	/* Lost (collector down): Unknown, not a flap: we do not know. */
 	model_session_lost(m, s);
 	assert_int_equal(s->state, BGP_UNKNOWN);
-	assert_int_equal(s->flaps, 2);
+	assert_int_equal(s->flaps, 1);
+	model_free(m);
+}
+
+/*
+ * Across a collector outage the last known state counts: the same state
+ * again is not news; a session that dropped meanwhile is.
+ */
+static void
+test_outage(void **state)
+{
+	struct model		*m = lab_model();
+	struct session		*s = model_session_find(m, "lon-r1");
+	const struct event	*ev;
+	size_t			 n;
+
+	model_batch_begin(m);
+	report(m, "lon-r1", BGP_ESTABLISHED, NULL);
+	report(m, "lon-r2", BGP_ESTABLISHED, NULL);
+	report(m, "ams-r3", BGP_ESTABLISHED, NULL);
+	model_batch_end(m);
+	assert_int_equal(m->partners[0]->red, RED_REDUNDANT);
+
+	/* Outage and back, all still up: nothing to say, no flap. */
+	model_batch_begin(m);
+	model_session_lost(m, s);
+	model_session_lost(m, model_session_find(m, "lon-r2"));
+	model_session_lost(m, model_session_find(m, "ams-r3"));
+	model_batch_end(m);
+	assert_int_equal(m->partners[0]->red, RED_UNKNOWN);
+	model_batch_begin(m);
+	report(m, "lon-r1", BGP_ESTABLISHED, NULL);
+	report(m, "lon-r2", BGP_ESTABLISHED, NULL);
+	report(m, "ams-r3", BGP_ESTABLISHED, NULL);
+	model_batch_end(m);
+	assert_int_equal(m->nevents, 0);
+	assert_int_equal(s->flaps, 0);
+	assert_int_equal(m->partners[0]->red, RED_REDUNDANT);
+
+	/*
+	 * lon-r1's collector alone goes down: redundancy can no longer be
+	 * shown (DEGRADED); it comes back with the session down: SessionDown
+	 * and a flap.
+	 */
+	model_session_lost(m, s);
+	assert_int_equal(m->partners[0]->red, RED_DEGRADED);
+	assert_string_equal(model_event(m, m->nevents - 1)->type,
+	    "RedundancyDegraded");
+	report(m, "lon-r1", BGP_ACTIVE, "Hold timer expired");
+	assert_int_equal(s->flaps, 1);
+	assert_int_equal(m->partners[0]->red, RED_DEGRADED);
+	n = m->nevents;
+	assert_string_equal(model_event(m, n - 1)->type, "SessionDown");
+
+	/* DEGRADED, outage, REDUNDANT: the restoration is still reported. */
+	model_session_lost(m, s);
+	assert_int_equal(m->partners[0]->red, RED_DEGRADED);
+	model_batch_begin(m);
+	model_session_lost(m, model_session_find(m, "lon-r2"));
+	model_session_lost(m, model_session_find(m, "ams-r3"));
+	model_batch_end(m);
+	assert_int_equal(m->partners[0]->red, RED_UNKNOWN);
+	model_batch_begin(m);
+	report(m, "lon-r1", BGP_ESTABLISHED, NULL);
+	report(m, "lon-r2", BGP_ESTABLISHED, NULL);
+	report(m, "ams-r3", BGP_ESTABLISHED, NULL);
+	model_batch_end(m);
+	ev = model_event(m, m->nevents - 1);
+	assert_string_equal(ev->type, "RedundancyRestored");
+	assert_non_null(strstr(ev->summary, "(was DEGRADED)"));
+	assert_string_equal(model_event(m, m->nevents - 2)->type, "SessionUp");
 	model_free(m);
 }
 
@@ -267,6 +337,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookups),
 		cmocka_unit_test(test_transitions),
+		cmocka_unit_test(test_outage),
 		cmocka_unit_test(test_collector_state),
 		cmocka_unit_test(test_settling),
 		cmocka_unit_test(test_event_ring),
