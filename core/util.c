@@ -409,6 +409,22 @@ fmt_time(char *buf, size_t len, int64_t wall_ms, int utc)
 	return (buf);
 }
 
+/* Length of buf[0..n) without a UTF-8 sequence cut at its end. */
+static size_t
+utf8_trim(const char *buf, size_t n)
+{
+	const unsigned char	*b = (const unsigned char *)buf;
+	size_t			 lead = n, need;
+
+	while (lead > 0 && (b[lead - 1] & 0xc0) == 0x80 && n - lead < 3)
+		lead--;
+	if (lead == 0 || b[lead - 1] < 0xc0)
+		return (n);
+	lead--;
+	need = b[lead] >= 0xf0 ? 4 : b[lead] >= 0xe0 ? 3 : 2;
+	return (n - lead < need ? lead : n);
+}
+
 char *
 json_escape(char *buf, size_t len, const char *s)
 {
@@ -434,8 +450,10 @@ json_escape(char *buf, size_t len, const char *s)
 			snprintf(esc, sizeof esc, "\\u%04x", c);
 			add = esc;
 		}
-		if (o + strlen(add) >= len)
+		if (o + strlen(add) >= len) {
+			o = utf8_trim(buf, o);
 			break;
+		}
 		memcpy(buf + o, add, strlen(add));
 		o += strlen(add);
 	}

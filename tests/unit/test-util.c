@@ -95,6 +95,12 @@ test_formats(void **state)
 	    "2025-11-25 18:59:45");
 	assert_string_equal(json_escape(buf, sizeof buf, "a\"b\\c\n\x01"),
 	    "a\\\"b\\\\c\\n\\u0001");
+	/* Truncation never cuts a UTF-8 character in two. */
+	assert_string_equal(json_escape(buf, 6, "abc\xe2\x98\xaf"), "abc");
+	assert_string_equal(json_escape(buf, 7, "abc\xe2\x98\xaf" "d"),
+	    "abc\xe2\x98\xaf");
+	assert_string_equal(json_escape(buf, 5, "ab\xc3\xb6" "x"), "ab\xc3\xb6");
+	assert_string_equal(json_escape(buf, 4, "ab\xc3\xb6" "x"), "ab");
 	assert_int_equal(strlcpy_pt(buf, "hello", 3), 5);
 	assert_string_equal(buf, "he");
 }
