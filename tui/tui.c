@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 
 #include <ctype.h>
+#include <poll.h>
 #include <langinfo.h>
 #include <signal.h>
 #include <stdio.h>
@@ -57,6 +58,7 @@ static struct {
 	int		 own_out, own_in;
 	int		 active;	/* curses is running */
 	int		 resized;
+	int		 empty_reads;	/* readable stdin with nothing in it */
 	int		 repaint;	/* Ctrl-L: force a full repaint */
 	struct event	*ev_stdin;
 	struct event	*ev_winch;
@@ -80,6 +82,7 @@ static void	 tui_draw_small(struct tui *);
 static void	 tui_collector_item(const struct collector *, uint64_t, char *,
 		    size_t, enum color_role *);
 static void	 tui_stdin_cb(evutil_socket_t, short, void *);
+static int	 tui_stdin_gone(int, int *);
 static void	 tui_winch_cb(evutil_socket_t, short, void *);
 static void	 tui_quit_cb(evutil_socket_t, short, void *);
 static void	 tui_redraw_cb(evutil_socket_t, short, void *);
@@ -362,12 +365,42 @@ tui_stdin_cb(evutil_socket_t fd, short events, void *arg)
 		}
 		tui_key(tui, key);
 	}
+	if (n == 0 && tui_stdin_gone(fd, &tui_state.empty_reads)) {
+		/*
+		 * Readable but nothing to read: the terminal has gone (a
+		 * closed ssh session under nohup).  Without this the loop
+		 * would spin on the readable fd.
+		 */
+		log_warnx("terminal closed, exiting");
+		tui->quit = ACT_QUIT;
+	}
 	if (tui->quit) {
 		event_base_loopbreak(tui->base);
 		return;
 	}
-	if (n > 0)
+	if (n > 0) {
+		tui_state.empty_reads = 0;
 		tui_redraw(tui);
+	}
+}
+
+/*
+ * The input fd reports a hangup, or woke us this many times in a row with
+ * nothing to read.
+ */
+static int
+tui_stdin_gone(int fd, int *empty)
+{
+	struct pollfd	 pfd = { .fd = fd, .events = POLLIN };
+	int		 avail = 0;
+
+	if (poll(&pfd, 1, 0) == 1 &&
+	    (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
+		return (1);
+	if (ioctl(fd, FIONREAD, &avail) == 0 && avail == 0)
+		return (++*empty >= 100);
+	*empty = 0;
+	return (0);
 }
 
 /* Line editing for the "/" prompt; returns 1 when the key was used. */
