@@ -1,24 +1,20 @@
 /*
- * The configuration parser (peertop.conf(5)).  A small hand-written lexer
- * turns the file into words, "quoted strings" and braces; a table of
- * keywords per context (top level, edge, partner, session, branch, bird)
- * drives the parser, so the "expected one of" lists in error messages come
- * from the same tables that do the parsing.  Everything is bounded: file
- * size, token length, include depth and object counts, because the parser
- * is fuzzed and a config check (-n) must never hang or crash.  The first
- * error stops the parse and is reported as "file:line:column: message",
- * with the column of the offending token.
+ * The configuration parser (peertop.conf(5)): the grammar.  The lexer in
+ * core/config-lex.c turns the file into words, "quoted strings" and
+ * braces; here a table of keywords per context (top level, edge, partner,
+ * session, branch, bird) drives the parser, so the "expected one of" lists
+ * in error messages come from the same tables that do the parsing.  Object
+ * counts are bounded like the lexer's file size, token length and include
+ * depth, because the parser is fuzzed and a config check (-n) must never
+ * hang or crash.  The first error stops the parse and is reported as
+ * "file:line:column: message", with the column of the offending token.
  */
 
 #include <sys/types.h>
-#include <sys/stat.h>
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +22,7 @@
 
 #include "core/collector.h"
 #include "core/config.h"
+#include "core/config-lex.h"
 #include "core/model.h"
 #include "core/util.h"
 
@@ -36,9 +33,6 @@
 #define PEERTOP_SYSCONFDIR "/etc"
 #endif
 
-#define CONFIG_FILE_MAX		(4 * 1024 * 1024)	/* bytes per file */
-#define CONFIG_TOKEN_MAX	4096	/* longest word or string */
-#define CONFIG_INCLUDE_MAX	8	/* include nesting */
 #define CONFIG_EDGES_MAX	1024
 #define CONFIG_COLLECTORS_MAX	256
 #define CONFIG_PARTNERS_MAX	4096
@@ -46,49 +40,10 @@
 #define CONFIG_BRANCHES_MAX	16384
 #define CONFIG_ADDRS_MAX	64	/* per branch */
 #define CONFIG_PREFIXES_MAX	1024	/* per branch */
-#define CONFIG_QUOTE_MAX	48	/* token text shown in messages */
 
 #define DURATION_MIN_MS		100
 #define DURATION_MAX_MS		(3600 * 1000)
 #define BIRD_INTERVAL_MS	5000
-
-enum token_type {
-	TOK_EOF,
-	TOK_WORD,
-	TOK_STRING,
-	TOK_LBRACE,
-	TOK_RBRACE,
-};
-
-struct loc {
-	const char	*file;
-	u_int		 line;
-	u_int		 col;
-};
-
-struct token {
-	enum token_type	 type;
-	struct loc	 loc;
-	size_t		 len;
-	char		 text[CONFIG_TOKEN_MAX + 1];
-};
-
-/* One file being read; files nest through include. */
-struct cfile {
-	const char	*name;		/* as shown in messages */
-	char		*dir;		/* for relative includes, NULL: cwd */
-	const char	*buf;
-	size_t		 len;
-	size_t		 off;
-	u_int		 line;
-	u_int		 col;
-	int		 peeked;	/* tok holds the next token */
-	struct token	 tok;
-	int		 has_id;	/* dev/ino valid (a real file) */
-	dev_t		 dev;
-	ino_t		 ino;
-	struct cfile	*parent;
-};
 
 /* A branch's explicit "partner", resolved once every partner is known. */
 struct pending {
@@ -99,10 +54,8 @@ struct pending {
 };
 
 struct parser {
+	struct cfg_lex	 lx;
 	struct model	*m;
-	char		*cause;
-	struct cfile	*file;
-	int		 depth;
 	struct pending	*pending;
 	size_t		 npending;
 };
@@ -113,19 +66,6 @@ struct keyword {
 	int		(*fn)(struct parser *, const struct loc *, void *);
 };
 
-static int	 cfg_error(struct parser *, const struct loc *, const char *,
-		    ...) printflike(3, 4);
-static const char *cfg_quote(const char *, char *, size_t);
-static const char *cfg_describe(const struct token *, char *, size_t);
-static int	 cfg_lex(struct parser *, struct token *);
-static int	 cfg_peek(struct parser *, struct token **);
-static int	 cfg_next(struct parser *, struct token **);
-static int	 cfg_value(struct parser *, struct token **, const char *);
-static int	 cfg_expect(struct parser *, enum token_type, const char *,
-		    const char *);
-static int	 cfg_name(struct parser *, const struct token *, char *,
-		    size_t, const char *);
-static int	 cfg_path(struct parser *, char **, const char *);
 static const struct keyword *cfg_keyword_find(const struct keyword *,
 		    const char *);
 static void	 cfg_keyword_list(const struct keyword *, char *, size_t);
@@ -139,14 +79,15 @@ static int	 cfg_parse_asn(const char *, uint32_t *);
 static int	 cfg_parse_duration(const char *, int *);
 static int	 cfg_parse_coord(const char *, double, double, double *);
 static int	 cfg_asn(struct parser *, uint32_t *, const char *);
+static int	 cfg_addr(struct parser *, struct addr *, const char *,
+		    struct loc *);
+static int	 cfg_new_name(struct parser *, const struct token *,
+		    const char *, const char *, int, size_t, size_t);
+static void	 cfg_missing(char *, size_t, int, const char *);
 static int	 cfg_location(struct parser *, double *, double *);
 static int	 cfg_prefix_mask(const char *, char *, size_t);
 
-static char	*cfg_dirname(const char *);
-static int	 cfg_read(const char *, char **, size_t *, dev_t *, ino_t *,
-		    const char **);
-static int	 cfg_parse_file(struct parser *, const char *, const char *,
-		    size_t, int, dev_t, ino_t);
+static int	 cfg_statements(struct parser *);
 static int	 cfg_resolve(struct parser *);
 static void	 cfg_parser_free(struct parser *);
 static int	 cfg_run(struct model *, const char *, const char *, size_t,
@@ -166,16 +107,20 @@ static int	 cfg_bird(struct parser *, const struct loc *, void *);
 static int	 cfg_bird_router(struct parser *, const struct loc *, void *);
 static int	 cfg_bird_interval(struct parser *, const struct loc *, void *);
 static int	 cfg_partner(struct parser *, const struct loc *, void *);
-static int	 cfg_partner_backup(struct parser *, const struct loc *, void *);
+static int	 cfg_partner_backup(struct parser *, const struct loc *,
+		    void *);
 static int	 cfg_session(struct parser *, const struct loc *, void *);
 static int	 cfg_session_neighbor(struct parser *, const struct loc *,
 		    void *);
-static int	 cfg_session_router(struct parser *, const struct loc *, void *);
+static int	 cfg_session_router(struct parser *, const struct loc *,
+		    void *);
 static int	 cfg_session_edge(struct parser *, const struct loc *, void *);
 static int	 cfg_session_role(struct parser *, const struct loc *, void *);
 static int	 cfg_branch(struct parser *, const struct loc *, void *);
-static int	 cfg_branch_partner(struct parser *, const struct loc *, void *);
-static int	 cfg_branch_address(struct parser *, const struct loc *, void *);
+static int	 cfg_branch_partner(struct parser *, const struct loc *,
+		    void *);
+static int	 cfg_branch_address(struct parser *, const struct loc *,
+		    void *);
 static int	 cfg_branch_prefix(struct parser *, const struct loc *, void *);
 static int	 cfg_branch_location(struct parser *, const struct loc *,
 		    void *);
@@ -252,285 +197,6 @@ struct session_ctx {
 	struct loc	 neighbor_loc;	/* same file: sessions never span one */
 };
 
-/* Record the first error as "file:line:col: message"; always -1. */
-static int
-cfg_error(struct parser *p, const struct loc *l, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*msg;
-
-	if (p->cause != NULL)
-		return (-1);
-	va_start(ap, fmt);
-	xvasprintf(&msg, fmt, ap);
-	va_end(ap);
-	xasprintf(&p->cause, "%s:%u:%u: %s", l->file, l->line, l->col, msg);
-	free(msg);
-	return (-1);
-}
-
-/* Token text fit for a message: sanitised and shortened. */
-static const char *
-cfg_quote(const char *s, char *buf, size_t len)
-{
-	size_t	 n = strlen(s);
-
-	if (n <= CONFIG_QUOTE_MAX) {
-		sanitize(buf, len, s, n);
-		return (buf);
-	}
-	sanitize(buf, len > 4 ? len - 3 : len, s, CONFIG_QUOTE_MAX);
-	if (len > 4)
-		strlcpy_pt(buf + strlen(buf), "...", 4);
-	return (buf);
-}
-
-/* How a token reads in "expected X, got Y". */
-static const char *
-cfg_describe(const struct token *t, char *buf, size_t len)
-{
-	char	 q[CONFIG_QUOTE_MAX * 4 + 8];
-
-	switch (t->type) {
-	case TOK_EOF:
-		snprintf(buf, len, "end of file");
-		break;
-	case TOK_LBRACE:
-		snprintf(buf, len, "\"{\"");
-		break;
-	case TOK_RBRACE:
-		snprintf(buf, len, "\"}\"");
-		break;
-	case TOK_WORD:
-		snprintf(buf, len, "\"%s\"", cfg_quote(t->text, q, sizeof q));
-		break;
-	case TOK_STRING:
-		snprintf(buf, len, "string \"%s\"",
-		    cfg_quote(t->text, q, sizeof q));
-		break;
-	}
-	return (buf);
-}
-
-/*
- * The lexer.  Words run until white space, a brace, a quote or '#';
- * strings take \" and \\ and end on the same line; control characters
- * outside comments are errors.
- */
-static int
-cfg_lex(struct parser *p, struct token *t)
-{
-	struct cfile	*f = p->file;
-	unsigned char	 c;
-	struct loc	 esc;
-
-	t->len = 0;
-	t->text[0] = '\0';
-	for (;;) {
-		if (f->off >= f->len) {
-			t->type = TOK_EOF;
-			t->loc.file = f->name;
-			t->loc.line = f->line;
-			t->loc.col = f->col;
-			return (0);
-		}
-		c = f->buf[f->off];
-		if (c == '\n') {
-			f->off++;
-			f->line++;
-			f->col = 1;
-		} else if (c == ' ' || c == '\t' || c == '\r') {
-			f->off++;
-			f->col++;
-		} else if (c == '#') {
-			while (f->off < f->len && f->buf[f->off] != '\n') {
-				f->off++;
-				f->col++;
-			}
-		} else
-			break;
-	}
-
-	t->loc.file = f->name;
-	t->loc.line = f->line;
-	t->loc.col = f->col;
-
-	if (c == '{' || c == '}') {
-		t->type = c == '{' ? TOK_LBRACE : TOK_RBRACE;
-		t->text[0] = c;
-		t->text[1] = '\0';
-		t->len = 1;
-		f->off++;
-		f->col++;
-		return (0);
-	}
-
-	if (c == '"') {
-		t->type = TOK_STRING;
-		f->off++;
-		f->col++;
-		for (;;) {
-			if (f->off >= f->len || f->buf[f->off] == '\n')
-				return (cfg_error(p, &t->loc,
-				    "unterminated string"));
-			c = f->buf[f->off];
-			if (c == '"') {
-				f->off++;
-				f->col++;
-				break;
-			}
-			if (c == '\\') {
-				esc.file = f->name;
-				esc.line = f->line;
-				esc.col = f->col;
-				f->off++;
-				f->col++;
-				if (f->off >= f->len || f->buf[f->off] == '\n')
-					return (cfg_error(p, &t->loc,
-					    "unterminated string"));
-				c = f->buf[f->off];
-				if (c != '"' && c != '\\') {
-					if (c < 0x20 || c >= 0x7f)
-						return (cfg_error(p, &esc,
-						    "bad escape in string: "
-						    "only \\\" and \\\\ are "
-						    "allowed"));
-					return (cfg_error(p, &esc,
-					    "bad escape \"\\%c\" in string: "
-					    "only \\\" and \\\\ are allowed",
-					    c));
-				}
-			} else if ((c < 0x20 && c != '\t') || c == 0x7f) {
-				esc.file = f->name;
-				esc.line = f->line;
-				esc.col = f->col;
-				return (cfg_error(p, &esc,
-				    "control character 0x%02x in string", c));
-			}
-			if (t->len >= CONFIG_TOKEN_MAX)
-				return (cfg_error(p, &t->loc,
-				    "string too long (at most %d bytes)",
-				    CONFIG_TOKEN_MAX));
-			t->text[t->len++] = c;
-			f->off++;
-			f->col++;
-		}
-		t->text[t->len] = '\0';
-		return (0);
-	}
-
-	if (c < 0x20 || c == 0x7f)
-		return (cfg_error(p, &t->loc, "unexpected control character "
-		    "0x%02x", c));
-
-	t->type = TOK_WORD;
-	while (f->off < f->len) {
-		c = f->buf[f->off];
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
-		    c == '{' || c == '}' || c == '"' || c == '#' ||
-		    c < 0x20 || c == 0x7f)
-			break;
-		if (t->len >= CONFIG_TOKEN_MAX)
-			return (cfg_error(p, &t->loc,
-			    "word too long (at most %d bytes)",
-			    CONFIG_TOKEN_MAX));
-		t->text[t->len++] = c;
-		f->off++;
-		f->col++;
-	}
-	t->text[t->len] = '\0';
-	return (0);
-}
-
-/* Look at the next token without taking it. */
-static int
-cfg_peek(struct parser *p, struct token **tp)
-{
-	struct cfile	*f = p->file;
-
-	if (!f->peeked) {
-		if (cfg_lex(p, &f->tok) == -1)
-			return (-1);
-		f->peeked = 1;
-	}
-	*tp = &f->tok;
-	return (0);
-}
-
-/* Take the next token; it stays valid until the next peek or next. */
-static int
-cfg_next(struct parser *p, struct token **tp)
-{
-	if (cfg_peek(p, tp) == -1)
-		return (-1);
-	p->file->peeked = 0;
-	return (0);
-}
-
-/* The next token must be a value: a word or a string. */
-static int
-cfg_value(struct parser *p, struct token **tp, const char *what)
-{
-	char	 d[CONFIG_QUOTE_MAX * 4 + 16];
-
-	if (cfg_next(p, tp) == -1)
-		return (-1);
-	if ((*tp)->type != TOK_WORD && (*tp)->type != TOK_STRING)
-		return (cfg_error(p, &(*tp)->loc, "expected %s, got %s", what,
-		    cfg_describe(*tp, d, sizeof d)));
-	return (0);
-}
-
-/* The next token must be a brace or this exact word. */
-static int
-cfg_expect(struct parser *p, enum token_type type, const char *word,
-    const char *after)
-{
-	struct token	*t;
-	char		 d[CONFIG_QUOTE_MAX * 4 + 16];
-
-	if (cfg_next(p, &t) == -1)
-		return (-1);
-	if (t->type == type &&
-	    (word == NULL || strcmp(t->text, word) == 0))
-		return (0);
-	if (word == NULL)
-		word = type == TOK_LBRACE ? "{" : "}";
-	return (cfg_error(p, &t->loc, "expected \"%s\" after %s, got %s",
-	    word, after, cfg_describe(t, d, sizeof d)));
-}
-
-/* Copy a name into a fixed field: non-empty and short enough. */
-static int
-cfg_name(struct parser *p, const struct token *t, char *dst, size_t len,
-    const char *what)
-{
-	if (t->len == 0)
-		return (cfg_error(p, &t->loc, "%s must not be empty", what));
-	if (t->len >= len)
-		return (cfg_error(p, &t->loc, "%s is too long (at most %zu "
-		    "bytes)", what, len - 1));
-	memcpy(dst, t->text, t->len + 1);
-	return (0);
-}
-
-/* A path value into a malloc'd field, replacing an earlier one. */
-static int
-cfg_path(struct parser *p, char **dst, const char *what)
-{
-	struct token	*t;
-
-	if (cfg_value(p, &t, what) == -1)
-		return (-1);
-	if (t->len == 0)
-		return (cfg_error(p, &t->loc, "%s must not be empty", what));
-	if (t->len >= PATH_MAX)
-		return (cfg_error(p, &t->loc, "%s is too long (at most %d "
-		    "bytes)", what, PATH_MAX - 1));
-	free(*dst);
-	*dst = xstrdup(t->text);
-	return (0);
-}
 
 static const struct keyword *
 cfg_keyword_find(const struct keyword *tab, const char *word)
@@ -559,14 +225,15 @@ static int
 cfg_unknown(struct parser *p, const struct token *t,
     const struct keyword *tab)
 {
-	char	 list[256], d[CONFIG_QUOTE_MAX * 4 + 16];
+	char	 list[256], d[CFG_LEX_DESCRIBE_LEN];
 
 	cfg_keyword_list(tab, list, sizeof list);
 	if (t->type == TOK_WORD)
-		return (cfg_error(p, &t->loc, "unknown keyword %s, expected "
-		    "one of %s", cfg_describe(t, d, sizeof d), list));
-	return (cfg_error(p, &t->loc, "expected one of %s, got %s", list,
-	    cfg_describe(t, d, sizeof d)));
+		return (cfg_lex_error(&p->lx, &t->loc, "unknown keyword %s, "
+		    "expected one of %s", cfg_lex_describe(t, d, sizeof d),
+		    list));
+	return (cfg_lex_error(&p->lx, &t->loc, "expected one of %s, got %s",
+	    list, cfg_lex_describe(t, d, sizeof d)));
 }
 
 /*
@@ -582,15 +249,15 @@ cfg_block(struct parser *p, const struct keyword *tab, void *arg,
 	struct loc		 l;
 
 	for (;;) {
-		if (cfg_next(p, &t) == -1)
+		if (cfg_lex_next(&p->lx, &t) == -1)
 			return (-1);
 		if (t->type == TOK_RBRACE) {
 			*close = t;
 			return (0);
 		}
 		if (t->type == TOK_EOF)
-			return (cfg_error(p, &t->loc, "unexpected end of file, "
-			    "expected \"}\" to close %s", what));
+			return (cfg_lex_error(&p->lx, &t->loc, "unexpected end "
+			    "of file, expected \"}\" to close %s", what));
 		if (t->type != TOK_WORD ||
 		    (kw = cfg_keyword_find(tab, t->text)) == NULL)
 			return (cfg_unknown(p, t, tab));
@@ -684,14 +351,64 @@ static int
 cfg_asn(struct parser *p, uint32_t *asn, const char *what)
 {
 	struct token	*t;
-	char		 q[CONFIG_QUOTE_MAX * 4 + 8];
+	char		 q[CFG_LEX_QUOTE_LEN];
 
-	if (cfg_value(p, &t, what) == -1)
+	if (cfg_lex_value(&p->lx, &t, what) == -1)
 		return (-1);
 	if (t->type != TOK_WORD || cfg_parse_asn(t->text, asn) == -1)
-		return (cfg_error(p, &t->loc, "bad AS number \"%s\": expected "
-		    "1 to 4294967295", cfg_quote(t->text, q, sizeof q)));
+		return (cfg_lex_error(&p->lx, &t->loc, "bad AS number \"%s\": "
+		    "expected 1 to 4294967295", cfg_lex_quote(t->text, q,
+		    sizeof q)));
 	return (0);
+}
+
+/* An IPv4 or IPv6 address; *where is where it was written. */
+static int
+cfg_addr(struct parser *p, struct addr *a, const char *what,
+    struct loc *where)
+{
+	struct token	*t;
+	char		 q[CFG_LEX_QUOTE_LEN];
+
+	if (cfg_lex_value(&p->lx, &t, what) == -1)
+		return (-1);
+	memset(a, 0, sizeof *a);
+	if (t->type != TOK_WORD || addr_parse(t->text, a) == -1)
+		return (cfg_lex_error(&p->lx, &t->loc, "bad address \"%s\": "
+		    "expected an IPv4 or IPv6 address", cfg_lex_quote(t->text,
+		    q, sizeof q)));
+	*where = t->loc;
+	return (0);
+}
+
+/*
+ * The name token of a new partner, branch or session (kind, plural kinds)
+ * must be unique (dup: the caller's model lookup found it) and the count n
+ * below max.  Called last in a chain, so that the lookup sees the name.
+ */
+static int
+cfg_new_name(struct parser *p, const struct token *t, const char *kind,
+    const char *kinds, int dup, size_t n, size_t max)
+{
+	char	 q[CFG_LEX_QUOTE_LEN];
+
+	if (dup)
+		return (cfg_lex_error(&p->lx, &t->loc, "duplicate %s \"%s\"",
+		    kind, cfg_lex_quote(t->text, q, sizeof q)));
+	if (n >= max)
+		return (cfg_lex_error(&p->lx, &t->loc, "too many %s (at most "
+		    "%zu)", kinds, max));
+	return (0);
+}
+
+/* Add " word" to a list of missing options unless it was given. */
+static void
+cfg_missing(char *buf, size_t len, int given, const char *word)
+{
+	size_t	 n = strlen(buf);
+
+	if (!given)
+		strlcpy_pt(buf + n, word, len - n);
 }
 
 /* "location LAT LON" after the keyword. */
@@ -699,22 +416,22 @@ static int
 cfg_location(struct parser *p, double *lat, double *lon)
 {
 	struct token	*t;
-	char		 q[CONFIG_QUOTE_MAX * 4 + 8];
+	char		 q[CFG_LEX_QUOTE_LEN];
 
-	if (cfg_value(p, &t, "a latitude") == -1)
+	if (cfg_lex_value(&p->lx, &t, "a latitude") == -1)
 		return (-1);
 	if (t->type != TOK_WORD ||
 	    cfg_parse_coord(t->text, -90, 90, lat) == -1)
-		return (cfg_error(p, &t->loc, "bad latitude \"%s\": expected "
-		    "a number from -90 to 90", cfg_quote(t->text, q,
-		    sizeof q)));
-	if (cfg_value(p, &t, "a longitude") == -1)
+		return (cfg_lex_error(&p->lx, &t->loc, "bad latitude \"%s\": "
+		    "expected a number from -90 to 90", cfg_lex_quote(t->text,
+		    q, sizeof q)));
+	if (cfg_lex_value(&p->lx, &t, "a longitude") == -1)
 		return (-1);
 	if (t->type != TOK_WORD ||
 	    cfg_parse_coord(t->text, -180, 180, lon) == -1)
-		return (cfg_error(p, &t->loc, "bad longitude \"%s\": expected "
-		    "a number from -180 to 180", cfg_quote(t->text, q,
-		    sizeof q)));
+		return (cfg_lex_error(&p->lx, &t->loc, "bad longitude \"%s\": "
+		    "expected a number from -180 to 180", cfg_lex_quote(t->text,
+		    q, sizeof q)));
 	return (0);
 }
 
@@ -747,65 +464,27 @@ cfg_prefix_mask(const char *s, char *out, size_t len)
 		if (i * 8 >= plen)
 			pfx.addr.b[i] = 0;
 		else if (i * 8 + 8 > plen)
-			pfx.addr.b[i] &= (uint8_t)(0xff << (8 - (plen - i * 8)));
+			pfx.addr.b[i] &=
+			    (uint8_t)(0xff << (8 - (plen - i * 8)));
 	}
 	pfx.len = (uint8_t)plen;
 	prefix_fmt(&pfx, out, len);
 	return (0);
 }
 
-/* include "file": relative to the including file's directory. */
+/* include "file": the lexer finds and opens it, its statements go here. */
 static int
 cfg_include(struct parser *p, const struct loc *kw CFG_UNUSED,
     void *arg CFG_UNUSED)
 {
 	struct token	*t;
-	struct cfile	*f;
-	struct loc	 l;
-	char		*path, *buf, q[CONFIG_QUOTE_MAX * 4 + 8];
-	const char	*why;
-	size_t		 len;
-	dev_t		 dev;
-	ino_t		 ino;
 	int		 rv;
 
-	if (cfg_value(p, &t, "a file name after include") == -1)
+	if (cfg_lex_value(&p->lx, &t, "a file name after include") == -1 ||
+	    cfg_lex_include(&p->lx, t) == -1)
 		return (-1);
-	l = t->loc;
-	if (t->len == 0)
-		return (cfg_error(p, &l, "include file name must not be "
-		    "empty"));
-	if (t->len >= PATH_MAX)
-		return (cfg_error(p, &l, "include file name is too long"));
-	if (p->depth > CONFIG_INCLUDE_MAX)
-		return (cfg_error(p, &l, "include \"%s\" nested too deeply "
-		    "(at most %d levels)", cfg_quote(t->text, q, sizeof q),
-		    CONFIG_INCLUDE_MAX));
-
-	if (t->text[0] == '/' || p->file->dir == NULL)
-		path = xstrdup(t->text);
-	else
-		xasprintf(&path, "%s/%s", p->file->dir, t->text);
-
-	if (cfg_read(path, &buf, &len, &dev, &ino, &why) == -1) {
-		rv = cfg_error(p, &l, "cannot read include \"%s\": %s",
-		    cfg_quote(t->text, q, sizeof q), why);
-		free(path);
-		return (rv);
-	}
-	for (f = p->file; f != NULL; f = f->parent) {
-		if (f->has_id && f->dev == dev && f->ino == ino) {
-			rv = cfg_error(p, &l, "include \"%s\" makes a cycle: "
-			    "it is already being read",
-			    cfg_quote(t->text, q, sizeof q));
-			free(buf);
-			free(path);
-			return (rv);
-		}
-	}
-	rv = cfg_parse_file(p, path, buf, len, 1, dev, ino);
-	free(buf);
-	free(path);
+	rv = cfg_statements(p);
+	cfg_lex_pop(&p->lx);
 	return (rv);
 }
 
@@ -813,14 +492,16 @@ static int
 cfg_database(struct parser *p, const struct loc *kw CFG_UNUSED,
     void *arg CFG_UNUSED)
 {
-	return (cfg_path(p, &p->m->database, "a file name after database"));
+	return (cfg_lex_path(&p->lx, &p->m->database, "a file name after "
+	    "database", NULL));
 }
 
 static int
 cfg_datadir(struct parser *p, const struct loc *kw CFG_UNUSED,
     void *arg CFG_UNUSED)
 {
-	return (cfg_path(p, &p->m->datadir, "a directory after datadir"));
+	return (cfg_lex_path(&p->lx, &p->m->datadir, "a directory after "
+	    "datadir", NULL));
 }
 
 /* geoip city|asn "file" */
@@ -832,7 +513,7 @@ cfg_geoip(struct parser *p, const struct loc *kw CFG_UNUSED,
 	struct token		*t;
 	struct loc		 l;
 
-	if (cfg_next(p, &t) == -1)
+	if (cfg_lex_next(&p->lx, &t) == -1)
 		return (-1);
 	if (t->type != TOK_WORD ||
 	    (k = cfg_keyword_find(cfg_geoip_keywords, t->text)) == NULL)
@@ -845,15 +526,16 @@ static int
 cfg_geoip_city(struct parser *p, const struct loc *kw CFG_UNUSED,
     void *arg CFG_UNUSED)
 {
-	return (cfg_path(p, &p->m->geoip_city, "a file name after "
-	    "geoip city"));
+	return (cfg_lex_path(&p->lx, &p->m->geoip_city, "a file name after "
+	    "geoip city", NULL));
 }
 
 static int
 cfg_geoip_asn(struct parser *p, const struct loc *kw CFG_UNUSED,
     void *arg CFG_UNUSED)
 {
-	return (cfg_path(p, &p->m->geoip_asn, "a file name after geoip asn"));
+	return (cfg_lex_path(&p->lx, &p->m->geoip_asn, "a file name after "
+	    "geoip asn", NULL));
 }
 
 /* edge CODE { metro "Name" country XX location LAT LON } */
@@ -865,11 +547,11 @@ cfg_edge(struct parser *p, const struct loc *kw CFG_UNUSED,
 	struct edge_ctx	 ctx;
 	struct token	*t, *close;
 	struct loc	 l;
-	char		 q[CONFIG_QUOTE_MAX * 4 + 8], what[64], missing[64];
+	char		 q[CFG_LEX_QUOTE_LEN], what[64], missing[64];
 	size_t		 i;
 	int		 idx;
 
-	if (cfg_value(p, &t, "an edge code after edge") == -1)
+	if (cfg_lex_value(&p->lx, &t, "an edge code after edge") == -1)
 		return (-1);
 	l = t->loc;
 	if (t->len < 2 || t->len > 7)
@@ -888,36 +570,34 @@ cfg_edge(struct parser *p, const struct loc *kw CFG_UNUSED,
 		strlcpy_pt(ctx.e.code, t->text, sizeof ctx.e.code);
 	snprintf(what, sizeof what, "edge \"%s\"", ctx.e.code);
 
-	if (cfg_expect(p, TOK_LBRACE, NULL, what) == -1)
+	if (cfg_lex_expect(&p->lx, TOK_LBRACE, NULL, what) == -1)
 		return (-1);
 	if (cfg_block(p, cfg_edge_keywords, &ctx, what, &close) == -1)
 		return (-1);
 
 	if (idx < 0) {
 		missing[0] = '\0';
-		if (!ctx.has_metro)
-			strlcpy_pt(missing, " metro", sizeof missing);
-		if (!ctx.has_country)
-			strlcpy_pt(missing + strlen(missing), " country",
-			    sizeof missing - strlen(missing));
-		if (!ctx.has_location)
-			strlcpy_pt(missing + strlen(missing), " location",
-			    sizeof missing - strlen(missing));
+		cfg_missing(missing, sizeof missing, ctx.has_metro, " metro");
+		cfg_missing(missing, sizeof missing, ctx.has_country,
+		    " country");
+		cfg_missing(missing, sizeof missing, ctx.has_location,
+		    " location");
 		if (missing[0] != '\0')
-			return (cfg_error(p, &l, "new edge \"%s\" needs "
-			    "metro, country and location (missing:%s)",
+			return (cfg_lex_error(&p->lx, &l, "new edge \"%s\" "
+			    "needs metro, country and location (missing:%s)",
 			    ctx.e.code, missing));
 		if (m->nedges >= CONFIG_EDGES_MAX)
-			return (cfg_error(p, &l, "too many edges (at most %d)",
-			    CONFIG_EDGES_MAX));
+			return (cfg_lex_error(&p->lx, &l, "too many edges (at "
+			    "most %d)", CONFIG_EDGES_MAX));
 	}
 	strlcpy_pt(ctx.e.source, "config", sizeof ctx.e.source);
 	model_edge_set(m, &ctx.e);
 	return (0);
 
 bad:
-	return (cfg_error(p, &l, "bad edge code \"%s\": expected 2 to 7 "
-	    "lowercase letters or digits", cfg_quote(t->text, q, sizeof q)));
+	return (cfg_lex_error(&p->lx, &l, "bad edge code \"%s\": expected 2 to "
+	    "7 lowercase letters or digits", cfg_lex_quote(t->text, q,
+	    sizeof q)));
 }
 
 static int
@@ -927,10 +607,10 @@ cfg_edge_metro(struct parser *p, const struct loc *kw, void *arg)
 	struct token	*t;
 
 	if (ctx->has_metro)
-		return (cfg_error(p, kw, "metro given twice for edge \"%s\"",
-		    ctx->e.code));
-	if (cfg_value(p, &t, "a metro name after metro") == -1 ||
-	    cfg_name(p, t, ctx->e.metro, sizeof ctx->e.metro,
+		return (cfg_lex_error(&p->lx, kw, "metro given twice for edge "
+		    "\"%s\"", ctx->e.code));
+	if (cfg_lex_value(&p->lx, &t, "a metro name after metro") == -1 ||
+	    cfg_lex_name(&p->lx, t, ctx->e.metro, sizeof ctx->e.metro,
 	    "metro name") == -1)
 		return (-1);
 	ctx->has_metro = 1;
@@ -942,18 +622,18 @@ cfg_edge_country(struct parser *p, const struct loc *kw, void *arg)
 {
 	struct edge_ctx	*ctx = arg;
 	struct token	*t;
-	char		 q[CONFIG_QUOTE_MAX * 4 + 8];
+	char		 q[CFG_LEX_QUOTE_LEN];
 
 	if (ctx->has_country)
-		return (cfg_error(p, kw, "country given twice for edge \"%s\"",
-		    ctx->e.code));
-	if (cfg_value(p, &t, "a country code after country") == -1)
+		return (cfg_lex_error(&p->lx, kw, "country given twice for "
+		    "edge \"%s\"", ctx->e.code));
+	if (cfg_lex_value(&p->lx, &t, "a country code after country") == -1)
 		return (-1);
 	if (t->len != 2 || !isalpha((unsigned char)t->text[0]) ||
 	    !isalpha((unsigned char)t->text[1]))
-		return (cfg_error(p, &t->loc, "bad country \"%s\": expected "
-		    "a two-letter ISO 3166 code", cfg_quote(t->text, q,
-		    sizeof q)));
+		return (cfg_lex_error(&p->lx, &t->loc, "bad country \"%s\": "
+		    "expected a two-letter ISO 3166 code",
+		    cfg_lex_quote(t->text, q, sizeof q)));
 	ctx->e.country[0] = (char)toupper((unsigned char)t->text[0]);
 	ctx->e.country[1] = (char)toupper((unsigned char)t->text[1]);
 	ctx->e.country[2] = '\0';
@@ -967,8 +647,8 @@ cfg_edge_location(struct parser *p, const struct loc *kw, void *arg)
 	struct edge_ctx	*ctx = arg;
 
 	if (ctx->has_location)
-		return (cfg_error(p, kw, "location given twice for edge "
-		    "\"%s\"", ctx->e.code));
+		return (cfg_lex_error(&p->lx, kw, "location given twice for "
+		    "edge \"%s\"", ctx->e.code));
 	if (cfg_location(p, &ctx->e.lat, &ctx->e.lon) == -1)
 		return (-1);
 	ctx->has_location = 1;
@@ -987,13 +667,13 @@ cfg_options(struct parser *p, const struct keyword *tab, void *arg)
 	struct loc		 l;
 
 	for (;;) {
-		if (cfg_peek(p, &t) == -1)
+		if (cfg_lex_peek(&p->lx, &t) == -1)
 			return (-1);
 		if (t->type != TOK_WORD ||
 		    (kw = cfg_keyword_find(tab, t->text)) == NULL)
 			return (0);
 		l = t->loc;
-		if (cfg_next(p, &t) == -1 || kw->fn(p, &l, arg) == -1)
+		if (cfg_lex_next(&p->lx, &t) == -1 || kw->fn(p, &l, arg) == -1)
 			return (-1);
 	}
 }
@@ -1011,11 +691,11 @@ cfg_bird(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 	int				 n;
 
 	if ((ops = collector_find("bird")) == NULL)
-		return (cfg_error(p, kw, "the bird collector is not built "
-		    "in"));
+		return (cfg_lex_error(&p->lx, kw, "the bird collector is not "
+		    "built in"));
 	if (m->ncollectors >= CONFIG_COLLECTORS_MAX)
-		return (cfg_error(p, kw, "too many collectors (at most %d)",
-		    CONFIG_COLLECTORS_MAX));
+		return (cfg_lex_error(&p->lx, kw, "too many collectors (at "
+		    "most %d)", CONFIG_COLLECTORS_MAX));
 
 	c = xcalloc(1, sizeof *c);
 	c->ops = ops;
@@ -1024,10 +704,9 @@ cfg_bird(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 	    sizeof *m->collectors);
 	m->collectors[m->ncollectors++] = c;
 
-	if (cfg_path(p, &c->path, "a socket path after bird") == -1)
+	if (cfg_lex_path(&p->lx, &c->path, "a socket path after bird",
+	    &l) == -1)
 		return (-1);
-	/* cfg_path leaves the token in place: its location is ours. */
-	l = p->file->tok.loc;
 
 	memset(&ctx, 0, sizeof ctx);
 	ctx.c = c;
@@ -1039,8 +718,8 @@ cfg_bird(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 		    m->collectors[i]->path != NULL &&
 		    strcmp(m->collectors[i]->path, c->path) == 0 &&
 		    strcmp(m->collectors[i]->router, c->router) == 0)
-			return (cfg_error(p, &l, "duplicate bird collector for "
-			    "this socket and router"));
+			return (cfg_lex_error(&p->lx, &l, "duplicate bird "
+			    "collector for this socket and router"));
 	}
 	n = snprintf(c->name, sizeof c->name, "bird %s",
 	    c->router[0] != '\0' ? c->router : c->path);
@@ -1056,9 +735,10 @@ cfg_bird_router(struct parser *p, const struct loc *kw, void *arg)
 	struct token	*t;
 
 	if (ctx->has_router)
-		return (cfg_error(p, kw, "router given twice for bird"));
-	if (cfg_value(p, &t, "a router name after router") == -1 ||
-	    cfg_name(p, t, ctx->c->router, sizeof ctx->c->router,
+		return (cfg_lex_error(&p->lx, kw, "router given twice for "
+		    "bird"));
+	if (cfg_lex_value(&p->lx, &t, "a router name after router") == -1 ||
+	    cfg_lex_name(&p->lx, t, ctx->c->router, sizeof ctx->c->router,
 	    "router name") == -1)
 		return (-1);
 	ctx->has_router = 1;
@@ -1070,17 +750,18 @@ cfg_bird_interval(struct parser *p, const struct loc *kw, void *arg)
 {
 	struct bird_ctx	*ctx = arg;
 	struct token	*t;
-	char		 q[CONFIG_QUOTE_MAX * 4 + 8];
+	char		 q[CFG_LEX_QUOTE_LEN];
 
 	if (ctx->has_interval)
-		return (cfg_error(p, kw, "interval given twice for bird"));
-	if (cfg_value(p, &t, "a duration after interval") == -1)
+		return (cfg_lex_error(&p->lx, kw, "interval given twice for "
+		    "bird"));
+	if (cfg_lex_value(&p->lx, &t, "a duration after interval") == -1)
 		return (-1);
 	if (t->type != TOK_WORD ||
 	    cfg_parse_duration(t->text, &ctx->c->interval_ms) == -1)
-		return (cfg_error(p, &t->loc, "bad duration \"%s\": expected "
-		    "100ms to 1h, e.g. 500ms, 5s, 1m (a bare number is "
-		    "seconds)", cfg_quote(t->text, q, sizeof q)));
+		return (cfg_lex_error(&p->lx, &t->loc, "bad duration \"%s\": "
+		    "expected 100ms to 1h, e.g. 500ms, 5s, 1m (a bare number "
+		    "is seconds)", cfg_lex_quote(t->text, q, sizeof q)));
 	ctx->has_interval = 1;
 	return (0);
 }
@@ -1093,18 +774,15 @@ cfg_partner(struct parser *p, const struct loc *kw CFG_UNUSED,
 	struct model	*m = p->m;
 	struct partner	*pt;
 	struct token	*t, *close;
-	char		 name[NAME_MAX_PT], q[CONFIG_QUOTE_MAX * 4 + 8];
+	char		 name[NAME_MAX_PT], q[CFG_LEX_QUOTE_LEN];
 	char		 what[NAME_MAX_PT * 4 + 16];
 
-	if (cfg_value(p, &t, "a partner name after partner") == -1 ||
-	    cfg_name(p, t, name, sizeof name, "partner name") == -1)
+	if (cfg_lex_value(&p->lx, &t, "a partner name after partner") == -1 ||
+	    cfg_lex_name(&p->lx, t, name, sizeof name, "partner name") == -1 ||
+	    cfg_new_name(p, t, "partner", "partners",
+	    model_partner_find(m, name) != NULL, m->npartners,
+	    CONFIG_PARTNERS_MAX) == -1)
 		return (-1);
-	if (model_partner_find(m, name) != NULL)
-		return (cfg_error(p, &t->loc, "duplicate partner \"%s\"",
-		    cfg_quote(name, q, sizeof q)));
-	if (m->npartners >= CONFIG_PARTNERS_MAX)
-		return (cfg_error(p, &t->loc, "too many partners (at most %d)",
-		    CONFIG_PARTNERS_MAX));
 
 	pt = xcalloc(1, sizeof *pt);
 	memcpy(pt->name, name, sizeof pt->name);
@@ -1113,10 +791,10 @@ cfg_partner(struct parser *p, const struct loc *kw CFG_UNUSED,
 	m->partners[m->npartners++] = pt;
 
 	snprintf(what, sizeof what, "partner \"%s\"",
-	    cfg_quote(name, q, sizeof q));
-	if (cfg_expect(p, TOK_WORD, "as", what) == -1 ||
+	    cfg_lex_quote(name, q, sizeof q));
+	if (cfg_lex_expect(&p->lx, TOK_WORD, "as", what) == -1 ||
 	    cfg_asn(p, &pt->asn, "an AS number after as") == -1 ||
-	    cfg_expect(p, TOK_LBRACE, NULL, what) == -1)
+	    cfg_lex_expect(&p->lx, TOK_LBRACE, NULL, what) == -1)
 		return (-1);
 	return (cfg_block(p, cfg_partner_keywords, pt, what, &close));
 }
@@ -1128,14 +806,15 @@ cfg_partner_backup(struct parser *p, const struct loc *kw CFG_UNUSED,
 {
 	struct partner	*pt = arg;
 	struct token	*t;
-	char		 d[CONFIG_QUOTE_MAX * 4 + 16];
+	char		 d[CFG_LEX_DESCRIBE_LEN];
 
-	if (cfg_next(p, &t) == -1)
+	if (cfg_lex_next(&p->lx, &t) == -1)
 		return (-1);
 	if (t->type != TOK_WORD || strcmp(t->text, "none") != 0)
-		return (cfg_error(p, &t->loc, "expected \"none\" after backup, "
-		    "got %s (the backup metro comes from sessions with role "
-		    "backup)", cfg_describe(t, d, sizeof d)));
+		return (cfg_lex_error(&p->lx, &t->loc, "expected \"none\" "
+		    "after backup, got %s (the backup metro comes from "
+		    "sessions with role backup)", cfg_lex_describe(t, d,
+		    sizeof d)));
 	pt->backup_none = 1;
 	return (0);
 }
@@ -1154,20 +833,17 @@ cfg_session(struct parser *p, const struct loc *kw CFG_UNUSED,
 	struct session_ctx	 ctx;
 	struct token		*t;
 	char			 name[NAME_MAX_PT], missing[64], list[128];
-	char			 q[CONFIG_QUOTE_MAX * 4 + 8];
-	char			 d[CONFIG_QUOTE_MAX * 4 + 16];
-	char			 a[ADDR_STRLEN], r[CONFIG_QUOTE_MAX * 4 + 8];
+	char			 q[CFG_LEX_QUOTE_LEN];
+	char			 d[CFG_LEX_DESCRIBE_LEN];
+	char			 a[ADDR_STRLEN], r[CFG_LEX_QUOTE_LEN];
 	size_t			 i;
 
-	if (cfg_value(p, &t, "a session name after session") == -1 ||
-	    cfg_name(p, t, name, sizeof name, "session name") == -1)
+	if (cfg_lex_value(&p->lx, &t, "a session name after session") == -1 ||
+	    cfg_lex_name(&p->lx, t, name, sizeof name, "session name") == -1 ||
+	    cfg_new_name(p, t, "session", "sessions",
+	    model_session_find(m, name) != NULL, m->nsessions,
+	    CONFIG_SESSIONS_MAX) == -1)
 		return (-1);
-	if (model_session_find(m, name) != NULL)
-		return (cfg_error(p, &t->loc, "duplicate session \"%s\"",
-		    cfg_quote(name, q, sizeof q)));
-	if (m->nsessions >= CONFIG_SESSIONS_MAX)
-		return (cfg_error(p, &t->loc, "too many sessions (at most %d)",
-		    CONFIG_SESSIONS_MAX));
 
 	s = xcalloc(1, sizeof *s);
 	memcpy(s->name, name, sizeof s->name);
@@ -1186,26 +862,21 @@ cfg_session(struct parser *p, const struct loc *kw CFG_UNUSED,
 		return (-1);
 
 	missing[0] = '\0';
-	if (!ctx.has_neighbor)
-		strlcpy_pt(missing, " neighbor", sizeof missing);
-	if (!ctx.has_edge)
-		strlcpy_pt(missing + strlen(missing), " edge",
-		    sizeof missing - strlen(missing));
-	if (!ctx.has_role)
-		strlcpy_pt(missing + strlen(missing), " role",
-		    sizeof missing - strlen(missing));
+	cfg_missing(missing, sizeof missing, ctx.has_neighbor, " neighbor");
+	cfg_missing(missing, sizeof missing, ctx.has_edge, " edge");
+	cfg_missing(missing, sizeof missing, ctx.has_role, " role");
 	if (missing[0] != '\0') {
-		if (cfg_peek(p, &t) == -1)
+		if (cfg_lex_peek(&p->lx, &t) == -1)
 			return (-1);
 		/* A word that fits nowhere is a typo: name what fits. */
 		if (t->type == TOK_WORD &&
 		    cfg_keyword_find(cfg_partner_keywords, t->text) == NULL)
 			return (cfg_unknown(p, t, cfg_session_keywords));
 		cfg_keyword_list(cfg_session_keywords, list, sizeof list);
-		return (cfg_error(p, &t->loc, "session \"%s\" is missing%s "
-		    "(expected one of %s, got %s)",
-		    cfg_quote(name, q, sizeof q), missing, list,
-		    cfg_describe(t, d, sizeof d)));
+		return (cfg_lex_error(&p->lx, &t->loc, "session \"%s\" is "
+		    "missing%s (expected one of %s, got %s)",
+		    cfg_lex_quote(name, q, sizeof q), missing, list,
+		    cfg_lex_describe(t, d, sizeof d)));
 	}
 
 	if (!ctx.has_router)
@@ -1215,11 +886,11 @@ cfg_session(struct parser *p, const struct loc *kw CFG_UNUSED,
 		o = m->sessions[i];
 		if (addr_cmp(&o->neighbor, &s->neighbor) == 0 &&
 		    strcmp(o->router, s->router) == 0) {
-			return (cfg_error(p, &ctx.neighbor_loc, "neighbor %s "
-			    "on router \"%s\" is already session \"%s\"",
-			    addr_fmt(&s->neighbor, a, sizeof a),
-			    cfg_quote(s->router, r, sizeof r),
-			    cfg_quote(o->name, q, sizeof q)));
+			return (cfg_lex_error(&p->lx, &ctx.neighbor_loc,
+			    "neighbor %s on router \"%s\" is already session "
+			    "\"%s\"", addr_fmt(&s->neighbor, a, sizeof a),
+			    cfg_lex_quote(s->router, r, sizeof r),
+			    cfg_lex_quote(o->name, q, sizeof q)));
 		}
 	}
 	return (0);
@@ -1229,20 +900,16 @@ static int
 cfg_session_neighbor(struct parser *p, const struct loc *kw, void *arg)
 {
 	struct session_ctx	*ctx = arg;
-	struct token		*t;
-	char			 q[CONFIG_QUOTE_MAX * 4 + 8];
+	char			 q[CFG_LEX_QUOTE_LEN];
 
 	if (ctx->has_neighbor)
-		return (cfg_error(p, kw, "neighbor given twice for session "
-		    "\"%s\"", cfg_quote(ctx->s->name, q, sizeof q)));
-	if (cfg_value(p, &t, "an address after neighbor") == -1)
-		return (-1);
-	if (t->type != TOK_WORD || addr_parse(t->text, &ctx->s->neighbor) == -1)
-		return (cfg_error(p, &t->loc, "bad address \"%s\": expected "
-		    "an IPv4 or IPv6 address", cfg_quote(t->text, q,
+		return (cfg_lex_error(&p->lx, kw, "neighbor given twice for "
+		    "session \"%s\"", cfg_lex_quote(ctx->s->name, q,
 		    sizeof q)));
-	/* Kept for the duplicate check, which runs after all options. */
-	ctx->neighbor_loc = t->loc;
+	/* Its location is kept for the duplicate check after all options. */
+	if (cfg_addr(p, &ctx->s->neighbor, "an address after neighbor",
+	    &ctx->neighbor_loc) == -1)
+		return (-1);
 	ctx->has_neighbor = 1;
 	return (0);
 }
@@ -1252,13 +919,14 @@ cfg_session_router(struct parser *p, const struct loc *kw, void *arg)
 {
 	struct session_ctx	*ctx = arg;
 	struct token		*t;
-	char			 q[CONFIG_QUOTE_MAX * 4 + 8];
+	char			 q[CFG_LEX_QUOTE_LEN];
 
 	if (ctx->has_router)
-		return (cfg_error(p, kw, "router given twice for session "
-		    "\"%s\"", cfg_quote(ctx->s->name, q, sizeof q)));
-	if (cfg_value(p, &t, "a router name after router") == -1 ||
-	    cfg_name(p, t, ctx->s->router, sizeof ctx->s->router,
+		return (cfg_lex_error(&p->lx, kw, "router given twice for "
+		    "session \"%s\"", cfg_lex_quote(ctx->s->name, q,
+		    sizeof q)));
+	if (cfg_lex_value(&p->lx, &t, "a router name after router") == -1 ||
+	    cfg_lex_name(&p->lx, t, ctx->s->router, sizeof ctx->s->router,
 	    "router name") == -1)
 		return (-1);
 	ctx->has_router = 1;
@@ -1270,18 +938,19 @@ cfg_session_edge(struct parser *p, const struct loc *kw, void *arg)
 {
 	struct session_ctx	*ctx = arg;
 	struct token		*t;
-	char			 q[CONFIG_QUOTE_MAX * 4 + 8];
+	char			 q[CFG_LEX_QUOTE_LEN];
 	int			 idx;
 
 	if (ctx->has_edge)
-		return (cfg_error(p, kw, "edge given twice for session \"%s\"",
-		    cfg_quote(ctx->s->name, q, sizeof q)));
-	if (cfg_value(p, &t, "an edge code after edge") == -1)
+		return (cfg_lex_error(&p->lx, kw, "edge given twice for "
+		    "session \"%s\"", cfg_lex_quote(ctx->s->name, q,
+		    sizeof q)));
+	if (cfg_lex_value(&p->lx, &t, "an edge code after edge") == -1)
 		return (-1);
 	if (t->len >= EDGE_CODE_MAX ||
 	    (idx = model_edge_find(p->m, t->text)) < 0)
-		return (cfg_error(p, &t->loc, "unknown edge \"%s\"",
-		    cfg_quote(t->text, q, sizeof q)));
+		return (cfg_lex_error(&p->lx, &t->loc, "unknown edge \"%s\"",
+		    cfg_lex_quote(t->text, q, sizeof q)));
 	strlcpy_pt(ctx->s->edge, p->m->edges[idx].code, sizeof ctx->s->edge);
 	ctx->s->edge_idx = idx;
 	ctx->has_edge = 1;
@@ -1293,20 +962,22 @@ cfg_session_role(struct parser *p, const struct loc *kw, void *arg)
 {
 	struct session_ctx	*ctx = arg;
 	struct token		*t;
-	char			 q[CONFIG_QUOTE_MAX * 4 + 8];
+	char			 q[CFG_LEX_QUOTE_LEN];
 
 	if (ctx->has_role)
-		return (cfg_error(p, kw, "role given twice for session \"%s\"",
-		    cfg_quote(ctx->s->name, q, sizeof q)));
-	if (cfg_value(p, &t, "primary or backup after role") == -1)
+		return (cfg_lex_error(&p->lx, kw, "role given twice for "
+		    "session \"%s\"", cfg_lex_quote(ctx->s->name, q,
+		    sizeof q)));
+	if (cfg_lex_value(&p->lx, &t, "primary or backup after role") == -1)
 		return (-1);
 	if (strcmp(t->text, "primary") == 0)
 		ctx->s->role = ROLE_PRIMARY;
 	else if (strcmp(t->text, "backup") == 0)
 		ctx->s->role = ROLE_BACKUP;
 	else
-		return (cfg_error(p, &t->loc, "bad role \"%s\": expected "
-		    "primary or backup", cfg_quote(t->text, q, sizeof q)));
+		return (cfg_lex_error(&p->lx, &t->loc, "bad role \"%s\": "
+		    "expected primary or backup", cfg_lex_quote(t->text, q,
+		    sizeof q)));
 	ctx->has_role = 1;
 	return (0);
 }
@@ -1319,18 +990,15 @@ cfg_branch(struct parser *p, const struct loc *kw CFG_UNUSED,
 	struct model	*m = p->m;
 	struct branch	*b;
 	struct token	*t, *close;
-	char		 name[NAME_MAX_PT], q[CONFIG_QUOTE_MAX * 4 + 8];
+	char		 name[NAME_MAX_PT], q[CFG_LEX_QUOTE_LEN];
 	char		 what[NAME_MAX_PT * 4 + 16];
 
-	if (cfg_value(p, &t, "a branch name after branch") == -1 ||
-	    cfg_name(p, t, name, sizeof name, "branch name") == -1)
+	if (cfg_lex_value(&p->lx, &t, "a branch name after branch") == -1 ||
+	    cfg_lex_name(&p->lx, t, name, sizeof name, "branch name") == -1 ||
+	    cfg_new_name(p, t, "branch", "branches",
+	    model_branch_find(m, name) != NULL, m->nbranches,
+	    CONFIG_BRANCHES_MAX) == -1)
 		return (-1);
-	if (model_branch_find(m, name) != NULL)
-		return (cfg_error(p, &t->loc, "duplicate branch \"%s\"",
-		    cfg_quote(name, q, sizeof q)));
-	if (m->nbranches >= CONFIG_BRANCHES_MAX)
-		return (cfg_error(p, &t->loc, "too many branches (at most %d)",
-		    CONFIG_BRANCHES_MAX));
 
 	b = xcalloc(1, sizeof *b);
 	memcpy(b->name, name, sizeof b->name);
@@ -1340,13 +1008,13 @@ cfg_branch(struct parser *p, const struct loc *kw CFG_UNUSED,
 	m->branches[m->nbranches++] = b;
 
 	snprintf(what, sizeof what, "branch \"%s\"",
-	    cfg_quote(name, q, sizeof q));
-	if (cfg_expect(p, TOK_LBRACE, NULL, what) == -1 ||
+	    cfg_lex_quote(name, q, sizeof q));
+	if (cfg_lex_expect(&p->lx, TOK_LBRACE, NULL, what) == -1 ||
 	    cfg_block(p, cfg_branch_keywords, b, what, &close) == -1)
 		return (-1);
 	if (b->naddrs == 0)
-		return (cfg_error(p, &close->loc, "%s needs at least one "
-		    "address", what));
+		return (cfg_lex_error(&p->lx, &close->loc, "%s needs at least "
+		    "one address", what));
 	return (0);
 }
 
@@ -1358,9 +1026,10 @@ cfg_branch_partner(struct parser *p, const struct loc *kw, void *arg)
 	struct token	*t;
 
 	if (b->partner_name[0] != '\0')
-		return (cfg_error(p, kw, "partner given twice for branch"));
-	if (cfg_value(p, &t, "a partner name after partner") == -1 ||
-	    cfg_name(p, t, b->partner_name, sizeof b->partner_name,
+		return (cfg_lex_error(&p->lx, kw, "partner given twice for "
+		    "branch"));
+	if (cfg_lex_value(&p->lx, &t, "a partner name after partner") == -1 ||
+	    cfg_lex_name(&p->lx, t, b->partner_name, sizeof b->partner_name,
 	    "partner name") == -1)
 		return (-1);
 	/* Partners may come later in the file: resolve at the end. */
@@ -1379,20 +1048,14 @@ cfg_branch_address(struct parser *p, const struct loc *kw CFG_UNUSED,
     void *arg)
 {
 	struct branch	*b = arg;
-	struct token	*t;
 	struct addr	 a;
-	char		 q[CONFIG_QUOTE_MAX * 4 + 8];
+	struct loc	 l;
 
-	if (cfg_value(p, &t, "an address after address") == -1)
+	if (cfg_addr(p, &a, "an address after address", &l) == -1)
 		return (-1);
-	memset(&a, 0, sizeof a);
-	if (t->type != TOK_WORD || addr_parse(t->text, &a) == -1)
-		return (cfg_error(p, &t->loc, "bad address \"%s\": expected "
-		    "an IPv4 or IPv6 address", cfg_quote(t->text, q,
-		    sizeof q)));
 	if (b->naddrs >= CONFIG_ADDRS_MAX)
-		return (cfg_error(p, &t->loc, "too many addresses in branch "
-		    "(at most %d)", CONFIG_ADDRS_MAX));
+		return (cfg_lex_error(&p->lx, &l, "too many addresses in "
+		    "branch (at most %d)", CONFIG_ADDRS_MAX));
 	b->addrs = xreallocarray(b->addrs, b->naddrs + 1, sizeof *b->addrs);
 	b->addrs[b->naddrs++] = a;
 	return (0);
@@ -1405,32 +1068,32 @@ cfg_branch_prefix(struct parser *p, const struct loc *kw CFG_UNUSED,
 	struct branch		*b = arg;
 	struct token		*t;
 	struct branch_prefix	 bp;
-	char			 q[CONFIG_QUOTE_MAX * 4 + 8];
+	char			 q[CFG_LEX_QUOTE_LEN];
 	char			 fix[PREFIX_STRLEN], what[PREFIX_STRLEN + 16];
 	int			 rv;
 
-	if (cfg_value(p, &t, "a prefix after prefix") == -1)
+	if (cfg_lex_value(&p->lx, &t, "a prefix after prefix") == -1)
 		return (-1);
 	memset(&bp, 0, sizeof bp);
 	rv = t->type == TOK_WORD ? prefix_parse(t->text, &bp.prefix) : -1;
 	if (rv == -2) {
 		if (cfg_prefix_mask(t->text, fix, sizeof fix) == 0)
-			return (cfg_error(p, &t->loc, "prefix %s has host bits "
-			    "set (did you mean %s?)", cfg_quote(t->text, q,
-			    sizeof q), fix));
-		return (cfg_error(p, &t->loc, "prefix %s has host bits set",
-		    cfg_quote(t->text, q, sizeof q)));
+			return (cfg_lex_error(&p->lx, &t->loc, "prefix %s has "
+			    "host bits set (did you mean %s?)",
+			    cfg_lex_quote(t->text, q, sizeof q), fix));
+		return (cfg_lex_error(&p->lx, &t->loc, "prefix %s has host "
+		    "bits set", cfg_lex_quote(t->text, q, sizeof q)));
 	}
 	if (rv != 0)
-		return (cfg_error(p, &t->loc, "bad prefix \"%s\": expected "
-		    "ADDRESS/LENGTH, e.g. 192.0.2.0/24 or 2001:db8::/32",
-		    cfg_quote(t->text, q, sizeof q)));
+		return (cfg_lex_error(&p->lx, &t->loc, "bad prefix \"%s\": "
+		    "expected ADDRESS/LENGTH, e.g. 192.0.2.0/24 or "
+		    "2001:db8::/32", cfg_lex_quote(t->text, q, sizeof q)));
 	if (b->nprefixes >= CONFIG_PREFIXES_MAX)
-		return (cfg_error(p, &t->loc, "too many prefixes in branch "
-		    "(at most %d)", CONFIG_PREFIXES_MAX));
-	snprintf(what, sizeof what, "prefix %s", cfg_quote(t->text, q,
+		return (cfg_lex_error(&p->lx, &t->loc, "too many prefixes in "
+		    "branch (at most %d)", CONFIG_PREFIXES_MAX));
+	snprintf(what, sizeof what, "prefix %s", cfg_lex_quote(t->text, q,
 	    sizeof q));
-	if (cfg_expect(p, TOK_WORD, "origin", what) == -1 ||
+	if (cfg_lex_expect(&p->lx, TOK_WORD, "origin", what) == -1 ||
 	    cfg_asn(p, &bp.origin, "an AS number after origin") == -1)
 		return (-1);
 	b->prefixes = xreallocarray(b->prefixes, b->nprefixes + 1,
@@ -1445,152 +1108,38 @@ cfg_branch_location(struct parser *p, const struct loc *kw, void *arg)
 	struct branch	*b = arg;
 
 	if (b->has_location)
-		return (cfg_error(p, kw, "location given twice for branch"));
+		return (cfg_lex_error(&p->lx, kw, "location given twice for "
+		    "branch"));
 	if (cfg_location(p, &b->cfg_lat, &b->cfg_lon) == -1)
 		return (-1);
 	b->has_location = 1;
 	return (0);
 }
 
-/* "a/b/c.conf" -> "a/b"; "c.conf" -> NULL (relative to the cwd). */
-static char *
-cfg_dirname(const char *name)
-{
-	const char	*slash;
-
-	if ((slash = strrchr(name, '/')) == NULL)
-		return (NULL);
-	if (slash == name)
-		return (xstrdup("/"));
-	return (xstrndup(name, slash - name));
-}
-
-/*
- * Read a whole regular file, at most CONFIG_FILE_MAX bytes.  O_NONBLOCK so
- * that a FIFO or a special file can neither block the open nor the read.
- */
+/* The statements of the current file (the top file or an include). */
 static int
-cfg_read(const char *path, char **bufp, size_t *lenp, dev_t *dev,
-    ino_t *ino, const char **why)
-{
-	struct stat	 st;
-	char		*buf;
-	size_t		 len = 0, size = 8192;
-	ssize_t		 n;
-	int		 fd, saved;
-
-	*bufp = NULL;
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC))
-	    == -1) {
-		*why = strerror(errno);
-		return (-1);
-	}
-	if (fstat(fd, &st) == -1) {
-		saved = errno;
-		close(fd);
-		*why = strerror(saved);
-		return (-1);
-	}
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		*why = strerror(EISDIR);
-		return (-1);
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		*why = "not a regular file";
-		return (-1);
-	}
-	buf = xmalloc(size);
-	for (;;) {
-		if (len == size) {
-			if (size >= CONFIG_FILE_MAX + 1)
-				break;
-			size *= 2;
-			if (size > CONFIG_FILE_MAX + 1)
-				size = CONFIG_FILE_MAX + 1;
-			buf = xreallocarray(buf, 1, size);
-		}
-		n = read(fd, buf + len, size - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			saved = errno;
-			free(buf);
-			close(fd);
-			*why = strerror(saved);
-			return (-1);
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (len > CONFIG_FILE_MAX) {
-		free(buf);
-		*why = "file too large (more than 4 MiB)";
-		return (-1);
-	}
-	*bufp = buf;
-	*lenp = len;
-	*dev = st.st_dev;
-	*ino = st.st_ino;
-	return (0);
-}
-
-/* Parse the statements of one file (the top file or an include). */
-static int
-cfg_parse_file(struct parser *p, const char *name, const char *buf,
-    size_t len, int has_id, dev_t dev, ino_t ino)
+cfg_statements(struct parser *p)
 {
 	const struct keyword	*kw;
-	struct cfile		*f;
 	struct token		*t;
 	struct loc		 l;
-	int			 rv = -1;
-
-	f = xcalloc(1, sizeof *f);
-	f->name = name;
-	f->dir = cfg_dirname(name);
-	f->buf = buf;
-	f->len = len;
-	f->line = 1;
-	f->col = 1;
-	f->has_id = has_id;
-	f->dev = dev;
-	f->ino = ino;
-	f->parent = p->file;
-	p->file = f;
-	p->depth++;
 
 	for (;;) {
-		if (cfg_next(p, &t) == -1)
-			break;
-		if (t->type == TOK_EOF) {
-			rv = 0;
-			break;
-		}
-		if (t->type == TOK_RBRACE) {
-			cfg_error(p, &t->loc, "unexpected \"}\" outside any "
-			    "block");
-			break;
-		}
+		if (cfg_lex_next(&p->lx, &t) == -1)
+			return (-1);
+		if (t->type == TOK_EOF)
+			return (0);
+		if (t->type == TOK_RBRACE)
+			return (cfg_lex_error(&p->lx, &t->loc, "unexpected "
+			    "\"}\" outside any block"));
 		if (t->type != TOK_WORD ||
 		    (kw = cfg_keyword_find(cfg_top_keywords, t->text)) ==
-		    NULL) {
-			cfg_unknown(p, t, cfg_top_keywords);
-			break;
-		}
+		    NULL)
+			return (cfg_unknown(p, t, cfg_top_keywords));
 		l = t->loc;
 		if (kw->fn(p, &l, NULL) == -1)
-			break;
+			return (-1);
 	}
-
-	p->depth--;
-	p->file = f->parent;
-	free(f->dir);
-	free(f);
-	return (rv);
 }
 
 /*
@@ -1604,7 +1153,7 @@ cfg_resolve(struct parser *p)
 	struct branch	*b;
 	struct pending	*pd;
 	struct loc	 l;
-	char		 q[CONFIG_QUOTE_MAX * 4 + 8];
+	char		 q[CFG_LEX_QUOTE_LEN];
 	size_t		 i, j;
 
 	for (i = 0; i < p->npending; i++) {
@@ -1615,8 +1164,9 @@ cfg_resolve(struct parser *p)
 			l.file = pd->file;
 			l.line = pd->line;
 			l.col = pd->col;
-			return (cfg_error(p, &l, "unknown partner \"%s\"",
-			    cfg_quote(b->partner_name, q, sizeof q)));
+			return (cfg_lex_error(&p->lx, &l, "unknown partner "
+			    "\"%s\"", cfg_lex_quote(b->partner_name, q,
+			    sizeof q)));
 		}
 	}
 	for (i = 0; i < m->nbranches; i++) {
@@ -1657,20 +1207,22 @@ cfg_run(struct model *m, const char *name, const char *buf, size_t len,
 
 	memset(&p, 0, sizeof p);
 	p.m = m;
-	rv = cfg_parse_file(&p, name, buf, len, has_id, dev, ino);
+	cfg_lex_push(&p.lx, name, buf, len, has_id, dev, ino);
+	rv = cfg_statements(&p);
+	cfg_lex_pop(&p.lx);
 	if (rv == 0)
 		rv = cfg_resolve(&p);
 	cfg_parser_free(&p);
 	if (rv == 0) {
-		free(p.cause);
+		free(p.lx.cause);
 		return (0);
 	}
-	if (p.cause == NULL)
-		xasprintf(&p.cause, "%s: parse error", name);
+	if (p.lx.cause == NULL)
+		xasprintf(&p.lx.cause, "%s: parse error", name);
 	if (cause != NULL)
-		*cause = p.cause;
+		*cause = p.lx.cause;
 	else
-		free(p.cause);
+		free(p.lx.cause);
 	return (-1);
 }
 
@@ -1686,7 +1238,7 @@ config_parse(struct model *m, const char *path, char **cause)
 
 	if (cause != NULL)
 		*cause = NULL;
-	if (cfg_read(path, &buf, &len, &dev, &ino, &why) == -1) {
+	if (cfg_lex_read(path, &buf, &len, &dev, &ino, &why) == -1) {
 		if (cause != NULL)
 			xasprintf(cause, "%s: %s", path, why);
 		return (-1);
