@@ -305,7 +305,14 @@ cfg_lex_name(struct cfg_lex *lx, const struct token *t, char *dst,
 	if (t->len >= len)
 		return (cfg_lex_error(lx, &t->loc, "%s is too long (at most "
 		    "%zu bytes)", what, len - 1));
-	memcpy(dst, t->text, t->len + 1);
+	/*
+	 * Names reach the terminal, JSON and the history: valid UTF-8 only
+	 * (sanitize() keeps exactly that, so a difference is the answer).
+	 */
+	sanitize(dst, len, t->text, t->len);
+	if (strcmp(dst, t->text) != 0)
+		return (cfg_lex_error(lx, &t->loc, "%s is not valid UTF-8",
+		    what));
 	return (0);
 }
 

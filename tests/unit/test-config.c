@@ -506,8 +506,9 @@ test_include_limits(void **state)
 static void
 test_buffer_errors(void **state)
 {
-	char	*big;
-	size_t	 n;
+	struct model	*m;
+	char		*big;
+	size_t		 n;
 
 	expect_buf_error("databse \"x\"",
 	    "t.conf:1:1: unknown keyword \"databse\", expected one of "
@@ -607,6 +608,14 @@ test_buffer_errors(void **state)
 	    "t.conf:2:32: neighbor given twice for session \"s\"");
 	expect_buf_error("partner p as 1 { session \"\" }",
 	    "t.conf:1:26: session name must not be empty");
+	/* UTF-8 names are fine; Latin-1 bytes or C1 controls are not. */
+	m = parse_buf_ok("partner \"K\xc3\xb6ln-net\" as 1 { }");
+	assert_string_equal(m->partners[0]->name, "K\xc3\xb6ln-net");
+	model_free(m);
+	expect_buf_error("partner \"caf\xe9\" as 1 { }",
+	    "t.conf:1:9: partner name is not valid UTF-8");
+	expect_buf_error("branch \"x\xc2\x9b" "1m\" { }",
+	    "t.conf:1:8: branch name is not valid UTF-8");
 	expect_buf_error("partner p as 1 { session "
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa }",
 	    "t.conf:1:26: session name is too long (at most 63 bytes)");
