@@ -585,8 +585,12 @@ store_migrate(struct store *s, char **cause)
 			    m->what, sqlite3_errmsg(s->db));
 			goto rollback;
 		}
-		log_info("%s: schema upgraded to version %d (%s)", s->path,
-		    s->version + 1, m->what);
+		if (s->version == 0)
+			log_debug("%s: new history (schema version %d)",
+			    s->path, s->version + 1);
+		else
+			log_info("%s: schema upgraded to version %d (%s)",
+			    s->path, s->version + 1, m->what);
 		s->version++;
 	}
 	return (0);
