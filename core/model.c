@@ -291,6 +291,50 @@ model_session_event(struct model *m, struct session *s, enum bgp_state prev)
 		    *s->last_error != '\0' ? ": " : "", s->last_error);
 }
 
+/*
+ * A drop from Established: the third within the window makes the session
+ * flapping (a route-flap storm for the branches behind it).
+ */
+static void
+model_session_drop(struct model *m, struct session *s)
+{
+	uint64_t	 now = now_mono_ms(), oldest;
+	char		 subject[96], span[16];
+
+	/* The ring holds the last SESSION_FLAP_COUNT drops. */
+	s->flaps++;
+	s->drops[s->flaps % SESSION_FLAP_COUNT] = now;
+	oldest = s->drops[(s->flaps + 1) % SESSION_FLAP_COUNT];
+	if (s->flapping || s->flaps < SESSION_FLAP_COUNT ||
+	    now - oldest > SESSION_FLAP_WINDOW_MS)
+		return;
+	s->flapping = 1;
+	snprintf(subject, sizeof subject, "session %s", s->name);
+	fmt_duration(span, sizeof span, (int64_t)(now - oldest) / 1000);
+	model_eventf(m, "SessionFlapping", LVL_WARNING, subject, NULL,
+	    "%s (%s %s) went down %d times in %s", s->name, s->edge,
+	    role_name(s->role), SESSION_FLAP_COUNT, span);
+}
+
+/* Flapping ends after a whole window Established without a drop. */
+static void
+model_session_settle(struct model *m, struct session *s)
+{
+	uint64_t	 now = now_mono_ms();
+	uint64_t	 last = s->drops[s->flaps % SESSION_FLAP_COUNT];
+	char		 subject[96];
+
+	if (!s->flapping || !state_is_up(s->state) ||
+	    now - last < SESSION_FLAP_WINDOW_MS)
+		return;
+	s->flapping = 0;
+	snprintf(subject, sizeof subject, "session %s", s->name);
+	model_eventf(m, "SessionStable", LVL_INFO, subject, NULL,
+	    "%s (%s %s) Established without a drop for %d minutes",
+	    s->name, s->edge, role_name(s->role),
+	    SESSION_FLAP_WINDOW_MS / 60000);
+}
+
 void
 model_session_report(struct model *m, struct session *s,
     struct collector *c, const struct session_report *r)
@@ -327,17 +371,18 @@ model_session_report(struct model *m, struct session *s,
 
 		s->state = s->known = r->state;
 		s->since_ms = r->since_ms != 0 ? r->since_ms : now;
-		if (state_is_up(prev) && !state_is_up(r->state))
-			s->flaps++;
 		if (m->sink.session_state != NULL)
 			m->sink.session_state(m->sink.arg, s, old, now);
 		model_session_event(m, s, prev);
+		if (state_is_up(prev) && !state_is_up(r->state))
+			model_session_drop(m, s);
 		model_health(m);
 		changed = 1;
 	} else if (r->since_ms != 0 && r->since_ms != s->since_ms) {
 		s->since_ms = r->since_ms;
 		changed = 1;
 	}
+	model_session_settle(m, s);
 	if (changed)
 		model_touch(m, DIRTY_SESSIONS);
 }

@@ -48,6 +48,14 @@ const char	*role_name(enum role);
 struct partner;
 struct collector;
 
+/*
+ * Flap detection: SESSION_FLAP_COUNT drops from Established within
+ * SESSION_FLAP_WINDOW_MS raise SessionFlapping; the session counts as
+ * stable again after that long Established without a drop.
+ */
+#define SESSION_FLAP_COUNT	3
+#define SESSION_FLAP_WINDOW_MS	(10 * 60 * 1000)
+
 /* A BGP session between a partner router and a Microsoft edge. */
 struct session {
 	/* From the configuration. */
@@ -69,6 +77,8 @@ struct session {
 	uint32_t	 routes_exported;
 	char		 proto[NAME_MAX_PT];	/* collector's name, e.g. BIRD's */
 	uint32_t	 flaps;		/* Established -> other, since start */
+	uint64_t	 drops[SESSION_FLAP_COUNT];	/* monotonic ms, ring */
+	int		 flapping;	/* SessionFlapping raised, not cleared */
 	struct collector *source;	/* who reported it, NULL if nobody */
 	uint64_t	 updated_mono;	/* last report, monotonic ms */
 };

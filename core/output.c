@@ -269,8 +269,9 @@ output_json(FILE *f, const struct model *m, size_t nevents)
 		json_str(f, "state", bgp_state_name(s->state), 1);
 		json_time(f, "since", s->since_ms, 1);
 		fprintf(f, "\"remote_as\": %u, \"routes_imported\": %u, "
-		    "\"routes_exported\": %u, \"flaps\": %u, ", s->remote_as,
-		    s->routes_imported, s->routes_exported, s->flaps);
+		    "\"routes_exported\": %u, \"flaps\": %u, \"flapping\": %s, ",
+		    s->remote_as, s->routes_imported, s->routes_exported,
+		    s->flaps, s->flapping ? "true" : "false");
 		json_str(f, "protocol", s->proto, 1);
 		json_str(f, "last_error", s->last_error, 0);
 		fprintf(f, "}");

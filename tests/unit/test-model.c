@@ -245,6 +245,68 @@ test_outage(void **state)
 	model_free(m);
 }
 
+/* Three drops within the window: SessionFlapping; a quiet window: stable. */
+static void
+test_flapping(void **state)
+{
+	struct model	*m = lab_model();
+	struct session	*s = model_session_find(m, "lon-r1");
+	int		 i;
+
+	model_batch_begin(m);
+	report(m, "lon-r1", BGP_ESTABLISHED, NULL);
+	report(m, "lon-r2", BGP_ESTABLISHED, NULL);
+	report(m, "ams-r3", BGP_ESTABLISHED, NULL);
+	model_batch_end(m);
+	for (i = 0; i < SESSION_FLAP_COUNT; i++) {
+		assert_false(s->flapping);
+		report(m, "lon-r1", BGP_IDLE, NULL);
+		report(m, "lon-r1", BGP_ESTABLISHED, NULL);
+	}
+	assert_true(s->flapping);
+	assert_int_equal(s->flaps, SESSION_FLAP_COUNT);
+	/* Raised once, right after the third SessionDown. */
+	assert_string_equal(model_event(m, m->nevents - 4)->type,
+	    "SessionFlapping");
+	assert_non_null(strstr(model_event(m, m->nevents - 4)->summary,
+	    "went down 3 times"));
+	report(m, "lon-r1", BGP_IDLE, NULL);
+	assert_string_equal(model_event(m, m->nevents - 1)->type,
+	    "RedundancyDegraded");
+
+	/* Established again, and the last drop a window ago: stable. */
+	report(m, "lon-r1", BGP_ESTABLISHED, NULL);
+	assert_true(s->flapping);
+	s->drops[s->flaps % SESSION_FLAP_COUNT] -= SESSION_FLAP_WINDOW_MS + 1;
+	report(m, "lon-r1", BGP_ESTABLISHED, NULL);
+	assert_false(s->flapping);
+	assert_string_equal(model_event(m, m->nevents - 1)->type,
+	    "SessionStable");
+	model_free(m);
+}
+
+/* Drops spread wider than the window are not flapping. */
+static void
+test_slow_flaps(void **state)
+{
+	struct model	*m = lab_model();
+	struct session	*s = model_session_find(m, "lon-r1");
+	int		 i;
+
+	report(m, "lon-r1", BGP_ESTABLISHED, NULL);
+	for (i = 0; i < 2 * SESSION_FLAP_COUNT; i++) {
+		report(m, "lon-r1", BGP_IDLE, NULL);
+		report(m, "lon-r1", BGP_ESTABLISHED, NULL);
+		/* Age every recorded drop past the window. */
+		for (int j = 0; j < SESSION_FLAP_COUNT; j++)
+			if (s->drops[j] != 0)
+				s->drops[j] -= SESSION_FLAP_WINDOW_MS + 1;
+	}
+	assert_false(s->flapping);
+	assert_int_equal(s->flaps, 2 * SESSION_FLAP_COUNT);
+	model_free(m);
+}
+
 static void
 test_collector_state(void **state)
 {
@@ -338,6 +400,8 @@ main(void)
 		cmocka_unit_test(test_lookups),
 		cmocka_unit_test(test_transitions),
 		cmocka_unit_test(test_outage),
+		cmocka_unit_test(test_flapping),
+		cmocka_unit_test(test_slow_flaps),
 		cmocka_unit_test(test_collector_state),
 		cmocka_unit_test(test_settling),
 		cmocka_unit_test(test_event_ring),
