@@ -149,7 +149,8 @@ view_sessions_draw(struct tui *tui, int y, int h, int w)
 			snprintf(rcvd, sizeof rcvd, "-");
 			snprintf(sent, sizeof sent, "-");
 		}
-		snprintf(flaps, sizeof flaps, "%u", s->flaps);
+		snprintf(flaps, sizeof flaps, "%u%s", s->flaps,
+		    s->flapping ? "!" : "");
 		/* "sea primary" when there is room, "sea pri" otherwise. */
 		if (widths[SS_EDGE] >= 11)
 			snprintf(edge, sizeof edge, "%s %s", s->edge,
@@ -187,9 +188,10 @@ view_sessions_draw(struct tui *tui, int y, int h, int w)
 		s = list[tui->cursor[idx]];
 		addr_fmt(&s->neighbor, addr, sizeof addr);
 		snprintf(detail, sizeof detail,
-		    "%s: neighbor %s, partner %s, edge %s %s, %u flaps%s%s",
+		    "%s: neighbor %s, partner %s, edge %s %s, %u flap%s%s%s%s",
 		    s->name, addr, s->partner != NULL ? s->partner->name : "-",
 		    s->edge, role_name(s->role), s->flaps,
+		    s->flaps == 1 ? "" : "s", s->flapping ? " (FLAPPING)" : "",
 		    s->last_error[0] != '\0' ? ", last error: " : "",
 		    s->last_error);
 		draw_text(tui, y + h - 1, 0, w, draw_state_role(s->state),
