@@ -126,7 +126,7 @@ bmp_down_reason_name(unsigned int r)
 	case 6:
 		return ("local system closed, TLV data follows");
 	case 7:
-		return ("reason 7 (unassigned in RFC 9069)");
+		return ("reason 7 (not defined by RFC 7854 or 9069)");
 	}
 	return ("unknown reason");
 }
@@ -179,9 +179,19 @@ bmp_framer_feed(struct bmp_framer *f, const void *data, size_t len,
 		f->len -= f->start;
 		f->start = 0;
 	}
+	if (len > BMP_BUF_MAX || f->len > BMP_BUF_MAX - len) {
+		/* the caller did not drain bmp_framer_next() first */
+		f->failed = 1;
+		xasprintf(cause, "offset %llu: more than %d bytes buffered",
+		    (unsigned long long)f->offset, BMP_BUF_MAX);
+		return (-1);
+	}
 	need = f->len + len;
 	if (need > f->cap) {
-		f->cap = need < 65536 ? 65536 : need;
+		if (f->cap < 65536)
+			f->cap = 65536;
+		while (f->cap < need)
+			f->cap *= 2;
 		f->buf = xreallocarray(f->buf, 1, f->cap);
 	}
 	memcpy(f->buf + f->len, data, len);

@@ -21,6 +21,7 @@
 #define BMP_HDR_LEN		6		/* common header */
 #define BMP_PEER_HDR_LEN	42		/* per-peer header */
 #define BMP_MSG_MAX		(1024 * 1024)	/* largest message accepted */
+#define BMP_BUF_MAX		(4 * 1024 * 1024)	/* framer buffer bound */
 #define BMP_STR_MAX		256		/* sanitised TLV strings */
 
 /* RFC 7854 4.1: message types. */
@@ -51,8 +52,10 @@ enum bmp_type {
 /* ------------------------------------------------------------ framer */
 
 /*
- * Reassembles messages from arbitrary chunks.  The buffer never holds more
- * than one message (at most BMP_MSG_MAX bytes) plus the chunk being fed.
+ * Reassembles messages from arbitrary chunks.  The caller drains
+ * bmp_framer_next() after every feed, so the buffer holds less than one
+ * message (at most BMP_MSG_MAX bytes) plus the chunk being fed; a feed
+ * that would buffer more than BMP_BUF_MAX fails.
  */
 struct bmp_framer {
 	uint8_t		*buf;
@@ -65,7 +68,8 @@ struct bmp_framer {
 
 void	 bmp_framer_init(struct bmp_framer *);
 void	 bmp_framer_free(struct bmp_framer *);
-/* Appends a chunk; -1 (with *cause) once the stream has failed. */
+/* Appends a chunk; -1 (with *cause) once the stream has failed or the
+ * buffer bound would be exceeded. */
 int	 bmp_framer_feed(struct bmp_framer *, const void *, size_t,
 	    char **cause);
 /*

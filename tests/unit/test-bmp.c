@@ -672,7 +672,7 @@ decode_one(const uint8_t *d, size_t len, struct bmp_msg *m, char **cause)
 static void
 test_framer_errors(void **state)
 {
-	uint8_t			 d[16];
+	uint8_t			 d[16], *big;
 	char			*cause = NULL;
 	struct bmp_framer	 fr;
 	const uint8_t		*p;
@@ -716,6 +716,17 @@ test_framer_errors(void **state)
 	assert_int_equal(bmp_framer_feed(&fr, d, 6, &cause), -1);
 	free(cause);
 	cause = NULL;
+	bmp_framer_free(&fr);
+
+	/* a caller that never drains cannot make the buffer grow */
+	bmp_framer_init(&fr);
+	big = xcalloc(1, BMP_BUF_MAX + 1);
+	assert_int_equal(bmp_framer_feed(&fr, big, BMP_BUF_MAX + 1, &cause),
+	    -1);
+	assert_non_null(strstr(cause, "buffered"));
+	free(cause);
+	cause = NULL;
+	free(big);
 	bmp_framer_free(&fr);
 
 	/* two messages in one chunk, offsets */
