@@ -28,33 +28,34 @@
 
 #define BMP_PEER_TABLE_MAX	4096	/* peers remembered per router */
 
-static int	 bmp_fail(char **, uint64_t, unsigned int, const char *);
-static int	 bmp_peer_hdr(struct buf *, struct bmp_peer *);
-static int	 bmp_tlv_string(struct buf *, char *, size_t);
-static int	 bmp_init_term(struct buf *, struct bmp_msg *,
+static int	 decode_bmp_fail(char **, uint64_t, unsigned int, const char *);
+static int	 decode_bmp_peer_hdr(struct buf *, struct bmp_peer *);
+static int	 decode_bmp_tlv_string(struct buf *, char *, size_t);
+static int	 decode_bmp_init_term(struct buf *, struct bmp_msg *,
 		    const char **);
-static int	 bmp_stats(struct buf *, struct bmp_msg *, const char **);
-static int	 bmp_bgp_msg(struct buf *, uint8_t, struct buf *,
+static int	 decode_bmp_stats(struct buf *, struct bmp_msg *,
 		    const char **);
-static int	 bmp_open(struct buf *, struct bgp_open *, const char **,
+static int	 decode_bmp_bgp_msg(struct buf *, uint8_t, struct buf *,
+		    const char **);
+static int	 decode_bmp_open(struct buf *, struct bgp_open *, const char **,
 		    char **);
-static int	 bmp_notification(struct buf *, struct bmp_peer_down *,
+static int	 decode_bmp_notification(struct buf *, struct bmp_peer_down *,
 		    const char **);
-static int	 bmp_peer_down(struct bmp_ctx *, struct buf *,
+static int	 decode_bmp_peer_down(struct bmp_ctx *, struct buf *,
 		    struct bmp_msg *, const char **);
-static int	 bmp_peer_up(struct bmp_ctx *, struct buf *,
+static int	 decode_bmp_peer_up(struct bmp_ctx *, struct buf *,
 		    struct bmp_msg *, const char **, char **);
-static int	 bmp_route_mon(struct bmp_ctx *, struct buf *,
+static int	 decode_bmp_route_mon(struct bmp_ctx *, struct buf *,
 		    struct bmp_msg *, const char **, char **);
-static struct bmp_peer_state *bmp_ctx_find(const struct bmp_ctx *,
+static struct bmp_peer_state *decode_bmp_ctx_find(const struct bmp_ctx *,
 		    const struct bmp_peer *);
-static struct bmp_peer_state *bmp_ctx_add(struct bmp_ctx *,
+static struct bmp_peer_state *decode_bmp_ctx_add(struct bmp_ctx *,
 		    const struct bmp_peer *);
 
 /* ------------------------------------------------------------ names */
 
 const char *
-bmp_type_name(unsigned int t)
+decode_bmp_type_name(unsigned int t)
 {
 	static const char *const names[] = {
 		"route monitoring", "statistics report", "peer down",
@@ -65,7 +66,7 @@ bmp_type_name(unsigned int t)
 }
 
 const char *
-bmp_peer_type_name(unsigned int t)
+decode_bmp_peer_type_name(unsigned int t)
 {
 	switch (t) {
 	case BMP_PEER_GLOBAL:
@@ -82,7 +83,7 @@ bmp_peer_type_name(unsigned int t)
 
 /* RFC 7854 4.8 and RFC 8671 5: statistics types. */
 const char *
-bmp_stat_name(unsigned int t)
+decode_bmp_stat_name(unsigned int t)
 {
 	static const char *const names[] = {
 		"prefixes rejected by inbound policy",
@@ -110,7 +111,7 @@ bmp_stat_name(unsigned int t)
 
 /* RFC 7854 4.9, RFC 9069 5.4: Peer Down reasons. */
 const char *
-bmp_down_reason_name(unsigned int r)
+decode_bmp_down_reason_name(unsigned int r)
 {
 	switch (r) {
 	case 1:
@@ -133,7 +134,7 @@ bmp_down_reason_name(unsigned int r)
 
 /* RFC 7854 4.5: Termination reasons. */
 const char *
-bmp_term_reason_name(unsigned int r)
+decode_bmp_term_reason_name(unsigned int r)
 {
 	static const char *const names[] = {
 		"session administratively closed",
@@ -149,20 +150,20 @@ bmp_term_reason_name(unsigned int r)
 /* ------------------------------------------------------------ framer */
 
 void
-bmp_framer_init(struct bmp_framer *f)
+decode_bmp_framer_init(struct bmp_framer *f)
 {
 	memset(f, 0, sizeof *f);
 }
 
 void
-bmp_framer_free(struct bmp_framer *f)
+decode_bmp_framer_free(struct bmp_framer *f)
 {
 	free(f->buf);
 	memset(f, 0, sizeof *f);
 }
 
 int
-bmp_framer_feed(struct bmp_framer *f, const void *data, size_t len,
+decode_bmp_framer_feed(struct bmp_framer *f, const void *data, size_t len,
     char **cause)
 {
 	size_t	 need;
@@ -180,7 +181,7 @@ bmp_framer_feed(struct bmp_framer *f, const void *data, size_t len,
 		f->start = 0;
 	}
 	if (len > BMP_BUF_MAX || f->len > BMP_BUF_MAX - len) {
-		/* the caller did not drain bmp_framer_next() first */
+		/* the caller did not drain decode_bmp_framer_next() first */
 		f->failed = 1;
 		xasprintf(cause, "offset %llu: more than %d bytes buffered",
 		    (unsigned long long)f->offset, BMP_BUF_MAX);
@@ -201,7 +202,7 @@ bmp_framer_feed(struct bmp_framer *f, const void *data, size_t len,
 
 /* RFC 7854 4.1: Common Header. */
 int
-bmp_framer_next(struct bmp_framer *f, const uint8_t **msg, size_t *len,
+decode_bmp_framer_next(struct bmp_framer *f, const uint8_t **msg, size_t *len,
     uint64_t *offset, char **cause)
 {
 	struct buf	 b;
@@ -230,7 +231,7 @@ bmp_framer_next(struct bmp_framer *f, const uint8_t **msg, size_t *len,
 		f->failed = 1;
 		xasprintf(cause, "offset %llu: %s message length %u out of "
 		    "range (%d..%d)", (unsigned long long)f->offset,
-		    bmp_type_name(type), mlen, BMP_HDR_LEN, BMP_MSG_MAX);
+		    decode_bmp_type_name(type), mlen, BMP_HDR_LEN, BMP_MSG_MAX);
 		return (-1);
 	}
 	if (f->len - f->start < mlen)
@@ -244,7 +245,7 @@ bmp_framer_next(struct bmp_framer *f, const uint8_t **msg, size_t *len,
 }
 
 size_t
-bmp_framer_pending(const struct bmp_framer *f)
+decode_bmp_framer_pending(const struct bmp_framer *f)
 {
 	return (f->len - f->start);
 }
@@ -252,20 +253,20 @@ bmp_framer_pending(const struct bmp_framer *f)
 /* ------------------------------------------------------------ context */
 
 void
-bmp_ctx_init(struct bmp_ctx *c)
+decode_bmp_ctx_init(struct bmp_ctx *c)
 {
 	memset(c, 0, sizeof *c);
 }
 
 void
-bmp_ctx_free(struct bmp_ctx *c)
+decode_bmp_ctx_free(struct bmp_ctx *c)
 {
 	free(c->peers);
 	memset(c, 0, sizeof *c);
 }
 
 static struct bmp_peer_state *
-bmp_ctx_find(const struct bmp_ctx *c, const struct bmp_peer *p)
+decode_bmp_ctx_find(const struct bmp_ctx *c, const struct bmp_peer *p)
 {
 	size_t	 i;
 
@@ -279,17 +280,17 @@ bmp_ctx_find(const struct bmp_ctx *c, const struct bmp_peer *p)
 }
 
 const struct bmp_peer_state *
-bmp_ctx_peer(const struct bmp_ctx *c, const struct bmp_peer *p)
+decode_bmp_ctx_peer(const struct bmp_ctx *c, const struct bmp_peer *p)
 {
-	return (bmp_ctx_find(c, p));
+	return (decode_bmp_ctx_find(c, p));
 }
 
 static struct bmp_peer_state *
-bmp_ctx_add(struct bmp_ctx *c, const struct bmp_peer *p)
+decode_bmp_ctx_add(struct bmp_ctx *c, const struct bmp_peer *p)
 {
 	struct bmp_peer_state	*s;
 
-	if ((s = bmp_ctx_find(c, p)) != NULL)
+	if ((s = decode_bmp_ctx_find(c, p)) != NULL)
 		return (s);
 	if (c->npeers >= BMP_PEER_TABLE_MAX)
 		return (NULL);
@@ -305,16 +306,17 @@ bmp_ctx_add(struct bmp_ctx *c, const struct bmp_peer *p)
 /* ------------------------------------------------------------ decoder */
 
 static int
-bmp_fail(char **cause, uint64_t offset, unsigned int type, const char *what)
+decode_bmp_fail(char **cause, uint64_t offset, unsigned int type,
+    const char *what)
 {
 	xasprintf(cause, "offset %llu: %s message: %s",
-	    (unsigned long long)offset, bmp_type_name(type), what);
+	    (unsigned long long)offset, decode_bmp_type_name(type), what);
 	return (-1);
 }
 
 /* RFC 7854 4.2: Per-Peer Header; RFC 9069 4.1 for Loc-RIB. */
 static int
-bmp_peer_hdr(struct buf *b, struct bmp_peer *p)
+decode_bmp_peer_hdr(struct buf *b, struct bmp_peer *p)
 {
 	uint8_t		 a[16];
 
@@ -343,7 +345,7 @@ bmp_peer_hdr(struct buf *b, struct bmp_peer *p)
 
 /* A string TLV value: sanitised, never longer than the destination. */
 static int
-bmp_tlv_string(struct buf *v, char *dst, size_t dstlen)
+decode_bmp_tlv_string(struct buf *v, char *dst, size_t dstlen)
 {
 	sanitize(dst, dstlen, (const char *)buf_ptr(v), buf_left(v));
 	return (0);
@@ -351,7 +353,7 @@ bmp_tlv_string(struct buf *v, char *dst, size_t dstlen)
 
 /* RFC 7854 4.3 (Initiation), 4.4 (TLVs), 4.5 (Termination). */
 static int
-bmp_init_term(struct buf *b, struct bmp_msg *m, const char **what)
+decode_bmp_init_term(struct buf *b, struct bmp_msg *m, const char **what)
 {
 	struct buf	 v;
 	uint16_t	 t, l, r;
@@ -374,13 +376,15 @@ bmp_init_term(struct buf *b, struct bmp_msg *m, const char **what)
 		}
 		switch (t) {
 		case 0:
-			bmp_tlv_string(&v, m->info, sizeof m->info);
+			decode_bmp_tlv_string(&v, m->info, sizeof m->info);
 			break;
 		case 1:
-			bmp_tlv_string(&v, m->sys_descr, sizeof m->sys_descr);
+			decode_bmp_tlv_string(&v, m->sys_descr,
+			    sizeof m->sys_descr);
 			break;
 		case 2:
-			bmp_tlv_string(&v, m->sys_name, sizeof m->sys_name);
+			decode_bmp_tlv_string(&v, m->sys_name,
+			    sizeof m->sys_name);
 			break;
 		default:
 			break;		/* unknown TLVs are skipped */
@@ -394,7 +398,7 @@ fail:
 
 /* RFC 7854 4.8: Statistics Report; RFC 8671 5 adds types 14-17. */
 static int
-bmp_stats(struct buf *b, struct bmp_msg *m, const char **what)
+decode_bmp_stats(struct buf *b, struct bmp_msg *m, const char **what)
 {
 	struct buf	 v;
 	struct bmp_stat	 s;
@@ -456,7 +460,8 @@ bad:
  * decode-bgp; *body is what follows the 19-byte header.
  */
 static int
-bmp_bgp_msg(struct buf *b, uint8_t want, struct buf *body, const char **what)
+decode_bmp_bgp_msg(struct buf *b, uint8_t want, struct buf *body,
+    const char **what)
 {
 	char		*bgpcause = NULL;
 	uint16_t	 len;
@@ -482,12 +487,12 @@ bmp_bgp_msg(struct buf *b, uint8_t want, struct buf *body, const char **what)
 
 /* RFC 4271 4.2: one of the two OPENs of a Peer Up. */
 static int
-bmp_open(struct buf *b, struct bgp_open *o, const char **what,
+decode_bmp_open(struct buf *b, struct bgp_open *o, const char **what,
     char **bgpcause)
 {
 	struct buf	 body;
 
-	if (bmp_bgp_msg(b, BGP_MSG_OPEN, &body, what) == -1)
+	if (decode_bmp_bgp_msg(b, BGP_MSG_OPEN, &body, what) == -1)
 		return (-1);
 	if (decode_bgp_open(buf_ptr(&body), buf_left(&body), o,
 	    bgpcause) == -1) {
@@ -499,12 +504,13 @@ bmp_open(struct buf *b, struct bgp_open *o, const char **what,
 
 /* RFC 4271 4.5: the NOTIFICATION of a Peer Down, in words. */
 static int
-bmp_notification(struct buf *b, struct bmp_peer_down *d, const char **what)
+decode_bmp_notification(struct buf *b, struct bmp_peer_down *d,
+    const char **what)
 {
 	struct buf	 body;
 	char		*s;
 
-	if (bmp_bgp_msg(b, BGP_MSG_NOTIFICATION, &body, what) == -1)
+	if (decode_bmp_bgp_msg(b, BGP_MSG_NOTIFICATION, &body, what) == -1)
 		return (-1);
 	if (buf_get_u8(&body, &d->notify_code) ||	/* error code */
 	    buf_get_u8(&body, &d->notify_subcode)) {	/* error subcode */
@@ -521,7 +527,7 @@ bmp_notification(struct buf *b, struct bmp_peer_down *d, const char **what)
 
 /* RFC 7854 4.9: Peer Down Notification. */
 static int
-bmp_peer_down(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
+decode_bmp_peer_down(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
     const char **what)
 {
 	struct bmp_peer_state	*s;
@@ -534,7 +540,7 @@ bmp_peer_down(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
 	switch (d->reason) {
 	case 1:
 	case 3:
-		if (bmp_notification(b, d, what) == -1)
+		if (decode_bmp_notification(b, d, what) == -1)
 			return (-1);
 		break;
 	case 2:
@@ -547,14 +553,14 @@ bmp_peer_down(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
 		/* 4, 5: no data; 6, 7 (RFC 9069): TLVs, not needed here */
 		break;
 	}
-	if ((s = bmp_ctx_find(c, &m->peer)) != NULL)
+	if ((s = decode_bmp_ctx_find(c, &m->peer)) != NULL)
 		s->up = 0;
 	return (0);
 }
 
 /* RFC 7854 4.10: Peer Up Notification; RFC 9069 5.3 for the table name. */
 static int
-bmp_peer_up(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
+decode_bmp_peer_up(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
     const char **what, char **bgpcause)
 {
 	struct bmp_peer_up	*u = &m->up;
@@ -577,8 +583,8 @@ bmp_peer_up(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
 		u->local_addr.af = AF_INET;
 		memcpy(u->local_addr.b, a + 12, 4);
 	}
-	if (bmp_open(b, &u->sent, what, bgpcause) == -1 ||	/* sent */
-	    bmp_open(b, &u->received, what, bgpcause) == -1)	/* received */
+	if (decode_bmp_open(b, &u->sent, what, bgpcause) == -1 ||
+	    decode_bmp_open(b, &u->received, what, bgpcause) == -1)
 		return (-1);
 	while (buf_left(b) > 0) {
 		if (buf_get_u16(b, &t) ||		/* information type */
@@ -588,13 +594,13 @@ bmp_peer_up(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
 			return (-1);
 		}
 		if (t == 0)
-			bmp_tlv_string(&v, u->info, sizeof u->info);
+			decode_bmp_tlv_string(&v, u->info, sizeof u->info);
 		else if (t == 3)
-			bmp_tlv_string(&v, u->table_name,
+			decode_bmp_tlv_string(&v, u->table_name,
 			    sizeof u->table_name);
 	}
 
-	if ((s = bmp_ctx_add(c, &m->peer)) == NULL)
+	if ((s = decode_bmp_ctx_add(c, &m->peer)) == NULL)
 		return (0);	/* table full: later UPDATEs use defaults */
 	s->up = 1;
 	s->as4 = u->sent.as4 && u->received.as4;
@@ -614,7 +620,7 @@ bmp_peer_up(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
 
 /* RFC 7854 4.6: Route Monitoring, a BGP UPDATE (RFC 4271 4.3). */
 static int
-bmp_route_mon(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
+decode_bmp_route_mon(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
     const char **what, char **bgpcause)
 {
 	struct bmp_route_mon	*r = &m->rm;
@@ -623,7 +629,7 @@ bmp_route_mon(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
 	struct buf		 body;
 	int			 out;
 
-	if (bmp_bgp_msg(b, BGP_MSG_UPDATE, &body, what) == -1)
+	if (decode_bmp_bgp_msg(b, BGP_MSG_UPDATE, &body, what) == -1)
 		return (-1);
 	if (buf_left(b) != 0) {
 		/* RFC 7854 4.6: one UPDATE per Route Monitoring. */
@@ -634,7 +640,7 @@ bmp_route_mon(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
 	r->as4 = !(m->peer.flags & BMP_PEER_FLAG_A);
 	out = m->peer.type != BMP_PEER_LOC_RIB &&
 	    (m->peer.flags & BMP_PEER_FLAG_O);
-	if ((s = bmp_ctx_find(c, &m->peer)) != NULL) {
+	if ((s = decode_bmp_ctx_find(c, &m->peer)) != NULL) {
 		r->addpath_v4 = out ? s->addpath_out_v4 : s->addpath_in_v4;
 		r->addpath_v6 = out ? s->addpath_out_v6 : s->addpath_in_v6;
 	}
@@ -653,7 +659,7 @@ bmp_route_mon(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
 }
 
 void
-bmp_msg_free(struct bmp_msg *m)
+decode_bmp_msg_free(struct bmp_msg *m)
 {
 	if (m->rm.decoded) {
 		decode_bgp_update_free(&m->rm.update);
@@ -662,7 +668,7 @@ bmp_msg_free(struct bmp_msg *m)
 }
 
 int
-bmp_decode(struct bmp_ctx *c, const uint8_t *data, size_t len,
+decode_bmp(struct bmp_ctx *c, const uint8_t *data, size_t len,
     uint64_t offset, struct bmp_msg *m, char **cause)
 {
 	struct buf	 b;
@@ -678,11 +684,13 @@ bmp_decode(struct bmp_ctx *c, const uint8_t *data, size_t len,
 	if (buf_get_u8(&b, &version) ||			/* version */
 	    buf_get_u32(&b, &m->len) ||			/* message length */
 	    buf_get_u8(&b, &m->type))			/* message type */
-		return (bmp_fail(cause, offset, 255, "common header cut"));
+		return (decode_bmp_fail(cause, offset, 255,
+		    "common header cut"));
 	if (version != BMP_VERSION)
-		return (bmp_fail(cause, offset, m->type, "version is not 3"));
+		return (decode_bmp_fail(cause, offset, m->type,
+		    "version is not 3"));
 	if (m->len != len)
-		return (bmp_fail(cause, offset, m->type,
+		return (decode_bmp_fail(cause, offset, m->type,
 		    "length does not match the framed message"));
 
 	switch (m->type) {
@@ -691,8 +699,8 @@ bmp_decode(struct bmp_ctx *c, const uint8_t *data, size_t len,
 	case BMP_PEER_DOWN:
 	case BMP_PEER_UP:
 	case BMP_ROUTE_MIRRORING:
-		if (bmp_peer_hdr(&b, &m->peer) == -1)
-			return (bmp_fail(cause, offset, m->type,
+		if (decode_bmp_peer_hdr(&b, &m->peer) == -1)
+			return (decode_bmp_fail(cause, offset, m->type,
 			    "per-peer header cut"));
 		m->has_peer = 1;
 		break;
@@ -700,19 +708,19 @@ bmp_decode(struct bmp_ctx *c, const uint8_t *data, size_t len,
 
 	switch (m->type) {
 	case BMP_ROUTE_MONITORING:
-		rv = bmp_route_mon(c, &b, m, &what, &bgpcause);
+		rv = decode_bmp_route_mon(c, &b, m, &what, &bgpcause);
 		break;
 	case BMP_STATISTICS:
-		rv = bmp_stats(&b, m, &what);
+		rv = decode_bmp_stats(&b, m, &what);
 		break;
 	case BMP_PEER_DOWN:
-		rv = bmp_peer_down(c, &b, m, &what);
+		rv = decode_bmp_peer_down(c, &b, m, &what);
 		break;
 	case BMP_PEER_UP:
-		rv = bmp_peer_up(c, &b, m, &what, &bgpcause);
+		rv = decode_bmp_peer_up(c, &b, m, &what, &bgpcause);
 		break;
 	case BMP_INITIATION:
-		rv = bmp_init_term(&b, m, &what);
+		rv = decode_bmp_init_term(&b, m, &what);
 		if (rv == 0) {
 			strlcpy_pt(c->sys_name, m->sys_name,
 			    sizeof c->sys_name);
@@ -721,7 +729,7 @@ bmp_decode(struct bmp_ctx *c, const uint8_t *data, size_t len,
 		}
 		break;
 	case BMP_TERMINATION:
-		rv = bmp_init_term(&b, m, &what);
+		rv = decode_bmp_init_term(&b, m, &what);
 		break;
 	case BMP_ROUTE_MIRRORING:
 		/* RFC 7854 4.7: not used here; skipped and counted. */
@@ -734,12 +742,13 @@ bmp_decode(struct bmp_ctx *c, const uint8_t *data, size_t len,
 	if (rv == -1) {
 		if (bgpcause != NULL) {
 			xasprintf(cause, "offset %llu: %s message: %s: %s",
-			    (unsigned long long)offset, bmp_type_name(m->type),
+			    (unsigned long long)offset,
+			    decode_bmp_type_name(m->type),
 			    what, bgpcause);
 			free(bgpcause);
 			return (-1);
 		}
-		return (bmp_fail(cause, offset, m->type, what));
+		return (decode_bmp_fail(cause, offset, m->type, what));
 	}
 	c->count[m->type]++;
 	return (0);

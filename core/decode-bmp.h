@@ -4,7 +4,7 @@
  * bytes of one router's TCP connection into messages under a fixed bound,
  * and a decoder that turns one message into a struct bmp_msg.  Pure
  * parsing, no I/O: the collector feeds the framer what it reads and hands
- * every complete message to bmp_decode() with that router's context.
+ * every complete message to decode_bmp() with that router's context.
  * Errors are returned with a cause naming the message offset and type;
  * the collector then closes only that router's connection.
  */
@@ -21,7 +21,7 @@
 #define BMP_HDR_LEN		6		/* common header */
 #define BMP_PEER_HDR_LEN	42		/* per-peer header */
 #define BMP_MSG_MAX		(1024 * 1024)	/* largest message accepted */
-#define BMP_BUF_MAX		(4 * 1024 * 1024)	/* framer buffer bound */
+#define BMP_BUF_MAX		(4 * 1024 * 1024)	/* framer bound */
 #define BMP_STR_MAX		256		/* sanitised TLV strings */
 
 /* RFC 7854 4.1: message types. */
@@ -53,7 +53,7 @@ enum bmp_type {
 
 /*
  * Reassembles messages from arbitrary chunks.  The caller drains
- * bmp_framer_next() after every feed, so the buffer holds less than one
+ * decode_bmp_framer_next() after every feed, so the buffer holds less than one
  * message (at most BMP_MSG_MAX bytes) plus the chunk being fed; a feed
  * that would buffer more than BMP_BUF_MAX fails.
  */
@@ -66,22 +66,22 @@ struct bmp_framer {
 	int		 failed;	/* a header was rejected */
 };
 
-void	 bmp_framer_init(struct bmp_framer *);
-void	 bmp_framer_free(struct bmp_framer *);
+void	 decode_bmp_framer_init(struct bmp_framer *);
+void	 decode_bmp_framer_free(struct bmp_framer *);
 /* Appends a chunk; -1 (with *cause) once the stream has failed or the
  * buffer bound would be exceeded. */
-int	 bmp_framer_feed(struct bmp_framer *, const void *, size_t,
+int	 decode_bmp_framer_feed(struct bmp_framer *, const void *, size_t,
 	    char **cause);
 /*
  * The next complete message: 1 with *msg and *len (valid until the next
  * feed) and *offset (its stream offset), 0 when more bytes are needed,
  * -1 with *cause (allocated) on a bad common header.
  */
-int	 bmp_framer_next(struct bmp_framer *, const uint8_t **msg,
+int	 decode_bmp_framer_next(struct bmp_framer *, const uint8_t **msg,
 	    size_t *len, uint64_t *offset, char **cause);
 /* Bytes buffered that do not (yet) make a message: nonzero at EOF means
  * the stream ended inside a message. */
-size_t	 bmp_framer_pending(const struct bmp_framer *);
+size_t	 decode_bmp_framer_pending(const struct bmp_framer *);
 
 /* ------------------------------------------------------------ decoder */
 
@@ -128,7 +128,7 @@ struct bmp_peer_up {
 };
 
 /* Route Monitoring (RFC 7854 4.6): the BGP UPDATE decoded with the
- * peer's AS4/ADD-PATH state (bmp_msg_free() releases it). */
+ * peer's AS4/ADD-PATH state (decode_bmp_msg_free() releases it). */
 struct bmp_route_mon {
 	int		 as4;		/* how its AS_PATH was read */
 	int		 addpath_v4;	/* path ids on IPv4 unicast NLRI */
@@ -159,7 +159,7 @@ struct bmp_msg {
 	uint32_t	 stats_count;		/* announced */
 };
 
-/* What bmp_decode() remembers per monitored peer. */
+/* What decode_bmp() remembers per monitored peer. */
 struct bmp_peer_state {
 	uint8_t		 type;
 	uint64_t	 distinguisher;
@@ -169,7 +169,7 @@ struct bmp_peer_state {
 	uint32_t	 as;		/* from the received OPEN */
 	int		 addpath_in_v4;	/* path ids on received UPDATEs */
 	int		 addpath_in_v6;
-	int		 addpath_out_v4;	/* path ids on sent (Adj-RIB-Out) */
+	int		 addpath_out_v4;	/* on sent ones (Adj-RIB-Out) */
 	int		 addpath_out_v6;
 };
 
@@ -184,9 +184,9 @@ struct bmp_ctx {
 	char			 sys_descr[BMP_STR_MAX];
 };
 
-void	 bmp_ctx_init(struct bmp_ctx *);
-void	 bmp_ctx_free(struct bmp_ctx *);
-const struct bmp_peer_state *bmp_ctx_peer(const struct bmp_ctx *,
+void	 decode_bmp_ctx_init(struct bmp_ctx *);
+void	 decode_bmp_ctx_free(struct bmp_ctx *);
+const struct bmp_peer_state *decode_bmp_ctx_peer(const struct bmp_ctx *,
 	    const struct bmp_peer *);
 
 /*
@@ -194,15 +194,15 @@ const struct bmp_peer_state *bmp_ctx_peer(const struct bmp_ctx *,
  * the error text).  0 ok; -1 with *cause (allocated) naming the offset,
  * the message type and the field.
  */
-int	 bmp_decode(struct bmp_ctx *, const uint8_t *, size_t, uint64_t offset,
+int	 decode_bmp(struct bmp_ctx *, const uint8_t *, size_t, uint64_t offset,
 	    struct bmp_msg *, char **cause);
-/* Frees what bmp_decode() allocated in a message (safe to call twice). */
-void	 bmp_msg_free(struct bmp_msg *);
+/* Frees what decode_bmp() allocated in a message (safe to call twice). */
+void	 decode_bmp_msg_free(struct bmp_msg *);
 
-const char	*bmp_type_name(unsigned int);
-const char	*bmp_peer_type_name(unsigned int);
-const char	*bmp_stat_name(unsigned int);
-const char	*bmp_down_reason_name(unsigned int);
-const char	*bmp_term_reason_name(unsigned int);
+const char	*decode_bmp_type_name(unsigned int);
+const char	*decode_bmp_peer_type_name(unsigned int);
+const char	*decode_bmp_stat_name(unsigned int);
+const char	*decode_bmp_down_reason_name(unsigned int);
+const char	*decode_bmp_term_reason_name(unsigned int);
 
 #endif

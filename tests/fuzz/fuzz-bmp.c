@@ -32,26 +32,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return (0);
 	chunk = data[0] == 0 ? size : data[0];
 	m = xmalloc(sizeof *m);
-	bmp_framer_init(&fr);
-	bmp_ctx_init(&c);
+	decode_bmp_framer_init(&fr);
+	decode_bmp_ctx_init(&c);
 	while (off < size && rv != -1) {
 		if (chunk > size - off)
 			chunk = size - off;
-		if (bmp_framer_feed(&fr, data + off, chunk, &cause) == -1)
+		if (decode_bmp_framer_feed(&fr, data + off, chunk,
+		    &cause) == -1)
 			abort();
 		off += chunk;
-		while ((rv = bmp_framer_next(&fr, &p, &len, &moff,
+		while ((rv = decode_bmp_framer_next(&fr, &p, &len, &moff,
 		    &cause)) == 1) {
 			if (len < BMP_HDR_LEN || len > BMP_MSG_MAX)
 				abort();
-			if (bmp_decode(&c, p, len, moff, m, &cause) == -1) {
+			if (decode_bmp(&c, p, len, moff, m, &cause) == -1) {
 				if (cause == NULL)
 					abort();
 				free(cause);
 				cause = NULL;
 				continue;
 			}
-			bmp_msg_free(m);
+			decode_bmp_msg_free(m);
 		}
 		if (rv == -1) {
 			if (cause == NULL)
@@ -60,8 +61,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			cause = NULL;
 		}
 	}
-	bmp_framer_free(&fr);
-	bmp_ctx_free(&c);
+	decode_bmp_framer_free(&fr);
+	decode_bmp_ctx_free(&c);
 	free(m);
 	return (0);
 }

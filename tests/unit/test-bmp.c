@@ -154,7 +154,8 @@ peer_match(const struct sample *s, const struct bmp_peer *p)
 	char	 a[ADDR_STRLEN];
 
 	if (s->peer == NULL)
-		return (p->type == BMP_PEER_LOC_RIB && p->distinguisher == s->rd);
+		return (p->type == BMP_PEER_LOC_RIB &&
+		    p->distinguisher == s->rd);
 	if (p->type == BMP_PEER_LOC_RIB || p->distinguisher != s->rd)
 		return (0);
 	if (s->post != !!(p->flags & BMP_PEER_FLAG_L))
@@ -285,8 +286,8 @@ run_capture(const struct file *f, unsigned int seed, struct run *r)
 	int			 rv, i;
 
 	r->digest = 14695981039346656037ULL;
-	bmp_framer_init(&fr);
-	bmp_ctx_init(&c);
+	decode_bmp_framer_init(&fr);
+	decode_bmp_ctx_init(&c);
 	while (off < f->len) {
 		if (seed == 0)
 			chunk = f->len;
@@ -296,12 +297,12 @@ run_capture(const struct file *f, unsigned int seed, struct run *r)
 		}
 		if (chunk > f->len - off)
 			chunk = f->len - off;
-		assert_int_equal(bmp_framer_feed(&fr, f->data + off, chunk,
-		    &cause), 0);
+		assert_int_equal(decode_bmp_framer_feed(&fr, f->data + off,
+		    chunk, &cause), 0);
 		off += chunk;
-		while ((rv = bmp_framer_next(&fr, &p, &len, &moff,
+		while ((rv = decode_bmp_framer_next(&fr, &p, &len, &moff,
 		    &cause)) == 1) {
-			if (bmp_decode(&c, p, len, moff, &m, &cause) == -1) {
+			if (decode_bmp(&c, p, len, moff, &m, &cause) == -1) {
 				print_message("# %s\n", cause);
 				free(cause);
 				cause = NULL;
@@ -309,16 +310,16 @@ run_capture(const struct file *f, unsigned int seed, struct run *r)
 				continue;
 			}
 			record(r, &m);
-			bmp_msg_free(&m);
+			decode_bmp_msg_free(&m);
 		}
 		assert_int_equal(rv, 0);
 	}
-	r->pending = bmp_framer_pending(&fr);
+	r->pending = decode_bmp_framer_pending(&fr);
 	for (i = 0; i < BMP_NTYPES; i++)
 		r->count[i] = c.count[i];
 	assert_string_equal(c.sys_name, r->sys_name);
-	bmp_framer_free(&fr);
-	bmp_ctx_free(&c);
+	decode_bmp_framer_free(&fr);
+	decode_bmp_ctx_free(&c);
 }
 
 /* Whole and in three chunkings: the same messages, the same digest. */
@@ -650,10 +651,10 @@ frame_one(const uint8_t *d, size_t len, char **cause)
 	uint64_t		 off;
 	int			 rv;
 
-	bmp_framer_init(&fr);
-	assert_int_equal(bmp_framer_feed(&fr, d, len, cause), 0);
-	rv = bmp_framer_next(&fr, &p, &l, &off, cause);
-	bmp_framer_free(&fr);
+	decode_bmp_framer_init(&fr);
+	assert_int_equal(decode_bmp_framer_feed(&fr, d, len, cause), 0);
+	rv = decode_bmp_framer_next(&fr, &p, &l, &off, cause);
+	decode_bmp_framer_free(&fr);
 	return (rv);
 }
 
@@ -663,9 +664,9 @@ decode_one(const uint8_t *d, size_t len, struct bmp_msg *m, char **cause)
 	struct bmp_ctx	 c;
 	int		 rv;
 
-	bmp_ctx_init(&c);
-	rv = bmp_decode(&c, d, len, 100, m, cause);
-	bmp_ctx_free(&c);
+	decode_bmp_ctx_init(&c);
+	rv = decode_bmp(&c, d, len, 100, m, cause);
+	decode_bmp_ctx_free(&c);
 	return (rv);
 }
 
@@ -707,41 +708,41 @@ test_framer_errors(void **state)
 	assert_int_equal(frame_one(d, 6, &cause), 0);
 
 	/* after an error the stream stays rejected */
-	bmp_framer_init(&fr);
+	decode_bmp_framer_init(&fr);
 	put_hdr(d, 3, BMP_INITIATION);
-	assert_int_equal(bmp_framer_feed(&fr, d, 6, &cause), 0);
-	assert_int_equal(bmp_framer_next(&fr, &p, &l, &off, &cause), -1);
+	assert_int_equal(decode_bmp_framer_feed(&fr, d, 6, &cause), 0);
+	assert_int_equal(decode_bmp_framer_next(&fr, &p, &l, &off, &cause), -1);
 	free(cause);
 	cause = NULL;
-	assert_int_equal(bmp_framer_feed(&fr, d, 6, &cause), -1);
+	assert_int_equal(decode_bmp_framer_feed(&fr, d, 6, &cause), -1);
 	free(cause);
 	cause = NULL;
-	bmp_framer_free(&fr);
+	decode_bmp_framer_free(&fr);
 
 	/* a caller that never drains cannot make the buffer grow */
-	bmp_framer_init(&fr);
+	decode_bmp_framer_init(&fr);
 	big = xcalloc(1, BMP_BUF_MAX + 1);
-	assert_int_equal(bmp_framer_feed(&fr, big, BMP_BUF_MAX + 1, &cause),
-	    -1);
+	assert_int_equal(decode_bmp_framer_feed(&fr, big, BMP_BUF_MAX + 1,
+	    &cause), -1);
 	assert_non_null(strstr(cause, "buffered"));
 	free(cause);
 	cause = NULL;
 	free(big);
-	bmp_framer_free(&fr);
+	decode_bmp_framer_free(&fr);
 
 	/* two messages in one chunk, offsets */
-	bmp_framer_init(&fr);
+	decode_bmp_framer_init(&fr);
 	put_hdr(d, 6, BMP_INITIATION);
 	put_hdr(d + 6, 6, BMP_TERMINATION);
-	assert_int_equal(bmp_framer_feed(&fr, d, 12, &cause), 0);
-	assert_int_equal(bmp_framer_next(&fr, &p, &l, &off, &cause), 1);
+	assert_int_equal(decode_bmp_framer_feed(&fr, d, 12, &cause), 0);
+	assert_int_equal(decode_bmp_framer_next(&fr, &p, &l, &off, &cause), 1);
 	assert_int_equal(off, 0);
-	assert_int_equal(bmp_framer_next(&fr, &p, &l, &off, &cause), 1);
+	assert_int_equal(decode_bmp_framer_next(&fr, &p, &l, &off, &cause), 1);
 	assert_int_equal(off, 6);
 	assert_int_equal(p[5], BMP_TERMINATION);
-	assert_int_equal(bmp_framer_next(&fr, &p, &l, &off, &cause), 0);
-	assert_int_equal(bmp_framer_pending(&fr), 0);
-	bmp_framer_free(&fr);
+	assert_int_equal(decode_bmp_framer_next(&fr, &p, &l, &off, &cause), 0);
+	assert_int_equal(decode_bmp_framer_pending(&fr), 0);
+	decode_bmp_framer_free(&fr);
 }
 
 static void
@@ -820,7 +821,7 @@ test_decode_errors(void **state)
 	assert_int_equal(m.nstats, 1);
 	assert_int_equal(m.stats[0].type, 7);
 	assert_int_equal(m.stats[0].value, 42);
-	assert_string_equal(bmp_stat_name(m.stats[0].type),
+	assert_string_equal(decode_bmp_stat_name(m.stats[0].type),
 	    "routes in Adj-RIBs-In");
 
 	/* Peer Down reason 2 without its FSM event code */
@@ -837,7 +838,7 @@ test_decode_errors(void **state)
 	put_hdr(d, n, BMP_PEER_DOWN);
 	assert_int_equal(decode_one(d, n, &m, &cause), 0);
 	assert_int_equal(m.down.fsm_event, 7);
-	assert_non_null(strstr(bmp_down_reason_name(m.down.reason),
+	assert_non_null(strstr(decode_bmp_down_reason_name(m.down.reason),
 	    "without a NOTIFICATION"));
 }
 
@@ -870,7 +871,8 @@ test_init_term(void **state)
 	assert_int_equal(decode_one(d, n, &m, &cause), 0);
 	assert_string_equal(m.info, "bye");
 	assert_int_equal(m.term_reason, 3);
-	assert_string_equal(bmp_term_reason_name(3), "redundant connection");
+	assert_string_equal(decode_bmp_term_reason_name(3),
+	    "redundant connection");
 
 	/* termination reason TLV too short */
 	d[n - 3] = 1;
@@ -896,39 +898,39 @@ test_truncations(void **state)
 	char			*cause = NULL;
 
 	f = load("205-BMP-6wind-FRR-peer_down/traffic-00.bmp");
-	bmp_framer_init(&fr);
-	bmp_ctx_init(&c);
-	assert_int_equal(bmp_framer_feed(&fr, f.data, f.len, &cause), 0);
-	while (bmp_framer_next(&fr, &p, &len, &off, &cause) == 1) {
+	decode_bmp_framer_init(&fr);
+	decode_bmp_ctx_init(&c);
+	assert_int_equal(decode_bmp_framer_feed(&fr, f.data, f.len, &cause), 0);
+	while (decode_bmp_framer_next(&fr, &p, &len, &off, &cause) == 1) {
 		copy = xmalloc(len);
 		for (cut = BMP_HDR_LEN; cut < len; cut++) {
 			memcpy(copy, p, cut);
 			/* keep the common header length consistent */
 			put_hdr(copy, cut, p[5]);
-			if (bmp_decode(&c, copy, cut, off, &m, &cause) == -1) {
+			if (decode_bmp(&c, copy, cut, off, &m, &cause) == -1) {
 				assert_non_null(cause);
 				free(cause);
 				cause = NULL;
 				nerr++;
 			} else
-				bmp_msg_free(&m);
+				decode_bmp_msg_free(&m);
 		}
 		memcpy(copy, p, len);
 		x = x * 1103515245 + 12345;
 		copy[BMP_HDR_LEN + (x >> 8) % (len - BMP_HDR_LEN)] ^=
 		    1 << ((x >> 4) & 7);
-		if (bmp_decode(&c, copy, len, off, &m, &cause) == -1) {
+		if (decode_bmp(&c, copy, len, off, &m, &cause) == -1) {
 			free(cause);
 			cause = NULL;
 		} else
-			bmp_msg_free(&m);
+			decode_bmp_msg_free(&m);
 		free(copy);
 		nmsg++;
 	}
 	assert_int_equal(nmsg, 1 + 7 + 451 + 48 + 2);
 	assert_true(nerr > nmsg);
-	bmp_framer_free(&fr);
-	bmp_ctx_free(&c);
+	decode_bmp_framer_free(&fr);
+	decode_bmp_ctx_free(&c);
 	free(f.data);
 }
 
@@ -1017,7 +1019,7 @@ test_peer_state(void **state)
 	char			*cause = NULL, pfx[PREFIX_STRLEN];
 	size_t			 n;
 
-	bmp_ctx_init(&c);
+	decode_bmp_ctx_init(&c);
 	n = put_hdr(d, 0, BMP_PEER_UP);
 	n += put_peer(d + n, BMP_PEER_GLOBAL, 0);
 	memset(d + n, 0, 16);
@@ -1030,25 +1032,25 @@ test_peer_state(void **state)
 	memcpy(d + n, "blue", 4);
 	n += 4;
 	put_hdr(d, n, BMP_PEER_UP);
-	if (bmp_decode(&c, d, n, 0, &m, &cause) == -1)
+	if (decode_bmp(&c, d, n, 0, &m, &cause) == -1)
 		fail_msg("%s", cause);
 	assert_int_equal(m.up.local_port, 179);
 	assert_int_equal(m.up.remote_port, 50000);
 	assert_int_equal(m.up.sent.asn, 4200000001U);
 	assert_int_equal(m.up.received.asn, 64500);
 	assert_string_equal(m.up.table_name, "blue");
-	ps = bmp_ctx_peer(&c, &m.peer);
+	ps = decode_bmp_ctx_peer(&c, &m.peer);
 	assert_non_null(ps);
 	assert_true(ps->as4);
 	assert_true(ps->addpath_in_v4);
 	assert_false(ps->addpath_in_v6);
-	bmp_msg_free(&m);
+	decode_bmp_msg_free(&m);
 
 	n = put_hdr(d, 0, BMP_ROUTE_MONITORING);
 	n += put_peer(d + n, BMP_PEER_GLOBAL, 0);
 	n += put_update(d + n, 1, 1);
 	put_hdr(d, n, BMP_ROUTE_MONITORING);
-	if (bmp_decode(&c, d, n, 0, &m, &cause) == -1)
+	if (decode_bmp(&c, d, n, 0, &m, &cause) == -1)
 		fail_msg("%s", cause);
 	assert_true(m.rm.as4);
 	assert_true(m.rm.addpath_v4);
@@ -1058,15 +1060,16 @@ test_peer_state(void **state)
 	assert_string_equal(pfx, "198.51.100.0/24");
 	assert_int_equal(m.rm.update.attrs.aspath.nasns, 2);
 	assert_int_equal(m.rm.update.attrs.aspath.asns[1], 4200000000U);
-	bmp_msg_free(&m);
+	decode_bmp_msg_free(&m);
 
 	/* post-policy, legacy 2-byte AS_PATH, unknown peer: no path ids */
 	n = put_hdr(d, 0, BMP_ROUTE_MONITORING);
-	n += put_peer(d + n, BMP_PEER_GLOBAL, BMP_PEER_FLAG_A | BMP_PEER_FLAG_L);
+	n += put_peer(d + n, BMP_PEER_GLOBAL,
+	    BMP_PEER_FLAG_A | BMP_PEER_FLAG_L);
 	d[6 + 25] = 9;					/* 192.0.2.9 */
 	n += put_update(d + n, 0, 0);
 	put_hdr(d, n, BMP_ROUTE_MONITORING);
-	if (bmp_decode(&c, d, n, 0, &m, &cause) == -1)
+	if (decode_bmp(&c, d, n, 0, &m, &cause) == -1)
 		fail_msg("%s", cause);
 	assert_false(m.rm.as4);
 	assert_false(m.rm.addpath_v4);
@@ -1074,21 +1077,21 @@ test_peer_state(void **state)
 	assert_int_equal(m.rm.update.announced[0].path_id, 0);
 	assert_int_equal(m.rm.update.attrs.aspath.asns[0], 64500);
 	assert_int_equal(m.rm.update.attrs.aspath.asns[1], 23456);
-	bmp_msg_free(&m);
+	decode_bmp_msg_free(&m);
 
 	/* Peer Down forgets nothing but marks the peer down */
 	n = put_hdr(d, 0, BMP_PEER_DOWN);
 	n += put_peer(d + n, BMP_PEER_GLOBAL, 0);
 	d[n++] = 4;
 	put_hdr(d, n, BMP_PEER_DOWN);
-	assert_int_equal(bmp_decode(&c, d, n, 0, &m, &cause), 0);
-	ps = bmp_ctx_peer(&c, &m.peer);
+	assert_int_equal(decode_bmp(&c, d, n, 0, &m, &cause), 0);
+	ps = decode_bmp_ctx_peer(&c, &m.peer);
 	assert_non_null(ps);
 	assert_false(ps->up);
 	assert_int_equal(c.count[BMP_PEER_UP], 1);
 	assert_int_equal(c.count[BMP_ROUTE_MONITORING], 2);
 	assert_int_equal(c.count[BMP_PEER_DOWN], 1);
-	bmp_ctx_free(&c);
+	decode_bmp_ctx_free(&c);
 }
 
 int
