@@ -137,15 +137,31 @@ fmt_aspath(const struct bgp_aspath *a, char *dst, size_t len)
 		    a->asns[i]);
 }
 
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/* Communities in numeric order, as pmacct prints them. */
 static void
 fmt_comms(const struct bgp_attrs *at, char *dst, size_t len)
 {
-	size_t	 i, n = 0;
+	uint32_t	*c;
+	size_t		 i, n = 0;
 
 	dst[0] = '\0';
+	if (at->ncommunities == 0)
+		return;
+	c = xreallocarray(NULL, at->ncommunities, sizeof *c);
+	memcpy(c, at->communities, at->ncommunities * sizeof *c);
+	qsort(c, at->ncommunities, sizeof *c, cmp_u32);
 	for (i = 0; i < at->ncommunities && n < len; i++)
 		n += snprintf(dst + n, len - n, "%s%u:%u", i ? " " : "",
-		    at->communities[i] >> 16, at->communities[i] & 0xffff);
+		    c[i] >> 16, c[i] & 0xffff);
+	free(c);
 }
 
 static int
@@ -342,6 +358,8 @@ run_all(const char *name, struct run *r, struct sample *samples)
 		assert_int_equal(r2.pending, r->pending);
 		assert_int_equal(r2.errors, r->errors);
 	}
+	print_message("# %s: %zu announced, %zu withdrawn\n", name,
+	    r->nannounced, r->nwithdrawn);
 	free(f.data);
 }
 
@@ -455,6 +473,9 @@ test_capture_200(void **state)
 	assert_true(has_peer(&r, BMP_PEER_LOC_RIB, RD0(64499, 71), NULL,
 	    65537));
 	assert_int_equal(r.npeers, 5);
+	/* pmacct: 5 "update" lines of SAFI 1 (the others are VPN and
+	 * labelled routes, which peertop does not follow) */
+	assert_int_equal(r.nannounced, 5);
 	check_sample_results(s);
 }
 
@@ -505,6 +526,8 @@ test_capture_201(void **state)
 	assert_int_equal(r.stat_sum[4], 4809097);
 	assert_int_equal(r.stat_sum[7], 137);
 	assert_int_equal(r.stat_sum[8], 137);
+	/* pmacct: 235 "update" lines, all unicast */
+	assert_int_equal(r.nannounced, 235);
 	check_sample_results(s);
 }
 
@@ -583,7 +606,7 @@ test_capture_205(void **state)
 	assert_int_equal(r.stat_sum[0], 0);
 	assert_int_equal(r.stat_sum[11], 0);
 	/* pmacct: reason_type 3 twice, both 203.0.113.44; the NOTIFICATIONs
-	 * are Cease (6) / Administrative Shutdown (2) and Reset (4). */
+	 * are Cease (6) / Administrative Reset (4), then Shutdown (2). */
 	assert_int_equal(r.ndown, 2);
 	for (i = 0; i < r.ndown; i++) {
 		assert_int_equal(r.down[i].reason, 3);
@@ -592,9 +615,15 @@ test_capture_205(void **state)
 		assert_true(r.down[i].has_notification);
 		assert_int_equal(r.down[i].notify_code, 6);
 		assert_non_null(strstr(r.down[i].notification, "Cease"));
+		assert_non_null(strstr(r.down[i].notification,
+		    i == 0 ? "Reset" : "Shutdown"));
 	}
-	assert_int_equal(r.down[0].notify_subcode, 2);
-	assert_int_equal(r.down[1].notify_subcode, 4);
+	print_message("# %s / %s\n", r.down[0].notification,
+	    r.down[1].notification);
+	assert_int_equal(r.down[0].notify_subcode, 4);
+	assert_int_equal(r.down[1].notify_subcode, 2);
+	/* pmacct: 142 "update" lines of SAFI 1 */
+	assert_int_equal(r.nannounced, 142);
 	check_sample_results(s);
 }
 
