@@ -910,6 +910,39 @@ test_init_term(void **state)
 	free(cause);
 }
 
+/* Route Mirroring (RFC 7854 4.7) and unknown types are skipped and
+ * counted; Route Mirroring still needs its per-peer header. */
+static void
+test_skipped(void **state)
+{
+	uint8_t		 d[128];
+	struct bmp_ctx	 c;
+	struct bmp_msg	 m;
+	char		*cause = NULL;
+	size_t		 n;
+
+	decode_bmp_ctx_init(&c);
+	n = put_hdr(d, 0, BMP_ROUTE_MIRRORING);
+	n += put_peer(d + n, BMP_PEER_GLOBAL, 0);
+	d[n++] = 0; d[n++] = 1; d[n++] = 0; d[n++] = 2;	/* information */
+	d[n++] = 0; d[n++] = 1;				/* messages lost */
+	put_hdr(d, n, BMP_ROUTE_MIRRORING);
+	assert_int_equal(decode_bmp(&c, d, n, 0, &m, &cause), 0);
+	assert_true(m.has_peer);
+	assert_int_equal(c.mirroring, 1);
+	put_hdr(d, 20, BMP_ROUTE_MIRRORING);
+	assert_int_equal(decode_bmp(&c, d, 20, 0, &m, &cause), -1);
+	assert_non_null(strstr(cause, "route mirroring message: per-peer"));
+	free(cause);
+	cause = NULL;
+
+	put_hdr(d, 8, 42);
+	assert_int_equal(decode_bmp(&c, d, 8, 0, &m, &cause), 0);
+	assert_int_equal(m.type, 42);
+	assert_int_equal(c.unknown, 1);
+	decode_bmp_ctx_free(&c);
+}
+
 /* Every prefix of every message of a capture, and byte flips: errors or
  * success, never a crash (run under ASan by make check-asan). */
 static void
@@ -1136,6 +1169,7 @@ main(void)
 		cmocka_unit_test(test_decode_errors),
 		cmocka_unit_test(test_init_term),
 		cmocka_unit_test(test_peer_state),
+		cmocka_unit_test(test_skipped),
 		cmocka_unit_test(test_truncations),
 	};
 
