@@ -30,7 +30,7 @@
 
 static int	 decode_bmp_fail(char **, uint64_t, unsigned int, const char *);
 static int	 decode_bmp_peer_hdr(struct buf *, struct bmp_peer *);
-static int	 decode_bmp_tlv_string(struct buf *, char *, size_t);
+static void	 decode_bmp_tlv_string(struct buf *, char *, size_t);
 static int	 decode_bmp_init_term(struct buf *, struct bmp_msg *,
 		    const char **);
 static int	 decode_bmp_stats(struct buf *, struct bmp_msg *,
@@ -344,11 +344,10 @@ decode_bmp_peer_hdr(struct buf *b, struct bmp_peer *p)
 }
 
 /* A string TLV value: sanitised, never longer than the destination. */
-static int
+static void
 decode_bmp_tlv_string(struct buf *v, char *dst, size_t dstlen)
 {
 	sanitize(dst, dstlen, (const char *)buf_ptr(v), buf_left(v));
-	return (0);
 }
 
 /* RFC 7854 4.3 (Initiation), 4.4 (TLVs), 4.5 (Termination). */
