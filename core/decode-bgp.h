@@ -62,6 +62,7 @@
 #define BGP_AFI_IPV4		1
 #define BGP_AFI_IPV6		2
 #define BGP_SAFI_UNICAST	1
+#define BGP_SAFI_MULTICAST	2
 
 struct bgp_decode_opts {
 	int		as4;		/* AS_PATH carries 4-octet ASNs */
@@ -121,6 +122,7 @@ struct bgp_nlri {
 	struct prefix	 prefix;
 	uint32_t	 path_id;	/* RFC 7911, 0 without ADD-PATH */
 	uint8_t		 mp;		/* from MP_REACH / MP_UNREACH */
+	uint8_t		 safi;		/* BGP_SAFI_UNICAST or _MULTICAST */
 };
 
 struct bgp_update {

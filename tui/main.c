@@ -300,6 +300,8 @@ main(int argc, char **argv)
 	 */
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C");
+	if (argc > 1 && strcmp(argv[1], "mrt") == 0)
+		return (cmd_mrt(argc - 1, argv + 1));
 	parse_options(argc, argv, &o);
 	log_open(NULL, LOG_LVL_INFO);
 	if (o.mode == MODE_ONCE || o.mode == MODE_CHECK)

@@ -185,4 +185,7 @@ void	 draw_scroll(size_t *cursor, size_t *scroll, size_t nrows, int h);
 int	 view_overview_drill(struct tui *);
 int	 view_sessions_drill(struct tui *);
 
+/* tui/cmd-mrt.c: "peertop mrt --dump FILE..." (argv[0] is "mrt"). */
+int	 cmd_mrt(int, char **);
+
 #endif

@@ -1,0 +1,739 @@
+/*
+ * MRT (RFC 6396) reader and record decoder.
+ *
+ * The reader pulls bytes from one of three sources: a raw FILE *, a gzip
+ * stream (zlib's gzread, which also joins concatenated members) or a bzip2
+ * stream (libbz2's BZ2_bzRead on the FILE *, reopened on the unused bytes
+ * for multi-stream files such as pbzip2 output).  The source is chosen by
+ * the first bytes of the file, not its name.  Records are read into one
+ * growable buffer bounded by MRT_MAX_RECORD; a record cut short by the end
+ * of the file or of a damaged compressed stream ends the reader with an
+ * error naming the record number and its offset.
+ *
+ * The decoder understands TABLE_DUMP (RFC 6396 4.2), TABLE_DUMP_V2 (4.3,
+ * with the ADD-PATH RIB subtypes of RFC 8050) and BGP4MP / BGP4MP_ET (4.4
+ * and 4.5, with the ADD-PATH message subtypes of RFC 8050).  Other types
+ * and subtypes are counted and skipped.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <bzlib.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "buf.h"
+#include "decode-mrt.h"
+
+#define MRT_HEADER_LEN	12
+
+enum mrt_src { SRC_MEM, SRC_RAW, SRC_GZ, SRC_BZ2 };
+
+struct mrt_reader {
+	char		*name;
+	enum mrt_src	 src;
+	FILE		*f;
+	gzFile		 gz;
+	BZFILE		*bz;
+	int		 bz_end;	/* the FILE * has no more streams */
+
+	const uint8_t	*mem;		/* SRC_MEM */
+	size_t		 memlen;
+
+	uint8_t		*rbuf;		/* the current record */
+	size_t		 rcap;
+	uint64_t	 off;		/* bytes consumed, uncompressed */
+	uint64_t	 recno;
+	int		 done;
+	char		*err;		/* a source error seen while reading */
+};
+
+static void
+mrt_reader_seterr(struct mrt_reader *r, const char *what)
+{
+	if (r->err == NULL)
+		r->err = xstrdup(what);
+}
+
+/* bzip2: read, going on to the next stream at BZ_STREAM_END. */
+static ssize_t
+mrt_reader_bz2(struct mrt_reader *r, uint8_t *dst, size_t len)
+{
+	int	 bzerr, n, nunused;
+	void	*unused;
+	char	 keep[BZ_MAX_UNUSED];
+
+	for (;;) {
+		if (r->bz == NULL)
+			return (0);
+		n = BZ2_bzRead(&bzerr, r->bz, dst, (int)len);
+		if (bzerr == BZ_OK)
+			return (n);
+		if (bzerr != BZ_STREAM_END) {
+			BZ2_bzReadClose(&bzerr, r->bz);
+			r->bz = NULL;
+			mrt_reader_seterr(r, bzerr == BZ_UNEXPECTED_EOF ?
+			    "bzip2 stream ends early" : "damaged bzip2 data");
+			return (n > 0 ? n : -1);
+		}
+		/* End of one stream: another may follow. */
+		BZ2_bzReadGetUnused(&bzerr, r->bz, &unused, &nunused);
+		if (bzerr != BZ_OK)
+			nunused = 0;
+		if (nunused > 0)
+			memcpy(keep, unused, nunused);
+		BZ2_bzReadClose(&bzerr, r->bz);
+		r->bz = NULL;
+		if (nunused == 0) {
+			int c = getc(r->f);
+
+			if (c == EOF)
+				return (n);
+			ungetc(c, r->f);
+		}
+		r->bz = BZ2_bzReadOpen(&bzerr, r->f, 0, 0,
+		    nunused > 0 ? keep : NULL, nunused);
+		if (bzerr != BZ_OK) {
+			r->bz = NULL;
+			mrt_reader_seterr(r, "damaged bzip2 data");
+			return (n > 0 ? n : -1);
+		}
+		if (n > 0)
+			return (n);
+	}
+}
+
+/* Read exactly len bytes: len, or fewer at the end or on an error. */
+static size_t
+mrt_reader_read(struct mrt_reader *r, uint8_t *dst, size_t len)
+{
+	size_t	 got = 0, n;
+	ssize_t	 s;
+	int	 z;
+
+	while (got < len) {
+		switch (r->src) {
+		case SRC_MEM:
+			n = r->memlen - r->off;
+			if (n > len - got)
+				n = len - got;
+			memcpy(dst + got, r->mem + r->off, n);
+			got += n;
+			r->off += n;
+			return (got);
+		case SRC_RAW:
+			n = fread(dst + got, 1, len - got, r->f);
+			if (n == 0) {
+				if (ferror(r->f))
+					mrt_reader_seterr(r, strerror(errno));
+				return (got);
+			}
+			break;
+		case SRC_GZ:
+			z = gzread(r->gz, dst + got, (unsigned)(len - got));
+			if (z <= 0) {
+				int		 e;
+				const char	*m = gzerror(r->gz, &e);
+
+				if (z < 0 || e != Z_OK)
+					mrt_reader_seterr(r, m);
+				return (got);
+			}
+			n = (size_t)z;
+			break;
+		case SRC_BZ2:
+			s = mrt_reader_bz2(r, dst + got, len - got);
+			if (s <= 0)
+				return (got);
+			n = (size_t)s;
+			break;
+		default:
+			return (got);
+		}
+		got += n;
+		r->off += n;
+	}
+	return (got);
+}
+
+static struct mrt_reader *
+mrt_reader_new(const char *name)
+{
+	struct mrt_reader	*r;
+
+	r = xcalloc(1, sizeof *r);
+	r->name = xstrdup(name);
+	return (r);
+}
+
+struct mrt_reader *
+mrt_reader_fopen(FILE *f, const char *name, char **cause)
+{
+	struct mrt_reader	*r;
+	uint8_t			 magic[3];
+	size_t			 n;
+	int			 fd, bzerr;
+
+	r = mrt_reader_new(name);
+	r->f = f;
+	n = fread(magic, 1, sizeof magic, f);
+	if (fseek(f, 0, SEEK_SET) != 0) {
+		xasprintf(cause, "%s: not seekable", name);
+		goto fail;
+	}
+	if (n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+		/* RFC 1952 2.3.1: gzip. */
+		if ((fd = dup(fileno(f))) == -1 ||
+		    (r->gz = gzdopen(fd, "rb")) == NULL) {
+			if (fd != -1)
+				close(fd);
+			xasprintf(cause, "%s: %s", name, strerror(errno));
+			goto fail;
+		}
+		gzbuffer(r->gz, 128 * 1024);
+		r->src = SRC_GZ;
+	} else if (n == 3 && magic[0] == 'B' && magic[1] == 'Z' &&
+	    magic[2] == 'h') {
+		r->bz = BZ2_bzReadOpen(&bzerr, f, 0, 0, NULL, 0);
+		if (bzerr != BZ_OK) {
+			xasprintf(cause, "%s: cannot read bzip2", name);
+			goto fail;
+		}
+		r->src = SRC_BZ2;
+	} else
+		r->src = SRC_RAW;
+	return (r);
+fail:
+	mrt_reader_close(r);
+	return (NULL);
+}
+
+struct mrt_reader *
+mrt_reader_open(const char *path, char **cause)
+{
+	FILE	*f;
+
+	if ((f = fopen(path, "rb")) == NULL) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return (NULL);
+	}
+	return (mrt_reader_fopen(f, path, cause));
+}
+
+struct mrt_reader *
+mrt_reader_mem(const void *p, size_t len, const char *name)
+{
+	struct mrt_reader	*r;
+
+	r = mrt_reader_new(name);
+	r->src = SRC_MEM;
+	r->mem = p;
+	r->memlen = len;
+	return (r);
+}
+
+const char *
+mrt_reader_name(const struct mrt_reader *r)
+{
+	return (r->name);
+}
+
+void
+mrt_reader_close(struct mrt_reader *r)
+{
+	int	bzerr;
+
+	if (r == NULL)
+		return;
+	if (r->bz != NULL)
+		BZ2_bzReadClose(&bzerr, r->bz);
+	if (r->gz != NULL)
+		gzclose(r->gz);
+	if (r->f != NULL)
+		fclose(r->f);
+	free(r->rbuf);
+	free(r->err);
+	free(r->name);
+	free(r);
+}
+
+/* RFC 6396 2: MRT Common Header (and 3: the extended timestamp). */
+int
+mrt_reader_next(struct mrt_reader *r, struct mrt_record *rec, char **cause)
+{
+	uint8_t		 hdr[MRT_HEADER_LEN];
+	struct buf	 b;
+	uint32_t	 len;
+	uint64_t	 off;
+	size_t		 n;
+
+	if (r->done)
+		return (0);
+	off = r->off;
+	n = mrt_reader_read(r, hdr, sizeof hdr);
+	if (n == 0 && r->err == NULL) {
+		r->done = 1;
+		return (0);
+	}
+	memset(rec, 0, sizeof *rec);
+	rec->offset = off;
+	rec->recno = ++r->recno;
+	if (n < sizeof hdr) {
+		xasprintf(cause, "%s: record %llu at offset %llu: truncated "
+		    "header (%zu of 12 bytes)%s%s", r->name,
+		    (unsigned long long)rec->recno, (unsigned long long)off, n,
+		    r->err ? ": " : "", r->err ? r->err : "");
+		goto fail;
+	}
+	buf_init(&b, hdr, sizeof hdr);
+	if (buf_get_u32(&b, &rec->ts) != 0 ||		/* timestamp */
+	    buf_get_u16(&b, &rec->type) != 0 ||		/* type */
+	    buf_get_u16(&b, &rec->subtype) != 0 ||	/* subtype */
+	    buf_get_u32(&b, &len) != 0)			/* length */
+		goto fail;
+	if (len > MRT_MAX_RECORD) {
+		xasprintf(cause, "%s: record %llu at offset %llu: absurd "
+		    "length %u", r->name, (unsigned long long)rec->recno,
+		    (unsigned long long)off, len);
+		goto fail;
+	}
+	if (len > r->rcap) {
+		r->rcap = len < 65536 ? 65536 : len;
+		free(r->rbuf);
+		r->rbuf = xmalloc(r->rcap);
+	}
+	if (r->src == SRC_MEM && r->memlen - r->off >= len) {
+		rec->body = r->mem + r->off;	/* no copy */
+		r->off += len;
+		n = len;
+	} else {
+		n = mrt_reader_read(r, r->rbuf, len);
+		rec->body = r->rbuf;
+	}
+	if (n < len) {
+		xasprintf(cause, "%s: record %llu at offset %llu: truncated "
+		    "(%zu of %u bytes)%s%s", r->name,
+		    (unsigned long long)rec->recno, (unsigned long long)off,
+		    n, len, r->err ? ": " : "", r->err ? r->err : "");
+		goto fail;
+	}
+	rec->len = len;
+	if (rec->type == MRT_BGP4MP_ET) {
+		/* RFC 6396 3: microseconds, counted in the length. */
+		buf_init(&b, rec->body, rec->len);
+		if (buf_get_u32(&b, &rec->usec) != 0) {
+			xasprintf(cause, "%s: record %llu at offset %llu: "
+			    "too short for BGP4MP_ET", r->name,
+			    (unsigned long long)rec->recno,
+			    (unsigned long long)off);
+			goto fail;
+		}
+		rec->body += 4;
+		rec->len -= 4;
+	}
+	return (1);
+fail:
+	r->done = 1;
+	return (-1);
+}
+
+void
+mrt_decoder_init(struct mrt_decoder *d)
+{
+	memset(d, 0, sizeof *d);
+}
+
+void
+mrt_decoder_free(struct mrt_decoder *d)
+{
+	free(d->peers);
+	memset(d, 0, sizeof *d);
+}
+
+static int
+mrt_get_addr(struct buf *b, int af, struct addr *a)
+{
+	memset(a, 0, sizeof *a);
+	a->af = af;
+	return (buf_get(b, a->b, af == AF_INET ? 4 : 16));
+}
+
+/* RFC 6396 4.3.1: PEER_INDEX_TABLE. */
+static int
+mrt_decode_peer_index(struct mrt_decoder *d, struct buf *b)
+{
+	uint32_t	 collector, asn;
+	uint16_t	 namelen, count, as2, i;
+	uint8_t		 ptype;
+	struct mrt_peer	*p;
+
+	if (buf_get_u32(b, &collector) != 0 ||	/* collector BGP ID */
+	    buf_get_u16(b, &namelen) != 0 ||	/* view name length */
+	    buf_skip(b, namelen) != 0 ||	/* view name */
+	    buf_get_u16(b, &count) != 0)	/* peer count */
+		return (-1);
+	free(d->peers);
+	d->peers = xcalloc(count + 1, sizeof *d->peers);
+	d->npeers = 0;
+	for (i = 0; i < count; i++) {
+		p = &d->peers[i];
+		if (buf_get_u8(b, &ptype) != 0 ||	/* peer type */
+		    buf_get_u32(b, &p->bgp_id) != 0 ||	/* peer BGP ID */
+		    mrt_get_addr(b, (ptype & 1) ? AF_INET6 : AF_INET,
+		    &p->addr) != 0)			/* peer IP address */
+			return (-1);
+		if (ptype & 2) {
+			if (buf_get_u32(b, &asn) != 0)	/* peer AS (4) */
+				return (-1);
+		} else {
+			if (buf_get_u16(b, &as2) != 0)	/* peer AS (2) */
+				return (-1);
+			asn = as2;
+		}
+		p->asn = asn;
+		d->npeers++;
+	}
+	return (0);
+}
+
+/* RFC 6396 4.3.2 and RFC 8050 4: AFI/SAFI-specific RIB subtypes. */
+static int
+mrt_decode_rib(struct mrt_decoder *d, const struct mrt_record *rec,
+    struct buf *b, int af, int addpath, mrt_elem_cb cb, void *arg,
+    const char **what, char **cause)
+{
+	struct bgp_decode_opts	 o;
+	struct bgp_update	 u;
+	struct bgp_nlri		 nlri;
+	struct mrt_elem		 e;
+	struct buf		 attrs;
+	uint32_t		 seq, otime;
+	uint16_t		 count, idx, alen, i;
+	uint8_t			 plen;
+	char			*c = NULL;
+
+	memset(&nlri, 0, sizeof nlri);
+	if (buf_get_u32(b, &seq) != 0 ||	/* sequence number */
+	    buf_get_u8(b, &plen) != 0) {	/* prefix length */
+		*what = "truncated RIB entry header";
+		return (-1);
+	}
+	if (plen > (af == AF_INET ? 32 : 128)) {
+		*what = "bad prefix length";
+		return (-1);
+	}
+	nlri.prefix.addr.af = af;
+	nlri.prefix.len = plen;
+	nlri.safi = BGP_SAFI_UNICAST;
+	if (buf_get(b, nlri.prefix.addr.b, (plen + 7) / 8) != 0 || /* prefix */
+	    buf_get_u16(b, &count) != 0) {			/* entry count */
+		*what = "truncated RIB entry header";
+		return (-1);
+	}
+	memset(&o, 0, sizeof o);
+	o.as4 = 1;		/* RFC 6396 4.3.4 */
+	o.mrt_rib = 1;
+	for (i = 0; i < count; i++) {
+		if (buf_get_u16(b, &idx) != 0 ||	/* peer index */
+		    buf_get_u32(b, &otime) != 0 ||	/* originated time */
+		    (addpath && buf_get_u32(b, &nlri.path_id) != 0) ||
+		    buf_get_u16(b, &alen) != 0 ||	/* attribute length */
+		    buf_sub(b, &attrs, alen) != 0) {	/* attributes */
+			*what = "truncated RIB entry";
+			return (-1);
+		}
+		if (idx >= d->npeers) {
+			*what = "peer index out of range";
+			return (-1);
+		}
+		if (decode_bgp_attrs(buf_ptr(&attrs), buf_left(&attrs), &o,
+		    &u, &c) != 0) {
+			xasprintf(cause, "RIB entry %u: %s", i, c);
+			free(c);
+			return (-1);
+		}
+		memset(&e, 0, sizeof e);
+		e.type = MRT_ELEM_RIB;
+		e.rec = rec;
+		e.addpath = addpath;
+		e.peer_addr = d->peers[idx].addr;
+		e.peer_as = d->peers[idx].asn;
+		e.orig_time = otime;
+		e.nlri = &nlri;
+		e.attrs = &u.attrs;
+		e.treat_as_withdraw = u.treat_as_withdraw;
+		d->nelems++;
+		cb(&e, arg);
+		decode_bgp_update_free(&u);
+	}
+	return (0);
+}
+
+/* RFC 6396 4.2: TABLE_DUMP. */
+static int
+mrt_decode_td1(struct mrt_decoder *d, const struct mrt_record *rec,
+    struct buf *b, mrt_elem_cb cb, void *arg, const char **what,
+    char **cause)
+{
+	struct bgp_decode_opts	 o;
+	struct bgp_update	 u;
+	struct bgp_nlri		 nlri;
+	struct mrt_elem		 e;
+	uint16_t		 view, seq, as2, alen;
+	uint8_t			 status;
+	uint32_t		 otime;
+	int			 af;
+	char			*c = NULL;
+
+	af = rec->subtype == MRT_TD_AFI_IPV6 ? AF_INET6 : AF_INET;
+	memset(&nlri, 0, sizeof nlri);
+	memset(&e, 0, sizeof e);
+	nlri.safi = BGP_SAFI_UNICAST;
+	if (buf_get_u16(b, &view) != 0 ||			/* view */
+	    buf_get_u16(b, &seq) != 0 ||			/* sequence */
+	    mrt_get_addr(b, af, &nlri.prefix.addr) != 0 ||	/* prefix */
+	    buf_get_u8(b, &nlri.prefix.len) != 0 ||		/* length */
+	    buf_get_u8(b, &status) != 0 ||			/* status */
+	    buf_get_u32(b, &otime) != 0 ||			/* orig. time */
+	    mrt_get_addr(b, af, &e.peer_addr) != 0 ||		/* peer IP */
+	    buf_get_u16(b, &as2) != 0 ||			/* peer AS */
+	    buf_get_u16(b, &alen) != 0 ||			/* attr len */
+	    buf_left(b) < alen) {
+		*what = "truncated TABLE_DUMP entry";
+		return (-1);
+	}
+	if (nlri.prefix.len > (af == AF_INET ? 32 : 128)) {
+		*what = "bad prefix length";
+		return (-1);
+	}
+	memset(&o, 0, sizeof o);
+	o.mrt_rib = 1;
+	if (decode_bgp_attrs(buf_ptr(b), alen, &o, &u, &c) != 0) {
+		xasprintf(cause, "%s", c);
+		free(c);
+		return (-1);
+	}
+	e.type = MRT_ELEM_RIB;
+	e.rec = rec;
+	e.peer_as = as2;
+	e.orig_time = otime;
+	e.nlri = &nlri;
+	e.attrs = &u.attrs;
+	e.treat_as_withdraw = u.treat_as_withdraw;
+	d->nelems++;
+	cb(&e, arg);
+	decode_bgp_update_free(&u);
+	return (0);
+}
+
+/* RFC 6396 4.4: BGP4MP (and 4.5 BGP4MP_ET) with RFC 8050 subtypes. */
+static int
+mrt_decode_bgp4mp(struct mrt_decoder *d, const struct mrt_record *rec,
+    struct buf *b, mrt_elem_cb cb, void *arg, const char **what,
+    char **cause)
+{
+	struct bgp_decode_opts	 o;
+	struct bgp_update	 u;
+	struct mrt_elem		 e;
+	struct addr		 local;
+	uint32_t		 peer_as, local_as;
+	uint16_t		 as2, ifindex, afi, msglen;
+	uint8_t			 mtype;
+	int			 as4, addpath, af, pass;
+	size_t			 i;
+	char			*c = NULL;
+
+	switch (rec->subtype) {
+	case MRT_BGP4MP_STATE:
+	case MRT_BGP4MP_MESSAGE:
+	case MRT_BGP4MP_MESSAGE_LOCAL:
+	case MRT_BGP4MP_MESSAGE_AP:
+	case MRT_BGP4MP_MESSAGE_LOCAL_AP:
+		as4 = 0;
+		break;
+	case MRT_BGP4MP_STATE_AS4:
+	case MRT_BGP4MP_MESSAGE_AS4:
+	case MRT_BGP4MP_MESSAGE_AS4_LOCAL:
+	case MRT_BGP4MP_MESSAGE_AS4_AP:
+	case MRT_BGP4MP_MESSAGE_AS4_LOCAL_AP:
+		as4 = 1;
+		break;
+	default:
+		d->nskipped++;
+		return (0);
+	}
+	addpath = rec->subtype >= MRT_BGP4MP_MESSAGE_AP;
+	memset(&e, 0, sizeof e);
+	e.rec = rec;
+	e.addpath = addpath;
+	if (as4) {
+		if (buf_get_u32(b, &peer_as) != 0 ||	/* peer AS */
+		    buf_get_u32(b, &local_as) != 0)	/* local AS */
+			goto trunc;
+	} else {
+		if (buf_get_u16(b, &as2) != 0)		/* peer AS */
+			goto trunc;
+		peer_as = as2;
+		if (buf_get_u16(b, &as2) != 0)		/* local AS */
+			goto trunc;
+		local_as = as2;
+	}
+	if (!as4 && rec->subtype == MRT_BGP4MP_STATE && rec->len == 8) {
+		/*
+		 * Old Zebra wrote state changes as peer AS, local AS, old
+		 * and new state only (RIS 2000 files); bgpdump reads them.
+		 */
+		e.peer_addr.af = AF_INET;
+		e.peer_as = peer_as;
+		if (buf_get_u16(b, &e.old_state) != 0 ||	/* old state */
+		    buf_get_u16(b, &e.new_state) != 0)		/* new state */
+			goto trunc;
+		e.type = MRT_ELEM_STATE;
+		d->nelems++;
+		cb(&e, arg);
+		return (0);
+	}
+	if (buf_get_u16(b, &ifindex) != 0 ||		/* interface index */
+	    buf_get_u16(b, &afi) != 0)			/* address family */
+		goto trunc;
+	if (afi != BGP_AFI_IPV4 && afi != BGP_AFI_IPV6) {
+		*what = "bad address family";
+		return (-1);
+	}
+	af = afi == BGP_AFI_IPV4 ? AF_INET : AF_INET6;
+	if (mrt_get_addr(b, af, &e.peer_addr) != 0 ||	/* peer IP */
+	    mrt_get_addr(b, af, &local) != 0)		/* local IP */
+		goto trunc;
+	e.peer_as = peer_as;
+
+	if (rec->subtype == MRT_BGP4MP_STATE ||
+	    rec->subtype == MRT_BGP4MP_STATE_AS4) {
+		if (buf_get_u16(b, &e.old_state) != 0 ||	/* old state */
+		    buf_get_u16(b, &e.new_state) != 0)		/* new state */
+			goto trunc;
+		e.type = MRT_ELEM_STATE;
+		d->nelems++;
+		cb(&e, arg);
+		return (0);
+	}
+
+	if (decode_bgp_header(buf_ptr(b), buf_left(b), &mtype, &msglen,
+	    &c) != 0) {
+		xasprintf(cause, "%s", c);
+		free(c);
+		return (-1);
+	}
+	if (msglen > buf_left(b)) {
+		*what = "BGP message longer than the record";
+		return (-1);
+	}
+	if (mtype != BGP_MSG_UPDATE)
+		return (0);
+	memset(&o, 0, sizeof o);
+	o.as4 = as4;
+	o.addpath_v4 = o.addpath_v6 = addpath;
+	if (decode_bgp_update(buf_ptr(b) + BGP_HEADER_LEN,
+	    msglen - BGP_HEADER_LEN, &o, &u, &c) != 0) {
+		xasprintf(cause, "UPDATE: %s", c);
+		free(c);
+		return (-1);
+	}
+	e.attrs = &u.attrs;
+	e.treat_as_withdraw = u.treat_as_withdraw;
+	/* Withdrawals first, then the routes; plain before MP each. */
+	e.type = MRT_ELEM_WITHDRAW;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < u.nwithdrawn; i++) {
+			if (u.withdrawn[i].mp != pass)
+				continue;
+			e.nlri = &u.withdrawn[i];
+			d->nelems++;
+			cb(&e, arg);
+		}
+	}
+	e.type = MRT_ELEM_ANNOUNCE;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < u.nannounced; i++) {
+			if (u.announced[i].mp != pass)
+				continue;
+			e.nlri = &u.announced[i];
+			d->nelems++;
+			cb(&e, arg);
+		}
+	}
+	decode_bgp_update_free(&u);
+	(void)local_as;
+	(void)ifindex;
+	return (0);
+trunc:
+	*what = "truncated BGP4MP header";
+	return (-1);
+}
+
+int
+mrt_decode_record(struct mrt_decoder *d, const struct mrt_record *rec,
+    const char *name, mrt_elem_cb cb, void *arg, char **cause)
+{
+	struct buf	 b;
+	const char	*what = NULL;
+	char		*c = NULL;
+	int		 rv = 0;
+
+	d->nrecords++;
+	buf_init(&b, rec->body, rec->len);
+	switch (rec->type) {
+	case MRT_TABLE_DUMP:
+		if (rec->subtype != MRT_TD_AFI_IPV4 &&
+		    rec->subtype != MRT_TD_AFI_IPV6) {
+			d->nskipped++;
+			return (0);
+		}
+		rv = mrt_decode_td1(d, rec, &b, cb, arg, &what, &c);
+		break;
+	case MRT_TABLE_DUMP_V2:
+		switch (rec->subtype) {
+		case MRT_TD2_PEER_INDEX:
+			if (mrt_decode_peer_index(d, &b) != 0) {
+				what = "truncated PEER_INDEX_TABLE";
+				rv = -1;
+			}
+			break;
+		case MRT_TD2_RIB_IPV4_UNI:
+		case MRT_TD2_RIB_IPV4_UNI_AP:
+			rv = mrt_decode_rib(d, rec, &b, AF_INET,
+			    rec->subtype == MRT_TD2_RIB_IPV4_UNI_AP, cb, arg,
+			    &what, &c);
+			break;
+		case MRT_TD2_RIB_IPV6_UNI:
+		case MRT_TD2_RIB_IPV6_UNI_AP:
+			rv = mrt_decode_rib(d, rec, &b, AF_INET6,
+			    rec->subtype == MRT_TD2_RIB_IPV6_UNI_AP, cb, arg,
+			    &what, &c);
+			break;
+		default:
+			d->nskipped++;	/* multicast, RIB_GENERIC, ... */
+			return (0);
+		}
+		break;
+	case MRT_BGP4MP:
+	case MRT_BGP4MP_ET:
+		rv = mrt_decode_bgp4mp(d, rec, &b, cb, arg, &what, &c);
+		break;
+	default:
+		d->nskipped++;
+		return (0);
+	}
+	if (rv != 0) {
+		d->nerrors++;
+		xasprintf(cause, "%s: record %llu at offset %llu (type %u/%u): "
+		    "%s", name, (unsigned long long)rec->recno,
+		    (unsigned long long)rec->offset, rec->type, rec->subtype,
+		    what != NULL ? what : (c != NULL ? c : "malformed"));
+	}
+	free(c);
+	return (rv);
+}

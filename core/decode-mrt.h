@@ -1,0 +1,128 @@
+/*
+ * MRT routing information export format (RFC 6396, ADD-PATH of RFC 8050):
+ * a record reader over a file (raw, gzip or bzip2, told apart by their
+ * magic bytes) or memory, and a record decoder that turns TABLE_DUMP,
+ * TABLE_DUMP_V2 and BGP4MP(_ET) records into elements (one route, one
+ * withdrawal or one state change each) through the shared BGP decoder.
+ *
+ * Nothing here prints or exits.  Errors carry a cause located by file
+ * name, record number and byte offset in the uncompressed stream.
+ */
+#ifndef PEERTOP_DECODE_MRT_H
+#define PEERTOP_DECODE_MRT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/decode-bgp.h"
+
+/* RFC 6396 4: types and subtypes. */
+#define MRT_TABLE_DUMP		12
+#define MRT_TABLE_DUMP_V2	13
+#define MRT_BGP4MP		16
+#define MRT_BGP4MP_ET		17
+
+#define MRT_TD_AFI_IPV4		1
+#define MRT_TD_AFI_IPV6		2
+
+#define MRT_TD2_PEER_INDEX	1
+#define MRT_TD2_RIB_IPV4_UNI	2
+#define MRT_TD2_RIB_IPV6_UNI	4
+#define MRT_TD2_RIB_IPV4_UNI_AP	8	/* RFC 8050 */
+#define MRT_TD2_RIB_IPV6_UNI_AP	10
+
+#define MRT_BGP4MP_STATE	0
+#define MRT_BGP4MP_MESSAGE	1
+#define MRT_BGP4MP_MESSAGE_AS4	4
+#define MRT_BGP4MP_STATE_AS4	5
+#define MRT_BGP4MP_MESSAGE_LOCAL 6
+#define MRT_BGP4MP_MESSAGE_AS4_LOCAL 7
+#define MRT_BGP4MP_MESSAGE_AP	8	/* RFC 8050 */
+#define MRT_BGP4MP_MESSAGE_AS4_AP 9
+#define MRT_BGP4MP_MESSAGE_LOCAL_AP 10
+#define MRT_BGP4MP_MESSAGE_AS4_LOCAL_AP 11
+
+/* Records longer than this are refused as corrupt (a RIB record of a
+ * full table with many peers stays well below). */
+#define MRT_MAX_RECORD		(16 * 1024 * 1024)
+
+struct mrt_record {
+	uint32_t	 ts;		/* seconds */
+	uint32_t	 usec;		/* BGP4MP_ET microseconds, else 0 */
+	uint16_t	 type;
+	uint16_t	 subtype;
+	const uint8_t	*body;		/* after the (extended) header; */
+	uint32_t	 len;		/* valid until the next read */
+	uint64_t	 offset;	/* of the header, uncompressed */
+	uint64_t	 recno;		/* 1-based */
+};
+
+struct mrt_reader;
+
+/*
+ * Open a file (gzip and bzip2 by content), a FILE * (the reader takes it
+ * and closes it) or memory (raw MRT only; not copied).  NULL with cause.
+ */
+struct mrt_reader *mrt_reader_open(const char *path, char **cause);
+struct mrt_reader *mrt_reader_fopen(FILE *, const char *name, char **cause);
+struct mrt_reader *mrt_reader_mem(const void *, size_t, const char *name);
+/*
+ * The next record: 1 and *rec filled, 0 at a clean end, -1 on an error
+ * with a located cause (a truncated or absurd record, a damaged
+ * compressed stream).  After -1 the reader is at its end.
+ */
+int	 mrt_reader_next(struct mrt_reader *, struct mrt_record *,
+	     char **cause);
+const char *mrt_reader_name(const struct mrt_reader *);
+void	 mrt_reader_close(struct mrt_reader *);
+
+enum mrt_elem_type {
+	MRT_ELEM_RIB,		/* a TABLE_DUMP(_V2) route */
+	MRT_ELEM_ANNOUNCE,	/* from a BGP4MP UPDATE */
+	MRT_ELEM_WITHDRAW,
+	MRT_ELEM_STATE		/* BGP4MP state change */
+};
+
+/* One element; valid only during the callback. */
+struct mrt_elem {
+	enum mrt_elem_type	 type;
+	const struct mrt_record	*rec;
+	int			 addpath;	/* record was an ADD-PATH one */
+	struct addr		 peer_addr;
+	uint32_t		 peer_as;
+	uint32_t		 orig_time;	/* RIB entries */
+	const struct bgp_nlri	*nlri;		/* RIB, ANNOUNCE, WITHDRAW */
+	const struct bgp_attrs	*attrs;		/* RIB, ANNOUNCE */
+	int			 treat_as_withdraw;
+	uint16_t		 old_state, new_state;	/* STATE */
+};
+
+typedef void (*mrt_elem_cb)(const struct mrt_elem *, void *);
+
+struct mrt_peer {
+	struct addr	addr;
+	uint32_t	asn;
+	uint32_t	bgp_id;
+};
+
+/* Decoder state across records: the TDv2 peer index and counters. */
+struct mrt_decoder {
+	struct mrt_peer	*peers;
+	size_t		 npeers;
+	uint64_t	 nrecords;
+	uint64_t	 nskipped;	/* types and subtypes not decoded */
+	uint64_t	 nerrors;	/* records that failed to decode */
+	uint64_t	 nelems;
+};
+
+void	 mrt_decoder_init(struct mrt_decoder *);
+void	 mrt_decoder_free(struct mrt_decoder *);
+/*
+ * Decode one record, calling cb for each element.  0 on success (also for
+ * skipped records), -1 with a located cause when the record is malformed
+ * (the caller may go on with the next record).
+ */
+int	 mrt_decode_record(struct mrt_decoder *, const struct mrt_record *,
+	     const char *name, mrt_elem_cb cb, void *arg, char **cause);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * One line per MRT element in the format of "bgpdump -m", so that the
+ * decoder can be checked against bgpdump line by line.
+ */
+#ifndef PEERTOP_MRT_DUMP_H
+#define PEERTOP_MRT_DUMP_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct mrt_elem;
+struct bgp_aspath;
+
+/* Write the line for e to out (an mrt_elem_cb with a FILE * argument). */
+void	mrt_dump_elem(const struct mrt_elem *e, void *out);
+/* The AS path as bgpdump prints it ("1 2 {3,4} (5 6) [7,8]"). */
+void	mrt_dump_aspath(FILE *, const struct bgp_aspath *);
+
+struct mrt_dump_stats {
+	uint64_t	records;
+	uint64_t	elems;
+	uint64_t	skipped;	/* record types not decoded */
+	uint64_t	errors;		/* located errors written to err */
+};
+
+/*
+ * Decode the MRT file at path; with out != NULL write its elements there
+ * as bgpdump -m lines.  Each located error is one "peertop: ..." line on
+ * err.  Returns 0 when the file decoded without error, -1 otherwise.
+ */
+int	mrt_dump_file(const char *path, FILE *out, FILE *err,
+	    struct mrt_dump_stats *);
+
+#endif
