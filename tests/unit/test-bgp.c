@@ -1,0 +1,439 @@
+/*
+ * Unit tests for core/decode-bgp.c: every attribute type, the AS4_PATH
+ * merge of RFC 6793, the RFC 7606 error classes, ADD-PATH NLRI, OPEN
+ * capabilities from a real OPEN (BIRD, captured in the mrtparse samples)
+ * and NOTIFICATION words.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/decode-bgp.h"
+
+/* An UPDATE body: withdrawn routes, attributes, NLRI. */
+static size_t
+mkupd(uint8_t *out, const uint8_t *w, size_t wl, const uint8_t *a, size_t al,
+    const uint8_t *n, size_t nl)
+{
+	size_t	o = 0;
+
+	out[o++] = (uint8_t)(wl >> 8);
+	out[o++] = (uint8_t)wl;
+	memcpy(out + o, w, wl);
+	o += wl;
+	out[o++] = (uint8_t)(al >> 8);
+	out[o++] = (uint8_t)al;
+	memcpy(out + o, a, al);
+	o += al;
+	memcpy(out + o, n, nl);
+	return (o + nl);
+}
+
+static char *
+pfx(const struct bgp_nlri *n, char *b, size_t len)
+{
+	return (prefix_fmt(&n->prefix, b, len));
+}
+
+static void
+test_all_attributes(void **state)
+{
+	static const uint8_t attrs[] = {
+		0x40, 1, 1, 2,				/* ORIGIN INCOMPLETE */
+		0x40, 2, 16, 2, 2, 0, 0, 0xfd, 0xe8,	/* SEQ 65000 */
+		    0, 0, 0x0b, 0x62,			/*     2914 */
+		    1, 1, 0, 0, 0x00, 0x2d,		/* SET {45} */
+		0x40, 3, 4, 192, 0, 2, 1,		/* NEXT_HOP */
+		0x80, 4, 4, 0, 0, 0, 50,		/* MED 50 */
+		0x40, 5, 4, 0, 0, 0, 100,		/* LOCAL_PREF 100 */
+		0x40, 6, 0,				/* ATOMIC_AGGREGATE */
+		0xc0, 7, 8, 0, 0, 0xfd, 0xe9, 10, 0, 0, 1, /* AGGREGATOR */
+		0xc0, 8, 8, 0x1f, 0x8b, 0x1f, 0x47,	/* 8075:8007 */
+		    0xff, 0xff, 0xff, 0x01,		/* no-export */
+		0xc0, 16, 8, 0x00, 0x02, 0xfd, 0xe8,	/* rt 65000:100 */
+		    0, 0, 0, 100,
+		0xc0, 32, 12, 0, 0, 0xfd, 0xe8, 0, 0, 0, 1, 0, 0, 0, 2,
+		0xc0, 99, 2, 0xab, 0xcd,		/* unknown */
+	};
+	static const uint8_t nlri[] = { 24, 198, 51, 100, 16, 10, 1 };
+	static const uint8_t wd[] = { 8, 11 };
+	struct bgp_decode_opts	 o = { .as4 = 1 };
+	struct bgp_update	 u;
+	uint8_t			 msg[512];
+	size_t			 len;
+	char			*cause = NULL, s[64];
+
+	len = mkupd(msg, wd, sizeof wd, attrs, sizeof attrs, nlri,
+	    sizeof nlri);
+	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), 0);
+	assert_false(u.treat_as_withdraw);
+	assert_int_equal(u.nwithdrawn, 1);
+	assert_string_equal(pfx(&u.withdrawn[0], s, sizeof s), "11.0.0.0/8");
+	assert_int_equal(u.nannounced, 2);
+	assert_string_equal(pfx(&u.announced[0], s, sizeof s),
+	    "198.51.100.0/24");
+	assert_string_equal(pfx(&u.announced[1], s, sizeof s), "10.1.0.0/16");
+	assert_int_equal(u.attrs.origin, BGP_ORIGIN_INCOMPLETE);
+	assert_int_equal(u.attrs.aspath.nsegs, 2);
+	assert_int_equal(u.attrs.aspath.segs[0].type, BGP_AS_SEQUENCE);
+	assert_int_equal(u.attrs.aspath.segs[0].count, 2);
+	assert_int_equal(u.attrs.aspath.asns[0], 65000);
+	assert_int_equal(u.attrs.aspath.asns[1], 2914);
+	assert_int_equal(u.attrs.aspath.segs[1].type, BGP_AS_SET);
+	assert_int_equal(u.attrs.aspath.asns[2], 45);
+	assert_string_equal(addr_fmt(&u.attrs.nexthop, s, sizeof s),
+	    "192.0.2.1");
+	assert_int_equal(u.attrs.med, 50);
+	assert_int_equal(u.attrs.local_pref, 100);
+	assert_true(u.attrs.present & BGP_ATTR_BIT(BGP_ATTR_ATOMIC_AGGR));
+	assert_int_equal(u.attrs.aggr_as, 65001);
+	assert_string_equal(addr_fmt(&u.attrs.aggr_ip, s, sizeof s),
+	    "10.0.0.1");
+	assert_int_equal(u.attrs.ncommunities, 2);
+	assert_int_equal(u.attrs.communities[0], (8075u << 16) | 8007);
+	assert_int_equal(u.attrs.communities[1], 0xffffff01);
+	assert_int_equal(u.attrs.next_communities, 1);
+	assert_int_equal(u.attrs.ext_communities[0][1], 0x02);
+	assert_int_equal(u.attrs.ext_communities[0][7], 100);
+	assert_int_equal(u.attrs.nlarge_communities, 1);
+	assert_int_equal(u.attrs.large_communities[0].global, 65000);
+	assert_int_equal(u.attrs.large_communities[0].local1, 1);
+	assert_int_equal(u.attrs.large_communities[0].local2, 2);
+	assert_int_equal(u.attrs.nunknown, 1);
+	decode_bgp_update_free(&u);
+}
+
+/* RFC 6793 4.2.3: 2-byte speaker, AS_PATH with AS_TRANS plus AS4_PATH. */
+static void
+test_as4_merge(void **state)
+{
+	static const uint8_t attrs[] = {
+		0x40, 1, 1, 0,
+		/* AS_PATH: 3333 23456 23456 */
+		0x40, 2, 8, 2, 3, 0x0d, 0x05, 0x5b, 0xa0, 0x5b, 0xa0,
+		0x40, 3, 4, 192, 0, 2, 1,
+		/* AS4_PATH: 196613 4200000000 */
+		0xc0, 17, 10, 2, 2, 0, 3, 0, 5, 0xfa, 0x56, 0xea, 0x00,
+	};
+	static const uint8_t aggr[] = {
+		0x40, 1, 1, 0,
+		0x40, 2, 6, 2, 2, 0x0d, 0x05, 0x5b, 0xa0,
+		0x40, 3, 4, 192, 0, 2, 1,
+		0xc0, 7, 6, 0xfc, 0x13, 10, 0, 0, 1,	/* AGGREGATOR 64531 */
+		0xc0, 17, 6, 2, 1, 0, 3, 0, 5,		/* AS4_PATH 196613 */
+	};
+	static const uint8_t nlri[] = { 8, 10 };
+	struct bgp_decode_opts	 o = { .as4 = 0 };
+	struct bgp_update	 u;
+	uint8_t			 msg[256];
+	size_t			 len;
+	char			*cause = NULL;
+
+	len = mkupd(msg, NULL, 0, attrs, sizeof attrs, nlri, sizeof nlri);
+	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), 0);
+	assert_int_equal(u.attrs.aspath.nasns, 3);
+	assert_int_equal(u.attrs.aspath.asns[0], 3333);
+	assert_int_equal(u.attrs.aspath.asns[1], 196613);
+	assert_int_equal(u.attrs.aspath.asns[2], 4200000000u);
+	decode_bgp_update_free(&u);
+
+	/* An AGGREGATOR other than AS_TRANS: AS4_PATH is ignored. */
+	len = mkupd(msg, NULL, 0, aggr, sizeof aggr, nlri, sizeof nlri);
+	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), 0);
+	assert_int_equal(u.attrs.aspath.nasns, 2);
+	assert_int_equal(u.attrs.aspath.asns[1], 23456);
+	assert_int_equal(u.attrs.aggr_as, 64531);
+	decode_bgp_update_free(&u);
+
+	/* A 4-byte session ignores AS4_PATH altogether. */
+	o.as4 = 1;
+	len = mkupd(msg, NULL, 0, attrs, sizeof attrs, nlri, sizeof nlri);
+	/* 2-byte AS_PATH read as 4-byte: malformed, RFC 7606 7.2. */
+	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), 0);
+	assert_true(u.treat_as_withdraw);
+	assert_non_null(strstr(u.reason, "AS_PATH"));
+	decode_bgp_update_free(&u);
+}
+
+/* RFC 7606 cases. */
+static void
+test_rfc7606(void **state)
+{
+	static const uint8_t bad_origin[] = {
+		0x40, 1, 1, 7,				/* ORIGIN 7 */
+		0x40, 2, 0, 0x40, 3, 4, 192, 0, 2, 1,
+	};
+	static const uint8_t overrun[] = {
+		0x40, 1, 1, 0, 0x40, 2, 40, 2, 1, 0, 1,	/* 40 > rest */
+	};
+	static const uint8_t dup[] = {
+		0x40, 1, 1, 0, 0x40, 1, 1, 2,		/* ORIGIN twice */
+		0x40, 2, 0, 0x40, 3, 4, 192, 0, 2, 1,
+	};
+	static const uint8_t dup_mp[] = {
+		0x80, 15, 3, 0, 2, 1, 0x80, 15, 3, 0, 2, 1,
+	};
+	static const uint8_t bad_nh[] = {
+		0x40, 1, 1, 0, 0x40, 2, 0,
+		0x80, 14, 12, 0, 2, 1, 5, 1, 2, 3, 4, 5, 0, 32, 0x20,
+	};
+	static const uint8_t bad_comm[] = {
+		0x40, 1, 1, 0, 0x40, 2, 0, 0x40, 3, 4, 192, 0, 2, 1,
+		0xc0, 8, 3, 1, 2, 3,			/* 3 % 4 != 0 */
+	};
+	static const uint8_t bad_atomic[] = {
+		0x40, 1, 1, 0, 0x40, 2, 0, 0x40, 3, 4, 192, 0, 2, 1,
+		0x40, 6, 1, 0,				/* length 1 */
+	};
+	static const uint8_t nlri[] = { 8, 10 };
+	struct bgp_decode_opts	 o = { .as4 = 1 };
+	struct bgp_update	 u;
+	uint8_t			 msg[256];
+	size_t			 len;
+	char			*cause = NULL;
+
+	len = mkupd(msg, NULL, 0, bad_origin, sizeof bad_origin, nlri,
+	    sizeof nlri);
+	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), 0);
+	assert_true(u.treat_as_withdraw);
+	assert_non_null(strstr(u.reason, "ORIGIN"));
+	assert_int_equal(u.nannounced, 1);
+	decode_bgp_update_free(&u);
+
+	len = mkupd(msg, NULL, 0, overrun, sizeof overrun, nlri, sizeof nlri);
+	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), -1);
+	assert_non_null(strstr(cause, "overrun"));
+	free(cause);
+
+	len = mkupd(msg, NULL, 0, dup, sizeof dup, nlri, sizeof nlri);
+	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), 0);
+	assert_false(u.treat_as_withdraw);
+	assert_int_equal(u.attrs.origin, BGP_ORIGIN_IGP);	/* the first */
+	assert_int_equal(u.attrs.ndiscarded, 1);
+	decode_bgp_update_free(&u);
+
+	len = mkupd(msg, NULL, 0, dup_mp, sizeof dup_mp, NULL, 0);
+	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), -1);
+	assert_non_null(strstr(cause, "duplicate MP_UNREACH"));
+	free(cause);
+
+	len = mkupd(msg, NULL, 0, bad_nh, sizeof bad_nh, NULL, 0);
+	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), -1);
+	assert_non_null(strstr(cause, "next hop length 5"));
+	free(cause);
+
+	len = mkupd(msg, NULL, 0, bad_comm, sizeof bad_comm, nlri,
+	    sizeof nlri);
+	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), 0);
+	assert_true(u.treat_as_withdraw);
+	decode_bgp_update_free(&u);
+
+	len = mkupd(msg, NULL, 0, bad_atomic, sizeof bad_atomic, nlri,
+	    sizeof nlri);
+	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), 0);
+	assert_false(u.treat_as_withdraw);
+	assert_int_equal(u.attrs.ndiscarded, 1);
+	assert_false(u.attrs.present & BGP_ATTR_BIT(BGP_ATTR_ATOMIC_AGGR));
+	decode_bgp_update_free(&u);
+
+	/* Missing AS_PATH with NLRI: treat-as-withdraw (RFC 7606 3 d). */
+	len = mkupd(msg, NULL, 0, bad_origin + 7, 7, nlri, sizeof nlri);
+	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), 0);
+	assert_true(u.treat_as_withdraw);
+	decode_bgp_update_free(&u);
+
+	/* Lengths beyond the message; a prefix longer than 32. */
+	msg[0] = 0;
+	msg[1] = 9;
+	assert_int_equal(decode_bgp_update(msg, 4, &o, &u, &cause), -1);
+	free(cause);
+	len = mkupd(msg, NULL, 0, NULL, 0, (const uint8_t *)"\x21\x0a\x00"
+	    "\x00\x00\x01", 6);
+	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), -1);
+	assert_non_null(strstr(cause, "prefix length 33"));
+	free(cause);
+}
+
+/* RFC 4760 and RFC 7911: IPv6 MP_REACH with link-local, ADD-PATH. */
+static void
+test_mp_addpath(void **state)
+{
+	static const uint8_t attrs[] = {
+		0x40, 1, 1, 0, 0x40, 2, 0,
+		0x80, 14, 46, 0, 2, 1, 32,
+		    0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+		    0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+		    0,
+		    0, 0, 0, 7, 32, 0x20, 0x01, 0x0d, 0xb8,	/* id 7 */
+		0x80, 15, 14, 0, 2, 1, 0, 0, 0, 9, 48,	/* id 9 */
+		    0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01,
+	};
+	struct bgp_decode_opts	 o = { .as4 = 1, .addpath_v6 = 1 };
+	struct bgp_update	 u;
+	uint8_t			 msg[256];
+	size_t			 len;
+	char			*cause = NULL, s[64];
+
+	len = mkupd(msg, NULL, 0, attrs, sizeof attrs, NULL, 0);
+	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), 0);
+	assert_int_equal(u.nannounced, 1);
+	assert_int_equal(u.announced[0].path_id, 7);
+	assert_true(u.announced[0].mp);
+	assert_string_equal(pfx(&u.announced[0], s, sizeof s),
+	    "2001:db8::/32");
+	assert_string_equal(addr_fmt(&u.attrs.mp_nexthop, s, sizeof s),
+	    "2001:db8::1");
+	assert_string_equal(addr_fmt(&u.attrs.mp_nexthop_ll, s, sizeof s),
+	    "fe80::2");
+	assert_int_equal(u.nwithdrawn, 1);
+	assert_int_equal(u.withdrawn[0].path_id, 9);
+	assert_string_equal(pfx(&u.withdrawn[0], s, sizeof s),
+	    "2001:db8:1::/48");
+	decode_bgp_update_free(&u);
+
+	/* IPv4 ADD-PATH in the plain NLRI field. */
+	o.addpath_v4 = 1;
+	len = mkupd(msg, (const uint8_t *)"\0\0\0\3\x08\x0b", 6, NULL, 0,
+	    NULL, 0);
+	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), 0);
+	assert_int_equal(u.nwithdrawn, 1);
+	assert_int_equal(u.withdrawn[0].path_id, 3);
+	decode_bgp_update_free(&u);
+}
+
+/* A real OPEN from BIRD (mrtparse sample bird-mrtdump_bgp), body only. */
+static void
+test_open_bird(void **state)
+{
+	static const char hex[] =
+	    "04fde8005aac10000a6602060104000100010206010400010002020601"
+	    "0400010080020601040001008102060104000200010206010400020002"
+	    "020601040002008002060104000200810202800002020200020440024078"
+	    "020641040000fde8020a4508000101030002010302024700";
+	uint8_t			 b[256];
+	size_t			 i, n = strlen(hex) / 2;
+	struct bgp_open		 op, peer;
+	char			*cause = NULL;
+
+	for (i = 0; i < n; i++) {
+		unsigned int	v;
+
+		sscanf(hex + 2 * i, "%2x", &v);
+		b[i] = (uint8_t)v;
+	}
+	assert_int_equal(decode_bgp_open(b, n, &op, &cause), 0);
+	assert_int_equal(op.version, 4);
+	assert_int_equal(op.my_as, 65000);
+	assert_int_equal(op.asn, 65000);
+	assert_int_equal(op.holdtime, 90);
+	assert_int_equal(op.bgp_id, 0xac10000a);
+	assert_true(op.as4);
+	assert_true(op.route_refresh);
+	assert_int_equal(op.nmp, 8);
+	assert_int_equal(op.mp[0].afi, 1);
+	assert_int_equal(op.mp[0].safi, 1);
+	assert_int_equal(op.mp[7].afi, 2);
+	assert_int_equal(op.mp[7].safi, 129);
+	assert_int_equal(op.naddpath, 2);
+	assert_int_equal(op.addpath[1].afi, 2);
+	assert_int_equal(op.addpath[1].addpath, 3);
+	assert_int_equal(op.nunknown, 2);	/* graceful restart, LLGR */
+	assert_true(decode_bgp_open_addpath(&op, &op, 1, 1));
+	memset(&peer, 0, sizeof peer);
+	assert_false(decode_bgp_open_addpath(&op, &peer, 1, 1));
+
+	/* Truncated: a capability running past its parameter. */
+	assert_int_equal(decode_bgp_open(b, 12, &op, &cause), -1);
+	free(cause);
+	b[13] = 9;	/* multiprotocol length 9 in a 6-byte parameter */
+	assert_int_equal(decode_bgp_open(b, n, &op, &cause), -1);
+	free(cause);
+}
+
+static void
+test_notification(void **state)
+{
+	static const uint8_t shut[] = { 11, 'm', 'a', 'i', 'n', 't', '\x1b',
+	    'n', 'a', 'n', 'c', 'e' };
+	char	*s;
+
+	s = decode_bgp_notification_str(6, 2, shut, sizeof shut);
+	assert_string_equal(s,
+	    "Cease, Administrative Shutdown: \"maint?nance\"");
+	free(s);
+	s = decode_bgp_notification_str(6, 4, NULL, 0);
+	assert_string_equal(s, "Cease, Administrative Reset");
+	free(s);
+	s = decode_bgp_notification_str(4, 0, NULL, 0);
+	assert_string_equal(s, "Hold Timer Expired");
+	free(s);
+	s = decode_bgp_notification_str(3, 11, NULL, 0);
+	assert_string_equal(s, "UPDATE Message Error, Malformed AS_PATH");
+	free(s);
+	s = decode_bgp_notification_str(2, 7, NULL, 0);
+	assert_string_equal(s, "OPEN Message Error, Unsupported Capability");
+	free(s);
+	s = decode_bgp_notification_str(6, 99, NULL, 0);
+	assert_string_equal(s, "Cease, subcode 99");
+	free(s);
+	s = decode_bgp_notification_str(42, 1, NULL, 0);
+	assert_string_equal(s, "code 42, subcode 1");
+	free(s);
+	/* A length byte beyond the data is not read. */
+	s = decode_bgp_notification_str(6, 2, (const uint8_t *)"\x40xy", 3);
+	assert_string_equal(s, "Cease, Administrative Shutdown");
+	free(s);
+}
+
+static void
+test_header(void **state)
+{
+	uint8_t		 m[19];
+	uint8_t		 type;
+	uint16_t	 len;
+	char		*cause = NULL;
+
+	memset(m, 0xff, 16);
+	m[16] = 0;
+	m[17] = 19;
+	m[18] = BGP_MSG_KEEPALIVE;
+	assert_int_equal(decode_bgp_header(m, sizeof m, &type, &len, &cause),
+	    0);
+	assert_int_equal(type, BGP_MSG_KEEPALIVE);
+	assert_int_equal(len, 19);
+	m[17] = 18;
+	assert_int_equal(decode_bgp_header(m, sizeof m, &type, &len, &cause),
+	    -1);
+	free(cause);
+	m[17] = 19;
+	m[3] = 0;
+	assert_int_equal(decode_bgp_header(m, sizeof m, &type, &len, &cause),
+	    -1);
+	assert_string_equal(cause, "bad BGP marker");
+	free(cause);
+	assert_int_equal(decode_bgp_header(m, 10, &type, &len, &cause), -1);
+	free(cause);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_all_attributes),
+		cmocka_unit_test(test_as4_merge),
+		cmocka_unit_test(test_rfc7606),
+		cmocka_unit_test(test_mp_addpath),
+		cmocka_unit_test(test_open_bird),
+		cmocka_unit_test(test_notification),
+		cmocka_unit_test(test_header),
+	};
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}

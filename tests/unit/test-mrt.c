@@ -1,0 +1,273 @@
+/*
+ * Unit tests for core/decode-mrt.c and core/mrt-dump.c: crafted records
+ * (TABLE_DUMP_V2 peer index and RIB, BGP4MP_ET state change, absurd and
+ * truncated lengths) and the real files in tests/data/mrt/ (raw, gzip,
+ * bzip2, and a bzip2 file cut mid-stream that must end with a located
+ * error after every complete record).
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/decode-mrt.h"
+#include "core/mrt-dump.h"
+
+struct collect {
+	unsigned int	n;
+	char		line[4][512];
+};
+
+static void
+collect_cb(const struct mrt_elem *e, void *arg)
+{
+	struct collect	*c = arg;
+	FILE		*f;
+
+	if (c->n < 4) {
+		f = fmemopen(c->line[c->n], sizeof c->line[0], "w");
+		assert_non_null(f);
+		mrt_dump_elem(e, f);
+		fclose(f);
+	}
+	c->n++;
+}
+
+static const uint8_t td2[] = {
+	/* PEER_INDEX_TABLE: collector 10.0.0.1, view "", 2 peers. */
+	0x5a, 0x00, 0x00, 0x00, 0, 13, 0, 1, 0, 0, 0, 44,
+	10, 0, 0, 1, 0, 0, 0, 2,
+	0x02, 192, 0, 2, 1, 192, 0, 2, 1, 0xfa, 0x56, 0xea, 0x00,
+	0x01, 192, 0, 2, 2, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0, 0, 0, 2, 0xfd, 0xe8,
+	/* RIB_IPV4_UNICAST 198.51.100.0/24, one entry from peer 0. */
+	0x5a, 0x00, 0x00, 0x00, 0, 13, 0, 2, 0, 0, 0, 49,
+	0, 0, 0, 1, 24, 198, 51, 100, 0, 1,
+	0, 0, 0x5a, 0, 0, 0, 0, 31,
+	0x40, 1, 1, 0,
+	0x40, 2, 10, 2, 2, 0xfa, 0x56, 0xea, 0x00, 0, 0, 0x1f, 0x8b,
+	0x40, 3, 4, 192, 0, 2, 1,
+	0xc0, 8, 4, 0x1f, 0x8b, 0x1f, 0x47,
+};
+
+static void
+test_td2(void **state)
+{
+	struct mrt_reader	*r;
+	struct mrt_decoder	 d;
+	struct mrt_record	 rec;
+	struct collect		 c;
+	char			*cause = NULL;
+
+	memset(&c, 0, sizeof c);
+	r = mrt_reader_mem(td2, sizeof td2, "mem");
+	mrt_decoder_init(&d);
+	while (mrt_reader_next(r, &rec, &cause) == 1)
+		assert_int_equal(mrt_decode_record(&d, &rec, "mem",
+		    collect_cb, &c, &cause), 0);
+	assert_null(cause);
+	assert_int_equal(d.npeers, 2);
+	assert_int_equal(d.peers[1].asn, 65000);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.line[0], "TABLE_DUMP2|1509949440|B|192.0.2.1|"
+	    "4200000000|198.51.100.0/24|4200000000 8075|IGP|192.0.2.1|0|0|"
+	    "8075:8007|NAG||\n");
+	mrt_decoder_free(&d);
+	mrt_reader_close(r);
+
+	/* The RIB record alone: the peer index is missing. */
+	memset(&c, 0, sizeof c);
+	r = mrt_reader_mem(td2 + 56, sizeof td2 - 56, "rib-only");
+	mrt_decoder_init(&d);
+	assert_int_equal(mrt_reader_next(r, &rec, &cause), 1);
+	assert_int_equal(mrt_decode_record(&d, &rec, "rib-only", collect_cb,
+	    &c, &cause), -1);
+	assert_string_equal(cause, "rib-only: record 1 at offset 0 "
+	    "(type 13/2): peer index out of range");
+	free(cause);
+	assert_int_equal(d.nerrors, 1);
+	assert_int_equal(mrt_reader_next(r, &rec, &cause), 0);
+	mrt_decoder_free(&d);
+	mrt_reader_close(r);
+}
+
+static void
+test_lengths(void **state)
+{
+	static const uint8_t absurd[] = {
+		0, 0, 0, 1, 0, 16, 0, 0, 0, 0, 0, 0,	/* empty record */
+		0, 0, 0, 1, 0, 16, 0, 1, 0xff, 0xff, 0xff, 0xf0,
+	};
+	struct mrt_reader	*r;
+	struct mrt_record	 rec;
+	struct mrt_decoder	 d;
+	struct collect		 c;
+	char			*cause = NULL;
+
+	r = mrt_reader_mem(absurd, sizeof absurd, "a");
+	mrt_decoder_init(&d);
+	assert_int_equal(mrt_reader_next(r, &rec, &cause), 1);
+	assert_int_equal(rec.len, 0);
+	/* An empty BGP4MP record is malformed, not a crash. */
+	assert_int_equal(mrt_decode_record(&d, &rec, "a", collect_cb, &c,
+	    &cause), -1);
+	free(cause);
+	assert_int_equal(mrt_reader_next(r, &rec, &cause), -1);
+	assert_string_equal(cause,
+	    "a: record 2 at offset 12: absurd length 4294967280");
+	free(cause);
+	assert_int_equal(mrt_reader_next(r, &rec, &cause), 0);
+	mrt_reader_close(r);
+	mrt_decoder_free(&d);
+
+	/* Cut in the middle of the RIB record. */
+	r = mrt_reader_mem(td2, sizeof td2 - 5, "cut");
+	assert_int_equal(mrt_reader_next(r, &rec, &cause), 1);
+	assert_int_equal(mrt_reader_next(r, &rec, &cause), -1);
+	assert_string_equal(cause,
+	    "cut: record 2 at offset 56: truncated (44 of 49 bytes)");
+	free(cause);
+	mrt_reader_close(r);
+
+	/* Cut in a header. */
+	r = mrt_reader_mem(td2, 61, "hdr");
+	assert_int_equal(mrt_reader_next(r, &rec, &cause), 1);
+	assert_int_equal(mrt_reader_next(r, &rec, &cause), -1);
+	assert_non_null(strstr(cause, "record 2 at offset 56: truncated "
+	    "header (5 of 12 bytes)"));
+	free(cause);
+	mrt_reader_close(r);
+}
+
+/* RFC 6396 4.5: BGP4MP_ET STATE_CHANGE_AS4 with microseconds. */
+static void
+test_et_state(void **state)
+{
+	static const uint8_t et[] = {
+		0x5a, 0, 0, 0, 0, 17, 0, 5, 0, 0, 0, 28,
+		0, 0x07, 0xa1, 0x20,			/* 500000 us */
+		0, 0, 0xfd, 0xe8, 0, 0, 0xfd, 0xe9, 0, 0, 0, 1,
+		203, 0, 113, 1, 203, 0, 113, 2, 0, 6, 0, 1,
+	};
+	struct mrt_reader	*r;
+	struct mrt_record	 rec;
+	struct mrt_decoder	 d;
+	struct collect		 c;
+	char			*cause = NULL;
+
+	memset(&c, 0, sizeof c);
+	r = mrt_reader_mem(et, sizeof et, "et");
+	mrt_decoder_init(&d);
+	assert_int_equal(mrt_reader_next(r, &rec, &cause), 1);
+	assert_int_equal(rec.usec, 500000);
+	assert_int_equal(mrt_decode_record(&d, &rec, "et", collect_cb, &c,
+	    &cause), 0);
+	assert_string_equal(c.line[0],
+	    "BGP4MP_ET|1509949440.500000|STATE|203.0.113.1|65000|6|1\n");
+	mrt_decoder_free(&d);
+	mrt_reader_close(r);
+}
+
+static void
+test_aspath_fmt(void **state)
+{
+	struct bgp_aspath_seg	 segs[] = {
+		{ BGP_AS_CONFED_SEQUENCE, 2, 0 }, { BGP_AS_SEQUENCE, 2, 2 },
+		{ BGP_AS_SET, 2, 4 }, { BGP_AS_CONFED_SET, 1, 6 },
+	};
+	uint32_t		 asns[] = { 1, 2, 3, 4, 5, 6, 7 };
+	struct bgp_aspath	 ap = { segs, 4, asns, 7 };
+	char			 out[128];
+	FILE			*f;
+
+	f = fmemopen(out, sizeof out, "w");
+	mrt_dump_aspath(f, &ap);
+	fclose(f);
+	assert_string_equal(out, "(1 2) 3 4 {5,6} [7]");
+}
+
+/* Decode a real file; returns elements, sets *errors. */
+static uint64_t
+real_file(const char *rel, uint64_t *errors, char **last)
+{
+	struct mrt_dump_stats	 st;
+	char			 path[1024];
+	char			*buf = NULL;
+	size_t			 len = 0;
+	FILE			*err;
+
+	snprintf(path, sizeof path, "%s/tests/data/mrt/%s", TOP_SRCDIR, rel);
+	err = open_memstream(&buf, &len);
+	assert_non_null(err);
+	mrt_dump_file(path, NULL, err, &st);
+	fclose(err);
+	*errors = st.errors;
+	*last = buf;
+	return (st.elems);
+}
+
+static void
+test_real_files(void **state)
+{
+	uint64_t	 errors;
+	char		*msg;
+
+	/* Raw TABLE_DUMP_V2 with ADD-PATH (BIRD). */
+	assert_int_equal(real_file("mrtparse/bird-mrtdump_rib", &errors,
+	    &msg), 18);
+	assert_int_equal(errors, 0);
+	free(msg);
+	/* gzip, a clean copy of the cut RouteViews RIB. */
+	assert_int_equal(real_file(
+	    "pyasn/rib.20140523.0600_firstMB.complete-records.mrt.gz",
+	    &errors, &msg), 269914);
+	assert_int_equal(errors, 0);
+	free(msg);
+	/* bzip2 cut mid-stream: every complete record, then one error. */
+	assert_int_equal(real_file("pyasn/rib.20140523.0600_firstMB.bz2",
+	    &errors, &msg), 270005);
+	assert_int_equal(errors, 1);
+	assert_non_null(strstr(msg, "at offset"));
+	assert_non_null(strstr(msg, "bzip2"));
+	free(msg);
+	/* bzip2 updates (RouteViews, libbgpstream). */
+	assert_int_equal(real_file(
+	    "libbgpstream/routeviews.route-views.jinx.updates.1427846400.bz2",
+	    &errors, &msg), 8611);
+	assert_int_equal(errors, 0);
+	free(msg);
+	/* A TABLE_DUMP_V2 record over 64 KiB. */
+	assert_int_equal(real_file("bgpdump/bview.64k_stream_overflow.gz",
+	    &errors, &msg), 23);
+	assert_int_equal(errors, 0);
+	free(msg);
+	/* Known-corrupt RIS file: located errors, no crash. */
+	real_file("bgpkit/rrc00-updates.20000325.0345.gz", &errors, &msg);
+	assert_true(errors >= 1);
+	assert_non_null(strstr(msg, "record "));
+	free(msg);
+	/* A missing file. */
+	assert_int_equal(real_file("no/such/file", &errors, &msg), 0);
+	assert_int_equal(errors, 1);
+	free(msg);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_td2),
+		cmocka_unit_test(test_lengths),
+		cmocka_unit_test(test_et_state),
+		cmocka_unit_test(test_aspath_fmt),
+		cmocka_unit_test(test_real_files),
+	};
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
