@@ -996,10 +996,10 @@ test_truncations(void **state)
 	free(f.data);
 }
 
-/* A BGP OPEN with the 4-octet AS and ADD-PATH (IPv4 unicast, send and
- * receive) capabilities. */
+/* A BGP OPEN with the 4-octet AS and ADD-PATH (IPv4 unicast; addpath 1
+ * receive, 2 send, 3 both) capabilities. */
 static size_t
-put_open(uint8_t *p, uint32_t as)
+put_open(uint8_t *p, uint32_t as, uint8_t addpath)
 {
 	static const uint8_t	 body[] = {
 		4, 0x5b, 0xa0, 0, 90, 192, 0, 2, 1,	/* AS_TRANS, hold, id */
@@ -1019,6 +1019,7 @@ put_open(uint8_t *p, uint32_t as)
 	p[n + 15] = as >> 16;
 	p[n + 16] = as >> 8;
 	p[n + 17] = as;
+	p[n + 23] = addpath;
 	return (n + sizeof body);
 }
 
@@ -1088,8 +1089,8 @@ test_peer_state(void **state)
 	d[n + 12] = 192; d[n + 13] = 0; d[n + 14] = 2; d[n + 15] = 2;
 	n += 16;
 	d[n++] = 0; d[n++] = 179; d[n++] = 0xc3; d[n++] = 0x50;
-	n += put_open(d + n, 4200000001U);
-	n += put_open(d + n, 64500);
+	n += put_open(d + n, 4200000001U, 3);
+	n += put_open(d + n, 64500, 3);
 	d[n++] = 0; d[n++] = 3; d[n++] = 0; d[n++] = 4;	/* table name */
 	memcpy(d + n, "blue", 4);
 	n += 4;
@@ -1141,6 +1142,35 @@ test_peer_state(void **state)
 	assert_int_equal(m.rm.update.attrs.aspath.asns[1], 23456);
 	decode_bmp_msg_free(&m);
 
+	/*
+	 * Adj-RIB-Out (RFC 8671): the router sends path ids (2) that the
+	 * peer receives (1); its Adj-RIB-In gets none back.
+	 */
+	n = put_hdr(d, 0, BMP_PEER_UP);
+	n += put_peer(d + n, BMP_PEER_GLOBAL, BMP_PEER_FLAG_O);
+	d[6 + 25] = 7;					/* 192.0.2.7 */
+	memset(d + n, 0, 20);
+	n += 20;
+	n += put_open(d + n, 64501, 2);
+	n += put_open(d + n, 64502, 1);
+	put_hdr(d, n, BMP_PEER_UP);
+	if (decode_bmp(&c, d, n, 0, &m, &cause) == -1)
+		fail_msg("%s", cause);
+	ps = decode_bmp_ctx_peer(&c, &m.peer);
+	assert_non_null(ps);
+	assert_false(ps->addpath_in_v4);
+	assert_true(ps->addpath_out_v4);
+	n = put_hdr(d, 0, BMP_ROUTE_MONITORING);
+	n += put_peer(d + n, BMP_PEER_GLOBAL, BMP_PEER_FLAG_O);
+	d[6 + 25] = 7;
+	n += put_update(d + n, 1, 1);
+	put_hdr(d, n, BMP_ROUTE_MONITORING);
+	if (decode_bmp(&c, d, n, 0, &m, &cause) == -1)
+		fail_msg("%s", cause);
+	assert_true(m.rm.addpath_v4);
+	assert_int_equal(m.rm.update.announced[0].path_id, 5);
+	decode_bmp_msg_free(&m);
+
 	/* Peer Down forgets nothing but marks the peer down */
 	n = put_hdr(d, 0, BMP_PEER_DOWN);
 	n += put_peer(d + n, BMP_PEER_GLOBAL, 0);
@@ -1150,8 +1180,8 @@ test_peer_state(void **state)
 	ps = decode_bmp_ctx_peer(&c, &m.peer);
 	assert_non_null(ps);
 	assert_false(ps->up);
-	assert_int_equal(c.count[BMP_PEER_UP], 1);
-	assert_int_equal(c.count[BMP_ROUTE_MONITORING], 2);
+	assert_int_equal(c.count[BMP_PEER_UP], 2);
+	assert_int_equal(c.count[BMP_ROUTE_MONITORING], 3);
 	assert_int_equal(c.count[BMP_PEER_DOWN], 1);
 	decode_bmp_ctx_free(&c);
 }
