@@ -77,7 +77,8 @@ mrt_reader_bz2(struct mrt_reader *r, uint8_t *dst, size_t len)
 			BZ2_bzReadClose(&bzerr, r->bz);
 			r->bz = NULL;
 			mrt_reader_seterr(r, bzerr == BZ_UNEXPECTED_EOF ?
-			    "bzip2 stream ends early" : "damaged bzip2 data");
+			    "bzip2 stream ends early" :
+			    "bzip2 data damaged or cut short");
 			return (n > 0 ? n : -1);
 		}
 		/* End of one stream: another may follow. */
@@ -121,7 +122,8 @@ mrt_reader_read(struct mrt_reader *r, uint8_t *dst, size_t len)
 			n = r->memlen - r->off;
 			if (n > len - got)
 				n = len - got;
-			memcpy(dst + got, r->mem + r->off, n);
+			if (n > 0)
+				memcpy(dst + got, r->mem + r->off, n);
 			got += n;
 			r->off += n;
 			return (got);

@@ -27,13 +27,16 @@ mkupd(uint8_t *out, const uint8_t *w, size_t wl, const uint8_t *a, size_t al,
 
 	out[o++] = (uint8_t)(wl >> 8);
 	out[o++] = (uint8_t)wl;
-	memcpy(out + o, w, wl);
+	if (wl > 0)
+		memcpy(out + o, w, wl);
 	o += wl;
 	out[o++] = (uint8_t)(al >> 8);
 	out[o++] = (uint8_t)al;
-	memcpy(out + o, a, al);
+	if (al > 0)
+		memcpy(out + o, a, al);
 	o += al;
-	memcpy(out + o, n, nl);
+	if (nl > 0)
+		memcpy(out + o, n, nl);
 	return (o + nl);
 }
 
