@@ -307,7 +307,8 @@ decode_bgp_mp_reach(struct buf *b, const struct bgp_decode_opts *o,
 		goto bad_nh;
 	af = afi == BGP_AFI_IPV4 ? AF_INET : AF_INET6;
 	if (decode_bgp_nlri(b, af, af == AF_INET ? o->addpath_v4 :
-	    o->addpath_v6, 1, safi, &u->announced, &u->nannounced, cap, cause) != 0)
+	    o->addpath_v6, 1, safi, &u->announced, &u->nannounced, cap,
+	    cause) != 0)
 		return (ATTR_RESET);	/* RFC 7606 5.3 */
 	return (ATTR_OK);
 
@@ -338,7 +339,8 @@ decode_bgp_mp_unreach(struct buf *b, const struct bgp_decode_opts *o,
 	}
 	af = afi == BGP_AFI_IPV4 ? AF_INET : AF_INET6;
 	if (decode_bgp_nlri(b, af, af == AF_INET ? o->addpath_v4 :
-	    o->addpath_v6, 1, safi, &u->withdrawn, &u->nwithdrawn, cap, cause) != 0)
+	    o->addpath_v6, 1, safi, &u->withdrawn, &u->nwithdrawn, cap,
+	    cause) != 0)
 		return (ATTR_RESET);	/* RFC 7606 5.3 */
 	return (ATTR_OK);
 }

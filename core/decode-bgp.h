@@ -129,6 +129,11 @@ struct bgp_update {
 	struct bgp_nlri	*withdrawn;	/* withdrawn routes + MP_UNREACH */
 	size_t		 nwithdrawn;
 	struct bgp_nlri	*announced;	/* NLRI + MP_REACH */
+	/*
+	 * MP_REACH/MP_UNREACH are decoded for IPv4 and IPv6, SAFI unicast
+	 * and multicast (bgpdump prints both; a RIB keeps nlri.safi ==
+	 * BGP_SAFI_UNICAST).  Other AFI/SAFIs count in attrs.nunknown.
+	 */
 	size_t		 nannounced;
 	struct bgp_attrs attrs;
 	/*
@@ -168,7 +173,7 @@ void	 decode_bgp_attrs_free(struct bgp_attrs *);
 struct bgp_open_af {
 	uint16_t	afi;
 	uint8_t		safi;
-	uint8_t		addpath;	/* RFC 7911 4: 1 receive, 2 send, 3 both */
+	uint8_t		addpath;	/* RFC 7911 4: 1 recv, 2 send, 3 both */
 };
 
 struct bgp_open {

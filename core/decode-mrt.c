@@ -53,7 +53,7 @@ struct mrt_reader {
 };
 
 static void
-mrt_reader_seterr(struct mrt_reader *r, const char *what)
+decode_mrt_seterr(struct mrt_reader *r, const char *what)
 {
 	if (r->err == NULL)
 		r->err = xstrdup(what);
@@ -61,7 +61,7 @@ mrt_reader_seterr(struct mrt_reader *r, const char *what)
 
 /* bzip2: read, going on to the next stream at BZ_STREAM_END. */
 static ssize_t
-mrt_reader_bz2(struct mrt_reader *r, uint8_t *dst, size_t len)
+decode_mrt_bz2(struct mrt_reader *r, uint8_t *dst, size_t len)
 {
 	int	 bzerr, n, nunused;
 	void	*unused;
@@ -76,7 +76,7 @@ mrt_reader_bz2(struct mrt_reader *r, uint8_t *dst, size_t len)
 		if (bzerr != BZ_STREAM_END) {
 			BZ2_bzReadClose(&bzerr, r->bz);
 			r->bz = NULL;
-			mrt_reader_seterr(r, bzerr == BZ_UNEXPECTED_EOF ?
+			decode_mrt_seterr(r, bzerr == BZ_UNEXPECTED_EOF ?
 			    "bzip2 stream ends early" :
 			    "bzip2 data damaged or cut short");
 			return (n > 0 ? n : -1);
@@ -100,7 +100,7 @@ mrt_reader_bz2(struct mrt_reader *r, uint8_t *dst, size_t len)
 		    nunused > 0 ? keep : NULL, nunused);
 		if (bzerr != BZ_OK) {
 			r->bz = NULL;
-			mrt_reader_seterr(r, "damaged bzip2 data");
+			decode_mrt_seterr(r, "damaged bzip2 data");
 			return (n > 0 ? n : -1);
 		}
 		if (n > 0)
@@ -110,7 +110,7 @@ mrt_reader_bz2(struct mrt_reader *r, uint8_t *dst, size_t len)
 
 /* Read exactly len bytes: len, or fewer at the end or on an error. */
 static size_t
-mrt_reader_read(struct mrt_reader *r, uint8_t *dst, size_t len)
+decode_mrt_read(struct mrt_reader *r, uint8_t *dst, size_t len)
 {
 	size_t	 got = 0, n;
 	ssize_t	 s;
@@ -131,7 +131,7 @@ mrt_reader_read(struct mrt_reader *r, uint8_t *dst, size_t len)
 			n = fread(dst + got, 1, len - got, r->f);
 			if (n == 0) {
 				if (ferror(r->f))
-					mrt_reader_seterr(r, strerror(errno));
+					decode_mrt_seterr(r, strerror(errno));
 				return (got);
 			}
 			break;
@@ -142,13 +142,13 @@ mrt_reader_read(struct mrt_reader *r, uint8_t *dst, size_t len)
 				const char	*m = gzerror(r->gz, &e);
 
 				if (z < 0 || e != Z_OK)
-					mrt_reader_seterr(r, m);
+					decode_mrt_seterr(r, m);
 				return (got);
 			}
 			n = (size_t)z;
 			break;
 		case SRC_BZ2:
-			s = mrt_reader_bz2(r, dst + got, len - got);
+			s = decode_mrt_bz2(r, dst + got, len - got);
 			if (s <= 0)
 				return (got);
 			n = (size_t)s;
@@ -163,7 +163,7 @@ mrt_reader_read(struct mrt_reader *r, uint8_t *dst, size_t len)
 }
 
 static struct mrt_reader *
-mrt_reader_new(const char *name)
+decode_mrt_new(const char *name)
 {
 	struct mrt_reader	*r;
 
@@ -173,14 +173,14 @@ mrt_reader_new(const char *name)
 }
 
 struct mrt_reader *
-mrt_reader_fopen(FILE *f, const char *name, char **cause)
+decode_mrt_fopen(FILE *f, const char *name, char **cause)
 {
 	struct mrt_reader	*r;
 	uint8_t			 magic[3];
 	size_t			 n;
 	int			 fd, bzerr;
 
-	r = mrt_reader_new(name);
+	r = decode_mrt_new(name);
 	r->f = f;
 	n = fread(magic, 1, sizeof magic, f);
 	if (fseek(f, 0, SEEK_SET) != 0) {
@@ -210,12 +210,12 @@ mrt_reader_fopen(FILE *f, const char *name, char **cause)
 		r->src = SRC_RAW;
 	return (r);
 fail:
-	mrt_reader_close(r);
+	decode_mrt_close(r);
 	return (NULL);
 }
 
 struct mrt_reader *
-mrt_reader_open(const char *path, char **cause)
+decode_mrt_open(const char *path, char **cause)
 {
 	FILE	*f;
 
@@ -223,15 +223,15 @@ mrt_reader_open(const char *path, char **cause)
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		return (NULL);
 	}
-	return (mrt_reader_fopen(f, path, cause));
+	return (decode_mrt_fopen(f, path, cause));
 }
 
 struct mrt_reader *
-mrt_reader_mem(const void *p, size_t len, const char *name)
+decode_mrt_mem(const void *p, size_t len, const char *name)
 {
 	struct mrt_reader	*r;
 
-	r = mrt_reader_new(name);
+	r = decode_mrt_new(name);
 	r->src = SRC_MEM;
 	r->mem = p;
 	r->memlen = len;
@@ -239,13 +239,13 @@ mrt_reader_mem(const void *p, size_t len, const char *name)
 }
 
 const char *
-mrt_reader_name(const struct mrt_reader *r)
+decode_mrt_name(const struct mrt_reader *r)
 {
 	return (r->name);
 }
 
 void
-mrt_reader_close(struct mrt_reader *r)
+decode_mrt_close(struct mrt_reader *r)
 {
 	int	bzerr;
 
@@ -265,7 +265,7 @@ mrt_reader_close(struct mrt_reader *r)
 
 /* RFC 6396 2: MRT Common Header (and 3: the extended timestamp). */
 int
-mrt_reader_next(struct mrt_reader *r, struct mrt_record *rec, char **cause)
+decode_mrt_next(struct mrt_reader *r, struct mrt_record *rec, char **cause)
 {
 	uint8_t		 hdr[MRT_HEADER_LEN];
 	struct buf	 b;
@@ -276,7 +276,7 @@ mrt_reader_next(struct mrt_reader *r, struct mrt_record *rec, char **cause)
 	if (r->done)
 		return (0);
 	off = r->off;
-	n = mrt_reader_read(r, hdr, sizeof hdr);
+	n = decode_mrt_read(r, hdr, sizeof hdr);
 	if (n == 0 && r->err == NULL) {
 		r->done = 1;
 		return (0);
@@ -313,7 +313,7 @@ mrt_reader_next(struct mrt_reader *r, struct mrt_record *rec, char **cause)
 		r->off += len;
 		n = len;
 	} else {
-		n = mrt_reader_read(r, r->rbuf, len);
+		n = decode_mrt_read(r, r->rbuf, len);
 		rec->body = r->rbuf;
 	}
 	if (n < len) {
@@ -344,20 +344,20 @@ fail:
 }
 
 void
-mrt_decoder_init(struct mrt_decoder *d)
+decode_mrt_init(struct mrt_decoder *d)
 {
 	memset(d, 0, sizeof *d);
 }
 
 void
-mrt_decoder_free(struct mrt_decoder *d)
+decode_mrt_free(struct mrt_decoder *d)
 {
 	free(d->peers);
 	memset(d, 0, sizeof *d);
 }
 
 static int
-mrt_get_addr(struct buf *b, int af, struct addr *a)
+decode_mrt_addr(struct buf *b, int af, struct addr *a)
 {
 	memset(a, 0, sizeof *a);
 	a->af = af;
@@ -366,7 +366,7 @@ mrt_get_addr(struct buf *b, int af, struct addr *a)
 
 /* RFC 6396 4.3.1: PEER_INDEX_TABLE. */
 static int
-mrt_decode_peer_index(struct mrt_decoder *d, struct buf *b)
+decode_mrt_peer_index(struct mrt_decoder *d, struct buf *b)
 {
 	uint32_t	 collector, asn;
 	uint16_t	 namelen, count, as2, i;
@@ -385,7 +385,7 @@ mrt_decode_peer_index(struct mrt_decoder *d, struct buf *b)
 		p = &d->peers[i];
 		if (buf_get_u8(b, &ptype) != 0 ||	/* peer type */
 		    buf_get_u32(b, &p->bgp_id) != 0 ||	/* peer BGP ID */
-		    mrt_get_addr(b, (ptype & 1) ? AF_INET6 : AF_INET,
+		    decode_mrt_addr(b, (ptype & 1) ? AF_INET6 : AF_INET,
 		    &p->addr) != 0)			/* peer IP address */
 			return (-1);
 		if (ptype & 2) {
@@ -404,7 +404,7 @@ mrt_decode_peer_index(struct mrt_decoder *d, struct buf *b)
 
 /* RFC 6396 4.3.2 and RFC 8050 4: AFI/SAFI-specific RIB subtypes. */
 static int
-mrt_decode_rib(struct mrt_decoder *d, const struct mrt_record *rec,
+decode_mrt_rib(struct mrt_decoder *d, const struct mrt_record *rec,
     struct buf *b, int af, int addpath, mrt_elem_cb cb, void *arg,
     const char **what, char **cause)
 {
@@ -432,7 +432,7 @@ mrt_decode_rib(struct mrt_decoder *d, const struct mrt_record *rec,
 	nlri.prefix.len = plen;
 	nlri.safi = BGP_SAFI_UNICAST;
 	if (buf_get(b, nlri.prefix.addr.b, (plen + 7) / 8) != 0 || /* prefix */
-	    buf_get_u16(b, &count) != 0) {			/* entry count */
+	    buf_get_u16(b, &count) != 0) {		/* entry count */
 		*what = "truncated RIB entry header";
 		return (-1);
 	}
@@ -477,7 +477,7 @@ mrt_decode_rib(struct mrt_decoder *d, const struct mrt_record *rec,
 
 /* RFC 6396 4.2: TABLE_DUMP. */
 static int
-mrt_decode_td1(struct mrt_decoder *d, const struct mrt_record *rec,
+decode_mrt_td1(struct mrt_decoder *d, const struct mrt_record *rec,
     struct buf *b, mrt_elem_cb cb, void *arg, const char **what,
     char **cause)
 {
@@ -497,11 +497,11 @@ mrt_decode_td1(struct mrt_decoder *d, const struct mrt_record *rec,
 	nlri.safi = BGP_SAFI_UNICAST;
 	if (buf_get_u16(b, &view) != 0 ||			/* view */
 	    buf_get_u16(b, &seq) != 0 ||			/* sequence */
-	    mrt_get_addr(b, af, &nlri.prefix.addr) != 0 ||	/* prefix */
+	    decode_mrt_addr(b, af, &nlri.prefix.addr) != 0 ||	/* prefix */
 	    buf_get_u8(b, &nlri.prefix.len) != 0 ||		/* length */
 	    buf_get_u8(b, &status) != 0 ||			/* status */
 	    buf_get_u32(b, &otime) != 0 ||			/* orig. time */
-	    mrt_get_addr(b, af, &e.peer_addr) != 0 ||		/* peer IP */
+	    decode_mrt_addr(b, af, &e.peer_addr) != 0 ||	/* peer IP */
 	    buf_get_u16(b, &as2) != 0 ||			/* peer AS */
 	    buf_get_u16(b, &alen) != 0 ||			/* attr len */
 	    buf_left(b) < alen) {
@@ -534,7 +534,7 @@ mrt_decode_td1(struct mrt_decoder *d, const struct mrt_record *rec,
 
 /* RFC 6396 4.4: BGP4MP (and 4.5 BGP4MP_ET) with RFC 8050 subtypes. */
 static int
-mrt_decode_bgp4mp(struct mrt_decoder *d, const struct mrt_record *rec,
+decode_mrt_bgp4mp(struct mrt_decoder *d, const struct mrt_record *rec,
     struct buf *b, mrt_elem_cb cb, void *arg, const char **what,
     char **cause)
 {
@@ -607,8 +607,8 @@ mrt_decode_bgp4mp(struct mrt_decoder *d, const struct mrt_record *rec,
 		return (-1);
 	}
 	af = afi == BGP_AFI_IPV4 ? AF_INET : AF_INET6;
-	if (mrt_get_addr(b, af, &e.peer_addr) != 0 ||	/* peer IP */
-	    mrt_get_addr(b, af, &local) != 0)		/* local IP */
+	if (decode_mrt_addr(b, af, &e.peer_addr) != 0 ||	/* peer IP */
+	    decode_mrt_addr(b, af, &local) != 0)		/* local IP */
 		goto trunc;
 	e.peer_as = peer_as;
 
@@ -677,7 +677,7 @@ trunc:
 }
 
 int
-mrt_decode_record(struct mrt_decoder *d, const struct mrt_record *rec,
+decode_mrt_record(struct mrt_decoder *d, const struct mrt_record *rec,
     const char *name, mrt_elem_cb cb, void *arg, char **cause)
 {
 	struct buf	 b;
@@ -694,25 +694,25 @@ mrt_decode_record(struct mrt_decoder *d, const struct mrt_record *rec,
 			d->nskipped++;
 			return (0);
 		}
-		rv = mrt_decode_td1(d, rec, &b, cb, arg, &what, &c);
+		rv = decode_mrt_td1(d, rec, &b, cb, arg, &what, &c);
 		break;
 	case MRT_TABLE_DUMP_V2:
 		switch (rec->subtype) {
 		case MRT_TD2_PEER_INDEX:
-			if (mrt_decode_peer_index(d, &b) != 0) {
+			if (decode_mrt_peer_index(d, &b) != 0) {
 				what = "truncated PEER_INDEX_TABLE";
 				rv = -1;
 			}
 			break;
 		case MRT_TD2_RIB_IPV4_UNI:
 		case MRT_TD2_RIB_IPV4_UNI_AP:
-			rv = mrt_decode_rib(d, rec, &b, AF_INET,
+			rv = decode_mrt_rib(d, rec, &b, AF_INET,
 			    rec->subtype == MRT_TD2_RIB_IPV4_UNI_AP, cb, arg,
 			    &what, &c);
 			break;
 		case MRT_TD2_RIB_IPV6_UNI:
 		case MRT_TD2_RIB_IPV6_UNI_AP:
-			rv = mrt_decode_rib(d, rec, &b, AF_INET6,
+			rv = decode_mrt_rib(d, rec, &b, AF_INET6,
 			    rec->subtype == MRT_TD2_RIB_IPV6_UNI_AP, cb, arg,
 			    &what, &c);
 			break;
@@ -723,7 +723,7 @@ mrt_decode_record(struct mrt_decoder *d, const struct mrt_record *rec,
 		break;
 	case MRT_BGP4MP:
 	case MRT_BGP4MP_ET:
-		rv = mrt_decode_bgp4mp(d, rec, &b, cb, arg, &what, &c);
+		rv = decode_mrt_bgp4mp(d, rec, &b, cb, arg, &what, &c);
 		break;
 	default:
 		d->nskipped++;

@@ -63,18 +63,18 @@ struct mrt_reader;
  * Open a file (gzip and bzip2 by content), a FILE * (the reader takes it
  * and closes it) or memory (raw MRT only; not copied).  NULL with cause.
  */
-struct mrt_reader *mrt_reader_open(const char *path, char **cause);
-struct mrt_reader *mrt_reader_fopen(FILE *, const char *name, char **cause);
-struct mrt_reader *mrt_reader_mem(const void *, size_t, const char *name);
+struct mrt_reader *decode_mrt_open(const char *path, char **cause);
+struct mrt_reader *decode_mrt_fopen(FILE *, const char *name, char **cause);
+struct mrt_reader *decode_mrt_mem(const void *, size_t, const char *name);
 /*
  * The next record: 1 and *rec filled, 0 at a clean end, -1 on an error
  * with a located cause (a truncated or absurd record, a damaged
  * compressed stream).  After -1 the reader is at its end.
  */
-int	 mrt_reader_next(struct mrt_reader *, struct mrt_record *,
+int	 decode_mrt_next(struct mrt_reader *, struct mrt_record *,
 	     char **cause);
-const char *mrt_reader_name(const struct mrt_reader *);
-void	 mrt_reader_close(struct mrt_reader *);
+const char *decode_mrt_name(const struct mrt_reader *);
+void	 decode_mrt_close(struct mrt_reader *);
 
 enum mrt_elem_type {
 	MRT_ELEM_RIB,		/* a TABLE_DUMP(_V2) route */
@@ -115,14 +115,14 @@ struct mrt_decoder {
 	uint64_t	 nelems;
 };
 
-void	 mrt_decoder_init(struct mrt_decoder *);
-void	 mrt_decoder_free(struct mrt_decoder *);
+void	 decode_mrt_init(struct mrt_decoder *);
+void	 decode_mrt_free(struct mrt_decoder *);
 /*
  * Decode one record, calling cb for each element.  0 on success (also for
  * skipped records), -1 with a located cause when the record is malformed
  * (the caller may go on with the next record).
  */
-int	 mrt_decode_record(struct mrt_decoder *, const struct mrt_record *,
+int	 decode_mrt_record(struct mrt_decoder *, const struct mrt_record *,
 	     const char *name, mrt_elem_cb cb, void *arg, char **cause);
 
 #endif

@@ -259,15 +259,15 @@ mrt_dump_file(const char *path, FILE *out, FILE *err,
 	int			 rv;
 
 	memset(st, 0, sizeof *st);
-	if ((r = mrt_reader_open(path, &cause)) == NULL) {
+	if ((r = decode_mrt_open(path, &cause)) == NULL) {
 		fprintf(err, "peertop: %s\n", cause);
 		free(cause);
 		st->errors++;
 		return (-1);
 	}
-	mrt_decoder_init(&d);
-	while ((rv = mrt_reader_next(r, &rec, &cause)) == 1) {
-		if (mrt_decode_record(&d, &rec, path, out != NULL ?
+	decode_mrt_init(&d);
+	while ((rv = decode_mrt_next(r, &rec, &cause)) == 1) {
+		if (decode_mrt_record(&d, &rec, path, out != NULL ?
 		    mrt_dump_elem : mrt_dump_null, out, &cause) != 0) {
 			fprintf(err, "peertop: %s\n", cause);
 			free(cause);
@@ -283,7 +283,7 @@ mrt_dump_file(const char *path, FILE *out, FILE *err,
 	st->records = d.nrecords;
 	st->elems = d.nelems;
 	st->skipped = d.nskipped;
-	mrt_decoder_free(&d);
-	mrt_reader_close(r);
+	decode_mrt_free(&d);
+	decode_mrt_close(r);
 	return (st->errors ? -1 : 0);
 }

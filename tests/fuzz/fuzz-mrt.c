@@ -28,12 +28,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (devnull == NULL && (devnull = fopen("/dev/null", "w")) == NULL)
 		abort();
-	r = mrt_reader_mem(data, size, "fuzz");
-	mrt_decoder_init(&d);
-	while ((rv = mrt_reader_next(r, &rec, &cause)) == 1) {
+	r = decode_mrt_mem(data, size, "fuzz");
+	decode_mrt_init(&d);
+	while ((rv = decode_mrt_next(r, &rec, &cause)) == 1) {
 		if (rec.len > size)
 			abort();
-		if (mrt_decode_record(&d, &rec, "fuzz", mrt_dump_elem,
+		if (decode_mrt_record(&d, &rec, "fuzz", mrt_dump_elem,
 		    devnull, &cause) != 0) {
 			if (cause == NULL || strstr(cause, " at offset ") ==
 			    NULL)
@@ -47,7 +47,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		free(cause);
 	}
-	mrt_decoder_free(&d);
-	mrt_reader_close(r);
+	decode_mrt_free(&d);
+	decode_mrt_close(r);
 	return (0);
 }

@@ -67,10 +67,10 @@ test_td2(void **state)
 	char			*cause = NULL;
 
 	memset(&c, 0, sizeof c);
-	r = mrt_reader_mem(td2, sizeof td2, "mem");
-	mrt_decoder_init(&d);
-	while (mrt_reader_next(r, &rec, &cause) == 1)
-		assert_int_equal(mrt_decode_record(&d, &rec, "mem",
+	r = decode_mrt_mem(td2, sizeof td2, "mem");
+	decode_mrt_init(&d);
+	while (decode_mrt_next(r, &rec, &cause) == 1)
+		assert_int_equal(decode_mrt_record(&d, &rec, "mem",
 		    collect_cb, &c, &cause), 0);
 	assert_null(cause);
 	assert_int_equal(d.npeers, 2);
@@ -79,23 +79,23 @@ test_td2(void **state)
 	assert_string_equal(c.line[0], "TABLE_DUMP2|1509949440|B|192.0.2.1|"
 	    "4200000000|198.51.100.0/24|4200000000 8075|IGP|192.0.2.1|0|0|"
 	    "8075:8007|NAG||\n");
-	mrt_decoder_free(&d);
-	mrt_reader_close(r);
+	decode_mrt_free(&d);
+	decode_mrt_close(r);
 
 	/* The RIB record alone: the peer index is missing. */
 	memset(&c, 0, sizeof c);
-	r = mrt_reader_mem(td2 + 56, sizeof td2 - 56, "rib-only");
-	mrt_decoder_init(&d);
-	assert_int_equal(mrt_reader_next(r, &rec, &cause), 1);
-	assert_int_equal(mrt_decode_record(&d, &rec, "rib-only", collect_cb,
+	r = decode_mrt_mem(td2 + 56, sizeof td2 - 56, "rib-only");
+	decode_mrt_init(&d);
+	assert_int_equal(decode_mrt_next(r, &rec, &cause), 1);
+	assert_int_equal(decode_mrt_record(&d, &rec, "rib-only", collect_cb,
 	    &c, &cause), -1);
 	assert_string_equal(cause, "rib-only: record 1 at offset 0 "
 	    "(type 13/2): peer index out of range");
 	free(cause);
 	assert_int_equal(d.nerrors, 1);
-	assert_int_equal(mrt_reader_next(r, &rec, &cause), 0);
-	mrt_decoder_free(&d);
-	mrt_reader_close(r);
+	assert_int_equal(decode_mrt_next(r, &rec, &cause), 0);
+	decode_mrt_free(&d);
+	decode_mrt_close(r);
 }
 
 static void
@@ -111,39 +111,39 @@ test_lengths(void **state)
 	struct collect		 c;
 	char			*cause = NULL;
 
-	r = mrt_reader_mem(absurd, sizeof absurd, "a");
-	mrt_decoder_init(&d);
-	assert_int_equal(mrt_reader_next(r, &rec, &cause), 1);
+	r = decode_mrt_mem(absurd, sizeof absurd, "a");
+	decode_mrt_init(&d);
+	assert_int_equal(decode_mrt_next(r, &rec, &cause), 1);
 	assert_int_equal(rec.len, 0);
 	/* An empty BGP4MP record is malformed, not a crash. */
-	assert_int_equal(mrt_decode_record(&d, &rec, "a", collect_cb, &c,
+	assert_int_equal(decode_mrt_record(&d, &rec, "a", collect_cb, &c,
 	    &cause), -1);
 	free(cause);
-	assert_int_equal(mrt_reader_next(r, &rec, &cause), -1);
+	assert_int_equal(decode_mrt_next(r, &rec, &cause), -1);
 	assert_string_equal(cause,
 	    "a: record 2 at offset 12: absurd length 4294967280");
 	free(cause);
-	assert_int_equal(mrt_reader_next(r, &rec, &cause), 0);
-	mrt_reader_close(r);
-	mrt_decoder_free(&d);
+	assert_int_equal(decode_mrt_next(r, &rec, &cause), 0);
+	decode_mrt_close(r);
+	decode_mrt_free(&d);
 
 	/* Cut in the middle of the RIB record. */
-	r = mrt_reader_mem(td2, sizeof td2 - 5, "cut");
-	assert_int_equal(mrt_reader_next(r, &rec, &cause), 1);
-	assert_int_equal(mrt_reader_next(r, &rec, &cause), -1);
+	r = decode_mrt_mem(td2, sizeof td2 - 5, "cut");
+	assert_int_equal(decode_mrt_next(r, &rec, &cause), 1);
+	assert_int_equal(decode_mrt_next(r, &rec, &cause), -1);
 	assert_string_equal(cause,
 	    "cut: record 2 at offset 56: truncated (44 of 49 bytes)");
 	free(cause);
-	mrt_reader_close(r);
+	decode_mrt_close(r);
 
 	/* Cut in a header. */
-	r = mrt_reader_mem(td2, 61, "hdr");
-	assert_int_equal(mrt_reader_next(r, &rec, &cause), 1);
-	assert_int_equal(mrt_reader_next(r, &rec, &cause), -1);
+	r = decode_mrt_mem(td2, 61, "hdr");
+	assert_int_equal(decode_mrt_next(r, &rec, &cause), 1);
+	assert_int_equal(decode_mrt_next(r, &rec, &cause), -1);
 	assert_non_null(strstr(cause, "record 2 at offset 56: truncated "
 	    "header (5 of 12 bytes)"));
 	free(cause);
-	mrt_reader_close(r);
+	decode_mrt_close(r);
 }
 
 /* RFC 6396 4.5: BGP4MP_ET STATE_CHANGE_AS4 with microseconds. */
@@ -163,16 +163,16 @@ test_et_state(void **state)
 	char			*cause = NULL;
 
 	memset(&c, 0, sizeof c);
-	r = mrt_reader_mem(et, sizeof et, "et");
-	mrt_decoder_init(&d);
-	assert_int_equal(mrt_reader_next(r, &rec, &cause), 1);
+	r = decode_mrt_mem(et, sizeof et, "et");
+	decode_mrt_init(&d);
+	assert_int_equal(decode_mrt_next(r, &rec, &cause), 1);
 	assert_int_equal(rec.usec, 500000);
-	assert_int_equal(mrt_decode_record(&d, &rec, "et", collect_cb, &c,
+	assert_int_equal(decode_mrt_record(&d, &rec, "et", collect_cb, &c,
 	    &cause), 0);
 	assert_string_equal(c.line[0],
 	    "BGP4MP_ET|1509949440.500000|STATE|203.0.113.1|65000|6|1\n");
-	mrt_decoder_free(&d);
-	mrt_reader_close(r);
+	decode_mrt_free(&d);
+	decode_mrt_close(r);
 }
 
 static void
