@@ -405,8 +405,8 @@ decode_mrt_peer_index(struct mrt_decoder *d, struct buf *b)
 /* RFC 6396 4.3.2 and RFC 8050 4: AFI/SAFI-specific RIB subtypes. */
 static int
 decode_mrt_rib(struct mrt_decoder *d, const struct mrt_record *rec,
-    struct buf *b, int af, int addpath, mrt_elem_cb cb, void *arg,
-    const char **what, char **cause)
+    struct buf *b, int af, uint8_t safi, int addpath, mrt_elem_cb cb,
+    void *arg, const char **what, char **cause)
 {
 	struct bgp_decode_opts	 o;
 	struct bgp_update	 u;
@@ -430,7 +430,7 @@ decode_mrt_rib(struct mrt_decoder *d, const struct mrt_record *rec,
 	}
 	nlri.prefix.addr.af = af;
 	nlri.prefix.len = plen;
-	nlri.safi = BGP_SAFI_UNICAST;
+	nlri.safi = safi;
 	if (buf_get(b, nlri.prefix.addr.b, (plen + 7) / 8) != 0 || /* prefix */
 	    buf_get_u16(b, &count) != 0) {		/* entry count */
 		*what = "truncated RIB entry header";
@@ -705,15 +705,23 @@ decode_mrt_record(struct mrt_decoder *d, const struct mrt_record *rec,
 			}
 			break;
 		case MRT_TD2_RIB_IPV4_UNI:
+		case MRT_TD2_RIB_IPV4_MULTI:
 		case MRT_TD2_RIB_IPV4_UNI_AP:
-			rv = decode_mrt_rib(d, rec, &b, AF_INET,
-			    rec->subtype == MRT_TD2_RIB_IPV4_UNI_AP, cb, arg,
-			    &what, &c);
-			break;
+		case MRT_TD2_RIB_IPV4_MULTI_AP:
 		case MRT_TD2_RIB_IPV6_UNI:
+		case MRT_TD2_RIB_IPV6_MULTI:
 		case MRT_TD2_RIB_IPV6_UNI_AP:
-			rv = decode_mrt_rib(d, rec, &b, AF_INET6,
-			    rec->subtype == MRT_TD2_RIB_IPV6_UNI_AP, cb, arg,
+		case MRT_TD2_RIB_IPV6_MULTI_AP:
+			/* Multicast too, as bgpdump prints them (safi 2). */
+			rv = decode_mrt_rib(d, rec, &b,
+			    (rec->subtype == MRT_TD2_RIB_IPV4_UNI ||
+			    rec->subtype == MRT_TD2_RIB_IPV4_MULTI ||
+			    rec->subtype == MRT_TD2_RIB_IPV4_UNI_AP ||
+			    rec->subtype == MRT_TD2_RIB_IPV4_MULTI_AP) ?
+			    AF_INET : AF_INET6,
+			    (rec->subtype % 2) == 1 ? BGP_SAFI_MULTICAST :
+			    BGP_SAFI_UNICAST,
+			    rec->subtype >= MRT_TD2_RIB_IPV4_UNI_AP, cb, arg,
 			    &what, &c);
 			break;
 		default:

@@ -22,6 +22,7 @@
 
 struct collect {
 	unsigned int	n;
+	unsigned int	safi;
 	char		line[4][512];
 };
 
@@ -37,6 +38,15 @@ collect_cb(const struct mrt_elem *e, void *arg)
 		mrt_dump_elem(e, f);
 		fclose(f);
 	}
+	c->n++;
+}
+
+static void
+safi_cb(const struct mrt_elem *e, void *arg)
+{
+	struct collect	*c = arg;
+
+	c->safi = e->nlri->safi;
 	c->n++;
 }
 
@@ -81,6 +91,24 @@ test_td2(void **state)
 	    "8075:8007|NAG||\n");
 	decode_mrt_free(&d);
 	decode_mrt_close(r);
+
+	/* RIB_IPV4_MULTICAST (subtype 3): the same line, SAFI 2. */
+	{
+		uint8_t	mc[sizeof td2];
+
+		memcpy(mc, td2, sizeof td2);
+		mc[56 + 7] = MRT_TD2_RIB_IPV4_MULTI;
+		memset(&c, 0, sizeof c);
+		r = decode_mrt_mem(mc, sizeof mc, "mc");
+		decode_mrt_init(&d);
+		while (decode_mrt_next(r, &rec, &cause) == 1)
+			assert_int_equal(decode_mrt_record(&d, &rec, "mc",
+			    safi_cb, &c, &cause), 0);
+		assert_int_equal(c.n, 1);
+		assert_int_equal(c.safi, BGP_SAFI_MULTICAST);
+		decode_mrt_free(&d);
+		decode_mrt_close(r);
+	}
 
 	/* The RIB record alone: the peer index is missing. */
 	memset(&c, 0, sizeof c);
