@@ -471,6 +471,36 @@ decode_bgp_attr_name(uint8_t type)
 	}
 }
 
+/*
+ * RFC 4271 5 and RFC 4760, 1997, 4360, 6793, 8092: the Optional and
+ * Transitive bits each known attribute carries; -1 for others.
+ */
+static int
+decode_bgp_attr_flags(uint8_t type)
+{
+	switch (type) {
+	case BGP_ATTR_ORIGIN:
+	case BGP_ATTR_AS_PATH:
+	case BGP_ATTR_NEXT_HOP:
+	case BGP_ATTR_LOCAL_PREF:
+	case BGP_ATTR_ATOMIC_AGGR:
+		return (ATTR_TRANSITIVE);
+	case BGP_ATTR_MED:
+	case BGP_ATTR_MP_REACH:
+	case BGP_ATTR_MP_UNREACH:
+		return (ATTR_OPTIONAL);
+	case BGP_ATTR_AGGREGATOR:
+	case BGP_ATTR_COMMUNITIES:
+	case BGP_ATTR_EXT_COMMUNITIES:
+	case BGP_ATTR_AS4_PATH:
+	case BGP_ATTR_AS4_AGGREGATOR:
+	case BGP_ATTR_LARGE_COMMUNITIES:
+		return (ATTR_OPTIONAL | ATTR_TRANSITIVE);
+	default:
+		return (-1);
+	}
+}
+
 /* RFC 4271 4.3: the path attributes of an update (or a RIB entry). */
 static int
 decode_bgp_attrs_buf(struct buf *b, const struct bgp_decode_opts *o,
@@ -484,6 +514,7 @@ decode_bgp_attrs_buf(struct buf *b, const struct bgp_decode_opts *o,
 	size_t			 len;
 	struct buf		 v;
 	enum attr_result	 r;
+	int			 want;
 
 	memset(&ap4, 0, sizeof ap4);
 	memset(&aggr4_ip, 0, sizeof aggr4_ip);
@@ -513,6 +544,24 @@ decode_bgp_attrs_buf(struct buf *b, const struct bgp_decode_opts *o,
 			}
 			u->attrs.ndiscarded++;
 			continue;
+		}
+		want = decode_bgp_attr_flags(type);
+		if (want != -1 &&
+		    (flags & (ATTR_OPTIONAL | ATTR_TRANSITIVE)) != want) {
+			/*
+			 * RFC 7606 3 c: conflicting flags make the attribute
+			 * malformed: discarded where its own rule is discard
+			 * (7.6, 7.7, RFC 6793 6), else treat-as-withdraw (the
+			 * value is still decoded, for display).
+			 */
+			if (type == BGP_ATTR_ATOMIC_AGGR ||
+			    type == BGP_ATTR_AGGREGATOR ||
+			    type == BGP_ATTR_AS4_PATH ||
+			    type == BGP_ATTR_AS4_AGGREGATOR) {
+				u->attrs.ndiscarded++;
+				continue;
+			}
+			decode_bgp_withdraw(u, "attribute flags");
 		}
 		if (type < 64)
 			u->attrs.present |= BGP_ATTR_BIT(type);

@@ -247,6 +247,29 @@ test_rfc7606(void **state)
 	assert_false(u.attrs.present & BGP_ATTR_BIT(BGP_ATTR_ATOMIC_AGGR));
 	decode_bgp_update_free(&u);
 
+	/* RFC 7606 3 c: flags in conflict. */
+	{
+		uint8_t	f[sizeof bad_atomic];
+
+		memcpy(f, bad_atomic, sizeof f);
+		f[sizeof f - 1 - 3] = 0xc0;	/* ATOMIC_AGGREGATE optional */
+		f[sizeof f - 1 - 1] = 0;	/* and of the right length */
+		len = mkupd(msg, NULL, 0, f, sizeof f - 1, nlri, sizeof nlri);
+		assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause),
+		    0);
+		assert_false(u.treat_as_withdraw);
+		assert_int_equal(u.attrs.ndiscarded, 1);
+		decode_bgp_update_free(&u);
+		f[0] = 0xc0;			/* ORIGIN optional */
+		len = mkupd(msg, NULL, 0, f, sizeof f - 1, nlri, sizeof nlri);
+		assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause),
+		    0);
+		assert_true(u.treat_as_withdraw);
+		assert_string_equal(u.reason, "malformed attribute flags");
+		assert_int_equal(u.attrs.origin, BGP_ORIGIN_IGP);
+		decode_bgp_update_free(&u);
+	}
+
 	/* Missing AS_PATH with NLRI: treat-as-withdraw (RFC 7606 3 d). */
 	len = mkupd(msg, NULL, 0, bad_origin + 7, 7, nlri, sizeof nlri);
 	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), 0);
