@@ -62,7 +62,7 @@ exec sleep 60
 EOF
 	tm new-session -d -s pt -x "$st_w" -y "$st_h" -c "$top_srcdir" \
 	    "sh '$T/run.sh'"
-	wait_for "test -s '$T/pid'" 5
+	wait_for "test -s '$T/pid'" 10
 }
 
 screen()
@@ -98,7 +98,7 @@ exit_status()
 # expect DESC TEXT: TEXT shows up within 5 seconds.
 expect()
 {
-	if wait_for "has_text '$2'" 5; then
+	if wait_for "has_text '$2'" 10; then
 		ok "$1"
 	else
 		not_ok "$1 (no \"$2\" on screen)"
@@ -109,7 +109,7 @@ expect()
 # expect_not DESC TEXT: TEXT is gone within 5 seconds.
 expect_not()
 {
-	if wait_for "lacks_text '$2'" 5; then
+	if wait_for "lacks_text '$2'" 10; then
 		ok "$1"
 	else
 		not_ok "$1 (\"$2\" still on screen)"
