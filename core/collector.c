@@ -9,6 +9,7 @@
 
 const struct collector_ops *collector_table[] = {
 	&collector_bird,
+	&collector_bmp,
 	NULL
 };
 

@@ -22,6 +22,13 @@ struct collector_ops {
 };
 
 extern const struct collector_ops collector_bird;
+extern const struct collector_ops collector_bmp;
+
+/* The bmp collector's bound port (-1 if not listening), routers
+ * connected and connections refused (allow list or limit). */
+int		 collect_bmp_port(const struct collector *);
+size_t		 collect_bmp_routers(const struct collector *);
+uint64_t	 collect_bmp_refused(const struct collector *);
 
 /* All collector kinds, NULL-terminated. */
 extern const struct collector_ops *collector_table[];

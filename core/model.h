@@ -142,6 +142,7 @@ struct branch {
 
 /* A configured data source; ops are in collector.h. */
 enum collector_state { COL_STARTING = 0, COL_UP, COL_DOWN };
+#define COLLECTOR_ALLOW_MAX	32	/* bmp allow prefixes */
 
 struct collector {
 	const struct collector_ops *ops;
@@ -156,6 +157,13 @@ struct collector {
 	char		 error[ERR_MAX];
 	uint64_t	 polls, failures;
 	void		*priv;		/* the collector's own state */
+
+	/* bmp: the listener and who may connect (collect-bmp.c). */
+	struct addr	 listen;	/* af 0: 127.0.0.1 */
+	int		 port;		/* 0: any free port (tests) */
+	struct prefix	 allow[COLLECTOR_ALLOW_MAX];
+	size_t		 nallow;	/* 0: any source address */
+	int		 max_routers;	/* 0: COLLECT_BMP_ROUTERS_MAX */
 };
 
 /* Events: SPEC.md "Route events" with Microsoft's level names. */

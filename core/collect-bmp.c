@@ -1,0 +1,682 @@
+/*
+ * The BMP collector (RFC 7854): routers connect to peertop and stream
+ * their BGP sessions.  A non-blocking TCP listener (loopback by default)
+ * accepts routers whose source address is in the allow list, up to a
+ * connection limit; each router gets a framer and a decoder context, so a
+ * router that sends garbage, a huge length or half a message is closed on
+ * its own (logged and counted) while the others carry on.
+ *
+ * The Initiation message names the router (its sysName, sanitised by the
+ * decoder); Peer Up and Peer Down of each monitored peer become reports
+ * about the configured session with that neighbor address on that router,
+ * one model batch per message.  Route Monitoring is only counted for now:
+ * announcements minus withdrawals per peer stand in for routes_imported
+ * until the RIB exists.  Statistics Reports are kept per peer.
+ */
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "collector.h"
+#include "decode-bmp.h"
+
+#define COLLECT_BMP_PORT		11019
+#define COLLECT_BMP_ROUTERS_MAX		64
+#define COLLECT_BMP_READ		65536	/* bytes per read */
+#define COLLECT_BMP_READS		16	/* reads per callback */
+#define COLLECT_BMP_STATS		16	/* RFC 7854 4.8 types kept */
+#define COLLECT_BMP_PEERS_MAX		4096	/* per router */
+
+/* One monitored peer of one router. */
+struct collect_bmp_peer {
+	uint8_t			 type;
+	uint64_t		 distinguisher;
+	struct addr		 addr;
+	uint32_t		 as;
+	int			 up;
+	int			 dirty;		/* counters changed */
+	struct session		*s;		/* matched session, or NULL */
+	char			 last_error[ERR_MAX];
+	/* Route Monitoring, by RIB: pre-policy Adj-RIB-In, post-policy
+	 * Adj-RIB-In, Adj-RIB-Out (RFC 8671). */
+	uint64_t		 announced[3];
+	uint64_t		 withdrawn[3];
+	int			 seen[3];
+	/* Statistics Report: last value of each counter type. */
+	uint64_t		 stats[COLLECT_BMP_STATS];
+	uint64_t		 nreports;
+};
+
+struct collect_bmp;
+
+/* One router connection. */
+struct collect_bmp_router {
+	struct collect_bmp	*cb;
+	int			 fd;
+	struct event		*ev;
+	struct addr		 from;
+	uint16_t		 from_port;
+	char			 name[NAME_MAX_PT];	/* sysName, or "" */
+	struct bmp_framer	 fr;
+	struct bmp_ctx		 ctx;
+	struct collect_bmp_peer	*peers;
+	size_t			 npeers;
+	uint64_t		 messages;
+	TAILQ_ENTRY(collect_bmp_router) entry;
+};
+TAILQ_HEAD(collect_bmp_routers, collect_bmp_router);
+
+struct collect_bmp {
+	struct collector	*c;
+	struct model		*m;
+	struct event_base	*base;
+	int			 fd;
+	struct event		*ev;
+	struct addr		 addr;
+	uint16_t		 port;		/* bound */
+	int			 max;
+	struct collect_bmp_routers routers;
+	size_t			 nrouters;
+	uint64_t		 refused;	/* allow list or limit */
+	uint64_t		 closed_bad;	/* malformed streams */
+};
+
+static int	 collect_bmp_start(struct collector *, struct model *,
+		    struct event_base *, char **);
+static void	 collect_bmp_stop(struct collector *);
+static void	 collect_bmp_describe(const struct collector *, char *,
+		    size_t);
+
+static void	 collect_bmp_accept_cb(evutil_socket_t, short, void *);
+static void	 collect_bmp_read_cb(evutil_socket_t, short, void *);
+static int	 collect_bmp_allowed(const struct collect_bmp *,
+		    const struct addr *);
+static void	 collect_bmp_close(struct collect_bmp_router *, int);
+static void	 collect_bmp_fail(struct collect_bmp_router *, const char *);
+static int	 collect_bmp_drain(struct collect_bmp_router *);
+static void	 collect_bmp_handle(struct collect_bmp_router *,
+		    const struct bmp_msg *);
+static struct collect_bmp_peer *collect_bmp_peer(
+		    struct collect_bmp_router *, const struct bmp_peer *);
+static void	 collect_bmp_report(struct collect_bmp_router *,
+		    struct collect_bmp_peer *, enum bgp_state);
+static void	 collect_bmp_flush(struct collect_bmp_router *);
+static void	 collect_bmp_sockaddr(const struct sockaddr_storage *,
+		    struct addr *, uint16_t *);
+
+const struct collector_ops collector_bmp = {
+	.name = "bmp",
+	.start = collect_bmp_start,
+	.stop = collect_bmp_stop,
+	.describe = collect_bmp_describe,
+};
+
+static int
+collect_bmp_nonblock(int fd)
+{
+	int	 flags;
+
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
+		return (-1);
+	return (0);
+}
+
+static void
+collect_bmp_sockaddr(const struct sockaddr_storage *ss, struct addr *a,
+    uint16_t *port)
+{
+	const struct sockaddr_in	*sin;
+	const struct sockaddr_in6	*sin6;
+
+	memset(a, 0, sizeof *a);
+	*port = 0;
+	if (ss->ss_family == AF_INET) {
+		sin = (const struct sockaddr_in *)ss;
+		a->af = AF_INET;
+		a->v4 = sin->sin_addr;
+		*port = ntohs(sin->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		sin6 = (const struct sockaddr_in6 *)ss;
+		/* A v4-mapped source matches IPv4 allow prefixes. */
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+			a->af = AF_INET;
+			memcpy(&a->v4, &sin6->sin6_addr.s6_addr[12], 4);
+		} else {
+			a->af = AF_INET6;
+			a->v6 = sin6->sin6_addr;
+		}
+		*port = ntohs(sin6->sin6_port);
+	}
+}
+
+static int
+collect_bmp_start(struct collector *c, struct model *m,
+    struct event_base *base, char **cause)
+{
+	struct collect_bmp	*cb;
+	struct sockaddr_storage	 ss;
+	struct sockaddr_in	*sin;
+	struct sockaddr_in6	*sin6;
+	socklen_t		 sslen;
+	char			 a[ADDR_STRLEN];
+	int			 fd, on = 1, error;
+
+	cb = xcalloc(1, sizeof *cb);
+	cb->c = c;
+	cb->m = m;
+	cb->base = base;
+	cb->fd = -1;
+	TAILQ_INIT(&cb->routers);
+	cb->max = c->max_routers > 0 ? c->max_routers :
+	    COLLECT_BMP_ROUTERS_MAX;
+	if (c->listen.af == 0) {
+		cb->addr.af = AF_INET;
+		cb->addr.v4.s_addr = htonl(INADDR_LOOPBACK);
+	} else
+		cb->addr = c->listen;
+	cb->port = (uint16_t)c->port;
+	addr_fmt(&cb->addr, a, sizeof a);
+
+	memset(&ss, 0, sizeof ss);
+	if (cb->addr.af == AF_INET6) {
+		sin6 = (struct sockaddr_in6 *)&ss;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = cb->addr.v6;
+		sin6->sin6_port = htons(cb->port);
+		sslen = sizeof *sin6;
+	} else {
+		sin = (struct sockaddr_in *)&ss;
+		sin->sin_family = AF_INET;
+		sin->sin_addr = cb->addr.v4;
+		sin->sin_port = htons(cb->port);
+		sslen = sizeof *sin;
+	}
+
+	if ((fd = socket(cb->addr.af, SOCK_STREAM, 0)) == -1 ||
+	    collect_bmp_nonblock(fd) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == -1 ||
+	    bind(fd, (struct sockaddr *)&ss, sslen) == -1 ||
+	    listen(fd, 16) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1) {
+		error = errno;
+		if (fd != -1)
+			close(fd);
+		xasprintf(cause, "bmp: cannot listen on %s%s%s:%d: %s",
+		    cb->addr.af == AF_INET6 ? "[" : "", a,
+		    cb->addr.af == AF_INET6 ? "]" : "", c->port,
+		    strerror(error));
+		free(cb);
+		return (-1);
+	}
+	collect_bmp_sockaddr(&ss, &cb->addr, &cb->port);
+	cb->fd = fd;
+	cb->ev = event_new(base, fd, EV_READ | EV_PERSIST,
+	    collect_bmp_accept_cb, cb);
+	if (cb->ev == NULL)
+		fatalx("bmp: cannot create listener event");
+	event_add(cb->ev, NULL);
+	c->priv = cb;
+	log_info("%s: listening on %s port %u", c->name, a, cb->port);
+	model_collector_state(m, c, COL_UP, NULL);
+	return (0);
+}
+
+/* The port the listener is bound to (for a configured port 0). */
+int
+collect_bmp_port(const struct collector *c)
+{
+	const struct collect_bmp	*cb = c->priv;
+
+	if (c->ops != &collector_bmp || cb == NULL)
+		return (-1);
+	return (cb->port);
+}
+
+static void
+collect_bmp_stop(struct collector *c)
+{
+	struct collect_bmp		*cb = c->priv;
+	struct collect_bmp_router	*r;
+
+	if (cb == NULL)
+		return;
+	while ((r = TAILQ_FIRST(&cb->routers)) != NULL)
+		collect_bmp_close(r, 0);
+	if (cb->ev != NULL)
+		event_free(cb->ev);
+	if (cb->fd != -1)
+		close(cb->fd);
+	free(cb);
+	c->priv = NULL;
+}
+
+static void
+collect_bmp_describe(const struct collector *c, char *buf, size_t len)
+{
+	const struct collect_bmp	*cb = c->priv;
+	char				 a[ADDR_STRLEN];
+
+	if (cb == NULL) {
+		snprintf(buf, len, "%s down: %s", c->name, c->error);
+		return;
+	}
+	addr_fmt(&cb->addr, a, sizeof a);
+	snprintf(buf, len, "bmp %s:%u %zu router%s%s%s", a, cb->port,
+	    cb->nrouters, cb->nrouters == 1 ? "" : "s",
+	    c->error[0] != '\0' ? ", last error: " : "", c->error);
+}
+
+static int
+collect_bmp_allowed(const struct collect_bmp *cb, const struct addr *a)
+{
+	size_t	 i;
+
+	if (cb->c->nallow == 0)
+		return (1);
+	for (i = 0; i < cb->c->nallow && i < COLLECTOR_ALLOW_MAX; i++)
+		if (prefix_contains(&cb->c->allow[i], a))
+			return (1);
+	return (0);
+}
+
+static void
+collect_bmp_accept_cb(evutil_socket_t lfd, short events, void *arg)
+{
+	struct collect_bmp		*cb = arg;
+	struct collect_bmp_router	*r;
+	struct sockaddr_storage		 ss;
+	socklen_t			 sslen = sizeof ss;
+	struct addr			 from;
+	uint16_t			 port;
+	char				 a[ADDR_STRLEN];
+	int				 fd;
+
+	if ((fd = accept(lfd, (struct sockaddr *)&ss, &sslen)) == -1) {
+		if (errno != EAGAIN && errno != EINTR &&
+		    errno != ECONNABORTED)
+			log_warnx("%s: accept: %s", cb->c->name,
+			    strerror(errno));
+		return;
+	}
+	collect_bmp_sockaddr(&ss, &from, &port);
+	addr_fmt(&from, a, sizeof a);
+	if (!collect_bmp_allowed(cb, &from)) {
+		log_warnx("%s: refused %s port %u: not in the allow list",
+		    cb->c->name, a, port);
+		cb->refused++;
+		close(fd);
+		return;
+	}
+	if (cb->nrouters >= (size_t)cb->max) {
+		log_warnx("%s: refused %s port %u: %d routers connected",
+		    cb->c->name, a, port, cb->max);
+		cb->refused++;
+		close(fd);
+		return;
+	}
+	if (collect_bmp_nonblock(fd) == -1) {
+		log_warnx("%s: fcntl: %s", cb->c->name, strerror(errno));
+		close(fd);
+		return;
+	}
+
+	r = xcalloc(1, sizeof *r);
+	r->cb = cb;
+	r->fd = fd;
+	r->from = from;
+	r->from_port = port;
+	decode_bmp_framer_init(&r->fr);
+	decode_bmp_ctx_init(&r->ctx);
+	r->ev = event_new(cb->base, fd, EV_READ | EV_PERSIST,
+	    collect_bmp_read_cb, r);
+	if (r->ev == NULL)
+		fatalx("bmp: cannot create router event");
+	event_add(r->ev, NULL);
+	TAILQ_INSERT_TAIL(&cb->routers, r, entry);
+	cb->nrouters++;
+	log_info("%s: router %s port %u connected", cb->c->name, a, port);
+	model_touch(cb->m, DIRTY_COLLECTORS);
+}
+
+/*
+ * Close one router.  With report set (not from stop()), the sessions it
+ * was reporting are lost: nobody watches them any more.
+ */
+static void
+collect_bmp_close(struct collect_bmp_router *r, int report)
+{
+	struct collect_bmp	*cb = r->cb;
+	size_t			 i;
+
+	if (report) {
+		model_batch_begin(cb->m);
+		for (i = 0; i < r->npeers; i++)
+			if (r->peers[i].s != NULL &&
+			    r->peers[i].s->source == cb->c)
+				model_session_lost(cb->m, r->peers[i].s);
+		model_touch(cb->m, DIRTY_COLLECTORS);
+		model_batch_end(cb->m);
+	}
+	TAILQ_REMOVE(&cb->routers, r, entry);
+	cb->nrouters--;
+	event_free(r->ev);
+	close(r->fd);
+	decode_bmp_framer_free(&r->fr);
+	decode_bmp_ctx_free(&r->ctx);
+	free(r->peers);
+	free(r);
+}
+
+/* A malformed stream: close only this router, count and show it. */
+static void
+collect_bmp_fail(struct collect_bmp_router *r, const char *why)
+{
+	struct collect_bmp	*cb = r->cb;
+	char			 a[ADDR_STRLEN], *msg;
+
+	addr_fmt(&r->from, a, sizeof a);
+	xasprintf(&msg, "router %s (%s): %s", r->name[0] != '\0' ?
+	    r->name : "unnamed", a, why);
+	log_warnx("%s: %s; closing", cb->c->name, msg);
+	cb->c->failures++;
+	cb->closed_bad++;
+	model_collector_state(cb->m, cb->c, COL_UP, msg);
+	free(msg);
+	collect_bmp_close(r, 1);
+}
+
+static void
+collect_bmp_read_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct collect_bmp_router	*r = arg;
+	struct collect_bmp		*cb = r->cb;
+	uint8_t				 buf[COLLECT_BMP_READ];
+	char				*cause = NULL, a[ADDR_STRLEN];
+	ssize_t				 n;
+	int				 i;
+
+	for (i = 0; i < COLLECT_BMP_READS; i++) {
+		n = read(fd, buf, sizeof buf);
+		if (n == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				break;
+			xasprintf(&cause, "read: %s", strerror(errno));
+			collect_bmp_fail(r, cause);
+			free(cause);
+			return;
+		}
+		if (n == 0) {
+			if (decode_bmp_framer_pending(&r->fr) != 0) {
+				collect_bmp_fail(r, "connection closed "
+				    "inside a message");
+				return;
+			}
+			addr_fmt(&r->from, a, sizeof a);
+			log_info("%s: router %s (%s) closed the connection",
+			    cb->c->name, r->name, a);
+			collect_bmp_close(r, 1);
+			return;
+		}
+		if (decode_bmp_framer_feed(&r->fr, buf, (size_t)n,
+		    &cause) == -1) {
+			collect_bmp_fail(r, cause);
+			free(cause);
+			return;
+		}
+		if (collect_bmp_drain(r) == -1)
+			return;		/* closed */
+	}
+	collect_bmp_flush(r);
+}
+
+/* Decode every complete message buffered; -1 if the router was closed. */
+static int
+collect_bmp_drain(struct collect_bmp_router *r)
+{
+	struct bmp_msg	*msg;
+	const uint8_t	*p;
+	size_t		 len;
+	uint64_t	 off;
+	char		*cause = NULL;
+	int		 rv;
+
+	msg = xmalloc(sizeof *msg);
+	for (;;) {
+		rv = decode_bmp_framer_next(&r->fr, &p, &len, &off, &cause);
+		if (rv == 0)
+			break;
+		if (rv == -1 || decode_bmp(&r->ctx, p, len, off, msg,
+		    &cause) == -1) {
+			free(msg);
+			collect_bmp_fail(r, cause);
+			free(cause);
+			return (-1);
+		}
+		r->messages++;
+		collect_bmp_handle(r, msg);
+		decode_bmp_msg_free(msg);
+	}
+	free(msg);
+	return (0);
+}
+
+/* The state kept for the peer of a per-peer header, added if new. */
+static struct collect_bmp_peer *
+collect_bmp_peer(struct collect_bmp_router *r, const struct bmp_peer *p)
+{
+	struct collect_bmp_peer	*bp;
+	size_t			 i;
+
+	for (i = 0; i < r->npeers; i++) {
+		bp = &r->peers[i];
+		if (bp->type == p->type &&
+		    bp->distinguisher == p->distinguisher &&
+		    addr_cmp(&bp->addr, &p->addr) == 0)
+			return (bp);
+	}
+	if (r->npeers >= COLLECT_BMP_PEERS_MAX)
+		return (NULL);
+	r->peers = xreallocarray(r->peers, r->npeers + 1, sizeof *r->peers);
+	bp = &r->peers[r->npeers++];
+	memset(bp, 0, sizeof *bp);
+	bp->type = p->type;
+	bp->distinguisher = p->distinguisher;
+	bp->addr = p->addr;
+	bp->as = p->as;
+	return (bp);
+}
+
+/* Report one peer's state to its configured session, if there is one. */
+static void
+collect_bmp_report(struct collect_bmp_router *r, struct collect_bmp_peer *bp,
+    enum bgp_state state)
+{
+	struct collect_bmp	*cb = r->cb;
+	struct session_report	 rep;
+	uint64_t		 n;
+	int			 i;
+
+	if (bp->addr.af == 0)
+		return;		/* Loc-RIB: not a session */
+	if (bp->s == NULL)
+		bp->s = model_session_match(cb->m, &bp->addr, r->name);
+	if (bp->s == NULL)
+		return;
+	memset(&rep, 0, sizeof rep);
+	rep.state = state;
+	rep.remote_as = bp->as;
+	rep.last_error = bp->last_error[0] != '\0' ? bp->last_error : NULL;
+	/*
+	 * No RIB yet: announcements minus withdrawals stand in for the
+	 * routes imported (post-policy when the router sends it, else
+	 * pre-policy) and exported (Adj-RIB-Out).  The RIB's counts replace
+	 * this later.
+	 */
+	i = bp->seen[1] ? 1 : 0;
+	n = bp->announced[i] > bp->withdrawn[i] ?
+	    bp->announced[i] - bp->withdrawn[i] : 0;
+	rep.routes_imported = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+	n = bp->announced[2] > bp->withdrawn[2] ?
+	    bp->announced[2] - bp->withdrawn[2] : 0;
+	rep.routes_exported = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+	rep.proto = r->name[0] != '\0' ? r->name : NULL;
+	model_session_report(cb->m, bp->s, cb->c, &rep);
+	bp->dirty = 0;
+}
+
+/* After a read: report route counts that changed on up peers. */
+static void
+collect_bmp_flush(struct collect_bmp_router *r)
+{
+	struct collect_bmp_peer	*bp;
+	size_t			 i;
+	int			 batch = 0;
+
+	for (i = 0; i < r->npeers; i++) {
+		bp = &r->peers[i];
+		if (!bp->dirty || !bp->up || bp->s == NULL)
+			continue;
+		if (!batch) {
+			model_batch_begin(r->cb->m);
+			batch = 1;
+		}
+		collect_bmp_report(r, bp, BGP_ESTABLISHED);
+	}
+	if (batch)
+		model_batch_end(r->cb->m);
+}
+
+static void
+collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
+{
+	struct collect_bmp	*cb = r->cb;
+	struct collect_bmp_peer	*bp = NULL;
+	const struct bgp_update	*u;
+	size_t			 i;
+	int			 n, rib;
+
+	if (msg->has_peer)
+		bp = collect_bmp_peer(r, &msg->peer);
+
+	switch (msg->type) {
+	case BMP_INITIATION:
+		/* RFC 7854 4.3: sysName, already sanitised. */
+		if (msg->sys_name[0] != '\0') {
+			strlcpy_pt(r->name, msg->sys_name, sizeof r->name);
+			log_info("%s: router %s: %s", cb->c->name, r->name,
+			    msg->sys_descr);
+		}
+		model_touch(cb->m, DIRTY_COLLECTORS);
+		break;
+	case BMP_PEER_UP:
+		if (bp == NULL)
+			break;
+		bp->up = 1;
+		if (msg->up.received.asn != 0)
+			bp->as = msg->up.received.asn;
+		else if (msg->peer.as != 0)
+			bp->as = msg->peer.as;
+		bp->last_error[0] = '\0';
+		memset(bp->announced, 0, sizeof bp->announced);
+		memset(bp->withdrawn, 0, sizeof bp->withdrawn);
+		model_batch_begin(cb->m);
+		collect_bmp_report(r, bp, BGP_ESTABLISHED);
+		model_batch_end(cb->m);
+		break;
+	case BMP_PEER_DOWN:
+		if (bp == NULL)
+			break;
+		bp->up = 0;
+		/* RFC 7854 4.9: the reason, and the NOTIFICATION in words. */
+		n = snprintf(bp->last_error, sizeof bp->last_error,
+		    "BMP Peer Down: %s%s%s",
+		    decode_bmp_down_reason_name(msg->down.reason),
+		    msg->down.has_notification ? ": " : "",
+		    msg->down.has_notification ? msg->down.notification : "");
+		if (n < 0)
+			bp->last_error[0] = '\0';
+		/* The routes went with the session (the RIB flushes them). */
+		memset(bp->announced, 0, sizeof bp->announced);
+		memset(bp->withdrawn, 0, sizeof bp->withdrawn);
+		model_batch_begin(cb->m);
+		collect_bmp_report(r, bp, BGP_IDLE);
+		model_batch_end(cb->m);
+		break;
+	case BMP_ROUTE_MONITORING:
+		if (bp == NULL || !msg->rm.decoded)
+			break;
+		/*
+		 * Counted only until the RIB exists: the RIB will replace
+		 * this with the routes actually held for the peer.
+		 */
+		u = &msg->rm.update;
+		if (msg->peer.type != BMP_PEER_LOC_RIB &&
+		    (msg->peer.flags & BMP_PEER_FLAG_O))
+			rib = 2;
+		else if (msg->peer.type != BMP_PEER_LOC_RIB &&
+		    (msg->peer.flags & BMP_PEER_FLAG_L))
+			rib = 1;
+		else
+			rib = 0;
+		bp->seen[rib] = 1;
+		if (u->treat_as_withdraw)
+			bp->withdrawn[rib] += u->nannounced + u->nwithdrawn;
+		else {
+			bp->announced[rib] += u->nannounced;
+			bp->withdrawn[rib] += u->nwithdrawn;
+		}
+		bp->dirty = 1;
+		break;
+	case BMP_STATISTICS:
+		if (bp == NULL)
+			break;
+		bp->nreports++;
+		for (i = 0; i < msg->nstats; i++)
+			if (msg->stats[i].type < COLLECT_BMP_STATS)
+				bp->stats[msg->stats[i].type] =
+				    msg->stats[i].value;
+		break;
+	case BMP_TERMINATION:
+		log_info("%s: router %s terminates: %s", cb->c->name,
+		    r->name, msg->term_reason >= 0 ?
+		    decode_bmp_term_reason_name((unsigned)msg->term_reason) :
+		    "no reason");
+		break;
+	default:
+		break;		/* Route Mirroring and unknown: skipped */
+	}
+}
+
+/* Test and display helpers: what the collector knows about a router. */
+size_t
+collect_bmp_routers(const struct collector *c)
+{
+	const struct collect_bmp	*cb = c->priv;
+
+	if (c->ops != &collector_bmp || cb == NULL)
+		return (0);
+	return (cb->nrouters);
+}
+
+uint64_t
+collect_bmp_refused(const struct collector *c)
+{
+	const struct collect_bmp	*cb = c->priv;
+
+	if (c->ops != &collector_bmp || cb == NULL)
+		return (0);
+	return (cb->refused);
+}
