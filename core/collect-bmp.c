@@ -274,8 +274,9 @@ collect_bmp_describe(const struct collector *c, char *buf, size_t len)
 		return;
 	}
 	addr_fmt(&cb->addr, a, sizeof a);
-	snprintf(buf, len, "bmp %s:%u %zu router%s%s%s", a, cb->port,
-	    cb->nrouters, cb->nrouters == 1 ? "" : "s",
+	snprintf(buf, len, "bmp %s%s%s:%u %zu router%s%s%s",
+	    cb->addr.af == AF_INET6 ? "[" : "", a,
+	    cb->addr.af == AF_INET6 ? "]" : "", cb->port, cb->nrouters, cb->nrouters == 1 ? "" : "s",
 	    c->error[0] != '\0' ? ", last error: " : "", c->error);
 }
 

@@ -44,6 +44,8 @@
 #define DURATION_MIN_MS		100
 #define DURATION_MAX_MS		(3600 * 1000)
 #define BIRD_INTERVAL_MS	5000
+#define BMP_PORT_DEFAULT	11019
+#define BMP_ROUTERS_MAX		4096
 
 /* A branch's explicit "partner", resolved once every partner is known. */
 struct pending {
@@ -106,6 +108,12 @@ static int	 cfg_edge_location(struct parser *, const struct loc *, void *);
 static int	 cfg_bird(struct parser *, const struct loc *, void *);
 static int	 cfg_bird_router(struct parser *, const struct loc *, void *);
 static int	 cfg_bird_interval(struct parser *, const struct loc *, void *);
+static int	 cfg_bmp(struct parser *, const struct loc *, void *);
+static int	 cfg_bmp_port(struct parser *, const struct loc *, void *);
+static int	 cfg_bmp_allow(struct parser *, const struct loc *, void *);
+static int	 cfg_bmp_max_routers(struct parser *, const struct loc *,
+		    void *);
+static int	 cfg_parse_uint(const char *, unsigned long, unsigned long *);
 static int	 cfg_partner(struct parser *, const struct loc *, void *);
 static int	 cfg_partner_backup(struct parser *, const struct loc *,
 		    void *);
@@ -132,6 +140,7 @@ static const struct keyword cfg_top_keywords[] = {
 	{ "geoip", cfg_geoip },
 	{ "edge", cfg_edge },
 	{ "bird", cfg_bird },
+	{ "bmp", cfg_bmp },
 	{ "partner", cfg_partner },
 	{ "branch", cfg_branch },
 	{ NULL, NULL }
@@ -153,6 +162,17 @@ static const struct keyword cfg_edge_keywords[] = {
 static const struct keyword cfg_bird_keywords[] = {
 	{ "router", cfg_bird_router },
 	{ "interval", cfg_bird_interval },
+	{ NULL, NULL }
+};
+
+static const struct keyword cfg_bmp_keywords[] = {
+	{ "port", cfg_bmp_port },
+	{ NULL, NULL }
+};
+
+static const struct keyword cfg_bmp_block_keywords[] = {
+	{ "allow", cfg_bmp_allow },
+	{ "max-routers", cfg_bmp_max_routers },
 	{ NULL, NULL }
 };
 
@@ -188,6 +208,12 @@ struct edge_ctx {
 struct bird_ctx {
 	struct collector *c;
 	int		 has_router, has_interval;
+};
+
+/* A bmp statement being read. */
+struct bmp_ctx_cfg {
+	struct collector *c;
+	int		 has_port, has_max;
 };
 
 /* A session statement being read. */
@@ -763,6 +789,182 @@ cfg_bird_interval(struct parser *p, const struct loc *kw, void *arg)
 		    "expected 100ms to 1h, e.g. 500ms, 5s, 1m (a bare number "
 		    "is seconds)", cfg_lex_quote(t->text, q, sizeof q)));
 	ctx->has_interval = 1;
+	return (0);
+}
+
+/* A decimal number from 0 to max. */
+static int
+cfg_parse_uint(const char *s, unsigned long max, unsigned long *v)
+{
+	size_t	 n = strlen(s);
+
+	*v = 0;
+	if (n == 0 || n > 10)
+		return (-1);
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return (-1);
+		*v = *v * 10 + (unsigned long)(*s - '0');
+	}
+	return (*v > max ? -1 : 0);
+}
+
+/* bmp listen ADDRESS [port N] [{ allow PREFIX... max-routers N }] */
+static int
+cfg_bmp(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
+{
+	struct model			*m = p->m;
+	const struct collector_ops	*ops;
+	struct collector		*c;
+	struct bmp_ctx_cfg		 ctx;
+	struct token			*t, *close;
+	struct loc			 l;
+	char				 a[ADDR_STRLEN];
+	size_t				 i;
+	int				 n;
+
+	if ((ops = collector_find("bmp")) == NULL)
+		return (cfg_lex_error(&p->lx, kw, "the bmp collector is not "
+		    "built in"));
+	if (m->ncollectors >= CONFIG_COLLECTORS_MAX)
+		return (cfg_lex_error(&p->lx, kw, "too many collectors (at "
+		    "most %d)", CONFIG_COLLECTORS_MAX));
+
+	c = xcalloc(1, sizeof *c);
+	c->ops = ops;
+	c->port = BMP_PORT_DEFAULT;
+	m->collectors = xreallocarray(m->collectors, m->ncollectors + 1,
+	    sizeof *m->collectors);
+	m->collectors[m->ncollectors++] = c;
+
+	if (cfg_lex_expect(&p->lx, TOK_WORD, "listen", "bmp") == -1 ||
+	    cfg_addr(p, &c->listen, "an address after listen", &l) == -1)
+		return (-1);
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.c = c;
+	if (cfg_options(p, cfg_bmp_keywords, &ctx) == -1)
+		return (-1);
+	if (cfg_lex_peek(&p->lx, &t) == -1)
+		return (-1);
+	if (t->type == TOK_LBRACE) {
+		if (cfg_lex_next(&p->lx, &t) == -1 ||
+		    cfg_block(p, cfg_bmp_block_keywords, &ctx, "bmp", &close)
+		    == -1)
+			return (-1);
+	}
+
+	for (i = 0; i + 1 < m->ncollectors; i++) {
+		if (m->collectors[i]->ops == ops &&
+		    addr_cmp(&m->collectors[i]->listen, &c->listen) == 0 &&
+		    m->collectors[i]->port == c->port)
+			return (cfg_lex_error(&p->lx, &l, "duplicate bmp "
+			    "listener for this address and port"));
+	}
+	addr_fmt(&c->listen, a, sizeof a);
+	n = snprintf(c->name, sizeof c->name, c->listen.af == AF_INET6 ?
+	    "bmp [%s]:%d" : "bmp %s:%d", a, c->port);
+	if (n < 0)
+		c->name[0] = '\0';
+	return (0);
+}
+
+static int
+cfg_bmp_port(struct parser *p, const struct loc *kw, void *arg)
+{
+	struct bmp_ctx_cfg	*ctx = arg;
+	struct token		*t;
+	unsigned long		 v;
+	char			 q[CFG_LEX_QUOTE_LEN];
+
+	if (ctx->has_port)
+		return (cfg_lex_error(&p->lx, kw, "port given twice for bmp"));
+	if (cfg_lex_value(&p->lx, &t, "a port number after port") == -1)
+		return (-1);
+	if (t->type != TOK_WORD || cfg_parse_uint(t->text, 65535, &v) == -1 ||
+	    v == 0)
+		return (cfg_lex_error(&p->lx, &t->loc, "bad port \"%s\": "
+		    "expected 1 to 65535", cfg_lex_quote(t->text, q,
+		    sizeof q)));
+	ctx->c->port = (int)v;
+	ctx->has_port = 1;
+	return (0);
+}
+
+/* allow PREFIX [PREFIX ...]: an address alone is a host prefix. */
+static int
+cfg_bmp_allow(struct parser *p, const struct loc *kw CFG_UNUSED, void *arg)
+{
+	struct bmp_ctx_cfg	*ctx = arg;
+	struct collector	*c = ctx->c;
+	struct token		*t;
+	struct prefix		 pfx;
+	char			 q[CFG_LEX_QUOTE_LEN];
+	char			 fix[PREFIX_STRLEN];
+	int			 rv, first = 1;
+
+	for (;;) {
+		if (first) {
+			if (cfg_lex_value(&p->lx, &t,
+			    "a prefix after allow") == -1)
+				return (-1);
+		} else {
+			if (cfg_lex_peek(&p->lx, &t) == -1)
+				return (-1);
+			if (t->type != TOK_WORD || cfg_keyword_find(
+			    cfg_bmp_block_keywords, t->text) != NULL)
+				return (0);
+			if (cfg_lex_next(&p->lx, &t) == -1)
+				return (-1);
+		}
+		first = 0;
+		memset(&pfx, 0, sizeof pfx);
+		rv = -1;
+		if (t->type == TOK_WORD && strchr(t->text, '/') == NULL) {
+			if (addr_parse(t->text, &pfx.addr) == 0) {
+				pfx.len = pfx.addr.af == AF_INET ? 32 : 128;
+				rv = 0;
+			}
+		} else if (t->type == TOK_WORD)
+			rv = prefix_parse(t->text, &pfx);
+		if (rv == -2 && cfg_prefix_mask(t->text, fix,
+		    sizeof fix) == 0)
+			return (cfg_lex_error(&p->lx, &t->loc, "prefix %s has "
+			    "host bits set (did you mean %s?)",
+			    cfg_lex_quote(t->text, q, sizeof q), fix));
+		if (rv != 0)
+			return (cfg_lex_error(&p->lx, &t->loc, "bad prefix "
+			    "\"%s\": expected ADDRESS/LENGTH or ADDRESS, e.g. "
+			    "192.0.2.0/24 or 2001:db8::1",
+			    cfg_lex_quote(t->text, q, sizeof q)));
+		if (c->nallow >= COLLECTOR_ALLOW_MAX)
+			return (cfg_lex_error(&p->lx, &t->loc, "too many allow "
+			    "prefixes for bmp (at most %d)",
+			    COLLECTOR_ALLOW_MAX));
+		c->allow[c->nallow++] = pfx;
+	}
+}
+
+static int
+cfg_bmp_max_routers(struct parser *p, const struct loc *kw, void *arg)
+{
+	struct bmp_ctx_cfg	*ctx = arg;
+	struct token		*t;
+	unsigned long		 v;
+	char			 q[CFG_LEX_QUOTE_LEN];
+
+	if (ctx->has_max)
+		return (cfg_lex_error(&p->lx, kw, "max-routers given twice "
+		    "for bmp"));
+	if (cfg_lex_value(&p->lx, &t, "a number after max-routers") == -1)
+		return (-1);
+	if (t->type != TOK_WORD ||
+	    cfg_parse_uint(t->text, BMP_ROUTERS_MAX, &v) == -1 || v == 0)
+		return (cfg_lex_error(&p->lx, &t->loc, "bad max-routers "
+		    "\"%s\": expected 1 to %d", cfg_lex_quote(t->text, q,
+		    sizeof q), BMP_ROUTERS_MAX));
+	ctx->c->max_routers = (int)v;
+	ctx->has_max = 1;
 	return (0);
 }
 

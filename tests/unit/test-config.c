@@ -502,6 +502,72 @@ test_include_limits(void **state)
 	rmdir(dir);
 }
 
+/* bmp listen ADDRESS [port N] [{ allow PREFIX... max-routers N }] */
+static void
+test_bmp(void **state)
+{
+	struct model		*m;
+	struct collector	*c;
+	char			 b[PREFIX_STRLEN];
+
+	m = parse_buf_ok(
+	    "bmp listen 127.0.0.1\n"
+	    "bmp listen ::1 port 1790 {\n"
+	    "\tallow 10.0.0.0/8 192.0.2.1 2001:db8::/32\n"
+	    "\tmax-routers 8\n"
+	    "}\n");
+	assert_int_equal(m->ncollectors, 2);
+	c = m->collectors[0];
+	assert_ptr_equal(c->ops, &collector_bmp);
+	assert_string_equal(c->name, "bmp 127.0.0.1:11019");
+	assert_int_equal(c->port, 11019);
+	assert_int_equal(c->nallow, 0);
+	assert_int_equal(c->max_routers, 0);
+	c = m->collectors[1];
+	assert_string_equal(c->name, "bmp [::1]:1790");
+	assert_int_equal(c->listen.af, AF_INET6);
+	assert_int_equal(c->port, 1790);
+	assert_int_equal(c->max_routers, 8);
+	assert_int_equal(c->nallow, 3);
+	assert_string_equal(prefix_fmt(&c->allow[0], b, sizeof b),
+	    "10.0.0.0/8");
+	assert_string_equal(prefix_fmt(&c->allow[1], b, sizeof b),
+	    "192.0.2.1/32");
+	assert_string_equal(prefix_fmt(&c->allow[2], b, sizeof b),
+	    "2001:db8::/32");
+	model_free(m);
+
+	expect_buf_error("bmp 127.0.0.1",
+	    "t.conf:1:5: expected \"listen\" after bmp, got \"127.0.0.1\"");
+	expect_buf_error("bmp listen x",
+	    "t.conf:1:12: bad address \"x\": expected an IPv4 or IPv6 "
+	    "address");
+	expect_buf_error("bmp listen 127.0.0.1 port 70000",
+	    "t.conf:1:27: bad port \"70000\": expected 1 to 65535");
+	expect_buf_error("bmp listen 127.0.0.1 port 1 port 2",
+	    "t.conf:1:29: port given twice for bmp");
+	expect_buf_error("bmp listen 127.0.0.1 { allow }",
+	    "t.conf:1:30: expected a prefix after allow, got \"}\"");
+	expect_buf_error("bmp listen 127.0.0.1 { allow 10.0.0.1/8 }",
+	    "t.conf:1:30: prefix 10.0.0.1/8 has host bits set (did you mean "
+	    "10.0.0.0/8?)");
+	expect_buf_error("bmp listen 127.0.0.1 { allow 10.0.0.0/8 foo }",
+	    "t.conf:1:41: bad prefix \"foo\": expected ADDRESS/LENGTH or "
+	    "ADDRESS, e.g. 192.0.2.0/24 or 2001:db8::1");
+	expect_buf_error("bmp listen 127.0.0.1 { max-routers 0 }",
+	    "t.conf:1:36: bad max-routers \"0\": expected 1 to 4096");
+	expect_buf_error("bmp listen 127.0.0.1 { max-routers 2 max-routers 3 }",
+	    "t.conf:1:38: max-routers given twice for bmp");
+	expect_buf_error("bmp listen 127.0.0.1 { bogus }",
+	    "t.conf:1:24: unknown keyword \"bogus\", expected one of allow, "
+	    "max-routers");
+	expect_buf_error("bmp listen 127.0.0.1 { allow 10.0.0.0/8",
+	    "t.conf:1:40: unexpected end of file, expected \"}\" to close "
+	    "bmp");
+	expect_buf_error("bmp listen 127.0.0.1\nbmp listen 127.0.0.1 port 11019",
+	    "t.conf:2:12: duplicate bmp listener for this address and port");
+}
+
 /* Error classes from buffers, with the exact message. */
 static void
 test_buffer_errors(void **state)
@@ -512,10 +578,10 @@ test_buffer_errors(void **state)
 
 	expect_buf_error("databse \"x\"",
 	    "t.conf:1:1: unknown keyword \"databse\", expected one of "
-	    "include, database, datadir, geoip, edge, bird, partner, branch");
+	    "include, database, datadir, geoip, edge, bird, bmp, partner, branch");
 	expect_buf_error("\n  \"database\" x",
 	    "t.conf:2:3: expected one of include, database, datadir, geoip, "
-	    "edge, bird, partner, branch, got string \"database\"");
+	    "edge, bird, bmp, partner, branch, got string \"database\"");
 	expect_buf_error("database x }",
 	    "t.conf:1:12: unexpected \"}\" outside any block");
 	expect_buf_error("database",
@@ -667,7 +733,7 @@ test_buffer_errors(void **state)
 	big[9 + 60] = '\0';
 	expect_buf_error(big + 9, "t.conf:1:1: unknown keyword "
 	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\", expected "
-	    "one of include, database, datadir, geoip, edge, bird, partner, "
+	    "one of include, database, datadir, geoip, edge, bird, bmp, partner, "
 	    "branch");
 	free(big);
 }
@@ -755,6 +821,7 @@ main(void)
 		cmocka_unit_test(test_include_relative),
 		cmocka_unit_test(test_comments_and_strings),
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_bmp),
 		cmocka_unit_test(test_branch_partner),
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_include_cycle),
