@@ -1,0 +1,234 @@
+#!/bin/sh
+#
+# Integration test of the BMP collector against real FRR bgpd on loopback:
+#  - a headless peertop (-H) listens for BMP on 127.0.0.1;
+#  - "msft" (bgpd AS 8075, loaded with -M bmp) peers with "partner" (bgpd
+#    AS 65002) and streams BMP to peertop;
+#  - the configured session (neighbor = the partner, router = msft's BMP
+#    sysName) reaches Established in the SQLite history with the partner's
+#    AS, goes Idle with the Cease NOTIFICATION in words when the partner
+#    shuts the session down (vtysh), and comes back when it is re-enabled;
+#  - msft going away closes its BMP connection cleanly and peertop lives on.
+# bgpd runs without zebra (-Z), without a config write-back (-S), on its
+# own 127/8 addresses and high ports, in a temporary directory, and is
+# stopped on every exit path.  Needs frr (bgpd, vtysh) and sqlite3.
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+PEERTOP=${PEERTOP:-$top_builddir/peertop}
+BGPD=${BGPD:-/usr/lib/frr/bgpd}
+. "$top_srcdir/tests/lib.sh"
+
+if [ ! -x "$BGPD" ] || ! command -v vtysh >/dev/null 2>&1; then
+	skip_all "FRR is not installed (apt-get install frr)"
+fi
+if ! command -v sqlite3 >/dev/null 2>&1; then
+	not_ok "sqlite3 is needed by this test (apt-get install sqlite3)"
+	summary
+fi
+if [ ! -x "$PEERTOP" ]; then
+	not_ok "peertop is not built: $PEERTOP"
+	summary
+fi
+PEERTOP_DATADIR=$top_srcdir/data
+export PEERTOP_DATADIR
+
+TIMEOUT=${BMP_FRR_TIMEOUT:-40}
+BMP_PORT=${BMP_FRR_PORT:-11919}
+MSFT_ADDR=127.0.0.61
+MSFT_PORT=11891
+PART_ADDR=127.0.0.62
+PART_PORT=11892
+ROUTER=msft-sea-r1
+
+mktmpdir
+T=$TEST_TMPDIR
+DB=$T/history.db
+PPID_PT=""
+at_exit 'stop_bgpd "$T/msft"; stop_bgpd "$T/partner"'
+at_exit 'if [ -n "$PPID_PT" ]; then kill "$PPID_PT" 2>/dev/null;
+    wait "$PPID_PT" 2>/dev/null; fi'
+
+# ------------------------------------------------------------ helpers
+
+stop_bgpd()
+{
+	if [ -f "$1/pid" ]; then
+		sb_pid=$(cat "$1/pid")
+		rm -f "$1/pid"
+		kill "$sb_pid" 2>/dev/null &&
+		    wait_for "! kill -0 $sb_pid" 10
+	fi
+}
+
+# start_bgpd NAME ADDR PORT [ARGS...]: bgpd with $T/NAME/bgpd.conf.
+start_bgpd()
+{
+	sb_dir=$T/$1
+	sb_addr=$2
+	sb_port=$3
+	shift 3
+	"$BGPD" -Z -S -p "$sb_port" -l "$sb_addr" -f "$sb_dir/bgpd.conf" \
+	    -i "$sb_dir/pid" --vty_socket "$sb_dir" -z "$sb_dir/zserv.api" \
+	    -u "$(id -un)" -g "$(id -gn)" -d "$@" >"$sb_dir/start.out" 2>&1 &&
+	wait_for "[ -S '$sb_dir/bgpd.vty' ]" 10
+}
+
+vty()
+{
+	v_dir=$T/$1
+	shift
+	timeout 10 vtysh --vty_socket "$v_dir" "$@"
+}
+
+sql()
+{
+	sqlite3 -readonly "$DB" "$1" 2>/dev/null
+}
+
+# Rows of the session's history matching the condition $1.
+rows()
+{
+	sql "SELECT count(*) FROM session_state WHERE session = 'sea-r1-msft'
+	    AND $1"
+}
+
+has_rows()
+{
+	[ "$(rows "$1")" -ge "${2:-1}" ] 2>/dev/null
+}
+
+# ------------------------------------------------------------ setup
+
+mkdir "$T/msft" "$T/partner"
+cat >"$T/msft/bgpd.conf" <<EOF
+hostname $ROUTER
+log file $T/msft/bgpd.log
+router bgp 8075
+ bgp router-id 192.0.2.61
+ no bgp ebgp-requires-policy
+ neighbor $PART_ADDR remote-as 65002
+ neighbor $PART_ADDR port $PART_PORT
+ neighbor $PART_ADDR ebgp-multihop 2
+ neighbor $PART_ADDR update-source $MSFT_ADDR
+ neighbor $PART_ADDR timers connect 1
+ address-family ipv4 unicast
+  neighbor $PART_ADDR activate
+  neighbor $PART_ADDR route-map NONE out
+ exit-address-family
+ bmp targets peertop
+  bmp monitor ipv4 unicast pre-policy
+  bmp connect 127.0.0.1 port $BMP_PORT min-retry 500 max-retry 2000
+ exit
+route-map NONE deny 10
+EOF
+# FRR rejects next hops in 127/8 as martians: the partner rewrites it.
+cat >"$T/partner/bgpd.conf" <<EOF
+hostname partner-r1
+log file $T/partner/bgpd.log
+router bgp 65002
+ bgp router-id 192.0.2.62
+ no bgp ebgp-requires-policy
+ neighbor $MSFT_ADDR remote-as 8075
+ neighbor $MSFT_ADDR port $MSFT_PORT
+ neighbor $MSFT_ADDR ebgp-multihop 2
+ neighbor $MSFT_ADDR update-source $PART_ADDR
+ neighbor $MSFT_ADDR timers connect 1
+ address-family ipv4 unicast
+  neighbor $MSFT_ADDR activate
+  neighbor $MSFT_ADDR route-map NH out
+  network 198.51.100.0/24
+  network 203.0.113.0/24
+ exit-address-family
+route-map NH permit 10
+ set ip next-hop 192.0.2.1
+EOF
+cat >"$T/peertop.conf" <<EOF
+bmp listen 127.0.0.1 port $BMP_PORT { allow 127.0.0.0/8 max-routers 4 }
+partner "example-isp" as 65002 {
+	session "sea-r1-msft" neighbor $PART_ADDR router "$ROUTER" edge sea role primary
+}
+EOF
+
+"$PEERTOP" -H -c "$T/peertop.conf" -d "$DB" -l "$T/peertop.log" \
+    >"$T/peertop.out" 2>&1 &
+PPID_PT=$!
+# (logged to stderr or to the log file, whichever is open by then)
+if ! wait_for "grep -q 'listening on 127.0.0.1 port $BMP_PORT' \
+    '$T/peertop.out' '$T/peertop.log'" 10; then
+	not_ok "peertop listens for BMP on 127.0.0.1 port $BMP_PORT"
+	sed 's/^/# /' "$T/peertop.out" "$T/peertop.log" 2>/dev/null
+	summary
+fi
+ok "peertop listens for BMP on 127.0.0.1 port $BMP_PORT"
+
+if ! start_bgpd msft $MSFT_ADDR $MSFT_PORT -M bmp ||
+    ! start_bgpd partner $PART_ADDR $PART_PORT; then
+	sed 's/^/# /' "$T"/*/start.out 2>/dev/null
+	skip_all "bgpd does not start here"
+fi
+
+# ------------------------------------------------------------ checks
+
+if wait_for "has_rows \"state = 'Established' AND router = '$ROUTER'
+    AND neighbor = '$PART_ADDR' AND remote_as = 65002\"" "$TIMEOUT"; then
+	ok "session Established in the history after BMP Peer Up"
+else
+	not_ok "session Established in the history after BMP Peer Up"
+	sed 's/^/# /' "$T/peertop.log"
+	vty msft -c "show bmp" | sed 's/^/# /'
+	summary
+fi
+check "msft's sysName names the router in the log" \
+    grep -q "router $ROUTER: FRRouting" "$T/peertop.log"
+
+vty partner -c "configure terminal" -c "router bgp 65002" \
+    -c "neighbor $MSFT_ADDR shutdown" >"$T/vty.out" 2>&1
+if wait_for "has_rows \"old_state = 'Established' AND state = 'Idle' AND
+    last_error LIKE '%Cease%'\"" "$TIMEOUT"; then
+	ok "Idle with the Cease NOTIFICATION after BMP Peer Down"
+else
+	not_ok "Idle with the Cease NOTIFICATION after BMP Peer Down"
+	sed 's/^/# /' "$T/vty.out" "$T/peertop.log"
+fi
+diag "$(sql "SELECT last_error FROM session_state WHERE state = 'Idle'
+    AND old_state = 'Established' ORDER BY id LIMIT 1")"
+check "the Peer Down reason is in words" \
+    has_rows "state = 'Idle' AND last_error LIKE '%Administrative Shutdown%'"
+
+vty partner -c "configure terminal" -c "router bgp 65002" \
+    -c "no neighbor $MSFT_ADDR shutdown" >"$T/vty.out" 2>&1
+if wait_for "has_rows \"state = 'Established' AND old_state = 'Idle'\"" \
+    "$TIMEOUT"; then
+	ok "Established again after the session is re-enabled"
+else
+	not_ok "Established again after the session is re-enabled"
+	sed 's/^/# /' "$T/vty.out" "$T/peertop.log"
+fi
+# (FRR may also send a Peer Down for a connection that never came up, e.g.
+# the loser of a connection collision: that is Unknown -> Idle, no drop.)
+if [ "$(rows "old_state = 'Established' AND state = 'Idle'")" = 1 ]; then
+	ok "exactly one drop recorded"
+else
+	not_ok "exactly one drop recorded"
+	sql "SELECT time_ms, old_state, state, last_error FROM session_state" |
+	    sed 's/^/# /'
+fi
+
+stop_bgpd "$T/msft"
+check "msft's BMP connection closes without an error" \
+    wait_for "grep -q 'router $ROUTER (127.0.0.1) closed the connection' \
+    '$T/peertop.log'" "$TIMEOUT"
+if grep -q "warning: bmp" "$T/peertop.log"; then
+	not_ok "no warnings from the collector"
+	grep "warning: bmp" "$T/peertop.log" | sed 's/^/# /'
+else
+	ok "no warnings from the collector"
+fi
+check "peertop still runs" kill -0 "$PPID_PT"
+kill "$PPID_PT"
+wait "$PPID_PT"
+check "peertop exits 0 on SIGTERM" [ $? -eq 0 ]
+PPID_PT=""
+
+summary
