@@ -681,3 +681,37 @@ collect_bmp_refused(const struct collector *c)
 		return (0);
 	return (cb->refused);
 }
+
+/*
+ * The last value of Statistics Report counter type (RFC 7854 4.8, types
+ * below COLLECT_BMP_STATS) from router's peer, and how many reports that
+ * peer sent: 0, or -1 when no such router, peer or type.
+ */
+int
+collect_bmp_stat(const struct collector *c, const char *router,
+    const struct addr *peer, unsigned int type, uint64_t *value,
+    uint64_t *reports)
+{
+	const struct collect_bmp	*cb = c->priv;
+	const struct collect_bmp_router	*r;
+	const struct collect_bmp_peer	*bp;
+	size_t				 i;
+
+	if (c->ops != &collector_bmp || cb == NULL ||
+	    type >= COLLECT_BMP_STATS)
+		return (-1);
+	TAILQ_FOREACH(r, &cb->routers, entry) {
+		if (strcmp(r->name, router) != 0)
+			continue;
+		for (i = 0; i < r->npeers; i++) {
+			bp = &r->peers[i];
+			if (bp->type == BMP_PEER_LOC_RIB ||
+			    addr_cmp(&bp->addr, peer) != 0)
+				continue;
+			*value = bp->stats[type];
+			*reports = bp->nreports;
+			return (0);
+		}
+	}
+	return (-1);
+}

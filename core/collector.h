@@ -29,6 +29,11 @@ extern const struct collector_ops collector_bmp;
 int		 collect_bmp_port(const struct collector *);
 size_t		 collect_bmp_routers(const struct collector *);
 uint64_t	 collect_bmp_refused(const struct collector *);
+/* Last value of a Statistics Report counter of a router's peer (by
+ * sysName and address) and the peer's report count; -1 if unknown. */
+int		 collect_bmp_stat(const struct collector *, const char *router,
+		    const struct addr *, unsigned int type, uint64_t *value,
+		    uint64_t *reports);
 
 /* All collector kinds, NULL-terminated. */
 extern const struct collector_ops *collector_table[];

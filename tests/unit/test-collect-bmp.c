@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 #include <event2/event.h>
 
 #include "core/collector.h"
+#include "core/decode-bmp.h"
 #include "core/model.h"
 #include "core/util.h"
 
@@ -330,6 +332,76 @@ pred_s28_up(struct fixture *f)
 }
 
 /*
+ * What the decoder alone says about a peer's Statistics Reports in a
+ * capture: the last value of each type below 16 and the report count.
+ */
+static void
+expected_stats(const struct file *cap, const char *peer, uint64_t *last,
+    uint64_t *reports)
+{
+	struct bmp_framer	 fr;
+	struct bmp_ctx		 ctx;
+	struct bmp_msg		*msg;
+	struct addr		 a;
+	const uint8_t		*p;
+	size_t			 len, i;
+	uint64_t		 off;
+	char			*cause = NULL;
+
+	assert_int_equal(addr_parse(peer, &a), 0);
+	memset(last, 0, 16 * sizeof *last);
+	*reports = 0;
+	msg = xmalloc(sizeof *msg);
+	decode_bmp_framer_init(&fr);
+	decode_bmp_ctx_init(&ctx);
+	assert_int_equal(decode_bmp_framer_feed(&fr, cap->data, cap->len,
+	    &cause), 0);
+	while (decode_bmp_framer_next(&fr, &p, &len, &off, &cause) == 1) {
+		assert_int_equal(decode_bmp(&ctx, p, len, off, msg, &cause),
+		    0);
+		if (msg->type == BMP_STATISTICS &&
+		    msg->peer.type != BMP_PEER_LOC_RIB &&
+		    addr_cmp(&msg->peer.addr, &a) == 0) {
+			(*reports)++;
+			for (i = 0; i < msg->nstats; i++)
+				if (msg->stats[i].type < 16)
+					last[msg->stats[i].type] =
+					    msg->stats[i].value;
+		}
+		decode_bmp_msg_free(msg);
+	}
+	decode_bmp_framer_free(&fr);
+	decode_bmp_ctx_free(&ctx);
+	free(msg);
+}
+
+/* The collector keeps each peer's counters as the decoder reads them. */
+static void
+check_stats(struct fixture *f, const struct file *cap, const char *peer)
+{
+	struct addr	 a;
+	uint64_t	 last[16], reports, v, n;
+	unsigned int	 t, nonzero = 0;
+
+	expected_stats(cap, peer, last, &reports);
+	assert_true(reports > 0);
+	assert_int_equal(addr_parse(peer, &a), 0);
+	for (t = 0; t < 16; t++) {
+		assert_int_equal(collect_bmp_stat(f->c, FRR_ROUTER, &a, t, &v,
+		    &n), 0);
+		assert_int_equal(v, last[t]);
+		assert_int_equal(n, reports);
+		if (v != 0)
+			nonzero++;
+	}
+	print_message("# %s: %ju reports, %u nonzero counters\n", peer,
+	    (uintmax_t)reports, nonzero);
+	assert_int_equal(collect_bmp_stat(f->c, "nobody", &a, 0, &v, &n), -1);
+	assert_int_equal(collect_bmp_stat(f->c, FRR_ROUTER, &a, 16, &v, &n),
+	    -1);
+}
+
+/*
  * Capture 205 (6WIND/FRR): 203.0.113.44 comes up, goes down twice with
  * Cease NOTIFICATIONs (Administrative Reset, then Administrative Shutdown;
  * test-bmp.c checks them against pmacct) and comes back each time.
@@ -398,6 +470,8 @@ test_peer_up_down(void **state)
 
 	assert_int_equal(collect_bmp_routers(f->c), 1);
 	assert_int_equal(f->c->failures, 0);
+	check_stats(f, &cl.f, "203.0.113.44");
+	check_stats(f, &cl.f, "203.0.113.28");
 	collector_bmp.describe(f->c, d, sizeof d);
 	print_message("# %s\n", d);
 	assert_non_null(strstr(d, "1 router"));
