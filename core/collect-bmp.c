@@ -421,8 +421,11 @@ collect_bmp_read_cb(evutil_socket_t fd, short events, void *arg)
 		}
 		if (n == 0) {
 			if (decode_bmp_framer_pending(&r->fr) != 0) {
-				collect_bmp_fail(r, "connection closed "
-				    "inside a message");
+				xasprintf(&cause, "connection closed inside "
+				    "a message (%zu bytes pending)",
+				    decode_bmp_framer_pending(&r->fr));
+				collect_bmp_fail(r, cause);
+				free(cause);
 				return;
 			}
 			addr_fmt(&r->from, a, sizeof a);

@@ -531,6 +531,57 @@ test_garbage(void **state)
 	free(good.f.data);
 }
 
+static int
+pred_failures(struct fixture *f)
+{
+	return (f->c->failures == f->want);
+}
+
+/*
+ * A stream that ends inside a message (capture 202: 185 bytes announced,
+ * 156 present) and a common header announcing 4 GB: each closes its own
+ * connection, counted, with the cause shown.
+ */
+static void
+test_truncated_and_huge(void **state)
+{
+	struct fixture	*f = *state;
+	struct client	 cl, huge;
+	uint8_t		 hdr[6] = { 3, 0xff, 0xff, 0xff, 0xff, 0 };
+
+	fixture_start(f);
+	memset(&cl, 0, sizeof cl);
+	cl.f = load("202-BMP-CISCO-HUAWEI-multiple-sources/traffic-02.bmp");
+	cl.fd = client_connect(f, NULL);
+	client_stream(f, &cl, cl.f.len, 10000);
+	shutdown(cl.fd, SHUT_WR);
+	f->want = 1;
+	run_for(f, pred_failures, 5000);
+	assert_int_equal(f->c->failures, 1);
+	print_message("# %s\n", f->c->error);
+	assert_non_null(strstr(f->c->error, "inside a message (156 bytes "
+	    "pending)"));
+	/* Named by its sysName (the Initiation came first). */
+	assert_non_null(strstr(f->c->error, "router ipf-"));
+	assert_int_equal(collect_bmp_routers(f->c), 0);
+	close(cl.fd);
+	free(cl.f.data);
+
+	memset(&huge, 0, sizeof huge);
+	huge.f.data = hdr;
+	huge.f.len = sizeof hdr;
+	huge.fd = client_connect(f, NULL);
+	client_stream(f, &huge, huge.f.len, 5000);
+	f->want = 2;
+	run_for(f, pred_failures, 5000);
+	assert_int_equal(f->c->failures, 2);
+	print_message("# %s\n", f->c->error);
+	assert_true(client_closed(huge.fd));
+	close(huge.fd);
+	assert_int_equal(collect_bmp_routers(f->c), 0);
+	assert_int_equal(f->c->state, COL_UP);
+}
+
 /* Sources outside the allow list, and over the limit, are refused. */
 static void
 test_allow_and_limit(void **state)
@@ -595,6 +646,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_peer_up_down,
 		    fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_garbage,
+		    fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_truncated_and_huge,
 		    fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_allow_and_limit,
 		    fixture_setup, fixture_teardown),
