@@ -1205,6 +1205,7 @@ cfg_branch(struct parser *p, const struct loc *kw CFG_UNUSED,
 	b = xcalloc(1, sizeof *b);
 	memcpy(b->name, name, sizeof b->name);
 	b->nearest = -1;
+	b->routed = -1;
 	m->branches = xreallocarray(m->branches, m->nbranches + 1,
 	    sizeof *m->branches);
 	m->branches[m->nbranches++] = b;
@@ -1277,6 +1278,7 @@ cfg_branch_prefix(struct parser *p, const struct loc *kw CFG_UNUSED,
 	if (cfg_lex_value(&p->lx, &t, "a prefix after prefix") == -1)
 		return (-1);
 	memset(&bp, 0, sizeof bp);
+	bp.best_session = -1;
 	rv = t->type == TOK_WORD ? prefix_parse(t->text, &bp.prefix) : -1;
 	if (rv == -2) {
 		if (cfg_prefix_mask(t->text, fix, sizeof fix) == 0)

@@ -47,6 +47,8 @@ const char	*role_name(enum role);
 
 struct partner;
 struct collector;
+struct rib;
+struct routemon;
 
 /*
  * Flap detection: SESSION_FLAP_COUNT drops from Established within
@@ -107,9 +109,40 @@ struct partner {
 	int64_t		 red_since_ms;
 };
 
+/* Validation failures of a registered prefix (PFX_*, routemon.c). */
+#define PFX_INVISIBLE	0x0001	/* no configured session carries it */
+#define PFX_ORIGIN	0x0002	/* exact prefix from another origin */
+#define PFX_SUBHIJACK	0x0004	/* more-specific from another origin */
+#define PFX_MORESPEC	0x0008	/* more-specific from the origin */
+#define PFX_UPSTREAM	0x0010	/* first hop not allowed for the origin */
+#define PFX_LEAK	0x0020	/* path leaves and re-enters, or bad AS */
+#define PFX_NO8007	0x0040	/* community 8075:8007 missing */
+#define PFX_LONGPATH	0x0080	/* AS path longer than 3 */
+#define PFX_PRIVATE	0x0100	/* private ASN in the path */
+#define PFX_PREPEND	0x0200	/* prepending in the path */
+#define PFX_NOBACKUP	0x0400	/* not on every backup session */
+#define PFX_NOPRIMARY	0x0800	/* not on every primary session */
+
 struct branch_prefix {
+	/* From the configuration. */
 	struct prefix	 prefix;
 	uint32_t	 origin;
+	uint32_t	*upstreams;	/* allowed first-hop ASes; none: any */
+	size_t		 nupstreams;
+
+	/* Derived by the route monitor (routemon.c); seen 0 until a RIB
+	 * peer mapped to a session or any route for it was seen. */
+	int		 seen;
+	unsigned	 flags;		/* PFX_* now */
+	unsigned	 nprimary, nbackup;	/* sessions carrying it */
+	unsigned	 nprimary_total, nbackup_total;
+	uint32_t	 best_origin;	/* origin of the best path, 0 none */
+	char		 best_path[96];	/* "65002 65010" */
+	int		 best_session;	/* model->sessions index, -1 */
+	char		 carried[160];	/* names of the sessions carrying it */
+	uint32_t	 bad_origin;	/* the other origin seen, 0 none */
+	char		 problem[160];	/* the worst current problem in words */
+	int64_t		 since_ms;	/* flags last changed */
 };
 
 enum loc_source { LOC_UNKNOWN = 0, LOC_CONFIG, LOC_GEOIP };
@@ -134,6 +167,11 @@ struct branch {
 	uint32_t	 asn;		/* from the ASN database, 0 unknown */
 	char		 asname[NAME_MAX_PT];
 	int		 nearest;	/* edge index, -1 unknown */
+	/* The edge whose session carries the best path for the branch's
+	 * registered prefixes (routemon.c), -1 unknown; suboptimal is set
+	 * while SuboptimalRouting is raised. */
+	int		 routed;
+	int		 suboptimal;
 	double		 nearest_km;
 	int		 sessions_up, sessions_total;
 	char		 last_event[128];
@@ -187,6 +225,7 @@ struct event {
 #define DIRTY_BRANCHES	0x02
 #define DIRTY_EVENTS	0x04
 #define DIRTY_COLLECTORS 0x08
+#define DIRTY_ROUTES	0x10	/* registered prefixes, routed edges */
 #define DIRTY_ALL	0xff
 
 /*
@@ -226,6 +265,11 @@ struct model {
 	size_t		 evhead;	/* index of the oldest */
 	int64_t		 evseq;
 	unsigned	 level_counts[4];	/* events in the ring by level */
+
+	/* Routes: the RIB the BMP collector feeds and the route monitor
+	 * that watches it for the registered prefixes; NULL until made. */
+	struct rib	*rib;
+	struct routemon	*routemon;
 
 	struct model_sink sink;
 	unsigned	 dirty;
