@@ -238,7 +238,7 @@ collect_bird_fail(struct collect_bird *cb, const char *fmt, ...)
 	free(why);
 	for (i = 0; i < m->nsessions; i++)
 		if (collect_bird_owns(cb, m->sessions[i]))
-			model_session_lost(m, m->sessions[i]);
+			model_session_lost_by(m, m->sessions[i], cb->c);
 	model_batch_end(m);
 
 	collect_bird_arm(cb->ev_timer, cb->backoff_ms);
@@ -504,7 +504,7 @@ collect_bird_apply(struct collect_bird *cb, const struct bird_proto *ps,
 	for (j = 0; j < m->nsessions; j++) {
 		if ((p = best[j]) == NULL) {
 			if (collect_bird_owns(cb, m->sessions[j]))
-				model_session_lost(m, m->sessions[j]);
+				model_session_lost_by(m, m->sessions[j], cb->c);
 			continue;
 		}
 		memset(&r, 0, sizeof r);

@@ -9,9 +9,24 @@
  * The Initiation message names the router (its sysName, sanitised by the
  * decoder); Peer Up and Peer Down of each monitored peer become reports
  * about the configured session with that neighbor address on that router,
- * one model batch per message.  Route Monitoring is only counted for now:
- * announcements minus withdrawals per peer stand in for routes_imported
- * until the RIB exists.  Statistics Reports are kept per peer.
+ * one model batch per message.
+ *
+ * Route Monitoring feeds the model's RIB (m->rib, when route monitoring
+ * is configured): each (peer, view) pair -- pre/post-policy Adj-RIB-In,
+ * RFC 8671 Adj-RIB-Out pre/post, RFC 9069 Loc-RIB -- is one RIB peer whose
+ * id is cached here, and the UPDATE goes to rib_update() undecoded (the
+ * RIB decodes it once, straight into its trie).  An UPDATE the RIB
+ * refuses (a session-reset class error, RFC 7606) is counted and logged
+ * for its peer and skipped: the BMP framing around it is intact, and one
+ * bad route must not blind us to the router's other peers.  A broken BMP
+ * or BGP header still closes the router.  Peer Down flushes the peer's
+ * routes, a Termination or a closed connection all of the router's.
+ * Without a RIB the announcements minus withdrawals are only counted.
+ *
+ * For --once, the collector is settled when every connected router's up
+ * peers sent End-of-RIB (RFC 4724 2) for each unicast AF they sent routes
+ * for, or COLLECT_BMP_SETTLE_MS after it started listening, whichever
+ * comes first (collect_bmp_settled()).
  */
 #include <sys/types.h>
 #include <sys/queue.h>
@@ -30,6 +45,8 @@
 
 #include "collector.h"
 #include "decode-bmp.h"
+#include "rib.h"
+#include "routemon.h"
 
 #define COLLECT_BMP_PORT		11019
 #define COLLECT_BMP_ROUTERS_MAX		64
@@ -37,6 +54,9 @@
 #define COLLECT_BMP_READS		16	/* reads per callback */
 #define COLLECT_BMP_STATS		16	/* RFC 7854 4.8 types kept */
 #define COLLECT_BMP_PEERS_MAX		4096	/* per router */
+#define COLLECT_BMP_SETTLE_MS		5000	/* --once waits at most */
+#define COLLECT_BMP_QUIET_MS		1000	/* up, no route: synced */
+#define COLLECT_BMP_KINDS		(RIB_PEER_LOC_RIB + 1)
 
 /* One monitored peer of one router. */
 struct collect_bmp_peer {
@@ -56,6 +76,15 @@ struct collect_bmp_peer {
 	/* Statistics Report: last value of each counter type. */
 	uint64_t		 stats[COLLECT_BMP_STATS];
 	uint64_t		 nreports;
+	/* The RIB: one peer per view seen, id + 1 (0: none yet). */
+	uint32_t		 hdr_as;	/* per-peer header AS, the key */
+	int			 rib_id[COLLECT_BMP_KINDS];
+	uint64_t		 updates;	/* Route Monitoring messages */
+	uint64_t		 errors;	/* refused by the RIB */
+	unsigned int		 need_eor;	/* BMP_EOR_* of the OPENs */
+	unsigned int		 sent_afs;	/* routes seen, since Peer Up */
+	unsigned int		 got_eor;	/* End-of-RIB seen, since then */
+	uint64_t		 up_mono;	/* Peer Up */
 };
 
 struct collect_bmp;
@@ -68,6 +97,15 @@ struct collect_bmp_router {
 	struct addr		 from;
 	uint16_t		 from_port;
 	char			 name[NAME_MAX_PT];	/* sysName, or "" */
+	char			 descr[128];	/* sysDescr, or "" */
+	char			 key[NAME_MAX_PT];	/* RIB: name or address */
+	int			 initiated;
+	int			 terminated;
+	char			 term_reason[64];
+	uint64_t		 errors;	/* UPDATEs the RIB refused */
+	char			 last_error[128];
+	int64_t			 connected_ms;
+	int			 changed;	/* RIB or sessions, this read */
 	struct bmp_framer	 fr;
 	struct bmp_ctx		 ctx;
 	struct collect_bmp_peer	*peers;
@@ -90,6 +128,8 @@ struct collect_bmp {
 	size_t			 nrouters;
 	uint64_t		 refused;	/* allow list or limit */
 	uint64_t		 closed_bad;	/* malformed streams */
+	uint64_t		 start_mono;	/* listening since */
+	struct bmp_msg		*msg;		/* decoding space */
 };
 
 static int	 collect_bmp_start(struct collector *, struct model *,
@@ -114,12 +154,27 @@ static void	 collect_bmp_report(struct collect_bmp_router *,
 static void	 collect_bmp_flush(struct collect_bmp_router *);
 static void	 collect_bmp_sockaddr(const struct sockaddr_storage *,
 		    struct addr *, uint16_t *);
+static int	 collect_bmp_settled(const struct collector *);
+static int	 collect_bmp_router_synced(const struct collect_bmp_router *);
+static int	 collect_bmp_peer_synced(const struct collect_bmp_peer *);
+static enum rib_peer_kind collect_bmp_kind(const struct bmp_peer *);
+static int	 collect_bmp_rib_peer(struct collect_bmp_router *,
+		    struct collect_bmp_peer *, enum rib_peer_kind);
+static void	 collect_bmp_rib_flush(struct collect_bmp_router *,
+		    struct collect_bmp_peer *);
+static void	 collect_bmp_route_mon(struct collect_bmp_router *,
+		    struct collect_bmp_peer *, const struct bmp_msg *);
+static void	 collect_bmp_count(struct collect_bmp_router *,
+		    struct collect_bmp_peer *, const struct bmp_msg *);
+static size_t	 collect_bmp_peer_routes(const struct collect_bmp *,
+		    const struct collect_bmp_peer *, int, int);
 
 const struct collector_ops collector_bmp = {
 	.name = "bmp",
 	.start = collect_bmp_start,
 	.stop = collect_bmp_stop,
 	.describe = collect_bmp_describe,
+	.settled = collect_bmp_settled,
 };
 
 static int
@@ -223,6 +278,8 @@ collect_bmp_start(struct collector *c, struct model *m,
 	}
 	collect_bmp_sockaddr(&ss, &cb->addr, &cb->port);
 	cb->fd = fd;
+	cb->start_mono = now_mono_ms();
+	cb->msg = xmalloc(sizeof *cb->msg);
 	cb->ev = event_new(base, fd, EV_READ | EV_PERSIST,
 	    collect_bmp_accept_cb, cb);
 	if (cb->ev == NULL)
@@ -259,6 +316,7 @@ collect_bmp_stop(struct collector *c)
 		event_free(cb->ev);
 	if (cb->fd != -1)
 		close(cb->fd);
+	free(cb->msg);
 	free(cb);
 	c->priv = NULL;
 }
@@ -339,8 +397,12 @@ collect_bmp_accept_cb(evutil_socket_t lfd, short events, void *arg)
 	r->fd = fd;
 	r->from = from;
 	r->from_port = port;
+	r->connected_ms = now_wall_ms();
+	strlcpy_pt(r->key, a, sizeof r->key);
 	decode_bmp_framer_init(&r->fr);
 	decode_bmp_ctx_init(&r->ctx);
+	/* The RIB decodes UPDATEs itself; so does collect_bmp_count(). */
+	r->ctx.raw_updates = 1;
 	r->ev = event_new(cb->base, fd, EV_READ | EV_PERSIST,
 	    collect_bmp_read_cb, r);
 	if (r->ev == NULL)
@@ -362,14 +424,22 @@ collect_bmp_close(struct collect_bmp_router *r, int report)
 	struct collect_bmp	*cb = r->cb;
 	size_t			 i;
 
+	/* The router's routes go with it (from stop() too: a RIB that
+	 * outlives the collector must not keep routes nobody updates). */
+	for (i = 0; i < r->npeers; i++)
+		collect_bmp_rib_flush(r, &r->peers[i]);
 	if (report) {
 		model_batch_begin(cb->m);
 		for (i = 0; i < r->npeers; i++)
-			if (r->peers[i].s != NULL &&
-			    r->peers[i].s->source == cb->c)
-				model_session_lost(cb->m, r->peers[i].s);
-		model_touch(cb->m, DIRTY_COLLECTORS);
+			if (r->peers[i].s != NULL)
+				model_session_lost_by(cb->m, r->peers[i].s,
+				    cb->c);
+		model_touch(cb->m, DIRTY_COLLECTORS | DIRTY_ROUTES);
 		model_batch_end(cb->m);
+		if (cb->m->routemon != NULL) {
+			routemon_dirty_all(cb->m->routemon);
+			routemon_eval(cb->m->routemon, now_wall_ms());
+		}
 	}
 	TAILQ_REMOVE(&cb->routers, r, entry);
 	cb->nrouters--;
@@ -444,27 +514,29 @@ collect_bmp_read_cb(evutil_socket_t fd, short events, void *arg)
 			return;		/* closed */
 	}
 	collect_bmp_flush(r);
+	/* Once per read batch, not per message: the dirty prefixes. */
+	if (r->changed && cb->m->routemon != NULL)
+		routemon_eval(cb->m->routemon, now_wall_ms());
+	r->changed = 0;
 }
 
 /* Decode every complete message buffered; -1 if the router was closed. */
 static int
 collect_bmp_drain(struct collect_bmp_router *r)
 {
-	struct bmp_msg	*msg;
+	struct bmp_msg	*msg = r->cb->msg;
 	const uint8_t	*p;
 	size_t		 len;
 	uint64_t	 off;
 	char		*cause = NULL;
 	int		 rv;
 
-	msg = xmalloc(sizeof *msg);
 	for (;;) {
 		rv = decode_bmp_framer_next(&r->fr, &p, &len, &off, &cause);
 		if (rv == 0)
 			break;
 		if (rv == -1 || decode_bmp(&r->ctx, p, len, off, msg,
 		    &cause) == -1) {
-			free(msg);
 			collect_bmp_fail(r, cause);
 			free(cause);
 			return (-1);
@@ -473,7 +545,6 @@ collect_bmp_drain(struct collect_bmp_router *r)
 		collect_bmp_handle(r, msg);
 		decode_bmp_msg_free(msg);
 	}
-	free(msg);
 	return (0);
 }
 
@@ -500,7 +571,103 @@ collect_bmp_peer(struct collect_bmp_router *r, const struct bmp_peer *p)
 	bp->distinguisher = p->distinguisher;
 	bp->addr = p->addr;
 	bp->as = p->as;
+	bp->hdr_as = p->as;
 	return (bp);
+}
+
+/* The RIB view of a per-peer header (RFC 7854 4.2, RFC 8671 4,
+ * RFC 9069 4.2: the L flag means post-policy, O Adj-RIB-Out). */
+static enum rib_peer_kind
+collect_bmp_kind(const struct bmp_peer *p)
+{
+	if (p->type == BMP_PEER_LOC_RIB)
+		return (RIB_PEER_LOC_RIB);
+	if (p->flags & BMP_PEER_FLAG_O)
+		return ((p->flags & BMP_PEER_FLAG_L) ? RIB_PEER_ADJ_OUT_POST :
+		    RIB_PEER_ADJ_OUT_PRE);
+	return ((p->flags & BMP_PEER_FLAG_L) ? RIB_PEER_ADJ_IN_POST :
+	    RIB_PEER_ADJ_IN_PRE);
+}
+
+/* The RIB peer id of a peer's view, added on first use. */
+static int
+collect_bmp_rib_peer(struct collect_bmp_router *r, struct collect_bmp_peer *bp,
+    enum rib_peer_kind kind)
+{
+	struct rib		*rib = r->cb->m->rib;
+	struct rib_peer_key	 key;
+	struct rib_peer		*rp;
+	int			 id;
+
+	if (bp->rib_id[kind] != 0)
+		return (bp->rib_id[kind] - 1);
+	memset(&key, 0, sizeof key);
+	strlcpy_pt(key.router, r->key, sizeof key.router);
+	key.addr = bp->addr;
+	key.asn = bp->hdr_as;
+	key.distinguisher = bp->distinguisher;
+	key.kind = kind;
+	id = rib_peer_get(rib, &key);
+	bp->rib_id[kind] = id + 1;
+	/* Routes before (or without) a Peer Up still map to the session. */
+	if (bp->s == NULL && bp->addr.af != 0)
+		bp->s = model_session_match(r->cb->m, &bp->addr, r->name);
+	if ((rp = rib_peer(rib, id)) != NULL)
+		rp->session = bp->s;
+	return (id);
+}
+
+/* Peer Down, Termination, closed connection: the peer's routes go. */
+static void
+collect_bmp_rib_flush(struct collect_bmp_router *r,
+    struct collect_bmp_peer *bp)
+{
+	struct rib	*rib = r->cb->m->rib;
+	int		 k;
+
+	if (rib == NULL)
+		return;
+	for (k = 0; k < COLLECT_BMP_KINDS; k++) {
+		if (bp->rib_id[k] == 0)
+			continue;
+		rib_peer_flush(rib, bp->rib_id[k] - 1);
+		r->changed = 1;
+	}
+}
+
+/*
+ * Routes the RIB holds for a peer's views: Adj-RIB-In (post-policy when
+ * the router sends it, else pre-policy) with out = 0, Adj-RIB-Out alike
+ * with out = 1; all views with all set.
+ */
+static size_t
+collect_bmp_peer_routes(const struct collect_bmp *cb,
+    const struct collect_bmp_peer *bp, int out, int all)
+{
+	struct rib		*rib = cb->m->rib;
+	const struct rib_peer	*rp;
+	int			 k, post, pre;
+	size_t			 n = 0;
+
+	if (rib == NULL)
+		return (0);
+	if (all) {
+		for (k = 0; k < COLLECT_BMP_KINDS; k++)
+			if (bp->rib_id[k] != 0 &&
+			    (rp = rib_peer(rib, bp->rib_id[k] - 1)) != NULL)
+				n += rp->nroutes;
+		return (n);
+	}
+	post = out ? RIB_PEER_ADJ_OUT_POST : RIB_PEER_ADJ_IN_POST;
+	pre = out ? RIB_PEER_ADJ_OUT_PRE : RIB_PEER_ADJ_IN_PRE;
+	k = bp->rib_id[post] != 0 ? post : pre;
+	if (bp->rib_id[k] != 0 &&
+	    (rp = rib_peer(rib, bp->rib_id[k] - 1)) != NULL)
+		n = rp->nroutes;
+	if (!out && n == 0 && bp->rib_id[RIB_PEER_LOC_RIB] != 0 &&
+	    (rp = rib_peer(rib, bp->rib_id[RIB_PEER_LOC_RIB] - 1)) != NULL)
+		n = rp->nroutes;
+	return (n);
 }
 
 /* Report one peer's state to its configured session, if there is one. */
@@ -511,31 +678,44 @@ collect_bmp_report(struct collect_bmp_router *r, struct collect_bmp_peer *bp,
 	struct collect_bmp	*cb = r->cb;
 	struct session_report	 rep;
 	uint64_t		 n;
-	int			 i;
+	int			 i, k;
 
 	if (bp->addr.af == 0)
 		return;		/* Loc-RIB: not a session */
-	if (bp->s == NULL)
+	if (bp->s == NULL) {
 		bp->s = model_session_match(cb->m, &bp->addr, r->name);
+		if (bp->s != NULL && cb->m->rib != NULL)
+			for (k = 0; k < COLLECT_BMP_KINDS; k++)
+				if (bp->rib_id[k] != 0)
+					rib_peer(cb->m->rib,
+					    bp->rib_id[k] - 1)->session = bp->s;
+	}
 	if (bp->s == NULL)
 		return;
 	memset(&rep, 0, sizeof rep);
 	rep.state = state;
 	rep.remote_as = bp->as;
-	rep.last_error = bp->last_error[0] != '\0' ? bp->last_error : NULL;
-	/*
-	 * No RIB yet: announcements minus withdrawals stand in for the
-	 * routes imported (post-policy when the router sends it, else
-	 * pre-policy) and exported (Adj-RIB-Out).  The RIB's counts replace
-	 * this later.
-	 */
-	i = bp->seen[1] ? 1 : 0;
-	n = bp->announced[i] > bp->withdrawn[i] ?
-	    bp->announced[i] - bp->withdrawn[i] : 0;
-	rep.routes_imported = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
-	n = bp->announced[2] > bp->withdrawn[2] ?
-	    bp->announced[2] - bp->withdrawn[2] : 0;
-	rep.routes_exported = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+	/* "" on Peer Up: the last Peer Down's reason no longer holds. */
+	rep.last_error = bp->last_error;
+	if (cb->m->rib != NULL) {
+		n = collect_bmp_peer_routes(cb, bp, 0, 0);
+		rep.routes_imported = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+		n = collect_bmp_peer_routes(cb, bp, 1, 0);
+		rep.routes_exported = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+	} else {
+		/*
+		 * No RIB: announcements minus withdrawals stand in for the
+		 * routes imported (post-policy when the router sends it,
+		 * else pre-policy) and exported (Adj-RIB-Out).
+		 */
+		i = bp->seen[1] ? 1 : 0;
+		n = bp->announced[i] > bp->withdrawn[i] ?
+		    bp->announced[i] - bp->withdrawn[i] : 0;
+		rep.routes_imported = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+		n = bp->announced[2] > bp->withdrawn[2] ?
+		    bp->announced[2] - bp->withdrawn[2] : 0;
+		rep.routes_exported = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+	}
 	rep.proto = r->name[0] != '\0' ? r->name : NULL;
 	model_session_report(cb->m, bp->s, cb->c, &rep);
 	bp->dirty = 0;
@@ -563,26 +743,119 @@ collect_bmp_flush(struct collect_bmp_router *r)
 		model_batch_end(r->cb->m);
 }
 
+/* No RIB: count announcements and withdrawals per view. */
+static void
+collect_bmp_count(struct collect_bmp_router *r, struct collect_bmp_peer *bp,
+    const struct bmp_msg *msg)
+{
+	struct bgp_update	 u;
+	char			*cause = NULL;
+	int			 rib;
+
+	if (decode_bgp_update(msg->rm.body, msg->rm.body_len, &msg->rm.opts,
+	    &u, &cause) == -1) {
+		bp->errors++;
+		r->errors++;
+		strlcpy_pt(r->last_error, cause, sizeof r->last_error);
+		if ((bp->errors & (bp->errors - 1)) == 0)
+			log_warnx("%s: router %s: UPDATE refused (%llu from "
+			    "this peer): %s", r->cb->c->name, r->key,
+			    (unsigned long long)bp->errors, cause);
+		free(cause);
+		return;
+	}
+	if (msg->peer.type != BMP_PEER_LOC_RIB &&
+	    (msg->peer.flags & BMP_PEER_FLAG_O))
+		rib = 2;
+	else if (msg->peer.type != BMP_PEER_LOC_RIB &&
+	    (msg->peer.flags & BMP_PEER_FLAG_L))
+		rib = 1;
+	else
+		rib = 0;
+	bp->seen[rib] = 1;
+	if (u.treat_as_withdraw)
+		bp->withdrawn[rib] += u.nannounced + u.nwithdrawn;
+	else {
+		bp->announced[rib] += u.nannounced;
+		bp->withdrawn[rib] += u.nwithdrawn;
+	}
+	decode_bgp_update_free(&u);
+	bp->dirty = 1;
+}
+
+/*
+ * Route Monitoring into the RIB.  A refused UPDATE is counted and logged
+ * (the first, then at powers of two) but does not close the router: see
+ * the top of the file.
+ */
+static void
+collect_bmp_route_mon(struct collect_bmp_router *r,
+    struct collect_bmp_peer *bp, const struct bmp_msg *msg)
+{
+	struct rib		*rib = r->cb->m->rib;
+	struct rib_update_stats	 st;
+	struct rib_peer		*rp;
+	char			*cause = NULL;
+	int			 id, n;
+
+	bp->updates++;
+	bp->got_eor |= msg->rm.eor;
+	bp->sent_afs |= msg->rm.afs;
+	if (rib == NULL) {
+		collect_bmp_count(r, bp, msg);
+		return;
+	}
+	id = collect_bmp_rib_peer(r, bp, collect_bmp_kind(&msg->peer));
+	if ((rp = rib_peer(rib, id)) != NULL) {
+		rp->up = 1;
+		rp->bgp_id = msg->peer.bgp_id;
+	}
+	memset(&st, 0, sizeof st);
+	n = rib_update(rib, id, msg->rm.body, msg->rm.body_len,
+	    &msg->rm.opts, &st, &cause);
+	if (n == -1) {
+		bp->errors++;
+		r->errors++;
+		strlcpy_pt(r->last_error, cause != NULL ? cause : "",
+		    sizeof r->last_error);
+		if ((bp->errors & (bp->errors - 1)) == 0)
+			log_warnx("%s: router %s: UPDATE refused (%llu from "
+			    "this peer): %s", r->cb->c->name, r->key,
+			    (unsigned long long)bp->errors, r->last_error);
+		free(cause);
+		return;
+	}
+	if (n > 0) {
+		bp->dirty = 1;
+		r->changed = 1;
+	}
+}
+
 static void
 collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 {
 	struct collect_bmp	*cb = r->cb;
 	struct collect_bmp_peer	*bp = NULL;
-	const struct bgp_update	*u;
+	const struct bmp_peer_state *ps;
 	size_t			 i;
-	int			 n, rib;
+	int			 n;
 
 	if (msg->has_peer)
 		bp = collect_bmp_peer(r, &msg->peer);
 
 	switch (msg->type) {
 	case BMP_INITIATION:
-		/* RFC 7854 4.3: sysName, already sanitised. */
+		/* RFC 7854 4.3: sysName and sysDescr, already sanitised. */
+		r->initiated = 1;
 		if (msg->sys_name[0] != '\0') {
 			strlcpy_pt(r->name, msg->sys_name, sizeof r->name);
-			log_info("%s: router %s: %s", cb->c->name, r->name,
-			    msg->sys_descr);
+			/* Before any route: RIB peers carry the name. */
+			if (r->npeers == 0)
+				strlcpy_pt(r->key, r->name, sizeof r->key);
 		}
+		if (msg->sys_descr[0] != '\0')
+			strlcpy_pt(r->descr, msg->sys_descr, sizeof r->descr);
+		log_info("%s: router %s: %s", cb->c->name, r->key, r->descr);
 		model_touch(cb->m, DIRTY_COLLECTORS);
 		break;
 	case BMP_PEER_UP:
@@ -596,9 +869,18 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 		bp->last_error[0] = '\0';
 		memset(bp->announced, 0, sizeof bp->announced);
 		memset(bp->withdrawn, 0, sizeof bp->withdrawn);
+		/* A new session: its table starts again, End-of-RIB too. */
+		collect_bmp_rib_flush(r, bp);
+		ps = decode_bmp_ctx_peer(&r->ctx, &msg->peer);
+		bp->need_eor = ps != NULL ? ps->afs : 0;
+		bp->got_eor = bp->sent_afs = 0;
+		bp->up_mono = now_mono_ms();
+		r->changed = 1;
 		model_batch_begin(cb->m);
 		collect_bmp_report(r, bp, BGP_ESTABLISHED);
 		model_batch_end(cb->m);
+		if (cb->m->routemon != NULL)
+			routemon_dirty_all(cb->m->routemon);
 		break;
 	case BMP_PEER_DOWN:
 		if (bp == NULL)
@@ -612,37 +894,22 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 		    msg->down.has_notification ? msg->down.notification : "");
 		if (n < 0)
 			bp->last_error[0] = '\0';
-		/* The routes went with the session (the RIB flushes them). */
+		/* The routes went with the session. */
 		memset(bp->announced, 0, sizeof bp->announced);
 		memset(bp->withdrawn, 0, sizeof bp->withdrawn);
+		collect_bmp_rib_flush(r, bp);
+		r->changed = 1;
 		model_batch_begin(cb->m);
 		collect_bmp_report(r, bp, BGP_IDLE);
+		model_touch(cb->m, DIRTY_ROUTES);
 		model_batch_end(cb->m);
+		if (cb->m->routemon != NULL)
+			routemon_dirty_all(cb->m->routemon);
 		break;
 	case BMP_ROUTE_MONITORING:
-		if (bp == NULL || !msg->rm.decoded)
+		if (bp == NULL)
 			break;
-		/*
-		 * Counted only until the RIB exists: the RIB will replace
-		 * this with the routes actually held for the peer.
-		 */
-		u = &msg->rm.update;
-		if (msg->peer.type != BMP_PEER_LOC_RIB &&
-		    (msg->peer.flags & BMP_PEER_FLAG_O))
-			rib = 2;
-		else if (msg->peer.type != BMP_PEER_LOC_RIB &&
-		    (msg->peer.flags & BMP_PEER_FLAG_L))
-			rib = 1;
-		else
-			rib = 0;
-		bp->seen[rib] = 1;
-		if (u->treat_as_withdraw)
-			bp->withdrawn[rib] += u->nannounced + u->nwithdrawn;
-		else {
-			bp->announced[rib] += u->nannounced;
-			bp->withdrawn[rib] += u->nwithdrawn;
-		}
-		bp->dirty = 1;
+		collect_bmp_route_mon(r, bp, msg);
 		break;
 	case BMP_STATISTICS:
 		if (bp == NULL)
@@ -654,14 +921,81 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 				    msg->stats[i].value;
 		break;
 	case BMP_TERMINATION:
-		log_info("%s: router %s terminates: %s", cb->c->name,
-		    r->name, msg->term_reason >= 0 ?
+		/* RFC 7854 4.5: the router closes next; its routes go now. */
+		r->terminated = 1;
+		strlcpy_pt(r->term_reason, msg->term_reason >= 0 ?
 		    decode_bmp_term_reason_name((unsigned)msg->term_reason) :
-		    "no reason");
+		    "no reason", sizeof r->term_reason);
+		log_info("%s: router %s terminates: %s", cb->c->name,
+		    r->key, r->term_reason);
+		for (i = 0; i < r->npeers; i++) {
+			collect_bmp_rib_flush(r, &r->peers[i]);
+			r->peers[i].up = 0;
+		}
+		model_touch(cb->m, DIRTY_COLLECTORS | DIRTY_ROUTES);
 		break;
 	default:
-		break;		/* Route Mirroring and unknown: skipped */
+		break;		/* Route Mirroring and unknown: counted, skipped */
 	}
+}
+
+/*
+ * --once: every connected router named itself and each of its up peers
+ * (at least one) is synced (collect_bmp_peer_synced()); or the grace
+ * period is over (a router that never sends End-of-RIB, or no router at
+ * all, delays --once by at most COLLECT_BMP_SETTLE_MS).
+ */
+static int
+collect_bmp_settled(const struct collector *c)
+{
+	const struct collect_bmp	*cb = c->priv;
+	const struct collect_bmp_router	*r;
+
+	if (c->ops != &collector_bmp || cb == NULL)
+		return (1);
+	if (now_mono_ms() - cb->start_mono >= COLLECT_BMP_SETTLE_MS)
+		return (1);
+	if (cb->nrouters == 0)
+		return (0);
+	TAILQ_FOREACH(r, &cb->routers, entry)
+		if (!collect_bmp_router_synced(r))
+			return (0);
+	return (1);
+}
+
+/*
+ * A peer has sent its table when every unicast AF it sent routes for
+ * since its Peer Up has had its End-of-RIB (RFC 4724 2).  Routers often
+ * monitor only some AFs of a peer, so the OPENs' AFs are not waited for;
+ * but a peer that negotiated unicast and sent nothing yet gets
+ * COLLECT_BMP_QUIET_MS for its first route.
+ */
+static int
+collect_bmp_peer_synced(const struct collect_bmp_peer *bp)
+{
+	if (bp->sent_afs & ~bp->got_eor)
+		return (0);
+	return (bp->sent_afs != 0 || bp->got_eor != 0 || bp->need_eor == 0 ||
+	    now_mono_ms() - bp->up_mono >= COLLECT_BMP_QUIET_MS);
+}
+
+static int
+collect_bmp_router_synced(const struct collect_bmp_router *r)
+{
+	const struct collect_bmp_peer	*bp;
+	size_t				 i, up = 0;
+
+	if (!r->initiated)
+		return (0);
+	for (i = 0; i < r->npeers; i++) {
+		bp = &r->peers[i];
+		if (!bp->up)
+			continue;
+		up++;
+		if (!collect_bmp_peer_synced(bp))
+			return (0);
+	}
+	return (up > 0);
 }
 
 /* Test and display helpers: what the collector knows about a router. */
@@ -717,4 +1051,92 @@ collect_bmp_stat(const struct collector *c, const char *router,
 		}
 	}
 	return (-1);
+}
+
+int
+collect_bmp_router_info(const struct collector *c, size_t i,
+    struct bmp_router_info *ri)
+{
+	const struct collect_bmp	*cb = c->priv;
+	const struct collect_bmp_router	*r;
+	const struct collect_bmp_peer	*bp;
+	size_t				 j;
+
+	if (c->ops != &collector_bmp || cb == NULL)
+		return (0);
+	TAILQ_FOREACH(r, &cb->routers, entry)
+		if (i-- == 0)
+			break;
+	if (r == NULL)
+		return (0);
+	memset(ri, 0, sizeof *ri);
+	strlcpy_pt(ri->name, r->name, sizeof ri->name);
+	strlcpy_pt(ri->descr, r->descr, sizeof ri->descr);
+	addr_fmt(&r->from, ri->addr, sizeof ri->addr);
+	ri->port = r->from_port;
+	ri->peers = r->npeers;
+	for (j = 0; j < r->npeers; j++) {
+		bp = &r->peers[j];
+		if (bp->up)
+			ri->peers_up++;
+		ri->routes += collect_bmp_peer_routes(cb, bp, 0, 1);
+	}
+	ri->messages = r->messages;
+	ri->route_monitoring = r->ctx.count[BMP_ROUTE_MONITORING];
+	ri->statistics = r->ctx.count[BMP_STATISTICS];
+	ri->peer_up = r->ctx.count[BMP_PEER_UP];
+	ri->peer_down = r->ctx.count[BMP_PEER_DOWN];
+	ri->mirroring = r->ctx.mirroring;
+	ri->unknown = r->ctx.unknown;
+	ri->errors = r->errors;
+	strlcpy_pt(ri->last_error, r->last_error, sizeof ri->last_error);
+	ri->terminated = r->terminated;
+	strlcpy_pt(ri->term_reason, r->term_reason, sizeof ri->term_reason);
+	ri->synced = collect_bmp_router_synced(r);
+	ri->connected_ms = r->connected_ms;
+	return (1);
+}
+
+int
+collect_bmp_peer_info(const struct collector *c, size_t i, size_t j,
+    struct bmp_peer_info *pi)
+{
+	const struct collect_bmp	*cb = c->priv;
+	const struct collect_bmp_router	*r;
+	const struct collect_bmp_peer	*bp;
+	int				 k;
+
+	if (c->ops != &collector_bmp || cb == NULL)
+		return (0);
+	TAILQ_FOREACH(r, &cb->routers, entry)
+		if (i-- == 0)
+			break;
+	if (r == NULL || j >= r->npeers)
+		return (0);
+	bp = &r->peers[j];
+	memset(pi, 0, sizeof *pi);
+	if (bp->addr.af != 0)
+		addr_fmt(&bp->addr, pi->addr, sizeof pi->addr);
+	pi->asn = bp->as;
+	pi->distinguisher = bp->distinguisher;
+	pi->type = bp->type;
+	for (k = 0; k < COLLECT_BMP_KINDS; k++)
+		if (bp->rib_id[k] != 0)
+			pi->kinds |= 1U << k;
+	/* Without a RIB: the views counted. */
+	if (bp->seen[0])
+		pi->kinds |= 1U << RIB_PEER_ADJ_IN_PRE;
+	if (bp->seen[1])
+		pi->kinds |= 1U << RIB_PEER_ADJ_IN_POST;
+	if (bp->seen[2])
+		pi->kinds |= 1U << RIB_PEER_ADJ_OUT_PRE;
+	pi->up = bp->up;
+	if (bp->s != NULL)
+		strlcpy_pt(pi->session, bp->s->name, sizeof pi->session);
+	pi->routes = collect_bmp_peer_routes(cb, bp, 0, 1);
+	pi->updates = bp->updates;
+	pi->errors = bp->errors;
+	pi->eor = bp->up && collect_bmp_peer_synced(bp);
+	strlcpy_pt(pi->last_error, bp->last_error, sizeof pi->last_error);
+	return (1);
 }

@@ -19,6 +19,11 @@ struct collector_ops {
 	void		(*stop)(struct collector *);
 	/* One line for the status bar / --once, into buf. */
 	void		(*describe)(const struct collector *, char *, size_t);
+	/*
+	 * Has it seen what there is to see (for --once, model_settled())?
+	 * NULL: yes once it left COL_STARTING.
+	 */
+	int		(*settled)(const struct collector *);
 };
 
 extern const struct collector_ops collector_bird;
@@ -34,6 +39,55 @@ uint64_t	 collect_bmp_refused(const struct collector *);
 int		 collect_bmp_stat(const struct collector *, const char *router,
 		    const struct addr *, unsigned int type, uint64_t *value,
 		    uint64_t *reports);
+
+/*
+ * What the bmp collector knows about its i-th connected router (0 <= i <
+ * collect_bmp_routers()), for the TUI.  Strings come from the network
+ * and are sanitised; counters are since the connection.  Returns 1 and
+ * fills *ri, or 0 when there is no such router.
+ */
+struct bmp_router_info {
+	char		 name[64];	/* sysName (RFC 7854 4.4), "" none */
+	char		 descr[128];	/* sysDescr, "" none */
+	char		 addr[48];	/* the router's source address */
+	uint16_t	 port;
+	size_t		 peers;		/* monitored peers (Loc-RIB included) */
+	size_t		 peers_up;
+	uint64_t	 messages;	/* all BMP messages */
+	uint64_t	 route_monitoring, statistics, peer_up, peer_down;
+	uint64_t	 mirroring;	/* Route Mirroring: skipped */
+	uint64_t	 unknown;	/* other types: skipped */
+	size_t		 routes;	/* in the RIB now, all its peers */
+	uint64_t	 errors;	/* UPDATEs refused (session-reset class) */
+	char		 last_error[128];	/* the latest such error */
+	int		 terminated;	/* Termination received */
+	char		 term_reason[64];	/* its reason in words */
+	int		 synced;	/* End-of-RIB from every up peer */
+	int64_t		 connected_ms;	/* wall time */
+};
+int		 collect_bmp_router_info(const struct collector *, size_t i,
+		    struct bmp_router_info *);
+
+/*
+ * The j-th monitored peer of the i-th router: 1 and *pi, or 0 past the
+ * end.  kinds are the RIB views seen (1 << enum rib_peer_kind).
+ */
+struct bmp_peer_info {
+	char		 addr[48];	/* "" for a Loc-RIB peer */
+	uint32_t	 asn;
+	uint64_t	 distinguisher;
+	uint8_t		 type;		/* BMP_PEER_* (RFC 7854 4.2) */
+	unsigned int	 kinds;
+	int		 up;
+	char		 session[64];	/* the configured session, "" none */
+	size_t		 routes;	/* in the RIB now, all its views */
+	uint64_t	 updates;	/* Route Monitoring messages */
+	uint64_t	 errors;
+	int		 eor;		/* End-of-RIB for every AF it has */
+	char		 last_error[128];	/* Peer Down reason */
+};
+int		 collect_bmp_peer_info(const struct collector *, size_t i,
+		    size_t j, struct bmp_peer_info *);
 
 /* All collector kinds, NULL-terminated. */
 extern const struct collector_ops *collector_table[];

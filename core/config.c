@@ -40,6 +40,7 @@
 #define CONFIG_BRANCHES_MAX	16384
 #define CONFIG_ADDRS_MAX	64	/* per branch */
 #define CONFIG_PREFIXES_MAX	1024	/* per branch */
+#define CONFIG_UPSTREAMS_MAX	32	/* per registered prefix */
 
 #define DURATION_MIN_MS		100
 #define DURATION_MAX_MS		(3600 * 1000)
@@ -114,6 +115,11 @@ static int	 cfg_bmp_allow(struct parser *, const struct loc *, void *);
 static int	 cfg_bmp_max_routers(struct parser *, const struct loc *,
 		    void *);
 static int	 cfg_parse_uint(const char *, unsigned long, unsigned long *);
+static int	 cfg_routes(struct parser *, const struct loc *, void *);
+static int	 cfg_routes_tolerance(struct parser *, const struct loc *,
+		    void *);
+static int	 cfg_routes_max_path(struct parser *, const struct loc *,
+		    void *);
 static int	 cfg_partner(struct parser *, const struct loc *, void *);
 static int	 cfg_partner_backup(struct parser *, const struct loc *,
 		    void *);
@@ -130,6 +136,7 @@ static int	 cfg_branch_partner(struct parser *, const struct loc *,
 static int	 cfg_branch_address(struct parser *, const struct loc *,
 		    void *);
 static int	 cfg_branch_prefix(struct parser *, const struct loc *, void *);
+static int	 cfg_branch_upstreams(struct parser *, struct branch_prefix *);
 static int	 cfg_branch_location(struct parser *, const struct loc *,
 		    void *);
 
@@ -141,6 +148,7 @@ static const struct keyword cfg_top_keywords[] = {
 	{ "edge", cfg_edge },
 	{ "bird", cfg_bird },
 	{ "bmp", cfg_bmp },
+	{ "routes", cfg_routes },
 	{ "partner", cfg_partner },
 	{ "branch", cfg_branch },
 	{ NULL, NULL }
@@ -173,6 +181,12 @@ static const struct keyword cfg_bmp_keywords[] = {
 static const struct keyword cfg_bmp_block_keywords[] = {
 	{ "allow", cfg_bmp_allow },
 	{ "max-routers", cfg_bmp_max_routers },
+	{ NULL, NULL }
+};
+
+static const struct keyword cfg_routes_keywords[] = {
+	{ "tolerance", cfg_routes_tolerance },
+	{ "max-path", cfg_routes_max_path },
 	{ NULL, NULL }
 };
 
@@ -968,6 +982,82 @@ cfg_bmp_max_routers(struct parser *p, const struct loc *kw, void *arg)
 	return (0);
 }
 
+/*
+ * routes { tolerance 500km max-path 3 }: the route monitor's tuning
+ * (SuboptimalRouting's tolerance, Microsoft's AS path length).
+ */
+static int
+cfg_routes(struct parser *p, const struct loc *kw CFG_UNUSED,
+    void *arg CFG_UNUSED)
+{
+	struct token	*close;
+
+	if (cfg_lex_expect(&p->lx, TOK_LBRACE, NULL, "routes") == -1 ||
+	    cfg_block(p, cfg_routes_keywords, NULL, "routes", &close) == -1)
+		return (-1);
+	return (0);
+}
+
+#define ROUTES_TOLERANCE_MAX	20000	/* km: half the Earth's girth */
+#define ROUTES_MAX_PATH_MAX	255
+
+/* tolerance N[km]: how much farther than the nearest edge is fine. */
+static int
+cfg_routes_tolerance(struct parser *p, const struct loc *kw,
+    void *arg CFG_UNUSED)
+{
+	struct token	*t;
+	char		 q[CFG_LEX_QUOTE_LEN], num[16];
+	unsigned long	 v;
+	size_t		 n;
+
+	if (p->m->route_tolerance_km != 0)
+		return (cfg_lex_error(&p->lx, kw, "tolerance given twice for "
+		    "routes"));
+	if (cfg_lex_value(&p->lx, &t, "a distance after tolerance") == -1)
+		return (-1);
+	/* The number, without a "km" suffix. */
+	n = strlen(t->text);
+	if (n > 2 && strcmp(t->text + n - 2, "km") == 0)
+		n -= 2;
+	v = 0;
+	if (t->type == TOK_WORD && n > 0 && n < sizeof num) {
+		memcpy(num, t->text, n);
+		num[n] = '\0';
+		if (cfg_parse_uint(num, ROUTES_TOLERANCE_MAX, &v) == -1)
+			v = 0;
+	}
+	if (v == 0)
+		return (cfg_lex_error(&p->lx, &t->loc, "bad tolerance \"%s\": "
+		    "expected 1 to %d km, e.g. 500km", cfg_lex_quote(t->text, q,
+		    sizeof q), ROUTES_TOLERANCE_MAX));
+	p->m->route_tolerance_km = (double)v;
+	return (0);
+}
+
+/* max-path N: the longest AS path allowed (Microsoft says 3). */
+static int
+cfg_routes_max_path(struct parser *p, const struct loc *kw,
+    void *arg CFG_UNUSED)
+{
+	struct token	*t;
+	char		 q[CFG_LEX_QUOTE_LEN];
+	unsigned long	 v;
+
+	if (p->m->route_max_path != 0)
+		return (cfg_lex_error(&p->lx, kw, "max-path given twice for "
+		    "routes"));
+	if (cfg_lex_value(&p->lx, &t, "a number after max-path") == -1)
+		return (-1);
+	if (t->type != TOK_WORD ||
+	    cfg_parse_uint(t->text, ROUTES_MAX_PATH_MAX, &v) == -1 || v == 0)
+		return (cfg_lex_error(&p->lx, &t->loc, "bad max-path \"%s\": "
+		    "expected 1 to %d", cfg_lex_quote(t->text, q, sizeof q),
+		    ROUTES_MAX_PATH_MAX));
+	p->m->route_max_path = (unsigned)v;
+	return (0);
+}
+
 /* partner "name" as ASN { session ... backup none } */
 static int
 cfg_partner(struct parser *p, const struct loc *kw CFG_UNUSED,
@@ -1300,10 +1390,62 @@ cfg_branch_prefix(struct parser *p, const struct loc *kw CFG_UNUSED,
 	if (cfg_lex_expect(&p->lx, TOK_WORD, "origin", what) == -1 ||
 	    cfg_asn(p, &bp.origin, "an AS number after origin") == -1)
 		return (-1);
+	/* Added first, so that model_free() frees the upstreams. */
 	b->prefixes = xreallocarray(b->prefixes, b->nprefixes + 1,
 	    sizeof *b->prefixes);
 	b->prefixes[b->nprefixes++] = bp;
+	if (cfg_lex_peek(&p->lx, &t) == -1)
+		return (-1);
+	if (t->type == TOK_WORD && strcmp(t->text, "upstream") == 0)
+		return (cfg_lex_next(&p->lx, &t) == -1 ? -1 :
+		    cfg_branch_upstreams(p, &b->prefixes[b->nprefixes - 1]));
 	return (0);
+}
+
+/*
+ * "upstream AS [AS ...]" after a prefix: the ASes allowed next to the
+ * origin on the way to Microsoft.  The list ends at the first word that
+ * is not an AS number (the next statement).
+ */
+static int
+cfg_branch_upstreams(struct parser *p, struct branch_prefix *bp)
+{
+	struct token	*t;
+	struct loc	 l;
+	uint32_t	 as;
+	char		 q[CFG_LEX_QUOTE_LEN];
+	size_t		 i;
+
+	if (cfg_lex_value(&p->lx, &t, "an AS number after upstream") == -1)
+		return (-1);
+	if (t->type != TOK_WORD || cfg_parse_asn(t->text, &as) == -1)
+		return (cfg_lex_error(&p->lx, &t->loc, "bad AS number \"%s\": "
+		    "expected 1 to 4294967295", cfg_lex_quote(t->text, q,
+		    sizeof q)));
+	for (;;) {
+		l = t->loc;
+		for (i = 0; i < bp->nupstreams; i++)
+			if (bp->upstreams[i] == as)
+				break;
+		if (as == bp->origin)
+			return (cfg_lex_error(&p->lx, &l, "upstream AS%u is "
+			    "the origin of the prefix", as));
+		if (i < bp->nupstreams)
+			return (cfg_lex_error(&p->lx, &l, "upstream AS%u "
+			    "given twice", as));
+		if (bp->nupstreams >= CONFIG_UPSTREAMS_MAX)
+			return (cfg_lex_error(&p->lx, &l, "too many upstreams "
+			    "for prefix (at most %d)", CONFIG_UPSTREAMS_MAX));
+		bp->upstreams = xreallocarray(bp->upstreams,
+		    bp->nupstreams + 1, sizeof *bp->upstreams);
+		bp->upstreams[bp->nupstreams++] = as;
+		if (cfg_lex_peek(&p->lx, &t) == -1)
+			return (-1);
+		if (t->type != TOK_WORD || cfg_parse_asn(t->text, &as) == -1)
+			return (0);
+		if (cfg_lex_next(&p->lx, &t) == -1)
+			return (-1);
+	}
 }
 
 static int

@@ -45,6 +45,9 @@ static int	 decode_bmp_peer_down(struct bmp_ctx *, struct buf *,
 		    struct bmp_msg *, const char **);
 static int	 decode_bmp_peer_up(struct bmp_ctx *, struct buf *,
 		    struct bmp_msg *, const char **, char **);
+static unsigned int decode_bmp_afs(const struct bgp_open *);
+static unsigned int decode_bmp_eor(const uint8_t *, size_t);
+static unsigned int decode_bmp_update_afs(const uint8_t *, size_t);
 static int	 decode_bmp_route_mon(struct bmp_ctx *, struct buf *,
 		    struct bmp_msg *, const char **, char **);
 static struct bmp_peer_state *decode_bmp_ctx_find(const struct bmp_ctx *,
@@ -557,6 +560,26 @@ decode_bmp_peer_down(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
 	return (0);
 }
 
+/* RFC 4760 8: unicast AFs an OPEN carries (none listed: IPv4 only). */
+static unsigned int
+decode_bmp_afs(const struct bgp_open *o)
+{
+	unsigned int	 afs = 0;
+	size_t		 i;
+
+	if (o->nmp == 0)
+		return (BMP_EOR_IPV4);
+	for (i = 0; i < o->nmp && i < BGP_OPEN_MAX_AFS; i++) {
+		if (o->mp[i].safi != BGP_SAFI_UNICAST)
+			continue;
+		if (o->mp[i].afi == BGP_AFI_IPV4)
+			afs |= BMP_EOR_IPV4;
+		else if (o->mp[i].afi == BGP_AFI_IPV6)
+			afs |= BMP_EOR_IPV6;
+	}
+	return (afs);
+}
+
 /* RFC 7854 4.10: Peer Up Notification; RFC 9069 5.3 for the table name. */
 static int
 decode_bmp_peer_up(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
@@ -614,7 +637,93 @@ decode_bmp_peer_up(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
 	    BGP_AFI_IPV4, BGP_SAFI_UNICAST);
 	s->addpath_out_v6 = decode_bgp_open_addpath(&u->sent, &u->received,
 	    BGP_AFI_IPV6, BGP_SAFI_UNICAST);
+	s->afs = decode_bmp_afs(&u->sent) & decode_bmp_afs(&u->received);
 	return (0);
+}
+
+/*
+ * RFC 4724 2: an End-of-RIB is an UPDATE with nothing in it (IPv4
+ * unicast) or with only an empty MP_UNREACH_NLRI for its AFI/SAFI.
+ * Returns BMP_EOR_* for unicast, else 0.
+ */
+static unsigned int
+decode_bmp_eor(const uint8_t *p, size_t len)
+{
+	size_t		 hl;
+	uint16_t	 afi;
+
+	if (len == 4 && p[0] == 0 && p[1] == 0 && p[2] == 0 && p[3] == 0)
+		return (BMP_EOR_IPV4);
+	/* Withdrawn length 0, attributes length 6 or 7, one attribute. */
+	if (len < 10 || p[0] != 0 || p[1] != 0 || p[2] != 0 ||
+	    (size_t)p[3] != len - 4 || p[5] != 15)		/* MP_UNREACH */
+		return (0);
+	hl = (p[4] & 0x10) ? 4 : 3;			/* extended length */
+	if (len != 4 + hl + 3 ||
+	    (hl == 4 ? (p[6] << 8 | p[7]) : p[6]) != 3)
+		return (0);
+	afi = (uint16_t)(p[4 + hl] << 8 | p[4 + hl + 1]);
+	if (p[4 + hl + 2] != BGP_SAFI_UNICAST)
+		return (0);
+	if (afi == BGP_AFI_IPV4)
+		return (BMP_EOR_IPV4);
+	if (afi == BGP_AFI_IPV6)
+		return (BMP_EOR_IPV6);
+	return (0);
+}
+
+/*
+ * The unicast AFs an UPDATE carries routes for (RFC 4271 4.3: withdrawn
+ * routes and NLRI are IPv4; RFC 4760 3, 4: MP_REACH / MP_UNREACH name
+ * theirs), by walking the attribute headers only.  A malformed UPDATE
+ * gives what was found so far (the RIB judges it).
+ */
+static unsigned int
+decode_bmp_update_afs(const uint8_t *p, size_t len)
+{
+	struct buf	 b, attrs;
+	uint16_t	 wlen, alen, l16, afi;
+	uint8_t		 flags, type, l8, safi;
+	unsigned int	 afs = 0;
+
+	buf_init(&b, p, len);
+	if (buf_get_u16(&b, &wlen) || buf_skip(&b, wlen))
+		return (0);
+	if (wlen > 0)
+		afs |= BMP_EOR_IPV4;
+	if (buf_get_u16(&b, &alen) || buf_sub(&b, &attrs, alen))
+		return (afs);
+	if (buf_left(&b) > 0)
+		afs |= BMP_EOR_IPV4;			/* NLRI */
+	while (buf_left(&attrs) > 0) {
+		if (buf_get_u8(&attrs, &flags) || buf_get_u8(&attrs, &type))
+			break;
+		if (flags & 0x10) {			/* extended length */
+			if (buf_get_u16(&attrs, &l16))
+				break;
+		} else {
+			if (buf_get_u8(&attrs, &l8))
+				break;
+			l16 = l8;
+		}
+		if ((type == 14 || type == 15) && l16 >= 3 &&
+		    buf_left(&attrs) >= 3) {
+			afi = (uint16_t)(buf_ptr(&attrs)[0] << 8 |
+			    buf_ptr(&attrs)[1]);
+			safi = buf_ptr(&attrs)[2];
+			/* An MP_UNREACH of 3 bytes is an End-of-RIB. */
+			if (safi == BGP_SAFI_UNICAST &&
+			    (type == 14 || l16 > 3)) {
+				if (afi == BGP_AFI_IPV4)
+					afs |= BMP_EOR_IPV4;
+				else if (afi == BGP_AFI_IPV6)
+					afs |= BMP_EOR_IPV6;
+			}
+		}
+		if (buf_skip(&attrs, l16))
+			break;
+	}
+	return (afs);
 }
 
 /* RFC 7854 4.6: Route Monitoring, a BGP UPDATE (RFC 4271 4.3). */
@@ -624,7 +733,6 @@ decode_bmp_route_mon(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
 {
 	struct bmp_route_mon	*r = &m->rm;
 	struct bmp_peer_state	*s;
-	struct bgp_decode_opts	 opts;
 	struct buf		 body;
 	int			 out;
 
@@ -635,7 +743,11 @@ decode_bmp_route_mon(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
 		*what = "bytes after the BGP UPDATE";
 		return (-1);
 	}
-	/* RFC 7854 4.2: the A flag says how the AS_PATH is written. */
+	/*
+	 * RFC 7854 4.2: the A flag says how this message's AS_PATH is
+	 * written (a router may re-encode everything in 4 octets whatever
+	 * the OPENs said), so it wins over the Peer Up capabilities.
+	 */
 	r->as4 = !(m->peer.flags & BMP_PEER_FLAG_A);
 	out = m->peer.type != BMP_PEER_LOC_RIB &&
 	    (m->peer.flags & BMP_PEER_FLAG_O);
@@ -643,11 +755,18 @@ decode_bmp_route_mon(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
 		r->addpath_v4 = out ? s->addpath_out_v4 : s->addpath_in_v4;
 		r->addpath_v6 = out ? s->addpath_out_v6 : s->addpath_in_v6;
 	}
-	memset(&opts, 0, sizeof opts);
-	opts.as4 = r->as4;
-	opts.addpath_v4 = r->addpath_v4;
-	opts.addpath_v6 = r->addpath_v6;
-	if (decode_bgp_update(buf_ptr(&body), buf_left(&body), &opts,
+	memset(&r->opts, 0, sizeof r->opts);
+	r->opts.as4 = r->as4;
+	r->opts.addpath_v4 = r->addpath_v4;
+	r->opts.addpath_v6 = r->addpath_v6;
+	r->body = buf_ptr(&body);
+	r->body_len = buf_left(&body);
+	r->eor = decode_bmp_eor(r->body, r->body_len);
+	r->afs = r->eor != 0 ? 0 : decode_bmp_update_afs(r->body,
+	    r->body_len);
+	if (c->raw_updates)
+		return (0);
+	if (decode_bgp_update(r->body, r->body_len, &r->opts,
 	    &r->update, bgpcause) == -1) {
 		memset(&r->update, 0, sizeof r->update);
 		*what = "BGP UPDATE";

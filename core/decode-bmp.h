@@ -127,14 +127,26 @@ struct bmp_peer_up {
 	char		 info[BMP_STR_MAX];		/* TLV 0 */
 };
 
-/* Route Monitoring (RFC 7854 4.6): the BGP UPDATE decoded with the
- * peer's AS4/ADD-PATH state (decode_bmp_msg_free() releases it). */
+/*
+ * Route Monitoring (RFC 7854 4.6): the BGP UPDATE decoded with the
+ * peer's AS4/ADD-PATH state (decode_bmp_msg_free() releases it).  With
+ * the context's raw_updates set the UPDATE is not decoded: body/opts say
+ * where it is and how to read it (a RIB decodes it once, straight into
+ * its trie), and a bad UPDATE is the caller's to judge.
+ */
+#define BMP_EOR_IPV4	0x01	/* End-of-RIB seen (RFC 4724 2) */
+#define BMP_EOR_IPV6	0x02
 struct bmp_route_mon {
 	int		 as4;		/* how its AS_PATH was read */
 	int		 addpath_v4;	/* path ids on IPv4 unicast NLRI */
 	int		 addpath_v6;
 	int		 decoded;	/* update holds allocations */
 	struct bgp_update update;
+	const uint8_t	*body;		/* UPDATE after the 19-byte header */
+	size_t		 body_len;
+	struct bgp_decode_opts opts;
+	unsigned int	 eor;		/* BMP_EOR_* if an End-of-RIB */
+	unsigned int	 afs;		/* BMP_EOR_* with routes in it */
 };
 
 struct bmp_msg {
@@ -171,6 +183,7 @@ struct bmp_peer_state {
 	int		 addpath_in_v6;
 	int		 addpath_out_v4;	/* on sent ones (Adj-RIB-Out) */
 	int		 addpath_out_v6;
+	unsigned int	 afs;		/* BMP_EOR_* both OPENs carry */
 };
 
 /* Per-router decoder context: counters and the peer table. */
@@ -182,6 +195,7 @@ struct bmp_ctx {
 	uint64_t		 mirroring;	/* skipped Route Mirroring */
 	char			 sys_name[BMP_STR_MAX];
 	char			 sys_descr[BMP_STR_MAX];
+	int			 raw_updates;	/* see struct bmp_route_mon */
 };
 
 void	 decode_bmp_ctx_init(struct bmp_ctx *);

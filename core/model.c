@@ -42,6 +42,13 @@ static const char *level_names[] = {
 };
 
 static void	model_branch_last_event(struct model *, const struct event *);
+static struct session_source *model_session_source(struct session *,
+		    struct collector *);
+static enum bgp_state model_session_source_state(const struct session *,
+		    const struct collector *);
+static void	model_session_sources(struct session *);
+static void	model_session_transition(struct model *, struct session *,
+		    enum bgp_state, int64_t);
 
 const char *
 bgp_state_name(enum bgp_state s)
@@ -119,6 +126,10 @@ model_free(struct model *m)
 	}
 	free(m->partners);
 	for (i = 0; i < m->nbranches; i++) {
+		size_t	 j;
+
+		for (j = 0; j < m->branches[i]->nprefixes; j++)
+			free(m->branches[i]->prefixes[j].upstreams);
 		free(m->branches[i]->addrs);
 		free(m->branches[i]->prefixes);
 		free(m->branches[i]);
@@ -166,6 +177,28 @@ model_settled(const struct model *m)
 	for (i = 0; i < m->ncollectors; i++)
 		if (m->collectors[i]->state == COL_STARTING)
 			return (0);
+	return (1);
+}
+
+/*
+ * Settled, and every collector has seen what there is to see (bmp: the
+ * routers' tables up to End-of-RIB, or its grace period): --once waits
+ * for this, health does not (its verdicts need the sessions only).
+ */
+int
+model_synced(const struct model *m)
+{
+	const struct collector	*c;
+	size_t			 i;
+
+	if (!model_settled(m))
+		return (0);
+	for (i = 0; i < m->ncollectors; i++) {
+		c = m->collectors[i];
+		if (c->state == COL_UP && c->ops != NULL &&
+		    c->ops->settled != NULL && !c->ops->settled(c))
+			return (0);
+	}
 	return (1);
 }
 
@@ -335,13 +368,115 @@ model_session_settle(struct model *m, struct session *s)
 	    SESSION_FLAP_WINDOW_MS / 60000);
 }
 
+/* The slot of collector c among the session's sources, added if new. */
+static struct session_source *
+model_session_source(struct session *s, struct collector *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->nsrcs; i++)
+		if (s->srcs[i].c == c)
+			return (&s->srcs[i]);
+	if (s->nsrcs == SESSION_SOURCES_MAX) {
+		/* Full (more collectors than anyone configures): reuse a
+		 * lost slot, else the oldest. */
+		for (i = 0; i < s->nsrcs; i++)
+			if (s->srcs[i].state == BGP_UNKNOWN)
+				break;
+		if (i == s->nsrcs)
+			i = 0;
+	} else
+		i = s->nsrcs++;
+	s->srcs[i].c = c;
+	s->srcs[i].state = BGP_UNKNOWN;
+	return (&s->srcs[i]);
+}
+
+/* "bird+bmp": the kinds of collector reporting the session now. */
+static void
+model_session_sources(struct session *s)
+{
+	const char	*name, *have[SESSION_SOURCES_MAX];
+	size_t		 i, j, n = 0, len;
+
+	s->sources[0] = '\0';
+	for (i = 0; i < s->nsrcs; i++) {
+		if (s->srcs[i].state == BGP_UNKNOWN || s->srcs[i].c == NULL)
+			continue;
+		name = s->srcs[i].c->ops != NULL ? s->srcs[i].c->ops->name :
+		    s->srcs[i].c->name;
+		for (j = 0; j < n; j++)
+			if (strcmp(have[j], name) == 0)
+				break;
+		if (j < n)
+			continue;
+		have[n++] = name;
+		len = strlen(s->sources);
+		snprintf(s->sources + len, sizeof s->sources - len, "%s%s",
+		    n > 1 ? "+" : "", name);
+	}
+}
+
+/* Move the effective state to state (events, sink, flaps, health). */
+static void
+model_session_transition(struct model *m, struct session *s,
+    enum bgp_state state, int64_t since_ms)
+{
+	enum bgp_state	 old = s->state;
+	enum bgp_state	 prev = old != BGP_UNKNOWN ? old : s->known;
+	int64_t		 now = now_wall_ms();
+
+	s->state = s->known = state;
+	s->since_ms = since_ms != 0 ? since_ms : now;
+	if (m->sink.session_state != NULL)
+		m->sink.session_state(m->sink.arg, s, old, now);
+	model_session_event(m, s, prev);
+	if (state_is_up(prev) && !state_is_up(state))
+		model_session_drop(m, s);
+	model_health(m);
+}
+
+/*
+ * Several collectors may report one session (BIRD on the router and BMP
+ * from it): each source's last state is kept, and only a source that
+ * changes its own state moves the effective one (the last transition
+ * wins).  A source repeating a state another source has since overruled
+ * changes nothing, so the two never fight and no event is raised twice.
+ * The details (error, AS, route counts) come from the source that set
+ * the effective state.
+ */
 void
 model_session_report(struct model *m, struct session *s,
     struct collector *c, const struct session_report *r)
 {
-	enum bgp_state	 old = s->state;
-	int64_t		 now = now_wall_ms();
-	unsigned	 changed = 0;
+	struct session_source	*src;
+	enum bgp_state		 old = s->state, was;
+	unsigned		 changed = 0;
+	int			 moved = 0, owner;
+	char			 srcs[sizeof s->sources];
+
+	src = model_session_source(s, c);
+	was = src->state;
+	src->state = r->state;
+	strlcpy_pt(srcs, s->sources, sizeof srcs);
+	model_session_sources(s);
+	if (strcmp(srcs, s->sources) != 0)
+		changed = 1;
+
+	if (r->state != was && r->state != old)
+		moved = 1;
+	/* Whose details to show: the mover's, else the current owner's
+	 * (or anyone's while the owner does not report). */
+	owner = moved || s->source == NULL || s->source == c ||
+	    model_session_source_state(s, s->source) == BGP_UNKNOWN;
+	if (!moved && r->state != old)
+		owner = 0;	/* a stale repeat, overruled */
+	s->updated_mono = now_mono_ms();
+	if (!owner) {
+		if (changed)
+			model_touch(m, DIRTY_SESSIONS);
+		return;
+	}
 
 	if (r->last_error != NULL) {
 		char	 clean[ERR_MAX];
@@ -352,6 +487,10 @@ model_session_report(struct model *m, struct session *s,
 			strlcpy_pt(s->last_error, clean, sizeof s->last_error);
 			changed = 1;
 		}
+	} else if (moved && state_is_up(r->state) && s->last_error[0] != '\0') {
+		/* Up again: the error that took it down is history. */
+		s->last_error[0] = '\0';
+		changed = 1;
 	}
 	if (r->proto != NULL)
 		sanitize(s->proto, sizeof s->proto, r->proto,
@@ -364,19 +503,9 @@ model_session_report(struct model *m, struct session *s,
 	s->routes_imported = r->routes_imported;
 	s->routes_exported = r->routes_exported;
 	s->source = c;
-	s->updated_mono = now_mono_ms();
 
-	if (r->state != old) {
-		enum bgp_state prev = old != BGP_UNKNOWN ? old : s->known;
-
-		s->state = s->known = r->state;
-		s->since_ms = r->since_ms != 0 ? r->since_ms : now;
-		if (m->sink.session_state != NULL)
-			m->sink.session_state(m->sink.arg, s, old, now);
-		model_session_event(m, s, prev);
-		if (state_is_up(prev) && !state_is_up(r->state))
-			model_session_drop(m, s);
-		model_health(m);
+	if (moved) {
+		model_session_transition(m, s, r->state, r->since_ms);
 		changed = 1;
 	} else if (r->since_ms != 0 && r->since_ms != s->since_ms) {
 		s->since_ms = r->since_ms;
@@ -387,12 +516,28 @@ model_session_report(struct model *m, struct session *s,
 		model_touch(m, DIRTY_SESSIONS);
 }
 
+/* A source's last state, UNKNOWN if it never reported. */
+static enum bgp_state
+model_session_source_state(const struct session *s, const struct collector *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->nsrcs; i++)
+		if (s->srcs[i].c == c)
+			return (s->srcs[i].state);
+	return (BGP_UNKNOWN);
+}
+
 void
 model_session_lost(struct model *m, struct session *s)
 {
 	enum bgp_state	 old = s->state;
 	int64_t		 now = now_wall_ms();
+	size_t		 i;
 
+	for (i = 0; i < s->nsrcs; i++)
+		s->srcs[i].state = BGP_UNKNOWN;
+	s->sources[0] = '\0';
 	if (old == BGP_UNKNOWN)
 		return;
 	s->state = BGP_UNKNOWN;
@@ -400,6 +545,34 @@ model_session_lost(struct model *m, struct session *s)
 	if (m->sink.session_state != NULL)
 		m->sink.session_state(m->sink.arg, s, old, now);
 	model_health(m);
+	model_touch(m, DIRTY_SESSIONS);
+}
+
+void
+model_session_lost_by(struct model *m, struct session *s,
+    struct collector *c)
+{
+	struct session_source	*other = NULL;
+	size_t			 i;
+
+	for (i = 0; i < s->nsrcs; i++) {
+		if (s->srcs[i].c == c)
+			s->srcs[i].state = BGP_UNKNOWN;
+		else if (s->srcs[i].state != BGP_UNKNOWN)
+			other = &s->srcs[i];
+	}
+	if (other == NULL) {
+		if (s->source == c || s->source == NULL ||
+		    model_session_source_state(s, s->source) == BGP_UNKNOWN)
+			model_session_lost(m, s);
+		return;
+	}
+	/* Another source still sees it: its word stands. */
+	model_session_sources(s);
+	if (s->source == c)
+		s->source = other->c;
+	if (other->state != s->state)
+		model_session_transition(m, s, other->state, 0);
 	model_touch(m, DIRTY_SESSIONS);
 }
 

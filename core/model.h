@@ -57,6 +57,7 @@ struct routemon;
  */
 #define SESSION_FLAP_COUNT	3
 #define SESSION_FLAP_WINDOW_MS	(10 * 60 * 1000)
+#define SESSION_SOURCES_MAX	4
 
 /* A BGP session between a partner router and a Microsoft edge. */
 struct session {
@@ -83,6 +84,18 @@ struct session {
 	int		 flapping;	/* SessionFlapping raised, not cleared */
 	struct collector *source;	/* who reported it, NULL if nobody */
 	uint64_t	 updated_mono;	/* last report, monotonic ms */
+	/*
+	 * Every collector reporting the session (BIRD and BMP may both):
+	 * each one's last state.  The effective state is the last
+	 * transition any of them reported; sources lists their kinds,
+	 * e.g. "bird+bmp" (model.c).
+	 */
+	struct session_source {
+		struct collector *c;
+		enum bgp_state	  state;	/* UNKNOWN: lost */
+	}		 srcs[SESSION_SOURCES_MAX];
+	size_t		 nsrcs;
+	char		 sources[32];
 };
 
 /* SPEC.md "Geo-redundancy" */
@@ -270,6 +283,9 @@ struct model {
 	 * that watches it for the registered prefixes; NULL until made. */
 	struct rib	*rib;
 	struct routemon	*routemon;
+	/* Its tuning, the "routes" block of the configuration (0: default). */
+	double		 route_tolerance_km;
+	unsigned	 route_max_path;
 
 	struct model_sink sink;
 	unsigned	 dirty;
@@ -294,6 +310,8 @@ void		 model_batch_end(struct model *);
 void		 model_health(struct model *);
 /* Every collector has answered (or failed) at least once. */
 int		 model_settled(const struct model *);
+/* Settled, and every collector's settled hook agrees (--once waits). */
+int		 model_synced(const struct model *);
 
 /* Set dirty flags and call on_dirty. */
 void		 model_touch(struct model *, unsigned flags);
@@ -332,6 +350,13 @@ void	 model_session_report(struct model *, struct session *,
  * session that really dropped meanwhile still raises SessionDown.
  */
 void	 model_session_lost(struct model *, struct session *);
+/*
+ * One collector lost track of the session: if another source still
+ * reports it, the session takes that source's state (no event unless it
+ * differs); else as model_session_lost().
+ */
+void	 model_session_lost_by(struct model *, struct session *,
+	    struct collector *);
 
 /* Collector up/down; raises CollectorDown / CollectorUp events. */
 void	 model_collector_state(struct model *, struct collector *,

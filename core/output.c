@@ -10,9 +10,15 @@
 
 #include "collector.h"
 #include "output.h"
+#include "routemon.h"
 
 static void	output_text(FILE *, const struct model *, size_t);
 static void	output_json(FILE *, const struct model *, size_t);
+static void	output_prefixes_text(FILE *, const struct model *);
+static void	output_prefix_json(FILE *, const struct model *,
+		    const struct branch_prefix *);
+static void	json_str(FILE *, const char *, const char *, int);
+static void	json_time(FILE *, const char *, int64_t, int);
 
 static const struct output outputs[] = {
 	{ "text", output_text },
@@ -32,10 +38,33 @@ output_find(const char *name)
 	return (NULL);
 }
 
+/*
+ * The worst current condition: the model's (sessions, redundancy,
+ * collectors) and the registered prefixes' route state.
+ */
+static enum level
+output_worst(const struct model *m)
+{
+	enum level	 worst = model_worst(m), l;
+	size_t		 i, j;
+
+	for (i = 0; i < m->nbranches; i++) {
+		for (j = 0; j < m->branches[i]->nprefixes; j++) {
+			l = (enum level)routemon_flags_level(
+			    m->branches[i]->prefixes[j].flags);
+			if (l > worst)
+				worst = l;
+		}
+		if (m->branches[i]->suboptimal && worst < LVL_WARNING)
+			worst = LVL_WARNING;
+	}
+	return (worst);
+}
+
 int
 output_status(const struct model *m)
 {
-	switch (model_worst(m)) {
+	switch (output_worst(m)) {
 	case LVL_CRITICAL:
 		return (2);
 	case LVL_WARNING:
@@ -128,10 +157,11 @@ output_text(FILE *f, const struct model *m, size_t nevents)
 		    s->routes_exported, s->flaps, s->last_error);
 	}
 
-	fprintf(f, "\n%-20s %-28s %-14s %-6s %-10s %s\n", "BRANCH",
-	    "LOCATION", "NEAREST EDGE", "SESS", "REDUNDANCY", "LAST EVENT");
+	fprintf(f, "\n%-20s %-28s %-14s %-6s %-6s %-10s %s\n", "BRANCH",
+	    "LOCATION", "NEAREST EDGE", "ROUTED", "SESS", "REDUNDANCY",
+	    "LAST EVENT");
 	for (i = 0; i < m->nbranches; i++) {
-		char	 near[32], sess[16];
+		char	 near[32], sess[16], routed[16];
 
 		b = m->branches[i];
 		if (b->loc == LOC_UNKNOWN)
@@ -147,10 +177,18 @@ output_text(FILE *f, const struct model *m, size_t nevents)
 			strlcpy_pt(near, "-", sizeof near);
 		snprintf(sess, sizeof sess, "%d/%d", b->sessions_up,
 		    b->sessions_total);
-		fprintf(f, "%-20s %-28s %-14s %-6s %-10s %s\n", b->name, loc,
-		    near, sess, b->partner != NULL ?
+		/* "!" marks SuboptimalRouting (not by colour alone). */
+		if (b->routed >= 0 && (size_t)b->routed < m->nedges)
+			snprintf(routed, sizeof routed, "%s%s",
+			    m->edges[b->routed].code, b->suboptimal ? "!" : "");
+		else
+			strlcpy_pt(routed, "-", sizeof routed);
+		fprintf(f, "%-20s %-28s %-14s %-6s %-6s %-10s %s\n", b->name,
+		    loc, near, routed, sess, b->partner != NULL ?
 		    redundancy_name(b->partner->red) : "-", b->last_event);
 	}
+
+	output_prefixes_text(f, m);
 
 	fprintf(f, "\n%-19s %-11s %-20s %s\n", "TIME", "LEVEL", "TYPE",
 	    "SUMMARY");
@@ -160,6 +198,58 @@ output_text(FILE *f, const struct model *m, size_t nevents)
 		fprintf(f, "%-19s %-11s %-20s %s\n",
 		    fmt_time(t, sizeof t, ev->time_ms, 0),
 		    level_name(ev->level), ev->type, ev->summary);
+	}
+}
+
+/*
+ * Registered prefixes: sessions carrying them (primary and backup, of
+ * those configured), the best path, the PFX_* flags as words and the
+ * worst problem.  "unseen" until a session's routes or any route for
+ * the prefix were seen.
+ */
+static void
+output_prefixes_text(FILE *f, const struct model *m)
+{
+	const struct branch		*b;
+	const struct branch_prefix	*bp;
+	char				 pfx[PREFIX_STRLEN], pri[16], bak[16];
+	char				 flags[160], origin[16];
+	size_t				 i, j, n = 0;
+
+	for (i = 0; i < m->nbranches; i++)
+		n += m->branches[i]->nprefixes;
+	if (n == 0)
+		return;
+	fprintf(f, "\n%-20s %-20s %-8s %-5s %-5s %-8s %-16s %-24s %s\n",
+	    "PREFIX", "BRANCH", "ORIGIN", "PRI", "BAK", "BEST AS", "BEST VIA",
+	    "STATE", "PROBLEM");
+	for (i = 0; i < m->nbranches; i++) {
+		b = m->branches[i];
+		for (j = 0; j < b->nprefixes; j++) {
+			bp = &b->prefixes[j];
+			snprintf(pri, sizeof pri, "%u/%u", bp->nprimary,
+			    bp->nprimary_total);
+			snprintf(bak, sizeof bak, "%u/%u", bp->nbackup,
+			    bp->nbackup_total);
+			if (bp->best_origin != 0)
+				snprintf(origin, sizeof origin, "%u",
+				    bp->best_origin);
+			else
+				strlcpy_pt(origin, "-", sizeof origin);
+			if (!bp->seen)
+				strlcpy_pt(flags, "unseen", sizeof flags);
+			else if (bp->flags == 0)
+				strlcpy_pt(flags, "ok", sizeof flags);
+			else
+				routemon_flags_fmt(bp->flags, flags,
+				    sizeof flags);
+			fprintf(f, "%-20s %-20s %-8u %-5s %-5s %-8s %-16s "
+			    "%-24s %s\n", prefix_fmt(&bp->prefix, pfx,
+			    sizeof pfx), b->name, bp->origin, pri, bak, origin,
+			    bp->best_session >= 0 && (size_t)bp->best_session <
+			    m->nsessions ? m->sessions[bp->best_session]->name :
+			    "-", flags, bp->problem);
+		}
 	}
 }
 
@@ -221,7 +311,7 @@ output_json(FILE *f, const struct model *m, size_t nevents)
 	const struct branch	*b;
 	const struct event	*ev;
 	uint64_t		 now = now_mono_ms();
-	char			 a[ADDR_STRLEN], pfx[PREFIX_STRLEN];
+	char			 a[ADDR_STRLEN];
 	size_t			 i, j, first;
 
 	fprintf(f, "{\n  ");
@@ -289,10 +379,10 @@ output_json(FILE *f, const struct model *m, size_t nevents)
 			fprintf(f, "%s\"%s\"", j ? ", " : "",
 			    addr_fmt(&b->addrs[j], a, sizeof a));
 		fprintf(f, "], \"prefixes\": [");
-		for (j = 0; j < b->nprefixes; j++)
-			fprintf(f, "%s{\"prefix\": \"%s\", \"origin\": %u}",
-			    j ? ", " : "", prefix_fmt(&b->prefixes[j].prefix,
-			    pfx, sizeof pfx), b->prefixes[j].origin);
+		for (j = 0; j < b->nprefixes; j++) {
+			fprintf(f, "%s", j ? ", " : "");
+			output_prefix_json(f, m, &b->prefixes[j]);
+		}
 		fprintf(f, "], \"location\": {");
 		json_str(f, "source", loc_name(b->loc), b->loc != LOC_UNKNOWN);
 		if (b->loc != LOC_UNKNOWN) {
@@ -310,6 +400,15 @@ output_json(FILE *f, const struct model *m, size_t nevents)
 			fprintf(f, "\"distance_km\": %.1f}, ", b->nearest_km);
 		} else
 			fprintf(f, "\"nearest_edge\": null, ");
+		if (b->routed >= 0 && (size_t)b->routed < m->nedges) {
+			fprintf(f, "\"routed_edge\": {");
+			json_str(f, "code", m->edges[b->routed].code, 1);
+			json_str(f, "metro", m->edges[b->routed].metro, 0);
+			fprintf(f, "}, ");
+		} else
+			fprintf(f, "\"routed_edge\": null, ");
+		fprintf(f, "\"suboptimal\": %s, ", b->suboptimal ? "true" :
+		    "false");
 		fprintf(f, "\"sessions_up\": %d, \"sessions_total\": %d, ",
 		    b->sessions_up, b->sessions_total);
 		json_str(f, "redundancy", b->partner != NULL ?
@@ -333,4 +432,63 @@ output_json(FILE *f, const struct model *m, size_t nevents)
 		fprintf(f, "}");
 	}
 	fprintf(f, "\n  ]\n}\n");
+}
+
+/* One registered prefix and its route state. */
+static void
+output_prefix_json(FILE *f, const struct model *m,
+    const struct branch_prefix *bp)
+{
+	char		 pfx[PREFIX_STRLEN], flags[160], *w, *last;
+	size_t		 i;
+	int		 n;
+
+	fprintf(f, "{\"prefix\": \"%s\", \"origin\": %u, \"upstreams\": [",
+	    prefix_fmt(&bp->prefix, pfx, sizeof pfx), bp->origin);
+	for (i = 0; i < bp->nupstreams; i++)
+		fprintf(f, "%s%u", i ? ", " : "", bp->upstreams[i]);
+	fprintf(f, "], \"seen\": %s, \"flags\": [", bp->seen ? "true" :
+	    "false");
+	routemon_flags_fmt(bp->flags, flags, sizeof flags);
+	n = 0;
+	for (w = strtok_r(flags, " ", &last); w != NULL;
+	    w = strtok_r(NULL, " ", &last))
+		fprintf(f, "%s\"%s\"", n++ ? ", " : "", w);
+	fprintf(f, "], \"primary\": %u, \"primary_total\": %u, "
+	    "\"backup\": %u, \"backup_total\": %u, ", bp->nprimary,
+	    bp->nprimary_total, bp->nbackup, bp->nbackup_total);
+	fprintf(f, "\"best_origin\": %u, ", bp->best_origin);
+	json_str(f, "best_path", bp->best_path, 1);
+	json_str(f, "best_session", bp->best_session >= 0 &&
+	    (size_t)bp->best_session < m->nsessions ?
+	    m->sessions[bp->best_session]->name : "", 1);
+	json_str(f, "carried", bp->carried, 1);
+	fprintf(f, "\"bad_origin\": %u, ", bp->bad_origin);
+	json_str(f, "problem", bp->problem, 1);
+	json_time(f, "since", bp->since_ms, 0);
+	fprintf(f, "}");
+}
+
+void
+output_event_text(FILE *f, const struct event *ev)
+{
+	char	 t[32];
+
+	fmt_time(t, sizeof t, ev->time_ms, 1);
+	t[10] = 'T';
+	fprintf(f, "%sZ %s %s [%s] %s\n", t, level_name(ev->level), ev->type,
+	    ev->subject, ev->summary);
+}
+
+void
+output_event_json(FILE *f, const struct event *ev)
+{
+	fprintf(f, "{");
+	json_time(f, "time", ev->time_ms, 1);
+	json_str(f, "type", ev->type, 1);
+	json_str(f, "level", level_name(ev->level), 1);
+	json_str(f, "subject", ev->subject, 1);
+	json_str(f, "summary", ev->summary, 1);
+	json_str(f, "details", ev->details, 0);
+	fprintf(f, "}");
 }

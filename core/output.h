@@ -18,5 +18,11 @@ struct output {
 const struct output *output_find(const char *name);
 /* Exit status for --once: 0 OK, 1 warning, 2 critical. */
 int	 output_status(const struct model *);
+/*
+ * One event: a line "2015-04-01T00:00:04Z Warning Type [subject]
+ * summary" (UTC), or a JSON object without a newline.
+ */
+void	 output_event_text(FILE *, const struct event *);
+void	 output_event_json(FILE *, const struct event *);
 
 #endif

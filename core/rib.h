@@ -71,6 +71,7 @@ struct rib_attr {
 	uint32_t	 refcnt;
 	uint32_t	 hash;
 	uint32_t	 origin_as;	/* last ASN of the path, 0 if none/AS_SET */
+	uint32_t	 id;		/* the RIB's own index of the set */
 	uint16_t	 len;
 	uint8_t		 as4;		/* AS_PATH has 4-octet ASNs */
 	uint8_t		 pathlen;	/* ASNs in the path (capped at 255) */
@@ -139,7 +140,9 @@ int		 rib_withdraw(struct rib *, int peer, const struct prefix *,
  * (the update's announcements are withdrawn).  Nothing is allocated per
  * update when its attributes are already interned.  Returns the number
  * of prefixes announced + withdrawn, or -1 with a cause on a session-reset
- * class error (nothing applied).
+ * class error (nothing applied).  The counts are added to *st (which may
+ * be NULL): announced, withdrawn (routes that were there), taw (prefixes
+ * withdrawn for RFC 7606 treat-as-withdraw).
  */
 struct rib_update_stats {
 	uint64_t	announced, withdrawn, taw;
@@ -157,6 +160,14 @@ int		 rib_update(struct rib *, int peer, const uint8_t *, size_t,
 int		 rib_mrt_record(struct rib *, struct mrt_decoder *,
 		    const struct mrt_record *, const char *name,
 		    char **cause);
+
+/*
+ * Internal to rib.c and rib-mrt.c: the RIB peer id of each entry of the
+ * decoder's TABLE_DUMP_V2 peer index (rebuilt when it changed, or when
+ * rebuild is set).
+ */
+const int	*rib_mrt_peermap(struct rib *, const struct mrt_decoder *,
+		    int rebuild);
 
 /* Queries. */
 /* The route of (peer, prefix, path_id); 1 found, 0 not. */

@@ -18,6 +18,7 @@
 #ifndef PEERTOP_ROUTEMON_H
 #define PEERTOP_ROUTEMON_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct model;
@@ -34,5 +35,35 @@ void		 routemon_free(struct routemon *);
 void		 routemon_eval(struct routemon *, int64_t now_ms);
 /* Mark every prefix dirty (a session's state or mapping changed). */
 void		 routemon_dirty_all(struct routemon *);
+/*
+ * Tuning (peertop.conf "routes" block): SuboptimalRouting needs the routed
+ * edge this much farther than the nearest (default 500 km); Microsoft's
+ * AS path rule allows at most max_path ASes (default 3).
+ */
+#define ROUTEMON_TOLERANCE_KM	500
+#define ROUTEMON_PATH_MAX	3
+void		 routemon_set_limits(struct routemon *, double tolerance_km,
+		    unsigned max_path);
+
+/* PFX_* flags as words ("origin leak no-8007"), into buf; "" for none. */
+char		*routemon_flags_fmt(unsigned, char *, size_t);
+/* The level of the worst of these flags (LVL_INFO for none). */
+int		 routemon_flags_level(unsigned);
+
+/*
+ * Replay an MRT file into rib, and through m's route monitor when m is
+ * not NULL (see routemon-mrt.c).  Each located error goes to the error
+ * callback; 0, or -1 if the file had any.  Zero the struct, then set
+ * rib, m, error and arg; the counters add up over files.
+ */
+struct routemon_replay {
+	struct rib	*rib;
+	struct model	*m;
+	void		(*error)(void *, const char *);
+	void		*arg;
+	size_t		 mapped;	/* RIB peers already mapped */
+	uint64_t	 records, errors;
+};
+int		 routemon_replay_file(struct routemon_replay *, const char *);
 
 #endif

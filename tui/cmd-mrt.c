@@ -1,44 +1,186 @@
 /*
- * "peertop mrt --dump FILE...": decode MRT files (raw, .gz or .bz2) and
- * print one line per element in the format of "bgpdump -m"; without
- * --dump, one summary line per file.  Decode errors go to stderr, located
- * by file, record number and offset; a malformed record is counted and
- * skipped, a truncated or damaged file ends that file.  The exit status
- * is 0 when every file decoded cleanly, 1 when any error was seen, 2 on a
- * usage error.  The decoding itself lives in core/mrt-dump.c.
+ * "peertop mrt": MRT files (raw, .gz or .bz2) offline.
+ *
+ * --dump FILE...: one line per element in the format of "bgpdump -m"
+ * (core/mrt-dump.c), so the decoder can be checked against bgpdump.
+ *
+ * -c CONFIG FILE...: replay the files through a RIB and the route
+ * monitor, as if a BMP feed had delivered them: every record goes into
+ * the RIB (rib_mrt_record()), MRT peers are mapped to the configured
+ * sessions by neighbor address, and the route monitor evaluates after
+ * each record at the record's time, so the events carry the time the
+ * route changed (core/routemon-mrt.c).  The route events are printed as
+ * text lines or JSON, as the model's event sink sees them.
+ *
+ * Neither: load the files into a RIB and print a summary.
+ *
+ * Decode errors go to stderr, located by file, record number and offset;
+ * a malformed record is counted and skipped, a truncated or damaged file
+ * ends that file.  Exit status: see peertop(1).
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config.h"
+#include "core/geo.h"
+#include "core/model.h"
 #include "core/mrt-dump.h"
+#include "core/output.h"
+#include "core/rib.h"
+#include "core/routemon.h"
 #include "core/util.h"
 #include "tui/tui.h"
+
+#ifndef PEERTOP_DATADIR
+#define PEERTOP_DATADIR "/usr/local/share/peertop"
+#endif
+
+/* A replay: the RIB, the model when -c was given, what was printed. */
+struct cmd_mrt_run {
+	struct routemon_replay	 rp;
+	int			 json;
+	size_t			 nevents;	/* printed */
+	enum level		 worst;
+};
+
+static void	cmd_mrt_usage(FILE *);
+static int	cmd_mrt_dump(int, char **);
+static int	cmd_mrt_model(const char *, struct model **);
+static void	cmd_mrt_event_cb(void *, struct event *);
+static void	cmd_mrt_error_cb(void *, const char *);
 
 static void
 cmd_mrt_usage(FILE *f)
 {
-	fprintf(f, "usage: peertop mrt [--dump] file ...\n");
+	fprintf(f, "usage: peertop mrt [--dump] file ...\n"
+	    "       peertop mrt -c config [-o text|json] file ...\n");
+}
+
+/* --dump: bgpdump -m lines. */
+static int
+cmd_mrt_dump(int argc, char **argv)
+{
+	static char		 outbuf[1 << 16];
+	struct mrt_dump_stats	 st;
+	int			 i, rv = 0;
+
+	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	for (i = 0; i < argc; i++) {
+		if (mrt_dump_file(argv[i], stdout, stderr, &st) != 0)
+			rv = 1;
+	}
+	fflush(stdout);
+	return (rv);
+}
+
+/*
+ * The model as peertop itself would load it: the edge catalogue, then
+ * the configuration (again over another catalogue if it names a
+ * datadir), then branch placement for the nearest edges.
+ */
+static int
+cmd_mrt_model(const char *config, struct model **mp)
+{
+	struct model	*m;
+	struct geo	*geo;
+	const char	*env = getenv("PEERTOP_DATADIR");
+	char		*datadir, *file, *cause = NULL, *warnings = NULL;
+	int		 pass;
+
+	datadir = xstrdup(env != NULL && *env != '\0' ? env :
+	    PEERTOP_DATADIR);
+	for (pass = 0; pass < 2; pass++) {
+		m = model_new();
+		xasprintf(&file, "%s/edges.csv", datadir);
+		if (geo_edges_load(m, file, &cause) != 0) {
+			fprintf(stderr, "peertop: edge catalogue: %s (set "
+			    "PEERTOP_DATADIR or datadir)\n", cause);
+			goto fail;
+		}
+		free(file);
+		file = NULL;
+		if (config_parse(m, config, &cause) != 0) {
+			fprintf(stderr, "%s\n", cause);
+			goto fail;
+		}
+		if (m->datadir == NULL || strcmp(m->datadir, datadir) == 0)
+			break;
+		free(datadir);
+		datadir = xstrdup(m->datadir);
+		model_free(m);
+	}
+	free(datadir);
+	geo = geo_open(m->geoip_city, m->geoip_asn, &warnings);
+	if (warnings != NULL)
+		fprintf(stderr, "peertop: warning: %s\n", warnings);
+	free(warnings);
+	geo_place_branches(m, geo);
+	geo_close(geo);
+	*mp = m;
+	return (0);
+
+fail:
+	free(cause);
+	free(file);
+	free(datadir);
+	model_free(m);
+	return (-1);
+}
+
+/* The model's event sink: print each event as it is raised. */
+static void
+cmd_mrt_event_cb(void *arg, struct event *ev)
+{
+	struct cmd_mrt_run	*run = arg;
+
+	if (ev->level > run->worst)
+		run->worst = ev->level;
+	if (run->json) {
+		printf("%s\n    ", run->nevents ? "," : "");
+		output_event_json(stdout, ev);
+	} else
+		output_event_text(stdout, ev);
+	run->nevents++;
+}
+
+static void
+cmd_mrt_error_cb(void *arg, const char *cause)
+{
+	(void)arg;
+	fprintf(stderr, "peertop: %s\n", cause);
 }
 
 int
 cmd_mrt(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "dump",	no_argument,	NULL,	'D' },
-		{ "help",	no_argument,	NULL,	'h' },
-		{ NULL,		0,		NULL,	0 }
+		{ "dump",	no_argument,		NULL,	'D' },
+		{ "config",	required_argument,	NULL,	'c' },
+		{ "output",	required_argument,	NULL,	'o' },
+		{ "help",	no_argument,		NULL,	'h' },
+		{ NULL,		0,			NULL,	0 }
 	};
-	static char		 outbuf[1 << 16];
-	struct mrt_dump_stats	 st;
-	int			 ch, dump = 0, i, rv = 0;
+	struct cmd_mrt_run	 run;
+	struct rib_stats	 st;
+	struct rib_peer		*p;
+	const char		*config = NULL, *fmt = "text";
+	uint64_t		 updates = 0;
+	size_t			 i;
+	int			 ch, dump = 0, rv = 0;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:ho:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'D':
 			dump = 1;
+			break;
+		case 'c':
+			config = optarg;
+			break;
+		case 'o':
+			fmt = optarg;
 			break;
 		case 'h':
 			cmd_mrt_usage(stdout);
@@ -50,23 +192,61 @@ cmd_mrt(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0) {
+	if (argc == 0 || (dump && config != NULL) ||
+	    (strcmp(fmt, "text") != 0 && strcmp(fmt, "json") != 0)) {
 		cmd_mrt_usage(stderr);
 		return (2);
 	}
-	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-	for (i = 0; i < argc; i++) {
-		if (mrt_dump_file(argv[i], dump ? stdout : NULL, stderr,
-		    &st) != 0)
-			rv = 1;
-		if (!dump)
-			printf("%s: %llu records, %llu elements, %llu skipped, "
-			    "%llu errors\n", argv[i],
-			    (unsigned long long)st.records,
-			    (unsigned long long)st.elems,
-			    (unsigned long long)st.skipped,
-			    (unsigned long long)st.errors);
+	if (dump)
+		return (cmd_mrt_dump(argc, argv));
+
+	memset(&run, 0, sizeof run);
+	run.json = strcmp(fmt, "json") == 0;
+	if (config != NULL && cmd_mrt_model(config, &run.rp.m) != 0)
+		return (4);
+	run.rp.rib = rib_new();
+	run.rp.error = cmd_mrt_error_cb;
+	if (run.rp.m != NULL) {
+		routemon_new(run.rp.m, run.rp.rib);
+		run.rp.m->sink.event = cmd_mrt_event_cb;
+		run.rp.m->sink.arg = &run;
+		if (run.json)
+			printf("{\n  \"events\": [");
 	}
+	for (i = 0; i < (size_t)argc; i++)
+		(void)routemon_replay_file(&run.rp, argv[i]);
+
+	rib_stats(run.rp.rib, &st);
+	for (i = 0; i < rib_npeers(run.rp.rib); i++) {
+		p = rib_peer(run.rp.rib, (int)i);
+		updates += p->announced + p->withdrawn;
+	}
+	if (run.rp.m == NULL) {
+		printf("%llu records, %llu updates, %zu peers, %zu prefixes, "
+		    "%zu routes, %zu attribute sets, %llu errors\n",
+		    (unsigned long long)run.rp.records,
+		    (unsigned long long)updates, rib_npeers(run.rp.rib),
+		    st.prefixes, st.routes, st.attrs,
+		    (unsigned long long)run.rp.errors);
+		rv = run.rp.errors != 0;
+	} else {
+		if (run.json)
+			printf("\n  ],\n  \"records\": %llu, \"updates\": %llu, "
+			    "\"peers\": %zu, \"prefixes\": %zu, \"errors\": "
+			    "%llu\n}\n", (unsigned long long)run.rp.records,
+			    (unsigned long long)updates,
+			    rib_npeers(run.rp.rib), st.prefixes,
+			    (unsigned long long)run.rp.errors);
+		if (run.rp.errors != 0)
+			rv = 4;
+		else if (run.worst == LVL_CRITICAL)
+			rv = 2;
+		else if (run.worst != LVL_INFO)
+			rv = 1;
+		routemon_free(run.rp.m->routemon);
+		model_free(run.rp.m);
+	}
+	rib_free(run.rp.rib);
 	fflush(stdout);
 	return (rv);
 }

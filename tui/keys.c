@@ -44,6 +44,7 @@ static int	keys_move(struct tui *, const struct key_binding *);
 static int	keys_repaint(struct tui *, const struct key_binding *);
 static int	keys_drill_overview(struct tui *, const struct key_binding *);
 static int	keys_drill_sessions(struct tui *, const struct key_binding *);
+static int	keys_drill_prefixes(struct tui *, const struct key_binding *);
 static int	keys_map_zoom(struct tui *, const struct key_binding *);
 static int	keys_map_pan(struct tui *, const struct key_binding *);
 static int	keys_map_region(struct tui *, const struct key_binding *);
@@ -55,6 +56,7 @@ const struct key_binding key_table[] = {
 	{ '2', NULL, keys_view, "2", "Sessions (show bgp summary)", 1 },
 	{ '3', NULL, keys_view, "3", "Events, newest first", 2 },
 	{ '4', NULL, keys_view, "4", "Map of branches and edges", 3 },
+	{ '5', NULL, keys_view, "5", "Prefixes, worst first", 4 },
 	{ '\t', NULL, keys_cycle, "Tab", "next view", 1 },
 	{ KEY_BTAB, NULL, keys_cycle, "S-Tab", "previous view", -1 },
 	{ '?', NULL, keys_help, "?", "this help (again: back)", 0 },
@@ -90,6 +92,12 @@ const struct key_binding key_table[] = {
 	    "events of the session", 0 },
 	{ '\n', "sessions", keys_drill_sessions, NULL, NULL, 0 },
 	{ KEY_ENTER, "sessions", keys_drill_sessions, NULL, NULL, 0 },
+
+	/* Prefixes. */
+	{ '\r', "prefixes", keys_drill_prefixes, "Enter",
+	    "prefix details (again: back)", 0 },
+	{ '\n', "prefixes", keys_drill_prefixes, NULL, NULL, 0 },
+	{ KEY_ENTER, "prefixes", keys_drill_prefixes, NULL, NULL, 0 },
 
 	/* Map: these take precedence over the global j/k and arrows. */
 	{ '+', "map", keys_map_zoom, "+/=", "zoom in", 1 },
@@ -157,14 +165,22 @@ keys_filter(struct tui *tui, const struct key_binding *kb)
 {
 	if (tui->view->rows == NULL || tui->view == &view_help)
 		return (ACT_NONE);	/* nothing to filter */
+	tui->pfx_detail = 0;		/* the filter is for the list */
 	tui->filtering = 1;
 	return (ACT_REDRAW);
 }
 
-/* Esc: clear the filter first; then up the drill-down path. */
+/*
+ * Esc: close a prefix's page first (it is the deepest level), then clear
+ * the filter, then go up the drill-down path.
+ */
 static int
 keys_escape(struct tui *tui, const struct key_binding *kb)
 {
+	if (tui->view == &view_prefixes && tui->pfx_detail) {
+		tui->pfx_detail = 0;
+		return (ACT_REDRAW);
+	}
 	if (tui_filter(tui) != NULL) {
 		tui_set_filter(tui, NULL);
 		return (ACT_REDRAW);
@@ -239,6 +255,12 @@ static int
 keys_drill_sessions(struct tui *tui, const struct key_binding *kb)
 {
 	return (view_sessions_drill(tui));
+}
+
+static int
+keys_drill_prefixes(struct tui *tui, const struct key_binding *kb)
+{
+	return (view_prefixes_drill(tui));
 }
 
 static int

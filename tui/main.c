@@ -23,6 +23,8 @@
 #include "core/geo.h"
 #include "core/health.h"
 #include "core/output.h"
+#include "core/rib.h"
+#include "core/routemon.h"
 #include "core/store.h"
 #include "core/world.h"
 #include "tui/tui.h"
@@ -37,6 +39,7 @@
 #define ONCE_TIMEOUT_MS	10000	/* --once waits at most this for collectors */
 #define ONCE_EVENTS	20	/* recent events printed by --once */
 #define STORE_FLUSH_MS	500	/* a crash loses at most about this much */
+#define ROUTES_TICK_MS	1000	/* route monitor catch-up (BIRD states) */
 
 enum mode { MODE_TUI, MODE_CHECK, MODE_ONCE, MODE_HEADLESS };
 
@@ -64,6 +67,8 @@ static int		 load_model(struct model *, const char *, const char *,
 			    char **);
 static void		 load_history(struct model *, const char *);
 static void		 once_check_cb(evutil_socket_t, short, void *);
+static void		 routes_start(struct model *);
+static void		 routes_tick_cb(evutil_socket_t, short, void *);
 static void		 quit_cb(evutil_socket_t, short, void *);
 static void		 start_collectors(struct model *, struct event_base *);
 static const char	*store_status_cb(void *);
@@ -77,6 +82,8 @@ usage(int status)
 "usage: peertop [-n] [-c file] [-d database] [-l logfile] [--ascii] [--mono]\n"
 "       peertop --once [-o text|json] [-c file]\n"
 "       peertop -H [-c file] [-d database] [-l logfile]\n"
+"       peertop mrt [--dump] file ...\n"
+"       peertop mrt -c file [-o text|json] file ...\n"
 "\n"
 "  -c, --config FILE     configuration file (default: $PEERTOP_CONF,\n"
 "                        ~/.config/peertop/peertop.conf, %s/peertop.conf)\n"
@@ -210,6 +217,46 @@ load_model(struct model *m, const char *datadir, const char *config,
 	return (config_parse(m, config, cause));
 }
 
+/*
+ * The RIB and the route monitor, when there are routes to watch (a bmp
+ * collector feeds the RIB) or prefixes to report on; a first eval fills
+ * the prefixes' session counts (nothing is raised without routes).
+ */
+static void
+routes_start(struct model *m)
+{
+	struct rib	*rib;
+	size_t		 i, n = 0;
+	int		 bmp = 0;
+
+	for (i = 0; i < m->nbranches; i++)
+		n += m->branches[i]->nprefixes;
+	for (i = 0; i < m->ncollectors; i++)
+		if (strcmp(m->collectors[i]->ops->name, "bmp") == 0)
+			bmp = 1;
+	if (!bmp && n == 0)
+		return;
+	rib = rib_new();
+	routemon_new(m, rib);
+	routemon_eval(m->routemon, now_wall_ms());
+}
+
+/*
+ * The BMP collector evaluates after each read; this tick catches what
+ * changes without routes moving (a BIRD session going down re-ranks the
+ * best paths) and costs nothing when nothing is dirty.
+ */
+static void
+routes_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct model	*m = arg;
+
+	(void)fd;
+	(void)what;
+	if (m->routemon != NULL)
+		routemon_eval(m->routemon, now_wall_ms());
+}
+
 /* Prefill the event list from the history so the Events view has context. */
 static void
 load_history(struct model *m, const char *path)
@@ -257,12 +304,10 @@ static void
 once_check_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct once_wait	*w = arg;
-	size_t			 i;
 
-	for (i = 0; i < w->m->ncollectors; i++)
-		if (w->m->collectors[i]->state == COL_STARTING &&
-		    now_mono_ms() < w->deadline)
-			return;
+	/* model_synced(): a bmp collector waits for End-of-RIB too. */
+	if (!model_synced(w->m) && now_mono_ms() < w->deadline)
+		return;
 	event_base_loopbreak(w->base);
 }
 
@@ -288,6 +333,8 @@ main(int argc, char **argv)
 	struct geo		*geo;
 	struct store		*store = NULL;
 	struct event_base	*base;
+	struct rib		*rib;
+	struct event		*routes_ev = NULL;
 	struct tui		 tui;
 	char			*path, *datadir, *cause = NULL, *warnings = NULL;
 	char			*file;
@@ -354,6 +401,7 @@ main(int argc, char **argv)
 	}
 	geo_place_branches(m, geo);
 	health_update(m);
+	routes_start(m);
 
 	if ((base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
@@ -374,6 +422,12 @@ main(int argc, char **argv)
 	}
 
 	start_collectors(m, base);
+	if (m->routemon != NULL) {
+		struct timeval	 tv = { ROUTES_TICK_MS / 1000, 0 };
+
+		routes_ev = event_new(base, -1, EV_PERSIST, routes_tick_cb, m);
+		event_add(routes_ev, &tv);
+	}
 
 	switch (o.mode) {
 	case MODE_ONCE: {
@@ -388,6 +442,8 @@ main(int argc, char **argv)
 			event_base_dispatch(base);
 			event_free(w.ev);
 		}
+		if (m->routemon != NULL)
+			routemon_eval(m->routemon, now_wall_ms());
 		output_find(o.output)->print(stdout, m, ONCE_EVENTS);
 		status = output_status(m);
 		break;
@@ -449,11 +505,20 @@ main(int argc, char **argv)
 		break;
 	}
 
+	/*
+	 * The route monitor before the model (it unhooks itself), the RIB
+	 * after it (stopping the BMP collector flushes its peers).
+	 */
+	rib = m->rib;
+	routemon_free(m->routemon);
 	/* Collectors first (they may report), then the last flush. */
 	model_free(m);
+	rib_free(rib);
 	if (store != NULL)
 		store_close(store);
 	geo_close(geo);
+	if (routes_ev != NULL)
+		event_free(routes_ev);
 	event_base_free(base);
 	free(datadir);
 	free(warnings);

@@ -36,6 +36,7 @@ const struct view *const tui_views[] = {
 	&view_sessions,
 	&view_events,
 	&view_map,
+	&view_prefixes,
 	&view_help,
 };
 const size_t tui_nviews = nitems(tui_views);
@@ -76,6 +77,7 @@ static void	 tui_resize(struct tui *);
 static void	 tui_key(struct tui *, int);
 static int	 tui_filter_key(struct tui *, int);
 static void	 tui_schedule_clock(void);
+static void	 tui_title_tab(const struct view *, size_t, char *, size_t);
 static void	 tui_draw_title(struct tui *);
 static void	 tui_draw_status(struct tui *);
 static void	 tui_draw_small(struct tui *);
@@ -562,6 +564,16 @@ tui_body_rows(struct tui *tui)
 	return (tui->sy > 2 ? tui->sy - 2 : 0);
 }
 
+/* " 5 Prefixes ", " ? Help ": a view's tab in the title bar. */
+static void
+tui_title_tab(const struct view *v, size_t i, char *buf, size_t len)
+{
+	if (v == &view_help)
+		snprintf(buf, len, " ? %s ", v->title);
+	else
+		snprintf(buf, len, " %zu %s ", i + 1, v->title);
+}
+
 /* Row 0: name, view tabs and the worst redundancy among partners. */
 static void
 tui_draw_title(struct tui *tui)
@@ -577,14 +589,24 @@ tui_draw_title(struct tui *tui)
 		[RED_DEGRADED] = 3, [RED_DOWN] = 4,
 	};
 
-	draw_text(tui, 0, 0, tui->sx, CR_TITLE, " peertop ");
-	x = 9;
+	/*
+	 * The program's name goes first when there is room for it beside
+	 * every tab and the worst state (" ! DEGRADED "); at 80 columns the
+	 * tabs and the state matter more.
+	 */
+	x = 0;
 	for (i = 0; i < tui_nviews; i++) {
-		if (tui_views[i] == &view_help)
-			snprintf(tab, sizeof tab, " ? %s ", tui_views[i]->title);
-		else
-			snprintf(tab, sizeof tab, " %zu %s ", i + 1,
-			    tui_views[i]->title);
+		tui_title_tab(tui_views[i], i, tab, sizeof tab);
+		x += draw_width(tui, tab);
+	}
+	draw_text(tui, 0, 0, tui->sx, CR_TITLE, "");
+	if (x + 9 + 13 <= tui->sx) {
+		draw_text(tui, 0, 0, 9, CR_TITLE, " peertop ");
+		x = 9;
+	} else
+		x = 0;
+	for (i = 0; i < tui_nviews; i++) {
+		tui_title_tab(tui_views[i], i, tab, sizeof tab);
 		w = draw_width(tui, tab);
 		if (x + w > tui->sx)
 			break;

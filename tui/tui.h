@@ -76,6 +76,7 @@ extern const struct view view_overview;
 extern const struct view view_sessions;
 extern const struct view view_events;
 extern const struct view view_map;
+extern const struct view view_prefixes;
 extern const struct view view_help;
 
 /* The key table: one entry per binding; help is generated from it. */
@@ -109,6 +110,9 @@ struct tui {
 
 	char		 filter[64];	/* "/" filter, "" = none */
 	int		 filtering;	/* prompt open */
+
+	/* Prefixes view: the selected prefix's page is open (Enter). */
+	int		 pfx_detail;
 
 	/* Map state (owned by view-map.c). */
 	double		 map_lon, map_lat;	/* centre */
@@ -184,6 +188,9 @@ void	 draw_scroll(size_t *cursor, size_t *scroll, size_t nrows, int h);
 /* Drill-down actions (Enter), bound in tui/keys.c. */
 int	 view_overview_drill(struct tui *);
 int	 view_sessions_drill(struct tui *);
+int	 view_prefixes_drill(struct tui *);	/* opens or closes the page */
+/* Does the prefix's carried list name the session? */
+int	 view_prefixes_carries(const struct branch_prefix *, const char *);
 
 /* tui/cmd-mrt.c: "peertop mrt --dump FILE..." (argv[0] is "mrt"). */
 int	 cmd_mrt(int, char **);

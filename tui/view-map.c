@@ -2,8 +2,11 @@
  * The map view: Natural Earth land outlines (tui->world) in an
  * equirectangular projection on a pixel canvas, Microsoft edges as
  * glyphs, branches as letters with a line to their nearest edge coloured
- * by their partner's redundancy, and a legend (a line or two at the
- * bottom on small terminals, a side panel on wide ones).  Zoom, pan,
+ * by their partner's redundancy and, when their routes go elsewhere, a
+ * dashed line to the routed edge (the one whose session carries the best
+ * path for their registered prefixes; yellow while SuboptimalRouting is
+ * raised), and a legend (a line or two at the bottom on small terminals,
+ * a side panel on wide ones).  Zoom, pan,
  * region presets and the rendering mode are actions bound in keys.c;
  * they only change tui->map_* and ask for a redraw.
  *
@@ -29,7 +32,8 @@
 #define MAP_ZOOM_MAX	64.0
 #define MAP_ZOOM_STEP	1.5
 #define MAP_PANEL_MIN_W	150	/* side panel from this width */
-#define MAP_PANEL_W	48
+#define MAP_PANEL_W	56
+#define MAP_DASH	2	/* cells on, then off, of a dashed line */
 #define MAP_COORD_MAX	1000000.0	/* clamp projected pixels */
 #define MAP_STRETCH	1.35	/* most one axis may outscale the other */
 
@@ -77,6 +81,16 @@ static void	view_map_edges(struct tui *, struct canvas *,
 		    const struct view_map_proj *, int, int);
 static void	view_map_branches(struct tui *, struct canvas *,
 		    const struct view_map_proj *);
+static void	view_map_link(struct canvas *, const struct view_map_proj *,
+		    const struct branch *, const struct edge *, int,
+		    enum color_role);
+static void	view_map_dashed(struct canvas *, int, int, int, int,
+		    enum color_role);
+static int	view_map_clip(const struct canvas *, int *, int *, int *,
+		    int *);
+static int	view_map_routed_other(struct tui *, const struct branch *);
+static void	view_map_routed_cell(struct tui *, const struct branch *,
+		    int, char *, size_t);
 static char	view_map_letter(size_t);
 static enum color_role view_map_branch_role(const struct branch *);
 static const char *view_map_glyph(struct tui *, enum glyph, int);
@@ -581,35 +595,158 @@ view_map_branch_role(const struct branch *b)
 	return (draw_red_role(b->partner->red));
 }
 
-/* Lines from each located branch to its nearest edge, then letters. */
+/*
+ * Does the branch's routed edge differ from its nearest one (so that it
+ * gets a dashed line and a mention)?
+ */
+static int
+view_map_routed_other(struct tui *tui, const struct branch *b)
+{
+	struct model	*m = tui->model;
+
+	return (b->routed >= 0 && (size_t)b->routed < m->nedges &&
+	    b->routed != b->nearest);
+}
+
+/*
+ * A line from a branch to an edge, the short way round even across the
+ * antimeridian; dashed for the routed edge.
+ */
+static void
+view_map_link(struct canvas *c, const struct view_map_proj *pr,
+    const struct branch *b, const struct edge *e, int dashed,
+    enum color_role role)
+{
+	double	 blon, elon;
+	int	 bx, by, ex, ey;
+
+	blon = view_map_near(pr, b->lon);
+	elon = e->lon;
+	while (elon - blon > 180.0)
+		elon -= 360.0;
+	while (blon - elon > 180.0)
+		elon += 360.0;
+	view_map_project(pr, blon, b->lat, &bx, &by);
+	view_map_project(pr, elon, e->lat, &ex, &ey);
+	if (dashed)
+		view_map_dashed(c, bx, by, ex, ey, role);
+	else
+		canvas_line(c, bx, by, ex, ey, role);
+}
+
+/*
+ * A dashed Bresenham line: MAP_DASH cells' worth of pixels on, as many
+ * off, measured along the major axis so the dashes look the same in
+ * every direction and every mode.  Pixels off the canvas are dropped by
+ * canvas_set().
+ */
+static void
+view_map_dashed(struct canvas *c, int x0, int y0, int x1, int y1,
+    enum color_role role)
+{
+	long	 dx, dy, err, e2, step = 0, period;
+	int	 sx, sy, x, y;
+
+	/* Zoomed in, an end may be far off: step only over the canvas. */
+	if (view_map_clip(c, &x0, &y0, &x1, &y1) != 0)
+		return;
+	x = x0;
+	y = y0;
+	dx = labs((long)x1 - x0);
+	dy = -labs((long)y1 - y0);
+	sx = x0 < x1 ? 1 : -1;
+	sy = y0 < y1 ? 1 : -1;
+	err = dx + dy;
+	period = (long)MAP_DASH * (dx >= -dy ? c->sx : c->sy);
+	if (period < 1)
+		period = 1;
+	for (;;) {
+		if ((step++ / period) % 2 == 0)
+			canvas_set(c, x, y, role);
+		if (x == x1 && y == y1)
+			break;
+		e2 = 2 * err;
+		if (e2 >= dy) {
+			err += dy;
+			x += sx;
+		}
+		if (e2 <= dx) {
+			err += dx;
+			y += sy;
+		}
+	}
+}
+
+/*
+ * Clip a segment to the canvas (a pixel of margin) by Liang-Barsky;
+ * -1 when none of it is on the canvas.
+ */
+static int
+view_map_clip(const struct canvas *c, int *x0, int *y0, int *x1, int *y1)
+{
+	double	 t0 = 0.0, t1 = 1.0, dx, dy, p[4], q[4], r;
+	int	 i;
+
+	dx = (double)*x1 - *x0;
+	dy = (double)*y1 - *y0;
+	p[0] = -dx;
+	q[0] = *x0 + 1.0;
+	p[1] = dx;
+	q[1] = (double)c->pw - *x0;
+	p[2] = -dy;
+	q[2] = *y0 + 1.0;
+	p[3] = dy;
+	q[3] = (double)c->ph - *y0;
+	for (i = 0; i < 4; i++) {
+		if (p[i] == 0.0) {
+			if (q[i] < 0.0)
+				return (-1);
+			continue;
+		}
+		r = q[i] / p[i];
+		if (p[i] < 0.0 && r > t0)
+			t0 = r;
+		else if (p[i] > 0.0 && r < t1)
+			t1 = r;
+	}
+	if (t0 > t1)
+		return (-1);
+	*x1 = (int)floor(*x0 + t1 * dx + 0.5);
+	*y1 = (int)floor(*y0 + t1 * dy + 0.5);
+	*x0 = (int)floor(*x0 + t0 * dx + 0.5);
+	*y0 = (int)floor(*y0 + t0 * dy + 0.5);
+	return (0);
+}
+
+/*
+ * Lines from each located branch: dashed to its routed edge when that is
+ * not the nearest (first, so the solid line wins shared cells), solid to
+ * the nearest edge; then the letters.
+ */
 static void
 view_map_branches(struct tui *tui, struct canvas *c,
     const struct view_map_proj *pr)
 {
 	struct model	*m = tui->model;
 	struct branch	*b;
-	struct edge	*e;
 	size_t		 i, n;
-	double		 blon, elon;
 	char		 s[2];
-	int		 bx, by, ex, ey, cx, cy;
+	int		 bx, by, cx, cy;
 
+	for (i = 0; i < m->nbranches; i++) {
+		b = m->branches[i];
+		if (b->loc == LOC_UNKNOWN || !view_map_routed_other(tui, b))
+			continue;
+		view_map_link(c, pr, b, &m->edges[b->routed], 1,
+		    b->suboptimal ? CR_WARN : CR_EDGE);
+	}
 	for (i = 0; i < m->nbranches; i++) {
 		b = m->branches[i];
 		if (b->loc == LOC_UNKNOWN || b->nearest < 0 ||
 		    (size_t)b->nearest >= m->nedges)
 			continue;
-		e = &m->edges[b->nearest];
-		blon = view_map_near(pr, b->lon);
-		/* The short way round, even across the antimeridian. */
-		elon = e->lon;
-		while (elon - blon > 180.0)
-			elon -= 360.0;
-		while (blon - elon > 180.0)
-			elon += 360.0;
-		view_map_project(pr, blon, b->lat, &bx, &by);
-		view_map_project(pr, elon, e->lat, &ex, &ey);
-		canvas_line(c, bx, by, ex, ey, view_map_branch_role(b));
+		view_map_link(c, pr, b, &m->edges[b->nearest], 0,
+		    view_map_branch_role(b));
 	}
 	for (i = 0, n = 0; i < m->nbranches; i++) {
 		b = m->branches[i];
@@ -639,7 +776,7 @@ view_map_legend(struct tui *tui, int y, int h, int w)
 	struct branch	*b;
 	enum color_role	 role;
 	const char	*code;
-	char		 entry[160], more[64];
+	char		 entry[160], more[64], routed[16];
 	size_t		 i, n = 0, unplaced = 0, shown = 0, located = 0;
 	int		 row = 0, x = 0, ew, ascii;
 
@@ -662,8 +799,12 @@ view_map_legend(struct tui *tui, int y, int h, int w)
 		code = (b->nearest >= 0 && (size_t)b->nearest < m->nedges) ?
 		    m->edges[b->nearest].code : "?";
 		role = view_map_branch_role(b);
-		snprintf(entry, sizeof entry, "%c %s>%s %.0fkm %s",
+		/* "A seattle-hq>sea 40km via lax! ^" when routed elsewhere. */
+		view_map_routed_cell(tui, b, ascii, routed, sizeof routed);
+		snprintf(entry, sizeof entry, "%c %s>%s %.0fkm%s%s %s",
 		    view_map_letter(n++), b->name, code, b->nearest_km,
+		    view_map_routed_other(tui, b) ? " via " : "",
+		    view_map_routed_other(tui, b) ? routed : "",
 		    view_map_glyph(tui, draw_red_glyph(b->partner ?
 		    b->partner->red : RED_UNKNOWN), ascii));
 		ew = draw_width(tui, entry);
@@ -699,8 +840,31 @@ view_map_legend(struct tui *tui, int y, int h, int w)
 }
 
 /*
+ * The routed edge of a branch for the legend and panel: "lax!" while
+ * SuboptimalRouting is raised, "sea=" when it is the nearest, the code
+ * alone otherwise, "-" when unknown.
+ */
+static void
+view_map_routed_cell(struct tui *tui, const struct branch *b, int ascii,
+    char *buf, size_t len)
+{
+	struct model	*m = tui->model;
+
+	if (b->routed < 0 || (size_t)b->routed >= m->nedges)
+		snprintf(buf, len, "-");
+	else if (b->suboptimal)
+		snprintf(buf, len, "%s%s", m->edges[b->routed].code,
+		    view_map_glyph(tui, GL_WARN, ascii));
+	else if (b->routed == b->nearest)
+		snprintf(buf, len, "%s=", m->edges[b->routed].code);
+	else
+		snprintf(buf, len, "%s", m->edges[b->routed].code);
+}
+
+/*
  * The side panel on wide terminals: one row per branch (letter, name,
- * nearest edge, distance, redundancy word), then the edges in use.
+ * nearest edge, distance, routed edge, redundancy word), then the edges
+ * in use.
  */
 static void
 view_map_panel(struct tui *tui, int y, int h, int x, int w)
@@ -710,7 +874,7 @@ view_map_panel(struct tui *tui, int y, int h, int x, int w)
 	struct edge	*e;
 	const char	*code, *red;
 	const char	*glyph;
-	char		 line[256], letter;
+	char		 line[256], letter, routed[16];
 	size_t		 i, n = 0, other = 0;
 	int		 row = 0, ascii;
 
@@ -721,7 +885,7 @@ view_map_panel(struct tui *tui, int y, int h, int x, int w)
 		draw_text(tui, y + row, x, w, CR_NORMAL, "");
 	row = 0;
 	draw_text(tui, y + row++, x, w, CR_HEADER,
-	    "   Branch           Edge   Dist    Redundancy");
+	    "   Branch           Edge   Dist   Routed Redundancy");
 	for (i = 0; i < m->nbranches && row < h; i++) {
 		b = m->branches[i];
 		letter = (b->loc == LOC_UNKNOWN) ? '-' :
@@ -733,14 +897,19 @@ view_map_panel(struct tui *tui, int y, int h, int x, int w)
 		if (b->loc == LOC_UNKNOWN)
 			snprintf(line, sizeof line, " %c %-16.16s location "
 			    "unknown", letter, b->name);
-		else
+		else {
+			view_map_routed_cell(tui, b, ascii, routed,
+			    sizeof routed);
 			snprintf(line, sizeof line, " %c %-16.16s %-5s "
-			    "%5.0fkm %s %s", letter, b->name, code,
-			    b->nearest_km, view_map_glyph(tui,
+			    "%5.0fkm %-6s %s %s", letter, b->name, code,
+			    b->nearest_km, routed, view_map_glyph(tui,
 			    draw_red_glyph(b->partner ? b->partner->red :
 			    RED_UNKNOWN), ascii), red);
-		draw_text(tui, y + row++, x, w, view_map_branch_role(b),
-		    line);
+		}
+		/* Suboptimal routing shows even on a healthy peering. */
+		draw_text(tui, y + row++, x, w, b->suboptimal &&
+		    view_map_branch_role(b) == CR_OK ? CR_WARN :
+		    view_map_branch_role(b), line);
 	}
 	if (row + 2 >= h)
 		return;
@@ -763,12 +932,16 @@ view_map_panel(struct tui *tui, int y, int h, int x, int w)
 	}
 
 	/* What the marks mean, when there is room for it. */
-	if (row + 4 >= h)
+	if (row + 5 >= h)
 		return;
 	row++;
 	draw_text(tui, y + row++, x, w, CR_HEADER, "   Key");
 	draw_text(tui, y + row++, x, w, CR_NORMAL,
 	    " A  branch, line to its nearest edge");
+	snprintf(line, sizeof line, " %s  dashed: its routed edge, %s if "
+	    "suboptimal", ascii ? "--" : "\u2504", view_map_glyph(tui,
+	    GL_WARN, ascii));
+	draw_text(tui, y + row++, x, w, CR_NORMAL, line);
 	snprintf(line, sizeof line, " %s  redundant  %s  degraded/no backup",
 	    view_map_glyph(tui, GL_UP, ascii),
 	    view_map_glyph(tui, GL_WARN, ascii));

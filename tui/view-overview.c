@@ -3,9 +3,12 @@
  * NOC engineer needs is at the top.  Each row says where the branch is,
  * which Microsoft edge is nearest and how far, how many of its partner's
  * sessions are up and whether the peering is geo-redundant (word, marker
- * and colour).  The selected row's redundancy reason goes on a detail
- * line at the bottom, so nothing important depends on terminal width.
- * Enter drills down to the partner's sessions.
+ * and colour).  Beside the nearest edge, the routed one: the edge whose
+ * session carries the best path for the branch's registered prefixes
+ * (core/routemon.c), marked when SuboptimalRouting is raised.  The
+ * selected row's redundancy reason (and routing, when suboptimal) goes on
+ * a detail line at the bottom, so nothing important depends on terminal
+ * width.  Enter drills down to the partner's sessions.
  */
 
 #include <stdio.h>
@@ -15,16 +18,17 @@
 #include "tui.h"
 
 enum {
-	OV_BRANCH, OV_LOCATION, OV_NEAREST, OV_METRO, OV_SESS, OV_RED,
-	OV_PARTNER, OV_LAST, OV_REASON, OV_NCOLS
+	OV_BRANCH, OV_LOCATION, OV_NEAREST, OV_METRO, OV_ROUTED, OV_SESS,
+	OV_RED, OV_PARTNER, OV_LAST, OV_REASON, OV_NCOLS
 };
 
 static const struct draw_col overview_cols[OV_NCOLS] = {
 	[OV_BRANCH] =	{ "Branch", 10, 16, 0, 0 },
-	[OV_LOCATION] =	{ "Location", 12, 18, 0, 0 },
-	[OV_NEAREST] =	{ "Nearest edge", 10, 12, 0, 0 },
-	[OV_METRO] =	{ "Edge metro", 10, 16, 3, 0 },
-	[OV_SESS] =	{ "Sess", 5, 5, 0, 1 },
+	[OV_LOCATION] =	{ "Location", 12, 16, 0, 0 },
+	[OV_NEAREST] =	{ "Nearest edge", 12, 12, 0, 0 },
+	[OV_METRO] =	{ "Edge metro", 10, 16, 3, 0 },	/* the nearest's */
+	[OV_ROUTED] =	{ "Via", 5, 5, 1, 0 },
+	[OV_SESS] =	{ "Sess", 4, 5, 0, 1 },
 	[OV_RED] =	{ "Redundancy", 11, 11, 0, 0 },
 	[OV_PARTNER] =	{ "Partner", 10, 16, 4, 0 },
 	[OV_LAST] =	{ "Last event", 10, 40, 1, 0 },
@@ -37,6 +41,9 @@ static struct branch **view_overview_list(struct tui *, size_t *);
 static int	 view_overview_cmp(const void *, const void *);
 static enum redundancy view_overview_red(const struct branch *);
 static void	 view_overview_location(const struct branch *, char *, size_t);
+static const struct edge *view_overview_edge(const struct model *, int);
+static void	 view_overview_routed(struct tui *, const struct branch *,
+		    char *, size_t, enum color_role *);
 
 const struct view view_overview = {
 	.name = "overview",
@@ -107,12 +114,50 @@ view_overview_location(const struct branch *b, char *buf, size_t len)
 		snprintf(buf, len, "%.2f,%.2f", b->lat, b->lon);
 }
 
+/* Edge idx of the model, NULL when unknown (-1 or out of range). */
+static const struct edge *
+view_overview_edge(const struct model *m, int idx)
+{
+	if (idx < 0 || (size_t)idx >= m->nedges)
+		return (NULL);
+	return (&m->edges[idx]);
+}
+
+/*
+ * The routed edge's cell ("Via": the edge the branch's traffic comes in
+ * by, five columns so that 80 still fits everything): "lax !" while SuboptimalRouting is raised (the
+ * marker carries it in mono), "sea =" when it is the nearest edge, the
+ * code alone when it differs within the tolerance, "-" when unknown (no
+ * registered prefix, or no route seen yet).
+ */
+static void
+view_overview_routed(struct tui *tui, const struct branch *b, char *buf,
+    size_t len, enum color_role *role)
+{
+	const struct edge	*e = view_overview_edge(tui->model, b->routed);
+
+	if (e == NULL) {
+		snprintf(buf, len, "-");
+		*role = CR_STALE;
+	} else if (b->suboptimal) {
+		snprintf(buf, len, "%s %s", e->code, draw_glyph(tui, GL_WARN));
+		*role = CR_WARN;
+	} else if (b->routed == b->nearest) {
+		snprintf(buf, len, "%s =", e->code);
+		*role = CR_OK;
+	} else {
+		snprintf(buf, len, "%s", e->code);
+		*role = CR_NORMAL;
+	}
+}
+
 /* Branches matching the filter, sorted; caller frees. */
 static struct branch **
 view_overview_list(struct tui *tui, size_t *np)
 {
 	struct model	 *m = tui->model;
 	struct branch	**list, *b;
+	const struct edge *routed;
 	char		  text[512], loc[160];
 	size_t		  i, n = 0;
 
@@ -120,10 +165,13 @@ view_overview_list(struct tui *tui, size_t *np)
 	for (i = 0; i < m->nbranches; i++) {
 		b = m->branches[i];
 		view_overview_location(b, loc, sizeof loc);
-		snprintf(text, sizeof text, "%s %s %s %s", b->name, loc,
+		routed = view_overview_edge(m, b->routed);
+		snprintf(text, sizeof text, "%s %s %s %s %s%s", b->name, loc,
 		    b->partner != NULL ? b->partner->name : b->partner_name,
 		    b->nearest >= 0 && (size_t)b->nearest < m->nedges ?
-		    m->edges[b->nearest].code : "");
+		    m->edges[b->nearest].code : "",
+		    routed != NULL ? routed->code : "",
+		    b->suboptimal ? " SuboptimalRouting" : "");
 		if (tui_match(tui, text))
 			list[n++] = b;
 	}
@@ -176,7 +224,7 @@ view_overview_draw(struct tui *tui, int y, int h, int w)
 	size_t		  n, i, idx = (size_t)tui_view_index(&view_overview);
 	int		  widths[OV_NCOLS], rows, row;
 	char		  loc[160], near[32], sess[24], red[48], last[160];
-	char		  detail[512], age[16];
+	char		  detail[512], age[16], routed[16], sub[128];
 	const char	 *cells[OV_NCOLS];
 	enum color_role	  roles[OV_NCOLS], rrole;
 	enum redundancy	  r;
@@ -227,6 +275,9 @@ view_overview_draw(struct tui *tui, int y, int h, int w)
 		cells[OV_BRANCH] = b->name;
 		cells[OV_LOCATION] = loc;
 		cells[OV_NEAREST] = near;
+		view_overview_routed(tui, b, routed, sizeof routed,
+		    &roles[OV_ROUTED]);
+		cells[OV_ROUTED] = routed;
 		cells[OV_METRO] = e != NULL ? e->metro : "-";
 		cells[OV_SESS] = sess;
 		cells[OV_RED] = red;
@@ -236,8 +287,10 @@ view_overview_draw(struct tui *tui, int y, int h, int w)
 		cells[OV_REASON] = b->partner != NULL ? b->partner->reason :
 		    "no partner for this branch";
 
-		for (i = 0; i < OV_NCOLS; i++)
-			roles[i] = CR_NORMAL;
+		for (i = 0; i < OV_NCOLS; i++) {
+			if (i != OV_ROUTED)
+				roles[i] = CR_NORMAL;
+		}
 		if (b->loc == LOC_UNKNOWN)
 			roles[OV_LOCATION] = CR_STALE;
 		if (e == NULL)
@@ -258,20 +311,33 @@ view_overview_draw(struct tui *tui, int y, int h, int w)
 		    tui->scroll[idx] + (size_t)row == tui->cursor[idx]);
 	}
 
-	/* Detail line: the selected branch's redundancy in words. */
+	/*
+	 * Detail line: the selected branch's redundancy in words, after its
+	 * routing when that is suboptimal (the news, and it would be cut
+	 * off at the end of a long reason at 80 columns).
+	 */
 	if (tui->cursor[idx] < n) {
 		b = list[tui->cursor[idx]];
 		r = view_overview_red(b);
+		sub[0] = '\0';
+		if (b->suboptimal && (e = view_overview_edge(m,
+		    b->routed)) != NULL)
+			snprintf(sub, sizeof sub, " SuboptimalRouting via %s, "
+			    "nearest %s;", e->code, view_overview_edge(m,
+			    b->nearest) != NULL ? m->edges[b->nearest].code :
+			    "unknown");
 		if (b->partner != NULL)
-			snprintf(detail, sizeof detail, "%s: %s AS%u %s %s: %s",
-			    b->name, b->partner->name, b->partner->asn,
+			snprintf(detail, sizeof detail, "%s:%s %s AS%u %s %s: %s",
+			    b->name, sub, b->partner->name, b->partner->asn,
 			    draw_glyph(tui, draw_red_glyph(r)),
 			    redundancy_name(r), b->partner->reason[0] != '\0' ?
 			    b->partner->reason : "no reason given");
 		else
 			snprintf(detail, sizeof detail,
-			    "%s: no partner for this branch", b->name);
-		draw_text(tui, y + h - 1, 0, w, draw_red_role(r), detail);
+			    "%s:%s no partner for this branch", b->name, sub);
+		draw_text(tui, y + h - 1, 0, w, sub[0] != '\0' &&
+		    draw_red_role(r) == CR_OK ? CR_WARN : draw_red_role(r),
+		    detail);
 	} else
 		draw_text(tui, y + h - 1, 0, w, CR_NORMAL, "");
 	free(list);

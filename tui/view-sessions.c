@@ -3,8 +3,10 @@
  * configured session in configuration order, with the BGP state as a
  * word and a marker (RFC 4271 8.2.2 names), how long it has been in that
  * state, prefixes received and sent, flaps, the edge and role it serves,
- * and the last error.  The selected session's neighbor and full error go
- * on a detail line.  Enter drills down to the session's events.
+ * where the state comes from (a BIRD socket or a BMP stream) and the last
+ * error.  The selected session's neighbor, source, how many of the
+ * registered prefixes it carries and its full error go on a detail line.
+ * Enter drills down to the session's events.
  */
 
 #include <stdio.h>
@@ -12,10 +14,11 @@
 #include <string.h>
 
 #include "tui.h"
+#include "../core/collector.h"
 
 enum {
 	SS_ROUTER, SS_SESSION, SS_NEIGHBOR, SS_AS, SS_STATE, SS_UPDOWN,
-	SS_RCVD, SS_SENT, SS_FLAPS, SS_EDGE, SS_ERROR, SS_NCOLS
+	SS_RCVD, SS_SENT, SS_FLAPS, SS_EDGE, SS_SRC, SS_ERROR, SS_NCOLS
 };
 
 static const struct draw_col sessions_cols[SS_NCOLS] = {
@@ -29,12 +32,16 @@ static const struct draw_col sessions_cols[SS_NCOLS] = {
 	[SS_SENT] =	{ "PfxSnt", 6, 8, 2, 1 },
 	[SS_FLAPS] =	{ "Flaps", 5, 5, 2, 1 },
 	[SS_EDGE] =	{ "Edge", 7, 11, 1, 0 },
+	[SS_SRC] =	{ "Src", 4, 4, 3, 0 },
 	[SS_ERROR] =	{ "Last error", 10, 200, 1, 0 },
 };
 
 static void	 view_sessions_draw(struct tui *, int, int, int);
 static size_t	 view_sessions_rows(struct tui *);
 static struct session **view_sessions_list(struct tui *, size_t *);
+static const char *view_sessions_source(const struct session *);
+static void	 view_sessions_prefixes(struct tui *, const struct session *,
+		    char *, size_t);
 
 const struct view view_sessions = {
 	.name = "sessions",
@@ -42,6 +49,47 @@ const struct view view_sessions = {
 	.draw = view_sessions_draw,
 	.rows = view_sessions_rows,
 };
+
+/* "bird" or "bmp": the kind of collector that reports it, "-" if none. */
+static const char *
+view_sessions_source(const struct session *s)
+{
+	if (s->source == NULL || s->source->ops == NULL ||
+	    s->source->ops->name == NULL)
+		return ("-");
+	return (s->source->ops->name);
+}
+
+/*
+ * ", carries 2 of 3 registered prefixes" when the route monitor has seen
+ * the partner's registered prefixes, else "".
+ */
+static void
+view_sessions_prefixes(struct tui *tui, const struct session *s, char *buf,
+    size_t len)
+{
+	struct model		*m = tui->model;
+	struct branch		*b;
+	struct branch_prefix	*p;
+	size_t			 i, j, n = 0, total = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < m->nbranches; i++) {
+		b = m->branches[i];
+		if (b->partner == NULL || b->partner != s->partner)
+			continue;
+		for (j = 0; j < b->nprefixes; j++) {
+			p = &b->prefixes[j];
+			if (!p->seen)
+				continue;
+			total++;
+			n += view_prefixes_carries(p, s->name);
+		}
+	}
+	if (total > 0)
+		snprintf(buf, len, ", carries %zu of %zu registered prefix%s",
+		    n, total, total == 1 ? "" : "es");
+}
 
 /* Sessions matching the filter (partner, router, name, neighbor, edge). */
 static struct session **
@@ -56,9 +104,10 @@ view_sessions_list(struct tui *tui, size_t *np)
 	for (i = 0; i < m->nsessions; i++) {
 		s = m->sessions[i];
 		addr_fmt(&s->neighbor, addr, sizeof addr);
-		snprintf(text, sizeof text, "%s %s %s %s %s %s",
+		snprintf(text, sizeof text, "%s %s %s %s %s %s %s",
 		    s->partner != NULL ? s->partner->name : "", s->router,
-		    s->name, addr, s->edge, bgp_state_name(s->state));
+		    s->name, addr, s->edge, bgp_state_name(s->state),
+		    view_sessions_source(s));
 		if (tui_match(tui, text))
 			list[n++] = s;
 	}
@@ -105,7 +154,7 @@ view_sessions_draw(struct tui *tui, int y, int h, int w)
 	int		  widths[SS_NCOLS], rows, row;
 	char		  addr[ADDR_STRLEN], as[16], state[48], updown[16];
 	char		  rcvd[16], sent[16], flaps[16], edge[32];
-	char		  detail[512];
+	char		  detail[640], pfx[96];
 	const char	 *cells[SS_NCOLS];
 	enum color_role	  roles[SS_NCOLS];
 
@@ -169,6 +218,7 @@ view_sessions_draw(struct tui *tui, int y, int h, int w)
 		cells[SS_SENT] = sent;
 		cells[SS_FLAPS] = flaps;
 		cells[SS_EDGE] = edge;
+		cells[SS_SRC] = view_sessions_source(s);
 		cells[SS_ERROR] = s->last_error[0] != '\0' ? s->last_error :
 		    "";
 
@@ -187,11 +237,15 @@ view_sessions_draw(struct tui *tui, int y, int h, int w)
 	if (tui->cursor[idx] < n) {
 		s = list[tui->cursor[idx]];
 		addr_fmt(&s->neighbor, addr, sizeof addr);
+		view_sessions_prefixes(tui, s, pfx, sizeof pfx);
 		snprintf(detail, sizeof detail,
-		    "%s: neighbor %s, partner %s, edge %s %s, %u flap%s%s%s%s",
+		    "%s: neighbor %s, partner %s, edge %s %s, %u flap%s%s, "
+		    "from %s%s%s%s%s%s",
 		    s->name, addr, s->partner != NULL ? s->partner->name : "-",
 		    s->edge, role_name(s->role), s->flaps,
 		    s->flaps == 1 ? "" : "s", s->flapping ? " (FLAPPING)" : "",
+		    view_sessions_source(s), s->proto[0] != '\0' ? " " : "",
+		    s->proto, pfx,
 		    s->last_error[0] != '\0' ? ", last error: " : "",
 		    s->last_error);
 		draw_text(tui, y + h - 1, 0, w, draw_state_role(s->state),

@@ -8,7 +8,7 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 
 : "${top_builddir:=.}"
-harnesses="fuzz-config fuzz-bird fuzz-world fuzz-bmp fuzz-bgp fuzz-mrt"
+harnesses="fuzz-config fuzz-bird fuzz-world fuzz-bmp fuzz-bgp fuzz-mrt fuzz-rib"
 mktmpdir
 log="$TEST_TMPDIR/run.log"
 

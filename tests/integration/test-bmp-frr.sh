@@ -8,7 +8,10 @@
 #    sysName) reaches Established in the SQLite history with the partner's
 #    AS, goes Idle with the Cease NOTIFICATION in words when the partner
 #    shuts the session down (vtysh), and comes back when it is re-enabled;
-#  - msft going away closes its BMP connection cleanly and peertop lives on.
+#  - msft going away closes its BMP connection cleanly and peertop lives on;
+#  - a second BMP target of msft, bmp-probe (the same collector with a RIB
+#    behind it), holds the partner's two announced prefixes with their AS
+#    path and next hop (pre-policy Adj-RIB-In), up to End-of-RIB.
 # bgpd runs without zebra (-Z), without a config write-back (-S), on its
 # own 127/8 addresses and high ports, in a temporary directory, and is
 # stopped on every exit path.  Needs frr (bgpd, vtysh) and sqlite3.
@@ -16,6 +19,7 @@
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 PEERTOP=${PEERTOP:-$top_builddir/peertop}
+PROBE=${BMP_PROBE:-$top_builddir/tests/integration/bmp-probe}
 BGPD=${BGPD:-/usr/lib/frr/bgpd}
 . "$top_srcdir/tests/lib.sh"
 
@@ -26,8 +30,8 @@ if ! command -v sqlite3 >/dev/null 2>&1; then
 	not_ok "sqlite3 is needed by this test (apt-get install sqlite3)"
 	summary
 fi
-if [ ! -x "$PEERTOP" ]; then
-	not_ok "peertop is not built: $PEERTOP"
+if [ ! -x "$PEERTOP" ] || [ ! -x "$PROBE" ]; then
+	not_ok "peertop or bmp-probe is not built: $PEERTOP $PROBE"
 	summary
 fi
 PEERTOP_DATADIR=$top_srcdir/data
@@ -35,6 +39,7 @@ export PEERTOP_DATADIR
 
 TIMEOUT=${BMP_FRR_TIMEOUT:-40}
 BMP_PORT=${BMP_FRR_PORT:-11919}
+PROBE_PORT=${BMP_FRR_PROBE_PORT:-11920}
 MSFT_ADDR=127.0.0.61
 MSFT_PORT=11891
 PART_ADDR=127.0.0.62
@@ -45,7 +50,10 @@ mktmpdir
 T=$TEST_TMPDIR
 DB=$T/history.db
 PPID_PT=""
+PROBE_PID=""
 at_exit 'stop_bgpd "$T/msft"; stop_bgpd "$T/partner"'
+at_exit 'if [ -n "$PROBE_PID" ]; then kill "$PROBE_PID" 2>/dev/null;
+    wait "$PROBE_PID" 2>/dev/null; fi'
 at_exit 'if [ -n "$PPID_PT" ]; then kill "$PPID_PT" 2>/dev/null;
     wait "$PPID_PT" 2>/dev/null; fi'
 
@@ -115,20 +123,30 @@ router bgp 8075
  address-family ipv4 unicast
   neighbor $PART_ADDR activate
   neighbor $PART_ADDR route-map NONE out
+  neighbor $PART_ADDR soft-reconfiguration inbound
  exit-address-family
  bmp targets peertop
   bmp monitor ipv4 unicast pre-policy
   bmp connect 127.0.0.1 port $BMP_PORT min-retry 500 max-retry 2000
  exit
+ bmp targets probe
+  bmp monitor ipv4 unicast pre-policy
+  bmp connect 127.0.0.1 port $PROBE_PORT min-retry 500 max-retry 2000
+ exit
 route-map NONE deny 10
 EOF
 # FRR rejects next hops in 127/8 as martians: the partner rewrites it.
+# Without zebra nothing is in the partner's routing table: its networks
+# are announced without the import check.  FRR's BMP pre-policy view is
+# the Adj-RIB-In kept by soft-reconfiguration inbound (without it msft
+# streams only withdrawals).
 cat >"$T/partner/bgpd.conf" <<EOF
 hostname partner-r1
 log file $T/partner/bgpd.log
 router bgp 65002
  bgp router-id 192.0.2.62
  no bgp ebgp-requires-policy
+ no bgp network import-check
  neighbor $MSFT_ADDR remote-as 8075
  neighbor $MSFT_ADDR port $MSFT_PORT
  neighbor $MSFT_ADDR ebgp-multihop 2
@@ -162,6 +180,9 @@ if ! wait_for "grep -q 'listening on 127.0.0.1 port $BMP_PORT' \
 fi
 ok "peertop listens for BMP on 127.0.0.1 port $BMP_PORT"
 
+"$PROBE" "$PROBE_PORT" "$TIMEOUT" 2 >"$T/probe.out" 2>&1 &
+PROBE_PID=$!
+
 if ! start_bgpd msft $MSFT_ADDR $MSFT_PORT -M bmp ||
     ! start_bgpd partner $PART_ADDR $PART_PORT; then
 	sed 's/^/# /' "$T"/*/start.out 2>/dev/null
@@ -181,6 +202,28 @@ else
 fi
 check "msft's sysName names the router in the log" \
     grep -q "router $ROUTER: FRRouting" "$T/peertop.log"
+
+# The probe prints its RIB once it holds both routes (or gives up).
+wait_for "! kill -0 $PROBE_PID 2>/dev/null" "$TIMEOUT"
+wait "$PROBE_PID"
+probe_rc=$?
+PROBE_PID=""
+sed 's/^/# /' "$T/probe.out"
+check "bmp-probe's RIB got the routes in time" [ "$probe_rc" -eq 0 ]
+check "the partner is a pre-policy RIB peer with 2 routes" \
+    grep -q "^peer $PART_ADDR as 65002 kind pre-policy routes 2\$" \
+    "$T/probe.out"
+# FRR's BMP encodes the Adj-RIB-In route as it would send it, with
+# msft's own AS in front: the bytes on the wire say 8075 65002.
+check "198.51.100.0/24 in the RIB: path 8075 65002, next hop 192.0.2.1" \
+    grep -q "^route 198.51.100.0/24 peer $PART_ADDR path 8075 65002 nexthop 192.0.2.1\$" \
+    "$T/probe.out"
+check "203.0.113.0/24 in the RIB: path 8075 65002, next hop 192.0.2.1" \
+    grep -q "^route 203.0.113.0/24 peer $PART_ADDR path 8075 65002 nexthop 192.0.2.1\$" \
+    "$T/probe.out"
+check "msft's sysName names the RIB's router, no UPDATE refused" \
+    grep -q "^router $ROUTER synced [01] peers [0-9]* routes 2 errors 0\$" \
+    "$T/probe.out"
 
 vty partner -c "configure terminal" -c "router bgp 65002" \
     -c "neighbor $MSFT_ADDR shutdown" >"$T/vty.out" 2>&1

@@ -42,7 +42,9 @@ export PEERTOP_DATADIR
 # Fast enough for a test, slow enough for a loaded machine.
 LAB_TIMEOUT=${LAB_TIMEOUT:-45}
 LAB_PORT=${LAB_PORT:-1179}
-export LAB_TIMEOUT LAB_PORT
+# The BIRD-only lab: its FRR/BMP part is test-routes-lab.sh's.
+LAB_FRR=0
+export LAB_TIMEOUT LAB_PORT LAB_FRR
 
 mktmpdir
 T=$TEST_TMPDIR

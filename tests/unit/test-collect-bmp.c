@@ -30,11 +30,16 @@
 #include "core/collector.h"
 #include "core/decode-bmp.h"
 #include "core/model.h"
+#include "core/rib.h"
 #include "core/util.h"
 
 #define FRR_ROUTER	"daisy-ietf-ipf-zbl1843-r-daisy-58"
 #define CAP_205		"205-BMP-6wind-FRR-peer_down/traffic-00.bmp"
 #define CAP_206		"206-BMP-high-availability/traffic-00.bmp"
+#define CAP_201		"201-BMP-CISCO-rd_instance/traffic-00.bmp"
+#define CAP_200		"200-BMP-HUAWEI-locrib_instance/traffic-00.bmp"
+#define CISCO_ROUTER	"ipf-zbl1843-r-daisy-55"
+#define HUAWEI_ROUTER	"ipf-zbl1843-r-daisy-61"
 #define CHUNK		509	/* odd, so messages straddle chunks */
 #define NTRANS		64
 
@@ -194,7 +199,8 @@ fixture_teardown(void **state)
 {
 	struct fixture	*f = *state;
 
-	model_free(f->m);	/* stops the collector */
+	if (f->m != NULL)
+		model_free(f->m);	/* stops the collector */
 	event_free(f->ev_tick);
 	event_base_free(f->base);
 	free(f);
@@ -639,6 +645,485 @@ test_bind_fails(void **state)
 	free(cause);
 }
 
+/* ------------------------------------------------------------ the RIB */
+
+/*
+ * Capture 201 (Cisco IOS-XR, RD instance peers): the IPv4 and IPv6
+ * unicast prefixes each peer announced, counted from pmacct's
+ * output-bmp-00.json (distinct ip_prefix of route_monitor updates, safi 1,
+ * none withdrawn); all peers are pre-policy with route distinguisher
+ * 0:64499:<rd>.
+ */
+static const struct {
+	const char	*addr;
+	unsigned	 rd;
+	size_t		 routes;
+} rib201[] = {
+	{ "192.0.11.161", 14, 9 }, { "192.0.11.162", 14, 9 },
+	{ "192.0.11.219", 14, 11 }, { "192.0.12.171", 24, 9 },
+	{ "192.0.12.172", 24, 9 }, { "192.0.13.181", 34, 9 },
+	{ "192.0.13.182", 34, 9 }, { "192.0.21.161", 44, 6 },
+	{ "192.0.21.162", 44, 6 }, { "192.0.21.219", 44, 1 },
+	{ "192.0.22.171", 54, 6 }, { "192.0.22.172", 54, 6 },
+	{ "192.0.23.181", 64, 6 }, { "192.0.23.182", 64, 6 },
+	{ "192.0.31.161", 74, 5 }, { "192.0.31.162", 74, 5 },
+	{ "192.0.31.219", 74, 1 }, { "192.0.32.171", 84, 5 },
+	{ "192.0.32.172", 84, 5 }, { "192.0.33.181", 94, 5 },
+	{ "192.0.33.182", 94, 5 },
+	{ "2001:db8:11::161", 14, 7 }, { "2001:db8:11::162", 14, 6 },
+	{ "2001:db8:11::219", 14, 1 }, { "2001:db8:12::171", 24, 6 },
+	{ "2001:db8:12::172", 24, 6 }, { "2001:db8:13::181", 34, 6 },
+	{ "2001:db8:13::182", 34, 6 }, { "2001:db8:21::161", 44, 6 },
+	{ "2001:db8:21::162", 44, 6 }, { "2001:db8:21::219", 44, 1 },
+	{ "2001:db8:22::171", 54, 6 }, { "2001:db8:22::172", 54, 6 },
+	{ "2001:db8:23::181", 64, 6 }, { "2001:db8:23::182", 64, 6 },
+	{ "2001:db8:31::161", 74, 5 }, { "2001:db8:31::162", 74, 5 },
+	{ "2001:db8:31::219", 74, 1 }, { "2001:db8:32::171", 84, 5 },
+	{ "2001:db8:32::172", 84, 5 }, { "2001:db8:33::181", 94, 3 },
+	{ "2001:db8:33::182", 94, 3 },
+};
+
+/* RFC 4364 4.2 type 0: 2-octet admin 64499, 4-octet assigned number. */
+static uint64_t
+rd0(unsigned int n)
+{
+	return ((uint64_t)64499 << 32 | n);
+}
+
+/* The RIB peer of (router, address, distinguisher, kind), or -1. */
+static int
+rib_peer_of(struct rib *rib, const char *router, const char *addr,
+    uint64_t rd, enum rib_peer_kind kind)
+{
+	struct rib_peer	*rp;
+	struct addr	 a;
+	size_t		 i;
+
+	memset(&a, 0, sizeof a);
+	if (addr != NULL)
+		assert_int_equal(addr_parse(addr, &a), 0);
+	for (i = 0; i < rib_npeers(rib); i++) {
+		rp = rib_peer(rib, (int)i);
+		if (strcmp(rp->key.router, router) == 0 &&
+		    addr_cmp(&rp->key.addr, &a) == 0 &&
+		    rp->key.distinguisher == rd && rp->key.kind == kind)
+			return ((int)i);
+	}
+	return (-1);
+}
+
+static size_t
+rib_routes(struct rib *rib)
+{
+	struct rib_stats	 st;
+
+	rib_stats(rib, &st);
+	return (st.routes);
+}
+
+static size_t	 want_routes;
+
+static int
+pred_rib_routes(struct fixture *f)
+{
+	return (rib_routes(f->m->rib) == want_routes);
+}
+
+/* The per-peer header of addr's first Peer Up in a capture (42 bytes). */
+static void
+peer_header(const struct file *cap, const char *addr, uint8_t *hdr)
+{
+	struct bmp_framer	 fr;
+	struct bmp_ctx		 ctx;
+	struct bmp_msg		*msg;
+	struct addr		 a;
+	const uint8_t		*p;
+	size_t			 len;
+	uint64_t		 off;
+	char			*cause = NULL;
+	int			 found = 0;
+
+	assert_int_equal(addr_parse(addr, &a), 0);
+	msg = xmalloc(sizeof *msg);
+	decode_bmp_framer_init(&fr);
+	decode_bmp_ctx_init(&ctx);
+	assert_int_equal(decode_bmp_framer_feed(&fr, cap->data, cap->len,
+	    &cause), 0);
+	while (!found && decode_bmp_framer_next(&fr, &p, &len, &off,
+	    &cause) == 1) {
+		assert_int_equal(decode_bmp(&ctx, p, len, off, msg, &cause),
+		    0);
+		if (msg->type == BMP_PEER_UP &&
+		    addr_cmp(&msg->peer.addr, &a) == 0) {
+			memcpy(hdr, p + BMP_HDR_LEN, BMP_PEER_HDR_LEN);
+			found = 1;
+		}
+		decode_bmp_msg_free(msg);
+	}
+	decode_bmp_framer_free(&fr);
+	decode_bmp_ctx_free(&ctx);
+	free(msg);
+	assert_true(found);
+}
+
+/* A BMP message of type with the per-peer header and body; its length. */
+static size_t
+bmp_build(uint8_t *out, uint8_t type, const uint8_t *hdr, const uint8_t *body,
+    size_t blen)
+{
+	size_t	 len = BMP_HDR_LEN + BMP_PEER_HDR_LEN + blen;
+
+	out[0] = 3;
+	out[1] = (uint8_t)(len >> 24);
+	out[2] = (uint8_t)(len >> 16);
+	out[3] = (uint8_t)(len >> 8);
+	out[4] = (uint8_t)len;
+	out[5] = type;
+	memcpy(out + BMP_HDR_LEN, hdr, BMP_PEER_HDR_LEN);
+	memcpy(out + BMP_HDR_LEN + BMP_PEER_HDR_LEN, body, blen);
+	return (len);
+}
+
+/* A BGP UPDATE whose withdrawn routes length overruns it (RFC 4271 6.3:
+ * a session-reset class error); with a bad marker if marker is 0. */
+static size_t
+bad_update(uint8_t *out, uint8_t marker)
+{
+	memset(out, marker, 16);
+	out[16] = 0;
+	out[17] = 23;
+	out[18] = 2;				/* UPDATE */
+	out[19] = 0xff;				/* withdrawn length 65535 */
+	out[20] = 0xff;
+	out[21] = 0;				/* attributes length */
+	out[22] = 0;
+	return (23);
+}
+
+/* A BGP UPDATE announcing 198.51.100.0/24: ORIGIN IGP, AS_PATH 65000
+ * (4-octet), NEXT_HOP 192.0.2.1 (RFC 4271 4.3, 5.1). */
+static size_t
+good_update(uint8_t *out)
+{
+	static const uint8_t body[] = {
+		0, 0,				/* withdrawn length */
+		0, 20,				/* attributes length */
+		0x40, 1, 1, 0,			/* ORIGIN IGP */
+		0x40, 2, 6, 2, 1, 0, 0, 0xfd, 0xe8,	/* AS_PATH 65000 */
+		0x40, 3, 4, 192, 0, 2, 1,	/* NEXT_HOP */
+		24, 198, 51, 100		/* NLRI */
+	};
+
+	memset(out, 0xff, 16);
+	out[16] = 0;
+	out[17] = (uint8_t)(19 + sizeof body);
+	out[18] = 2;				/* UPDATE */
+	memcpy(out + 19, body, sizeof body);
+	return (19 + sizeof body);
+}
+
+static void
+send_all(struct fixture *f, int fd, uint8_t *p, size_t len)
+{
+	struct client	 cl;
+
+	memset(&cl, 0, sizeof cl);
+	cl.fd = fd;
+	cl.f.data = p;
+	cl.f.len = len;
+	client_stream(f, &cl, len, 5000);
+}
+
+static int
+pred_router_errors(struct fixture *f)
+{
+	struct bmp_router_info	 ri;
+
+	return (collect_bmp_router_info(f->c, 0, &ri) && ri.errors == 1);
+}
+
+/*
+ * Capture 201 into the RIB: every peer's routes (counted by pmacct), a
+ * prefix's AS path and next hop, the session of a configured neighbor, a
+ * Peer Down flushing one peer, a refused UPDATE counted without closing
+ * the router, a broken BGP header closing only that router (capture 205
+ * streams on beside it) and flushing its routes.
+ */
+static void
+test_rib_201(void **state)
+{
+	struct fixture		*f = *state;
+	struct client		 cl, frr;
+	struct rib		*rib;
+	struct session		*s161;
+	struct bmp_router_info	 ri;
+	struct bmp_peer_info	 pi;
+	struct rib_route	 rt;
+	struct bgp_attrs	 at;
+	struct prefix		 pfx;
+	struct addr		 nh;
+	uint8_t			 hdr[BMP_PEER_HDR_LEN], msg[256], upd[64];
+	size_t			 i, total = 0, n, len, after205;
+	int			 id;
+
+	f->m->rib = rib = rib_new();
+	s161 = add_session(f->m, f->m->partners[0], "s161", "192.0.11.161",
+	    CISCO_ROUTER);
+	fixture_start(f);
+	memset(&cl, 0, sizeof cl);
+	cl.f = load(CAP_201);
+	cl.fd = client_connect(f, NULL);
+	client_stream(f, &cl, cl.f.len, 10000);
+	for (i = 0; i < nitems(rib201); i++)
+		total += rib201[i].routes;
+	want_routes = total;
+	run_for(f, pred_rib_routes, 5000);
+	print_message("# capture 201: %zu routes in the RIB\n",
+	    rib_routes(rib));
+	assert_int_equal(rib_routes(rib), total);
+
+	/* Each peer's routes, as pmacct saw them. */
+	for (i = 0; i < nitems(rib201); i++) {
+		id = rib_peer_of(rib, CISCO_ROUTER, rib201[i].addr,
+		    rd0(rib201[i].rd), RIB_PEER_ADJ_IN_PRE);
+		if (id == -1)
+			fail_msg("no RIB peer %s", rib201[i].addr);
+		assert_int_equal(rib_peer(rib, id)->nroutes, rib201[i].routes);
+	}
+
+	/* pmacct: 123.123.123.123/32 from 192.0.11.161, AS path 65537
+	 * 65536 65555, next hop 192.0.11.161. */
+	id = rib_peer_of(rib, CISCO_ROUTER, "192.0.11.161", rd0(14),
+	    RIB_PEER_ADJ_IN_PRE);
+	assert_ptr_equal(rib_peer(rib, id)->session, s161);
+	assert_int_equal(prefix_parse("123.123.123.123/32", &pfx), 0);
+	assert_int_equal(rib_lookup(rib, id, &pfx, 0, &rt), 1);
+	assert_int_equal(rib_attr_decode(rt.attr, &at), 0);
+	assert_int_equal(at.aspath.nasns, 3);
+	assert_int_equal(at.aspath.asns[0], 65537);
+	assert_int_equal(at.aspath.asns[1], 65536);
+	assert_int_equal(at.aspath.asns[2], 65555);
+	assert_int_equal(addr_parse("192.0.11.161", &nh), 0);
+	assert_int_equal(addr_cmp(&at.nexthop, &nh), 0);
+	decode_bgp_attrs_free(&at);
+	/* And 2001:db8::10/128 from 2001:db8:11::161: 65537 65000, MP
+	 * next hop the peer. */
+	id = rib_peer_of(rib, CISCO_ROUTER, "2001:db8:11::161", rd0(14),
+	    RIB_PEER_ADJ_IN_PRE);
+	assert_true(id != -1);
+	assert_int_equal(prefix_parse("2001:db8::10/128", &pfx), 0);
+	assert_int_equal(rib_lookup(rib, id, &pfx, 0, &rt), 1);
+	assert_int_equal(rib_attr_decode(rt.attr, &at), 0);
+	assert_int_equal(at.aspath.nasns, 2);
+	assert_int_equal(at.aspath.asns[0], 65537);
+	assert_int_equal(at.aspath.asns[1], 65000);
+	assert_int_equal(addr_parse("2001:db8:11::161", &nh), 0);
+	assert_int_equal(addr_cmp(&at.mp_nexthop, &nh), 0);
+	decode_bgp_attrs_free(&at);
+
+	/* The session's routes come from the RIB. */
+	assert_int_equal(s161->state, BGP_ESTABLISHED);
+	assert_int_equal(s161->routes_imported, 9);
+	assert_string_equal(s161->sources, "bmp");
+
+	/* What the TUI shows. */
+	assert_int_equal(collect_bmp_router_info(f->c, 0, &ri), 1);
+	assert_int_equal(collect_bmp_router_info(f->c, 1, &ri), 0);
+	assert_int_equal(collect_bmp_router_info(f->c, 0, &ri), 1);
+	print_message("# %s (%s) %s: %zu peers (%zu up), %ju messages, "
+	    "%zu routes\n", ri.name, ri.addr, ri.descr, ri.peers, ri.peers_up,
+	    (uintmax_t)ri.messages, ri.routes);
+	assert_string_equal(ri.name, CISCO_ROUTER);
+	assert_non_null(strstr(ri.descr, "7.4.1"));
+	assert_string_equal(ri.addr, "127.0.0.1");
+	assert_int_equal(ri.peers, nitems(rib201));
+	assert_int_equal(ri.peers_up, nitems(rib201));
+	assert_int_equal(ri.routes, total);
+	assert_int_equal(ri.errors, 0);
+	assert_true(ri.route_monitoring > 0);
+	assert_int_equal(ri.peer_up, nitems(rib201));
+	/* The .219 peers never send End-of-RIB: not synced, and --once
+	 * waits for the grace period. */
+	assert_false(ri.synced);
+	assert_false(model_synced(f->m));
+	for (n = 0; collect_bmp_peer_info(f->c, 0, n, &pi); n++)
+		if (strcmp(pi.addr, "192.0.11.161") == 0)
+			break;
+	assert_int_equal(n < ri.peers, 1);
+	assert_string_equal(pi.session, "s161");
+	assert_int_equal(pi.routes, 9);
+	assert_true(pi.eor);
+	assert_int_equal(pi.kinds, 1U << RIB_PEER_ADJ_IN_PRE);
+	assert_int_equal(pi.distinguisher, rd0(14));
+	assert_int_equal(collect_bmp_peer_info(f->c, 0, ri.peers, &pi), 0);
+
+	/* A second router (capture 205) streams beside it. */
+	memset(&frr, 0, sizeof frr);
+	frr.f = load(CAP_205);
+	frr.fd = client_connect(f, NULL);
+	client_stream(f, &frr, frr.f.len, 10000);
+	f->want = 2;
+	run_for(f, pred_routers, 5000);
+	/* pmacct, 205: 47 + 46 post-policy, 48 Loc-RIB, 1 from 0.0.0.0. */
+	want_routes = total + 47 + 46 + 48 + 1;
+	run_for(f, pred_rib_routes, 5000);
+	assert_int_equal(rib_routes(rib), total + 47 + 46 + 48 + 1);
+	assert_int_equal(model_session_find(f->m, "s22")->routes_imported, 47);
+	after205 = 47 + 46 + 48 + 1;
+
+	/* Peer Down (reason 4: remote closed, no data) for 192.0.11.161. */
+	peer_header(&cl.f, "192.0.11.161", hdr);
+	upd[0] = 4;
+	len = bmp_build(msg, BMP_PEER_DOWN, hdr, upd, 1);
+	send_all(f, cl.fd, msg, len);
+	want_routes = total - 9 + after205;
+	run_for(f, pred_rib_routes, 5000);
+	assert_int_equal(rib_routes(rib), total - 9 + after205);
+	id = rib_peer_of(rib, CISCO_ROUTER, "192.0.11.161", rd0(14),
+	    RIB_PEER_ADJ_IN_PRE);
+	assert_int_equal(rib_peer(rib, id)->nroutes, 0);
+	assert_int_equal(s161->state, BGP_IDLE);
+	assert_int_equal(s161->routes_imported, 0);
+	assert_non_null(strstr(s161->last_error, "BMP Peer Down"));
+
+	/* A refused UPDATE from 192.0.11.162: counted, router kept. */
+	peer_header(&cl.f, "192.0.11.162", hdr);
+	len = bmp_build(msg, BMP_ROUTE_MONITORING, hdr, upd,
+	    bad_update(upd, 0xff));
+	send_all(f, cl.fd, msg, len);
+	run_for(f, pred_router_errors, 5000);
+	assert_int_equal(collect_bmp_router_info(f->c, 0, &ri), 1);
+	assert_int_equal(ri.errors, 1);
+	print_message("# refused: %s\n", ri.last_error);
+	assert_true(ri.last_error[0] != '\0');
+	assert_int_equal(collect_bmp_routers(f->c), 2);
+	assert_int_equal(f->c->failures, 0);
+	assert_int_equal(rib_routes(rib), total - 9 + after205);
+
+	/*
+	 * RFC 8671: the same peer's post-policy Adj-RIB-Out (flags O and
+	 * L) is a RIB peer of its own: 198.51.100.0/24, path 65000.
+	 */
+	hdr[1] |= BMP_PEER_FLAG_O | BMP_PEER_FLAG_L;
+	len = bmp_build(msg, BMP_ROUTE_MONITORING, hdr, upd,
+	    good_update(upd));
+	send_all(f, cl.fd, msg, len);
+	want_routes = total - 9 + after205 + 1;
+	run_for(f, pred_rib_routes, 5000);
+	assert_int_equal(rib_routes(rib), total - 9 + after205 + 1);
+	id = rib_peer_of(rib, CISCO_ROUTER, "192.0.11.162", rd0(14),
+	    RIB_PEER_ADJ_OUT_POST);
+	assert_true(id != -1);
+	assert_int_equal(rib_peer(rib, id)->nroutes, 1);
+	id = rib_peer_of(rib, CISCO_ROUTER, "192.0.11.162", rd0(14),
+	    RIB_PEER_ADJ_IN_PRE);
+	assert_int_equal(rib_peer(rib, id)->nroutes, 9);
+	for (n = 0; collect_bmp_peer_info(f->c, 0, n, &pi); n++)
+		if (strcmp(pi.addr, "192.0.11.162") == 0)
+			break;
+	assert_int_equal(pi.kinds, 1U << RIB_PEER_ADJ_IN_PRE |
+	    1U << RIB_PEER_ADJ_OUT_POST);
+	assert_int_equal(pi.routes, 10);
+	assert_int_equal(pi.errors, 1);
+	hdr[1] &= (uint8_t)~(BMP_PEER_FLAG_O | BMP_PEER_FLAG_L);
+
+	/* A broken BGP marker: the BMP framing is broken, router closed,
+	 * its routes flushed; the FRR router's stay. */
+	len = bmp_build(msg, BMP_ROUTE_MONITORING, hdr, upd,
+	    bad_update(upd, 0));
+	send_all(f, cl.fd, msg, len);
+	assert_true(client_closed(cl.fd));
+	f->want = 1;
+	run_for(f, pred_routers, 5000);
+	assert_int_equal(collect_bmp_routers(f->c), 1);
+	assert_int_equal(f->c->failures, 1);
+	assert_int_equal(rib_routes(rib), after205);
+	assert_int_equal(collect_bmp_router_info(f->c, 0, &ri), 1);
+	assert_string_equal(ri.name, FRR_ROUTER);
+	assert_int_equal(s161->state, BGP_UNKNOWN);
+
+	/* The FRR router leaves: nothing left. */
+	close(frr.fd);
+	run_for(f, pred_no_routers, 5000);
+	assert_int_equal(rib_routes(rib), 0);
+
+	close(cl.fd);
+	free(cl.f.data);
+	free(frr.f.data);
+	model_free(f->m);	/* stops the collector before the RIB goes */
+	f->m = NULL;
+	rib_free(rib);
+}
+
+static int
+pred_synced(struct fixture *f)
+{
+	return (model_synced(f->m));
+}
+
+/*
+ * Capture 200 (Huawei, RFC 9069 Loc-RIB instance): the Loc-RIB peer's 3
+ * IPv4 + 2 IPv6 unicast routes (pmacct) and End-of-RIB for both AFs: the
+ * collector is synced long before its grace period, so --once need not
+ * wait.  A Termination (not in the capture) flushes the router's routes.
+ */
+static void
+test_rib_200_locrib(void **state)
+{
+	struct fixture		*f = *state;
+	struct client		 cl;
+	struct rib		*rib;
+	struct bmp_router_info	 ri;
+	uint8_t			 term[12];
+	uint64_t		 start;
+	int			 id;
+
+	f->m->rib = rib = rib_new();
+	fixture_start(f);
+	start = now_mono_ms();
+	assert_false(model_synced(f->m));	/* no router yet */
+	memset(&cl, 0, sizeof cl);
+	cl.f = load(CAP_200);
+	cl.fd = client_connect(f, NULL);
+	client_stream(f, &cl, cl.f.len, 10000);
+	want_routes = 5;
+	run_for(f, pred_rib_routes, 5000);
+	run_for(f, pred_synced, 5000);
+	assert_true(model_synced(f->m));
+	print_message("# synced after %ju ms\n",
+	    (uintmax_t)(now_mono_ms() - start));
+	assert_true(now_mono_ms() - start < 4000);
+	id = rib_peer_of(rib, HUAWEI_ROUTER, NULL, rd0(11), RIB_PEER_LOC_RIB);
+	assert_true(id != -1);
+	assert_int_equal(rib_peer(rib, id)->nroutes, 5);
+	assert_null(rib_peer(rib, id)->session);
+	assert_int_equal(collect_bmp_router_info(f->c, 0, &ri), 1);
+	assert_true(ri.synced);
+	assert_int_equal(ri.routes, 5);
+	assert_string_equal(ri.name, HUAWEI_ROUTER);
+	assert_non_null(strstr(ri.descr, "Huawei"));
+	assert_false(ri.terminated);
+
+	/* RFC 7854 4.5: Termination, reason 0 (TLV type 1, length 2): the
+	 * router's routes go at once, before it closes. */
+	memcpy(term, "\x03\x00\x00\x00\x0c\x05\x00\x01\x00\x02\x00\x00", 12);
+	send_all(f, cl.fd, term, 12);
+	want_routes = 0;
+	run_for(f, pred_rib_routes, 5000);
+	assert_int_equal(rib_routes(rib), 0);
+	assert_int_equal(collect_bmp_router_info(f->c, 0, &ri), 1);
+	assert_true(ri.terminated);
+	assert_string_equal(ri.term_reason, "session administratively closed");
+	assert_int_equal(ri.routes, 0);
+	close(cl.fd);
+	run_for(f, pred_no_routers, 5000);
+	assert_int_equal(rib_routes(rib), 0);
+	free(cl.f.data);
+	model_free(f->m);
+	f->m = NULL;
+	rib_free(rib);
+}
+
 int
 main(void)
 {
@@ -650,6 +1135,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_truncated_and_huge,
 		    fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_allow_and_limit,
+		    fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_rib_201,
+		    fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_rib_200_locrib,
 		    fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_bind_fails,
 		    fixture_setup, fixture_teardown),

@@ -578,10 +578,12 @@ test_buffer_errors(void **state)
 
 	expect_buf_error("databse \"x\"",
 	    "t.conf:1:1: unknown keyword \"databse\", expected one of "
-	    "include, database, datadir, geoip, edge, bird, bmp, partner, branch");
+	    "include, database, datadir, geoip, edge, bird, bmp, routes, "
+	    "partner, branch");
 	expect_buf_error("\n  \"database\" x",
 	    "t.conf:2:3: expected one of include, database, datadir, geoip, "
-	    "edge, bird, bmp, partner, branch, got string \"database\"");
+	    "edge, bird, bmp, routes, partner, branch, got string "
+	    "\"database\"");
 	expect_buf_error("database x }",
 	    "t.conf:1:12: unexpected \"}\" outside any block");
 	expect_buf_error("database",
@@ -733,8 +735,8 @@ test_buffer_errors(void **state)
 	big[9 + 60] = '\0';
 	expect_buf_error(big + 9, "t.conf:1:1: unknown keyword "
 	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\", expected "
-	    "one of include, database, datadir, geoip, edge, bird, bmp, partner, "
-	    "branch");
+	    "one of include, database, datadir, geoip, edge, bird, bmp, routes, "
+	    "partner, branch");
 	free(big);
 }
 

@@ -359,6 +359,193 @@ test_settling(void **state)
 	model_free(m);
 }
 
+/* A report from collector c. */
+static void
+report_by(struct model *m, struct collector *c, const char *name,
+    enum bgp_state st, const char *err, uint32_t routes)
+{
+	struct session_report r = { .state = st, .remote_as = 8075,
+	    .routes_imported = routes, .last_error = err };
+
+	model_session_report(m, model_session_find(m, name), c, &r);
+}
+
+static void
+two_collectors(struct model *m, struct collector *bird, struct collector *bmp)
+{
+	memset(bird, 0, sizeof *bird);
+	memset(bmp, 0, sizeof *bmp);
+	bird->ops = &collector_bird;
+	bmp->ops = &collector_bmp;
+	strlcpy_pt(bird->name, "bird r1", sizeof bird->name);
+	strlcpy_pt(bmp->name, "bmp", sizeof bmp->name);
+	bird->state = bmp->state = COL_UP;
+	m->collectors = xcalloc(2, sizeof *m->collectors);
+	m->collectors[0] = bird;
+	m->collectors[1] = bmp;
+	m->ncollectors = 2;
+}
+
+/*
+ * BIRD polls the session every few seconds and BMP streams it: both keep
+ * their own state, the last transition either reports wins, and a source
+ * repeating its stale state neither moves the session nor raises events.
+ */
+static void
+test_two_sources(void **state)
+{
+	struct model		*m = lab_model();
+	struct session		*s = model_session_find(m, "lon-r1");
+	struct collector	 bird, bmp;
+	size_t			 n;
+
+	two_collectors(m, &bird, &bmp);
+	model_batch_begin(m);
+	report_by(m, &bird, "lon-r1", BGP_ESTABLISHED, NULL, 10);
+	report_by(m, &bird, "lon-r2", BGP_ESTABLISHED, NULL, 10);
+	report_by(m, &bird, "ams-r3", BGP_ESTABLISHED, NULL, 10);
+	model_batch_end(m);
+	assert_string_equal(s->sources, "bird");
+	assert_int_equal(sink_states, 3);
+
+	/* BMP agrees: a second source, no transition, BIRD's details. */
+	report_by(m, &bmp, "lon-r1", BGP_ESTABLISHED, "", 12);
+	assert_string_equal(s->sources, "bird+bmp");
+	assert_int_equal(sink_states, 3);
+	assert_int_equal(m->nevents, 0);
+	assert_ptr_equal(s->source, &bird);
+	assert_int_equal(s->routes_imported, 10);
+
+	/* BMP sees the Peer Down first: the session goes down once. */
+	report_by(m, &bmp, "lon-r1", BGP_IDLE, "BMP Peer Down: Cease", 0);
+	assert_int_equal(s->state, BGP_IDLE);
+	assert_int_equal(sink_states, 4);
+	assert_int_equal(s->flaps, 1);
+	assert_ptr_equal(s->source, &bmp);
+	assert_string_equal(s->last_error, "BMP Peer Down: Cease");
+	n = m->nevents;
+	assert_string_equal(model_event(m, n - 1)->type, "RedundancyDegraded");
+
+	/* BIRD's next poll still says Established (stale): nothing moves. */
+	report_by(m, &bird, "lon-r1", BGP_ESTABLISHED, NULL, 10);
+	assert_int_equal(s->state, BGP_IDLE);
+	assert_int_equal(sink_states, 4);
+	assert_int_equal(m->nevents, n);
+	assert_string_equal(s->last_error, "BMP Peer Down: Cease");
+	assert_int_equal(s->routes_imported, 0);
+
+	/* BIRD then sees it too: same effective state, no second event. */
+	report_by(m, &bird, "lon-r1", BGP_ACTIVE, "Received: Cease", 0);
+	assert_int_equal(s->state, BGP_ACTIVE);
+	assert_int_equal(sink_states, 5);
+	assert_int_equal(s->flaps, 1);
+	report_by(m, &bmp, "lon-r1", BGP_IDLE, "BMP Peer Down: Cease", 0);
+	assert_int_equal(s->state, BGP_ACTIVE);
+	assert_int_equal(sink_states, 5);
+
+	/* BMP's Peer Up: Established, and the stale error is cleared. */
+	report_by(m, &bmp, "lon-r1", BGP_ESTABLISHED, "", 11);
+	assert_int_equal(s->state, BGP_ESTABLISHED);
+	assert_string_equal(s->last_error, "");
+	assert_int_equal(sink_states, 6);
+	assert_string_equal(model_event(m, m->nevents - 1)->type,
+	    "RedundancyRestored");
+	n = m->nevents;
+	/* BIRD catches up: no second SessionUp. */
+	report_by(m, &bird, "lon-r1", BGP_ESTABLISHED, NULL, 10);
+	assert_int_equal(sink_states, 6);
+	assert_int_equal(m->nevents, n);
+	assert_string_equal(s->sources, "bird+bmp");
+
+	/* The BMP router goes away: BIRD still reports it, nothing moves. */
+	model_session_lost_by(m, s, &bmp);
+	assert_int_equal(s->state, BGP_ESTABLISHED);
+	assert_string_equal(s->sources, "bird");
+	assert_int_equal(sink_states, 6);
+	/* BIRD goes too: now nobody knows. */
+	model_session_lost_by(m, s, &bird);
+	assert_int_equal(s->state, BGP_UNKNOWN);
+	assert_string_equal(s->sources, "");
+	assert_int_equal(sink_states, 7);
+	assert_int_equal(s->flaps, 1);
+
+	m->ncollectors = 0;
+	model_free(m);
+}
+
+/* A source lost while the other still saw a different state: its word. */
+static void
+test_lost_by_switches(void **state)
+{
+	struct model		*m = lab_model();
+	struct session		*s = model_session_find(m, "lon-r1");
+	struct collector	 bird, bmp;
+
+	two_collectors(m, &bird, &bmp);
+	report_by(m, &bird, "lon-r1", BGP_ACTIVE, "Connection refused", 0);
+	report_by(m, &bmp, "lon-r1", BGP_ESTABLISHED, "", 5);
+	assert_int_equal(s->state, BGP_ESTABLISHED);
+	assert_int_equal(sink_states, 2);
+	model_session_lost_by(m, s, &bmp);
+	assert_int_equal(s->state, BGP_ACTIVE);
+	assert_ptr_equal(s->source, &bird);
+	assert_int_equal(sink_states, 3);
+	m->ncollectors = 0;
+	model_free(m);
+}
+
+/* An Established report without error text clears the stale one. */
+static void
+test_up_clears_error(void **state)
+{
+	struct model		*m = lab_model();
+	struct session		*s = model_session_find(m, "lon-r1");
+
+	report(m, "lon-r1", BGP_ESTABLISHED, NULL);
+	report(m, "lon-r1", BGP_IDLE, "BMP Peer Down: Cease");
+	assert_string_equal(s->last_error, "BMP Peer Down: Cease");
+	report(m, "lon-r1", BGP_ESTABLISHED, NULL);
+	assert_string_equal(s->last_error, "");
+	model_free(m);
+}
+
+static int	 fake_ready;
+
+static int
+fake_settled(const struct collector *c)
+{
+	return (fake_ready);
+}
+
+/* --once waits for model_synced(): a collector's settled hook too. */
+static void
+test_synced(void **state)
+{
+	struct model		*m = lab_model();
+	struct collector_ops	 ops = { .name = "fake",
+	    .settled = fake_settled };
+	struct collector	 c;
+
+	memset(&c, 0, sizeof c);
+	c.ops = &ops;
+	m->collectors = xcalloc(1, sizeof *m->collectors);
+	m->collectors[0] = &c;
+	m->ncollectors = 1;
+	fake_ready = 0;
+	assert_false(model_synced(m));
+	model_collector_state(m, &c, COL_UP, NULL);
+	assert_true(model_settled(m));
+	assert_false(model_synced(m));
+	fake_ready = 1;
+	assert_true(model_synced(m));
+	/* A collector that is down has nothing more to wait for. */
+	fake_ready = 0;
+	model_collector_state(m, &c, COL_DOWN, "gone");
+	assert_true(model_synced(m));
+	m->ncollectors = 0;
+	model_free(m);
+}
+
 static void
 test_event_ring(void **state)
 {
@@ -404,6 +591,10 @@ main(void)
 		cmocka_unit_test(test_slow_flaps),
 		cmocka_unit_test(test_collector_state),
 		cmocka_unit_test(test_settling),
+		cmocka_unit_test(test_two_sources),
+		cmocka_unit_test(test_lost_by_switches),
+		cmocka_unit_test(test_up_clears_error),
+		cmocka_unit_test(test_synced),
 		cmocka_unit_test(test_event_ring),
 		cmocka_unit_test(test_names),
 	};

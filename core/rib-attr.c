@@ -1,0 +1,690 @@
+/*
+ * Attribute interning and UPDATE messages for the RIB (see rib.c).
+ *
+ * Attributes are interned by their canonical bytes (rib.h) in an open
+ * addressing hash table with linear probing: an UPDATE whose attribute
+ * set is already known costs one hash, one probe and one memcmp, and is
+ * never decoded.  A set seen for the first time is decoded once to
+ * validate it (RFC 7606) and to note its origin AS and path length.
+ * rib_update() scans an UPDATE with buf.h cursors and allocates nothing
+ * when its attribute set is already interned.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "rib.h"
+#include "rib-private.h"
+
+static uint32_t		 rib_hash(const uint8_t *, size_t, int);
+static void		 rib_ht_grow(struct rib *);
+static void		 rib_ht_del(struct rib *, const struct rib_attr *);
+static struct rib_attr	*rib_intern(struct rib *, const uint8_t *, size_t,
+			     int, int *, char **);
+static size_t		 rib_attr_memsize(size_t);
+static int		 rib_canon(struct rib *, const uint8_t *, size_t, int,
+			     struct rib_canon *, char **);
+static int		 rib_nlri_next(struct buf *, int, int,
+			     struct prefix *, uint32_t *);
+static int		 rib_nlri_check(struct buf, int, int);
+static int		 rib_attr_quick(const uint8_t *, size_t, int,
+			     uint32_t *, uint8_t *);
+
+/* ------------------------------------------------------------ attributes */
+
+/*
+ * A quick multiplicative hash of the bytes and the as4 flag: two lanes of
+ * 8-byte words so that the multiplications do not wait on each other, and
+ * the tail read as the last 8 bytes (overlapping) when there are that
+ * many, rather than through a variable-length copy.
+ */
+static uint32_t
+rib_hash(const uint8_t *p, size_t len, int as4)
+{
+	const uint8_t	*e = p + len;
+	uint64_t	 h1 = 0x9e3779b97f4a7c15ULL ^ (len << 1) ^ (as4 != 0);
+	uint64_t	 h2 = 0x6a09e667f3bcc909ULL, a, b;
+
+	while (e - p >= 16) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + 8, 8);
+		h1 = (h1 ^ a) * 0xff51afd7ed558ccdULL;
+		h2 = (h2 ^ b) * 0xc4ceb9fe1a85ec53ULL;
+		h1 ^= h1 >> 29;
+		h2 ^= h2 >> 31;
+		p += 16;
+	}
+	if (e - p >= 8) {
+		memcpy(&a, p, 8);
+		h1 = (h1 ^ a) * 0xff51afd7ed558ccdULL;
+		h1 ^= h1 >> 29;
+		p += 8;
+	}
+	if (p < e) {
+		if (len >= 8)
+			memcpy(&a, e - 8, 8);
+		else
+			for (a = 0; p < e; p++)
+				a = a << 8 | *p;
+		h2 = (h2 ^ a) * 0xc4ceb9fe1a85ec53ULL;
+	}
+	h1 ^= (h2 << 32 | h2 >> 32);
+	h1 *= 0x9e3779b97f4a7c15ULL;
+	h1 ^= h1 >> 32;
+	return ((uint32_t)h1 | 1);	/* never 0 */
+}
+
+/* What malloc takes for an attribute set (glibc's chunk, estimated). */
+static size_t
+rib_attr_memsize(size_t len)
+{
+	size_t	n = sizeof (struct rib_attr) + len + 8;
+
+	n = (n + 15) & ~(size_t)15;
+	return (n < 32 ? 32 : n);
+}
+
+static void
+rib_ht_grow(struct rib *r)
+{
+	struct rib_hent	*old = r->ht;
+	uint32_t	 ocap = r->htcap, i, j, mask;
+
+	r->htcap = ocap == 0 ? 1024 : ocap * 2;
+	r->ht = xcalloc(r->htcap, sizeof *r->ht);
+	mask = r->htcap - 1;
+	for (i = 0; i < ocap; i++) {
+		if (old[i].id == 0)
+			continue;
+		for (j = old[i].hash & mask; r->ht[j].id != 0;
+		    j = (j + 1) & mask)
+			;
+		r->ht[j] = old[i];
+	}
+	free(old);
+}
+
+/* Linear probing deletion: shift back the entries that follow. */
+static void
+rib_ht_del(struct rib *r, const struct rib_attr *a)
+{
+	uint32_t	mask = r->htcap - 1, i, j, k;
+
+	for (i = a->hash & mask; r->ht[i].id != a->id; i = (i + 1) & mask)
+		;
+	j = i;
+	for (;;) {
+		r->ht[i].id = 0;
+		for (;;) {
+			j = (j + 1) & mask;
+			if (r->ht[j].id == 0)
+				return;
+			k = r->ht[j].hash & mask;
+			/* Stay if k lies cyclically in (i, j]. */
+			if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+				continue;
+			break;
+		}
+		r->ht[i] = r->ht[j];
+		i = j;
+	}
+}
+
+/*
+ * Check a canonical set in place, without allocating: 1 if it holds only
+ * well-formed attributes of the kinds a RIB entry usually has, each once
+ * and with the flags RFC 4271 5 and RFC 4760, 1997, 4360, 8092 give them
+ * (so decode_bgp_attrs() would find nothing to withdraw, reset or
+ * discard), with *origin_as and *pathlen set as the decoder would; 0 to
+ * leave the set to the decoder (anything else, AS4_PATH included).
+ */
+static int
+rib_attr_quick(const uint8_t *p, size_t len, int as4, uint32_t *origin_as,
+    uint8_t *pathlen)
+{
+	struct buf	 b, v;
+	const uint8_t	*h;
+	uint64_t	 seen = 0;
+	size_t		 left, alen, hlen, nasns = 0, i;
+	size_t		 asz = as4 ? 4 : 2;
+	uint32_t	 last = 0, as;
+	uint8_t		 flags, type, stype = 0, count;
+	int		 want;
+
+	buf_init(&b, p, len);
+	while ((left = buf_left(&b)) > 0) {
+		h = buf_ptr(&b);
+		if (left < 3)
+			return (0);
+		flags = h[0];				/* attribute flags */
+		type = h[1];				/* attribute type */
+		if (flags & ATTR_EXTLEN) {
+			if (left < 4)
+				return (0);
+			alen = (size_t)h[2] << 8 | h[3];	/* length */
+			hlen = 4;
+		} else {
+			alen = h[2];				/* length */
+			hlen = 3;
+		}
+		if (left < hlen + alen || type >= 64 ||
+		    (seen & BGP_ATTR_BIT(type)))
+			return (0);
+		seen |= BGP_ATTR_BIT(type);
+		buf_init(&v, h + hlen, alen);		/* attribute value */
+		buf_skip(&b, hlen + alen);
+		h += hlen;
+		switch (type) {
+		case BGP_ATTR_ORIGIN:
+			want = 0x40;
+			if (alen != 1 || h[0] > BGP_ORIGIN_INCOMPLETE)
+				return (0);
+			break;
+		case BGP_ATTR_AS_PATH:			/* RFC 4271 4.3 */
+			want = 0x40;
+			while (buf_left(&v) > 0) {
+				if (buf_get_u8(&v, &stype) != 0 ||  /* type */
+				    buf_get_u8(&v, &count) != 0 ||  /* length */
+				    stype < BGP_AS_SET ||
+				    stype > BGP_AS_CONFED_SET || count == 0 ||
+				    buf_left(&v) < count * asz)
+					return (0);
+				nasns += count;
+				for (i = 0, as = 0; i < asz; i++) /* last */
+					as = as << 8 |
+					    buf_ptr(&v)[(count - 1) * asz + i];
+				last = as;
+				buf_skip(&v, count * asz);	/* ASNs */
+			}
+			if (nasns > UINT16_MAX)
+				return (0);
+			break;
+		case BGP_ATTR_NEXT_HOP:
+		case BGP_ATTR_LOCAL_PREF:
+			want = 0x40;
+			if (alen != 4)
+				return (0);
+			break;
+		case BGP_ATTR_MED:
+			want = 0x80;
+			if (alen != 4)
+				return (0);
+			break;
+		case BGP_ATTR_ATOMIC_AGGR:
+			want = 0x40;
+			if (alen != 0)
+				return (0);
+			break;
+		case BGP_ATTR_AGGREGATOR:
+			want = 0xc0;
+			if (alen != (as4 ? 8u : 6u))
+				return (0);
+			break;
+		case BGP_ATTR_COMMUNITIES:
+			want = 0xc0;
+			if (alen % 4 != 0)
+				return (0);
+			break;
+		case BGP_ATTR_EXT_COMMUNITIES:
+			want = 0xc0;
+			if (alen % 8 != 0)
+				return (0);
+			break;
+		case BGP_ATTR_LARGE_COMMUNITIES:
+			want = 0xc0;
+			if (alen == 0 || alen % 12 != 0)
+				return (0);
+			break;
+		case BGP_ATTR_MP_REACH:			/* RFC 6396 4.3.4 */
+			want = 0x80;
+			if (alen == 0 || h[0] != alen - 1 ||
+			    (h[0] != 4 && h[0] != 16 && h[0] != 32))
+				return (0);
+			break;
+		default:
+			return (0);
+		}
+		if ((flags & 0xc0) != want)
+			return (0);
+	}
+	*pathlen = nasns > 255 ? 255 : nasns;
+	*origin_as = nasns > 0 && stype == BGP_AS_SEQUENCE ? last : 0;
+	return (1);
+}
+
+/* The interned set of canonical bytes p, adding it if it is new. */
+static struct rib_attr *
+rib_intern(struct rib *r, const uint8_t *p, size_t len, int as4, int *taw,
+    char **cause)
+{
+	struct bgp_decode_opts	 o;
+	struct bgp_update	 u;
+	struct rib_attr		*a;
+	const struct bgp_aspath	*ap;
+	uint32_t		 h, i, mask, id, origin_as = 0;
+	uint8_t			 pathlen = 0;
+	char			*c = NULL;
+
+	*taw = 0;
+	if (len > UINT16_MAX) {
+		xasprintf(cause, "attributes too long (%zu bytes)", len);
+		return (NULL);
+	}
+	h = rib_hash(p, len, as4);
+	if (r->htcap != 0) {
+		mask = r->htcap - 1;
+		for (i = h & mask; r->ht[i].id != 0; i = (i + 1) & mask) {
+			if (r->ht[i].hash != h)
+				continue;
+			a = r->attrv[r->ht[i].id];
+			if (a->len == len && a->as4 == (as4 != 0) &&
+			    memcmp(a->raw, p, len) == 0) {
+				a->refcnt++;
+				return (a);
+			}
+		}
+	}
+
+	/*
+	 * New: validate once (RFC 7606), then keep.  The common plain sets
+	 * are checked in place; anything unusual goes through the decoder.
+	 */
+	if (!rib_attr_quick(p, len, as4, &origin_as, &pathlen)) {
+		memset(&o, 0, sizeof o);
+		o.as4 = as4;
+		o.mrt_rib = 1;
+		if (decode_bgp_attrs(p, len, &o, &u, &c) != 0) {
+			*cause = c;
+			return (NULL);
+		}
+		if (u.treat_as_withdraw) {
+			*taw = 1;
+			xasprintf(cause, "treat-as-withdraw: %s", u.reason);
+			decode_bgp_update_free(&u);
+			return (NULL);
+		}
+		ap = &u.attrs.aspath;
+		pathlen = ap->nasns > 255 ? 255 : ap->nasns;
+		origin_as = 0;
+		if (ap->nsegs > 0 && ap->nasns > 0 &&
+		    ap->segs[ap->nsegs - 1].type == BGP_AS_SEQUENCE &&
+		    ap->segs[ap->nsegs - 1].count > 0)
+			origin_as = ap->asns[ap->nasns - 1];
+		decode_bgp_update_free(&u);
+	}
+	a = xmalloc(sizeof *a + len);
+	memset(a, 0, sizeof *a);
+	a->refcnt = 1;
+	a->hash = h;
+	a->len = len;
+	a->as4 = as4 != 0;
+	memcpy(a->raw, p, len);
+	a->pathlen = pathlen;
+	a->origin_as = origin_as;
+
+	if (r->nafree > 0)
+		id = r->afree[--r->nafree];
+	else {
+		if (r->aused >= r->acap) {
+			r->acap = r->acap < 1024 ? 1024 : r->acap + r->acap / 2;
+			r->attrv = xreallocarray(r->attrv, r->acap,
+			    sizeof *r->attrv);
+		}
+		id = r->aused++;
+	}
+	a->id = id;
+	r->attrv[id] = a;
+	if ((r->nattrs + 1) * 4 > (size_t)r->htcap * 3)
+		rib_ht_grow(r);
+	mask = r->htcap - 1;
+	for (i = h & mask; r->ht[i].id != 0; i = (i + 1) & mask)
+		;
+	r->ht[i].hash = h;
+	r->ht[i].id = id;
+	r->nattrs++;
+	r->attr_bytes += len;
+	r->attr_mem += rib_attr_memsize(len);
+	return (a);
+}
+
+/*
+ * Canonicalise an attribute section (RFC 4271 4.3): MP_REACH_NLRI
+ * (RFC 4760 3) is cut down to its next hop as RFC 6396 4.3.4 writes it,
+ * MP_UNREACH_NLRI (RFC 4760 4) is dropped, and the NLRI of both are noted
+ * for IPv4 and IPv6 unicast.  The bytes are not copied unless they change.
+ * -1 with a cause for the session-reset class errors of RFC 7606 4 and
+ * 5.3 that prevent locating the NLRI.
+ */
+static int
+rib_canon(struct rib *r, const uint8_t *p, size_t len, int mrt_rib,
+    struct rib_canon *c, char **cause)
+{
+	struct buf	 b, v, nh;
+	const uint8_t	*h;
+	uint16_t	 afi;
+	uint8_t		 flags, type, safi, nhlen, reserved;
+	size_t		 alen, hlen, left, start, olen = 0;
+	uint8_t		*out = NULL;
+	int		 seen_reach = 0, seen_unreach = 0, af;
+
+	/* Field by field: a memset of the cursors costs more here. */
+	c->origin = c->aspath = 0;
+	c->reach_af = c->unreach_af = 0;
+	buf_init(&b, p, len);
+	while (buf_left(&b) > 0) {
+		/*
+		 * This loop runs for every RIB entry loaded: the header is
+		 * read from the checked bytes at once rather than through
+		 * three calls.
+		 */
+		start = b.off;
+		left = buf_left(&b);
+		h = buf_ptr(&b);
+		if (left < 3)
+			goto overrun;
+		flags = h[0];				/* attribute flags */
+		type = h[1];				/* attribute type */
+		if (flags & ATTR_EXTLEN) {
+			if (left < 4)
+				goto overrun;
+			alen = (size_t)h[2] << 8 | h[3];	/* length */
+			hlen = 4;
+		} else {
+			alen = h[2];				/* length */
+			hlen = 3;
+		}
+		if (left < hlen + alen)			/* attribute value */
+			goto overrun;
+		buf_init(&v, h + hlen, alen);
+		buf_skip(&b, hlen + alen);
+		if (type == BGP_ATTR_ORIGIN)
+			c->origin = 1;
+		else if (type == BGP_ATTR_AS_PATH)
+			c->aspath = 1;
+		if (type != BGP_ATTR_MP_REACH && type != BGP_ATTR_MP_UNREACH) {
+			if (out != NULL) {
+				memcpy(out + olen, p + start, b.off - start);
+				olen += b.off - start;
+			}
+			continue;
+		}
+		if (type == BGP_ATTR_MP_REACH) {
+			if (seen_reach++) {
+				xasprintf(cause, "duplicate MP_REACH_NLRI");
+				return (-1);
+			}
+			if (mrt_rib && alen > 0 && v.p[0] == alen - 1) {
+				/* Already RFC 6396 4.3.4's form. */
+				if (out != NULL) {
+					memcpy(out + olen, p + start,
+					    b.off - start);
+					olen += b.off - start;
+				}
+				continue;
+			}
+			if (buf_get_u16(&v, &afi) != 0 ||	/* AFI */
+			    buf_get_u8(&v, &safi) != 0 ||	/* SAFI */
+			    buf_get_u8(&v, &nhlen) != 0 ||	/* nh length */
+			    buf_sub(&v, &nh, nhlen) != 0 ||	/* next hop */
+			    buf_get_u8(&v, &reserved) != 0) {	/* reserved */
+				xasprintf(cause, "truncated MP_REACH_NLRI");
+				return (-1);
+			}
+		} else {
+			if (seen_unreach++) {
+				xasprintf(cause, "duplicate MP_UNREACH_NLRI");
+				return (-1);
+			}
+			if (buf_get_u16(&v, &afi) != 0 ||	/* AFI */
+			    buf_get_u8(&v, &safi) != 0) {	/* SAFI */
+				xasprintf(cause, "truncated MP_UNREACH_NLRI");
+				return (-1);
+			}
+		}
+		af = afi == BGP_AFI_IPV4 ? AF_INET :
+		    afi == BGP_AFI_IPV6 ? AF_INET6 : 0;
+		if (af != 0 && (safi == BGP_SAFI_UNICAST ||
+		    safi == BGP_SAFI_MULTICAST) && !mrt_rib) {
+			if (safi == BGP_SAFI_UNICAST) {
+				if (type == BGP_ATTR_MP_REACH) {
+					c->reach_af = af;
+					c->reach = v;
+				} else {
+					c->unreach_af = af;
+					c->unreach = v;
+				}
+			}
+		}
+		/* From here on the bytes differ from the input. */
+		if (out == NULL) {
+			if (r->canoncap < len) {
+				free(r->canon);
+				r->canoncap = len < 4096 ? 4096 : len;
+				r->canon = xmalloc(r->canoncap);
+			}
+			out = r->canon;
+			memcpy(out, p, start);
+			olen = start;
+		}
+		if (type == BGP_ATTR_MP_REACH && af != 0 &&
+		    (safi == BGP_SAFI_UNICAST || safi == BGP_SAFI_MULTICAST)) {
+			out[olen++] = flags & ~ATTR_EXTLEN;
+			out[olen++] = BGP_ATTR_MP_REACH;
+			out[olen++] = 1 + nhlen;
+			out[olen++] = nhlen;
+			memcpy(out + olen, nh.p + nh.off, nhlen);
+			olen += nhlen;
+		}
+	}
+	c->p = out != NULL ? out : p;
+	c->len = out != NULL ? olen : len;
+	return (0);
+overrun:
+	/* RFC 7606 4: MP_REACH/MP_UNREACH cannot be located: reset. */
+	xasprintf(cause, "attribute length overrun at offset %zu", b.off);
+	return (-1);
+}
+
+/*
+ * The next (path id,) prefix of an NLRI run (RFC 4271 4.3, RFC 7911 3),
+ * host bits cleared: 1, 0 at the end, -1 if malformed.
+ */
+static int
+rib_nlri_next(struct buf *b, int af, int addpath, struct prefix *p,
+    uint32_t *path_id)
+{
+	uint8_t	plen;
+	size_t	bytes;
+
+	if (buf_left(b) == 0)
+		return (0);
+	*path_id = 0;
+	if (addpath && buf_get_u32(b, path_id) != 0)	/* path id */
+		return (-1);
+	if (buf_get_u8(b, &plen) != 0 ||		/* prefix length */
+	    plen > (af == AF_INET ? 32 : 128))
+		return (-1);
+	bytes = (plen + 7) / 8;
+	memset(p, 0, sizeof *p);
+	p->addr.af = af;
+	p->len = plen;
+	if (buf_get(b, p->addr.b, bytes) != 0)		/* prefix */
+		return (-1);
+	if (plen % 8)
+		p->addr.b[bytes - 1] &= 0xff << (8 - plen % 8);
+	return (1);
+}
+
+static int
+rib_nlri_check(struct buf b, int af, int addpath)
+{
+	struct prefix	p;
+	uint32_t	pid;
+	int		rv;
+
+	while ((rv = rib_nlri_next(&b, af, addpath, &p, &pid)) == 1)
+		;
+	return (rv);
+}
+
+struct rib_attr *
+rib_attr_get(struct rib *r, const uint8_t *p, size_t len,
+    const struct bgp_decode_opts *o, int *taw, char **cause)
+{
+	struct rib_canon	c;
+
+	*taw = 0;
+	if (rib_canon(r, p, len, o->mrt_rib, &c, cause) != 0)
+		return (NULL);
+	return (rib_intern(r, c.p, c.len, o->as4, taw, cause));
+}
+
+void
+rib_attr_put(struct rib *r, struct rib_attr *a)
+{
+	if (a == NULL || --a->refcnt > 0)
+		return;
+	rib_ht_del(r, a);
+	r->attrv[a->id] = NULL;
+	if (r->nafree == r->cafree) {
+		r->cafree = r->cafree < 256 ? 256 : r->cafree * 2;
+		r->afree = xreallocarray(r->afree, r->cafree,
+		    sizeof *r->afree);
+	}
+	r->afree[r->nafree++] = a->id;
+	r->nattrs--;
+	r->attr_bytes -= a->len;
+	r->attr_mem -= rib_attr_memsize(a->len);
+	free(a);
+}
+
+int
+rib_attr_decode(const struct rib_attr *a, struct bgp_attrs *out)
+{
+	struct bgp_decode_opts	 o;
+	struct bgp_update	 u;
+	char			*c = NULL;
+
+	memset(&o, 0, sizeof o);
+	o.as4 = a->as4;
+	o.mrt_rib = 1;
+	if (decode_bgp_attrs(a->raw, a->len, &o, &u, &c) != 0) {
+		free(c);
+		memset(out, 0, sizeof *out);
+		return (-1);
+	}
+	*out = u.attrs;
+	free(u.announced);
+	free(u.withdrawn);
+	return (0);
+}
+
+/* RFC 4271 4.3: UPDATE Message Format (RFC 4760, RFC 7911, RFC 7606). */
+int
+rib_update(struct rib *r, int peer, const uint8_t *p, size_t len,
+    const struct bgp_decode_opts *o, struct rib_update_stats *st,
+    char **cause)
+{
+	struct rib_update_stats	 dummy;
+	struct rib_canon	 c;
+	struct rib_attr		*a = NULL;
+	struct buf		 b, w, at, nl;
+	struct prefix		 pfx;
+	uint32_t		 pid;
+	uint16_t		 wlen, alen;
+	int			 taw = 0, count = 0, announce, ap;
+	char			*c2 = NULL;
+
+	if (st == NULL)
+		st = &dummy;
+	if (rib_peer(r, peer) == NULL) {
+		xasprintf(cause, "no such peer %d", peer);
+		return (-1);
+	}
+	buf_init(&b, p, len);
+	if (buf_get_u16(&b, &wlen) != 0 ||	/* withdrawn routes length */
+	    buf_sub(&b, &w, wlen) != 0 ||	/* withdrawn routes */
+	    buf_get_u16(&b, &alen) != 0 ||	/* total path attribute len */
+	    buf_sub(&b, &at, alen) != 0) {	/* path attributes */
+		/* RFC 7606 4: inconsistent lengths reset the session. */
+		xasprintf(cause, "UPDATE lengths exceed the message");
+		return (-1);
+	}
+	nl = b;					/* NLRI: the rest */
+	if (rib_nlri_check(w, AF_INET, o->addpath_v4) != 0) {
+		xasprintf(cause, "withdrawn routes: bad prefix");
+		return (-1);
+	}
+	if (rib_nlri_check(nl, AF_INET, o->addpath_v4) != 0) {
+		xasprintf(cause, "NLRI: bad prefix");
+		return (-1);
+	}
+	if (rib_canon(r, buf_ptr(&at), buf_left(&at), 0, &c, cause) != 0)
+		return (-1);
+	if (c.reach_af != 0 && rib_nlri_check(c.reach, c.reach_af,
+	    c.reach_af == AF_INET ? o->addpath_v4 : o->addpath_v6) != 0) {
+		xasprintf(cause, "MP_REACH_NLRI: bad prefix");
+		return (-1);
+	}
+	if (c.unreach_af != 0 && rib_nlri_check(c.unreach, c.unreach_af,
+	    c.unreach_af == AF_INET ? o->addpath_v4 : o->addpath_v6) != 0) {
+		xasprintf(cause, "MP_UNREACH_NLRI: bad prefix");
+		return (-1);
+	}
+	announce = buf_left(&nl) > 0 ||
+	    (c.reach_af != 0 && buf_left(&c.reach) > 0);
+	if (announce) {
+		/* RFC 7606 3 d: missing well-known attributes. */
+		if (!c.origin || !c.aspath)
+			taw = 1;
+		else if ((a = rib_intern(r, c.p, c.len, o->as4, &taw,
+		    &c2)) == NULL && !taw) {
+			*cause = c2;
+			return (-1);
+		}
+		free(c2);
+	}
+
+	/* Nothing can fail from here on. */
+	while (rib_nlri_next(&w, AF_INET, o->addpath_v4, &pfx, &pid) == 1) {
+		st->withdrawn += rib_withdraw(r, peer, &pfx, pid);
+		count++;
+	}
+	if (c.unreach_af != 0) {
+		ap = c.unreach_af == AF_INET ? o->addpath_v4 : o->addpath_v6;
+		while (rib_nlri_next(&c.unreach, c.unreach_af, ap, &pfx,
+		    &pid) == 1) {
+			st->withdrawn += rib_withdraw(r, peer, &pfx, pid);
+			count++;
+		}
+	}
+	while (rib_nlri_next(&nl, AF_INET, o->addpath_v4, &pfx, &pid) == 1) {
+		if (a != NULL) {
+			rib_announce(r, peer, &pfx, pid, a);
+			st->announced++;
+		} else {
+			rib_withdraw(r, peer, &pfx, pid);
+			st->taw++;
+		}
+		count++;
+	}
+	if (c.reach_af != 0) {
+		ap = c.reach_af == AF_INET ? o->addpath_v4 : o->addpath_v6;
+		while (rib_nlri_next(&c.reach, c.reach_af, ap, &pfx,
+		    &pid) == 1) {
+			if (a != NULL) {
+				rib_announce(r, peer, &pfx, pid, a);
+				st->announced++;
+			} else {
+				rib_withdraw(r, peer, &pfx, pid);
+				st->taw++;
+			}
+			count++;
+		}
+	}
+	rib_attr_put(r, a);
+	return (count);
+}

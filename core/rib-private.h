@@ -1,0 +1,159 @@
+/*
+ * The RIB's insides, shared by core/rib.c (the tries, routes, queries,
+ * watches) and core/rib-attr.c (attribute interning and UPDATEs); no
+ * other file includes this.
+ */
+#ifndef PEERTOP_RIB_PRIVATE_H
+#define PEERTOP_RIB_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "rib.h"
+
+#define ATTR_OPTIONAL	0x80
+#define ATTR_EXTLEN	0x10
+
+#define NODE_WATCHED	0x01	/* pinned: rib_watch() registered it */
+
+#define RIB_MAXDEPTH	130	/* nodes on one root-to-leaf path, at most */
+
+/* A 128-bit key, most significant bit first; IPv4 uses the top 32. */
+struct rib_key {
+	uint64_t	hi, lo;
+};
+
+/* The part of a node both families share. */
+struct rib_nhdr {
+	uint32_t	child[2];
+	uint32_t	routes;		/* first route entry, 0 if none */
+	uint8_t		len;
+	uint8_t		flags;
+};
+
+struct rib_node4 {
+	struct rib_nhdr	h;
+	uint32_t	key;
+};
+
+struct rib_node6 {
+	struct rib_nhdr	h;
+	uint64_t	hi, lo;
+};
+
+/* One route: peer and path id at the node that holds it. */
+struct rib_rentry {
+	uint32_t	attr;		/* attrv index */
+	uint32_t	path_id;
+	uint32_t	peer;
+	uint32_t	next;		/* next route at the node, or free */
+};
+
+/* One trie with its node pool. */
+struct rib_fam {
+	int			 v6;
+	int			 af;
+	unsigned int		 bits;
+	struct rib_node4	*n4;
+	struct rib_node6	*n6;
+	uint32_t		 nused;		/* pool entries used, 0 incl. */
+	uint32_t		 cap;
+	uint32_t		 freel;
+	uint32_t		 root;
+	size_t			 nodes;
+	size_t			 prefixes;
+	uint64_t		 gen;	/* bumped when a node is freed */
+};
+
+struct rib_hent {
+	uint32_t	hash;
+	uint32_t	id;		/* attrv index, 0 empty */
+};
+
+struct rib_watchent {
+	int		v6;
+	uint32_t	node;
+	int		id;
+};
+
+/* A link to a node: the parent's child slot, or the root (node 0). */
+struct rib_link {
+	uint32_t	node;
+	uint8_t		side;
+};
+
+/* Watched nodes on a path. */
+struct rib_wlist {
+	uint32_t	n[RIB_MAXDEPTH];
+	int		count;
+};
+
+struct rib {
+	struct rib_fam		 fam[2];	/* IPv4, IPv6 */
+
+	struct rib_rentry	*rv;
+	uint32_t		 rused, rcap, rfree;
+	size_t			 routes;
+
+	struct rib_attr		**attrv;	/* by id, [0] unused */
+	uint32_t		 aused, acap;
+	uint32_t		*afree;		/* free ids */
+	uint32_t		 nafree, cafree;
+	struct rib_hent		*ht;
+	uint32_t		 htcap;		/* power of two */
+	size_t			 nattrs;
+	size_t			 attr_bytes;
+	size_t			 attr_mem;
+
+	struct rib_peer		*peers;
+	size_t			 npeers, cpeers;
+
+	struct rib_watchent	*watches;
+	size_t			 nwatches, cwatches;
+	void			(*hook)(void *, int);
+	void			*hookarg;
+
+	/*
+	 * The node of the last prefix announced, with its watches: a
+	 * TABLE_DUMP_V2 record announces one prefix for many peers in a
+	 * row.  Valid while no node was freed and no watch added.
+	 */
+	int			 lc_valid;
+	struct rib_fam		*lc_fam;
+	uint64_t		 lc_gen;
+	struct rib_key		 lc_key;
+	unsigned int		 lc_len;
+	uint32_t		 lc_node;
+	struct rib_wlist	 lc_wl;
+	/*
+	 * When the node had no routes as it was cached: the peers (ids
+	 * below 64) that have one there since.  A peer not in it has no
+	 * route to look for, which saves scanning the node's list.
+	 */
+	int			 lc_fresh;
+	uint64_t		 lc_peers;
+
+	uint8_t			*canon;		/* canonical attribute bytes */
+	size_t			 canoncap;
+
+	/* MRT: TABLE_DUMP_V2 peer index to RIB peer id. */
+	const struct mrt_decoder *mrt_dec;
+	const struct mrt_peer	*mrt_dpeers;
+	size_t			 mrt_ndp;
+	int			*mrt_map;
+};
+
+/* What canonicalising an attribute section found. */
+struct rib_canon {
+	const uint8_t	*p;		/* canonical bytes */
+	size_t		 len;
+	int		 origin, aspath;	/* ORIGIN / AS_PATH present */
+	int		 reach_af;	/* MP_REACH unicast NLRI family, or 0 */
+	struct buf	 reach;
+	int		 unreach_af;
+	struct buf	 unreach;
+};
+
+
+#endif

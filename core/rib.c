@@ -1,0 +1,970 @@
+/*
+ * The in-memory RIB (see rib.h): one path-compressed binary trie per
+ * family, attribute interning, watches.
+ *
+ * Memory is pooled: trie nodes and route entries live in growable arrays
+ * addressed by 32-bit indices (index 0 is "none"), freed entries are kept
+ * on a free list threaded through the entries themselves, so a full table
+ * costs one allocation per pool rather than one per node or route.  An
+ * IPv4 node is 20 bytes (a 32-bit key), an IPv6 node 32, a route 16.
+ *
+ * A node exists for every prefix that has routes or is watched; a node
+ * with neither is "glue" and is kept only while it has two children
+ * (the branching point of a path-compressed trie), so the trie never has
+ * more than about twice as many nodes as prefixes.
+ *
+ * Attributes are interned by their canonical bytes (core/rib-attr.c);
+ * a route refers to its set by a 32-bit index.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "decode-mrt.h"
+#include "rib.h"
+#include "rib-private.h"
+
+static struct rib_fam	*rib_fam(struct rib *, int);
+static struct rib_nhdr	*rib_nh(const struct rib_fam *, uint32_t);
+static struct rib_key	 rib_nkey(const struct rib_fam *, uint32_t);
+static struct rib_key	 rib_key_make(const struct prefix *, unsigned int);
+static struct rib_key	 rib_key_trunc(const struct rib_key *,
+			     unsigned int);
+static int		 rib_key_bit(const struct rib_key *, unsigned int);
+static unsigned int	 rib_key_common(const struct rib_key *,
+			     const struct rib_key *, unsigned int);
+static void		 rib_key_prefix(const struct rib_fam *,
+			     const struct rib_key *, unsigned int,
+			     struct prefix *);
+static void		 rib_reserve(struct rib_fam *, uint32_t);
+static uint32_t		 rib_node_new(struct rib_fam *,
+			     const struct rib_key *, unsigned int);
+static void		 rib_node_free(struct rib_fam *, uint32_t);
+static void		 rib_link_set(struct rib_fam *,
+			     const struct rib_link *, uint32_t);
+static uint32_t		 rib_insert(struct rib_fam *,
+			     const struct rib_key *, unsigned int,
+			     struct rib_wlist *);
+static uint32_t		 rib_find(const struct rib_fam *,
+			     const struct rib_key *, unsigned int,
+			     struct rib_wlist *, struct rib_link *, int *);
+static void		 rib_prune(struct rib_fam *, struct rib_link *, int,
+			     uint32_t);
+static void		 rib_fire(struct rib *, const struct rib_fam *,
+			     const struct rib_wlist *);
+static int		 rib_route_set(struct rib *, struct rib_fam *,
+			     uint32_t, int, uint32_t, struct rib_attr *, int,
+			     const struct rib_wlist *);
+static int		 rib_peer_key_eq(const struct rib_peer_key *,
+			     const struct rib_peer_key *);
+static uint32_t		 rib_flush_node(struct rib *, struct rib_fam *,
+			     uint32_t, uint32_t, struct rib_wlist *,
+			     size_t *);
+static int		 rib_walk_node(const struct rib *,
+			     const struct rib_fam *, uint32_t, rib_route_cb,
+			     void *);
+static int		 rib_node_routes(const struct rib *,
+			     const struct rib_fam *, uint32_t, rib_route_cb,
+			     void *);
+
+const char *
+rib_peer_kind_name(enum rib_peer_kind k)
+{
+	switch (k) {
+	case RIB_PEER_ADJ_IN_PRE:	return ("pre-policy");
+	case RIB_PEER_ADJ_IN_POST:	return ("post-policy");
+	case RIB_PEER_ADJ_OUT_PRE:	return ("adj-out pre-policy");
+	case RIB_PEER_ADJ_OUT_POST:	return ("adj-out post-policy");
+	case RIB_PEER_LOC_RIB:		return ("loc-rib");
+	case RIB_PEER_MRT:		return ("mrt");
+	}
+	return ("unknown");
+}
+
+struct rib *
+rib_new(void)
+{
+	struct rib	*r;
+
+	r = xcalloc(1, sizeof *r);
+	r->fam[0].v6 = 0;
+	r->fam[0].af = AF_INET;
+	r->fam[0].bits = 32;
+	r->fam[1].v6 = 1;
+	r->fam[1].af = AF_INET6;
+	r->fam[1].bits = 128;
+	r->fam[0].nused = r->fam[1].nused = 1;
+	r->rused = 1;
+	r->aused = 1;
+	return (r);
+}
+
+void
+rib_free(struct rib *r)
+{
+	uint32_t	i;
+
+	if (r == NULL)
+		return;
+	for (i = 1; i < r->aused; i++)
+		free(r->attrv[i]);
+	free(r->attrv);
+	free(r->afree);
+	free(r->ht);
+	free(r->fam[0].n4);
+	free(r->fam[1].n6);
+	free(r->rv);
+	free(r->peers);
+	free(r->watches);
+	free(r->canon);
+	free(r->mrt_map);
+	free(r);
+}
+
+void
+rib_stats(const struct rib *r, struct rib_stats *st)
+{
+	memset(st, 0, sizeof *st);
+	st->prefixes = r->fam[0].prefixes + r->fam[1].prefixes;
+	st->nodes = r->fam[0].nodes + r->fam[1].nodes;
+	st->routes = r->routes;
+	st->attrs = r->nattrs;
+	st->attr_bytes = r->attr_bytes;
+	/* Every allocation: pools by capacity, attributes as malloc'd. */
+	st->mem = sizeof *r +
+	    (size_t)r->fam[0].cap * sizeof (struct rib_node4) +
+	    (size_t)r->fam[1].cap * sizeof (struct rib_node6) +
+	    (size_t)r->rcap * sizeof (struct rib_rentry) +
+	    (size_t)r->acap * sizeof (struct rib_attr *) +
+	    (size_t)r->cafree * sizeof (uint32_t) +
+	    (size_t)r->htcap * sizeof (struct rib_hent) +
+	    r->attr_mem +
+	    r->cpeers * sizeof (struct rib_peer) +
+	    r->cwatches * sizeof (struct rib_watchent) +
+	    r->canoncap + r->mrt_ndp * sizeof (int);
+}
+
+/* ------------------------------------------------------------ keys, nodes */
+
+static struct rib_fam *
+rib_fam(struct rib *r, int af)
+{
+	if (af == AF_INET)
+		return (&r->fam[0]);
+	if (af == AF_INET6)
+		return (&r->fam[1]);
+	return (NULL);
+}
+
+static struct rib_nhdr *
+rib_nh(const struct rib_fam *f, uint32_t i)
+{
+	return (f->v6 ? &f->n6[i].h : &f->n4[i].h);
+}
+
+static struct rib_key
+rib_nkey(const struct rib_fam *f, uint32_t i)
+{
+	struct rib_key	k;
+
+	if (f->v6) {
+		k.hi = f->n6[i].hi;
+		k.lo = f->n6[i].lo;
+	} else {
+		k.hi = (uint64_t)f->n4[i].key << 32;
+		k.lo = 0;
+	}
+	return (k);
+}
+
+static uint64_t
+rib_be64(const uint8_t *p)
+{
+	uint64_t	v = 0;
+	int		i;
+
+	for (i = 0; i < 8; i++)
+		v = (v << 8) | p[i];
+	return (v);
+}
+
+/* The key of p with the bits past its length cleared. */
+static struct rib_key
+rib_key_make(const struct prefix *p, unsigned int len)
+{
+	struct rib_key	k;
+
+	if (p->addr.af == AF_INET) {
+		k.hi = (uint64_t)((uint32_t)p->addr.b[0] << 24 |
+		    (uint32_t)p->addr.b[1] << 16 | (uint32_t)p->addr.b[2] << 8 |
+		    p->addr.b[3]) << 32;
+		k.lo = 0;
+	} else {
+		k.hi = rib_be64(p->addr.b);
+		k.lo = rib_be64(p->addr.b + 8);
+	}
+	return (rib_key_trunc(&k, len));
+}
+
+/* k with the bits past len cleared. */
+static struct rib_key
+rib_key_trunc(const struct rib_key *k, unsigned int len)
+{
+	struct rib_key	t = *k;
+
+	if (len == 0)
+		t.hi = t.lo = 0;
+	else if (len < 64) {
+		t.hi &= ~0ULL << (64 - len);
+		t.lo = 0;
+	} else if (len == 64)
+		t.lo = 0;
+	else if (len < 128)
+		t.lo &= ~0ULL << (128 - len);
+	return (t);
+}
+
+static int
+rib_key_bit(const struct rib_key *k, unsigned int i)
+{
+	if (i < 64)
+		return ((k->hi >> (63 - i)) & 1);
+	return ((k->lo >> (127 - i)) & 1);
+}
+
+/* Leading bits a and b share, at most max. */
+static unsigned int
+rib_key_common(const struct rib_key *a, const struct rib_key *b,
+    unsigned int max)
+{
+	uint64_t	x;
+	unsigned int	n;
+
+	if ((x = a->hi ^ b->hi) != 0)
+		n = __builtin_clzll(x);
+	else if ((x = a->lo ^ b->lo) != 0)
+		n = 64 + __builtin_clzll(x);
+	else
+		n = 128;
+	return (n < max ? n : max);
+}
+
+static void
+rib_key_prefix(const struct rib_fam *f, const struct rib_key *k,
+    unsigned int len, struct prefix *p)
+{
+	int	i;
+
+	memset(p, 0, sizeof *p);
+	p->addr.af = f->af;
+	p->len = len;
+	for (i = 0; i < 8; i++) {
+		p->addr.b[i] = k->hi >> (56 - 8 * i);
+		p->addr.b[8 + i] = k->lo >> (56 - 8 * i);
+	}
+	if (!f->v6)
+		memset(p->addr.b + 4, 0, 12);
+}
+
+/* Make room for n more nodes so that links stay valid while inserting. */
+static void
+rib_reserve(struct rib_fam *f, uint32_t n)
+{
+	uint32_t	cap;
+
+	if (f->nused + n <= f->cap)
+		return;
+	cap = f->cap < 1024 ? 1024 : f->cap + f->cap / 2;
+	if (f->v6)
+		f->n6 = xreallocarray(f->n6, cap, sizeof *f->n6);
+	else
+		f->n4 = xreallocarray(f->n4, cap, sizeof *f->n4);
+	f->cap = cap;
+}
+
+static uint32_t
+rib_node_new(struct rib_fam *f, const struct rib_key *k, unsigned int len)
+{
+	struct rib_nhdr	*h;
+	uint32_t	 i;
+
+	if (f->freel != 0) {
+		i = f->freel;
+		f->freel = rib_nh(f, i)->child[0];
+	} else {
+		rib_reserve(f, 1);
+		i = f->nused++;
+	}
+	h = rib_nh(f, i);
+	memset(h, 0, sizeof *h);
+	h->len = len;
+	if (f->v6) {
+		f->n6[i].hi = k->hi;
+		f->n6[i].lo = k->lo;
+	} else
+		f->n4[i].key = k->hi >> 32;
+	f->nodes++;
+	return (i);
+}
+
+static void
+rib_node_free(struct rib_fam *f, uint32_t i)
+{
+	struct rib_nhdr	*h = rib_nh(f, i);
+
+	memset(h, 0, sizeof *h);
+	h->child[0] = f->freel;
+	f->freel = i;
+	f->nodes--;
+	f->gen++;
+}
+
+static void
+rib_link_set(struct rib_fam *f, const struct rib_link *l, uint32_t v)
+{
+	if (l->node == 0)
+		f->root = v;
+	else
+		rib_nh(f, l->node)->child[l->side] = v;
+}
+
+/*
+ * Find or create the node of (k, len); wl collects the watched nodes that
+ * cover it, itself included.
+ */
+static uint32_t
+rib_insert(struct rib_fam *f, const struct rib_key *k, unsigned int len,
+    struct rib_wlist *wl)
+{
+	struct rib_link	 l = { 0, 0 };
+	struct rib_nhdr	*h;
+	struct rib_key	 nk, gk;
+	uint32_t	 n, m, g;
+	unsigned int	 nl, cl;
+
+	rib_reserve(f, 2);	/* no reallocation below */
+	wl->count = 0;
+	for (n = f->root; n != 0; n = h->child[l.side]) {
+		h = rib_nh(f, n);
+		nk = rib_nkey(f, n);
+		nl = h->len;
+		cl = rib_key_common(&nk, k, nl < len ? nl : len);
+		if (cl < nl) {
+			/* n is not a prefix of k: k goes above n. */
+			m = rib_node_new(f, k, len);
+			if (cl == len) {
+				rib_nh(f, m)->child[rib_key_bit(&nk, len)] = n;
+				rib_link_set(f, &l, m);
+				return (m);
+			}
+			/* A glue node where they part. */
+			gk = rib_key_trunc(k, cl);
+			g = rib_node_new(f, &gk, cl);
+			rib_nh(f, g)->child[rib_key_bit(k, cl)] = m;
+			rib_nh(f, g)->child[rib_key_bit(&nk, cl)] = n;
+			rib_link_set(f, &l, g);
+			return (m);
+		}
+		if (h->flags & NODE_WATCHED)
+			wl->n[wl->count++] = n;
+		if (nl == len)
+			return (n);
+		l.node = n;
+		l.side = rib_key_bit(k, nl);
+	}
+	m = rib_node_new(f, k, len);
+	rib_link_set(f, &l, m);
+	return (m);
+}
+
+/*
+ * Find the node of (k, len) without changing the trie; wl (if not NULL)
+ * gets the watched nodes covering it, path (if not NULL) the links from
+ * the root down to it (*depth of them).  0 if there is none.
+ */
+static uint32_t
+rib_find(const struct rib_fam *f, const struct rib_key *k, unsigned int len,
+    struct rib_wlist *wl, struct rib_link *path, int *depth)
+{
+	const struct rib_nhdr	*h;
+	struct rib_key		 nk;
+	uint32_t		 n;
+	int			 d = 0;
+
+	if (wl != NULL)
+		wl->count = 0;
+	for (n = f->root; n != 0;) {
+		h = rib_nh(f, n);
+		if (h->len > len)
+			return (0);
+		nk = rib_nkey(f, n);
+		if (rib_key_common(&nk, k, h->len) < h->len)
+			return (0);
+		if (wl != NULL && (h->flags & NODE_WATCHED))
+			wl->n[wl->count++] = n;
+		if (h->len == len) {
+			if (depth != NULL)
+				*depth = d;
+			return (n);
+		}
+		if (path != NULL) {
+			path[d].node = n;
+			path[d].side = rib_key_bit(k, h->len);
+		}
+		d++;
+		n = h->child[rib_key_bit(k, h->len)];
+	}
+	return (0);
+}
+
+/*
+ * Node n (linked from path[depth - 1], or the root) may have lost its last
+ * route: remove it if it is neither watched nor a branching point, and
+ * its parent with it if that was glue left with one child.
+ */
+static void
+rib_prune(struct rib_fam *f, struct rib_link *path, int depth, uint32_t n)
+{
+	struct rib_link	 root = { 0, 0 }, *l, *pl;
+	struct rib_nhdr	*h = rib_nh(f, n), *ph;
+	uint32_t	 c0, c1, p;
+
+	if (h->routes != 0 || (h->flags & NODE_WATCHED))
+		return;
+	c0 = h->child[0];
+	c1 = h->child[1];
+	if (c0 != 0 && c1 != 0)
+		return;
+	l = depth > 0 ? &path[depth - 1] : &root;
+	rib_link_set(f, l, c0 != 0 ? c0 : c1);
+	rib_node_free(f, n);
+	if (c0 != 0 || c1 != 0 || depth == 0)
+		return;
+	p = path[depth - 1].node;
+	ph = rib_nh(f, p);
+	if (ph->routes != 0 || (ph->flags & NODE_WATCHED))
+		return;
+	/* p was glue with two children; one is left. */
+	pl = depth > 1 ? &path[depth - 2] : &root;
+	rib_link_set(f, pl, ph->child[0] != 0 ? ph->child[0] : ph->child[1]);
+	rib_node_free(f, p);
+}
+
+static void
+rib_fire(struct rib *r, const struct rib_fam *f, const struct rib_wlist *wl)
+{
+	size_t	i;
+	int	j;
+
+	if (r->hook == NULL)
+		return;
+	for (j = 0; j < wl->count; j++) {
+		for (i = 0; i < r->nwatches; i++) {
+			if (r->watches[i].v6 == f->v6 &&
+			    r->watches[i].node == wl->n[j])
+				r->hook(r->hookarg, r->watches[i].id);
+		}
+	}
+}
+
+/* ----------------------------------------------------------------- peers */
+
+static int
+rib_peer_key_eq(const struct rib_peer_key *a, const struct rib_peer_key *b)
+{
+	return (strncmp(a->router, b->router, sizeof a->router) == 0 &&
+	    a->addr.af == b->addr.af &&
+	    memcmp(a->addr.b, b->addr.b, a->addr.af == AF_INET6 ? 16 :
+	    a->addr.af == AF_INET ? 4 : 0) == 0 &&
+	    a->asn == b->asn && a->distinguisher == b->distinguisher &&
+	    a->kind == b->kind);
+}
+
+int
+rib_peer_find(const struct rib *r, const struct rib_peer_key *k)
+{
+	size_t	i;
+
+	for (i = 0; i < r->npeers; i++)
+		if (rib_peer_key_eq(&r->peers[i].key, k))
+			return ((int)i);
+	return (-1);
+}
+
+int
+rib_peer_get(struct rib *r, const struct rib_peer_key *k)
+{
+	struct rib_peer	*p;
+	int		 id;
+
+	if ((id = rib_peer_find(r, k)) != -1)
+		return (id);
+	if (r->npeers == r->cpeers) {
+		r->cpeers = r->cpeers == 0 ? 16 : r->cpeers * 2;
+		r->peers = xreallocarray(r->peers, r->cpeers, sizeof *r->peers);
+	}
+	p = &r->peers[r->npeers];
+	memset(p, 0, sizeof *p);
+	p->key = *k;
+	p->key.router[sizeof p->key.router - 1] = '\0';
+	p->up = 1;
+	return ((int)r->npeers++);
+}
+
+struct rib_peer *
+rib_peer(struct rib *r, int id)
+{
+	if (id < 0 || (size_t)id >= r->npeers)
+		return (NULL);
+	return (&r->peers[id]);
+}
+
+size_t
+rib_npeers(const struct rib *r)
+{
+	return (r->npeers);
+}
+
+/* Remove the peer's routes under n; returns what the link should hold. */
+static uint32_t
+rib_flush_node(struct rib *r, struct rib_fam *f, uint32_t n, uint32_t peer,
+    struct rib_wlist *wl, size_t *left)
+{
+	struct rib_nhdr	*h;
+	uint32_t	*rp, e, c0, c1;
+	int		 pushed = 0;
+
+	if (n == 0 || *left == 0)
+		return (n);
+	h = rib_nh(f, n);
+	if (h->flags & NODE_WATCHED) {
+		wl->n[wl->count++] = n;
+		pushed = 1;
+	}
+	for (rp = &h->routes; (e = *rp) != 0;) {
+		if (r->rv[e].peer != peer) {
+			rp = &r->rv[e].next;
+			continue;
+		}
+		*rp = r->rv[e].next;
+		rib_attr_put(r, r->attrv[r->rv[e].attr]);
+		r->rv[e].next = r->rfree;
+		r->rfree = e;
+		r->routes--;
+		(*left)--;
+		if (h->routes == 0)
+			f->prefixes--;
+		rib_fire(r, f, wl);
+	}
+	c0 = rib_flush_node(r, f, h->child[0], peer, wl, left);
+	c1 = rib_flush_node(r, f, h->child[1], peer, wl, left);
+	h = rib_nh(f, n);
+	h->child[0] = c0;
+	h->child[1] = c1;
+	if (pushed)
+		wl->count--;
+	if (h->routes != 0 || (h->flags & NODE_WATCHED) ||
+	    (c0 != 0 && c1 != 0))
+		return (n);
+	rib_node_free(f, n);
+	return (c0 != 0 ? c0 : c1);
+}
+
+void
+rib_peer_flush(struct rib *r, int id)
+{
+	struct rib_wlist	 wl;
+	struct rib_peer		*p;
+	size_t			 left;
+	int			 i;
+
+	if ((p = rib_peer(r, id)) == NULL)
+		return;
+	left = p->nroutes;
+	for (i = 0; i < 2; i++) {
+		wl.count = 0;
+		r->fam[i].root = rib_flush_node(r, &r->fam[i],
+		    r->fam[i].root, id, &wl, &left);
+	}
+	p = rib_peer(r, id);
+	p->nroutes = 0;
+	p->up = 0;
+}
+
+/*
+ * The RIB peer ids of a TABLE_DUMP_V2 peer index (RFC 6396 4.3.1), rebuilt
+ * when the decoder or its table changed (or when told to).
+ */
+const int *
+rib_mrt_peermap(struct rib *r, const struct mrt_decoder *d, int rebuild)
+{
+	struct rib_peer_key	 k;
+	struct rib_peer		*p;
+	size_t			 i;
+	int			 id;
+
+	if (!rebuild && r->mrt_dec == d && r->mrt_dpeers == d->peers &&
+	    r->mrt_ndp == d->npeers)
+		return (r->mrt_map);
+	free(r->mrt_map);
+	r->mrt_map = xcalloc(d->npeers + 1, sizeof *r->mrt_map);
+	for (i = 0; i < d->npeers; i++) {
+		memset(&k, 0, sizeof k);
+		k.addr = d->peers[i].addr;
+		k.asn = d->peers[i].asn;
+		k.kind = RIB_PEER_MRT;
+		id = rib_peer_get(r, &k);
+		p = rib_peer(r, id);
+		p->bgp_id = d->peers[i].bgp_id;
+		r->mrt_map[i] = id;
+	}
+	r->mrt_dec = d;
+	r->mrt_dpeers = d->peers;
+	r->mrt_ndp = d->npeers;
+	return (r->mrt_map);
+}
+
+/* ---------------------------------------------------------------- routes */
+
+/*
+ * Set (peer, path_id)'s route at node n to attr (absent: the caller knows
+ * the peer has no route there); 1 if anything changed.
+ */
+static int
+rib_route_set(struct rib *r, struct rib_fam *f, uint32_t n, int peer,
+    uint32_t path_id, struct rib_attr *a, int absent,
+    const struct rib_wlist *wl)
+{
+	struct rib_nhdr		*h = rib_nh(f, n);
+	struct rib_rentry	*e;
+	uint32_t		 i;
+
+	r->peers[peer].announced++;
+	r->peers[peer].up = 1;
+	for (i = absent ? 0 : h->routes; i != 0; i = e->next) {
+		e = &r->rv[i];
+		if (e->peer != (uint32_t)peer || e->path_id != path_id)
+			continue;
+		if (e->attr == a->id)
+			return (0);
+		a->refcnt++;
+		rib_attr_put(r, r->attrv[e->attr]);
+		e->attr = a->id;
+		rib_fire(r, f, wl);
+		return (1);
+	}
+	if (r->rfree != 0) {
+		i = r->rfree;
+		r->rfree = r->rv[i].next;
+	} else {
+		if (r->rused >= r->rcap) {
+			r->rcap = r->rcap < 1024 ? 1024 : r->rcap + r->rcap / 2;
+			r->rv = xreallocarray(r->rv, r->rcap, sizeof *r->rv);
+		}
+		i = r->rused++;
+	}
+	e = &r->rv[i];
+	e->attr = a->id;
+	e->path_id = path_id;
+	e->peer = peer;
+	if (h->routes == 0)
+		f->prefixes++;
+	e->next = h->routes;
+	h->routes = i;
+	a->refcnt++;
+	r->routes++;
+	r->peers[peer].nroutes++;
+	rib_fire(r, f, wl);
+	return (1);
+}
+
+int
+rib_announce(struct rib *r, int peer, const struct prefix *p,
+    uint32_t path_id, struct rib_attr *a)
+{
+	struct rib_fam		*f;
+	struct rib_key		 k;
+	uint32_t		 n;
+	int			 absent;
+
+	if (a == NULL || rib_peer(r, peer) == NULL ||
+	    (f = rib_fam(r, p->addr.af)) == NULL || p->len > f->bits)
+		return (0);
+	k = rib_key_make(p, p->len);
+	if (r->lc_valid && r->lc_fam == f && r->lc_gen == f->gen &&
+	    r->lc_len == p->len && r->lc_key.hi == k.hi &&
+	    r->lc_key.lo == k.lo)
+		n = r->lc_node;
+	else {
+		n = rib_insert(f, &k, p->len, &r->lc_wl);
+		r->lc_valid = 1;
+		r->lc_fam = f;
+		r->lc_gen = f->gen;
+		r->lc_key = k;
+		r->lc_len = p->len;
+		r->lc_node = n;
+		r->lc_fresh = rib_nh(f, n)->routes == 0;
+		r->lc_peers = 0;
+	}
+	absent = 0;
+	if (r->lc_fresh && peer < 64) {
+		absent = !(r->lc_peers & (1ULL << peer));
+		r->lc_peers |= 1ULL << peer;
+	}
+	return (rib_route_set(r, f, n, peer, path_id, a, absent,
+	    &r->lc_wl));
+}
+
+int
+rib_withdraw(struct rib *r, int peer, const struct prefix *p,
+    uint32_t path_id)
+{
+	struct rib_fam		*f;
+	struct rib_wlist	 wl;
+	struct rib_link		 path[RIB_MAXDEPTH];
+	struct rib_key		 k;
+	struct rib_nhdr		*h;
+	uint32_t		 n, *ep, e;
+	int			 depth;
+
+	if (rib_peer(r, peer) == NULL ||
+	    (f = rib_fam(r, p->addr.af)) == NULL || p->len > f->bits)
+		return (0);
+	r->peers[peer].withdrawn++;
+	k = rib_key_make(p, p->len);
+	if ((n = rib_find(f, &k, p->len, &wl, path, &depth)) == 0)
+		return (0);
+	h = rib_nh(f, n);
+	for (ep = &h->routes; (e = *ep) != 0; ep = &r->rv[e].next) {
+		if (r->rv[e].peer == (uint32_t)peer &&
+		    r->rv[e].path_id == path_id)
+			break;
+	}
+	if (e == 0)
+		return (0);
+	*ep = r->rv[e].next;
+	rib_attr_put(r, r->attrv[r->rv[e].attr]);
+	r->rv[e].next = r->rfree;
+	r->rfree = e;
+	r->routes--;
+	r->peers[peer].nroutes--;
+	if (h->routes == 0) {
+		f->prefixes--;
+		rib_prune(f, path, depth, n);
+	}
+	rib_fire(r, f, &wl);
+	return (1);
+}
+
+/* --------------------------------------------------------------- queries */
+
+int
+rib_lookup(const struct rib *r, int peer, const struct prefix *p,
+    uint32_t path_id, struct rib_route *rt)
+{
+	const struct rib_fam	*f;
+	const struct rib_rentry	*e;
+	struct rib_key		 k;
+	uint32_t		 n, i;
+
+	if (p->addr.af == AF_INET)
+		f = &r->fam[0];
+	else if (p->addr.af == AF_INET6)
+		f = &r->fam[1];
+	else
+		return (0);
+	if (p->len > f->bits)
+		return (0);
+	k = rib_key_make(p, p->len);
+	if ((n = rib_find(f, &k, p->len, NULL, NULL, NULL)) == 0)
+		return (0);
+	for (i = rib_nh(f, n)->routes; i != 0; i = e->next) {
+		e = &r->rv[i];
+		if (e->peer == (uint32_t)peer && e->path_id == path_id) {
+			if (rt != NULL) {
+				rib_key_prefix(f, &k, p->len, &rt->prefix);
+				rt->peer = peer;
+				rt->path_id = path_id;
+				rt->attr = r->attrv[e->attr];
+			}
+			return (1);
+		}
+	}
+	return (0);
+}
+
+int
+rib_longest(const struct rib *r, const struct prefix *p,
+    struct prefix *match)
+{
+	const struct rib_fam	*f;
+	const struct rib_nhdr	*h;
+	struct rib_key		 k, nk;
+	uint32_t		 n, best = 0, key, m;
+
+	if (p->addr.af == AF_INET) {
+		/* The hot case, on 32-bit keys. */
+		const struct rib_node4	*v = r->fam[0].n4;
+
+		if (p->len > 32)
+			return (0);
+		f = &r->fam[0];
+		k = rib_key_make(p, p->len);
+		key = k.hi >> 32;
+		for (n = f->root; n != 0;) {
+			h = &v[n].h;
+			if (h->len > p->len)
+				break;
+			m = h->len == 0 ? 0 : ~0U << (32 - h->len);
+			if ((v[n].key ^ key) & m)
+				break;
+			if (h->routes != 0)
+				best = n;
+			if (h->len == 32)
+				break;
+			n = h->child[(key >> (31 - h->len)) & 1];
+		}
+	} else if (p->addr.af == AF_INET6) {
+		f = &r->fam[1];
+		if (p->len > 128)
+			return (0);
+		k = rib_key_make(p, p->len);
+		for (n = f->root; n != 0;) {
+			h = rib_nh(f, n);
+			if (h->len > p->len)
+				break;
+			nk = rib_nkey(f, n);
+			if (rib_key_common(&nk, &k, h->len) < h->len)
+				break;
+			if (h->routes != 0)
+				best = n;
+			if (h->len == p->len)
+				break;
+			n = h->child[rib_key_bit(&k, h->len)];
+		}
+	} else
+		return (0);
+	if (best == 0)
+		return (0);
+	if (match != NULL) {
+		nk = rib_nkey(f, best);
+		rib_key_prefix(f, &nk, rib_nh(f, best)->len, match);
+	}
+	return (1);
+}
+
+static int
+rib_node_routes(const struct rib *r, const struct rib_fam *f, uint32_t n,
+    rib_route_cb cb, void *arg)
+{
+	const struct rib_rentry	*e;
+	struct rib_route	 rt;
+	struct rib_key		 k;
+	uint32_t		 i;
+	int			 rv;
+
+	if ((i = rib_nh(f, n)->routes) == 0)
+		return (0);
+	k = rib_nkey(f, n);
+	rib_key_prefix(f, &k, rib_nh(f, n)->len, &rt.prefix);
+	for (; i != 0; i = e->next) {
+		e = &r->rv[i];
+		rt.peer = e->peer;
+		rt.path_id = e->path_id;
+		rt.attr = r->attrv[e->attr];
+		if ((rv = cb(&rt, arg)) != 0)
+			return (rv);
+	}
+	return (0);
+}
+
+static int
+rib_walk_node(const struct rib *r, const struct rib_fam *f, uint32_t n,
+    rib_route_cb cb, void *arg)
+{
+	int	rv;
+
+	if (n == 0)
+		return (0);
+	if ((rv = rib_node_routes(r, f, n, cb, arg)) != 0)
+		return (rv);
+	if ((rv = rib_walk_node(r, f, rib_nh(f, n)->child[0], cb, arg)) != 0)
+		return (rv);
+	return (rib_walk_node(r, f, rib_nh(f, n)->child[1], cb, arg));
+}
+
+int
+rib_walk(const struct rib *r, const struct prefix *p, int more,
+    rib_route_cb cb, void *arg)
+{
+	const struct rib_fam	*f;
+	const struct rib_nhdr	*h;
+	struct rib_key		 k, nk;
+	uint32_t		 n;
+
+	if (p->addr.af == AF_INET)
+		f = &r->fam[0];
+	else if (p->addr.af == AF_INET6)
+		f = &r->fam[1];
+	else
+		return (0);
+	if (p->len > f->bits)
+		return (0);
+	k = rib_key_make(p, p->len);
+	if (!more) {
+		if ((n = rib_find(f, &k, p->len, NULL, NULL, NULL)) == 0)
+			return (0);
+		return (rib_node_routes(r, f, n, cb, arg));
+	}
+	/* The first node at or below p's length inside p. */
+	for (n = f->root; n != 0;) {
+		h = rib_nh(f, n);
+		nk = rib_nkey(f, n);
+		if (h->len >= p->len) {
+			if (rib_key_common(&nk, &k, p->len) < p->len)
+				return (0);
+			return (rib_walk_node(r, f, n, cb, arg));
+		}
+		if (rib_key_common(&nk, &k, h->len) < h->len)
+			return (0);
+		n = h->child[rib_key_bit(&k, h->len)];
+	}
+	return (0);
+}
+
+/* --------------------------------------------------------------- watches */
+
+void
+rib_watch(struct rib *r, const struct prefix *p, int id)
+{
+	struct rib_fam		*f;
+	struct rib_wlist	 wl;
+	struct rib_key		 k;
+	uint32_t		 n;
+
+	if ((f = rib_fam(r, p->addr.af)) == NULL || p->len > f->bits)
+		return;
+	k = rib_key_make(p, p->len);
+	n = rib_insert(f, &k, p->len, &wl);
+	rib_nh(f, n)->flags |= NODE_WATCHED;
+	r->lc_valid = 0;
+	if (r->nwatches == r->cwatches) {
+		r->cwatches = r->cwatches == 0 ? 16 : r->cwatches * 2;
+		r->watches = xreallocarray(r->watches, r->cwatches,
+		    sizeof *r->watches);
+	}
+	r->watches[r->nwatches].v6 = f->v6;
+	r->watches[r->nwatches].node = n;
+	r->watches[r->nwatches].id = id;
+	r->nwatches++;
+}
+
+void
+rib_set_watch_hook(struct rib *r, void (*hook)(void *, int), void *arg)
+{
+	r->hook = hook;
+	r->hookarg = arg;
+}

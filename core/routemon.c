@@ -1,0 +1,798 @@
+/*
+ * The route monitor (routemon.h): for every branch's registered prefix,
+ * what the RIB says about it, turned into the prefix state of the model
+ * and into route events with a lifecycle.
+ *
+ * One watch per distinct registered prefix; the RIB's hook marks it dirty
+ * and routemon_eval() re-reads only dirty prefixes with one walk over the
+ * prefix and its more-specifics, across every RIB peer.  A peer mapped to
+ * a configured session (rib_peer->session) tells what that session carries
+ * towards Microsoft; unmapped peers (a route collector's, a hijacker's)
+ * still count for the origin and more-specific checks.
+ *
+ * Each condition is a PFX_* bit.  The event that goes with it is raised
+ * when the bit comes on and a restoring event (Information) when it goes
+ * off, never on every eval: the bits raised are kept per registered
+ * prefix.  Microsoft's names are used where their telemetry has one
+ * (SPEC.md); the path rules are in routemon-check.c.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/geo.h"
+#include "core/model.h"
+#include "core/rib.h"
+#include "core/routemon.h"
+#include "core/routemon-check.h"
+
+/* One distinct registered prefix (the watch id is its index). */
+struct rm_pfx {
+	struct prefix	 prefix;
+	int		 dirty;
+	size_t		*items;		/* into routemon->items */
+	size_t		 nitems;
+};
+
+/* One registered prefix of one branch. */
+struct rm_item {
+	struct branch		*b;
+	struct branch_prefix	*bp;
+	size_t			 pfx;		/* into routemon->pfxs */
+	unsigned		 raised;	/* PFX_* with an event out */
+	int			 ever;		/* carried once since start */
+	uint8_t			*carry;		/* per model session, last eval */
+};
+
+/* A route seen at an eval (attr valid while the RIB is not changed). */
+struct rm_route {
+	struct prefix		 prefix;
+	int			 peer;
+	const struct rib_attr	*attr;
+};
+
+struct routemon {
+	struct model	*m;
+	struct rib	*rib;
+	struct rm_pfx	*pfxs;
+	size_t		 npfxs;
+	struct rm_item	*items;
+	size_t		 nitems;
+	int		 ndirty;
+	double		 tolerance_km;
+	unsigned	 max_path;
+
+	struct rm_route	*routes;	/* reused by every eval */
+	size_t		 nroutes, sroutes;
+	uint8_t		*observed;	/* per model session, this eval */
+	/* Session states at the last eval: a change re-ranks best paths. */
+	enum bgp_state	*states;
+};
+
+/* What an eval found for one item: flags and the words for each. */
+#define RM_NBITS	12
+struct rm_found {
+	unsigned	 flags;
+	char		 summary[RM_NBITS][160];
+	char		 details[RM_NBITS][256];
+};
+
+/* The events of each condition, in order of precedence for "problem". */
+struct rm_cond {
+	unsigned	 bit;
+	const char	*word;		/* routemon_flags_fmt() */
+	const char	*type;		/* raised; NULL: flag only */
+	enum level	 level;
+	const char	*restored;
+	const char	*cleared;	/* restoring summary, after the prefix */
+};
+static const struct rm_cond rm_conds[] = {
+	{ PFX_ORIGIN, "origin", "PrefixOriginAsChangeEvent", LVL_CRITICAL,
+	  "PrefixOriginAsRestored", "originated by its registered AS only" },
+	{ PFX_SUBHIJACK, "subprefix-hijack", "PrefixSubPrefixHijack",
+	  LVL_CRITICAL, "PrefixSubPrefixHijackResolved",
+	  "no more-specific from another origin" },
+	{ PFX_INVISIBLE, "invisible", "PrefixVisibilityLost", LVL_CRITICAL,
+	  "PrefixVisibilityRestored", "visible again" },
+	{ PFX_LEAK, "leak", "PrefixRouteLeak", LVL_ERROR,
+	  "PrefixRouteLeakResolved", "no route leak in the paths" },
+	{ PFX_UPSTREAM, "upstream", "PrefixUnexpectedUpstream", LVL_WARNING,
+	  "PrefixUnexpectedUpstreamResolved", "only allowed first hops" },
+	{ PFX_MORESPEC, "more-specific", "PrefixMoreSpecific", LVL_WARNING,
+	  "PrefixMoreSpecificResolved", "no more-specific from its origin" },
+	{ PFX_NO8007, "no-8075:8007", "PrefixCommunityMissing", LVL_WARNING,
+	  "PrefixCommunityRestored", "community 8075:8007 on every path" },
+	{ PFX_LONGPATH, "long-path", "PrefixPathTooLong", LVL_WARNING,
+	  "PrefixPathTooLongResolved", "AS paths short enough" },
+	{ PFX_PRIVATE, "private-asn", "PrefixPrivateAsn", LVL_WARNING,
+	  "PrefixPrivateAsnResolved", "no private ASN in the paths" },
+	{ PFX_PREPEND, "prepend", "PrefixPrepended", LVL_WARNING,
+	  "PrefixPrependResolved", "no prepending in the paths" },
+	{ PFX_NOPRIMARY, "not-all-primary", NULL, LVL_WARNING, NULL, NULL },
+	{ PFX_NOBACKUP, "not-all-backup", NULL, LVL_WARNING, NULL, NULL },
+	{ PFX_INVISIBLE, NULL, NULL, 0, NULL, NULL }	/* the end */
+};
+/* The rules judged on the paths the sessions carry. */
+#define RM_PATH_RULES	(PFX_UPSTREAM | PFX_LEAK | PFX_NO8007 | \
+	PFX_LONGPATH | PFX_PRIVATE | PFX_PREPEND)
+#define RM_NCONDS	(nitems(rm_conds) - 1)
+
+static void	 routemon_watch_cb(void *, int);
+static int	 routemon_bit(unsigned);
+static size_t	 routemon_pfx_add(struct routemon *, const struct prefix *);
+static int	 routemon_walk_cb(const struct rib_route *, void *);
+static int	 routemon_relevant(const struct rm_item *,
+		    const struct session *);
+static int	 routemon_carry_kind(enum rib_peer_kind);
+static int	 routemon_registered(const struct routemon *,
+		    const struct prefix *, uint32_t);
+static void	 routemon_found(struct rm_found *, unsigned, const char *,
+		    const char *, ...) printflike(4, 5);
+static void	 routemon_event(struct routemon *, int64_t, const char *,
+		    enum level, const char *, const char *, const char *, ...)
+		    printflike(7, 8);
+static int	 routemon_better(const struct session *, const struct rm_check *,
+		    const struct session *, const struct rm_check *);
+static void	 routemon_eval_item(struct routemon *, struct rm_item *,
+		    int64_t);
+static void	 routemon_eval_branch(struct routemon *, struct branch *,
+		    int64_t);
+
+struct routemon *
+routemon_new(struct model *m, struct rib *rib)
+{
+	struct routemon	*rm;
+	struct branch	*b;
+	struct rm_item	*it;
+	struct rm_pfx	*p;
+	size_t		 i, j, n = 0;
+
+	rm = xcalloc(1, sizeof *rm);
+	rm->m = m;
+	rm->rib = rib;
+	rm->tolerance_km = m->route_tolerance_km > 0 ? m->route_tolerance_km :
+	    ROUTEMON_TOLERANCE_KM;
+	rm->max_path = m->route_max_path > 0 ? m->route_max_path :
+	    ROUTEMON_PATH_MAX;
+	for (i = 0; i < m->nbranches; i++)
+		n += m->branches[i]->nprefixes;
+	rm->items = xcalloc(n > 0 ? n : 1, sizeof *rm->items);
+	rm->observed = xcalloc(m->nsessions + 1, 1);
+	rm->states = xcalloc(m->nsessions + 1, sizeof *rm->states);
+	for (i = 0; i < m->nbranches; i++) {
+		b = m->branches[i];
+		for (j = 0; j < b->nprefixes; j++) {
+			it = &rm->items[rm->nitems];
+			it->b = b;
+			it->bp = &b->prefixes[j];
+			it->bp->best_session = -1;
+			it->carry = xcalloc(m->nsessions + 1, 1);
+			it->pfx = routemon_pfx_add(rm, &it->bp->prefix);
+			p = &rm->pfxs[it->pfx];
+			p->items = xreallocarray(p->items, p->nitems + 1,
+			    sizeof *p->items);
+			p->items[p->nitems++] = rm->nitems++;
+		}
+	}
+	rib_set_watch_hook(rib, routemon_watch_cb, rm);
+	for (i = 0; i < rm->npfxs; i++)
+		rib_watch(rib, &rm->pfxs[i].prefix, (int)i);
+	/* The first eval looks at everything. */
+	routemon_dirty_all(rm);
+	m->rib = rib;
+	m->routemon = rm;
+	return (rm);
+}
+
+void
+routemon_free(struct routemon *rm)
+{
+	size_t	 i;
+
+	if (rm == NULL)
+		return;
+	if (rm->m->routemon == rm)
+		rm->m->routemon = NULL;
+	rib_set_watch_hook(rm->rib, NULL, NULL);
+	for (i = 0; i < rm->npfxs; i++)
+		free(rm->pfxs[i].items);
+	for (i = 0; i < rm->nitems; i++)
+		free(rm->items[i].carry);
+	free(rm->pfxs);
+	free(rm->items);
+	free(rm->routes);
+	free(rm->observed);
+	free(rm->states);
+	free(rm);
+}
+
+void
+routemon_set_limits(struct routemon *rm, double tolerance_km,
+    unsigned max_path)
+{
+	rm->tolerance_km = tolerance_km;
+	rm->max_path = max_path;
+	routemon_dirty_all(rm);
+}
+
+void
+routemon_dirty_all(struct routemon *rm)
+{
+	size_t	 i;
+
+	for (i = 0; i < rm->npfxs; i++)
+		rm->pfxs[i].dirty = 1;
+	rm->ndirty = (int)rm->npfxs;
+}
+
+char *
+routemon_flags_fmt(unsigned flags, char *buf, size_t len)
+{
+	size_t	 i;
+
+	buf[0] = '\0';
+	for (i = 0; i < RM_NCONDS; i++) {
+		if ((flags & rm_conds[i].bit) == 0)
+			continue;
+		if (buf[0] != '\0')
+			strlcpy_pt(buf + strlen(buf), " ", len - strlen(buf));
+		strlcpy_pt(buf + strlen(buf), rm_conds[i].word,
+		    len - strlen(buf));
+	}
+	return (buf);
+}
+
+int
+routemon_flags_level(unsigned flags)
+{
+	enum level	 worst = LVL_INFO;
+	size_t		 i;
+
+	for (i = 0; i < RM_NCONDS; i++)
+		if ((flags & rm_conds[i].bit) && rm_conds[i].level > worst)
+			worst = rm_conds[i].level;
+	return ((int)worst);
+}
+
+/* The RIB changed at (or under) watched prefix id. */
+static void
+routemon_watch_cb(void *arg, int id)
+{
+	struct routemon	*rm = arg;
+
+	if (id < 0 || (size_t)id >= rm->npfxs || rm->pfxs[id].dirty)
+		return;
+	rm->pfxs[id].dirty = 1;
+	rm->ndirty++;
+}
+
+static int
+routemon_bit(unsigned bit)
+{
+	int	 i;
+
+	for (i = 0; i < RM_NBITS; i++)
+		if (bit == (1U << i))
+			return (i);
+	return (0);
+}
+
+static size_t
+routemon_pfx_add(struct routemon *rm, const struct prefix *p)
+{
+	size_t	 i;
+
+	for (i = 0; i < rm->npfxs; i++)
+		if (rm->pfxs[i].prefix.len == p->len &&
+		    addr_cmp(&rm->pfxs[i].prefix.addr, &p->addr) == 0)
+			return (i);
+	rm->pfxs = xreallocarray(rm->pfxs, rm->npfxs + 1, sizeof *rm->pfxs);
+	memset(&rm->pfxs[rm->npfxs], 0, sizeof *rm->pfxs);
+	rm->pfxs[rm->npfxs].prefix = *p;
+	return (rm->npfxs++);
+}
+
+static int
+routemon_walk_cb(const struct rib_route *r, void *arg)
+{
+	struct routemon	*rm = arg;
+
+	if (rm->nroutes == rm->sroutes) {
+		rm->sroutes = rm->sroutes == 0 ? 16 : rm->sroutes * 2;
+		rm->routes = xreallocarray(rm->routes, rm->sroutes,
+		    sizeof *rm->routes);
+	}
+	rm->routes[rm->nroutes].prefix = r->prefix;
+	rm->routes[rm->nroutes].peer = r->peer;
+	rm->routes[rm->nroutes].attr = r->attr;
+	rm->nroutes++;
+	return (0);
+}
+
+/* The sessions that matter for a branch: its partner's (all if none). */
+static int
+routemon_relevant(const struct rm_item *it, const struct session *s)
+{
+	return (it->b->partner == NULL || s->partner == it->b->partner);
+}
+
+/* Peers whose routes are what a session sends towards Microsoft. */
+static int
+routemon_carry_kind(enum rib_peer_kind k)
+{
+	return (k == RIB_PEER_ADJ_IN_PRE || k == RIB_PEER_ADJ_IN_POST ||
+	    k == RIB_PEER_MRT);
+}
+
+/* Is p registered with this origin (a more-specific that is expected)? */
+static int
+routemon_registered(const struct routemon *rm, const struct prefix *p,
+    uint32_t origin)
+{
+	size_t	 i;
+
+	for (i = 0; i < rm->nitems; i++)
+		if (rm->items[i].bp->origin == origin &&
+		    rm->items[i].bp->prefix.len == p->len &&
+		    addr_cmp(&rm->items[i].bp->prefix.addr, &p->addr) == 0)
+			return (1);
+	return (0);
+}
+
+/* Record a condition found, with its words (the first one found wins). */
+static void
+routemon_found(struct rm_found *f, unsigned bit, const char *details,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 i = routemon_bit(bit);
+
+	if (f->flags & bit)
+		return;
+	f->flags |= bit;
+	va_start(ap, fmt);
+	vsnprintf(f->summary[i], sizeof f->summary[i], fmt, ap);
+	va_end(ap);
+	strlcpy_pt(f->details[i], details != NULL ? details : "",
+	    sizeof f->details[i]);
+}
+
+static void
+routemon_event(struct routemon *rm, int64_t now_ms, const char *type,
+    enum level level, const char *subject, const char *details,
+    const char *fmt, ...)
+{
+	struct event	 ev;
+	va_list		 ap;
+
+	memset(&ev, 0, sizeof ev);
+	ev.time_ms = now_ms;
+	strlcpy_pt(ev.type, type, sizeof ev.type);
+	ev.level = level;
+	strlcpy_pt(ev.subject, subject, sizeof ev.subject);
+	if (details != NULL)
+		strlcpy_pt(ev.details, details, sizeof ev.details);
+	va_start(ap, fmt);
+	vsnprintf(ev.summary, sizeof ev.summary, fmt, ap);
+	va_end(ap);
+	model_event_add(rm->m, &ev);
+}
+
+/*
+ * Best path among sessions: Established first, primary over backup,
+ * shorter AS path, lower MED; else the first in configuration order.
+ */
+static int
+routemon_better(const struct session *a, const struct rm_check *ca,
+    const struct session *b, const struct rm_check *cb)
+{
+	int	 ua = a->state == BGP_ESTABLISHED;
+	int	 ub = b->state == BGP_ESTABLISHED;
+
+	if (ua != ub)
+		return (ua);
+	if (a->role != b->role)
+		return (a->role == ROLE_PRIMARY);
+	if (ca->pathlen != cb->pathlen)
+		return (ca->pathlen < cb->pathlen);
+	if (ca->med != cb->med)
+		return (ca->med < cb->med);
+	return (0);
+}
+
+void
+routemon_eval(struct routemon *rm, int64_t now_ms)
+{
+	struct model	*m = rm->m;
+	struct rib_peer	*peer;
+	struct rm_pfx	*p;
+	size_t		 i, j, k, n;
+	int		 touched = 0;
+
+	/*
+	 * Session states come from other collectors (BIRD) that do not
+	 * know about routes: a change re-ranks every best path.
+	 */
+	for (i = 0; i < m->nsessions; i++) {
+		if (rm->states[i] != m->sessions[i]->state) {
+			rm->states[i] = m->sessions[i]->state;
+			if (rm->ndirty < (int)rm->npfxs)
+				routemon_dirty_all(rm);
+		}
+	}
+	if (rm->ndirty == 0)
+		return;
+	/* Which sessions some RIB peer speaks for (routes or not). */
+	memset(rm->observed, 0, m->nsessions + 1);
+	n = rib_npeers(rm->rib);
+	for (i = 0; i < n; i++) {
+		peer = rib_peer(rm->rib, (int)i);
+		if (peer == NULL || peer->session == NULL || !peer->up ||
+		    !routemon_carry_kind(peer->key.kind))
+			continue;
+		for (k = 0; k < m->nsessions; k++)
+			if (m->sessions[k] == peer->session)
+				rm->observed[k] = 1;
+	}
+	for (i = 0; i < rm->npfxs; i++) {
+		p = &rm->pfxs[i];
+		if (!p->dirty)
+			continue;
+		p->dirty = 0;
+		rm->nroutes = 0;
+		rib_walk(rm->rib, &p->prefix, 1, routemon_walk_cb, rm);
+		for (j = 0; j < p->nitems; j++)
+			routemon_eval_item(rm, &rm->items[p->items[j]], now_ms);
+		touched = 1;
+	}
+	rm->ndirty = 0;
+	if (!touched)
+		return;
+	for (i = 0; i < m->nbranches; i++)
+		routemon_eval_branch(rm, m->branches[i], now_ms);
+	model_touch(m, DIRTY_ROUTES | DIRTY_BRANCHES);
+}
+
+/* Evaluate one registered prefix over the routes of the last walk. */
+static void
+routemon_eval_item(struct routemon *rm, struct rm_item *it, int64_t now_ms)
+{
+	struct model		*m = rm->m;
+	struct branch_prefix	*bp = it->bp;
+	struct rm_found		*f;
+	struct rm_check		 chk, bestchk;
+	struct rib_peer		*peer;
+	struct session		*s;
+	const struct rm_route	*r;
+	uint8_t			*now;
+	const char		*src;
+	char			 pfx[PREFIX_STRLEN], subject[96], a[ADDR_STRLEN];
+	char			 where[NAME_MAX_PT + ADDR_STRLEN + 16];
+	int			*sroute, best = -1, origin_primary = 0, bit;
+	int			 anyobs = 0, routes = 0;
+	unsigned		 raise, clear;
+	size_t			 i, k, ncarry = 0;
+	const struct rm_cond	*c;
+
+	f = xcalloc(1, sizeof *f);
+	now = xcalloc(m->nsessions + 1, 1);
+	sroute = xcalloc(m->nsessions + 1, sizeof *sroute);
+	for (k = 0; k < m->nsessions; k++)
+		sroute[k] = -1;
+	memset(&bestchk, 0, sizeof bestchk);
+	prefix_fmt(&bp->prefix, pfx, sizeof pfx);
+	snprintf(subject, sizeof subject, "prefix %s", pfx);
+
+	for (i = 0; i < rm->nroutes; i++) {
+		r = &rm->routes[i];
+		peer = rib_peer(rm->rib, r->peer);
+		if (peer == NULL)
+			continue;
+		routes = 1;
+		s = peer->session;
+		if (s != NULL)
+			snprintf(where, sizeof where, "session %s", s->name);
+		else
+			snprintf(where, sizeof where, "peer %s AS%u",
+			    addr_fmt(&peer->key.addr, a, sizeof a),
+			    peer->key.asn);
+		if (r->prefix.len > bp->prefix.len) {
+			/* A more-specific: expected only if registered. */
+			uint32_t o = r->attr->origin_as;
+
+			if (o == 0 || routemon_registered(rm, &r->prefix, o))
+				continue;
+			prefix_fmt(&r->prefix, pfx, sizeof pfx);
+			if (o != bp->origin)
+				routemon_found(f, PFX_SUBHIJACK, where,
+				    "more-specific %s of %s from AS%u, not "
+				    "AS%u (%s)", pfx, subject + 7, o,
+				    bp->origin, where);
+			else
+				routemon_found(f, PFX_MORESPEC, where,
+				    "more-specific %s of %s from its origin "
+				    "AS%u (%s)", pfx, subject + 7, o, where);
+			prefix_fmt(&bp->prefix, pfx, sizeof pfx);
+			continue;
+		}
+		if (r->attr->origin_as != 0 &&
+		    r->attr->origin_as != bp->origin) {
+			if (s == NULL || s->role == ROLE_PRIMARY ||
+			    !routemon_relevant(it, s))
+				origin_primary = 1;
+			if (!(f->flags & PFX_ORIGIN))
+				bp->bad_origin = r->attr->origin_as;
+			routemon_found(f, PFX_ORIGIN, where, "%s originated "
+			    "by AS%u instead of AS%u (%s)", pfx,
+			    r->attr->origin_as, bp->origin, where);
+		}
+		if (s == NULL || !routemon_relevant(it, s) ||
+		    !routemon_carry_kind(peer->key.kind))
+			continue;
+		for (k = 0; k < m->nsessions; k++) {
+			if (m->sessions[k] != s)
+				continue;
+			/* Post-policy is what the session really sends. */
+			if (sroute[k] == -1 || peer->key.kind ==
+			    RIB_PEER_ADJ_IN_POST)
+				sroute[k] = (int)i;
+		}
+	}
+	if (!(f->flags & PFX_ORIGIN))
+		bp->bad_origin = 0;
+
+	/* Per session: carried, the path rules, the best path. */
+	bp->nprimary = bp->nbackup = 0;
+	bp->nprimary_total = bp->nbackup_total = 0;
+	bp->carried[0] = '\0';
+	for (k = 0; k < m->nsessions; k++) {
+		s = m->sessions[k];
+		if (!routemon_relevant(it, s))
+			continue;
+		/*
+		 * An IPv4 session is not expected to carry an IPv6 prefix
+		 * (nor the reverse), unless it does (MP-BGP).
+		 */
+		if (s->neighbor.af != bp->prefix.addr.af && sroute[k] == -1)
+			continue;
+		if (rm->observed[k])
+			anyobs = 1;
+		if (s->role == ROLE_PRIMARY)
+			bp->nprimary_total++;
+		else
+			bp->nbackup_total++;
+		if (sroute[k] == -1) {
+			if (rm->observed[k])
+				f->flags |= s->role == ROLE_PRIMARY ?
+				    PFX_NOPRIMARY : PFX_NOBACKUP;
+			continue;
+		}
+		now[k] = 1;
+		ncarry++;
+		if (s->role == ROLE_PRIMARY)
+			bp->nprimary++;
+		else
+			bp->nbackup++;
+		if (bp->carried[0] != '\0')
+			strlcpy_pt(bp->carried + strlen(bp->carried), " ",
+			    sizeof bp->carried - strlen(bp->carried));
+		strlcpy_pt(bp->carried + strlen(bp->carried), s->name,
+		    sizeof bp->carried - strlen(bp->carried));
+
+		r = &rm->routes[sroute[k]];
+		peer = rib_peer(rm->rib, r->peer);
+		routemon_check(&chk, r->attr, bp, s, peer->key.asn,
+		    rm->max_path);
+		if (r->attr->origin_as == bp->origin) {
+			for (i = 0; i < RM_NCONDS; i++) {
+				c = &rm_conds[i];
+				bit = routemon_bit(c->bit);
+				if (chk.flags & c->bit)
+					routemon_found(f, c->bit, chk.details,
+					    "%s on %s: %s", subject + 7,
+					    s->name, chk.why[bit]);
+			}
+		}
+		if (best == -1 || routemon_better(s, &chk,
+		    m->sessions[best], &bestchk)) {
+			best = (int)k;
+			bestchk = chk;
+		}
+	}
+	bp->seen = bp->seen || anyobs || routes;
+	bp->best_session = best;
+	if (best != -1) {
+		bp->best_origin = rm->routes[sroute[best]].attr->origin_as;
+		strlcpy_pt(bp->best_path, bestchk.path, sizeof bp->best_path);
+		it->ever = 1;
+	} else {
+		bp->best_origin = 0;
+		bp->best_path[0] = '\0';
+	}
+	if (ncarry == 0 && anyobs) {
+		char	 last[256];
+
+		/* Who carried it until now (carry[] is the last eval's). */
+		strlcpy_pt(last, it->ever ? "last carried by" :
+		    "never carried since start-up", sizeof last);
+		for (k = 0; k < m->nsessions; k++) {
+			if (!it->carry[k])
+				continue;
+			strlcpy_pt(last + strlen(last), " ",
+			    sizeof last - strlen(last));
+			strlcpy_pt(last + strlen(last), m->sessions[k]->name,
+			    sizeof last - strlen(last));
+		}
+		routemon_found(f, PFX_INVISIBLE, last, "%s is not carried by "
+		    "any session of %s", subject + 7, it->b->partner != NULL ?
+		    it->b->partner->name : "any partner");
+	}
+	/*
+	 * With no path to judge, the path rules keep their verdict: a
+	 * withdrawal does not fix a leak (nor does it raise one again when
+	 * the same path comes back).
+	 */
+	if (ncarry == 0)
+		f->flags |= it->raised & RM_PATH_RULES;
+
+	/* Announcements and withdrawals, session by session. */
+	for (k = 0; k < m->nsessions; k++) {
+		s = m->sessions[k];
+		if (now[k] == it->carry[k])
+			continue;
+		if (now[k]) {
+			routemon_check(&chk, rm->routes[sroute[k]].attr, bp, s,
+			    0, rm->max_path);
+			routemon_event(rm, now_ms, s->role == ROLE_PRIMARY ?
+			    "PrefixAnnouncementEvent" :
+			    "PrefixBackupRouteAnnouncementEvent", LVL_INFO,
+			    subject, chk.details, "%s announced on %s (%s %s) "
+			    "path %s", subject + 7, s->name, s->edge,
+			    role_name(s->role), chk.path);
+		} else
+			routemon_event(rm, now_ms, s->role == ROLE_PRIMARY ?
+			    "PrefixWithdrawalEvent" :
+			    "PrefixBackupRouteWithdrawalEvent", LVL_WARNING,
+			    subject, NULL, "%s withdrawn on %s (%s %s)",
+			    subject + 7, s->name, s->edge, role_name(s->role));
+		it->carry[k] = now[k];
+	}
+
+	/* Conditions: raise what started, restore what cleared. */
+	raise = f->flags & ~it->raised;
+	clear = it->raised & ~f->flags;
+	for (i = 0; i < RM_NCONDS; i++) {
+		c = &rm_conds[i];
+		if (c->type == NULL)
+			continue;
+		bit = routemon_bit(c->bit);
+		/*
+		 * Not carried since start-up is a state, shown but not news:
+		 * the event is for losing it (a prefix an updates file or a
+		 * BMP dump has not reached yet is no outage).
+		 */
+		if (c->bit == PFX_INVISIBLE && !it->ever)
+			continue;
+		if (raise & c->bit) {
+			if (c->bit == PFX_ORIGIN && !origin_primary) {
+				routemon_event(rm, now_ms,
+				    "PrefixBackupRouteOriginAsChangeEvent",
+				    LVL_ERROR, subject, f->details[bit], "%s",
+				    f->summary[bit]);
+			} else {
+				routemon_event(rm, now_ms, c->type, c->level,
+				    subject, f->details[bit], "%s",
+				    f->summary[bit]);
+			}
+			it->raised |= c->bit;
+		} else if (clear & c->bit) {
+			src = bp->carried[0] != '\0' ? bp->carried : "none";
+			routemon_event(rm, now_ms, c->restored, LVL_INFO,
+			    subject, NULL, "%s: %s (carried by %s)",
+			    subject + 7, c->cleared, src);
+			it->raised &= ~c->bit;
+		}
+	}
+
+	if (bp->seen && (bp->flags != f->flags || bp->since_ms == 0))
+		bp->since_ms = now_ms;
+	bp->flags = f->flags;
+	bp->problem[0] = '\0';
+	for (i = 0; i < RM_NCONDS; i++) {
+		if (bp->flags & rm_conds[i].bit) {
+			bit = routemon_bit(rm_conds[i].bit);
+			if (f->summary[bit][0] != '\0')
+				strlcpy_pt(bp->problem, f->summary[bit],
+				    sizeof bp->problem);
+			else if (rm_conds[i].type == NULL)
+				snprintf(bp->problem, sizeof bp->problem,
+				    "%s: not on every %s session", subject + 7,
+				    rm_conds[i].bit == PFX_NOPRIMARY ?
+				    "primary" : "backup");
+			else
+				snprintf(bp->problem, sizeof bp->problem,
+				    "%s: %s (last seen)", subject + 7,
+				    rm_conds[i].word);
+			break;
+		}
+	}
+	free(sroute);
+	free(now);
+	free(f);
+}
+
+/*
+ * The routed edge: the edge of the best session over the branch's
+ * prefixes; SuboptimalRouting while it is more than the tolerance
+ * farther from the branch than the nearest edge.
+ */
+static void
+routemon_eval_branch(struct routemon *rm, struct branch *b, int64_t now_ms)
+{
+	struct model		*m = rm->m;
+	struct branch_prefix	*bp, *bestp = NULL;
+	struct session		*s, *bs;
+	const struct edge	*re, *ne;
+	char			 subject[96], details[256];
+	double			 km = 0;
+	size_t			 i;
+	int			 routed = -1, sub = 0;
+
+	for (i = 0; i < b->nprefixes; i++) {
+		bp = &b->prefixes[i];
+		if (bp->best_session < 0 ||
+		    (size_t)bp->best_session >= m->nsessions)
+			continue;
+		s = m->sessions[bp->best_session];
+		if (bestp != NULL) {
+			bs = m->sessions[bestp->best_session];
+			if ((bs->state == BGP_ESTABLISHED) !=
+			    (s->state == BGP_ESTABLISHED)) {
+				if (bs->state == BGP_ESTABLISHED)
+					continue;
+			} else if (bs->role != s->role) {
+				if (bs->role == ROLE_PRIMARY)
+					continue;
+			} else
+				continue;
+		}
+		bestp = bp;
+	}
+	if (bestp != NULL) {
+		s = m->sessions[bestp->best_session];
+		routed = s->edge_idx >= 0 && (size_t)s->edge_idx < m->nedges ?
+		    s->edge_idx : -1;
+	}
+	b->routed = routed;
+	/* Nothing routed: nothing to judge, SuboptimalRouting stays. */
+	if (routed < 0)
+		return;
+	if (b->nearest >= 0 && routed != b->nearest &&
+	    b->loc != LOC_UNKNOWN) {
+		re = &m->edges[routed];
+		km = geo_distance_km(b->lat, b->lon, re->lat, re->lon);
+		sub = km - b->nearest_km > rm->tolerance_km;
+	}
+	snprintf(subject, sizeof subject, "branch %s", b->name);
+	if (sub && !b->suboptimal) {
+		re = &m->edges[routed];
+		ne = &m->edges[b->nearest];
+		s = m->sessions[bestp->best_session];
+		snprintf(details, sizeof details, "session %s edge %s (%s) "
+		    "%.0f km, nearest %s (%s) %.0f km, path %s", s->name,
+		    re->code, re->metro, km, ne->code, ne->metro,
+		    b->nearest_km, bestp->best_path);
+		routemon_event(rm, now_ms, "SuboptimalRouting", LVL_WARNING,
+		    subject, details, "%s enters Microsoft at %s, %.0f km "
+		    "farther than the nearest edge %s", b->name, re->code,
+		    km - b->nearest_km, ne->code);
+		b->suboptimal = 1;
+	} else if (!sub && b->suboptimal) {
+		routemon_event(rm, now_ms, "SuboptimalRoutingResolved",
+		    LVL_INFO, subject, NULL, "%s enters Microsoft at %s, %s",
+		    b->name, m->edges[routed].code, routed == b->nearest ?
+		    "its nearest edge" : "close enough to its nearest edge");
+		b->suboptimal = 0;
+	}
+}

@@ -1,0 +1,378 @@
+/*
+ * RIB benchmarks (issue 3), each printed with its target and PASS/MISS:
+ *
+ * 1. MRT into the RIB: a raw (uncompressed) TABLE_DUMP_V2 file loaded
+ *    into a fresh RIB with rib_mrt_record(), from memory (the bytes read
+ *    beforehand: no I/O) and through decode_mrt_open() (the page cache),
+ *    median of -n runs, in elements/s; with -b the seconds bgpdump -m took
+ *    on the same file (measured by bench-rib.sh in the same run), the
+ *    ratio to bgpdump's elements/s (target: at least 10).
+ * 2. Memory: both files loaded into one RIB; bytes per stored route from
+ *    rib_stats().mem (every allocation the RIB makes), with the growth of
+ *    the process RSS as a cross-check (target: at most 100).
+ * 3. Longest match: 1,000,000 IPv4 prefixes (the real ones of both files,
+ *    then random ones with a /24-heavy length mix as in a real table) and
+ *    random addresses; median ns per lookup over batches (target: at
+ *    most 100).
+ *
+ * Usage: bench-rib [-n runs] [-b bgpdump-seconds] RIB.mrt UPDATES.mrt
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/decode-mrt.h"
+#include "core/rib.h"
+
+#define NPREFIXES	1000000
+#define NLOOKUPS	100000		/* per batch */
+#define NBATCHES	50
+
+static double
+now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec + ts.tv_nsec / 1e9);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double	x = *(const double *)a, y = *(const double *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+static double
+median(double *v, int n)
+{
+	qsort(v, n, sizeof *v, cmp_double);
+	return (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
+}
+
+static uint8_t *
+slurp(const char *path, size_t *len)
+{
+	FILE		*f;
+	struct stat	 sb;
+	uint8_t		*p;
+
+	if ((f = fopen(path, "rb")) == NULL || fstat(fileno(f), &sb) != 0) {
+		perror(path);
+		exit(1);
+	}
+	p = malloc(sb.st_size + 1);
+	if (p == NULL || fread(p, 1, sb.st_size, f) != (size_t)sb.st_size) {
+		fprintf(stderr, "%s: cannot read\n", path);
+		exit(1);
+	}
+	fclose(f);
+	*len = sb.st_size;
+	return (p);
+}
+
+/* Load a file (from memory if mem != NULL) into r; returns elements. */
+static uint64_t
+load(struct rib *r, const char *path, const uint8_t *mem, size_t len)
+{
+	struct mrt_decoder	 d;
+	struct mrt_reader	*rd;
+	struct mrt_record	 rec;
+	char			*cause = NULL;
+	uint64_t		 n;
+	int			 rv;
+
+	rd = mem != NULL ? decode_mrt_mem(mem, len, path) :
+	    decode_mrt_open(path, &cause);
+	if (rd == NULL) {
+		fprintf(stderr, "%s\n", cause);
+		exit(1);
+	}
+	decode_mrt_init(&d);
+	while ((rv = decode_mrt_next(rd, &rec, &cause)) == 1) {
+		if (rib_mrt_record(r, &d, &rec, path, &cause) != 0) {
+			fprintf(stderr, "%s\n", cause);
+			free(cause);
+			cause = NULL;
+		}
+	}
+	if (rv == -1) {
+		fprintf(stderr, "%s\n", cause);
+		exit(1);
+	}
+	decode_mrt_close(rd);
+	n = d.nelems;
+	decode_mrt_free(&d);
+	return (n);
+}
+
+static long
+rss(void)
+{
+	FILE	*f;
+	long	 size, res;
+
+	if ((f = fopen("/proc/self/statm", "r")) == NULL)
+		return (-1);
+	if (fscanf(f, "%ld %ld", &size, &res) != 2)
+		res = -1;
+	fclose(f);
+	return (res < 0 ? -1 : res * sysconf(_SC_PAGESIZE));
+}
+
+static const char *
+verdict(int ok)
+{
+	return (ok ? "PASS" : "MISS");
+}
+
+/* 1. MRT decode into the RIB. */
+static void
+bench_load(const char *path, int runs, double bgpdump_s)
+{
+	struct rib	*r;
+	uint8_t		*mem;
+	size_t		 len;
+	double		*tm, *tf, t0, sm, sf, bps = 0;
+	uint64_t	 n = 0;
+	int		 i;
+
+	mem = slurp(path, &len);
+	tm = calloc(runs, sizeof *tm);
+	tf = calloc(runs, sizeof *tf);
+	for (i = -1; i < runs; i++) {		/* one warm-up */
+		r = rib_new();
+		t0 = now();
+		n = load(r, path, mem, len);
+		if (i >= 0)
+			tm[i] = now() - t0;
+		rib_free(r);
+		r = rib_new();
+		t0 = now();
+		load(r, path, NULL, 0);
+		if (i >= 0)
+			tf[i] = now() - t0;
+		rib_free(r);
+	}
+	sm = median(tm, runs);
+	sf = median(tf, runs);
+	printf("1. MRT into the RIB: %s, %zu bytes, %llu elements, "
+	    "median of %d\n", path, len, (unsigned long long)n, runs);
+	if (bgpdump_s > 0) {
+		bps = n / bgpdump_s;
+		printf("   bgpdump -m              %8.4f s %11.0f el/s\n",
+		    bgpdump_s, bps);
+	}
+	printf("   RIB load, from memory   %8.4f s %11.0f el/s", sm, n / sm);
+	if (bps > 0)
+		printf("  %6.1fx bgpdump  target >= 10x  %s", n / sm / bps,
+		    verdict(n / sm / bps >= 10));
+	printf("\n   RIB load, page cache    %8.4f s %11.0f el/s", sf, n / sf);
+	if (bps > 0)
+		printf("  %6.1fx bgpdump  target >= 10x  %s", n / sf / bps,
+		    verdict(n / sf / bps >= 10));
+	printf("\n");
+	free(tm);
+	free(tf);
+	free(mem);
+}
+
+/* 2. Memory per route with both files in one RIB. */
+static void
+bench_mem(const char *a, const char *b)
+{
+	struct rib		*r;
+	struct rib_stats	 st;
+	long			 r0, r1;
+	double			 per;
+
+	r0 = rss();
+	r = rib_new();
+	load(r, a, NULL, 0);
+	load(r, b, NULL, 0);
+	r1 = rss();
+	rib_stats(r, &st);
+	per = st.routes ? (double)st.mem / st.routes : 0;
+	printf("2. Memory, both files in one RIB: %zu routes, %zu prefixes, "
+	    "%zu nodes, %zu peers,\n   %zu attribute sets (%zu bytes raw)\n",
+	    st.routes, st.prefixes, st.nodes, rib_npeers(r), st.attrs,
+	    st.attr_bytes);
+	printf("   rib_stats().mem %zu bytes = %.1f bytes/route  "
+	    "target <= 100  %s\n", st.mem, per, verdict(per <= 100));
+	if (r0 >= 0 && r1 >= 0)
+		printf("   RSS growth %ld bytes = %.1f bytes/route "
+		    "(cross-check)\n", r1 - r0,
+		    st.routes ? (double)(r1 - r0) / st.routes : 0);
+	rib_free(r);
+}
+
+/* A small xorshift generator: the same numbers on every run. */
+static uint64_t
+rnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return (*s);
+}
+
+/*
+ * The floor under any lookup: one dependent random read from a working
+ * set of mb megabytes (a pointer chase through a random cycle).
+ */
+static double
+chase_ns(size_t mb)
+{
+	uint32_t	*next, *perm, t;
+	uint64_t	 s = 0x2545f4914f6cdd1dULL;
+	size_t		 n = mb * 1024 * 1024 / sizeof *next, i, j;
+	uint32_t	 p = 0;
+	double		 t0, dt;
+
+	next = malloc(n * sizeof *next);
+	perm = malloc(n * sizeof *perm);
+	if (next == NULL || perm == NULL)
+		return (0);
+	for (i = 0; i < n; i++)
+		perm[i] = i;
+	for (i = n - 1; i > 0; i--) {
+		j = rnd(&s) % (i + 1);
+		t = perm[i];
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+	for (i = 0; i < n; i++)
+		next[perm[i]] = perm[(i + 1) % n];
+	free(perm);
+	t0 = now();
+	for (i = 0; i < 2000000; i++)
+		p = next[p];
+	dt = now() - t0;
+	free(next);
+	return (dt * 1e9 / 2000000 + (p == 0xffffffff));
+}
+
+/* 3. Longest match over 1M prefixes. */
+static void
+bench_lookup(const char *a, const char *b)
+{
+	struct rib		*r;
+	struct rib_stats	 st;
+	struct rib_peer_key	 k;
+	struct bgp_decode_opts	 o;
+	struct rib_attr		*attr;
+	struct prefix		 p, m;
+	static const uint8_t	 raw[] = { 0x40, 1, 1, 0, 0x40, 2, 6, 2, 1,
+	    0, 0, 0xfd, 0xe9, 0x40, 3, 4, 192, 0, 2, 1 };
+	uint32_t		*addrs, v;
+	double			 t[NBATCHES], t0, med;
+	uint64_t		 s = 0x9e3779b97f4a7c15ULL, found = 0;
+	size_t			 real, i;
+	int			 peer, taw, j;
+	char			*cause = NULL;
+
+	r = rib_new();
+	load(r, a, NULL, 0);
+	load(r, b, NULL, 0);
+	rib_stats(r, &st);
+	real = st.prefixes;
+	memset(&k, 0, sizeof k);
+	k.kind = RIB_PEER_LOC_RIB;
+	peer = rib_peer_get(r, &k);
+	memset(&o, 0, sizeof o);
+	o.as4 = 1;
+	attr = rib_attr_get(r, raw, sizeof raw, &o, &taw, &cause);
+	if (attr == NULL) {
+		fprintf(stderr, "bench attributes: %s\n", cause);
+		exit(1);
+	}
+	memset(&p, 0, sizeof p);
+	p.addr.af = AF_INET;
+	while (st.prefixes < NPREFIXES) {
+		v = rnd(&s);
+		j = rnd(&s) % 100;
+		/* Lengths roughly as in a full table: 60% /24. */
+		p.len = j < 60 ? 24 : j < 70 ? 23 : j < 80 ? 22 :
+		    j < 88 ? 21 : j < 94 ? 20 : j < 97 ? 19 : 16 + j % 3;
+		v &= ~0U << (32 - p.len);
+		p.addr.b[0] = v >> 24;
+		p.addr.b[1] = v >> 16;
+		p.addr.b[2] = v >> 8;
+		p.addr.b[3] = v;
+		rib_announce(r, peer, &p, 0, attr);
+		rib_stats(r, &st);
+	}
+	rib_attr_put(r, attr);
+	rib_stats(r, &st);
+
+	addrs = malloc(NLOOKUPS * sizeof *addrs);
+	p.len = 32;
+	for (j = 0; j < NBATCHES; j++) {
+		for (i = 0; i < NLOOKUPS; i++)
+			addrs[i] = rnd(&s);
+		t0 = now();
+		for (i = 0; i < NLOOKUPS; i++) {
+			v = addrs[i];
+			p.addr.b[0] = v >> 24;
+			p.addr.b[1] = v >> 16;
+			p.addr.b[2] = v >> 8;
+			p.addr.b[3] = v;
+			found += rib_longest(r, &p, &m);
+		}
+		t[j] = (now() - t0) * 1e9 / NLOOKUPS;
+	}
+	med = median(t, NBATCHES);
+	printf("3. Longest match: %zu IPv4 prefixes (%zu real), %zu nodes; "
+	    "%d x %d random addresses\n", st.prefixes, real, st.nodes,
+	    NBATCHES, NLOOKUPS);
+	printf("   median %.1f ns/lookup (%.0f%% matched)  target <= 100  %s\n",
+	    med, 100.0 * found / ((double)NBATCHES * NLOOKUPS),
+	    verdict(med <= 100));
+	printf("   for scale: one random memory read costs %.0f ns in 1 MB, "
+	    "%.0f ns in 32 MB,\n   %.0f ns in 64 MB on this machine\n",
+	    chase_ns(1), chase_ns(32), chase_ns(64));
+	free(addrs);
+	rib_free(r);
+}
+
+int
+main(int argc, char **argv)
+{
+	double	bgpdump_s = 0;
+	int	runs = 5, c;
+
+	while ((c = getopt(argc, argv, "b:n:")) != -1) {
+		switch (c) {
+		case 'b':
+			bgpdump_s = atof(optarg);
+			break;
+		case 'n':
+			runs = atoi(optarg);
+			if (runs < 1)
+				runs = 1;
+			break;
+		default:
+			goto usage;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 2)
+		goto usage;
+	bench_load(argv[0], runs, bgpdump_s);
+	bench_mem(argv[0], argv[1]);
+	bench_lookup(argv[0], argv[1]);
+	return (0);
+usage:
+	fprintf(stderr, "usage: bench-rib [-n runs] [-b bgpdump-seconds] "
+	    "RIB.mrt UPDATES.mrt\n");
+	return (1);
+}

@@ -1,0 +1,544 @@
+/*
+ * Unit tests for the views that show route monitoring: the Prefixes view
+ * (tui/view-prefixes.c), the routed edge in the Overview and the Map, and
+ * the source column of the Sessions view.  The model comes from a real
+ * configuration (config_parse_buffer) with the route monitor's derived
+ * fields set by hand, as core/routemon.c would set them; each view draws
+ * on a real curses screen (vt100 on /dev/null) resized to 80x24 or
+ * 200x50, and the test reads the cells back.
+ */
+
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/collector.h"
+#include "core/config.h"
+#include "tui/tui.h"
+
+static const char views_conf[] =
+    "partner \"daisy-net\" as 64496 {\n"
+    "  session \"daisy-22\" neighbor 198.51.100.22 router \"r58\" "
+    "edge lax role primary\n"
+    "  session \"daisy-86\" neighbor 198.51.100.86 router \"r58\" "
+    "edge lax role primary\n"
+    "  session \"daisy-44\" neighbor 203.0.113.44 router \"r58\" "
+    "edge sea role backup\n"
+    "}\n"
+    "branch \"daisy-hq\" {\n"
+    "  partner \"daisy-net\"\n"
+    "  address 192.0.2.10\n"
+    "  location 47.61 -122.33\n"
+    "  prefix 100.105.30.0/24 origin 64496\n"
+    "  prefix 100.105.31.0/24 origin 65001\n"
+    "  prefix 100.105.99.0/24 origin 64496\n"
+    "  prefix 203.0.113.20/30 origin 64496\n"
+    "}\n"
+    "branch \"quiet-branch\" {\n"
+    "  partner \"daisy-net\"\n"
+    "  address 192.0.2.20\n"
+    "  location 34.05 -118.24\n"
+    "  prefix 192.0.2.0/24 origin 64496\n"
+    "}\n";
+
+struct fixture {
+	struct model	*m;
+	struct tui	 t;
+	struct collector *c;
+	SCREEN		*sp;
+	FILE		*out, *in;
+	int		 sea, lax;
+};
+
+static void
+prefix_state(struct branch_prefix *p, unsigned flags, unsigned np,
+    unsigned nb, uint32_t best, const char *path, const char *carried,
+    const char *problem)
+{
+	p->seen = 1;
+	p->flags = flags;
+	p->nprimary = np;
+	p->nprimary_total = 2;
+	p->nbackup = nb;
+	p->nbackup_total = 1;
+	p->best_origin = best;
+	strlcpy_pt(p->best_path, path, sizeof p->best_path);
+	strlcpy_pt(p->carried, carried, sizeof p->carried);
+	strlcpy_pt(p->problem, problem, sizeof p->problem);
+	p->since_ms = now_wall_ms() - 75 * 1000;
+}
+
+static int
+setup(void **state)
+{
+	struct fixture	*f;
+	struct edge	 sea = { .code = "sea", .metro = "Seattle",
+	    .country = "US", .lat = 47.61, .lon = -122.33 };
+	struct edge	 lax = { .code = "lax", .metro = "Los Angeles",
+	    .country = "US", .lat = 34.05, .lon = -118.24 };
+	struct branch	*b;
+	char		*cause = NULL;
+	size_t		 i;
+
+	f = xcalloc(1, sizeof *f);
+	f->m = model_new();
+	f->sea = model_edge_set(f->m, &sea);
+	f->lax = model_edge_set(f->m, &lax);
+	if (config_parse_buffer(f->m, "views.conf", views_conf,
+	    strlen(views_conf), &cause) != 0)
+		fail_msg("config: %s", cause);
+	assert_int_equal(f->m->nbranches, 2);
+
+	/* As geo_place_branches() and health would leave them. */
+	for (i = 0; i < f->m->nbranches; i++) {
+		b = f->m->branches[i];
+		b->loc = LOC_CONFIG;
+		b->lat = b->cfg_lat;
+		b->lon = b->cfg_lon;
+		b->nearest = i == 0 ? f->sea : f->lax;
+		b->nearest_km = 1;
+		b->routed = -1;
+		b->sessions_up = b->sessions_total = 3;
+		assert_non_null(b->partner);
+	}
+	f->m->partners[0]->red = RED_REDUNDANT;
+	/* A BMP collector reports every session. */
+	f->c = xcalloc(1, sizeof *f->c);
+	f->c->ops = &collector_bmp;
+	for (i = 0; i < f->m->nsessions; i++) {
+		f->m->sessions[i]->state = BGP_ESTABLISHED;
+		f->m->sessions[i]->source = f->c;
+		strlcpy_pt(f->m->sessions[i]->proto, "r58",
+		    sizeof f->m->sessions[i]->proto);
+	}
+
+	/* As the route monitor would leave them. */
+	b = f->m->branches[0];
+	prefix_state(&b->prefixes[0], PFX_NOBACKUP | PFX_NO8007, 2, 0, 64496,
+	    "4226809914 64496", "daisy-22 daisy-86",
+	    "not announced on backup daisy-44");
+	prefix_state(&b->prefixes[1], PFX_ORIGIN | PFX_NO8007, 2, 0, 64496,
+	    "4226809914 64496", "daisy-22 daisy-86",
+	    "origin AS64496, registered AS65001");
+	b->prefixes[1].bad_origin = 64496;
+	prefix_state(&b->prefixes[2], PFX_INVISIBLE, 0, 0, 0, "", "",
+	    "not announced on any session");
+	prefix_state(&b->prefixes[3], 0, 2, 1, 64496, "4226809914 64496",
+	    "daisy-22 daisy-86 daisy-44", "");
+	b->prefixes[3].best_session = 0;
+	b->routed = f->lax;
+	b->suboptimal = 1;
+
+	f->out = fopen("/dev/null", "w");
+	f->in = fopen("/dev/null", "r");
+	assert_non_null(f->out);
+	assert_non_null(f->in);
+	f->sp = newterm("vt100", f->out, f->in);
+	if (f->sp == NULL) {
+		fclose(f->out);
+		fclose(f->in);
+		model_free(f->m);
+		free(f->c);
+		free(f);
+		return (-1);
+	}
+	f->t.model = f->m;
+	f->t.ascii = 1;
+	f->t.view = &view_prefixes;
+	*state = f;
+	return (0);
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+
+	if (f == NULL)
+		return (0);
+	endwin();
+	delscreen(f->sp);
+	fclose(f->out);
+	fclose(f->in);
+	model_free(f->m);
+	free(f->c);
+	free(f);
+	return (0);
+}
+
+/* A terminal of w x h, blank. */
+static void
+size(struct fixture *f, int w, int h)
+{
+	resizeterm(h, w);
+	getmaxyx(stdscr, f->t.sy, f->t.sx);
+	assert_int_equal(f->t.sx, w);
+	assert_int_equal(f->t.sy, h);
+	erase();
+}
+
+/* Row y as text, trailing blanks cut; non-ASCII cells read '#'. */
+static char *
+row(int y, char *buf, size_t len)
+{
+	int	 x, n = COLS;
+	chtype	 c;
+
+	if ((size_t)n >= len)
+		n = (int)len - 1;
+	for (x = 0; x < n; x++) {
+		c = mvinch(y, x) & A_CHARTEXT;
+		buf[x] = (c >= 0x20 && c < 0x7f) ? (char)c : '#';
+	}
+	while (x > 0 && buf[x - 1] == ' ')
+		x--;
+	buf[x] = '\0';
+	return (buf);
+}
+
+/* The first row from y0 to y1 containing s, or -1. */
+static int
+find(int y0, int y1, const char *s)
+{
+	char	 buf[512];
+	int	 y;
+
+	for (y = y0; y < y1; y++) {
+		if (strstr(row(y, buf, sizeof buf), s) != NULL)
+			return (y);
+	}
+	return (-1);
+}
+
+/* TEST_VIEWS_DUMP=1 prints every screen drawn, to look at layouts. */
+static void
+draw_view(struct fixture *f, const struct view *v)
+{
+	char	 buf[512];
+	int	 y;
+
+	f->t.view = v;
+	v->draw(&f->t, 1, f->t.sy - 2, f->t.sx);
+	if (getenv("TEST_VIEWS_DUMP") == NULL)
+		return;
+	fprintf(stderr, "--- %s %dx%d\n", v->name, f->t.sx, f->t.sy);
+	for (y = 0; y < f->t.sy; y++)
+		fprintf(stderr, "|%s\n", row(y, buf, sizeof buf));
+}
+
+static void
+test_prefixes_80(void **state)
+{
+	struct fixture	*f = *state;
+	char		 buf[512];
+	int		 y;
+
+	size(f, 80, 24);
+	draw_view(f, &view_prefixes);
+	row(1, buf, sizeof buf);
+	assert_non_null(strstr(buf, "Branch"));
+	assert_non_null(strstr(buf, "Prefix"));
+	assert_null(strstr(buf, "Origin"));
+	assert_non_null(strstr(buf, "Pri"));
+	assert_non_null(strstr(buf, "Bkp"));
+	assert_non_null(strstr(buf, "State"));
+	assert_non_null(strstr(buf, "AS path"));
+	/* Since and the origins go at 80 (the path has the best one). */
+	assert_null(strstr(buf, "Since"));
+	assert_null(strstr(buf, "Best"));
+	assert_int_equal(view_prefixes.rows(&f->t), 5);
+
+	/* Worst first: two critical problems, one, a warning, unseen, OK. */
+	assert_non_null(strstr(row(2, buf, sizeof buf), "100.105.31.0/24"));
+	assert_non_null(strstr(buf, "v hijack,no-8007"));
+	assert_non_null(strstr(buf, "4226809914 64496"));
+	assert_non_null(strstr(row(3, buf, sizeof buf), "100.105.99.0/24"));
+	assert_non_null(strstr(buf, "invisible"));
+	assert_non_null(strstr(buf, "0/2"));
+	assert_non_null(strstr(row(4, buf, sizeof buf), "100.105.30.0/24"));
+	assert_non_null(strstr(buf, "! no-backup,no-8007"));
+	assert_non_null(strstr(buf, "2/2"));
+	assert_non_null(strstr(buf, "0/1"));
+	assert_non_null(strstr(row(5, buf, sizeof buf), "quiet-branch"));
+	assert_non_null(strstr(buf, "? no data"));
+	assert_non_null(strstr(row(6, buf, sizeof buf), "203.0.113.20/30"));
+	assert_non_null(strstr(buf, "^ OK"));
+	assert_non_null(strstr(buf, "1/1"));
+
+	/* The selected row's problem in words on the last line. */
+	row(22, buf, sizeof buf);
+	assert_non_null(strstr(buf, "daisy-hq 100.105.31.0/24: origin "
+	    "AS64496, registered AS65001"));
+	/* Nothing past the body: the status row is untouched. */
+	assert_string_equal(row(23, buf, sizeof buf), "");
+	/* ASCII mode: nothing but ASCII (row() reads anything else '#'). */
+	for (y = 1; y < 23; y++)
+		assert_null(strchr(row(y, buf, sizeof buf), '#'));
+}
+
+static void
+test_prefixes_200(void **state)
+{
+	struct fixture	*f = *state;
+	char		 buf[512];
+
+	size(f, 200, 50);
+	draw_view(f, &view_prefixes);
+	row(1, buf, sizeof buf);
+	assert_non_null(strstr(buf, "Since"));
+	assert_non_null(strstr(buf, "Origin"));
+	assert_non_null(strstr(buf, "Best"));
+	assert_non_null(strstr(row(2, buf, sizeof buf), "65001"));
+	/* since_ms is 75 s ago. */
+	assert_true(find(2, 8, "1m15s") >= 0 || find(2, 8, "1m16s") >= 0);
+}
+
+static void
+test_prefixes_filter(void **state)
+{
+	struct fixture	*f = *state;
+	char		 buf[512];
+
+	size(f, 80, 24);
+	strlcpy_pt(f->t.filter, "INVISIBLE", sizeof f->t.filter);
+	assert_int_equal(view_prefixes.rows(&f->t), 1);
+	draw_view(f, &view_prefixes);
+	assert_non_null(strstr(row(2, buf, sizeof buf), "100.105.99.0/24"));
+	assert_string_equal(row(3, buf, sizeof buf), "");
+	/* By session name (carried) and by branch. */
+	strlcpy_pt(f->t.filter, "daisy-44", sizeof f->t.filter);
+	assert_int_equal(view_prefixes.rows(&f->t), 2);
+	strlcpy_pt(f->t.filter, "quiet", sizeof f->t.filter);
+	assert_int_equal(view_prefixes.rows(&f->t), 1);
+	strlcpy_pt(f->t.filter, "no-such-thing", sizeof f->t.filter);
+	assert_int_equal(view_prefixes.rows(&f->t), 0);
+	draw_view(f, &view_prefixes);
+	assert_non_null(strstr(row(2, buf, sizeof buf),
+	    "no prefix matches the filter"));
+	/* Enter on nothing opens nothing. */
+	assert_int_equal(view_prefixes_drill(&f->t), ACT_NONE);
+	assert_int_equal(f->t.pfx_detail, 0);
+	f->t.filter[0] = '\0';
+}
+
+static void
+test_prefixes_page(void **state)
+{
+	struct fixture	*f = *state;
+	size_t		 idx = (size_t)tui_view_index(&view_prefixes);
+	char		 buf[512];
+	int		 y;
+
+	size(f, 80, 24);
+	f->t.cursor[idx] = 0;
+	assert_int_equal(view_prefixes_drill(&f->t), ACT_REDRAW);
+	assert_int_equal(f->t.pfx_detail, 1);
+	draw_view(f, &view_prefixes);
+	assert_non_null(strstr(row(1, buf, sizeof buf),
+	    "Prefix 100.105.31.0/24 of branch daisy-hq, partner daisy-net"));
+	assert_true(find(2, 23, "hijack: announced from another origin AS")
+	    >= 0);
+	assert_true(find(2, 23, "no-8007: community 8075:8007 is missing")
+	    >= 0);
+	assert_true(find(2, 23, "Registered origin AS65001") >= 0);
+	assert_true(find(2, 23, "Other origin seen AS64496") >= 0);
+	assert_true(find(2, 23, "Best AS path      4226809914 64496") >= 0);
+	assert_true(find(2, 23, "2/2 primary sessions carry it") >= 0);
+	assert_true(find(2, 23, "0/1 backup sessions carry it") >= 0);
+	assert_true(find(2, 23, "lax (Los Angeles), nearest sea: "
+	    "SuboptimalRouting") >= 0);
+	assert_true((y = find(2, 23, "daisy-22")) >= 0);
+	assert_non_null(strstr(row(y, buf, sizeof buf), "carries it"));
+	assert_true((y = find(2, 23, "daisy-44")) >= 0);
+	assert_non_null(strstr(row(y, buf, sizeof buf), "missing"));
+	assert_non_null(strstr(row(22, buf, sizeof buf), "Enter/Esc"));
+
+	/* A long problem wraps over lines instead of being cut. */
+	strlcpy_pt(f->m->branches[0]->prefixes[1].problem, "100.105.31.0/24 "
+	    "on daisy-22: origin AS64496 is not the registered AS65001, and "
+	    "the same on daisy-86 since the last announcement at the end",
+	    sizeof f->m->branches[0]->prefixes[1].problem);
+	draw_view(f, &view_prefixes);
+	assert_true((y = find(2, 23, "Problem           100.105.31.0/24 on "
+	    "daisy-22")) >= 0);
+	assert_non_null(strstr(row(y + 1, buf, sizeof buf),
+	    "                  "));
+	assert_non_null(strstr(row(y + 1, buf, sizeof buf), "daisy-86"));
+	assert_true(find(y + 1, y + 3, "at the end") >= 0);
+	strlcpy_pt(f->m->branches[0]->prefixes[1].problem,
+	    "origin AS64496, registered AS65001",
+	    sizeof f->m->branches[0]->prefixes[1].problem);
+
+	/* j on the page steps to the next prefix. */
+	f->t.cursor[idx] = 4;
+	draw_view(f, &view_prefixes);
+	assert_non_null(strstr(row(1, buf, sizeof buf), "203.0.113.20/30"));
+	assert_true(find(2, 23, "Best session      daisy-22 (lax primary)")
+	    >= 0);
+	assert_true(find(2, 23, "^ OK") >= 0);
+
+	/* Enter again: back to the list. */
+	assert_int_equal(view_prefixes_drill(&f->t), ACT_REDRAW);
+	assert_int_equal(f->t.pfx_detail, 0);
+	erase();
+	draw_view(f, &view_prefixes);
+	assert_non_null(strstr(row(1, buf, sizeof buf), "AS path"));
+	f->t.cursor[idx] = 0;
+}
+
+static void
+test_overview_routed(void **state)
+{
+	struct fixture	*f = *state;
+	char		 buf[512];
+	int		 y;
+
+	size(f, 80, 24);
+	draw_view(f, &view_overview);
+	row(1, buf, sizeof buf);
+	assert_non_null(strstr(buf, "Nearest edge"));
+	assert_non_null(strstr(buf, "Via"));
+	assert_true((y = find(2, 22, "daisy-hq")) >= 0);
+	assert_non_null(strstr(row(y, buf, sizeof buf), "lax !"));
+	assert_true((y = find(2, 22, "quiet-branch")) >= 0);
+	/* Routed edge unknown for quiet-branch: its nearest, no "lax !". */
+	assert_non_null(strstr(row(y, buf, sizeof buf), "lax 1km"));
+	assert_null(strstr(buf, "lax !"));
+	/* The selected (first) row's detail line names the problem. */
+	f->t.cursor[tui_view_index(&view_overview)] =
+	    (size_t)(find(2, 22, "daisy-hq") - 2);
+	draw_view(f, &view_overview);
+	assert_non_null(strstr(row(22, buf, sizeof buf),
+	    "daisy-hq: SuboptimalRouting via lax, nearest sea;"));
+
+	/* Routed at the nearest edge: "sea =", nothing on the detail line. */
+	f->m->branches[0]->routed = f->sea;
+	f->m->branches[0]->suboptimal = 0;
+	draw_view(f, &view_overview);
+	assert_true((y = find(2, 22, "daisy-hq")) >= 0);
+	assert_non_null(strstr(row(y, buf, sizeof buf), "sea ="));
+	assert_null(strstr(row(22, buf, sizeof buf), "Suboptimal"));
+	/* The filter finds a branch by its routed edge's condition. */
+	f->m->branches[0]->routed = f->lax;
+	f->m->branches[0]->suboptimal = 1;
+	strlcpy_pt(f->t.filter, "suboptimal", sizeof f->t.filter);
+	assert_int_equal(view_overview.rows(&f->t), 1);
+	f->t.filter[0] = '\0';
+}
+
+/* The map's cells (rows 1 .. 1+h) as one string. */
+static char *
+map_cells(int h)
+{
+	char	*all = xcalloc((size_t)h, 512);
+	int	 y;
+
+	for (y = 0; y < h; y++)
+		row(1 + y, all + (size_t)y * 512, 512);
+	return (all);
+}
+
+static void
+test_map_routed(void **state)
+{
+	struct fixture	*f = *state;
+	char		 buf[512], *with, *without;
+	int		 y, differ = 0;
+
+	size(f, 80, 24);
+	f->t.map_zoom = 0;
+	f->t.map_mode = MAP_ASCII;
+	draw_view(f, &view_map);
+	/* The legend names the routed edge beside the nearest one. */
+	assert_true(find(2, 23, "daisy-hq>sea 1km via lax!") >= 0);
+	assert_true(find(2, 23, "quiet-branch>lax 1km ") >= 0);
+	/* Zoomed on North America the dashed line to lax shows. */
+	view_map_region(&f->t, "NA");
+	erase();
+	draw_view(f, &view_map);
+	with = map_cells(19);
+	f->m->branches[0]->routed = f->sea;
+	f->m->branches[0]->suboptimal = 0;
+	erase();
+	draw_view(f, &view_map);
+	without = map_cells(19);
+	for (y = 0; y < 19; y++)
+		differ += strcmp(with + y * 512, without + y * 512) != 0;
+	assert_true(differ > 0);
+	assert_true(find(2, 23, "daisy-hq>sea 1km ^") >= 0);
+	free(with);
+	free(without);
+
+	/* Side panel at 200 columns: a Routed column. */
+	f->m->branches[0]->routed = f->lax;
+	f->m->branches[0]->suboptimal = 1;
+	size(f, 200, 50);
+	draw_view(f, &view_map);
+	assert_true((y = find(1, 49, "Routed Redundancy")) >= 0);
+	assert_true((y = find(1, 49, "daisy-hq")) >= 0);
+	assert_non_null(strstr(row(y, buf, sizeof buf), "lax!"));
+	assert_true(find(1, 49, "dashed: its routed edge") >= 0);
+}
+
+static void
+test_sessions_source(void **state)
+{
+	struct fixture	*f = *state;
+	char		 buf[512];
+	int		 y;
+
+	size(f, 200, 50);
+	draw_view(f, &view_sessions);
+	assert_non_null(strstr(row(1, buf, sizeof buf), "Src"));
+	assert_true((y = find(2, 48, "daisy-22")) >= 0);
+	assert_non_null(strstr(row(y, buf, sizeof buf), "primary bmp"));
+	/* daisy-22 carries 3 of the 4 prefixes seen of its partner. */
+	assert_non_null(strstr(row(48, buf, sizeof buf), "from bmp r58, "
+	    "carries 3 of 4 registered prefixes"));
+	/* The filter matches the source. */
+	strlcpy_pt(f->t.filter, "bmp", sizeof f->t.filter);
+	assert_int_equal(view_sessions.rows(&f->t), 3);
+	f->t.filter[0] = '\0';
+}
+
+static void
+test_help_lists_prefixes(void **state)
+{
+	struct fixture	*f = *state;
+
+	size(f, 80, 24);
+	/* The help lines of the key table, first screen at 80x24. */
+	f->t.cursor[tui_view_index(&view_help)] = 0;
+	draw_view(f, &view_help);
+	assert_true(find(1, 23, "Prefixes, worst first") >= 0);
+	/* Scrolled to the end: the view's own keys, from the key table. */
+	f->t.cursor[tui_view_index(&view_help)] = view_help.rows(&f->t);
+	erase();
+	draw_view(f, &view_help);
+	assert_true(find(1, 23, "Prefixes view") >= 0);
+	assert_true(find(1, 23, "prefix details (again: back)") >= 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_prefixes_80),
+		cmocka_unit_test(test_prefixes_200),
+		cmocka_unit_test(test_prefixes_filter),
+		cmocka_unit_test(test_prefixes_page),
+		cmocka_unit_test(test_overview_routed),
+		cmocka_unit_test(test_map_routed),
+		cmocka_unit_test(test_sessions_source),
+		cmocka_unit_test(test_help_lists_prefixes),
+	};
+
+	setlocale(LC_ALL, "C");
+	return (cmocka_run_group_tests(tests, setup, teardown));
+}

@@ -1,0 +1,1276 @@
+/*
+ * Unit tests for the RIB (core/rib.c, core/rib-mrt.c): exact, longest and
+ * more-specific queries on both families (/0, host routes and glue
+ * nodes), replace and withdraw, attribute interning and its reference
+ * counts, RFC 7606 treat-as-withdraw, whole UPDATE bodies (IPv4 NLRI,
+ * MP_REACH/MP_UNREACH for IPv6, ADD-PATH), peer flush, watches, and real
+ * MRT files loaded end to end with counts taken from bgpdump -m.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/decode-mrt.h"
+#include "core/rib.h"
+
+/* A byte builder for hand-made attributes and UPDATE bodies. */
+struct bld {
+	uint8_t	b[4096];
+	size_t	n;
+};
+
+static void
+put(struct bld *b, const void *p, size_t n)
+{
+	assert_true(b->n + n <= sizeof b->b);
+	memcpy(b->b + b->n, p, n);
+	b->n += n;
+}
+
+static void
+put8(struct bld *b, unsigned int v)
+{
+	uint8_t	c = v;
+
+	put(b, &c, 1);
+}
+
+static void
+put16(struct bld *b, unsigned int v)
+{
+	put8(b, v >> 8);
+	put8(b, v);
+}
+
+static void
+put32(struct bld *b, uint32_t v)
+{
+	put16(b, v >> 16);
+	put16(b, v);
+}
+
+/* ORIGIN, AS_PATH (one AS_SEQUENCE, 4-octet), NEXT_HOP 192.0.2.1. */
+static void
+attrs_std(struct bld *b, unsigned int origin, const uint32_t *asns, int n)
+{
+	int	i;
+
+	put8(b, 0x40); put8(b, 1); put8(b, 1); put8(b, origin);
+	put8(b, 0x40); put8(b, 2); put8(b, 2 + 4 * n);
+	put8(b, 2); put8(b, n);
+	for (i = 0; i < n; i++)
+		put32(b, asns[i]);
+	put8(b, 0x40); put8(b, 3); put8(b, 4);
+	put8(b, 192); put8(b, 0); put8(b, 2); put8(b, 1);
+}
+
+static struct prefix
+pfx(const char *s)
+{
+	struct prefix	p;
+
+	assert_int_equal(prefix_parse(s, &p), 0);
+	return (p);
+}
+
+static int
+peer_add(struct rib *r, const char *addr, uint32_t asn)
+{
+	struct rib_peer_key	k;
+
+	memset(&k, 0, sizeof k);
+	assert_int_equal(addr_parse(addr, &k.addr), 0);
+	k.asn = asn;
+	k.kind = RIB_PEER_ADJ_IN_PRE;
+	return (rib_peer_get(r, &k));
+}
+
+static struct rib_attr *
+attr_path(struct rib *r, uint32_t a1, uint32_t a2)
+{
+	struct bgp_decode_opts	 o;
+	struct bld		 b;
+	struct rib_attr		*a;
+	uint32_t		 asns[2] = { a1, a2 };
+	int			 taw;
+	char			*cause = NULL;
+
+	memset(&b, 0, sizeof b);
+	attrs_std(&b, 0, asns, a2 == 0 ? 1 : 2);
+	memset(&o, 0, sizeof o);
+	o.as4 = 1;
+	a = rib_attr_get(r, b.b, b.n, &o, &taw, &cause);
+	assert_non_null(a);
+	assert_int_equal(taw, 0);
+	return (a);
+}
+
+static void
+assert_longest(struct rib *r, const char *addr, const char *want)
+{
+	struct prefix	p, m;
+	char		buf[PREFIX_STRLEN];
+
+	memset(&p, 0, sizeof p);
+	assert_int_equal(addr_parse(addr, &p.addr), 0);
+	p.len = p.addr.af == AF_INET ? 32 : 128;
+	if (want == NULL) {
+		assert_int_equal(rib_longest(r, &p, &m), 0);
+		return;
+	}
+	assert_int_equal(rib_longest(r, &p, &m), 1);
+	assert_string_equal(prefix_fmt(&m, buf, sizeof buf), want);
+}
+
+static int
+count_cb(const struct rib_route *rt, void *arg)
+{
+	size_t	*n = arg;
+
+	assert_non_null(rt->attr);
+	(*n)++;
+	return (0);
+}
+
+static size_t
+count_walk(struct rib *r, const char *s, int more)
+{
+	struct prefix	p = pfx(s);
+	size_t		n = 0;
+
+	rib_walk(r, &p, more, count_cb, &n);
+	return (n);
+}
+
+static void
+test_queries_v4(void **state)
+{
+	static const char *ps[] = { "0.0.0.0/0", "10.0.0.0/8",
+	    "10.1.0.0/16", "10.1.2.0/24", "10.1.2.3/32", "192.168.0.0/24",
+	    "192.168.1.0/24", "255.255.255.255/32" };
+	struct rib		*r;
+	struct rib_attr		*a;
+	struct rib_stats	 st;
+	struct rib_route	 rt;
+	struct prefix		 p;
+	size_t			 i;
+	int			 peer;
+
+	(void)state;
+	r = rib_new();
+	peer = peer_add(r, "192.0.2.1", 65001);
+	a = attr_path(r, 65001, 65002);
+	for (i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+		p = pfx(ps[i]);
+		assert_int_equal(rib_announce(r, peer, &p, 0, a), 1);
+	}
+	/* The same route again changes nothing. */
+	p = pfx("10.1.0.0/16");
+	assert_int_equal(rib_announce(r, peer, &p, 0, a), 0);
+	rib_stats(r, &st);
+	assert_int_equal(st.routes, 8);
+	assert_int_equal(st.prefixes, 8);
+	/* Glue: 0/0 splits into 10/8 and 192.168.0/23 (glue) and 255/32. */
+	assert_int_equal(st.nodes, 10);
+	assert_int_equal(st.attrs, 1);
+	assert_int_equal(a->refcnt, 9);
+	assert_int_equal(a->origin_as, 65002);
+	assert_int_equal(a->pathlen, 2);
+
+	assert_longest(r, "10.1.2.3", "10.1.2.3/32");
+	assert_longest(r, "10.1.2.4", "10.1.2.0/24");
+	assert_longest(r, "10.1.3.1", "10.1.0.0/16");
+	assert_longest(r, "10.2.0.0", "10.0.0.0/8");
+	assert_longest(r, "11.0.0.0", "0.0.0.0/0");
+	assert_longest(r, "192.168.1.77", "192.168.1.0/24");
+	assert_longest(r, "192.168.2.1", "0.0.0.0/0");
+	assert_longest(r, "255.255.255.255", "255.255.255.255/32");
+	assert_longest(r, "255.255.255.254", "0.0.0.0/0");
+
+	p = pfx("10.1.2.0/24");
+	assert_int_equal(rib_lookup(r, peer, &p, 0, &rt), 1);
+	assert_ptr_equal(rt.attr, a);
+	assert_int_equal(rt.peer, peer);
+	assert_int_equal(rib_lookup(r, peer, &p, 7, &rt), 0);
+	assert_int_equal(rib_lookup(r, peer + 1, &p, 0, &rt), 0);
+	p = pfx("10.1.2.0/23");
+	assert_int_equal(rib_lookup(r, peer, &p, 0, &rt), 0);
+	p = pfx("192.168.0.0/23");	/* the glue node holds no route */
+	assert_int_equal(rib_lookup(r, peer, &p, 0, &rt), 0);
+
+	assert_int_equal(count_walk(r, "10.0.0.0/8", 1), 4);
+	assert_int_equal(count_walk(r, "10.0.0.0/8", 0), 1);
+	assert_int_equal(count_walk(r, "0.0.0.0/0", 1), 8);
+	assert_int_equal(count_walk(r, "192.168.0.0/16", 1), 2);
+	assert_int_equal(count_walk(r, "192.168.0.0/23", 0), 0);
+	assert_int_equal(count_walk(r, "10.1.2.3/32", 1), 1);
+	assert_int_equal(count_walk(r, "172.16.0.0/12", 1), 0);
+
+	/* Withdrawing one /24 of the pair removes the glue too. */
+	p = pfx("192.168.0.0/24");
+	assert_int_equal(rib_withdraw(r, peer, &p, 0), 1);
+	assert_int_equal(rib_withdraw(r, peer, &p, 0), 0);
+	rib_stats(r, &st);
+	assert_int_equal(st.nodes, 8);
+	assert_longest(r, "192.168.0.1", "0.0.0.0/0");
+	assert_longest(r, "192.168.1.1", "192.168.1.0/24");
+	/* An inner prefix with children stays as glue-free pass-through. */
+	p = pfx("10.1.0.0/16");
+	assert_int_equal(rib_withdraw(r, peer, &p, 0), 1);
+	assert_longest(r, "10.1.3.1", "10.0.0.0/8");
+	assert_longest(r, "10.1.2.9", "10.1.2.0/24");
+	p = pfx("0.0.0.0/0");
+	assert_int_equal(rib_withdraw(r, peer, &p, 0), 1);
+	assert_longest(r, "11.0.0.0", NULL);
+
+	for (i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+		p = pfx(ps[i]);
+		rib_withdraw(r, peer, &p, 0);
+	}
+	rib_stats(r, &st);
+	assert_int_equal(st.routes, 0);
+	assert_int_equal(st.nodes, 0);
+	assert_int_equal(st.prefixes, 0);
+	assert_int_equal(a->refcnt, 1);		/* ours */
+	rib_attr_put(r, a);
+	rib_stats(r, &st);
+	assert_int_equal(st.attrs, 0);
+	assert_int_equal(st.attr_bytes, 0);
+	assert_int_equal(rib_peer(r, peer)->nroutes, 0);
+	rib_free(r);
+}
+
+static void
+test_queries_v6(void **state)
+{
+	static const char *ps[] = { "::/0", "2001:db8::/32",
+	    "2001:db8::1/128", "2001:db8::/64", "2001:db8:0:0:8000::/65",
+	    "2001:db8:8000::/33", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128"
+	};
+	struct rib		*r;
+	struct rib_attr		*a;
+	struct rib_stats	 st;
+	struct prefix		 p;
+	size_t			 i;
+	int			 peer;
+
+	(void)state;
+	r = rib_new();
+	peer = peer_add(r, "2001:db8::ffff", 65001);
+	a = attr_path(r, 65001, 0);
+	for (i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+		p = pfx(ps[i]);
+		assert_int_equal(rib_announce(r, peer, &p, 0, a), 1);
+	}
+	rib_stats(r, &st);
+	assert_int_equal(st.routes, 7);
+	assert_int_equal(st.prefixes, 7);
+	assert_true(st.nodes >= 7 && st.nodes <= 9);
+	assert_longest(r, "2001:db8::1", "2001:db8::1/128");
+	assert_longest(r, "2001:db8::2", "2001:db8::/64");
+	assert_longest(r, "2001:db8::8000:0:0:1", "2001:db8:0:0:8000::/65");
+	assert_longest(r, "2001:db8:0:1::1", "2001:db8::/32");
+	assert_longest(r, "2001:db8:8001::", "2001:db8:8000::/33");
+	assert_longest(r, "2001:db9::", "::/0");
+	assert_longest(r, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+	    "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128");
+	assert_longest(r, "10.0.0.1", NULL);	/* no IPv4 routes */
+	assert_int_equal(count_walk(r, "2001:db8::/32", 1), 5);
+	assert_int_equal(count_walk(r, "2001:db8::/33", 1), 3);
+	assert_int_equal(count_walk(r, "2001:db8::/63", 1), 3);
+	assert_int_equal(count_walk(r, "::/0", 1), 7);
+
+	p = pfx("2001:db8::/32");
+	assert_int_equal(rib_withdraw(r, peer, &p, 0), 1);
+	assert_longest(r, "2001:db8:0:1::1", "::/0");
+	assert_longest(r, "2001:db8::1", "2001:db8::1/128");
+	rib_peer_flush(r, peer);
+	rib_stats(r, &st);
+	assert_int_equal(st.routes, 0);
+	assert_int_equal(st.nodes, 0);
+	assert_int_equal(a->refcnt, 1);
+	rib_attr_put(r, a);
+	rib_stats(r, &st);
+	assert_int_equal(st.attrs, 0);
+	rib_free(r);
+}
+
+static void
+test_interning(void **state)
+{
+	struct rib		*r;
+	struct rib_attr		*a, *b, *c;
+	struct rib_stats	 st;
+	struct rib_route	 rt;
+	struct prefix		 p, q;
+	int			 p1, p2;
+
+	(void)state;
+	r = rib_new();
+	p1 = peer_add(r, "192.0.2.1", 65001);
+	p2 = peer_add(r, "192.0.2.2", 65002);
+	assert_int_equal(rib_npeers(r), 2);
+	assert_int_equal(peer_add(r, "192.0.2.1", 65001), p1);
+	a = attr_path(r, 65001, 13335);
+	b = attr_path(r, 65001, 13335);		/* the same bytes */
+	assert_ptr_equal(a, b);
+	assert_int_equal(a->refcnt, 2);
+	c = attr_path(r, 65002, 15169);
+	assert_ptr_not_equal(a, c);
+	rib_stats(r, &st);
+	assert_int_equal(st.attrs, 2);
+	assert_int_equal(st.attr_bytes, 2 * a->len);
+
+	p = pfx("1.1.1.0/24");
+	q = pfx("8.8.8.0/24");
+	rib_announce(r, p1, &p, 0, a);
+	rib_announce(r, p2, &p, 0, a);
+	rib_announce(r, p1, &q, 0, a);
+	rib_announce(r, p2, &q, 0, c);
+	assert_int_equal(a->refcnt, 5);
+	assert_int_equal(c->refcnt, 2);
+	rib_attr_put(r, a);
+	rib_attr_put(r, b);
+	rib_attr_put(r, c);
+	rib_stats(r, &st);
+	assert_int_equal(st.routes, 4);
+	assert_int_equal(st.prefixes, 2);
+	assert_int_equal(st.attrs, 2);
+	assert_true(st.mem > 0);
+
+	/* Replace p2's 1.1.1.0/24 with c: a is left with two routes. */
+	assert_int_equal(rib_announce(r, p2, &p, 0, c), 1);
+	assert_int_equal(a->refcnt, 2);
+	assert_int_equal(c->refcnt, 2);
+	assert_int_equal(rib_lookup(r, p2, &p, 0, &rt), 1);
+	assert_ptr_equal(rt.attr, c);
+	/* The last routes of a go: the set is freed. */
+	rib_withdraw(r, p1, &p, 0);
+	rib_withdraw(r, p1, &q, 0);
+	rib_stats(r, &st);
+	assert_int_equal(st.attrs, 1);
+	assert_int_equal(st.routes, 2);
+	assert_int_equal(rib_peer(r, p1)->nroutes, 0);
+	assert_int_equal(rib_peer(r, p2)->nroutes, 2);
+	rib_peer_flush(r, p2);
+	rib_stats(r, &st);
+	assert_int_equal(st.attrs, 0);
+	assert_int_equal(st.attr_bytes, 0);
+	assert_int_equal(st.routes, 0);
+	assert_int_equal(st.prefixes, 0);
+	assert_int_equal(st.nodes, 0);
+	assert_int_equal(rib_peer(r, p2)->up, 0);
+	rib_free(r);
+}
+
+/* Many distinct sets: the hash table grows and shrinks back to empty. */
+static void
+test_interning_many(void **state)
+{
+	struct rib		*r;
+	struct rib_attr		*a;
+	struct rib_stats	 st;
+	struct prefix		 p;
+	uint32_t		 i;
+	int			 peer;
+
+	(void)state;
+	r = rib_new();
+	peer = peer_add(r, "192.0.2.1", 65001);
+	for (i = 0; i < 5000; i++) {
+		a = attr_path(r, 65001, 100000 + i);
+		memset(&p, 0, sizeof p);
+		p.addr.af = AF_INET;
+		p.addr.b[0] = 20 + i / 256;
+		p.addr.b[1] = i % 256;
+		p.len = 16;
+		rib_announce(r, peer, &p, 0, a);
+		rib_attr_put(r, a);
+		/* Interned: the same bytes give the same set. */
+		assert_ptr_equal(attr_path(r, 65001, 100000 + i), a);
+		rib_attr_put(r, a);
+	}
+	rib_stats(r, &st);
+	assert_int_equal(st.attrs, 5000);
+	assert_int_equal(st.routes, 5000);
+	for (i = 0; i < 5000; i += 2) {
+		memset(&p, 0, sizeof p);
+		p.addr.af = AF_INET;
+		p.addr.b[0] = 20 + i / 256;
+		p.addr.b[1] = i % 256;
+		p.len = 16;
+		assert_int_equal(rib_withdraw(r, peer, &p, 0), 1);
+	}
+	rib_stats(r, &st);
+	assert_int_equal(st.attrs, 2500);
+	/* The odd ones are all still found by their bytes. */
+	for (i = 1; i < 5000; i += 2) {
+		a = attr_path(r, 65001, 100000 + i);
+		assert_int_equal(a->refcnt, 2);
+		rib_attr_put(r, a);
+	}
+	rib_peer_flush(r, peer);
+	rib_stats(r, &st);
+	assert_int_equal(st.attrs, 0);
+	assert_int_equal(st.nodes, 0);
+	rib_free(r);
+}
+
+/* UPDATE body: withdrawn, attributes, NLRI. */
+static void
+update_body(struct bld *u, const struct bld *w, const struct bld *at,
+    const struct bld *nlri)
+{
+	memset(u, 0, sizeof *u);
+	put16(u, w ? w->n : 0);
+	if (w)
+		put(u, w->b, w->n);
+	put16(u, at ? at->n : 0);
+	if (at)
+		put(u, at->b, at->n);
+	if (nlri)
+		put(u, nlri->b, nlri->n);
+}
+
+static void
+nlri_add(struct bld *b, int addpath, uint32_t pid, const char *s)
+{
+	struct prefix	p = pfx(s);
+
+	if (addpath)
+		put32(b, pid);
+	put8(b, p.len);
+	put(b, p.addr.b, (p.len + 7) / 8);
+}
+
+static void
+test_update(void **state)
+{
+	struct bgp_decode_opts	 o;
+	struct rib_update_stats	 us;
+	struct rib		*r;
+	struct rib_stats	 st;
+	struct rib_route	 rt;
+	struct bgp_attrs	 da;
+	struct bld		 at, nl, w, mp, u;
+	struct prefix		 p;
+	uint32_t		 asns[3] = { 65001, 3356, 13335 };
+	char			*cause = NULL, buf[ADDR_STRLEN];
+	int			 peer, i;
+
+	(void)state;
+	r = rib_new();
+	peer = peer_add(r, "192.0.2.1", 65001);
+	memset(&o, 0, sizeof o);
+	o.as4 = 1;
+
+	/* IPv4 NLRI. */
+	memset(&at, 0, sizeof at);
+	attrs_std(&at, 0, asns, 3);
+	memset(&nl, 0, sizeof nl);
+	nlri_add(&nl, 0, 0, "1.1.1.0/24");
+	nlri_add(&nl, 0, 0, "1.0.0.0/24");
+	nlri_add(&nl, 0, 0, "0.0.0.0/0");
+	update_body(&u, NULL, &at, &nl);
+	memset(&us, 0, sizeof us);
+	assert_int_equal(rib_update(r, peer, u.b, u.n, &o, &us, &cause), 3);
+	assert_int_equal(us.announced, 3);
+	p = pfx("1.1.1.0/24");
+	assert_int_equal(rib_lookup(r, peer, &p, 0, &rt), 1);
+	assert_int_equal(rt.attr->origin_as, 13335);
+	assert_int_equal(rt.attr->pathlen, 3);
+	assert_int_equal(rib_attr_decode(rt.attr, &da), 0);
+	assert_int_equal(da.aspath.nasns, 3);
+	assert_int_equal(da.aspath.asns[1], 3356);
+	assert_string_equal(addr_fmt(&da.nexthop, buf, sizeof buf),
+	    "192.0.2.1");
+	decode_bgp_attrs_free(&da);
+
+	/* IPv6 by MP_REACH; the set keeps only the next hop. */
+	memset(&mp, 0, sizeof mp);
+	put16(&mp, 2); put8(&mp, 1); put8(&mp, 16);	/* AFI, SAFI, nhlen */
+	put8(&mp, 0x20); put8(&mp, 0x01); put8(&mp, 0x0d); put8(&mp, 0xb8);
+	for (i = 0; i < 11; i++)
+		put8(&mp, 0);
+	put8(&mp, 1);				/* 2001:db8::1 */
+	put8(&mp, 0);				/* reserved */
+	nlri_add(&mp, 0, 0, "2001:db8:1::/48");
+	nlri_add(&mp, 0, 0, "2001:db8:2::/48");
+	memset(&at, 0, sizeof at);
+	attrs_std(&at, 0, asns, 2);
+	put8(&at, 0x80); put8(&at, 14); put8(&at, mp.n);
+	put(&at, mp.b, mp.n);
+	update_body(&u, NULL, &at, NULL);
+	memset(&us, 0, sizeof us);
+	assert_int_equal(rib_update(r, peer, u.b, u.n, &o, &us, &cause), 2);
+	p = pfx("2001:db8:2::/48");
+	assert_int_equal(rib_lookup(r, peer, &p, 0, &rt), 1);
+	assert_int_equal(rt.attr->origin_as, 3356);
+	/* 3 standard attributes + MP_REACH cut to flags, type, len, nh. */
+	assert_int_equal(rt.attr->len, at.n - mp.n + 1 + 16);
+	assert_int_equal(rib_attr_decode(rt.attr, &da), 0);
+	assert_string_equal(addr_fmt(&da.mp_nexthop, buf, sizeof buf),
+	    "2001:db8::1");
+	decode_bgp_attrs_free(&da);
+	/* A second update with the same set is interned, not decoded. */
+	rib_stats(r, &st);
+	assert_int_equal(st.attrs, 2);
+
+	/* MP_UNREACH withdraws one, withdrawn routes another. */
+	memset(&mp, 0, sizeof mp);
+	put16(&mp, 2); put8(&mp, 1);
+	nlri_add(&mp, 0, 0, "2001:db8:1::/48");
+	memset(&at, 0, sizeof at);
+	put8(&at, 0x80); put8(&at, 15); put8(&at, mp.n);
+	put(&at, mp.b, mp.n);
+	memset(&w, 0, sizeof w);
+	nlri_add(&w, 0, 0, "1.0.0.0/24");
+	nlri_add(&w, 0, 0, "9.9.9.0/24");	/* not there */
+	update_body(&u, &w, &at, NULL);
+	memset(&us, 0, sizeof us);
+	assert_int_equal(rib_update(r, peer, u.b, u.n, &o, &us, &cause), 3);
+	assert_int_equal(us.withdrawn, 2);
+	p = pfx("2001:db8:1::/48");
+	assert_int_equal(rib_lookup(r, peer, &p, 0, NULL), 0);
+	p = pfx("1.0.0.0/24");
+	assert_int_equal(rib_lookup(r, peer, &p, 0, NULL), 0);
+	rib_stats(r, &st);
+	assert_int_equal(st.routes, 3);
+	assert_int_equal(rib_peer(r, peer)->nroutes, 3);
+
+	/* ADD-PATH: two paths of one prefix, then one withdrawn. */
+	o.addpath_v4 = 1;
+	memset(&at, 0, sizeof at);
+	attrs_std(&at, 0, asns, 1);
+	memset(&nl, 0, sizeof nl);
+	nlri_add(&nl, 1, 1, "203.0.113.0/24");
+	nlri_add(&nl, 1, 2, "203.0.113.0/24");
+	update_body(&u, NULL, &at, &nl);
+	assert_int_equal(rib_update(r, peer, u.b, u.n, &o, NULL, &cause), 2);
+	p = pfx("203.0.113.0/24");
+	assert_int_equal(rib_lookup(r, peer, &p, 1, NULL), 1);
+	assert_int_equal(rib_lookup(r, peer, &p, 2, NULL), 1);
+	assert_int_equal(rib_lookup(r, peer, &p, 0, NULL), 0);
+	assert_int_equal(count_walk(r, "203.0.113.0/24", 0), 2);
+	memset(&w, 0, sizeof w);
+	nlri_add(&w, 1, 1, "203.0.113.0/24");
+	update_body(&u, &w, NULL, NULL);
+	assert_int_equal(rib_update(r, peer, u.b, u.n, &o, NULL, &cause), 1);
+	assert_int_equal(rib_lookup(r, peer, &p, 1, NULL), 0);
+	assert_int_equal(rib_lookup(r, peer, &p, 2, NULL), 1);
+
+	/* Session-reset errors: nothing is applied. */
+	o.addpath_v4 = 0;
+	rib_stats(r, &st);
+	memset(&w, 0, sizeof w);
+	nlri_add(&w, 0, 0, "1.1.1.0/24");
+	memset(&at, 0, sizeof at);
+	attrs_std(&at, 0, asns, 1);
+	at.b[2] = 200;		/* ORIGIN length runs past the section */
+	update_body(&u, &w, &at, NULL);
+	assert_int_equal(rib_update(r, peer, u.b, u.n, &o, NULL, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	cause = NULL;
+	p = pfx("1.1.1.0/24");
+	assert_int_equal(rib_lookup(r, peer, &p, 0, NULL), 1);
+	memset(&nl, 0, sizeof nl);
+	put8(&nl, 33);		/* an IPv4 prefix longer than 32 */
+	put32(&nl, 0);
+	memset(&at, 0, sizeof at);
+	attrs_std(&at, 0, asns, 1);
+	update_body(&u, &w, &at, &nl);
+	assert_int_equal(rib_update(r, peer, u.b, u.n, &o, NULL, &cause), -1);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(rib_update(r, peer, u.b, 3, &o, NULL, &cause), -1);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(rib_lookup(r, peer, &p, 0, NULL), 1);
+	rib_stats(r, &st);
+	assert_int_equal(st.routes, 4);		/* 3 + 203.0.113.0/24 id 2 */
+
+	rib_peer_flush(r, peer);
+	rib_stats(r, &st);
+	assert_int_equal(st.routes, 0);
+	assert_int_equal(st.attrs, 0);
+	assert_int_equal(st.nodes, 0);
+	rib_free(r);
+}
+
+static void
+test_treat_as_withdraw(void **state)
+{
+	struct bgp_decode_opts	 o;
+	struct rib_update_stats	 us;
+	struct rib		*r;
+	struct rib_stats	 st;
+	struct rib_attr		*a;
+	struct bld		 at, nl, u;
+	struct prefix		 p;
+	uint32_t		 asns[1] = { 65001 };
+	char			*cause = NULL;
+	int			 peer, taw;
+
+	(void)state;
+	r = rib_new();
+	peer = peer_add(r, "192.0.2.1", 65001);
+	memset(&o, 0, sizeof o);
+	o.as4 = 1;
+	memset(&at, 0, sizeof at);
+	attrs_std(&at, 0, asns, 1);
+	memset(&nl, 0, sizeof nl);
+	nlri_add(&nl, 0, 0, "198.51.100.0/24");
+	update_body(&u, NULL, &at, &nl);
+	assert_int_equal(rib_update(r, peer, u.b, u.n, &o, NULL, &cause), 1);
+	p = pfx("198.51.100.0/24");
+	assert_int_equal(rib_lookup(r, peer, &p, 0, NULL), 1);
+
+	/* RFC 7606 7.1: a bad ORIGIN value withdraws the update's routes. */
+	memset(&at, 0, sizeof at);
+	attrs_std(&at, 7, asns, 1);
+	a = rib_attr_get(r, at.b, at.n, &o, &taw, &cause);
+	assert_null(a);
+	assert_int_equal(taw, 1);
+	assert_non_null(cause);
+	free(cause);
+	cause = NULL;
+	update_body(&u, NULL, &at, &nl);
+	memset(&us, 0, sizeof us);
+	assert_int_equal(rib_update(r, peer, u.b, u.n, &o, &us, &cause), 1);
+	assert_int_equal(us.taw, 1);
+	assert_int_equal(us.announced, 0);
+	assert_int_equal(rib_lookup(r, peer, &p, 0, NULL), 0);
+
+	/* RFC 7606 3 d: no AS_PATH at all is treat-as-withdraw too. */
+	assert_int_equal(rib_update(r, peer, (struct bld[]){{ { 0 }, 0 }}->b,
+	    0, &o, NULL, &cause), -1);
+	free(cause);
+	cause = NULL;
+	memset(&at, 0, sizeof at);
+	put8(&at, 0x40); put8(&at, 1); put8(&at, 1); put8(&at, 0);
+	update_body(&u, NULL, &at, &nl);
+	memset(&us, 0, sizeof us);
+	assert_int_equal(rib_update(r, peer, u.b, u.n, &o, &us, &cause), 1);
+	assert_int_equal(us.taw, 1);
+	rib_stats(r, &st);
+	assert_int_equal(st.routes, 0);
+	assert_int_equal(st.attrs, 0);
+	rib_free(r);
+}
+
+struct fired {
+	int	ids[64];
+	int	n;
+};
+
+static void
+hook(void *arg, int id)
+{
+	struct fired	*f = arg;
+
+	if (f->n < 64)
+		f->ids[f->n] = id;
+	f->n++;
+}
+
+static int
+fired_has(const struct fired *f, int id)
+{
+	int	i, n = 0;
+
+	for (i = 0; i < f->n && i < 64; i++)
+		if (f->ids[i] == id)
+			n++;
+	return (n);
+}
+
+static void
+test_watch(void **state)
+{
+	struct rib		*r;
+	struct rib_attr		*a, *b;
+	struct rib_stats	 st;
+	struct fired		 f;
+	struct prefix		 p;
+	int			 p1, p2;
+
+	(void)state;
+	r = rib_new();
+	p1 = peer_add(r, "192.0.2.1", 65001);
+	p2 = peer_add(r, "192.0.2.2", 65002);
+	a = attr_path(r, 65001, 0);
+	b = attr_path(r, 65002, 0);
+	rib_set_watch_hook(r, hook, &f);
+	p = pfx("10.0.0.0/8");
+	rib_watch(r, &p, 1);
+	p = pfx("10.1.0.0/16");
+	rib_watch(r, &p, 2);
+	p = pfx("10.1.0.0/16");
+	rib_watch(r, &p, 22);		/* two ids on one prefix */
+	p = pfx("192.168.0.0/16");
+	rib_watch(r, &p, 3);
+	p = pfx("2001:db8::/32");
+	rib_watch(r, &p, 4);
+	rib_stats(r, &st);
+	assert_int_equal(st.prefixes, 0);	/* watches are not routes */
+
+	memset(&f, 0, sizeof f);
+	p = pfx("10.1.2.0/24");			/* nested watches */
+	rib_announce(r, p1, &p, 0, a);
+	assert_int_equal(f.n, 3);
+	assert_int_equal(fired_has(&f, 1), 1);
+	assert_int_equal(fired_has(&f, 2), 1);
+	assert_int_equal(fired_has(&f, 22), 1);
+	memset(&f, 0, sizeof f);
+	rib_announce(r, p1, &p, 0, a);		/* no change, no call */
+	assert_int_equal(f.n, 0);
+	rib_announce(r, p1, &p, 0, b);		/* replaced */
+	assert_int_equal(f.n, 3);
+
+	memset(&f, 0, sizeof f);
+	p = pfx("10.0.0.0/8");			/* exact */
+	rib_announce(r, p2, &p, 0, a);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(fired_has(&f, 1), 1);
+
+	memset(&f, 0, sizeof f);
+	p = pfx("10.0.0.0/7");			/* less specific: none */
+	rib_announce(r, p1, &p, 0, a);
+	p = pfx("11.0.0.0/8");			/* unrelated */
+	rib_announce(r, p1, &p, 0, a);
+	p = pfx("192.169.0.0/16");
+	rib_announce(r, p1, &p, 0, a);
+	p = pfx("2001:db9::/32");
+	rib_announce(r, p1, &p, 0, a);
+	assert_int_equal(f.n, 0);
+	p = pfx("2001:db8:1::/48");
+	rib_announce(r, p1, &p, 0, a);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(fired_has(&f, 4), 1);
+	p = pfx("192.168.7.0/24");
+	rib_announce(r, p2, &p, 0, b);
+	assert_int_equal(fired_has(&f, 3), 1);
+
+	memset(&f, 0, sizeof f);
+	p = pfx("10.1.2.0/24");
+	assert_int_equal(rib_withdraw(r, p1, &p, 0), 1);
+	assert_int_equal(f.n, 3);
+	memset(&f, 0, sizeof f);
+	assert_int_equal(rib_withdraw(r, p1, &p, 0), 0);
+	assert_int_equal(f.n, 0);
+
+	/* Flush p1: 10/7, 11/8, 192.169/16, 2001:db9::/32 unwatched. */
+	memset(&f, 0, sizeof f);
+	rib_peer_flush(r, p1);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(fired_has(&f, 4), 1);
+	memset(&f, 0, sizeof f);
+	rib_peer_flush(r, p2);
+	assert_int_equal(f.n, 2);
+	assert_int_equal(fired_has(&f, 1), 1);
+	assert_int_equal(fired_has(&f, 3), 1);
+	rib_stats(r, &st);
+	assert_int_equal(st.routes, 0);
+	/* The watched prefixes stay as nodes. */
+	assert_true(st.nodes >= 4);
+	rib_attr_put(r, a);
+	rib_attr_put(r, b);
+	rib_stats(r, &st);
+	assert_int_equal(st.attrs, 0);
+	rib_free(r);
+}
+
+static void
+test_flush(void **state)
+{
+	struct rib		*r;
+	struct rib_attr		*a, *b;
+	struct rib_stats	 st, before;
+	struct prefix		 p;
+	int			 p1, p2, i;
+
+	(void)state;
+	r = rib_new();
+	p1 = peer_add(r, "192.0.2.1", 65001);
+	p2 = peer_add(r, "192.0.2.2", 65002);
+	a = attr_path(r, 65001, 0);
+	b = attr_path(r, 65002, 0);
+	memset(&p, 0, sizeof p);
+	p.addr.af = AF_INET;
+	p.len = 24;
+	for (i = 0; i < 1000; i++) {
+		p.addr.b[0] = 100 + i % 7;
+		p.addr.b[1] = i / 7;
+		p.addr.b[2] = i % 3;
+		rib_announce(r, p2, &p, 0, b);
+	}
+	rib_stats(r, &before);
+	for (i = 0; i < 3000; i++) {
+		p.addr.b[0] = 100 + i % 11;
+		p.addr.b[1] = i / 11;
+		p.addr.b[2] = i % 5;
+		rib_announce(r, p1, &p, 0, a);
+	}
+	p = pfx("2001:db8::/32");
+	rib_announce(r, p1, &p, 0, a);
+	rib_stats(r, &st);
+	assert_true(st.routes > before.routes);
+	rib_peer_flush(r, p1);
+	rib_stats(r, &st);
+	/* Exactly p2's routes and nodes are left. */
+	assert_int_equal(st.routes, before.routes);
+	assert_int_equal(st.prefixes, before.prefixes);
+	assert_int_equal(st.nodes, before.nodes);
+	assert_int_equal(rib_peer(r, p1)->nroutes, 0);
+	assert_int_equal(rib_peer(r, p2)->nroutes, before.routes);
+	assert_int_equal(a->refcnt, 1);
+	p = pfx("100.0.0.0/8");
+	assert_int_equal(count_walk(r, "0.0.0.0/0", 1), before.routes);
+	rib_peer_flush(r, p2);
+	rib_stats(r, &st);
+	assert_int_equal(st.routes, 0);
+	assert_int_equal(st.nodes, 0);
+	rib_attr_put(r, a);
+	rib_attr_put(r, b);
+	rib_free(r);
+}
+
+/*
+ * Random announcements, withdrawals and flushes of 3 peers over a small
+ * IPv4 space, checked after every step against a plain list: longest
+ * match of random addresses, exact lookups, the counters, and watches.
+ */
+#define MODEL_N		400
+struct model {
+	struct prefix	p[MODEL_N];
+	int		have[MODEL_N][3];	/* path id + 1, or 0 */
+};
+
+static uint32_t
+model_rand(uint32_t *s)
+{
+	*s = *s * 1103515245 + 12345;
+	return (*s >> 8);
+}
+
+static int
+prefix_eq(const struct prefix *a, const struct prefix *b)
+{
+	return (a->len == b->len && memcmp(a->addr.b, b->addr.b, 4) == 0);
+}
+
+static int
+model_covers(const struct prefix *p, uint32_t a)
+{
+	uint32_t	k = (uint32_t)p->addr.b[0] << 24 |
+	    (uint32_t)p->addr.b[1] << 16 | (uint32_t)p->addr.b[2] << 8 |
+	    p->addr.b[3];
+	uint32_t	m = p->len == 0 ? 0 : ~0U << (32 - p->len);
+
+	return (((k ^ a) & m) == 0);
+}
+
+static void
+test_model(void **state)
+{
+	struct model		*m;
+	struct rib		*r;
+	struct rib_attr		*a[2];
+	struct rib_stats	 st;
+	struct fired		 f;
+	struct prefix		 q, got, watch;
+	uint32_t		 s = 42, v, addr;
+	size_t			 routes, i, best, k;
+	int			 peer[3], step, pe, found, has, j;
+
+	(void)state;
+	m = calloc(1, sizeof *m);
+	assert_non_null(m);
+	r = rib_new();
+	for (j = 0; j < 3; j++)
+		peer[j] = peer_add(r, j == 0 ? "192.0.2.1" : j == 1 ?
+		    "192.0.2.2" : "192.0.2.3", 65001 + j);
+	a[0] = attr_path(r, 65001, 1);
+	a[1] = attr_path(r, 65001, 2);
+	/* Distinct prefixes inside 10.0.0.0/12 so that they nest often. */
+	for (i = 0; i < MODEL_N; i++) {
+	again:
+		v = 10U << 24 | (model_rand(&s) & 0x000fffff) << 0;
+		memset(&m->p[i], 0, sizeof m->p[i]);
+		m->p[i].addr.af = AF_INET;
+		m->p[i].len = i == 0 ? 0 : 8 + model_rand(&s) % 25;
+		v &= m->p[i].len == 0 ? 0 : ~0U << (32 - m->p[i].len);
+		m->p[i].addr.b[0] = v >> 24;
+		m->p[i].addr.b[1] = v >> 16;
+		m->p[i].addr.b[2] = v >> 8;
+		m->p[i].addr.b[3] = v;
+		for (k = 0; k < i; k++)
+			if (prefix_eq(&m->p[k], &m->p[i]))
+				goto again;
+	}
+	watch = pfx("10.4.0.0/14");
+	rib_watch(r, &watch, 9);
+	rib_set_watch_hook(r, hook, &f);
+	for (step = 0; step < 20000; step++) {
+		i = model_rand(&s) % MODEL_N;
+		pe = model_rand(&s) % 3;
+		memset(&f, 0, sizeof f);
+		switch (model_rand(&s) % 10) {
+		case 0:
+			if (model_rand(&s) % 20 == 0) {
+				rib_peer_flush(r, peer[pe]);
+				for (k = 0; k < MODEL_N; k++)
+					m->have[k][pe] = 0;
+			}
+			break;
+		case 1: case 2: case 3:
+			j = rib_withdraw(r, peer[pe], &m->p[i], 0);
+			assert_int_equal(j, m->have[i][pe] != 0);
+			if (j && m->p[i].len >= 14 &&
+			    model_covers(&watch, m->p[i].addr.b[0] << 24 |
+			    m->p[i].addr.b[1] << 16 | m->p[i].addr.b[2] << 8 |
+			    m->p[i].addr.b[3]))
+				assert_int_equal(fired_has(&f, 9), 1);
+			m->have[i][pe] = 0;
+			break;
+		default:
+			j = model_rand(&s) % 2;
+			rib_announce(r, peer[pe], &m->p[i], 0, a[j]);
+			m->have[i][pe] = j + 1;
+			break;
+		}
+		if (step % 10 != 0)
+			continue;
+		routes = 0;
+		for (k = 0; k < MODEL_N; k++) {
+			has = 0;
+			for (j = 0; j < 3; j++) {
+				if (m->have[k][j])
+					has = 1;
+				if (m->have[k][j]) {
+					struct rib_route rt;
+
+					assert_int_equal(rib_lookup(r, peer[j],
+					    &m->p[k], 0, &rt), 1);
+					assert_ptr_equal(rt.attr,
+					    a[m->have[k][j] - 1]);
+				}
+			}
+			(void)has;
+		}
+		for (k = 0; k < MODEL_N; k++)
+			for (j = 0; j < 3; j++)
+				routes += m->have[k][j] != 0;
+		rib_stats(r, &st);
+		assert_int_equal(st.routes, routes);
+		for (j = 0; j < 20; j++) {
+			addr = 10U << 24 | (model_rand(&s) & 0x000fffff);
+			best = MODEL_N;
+			for (k = 0; k < MODEL_N; k++) {
+				if (!(m->have[k][0] || m->have[k][1] ||
+				    m->have[k][2]) || !model_covers(&m->p[k],
+				    addr))
+					continue;
+				if (best == MODEL_N ||
+				    m->p[k].len > m->p[best].len)
+					best = k;
+			}
+			memset(&q, 0, sizeof q);
+			q.addr.af = AF_INET;
+			q.addr.b[0] = addr >> 24;
+			q.addr.b[1] = addr >> 16;
+			q.addr.b[2] = addr >> 8;
+			q.addr.b[3] = addr;
+			q.len = 32;
+			found = rib_longest(r, &q, &got);
+			assert_int_equal(found, best != MODEL_N);
+			if (found) {
+				assert_int_equal(got.len, m->p[best].len);
+				assert_memory_equal(got.addr.b,
+				    m->p[best].addr.b, 4);
+			}
+		}
+	}
+	for (j = 0; j < 3; j++)
+		rib_peer_flush(r, peer[j]);
+	rib_stats(r, &st);
+	assert_int_equal(st.routes, 0);
+	assert_int_equal(st.prefixes, 0);
+	assert_int_equal(st.nodes, 1);		/* the watch */
+	rib_attr_put(r, a[0]);
+	rib_attr_put(r, a[1]);
+	rib_stats(r, &st);
+	assert_int_equal(st.attrs, 0);
+	rib_free(r);
+	free(m);
+}
+
+/* Load a whole MRT file; returns the number of record errors. */
+static int
+load(struct rib *r, const char *rel, struct mrt_decoder *d)
+{
+	struct mrt_reader	*rd;
+	struct mrt_record	 rec;
+	char			 path[1024], *cause = NULL;
+	int			 rv, errors = 0;
+
+	snprintf(path, sizeof path, "%s/tests/data/mrt/%s", TOP_SRCDIR, rel);
+	rd = decode_mrt_open(path, &cause);
+	assert_non_null(rd);
+	while ((rv = decode_mrt_next(rd, &rec, &cause)) == 1) {
+		if (rib_mrt_record(r, d, &rec, rel, &cause) != 0) {
+			print_message("%s\n", cause);
+			free(cause);
+			cause = NULL;
+			errors++;
+		}
+	}
+	assert_int_equal(rv, 0);
+	decode_mrt_close(rd);
+	return (errors);
+}
+
+static int
+find_peer(struct rib *r, const char *addr, uint32_t asn)
+{
+	struct rib_peer_key	k;
+
+	memset(&k, 0, sizeof k);
+	assert_int_equal(addr_parse(addr, &k.addr), 0);
+	k.asn = asn;
+	k.kind = RIB_PEER_MRT;
+	return (rib_peer_find(r, &k));
+}
+
+static void
+assert_path(struct rib *r, int peer, const char *prefix, uint32_t pid,
+    const uint32_t *asns, size_t n, const char *nexthop)
+{
+	struct rib_route	rt;
+	struct bgp_attrs	da;
+	struct prefix		p = pfx(prefix);
+	char			buf[ADDR_STRLEN];
+	size_t			i;
+
+	assert_int_equal(rib_lookup(r, peer, &p, pid, &rt), 1);
+	assert_int_equal(rib_attr_decode(rt.attr, &da), 0);
+	assert_int_equal(da.aspath.nasns, n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(da.aspath.asns[i], asns[i]);
+	assert_int_equal(rt.attr->origin_as, asns[n - 1]);
+	assert_int_equal(rt.attr->pathlen, n);
+	if (nexthop != NULL)
+		assert_string_equal(addr_fmt(da.mp_nexthop.af ?
+		    &da.mp_nexthop : &da.nexthop, buf, sizeof buf), nexthop);
+	decode_bgp_attrs_free(&da);
+}
+
+/*
+ * Every route's set decodes to the path length and origin AS the RIB
+ * noted when it interned it (most sets are checked in place, not by the
+ * decoder: this holds the two to the same answer).
+ */
+static int
+attr_cb(const struct rib_route *rt, void *arg)
+{
+	struct bgp_attrs	 da;
+	const struct bgp_aspath	*ap = &da.aspath;
+	size_t			*n = arg;
+	uint32_t		 origin = 0;
+
+	assert_int_equal(rib_attr_decode(rt->attr, &da), 0);
+	if (ap->nsegs > 0 && ap->segs[ap->nsegs - 1].type == BGP_AS_SEQUENCE)
+		origin = ap->asns[ap->nasns - 1];
+	assert_int_equal(rt->attr->origin_as, origin);
+	assert_int_equal(rt->attr->pathlen, ap->nasns > 255 ? 255 :
+	    ap->nasns);
+	decode_bgp_attrs_free(&da);
+	(*n)++;
+	return (0);
+}
+
+static size_t
+peers_with_routes(struct rib *r)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < rib_npeers(r); i++)
+		if (rib_peer(r, i)->nroutes > 0)
+			n++;
+	return (n);
+}
+
+/*
+ * The counts below come from bgpdump 1.6.2 -m over the same files:
+ *   routes  = lines (distinct peer|prefix pairs, cut -d'|' -f4,6 | sort -u)
+ *   peers   = distinct peer addresses (cut -d'|' -f4 | sort -u)
+ *   prefixes = distinct prefixes (cut -d'|' -f6 | sort -u)
+ * and for the update file, the prefixes left announced after replaying
+ * the A and W lines in order (awk, one peer, no session reset after the
+ * session came up): 577,703 of 577,737 announcements.
+ */
+static void
+test_mrt_routeviews(void **state)
+{
+	static const uint32_t	 p701[] = { 701, 15169 };
+	static const uint32_t	 p2905[] = { 2905, 65023, 16637 };
+	struct mrt_decoder	 d;
+	struct rib		*r;
+	struct rib_stats	 st;
+	struct prefix		 p, m;
+	size_t			 n;
+	int			 peer;
+
+	(void)state;
+	r = rib_new();
+	decode_mrt_init(&d);
+	assert_int_equal(load(r,
+	    "pyasn/rib.20140523.0600_firstMB.complete-records.mrt.gz", &d), 0);
+	rib_stats(r, &st);
+	assert_int_equal(st.routes, 269914);
+	assert_int_equal(st.prefixes, 9069);
+	assert_int_equal(peers_with_routes(r), 35);
+	assert_int_equal(d.nelems, 269914);
+	assert_true(st.attrs > 1000 && st.attrs < st.routes);
+	peer = find_peer(r, "157.130.10.233", 701);
+	assert_true(peer >= 0);
+	assert_path(r, peer, "8.8.8.0/24", 0, p701, 2, "157.130.10.233");
+	peer = find_peer(r, "196.7.106.245", 2905);
+	assert_true(peer >= 0);
+	assert_path(r, peer, "0.0.0.0/0", 0, p2905, 3, "196.7.106.245");
+	/* The first MB reaches 12/8: only the default covers 223/8. */
+	p = pfx("223.255.255.255/32");
+	assert_int_equal(rib_longest(r, &p, &m), 1);
+	assert_int_equal(m.len, 0);
+	assert_int_equal(count_walk(r, "8.8.8.0/24", 0),
+	    35 - 2);	/* bgpdump: 33 peers carry 8.8.8.0/24 */
+	n = 0;
+	p = pfx("0.0.0.0/0");
+	assert_int_equal(rib_walk(r, &p, 1, attr_cb, &n), 0);
+	assert_int_equal(n, 269914);
+	decode_mrt_free(&d);
+	rib_free(r);
+}
+
+static void
+test_mrt_updates(void **state)
+{
+	static const uint32_t	 p15169[] = { 15169 };
+	struct mrt_decoder	 d;
+	struct rib		*r;
+	struct rib_stats	 st;
+	struct prefix		 p;
+	size_t			 n;
+	int			 peer;
+
+	(void)state;
+	r = rib_new();
+	decode_mrt_init(&d);
+	assert_int_equal(load(r, "bgpdump/updates.et-header.2015.gz", &d), 0);
+	rib_stats(r, &st);
+	assert_int_equal(st.routes, 577703);
+	assert_int_equal(st.prefixes, 577703);
+	assert_int_equal(rib_npeers(r), 1);
+	peer = find_peer(r, "206.220.231.55", 3856);
+	assert_int_equal(peer, 0);
+	assert_int_equal(rib_peer(r, peer)->nroutes, 577703);
+	assert_path(r, peer, "8.8.8.0/24", 0, p15169, 1, "91.213.211.170");
+	assert_path(r, peer, "1.0.0.0/24", 0, p15169, 1, "91.213.211.170");
+	n = 0;
+	p = pfx("0.0.0.0/0");
+	assert_int_equal(rib_walk(r, &p, 1, attr_cb, &n), 0);
+	assert_int_equal(n, 577703);
+	decode_mrt_free(&d);
+	rib_free(r);
+}
+
+/* TABLE_DUMP (RFC 6396 4.2), 2-octet ASNs; bgpdump -m counts as above. */
+static void
+test_mrt_table_dump(void **state)
+{
+	static const uint32_t	 path[] = { 1853, 1239, 80 };
+	struct mrt_decoder	 d;
+	struct rib		*r;
+	struct rib_stats	 st;
+	struct prefix		 p;
+	size_t			 n = 0;
+	int			 peer;
+
+	(void)state;
+	r = rib_new();
+	decode_mrt_init(&d);
+	assert_int_equal(load(r, "bgpdump/bview.20020722.2337.gz", &d), 0);
+	rib_stats(r, &st);
+	assert_int_equal(st.routes, 115521);
+	assert_int_equal(st.prefixes, 112988);
+	assert_int_equal(rib_npeers(r), 36);
+	peer = find_peer(r, "193.203.0.1", 1853);
+	assert_true(peer >= 0);
+	assert_path(r, peer, "3.0.0.0/8", 0, path, 3, "193.203.0.1");
+	p = pfx("0.0.0.0/0");
+	assert_int_equal(rib_walk(r, &p, 1, attr_cb, &n), 0);
+	assert_int_equal(n, 115521);
+	decode_mrt_free(&d);
+	rib_free(r);
+}
+
+/* RFC 8050 TABLE_DUMP_V2 ADD-PATH entries (bgpdump -m: 62 routes). */
+static void
+test_mrt_addpath(void **state)
+{
+	static const uint32_t	 path[] = { 65017, 65018, 65019, 65020,
+	    65021, 65022, 65023, 65024, 65025, 65026, 65027, 65028, 65029,
+	    65030 };
+	struct mrt_decoder	 d;
+	struct rib		*r;
+	struct rib_stats	 st;
+	int			 peer;
+
+	(void)state;
+	r = rib_new();
+	decode_mrt_init(&d);
+	assert_int_equal(load(r, "bgpdump/bview.ipv6_unicast_add_path.gz",
+	    &d), 0);
+	rib_stats(r, &st);
+	assert_int_equal(st.routes, 62);
+	assert_int_equal(st.prefixes, 31);
+	assert_int_equal(peers_with_routes(r), 3);
+	peer = find_peer(r, "2001:db8:16::2", 65017);
+	assert_true(peer >= 0);
+	assert_path(r, peer, "2001:db8:29::/48", 63, path, 14, NULL);
+	assert_path(r, peer, "2001:db8:29::/48", 62, path, 13, NULL);
+	assert_int_equal(count_walk(r, "2001:db8:29::/48", 0), 2);
+	decode_mrt_free(&d);
+	rib_free(r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_queries_v4),
+		cmocka_unit_test(test_queries_v6),
+		cmocka_unit_test(test_interning),
+		cmocka_unit_test(test_interning_many),
+		cmocka_unit_test(test_update),
+		cmocka_unit_test(test_treat_as_withdraw),
+		cmocka_unit_test(test_watch),
+		cmocka_unit_test(test_flush),
+		cmocka_unit_test(test_model),
+		cmocka_unit_test(test_mrt_routeviews),
+		cmocka_unit_test(test_mrt_updates),
+		cmocka_unit_test(test_mrt_table_dump),
+		cmocka_unit_test(test_mrt_addpath),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}

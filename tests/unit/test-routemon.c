@@ -1,0 +1,842 @@
+/*
+ * Tests for the route monitor (core/routemon.c, core/routemon-check.c)
+ * and the "upstream" list of a registered prefix (core/config.c): a real
+ * RIB fed with hand-built path attributes, a model from a configuration
+ * string, and every route event checked for its type, level, subject,
+ * time, that it is raised once, and its restoring event; the derived
+ * prefix fields, the routed edge and SuboptimalRouting; nothing raised
+ * for an unrelated prefix.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/config.h"
+#include "core/geo.h"
+#include "core/model.h"
+#include "core/rib.h"
+#include "core/routemon.h"
+#include "core/routemon-check.h"
+#include "core/util.h"
+
+#ifndef TOP_SRCDIR
+#define TOP_SRCDIR "."
+#endif
+#define CONFDIR TOP_SRCDIR "/tests/conf/"
+
+/*
+ * Partner AS64500 (documentation ASNs, RFC 5398, so that none is
+ * private): two primary sessions at Seattle, one backup at Amsterdam.
+ * The branch sits in Seattle; 203.0.113.0/24 is originated by the
+ * branch's AS64501 through the partner or upstream AS64502.
+ */
+static const char conf[] =
+    "partner \"isp\" as 64500 {\n"
+    "\tsession \"p1\" neighbor 192.0.2.1 router \"r1\" edge sea "
+    "role primary\n"
+    "\tsession \"p2\" neighbor 192.0.2.2 router \"r2\" edge sea "
+    "role primary\n"
+    "\tsession \"b1\" neighbor 192.0.2.3 router \"r3\" edge ams "
+    "role backup\n"
+    "}\n"
+    "branch \"hq\" {\n"
+    "\tpartner \"isp\"\n"
+    "\taddress 203.0.113.10\n"
+    "\tprefix 203.0.113.0/24 origin 64501 upstream 64502\n"
+    "\tprefix 198.51.100.0/24 origin 64500\n"
+    "\tprefix 2001:db8:1::/48 origin 64501\n"
+    "\tlocation 47.6 -122.3\n"
+    "}\n";
+
+struct fix {
+	struct model	*m;
+	struct rib	*rib;
+	struct routemon	*rm;
+	int		 p1, p2, b1;	/* RIB peers of the sessions */
+	int		 thief;		/* an unconfigured peer */
+	int64_t		 now;
+	size_t		 seen;		/* events looked at so far */
+};
+
+static struct model *
+new_model(void)
+{
+	static const struct edge edges[] = {
+		{ "sea", "Seattle", "US", 47.61, -122.33, "ER|PL" },
+		{ "lax", "Los Angeles", "US", 34.05, -118.24, "ER|PL" },
+		{ "ams", "Amsterdam", "NL", 52.37, 4.90, "ER|PL|PS" },
+	};
+	struct model	*m;
+	size_t		 i;
+
+	m = model_new();
+	for (i = 0; i < nitems(edges); i++)
+		model_edge_set(m, &edges[i]);
+	return (m);
+}
+
+static int
+peer_add(struct rib *rib, const char *router, const char *addr,
+    uint32_t as, enum rib_peer_kind kind, struct session *s)
+{
+	struct rib_peer_key	 k;
+	int			 id;
+
+	memset(&k, 0, sizeof k);
+	strlcpy_pt(k.router, router, sizeof k.router);
+	assert_int_equal(addr_parse(addr, &k.addr), 0);
+	k.asn = as;
+	k.kind = kind;
+	id = rib_peer_get(rib, &k);
+	rib_peer(rib, id)->session = s;
+	return (id);
+}
+
+static int
+setup(void **state)
+{
+	struct fix	*f;
+	struct branch	*b;
+	char		*cause = NULL;
+
+	f = xcalloc(1, sizeof *f);
+	f->m = new_model();
+	if (config_parse_buffer(f->m, "t.conf", conf, strlen(conf),
+	    &cause) != 0)
+		fail_msg("config: %s", cause);
+	b = f->m->branches[0];
+	b->loc = LOC_CONFIG;
+	b->lat = b->cfg_lat;
+	b->lon = b->cfg_lon;
+	b->nearest = geo_nearest_edge(f->m, b->lat, b->lon, &b->nearest_km);
+	f->rib = rib_new();
+	f->p1 = peer_add(f->rib, "r1", "192.0.2.1", 64500,
+	    RIB_PEER_ADJ_IN_POST, model_session_find(f->m, "p1"));
+	f->p2 = peer_add(f->rib, "r2", "192.0.2.2", 64500,
+	    RIB_PEER_ADJ_IN_PRE, model_session_find(f->m, "p2"));
+	f->b1 = peer_add(f->rib, "r3", "192.0.2.3", 64500,
+	    RIB_PEER_ADJ_IN_POST, model_session_find(f->m, "b1"));
+	f->thief = peer_add(f->rib, "", "10.9.9.9", 64999, RIB_PEER_MRT,
+	    NULL);
+	f->rm = routemon_new(f->m, f->rib);
+	assert_ptr_equal(f->m->routemon, f->rm);
+	assert_ptr_equal(f->m->rib, f->rib);
+	f->now = 1700000000000LL;
+	*state = f;
+	return (0);
+}
+
+static int
+teardown(void **state)
+{
+	struct fix	*f = *state;
+
+	routemon_free(f->rm);
+	assert_null(f->m->routemon);
+	rib_free(f->rib);
+	model_free(f->m);
+	free(f);
+	return (0);
+}
+
+/*
+ * Path attributes as a router sends them: ORIGIN IGP, a 4-octet AS_PATH
+ * sequence, NEXT_HOP, optionally MED, and COMMUNITIES when given.
+ */
+static struct rib_attr *
+attr(struct fix *f, const uint32_t *path, size_t npath,
+    const uint32_t *comms, size_t ncomms, int med)
+{
+	struct bgp_decode_opts	 o = { 1, 0, 0, 0 };
+	struct rib_attr		*a;
+	uint8_t			 b[512];
+	size_t			 n = 0, i;
+	char			*cause = NULL;
+	int			 taw = 0;
+
+	b[n++] = 0x40; b[n++] = BGP_ATTR_ORIGIN; b[n++] = 1; b[n++] = 0;
+	b[n++] = 0x40; b[n++] = BGP_ATTR_AS_PATH;
+	b[n++] = (uint8_t)(npath > 0 ? 2 + 4 * npath : 0);
+	if (npath > 0) {
+		b[n++] = BGP_AS_SEQUENCE;
+		b[n++] = (uint8_t)npath;
+		for (i = 0; i < npath; i++) {
+			b[n++] = (uint8_t)(path[i] >> 24);
+			b[n++] = (uint8_t)(path[i] >> 16);
+			b[n++] = (uint8_t)(path[i] >> 8);
+			b[n++] = (uint8_t)path[i];
+		}
+	}
+	b[n++] = 0x40; b[n++] = BGP_ATTR_NEXT_HOP; b[n++] = 4;
+	b[n++] = 192; b[n++] = 0; b[n++] = 2; b[n++] = 99;
+	if (med >= 0) {
+		b[n++] = 0x80; b[n++] = BGP_ATTR_MED; b[n++] = 4;
+		b[n++] = 0; b[n++] = 0; b[n++] = 0; b[n++] = (uint8_t)med;
+	}
+	if (ncomms > 0) {
+		b[n++] = 0xc0; b[n++] = BGP_ATTR_COMMUNITIES;
+		b[n++] = (uint8_t)(4 * ncomms);
+		for (i = 0; i < ncomms; i++) {
+			b[n++] = (uint8_t)(comms[i] >> 24);
+			b[n++] = (uint8_t)(comms[i] >> 16);
+			b[n++] = (uint8_t)(comms[i] >> 8);
+			b[n++] = (uint8_t)comms[i];
+		}
+	}
+	a = rib_attr_get(f->rib, b, n, &o, &taw, &cause);
+	if (a == NULL)
+		fail_msg("rib_attr_get: %s", cause != NULL ? cause : "taw");
+	return (a);
+}
+
+#define PS	RM_COMMUNITY_PS
+
+/* Announce pfx from peer with this path (8075:8007 unless nocomm). */
+static void
+announce(struct fix *f, int peer, const char *pfx, const uint32_t *path,
+    size_t npath, int nocomm)
+{
+	static const uint32_t	 comms[] = { PS, (64500U << 16) | 100 };
+	struct rib_attr		*a;
+	struct prefix		 p;
+
+	assert_int_equal(prefix_parse(pfx, &p), 0);
+	a = attr(f, path, npath, comms, nocomm ? 0 : 2, -1);
+	rib_announce(f->rib, peer, &p, 0, a);
+	rib_attr_put(f->rib, a);
+}
+
+static void
+withdraw(struct fix *f, int peer, const char *pfx)
+{
+	struct prefix	 p;
+
+	assert_int_equal(prefix_parse(pfx, &p), 0);
+	rib_withdraw(f->rib, peer, &p, 0);
+}
+
+static void
+eval(struct fix *f)
+{
+	f->now += 1000;
+	routemon_eval(f->rm, f->now);
+}
+
+/* Events of this type raised since the last call to new_events(). */
+static size_t
+count(struct fix *f, const char *type)
+{
+	const struct event	*ev;
+	size_t			 i, n = 0;
+
+	for (i = f->seen; (ev = model_event(f->m, i)) != NULL; i++)
+		if (strcmp(ev->type, type) == 0)
+			n++;
+	return (n);
+}
+
+static const struct event *
+find(struct fix *f, const char *type)
+{
+	const struct event	*ev;
+	size_t			 i;
+
+	for (i = f->seen; (ev = model_event(f->m, i)) != NULL; i++)
+		if (strcmp(ev->type, type) == 0)
+			return (ev);
+	fail_msg("no %s event", type);
+	return (NULL);
+}
+
+/* Exactly one event of type, with level and subject, at f->now. */
+static const struct event *
+one(struct fix *f, const char *type, enum level level, const char *subject)
+{
+	const struct event	*ev;
+
+	if (count(f, type) != 1)
+		fail_msg("%zu %s events, expected 1", count(f, type), type);
+	ev = find(f, type);
+	assert_int_equal(ev->level, level);
+	assert_string_equal(ev->subject, subject);
+	assert_true(ev->time_ms == f->now);
+	return (ev);
+}
+
+static size_t
+nnew(struct fix *f)
+{
+	return (f->m->nevents - f->seen);
+}
+
+static void
+new_events(struct fix *f)
+{
+	f->seen = f->m->nevents;
+}
+
+static const uint32_t good[] = { 64500, 64501 };
+static const char pfx[] = "prefix 203.0.113.0/24";
+
+/* Announce the good path on every session and settle. */
+static void
+all_good(struct fix *f)
+{
+	announce(f, f->p1, "203.0.113.0/24", good, 2, 0);
+	announce(f, f->p2, "203.0.113.0/24", good, 2, 0);
+	announce(f, f->b1, "203.0.113.0/24", good, 2, 0);
+	eval(f);
+	new_events(f);
+}
+
+static void
+test_announce_withdraw(void **state)
+{
+	struct fix		*f = *state;
+	struct branch_prefix	*bp = &f->m->branches[0]->prefixes[0];
+	const struct event	*ev;
+	char			 w[128];
+
+	/*
+	 * Nothing yet: not carried is the state (the sessions' peers are
+	 * there), but never carried since start-up is no news.
+	 */
+	eval(f);
+	assert_int_equal(nnew(f), 0);
+	assert_int_equal(bp->best_session, -1);
+	assert_int_equal(bp->flags, PFX_INVISIBLE | PFX_NOPRIMARY |
+	    PFX_NOBACKUP);
+	assert_string_equal(bp->problem, "203.0.113.0/24 is not carried by "
+	    "any session of isp");
+	assert_true(bp->seen);
+
+	announce(f, f->p1, "203.0.113.0/24", good, 2, 0);
+	eval(f);
+	ev = one(f, "PrefixAnnouncementEvent", LVL_INFO, pfx);
+	assert_non_null(strstr(ev->summary, "p1"));
+	assert_non_null(strstr(ev->details, "path 64500 64501"));
+	assert_non_null(strstr(ev->details, "8075:8007"));
+	assert_int_equal(nnew(f), 1);
+	assert_int_equal(bp->nprimary, 1);
+	assert_int_equal(bp->nprimary_total, 2);
+	assert_int_equal(bp->nbackup, 0);
+	assert_int_equal(bp->nbackup_total, 1);
+	assert_int_equal(bp->flags, PFX_NOPRIMARY | PFX_NOBACKUP);
+	assert_string_equal(routemon_flags_fmt(bp->flags, w, sizeof w),
+	    "not-all-primary not-all-backup");
+	assert_int_equal(routemon_flags_level(bp->flags), LVL_WARNING);
+	assert_true(bp->seen);
+	assert_int_equal(bp->best_origin, 64501);
+	assert_string_equal(bp->best_path, "64500 64501");
+	assert_ptr_equal(f->m->sessions[bp->best_session],
+	    model_session_find(f->m, "p1"));
+	assert_string_equal(bp->carried, "p1");
+	assert_true(bp->since_ms == f->now);
+	assert_int_equal(f->m->branches[0]->routed,
+	    model_edge_find(f->m, "sea"));
+	assert_true(f->m->dirty & DIRTY_ROUTES);
+
+	/* The same again: nothing new. */
+	new_events(f);
+	announce(f, f->p1, "203.0.113.0/24", good, 2, 0);
+	eval(f);
+	eval(f);
+	assert_int_equal(nnew(f), 0);
+
+	/* Backup and second primary. */
+	announce(f, f->b1, "203.0.113.0/24", good, 2, 0);
+	announce(f, f->p2, "203.0.113.0/24", good, 2, 0);
+	eval(f);
+	one(f, "PrefixBackupRouteAnnouncementEvent", LVL_INFO, pfx);
+	one(f, "PrefixAnnouncementEvent", LVL_INFO, pfx);
+	assert_int_equal(nnew(f), 2);
+	assert_int_equal(bp->flags, 0);
+	assert_string_equal(bp->carried, "p1 p2 b1");
+	assert_string_equal(bp->problem, "");
+	new_events(f);
+
+	/* Withdrawals, primary then backup. */
+	withdraw(f, f->p1, "203.0.113.0/24");
+	eval(f);
+	one(f, "PrefixWithdrawalEvent", LVL_WARNING, pfx);
+	assert_int_equal(bp->flags, PFX_NOPRIMARY);
+	assert_ptr_equal(f->m->sessions[bp->best_session],
+	    model_session_find(f->m, "p2"));
+	new_events(f);
+	withdraw(f, f->b1, "203.0.113.0/24");
+	eval(f);
+	one(f, "PrefixBackupRouteWithdrawalEvent", LVL_WARNING, pfx);
+	assert_int_equal(nnew(f), 1);
+	new_events(f);
+
+	/* The last one: visibility lost, then restored. */
+	withdraw(f, f->p2, "203.0.113.0/24");
+	eval(f);
+	one(f, "PrefixWithdrawalEvent", LVL_WARNING, pfx);
+	ev = one(f, "PrefixVisibilityLost", LVL_CRITICAL, pfx);
+	assert_true(bp->flags & PFX_INVISIBLE);
+	assert_int_equal(bp->best_session, -1);
+	assert_int_equal(bp->best_origin, 0);
+	assert_string_equal(bp->carried, "");
+	assert_string_equal(bp->problem, ev->summary);
+	assert_int_equal(f->m->branches[0]->routed, -1);
+	new_events(f);
+	eval(f);
+	routemon_dirty_all(f->rm);
+	eval(f);
+	assert_int_equal(nnew(f), 0);
+	announce(f, f->b1, "203.0.113.0/24", good, 2, 0);
+	eval(f);
+	one(f, "PrefixVisibilityRestored", LVL_INFO, pfx);
+	one(f, "PrefixBackupRouteAnnouncementEvent", LVL_INFO, pfx);
+	/* Through Amsterdam only, for a branch in Seattle. */
+	one(f, "SuboptimalRouting", LVL_WARNING, "branch hq");
+	assert_int_equal(nnew(f), 3);
+}
+
+static void
+test_origin(void **state)
+{
+	struct fix		*f = *state;
+	struct branch_prefix	*bp = &f->m->branches[0]->prefixes[0];
+	static const uint32_t	 hijack[] = { 64999 };
+	static const uint32_t	 other[] = { 64500, 64777 };
+	const struct event	*ev;
+
+	all_good(f);
+	/* An unconfigured peer originates the exact prefix. */
+	announce(f, f->thief, "203.0.113.0/24", hijack, 1, 1);
+	eval(f);
+	ev = one(f, "PrefixOriginAsChangeEvent", LVL_CRITICAL, pfx);
+	assert_non_null(strstr(ev->summary, "AS64999"));
+	assert_non_null(strstr(ev->summary, "10.9.9.9"));
+	assert_int_equal(nnew(f), 1);
+	assert_int_equal(bp->bad_origin, 64999);
+	assert_int_equal(bp->flags, PFX_ORIGIN);
+	assert_string_equal(bp->problem, ev->summary);
+	assert_int_equal(routemon_flags_level(bp->flags), LVL_CRITICAL);
+	/* Still the registered origin on the sessions. */
+	assert_int_equal(bp->best_origin, 64501);
+	new_events(f);
+	eval(f);
+	routemon_dirty_all(f->rm);
+	eval(f);
+	assert_int_equal(nnew(f), 0);
+	withdraw(f, f->thief, "203.0.113.0/24");
+	eval(f);
+	one(f, "PrefixOriginAsRestored", LVL_INFO, pfx);
+	assert_int_equal(bp->flags, 0);
+	assert_int_equal(bp->bad_origin, 0);
+	new_events(f);
+
+	/* Only the backup session has another origin: Error. */
+	announce(f, f->b1, "203.0.113.0/24", other, 2, 0);
+	eval(f);
+	ev = one(f, "PrefixBackupRouteOriginAsChangeEvent", LVL_ERROR, pfx);
+	assert_non_null(strstr(ev->summary, "session b1"));
+	assert_int_equal(count(f, "PrefixOriginAsChangeEvent"), 0);
+	assert_int_equal(bp->bad_origin, 64777);
+	/* Path rules are not applied to the other origin's path. */
+	assert_int_equal(bp->flags, PFX_ORIGIN);
+	new_events(f);
+	announce(f, f->b1, "203.0.113.0/24", good, 2, 0);
+	eval(f);
+	one(f, "PrefixOriginAsRestored", LVL_INFO, pfx);
+	assert_int_equal(nnew(f), 1);
+}
+
+static void
+test_more_specific(void **state)
+{
+	struct fix		*f = *state;
+	struct branch_prefix	*bp = &f->m->branches[0]->prefixes[0];
+	static const uint32_t	 hijack[] = { 64999 };
+	const struct event	*ev;
+
+	all_good(f);
+	announce(f, f->thief, "203.0.113.128/25", hijack, 1, 1);
+	eval(f);
+	ev = one(f, "PrefixSubPrefixHijack", LVL_CRITICAL, pfx);
+	assert_non_null(strstr(ev->summary, "203.0.113.128/25"));
+	assert_non_null(strstr(ev->summary, "AS64999"));
+	assert_int_equal(nnew(f), 1);
+	assert_int_equal(bp->flags, PFX_SUBHIJACK);
+	new_events(f);
+	withdraw(f, f->thief, "203.0.113.128/25");
+	eval(f);
+	one(f, "PrefixSubPrefixHijackResolved", LVL_INFO, pfx);
+	new_events(f);
+
+	announce(f, f->p1, "203.0.113.0/25", good, 2, 0);
+	eval(f);
+	ev = one(f, "PrefixMoreSpecific", LVL_WARNING, pfx);
+	assert_non_null(strstr(ev->summary, "203.0.113.0/25"));
+	assert_int_equal(bp->flags, PFX_MORESPEC);
+	assert_int_equal(nnew(f), 1);
+	new_events(f);
+	withdraw(f, f->p1, "203.0.113.0/25");
+	eval(f);
+	one(f, "PrefixMoreSpecificResolved", LVL_INFO, pfx);
+	assert_int_equal(nnew(f), 1);
+}
+
+/* Announce path on p1 alone (p2, b1 good) and expect type raised. */
+static const struct event *
+bad_path(struct fix *f, const uint32_t *path, size_t n, int nocomm,
+    const char *type, enum level level, unsigned flag)
+{
+	struct branch_prefix	*bp = &f->m->branches[0]->prefixes[0];
+	const struct event	*ev;
+
+	new_events(f);
+	announce(f, f->p1, "203.0.113.0/24", path, n, nocomm);
+	eval(f);
+	ev = one(f, type, level, pfx);
+	assert_non_null(strstr(ev->summary, "on p1"));
+	assert_non_null(strstr(ev->details, "session p1 edge sea primary"));
+	assert_true(bp->flags & flag);
+	new_events(f);
+	announce(f, f->p1, "203.0.113.0/24", good, 2, 0);
+	eval(f);
+	assert_int_equal(bp->flags, 0);
+	return (ev);
+}
+
+static void
+test_path_rules(void **state)
+{
+	struct fix		*f = *state;
+	static const uint32_t	 via_up[] = { 64500, 64502, 64501 };
+	static const uint32_t	 bad_up[] = { 64500, 64503, 64501 };
+	static const uint32_t	 leak[] = { 64500, 64510, 64502, 64501 };
+	static const uint32_t	 reenter[] = { 64500, 64502, 64500, 64501 };
+	static const uint32_t	 priv[] = { 64500, 64502, 64501, 64501 };
+	static const uint32_t	 priv4[] = { 4200000001U, 64500, 64501 };
+	static const uint32_t	 prep[] = { 64500, 64500, 64500, 64501 };
+	static const uint32_t	 ms[] = { 8075, 64500, 64501 };
+	struct branch_prefix	*bp = &f->m->branches[0]->prefixes[0];
+	const struct event	*ev;
+
+	all_good(f);
+	/* Through the allowed upstream: fine. */
+	announce(f, f->p1, "203.0.113.0/24", via_up, 3, 0);
+	eval(f);
+	assert_int_equal(nnew(f), 0);
+	assert_int_equal(bp->flags, 0);
+
+	ev = bad_path(f, bad_up, 3, 0, "PrefixUnexpectedUpstream",
+	    LVL_WARNING, PFX_UPSTREAM);
+	assert_non_null(strstr(ev->summary, "AS64503"));
+	one(f, "PrefixUnexpectedUpstreamResolved", LVL_INFO, pfx);
+
+	ev = bad_path(f, leak, 4, 0, "PrefixRouteLeak", LVL_ERROR, PFX_LEAK);
+	assert_non_null(strstr(ev->summary, "AS64510"));
+	one(f, "PrefixRouteLeakResolved", LVL_INFO, pfx);
+	new_events(f);
+	/* The same path also broke the path length rule. */
+	ev = bad_path(f, leak, 4, 0, "PrefixPathTooLong", LVL_WARNING,
+	    PFX_LONGPATH);
+	assert_non_null(strstr(ev->summary, "4 ASes"));
+
+	ev = bad_path(f, reenter, 4, 0, "PrefixRouteLeak", LVL_ERROR,
+	    PFX_LEAK);
+	assert_non_null(strstr(ev->summary, "leaves AS64500"));
+
+	ev = bad_path(f, good, 2, 1, "PrefixCommunityMissing", LVL_WARNING,
+	    PFX_NO8007);
+	one(f, "PrefixCommunityRestored", LVL_INFO, pfx);
+
+	ev = bad_path(f, prep, 4, 0, "PrefixPrepended", LVL_WARNING,
+	    PFX_PREPEND);
+	assert_non_null(strstr(ev->summary, "AS64500 appears 3 times"));
+	one(f, "PrefixPrependResolved", LVL_INFO, pfx);
+	/* Prepends are counted once for the length rule. */
+	new_events(f);
+	announce(f, f->p1, "203.0.113.0/24", prep, 4, 0);
+	eval(f);
+	assert_int_equal(bp->flags, PFX_PREPEND);
+	announce(f, f->p1, "203.0.113.0/24", good, 2, 0);
+	eval(f);
+
+	/* Origin prepended after the upstream: prepend, not private. */
+	(void)priv;
+	ev = bad_path(f, priv4, 3, 0, "PrefixPrivateAsn", LVL_WARNING,
+	    PFX_PRIVATE);
+	assert_non_null(strstr(ev->summary, "AS4200000001"));
+	one(f, "PrefixPrivateAsnResolved", LVL_INFO, pfx);
+
+	/* Microsoft's AS at the front (a view from behind it) is fine. */
+	new_events(f);
+	announce(f, f->p1, "203.0.113.0/24", ms, 3, 0);
+	eval(f);
+	assert_int_equal(bp->flags, 0);
+	assert_int_equal(nnew(f), 0);
+}
+
+static void
+test_check_rules(void **state)
+{
+	(void)state;
+	assert_true(routemon_private_as(64512));
+	assert_true(routemon_private_as(65534));
+	assert_true(routemon_private_as(65535));
+	assert_true(routemon_private_as(4200000000U));
+	assert_true(routemon_private_as(4294967295U));
+	assert_false(routemon_private_as(64511));
+	assert_false(routemon_private_as(65536));
+	assert_false(routemon_private_as(8075));
+	assert_false(routemon_private_as(4199999999U));
+}
+
+static void
+test_suboptimal(void **state)
+{
+	struct fix	*f = *state;
+	struct branch	*b = f->m->branches[0];
+	const struct event *ev;
+
+	all_good(f);
+	assert_int_equal(b->nearest, model_edge_find(f->m, "sea"));
+	assert_int_equal(b->routed, b->nearest);
+	assert_false(b->suboptimal);
+
+	/* Only the Amsterdam backup left: 8,000 km away. */
+	withdraw(f, f->p1, "203.0.113.0/24");
+	withdraw(f, f->p2, "203.0.113.0/24");
+	eval(f);
+	assert_int_equal(b->routed, model_edge_find(f->m, "ams"));
+	ev = one(f, "SuboptimalRouting", LVL_WARNING, "branch hq");
+	assert_non_null(strstr(ev->summary, "ams"));
+	assert_non_null(strstr(ev->details, "session b1"));
+	assert_true(b->suboptimal);
+	new_events(f);
+	eval(f);
+	routemon_dirty_all(f->rm);
+	eval(f);
+	assert_int_equal(nnew(f), 0);
+
+	/* An Established session wins over the primary role. */
+	model_session_find(f->m, "b1")->state = BGP_ESTABLISHED;
+	announce(f, f->p2, "203.0.113.0/24", good, 2, 0);
+	eval(f);
+	assert_int_equal(b->routed, model_edge_find(f->m, "ams"));
+	assert_int_equal(count(f, "SuboptimalRoutingResolved"), 0);
+	model_session_find(f->m, "p2")->state = BGP_ESTABLISHED;
+	routemon_dirty_all(f->rm);
+	eval(f);
+	assert_int_equal(b->routed, model_edge_find(f->m, "sea"));
+	one(f, "SuboptimalRoutingResolved", LVL_INFO, "branch hq");
+	assert_false(b->suboptimal);
+
+	/* Within the tolerance: no event. */
+	new_events(f);
+	routemon_set_limits(f->rm, 10000, ROUTEMON_PATH_MAX);
+	withdraw(f, f->p2, "203.0.113.0/24");
+	eval(f);
+	assert_int_equal(b->routed, model_edge_find(f->m, "ams"));
+	assert_int_equal(count(f, "SuboptimalRouting"), 0);
+}
+
+static void
+test_unrelated(void **state)
+{
+	struct fix		*f = *state;
+	struct branch_prefix	*bp;
+	static const uint32_t	 hijack[] = { 64999 };
+
+	all_good(f);
+	announce(f, f->thief, "192.0.2.0/24", hijack, 1, 1);
+	announce(f, f->p1, "203.0.112.0/24", good, 2, 1);
+	announce(f, f->thief, "203.0.0.0/16", hijack, 1, 1);
+	announce(f, f->p1, "198.51.101.0/24", hijack, 1, 1);
+	eval(f);
+	routemon_dirty_all(f->rm);
+	eval(f);
+	assert_int_equal(nnew(f), 0);
+	assert_int_equal(f->m->branches[0]->prefixes[0].flags, 0);
+	/* IPv4 sessions are not expected to carry an IPv6 prefix. */
+	bp = &f->m->branches[0]->prefixes[2];
+	assert_int_equal(bp->nprimary_total + bp->nbackup_total, 0);
+	assert_int_equal(bp->flags, 0);
+	/* Registered, never carried: flagged, no event. */
+	bp = &f->m->branches[0]->prefixes[1];
+	assert_int_equal(bp->nprimary_total, 2);
+	assert_int_equal(bp->flags, PFX_INVISIBLE | PFX_NOPRIMARY |
+	    PFX_NOBACKUP);
+}
+
+/* A peer down flushes its routes: withdrawal events follow. */
+static void
+test_peer_flush(void **state)
+{
+	struct fix	*f = *state;
+
+	all_good(f);
+	rib_peer_flush(f->rib, f->b1);
+	eval(f);
+	one(f, "PrefixBackupRouteWithdrawalEvent", LVL_WARNING, pfx);
+	assert_int_equal(f->m->branches[0]->prefixes[0].nbackup, 0);
+}
+
+static void
+test_config_upstream(void **state)
+{
+	struct model	*m;
+	char		*cause = NULL;
+	static const char *ok =
+	    "branch \"x\" {\n"
+	    "\taddress 192.0.2.1\n"
+	    "\tprefix 192.0.2.0/24 origin 64501 upstream 64502 AS64503\n"
+	    "\tprefix 198.51.100.0/24 origin 64501\n"
+	    "\tprefix 2001:db8::/32 origin 64501 upstream 64504\n"
+	    "}\n";
+	static const struct {
+		const char	*file, *tail;
+	} errs[] = {
+		{ "err-upstream-missing.conf", "4:1: expected an AS number "
+		  "after upstream, got \"}\"" },
+		{ "err-upstream-bad.conf", "3:44: bad AS number \"x\": expected "
+		  "1 to 4294967295" },
+		{ "err-upstream-origin.conf", "3:50: upstream AS64501 is the "
+		  "origin of the prefix" },
+		{ "err-upstream-twice.conf", "3:50: upstream AS64502 given "
+		  "twice" },
+	};
+	struct branch	*b;
+	size_t		 i;
+	char		*path, *want;
+
+	(void)state;
+	m = new_model();
+	if (config_parse_buffer(m, "t.conf", ok, strlen(ok), &cause) != 0)
+		fail_msg("%s", cause);
+	b = m->branches[0];
+	assert_int_equal(b->nprefixes, 3);
+	assert_int_equal(b->prefixes[0].nupstreams, 2);
+	assert_int_equal(b->prefixes[0].upstreams[0], 64502);
+	assert_int_equal(b->prefixes[0].upstreams[1], 64503);
+	assert_int_equal(b->prefixes[1].nupstreams, 0);
+	assert_null(b->prefixes[1].upstreams);
+	assert_int_equal(b->prefixes[2].nupstreams, 1);
+	assert_int_equal(b->prefixes[2].upstreams[0], 64504);
+	model_free(m);
+
+	for (i = 0; i < nitems(errs); i++) {
+		m = new_model();
+		xasprintf(&path, "%s%s", CONFDIR, errs[i].file);
+		assert_int_equal(config_parse(m, path, &cause), -1);
+		assert_non_null(cause);
+		xasprintf(&want, "%s:%s", path, errs[i].tail);
+		if (strcmp(cause, want) != 0)
+			fail_msg("%s: got \"%s\", want \"%s\"", errs[i].file,
+			    cause, want);
+		free(want);
+		free(path);
+		free(cause);
+		cause = NULL;
+		model_free(m);
+	}
+}
+
+/* The "routes" block: tolerance and max-path reach the route monitor. */
+static void
+test_config_routes(void **state)
+{
+	static const char *text =
+	    "routes {\n"
+	    "\ttolerance 9000km\n"
+	    "\tmax-path 2\n"
+	    "}\n";
+	static const struct {
+		const char	*file, *tail;
+	} errs[] = {
+		{ "err-routes-tolerance.conf", "2:12: bad tolerance \"far\": "
+		  "expected 1 to 20000 km, e.g. 500km" },
+		{ "err-routes-max-path.conf", "2:11: bad max-path \"0\": "
+		  "expected 1 to 255" },
+		{ "err-routes-twice.conf", "3:2: max-path given twice for "
+		  "routes" },
+	};
+	struct fix		*f;
+	struct model		*m;
+	static const uint32_t	 three[] = { 64500, 64502, 64501 };
+	char			*cause = NULL, *path, *want, *buf;
+	size_t			 i;
+
+	m = new_model();
+	if (config_parse_buffer(m, "t.conf", text, strlen(text), &cause) != 0)
+		fail_msg("%s", cause);
+	assert_true(m->route_tolerance_km == 9000);
+	assert_int_equal(m->route_max_path, 2);
+	model_free(m);
+	m = new_model();
+	if (config_parse_buffer(m, "t.conf", "routes { }", 10, &cause) != 0)
+		fail_msg("%s", cause);
+	assert_true(m->route_tolerance_km == 0);
+	assert_int_equal(m->route_max_path, 0);
+	model_free(m);
+
+	for (i = 0; i < nitems(errs); i++) {
+		m = new_model();
+		xasprintf(&path, "%s%s", CONFDIR, errs[i].file);
+		assert_int_equal(config_parse(m, path, &cause), -1);
+		xasprintf(&want, "%s:%s", path, errs[i].tail);
+		assert_string_equal(cause, want);
+		free(want);
+		free(path);
+		free(cause);
+		cause = NULL;
+		model_free(m);
+	}
+
+	/* The fixture's model with the block: 3 ASes are too many now. */
+	xasprintf(&buf, "%s%s", conf, text);
+	f = xcalloc(1, sizeof *f);
+	f->m = new_model();
+	if (config_parse_buffer(f->m, "t.conf", buf, strlen(buf),
+	    &cause) != 0)
+		fail_msg("%s", cause);
+	free(buf);
+	f->rib = rib_new();
+	f->p1 = peer_add(f->rib, "r1", "192.0.2.1", 64500,
+	    RIB_PEER_ADJ_IN_POST, model_session_find(f->m, "p1"));
+	f->rm = routemon_new(f->m, f->rib);
+	announce(f, f->p1, "203.0.113.0/24", three, 3, 0);
+	eval(f);
+	one(f, "PrefixPathTooLong", LVL_WARNING, pfx);
+	*state = f;
+	teardown(state);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_announce_withdraw,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_origin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_more_specific, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_path_rules, setup,
+		    teardown),
+		cmocka_unit_test(test_check_rules),
+		cmocka_unit_test_setup_teardown(test_suboptimal, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_unrelated, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_peer_flush, setup,
+		    teardown),
+		cmocka_unit_test(test_config_upstream),
+		cmocka_unit_test(test_config_routes),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}

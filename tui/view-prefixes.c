@@ -1,0 +1,694 @@
+/*
+ * The Prefixes view: one row per registered prefix of every branch, worst
+ * first, with what the route monitor (core/routemon.c) found for it: how
+ * many of the partner's primary and backup sessions carry it, the origin
+ * and AS path of the best route, and its validation state as short words
+ * (OK, or hijack, no-backup, no-8007 ...) so that a NOC engineer reads
+ * the problem without opening anything.  The selected prefix's worst
+ * problem goes on a detail line at the bottom.
+ *
+ * Enter opens a page with every field of the selected prefix: each
+ * problem in words, since when, the best route and which session and edge
+ * carry it, the branch's routed and nearest edge, and each of the
+ * partner's sessions with whether it carries the prefix.  j/k step
+ * through the prefixes there; Enter or Esc goes back to the list.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+#include "../core/routemon.h"
+
+enum {
+	PX_BRANCH, PX_PREFIX, PX_ORIGIN, PX_PRI, PX_BKP, PX_STATE, PX_SINCE,
+	PX_BEST, PX_PATH, PX_NCOLS
+};
+
+/*
+ * At 80 columns Since, the registered origin (configuration, not news)
+ * and the best route's origin (the last AS of the path, and State says
+ * hijack) go, so that the names stay whole: a branch, a whole IPv4
+ * prefix, two words of State ("! no-backup,no-8007") and a two-AS path;
+ * wider terminals give the AS path the most.
+ */
+static const struct draw_col prefixes_cols[PX_NCOLS] = {
+	[PX_BRANCH] =	{ "Branch", 12, 16, 0, 0 },
+	[PX_PREFIX] =	{ "Prefix", 18, 24, 0, 0 },
+	[PX_ORIGIN] =	{ "Origin", 6, 10, 3, 1 },
+	[PX_PRI] =	{ "Pri", 3, 5, 0, 1 },
+	[PX_BKP] =	{ "Bkp", 3, 5, 0, 1 },
+	[PX_STATE] =	{ "State", 19, 34, 0, 0 },
+	[PX_SINCE] =	{ "Since", 6, 7, 4, 1 },
+	[PX_BEST] =	{ "Best", 5, 10, 2, 1 },
+	[PX_PATH] =	{ "AS path", 16, 60, 1, 0 },
+};
+
+/*
+ * How bad a row is: its rank, colour and marker.  A problem's severity is
+ * the level of the event the route monitor raises for it
+ * (routemon_flags_level()), so the view and the Events agree.
+ */
+enum pfx_sev { SEV_CRIT = 0, SEV_ERROR, SEV_WARN, SEV_UNSEEN, SEV_OK };
+
+/* Worst first: the order the words are written in. */
+static const struct view_prefixes_flag {
+	unsigned	 flag;
+	const char	*word;		/* short, for the table */
+	const char	*text;		/* in words, for the detail page */
+} view_prefixes_flags[] = {
+	{ PFX_ORIGIN, "hijack", "announced from another origin AS" },
+	{ PFX_SUBHIJACK, "sub-hijack",
+	    "a more-specific comes from another origin AS" },
+	{ PFX_INVISIBLE, "invisible", "no configured session carries it" },
+	{ PFX_LEAK, "leak", "the AS path leaks (leaves and re-enters, or a "
+	    "bad AS)" },
+	{ PFX_UPSTREAM, "upstream", "the first hop is not an allowed upstream" },
+	{ PFX_NOPRIMARY, "no-primary", "not announced on every primary "
+	    "session" },
+	{ PFX_NOBACKUP, "no-backup", "not announced on every backup session" },
+	{ PFX_MORESPEC, "more-spec", "a more-specific comes from the "
+	    "registered origin" },
+	{ PFX_NO8007, "no-8007", "community 8075:8007 is missing" },
+	{ PFX_LONGPATH, "path>3", "the AS path is longer than 3 ASes" },
+	{ PFX_PRIVATE, "private-AS", "a private ASN is in the AS path" },
+	{ PFX_PREPEND, "prepend", "the AS path is prepended" },
+};
+
+/* One row: a registered prefix and its branch. */
+struct view_prefixes_row {
+	struct branch		*b;
+	struct branch_prefix	*p;
+	size_t			 bi, pi;	/* config order, the last key */
+	enum pfx_sev		 sev;
+	int			 nflags;
+};
+
+static void	 view_prefixes_enter(struct tui *);
+static void	 view_prefixes_draw(struct tui *, int, int, int);
+static size_t	 view_prefixes_rows(struct tui *);
+static struct view_prefixes_row *view_prefixes_list(struct tui *, size_t *);
+static int	 view_prefixes_cmp(const void *, const void *);
+static enum pfx_sev view_prefixes_sev(const struct branch_prefix *, int *);
+static enum pfx_sev view_prefixes_flag_sev(unsigned);
+static enum color_role view_prefixes_role(enum pfx_sev);
+static enum glyph view_prefixes_glyph(enum pfx_sev);
+static void	 view_prefixes_words(const struct branch_prefix *, char *,
+		    size_t);
+static void	 view_prefixes_count(char *, size_t, unsigned, unsigned,
+		    int);
+static enum color_role view_prefixes_count_role(unsigned, unsigned, int,
+		    enum pfx_sev);
+static void	 view_prefixes_cat(char *, const char *, size_t);
+static void	 view_prefixes_table(struct tui *, struct view_prefixes_row *,
+		    size_t, int, int, int);
+static void	 view_prefixes_page(struct tui *, struct view_prefixes_row *,
+		    int, int, int);
+static int	 view_prefixes_field(struct tui *, int, int, int, int,
+		    const char *, enum color_role, const char *);
+static int	 view_prefixes_wrap(struct tui *, int, int, int, int,
+		    const char *, enum color_role, const char *, int);
+
+const struct view view_prefixes = {
+	.name = "prefixes",
+	.title = "Prefixes",
+	.enter = view_prefixes_enter,
+	.draw = view_prefixes_draw,
+	.rows = view_prefixes_rows,
+};
+
+/* Coming back to the view shows the list, not an old detail page. */
+static void
+view_prefixes_enter(struct tui *tui)
+{
+	tui->pfx_detail = 0;
+}
+
+/* One problem's severity, from its event's level. */
+static enum pfx_sev
+view_prefixes_flag_sev(unsigned flag)
+{
+	switch (routemon_flags_level(flag)) {
+	case LVL_CRITICAL:
+		return (SEV_CRIT);
+	case LVL_ERROR:
+		return (SEV_ERROR);
+	default:
+		return (SEV_WARN);	/* any flag is a problem */
+	}
+}
+
+/* The worst problem's severity and the number of problems. */
+static enum pfx_sev
+view_prefixes_sev(const struct branch_prefix *p, int *nflags)
+{
+	enum pfx_sev	 sev = SEV_OK;
+	size_t		 i;
+
+	*nflags = 0;
+	if (!p->seen)
+		return (SEV_UNSEEN);
+	for (i = 0; i < nitems(view_prefixes_flags); i++) {
+		if ((p->flags & view_prefixes_flags[i].flag) == 0)
+			continue;
+		(*nflags)++;
+		if (view_prefixes_flag_sev(view_prefixes_flags[i].flag) < sev)
+			sev = view_prefixes_flag_sev(view_prefixes_flags[i].flag);
+	}
+	return (sev);
+}
+
+static enum color_role
+view_prefixes_role(enum pfx_sev sev)
+{
+	switch (sev) {
+	case SEV_CRIT:
+	case SEV_ERROR:
+		return (CR_CRIT);
+	case SEV_WARN:
+		return (CR_WARN);
+	case SEV_UNSEEN:
+		return (CR_STALE);
+	default:
+		return (CR_OK);
+	}
+}
+
+/* A marker beside the word, so the state never rests on colour alone. */
+static enum glyph
+view_prefixes_glyph(enum pfx_sev sev)
+{
+	switch (sev) {
+	case SEV_CRIT:
+	case SEV_ERROR:
+		return (GL_DOWN);
+	case SEV_WARN:
+		return (GL_WARN);
+	case SEV_UNSEEN:
+		return (GL_UNKNOWN);
+	default:
+		return (GL_UP);
+	}
+}
+
+/* "hijack,no-8007", "OK" or "no data", worst first. */
+static void
+view_prefixes_words(const struct branch_prefix *p, char *buf, size_t len)
+{
+	size_t	 i;
+
+	buf[0] = '\0';
+	if (!p->seen) {
+		strlcpy_pt(buf, "no data", len);
+		return;
+	}
+	for (i = 0; i < nitems(view_prefixes_flags); i++) {
+		if ((p->flags & view_prefixes_flags[i].flag) == 0)
+			continue;
+		if (buf[0] != '\0')
+			view_prefixes_cat(buf, ",", len);
+		view_prefixes_cat(buf, view_prefixes_flags[i].word, len);
+	}
+	/* A flag this table does not know yet still shows as a problem. */
+	if (buf[0] == '\0' && p->flags != 0)
+		snprintf(buf, len, "flags 0x%x", p->flags);
+	if (buf[0] == '\0')
+		strlcpy_pt(buf, "OK", len);
+}
+
+/* "2/2", or "-" when unknown or nothing configured. */
+static void
+view_prefixes_count(char *buf, size_t len, unsigned n, unsigned total,
+    int seen)
+{
+	if (!seen || total == 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%u/%u", n, total);
+}
+
+static enum color_role
+view_prefixes_count_role(unsigned n, unsigned total, int primary,
+    enum pfx_sev sev)
+{
+	if (sev == SEV_UNSEEN || total == 0)
+		return (CR_STALE);
+	if (n >= total)
+		return (CR_OK);
+	if (n == 0 && primary)
+		return (CR_CRIT);
+	return (CR_WARN);
+}
+
+/* Append s to buf (len bytes in all), truncating, as strlcat(3). */
+static void
+view_prefixes_cat(char *buf, const char *s, size_t len)
+{
+	size_t	 used = strlen(buf);
+
+	if (used + 1 < len)
+		strlcpy_pt(buf + used, s, len - used);
+}
+
+/* Is the session name one of the words of p->carried? */
+int
+view_prefixes_carries(const struct branch_prefix *p, const char *name)
+{
+	const char	*s = p->carried, *e;
+	size_t		 n = strlen(name);
+
+	if (n == 0)
+		return (0);
+	while (*s != '\0') {
+		while (*s == ' ' || *s == ',')
+			s++;
+		e = s;
+		while (*e != '\0' && *e != ' ' && *e != ',')
+			e++;
+		if ((size_t)(e - s) == n && strncmp(s, name, n) == 0)
+			return (1);
+		s = e;
+	}
+	return (0);
+}
+
+/* Worst severity, then more problems, then branch and config order. */
+static int
+view_prefixes_cmp(const void *a, const void *b)
+{
+	const struct view_prefixes_row	*ra = a, *rb = b;
+	int				 c;
+
+	if (ra->sev != rb->sev)
+		return ((int)ra->sev - (int)rb->sev);
+	if (ra->nflags != rb->nflags)
+		return (rb->nflags - ra->nflags);
+	if ((c = strcmp(ra->b->name, rb->b->name)) != 0)
+		return (c);
+	if (ra->bi != rb->bi)
+		return (ra->bi < rb->bi ? -1 : 1);
+	return (ra->pi < rb->pi ? -1 : ra->pi > rb->pi);
+}
+
+/* Rows matching the filter, sorted; caller frees. */
+static struct view_prefixes_row *
+view_prefixes_list(struct tui *tui, size_t *np)
+{
+	struct model			*m = tui->model;
+	struct view_prefixes_row	*list, *r;
+	struct branch			*b;
+	struct branch_prefix		*p;
+	char				 text[1024], pfx[PREFIX_STRLEN];
+	char				 words[192];
+	size_t				 i, j, total = 0, n = 0;
+
+	for (i = 0; i < m->nbranches; i++)
+		total += m->branches[i]->nprefixes;
+	list = xcalloc(total + 1, sizeof *list);
+	for (i = 0; i < m->nbranches; i++) {
+		b = m->branches[i];
+		for (j = 0; j < b->nprefixes; j++) {
+			p = &b->prefixes[j];
+			prefix_fmt(&p->prefix, pfx, sizeof pfx);
+			view_prefixes_words(p, words, sizeof words);
+			snprintf(text, sizeof text, "%s %s AS%u %s %s %s %s "
+			    "%s", b->name, pfx, p->origin, words,
+			    b->partner != NULL ? b->partner->name :
+			    b->partner_name, p->best_path, p->carried,
+			    p->problem);
+			if (!tui_match(tui, text))
+				continue;
+			r = &list[n++];
+			r->b = b;
+			r->p = p;
+			r->bi = i;
+			r->pi = j;
+			r->sev = view_prefixes_sev(p, &r->nflags);
+		}
+	}
+	qsort(list, n, sizeof *list, view_prefixes_cmp);
+	*np = n;
+	return (list);
+}
+
+static size_t
+view_prefixes_rows(struct tui *tui)
+{
+	struct view_prefixes_row	*list;
+	size_t				 n;
+
+	list = view_prefixes_list(tui, &n);
+	free(list);
+	return (n);
+}
+
+/* Enter: open the selected prefix's page, or close it. */
+int
+view_prefixes_drill(struct tui *tui)
+{
+	if (tui->pfx_detail) {
+		tui->pfx_detail = 0;
+		return (ACT_REDRAW);
+	}
+	if (view_prefixes_rows(tui) == 0)
+		return (ACT_NONE);
+	tui->pfx_detail = 1;
+	return (ACT_REDRAW);
+}
+
+static void
+view_prefixes_draw(struct tui *tui, int y, int h, int w)
+{
+	struct view_prefixes_row	*list;
+	size_t				 n;
+	size_t				 idx = (size_t)tui_view_index(
+					     &view_prefixes);
+
+	if (h < 3)
+		return;
+	list = view_prefixes_list(tui, &n);
+	/* The page needs a row; a filter may have emptied the list. */
+	if (tui->pfx_detail && n == 0)
+		tui->pfx_detail = 0;
+	if (tui->pfx_detail) {
+		draw_scroll(&tui->cursor[idx], &tui->scroll[idx], n, h - 2);
+		view_prefixes_page(tui, &list[tui->cursor[idx]], y, h, w);
+	} else
+		view_prefixes_table(tui, list, n, y, h, w);
+	free(list);
+}
+
+static void
+view_prefixes_table(struct tui *tui, struct view_prefixes_row *list,
+    size_t n, int y, int h, int w)
+{
+	struct view_prefixes_row *r;
+	struct branch_prefix	*p;
+	size_t			 i, idx = (size_t)tui_view_index(
+				     &view_prefixes);
+	int			 widths[PX_NCOLS], rows, row;
+	char			 pfx[PREFIX_STRLEN], origin[16], pri[16];
+	char			 bkp[16], best[16], state[224], since[16];
+	char			 words[192], detail[512];
+	const char		*cells[PX_NCOLS], *empty;
+	enum color_role		 roles[PX_NCOLS], role;
+
+	draw_layout(prefixes_cols, PX_NCOLS, w, widths);
+	draw_header(tui, y, prefixes_cols, PX_NCOLS, widths);
+	rows = h - 2;			/* header and detail line */
+	draw_scroll(&tui->cursor[idx], &tui->scroll[idx], n, rows);
+
+	for (row = 0; row < rows; row++) {
+		i = tui->scroll[idx] + (size_t)row;
+		if (i >= n) {
+			empty = "";
+			if (n == 0 && row == 0) {
+				if (tui_filter(tui) != NULL)
+					empty = "no prefix matches the filter";
+				else
+					empty = "no registered prefixes (add "
+					    "\"prefix P origin AS\" to a "
+					    "branch)";
+			}
+			draw_text(tui, y + 1 + row, 0, w, CR_NORMAL, empty);
+			continue;
+		}
+		r = &list[i];
+		p = r->p;
+		role = view_prefixes_role(r->sev);
+
+		prefix_fmt(&p->prefix, pfx, sizeof pfx);
+		snprintf(origin, sizeof origin, "%u", p->origin);
+		view_prefixes_count(pri, sizeof pri, p->nprimary,
+		    p->nprimary_total, p->seen);
+		view_prefixes_count(bkp, sizeof bkp, p->nbackup,
+		    p->nbackup_total, p->seen);
+		if (p->seen && p->best_origin != 0)
+			snprintf(best, sizeof best, "%u", p->best_origin);
+		else
+			snprintf(best, sizeof best, "-");
+		view_prefixes_words(p, words, sizeof words);
+		snprintf(state, sizeof state, "%s %s",
+		    draw_glyph(tui, view_prefixes_glyph(r->sev)), words);
+		if (p->seen && p->since_ms > 0)
+			fmt_duration(since, sizeof since,
+			    (now_wall_ms() - p->since_ms) / 1000);
+		else
+			snprintf(since, sizeof since, "-");
+
+		cells[PX_BRANCH] = r->b->name;
+		cells[PX_PREFIX] = pfx;
+		cells[PX_ORIGIN] = origin;
+		cells[PX_PRI] = pri;
+		cells[PX_BKP] = bkp;
+		cells[PX_STATE] = state;
+		cells[PX_SINCE] = since;
+		cells[PX_BEST] = best;
+		cells[PX_PATH] = p->seen && p->best_path[0] != '\0' ?
+		    p->best_path : "-";
+
+		for (i = 0; i < PX_NCOLS; i++)
+			roles[i] = CR_NORMAL;
+		roles[PX_PRI] = view_prefixes_count_role(p->nprimary,
+		    p->nprimary_total, 1, r->sev);
+		roles[PX_BKP] = view_prefixes_count_role(p->nbackup,
+		    p->nbackup_total, 0, r->sev);
+		roles[PX_STATE] = role;
+		if (p->seen && p->best_origin != 0 &&
+		    p->best_origin != p->origin)
+			roles[PX_BEST] = CR_CRIT;
+		if (!p->seen)
+			roles[PX_PATH] = roles[PX_BEST] = CR_STALE;
+
+		draw_row(tui, y + 1 + row, prefixes_cols, PX_NCOLS, widths,
+		    cells, roles, CR_NORMAL,
+		    tui->scroll[idx] + (size_t)row == tui->cursor[idx]);
+	}
+
+	/* Detail line: the selected prefix's worst problem in words. */
+	if (tui->cursor[idx] < n) {
+		r = &list[tui->cursor[idx]];
+		p = r->p;
+		prefix_fmt(&p->prefix, pfx, sizeof pfx);
+		if (!p->seen)
+			snprintf(detail, sizeof detail, "%s %s: no route "
+			    "data yet (no BMP peer mapped to a session)",
+			    r->b->name, pfx);
+		else if (p->problem[0] != '\0')
+			snprintf(detail, sizeof detail, "%s %s: %s; Enter "
+			    "for details", r->b->name, pfx, p->problem);
+		else
+			snprintf(detail, sizeof detail, "%s %s: all checks "
+			    "pass, on %s", r->b->name, pfx,
+			    p->carried[0] != '\0' ? p->carried : "-");
+		draw_text(tui, y + h - 1, 0, w, view_prefixes_role(r->sev),
+		    detail);
+	} else
+		draw_text(tui, y + h - 1, 0, w, CR_NORMAL, "");
+}
+
+/* One "Label   value" line of the page; returns the next row. */
+static int
+view_prefixes_field(struct tui *tui, int y, int row, int h, int w,
+    const char *label, enum color_role role, const char *value)
+{
+	int	 lw = 18;
+
+	if (row >= h)
+		return (row);
+	if (lw > w / 2)
+		lw = w / 2;
+	draw_text_attr(tui, y + row, 0, lw, draw_attr(tui, CR_NORMAL) | A_BOLD,
+	    label);
+	draw_text(tui, y + row, lw, w - lw, role, value);
+	return (row + 1);
+}
+
+/*
+ * A field whose value may be long (the problem, up to 160 bytes from the
+ * route monitor): broken at spaces over at most maxlines lines, the last
+ * one cut with the ellipsis.  Returns the next row.
+ */
+static int
+view_prefixes_wrap(struct tui *tui, int y, int row, int h, int w,
+    const char *label, enum color_role role, const char *value,
+    int maxlines)
+{
+	char		 seg[256];
+	const char	*s = value;
+	size_t		 avail, n;
+	int		 lw = 18, line;
+
+	if (lw > w / 2)
+		lw = w / 2;
+	avail = (size_t)(w - lw);
+	if (avail >= sizeof seg)
+		avail = sizeof seg - 1;
+	for (line = 0; line < maxlines && row < h; line++) {
+		n = strlen(s);
+		if (n > avail && line + 1 < maxlines) {
+			/* Break at the last space that fits, else hard. */
+			n = avail;
+			while (n > 0 && s[n] != ' ')
+				n--;
+			if (n == 0)
+				n = avail;
+		}
+		if (n >= sizeof seg)
+			n = sizeof seg - 1;
+		memcpy(seg, s, n);
+		seg[n] = '\0';
+		row = view_prefixes_field(tui, y, row, h, w, line == 0 ?
+		    label : "", role, seg);
+		s += n;
+		while (*s == ' ')
+			s++;
+		if (*s == '\0')
+			break;
+	}
+	return (row);
+}
+
+/*
+ * The page of one prefix: every field, one per line, the problems one per
+ * line in words, then the partner's sessions with whether each carries it.
+ * The last row says how to get back.
+ */
+static void
+view_prefixes_page(struct tui *tui, struct view_prefixes_row *r, int y,
+    int h, int w)
+{
+	struct model		*m = tui->model;
+	struct branch		*b = r->b;
+	struct branch_prefix	*p = r->p;
+	struct partner		*pt = b->partner;
+	struct session		*s;
+	const struct edge	*near, *routed;
+	char			 line[512], pfx[PREFIX_STRLEN], words[192];
+	char			 when[32], age[16], as[16];
+	size_t			 i;
+	int			 row = 0, body = h - 1;
+	enum color_role		 role = view_prefixes_role(r->sev);
+
+	draw_fill(tui, y, h, w, CR_NORMAL);
+	prefix_fmt(&p->prefix, pfx, sizeof pfx);
+	snprintf(line, sizeof line, "Prefix %s of branch %s, partner %s",
+	    pfx, b->name, pt != NULL ? pt->name : (b->partner_name[0] != '\0' ?
+	    b->partner_name : "none"));
+	draw_text(tui, y + row++, 0, w, CR_HEADER, line);
+
+	view_prefixes_words(p, words, sizeof words);
+	snprintf(line, sizeof line, "%s %s",
+	    draw_glyph(tui, view_prefixes_glyph(r->sev)), words);
+	row = view_prefixes_field(tui, y, row, body, w, "State", role, line);
+	for (i = 0; i < nitems(view_prefixes_flags); i++) {
+		if (!p->seen || (p->flags & view_prefixes_flags[i].flag) == 0)
+			continue;
+		snprintf(line, sizeof line, "%s: %s",
+		    view_prefixes_flags[i].word, view_prefixes_flags[i].text);
+		row = view_prefixes_field(tui, y, row, body, w, "",
+		    view_prefixes_role(view_prefixes_flag_sev(
+		    view_prefixes_flags[i].flag)), line);
+	}
+	if (p->problem[0] != '\0')
+		row = view_prefixes_wrap(tui, y, row, body, w, "Problem",
+		    role, p->problem, 3);
+	if (p->seen && p->since_ms > 0) {
+		fmt_time(when, sizeof when, p->since_ms, 0);
+		fmt_duration(age, sizeof age,
+		    (now_wall_ms() - p->since_ms) / 1000);
+		snprintf(line, sizeof line, "%s (%s ago)", when, age);
+	} else
+		snprintf(line, sizeof line, "-");
+	row = view_prefixes_field(tui, y, row, body, w, "Since", CR_NORMAL,
+	    line);
+
+	snprintf(line, sizeof line, "AS%u", p->origin);
+	row = view_prefixes_field(tui, y, row, body, w, "Registered origin",
+	    CR_NORMAL, line);
+	if (p->nupstreams > 0) {
+		line[0] = '\0';
+		for (i = 0; i < p->nupstreams; i++) {
+			snprintf(as, sizeof as, "%sAS%u", i > 0 ? " " : "",
+			    p->upstreams[i]);
+			view_prefixes_cat(line, as, sizeof line);
+		}
+		row = view_prefixes_field(tui, y, row, body, w,
+		    "Upstreams", CR_NORMAL, line);
+	}
+	if (p->seen && p->best_origin != 0) {
+		snprintf(line, sizeof line, "AS%u%s", p->best_origin,
+		    p->best_origin != p->origin ? " (not the registered one)" :
+		    "");
+		row = view_prefixes_field(tui, y, row, body, w, "Best origin",
+		    p->best_origin != p->origin ? CR_CRIT : CR_NORMAL, line);
+	} else
+		row = view_prefixes_field(tui, y, row, body, w, "Best origin",
+		    CR_STALE, "-");
+	row = view_prefixes_field(tui, y, row, body, w, "Best AS path",
+	    CR_NORMAL, p->seen && p->best_path[0] != '\0' ? p->best_path :
+	    "-");
+	if (p->best_session >= 0 && (size_t)p->best_session < m->nsessions) {
+		s = m->sessions[p->best_session];
+		snprintf(line, sizeof line, "%s (%s %s)", s->name, s->edge,
+		    role_name(s->role));
+		row = view_prefixes_field(tui, y, row, body, w,
+		    "Best session", CR_NORMAL, line);
+	}
+	if (p->bad_origin != 0) {
+		snprintf(line, sizeof line, "AS%u", p->bad_origin);
+		row = view_prefixes_field(tui, y, row, body, w,
+		    "Other origin seen", CR_CRIT, line);
+	}
+	view_prefixes_count(as, sizeof as, p->nprimary, p->nprimary_total,
+	    p->seen);
+	snprintf(line, sizeof line, "%s primary sessions carry it", as);
+	row = view_prefixes_field(tui, y, row, body, w, "Primary",
+	    view_prefixes_count_role(p->nprimary, p->nprimary_total, 1,
+	    r->sev), line);
+	view_prefixes_count(as, sizeof as, p->nbackup, p->nbackup_total,
+	    p->seen);
+	snprintf(line, sizeof line, "%s backup sessions carry it", as);
+	row = view_prefixes_field(tui, y, row, body, w, "Backup",
+	    view_prefixes_count_role(p->nbackup, p->nbackup_total, 0,
+	    r->sev), line);
+
+	/* The branch's routed edge beside its nearest one. */
+	near = (b->nearest >= 0 && (size_t)b->nearest < m->nedges) ?
+	    &m->edges[b->nearest] : NULL;
+	routed = (b->routed >= 0 && (size_t)b->routed < m->nedges) ?
+	    &m->edges[b->routed] : NULL;
+	if (routed != NULL)
+		snprintf(line, sizeof line, "%s (%s), nearest %s%s", routed->code,
+		    routed->metro, near != NULL ? near->code : "unknown",
+		    b->suboptimal ? ": SuboptimalRouting" : "");
+	else
+		snprintf(line, sizeof line, "unknown, nearest %s",
+		    near != NULL ? near->code : "unknown");
+	row = view_prefixes_field(tui, y, row, body, w, "Branch routed via",
+	    b->suboptimal ? CR_WARN : (routed != NULL ? CR_NORMAL : CR_STALE),
+	    line);
+
+	/* Each of the partner's sessions: does it carry the prefix? */
+	if (pt != NULL && row + 1 < body) {
+		draw_text(tui, y + row++, 0, w, CR_HEADER, "Sessions");
+		for (i = 0; i < pt->nsessions && row < body; i++) {
+			s = pt->sessions[i];
+			snprintf(line, sizeof line, "%-16.16s %-4s %-7s "
+			    "%s %-11s %s", s->name, s->edge, role_name(s->role),
+			    draw_glyph(tui, draw_state_glyph(s->state)),
+			    bgp_state_name(s->state), !p->seen ? "-" :
+			    view_prefixes_carries(p, s->name) ? "carries it" :
+			    "missing");
+			draw_text(tui, y + row++, 0, w, !p->seen ? CR_STALE :
+			    view_prefixes_carries(p, s->name) ? CR_OK :
+			    CR_WARN, line);
+		}
+	} else if (row < body)
+		row = view_prefixes_field(tui, y, row, body, w, "Carried on",
+		    CR_NORMAL, p->carried[0] != '\0' ? p->carried : "-");
+
+	draw_text(tui, y + h - 1, 0, w, CR_DIM,
+	    "Enter/Esc: back to the list   j/k: next/previous prefix");
+}
