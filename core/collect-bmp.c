@@ -55,6 +55,7 @@
 #define COLLECT_BMP_STATS		16	/* RFC 7854 4.8 types kept */
 #define COLLECT_BMP_PEERS_MAX		4096	/* per router */
 #define COLLECT_BMP_SETTLE_MS		5000	/* --once waits at most */
+#define COLLECT_BMP_SETTLE_TICK_MS	250	/* checked this often till then */
 #define COLLECT_BMP_QUIET_MS		1000	/* up, no route: synced */
 #define COLLECT_BMP_KINDS		(RIB_PEER_LOC_RIB + 1)
 
@@ -129,6 +130,8 @@ struct collect_bmp {
 	uint64_t		 refused;	/* allow list or limit */
 	uint64_t		 closed_bad;	/* malformed streams */
 	uint64_t		 start_mono;	/* listening since */
+	struct event		*ev_settle;	/* until settled, then freed */
+	int			 settled;	/* collect_bmp_settled() was 1 */
 	struct bmp_msg		*msg;		/* decoding space */
 };
 
@@ -140,6 +143,8 @@ static void	 collect_bmp_describe(const struct collector *, char *,
 
 static void	 collect_bmp_accept_cb(evutil_socket_t, short, void *);
 static void	 collect_bmp_read_cb(evutil_socket_t, short, void *);
+static void	 collect_bmp_settle_cb(evutil_socket_t, short, void *);
+static void	 collect_bmp_check_settled(struct collect_bmp *);
 static int	 collect_bmp_allowed(const struct collect_bmp *,
 		    const struct addr *);
 static void	 collect_bmp_close(struct collect_bmp_router *, int);
@@ -225,6 +230,7 @@ collect_bmp_start(struct collector *c, struct model *m,
 	struct sockaddr_storage	 ss;
 	struct sockaddr_in	*sin;
 	struct sockaddr_in6	*sin6;
+	struct timeval		 tv;
 	socklen_t		 sslen;
 	char			 a[ADDR_STRLEN];
 	int			 fd, on = 1, error;
@@ -286,6 +292,13 @@ collect_bmp_start(struct collector *c, struct model *m,
 		fatalx("bmp: cannot create listener event");
 	event_add(cb->ev, NULL);
 	c->priv = cb;
+	cb->ev_settle = event_new(base, -1, EV_PERSIST, collect_bmp_settle_cb,
+	    cb);
+	if (cb->ev_settle == NULL)
+		fatalx("bmp: cannot create timer event");
+	tv.tv_sec = 0;
+	tv.tv_usec = COLLECT_BMP_SETTLE_TICK_MS * 1000;
+	event_add(cb->ev_settle, &tv);
 	log_info("%s: listening on %s port %u", c->name, a, cb->port);
 	model_collector_state(m, c, COL_UP, NULL);
 	return (0);
@@ -314,6 +327,8 @@ collect_bmp_stop(struct collector *c)
 		collect_bmp_close(r, 0);
 	if (cb->ev != NULL)
 		event_free(cb->ev);
+	if (cb->ev_settle != NULL)
+		event_free(cb->ev_settle);
 	if (cb->fd != -1)
 		close(cb->fd);
 	free(cb->msg);
@@ -518,6 +533,7 @@ collect_bmp_read_cb(evutil_socket_t fd, short events, void *arg)
 	if (r->changed && cb->m->routemon != NULL)
 		routemon_eval(cb->m->routemon, now_wall_ms());
 	r->changed = 0;
+	collect_bmp_check_settled(cb);
 }
 
 /* Decode every complete message buffered; -1 if the router was closed. */
@@ -950,6 +966,7 @@ collect_bmp_settled(const struct collector *c)
 {
 	const struct collect_bmp	*cb = c->priv;
 	const struct collect_bmp_router	*r;
+	size_t				 i;
 
 	if (c->ops != &collector_bmp || cb == NULL)
 		return (1);
@@ -960,7 +977,45 @@ collect_bmp_settled(const struct collector *c)
 	TAILQ_FOREACH(r, &cb->routers, entry)
 		if (!collect_bmp_router_synced(r))
 			return (0);
+	/*
+	 * A router that connects a little later than the others would be
+	 * missing from the picture without a word: while a configured
+	 * session has been reported by nobody, wait (up to the grace).
+	 */
+	for (i = 0; i < cb->m->nsessions; i++)
+		if (cb->m->sessions[i]->source == NULL)
+			return (0);
 	return (1);
+}
+
+/*
+ * Health waits for model_synced() (health.c): the first time this
+ * collector is settled, judge it, so that a router's table arriving
+ * peer by peer raises no start-up events.
+ */
+static void
+collect_bmp_check_settled(struct collect_bmp *cb)
+{
+	if (cb->settled || !collect_bmp_settled(cb->c))
+		return;
+	cb->settled = 1;
+	if (cb->ev_settle != NULL)
+		event_del(cb->ev_settle);
+	log_debug("%s: settled after %llu ms", cb->c->name,
+	    (unsigned long long)(now_mono_ms() - cb->start_mono));
+	model_health(cb->m);
+	if (cb->m->routemon != NULL) {
+		routemon_dirty_all(cb->m->routemon);
+		routemon_eval(cb->m->routemon, now_wall_ms());
+	}
+}
+
+static void
+collect_bmp_settle_cb(evutil_socket_t fd, short events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	collect_bmp_check_settled(arg);
 }
 
 /*

@@ -360,10 +360,11 @@ health_update(struct model *m)
 	int		 settled;
 
 	/*
-	 * Until every collector has answered once, a verdict would rest on
-	 * half the routers: say so instead of raising events at start-up.
+	 * Until every collector has answered once (and a BMP router has
+	 * sent its tables: model_synced()), a verdict would rest on half
+	 * the routers: say so instead of raising events at start-up.
 	 */
-	settled = model_settled(m);
+	settled = model_synced(m);
 	for (i = 0; i < m->npartners; i++) {
 		p = m->partners[i];
 		if (settled)

@@ -445,7 +445,8 @@ wait_for dead 5
 #	100.105.31.0/24 registered with origin AS65001 (a hijack: the
 #	    capture has it from AS64496);
 #	100.105.99.0/24, not in the capture (invisible);
-#	203.0.113.20/30 from AS64496 on the backup only.
+#	203.0.113.20/30, which the backup's peer sends only as VPNv4
+#	    (SAFI 128, with an RD): not unicast, so no session carries it.
 # The best routes come in at lax, so the branch is routed via lax, not
 # its nearest sea: SuboptimalRouting.
 BMP_CAPTURE=$top_srcdir/tests/data/bmp/205-BMP-6wind-FRR-peer_down/traffic-00.bmp
