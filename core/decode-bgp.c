@@ -633,25 +633,35 @@ decode_bgp_attrs(const uint8_t *p, size_t len,
 	return (0);
 }
 
-/* RFC 4271 4.3: UPDATE Message Format. */
+/* RFC 4271 4.3: UPDATE Message Format, its three sections. */
+int
+decode_bgp_update_split(const uint8_t *p, size_t len, struct buf *w,
+    struct buf *at, struct buf *nl, char **cause)
+{
+	uint16_t	wlen, alen;
+
+	buf_init(nl, p, len);
+	if (buf_get_u16(nl, &wlen) != 0 ||	/* withdrawn routes length */
+	    buf_sub(nl, w, wlen) != 0 ||	/* withdrawn routes */
+	    buf_get_u16(nl, &alen) != 0 ||	/* total path attribute len */
+	    buf_sub(nl, at, alen) != 0) {	/* path attributes */
+		/* RFC 7606 4: inconsistent lengths reset the session. */
+		xasprintf(cause, "UPDATE lengths exceed the message");
+		return (-1);
+	}
+	return (0);				/* NLRI: the rest */
+}
+
 int
 decode_bgp_update(const uint8_t *p, size_t len,
     const struct bgp_decode_opts *o, struct bgp_update *u, char **cause)
 {
 	struct buf	b, w, at;
-	uint16_t	wlen, alen;
 	size_t		acap = 0, wcap = 0;
 
 	memset(u, 0, sizeof *u);
-	buf_init(&b, p, len);
-	if (buf_get_u16(&b, &wlen) != 0 ||	/* withdrawn routes length */
-	    buf_sub(&b, &w, wlen) != 0 ||	/* withdrawn routes */
-	    buf_get_u16(&b, &alen) != 0 ||	/* total path attribute len */
-	    buf_sub(&b, &at, alen) != 0) {	/* path attributes */
-		/* RFC 7606 4: inconsistent lengths reset the session. */
-		xasprintf(cause, "UPDATE lengths exceed the message");
+	if (decode_bgp_update_split(p, len, &w, &at, &b, cause) != 0)
 		return (-1);
-	}
 	if (decode_bgp_nlri(&w, AF_INET, o->addpath_v4, 0, BGP_SAFI_UNICAST,
 	    &u->withdrawn, &u->nwithdrawn, &wcap, cause) != 0)
 		goto fail;

@@ -152,6 +152,18 @@ struct bgp_update {
 int	 decode_bgp_header(const uint8_t *p, size_t len, uint8_t *type,
 	     uint16_t *msglen, char **cause);
 
+struct buf;
+
+/*
+ * RFC 4271 4.3: split an UPDATE body (the bytes after the 19-byte header)
+ * into cursors over its withdrawn routes, path attributes and NLRI, no
+ * copy.  -1 with a cause when the lengths exceed the body (RFC 7606 4:
+ * a session reset).  Shared by decode_bgp_update() and rib_update().
+ */
+int	 decode_bgp_update_split(const uint8_t *p, size_t len,
+	     struct buf *withdrawn, struct buf *attrs, struct buf *nlri,
+	     char **cause);
+
 /*
  * RFC 4271 4.3: decode an UPDATE body (the bytes after the 19-byte
  * header).  On success returns 0 and fills out (free it with

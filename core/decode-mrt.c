@@ -437,6 +437,61 @@ decode_mrt_peer_index(struct mrt_decoder *d, struct buf *b)
 	return (0);
 }
 
+/* RFC 6396 4.3.2: a RIB record's sequence number, prefix and count. */
+int
+decode_mrt_rib_header(struct buf *b, int af, struct prefix *pfx,
+    uint16_t *count, const char **what)
+{
+	uint32_t	seq;
+	uint8_t		plen;
+
+	memset(pfx, 0, sizeof *pfx);
+	if (buf_get_u32(b, &seq) != 0 ||	/* sequence number */
+	    buf_get_u8(b, &plen) != 0) {	/* prefix length */
+		*what = "truncated RIB entry header";
+		return (-1);
+	}
+	if (plen > (af == AF_INET ? 32 : 128)) {
+		*what = "bad prefix length";
+		return (-1);
+	}
+	pfx->addr.af = af;
+	pfx->len = plen;
+	if (buf_get(b, pfx->addr.b, (plen + 7) / 8) != 0 ||	/* prefix */
+	    buf_get_u16(b, count) != 0) {		/* entry count */
+		*what = "truncated RIB entry header";
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * RFC 6396 4.3.4 and RFC 8050 4: one RIB entry.  Called once a route on
+ * the RIB loading path (rib-mrt.c): no copy of the attributes, only a
+ * cursor over them.
+ */
+int
+decode_mrt_rib_entry(const struct mrt_decoder *d, struct buf *b,
+    int addpath, struct mrt_rib_entry *re, const char **what)
+{
+	uint16_t	alen;
+
+	re->path_id = 0;
+	if (buf_get_u16(b, &re->peer) != 0 ||		/* peer index */
+	    buf_get_u32(b, &re->orig_time) != 0 ||	/* originated time */
+	    (addpath && buf_get_u32(b, &re->path_id) != 0) || /* path id */
+	    buf_get_u16(b, &alen) != 0 ||		/* attribute length */
+	    buf_sub(b, &re->attrs, alen) != 0) {	/* attributes */
+		*what = "truncated RIB entry";
+		return (-1);
+	}
+	if (re->peer >= d->npeers) {
+		*what = "peer index out of range";
+		return (-1);
+	}
+	return (0);
+}
+
 /* RFC 6396 4.3.2 and RFC 8050 4: AFI/SAFI-specific RIB subtypes. */
 static int
 decode_mrt_rib(struct mrt_decoder *d, const struct mrt_record *rec,
@@ -447,48 +502,23 @@ decode_mrt_rib(struct mrt_decoder *d, const struct mrt_record *rec,
 	struct bgp_update	 u;
 	struct bgp_nlri		 nlri;
 	struct mrt_elem		 e;
-	struct buf		 attrs;
-	uint32_t		 seq, otime;
-	uint16_t		 count, idx, alen, i;
-	uint8_t			 plen;
+	struct mrt_rib_entry	 re;
+	uint16_t		 count, i;
 	char			*c = NULL;
 
 	memset(&nlri, 0, sizeof nlri);
-	if (buf_get_u32(b, &seq) != 0 ||	/* sequence number */
-	    buf_get_u8(b, &plen) != 0) {	/* prefix length */
-		*what = "truncated RIB entry header";
+	if (decode_mrt_rib_header(b, af, &nlri.prefix, &count, what) != 0)
 		return (-1);
-	}
-	if (plen > (af == AF_INET ? 32 : 128)) {
-		*what = "bad prefix length";
-		return (-1);
-	}
-	nlri.prefix.addr.af = af;
-	nlri.prefix.len = plen;
 	nlri.safi = safi;
-	if (buf_get(b, nlri.prefix.addr.b, (plen + 7) / 8) != 0 || /* prefix */
-	    buf_get_u16(b, &count) != 0) {		/* entry count */
-		*what = "truncated RIB entry header";
-		return (-1);
-	}
 	memset(&o, 0, sizeof o);
 	o.as4 = 1;		/* RFC 6396 4.3.4 */
 	o.mrt_rib = 1;
 	for (i = 0; i < count; i++) {
-		if (buf_get_u16(b, &idx) != 0 ||	/* peer index */
-		    buf_get_u32(b, &otime) != 0 ||	/* originated time */
-		    (addpath && buf_get_u32(b, &nlri.path_id) != 0) ||
-		    buf_get_u16(b, &alen) != 0 ||	/* attribute length */
-		    buf_sub(b, &attrs, alen) != 0) {	/* attributes */
-			*what = "truncated RIB entry";
+		if (decode_mrt_rib_entry(d, b, addpath, &re, what) != 0)
 			return (-1);
-		}
-		if (idx >= d->npeers) {
-			*what = "peer index out of range";
-			return (-1);
-		}
-		if (decode_bgp_attrs(buf_ptr(&attrs), buf_left(&attrs), &o,
-		    &u, &c) != 0) {
+		nlri.path_id = re.path_id;
+		if (decode_bgp_attrs(buf_ptr(&re.attrs), buf_left(&re.attrs),
+		    &o, &u, &c) != 0) {
 			xasprintf(cause, "RIB entry %u: %s", i, c);
 			free(c);
 			return (-1);
@@ -497,9 +527,9 @@ decode_mrt_rib(struct mrt_decoder *d, const struct mrt_record *rec,
 		e.type = MRT_ELEM_RIB;
 		e.rec = rec;
 		e.addpath = addpath;
-		e.peer_addr = d->peers[idx].addr;
-		e.peer_as = d->peers[idx].asn;
-		e.orig_time = otime;
+		e.peer_addr = d->peers[re.peer].addr;
+		e.peer_as = d->peers[re.peer].asn;
+		e.orig_time = re.orig_time;
 		e.nlri = &nlri;
 		e.attrs = &u.attrs;
 		e.treat_as_withdraw = u.treat_as_withdraw;
@@ -510,7 +540,38 @@ decode_mrt_rib(struct mrt_decoder *d, const struct mrt_record *rec,
 	return (0);
 }
 
-/* RFC 6396 4.2: TABLE_DUMP. */
+/* RFC 6396 4.2: a TABLE_DUMP record. */
+int
+decode_mrt_td1_entry(const struct mrt_record *rec, struct buf *b,
+    struct mrt_td1_entry *te, const char **what)
+{
+	uint16_t	view, seq, as2, alen;
+	uint8_t		status;
+	int		af;
+
+	af = rec->subtype == MRT_TD_AFI_IPV6 ? AF_INET6 : AF_INET;
+	memset(te, 0, sizeof *te);
+	if (buf_get_u16(b, &view) != 0 ||			/* view */
+	    buf_get_u16(b, &seq) != 0 ||			/* sequence */
+	    decode_mrt_addr(b, af, &te->prefix.addr) != 0 ||	/* prefix */
+	    buf_get_u8(b, &te->prefix.len) != 0 ||		/* length */
+	    buf_get_u8(b, &status) != 0 ||			/* status */
+	    buf_get_u32(b, &te->orig_time) != 0 ||		/* orig. time */
+	    decode_mrt_addr(b, af, &te->peer_addr) != 0 ||	/* peer IP */
+	    buf_get_u16(b, &as2) != 0 ||			/* peer AS */
+	    buf_get_u16(b, &alen) != 0 ||			/* attr len */
+	    buf_sub(b, &te->attrs, alen) != 0) {		/* attributes */
+		*what = "truncated TABLE_DUMP entry";
+		return (-1);
+	}
+	if (te->prefix.len > (af == AF_INET ? 32 : 128)) {
+		*what = "bad prefix length";
+		return (-1);
+	}
+	te->peer_as = as2;
+	return (0);
+}
+
 static int
 decode_mrt_td1(struct mrt_decoder *d, const struct mrt_record *rec,
     struct buf *b, mrt_elem_cb cb, void *arg, const char **what,
@@ -520,44 +581,28 @@ decode_mrt_td1(struct mrt_decoder *d, const struct mrt_record *rec,
 	struct bgp_update	 u;
 	struct bgp_nlri		 nlri;
 	struct mrt_elem		 e;
-	uint16_t		 view, seq, as2, alen;
-	uint8_t			 status;
-	uint32_t		 otime;
-	int			 af;
+	struct mrt_td1_entry	 te;
 	char			*c = NULL;
 
-	af = rec->subtype == MRT_TD_AFI_IPV6 ? AF_INET6 : AF_INET;
-	memset(&nlri, 0, sizeof nlri);
-	memset(&e, 0, sizeof e);
-	nlri.safi = BGP_SAFI_UNICAST;
-	if (buf_get_u16(b, &view) != 0 ||			/* view */
-	    buf_get_u16(b, &seq) != 0 ||			/* sequence */
-	    decode_mrt_addr(b, af, &nlri.prefix.addr) != 0 ||	/* prefix */
-	    buf_get_u8(b, &nlri.prefix.len) != 0 ||		/* length */
-	    buf_get_u8(b, &status) != 0 ||			/* status */
-	    buf_get_u32(b, &otime) != 0 ||			/* orig. time */
-	    decode_mrt_addr(b, af, &e.peer_addr) != 0 ||	/* peer IP */
-	    buf_get_u16(b, &as2) != 0 ||			/* peer AS */
-	    buf_get_u16(b, &alen) != 0 ||			/* attr len */
-	    buf_left(b) < alen) {
-		*what = "truncated TABLE_DUMP entry";
+	if (decode_mrt_td1_entry(rec, b, &te, what) != 0)
 		return (-1);
-	}
-	if (nlri.prefix.len > (af == AF_INET ? 32 : 128)) {
-		*what = "bad prefix length";
-		return (-1);
-	}
 	memset(&o, 0, sizeof o);
 	o.mrt_rib = 1;
-	if (decode_bgp_attrs(buf_ptr(b), alen, &o, &u, &c) != 0) {
+	if (decode_bgp_attrs(buf_ptr(&te.attrs), buf_left(&te.attrs), &o, &u,
+	    &c) != 0) {
 		xasprintf(cause, "%s", c);
 		free(c);
 		return (-1);
 	}
+	memset(&nlri, 0, sizeof nlri);
+	nlri.prefix = te.prefix;
+	nlri.safi = BGP_SAFI_UNICAST;
+	memset(&e, 0, sizeof e);
 	e.type = MRT_ELEM_RIB;
 	e.rec = rec;
-	e.peer_as = as2;
-	e.orig_time = otime;
+	e.peer_addr = te.peer_addr;
+	e.peer_as = te.peer_as;
+	e.orig_time = te.orig_time;
 	e.nlri = &nlri;
 	e.attrs = &u.attrs;
 	e.treat_as_withdraw = u.treat_as_withdraw;
@@ -568,113 +613,122 @@ decode_mrt_td1(struct mrt_decoder *d, const struct mrt_record *rec,
 }
 
 /* RFC 6396 4.4: BGP4MP (and 4.5 BGP4MP_ET) with RFC 8050 subtypes. */
-static int
-decode_mrt_bgp4mp(struct mrt_decoder *d, const struct mrt_record *rec,
-    struct buf *b, mrt_elem_cb cb, void *arg, const char **what,
-    char **cause)
+int
+decode_mrt_bgp4mp_header(struct mrt_decoder *d, const struct mrt_record *rec,
+    struct buf *b, struct mrt_bgp4mp_hdr *h, const char **what, char **cause)
 {
-	struct bgp_decode_opts	 o;
-	struct bgp_update	 u;
-	struct mrt_elem		 e;
-	struct addr		 local;
-	uint32_t		 peer_as, local_as;
-	uint16_t		 as2, ifindex, afi, msglen;
-	uint8_t			 mtype;
-	int			 as4, addpath, af, pass;
-	size_t			 i;
-	char			*c = NULL;
+	uint16_t	as2, afi;
+	int		af;
 
+	memset(h, 0, sizeof *h);
 	switch (rec->subtype) {
 	case MRT_BGP4MP_STATE:
 	case MRT_BGP4MP_MESSAGE:
 	case MRT_BGP4MP_MESSAGE_LOCAL:
 	case MRT_BGP4MP_MESSAGE_AP:
 	case MRT_BGP4MP_MESSAGE_LOCAL_AP:
-		as4 = 0;
+		h->as4 = 0;
 		break;
 	case MRT_BGP4MP_STATE_AS4:
 	case MRT_BGP4MP_MESSAGE_AS4:
 	case MRT_BGP4MP_MESSAGE_AS4_LOCAL:
 	case MRT_BGP4MP_MESSAGE_AS4_AP:
 	case MRT_BGP4MP_MESSAGE_AS4_LOCAL_AP:
-		as4 = 1;
+		h->as4 = 1;
 		break;
 	default:
 		d->nskipped++;
-		return (0);
+		return (1);
 	}
-	addpath = rec->subtype >= MRT_BGP4MP_MESSAGE_AP;
-	memset(&e, 0, sizeof e);
-	e.rec = rec;
-	e.addpath = addpath;
-	if (as4) {
-		if (buf_get_u32(b, &peer_as) != 0 ||	/* peer AS */
-		    buf_get_u32(b, &local_as) != 0)	/* local AS */
+	h->addpath = rec->subtype >= MRT_BGP4MP_MESSAGE_AP;
+	h->state = rec->subtype == MRT_BGP4MP_STATE ||
+	    rec->subtype == MRT_BGP4MP_STATE_AS4;
+	if (h->as4) {
+		if (buf_get_u32(b, &h->peer_as) != 0 ||	/* peer AS */
+		    buf_get_u32(b, &h->local_as) != 0)	/* local AS */
 			goto trunc;
 	} else {
 		if (buf_get_u16(b, &as2) != 0)		/* peer AS */
 			goto trunc;
-		peer_as = as2;
+		h->peer_as = as2;
 		if (buf_get_u16(b, &as2) != 0)		/* local AS */
 			goto trunc;
-		local_as = as2;
+		h->local_as = as2;
 	}
-	if (!as4 && rec->subtype == MRT_BGP4MP_STATE && rec->len == 8) {
+	if (!h->as4 && rec->subtype == MRT_BGP4MP_STATE && rec->len == 8) {
 		/*
 		 * Old Zebra wrote state changes as peer AS, local AS, old
 		 * and new state only (RIS 2000 files); bgpdump reads them.
 		 */
-		e.peer_addr.af = AF_INET;
-		e.peer_as = peer_as;
-		if (buf_get_u16(b, &e.old_state) != 0 ||	/* old state */
-		    buf_get_u16(b, &e.new_state) != 0)		/* new state */
+		h->peer_addr.af = AF_INET;
+	} else {
+		if (buf_get_u16(b, &h->ifindex) != 0 ||	/* interface index */
+		    buf_get_u16(b, &afi) != 0)		/* address family */
 			goto trunc;
-		e.type = MRT_ELEM_STATE;
-		d->nelems++;
-		cb(&e, arg);
-		return (0);
-	}
-	if (buf_get_u16(b, &ifindex) != 0 ||		/* interface index */
-	    buf_get_u16(b, &afi) != 0)			/* address family */
-		goto trunc;
-	if (afi != BGP_AFI_IPV4 && afi != BGP_AFI_IPV6) {
-		*what = "bad address family";
-		return (-1);
-	}
-	af = afi == BGP_AFI_IPV4 ? AF_INET : AF_INET6;
-	if (decode_mrt_addr(b, af, &e.peer_addr) != 0 ||	/* peer IP */
-	    decode_mrt_addr(b, af, &local) != 0)		/* local IP */
-		goto trunc;
-	e.peer_as = peer_as;
-
-	if (rec->subtype == MRT_BGP4MP_STATE ||
-	    rec->subtype == MRT_BGP4MP_STATE_AS4) {
-		if (buf_get_u16(b, &e.old_state) != 0 ||	/* old state */
-		    buf_get_u16(b, &e.new_state) != 0)		/* new state */
+		if (afi != BGP_AFI_IPV4 && afi != BGP_AFI_IPV6) {
+			*what = "bad address family";
+			return (-1);
+		}
+		af = afi == BGP_AFI_IPV4 ? AF_INET : AF_INET6;
+		if (decode_mrt_addr(b, af, &h->peer_addr) != 0 || /* peer IP */
+		    decode_mrt_addr(b, af, &h->local_addr) != 0) /* local IP */
 			goto trunc;
-		e.type = MRT_ELEM_STATE;
-		d->nelems++;
-		cb(&e, arg);
+	}
+	if (h->state) {
+		if (buf_get_u16(b, &h->old_state) != 0 ||	/* old state */
+		    buf_get_u16(b, &h->new_state) != 0)		/* new state */
+			goto trunc;
 		return (0);
 	}
 
-	if (decode_bgp_header(buf_ptr(b), buf_left(b), &mtype, &msglen,
-	    &c) != 0) {
-		xasprintf(cause, "%s", c);
-		free(c);
+	/* The BGP message, its length within the record. */
+	if (decode_bgp_header(buf_ptr(b), buf_left(b), &h->msg_type,
+	    &h->msg_len, cause) != 0)
 		return (-1);
-	}
-	if (msglen > buf_left(b)) {
+	if (h->msg_len > buf_left(b)) {
 		*what = "BGP message longer than the record";
 		return (-1);
 	}
-	if (mtype != BGP_MSG_UPDATE)
+	h->msg = buf_ptr(b) + BGP_HEADER_LEN;
+	h->msg_len -= BGP_HEADER_LEN;
+	h->opts.as4 = h->as4;
+	h->opts.addpath_v4 = h->opts.addpath_v6 = h->addpath;
+	return (0);
+trunc:
+	*what = "truncated BGP4MP header";
+	return (-1);
+}
+
+static int
+decode_mrt_bgp4mp(struct mrt_decoder *d, const struct mrt_record *rec,
+    struct buf *b, mrt_elem_cb cb, void *arg, const char **what,
+    char **cause)
+{
+	struct mrt_bgp4mp_hdr	 h;
+	struct bgp_update	 u;
+	struct mrt_elem		 e;
+	size_t			 i;
+	int			 pass, rv;
+	char			*c = NULL;
+
+	if ((rv = decode_mrt_bgp4mp_header(d, rec, b, &h, what, cause)) != 0)
+		return (rv == 1 ? 0 : -1);
+	memset(&e, 0, sizeof e);
+	e.rec = rec;
+	e.addpath = h.addpath;
+	e.peer_addr = h.peer_addr;
+	e.peer_as = h.peer_as;
+	if (h.state) {
+		e.old_state = h.old_state;
+		e.new_state = h.new_state;
+		e.type = MRT_ELEM_STATE;
+		d->nelems++;
+		cb(&e, arg);
 		return (0);
-	memset(&o, 0, sizeof o);
-	o.as4 = as4;
-	o.addpath_v4 = o.addpath_v6 = addpath;
-	if (decode_bgp_update(buf_ptr(b) + BGP_HEADER_LEN,
-	    msglen - BGP_HEADER_LEN, &o, &u, &c) != 0) {
+	}
+	if (h.msg_type != BGP_MSG_UPDATE)
+		return (0);
+	if (decode_bgp_update(h.msg, h.msg_len, &h.opts, &u, &c) != 0) {
 		xasprintf(cause, "UPDATE: %s", c);
 		free(c);
 		return (-1);
@@ -703,12 +757,61 @@ decode_mrt_bgp4mp(struct mrt_decoder *d, const struct mrt_record *rec,
 		}
 	}
 	decode_bgp_update_free(&u);
-	(void)local_as;
-	(void)ifindex;
 	return (0);
-trunc:
-	*what = "truncated BGP4MP header";
-	return (-1);
+}
+
+void
+decode_mrt_error(struct mrt_decoder *d, const struct mrt_record *rec,
+    const char *name, const char *what, const char *detail, char **cause)
+{
+	d->nerrors++;
+	xasprintf(cause, "%s: record %llu at offset %llu (type %u/%u): %s",
+	    name, (unsigned long long)rec->recno,
+	    (unsigned long long)rec->offset, rec->type, rec->subtype,
+	    what != NULL ? what : (detail != NULL ? detail : "malformed"));
+}
+
+/* RFC 6396 4 and RFC 8050 4: types and subtypes. */
+enum mrt_kind
+decode_mrt_kind(const struct mrt_record *rec, int *af, uint8_t *safi,
+    int *addpath)
+{
+	switch (rec->type) {
+	case MRT_TABLE_DUMP:
+		if (rec->subtype != MRT_TD_AFI_IPV4 &&
+		    rec->subtype != MRT_TD_AFI_IPV6)
+			return (MRT_KIND_SKIP);
+		return (MRT_KIND_TD1);
+	case MRT_TABLE_DUMP_V2:
+		switch (rec->subtype) {
+		case MRT_TD2_PEER_INDEX:
+			return (MRT_KIND_PEER_INDEX);
+		case MRT_TD2_RIB_IPV4_UNI:
+		case MRT_TD2_RIB_IPV4_MULTI:
+		case MRT_TD2_RIB_IPV4_UNI_AP:
+		case MRT_TD2_RIB_IPV4_MULTI_AP:
+			*af = AF_INET;
+			break;
+		case MRT_TD2_RIB_IPV6_UNI:
+		case MRT_TD2_RIB_IPV6_MULTI:
+		case MRT_TD2_RIB_IPV6_UNI_AP:
+		case MRT_TD2_RIB_IPV6_MULTI_AP:
+			*af = AF_INET6;
+			break;
+		default:
+			return (MRT_KIND_SKIP);	/* RIB_GENERIC, ... */
+		}
+		/* The multicast subtypes are the odd ones. */
+		*safi = (rec->subtype % 2) == 1 ? BGP_SAFI_MULTICAST :
+		    BGP_SAFI_UNICAST;
+		*addpath = rec->subtype >= MRT_TD2_RIB_IPV4_UNI_AP;
+		return (MRT_KIND_RIB);
+	case MRT_BGP4MP:
+	case MRT_BGP4MP_ET:
+		return (MRT_KIND_BGP4MP);
+	default:
+		return (MRT_KIND_SKIP);
+	}
 }
 
 int
@@ -718,67 +821,35 @@ decode_mrt_record(struct mrt_decoder *d, const struct mrt_record *rec,
 	struct buf	 b;
 	const char	*what = NULL;
 	char		*c = NULL;
-	int		 rv = 0;
+	uint8_t		 safi = 0;
+	int		 rv = 0, af = 0, addpath = 0;
 
 	d->nrecords++;
 	buf_init(&b, rec->body, rec->len);
-	switch (rec->type) {
-	case MRT_TABLE_DUMP:
-		if (rec->subtype != MRT_TD_AFI_IPV4 &&
-		    rec->subtype != MRT_TD_AFI_IPV6) {
-			d->nskipped++;
-			return (0);
-		}
+	switch (decode_mrt_kind(rec, &af, &safi, &addpath)) {
+	case MRT_KIND_TD1:
 		rv = decode_mrt_td1(d, rec, &b, cb, arg, &what, &c);
 		break;
-	case MRT_TABLE_DUMP_V2:
-		switch (rec->subtype) {
-		case MRT_TD2_PEER_INDEX:
-			if (decode_mrt_peer_index(d, &b) != 0) {
-				what = "truncated PEER_INDEX_TABLE";
-				rv = -1;
-			}
-			break;
-		case MRT_TD2_RIB_IPV4_UNI:
-		case MRT_TD2_RIB_IPV4_MULTI:
-		case MRT_TD2_RIB_IPV4_UNI_AP:
-		case MRT_TD2_RIB_IPV4_MULTI_AP:
-		case MRT_TD2_RIB_IPV6_UNI:
-		case MRT_TD2_RIB_IPV6_MULTI:
-		case MRT_TD2_RIB_IPV6_UNI_AP:
-		case MRT_TD2_RIB_IPV6_MULTI_AP:
-			/* Multicast too, as bgpdump prints them (safi 2). */
-			rv = decode_mrt_rib(d, rec, &b,
-			    (rec->subtype == MRT_TD2_RIB_IPV4_UNI ||
-			    rec->subtype == MRT_TD2_RIB_IPV4_MULTI ||
-			    rec->subtype == MRT_TD2_RIB_IPV4_UNI_AP ||
-			    rec->subtype == MRT_TD2_RIB_IPV4_MULTI_AP) ?
-			    AF_INET : AF_INET6,
-			    (rec->subtype % 2) == 1 ? BGP_SAFI_MULTICAST :
-			    BGP_SAFI_UNICAST,
-			    rec->subtype >= MRT_TD2_RIB_IPV4_UNI_AP, cb, arg,
-			    &what, &c);
-			break;
-		default:
-			d->nskipped++;	/* multicast, RIB_GENERIC, ... */
-			return (0);
+	case MRT_KIND_PEER_INDEX:
+		if (decode_mrt_peer_index(d, &b) != 0) {
+			what = "truncated PEER_INDEX_TABLE";
+			rv = -1;
 		}
 		break;
-	case MRT_BGP4MP:
-	case MRT_BGP4MP_ET:
+	case MRT_KIND_RIB:
+		/* Multicast too, as bgpdump prints them (safi 2). */
+		rv = decode_mrt_rib(d, rec, &b, af, safi, addpath, cb, arg,
+		    &what, &c);
+		break;
+	case MRT_KIND_BGP4MP:
 		rv = decode_mrt_bgp4mp(d, rec, &b, cb, arg, &what, &c);
 		break;
 	default:
 		d->nskipped++;
 		return (0);
 	}
-	if (rv != 0) {
-		d->nerrors++;
-		xasprintf(cause, "%s: record %llu at offset %llu (type %u/%u): "
-		    "%s", name, (unsigned long long)rec->recno,
-		    (unsigned long long)rec->offset, rec->type, rec->subtype,
-		    what != NULL ? what : (c != NULL ? c : "malformed"));
-	}
+	if (rv != 0)
+		decode_mrt_error(d, rec, name, what, c, cause);
 	free(c);
 	return (rv);
 }

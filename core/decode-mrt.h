@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/buf.h"
 #include "core/decode-bgp.h"
 
 /* RFC 6396 4: types and subtypes. */
@@ -119,6 +120,90 @@ struct mrt_decoder {
 	uint64_t	 nerrors;	/* records that failed to decode */
 	uint64_t	 nelems;
 };
+
+/*
+ * What a record holds, by type and subtype; for MRT_KIND_RIB also the
+ * family (AF_INET, AF_INET6), the SAFI (multicast too, as bgpdump prints
+ * them) and whether the entries carry path ids (RFC 8050).  BGP4MP
+ * subtypes are told apart by decode_mrt_bgp4mp_header().
+ */
+enum mrt_kind {
+	MRT_KIND_SKIP,		/* not decoded: counted skipped */
+	MRT_KIND_TD1,		/* RFC 6396 4.2 */
+	MRT_KIND_PEER_INDEX,	/* RFC 6396 4.3.1 */
+	MRT_KIND_RIB,		/* RFC 6396 4.3.2, RFC 8050 4 */
+	MRT_KIND_BGP4MP		/* RFC 6396 4.4, 4.5 */
+};
+enum mrt_kind decode_mrt_kind(const struct mrt_record *, int *af,
+	     uint8_t *safi, int *addpath);
+
+/*
+ * The record layouts both decoders read: decode_mrt_record() here, into
+ * elements, and rib_mrt_record() (rib-mrt.c), straight into the RIB: one
+ * parser for each layout, so the two cannot drift apart.  Each reads from
+ * a cursor over the record body (after any extended timestamp), allocates
+ * nothing and returns 0, or -1 with *what naming the fault (a static
+ * string).
+ */
+
+/* RFC 6396 4.2: a TABLE_DUMP record up to and with its attributes. */
+struct mrt_td1_entry {
+	struct prefix	 prefix;		/* length checked */
+	struct addr	 peer_addr;
+	uint32_t	 peer_as;		/* 2-octet in this format */
+	uint32_t	 orig_time;
+	struct buf	 attrs;			/* path attributes */
+};
+int	 decode_mrt_td1_entry(const struct mrt_record *, struct buf *,
+	     struct mrt_td1_entry *, const char **what);
+
+/*
+ * RFC 6396 4.3.2: a TABLE_DUMP_V2 RIB record's header, the prefix (af
+ * AF_INET or AF_INET6, its length checked) and the entry count; then
+ * RFC 6396 4.3.4 (and RFC 8050 4 with addpath) one RIB entry up to and
+ * with its attributes, the peer index checked against the peer table.
+ */
+struct mrt_rib_entry {
+	uint16_t	 peer;			/* index into d->peers */
+	uint32_t	 orig_time;
+	uint32_t	 path_id;		/* 0 without ADD-PATH */
+	struct buf	 attrs;			/* path attributes */
+};
+int	 decode_mrt_rib_header(struct buf *, int af, struct prefix *,
+	     uint16_t *count, const char **what);
+int	 decode_mrt_rib_entry(const struct mrt_decoder *, struct buf *,
+	     int addpath, struct mrt_rib_entry *, const char **what);
+
+/*
+ * RFC 6396 4.4 (4.5 for BGP4MP_ET) with the RFC 8050 subtypes: a BGP4MP
+ * record's header, then the state change or the BGP message's header.
+ * 1 for a subtype not decoded (counted in d->nskipped); -1 with *what,
+ * or with *cause (allocated) for a bad BGP message header.
+ */
+struct mrt_bgp4mp_hdr {
+	uint32_t	 peer_as, local_as;
+	struct addr	 peer_addr, local_addr;	/* old Zebra state: AF_INET,
+						 * zero, no local */
+	uint16_t	 ifindex;
+	int		 as4;			/* 4-octet AS numbers */
+	int		 addpath;		/* RFC 8050 subtype */
+	int		 state;			/* a STATE_CHANGE: */
+	uint16_t	 old_state, new_state;
+	uint8_t		 msg_type;		/* else a message: BGP_MSG_* */
+	const uint8_t	*msg;			/* its body after the header */
+	uint16_t	 msg_len;
+	struct bgp_decode_opts opts;		/* to decode an UPDATE body */
+};
+int	 decode_mrt_bgp4mp_header(struct mrt_decoder *,
+	     const struct mrt_record *, struct buf *, struct mrt_bgp4mp_hdr *,
+	     const char **what, char **cause);
+/*
+ * A record that failed: counted in d->nerrors, *cause set to "name: record
+ * N at offset O (type T/S): " and what, else detail, else "malformed".
+ */
+void	 decode_mrt_error(struct mrt_decoder *, const struct mrt_record *,
+	     const char *name, const char *what, const char *detail,
+	     char **cause);
 
 void	 decode_mrt_init(struct mrt_decoder *);
 void	 decode_mrt_free(struct mrt_decoder *);

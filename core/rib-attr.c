@@ -30,6 +30,9 @@ static int		 rib_canon(struct rib *, const uint8_t *, size_t, int,
 static int		 rib_nlri_next(struct buf *, int, int,
 			     struct prefix *, uint32_t *);
 static int		 rib_nlri_check(struct buf, int, int);
+static int		 rib_update_nlri(struct rib *, int, struct buf *, int,
+			     int, struct rib_attr *, int,
+			     struct rib_update_stats *);
 static int		 rib_attr_quick(const uint8_t *, size_t, int,
 			     uint32_t *, uint8_t *);
 
@@ -582,6 +585,34 @@ rib_attr_decode(const struct rib_attr *a, struct bgp_attrs *out)
 	return (0);
 }
 
+/*
+ * Apply one NLRI field of an UPDATE (checked before): withdraw each
+ * prefix, or announce it with a, or with a NULL (RFC 7606
+ * treat-as-withdraw) withdraw it as well.  The number of prefixes.
+ */
+static int
+rib_update_nlri(struct rib *r, int peer, struct buf *b, int af, int addpath,
+    struct rib_attr *a, int announce, struct rib_update_stats *st)
+{
+	struct prefix	pfx;
+	uint32_t	pid;
+	int		count = 0;
+
+	while (rib_nlri_next(b, af, addpath, &pfx, &pid) == 1) {
+		if (!announce)
+			st->withdrawn += rib_withdraw(r, peer, &pfx, pid);
+		else if (a != NULL) {
+			rib_announce(r, peer, &pfx, pid, a);
+			st->announced++;
+		} else {
+			rib_withdraw(r, peer, &pfx, pid);
+			st->taw++;
+		}
+		count++;
+	}
+	return (count);
+}
+
 /* RFC 4271 4.3: UPDATE Message Format (RFC 4760, RFC 7911, RFC 7606). */
 int
 rib_update(struct rib *r, int peer, const uint8_t *p, size_t len,
@@ -591,11 +622,9 @@ rib_update(struct rib *r, int peer, const uint8_t *p, size_t len,
 	struct rib_update_stats	 dummy;
 	struct rib_canon	 c;
 	struct rib_attr		*a = NULL;
-	struct buf		 b, w, at, nl;
-	struct prefix		 pfx;
-	uint32_t		 pid;
-	uint16_t		 wlen, alen;
-	int			 taw = 0, count = 0, announce, ap;
+	struct buf		 w, at, nl;
+	int			 taw = 0, count = 0, announce;
+	int			 ap_reach, ap_unreach;
 	char			*c2 = NULL;
 
 	if (st == NULL)
@@ -604,16 +633,8 @@ rib_update(struct rib *r, int peer, const uint8_t *p, size_t len,
 		xasprintf(cause, "no such peer %d", peer);
 		return (-1);
 	}
-	buf_init(&b, p, len);
-	if (buf_get_u16(&b, &wlen) != 0 ||	/* withdrawn routes length */
-	    buf_sub(&b, &w, wlen) != 0 ||	/* withdrawn routes */
-	    buf_get_u16(&b, &alen) != 0 ||	/* total path attribute len */
-	    buf_sub(&b, &at, alen) != 0) {	/* path attributes */
-		/* RFC 7606 4: inconsistent lengths reset the session. */
-		xasprintf(cause, "UPDATE lengths exceed the message");
+	if (decode_bgp_update_split(p, len, &w, &at, &nl, cause) != 0)
 		return (-1);
-	}
-	nl = b;					/* NLRI: the rest */
 	if (rib_nlri_check(w, AF_INET, o->addpath_v4) != 0) {
 		xasprintf(cause, "withdrawn routes: bad prefix");
 		return (-1);
@@ -624,13 +645,15 @@ rib_update(struct rib *r, int peer, const uint8_t *p, size_t len,
 	}
 	if (rib_canon(r, buf_ptr(&at), buf_left(&at), 0, &c, cause) != 0)
 		return (-1);
-	if (c.reach_af != 0 && rib_nlri_check(c.reach, c.reach_af,
-	    c.reach_af == AF_INET ? o->addpath_v4 : o->addpath_v6) != 0) {
+	ap_reach = c.reach_af == AF_INET ? o->addpath_v4 : o->addpath_v6;
+	ap_unreach = c.unreach_af == AF_INET ? o->addpath_v4 : o->addpath_v6;
+	if (c.reach_af != 0 &&
+	    rib_nlri_check(c.reach, c.reach_af, ap_reach) != 0) {
 		xasprintf(cause, "MP_REACH_NLRI: bad prefix");
 		return (-1);
 	}
-	if (c.unreach_af != 0 && rib_nlri_check(c.unreach, c.unreach_af,
-	    c.unreach_af == AF_INET ? o->addpath_v4 : o->addpath_v6) != 0) {
+	if (c.unreach_af != 0 &&
+	    rib_nlri_check(c.unreach, c.unreach_af, ap_unreach) != 0) {
 		xasprintf(cause, "MP_UNREACH_NLRI: bad prefix");
 		return (-1);
 	}
@@ -648,43 +671,17 @@ rib_update(struct rib *r, int peer, const uint8_t *p, size_t len,
 		free(c2);
 	}
 
-	/* Nothing can fail from here on. */
-	while (rib_nlri_next(&w, AF_INET, o->addpath_v4, &pfx, &pid) == 1) {
-		st->withdrawn += rib_withdraw(r, peer, &pfx, pid);
-		count++;
-	}
-	if (c.unreach_af != 0) {
-		ap = c.unreach_af == AF_INET ? o->addpath_v4 : o->addpath_v6;
-		while (rib_nlri_next(&c.unreach, c.unreach_af, ap, &pfx,
-		    &pid) == 1) {
-			st->withdrawn += rib_withdraw(r, peer, &pfx, pid);
-			count++;
-		}
-	}
-	while (rib_nlri_next(&nl, AF_INET, o->addpath_v4, &pfx, &pid) == 1) {
-		if (a != NULL) {
-			rib_announce(r, peer, &pfx, pid, a);
-			st->announced++;
-		} else {
-			rib_withdraw(r, peer, &pfx, pid);
-			st->taw++;
-		}
-		count++;
-	}
-	if (c.reach_af != 0) {
-		ap = c.reach_af == AF_INET ? o->addpath_v4 : o->addpath_v6;
-		while (rib_nlri_next(&c.reach, c.reach_af, ap, &pfx,
-		    &pid) == 1) {
-			if (a != NULL) {
-				rib_announce(r, peer, &pfx, pid, a);
-				st->announced++;
-			} else {
-				rib_withdraw(r, peer, &pfx, pid);
-				st->taw++;
-			}
-			count++;
-		}
-	}
+	/* Nothing can fail from here on: withdrawals first, plain then MP. */
+	count += rib_update_nlri(r, peer, &w, AF_INET, o->addpath_v4, NULL, 0,
+	    st);
+	if (c.unreach_af != 0)
+		count += rib_update_nlri(r, peer, &c.unreach, c.unreach_af,
+		    ap_unreach, NULL, 0, st);
+	count += rib_update_nlri(r, peer, &nl, AF_INET, o->addpath_v4, a, 1,
+	    st);
+	if (c.reach_af != 0)
+		count += rib_update_nlri(r, peer, &c.reach, c.reach_af,
+		    ap_reach, a, 1, st);
 	rib_attr_put(r, a);
 	return (count);
 }

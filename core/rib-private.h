@@ -89,8 +89,11 @@ struct rib_wlist {
 	int		count;
 };
 
+struct rib_lpm;
+
 struct rib {
 	struct rib_fam		 fam[2];	/* IPv4, IPv6 */
+	struct rib_lpm		*lpm;		/* IPv4 longest match */
 
 	struct rib_rentry	*rv;
 	uint32_t		 rused, rcap, rfree;
@@ -155,5 +158,13 @@ struct rib_canon {
 	struct buf	 unreach;
 };
 
+/* core/rib-lpm.c: the IPv4 longest-match index beside the trie. */
+struct rib_lpm	*rib_lpm_new(void);
+void		 rib_lpm_free(struct rib_lpm *);
+size_t		 rib_lpm_mem(const struct rib_lpm *);
+void		 rib_lpm_dirty(struct rib *, const struct rib_fam *, uint32_t);
+int		 rib_lpm_lookup(const struct rib *, uint32_t);
+int		 rib_lpm_longest(const struct rib *, const struct prefix *,
+		    struct prefix *);
 
 #endif

@@ -28,6 +28,8 @@
 #include "rib-private.h"
 
 static struct rib_fam	*rib_fam(struct rib *, int);
+static const struct rib_fam *rib_fam_of(const struct rib *,
+			    const struct prefix *);
 static struct rib_nhdr	*rib_nh(const struct rib_fam *, uint32_t);
 static struct rib_key	 rib_nkey(const struct rib_fam *, uint32_t);
 static struct rib_key	 rib_key_make(const struct prefix *, unsigned int);
@@ -97,6 +99,7 @@ rib_new(void)
 	r->fam[1].af = AF_INET6;
 	r->fam[1].bits = 128;
 	r->fam[0].nused = r->fam[1].nused = 1;
+	r->lpm = rib_lpm_new();
 	r->rused = 1;
 	r->aused = 1;
 	return (r);
@@ -121,6 +124,7 @@ rib_free(struct rib *r)
 	free(r->watches);
 	free(r->canon);
 	free(r->mrt_map);
+	rib_lpm_free(r->lpm);
 	free(r);
 }
 
@@ -144,7 +148,7 @@ rib_stats(const struct rib *r, struct rib_stats *st)
 	    r->attr_mem +
 	    r->cpeers * sizeof (struct rib_peer) +
 	    r->cwatches * sizeof (struct rib_watchent) +
-	    r->canoncap + r->mrt_ndp * sizeof (int);
+	    r->canoncap + r->mrt_ndp * sizeof (int) + rib_lpm_mem(r->lpm);
 }
 
 /* ------------------------------------------------------------ keys, nodes */
@@ -157,6 +161,21 @@ rib_fam(struct rib *r, int af)
 	if (af == AF_INET6)
 		return (&r->fam[1]);
 	return (NULL);
+}
+
+/* The family of a query prefix; NULL for another family or a bad length. */
+static const struct rib_fam *
+rib_fam_of(const struct rib *r, const struct prefix *p)
+{
+	const struct rib_fam	*f;
+
+	if (p->addr.af == AF_INET)
+		f = &r->fam[0];
+	else if (p->addr.af == AF_INET6)
+		f = &r->fam[1];
+	else
+		return (NULL);
+	return (p->len > f->bits ? NULL : f);
 }
 
 static struct rib_nhdr *
@@ -555,8 +574,10 @@ rib_flush_node(struct rib *r, struct rib_fam *f, uint32_t n, uint32_t peer,
 		r->rfree = e;
 		r->routes--;
 		(*left)--;
-		if (h->routes == 0)
+		if (h->routes == 0) {
 			f->prefixes--;
+			rib_lpm_dirty(r, f, n);
+		}
 		rib_fire(r, f, wl);
 	}
 	c0 = rib_flush_node(r, f, h->child[0], peer, wl, left);
@@ -670,8 +691,10 @@ rib_route_set(struct rib *r, struct rib_fam *f, uint32_t n, int peer,
 	e->attr = a->id;
 	e->path_id = path_id;
 	e->peer = peer;
-	if (h->routes == 0)
+	if (h->routes == 0) {
 		f->prefixes++;
+		rib_lpm_dirty(r, f, n);
+	}
 	e->next = h->routes;
 	h->routes = i;
 	a->refcnt++;
@@ -753,6 +776,7 @@ rib_withdraw(struct rib *r, int peer, const struct prefix *p,
 	r->peers[peer].nroutes--;
 	if (h->routes == 0) {
 		f->prefixes--;
+		rib_lpm_dirty(r, f, n);
 		rib_prune(f, path, depth, n);
 	}
 	rib_fire(r, f, &wl);
@@ -770,13 +794,7 @@ rib_lookup(const struct rib *r, int peer, const struct prefix *p,
 	struct rib_key		 k;
 	uint32_t		 n, i;
 
-	if (p->addr.af == AF_INET)
-		f = &r->fam[0];
-	else if (p->addr.af == AF_INET6)
-		f = &r->fam[1];
-	else
-		return (0);
-	if (p->len > f->bits)
+	if ((f = rib_fam_of(r, p)) == NULL)
 		return (0);
 	k = rib_key_make(p, p->len);
 	if ((n = rib_find(f, &k, p->len, NULL, NULL, NULL)) == 0)
@@ -805,8 +823,11 @@ rib_longest(const struct rib *r, const struct prefix *p,
 	struct rib_key		 k, nk;
 	uint32_t		 n, best = 0, key, m;
 
+	if (p->addr.af == AF_INET && p->len == 32)
+		/* An address: the index (core/rib-lpm.c) has it. */
+		return (rib_lpm_longest(r, p, match));
 	if (p->addr.af == AF_INET) {
-		/* The hot case, on 32-bit keys. */
+		/* Shorter IPv4 prefixes walk the trie, on 32-bit keys. */
 		const struct rib_node4	*v = r->fam[0].n4;
 
 		if (p->len > 32)
@@ -905,13 +926,7 @@ rib_walk(const struct rib *r, const struct prefix *p, int more,
 	struct rib_key		 k, nk;
 	uint32_t		 n;
 
-	if (p->addr.af == AF_INET)
-		f = &r->fam[0];
-	else if (p->addr.af == AF_INET6)
-		f = &r->fam[1];
-	else
-		return (0);
-	if (p->len > f->bits)
+	if ((f = rib_fam_of(r, p)) == NULL)
 		return (0);
 	k = rib_key_make(p, p->len);
 	if (!more) {

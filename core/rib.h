@@ -180,6 +180,21 @@ int		 rib_lookup(const struct rib *, int peer, const struct prefix *,
 int		 rib_longest(const struct rib *, const struct prefix *p,
 		    struct prefix *match);
 /*
+ * IPv4 addresses (/32) are answered from a compact index kept beside the
+ * trie (core/rib-lpm.c), rebuilt per /16 on the first lookup after a
+ * change there.  rib_longest_prepare() builds whatever is out of date now
+ * (after a bulk load, say), so that no lookup pays for it.
+ */
+void		 rib_longest_prepare(const struct rib *);
+/*
+ * rib_longest() of p[0..n-1] into match[i] and found[i] (1 or 0); returns
+ * how many were found.  IPv4 addresses are looked up in small groups in
+ * lockstep with their memory prefetched, so that cache misses overlap:
+ * more lookups per second, no faster for any single one.
+ */
+size_t		 rib_longest_batch(const struct rib *, const struct prefix *p,
+		    size_t n, struct prefix *match, int *found);
+/*
  * Call cb for every route at p (exact) or, with more != 0, at p and every
  * more-specific of p.  cb returns 0 to go on, else the walk stops and
  * returns that value.

@@ -42,6 +42,7 @@
 #include "core/model.h"
 #include "core/rib.h"
 #include "core/util.h"
+#include "tests/bench/bench-util.h"
 
 #define BENCH_BMP_TARGET	1000000.0	/* prefixes/s */
 #define BENCH_BMP_MAXRUNS	9
@@ -69,18 +70,8 @@ static int	 bench_bmp_peer_idx(struct bench_bmp_stream *,
 static void	 bench_bmp_rm(struct bench_bmp_stream *, size_t,
 		    const uint8_t *, size_t);
 static int	 bench_bmp_load(const char *, struct bench_bmp_stream *);
-static double	 bench_bmp_now(void);
 static int	 bench_bmp_run(const struct bench_bmp_stream *, double *,
 		    uint64_t *, size_t *);
-
-static double
-bench_bmp_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
-}
 
 static void
 bench_bmp_put(struct bench_bmp_stream *st, const void *p, size_t len)
@@ -270,7 +261,7 @@ bench_bmp_run(const struct bench_bmp_stream *st, double *secs,
 		return (-1);
 	}
 
-	t0 = bench_bmp_now();
+	t0 = bench_now();
 	if ((pid = fork()) == -1) {
 		perror("bench-bmp: fork");
 		return (-1);
@@ -293,7 +284,7 @@ bench_bmp_run(const struct bench_bmp_stream *st, double *secs,
 		_exit(0);
 	}
 
-	while (!done && bench_bmp_now() - t0 < BENCH_BMP_TIMEOUT_S) {
+	while (!done && bench_now() - t0 < BENCH_BMP_TIMEOUT_S) {
 		event_base_loop(base, EVLOOP_ONCE);
 		if (collect_bmp_router_info(c, 0, &ri) &&
 		    ri.route_monitoring == st->messages)
@@ -304,7 +295,7 @@ bench_bmp_run(const struct bench_bmp_stream *st, double *secs,
 			return (-1);
 		}
 	}
-	*secs = bench_bmp_now() - t0;
+	*secs = bench_now() - t0;
 	kill(pid, SIGTERM);
 	waitpid(pid, &status, 0);
 	if (!done) {
@@ -333,7 +324,7 @@ main(int argc, char **argv)
 	struct bench_bmp_stream	 st;
 	double			 secs[BENCH_BMP_MAXRUNS], t, best;
 	uint64_t		 prefixes = 0;
-	size_t			 routes = 0, i, j;
+	size_t			 routes = 0, i;
 	int			 ch, runs = 1;
 
 	while ((ch = getopt(argc, argv, "n:")) != -1) {
@@ -365,14 +356,7 @@ main(int argc, char **argv)
 	for (i = 0; i < (size_t)runs; i++)
 		if (bench_bmp_run(&st, &secs[i], &prefixes, &routes) == -1)
 			return (1);
-	/* The median run. */
-	for (i = 1; i < (size_t)runs; i++)
-		for (j = i; j > 0 && secs[j - 1] > secs[j]; j--) {
-			t = secs[j];
-			secs[j] = secs[j - 1];
-			secs[j - 1] = t;
-		}
-	t = secs[runs / 2];
+	t = bench_median(secs, runs);
 	best = (double)prefixes / t;
 	printf("bench-bmp: %s: %ju Route Monitoring messages from %zu "
 	    "peers, %.1f MB over loopback TCP\n", argv[0],

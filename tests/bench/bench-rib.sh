@@ -1,7 +1,9 @@
 #!/bin/sh
 # RIB benchmarks (issue 3): MRT decoding into the RIB against bgpdump -m
-# in the same run, memory per route, longest-match speed.  See
-# tests/bench/README and tests/bench/bench-rib.c.
+# in the same run, memory per route (longest-match index included),
+# longest-match speed: one lookup after another (the target), the
+# latency of one lookup alone, and rib_longest_batch() throughput, each
+# labelled.  See tests/bench/README and tests/bench/bench-rib.c.
 #
 # The RouteViews RIB is decompressed into a temporary raw file; bgpdump
 # -m reads it once to warm up and BENCH_RUNS times (default 5), its

@@ -51,15 +51,33 @@ fuzz_rib_attr_check(const struct rib_attr *a)
 	decode_bgp_update_free(&u);
 }
 
+struct fuzz_rib_walk {
+	struct rib	*r;
+	size_t		 n;
+};
+
+/*
+ * Every route counts once; an IPv4 route's first address finds, through
+ * the longest-match index of rib-lpm.c, a match at least as long that
+ * covers it.
+ */
 static int
 fuzz_rib_count_cb(const struct rib_route *rt, void *arg)
 {
-	size_t	*n = arg;
+	struct fuzz_rib_walk	*w = arg;
+	struct prefix		 host, m;
 
 	if (rt->attr == NULL || rt->attr->refcnt == 0)
 		abort();
 	fuzz_rib_attr_check(rt->attr);
-	(*n)++;
+	w->n++;
+	if (rt->prefix.addr.af == AF_INET) {
+		host = rt->prefix;
+		host.len = 32;
+		if (rib_longest(w->r, &host, &m) != 1 ||
+		    m.len < rt->prefix.len || !prefix_contains(&m, &host.addr))
+			abort();
+	}
 	return (0);
 }
 
@@ -78,13 +96,17 @@ fuzz_rib_check(struct rib *r)
 {
 	struct rib_stats	st;
 	struct prefix		p;
-	size_t			n = 0, i, sum = 0;
+	struct fuzz_rib_walk	w;
+	size_t			n, i, sum = 0;
 
+	w.r = r;
+	w.n = 0;
 	memset(&p, 0, sizeof p);
 	p.addr.af = AF_INET;
-	rib_walk(r, &p, 1, fuzz_rib_count_cb, &n);
+	rib_walk(r, &p, 1, fuzz_rib_count_cb, &w);
 	p.addr.af = AF_INET6;
-	rib_walk(r, &p, 1, fuzz_rib_count_cb, &n);
+	rib_walk(r, &p, 1, fuzz_rib_count_cb, &w);
+	n = w.n;
 	rib_stats(r, &st);
 	for (i = 0; i < rib_npeers(r); i++)
 		sum += rib_peer(r, i)->nroutes;

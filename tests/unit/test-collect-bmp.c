@@ -842,6 +842,18 @@ pred_router_errors(struct fixture *f)
 	return (collect_bmp_router_info(f->c, 0, &ri) && ri.errors == 1);
 }
 
+/* The decoded attributes of the route of peer id to prefix, which exists. */
+static void
+route_attrs(struct rib *rib, int id, const char *prefix, struct bgp_attrs *at)
+{
+	struct rib_route	rt;
+	struct prefix		pfx;
+
+	assert_int_equal(prefix_parse(prefix, &pfx), 0);
+	assert_int_equal(rib_lookup(rib, id, &pfx, 0, &rt), 1);
+	assert_int_equal(rib_attr_decode(rt.attr, at), 0);
+}
+
 /*
  * Capture 201 into the RIB: every peer's routes (counted by pmacct), a
  * prefix's AS path and next hop, the session of a configured neighbor, a
@@ -858,9 +870,7 @@ test_rib_201(void **state)
 	struct session		*s161;
 	struct bmp_router_info	 ri;
 	struct bmp_peer_info	 pi;
-	struct rib_route	 rt;
 	struct bgp_attrs	 at;
-	struct prefix		 pfx;
 	struct addr		 nh;
 	uint8_t			 hdr[BMP_PEER_HDR_LEN], msg[256], upd[64];
 	size_t			 i, total = 0, n, len, after205;
@@ -896,9 +906,7 @@ test_rib_201(void **state)
 	id = rib_peer_of(rib, CISCO_ROUTER, "192.0.11.161", rd0(14),
 	    RIB_PEER_ADJ_IN_PRE);
 	assert_ptr_equal(rib_peer(rib, id)->session, s161);
-	assert_int_equal(prefix_parse("123.123.123.123/32", &pfx), 0);
-	assert_int_equal(rib_lookup(rib, id, &pfx, 0, &rt), 1);
-	assert_int_equal(rib_attr_decode(rt.attr, &at), 0);
+	route_attrs(rib, id, "123.123.123.123/32", &at);
 	assert_int_equal(at.aspath.nasns, 3);
 	assert_int_equal(at.aspath.asns[0], 65537);
 	assert_int_equal(at.aspath.asns[1], 65536);
@@ -911,9 +919,7 @@ test_rib_201(void **state)
 	id = rib_peer_of(rib, CISCO_ROUTER, "2001:db8:11::161", rd0(14),
 	    RIB_PEER_ADJ_IN_PRE);
 	assert_true(id != -1);
-	assert_int_equal(prefix_parse("2001:db8::10/128", &pfx), 0);
-	assert_int_equal(rib_lookup(rib, id, &pfx, 0, &rt), 1);
-	assert_int_equal(rib_attr_decode(rt.attr, &at), 0);
+	route_attrs(rib, id, "2001:db8::10/128", &at);
 	assert_int_equal(at.aspath.nasns, 2);
 	assert_int_equal(at.aspath.asns[0], 65537);
 	assert_int_equal(at.aspath.asns[1], 65000);

@@ -3,7 +3,9 @@
  * (TABLE_DUMP_V2 peer index and RIB, BGP4MP_ET state change, absurd and
  * truncated lengths) and the real files in tests/data/mrt/ (raw, gzip,
  * bzip2, and a bzip2 file cut mid-stream that must end with a located
- * error after every complete record).
+ * error after every complete record); malformed records refused with the
+ * same cause by decode_mrt_record() and rib_mrt_record(), which share
+ * the record parsing.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -19,6 +21,7 @@
 
 #include "core/decode-mrt.h"
 #include "core/mrt-dump.h"
+#include "core/rib.h"
 
 struct collect {
 	unsigned int	n;
@@ -287,6 +290,109 @@ test_real_files(void **state)
 	free(msg);
 }
 
+static void
+noop_cb(const struct mrt_elem *e, void *arg)
+{
+	(void)e;
+	(void)arg;
+	fail_msg("an element from a malformed record");
+}
+
+/*
+ * Each malformed body through both decoders: -1, the same located cause,
+ * counted as an error; a BGP4MP subtype not decoded is skipped by both.
+ */
+static void
+test_shared_errors(void **state)
+{
+	/* BGP4MP_MESSAGE_AS4 header up to the BGP message, IPv4. */
+#define HDR_AS4	0, 0, 0xfd, 0xe8, 0, 0, 0xfd, 0xe9, 0, 0, 0, 1, \
+		192, 0, 2, 1, 192, 0, 2, 2
+#define MARKER	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, \
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+	static const uint8_t as_cut[] = { 0, 0, 1 };
+	static const uint8_t bad_afi[] = { 0, 1, 0, 2, 0, 0, 0, 3 };
+	/* The marker's last byte 0xfe. */
+	static const uint8_t bad_marker[] = { HDR_AS4, MARKER - 1, 0, 19, 4 };
+	static const uint8_t too_long[] = { HDR_AS4, MARKER, 0, 100, 2 };
+	static const uint8_t state_cut[] = { HDR_AS4, 0, 1 };
+	static const uint8_t bad_plen[] = { 0, 0, 0, 1, 33, 0 };
+	static const uint8_t rib_cut[] = { 0, 0, 0, 1, 8, 10, 0, 1, 0 };
+	static const uint8_t td1_cut[] = { 0, 0, 0, 1, 10 };
+	static const struct {
+		uint16_t	 type, subtype;
+		const uint8_t	*body;
+		size_t		 len;
+		const char	*what;
+	} t[] = {
+		{ 16, 4, as_cut, sizeof as_cut, "truncated BGP4MP header" },
+		{ 16, 1, bad_afi, sizeof bad_afi, "bad address family" },
+		{ 17, 4, bad_marker, sizeof bad_marker, "bad BGP marker" },
+		{ 16, 4, too_long, sizeof too_long,
+		  "BGP message longer than the record" },
+		{ 16, 5, state_cut, sizeof state_cut,
+		  "truncated BGP4MP header" },
+		{ 13, 2, bad_plen, sizeof bad_plen, "bad prefix length" },
+		{ 13, 10, rib_cut, sizeof rib_cut, "truncated RIB entry" },
+		{ 12, 1, td1_cut, sizeof td1_cut,
+		  "truncated TABLE_DUMP entry" },
+	};
+#undef HDR_AS4
+#undef MARKER
+	struct mrt_decoder	 d1, d2;
+	struct mrt_record	 rec;
+	struct rib		*r;
+	char			*c1 = NULL, *c2 = NULL, want[128];
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		memset(&rec, 0, sizeof rec);
+		rec.type = t[i].type;
+		rec.subtype = t[i].subtype;
+		rec.body = t[i].body;
+		rec.len = t[i].len;
+		rec.recno = 1;
+		decode_mrt_init(&d1);
+		decode_mrt_init(&d2);
+		r = rib_new();
+		assert_int_equal(decode_mrt_record(&d1, &rec, "t", noop_cb,
+		    NULL, &c1), -1);
+		assert_int_equal(rib_mrt_record(r, &d2, &rec, "t", &c2), -1);
+		snprintf(want, sizeof want, "t: record 1 at offset 0 "
+		    "(type %u/%u): %s", t[i].type, t[i].subtype, t[i].what);
+		assert_string_equal(c1, want);
+		assert_string_equal(c2, want);
+		assert_int_equal(d1.nerrors, 1);
+		assert_int_equal(d2.nerrors, 1);
+		free(c1);
+		free(c2);
+		c1 = c2 = NULL;
+		rib_free(r);
+		decode_mrt_free(&d1);
+		decode_mrt_free(&d2);
+	}
+
+	/* BGP4MP subtype 2 (RFC 6396 4.4: deprecated, not decoded). */
+	memset(&rec, 0, sizeof rec);
+	rec.type = MRT_BGP4MP;
+	rec.subtype = 2;
+	rec.body = as_cut;
+	rec.len = sizeof as_cut;
+	decode_mrt_init(&d1);
+	decode_mrt_init(&d2);
+	r = rib_new();
+	assert_int_equal(decode_mrt_record(&d1, &rec, "t", noop_cb, NULL,
+	    &c1), 0);
+	assert_int_equal(rib_mrt_record(r, &d2, &rec, "t", &c2), 0);
+	assert_int_equal(d1.nskipped, 1);
+	assert_int_equal(d2.nskipped, 1);
+	assert_int_equal(d1.nerrors + d2.nerrors, 0);
+	rib_free(r);
+	decode_mrt_free(&d1);
+	decode_mrt_free(&d2);
+}
+
 int
 main(void)
 {
@@ -296,6 +402,7 @@ main(void)
 		cmocka_unit_test(test_et_state),
 		cmocka_unit_test(test_aspath_fmt),
 		cmocka_unit_test(test_real_files),
+		cmocka_unit_test(test_shared_errors),
 	};
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -4,7 +4,9 @@
  * nodes), replace and withdraw, attribute interning and its reference
  * counts, RFC 7606 treat-as-withdraw, whole UPDATE bodies (IPv4 NLRI,
  * MP_REACH/MP_UNREACH for IPv6, ADD-PATH), peer flush, watches, and real
- * MRT files loaded end to end with counts taken from bgpdump -m.
+ * MRT files loaded end to end with counts taken from bgpdump -m; the
+ * IPv4 longest-match index (core/rib-lpm.c) against a brute-force model
+ * and the trie through random changes.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -57,12 +59,16 @@ put32(struct bld *b, uint32_t v)
 	put16(b, v);
 }
 
-/* ORIGIN, AS_PATH (one AS_SEQUENCE, 4-octet), NEXT_HOP 192.0.2.1. */
+/*
+ * A fresh attribute section: ORIGIN, AS_PATH (one AS_SEQUENCE, 4-octet),
+ * NEXT_HOP 192.0.2.1.
+ */
 static void
 attrs_std(struct bld *b, unsigned int origin, const uint32_t *asns, int n)
 {
 	int	i;
 
+	memset(b, 0, sizeof *b);
 	put8(b, 0x40); put8(b, 1); put8(b, 1); put8(b, origin);
 	put8(b, 0x40); put8(b, 2); put8(b, 2 + 4 * n);
 	put8(b, 2); put8(b, n);
@@ -81,15 +87,23 @@ pfx(const char *s)
 	return (p);
 }
 
-static int
-peer_add(struct rib *r, const char *addr, uint32_t asn)
+static struct rib_peer_key
+peer_key(const char *addr, uint32_t asn, enum rib_peer_kind kind)
 {
 	struct rib_peer_key	k;
 
 	memset(&k, 0, sizeof k);
 	assert_int_equal(addr_parse(addr, &k.addr), 0);
 	k.asn = asn;
-	k.kind = RIB_PEER_ADJ_IN_PRE;
+	k.kind = kind;
+	return (k);
+}
+
+static int
+peer_add(struct rib *r, const char *addr, uint32_t asn)
+{
+	struct rib_peer_key	k = peer_key(addr, asn, RIB_PEER_ADJ_IN_PRE);
+
 	return (rib_peer_get(r, &k));
 }
 
@@ -103,7 +117,6 @@ attr_path(struct rib *r, uint32_t a1, uint32_t a2)
 	int			 taw;
 	char			*cause = NULL;
 
-	memset(&b, 0, sizeof b);
 	attrs_std(&b, 0, asns, a2 == 0 ? 1 : 2);
 	memset(&o, 0, sizeof o);
 	o.as4 = 1;
@@ -150,6 +163,20 @@ count_walk(struct rib *r, const char *s, int more)
 	return (n);
 }
 
+/* Announce each of n prefixes, all new, from peer with a. */
+static void
+announce_all(struct rib *r, int peer, const char **ps, size_t n,
+    struct rib_attr *a)
+{
+	struct prefix	p;
+	size_t		i;
+
+	for (i = 0; i < n; i++) {
+		p = pfx(ps[i]);
+		assert_int_equal(rib_announce(r, peer, &p, 0, a), 1);
+	}
+}
+
 static void
 test_queries_v4(void **state)
 {
@@ -168,10 +195,7 @@ test_queries_v4(void **state)
 	r = rib_new();
 	peer = peer_add(r, "192.0.2.1", 65001);
 	a = attr_path(r, 65001, 65002);
-	for (i = 0; i < sizeof ps / sizeof ps[0]; i++) {
-		p = pfx(ps[i]);
-		assert_int_equal(rib_announce(r, peer, &p, 0, a), 1);
-	}
+	announce_all(r, peer, ps, sizeof ps / sizeof ps[0], a);
 	/* The same route again changes nothing. */
 	p = pfx("10.1.0.0/16");
 	assert_int_equal(rib_announce(r, peer, &p, 0, a), 0);
@@ -259,17 +283,13 @@ test_queries_v6(void **state)
 	struct rib_attr		*a;
 	struct rib_stats	 st;
 	struct prefix		 p;
-	size_t			 i;
 	int			 peer;
 
 	(void)state;
 	r = rib_new();
 	peer = peer_add(r, "2001:db8::ffff", 65001);
 	a = attr_path(r, 65001, 0);
-	for (i = 0; i < sizeof ps / sizeof ps[0]; i++) {
-		p = pfx(ps[i]);
-		assert_int_equal(rib_announce(r, peer, &p, 0, a), 1);
-	}
+	announce_all(r, peer, ps, sizeof ps / sizeof ps[0], a);
 	rib_stats(r, &st);
 	assert_int_equal(st.routes, 7);
 	assert_int_equal(st.prefixes, 7);
@@ -451,6 +471,19 @@ nlri_add(struct bld *b, int addpath, uint32_t pid, const char *s)
 	put(b, p.addr.b, (p.len + 7) / 8);
 }
 
+/* A new RIB with one peer, and the UPDATE options of its session. */
+static struct rib *
+update_rib(int *peer, struct bgp_decode_opts *o)
+{
+	struct rib	*r;
+
+	r = rib_new();
+	*peer = peer_add(r, "192.0.2.1", 65001);
+	memset(o, 0, sizeof *o);
+	o->as4 = 1;
+	return (r);
+}
+
 static void
 test_update(void **state)
 {
@@ -467,13 +500,9 @@ test_update(void **state)
 	int			 peer, i;
 
 	(void)state;
-	r = rib_new();
-	peer = peer_add(r, "192.0.2.1", 65001);
-	memset(&o, 0, sizeof o);
-	o.as4 = 1;
+	r = update_rib(&peer, &o);
 
 	/* IPv4 NLRI. */
-	memset(&at, 0, sizeof at);
 	attrs_std(&at, 0, asns, 3);
 	memset(&nl, 0, sizeof nl);
 	nlri_add(&nl, 0, 0, "1.1.1.0/24");
@@ -504,7 +533,6 @@ test_update(void **state)
 	put8(&mp, 0);				/* reserved */
 	nlri_add(&mp, 0, 0, "2001:db8:1::/48");
 	nlri_add(&mp, 0, 0, "2001:db8:2::/48");
-	memset(&at, 0, sizeof at);
 	attrs_std(&at, 0, asns, 2);
 	put8(&at, 0x80); put8(&at, 14); put8(&at, mp.n);
 	put(&at, mp.b, mp.n);
@@ -548,7 +576,6 @@ test_update(void **state)
 
 	/* ADD-PATH: two paths of one prefix, then one withdrawn. */
 	o.addpath_v4 = 1;
-	memset(&at, 0, sizeof at);
 	attrs_std(&at, 0, asns, 1);
 	memset(&nl, 0, sizeof nl);
 	nlri_add(&nl, 1, 1, "203.0.113.0/24");
@@ -572,7 +599,6 @@ test_update(void **state)
 	rib_stats(r, &st);
 	memset(&w, 0, sizeof w);
 	nlri_add(&w, 0, 0, "1.1.1.0/24");
-	memset(&at, 0, sizeof at);
 	attrs_std(&at, 0, asns, 1);
 	at.b[2] = 200;		/* ORIGIN length runs past the section */
 	update_body(&u, &w, &at, NULL);
@@ -585,7 +611,6 @@ test_update(void **state)
 	memset(&nl, 0, sizeof nl);
 	put8(&nl, 33);		/* an IPv4 prefix longer than 32 */
 	put32(&nl, 0);
-	memset(&at, 0, sizeof at);
 	attrs_std(&at, 0, asns, 1);
 	update_body(&u, &w, &at, &nl);
 	assert_int_equal(rib_update(r, peer, u.b, u.n, &o, NULL, &cause), -1);
@@ -621,11 +646,7 @@ test_treat_as_withdraw(void **state)
 	int			 peer, taw;
 
 	(void)state;
-	r = rib_new();
-	peer = peer_add(r, "192.0.2.1", 65001);
-	memset(&o, 0, sizeof o);
-	o.as4 = 1;
-	memset(&at, 0, sizeof at);
+	r = update_rib(&peer, &o);
 	attrs_std(&at, 0, asns, 1);
 	memset(&nl, 0, sizeof nl);
 	nlri_add(&nl, 0, 0, "198.51.100.0/24");
@@ -635,7 +656,6 @@ test_treat_as_withdraw(void **state)
 	assert_int_equal(rib_lookup(r, peer, &p, 0, NULL), 1);
 
 	/* RFC 7606 7.1: a bad ORIGIN value withdraws the update's routes. */
-	memset(&at, 0, sizeof at);
 	attrs_std(&at, 7, asns, 1);
 	a = rib_attr_get(r, at.b, at.n, &o, &taw, &cause);
 	assert_null(a);
@@ -1042,12 +1062,8 @@ load(struct rib *r, const char *rel, struct mrt_decoder *d)
 static int
 find_peer(struct rib *r, const char *addr, uint32_t asn)
 {
-	struct rib_peer_key	k;
+	struct rib_peer_key	k = peer_key(addr, asn, RIB_PEER_MRT);
 
-	memset(&k, 0, sizeof k);
-	assert_int_equal(addr_parse(addr, &k.addr), 0);
-	k.asn = asn;
-	k.kind = RIB_PEER_MRT;
 	return (rib_peer_find(r, &k));
 }
 
@@ -1098,6 +1114,30 @@ attr_cb(const struct rib_route *rt, void *arg)
 	return (0);
 }
 
+/* A new RIB with the file rel loaded without errors, and its figures. */
+static struct rib *
+load_new(const char *rel, struct mrt_decoder *d, struct rib_stats *st)
+{
+	struct rib	*r;
+
+	r = rib_new();
+	decode_mrt_init(d);
+	assert_int_equal(load(r, rel, d), 0);
+	rib_stats(r, st);
+	return (r);
+}
+
+/* The routes in the IPv4 table, checking each attribute set (attr_cb). */
+static size_t
+walk_attrs(struct rib *r)
+{
+	struct prefix	p = pfx("0.0.0.0/0");
+	size_t		n = 0;
+
+	assert_int_equal(rib_walk(r, &p, 1, attr_cb, &n), 0);
+	return (n);
+}
+
 static size_t
 peers_with_routes(struct rib *r)
 {
@@ -1127,15 +1167,11 @@ test_mrt_routeviews(void **state)
 	struct rib		*r;
 	struct rib_stats	 st;
 	struct prefix		 p, m;
-	size_t			 n;
 	int			 peer;
 
 	(void)state;
-	r = rib_new();
-	decode_mrt_init(&d);
-	assert_int_equal(load(r,
-	    "pyasn/rib.20140523.0600_firstMB.complete-records.mrt.gz", &d), 0);
-	rib_stats(r, &st);
+	r = load_new("pyasn/rib.20140523.0600_firstMB.complete-records.mrt.gz",
+	    &d, &st);
 	assert_int_equal(st.routes, 269914);
 	assert_int_equal(st.prefixes, 9069);
 	assert_int_equal(peers_with_routes(r), 35);
@@ -1153,10 +1189,7 @@ test_mrt_routeviews(void **state)
 	assert_int_equal(m.len, 0);
 	assert_int_equal(count_walk(r, "8.8.8.0/24", 0),
 	    35 - 2);	/* bgpdump: 33 peers carry 8.8.8.0/24 */
-	n = 0;
-	p = pfx("0.0.0.0/0");
-	assert_int_equal(rib_walk(r, &p, 1, attr_cb, &n), 0);
-	assert_int_equal(n, 269914);
+	assert_int_equal(walk_attrs(r), 269914);
 	decode_mrt_free(&d);
 	rib_free(r);
 }
@@ -1168,15 +1201,10 @@ test_mrt_updates(void **state)
 	struct mrt_decoder	 d;
 	struct rib		*r;
 	struct rib_stats	 st;
-	struct prefix		 p;
-	size_t			 n;
 	int			 peer;
 
 	(void)state;
-	r = rib_new();
-	decode_mrt_init(&d);
-	assert_int_equal(load(r, "bgpdump/updates.et-header.2015.gz", &d), 0);
-	rib_stats(r, &st);
+	r = load_new("bgpdump/updates.et-header.2015.gz", &d, &st);
 	assert_int_equal(st.routes, 577703);
 	assert_int_equal(st.prefixes, 577703);
 	assert_int_equal(rib_npeers(r), 1);
@@ -1185,10 +1213,7 @@ test_mrt_updates(void **state)
 	assert_int_equal(rib_peer(r, peer)->nroutes, 577703);
 	assert_path(r, peer, "8.8.8.0/24", 0, p15169, 1, "91.213.211.170");
 	assert_path(r, peer, "1.0.0.0/24", 0, p15169, 1, "91.213.211.170");
-	n = 0;
-	p = pfx("0.0.0.0/0");
-	assert_int_equal(rib_walk(r, &p, 1, attr_cb, &n), 0);
-	assert_int_equal(n, 577703);
+	assert_int_equal(walk_attrs(r), 577703);
 	decode_mrt_free(&d);
 	rib_free(r);
 }
@@ -1201,24 +1226,17 @@ test_mrt_table_dump(void **state)
 	struct mrt_decoder	 d;
 	struct rib		*r;
 	struct rib_stats	 st;
-	struct prefix		 p;
-	size_t			 n = 0;
 	int			 peer;
 
 	(void)state;
-	r = rib_new();
-	decode_mrt_init(&d);
-	assert_int_equal(load(r, "bgpdump/bview.20020722.2337.gz", &d), 0);
-	rib_stats(r, &st);
+	r = load_new("bgpdump/bview.20020722.2337.gz", &d, &st);
 	assert_int_equal(st.routes, 115521);
 	assert_int_equal(st.prefixes, 112988);
 	assert_int_equal(rib_npeers(r), 36);
 	peer = find_peer(r, "193.203.0.1", 1853);
 	assert_true(peer >= 0);
 	assert_path(r, peer, "3.0.0.0/8", 0, path, 3, "193.203.0.1");
-	p = pfx("0.0.0.0/0");
-	assert_int_equal(rib_walk(r, &p, 1, attr_cb, &n), 0);
-	assert_int_equal(n, 115521);
+	assert_int_equal(walk_attrs(r), 115521);
 	decode_mrt_free(&d);
 	rib_free(r);
 }
@@ -1236,11 +1254,7 @@ test_mrt_addpath(void **state)
 	int			 peer;
 
 	(void)state;
-	r = rib_new();
-	decode_mrt_init(&d);
-	assert_int_equal(load(r, "bgpdump/bview.ipv6_unicast_add_path.gz",
-	    &d), 0);
-	rib_stats(r, &st);
+	r = load_new("bgpdump/bview.ipv6_unicast_add_path.gz", &d, &st);
 	assert_int_equal(st.routes, 62);
 	assert_int_equal(st.prefixes, 31);
 	assert_int_equal(peers_with_routes(r), 3);
@@ -1253,12 +1267,263 @@ test_mrt_addpath(void **state)
 	rib_free(r);
 }
 
+/* ------------------------------------------ the IPv4 longest-match index */
+
+static uint64_t
+lpm_rnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return (*s);
+}
+
+/* Brute force: the longest present prefix of at most cap bits covering a. */
+static int
+lpm_model(const uint32_t *key, const uint8_t *len, const uint8_t *on,
+    size_t n, uint32_t a, int cap)
+{
+	uint32_t	m;
+	size_t		i;
+	int		best = -1;
+
+	for (i = 0; i < n; i++) {
+		if (on[i] == 0 || len[i] > cap || len[i] <= best)
+			continue;
+		m = len[i] == 0 ? 0 : ~0U << (32 - len[i]);
+		if (((a ^ key[i]) & m) == 0)
+			best = len[i];
+	}
+	return (best);
+}
+
+static struct prefix
+lpm_prefix(uint32_t a, int len)
+{
+	struct prefix	p;
+
+	memset(&p, 0, sizeof p);
+	p.addr.af = AF_INET;
+	p.addr.b[0] = a >> 24;
+	p.addr.b[1] = a >> 16;
+	p.addr.b[2] = a >> 8;
+	p.addr.b[3] = a;
+	p.len = len;
+	return (p);
+}
+
+/* rib_longest() of a/qlen against the model (match length or -1). */
+static void
+lpm_check(struct rib *r, uint32_t a, int qlen, int want)
+{
+	struct prefix	p = lpm_prefix(a, qlen), m, w;
+
+	if (want < 0) {
+		assert_int_equal(rib_longest(r, &p, &m), 0);
+		return;
+	}
+	assert_int_equal(rib_longest(r, &p, &m), 1);
+	w = lpm_prefix(want == 0 ? 0 : a & (~0U << (32 - want)), want);
+	assert_int_equal(m.addr.af, AF_INET);
+	assert_int_equal(m.len, want);
+	assert_memory_equal(m.addr.b, w.addr.b, 16);
+}
+
+/*
+ * The index (rib_longest() of an IPv4 address) against a brute-force
+ * model and against the trie (rib_longest() of the /31, which walks the
+ * trie), through random announces, withdraws, a peer flush and heavy
+ * churn, and rib_longest_batch() against rib_longest() on the same
+ * queries: prefixes of every length clustered in a few /16s so that /16s
+ * hold runs, /24s hold longer prefixes, and short prefixes span many
+ * /16s.
+ */
+static void
+test_longest_index(void **state)
+{
+	enum { NCAND = 2500, NOPS = 60000 };
+	static const uint32_t bases[] = { 0x0a010000, 0x0a020000, 0xc0a80000,
+	    0xc0a90000, 0x00000000, 0xffff0000 };
+	struct rib		*r;
+	struct rib_attr		*a;
+	struct rib_stats	 st;
+	struct prefix		 p, qs[41], ms[41], bm[41];
+	int			 one[41], bf[41];
+	size_t			 ci[20];
+	size_t			 nb;
+	uint32_t		*key, addr, m;
+	uint8_t			*len, *on;
+	uint64_t		 s = 0x1234567887654321ULL, x;
+	size_t			 i, j, k, nlook = 0, deepseen = 0;
+	int			 peer[2], pi, l, want;
+
+	(void)state;
+	key = calloc(NCAND, sizeof *key);
+	len = calloc(NCAND, 1);
+	on = calloc(NCAND, 1);
+	assert_true(key != NULL && len != NULL && on != NULL);
+	for (i = 0; i < NCAND; i++) {
+		x = lpm_rnd(&s);
+		/* Mostly /16 to /32 inside the clusters, some shorter. */
+		switch (x % 8) {
+		case 0:
+			l = x / 8 % 16;
+			break;
+		case 1:
+		case 2:
+			l = 25 + x / 8 % 8;
+			break;
+		default:
+			l = 16 + x / 8 % 9;
+			break;
+		}
+		addr = bases[x / 128 % 6] | (uint32_t)(lpm_rnd(&s) & 0xffff);
+		if (l < 16)
+			addr = lpm_rnd(&s);
+		len[i] = l;
+		key[i] = l == 0 ? 0 : addr & (~0U << (32 - l));
+		/* Distinct candidates, so that the model is per prefix. */
+		for (j = 0; j < i; j++)
+			if (key[j] == key[i] && len[j] == len[i])
+				break;
+		if (j < i) {
+			i--;
+			continue;
+		}
+		if (l > 24)
+			deepseen++;
+	}
+	assert_true(deepseen > 100);
+	r = rib_new();
+	peer[0] = peer_add(r, "192.0.2.1", 65001);
+	peer[1] = peer_add(r, "192.0.2.2", 65002);
+	a = attr_path(r, 65001, 65002);
+	/* The index is counted in rib_stats().mem once it exists. */
+	rib_stats(r, &st);
+	nb = st.mem;
+	lpm_check(r, 0x0a010203, 32, -1);
+	rib_stats(r, &st);
+	assert_true(st.mem >= nb + 65536 * 4);
+	for (k = 0; k < NOPS; k++) {
+		i = lpm_rnd(&s) % NCAND;
+		pi = lpm_rnd(&s) % 2;
+		p = lpm_prefix(key[i], len[i]);
+		/* Announce twice as often as withdraw: the table fills. */
+		if (lpm_rnd(&s) % 3 != 0) {
+			rib_announce(r, peer[pi], &p, 0, a);
+			on[i] |= 1 << pi;
+		} else {
+			rib_withdraw(r, peer[pi], &p, 0);
+			on[i] &= ~(1 << pi);
+		}
+		if (k == NOPS / 2) {
+			/* Peer 0 goes down. */
+			rib_peer_flush(r, peer[0]);
+			for (j = 0; j < NCAND; j++)
+				on[j] &= ~1;
+		}
+		if (k == NOPS / 4)
+			rib_longest_prepare(r);
+		if (k % 50 != 0)
+			continue;
+		for (j = 0; j < 20; j++) {
+			x = lpm_rnd(&s);
+			/* Near a candidate (its start, inside, end, after). */
+			i = x % NCAND;
+			ci[j] = i;
+			m = len[i] == 0 ? ~0U : ~(~0U << (32 - len[i]));
+			switch (x / NCAND % 5) {
+			case 0:
+				addr = key[i];
+				break;
+			case 1:
+				addr = key[i] | ((uint32_t)lpm_rnd(&s) & m);
+				break;
+			case 2:
+				addr = key[i] | m;
+				break;
+			case 3:
+				addr = (key[i] | m) + 1;
+				break;
+			default:
+				addr = lpm_rnd(&s);
+				break;
+			}
+			want = lpm_model(key, len, on, NCAND, addr, 32);
+			lpm_check(r, addr, 32, want);
+			want = lpm_model(key, len, on, NCAND, addr, 31);
+			lpm_check(r, addr, 31, want);
+			qs[2 * j] = lpm_prefix(addr, 32);
+			qs[2 * j + 1] = lpm_prefix(addr, 24 + j % 9);
+			nlook++;
+		}
+		/*
+		 * Change a few of the prefixes the queries came from (their
+		 * /16s go dirty), then the batch answers as the model and as
+		 * rib_longest() one by one.
+		 */
+		for (j = 0; j < 20; j += 7) {
+			p = lpm_prefix(key[ci[j]], len[ci[j]]);
+			if (on[ci[j]] & 2)
+				rib_withdraw(r, peer[1], &p, 0);
+			else
+				rib_announce(r, peer[1], &p, 0, a);
+			on[ci[j]] ^= 2;
+		}
+		qs[40] = pfx("2001:db8::1/128");
+		memset(bm, 0xaa, sizeof bm);
+		nb = rib_longest_batch(r, qs, 41, bm, bf);
+		for (j = 0; j < 20; j++) {
+			addr = (uint32_t)qs[2 * j].addr.b[0] << 24 |
+			    (uint32_t)qs[2 * j].addr.b[1] << 16 |
+			    (uint32_t)qs[2 * j].addr.b[2] << 8 |
+			    qs[2 * j].addr.b[3];
+			want = lpm_model(key, len, on, NCAND, addr, 32);
+			assert_int_equal(bf[2 * j], want >= 0);
+			if (want >= 0)
+				assert_int_equal(bm[2 * j].len, want);
+		}
+		for (j = 0; j < 41; j++) {
+			one[j] = rib_longest(r, &qs[j], &ms[j]);
+			nb -= one[j];
+		}
+		assert_int_equal(nb, 0);
+		for (j = 0; j < 41; j++) {
+			assert_int_equal(bf[j], one[j]);
+			if (!one[j])
+				continue;
+			assert_int_equal(bm[j].addr.af, ms[j].addr.af);
+			assert_int_equal(bm[j].len, ms[j].len);
+			assert_memory_equal(bm[j].addr.b, ms[j].addr.b, 16);
+		}
+	}
+	assert_true(nlook > 20000);
+	rib_stats(r, &st);
+	assert_true(st.prefixes > NCAND / 4);
+	/* Everything withdrawn: no address matches, not even 0/0. */
+	for (i = 0; i < NCAND; i++) {
+		p = lpm_prefix(key[i], len[i]);
+		rib_withdraw(r, peer[1], &p, 0);
+		rib_withdraw(r, peer[0], &p, 0);
+	}
+	for (i = 0; i < NCAND; i++)
+		lpm_check(r, key[i], 32, -1);
+	rib_stats(r, &st);
+	assert_int_equal(st.routes, 0);
+	rib_attr_put(r, a);
+	rib_free(r);
+	free(key);
+	free(len);
+	free(on);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_queries_v4),
 		cmocka_unit_test(test_queries_v6),
+		cmocka_unit_test(test_longest_index),
 		cmocka_unit_test(test_interning),
 		cmocka_unit_test(test_interning_many),
 		cmocka_unit_test(test_update),

@@ -83,6 +83,48 @@ new_model(void)
 	return (m);
 }
 
+/* A model (with the edges) from configuration text, which must parse. */
+static struct model *
+parse_model(const char *text, size_t len)
+{
+	struct model	*m;
+	char		*cause = NULL;
+
+	m = new_model();
+	if (config_parse_buffer(m, "t.conf", text, len, &cause) != 0)
+		fail_msg("config: %s", cause);
+	return (m);
+}
+
+/* A file of tests/conf/ that is refused, with "path:tail" as cause. */
+struct conf_err {
+	const char	*file, *tail;
+};
+
+static void
+conf_errors(const struct conf_err *errs, size_t n)
+{
+	struct model	*m;
+	char		*cause = NULL, *path, *want;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		m = new_model();
+		xasprintf(&path, "%s%s", CONFDIR, errs[i].file);
+		assert_int_equal(config_parse(m, path, &cause), -1);
+		assert_non_null(cause);
+		xasprintf(&want, "%s:%s", path, errs[i].tail);
+		if (strcmp(cause, want) != 0)
+			fail_msg("%s: got \"%s\", want \"%s\"", errs[i].file,
+			    cause, want);
+		free(want);
+		free(path);
+		free(cause);
+		cause = NULL;
+		model_free(m);
+	}
+}
+
 static int
 peer_add(struct rib *rib, const char *router, const char *addr,
     uint32_t as, enum rib_peer_kind kind, struct session *s)
@@ -105,13 +147,9 @@ setup(void **state)
 {
 	struct fix	*f;
 	struct branch	*b;
-	char		*cause = NULL;
 
 	f = xcalloc(1, sizeof *f);
-	f->m = new_model();
-	if (config_parse_buffer(f->m, "t.conf", conf, strlen(conf),
-	    &cause) != 0)
-		fail_msg("config: %s", cause);
+	f->m = parse_model(conf, strlen(conf));
 	b = f->m->branches[0];
 	b->loc = LOC_CONFIG;
 	b->lat = b->cfg_lat;
@@ -690,7 +728,6 @@ static void
 test_config_upstream(void **state)
 {
 	struct model	*m;
-	char		*cause = NULL;
 	static const char *ok =
 	    "branch \"x\" {\n"
 	    "\taddress 192.0.2.1\n"
@@ -698,9 +735,7 @@ test_config_upstream(void **state)
 	    "\tprefix 198.51.100.0/24 origin 64501\n"
 	    "\tprefix 2001:db8::/32 origin 64501 upstream 64504\n"
 	    "}\n";
-	static const struct {
-		const char	*file, *tail;
-	} errs[] = {
+	static const struct conf_err errs[] = {
 		{ "err-upstream-missing.conf", "4:1: expected an AS number "
 		  "after upstream, got \"}\"" },
 		{ "err-upstream-bad.conf", "3:44: bad AS number \"x\": expected "
@@ -711,13 +746,9 @@ test_config_upstream(void **state)
 		  "twice" },
 	};
 	struct branch	*b;
-	size_t		 i;
-	char		*path, *want;
 
 	(void)state;
-	m = new_model();
-	if (config_parse_buffer(m, "t.conf", ok, strlen(ok), &cause) != 0)
-		fail_msg("%s", cause);
+	m = parse_model(ok, strlen(ok));
 	b = m->branches[0];
 	assert_int_equal(b->nprefixes, 3);
 	assert_int_equal(b->prefixes[0].nupstreams, 2);
@@ -728,22 +759,7 @@ test_config_upstream(void **state)
 	assert_int_equal(b->prefixes[2].nupstreams, 1);
 	assert_int_equal(b->prefixes[2].upstreams[0], 64504);
 	model_free(m);
-
-	for (i = 0; i < nitems(errs); i++) {
-		m = new_model();
-		xasprintf(&path, "%s%s", CONFDIR, errs[i].file);
-		assert_int_equal(config_parse(m, path, &cause), -1);
-		assert_non_null(cause);
-		xasprintf(&want, "%s:%s", path, errs[i].tail);
-		if (strcmp(cause, want) != 0)
-			fail_msg("%s: got \"%s\", want \"%s\"", errs[i].file,
-			    cause, want);
-		free(want);
-		free(path);
-		free(cause);
-		cause = NULL;
-		model_free(m);
-	}
+	conf_errors(errs, nitems(errs));
 }
 
 /* The "routes" block: tolerance and max-path reach the route monitor. */
@@ -755,9 +771,7 @@ test_config_routes(void **state)
 	    "\ttolerance 9000km\n"
 	    "\tmax-path 2\n"
 	    "}\n";
-	static const struct {
-		const char	*file, *tail;
-	} errs[] = {
+	static const struct conf_err errs[] = {
 		{ "err-routes-tolerance.conf", "2:12: bad tolerance \"far\": "
 		  "expected 1 to 20000 km, e.g. 500km" },
 		{ "err-routes-max-path.conf", "2:11: bad max-path \"0\": "
@@ -768,42 +782,23 @@ test_config_routes(void **state)
 	struct fix		*f;
 	struct model		*m;
 	static const uint32_t	 three[] = { 64500, 64502, 64501 };
-	char			*cause = NULL, *path, *want, *buf;
-	size_t			 i;
+	char			*buf;
 
-	m = new_model();
-	if (config_parse_buffer(m, "t.conf", text, strlen(text), &cause) != 0)
-		fail_msg("%s", cause);
+	m = parse_model(text, strlen(text));
 	assert_true(m->route_tolerance_km == 9000);
 	assert_int_equal(m->route_max_path, 2);
 	model_free(m);
-	m = new_model();
-	if (config_parse_buffer(m, "t.conf", "routes { }", 10, &cause) != 0)
-		fail_msg("%s", cause);
+	m = parse_model("routes { }", 10);
 	assert_true(m->route_tolerance_km == 0);
 	assert_int_equal(m->route_max_path, 0);
 	model_free(m);
 
-	for (i = 0; i < nitems(errs); i++) {
-		m = new_model();
-		xasprintf(&path, "%s%s", CONFDIR, errs[i].file);
-		assert_int_equal(config_parse(m, path, &cause), -1);
-		xasprintf(&want, "%s:%s", path, errs[i].tail);
-		assert_string_equal(cause, want);
-		free(want);
-		free(path);
-		free(cause);
-		cause = NULL;
-		model_free(m);
-	}
+	conf_errors(errs, nitems(errs));
 
 	/* The fixture's model with the block: 3 ASes are too many now. */
 	xasprintf(&buf, "%s%s", conf, text);
 	f = xcalloc(1, sizeof *f);
-	f->m = new_model();
-	if (config_parse_buffer(f->m, "t.conf", buf, strlen(buf),
-	    &cause) != 0)
-		fail_msg("%s", cause);
+	f->m = parse_model(buf, strlen(buf));
 	free(buf);
 	f->rib = rib_new();
 	f->p1 = peer_add(f->rib, "r1", "192.0.2.1", 64500,
