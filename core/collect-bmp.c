@@ -52,7 +52,7 @@
 #define COLLECT_BMP_ROUTERS_MAX		64
 #define COLLECT_BMP_READ		65536	/* bytes per read */
 #define COLLECT_BMP_READS		16	/* reads per callback */
-#define COLLECT_BMP_STATS		16	/* RFC 7854 4.8 types kept */
+#define COLLECT_BMP_STATS		18	/* RFC 7854 4.8, RFC 8671 types kept */
 #define COLLECT_BMP_PEERS_MAX		4096	/* per router */
 #define COLLECT_BMP_SETTLE_MS		5000	/* --once waits at most */
 #define COLLECT_BMP_SETTLE_TICK_MS	250	/* checked this often till then */
@@ -76,6 +76,7 @@ struct collect_bmp_peer {
 	int			 seen[3];
 	/* Statistics Report: last value of each counter type. */
 	uint64_t		 stats[COLLECT_BMP_STATS];
+	uint32_t		 stats_seen;	/* 1 << type: reported once */
 	uint64_t		 nreports;
 	/* The RIB: one peer per view seen, id + 1 (0: none yet). */
 	uint32_t		 hdr_as;	/* per-peer header AS, the key */
@@ -932,9 +933,11 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 			break;
 		bp->nreports++;
 		for (i = 0; i < msg->nstats; i++)
-			if (msg->stats[i].type < COLLECT_BMP_STATS)
+			if (msg->stats[i].type < COLLECT_BMP_STATS) {
 				bp->stats[msg->stats[i].type] =
 				    msg->stats[i].value;
+				bp->stats_seen |= 1U << msg->stats[i].type;
+			}
 		break;
 	case BMP_TERMINATION:
 		/* RFC 7854 4.5: the router closes next; its routes go now. */
@@ -1108,6 +1111,31 @@ collect_bmp_stat(const struct collector *c, const char *router,
 	return (-1);
 }
 
+/* The i-th connected router (accept order) and its j-th peer, or NULL. */
+static const struct collect_bmp_router *
+collect_bmp_router_at(const struct collector *c, size_t i)
+{
+	const struct collect_bmp	*cb = c->priv;
+	const struct collect_bmp_router	*r;
+
+	if (c->ops != &collector_bmp || cb == NULL)
+		return (NULL);
+	TAILQ_FOREACH(r, &cb->routers, entry)
+		if (i-- == 0)
+			break;
+	return (r);
+}
+
+static const struct collect_bmp_peer *
+collect_bmp_peer_at(const struct collector *c, size_t i, size_t j)
+{
+	const struct collect_bmp_router	*r;
+
+	if ((r = collect_bmp_router_at(c, i)) == NULL || j >= r->npeers)
+		return (NULL);
+	return (&r->peers[j]);
+}
+
 int
 collect_bmp_router_info(const struct collector *c, size_t i,
     struct bmp_router_info *ri)
@@ -1117,12 +1145,7 @@ collect_bmp_router_info(const struct collector *c, size_t i,
 	const struct collect_bmp_peer	*bp;
 	size_t				 j;
 
-	if (c->ops != &collector_bmp || cb == NULL)
-		return (0);
-	TAILQ_FOREACH(r, &cb->routers, entry)
-		if (i-- == 0)
-			break;
-	if (r == NULL)
+	if ((r = collect_bmp_router_at(c, i)) == NULL)
 		return (0);
 	memset(ri, 0, sizeof *ri);
 	strlcpy_pt(ri->name, r->name, sizeof ri->name);
@@ -1157,24 +1180,18 @@ collect_bmp_peer_info(const struct collector *c, size_t i, size_t j,
     struct bmp_peer_info *pi)
 {
 	const struct collect_bmp	*cb = c->priv;
-	const struct collect_bmp_router	*r;
 	const struct collect_bmp_peer	*bp;
 	int				 k;
 
-	if (c->ops != &collector_bmp || cb == NULL)
+	if ((bp = collect_bmp_peer_at(c, i, j)) == NULL)
 		return (0);
-	TAILQ_FOREACH(r, &cb->routers, entry)
-		if (i-- == 0)
-			break;
-	if (r == NULL || j >= r->npeers)
-		return (0);
-	bp = &r->peers[j];
 	memset(pi, 0, sizeof *pi);
 	if (bp->addr.af != 0)
 		addr_fmt(&bp->addr, pi->addr, sizeof pi->addr);
 	pi->asn = bp->as;
 	pi->distinguisher = bp->distinguisher;
 	pi->type = bp->type;
+	pi->type_name = decode_bmp_peer_type_name(bp->type);
 	for (k = 0; k < COLLECT_BMP_KINDS; k++)
 		if (bp->rib_id[k] != 0)
 			pi->kinds |= 1U << k;
@@ -1192,6 +1209,33 @@ collect_bmp_peer_info(const struct collector *c, size_t i, size_t j,
 	pi->updates = bp->updates;
 	pi->errors = bp->errors;
 	pi->eor = bp->up && collect_bmp_peer_synced(bp);
+	pi->stat_reports = bp->nreports;
 	strlcpy_pt(pi->last_error, bp->last_error, sizeof pi->last_error);
 	return (1);
+}
+
+/*
+ * The k-th Statistics Report counter the j-th peer of the i-th router
+ * has reported (in type order) and its last value: 1, or 0 past the
+ * end.  Only types ever reported are listed, so a counter at 0 is told
+ * apart from one the router does not send.
+ */
+int
+collect_bmp_peer_stat(const struct collector *c, size_t i, size_t j,
+    size_t k, unsigned int *type, const char **name, uint64_t *value)
+{
+	const struct collect_bmp_peer	*bp;
+	unsigned int			 t;
+
+	if ((bp = collect_bmp_peer_at(c, i, j)) == NULL)
+		return (0);
+	for (t = 0; t < COLLECT_BMP_STATS; t++) {
+		if ((bp->stats_seen & (1U << t)) == 0 || k-- != 0)
+			continue;
+		*type = t;
+		*name = decode_bmp_stat_name(t);
+		*value = bp->stats[t];
+		return (1);
+	}
+	return (0);
 }

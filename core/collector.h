@@ -77,6 +77,7 @@ struct bmp_peer_info {
 	uint32_t	 asn;
 	uint64_t	 distinguisher;
 	uint8_t		 type;		/* BMP_PEER_* (RFC 7854 4.2) */
+	const char	*type_name;	/* "global instance", ... */
 	unsigned int	 kinds;
 	int		 up;
 	char		 session[64];	/* the configured session, "" none */
@@ -85,9 +86,15 @@ struct bmp_peer_info {
 	uint64_t	 errors;
 	int		 eor;		/* End-of-RIB for every AF it has */
 	char		 last_error[128];	/* Peer Down reason */
+	uint64_t	 stat_reports;	/* Statistics Reports received */
 };
 int		 collect_bmp_peer_info(const struct collector *, size_t i,
 		    size_t j, struct bmp_peer_info *);
+/* Its k-th reported Statistics Report counter (RFC 7854 4.8, by type;
+ * *name is the IANA name) and last value: 1, or 0 past the end. */
+int		 collect_bmp_peer_stat(const struct collector *, size_t i,
+		    size_t j, size_t k, unsigned int *type, const char **name,
+		    uint64_t *value);
 
 /* All collector kinds, NULL-terminated. */
 extern const struct collector_ops *collector_table[];

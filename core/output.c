@@ -10,6 +10,7 @@
 
 #include "collector.h"
 #include "output.h"
+#include "rib.h"
 #include "routemon.h"
 
 static void	output_text(FILE *, const struct model *, size_t);
@@ -17,6 +18,9 @@ static void	output_json(FILE *, const struct model *, size_t);
 static void	output_prefixes_text(FILE *, const struct model *);
 static void	output_prefix_json(FILE *, const struct model *,
 		    const struct branch_prefix *);
+static void	output_bmp_text(FILE *, const struct model *);
+static void	output_bmp_json(FILE *, const struct model *);
+static const char *output_bmp_kinds(unsigned int, char *, size_t);
 static void	json_str(FILE *, const char *, const char *, int);
 static void	json_time(FILE *, const char *, int64_t, int);
 
@@ -134,6 +138,7 @@ output_text(FILE *f, const struct model *m, size_t nevents)
 		    fmt_duration(d, sizeof d, collector_age(c, now)),
 		    c->error);
 	}
+	output_bmp_text(f, m);
 
 	fprintf(f, "\n%-20s %-8s %-10s %s\n", "PARTNER", "AS", "REDUNDANCY",
 	    "REASON");
@@ -198,6 +203,185 @@ output_text(FILE *f, const struct model *m, size_t nevents)
 		fprintf(f, "%-19s %-11s %-20s %s\n",
 		    fmt_time(t, sizeof t, ev->time_ms, 0),
 		    level_name(ev->level), ev->type, ev->summary);
+	}
+}
+
+/* The RIB views a BMP peer was seen in, "pre,post" ("-" none). */
+static const char *
+output_bmp_kinds(unsigned int kinds, char *buf, size_t len)
+{
+	static const char *const names[] = {
+		[RIB_PEER_ADJ_IN_PRE] = "pre",
+		[RIB_PEER_ADJ_IN_POST] = "post",
+		[RIB_PEER_ADJ_OUT_PRE] = "adj-out-pre",
+		[RIB_PEER_ADJ_OUT_POST] = "adj-out-post",
+		[RIB_PEER_LOC_RIB] = "loc-rib",
+	};
+	size_t	 k, used = 0;
+
+	buf[0] = '\0';
+	for (k = 0; k < sizeof names / sizeof names[0]; k++) {
+		if ((kinds & (1U << k)) == 0 || used >= len)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+		    used > 0 ? "," : "", names[k]);
+	}
+	if (buf[0] == '\0')
+		strlcpy_pt(buf, "-", len);
+	return (buf);
+}
+
+/*
+ * Each BMP collector's routers: what the router said of itself in its
+ * Initiation (RFC 7854 4.3, sysName/sysDescr), its message counts, then
+ * its monitored peers with their Statistics Report counters (4.8) by
+ * name.  Nothing at all without a bmp collector.
+ */
+static void
+output_bmp_text(FILE *f, const struct model *m)
+{
+	const struct collector	*c;
+	struct bmp_router_info	 ri;
+	struct bmp_peer_info	 pi;
+	char			 t[32], peers[24], as[16], kinds[64];
+	size_t			 i, r, j, k, nbmp = 0;
+	unsigned int		 type;
+	uint64_t		 value;
+	const char		*sname;
+
+	for (i = 0; i < m->ncollectors; i++) {
+		c = m->collectors[i];
+		if (c->ops != &collector_bmp)
+			continue;
+		if (nbmp++ == 0)
+			fprintf(f, "\n%-32s %-22s %-19s %-7s %9s %9s %8s %6s "
+			    "%s\n", "BMP ROUTER", "ADDRESS", "CONNECTED",
+			    "PEERS", "MESSAGES", "ROUTE-MON", "ROUTES",
+			    "ERRORS", "STATE");
+		for (r = 0; collect_bmp_router_info(c, r, &ri); r++) {
+			snprintf(peers, sizeof peers, "%zu/%zu", ri.peers_up,
+			    ri.peers);
+			snprintf(t, sizeof t, "%s:%u", ri.addr, ri.port);
+			fprintf(f, "%-32s %-22s ", ri.name[0] != '\0' ?
+			    ri.name : "(unnamed)", t);
+			fprintf(f, "%-19s %-7s %9llu %9llu %8zu %6llu %s%s\n",
+			    ri.connected_ms != 0 ? fmt_time(t, sizeof t,
+			    ri.connected_ms, 0) : "-", peers,
+			    (unsigned long long)ri.messages,
+			    (unsigned long long)ri.route_monitoring, ri.routes,
+			    (unsigned long long)ri.errors, ri.terminated ?
+			    "terminated: " : (ri.synced ? "synced" : "syncing"),
+			    ri.terminated ? ri.term_reason : "");
+			fprintf(f, "  sysDescr: %s\n", ri.descr[0] != '\0' ?
+			    ri.descr : "-");
+			if (ri.last_error[0] != '\0')
+				fprintf(f, "  last error: %s\n", ri.last_error);
+			if (ri.peers == 0)
+				continue;
+			fprintf(f, "  %-39s %-10s %-4s %-16s %8s %8s %6s %-3s "
+			    "%s\n", "PEER", "AS", "UP", "KINDS", "ROUTES",
+			    "UPDATES", "ERRORS", "EOR", "SESSION");
+			for (j = 0; collect_bmp_peer_info(c, r, j, &pi); j++) {
+				snprintf(as, sizeof as, "%u", pi.asn);
+				fprintf(f, "  %-39s %-10s %-4s %-16s %8zu %8llu "
+				    "%6llu %-3s %s\n", pi.addr[0] != '\0' ?
+				    pi.addr : "(Loc-RIB)", as, pi.up ? "yes" :
+				    "no", output_bmp_kinds(pi.kinds, kinds,
+				    sizeof kinds), pi.routes,
+				    (unsigned long long)pi.updates,
+				    (unsigned long long)pi.errors,
+				    pi.eor ? "yes" : "no", pi.session[0] != '\0' ?
+				    pi.session : "-");
+				if (pi.last_error[0] != '\0')
+					fprintf(f, "    last error: %s\n",
+					    pi.last_error);
+				for (k = 0; collect_bmp_peer_stat(c, r, j, k,
+				    &type, &sname, &value); k++)
+					fprintf(f, "    stat %-2u %-48s %llu\n",
+					    type, sname,
+					    (unsigned long long)value);
+			}
+		}
+	}
+}
+
+static void
+output_bmp_json(FILE *f, const struct model *m)
+{
+	const struct collector	*c;
+	struct bmp_router_info	 ri;
+	struct bmp_peer_info	 pi;
+	char			 kinds[64];
+	size_t			 i, r, j, k, n = 0;
+	unsigned int		 type;
+	uint64_t		 value;
+	const char		*sname;
+	int			 open = 0;
+
+	/* The caller's next section closes the array with "]". */
+	for (i = 0; i < m->ncollectors; i++) {
+		c = m->collectors[i];
+		if (c->ops != &collector_bmp)
+			continue;
+		if (!open++)
+			fprintf(f, "\n  ],\n  \"bmp_routers\": [");
+		for (r = 0; collect_bmp_router_info(c, r, &ri); r++) {
+			fprintf(f, "%s\n    {", n++ ? "," : "");
+			json_str(f, "collector", c->name, 1);
+			json_str(f, "name", ri.name, 1);
+			json_str(f, "descr", ri.descr, 1);
+			json_str(f, "address", ri.addr, 1);
+			fprintf(f, "\"port\": %u, ", ri.port);
+			json_time(f, "connected", ri.connected_ms, 1);
+			fprintf(f, "\"peers_total\": %zu, \"peers_up\": %zu, "
+			    "\"messages\": %llu, \"route_monitoring\": %llu, "
+			    "\"statistics\": %llu, \"peer_up\": %llu, "
+			    "\"peer_down\": %llu, \"routes\": %zu, "
+			    "\"errors\": %llu, ", ri.peers, ri.peers_up,
+			    (unsigned long long)ri.messages,
+			    (unsigned long long)ri.route_monitoring,
+			    (unsigned long long)ri.statistics,
+			    (unsigned long long)ri.peer_up,
+			    (unsigned long long)ri.peer_down, ri.routes,
+			    (unsigned long long)ri.errors);
+			json_str(f, "last_error", ri.last_error, 1);
+			fprintf(f, "\"synced\": %s, \"terminated\": %s, ",
+			    ri.synced ? "true" : "false",
+			    ri.terminated ? "true" : "false");
+			json_str(f, "term_reason", ri.term_reason, 1);
+			fprintf(f, "\"peers\": [");
+			for (j = 0; collect_bmp_peer_info(c, r, j, &pi); j++) {
+				fprintf(f, "%s\n      {", j ? "," : "");
+				json_str(f, "address", pi.addr, 1);
+				fprintf(f, "\"as\": %u, ", pi.asn);
+				json_str(f, "type", pi.type_name, 1);
+				fprintf(f, "\"up\": %s, ", pi.up ? "true" :
+				    "false");
+				json_str(f, "kinds", output_bmp_kinds(pi.kinds,
+				    kinds, sizeof kinds), 1);
+				json_str(f, "session", pi.session, 1);
+				fprintf(f, "\"routes\": %zu, \"updates\": %llu, "
+				    "\"errors\": %llu, \"end_of_rib\": %s, ",
+				    pi.routes, (unsigned long long)pi.updates,
+				    (unsigned long long)pi.errors,
+				    pi.eor ? "true" : "false");
+				json_str(f, "last_error", pi.last_error, 1);
+				fprintf(f, "\"stat_reports\": %llu, "
+				    "\"stats\": [", (unsigned long long)
+				    pi.stat_reports);
+				for (k = 0; collect_bmp_peer_stat(c, r, j, k,
+				    &type, &sname, &value); k++) {
+					fprintf(f, "%s{\"type\": %u, ",
+					    k ? ", " : "", type);
+					json_str(f, "name",
+					    sname, 1);
+					fprintf(f, "\"value\": %llu}",
+					    (unsigned long long)value);
+				}
+				fprintf(f, "]}");
+			}
+			fprintf(f, "%s]}", j ? "\n    " : "");
+		}
 	}
 }
 
@@ -331,6 +515,7 @@ output_json(FILE *f, const struct model *m, size_t nevents)
 		json_str(f, "error", c->error, 0);
 		fprintf(f, "}");
 	}
+	output_bmp_json(f, m);
 
 	fprintf(f, "\n  ],\n  \"partners\": [");
 	for (i = 0; i < m->npartners; i++) {

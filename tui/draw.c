@@ -242,6 +242,20 @@ draw_text(struct tui *tui, int y, int x, int w, enum color_role role,
 	draw_text_attr(tui, y, x, w, draw_attr(tui, role), s);
 }
 
+int
+draw_field(struct tui *tui, int y, int row, int h, int w, int lw,
+    const char *label, enum color_role role, const char *value)
+{
+	if (row >= h)
+		return (row);
+	if (lw > w / 2)
+		lw = w / 2;
+	draw_text_attr(tui, y + row, 0, lw, draw_attr(tui, CR_NORMAL) | A_BOLD,
+	    label);
+	draw_text(tui, y + row, lw, w - lw, role, value);
+	return (row + 1);
+}
+
 /* Blank rows [y, y+h) across w columns (cells are overwritten, not cleared). */
 void
 draw_fill(struct tui *tui, int y, int h, int w, enum color_role role)

@@ -89,7 +89,7 @@ const struct key_binding key_table[] = {
 
 	/* Sessions. */
 	{ '\r', "sessions", keys_drill_sessions, "Enter",
-	    "events of the session", 0 },
+	    "BMP session: its page; then its events", 0 },
 	{ '\n', "sessions", keys_drill_sessions, NULL, NULL, 0 },
 	{ KEY_ENTER, "sessions", keys_drill_sessions, NULL, NULL, 0 },
 
@@ -166,19 +166,24 @@ keys_filter(struct tui *tui, const struct key_binding *kb)
 	if (tui->view->rows == NULL || tui->view == &view_help)
 		return (ACT_NONE);	/* nothing to filter */
 	tui->pfx_detail = 0;		/* the filter is for the list */
+	tui->ses_detail = 0;
 	tui->filtering = 1;
 	return (ACT_REDRAW);
 }
 
 /*
- * Esc: close a prefix's page first (it is the deepest level), then clear
- * the filter, then go up the drill-down path.
+ * Esc: close a prefix's or a session's page first (the deepest level),
+ * then clear the filter, then go up the drill-down path.
  */
 static int
 keys_escape(struct tui *tui, const struct key_binding *kb)
 {
 	if (tui->view == &view_prefixes && tui->pfx_detail) {
 		tui->pfx_detail = 0;
+		return (ACT_REDRAW);
+	}
+	if (tui->view == &view_sessions && tui->ses_detail) {
+		tui->ses_detail = 0;
 		return (ACT_REDRAW);
 	}
 	if (tui_filter(tui) != NULL) {

@@ -113,6 +113,8 @@ struct tui {
 
 	/* Prefixes view: the selected prefix's page is open (Enter). */
 	int		 pfx_detail;
+	/* Sessions view: the selected BMP session's page is open (Enter). */
+	int		 ses_detail;
 
 	/* Map state (owned by view-map.c). */
 	double		 map_lon, map_lat;	/* centre */
@@ -166,6 +168,10 @@ int	 draw_width(struct tui *, const char *);	/* display columns */
 void	 draw_text_attr(struct tui *, int y, int x, int w, attr_t,
 	    const char *);
 void	 draw_fill(struct tui *, int y, int h, int w, enum color_role);
+/* A detail page's "Label   value" line at row (of h) below y, the label
+ * lw columns wide (at most half of w); returns the next row. */
+int	 draw_field(struct tui *, int y, int row, int h, int w, int lw,
+	    const char *label, enum color_role, const char *value);
 enum glyph draw_state_glyph(enum bgp_state);
 enum glyph draw_red_glyph(enum redundancy);
 
@@ -187,7 +193,7 @@ void	 draw_scroll(size_t *cursor, size_t *scroll, size_t nrows, int h);
 
 /* Drill-down actions (Enter), bound in tui/keys.c. */
 int	 view_overview_drill(struct tui *);
-int	 view_sessions_drill(struct tui *);
+int	 view_sessions_drill(struct tui *);	/* BMP: page, then events */
 int	 view_prefixes_drill(struct tui *);	/* opens or closes the page */
 /* Does the prefix's carried list name the session? */
 int	 view_prefixes_carries(const struct branch_prefix *, const char *);

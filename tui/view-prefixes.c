@@ -493,16 +493,7 @@ static int
 view_prefixes_field(struct tui *tui, int y, int row, int h, int w,
     const char *label, enum color_role role, const char *value)
 {
-	int	 lw = 18;
-
-	if (row >= h)
-		return (row);
-	if (lw > w / 2)
-		lw = w / 2;
-	draw_text_attr(tui, y + row, 0, lw, draw_attr(tui, CR_NORMAL) | A_BOLD,
-	    label);
-	draw_text(tui, y + row, lw, w - lw, role, value);
-	return (row + 1);
+	return (draw_field(tui, y, row, h, w, 18, label, role, value));
 }
 
 /*

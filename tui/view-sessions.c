@@ -6,7 +6,10 @@
  * where the state comes from (a BIRD socket or a BMP stream) and the last
  * error.  The selected session's neighbor, source, how many of the
  * registered prefixes it carries and its full error go on a detail line.
- * Enter drills down to the session's events.
+ * Enter drills down to the session's events; on a session a BMP stream
+ * reports it first opens the session's page: its router as the router
+ * named itself (RFC 7854 4.3 sysName/sysDescr) with its message counts,
+ * the monitored peer and its Statistics Report counters (4.8) by name.
  */
 
 #include <stdio.h>
@@ -15,6 +18,15 @@
 
 #include "tui.h"
 #include "../core/collector.h"
+#include "../core/rib.h"
+
+/* Where a session is in a BMP collector: router i, peer j. */
+struct view_sessions_bmp {
+	const struct collector	*c;
+	size_t			 i, j;
+	struct bmp_router_info	 ri;
+	struct bmp_peer_info	 pi;
+};
 
 enum {
 	SS_ROUTER, SS_SESSION, SS_NEIGHBOR, SS_AS, SS_STATE, SS_UPDOWN,
@@ -36,7 +48,15 @@ static const struct draw_col sessions_cols[SS_NCOLS] = {
 	[SS_ERROR] =	{ "Last error", 10, 200, 1, 0 },
 };
 
+static void	 view_sessions_enter(struct tui *);
 static void	 view_sessions_draw(struct tui *, int, int, int);
+static int	 view_sessions_bmp(const struct session *,
+		    struct view_sessions_bmp *);
+static const char *view_sessions_kinds(unsigned int, char *, size_t);
+static int	 view_sessions_field(struct tui *, int, int, int, int,
+		    const char *, enum color_role, const char *);
+static void	 view_sessions_page(struct tui *, const struct session *,
+		    const struct view_sessions_bmp *, int, int, int);
 static size_t	 view_sessions_rows(struct tui *);
 static struct session **view_sessions_list(struct tui *, size_t *);
 static const char *view_sessions_source(const struct session *);
@@ -46,9 +66,75 @@ static void	 view_sessions_prefixes(struct tui *, const struct session *,
 const struct view view_sessions = {
 	.name = "sessions",
 	.title = "Sessions",
+	.enter = view_sessions_enter,
 	.draw = view_sessions_draw,
 	.rows = view_sessions_rows,
 };
+
+/* Coming back to the view shows the list, not an old page. */
+static void
+view_sessions_enter(struct tui *tui)
+{
+	tui->ses_detail = 0;
+}
+
+/*
+ * The BMP peer reporting the session: the collector's peer the session
+ * was matched to, else the peer with its neighbor address on a router
+ * whose sysName is the session's router.  1 and *b, or 0.
+ */
+static int
+view_sessions_bmp(const struct session *s, struct view_sessions_bmp *b)
+{
+	char	 addr[ADDR_STRLEN];
+	int	 pass;
+
+	if (s->source == NULL || s->source->ops != &collector_bmp)
+		return (0);
+	b->c = s->source;
+	addr_fmt(&s->neighbor, addr, sizeof addr);
+	for (pass = 0; pass < 2; pass++) {
+		for (b->i = 0; collect_bmp_router_info(b->c, b->i, &b->ri);
+		    b->i++) {
+			if (pass == 1 && strcmp(b->ri.name, s->router) != 0)
+				continue;
+			for (b->j = 0; collect_bmp_peer_info(b->c, b->i, b->j,
+			    &b->pi); b->j++) {
+				if (pass == 0 &&
+				    strcmp(b->pi.session, s->name) == 0)
+					return (1);
+				if (pass == 1 && strcmp(b->pi.addr, addr) == 0)
+					return (1);
+			}
+		}
+	}
+	return (0);
+}
+
+/* The RIB views a peer was seen in: "pre, post" (Adj-RIB-In). */
+static const char *
+view_sessions_kinds(unsigned int kinds, char *buf, size_t len)
+{
+	static const char *const names[] = {
+		[RIB_PEER_ADJ_IN_PRE] = "pre",
+		[RIB_PEER_ADJ_IN_POST] = "post",
+		[RIB_PEER_ADJ_OUT_PRE] = "Adj-RIB-Out pre",
+		[RIB_PEER_ADJ_OUT_POST] = "Adj-RIB-Out post",
+		[RIB_PEER_LOC_RIB] = "Loc-RIB",
+	};
+	size_t	 k, used = 0;
+
+	buf[0] = '\0';
+	for (k = 0; k < nitems(names); k++) {
+		if ((kinds & (1U << k)) == 0 || used >= len)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+		    used > 0 ? ", " : "", names[k]);
+	}
+	if (buf[0] == '\0')
+		strlcpy_pt(buf, "none yet", len);
+	return (buf);
+}
 
 /* "bird" or "bmp": the kind of collector that reports it, "-" if none. */
 static const char *
@@ -126,19 +212,31 @@ view_sessions_rows(struct tui *tui)
 	return (n);
 }
 
-/* Enter: the events about the selected session. */
+/*
+ * Enter: a BMP session's page first (from the list), else the events
+ * about the selected session.
+ */
 int
 view_sessions_drill(struct tui *tui)
 {
-	struct session	**list;
-	char		  name[NAME_MAX_PT];
-	size_t		  n, cur = tui->cursor[tui_view_index(&view_sessions)];
+	struct session		**list;
+	struct view_sessions_bmp  b;
+	char			  name[NAME_MAX_PT];
+	size_t			  n, cur = tui->cursor[tui_view_index(
+				      &view_sessions)];
 
 	list = view_sessions_list(tui, &n);
 	if (cur >= n) {
 		free(list);
+		tui->ses_detail = 0;
 		return (ACT_NONE);
 	}
+	if (!tui->ses_detail && view_sessions_bmp(list[cur], &b)) {
+		free(list);
+		tui->ses_detail = 1;
+		return (ACT_REDRAW);
+	}
+	tui->ses_detail = 0;
 	strlcpy_pt(name, list[cur]->name, sizeof name);
 	free(list);
 	tui_set_view(tui, &view_events);
@@ -158,14 +256,26 @@ view_sessions_draw(struct tui *tui, int y, int h, int w)
 	const char	 *cells[SS_NCOLS];
 	enum color_role	  roles[SS_NCOLS];
 
+	struct view_sessions_bmp b;
+
 	if (h < 3)
 		return;
-	draw_layout(sessions_cols, SS_NCOLS, w, widths);
-	draw_header(tui, y, sessions_cols, SS_NCOLS, widths);
-
 	list = view_sessions_list(tui, &n);
 	rows = h - 2;
 	draw_scroll(&tui->cursor[idx], &tui->scroll[idx], n, rows);
+	/* The page needs a BMP session (the stream may have gone). */
+	if (tui->ses_detail) {
+		if (tui->cursor[idx] < n &&
+		    view_sessions_bmp(list[tui->cursor[idx]], &b)) {
+			view_sessions_page(tui, list[tui->cursor[idx]], &b, y,
+			    h, w);
+			free(list);
+			return;
+		}
+		tui->ses_detail = 0;
+	}
+	draw_layout(sessions_cols, SS_NCOLS, w, widths);
+	draw_header(tui, y, sessions_cols, SS_NCOLS, widths);
 
 	for (row = 0; row < rows; row++) {
 		i = tui->scroll[idx] + (size_t)row;
@@ -253,4 +363,136 @@ view_sessions_draw(struct tui *tui, int y, int h, int w)
 	} else
 		draw_text(tui, y + h - 1, 0, w, CR_NORMAL, "");
 	free(list);
+}
+
+/* One "Label   value" line of the page; returns the next row. */
+static int
+view_sessions_field(struct tui *tui, int y, int row, int h, int w,
+    const char *label, enum color_role role, const char *value)
+{
+	return (draw_field(tui, y, row, h, w, 15, label, role, value));
+}
+
+/*
+ * The page of a session a BMP stream reports: the session, its router
+ * (what it said in its Initiation, its message counts and errors), the
+ * monitored peer, then the peer's Statistics Report counters by name,
+ * one a line, as many as fit.  The last row says how to get on.  At
+ * 80x24 the whole of it fits with seven counters (FRR sends seven).
+ */
+static void
+view_sessions_page(struct tui *tui, const struct session *s,
+    const struct view_sessions_bmp *b, int y, int h, int w)
+{
+	const struct bmp_router_info	*ri = &b->ri;
+	const struct bmp_peer_info	*pi = &b->pi;
+	char				 line[512], addr[ADDR_STRLEN];
+	char				 when[32], age[16], kinds[96];
+	size_t				 k, nstats = 0;
+	unsigned int			 type;
+	uint64_t			 value;
+	const char			*sname;
+	int				 row = 0, body = h - 1;
+
+	draw_fill(tui, y, h, w, CR_NORMAL);
+	addr_fmt(&s->neighbor, addr, sizeof addr);
+	snprintf(line, sizeof line, "Session %s: neighbor %s, from BMP",
+	    s->name, addr);
+	draw_text(tui, y + row++, 0, w, CR_HEADER, line);
+
+	if (s->since_ms > 0 && s->state != BGP_UNKNOWN)
+		fmt_duration(age, sizeof age,
+		    (now_wall_ms() - s->since_ms) / 1000);
+	else
+		strlcpy_pt(age, "never", sizeof age);
+	snprintf(line, sizeof line, "%s %s for %s%s%s",
+	    draw_glyph(tui, draw_state_glyph(s->state)),
+	    bgp_state_name(s->state), age, s->last_error[0] != '\0' ?
+	    ", last error: " : "", s->last_error);
+	row = view_sessions_field(tui, y, row, body, w, "State",
+	    draw_state_role(s->state), line);
+
+	/* The router, as its Initiation named it (RFC 7854 4.3). */
+	row = view_sessions_field(tui, y, row, body, w, "Router sysName",
+	    ri->name[0] != '\0' ? CR_NORMAL : CR_STALE,
+	    ri->name[0] != '\0' ? ri->name : "-");
+	row = view_sessions_field(tui, y, row, body, w, "sysDescr",
+	    ri->descr[0] != '\0' ? CR_NORMAL : CR_STALE,
+	    ri->descr[0] != '\0' ? ri->descr : "-");
+	if (ri->connected_ms != 0)
+		fmt_time(when, sizeof when, ri->connected_ms, 0);
+	else
+		strlcpy_pt(when, "-", sizeof when);
+	snprintf(line, sizeof line, "%s port %u, connected %s", ri->addr,
+	    ri->port, when);
+	row = view_sessions_field(tui, y, row, body, w, "Router address",
+	    CR_NORMAL, line);
+	snprintf(line, sizeof line, "%llu (%llu route monitoring, %llu "
+	    "statistics, %llu peer up, %llu peer down)",
+	    (unsigned long long)ri->messages,
+	    (unsigned long long)ri->route_monitoring,
+	    (unsigned long long)ri->statistics,
+	    (unsigned long long)ri->peer_up,
+	    (unsigned long long)ri->peer_down);
+	row = view_sessions_field(tui, y, row, body, w, "Messages", CR_NORMAL,
+	    line);
+	snprintf(line, sizeof line, "%zu/%zu up, %zu routes, %s%s",
+	    ri->peers_up, ri->peers, ri->routes, ri->terminated ?
+	    "terminated: " : (ri->synced ? "synced" : "syncing"),
+	    ri->terminated ? ri->term_reason : "");
+	row = view_sessions_field(tui, y, row, body, w, "Router peers",
+	    ri->terminated ? CR_WARN : CR_NORMAL, line);
+	snprintf(line, sizeof line, "%llu%s%s", (unsigned long long)ri->errors,
+	    ri->last_error[0] != '\0' ? ", last: " : "", ri->last_error);
+	row = view_sessions_field(tui, y, row, body, w, "Router errors",
+	    ri->errors > 0 ? CR_CRIT : CR_NORMAL, line);
+
+	/* The monitored peer (RFC 7854 4.2). */
+	snprintf(line, sizeof line, "%s AS%u, %s, %s; %s",
+	    pi->addr[0] != '\0' ? pi->addr : "Loc-RIB", pi->asn,
+	    pi->up ? "up" : "down", pi->type_name,
+	    view_sessions_kinds(pi->kinds, kinds, sizeof kinds));
+	row = view_sessions_field(tui, y, row, body, w, "BMP peer",
+	    pi->up ? CR_OK : CR_CRIT, line);
+	snprintf(line, sizeof line, "%zu routes, %llu updates, %llu errors, "
+	    "End-of-RIB %s", pi->routes, (unsigned long long)pi->updates,
+	    (unsigned long long)pi->errors, pi->eor ? "yes" : "no");
+	row = view_sessions_field(tui, y, row, body, w, "Peer routes",
+	    pi->errors > 0 ? CR_WARN : CR_NORMAL, line);
+	if (pi->last_error[0] != '\0')
+		row = view_sessions_field(tui, y, row, body, w,
+		    "Peer down", CR_WARN, pi->last_error);
+
+	/* Its Statistics Report counters (RFC 7854 4.8), last values. */
+	while (collect_bmp_peer_stat(b->c, b->i, b->j, nstats, &type, &sname,
+	    &value))
+		nstats++;
+	if (row < body) {
+		snprintf(line, sizeof line, "Statistics Report counters "
+		    "(%llu report%s)", (unsigned long long)pi->stat_reports,
+		    pi->stat_reports == 1 ? "" : "s");
+		draw_text(tui, y + row++, 0, w, CR_HEADER, line);
+	}
+	if (nstats == 0 && row < body)
+		draw_text(tui, y + row++, 0, w, CR_STALE,
+		    "  none received (the router sends none, or not yet)");
+	for (k = 0; k < nstats && row < body; k++) {
+		if (row + 1 == body && k + 1 < nstats) {
+			snprintf(line, sizeof line, "  %s %zu more (--once "
+			    "lists them all)", draw_glyph(tui, GL_ELLIPSIS),
+			    nstats - k);
+			draw_text(tui, y + row++, 0, w, CR_DIM, line);
+			break;
+		}
+		if (!collect_bmp_peer_stat(b->c, b->i, b->j, k, &type, &sname,
+		    &value))
+			break;
+		snprintf(line, sizeof line, "%12llu  %s (type %u)",
+		    (unsigned long long)value, sname,
+		    type);
+		draw_text(tui, y + row++, 0, w, CR_NORMAL, line);
+	}
+
+	draw_text(tui, y + h - 1, 0, w, CR_DIM,
+	    "Enter: its events   Esc: back to the list   j/k: next/previous");
 }

@@ -11,7 +11,11 @@
 #  - msft going away closes its BMP connection cleanly and peertop lives on;
 #  - a second BMP target of msft, bmp-probe (the same collector with a RIB
 #    behind it), holds the partner's two announced prefixes with their AS
-#    path and next hop (pre-policy Adj-RIB-In), up to End-of-RIB.
+#    path and next hop (pre-policy Adj-RIB-In), up to End-of-RIB;
+#  - a third target, with Statistics Reports every second, is a
+#    peertop --once -o json: its bmp_routers section shows msft's
+#    sysName/sysDescr, the partner as a monitored peer and the named
+#    Statistics Report counters FRR sends.
 # bgpd runs without zebra (-Z), without a config write-back (-S), on its
 # own 127/8 addresses and high ports, in a temporary directory, and is
 # stopped on every exit path.  Needs frr (bgpd, vtysh) and sqlite3.
@@ -40,6 +44,7 @@ export PEERTOP_DATADIR
 TIMEOUT=${BMP_FRR_TIMEOUT:-40}
 BMP_PORT=${BMP_FRR_PORT:-11919}
 PROBE_PORT=${BMP_FRR_PROBE_PORT:-11920}
+ONCE_PORT=${BMP_FRR_ONCE_PORT:-11921}
 MSFT_ADDR=127.0.0.61
 MSFT_PORT=11891
 PART_ADDR=127.0.0.62
@@ -133,6 +138,11 @@ router bgp 8075
   bmp monitor ipv4 unicast pre-policy
   bmp connect 127.0.0.1 port $PROBE_PORT min-retry 500 max-retry 2000
  exit
+ bmp targets once
+  bmp monitor ipv4 unicast pre-policy
+  bmp stats interval 1000
+  bmp connect 127.0.0.1 port $ONCE_PORT min-retry 500 max-retry 1000
+ exit
 route-map NONE deny 10
 EOF
 # FRR rejects next hops in 127/8 as martians: the partner rewrites it.
@@ -224,6 +234,61 @@ check "203.0.113.0/24 in the RIB: path 8075 65002, next hop 192.0.2.1" \
 check "msft's sysName names the RIB's router, no UPDATE refused" \
     grep -q "^router $ROUTER synced [01] peers [0-9]* routes 2 errors 0\$" \
     "$T/probe.out"
+
+# --once on the third target.  A session nobody reports keeps it
+# waiting its whole grace period (5 s), time for msft (retrying every
+# second) to connect and send a Statistics Report (every second).
+cat >"$T/once.conf" <<EOF2
+bmp listen 127.0.0.1 port $ONCE_PORT
+partner "example-isp" as 65002 {
+	session "sea-r1-msft" neighbor $PART_ADDR router "$ROUTER" edge sea role primary
+	session "nobody" neighbor 127.0.0.99 router "nobody" edge sea role backup
+}
+EOF2
+# once_has STRING: in the JSON.  peer_has ERE: the partner's line has it.
+once_has()
+{
+	grep -qF -- "$1" "$T/once.json"
+}
+peer_has()
+{
+	grep -F "\"address\": \"$PART_ADDR\"" "$T/once.json" | grep -Eq -- "$1"
+}
+for try in 1 2 3; do
+	"$PEERTOP" --once -o json -c "$T/once.conf" -d "$T/once.db" \
+	    >"$T/once.json" 2>"$T/once.err"
+	peer_has '"stats": \[\{' && break
+done
+json_ok()
+{
+	python3 -m json.tool "$T/once.json" >/dev/null
+}
+if command -v python3 >/dev/null 2>&1; then
+	check "--once -o json is valid JSON" json_ok
+fi
+diag "$(grep -F "\"address\": \"$PART_ADDR\"" "$T/once.json" |
+    sed 's/, "stats".*//')"
+check "--once: bmp_routers lists msft by its sysName and sysDescr" \
+    once_has "\"name\": \"$ROUTER\", \"descr\": \"FRRouting"
+check "--once: msft's messages and peers are counted" \
+    grep -Eq '"peers_total": [1-9][0-9]*, "peers_up": [1-9][0-9]*, "messages": [1-9]' \
+    "$T/once.json"
+# (FRR 8+ also flags some messages post-policy: "pre,post".)
+check "--once: the partner is a monitored peer, AS65002, up, pre-policy" \
+    peer_has '"as": 65002, "type": "global instance", "up": true, "kinds": "pre[,"]'
+check "--once: the peer's 2 routes, End-of-RIB" \
+    peer_has '"routes": 2, "updates": [1-9][0-9]*, "errors": 0, "end_of_rib": true'
+check "--once: the peer is matched to the configured session" \
+    peer_has '"session": "sea-r1-msft"'
+if peer_has '"stat_reports": [1-9]'; then
+	check "--once: FRR's Statistics Report counters by name" \
+	    peer_has '"stats": \[\{"type": [0-9]+, "name": "[a-z][^"]+", "value": [0-9]+\}'
+	diag "$(grep -F "\"address\": \"$PART_ADDR\"" "$T/once.json" |
+	    sed 's/.*"stats"/"stats"/')"
+else
+	not_ok "--once: a Statistics Report from FRR (bmp stats interval 1000)"
+	sed 's/^/# /' "$T/once.json" "$T/once.err"
+fi
 
 vty partner -c "configure terminal" -c "router bgp 65002" \
     -c "neighbor $MSFT_ADDR shutdown" >"$T/vty.out" 2>&1

@@ -527,6 +527,39 @@ else
 	expect "bmp: sessions come up from the stream" "daisy-22"
 	check "bmp: a primary is Established" \
 	    wait_for "row_has daisy-22 Established" 10
+	# The session's page (Enter): the router as its Initiation named
+	# it and the peer's Statistics Report counters by name.  pmacct's
+	# output-bmp-00.json for the capture: 203.0.113.44's last report
+	# has 6 updates invalidated due to AS_PATH loop, 0 CLUSTER_LIST.
+	keys / d a i s y - 4 4 Enter
+	expect "bmp: filter on the backup session" "[/daisy-44]"
+	keys Enter
+	expect "bmp: Enter on a BMP session opens its page (80x24)" \
+	    "Session daisy-44: neighbor 203.0.113.44, from BMP"
+	check "bmp: page shows the router's sysName" \
+	    has_text "Router sysName $BMP_ROUTER"
+	check "bmp: page shows the router's sysDescr" \
+	    has_text "sysDescr       FRRouting 8.0.1 (frr-8.0-vsr-3.7.1-v10)"
+	check "bmp: page shows the router's message counts" \
+	    row_has Messages '[0-9]+ \([0-9]+ route monitoring, [1-9][0-9]* statistics'
+	check "bmp: page shows the monitored peer" \
+	    row_has "BMP peer" '203\.0\.113\.44 AS64496, up, global instance'
+	check "bmp: a named Statistics Report counter with its value" \
+	    wait_for "row_has 'updates invalidated due to AS_PATH loop' '^ +6  updates'" 10
+	check "bmp: ... and one at zero" \
+	    row_has 'invalidated due to CLUSTER_LIST loop' '^ +0  updates'
+	check "bmp: the counters say how many reports" \
+	    has_text "Statistics Report counters ("
+	check "bmp: page says how to get on" has_text "Esc: back to the list"
+	keys Escape
+	expect "bmp: Esc closes the page, the filter stays" "PfxRcd"
+	check "bmp: ... the filter stays" has_text "[/daisy-44]"
+	keys Enter
+	expect "bmp: Enter opens the page again" "Router sysName"
+	keys Enter
+	expect "bmp: Enter on the page shows the session's events" "SessionUp"
+	keys Escape
+	expect_not "bmp: Esc clears the filter" "[/daisy-44]"
 	keys 5
 	expect "bmp: the prefixes view lists the branch's prefixes" \
 	    "100.105.30.0/24"

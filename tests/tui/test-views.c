@@ -507,6 +507,30 @@ test_sessions_source(void **state)
 	f->t.filter[0] = '\0';
 }
 
+/*
+ * Enter on a session whose BMP collector knows no such peer (here: no
+ * router connected) has no page to open: it goes to the events, and a
+ * page left open by a stream that went away falls back to the list.
+ */
+static void
+test_sessions_drill_no_peer(void **state)
+{
+	struct fixture	*f = *state;
+
+	size(f, 80, 24);
+	tui_set_view(&f->t, &view_sessions);
+	f->t.cursor[tui_view_index(&view_sessions)] = 0;
+	f->t.ses_detail = 1;
+	draw_view(f, &view_sessions);
+	assert_int_equal(f->t.ses_detail, 0);
+	assert_true(find(1, 2, "PfxRcd") >= 0);
+	assert_int_equal(view_sessions_drill(&f->t), ACT_REDRAW);
+	assert_int_equal(f->t.ses_detail, 0);
+	assert_ptr_equal(f->t.view, &view_events);
+	assert_string_equal(f->t.filter, "daisy-22");
+	f->t.filter[0] = '\0';
+}
+
 static void
 test_help_lists_prefixes(void **state)
 {
@@ -536,6 +560,7 @@ main(void)
 		cmocka_unit_test(test_overview_routed),
 		cmocka_unit_test(test_map_routed),
 		cmocka_unit_test(test_sessions_source),
+		cmocka_unit_test(test_sessions_drill_no_peer),
 		cmocka_unit_test(test_help_lists_prefixes),
 	};
 

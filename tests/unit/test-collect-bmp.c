@@ -355,7 +355,7 @@ expected_stats(const struct file *cap, const char *peer, uint64_t *last,
 	char			*cause = NULL;
 
 	assert_int_equal(addr_parse(peer, &a), 0);
-	memset(last, 0, 16 * sizeof *last);
+	memset(last, 0, 18 * sizeof *last);
 	*reports = 0;
 	msg = xmalloc(sizeof *msg);
 	decode_bmp_framer_init(&fr);
@@ -370,7 +370,7 @@ expected_stats(const struct file *cap, const char *peer, uint64_t *last,
 		    addr_cmp(&msg->peer.addr, &a) == 0) {
 			(*reports)++;
 			for (i = 0; i < msg->nstats; i++)
-				if (msg->stats[i].type < 16)
+				if (msg->stats[i].type < 18)
 					last[msg->stats[i].type] =
 					    msg->stats[i].value;
 		}
@@ -386,13 +386,16 @@ static void
 check_stats(struct fixture *f, const struct file *cap, const char *peer)
 {
 	struct addr	 a;
-	uint64_t	 last[16], reports, v, n;
-	unsigned int	 t, nonzero = 0;
+	struct bmp_peer_info	 pi;
+	uint64_t	 last[18], reports, v, n;
+	unsigned int	 t, prev = 0, nonzero = 0;
+	const char	*name;
+	size_t		 j, k;
 
 	expected_stats(cap, peer, last, &reports);
 	assert_true(reports > 0);
 	assert_int_equal(addr_parse(peer, &a), 0);
-	for (t = 0; t < 16; t++) {
+	for (t = 0; t < 18; t++) {
 		assert_int_equal(collect_bmp_stat(f->c, FRR_ROUTER, &a, t, &v,
 		    &n), 0);
 		assert_int_equal(v, last[t]);
@@ -400,10 +403,24 @@ check_stats(struct fixture *f, const struct file *cap, const char *peer)
 		if (v != 0)
 			nonzero++;
 	}
+	/* The same counters through the TUI's accessor, in type order. */
+	for (j = 0; collect_bmp_peer_info(f->c, 0, j, &pi); j++)
+		if (strcmp(pi.addr, peer) == 0)
+			break;
+	assert_string_equal(pi.addr, peer);
+	assert_int_equal(pi.stat_reports, reports);
+	for (k = 0; collect_bmp_peer_stat(f->c, 0, j, k, &t, &name, &v); k++) {
+		assert_string_equal(name, decode_bmp_stat_name(t));
+		assert_true(t < 18);
+		assert_true(k == 0 || t > prev);
+		assert_int_equal(v, last[t]);
+		prev = t;
+	}
+	assert_true(k > 0);
 	print_message("# %s: %ju reports, %u nonzero counters\n", peer,
 	    (uintmax_t)reports, nonzero);
 	assert_int_equal(collect_bmp_stat(f->c, "nobody", &a, 0, &v, &n), -1);
-	assert_int_equal(collect_bmp_stat(f->c, FRR_ROUTER, &a, 16, &v, &n),
+	assert_int_equal(collect_bmp_stat(f->c, FRR_ROUTER, &a, 18, &v, &n),
 	    -1);
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/collector.h"
 #include "core/model.h"
 #include "core/output.h"
 
@@ -186,6 +187,39 @@ test_text(void **state)
 	model_free(m);
 }
 
+/*
+ * The BMP routers section is there only with a bmp collector: absent
+ * from a BIRD-only run, an empty list while no router is connected.
+ */
+static void
+test_bmp_section(void **state)
+{
+	struct model		*m = small_model();
+	struct collector	*c;
+	char			*out;
+
+	out = render(m, "json");
+	assert_null(strstr(out, "bmp_routers"));
+	free(out);
+	out = render(m, "text");
+	assert_null(strstr(out, "BMP ROUTER"));
+	free(out);
+
+	c = xcalloc(1, sizeof *c);
+	c->ops = &collector_bmp;
+	strlcpy_pt(c->name, "bmp 127.0.0.1:11019", sizeof c->name);
+	m->collectors = xcalloc(1, sizeof *m->collectors);
+	m->collectors[m->ncollectors++] = c;
+	out = render(m, "json");
+	assert_non_null(strstr(out, "\"error\": \"\"}\n  ],\n  "
+	    "\"bmp_routers\": [\n  ],\n  \"partners\": ["));
+	free(out);
+	out = render(m, "text");
+	assert_non_null(strstr(out, "\nBMP ROUTER "));
+	free(out);
+	model_free(m);
+}
+
 static void
 test_status(void **state)
 {
@@ -208,6 +242,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_json_utf8),
+		cmocka_unit_test(test_bmp_section),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_status),
 	};
