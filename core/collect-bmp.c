@@ -677,10 +677,17 @@ collect_bmp_peer_routes(const struct collect_bmp *cb,
 	}
 	post = out ? RIB_PEER_ADJ_OUT_POST : RIB_PEER_ADJ_IN_POST;
 	pre = out ? RIB_PEER_ADJ_OUT_PRE : RIB_PEER_ADJ_IN_PRE;
-	k = bp->rib_id[post] != 0 ? post : pre;
-	if (bp->rib_id[k] != 0 &&
-	    (rp = rib_peer(rib, bp->rib_id[k] - 1)) != NULL)
-		n = rp->nroutes;
+	/*
+	 * Post-policy when it holds routes: a router monitoring pre-policy
+	 * only may still send post-policy End-of-RIB markers (FRR does),
+	 * which make an empty post-policy view.
+	 */
+	for (k = post; k != -1; k = k == post ? pre : -1) {
+		if (bp->rib_id[k] != 0 &&
+		    (rp = rib_peer(rib, bp->rib_id[k] - 1)) != NULL &&
+		    (n = rp->nroutes) != 0)
+			break;
+	}
 	if (!out && n == 0 && bp->rib_id[RIB_PEER_LOC_RIB] != 0 &&
 	    (rp = rib_peer(rib, bp->rib_id[RIB_PEER_LOC_RIB] - 1)) != NULL)
 		n = rp->nroutes;
