@@ -41,7 +41,7 @@ static const struct draw_col prefixes_cols[PX_NCOLS] = {
 	[PX_BKP] =	{ "Bkp", 3, 5, 0, 1 },
 	[PX_STATE] =	{ "State", 19, 34, 0, 0 },
 	[PX_SINCE] =	{ "Since", 6, 7, 4, 1 },
-	[PX_BEST] =	{ "Best", 5, 10, 2, 1 },
+	[PX_BEST] =	{ "SeenAS", 6, 10, 2, 1 },
 	[PX_PATH] =	{ "AS path", 16, 60, 1, 0 },
 };
 

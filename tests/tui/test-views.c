@@ -251,7 +251,7 @@ test_prefixes_80(void **state)
 	assert_non_null(strstr(buf, "AS path"));
 	/* Since and the origins go at 80 (the path has the best one). */
 	assert_null(strstr(buf, "Since"));
-	assert_null(strstr(buf, "Best"));
+	assert_null(strstr(buf, "SeenAS"));
 	assert_int_equal(view_prefixes.rows(&f->t), 5);
 
 	/* Worst first: two critical problems, one, a warning, unseen, OK. */
@@ -293,7 +293,7 @@ test_prefixes_200(void **state)
 	row(1, buf, sizeof buf);
 	assert_non_null(strstr(buf, "Since"));
 	assert_non_null(strstr(buf, "Origin"));
-	assert_non_null(strstr(buf, "Best"));
+	assert_non_null(strstr(buf, "SeenAS"));
 	assert_non_null(strstr(row(2, buf, sizeof buf), "65001"));
 	/* since_ms is 75 s ago. */
 	assert_true(find(2, 8, "1m15s") >= 0 || find(2, 8, "1m16s") >= 0);
