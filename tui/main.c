@@ -351,7 +351,12 @@ main(int argc, char **argv)
 		return (cmd_mrt(argc - 1, argv + 1));
 	parse_options(argc, argv, &o);
 	log_open(NULL, LOG_LVL_INFO);
-	if (o.mode == MODE_ONCE || o.mode == MODE_CHECK)
+	/*
+	 * The dashboard's log goes to a file from the collectors' start on;
+	 * until then only warnings (about the configuration) reach the
+	 * terminal.
+	 */
+	if (o.mode == MODE_ONCE || o.mode == MODE_CHECK || o.mode == MODE_TUI)
 		log_set_quiet(1);
 
 	m = model_new();
@@ -421,6 +426,12 @@ main(int argc, char **argv)
 		}
 	}
 
+	if (o.mode == MODE_TUI) {
+		/* Logs would scribble over the screen: file or nowhere. */
+		log_open(o.logfile != NULL ? o.logfile : "/dev/null",
+		    LOG_LVL_INFO);
+		log_set_quiet(0);
+	}
 	start_collectors(m, base);
 	if (m->routemon != NULL) {
 		struct timeval	 tv = { ROUTES_TICK_MS / 1000, 0 };
@@ -488,9 +499,6 @@ main(int argc, char **argv)
 			cause = NULL;
 		}
 		free(file);
-		/* Logs would scribble over the screen: file or nowhere. */
-		log_open(o.logfile != NULL ? o.logfile : "/dev/null",
-		    LOG_LVL_INFO);
 		signal(SIGPIPE, SIG_IGN);
 		if (tui_start(&tui, &cause) != 0) {
 			fprintf(stderr, "peertop: %s\n", cause);
