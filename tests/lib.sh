@@ -21,6 +21,29 @@
 #	mktmpdir		create a private temporary directory, set
 #				$TEST_TMPDIR to it and remove it at exit
 #
+# and, for the tests against the lab (tests/lab/lab; $LAB, $PEERTOP):
+#
+#	lab_need_bird		skip_all without bird2 (bird and birdc)
+#	lab_need TOOL...	not_ok and summary when a TOOL or the built
+#				$PEERTOP is missing
+#	lab_setup		mktmpdir and set T, DIR (the lab's directory),
+#				CONF, DB and HPID (the headless peertop's pid,
+#				empty for none); at exit the lab is stopped and
+#				that peertop killed
+#	lab_start BASE SPAN STRIDE
+#				start the lab in $DIR on 127.N/16, N in BASE
+#				to BASE + SPAN - 1 (up to three tries, N moving
+#				by STRIDE while the addresses are in use); sets
+#				and exports LAB_NET; on failure not_ok, the
+#				log and summary
+#	lab_check_conf		ok if peertop -n accepts $CONF, else not_ok,
+#				the output and summary
+#	lab_stop_headless	SIGTERM $HPID and check it exits 0 in 5 s
+#	lab_processes NAME...	" PID" for each NAME process whose command
+#				line names a file in $DIR
+#	sql SQL			sqlite3 -readonly on $DB
+#	jqo ARG...		jq -r ARG... on $T/once.json
+#
 # Exit codes follow automake's simple test driver: 0 pass, 1 fail, 77 skip.
 
 lib_passed=0
@@ -115,6 +138,109 @@ mktmpdir()
 		exit 99
 	}
 	at_exit 'rm -rf "$TEST_TMPDIR"'
+}
+
+# ------------------------------------------------------------ the lab
+
+lab_need_bird()
+{
+	if ! command -v bird >/dev/null 2>&1 ||
+	    ! command -v birdc >/dev/null 2>&1; then
+		skip_all "bird2 is not installed (apt-get install bird2)"
+	fi
+}
+
+lab_need()
+{
+	for lib_tool in "$@"; do
+		if ! command -v "$lib_tool" >/dev/null 2>&1; then
+			not_ok "$lib_tool is needed by this test" \
+			    "(apt-get install $lib_tool)"
+			summary
+		fi
+	done
+	if [ ! -x "$PEERTOP" ]; then
+		not_ok "peertop is not built: $PEERTOP"
+		summary
+	fi
+}
+
+lab_setup()
+{
+	mktmpdir
+	T=$TEST_TMPDIR
+	DIR=$T/lab
+	CONF=$DIR/peertop.conf
+	DB=$DIR/history.db
+	HPID=""
+	# lab stop copes with a half-started lab; registered before starting.
+	at_exit '"$LAB" stop "$DIR" >/dev/null 2>&1'
+	at_exit 'if [ -n "$HPID" ]; then kill "$HPID" 2>/dev/null;
+	    wait "$HPID" 2>/dev/null; fi'
+}
+
+lab_start()
+{
+	for lib_try in 1 2 3; do
+		LAB_NET=$(($1 + ($$ + lib_try * $3) % $2))
+		export LAB_NET
+		if "$LAB" start "$DIR" >"$T/start.log" 2>&1; then
+			return 0
+		fi
+		grep -q 'already in use' "$T/start.log" || break
+	done
+	not_ok "lab start"
+	sed 's/^/# /' "$T/start.log"
+	summary
+}
+
+lab_check_conf()
+{
+	if "$PEERTOP" -n -c "$CONF" >"$T/check.log" 2>&1; then
+		ok "peertop -n accepts the lab's peertop.conf"
+	else
+		not_ok "peertop -n accepts the lab's peertop.conf"
+		sed 's/^/# /' "$T/check.log"
+		summary
+	fi
+}
+
+lab_stop_headless()
+{
+	kill -TERM "$HPID"
+	if wait_for '! kill -0 "$HPID"' 5; then
+		wait "$HPID"
+		lib_hrc=$?
+		HPID=""
+		check "headless peertop exits 0 on SIGTERM" test "$lib_hrc" = 0
+	else
+		not_ok "headless peertop exits on SIGTERM within 5 s"
+	fi
+}
+
+# No procps needed: /proc's comm and cmdline.
+lab_processes()
+{
+	for lib_f in /proc/[0-9]*; do
+		lib_comm=$(cat "$lib_f/comm" 2>/dev/null) || continue
+		for lib_name in "$@"; do
+			[ "$lib_comm" = "$lib_name" ] || continue
+			if tr '\0' ' ' <"$lib_f/cmdline" 2>/dev/null |
+			    grep -q -F "$DIR/"; then
+				printf ' %s' "${lib_f#/proc/}"
+			fi
+		done
+	done
+}
+
+sql()
+{
+	sqlite3 -readonly "$DB" "$1" 2>/dev/null
+}
+
+jqo()
+{
+	jq -r "$@" "$T/once.json" 2>/dev/null
 }
 
 trap lib_run_atexit EXIT

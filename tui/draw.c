@@ -256,6 +256,23 @@ draw_field(struct tui *tui, int y, int row, int h, int w, int lw,
 	return (row + 1);
 }
 
+/*
+ * A table row past the end of the list (n rows) blanks it; the first row
+ * of an empty list says why: nothing matches the filter, or there is
+ * nothing at all.
+ */
+void
+draw_empty_row(struct tui *tui, int y, int w, int row, size_t n,
+    const char *nomatch, const char *none)
+{
+	const char	*s = "";
+
+	/* tui_filter()'s test: draw.c stands without tui.c (test-draw). */
+	if (n == 0 && row == 0)
+		s = tui->filter[0] != '\0' ? nomatch : none;
+	draw_text(tui, y, 0, w, CR_NORMAL, s);
+}
+
 /* Blank rows [y, y+h) across w columns (cells are overwritten, not cleared). */
 void
 draw_fill(struct tui *tui, int y, int h, int w, enum color_role role)

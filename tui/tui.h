@@ -168,6 +168,10 @@ int	 draw_width(struct tui *, const char *);	/* display columns */
 void	 draw_text_attr(struct tui *, int y, int x, int w, attr_t,
 	    const char *);
 void	 draw_fill(struct tui *, int y, int h, int w, enum color_role);
+/* A table row past the list's n rows: blank, or on the first row of an
+ * empty list nomatch (a filter is set) or none. */
+void	 draw_empty_row(struct tui *, int y, int w, int row, size_t n,
+	    const char *nomatch, const char *none);
 /* A detail page's "Label   value" line at row (of h) below y, the label
  * lw columns wide (at most half of w); returns the next row. */
 int	 draw_field(struct tui *, int y, int row, int h, int w, int lw,

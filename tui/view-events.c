@@ -94,10 +94,8 @@ view_events_draw(struct tui *tui, int y, int h, int w)
 	for (row = 0; row < rows; row++) {
 		i = tui->scroll[idx] + (size_t)row;
 		if (i >= n) {
-			draw_text(tui, y + 1 + row, 0, w, CR_NORMAL,
-			    (n == 0 && row == 0) ? (tui_filter(tui) != NULL ?
-			    "no event matches the filter" : "no events yet") :
-			    "");
+			draw_empty_row(tui, y + 1 + row, w, row, n,
+			    "no event matches the filter", "no events yet");
 			continue;
 		}
 		e = list[i];

@@ -241,10 +241,9 @@ view_overview_draw(struct tui *tui, int y, int h, int w)
 	for (row = 0; row < rows; row++) {
 		i = tui->scroll[idx] + (size_t)row;
 		if (i >= n) {
-			draw_text(tui, y + 1 + row, 0, w, CR_NORMAL,
-			    (n == 0 && row == 0) ? (tui_filter(tui) != NULL ?
-			    "no branch matches the filter" :
-			    "no branches configured") : "");
+			draw_empty_row(tui, y + 1 + row, w, row, n,
+			    "no branch matches the filter",
+			    "no branches configured");
 			continue;
 		}
 		b = list[i];

@@ -391,7 +391,7 @@ view_prefixes_table(struct tui *tui, struct view_prefixes_row *list,
 	char			 pfx[PREFIX_STRLEN], origin[16], pri[16];
 	char			 bkp[16], best[16], state[224], since[16];
 	char			 words[192], detail[512];
-	const char		*cells[PX_NCOLS], *empty;
+	const char		*cells[PX_NCOLS];
 	enum color_role		 roles[PX_NCOLS], role;
 
 	draw_layout(prefixes_cols, PX_NCOLS, w, widths);
@@ -402,16 +402,10 @@ view_prefixes_table(struct tui *tui, struct view_prefixes_row *list,
 	for (row = 0; row < rows; row++) {
 		i = tui->scroll[idx] + (size_t)row;
 		if (i >= n) {
-			empty = "";
-			if (n == 0 && row == 0) {
-				if (tui_filter(tui) != NULL)
-					empty = "no prefix matches the filter";
-				else
-					empty = "no registered prefixes (add "
-					    "\"prefix P origin AS\" to a "
-					    "branch)";
-			}
-			draw_text(tui, y + 1 + row, 0, w, CR_NORMAL, empty);
+			draw_empty_row(tui, y + 1 + row, w, row, n,
+			    "no prefix matches the filter",
+			    "no registered prefixes (add \"prefix P origin "
+			    "AS\" to a branch)");
 			continue;
 		}
 		r = &list[i];

@@ -280,10 +280,9 @@ view_sessions_draw(struct tui *tui, int y, int h, int w)
 	for (row = 0; row < rows; row++) {
 		i = tui->scroll[idx] + (size_t)row;
 		if (i >= n) {
-			draw_text(tui, y + 1 + row, 0, w, CR_NORMAL,
-			    (n == 0 && row == 0) ? (tui_filter(tui) != NULL ?
-			    "no session matches the filter" :
-			    "no sessions configured") : "");
+			draw_empty_row(tui, y + 1 + row, w, row, n,
+			    "no session matches the filter",
+			    "no sessions configured");
 			continue;
 		}
 		s = list[i];

@@ -19,20 +19,8 @@ top_builddir=${top_builddir:-$top_srcdir}
 PEERTOP=${PEERTOP:-$top_builddir/peertop}
 . "$top_srcdir/tests/lib.sh"
 
-if ! command -v bird >/dev/null 2>&1 || ! command -v birdc >/dev/null 2>&1
-then
-	skip_all "bird2 is not installed (apt-get install bird2)"
-fi
-for tool in jq sqlite3; do
-	if ! command -v $tool >/dev/null 2>&1; then
-		not_ok "$tool is needed by this test (apt-get install $tool)"
-		summary
-	fi
-done
-if [ ! -x "$PEERTOP" ]; then
-	not_ok "peertop is not built: $PEERTOP"
-	summary
-fi
+lab_need_bird
+lab_need jq sqlite3
 
 LAB=$top_srcdir/tests/lab/lab
 # The built peertop looks for edges.csv in the installed datadir; point it
@@ -46,15 +34,7 @@ LAB_PORT=${LAB_PORT:-1179}
 LAB_FRR=0
 export LAB_TIMEOUT LAB_PORT LAB_FRR
 
-mktmpdir
-T=$TEST_TMPDIR
-DIR=$T/lab
-CONF=$DIR/peertop.conf
-DB=$DIR/history.db
-HPID=""
-# lab stop copes with a half-started lab; registered before starting.
-at_exit '"$LAB" stop "$DIR" >/dev/null 2>&1'
-at_exit 'if [ -n "$HPID" ]; then kill "$HPID" 2>/dev/null; wait "$HPID" 2>/dev/null; fi'
+lab_setup
 
 # ------------------------------------------------------------ helpers
 
@@ -65,11 +45,6 @@ once()
 	    2>"$T/once.err"
 	ONCE_RC=$?
 	jq -e . "$T/once.json" >/dev/null 2>&1
-}
-
-jqo()
-{
-	jq -r "$@" "$T/once.json" 2>/dev/null
 }
 
 session_state()
@@ -91,11 +66,6 @@ collector_state()
 partner_reason()
 {
 	jqo --arg n "$1" '.partners[] | select(.name == $n) | .reason'
-}
-
-sql()
-{
-	sqlite3 -readonly "$DB" "$1" 2>/dev/null
 }
 
 # Is there at least one row for query $1?
@@ -208,34 +178,14 @@ compare_all()
 
 # ------------------------------------------------------------ the lab
 
-# Our own 127.N/16 so a demo lab (127.65/16) can keep running.
-started=0
-for try in 1 2 3; do
-	LAB_NET=$((100 + ($$ + try * 37) % 150))
-	export LAB_NET
-	if "$LAB" start "$DIR" >"$T/start.log" 2>&1; then
-		started=1
-		break
-	fi
-	grep -q 'already in use' "$T/start.log" || break
-done
-if [ $started -eq 1 ]; then
-	ok "lab started on 127.$LAB_NET/16 port $LAB_PORT, all sessions Established"
-else
-	not_ok "lab start"
-	sed 's/^/# /' "$T/start.log"
-	summary
-fi
+# Our own 127.N/16, N in 100..249, so a demo lab (127.65/16) can keep
+# running.
+lab_start 100 150 37
+ok "lab started on 127.$LAB_NET/16 port $LAB_PORT, all sessions Established"
 check "lab status reports every router and session up" \
     "$LAB" status "$DIR" >"$T/status.log"
 
-if "$PEERTOP" -n -c "$CONF" >"$T/check.log" 2>&1; then
-	ok "peertop -n accepts the lab's peertop.conf"
-else
-	not_ok "peertop -n accepts the lab's peertop.conf"
-	sed 's/^/# /' "$T/check.log"
-	summary
-fi
+lab_check_conf
 
 # ------------------------------------------------------------ steady state
 
@@ -384,27 +334,13 @@ fi
 
 # ------------------------------------------------------------ shutdown
 
-kill -TERM "$HPID"
-if wait_for '! kill -0 "$HPID"' 5; then
-	wait "$HPID"
-	hrc=$?
-	HPID=""
-	check "headless peertop exits 0 on SIGTERM" test "$hrc" = 0
-else
-	not_ok "headless peertop exits on SIGTERM within 5 s"
-fi
+lab_stop_headless
 check "the history passes sqlite's integrity check" test \
     "$(sql 'PRAGMA integrity_check')" = ok
 
 "$LAB" stop "$DIR" >/dev/null 2>&1
-# Any bird whose command line names a file in $DIR (no procps needed).
-left_running=""
-for f in /proc/[0-9]*; do
-	[ "$(cat "$f/comm" 2>/dev/null)" = bird ] || continue
-	if tr '\0' ' ' <"$f/cmdline" 2>/dev/null | grep -q -F "$DIR/"; then
-		left_running="$left_running ${f#/proc/}"
-	fi
-done
+# Any bird whose command line names a file in $DIR.
+left_running=$(lab_processes bird)
 check "lab stop leaves no BIRD running${left_running:+ (pids:$left_running)}" \
     test -z "$left_running"
 check "lab stop removes the control sockets" \

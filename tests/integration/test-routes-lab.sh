@@ -31,23 +31,11 @@ PEERTOP=${PEERTOP:-$top_builddir/peertop}
 BGPD=${BGPD:-/usr/lib/frr/bgpd}
 . "$top_srcdir/tests/lib.sh"
 
-if ! command -v bird >/dev/null 2>&1 || ! command -v birdc >/dev/null 2>&1
-then
-	skip_all "bird2 is not installed (apt-get install bird2)"
-fi
+lab_need_bird
 if [ ! -x "$BGPD" ] || ! command -v vtysh >/dev/null 2>&1; then
 	skip_all "FRR is not installed (apt-get install frr)"
 fi
-for tool in jq sqlite3; do
-	if ! command -v $tool >/dev/null 2>&1; then
-		not_ok "$tool is needed by this test (apt-get install $tool)"
-		summary
-	fi
-done
-if [ ! -x "$PEERTOP" ]; then
-	not_ok "peertop is not built: $PEERTOP"
-	summary
-fi
+lab_need jq sqlite3
 
 LAB=$top_srcdir/tests/lab/lab
 PEERTOP_DATADIR=$top_srcdir/data
@@ -68,23 +56,10 @@ CONTOSO_PFX="81.2.69.0/24 2.125.160.0/24 89.160.20.0/24 192.0.2.0/24"
 FRR_SESSIONS="lon-r1-frr lon-r2-frr ams-r1-frr sea-r1-frr sea-r2-frr
     lax-r1-frr"
 
-mktmpdir
-T=$TEST_TMPDIR
-DIR=$T/lab
-CONF=$DIR/peertop.conf
+lab_setup
 CONF2=$DIR/peertop2.conf
-DB=$DIR/history.db
-HPID=""
-# lab stop copes with a half-started lab; registered before starting.
-at_exit '"$LAB" stop "$DIR" >/dev/null 2>&1'
-at_exit 'if [ -n "$HPID" ]; then kill "$HPID" 2>/dev/null; wait "$HPID" 2>/dev/null; fi'
 
 # ------------------------------------------------------------ helpers
-
-sql()
-{
-	sqlite3 -readonly "$DB" "$1" 2>/dev/null
-}
 
 # count_events TYPE [SQL-CONDITION]: events of TYPE after the mark.
 count_events()
@@ -148,11 +123,6 @@ once()
 	jq -e . "$T/once.json" >/dev/null 2>&1
 }
 
-jqo()
-{
-	jq -r "$@" "$T/once.json" 2>/dev/null
-}
-
 # The --once state of a registered prefix (peertop's JSON: "seen", the
 # PFX_* "flags" as words, "problem", "carried" session names):
 # "seen|flags|problem|carried|bad_origin"; "missing|..." when --once has
@@ -189,42 +159,12 @@ pfx_carried()
 	done
 }
 
-# bgpd and bird processes whose command line names a file in $DIR.
-lab_processes()
-{
-	for f in /proc/[0-9]*; do
-		case $(cat "$f/comm" 2>/dev/null) in
-		bird|bgpd) ;;
-		*) continue ;;
-		esac
-		if tr '\0' ' ' <"$f/cmdline" 2>/dev/null | grep -q -F "$DIR/"
-		then
-			printf ' %s' "${f#/proc/}"
-		fi
-	done
-}
-
 # ------------------------------------------------------------ the lab
 
 # Our own 127.N/16, N in 20..59 (and BMP ports 11000 + 2N and + 1), so a
 # demo lab (127.65/16) or test-lab.sh (100..249) can run beside us.
-started=0
-for try in 1 2 3; do
-	LAB_NET=$((20 + ($$ + try * 17) % 40))
-	export LAB_NET
-	if "$LAB" start "$DIR" >"$T/start.log" 2>&1; then
-		started=1
-		break
-	fi
-	grep -q 'already in use' "$T/start.log" || break
-done
-if [ $started -eq 1 ]; then
-	ok "lab with FRR started on 127.$LAB_NET/16, all sessions Established"
-else
-	not_ok "lab start"
-	sed 's/^/# /' "$T/start.log"
-	summary
-fi
+lab_start 20 40 17
+ok "lab with FRR started on 127.$LAB_NET/16, all sessions Established"
 if "$LAB" status "$DIR" >"$T/status.log" 2>&1; then
 	ok "lab status reports every router, bgpd and session up"
 else
@@ -234,13 +174,7 @@ fi
 BMP_PORT=$(awk '{ print $3 }' "$DIR/lab.net")
 check "peertop.conf has the bmp listener" \
     grep -q "^bmp listen 127.0.0.1 port $BMP_PORT" "$CONF"
-if "$PEERTOP" -n -c "$CONF" >"$T/check.log" 2>&1; then
-	ok "peertop -n accepts the lab's peertop.conf"
-else
-	not_ok "peertop -n accepts the lab's peertop.conf"
-	sed 's/^/# /' "$T/check.log"
-	summary
-fi
+lab_check_conf
 
 "$PEERTOP" -H -c "$CONF" -l "$T/headless.log" >"$T/headless.out" 2>&1 &
 HPID=$!
@@ -485,15 +419,7 @@ wait_events "... and on ams-r1-frr" \
 
 # ------------------------------------------------------------ shutdown
 
-kill -TERM "$HPID"
-if wait_for '! kill -0 "$HPID"' 5; then
-	wait "$HPID"
-	hrc=$?
-	HPID=""
-	check "headless peertop exits 0 on SIGTERM" test "$hrc" = 0
-else
-	not_ok "headless peertop exits on SIGTERM within 5 s"
-fi
+lab_stop_headless
 if grep -q "warning: bmp" "$T/headless.log"; then
 	not_ok "no warnings from the BMP collector"
 	grep "warning: bmp" "$T/headless.log" | head -n 5 | sed 's/^/# /'
@@ -504,7 +430,8 @@ check "the history passes sqlite's integrity check" test \
     "$(sql 'PRAGMA integrity_check')" = ok
 
 "$LAB" stop "$DIR" >/dev/null 2>&1
-left_running=$(lab_processes)
+# Any bird or bgpd whose command line names a file in $DIR.
+left_running=$(lab_processes bird bgpd)
 check "lab stop leaves no BIRD or bgpd running${left_running:+ (pids:$left_running)}" \
     test -z "$left_running"
 

@@ -549,6 +549,38 @@ test_help_lists_prefixes(void **state)
 	assert_true(find(1, 23, "prefix details (again: back)") >= 0);
 }
 
+/*
+ * A filter that matches nothing: each table view's first row says so
+ * (draw_empty_row()), and the rows under it are blank.
+ */
+static void
+test_tables_filter_empty(void **state)
+{
+	static const struct {
+		const struct view	*v;
+		const char		*text;
+	} views[] = {
+		{ &view_overview, "no branch matches the filter" },
+		{ &view_sessions, "no session matches the filter" },
+		{ &view_events, "no event matches the filter" },
+		{ &view_prefixes, "no prefix matches the filter" },
+	};
+	struct fixture	*f = *state;
+	char		 buf[512];
+	size_t		 i;
+
+	size(f, 80, 24);
+	strlcpy_pt(f->t.filter, "no-such-thing", sizeof f->t.filter);
+	for (i = 0; i < sizeof views / sizeof views[0]; i++) {
+		assert_int_equal(views[i].v->rows(&f->t), 0);
+		erase();
+		draw_view(f, views[i].v);
+		assert_string_equal(row(2, buf, sizeof buf), views[i].text);
+		assert_string_equal(row(3, buf, sizeof buf), "");
+	}
+	f->t.filter[0] = '\0';
+}
+
 int
 main(void)
 {
@@ -562,6 +594,7 @@ main(void)
 		cmocka_unit_test(test_sessions_source),
 		cmocka_unit_test(test_sessions_drill_no_peer),
 		cmocka_unit_test(test_help_lists_prefixes),
+		cmocka_unit_test(test_tables_filter_empty),
 	};
 
 	setlocale(LC_ALL, "C");

@@ -87,6 +87,30 @@ pfx(const char *s)
 	return (p);
 }
 
+/* a/len as an IPv4 prefix (host order address). */
+static struct prefix
+v4_prefix(uint32_t a, int len)
+{
+	struct prefix	p;
+
+	memset(&p, 0, sizeof p);
+	p.addr.af = AF_INET;
+	p.addr.b[0] = a >> 24;
+	p.addr.b[1] = a >> 16;
+	p.addr.b[2] = a >> 8;
+	p.addr.b[3] = a;
+	p.len = len;
+	return (p);
+}
+
+/* The IPv4 address of p in host order. */
+static uint32_t
+v4_addr(const struct prefix *p)
+{
+	return ((uint32_t)p->addr.b[0] << 24 | (uint32_t)p->addr.b[1] << 16 |
+	    (uint32_t)p->addr.b[2] << 8 | p->addr.b[3]);
+}
+
 static struct rib_peer_key
 peer_key(const char *addr, uint32_t asn, enum rib_peer_kind kind)
 {
@@ -177,6 +201,47 @@ announce_all(struct rib *r, int peer, const char **ps, size_t n,
 	}
 }
 
+/* A new RIB with peers 192.0.2.1 AS65001 and 192.0.2.2 AS65002. */
+static struct rib *
+rib_two_peers(int *p1, int *p2)
+{
+	struct rib	*r;
+
+	r = rib_new();
+	*p1 = peer_add(r, "192.0.2.1", 65001);
+	*p2 = peer_add(r, "192.0.2.2", 65002);
+	return (r);
+}
+
+/* r holds no route and no node. */
+static void
+assert_no_routes(struct rib *r)
+{
+	struct rib_stats	st;
+
+	rib_stats(r, &st);
+	assert_int_equal(st.routes, 0);
+	assert_int_equal(st.nodes, 0);
+}
+
+/*
+ * Our references to a and b (b may be NULL) are the last: once they are
+ * dropped no attribute set is left.  Frees r.
+ */
+static void
+attrs_put_free(struct rib *r, struct rib_attr *a, struct rib_attr *b)
+{
+	struct rib_stats	st;
+
+	rib_attr_put(r, a);
+	if (b != NULL)
+		rib_attr_put(r, b);
+	rib_stats(r, &st);
+	assert_int_equal(st.attrs, 0);
+	assert_int_equal(st.attr_bytes, 0);
+	rib_free(r);
+}
+
 static void
 test_queries_v4(void **state)
 {
@@ -259,17 +324,12 @@ test_queries_v4(void **state)
 		p = pfx(ps[i]);
 		rib_withdraw(r, peer, &p, 0);
 	}
+	assert_no_routes(r);
 	rib_stats(r, &st);
-	assert_int_equal(st.routes, 0);
-	assert_int_equal(st.nodes, 0);
 	assert_int_equal(st.prefixes, 0);
 	assert_int_equal(a->refcnt, 1);		/* ours */
-	rib_attr_put(r, a);
-	rib_stats(r, &st);
-	assert_int_equal(st.attrs, 0);
-	assert_int_equal(st.attr_bytes, 0);
 	assert_int_equal(rib_peer(r, peer)->nroutes, 0);
-	rib_free(r);
+	attrs_put_free(r, a, NULL);
 }
 
 static void
@@ -313,14 +373,9 @@ test_queries_v6(void **state)
 	assert_longest(r, "2001:db8:0:1::1", "::/0");
 	assert_longest(r, "2001:db8::1", "2001:db8::1/128");
 	rib_peer_flush(r, peer);
-	rib_stats(r, &st);
-	assert_int_equal(st.routes, 0);
-	assert_int_equal(st.nodes, 0);
+	assert_no_routes(r);
 	assert_int_equal(a->refcnt, 1);
-	rib_attr_put(r, a);
-	rib_stats(r, &st);
-	assert_int_equal(st.attrs, 0);
-	rib_free(r);
+	attrs_put_free(r, a, NULL);
 }
 
 static void
@@ -334,9 +389,7 @@ test_interning(void **state)
 	int			 p1, p2;
 
 	(void)state;
-	r = rib_new();
-	p1 = peer_add(r, "192.0.2.1", 65001);
-	p2 = peer_add(r, "192.0.2.2", 65002);
+	r = rib_two_peers(&p1, &p2);
 	assert_int_equal(rib_npeers(r), 2);
 	assert_int_equal(peer_add(r, "192.0.2.1", 65001), p1);
 	a = attr_path(r, 65001, 13335);
@@ -407,11 +460,7 @@ test_interning_many(void **state)
 	peer = peer_add(r, "192.0.2.1", 65001);
 	for (i = 0; i < 5000; i++) {
 		a = attr_path(r, 65001, 100000 + i);
-		memset(&p, 0, sizeof p);
-		p.addr.af = AF_INET;
-		p.addr.b[0] = 20 + i / 256;
-		p.addr.b[1] = i % 256;
-		p.len = 16;
+		p = v4_prefix((20 + i / 256) << 24 | i % 256 << 16, 16);
 		rib_announce(r, peer, &p, 0, a);
 		rib_attr_put(r, a);
 		/* Interned: the same bytes give the same set. */
@@ -422,11 +471,7 @@ test_interning_many(void **state)
 	assert_int_equal(st.attrs, 5000);
 	assert_int_equal(st.routes, 5000);
 	for (i = 0; i < 5000; i += 2) {
-		memset(&p, 0, sizeof p);
-		p.addr.af = AF_INET;
-		p.addr.b[0] = 20 + i / 256;
-		p.addr.b[1] = i % 256;
-		p.len = 16;
+		p = v4_prefix((20 + i / 256) << 24 | i % 256 << 16, 16);
 		assert_int_equal(rib_withdraw(r, peer, &p, 0), 1);
 	}
 	rib_stats(r, &st);
@@ -624,10 +669,9 @@ test_update(void **state)
 	assert_int_equal(st.routes, 4);		/* 3 + 203.0.113.0/24 id 2 */
 
 	rib_peer_flush(r, peer);
+	assert_no_routes(r);
 	rib_stats(r, &st);
-	assert_int_equal(st.routes, 0);
 	assert_int_equal(st.attrs, 0);
-	assert_int_equal(st.nodes, 0);
 	rib_free(r);
 }
 
@@ -724,9 +768,7 @@ test_watch(void **state)
 	int			 p1, p2;
 
 	(void)state;
-	r = rib_new();
-	p1 = peer_add(r, "192.0.2.1", 65001);
-	p2 = peer_add(r, "192.0.2.2", 65002);
+	r = rib_two_peers(&p1, &p2);
 	a = attr_path(r, 65001, 0);
 	b = attr_path(r, 65002, 0);
 	rib_set_watch_hook(r, hook, &f);
@@ -802,11 +844,7 @@ test_watch(void **state)
 	assert_int_equal(st.routes, 0);
 	/* The watched prefixes stay as nodes. */
 	assert_true(st.nodes >= 4);
-	rib_attr_put(r, a);
-	rib_attr_put(r, b);
-	rib_stats(r, &st);
-	assert_int_equal(st.attrs, 0);
-	rib_free(r);
+	attrs_put_free(r, a, b);
 }
 
 static void
@@ -819,9 +857,7 @@ test_flush(void **state)
 	int			 p1, p2, i;
 
 	(void)state;
-	r = rib_new();
-	p1 = peer_add(r, "192.0.2.1", 65001);
-	p2 = peer_add(r, "192.0.2.2", 65002);
+	r = rib_two_peers(&p1, &p2);
 	a = attr_path(r, 65001, 0);
 	b = attr_path(r, 65002, 0);
 	memset(&p, 0, sizeof p);
@@ -856,9 +892,7 @@ test_flush(void **state)
 	p = pfx("100.0.0.0/8");
 	assert_int_equal(count_walk(r, "0.0.0.0/0", 1), before.routes);
 	rib_peer_flush(r, p2);
-	rib_stats(r, &st);
-	assert_int_equal(st.routes, 0);
-	assert_int_equal(st.nodes, 0);
+	assert_no_routes(r);
 	rib_attr_put(r, a);
 	rib_attr_put(r, b);
 	rib_free(r);
@@ -891,12 +925,9 @@ prefix_eq(const struct prefix *a, const struct prefix *b)
 static int
 model_covers(const struct prefix *p, uint32_t a)
 {
-	uint32_t	k = (uint32_t)p->addr.b[0] << 24 |
-	    (uint32_t)p->addr.b[1] << 16 | (uint32_t)p->addr.b[2] << 8 |
-	    p->addr.b[3];
 	uint32_t	m = p->len == 0 ? 0 : ~0U << (32 - p->len);
 
-	return (((k ^ a) & m) == 0);
+	return (((v4_addr(p) ^ a) & m) == 0);
 }
 
 static void
@@ -910,7 +941,7 @@ test_model(void **state)
 	struct prefix		 q, got, watch;
 	uint32_t		 s = 42, v, addr;
 	size_t			 routes, i, best, k;
-	int			 peer[3], step, pe, found, has, j;
+	int			 peer[3], step, pe, found, has, j, l;
 
 	(void)state;
 	m = calloc(1, sizeof *m);
@@ -925,14 +956,8 @@ test_model(void **state)
 	for (i = 0; i < MODEL_N; i++) {
 	again:
 		v = 10U << 24 | (model_rand(&s) & 0x000fffff) << 0;
-		memset(&m->p[i], 0, sizeof m->p[i]);
-		m->p[i].addr.af = AF_INET;
-		m->p[i].len = i == 0 ? 0 : 8 + model_rand(&s) % 25;
-		v &= m->p[i].len == 0 ? 0 : ~0U << (32 - m->p[i].len);
-		m->p[i].addr.b[0] = v >> 24;
-		m->p[i].addr.b[1] = v >> 16;
-		m->p[i].addr.b[2] = v >> 8;
-		m->p[i].addr.b[3] = v;
+		l = i == 0 ? 0 : 8 + model_rand(&s) % 25;
+		m->p[i] = v4_prefix(l == 0 ? 0 : v & ~0U << (32 - l), l);
 		for (k = 0; k < i; k++)
 			if (prefix_eq(&m->p[k], &m->p[i]))
 				goto again;
@@ -956,9 +981,7 @@ test_model(void **state)
 			j = rib_withdraw(r, peer[pe], &m->p[i], 0);
 			assert_int_equal(j, m->have[i][pe] != 0);
 			if (j && m->p[i].len >= 14 &&
-			    model_covers(&watch, m->p[i].addr.b[0] << 24 |
-			    m->p[i].addr.b[1] << 16 | m->p[i].addr.b[2] << 8 |
-			    m->p[i].addr.b[3]))
+			    model_covers(&watch, v4_addr(&m->p[i])))
 				assert_int_equal(fired_has(&f, 9), 1);
 			m->have[i][pe] = 0;
 			break;
@@ -1004,13 +1027,7 @@ test_model(void **state)
 				    m->p[k].len > m->p[best].len)
 					best = k;
 			}
-			memset(&q, 0, sizeof q);
-			q.addr.af = AF_INET;
-			q.addr.b[0] = addr >> 24;
-			q.addr.b[1] = addr >> 16;
-			q.addr.b[2] = addr >> 8;
-			q.addr.b[3] = addr;
-			q.len = 32;
+			q = v4_prefix(addr, 32);
 			found = rib_longest(r, &q, &got);
 			assert_int_equal(found, best != MODEL_N);
 			if (found) {
@@ -1026,11 +1043,7 @@ test_model(void **state)
 	assert_int_equal(st.routes, 0);
 	assert_int_equal(st.prefixes, 0);
 	assert_int_equal(st.nodes, 1);		/* the watch */
-	rib_attr_put(r, a[0]);
-	rib_attr_put(r, a[1]);
-	rib_stats(r, &st);
-	assert_int_equal(st.attrs, 0);
-	rib_free(r);
+	attrs_put_free(r, a[0], a[1]);
 	free(m);
 }
 
@@ -1114,9 +1127,13 @@ attr_cb(const struct rib_route *rt, void *arg)
 	return (0);
 }
 
-/* A new RIB with the file rel loaded without errors, and its figures. */
+/*
+ * A new RIB with the file rel loaded without errors, holding the given
+ * numbers of routes and prefixes; its figures in st.
+ */
 static struct rib *
-load_new(const char *rel, struct mrt_decoder *d, struct rib_stats *st)
+load_new(const char *rel, struct mrt_decoder *d, struct rib_stats *st,
+    size_t routes, size_t prefixes)
 {
 	struct rib	*r;
 
@@ -1124,7 +1141,26 @@ load_new(const char *rel, struct mrt_decoder *d, struct rib_stats *st)
 	decode_mrt_init(d);
 	assert_int_equal(load(r, rel, d), 0);
 	rib_stats(r, st);
+	assert_int_equal(st->routes, routes);
+	assert_int_equal(st->prefixes, prefixes);
 	return (r);
+}
+
+static void
+load_free(struct rib *r, struct mrt_decoder *d)
+{
+	decode_mrt_free(d);
+	rib_free(r);
+}
+
+/* The index of an MRT peer that must be in the RIB. */
+static int
+mrt_peer(struct rib *r, const char *addr, uint32_t asn)
+{
+	int	peer = find_peer(r, addr, asn);
+
+	assert_true(peer >= 0);
+	return (peer);
 }
 
 /* The routes in the IPv4 table, checking each attribute set (attr_cb). */
@@ -1171,17 +1207,13 @@ test_mrt_routeviews(void **state)
 
 	(void)state;
 	r = load_new("pyasn/rib.20140523.0600_firstMB.complete-records.mrt.gz",
-	    &d, &st);
-	assert_int_equal(st.routes, 269914);
-	assert_int_equal(st.prefixes, 9069);
+	    &d, &st, 269914, 9069);
 	assert_int_equal(peers_with_routes(r), 35);
 	assert_int_equal(d.nelems, 269914);
 	assert_true(st.attrs > 1000 && st.attrs < st.routes);
-	peer = find_peer(r, "157.130.10.233", 701);
-	assert_true(peer >= 0);
+	peer = mrt_peer(r, "157.130.10.233", 701);
 	assert_path(r, peer, "8.8.8.0/24", 0, p701, 2, "157.130.10.233");
-	peer = find_peer(r, "196.7.106.245", 2905);
-	assert_true(peer >= 0);
+	peer = mrt_peer(r, "196.7.106.245", 2905);
 	assert_path(r, peer, "0.0.0.0/0", 0, p2905, 3, "196.7.106.245");
 	/* The first MB reaches 12/8: only the default covers 223/8. */
 	p = pfx("223.255.255.255/32");
@@ -1190,8 +1222,7 @@ test_mrt_routeviews(void **state)
 	assert_int_equal(count_walk(r, "8.8.8.0/24", 0),
 	    35 - 2);	/* bgpdump: 33 peers carry 8.8.8.0/24 */
 	assert_int_equal(walk_attrs(r), 269914);
-	decode_mrt_free(&d);
-	rib_free(r);
+	load_free(r, &d);
 }
 
 static void
@@ -1204,9 +1235,8 @@ test_mrt_updates(void **state)
 	int			 peer;
 
 	(void)state;
-	r = load_new("bgpdump/updates.et-header.2015.gz", &d, &st);
-	assert_int_equal(st.routes, 577703);
-	assert_int_equal(st.prefixes, 577703);
+	r = load_new("bgpdump/updates.et-header.2015.gz", &d, &st, 577703,
+	    577703);
 	assert_int_equal(rib_npeers(r), 1);
 	peer = find_peer(r, "206.220.231.55", 3856);
 	assert_int_equal(peer, 0);
@@ -1214,8 +1244,7 @@ test_mrt_updates(void **state)
 	assert_path(r, peer, "8.8.8.0/24", 0, p15169, 1, "91.213.211.170");
 	assert_path(r, peer, "1.0.0.0/24", 0, p15169, 1, "91.213.211.170");
 	assert_int_equal(walk_attrs(r), 577703);
-	decode_mrt_free(&d);
-	rib_free(r);
+	load_free(r, &d);
 }
 
 /* TABLE_DUMP (RFC 6396 4.2), 2-octet ASNs; bgpdump -m counts as above. */
@@ -1229,16 +1258,13 @@ test_mrt_table_dump(void **state)
 	int			 peer;
 
 	(void)state;
-	r = load_new("bgpdump/bview.20020722.2337.gz", &d, &st);
-	assert_int_equal(st.routes, 115521);
-	assert_int_equal(st.prefixes, 112988);
+	r = load_new("bgpdump/bview.20020722.2337.gz", &d, &st, 115521,
+	    112988);
 	assert_int_equal(rib_npeers(r), 36);
-	peer = find_peer(r, "193.203.0.1", 1853);
-	assert_true(peer >= 0);
+	peer = mrt_peer(r, "193.203.0.1", 1853);
 	assert_path(r, peer, "3.0.0.0/8", 0, path, 3, "193.203.0.1");
 	assert_int_equal(walk_attrs(r), 115521);
-	decode_mrt_free(&d);
-	rib_free(r);
+	load_free(r, &d);
 }
 
 /* RFC 8050 TABLE_DUMP_V2 ADD-PATH entries (bgpdump -m: 62 routes). */
@@ -1254,17 +1280,13 @@ test_mrt_addpath(void **state)
 	int			 peer;
 
 	(void)state;
-	r = load_new("bgpdump/bview.ipv6_unicast_add_path.gz", &d, &st);
-	assert_int_equal(st.routes, 62);
-	assert_int_equal(st.prefixes, 31);
+	r = load_new("bgpdump/bview.ipv6_unicast_add_path.gz", &d, &st, 62, 31);
 	assert_int_equal(peers_with_routes(r), 3);
-	peer = find_peer(r, "2001:db8:16::2", 65017);
-	assert_true(peer >= 0);
+	peer = mrt_peer(r, "2001:db8:16::2", 65017);
 	assert_path(r, peer, "2001:db8:29::/48", 63, path, 14, NULL);
 	assert_path(r, peer, "2001:db8:29::/48", 62, path, 13, NULL);
 	assert_int_equal(count_walk(r, "2001:db8:29::/48", 0), 2);
-	decode_mrt_free(&d);
-	rib_free(r);
+	load_free(r, &d);
 }
 
 /* ------------------------------------------ the IPv4 longest-match index */
@@ -1297,33 +1319,18 @@ lpm_model(const uint32_t *key, const uint8_t *len, const uint8_t *on,
 	return (best);
 }
 
-static struct prefix
-lpm_prefix(uint32_t a, int len)
-{
-	struct prefix	p;
-
-	memset(&p, 0, sizeof p);
-	p.addr.af = AF_INET;
-	p.addr.b[0] = a >> 24;
-	p.addr.b[1] = a >> 16;
-	p.addr.b[2] = a >> 8;
-	p.addr.b[3] = a;
-	p.len = len;
-	return (p);
-}
-
 /* rib_longest() of a/qlen against the model (match length or -1). */
 static void
 lpm_check(struct rib *r, uint32_t a, int qlen, int want)
 {
-	struct prefix	p = lpm_prefix(a, qlen), m, w;
+	struct prefix	p = v4_prefix(a, qlen), m, w;
 
 	if (want < 0) {
 		assert_int_equal(rib_longest(r, &p, &m), 0);
 		return;
 	}
 	assert_int_equal(rib_longest(r, &p, &m), 1);
-	w = lpm_prefix(want == 0 ? 0 : a & (~0U << (32 - want)), want);
+	w = v4_prefix(want == 0 ? 0 : a & (~0U << (32 - want)), want);
 	assert_int_equal(m.addr.af, AF_INET);
 	assert_int_equal(m.len, want);
 	assert_memory_equal(m.addr.b, w.addr.b, 16);
@@ -1394,9 +1401,7 @@ test_longest_index(void **state)
 			deepseen++;
 	}
 	assert_true(deepseen > 100);
-	r = rib_new();
-	peer[0] = peer_add(r, "192.0.2.1", 65001);
-	peer[1] = peer_add(r, "192.0.2.2", 65002);
+	r = rib_two_peers(&peer[0], &peer[1]);
 	a = attr_path(r, 65001, 65002);
 	/* The index is counted in rib_stats().mem once it exists. */
 	rib_stats(r, &st);
@@ -1407,7 +1412,7 @@ test_longest_index(void **state)
 	for (k = 0; k < NOPS; k++) {
 		i = lpm_rnd(&s) % NCAND;
 		pi = lpm_rnd(&s) % 2;
-		p = lpm_prefix(key[i], len[i]);
+		p = v4_prefix(key[i], len[i]);
 		/* Announce twice as often as withdraw: the table fills. */
 		if (lpm_rnd(&s) % 3 != 0) {
 			rib_announce(r, peer[pi], &p, 0, a);
@@ -1453,8 +1458,8 @@ test_longest_index(void **state)
 			lpm_check(r, addr, 32, want);
 			want = lpm_model(key, len, on, NCAND, addr, 31);
 			lpm_check(r, addr, 31, want);
-			qs[2 * j] = lpm_prefix(addr, 32);
-			qs[2 * j + 1] = lpm_prefix(addr, 24 + j % 9);
+			qs[2 * j] = v4_prefix(addr, 32);
+			qs[2 * j + 1] = v4_prefix(addr, 24 + j % 9);
 			nlook++;
 		}
 		/*
@@ -1463,7 +1468,7 @@ test_longest_index(void **state)
 		 * rib_longest() one by one.
 		 */
 		for (j = 0; j < 20; j += 7) {
-			p = lpm_prefix(key[ci[j]], len[ci[j]]);
+			p = v4_prefix(key[ci[j]], len[ci[j]]);
 			if (on[ci[j]] & 2)
 				rib_withdraw(r, peer[1], &p, 0);
 			else
@@ -1474,10 +1479,7 @@ test_longest_index(void **state)
 		memset(bm, 0xaa, sizeof bm);
 		nb = rib_longest_batch(r, qs, 41, bm, bf);
 		for (j = 0; j < 20; j++) {
-			addr = (uint32_t)qs[2 * j].addr.b[0] << 24 |
-			    (uint32_t)qs[2 * j].addr.b[1] << 16 |
-			    (uint32_t)qs[2 * j].addr.b[2] << 8 |
-			    qs[2 * j].addr.b[3];
+			addr = v4_addr(&qs[2 * j]);
 			want = lpm_model(key, len, on, NCAND, addr, 32);
 			assert_int_equal(bf[2 * j], want >= 0);
 			if (want >= 0)
@@ -1502,7 +1504,7 @@ test_longest_index(void **state)
 	assert_true(st.prefixes > NCAND / 4);
 	/* Everything withdrawn: no address matches, not even 0/0. */
 	for (i = 0; i < NCAND; i++) {
-		p = lpm_prefix(key[i], len[i]);
+		p = v4_prefix(key[i], len[i]);
 		rib_withdraw(r, peer[1], &p, 0);
 		rib_withdraw(r, peer[0], &p, 0);
 	}

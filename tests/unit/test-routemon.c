@@ -335,6 +335,20 @@ all_good(struct fix *f)
 	new_events(f);
 }
 
+/*
+ * Evaluating again raises nothing new, even with every prefix marked
+ * dirty: events come from changes of state only.
+ */
+static void
+assert_settled(struct fix *f)
+{
+	new_events(f);
+	eval(f);
+	routemon_dirty_all(f->rm);
+	eval(f);
+	assert_int_equal(nnew(f), 0);
+}
+
 static void
 test_announce_withdraw(void **state)
 {
@@ -426,11 +440,7 @@ test_announce_withdraw(void **state)
 	assert_string_equal(bp->carried, "");
 	assert_string_equal(bp->problem, ev->summary);
 	assert_int_equal(f->m->branches[0]->routed, -1);
-	new_events(f);
-	eval(f);
-	routemon_dirty_all(f->rm);
-	eval(f);
-	assert_int_equal(nnew(f), 0);
+	assert_settled(f);
 	announce(f, f->b1, "203.0.113.0/24", good, 2, 0);
 	eval(f);
 	one(f, "PrefixVisibilityRestored", LVL_INFO, pfx);
@@ -463,11 +473,7 @@ test_origin(void **state)
 	assert_int_equal(routemon_flags_level(bp->flags), LVL_CRITICAL);
 	/* Still the registered origin on the sessions. */
 	assert_int_equal(bp->best_origin, 64501);
-	new_events(f);
-	eval(f);
-	routemon_dirty_all(f->rm);
-	eval(f);
-	assert_int_equal(nnew(f), 0);
+	assert_settled(f);
 	withdraw(f, f->thief, "203.0.113.0/24");
 	eval(f);
 	one(f, "PrefixOriginAsRestored", LVL_INFO, pfx);
@@ -655,11 +661,7 @@ test_suboptimal(void **state)
 	assert_non_null(strstr(ev->summary, "ams"));
 	assert_non_null(strstr(ev->details, "session b1"));
 	assert_true(b->suboptimal);
-	new_events(f);
-	eval(f);
-	routemon_dirty_all(f->rm);
-	eval(f);
-	assert_int_equal(nnew(f), 0);
+	assert_settled(f);
 
 	/* An Established session wins over the primary role. */
 	model_session_find(f->m, "b1")->state = BGP_ESTABLISHED;
