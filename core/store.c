@@ -7,8 +7,11 @@
  * queue and committed in one transaction by store_flush(), which a
  * persistent libevent timer calls every few hundred milliseconds; a failed
  * flush rolls back, keeps the queue and tries again at the next tick, so
- * the file never holds half a batch.  The schema is an interface, described
- * in man/schema.mdoc: change it only by adding a migration.
+ * the file never holds half a batch.  Latency samples (schema version 2)
+ * have their own compact queue, flushed in the same transaction, and are
+ * summed per series and minute into latency_minute at each flush.  The
+ * schema is an interface, described in man/schema.mdoc: change it only by
+ * adding a migration.
  */
 
 #include <sys/types.h>
@@ -17,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -33,6 +37,12 @@
 #define STORE_APPLICATION_ID	0x70656572
 #define STORE_BUSY_MS		2000	/* open and the last flush, not the loop */
 #define STORE_QUEUE_MAX		100000
+/*
+ * Round trips above a minute are clamped: no prober waits that long, and
+ * the bound keeps a roll-up's sum of squares in 64 bits (see
+ * store_insert_latency()).
+ */
+#define STORE_RTT_MAX_US	(60 * 1000 * 1000LL)
 /* PRAGMA quick_check on open only while it is cheap. */
 #define STORE_QUICK_CHECK_MAX	(64 * 1024 * 1024)
 
@@ -62,6 +72,23 @@ struct store_row_redundancy {
 	char		 reason[REASON_MAX];
 };
 
+/* Latency samples queue apart: small rows, many of them (issue 4). */
+struct store_row_latency {
+	int64_t		 time_ms;
+	int64_t		 rtt_us;	/* < 0: lost, stored as NULL */
+	char		 branch[NAME_MAX_PT];
+	char		 edge[NAME_MAX_PT];
+	char		 target[NAME_MAX_PT];
+	char		 source[NAME_MAX_PT];
+};
+
+/* One series' minute, summed from a flush's samples before the upsert. */
+struct store_minute {
+	const struct store_row_latency	*key;	/* names of the series */
+	int64_t		 minute_ms;
+	int64_t		 sent, received, min, max, sum, sumsq;
+};
+
 struct store_row {
 	enum store_kind	 kind;
 	union {
@@ -81,6 +108,15 @@ struct store {
 	sqlite3_stmt	*ins_session;
 	sqlite3_stmt	*ins_redundancy;
 	sqlite3_stmt	*ins_event;
+	sqlite3_stmt	*ins_latency;
+	sqlite3_stmt	*upd_minute;
+	sqlite3_stmt	*ins_minute;
+
+	struct store_row_latency *lat;	/* queued latency samples */
+	size_t		 nlat;
+	size_t		 lat_alloc;
+	struct store_row_latency **lat_sorted;	/* flush scratch */
+	size_t		 lat_sorted_alloc;
 
 	struct store_row *queue;
 	size_t		 nqueue;
@@ -149,6 +185,40 @@ static const struct store_migration migrations[] = {
 	  "CREATE INDEX events_time ON events (time_ms);"
 	  "CREATE INDEX events_type_time ON events (type, time_ms);",
 	  store_migrate_meta },
+	/*
+	 * 1 -> 2: latency history (issue 4).  Raw samples, and one row per
+	 * series and minute with what recomputes Snt, Loss%, Avg, Best,
+	 * Wrst and StDev over any span of minutes: counts, min, max, sum
+	 * and sum of squares (a median cannot be rolled up; it comes from
+	 * the raw samples while they are kept).
+	 */
+	{ "latency history",
+	  "CREATE TABLE latency_sample ("
+	  " id INTEGER PRIMARY KEY,"
+	  " time_ms INTEGER NOT NULL,"
+	  " branch TEXT NOT NULL,"
+	  " edge TEXT NOT NULL,"
+	  " target TEXT NOT NULL,"
+	  " source TEXT,"
+	  " rtt_us INTEGER);"
+	  "CREATE INDEX latency_sample_branch_edge_time"
+	  " ON latency_sample (branch, edge, time_ms);"
+	  "CREATE INDEX latency_sample_time ON latency_sample (time_ms);"
+	  "CREATE TABLE latency_minute ("
+	  " minute_ms INTEGER NOT NULL,"
+	  " branch TEXT NOT NULL,"
+	  " edge TEXT NOT NULL,"
+	  " target TEXT NOT NULL,"
+	  " sent INTEGER NOT NULL,"
+	  " received INTEGER NOT NULL,"
+	  " rtt_min_us INTEGER,"
+	  " rtt_max_us INTEGER,"
+	  " rtt_sum_us INTEGER NOT NULL,"
+	  " rtt_sumsq_us2 INTEGER NOT NULL,"
+	  " PRIMARY KEY (branch, edge, target, minute_ms));"
+	  "CREATE INDEX latency_minute_branch_edge_time"
+	  " ON latency_minute (branch, edge, minute_ms);",
+	  NULL },
 };
 
 _Static_assert(nitems(migrations) == STORE_SCHEMA_VERSION,
@@ -172,6 +242,10 @@ static struct store_row *store_queue_slot(struct store *);
 static int	store_insert(struct store *, const struct store_row *);
 static int	store_insert_gap(struct store *);
 static void	store_bind_text(sqlite3_stmt *, int, const char *);
+static int	store_insert_latency(struct store *);
+static int	store_minute_cmp(const void *, const void *);
+static int	store_step_minute(sqlite3_stmt *, const struct store_minute *);
+static int	store_upsert_minute(struct store *, const struct store_minute *);
 static void	store_timer_cb(evutil_socket_t, short, void *);
 static void	store_sink_session_cb(void *, const struct session *,
 		    enum bgp_state, int64_t);
@@ -191,10 +265,11 @@ store_update_error(struct store *s)
 	s->error = NULL;
 	if (s->failure != NULL && s->dropped != 0)
 		xasprintf(&s->error, "%s; %zu rows waiting, %llu dropped",
-		    s->failure, s->nqueue, (unsigned long long)s->dropped);
+		    s->failure, s->nqueue + s->nlat,
+		    (unsigned long long)s->dropped);
 	else if (s->failure != NULL)
 		xasprintf(&s->error, "%s; %zu rows waiting", s->failure,
-		    s->nqueue);
+		    s->nqueue + s->nlat);
 	else if (s->dropped != 0)
 		xasprintf(&s->error, "%s: history queue full, %llu rows "
 		    "dropped", s->path, (unsigned long long)s->dropped);
@@ -462,7 +537,14 @@ store_configure(struct store *s, char **cause)
 	}
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL;"
-		    "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+		    "PRAGMA foreign_keys = ON;"
+		    /*
+		     * 16 MB of page cache, not SQLite's 2 MB: latency rows
+		     * of a thousand series land on a thousand leaves of the
+		     * (branch, edge, time) index at every flush, which must
+		     * stay in memory for ingest to keep its 100,000/s.
+		     */
+		    "PRAGMA cache_size = -16384", NULL, NULL, NULL);
 out:
 	if (rc != SQLITE_OK) {
 		*cause = store_dbmsg(s, rc, "setting up");
@@ -621,6 +703,36 @@ store_prepare(struct store *s, char **cause)
 		    "type, level, subject, summary, details) VALUES "
 		    "(?, ?, ?, ?, ?, ?)", -1, SQLITE_PREPARE_PERSISTENT,
 		    &s->ins_event, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(s->db, "INSERT INTO latency_sample "
+		    "(time_ms, branch, edge, target, source, rtt_us) VALUES "
+		    "(?, ?, ?, ?, ?, ?)", -1, SQLITE_PREPARE_PERSISTENT,
+		    &s->ins_latency, NULL);
+	/*
+	 * The roll-up "upsert" as an UPDATE, then an INSERT when no row
+	 * was there: INSERT ... ON CONFLICT needs SQLite 3.24, configure
+	 * accepts 3.22.  Parameters: ?1 minute, ?2-?4 the series, ?5 sent,
+	 * ?6 received, ?7 min, ?8 max, ?9 sum, ?10 sum of squares.
+	 * min(NULL, x) is NULL in SQL: coalesce keeps the known side.
+	 */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(s->db, "UPDATE latency_minute SET "
+		    "sent = sent + ?5, received = received + ?6, "
+		    "rtt_min_us = min(coalesce(rtt_min_us, ?7), "
+		    "coalesce(?7, rtt_min_us)), "
+		    "rtt_max_us = max(coalesce(rtt_max_us, ?8), "
+		    "coalesce(?8, rtt_max_us)), "
+		    "rtt_sum_us = rtt_sum_us + ?9, "
+		    "rtt_sumsq_us2 = rtt_sumsq_us2 + ?10 "
+		    "WHERE branch = ?2 AND edge = ?3 AND target = ?4 AND "
+		    "minute_ms = ?1", -1, SQLITE_PREPARE_PERSISTENT,
+		    &s->upd_minute, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v3(s->db, "INSERT INTO latency_minute "
+		    "(minute_ms, branch, edge, target, sent, received, "
+		    "rtt_min_us, rtt_max_us, rtt_sum_us, rtt_sumsq_us2) VALUES "
+		    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->ins_minute, NULL);
 	if (rc != SQLITE_OK) {
 		*cause = store_dbmsg(s, rc, "preparing statements");
 		return (-1);
@@ -769,16 +881,22 @@ store_close(struct store *s)
 	/* Off the loop now: the last flush may wait for a lock. */
 	if (s->db != NULL)
 		sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
-	if (s->db != NULL && s->nqueue != 0 && store_flush(s, &cause) != 0) {
+	if (s->db != NULL && (s->nqueue != 0 || s->nlat != 0) &&
+	    store_flush(s, &cause) != 0) {
 		log_warnx("%s; lost on exit", cause);
 		free(cause);
 	}
 	sqlite3_finalize(s->ins_session);
 	sqlite3_finalize(s->ins_redundancy);
 	sqlite3_finalize(s->ins_event);
+	sqlite3_finalize(s->ins_latency);
+	sqlite3_finalize(s->upd_minute);
+	sqlite3_finalize(s->ins_minute);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_warnx("%s: close: %s", s->path, sqlite3_errmsg(s->db));
 	free(s->queue);
+	free(s->lat);
+	free(s->lat_sorted);
 	free(s->failure);
 	free(s->error);
 	free(s->path);
@@ -915,6 +1033,192 @@ store_event(struct store *s, const struct event *ev)
 	return (0);
 }
 
+int
+store_latency_sample(struct store *s, int64_t time_ms, const char *branch,
+    const char *edge, const char *target, const char *source,
+    int64_t rtt_us)
+{
+	struct store_row_latency	*r;
+
+	if (s->readonly || s->db == NULL)
+		return (-1);
+	/* One bound for both queues: what an outage may hold in memory. */
+	if (s->nqueue + s->nlat >= s->queue_max) {
+		if (s->dropped++ == 0)
+			s->dropped_since = now_wall_ms();
+		store_update_error(s);
+		return (-1);
+	}
+	if (s->nlat == s->lat_alloc) {
+		s->lat_alloc = s->lat_alloc == 0 ? 256 : s->lat_alloc * 2;
+		if (s->lat_alloc > s->queue_max)
+			s->lat_alloc = s->queue_max;
+		s->lat = xreallocarray(s->lat, s->lat_alloc, sizeof *s->lat);
+	}
+	r = &s->lat[s->nlat++];
+	r->time_ms = time_ms != 0 ? time_ms : now_wall_ms();
+	if (rtt_us < 0)
+		r->rtt_us = -1;
+	else
+		r->rtt_us = rtt_us > STORE_RTT_MAX_US ? STORE_RTT_MAX_US :
+		    rtt_us;
+	/* Names may come from Prometheus labels or agents: sanitise. */
+	sanitize(r->branch, sizeof r->branch, branch, strlen(branch));
+	sanitize(r->edge, sizeof r->edge, edge, strlen(edge));
+	sanitize(r->target, sizeof r->target, target, strlen(target));
+	if (source != NULL)
+		sanitize(r->source, sizeof r->source, source, strlen(source));
+	else
+		r->source[0] = '\0';
+	return (0);
+}
+
+/* Order by series, then minute, so that a flush's roll-ups are runs. */
+static int
+store_minute_cmp(const void *a, const void *b)
+{
+	const struct store_row_latency	*x = *(const void * const *)a;
+	const struct store_row_latency	*y = *(const void * const *)b;
+	int64_t				 mx, my;
+	int				 c;
+
+	if ((c = strcmp(x->branch, y->branch)) != 0 ||
+	    (c = strcmp(x->edge, y->edge)) != 0 ||
+	    (c = strcmp(x->target, y->target)) != 0)
+		return (c);
+	mx = x->time_ms - (x->time_ms % 60000 + 60000) % 60000;
+	my = y->time_ms - (y->time_ms % 60000 + 60000) % 60000;
+	return (mx < my ? -1 : mx > my);
+}
+
+/* Bind a roll-up to the UPDATE or the INSERT, run it; an SQLite code. */
+static int
+store_step_minute(sqlite3_stmt *st, const struct store_minute *m)
+{
+	int	rc;
+
+	sqlite3_bind_int64(st, 1, m->minute_ms);
+	sqlite3_bind_text(st, 2, m->key->branch, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, m->key->edge, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, m->key->target, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, m->sent);
+	sqlite3_bind_int64(st, 6, m->received);
+	if (m->received != 0) {
+		sqlite3_bind_int64(st, 7, m->min);
+		sqlite3_bind_int64(st, 8, m->max);
+	} else {
+		sqlite3_bind_null(st, 7);
+		sqlite3_bind_null(st, 8);
+	}
+	sqlite3_bind_int64(st, 9, m->sum);
+	sqlite3_bind_int64(st, 10, m->sumsq);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return (rc == SQLITE_DONE ? SQLITE_OK : rc);
+}
+
+/* Add to the minute's row; the minute's first flush makes it. */
+static int
+store_upsert_minute(struct store *s, const struct store_minute *m)
+{
+	int	rc;
+
+	if ((rc = store_step_minute(s->upd_minute, m)) != SQLITE_OK)
+		return (rc);
+	if (sqlite3_changes(s->db) == 0)
+		rc = store_step_minute(s->ins_minute, m);
+	return (rc);
+}
+
+/*
+ * The queued samples into latency_sample, then their per-minute sums
+ * into latency_minute: sorted by series and minute, each run of a flush
+ * is one upsert, which adds to what earlier flushes wrote.  Minutes are
+ * floor(time_ms / 60000) * 60000.
+ */
+static int
+store_insert_latency(struct store *s)
+{
+	const struct store_row_latency	*r;
+	struct store_minute		 m;
+	sqlite3_stmt			*st = s->ins_latency;
+	int64_t				 minute, sq;
+	size_t				 i;
+	int				 rc = SQLITE_OK;
+
+	if (s->nlat == 0)
+		return (SQLITE_OK);
+	for (i = 0; rc == SQLITE_OK && i < s->nlat; i++) {
+		r = &s->lat[i];
+		sqlite3_bind_int64(st, 1, r->time_ms);
+		sqlite3_bind_text(st, 2, r->branch, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, r->edge, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, r->target, -1, SQLITE_STATIC);
+		store_bind_text(st, 5, r->source);
+		if (r->rtt_us >= 0)
+			sqlite3_bind_int64(st, 6, r->rtt_us);
+		else
+			sqlite3_bind_null(st, 6);
+		if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+			rc = SQLITE_OK;
+		sqlite3_reset(st);
+	}
+	if (rc != SQLITE_OK)
+		return (rc);
+
+	if (s->lat_sorted_alloc < s->nlat) {
+		s->lat_sorted_alloc = s->nlat;
+		s->lat_sorted = xreallocarray(s->lat_sorted,
+		    s->lat_sorted_alloc, sizeof *s->lat_sorted);
+	}
+	for (i = 0; i < s->nlat; i++)
+		s->lat_sorted[i] = &s->lat[i];
+	qsort(s->lat_sorted, s->nlat, sizeof *s->lat_sorted,
+	    store_minute_cmp);
+
+	memset(&m, 0, sizeof m);
+	for (i = 0; rc == SQLITE_OK && i < s->nlat; i++) {
+		r = s->lat_sorted[i];
+		minute = r->time_ms - (r->time_ms % 60000 + 60000) % 60000;
+		if (m.key != NULL && (minute != m.minute_ms ||
+		    store_minute_cmp(&m.key, &r) != 0)) {
+			rc = store_upsert_minute(s, &m);
+			memset(&m, 0, sizeof m);
+		}
+		m.key = r;
+		m.minute_ms = minute;
+		if (r->rtt_us < 0) {
+			m.sent++;
+			continue;
+		}
+		/*
+		 * An RTT is at most 3.6e15 us^2 squared: a sum that would
+		 * pass INT64_MAX (2,562 such samples) is written as it is
+		 * and the run goes on in a second upsert, which SQLite adds
+		 * (turning the column REAL only when it overflows there).
+		 */
+		sq = r->rtt_us * r->rtt_us;
+		if (m.sumsq > INT64_MAX - sq) {
+			if ((rc = store_upsert_minute(s, &m)) != SQLITE_OK)
+				break;
+			memset(&m, 0, sizeof m);
+			m.key = r;
+			m.minute_ms = minute;
+		}
+		m.sent++;
+		if (m.received == 0 || r->rtt_us < m.min)
+			m.min = r->rtt_us;
+		if (m.received == 0 || r->rtt_us > m.max)
+			m.max = r->rtt_us;
+		m.received++;
+		m.sum += r->rtt_us;
+		m.sumsq += sq;
+	}
+	if (rc == SQLITE_OK && m.key != NULL)
+		rc = store_upsert_minute(s, &m);
+	return (rc);
+}
+
 /* Empty strings are stored as NULL: "not known", not "known empty". */
 static void
 store_bind_text(sqlite3_stmt *st, int col, const char *text)
@@ -1017,7 +1321,7 @@ store_flush(struct store *s, char **cause)
 		*cause = NULL;
 	if (s->readonly || s->db == NULL)
 		return (0);
-	if (s->nqueue == 0 && s->dropped == 0) {
+	if (s->nqueue == 0 && s->nlat == 0 && s->dropped == 0) {
 		free(s->failure);
 		s->failure = NULL;
 		store_update_error(s);
@@ -1029,6 +1333,10 @@ store_flush(struct store *s, char **cause)
 	for (i = 0; rc == SQLITE_OK && i < s->nqueue; i++) {
 		what = "inserting";
 		rc = store_insert(s, &s->queue[i]);
+	}
+	if (rc == SQLITE_OK) {
+		what = "inserting latency samples";
+		rc = store_insert_latency(s);
 	}
 	if (rc == SQLITE_OK && s->dropped != 0)
 		rc = store_insert_gap(s);
@@ -1049,8 +1357,14 @@ store_flush(struct store *s, char **cause)
 		return (-1);
 	}
 
-	s->written += s->nqueue;
+	s->written += s->nqueue + s->nlat;
 	s->nqueue = 0;
+	s->nlat = 0;
+	if (s->lat_alloc > 65536) {
+		free(s->lat);
+		s->lat = NULL;
+		s->lat_alloc = 0;
+	}
 	s->dropped = 0;
 	s->dropped_since = 0;
 	/* Give back a queue that grew during an outage. */
@@ -1145,6 +1459,116 @@ store_recent_events(struct store *s, struct event *out, size_t max)
 	return (n);
 }
 
+int64_t
+store_latency_span(struct store *s, const char *branch, const char *edge,
+    const char *target, int64_t from_ms, int64_t to_ms,
+    struct latency_stats *ls)
+{
+	sqlite3_stmt	*st;
+	double		 n, sum, sumsq, var;
+	int64_t		 from;
+	int		 rc;
+
+	memset(ls, 0, sizeof *ls);
+	ls->last_us = -1;
+	if (s->db == NULL || s->version < 2)
+		return (-1);
+	from = from_ms - (from_ms % 60000 + 60000) % 60000;
+	/* "?5 IS NULL OR": one statement for one target or all. */
+	rc = sqlite3_prepare_v2(s->db, "SELECT coalesce(sum(sent), 0), "
+	    "coalesce(sum(received), 0), min(rtt_min_us), max(rtt_max_us), "
+	    "total(rtt_sum_us), total(rtt_sumsq_us2), min(minute_ms), "
+	    "max(minute_ms) FROM latency_minute WHERE branch = ?1 AND "
+	    "edge = ?2 AND minute_ms >= ?3 AND minute_ms < ?4 AND "
+	    "(?5 IS NULL OR target = ?5)", -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		log_warnx("%s: reading latency: %s", s->path,
+		    sqlite3_errmsg(s->db));
+		return (-1);
+	}
+	sqlite3_bind_text(st, 1, branch, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, edge, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, from);
+	sqlite3_bind_int64(st, 4, to_ms);
+	if (target != NULL)
+		sqlite3_bind_text(st, 5, target, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 5);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		log_warnx("%s: reading latency: %s", s->path,
+		    sqlite3_errmsg(s->db));
+		sqlite3_finalize(st);
+		return (-1);
+	}
+	ls->sent = (uint32_t)sqlite3_column_int64(st, 0);
+	ls->received = (uint32_t)sqlite3_column_int64(st, 1);
+	if (ls->sent != 0) {
+		ls->loss_pct = 100.0 * (double)(ls->sent - ls->received) /
+		    (double)ls->sent;
+		ls->first_ms = sqlite3_column_int64(st, 6);
+		ls->last_ms = sqlite3_column_int64(st, 7);
+	}
+	if (ls->received != 0) {
+		n = ls->received;
+		sum = sqlite3_column_double(st, 4);
+		sumsq = sqlite3_column_double(st, 5);
+		ls->best_us = sqlite3_column_int64(st, 2);
+		ls->worst_us = sqlite3_column_int64(st, 3);
+		ls->avg_us = sum / n;
+		/*
+		 * Sample variance from the sums, (S2 - S1^2 / n) / (n - 1);
+		 * rounding can take a constant series a hair below 0.
+		 */
+		if (ls->received > 1) {
+			var = (sumsq - sum * sum / n) / (n - 1);
+			ls->stdev_us = var > 0 ? sqrt(var) : 0;
+		}
+	}
+	sqlite3_finalize(st);
+	return (ls->sent);
+}
+
+int64_t
+store_latency_prune(struct store *s, int64_t samples_before_ms,
+    int64_t minutes_before_ms, int64_t max_rows, char **cause)
+{
+	static const char *sql[] = {
+		"DELETE FROM latency_sample WHERE id IN (SELECT id FROM "
+		"latency_sample WHERE time_ms < ?1 ORDER BY time_ms LIMIT ?2)",
+		"DELETE FROM latency_minute WHERE rowid IN (SELECT rowid FROM "
+		"latency_minute WHERE minute_ms < ?1 LIMIT ?2)",
+	};
+	sqlite3_stmt	*st;
+	int64_t		 before[2], n = 0;
+	size_t		 i;
+	int		 rc = SQLITE_OK;
+
+	*cause = NULL;
+	if (s->readonly || s->db == NULL)
+		return (0);
+	before[0] = samples_before_ms;
+	before[1] = minutes_before_ms;
+	for (i = 0; rc == SQLITE_OK && i < nitems(sql); i++) {
+		if (before[i] == 0)
+			continue;
+		if ((rc = sqlite3_prepare_v2(s->db, sql[i], -1, &st,
+		    NULL)) != SQLITE_OK)
+			break;
+		sqlite3_bind_int64(st, 1, before[i]);
+		sqlite3_bind_int64(st, 2, max_rows > 0 ? max_rows : -1);
+		if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
+			rc = SQLITE_OK;
+			n += sqlite3_changes(s->db);
+		}
+		sqlite3_finalize(st);
+	}
+	if (rc != SQLITE_OK) {
+		*cause = store_dbmsg(s, rc, "pruning latency history");
+		return (-1);
+	}
+	return (n);
+}
+
 int
 store_stats(struct store *s, struct store_stats *st)
 {
@@ -1158,6 +1582,10 @@ store_stats(struct store *s, struct store_stats *st)
 		  offsetof(struct store_stats, redundancy_rows) },
 		{ "SELECT count(*) FROM events",
 		  offsetof(struct store_stats, event_rows) },
+		{ "SELECT count(*) FROM latency_sample",
+		  offsetof(struct store_stats, latency_rows) },
+		{ "SELECT count(*) FROM latency_minute",
+		  offsetof(struct store_stats, latency_minute_rows) },
 	};
 	int64_t	 v;
 	size_t	 i;
@@ -1165,7 +1593,7 @@ store_stats(struct store *s, struct store_stats *st)
 
 	memset(st, 0, sizeof *st);
 	st->readonly = s->readonly;
-	st->queued = s->nqueue;
+	st->queued = s->nqueue + s->nlat;
 	st->dropped = s->dropped;
 	st->written = s->written;
 	if ((rc = store_pragma_int(s, "PRAGMA user_version", &v)) != SQLITE_OK)

@@ -9,9 +9,10 @@
 #ifndef PEERTOP_STORE_H
 #define PEERTOP_STORE_H
 
+#include "latency.h"
 #include "model.h"
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 
 struct store;
 struct event_base;
@@ -34,6 +35,42 @@ int	 store_redundancy(struct store *, const struct partner *,
 	    enum redundancy old, int64_t when_ms);
 int	 store_event(struct store *, const struct event *);
 
+/*
+ * Queue one latency sample of a (branch, edge, target) series: rtt_us >= 0
+ * a reply, negative a loss (stored as NULL).  source names the collector
+ * ("probe", "prom", an agent); the strings are sanitised and truncated to
+ * NAME_MAX_PT.  Written at the next flush into latency_sample, and added
+ * to the series' per-minute roll-up (latency_minute) in the same
+ * transaction.  0, or -1 when the store has failed or the queue is full.
+ */
+int	 store_latency_sample(struct store *, int64_t time_ms,
+	    const char *branch, const char *edge, const char *target,
+	    const char *source, int64_t rtt_us);
+
+/*
+ * mtr's columns for a span of history from the per-minute roll-ups: the
+ * minutes starting in [from_ms, to_ms) (whole minutes: from_ms is rounded
+ * down to one) of one branch and edge, one target or all (target NULL).
+ * Fills sent, received, loss_pct, avg_us, best_us, worst_us and stdev_us
+ * (sample standard deviation), first_ms and last_ms (the first and last
+ * minute); a median, p95, jitter and Last cannot be rolled up and are
+ * left 0 (-1 for last_us).  Works on a read-only store too.  Returns the
+ * samples counted (sent), or -1 on error.
+ */
+int64_t	 store_latency_span(struct store *, const char *branch,
+	    const char *edge, const char *target, int64_t from_ms,
+	    int64_t to_ms, struct latency_stats *);
+
+/*
+ * Retention: delete raw samples older than samples_before_ms and
+ * roll-ups of minutes older than minutes_before_ms (0: leave that table
+ * alone), at most max_rows from each table per call (0: no bound) so the
+ * event loop is not held up; call again while it returns > 0.  Returns
+ * the rows deleted, or -1 and *cause.
+ */
+int64_t	 store_latency_prune(struct store *, int64_t samples_before_ms,
+	    int64_t minutes_before_ms, int64_t max_rows, char **cause);
+
 /* Commit what is queued. -1 and *cause on error (queue kept). */
 int	 store_flush(struct store *, char **cause);
 
@@ -53,6 +90,7 @@ struct store_stats {
 	int		 readonly;
 	int		 wal;		/* journal_mode is WAL */
 	int64_t		 session_rows, redundancy_rows, event_rows;
+	int64_t		 latency_rows, latency_minute_rows;	/* v2 */
 	size_t		 queued;	/* rows waiting for a flush */
 	uint64_t	 dropped;	/* rows lost, queue full */
 	uint64_t	 written;	/* rows committed since open */

@@ -460,3 +460,18 @@ json_escape(char *buf, size_t len, const char *s)
 	buf[o] = '\0';
 	return (buf);
 }
+
+uint16_t
+inet_cksum(const uint8_t *b, size_t len)
+{
+	uint32_t	sum = 0;
+	size_t		i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(b[i] << 8 | b[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)(b[len - 1] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ((uint16_t)~sum);
+}

@@ -75,6 +75,8 @@ char	*addr_fmt(const struct addr *, char *, size_t);
 int	 prefix_parse(const char *, struct prefix *);
 char	*prefix_fmt(const struct prefix *, char *, size_t);
 int	 prefix_contains(const struct prefix *, const struct addr *);
+/* RFC 1071 Internet checksum of len bytes, in host order. */
+uint16_t inet_cksum(const uint8_t *, size_t);
 
 /*
  * Sanitise a string from the network into dst (always NUL-terminated):

@@ -8,7 +8,8 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 
 : "${top_builddir:=.}"
-harnesses="fuzz-config fuzz-bird fuzz-world fuzz-bmp fuzz-bgp fuzz-mrt fuzz-rib"
+harnesses="fuzz-config fuzz-bird fuzz-world fuzz-bmp fuzz-bgp fuzz-mrt fuzz-rib
+    fuzz-prom"
 mktmpdir
 log="$TEST_TMPDIR/run.log"
 

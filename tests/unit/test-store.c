@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -33,6 +34,8 @@
 
 #include "core/model.h"
 #include "core/store.h"
+
+#define LATENCY_LOST_STORE	(-1)	/* store_latency_sample(): lost */
 
 #ifndef TOP_SRCDIR
 #define TOP_SRCDIR "."
@@ -247,6 +250,51 @@ shell(const char *path, const char *sql)
 	return (xstrdup(buf));
 }
 
+/*
+ * Rows of a query through the SQLite API (no shell needed), read-only:
+ * columns joined by '|', rows ended by '\n', NULL as "NULL".  Malloc'd.
+ */
+static char *
+query(const char *path, const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	const char	*v;
+	char		*out = xstrdup(""), *tmp;
+	int		 i, rc;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < sqlite3_column_count(st); i++) {
+			v = (const char *)sqlite3_column_text(st, i);
+			xasprintf(&tmp, "%s%s%s", out, i ? "|" : "",
+			    v != NULL ? v : "NULL");
+			free(out);
+			out = tmp;
+		}
+		xasprintf(&tmp, "%s\n", out);
+		free(out);
+		out = tmp;
+	}
+	assert_int_equal(rc, SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return (out);
+}
+
+static void
+expect_query(const char *path, const char *sql, const char *want)
+{
+	char	*got = query(path, sql);
+
+	if (strcmp(got, want) != 0)
+		fail_msg("%s:\ngot  \"%s\"\nwant \"%s\"", sql, got, want);
+	free(got);
+}
+
 /* ------------------------------------------------------------ tests */
 
 static void
@@ -260,7 +308,7 @@ test_new_file(void **state)
 	s = open_ok(path, 0);
 	stats(s, &st);
 	assert_int_equal(st.schema_version, STORE_SCHEMA_VERSION);
-	assert_int_equal(st.schema_version, 1);
+	assert_int_equal(st.schema_version, 2);
 	assert_int_equal(st.application_id, 0x70656572);
 	assert_true(st.wal);
 	assert_int_equal(st.session_rows, 0);
@@ -269,10 +317,10 @@ test_new_file(void **state)
 	assert_null(store_error(s));
 	store_close(s);
 
-	/* Reopen: nothing to migrate, still version 1. */
+	/* Reopen: nothing to migrate, still version 2. */
 	s = open_ok(path, 0);
 	stats(s, &st);
-	assert_int_equal(st.schema_version, 1);
+	assert_int_equal(st.schema_version, 2);
 	store_close(s);
 
 	/* Every table and index of man/schema.mdoc, and the meta rows. */
@@ -285,6 +333,11 @@ test_new_file(void **state)
 	    "events\n"
 	    "events_time\n"
 	    "events_type_time\n"
+	    "latency_minute\n"
+	    "latency_minute_branch_edge_time\n"
+	    "latency_sample\n"
+	    "latency_sample_branch_edge_time\n"
+	    "latency_sample_time\n"
 	    "meta\n"
 	    "redundancy_state\n"
 	    "redundancy_state_partner_time\n"
@@ -314,7 +367,7 @@ test_empty_file(void **state)
 	expect_refused(path, 1, "empty, no history to review");
 	s = open_ok(path, 0);
 	stats(s, &st);
-	assert_int_equal(st.schema_version, 1);
+	assert_int_equal(st.schema_version, 2);
 	store_close(s);
 	free(path);
 }
@@ -329,7 +382,7 @@ test_migrate_v0(void **state)
 
 	s = open_ok(path, 0);
 	stats(s, &st);
-	assert_int_equal(st.schema_version, 1);
+	assert_int_equal(st.schema_version, 2);
 	assert_int_equal(st.application_id, 0x70656572);
 	assert_int_equal(st.event_rows, 0);
 	store_close(s);
@@ -342,7 +395,7 @@ test_newer_schema(void **state)
 	char	*path = fixture("v99.db"), *want;
 
 	xasprintf(&want, "%s: schema version 99 is newer than this peertop "
-	    "supports (1); use a newer peertop", path);
+	    "supports (2); use a newer peertop", path);
 	expect_refused(path, 0, want);
 	expect_refused(path, 1, want);
 	free(want);
@@ -965,25 +1018,281 @@ test_attach_model(void **state)
 	free(path);
 }
 
-/* A version 1 file made by peertop 0.1 opens and keeps its rows. */
+/*
+ * A version 1 file made by peertop 0.1: a reviewer (read-only) is told to
+ * upgrade it and leaves it untouched; a writer migrates it 1 -> 2, keeps
+ * its rows and can add latency samples to it.
+ */
 static void
 test_v1_fixture(void **state)
 {
 	struct store		*s;
 	struct store_stats	 st;
 	struct event		 out[4];
-	char			*path = fixture("v1.db");
+	char			*path = fixture("v1.db"), *before;
+
+	expect_query(path, "PRAGMA user_version", "1\n");
+	before = query(path, "SELECT * FROM session_state ORDER BY id");
+	expect_refused(path, 1, "schema version 1 is older than this "
+	    "peertop's (2); open it once for writing");
 
 	s = open_ok(path, 0);
 	stats(s, &st);
 	assert_int_equal(st.schema_version, STORE_SCHEMA_VERSION);
+	assert_int_equal(st.schema_version, 2);
 	assert_int_equal(st.session_rows, 2);
 	assert_int_equal(st.redundancy_rows, 1);
 	assert_int_equal(st.event_rows, 2);
+	assert_int_equal(st.latency_rows, 0);
+	assert_int_equal(st.latency_minute_rows, 0);
 	assert_int_equal(store_recent_events(s, out, nitems(out)), 2);
 	assert_string_equal(out[0].type, "SessionUp");
 	assert_string_equal(out[1].type, "SessionDown");
+	assert_int_equal(store_latency_sample(s, 1700000000500LL, "hq",
+	    "ams", "192.0.2.1", "probe", 8000), 0);
 	store_close(s);
+
+	expect_query(path, "PRAGMA user_version", "2\n");
+	/* The version 1 rows are there, column for column. */
+	expect_query(path, "SELECT * FROM session_state ORDER BY id", before);
+	free(before);
+	expect_query(path, "SELECT name FROM sqlite_master WHERE name LIKE "
+	    "'latency%' ORDER BY name",
+	    "latency_minute\n"
+	    "latency_minute_branch_edge_time\n"
+	    "latency_sample\n"
+	    "latency_sample_branch_edge_time\n"
+	    "latency_sample_time\n");
+	expect_query(path, "SELECT time_ms, branch, edge, target, source, "
+	    "rtt_us FROM latency_sample",
+	    "1700000000500|hq|ams|192.0.2.1|probe|8000\n");
+	free(path);
+}
+
+/*
+ * Latency samples and their per-minute roll-ups, over two flushes (the
+ * second adds to a minute the first wrote).  Minute M = 1700000040000
+ * (= 28333334 * 60000, a minute boundary).  Series hq/ams/192.0.2.1:
+ *   flush 1: M+1s 10000 us, M+2s lost, M+3s 12000 us
+ *   flush 2: M+4s 11000 us, M+61s 20000 us (the next minute)
+ * Series hq/sea/192.0.2.2: M+5s lost.
+ * Roll-ups:
+ *   ams M:     sent 4, received 3, min 10000, max 12000,
+ *              sum 10000 + 12000 + 11000 = 33000,
+ *              sumsq 1e8 + 1.44e8 + 1.21e8 = 365000000
+ *   ams M+60s: 1, 1, 20000, 20000, 20000, 4e8
+ *   sea M:     1, 0, NULL, NULL, 0, 0
+ * From the roll-up: Avg 33000 / 3 = 11000, sample variance
+ * (sumsq - sum^2 / n) / (n - 1) = (365e6 - 363e6) / 2 = 1e6 (StDev 1000),
+ * Loss% 100 * (4 - 3) / 4 = 25.
+ */
+static void
+test_latency_rows(void **state)
+{
+	struct store		*s;
+	struct store_stats	 st;
+	char			*path = tpath("latency.db");
+	const int64_t		 M = 1700000040000LL;
+
+	s = open_ok(path, 0);
+	assert_int_equal(store_latency_sample(s, M + 1000, "hq", "ams",
+	    "192.0.2.1", "probe", 10000), 0);
+	assert_int_equal(store_latency_sample(s, M + 2000, "hq", "ams",
+	    "192.0.2.1", "probe", LATENCY_LOST_STORE), 0);
+	assert_int_equal(store_latency_sample(s, M + 3000, "hq", "ams",
+	    "192.0.2.1", "probe", 12000), 0);
+	/* A label from the network with an escape sequence: sanitised. */
+	assert_int_equal(store_latency_sample(s, M + 5000, "hq", "sea",
+	    "192.0.2.2", "prom\033[31m", -5), 0);
+	stats(s, &st);
+	assert_int_equal(st.queued, 4);
+	assert_int_equal(st.latency_rows, 0);
+	assert_int_equal(store_flush(s, NULL), 0);
+	stats(s, &st);
+	assert_int_equal(st.queued, 0);
+	assert_int_equal(st.written, 4);
+	assert_int_equal(st.latency_rows, 4);
+	assert_int_equal(st.latency_minute_rows, 2);
+
+	assert_int_equal(store_latency_sample(s, M + 4000, "hq", "ams",
+	    "192.0.2.1", NULL, 11000), 0);
+	assert_int_equal(store_latency_sample(s, M + 61000, "hq", "ams",
+	    "192.0.2.1", "probe", 20000), 0);
+	store_close(s);	/* flushes */
+
+	expect_query(path, "SELECT time_ms - 1700000040000, branch, edge, "
+	    "target, source, rtt_us FROM latency_sample ORDER BY time_ms",
+	    "1000|hq|ams|192.0.2.1|probe|10000\n"
+	    "2000|hq|ams|192.0.2.1|probe|NULL\n"
+	    "3000|hq|ams|192.0.2.1|probe|12000\n"
+	    "4000|hq|ams|192.0.2.1|NULL|11000\n"
+	    "5000|hq|sea|192.0.2.2|prom?[31m|NULL\n"
+	    "61000|hq|ams|192.0.2.1|probe|20000\n");
+	expect_query(path, "SELECT minute_ms, branch, edge, target, sent, "
+	    "received, rtt_min_us, rtt_max_us, rtt_sum_us, rtt_sumsq_us2 "
+	    "FROM latency_minute ORDER BY edge, minute_ms",
+	    "1700000040000|hq|ams|192.0.2.1|4|3|10000|12000|33000|365000000\n"
+	    "1700000100000|hq|ams|192.0.2.1|1|1|20000|20000|20000|400000000\n"
+	    "1700000040000|hq|sea|192.0.2.2|1|0|NULL|NULL|0|0\n");
+	/* What man/schema.mdoc says to compute from a roll-up. */
+	expect_query(path, "SELECT 100.0 * (sent - received) / sent, "
+	    "rtt_sum_us / received, (rtt_sumsq_us2 - 1.0 * rtt_sum_us * "
+	    "rtt_sum_us / received) / (received - 1) FROM latency_minute "
+	    "WHERE edge = 'ams' AND minute_ms = 1700000040000",
+	    "25.0|11000|1000000.0\n");
+	/* The (branch, edge, time) index serves the history's queries. */
+	expect_query(path, "SELECT count(*) FROM latency_sample INDEXED BY "
+	    "latency_sample_branch_edge_time WHERE branch = 'hq' AND "
+	    "edge = 'ams' AND time_ms >= 1700000040000", "5\n");
+	free(path);
+}
+
+/*
+ * History spans from the roll-ups, on the file of test_latency_rows'
+ * samples rebuilt here, then retention.  Minute M = 1700000040000.
+ *   ams, all of M and M+60s: sent 5, received 4, Loss% 20, Best 10000,
+ *   Wrst 20000, Avg (33000 + 20000) / 4 = 13250; S2 = 365e6 + 400e6 =
+ *   765e6, S1^2 / n = 53000^2 / 4 = 702.25e6, variance (765e6 -
+ *   702.25e6) / 3 = 20.916667e6, StDev 4573.4742...
+ *   ams from M+30s: whole minutes, so M is still in: the same figures.
+ *   ams from M+60s: only M+60s: sent 1, Avg 20000, StDev 0.
+ *   sea: sent 1, received 0, Loss% 100, no RTT figures.
+ */
+static void
+test_latency_span(void **state)
+{
+	struct store		*s;
+	struct latency_stats	 ls;
+	char			*path = tpath("span.db"), *cause;
+	const int64_t		 M = 1700000040000LL;
+	const struct {
+		int64_t		 dt;
+		const char	*edge;
+		int64_t		 rtt;
+	} in[] = {
+		{ 1000, "ams", 10000 }, { 2000, "ams", -1 },
+		{ 3000, "ams", 12000 }, { 4000, "ams", 11000 },
+		{ 61000, "ams", 20000 }, { 5000, "sea", -1 },
+	};
+	size_t			 i;
+
+	s = open_ok(path, 0);
+	for (i = 0; i < nitems(in); i++)
+		assert_int_equal(store_latency_sample(s, M + in[i].dt, "hq",
+		    in[i].edge, "192.0.2.1", "probe", in[i].rtt), 0);
+	assert_int_equal(store_flush(s, NULL), 0);
+
+	assert_int_equal(store_latency_span(s, "hq", "ams", NULL, M,
+	    M + 120000, &ls), 5);
+	assert_int_equal(ls.received, 4);
+	assert_true(fabs(ls.loss_pct - 20.0) < 1e-9);
+	assert_int_equal(ls.best_us, 10000);
+	assert_int_equal(ls.worst_us, 20000);
+	assert_true(fabs(ls.avg_us - 13250.0) < 1e-9);
+	assert_true(fabs(ls.stdev_us - sqrt(62.75e6 / 3)) < 1e-6);
+	assert_true(fabs(ls.stdev_us - 4573.474244) < 1e-3);
+	assert_int_equal(ls.first_ms, M);
+	assert_int_equal(ls.last_ms, M + 60000);
+	assert_int_equal(ls.last_us, -1);
+	assert_int_equal(store_latency_span(s, "hq", "ams", "192.0.2.1",
+	    M + 30000, M + 120000, &ls), 5);
+	assert_int_equal(store_latency_span(s, "hq", "ams", "192.0.2.9",
+	    M, M + 120000, &ls), 0);
+	assert_int_equal(store_latency_span(s, "hq", "ams", NULL,
+	    M + 60000, M + 120000, &ls), 1);
+	assert_true(fabs(ls.avg_us - 20000.0) < 1e-9);
+	assert_true(ls.stdev_us == 0);
+	assert_int_equal(store_latency_span(s, "hq", "sea", NULL, M,
+	    M + 120000, &ls), 1);
+	assert_int_equal(ls.received, 0);
+	assert_true(fabs(ls.loss_pct - 100.0) < 1e-9);
+	assert_int_equal(ls.best_us, 0);
+	/* Nothing in the span: all zero. */
+	assert_int_equal(store_latency_span(s, "hq", "ams", NULL, 0, M,
+	    &ls), 0);
+	assert_int_equal(ls.sent, 0);
+
+	/*
+	 * Retention: samples before M+4s (three) in batches of two, then
+	 * minutes before M+60s (ams M and sea M).
+	 */
+	assert_int_equal(store_latency_prune(s, M + 4000, 0, 2, &cause), 2);
+	assert_int_equal(store_latency_prune(s, M + 4000, 0, 2, &cause), 1);
+	assert_int_equal(store_latency_prune(s, M + 4000, 0, 2, &cause), 0);
+	assert_null(cause);
+	assert_int_equal(store_latency_prune(s, 0, M + 60000, 0, &cause), 2);
+	store_close(s);
+	expect_query(path, "SELECT time_ms - 1700000040000 FROM "
+	    "latency_sample ORDER BY time_ms", "4000\n5000\n61000\n");
+	expect_query(path, "SELECT edge, minute_ms - 1700000040000 FROM "
+	    "latency_minute", "ams|60000\n");
+
+	/* A reviewer reads spans too. */
+	s = open_ok(path, 1);
+	assert_int_equal(store_latency_span(s, "hq", "ams", NULL, M,
+	    M + 120000, &ls), 1);
+	assert_int_equal(store_latency_prune(s, M + 100000, M + 100000, 0,
+	    &cause), 0);
+	store_close(s);
+	free(path);
+}
+
+/*
+ * An RTT above a minute is clamped to 60,000,000 us; 3,000 of those in
+ * one minute have a sum of squares of 3000 * 3.6e15 = 1.08e19, beyond
+ * int64: the flush splits the run (2,562 per upsert fit) and SQLite
+ * turns the column REAL when adding; sent and the sum stay exact.
+ */
+static void
+test_latency_clamp(void **state)
+{
+	struct store		*s;
+	char			*path = tpath("clamp.db");
+	int			 i;
+
+	s = open_ok(path, 0);
+	for (i = 0; i < 3000; i++)
+		assert_int_equal(store_latency_sample(s,
+		    1700000040000LL + i, "b", "e", "t", "probe",
+		    1000000000000LL), 0);
+	store_close(s);
+	expect_query(path, "SELECT sent, received, rtt_min_us, rtt_max_us, "
+	    "rtt_sum_us, typeof(rtt_sumsq_us2), rtt_sumsq_us2 = 1.08e19 "
+	    "FROM latency_minute",
+	    "3000|3000|60000000|60000000|180000000000|real|1\n");
+	expect_query(path, "SELECT count(*), min(rtt_us), max(rtt_us) FROM "
+	    "latency_sample", "3000|60000000|60000000\n");
+	free(path);
+}
+
+/* Latency samples share the queue bound; the loss is marked. */
+static void
+test_latency_bound(void **state)
+{
+	struct store		*s;
+	struct store_stats	 st;
+	char			*path = tpath("latency-bound.db");
+	int			 i, ok = 0;
+
+	s = open_ok(path, 0);
+	store_set_queue_max(s, 10);
+	for (i = 0; i < 15; i++)
+		if (store_latency_sample(s, 1700000000000LL + i, "b", "e",
+		    "t", "probe", 1000 + i) == 0)
+			ok++;
+	assert_int_equal(ok, 10);
+	stats(s, &st);
+	assert_int_equal(st.queued, 10);
+	assert_int_equal(st.dropped, 5);
+	assert_non_null(strstr(store_error(s), "5 rows dropped"));
+	assert_int_equal(store_flush(s, NULL), 0);
+	stats(s, &st);
+	assert_int_equal(st.latency_rows, 10);
+	assert_int_equal(st.event_rows, 1);	/* HistoryGap */
+	store_close(s);
+	expect_query(path, "SELECT sent, received, rtt_min_us, rtt_max_us, "
+	    "rtt_sum_us FROM latency_minute",
+	    "10|10|1000|1009|10045\n");
 	free(path);
 }
 
@@ -1053,6 +1362,10 @@ main(void)
 		cmocka_unit_test(test_locked_nonblocking),
 		cmocka_unit_test(test_attach_model),
 		cmocka_unit_test(test_v1_fixture),
+		cmocka_unit_test(test_latency_rows),
+		cmocka_unit_test(test_latency_bound),
+		cmocka_unit_test(test_latency_span),
+		cmocka_unit_test(test_latency_clamp),
 	};
 
 	log_set_quiet(1);

@@ -114,6 +114,26 @@ test_clocks(void **state)
 	assert_true(now_wall_ms() > 1600000000000LL);
 }
 
+/* RFC 1071 3's worked example: 00 01 f2 03 f4 f5 f6 f7 sums to 0xddf2. */
+static void
+test_cksum(void **state)
+{
+	static const uint8_t	 ex[] = { 0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5,
+				     0xf6, 0xf7 };
+	uint8_t			 odd[] = { 0xab };
+	uint8_t			 pkt[10];
+
+	(void)state;
+	assert_int_equal(inet_cksum(ex, sizeof ex), (uint16_t)~0xddf2);
+	/* An odd length pads with a zero byte. */
+	assert_int_equal(inet_cksum(odd, 1), (uint16_t)~0xab00);
+	/* A packet carrying its own checksum sums to zero. */
+	memcpy(pkt, ex, sizeof ex);
+	pkt[8] = (uint8_t)(inet_cksum(ex, sizeof ex) >> 8);
+	pkt[9] = (uint8_t)inet_cksum(ex, sizeof ex);
+	assert_int_equal(inet_cksum(pkt, sizeof pkt), 0);
+}
+
 int
 main(void)
 {
@@ -123,6 +143,7 @@ main(void)
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_clocks),
+		cmocka_unit_test(test_cksum),
 	};
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

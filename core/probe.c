@@ -1,0 +1,675 @@
+/*
+ * The built-in prober (see probe.h).  ICMP echo per RFC 792 (IPv4) and
+ * RFC 4443 4.1/4.2 (IPv6); TCP connect time per RFC 9293 3.5 (the SYN,
+ * SYN-ACK or RST round trip).
+ */
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <netinet/icmp6.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "core/buf.h"
+#include "core/probe.h"
+
+#define PROBE_NSEQ	65536		/* one slot per ICMP sequence */
+#define ICMP_HDRLEN	8
+
+struct probe_tgt;
+
+/* One probe in flight. */
+struct probe_pending {
+	struct probe		*p;
+	struct probe_tgt	*t;
+	uint16_t		 seq;		/* ICMP only */
+	int			 fd;		/* TCP only, else -1 */
+	struct timespec		 sent;
+	int64_t			 sent_ms;
+	struct event		*ev;		/* timeout, or TCP write */
+	TAILQ_ENTRY(probe_pending) entry;
+};
+
+struct probe_tgt {
+	int			 id;
+	struct probe_target	 cfg;
+	struct probe		*p;
+	struct event		*ev;		/* start jitter, then ticks */
+	int			 started;
+	TAILQ_HEAD(, probe_pending) pending;
+	TAILQ_ENTRY(probe_tgt)	 entry;
+};
+
+struct probe_sock {
+	int		 fd;
+	int		 dgram;
+	int		 error;		/* errno of the failed open */
+	struct event	*ev;
+};
+
+struct probe {
+	struct event_base	*base;
+	probe_cb		 cb;
+	void			*arg;
+	struct probe_sock	 s4;
+	struct probe_sock	 s6;
+	int			 opened;
+	uint16_t		 ident;		/* raw sockets' ICMP id */
+	uint16_t		 nextseq;
+	struct probe_pending	**inflight;	/* by sequence */
+	int			 nextid;
+	struct probe_stats	 stats;
+	TAILQ_HEAD(, probe_tgt)	 targets;
+};
+
+static int	 probe_open_one(struct probe *, struct probe_sock *, int,
+		    enum probe_sockmode);
+static void	 probe_tick_cb(evutil_socket_t, short, void *);
+static void	 probe_send(struct probe_tgt *);
+static void	 probe_send_icmp(struct probe_tgt *);
+static void	 probe_send_tcp(struct probe_tgt *);
+static void	 probe_timeout_cb(evutil_socket_t, short, void *);
+static void	 probe_tcp_cb(evutil_socket_t, short, void *);
+static void	 probe_read_cb(evutil_socket_t, short, void *);
+static void	 probe_finish(struct probe_pending *, int64_t, const char *);
+static void	 probe_pending_free(struct probe_pending *);
+static void	 probe_report(struct probe_tgt *, int64_t, int64_t,
+		    const char *);
+static int64_t	 probe_ts_diff_us(const struct timespec *,
+		    const struct timespec *);
+static socklen_t probe_sockaddr(const struct addr *, uint16_t,
+		    struct sockaddr_storage *);
+static struct probe_tgt *probe_find(struct probe *, int);
+
+struct probe *
+probe_new(struct event_base *base, probe_cb cb, void *arg)
+{
+	struct probe	*p;
+
+	p = xcalloc(1, sizeof *p);
+	p->base = base;
+	p->cb = cb;
+	p->arg = arg;
+	p->s4.fd = p->s6.fd = -1;
+	p->s4.error = p->s6.error = ENOTCONN;
+	p->inflight = xcalloc(PROBE_NSEQ, sizeof *p->inflight);
+	/* Random start so two peertops on one host rarely share a raw id. */
+	p->ident = (uint16_t)arc4random_uniform(65536);
+	p->nextseq = (uint16_t)arc4random_uniform(65536);
+	p->nextid = 1;
+	TAILQ_INIT(&p->targets);
+	return (p);
+}
+
+int
+probe_ping_group_allows(gid_t gid)
+{
+	FILE		*f;
+	unsigned long	 lo, hi;
+	int		 n;
+
+	if ((f = fopen("/proc/sys/net/ipv4/ping_group_range", "r")) == NULL)
+		return (-1);
+	n = fscanf(f, "%lu %lu", &lo, &hi);
+	fclose(f);
+	if (n != 2)
+		return (-1);
+	return (gid >= lo && gid <= hi);
+}
+
+/*
+ * Open an ICMP socket for one family.  Datagram first (when the sysctl
+ * admits our group; the sysctl covers IPv6 too), raw as the fallback.
+ */
+static int
+probe_open_one(struct probe *p, struct probe_sock *s, int af,
+    enum probe_sockmode mode)
+{
+	int	 proto = af == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+	int	 fd = -1, on = 1, dgram = 0;
+
+	if (mode != PROBE_SOCK_RAW &&
+	    (mode == PROBE_SOCK_DGRAM || probe_ping_group_allows(getegid()) == 1)) {
+		fd = socket(af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    proto);
+		dgram = fd != -1;
+	}
+	if (fd == -1 && mode != PROBE_SOCK_DGRAM)
+		fd = socket(af, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+	if (fd == -1) {
+		s->error = errno;
+		return (-1);
+	}
+	/* Kernel receive timestamps; without them we fall back to reads. */
+	(void)setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+	if (af == AF_INET6 && !dgram) {
+		struct icmp6_filter	 f;
+
+		/* Raw ICMPv6 sees everything: let only echo replies in. */
+		ICMP6_FILTER_SETBLOCKALL(&f);
+		ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
+		(void)setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f,
+		    sizeof f);
+	}
+	s->fd = fd;
+	s->dgram = dgram;
+	s->error = 0;
+	s->ev = event_new(p->base, fd, EV_READ | EV_PERSIST, probe_read_cb, p);
+	event_add(s->ev, NULL);
+	return (0);
+}
+
+int
+probe_open_sockets(struct probe *p, enum probe_sockmode mode)
+{
+	if (p->opened)
+		return (p->s4.fd != -1 || p->s6.fd != -1 ? 0 : -1);
+	p->opened = 1;
+	probe_open_one(p, &p->s4, AF_INET, mode);
+	probe_open_one(p, &p->s6, AF_INET6, mode);
+	return (p->s4.fd != -1 || p->s6.fd != -1 ? 0 : -1);
+}
+
+int
+probe_socket_dgram(struct probe *p, sa_family_t af)
+{
+	struct probe_sock	*s = af == AF_INET ? &p->s4 : &p->s6;
+
+	if (s->fd == -1)
+		return (-1);
+	return (s->dgram);
+}
+
+int
+probe_drop_privileges(const char *user)
+{
+	struct passwd	*pw;
+
+	if ((pw = getpwnam(user)) == NULL) {
+		errno = ENOENT;
+		return (-1);
+	}
+	if (setgroups(1, &pw->pw_gid) == -1 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+		return (-1);
+	return (0);
+}
+
+int
+probe_add_target(struct probe *p, const struct probe_target *cfg)
+{
+	struct probe_tgt	*t;
+	struct timeval		 tv;
+	unsigned int		 jitter;
+
+	if (cfg->interval_ms == 0 || cfg->timeout_ms == 0 ||
+	    cfg->size > PROBE_SIZE_MAX ||
+	    (cfg->addr.af != AF_INET && cfg->addr.af != AF_INET6) ||
+	    (cfg->kind == PROBE_TCP && cfg->port == 0) ||
+	    (cfg->kind != PROBE_TCP && cfg->kind != PROBE_ICMP))
+		return (-1);
+	if (cfg->kind == PROBE_ICMP && !p->opened)
+		probe_open_sockets(p, PROBE_SOCK_AUTO);
+
+	t = xcalloc(1, sizeof *t);
+	t->p = p;
+	t->cfg = *cfg;
+	if (t->cfg.size == 0)
+		t->cfg.size = PROBE_SIZE_DEFAULT;
+	t->id = p->nextid++;
+	TAILQ_INIT(&t->pending);
+	TAILQ_INSERT_TAIL(&p->targets, t, entry);
+
+	/* Spread the first sends over one interval so targets don't burst. */
+	jitter = arc4random_uniform(cfg->interval_ms);
+	tv.tv_sec = jitter / 1000;
+	tv.tv_usec = (jitter % 1000) * 1000;
+	t->ev = event_new(p->base, -1, 0, probe_tick_cb, t);
+	event_add(t->ev, &tv);
+	return (t->id);
+}
+
+static struct probe_tgt *
+probe_find(struct probe *p, int id)
+{
+	struct probe_tgt	*t;
+
+	TAILQ_FOREACH(t, &p->targets, entry)
+		if (t->id == id)
+			return (t);
+	return (NULL);
+}
+
+int
+probe_remove(struct probe *p, int id)
+{
+	struct probe_tgt	*t;
+	struct probe_pending	*pp;
+
+	if ((t = probe_find(p, id)) == NULL)
+		return (-1);
+	while ((pp = TAILQ_FIRST(&t->pending)) != NULL)
+		probe_pending_free(pp);
+	event_free(t->ev);
+	TAILQ_REMOVE(&p->targets, t, entry);
+	free(t);
+	return (0);
+}
+
+void
+probe_get_stats(struct probe *p, struct probe_stats *st)
+{
+	*st = p->stats;
+}
+
+void
+probe_free(struct probe *p)
+{
+	struct probe_tgt	*t;
+
+	if (p == NULL)
+		return;
+	while ((t = TAILQ_FIRST(&p->targets)) != NULL)
+		probe_remove(p, t->id);
+	if (p->s4.ev != NULL)
+		event_free(p->s4.ev);
+	if (p->s6.ev != NULL)
+		event_free(p->s6.ev);
+	if (p->s4.fd != -1)
+		close(p->s4.fd);
+	if (p->s6.fd != -1)
+		close(p->s6.fd);
+	free(p->inflight);
+	free(p);
+}
+
+static void
+probe_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct probe_tgt	*t = arg;
+	struct timeval		 tv;
+
+	(void)fd;
+	(void)what;
+	if (!t->started) {
+		/* After the jitter: a persistent timer keeps the cadence. */
+		t->started = 1;
+		event_free(t->ev);
+		t->ev = event_new(t->p->base, -1, EV_PERSIST, probe_tick_cb, t);
+		tv.tv_sec = t->cfg.interval_ms / 1000;
+		tv.tv_usec = (t->cfg.interval_ms % 1000) * 1000;
+		event_add(t->ev, &tv);
+	}
+	probe_send(t);
+}
+
+static void
+probe_send(struct probe_tgt *t)
+{
+	if (t->cfg.kind == PROBE_ICMP)
+		probe_send_icmp(t);
+	else
+		probe_send_tcp(t);
+}
+
+static void
+probe_report(struct probe_tgt *t, int64_t sent_ms, int64_t rtt_us,
+    const char *error)
+{
+	if (rtt_us < 0)
+		t->p->stats.lost++;
+	else
+		t->p->stats.received++;
+	t->p->cb(t->p->arg, t->id, sent_ms, rtt_us, error);
+}
+
+static struct probe_pending *
+probe_pending_new(struct probe_tgt *t)
+{
+	struct probe_pending	*pp;
+
+	pp = xcalloc(1, sizeof *pp);
+	pp->p = t->p;
+	pp->t = t;
+	pp->fd = -1;
+	TAILQ_INSERT_TAIL(&t->pending, pp, entry);
+	return (pp);
+}
+
+static void
+probe_pending_free(struct probe_pending *pp)
+{
+	struct probe	*p = pp->p;
+
+	if (pp->t->cfg.kind == PROBE_ICMP && p->inflight[pp->seq] == pp)
+		p->inflight[pp->seq] = NULL;
+	if (pp->ev != NULL)
+		event_free(pp->ev);
+	if (pp->fd != -1)
+		close(pp->fd);
+	TAILQ_REMOVE(&pp->t->pending, pp, entry);
+	free(pp);
+}
+
+/* Report a result for a probe in flight and forget it. */
+static void
+probe_finish(struct probe_pending *pp, int64_t rtt_us, const char *error)
+{
+	struct probe_tgt	*t = pp->t;
+	int64_t			 sent_ms = pp->sent_ms;
+
+	probe_pending_free(pp);
+	probe_report(t, sent_ms, rtt_us, error);
+}
+
+static void
+probe_arm_timeout(struct probe_pending *pp, int fd, short what,
+    event_callback_fn fn)
+{
+	struct timeval	 tv;
+
+	tv.tv_sec = pp->t->cfg.timeout_ms / 1000;
+	tv.tv_usec = (pp->t->cfg.timeout_ms % 1000) * 1000;
+	pp->ev = event_new(pp->p->base, fd, what, fn, pp);
+	event_add(pp->ev, &tv);
+}
+
+static void
+probe_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	probe_finish(arg, -1, "timeout");
+}
+
+static void
+probe_stamp(struct probe_pending *pp)
+{
+	clock_gettime(CLOCK_REALTIME, &pp->sent);
+	pp->sent_ms = (int64_t)pp->sent.tv_sec * 1000 +
+	    pp->sent.tv_nsec / 1000000;
+}
+
+static socklen_t
+probe_sockaddr(const struct addr *a, uint16_t port,
+    struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof *ss);
+	if (a->af == AF_INET) {
+		struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr = a->v4;
+		sin->sin_port = htons(port);
+		return (sizeof *sin);
+	} else {
+		struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = a->v6;
+		sin6->sin6_port = htons(port);
+		return (sizeof *sin6);
+	}
+}
+
+/* RFC 792 / RFC 4443 4.1: type, code, checksum, identifier, sequence. */
+static void
+probe_send_icmp(struct probe_tgt *t)
+{
+	struct probe		*p = t->p;
+	struct probe_sock	*s = t->cfg.addr.af == AF_INET ? &p->s4 : &p->s6;
+	struct probe_pending	*pp;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	uint8_t			 pkt[ICMP_HDRLEN + PROBE_SIZE_MAX];
+	size_t			 len = ICMP_HDRLEN + t->cfg.size, i;
+	uint16_t		 seq, ck;
+	char			 err[128];
+	struct timespec		 now;
+
+	if (s->fd == -1) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		snprintf(err, sizeof err, "no ICMP socket: %s",
+		    strerror(s->error));
+		p->stats.sent++;
+		probe_report(t, (int64_t)now.tv_sec * 1000 +
+		    now.tv_nsec / 1000000, -1, err);
+		return;
+	}
+	/* Next free sequence; all 65536 busy means far too many in flight. */
+	for (i = 0; i < PROBE_NSEQ; i++) {
+		seq = p->nextseq++;
+		if (p->inflight[seq] == NULL)
+			break;
+	}
+	if (i == PROBE_NSEQ) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		p->stats.sent++;
+		probe_report(t, (int64_t)now.tv_sec * 1000 +
+		    now.tv_nsec / 1000000, -1, "too many probes in flight");
+		return;
+	}
+
+	memset(pkt, 0, len);
+	pkt[0] = t->cfg.addr.af == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
+	pkt[4] = p->ident >> 8;
+	pkt[5] = p->ident & 0xff;
+	pkt[6] = seq >> 8;
+	pkt[7] = seq & 0xff;
+	for (i = ICMP_HDRLEN; i < len; i++)
+		pkt[i] = (uint8_t)i;
+	if (t->cfg.addr.af == AF_INET) {
+		/* ICMPv6's checksum covers a pseudo-header: the kernel's job. */
+		ck = inet_cksum(pkt, len);
+		pkt[2] = ck >> 8;
+		pkt[3] = ck & 0xff;
+	}
+	sslen = probe_sockaddr(&t->cfg.addr, 0, &ss);
+
+	pp = probe_pending_new(t);
+	pp->seq = seq;
+	p->inflight[seq] = pp;
+	p->stats.sent++;
+	probe_stamp(pp);
+	if (sendto(s->fd, pkt, len, 0, (struct sockaddr *)&ss, sslen) == -1) {
+		snprintf(err, sizeof err, "send: %s", strerror(errno));
+		probe_finish(pp, -1, err);
+		return;
+	}
+	probe_arm_timeout(pp, -1, 0, probe_timeout_cb);
+}
+
+static int64_t
+probe_ts_diff_us(const struct timespec *a, const struct timespec *b)
+{
+	int64_t	ns;
+
+	ns = ((int64_t)b->tv_sec - a->tv_sec) * 1000000000 +
+	    (b->tv_nsec - a->tv_nsec);
+	if (ns < 0)	/* the wall clock stepped back */
+		ns = 0;
+	return (ns / 1000);
+}
+
+/* Read every queued echo reply on one ICMP socket. */
+static void
+probe_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct probe		*p = arg;
+	struct probe_sock	*s = fd == p->s4.fd ? &p->s4 : &p->s6;
+	int			 v6 = s == &p->s6;
+	struct probe_pending	*pp;
+	struct sockaddr_storage	 from;
+	struct addr		 src;
+	struct msghdr		 msg;
+	struct iovec		 iov;
+	struct cmsghdr		*cm;
+	struct timespec		 rx;
+	uint8_t			 pkt[2048], ctl[256];
+	struct buf		 b;
+	ssize_t			 n;
+	uint8_t			 vhl, type;
+	uint16_t		 id, seq;
+	int			 have_ts;
+
+	(void)what;
+	for (;;) {
+		memset(&msg, 0, sizeof msg);
+		iov.iov_base = pkt;
+		iov.iov_len = sizeof pkt;
+		msg.msg_name = &from;
+		msg.msg_namelen = sizeof from;
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = ctl;
+		msg.msg_controllen = sizeof ctl;
+		if ((n = recvmsg(fd, &msg, 0)) == -1)
+			return;		/* EAGAIN, or an error: next time */
+
+		have_ts = 0;
+		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
+		    cm = CMSG_NXTHDR(&msg, cm)) {
+			if (cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SCM_TIMESTAMPNS &&
+			    cm->cmsg_len >= CMSG_LEN(sizeof rx)) {
+				memcpy(&rx, CMSG_DATA(cm), sizeof rx);
+				have_ts = 1;
+			}
+		}
+		if (!have_ts)
+			clock_gettime(CLOCK_REALTIME, &rx);
+
+		buf_init(&b, pkt, (size_t)n);
+		/* Raw IPv4 sockets hand over the IP header (RFC 791 3.1) too. */
+		if (!v6 && !s->dgram) {
+			if (buf_get_u8(&b, &vhl) == -1 ||	/* version, IHL */
+			    (vhl >> 4) != 4 || (vhl & 0x0f) < 5 ||
+			    buf_skip(&b, (size_t)(vhl & 0x0f) * 4 - 1) == -1)
+				continue;
+		}
+		/* RFC 792 Echo Reply / RFC 4443 4.2 */
+		if (buf_get_u8(&b, &type) == -1 ||		/* type */
+		    buf_skip(&b, 3) == -1 ||			/* code, cksum */
+		    buf_get_u16(&b, &id) == -1 ||		/* identifier */
+		    buf_get_u16(&b, &seq) == -1)		/* sequence */
+			continue;
+		if (type != (v6 ? ICMP6_ECHO_REPLY : ICMP_ECHOREPLY))
+			continue;
+		if (!s->dgram && id != p->ident)
+			continue;	/* someone else's ping */
+		if ((pp = p->inflight[seq]) == NULL) {
+			p->stats.late++;
+			continue;
+		}
+
+		memset(&src, 0, sizeof src);
+		if (from.ss_family == AF_INET) {
+			src.af = AF_INET;
+			src.v4 = ((struct sockaddr_in *)&from)->sin_addr;
+		} else if (from.ss_family == AF_INET6) {
+			src.af = AF_INET6;
+			src.v6 = ((struct sockaddr_in6 *)&from)->sin6_addr;
+		}
+		if (addr_cmp(&src, &pp->t->cfg.addr) != 0) {
+			p->stats.mismatched++;
+			continue;
+		}
+		if (have_ts)
+			p->stats.kernel_ts++;
+		probe_finish(pp, probe_ts_diff_us(&pp->sent, &rx), NULL);
+	}
+}
+
+static void
+probe_send_tcp(struct probe_tgt *t)
+{
+	struct probe_pending	*pp;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	struct timespec		 now;
+	char			 err[128];
+	int			 fd;
+
+	t->p->stats.sent++;
+	fd = socket(t->cfg.addr.af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	if (fd == -1) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		snprintf(err, sizeof err, "socket: %s", strerror(errno));
+		probe_report(t, (int64_t)now.tv_sec * 1000 +
+		    now.tv_nsec / 1000000, -1, err);
+		return;
+	}
+	sslen = probe_sockaddr(&t->cfg.addr, t->cfg.port, &ss);
+	pp = probe_pending_new(t);
+	pp->fd = fd;
+	probe_stamp(pp);
+	if (connect(fd, (struct sockaddr *)&ss, sslen) == 0) {
+		/* Loopback can complete at once. */
+		clock_gettime(CLOCK_REALTIME, &now);
+		probe_finish(pp, probe_ts_diff_us(&pp->sent, &now), NULL);
+		return;
+	}
+	if (errno == ECONNREFUSED) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		probe_finish(pp, probe_ts_diff_us(&pp->sent, &now),
+		    "connection refused");
+		return;
+	}
+	if (errno != EINPROGRESS) {
+		snprintf(err, sizeof err, "connect: %s", strerror(errno));
+		probe_finish(pp, -1, err);
+		return;
+	}
+	probe_arm_timeout(pp, fd, EV_WRITE, probe_tcp_cb);
+}
+
+static void
+probe_tcp_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct probe_pending	*pp = arg;
+	struct timespec		 now;
+	socklen_t		 len;
+	char			 err[128];
+	int			 soerr = 0;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (what & EV_TIMEOUT) {
+		probe_finish(pp, -1, "timeout");
+		return;
+	}
+	len = sizeof soerr;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1)
+		soerr = errno;
+	if (soerr == 0)
+		probe_finish(pp, probe_ts_diff_us(&pp->sent, &now), NULL);
+	else if (soerr == ECONNREFUSED)
+		probe_finish(pp, probe_ts_diff_us(&pp->sent, &now),
+		    "connection refused");
+	else if (soerr == ECONNRESET)
+		/*
+		 * Only an established connection is reset (an RST in
+		 * SYN-SENT is a refusal): the handshake completed, so this
+		 * is a reply, reset before we got to look at it.
+		 */
+		probe_finish(pp, probe_ts_diff_us(&pp->sent, &now),
+		    "connection reset");
+	else {
+		snprintf(err, sizeof err, "connect: %s", strerror(soerr));
+		probe_finish(pp, -1, err);
+	}
+}
