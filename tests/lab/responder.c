@@ -69,6 +69,45 @@ static int	responder_tcp_open(struct resp *);
 
 static void	responder_read_cb(evutil_socket_t, short, void *);
 static void	responder_send_cb(evutil_socket_t, short, void *);
+static ssize_t	responder_recv(int, uint8_t *, size_t, struct sockaddr_in *,
+		    size_t *);
+static void	responder_later(struct resp *, struct reply *);
+
+/*
+ * The next IPv4 packet on a raw socket (RFC 791: the header comes with
+ * it): its length, with *off at the payload; -1 when none is waiting.
+ */
+static ssize_t
+responder_recv(int fd, uint8_t *buf, size_t size, struct sockaddr_in *from,
+    size_t *off)
+{
+	socklen_t	 fromlen;
+	ssize_t		 n;
+
+	for (;;) {
+		fromlen = sizeof *from;
+		n = recvfrom(fd, buf, size, 0, (struct sockaddr *)from,
+		    &fromlen);
+		if (n == -1)
+			return (-1);
+		if (n < 20 || (buf[0] >> 4) != 4)
+			continue;
+		*off = (size_t)(buf[0] & 0x0f) * 4;
+		if ((size_t)n >= *off)
+			return (n);
+	}
+}
+
+/* Send the reply after the address's delay. */
+static void
+responder_later(struct resp *r, struct reply *rp)
+{
+	struct timeval	tv;
+
+	tv.tv_sec = r->delay_ms / 1000;
+	tv.tv_usec = (r->delay_ms % 1000) * 1000;
+	event_base_once(r->base, -1, EV_TIMEOUT, responder_send_cb, rp, &tv);
+}
 
 static void
 responder_send_cb(evutil_socket_t fd, short what, void *arg)
@@ -88,24 +127,13 @@ responder_read_cb(evutil_socket_t fd, short what, void *arg)
 	struct resp		*r = arg;
 	struct reply		*rp;
 	struct sockaddr_in	 from;
-	socklen_t		 fromlen;
-	struct timeval		 tv;
 	uint8_t			 buf[MAXPKT];
 	ssize_t			 n;
 	size_t			 off;
 	uint16_t		 ck;
 
 	(void)what;
-	for (;;) {
-		fromlen = sizeof from;
-		n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from,
-		    &fromlen);
-		if (n == -1)
-			return;
-		/* The raw socket hands over the IPv4 header (RFC 791). */
-		if (n < 20 || (buf[0] >> 4) != 4)
-			continue;
-		off = (size_t)(buf[0] & 0x0f) * 4;
+	while ((n = responder_recv(fd, buf, sizeof buf, &from, &off)) != -1) {
 		if ((size_t)n < off + 8 || buf[off] != 8 || buf[off + 1] != 0)
 			continue;	/* not an echo request */
 		if (r->drop && (r->seen++ & 1))
@@ -123,10 +151,7 @@ responder_read_cb(evutil_socket_t fd, short what, void *arg)
 		ck = inet_cksum(rp->pkt, rp->len);
 		rp->pkt[2] = ck >> 8;
 		rp->pkt[3] = ck & 0xff;
-		tv.tv_sec = r->delay_ms / 1000;
-		tv.tv_usec = (r->delay_ms % 1000) * 1000;
-		event_base_once(r->base, -1, EV_TIMEOUT, responder_send_cb,
-		    rp, &tv);
+		responder_later(r, rp);
 	}
 }
 
@@ -153,8 +178,6 @@ responder_tcp_cb(evutil_socket_t fd, short what, void *arg)
 	struct resp		*r = arg;
 	struct reply		*rp;
 	struct sockaddr_in	 from;
-	socklen_t		 fromlen;
-	struct timeval		 tv;
 	uint8_t			 buf[MAXPKT], *t, *o;
 	ssize_t			 n;
 	size_t			 off;
@@ -162,15 +185,7 @@ responder_tcp_cb(evutil_socket_t fd, short what, void *arg)
 	uint16_t		 ck;
 
 	(void)what;
-	for (;;) {
-		fromlen = sizeof from;
-		n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&from,
-		    &fromlen);
-		if (n == -1)
-			return;
-		if (n < 20 || (buf[0] >> 4) != 4)
-			continue;
-		off = (size_t)(buf[0] & 0x0f) * 4;
+	while ((n = responder_recv(fd, buf, sizeof buf, &from, &off)) != -1) {
 		if ((size_t)n < off + 20)
 			continue;
 		t = buf + off;
@@ -202,10 +217,7 @@ responder_tcp_cb(evutil_socket_t fd, short what, void *arg)
 		ck = responder_tcp_cksum(r->addr, from.sin_addr, o, 20);
 		o[16] = ck >> 8;
 		o[17] = ck & 0xff;
-		tv.tv_sec = r->delay_ms / 1000;
-		tv.tv_usec = (r->delay_ms % 1000) * 1000;
-		event_base_once(r->base, -1, EV_TIMEOUT, responder_send_cb,
-		    rp, &tv);
+		responder_later(r, rp);
 	}
 }
 
