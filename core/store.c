@@ -686,56 +686,52 @@ rollback:
 static int
 store_prepare(struct store *s, char **cause)
 {
-	int	rc;
-
-	rc = sqlite3_prepare_v3(s->db, "INSERT INTO session_state (time_ms, "
-	    "session, partner, router, neighbor, edge, role, old_state, state, "
-	    "remote_as, last_error, routes_imported, routes_exported) VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
-	    SQLITE_PREPARE_PERSISTENT, &s->ins_session, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v3(s->db, "INSERT INTO redundancy_state "
-		    "(time_ms, partner, old_state, state, reason) VALUES "
-		    "(?, ?, ?, ?, ?)", -1, SQLITE_PREPARE_PERSISTENT,
-		    &s->ins_redundancy, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v3(s->db, "INSERT INTO events (time_ms, "
-		    "type, level, subject, summary, details) VALUES "
-		    "(?, ?, ?, ?, ?, ?)", -1, SQLITE_PREPARE_PERSISTENT,
-		    &s->ins_event, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v3(s->db, "INSERT INTO latency_sample "
-		    "(time_ms, branch, edge, target, source, rtt_us) VALUES "
-		    "(?, ?, ?, ?, ?, ?)", -1, SQLITE_PREPARE_PERSISTENT,
-		    &s->ins_latency, NULL);
 	/*
-	 * The roll-up "upsert" as an UPDATE, then an INSERT when no row
+	 * The roll-up "upsert" is an UPDATE, then an INSERT when no row
 	 * was there: INSERT ... ON CONFLICT needs SQLite 3.24, configure
-	 * accepts 3.22.  Parameters: ?1 minute, ?2-?4 the series, ?5 sent,
-	 * ?6 received, ?7 min, ?8 max, ?9 sum, ?10 sum of squares.
+	 * accepts 3.22.  Their parameters: ?1 minute, ?2-?4 the series, ?5
+	 * sent, ?6 received, ?7 min, ?8 max, ?9 sum, ?10 sum of squares.
 	 * min(NULL, x) is NULL in SQL: coalesce keeps the known side.
 	 */
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v3(s->db, "UPDATE latency_minute SET "
-		    "sent = sent + ?5, received = received + ?6, "
-		    "rtt_min_us = min(coalesce(rtt_min_us, ?7), "
-		    "coalesce(?7, rtt_min_us)), "
-		    "rtt_max_us = max(coalesce(rtt_max_us, ?8), "
-		    "coalesce(?8, rtt_max_us)), "
-		    "rtt_sum_us = rtt_sum_us + ?9, "
-		    "rtt_sumsq_us2 = rtt_sumsq_us2 + ?10 "
-		    "WHERE branch = ?2 AND edge = ?3 AND target = ?4 AND "
-		    "minute_ms = ?1", -1, SQLITE_PREPARE_PERSISTENT,
-		    &s->upd_minute, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v3(s->db, "INSERT INTO latency_minute "
-		    "(minute_ms, branch, edge, target, sent, received, "
-		    "rtt_min_us, rtt_max_us, rtt_sum_us, rtt_sumsq_us2) VALUES "
-		    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1,
-		    SQLITE_PREPARE_PERSISTENT, &s->ins_minute, NULL);
-	if (rc != SQLITE_OK) {
-		*cause = store_dbmsg(s, rc, "preparing statements");
-		return (-1);
+	const struct {
+		const char	 *sql;
+		sqlite3_stmt	**stmt;
+	} stmts[] = {
+		{ "INSERT INTO session_state (time_ms, session, partner, "
+		  "router, neighbor, edge, role, old_state, state, remote_as, "
+		  "last_error, routes_imported, routes_exported) VALUES "
+		  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &s->ins_session },
+		{ "INSERT INTO redundancy_state (time_ms, partner, old_state, "
+		  "state, reason) VALUES (?, ?, ?, ?, ?)", &s->ins_redundancy },
+		{ "INSERT INTO events (time_ms, type, level, subject, summary, "
+		  "details) VALUES (?, ?, ?, ?, ?, ?)", &s->ins_event },
+		{ "INSERT INTO latency_sample (time_ms, branch, edge, target, "
+		  "source, rtt_us) VALUES (?, ?, ?, ?, ?, ?)", &s->ins_latency },
+		{ "UPDATE latency_minute SET sent = sent + ?5, "
+		  "received = received + ?6, "
+		  "rtt_min_us = min(coalesce(rtt_min_us, ?7), "
+		  "coalesce(?7, rtt_min_us)), "
+		  "rtt_max_us = max(coalesce(rtt_max_us, ?8), "
+		  "coalesce(?8, rtt_max_us)), "
+		  "rtt_sum_us = rtt_sum_us + ?9, "
+		  "rtt_sumsq_us2 = rtt_sumsq_us2 + ?10 "
+		  "WHERE branch = ?2 AND edge = ?3 AND target = ?4 AND "
+		  "minute_ms = ?1", &s->upd_minute },
+		{ "INSERT INTO latency_minute (minute_ms, branch, edge, target, "
+		  "sent, received, rtt_min_us, rtt_max_us, rtt_sum_us, "
+		  "rtt_sumsq_us2) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+		  "?10)", &s->ins_minute },
+	};
+	size_t	i;
+	int	rc;
+
+	for (i = 0; i < nitems(stmts); i++) {
+		rc = sqlite3_prepare_v3(s->db, stmts[i].sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, stmts[i].stmt, NULL);
+		if (rc != SQLITE_OK) {
+			*cause = store_dbmsg(s, rc, "preparing statements");
+			return (-1);
+		}
 	}
 	return (0);
 }
