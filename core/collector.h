@@ -96,6 +96,28 @@ int		 collect_bmp_peer_stat(const struct collector *, size_t i,
 		    size_t j, size_t k, unsigned int *type, const char **name,
 		    uint64_t *value);
 
+extern const struct collector_ops collector_probe;
+extern const struct collector_ops collector_prom;
+extern const struct collector_ops collector_ingest;
+
+/*
+ * The prober for every branch's "probe" lines (collect-probe.c).  The
+ * "probe" collector wraps one and feeds model_latency_sample(); peertop
+ * agent makes its own with a callback that queues for the push.  The ICMP
+ * sockets are opened in probe_run_new() (m->lat.sockmode), so call it
+ * before dropping privileges.  error is NULL or why the probe was lost.
+ */
+struct probe_run;
+typedef void	(*probe_run_cb)(void *arg, struct branch *,
+		    const struct probe_conf *, int64_t time_ms, int64_t rtt_us,
+		    const char *error);
+struct probe_run *probe_run_new(struct model *, struct event_base *,
+		    probe_run_cb, void *arg, char **cause);
+void		 probe_run_free(struct probe_run *);
+size_t		 probe_run_targets(const struct probe_run *);
+/* "ICMP datagram", "ICMP raw", "no ICMP socket: ..." */
+const char	*probe_run_socket(const struct probe_run *);
+
 /* All collector kinds, NULL-terminated. */
 extern const struct collector_ops *collector_table[];
 const struct collector_ops *collector_find(const char *name);

@@ -122,6 +122,100 @@ struct partner {
 	int64_t		 red_since_ms;
 };
 
+/*
+ * Latency (issue 4).  Samples come from the built-in prober, Prometheus
+ * and branch agents; each (branch, edge, target) is one latlink holding a
+ * ring of the last samples and the statistics over the live window.
+ */
+enum lat_source { LAT_PROBE = 0, LAT_PROM, LAT_AGENT };
+const char	*lat_source_name(enum lat_source);	/* "probe" ... */
+
+/* One configured probe of a branch: "probe EDGE ADDR [tcp port N] ...". */
+struct probe_conf {
+	char		 edge[EDGE_CODE_MAX];
+	int		 edge_idx;
+	char		 target[NAME_MAX_PT];	/* the address as text */
+	int		 tcp;		/* 0 ICMP echo, 1 TCP connect */
+	struct addr	 addr;
+	uint16_t	 port;		/* tcp */
+	unsigned	 interval_ms;	/* 0: the global default */
+	unsigned	 timeout_ms;
+	unsigned	 size;
+};
+
+/* Thresholds; a 0 field means "not set here" (branch) or "off" (global). */
+struct lat_thresholds {
+	int64_t		 high_us;	/* LatencyHigh: window median above */
+	double		 loss_pct;	/* LossHigh: window Loss% above */
+	int64_t		 shift_us;	/* LatencyShift: recent median moved */
+};
+
+/* Raised conditions of a latlink (LAT_F_*). */
+#define LAT_F_HIGH	0x01
+#define LAT_F_LOSS	0x02
+#define LAT_F_SHIFT	0x04
+
+#define LAT_TREND_N	16	/* trend buckets kept per link */
+
+struct latency_series;
+struct latlink {
+	struct branch	*branch;
+	int		 edge_idx;
+	char		 target[NAME_MAX_PT];	/* "" when the source has none */
+	enum lat_source	 source;	/* of the latest sample */
+	struct latency_series *ring;	/* the last samples (latency.h) */
+	/* Over the live window, recomputed on every sample: */
+	uint32_t	 sent, received;
+	double		 loss_pct;
+	int64_t		 last_us;	/* -1 none */
+	double		 avg_us, stdev_us, median_us, jitter_us;
+	int64_t		 best_us, worst_us, p95_us;
+	int64_t		 last_ms;	/* newest sample's time */
+	uint64_t	 total;		/* samples ever */
+	unsigned	 flags;		/* LAT_F_* raised now */
+	double		 baseline_us;	/* median before the recent part */
+	/* Trend: median per bucket of the window, oldest first; < 0 none. */
+	double		 trend[LAT_TREND_N];
+};
+
+/* Global latency settings: the "latency" block. */
+struct lat_conf {
+	int64_t		 window_ms;	/* live window; 0: 5 min */
+	struct lat_thresholds th;
+	int64_t		 shift_ms;	/* recent part for the shift; 0: 1 min */
+	int64_t		 margin_us;	/* SuboptimalRouting margin; 0: 10 ms */
+	int64_t		 keep_raw_ms;	/* retention of raw samples; 0: 7 d */
+	int64_t		 keep_minute_ms;	/* of roll-ups; 0: 90 d */
+	/* Prober defaults (the "probe" block). */
+	unsigned	 interval_ms;	/* 0: 1 s */
+	unsigned	 timeout_ms;	/* 0: 2 s */
+	unsigned	 size;		/* 0: 56 */
+	int		 sockmode;	/* enum probe_sockmode */
+	char		 user[NAME_MAX_PT];	/* drop to it; "" none */
+};
+
+/* The HTTP ingest endpoint agents push to: "ingest" line. */
+struct ingest_conf {
+	int		 enabled;
+	struct addr	 listen;	/* af 0: 127.0.0.1 */
+	int		 port;		/* 0: 8425; -1: any free (tests) */
+	char		 token[128];	/* required of agents; "" none */
+	size_t		 max_body;	/* 0: 1 MiB */
+};
+
+/* peertop agent: where this agent pushes ("agent" block). */
+struct agent_conf {
+	int		 enabled;
+	char		 name[NAME_MAX_PT];	/* the agent's name */
+	char		 host[256];	/* collector address */
+	int		 port;		/* 0: 8425 */
+	char		 token[128];
+	size_t		 buffer;	/* samples kept while unreachable;
+					   0: 100000 */
+	size_t		 batch;		/* samples per push; 0: 1000 */
+	unsigned	 push_ms;	/* push interval; 0: 1 s */
+};
+
 /* Validation failures of a registered prefix (PFX_*, routemon.c). */
 #define PFX_INVISIBLE	0x0001	/* no configured session carries it */
 #define PFX_ORIGIN	0x0002	/* exact prefix from another origin */
@@ -189,6 +283,19 @@ struct branch {
 	int		 sessions_up, sessions_total;
 	char		 last_event[128];
 	int64_t		 last_event_ms;
+
+	/* Latency (issue 4): probe targets and thresholds from the
+	 * configuration, the series seen for the branch and what latmon.c
+	 * derives from them. */
+	struct probe_conf *probes;
+	size_t		 nprobes;
+	struct lat_thresholds th;	/* 0 fields: the global ones */
+	struct latlink	**links;	/* one per (edge, target) seen */
+	size_t		 nlinks;
+	int		 lat_nearest;	/* edge with the lowest median, -1 */
+	double		 lat_nearest_us;
+	int		 lat_main;	/* links[] shown in the Overview, -1 */
+	int		 lat_suboptimal; /* routed edge slower than margin */
 };
 
 /* A configured data source; ops are in collector.h. */
@@ -239,6 +346,7 @@ struct event {
 #define DIRTY_EVENTS	0x04
 #define DIRTY_COLLECTORS 0x08
 #define DIRTY_ROUTES	0x10	/* registered prefixes, routed edges */
+#define DIRTY_LATENCY	0x20	/* latency samples, nearest by latency */
 #define DIRTY_ALL	0xff
 
 /*
@@ -252,6 +360,9 @@ struct model_sink {
 	void	(*redundancy)(void *, const struct partner *,
 		    enum redundancy old, int64_t when_ms);
 	void	(*event)(void *, struct event *);
+	/* One latency sample (rtt_us < 0: lost). */
+	void	(*latency)(void *, const struct latlink *, int64_t time_ms,
+		    int64_t rtt_us);
 };
 
 struct model {
@@ -286,6 +397,12 @@ struct model {
 	/* Its tuning, the "routes" block of the configuration (0: default). */
 	double		 route_tolerance_km;
 	unsigned	 route_max_path;
+
+	/* Latency: the "latency"/"probe" blocks, the ingest endpoint and,
+	 * for peertop agent, where to push. */
+	struct lat_conf	 lat;
+	struct ingest_conf ingest;
+	struct agent_conf agent;
 
 	struct model_sink sink;
 	unsigned	 dirty;
@@ -370,6 +487,26 @@ void	 model_eventf(struct model *, const char *type, enum level,
 	    printflike(6, 7);
 /* i-th recent event, 0 = oldest; NULL past the end. */
 const struct event *model_event(const struct model *, size_t i);
+
+/*
+ * A latency sample for (branch, edge, target) from a source: rtt_us >= 0
+ * a reply, < 0 a loss.  Creates the latlink on first use, updates its
+ * window statistics, tells the sink (the store), checks the thresholds
+ * (LatencyHigh, LossHigh, LatencyShift and their restoring events) and
+ * the nearest edge by latency (latmon.c), and sets DIRTY_LATENCY.
+ * target may be NULL.  Returns the link, NULL on a bad edge index.
+ */
+struct latlink	*model_latency_sample(struct model *, struct branch *,
+		    int edge_idx, const char *target, enum lat_source,
+		    int64_t time_ms, int64_t rtt_us);
+/* The link of (branch, edge, target), NULL if none yet. */
+struct latlink	*model_latlink_find(const struct branch *, int edge_idx,
+		    const char *target);
+/* The branch's effective thresholds: its own where set, else global. */
+void		 model_lat_thresholds(const struct model *,
+		    const struct branch *, struct lat_thresholds *);
+/* Defaults applied: window, shift part, margin. */
+int64_t		 model_lat_window_ms(const struct model *);
 
 /* Worst level among current conditions (for --once exit status). */
 enum level	 model_worst(const struct model *);

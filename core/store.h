@@ -62,6 +62,26 @@ int64_t	 store_latency_span(struct store *, const char *branch,
 	    int64_t to_ms, struct latency_stats *);
 
 /*
+ * A latency graph's columns from history: [from_ms, to_ms) cut into n
+ * equal buckets for one branch and edge, one target or all (NULL).  When
+ * raw samples cover the span (exact = 1) each bucket has the true median
+ * and the 10th and 90th percentiles of its replies; older spans come from
+ * the per-minute roll-ups (exact = 0): median_us is then the mean and
+ * lo/hi the minimum and maximum.  sent 0: no data in that bucket.
+ * Returns n, or -1 on error.  Works on a read-only store.
+ */
+struct lat_bucket {
+	int64_t		 from_ms;
+	uint32_t	 sent, received;
+	double		 median_us;
+	int64_t		 lo_us, hi_us;
+	int		 exact;
+};
+int	 store_latency_buckets(struct store *, const char *branch,
+	    const char *edge, const char *target, int64_t from_ms,
+	    int64_t to_ms, struct lat_bucket *, size_t n);
+
+/*
  * Retention: delete raw samples older than samples_before_ms and
  * roll-ups of minutes older than minutes_before_ms (0: leave that table
  * alone), at most max_rows from each table per call (0: no bound) so the
