@@ -83,6 +83,20 @@ latency_at(const struct latency_series *ls, size_t i)
 	return (&ls->ring[(ls->head + ls->size - ls->count + i) % ls->size]);
 }
 
+int
+latency_sample_get(const struct latency_series *ls, size_t i,
+    int64_t *time_ms, int64_t *rtt_us)
+{
+	const struct latency_sample	*s;
+
+	if (i >= ls->count)
+		return (-1);
+	s = latency_at(ls, i);
+	*time_ms = s->time_ms;
+	*rtt_us = s->rtt_us;
+	return (0);
+}
+
 static int
 latency_cmp(const void *a, const void *b)
 {

@@ -59,6 +59,13 @@ void	 latency_series_free(struct latency_series *);
 /* Samples held now (at most the size) and ever added. */
 size_t	 latency_series_count(const struct latency_series *);
 uint64_t latency_series_total(const struct latency_series *);
+/*
+ * The i-th held sample, 0 the oldest (for graphs that cut the window into
+ * columns): 0, or -1 when i is past the count.  *rtt_us is LATENCY_LOST
+ * for a loss.
+ */
+int	 latency_sample_get(const struct latency_series *, size_t i,
+	    int64_t *time_ms, int64_t *rtt_us);
 
 /*
  * Add a sample: rtt_us >= 0 a reply, LATENCY_LOST (any negative) a loss.
