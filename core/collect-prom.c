@@ -25,6 +25,8 @@
 #include <event2/keyvalq_struct.h>
 
 #include "collect-prom.h"
+#include "collector.h"
+#include "model.h"
 #include "util.h"
 
 #define COLLECT_PROM_PORT		9090
@@ -343,4 +345,149 @@ collect_prom_response(struct collect_prom *cp, struct evhttp_request *req)
 	if (cp->cb != NULL)
 		cp->cb(cp, 1, &r, cp->arg);
 	prom_result_free(&r);
+}
+
+/*
+ * The "prometheus" collector: one poller per configured server and query.
+ * Each fresh sample's branch and edge labels are looked up by name (an
+ * edge by its code, case-insensitively as the catalogue's codes are
+ * lowercase); samples that name no configured branch or edge are counted
+ * as unmapped and shown in the status, not guessed at.
+ */
+struct collect_promc {
+	struct collector	*c;
+	struct model		*m;
+	struct collect_prom	*poller;
+	char			 host[ADDR_STRLEN];
+	uint64_t		 unmapped;
+	char			 last_unmapped[PROM_NAME_MAX * 2 + 8];
+};
+
+static int	 collect_promc_start(struct collector *, struct model *,
+		    struct event_base *, char **);
+static void	 collect_promc_stop(struct collector *);
+static void	 collect_promc_describe(const struct collector *, char *,
+		    size_t);
+
+const struct collector_ops collector_prom = {
+	.name = "prometheus",
+	.start = collect_promc_start,
+	.stop = collect_promc_stop,
+	.describe = collect_promc_describe,
+};
+
+static int
+collect_promc_edge(const struct model *m, const char *code)
+{
+	char	 lower[EDGE_CODE_MAX];
+	size_t	 i;
+
+	for (i = 0; code[i] != '\0' && i + 1 < sizeof lower; i++)
+		lower[i] = (char)(code[i] >= 'A' && code[i] <= 'Z' ?
+		    code[i] - 'A' + 'a' : code[i]);
+	if (code[i] != '\0')
+		return (-1);
+	lower[i] = '\0';
+	return (model_edge_find(m, lower));
+}
+
+static void
+collect_promc_cb(struct collect_prom *poller, int ok,
+    const struct prom_result *r, void *arg)
+{
+	struct collect_promc	*pc = arg;
+	const struct prom_sample *s;
+	struct branch		*b;
+	size_t			 i;
+	int			 e;
+
+	pc->c->polls++;
+	if (!ok) {
+		pc->c->failures++;
+		model_collector_state(pc->m, pc->c, COL_DOWN,
+		    collect_prom_status(poller));
+		return;
+	}
+	pc->c->last_ok_mono = now_mono_ms();
+	model_batch_begin(pc->m);
+	model_collector_state(pc->m, pc->c, COL_UP, NULL);
+	for (i = 0; i < r->nsamples; i++) {
+		s = &r->samples[i];
+		b = model_branch_find(pc->m, s->branch);
+		e = collect_promc_edge(pc->m, s->edge);
+		if (b == NULL || e < 0) {
+			pc->unmapped++;
+			snprintf(pc->last_unmapped, sizeof pc->last_unmapped,
+			    "%s/%s", s->branch, s->edge);
+			continue;
+		}
+		model_latency_sample(pc->m, b, e, s->target, LAT_PROM,
+		    s->time_ms, s->lost ? -1 : (int64_t)s->rtt_us);
+	}
+	model_batch_end(pc->m);
+}
+
+static int
+collect_promc_start(struct collector *c, struct model *m,
+    struct event_base *base, char **cause)
+{
+	struct collect_promc	*pc;
+	struct collect_prom_conf conf;
+
+	pc = xcalloc(1, sizeof *pc);
+	pc->c = c;
+	pc->m = m;
+	addr_fmt(&c->listen, pc->host, sizeof pc->host);
+	memset(&conf, 0, sizeof conf);
+	conf.host = pc->host;
+	conf.port = (uint16_t)c->port;
+	conf.query = c->query;
+	conf.interval_ms = (uint32_t)c->interval_ms;
+	conf.map.branch_label = c->prom_label[0];
+	conf.map.edge_label = c->prom_label[1];
+	conf.map.target_label = c->prom_label[2][0] != '\0' ?
+	    c->prom_label[2] : NULL;
+	conf.map.scale = c->prom_scale > 0 ? c->prom_scale : 1e6;
+	conf.map.nan_is_loss = c->prom_nan_loss;
+	if ((pc->poller = collect_prom_new(base, &conf, collect_promc_cb, pc,
+	    cause)) == NULL) {
+		free(pc);
+		return (-1);
+	}
+	c->priv = pc;
+	collect_prom_start(pc->poller);
+	return (0);
+}
+
+static void
+collect_promc_stop(struct collector *c)
+{
+	struct collect_promc	*pc = c->priv;
+
+	if (pc == NULL)
+		return;
+	collect_prom_free(pc->poller);
+	free(pc);
+	c->priv = NULL;
+}
+
+static void
+collect_promc_describe(const struct collector *c, char *buf, size_t len)
+{
+	const struct collect_promc	*pc = c->priv;
+	const struct collect_prom_stats	*st;
+
+	if (pc == NULL) {
+		snprintf(buf, len, "%s: not started", c->name);
+		return;
+	}
+	st = collect_prom_stats(pc->poller);
+	snprintf(buf, len, "%s: %s, %llu samples, %llu stale%s%llu unmapped%s"
+	    "%s", c->name, collect_prom_status(pc->poller),
+	    (unsigned long long)st->samples, (unsigned long long)st->stale,
+	    ", ", (unsigned long long)pc->unmapped,
+	    pc->unmapped ? " (last " : "", pc->unmapped ? pc->last_unmapped :
+	    "");
+	if (pc->unmapped && strlen(buf) + 1 < len)
+		strlcpy_pt(buf + strlen(buf), ")", len - strlen(buf));
 }

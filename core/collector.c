@@ -10,6 +10,9 @@
 const struct collector_ops *collector_table[] = {
 	&collector_bird,
 	&collector_bmp,
+	&collector_probe,
+	&collector_prom,
+	&collector_ingest,
 	NULL
 };
 

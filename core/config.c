@@ -23,18 +23,16 @@
 #include "core/collector.h"
 #include "core/config.h"
 #include "core/config-lex.h"
+#include "core/config-private.h"
 #include "core/model.h"
 #include "core/util.h"
 
-/* Keyword handlers share one signature; not all use every argument. */
-#define CFG_UNUSED	__attribute__((__unused__))
 
 #ifndef PEERTOP_SYSCONFDIR
 #define PEERTOP_SYSCONFDIR "/etc"
 #endif
 
 #define CONFIG_EDGES_MAX	1024
-#define CONFIG_COLLECTORS_MAX	256
 #define CONFIG_PARTNERS_MAX	4096
 #define CONFIG_SESSIONS_MAX	16384
 #define CONFIG_BRANCHES_MAX	16384
@@ -48,42 +46,12 @@
 #define BMP_PORT_DEFAULT	11019
 #define BMP_ROUTERS_MAX		4096
 
-/* A branch's explicit "partner", resolved once every partner is known. */
-struct pending {
-	struct branch	*branch;
-	char		*file;
-	u_int		 line;
-	u_int		 col;
-};
-
-struct parser {
-	struct cfg_lex	 lx;
-	struct model	*m;
-	struct pending	*pending;
-	size_t		 npending;
-};
-
-/* A keyword and its handler; arg is the enclosing object, if any. */
-struct keyword {
-	const char	*name;
-	int		(*fn)(struct parser *, const struct loc *, void *);
-};
-
-static const struct keyword *cfg_keyword_find(const struct keyword *,
-		    const char *);
 static void	 cfg_keyword_list(const struct keyword *, char *, size_t);
-static int	 cfg_unknown(struct parser *, const struct token *,
-		    const struct keyword *);
-static int	 cfg_block(struct parser *, const struct keyword *, void *,
-		    const char *, struct token **);
-static int	 cfg_options(struct parser *, const struct keyword *, void *);
 
 static int	 cfg_parse_asn(const char *, uint32_t *);
 static int	 cfg_parse_duration(const char *, int *);
 static int	 cfg_parse_coord(const char *, double, double, double *);
 static int	 cfg_asn(struct parser *, uint32_t *, const char *);
-static int	 cfg_addr(struct parser *, struct addr *, const char *,
-		    struct loc *);
 static int	 cfg_new_name(struct parser *, const struct token *,
 		    const char *, const char *, int, size_t, size_t);
 static void	 cfg_missing(char *, size_t, int, const char *);
@@ -114,7 +82,6 @@ static int	 cfg_bmp_port(struct parser *, const struct loc *, void *);
 static int	 cfg_bmp_allow(struct parser *, const struct loc *, void *);
 static int	 cfg_bmp_max_routers(struct parser *, const struct loc *,
 		    void *);
-static int	 cfg_parse_uint(const char *, unsigned long, unsigned long *);
 static int	 cfg_routes(struct parser *, const struct loc *, void *);
 static int	 cfg_routes_tolerance(struct parser *, const struct loc *,
 		    void *);
@@ -149,6 +116,11 @@ static const struct keyword cfg_top_keywords[] = {
 	{ "bird", cfg_bird },
 	{ "bmp", cfg_bmp },
 	{ "routes", cfg_routes },
+	{ "latency", cfg_latency },
+	{ "probe", cfg_probe },
+	{ "prometheus", cfg_prometheus },
+	{ "ingest", cfg_ingest },
+	{ "agent", cfg_agent },
 	{ "partner", cfg_partner },
 	{ "branch", cfg_branch },
 	{ NULL, NULL }
@@ -209,6 +181,8 @@ static const struct keyword cfg_branch_keywords[] = {
 	{ "address", cfg_branch_address },
 	{ "prefix", cfg_branch_prefix },
 	{ "location", cfg_branch_location },
+	{ "probe", cfg_branch_probe },
+	{ "latency", cfg_branch_latency },
 	{ NULL, NULL }
 };
 
@@ -238,7 +212,7 @@ struct session_ctx {
 };
 
 
-static const struct keyword *
+const struct keyword *
 cfg_keyword_find(const struct keyword *tab, const char *word)
 {
 	for (; tab->name != NULL; tab++) {
@@ -261,7 +235,7 @@ cfg_keyword_list(const struct keyword *tab, char *buf, size_t len)
 }
 
 /* The token is not one of the keywords allowed here. */
-static int
+int
 cfg_unknown(struct parser *p, const struct token *t,
     const struct keyword *tab)
 {
@@ -280,7 +254,7 @@ cfg_unknown(struct parser *p, const struct token *t,
  * A brace block of keyword statements, after the opening brace.  On
  * success *close is the closing brace (for messages about the block).
  */
-static int
+int
 cfg_block(struct parser *p, const struct keyword *tab, void *arg,
     const char *what, struct token **close)
 {
@@ -330,9 +304,9 @@ cfg_parse_asn(const char *s, uint32_t *asn)
 	return (0);
 }
 
-/* "500ms", "5s", "1m", "1h", or a bare number of seconds. */
-static int
-cfg_parse_duration(const char *s, int *ms)
+/* "500ms", "5s", "1m", "1h", "7d", or a bare number of seconds. */
+int
+cfg_parse_ms(const char *s, int64_t min, int64_t max, int64_t *ms)
 {
 	uint64_t	 v = 0, mult;
 	size_t		 n = 0;
@@ -354,10 +328,23 @@ cfg_parse_duration(const char *s, int *ms)
 		mult = 60 * 1000;
 	else if (strcmp(s, "h") == 0)
 		mult = 3600 * 1000;
+	else if (strcmp(s, "d") == 0)
+		mult = 86400 * 1000;
 	else
 		return (-1);
 	v *= mult;
-	if (v < DURATION_MIN_MS || v > DURATION_MAX_MS)
+	if (v < (uint64_t)min || v > (uint64_t)max)
+		return (-1);
+	*ms = (int64_t)v;
+	return (0);
+}
+
+static int
+cfg_parse_duration(const char *s, int *ms)
+{
+	int64_t	 v;
+
+	if (cfg_parse_ms(s, DURATION_MIN_MS, DURATION_MAX_MS, &v) == -1)
 		return (-1);
 	*ms = (int)v;
 	return (0);
@@ -403,7 +390,7 @@ cfg_asn(struct parser *p, uint32_t *asn, const char *what)
 }
 
 /* An IPv4 or IPv6 address; *where is where it was written. */
-static int
+int
 cfg_addr(struct parser *p, struct addr *a, const char *what,
     struct loc *where)
 {
@@ -699,7 +686,7 @@ cfg_edge_location(struct parser *p, const struct loc *kw, void *arg)
  * Options that follow a statement without a block (bird, session): take
  * keywords from tab while the next token is one of them.
  */
-static int
+int
 cfg_options(struct parser *p, const struct keyword *tab, void *arg)
 {
 	const struct keyword	*kw;
@@ -718,6 +705,35 @@ cfg_options(struct parser *p, const struct keyword *tab, void *arg)
 	}
 }
 
+/*
+ * A new collector of kind name, added to the model (so that model_free()
+ * frees it whatever happens next); NULL after an error message.
+ */
+struct collector *
+cfg_collector_new(struct parser *p, const struct loc *kw, const char *name)
+{
+	struct model			*m = p->m;
+	const struct collector_ops	*ops;
+	struct collector		*c;
+
+	if ((ops = collector_find(name)) == NULL) {
+		cfg_lex_error(&p->lx, kw, "the %s collector is not built in",
+		    name);
+		return (NULL);
+	}
+	if (m->ncollectors >= CONFIG_COLLECTORS_MAX) {
+		cfg_lex_error(&p->lx, kw, "too many collectors (at most %d)",
+		    CONFIG_COLLECTORS_MAX);
+		return (NULL);
+	}
+	c = xcalloc(1, sizeof *c);
+	c->ops = ops;
+	m->collectors = xreallocarray(m->collectors, m->ncollectors + 1,
+	    sizeof *m->collectors);
+	m->collectors[m->ncollectors++] = c;
+	return (c);
+}
+
 /* bird "socket" [router "name"] [interval 5s] */
 static int
 cfg_bird(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
@@ -730,19 +746,10 @@ cfg_bird(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 	size_t				 i;
 	int				 n;
 
-	if ((ops = collector_find("bird")) == NULL)
-		return (cfg_lex_error(&p->lx, kw, "the bird collector is not "
-		    "built in"));
-	if (m->ncollectors >= CONFIG_COLLECTORS_MAX)
-		return (cfg_lex_error(&p->lx, kw, "too many collectors (at "
-		    "most %d)", CONFIG_COLLECTORS_MAX));
-
-	c = xcalloc(1, sizeof *c);
-	c->ops = ops;
+	if ((c = cfg_collector_new(p, kw, "bird")) == NULL)
+		return (-1);
+	ops = c->ops;
 	c->interval_ms = BIRD_INTERVAL_MS;
-	m->collectors = xreallocarray(m->collectors, m->ncollectors + 1,
-	    sizeof *m->collectors);
-	m->collectors[m->ncollectors++] = c;
 
 	if (cfg_lex_path(&p->lx, &c->path, "a socket path after bird",
 	    &l) == -1)
@@ -807,7 +814,7 @@ cfg_bird_interval(struct parser *p, const struct loc *kw, void *arg)
 }
 
 /* A decimal number from 0 to max. */
-static int
+int
 cfg_parse_uint(const char *s, unsigned long max, unsigned long *v)
 {
 	size_t	 n = strlen(s);
@@ -837,19 +844,10 @@ cfg_bmp(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 	size_t				 i;
 	int				 n;
 
-	if ((ops = collector_find("bmp")) == NULL)
-		return (cfg_lex_error(&p->lx, kw, "the bmp collector is not "
-		    "built in"));
-	if (m->ncollectors >= CONFIG_COLLECTORS_MAX)
-		return (cfg_lex_error(&p->lx, kw, "too many collectors (at "
-		    "most %d)", CONFIG_COLLECTORS_MAX));
-
-	c = xcalloc(1, sizeof *c);
-	c->ops = ops;
+	if ((c = cfg_collector_new(p, kw, "bmp")) == NULL)
+		return (-1);
+	ops = c->ops;
 	c->port = BMP_PORT_DEFAULT;
-	m->collectors = xreallocarray(m->collectors, m->ncollectors + 1,
-	    sizeof *m->collectors);
-	m->collectors[m->ncollectors++] = c;
 
 	if (cfg_lex_expect(&p->lx, TOK_WORD, "listen", "bmp") == -1 ||
 	    cfg_addr(p, &c->listen, "an address after listen", &l) == -1)
@@ -1296,6 +1294,8 @@ cfg_branch(struct parser *p, const struct loc *kw CFG_UNUSED,
 	memcpy(b->name, name, sizeof b->name);
 	b->nearest = -1;
 	b->routed = -1;
+	b->lat_nearest = -1;
+	b->lat_main = -1;
 	m->branches = xreallocarray(m->branches, m->nbranches + 1,
 	    sizeof *m->branches);
 	m->branches[m->nbranches++] = b;
@@ -1496,6 +1496,7 @@ static int
 cfg_resolve(struct parser *p)
 {
 	struct model	*m = p->m;
+	struct collector *c;
 	struct branch	*b;
 	struct pending	*pd;
 	struct loc	 l;
@@ -1530,6 +1531,17 @@ cfg_resolve(struct parser *p)
 		}
 		if (b->partner == NULL && m->npartners == 1)
 			b->partner = m->partners[0];
+	}
+	/* Probe lines make the built-in prober a collector. */
+	for (i = 0; i < m->nbranches; i++) {
+		if (m->branches[i]->nprobes == 0)
+			continue;
+		l.file = "the configuration";
+		l.line = l.col = 0;
+		if ((c = cfg_collector_new(p, &l, "probe")) == NULL)
+			return (-1);
+		strlcpy_pt(c->name, "probe", sizeof c->name);
+		break;
 	}
 	return (0);
 }

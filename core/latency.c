@@ -30,6 +30,8 @@ struct latency_series {
 static const struct latency_sample *latency_at(const struct latency_series *,
 		    size_t);
 static int	latency_cmp(const void *, const void *);
+static uint32_t	latency_stats_idx(const struct latency_series *, size_t,
+		    size_t, struct latency_stats *);
 
 struct latency_series *
 latency_series_new(size_t size)
@@ -109,30 +111,46 @@ uint32_t
 latency_stats(const struct latency_series *ls, int64_t window_ms,
     struct latency_stats *st)
 {
+	int64_t	 newest;
+
+	if (ls->count == 0 || window_ms <= 0)
+		return (latency_stats_idx(ls, 0, ls->count, st));
+	newest = latency_at(ls, ls->count - 1)->time_ms;
+	return (latency_stats_range(ls, newest - window_ms, newest, st));
+}
+
+uint32_t
+latency_stats_range(const struct latency_series *ls, int64_t from_ms,
+    int64_t to_ms, struct latency_stats *st)
+{
+	size_t	 first = 0, end = ls->count;
+
+	while (first < end && latency_at(ls, first)->time_ms <= from_ms)
+		first++;
+	while (end > first && latency_at(ls, end - 1)->time_ms > to_ms)
+		end--;
+	return (latency_stats_idx(ls, first, end, st));
+}
+
+/* The statistics over samples [first, end) of the ring, oldest first. */
+static uint32_t
+latency_stats_idx(const struct latency_series *ls, size_t first, size_t end,
+    struct latency_stats *st)
+{
 	const struct latency_sample	*sp;
-	int64_t				*rtt, prev = 0, newest;
+	int64_t				*rtt, prev = 0;
 	double				 sum = 0, ssd = 0, jsum = 0, d;
-	size_t				 first = 0, i, n = 0, rank;
+	size_t				 i, n = 0, rank;
 
 	memset(st, 0, sizeof *st);
 	st->last_us = -1;
-	if (ls->count == 0)
+	if (first >= end)
 		return (0);
 
-	/* Cut the window: samples newer than newest - window_ms. */
-	newest = latency_at(ls, ls->count - 1)->time_ms;
-	if (window_ms > 0) {
-		while (first < ls->count &&
-		    latency_at(ls, first)->time_ms <= newest - window_ms)
-			first++;
-	}
-	if (first == ls->count)
-		return (0);
-
-	rtt = xreallocarray(NULL, ls->count - first, sizeof *rtt);
+	rtt = xreallocarray(NULL, end - first, sizeof *rtt);
 	st->first_ms = latency_at(ls, first)->time_ms;
-	st->last_ms = newest;
-	for (i = first; i < ls->count; i++) {
+	st->last_ms = latency_at(ls, end - 1)->time_ms;
+	for (i = first; i < end; i++) {
 		sp = latency_at(ls, i);
 		st->sent++;
 		if (sp->rtt_us < 0)

@@ -81,4 +81,8 @@ void	 latency_add(struct latency_series *, int64_t time_ms, int64_t rtt_us);
 uint32_t latency_stats(const struct latency_series *, int64_t window_ms,
 	    struct latency_stats *st);
 
+/* The same over the samples with from_ms < time_ms <= to_ms. */
+uint32_t latency_stats_range(const struct latency_series *, int64_t from_ms,
+	    int64_t to_ms, struct latency_stats *st);
+
 #endif

@@ -12,6 +12,7 @@
 
 #include "collector.h"
 #include "health.h"
+#include "latmon.h"
 #include "model.h"
 
 static const char *bgp_state_names[] = {
@@ -114,6 +115,7 @@ model_free(struct model *m)
 		    m->collectors[i]->ops->stop != NULL)
 			m->collectors[i]->ops->stop(m->collectors[i]);
 		free(m->collectors[i]->path);
+		free(m->collectors[i]->query);
 		free(m->collectors[i]);
 	}
 	free(m->collectors);
@@ -132,6 +134,7 @@ model_free(struct model *m)
 			free(m->branches[i]->prefixes[j].upstreams);
 		free(m->branches[i]->addrs);
 		free(m->branches[i]->prefixes);
+		latmon_branch_free(m->branches[i]);
 		free(m->branches[i]);
 	}
 	free(m->branches);

@@ -322,6 +322,13 @@ struct collector {
 	struct prefix	 allow[COLLECTOR_ALLOW_MAX];
 	size_t		 nallow;	/* 0: any source address */
 	int		 max_routers;	/* 0: COLLECT_BMP_ROUTERS_MAX */
+
+	/* prometheus (collect-prom.c): the server is listen/port, the
+	 * PromQL and how its labels and values map to latency samples. */
+	char		*query;
+	char		 prom_label[3][NAME_MAX_PT];	/* branch, edge, target */
+	double		 prom_scale;	/* value * scale = us; 0: 1e6 */
+	int		 prom_nan_loss;
 };
 
 /* Events: SPEC.md "Route events" with Microsoft's level names. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "collector.h"
+#include "latmon.h"
 #include "output.h"
 #include "rib.h"
 #include "routemon.h"
@@ -59,10 +60,137 @@ output_worst(const struct model *m)
 			if (l > worst)
 				worst = l;
 		}
-		if (m->branches[i]->suboptimal && worst < LVL_WARNING)
+		if ((m->branches[i]->suboptimal ||
+		    m->branches[i]->lat_suboptimal) && worst < LVL_WARNING)
 			worst = LVL_WARNING;
+		for (j = 0; j < m->branches[i]->nlinks; j++) {
+			l = m->branches[i]->links[j]->flags == 0 ? LVL_INFO :
+			    (m->branches[i]->links[j]->flags & LAT_F_LOSS) &&
+			    m->branches[i]->links[j]->loss_pct >= 100 ?
+			    LVL_ERROR : LVL_WARNING;
+			if (l > worst)
+				worst = l;
+		}
 	}
 	return (worst);
+}
+
+/* Milliseconds with three decimals, "-" style null when none. */
+static void
+json_ms(FILE *f, const char *key, double us, int valid, int comma)
+{
+	if (valid)
+		fprintf(f, "\"%s\": %.3f%s", key, us / 1000, comma ? ", " : "");
+	else
+		fprintf(f, "\"%s\": null%s", key, comma ? ", " : "");
+}
+
+/* The branch's latency links (mtr's columns) and nearest edge by latency. */
+static void
+output_latency_json(FILE *f, const struct model *m, const struct branch *b)
+{
+	const struct latlink	*l;
+	const char		*name;
+	size_t			 i;
+	unsigned		 bit, n;
+	int			 r;
+
+	fprintf(f, "\"latency\": [");
+	for (i = 0; i < b->nlinks; i++) {
+		l = b->links[i];
+		r = l->received > 0;
+		fprintf(f, "%s{", i ? ", " : "");
+		json_str(f, "edge", m->edges[l->edge_idx].code, 1);
+		json_str(f, "target", l->target, 1);
+		json_str(f, "source", lat_source_name(l->source), 1);
+		fprintf(f, "\"sent\": %u, \"received\": %u, \"loss_pct\": "
+		    "%.1f, ", l->sent, l->received, l->loss_pct);
+		json_ms(f, "last_ms", (double)l->last_us, l->last_us >= 0, 1);
+		json_ms(f, "avg_ms", l->avg_us, r, 1);
+		json_ms(f, "best_ms", (double)l->best_us, r, 1);
+		json_ms(f, "worst_ms", (double)l->worst_us, r, 1);
+		json_ms(f, "stdev_ms", l->stdev_us, r, 1);
+		json_ms(f, "median_ms", l->median_us, r, 1);
+		json_ms(f, "p95_ms", (double)l->p95_us, r, 1);
+		json_ms(f, "jitter_ms", l->jitter_us, r, 1);
+		fprintf(f, "\"flags\": [");
+		for (bit = 0, n = 0; (name = latmon_flag_name(bit)) != NULL;
+		    bit++)
+			if (l->flags & (1u << bit))
+				fprintf(f, "%s\"%s\"", n++ ? ", " : "", name);
+		fprintf(f, "]}");
+	}
+	fprintf(f, "], ");
+	if (b->lat_nearest >= 0 && (size_t)b->lat_nearest < m->nedges) {
+		fprintf(f, "\"nearest_latency\": {");
+		json_str(f, "code", m->edges[b->lat_nearest].code, 1);
+		json_ms(f, "median_ms", b->lat_nearest_us, 1, 0);
+		fprintf(f, "}, ");
+	} else
+		fprintf(f, "\"nearest_latency\": null, ");
+	fprintf(f, "\"latency_suboptimal\": %s, ", b->lat_suboptimal ?
+	    "true" : "false");
+}
+
+/* A value in ms for the text table, "-" when there is none. */
+static const char *
+text_ms(char *buf, size_t len, double us, int valid)
+{
+	if (!valid)
+		return ("-");
+	snprintf(buf, len, "%.1f", us / 1000);
+	return (buf);
+}
+
+/* mtr's columns per branch and edge target, only when there are any. */
+static void
+output_latency_text(FILE *f, const struct model *m)
+{
+	const struct latlink	*l;
+	const struct branch	*b;
+	char			 c[8][16], flags[48];
+	const char		*name;
+	size_t			 i, j, n = 0;
+	unsigned		 bit;
+	int			 r;
+
+	for (i = 0; i < m->nbranches; i++)
+		n += m->branches[i]->nlinks;
+	if (n == 0)
+		return;
+	fprintf(f, "\n%-20s %-5s %-22s %6s %5s %7s %7s %7s %7s %7s %7s %s\n",
+	    "BRANCH", "EDGE", "TARGET", "LOSS%", "SNT", "LAST", "AVG", "BEST",
+	    "WRST", "STDEV", "MEDIAN", "FLAGS");
+	for (i = 0; i < m->nbranches; i++) {
+		b = m->branches[i];
+		for (j = 0; j < b->nlinks; j++) {
+			l = b->links[j];
+			r = l->received > 0;
+			flags[0] = '\0';
+			for (bit = 0; (name = latmon_flag_name(bit)) != NULL;
+			    bit++) {
+				if (!(l->flags & (1u << bit)))
+					continue;
+				if (flags[0] != '\0')
+					strlcpy_pt(flags + strlen(flags), ",",
+					    sizeof flags - strlen(flags));
+				strlcpy_pt(flags + strlen(flags), name,
+				    sizeof flags - strlen(flags));
+			}
+			fprintf(f, "%-20s %-5s %-22s %6.1f %5u %7s %7s %7s %7s "
+			    "%7s %7s %s\n", b->name, m->edges[l->edge_idx].code,
+			    l->target[0] != '\0' ? l->target : "-",
+			    l->loss_pct, l->sent,
+			    text_ms(c[0], sizeof c[0], (double)l->last_us,
+			    l->last_us >= 0),
+			    text_ms(c[1], sizeof c[1], l->avg_us, r),
+			    text_ms(c[2], sizeof c[2], (double)l->best_us, r),
+			    text_ms(c[3], sizeof c[3], (double)l->worst_us, r),
+			    text_ms(c[4], sizeof c[4], l->stdev_us, r),
+			    text_ms(c[5], sizeof c[5], l->median_us, r),
+			    flags[0] != '\0' ? flags : "-");
+		}
+	}
 }
 
 int
@@ -193,6 +321,7 @@ output_text(FILE *f, const struct model *m, size_t nevents)
 		    redundancy_name(b->partner->red) : "-", b->last_event);
 	}
 
+	output_latency_text(f, m);
 	output_prefixes_text(f, m);
 
 	fprintf(f, "\n%-19s %-11s %-20s %s\n", "TIME", "LEVEL", "TYPE",
@@ -594,6 +723,7 @@ output_json(FILE *f, const struct model *m, size_t nevents)
 			fprintf(f, "\"routed_edge\": null, ");
 		fprintf(f, "\"suboptimal\": %s, ", b->suboptimal ? "true" :
 		    "false");
+		output_latency_json(f, m, b);
 		fprintf(f, "\"sessions_up\": %d, \"sessions_total\": %d, ",
 		    b->sessions_up, b->sessions_total);
 		json_str(f, "redundancy", b->partner != NULL ?

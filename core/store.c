@@ -104,6 +104,9 @@ struct store {
 	int		 readonly;
 	int		 version;
 	int		 inspect_rc;	/* SQLite code of a failed inspection */
+	const struct model *model;	/* store_attach(): edge codes */
+	struct event	*retention;	/* store_retention() timer */
+	int64_t		 keep_raw_ms, keep_minute_ms;
 
 	sqlite3_stmt	*ins_session;
 	sqlite3_stmt	*ins_redundancy;
@@ -874,6 +877,8 @@ store_close(struct store *s)
 		return;
 	if (s->timer != NULL)
 		event_free(s->timer);
+	if (s->retention != NULL)
+		event_free(s->retention);
 	/* Off the loop now: the last flush may wait for a lock. */
 	if (s->db != NULL)
 		sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
@@ -939,6 +944,55 @@ store_start(struct store *s, struct event_base *base, int interval_ms)
 	tv.tv_sec = interval_ms / 1000;
 	tv.tv_usec = (interval_ms % 1000) * 1000;
 	evtimer_add(s->timer, &tv);
+}
+
+/*
+ * Retention on the loop: every STORE_PRUNE_MS delete what is older than
+ * the limits, at most STORE_PRUNE_ROWS rows per table at a time; while a
+ * pass finds that many, the next slice follows after STORE_PRUNE_NEXT_MS,
+ * so a backlog of days never holds up the loop for long.
+ */
+#define STORE_PRUNE_MS		(60 * 1000)
+#define STORE_PRUNE_FIRST_MS	5000
+#define STORE_PRUNE_NEXT_MS	200
+#define STORE_PRUNE_ROWS	5000
+
+static void
+store_retention_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct store	*s = arg;
+	struct timeval	 tv = { STORE_PRUNE_MS / 1000, 0 };
+	int64_t		 now = now_wall_ms(), n;
+	char		*cause;
+
+	(void)fd;
+	(void)what;
+	n = store_latency_prune(s, now - s->keep_raw_ms,
+	    now - s->keep_minute_ms, STORE_PRUNE_ROWS, &cause);
+	if (n == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+	} else if (n >= STORE_PRUNE_ROWS) {
+		tv.tv_sec = 0;
+		tv.tv_usec = STORE_PRUNE_NEXT_MS * 1000;
+	}
+	evtimer_add(s->retention, &tv);
+}
+
+void
+store_retention(struct store *s, struct event_base *base,
+    int64_t keep_raw_ms, int64_t keep_minute_ms)
+{
+	struct timeval	 tv = { STORE_PRUNE_FIRST_MS / 1000, 0 };
+
+	if (s->readonly || keep_raw_ms <= 0 || keep_minute_ms <= 0)
+		return;
+	s->keep_raw_ms = keep_raw_ms;
+	s->keep_minute_ms = keep_minute_ms;
+	if (s->retention == NULL &&
+	    (s->retention = evtimer_new(base, store_retention_cb, s)) == NULL)
+		fatalx("event_new failed");
+	evtimer_add(s->retention, &tv);
 }
 
 /* A free queue slot, or NULL (and a dropped row counted) when full. */
@@ -1524,6 +1578,191 @@ store_latency_span(struct store *s, const char *branch, const char *edge,
 	return (ls->sent);
 }
 
+/* Spans up to this long are drawn from raw samples, exactly. */
+#define STORE_BUCKETS_RAW_MAX_MS	(6 * 3600 * 1000)
+
+static int
+store_cmp_i64(const void *a, const void *b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/* Bucket k's median and 10th/90th percentiles from its sorted replies. */
+static void
+store_bucket_close(struct lat_bucket *bk, int64_t *rtt, size_t n)
+{
+	if (n == 0)
+		return;
+	qsort(rtt, n, sizeof *rtt, store_cmp_i64);
+	bk->median_us = n % 2 ? (double)rtt[n / 2] :
+	    ((double)rtt[n / 2 - 1] + (double)rtt[n / 2]) / 2;
+	bk->lo_us = rtt[(n - 1) / 10];
+	bk->hi_us = rtt[(n - 1) - (n - 1) / 10];
+}
+
+/*
+ * One statement for both sources: raw samples (time, rtt or NULL) or
+ * roll-ups (minute, sent, received, min, max, sum).  ?5 IS NULL: every
+ * target.
+ */
+static sqlite3_stmt *
+store_buckets_query(struct store *s, int raw, const char *branch,
+    const char *edge, const char *target, int64_t from_ms, int64_t to_ms)
+{
+	sqlite3_stmt	*st;
+
+	if (sqlite3_prepare_v2(s->db, raw ?
+	    "SELECT time_ms, rtt_us FROM latency_sample WHERE branch = ?1 AND "
+	    "edge = ?2 AND time_ms >= ?3 AND time_ms < ?4 AND (?5 IS NULL OR "
+	    "target = ?5) ORDER BY time_ms" :
+	    "SELECT minute_ms, sent, received, rtt_min_us, rtt_max_us, "
+	    "rtt_sum_us FROM latency_minute WHERE branch = ?1 AND edge = ?2 "
+	    "AND minute_ms >= ?3 AND minute_ms < ?4 AND (?5 IS NULL OR "
+	    "target = ?5) ORDER BY minute_ms", -1, &st, NULL) != SQLITE_OK) {
+		log_warnx("%s: reading latency: %s", s->path,
+		    sqlite3_errmsg(s->db));
+		return (NULL);
+	}
+	sqlite3_bind_text(st, 1, branch, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, edge, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, from_ms);
+	sqlite3_bind_int64(st, 4, to_ms);
+	if (target != NULL)
+		sqlite3_bind_text(st, 5, target, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 5);
+	return (st);
+}
+
+/* Raw samples into buckets; returns the samples read or -1. */
+static int64_t
+store_buckets_raw(struct store *s, const char *branch, const char *edge,
+    const char *target, int64_t from_ms, int64_t to_ms, struct lat_bucket *b,
+    size_t n)
+{
+	sqlite3_stmt	*st;
+	int64_t		*rtt = NULL, t, span = to_ms - from_ms, rows = 0;
+	size_t		 nrtt = 0, alloc = 0, k, cur = 0;
+	int		 rc;
+
+	if ((st = store_buckets_query(s, 1, branch, edge, target, from_ms,
+	    to_ms)) == NULL)
+		return (-1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		t = sqlite3_column_int64(st, 0);
+		k = (size_t)((t - from_ms) * (int64_t)n / span);
+		if (k >= n)
+			k = n - 1;
+		if (k != cur) {		/* rows come in time order */
+			store_bucket_close(&b[cur], rtt, nrtt);
+			nrtt = 0;
+			cur = k;
+		}
+		rows++;
+		b[k].sent++;
+		b[k].exact = 1;
+		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+			continue;
+		b[k].received++;
+		if (nrtt == alloc) {
+			alloc = alloc ? alloc * 2 : 256;
+			rtt = xreallocarray(rtt, alloc, sizeof *rtt);
+		}
+		rtt[nrtt++] = sqlite3_column_int64(st, 1);
+	}
+	store_bucket_close(&b[cur], rtt, nrtt);
+	free(rtt);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		log_warnx("%s: reading latency: %s", s->path,
+		    sqlite3_errmsg(s->db));
+		return (-1);
+	}
+	return (rows);
+}
+
+/* Per-minute roll-ups into buckets: mean, minimum and maximum. */
+static int
+store_buckets_minutes(struct store *s, const char *branch, const char *edge,
+    const char *target, int64_t from_ms, int64_t to_ms, struct lat_bucket *b,
+    size_t n)
+{
+	sqlite3_stmt	*st;
+	double		*sum;
+	int64_t		 t, span = to_ms - from_ms, lo, hi;
+	uint32_t	 recv;
+	size_t		 k;
+	int		 rc;
+
+	if ((st = store_buckets_query(s, 0, branch, edge, target, from_ms,
+	    to_ms)) == NULL)
+		return (-1);
+	sum = xcalloc(n, sizeof *sum);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		t = sqlite3_column_int64(st, 0);
+		k = (size_t)((t - from_ms) * (int64_t)n / span);
+		if (k >= n)
+			k = n - 1;
+		recv = (uint32_t)sqlite3_column_int64(st, 2);
+		b[k].sent += (uint32_t)sqlite3_column_int64(st, 1);
+		if (recv == 0)
+			continue;
+		lo = sqlite3_column_int64(st, 3);
+		hi = sqlite3_column_int64(st, 4);
+		if (b[k].received == 0 || lo < b[k].lo_us)
+			b[k].lo_us = lo;
+		if (b[k].received == 0 || hi > b[k].hi_us)
+			b[k].hi_us = hi;
+		b[k].received += recv;
+		sum[k] += sqlite3_column_double(st, 5);
+	}
+	for (k = 0; k < n; k++)
+		if (b[k].received > 0)
+			b[k].median_us = sum[k] / b[k].received;
+	free(sum);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		log_warnx("%s: reading latency: %s", s->path,
+		    sqlite3_errmsg(s->db));
+		return (-1);
+	}
+	return (0);
+}
+
+int
+store_latency_buckets(struct store *s, const char *branch, const char *edge,
+    const char *target, int64_t from_ms, int64_t to_ms, struct lat_bucket *b,
+    size_t n)
+{
+	int64_t	 rows = 0;
+	size_t	 k;
+
+	if (s->db == NULL || s->version < 2 || n == 0 || to_ms <= from_ms)
+		return (-1);
+	for (k = 0; k < n; k++) {
+		memset(&b[k], 0, sizeof b[k]);
+		b[k].from_ms = from_ms + (int64_t)((to_ms - from_ms) *
+		    (double)k / (double)n);
+	}
+	/* Raw when the span is short enough, unless retention pruned it. */
+	if (to_ms - from_ms <= STORE_BUCKETS_RAW_MAX_MS &&
+	    (rows = store_buckets_raw(s, branch, edge, target, from_ms, to_ms,
+	    b, n)) == -1)
+		return (-1);
+	if (rows > 0)
+		return ((int)n);
+	for (k = 0; k < n; k++) {
+		b[k].sent = b[k].received = 0;
+		b[k].exact = 0;
+	}
+	if (store_buckets_minutes(s, branch, edge, target, from_ms, to_ms, b,
+	    n) == -1)
+		return (-1);
+	return ((int)n);
+}
+
 int64_t
 store_latency_prune(struct store *s, int64_t samples_before_ms,
     int64_t minutes_before_ms, int64_t max_rows, char **cause)
@@ -1628,11 +1867,24 @@ store_sink_event_cb(void *arg, struct event *ev)
 	store_event(arg, ev);
 }
 
+static void
+store_sink_latency_cb(void *arg, const struct latlink *l, int64_t time_ms,
+    int64_t rtt_us)
+{
+	struct store	*s = arg;
+
+	store_latency_sample(s, time_ms, l->branch->name,
+	    s->model->edges[l->edge_idx].code, l->target,
+	    lat_source_name(l->source), rtt_us);
+}
+
 void
 store_attach(struct store *s, struct model *m)
 {
+	s->model = m;
 	m->sink.arg = s;
 	m->sink.session_state = store_sink_session_cb;
 	m->sink.redundancy = store_sink_redundancy_cb;
 	m->sink.event = store_sink_event_cb;
+	m->sink.latency = store_sink_latency_cb;
 }

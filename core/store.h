@@ -91,6 +91,15 @@ int	 store_latency_buckets(struct store *, const char *branch,
 int64_t	 store_latency_prune(struct store *, int64_t samples_before_ms,
 	    int64_t minutes_before_ms, int64_t max_rows, char **cause);
 
+/*
+ * Apply the retention limits on the event loop from now on: raw samples
+ * older than keep_raw_ms and roll-ups older than keep_minute_ms are
+ * deleted in slices (store_latency_prune()), the first pass a few seconds
+ * after the start.  Not on a read-only store.
+ */
+void	 store_retention(struct store *, struct event_base *,
+	    int64_t keep_raw_ms, int64_t keep_minute_ms);
+
 /* Commit what is queued. -1 and *cause on error (queue kept). */
 int	 store_flush(struct store *, char **cause);
 

@@ -22,7 +22,9 @@
 #include "core/config.h"
 #include "core/geo.h"
 #include "core/health.h"
+#include "core/latmon.h"
 #include "core/output.h"
+#include "core/probe.h"
 #include "core/rib.h"
 #include "core/routemon.h"
 #include "core/store.h"
@@ -423,6 +425,10 @@ main(int argc, char **argv)
 		} else {
 			store_attach(store, m);
 			store_start(store, base, STORE_FLUSH_MS);
+			store_retention(store, base, m->lat.keep_raw_ms > 0 ?
+			    m->lat.keep_raw_ms : LAT_KEEP_RAW_DEFAULT_MS,
+			    m->lat.keep_minute_ms > 0 ? m->lat.keep_minute_ms :
+			    LAT_KEEP_MIN_DEFAULT_MS);
 		}
 	}
 
@@ -433,6 +439,15 @@ main(int argc, char **argv)
 		log_set_quiet(0);
 	}
 	start_collectors(m, base);
+	/* The prober's ICMP sockets are open: privileges can go now. */
+	if (m->lat.user[0] != '\0' && geteuid() == 0 &&
+	    probe_drop_privileges(m->lat.user) == -1) {
+		fprintf(stderr, "peertop: cannot drop privileges to %s: %s\n",
+		    m->lat.user, errno == ENOENT ? "no such user" :
+		    strerror(errno));
+		status = 1;
+		goto out;
+	}
 	if (m->routemon != NULL) {
 		struct timeval	 tv = { ROUTES_TICK_MS / 1000, 0 };
 
@@ -513,6 +528,7 @@ main(int argc, char **argv)
 		break;
 	}
 
+out:
 	/*
 	 * The route monitor before the model (it unhooks itself), the RIB
 	 * after it (stopping the BMP collector flushes its peers).

@@ -1,0 +1,374 @@
+/*
+ * The latency monitor (latmon.h): every sample goes into its link's ring,
+ * the link's window statistics are recomputed, and the branch's
+ * conditions judged.  Events carry the sample's time, so a replay or an
+ * agent's late batch is stamped when it happened.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "latency.h"
+#include "latmon.h"
+#include "model.h"
+#include "util.h"
+
+#define LAT_RING_MIN	128
+#define LAT_RING_MAX	4096
+#define LAT_TREND_MS	1000	/* recompute the trend at most this often */
+#define LAT_LINKS_MAX	256	/* per branch */
+
+static const char *lat_source_names[] = {
+	[LAT_PROBE] = "probe",
+	[LAT_PROM] = "prometheus",
+	[LAT_AGENT] = "agent",
+};
+
+static const char *latmon_flag_names[] = {
+	"LatencyHigh", "LossHigh", "LatencyShift"
+};
+
+const char *
+lat_source_name(enum lat_source s)
+{
+	if ((size_t)s >= nitems(lat_source_names))
+		return ("unknown");
+	return (lat_source_names[s]);
+}
+
+const char *
+latmon_flag_name(unsigned bit)
+{
+	return (bit < nitems(latmon_flag_names) ? latmon_flag_names[bit] :
+	    NULL);
+}
+
+int64_t
+model_lat_window_ms(const struct model *m)
+{
+	return (m->lat.window_ms > 0 ? m->lat.window_ms :
+	    LAT_WINDOW_DEFAULT_MS);
+}
+
+void
+model_lat_thresholds(const struct model *m, const struct branch *b,
+    struct lat_thresholds *th)
+{
+	*th = m->lat.th;
+	if (b->th.high_us != 0)
+		th->high_us = b->th.high_us;
+	if (b->th.loss_pct != 0)
+		th->loss_pct = b->th.loss_pct;
+	if (b->th.shift_us != 0)
+		th->shift_us = b->th.shift_us;
+}
+
+struct latlink *
+model_latlink_find(const struct branch *b, int edge_idx, const char *target)
+{
+	size_t	 i;
+
+	if (target == NULL)
+		target = "";
+	for (i = 0; i < b->nlinks; i++) {
+		if (b->links[i]->edge_idx == edge_idx &&
+		    strcmp(b->links[i]->target, target) == 0)
+			return (b->links[i]);
+	}
+	return (NULL);
+}
+
+void
+latmon_branch_free(struct branch *b)
+{
+	size_t	 i;
+
+	for (i = 0; i < b->nlinks; i++) {
+		latency_series_free(b->links[i]->ring);
+		free(b->links[i]);
+	}
+	free(b->links);
+	free(b->probes);
+}
+
+static void
+latmon_event(struct model *m, int64_t when_ms, const char *type,
+    enum level level, const char *subject, const char *details,
+    const char *fmt, ...)
+{
+	struct event	 ev;
+	va_list		 ap;
+
+	memset(&ev, 0, sizeof ev);
+	ev.time_ms = when_ms;
+	strlcpy_pt(ev.type, type, sizeof ev.type);
+	ev.level = level;
+	strlcpy_pt(ev.subject, subject, sizeof ev.subject);
+	if (details != NULL)
+		strlcpy_pt(ev.details, details, sizeof ev.details);
+	va_start(ap, fmt);
+	vsnprintf(ev.summary, sizeof ev.summary, fmt, ap);
+	va_end(ap);
+	model_event_add(m, &ev);
+}
+
+/* A new link, its ring sized to hold the window at 2 samples a second. */
+static struct latlink *
+latmon_link_new(struct model *m, struct branch *b, int edge_idx,
+    const char *target)
+{
+	struct latlink	*l;
+	size_t		 size, i;
+
+	if (b->nlinks >= LAT_LINKS_MAX)
+		return (NULL);
+	size = (size_t)(model_lat_window_ms(m) / 500);
+	size = size < LAT_RING_MIN ? LAT_RING_MIN : size > LAT_RING_MAX ?
+	    LAT_RING_MAX : size;
+	l = xcalloc(1, sizeof *l);
+	l->branch = b;
+	l->edge_idx = edge_idx;
+	strlcpy_pt(l->target, target, sizeof l->target);
+	l->ring = latency_series_new(size);
+	l->last_us = -1;
+	for (i = 0; i < LAT_TREND_N; i++)
+		l->trend[i] = -1;
+	b->links = xreallocarray(b->links, b->nlinks + 1, sizeof *b->links);
+	b->links[b->nlinks++] = l;
+	if (b->lat_main < 0 && b->nlinks == 1)
+		b->lat_main = 0;
+	return (l);
+}
+
+/* The trend: the median of each of LAT_TREND_N slices of the window. */
+static void
+latmon_trend(struct model *m, struct latlink *l)
+{
+	struct latency_stats	 st;
+	int64_t			 w = model_lat_window_ms(m), from, step;
+	size_t			 i;
+
+	step = w / LAT_TREND_N;
+	from = l->last_ms - w;
+	for (i = 0; i < LAT_TREND_N; i++, from += step) {
+		if (latency_stats_range(l->ring, from, from + step, &st) == 0 ||
+		    st.received == 0)
+			l->trend[i] = st.sent > 0 ? -2 : -1;	/* -2: all lost */
+		else
+			l->trend[i] = st.median_us;
+	}
+}
+
+/* Raise or restore one condition of a link; 1 if it changed. */
+static int
+latmon_flag(struct model *m, struct latlink *l, int64_t when_ms,
+    unsigned bit, int raise, int restore, enum level level,
+    const char *why)
+{
+	const char	*name = latmon_flag_names[bit];
+	char		 subject[96], type[40];
+	const char	*edge = m->edges[l->edge_idx].code;
+
+	snprintf(subject, sizeof subject, "branch %s edge %s", l->branch->name,
+	    edge);
+	if (raise && !(l->flags & (1u << bit))) {
+		l->flags |= 1u << bit;
+		latmon_event(m, when_ms, name, level, subject, NULL, "%s to %s%s"
+		    "%s: %s", l->branch->name, edge, l->target[0] != '\0' ?
+		    " " : "", l->target, why);
+		return (1);
+	}
+	if (restore && (l->flags & (1u << bit))) {
+		l->flags &= ~(1u << bit);
+		snprintf(type, sizeof type, "%sResolved", name);
+		latmon_event(m, when_ms, type, LVL_INFO, subject, NULL, "%s to "
+		    "%s%s%s: %s", l->branch->name, edge, l->target[0] != '\0' ?
+		    " " : "", l->target, why);
+		return (1);
+	}
+	return (0);
+}
+
+/* LatencyHigh, LossHigh and LatencyShift for one link. */
+static void
+latmon_judge(struct model *m, struct latlink *l, int64_t when_ms)
+{
+	struct lat_thresholds	 th;
+	struct latency_stats	 recent, before;
+	int64_t			 rec_ms;
+	double			 d;
+	char			 why[128];
+
+	model_lat_thresholds(m, l->branch, &th);
+	if (th.high_us > 0 && l->received >= LATMON_MIN_SAMPLES) {
+		snprintf(why, sizeof why, "median %.1f ms, threshold %.1f ms",
+		    l->median_us / 1000, (double)th.high_us / 1000);
+		latmon_flag(m, l, when_ms, 0, l->median_us > th.high_us,
+		    l->median_us <= 0.9 * (double)th.high_us, LVL_WARNING, why);
+	}
+	if (th.loss_pct > 0 && l->sent >= LATMON_MIN_SAMPLES) {
+		snprintf(why, sizeof why, "%.1f%% lost of %u, threshold %.1f%%",
+		    l->loss_pct, l->sent, th.loss_pct);
+		latmon_flag(m, l, when_ms, 1, l->loss_pct > th.loss_pct,
+		    l->loss_pct <= th.loss_pct / 2, l->loss_pct >= 100 ?
+		    LVL_ERROR : LVL_WARNING, why);
+	}
+	if (th.shift_us <= 0)
+		return;
+	rec_ms = m->lat.shift_ms > 0 ? m->lat.shift_ms : LAT_RECENT_DEFAULT_MS;
+	if (rec_ms >= model_lat_window_ms(m))
+		return;
+	latency_stats_range(l->ring, l->last_ms - rec_ms, l->last_ms, &recent);
+	latency_stats_range(l->ring, l->last_ms - model_lat_window_ms(m),
+	    l->last_ms - rec_ms, &before);
+	if (recent.received < LATMON_MIN_SAMPLES ||
+	    before.received < LATMON_MIN_SAMPLES) {
+		/* The baseline aged out: the new level is the baseline. */
+		if (before.received == 0 && (l->flags & (1u << 2)))
+			latmon_flag(m, l, when_ms, 2, 0, 1, LVL_INFO,
+			    "the new level is the baseline now");
+		return;
+	}
+	l->baseline_us = before.median_us;
+	d = fabs(recent.median_us - before.median_us);
+	snprintf(why, sizeof why, "median %.1f ms over the last %llds, "
+	    "%.1f ms before", recent.median_us / 1000,
+	    (long long)(rec_ms / 1000), before.median_us / 1000);
+	latmon_flag(m, l, when_ms, 2, d > th.shift_us,
+	    d <= (double)th.shift_us / 2, LVL_WARNING, why);
+}
+
+/* The lowest median of an edge's links, -1 if none has replies. */
+static double
+latmon_edge_median(const struct branch *b, int edge_idx, int *best)
+{
+	double	 med = -1;
+	size_t	 i;
+
+	for (i = 0; i < b->nlinks; i++) {
+		if (b->links[i]->edge_idx != edge_idx ||
+		    b->links[i]->received == 0)
+			continue;
+		if (med < 0 || b->links[i]->median_us < med) {
+			med = b->links[i]->median_us;
+			if (best != NULL)
+				*best = (int)i;
+		}
+	}
+	return (med);
+}
+
+void
+latmon_branch(struct model *m, struct branch *b, int64_t now_ms)
+{
+	struct latlink	*l;
+	double		 med, best = -1, routed_med = -1, margin;
+	int		 nearest = -1, main_link = -1, i;
+	char		 subject[96];
+	size_t		 k;
+
+	for (k = 0; k < b->nlinks; k++) {
+		l = b->links[k];
+		if (l->received == 0)
+			continue;
+		if (best < 0 || l->median_us < best) {
+			best = l->median_us;
+			nearest = l->edge_idx;
+		}
+	}
+	if (nearest != b->lat_nearest)
+		model_touch(m, DIRTY_BRANCHES);
+	b->lat_nearest = nearest;
+	b->lat_nearest_us = best;
+
+	/* The Overview shows the routed edge's link, else the fastest. */
+	if (b->routed >= 0)
+		routed_med = latmon_edge_median(b, b->routed, &main_link);
+	if (main_link < 0 && nearest >= 0)
+		latmon_edge_median(b, nearest, &main_link);
+	if (main_link < 0 && b->nlinks > 0)
+		main_link = 0;
+	b->lat_main = main_link;
+
+	/* SuboptimalRouting by latency: only with both medians known. */
+	if (routed_med < 0 || nearest < 0 || nearest == b->routed)
+		i = 0;
+	else {
+		margin = m->lat.margin_us > 0 ? (double)m->lat.margin_us :
+		    LAT_MARGIN_DEFAULT_US;
+		i = routed_med - best > margin ? 1 :
+		    routed_med - best <= margin / 2 ? 0 : b->lat_suboptimal;
+	}
+	if (routed_med < 0 && b->lat_suboptimal == 0)
+		return;
+	snprintf(subject, sizeof subject, "branch %s", b->name);
+	if (i && !b->lat_suboptimal) {
+		med = routed_med - best;
+		latmon_event(m, now_ms, "SuboptimalRouting", LVL_WARNING,
+		    subject, NULL, "%s enters Microsoft at %s (%.1f ms), %.1f "
+		    "ms slower than %s (%.1f ms)", b->name,
+		    m->edges[b->routed].code, routed_med / 1000, med / 1000,
+		    m->edges[nearest].code, best / 1000);
+		b->lat_suboptimal = 1;
+		model_touch(m, DIRTY_BRANCHES);
+	} else if (!i && b->lat_suboptimal && routed_med >= 0) {
+		latmon_event(m, now_ms, "SuboptimalRoutingResolved", LVL_INFO,
+		    subject, NULL, "%s enters Microsoft at %s (%.1f ms), %s",
+		    b->name, m->edges[b->routed].code, routed_med / 1000,
+		    nearest == b->routed ? "its fastest edge" :
+		    "within the margin of its fastest edge");
+		b->lat_suboptimal = 0;
+		model_touch(m, DIRTY_BRANCHES);
+	}
+}
+
+struct latlink *
+model_latency_sample(struct model *m, struct branch *b, int edge_idx,
+    const char *target, enum lat_source src, int64_t time_ms,
+    int64_t rtt_us)
+{
+	struct latency_stats	 st;
+	struct latlink		*l;
+
+	if (b == NULL || edge_idx < 0 || (size_t)edge_idx >= m->nedges)
+		return (NULL);
+	if (target == NULL)
+		target = "";
+	if ((l = model_latlink_find(b, edge_idx, target)) == NULL &&
+	    (l = latmon_link_new(m, b, edge_idx, target)) == NULL)
+		return (NULL);
+	/* Out of order (an agent's late batch): history only. */
+	if (time_ms < l->last_ms) {
+		if (m->sink.latency != NULL)
+			m->sink.latency(m->sink.arg, l, time_ms, rtt_us);
+		return (l);
+	}
+	l->source = src;
+	latency_add(l->ring, time_ms, rtt_us < 0 ? LATENCY_LOST : rtt_us);
+	l->total++;
+	latency_stats(l->ring, model_lat_window_ms(m), &st);
+	l->sent = st.sent;
+	l->received = st.received;
+	l->loss_pct = st.loss_pct;
+	l->last_us = st.last_us;
+	l->avg_us = st.avg_us;
+	l->stdev_us = st.stdev_us;
+	l->median_us = st.median_us;
+	l->jitter_us = st.jitter_us;
+	l->best_us = st.best_us;
+	l->worst_us = st.worst_us;
+	l->p95_us = st.p95_us;
+	if (time_ms - l->last_ms >= LAT_TREND_MS || l->total == 1) {
+		l->last_ms = time_ms;
+		latmon_trend(m, l);
+	} else
+		l->last_ms = time_ms;
+	if (m->sink.latency != NULL)
+		m->sink.latency(m->sink.arg, l, time_ms, rtt_us);
+	latmon_judge(m, l, time_ms);
+	latmon_branch(m, b, time_ms);
+	model_touch(m, DIRTY_LATENCY);
+	return (l);
+}

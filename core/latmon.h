@@ -1,0 +1,45 @@
+/*
+ * The latency monitor: turns samples into each link's window statistics
+ * and trend, judges the thresholds (LatencyHigh, LossHigh, LatencyShift,
+ * each with its restoring event), the nearest edge by latency, the link
+ * the Overview shows and SuboptimalRouting by latency.  model.h has the
+ * entry point, model_latency_sample(); this is the rest.
+ *
+ * Hysteresis, so that a value sitting on a threshold does not raise and
+ * restore on every probe:
+ *   LatencyHigh	raised when the window median exceeds high, restored
+ *			when it is back at or below 90% of it;
+ *   LossHigh		raised when the window's Loss% exceeds loss, restored
+ *			at or below half of it;
+ *   LatencyShift	(SmokePing's median step) the median of the recent
+ *			part (recent, default 1 min) differs from the
+ *			median of the rest of the window by more than
+ *			shift; restored when within half of it;
+ *   SuboptimalRouting	the routed edge's median exceeds the fastest edge's
+ *			by more than margin; restored within half of it.
+ * A judgement needs LATMON_MIN_SAMPLES samples (replies for medians), so
+ * the first probe never raises anything.
+ */
+#ifndef PEERTOP_LATMON_H
+#define PEERTOP_LATMON_H
+
+#include <stdint.h>
+
+#include "model.h"
+
+#define LATMON_MIN_SAMPLES	5
+#define LAT_WINDOW_DEFAULT_MS	(5 * 60 * 1000)
+#define LAT_RECENT_DEFAULT_MS	(60 * 1000)
+#define LAT_MARGIN_DEFAULT_US	(10 * 1000)
+#define LAT_KEEP_RAW_DEFAULT_MS	((int64_t)7 * 86400 * 1000)
+#define LAT_KEEP_MIN_DEFAULT_MS	((int64_t)90 * 86400 * 1000)
+
+/* Free a branch's links (model_free()). */
+void	 latmon_branch_free(struct branch *);
+/* Re-judge the branch's nearest edge, main link and SuboptimalRouting by
+ * latency (after the routed edge changed). */
+void	 latmon_branch(struct model *, struct branch *, int64_t now_ms);
+/* The LAT_F_* flag names, e.g. "LatencyHigh"; NULL past the end. */
+const char *latmon_flag_name(unsigned bit);
+
+#endif
