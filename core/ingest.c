@@ -1,0 +1,567 @@
+/*
+ * The ingest endpoint (ingest.h): batch validation with jansson and the
+ * evhttp server agents push to.
+ *
+ * An agent is trusted to hold the token, not to send well-formed data
+ * (a bug, a version skew or something else on that port): the body is
+ * bounded by evhttp before it is read, its nesting depth is counted
+ * before jansson's recursive parser sees it, the sample count is bounded,
+ * and every field is type- and range-checked.  A batch is taken whole or
+ * not at all, so a retried batch never stores half of itself twice.
+ * Names with control characters, terminal escapes or C1 controls are
+ * refused rather than rewritten: they would not match a configured name
+ * anyway, and the agent hears why in the 400.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <jansson.h>
+
+#include "ingest.h"
+#include "util.h"
+
+#define INGEST_AGE_MAX_MS	(7LL * 86400 * 1000)
+#define INGEST_AHEAD_MAX_MS	(5LL * 60 * 1000)
+#define INGEST_TIMEOUT_S	30	/* a client's whole request */
+#define INGEST_HEADERS_MAX	(16 * 1024)
+
+struct ingest {
+	struct event_base	*base;
+	struct evhttp		*http;
+	int			 port;
+	char			 where[ADDR_STRLEN + 8];
+	char			 token[128];
+	size_t			 max_body;
+	ingest_cb		 cb;
+	void			*arg;
+	struct ingest_stats	 stats;
+	char			 status[256];
+};
+
+static int	ingest_depth_ok(const char *, size_t);
+static void	ingest_err(char *, const char *, ...) printflike(2, 3);
+static int	ingest_string(json_t *, const char *, char *, size_t, int,
+		    const char *, char *);
+static int	ingest_sample(json_t *, size_t, const struct ingest_limits *,
+		    struct ingest_sample *, char *);
+static int	ingest_token_ok(const struct ingest *, struct evhttp_request *);
+static void	ingest_reply(struct evhttp_request *, int, const char *,
+		    json_t *);
+static void	ingest_refuse(struct ingest *, struct evhttp_request *,
+		    enum ingest_reject, int, const char *, const char *);
+static void	ingest_request_cb(struct evhttp_request *, void *);
+
+const char *
+ingest_reject_name(enum ingest_reject r)
+{
+	static const char *names[INGEST_REJ_MAX] = {
+		"malformed", "unauthorised", "wrong path", "wrong method",
+		"unavailable"
+	};
+
+	if (r >= INGEST_REJ_MAX)
+		return ("unknown");
+	return (names[r]);
+}
+
+static void
+ingest_err(char *err, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 raw[INGEST_ERR_MAX];
+
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	va_end(ap);
+	sanitize(err, INGEST_ERR_MAX, raw, strlen(raw));
+}
+
+/*
+ * jansson recurses once per level, up to 2048 levels; a batch needs
+ * three.  Count brackets outside strings first.
+ */
+static int
+ingest_depth_ok(const char *p, size_t len)
+{
+	size_t	 i;
+	int	 depth = 0, instr = 0;
+
+	for (i = 0; i < len; i++) {
+		if (instr) {
+			if (p[i] == '\\')
+				i++;
+			else if (p[i] == '"')
+				instr = 0;
+		} else if (p[i] == '"')
+			instr = 1;
+		else if (p[i] == '[' || p[i] == '{') {
+			if (++depth > INGEST_DEPTH_MAX)
+				return (0);
+		} else if (p[i] == ']' || p[i] == '}')
+			depth--;
+	}
+	return (1);
+}
+
+/*
+ * A string member into dst: present, a string, at most dstlen - 1 bytes,
+ * non-empty unless empty_ok, and unchanged by sanitize() (no control
+ * characters, escapes or C1 controls; jansson has checked the UTF-8 and
+ * refused NULs).
+ */
+static int
+ingest_string(json_t *obj, const char *key, char *dst, size_t dstlen,
+    int empty_ok, const char *where, char *err)
+{
+	json_t		*v = json_object_get(obj, key);
+	size_t		 len;
+
+	if (v == NULL) {
+		ingest_err(err, "%sno \"%s\"", where, key);
+		return (-1);
+	}
+	if (!json_is_string(v)) {
+		ingest_err(err, "%s\"%s\" is not a string", where, key);
+		return (-1);
+	}
+	len = json_string_length(v);
+	if (len >= dstlen) {
+		ingest_err(err, "%s\"%s\" longer than %zu bytes", where, key,
+		    dstlen - 1);
+		return (-1);
+	}
+	if (len == 0 && !empty_ok) {
+		ingest_err(err, "%s\"%s\" is empty", where, key);
+		return (-1);
+	}
+	sanitize(dst, dstlen, json_string_value(v), len);
+	if (strlen(dst) != len || memcmp(dst, json_string_value(v), len) != 0) {
+		ingest_err(err, "%s\"%s\" has control characters", where, key);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+ingest_sample(json_t *js, size_t i, const struct ingest_limits *lim,
+    struct ingest_sample *s, char *err)
+{
+	json_t		*v;
+	char		 where[32];
+	json_int_t	 t, rtt;
+
+	snprintf(where, sizeof where, "sample %zu: ", i);
+	if (!json_is_object(js)) {
+		ingest_err(err, "%snot an object", where);
+		return (-1);
+	}
+	if (ingest_string(js, "branch", s->branch, sizeof s->branch, 0, where,
+	    err) == -1 ||
+	    ingest_string(js, "edge", s->edge, sizeof s->edge, 0, where,
+	    err) == -1)
+		return (-1);
+	/* The target is optional (a Prometheus-fed agent may have none). */
+	if (json_object_get(js, "target") == NULL)
+		s->target[0] = '\0';
+	else if (ingest_string(js, "target", s->target, sizeof s->target, 1,
+	    where, err) == -1)
+		return (-1);
+
+	if (!json_is_integer(v = json_object_get(js, "time_ms"))) {
+		ingest_err(err, "%s\"time_ms\" %s", where, v == NULL ?
+		    "missing" : "is not an integer");
+		return (-1);
+	}
+	t = json_integer_value(v);
+	if (t < lim->now_ms - lim->max_age_ms ||
+	    t > lim->now_ms + lim->max_ahead_ms) {
+		ingest_err(err, "%s\"time_ms\" %lld is more than %lld s from "
+		    "now", where, (long long)t, (long long)((t < lim->now_ms ?
+		    lim->max_age_ms : lim->max_ahead_ms) / 1000));
+		return (-1);
+	}
+	s->time_ms = t;
+
+	v = json_object_get(js, "rtt_us");
+	if (v == NULL) {
+		ingest_err(err, "%sno \"rtt_us\" (null for a loss)", where);
+		return (-1);
+	}
+	if (json_is_null(v))
+		s->rtt_us = -1;
+	else if (json_is_integer(v)) {
+		rtt = json_integer_value(v);
+		if (rtt > INGEST_RTT_MAX_US) {
+			ingest_err(err, "%s\"rtt_us\" %lld over %lld", where,
+			    (long long)rtt, INGEST_RTT_MAX_US);
+			return (-1);
+		}
+		s->rtt_us = rtt < 0 ? -1 : rtt;
+	} else {
+		ingest_err(err, "%s\"rtt_us\" is not an integer or null",
+		    where);
+		return (-1);
+	}
+	return (0);
+}
+
+int
+ingest_parse(const char *body, size_t len, const struct ingest_limits *limits,
+    struct ingest_batch *b, char *err)
+{
+	struct ingest_limits	 lim;
+	json_t			*root, *v, *arr;
+	json_error_t		 jerr;
+	size_t			 i, n;
+
+	memset(b, 0, sizeof *b);
+	err[0] = '\0';
+	memset(&lim, 0, sizeof lim);
+	if (limits != NULL)
+		lim = *limits;
+	if (lim.max_body == 0)
+		lim.max_body = INGEST_BODY_MAX;
+	if (lim.max_samples == 0)
+		lim.max_samples = INGEST_SAMPLES_MAX;
+	if (lim.now_ms == 0)
+		lim.now_ms = now_wall_ms();
+	if (lim.max_age_ms == 0)
+		lim.max_age_ms = INGEST_AGE_MAX_MS;
+	if (lim.max_ahead_ms == 0)
+		lim.max_ahead_ms = INGEST_AHEAD_MAX_MS;
+
+	if (len == 0 || len > lim.max_body) {
+		ingest_err(err, "body of %zu bytes (limit %zu)", len,
+		    lim.max_body);
+		return (-1);
+	}
+	if (!ingest_depth_ok(body, len)) {
+		ingest_err(err, "bad JSON: nested deeper than %d",
+		    INGEST_DEPTH_MAX);
+		return (-1);
+	}
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		ingest_err(err, "bad JSON at line %d column %d: %s", jerr.line,
+		    jerr.column, jerr.text);
+		return (-1);
+	}
+	if (!json_is_object(root)) {
+		ingest_err(err, "not a JSON object");
+		goto fail;
+	}
+	if (ingest_string(root, "agent", b->agent, sizeof b->agent, 0, "",
+	    err) == -1)
+		goto fail;
+	v = json_object_get(root, "seq");
+	if (!json_is_integer(v) || json_integer_value(v) < 0) {
+		ingest_err(err, "\"seq\" %s", v == NULL ? "missing" :
+		    "is not a non-negative integer");
+		goto fail;
+	}
+	b->seq = (uint64_t)json_integer_value(v);
+	arr = json_object_get(root, "samples");
+	if (!json_is_array(arr)) {
+		ingest_err(err, "\"samples\" %s", arr == NULL ? "missing" :
+		    "is not an array");
+		goto fail;
+	}
+	n = json_array_size(arr);
+	if (n > lim.max_samples) {
+		ingest_err(err, "%zu samples (limit %zu)", n, lim.max_samples);
+		goto fail;
+	}
+	if (n > 0)
+		b->samples = xcalloc(n, sizeof *b->samples);
+	for (i = 0; i < n; i++) {
+		if (ingest_sample(json_array_get(arr, i), i, &lim,
+		    &b->samples[i], err) == -1)
+			goto fail;
+	}
+	b->nsamples = n;
+	json_decref(root);
+	return (0);
+
+fail:
+	json_decref(root);
+	ingest_batch_free(b);
+	memset(b, 0, sizeof *b);
+	return (-1);
+}
+
+void
+ingest_batch_free(struct ingest_batch *b)
+{
+	free(b->samples);
+	b->samples = NULL;
+	b->nsamples = 0;
+}
+
+struct ingest *
+ingest_new(struct event_base *base, const struct ingest_conf *conf,
+    ingest_cb cb, void *arg, char **cause)
+{
+	struct ingest			*in;
+	struct evhttp_bound_socket	*bs;
+	struct sockaddr_storage		 ss;
+	socklen_t			 sslen = sizeof ss;
+	char				 host[ADDR_STRLEN];
+	int				 port;
+
+	if (conf->listen.af == 0)
+		strlcpy_pt(host, "127.0.0.1", sizeof host);
+	else
+		addr_fmt(&conf->listen, host, sizeof host);
+	port = conf->port == 0 ? INGEST_PORT_DEFAULT : conf->port;
+	if (port < -1 || port > 65535) {
+		xasprintf(cause, "ingest: bad port %d", port);
+		return (NULL);
+	}
+
+	in = xcalloc(1, sizeof *in);
+	in->base = base;
+	in->cb = cb;
+	in->arg = arg;
+	in->max_body = conf->max_body != 0 ? conf->max_body : INGEST_BODY_MAX;
+	strlcpy_pt(in->token, conf->token, sizeof in->token);
+	if ((in->http = evhttp_new(base)) == NULL)
+		fatalx("evhttp_new");
+	evhttp_set_max_body_size(in->http, (ev_ssize_t)in->max_body);
+	evhttp_set_max_headers_size(in->http, INGEST_HEADERS_MAX);
+	evhttp_set_timeout(in->http, INGEST_TIMEOUT_S);
+	/*
+	 * Read (and discard) an oversized body before answering 413:
+	 * closing with it unread would reset the connection, and the
+	 * agent would see a reset instead of the 413 that tells it to
+	 * send smaller batches.  The timeout bounds a client that never
+	 * stops.
+	 */
+	evhttp_set_flags(in->http, EVHTTP_SERVER_LINGERING_CLOSE);
+	/* Every method reaches the handler, which answers 405 itself. */
+	evhttp_set_allowed_methods(in->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
+	    EVHTTP_REQ_PATCH);
+	evhttp_set_gencb(in->http, ingest_request_cb, in);
+
+	bs = evhttp_bind_socket_with_handle(in->http, host,
+	    (uint16_t)(port == -1 ? 0 : port));
+	if (bs == NULL) {
+		xasprintf(cause, "ingest: cannot listen on %s port %d (in use, "
+		    "or not an address of this host)", host, port == -1 ? 0 :
+		    port);
+		ingest_free(in);
+		return (NULL);
+	}
+	if (getsockname(evhttp_bound_socket_get_fd(bs), (struct sockaddr *)&ss,
+	    &sslen) != 0)
+		fatal("ingest: getsockname");
+	if (ss.ss_family == AF_INET6)
+		in->port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	else
+		in->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	snprintf(in->where, sizeof in->where, ss.ss_family == AF_INET6 ?
+	    "[%s]:%d" : "%s:%d", host, in->port);
+	snprintf(in->status, sizeof in->status, "listening on %s%s",
+	    in->where, in->token[0] != '\0' ? "" : ", no token");
+	return (in);
+}
+
+void
+ingest_free(struct ingest *in)
+{
+	if (in == NULL)
+		return;
+	if (in->http != NULL)
+		evhttp_free(in->http);
+	free(in);
+}
+
+int
+ingest_port(const struct ingest *in)
+{
+	return (in->port);
+}
+
+const struct ingest_stats *
+ingest_stats(const struct ingest *in)
+{
+	return (&in->stats);
+}
+
+const char *
+ingest_status(const struct ingest *in)
+{
+	return (in->status);
+}
+
+/*
+ * "Bearer TOKEN", the token compared in time that depends only on the
+ * configured token's length, so a guess learns nothing from the timing.
+ */
+static int
+ingest_token_ok(const struct ingest *in, struct evhttp_request *req)
+{
+	const char	*h, *given;
+	size_t		 i, glen, tlen = strlen(in->token);
+	unsigned char	 diff;
+
+	if (tlen == 0)
+		return (1);
+	h = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Authorization");
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+		return (0);
+	given = h + 7;
+	glen = strlen(given);
+	diff = glen != tlen;
+	for (i = 0; i < tlen; i++)
+		diff |= (unsigned char)in->token[i] ^
+		    (unsigned char)(i < glen ? given[i] : 0);
+	return (diff == 0);
+}
+
+/* Send code with a JSON body: obj if given (stolen), else {"error": e}. */
+static void
+ingest_reply(struct evhttp_request *req, int code, const char *error,
+    json_t *obj)
+{
+	struct evbuffer	*out;
+	char		*text;
+	const char	*reason;
+
+	if (obj == NULL)
+		obj = json_pack("{s:s}", "error", error != NULL ? error : "");
+	text = obj != NULL ? json_dumps(obj, JSON_COMPACT) : NULL;
+	json_decref(obj);
+	if ((out = evbuffer_new()) == NULL)
+		fatalx("evbuffer_new");
+	if (text != NULL)
+		evbuffer_add_printf(out, "%s\n", text);
+	free(text);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "application/json");
+	switch (code) {
+	case 200:
+		reason = "OK";
+		break;
+	case 400:
+		reason = "Bad Request";
+		break;
+	case 401:
+		reason = "Unauthorized";
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "WWW-Authenticate", "Bearer");
+		break;
+	case 404:
+		reason = "Not Found";
+		break;
+	case 405:
+		reason = "Method Not Allowed";
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Allow", "POST");
+		break;
+	default:
+		reason = "Service Unavailable";
+		break;
+	}
+	evhttp_send_reply(req, code, reason, out);
+	evbuffer_free(out);
+}
+
+static void
+ingest_refuse(struct ingest *in, struct evhttp_request *req,
+    enum ingest_reject why, int code, const char *error, const char *agent)
+{
+	char	 peer[ADDR_STRLEN];
+	char	*addr = NULL;
+	uint16_t port = 0;
+
+	in->stats.rejected[why]++;
+	evhttp_connection_get_peer(evhttp_request_get_connection(req), &addr,
+	    &port);
+	sanitize(peer, sizeof peer, addr != NULL ? addr : "?",
+	    addr != NULL ? strlen(addr) : 1);
+	snprintf(in->status, sizeof in->status, "listening on %s, %llu "
+	    "batches; refused %s%s%s: %d %s", in->where,
+	    (unsigned long long)in->stats.batches, peer,
+	    agent != NULL ? " agent " : "", agent != NULL ? agent : "", code,
+	    error);
+	log_warnx("ingest: %s%s%s: %d %s", peer, agent != NULL ? " agent " :
+	    "", agent != NULL ? agent : "", code, error);
+	ingest_reply(req, code, error, NULL);
+}
+
+static void
+ingest_request_cb(struct evhttp_request *req, void *arg)
+{
+	struct ingest		*in = arg;
+	struct ingest_batch	 b;
+	struct ingest_limits	 lim;
+	struct evbuffer		*body;
+	const char		*path;
+	char			 err[INGEST_ERR_MAX];
+	size_t			 len;
+	int			 mapped;
+
+	in->stats.requests++;
+	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
+	if (path == NULL || strcmp(path, INGEST_PATH) != 0) {
+		ingest_refuse(in, req, INGEST_REJ_PATH, 404, "no such path "
+		    "(POST " INGEST_PATH ")", NULL);
+		return;
+	}
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
+		ingest_refuse(in, req, INGEST_REJ_METHOD, 405, "use POST",
+		    NULL);
+		return;
+	}
+	if (!ingest_token_ok(in, req)) {
+		ingest_refuse(in, req, INGEST_REJ_AUTH, 401, "missing or "
+		    "wrong token", NULL);
+		return;
+	}
+	body = evhttp_request_get_input_buffer(req);
+	len = evbuffer_get_length(body);
+	memset(&lim, 0, sizeof lim);
+	lim.max_body = in->max_body;
+	if (ingest_parse(len > 0 ? (const char *)evbuffer_pullup(body, -1) :
+	    "", len, &lim, &b, err) != 0) {
+		ingest_refuse(in, req, INGEST_REJ_MALFORMED, 400, err, NULL);
+		return;
+	}
+	mapped = in->cb != NULL ? in->cb(in->arg, &b) : (int)b.nsamples;
+	if (mapped < 0) {
+		ingest_refuse(in, req, INGEST_REJ_UNAVAILABLE, 503, "history "
+		    "unavailable, retry later", b.agent);
+		ingest_batch_free(&b);
+		return;
+	}
+	if ((size_t)mapped > b.nsamples)
+		mapped = (int)b.nsamples;
+	in->stats.batches++;
+	in->stats.accepted += (uint64_t)mapped;
+	in->stats.unmapped += b.nsamples - (size_t)mapped;
+	in->stats.last_ms = now_wall_ms();
+	strlcpy_pt(in->stats.last_agent, b.agent, sizeof in->stats.last_agent);
+	snprintf(in->status, sizeof in->status, "listening on %s, %llu "
+	    "batches, %llu samples (%llu unmapped), last from %s", in->where,
+	    (unsigned long long)in->stats.batches,
+	    (unsigned long long)in->stats.accepted,
+	    (unsigned long long)in->stats.unmapped, b.agent);
+	ingest_reply(req, 200, NULL, json_pack("{s:I,s:I}", "accepted",
+	    (json_int_t)mapped, "unmapped",
+	    (json_int_t)(b.nsamples - (size_t)mapped)));
+	ingest_batch_free(&b);
+}

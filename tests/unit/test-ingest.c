@@ -1,0 +1,596 @@
+/*
+ * The ingest endpoint (core/ingest.c): ingest_parse() on valid batches and
+ * on malformed and hostile ones (wrong types, missing fields, deep
+ * nesting, long names, control characters and terminal escapes, times
+ * out of range, too many samples), each refused whole; then the server on
+ * a free loopback port driven by an evhttp client: a good batch (200 and
+ * the counts), no or a wrong token (401, nothing delivered), malformed
+ * (400 with the reason), a body over the limit (413), another method
+ * (405) or path (404), and a callback that cannot store (503).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "core/ingest.h"
+#include "core/util.h"
+
+#define NOW	1764000000000LL
+
+static const struct ingest_limits limits = { 0, 100, NOW, 0, 0 };
+
+/* One sample with a given member text spliced in, as a whole batch. */
+static char *
+batch1(const char *sample)
+{
+	char	*s;
+
+	xasprintf(&s, "{\"agent\":\"seattle-hq\",\"seq\":7,\"samples\":[%s]}",
+	    sample);
+	return (s);
+}
+
+/* Parse text; expect refusal with err containing want. */
+static void
+refused(const char *text, const char *want)
+{
+	struct ingest_batch	 b;
+	char			 err[INGEST_ERR_MAX];
+
+	memset(&b, 0xa5, sizeof b);
+	assert_int_equal(ingest_parse(text, strlen(text), &limits, &b, err),
+	    -1);
+	assert_null(b.samples);
+	assert_int_equal(b.nsamples, 0);
+	if (strstr(err, want) == NULL)
+		fail_msg("error \"%s\" lacks \"%s\" for %s", err, want, text);
+}
+
+static void
+refused1(const char *sample, const char *want)
+{
+	char	*s = batch1(sample);
+
+	refused(s, want);
+	free(s);
+}
+
+static void
+test_valid(void **state)
+{
+	const char *text = "{\"agent\":\"seattle-hq\",\"seq\":42,\"samples\":["
+	    "{\"branch\":\"seattle\",\"edge\":\"sea\",\"target\":\"192.0.2.1\","
+	    "\"time_ms\":1764000000000,\"rtt_us\":30123},"
+	    "{\"branch\":\"seattle\",\"edge\":\"lax\",\"target\":\"192.0.2.2\","
+	    "\"time_ms\":1763999999000,\"rtt_us\":null},"
+	    "{\"branch\":\"london\",\"edge\":\"lon\",\"time_ms\":1764000000500,"
+	    "\"rtt_us\":-5,\"extra\":[1,2]}],\"version\":1}";
+	struct ingest_batch	 b;
+	char			 err[INGEST_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(ingest_parse(text, strlen(text), &limits, &b, err),
+	    0);
+	assert_string_equal(b.agent, "seattle-hq");
+	assert_int_equal(b.seq, 42);
+	assert_int_equal(b.nsamples, 3);
+	assert_string_equal(b.samples[0].branch, "seattle");
+	assert_string_equal(b.samples[0].edge, "sea");
+	assert_string_equal(b.samples[0].target, "192.0.2.1");
+	assert_int_equal(b.samples[0].time_ms, 1764000000000LL);
+	assert_int_equal(b.samples[0].rtt_us, 30123);
+	assert_string_equal(b.samples[1].edge, "lax");
+	assert_int_equal(b.samples[1].time_ms, 1763999999000LL);
+	assert_int_equal(b.samples[1].rtt_us, -1);	/* null: lost */
+	assert_string_equal(b.samples[2].branch, "london");
+	assert_string_equal(b.samples[2].target, "");	/* none given */
+	assert_int_equal(b.samples[2].rtt_us, -1);	/* negative: lost */
+	ingest_batch_free(&b);
+	assert_null(b.samples);
+}
+
+static void
+test_empty_batch(void **state)
+{
+	const char		*text = "{\"agent\":\"a\",\"seq\":0,\"samples\":[]}";
+	struct ingest_batch	 b;
+	char			 err[INGEST_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(ingest_parse(text, strlen(text), &limits, &b, err),
+	    0);
+	assert_int_equal(b.nsamples, 0);
+	assert_null(b.samples);
+	assert_string_equal(b.agent, "a");
+}
+
+static void
+test_not_json(void **state)
+{
+	(void)state;
+	refused("", "body of 0 bytes");
+	refused("not json", "bad JSON");
+	refused("{\"agent\":\"a\",\"seq\":1,\"samples\":[", "bad JSON");
+	refused("[1,2,3]", "not a JSON object");
+	refused("\"a string\"", "bad JSON");	/* jansson wants a container */
+	refused("{\"agent\":\"a\",\"agent\":\"b\",\"seq\":1,\"samples\":[]}",
+	    "duplicate");
+}
+
+static void
+test_top_fields(void **state)
+{
+	(void)state;
+	refused("{\"seq\":1,\"samples\":[]}", "no \"agent\"");
+	refused("{\"agent\":5,\"seq\":1,\"samples\":[]}",
+	    "\"agent\" is not a string");
+	refused("{\"agent\":\"\",\"seq\":1,\"samples\":[]}",
+	    "\"agent\" is empty");
+	refused("{\"agent\":\"a\",\"samples\":[]}", "\"seq\" missing");
+	refused("{\"agent\":\"a\",\"seq\":-1,\"samples\":[]}",
+	    "non-negative integer");
+	refused("{\"agent\":\"a\",\"seq\":1.5,\"samples\":[]}",
+	    "non-negative integer");
+	refused("{\"agent\":\"a\",\"seq\":1}", "\"samples\" missing");
+	refused("{\"agent\":\"a\",\"seq\":1,\"samples\":{}}",
+	    "\"samples\" is not an array");
+}
+
+static void
+test_sample_fields(void **state)
+{
+	(void)state;
+	refused1("5", "sample 0: not an object");
+	refused1("{\"edge\":\"sea\",\"time_ms\":1764000000000,\"rtt_us\":1}",
+	    "sample 0: no \"branch\"");
+	refused1("{\"branch\":\"b\",\"time_ms\":1764000000000,\"rtt_us\":1}",
+	    "no \"edge\"");
+	refused1("{\"branch\":\"b\",\"edge\":\"sea\",\"rtt_us\":1}",
+	    "\"time_ms\" missing");
+	refused1("{\"branch\":\"b\",\"edge\":\"sea\",\"time_ms\":1764000000000}",
+	    "no \"rtt_us\"");
+	refused1("{\"branch\":[],\"edge\":\"sea\",\"time_ms\":1764000000000,"
+	    "\"rtt_us\":1}", "\"branch\" is not a string");
+	refused1("{\"branch\":\"b\",\"edge\":\"sea\",\"target\":1,"
+	    "\"time_ms\":1764000000000,\"rtt_us\":1}",
+	    "\"target\" is not a string");
+	refused1("{\"branch\":\"b\",\"edge\":\"sea\",\"time_ms\":"
+	    "\"1764000000000\",\"rtt_us\":1}", "\"time_ms\" is not an integer");
+	refused1("{\"branch\":\"b\",\"edge\":\"sea\",\"time_ms\":1764000000000.0,"
+	    "\"rtt_us\":1}", "\"time_ms\" is not an integer");
+	refused1("{\"branch\":\"b\",\"edge\":\"sea\",\"time_ms\":1764000000000,"
+	    "\"rtt_us\":1.5}", "\"rtt_us\" is not an integer or null");
+	refused1("{\"branch\":\"b\",\"edge\":\"sea\",\"time_ms\":1764000000000,"
+	    "\"rtt_us\":true}", "\"rtt_us\" is not an integer or null");
+	refused1("{\"branch\":\"b\",\"edge\":\"\",\"time_ms\":1764000000000,"
+	    "\"rtt_us\":1}", "\"edge\" is empty");
+}
+
+static void
+test_ranges(void **state)
+{
+	struct ingest_batch	 b;
+	char			 err[INGEST_ERR_MAX], *s;
+
+	(void)state;
+	/* A minute is the largest round trip taken. */
+	s = batch1("{\"branch\":\"b\",\"edge\":\"sea\",\"time_ms\":"
+	    "1764000000000,\"rtt_us\":60000000}");
+	assert_int_equal(ingest_parse(s, strlen(s), &limits, &b, err), 0);
+	assert_int_equal(b.samples[0].rtt_us, 60000000);
+	ingest_batch_free(&b);
+	free(s);
+	refused1("{\"branch\":\"b\",\"edge\":\"sea\",\"time_ms\":1764000000000,"
+	    "\"rtt_us\":60000001}", "\"rtt_us\" 60000001 over 60000000");
+	refused1("{\"branch\":\"b\",\"edge\":\"sea\",\"time_ms\":1764000000000,"
+	    "\"rtt_us\":99999999999999999999}", "bad JSON");
+	/* Seven days back and five minutes ahead of "now". */
+	refused1("{\"branch\":\"b\",\"edge\":\"sea\",\"time_ms\":1763395199999,"
+	    "\"rtt_us\":1}", "more than 604800 s from now");
+	refused1("{\"branch\":\"b\",\"edge\":\"sea\",\"time_ms\":1764000300001,"
+	    "\"rtt_us\":1}", "more than 300 s from now");
+	refused1("{\"branch\":\"b\",\"edge\":\"sea\",\"time_ms\":0,"
+	    "\"rtt_us\":1}", "from now");
+	s = batch1("{\"branch\":\"b\",\"edge\":\"sea\",\"time_ms\":1764000300000,"
+	    "\"rtt_us\":1}");
+	assert_int_equal(ingest_parse(s, strlen(s), &limits, &b, err), 0);
+	assert_int_equal(b.nsamples, 1);
+	ingest_batch_free(&b);
+	free(s);
+}
+
+static void
+test_names(void **state)
+{
+	struct ingest_batch	 b;
+	char			 err[INGEST_ERR_MAX], name[NAME_MAX_PT + 1];
+	char			*sample, *s;
+
+	(void)state;
+	/* NAME_MAX_PT - 1 bytes fit, one more does not. */
+	memset(name, 'x', NAME_MAX_PT - 1);
+	name[NAME_MAX_PT - 1] = '\0';
+	xasprintf(&sample, "{\"branch\":\"%s\",\"edge\":\"sea\",\"time_ms\":"
+	    "1764000000000,\"rtt_us\":1}", name);
+	s = batch1(sample);
+	assert_int_equal(ingest_parse(s, strlen(s), &limits, &b, err), 0);
+	assert_int_equal(strlen(b.samples[0].branch), NAME_MAX_PT - 1);
+	ingest_batch_free(&b);
+	free(s);
+	free(sample);
+	name[NAME_MAX_PT - 1] = 'x';
+	name[NAME_MAX_PT] = '\0';
+	xasprintf(&sample, "{\"branch\":\"%s\",\"edge\":\"sea\",\"time_ms\":"
+	    "1764000000000,\"rtt_us\":1}", name);
+	refused1(sample, "\"branch\" longer than 63 bytes");
+	free(sample);
+
+	/* Control characters, ESC, DEL, C1 CSI: refused, not rewritten. */
+	refused1("{\"branch\":\"a\\nb\",\"edge\":\"sea\",\"time_ms\":"
+	    "1764000000000,\"rtt_us\":1}", "\"branch\" has control characters");
+	refused1("{\"branch\":\"b\",\"edge\":\"\\u001b[2J\",\"time_ms\":"
+	    "1764000000000,\"rtt_us\":1}", "\"edge\" has control characters");
+	refused1("{\"branch\":\"b\",\"edge\":\"sea\",\"target\":\"x\\u007f\","
+	    "\"time_ms\":1764000000000,\"rtt_us\":1}",
+	    "\"target\" has control characters");
+	refused1("{\"branch\":\"\\u009b31m\",\"edge\":\"sea\",\"time_ms\":"
+	    "1764000000000,\"rtt_us\":1}", "\"branch\" has control characters");
+	refused("{\"agent\":\"\\u001b]0;pwned\\u0007\",\"seq\":1,"
+	    "\"samples\":[]}", "\"agent\" has control characters");
+	/* NUL inside a string: jansson refuses it. */
+	refused1("{\"branch\":\"a\\u0000b\",\"edge\":\"sea\",\"time_ms\":"
+	    "1764000000000,\"rtt_us\":1}", "bad JSON");
+	/* Invalid UTF-8 straight in the body. */
+	refused1("{\"branch\":\"\xc3\x28\",\"edge\":\"sea\",\"time_ms\":"
+	    "1764000000000,\"rtt_us\":1}", "bad JSON");
+
+	/* Valid UTF-8 is a name like any other. */
+	s = batch1("{\"branch\":\"z\xc3\xbcrich\",\"edge\":\"sea\","
+	    "\"time_ms\":1764000000000,\"rtt_us\":1}");
+	assert_int_equal(ingest_parse(s, strlen(s), &limits, &b, err), 0);
+	assert_string_equal(b.samples[0].branch, "z\xc3\xbcrich");
+	ingest_batch_free(&b);
+	free(s);
+}
+
+static void
+test_depth_and_count(void **state)
+{
+	struct ingest_limits	 lim = limits;
+	struct ingest_batch	 b;
+	struct evbuffer		*eb;
+	char			 err[INGEST_ERR_MAX], *s;
+	size_t			 i;
+
+	(void)state;
+	/* 10,000 levels would recurse in jansson: refused before it. */
+	eb = evbuffer_new();
+	evbuffer_add_printf(eb, "{\"agent\":\"a\",\"seq\":1,\"samples\":");
+	for (i = 0; i < 10000; i++)
+		evbuffer_add(eb, "[", 1);
+	for (i = 0; i < 10000; i++)
+		evbuffer_add(eb, "]", 1);
+	evbuffer_add(eb, "}", 2);
+	s = (char *)evbuffer_pullup(eb, -1);
+	refused(s, "nested deeper than 8");
+	evbuffer_free(eb);
+	/* Brackets inside strings are not nesting. */
+	s = batch1("{\"branch\":\"[[[[[[[[[[\",\"edge\":\"sea\",\"target\":"
+	    "\"{{{{{{{{{{\\\"[[[[[[[\",\"time_ms\":1764000000000,\"rtt_us\":1}");
+	assert_int_equal(ingest_parse(s, strlen(s), &limits, &b, err), 0);
+	assert_string_equal(b.samples[0].branch, "[[[[[[[[[[");
+	assert_string_equal(b.samples[0].target, "{{{{{{{{{{\"[[[[[[[");
+	ingest_batch_free(&b);
+	free(s);
+
+	/* max_samples: 3 taken, 4 refused. */
+	lim.max_samples = 3;
+	eb = evbuffer_new();
+	evbuffer_add_printf(eb, "{\"agent\":\"a\",\"seq\":1,\"samples\":[");
+	for (i = 0; i < 4; i++)
+		evbuffer_add_printf(eb, "%s{\"branch\":\"b\",\"edge\":\"sea\","
+		    "\"time_ms\":1764000000000,\"rtt_us\":%zu}", i ? "," : "",
+		    i);
+	evbuffer_add(eb, "]}", 3);
+	s = (char *)evbuffer_pullup(eb, -1);
+	assert_int_equal(ingest_parse(s, strlen(s), &lim, &b, err), -1);
+	assert_string_equal(err, "4 samples (limit 3)");
+	assert_null(b.samples);
+	lim.max_samples = 4;
+	assert_int_equal(ingest_parse(s, strlen(s), &lim, &b, err), 0);
+	assert_int_equal(b.nsamples, 4);
+	assert_int_equal(b.samples[3].rtt_us, 3);
+	ingest_batch_free(&b);
+	/* And the body limit. */
+	lim.max_body = strlen(s) - 1;
+	assert_int_equal(ingest_parse(s, strlen(s), &lim, &b, err), -1);
+	assert_non_null(strstr(err, "bytes (limit"));
+	evbuffer_free(eb);
+}
+
+/* One bad sample among good ones: nothing of the batch is taken. */
+static void
+test_all_or_nothing(void **state)
+{
+	const char *text = "{\"agent\":\"a\",\"seq\":1,\"samples\":["
+	    "{\"branch\":\"b\",\"edge\":\"sea\",\"time_ms\":1764000000000,"
+	    "\"rtt_us\":1},"
+	    "{\"branch\":\"b\",\"edge\":\"sea\",\"time_ms\":1764000000000,"
+	    "\"rtt_us\":2},"
+	    "{\"branch\":\"b\",\"edge\":\"sea\",\"time_ms\":1764000000000,"
+	    "\"rtt_us\":\"3\"}]}";
+
+	(void)state;
+	refused(text, "sample 2: \"rtt_us\" is not an integer or null");
+}
+
+/* ------------------------------------------------------------ the server */
+
+struct srv {
+	struct event_base	*base;
+	struct ingest		*in;
+	int			 calls;		/* batches delivered */
+	size_t			 delivered;	/* samples in them */
+	int			 fail;		/* callback says 503 */
+};
+
+struct reply {
+	struct event_base	*base;
+	int			 code;
+	char			 body[512];
+	char			 allow[32];
+};
+
+/* Maps samples of branch "known" only; -1 when told to fail. */
+static int
+srv_cb(void *arg, const struct ingest_batch *b)
+{
+	struct srv	*s = arg;
+	size_t		 i;
+	int		 mapped = 0;
+
+	if (s->fail)
+		return (-1);
+	s->calls++;
+	s->delivered += b->nsamples;
+	for (i = 0; i < b->nsamples; i++)
+		if (strcmp(b->samples[i].branch, "known") == 0)
+			mapped++;
+	return (mapped);
+}
+
+static void
+reply_cb(struct evhttp_request *req, void *arg)
+{
+	struct reply	*r = arg;
+	struct evbuffer	*b;
+	const char	*allow;
+	size_t		 n;
+
+	r->code = req != NULL ? evhttp_request_get_response_code(req) : -1;
+	if (req != NULL) {
+		b = evhttp_request_get_input_buffer(req);
+		n = evbuffer_get_length(b);
+		if (n >= sizeof r->body)
+			n = sizeof r->body - 1;
+		evbuffer_remove(b, r->body, n);
+		r->body[n] = '\0';
+		allow = evhttp_find_header(evhttp_request_get_input_headers(req),
+		    "Allow");
+		if (allow != NULL)
+			strlcpy_pt(r->allow, allow, sizeof r->allow);
+	}
+	event_base_loopbreak(r->base);
+}
+
+/* One request on a fresh connection; runs the loop until it is answered. */
+static int
+request(struct srv *s, enum evhttp_cmd_type cmd, const char *path,
+    const char *auth, const char *body, size_t len, struct reply *r)
+{
+	struct evhttp_connection	*c;
+	struct evhttp_request		*req;
+	struct evkeyvalq		*h;
+
+	memset(r, 0, sizeof *r);
+	r->base = s->base;
+	r->code = -2;
+	c = evhttp_connection_base_new(s->base, NULL, "127.0.0.1",
+	    (uint16_t)ingest_port(s->in));
+	assert_non_null(c);
+	evhttp_connection_set_timeout(c, 5);
+	req = evhttp_request_new(reply_cb, r);
+	h = evhttp_request_get_output_headers(req);
+	evhttp_add_header(h, "Host", "127.0.0.1");
+	if (auth != NULL)
+		evhttp_add_header(h, "Authorization", auth);
+	if (body != NULL)
+		evbuffer_add(evhttp_request_get_output_buffer(req), body, len);
+	assert_int_equal(evhttp_make_request(c, req, cmd, path), 0);
+	event_base_dispatch(s->base);
+	evhttp_connection_free(c);
+	return (r->code);
+}
+
+static const char good[] = "{\"agent\":\"t\",\"seq\":1,\"samples\":["
+    "{\"branch\":\"known\",\"edge\":\"sea\",\"target\":\"192.0.2.1\","
+    "\"time_ms\":%lld,\"rtt_us\":1000},"
+    "{\"branch\":\"known\",\"edge\":\"sea\",\"target\":\"192.0.2.1\","
+    "\"time_ms\":%lld,\"rtt_us\":null},"
+    "{\"branch\":\"elsewhere\",\"edge\":\"sea\",\"target\":\"192.0.2.1\","
+    "\"time_ms\":%lld,\"rtt_us\":2000}]}";
+
+static void
+test_server(void **state)
+{
+	struct ingest_conf		 conf;
+	const struct ingest_stats	*st;
+	struct srv			 s;
+	struct reply			 r;
+	char				*body, *big;
+	long long			 now = (long long)now_wall_ms();
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	memset(&conf, 0, sizeof conf);
+	conf.port = -1;
+	conf.max_body = 4096;
+	strlcpy_pt(conf.token, "s3cret-token", sizeof conf.token);
+	s.base = event_base_new();
+	s.in = ingest_new(s.base, &conf, srv_cb, &s, NULL);
+	assert_non_null(s.in);
+	assert_true(ingest_port(s.in) > 0);
+	assert_int_not_equal(ingest_port(s.in), 8425);
+	assert_non_null(strstr(ingest_status(s.in), "listening on 127.0.0.1:"));
+	xasprintf(&body, good, now, now, now);
+
+	/* The good batch: 2 of 3 samples mapped. */
+	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
+	    "Bearer s3cret-token", body, strlen(body), &r), 200);
+	assert_string_equal(r.body, "{\"accepted\":2,\"unmapped\":1}\n");
+	assert_int_equal(s.calls, 1);
+	assert_int_equal(s.delivered, 3);
+
+	/* No token, a wrong one, one a byte short or long, another scheme:
+	 * 401 and nothing delivered. */
+	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples", NULL,
+	    body, strlen(body), &r), 401);
+	assert_string_equal(r.body, "{\"error\":\"missing or wrong token\"}\n");
+	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
+	    "Bearer s3cret-tokeN", body, strlen(body), &r), 401);
+	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
+	    "Bearer s3cret-toke", body, strlen(body), &r), 401);
+	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
+	    "Bearer s3cret-token2", body, strlen(body), &r), 401);
+	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
+	    "Basic s3cret-token", body, strlen(body), &r), 401);
+	assert_int_equal(s.calls, 1);
+	assert_int_equal(s.delivered, 3);
+
+	/* Malformed: 400 with the reason, nothing delivered. */
+	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
+	    "Bearer s3cret-token", "{\"agent\":\"t\"}", 13, &r), 400);
+	assert_string_equal(r.body, "{\"error\":\"\\\"seq\\\" missing\"}\n");
+	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
+	    "Bearer s3cret-token", "", 0, &r), 400);
+
+	/* Over max_body: 413 from evhttp, nothing delivered. */
+	big = xcalloc(1, 8192);
+	memset(big, ' ', 8191);
+	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
+	    "Bearer s3cret-token", big, 8191, &r), 413);
+	free(big);
+
+	/* Method and path. */
+	assert_int_equal(request(&s, EVHTTP_REQ_GET, "/v1/samples",
+	    "Bearer s3cret-token", NULL, 0, &r), 405);
+	assert_string_equal(r.allow, "POST");
+	assert_int_equal(request(&s, EVHTTP_REQ_PUT, "/v1/samples",
+	    "Bearer s3cret-token", body, strlen(body), &r), 405);
+	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/other",
+	    "Bearer s3cret-token", body, strlen(body), &r), 404);
+	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples/x",
+	    "Bearer s3cret-token", body, strlen(body), &r), 404);
+	/* A query string does not change the path. */
+	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples?x=1",
+	    "Bearer s3cret-token", body, strlen(body), &r), 200);
+	assert_int_equal(s.calls, 2);
+
+	/* The store cannot take it: 503, retry later. */
+	s.fail = 1;
+	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
+	    "Bearer s3cret-token", body, strlen(body), &r), 503);
+	assert_string_equal(r.body,
+	    "{\"error\":\"history unavailable, retry later\"}\n");
+	assert_int_equal(s.calls, 2);
+
+	st = ingest_stats(s.in);
+	assert_int_equal(st->requests, 14);	/* the 413 never reached it */
+	assert_int_equal(st->batches, 2);
+	assert_int_equal(st->accepted, 4);
+	assert_int_equal(st->unmapped, 2);
+	assert_int_equal(st->rejected[INGEST_REJ_AUTH], 5);
+	assert_int_equal(st->rejected[INGEST_REJ_MALFORMED], 2);
+	assert_int_equal(st->rejected[INGEST_REJ_METHOD], 2);
+	assert_int_equal(st->rejected[INGEST_REJ_PATH], 2);
+	assert_int_equal(st->rejected[INGEST_REJ_UNAVAILABLE], 1);
+	assert_string_equal(st->last_agent, "t");
+	assert_string_equal(ingest_reject_name(INGEST_REJ_AUTH),
+	    "unauthorised");
+
+	free(body);
+	ingest_free(s.in);
+	event_base_free(s.base);
+}
+
+/* No token configured: any request is taken; a port in use is refused. */
+static void
+test_server_open(void **state)
+{
+	struct ingest_conf	 conf;
+	struct srv		 s;
+	struct reply		 r;
+	struct ingest		*second;
+	char			*body, *cause = NULL;
+	long long		 now = (long long)now_wall_ms();
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	memset(&conf, 0, sizeof conf);
+	conf.port = -1;
+	s.base = event_base_new();
+	s.in = ingest_new(s.base, &conf, srv_cb, &s, &cause);
+	assert_non_null(s.in);
+	assert_non_null(strstr(ingest_status(s.in), ", no token"));
+	xasprintf(&body, good, now, now, now);
+	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples", NULL,
+	    body, strlen(body), &r), 200);
+	assert_int_equal(s.delivered, 3);
+
+	conf.port = ingest_port(s.in);
+	second = ingest_new(s.base, &conf, srv_cb, &s, &cause);
+	assert_null(second);
+	assert_non_null(strstr(cause, "ingest: cannot listen on 127.0.0.1 "
+	    "port"));
+	free(cause);
+	conf.port = 70000;
+	cause = NULL;
+	assert_null(ingest_new(s.base, &conf, srv_cb, &s, &cause));
+	assert_string_equal(cause, "ingest: bad port 70000");
+	free(cause);
+
+	free(body);
+	ingest_free(s.in);
+	event_base_free(s.base);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid),
+		cmocka_unit_test(test_empty_batch),
+		cmocka_unit_test(test_not_json),
+		cmocka_unit_test(test_top_fields),
+		cmocka_unit_test(test_sample_fields),
+		cmocka_unit_test(test_ranges),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_depth_and_count),
+		cmocka_unit_test(test_all_or_nothing),
+		cmocka_unit_test(test_server),
+		cmocka_unit_test(test_server_open),
+	};
+
+	log_open("/dev/null", LOG_LVL_ERROR);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
