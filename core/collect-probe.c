@@ -60,6 +60,7 @@ const struct collector_ops collector_probe = {
 	.stop = collect_probe_stop,
 	.describe = collect_probe_describe,
 	.settled = collect_probe_settled,
+	.latency = 1,
 };
 
 static void

@@ -374,6 +374,7 @@ const struct collector_ops collector_prom = {
 	.start = collect_promc_start,
 	.stop = collect_promc_stop,
 	.describe = collect_promc_describe,
+	.latency = 1,
 };
 
 static int

@@ -24,6 +24,8 @@ struct collector_ops {
 	 * NULL: yes once it left COL_STARTING.
 	 */
 	int		(*settled)(const struct collector *);
+	/* A latency source only: health does not wait for it. */
+	int		 latency;
 };
 
 extern const struct collector_ops collector_bird;

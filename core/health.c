@@ -364,7 +364,7 @@ health_update(struct model *m)
 	 * sent its tables: model_synced()), a verdict would rest on half
 	 * the routers: say so instead of raising events at start-up.
 	 */
-	settled = model_synced(m);
+	settled = model_sessions_synced(m);
 	for (i = 0; i < m->npartners; i++) {
 		p = m->partners[i];
 		if (settled)

@@ -339,8 +339,14 @@ model_latency_sample(struct model *m, struct branch *b, int edge_idx,
 	if ((l = model_latlink_find(b, edge_idx, target)) == NULL &&
 	    (l = latmon_link_new(m, b, edge_idx, target)) == NULL)
 		return (NULL);
-	/* Out of order (an agent's late batch): history only. */
-	if (time_ms < l->last_ms) {
+	/*
+	 * A lost probe is known only after its timeout, so its send time is
+	 * older than replies already added: that much disorder goes into
+	 * the ring (windows are cut by time, a few samples either side of
+	 * the edge do not matter).  Older than the window (an agent's late
+	 * batch): history only.
+	 */
+	if (time_ms < l->last_ms - model_lat_window_ms(m)) {
 		if (m->sink.latency != NULL)
 			m->sink.latency(m->sink.arg, l, time_ms, rtt_us);
 		return (l);
@@ -363,7 +369,7 @@ model_latency_sample(struct model *m, struct branch *b, int edge_idx,
 	if (time_ms - l->last_ms >= LAT_TREND_MS || l->total == 1) {
 		l->last_ms = time_ms;
 		latmon_trend(m, l);
-	} else
+	} else if (time_ms > l->last_ms)
 		l->last_ms = time_ms;
 	if (m->sink.latency != NULL)
 		m->sink.latency(m->sink.arg, l, time_ms, rtt_us);

@@ -185,24 +185,40 @@ model_settled(const struct model *m)
 
 /*
  * Settled, and every collector has seen what there is to see (bmp: the
- * routers' tables up to End-of-RIB, or its grace period): --once waits
- * for this, health does not (its verdicts need the sessions only).
+ * routers' tables up to End-of-RIB, or its grace period; the prober: a
+ * few results from every target): --once waits for this.  Health asks
+ * only about the collectors that report sessions (sessions_only): a
+ * latency source has nothing to say about redundancy.
  */
-int
-model_synced(const struct model *m)
+static int
+model_synced_some(const struct model *m, int sessions_only)
 {
 	const struct collector	*c;
 	size_t			 i;
 
-	if (!model_settled(m))
-		return (0);
 	for (i = 0; i < m->ncollectors; i++) {
 		c = m->collectors[i];
+		if (sessions_only && c->ops != NULL && c->ops->latency)
+			continue;
+		if (c->state == COL_STARTING)
+			return (0);
 		if (c->state == COL_UP && c->ops != NULL &&
 		    c->ops->settled != NULL && !c->ops->settled(c))
 			return (0);
 	}
 	return (1);
+}
+
+int
+model_synced(const struct model *m)
+{
+	return (model_synced_some(m, 0));
+}
+
+int
+model_sessions_synced(const struct model *m)
+{
+	return (model_synced_some(m, 1));
 }
 
 void

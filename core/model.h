@@ -436,6 +436,8 @@ void		 model_health(struct model *);
 int		 model_settled(const struct model *);
 /* Settled, and every collector's settled hook agrees (--once waits). */
 int		 model_synced(const struct model *);
+/* The same for the collectors that report sessions (health waits). */
+int		 model_sessions_synced(const struct model *);
 
 /* Set dirty flags and call on_dirty. */
 void		 model_touch(struct model *, unsigned flags);
