@@ -579,11 +579,11 @@ test_buffer_errors(void **state)
 	expect_buf_error("databse \"x\"",
 	    "t.conf:1:1: unknown keyword \"databse\", expected one of "
 	    "include, database, datadir, geoip, edge, bird, bmp, routes, "
-	    "partner, branch");
+	    "latency, probe, prometheus, ingest, agent, partner, branch");
 	expect_buf_error("\n  \"database\" x",
 	    "t.conf:2:3: expected one of include, database, datadir, geoip, "
-	    "edge, bird, bmp, routes, partner, branch, got string "
-	    "\"database\"");
+	    "edge, bird, bmp, routes, latency, probe, prometheus, ingest, "
+	    "agent, partner, branch, got string \"database\"");
 	expect_buf_error("database x }",
 	    "t.conf:1:12: unexpected \"}\" outside any block");
 	expect_buf_error("database",
@@ -718,6 +718,7 @@ test_buffer_errors(void **state)
 	    "t.conf:1:38: expected an address after address, got \"}\"");
 	expect_buf_error("branch b { address 192.0.2.1 { }",
 	    "t.conf:1:30: expected one of partner, address, prefix, location, "
+	    "probe, latency, "
 	    "got \"{\"");
 	expect_buf_error("branch b { address 192.0.2.1 } branch c { partner x "
 	    "address 192.0.2.2 }",
@@ -736,7 +737,7 @@ test_buffer_errors(void **state)
 	expect_buf_error(big + 9, "t.conf:1:1: unknown keyword "
 	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\", expected "
 	    "one of include, database, datadir, geoip, edge, bird, bmp, routes, "
-	    "partner, branch");
+	    "latency, probe, prometheus, ingest, agent, partner, branch");
 	free(big);
 }
 
@@ -815,6 +816,204 @@ test_default_path(void **state)
 	rmdir(dir);
 }
 
+/* The latency keywords: every field lands where the prober and latmon
+ * read it. */
+static void
+test_latency_valid(void **state)
+{
+	struct model		*m;
+	struct branch		*b;
+	struct collector	*c;
+	size_t			 i;
+
+	(void)state;
+	m = parse_buf_ok(
+	    "latency {\n"
+	    "  window 2m high 150ms loss 5% shift 20ms recent 30s margin 8ms\n"
+	    "  keep samples 2d keep minutes 30d\n"
+	    "}\n"
+	    "probe { interval 500ms timeout 1s size 100 socket raw "
+	    "user \"nobody\" }\n"
+	    "prometheus 127.0.0.1 port 9091 {\n"
+	    "  query \"probe_icmp_duration_seconds{phase=\\\"rtt\\\"}\"\n"
+	    "  branch label \"branch\" edge label \"edge\" target label "
+	    "\"instance\"\n"
+	    "  scale 1000 interval 15s nan loss\n"
+	    "}\n"
+	    "ingest listen ::1 port 8500 token \"s3cret\" max-body 65536\n"
+	    "agent \"hq-agent\" { collector 192.0.2.9 port 8501 token \"t\" "
+	    "buffer 500 batch 50 interval 2s }\n"
+	    "branch \"hq\" {\n"
+	    "  address 192.0.2.1\n"
+	    "  probe sea 192.0.2.10\n"
+	    "  probe lax 2001:db8::1 tcp port 443 interval 5s timeout 300ms "
+	    "size 8\n"
+	    "  probe sea 192.0.2.10 tcp port 80\n"
+	    "  latency high 200ms loss 0.5%\n"
+	    "}\n");
+	assert_int_equal(m->lat.window_ms, 120000);
+	assert_int_equal(m->lat.th.high_us, 150000);
+	assert_true(m->lat.th.loss_pct == 5.0);
+	assert_int_equal(m->lat.th.shift_us, 20000);
+	assert_int_equal(m->lat.shift_ms, 30000);
+	assert_int_equal(m->lat.margin_us, 8000);
+	assert_int_equal(m->lat.keep_raw_ms, 2 * 86400000LL);
+	assert_int_equal(m->lat.keep_minute_ms, 30 * 86400000LL);
+	assert_int_equal(m->lat.interval_ms, 500);
+	assert_int_equal(m->lat.timeout_ms, 1000);
+	assert_int_equal(m->lat.size, 100);
+	assert_int_equal(m->lat.sockmode, 2);	/* PROBE_SOCK_RAW */
+	assert_string_equal(m->lat.user, "nobody");
+
+	assert_true(m->ingest.enabled);
+	assert_int_equal(m->ingest.port, 8500);
+	assert_int_equal(m->ingest.listen.af, AF_INET6);
+	assert_string_equal(m->ingest.token, "s3cret");
+	assert_int_equal(m->ingest.max_body, 65536);
+	assert_true(m->agent.enabled);
+	assert_string_equal(m->agent.name, "hq-agent");
+	assert_string_equal(m->agent.host, "192.0.2.9");
+	assert_int_equal(m->agent.port, 8501);
+	assert_string_equal(m->agent.token, "t");
+	assert_int_equal(m->agent.buffer, 500);
+	assert_int_equal(m->agent.batch, 50);
+	assert_int_equal(m->agent.push_ms, 2000);
+
+	b = model_branch_find(m, "hq");
+	assert_non_null(b);
+	assert_int_equal(b->th.high_us, 200000);
+	assert_true(b->th.loss_pct == 0.5);
+	assert_int_equal(b->th.shift_us, 0);
+	assert_int_equal(b->nprobes, 3);
+	assert_string_equal(b->probes[0].edge, "sea");
+	assert_string_equal(b->probes[0].target, "192.0.2.10");
+	assert_int_equal(b->probes[0].tcp, 0);
+	assert_int_equal(b->probes[0].interval_ms, 0);	/* the default */
+	assert_string_equal(b->probes[1].target, "[2001:db8::1]:443");
+	assert_int_equal(b->probes[1].tcp, 1);
+	assert_int_equal(b->probes[1].port, 443);
+	assert_int_equal(b->probes[1].interval_ms, 5000);
+	assert_int_equal(b->probes[1].timeout_ms, 300);
+	assert_int_equal(b->probes[1].size, 8);
+	assert_int_equal(b->probes[1].edge_idx, model_edge_find(m, "lax"));
+	assert_string_equal(b->probes[2].target, "192.0.2.10:80");
+	assert_int_equal(b->lat_main, -1);
+	assert_int_equal(b->lat_nearest, -1);
+
+	/* prometheus, ingest and the prober are collectors. */
+	assert_int_equal(m->ncollectors, 3);
+	for (i = 0; i < m->ncollectors; i++) {
+		c = m->collectors[i];
+		if (strcmp(c->ops->name, "prometheus") == 0) {
+			assert_string_equal(c->name,
+			    "prometheus 127.0.0.1:9091");
+			assert_string_equal(c->query,
+			    "probe_icmp_duration_seconds{phase=\"rtt\"}");
+			assert_string_equal(c->prom_label[0], "branch");
+			assert_string_equal(c->prom_label[1], "edge");
+			assert_string_equal(c->prom_label[2], "instance");
+			assert_true(c->prom_scale == 1000);
+			assert_int_equal(c->interval_ms, 15000);
+			assert_int_equal(c->prom_nan_loss, 1);
+		} else if (strcmp(c->ops->name, "ingest") == 0)
+			assert_string_equal(c->name, "ingest [::1]:8500");
+		else {
+			assert_string_equal(c->ops->name, "probe");
+			assert_string_equal(c->name, "probe");
+		}
+	}
+	model_free(m);
+
+	/* No probe lines: no prober. */
+	m = parse_buf_ok("probe { interval 1s }\nbranch b { address 192.0.2.1 }");
+	assert_int_equal(m->ncollectors, 0);
+	model_free(m);
+}
+
+static void
+test_latency_errors(void **state)
+{
+	(void)state;
+	expect_buf_error("latency { window 500ms }",
+	    "t.conf:1:18: bad window \"500ms\": expected 1000ms to 1d, e.g. "
+	    "1h, 7d");
+	expect_buf_error("latency { high 2m }",
+	    "t.conf:1:16: bad high \"2m\": expected 1ms to 60s, e.g. 500ms, "
+	    "2s");
+	expect_buf_error("latency { loss 101% }",
+	    "t.conf:1:16: bad loss \"101%\": expected a percentage above 0 "
+	    "and at most 100, e.g. 5%");
+	expect_buf_error("latency { loss 0 }",
+	    "t.conf:1:16: bad loss \"0\": expected a percentage above 0 "
+	    "and at most 100, e.g. 5%");
+	expect_buf_error("latency { high 1s high 2s }",
+	    "t.conf:1:19: high given twice for latency");
+	expect_buf_error("latency { }\nlatency { }",
+	    "t.conf:2:1: latency block given twice");
+	expect_buf_error("latency { keep forever 1d }",
+	    "t.conf:1:16: expected samples or minutes after keep, got "
+	    "\"forever\"");
+	expect_buf_error("latency { keep samples 30s }",
+	    "t.conf:1:24: bad keep samples \"30s\": expected 60000ms to "
+	    "3650d, e.g. 1h, 7d");
+	expect_buf_error("latency { jitter 5ms }",
+	    "t.conf:1:11: unknown keyword \"jitter\", expected one of window, "
+	    "recent, margin, keep, high, loss, shift");
+	expect_buf_error("probe { socket icmp }",
+	    "t.conf:1:16: bad socket \"icmp\": expected auto, datagram or raw");
+	expect_buf_error("probe { size 2000 }",
+	    "t.conf:1:14: bad size \"2000\": expected 8 to 1472");
+	expect_buf_error("probe { interval 5ms }",
+	    "t.conf:1:18: bad interval \"5ms\": expected 10ms to 3600s, e.g. "
+	    "500ms, 2s");
+	expect_buf_error("probe { }\nprobe { }",
+	    "t.conf:2:1: probe block given twice");
+	expect_buf_error("branch b { address 192.0.2.1 probe xyz 192.0.2.2 }",
+	    "t.conf:1:36: unknown edge \"xyz\"");
+	expect_buf_error("branch b { address 192.0.2.1 probe sea here }",
+	    "t.conf:1:40: bad address \"here\": expected an IPv4 or IPv6 "
+	    "address");
+	expect_buf_error("branch b { address 192.0.2.1 probe sea 192.0.2.2 tcp "
+	    "80 }", "t.conf:1:54: expected \"port\" after tcp, got \"80\"");
+	expect_buf_error("branch b { address 192.0.2.1 probe sea 192.0.2.2 tcp "
+	    "port 0 }", "t.conf:1:59: bad port \"0\": expected 1 to 65535");
+	expect_buf_error("branch b { address 192.0.2.1 probe sea 192.0.2.2 icmp "
+	    "tcp port 1 }", "t.conf:1:55: icmp or tcp given twice for probe");
+	expect_buf_error("branch b { address 192.0.2.1 probe sea 192.0.2.2\n"
+	    "  probe sea 192.0.2.2 }",
+	    "t.conf:2:13: probe sea 192.0.2.2 given twice for branch \"b\"");
+	expect_buf_error("branch b { address 192.0.2.1 latency }",
+	    "t.conf:1:38: expected one of high, loss, shift, got \"}\"");
+	expect_buf_error("branch b { address 192.0.2.1 latency high 1s\n"
+	    "  latency loss 1 }",
+	    "t.conf:2:3: latency given twice for branch");
+	expect_buf_error("prometheus 127.0.0.1 { query \"up\" }",
+	    "t.conf:1:35: prometheus needs query, branch label and edge label "
+	    "(missing: branch label edge label)");
+	expect_buf_error("prometheus 127.0.0.1 { branch labels \"b\" }",
+	    "t.conf:1:31: expected \"label\" after branch, got \"labels\"");
+	expect_buf_error("prometheus 127.0.0.1 { scale -1 }",
+	    "t.conf:1:30: bad scale \"-1\": expected a number above 0 and at "
+	    "most 1000000000 (1000000 when the values are seconds)");
+	expect_buf_error("prometheus 127.0.0.1 { nan zero }",
+	    "t.conf:1:28: bad nan \"zero\": expected loss or skip");
+	expect_buf_error("prometheus here { }",
+	    "t.conf:1:12: bad address \"here\": expected an IPv4 or IPv6 "
+	    "address");
+	expect_buf_error("ingest 127.0.0.1",
+	    "t.conf:1:8: expected \"listen\" after ingest, got \"127.0.0.1\"");
+	expect_buf_error("ingest listen 127.0.0.1 max-body 10",
+	    "t.conf:1:34: bad max-body \"10\": expected 1024 to 67108864");
+	expect_buf_error("ingest listen 127.0.0.1\ningest listen 127.0.0.1",
+	    "t.conf:2:1: ingest given twice");
+	expect_buf_error("agent \"a\" { token \"x\" }",
+	    "t.conf:1:23: agent \"a\" needs collector ADDRESS [port N]");
+	expect_buf_error("agent \"a\" { collector 127.0.0.1 buffer 0 }",
+	    "t.conf:1:40: bad buffer \"0\": expected 1 to 10000000");
+	expect_buf_error("agent \"a\" { collector 127.0.0.1 collector ::1 }",
+	    "t.conf:1:33: collector given twice for agent");
+}
+
 int
 main(void)
 {
@@ -831,6 +1030,8 @@ main(void)
 		cmocka_unit_test(test_buffer_errors),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_default_path),
+		cmocka_unit_test(test_latency_valid),
+		cmocka_unit_test(test_latency_errors),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -1238,6 +1238,80 @@ test_latency_span(void **state)
 }
 
 /*
+ * Graph columns from history (store_latency_buckets): raw samples give
+ * exact medians and the 10th/90th percentiles; a span past the raw limit,
+ * or raw samples pruned, falls back to the roll-ups (mean, min, max).
+ * Minute M = 1700000040000; ams gets 10 replies 1..10 ms in the first
+ * 10 s, a loss at 15 s, and 50 ms at 70 s.
+ */
+static void
+test_latency_buckets(void **state)
+{
+	struct store		*s;
+	struct lat_bucket	 b[4];
+	char			*path = tpath("buckets.db"), *cause = NULL;
+	const int64_t		 M = 1700000040000LL;
+	int			 i;
+
+	(void)state;
+	s = open_ok(path, 0);
+	for (i = 1; i <= 10; i++)
+		assert_int_equal(store_latency_sample(s, M + i * 1000, "hq",
+		    "ams", "t", "probe", i * 1000), 0);
+	assert_int_equal(store_latency_sample(s, M + 15000, "hq", "ams", "t",
+	    "probe", -1), 0);
+	assert_int_equal(store_latency_sample(s, M + 70000, "hq", "ams", "u",
+	    "agent", 50000), 0);
+	assert_int_equal(store_flush(s, NULL), 0);
+
+	/* Four 30 s buckets over two minutes, raw. */
+	assert_int_equal(store_latency_buckets(s, "hq", "ams", NULL, M,
+	    M + 120000, b, 4), 4);
+	assert_int_equal(b[0].from_ms, M);
+	assert_int_equal(b[1].from_ms, M + 30000);
+	assert_int_equal(b[0].sent, 11);
+	assert_int_equal(b[0].received, 10);
+	assert_true(b[0].exact);
+	assert_true(b[0].median_us == 5500);	/* (5 + 6) / 2 ms */
+	assert_int_equal(b[0].lo_us, 1000);	/* rank (9 / 10) = 0 */
+	assert_int_equal(b[0].hi_us, 10000);
+	assert_int_equal(b[1].sent, 0);
+	assert_int_equal(b[2].sent, 1);
+	assert_true(b[2].median_us == 50000);
+	assert_int_equal(b[3].sent, 0);
+	/* One target only. */
+	assert_int_equal(store_latency_buckets(s, "hq", "ams", "u", M,
+	    M + 120000, b, 4), 4);
+	assert_int_equal(b[0].sent, 0);
+	assert_int_equal(b[2].received, 1);
+
+	/* A day: past the raw limit, the roll-ups in one bucket each. */
+	assert_int_equal(store_latency_buckets(s, "hq", "ams", NULL, M,
+	    M + 86400000, b, 2), 2);
+	assert_false(b[0].exact);
+	assert_int_equal(b[0].sent, 12);
+	assert_int_equal(b[0].received, 11);
+	assert_true(b[0].median_us == 105000.0 / 11);	/* the mean */
+	assert_int_equal(b[0].lo_us, 1000);
+	assert_int_equal(b[0].hi_us, 50000);
+
+	/* Raw pruned: the short span comes from the roll-ups too. */
+	assert_true(store_latency_prune(s, M + 100000, 0, 0, &cause) == 12);
+	assert_int_equal(store_latency_buckets(s, "hq", "ams", NULL, M,
+	    M + 120000, b, 2), 2);
+	assert_false(b[0].exact);
+	assert_int_equal(b[0].sent, 11);	/* minute M */
+	assert_int_equal(b[1].sent, 1);		/* minute M + 60 s */
+	/* Bad arguments. */
+	assert_int_equal(store_latency_buckets(s, "hq", "ams", NULL, M, M,
+	    b, 2), -1);
+	assert_int_equal(store_latency_buckets(s, "hq", "ams", NULL, M,
+	    M + 1000, b, 0), -1);
+	store_close(s);
+	free(path);
+}
+
+/*
  * An RTT above a minute is clamped to 60,000,000 us; 3,000 of those in
  * one minute have a sum of squares of 3000 * 3.6e15 = 1.08e19, beyond
  * int64: the flush splits the run (2,562 per upsert fit) and SQLite
@@ -1365,6 +1439,7 @@ main(void)
 		cmocka_unit_test(test_latency_rows),
 		cmocka_unit_test(test_latency_bound),
 		cmocka_unit_test(test_latency_span),
+		cmocka_unit_test(test_latency_buckets),
 		cmocka_unit_test(test_latency_clamp),
 	};
 

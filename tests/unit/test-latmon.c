@@ -1,0 +1,317 @@
+/*
+ * Tests for the latency monitor (core/latmon.c): samples fed with chosen
+ * times and round trips through model_latency_sample(), and every derived
+ * figure and event checked by hand: a link's window columns, the store
+ * sink, LatencyHigh / LossHigh / LatencyShift raised once and restored
+ * only past their hysteresis, the nearest edge by latency, the link the
+ * Overview shows, SuboptimalRouting by latency against the routed edge,
+ * per-branch thresholds over the global ones, and late samples.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/config.h"
+#include "core/latmon.h"
+#include "core/model.h"
+#include "core/util.h"
+
+static const char conf[] =
+    "latency { window 60s recent 10s high 50ms loss 20% shift 20ms "
+    "margin 10ms }\n"
+    "branch \"hq\" { address 192.0.2.1 }\n"
+    "branch \"lab\" { address 192.0.2.2 latency high 200ms loss 50% }\n";
+
+struct sink_count {
+	int		 n;
+	int64_t		 last_rtt;
+	char		 edge_target[64];
+};
+
+static void
+sink_latency(void *arg, const struct latlink *l, int64_t t, int64_t rtt)
+{
+	struct sink_count	*sc = arg;
+
+	(void)t;
+	sc->n++;
+	sc->last_rtt = rtt;
+	snprintf(sc->edge_target, sizeof sc->edge_target, "%d %s",
+	    l->edge_idx, l->target);
+}
+
+static struct model *
+new_model(struct sink_count *sc)
+{
+	static const struct edge edges[] = {
+		{ "sea", "Seattle", "US", 47.61, -122.33, "ER|PL" },
+		{ "lax", "Los Angeles", "US", 34.05, -118.24, "ER|PL" },
+		{ "ams", "Amsterdam", "NL", 52.37, 4.90, "ER|PL|PS" },
+	};
+	struct model	*m = model_new();
+	char		*cause = NULL;
+	size_t		 i;
+
+	for (i = 0; i < nitems(edges); i++)
+		model_edge_set(m, &edges[i]);
+	if (config_parse_buffer(m, "t.conf", conf, strlen(conf), &cause) != 0)
+		fail_msg("config: %s", cause);
+	m->sink.arg = sc;
+	m->sink.latency = sink_latency;
+	return (m);
+}
+
+/* Events of a type in the ring, and the newest one's summary. */
+static int
+count_events(const struct model *m, const char *type, const char **summary)
+{
+	const struct event	*ev;
+	size_t			 i;
+	int			 n = 0;
+
+	for (i = 0; (ev = model_event(m, i)) != NULL; i++) {
+		if (strcmp(ev->type, type) != 0)
+			continue;
+		n++;
+		if (summary != NULL)
+			*summary = ev->summary;
+	}
+	return (n);
+}
+
+/* n samples of rtt (ms, -1 lost) every step ms from *t on. */
+static struct latlink *
+feed(struct model *m, struct branch *b, const char *edge, const char *target,
+    int n, double rtt_ms, int step, int64_t *t)
+{
+	struct latlink	*l = NULL;
+	int		 i;
+
+	for (i = 0; i < n; i++, *t += step)
+		l = model_latency_sample(m, b, model_edge_find(m, edge), target,
+		    LAT_PROBE, *t, rtt_ms < 0 ? -1 : (int64_t)(rtt_ms * 1000));
+	return (l);
+}
+
+static void
+test_columns(void **state)
+{
+	struct sink_count	 sc = { 0 };
+	struct model		*m = new_model(&sc);
+	struct branch		*b = model_branch_find(m, "hq");
+	struct latlink		*l;
+	int64_t			 t = 1000000;
+	static const int	 rtts[] = { 10, 14, -1, 12, 20, -1, 16 };
+	size_t			 i;
+
+	(void)state;
+	assert_int_equal(b->lat_main, -1);
+	for (i = 0; i < nitems(rtts); i++, t += 1000)
+		l = model_latency_sample(m, b, model_edge_find(m, "sea"), "t1",
+		    LAT_PROBE, t, rtts[i] < 0 ? -1 : rtts[i] * 1000);
+	/* Replies 10 14 12 20 16: mean 14.4, median 14, sample stdev
+	 * sqrt(59.2 / 4) = 3.847, p95 rank ceil(4.75) = 5 -> 20, jitter
+	 * (4 + 2 + 8 + 4) / 4 = 4.5; 2 of 7 lost. */
+	assert_non_null(l);
+	assert_int_equal(l->sent, 7);
+	assert_int_equal(l->received, 5);
+	assert_true(l->loss_pct > 28.57 && l->loss_pct < 28.58);
+	assert_int_equal(l->last_us, 16000);
+	assert_true(l->avg_us == 14400);
+	assert_int_equal(l->best_us, 10000);
+	assert_int_equal(l->worst_us, 20000);
+	assert_true(l->stdev_us > 3847 && l->stdev_us < 3848);
+	assert_true(l->median_us == 14000);
+	assert_int_equal(l->p95_us, 20000);
+	assert_true(l->jitter_us == 4500);
+	assert_int_equal(l->total, 7);
+	assert_string_equal(l->target, "t1");
+	assert_int_equal(b->nlinks, 1);
+	assert_int_equal(b->lat_main, 0);
+	assert_int_equal(b->lat_nearest, model_edge_find(m, "sea"));
+	assert_true(b->lat_nearest_us == 14000);
+	/* Every sample reached the sink, losses as negative. */
+	assert_int_equal(sc.n, 7);
+	assert_int_equal(sc.last_rtt, 16000);
+	assert_string_equal(sc.edge_target, "0 t1");
+	assert_true(m->dirty & DIRTY_LATENCY);
+	/* Loss 28.6% > 20%: LossHigh once. */
+	assert_int_equal(count_events(m, "LossHigh", NULL), 1);
+	assert_int_equal(count_events(m, "LatencyHigh", NULL), 0);
+
+	/* The window is 60 s: 61 s later only the new samples count. */
+	t += 61000;
+	l = feed(m, b, "sea", "t1", 1, 30, 1000, &t);
+	assert_int_equal(l->sent, 1);
+	assert_int_equal(l->received, 1);
+	/* A sample older than the window reaches the history only. */
+	l = model_latency_sample(m, b, 0, "t1", LAT_AGENT, t - 120000, 5000);
+	assert_int_equal(l->sent, 1);
+	assert_int_equal(sc.n, 9);
+	assert_int_equal(l->source, LAT_PROBE);
+	/* Bad edge index: nothing. */
+	assert_null(model_latency_sample(m, b, 7, "x", LAT_PROBE, t, 1));
+	assert_null(model_latency_sample(m, b, -1, "x", LAT_PROBE, t, 1));
+	model_free(m);
+}
+
+static void
+test_high_and_loss(void **state)
+{
+	struct sink_count	 sc = { 0 };
+	struct model		*m = new_model(&sc);
+	struct branch		*b = model_branch_find(m, "hq");
+	struct branch		*lab = model_branch_find(m, "lab");
+	struct latlink		*l;
+	const char		*sum = NULL;
+	int64_t			 t = 5000000;
+
+	(void)state;
+	/* Four slow replies: below LATMON_MIN_SAMPLES, nothing yet. */
+	feed(m, b, "sea", NULL, 4, 80, 1000, &t);
+	assert_int_equal(count_events(m, "LatencyHigh", NULL), 0);
+	l = feed(m, b, "sea", NULL, 1, 80, 1000, &t);
+	assert_int_equal(count_events(m, "LatencyHigh", &sum), 1);
+	assert_string_equal(sum, "hq to sea: median 80.0 ms, threshold 50.0 ms");
+	assert_true(l->flags & LAT_F_HIGH);
+	/* Still high: raised once. */
+	feed(m, b, "sea", NULL, 5, 80, 1000, &t);
+	assert_int_equal(count_events(m, "LatencyHigh", NULL), 1);
+	/* Median 48 ms: under the threshold but above 90% (45): held. */
+	t += 61000;
+	feed(m, b, "sea", NULL, 5, 48, 1000, &t);
+	assert_true(l->flags & LAT_F_HIGH);
+	assert_int_equal(count_events(m, "LatencyHighResolved", NULL), 0);
+	/* 40 ms everywhere in the window: restored once. */
+	t += 61000;
+	feed(m, b, "sea", NULL, 5, 40, 1000, &t);
+	assert_false(l->flags & LAT_F_HIGH);
+	assert_int_equal(count_events(m, "LatencyHighResolved", &sum), 1);
+	assert_string_equal(sum, "hq to sea: median 40.0 ms, threshold 50.0 ms");
+
+	/* Loss: 3 of 10 lost (30%) raises; 3 of 15 (20%) and 3 of 29
+	 * (10.3%) hold; 3 of 30 (10%, half the threshold) restores. */
+	t += 61000;
+	feed(m, b, "lax", NULL, 7, 30, 1000, &t);
+	l = feed(m, b, "lax", NULL, 3, -1, 1000, &t);
+	assert_true(l->flags & LAT_F_LOSS);
+	assert_int_equal(count_events(m, "LossHigh", NULL), 1);
+	feed(m, b, "lax", NULL, 5, 30, 1000, &t);
+	assert_true(l->flags & LAT_F_LOSS);
+	feed(m, b, "lax", NULL, 14, 30, 1000, &t);
+	assert_int_equal(l->sent, 29);
+	assert_true(l->flags & LAT_F_LOSS);
+	feed(m, b, "lax", NULL, 1, 30, 1000, &t);
+	assert_false(l->flags & LAT_F_LOSS);
+	assert_int_equal(count_events(m, "LossHighResolved", NULL), 1);
+
+	/* The lab branch's own thresholds: 80 ms and 30% loss are fine. */
+	feed(m, lab, "sea", NULL, 7, 80, 1000, &t);
+	l = feed(m, lab, "sea", NULL, 3, -1, 1000, &t);
+	assert_int_equal(l->flags, 0);
+	assert_int_equal(count_events(m, "LatencyHigh", NULL), 1);
+	/* 100% loss: LossHigh at Error. */
+	t += 61000;
+	feed(m, lab, "ams", NULL, 6, -1, 1000, &t);
+	assert_int_equal(count_events(m, "LossHigh", NULL), 2);
+	assert_int_equal(model_event(m, m->nevents - 1)->level, LVL_ERROR);
+	model_free(m);
+}
+
+/* SmokePing's median step: the last 10 s against the 50 s before. */
+static void
+test_shift(void **state)
+{
+	struct sink_count	 sc = { 0 };
+	struct model		*m = new_model(&sc);
+	struct branch		*b = model_branch_find(m, "hq");
+	struct latlink		*l;
+	const char		*sum = NULL;
+	int64_t			 t = 9000000;
+
+	(void)state;
+	feed(m, b, "ams", "x", 40, 10, 1000, &t);
+	assert_int_equal(count_events(m, "LatencyShift", NULL), 0);
+	/* 35 ms for 10 s: the recent median moves by 25 > 20 ms. */
+	l = feed(m, b, "ams", "x", 10, 35, 1000, &t);
+	assert_true(l->flags & LAT_F_SHIFT);
+	assert_int_equal(count_events(m, "LatencyShift", &sum), 1);
+	assert_string_equal(sum, "hq to ams x: median 35.0 ms over the last "
+	    "10s, 10.0 ms before");
+	assert_true(l->baseline_us == 10000);
+	/* Back to 12 ms: within half the shift (10 ms): restored. */
+	feed(m, b, "ams", "x", 11, 12, 1000, &t);
+	assert_false(l->flags & LAT_F_SHIFT);
+	assert_int_equal(count_events(m, "LatencyShiftResolved", NULL), 1);
+	assert_int_equal(count_events(m, "LatencyShift", NULL), 1);
+	model_free(m);
+}
+
+/* Nearest by latency, the Overview's link, SuboptimalRouting by margin. */
+static void
+test_nearest_and_routing(void **state)
+{
+	struct sink_count	 sc = { 0 };
+	struct model		*m = new_model(&sc);
+	struct branch		*b = model_branch_find(m, "hq");
+	const char		*sum = NULL;
+	int64_t			 t = 2000000;
+	int			 sea = model_edge_find(m, "sea");
+	int			 lax = model_edge_find(m, "lax");
+
+	(void)state;
+	feed(m, b, "lax", NULL, 5, 30, 100, &t);
+	feed(m, b, "sea", "a", 5, 12, 100, &t);
+	feed(m, b, "sea", "b", 5, 8, 100, &t);
+	assert_int_equal(b->nlinks, 3);
+	assert_int_equal(b->lat_nearest, sea);
+	assert_true(b->lat_nearest_us == 8000);
+	/* Nothing routed: the fastest link is shown, nothing judged. */
+	assert_int_equal(b->lat_main, 2);
+	assert_int_equal(b->lat_suboptimal, 0);
+
+	/* Routed via lax, 22 ms slower than sea > 10 ms margin. */
+	b->routed = lax;
+	feed(m, b, "lax", NULL, 1, 30, 100, &t);
+	assert_int_equal(b->lat_main, 0);
+	assert_int_equal(b->lat_suboptimal, 1);
+	assert_int_equal(count_events(m, "SuboptimalRouting", &sum), 1);
+	assert_string_equal(sum, "hq enters Microsoft at lax (30.0 ms), 22.0 "
+	    "ms slower than sea (8.0 ms)");
+	/* Raised once. */
+	latmon_branch(m, b, t);
+	assert_int_equal(count_events(m, "SuboptimalRouting", NULL), 1);
+
+	/* Routed via sea: its best link is b; resolved. */
+	b->routed = sea;
+	latmon_branch(m, b, t);
+	assert_int_equal(b->lat_main, 2);
+	assert_int_equal(b->lat_suboptimal, 0);
+	assert_int_equal(count_events(m, "SuboptimalRoutingResolved", &sum),
+	    1);
+	assert_string_equal(sum, "hq enters Microsoft at sea (8.0 ms), its "
+	    "fastest edge");
+	model_free(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_columns),
+		cmocka_unit_test(test_high_and_loss),
+		cmocka_unit_test(test_shift),
+		cmocka_unit_test(test_nearest_and_routing),
+	};
+
+	log_set_quiet(1);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
