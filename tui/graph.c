@@ -414,7 +414,7 @@ graph_spark(const double *v, size_t n, int ascii, char *buf, size_t len)
 	if (range <= 0.0)
 		range = 1.0;
 	for (i = 0; i < n; i++) {
-		s = " ";
+		s = v[i] <= -2.0 ? "x" : " ";
 		if (v[i] >= 0.0) {
 			level = (int)floor((v[i] - lo) / range * levels);
 			if (level > (int)levels - 1)
@@ -431,4 +431,47 @@ graph_spark(const double *v, size_t n, int ascii, char *buf, size_t len)
 		memcpy(buf + used, s, l + 1);
 		used += l;
 	}
+}
+
+void
+graph_ms(char *buf, size_t len, double us)
+{
+	if (us < 0.0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.1f", us / 1000.0);
+}
+
+void
+graph_figures(const struct latlink *l, struct graph_figs *f)
+{
+	int	 rx = (l != NULL && l->received > 0);
+
+	if (l == NULL || l->sent == 0) {
+		snprintf(f->loss, sizeof f->loss, "-");
+		snprintf(f->snt, sizeof f->snt, "-");
+	} else {
+		snprintf(f->loss, sizeof f->loss, "%.1f%%", l->loss_pct);
+		snprintf(f->snt, sizeof f->snt, "%u", l->sent);
+	}
+	graph_ms(f->last, sizeof f->last, l != NULL && l->last_us >= 0 ?
+	    (double)l->last_us : -1.0);
+	graph_ms(f->avg, sizeof f->avg, rx ? l->avg_us : -1.0);
+	graph_ms(f->best, sizeof f->best, rx ? (double)l->best_us : -1.0);
+	graph_ms(f->wrst, sizeof f->wrst, rx ? (double)l->worst_us : -1.0);
+	graph_ms(f->stdev, sizeof f->stdev, rx ? l->stdev_us : -1.0);
+	graph_ms(f->med, sizeof f->med, rx ? l->median_us : -1.0);
+	graph_ms(f->p95, sizeof f->p95, rx ? (double)l->p95_us : -1.0);
+	graph_ms(f->jttr, sizeof f->jttr, rx ? l->jitter_us : -1.0);
+}
+
+char *
+graph_flags(unsigned flags, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s%s", flags & LAT_F_HIGH ? "HIGH" : "",
+	    (flags & LAT_F_HIGH) && (flags & (LAT_F_LOSS | LAT_F_SHIFT)) ?
+	    " " : "", flags & LAT_F_LOSS ? "LOSS" : "",
+	    (flags & LAT_F_LOSS) && (flags & LAT_F_SHIFT) ? " " : "",
+	    flags & LAT_F_SHIFT ? "SHIFT" : "");
+	return (buf);
 }

@@ -72,7 +72,21 @@ void		 graph_columns_series(const struct latency_series *,
 		    size_t n);
 
 /*
- * A sparkline of n values (< 0: none, a blank) into buf: eighth blocks
+ * mtr's figures of a link as text (milliseconds with one decimal, Loss%
+ * as "2.0%"), "-" where nothing was received or sent; and its raised
+ * conditions as words ("HIGH LOSS SHIFT"), "" when none.
+ */
+struct graph_figs {
+	char		 loss[16], snt[16], last[16], avg[16], best[16];
+	char		 wrst[16], stdev[16], med[16], p95[16], jttr[16];
+};
+void		 graph_figures(const struct latlink *, struct graph_figs *);
+void		 graph_ms(char *, size_t, double us);	/* "12.3", "-" if < 0 */
+char		*graph_flags(unsigned, char *, size_t);
+
+/*
+ * A sparkline of n values (-1: none, a blank; -2 or less: all lost, an
+ * 'x', as latmon.c leaves latlink.trend[]) into buf: eighth blocks
  * (U+2581..U+2588) or "_.-=^" in ASCII, scaled from the lowest value so
  * that a change of a quarter of the level or more fills the height.
  */

@@ -43,6 +43,9 @@ static int	keys_quit(struct tui *, const struct key_binding *);
 static int	keys_move(struct tui *, const struct key_binding *);
 static int	keys_repaint(struct tui *, const struct key_binding *);
 static int	keys_drill_overview(struct tui *, const struct key_binding *);
+static int	keys_drill_branch(struct tui *, const struct key_binding *);
+static int	keys_branch_span(struct tui *, const struct key_binding *);
+static int	keys_branch_link(struct tui *, const struct key_binding *);
 static int	keys_drill_sessions(struct tui *, const struct key_binding *);
 static int	keys_drill_prefixes(struct tui *, const struct key_binding *);
 static int	keys_map_zoom(struct tui *, const struct key_binding *);
@@ -83,9 +86,22 @@ const struct key_binding key_table[] = {
 
 	/* Overview. */
 	{ '\r', "overview", keys_drill_overview, "Enter",
-	    "sessions of branch's partner", 0 },
+	    "branch detail: latency graph, mtr table", 0 },
 	{ '\n', "overview", keys_drill_overview, NULL, NULL, 0 },
 	{ KEY_ENTER, "overview", keys_drill_overview, NULL, NULL, 0 },
+
+	/* Branch detail. */
+	{ '\r', "branch", keys_drill_branch, "Enter",
+	    "sessions of the branch's partner", 0 },
+	{ '\n', "branch", keys_drill_branch, NULL, NULL, 0 },
+	{ KEY_ENTER, "branch", keys_drill_branch, NULL, NULL, 0 },
+	{ 's', "branch", keys_branch_span, "s/S",
+	    "graph span: live, 1h, 6h, 24h, 7d (history)", 1 },
+	{ 'S', "branch", keys_branch_span, NULL, NULL, -1 },
+	{ 'l', "branch", keys_branch_link, "l/L", "graph the next link "
+	    "(as j/k)", 1 },
+	{ 'L', "branch", keys_branch_link, NULL, NULL, -1 },
+	{ 'c', "branch", keys_map_mode, "c", "cycle Braille/block/ASCII", 0 },
 
 	/* Sessions. */
 	{ '\r', "sessions", keys_drill_sessions, "Enter",
@@ -144,7 +160,7 @@ keys_cycle(struct tui *tui, const struct key_binding *kb)
 	i = (size_t)tui_view_index(from);
 	do
 		i = (i + n + (size_t)(kb->arg > 0 ? 1 : n - 1)) % n;
-	while (tui_views[i] == &view_help);
+	while (tui_views[i] == &view_help || tui_views[i] == &view_branch);
 	tui_set_view(tui, tui_views[i]);
 	return (ACT_REDRAW);
 }
@@ -254,6 +270,24 @@ static int
 keys_drill_overview(struct tui *tui, const struct key_binding *kb)
 {
 	return (view_overview_drill(tui));
+}
+
+static int
+keys_drill_branch(struct tui *tui, const struct key_binding *kb)
+{
+	return (view_branch_drill(tui));
+}
+
+static int
+keys_branch_span(struct tui *tui, const struct key_binding *kb)
+{
+	return (view_branch_span(tui, (int)kb->arg));
+}
+
+static int
+keys_branch_link(struct tui *tui, const struct key_binding *kb)
+{
+	return (view_branch_link(tui, (int)kb->arg) | ACT_REDRAW);
 }
 
 static int

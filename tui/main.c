@@ -501,6 +501,7 @@ main(int argc, char **argv)
 		tui.base = base;
 		tui.ascii = o.ascii;
 		tui.mono = o.mono;
+		tui.store = store;	/* longer graphs in Branch detail */
 		tui.store_error = store != NULL ? NULL : (m->database != NULL ?
 		    "history disabled" : NULL);
 		if (store != NULL) {

@@ -38,6 +38,7 @@ const struct view *const tui_views[] = {
 	&view_map,
 	&view_prefixes,
 	&view_help,
+	&view_branch,		/* no tab: Enter on an Overview row */
 };
 const size_t tui_nviews = nitems(tui_views);
 
@@ -77,7 +78,8 @@ static void	 tui_resize(struct tui *);
 static void	 tui_key(struct tui *, int);
 static int	 tui_filter_key(struct tui *, int);
 static void	 tui_schedule_clock(void);
-static void	 tui_title_tab(const struct view *, size_t, char *, size_t);
+static void	 tui_title_tab(struct tui *, const struct view *, size_t,
+		    char *, size_t);
 static void	 tui_draw_title(struct tui *);
 static void	 tui_draw_status(struct tui *);
 static void	 tui_draw_small(struct tui *);
@@ -564,11 +566,17 @@ tui_body_rows(struct tui *tui)
 	return (tui->sy > 2 ? tui->sy - 2 : 0);
 }
 
-/* " 5 Prefixes ", " ? Help ": a view's tab in the title bar. */
+/*
+ * " 5 Prefixes ", " ? Help ": a view's tab in the title bar.  Branch
+ * detail has no key of its own, so its tab shows only while it is open.
+ */
 static void
-tui_title_tab(const struct view *v, size_t i, char *buf, size_t len)
+tui_title_tab(struct tui *tui, const struct view *v, size_t i, char *buf,
+    size_t len)
 {
-	if (v == &view_help)
+	if (v == &view_branch)
+		snprintf(buf, len, "%s", tui->view == v ? " Branch " : "");
+	else if (v == &view_help)
 		snprintf(buf, len, " ? %s ", v->title);
 	else
 		snprintf(buf, len, " %zu %s ", i + 1, v->title);
@@ -596,7 +604,7 @@ tui_draw_title(struct tui *tui)
 	 */
 	x = 0;
 	for (i = 0; i < tui_nviews; i++) {
-		tui_title_tab(tui_views[i], i, tab, sizeof tab);
+		tui_title_tab(tui, tui_views[i], i, tab, sizeof tab);
 		x += draw_width(tui, tab);
 	}
 	draw_text(tui, 0, 0, tui->sx, CR_TITLE, "");
@@ -606,7 +614,7 @@ tui_draw_title(struct tui *tui)
 	} else
 		x = 0;
 	for (i = 0; i < tui_nviews; i++) {
-		tui_title_tab(tui_views[i], i, tab, sizeof tab);
+		tui_title_tab(tui, tui_views[i], i, tab, sizeof tab);
 		w = draw_width(tui, tab);
 		if (x + w > tui->sx)
 			break;

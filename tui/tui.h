@@ -13,6 +13,7 @@
 #include "../core/world.h"
 
 struct event_base;
+struct store;
 
 /* Colour roles, mapped through a theme (tui/draw.c). */
 enum color_role {
@@ -78,6 +79,7 @@ extern const struct view view_events;
 extern const struct view view_map;
 extern const struct view view_prefixes;
 extern const struct view view_help;
+extern const struct view view_branch;	/* Enter on an Overview row */
 
 /* The key table: one entry per binding; help is generated from it. */
 struct key_binding {
@@ -115,6 +117,12 @@ struct tui {
 	int		 pfx_detail;
 	/* Sessions view: the selected BMP session's page is open (Enter). */
 	int		 ses_detail;
+	/* Branch detail: its branch, the graph's span (view-branch.c's
+	 * spans[]); the link graphed is the view's cursor. */
+	struct branch	*branch;
+	int		 br_span;
+	/* The history for longer graphs (store.h), NULL: none. */
+	struct store	*store;
 
 	/* Map state (owned by view-map.c). */
 	double		 map_lon, map_lat;	/* centre */
@@ -155,6 +163,9 @@ int	 view_map_zoom(struct tui *, int dir);	/* +1 in, -1 out */
 int	 view_map_pan(struct tui *, int dx, int dy);
 int	 view_map_region(struct tui *, const char *); /* "NA", "EU", ... */
 int	 view_map_cycle_mode(struct tui *);
+/* A link's colour on the map by latency and loss; fallback: no data. */
+enum color_role view_map_lat_role(const struct lat_thresholds *,
+	    const struct latlink *, enum color_role fallback);
 
 /* tui/tui.c: view switching and helpers for the views and keys. */
 extern const struct view *const tui_views[];
@@ -196,7 +207,11 @@ void	 draw_row(struct tui *, int y, const struct draw_col *, size_t,
 void	 draw_scroll(size_t *cursor, size_t *scroll, size_t nrows, int h);
 
 /* Drill-down actions (Enter), bound in tui/keys.c. */
-int	 view_overview_drill(struct tui *);
+int	 view_overview_drill(struct tui *);	/* opens Branch detail */
+int	 view_branch_open(struct tui *, struct branch *);
+int	 view_branch_drill(struct tui *);	/* the partner's sessions */
+int	 view_branch_span(struct tui *, int dir);	/* +1 longer, -1 */
+int	 view_branch_link(struct tui *, int dir);	/* next/previous link */
 int	 view_sessions_drill(struct tui *);	/* BMP: page, then events */
 int	 view_prefixes_drill(struct tui *);	/* opens or closes the page */
 /* Does the prefix's carried list name the session? */
@@ -204,5 +219,6 @@ int	 view_prefixes_carries(const struct branch_prefix *, const char *);
 
 /* tui/cmd-mrt.c: "peertop mrt --dump FILE..." (argv[0] is "mrt"). */
 int	 cmd_mrt(int, char **);
+int	 cmd_agent(int, char **);	/* tui/cmd-agent.c */
 
 #endif

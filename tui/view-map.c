@@ -6,7 +6,11 @@
  * dashed line to the routed edge (the one whose session carries the best
  * path for their registered prefixes; yellow while SuboptimalRouting is
  * raised), and a legend (a line or two at the bottom on small terminals,
- * a side panel on wide ones).  Zoom, pan,
+ * a side panel on wide ones).  Where latency to the nearest edge is
+ * measured, its line is coloured by the link's median and loss against
+ * the branch's thresholds instead (green, yellow, red; a "~" or "!" at
+ * the middle of the line says the same in mono), and the panel shows the
+ * median and loss.  Zoom, pan,
  * region presets and the rendering mode are actions bound in keys.c;
  * they only change tui->map_* and ask for a redraw.
  *
@@ -24,6 +28,7 @@
 
 #include "../core/util.h"
 #include "canvas.h"
+#include "graph.h"
 #include "tui.h"
 
 #define MAP_LAT_TOP	85.0	/* zoom 1 shows this band of latitudes */
@@ -32,7 +37,7 @@
 #define MAP_ZOOM_MAX	64.0
 #define MAP_ZOOM_STEP	1.5
 #define MAP_PANEL_MIN_W	150	/* side panel from this width */
-#define MAP_PANEL_W	56
+#define MAP_PANEL_W	70
 #define MAP_DASH	2	/* cells on, then off, of a dashed line */
 #define MAP_COORD_MAX	1000000.0	/* clamp projected pixels */
 #define MAP_STRETCH	1.35	/* most one axis may outscale the other */
@@ -93,6 +98,12 @@ static void	view_map_routed_cell(struct tui *, const struct branch *,
 		    int, char *, size_t);
 static char	view_map_letter(size_t);
 static enum color_role view_map_branch_role(const struct branch *);
+static const struct latlink *view_map_latlink(const struct branch *, int);
+static enum color_role view_map_line_role(struct tui *,
+		    const struct branch *, const struct latlink **);
+static void	view_map_mark(struct canvas *, const struct view_map_proj *,
+		    const struct branch *, const struct edge *,
+		    enum color_role);
 static const char *view_map_glyph(struct tui *, enum glyph, int);
 static int	view_map_place(struct canvas *, int, int, const char *,
 		    enum color_role, int *);
@@ -596,6 +607,97 @@ view_map_branch_role(const struct branch *b)
 }
 
 /*
+ * The colour of a link by its live window: red when nothing came back
+ * or a threshold is crossed (the link's LatencyHigh or LossHigh, or its
+ * figures over a threshold before the monitor's minimum of samples),
+ * yellow for any loss, a median over three quarters of the threshold or
+ * a LatencyShift, green otherwise; fallback when there is no data.
+ */
+enum color_role
+view_map_lat_role(const struct lat_thresholds *th, const struct latlink *l,
+    enum color_role fallback)
+{
+	if (l == NULL || l->sent == 0)
+		return (fallback);
+	if (l->received == 0 || (l->flags & (LAT_F_HIGH | LAT_F_LOSS)) ||
+	    (th->high_us > 0 && l->median_us > (double)th->high_us) ||
+	    (th->loss_pct > 0 && l->loss_pct > th->loss_pct))
+		return (CR_CRIT);
+	if (l->loss_pct > 0 || (l->flags & LAT_F_SHIFT) ||
+	    (th->high_us > 0 && l->median_us > 0.75 * (double)th->high_us))
+		return (CR_WARN);
+	return (CR_OK);
+}
+
+/* The worst measured link of the branch to edge idx, NULL if none. */
+static const struct latlink *
+view_map_latlink(const struct branch *b, int idx)
+{
+	const struct latlink	*l, *worst = NULL;
+	size_t			 i;
+
+	for (i = 0; i < b->nlinks; i++) {
+		l = b->links[i];
+		if (l->edge_idx != idx || l->sent == 0)
+			continue;
+		if (worst == NULL || l->flags > worst->flags ||
+		    (l->flags == worst->flags &&
+		    l->loss_pct > worst->loss_pct) ||
+		    (l->flags == worst->flags &&
+		    l->loss_pct == worst->loss_pct &&
+		    l->median_us > worst->median_us))
+			worst = l;
+	}
+	return (worst);
+}
+
+/* The line to the nearest edge: by latency when measured, else health. */
+static enum color_role
+view_map_line_role(struct tui *tui, const struct branch *b,
+    const struct latlink **lp)
+{
+	struct lat_thresholds	 th;
+	const struct latlink	*l;
+
+	l = view_map_latlink(b, b->nearest);
+	if (lp != NULL)
+		*lp = l;
+	model_lat_thresholds(tui->model, b, &th);
+	return (view_map_lat_role(&th, l, view_map_branch_role(b)));
+}
+
+/*
+ * Mono and colour alike: "!" (red) or "~" (yellow) at the middle of a
+ * latency-coloured line, if that cell is free.
+ */
+static void
+view_map_mark(struct canvas *c, const struct view_map_proj *pr,
+    const struct branch *b, const struct edge *e, enum color_role role)
+{
+	double	 blon, elon;
+	int	 bx, by, ex, ey, cx, cy;
+
+	if (role != CR_CRIT && role != CR_WARN)
+		return;
+	blon = view_map_near(pr, b->lon);
+	elon = e->lon;
+	while (elon - blon > 180.0)
+		elon -= 360.0;
+	while (blon - elon > 180.0)
+		elon += 360.0;
+	view_map_project(pr, blon, b->lat, &bx, &by);
+	view_map_project(pr, elon, e->lat, &ex, &ey);
+	cx = (bx + ex) / 2 / c->sx;
+	cy = (by + ey) / 2 / c->sy;
+	/* Too short a line to hold a mark between its ends. */
+	if ((cx == bx / c->sx && cy == by / c->sy) ||
+	    (cx == ex / c->sx && cy == ey / c->sy))
+		return;
+	if (canvas_text_free(c, cx, cy, 1))
+		canvas_text(c, cx, cy, role == CR_CRIT ? "!" : "~", role);
+}
+
+/*
  * Does the branch's routed edge differ from its nearest one (so that it
  * gets a dashed line and a mention)?
  */
@@ -729,6 +831,8 @@ view_map_branches(struct tui *tui, struct canvas *c,
 {
 	struct model	*m = tui->model;
 	struct branch	*b;
+	const struct latlink *l;
+	enum color_role	 role;
 	size_t		 i, n;
 	char		 s[2];
 	int		 bx, by, cx, cy;
@@ -745,8 +849,10 @@ view_map_branches(struct tui *tui, struct canvas *c,
 		if (b->loc == LOC_UNKNOWN || b->nearest < 0 ||
 		    (size_t)b->nearest >= m->nedges)
 			continue;
-		view_map_link(c, pr, b, &m->edges[b->nearest], 0,
-		    view_map_branch_role(b));
+		role = view_map_line_role(tui, b, &l);
+		view_map_link(c, pr, b, &m->edges[b->nearest], 0, role);
+		if (l != NULL)
+			view_map_mark(c, pr, b, &m->edges[b->nearest], role);
 	}
 	for (i = 0, n = 0; i < m->nbranches; i++) {
 		b = m->branches[i];
@@ -872,6 +978,9 @@ view_map_panel(struct tui *tui, int y, int h, int x, int w)
 	struct model	*m = tui->model;
 	struct branch	*b;
 	struct edge	*e;
+	const struct latlink *l;
+	struct graph_figs f;
+	enum color_role	 role, lrole;
 	const char	*code, *red;
 	const char	*glyph;
 	char		 line[256], letter, routed[16];
@@ -885,7 +994,8 @@ view_map_panel(struct tui *tui, int y, int h, int x, int w)
 		draw_text(tui, y + row, x, w, CR_NORMAL, "");
 	row = 0;
 	draw_text(tui, y + row++, x, w, CR_HEADER,
-	    "   Branch           Edge   Dist   Routed Redundancy");
+	    "   Branch           Edge   Dist   Routed Redundancy   Median  "
+	    "Loss%");
 	for (i = 0; i < m->nbranches && row < h; i++) {
 		b = m->branches[i];
 		letter = (b->loc == LOC_UNKNOWN) ? '-' :
@@ -894,6 +1004,8 @@ view_map_panel(struct tui *tui, int y, int h, int x, int w)
 		    m->edges[b->nearest].code : "-";
 		red = redundancy_name(b->partner ? b->partner->red :
 		    RED_UNKNOWN);
+		lrole = view_map_line_role(tui, b, &l);
+		graph_figures(l, &f);
 		if (b->loc == LOC_UNKNOWN)
 			snprintf(line, sizeof line, " %c %-16.16s location "
 			    "unknown", letter, b->name);
@@ -901,15 +1013,21 @@ view_map_panel(struct tui *tui, int y, int h, int x, int w)
 			view_map_routed_cell(tui, b, ascii, routed,
 			    sizeof routed);
 			snprintf(line, sizeof line, " %c %-16.16s %-5s "
-			    "%5.0fkm %-6s %s %s", letter, b->name, code,
-			    b->nearest_km, routed, view_map_glyph(tui,
+			    "%5.0fkm %-6s %s %-9s %8s %6s%s", letter, b->name,
+			    code, b->nearest_km, routed, view_map_glyph(tui,
 			    draw_red_glyph(b->partner ? b->partner->red :
-			    RED_UNKNOWN), ascii), red);
+			    RED_UNKNOWN), ascii), red, f.med, f.loss,
+			    l == NULL ? "" : lrole == CR_CRIT ? " !" :
+			    lrole == CR_WARN ? " ~" : "");
 		}
-		/* Suboptimal routing shows even on a healthy peering. */
-		draw_text(tui, y + row++, x, w, b->suboptimal &&
-		    view_map_branch_role(b) == CR_OK ? CR_WARN :
-		    view_map_branch_role(b), line);
+		/* Suboptimal routing and a slow or lossy link show even on
+		 * a healthy peering. */
+		role = view_map_branch_role(b);
+		if (role == CR_OK && l != NULL)
+			role = lrole;
+		if (role == CR_OK && (b->suboptimal || b->lat_suboptimal))
+			role = CR_WARN;
+		draw_text(tui, y + row++, x, w, role, line);
 	}
 	if (row + 2 >= h)
 		return;
@@ -932,7 +1050,7 @@ view_map_panel(struct tui *tui, int y, int h, int x, int w)
 	}
 
 	/* What the marks mean, when there is room for it. */
-	if (row + 5 >= h)
+	if (row + 6 >= h)
 		return;
 	row++;
 	draw_text(tui, y + row++, x, w, CR_HEADER, "   Key");
@@ -950,6 +1068,8 @@ view_map_panel(struct tui *tui, int y, int h, int x, int w)
 	    view_map_glyph(tui, GL_DOWN, ascii),
 	    view_map_glyph(tui, GL_UNKNOWN, ascii));
 	draw_text(tui, y + row++, x, w, CR_NORMAL, line);
+	draw_text(tui, y + row++, x, w, CR_NORMAL,
+	    " ~  latency near the threshold or loss  !  over it");
 }
 
 static void

@@ -8,31 +8,52 @@
  * (core/routemon.c), marked when SuboptimalRouting is raised.  The
  * selected row's redundancy reason (and routing, when suboptimal) goes on
  * a detail line at the bottom, so nothing important depends on terminal
- * width.  Enter drills down to the partner's sessions.
+ * width.  Latency (issue 4): "Lat" is the edge with the lowest median
+ * beside the nearest and routed ones, then mtr's columns for the
+ * branch's main link (lat_main) and a trend sparkline of its window;
+ * at 80 columns Loss% and Avg stay and the rest give way.  Enter opens
+ * Branch detail (view-branch.c).
  */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "graph.h"
 #include "tui.h"
 
 enum {
-	OV_BRANCH, OV_LOCATION, OV_NEAREST, OV_METRO, OV_ROUTED, OV_SESS,
-	OV_RED, OV_PARTNER, OV_LAST, OV_REASON, OV_NCOLS
+	OV_BRANCH, OV_LOCATION, OV_NEAREST, OV_METRO, OV_ROUTED, OV_LAT,
+	OV_SESS, OV_RED, OV_LOSS, OV_SNT, OV_LASTMS, OV_AVG, OV_BEST,
+	OV_WRST, OV_STDEV, OV_TREND, OV_PARTNER, OV_LAST, OV_REASON,
+	OV_NCOLS
 };
 
+/*
+ * At 80 columns: Branch to Redundancy with Via, Lat, Loss% and Avg; at
+ * 120 every latency column and the trend; the event, the reason, the
+ * metro and the partner from about 150.
+ */
 static const struct draw_col overview_cols[OV_NCOLS] = {
 	[OV_BRANCH] =	{ "Branch", 10, 16, 0, 0 },
 	[OV_LOCATION] =	{ "Location", 12, 16, 0, 0 },
 	[OV_NEAREST] =	{ "Nearest edge", 12, 12, 0, 0 },
-	[OV_METRO] =	{ "Edge metro", 10, 16, 3, 0 },	/* the nearest's */
+	[OV_METRO] =	{ "Edge metro", 10, 16, 8, 0 },	/* the nearest's */
 	[OV_ROUTED] =	{ "Via", 5, 5, 1, 0 },
+	[OV_LAT] =	{ "Lat", 4, 5, 1, 0 },	/* lowest median */
 	[OV_SESS] =	{ "Sess", 4, 5, 0, 1 },
 	[OV_RED] =	{ "Redundancy", 11, 11, 0, 0 },
-	[OV_PARTNER] =	{ "Partner", 10, 16, 4, 0 },
-	[OV_LAST] =	{ "Last event", 10, 40, 1, 0 },
-	[OV_REASON] =	{ "Reason", 20, 200, 2, 0 },
+	[OV_LOSS] =	{ "Loss%", 6, 6, 0, 1 },
+	[OV_SNT] =	{ "Snt", 4, 5, 3, 1 },
+	[OV_LASTMS] =	{ "Last", 5, 6, 3, 1 },
+	[OV_AVG] =	{ "Avg", 5, 6, 0, 1 },
+	[OV_BEST] =	{ "Best", 5, 6, 4, 1 },
+	[OV_WRST] =	{ "Wrst", 5, 6, 4, 1 },
+	[OV_STDEV] =	{ "StDev", 5, 6, 4, 1 },
+	[OV_TREND] =	{ "Trend", LAT_TREND_N / 2, LAT_TREND_N, 2, 0 },
+	[OV_PARTNER] =	{ "Partner", 10, 16, 9, 0 },
+	[OV_LAST] =	{ "Last event", 10, 40, 5, 0 },
+	[OV_REASON] =	{ "Reason", 20, 200, 6, 0 },
 };
 
 static void	 view_overview_draw(struct tui *, int, int, int);
@@ -44,6 +65,13 @@ static void	 view_overview_location(const struct branch *, char *, size_t);
 static const struct edge *view_overview_edge(const struct model *, int);
 static void	 view_overview_routed(struct tui *, const struct branch *,
 		    char *, size_t, enum color_role *);
+static const struct latlink *view_overview_link(const struct branch *);
+static void	 view_overview_latdetail(struct tui *, const struct branch *,
+		    char *, size_t);
+static int	 view_overview_latrank(const struct branch *);
+static void	 view_overview_latency(struct tui *, const struct branch *,
+		    const char **, enum color_role *, const int *,
+		    struct graph_figs *, char *, size_t, char *, size_t);
 
 const struct view view_overview = {
 	.name = "overview",
@@ -76,6 +104,64 @@ view_overview_rank(enum redundancy red)
 	}
 }
 
+/* The link the Overview shows (lat_main), NULL when none. */
+static const struct latlink *
+view_overview_link(const struct branch *b)
+{
+	if (b->lat_main < 0 || (size_t)b->lat_main >= b->nlinks)
+		return (NULL);
+	return (b->links[b->lat_main]);
+}
+
+/*
+ * The main link's raised conditions for the detail line, appended to
+ * buf: " LossHigh sea 12.0%; LatencyHigh sea 182.3ms;".
+ */
+static void
+view_overview_latdetail(struct tui *tui, const struct branch *b, char *buf,
+    size_t len)
+{
+	const struct latlink	*l = view_overview_link(b);
+	const struct edge	*e;
+	char			 ms[16], more[96];
+	size_t			 used;
+
+	if (l == NULL || l->flags == 0)
+		return;
+	e = view_overview_edge(tui->model, l->edge_idx);
+	graph_ms(ms, sizeof ms, l->received > 0 ? l->median_us : -1.0);
+	if (l->flags & LAT_F_LOSS) {
+		snprintf(more, sizeof more, " LossHigh %s %.1f%%;",
+		    e != NULL ? e->code : "?", l->loss_pct);
+		used = strlen(buf);
+		strlcpy_pt(buf + used, more, len - used);
+	}
+	if (l->flags & (LAT_F_HIGH | LAT_F_SHIFT)) {
+		snprintf(more, sizeof more, " %s %s median %sms;",
+		    l->flags & LAT_F_HIGH ? "LatencyHigh" : "LatencyShift",
+		    e != NULL ? e->code : "?", ms);
+		used = strlen(buf);
+		strlcpy_pt(buf + used, more, len - used);
+	}
+}
+
+/* Latency trouble of the main link, worst first: loss, high, shift. */
+static int
+view_overview_latrank(const struct branch *b)
+{
+	const struct latlink	*l = view_overview_link(b);
+
+	if (l == NULL)
+		return (3);
+	if (l->flags & LAT_F_LOSS)
+		return (0);
+	if (l->flags & LAT_F_HIGH)
+		return (1);
+	if (l->flags & LAT_F_SHIFT)
+		return (2);
+	return (3);
+}
+
 static int
 view_overview_cmp(const void *a, const void *b)
 {
@@ -86,6 +172,11 @@ view_overview_cmp(const void *a, const void *b)
 
 	ra = view_overview_rank(view_overview_red(ba));
 	rb = view_overview_rank(view_overview_red(bb));
+	if (ra != rb)
+		return (ra - rb);
+	/* Within a state, latency trouble first. */
+	ra = view_overview_latrank(ba);
+	rb = view_overview_latrank(bb);
 	if (ra != rb)
 		return (ra - rb);
 	/* Lower up/total ratio first; cross-multiply to stay in integers. */
@@ -139,7 +230,7 @@ view_overview_routed(struct tui *tui, const struct branch *b, char *buf,
 	if (e == NULL) {
 		snprintf(buf, len, "-");
 		*role = CR_STALE;
-	} else if (b->suboptimal) {
+	} else if (b->suboptimal || b->lat_suboptimal) {
 		snprintf(buf, len, "%s %s", e->code, draw_glyph(tui, GL_WARN));
 		*role = CR_WARN;
 	} else if (b->routed == b->nearest) {
@@ -157,7 +248,8 @@ view_overview_list(struct tui *tui, size_t *np)
 {
 	struct model	 *m = tui->model;
 	struct branch	**list, *b;
-	const struct edge *routed;
+	const struct edge *routed, *lat;
+	const struct latlink *l;
 	char		  text[512], loc[160];
 	size_t		  i, n = 0;
 
@@ -166,12 +258,22 @@ view_overview_list(struct tui *tui, size_t *np)
 		b = m->branches[i];
 		view_overview_location(b, loc, sizeof loc);
 		routed = view_overview_edge(m, b->routed);
-		snprintf(text, sizeof text, "%s %s %s %s %s%s", b->name, loc,
+		lat = view_overview_edge(m, b->lat_nearest);
+		l = view_overview_link(b);
+		/* The event names find the rows they are about. */
+		snprintf(text, sizeof text, "%s %s %s %s %s %s%s%s%s%s",
+		    b->name, loc,
 		    b->partner != NULL ? b->partner->name : b->partner_name,
 		    b->nearest >= 0 && (size_t)b->nearest < m->nedges ?
 		    m->edges[b->nearest].code : "",
 		    routed != NULL ? routed->code : "",
-		    b->suboptimal ? " SuboptimalRouting" : "");
+		    lat != NULL ? lat->code : "",
+		    b->suboptimal || b->lat_suboptimal ?
+		    " SuboptimalRouting" : "",
+		    l != NULL && (l->flags & LAT_F_HIGH) ? " LatencyHigh" : "",
+		    l != NULL && (l->flags & LAT_F_LOSS) ? " LossHigh" : "",
+		    l != NULL && (l->flags & LAT_F_SHIFT) ? " LatencyShift" :
+		    "");
 		if (tui_match(tui, text))
 			list[n++] = b;
 	}
@@ -191,28 +293,71 @@ view_overview_rows(struct tui *tui)
 	return (n);
 }
 
-/* Enter: the sessions of the selected branch's partner. */
+/* Enter: the selected branch's detail (its Enter: the sessions). */
 int
 view_overview_drill(struct tui *tui)
 {
 	struct branch	**list, *b;
-	char		  name[NAME_MAX_PT];
 	size_t		  n, cur = tui->cursor[tui_view_index(&view_overview)];
 
 	list = view_overview_list(tui, &n);
-	if (cur >= n) {
-		free(list);
-		return (ACT_NONE);
-	}
-	b = list[cur];
-	if (b->partner != NULL)
-		strlcpy_pt(name, b->partner->name, sizeof name);
-	else
-		strlcpy_pt(name, b->partner_name, sizeof name);
+	b = cur < n ? list[cur] : NULL;
 	free(list);
-	tui_set_view(tui, &view_sessions);
-	tui_set_filter(tui, name[0] != '\0' ? name : NULL);
-	return (ACT_REDRAW);
+	return (view_branch_open(tui, b));
+}
+
+/*
+ * The latency cells of a row: the edge with the lowest median ("Lat",
+ * "=" beside it when that is the nearest edge too), mtr's figures of the
+ * main link and its trend, as many buckets as the column shows, the
+ * newest last.  "-" for no data.
+ */
+static void
+view_overview_latency(struct tui *tui, const struct branch *b,
+    const char **cells, enum color_role *roles, const int *widths,
+    struct graph_figs *f, char *lat, size_t latlen, char *trend,
+    size_t trendlen)
+{
+	const struct edge	*e = view_overview_edge(tui->model,
+				    b->lat_nearest);
+	const struct latlink	*l = view_overview_link(b);
+	size_t			 n = LAT_TREND_N, i;
+
+	if (e == NULL)
+		snprintf(lat, latlen, "-");
+	else
+		snprintf(lat, latlen, "%s%s", e->code,
+		    b->lat_nearest == b->nearest ? " =" : "");
+	graph_figures(l, f);
+	trend[0] = '\0';
+	if (l != NULL && widths[OV_TREND] > 0) {
+		if ((size_t)widths[OV_TREND] < n)
+			n = (size_t)widths[OV_TREND];
+		graph_spark(l->trend + LAT_TREND_N - n, n, tui->ascii, trend,
+		    trendlen);
+	}
+	cells[OV_LAT] = lat;
+	cells[OV_LOSS] = f->loss;
+	cells[OV_SNT] = f->snt;
+	cells[OV_LASTMS] = f->last;
+	cells[OV_AVG] = f->avg;
+	cells[OV_BEST] = f->best;
+	cells[OV_WRST] = f->wrst;
+	cells[OV_STDEV] = f->stdev;
+	cells[OV_TREND] = l != NULL ? trend : "-";
+
+	for (i = OV_LOSS; i <= OV_TREND; i++)
+		roles[i] = (l == NULL || l->received == 0) ? CR_STALE :
+		    CR_NORMAL;
+	roles[OV_LAT] = e == NULL ? CR_STALE : CR_NORMAL;
+	if (l == NULL)
+		return;
+	if (l->flags & LAT_F_LOSS)
+		roles[OV_LOSS] = CR_CRIT;
+	if (l->flags & LAT_F_HIGH)
+		roles[OV_AVG] = roles[OV_LASTMS] = CR_WARN;
+	if (l->flags & LAT_F_SHIFT)
+		roles[OV_TREND] = CR_WARN;
 }
 
 static void
@@ -225,6 +370,8 @@ view_overview_draw(struct tui *tui, int y, int h, int w)
 	int		  widths[OV_NCOLS], rows, row;
 	char		  loc[160], near[32], sess[24], red[48], last[160];
 	char		  detail[512], age[16], routed[16], sub[128];
+	char		  lat[16], trend[LAT_TREND_N * 4 + 1];
+	struct graph_figs figs;
 	const char	 *cells[OV_NCOLS];
 	enum color_role	  roles[OV_NCOLS], rrole;
 	enum redundancy	  r;
@@ -290,6 +437,8 @@ view_overview_draw(struct tui *tui, int y, int h, int w)
 			if (i != OV_ROUTED)
 				roles[i] = CR_NORMAL;
 		}
+		view_overview_latency(tui, b, cells, roles, widths, &figs, lat,
+		    sizeof lat, trend, sizeof trend);
 		if (b->loc == LOC_UNKNOWN)
 			roles[OV_LOCATION] = CR_STALE;
 		if (e == NULL)
@@ -325,6 +474,13 @@ view_overview_draw(struct tui *tui, int y, int h, int w)
 			    "nearest %s;", e->code, view_overview_edge(m,
 			    b->nearest) != NULL ? m->edges[b->nearest].code :
 			    "unknown");
+		else if (b->lat_suboptimal && (e = view_overview_edge(m,
+		    b->routed)) != NULL)
+			snprintf(sub, sizeof sub, " SuboptimalRouting via %s, "
+			    "fastest %s;", e->code, view_overview_edge(m,
+			    b->lat_nearest) != NULL ?
+			    m->edges[b->lat_nearest].code : "unknown");
+		view_overview_latdetail(tui, b, sub, sizeof sub);
 		if (b->partner != NULL)
 			snprintf(detail, sizeof detail, "%s:%s %s AS%u %s %s: %s",
 			    b->name, sub, b->partner->name, b->partner->asn,

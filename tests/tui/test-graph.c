@@ -320,6 +320,9 @@ test_spark(void **state)
 	graph_spark(v, 5, 0, buf, sizeof buf);
 	assert_string_equal(buf, "\xe2\x96\x81\xe2\x96\x81\xe2\x96\x88 "
 	    "\xe2\x96\x85");
+	/* latmon's -2: a slice with every probe lost. */
+	graph_spark((const double []){ 5, -2, 5 }, 3, 0, buf, sizeof buf);
+	assert_string_equal(buf, "\xe2\x96\x81x\xe2\x96\x81");
 	/* 1% of noise on a steady link stays at the bottom. */
 	graph_spark(flat, 3, 1, buf, sizeof buf);
 	assert_string_equal(buf, "___");
