@@ -624,7 +624,7 @@ output_json(FILE *f, const struct model *m, size_t nevents)
 	const struct branch	*b;
 	const struct event	*ev;
 	uint64_t		 now = now_mono_ms();
-	char			 a[ADDR_STRLEN];
+	char			 a[ADDR_STRLEN], detail[256];
 	size_t			 i, j, first;
 
 	fprintf(f, "{\n  ");
@@ -641,6 +641,10 @@ output_json(FILE *f, const struct model *m, size_t nevents)
 		json_str(f, "router", c->router, 1);
 		json_str(f, "state", collector_state_name(c->state), 1);
 		fprintf(f, "\"age_s\": %lld, ", collector_age(c, now));
+		detail[0] = '\0';
+		if (c->ops != NULL && c->ops->describe != NULL)
+			c->ops->describe(c, detail, sizeof detail);
+		json_str(f, "detail", detail, 1);
 		json_str(f, "error", c->error, 0);
 		fprintf(f, "}");
 	}

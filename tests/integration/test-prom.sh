@@ -36,7 +36,7 @@ fi
 
 TIMEOUT=${PROM_TIMEOUT:-30}
 BRANCH=hq-test
-EDGE=loopback
+EDGE=lpbk
 
 mktmpdir
 T=$TEST_TMPDIR
@@ -163,4 +163,76 @@ else
 	not_ok "the other branch's series were still polled"
 	sed 's/^/# /' "$T/none.log" | tail -5
 fi
+# peertop itself: the "prometheus" collector maps the series' labels to a
+# configured branch and edge, into --once and the history.
+PEERTOP=${PEERTOP:-$top_builddir/peertop}
+PEERTOP_DATADIR=$top_srcdir/data
+export PEERTOP_DATADIR
+if [ ! -x "$PEERTOP" ]; then
+	not_ok "peertop is not built: $PEERTOP"
+	summary
+fi
+write_conf()	# write_conf PORT FILE
+{
+	cat >"$2" <<EOC
+database "$T/history.db"
+edge lpbk { metro "Loopback" country XX location 0 0 }
+prometheus 127.0.0.1 port $1 {
+	query "$(printf '%s' "$QUERY" | sed 's/"/\\"/g')"
+	branch label "branch"
+	edge label "edge"
+	target label "instance"
+	interval 1s
+}
+branch "$BRANCH" { address 192.0.2.1 }
+branch "other" { address 192.0.2.2 }
+EOC
+}
+write_conf "$PROM_PORT" "$T/peertop.conf"
+check "peertop accepts the prometheus configuration" \
+    "$PEERTOP" -n -c "$T/peertop.conf"
+"$PEERTOP" --once -o json -c "$T/peertop.conf" >"$T/once.json" 2>"$T/once.err"
+diag "exit status $?"
+check "--once: the prometheus collector is up" test \
+    "$(jqo '.collectors[0].state')" = up
+check "--once: one latency link for $BRANCH, from prometheus" test \
+    "$(jqo ".branches[] | select(.name == \"$BRANCH\") | .latency | length")" = 1
+src=$(jqo ".branches[] | select(.name == \"$BRANCH\") | .latency[0].source")
+edge=$(jqo ".branches[] | select(.name == \"$BRANCH\") | .latency[0].edge")
+med=$(jqo ".branches[] | select(.name == \"$BRANCH\") | .latency[0].median_ms")
+check "--once: source prometheus, edge $EDGE (got $src $edge)" test \
+    "$src/$edge" = "prometheus/$EDGE"
+check "--once: median $med ms is a loopback round trip (0 < m < 50)" \
+    awk -v m="$med" 'BEGIN { exit !(m > 0 && m < 50) }'
+check "--once: the nearest edge by latency is $EDGE" test \
+    "$(jqo ".branches[] | select(.name == \"$BRANCH\") | .nearest_latency.code")" = "$EDGE"
+check "--once: the other branch has no latency" test \
+    "$(jqo '.branches[] | select(.name == "other") | .latency | length')" = 0
+
+# Headless for a few polls: the samples are in the history, by source.
+"$PEERTOP" -H -c "$T/peertop.conf" 2>"$T/headless.err" &
+HPID=$!
+at_exit 'stop_daemon "$HPID"'
+sleep 4
+stop_daemon "$HPID"
+HPID=""
+rows=$(sqlite3 "$T/history.db" "SELECT count(*) FROM latency_sample WHERE
+    branch = '$BRANCH' AND edge = '$EDGE' AND source = 'prometheus' AND
+    rtt_us > 0" 2>&1)
+check "headless: prometheus samples in latency_sample (got $rows)" \
+    test "${rows:-0}" -ge 2
+
+# A Prometheus that is not there: the collector says so, the rest runs.
+set -- $(free_ports)
+write_conf "$1" "$T/down.conf"
+"$PEERTOP" --once -o json -c "$T/down.conf" >"$T/once.json" 2>"$T/once.err"
+rc=$?
+check "--once with prometheus down exits 1 (warning), got $rc" test "$rc" = 1
+check "--once: the collector is down" test \
+    "$(jqo '.collectors[0].state')" = down
+err=$(jqo '.collectors[0].error')
+case $err in
+*refused*)	ok "--once: the error says connection refused ($err)" ;;
+*)		not_ok "--once: the error says connection refused ($err)" ;;
+esac
 summary
