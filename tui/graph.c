@@ -19,6 +19,7 @@
 #include "graph.h"
 
 #define GRAPH_LABEL_GAP	2	/* blanks between two time labels */
+#define GRAPH_LABELS_MAX 8	/* time labels, "now" aside */
 
 static const char *const graph_loss_utf8[] = {
 	[GRAPH_LOSS_NODATA] =	" ",
@@ -168,7 +169,7 @@ graph_ylabel(char *buf, size_t len, int64_t us)
 		snprintf(buf, len, "%.2f", us / 1000.0);
 }
 
-/* "-30s", "-5m", "-2h", "-1d": seconds before the end. */
+/* "-30s", "-5m", "-1m30s", "-2h", "-1d": seconds before the end. */
 static void
 graph_tlabel(char *buf, size_t len, int64_t s)
 {
@@ -178,6 +179,9 @@ graph_tlabel(char *buf, size_t len, int64_t s)
 		snprintf(buf, len, "-%lldh", (long long)(s / 3600));
 	else if (s % 60 == 0)
 		snprintf(buf, len, "-%lldm", (long long)(s / 60));
+	else if (s > 60)
+		snprintf(buf, len, "-%lldm%llds", (long long)(s / 60),
+		    (long long)(s % 60));
 	else
 		snprintf(buf, len, "-%llds", (long long)s);
 }
@@ -241,7 +245,7 @@ graph_xaxis(struct canvas *c, int pw, int y, int64_t span_ms)
 	char	 label[16];
 	int64_t	 step = 0, t;
 	size_t	 i;
-	int	 x0 = GRAPH_YAXIS_W, limit, col, len;
+	int	 x0 = GRAPH_YAXIS_W, limit, col, len, max;
 
 	if (pw <= 0 || span_ms <= 0)
 		return;
@@ -249,10 +253,13 @@ graph_xaxis(struct canvas *c, int pw, int y, int64_t span_ms)
 	if (pw >= len)
 		canvas_text(c, x0 + pw - len, y, "now", CR_DIM);
 	limit = x0 + pw - len - GRAPH_LABEL_GAP;
-	/* A label every 8 columns at most. */
+	/* A label every 12 columns at most, and 8 labels at most. */
+	max = (pw + 11) / 12;
+	if (max > GRAPH_LABELS_MAX)
+		max = GRAPH_LABELS_MAX;
 	for (i = 0; i < nitems(graph_steps); i++) {
 		step = graph_steps[i];
-		if (span_ms / 1000 / step <= (pw + 7) / 8)
+		if (span_ms / 1000 / step <= max)
 			break;
 	}
 	if (step <= 0)

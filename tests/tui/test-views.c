@@ -15,11 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "core/collector.h"
 #include "core/config.h"
+#include "core/store.h"
 #include "tui/tui.h"
 
 static const char views_conf[] =
@@ -581,6 +583,323 @@ test_tables_filter_empty(void **state)
 	f->t.filter[0] = '\0';
 }
 
+/*
+ * Latency (issue 4) through the model's own path: daisy-hq gets ten
+ * replies from sea, 10.0 to 19.0 ms (median 14.5), and ten probes to lax
+ * of which the 4th and 8th are lost and the rest take 30.0 ms (Loss%
+ * 20.0); lax is its routed edge, so lax is the Overview's link.  Ten
+ * seconds of samples ending now, inside the 5 minute window.
+ */
+static void
+latency_fill(struct fixture *f)
+{
+	struct branch	*b = f->m->branches[0];
+	int64_t		 now = now_wall_ms();
+	int		 i;
+
+	if (b->nlinks > 0)
+		return;
+	for (i = 0; i < 10; i++) {
+		model_latency_sample(f->m, b, f->sea, "192.0.2.1", LAT_PROBE,
+		    now - (10 - i) * 1000, (10 + i) * 1000);
+		model_latency_sample(f->m, b, f->lax, "192.0.2.2", LAT_PROBE,
+		    now - (10 - i) * 1000 + 500, i == 3 || i == 7 ? -1 :
+		    30000);
+	}
+	assert_int_equal(b->nlinks, 2);
+	assert_int_equal(b->lat_nearest, f->sea);
+	assert_true(b->links[b->lat_main]->edge_idx == f->lax);
+}
+
+/* A 5% loss threshold and one more loss: lax raises LossHigh (3 of 11). */
+static void
+latency_loss(struct fixture *f)
+{
+	struct branch	*b = f->m->branches[0];
+
+	latency_fill(f);
+	if (b->links[b->lat_main]->flags & LAT_F_LOSS)
+		return;
+	f->m->lat.th.loss_pct = 5;
+	model_latency_sample(f->m, b, f->lax, "192.0.2.2", LAT_PROBE,
+	    now_wall_ms(), -1);
+	assert_true(b->links[b->lat_main]->flags & LAT_F_LOSS);
+}
+
+static void
+test_overview_latency(void **state)
+{
+	struct fixture	*f = *state;
+	char		 buf[512];
+	int		 y;
+
+	f->m->branches[0]->routed = f->lax;
+	f->m->branches[0]->suboptimal = 0;
+	latency_fill(f);
+
+	/* 80 columns: Lat, Loss% and Avg stay; Snt and Best give way. */
+	size(f, 80, 24);
+	draw_view(f, &view_overview);
+	row(1, buf, sizeof buf);
+	assert_non_null(strstr(buf, "Lat"));
+	assert_non_null(strstr(buf, "Loss%"));
+	assert_non_null(strstr(buf, "Avg"));
+	assert_null(strstr(buf, "Best"));
+	assert_true((y = find(2, 22, "daisy-hq")) >= 0);
+	row(y, buf, sizeof buf);
+	assert_non_null(strstr(buf, "sea ="));
+	assert_non_null(strstr(buf, " 20.0%  30.0"));
+	/* quiet-branch has no latency data: dashes. */
+	assert_true((y = find(2, 22, "quiet-branch")) >= 0);
+	assert_non_null(strstr(row(y, buf, sizeof buf), " -      3/3 ^ "
+	    "REDUNDANT      -     -"));
+
+	/* 120 columns: every mtr column and the trend. */
+	size(f, 120, 30);
+	draw_view(f, &view_overview);
+	row(1, buf, sizeof buf);
+	assert_non_null(strstr(buf, "Loss%  Snt  Last   Avg  Best  Wrst "
+	    "StDev Trend"));
+	assert_true((y = find(2, 28, "daisy-hq")) >= 0);
+	row(y, buf, sizeof buf);
+	assert_non_null(strstr(buf, " 20.0%   10  30.0  30.0  30.0  30.0   "
+	    "0.0 "));
+
+	/* The trend: ten seconds of a 5 minute window fill its last slice. */
+	assert_int_equal(buf[strlen(buf) - 1], '_');
+	assert_non_null(strstr(buf, "0.0        _"));
+
+	/* LossHigh from a 5% threshold: first of its state, said below. */
+	latency_loss(f);
+	f->t.cursor[tui_view_index(&view_overview)] = 0;
+	draw_view(f, &view_overview);
+	assert_non_null(strstr(row(2, buf, sizeof buf), "daisy-hq"));
+	assert_non_null(strstr(row(28, buf, sizeof buf),
+	    "LossHigh lax 27.3%;"));
+	strlcpy_pt(f->t.filter, "losshigh", sizeof f->t.filter);
+	assert_int_equal(view_overview.rows(&f->t), 1);
+	f->t.filter[0] = '\0';
+}
+
+/* Enter on daisy-hq: the Branch detail with its graph and mtr table. */
+static void
+test_branch_detail(void **state)
+{
+	struct fixture	*f = *state;
+	char		 buf[512];
+	size_t		 idx = (size_t)tui_view_index(&view_overview);
+	int		 y, g;
+
+	latency_loss(f);
+	size(f, 80, 24);
+	tui_set_view(&f->t, &view_overview);
+	draw_view(f, &view_overview);
+	f->t.cursor[idx] = (size_t)(find(2, 22, "daisy-hq") - 2);
+	assert_int_equal(view_overview_drill(&f->t), ACT_REDRAW);
+	assert_ptr_equal(f->t.view, &view_branch);
+	assert_ptr_equal(f->t.branch, f->m->branches[0]);
+	/* The graph starts on the Overview's link, lax. */
+	assert_int_equal(f->t.cursor[tui_view_index(&view_branch)],
+	    (size_t)f->m->branches[0]->lat_main);
+	erase();
+	draw_view(f, &view_branch);
+
+	assert_non_null(strstr(row(1, buf, sizeof buf), "daisy-hq"));
+	assert_non_null(strstr(row(2, buf, sizeof buf), "Nearest sea 1km   "
+	    "By latency sea 14.5   Routed lax"));
+	assert_non_null(strstr(row(3, buf, sizeof buf), "Partner daisy-net "
+	    "AS64496"));
+	assert_true((g = find(4, 23, "Latency lax 192.0.2.2 probe  [live 5m] "
+	    "exact")) >= 0);
+	/* ASCII graph: the axis, medians, the loss row with loss marks. */
+	assert_true(find(g, 23, "*") > g);
+	assert_true((y = find(g, 23, " loss|")) >= 0);
+	assert_non_null(strpbrk(row(y, buf, sizeof buf) + 6, "-+#x"));
+	assert_true(find(y, 23, "ms+") == y + 1);
+	assert_true(find(y, 23, "now") == y + 1);
+	/* mtr's table at 80: the core columns, a row per link. */
+	assert_true((y = find(g, 23, "Edge")) > g);
+	row(y, buf, sizeof buf);
+	assert_non_null(strstr(buf, "Loss%"));
+	assert_non_null(strstr(buf, "Snt"));
+	assert_non_null(strstr(buf, "Med"));
+	assert_non_null(strstr(buf, "Flags"));
+	assert_true(find(y + 1, y + 3, "sea") >= 0);
+	assert_non_null(strstr(row(find(y + 1, y + 3, "sea"), buf,
+	    sizeof buf), "0.0%    10   19.0   14.5   10.0   19.0"));
+	assert_non_null(strstr(row(find(y + 1, y + 3, "lax"), buf,
+	    sizeof buf), "27.3%    11   30.0   30.0   30.0   30.0    0.0   "
+	    "30.0 LOSS"));
+	/* Sessions below, with their state in words. */
+	assert_true(find(y + 3, 23, "Sessions") >= 0);
+	assert_true(find(y + 3, 23, "daisy-22") >= 0);
+	assert_true(find(y + 3, 23, "Established") >= 0);
+
+	/* j: the other link is graphed. */
+	f->t.cursor[tui_view_index(&view_branch)] = 0;
+	assert_int_equal(view_branch_link(&f->t, 1), ACT_REDRAW);
+	assert_int_equal(view_branch_link(&f->t, 1), ACT_REDRAW);
+	draw_view(f, &view_branch);
+	assert_true(find(4, 23, "Latency sea 192.0.2.1 probe") >= 0);
+	/* No store: the span stays on the live window. */
+	view_branch_span(&f->t, 1);
+	assert_int_equal(f->t.br_span, 0);
+
+	/* 160x50: every column, events beside the lists. */
+	size(f, 160, 50);
+	draw_view(f, &view_branch);
+	assert_true((y = find(1, 49, "Src    Loss%")) >= 0);
+	row(y, buf, sizeof buf);
+	assert_true(strncmp(buf, "Edge    Target", 14) == 0);
+	assert_non_null(strstr(buf, "StDev"));
+	assert_non_null(strstr(buf, "p95"));
+	assert_non_null(strstr(buf, "Jttr"));
+	assert_non_null(strstr(buf, "Src"));
+	assert_true(find(y, 49, "Recent events") >= 0);
+	assert_true(find(y, 49, "LossHigh") >= 0);
+
+	/* Enter: the partner's sessions; Esc goes back to the Overview. */
+	assert_int_equal(view_branch_drill(&f->t), ACT_REDRAW);
+	assert_ptr_equal(f->t.view, &view_sessions);
+	assert_string_equal(f->t.filter, "daisy-net");
+	f->t.filter[0] = '\0';
+	tui_set_view(&f->t, &view_overview);
+}
+
+/* A branch without latency data says so, in the graph and the table. */
+static void
+test_branch_nodata(void **state)
+{
+	struct fixture	*f = *state;
+
+	size(f, 80, 24);
+	assert_int_equal(view_branch_open(&f->t, f->m->branches[1]),
+	    ACT_REDRAW);
+	erase();
+	draw_view(f, &view_branch);
+	assert_true(find(1, 23, "Latency: no data") >= 0);
+	assert_true(find(1, 23, "no latency data") >= 0);
+	assert_true(find(1, 23, "By latency -") >= 0);
+	/* The plot is empty: no median or loss glyph anywhere. */
+	assert_true(find(1, 23, "|*") < 0);
+	assert_int_equal(view_branch_link(&f->t, 1), ACT_NONE);
+	tui_set_view(&f->t, &view_overview);
+}
+
+/*
+ * History: samples in a real store, the graph's 1h span reads them back
+ * through store_latency_buckets() (raw samples: exact).
+ */
+static void
+test_branch_history(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*st;
+	const char	*tmp = getenv("TMPDIR");
+	char		 path[256], db[300], side[310], *cause = NULL;
+	int64_t		 now = now_wall_ms();
+	int		 fd, i, g;
+
+	latency_fill(f);
+	snprintf(path, sizeof path, "%s/test-views-XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	snprintf(db, sizeof db, "%s.db", path);
+	st = store_open(db, 0, &cause);
+	if (st == NULL)
+		fail_msg("store: %s", cause);
+	for (i = 0; i < 60; i++)
+		assert_int_equal(store_latency_sample(st, now - (60 - i) * 60000,
+		    "daisy-hq", "lax", "192.0.2.2", "probe", i % 10 == 0 ? -1 :
+		    (40 + i % 5) * 1000), 0);
+	assert_int_equal(store_flush(st, &cause), 0);
+
+	size(f, 80, 24);
+	view_branch_open(&f->t, f->m->branches[0]);
+	f->t.store = st;
+	assert_int_equal(view_branch_span(&f->t, 1), ACT_REDRAW);
+	assert_int_equal(f->t.br_span, 1);
+	erase();
+	draw_view(f, &view_branch);
+	assert_true((g = find(1, 23, "Latency lax 192.0.2.2 probe  [1h] "
+	    "exact")) >= 0);
+	/* 40 to 44 ms: the axis tops at 50, the medians are drawn. */
+	assert_true(find(g, g + 3, "   50|") >= 0);
+	assert_true(find(g, 23, "*") >= 0);
+	assert_true(find(g, 23, "-1h") < 0);	/* the span's start is cut */
+	assert_true(find(g, 23, "-30m") >= 0 || find(g, 23, "-20m") >= 0);
+	/* Back round to live, then S goes the other way to 7d. */
+	view_branch_span(&f->t, -1);
+	view_branch_span(&f->t, -1);
+	assert_int_equal(f->t.br_span, 4);
+	draw_view(f, &view_branch);
+	assert_true(find(1, 23, "[7d]") >= 0);
+	f->t.store = NULL;
+	f->t.br_span = 0;
+	store_close(st);
+	unlink(db);
+	snprintf(side, sizeof side, "%s-wal", db);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", db);
+	unlink(side);
+	tui_set_view(&f->t, &view_overview);
+}
+
+/* The map's colour for a link against the thresholds. */
+static void
+test_map_latency(void **state)
+{
+	struct fixture		*f = *state;
+	struct lat_thresholds	 th = { 100000, 5.0, 20000 };
+	struct latlink		 l;
+	char			 buf[512];
+	int			 y;
+
+	memset(&l, 0, sizeof l);
+	assert_int_equal(view_map_lat_role(&th, NULL, CR_STALE), CR_STALE);
+	assert_int_equal(view_map_lat_role(&th, &l, CR_WARN), CR_WARN);
+	l.sent = 10;
+	assert_int_equal(view_map_lat_role(&th, &l, CR_OK), CR_CRIT);
+	l.received = 10;
+	l.median_us = 50000;
+	assert_int_equal(view_map_lat_role(&th, &l, CR_STALE), CR_OK);
+	l.median_us = 80000;		/* over 3/4 of 100 ms */
+	assert_int_equal(view_map_lat_role(&th, &l, CR_STALE), CR_WARN);
+	l.median_us = 100001;
+	assert_int_equal(view_map_lat_role(&th, &l, CR_STALE), CR_CRIT);
+	l.median_us = 50000;
+	l.received = 9;
+	l.loss_pct = 10;
+	assert_int_equal(view_map_lat_role(&th, &l, CR_STALE), CR_CRIT);
+	l.loss_pct = 2;
+	assert_int_equal(view_map_lat_role(&th, &l, CR_STALE), CR_WARN);
+	l.loss_pct = 0;
+	l.received = 10;
+	l.flags = LAT_F_SHIFT;
+	assert_int_equal(view_map_lat_role(&th, &l, CR_STALE), CR_WARN);
+	l.flags = LAT_F_HIGH;
+	assert_int_equal(view_map_lat_role(&th, &l, CR_STALE), CR_CRIT);
+	/* Thresholds off: only loss colours the link. */
+	memset(&th, 0, sizeof th);
+	l.flags = 0;
+	l.median_us = 900000;
+	assert_int_equal(view_map_lat_role(&th, &l, CR_STALE), CR_OK);
+
+	/* The side panel: the nearest edge's median and loss. */
+	latency_fill(f);
+	size(f, 200, 50);
+	f->t.map_zoom = 0;
+	draw_view(f, &view_map);
+	assert_true(find(1, 49, "Redundancy   Median  Loss%") >= 0);
+	assert_true((y = find(1, 49, "daisy-hq")) >= 0);
+	assert_non_null(strstr(row(y, buf, sizeof buf), "14.5   0.0%"));
+	assert_true((y = find(1, 49, "quiet-branch")) >= 0);
+	assert_non_null(strstr(row(y, buf, sizeof buf), "-      -"));
+}
+
 int
 main(void)
 {
@@ -595,6 +914,11 @@ main(void)
 		cmocka_unit_test(test_sessions_drill_no_peer),
 		cmocka_unit_test(test_help_lists_prefixes),
 		cmocka_unit_test(test_tables_filter_empty),
+		cmocka_unit_test(test_overview_latency),
+		cmocka_unit_test(test_branch_detail),
+		cmocka_unit_test(test_branch_nodata),
+		cmocka_unit_test(test_branch_history),
+		cmocka_unit_test(test_map_latency),
 	};
 
 	setlocale(LC_ALL, "C");
