@@ -13,6 +13,7 @@
  * anyway, and the agent hears why in the 400.
  */
 #include <sys/types.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 
@@ -36,8 +37,19 @@
 #define INGEST_TIMEOUT_S	30	/* a client's whole request */
 #define INGEST_HEADERS_MAX	(16 * 1024)
 
+/* A batch answered 200, stored once the answer has been written. */
+struct ingest_pending {
+	TAILQ_ENTRY(ingest_pending)	 entry;
+	struct ingest			*in;
+	struct evhttp_connection	*evcon;
+	struct ingest_batch		 b;
+	size_t				 mapped;
+};
+TAILQ_HEAD(ingest_pendings, ingest_pending);
+
 struct ingest {
 	struct event_base	*base;
+	struct ingest_pendings	 pending;
 	struct evhttp		*http;
 	int			 port;
 	char			 where[ADDR_STRLEN + 8];
@@ -61,6 +73,9 @@ static void	ingest_reply(struct evhttp_request *, int, const char *,
 static void	ingest_refuse(struct ingest *, struct evhttp_request *,
 		    enum ingest_reject, int, const char *, const char *);
 static void	ingest_request_cb(struct evhttp_request *, void *);
+static void	ingest_complete_cb(struct evhttp_request *, void *);
+static void	ingest_close_cb(struct evhttp_connection *, void *);
+static void	ingest_pending_free(struct ingest_pending *);
 
 const char *
 ingest_reject_name(enum ingest_reject r)
@@ -330,6 +345,7 @@ ingest_new(struct event_base *base, const struct ingest_conf *conf,
 	}
 
 	in = xcalloc(1, sizeof *in);
+	TAILQ_INIT(&in->pending);
 	in->base = base;
 	in->cb = cb;
 	in->arg = arg;
@@ -381,11 +397,26 @@ ingest_new(struct event_base *base, const struct ingest_conf *conf,
 void
 ingest_free(struct ingest *in)
 {
+	struct ingest_pending	*p;
+
 	if (in == NULL)
 		return;
+	/* Answers still queued never reach their agents: store nothing. */
+	while ((p = TAILQ_FIRST(&in->pending)) != NULL) {
+		in->stats.undelivered++;
+		ingest_pending_free(p);
+	}
 	if (in->http != NULL)
 		evhttp_free(in->http);
 	free(in);
+}
+
+static void
+ingest_pending_free(struct ingest_pending *p)
+{
+	TAILQ_REMOVE(&p->in->pending, p, entry);
+	ingest_batch_free(&p->b);
+	free(p);
 }
 
 int
@@ -507,6 +538,7 @@ static void
 ingest_request_cb(struct evhttp_request *req, void *arg)
 {
 	struct ingest		*in = arg;
+	struct ingest_pending	*p;
 	struct ingest_batch	 b;
 	struct ingest_limits	 lim;
 	struct evbuffer		*body;
@@ -541,27 +573,67 @@ ingest_request_cb(struct evhttp_request *req, void *arg)
 		ingest_refuse(in, req, INGEST_REJ_MALFORMED, 400, err, NULL);
 		return;
 	}
-	mapped = in->cb != NULL ? in->cb(in->arg, &b) : (int)b.nsamples;
+	mapped = in->cb != NULL ? in->cb(in->arg, &b, 0) : (int)b.nsamples;
 	if (mapped < 0) {
 		ingest_refuse(in, req, INGEST_REJ_UNAVAILABLE, 503, "history "
 		    "unavailable, retry later", b.agent);
 		ingest_batch_free(&b);
 		return;
 	}
-	if ((size_t)mapped > b.nsamples)
-		mapped = (int)b.nsamples;
+	p = xcalloc(1, sizeof *p);
+	p->in = in;
+	p->evcon = evhttp_request_get_connection(req);
+	p->b = b;
+	p->mapped = (size_t)mapped < b.nsamples ? (size_t)mapped : b.nsamples;
+	TAILQ_INSERT_TAIL(&in->pending, p, entry);
+	evhttp_request_set_on_complete_cb(req, ingest_complete_cb, p);
+	evhttp_connection_set_closecb(p->evcon, ingest_close_cb, in);
+	ingest_reply(req, 200, NULL, json_pack("{s:I,s:I}", "accepted",
+	    (json_int_t)p->mapped, "unmapped",
+	    (json_int_t)(b.nsamples - p->mapped)));
+}
+
+/* The 200 is written: the agent will drop the batch, so store it. */
+static void
+ingest_complete_cb(struct evhttp_request *req, void *arg)
+{
+	struct ingest_pending	*p = arg;
+	struct ingest		*in = p->in;
+
+	(void)req;
+	if (in->cb != NULL)
+		in->cb(in->arg, &p->b, 1);
 	in->stats.batches++;
-	in->stats.accepted += (uint64_t)mapped;
-	in->stats.unmapped += b.nsamples - (size_t)mapped;
+	in->stats.accepted += p->mapped;
+	in->stats.unmapped += p->b.nsamples - p->mapped;
 	in->stats.last_ms = now_wall_ms();
-	strlcpy_pt(in->stats.last_agent, b.agent, sizeof in->stats.last_agent);
+	strlcpy_pt(in->stats.last_agent, p->b.agent,
+	    sizeof in->stats.last_agent);
 	snprintf(in->status, sizeof in->status, "listening on %s, %llu "
 	    "batches, %llu samples (%llu unmapped), last from %s", in->where,
 	    (unsigned long long)in->stats.batches,
 	    (unsigned long long)in->stats.accepted,
-	    (unsigned long long)in->stats.unmapped, b.agent);
-	ingest_reply(req, 200, NULL, json_pack("{s:I,s:I}", "accepted",
-	    (json_int_t)mapped, "unmapped",
-	    (json_int_t)(b.nsamples - (size_t)mapped)));
-	ingest_batch_free(&b);
+	    (unsigned long long)in->stats.unmapped, p->b.agent);
+	ingest_pending_free(p);
+}
+
+/*
+ * The connection went before its 200 was written (the agent gave up or
+ * was reset): the agent keeps the batch and sends it again.
+ */
+static void
+ingest_close_cb(struct evhttp_connection *evcon, void *arg)
+{
+	struct ingest		*in = arg;
+	struct ingest_pending	*p, *next;
+
+	for (p = TAILQ_FIRST(&in->pending); p != NULL; p = next) {
+		next = TAILQ_NEXT(p, entry);
+		if (p->evcon != evcon)
+			continue;
+		in->stats.undelivered++;
+		log_warnx("ingest: agent %s went before its answer: batch %llu "
+		    "not stored", p->b.agent, (unsigned long long)p->b.seq);
+		ingest_pending_free(p);
+	}
 }

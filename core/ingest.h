@@ -73,13 +73,19 @@ int	 ingest_parse(const char *body, size_t len,
 void	 ingest_batch_free(struct ingest_batch *);
 
 /*
- * The server.  The callback gets each validated batch and returns how
- * many samples it mapped to a known branch and edge (the rest are
- * "unmapped"), or -1 when it cannot take them now (503).
+ * The server.  The callback sees each validated batch twice.  First with
+ * commit 0, before the answer: it returns how many samples it can map to
+ * a known branch and edge (the rest are "unmapped"), or -1 when it cannot
+ * take them now (503), and keeps nothing.  Then with commit 1 once the
+ * 200 has been written to the agent's connection: now it stores them.
+ * So a collector stopped between the two (SIGTERM with the answer still
+ * queued) stores nothing the agent will send again, and a restart mid-run
+ * neither loses nor duplicates a batch.
  */
 struct event_base;
 struct ingest;
-typedef int	(*ingest_cb)(void *arg, const struct ingest_batch *);
+typedef int	(*ingest_cb)(void *arg, const struct ingest_batch *,
+		    int commit);
 
 /* Why requests were refused, for the counters. */
 enum ingest_reject {
@@ -94,9 +100,10 @@ const char	*ingest_reject_name(enum ingest_reject);
 
 struct ingest_stats {
 	uint64_t	 requests;	/* that reached the handler */
-	uint64_t	 batches;	/* 200 */
-	uint64_t	 accepted;	/* samples mapped */
+	uint64_t	 batches;	/* 200 delivered, committed */
+	uint64_t	 accepted;	/* samples mapped, committed */
 	uint64_t	 unmapped;	/* samples acknowledged, not mapped */
+	uint64_t	 undelivered;	/* 200s that never left: not stored */
 	uint64_t	 rejected[INGEST_REJ_MAX];
 	int64_t		 last_ms;	/* wall time of the last batch, 0 */
 	char		 last_agent[NAME_MAX_PT];

@@ -8,6 +8,11 @@
  * (400 with the reason), a body over the limit (413), another method
  * (405) or path (404), and a callback that cannot store (503).
  */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <event2/buffer.h>
@@ -342,6 +348,8 @@ struct srv {
 	int			 calls;		/* batches delivered */
 	size_t			 delivered;	/* samples in them */
 	int			 fail;		/* callback says 503 */
+	int			 checks;	/* commit 0 calls */
+	int			 stop_at_check;	/* loopbreak in the check */
 };
 
 struct reply {
@@ -351,9 +359,12 @@ struct reply {
 	char			 allow[32];
 };
 
-/* Maps samples of branch "known" only; -1 when told to fail. */
+/*
+ * Maps samples of branch "known" only; -1 when told to fail.  Counts
+ * what is committed, and checks every commit had its check first.
+ */
 static int
-srv_cb(void *arg, const struct ingest_batch *b)
+srv_cb(void *arg, const struct ingest_batch *b, int commit)
 {
 	struct srv	*s = arg;
 	size_t		 i;
@@ -361,11 +372,18 @@ srv_cb(void *arg, const struct ingest_batch *b)
 
 	if (s->fail)
 		return (-1);
-	s->calls++;
-	s->delivered += b->nsamples;
 	for (i = 0; i < b->nsamples; i++)
 		if (strcmp(b->samples[i].branch, "known") == 0)
 			mapped++;
+	if (!commit) {
+		s->checks++;
+		if (s->stop_at_check)
+			event_base_loopbreak(s->base);
+		return (mapped);
+	}
+	assert_int_equal(s->checks, s->calls + 1);
+	s->calls++;
+	s->delivered += b->nsamples;
 	return (mapped);
 }
 
@@ -574,6 +592,56 @@ test_server_open(void **state)
 	event_base_free(s.base);
 }
 
+/*
+ * Stopped between the check and the written answer (a collector's
+ * SIGTERM in the same loop turn): the agent gets no 200 and nothing is
+ * stored, so its retry after the restart is the only copy.
+ */
+static void
+test_server_shutdown(void **state)
+{
+	struct ingest_conf	 conf;
+	struct sockaddr_in	 sin;
+	struct srv		 s;
+	char			*body, *req, buf[256];
+	ssize_t			 n;
+	int			 fd;
+	long long		 now = (long long)now_wall_ms();
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	memset(&conf, 0, sizeof conf);
+	conf.port = -1;
+	s.base = event_base_new();
+	s.in = ingest_new(s.base, &conf, srv_cb, &s, NULL);
+	assert_non_null(s.in);
+	s.stop_at_check = 1;
+	xasprintf(&body, good, now, now, now);
+	xasprintf(&req, "POST /v1/samples HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)ingest_port(s.in));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	/* The kernel completes the handshake from the listen backlog. */
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+	event_base_dispatch(s.base);
+	assert_int_equal(s.checks, 1);
+	ingest_free(s.in);
+	assert_int_equal(s.calls, 0);
+	assert_int_equal(s.delivered, 0);
+	n = read(fd, buf, sizeof buf - 1);
+	assert_true(n <= 0);	/* EOF or reset: no answer */
+	close(fd);
+	free(req);
+	free(body);
+	event_base_free(s.base);
+}
+
 int
 main(void)
 {
@@ -589,6 +657,7 @@ main(void)
 		cmocka_unit_test(test_all_or_nothing),
 		cmocka_unit_test(test_server),
 		cmocka_unit_test(test_server_open),
+		cmocka_unit_test(test_server_shutdown),
 	};
 
 	log_open("/dev/null", LOG_LVL_ERROR);
