@@ -5,7 +5,6 @@
  * agent's late batch is stamped when it happened.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,27 +92,6 @@ latmon_branch_free(struct branch *b)
 	free(b->probes);
 }
 
-static void
-latmon_event(struct model *m, int64_t when_ms, const char *type,
-    enum level level, const char *subject, const char *details,
-    const char *fmt, ...)
-{
-	struct event	 ev;
-	va_list		 ap;
-
-	memset(&ev, 0, sizeof ev);
-	ev.time_ms = when_ms;
-	strlcpy_pt(ev.type, type, sizeof ev.type);
-	ev.level = level;
-	strlcpy_pt(ev.subject, subject, sizeof ev.subject);
-	if (details != NULL)
-		strlcpy_pt(ev.details, details, sizeof ev.details);
-	va_start(ap, fmt);
-	vsnprintf(ev.summary, sizeof ev.summary, fmt, ap);
-	va_end(ap);
-	model_event_add(m, &ev);
-}
-
 /* A new link, its ring sized to hold the window at 2 samples a second. */
 static struct latlink *
 latmon_link_new(struct model *m, struct branch *b, int edge_idx,
@@ -175,7 +153,7 @@ latmon_flag(struct model *m, struct latlink *l, int64_t when_ms,
 	    edge);
 	if (raise && !(l->flags & (1u << bit))) {
 		l->flags |= 1u << bit;
-		latmon_event(m, when_ms, name, level, subject, NULL, "%s to %s%s"
+		model_event_at(m, when_ms, name, level, subject, NULL, "%s to %s%s"
 		    "%s: %s", l->branch->name, edge, l->target[0] != '\0' ?
 		    " " : "", l->target, why);
 		return (1);
@@ -183,7 +161,7 @@ latmon_flag(struct model *m, struct latlink *l, int64_t when_ms,
 	if (restore && (l->flags & (1u << bit))) {
 		l->flags &= ~(1u << bit);
 		snprintf(type, sizeof type, "%sResolved", name);
-		latmon_event(m, when_ms, type, LVL_INFO, subject, NULL, "%s to "
+		model_event_at(m, when_ms, type, LVL_INFO, subject, NULL, "%s to "
 		    "%s%s%s: %s", l->branch->name, edge, l->target[0] != '\0' ?
 		    " " : "", l->target, why);
 		return (1);
@@ -306,7 +284,7 @@ latmon_branch(struct model *m, struct branch *b, int64_t now_ms)
 	snprintf(subject, sizeof subject, "branch %s", b->name);
 	if (i && !b->lat_suboptimal) {
 		med = routed_med - best;
-		latmon_event(m, now_ms, "SuboptimalRouting", LVL_WARNING,
+		model_event_at(m, now_ms, "SuboptimalRouting", LVL_WARNING,
 		    subject, NULL, "%s enters Microsoft at %s (%.1f ms), %.1f "
 		    "ms slower than %s (%.1f ms)", b->name,
 		    m->edges[b->routed].code, routed_med / 1000, med / 1000,
@@ -314,7 +292,7 @@ latmon_branch(struct model *m, struct branch *b, int64_t now_ms)
 		b->lat_suboptimal = 1;
 		model_touch(m, DIRTY_BRANCHES);
 	} else if (!i && b->lat_suboptimal && routed_med >= 0) {
-		latmon_event(m, now_ms, "SuboptimalRoutingResolved", LVL_INFO,
+		model_event_at(m, now_ms, "SuboptimalRoutingResolved", LVL_INFO,
 		    subject, NULL, "%s enters Microsoft at %s (%.1f ms), %s",
 		    b->name, m->edges[b->routed].code, routed_med / 1000,
 		    nearest == b->routed ? "its fastest edge" :

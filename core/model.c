@@ -687,23 +687,45 @@ model_event_add(struct model *m, struct event *ev)
 	model_touch(m, DIRTY_EVENTS | DIRTY_BRANCHES);
 }
 
-void
-model_eventf(struct model *m, const char *type, enum level level,
-    const char *subject, const char *details, const char *fmt, ...)
+static void
+model_vevent(struct model *m, int64_t when_ms, const char *type,
+    enum level level, const char *subject, const char *details,
+    const char *fmt, va_list ap)
 {
 	struct event	 ev;
-	va_list		 ap;
 
 	memset(&ev, 0, sizeof ev);
+	ev.time_ms = when_ms;
 	strlcpy_pt(ev.type, type, sizeof ev.type);
 	ev.level = level;
 	strlcpy_pt(ev.subject, subject, sizeof ev.subject);
 	if (details != NULL)
 		strlcpy_pt(ev.details, details, sizeof ev.details);
-	va_start(ap, fmt);
 	vsnprintf(ev.summary, sizeof ev.summary, fmt, ap);
-	va_end(ap);
 	model_event_add(m, &ev);
+}
+
+void
+model_eventf(struct model *m, const char *type, enum level level,
+    const char *subject, const char *details, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	model_vevent(m, 0, type, level, subject, details, fmt, ap);
+	va_end(ap);
+}
+
+void
+model_event_at(struct model *m, int64_t when_ms, const char *type,
+    enum level level, const char *subject, const char *details,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	model_vevent(m, when_ms, type, level, subject, details, fmt, ap);
+	va_end(ap);
 }
 
 const struct event *

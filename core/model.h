@@ -494,6 +494,10 @@ void	 model_event_add(struct model *, struct event *);
 void	 model_eventf(struct model *, const char *type, enum level,
 	    const char *subject, const char *details, const char *fmt, ...)
 	    printflike(6, 7);
+/* The same stamped with when_ms (a sample's or a record's time). */
+void	 model_event_at(struct model *, int64_t when_ms, const char *type,
+	    enum level, const char *subject, const char *details,
+	    const char *fmt, ...) printflike(7, 8);
 /* i-th recent event, 0 = oldest; NULL past the end. */
 const struct event *model_event(const struct model *, size_t i);
 

@@ -363,20 +363,14 @@ routemon_event(struct routemon *rm, int64_t now_ms, const char *type,
     enum level level, const char *subject, const char *details,
     const char *fmt, ...)
 {
-	struct event	 ev;
+	char		 summary[sizeof ((struct event *)0)->summary];
 	va_list		 ap;
 
-	memset(&ev, 0, sizeof ev);
-	ev.time_ms = now_ms;
-	strlcpy_pt(ev.type, type, sizeof ev.type);
-	ev.level = level;
-	strlcpy_pt(ev.subject, subject, sizeof ev.subject);
-	if (details != NULL)
-		strlcpy_pt(ev.details, details, sizeof ev.details);
 	va_start(ap, fmt);
-	vsnprintf(ev.summary, sizeof ev.summary, fmt, ap);
+	vsnprintf(summary, sizeof summary, fmt, ap);
 	va_end(ap);
-	model_event_add(rm->m, &ev);
+	model_event_at(rm->m, now_ms, type, level, subject, details, "%s",
+	    summary);
 }
 
 /*

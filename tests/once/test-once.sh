@@ -22,6 +22,7 @@ mask() {
 	sed -E -e "s|$TEST_TMPDIR|TMP|g" \
 	    -e '/"backup_none"/s/"since": "[^"]*"/"since": "T"/' -e 's/"(generated|time)": "[^"]*"/"\1": "T"/g' \
 	    -e 's/"age_s": [0-9]+/"age_s": 0/g' \
+	    -e 's/("detail": "bird [^"]* up )[0-9dhms]+"/\1D"/' \
 	    -e 's/^peertop ([A-Z]+) at .*/peertop \1 at T/' \
 	    -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} (Information|Warning|Error|Critical)/T \1/' \
 	    -e 's/ (Established|Active|Idle|OpenSent|Connect|Passive) +[0-9dhms]+ +/ \1 D /' \
