@@ -441,35 +441,43 @@ graph_spark(const double *v, size_t n, int ascii, char *buf, size_t len)
 }
 
 void
-graph_ms(char *buf, size_t len, double us)
+graph_ms(char *buf, size_t len, double us, int compact)
 {
 	if (us < 0.0)
 		snprintf(buf, len, "-");
+	else if (compact && us >= 99950.0)
+		snprintf(buf, len, "%.0f", us / 1000.0);
 	else
 		snprintf(buf, len, "%.1f", us / 1000.0);
 }
 
 void
-graph_figures(const struct latlink *l, struct graph_figs *f)
+graph_figures(const struct latlink *l, struct graph_figs *f, int compact)
 {
 	int	 rx = (l != NULL && l->received > 0);
 
 	if (l == NULL || l->sent == 0) {
 		snprintf(f->loss, sizeof f->loss, "-");
 		snprintf(f->snt, sizeof f->snt, "-");
+	} else if (compact && l->loss_pct >= 99.95) {
+		snprintf(f->loss, sizeof f->loss, "100%%");
+		snprintf(f->snt, sizeof f->snt, "%u", l->sent);
 	} else {
 		snprintf(f->loss, sizeof f->loss, "%.1f%%", l->loss_pct);
 		snprintf(f->snt, sizeof f->snt, "%u", l->sent);
 	}
 	graph_ms(f->last, sizeof f->last, l != NULL && l->last_us >= 0 ?
-	    (double)l->last_us : -1.0);
-	graph_ms(f->avg, sizeof f->avg, rx ? l->avg_us : -1.0);
-	graph_ms(f->best, sizeof f->best, rx ? (double)l->best_us : -1.0);
-	graph_ms(f->wrst, sizeof f->wrst, rx ? (double)l->worst_us : -1.0);
-	graph_ms(f->stdev, sizeof f->stdev, rx ? l->stdev_us : -1.0);
-	graph_ms(f->med, sizeof f->med, rx ? l->median_us : -1.0);
-	graph_ms(f->p95, sizeof f->p95, rx ? (double)l->p95_us : -1.0);
-	graph_ms(f->jttr, sizeof f->jttr, rx ? l->jitter_us : -1.0);
+	    (double)l->last_us : -1.0, compact);
+	graph_ms(f->avg, sizeof f->avg, rx ? l->avg_us : -1.0, compact);
+	graph_ms(f->best, sizeof f->best, rx ? (double)l->best_us : -1.0,
+	    compact);
+	graph_ms(f->wrst, sizeof f->wrst, rx ? (double)l->worst_us : -1.0,
+	    compact);
+	graph_ms(f->stdev, sizeof f->stdev, rx ? l->stdev_us : -1.0, compact);
+	graph_ms(f->med, sizeof f->med, rx ? l->median_us : -1.0, compact);
+	graph_ms(f->p95, sizeof f->p95, rx ? (double)l->p95_us : -1.0,
+	    compact);
+	graph_ms(f->jttr, sizeof f->jttr, rx ? l->jitter_us : -1.0, compact);
 }
 
 char *

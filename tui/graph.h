@@ -73,15 +73,17 @@ void		 graph_columns_series(const struct latency_series *,
 
 /*
  * mtr's figures of a link as text (milliseconds with one decimal, Loss%
- * as "2.0%"), "-" where nothing was received or sent; and its raised
- * conditions as words ("HIGH LOSS SHIFT"), "" when none.
+ * as "2.0%"), "-" where nothing was received or sent; compact for narrow
+ * columns: whole milliseconds from 100 ms, "100%" for all lost.  And the
+ * link's raised conditions as words ("HIGH LOSS SHIFT"), "" when none.
  */
 struct graph_figs {
 	char		 loss[16], snt[16], last[16], avg[16], best[16];
 	char		 wrst[16], stdev[16], med[16], p95[16], jttr[16];
 };
-void		 graph_figures(const struct latlink *, struct graph_figs *);
-void		 graph_ms(char *, size_t, double us);	/* "12.3", "-" if < 0 */
+void		 graph_figures(const struct latlink *, struct graph_figs *,
+		    int compact);
+void		 graph_ms(char *, size_t, double us, int compact); /* "-" if < 0 */
 char		*graph_flags(unsigned, char *, size_t);
 
 /*

@@ -197,7 +197,7 @@ view_branch_head(struct tui *tui, const struct branch *b, int y, int *row,
 	near = view_branch_edge(m, b->nearest);
 	lat = view_branch_edge(m, b->lat_nearest);
 	routed = view_branch_edge(m, b->routed);
-	graph_ms(ms, sizeof ms, lat != NULL ? b->lat_nearest_us : -1.0);
+	graph_ms(ms, sizeof ms, lat != NULL ? b->lat_nearest_us : -1.0, 0);
 	if (*row < h) {
 		snprintf(line, sizeof line, "Nearest %s %.0fkm   By latency "
 		    "%s%s%s   Routed %s%s", near != NULL ? near : "-",
@@ -210,10 +210,11 @@ view_branch_head(struct tui *tui, const struct branch *b, int y, int *row,
 	}
 	if (*row < h) {
 		if (b->partner != NULL)
-			snprintf(line, sizeof line, "Partner %s AS%u  %s %s: %s",
+			snprintf(line, sizeof line, "Partner %s AS%u  %s %s%s%s",
 			    b->partner->name, b->partner->asn,
 			    draw_glyph(tui, draw_red_glyph(red)),
-			    redundancy_name(red), b->partner->reason);
+			    redundancy_name(red), b->partner->reason[0] != '\0' ?
+			    ": " : "", b->partner->reason);
 		else
 			snprintf(line, sizeof line, "Partner %s",
 			    b->partner_name[0] != '\0' ? b->partner_name :
@@ -328,7 +329,7 @@ view_branch_table(struct tui *tui, const struct branch *b, int y, int *row,
 			continue;
 		}
 		l = b->links[i];
-		graph_figures(l, &f);
+		graph_figures(l, &f, 0);
 		edge = view_branch_edge(m, l->edge_idx);
 		cells[BR_EDGE] = edge != NULL ? edge : "?";
 		cells[BR_TARGET] = l->target[0] != '\0' ? l->target : "-";

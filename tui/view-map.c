@@ -1005,7 +1005,7 @@ view_map_panel(struct tui *tui, int y, int h, int x, int w)
 		red = redundancy_name(b->partner ? b->partner->red :
 		    RED_UNKNOWN);
 		lrole = view_map_line_role(tui, b, &l);
-		graph_figures(l, &f);
+		graph_figures(l, &f, 0);
 		if (b->loc == LOC_UNKNOWN)
 			snprintf(line, sizeof line, " %c %-16.16s location "
 			    "unknown", letter, b->name);

@@ -30,23 +30,25 @@ enum {
 };
 
 /*
- * At 80 columns: Branch to Redundancy with Via, Lat, Loss% and Avg; at
- * 120 every latency column and the trend; the event, the reason, the
- * metro and the partner from about 150.
+ * At 80 columns: Branch to Redundancy with Via, Loss% and Avg, the
+ * branch and place still whole ("london-office", "location unknown"); at
+ * 120 Lat, every latency column and the trend; the event, the reason,
+ * the metro and the partner from about 130.  The figures are compact
+ * (whole milliseconds from 100 ms) to fit.
  */
 static const struct draw_col overview_cols[OV_NCOLS] = {
-	[OV_BRANCH] =	{ "Branch", 10, 16, 0, 0 },
-	[OV_LOCATION] =	{ "Location", 12, 16, 0, 0 },
+	[OV_BRANCH] =	{ "Branch", 13, 16, 0, 0 },
+	[OV_LOCATION] =	{ "Location", 14, 16, 0, 0 },
 	[OV_NEAREST] =	{ "Nearest edge", 12, 12, 0, 0 },
 	[OV_METRO] =	{ "Edge metro", 10, 16, 8, 0 },	/* the nearest's */
 	[OV_ROUTED] =	{ "Via", 5, 5, 1, 0 },
-	[OV_LAT] =	{ "Lat", 4, 5, 1, 0 },	/* lowest median */
+	[OV_LAT] =	{ "Lat", 5, 5, 2, 0 },	/* lowest median */
 	[OV_SESS] =	{ "Sess", 4, 5, 0, 1 },
 	[OV_RED] =	{ "Redundancy", 11, 11, 0, 0 },
-	[OV_LOSS] =	{ "Loss%", 6, 6, 0, 1 },
+	[OV_LOSS] =	{ "Loss%", 5, 6, 0, 1 },
 	[OV_SNT] =	{ "Snt", 4, 5, 3, 1 },
 	[OV_LASTMS] =	{ "Last", 5, 6, 3, 1 },
-	[OV_AVG] =	{ "Avg", 5, 6, 0, 1 },
+	[OV_AVG] =	{ "Avg", 4, 6, 0, 1 },
 	[OV_BEST] =	{ "Best", 5, 6, 4, 1 },
 	[OV_WRST] =	{ "Wrst", 5, 6, 4, 1 },
 	[OV_STDEV] =	{ "StDev", 5, 6, 4, 1 },
@@ -129,7 +131,7 @@ view_overview_latdetail(struct tui *tui, const struct branch *b, char *buf,
 	if (l == NULL || l->flags == 0)
 		return;
 	e = view_overview_edge(tui->model, l->edge_idx);
-	graph_ms(ms, sizeof ms, l->received > 0 ? l->median_us : -1.0);
+	graph_ms(ms, sizeof ms, l->received > 0 ? l->median_us : -1.0, 0);
 	if (l->flags & LAT_F_LOSS) {
 		snprintf(more, sizeof more, " LossHigh %s %.1f%%;",
 		    e != NULL ? e->code : "?", l->loss_pct);
@@ -328,7 +330,7 @@ view_overview_latency(struct tui *tui, const struct branch *b,
 	else
 		snprintf(lat, latlen, "%s%s", e->code,
 		    b->lat_nearest == b->nearest ? " =" : "");
-	graph_figures(l, f);
+	graph_figures(l, f, 1);
 	trend[0] = '\0';
 	if (l != NULL && widths[OV_TREND] > 0) {
 		if ((size_t)widths[OV_TREND] < n)

@@ -166,8 +166,9 @@ check "80x24: GeoIP city shown" has_text "Milton, US"
 check "80x24: nearest edge with distance" has_text "sea 40km"
 check "80x24: unplaced branch says so" has_text "location unknown"
 check "80x24: redundancy as a word" has_text "UNKNOWN"
+# The latency columns (Loss% and Avg) take the last event's place at 80.
 for col in Branch Location "Nearest edge" Via Sess Redundancy \
-    "Last event"; do
+    "Loss%" "Avg"; do
 	check "80x24: column $col fits" has_text "$col"
 done
 
@@ -182,11 +183,14 @@ check "filter keeps the match" has_text "london-office"
 keys Escape
 expect "Esc clears the filter" "seattle-hq"
 
-# Drill-down: a branch's partner sessions, then that session's events.
+# Drill-down: a branch's detail, its partner's sessions, then that
+# session's events.
 keys / s i n g a p o r e Enter
 expect_not "filter to singapore-dc" "seattle-hq"
 keys Enter
-expect "Enter on a branch opens the Sessions view" "PfxRcd"
+expect "Enter on a branch opens its detail" "By latency"
+keys Enter
+expect "Enter in the detail opens the Sessions view" "PfxRcd"
 check "sessions filtered to the branch's partner" has_text "sin-r1"
 check "other partner's sessions hidden" lacks_text "lax-r1"
 keys Escape Escape
