@@ -86,6 +86,7 @@ usage(int status)
 "       peertop -H [-c file] [-d database] [-l logfile]\n"
 "       peertop mrt [--dump] file ...\n"
 "       peertop mrt -c file [-o text|json] file ...\n"
+"       peertop agent [-nv] [-c file]\n"
 "\n"
 "  -c, --config FILE     configuration file (default: $PEERTOP_CONF,\n"
 "                        ~/.config/peertop/peertop.conf, %s/peertop.conf)\n"
@@ -351,6 +352,8 @@ main(int argc, char **argv)
 	setlocale(LC_NUMERIC, "C");
 	if (argc > 1 && strcmp(argv[1], "mrt") == 0)
 		return (cmd_mrt(argc - 1, argv + 1));
+	if (argc > 1 && strcmp(argv[1], "agent") == 0)
+		return (cmd_agent(argc - 1, argv + 1));
 	parse_options(argc, argv, &o);
 	log_open(NULL, LOG_LVL_INFO);
 	/*
