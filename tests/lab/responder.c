@@ -18,20 +18,36 @@
  * (it knows nothing of it when the ACK comes), which core/probe.c counts
  * as a completed handshake ("connection reset").
  *
+ * The delay runs from the request's kernel receive time (SO_TIMESTAMPNS),
+ * so the responder's own wake-up latency does not add to it.  With -b it
+ * spins instead of sleeping, so that the reply leaves within
+ * microseconds of its time even where waking a CPU takes a millisecond
+ * (virtual machines): tests/bench/bench-probe.sh uses it as a reference
+ * more precise than the prober it measures.
+ *
+ * With -C FILE, SIGHUP re-reads FILE, lines of ADDRESS,DELAY_MS[,drop]
+ * (blank lines and # comments skipped), and gives each address named
+ * there the new delay and drop flag: the lab's timeline makes an edge
+ * slower or lossy and then restores it without restarting anything.
+ *
  * IPv4 only.  Runs until killed; prints nothing unless setup fails.
  *
- * usage: responder [-t PORT] ADDRESS,DELAY_MS[,drop] ...
+ * usage: responder [-b] [-C FILE] [-t PORT] ADDRESS,DELAY_MS[,drop] ...
  */
 #include <sys/types.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -52,9 +68,12 @@ struct resp {
 	int			 lfd, cfd;	/* the full listener */
 	uint64_t		 tseen;
 	struct event		*tev;
+	TAILQ_ENTRY(resp)	 entry;
 };
 
 static uint16_t		 tcp_port;
+static TAILQ_HEAD(, resp) resps = TAILQ_HEAD_INITIALIZER(resps);
+static const char	*ctl_file;
 
 struct reply {
 	struct resp		*r;
@@ -70,26 +89,49 @@ static int	responder_tcp_open(struct resp *);
 static void	responder_read_cb(evutil_socket_t, short, void *);
 static void	responder_send_cb(evutil_socket_t, short, void *);
 static ssize_t	responder_recv(int, uint8_t *, size_t, struct sockaddr_in *,
-		    size_t *);
-static void	responder_later(struct resp *, struct reply *);
+		    size_t *, struct timespec *);
+static void	responder_later(struct resp *, struct reply *,
+		    const struct timespec *);
+static int	responder_spec(const char *, struct in_addr *, unsigned int *,
+		    int *);
+static void	responder_reload_cb(evutil_socket_t, short, void *);
 
 /*
  * The next IPv4 packet on a raw socket (RFC 791: the header comes with
- * it): its length, with *off at the payload; -1 when none is waiting.
+ * it): its length, with *off at the payload and *rx its receive time
+ * (the kernel's, else now); -1 when none is waiting.
  */
 static ssize_t
 responder_recv(int fd, uint8_t *buf, size_t size, struct sockaddr_in *from,
-    size_t *off)
+    size_t *off, struct timespec *rx)
 {
-	socklen_t	 fromlen;
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	struct cmsghdr	*cm;
+	uint8_t		 ctl[128];
 	ssize_t		 n;
 
 	for (;;) {
-		fromlen = sizeof *from;
-		n = recvfrom(fd, buf, size, 0, (struct sockaddr *)from,
-		    &fromlen);
+		memset(&msg, 0, sizeof msg);
+		iov.iov_base = buf;
+		iov.iov_len = size;
+		msg.msg_name = from;
+		msg.msg_namelen = sizeof *from;
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = ctl;
+		msg.msg_controllen = sizeof ctl;
+		n = recvmsg(fd, &msg, 0);
 		if (n == -1)
 			return (-1);
+		clock_gettime(CLOCK_REALTIME, rx);
+		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
+		    cm = CMSG_NXTHDR(&msg, cm)) {
+			if (cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SCM_TIMESTAMPNS &&
+			    cm->cmsg_len >= CMSG_LEN(sizeof *rx))
+				memcpy(rx, CMSG_DATA(cm), sizeof *rx);
+		}
 		if (n < 20 || (buf[0] >> 4) != 4)
 			continue;
 		*off = (size_t)(buf[0] & 0x0f) * 4;
@@ -98,14 +140,22 @@ responder_recv(int fd, uint8_t *buf, size_t size, struct sockaddr_in *from,
 	}
 }
 
-/* Send the reply after the address's delay. */
+/* Send the reply the address's delay after the request came in. */
 static void
-responder_later(struct resp *r, struct reply *rp)
+responder_later(struct resp *r, struct reply *rp, const struct timespec *rx)
 {
+	struct timespec	now;
 	struct timeval	tv;
+	int64_t		us;
 
-	tv.tv_sec = r->delay_ms / 1000;
-	tv.tv_usec = (r->delay_ms % 1000) * 1000;
+	clock_gettime(CLOCK_REALTIME, &now);
+	us = (int64_t)r->delay_ms * 1000 -
+	    (((int64_t)now.tv_sec - rx->tv_sec) * 1000000 +
+	    (now.tv_nsec - rx->tv_nsec) / 1000);
+	if (us < 0 || us > (int64_t)r->delay_ms * 1000)
+		us = us < 0 ? 0 : (int64_t)r->delay_ms * 1000;
+	tv.tv_sec = (time_t)(us / 1000000);
+	tv.tv_usec = (suseconds_t)(us % 1000000);
 	event_base_once(r->base, -1, EV_TIMEOUT, responder_send_cb, rp, &tv);
 }
 
@@ -127,13 +177,15 @@ responder_read_cb(evutil_socket_t fd, short what, void *arg)
 	struct resp		*r = arg;
 	struct reply		*rp;
 	struct sockaddr_in	 from;
+	struct timespec		 rx;
 	uint8_t			 buf[MAXPKT];
 	ssize_t			 n;
 	size_t			 off;
 	uint16_t		 ck;
 
 	(void)what;
-	while ((n = responder_recv(fd, buf, sizeof buf, &from, &off)) != -1) {
+	while ((n = responder_recv(fd, buf, sizeof buf, &from, &off,
+	    &rx)) != -1) {
 		if ((size_t)n < off + 8 || buf[off] != 8 || buf[off + 1] != 0)
 			continue;	/* not an echo request */
 		if (r->drop && (r->seen++ & 1))
@@ -151,7 +203,7 @@ responder_read_cb(evutil_socket_t fd, short what, void *arg)
 		ck = inet_cksum(rp->pkt, rp->len);
 		rp->pkt[2] = ck >> 8;
 		rp->pkt[3] = ck & 0xff;
-		responder_later(r, rp);
+		responder_later(r, rp, &rx);
 	}
 }
 
@@ -178,6 +230,7 @@ responder_tcp_cb(evutil_socket_t fd, short what, void *arg)
 	struct resp		*r = arg;
 	struct reply		*rp;
 	struct sockaddr_in	 from;
+	struct timespec		 rx;
 	uint8_t			 buf[MAXPKT], *t, *o;
 	ssize_t			 n;
 	size_t			 off;
@@ -185,7 +238,8 @@ responder_tcp_cb(evutil_socket_t fd, short what, void *arg)
 	uint16_t		 ck;
 
 	(void)what;
-	while ((n = responder_recv(fd, buf, sizeof buf, &from, &off)) != -1) {
+	while ((n = responder_recv(fd, buf, sizeof buf, &from, &off,
+	    &rx)) != -1) {
 		if ((size_t)n < off + 20)
 			continue;
 		t = buf + off;
@@ -217,7 +271,7 @@ responder_tcp_cb(evutil_socket_t fd, short what, void *arg)
 		ck = responder_tcp_cksum(r->addr, from.sin_addr, o, 20);
 		o[16] = ck >> 8;
 		o[17] = ck & 0xff;
-		responder_later(r, rp);
+		responder_later(r, rp, &rx);
 	}
 }
 
@@ -243,6 +297,7 @@ responder_tcp_open(struct resp *r)
 	r->tfd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK, IPPROTO_TCP);
 	sin.sin_port = 0;
 	if (r->tfd == -1 ||
+	    setsockopt(r->tfd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) ||
 	    bind(r->tfd, (struct sockaddr *)&sin, sizeof sin) == -1)
 		return (-1);
 	r->tev = event_new(r->base, r->tfd, EV_READ | EV_PERSIST,
@@ -251,25 +306,95 @@ responder_tcp_open(struct resp *r)
 	return (0);
 }
 
+/* ADDRESS,DELAY_MS[,drop]: 0, or -1 when it does not parse. */
+static int
+responder_spec(const char *arg, struct in_addr *addr, unsigned int *delay,
+    int *drop)
+{
+	char	 spec[128], *a, *d, *f, *end;
+
+	snprintf(spec, sizeof spec, "%s", arg);
+	a = strtok(spec, ",");
+	d = strtok(NULL, ",");
+	f = strtok(NULL, ",");
+	if (a == NULL || d == NULL || inet_pton(AF_INET, a, addr) != 1)
+		return (-1);
+	*delay = (unsigned int)strtoul(d, &end, 10);
+	if (*end != '\0' || (f != NULL && strcmp(f, "drop") != 0))
+		return (-1);
+	*drop = f != NULL;
+	return (0);
+}
+
+/* SIGHUP: new delays and drop flags from the control file. */
+static void
+responder_reload_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct resp	*r;
+	struct in_addr	 addr;
+	FILE		*f;
+	char		*line = NULL, *p;
+	size_t		 size = 0;
+	unsigned int	 delay;
+	int		 drop;
+
+	(void)sig;
+	(void)what;
+	(void)arg;
+	if ((f = fopen(ctl_file, "r")) == NULL) {
+		fprintf(stderr, "responder: %s: %s\n", ctl_file,
+		    strerror(errno));
+		return;
+	}
+	while (getline(&line, &size, f) != -1) {
+		line[strcspn(line, "#\r\n")] = '\0';
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		if (*p == '\0')
+			continue;
+		if (responder_spec(p, &addr, &delay, &drop) == -1) {
+			fprintf(stderr, "responder: %s: bad line %s\n",
+			    ctl_file, p);
+			continue;
+		}
+		TAILQ_FOREACH(r, &resps, entry) {
+			if (r->addr.s_addr != addr.s_addr)
+				continue;
+			r->delay_ms = delay;
+			r->drop = drop;
+		}
+	}
+	free(line);
+	fclose(f);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct event_config	*cfg;
 	struct event_base	*base;
+	struct event		*hup;
 	struct resp		*r;
 	struct sockaddr_in	 sin;
-	char			 spec[128], *addr, *delay, *flag;
-	int			 i, first = 1;
+	int			 i, ch, spin = 0, on = 1;
 
-	if (argc > 2 && strcmp(argv[1], "-t") == 0) {
-		tcp_port = (uint16_t)strtoul(argv[2], NULL, 10);
-		first = 3;
+	while ((ch = getopt(argc, argv, "bC:t:")) != -1) {
+		switch (ch) {
+		case 'b':
+			spin = 1;
+			break;
+		case 'C':
+			ctl_file = optarg;
+			break;
+		case 't':
+			tcp_port = (uint16_t)strtoul(optarg, NULL, 10);
+			break;
+		default:
+			goto usage;
+		}
 	}
-	if (argc <= first) {
-		fprintf(stderr, "usage: responder [-t PORT] "
-		    "ADDRESS,DELAY_MS[,drop] ...\n");
-		return (2);
-	}
+	if (optind >= argc)
+		goto usage;
 	srandom((unsigned int)getpid());
 	/*
 	 * Precise timers: libevent's default coarse monotonic clock ticks
@@ -281,31 +406,24 @@ main(int argc, char **argv)
 	if ((base = event_base_new_with_config(cfg)) == NULL)
 		return (1);
 	event_config_free(cfg);
-	for (i = first; i < argc; i++) {
-		snprintf(spec, sizeof spec, "%s", argv[i]);
-		addr = strtok(spec, ",");
-		delay = strtok(NULL, ",");
-		flag = strtok(NULL, ",");
-		if (addr == NULL || delay == NULL) {
-			fprintf(stderr, "responder: bad spec %s\n", argv[i]);
-			return (2);
-		}
+	for (i = optind; i < argc; i++) {
 		r = calloc(1, sizeof *r);
 		if (r == NULL)
 			return (1);
 		r->base = base;
-		r->delay_ms = (unsigned int)strtoul(delay, NULL, 10);
-		r->drop = flag != NULL && strcmp(flag, "drop") == 0;
 		memset(&sin, 0, sizeof sin);
 		sin.sin_family = AF_INET;
-		if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1) {
-			fprintf(stderr, "responder: bad address %s\n", addr);
+		if (responder_spec(argv[i], &sin.sin_addr, &r->delay_ms,
+		    &r->drop) == -1) {
+			fprintf(stderr, "responder: bad spec %s\n", argv[i]);
 			return (2);
 		}
 		r->fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK, IPPROTO_ICMP);
 		if (r->fd == -1 ||
+		    setsockopt(r->fd, SOL_SOCKET, SO_TIMESTAMPNS, &on,
+		    sizeof on) == -1 ||
 		    bind(r->fd, (struct sockaddr *)&sin, sizeof sin) == -1) {
-			fprintf(stderr, "responder: %s: %s\n", addr,
+			fprintf(stderr, "responder: %s: %s\n", argv[i],
 			    strerror(errno));
 			return (1);
 		}
@@ -315,11 +433,29 @@ main(int argc, char **argv)
 		r->addr = sin.sin_addr;
 		r->tfd = r->lfd = r->cfd = -1;
 		if (tcp_port != 0 && responder_tcp_open(r) == -1) {
-			fprintf(stderr, "responder: tcp %s: %s\n", addr,
+			fprintf(stderr, "responder: tcp %s: %s\n", argv[i],
 			    strerror(errno));
 			return (1);
 		}
+		TAILQ_INSERT_TAIL(&resps, r, entry);
 	}
-	event_base_dispatch(base);
+	if (ctl_file != NULL) {
+		hup = evsignal_new(base, SIGHUP, responder_reload_cb, NULL);
+		if (hup == NULL || evsignal_add(hup, NULL) == -1)
+			return (1);
+	}
+	if (!spin)
+		event_base_dispatch(base);
+	else {
+		/* Never sleep: every pass checks the sockets and timers. */
+		for (;;)
+			if (event_base_loop(base, EVLOOP_NONBLOCK) == -1)
+				break;
+	}
 	return (0);
+
+usage:
+	fprintf(stderr, "usage: responder [-b] [-C file] [-t port] "
+	    "ADDRESS,DELAY_MS[,drop] ...\n");
+	return (2);
 }

@@ -1,0 +1,119 @@
+#!/bin/sh
+# The prober against fping in the same run (tests/bench/bench-probe.c):
+# a network namespace joined to this one by a veth pair, kernel echo
+# replies off inside it, BENCH_PROBE_TARGETS addresses (default 200) on
+# its side, all answered by tests/lab/responder after BENCH_PROBE_DELAY
+# ms (default 5: fping prints RTTs under 10 ms to 10 us, longer ones to
+# 100 us only).  bench-probe sends BENCH_PROBE_RATE probes/s (default
+# 5,000) across them for BENCH_PROBE_SECONDS (default 10), first with
+# peertop's prober, then with fping, both pinned to one core (taskset -c
+# 0; the responder, spinning (-b) so that its delay is exact to a few
+# microseconds, gets core 1 when there is one), and prints rate, CPU,
+# loss and the timestamp error |RTT - delay| of both, the ratios, and
+# PASS or MISS against issue 4's targets.
+#
+# Needs root (namespaces, raw sockets); exits 77 with a message without
+# it, without ip(8) or namespaces, and runs without the fping comparison
+# (saying so) when fping is missing (apt-get install fping).  The
+# namespace, the veth pair and the responder go away on every exit path.
+#
+# Not a test (make check does not run it): `make bench` builds
+# bench-probe and the responder and runs this with BENCH_PROBE and
+# RESPONDER set.  BENCH_RUNS (default 3) runs of each tool, taking
+# turns; the verdicts use the medians.
+
+BENCH_PROBE=${BENCH_PROBE:-./tests/bench/bench-probe}
+RESPONDER=${RESPONDER:-./tests/lab/responder}
+targets=${BENCH_PROBE_TARGETS:-200}
+delay=${BENCH_PROBE_DELAY:-5}
+rate=${BENCH_PROBE_RATE:-5000}
+seconds=${BENCH_PROBE_SECONDS:-10}
+
+skip() {
+	echo "bench-probe: skipped: $*"
+	exit 77
+}
+
+[ -x "$BENCH_PROBE" ] ||
+    { echo "bench-probe: $BENCH_PROBE missing" >&2; exit 1; }
+[ -x "$RESPONDER" ] ||
+    { echo "bench-probe: $RESPONDER missing" >&2; exit 1; }
+[ "$(id -u)" = 0 ] ||
+    skip "needs root (a network namespace, raw ICMP sockets)"
+command -v ip >/dev/null 2>&1 || skip "no ip(8) (apt-get install iproute2)"
+[ "$targets" -ge 1 ] && [ "$targets" -le 250 ] ||
+    { echo "bench-probe: BENCH_PROBE_TARGETS: 1 to 250" >&2; exit 1; }
+case " ${BENCH_CFLAGS:-} " in
+*" -O0 "*|*" -O0") echo "bench-probe: note: built with -O0 (an" \
+    "--enable-debug tree); configure without it for real figures" ;;
+esac
+
+# Names and a /24 from 198.18.0.0/15 (RFC 2544, benchmarking) unique to
+# this run.
+id=$(( $$ % 30000 ))
+ns=ptbench$id
+va=ptb${id}a
+vb=ptb${id}b
+net=198.19.$(( $$ % 200 + 20 ))
+rpid=""
+
+cleanup() {
+	[ -n "$rpid" ] && kill "$rpid" 2>/dev/null
+	ip link del "$va" 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+ip netns add "$ns" 2>/dev/null || skip "ip netns add failed (no namespaces here)"
+ip link add "$va" type veth peer name "$vb" 2>/dev/null ||
+    skip "no veth support"
+ip link set "$vb" netns "$ns" &&
+ip addr add "$net.1/24" dev "$va" &&
+ip link set "$va" up &&
+ip -n "$ns" link set lo up &&
+ip -n "$ns" link set "$vb" up &&
+ip netns exec "$ns" sh -c 'echo 1 > /proc/sys/net/ipv4/icmp_echo_ignore_all' ||
+    { echo "bench-probe: namespace setup failed" >&2; exit 1; }
+
+addrs=""
+specs=""
+i=0
+while [ $i -lt "$targets" ]; do
+	a=$net.$((i + 2))
+	ip -n "$ns" addr add "$a/24" dev "$vb" ||
+	    { echo "bench-probe: cannot add $a" >&2; exit 1; }
+	addrs="$addrs $a"
+	specs="$specs $a,$delay"
+	i=$((i + 1))
+done
+
+ncpu=$(nproc 2>/dev/null || echo 1)
+pin_resp=""
+pin_bench=""
+if command -v taskset >/dev/null 2>&1; then
+	pin_bench="taskset -c 0"
+	[ "$ncpu" -ge 2 ] && pin_resp="taskset -c 1"
+else
+	echo "bench-probe: note: no taskset, nothing pinned"
+fi
+# shellcheck disable=SC2086
+ip netns exec "$ns" $pin_resp "$RESPONDER" -b $specs &
+rpid=$!
+sleep 0.5
+kill -0 "$rpid" 2>/dev/null ||
+    { echo "bench-probe: the responder did not start" >&2; exit 1; }
+
+fping_opt=""
+if fping=$(command -v fping 2>/dev/null); then
+	fping_opt="-F $fping"
+	echo "bench-probe: $("$fping" -v 2>&1 | head -n 1)"
+else
+	echo "bench-probe: no fping (apt-get install fping): peertop alone"
+fi
+echo "bench-probe: $(uname -sr), $ncpu CPUs ($(awk -F': ' \
+    '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)),"\
+    "bench and fping on CPU 0${pin_resp:+, responder on CPU 1}"
+# shellcheck disable=SC2086
+$pin_bench "$BENCH_PROBE" -n "${BENCH_RUNS:-3}" -d "$delay" -r "$rate" \
+    -s "$seconds" $fping_opt $addrs
