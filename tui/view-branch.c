@@ -200,9 +200,10 @@ view_branch_head(struct tui *tui, const struct branch *b, int y, int *row,
 	graph_ms(ms, sizeof ms, lat != NULL ? b->lat_nearest_us : -1.0, 0);
 	if (*row < h) {
 		snprintf(line, sizeof line, "Nearest %s %.0fkm   By latency "
-		    "%s%s%s   Routed %s%s", near != NULL ? near : "-",
+		    "%s%s%s%s   Routed %s%s", near != NULL ? near : "-",
 		    near != NULL ? b->nearest_km : 0.0, lat != NULL ? lat : "-",
 		    lat != NULL ? " " : "", lat != NULL ? ms : "",
+		    lat != NULL ? " ms" : "",
 		    routed != NULL ? routed : "-", b->suboptimal ||
 		    b->lat_suboptimal ? " SuboptimalRouting" : "");
 		draw_text(tui, y + (*row)++, 0, w, b->suboptimal ||

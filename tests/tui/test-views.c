@@ -705,7 +705,7 @@ test_branch_detail(void **state)
 
 	assert_non_null(strstr(row(1, buf, sizeof buf), "daisy-hq"));
 	assert_non_null(strstr(row(2, buf, sizeof buf), "Nearest sea 1km   "
-	    "By latency sea 14.5   Routed lax"));
+	    "By latency sea 14.5 ms   Routed lax"));
 	assert_non_null(strstr(row(3, buf, sizeof buf), "Partner daisy-net "
 	    "AS64496"));
 	assert_true((g = find(4, 23, "Latency lax 192.0.2.2 probe  [live 5m] "
