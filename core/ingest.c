@@ -61,7 +61,6 @@ struct ingest {
 	char			 status[256];
 };
 
-static int	ingest_depth_ok(const char *, size_t);
 static void	ingest_err(char *, const char *, ...) printflike(2, 3);
 static int	ingest_string(json_t *, const char *, char *, size_t, int,
 		    const char *, char *);
@@ -100,33 +99,6 @@ ingest_err(char *err, const char *fmt, ...)
 	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
 	sanitize(err, INGEST_ERR_MAX, raw, strlen(raw));
-}
-
-/*
- * jansson recurses once per level, up to 2048 levels; a batch needs
- * three.  Count brackets outside strings first.
- */
-static int
-ingest_depth_ok(const char *p, size_t len)
-{
-	size_t	 i;
-	int	 depth = 0, instr = 0;
-
-	for (i = 0; i < len; i++) {
-		if (instr) {
-			if (p[i] == '\\')
-				i++;
-			else if (p[i] == '"')
-				instr = 0;
-		} else if (p[i] == '"')
-			instr = 1;
-		else if (p[i] == '[' || p[i] == '{') {
-			if (++depth > INGEST_DEPTH_MAX)
-				return (0);
-		} else if (p[i] == ']' || p[i] == '}')
-			depth--;
-	}
-	return (1);
 }
 
 /*
@@ -261,7 +233,7 @@ ingest_parse(const char *body, size_t len, const struct ingest_limits *limits,
 		    lim.max_body);
 		return (-1);
 	}
-	if (!ingest_depth_ok(body, len)) {
+	if (!json_depth_ok(body, len, INGEST_DEPTH_MAX)) {
 		ingest_err(err, "bad JSON: nested deeper than %d",
 		    INGEST_DEPTH_MAX);
 		return (-1);
@@ -468,9 +440,17 @@ static void
 ingest_reply(struct evhttp_request *req, int code, const char *error,
     json_t *obj)
 {
+	static const struct {
+		int		 code;
+		const char	*reason;
+	} reasons[] = {
+		{ 200, "OK" }, { 400, "Bad Request" }, { 401, "Unauthorized" },
+		{ 404, "Not Found" }, { 405, "Method Not Allowed" },
+		{ 503, "Service Unavailable" }
+	};
 	struct evbuffer	*out;
 	char		*text;
-	const char	*reason;
+	size_t		 i;
 
 	if (obj == NULL)
 		obj = json_pack("{s:s}", "error", error != NULL ? error : "");
@@ -483,31 +463,16 @@ ingest_reply(struct evhttp_request *req, int code, const char *error,
 	free(text);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", "application/json");
-	switch (code) {
-	case 200:
-		reason = "OK";
-		break;
-	case 400:
-		reason = "Bad Request";
-		break;
-	case 401:
-		reason = "Unauthorized";
+	for (i = 0; i < nitems(reasons) - 1; i++)
+		if (reasons[i].code == code)
+			break;
+	if (code == 401)
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "WWW-Authenticate", "Bearer");
-		break;
-	case 404:
-		reason = "Not Found";
-		break;
-	case 405:
-		reason = "Method Not Allowed";
+	else if (code == 405)
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Allow", "POST");
-		break;
-	default:
-		reason = "Service Unavailable";
-		break;
-	}
-	evhttp_send_reply(req, code, reason, out);
+	evhttp_send_reply(req, code, reasons[i].reason, out);
 	evbuffer_free(out);
 }
 

@@ -22,7 +22,6 @@
 #include "prom.h"
 #include "util.h"
 
-static int	prom_depth_ok(const char *, size_t);
 static void	prom_series_error(struct prom_result *, size_t, const char *,
 		    ...) printflike(3, 4);
 static int	prom_label(json_t *, const char *, char *, size_t);
@@ -78,43 +77,6 @@ prom_series_error(struct prom_result *r, size_t idx, const char *fmt, ...)
 	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
 	sanitize(e->error, sizeof e->error, raw, strlen(raw));
-}
-
-/*
- * jansson's own limit is 2048 levels of recursion; a query response needs
- * five.  Count brackets outside strings so a hostile body never reaches
- * the recursive parser.
- */
-static int
-prom_depth_ok(const char *p, size_t len)
-{
-	size_t	i;
-	int	depth = 0, instr = 0;
-
-	for (i = 0; i < len; i++) {
-		if (instr) {
-			if (p[i] == '\\')
-				i++;
-			else if (p[i] == '"')
-				instr = 0;
-			continue;
-		}
-		switch (p[i]) {
-		case '"':
-			instr = 1;
-			break;
-		case '[':
-		case '{':
-			if (++depth > PROM_DEPTH_MAX)
-				return (0);
-			break;
-		case ']':
-		case '}':
-			depth--;
-			break;
-		}
-	}
-	return (1);
 }
 
 /* A label's value, sanitised into dst; -1 if missing or not a string. */
@@ -244,7 +206,7 @@ prom_parse(const char *body, size_t len, const struct prom_map *map,
 		    PROM_BODY_MAX);
 		return (PROM_ERR_SIZE);
 	}
-	if (!prom_depth_ok(body, len)) {
+	if (!json_depth_ok(body, len, PROM_DEPTH_MAX)) {
 		prom_set_error(r, "bad JSON: nested deeper than %d",
 		    PROM_DEPTH_MAX);
 		return (PROM_ERR_JSON);

@@ -475,3 +475,26 @@ inet_cksum(const uint8_t *b, size_t len)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return ((uint16_t)~sum);
 }
+
+int
+json_depth_ok(const char *p, size_t len, int max)
+{
+	size_t	 i;
+	int	 depth = 0, instr = 0;
+
+	for (i = 0; i < len; i++) {
+		if (instr) {
+			if (p[i] == '\\')
+				i++;
+			else if (p[i] == '"')
+				instr = 0;
+		} else if (p[i] == '"')
+			instr = 1;
+		else if (p[i] == '[' || p[i] == '{') {
+			if (++depth > max)
+				return (0);
+		} else if (p[i] == ']' || p[i] == '}')
+			depth--;
+	}
+	return (1);
+}

@@ -92,5 +92,11 @@ char	*fmt_time(char *, size_t, int64_t wall_ms, int utc);
 
 /* Escape for JSON string content (no quotes added). */
 char	*json_escape(char *, size_t, const char *);
+/*
+ * 1 if the JSON text nests at most max levels of brackets (counted outside
+ * strings), else 0: checked before jansson, whose parser recurses once
+ * per level (up to 2048), sees a body from the network.
+ */
+int	 json_depth_ok(const char *, size_t, int max);
 
 #endif

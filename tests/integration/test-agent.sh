@@ -196,20 +196,17 @@ check "every probe sent (probed $probed = sent $sent)" test "$probed" = "$sent"
 check "samples probed during the outage are stored ($outage)" \
     test "$outage" -ge 20
 check "rows after the restart ($stored > $before)" test "$stored" -gt "$before"
-n=$(sqlite3 -readonly "$T/h.db" "SELECT count(*) FROM latency_sample
-    WHERE source = 'agent' AND branch = 'hq' AND ((edge = 'sea' AND
-    target = '127.0.0.1') OR (edge = 'lax' AND
-    target = '127.0.0.1:$PORT'))")
+n=$(rows "$T/h.db" "WHERE source = 'agent' AND branch = 'hq' AND
+    ((edge = 'sea' AND target = '127.0.0.1') OR
+    (edge = 'lax' AND target = '127.0.0.1:$PORT'))")
 check "every row from the agent, for hq and its two targets ($n)" \
     test "$n" = "$stored"
-n=$(sqlite3 -readonly "$T/h.db" "SELECT count(*) FROM latency_sample
-    WHERE edge = 'lax' AND rtt_us IS NOT NULL")
+n=$(rows "$T/h.db" "WHERE edge = 'lax' AND rtt_us IS NOT NULL")
 check "TCP probes answered with an RTT ($n)" test "$n" -gt 0
 if grep -q "no ICMP socket" "$T/a.log"; then
 	diag "no ICMP socket here: the sea (ICMP) samples are losses"
 else
-	n=$(sqlite3 -readonly "$T/h.db" "SELECT count(*) FROM latency_sample
-	    WHERE edge = 'sea' AND rtt_us IS NOT NULL")
+	n=$(rows "$T/h.db" "WHERE edge = 'sea' AND rtt_us IS NOT NULL")
 	check "ICMP probes to 127.0.0.1 answered ($n)" test "$n" -gt 0
 fi
 if grep -q "lost on exit" "$T/a.log"; then

@@ -246,6 +246,16 @@ rig_init(struct rig *r, const char *token)
 	r->aconf.push_ms = 100;
 }
 
+/* The endpoint on a free port and the agent pushing to it. */
+static void
+rig_start(struct rig *r)
+{
+	rig_listen(r, -1);
+	r->aconf.port = ingest_port(r->in);
+	r->agent = agent_new(r->base, &r->aconf, NULL);
+	assert_non_null(r->agent);
+}
+
 static void
 rig_free(struct rig *r)
 {
@@ -300,10 +310,7 @@ test_push(void **state)
 
 	(void)state;
 	rig_init(&r, "t0ken");
-	rig_listen(&r, -1);
-	r.aconf.port = ingest_port(r.in);
-	r.agent = agent_new(r.base, &r.aconf, NULL);
-	assert_non_null(r.agent);
+	rig_start(&r);
 	rig_add(&r, 0, 25);
 	assert_true(rig_run(&r, sent25, 5000));
 	st = agent_stats(r.agent);
@@ -369,9 +376,7 @@ test_refused(void **state)
 
 	(void)state;
 	rig_init(&r, "wrong");
-	rig_listen(&r, -1);
-	r.aconf.port = ingest_port(r.in);
-	r.agent = agent_new(r.base, &r.aconf, NULL);
+	rig_start(&r);
 	rig_add(&r, 0, 5);
 	assert_true(rig_run(&r, failed_once, 3000));
 	st = agent_stats(r.agent);
@@ -414,10 +419,8 @@ test_finish(void **state)
 
 	(void)state;
 	rig_init(&r, "t0ken");
-	rig_listen(&r, -1);
-	r.aconf.port = ingest_port(r.in);
 	r.aconf.push_ms = 3600 * 1000;	/* never by the tick */
-	r.agent = agent_new(r.base, &r.aconf, NULL);
+	rig_start(&r);
 	rig_add(&r, 0, 25);
 	agent_finish(r.agent, done_cb, &r);
 	assert_true(rig_run(&r, is_done, 3000));
@@ -456,9 +459,7 @@ test_overflow_push(void **state)
 	rig_init(&r, "t0ken");
 	r.aconf.buffer = 5;
 	r.aconf.push_ms = 3600 * 1000;	/* nothing pushed before finish */
-	rig_listen(&r, -1);
-	r.aconf.port = ingest_port(r.in);
-	r.agent = agent_new(r.base, &r.aconf, NULL);
+	rig_start(&r);
 	rig_add(&r, 0, 12);
 	st = agent_stats(r.agent);
 	assert_int_equal(st->dropped_overflow, 7);

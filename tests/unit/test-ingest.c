@@ -448,6 +448,23 @@ static const char good[] = "{\"agent\":\"t\",\"seq\":1,\"samples\":["
     "{\"branch\":\"elsewhere\",\"edge\":\"sea\",\"target\":\"192.0.2.1\","
     "\"time_ms\":%lld,\"rtt_us\":2000}]}";
 
+static const char *bad_auth[] = {
+	NULL, "Bearer s3cret-tokeN", "Bearer s3cret-toke",
+	"Bearer s3cret-token2", "Basic s3cret-token"
+};
+
+static const struct {
+	enum evhttp_cmd_type	 cmd;
+	const char		*path;
+	int			 code;
+} routes[] = {
+	{ EVHTTP_REQ_GET, "/v1/samples", 405 },
+	{ EVHTTP_REQ_PUT, "/v1/samples", 405 },
+	{ EVHTTP_REQ_POST, "/v1/other", 404 },
+	{ EVHTTP_REQ_POST, "/v1/samples/x", 404 },
+	{ EVHTTP_REQ_POST, "/v1/samples?x=1", 200 }
+};
+
 static void
 test_server(void **state)
 {
@@ -456,6 +473,7 @@ test_server(void **state)
 	struct srv			 s;
 	struct reply			 r;
 	char				*body, *big;
+	size_t				 i;
 	long long			 now = (long long)now_wall_ms();
 
 	(void)state;
@@ -481,17 +499,12 @@ test_server(void **state)
 
 	/* No token, a wrong one, one a byte short or long, another scheme:
 	 * 401 and nothing delivered. */
-	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples", NULL,
-	    body, strlen(body), &r), 401);
-	assert_string_equal(r.body, "{\"error\":\"missing or wrong token\"}\n");
-	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
-	    "Bearer s3cret-tokeN", body, strlen(body), &r), 401);
-	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
-	    "Bearer s3cret-toke", body, strlen(body), &r), 401);
-	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
-	    "Bearer s3cret-token2", body, strlen(body), &r), 401);
-	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
-	    "Basic s3cret-token", body, strlen(body), &r), 401);
+	for (i = 0; i < nitems(bad_auth); i++) {
+		assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
+		    bad_auth[i], body, strlen(body), &r), 401);
+		assert_string_equal(r.body,
+		    "{\"error\":\"missing or wrong token\"}\n");
+	}
 	assert_int_equal(s.calls, 1);
 	assert_int_equal(s.delivered, 3);
 
@@ -509,19 +522,14 @@ test_server(void **state)
 	    "Bearer s3cret-token", big, 8191, &r), 413);
 	free(big);
 
-	/* Method and path. */
-	assert_int_equal(request(&s, EVHTTP_REQ_GET, "/v1/samples",
-	    "Bearer s3cret-token", NULL, 0, &r), 405);
-	assert_string_equal(r.allow, "POST");
-	assert_int_equal(request(&s, EVHTTP_REQ_PUT, "/v1/samples",
-	    "Bearer s3cret-token", body, strlen(body), &r), 405);
-	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/other",
-	    "Bearer s3cret-token", body, strlen(body), &r), 404);
-	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples/x",
-	    "Bearer s3cret-token", body, strlen(body), &r), 404);
-	/* A query string does not change the path. */
-	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples?x=1",
-	    "Bearer s3cret-token", body, strlen(body), &r), 200);
+	/* Method and path; a query string does not change the path. */
+	for (i = 0; i < nitems(routes); i++) {
+		assert_int_equal(request(&s, routes[i].cmd, routes[i].path,
+		    "Bearer s3cret-token", body, strlen(body), &r),
+		    routes[i].code);
+		if (routes[i].code == 405)
+			assert_string_equal(r.allow, "POST");
+	}
 	assert_int_equal(s.calls, 2);
 
 	/* The store cannot take it: 503, retry later. */
