@@ -20,6 +20,7 @@ struct collect_ingest {
 	struct model		*m;
 	struct ingest		*in;
 	char			 unmapped[NAME_MAX_PT * 2 + 4];
+	char			 failing[128];	/* history's error, 503 */
 };
 
 static int	collect_ingest_start(struct collector *, struct model *,
@@ -79,8 +80,10 @@ collect_ingest_describe(const struct collector *c, char *buf, size_t len)
 		snprintf(buf, len, "%s down: %s", c->name, c->error);
 		return;
 	}
-	snprintf(buf, len, "ingest %s%s%s", ingest_status(ci->in),
-	    ci->unmapped[0] != '\0' ? "; unmapped: " : "", ci->unmapped);
+	snprintf(buf, len, "ingest %s%s%s%s%s", ingest_status(ci->in),
+	    ci->unmapped[0] != '\0' ? "; unmapped: " : "", ci->unmapped,
+	    ci->failing[0] != '\0' ? "; refusing, history: " : "",
+	    ci->failing);
 }
 
 /*
@@ -94,9 +97,17 @@ collect_ingest_batch_cb(void *arg, const struct ingest_batch *b, int commit)
 	struct model			*m = ci->m;
 	const struct ingest_sample	*s;
 	struct branch			*br;
+	const char			*why;
 	size_t				 i;
 	int				 edge, mapped = 0;
 
+	/* The history cannot take them: 503, the agent keeps them. */
+	if (!commit && m->sink.failing != NULL &&
+	    (why = m->sink.failing(m->sink.arg)) != NULL) {
+		snprintf(ci->failing, sizeof ci->failing, "%s", why);
+		return (-1);
+	}
+	ci->failing[0] = '\0';
 	if (commit)
 		model_batch_begin(m);
 	for (i = 0; i < b->nsamples; i++) {

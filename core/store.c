@@ -1878,6 +1878,12 @@ store_sink_latency_cb(void *arg, const struct latlink *l, int64_t time_ms,
 	    lat_source_name(l->source), rtt_us);
 }
 
+static const char *
+store_sink_failing_cb(void *arg)
+{
+	return (store_error(arg));
+}
+
 void
 store_attach(struct store *s, struct model *m)
 {
@@ -1887,4 +1893,5 @@ store_attach(struct store *s, struct model *m)
 	m->sink.redundancy = store_sink_redundancy_cb;
 	m->sink.event = store_sink_event_cb;
 	m->sink.latency = store_sink_latency_cb;
+	m->sink.failing = store_sink_failing_cb;
 }

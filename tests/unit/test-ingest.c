@@ -6,7 +6,10 @@
  * a free loopback port driven by an evhttp client: a good batch (200 and
  * the counts), no or a wrong token (401, nothing delivered), malformed
  * (400 with the reason), a body over the limit (413), another method
- * (405) or path (404), and a callback that cannot store (503).
+ * (405) or path (404), a callback that cannot store (503), and a stop
+ * between the check and the written answer (nothing stored); last, the
+ * ingest collector from an "ingest" line feeding a model (mapped and
+ * unmapped samples, 503 while the history fails).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -28,6 +31,8 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "core/collector.h"
+#include "core/config.h"
 #include "core/ingest.h"
 #include "core/util.h"
 
@@ -350,6 +355,7 @@ struct srv {
 	int			 fail;		/* callback says 503 */
 	int			 checks;	/* commit 0 calls */
 	int			 stop_at_check;	/* loopbreak in the check */
+	int			 port;		/* 0: ingest_port(in) */
 };
 
 struct reply {
@@ -424,7 +430,7 @@ request(struct srv *s, enum evhttp_cmd_type cmd, const char *path,
 	r->base = s->base;
 	r->code = -2;
 	c = evhttp_connection_base_new(s->base, NULL, "127.0.0.1",
-	    (uint16_t)ingest_port(s->in));
+	    (uint16_t)(s->port != 0 ? s->port : ingest_port(s->in)));
 	assert_non_null(c);
 	evhttp_connection_set_timeout(c, 5);
 	req = evhttp_request_new(reply_cb, r);
@@ -650,6 +656,105 @@ test_server_shutdown(void **state)
 	event_base_free(s.base);
 }
 
+/* ------------------------------------------------------ the collector */
+
+static const char *
+disk_full_cb(void *arg)
+{
+	(void)arg;
+	return ("history.db: database or disk is full");
+}
+
+/*
+ * The ingest collector (collect-ingest.c) from an "ingest" line: known
+ * branch and edge feed the model as agent samples, unknown names are
+ * unmapped, and a failing history turns batches away with a 503 before
+ * anything reaches the model.
+ */
+static void
+test_collector(void **state)
+{
+	const char conf[] =
+	    "ingest listen 127.0.0.1 port 8425 token \"tk\"\n"
+	    "branch \"hq\" {\n address 192.0.2.10\n location 47.6 -122.3\n}\n";
+	const char batch[] = "{\"agent\":\"a\",\"seq\":1,\"samples\":["
+	    "{\"branch\":\"hq\",\"edge\":\"sea\",\"target\":\"192.0.2.1\","
+	    "\"time_ms\":%lld,\"rtt_us\":1500},"
+	    "{\"branch\":\"hq\",\"edge\":\"sea\",\"target\":\"192.0.2.1\","
+	    "\"time_ms\":%lld,\"rtt_us\":null},"
+	    "{\"branch\":\"hq\",\"edge\":\"zzz\",\"time_ms\":%lld,"
+	    "\"rtt_us\":1},"
+	    "{\"branch\":\"nowhere\",\"edge\":\"sea\",\"time_ms\":%lld,"
+	    "\"rtt_us\":1}]}";
+	struct model		*m = model_new();
+	struct edge		 e;
+	struct collector	*c;
+	struct latlink		*l;
+	struct srv		 s;
+	struct reply		 r;
+	char			*cause = NULL, *body, desc[512];
+	long long		 now = (long long)now_wall_ms();
+	int			 sea;
+
+	(void)state;
+	memset(&e, 0, sizeof e);
+	strlcpy_pt(e.code, "sea", sizeof e.code);
+	strlcpy_pt(e.metro, "Seattle", sizeof e.metro);
+	e.lat = 47.6;
+	e.lon = -122.3;
+	sea = model_edge_set(m, &e);
+	if (config_parse_buffer(m, "test.conf", conf, strlen(conf), &cause) !=
+	    0)
+		fail_msg("%s", cause);
+	assert_int_equal(m->ncollectors, 1);
+	c = m->collectors[0];
+	assert_ptr_equal(c->ops, &collector_ingest);
+	m->ingest.port = -1;
+	memset(&s, 0, sizeof s);
+	s.base = event_base_new();
+	assert_int_equal(c->ops->start(c, m, s.base, &cause), 0);
+	assert_int_equal(c->state, COL_UP);
+	assert_true(collect_ingest_port(c) > 0);
+	s.port = collect_ingest_port(c);
+	assert_non_null(collect_ingest_server(c));
+	assert_int_equal(ingest_port(collect_ingest_server(c)), s.port);
+
+	xasprintf(&body, batch, now, now + 1, now, now);
+	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
+	    "Bearer tk", body, strlen(body), &r), 200);
+	assert_string_equal(r.body, "{\"accepted\":2,\"unmapped\":2}\n");
+	l = model_latlink_find(m->branches[0], sea, "192.0.2.1");
+	assert_non_null(l);
+	assert_int_equal(l->total, 2);
+	assert_int_equal(l->sent, 2);
+	assert_int_equal(l->received, 1);
+	assert_int_equal(l->source, LAT_AGENT);
+	assert_int_equal(l->last_ms, now + 1);
+	assert_int_equal(m->branches[0]->nlinks, 1);
+	c->ops->describe(c, desc, sizeof desc);
+	assert_non_null(strstr(desc, "1 batches, 2 samples (2 unmapped)"));
+	assert_non_null(strstr(desc, "unmapped: branch nowhere/sea"));
+
+	/* The history fails: 503, and the model sees nothing more. */
+	m->sink.failing = disk_full_cb;
+	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
+	    "Bearer tk", body, strlen(body), &r), 503);
+	assert_int_equal(l->total, 2);
+	c->ops->describe(c, desc, sizeof desc);
+	assert_non_null(strstr(desc, "refusing, history: history.db: "
+	    "database or disk is full"));
+	m->sink.failing = NULL;
+	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
+	    "Bearer tk", body, strlen(body), &r), 200);
+	assert_int_equal(l->total, 4);
+
+	c->ops->stop(c);
+	assert_int_equal(collect_ingest_port(c), -1);
+	free(body);
+	model_free(m);
+	event_base_free(s.base);
+}
+
 int
 main(void)
 {
@@ -666,6 +771,7 @@ main(void)
 		cmocka_unit_test(test_server),
 		cmocka_unit_test(test_server_open),
 		cmocka_unit_test(test_server_shutdown),
+		cmocka_unit_test(test_collector),
 	};
 
 	log_open("/dev/null", LOG_LVL_ERROR);

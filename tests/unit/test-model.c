@@ -77,7 +77,7 @@ lab_model(void)
 	add_session(m, p, "lon-r2", "r2", "127.0.0.10", "lon", ROLE_PRIMARY);
 	add_session(m, p, "ams-r3", "r3", "127.0.0.11", "ams", ROLE_BACKUP);
 	m->sink = (struct model_sink){ NULL, sink_state, sink_red, sink_event,
-	    NULL };
+	    NULL, NULL };
 	sink_states = sink_reds = sink_events = 0;
 	return (m);
 }
