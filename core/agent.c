@@ -439,7 +439,7 @@ agent_response(struct agent *a, struct evhttp_request *req)
 	char		 text[128];
 	size_t		 len = evbuffer_get_length(b), n;
 	int		 code = evhttp_request_get_response_code(req);
-	int64_t		 unmapped = 0;
+	int64_t		 accepted = -1, unmapped = -1;
 
 	/* The collector's error text, for the log and the status. */
 	text[0] = '\0';
@@ -448,17 +448,28 @@ agent_response(struct agent *a, struct evhttp_request *req)
 	if (json_is_string(v = json_object_get(root, "error")))
 		sanitize(text, sizeof text, json_string_value(v),
 		    json_string_length(v));
-	if (code == 200 && json_is_integer(v = json_object_get(root,
-	    "unmapped")))
+	if (json_is_integer(v = json_object_get(root, "accepted")))
+		accepted = json_integer_value(v);
+	if (json_is_integer(v = json_object_get(root, "unmapped")))
 		unmapped = json_integer_value(v);
 	json_decref(root);
 
 	a->stats.last_code = code;
+	/*
+	 * A 200 counts only with the answer of an ingest endpoint for this
+	 * very batch: another server on that port must not swallow it.
+	 */
+	if (code == 200 && (accepted < 0 || unmapped < 0 ||
+	    (uint64_t)accepted + (uint64_t)unmapped != a->fifo.held)) {
+		agent_fail(a, code, "HTTP 200 without the count of this batch "
+		    "(not a peertop ingest endpoint?)");
+		return;
+	}
 	if (code == 200) {
 		n = agent_fifo_ack(&a->fifo);
 		a->stats.sent += n;
 		a->stats.queued = a->fifo.len;
-		if (unmapped > 0 && (uint64_t)unmapped <= n) {
+		if (unmapped > 0) {
 			if (a->stats.unmapped == 0)
 				log_warnx("agent: the collector does not know "
 				    "%lld of %zu samples' branch or edge "

@@ -6,8 +6,14 @@
  * loopback port in the same loop: batches arrive whole and in order; a
  * collector that is not there yet gets everything once it listens; a
  * wrong token keeps the samples (401), a malformed batch is dropped and
- * counted (400); agent_finish() drains the queue or gives up.
+ * counted (400), another web server's 200 is no acknowledgement;
+ * agent_finish() drains the queue or gives up.
  */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +23,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <event2/buffer.h>
 #include <event2/event.h>
+#include <event2/http.h>
 
 #include "core/agent.h"
 #include "core/ingest.h"
@@ -475,6 +483,52 @@ test_overflow_push(void **state)
 	rig_free(&r);
 }
 
+/* Some web server's 200, not an ingest answer: the samples stay. */
+static void
+other_server_cb(struct evhttp_request *req, void *arg)
+{
+	struct evbuffer	*b = evbuffer_new();
+
+	(void)arg;
+	evbuffer_add_printf(b, "<html>hello</html>\n");
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+}
+
+static void
+test_not_ingest(void **state)
+{
+	const struct agent_stats	*st;
+	struct evhttp			*http;
+	struct evhttp_bound_socket	*bs;
+	struct rig			 r;
+	struct sockaddr_in		 sin;
+	socklen_t			 len = sizeof sin;
+
+	(void)state;
+	rig_init(&r, "t0ken");
+	http = evhttp_new(r.base);
+	evhttp_set_gencb(http, other_server_cb, NULL);
+	bs = evhttp_bind_socket_with_handle(http, "127.0.0.1", 0);
+	assert_non_null(bs);
+	assert_int_equal(getsockname(evhttp_bound_socket_get_fd(bs),
+	    (struct sockaddr *)&sin, &len), 0);
+	r.aconf.port = ntohs(sin.sin_port);
+	r.agent = agent_new(r.base, &r.aconf, NULL);
+	rig_add(&r, 0, 4);
+	assert_true(rig_run(&r, failed_once, 3000));
+	st = agent_stats(r.agent);
+	assert_int_equal(st->last_code, 200);
+	assert_int_equal(st->sent, 0);
+	assert_int_equal(st->queued, 4);
+	assert_string_equal(st->last_error, "HTTP 200 without the count of "
+	    "this batch (not a peertop ingest endpoint?)");
+	agent_free(r.agent);
+	r.agent = NULL;
+	evhttp_free(http);
+	rig_free(&r);
+}
+
 static void
 test_new_errors(void **state)
 {
@@ -507,6 +561,7 @@ main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_finish),
 		cmocka_unit_test(test_overflow_push),
+		cmocka_unit_test(test_not_ingest),
 		cmocka_unit_test(test_new_errors),
 	};
 
