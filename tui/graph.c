@@ -21,13 +21,14 @@
 #define GRAPH_LABEL_GAP	2	/* blanks between two time labels */
 #define GRAPH_LABELS_MAX 8	/* time labels, "now" aside */
 
+/* A middle dot (U+00B7), light, medium, dark shade, a full block. */
 static const char *const graph_loss_utf8[] = {
 	[GRAPH_LOSS_NODATA] =	" ",
-	[GRAPH_LOSS_NONE] =	"\xc2\xb7",		/* U+00B7 middle dot */
-	[GRAPH_LOSS_LIGHT] =	"\xe2\x96\x91",		/* U+2591 light shade */
-	[GRAPH_LOSS_SOME] =	"\xe2\x96\x92",		/* U+2592 medium */
-	[GRAPH_LOSS_HEAVY] =	"\xe2\x96\x93",		/* U+2593 dark */
-	[GRAPH_LOSS_ALL] =	"\xe2\x96\x88",		/* U+2588 full block */
+	[GRAPH_LOSS_NONE] =	"\xc2\xb7",
+	[GRAPH_LOSS_LIGHT] =	"\xe2\x96\x91",
+	[GRAPH_LOSS_SOME] =	"\xe2\x96\x92",
+	[GRAPH_LOSS_HEAVY] =	"\xe2\x96\x93",
+	[GRAPH_LOSS_ALL] =	"\xe2\x96\x88",
 };
 static const char *const graph_loss_ascii[] = {
 	[GRAPH_LOSS_NODATA] =	" ",
@@ -69,8 +70,8 @@ static const int64_t graph_steps[] = {
 static int	graph_row(double, int64_t, int);
 static void	graph_ylabel(char *, size_t, int64_t);
 static void	graph_tlabel(char *, size_t, int64_t);
-static void	graph_column(struct canvas *, int, int, const struct graph_col *,
-		    int64_t);
+static void	graph_column(struct canvas *, int, int,
+		    const struct graph_col *, int64_t);
 static void	graph_xaxis(struct canvas *, int, int, int64_t);
 static int	graph_cmp(const void *, const void *);
 
@@ -286,7 +287,8 @@ graph_render(struct canvas *c, const struct graph_col *cols, size_t n,
 	const char	*vline;
 	char		 label[16];
 	int64_t		 ymax;
-	int		 pw = graph_plot_width(c->w), plot_h = c->h - 2, x, y;
+	int		 pw = graph_plot_width(c->w), plot_h = c->h - 2;
+	int		 x, y;
 	int		 ascii = (c->mode == MAP_ASCII), len;
 
 	canvas_clear(c);
@@ -428,9 +430,12 @@ graph_spark(const double *v, size_t n, int ascii, char *buf, size_t len)
 				level = (int)levels - 1;
 			if (level < 0)
 				level = 0;
-			one[0] = graph_spark_ascii[level];
-			one[1] = '\0';
-			s = ascii ? one : graph_spark_utf8[level];
+			if (ascii) {
+				one[0] = graph_spark_ascii[level];
+				one[1] = '\0';
+				s = one;
+			} else
+				s = graph_spark_utf8[level];
 		}
 		l = strlen(s);
 		if (used + l + 1 > len)

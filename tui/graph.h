@@ -83,7 +83,8 @@ struct graph_figs {
 };
 void		 graph_figures(const struct latlink *, struct graph_figs *,
 		    int compact);
-void		 graph_ms(char *, size_t, double us, int compact); /* "-" if < 0 */
+/* "12.3", "-" when us < 0. */
+void		 graph_ms(char *, size_t, double us, int compact);
 char		*graph_flags(unsigned, char *, size_t);
 
 /*

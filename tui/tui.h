@@ -211,7 +211,7 @@ int	 view_overview_drill(struct tui *);	/* opens Branch detail */
 int	 view_branch_open(struct tui *, struct branch *);
 int	 view_branch_drill(struct tui *);	/* the partner's sessions */
 int	 view_branch_span(struct tui *, int dir);	/* +1 longer, -1 */
-int	 view_branch_link(struct tui *, int dir);	/* next/previous link */
+int	 view_branch_link(struct tui *, int dir);	/* next, previous */
 int	 view_sessions_drill(struct tui *);	/* BMP: page, then events */
 int	 view_prefixes_drill(struct tui *);	/* opens or closes the page */
 /* Does the prefix's carried list name the session? */

@@ -211,11 +211,12 @@ view_branch_head(struct tui *tui, const struct branch *b, int y, int *row,
 	}
 	if (*row < h) {
 		if (b->partner != NULL)
-			snprintf(line, sizeof line, "Partner %s AS%u  %s %s%s%s",
-			    b->partner->name, b->partner->asn,
+			snprintf(line, sizeof line, "Partner %s AS%u  %s "
+			    "%s%s%s", b->partner->name, b->partner->asn,
 			    draw_glyph(tui, draw_red_glyph(red)),
-			    redundancy_name(red), b->partner->reason[0] != '\0' ?
-			    ": " : "", b->partner->reason);
+			    redundancy_name(red),
+			    b->partner->reason[0] != '\0' ? ": " : "",
+			    b->partner->reason);
 		else
 			snprintf(line, sizeof line, "Partner %s",
 			    b->partner_name[0] != '\0' ? b->partner_name :
@@ -310,11 +311,12 @@ view_branch_table(struct tui *tui, const struct branch *b, int y, int *row,
 	const char		*cells[BR_NCOLS], *edge;
 	enum color_role		 roles[BR_NCOLS];
 	char			 flags[32];
-	size_t			 idx = (size_t)tui_view_index(&view_branch), i;
+	size_t			 idx, i;
 	int			 widths[BR_NCOLS], r, k;
 
 	if (rows < 1)
 		return;
+	idx = (size_t)tui_view_index(&view_branch);
 	draw_layout(branch_cols, BR_NCOLS, w, widths);
 	draw_header(tui, y + (*row)++, branch_cols, BR_NCOLS, widths);
 	rows--;
@@ -484,7 +486,7 @@ view_branch_draw(struct tui *tui, int y, int h, int w)
 {
 	const struct branch	*b = tui->branch;
 	const struct latlink	*l = NULL;
-	size_t			 cur = tui->cursor[tui_view_index(&view_branch)];
+	size_t			 cur;
 	int			 row = 0, gh, th;
 
 	if (h <= 0)
@@ -496,6 +498,7 @@ view_branch_draw(struct tui *tui, int y, int h, int w)
 		return;
 	}
 	view_branch_enter(tui);
+	cur = tui->cursor[tui_view_index(&view_branch)];
 	if (cur < b->nlinks)
 		l = b->links[cur];
 

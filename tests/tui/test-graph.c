@@ -280,8 +280,9 @@ test_series(void **state)
 {
 	struct latency_series	*ls;
 	struct graph_col	 g[3];
-	static const int64_t	 rtt[] = { 10, 20, 30, 40, -1, 70, 50, 90, 60,
-	    80, 999 };
+	static const int64_t	 rtt[] = {
+		10, 20, 30, 40, -1, 70, 50, 90, 60, 80, 999
+	};
 	size_t			 i;
 
 	(void)state;

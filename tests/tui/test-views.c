@@ -811,9 +811,9 @@ test_branch_history(void **state)
 	if (st == NULL)
 		fail_msg("store: %s", cause);
 	for (i = 0; i < 60; i++)
-		assert_int_equal(store_latency_sample(st, now - (60 - i) * 60000,
-		    "daisy-hq", "lax", "192.0.2.2", "probe", i % 10 == 0 ? -1 :
-		    (40 + i % 5) * 1000), 0);
+		assert_int_equal(store_latency_sample(st,
+		    now - (60 - i) * 60000, "daisy-hq", "lax", "192.0.2.2",
+		    "probe", i % 10 == 0 ? -1 : (40 + i % 5) * 1000), 0);
 	assert_int_equal(store_flush(st, &cause), 0);
 
 	size(f, 80, 24);
@@ -828,7 +828,8 @@ test_branch_history(void **state)
 	/* 40 to 44 ms: the axis tops at 50, the medians are drawn. */
 	assert_true(find(g, g + 3, "   50|") >= 0);
 	assert_true(find(g, 23, "*") >= 0);
-	assert_true(find(g, 23, "-1h") < 0);	/* the span's start is cut */
+	/* No label at the span's start, where the axis begins. */
+	assert_true(find(g, 23, "-1h") < 0);
 	assert_true(find(g, 23, "-30m") >= 0 || find(g, 23, "-20m") >= 0);
 	/* Back round to live, then S goes the other way to 7d. */
 	view_branch_span(&f->t, -1);
