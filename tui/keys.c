@@ -179,7 +179,8 @@ keys_help(struct tui *tui, const struct key_binding *kb)
 static int
 keys_filter(struct tui *tui, const struct key_binding *kb)
 {
-	if (tui->view->rows == NULL || tui->view == &view_help)
+	if (tui->view->rows == NULL || tui->view == &view_help ||
+	    tui->view == &view_branch)
 		return (ACT_NONE);	/* nothing to filter */
 	tui->pfx_detail = 0;		/* the filter is for the list */
 	tui->ses_detail = 0;

@@ -101,6 +101,9 @@ static enum color_role view_map_branch_role(const struct branch *);
 static const struct latlink *view_map_latlink(const struct branch *, int);
 static enum color_role view_map_line_role(struct tui *,
 		    const struct branch *, const struct latlink **);
+static void	view_map_ends(const struct view_map_proj *,
+		    const struct branch *, const struct edge *, int *, int *,
+		    int *, int *);
 static void	view_map_mark(struct canvas *, const struct view_map_proj *,
 		    const struct branch *, const struct edge *,
 		    enum color_role);
@@ -667,6 +670,27 @@ view_map_line_role(struct tui *tui, const struct branch *b,
 }
 
 /*
+ * The pixels of a branch and an edge, the edge moved a turn east or west
+ * where that makes the line between them the short way round, across the
+ * antimeridian.
+ */
+static void
+view_map_ends(const struct view_map_proj *pr, const struct branch *b,
+    const struct edge *e, int *bx, int *by, int *ex, int *ey)
+{
+	double	 blon, elon;
+
+	blon = view_map_near(pr, b->lon);
+	elon = e->lon;
+	while (elon - blon > 180.0)
+		elon -= 360.0;
+	while (blon - elon > 180.0)
+		elon += 360.0;
+	view_map_project(pr, blon, b->lat, bx, by);
+	view_map_project(pr, elon, e->lat, ex, ey);
+}
+
+/*
  * Mono and colour alike: "!" (red) or "~" (yellow) at the middle of a
  * latency-coloured line, if that cell is free.
  */
@@ -674,19 +698,11 @@ static void
 view_map_mark(struct canvas *c, const struct view_map_proj *pr,
     const struct branch *b, const struct edge *e, enum color_role role)
 {
-	double	 blon, elon;
 	int	 bx, by, ex, ey, cx, cy;
 
 	if (role != CR_CRIT && role != CR_WARN)
 		return;
-	blon = view_map_near(pr, b->lon);
-	elon = e->lon;
-	while (elon - blon > 180.0)
-		elon -= 360.0;
-	while (blon - elon > 180.0)
-		elon += 360.0;
-	view_map_project(pr, blon, b->lat, &bx, &by);
-	view_map_project(pr, elon, e->lat, &ex, &ey);
+	view_map_ends(pr, b, e, &bx, &by, &ex, &ey);
 	cx = (bx + ex) / 2 / c->sx;
 	cy = (by + ey) / 2 / c->sy;
 	/* Too short a line to hold a mark between its ends. */
@@ -719,17 +735,9 @@ view_map_link(struct canvas *c, const struct view_map_proj *pr,
     const struct branch *b, const struct edge *e, int dashed,
     enum color_role role)
 {
-	double	 blon, elon;
 	int	 bx, by, ex, ey;
 
-	blon = view_map_near(pr, b->lon);
-	elon = e->lon;
-	while (elon - blon > 180.0)
-		elon -= 360.0;
-	while (blon - elon > 180.0)
-		elon += 360.0;
-	view_map_project(pr, blon, b->lat, &bx, &by);
-	view_map_project(pr, elon, e->lat, &ex, &ey);
+	view_map_ends(pr, b, e, &bx, &by, &ex, &ey);
 	if (dashed)
 		view_map_dashed(c, bx, by, ex, ey, role);
 	else
