@@ -855,8 +855,8 @@ test_map_latency(void **state)
 	struct fixture		*f = *state;
 	struct lat_thresholds	 th = { 100000, 5.0, 20000 };
 	struct latlink		 l;
-	char			 buf[512];
-	int			 y;
+	char			 buf[512], *all;
+	int			 y, n;
 
 	memset(&l, 0, sizeof l);
 	assert_int_equal(view_map_lat_role(&th, NULL, CR_STALE), CR_STALE);
@@ -898,6 +898,30 @@ test_map_latency(void **state)
 	assert_non_null(strstr(row(y, buf, sizeof buf), "14.5   0.0%"));
 	assert_true((y = find(1, 49, "quiet-branch")) >= 0);
 	assert_non_null(strstr(row(y, buf, sizeof buf), "-      -"));
+
+	/*
+	 * Mono too: a lossy link's line carries a "!" half way.  daisy-hq's
+	 * line to lax (LossHigh) across North America, as if lax were its
+	 * nearest edge; with sea (no loss, 1 km away) nothing is marked.
+	 */
+	latency_loss(f);
+	size(f, 80, 24);
+	f->t.map_mode = MAP_ASCII;
+	view_map_region(&f->t, "NA");
+	draw_view(f, &view_map);
+	all = map_cells(19);
+	for (y = 0; y < 19; y++)
+		assert_null(strchr(all + y * 512, '!'));
+	free(all);
+	f->m->branches[0]->nearest = f->lax;
+	erase();
+	draw_view(f, &view_map);
+	all = map_cells(19);
+	for (y = 0, n = 0; y < 19; y++)
+		n += strchr(all + y * 512, '!') != NULL;
+	assert_int_equal(n, 1);
+	free(all);
+	f->m->branches[0]->nearest = f->sea;
 }
 
 int
