@@ -59,6 +59,8 @@ struct ingest {
 	void			*arg;
 	struct ingest_stats	 stats;
 	char			 status[256];
+	uint64_t		 log_mono;	/* last refusal logged */
+	uint64_t		 log_quiet;	/* refusals not logged since */
 };
 
 static void	ingest_err(char *, const char *, ...) printflike(2, 3);
@@ -494,8 +496,16 @@ ingest_refuse(struct ingest *in, struct evhttp_request *req,
 	    (unsigned long long)in->stats.batches, peer,
 	    agent != NULL ? " agent " : "", agent != NULL ? agent : "", code,
 	    error);
-	log_warnx("ingest: %s%s%s: %d %s", peer, agent != NULL ? " agent " :
-	    "", agent != NULL ? agent : "", code, error);
+	/* A client hammering the port must not fill the log: one a second. */
+	if (now_mono_ms() - in->log_mono >= 1000) {
+		log_warnx("ingest: %s%s%s: %d %s%s", peer, agent != NULL ?
+		    " agent " : "", agent != NULL ? agent : "", code, error,
+		    in->log_quiet > 0 ? " (and more refused, not logged)" :
+		    "");
+		in->log_mono = now_mono_ms();
+		in->log_quiet = 0;
+	} else
+		in->log_quiet++;
 	ingest_reply(req, code, error, NULL);
 }
 
