@@ -331,7 +331,7 @@ agent_push(struct agent *a)
 	req = evhttp_request_new(agent_done_cb, a);
 	evhttp_request_set_error_cb(req, agent_error_cb);
 	h = evhttp_request_get_output_headers(req);
-	evhttp_add_header(h, "Host", a->host);
+	evhttp_add_header(h, "Host", a->where);
 	evhttp_add_header(h, "Content-Type", "application/json");
 	evhttp_add_header(h, "User-Agent", "peertop-agent");
 	if (a->auth[0] != '\0')
