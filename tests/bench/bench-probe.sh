@@ -49,12 +49,13 @@ case " ${BENCH_CFLAGS:-} " in
 esac
 
 # Names and a /24 from 198.18.0.0/15 (RFC 2544, benchmarking) unique to
-# this run.
+# this run: 198.18.220-255 (test-probe.sh takes 198.18.20-219, the lab
+# 198.19.N).
 id=$(( $$ % 30000 ))
 ns=ptbench$id
 va=ptb${id}a
 vb=ptb${id}b
-net=198.19.$(( $$ % 200 + 20 ))
+net=198.18.$(( $$ % 36 + 220 ))
 rpid=""
 
 cleanup() {
