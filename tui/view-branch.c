@@ -233,7 +233,8 @@ view_branch_head(struct tui *tui, const struct branch *b, int y, int *row,
  * kept for a column's time (1 to 10 seconds) so that the dashboard does
  * not query SQLite on every redraw (a redraw follows each sample; an
  * hour of samples at 10 a second takes about 12 ms to cut into 154
- * columns).  0 when there is no history to show.
+ * columns); an empty answer is not kept, the samples may be on their
+ * way to the disk.  0 when there is no history to show.
  */
 static int
 view_branch_history(struct tui *tui, const struct branch *b,
@@ -251,7 +252,7 @@ view_branch_history(struct tui *tui, const struct branch *b,
 	const char		*edge = view_branch_edge(tui->model,
 				    l->edge_idx);
 	int64_t			 keep;
-	int			 i;
+	int			 i, any = 0;
 
 	if (tui->store == NULL || edge == NULL || pw <= 0)
 		return (0);
@@ -281,11 +282,13 @@ view_branch_history(struct tui *tui, const struct branch *b,
 		cols[i].received = bk[i].received;
 		if (bk[i].sent > 0 && !bk[i].exact)
 			cache.exact = 0;
+		any |= bk[i].sent > 0;
 	}
 	free(bk);
 	cache.cols = xreallocarray(cache.cols, (size_t)pw, sizeof *cols);
 	memcpy(cache.cols, cols, (size_t)pw * sizeof *cols);
-	cache.store = tui->store;
+	/* Nothing yet (not flushed, say) is asked again next time. */
+	cache.store = any ? tui->store : NULL;
 	cache.l = l;
 	cache.span_ms = span_ms;
 	cache.pw = pw;
