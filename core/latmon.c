@@ -302,12 +302,58 @@ latmon_branch(struct model *m, struct branch *b, int64_t now_ms)
 	}
 }
 
+/* The link's window columns and trend from its ring, then its events. */
+static void
+latmon_update(struct model *m, struct latlink *l)
+{
+	struct latency_stats	 st;
+
+	latency_stats(l->ring, model_lat_window_ms(m), &st);
+	l->sent = st.sent;
+	l->received = st.received;
+	l->loss_pct = st.loss_pct;
+	l->last_us = st.last_us;
+	l->avg_us = st.avg_us;
+	l->stdev_us = st.stdev_us;
+	l->median_us = st.median_us;
+	l->jitter_us = st.jitter_us;
+	l->best_us = st.best_us;
+	l->worst_us = st.worst_us;
+	l->p95_us = st.p95_us;
+	if (l->last_ms - l->trend_ms >= LAT_TREND_MS || l->trend_ms == 0) {
+		l->trend_ms = l->last_ms;
+		latmon_trend(m, l);
+	}
+	l->stale = 0;
+	latmon_judge(m, l, l->last_ms);
+}
+
+void
+latmon_batch_end(struct model *m)
+{
+	struct branch	*b;
+	size_t		 i, j;
+	int		 any;
+
+	for (i = 0; i < m->nbranches; i++) {
+		b = m->branches[i];
+		for (j = 0, any = 0; j < b->nlinks; j++) {
+			if (!b->links[j]->stale)
+				continue;
+			latmon_update(m, b->links[j]);
+			any = 1;
+		}
+		if (any)
+			latmon_branch(m, b, now_wall_ms());
+	}
+	model_touch(m, DIRTY_LATENCY);
+}
+
 struct latlink *
 model_latency_sample(struct model *m, struct branch *b, int edge_idx,
     const char *target, enum lat_source src, int64_t time_ms,
     int64_t rtt_us)
 {
-	struct latency_stats	 st;
 	struct latlink		*l;
 
 	if (b == NULL || edge_idx < 0 || (size_t)edge_idx >= m->nedges)
@@ -332,26 +378,21 @@ model_latency_sample(struct model *m, struct branch *b, int edge_idx,
 	l->source = src;
 	latency_add(l->ring, time_ms, rtt_us < 0 ? LATENCY_LOST : rtt_us);
 	l->total++;
-	latency_stats(l->ring, model_lat_window_ms(m), &st);
-	l->sent = st.sent;
-	l->received = st.received;
-	l->loss_pct = st.loss_pct;
-	l->last_us = st.last_us;
-	l->avg_us = st.avg_us;
-	l->stdev_us = st.stdev_us;
-	l->median_us = st.median_us;
-	l->jitter_us = st.jitter_us;
-	l->best_us = st.best_us;
-	l->worst_us = st.worst_us;
-	l->p95_us = st.p95_us;
-	if (time_ms - l->last_ms >= LAT_TREND_MS || l->total == 1) {
-		l->last_ms = time_ms;
-		latmon_trend(m, l);
-	} else if (time_ms > l->last_ms)
+	if (time_ms > l->last_ms)
 		l->last_ms = time_ms;
 	if (m->sink.latency != NULL)
 		m->sink.latency(m->sink.arg, l, time_ms, rtt_us);
-	latmon_judge(m, l, time_ms);
+	/*
+	 * In a batch (a Prometheus poll, an agent's push) the window is
+	 * recomputed once per link at its end: sorting for the median on
+	 * every one of thousands of samples would cost most of the time.
+	 */
+	if (m->batch > 0) {
+		l->stale = 1;
+		m->latency_pending = 1;
+		return (l);
+	}
+	latmon_update(m, l);
 	latmon_branch(m, b, time_ms);
 	model_touch(m, DIRTY_LATENCY);
 	return (l);

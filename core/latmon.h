@@ -39,6 +39,9 @@ void	 latmon_branch_free(struct branch *);
 /* Re-judge the branch's nearest edge, main link and SuboptimalRouting by
  * latency (after the routed edge changed). */
 void	 latmon_branch(struct model *, struct branch *, int64_t now_ms);
+/* Recompute and judge the links that took samples during a batch
+ * (model_batch_end() calls it). */
+void	 latmon_batch_end(struct model *);
 /* The LAT_F_* flag names, e.g. "LatencyHigh"; NULL past the end. */
 const char *latmon_flag_name(unsigned bit);
 

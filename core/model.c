@@ -157,6 +157,10 @@ model_batch_begin(struct model *m)
 void
 model_batch_end(struct model *m)
 {
+	if (m->batch == 1 && m->latency_pending) {
+		m->latency_pending = 0;
+		latmon_batch_end(m);
+	}
 	if (m->batch > 0 && --m->batch == 0 && m->health_pending) {
 		m->health_pending = 0;
 		health_update(m);

@@ -171,9 +171,12 @@ struct latlink {
 	double		 avg_us, stdev_us, median_us, jitter_us;
 	int64_t		 best_us, worst_us, p95_us;
 	int64_t		 last_ms;	/* newest sample's time */
+	int64_t		 trend_ms;	/* when the trend was last cut */
 	uint64_t	 total;		/* samples ever */
 	unsigned	 flags;		/* LAT_F_* raised now */
 	double		 baseline_us;	/* median before the recent part */
+	int		 stale;		/* samples added in a batch, stats not
+					   yet recomputed (latmon_batch_end()) */
 	/* Trend: median per bucket of the window, oldest first; < 0 none. */
 	double		 trend[LAT_TREND_N];
 };
@@ -418,6 +421,7 @@ struct model {
 	unsigned	 dirty;
 	int		 batch;		/* model_batch_begin() depth */
 	int		 health_pending;	/* re-evaluate at batch end */
+	int		 latency_pending;	/* latlinks stale at batch end */
 	/* Called whenever dirty flags are set (the TUI schedules a redraw). */
 	void		(*on_dirty)(void *);
 	void		*on_dirty_arg;

@@ -355,6 +355,43 @@ view_branch_graph(struct tui *tui, const struct branch *b,
 	free(cols);
 }
 
+/*
+ * A link's figures for the table: the live window's, or with a span of
+ * history selected, that span's from the per-minute roll-ups
+ * (store_latency_span()): Loss% Snt Avg Best Wrst StDev; a median, p95,
+ * jitter and Last cannot be rolled up and show "-".
+ */
+static void
+view_branch_figures(struct tui *tui, const struct branch *b,
+    const struct latlink *l, const char *edge, struct graph_figs *f)
+{
+	const struct view_branch_span	*sp = &view_branch_spans[tui->br_span];
+	struct latency_stats		 ls;
+	struct latlink			 h;
+	int64_t				 now = now_wall_ms();
+
+	if (sp->ms == 0 || tui->store == NULL || edge == NULL) {
+		graph_figures(l, f, 0);
+		return;
+	}
+	memset(&h, 0, sizeof h);
+	if (store_latency_span(tui->store, b->name, edge, l->target[0] !=
+	    '\0' ? l->target : NULL, now - sp->ms, now, &ls) > 0) {
+		h.sent = ls.sent;
+		h.received = ls.received;
+		h.loss_pct = ls.loss_pct;
+		h.avg_us = ls.avg_us;
+		h.best_us = ls.best_us;
+		h.worst_us = ls.worst_us;
+		h.stdev_us = ls.stdev_us;
+	}
+	h.last_us = -1;
+	graph_figures(&h, f, 0);
+	snprintf(f->med, sizeof f->med, "-");
+	snprintf(f->p95, sizeof f->p95, "-");
+	snprintf(f->jttr, sizeof f->jttr, "-");
+}
+
 /* mtr's table: a header and one row per link, the graphed one selected. */
 static void
 view_branch_table(struct tui *tui, const struct branch *b, int y, int *row,
@@ -387,8 +424,8 @@ view_branch_table(struct tui *tui, const struct branch *b, int y, int *row,
 			continue;
 		}
 		l = b->links[i];
-		graph_figures(l, &f, 0);
 		edge = view_branch_edge(m, l->edge_idx);
+		view_branch_figures(tui, b, l, edge, &f);
 		cells[BR_EDGE] = edge != NULL ? edge : "?";
 		cells[BR_TARGET] = l->target[0] != '\0' ? l->target : "-";
 		cells[BR_SRC] = lat_source_name(l->source);

@@ -302,6 +302,34 @@ test_nearest_and_routing(void **state)
 	model_free(m);
 }
 
+/* In a batch the window is recomputed once, at its end. */
+static void
+test_batch(void **state)
+{
+	struct sink_count	 sc = { 0 };
+	struct model		*m = new_model(&sc);
+	struct branch		*b = model_branch_find(m, "hq");
+	struct latlink		*l;
+	int64_t			 t = 3000000;
+
+	(void)state;
+	model_batch_begin(m);
+	l = feed(m, b, "sea", NULL, 10, 80, 1000, &t);
+	/* Stored one by one, judged not yet. */
+	assert_int_equal(sc.n, 10);
+	assert_int_equal(l->sent, 0);
+	assert_true(l->stale);
+	assert_int_equal(count_events(m, "LatencyHigh", NULL), 0);
+	model_batch_end(m);
+	assert_false(l->stale);
+	assert_int_equal(l->sent, 10);
+	assert_true(l->median_us == 80000);
+	assert_int_equal(b->lat_nearest, model_edge_find(m, "sea"));
+	assert_int_equal(count_events(m, "LatencyHigh", NULL), 1);
+	assert_int_equal(model_event(m, m->nevents - 1)->time_ms, t - 1000);
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -310,6 +338,7 @@ main(void)
 		cmocka_unit_test(test_high_and_loss),
 		cmocka_unit_test(test_shift),
 		cmocka_unit_test(test_nearest_and_routing),
+		cmocka_unit_test(test_batch),
 	};
 
 	log_set_quiet(1);
