@@ -7,8 +7,8 @@
  *
  * Each tool sends COUNT = seconds x rate / targets ICMP echo requests
  * (56 bytes of data) to every target, every PERIOD = targets x 1000 /
- * rate ms, with a timeout of one period (fping refuses a longer one in
- * count mode), so the aggregate rate is the one asked for:
+ * rate ms, with a timeout of one period (fping's default in count
+ * mode), so the aggregate rate is the one asked for:
  *  - peertop: core/probe.c on a default libevent base, as peertop runs
  *    it, on a raw socket; a target is removed when its COUNT results
  *    (answers or timeouts) are in;
@@ -30,6 +30,11 @@
  * which a schedule kept exactly gives whatever each target's phase; it
  * passes within 0.1% (the ms resolution of the send times).  The
  * start-to-end figure also carries start-up.
+ * With -R PID -S FILE (the responder's pid and its -S file), each run
+ * is followed by the responder's own account of it (SIGUSR1): how late
+ * its replies left after their due time, median, p99 and max, printed
+ * under the tool's row as "reference": the part of the error that is
+ * the lab's, not the tool's.
  * With -n RUNS the two tools take turns RUNS times; every run is
  * printed, then the median of each figure over the runs, which the
  * verdicts use (a virtual machine's stolen time puts a tail on a run
@@ -37,7 +42,7 @@
  * Exit 0 either way, 1 when a run cannot start.
  *
  * usage: bench-probe [-n runs] [-d delay-ms] [-r rate] [-s seconds]
- *            [-F fping] address...
+ *            [-F fping] [-R pid -S file] address...
  */
 #include <sys/types.h>
 #include <sys/resource.h>
@@ -46,6 +51,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +106,7 @@ static void	bench_probe_add(struct bench_probe_res *, int64_t);
 static int	bench_probe_cmp(const void *, const void *);
 static void	bench_probe_figures(struct bench_probe_res *, double *);
 static void	bench_probe_print(const char *, const double *);
+static double	bench_probe_ref(pid_t, const char *);
 static int64_t	bench_probe_pct(int64_t *, long, int);
 static double	bench_probe_cpu(void);
 static int	bench_probe_peertop(char **, int, unsigned int);
@@ -362,6 +369,44 @@ bench_probe_print(const char *what, const double *f)
 	    f[FIG_WALL], f[FIG_ERRMED], f[FIG_ERRP99], f[FIG_ERRMAX]);
 }
 
+/*
+ * The responder's account of the run just done: SIGUSR1 makes it append
+ * "replies N late_us MEDIAN P99 MAX" to its -S file.  Printed as a row;
+ * its p99 returned (-1 when it did not answer).
+ */
+static double
+bench_probe_ref(pid_t pid, const char *file)
+{
+	FILE		*f;
+	char		 line[256], last[256];
+	double		 deadline;
+	long		 n0 = 0, n, med, p99, max;
+	unsigned long	 replies;
+
+	if ((f = fopen(file, "r")) != NULL) {
+		while (fgets(line, sizeof line, f) != NULL)
+			n0++;
+		fclose(f);
+	}
+	if (kill(pid, SIGUSR1) == -1)
+		return (-1);
+	for (deadline = bench_now() + 2; bench_now() < deadline;
+	    usleep(10000)) {
+		if ((f = fopen(file, "r")) == NULL)
+			continue;
+		for (n = 0; fgets(line, sizeof line, f) != NULL; n++)
+			memcpy(last, line, sizeof last);
+		fclose(f);
+		if (n > n0 && sscanf(last, "replies %lu late_us %ld %ld %ld",
+		    &replies, &med, &p99, &max) == 4) {
+			printf("%-14s %8s %7s %7s %7s %6s %7ld %7ld %7ld\n",
+			    "  reference", "", "", "", "", "", med, p99, max);
+			return ((double)p99);
+		}
+	}
+	return (-1);
+}
+
 static double
 bench_probe_ratio(double a, double b)
 {
@@ -377,11 +422,14 @@ main(int argc, char **argv)
 	double			 ptf[FIG_N][BENCH_PROBE_MAXRUNS];
 	double			 fpf[FIG_N][BENCH_PROBE_MAXRUNS];
 	double			 one[FIG_N], ptm[FIG_N], fpm[FIG_N];
+	double			 ref[2][BENCH_PROBE_MAXRUNS];
+	const char		*stats = NULL;
 	char			 what[32];
 	unsigned int		 period;
+	pid_t			 resp = -1;
 	int			 ch, k, n, run, runs = 1, rc = 0, fpok = 0;
 
-	while ((ch = getopt(argc, argv, "d:F:n:r:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "d:F:n:r:R:s:S:")) != -1) {
 		switch (ch) {
 		case 'd':
 			bench_probe_delay_us = strtoll(optarg, NULL, 10) * 1000;
@@ -394,6 +442,12 @@ main(int argc, char **argv)
 			break;
 		case 'r':
 			rate = strtod(optarg, NULL);
+			break;
+		case 'R':
+			resp = (pid_t)strtol(optarg, NULL, 10);
+			break;
+		case 'S':
+			stats = optarg;
 			break;
 		case 's':
 			seconds = strtod(optarg, NULL);
@@ -436,6 +490,8 @@ main(int argc, char **argv)
 			ptf[k][run] = one[k];
 		snprintf(what, sizeof what, "peertop #%d", run + 1);
 		bench_probe_print(what, one);
+		if (stats != NULL)
+			ref[0][run] = bench_probe_ref(resp, stats);
 		if (fping == NULL)
 			continue;
 		memset(&fp, 0, sizeof fp);
@@ -452,6 +508,8 @@ main(int argc, char **argv)
 			fpf[k][run] = one[k];
 		snprintf(what, sizeof what, "fping #%d", run + 1);
 		bench_probe_print(what, one);
+		if (stats != NULL)
+			ref[1][run] = bench_probe_ref(resp, stats);
 	}
 	for (k = 0; k < FIG_N; k++) {
 		ptm[k] = bench_median(ptf[k], runs);
@@ -463,6 +521,15 @@ main(int argc, char **argv)
 		bench_probe_print("peertop", ptm);
 		if (fpok == runs)
 			bench_probe_print("fping", fpm);
+	}
+	if (stats != NULL) {
+		printf("reference p99 (the responder's lateness), median over "
+		    "runs: %.0f us in peertop's runs", bench_median(ref[0],
+		    runs));
+		if (fpok == runs)
+			printf(", %.0f us in fping's", bench_median(ref[1],
+			    runs));
+		printf("\n");
 	}
 	if (fpok == runs)
 		printf("peertop/fping: rate %.2fx, CPU per probe %.2fx, "

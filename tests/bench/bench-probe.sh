@@ -9,7 +9,8 @@
 # peertop's prober, then with fping, both pinned to one core (taskset -c
 # 0; the responder, spinning (-b) so that its delay is exact to a few
 # microseconds, gets core 1 when there is one), and prints rate, CPU,
-# loss and the timestamp error |RTT - delay| of both, the ratios, and
+# loss and the timestamp error |RTT - delay| of both, under each run the
+# responder's own lateness (the reference's error, -S), the ratios, and
 # PASS or MISS against issue 4's targets.
 #
 # Needs root (namespaces, raw sockets); exits 77 with a message without
@@ -57,9 +58,12 @@ va=ptb${id}a
 vb=ptb${id}b
 net=198.18.$(( $$ % 36 + 220 ))
 rpid=""
+stats=$(mktemp "${TMPDIR:-/tmp}/bench-probe.XXXXXX") ||
+    { echo "bench-probe: mktemp failed" >&2; exit 1; }
 
 cleanup() {
 	[ -n "$rpid" ] && kill "$rpid" 2>/dev/null
+	rm -f "$stats"
 	ip link del "$va" 2>/dev/null
 	ip netns del "$ns" 2>/dev/null
 }
@@ -99,11 +103,16 @@ else
 	echo "bench-probe: note: no taskset, nothing pinned"
 fi
 # shellcheck disable=SC2086
-ip netns exec "$ns" $pin_resp "$RESPONDER" -b $specs &
+ip netns exec "$ns" $pin_resp "$RESPONDER" -b -S "$stats" $specs &
 rpid=$!
 sleep 0.5
 kill -0 "$rpid" 2>/dev/null ||
     { echo "bench-probe: the responder did not start" >&2; exit 1; }
+# ip netns exec and taskset exec it: the pid is the responder's, which
+# reports how late its replies were after each run (SIGUSR1).
+ref_opt=""
+[ "$(cat "/proc/$rpid/comm" 2>/dev/null)" = responder ] &&
+    ref_opt="-R $rpid -S $stats"
 
 fping_opt=""
 if fping=$(command -v fping 2>/dev/null); then
@@ -117,4 +126,4 @@ echo "bench-probe: $(uname -sr), $ncpu CPUs ($(awk -F': ' \
     "bench and fping on CPU 0${pin_resp:+, responder on CPU 1}"
 # shellcheck disable=SC2086
 $pin_bench "$BENCH_PROBE" -n "${BENCH_RUNS:-3}" -d "$delay" -r "$rate" \
-    -s "$seconds" $fping_opt $addrs
+    -s "$seconds" $fping_opt $ref_opt $addrs

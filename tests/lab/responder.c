@@ -25,6 +25,11 @@
  * (virtual machines): tests/bench/bench-probe.sh uses it as a reference
  * more precise than the prober it measures.
  *
+ * With -S FILE, each SIGUSR1 appends to FILE a line on the replies sent
+ * since the last one, "replies N late_us MEDIAN P99 MAX": how late each
+ * left after its due time (request received + delay), the error of the
+ * reference itself, which the benchmark prints beside the prober's.
+ *
  * With -C FILE, SIGHUP re-reads FILE, lines of ADDRESS,DELAY_MS[,drop]
  * (blank lines and # comments skipped), and gives each address named
  * there the new delay and drop flag: the lab's timeline makes an edge
@@ -32,7 +37,8 @@
  *
  * IPv4 only.  Runs until killed; prints nothing unless setup fails.
  *
- * usage: responder [-b] [-C FILE] [-t PORT] ADDRESS,DELAY_MS[,drop] ...
+ * usage: responder [-b] [-C FILE] [-S FILE] [-t PORT]
+ *            ADDRESS,DELAY_MS[,drop] ...
  */
 #include <sys/types.h>
 #include <sys/queue.h>
@@ -55,6 +61,7 @@
 #include "core/util.h"
 
 #define MAXPKT	2048
+#define LATE_MAX	100000	/* us; later replies count here */
 
 struct resp {
 	struct event_base	*base;
@@ -81,7 +88,13 @@ struct reply {
 	int			 fd;
 	uint8_t			 pkt[MAXPKT];
 	size_t			 len;
+	int64_t			 due_us;	/* wall clock */
 };
+
+/* -S: how late replies left, 1 us buckets, since the last SIGUSR1. */
+static const char	*stats_file;
+static uint64_t		*late;
+static uint64_t		 nlate;
 
 static void	responder_tcp_cb(evutil_socket_t, short, void *);
 static int	responder_tcp_open(struct resp *);
@@ -95,6 +108,8 @@ static void	responder_later(struct resp *, struct reply *,
 static int	responder_spec(const char *, struct in_addr *, unsigned int *,
 		    int *);
 static void	responder_reload_cb(evutil_socket_t, short, void *);
+static void	responder_stats_cb(evutil_socket_t, short, void *);
+static int64_t	responder_now_us(void);
 
 /*
  * The next IPv4 packet on a raw socket (RFC 791: the header comes with
@@ -149,6 +164,8 @@ responder_later(struct resp *r, struct reply *rp, const struct timespec *rx)
 	int64_t		us;
 
 	clock_gettime(CLOCK_REALTIME, &now);
+	rp->due_us = (int64_t)rx->tv_sec * 1000000 + rx->tv_nsec / 1000 +
+	    (int64_t)r->delay_ms * 1000;
 	us = (int64_t)r->delay_ms * 1000 -
 	    (((int64_t)now.tv_sec - rx->tv_sec) * 1000000 +
 	    (now.tv_nsec - rx->tv_nsec) / 1000);
@@ -163,9 +180,15 @@ static void
 responder_send_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct reply	*rp = arg;
+	int64_t		 us;
 
 	(void)fd;
 	(void)what;
+	if (late != NULL) {
+		us = responder_now_us() - rp->due_us;
+		late[us < 0 ? 0 : us > LATE_MAX ? LATE_MAX : us]++;
+		nlate++;
+	}
 	(void)sendto(rp->fd, rp->pkt, rp->len, 0,
 	    (struct sockaddr *)&rp->to, sizeof rp->to);
 	free(rp);
@@ -306,6 +329,51 @@ responder_tcp_open(struct resp *r)
 	return (0);
 }
 
+static int64_t
+responder_now_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+/* The value below which pct% of the counted replies fall. */
+static long
+responder_late_pct(int pct)
+{
+	uint64_t	want, sum = 0;
+	long		i;
+
+	want = (nlate * (uint64_t)pct + 99) / 100;
+	for (i = 0; i <= LATE_MAX; i++)
+		if ((sum += late[i]) >= want && sum > 0)
+			return (i);
+	return (-1);
+}
+
+/* SIGUSR1: one line on the replies since the last, then start over. */
+static void
+responder_stats_cb(evutil_socket_t sig, short what, void *arg)
+{
+	FILE	*f;
+
+	(void)sig;
+	(void)what;
+	(void)arg;
+	if ((f = fopen(stats_file, "a")) == NULL) {
+		fprintf(stderr, "responder: %s: %s\n", stats_file,
+		    strerror(errno));
+		return;
+	}
+	fprintf(f, "replies %llu late_us %ld %ld %ld\n",
+	    (unsigned long long)nlate, responder_late_pct(50),
+	    responder_late_pct(99), responder_late_pct(100));
+	fclose(f);
+	memset(late, 0, (LATE_MAX + 1) * sizeof *late);
+	nlate = 0;
+}
+
 /* ADDRESS,DELAY_MS[,drop]: 0, or -1 when it does not parse. */
 static int
 responder_spec(const char *arg, struct in_addr *addr, unsigned int *delay,
@@ -373,18 +441,21 @@ main(int argc, char **argv)
 {
 	struct event_config	*cfg;
 	struct event_base	*base;
-	struct event		*hup;
+	struct event		*hup, *usr1;
 	struct resp		*r;
 	struct sockaddr_in	 sin;
 	int			 i, ch, spin = 0, on = 1;
 
-	while ((ch = getopt(argc, argv, "bC:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "bC:S:t:")) != -1) {
 		switch (ch) {
 		case 'b':
 			spin = 1;
 			break;
 		case 'C':
 			ctl_file = optarg;
+			break;
+		case 'S':
+			stats_file = optarg;
 			break;
 		case 't':
 			tcp_port = (uint16_t)strtoul(optarg, NULL, 10);
@@ -444,6 +515,13 @@ main(int argc, char **argv)
 		if (hup == NULL || evsignal_add(hup, NULL) == -1)
 			return (1);
 	}
+	if (stats_file != NULL) {
+		late = calloc(LATE_MAX + 1, sizeof *late);
+		usr1 = evsignal_new(base, SIGUSR1, responder_stats_cb, NULL);
+		if (late == NULL || usr1 == NULL ||
+		    evsignal_add(usr1, NULL) == -1)
+			return (1);
+	}
 	if (!spin)
 		event_base_dispatch(base);
 	else {
@@ -455,7 +533,7 @@ main(int argc, char **argv)
 	return (0);
 
 usage:
-	fprintf(stderr, "usage: responder [-b] [-C file] [-t port] "
-	    "ADDRESS,DELAY_MS[,drop] ...\n");
+	fprintf(stderr, "usage: responder [-b] [-C file] [-S file] "
+	    "[-t port] ADDRESS,DELAY_MS[,drop] ...\n");
 	return (2);
 }
