@@ -10,8 +10,9 @@
 # 0; the responder, spinning (-b) so that its delay is exact to a few
 # microseconds, gets core 1 when there is one), and prints rate, CPU,
 # loss and the timestamp error |RTT - delay| of both, under each run the
-# responder's own lateness (the reference's error, -S), the ratios, and
-# PASS or MISS against issue 4's targets.
+# responder's own lateness (the reference's error, -S) and, with tcpdump
+# capturing the veth (-T), each tool's error against the round trip on
+# the wire, the ratios, and PASS or MISS against issue 4's targets.
 #
 # Needs root (namespaces, raw sockets); exits 77 with a message without
 # it, without ip(8) or namespaces, and runs without the fping comparison
@@ -114,6 +115,13 @@ ref_opt=""
 [ "$(cat "/proc/$rpid/comm" 2>/dev/null)" = responder ] &&
     ref_opt="-R $rpid -S $stats"
 
+cap_opt=""
+if tcpdump=$(command -v tcpdump 2>/dev/null); then
+	cap_opt="-T $tcpdump -I $va"
+else
+	echo "bench-probe: no tcpdump (apt-get install tcpdump): errors" \
+	    "against the responder's delay only, not against the wire"
+fi
 fping_opt=""
 if fping=$(command -v fping 2>/dev/null); then
 	fping_opt="-F $fping"
@@ -126,4 +134,4 @@ echo "bench-probe: $(uname -sr), $ncpu CPUs ($(awk -F': ' \
     "bench and fping on CPU 0${pin_resp:+, responder on CPU 1}"
 # shellcheck disable=SC2086
 $pin_bench "$BENCH_PROBE" -n "${BENCH_RUNS:-3}" -d "$delay" -r "$rate" \
-    -s "$seconds" $fping_opt $ref_opt $addrs
+    -s "$seconds" $fping_opt $ref_opt $cap_opt $addrs
