@@ -25,7 +25,7 @@
 # known before the next probe goes and --once, which stops after 5
 # results per target, sees them in sending order.
 # Needs root (namespaces, raw sockets), ip(8), bird2, jq and sqlite3;
-# skips without root, ip or bird.
+# skips without root, ip, namespaces or bird.
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
@@ -34,6 +34,9 @@ PEERTOP=${PEERTOP:-$top_builddir/peertop}
 
 [ "$(id -u)" = 0 ] || skip_all "needs root (network namespaces, raw sockets)"
 command -v ip >/dev/null 2>&1 || skip_all "no ip(8)"
+ip netns add "ptlatchk$$" 2>/dev/null ||
+    skip_all "ip netns add failed (no namespaces here)"
+ip netns del "ptlatchk$$"
 lab_need_bird
 lab_need jq sqlite3
 
