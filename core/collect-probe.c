@@ -19,7 +19,12 @@
 
 #define PROBE_INTERVAL_DEFAULT_MS	1000
 #define PROBE_TIMEOUT_DEFAULT_MS	2000
-/* --once waits for this many results from every target (or its timeout). */
+/*
+ * Without a count, settled means this many results from every target.
+ * --once sets a count (m->lat.count, like ping -c): every target sends
+ * that many probes and is settled when all of them have an answer or a
+ * timeout, so losses are counted as surely as replies.
+ */
 #define PROBE_ONCE_RESULTS		5
 
 struct probe_run_target {
@@ -133,6 +138,7 @@ probe_run_new(struct model *m, struct event_base *base, probe_run_cb cb,
 			    m->lat.timeout_ms ? m->lat.timeout_ms :
 			    PROBE_TIMEOUT_DEFAULT_MS;
 			pt.size = pc->size ? pc->size : m->lat.size;
+			pt.count = m->lat.count;
 			if ((id = probe_add_target(pr->probe, &pt)) == -1) {
 				xasprintf(cause, "branch %s: probe %s %s: "
 				    "cannot add the target", b->name, pc->edge,
@@ -249,7 +255,8 @@ collect_probe_settled(const struct collector *c)
 	if (cp == NULL || c->state == COL_DOWN)
 		return (1);
 	for (i = 0; i < cp->run->nt; i++)
-		if (cp->run->t[i].results < PROBE_ONCE_RESULTS)
+		if (cp->run->t[i].results < (cp->m->lat.count != 0 ?
+		    cp->m->lat.count : PROBE_ONCE_RESULTS))
 			return (0);
 	return (1);
 }

@@ -195,6 +195,8 @@ struct lat_conf {
 	unsigned	 size;		/* 0: 56 */
 	int		 sockmode;	/* enum probe_sockmode */
 	char		 user[NAME_MAX_PT];	/* drop to it; "" none */
+	unsigned	 count;		/* --once: probes per target, then stop
+					   (0: forever) */
 };
 
 /* The HTTP ingest endpoint agents push to: "ingest" line. */

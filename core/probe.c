@@ -49,6 +49,7 @@ struct probe_tgt {
 	struct probe		*p;
 	struct event		*ev;		/* start jitter, then ticks */
 	int			 started;
+	unsigned int		 sent;		/* probes sent so far */
 	TAILQ_HEAD(, probe_pending) pending;
 	TAILQ_ENTRY(probe_tgt)	 entry;
 };
@@ -314,6 +315,12 @@ probe_tick_cb(evutil_socket_t fd, short what, void *arg)
 		tv.tv_usec = (t->cfg.interval_ms % 1000) * 1000;
 		event_add(t->ev, &tv);
 	}
+	/* A counted target (ping -c) stops sending after its count. */
+	if (t->cfg.count != 0 && t->sent >= t->cfg.count) {
+		event_del(t->ev);
+		return;
+	}
+	t->sent++;
 	probe_send(t);
 }
 

@@ -62,6 +62,7 @@ struct probe_target {
 	unsigned int	 interval_ms;	/* > 0 */
 	unsigned int	 timeout_ms;	/* > 0 */
 	unsigned int	 size;		/* ICMP payload; 0: default */
+	unsigned int	 count;		/* stop after this many; 0: never */
 };
 
 /*

@@ -39,6 +39,7 @@
 #endif
 
 #define ONCE_TIMEOUT_MS	10000	/* --once waits at most this for collectors */
+#define ONCE_PROBES	5	/* --once sends this many probes per target */
 #define ONCE_EVENTS	20	/* recent events printed by --once */
 #define STORE_FLUSH_MS	500	/* a crash loses at most about this much */
 #define ROUTES_TICK_MS	1000	/* route monitor catch-up (BIRD states) */
@@ -441,6 +442,9 @@ main(int argc, char **argv)
 		    LOG_LVL_INFO);
 		log_set_quiet(0);
 	}
+	/* --once: a fixed count per probe target, every fate known. */
+	if (o.mode == MODE_ONCE)
+		m->lat.count = ONCE_PROBES;
 	start_collectors(m, base);
 	/* The prober's ICMP sockets are open: privileges can go now. */
 	if (m->lat.user[0] != '\0' && geteuid() == 0 &&
