@@ -103,7 +103,7 @@ collect_ingest_batch_cb(void *arg, const struct ingest_batch *b, int commit)
 
 	/* The history cannot take them: 503, the agent keeps them. */
 	if (!commit && m->sink.failing != NULL &&
-	    (why = m->sink.failing(m->sink.arg)) != NULL) {
+	    (why = m->sink.failing(m->sink.arg, b->nsamples)) != NULL) {
 		snprintf(ci->failing, sizeof ci->failing, "%s", why);
 		return (-1);
 	}

@@ -375,9 +375,10 @@ struct model_sink {
 	/* One latency sample (rtt_us < 0: lost). */
 	void	(*latency)(void *, const struct latlink *, int64_t time_ms,
 		    int64_t rtt_us);
-	/* Why rows cannot be taken now (disk full, queue full), or NULL;
-	 * the ingest endpoint answers 503 then, so agents keep them. */
-	const char *(*failing)(void *);
+	/* Why rows cannot be taken now (the history failing,
+	 * its queue without room for them), or NULL; the ingest endpoint
+	 * answers 503 then, so agents keep them. */
+	const char *(*failing)(void *, size_t rows);
 };
 
 struct model {

@@ -106,6 +106,7 @@ struct store {
 	int		 inspect_rc;	/* SQLite code of a failed inspection */
 	const struct model *model;	/* store_attach(): edge codes */
 	struct event	*retention;	/* store_retention() timer */
+	char		 room[PATH_MAX + 64];	/* store_sink_failing_cb() */
 	int64_t		 keep_raw_ms, keep_minute_ms;
 
 	sqlite3_stmt	*ins_session;
@@ -1878,10 +1879,26 @@ store_sink_latency_cb(void *arg, const struct latlink *l, int64_t time_ms,
 	    lat_source_name(l->source), rtt_us);
 }
 
+/*
+ * The ingest endpoint asks before it answers an agent: a batch that would
+ * overflow the queue is refused whole (503, the agent keeps it) rather
+ * than accepted and then partly dropped.
+ */
 static const char *
-store_sink_failing_cb(void *arg)
+store_sink_failing_cb(void *arg, size_t rows)
 {
-	return (store_error(arg));
+	struct store	*s = arg;
+	const char	*why;
+
+	if ((why = store_error(s)) != NULL)
+		return (why);
+	if (s->nqueue + s->nlat + rows > s->queue_max) {
+		snprintf(s->room, sizeof s->room, "%s: %zu rows wait for the "
+		    "disk, no room for %zu more", s->path, s->nqueue + s->nlat,
+		    rows);
+		return (s->room);
+	}
+	return (NULL);
 }
 
 void

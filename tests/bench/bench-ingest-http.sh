@@ -76,7 +76,14 @@ for b in bodies:
             retries += 1
             time.sleep(0.02)
 con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
-while con.execute("SELECT count(*) FROM latency_sample").fetchone()[0] < n:
+deadline = time.time() + 60
+while True:
+    rows = con.execute("SELECT count(*) FROM latency_sample").fetchone()[0]
+    if rows >= n:
+        break
+    if time.time() > deadline:
+        sys.exit("only %d of %d samples reached the history: %d lost"
+                 % (rows, n, n - rows))
     time.sleep(0.005)
 print("%.3f %d" % (time.time() - t0, retries))
 EOC

@@ -659,9 +659,10 @@ test_server_shutdown(void **state)
 /* ------------------------------------------------------ the collector */
 
 static const char *
-disk_full_cb(void *arg)
+disk_full_cb(void *arg, size_t rows)
 {
 	(void)arg;
+	(void)rows;
 	return ("history.db: database or disk is full");
 }
 

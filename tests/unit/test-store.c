@@ -1238,6 +1238,54 @@ test_latency_span(void **state)
 }
 
 /*
+ * The model's latency samples reach the store through the sink, by edge
+ * code and source name; the ingest endpoint's question, "room for n more
+ * rows?", is answered from the queue's bound before anything is lost.
+ */
+static void
+test_latency_sink(void **state)
+{
+	static const struct edge sea = { "sea", "Seattle", "US", 47.61,
+	    -122.33, "ER|PL" };
+	struct model		*m = model_new();
+	struct branch		*b = xcalloc(1, sizeof *b);
+	struct store		*s;
+	char			*path = tpath("sink.db");
+	const char		*why;
+	int			 i;
+
+	(void)state;
+	model_edge_set(m, &sea);
+	strlcpy_pt(b->name, "hq", sizeof b->name);
+	b->lat_main = b->lat_nearest = b->nearest = b->routed = -1;
+	m->branches = xcalloc(1, sizeof *m->branches);
+	m->branches[m->nbranches++] = b;
+	s = open_ok(path, 0);
+	store_attach(s, m);
+	store_set_queue_max(s, 10);
+	for (i = 0; i < 8; i++)
+		assert_non_null(model_latency_sample(m, b, 0, "192.0.2.9",
+		    LAT_AGENT, 1700000040000LL + i * 1000, i == 3 ? -1 :
+		    1000 * (i + 1)));
+	assert_null(m->sink.failing(m->sink.arg, 2));
+	why = m->sink.failing(m->sink.arg, 3);
+	assert_non_null(why);
+	assert_non_null(strstr(why, "8 rows wait for the disk, no room for 3 "
+	    "more"));
+	assert_int_equal(store_flush(s, NULL), 0);
+	assert_null(m->sink.failing(m->sink.arg, 10));
+	store_close(s);
+	m->sink.arg = NULL;
+	m->sink.latency = NULL;
+	m->sink.failing = NULL;
+	expect_query(path, "SELECT count(*), count(rtt_us), min(source), "
+	    "min(edge), min(target) FROM latency_sample",
+	    "8|7|agent|sea|192.0.2.9\n");
+	model_free(m);
+	free(path);
+}
+
+/*
  * Graph columns from history (store_latency_buckets): raw samples give
  * exact medians and the 10th/90th percentiles; a span past the raw limit,
  * or raw samples pruned, falls back to the roll-ups (mean, min, max).
@@ -1440,6 +1488,7 @@ main(void)
 		cmocka_unit_test(test_latency_bound),
 		cmocka_unit_test(test_latency_span),
 		cmocka_unit_test(test_latency_buckets),
+		cmocka_unit_test(test_latency_sink),
 		cmocka_unit_test(test_latency_clamp),
 	};
 
