@@ -15,7 +15,7 @@
 #include "util.h"
 
 #define LAT_RING_MIN	128
-#define LAT_RING_MAX	4096
+#define LAT_RING_MAX	16384
 #define LAT_TREND_MS	1000	/* recompute the trend at most this often */
 #define LAT_LINKS_MAX	256	/* per branch */
 
@@ -92,7 +92,30 @@ latmon_branch_free(struct branch *b)
 	free(b->probes);
 }
 
-/* A new link, its ring sized to hold the window at 2 samples a second. */
+/*
+ * The shortest interval samples may come at: the fastest probe line,
+ * else 500 ms (two a second, for Prometheus and agents' probes, whose
+ * rate is not known here).
+ */
+static int64_t
+latmon_min_interval(const struct model *m)
+{
+	int64_t	 min = 500;
+	size_t	 i, j;
+	unsigned iv;
+
+	if (m->lat.interval_ms != 0 && m->lat.interval_ms < min)
+		min = m->lat.interval_ms;
+	for (i = 0; i < m->nbranches; i++)
+		for (j = 0; j < m->branches[i]->nprobes; j++) {
+			iv = m->branches[i]->probes[j].interval_ms;
+			if (iv != 0 && iv < min)
+				min = iv;
+		}
+	return (min);
+}
+
+/* A new link, its ring sized to hold the window at the fastest rate. */
 static struct latlink *
 latmon_link_new(struct model *m, struct branch *b, int edge_idx,
     const char *target)
@@ -102,7 +125,7 @@ latmon_link_new(struct model *m, struct branch *b, int edge_idx,
 
 	if (b->nlinks >= LAT_LINKS_MAX)
 		return (NULL);
-	size = (size_t)(model_lat_window_ms(m) / 500);
+	size = (size_t)(model_lat_window_ms(m) / latmon_min_interval(m));
 	size = size < LAT_RING_MIN ? LAT_RING_MIN : size > LAT_RING_MAX ?
 	    LAT_RING_MAX : size;
 	l = xcalloc(1, sizeof *l);

@@ -42,6 +42,7 @@
 #	lab_processes NAME...	" PID" for each NAME process whose command
 #				line names a file in $DIR
 #	sql SQL			sqlite3 -readonly on $DB
+#	once [CONF]		peertop --once -o json into $T/once.json
 #	jqo ARG...		jq -r ARG... on $T/once.json
 #
 # Exit codes follow automake's simple test driver: 0 pass, 1 fail, 77 skip.
@@ -236,6 +237,16 @@ lab_processes()
 sql()
 {
 	sqlite3 -readonly "$DB" "$1" 2>/dev/null
+}
+
+# once [CONF]: peertop --once -o json of CONF (default $CONF) into
+# $T/once.json, its status in $ONCE_RC; true when the output is JSON.
+once()
+{
+	timeout 30 "$PEERTOP" --once -o json -c "${1:-$CONF}" >"$T/once.json" \
+	    2>"$T/once.err"
+	ONCE_RC=$?
+	jq -e . "$T/once.json" >/dev/null 2>&1
 }
 
 jqo()

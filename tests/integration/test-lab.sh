@@ -39,14 +39,6 @@ lab_setup
 # ------------------------------------------------------------ helpers
 
 # once: run peertop --once -o json; output in $T/once.json, status ONCE_RC.
-once()
-{
-	timeout 30 "$PEERTOP" --once -o json -c "$CONF" >"$T/once.json" \
-	    2>"$T/once.err"
-	ONCE_RC=$?
-	jq -e . "$T/once.json" >/dev/null 2>&1
-}
-
 session_state()
 {
 	jqo --arg n "$1" '.sessions[] | select(.name == $n) | .state'

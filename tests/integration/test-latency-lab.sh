@@ -54,14 +54,6 @@ lab_setup
 
 # ------------------------------------------------------------ helpers
 
-once()
-{
-	timeout 30 "$PEERTOP" --once -o json -c "$CONF" >"$T/once.json" \
-	    2>"$T/once.err"
-	ONCE_RC=$?
-	jq -e . "$T/once.json" >/dev/null 2>&1
-}
-
 # link BRANCH EDGE ADDRESS JQ-EXPR: the expression over that latency entry.
 link()
 {

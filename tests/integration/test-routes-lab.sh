@@ -116,13 +116,6 @@ lab_birdc()
 # once: peertop --once -o json with the lab's second config, whose bmp
 # listener is the FRR stand-ins' second BMP target (the headless peertop
 # has the first); output in $T/once.json.
-once()
-{
-	timeout 30 "$PEERTOP" --once -o json -c "$CONF2" >"$T/once.json" \
-	    2>"$T/once.err"
-	jq -e . "$T/once.json" >/dev/null 2>&1
-}
-
 # The --once state of a registered prefix (peertop's JSON: "seen", the
 # PFX_* "flags" as words, "problem", "carried" session names):
 # "seen|flags|problem|carried|bad_origin"; "missing|..." when --once has
@@ -236,7 +229,7 @@ check "no path rule broken (private ASN, length, prepending, leak)" test \
 # snapshot is retried until it has all three contoso-net sessions.)
 clean_once()
 {
-	once || return 1
+	once "$CONF2" || return 1
 	for p in $CONTOSO_PFX; do
 		[ -z "$(pfx_flags "$p")" ] &&
 		    pfx_carried "$p" lon-r1-frr lon-r2-frr ams-r1-frr ||
@@ -270,7 +263,7 @@ routed()
 }
 check "--once: london-office routed at lon, not suboptimal" test \
     "$(routed london-office)" = "lon false"
-if wait_for 'once && [ "$(routed singapore-office)" = "sea true" ]' "$STEP"
+if wait_for 'once "$CONF2" && [ "$(routed singapore-office)" = "sea true" ]' "$STEP"
 then
 	ok "--once: singapore-office routed at sea, suboptimal (nearest sin)"
 else
@@ -306,7 +299,7 @@ check "PrefixOriginAsChangeEvent is Critical" test \
 check "... and names AS$HIJACK_AS instead of AS$CONTOSO_AS" test \
     "$(count_events PrefixOriginAsChangeEvent "summary LIKE
     '%$HIJACK_AS%$CONTOSO_AS%'")" -ge 1
-if wait_for 'once && pfx_flags "$LONDON" | grep -q origin &&
+if wait_for 'once "$CONF2" && pfx_flags "$LONDON" | grep -q origin &&
     pfx_flags "$LONDON" | grep -q subprefix-hijack' "$STEP"; then
 	ok "--once: $LONDON flagged origin and subprefix-hijack"
 else
@@ -327,7 +320,7 @@ wait_events "PrefixOriginAsRestored after the withdrawal" \
     PrefixOriginAsRestored 1 "subject LIKE '%$LONDON%'"
 wait_events "PrefixSubPrefixHijackResolved after the withdrawal" \
     PrefixSubPrefixHijackResolved 1 "subject LIKE '%$LONDON%'"
-if wait_for 'once && [ -z "$(pfx_flags "$LONDON")" ]' "$STEP"; then
+if wait_for 'once "$CONF2" && [ -z "$(pfx_flags "$LONDON")" ]' "$STEP"; then
 	ok "--once: $LONDON clean again"
 else
 	not_ok "--once: $LONDON clean again"
@@ -352,7 +345,7 @@ wait_events "PrefixBackupRouteWithdrawalEvent for $BOXFORD on ams-r1-frr" \
     PrefixBackupRouteWithdrawalEvent 1 "subject LIKE '%$BOXFORD%'"
 check "no other prefix lost visibility" test \
     "$(count_events PrefixVisibilityLost)" = 1
-if wait_for 'once && pfx_flags "$BOXFORD" | grep -q invisible &&
+if wait_for 'once "$CONF2" && pfx_flags "$BOXFORD" | grep -q invisible &&
     [ -z "$(pfx_state "$BOXFORD" | cut -d"|" -f4)" ] &&
     pfx_carried "$LONDON" lon-r1-frr lon-r2-frr ams-r1-frr' "$STEP"; then
 	ok "--once: $BOXFORD flagged invisible, carried by no session"
@@ -394,7 +387,7 @@ sess_state()
 {
 	jqo --arg n "$1" '.sessions[] | select(.name == $n) | .state'
 }
-if wait_for 'once && [ "$(sess_state lon-r2-frr)" = Idle ] &&
+if wait_for 'once "$CONF2" && [ "$(sess_state lon-r2-frr)" = Idle ] &&
     [ "$(sess_state lon-r1-frr)" = Established ] &&
     [ "$(pfx_state "$LONDON" | cut -d"|" -f4)" = lon-r1-frr ]' "$STEP"
 then
