@@ -29,7 +29,7 @@
 #define PROM_PORT_DEFAULT	9090
 #define INGEST_PORT_DEFAULT	8425
 #define AGENT_BUFFER_MAX	10000000
-#define AGENT_BATCH_MAX		100000
+#define AGENT_BATCH_MAX		10000	/* INGEST_SAMPLES_MAX */
 #define INGEST_BODY_MAX		(64 * 1024 * 1024)
 
 /* A block or option list being read: which keywords were seen. */

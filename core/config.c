@@ -24,10 +24,14 @@
 #include "core/config.h"
 #include "core/config-lex.h"
 #include "core/config-private.h"
+#include "core/geo.h"
 #include "core/model.h"
 #include "core/util.h"
 
 
+#ifndef PEERTOP_DATADIR
+#define PEERTOP_DATADIR "/usr/local/share/peertop"
+#endif
 #ifndef PEERTOP_SYSCONFDIR
 #define PEERTOP_SYSCONFDIR "/etc"
 #endif
@@ -1619,6 +1623,57 @@ config_parse_buffer(struct model *m, const char *name, const char *buf,
 		return (-1);
 	}
 	return (cfg_run(m, name, buf, len, 0, 0, 0, cause));
+}
+
+/*
+ * The edge catalogue (datadir's edges.csv) first, so that the file can
+ * override its edges and sessions can name them; then the file.  A
+ * datadir set in the file means another catalogue: parse again on top of
+ * that one.
+ */
+struct model *
+config_load(const char *path, const char *datadir, char **used,
+    char **cause)
+{
+	struct model	*m;
+	const char	*env = getenv("PEERTOP_DATADIR");
+	char		*dir, *file, *why = NULL;
+	int		 pass, rc;
+
+	*cause = NULL;
+	if (datadir == NULL)
+		datadir = env != NULL && *env != '\0' ? env : PEERTOP_DATADIR;
+	dir = xstrdup(datadir);
+	for (pass = 0; pass < 2; pass++) {
+		m = model_new();
+		xasprintf(&file, "%s/edges.csv", dir);
+		rc = geo_edges_load(m, file, &why);
+		free(file);
+		if (rc != 0) {
+			xasprintf(cause, "peertop: edge catalogue: %s (set "
+			    "PEERTOP_DATADIR or datadir)", why);
+			free(why);
+			break;
+		}
+		if ((rc = config_parse(m, path, cause)) != 0)
+			break;
+		if (m->datadir == NULL || strcmp(m->datadir, dir) == 0)
+			break;
+		free(dir);
+		dir = xstrdup(m->datadir);
+		model_free(m);
+		m = NULL;
+	}
+	if (rc != 0) {
+		model_free(m);
+		free(dir);
+		return (NULL);
+	}
+	if (used != NULL)
+		*used = dir;
+	else
+		free(dir);
+	return (m);
 }
 
 /*

@@ -23,6 +23,16 @@ int	 config_parse_buffer(struct model *m, const char *name,
 	    const char *buf, size_t len, char **cause);
 
 /*
+ * A model from the configuration file path over the edge catalogue in
+ * datadir (NULL: $PEERTOP_DATADIR, else the installed one), again over
+ * the file's own datadir when it names another.
+ * NULL and *cause (caller frees) on error; *used, when not NULL, gets
+ * the datadir in effect (caller frees).
+ */
+struct model *config_load(const char *path, const char *datadir,
+	    char **used, char **cause);
+
+/*
  * The default search path, first readable wins: $PEERTOP_CONF,
  * ~/.config/peertop/peertop.conf, SYSCONFDIR/peertop.conf.  Returns a
  * malloc'd path or NULL.

@@ -63,44 +63,17 @@ cmd_agent_usage(FILE *f)
 	fprintf(f, "usage: peertop agent [-nv] [-c file]\n");
 }
 
-/* The edge catalogue, then the configuration (again over a datadir). */
+/* The edge catalogue, then the configuration (config_load()). */
 static int
 cmd_agent_model(const char *config, struct model **mp)
 {
-	struct model	*m = NULL;
-	const char	*env = getenv("PEERTOP_DATADIR");
-	char		*datadir, *file, *cause = NULL;
-	int		 pass, rc;
+	char	*cause = NULL;
 
-	datadir = xstrdup(env != NULL && *env != '\0' ? env :
-	    PEERTOP_DATADIR);
-	for (pass = 0; pass < 2; pass++) {
-		m = model_new();
-		xasprintf(&file, "%s/edges.csv", datadir);
-		rc = geo_edges_load(m, file, &cause);
-		free(file);
-		if (rc != 0) {
-			fprintf(stderr, "peertop agent: edge catalogue: %s (set "
-			    "PEERTOP_DATADIR or datadir)\n", cause);
-			break;
-		}
-		if ((rc = config_parse(m, config, &cause)) != 0) {
-			fprintf(stderr, "%s\n", cause);
-			break;
-		}
-		if (m->datadir == NULL || strcmp(m->datadir, datadir) == 0)
-			break;
-		free(datadir);
-		datadir = xstrdup(m->datadir);
-		model_free(m);
-	}
-	free(datadir);
-	free(cause);
-	if (rc != 0) {
-		model_free(m);
+	if ((*mp = config_load(config, NULL, NULL, &cause)) == NULL) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
 		return (-1);
 	}
-	*mp = m;
 	return (0);
 }
 

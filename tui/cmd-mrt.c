@@ -85,33 +85,13 @@ cmd_mrt_model(const char *config, struct model **mp)
 {
 	struct model	*m;
 	struct geo	*geo;
-	const char	*env = getenv("PEERTOP_DATADIR");
-	char		*datadir, *file, *cause = NULL, *warnings = NULL;
-	int		 pass;
+	char		*cause = NULL, *warnings = NULL;
 
-	datadir = xstrdup(env != NULL && *env != '\0' ? env :
-	    PEERTOP_DATADIR);
-	for (pass = 0; pass < 2; pass++) {
-		m = model_new();
-		xasprintf(&file, "%s/edges.csv", datadir);
-		if (geo_edges_load(m, file, &cause) != 0) {
-			fprintf(stderr, "peertop: edge catalogue: %s (set "
-			    "PEERTOP_DATADIR or datadir)\n", cause);
-			goto fail;
-		}
-		free(file);
-		file = NULL;
-		if (config_parse(m, config, &cause) != 0) {
-			fprintf(stderr, "%s\n", cause);
-			goto fail;
-		}
-		if (m->datadir == NULL || strcmp(m->datadir, datadir) == 0)
-			break;
-		free(datadir);
-		datadir = xstrdup(m->datadir);
-		model_free(m);
+	if ((m = config_load(config, NULL, NULL, &cause)) == NULL) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		return (-1);
 	}
-	free(datadir);
 	geo = geo_open(m->geoip_city, m->geoip_asn, &warnings);
 	if (warnings != NULL)
 		fprintf(stderr, "peertop: warning: %s\n", warnings);
@@ -120,13 +100,6 @@ cmd_mrt_model(const char *config, struct model **mp)
 	geo_close(geo);
 	*mp = m;
 	return (0);
-
-fail:
-	free(cause);
-	free(file);
-	free(datadir);
-	model_free(m);
-	return (-1);
 }
 
 /* The model's event sink: print each event as it is raised. */

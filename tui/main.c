@@ -65,9 +65,6 @@ struct once_wait {
 
 static __dead void	usage(int);
 static void		parse_options(int, char **, struct options *);
-static char		*find_datadir(const struct model *);
-static int		 load_model(struct model *, const char *, const char *,
-			    char **);
 static void		 load_history(struct model *, const char *);
 static void		 once_check_cb(evutil_socket_t, short, void *);
 static void		 routes_start(struct model *);
@@ -185,41 +182,6 @@ parse_options(int argc, char **argv, struct options *o)
 		o->mono = 1;
 }
 
-/*
- * Shipped data: the configuration's datadir, then $PEERTOP_DATADIR, then
- * the installed location.
- */
-static char *
-find_datadir(const struct model *m)
-{
-	const char	*env = getenv("PEERTOP_DATADIR");
-
-	if (m->datadir != NULL)
-		return (xstrdup(m->datadir));
-	if (env != NULL && *env != '\0')
-		return (xstrdup(env));
-	return (xstrdup(PEERTOP_DATADIR));
-}
-
-/* The edge catalogue from datadir, then the configuration on top. */
-static int
-load_model(struct model *m, const char *datadir, const char *config,
-    char **cause)
-{
-	char	*file, *why = NULL;
-	int	 rc;
-
-	xasprintf(&file, "%s/edges.csv", datadir);
-	rc = geo_edges_load(m, file, &why);
-	free(file);
-	if (rc != 0) {
-		xasprintf(cause, "peertop: edge catalogue: %s (set "
-		    "PEERTOP_DATADIR or datadir)", why);
-		free(why);
-		return (-1);
-	}
-	return (config_parse(m, config, cause));
-}
 
 /*
  * The RIB and the route monitor, when there are routes to watch (a bmp
@@ -340,7 +302,8 @@ main(int argc, char **argv)
 	struct rib		*rib;
 	struct event		*routes_ev = NULL;
 	struct tui		 tui;
-	char			*path, *datadir, *cause = NULL, *warnings = NULL;
+	char			*path, *datadir = NULL, *cause = NULL;
+	char			*warnings = NULL;
 	char			*file;
 	int			 status = 0;
 
@@ -365,7 +328,6 @@ main(int argc, char **argv)
 	if (o.mode == MODE_ONCE || o.mode == MODE_CHECK || o.mode == MODE_TUI)
 		log_set_quiet(1);
 
-	m = model_new();
 	path = o.config != NULL ? xstrdup(o.config) : config_default_path();
 	if (path == NULL) {
 		fprintf(stderr, "peertop: no configuration file: use -c FILE, "
@@ -373,23 +335,9 @@ main(int argc, char **argv)
 		    "peertop.conf(5))\n");
 		return (1);
 	}
-
-	/*
-	 * The catalogue comes first so the configuration can override its
-	 * edges and sessions can name them.  A datadir set in the file
-	 * means another catalogue: parse again on top of that one.
-	 */
-	datadir = find_datadir(m);
-	if (load_model(m, datadir, path, &cause) != 0)
+	/* The catalogue, then the file over it (config_load()). */
+	if ((m = config_load(path, NULL, &datadir, &cause)) == NULL)
 		goto config_failed;
-	if (m->datadir != NULL && strcmp(m->datadir, datadir) != 0) {
-		free(datadir);
-		datadir = xstrdup(m->datadir);
-		model_free(m);
-		m = model_new();
-		if (load_model(m, datadir, path, &cause) != 0)
-			goto config_failed;
-	}
 	m->config_file = path;
 	if (o.mode == MODE_CHECK) {
 		printf("%s: configuration OK (%zu partners, %zu sessions, "
