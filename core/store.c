@@ -1510,6 +1510,47 @@ store_recent_events(struct store *s, struct event *out, size_t max)
 	return (n);
 }
 
+/*
+ * The parameters of a series query: ?1 branch, ?2 edge, ?3 and ?4 the
+ * time span, ?5 the target or NULL for all (the queries say "?5 IS NULL
+ * OR target = ?5").
+ */
+static void
+store_bind_series(sqlite3_stmt *st, const char *branch, const char *edge,
+    const char *target, int64_t from_ms, int64_t to_ms)
+{
+	sqlite3_bind_text(st, 1, branch, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, edge, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, from_ms);
+	sqlite3_bind_int64(st, 4, to_ms);
+	if (target != NULL)
+		sqlite3_bind_text(st, 5, target, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 5);
+}
+
+/* The bucket of time t when [from, from + span) is cut into n. */
+static size_t
+store_bucket_of(int64_t t, int64_t from, int64_t span, size_t n)
+{
+	size_t	 k = (size_t)((t - from) * (int64_t)n / span);
+
+	return (k >= n ? n - 1 : k);
+}
+
+/* A bucket query's end: 0, or -1 (logged) when it stopped on an error. */
+static int
+store_buckets_end(struct store *s, sqlite3_stmt *st, int rc)
+{
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		log_warnx("%s: reading latency: %s", s->path,
+		    sqlite3_errmsg(s->db));
+		return (-1);
+	}
+	return (0);
+}
+
 int64_t
 store_latency_span(struct store *s, const char *branch, const char *edge,
     const char *target, int64_t from_ms, int64_t to_ms,
@@ -1537,14 +1578,7 @@ store_latency_span(struct store *s, const char *branch, const char *edge,
 		    sqlite3_errmsg(s->db));
 		return (-1);
 	}
-	sqlite3_bind_text(st, 1, branch, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, edge, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, from);
-	sqlite3_bind_int64(st, 4, to_ms);
-	if (target != NULL)
-		sqlite3_bind_text(st, 5, target, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 5);
+	store_bind_series(st, branch, edge, target, from, to_ms);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
 		log_warnx("%s: reading latency: %s", s->path,
 		    sqlite3_errmsg(s->db));
@@ -1626,14 +1660,7 @@ store_buckets_query(struct store *s, int raw, const char *branch,
 		    sqlite3_errmsg(s->db));
 		return (NULL);
 	}
-	sqlite3_bind_text(st, 1, branch, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, edge, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, from_ms);
-	sqlite3_bind_int64(st, 4, to_ms);
-	if (target != NULL)
-		sqlite3_bind_text(st, 5, target, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 5);
+	store_bind_series(st, branch, edge, target, from_ms, to_ms);
 	return (st);
 }
 
@@ -1653,9 +1680,7 @@ store_buckets_raw(struct store *s, const char *branch, const char *edge,
 		return (-1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		t = sqlite3_column_int64(st, 0);
-		k = (size_t)((t - from_ms) * (int64_t)n / span);
-		if (k >= n)
-			k = n - 1;
+		k = store_bucket_of(t, from_ms, span, n);
 		if (k != cur) {		/* rows come in time order */
 			store_bucket_close(&b[cur], rtt, nrtt);
 			nrtt = 0;
@@ -1675,13 +1700,7 @@ store_buckets_raw(struct store *s, const char *branch, const char *edge,
 	}
 	store_bucket_close(&b[cur], rtt, nrtt);
 	free(rtt);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		log_warnx("%s: reading latency: %s", s->path,
-		    sqlite3_errmsg(s->db));
-		return (-1);
-	}
-	return (rows);
+	return (store_buckets_end(s, st, rc) == -1 ? -1 : rows);
 }
 
 /* Per-minute roll-ups into buckets: mean, minimum and maximum. */
@@ -1703,9 +1722,7 @@ store_buckets_minutes(struct store *s, const char *branch, const char *edge,
 	sum = xcalloc(n, sizeof *sum);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		t = sqlite3_column_int64(st, 0);
-		k = (size_t)((t - from_ms) * (int64_t)n / span);
-		if (k >= n)
-			k = n - 1;
+		k = store_bucket_of(t, from_ms, span, n);
 		recv = (uint32_t)sqlite3_column_int64(st, 2);
 		b[k].sent += (uint32_t)sqlite3_column_int64(st, 1);
 		if (recv == 0)
@@ -1723,13 +1740,7 @@ store_buckets_minutes(struct store *s, const char *branch, const char *edge,
 		if (b[k].received > 0)
 			b[k].median_us = sum[k] / b[k].received;
 	free(sum);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		log_warnx("%s: reading latency: %s", s->path,
-		    sqlite3_errmsg(s->db));
-		return (-1);
-	}
-	return (0);
+	return (store_buckets_end(s, st, rc));
 }
 
 int
