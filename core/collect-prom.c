@@ -360,6 +360,7 @@ struct collect_promc {
 	struct collect_prom	*poller;
 	char			 host[ADDR_STRLEN];
 	uint64_t		 unmapped;
+	uint64_t		 repeats;	/* the same scrape polled again */
 	char			 last_unmapped[PROM_NAME_MAX * 2 + 8];
 };
 
@@ -399,6 +400,7 @@ collect_promc_cb(struct collect_prom *poller, int ok,
 	struct collect_promc	*pc = arg;
 	const struct prom_sample *s;
 	struct branch		*b;
+	struct latlink		*l;
 	size_t			 i;
 	int			 e;
 
@@ -420,6 +422,19 @@ collect_promc_cb(struct collect_prom *poller, int ok,
 			pc->unmapped++;
 			snprintf(pc->last_unmapped, sizeof pc->last_unmapped,
 			    "%s/%s", s->branch, s->edge);
+			continue;
+		}
+		/*
+		 * An instant query is stamped with the time it ran, not the
+		 * scrape's: polled faster than the scrape interval, it
+		 * answers the same value again.  The same RTT to the
+		 * microsecond from the same series is that repeat, not a
+		 * new probe.
+		 */
+		l = model_latlink_find(b, e, s->target);
+		if (l != NULL && l->source == LAT_PROM && !s->lost &&
+		    l->last_us == (int64_t)s->rtt_us) {
+			pc->repeats++;
 			continue;
 		}
 		model_latency_sample(pc->m, b, e, s->target, LAT_PROM,
@@ -483,10 +498,10 @@ collect_promc_describe(const struct collector *c, char *buf, size_t len)
 		return;
 	}
 	st = collect_prom_stats(pc->poller);
-	snprintf(buf, len, "%s: %s, %llu samples, %llu stale%s%llu unmapped%s"
-	    "%s", c->name, collect_prom_status(pc->poller),
-	    (unsigned long long)st->samples, (unsigned long long)st->stale,
-	    ", ", (unsigned long long)pc->unmapped,
+	snprintf(buf, len, "%s: %s, %llu samples, %llu repeated, %llu stale, "
+	    "%llu unmapped%s%s", c->name, collect_prom_status(pc->poller),
+	    (unsigned long long)st->samples, (unsigned long long)pc->repeats,
+	    (unsigned long long)st->stale, (unsigned long long)pc->unmapped,
 	    pc->unmapped ? " (last " : "", pc->unmapped ? pc->last_unmapped :
 	    "");
 	if (pc->unmapped && strlen(buf) + 1 < len)

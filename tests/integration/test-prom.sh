@@ -222,6 +222,21 @@ rows=$(sqlite3 "$T/history.db" "SELECT count(*) FROM latency_sample WHERE
 check "headless: prometheus samples in latency_sample (got $rows)" \
     test "${rows:-0}" -ge 2
 
+# Polled four times a scrape interval, Prometheus answers each scrape's
+# value about four times: peertop counts each scrape once.
+sed 's/interval 1s/interval 250ms/' "$T/peertop.conf" >"$T/fast.conf"
+sed -i "s|$T/history.db|$T/fast.db|" "$T/fast.conf"
+"$PEERTOP" -H -c "$T/fast.conf" 2>"$T/fast.err" &
+HPID=$!
+sleep 5
+stop_daemon "$HPID"
+HPID=""
+rows=$(sqlite3 "$T/fast.db" "SELECT count(*) FROM latency_sample WHERE
+    branch = '$BRANCH'" 2>&1)
+diag "5 s of polls every 250 ms, scrapes every 1 s: $rows samples stored"
+check "repeated answers of one scrape are stored once (2 <= $rows <= 8)" \
+    test "${rows:-0}" -ge 2 -a "${rows:-0}" -le 8
+
 # A Prometheus that is not there: the collector says so, the rest runs.
 set -- $(free_ports)
 write_conf "$1" "$T/down.conf"
