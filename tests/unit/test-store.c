@@ -1286,6 +1286,43 @@ test_latency_sink(void **state)
 }
 
 /*
+ * Retention on the loop (store_retention()): the first pass, 5 s after
+ * the start, deletes raw samples and roll-ups older than the limits and
+ * keeps the rest; a read-only store is left alone.
+ */
+static void
+test_retention_timer(void **state)
+{
+	struct event_base	*base;
+	struct store		*s;
+	struct timeval		 tv = { 6, 0 };
+	char			*path = tpath("retention.db");
+	int64_t			 now = now_wall_ms();
+
+	(void)state;
+	s = open_ok(path, 0);
+	/* Three days old, two hours old, now. */
+	assert_int_equal(store_latency_sample(s, now - 3 * 86400000LL, "hq",
+	    "sea", "t", "probe", 1000), 0);
+	assert_int_equal(store_latency_sample(s, now - 7200000, "hq", "sea",
+	    "t", "probe", 2000), 0);
+	assert_int_equal(store_latency_sample(s, now, "hq", "sea", "t",
+	    "probe", 3000), 0);
+	assert_int_equal(store_flush(s, NULL), 0);
+	assert_non_null(base = event_base_new());
+	/* Raw samples for a day, roll-ups for two. */
+	store_retention(s, base, 86400000LL, 2 * 86400000LL);
+	event_base_loopexit(base, &tv);
+	event_base_dispatch(base);
+	store_close(s);
+	event_base_free(base);
+	expect_query(path, "SELECT rtt_us FROM latency_sample ORDER BY time_ms",
+	    "2000\n3000\n");
+	expect_query(path, "SELECT count(*) FROM latency_minute", "2\n");
+	free(path);
+}
+
+/*
  * Graph columns from history (store_latency_buckets): raw samples give
  * exact medians and the 10th/90th percentiles; a span past the raw limit,
  * or raw samples pruned, falls back to the roll-ups (mean, min, max).
@@ -1489,6 +1526,7 @@ main(void)
 		cmocka_unit_test(test_latency_span),
 		cmocka_unit_test(test_latency_buckets),
 		cmocka_unit_test(test_latency_sink),
+		cmocka_unit_test(test_retention_timer),
 		cmocka_unit_test(test_latency_clamp),
 	};
 
