@@ -67,6 +67,7 @@ static const int64_t graph_steps[] = {
 	43200, 86400, 172800, 345600, 604800,
 };
 
+static void	 graph_columns_spread(struct graph_col *, size_t);
 static int	graph_row(double, int64_t, int);
 static void	graph_ylabel(char *, size_t, int64_t);
 static void	graph_tlabel(char *, size_t, int64_t);
@@ -390,9 +391,41 @@ graph_columns_series(const struct latency_series *ls, int64_t from_ms,
 		col->lo_us = rtts[start[k] + (size_t)ceil(0.10 * j) - 1];
 		col->hi_us = rtts[start[k] + (size_t)ceil(0.90 * j) - 1];
 	}
+	graph_columns_spread(cols, n);
 	free(rtts);
 	free(fill);
 	free(start);
+}
+
+/*
+ * With fewer samples than columns (a 30 s window at one probe a second
+ * over 70 columns) most columns hold none, and the line would be
+ * dotted.  Each sample stands for the time until the next: a column left
+ * empty repeats the one before it, for at most the average spacing of
+ * the samples in columns, so a real gap (nothing arrived for longer)
+ * still shows as a gap.
+ */
+static void
+graph_columns_spread(struct graph_col *cols, size_t n)
+{
+	size_t	 k, used = 0, spacing, run = 0;
+
+	for (k = 0; k < n; k++)
+		if (cols[k].sent > 0)
+			used++;
+	if (used == 0 || used * 2 > n)
+		return;
+	spacing = (n + used - 1) / used;
+	for (k = 1; k < n; k++) {
+		if (cols[k].sent > 0) {
+			run = 0;
+			continue;
+		}
+		if (cols[k - 1].sent > 0 && ++run < spacing)
+			cols[k] = cols[k - 1];
+		else
+			run = spacing;
+	}
 }
 
 void

@@ -308,6 +308,38 @@ test_series(void **state)
 	latency_series_free(ls);
 }
 
+/*
+ * Fewer samples than columns: each sample spreads over the average
+ * spacing (a line, not dots), a real gap stays blank.  Samples at 0..4 s
+ * and 15..19 s in a 20 s span over 40 columns: 10 of 40 columns hold one,
+ * spacing 4 columns (2 s), so 0..4 s fill columns 0-11, 5..14 s (a gap
+ * of 10 s) leaves 12-29 blank, 15..19 s fill 30-39.
+ */
+static void
+test_columns_spread(void **state)
+{
+	struct latency_series	*ls;
+	struct graph_col	 g[40];
+	size_t			 i;
+
+	(void)state;
+	ls = latency_series_new(0);
+	for (i = 0; i < 20; i++)
+		if (i < 5 || i >= 15)
+			latency_add(ls, (int64_t)i * 1000, 10000 + i * 1000);
+	graph_columns_series(ls, 0, 20000, g, 40);
+	for (i = 0; i < 12; i++)
+		assert_true(g[i].sent > 0);
+	for (i = 12; i < 30; i++)
+		assert_int_equal(g[i].sent, 0);
+	for (i = 30; i < 40; i++)
+		assert_true(g[i].sent > 0);
+	/* A copy repeats its sample's figures. */
+	assert_true(g[1].median_us == g[0].median_us);
+	assert_true(g[2].median_us == 11000);
+	latency_series_free(ls);
+}
+
 static void
 test_spark(void **state)
 {
@@ -344,6 +376,7 @@ main(void)
 		cmocka_unit_test(test_axes),
 		cmocka_unit_test(test_tiny),
 		cmocka_unit_test(test_series),
+		cmocka_unit_test(test_columns_spread),
 		cmocka_unit_test(test_spark),
 	};
 
