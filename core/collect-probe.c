@@ -39,6 +39,7 @@ struct probe_run {
 	struct probe_run_target	*t;
 	size_t			 nt;
 	size_t			 nicmp;
+	size_t			 unprobed;	/* ICMP targets without a socket */
 	probe_run_cb		 cb;
 	void			*arg;
 	char			 socket[96];
@@ -50,6 +51,7 @@ struct collect_probe {
 	struct model		*m;
 	struct probe_run	*run;
 	uint64_t		 samples, lost;
+	char			 unprobed[160];	/* "" when every target is */
 };
 
 static int	 collect_probe_start(struct collector *, struct model *,
@@ -127,6 +129,16 @@ probe_run_new(struct model *m, struct event_base *base, probe_run_cb cb,
 		b = m->branches[i];
 		for (j = 0; j < b->nprobes; j++) {
 			pc = &b->probes[j];
+			/*
+			 * Without an ICMP socket for its family a target
+			 * is not probed: its losses would be peertop's, not
+			 * the network's.  The collector says why.
+			 */
+			if (!pc->tcp && probe_socket_dgram(pr->probe,
+			    pc->addr.af) == -1) {
+				pr->unprobed++;
+				continue;
+			}
 			memset(&pt, 0, sizeof pt);
 			pt.kind = pc->tcp ? PROBE_TCP : PROBE_ICMP;
 			pt.addr = pc->addr;
@@ -148,6 +160,7 @@ probe_run_new(struct model *m, struct event_base *base, probe_run_cb cb,
 			}
 			pr->t = xreallocarray(pr->t, pr->nt + 1,
 			    sizeof *pr->t);
+			memset(&pr->t[pr->nt], 0, sizeof pr->t[pr->nt]);
 			pr->t[pr->nt].b = b;
 			pr->t[pr->nt].pc = pc;
 			pr->t[pr->nt].id = id;
@@ -171,6 +184,12 @@ size_t
 probe_run_targets(const struct probe_run *pr)
 {
 	return (pr->nt);
+}
+
+size_t
+probe_run_unprobed(const struct probe_run *pr)
+{
+	return (pr->unprobed);
 }
 
 const char *
@@ -211,10 +230,21 @@ collect_probe_start(struct collector *c, struct model *m,
 		return (-1);
 	}
 	c->priv = cp;
-	if (cp->run->nicmp > 0 && strncmp(cp->run->socket, "no ", 3) == 0)
-		model_collector_state(m, c, COL_DOWN, cp->run->socket);
-	else
-		model_collector_state(m, c, COL_UP, NULL);
+	/*
+	 * ICMP targets without a socket: down when nothing else is probed,
+	 * else up for the TCP targets with a warning event for the rest.
+	 */
+	if (cp->run->unprobed > 0) {
+		snprintf(cp->unprobed, sizeof cp->unprobed, "%zu ICMP targets "
+		    "not probed: %s", cp->run->unprobed, cp->run->socket);
+		if (cp->run->nt == 0) {
+			model_collector_state(m, c, COL_DOWN, cp->unprobed);
+			return (0);
+		}
+		model_eventf(m, "ProbeTargetsUnprobed", LVL_WARNING,
+		    "collector probe", NULL, "%s", cp->unprobed);
+	}
+	model_collector_state(m, c, COL_UP, NULL);
 	return (0);
 }
 
@@ -239,10 +269,10 @@ collect_probe_describe(const struct collector *c, char *buf, size_t len)
 		snprintf(buf, len, "%s: not started", c->name);
 		return;
 	}
-	snprintf(buf, len, "%s: %zu targets, %s, %llu samples, %llu lost",
-	    c->name, cp->run->nt, c->state == COL_DOWN ? c->error :
-	    cp->run->socket, (unsigned long long)cp->samples,
-	    (unsigned long long)cp->lost);
+	snprintf(buf, len, "%s: %zu targets, %s, %llu samples, %llu lost%s%s",
+	    c->name, cp->run->nt, cp->run->socket,
+	    (unsigned long long)cp->samples, (unsigned long long)cp->lost,
+	    cp->unprobed[0] != '\0' ? "; " : "", cp->unprobed);
 }
 
 /* Enough results from every target for the statistics to mean much. */
@@ -252,7 +282,7 @@ collect_probe_settled(const struct collector *c)
 	const struct collect_probe	*cp = c->priv;
 	size_t				 i;
 
-	if (cp == NULL || c->state == COL_DOWN)
+	if (cp == NULL)
 		return (1);
 	for (i = 0; i < cp->run->nt; i++)
 		if (cp->run->t[i].results < (cp->m->lat.count != 0 ?

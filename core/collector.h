@@ -117,6 +117,8 @@ struct probe_run *probe_run_new(struct model *, struct event_base *,
 		    probe_run_cb, void *arg, char **cause);
 void		 probe_run_free(struct probe_run *);
 size_t		 probe_run_targets(const struct probe_run *);
+/* ICMP targets left out: no ICMP socket for their address family. */
+size_t		 probe_run_unprobed(const struct probe_run *);
 /* "ICMP datagram", "ICMP raw", "no ICMP socket: ..." */
 const char	*probe_run_socket(const struct probe_run *);
 

@@ -269,9 +269,10 @@ cmd_agent(int argc, char **argv)
 		    strerror(errno));
 		goto out;
 	}
-	if (strncmp(probe_run_socket(ca.run), "no ", 3) == 0)
-		log_warnx("agent %s: %s: ICMP probes will all be lost",
-		    ca.m->agent.name, probe_run_socket(ca.run));
+	if (probe_run_unprobed(ca.run) > 0)
+		log_warnx("agent %s: %zu ICMP targets not probed: %s",
+		    ca.m->agent.name, probe_run_unprobed(ca.run),
+		    probe_run_socket(ca.run));
 
 	signal(SIGPIPE, SIG_IGN);
 	sig[0] = evsignal_new(ca.base, SIGINT, cmd_agent_signal_cb, &ca);

@@ -16,8 +16,8 @@
 #  3. A wrong token: the collector stores nothing, answers 401, and the
 #     agent says so and reports its queue lost on exit.
 # Needs sqlite3; ICMP is used when the prober can open a socket, and the
-# test runs on TCP alone otherwise (the ICMP samples are then losses,
-# stored and counted all the same).
+# test runs on TCP alone otherwise (the ICMP target is then not probed
+# at all, and the agent says so).
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
@@ -214,8 +214,8 @@ check "every row from the agent, for hq and its two targets ($n)" \
     test "$n" = "$stored"
 n=$(rows "$T/h.db" "WHERE edge = 'lax' AND rtt_us IS NOT NULL")
 check "TCP probes answered with an RTT ($n)" test "$n" -gt 0
-if grep -q "no ICMP socket" "$T/a.log"; then
-	diag "no ICMP socket here: the sea (ICMP) samples are losses"
+if grep -q "ICMP targets not probed" "$T/a.log"; then
+	diag "no ICMP socket here: the sea (ICMP) target is not probed"
 else
 	n=$(rows "$T/h.db" "WHERE edge = 'sea' AND rtt_us IS NOT NULL")
 	check "ICMP probes to 127.0.0.1 answered ($n)" test "$n" -gt 0

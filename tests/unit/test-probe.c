@@ -28,6 +28,9 @@
 
 #include <event2/event.h>
 
+#include "core/collector.h"
+#include "core/config.h"
+#include "core/model.h"
 #include "core/probe.h"
 
 #define MAXID	128
@@ -562,10 +565,93 @@ test_no_fd_leak(void **state)
 	event_base_free(base);
 }
 
+/*
+ * A counted target (ping -c) sends exactly its count; the "probe"
+ * collector built from probe lines (collect-probe.c) maps results back to
+ * branch and edge, is settled only when every target has its count, and
+ * with no ICMP socket leaves ICMP targets out (not probed, a warning
+ * event) while the TCP ones run.
+ */
+static void
+test_count_and_collector(void **state)
+{
+	static const struct edge sea = { "sea", "Seattle", "US", 47.61,
+	    -122.33, "ER|PL" };
+	struct event_base	*base = event_base_new();
+	struct model		*m;
+	struct collector	*c;
+	struct branch		*b;
+	struct latlink		*l;
+	struct run		 run;
+	struct probe		*p;
+	struct probe_target	 t;
+	char			*conf, *cause = NULL, desc[512];
+	uint16_t		 closed;
+	int			 cl, id;
+
+	(void)state;
+	cl = listener(AF_INET, &closed, 0);	/* refused: quick answers */
+
+	memset(&run, 0, sizeof run);
+	p = probe_new(base, result_cb, &run);
+	t = target(PROBE_TCP, "127.0.0.1", closed, 20, 500);
+	t.count = 3;
+	id = probe_add_target(p, &t);
+	run_for(base, 300);
+	assert_int_equal(run.r[id].n, 3);
+	probe_free(p);
+
+	m = model_new();
+	model_edge_set(m, &sea);
+	xasprintf(&conf, "probe { interval 20ms socket datagram }\n"
+	    "branch \"hq\" { address 192.0.2.1\n"
+	    "  probe sea 127.0.0.1 tcp port %u timeout 500ms\n"
+	    "  probe sea 127.0.0.1\n"
+	    "}\n", closed);
+	assert_int_equal(config_parse_buffer(m, "t.conf", conf, strlen(conf),
+	    &cause), 0);
+	free(conf);
+	assert_int_equal(m->ncollectors, 1);
+	c = m->collectors[0];
+	b = m->branches[0];
+	m->lat.count = 4;
+	/* Datagram only: without ping_group_range admitting us, no ICMP. */
+	assert_int_equal(c->ops->start(c, m, base, &cause), 0);
+	assert_int_equal(c->state, COL_UP);
+	assert_false(c->ops->settled(c));
+	run_for(base, 400);
+	assert_true(c->ops->settled(c));
+	l = model_latlink_find(b, 0, "");
+	assert_null(l);
+	xasprintf(&conf, "127.0.0.1:%u", closed);
+	l = model_latlink_find(b, 0, conf);
+	free(conf);
+	assert_non_null(l);
+	assert_int_equal(l->sent, 4);
+	assert_int_equal(l->received, 4);	/* refused counts as a reply */
+	assert_int_equal(l->source, LAT_PROBE);
+	if (probe_ping_group_allows(getegid()) == 1) {
+		assert_int_equal(b->nlinks, 2);
+		assert_int_equal(model_latlink_find(b, 0, "127.0.0.1")->sent,
+		    4);
+	} else {
+		assert_int_equal(b->nlinks, 1);
+		assert_string_equal(model_event(m, m->nevents - 1)->type,
+		    "ProbeTargetsUnprobed");
+		c->ops->describe(c, desc, sizeof desc);
+		assert_non_null(strstr(desc, "1 targets, no ICMP socket"));
+		assert_non_null(strstr(desc, "1 ICMP targets not probed"));
+	}
+	model_free(m);
+	close(cl);
+	event_base_free(base);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_count_and_collector),
 		cmocka_unit_test(test_icmp_raw),
 		cmocka_unit_test_teardown(test_icmp_dgram, dgram_restore),
 		cmocka_unit_test(test_tcp),
