@@ -100,11 +100,12 @@ static int
 cfg_percent(struct parser *p, const char *word, double *out)
 {
 	struct token	*t;
-	char		 buf[16], q[CFG_LEX_QUOTE_LEN], *end;
+	char		 buf[16], q[CFG_LEX_QUOTE_LEN], what[64], *end;
 	size_t		 n;
 	double		 v = -1;
 
-	if (cfg_lex_value(&p->lx, &t, "a percentage after loss") == -1)
+	snprintf(what, sizeof what, "a percentage after %s", word);
+	if (cfg_lex_value(&p->lx, &t, what) == -1)
 		return (-1);
 	n = strlen(t->text);
 	if (n > 0 && t->text[n - 1] == '%')
@@ -162,10 +163,11 @@ cfg_th_high(struct parser *p, const struct loc *kw, void *arg)
 	struct lat_ctx		*ctx = arg;
 	struct lat_thresholds	*th = ctx->obj;
 
-	if (cfg_once(p, kw, ctx, SEEN_HIGH, "high") == -1)
+	if (cfg_once(p, kw, ctx, SEEN_HIGH, "high") == -1 ||
+	    cfg_span(p, "high", 1, LAT_DELAY_MAX_MS, &th->high_us) == -1)
 		return (-1);
-	return (cfg_span(p, "high", 1, LAT_DELAY_MAX_MS, &th->high_us) == -1 ?
-	    -1 : (th->high_us *= 1000, 0));
+	th->high_us *= 1000;
+	return (0);
 }
 
 static int
@@ -185,10 +187,11 @@ cfg_th_shift(struct parser *p, const struct loc *kw, void *arg)
 	struct lat_ctx		*ctx = arg;
 	struct lat_thresholds	*th = ctx->obj;
 
-	if (cfg_once(p, kw, ctx, SEEN_SHIFT, "shift") == -1)
+	if (cfg_once(p, kw, ctx, SEEN_SHIFT, "shift") == -1 ||
+	    cfg_span(p, "shift", 1, LAT_DELAY_MAX_MS, &th->shift_us) == -1)
 		return (-1);
-	return (cfg_span(p, "shift", 1, LAT_DELAY_MAX_MS, &th->shift_us) ==
-	    -1 ? -1 : (th->shift_us *= 1000, 0));
+	th->shift_us *= 1000;
+	return (0);
 }
 
 static const struct keyword cfg_th_keywords[] = {
