@@ -42,6 +42,7 @@ struct agent {
 	size_t				 batch;
 	unsigned			 push_ms;
 	uint64_t			 seq;
+	char				 run[24];	/* this run's id */
 	uint64_t			 next_mono;	/* backoff: not before */
 	unsigned			 backoff_ms;
 	int				 req_error;	/* -1 none */
@@ -98,7 +99,10 @@ agent_fifo_push(struct agent_fifo *f, const struct agent_sample *s)
 		f->len--;
 		dropped = 1;
 	}
+	/* Numbered in the order added: the ring's numbers are consecutive
+	 * (only the oldest ever leave), so a batch is "first" and a count. */
 	f->ring[(f->head + f->len) % f->cap] = *s;
+	f->ring[(f->head + f->len) % f->cap].n = f->next_n++;
 	f->len++;
 	return (dropped);
 }
@@ -153,6 +157,9 @@ agent_new(struct event_base *base, const struct agent_conf *conf,
 	a = xcalloc(1, sizeof *a);
 	a->base = base;
 	strlcpy_pt(a->name, conf->name, sizeof a->name);
+	/* A new run numbers its samples from 0 again: a new id says so. */
+	snprintf(a->run, sizeof a->run, "%08x%08x", arc4random(),
+	    arc4random());
 	strlcpy_pt(a->host, conf->host, sizeof a->host);
 	a->port = (uint16_t)(conf->port != 0 ? conf->port :
 	    INGEST_PORT_DEFAULT);
@@ -302,8 +309,14 @@ agent_body(struct agent *a, struct evbuffer *b, size_t n)
 	char				 e3[NAME_MAX_PT * 6];
 	size_t				 i;
 
-	evbuffer_add_printf(b, "{\"agent\":\"%s\",\"seq\":%llu,\"samples\":[",
-	    json_escape(e1, sizeof e1, a->name), (unsigned long long)a->seq);
+	/*
+	 * "run" and "first" let the collector drop samples it stored
+	 * already: a batch whose 200 was lost on the way is sent again.
+	 */
+	evbuffer_add_printf(b, "{\"agent\":\"%s\",\"seq\":%llu,\"run\":"
+	    "\"%s\",\"first\":%llu,\"samples\":[", json_escape(e1, sizeof e1,
+	    a->name), (unsigned long long)a->seq, a->run, n > 0 ?
+	    (unsigned long long)agent_fifo_at(&a->fifo, 0)->n : 0ULL);
 	for (i = 0; i < n; i++) {
 		s = agent_fifo_at(&a->fifo, i);
 		evbuffer_add_printf(b, "%s{\"branch\":\"%s\",\"edge\":\"%s\","

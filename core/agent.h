@@ -34,6 +34,7 @@ struct agent_sample {
 	const char	*target;	/* may be "" */
 	int64_t		 time_ms;	/* wall */
 	int64_t		 rtt_us;	/* < 0: lost */
+	uint64_t	 n;		/* numbered by the FIFO when added */
 };
 
 /*
@@ -49,6 +50,7 @@ struct agent_fifo {
 	size_t			 cap, head, len;
 	size_t			 held;
 	uint64_t		 overflow;
+	uint64_t		 next_n;	/* the next sample's number */
 };
 
 void	 agent_fifo_init(struct agent_fifo *, size_t cap);

@@ -15,10 +15,25 @@
 #include "ingest.h"
 #include "util.h"
 
+/*
+ * Per agent (by name): its run and the number of the next sample not
+ * stored yet, so that a batch sent again after a lost answer is not
+ * stored twice.  Forgotten when the collector restarts.
+ */
+#define COLLECT_INGEST_AGENTS_MAX	1024
+struct collect_ingest_agent {
+	char			 name[NAME_MAX_PT];
+	char			 run[NAME_MAX_PT];
+	uint64_t		 next;
+};
+
 struct collect_ingest {
 	struct collector	*c;
 	struct model		*m;
 	struct ingest		*in;
+	struct collect_ingest_agent *agents;
+	size_t			 nagents;
+	uint64_t		 repeated;	/* samples sent again, dropped */
 	char			 unmapped[NAME_MAX_PT * 2 + 4];
 	char			 failing[128];	/* history's error, 503 */
 };
@@ -67,6 +82,7 @@ collect_ingest_stop(struct collector *c)
 	if (ci == NULL)
 		return;
 	ingest_free(ci->in);
+	free(ci->agents);
 	free(ci);
 	c->priv = NULL;
 }
@@ -80,10 +96,42 @@ collect_ingest_describe(const struct collector *c, char *buf, size_t len)
 		snprintf(buf, len, "%s down: %s", c->name, c->error);
 		return;
 	}
-	snprintf(buf, len, "ingest %s%s%s%s%s", ingest_status(ci->in),
+	snprintf(buf, len, "ingest %s; %llu repeated%s%s%s%s",
+	    ingest_status(ci->in), (unsigned long long)ci->repeated,
 	    ci->unmapped[0] != '\0' ? "; unmapped: " : "", ci->unmapped,
 	    ci->failing[0] != '\0' ? "; refusing, history: " : "",
 	    ci->failing);
+}
+
+/*
+ * The agent's entry when the batch is numbered ("run"), NULL otherwise;
+ * a new run starts from its first sample.
+ */
+static struct collect_ingest_agent *
+collect_ingest_agent(struct collect_ingest *ci, const struct ingest_batch *b)
+{
+	struct collect_ingest_agent	*ag = NULL;
+	size_t				 i;
+
+	if (b->run[0] == '\0')
+		return (NULL);
+	for (i = 0; i < ci->nagents; i++)
+		if (strcmp(ci->agents[i].name, b->agent) == 0)
+			ag = &ci->agents[i];
+	if (ag == NULL) {
+		if (ci->nagents >= COLLECT_INGEST_AGENTS_MAX)
+			return (NULL);
+		ci->agents = xreallocarray(ci->agents, ci->nagents + 1,
+		    sizeof *ci->agents);
+		ag = &ci->agents[ci->nagents++];
+		memset(ag, 0, sizeof *ag);
+		strlcpy_pt(ag->name, b->agent, sizeof ag->name);
+	}
+	if (strcmp(ag->run, b->run) != 0) {
+		strlcpy_pt(ag->run, b->run, sizeof ag->run);
+		ag->next = b->first;
+	}
+	return (ag);
 }
 
 /*
@@ -97,9 +145,10 @@ collect_ingest_batch_cb(void *arg, const struct ingest_batch *b, int commit)
 	struct model			*m = ci->m;
 	const struct ingest_sample	*s;
 	struct branch			*br;
+	struct collect_ingest_agent	*ag;
 	const char			*why;
-	size_t				 i;
-	int				 edge, mapped = 0;
+	size_t				 i, skip;
+	int				 edge, mapped;
 
 	/* The history cannot take them: 503, the agent keeps them. */
 	if (!commit && m->sink.failing != NULL &&
@@ -108,9 +157,18 @@ collect_ingest_batch_cb(void *arg, const struct ingest_batch *b, int commit)
 		return (-1);
 	}
 	ci->failing[0] = '\0';
-	if (commit)
+	ag = collect_ingest_agent(ci, b);
+	skip = 0;
+	if (ag != NULL && b->first < ag->next)
+		skip = ag->next - b->first < b->nsamples ?
+		    (size_t)(ag->next - b->first) : b->nsamples;
+	if (commit) {
+		ci->repeated += skip;
 		model_batch_begin(m);
-	for (i = 0; i < b->nsamples; i++) {
+	}
+	/* Stored before: acknowledged again as accepted, not stored. */
+	mapped = (int)skip;
+	for (i = skip; i < b->nsamples; i++) {
 		s = &b->samples[i];
 		br = model_branch_find(m, s->branch);
 		edge = model_edge_find(m, s->edge);
@@ -127,6 +185,8 @@ collect_ingest_batch_cb(void *arg, const struct ingest_batch *b, int commit)
 			    s->target : NULL, LAT_AGENT, s->time_ms, s->rtt_us);
 	}
 	if (commit) {
+		if (ag != NULL && b->first + b->nsamples > ag->next)
+			ag->next = b->first + b->nsamples;
 		model_batch_end(m);
 		ci->c->polls++;
 		ci->c->last_ok_mono = now_mono_ms();

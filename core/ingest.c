@@ -260,6 +260,19 @@ ingest_parse(const char *body, size_t len, const struct ingest_limits *limits,
 		goto fail;
 	}
 	b->seq = (uint64_t)json_integer_value(v);
+	/* "run" and "first" go together, or neither. */
+	if (json_object_get(root, "run") != NULL) {
+		if (ingest_string(root, "run", b->run, sizeof b->run, 0, "",
+		    err) == -1)
+			goto fail;
+		v = json_object_get(root, "first");
+		if (!json_is_integer(v) || json_integer_value(v) < 0) {
+			ingest_err(err, "\"first\" %s", v == NULL ? "missing "
+			    "with \"run\"" : "is not a non-negative integer");
+			goto fail;
+		}
+		b->first = (uint64_t)json_integer_value(v);
+	}
 	arr = json_object_get(root, "samples");
 	if (!json_is_array(arr)) {
 		ingest_err(err, "\"samples\" %s", arr == NULL ? "missing" :

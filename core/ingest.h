@@ -7,6 +7,11 @@
  *	    {"branch": "seattle", "edge": "sea", "target": "192.0.2.1",
  *	     "time_ms": 1764000000000, "rtt_us": 30123}, ...]}
  *
+ * Optional "run" (the agent's run id) and "first" (the first sample's
+ * number in that run, the others following one by one) let the collector
+ * drop samples it has stored already, when a batch whose 200 was lost on
+ * the way comes again; they count as accepted.
+ *
  * "rtt_us" null or negative is a lost probe.  With a token configured the
  * request must carry "Authorization: Bearer TOKEN".  Answers: 200
  * {"accepted": N, "unmapped": M} (M samples named a branch or edge this
@@ -47,6 +52,10 @@ struct ingest_sample {
 struct ingest_batch {
 	char			 agent[NAME_MAX_PT];
 	uint64_t		 seq;
+	/* Optional: the agent's run id and the first sample's number in
+	 * that run (the rest follow one by one); run "" when absent. */
+	char			 run[NAME_MAX_PT];
+	uint64_t		 first;
 	struct ingest_sample	*samples;
 	size_t			 nsamples;
 };

@@ -36,7 +36,7 @@
 static struct agent_sample
 sample(int64_t n)
 {
-	struct agent_sample	 s = { "branch", "sea", "192.0.2.1", 0, 0 };
+	struct agent_sample	 s = { "branch", "sea", "192.0.2.1", 0, 0, 0 };
 
 	s.time_ms = 1764000000000LL + n;
 	s.rtt_us = n;
@@ -109,6 +109,10 @@ test_fifo_overflow(void **state)
 	assert_int_equal(dropped, 7);
 	assert_int_equal(f.overflow, 7);
 	holds(&f, 7, 3);	/* the newest three */
+	/* Numbered in the order added, consecutive in the ring. */
+	for (i = 0; i < 3; i++)
+		assert_int_equal(agent_fifo_at(&f, (size_t)i)->n, 7 + i);
+	assert_int_equal(f.next_n, 10);
 	agent_fifo_free(&f);
 }
 

@@ -672,6 +672,32 @@ disk_full_cb(void *arg, size_t rows)
  * unmapped, and a failing history turns batches away with a 503 before
  * anything reaches the model.
  */
+/* A numbered batch of n samples for hq/sea from sample number first. */
+static void
+post_numbered(struct srv *s, const char *run, int first, int n, long long t,
+    const char *want)
+{
+	struct reply	 r;
+	char		*body, *tmp;
+	int		 i;
+
+	xasprintf(&body, "{\"agent\":\"a\",\"seq\":9,\"run\":\"%s\","
+	    "\"first\":%d,\"samples\":[", run, first);
+	for (i = 0; i < n; i++) {
+		xasprintf(&tmp, "%s%s{\"branch\":\"hq\",\"edge\":\"sea\","
+		    "\"target\":\"192.0.2.1\",\"time_ms\":%lld,\"rtt_us\":"
+		    "%d}", body, i ? "," : "", t + i, 1000 + i);
+		free(body);
+		body = tmp;
+	}
+	xasprintf(&tmp, "%s]}", body);
+	free(body);
+	assert_int_equal(request(s, EVHTTP_REQ_POST, "/v1/samples",
+	    "Bearer tk", tmp, strlen(tmp), &r), 200);
+	assert_string_equal(r.body, want);
+	free(tmp);
+}
+
 static void
 test_collector(void **state)
 {
@@ -748,10 +774,30 @@ test_collector(void **state)
 	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
 	    "Bearer tk", body, strlen(body), &r), 200);
 	assert_int_equal(l->total, 4);
+	free(body);
+
+	/*
+	 * Numbered batches ("run", "first"): samples 0-2 of run r1 are
+	 * stored; the same batch again (its answer lost) is accepted and
+	 * not stored; 2-4 stores 3 and 4 only; a new run r2 from 0 stores.
+	 */
+	post_numbered(&s, "r1", 0, 3, now + 10, "{\"accepted\":3,"
+	    "\"unmapped\":0}\n");
+	assert_int_equal(l->total, 7);
+	post_numbered(&s, "r1", 0, 3, now + 10, "{\"accepted\":3,"
+	    "\"unmapped\":0}\n");
+	assert_int_equal(l->total, 7);
+	post_numbered(&s, "r1", 2, 3, now + 12, "{\"accepted\":3,"
+	    "\"unmapped\":0}\n");
+	assert_int_equal(l->total, 9);
+	post_numbered(&s, "r2", 0, 2, now + 20, "{\"accepted\":2,"
+	    "\"unmapped\":0}\n");
+	assert_int_equal(l->total, 11);
+	c->ops->describe(c, desc, sizeof desc);
+	assert_non_null(strstr(desc, "; 4 repeated"));
 
 	c->ops->stop(c);
 	assert_int_equal(collect_ingest_port(c), -1);
-	free(body);
 	model_free(m);
 	event_base_free(s.base);
 }
