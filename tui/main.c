@@ -85,6 +85,7 @@ usage(int status)
 "       peertop mrt [--dump] file ...\n"
 "       peertop mrt -c file [-o text|json] file ...\n"
 "       peertop agent [-nv] [-c file]\n"
+"       peertop report file [--since time] [--until time] [-o text|csv|json]\n"
 "\n"
 "  -c, --config FILE     configuration file (default: $PEERTOP_CONF,\n"
 "                        ~/.config/peertop/peertop.conf, %s/peertop.conf)\n"
@@ -319,6 +320,8 @@ main(int argc, char **argv)
 		return (cmd_mrt(argc - 1, argv + 1));
 	if (argc > 1 && strcmp(argv[1], "agent") == 0)
 		return (cmd_agent(argc - 1, argv + 1));
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return (cmd_report(argc - 1, argv + 1));
 	parse_options(argc, argv, &o);
 	log_open(NULL, LOG_LVL_INFO);
 	/*

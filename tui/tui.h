@@ -220,5 +220,6 @@ int	 view_prefixes_carries(const struct branch_prefix *, const char *);
 /* tui/cmd-mrt.c: "peertop mrt --dump FILE..." (argv[0] is "mrt"). */
 int	 cmd_mrt(int, char **);
 int	 cmd_agent(int, char **);	/* tui/cmd-agent.c */
+int	 cmd_report(int, char **);	/* tui/cmd-report.c */
 
 #endif

@@ -1,0 +1,117 @@
+#!/bin/sh
+# "peertop report" on the real binary: a history made by the sqlite3 shell
+# from tests/data/store/v1.db (a file store.c wrote, so the schema is the
+# writer's), reported as text, CSV and JSON with absolute and relative
+# windows; the file's bytes unchanged afterwards; the bad files of
+# tests/data/store refused with their one-line messages and exit status 2.
+
+. "${top_srcdir:-.}/tests/lib.sh"
+
+[ -x "$PEERTOP" ] || { not_ok "peertop binary $PEERTOP missing"; summary; }
+command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3 shell"
+mktmpdir
+data="$top_srcdir/tests/data/store"
+db="$TEST_TMPDIR/history.db"
+out="$TEST_TMPDIR/out"
+err="$TEST_TMPDIR/err"
+
+# 10:00 = 1795600800000 ms.  s1 up from 10:00 to 10:45, s2 known from 10:15,
+# p1 DEGRADED from 10:30, two SessionDown events.
+cp "$data/v1.db" "$db" && chmod u+w "$db"
+sqlite3 "$db" "
+DELETE FROM session_state; DELETE FROM redundancy_state; DELETE FROM events;
+INSERT INTO session_state (time_ms, session, old_state, state) VALUES
+ (1795600800000, 's1', 'Idle', 'Established'),
+ (1795603500000, 's1', 'Established', 'Idle'),
+ (1795601700000, 's2', 'Unknown', 'Established');
+INSERT INTO redundancy_state (time_ms, partner, old_state, state) VALUES
+ (1795600800000, 'p1', NULL, 'REDUNDANT'),
+ (1795602600000, 'p1', 'REDUNDANT', 'DEGRADED');
+INSERT INTO events (time_ms, type, level, subject) VALUES
+ (1795601100000, 'SessionDown', 'Error', 's1'),
+ (1795603500000, 'SessionDown', 'Error', 's1'),
+ (1795604400000, 'HistoryGap', 'Warning', NULL);" ||
+    { not_ok "sqlite3 builds the history"; summary; }
+before=$(cksum <"$db")
+
+"$PEERTOP" report "$db" --since 2026-11-25T10:00:00Z --until -0m \
+    >"$out" 2>"$err"
+check "report exits 0" test $? -eq 0
+check "nothing on stderr" test ! -s "$err"
+check "text header names the window" grep -qx \
+    'Window  2026-11-25T10:00:00Z - 2026-11-25T11:00:00Z (1h00m)' "$out"
+check "text: s1 75.00% with one flap" grep -Eq \
+    '^s1 +75\.00 +1 +45m00s +0s +Idle 15m00s$' "$out"
+check "text: s2 15 minutes of no data" grep -Eq \
+    '^s2 +75\.00 +0 +45m00s +15m00s *$' "$out"
+check "text: p1 30 minutes REDUNDANT and DEGRADED" grep -Eq \
+    '^p1 +30m00s +30m00s +0s +0s +0s +0s$' "$out"
+
+"$PEERTOP" report "$db" --since '2026-11-25 10:00' \
+    --until 2026-11-25T11:00:00 -o csv >"$out" 2>"$err"
+check "csv exits 0" test $? -eq 0
+check "csv: s1 line" grep -qx 'session,s1,75.000,1,2700.000,0.000' "$out"
+check "csv: p1 line" grep -qx \
+    'partner,p1,1800.000,1800.000,0.000,0.000,0.000,0.000' "$out"
+check "csv: events (11:00 is outside)" grep -qx \
+    'event,SessionDown,Error,2,2026-11-25T10:05:00Z,2026-11-25T10:45:00Z' \
+    "$out"
+check "csv: HistoryGap at until is not counted" \
+    sh -c "! grep -q HistoryGap '$out'"
+
+# Relative: the last 30 minutes before the newest row's time (11:00).
+"$PEERTOP" report "$db" --until 2026-11-25T11:00:00Z --since -30m -o json \
+    >"$out" 2>"$err"
+check "json exits 0" test $? -eq 0
+if command -v python3 >/dev/null 2>&1; then
+	check "json parses" sh -c "python3 -m json.tool '$out' >/dev/null"
+fi
+check "json: s1 50% in the last 30 minutes (up to 10:45)" grep -q \
+    '{"session":"s1","availability_pct":50.000,"flaps":1,' "$out"
+check "json: window" grep -q \
+    '"since":"2026-11-25T10:30:00Z","until":"2026-11-25T11:00:00Z"' "$out"
+
+# Default window: the oldest row to just after the newest.
+"$PEERTOP" report "$db" >"$out" 2>"$err"
+check "default window exits 0" test $? -eq 0
+check "default window covers the file" grep -qx \
+    'Window  2026-11-25T10:00:00Z - 2026-11-25T11:00:00.001Z (1h00m)' "$out"
+check "HistoryGap at the newest time is in the default window" \
+    grep -q '^HistoryGap ' "$out"
+
+check "the history's bytes are unchanged" test "$(cksum <"$db")" = "$before"
+
+refused() {	# file message
+	"$PEERTOP" report "$1" >"$out" 2>"$err"
+	rc=$?
+	if [ $rc -eq 2 ] && [ "$(cat "$err")" = "peertop report: $1: $2" ] &&
+	    [ ! -s "$out" ]; then
+		ok "refused: $2"
+	else
+		not_ok "refused: $2 (exit $rc: $(cat "$err"))"
+	fi
+}
+cp "$data/not-sqlite.txt" "$data/v99.db" "$data/foreign.db" "$TEST_TMPDIR"/
+: >"$TEST_TMPDIR/empty.db"
+head -c 1000 "$db" >"$TEST_TMPDIR/cut.db"
+refused "$TEST_TMPDIR/missing.db" "No such file or directory"
+refused "$TEST_TMPDIR/empty.db" "empty file, not a peertop history"
+refused "$TEST_TMPDIR/not-sqlite.txt" "not an SQLite database"
+refused "$TEST_TMPDIR/cut.db" \
+    "damaged SQLite database (truncated: 1000 bytes)"
+refused "$TEST_TMPDIR/v99.db" \
+    "schema version 99 is newer than this peertop (2); use a newer peertop"
+refused "$TEST_TMPDIR/foreign.db" \
+    "not a peertop history (schema version 0)"
+check "v99.db unchanged" cmp "$data/v99.db" "$TEST_TMPDIR/v99.db"
+
+"$PEERTOP" report "$db" --since yesterday >"$out" 2>"$err"
+check "a bad time exits 2" test $? -eq 2
+check "a bad time is named" grep -q 'bad time: yesterday' "$err"
+"$PEERTOP" report "$db" --since 2026-11-25T11:00:00Z \
+    --until 2026-11-25T10:00:00Z >"$out" 2>"$err"
+check "an empty window exits 2" test $? -eq 2
+"$PEERTOP" report >"$out" 2>"$err"
+check "no file: usage, exit 2" test $? -eq 2
+
+summary

@@ -1,0 +1,587 @@
+/*
+ * Unit tests for "peertop report" (core/report.c): histories built by
+ * store_open() (the schema exactly as the writer creates it) and raw
+ * INSERTs at chosen times, then the exact figures over a window: interval
+ * arithmetic of availability and redundancy, no data before the first
+ * transition, flaps and transitions at the window's edges, latency from
+ * raw samples and from the roll-ups, events by type and level; the files
+ * a report refuses, each with its message, and a file whose bytes a
+ * report leaves unchanged.
+ */
+#include <sys/stat.h>
+
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "core/report.h"
+#include "core/store.h"
+#include "core/util.h"
+
+#define T0	1795600800000LL		/* 2026-11-25T10:00:00Z */
+#define MIN	60000LL
+#define T(m)	(T0 + (m) * MIN)	/* minutes after 10:00 */
+
+static char	tmpdir[] = "/tmp/peertop-report.XXXXXX";
+
+static char *
+tpath(const char *name)
+{
+	char	*p;
+
+	xasprintf(&p, "%s/%s", tmpdir, name);
+	return (p);
+}
+
+/* A new history (store.c's schema), then sql run on it directly. */
+static char *
+history(const char *name, const char *sql)
+{
+	struct store	*s;
+	sqlite3		*db;
+	char		*path, *cause = NULL, *err = NULL;
+
+	path = tpath(name);
+	s = store_open(path, 0, &cause);
+	if (s == NULL)
+		fail_msg("store_open: %s", cause);
+	store_close(s);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", sql, err);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	return (path);
+}
+
+static struct report *
+run(const char *path, int64_t since, int64_t until)
+{
+	struct report	*r;
+	char		*cause;
+
+	if ((r = report_open(path, &cause)) == NULL)
+		fail_msg("report_open: %s", cause);
+	if (report_run(r, since, until, &cause) != 0)
+		fail_msg("report_run: %s", cause);
+	return (r);
+}
+
+static const struct report_track *
+track(const struct report_track *t, size_t n, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(t[i].name, name) == 0)
+			return (&t[i]);
+	}
+	fail_msg("no %s", name);
+	return (NULL);
+}
+
+/* The whole output of a report in one format. */
+static char *
+output(const struct report *r, enum report_format fmt)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*f;
+
+	assert_non_null(f = open_memstream(&buf, &len));
+	report_print(r, f, fmt);
+	assert_int_equal(fclose(f), 0);
+	return (buf);
+}
+
+/* Rows with times in minutes after 10:00 (negative: before). */
+static char *
+sessions_sql(void)
+{
+	char	*sql;
+
+	xasprintf(&sql,
+	    /* Up from 10:00 (a transition exactly at since) to 10:45. */
+	    "INSERT INTO session_state (time_ms, session, old_state, state)"
+	    " VALUES (%lld, 's1', NULL, 'Idle'),"
+	    " (%lld, 's1', 'Idle', 'Established'),"
+	    " (%lld, 's1', 'Established', 'Idle');"
+	    /* Known only from 10:15. */
+	    "INSERT INTO session_state (time_ms, session, old_state, state)"
+	    " VALUES (%lld, 's2', 'Unknown', 'Established');"
+	    /* A flap before the window, one inside, one exactly at until. */
+	    "INSERT INTO session_state (time_ms, session, old_state, state)"
+	    " VALUES (%lld, 's3', NULL, 'Established'),"
+	    " (%lld, 's3', 'Established', 'Idle'),"
+	    " (%lld, 's3', 'Idle', 'Established'),"
+	    " (%lld, 's3', 'Established', 'Active'),"
+	    " (%lld, 's3', 'Active', 'Established'),"
+	    " (%lld, 's3', 'Established', 'Idle'),"
+	    " (%lld, 's3', 'Idle', 'Connect');"
+	    /* A flap exactly at since counts; the state before does not. */
+	    "INSERT INTO session_state (time_ms, session, old_state, state)"
+	    " VALUES (%lld, 's4', NULL, 'Established'),"
+	    " (%lld, 's4', 'Established', 'Idle'),"
+	    " (%lld, 's4', 'Idle', 'Established');"
+	    /* Only after the window: not listed. */
+	    "INSERT INTO session_state (time_ms, session, old_state, state)"
+	    " VALUES (%lld, 's5', NULL, 'Established');",
+	    T(-10), T(0), T(45),
+	    T(15),
+	    T(-30), T(-20), T(-15), T(30), T(40), T(60), T(70),
+	    T(-60), T(0), T(30),
+	    T(61));
+	return (sql);
+}
+
+static void
+test_sessions(void **state)
+{
+	const struct report_track	*t;
+	struct report			*r;
+	char				*sql, *path;
+
+	sql = sessions_sql();
+	path = history("sessions.db", sql);
+	r = run(path, T0, T(60));
+	assert_int_equal(r->nsessions, 4);
+
+	t = track(r->sessions, r->nsessions, "s1");
+	assert_int_equal(report_state_ms(t, "Established"), 45 * MIN);
+	assert_int_equal(report_state_ms(t, "Idle"), 15 * MIN);
+	assert_int_equal(t->nodata_ms, 0);
+	assert_int_equal(t->flaps, 1);
+	assert_true(report_availability(r, t) == 75.0);
+
+	t = track(r->sessions, r->nsessions, "s2");
+	assert_int_equal(t->nodata_ms, 15 * MIN);
+	assert_int_equal(report_state_ms(t, "Established"), 45 * MIN);
+	assert_int_equal(report_state_ms(t, "Unknown"), 0);
+	assert_int_equal(t->flaps, 0);
+	assert_true(report_availability(r, t) == 75.0);
+
+	t = track(r->sessions, r->nsessions, "s3");
+	assert_int_equal(t->flaps, 1);
+	assert_int_equal(report_state_ms(t, "Established"), 50 * MIN);
+	assert_int_equal(report_state_ms(t, "Active"), 10 * MIN);
+	assert_int_equal(report_state_ms(t, "Idle"), 0);
+	assert_int_equal(report_state_ms(t, "Connect"), 0);
+	assert_int_equal(t->nodata_ms, 0);
+
+	t = track(r->sessions, r->nsessions, "s4");
+	assert_int_equal(t->flaps, 1);
+	assert_int_equal(report_state_ms(t, "Established"), 30 * MIN);
+	assert_int_equal(report_state_ms(t, "Idle"), 30 * MIN);
+	assert_true(report_availability(r, t) == 50.0);
+
+	/* A window that ends before s3's flap at 10:30 has none. */
+	report_free(r);
+	r = run(path, T0, T(30));
+	t = track(r->sessions, r->nsessions, "s3");
+	assert_int_equal(t->flaps, 0);
+	assert_int_equal(report_state_ms(t, "Established"), 30 * MIN);
+	t = track(r->sessions, r->nsessions, "s1");
+	assert_true(report_availability(r, t) == 100.0);
+
+	report_free(r);
+	free(path);
+	free(sql);
+}
+
+static void
+test_redundancy(void **state)
+{
+	const struct report_track	*t;
+	struct report			*r;
+	char				*sql, *path;
+
+	xasprintf(&sql,
+	    "INSERT INTO redundancy_state (time_ms, partner, old_state, state)"
+	    " VALUES (%lld, 'p1', NULL, 'REDUNDANT'),"
+	    " (%lld, 'p1', 'REDUNDANT', 'DEGRADED'),"
+	    " (%lld, 'p1', 'DEGRADED', 'DOWN'),"
+	    " (%lld, 'p1', 'DOWN', 'NO-BACKUP'),"
+	    " (%lld, 'p1', 'NO-BACKUP', 'REDUNDANT'),"
+	    " (%lld, 'p2', NULL, 'UNKNOWN'),"
+	    " (%lld, 'p2', 'UNKNOWN', 'REDUNDANT');",
+	    T(-60), T(10), T(20), T(25), T(40), T(30), T(50));
+	path = history("redundancy.db", sql);
+	r = run(path, T0, T(60));
+	assert_int_equal(r->npartners, 2);
+	t = track(r->partners, r->npartners, "p1");
+	assert_int_equal(report_state_ms(t, "REDUNDANT"), 30 * MIN);
+	assert_int_equal(report_state_ms(t, "DEGRADED"), 10 * MIN);
+	assert_int_equal(report_state_ms(t, "DOWN"), 5 * MIN);
+	assert_int_equal(report_state_ms(t, "NO-BACKUP"), 15 * MIN);
+	assert_int_equal(report_state_ms(t, "UNKNOWN"), 0);
+	assert_int_equal(t->nodata_ms, 0);
+	t = track(r->partners, r->npartners, "p2");
+	assert_int_equal(t->nodata_ms, 30 * MIN);
+	assert_int_equal(report_state_ms(t, "UNKNOWN"), 20 * MIN);
+	assert_int_equal(report_state_ms(t, "REDUNDANT"), 10 * MIN);
+	report_free(r);
+	free(path);
+	free(sql);
+}
+
+static void
+test_latency(void **state)
+{
+	const struct report_lat	*l;
+	struct report		*r;
+	char			*sql, *more, *path;
+	int			 i;
+
+	/* 1..19 ms and one loss inside; one before, one at until. */
+	xasprintf(&sql, "INSERT INTO latency_sample (time_ms, branch, edge,"
+	    " target, source, rtt_us) VALUES (%lld, 'hq', 'sea',"
+	    " '192.0.2.10', 'probe', 900000), (%lld, 'hq', 'sea',"
+	    " '192.0.2.10', 'probe', NULL), (%lld, 'hq', 'sea', '192.0.2.10',"
+	    " 'probe', 900000)", T0 - 1, T0 + 20 * 1000, T(60));
+	for (i = 1; i <= 19; i++) {
+		xasprintf(&more, "%s, (%lld, 'hq', 'sea', '192.0.2.10',"
+		    " 'probe', %d)", sql, T0 + i * 1000LL, (20 - i) * 1000);
+		free(sql);
+		sql = more;
+	}
+	/*
+	 * Roll-ups only for lax: 60 sent, 60 at 20 ms and 60 sent, 40 at
+	 * 45 ms inside; a minute at until is out.
+	 */
+	xasprintf(&more, "%s; INSERT INTO latency_minute VALUES"
+	    " (%lld, 'hq', 'lax', '192.0.2.20', 60, 60, 20000, 20000,"
+	    "  1200000, 24000000000),"
+	    " (%lld, 'hq', 'lax', '192.0.2.20', 60, 40, 45000, 45000,"
+	    "  1800000, 81000000000),"
+	    " (%lld, 'hq', 'lax', '192.0.2.20', 60, 0, NULL, NULL, 0, 0);",
+	    sql, T(5), T(6), T(60));
+	free(sql);
+	sql = more;
+	path = history("latency.db", sql);
+	r = run(path, T0, T(60));
+	assert_int_equal(r->nlat, 2);
+
+	l = &r->lat[0];
+	assert_string_equal(l->edge, "lax");
+	assert_int_equal(l->exact, 0);
+	assert_int_equal(l->sent, 120);
+	assert_int_equal(l->received, 100);
+	assert_true(l->mean_us == 30000.0);
+	assert_int_equal(l->p95_us, -1);
+	assert_true(l->loss_pct > 16.6666 && l->loss_pct < 16.6667);
+
+	l = &r->lat[1];
+	assert_string_equal(l->branch, "hq");
+	assert_string_equal(l->edge, "sea");
+	assert_string_equal(l->target, "192.0.2.10");
+	assert_int_equal(l->exact, 1);
+	assert_int_equal(l->sent, 20);
+	assert_int_equal(l->received, 19);
+	assert_true(l->loss_pct == 5.0);
+	assert_true(l->median_us == 10000.0);
+	assert_true(l->mean_us == 10000.0);
+	assert_int_equal(l->p95_us, 19000);	/* ceil(0.95 * 19) = 19th */
+
+	more = output(r, REPORT_CSV);
+	assert_non_null(strstr(more, "\nlatency,hq,lax,192.0.2.20,minutes,"
+	    "120,100,16.667,,30.000,\n"));
+	assert_non_null(strstr(more, "\nlatency,hq,sea,192.0.2.10,samples,"
+	    "20,19,5.000,10.000,10.000,19.000\n"));
+	free(more);
+	more = output(r, REPORT_JSON);
+	assert_non_null(strstr(more, "{\"branch\":\"hq\",\"edge\":\"lax\","
+	    "\"target\":\"192.0.2.20\",\"from\":\"minutes\",\"sent\":120,"
+	    "\"received\":100,\"loss_pct\":16.667,\"median_ms\":null,"
+	    "\"mean_ms\":30.000,\"p95_ms\":null}"));
+	free(more);
+	report_free(r);
+	free(path);
+	free(sql);
+}
+
+static void
+test_events(void **state)
+{
+	const struct report_event	*e;
+	struct report			*r;
+	char				*sql, *path, *out;
+
+	xasprintf(&sql, "INSERT INTO events (time_ms, type, level, subject)"
+	    " VALUES (%lld, 'SessionDown', 'Error', 'session s1'),"
+	    " (%lld, 'SessionDown', 'Error', 'session s1'),"
+	    " (%lld, 'SessionUp', 'Information', 'session s1'),"
+	    " (%lld, 'SessionDown', 'Error', 'session s1'),"
+	    " (%lld, 'SessionDown', 'Warning', 'session s2'),"
+	    " (%lld, 'SessionDown', 'Error', 'session s1');",
+	    T(-60), T(5), T(30), T(45), T(50), T(60));
+	path = history("events.db", sql);
+	r = run(path, T0, T(60));
+	assert_int_equal(r->nevents, 3);
+	e = &r->events[0];
+	assert_string_equal(e->type, "SessionDown");
+	assert_string_equal(e->level, "Error");
+	assert_int_equal(e->count, 2);
+	assert_int_equal(e->first_ms, T(5));
+	assert_int_equal(e->last_ms, T(45));
+	e = &r->events[1];
+	assert_string_equal(e->level, "Warning");
+	assert_int_equal(e->count, 1);
+	e = &r->events[2];
+	assert_string_equal(e->type, "SessionUp");
+	assert_int_equal(e->count, 1);
+	assert_int_equal(e->first_ms, T(30));
+
+	out = output(r, REPORT_JSON);
+	assert_non_null(strstr(out, "\"events\":[{\"type\":\"SessionDown\","
+	    "\"level\":\"Error\",\"count\":2,\"first\":\"2026-11-25T10:05:00Z\","
+	    "\"last\":\"2026-11-25T10:45:00Z\"}"));
+	free(out);
+	out = output(r, REPORT_TEXT);
+	assert_non_null(strstr(out, "Window  2026-11-25T10:00:00Z - "
+	    "2026-11-25T11:00:00Z (1h00m)\n"));
+	free(out);
+
+	/* The file's own span: the oldest and newest rows. */
+	assert_int_equal(r->oldest_ms, T(-60));
+	assert_int_equal(r->newest_ms, T(60));
+	report_free(r);
+	free(path);
+	free(sql);
+}
+
+static void
+test_output(void **state)
+{
+	struct report	*r;
+	char		*sql, *path, *out;
+
+	sql = sessions_sql();
+	path = history("output.db", sql);
+	r = run(path, T0, T(60));
+	out = output(r, REPORT_CSV);
+	assert_non_null(strstr(out, "\nsection,session,availability_pct,"
+	    "flaps,established_s,no_data_s\nsession,s1,75.000,1,2700.000,"
+	    "0.000\nsession,s2,75.000,0,2700.000,900.000\n"));
+	assert_non_null(strstr(out, "\nsession_state,s1,Idle,900.000\n"));
+	free(out);
+	out = output(r, REPORT_JSON);
+	assert_non_null(strstr(out, "{\"session\":\"s2\",\"availability_pct\":"
+	    "75.000,\"flaps\":0,\"no_data_s\":900.000,\"states_s\":"
+	    "{\"Established\":2700.000}}"));
+	free(out);
+	out = output(r, REPORT_TEXT);
+	assert_non_null(strstr(out, "\ns1         75.00     1      45m00s"
+	    "       0s  Idle 15m00s\n"));
+	free(out);
+	report_free(r);
+	free(path);
+	free(sql);
+}
+
+static void
+test_parse_time(void **state)
+{
+	int64_t	 ms;
+	int	 rel;
+
+	assert_int_equal(report_parse_time("2026-11-25T10:00:00Z", &ms,
+	    &rel), 0);
+	assert_int_equal(ms, T0);
+	assert_int_equal(rel, 0);
+	assert_int_equal(report_parse_time("2026-11-25T10:00:00", &ms,
+	    &rel), 0);
+	assert_int_equal(ms, T0);
+	assert_int_equal(report_parse_time("2026-11-25 10:15", &ms, &rel), 0);
+	assert_int_equal(ms, T(15));
+	assert_int_equal(report_parse_time("-15m", &ms, &rel), 0);
+	assert_int_equal(rel, 1);
+	assert_int_equal(ms, -15 * MIN);
+	assert_int_equal(report_parse_time("-2h", &ms, &rel), 0);
+	assert_int_equal(ms, -120 * MIN);
+	assert_int_equal(report_parse_time("-1d", &ms, &rel), 0);
+	assert_int_equal(ms, -1440 * MIN);
+	assert_int_equal(report_parse_time("-15", &ms, &rel), -1);
+	assert_int_equal(report_parse_time("-m", &ms, &rel), -1);
+	assert_int_equal(report_parse_time("yesterday", &ms, &rel), -1);
+	assert_int_equal(report_parse_time("2026-11-25", &ms, &rel), -1);
+	assert_int_equal(report_parse_time("2026-11-25T10:00:00+01", &ms,
+	    &rel), -1);
+}
+
+/* report_open() refuses path with exactly "<path>: what". */
+static void
+refused(const char *path, const char *what)
+{
+	char	*cause, *want;
+
+	assert_null(report_open(path, &cause));
+	xasprintf(&want, "%s: %s", path, what);
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+}
+
+static void
+spit(const char *path, const void *buf, size_t len)
+{
+	FILE	*f;
+
+	assert_non_null(f = fopen(path, "wb"));
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE	*f;
+	char	*buf;
+	long	 n;
+
+	assert_non_null(f = fopen(path, "rb"));
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = xmalloc(n > 0 ? n : 1);
+	*len = fread(buf, 1, n, f);
+	fclose(f);
+	return (buf);
+}
+
+static void
+test_bad_files(void **state)
+{
+	char	*p, *sql, *buf, *what;
+	size_t	 len;
+
+	p = tpath("missing.db");
+	refused(p, "No such file or directory");
+	free(p);
+
+	p = tpath("empty.db");
+	spit(p, "", 0);
+	refused(p, "empty file, not a peertop history");
+	free(p);
+
+	p = tpath("text.db");
+	spit(p, "session,state\ns1,Established\n", 30);
+	refused(p, "not an SQLite database");
+	free(p);
+
+	/* Whole pages missing, then a cut inside a page. */
+	sql = sessions_sql();
+	p = history("truncated.db", sql);
+	free(sql);
+	buf = slurp(p, &len);
+	assert_true(len > 4096);
+	spit(p, buf, 4096);
+	xasprintf(&what, "damaged SQLite database (truncated: 4096 of %zu "
+	    "bytes)", len);
+	refused(p, what);
+	free(what);
+	spit(p, buf, 1000);
+	refused(p, "damaged SQLite database (truncated: 1000 bytes)");
+	free(buf);
+	free(p);
+
+	p = history("newer.db", "PRAGMA user_version = 3");
+	refused(p, "schema version 3 is newer than this peertop (2); use a "
+	    "newer peertop");
+	free(p);
+
+	p = history("other.db", "PRAGMA application_id = 1234");
+	refused(p, "an SQLite database of another program (application_id "
+	    "0x000004d2), not a peertop history");
+	free(p);
+
+	p = tpath("");
+	refused(p, "a directory, not a peertop history");
+	free(p);
+}
+
+/* A version 1 history (no latency tables) is read; its bytes stay. */
+static void
+test_unchanged(void **state)
+{
+	struct report	*r;
+	char		*sql, *more, *path, *before, *after, *out;
+	size_t		 blen, alen;
+
+	sql = sessions_sql();
+	xasprintf(&more, "%s DROP TABLE latency_sample; DROP TABLE"
+	    " latency_minute; PRAGMA user_version = 1;", sql);
+	path = history("v1.db", more);
+	before = slurp(path, &blen);
+	r = run(path, T0, T(60));
+	assert_int_equal(r->version, 1);
+	assert_int_equal(r->nsessions, 4);
+	assert_int_equal(r->nlat, 0);
+	out = output(r, REPORT_TEXT);
+	free(out);
+	out = output(r, REPORT_JSON);
+	free(out);
+	report_free(r);
+	after = slurp(path, &alen);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(before, after, blen);
+
+	/* An empty window is refused. */
+	{
+		char	*cause;
+
+		assert_non_null(r = report_open(path, &cause));
+		assert_int_equal(report_run(r, T0, T0, &cause), -1);
+		assert_non_null(strstr(cause, "empty window"));
+		free(cause);
+		report_free(r);
+	}
+	free(before);
+	free(after);
+	free(path);
+	free(more);
+	free(sql);
+}
+
+static int
+rm_cb(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	return (remove(path));
+}
+
+static int
+setup(void **state)
+{
+	log_set_quiet(1);	/* store_open()'s upgrade notes */
+	return (mkdtemp(tmpdir) == NULL ? -1 : 0);
+}
+
+static int
+teardown(void **state)
+{
+	return (nftw(tmpdir, rm_cb, 8, FTW_DEPTH | FTW_PHYS));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sessions),
+		cmocka_unit_test(test_redundancy),
+		cmocka_unit_test(test_latency),
+		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_output),
+		cmocka_unit_test(test_parse_time),
+		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_unchanged),
+	};
+
+	return (cmocka_run_group_tests(tests, setup, teardown));
+}

@@ -1,0 +1,124 @@
+/*
+ * "peertop report FILE [--since T] [--until T] [-o text|csv|json]":
+ * availability, flaps, redundancy, latency and event counts over a window
+ * of a recorded history (core/report.c), read-only.  The window is
+ * [since, until): until defaults to the newest time in the file (a
+ * millisecond past it, so that the newest row is inside) or now for a
+ * file with no rows, since to the oldest time in the file; a relative
+ * --since (-15m) counts back from until, a relative --until from the
+ * newest time.  Exit status: 0, 2 on a usage error or a file that cannot
+ * be read.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/report.h"
+#include "core/util.h"
+#include "tui/tui.h"
+
+static void
+cmd_report_usage(FILE *f)
+{
+	fprintf(f, "usage: peertop report file [--since time] [--until time]"
+	    " [-o text|csv|json]\n"
+	    "  time: 2026-11-25T10:00:00Z, 2026-11-25 10:00 (UTC),"
+	    " or -15m, -2h, -1d\n");
+}
+
+/* A --since or --until argument (NULL: none given). */
+static int
+cmd_report_time(const char *arg, int64_t *ms, int *rel)
+{
+	if (arg == NULL || report_parse_time(arg, ms, rel) == 0)
+		return (0);
+	fprintf(stderr, "peertop report: bad time: %s (use "
+	    "2026-11-25T10:00:00Z, 2026-11-25 10:00 or -15m)\n", arg);
+	return (-1);
+}
+
+int
+cmd_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "since",	required_argument,	NULL, 's' },
+		{ "until",	required_argument,	NULL, 'u' },
+		{ "output",	required_argument,	NULL, 'o' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct report		*r;
+	enum report_format	 fmt = REPORT_TEXT;
+	const char		*since = NULL, *until = NULL;
+	char			*cause;
+	int64_t			 since_ms = 0, until_ms = 0, newest;
+	int			 ch, since_rel = 0, until_rel = 0;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			since = optarg;
+			break;
+		case 'u':
+			until = optarg;
+			break;
+		case 'o':
+			if (strcmp(optarg, "text") == 0)
+				fmt = REPORT_TEXT;
+			else if (strcmp(optarg, "csv") == 0)
+				fmt = REPORT_CSV;
+			else if (strcmp(optarg, "json") == 0)
+				fmt = REPORT_JSON;
+			else {
+				fprintf(stderr, "peertop report: unknown "
+				    "format: %s\n", optarg);
+				return (2);
+			}
+			break;
+		case 'h':
+			cmd_report_usage(stdout);
+			return (0);
+		default:
+			cmd_report_usage(stderr);
+			return (2);
+		}
+	}
+	if (argc - optind != 1) {
+		cmd_report_usage(stderr);
+		return (2);
+	}
+	if (cmd_report_time(since, &since_ms, &since_rel) != 0 ||
+	    cmd_report_time(until, &until_ms, &until_rel) != 0)
+		return (2);
+	if ((r = report_open(argv[optind], &cause)) == NULL) {
+		fprintf(stderr, "peertop report: %s\n", cause);
+		free(cause);
+		return (2);
+	}
+
+	/* The newest row is inside the default window: [.., newest + 1). */
+	newest = r->newest_ms >= 0 ? r->newest_ms : now_wall_ms();
+	if (until == NULL)
+		until_ms = r->newest_ms >= 0 ? newest + 1 : newest;
+	else if (until_rel)
+		until_ms += newest;
+	if (since == NULL)
+		since_ms = r->oldest_ms >= 0 ? r->oldest_ms : until_ms;
+	else if (since_rel)
+		since_ms += until_ms;
+	if (report_run(r, since_ms, until_ms, &cause) != 0) {
+		fprintf(stderr, "peertop report: %s\n", cause);
+		free(cause);
+		report_free(r);
+		return (2);
+	}
+	report_print(r, stdout, fmt);
+	report_free(r);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "peertop report: writing the report failed\n");
+		return (2);
+	}
+	return (0);
+}
