@@ -439,6 +439,14 @@ report_tracks(struct report *r, const char *sql, const char *up,
 	return (0);
 }
 
+/* The start of the minute holding ms (roll-ups are keyed by it). */
+static int64_t
+report_minute(int64_t ms)
+{
+	return (ms - (ms % REPORT_MINUTE_MS + REPORT_MINUTE_MS) %
+	    REPORT_MINUTE_MS);
+}
+
 /* One series: raw samples when the window has any, else the roll-ups. */
 static int
 report_latency_one(struct report *r, sqlite3_stmt *raw, sqlite3_stmt *min,
@@ -447,7 +455,7 @@ report_latency_one(struct report *r, sqlite3_stmt *raw, sqlite3_stmt *min,
 	struct latency_series	*ls;
 	struct latency_stats	 ls_st;
 	int64_t			*tv = NULL, *rv = NULL;
-	size_t			 n = 0, i;
+	size_t			 n = 0, cap = 0, i;
 	int			 rc;
 
 	sqlite3_reset(raw);
@@ -457,8 +465,11 @@ report_latency_one(struct report *r, sqlite3_stmt *raw, sqlite3_stmt *min,
 	sqlite3_bind_int64(raw, 4, r->since_ms);
 	sqlite3_bind_int64(raw, 5, r->until_ms);
 	while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
-		tv = xreallocarray(tv, n + 1, sizeof *tv);
-		rv = xreallocarray(rv, n + 1, sizeof *rv);
+		if (n == cap) {		/* doubling: a month is 259200 rows */
+			cap = cap == 0 ? 1024 : cap * 2;
+			tv = xreallocarray(tv, cap, sizeof *tv);
+			rv = xreallocarray(rv, cap, sizeof *rv);
+		}
 		tv[n] = sqlite3_column_int64(raw, 0);
 		rv[n++] = sqlite3_column_type(raw, 1) == SQLITE_NULL ?
 		    LATENCY_LOST : sqlite3_column_int64(raw, 1);
@@ -489,9 +500,7 @@ report_latency_one(struct report *r, sqlite3_stmt *raw, sqlite3_stmt *min,
 	sqlite3_bind_text(min, 1, l->branch, -1, SQLITE_STATIC);
 	sqlite3_bind_text(min, 2, l->edge, -1, SQLITE_STATIC);
 	sqlite3_bind_text(min, 3, l->target, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(min, 4, r->since_ms -
-	    (r->since_ms % REPORT_MINUTE_MS + REPORT_MINUTE_MS) %
-	    REPORT_MINUTE_MS);
+	sqlite3_bind_int64(min, 4, report_minute(r->since_ms));
 	sqlite3_bind_int64(min, 5, r->until_ms);
 	if (sqlite3_step(min) != SQLITE_ROW)
 		return (-1);
@@ -535,9 +544,7 @@ report_latency(struct report *r, char **cause)
 		goto out;
 	sqlite3_bind_int64(list, 1, r->since_ms);
 	sqlite3_bind_int64(list, 2, r->until_ms);
-	sqlite3_bind_int64(list, 3, r->since_ms -
-	    (r->since_ms % REPORT_MINUTE_MS + REPORT_MINUTE_MS) %
-	    REPORT_MINUTE_MS);
+	sqlite3_bind_int64(list, 3, report_minute(r->since_ms));
 	while ((rc = sqlite3_step(list)) == SQLITE_ROW) {
 		r->lat = xreallocarray(r->lat, r->nlat + 1, sizeof *r->lat);
 		l = &r->lat[r->nlat++];
@@ -773,6 +780,32 @@ report_print_text(const struct report *r, FILE *f)
 	}
 }
 
+/*
+ * A series' median, mean and p95 in milliseconds, each after a comma (and
+ * the JSON key when sep is NULL), none for one that is not known.
+ */
+static void
+report_print_ms(FILE *f, const char *sep, const struct report_lat *l,
+    const char *none)
+{
+	static const char *const keys[] = { "median_ms", "mean_ms", "p95_ms" };
+	const int	 known[] = { l->exact && l->received > 0,
+			    l->received > 0, l->p95_us >= 0 };
+	const double	 us[] = { l->median_us, l->mean_us, (double)l->p95_us };
+	size_t		 i;
+
+	for (i = 0; i < nitems(keys); i++) {
+		if (sep != NULL)
+			fputs(sep, f);
+		else
+			fprintf(f, ",\"%s\":", keys[i]);
+		if (known[i])
+			fprintf(f, "%.3f", us[i] / 1000.0);
+		else
+			fputs(none, f);
+	}
+}
+
 /* A CSV field, quoted when it has to be (RFC 4180). */
 static void
 report_csv_str(FILE *f, const char *s)
@@ -851,17 +884,10 @@ report_print_csv(const struct report *r, FILE *f)
 		report_csv_str(f, l->branch);
 		report_csv_str(f, l->edge);
 		report_csv_str(f, l->target);
-		fprintf(f, ",%s,%lld,%lld,%.3f,", l->exact ? "samples" :
+		fprintf(f, ",%s,%lld,%lld,%.3f", l->exact ? "samples" :
 		    "minutes", (long long)l->sent, (long long)l->received,
 		    l->loss_pct);
-		if (l->exact && l->received > 0)
-			fprintf(f, "%.3f", l->median_us / 1000.0);
-		fputc(',', f);
-		if (l->received > 0)
-			fprintf(f, "%.3f", l->mean_us / 1000.0);
-		fputc(',', f);
-		if (l->p95_us >= 0)
-			fprintf(f, "%.3f", l->p95_us / 1000.0);
+		report_print_ms(f, ",", l, "");
 		fputc('\n', f);
 	}
 
@@ -944,18 +970,8 @@ report_print_json(const struct report *r, FILE *f)
 		fprintf(f, ",\"from\":\"%s\",\"sent\":%lld,\"received\":%lld,"
 		    "\"loss_pct\":%.3f", l->exact ? "samples" : "minutes",
 		    (long long)l->sent, (long long)l->received, l->loss_pct);
-		if (l->exact && l->received > 0)
-			fprintf(f, ",\"median_ms\":%.3f", l->median_us / 1000.0);
-		else
-			fputs(",\"median_ms\":null", f);
-		if (l->received > 0)
-			fprintf(f, ",\"mean_ms\":%.3f", l->mean_us / 1000.0);
-		else
-			fputs(",\"mean_ms\":null", f);
-		if (l->p95_us >= 0)
-			fprintf(f, ",\"p95_ms\":%.3f}", l->p95_us / 1000.0);
-		else
-			fputs(",\"p95_ms\":null}", f);
+		report_print_ms(f, NULL, l, "null");
+		fputc('}', f);
 	}
 	fputs("],\"events\":[", f);
 	for (i = 0; i < r->nevents; i++) {

@@ -2,9 +2,8 @@
  * "peertop report FILE [--since T] [--until T] [-o text|csv|json]":
  * availability, flaps, redundancy, latency and event counts over a window
  * of a recorded history (core/report.c), read-only.  The window is
- * [since, until): until defaults to the newest time in the file (a
- * millisecond past it, so that the newest row is inside) or now for a
- * file with no rows, since to the oldest time in the file; a relative
+ * [since, until): until defaults to the newest time in the file, or now
+ * for a file with no rows, since to the oldest time in the file; a relative
  * --since (-15m) counts back from until, a relative --until from the
  * newest time.  Exit status: 0, 2 on a usage error or a file that cannot
  * be read.
@@ -17,6 +16,9 @@
 #include "core/report.h"
 #include "core/util.h"
 #include "tui/tui.h"
+
+/* The default window of a history without rows: the last day. */
+#define CMD_REPORT_EMPTY_MS	(86400 * 1000LL)
 
 static void
 cmd_report_usage(FILE *f)
@@ -98,16 +100,24 @@ cmd_report(int argc, char **argv)
 		return (2);
 	}
 
-	/* The newest row is inside the default window: [.., newest + 1). */
+	/*
+	 * The window is half-open, so a row at exactly the newest time is
+	 * outside the default one: an event or sample there counts only
+	 * with a later --until.
+	 */
 	newest = r->newest_ms >= 0 ? r->newest_ms : now_wall_ms();
 	if (until == NULL)
-		until_ms = r->newest_ms >= 0 ? newest + 1 : newest;
+		until_ms = newest;
 	else if (until_rel)
 		until_ms += newest;
 	if (since == NULL)
-		since_ms = r->oldest_ms >= 0 ? r->oldest_ms : until_ms;
+		since_ms = r->oldest_ms >= 0 ? r->oldest_ms :
+		    until_ms - CMD_REPORT_EMPTY_MS;
 	else if (since_rel)
 		since_ms += until_ms;
+	/* All rows at one time: up to now rather than an empty window. */
+	if (until == NULL && until_ms <= since_ms && now_wall_ms() > since_ms)
+		until_ms = now_wall_ms();
 	if (report_run(r, since_ms, until_ms, &cause) != 0) {
 		fprintf(stderr, "peertop report: %s\n", cause);
 		free(cause);

@@ -71,13 +71,24 @@ check "json: s1 50% in the last 30 minutes (up to 10:45)" grep -q \
 check "json: window" grep -q \
     '"since":"2026-11-25T10:30:00Z","until":"2026-11-25T11:00:00Z"' "$out"
 
-# Default window: the oldest row to just after the newest.
+# Default window: the oldest row's time to the newest's (11:00, HistoryGap),
+# which is outside as any row at until is.
 "$PEERTOP" report "$db" >"$out" 2>"$err"
 check "default window exits 0" test $? -eq 0
-check "default window covers the file" grep -qx \
-    'Window  2026-11-25T10:00:00Z - 2026-11-25T11:00:00.001Z (1h00m)' "$out"
-check "HistoryGap at the newest time is in the default window" \
-    grep -q '^HistoryGap ' "$out"
+check "default window spans the file" grep -qx \
+    'Window  2026-11-25T10:00:00Z - 2026-11-25T11:00:00Z (1h00m)' "$out"
+check "default window: s1 75.00%" grep -Eq '^s1 +75\.00 ' "$out"
+check "HistoryGap at the newest time is outside the default window" \
+    sh -c "! grep -q '^HistoryGap ' '$out'"
+
+# A history without rows: an empty report of the last day.
+cp "$data/v1.db" "$TEST_TMPDIR/norows.db" && chmod u+w "$TEST_TMPDIR/norows.db"
+sqlite3 "$TEST_TMPDIR/norows.db" "DELETE FROM session_state;
+    DELETE FROM redundancy_state; DELETE FROM events;"
+"$PEERTOP" report "$TEST_TMPDIR/norows.db" -o json >"$out" 2>"$err"
+check "no rows: exits 0" test $? -eq 0
+check "no rows: a day, empty arrays" grep -q '"window_s":86400.000,'\
+'"sessions":\[\],"partners":\[\],"latency":\[\],"events":\[\]}' "$out"
 
 check "the history's bytes are unchanged" test "$(cksum <"$db")" = "$before"
 
