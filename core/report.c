@@ -116,8 +116,10 @@ report_dberr(struct report *r, const char *what)
 	return (cause);
 }
 
-/* One or two integers from a query's row (b may be NULL); 0 or -1.  NULL
- * reads as -1. */
+/*
+ * One or two integers from a query's row (b may be NULL), NULL read as
+ * -1 (min() over an empty table).  0, or -1 on error.
+ */
 static int
 report_int(struct report *r, const char *sql, int64_t *a, int64_t *b)
 {
