@@ -78,24 +78,21 @@ struct report {
 };
 
 /*
- * Open a history read-only and check it: NULL and *cause (malloc'd, one
- * line naming the file) when it is missing, empty, not SQLite, truncated,
- * not a peertop history or of a newer schema.  Fills version and the
- * oldest and newest time recorded.
- */
-struct report *report_open(const char *path, char **cause);
-void	 report_free(struct report *);
-
-/*
  * A time for --since/--until: "2026-11-25T10:00:00Z", the same without Z
  * or seconds, a space for the T (all UTC), or -15m, -2h, -1d, -30s
  * (relative: *rel set and *ms the negative offset).  0, or -1 if bad.
  */
 int	 report_parse_time(const char *, int64_t *ms, int *rel);
 
-/* Compute every section over [since_ms, until_ms).  0, or -1 and *cause. */
-int	 report_run(struct report *, int64_t since_ms, int64_t until_ms,
-	    char **cause);
+/*
+ * Opening, reading and freeing a report are store.c's (the one file that
+ * speaks SQL): store_report_open(), store_report_run() and
+ * store_report_free() in store.h.  These three are for it: time in a
+ * state (NULL: no data yet), freeing tracks, dropping a run's figures.
+ */
+void	 report_track_add(struct report_track *, const char *, int64_t);
+void	 report_tracks_free(struct report_track *, size_t);
+void	 report_clear(struct report *);
 
 /* Time in one state of a track, 0 when never in it. */
 int64_t	 report_state_ms(const struct report_track *, const char *);

@@ -100,6 +100,22 @@ int64_t	 store_latency_prune(struct store *, int64_t samples_before_ms,
 void	 store_retention(struct store *, struct event_base *,
 	    int64_t keep_raw_ms, int64_t keep_minute_ms);
 
+/*
+ * Reports (report.h) over a history: open it read-only and check it
+ * (NULL and *cause, one line naming the file, when it is missing, empty,
+ * not SQLite, truncated, not a peertop history or of a newer schema; it
+ * fills the version and the oldest and newest time recorded), compute
+ * every section over [since_ms, until_ms) in one read transaction (0, or
+ * -1 and *cause), free.  Its own connection, never the store's queue or
+ * migrations: the file may be another one, older, or written by a live
+ * peertop at the same moment; nothing is ever written.
+ */
+struct report;
+struct report *store_report_open(const char *path, char **cause);
+int	 store_report_run(struct report *, int64_t since_ms, int64_t until_ms,
+	    char **cause);
+void	 store_report_free(struct report *);
+
 /* Commit what is queued. -1 and *cause on error (queue kept). */
 int	 store_flush(struct store *, char **cause);
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/report.h"
+#include "core/store.h"
 #include "core/util.h"
 #include "tui/tui.h"
 
@@ -94,7 +95,7 @@ cmd_report(int argc, char **argv)
 	if (cmd_report_time(since, &since_ms, &since_rel) != 0 ||
 	    cmd_report_time(until, &until_ms, &until_rel) != 0)
 		return (2);
-	if ((r = report_open(argv[optind], &cause)) == NULL) {
+	if ((r = store_report_open(argv[optind], &cause)) == NULL) {
 		fprintf(stderr, "peertop report: %s\n", cause);
 		free(cause);
 		return (2);
@@ -118,14 +119,14 @@ cmd_report(int argc, char **argv)
 	/* All rows at one time: up to now rather than an empty window. */
 	if (until == NULL && until_ms <= since_ms && now_wall_ms() > since_ms)
 		until_ms = now_wall_ms();
-	if (report_run(r, since_ms, until_ms, &cause) != 0) {
+	if (store_report_run(r, since_ms, until_ms, &cause) != 0) {
 		fprintf(stderr, "peertop report: %s\n", cause);
 		free(cause);
-		report_free(r);
+		store_report_free(r);
 		return (2);
 	}
 	report_print(r, stdout, fmt);
-	report_free(r);
+	store_report_free(r);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "peertop report: writing the report failed\n");
 		return (2);

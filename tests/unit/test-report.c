@@ -68,10 +68,10 @@ run(const char *path, int64_t since, int64_t until)
 	struct report	*r;
 	char		*cause;
 
-	if ((r = report_open(path, &cause)) == NULL)
-		fail_msg("report_open: %s", cause);
-	if (report_run(r, since, until, &cause) != 0)
-		fail_msg("report_run: %s", cause);
+	if ((r = store_report_open(path, &cause)) == NULL)
+		fail_msg("store_report_open: %s", cause);
+	if (store_report_run(r, since, until, &cause) != 0)
+		fail_msg("store_report_run: %s", cause);
 	return (r);
 }
 
@@ -183,7 +183,7 @@ test_sessions(void **state)
 	assert_true(report_availability(r, t) == 50.0);
 
 	/* A window that ends before s3's flap at 10:30 has none. */
-	report_free(r);
+	store_report_free(r);
 	r = run(path, T0, T(30));
 	t = track(r->sessions, r->nsessions, "s3");
 	assert_int_equal(t->flaps, 0);
@@ -191,7 +191,7 @@ test_sessions(void **state)
 	t = track(r->sessions, r->nsessions, "s1");
 	assert_true(report_availability(r, t) == 100.0);
 
-	report_free(r);
+	store_report_free(r);
 	free(path);
 	free(sql);
 }
@@ -227,7 +227,7 @@ test_redundancy(void **state)
 	assert_int_equal(t->nodata_ms, 30 * MIN);
 	assert_int_equal(report_state_ms(t, "UNKNOWN"), 20 * MIN);
 	assert_int_equal(report_state_ms(t, "REDUNDANT"), 10 * MIN);
-	report_free(r);
+	store_report_free(r);
 	free(path);
 	free(sql);
 }
@@ -302,7 +302,7 @@ test_latency(void **state)
 	    "\"received\":100,\"loss_pct\":16.667,\"median_ms\":null,"
 	    "\"mean_ms\":30.000,\"p95_ms\":null}"));
 	free(more);
-	report_free(r);
+	store_report_free(r);
 	free(path);
 	free(sql);
 }
@@ -352,7 +352,7 @@ test_events(void **state)
 	/* The file's own span: the oldest and newest rows. */
 	assert_int_equal(r->oldest_ms, T(-60));
 	assert_int_equal(r->newest_ms, T(60));
-	report_free(r);
+	store_report_free(r);
 	free(path);
 	free(sql);
 }
@@ -381,7 +381,7 @@ test_output(void **state)
 	assert_non_null(strstr(out, "\ns1         75.00     1      45m00s"
 	    "       0s  Idle 15m00s\n"));
 	free(out);
-	report_free(r);
+	store_report_free(r);
 	free(path);
 	free(sql);
 }
@@ -416,13 +416,13 @@ test_parse_time(void **state)
 	    &rel), -1);
 }
 
-/* report_open() refuses path with exactly "<path>: what". */
+/* store_report_open() refuses path with exactly "<path>: what". */
 static void
 refused(const char *path, const char *what)
 {
 	char	*cause, *want;
 
-	assert_null(report_open(path, &cause));
+	assert_null(store_report_open(path, &cause));
 	xasprintf(&want, "%s: %s", path, what);
 	assert_string_equal(cause, want);
 	free(want);
@@ -528,7 +528,7 @@ test_unchanged(void **state)
 	free(out);
 	out = output(r, REPORT_JSON);
 	free(out);
-	report_free(r);
+	store_report_free(r);
 	after = slurp(path, &alen);
 	assert_int_equal(alen, blen);
 	assert_memory_equal(before, after, blen);
@@ -537,11 +537,11 @@ test_unchanged(void **state)
 	{
 		char	*cause;
 
-		assert_non_null(r = report_open(path, &cause));
-		assert_int_equal(report_run(r, T0, T0, &cause), -1);
+		assert_non_null(r = store_report_open(path, &cause));
+		assert_int_equal(store_report_run(r, T0, T0, &cause), -1);
 		assert_non_null(strstr(cause, "empty window"));
 		free(cause);
-		report_free(r);
+		store_report_free(r);
 	}
 	free(before);
 	free(after);
