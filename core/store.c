@@ -1945,7 +1945,7 @@ static int	store_report_latency_one(struct report *, sqlite3_stmt *,
 static int	store_report_events(struct report *, char **);
 
 static uint32_t
-store_report_be32(const unsigned char *p)
+store_be32(const unsigned char *p)
 {
 	return ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 	    (uint32_t)p[2] << 8 | p[3]);
@@ -1997,11 +1997,12 @@ store_report_check_file(const char *path, char **cause)
 		    "%lld bytes)", path, (long long)sb.st_size);
 		return (-1);
 	}
-	pages = store_report_be32(hdr + 28);
+	pages = store_be32(hdr + 28);
 	xasprintf(&wal, "%s-wal", path);
 	haswal = access(wal, F_OK) == 0;
 	free(wal);
-	if (!haswal && pages != 0 && store_report_be32(hdr + 24) == store_report_be32(hdr + 92) &&
+	if (!haswal && pages != 0 &&
+	    store_be32(hdr + 24) == store_be32(hdr + 92) &&
 	    (int64_t)sb.st_size < (int64_t)pages * pagesz) {
 		xasprintf(cause, "%s: damaged SQLite database (truncated: "
 		    "%lld of %lld bytes)", path, (long long)sb.st_size,
