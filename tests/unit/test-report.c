@@ -26,6 +26,7 @@
 #include "core/report.h"
 #include "core/store.h"
 #include "core/util.h"
+#include "tests/unit/files.h"
 
 #define T0	1795600800000LL		/* 2026-11-25T10:00:00Z */
 #define MIN	60000LL
@@ -429,32 +430,7 @@ refused(const char *path, const char *what)
 	free(cause);
 }
 
-static void
-spit(const char *path, const void *buf, size_t len)
-{
-	FILE	*f;
 
-	assert_non_null(f = fopen(path, "wb"));
-	assert_int_equal(fwrite(buf, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE	*f;
-	char	*buf;
-	long	 n;
-
-	assert_non_null(f = fopen(path, "rb"));
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = xmalloc(n > 0 ? n : 1);
-	*len = fread(buf, 1, n, f);
-	fclose(f);
-	return (buf);
-}
 
 static void
 test_bad_files(void **state)
@@ -480,7 +456,7 @@ test_bad_files(void **state)
 	sql = sessions_sql();
 	p = history("truncated.db", sql);
 	free(sql);
-	buf = slurp(p, &len);
+	assert_non_null(buf = slurp(p, &len));
 	assert_true(len > 4096);
 	spit(p, buf, 4096);
 	xasprintf(&what, "damaged SQLite database (truncated: 4096 of %zu "
@@ -519,7 +495,7 @@ test_unchanged(void **state)
 	xasprintf(&more, "%s DROP TABLE latency_sample; DROP TABLE"
 	    " latency_minute; PRAGMA user_version = 1;", sql);
 	path = history("v1.db", more);
-	before = slurp(path, &blen);
+	assert_non_null(before = slurp(path, &blen));
 	r = run(path, T0, T(60));
 	assert_int_equal(r->version, 1);
 	assert_int_equal(r->nsessions, 4);
@@ -529,7 +505,7 @@ test_unchanged(void **state)
 	out = output(r, REPORT_JSON);
 	free(out);
 	store_report_free(r);
-	after = slurp(path, &alen);
+	assert_non_null(after = slurp(path, &alen));
 	assert_int_equal(alen, blen);
 	assert_memory_equal(before, after, blen);
 

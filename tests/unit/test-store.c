@@ -34,6 +34,7 @@
 
 #include "core/model.h"
 #include "core/store.h"
+#include "tests/unit/files.h"
 
 #define LATENCY_LOST_STORE	(-1)	/* store_latency_sample(): lost */
 
@@ -54,33 +55,7 @@ tpath(const char *name)
 	return (p);
 }
 
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE	*f;
-	char	*buf;
-	long	 n;
 
-	if ((f = fopen(path, "rb")) == NULL)
-		return (NULL);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = xmalloc(n > 0 ? n : 1);
-	*len = fread(buf, 1, n, f);
-	fclose(f);
-	return (buf);
-}
-
-static void
-spit(const char *path, const void *buf, size_t len)
-{
-	FILE	*f;
-
-	assert_non_null(f = fopen(path, "wb"));
-	assert_int_equal(fwrite(buf, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
 
 /* Copy tests/data/store/NAME into the temp dir; returns the new path. */
 static char *
