@@ -1,7 +1,8 @@
 /*
  * "peertop report": figures over a window of a recorded history, read
  * through a read-only SQLite connection of its own (the file's bytes are
- * never changed; core/store.c, the writer, is not involved).
+ * never changed; core/store.c, the writer, is not involved: the reader is
+ * core/store-report.c).
  *
  * Every figure is over the half-open window [since, until):
  *   - a session's or partner's state at since is the last transition at
@@ -85,9 +86,9 @@ struct report {
 int	 report_parse_time(const char *, int64_t *ms, int *rel);
 
 /*
- * Opening, reading and freeing a report are store.c's (the one file that
- * speaks SQL): store_report_open(), store_report_run() and
- * store_report_free() in store.h.  These three are for it: time in a
+ * Opening, reading and freeing a report are core/store-report.c's (it
+ * speaks SQL, beside the writer core/store.c): store_report_open(),
+ * store_report_run() and store_report_free() in store.h.  These three are for it: time in a
  * state (NULL: no data yet), freeing tracks, dropping a run's figures.
  */
 void	 report_track_add(struct report_track *, const char *, int64_t);
