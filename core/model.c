@@ -12,6 +12,7 @@
 
 #include "collector.h"
 #include "health.h"
+#include "latency.h"
 #include "latmon.h"
 #include "model.h"
 
@@ -730,6 +731,30 @@ model_event_at(struct model *m, int64_t when_ms, const char *type,
 	va_start(ap, fmt);
 	model_vevent(m, when_ms, type, level, subject, details, fmt, ap);
 	va_end(ap);
+}
+
+void
+model_latency_clear(struct model *m)
+{
+	struct branch	*b;
+	size_t		 i, j;
+
+	for (i = 0; i < m->nbranches; i++) {
+		b = m->branches[i];
+		for (j = 0; j < b->nlinks; j++) {
+			latency_series_free(b->links[j]->ring);
+			free(b->links[j]);
+		}
+		free(b->links);
+		b->links = NULL;
+		b->nlinks = 0;
+		b->lat_nearest = -1;
+		b->lat_nearest_us = 0;
+		b->lat_main = -1;
+		b->lat_suboptimal = 0;
+	}
+	m->latency_pending = 0;
+	model_touch(m, DIRTY_LATENCY | DIRTY_BRANCHES);
 }
 
 const struct event *

@@ -522,6 +522,13 @@ const struct event *model_event(const struct model *, size_t i);
 struct latlink	*model_latency_sample(struct model *, struct branch *,
 		    int edge_idx, const char *target, enum lat_source,
 		    int64_t time_ms, int64_t rtt_us);
+/*
+ * Forget every branch's latency links and what was derived from them
+ * (nearest edge and main link by latency, SuboptimalRouting by latency):
+ * the state before the first sample.  Replay rebuilds the links from
+ * the recorded samples of another time.
+ */
+void		 model_latency_clear(struct model *);
 /* The link of (branch, edge, target), NULL if none yet. */
 struct latlink	*model_latlink_find(const struct branch *, int edge_idx,
 		    const char *target);
