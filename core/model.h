@@ -189,6 +189,7 @@ struct lat_conf {
 	int64_t		 margin_us;	/* SuboptimalRouting margin; 0: 10 ms */
 	int64_t		 keep_raw_ms;	/* retention of raw samples; 0: 7 d */
 	int64_t		 keep_minute_ms;	/* of roll-ups; 0: 90 d */
+	int64_t		 keep_hour_ms;	/* of hourly roll-ups; 0: 400 d */
 	/* Prober defaults (the "probe" block). */
 	unsigned	 interval_ms;	/* 0: 1 s */
 	unsigned	 timeout_ms;	/* 0: 2 s */
@@ -375,6 +376,12 @@ struct model_sink {
 	/* One latency sample (rtt_us < 0: lost). */
 	void	(*latency)(void *, const struct latlink *, int64_t time_ms,
 		    int64_t rtt_us);
+	/* A registered prefix's recorded state (flags, the sessions
+	 * carrying it, its best path) changed, or was first seen. */
+	void	(*prefix)(void *, const struct branch *,
+		    const struct branch_prefix *, int64_t when_ms);
+	/* A branch's routed edge or its SuboptimalRouting changed. */
+	void	(*route)(void *, const struct branch *, int64_t when_ms);
 	/* Why rows cannot be taken now (the history failing,
 	 * its queue without room for them), or NULL; the ingest endpoint
 	 * answers 503 then, so agents keep them. */
