@@ -1,0 +1,1275 @@
+/*
+ * The replay reader behind replay.h: a history read back into a model as
+ * it was at a chosen time.  Its own connection, opened read-only
+ * (SQLITE_OPEN_READONLY: no migrations, no PRAGMA that writes, no
+ * checkpoint), so it works beside a live writer in WAL mode and leaves
+ * the file's bytes alone.  Which tables exist is read from sqlite_master
+ * once at open: schema 1 has the transitions and events, 2 adds latency,
+ * 3 the recording runs, routed edges, prefix states and hourly roll-ups;
+ * a table a file does not have is simply empty.
+ *
+ * replay_load() asks for each configured session, partner, branch and
+ * prefix its last row at or before t through the (name, time) indexes,
+ * all inside one read transaction so that a writer's commit cannot tear
+ * the picture.  Latency links are rebuilt through model_latency_sample()
+ * from the raw samples of the window; where retention pruned them, from
+ * the minute roll-ups, and before those from the hour roll-ups, each
+ * roll-up spread back into samples at its mean.
+ */
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "replay.h"
+#include "store-private.h"
+#include "store.h"
+
+/* The newest schema this reader knows the tables of. */
+#define REPLAY_SCHEMA_KNOWN	3
+#define REPLAY_SCHEMA_MAX	(STORE_SCHEMA_VERSION > REPLAY_SCHEMA_KNOWN ? \
+	STORE_SCHEMA_VERSION : REPLAY_SCHEMA_KNOWN)
+/* A live writer's flush holds the file for milliseconds, not seconds. */
+#define REPLAY_BUSY_MS		1000
+#define REPLAY_MINUTE_MS	60000LL
+#define REPLAY_HOUR_MS		3600000LL
+
+/* Tables a file may lack (older schema): bits of replay->tables. */
+#define RT_SESSION	0x01
+#define RT_REDUNDANCY	0x02
+#define RT_EVENTS	0x04
+#define RT_SAMPLE	0x08
+#define RT_MINUTE	0x10
+#define RT_RUN		0x20
+#define RT_ROUTE	0x40
+#define RT_PREFIX	0x80
+#define RT_HOUR		0x100
+
+static const struct {
+	const char	*name;
+	unsigned	 bit;
+} replay_tables[] = {
+	{ "session_state", RT_SESSION },
+	{ "redundancy_state", RT_REDUNDANCY },
+	{ "events", RT_EVENTS },
+	{ "latency_sample", RT_SAMPLE },
+	{ "latency_minute", RT_MINUTE },
+	{ "run", RT_RUN },
+	{ "branch_route", RT_ROUTE },
+	{ "prefix_state", RT_PREFIX },
+	{ "latency_hour", RT_HOUR },
+};
+
+/* The prepared statements, each only when its table exists. */
+enum replay_stmt {
+	RS_SESSION,		/* a session's last row at or before t */
+	RS_SESSION_NAME,	/* the next session name (skip scan) */
+	RS_REDUNDANCY,
+	RS_PARTNER_NAME,
+	RS_ROUTE,
+	RS_ROUTE_NAME,
+	RS_PREFIX,
+	RS_RAW,			/* samples in (from, to], by series */
+	RS_RAW_OLDEST,
+	RS_MINUTE_SERIES,	/* the next series of the roll-ups */
+	RS_MINUTE_ROWS,
+	RS_MINUTE_OLDEST,
+	RS_HOUR_SERIES,
+	RS_HOUR_ROWS,
+	RS_EVENTS,
+	RS_NEXT,		/* replay_step() */
+	RS_PREV,
+	RS_SPAN,
+	RS_TL_EVENTS,		/* replay_timeline() */
+	RS_TL_RUNS,
+	RS_TL_ROWS,
+	RS_COVERED,
+	RS_CONFIG,
+	RS_COUNT
+};
+
+struct replay {
+	char		*path;
+	sqlite3		*db;
+	int		 version;
+	unsigned	 tables;	/* RT_* */
+	sqlite3_stmt	*st[RS_COUNT];
+};
+
+/* One roll-up row being spread back into samples. */
+struct replay_rollup {
+	int64_t		 from_ms;	/* the minute or hour */
+	int64_t		 len_ms;
+	int64_t		 sent, received, sum_us;
+};
+
+static int	 replay_check_file(const char *, char **);
+static char	*replay_dberr(struct replay *, int, const char *);
+static int	 replay_prepare(struct replay *, char **);
+static int	 replay_int(struct replay *, const char *, int64_t *);
+static sqlite3_stmt *replay_stmt(struct replay *, enum replay_stmt);
+static const char *replay_text(sqlite3_stmt *, int);
+static int	 replay_sessions(struct replay *, struct model *, int64_t);
+static int	 replay_partners(struct replay *, struct model *, int64_t);
+static int	 replay_branches(struct replay *, struct model *, int64_t);
+static int	 replay_prefix(struct replay *, struct model *,
+		    struct branch *, struct branch_prefix *, int64_t);
+static int	 replay_unknown(struct replay *, struct model *, int64_t,
+		    size_t *);
+static int	 replay_latency(struct replay *, struct model *, int64_t,
+		    size_t *);
+static int	 replay_rollups(struct replay *, struct model *, int64_t,
+		    int64_t, int64_t, size_t *);
+static int	 replay_series_rollup(struct replay *, struct model *,
+		    const char *, const char *, const char *, int64_t,
+		    int64_t, int64_t);
+static void	 replay_spread(struct model *, struct branch *, int,
+		    const char *, const struct replay_rollup *, int64_t,
+		    int64_t);
+static int	 replay_events(struct replay *, struct model *, int64_t);
+static int	 replay_level(const char *);
+
+/*
+ * What SQLite would say less clearly, from the file's first 100 bytes:
+ * missing, empty, not SQLite, or shorter than its pages.  The header's
+ * page count (offset 28) is only trusted when it is valid: its change
+ * counter (24) equals version-valid-for (92), and no -wal file may hold
+ * pages beyond it.
+ */
+static int
+replay_check_file(const char *path, char **cause)
+{
+	unsigned char	 h[100];
+	struct stat	 sb;
+	char		*wal;
+	int64_t		 pagesize, pages;
+	ssize_t		 n;
+	int		 fd, walfile;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &sb) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return (-1);
+	}
+	n = S_ISREG(sb.st_mode) ? read(fd, h, sizeof h) : 0;
+	close(fd);
+	if (!S_ISREG(sb.st_mode)) {
+		xasprintf(cause, "%s: not a regular file", path);
+		return (-1);
+	}
+	if (n == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (sb.st_size == 0) {
+		xasprintf(cause, "%s: empty, no history to review", path);
+		return (-1);
+	}
+	if (n < 16 || memcmp(h, "SQLite format 3", 16) != 0) {
+		xasprintf(cause, "%s: not an SQLite database", path);
+		return (-1);
+	}
+	pagesize = n < 18 ? 0 : h[16] << 8 | h[17];
+	if (pagesize == 1)
+		pagesize = 65536;
+	if (n < (ssize_t)sizeof h || pagesize < 512 ||
+	    (pagesize & (pagesize - 1)) != 0 || sb.st_size % pagesize != 0) {
+		xasprintf(cause, "%s: damaged SQLite database (truncated to "
+		    "%lld bytes)", path, (long long)sb.st_size);
+		return (-1);
+	}
+	pages = (int64_t)h[28] << 24 | h[29] << 16 | h[30] << 8 | h[31];
+	xasprintf(&wal, "%s-wal", path);
+	walfile = stat(wal, &sb) == 0 && sb.st_size > 0;
+	free(wal);
+	if (stat(path, &sb) == 0 && !walfile && pages != 0 &&
+	    memcmp(h + 24, h + 92, 4) == 0 && sb.st_size < pages * pagesize) {
+		xasprintf(cause, "%s: damaged SQLite database (truncated: "
+		    "%lld of %lld bytes)", path, (long long)sb.st_size,
+		    (long long)(pages * pagesize));
+		return (-1);
+	}
+	return (0);
+}
+
+/* A one-line message for an SQLite failure, naming the file. */
+static char *
+replay_dberr(struct replay *r, int rc, const char *doing)
+{
+	char	*msg;
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		xasprintf(&msg, "%s: locked by another program", r->path);
+		break;
+	case SQLITE_NOTADB:
+		xasprintf(&msg, "%s: not an SQLite database", r->path);
+		break;
+	case SQLITE_CORRUPT:
+		xasprintf(&msg, "%s: damaged SQLite database (%s)", r->path,
+		    r->db != NULL ? sqlite3_errmsg(r->db) : sqlite3_errstr(rc));
+		break;
+	default:
+		xasprintf(&msg, "%s: %s: %s", r->path, doing,
+		    r->db != NULL ? sqlite3_errmsg(r->db) : sqlite3_errstr(rc));
+		break;
+	}
+	return (msg);
+}
+
+/* One integer from a query (NULL read as -1).  An SQLite code. */
+static int
+replay_int(struct replay *r, const char *sql, int64_t *out)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((rc = sqlite3_prepare_v2(r->db, sql, -1, &st, NULL)) != SQLITE_OK)
+		return (rc);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*out = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 :
+		    sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE)
+		rc = SQLITE_ERROR;
+	sqlite3_finalize(st);
+	return (rc);
+}
+
+/* A prepared statement, reset and unbound; NULL when its table is not. */
+static sqlite3_stmt *
+replay_stmt(struct replay *r, enum replay_stmt which)
+{
+	sqlite3_stmt	*st = r->st[which];
+
+	if (st != NULL) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	return (st);
+}
+
+/* A text column, "" for NULL. */
+static const char *
+replay_text(sqlite3_stmt *st, int col)
+{
+	const char	*s = (const char *)sqlite3_column_text(st, col);
+
+	return (s != NULL ? s : "");
+}
+
+/*
+ * The statements of the tables the file has.  The time columns of the
+ * change tables are unioned for replay_step() and replay_span().
+ */
+static int
+replay_prepare(struct replay *r, char **cause)
+{
+	static const struct {
+		enum replay_stmt	 which;
+		unsigned		 needs;
+		const char		*sql;
+	} sqls[] = {
+		{ RS_SESSION, RT_SESSION,
+		  "SELECT state, old_state, time_ms, remote_as, last_error, "
+		  "routes_imported, routes_exported FROM session_state "
+		  "WHERE session = ?1 AND time_ms <= ?2 "
+		  "ORDER BY time_ms DESC, id DESC LIMIT 1" },
+		{ RS_SESSION_NAME, RT_SESSION,
+		  "SELECT session FROM session_state WHERE session > ?1 "
+		  "ORDER BY session LIMIT 1" },
+		{ RS_REDUNDANCY, RT_REDUNDANCY,
+		  "SELECT state, old_state, time_ms, reason FROM "
+		  "redundancy_state WHERE partner = ?1 AND time_ms <= ?2 "
+		  "ORDER BY time_ms DESC, id DESC LIMIT 1" },
+		{ RS_PARTNER_NAME, RT_REDUNDANCY,
+		  "SELECT partner FROM redundancy_state WHERE partner > ?1 "
+		  "ORDER BY partner LIMIT 1" },
+		{ RS_ROUTE, RT_ROUTE,
+		  "SELECT routed_edge, suboptimal FROM branch_route "
+		  "WHERE branch = ?1 AND time_ms <= ?2 "
+		  "ORDER BY time_ms DESC, id DESC LIMIT 1" },
+		{ RS_ROUTE_NAME, RT_ROUTE,
+		  "SELECT branch FROM branch_route WHERE branch > ?1 "
+		  "ORDER BY branch LIMIT 1" },
+		{ RS_PREFIX, RT_PREFIX,
+		  "SELECT time_ms, flags, primary_up, primary_total, "
+		  "backup_up, backup_total, best_origin, best_path, "
+		  "best_session, carried, problem FROM prefix_state "
+		  "WHERE branch = ?1 AND prefix = ?2 AND time_ms <= ?3 "
+		  "ORDER BY time_ms DESC, id DESC LIMIT 1" },
+		{ RS_RAW, RT_SAMPLE,
+		  "SELECT branch, edge, target, source, time_ms, rtt_us "
+		  "FROM latency_sample WHERE time_ms > ?1 AND time_ms <= ?2 "
+		  "ORDER BY branch, edge, target, time_ms, id" },
+		{ RS_RAW_OLDEST, RT_SAMPLE,
+		  "SELECT min(time_ms) FROM latency_sample" },
+		/* Row values step the primary key's index, series by series. */
+		{ RS_MINUTE_SERIES, RT_MINUTE,
+		  "SELECT branch, edge, target FROM latency_minute "
+		  "WHERE (branch, edge, target) > (?1, ?2, ?3) "
+		  "ORDER BY branch, edge, target LIMIT 1" },
+		{ RS_MINUTE_ROWS, RT_MINUTE,
+		  "SELECT minute_ms, sent, received, rtt_sum_us "
+		  "FROM latency_minute WHERE branch = ?1 AND edge = ?2 AND "
+		  "target = ?3 AND minute_ms > ?4 AND minute_ms < ?5 "
+		  "ORDER BY minute_ms" },
+		{ RS_MINUTE_OLDEST, RT_MINUTE,
+		  "SELECT min(minute_ms) FROM latency_minute WHERE "
+		  "branch = ?1 AND edge = ?2 AND target = ?3" },
+		{ RS_HOUR_SERIES, RT_HOUR,
+		  "SELECT branch, edge, target FROM latency_hour "
+		  "WHERE (branch, edge, target) > (?1, ?2, ?3) "
+		  "ORDER BY branch, edge, target LIMIT 1" },
+		{ RS_HOUR_ROWS, RT_HOUR,
+		  "SELECT hour_ms, sent, received, rtt_sum_us "
+		  "FROM latency_hour WHERE branch = ?1 AND edge = ?2 AND "
+		  "target = ?3 AND hour_ms > ?4 AND hour_ms < ?5 "
+		  "ORDER BY hour_ms" },
+		{ RS_EVENTS, RT_EVENTS,
+		  "SELECT id, time_ms, type, level, subject, summary, details "
+		  "FROM events WHERE time_ms <= ?1 "
+		  "ORDER BY time_ms DESC, id DESC LIMIT ?2" },
+		{ RS_TL_EVENTS, RT_EVENTS,
+		  "SELECT (time_ms - ?1) * ?3 / (?2 - ?1), max(CASE level "
+		  "WHEN 'Information' THEN 0 WHEN 'Warning' THEN 1 "
+		  "WHEN 'Error' THEN 2 ELSE 3 END) FROM events "
+		  "WHERE time_ms >= ?1 AND time_ms < ?2 GROUP BY 1" },
+		{ RS_TL_RUNS, RT_RUN,
+		  "SELECT start_ms, last_ms FROM run "
+		  "WHERE last_ms >= ?1 AND start_ms < ?2" },
+		{ RS_COVERED, RT_RUN,
+		  "SELECT EXISTS (SELECT 1 FROM run "
+		  "WHERE start_ms <= ?1 AND last_ms >= ?1)" },
+		{ RS_CONFIG, RT_RUN,
+		  "SELECT config, config_path FROM run "
+		  "ORDER BY start_ms DESC, id DESC LIMIT 1" },
+	};
+	/* The change tables and their time columns, for step and span. */
+	static const struct {
+		unsigned	 needs;
+		const char	*table;
+	} changes[] = {
+		{ RT_SESSION, "session_state" },
+		{ RT_REDUNDANCY, "redundancy_state" },
+		{ RT_EVENTS, "events" },
+		{ RT_ROUTE, "branch_route" },
+		{ RT_PREFIX, "prefix_state" },
+	};
+	char	*next = NULL, *prev = NULL, *span = NULL, *rows = NULL, *tmp;
+	size_t	 i;
+	int	 rc = SQLITE_OK;
+
+	for (i = 0; i < nitems(sqls) && rc == SQLITE_OK; i++) {
+		if ((r->tables & sqls[i].needs) != sqls[i].needs)
+			continue;
+		rc = sqlite3_prepare_v3(r->db, sqls[i].sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &r->st[sqls[i].which], NULL);
+	}
+
+	for (i = 0; i < nitems(changes); i++) {
+		if ((r->tables & changes[i].needs) == 0)
+			continue;
+		xasprintf(&tmp, "%s%sSELECT min(time_ms) t FROM %s "
+		    "WHERE time_ms > ?1", next != NULL ? next : "",
+		    next != NULL ? " UNION ALL " : "", changes[i].table);
+		free(next);
+		next = tmp;
+		xasprintf(&tmp, "%s%sSELECT max(time_ms) t FROM %s "
+		    "WHERE time_ms < ?1", prev != NULL ? prev : "",
+		    prev != NULL ? " UNION ALL " : "", changes[i].table);
+		free(prev);
+		prev = tmp;
+		xasprintf(&tmp, "%s%sSELECT min(time_ms) a, max(time_ms) b "
+		    "FROM %s", span != NULL ? span : "",
+		    span != NULL ? " UNION ALL " : "", changes[i].table);
+		free(span);
+		span = tmp;
+		/* Coverage of files without runs: any row in the cell. */
+		xasprintf(&tmp, "%s%sEXISTS (SELECT 1 FROM %s WHERE "
+		    "time_ms >= ?1 AND time_ms < ?2)", rows != NULL ? rows : "",
+		    rows != NULL ? " OR " : "", changes[i].table);
+		free(rows);
+		rows = tmp;
+	}
+	if (r->tables & RT_SAMPLE) {
+		xasprintf(&tmp, "%s UNION ALL SELECT min(time_ms), max(time_ms) "
+		    "FROM latency_sample", span);
+		free(span);
+		span = tmp;
+		xasprintf(&tmp, "%s OR EXISTS (SELECT 1 FROM latency_sample "
+		    "WHERE time_ms >= ?1 AND time_ms < ?2)", rows);
+		free(rows);
+		rows = tmp;
+	}
+	if (r->tables & RT_RUN) {
+		xasprintf(&tmp, "%s UNION ALL SELECT min(start_ms), "
+		    "max(last_ms) FROM run", span);
+		free(span);
+		span = tmp;
+	}
+	if (rc == SQLITE_OK) {
+		xasprintf(&tmp, "SELECT min(t) FROM (%s)", next);
+		rc = sqlite3_prepare_v3(r->db, tmp, -1,
+		    SQLITE_PREPARE_PERSISTENT, &r->st[RS_NEXT], NULL);
+		free(tmp);
+	}
+	if (rc == SQLITE_OK) {
+		xasprintf(&tmp, "SELECT max(t) FROM (%s)", prev);
+		rc = sqlite3_prepare_v3(r->db, tmp, -1,
+		    SQLITE_PREPARE_PERSISTENT, &r->st[RS_PREV], NULL);
+		free(tmp);
+	}
+	if (rc == SQLITE_OK) {
+		xasprintf(&tmp, "SELECT min(a), max(b) FROM (%s)", span);
+		rc = sqlite3_prepare_v3(r->db, tmp, -1,
+		    SQLITE_PREPARE_PERSISTENT, &r->st[RS_SPAN], NULL);
+		free(tmp);
+	}
+	if (rc == SQLITE_OK) {
+		xasprintf(&tmp, "SELECT %s", rows);
+		rc = sqlite3_prepare_v3(r->db, tmp, -1,
+		    SQLITE_PREPARE_PERSISTENT, &r->st[RS_TL_ROWS], NULL);
+		free(tmp);
+	}
+	free(next);
+	free(prev);
+	free(span);
+	free(rows);
+	if (rc != SQLITE_OK) {
+		*cause = replay_dberr(r, rc, "damaged peertop history");
+		return (-1);
+	}
+	return (0);
+}
+
+struct replay *
+replay_open(const char *path, char **cause)
+{
+	struct replay	*r;
+	sqlite3_stmt	*st = NULL;
+	int64_t		 appid, version;
+	const char	*name;
+	size_t		 i;
+	int		 rc;
+
+	*cause = NULL;
+	if (replay_check_file(path, cause) != 0)
+		return (NULL);
+	r = xcalloc(1, sizeof *r);
+	r->path = xstrdup(path);
+	rc = sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		*cause = replay_dberr(r, rc, "cannot open");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(r->db, 1);
+	sqlite3_busy_timeout(r->db, REPLAY_BUSY_MS);
+
+	if ((rc = replay_int(r, "PRAGMA application_id", &appid)) !=
+	    SQLITE_OK ||
+	    (rc = replay_int(r, "PRAGMA user_version", &version)) !=
+	    SQLITE_OK) {
+		*cause = replay_dberr(r, rc, "reading the schema");
+		goto fail;
+	}
+	if (appid != STORE_APPLICATION_ID) {
+		xasprintf(cause, "%s: not a peertop history (application_id "
+		    "0x%08llx)", path, (unsigned long long)(uint32_t)appid);
+		goto fail;
+	}
+	if (version > REPLAY_SCHEMA_MAX) {
+		xasprintf(cause, "%s: schema version %lld is newer than this "
+		    "peertop supports (%d); use a newer peertop", path,
+		    (long long)version, REPLAY_SCHEMA_MAX);
+		goto fail;
+	}
+	if (version < 1) {
+		xasprintf(cause, "%s: not a peertop history (schema version "
+		    "%lld)", path, (long long)version);
+		goto fail;
+	}
+	r->version = (int)version;
+
+	rc = sqlite3_prepare_v2(r->db, "SELECT name FROM sqlite_master "
+	    "WHERE type = 'table'", -1, &st, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		name = replay_text(st, 0);
+		for (i = 0; i < nitems(replay_tables); i++)
+			if (strcmp(name, replay_tables[i].name) == 0)
+				r->tables |= replay_tables[i].bit;
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		*cause = replay_dberr(r, rc, "reading the schema");
+		goto fail;
+	}
+	if ((r->tables & RT_SESSION) == 0) {
+		xasprintf(cause, "%s: not a peertop history (no session_state "
+		    "table)", path);
+		goto fail;
+	}
+	if (replay_prepare(r, cause) != 0)
+		goto fail;
+	return (r);
+
+fail:
+	replay_close(r);
+	return (NULL);
+}
+
+void
+replay_close(struct replay *r)
+{
+	size_t	 i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < RS_COUNT; i++)
+		sqlite3_finalize(r->st[i]);
+	if (r->db != NULL)
+		sqlite3_close(r->db);
+	free(r->path);
+	free(r);
+}
+
+int
+replay_span(struct replay *r, int64_t *oldest_ms, int64_t *newest_ms)
+{
+	static const enum replay_stmt which[2][2] = {
+		{ RS_MINUTE_SERIES, RS_MINUTE_ROWS },
+		{ RS_HOUR_SERIES, RS_HOUR_ROWS },
+	};
+	sqlite3_stmt	*st = replay_stmt(r, RS_SPAN), *ser;
+	char		 b[NAME_MAX_PT], e[NAME_MAX_PT], tg[NAME_MAX_PT];
+	int64_t		 lo = -1, hi = -1, v;
+	size_t		 i;
+	int		 rc;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		lo = sqlite3_column_int64(st, 0);
+		hi = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return (-1);
+
+	/*
+	 * The roll-ups have no time index: their oldest rows, series by
+	 * series through the primary key.
+	 */
+	for (i = 0; i < nitems(which); i++) {
+		b[0] = e[0] = tg[0] = '\0';
+		while ((ser = replay_stmt(r, which[i][0])) != NULL) {
+			sqlite3_bind_text(ser, 1, b, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(ser, 2, e, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(ser, 3, tg, -1, SQLITE_TRANSIENT);
+			if (sqlite3_step(ser) != SQLITE_ROW)
+				break;
+			strlcpy_pt(b, replay_text(ser, 0), sizeof b);
+			strlcpy_pt(e, replay_text(ser, 1), sizeof e);
+			strlcpy_pt(tg, replay_text(ser, 2), sizeof tg);
+			sqlite3_reset(ser);
+			st = replay_stmt(r, which[i][1]);
+			sqlite3_bind_text(st, 1, b, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, e, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, tg, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 4, INT64_MIN);
+			sqlite3_bind_int64(st, 5, INT64_MAX);
+			if (sqlite3_step(st) == SQLITE_ROW) {
+				v = sqlite3_column_int64(st, 0);
+				if (lo == -1 || v < lo)
+					lo = v;
+				if (hi == -1)
+					hi = v;
+			}
+			sqlite3_reset(st);
+		}
+		if (ser != NULL)
+			sqlite3_reset(ser);
+	}
+	if (lo == -1)
+		return (-1);
+	*oldest_ms = lo;
+	*newest_ms = hi;
+	return (0);
+}
+
+int
+replay_step(struct replay *r, int64_t t, int dir, int64_t *out)
+{
+	sqlite3_stmt	*st = replay_stmt(r, dir > 0 ? RS_NEXT : RS_PREV);
+	int		 found = 0;
+
+	sqlite3_bind_int64(st, 1, t);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*out = sqlite3_column_int64(st, 0);
+		found = 1;
+	}
+	sqlite3_reset(st);
+	return (found ? 0 : -1);
+}
+
+int
+replay_timeline(struct replay *r, int64_t from_ms, int64_t to_ms, size_t n,
+    uint8_t *level, uint8_t *data)
+{
+	sqlite3_stmt	*st;
+	int64_t		 cell, a, b, span = to_ms - from_ms;
+	size_t		 i, first, last;
+	int		 rc = SQLITE_DONE;
+
+	if (n == 0 || span <= 0)
+		return (-1);
+	memset(level, 0, n);
+	memset(data, 0, n);
+
+	if ((st = replay_stmt(r, RS_TL_EVENTS)) != NULL) {
+		sqlite3_bind_int64(st, 1, from_ms);
+		sqlite3_bind_int64(st, 2, to_ms);
+		sqlite3_bind_int64(st, 3, (int64_t)n);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			cell = sqlite3_column_int64(st, 0);
+			if (cell >= 0 && (size_t)cell < n)
+				level[cell] = 1 + sqlite3_column_int(st, 1);
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return (-1);
+	}
+
+	if ((st = replay_stmt(r, RS_TL_RUNS)) != NULL) {
+		/* Cell i is [from + i * span / n, from + (i + 1) * span / n). */
+		sqlite3_bind_int64(st, 1, from_ms);
+		sqlite3_bind_int64(st, 2, to_ms);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			a = sqlite3_column_int64(st, 0);
+			b = sqlite3_column_int64(st, 1);
+			first = a <= from_ms ? 0 :
+			    (size_t)((a - from_ms) * (int64_t)n / span);
+			last = b >= to_ms ? n - 1 :
+			    (size_t)((b - from_ms) * (int64_t)n / span);
+			for (i = first; i <= last && i < n; i++)
+				data[i] = 1;
+		}
+		sqlite3_reset(st);
+		return (rc == SQLITE_DONE ? 0 : -1);
+	}
+
+	/* No runs recorded (schema < 3): cells with any row. */
+	st = r->st[RS_TL_ROWS];
+	for (i = 0; i < n; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, from_ms + (int64_t)i * span /
+		    (int64_t)n);
+		sqlite3_bind_int64(st, 2, from_ms + (int64_t)(i + 1) * span /
+		    (int64_t)n);
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+			break;
+		data[i] = sqlite3_column_int(st, 0) != 0;
+	}
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW ? 0 : -1);
+}
+
+int
+replay_covered(struct replay *r, int64_t t)
+{
+	sqlite3_stmt	*st;
+	int64_t		 lo, hi;
+	int		 covered = 0;
+
+	if ((st = replay_stmt(r, RS_COVERED)) == NULL)
+		return (replay_span(r, &lo, &hi) == 0 && t >= lo && t <= hi);
+	sqlite3_bind_int64(st, 1, t);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		covered = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return (covered);
+}
+
+char *
+replay_config(struct replay *r, char **path)
+{
+	sqlite3_stmt	*st;
+	char		*text = NULL;
+
+	if (path != NULL)
+		*path = NULL;
+	if ((st = replay_stmt(r, RS_CONFIG)) == NULL)
+		return (NULL);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		text = xstrdup(replay_text(st, 0));
+		if (path != NULL && sqlite3_column_type(st, 1) != SQLITE_NULL)
+			*path = xstrdup(replay_text(st, 1));
+	}
+	sqlite3_reset(st);
+	return (text);
+}
+
+/* Each session as of its last transition at or before t. */
+static int
+replay_sessions(struct replay *r, struct model *m, int64_t t)
+{
+	sqlite3_stmt	*st;
+	struct session	*s;
+	size_t		 i;
+	int		 rc, state, old;
+
+	for (i = 0; i < m->nsessions; i++) {
+		s = m->sessions[i];
+		s->state = s->known = BGP_UNKNOWN;
+		s->since_ms = 0;
+		s->remote_as = 0;
+		s->last_error[0] = '\0';
+		s->routes_imported = s->routes_exported = 0;
+		s->flapping = 0;
+
+		st = replay_stmt(r, RS_SESSION);
+		sqlite3_bind_text(st, 1, s->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, t);
+		if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+			continue;
+		if (rc != SQLITE_ROW)
+			return (-1);
+		if ((state = bgp_state_from_name(replay_text(st, 0))) < 0)
+			state = BGP_UNKNOWN;
+		old = bgp_state_from_name(replay_text(st, 1));
+		s->state = state;
+		/* Lost by its collector: the last state one reported. */
+		s->known = state != BGP_UNKNOWN ? state :
+		    old > 0 ? old : BGP_UNKNOWN;
+		s->since_ms = sqlite3_column_int64(st, 2);
+		s->remote_as = (uint32_t)sqlite3_column_int64(st, 3);
+		strlcpy_pt(s->last_error, replay_text(st, 4),
+		    sizeof s->last_error);
+		s->routes_imported = (uint32_t)sqlite3_column_int64(st, 5);
+		s->routes_exported = (uint32_t)sqlite3_column_int64(st, 6);
+	}
+	return (0);
+}
+
+/* A redundancy name back to its enum; -1 when unknown. */
+static int
+replay_redundancy(const char *name)
+{
+	int	 i;
+
+	for (i = RED_UNKNOWN; i <= RED_DOWN; i++)
+		if (strcmp(redundancy_name(i), name) == 0)
+			return (i);
+	return (-1);
+}
+
+/* Each partner's recorded redundancy (not recomputed: as it was said). */
+static int
+replay_partners(struct replay *r, struct model *m, int64_t t)
+{
+	sqlite3_stmt	*st;
+	struct partner	*p;
+	size_t		 i;
+	int		 rc, red, old;
+
+	for (i = 0; i < m->npartners; i++) {
+		p = m->partners[i];
+		p->red = p->red_known = RED_UNKNOWN;
+		p->red_since_ms = 0;
+		strlcpy_pt(p->reason, "not recorded at this time",
+		    sizeof p->reason);
+		if ((st = replay_stmt(r, RS_REDUNDANCY)) == NULL)
+			continue;
+		sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, t);
+		if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+			continue;
+		if (rc != SQLITE_ROW)
+			return (-1);
+		if ((red = replay_redundancy(replay_text(st, 0))) < 0)
+			red = RED_UNKNOWN;
+		old = replay_redundancy(replay_text(st, 1));
+		p->red = red;
+		p->red_known = red != RED_UNKNOWN ? red :
+		    old > 0 ? old : RED_UNKNOWN;
+		p->red_since_ms = sqlite3_column_int64(st, 2);
+		strlcpy_pt(p->reason, replay_text(st, 3), sizeof p->reason);
+	}
+	return (0);
+}
+
+/* One registered prefix as of its last recorded state. */
+static int
+replay_prefix(struct replay *r, struct model *m, struct branch *b,
+    struct branch_prefix *bp, int64_t t)
+{
+	sqlite3_stmt	*st;
+	struct session	*s;
+	char		 pfx[PREFIX_STRLEN];
+	int		 rc;
+
+	bp->seen = 0;
+	bp->flags = 0;
+	bp->nprimary = bp->nbackup = 0;
+	bp->nprimary_total = bp->nbackup_total = 0;
+	bp->best_origin = 0;
+	bp->best_path[0] = '\0';
+	bp->best_session = -1;
+	bp->carried[0] = '\0';
+	bp->bad_origin = 0;
+	bp->problem[0] = '\0';
+	bp->since_ms = 0;
+	if ((st = replay_stmt(r, RS_PREFIX)) == NULL)
+		return (0);
+	prefix_fmt(&bp->prefix, pfx, sizeof pfx);
+	sqlite3_bind_text(st, 1, b->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, pfx, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, t);
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+		return (0);
+	if (rc != SQLITE_ROW)
+		return (-1);
+	bp->seen = 1;
+	bp->since_ms = sqlite3_column_int64(st, 0);
+	bp->flags = (unsigned)sqlite3_column_int64(st, 1);
+	bp->nprimary = (unsigned)sqlite3_column_int64(st, 2);
+	bp->nprimary_total = (unsigned)sqlite3_column_int64(st, 3);
+	bp->nbackup = (unsigned)sqlite3_column_int64(st, 4);
+	bp->nbackup_total = (unsigned)sqlite3_column_int64(st, 5);
+	bp->best_origin = (uint32_t)sqlite3_column_int64(st, 6);
+	strlcpy_pt(bp->best_path, replay_text(st, 7), sizeof bp->best_path);
+	if ((s = model_session_find(m, replay_text(st, 8))) != NULL) {
+		for (bp->best_session = 0; m->sessions[bp->best_session] != s;
+		    bp->best_session++)
+			;
+	}
+	strlcpy_pt(bp->carried, replay_text(st, 9), sizeof bp->carried);
+	strlcpy_pt(bp->problem, replay_text(st, 10), sizeof bp->problem);
+	return (0);
+}
+
+/*
+ * Each branch's routed edge and SuboptimalRouting, its prefixes, and the
+ * sessions up/total that health.c counts (its partner's, or all).
+ */
+static int
+replay_branches(struct replay *r, struct model *m, int64_t t)
+{
+	sqlite3_stmt	*st;
+	struct branch	*b;
+	struct session	**ss;
+	size_t		 i, j, n;
+	int		 rc;
+
+	for (i = 0; i < m->nbranches; i++) {
+		b = m->branches[i];
+		b->routed = -1;
+		b->suboptimal = 0;
+		if ((st = replay_stmt(r, RS_ROUTE)) != NULL) {
+			sqlite3_bind_text(st, 1, b->name, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 2, t);
+			if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+				if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+					b->routed = model_edge_find(m,
+					    replay_text(st, 0));
+				b->suboptimal = sqlite3_column_int(st, 1) != 0;
+			} else if (rc != SQLITE_DONE)
+				return (-1);
+		}
+		for (j = 0; j < b->nprefixes; j++)
+			if (replay_prefix(r, m, b, &b->prefixes[j], t) != 0)
+				return (-1);
+
+		ss = b->partner != NULL ? b->partner->sessions : m->sessions;
+		n = b->partner != NULL ? b->partner->nsessions : m->nsessions;
+		b->sessions_total = (int)n;
+		for (j = 0, b->sessions_up = 0; j < n; j++)
+			if (ss[j]->state == BGP_ESTABLISHED)
+				b->sessions_up++;
+		b->last_event[0] = '\0';
+		b->last_event_ms = 0;
+	}
+	return (0);
+}
+
+/*
+ * The names that have a row at or before t but no place in the
+ * configuration, one for each: the rows replay_load() could not apply.
+ * The names are stepped through their (name, time) indexes.
+ */
+static int
+replay_unknown(struct replay *r, struct model *m, int64_t t, size_t *unknown)
+{
+	static const struct {
+		enum replay_stmt	 names, last;
+		int			 kind;	/* 0 session, 1 partner, 2 branch */
+	} scans[] = {
+		{ RS_SESSION_NAME, RS_SESSION, 0 },
+		{ RS_PARTNER_NAME, RS_REDUNDANCY, 1 },
+		{ RS_ROUTE_NAME, RS_ROUTE, 2 },
+	};
+	sqlite3_stmt	*st, *last;
+	char		 name[NAME_MAX_PT * 2];
+	size_t		 i;
+	int		 rc, known;
+
+	for (i = 0; i < nitems(scans); i++) {
+		if (r->st[scans[i].names] == NULL)
+			continue;
+		name[0] = '\0';
+		for (;;) {
+			st = replay_stmt(r, scans[i].names);
+			sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+			if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+				break;
+			if (rc != SQLITE_ROW)
+				return (-1);
+			strlcpy_pt(name, replay_text(st, 0), sizeof name);
+			sqlite3_reset(st);
+			switch (scans[i].kind) {
+			case 0:
+				known = model_session_find(m, name) != NULL;
+				break;
+			case 1:
+				known = model_partner_find(m, name) != NULL;
+				break;
+			default:
+				known = model_branch_find(m, name) != NULL;
+				break;
+			}
+			if (known)
+				continue;
+			last = replay_stmt(r, scans[i].last);
+			sqlite3_bind_text(last, 1, name, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(last, 2, t);
+			if (sqlite3_step(last) == SQLITE_ROW)
+				(*unknown)++;
+			sqlite3_reset(last);
+		}
+		sqlite3_reset(r->st[scans[i].names]);
+	}
+	return (0);
+}
+
+/*
+ * A roll-up row as the samples it counted, evenly spaced over its minute
+ * or hour: its replies at its mean, its losses spread among them.  Only
+ * the samples in (from, to] are added.
+ */
+static void
+replay_spread(struct model *m, struct branch *b, int edge, const char *target,
+    const struct replay_rollup *ru, int64_t from, int64_t to)
+{
+	int64_t	 k, at, lost = ru->sent - ru->received, mean;
+
+	if (ru->sent <= 0)
+		return;
+	mean = ru->received > 0 ? ru->sum_us / ru->received : 0;
+	for (k = 0; k < ru->sent; k++) {
+		at = ru->from_ms + (2 * k + 1) * ru->len_ms / (2 * ru->sent);
+		if (at <= from || at > to)
+			continue;
+		/* Sample k is a loss when the running share of them steps. */
+		if ((k + 1) * lost / ru->sent > k * lost / ru->sent)
+			model_latency_sample(m, b, edge, target, LAT_PROBE, at,
+			    -1);
+		else
+			model_latency_sample(m, b, edge, target, LAT_PROBE, at,
+			    mean);
+	}
+}
+
+/*
+ * One series' roll-ups for the part of (from, to] before cut (where its
+ * raw samples were pruned): minutes, and hours before its oldest minute.
+ */
+static int
+replay_series_rollup(struct replay *r, struct model *m, const char *bname,
+    const char *ename, const char *target, int64_t from, int64_t to,
+    int64_t cut)
+{
+	struct replay_rollup	 ru;
+	struct branch		*b;
+	sqlite3_stmt		*st;
+	int64_t			 oldest = INT64_MAX;
+	int			 edge, pass, rc;
+
+	if ((b = model_branch_find(m, bname)) == NULL ||
+	    (edge = model_edge_find(m, ename)) < 0)
+		return (1);
+	if ((st = replay_stmt(r, RS_MINUTE_OLDEST)) != NULL) {
+		sqlite3_bind_text(st, 1, bname, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, ename, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, target, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_type(st, 0) != SQLITE_NULL)
+			oldest = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	/* Hours first (older), then minutes: the ring takes them in order. */
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 0) {
+			if (from >= oldest ||
+			    (st = replay_stmt(r, RS_HOUR_ROWS)) == NULL)
+				continue;
+			ru.len_ms = REPLAY_HOUR_MS;
+			sqlite3_bind_int64(st, 5, oldest < cut ? oldest : cut);
+		} else {
+			if ((st = replay_stmt(r, RS_MINUTE_ROWS)) == NULL)
+				continue;
+			ru.len_ms = REPLAY_MINUTE_MS;
+			sqlite3_bind_int64(st, 5, cut);
+		}
+		sqlite3_bind_text(st, 1, bname, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, ename, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, target, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, from - ru.len_ms);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			ru.from_ms = sqlite3_column_int64(st, 0);
+			if (ru.from_ms > to)
+				break;
+			ru.sent = sqlite3_column_int64(st, 1);
+			ru.received = sqlite3_column_int64(st, 2);
+			ru.sum_us = sqlite3_column_int64(st, 3);
+			replay_spread(m, b, edge, target, &ru, from,
+			    pass == 0 && oldest < to ? oldest : to);
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+			return (-1);
+	}
+	return (0);
+}
+
+/*
+ * The roll-ups' series, stepped through the primary key, each read for
+ * the part of the window before cut.  Hour-only series (their minutes
+ * all pruned) are found in latency_hour.
+ */
+static int
+replay_rollups(struct replay *r, struct model *m, int64_t from, int64_t to,
+    int64_t cut, size_t *unknown)
+{
+	enum replay_stmt	 which[2] = { RS_MINUTE_SERIES, RS_HOUR_SERIES };
+	sqlite3_stmt		*st, *min;
+	char			 b[NAME_MAX_PT], e[NAME_MAX_PT];
+	char			 tg[NAME_MAX_PT];
+	size_t			 i;
+	int			 rc, inmin;
+
+	for (i = 0; i < nitems(which); i++) {
+		b[0] = e[0] = tg[0] = '\0';
+		while ((st = replay_stmt(r, which[i])) != NULL) {
+			sqlite3_bind_text(st, 1, b, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 2, e, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 3, tg, -1, SQLITE_TRANSIENT);
+			if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+				break;
+			if (rc != SQLITE_ROW)
+				return (-1);
+			strlcpy_pt(b, replay_text(st, 0), sizeof b);
+			strlcpy_pt(e, replay_text(st, 1), sizeof e);
+			strlcpy_pt(tg, replay_text(st, 2), sizeof tg);
+			sqlite3_reset(st);
+			if (i == 1 && (min = replay_stmt(r,
+			    RS_MINUTE_OLDEST)) != NULL) {
+				/* Done with the minutes already. */
+				sqlite3_bind_text(min, 1, b, -1, SQLITE_STATIC);
+				sqlite3_bind_text(min, 2, e, -1, SQLITE_STATIC);
+				sqlite3_bind_text(min, 3, tg, -1,
+				    SQLITE_STATIC);
+				inmin = sqlite3_step(min) == SQLITE_ROW &&
+				    sqlite3_column_type(min, 0) != SQLITE_NULL;
+				sqlite3_reset(min);
+				if (inmin)
+					continue;
+			}
+			if ((rc = replay_series_rollup(r, m, b, e, tg, from, to,
+			    cut)) == -1)
+				return (-1);
+			if (rc == 1 && unknown != NULL)
+				(*unknown)++;
+		}
+	}
+	return (0);
+}
+
+/* A source column back to the enum; an agent's name is an agent. */
+static enum lat_source
+replay_source(const char *name)
+{
+	if (strcmp(name, "prom") == 0)
+		return (LAT_PROM);
+	if (strcmp(name, "probe") == 0 || *name == '\0')
+		return (LAT_PROBE);
+	return (LAT_AGENT);
+}
+
+/*
+ * The latency links as of t: the samples in (t - window, t], in time
+ * order per link.  Raw samples are kept from the oldest one on (pruned
+ * in whole minutes); the window's part before it comes from the roll-ups.
+ */
+static int
+replay_latency(struct replay *r, struct model *m, int64_t t, size_t *unknown)
+{
+	sqlite3_stmt	*st;
+	struct branch	*b = NULL;
+	char		 bname[NAME_MAX_PT] = "", ename[NAME_MAX_PT] = "";
+	const char	*cb, *ce;
+	int64_t		 from = t - model_lat_window_ms(m), cut = INT64_MAX;
+	int		 edge = -1, rc, bad = 0;
+
+	model_latency_clear(m);
+	if ((st = replay_stmt(r, RS_RAW_OLDEST)) != NULL) {
+		if (sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_type(st, 0) != SQLITE_NULL)
+			cut = sqlite3_column_int64(st, 0) -
+			    sqlite3_column_int64(st, 0) % REPLAY_MINUTE_MS;
+		sqlite3_reset(st);
+	}
+	model_batch_begin(m);
+	if (from < cut && (r->tables & (RT_MINUTE | RT_HOUR)) != 0 &&
+	    replay_rollups(r, m, from, t, cut, unknown) != 0)
+		goto fail;
+
+	if ((st = replay_stmt(r, RS_RAW)) != NULL) {
+		sqlite3_bind_int64(st, 1, from);
+		sqlite3_bind_int64(st, 2, t);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			cb = replay_text(st, 0);
+			ce = replay_text(st, 1);
+			/* Rows come by series: look names up once each. */
+			if (strcmp(cb, bname) != 0 || strcmp(ce, ename) != 0) {
+				strlcpy_pt(bname, cb, sizeof bname);
+				strlcpy_pt(ename, ce, sizeof ename);
+				b = model_branch_find(m, bname);
+				edge = model_edge_find(m, ename);
+				bad = b == NULL || edge < 0;
+				if (bad && unknown != NULL)
+					(*unknown)++;
+			}
+			if (bad)
+				continue;
+			model_latency_sample(m, b, edge, replay_text(st, 2),
+			    replay_source(replay_text(st, 3)),
+			    sqlite3_column_int64(st, 4),
+			    sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 :
+			    sqlite3_column_int64(st, 5));
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			goto fail;
+	}
+	model_batch_end(m);
+	return (0);
+
+fail:
+	model_batch_end(m);
+	return (-1);
+}
+
+/* An event level's name back to the enum (Critical when unknown). */
+static int
+replay_level(const char *name)
+{
+	int	 i;
+
+	for (i = LVL_INFO; i < LVL_CRITICAL; i++)
+		if (strcmp(level_name(i), name) == 0)
+			return (i);
+	return (LVL_CRITICAL);
+}
+
+/* The ring: the last MODEL_EVENTS_MAX events at or before t, as stored. */
+static int
+replay_events(struct replay *r, struct model *m, int64_t t)
+{
+	sqlite3_stmt	*st;
+	struct event	*evs, *ev;
+	size_t		 n = 0;
+	int		 rc = SQLITE_DONE;
+
+	m->nevents = m->evhead = 0;
+	memset(m->level_counts, 0, sizeof m->level_counts);
+	if ((st = replay_stmt(r, RS_EVENTS)) == NULL)
+		return (0);
+	evs = xcalloc(MODEL_EVENTS_MAX, sizeof *evs);
+	sqlite3_bind_int64(st, 1, t);
+	sqlite3_bind_int(st, 2, MODEL_EVENTS_MAX);
+	while (n < MODEL_EVENTS_MAX && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ev = &evs[n++];
+		ev->id = sqlite3_column_int64(st, 0);
+		ev->time_ms = sqlite3_column_int64(st, 1);
+		strlcpy_pt(ev->type, replay_text(st, 2), sizeof ev->type);
+		ev->level = replay_level(replay_text(st, 3));
+		strlcpy_pt(ev->subject, replay_text(st, 4), sizeof ev->subject);
+		strlcpy_pt(ev->summary, replay_text(st, 5), sizeof ev->summary);
+		strlcpy_pt(ev->details, replay_text(st, 6), sizeof ev->details);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		rc = SQLITE_DONE;
+	/* Newest first from the query; the ring takes them oldest first. */
+	while (rc == SQLITE_DONE && n > 0) {
+		ev = &evs[--n];
+		model_event_add(m, ev);
+		if (ev->id > m->evseq)
+			m->evseq = ev->id;
+	}
+	free(evs);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+int
+replay_load(struct replay *r, struct model *m, int64_t t, size_t *unknown,
+    char **cause)
+{
+	struct model_sink	 sink = m->sink;
+	int			 rc;
+
+	*cause = NULL;
+	if (unknown != NULL)
+		*unknown = 0;
+	/*
+	 * One read transaction: a live writer's commit lands before or
+	 * after the whole picture, never in the middle of it.
+	 */
+	if ((rc = sqlite3_exec(r->db, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK)
+		goto fail;
+	/* Whatever the caller hooked up, a replay tells nobody. */
+	memset(&m->sink, 0, sizeof m->sink);
+	if (replay_sessions(r, m, t) != 0 || replay_partners(r, m, t) != 0 ||
+	    replay_branches(r, m, t) != 0 ||
+	    (unknown != NULL && replay_unknown(r, m, t, unknown) != 0) ||
+	    replay_latency(r, m, t, unknown) != 0 ||
+	    replay_events(r, m, t) != 0) {
+		rc = sqlite3_errcode(r->db);
+		m->sink = sink;
+		sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL);
+		goto fail;
+	}
+	m->sink = sink;
+	if ((rc = sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
+		goto fail;
+	model_touch(m, DIRTY_ALL);
+	return (0);
+
+fail:
+	*cause = replay_dberr(r, rc, "reading the history");
+	return (-1);
+}
