@@ -468,7 +468,10 @@ routemon_eval_item(struct routemon *rm, struct rm_item *it, int64_t now_ms)
 	unsigned		 raise, clear;
 	size_t			 i, k, ncarry = 0;
 	const struct rm_cond	*c;
+	struct branch_prefix	 was;
 
+	/* What the history holds of it, to record only changes. */
+	was = *bp;
 	f = xcalloc(1, sizeof *f);
 	now = xcalloc(m->nsessions + 1, 1);
 	sroute = xcalloc(m->nsessions + 1, sizeof *sroute);
@@ -711,6 +714,15 @@ routemon_eval_item(struct routemon *rm, struct rm_item *it, int64_t now_ms)
 			break;
 		}
 	}
+	if (bp->seen && m->sink.prefix != NULL && (!was.seen ||
+	    was.flags != bp->flags || was.nprimary != bp->nprimary ||
+	    was.nbackup != bp->nbackup ||
+	    was.nprimary_total != bp->nprimary_total ||
+	    was.nbackup_total != bp->nbackup_total ||
+	    was.best_session != bp->best_session ||
+	    was.best_origin != bp->best_origin ||
+	    strcmp(was.best_path, bp->best_path) != 0))
+		m->sink.prefix(m->sink.arg, it->b, bp, now_ms);
 	free(sroute);
 	free(now);
 	free(f);
@@ -732,6 +744,8 @@ routemon_eval_branch(struct routemon *rm, struct branch *b, int64_t now_ms)
 	double			 km = 0;
 	size_t			 i;
 	int			 routed = -1, sub = 0;
+	int			 was_routed = b->routed;
+	int			 was_sub = b->suboptimal;
 
 	for (i = 0; i < b->nprefixes; i++) {
 		bp = &b->prefixes[i];
@@ -761,7 +775,7 @@ routemon_eval_branch(struct routemon *rm, struct branch *b, int64_t now_ms)
 	b->routed = routed;
 	/* Nothing routed: nothing to judge, SuboptimalRouting stays. */
 	if (routed < 0)
-		return;
+		goto out;
 	if (b->nearest >= 0 && routed != b->nearest &&
 	    b->loc != LOC_UNKNOWN) {
 		re = &m->edges[routed];
@@ -789,4 +803,8 @@ routemon_eval_branch(struct routemon *rm, struct branch *b, int64_t now_ms)
 		    "its nearest edge" : "close enough to its nearest edge");
 		b->suboptimal = 0;
 	}
+out:
+	if (m->sink.route != NULL && (b->routed != was_routed ||
+	    b->suboptimal != was_sub))
+		m->sink.route(m->sink.arg, b, now_ms);
 }

@@ -726,6 +726,111 @@ test_peer_flush(void **state)
 	assert_int_equal(f->m->branches[0]->prefixes[0].nbackup, 0);
 }
 
+/* What the model's sink was told: the history's prefix and route rows. */
+struct sink_log {
+	const struct branch_prefix *watch;	/* count this prefix only */
+	size_t		 nprefix, nroute;
+	struct branch_prefix last;	/* as the last prefix call saw it */
+	int64_t		 prefix_ms, route_ms;
+	int		 routed, suboptimal;
+};
+
+static void
+sink_prefix_cb(void *arg, const struct branch *b,
+    const struct branch_prefix *bp, int64_t when_ms)
+{
+	struct sink_log	*sl = arg;
+
+	assert_string_equal(b->name, "hq");
+	if (bp != sl->watch)
+		return;
+	sl->nprefix++;
+	sl->last = *bp;
+	sl->prefix_ms = when_ms;
+}
+
+static void
+sink_route_cb(void *arg, const struct branch *b, int64_t when_ms)
+{
+	struct sink_log	*sl = arg;
+
+	assert_string_equal(b->name, "hq");
+	sl->nroute++;
+	sl->route_ms = when_ms;
+	sl->routed = b->routed;
+	sl->suboptimal = b->suboptimal;
+}
+
+/*
+ * The sink hears of a prefix's state when it is first seen and when a
+ * recorded field changes, of the routed edge and SuboptimalRouting when
+ * they change, at the eval's time; never on an eval that changes nothing.
+ */
+static void
+test_sink_hooks(void **state)
+{
+	struct fix		*f = *state;
+	struct branch		*b = f->m->branches[0];
+	struct branch_prefix	*bp = &b->prefixes[0];
+	struct sink_log		 sl;
+	static const uint32_t	 longer[] = { 64500, 64502, 64501 };
+	int			 sea = model_edge_find(f->m, "sea");
+	int			 ams = model_edge_find(f->m, "ams");
+
+	memset(&sl, 0, sizeof sl);
+	sl.watch = bp;
+	f->m->sink.arg = &sl;
+	f->m->sink.prefix = sink_prefix_cb;
+	f->m->sink.route = sink_route_cb;
+
+	all_good(f);
+	assert_int_equal(sl.nprefix, 1);	/* first seen */
+	assert_true(sl.prefix_ms == f->now);
+	assert_int_equal(sl.last.nprimary, 2);
+	assert_int_equal(sl.last.nbackup, 1);
+	assert_int_equal(sl.last.best_origin, 64501);
+	assert_string_equal(sl.last.best_path, "64500 64501");
+	assert_int_equal(sl.nroute, 1);		/* unknown -> sea */
+	assert_int_equal(sl.routed, sea);
+	assert_false(sl.suboptimal);
+	assert_true(sl.route_ms == f->now);
+
+	/* Nothing changed: nothing recorded. */
+	assert_settled(f);
+	assert_int_equal(sl.nprefix, 1);
+	assert_int_equal(sl.nroute, 1);
+
+	/* One primary fewer: the prefix, not the route. */
+	withdraw(f, f->p1, "203.0.113.0/24");
+	eval(f);
+	assert_int_equal(sl.nprefix, 2);
+	assert_int_equal(sl.last.nprimary, 1);
+	assert_int_equal(sl.last.nprimary_total, 2);
+	assert_true(sl.prefix_ms == f->now);
+	assert_int_equal(sl.nroute, 1);
+
+	/* The last primary gone: to Amsterdam, SuboptimalRouting. */
+	withdraw(f, f->p2, "203.0.113.0/24");
+	eval(f);
+	assert_int_equal(sl.nprefix, 3);
+	assert_int_equal(sl.last.nprimary, 0);
+	assert_true(sl.last.flags & PFX_NOPRIMARY);
+	assert_int_equal(sl.nroute, 2);
+	assert_int_equal(sl.routed, ams);
+	assert_true(sl.suboptimal);
+	assert_true(sl.route_ms == f->now);
+	assert_settled(f);
+	assert_int_equal(sl.nprefix, 3);
+	assert_int_equal(sl.nroute, 2);
+
+	/* A longer path on the backup: only best_path changes. */
+	announce(f, f->b1, "203.0.113.0/24", longer, 3, 0);
+	eval(f);
+	assert_int_equal(sl.nprefix, 4);
+	assert_string_equal(sl.last.best_path, "64500 64502 64501");
+	assert_int_equal(sl.nroute, 2);
+}
+
 static void
 test_config_upstream(void **state)
 {
@@ -830,6 +935,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unrelated, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_peer_flush, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_sink_hooks, setup,
 		    teardown),
 		cmocka_unit_test(test_config_upstream),
 		cmocka_unit_test(test_config_routes),
