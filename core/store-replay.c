@@ -117,6 +117,8 @@ static int	 replay_prepare(struct replay *, char **);
 static int	 replay_int(struct replay *, const char *, int64_t *);
 static sqlite3_stmt *replay_stmt(struct replay *, enum replay_stmt);
 static const char *replay_text(sqlite3_stmt *, int);
+static int	 replay_last(struct replay *, enum replay_stmt, const char *,
+		    int64_t, sqlite3_stmt **);
 static int	 replay_sessions(struct replay *, struct model *, int64_t);
 static int	 replay_partners(struct replay *, struct model *, int64_t);
 static int	 replay_branches(struct replay *, struct model *, int64_t);
@@ -267,6 +269,26 @@ replay_text(sqlite3_stmt *st, int col)
 	const char	*s = (const char *)sqlite3_column_text(st, col);
 
 	return (s != NULL ? s : "");
+}
+
+/*
+ * A name's last row at or before t from one of the (name, time) lookups:
+ * 1 and *st on it, 0 when there is none (or no such table), -1 on error.
+ */
+static int
+replay_last(struct replay *r, enum replay_stmt which, const char *name,
+    int64_t t, sqlite3_stmt **st)
+{
+	int	 rc;
+
+	if ((*st = replay_stmt(r, which)) == NULL)
+		return (0);
+	sqlite3_bind_text(*st, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(*st, 2, t);
+	if ((rc = sqlite3_step(*st)) == SQLITE_ROW)
+		return (1);
+	sqlite3_reset(*st);
+	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
 /*
@@ -741,13 +763,10 @@ replay_sessions(struct replay *r, struct model *m, int64_t t)
 		s->routes_imported = s->routes_exported = 0;
 		s->flapping = 0;
 
-		st = replay_stmt(r, RS_SESSION);
-		sqlite3_bind_text(st, 1, s->name, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, t);
-		if ((rc = sqlite3_step(st)) == SQLITE_DONE)
-			continue;
-		if (rc != SQLITE_ROW)
+		if ((rc = replay_last(r, RS_SESSION, s->name, t, &st)) == -1)
 			return (-1);
+		if (rc == 0)
+			continue;
 		if ((state = bgp_state_from_name(replay_text(st, 0))) < 0)
 			state = BGP_UNKNOWN;
 		old = bgp_state_from_name(replay_text(st, 1));
@@ -792,14 +811,11 @@ replay_partners(struct replay *r, struct model *m, int64_t t)
 		p->red_since_ms = 0;
 		strlcpy_pt(p->reason, "not recorded at this time",
 		    sizeof p->reason);
-		if ((st = replay_stmt(r, RS_REDUNDANCY)) == NULL)
-			continue;
-		sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, t);
-		if ((rc = sqlite3_step(st)) == SQLITE_DONE)
-			continue;
-		if (rc != SQLITE_ROW)
+		if ((rc = replay_last(r, RS_REDUNDANCY, p->name, t, &st)) ==
+		    -1)
 			return (-1);
+		if (rc == 0)
+			continue;
 		if ((red = replay_redundancy(replay_text(st, 0))) < 0)
 			red = RED_UNKNOWN;
 		old = replay_redundancy(replay_text(st, 1));
@@ -879,16 +895,13 @@ replay_branches(struct replay *r, struct model *m, int64_t t)
 		b = m->branches[i];
 		b->routed = -1;
 		b->suboptimal = 0;
-		if ((st = replay_stmt(r, RS_ROUTE)) != NULL) {
-			sqlite3_bind_text(st, 1, b->name, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 2, t);
-			if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-				if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-					b->routed = model_edge_find(m,
-					    replay_text(st, 0));
-				b->suboptimal = sqlite3_column_int(st, 1) != 0;
-			} else if (rc != SQLITE_DONE)
-				return (-1);
+		if ((rc = replay_last(r, RS_ROUTE, b->name, t, &st)) == -1)
+			return (-1);
+		if (rc == 1) {
+			if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+				b->routed = model_edge_find(m,
+				    replay_text(st, 0));
+			b->suboptimal = sqlite3_column_int(st, 1) != 0;
 		}
 		for (j = 0; j < b->nprefixes; j++)
 			if (replay_prefix(r, m, b, &b->prefixes[j], t) != 0)
@@ -953,12 +966,10 @@ replay_unknown(struct replay *r, struct model *m, int64_t t, size_t *unknown)
 			}
 			if (known)
 				continue;
-			last = replay_stmt(r, scans[i].last);
-			sqlite3_bind_text(last, 1, name, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(last, 2, t);
-			if (sqlite3_step(last) == SQLITE_ROW)
-				(*unknown)++;
-			sqlite3_reset(last);
+			if ((rc = replay_last(r, scans[i].last, name, t,
+			    &last)) == -1)
+				return (-1);
+			*unknown += rc;
 		}
 		sqlite3_reset(r->st[scans[i].names]);
 	}
