@@ -2,9 +2,8 @@
  * "peertop report": availability, flaps, redundancy, latency and event
  * counts over a window of a recorded history (see report.h for the
  * definitions): the arithmetic on the tracks, time parsing and the text,
- * CSV and JSON output.  Reading the file is store.c's
- * (store_report_open(), store_report_run()), the one file that speaks
- * SQL.
+ * CSV and JSON output.  Reading the file is core/store-report.c's
+ * (store_report_open(), store_report_run()), beside the writer.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -37,6 +36,15 @@ report_clear(struct report *r)
 
 	report_tracks_free(r->sessions, r->nsessions);
 	report_tracks_free(r->partners, r->npartners);
+	report_tracks_free(r->routes, r->nroutes);
+	for (i = 0; i < r->nprefixes; i++) {
+		free(r->prefixes[i].branch);
+		free(r->prefixes[i].prefix);
+	}
+	free(r->prefixes);
+	r->prefixes = NULL;
+	r->routes = NULL;
+	r->nprefixes = r->nroutes = 0;
 	for (i = 0; i < r->nlat; i++) {
 		free(r->lat[i].branch);
 		free(r->lat[i].edge);
@@ -214,6 +222,96 @@ report_dur(char *buf, size_t len, int64_t ms)
 	return (fmt_duration(buf, len, ms / 1000));
 }
 
+/* What a latency series was read from, in words and as a key. */
+static const char *const report_from_text[] = {
+	[REPORT_SAMPLES] = "samples",
+	[REPORT_MINUTES] = "minutes (mean, not median)",
+	[REPORT_HOURS] = "hours and minutes (mean, not median)",
+};
+static const char *const report_from_key[] = {
+	[REPORT_SAMPLES] = "samples",
+	[REPORT_MINUTES] = "minutes",
+	[REPORT_HOURS] = "hours",
+};
+
+/* A prefix's times, in the order of the columns of every format. */
+static void
+report_prefix_times(const struct report_prefix *p, int64_t *ms)
+{
+	ms[0] = p->primary_ms;
+	ms[1] = p->backup_ms;
+	ms[2] = p->all_primary_ms;
+	ms[3] = p->all_backup_ms;
+	ms[4] = p->none_ms;
+	ms[5] = p->nodata_ms;
+}
+
+static const char *const report_prefix_keys[] = {
+	"primary", "backup", "all_primary", "all_backup", "none", "no_data"
+};
+
+static double
+report_pct(const struct report *r, int64_t ms)
+{
+	int64_t	 window = r->until_ms - r->since_ms;
+
+	return (window > 0 ? 100.0 * (double)ms / (double)window : 0);
+}
+
+/* Registered prefixes and branch routes (schema 3), as text. */
+static void
+report_print_text_v3(const struct report *r, FILE *f)
+{
+	static const char *const hdr[] = {
+		"PRIMARY%", "BACKUP%", "ALL-PRI%", "ALL-BAK%", "NONE%",
+		"NO-DATA%"
+	};
+	const struct report_prefix	*p;
+	const struct report_track	*t;
+	int64_t				 ms[nitems(report_prefix_keys)];
+	char				 a[32], b[32];
+	size_t				 i, j;
+	int				 wb = 6, wp = 6;
+
+	for (i = 0; i < r->nprefixes; i++) {
+		if ((int)strlen(r->prefixes[i].branch) > wb)
+			wb = (int)strlen(r->prefixes[i].branch);
+		if ((int)strlen(r->prefixes[i].prefix) > wp)
+			wp = (int)strlen(r->prefixes[i].prefix);
+	}
+	fprintf(f, "\nPrefixes: %zu\n", r->nprefixes);
+	if (r->nprefixes > 0) {
+		fprintf(f, "%-*s %-*s", wb, "BRANCH", wp, "PREFIX");
+		for (j = 0; j < nitems(hdr); j++)
+			fprintf(f, " %8s", hdr[j]);
+		fprintf(f, " %7s\n", "CHANGES");
+	}
+	for (i = 0; i < r->nprefixes; i++) {
+		p = &r->prefixes[i];
+		report_prefix_times(p, ms);
+		fprintf(f, "%-*s %-*s", wb, p->branch, wp, p->prefix);
+		for (j = 0; j < nitems(ms); j++)
+			fprintf(f, " %8.2f", report_pct(r, ms[j]));
+		fprintf(f, " %7u\n", p->changes);
+	}
+
+	wb = report_width(r->routes, r->nroutes, 6);
+	fprintf(f, "\nRoutes: %zu branches\n", r->nroutes);
+	if (r->nroutes > 0)
+		fprintf(f, "%-*s %10s %8s  %s\n", wb, "BRANCH", "SUBOPTIMAL",
+		    "NO DATA", "ROUTED THROUGH");
+	for (i = 0; i < r->nroutes; i++) {
+		t = &r->routes[i];
+		fprintf(f, "%-*s %10s %8s ", wb, t->name,
+		    report_dur(a, sizeof a, t->flag_ms),
+		    report_dur(b, sizeof b, t->nodata_ms));
+		for (j = 0; j < t->nstates; j++)
+			fprintf(f, " %s %s", t->states[j].state,
+			    report_dur(a, sizeof a, t->states[j].ms));
+		fputc('\n', f);
+	}
+}
+
 static void
 report_print_text(const struct report *r, FILE *f)
 {
@@ -293,9 +391,10 @@ report_print_text(const struct report *r, FILE *f)
 			snprintf(b, sizeof b, "%.2fms", l->p95_us / 1000.0);
 		fprintf(f, "%-*s %-*s %-*s %8lld %6.1f %9s %9s  %s\n", wb,
 		    l->branch, we, l->edge, wt, l->target,
-		    (long long)l->sent, l->loss_pct, a, b, l->exact ?
-		    "samples" : "minutes (mean, not median)");
+		    (long long)l->sent, l->loss_pct, a, b,
+		    report_from_text[l->from]);
 	}
+	report_print_text_v3(r, f);
 
 	w = 4;
 	for (i = 0; i < r->nevents; i++) {
@@ -419,11 +518,47 @@ report_print_csv(const struct report *r, FILE *f)
 		report_csv_str(f, l->branch);
 		report_csv_str(f, l->edge);
 		report_csv_str(f, l->target);
-		fprintf(f, ",%s,%lld,%lld,%.3f", l->exact ? "samples" :
-		    "minutes", (long long)l->sent, (long long)l->received,
-		    l->loss_pct);
+		fprintf(f, ",%s,%lld,%lld,%.3f", report_from_key[l->from],
+		    (long long)l->sent, (long long)l->received, l->loss_pct);
 		report_print_ms(f, ",", l, "");
 		fputc('\n', f);
+	}
+
+	fprintf(f, "\nsection,branch,prefix,primary_pct,backup_pct");
+	for (j = 0; j < nitems(report_prefix_keys); j++)
+		fprintf(f, ",%s_s", report_prefix_keys[j]);
+	fprintf(f, ",changes\n");
+	for (i = 0; i < r->nprefixes; i++) {
+		int64_t	 ms[nitems(report_prefix_keys)];
+
+		report_prefix_times(&r->prefixes[i], ms);
+		fputs("prefix", f);
+		report_csv_str(f, r->prefixes[i].branch);
+		report_csv_str(f, r->prefixes[i].prefix);
+		fprintf(f, ",%.3f,%.3f", report_pct(r, ms[0]),
+		    report_pct(r, ms[1]));
+		for (j = 0; j < nitems(ms); j++)
+			fprintf(f, ",%.3f", ms[j] / 1000.0);
+		fprintf(f, ",%u\n", r->prefixes[i].changes);
+	}
+
+	fprintf(f, "\nsection,branch,suboptimal_s,no_data_s\n");
+	for (i = 0; i < r->nroutes; i++) {
+		t = &r->routes[i];
+		fputs("route", f);
+		report_csv_str(f, t->name);
+		fprintf(f, ",%.3f,%.3f\n", t->flag_ms / 1000.0,
+		    t->nodata_ms / 1000.0);
+	}
+	fprintf(f, "\nsection,branch,edge,seconds\n");
+	for (i = 0; i < r->nroutes; i++) {
+		t = &r->routes[i];
+		for (j = 0; j < t->nstates; j++) {
+			fputs("route_edge", f);
+			report_csv_str(f, t->name);
+			report_csv_str(f, t->states[j].state);
+			fprintf(f, ",%.3f\n", t->states[j].ms / 1000.0);
+		}
 	}
 
 	fprintf(f, "\nsection,type,level,count,first,last\n");
@@ -475,6 +610,30 @@ report_json_tracks(FILE *f, const char *what, const char *key,
 	fputc(']', f);
 }
 
+/* Per branch: time suboptimal, no data and through each edge. */
+static void
+report_json_routes(FILE *f, const struct report *r)
+{
+	const struct report_track	*t;
+	char				 buf[256];
+	size_t				 i, j;
+
+	fputs(",\"routes\":[", f);
+	for (i = 0; i < r->nroutes; i++) {
+		t = &r->routes[i];
+		fputs(i == 0 ? "{" : ",{", f);
+		report_json_str(f, 1, "branch", t->name);
+		fprintf(f, ",\"suboptimal_s\":%.3f,\"no_data_s\":%.3f,"
+		    "\"edges_s\":{", t->flag_ms / 1000.0, t->nodata_ms / 1000.0);
+		for (j = 0; j < t->nstates; j++)
+			fprintf(f, "%s\"%s\":%.3f", j == 0 ? "" : ",",
+			    json_escape(buf, sizeof buf, t->states[j].state),
+			    t->states[j].ms / 1000.0);
+		fputs("}}", f);
+	}
+	fputc(']', f);
+}
+
 static void
 report_print_json(const struct report *r, FILE *f)
 {
@@ -503,12 +662,30 @@ report_print_json(const struct report *r, FILE *f)
 		report_json_str(f, 0, "edge", l->edge);
 		report_json_str(f, 0, "target", l->target);
 		fprintf(f, ",\"from\":\"%s\",\"sent\":%lld,\"received\":%lld,"
-		    "\"loss_pct\":%.3f", l->exact ? "samples" : "minutes",
+		    "\"loss_pct\":%.3f", report_from_key[l->from],
 		    (long long)l->sent, (long long)l->received, l->loss_pct);
 		report_print_ms(f, NULL, l, "null");
 		fputc('}', f);
 	}
-	fputs("],\"events\":[", f);
+	fputs("],\"prefixes\":[", f);
+	for (i = 0; i < r->nprefixes; i++) {
+		int64_t	 ms[nitems(report_prefix_keys)];
+		size_t	 j;
+
+		report_prefix_times(&r->prefixes[i], ms);
+		fputs(i == 0 ? "{" : ",{", f);
+		report_json_str(f, 1, "branch", r->prefixes[i].branch);
+		report_json_str(f, 0, "prefix", r->prefixes[i].prefix);
+		fprintf(f, ",\"primary_pct\":%.3f,\"backup_pct\":%.3f",
+		    report_pct(r, ms[0]), report_pct(r, ms[1]));
+		for (j = 0; j < nitems(ms); j++)
+			fprintf(f, ",\"%s_s\":%.3f", report_prefix_keys[j],
+			    ms[j] / 1000.0);
+		fprintf(f, ",\"changes\":%u}", r->prefixes[i].changes);
+	}
+	fputc(']', f);
+	report_json_routes(f, r);
+	fputs(",\"events\":[", f);
 	for (i = 0; i < r->nevents; i++) {
 		e = &r->events[i];
 		fputs(i == 0 ? "{" : ",{", f);

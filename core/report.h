@@ -13,12 +13,24 @@
  *     (Microsoft's SessionAvailability), so no data counts as not up.
  *   - a flap is a transition inside the window from Established (for a
  *     partner, from REDUNDANT) to anything else.
- *   - latency per branch, edge and target over the raw samples in the
- *     window (median and nearest-rank p95 as core/latency.h defines them,
- *     loss = lost / sent); a series with no raw sample left in the window
- *     falls back to the per-minute roll-ups of the minutes starting in it
- *     (since rounded down to a minute): the mean instead of a median, and
- *     no p95.
+ *   - per registered prefix (schema 3, prefix_state) the time visible on
+ *     a primary session, on a backup one, on every primary, on every
+ *     backup, on none, and with no data, as for sessions.
+ *   - per branch (schema 3, branch_route) the time routed through each
+ *     edge and the time with SuboptimalRouting raised.
+ *   - latency per branch, edge and target.  Retention deletes raw samples
+ *     in whole minutes and minute roll-ups in whole hours, so the file
+ *     holds raw samples from M (the oldest one's minute), minute rows
+ *     from H (the oldest one's hour) and hour rows before.  When nothing
+ *     in the window comes from a roll-up (M at or before since, or no
+ *     roll-up row before M) the figures are exact, over the raw samples
+ *     (median and nearest-rank p95 as core/latency.h defines them).
+ *     Otherwise they add hour rows of the hours before H starting in the
+ *     window (since rounded down to an hour), minute rows from there to
+ *     M, and the samples from M: no span is counted twice; the mean
+ *     replaces the median, there is no p95, and the series says which
+ *     roll-ups it used.  Loss = lost / sent is exact from the counts
+ *     either way (only the first roll-up row may reach before since).
  *   - events counted by type and level, with the first and last time.
  */
 #ifndef PEERTOP_REPORT_H
@@ -27,7 +39,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define REPORT_SCHEMA_MAX	2	/* the newest user_version read */
+#define REPORT_SCHEMA_MAX	3	/* the newest user_version read */
 
 enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON };
 
@@ -42,11 +54,28 @@ struct report_track {			/* a session or a partner */
 	unsigned	 flaps;
 	struct report_state *states;	/* in order of first appearance */
 	size_t		 nstates;
+	int64_t		 flag_ms;	/* a branch: time SuboptimalRouting */
 };
+
+/* Visibility of a registered prefix: times over the window. */
+struct report_prefix {
+	char		*branch, *prefix;
+	int64_t		 primary_ms;	/* on a primary session at least */
+	int64_t		 backup_ms;	/* on a backup session at least */
+	int64_t		 all_primary_ms; /* on every primary (one or more) */
+	int64_t		 all_backup_ms;	/* on every backup (one or more) */
+	int64_t		 none_ms;	/* known, on no session */
+	int64_t		 nodata_ms;	/* before its first row */
+	unsigned	 changes;	/* rows inside the window */
+};
+
+/* Where a series' figures come from: the coarsest source used. */
+enum report_from { REPORT_SAMPLES, REPORT_MINUTES, REPORT_HOURS };
 
 struct report_lat {
 	char		*branch, *edge, *target;
-	int		 exact;		/* 1 raw samples, 0 minute roll-ups */
+	int		 exact;		/* 1 raw samples only, 0 roll-ups too */
+	enum report_from from;
 	int64_t		 sent, received;
 	double		 loss_pct;
 	double		 median_us;	/* exact only */
@@ -66,6 +95,17 @@ struct report {
 	struct sqlite3	*db;
 	int		 version;	/* PRAGMA user_version */
 	int64_t		 oldest_ms, newest_ms;	/* -1: the file holds no rows */
+	unsigned	 tables;	/* REPORT_T_* present in the file */
+#define REPORT_T_SAMPLE	0x01
+#define REPORT_T_MINUTE	0x02
+#define REPORT_T_HOUR	0x04
+#define REPORT_T_PREFIX	0x08
+#define REPORT_T_ROUTE	0x10
+#define REPORT_T_RUN	0x20
+	int64_t		 raw_from_ms;	/* M, the oldest sample's minute */
+	int64_t		 minute_from_ms; /* the oldest minute row; -1 none */
+	int64_t		 minute_to_ms;	/* the newest one's end */
+	int64_t		 hour_from_ms;	/* the oldest hour row */
 
 	int64_t		 since_ms, until_ms;
 	struct report_track *sessions;
@@ -74,6 +114,10 @@ struct report {
 	size_t		 npartners;
 	struct report_lat *lat;
 	size_t		 nlat;
+	struct report_prefix *prefixes;
+	size_t		 nprefixes;
+	struct report_track *routes;	/* per branch: states are edges */
+	size_t		 nroutes;
 	struct report_event *events;
 	size_t		 nevents;
 };

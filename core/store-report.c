@@ -25,6 +25,7 @@
 #include "store-private.h"
 
 #define STORE_REPORT_MINUTE_MS	60000
+#define STORE_REPORT_HOUR_MS	3600000
 
 static int	store_report_check_file(const char *, char **);
 static int	store_report_int(struct report *, const char *, int64_t *,
@@ -33,9 +34,12 @@ static char	*store_report_dberr(struct report *, const char *);
 static int	store_report_tracks(struct report *, const char *,
 		    const char *, struct report_track **, size_t *, char **);
 static int	store_report_latency(struct report *, char **);
-static int	store_report_latency_one(struct report *, sqlite3_stmt *,
-		    sqlite3_stmt *, struct report_lat *);
 static int	store_report_events(struct report *, char **);
+static int	store_report_tables(struct report *);
+static int	store_report_bounds(struct report *);
+static int	store_report_span(struct report *);
+static int64_t	store_report_floor(int64_t, int64_t);
+static int	store_report_prefixes(struct report *, char **);
 
 static uint32_t
 store_report_be32(const unsigned char *p)
@@ -137,14 +141,170 @@ store_report_int(struct report *r, const char *sql, int64_t *a, int64_t *b)
 	return (rc == SQLITE_ROW ? 0 : -1);
 }
 
+/*
+ * The tables the file has, from sqlite_master once: a table that is not
+ * there (a version 1 or 2 file) is read as empty.
+ */
+static int
+store_report_tables(struct report *r)
+{
+	static const struct {
+		const char	*name;
+		unsigned	 bit;
+	} known[] = {
+		{ "latency_sample", REPORT_T_SAMPLE },
+		{ "latency_minute", REPORT_T_MINUTE },
+		{ "latency_hour", REPORT_T_HOUR },
+		{ "prefix_state", REPORT_T_PREFIX },
+		{ "branch_route", REPORT_T_ROUTE },
+		{ "run", REPORT_T_RUN },
+	};
+	sqlite3_stmt	*st;
+	const char	*name;
+	size_t		 i;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(r->db, "SELECT name FROM sqlite_master"
+	    " WHERE type = 'table'", -1, &st, NULL) != SQLITE_OK)
+		return (-1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((name = (const char *)sqlite3_column_text(st, 0)) == NULL)
+			continue;
+		for (i = 0; i < nitems(known); i++) {
+			if (strcmp(name, known[i].name) == 0)
+				r->tables |= known[i].bit;
+		}
+	}
+	sqlite3_finalize(st);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/* ms rounded down to a multiple of unit (a minute, an hour). */
+static int64_t
+store_report_floor(int64_t ms, int64_t unit)
+{
+	return (ms - ((ms % unit) + unit) % unit);
+}
+
+/*
+ * Where the roll-up chain's parts begin: the oldest sample (through its
+ * time index) and the oldest and newest minute rows.  latency_minute has
+ * no index on its time alone, so these are found per branch and edge
+ * through latency_minute_branch_edge_time, skipping from one pair to the
+ * next: a few look-ups per pair, not a scan of the table.
+ */
+static int
+store_report_bounds(struct report *r)
+{
+	sqlite3_stmt	*first = NULL, *next = NULL, *last = NULL, *st;
+	int64_t		 ms;
+	int		 rc = SQLITE_DONE;
+
+	r->raw_from_ms = r->minute_from_ms = r->minute_to_ms = -1;
+	r->hour_from_ms = -1;
+	if ((r->tables & REPORT_T_HOUR) &&
+	    store_report_int(r, "SELECT min(hour_ms) FROM latency_hour",
+	    &r->hour_from_ms, NULL) != 0)
+		return (-1);
+	if ((r->tables & REPORT_T_SAMPLE) &&
+	    store_report_int(r, "SELECT min(time_ms) FROM latency_sample",
+	    &ms, NULL) == 0 && ms != -1)
+		r->raw_from_ms = store_report_floor(ms, STORE_REPORT_MINUTE_MS);
+	if (!(r->tables & REPORT_T_MINUTE))
+		return (0);
+	if (sqlite3_prepare_v2(r->db, "SELECT branch, edge, minute_ms"
+	    " FROM latency_minute ORDER BY branch, edge, minute_ms LIMIT 1",
+	    -1, &first, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->db, "SELECT branch, edge, minute_ms"
+	    " FROM latency_minute WHERE (branch, edge) > (?1, ?2)"
+	    " ORDER BY branch, edge, minute_ms LIMIT 1",
+	    -1, &next, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->db, "SELECT max(minute_ms), ?1, ?2"
+	    " FROM latency_minute WHERE branch = ?1 AND edge = ?2",
+	    -1, &last, NULL) != SQLITE_OK) {
+		rc = SQLITE_ERROR;
+		goto out;
+	}
+	for (st = first; (rc = sqlite3_step(st)) == SQLITE_ROW; st = next) {
+		ms = sqlite3_column_int64(st, 2);
+		if (r->minute_from_ms == -1 || ms < r->minute_from_ms)
+			r->minute_from_ms = ms;
+		sqlite3_reset(last);
+		sqlite3_bind_value(last, 1, sqlite3_column_value(st, 0));
+		sqlite3_bind_value(last, 2, sqlite3_column_value(st, 1));
+		if (sqlite3_step(last) != SQLITE_ROW) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+		ms = sqlite3_column_int64(last, 0) + STORE_REPORT_MINUTE_MS;
+		if (ms > r->minute_to_ms)
+			r->minute_to_ms = ms;
+		/* last holds the pair as bound values past st's reset. */
+		sqlite3_reset(st);
+		sqlite3_bind_value(next, 1, sqlite3_column_value(last, 1));
+		sqlite3_bind_value(next, 2, sqlite3_column_value(last, 2));
+	}
+out:
+	sqlite3_finalize(first);
+	sqlite3_finalize(next);
+	sqlite3_finalize(last);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/*
+ * The span of the file: the oldest and newest time of every time column
+ * (a roll-up row to its end, a run to its last heartbeat), each its own
+ * min() or max() so that SQLite answers it from an index where there is
+ * one.
+ */
+static int
+store_report_span(struct report *r)
+{
+	static const struct {
+		unsigned	 bit;		/* 0: every version */
+		const char	*min, *max;
+	} cols[] = {
+		{ 0, "SELECT min(time_ms) FROM session_state",
+		    "SELECT max(time_ms) FROM session_state" },
+		{ 0, "SELECT min(time_ms) FROM redundancy_state",
+		    "SELECT max(time_ms) FROM redundancy_state" },
+		{ 0, "SELECT min(time_ms) FROM events",
+		    "SELECT max(time_ms) FROM events" },
+		{ REPORT_T_SAMPLE, "SELECT min(time_ms) FROM latency_sample",
+		    "SELECT max(time_ms) FROM latency_sample" },
+		{ REPORT_T_HOUR, "SELECT min(hour_ms) FROM latency_hour",
+		    "SELECT max(hour_ms) + 3600000 FROM latency_hour" },
+		{ REPORT_T_PREFIX, "SELECT min(time_ms) FROM prefix_state",
+		    "SELECT max(time_ms) FROM prefix_state" },
+		{ REPORT_T_ROUTE, "SELECT min(time_ms) FROM branch_route",
+		    "SELECT max(time_ms) FROM branch_route" },
+		{ REPORT_T_RUN, "SELECT min(start_ms) FROM run",
+		    "SELECT max(last_ms) FROM run" },
+	};
+	int64_t		 lo, hi;
+	size_t		 i;
+
+	r->oldest_ms = r->minute_from_ms;
+	r->newest_ms = r->minute_to_ms;
+	for (i = 0; i < nitems(cols); i++) {
+		if (cols[i].bit != 0 && !(r->tables & cols[i].bit))
+			continue;
+		if (store_report_int(r, cols[i].min, &lo, NULL) != 0 ||
+		    store_report_int(r, cols[i].max, &hi, NULL) != 0)
+			return (-1);
+		if (lo != -1 && (r->oldest_ms == -1 || lo < r->oldest_ms))
+			r->oldest_ms = lo;
+		if (hi > r->newest_ms)
+			r->newest_ms = hi;
+	}
+	return (0);
+}
+
 struct report *
 store_report_open(const char *path, char **cause)
 {
 	struct report	*r;
 	int64_t		 appid, version, ntables;
-	const char	*span;
-	char		*sql;
-	int		 rc;
 
 	*cause = NULL;
 	if (store_report_check_file(path, cause) != 0)
@@ -183,20 +343,8 @@ store_report_open(const char *path, char **cause)
 		goto fail;
 	}
 	r->version = (int)version;
-
-	/* The span of the file: every time column, a minute to its end. */
-	span = r->version >= 2 ?
-	    " UNION ALL SELECT min(time_ms), max(time_ms) FROM latency_sample"
-	    " UNION ALL SELECT min(minute_ms), max(minute_ms) + 60000"
-	    "  FROM latency_minute" : "";
-	xasprintf(&sql, "SELECT min(a), max(b) FROM ("
-	    "SELECT min(time_ms) a, max(time_ms) b FROM session_state"
-	    " UNION ALL SELECT min(time_ms), max(time_ms) FROM redundancy_state"
-	    " UNION ALL SELECT min(time_ms), max(time_ms) FROM events%s)",
-	    span);
-	rc = store_report_int(r, sql, &r->oldest_ms, &r->newest_ms);
-	free(sql);
-	if (rc != 0) {
+	if (store_report_tables(r) != 0 || store_report_bounds(r) != 0 ||
+	    store_report_span(r) != 0) {
 		*cause = store_report_dberr(r, "damaged SQLite database");
 		goto fail;
 	}
@@ -221,10 +369,11 @@ store_report_free(struct report *r)
 
 /*
  * Time in each state and flaps for every name in a transition table:
- * sql selects (name, time_ms, old_state, state) before until, ordered by
- * name and time.  Rows at or before since only set the state at since;
- * a flap leaves up (the previous state as followed, or the row's
- * old_state while none is known) inside the window.
+ * sql selects (name, time_ms, old_state, state[, flag]) before until,
+ * ordered by name and time.  Rows at or before since only set the state
+ * at since; a flap leaves up (the previous state as followed, or the
+ * row's old_state while none is known) inside the window.  The time with
+ * a non-zero flag (a branch's SuboptimalRouting) goes to flag_ms.
  */
 static int
 store_report_tracks(struct report *r, const char *sql, const char *up,
@@ -236,13 +385,14 @@ store_report_tracks(struct report *r, const char *sql, const char *up,
 	char			*now = NULL;
 	int64_t			 tm, at = 0;
 	size_t			 n = 0;
-	int			 rc;
+	int			 rc, flag = 0, hasflag;
 
 	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		*cause = store_report_dberr(r, "reading transitions");
 		return (-1);
 	}
 	sqlite3_bind_int64(st, 1, r->until_ms);
+	hasflag = sqlite3_column_count(st) > 4;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		name = (const char *)sqlite3_column_text(st, 0);
 		tm = sqlite3_column_int64(st, 1);
@@ -251,8 +401,11 @@ store_report_tracks(struct report *r, const char *sql, const char *up,
 		if (name == NULL || state == NULL)
 			continue;
 		if (cur == NULL || strcmp(cur->name, name) != 0) {
-			if (cur != NULL)
+			if (cur != NULL) {
 				report_track_add(cur, now, r->until_ms - at);
+				if (flag)
+					cur->flag_ms += r->until_ms - at;
+			}
 			t = xreallocarray(t, n + 1, sizeof *t);
 			cur = &t[n++];
 			memset(cur, 0, sizeof *cur);
@@ -260,6 +413,7 @@ store_report_tracks(struct report *r, const char *sql, const char *up,
 			free(now);
 			now = NULL;
 			at = r->since_ms;
+			flag = 0;
 		}
 		if (now != NULL)
 			old = now;
@@ -268,13 +422,19 @@ store_report_tracks(struct report *r, const char *sql, const char *up,
 			cur->flaps++;
 		if (tm > r->since_ms) {
 			report_track_add(cur, now, tm - at);
+			if (flag)
+				cur->flag_ms += tm - at;
 			at = tm;
 		}
 		free(now);
 		now = xstrdup(state);
+		flag = hasflag && sqlite3_column_int64(st, 4) != 0;
 	}
-	if (cur != NULL)
+	if (cur != NULL) {
 		report_track_add(cur, now, r->until_ms - at);
+		if (flag)
+			cur->flag_ms += r->until_ms - at;
+	}
 	free(now);
 	sqlite3_finalize(st);
 	*out = t;
@@ -286,17 +446,195 @@ store_report_tracks(struct report *r, const char *sql, const char *up,
 	return (0);
 }
 
-/* The start of the minute holding ms (roll-ups are keyed by it). */
-static int64_t
-store_report_minute(int64_t ms)
+/* Visibility bits of a prefix_state row; -1 before the first row. */
+#define STORE_REPORT_PRIMARY	0x1
+#define STORE_REPORT_BACKUP	0x2
+#define STORE_REPORT_ALLPRI	0x4
+#define STORE_REPORT_ALLBAK	0x8
+
+static void
+store_report_prefix_add(struct report_prefix *p, int vis, int64_t ms)
 {
-	return (ms - (ms % STORE_REPORT_MINUTE_MS + STORE_REPORT_MINUTE_MS) %
-	    STORE_REPORT_MINUTE_MS);
+	if (vis == -1) {
+		p->nodata_ms += ms;
+		return;
+	}
+	if (vis & STORE_REPORT_PRIMARY)
+		p->primary_ms += ms;
+	if (vis & STORE_REPORT_BACKUP)
+		p->backup_ms += ms;
+	if (vis & STORE_REPORT_ALLPRI)
+		p->all_primary_ms += ms;
+	if (vis & STORE_REPORT_ALLBAK)
+		p->all_backup_ms += ms;
+	if (vis == 0)
+		p->none_ms += ms;
 }
 
-/* One series: raw samples when the window has any, else the roll-ups. */
+/*
+ * Per registered prefix, the time in each visibility, with the same
+ * arithmetic as store_report_tracks(): the row at or before since gives
+ * the state at since, each row changes it at its time.  One pass over
+ * prefix_state_prefix_time, rows after until not read.
+ */
 static int
-store_report_latency_one(struct report *r, sqlite3_stmt *raw, sqlite3_stmt *min,
+store_report_prefixes(struct report *r, char **cause)
+{
+	struct report_prefix	*p = NULL;
+	sqlite3_stmt		*st;
+	const char		*branch, *prefix;
+	int64_t			 tm, at = 0, pu, pt, bu, bt;
+	int			 rc, vis = -1;
+
+	if (!(r->tables & REPORT_T_PREFIX))
+		return (0);
+	if (sqlite3_prepare_v2(r->db, "SELECT branch, prefix, time_ms,"
+	    " primary_up, primary_total, backup_up, backup_total"
+	    " FROM prefix_state WHERE time_ms < ?1"
+	    " ORDER BY branch, prefix, time_ms, id", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		*cause = store_report_dberr(r, "reading prefixes");
+		return (-1);
+	}
+	sqlite3_bind_int64(st, 1, r->until_ms);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		branch = (const char *)sqlite3_column_text(st, 0);
+		prefix = (const char *)sqlite3_column_text(st, 1);
+		tm = sqlite3_column_int64(st, 2);
+		if (branch == NULL || prefix == NULL)
+			continue;
+		if (p == NULL || strcmp(p->branch, branch) != 0 ||
+		    strcmp(p->prefix, prefix) != 0) {
+			if (p != NULL)
+				store_report_prefix_add(p, vis,
+				    r->until_ms - at);
+			r->prefixes = xreallocarray(r->prefixes,
+			    r->nprefixes + 1, sizeof *r->prefixes);
+			p = &r->prefixes[r->nprefixes++];
+			memset(p, 0, sizeof *p);
+			p->branch = xstrdup(branch);
+			p->prefix = xstrdup(prefix);
+			at = r->since_ms;
+			vis = -1;
+		}
+		if (tm >= r->since_ms)
+			p->changes++;
+		if (tm > r->since_ms) {
+			store_report_prefix_add(p, vis, tm - at);
+			at = tm;
+		}
+		pu = sqlite3_column_int64(st, 3);
+		pt = sqlite3_column_int64(st, 4);
+		bu = sqlite3_column_int64(st, 5);
+		bt = sqlite3_column_int64(st, 6);
+		vis = (pu > 0 ? STORE_REPORT_PRIMARY : 0) |
+		    (bu > 0 ? STORE_REPORT_BACKUP : 0) |
+		    (pt > 0 && pu >= pt ? STORE_REPORT_ALLPRI : 0) |
+		    (bt > 0 && bu >= bt ? STORE_REPORT_ALLBAK : 0);
+	}
+	if (p != NULL)
+		store_report_prefix_add(p, vis, r->until_ms - at);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		*cause = store_report_dberr(r, "reading prefixes");
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Latency.  Where the window is covered by raw samples (see report.h),
+ * each series is read sample by sample for its median and p95.  Else the
+ * window is cut into pieces, each read from the coarsest table that holds
+ * it whole: whole hours from latency_hour, whole minutes from
+ * latency_minute, the rest from latency_sample.  The writer updates the
+ * three in the same transaction, so a piece's sums are the same from any
+ * of them, and a month is some 720 hour rows a series, not 260000
+ * samples.  Where finer rows were pruned (before M for samples, before
+ * the oldest minute row for minutes) the window's start is rounded down
+ * and its end up to the coarser table's period: the only approximation,
+ * which the series' "from" says.
+ */
+enum { STORE_REPORT_RAW, STORE_REPORT_MIN, STORE_REPORT_HOUR };
+
+struct store_report_piece {
+	int		 level;
+	int64_t		 from, to;
+};
+
+/* The finest table holding the time t. */
+static int
+store_report_level(const struct report *r, int64_t t)
+{
+	if (r->raw_from_ms != -1 && t >= r->raw_from_ms)
+		return (STORE_REPORT_RAW);
+	if (r->minute_from_ms != -1 && t >= r->minute_from_ms)
+		return (STORE_REPORT_MIN);
+	return (STORE_REPORT_HOUR);
+}
+
+static int64_t
+store_report_ceil(int64_t ms, int64_t unit)
+{
+	return (-store_report_floor(-ms, unit));
+}
+
+/* The window's pieces, coarsest in the middle; empty ones left out. */
+static size_t
+store_report_pieces(const struct report *r, struct store_report_piece *p)
+{
+	static const int64_t	 unit[] = { 1, STORE_REPORT_MINUTE_MS,
+				    STORE_REPORT_HOUR_MS };
+	int64_t			 s = r->since_ms, u = r->until_ms;
+	int64_t			 cut[6];
+	size_t			 i, n = 0;
+	int			 lv;
+
+	lv = store_report_level(r, s);
+	s = store_report_floor(s, unit[lv]);
+	lv = store_report_level(r, u - 1);
+	u = store_report_ceil(u, unit[lv]);
+
+	/* s, its minute and hour ends, u's hour and minute starts, u. */
+	cut[0] = s;
+	cut[1] = store_report_ceil(s, STORE_REPORT_MINUTE_MS);
+	cut[2] = store_report_ceil(s, STORE_REPORT_HOUR_MS);
+	cut[3] = store_report_floor(u, STORE_REPORT_HOUR_MS);
+	cut[4] = store_report_floor(u, STORE_REPORT_MINUTE_MS);
+	cut[5] = u;
+	if (cut[2] > cut[3])		/* within one hour: no whole hour */
+		cut[2] = cut[3] = cut[1] > cut[4] ? cut[1] : cut[4];
+	if (cut[1] > cut[4])		/* within one minute */
+		cut[1] = cut[2] = cut[3] = cut[4] = u;
+	for (i = 0; i < 5; i++) {
+		if (cut[i] >= cut[i + 1])
+			continue;
+		p[n].from = cut[i];
+		p[n].to = cut[i + 1];
+		p[n++].level = i == 2 ? STORE_REPORT_HOUR : (i == 1 ||
+		    i == 3) ? STORE_REPORT_MIN : STORE_REPORT_RAW;
+	}
+	return (n);
+}
+
+/* The figures are exact: nothing in the window comes from a roll-up. */
+static int
+store_report_exact(const struct report *r)
+{
+	if (r->raw_from_ms == -1)
+		return (0);
+	if (r->since_ms >= r->raw_from_ms)
+		return (1);
+	/* Samples from the file's first minute: nothing was pruned. */
+	return ((r->minute_from_ms == -1 ||
+	    r->minute_from_ms >= r->raw_from_ms) && (r->hour_from_ms == -1 ||
+	    r->hour_from_ms >= store_report_floor(r->raw_from_ms,
+	    STORE_REPORT_HOUR_MS)));
+}
+
+/* One series from its raw samples: median and p95 as latency.c says. */
+static int
+store_report_latency_raw(struct report *r, sqlite3_stmt *raw,
     struct report_lat *l)
 {
 	struct latency_series	*ls;
@@ -321,15 +659,15 @@ store_report_latency_one(struct report *r, sqlite3_stmt *raw, sqlite3_stmt *min,
 		rv[n++] = sqlite3_column_type(raw, 1) == SQLITE_NULL ?
 		    LATENCY_LOST : sqlite3_column_int64(raw, 1);
 	}
+	l->exact = 1;
+	l->from = REPORT_SAMPLES;
 	l->p95_us = -1;
 	if (rc == SQLITE_DONE && n > 0) {
-		/* core/latency.c's definitions, over every sample at once. */
 		ls = latency_series_new(n);
 		for (i = 0; i < n; i++)
 			latency_add(ls, tv[i], rv[i]);
 		latency_stats(ls, 0, &ls_st);
 		latency_series_free(ls);
-		l->exact = 1;
 		l->sent = ls_st.sent;
 		l->received = ls_st.received;
 		l->loss_pct = ls_st.loss_pct;
@@ -340,77 +678,190 @@ store_report_latency_one(struct report *r, sqlite3_stmt *raw, sqlite3_stmt *min,
 	}
 	free(tv);
 	free(rv);
-	if (rc != SQLITE_DONE || n > 0)
-		return (rc == SQLITE_DONE ? 0 : -1);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
 
-	sqlite3_reset(min);
-	sqlite3_bind_text(min, 1, l->branch, -1, SQLITE_STATIC);
-	sqlite3_bind_text(min, 2, l->edge, -1, SQLITE_STATIC);
-	sqlite3_bind_text(min, 3, l->target, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(min, 4, store_report_minute(r->since_ms));
-	sqlite3_bind_int64(min, 5, r->until_ms);
-	if (sqlite3_step(min) != SQLITE_ROW)
-		return (-1);
-	l->sent = sqlite3_column_int64(min, 0);
-	l->received = sqlite3_column_int64(min, 1);
+/* One series summed over the pieces: counts exact, the mean. */
+static int
+store_report_latency_sum(sqlite3_stmt **sum,
+    const struct store_report_piece *p, size_t np, struct report_lat *l)
+{
+	sqlite3_stmt	*st;
+	double		 rtt = 0;
+	size_t		 i;
+
+	l->exact = 0;
+	l->from = REPORT_SAMPLES;
+	l->p95_us = -1;
+	for (i = 0; i < np; i++) {
+		if ((st = sum[p[i].level]) == NULL)
+			continue;	/* the file has no such table */
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, l->branch, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, l->edge, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, l->target, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, p[i].from);
+		sqlite3_bind_int64(st, 5, p[i].to);
+		if (sqlite3_step(st) != SQLITE_ROW)
+			return (-1);
+		if (sqlite3_column_int64(st, 0) == 0)
+			continue;
+		l->sent += sqlite3_column_int64(st, 1);
+		l->received += sqlite3_column_int64(st, 2);
+		rtt += sqlite3_column_double(st, 3);
+		if (p[i].level == STORE_REPORT_HOUR &&
+		    st != sum[STORE_REPORT_MIN])	/* not version 2's */
+			l->from = REPORT_HOURS;
+		else if (p[i].level != STORE_REPORT_RAW &&
+		    l->from == REPORT_SAMPLES)
+			l->from = REPORT_MINUTES;
+	}
 	if (l->sent > 0)
 		l->loss_pct = 100.0 * (double)(l->sent - l->received) /
 		    (double)l->sent;
 	if (l->received > 0)
-		l->mean_us = sqlite3_column_double(min, 2) /
-		    (double)l->received;
+		l->mean_us = rtt / (double)l->received;
 	return (0);
+}
+
+static int
+store_report_lat_cmp(const void *a, const void *b)
+{
+	const struct report_lat	*x = a, *y = b;
+	int			 c;
+
+	if ((c = strcmp(x->branch, y->branch)) != 0 ||
+	    (c = strcmp(x->edge, y->edge)) != 0)
+		return (c);
+	return (strcmp(x->target, y->target));
+}
+
+/*
+ * Every series a table holds, skipping from one to the next through its
+ * primary key (branch, edge, target, time): a look-up per series.
+ */
+static int
+store_report_series(struct report *r, const char *table)
+{
+	sqlite3_stmt		*first = NULL, *next = NULL, *st;
+	struct report_lat	*l;
+	char			*sql;
+	int			 rc = SQLITE_ERROR, i;
+
+	xasprintf(&sql, "SELECT branch, edge, target FROM %s"
+	    " ORDER BY branch, edge, target LIMIT 1", table);
+	if (sqlite3_prepare_v2(r->db, sql, -1, &first, NULL) != SQLITE_OK)
+		goto out;
+	free(sql);
+	xasprintf(&sql, "SELECT branch, edge, target FROM %s"
+	    " WHERE (branch, edge, target) > (?1, ?2, ?3)"
+	    " ORDER BY branch, edge, target LIMIT 1", table);
+	if (sqlite3_prepare_v2(r->db, sql, -1, &next, NULL) != SQLITE_OK)
+		goto out;
+	for (st = first; (rc = sqlite3_step(st)) == SQLITE_ROW; st = next) {
+		r->lat = xreallocarray(r->lat, r->nlat + 1, sizeof *r->lat);
+		l = &r->lat[r->nlat++];
+		memset(l, 0, sizeof *l);
+		l->branch = xstrdup((const char *)sqlite3_column_text(st, 0));
+		l->edge = xstrdup((const char *)sqlite3_column_text(st, 1));
+		l->target = xstrdup((const char *)sqlite3_column_text(st, 2));
+		sqlite3_reset(st);
+		for (i = 0; i < 3; i++)
+			sqlite3_bind_text(next, i + 1, i == 0 ? l->branch :
+			    i == 1 ? l->edge : l->target, -1, SQLITE_TRANSIENT);
+	}
+out:
+	free(sql);
+	sqlite3_finalize(first);
+	sqlite3_finalize(next);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/* Drop series[i] (nothing in the window, or a duplicate). */
+static void
+store_report_lat_drop(struct report *r, size_t i)
+{
+	free(r->lat[i].branch);
+	free(r->lat[i].edge);
+	free(r->lat[i].target);
+	memmove(&r->lat[i], &r->lat[i + 1], (r->nlat - i - 1) *
+	    sizeof *r->lat);
+	r->nlat--;
 }
 
 static int
 store_report_latency(struct report *r, char **cause)
 {
-	sqlite3_stmt		*list = NULL, *raw = NULL, *min = NULL;
-	struct report_lat	*l;
-	int			 rc = SQLITE_ERROR;
+	static const char *const sums[] = {
+		"SELECT count(*), count(*), count(rtt_us), total(rtt_us)"
+		" FROM latency_sample WHERE branch = ?1 AND edge = ?2"
+		" AND target = ?3 AND time_ms >= ?4 AND time_ms < ?5",
+		"SELECT count(*), coalesce(sum(sent), 0),"
+		" coalesce(sum(received), 0), total(rtt_sum_us)"
+		" FROM latency_minute WHERE branch = ?1 AND edge = ?2"
+		" AND target = ?3 AND minute_ms >= ?4 AND minute_ms < ?5",
+		"SELECT count(*), coalesce(sum(sent), 0),"
+		" coalesce(sum(received), 0), total(rtt_sum_us)"
+		" FROM latency_hour WHERE branch = ?1 AND edge = ?2"
+		" AND target = ?3 AND hour_ms >= ?4 AND hour_ms < ?5",
+	};
+	static const unsigned		 table[] = { REPORT_T_SAMPLE,
+					    REPORT_T_MINUTE, REPORT_T_HOUR };
+	struct store_report_piece	 piece[5];
+	sqlite3_stmt			*sum[3] = { NULL, NULL, NULL };
+	sqlite3_stmt			*raw = NULL;
+	size_t				 i, np;
+	int				 rc = -1, exact;
 
-	if (r->version < 2)
+	if (!(r->tables & (REPORT_T_MINUTE | REPORT_T_HOUR)))
 		return (0);
-	if (sqlite3_prepare_v2(r->db,
-	    "SELECT branch, edge, target FROM latency_sample"
-	    " WHERE time_ms >= ?1 AND time_ms < ?2"
-	    " UNION SELECT branch, edge, target FROM latency_minute"
-	    " WHERE minute_ms >= ?3 AND minute_ms < ?2 ORDER BY 1, 2, 3",
-	    -1, &list, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(r->db,
+	if (((r->tables & REPORT_T_HOUR) &&
+	    store_report_series(r, "latency_hour") != 0) ||
+	    ((r->tables & REPORT_T_MINUTE) &&
+	    store_report_series(r, "latency_minute") != 0))
+		goto out;
+	qsort(r->lat, r->nlat, sizeof *r->lat, store_report_lat_cmp);
+	for (i = 1; i < r->nlat; i++) {
+		if (store_report_lat_cmp(&r->lat[i - 1], &r->lat[i]) == 0)
+			store_report_lat_drop(r, i--);
+	}
+
+	exact = store_report_exact(r);
+	np = store_report_pieces(r, piece);
+	for (i = 0; i < 3; i++) {
+		/* A version 2 file's hours are its minutes'. */
+		if (i == STORE_REPORT_HOUR && !(r->tables & REPORT_T_HOUR)) {
+			sum[i] = sum[STORE_REPORT_MIN];
+			continue;
+		}
+		if ((r->tables & table[i]) &&
+		    sqlite3_prepare_v2(r->db, sums[i], -1, &sum[i], NULL) !=
+		    SQLITE_OK)
+			goto out;
+	}
+	if (exact && sqlite3_prepare_v2(r->db,
 	    "SELECT time_ms, rtt_us FROM latency_sample"
 	    " WHERE branch = ?1 AND edge = ?2 AND target = ?3"
 	    " AND time_ms >= ?4 AND time_ms < ?5 ORDER BY time_ms, id",
-	    -1, &raw, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(r->db,
-	    "SELECT coalesce(sum(sent), 0), coalesce(sum(received), 0),"
-	    " coalesce(sum(rtt_sum_us), 0) FROM latency_minute"
-	    " WHERE branch = ?1 AND edge = ?2 AND target = ?3"
-	    " AND minute_ms >= ?4 AND minute_ms < ?5",
-	    -1, &min, NULL) != SQLITE_OK)
+	    -1, &raw, NULL) != SQLITE_OK)
 		goto out;
-	sqlite3_bind_int64(list, 1, r->since_ms);
-	sqlite3_bind_int64(list, 2, r->until_ms);
-	sqlite3_bind_int64(list, 3, store_report_minute(r->since_ms));
-	while ((rc = sqlite3_step(list)) == SQLITE_ROW) {
-		r->lat = xreallocarray(r->lat, r->nlat + 1, sizeof *r->lat);
-		l = &r->lat[r->nlat++];
-		memset(l, 0, sizeof *l);
-		l->branch = xstrdup((const char *)sqlite3_column_text(list, 0));
-		l->edge = xstrdup((const char *)sqlite3_column_text(list, 1));
-		l->target = xstrdup((const char *)sqlite3_column_text(list, 2));
-		if (store_report_latency_one(r, raw, min, l) != 0) {
-			rc = SQLITE_ERROR;
-			break;
-		}
+	for (i = 0; i < r->nlat; i++) {
+		if ((exact ? store_report_latency_raw(r, raw, &r->lat[i]) :
+		    store_report_latency_sum(sum, piece, np, &r->lat[i])) != 0)
+			goto out;
+		if (r->lat[i].sent == 0)
+			store_report_lat_drop(r, i--);
 	}
+	rc = 0;
 out:
-	if (rc != SQLITE_DONE)
+	if (rc != 0)
 		*cause = store_report_dberr(r, "reading latency");
-	sqlite3_finalize(list);
 	sqlite3_finalize(raw);
-	sqlite3_finalize(min);
-	return (rc == SQLITE_DONE ? 0 : -1);
+	if (sum[STORE_REPORT_HOUR] != sum[STORE_REPORT_MIN])
+		sqlite3_finalize(sum[STORE_REPORT_HOUR]);
+	sqlite3_finalize(sum[STORE_REPORT_MIN]);
+	sqlite3_finalize(sum[STORE_REPORT_RAW]);
+	return (rc);
 }
 
 static int
@@ -471,6 +922,12 @@ store_report_run(struct report *r, int64_t since_ms, int64_t until_ms,
 	    " FROM redundancy_state WHERE time_ms < ?1"
 	    " ORDER BY partner, time_ms, id", "REDUNDANT",
 	    &r->partners, &r->npartners, cause) != 0 ||
+	    ((r->tables & REPORT_T_ROUTE) && store_report_tracks(r,
+	    "SELECT branch, time_ms, NULL, coalesce(routed_edge, 'unknown'),"
+	    " suboptimal FROM branch_route WHERE time_ms < ?1"
+	    " ORDER BY branch, time_ms, id", "", &r->routes, &r->nroutes,
+	    cause) != 0) ||
+	    store_report_prefixes(r, cause) != 0 ||
 	    store_report_latency(r, cause) != 0 ||
 	    store_report_events(r, cause) != 0) {
 		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);

@@ -88,9 +88,26 @@ sqlite3 "$TEST_TMPDIR/norows.db" "DELETE FROM session_state;
 "$PEERTOP" report "$TEST_TMPDIR/norows.db" -o json >"$out" 2>"$err"
 check "no rows: exits 0" test $? -eq 0
 check "no rows: a day, empty arrays" grep -q '"window_s":86400.000,'\
-'"sessions":\[\],"partners":\[\],"latency":\[\],"events":\[\]}' "$out"
+'"sessions":\[\],"partners":\[\],"latency":\[\],"prefixes":\[\],'\
+'"routes":\[\],"events":\[\]}' "$out"
 
 check "the history's bytes are unchanged" test "$(cksum <"$db")" = "$before"
+
+# A version 2 file written by the version 2 store: its samples, then with
+# the samples before 01:00 pruned, its minutes before them (no hours).
+v2="$TEST_TMPDIR/v2.db"
+cp "$data/v2.db" "$v2" && chmod u+w "$v2"
+"$PEERTOP" report "$v2" -o csv >"$out" 2>"$err"
+check "v2: exits 0" test $? -eq 0
+check "v2: schema 2" grep -q '^report,.*,2,2023-11-14T23:00:00Z,' "$out"
+check "v2: hq/ams from its samples" grep -qx \
+    'latency,hq,ams,192.0.2.1,samples,6,5,16.667,14.000,15.600,22.000' "$out"
+sqlite3 "$v2" "DELETE FROM latency_sample WHERE time_ms < 1700006400000"
+"$PEERTOP" report "$v2" -o csv >"$out" 2>"$err"
+check "v2 pruned: hq/ams from minutes, then samples, counted once" \
+    grep -qx 'latency,hq,ams,192.0.2.1,minutes,6,5,16.667,,15.600,' "$out"
+check "v2 pruned: hq/sea's lost probe still counted" \
+    grep -qx 'latency,hq,sea,192.0.2.1,minutes,2,1,50.000,,30.000,' "$out"
 
 refused() {	# file message
 	"$PEERTOP" report "$1" >"$out" 2>"$err"
@@ -111,7 +128,7 @@ refused "$TEST_TMPDIR/not-sqlite.txt" "not an SQLite database"
 refused "$TEST_TMPDIR/cut.db" \
     "damaged SQLite database (truncated: 1000 bytes)"
 refused "$TEST_TMPDIR/v99.db" \
-    "schema version 99 is newer than this peertop (2); use a newer peertop"
+    "schema version 99 is newer than this peertop (3); use a newer peertop"
 refused "$TEST_TMPDIR/foreign.db" \
     "not a peertop history (schema version 0)"
 check "v99.db unchanged" cmp "$data/v99.db" "$TEST_TMPDIR/v99.db"

@@ -4,13 +4,16 @@
  * INSERTs at chosen times, then the exact figures over a window: interval
  * arithmetic of availability and redundancy, no data before the first
  * transition, flaps and transitions at the window's edges, latency from
- * raw samples and from the roll-ups, events by type and level; the files
- * a report refuses, each with its message, and a file whose bytes a
- * report leaves unchanged.
+ * raw samples and from the roll-ups, events by type and level; the
+ * version 3 sections (registered prefixes' visibility, branches' routed
+ * edges) and the roll-up chain's boundaries; the files a report refuses,
+ * each with its message, and a file whose bytes a report leaves
+ * unchanged.
  */
 #include <sys/stat.h>
 
 #include <ftw.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,7 +35,60 @@
 #define MIN	60000LL
 #define T(m)	(T0 + (m) * MIN)	/* minutes after 10:00 */
 
+#define H(h)	(T0 + (h) * 60 * MIN)	/* hours after 10:00 */
+
 static char	tmpdir[] = "/tmp/peertop-report.XXXXXX";
+
+/*
+ * The version 3 tables as man/schema.mdoc documents them, for a store.c
+ * that does not create them yet (IF NOT EXISTS: a no-op once it does).
+ */
+#define V3_TABLES \
+	"CREATE TABLE IF NOT EXISTS run (id INTEGER PRIMARY KEY," \
+	" start_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL, version TEXT," \
+	" config_path TEXT, config TEXT);" \
+	"CREATE TABLE IF NOT EXISTS branch_route (id INTEGER PRIMARY KEY," \
+	" time_ms INTEGER NOT NULL, branch TEXT NOT NULL, routed_edge TEXT," \
+	" suboptimal INTEGER NOT NULL);" \
+	"CREATE INDEX IF NOT EXISTS branch_route_branch_time" \
+	" ON branch_route (branch, time_ms);" \
+	"CREATE TABLE IF NOT EXISTS prefix_state (id INTEGER PRIMARY KEY," \
+	" time_ms INTEGER NOT NULL, branch TEXT NOT NULL," \
+	" prefix TEXT NOT NULL, origin INTEGER, flags INTEGER NOT NULL," \
+	" primary_up INTEGER NOT NULL, primary_total INTEGER NOT NULL," \
+	" backup_up INTEGER NOT NULL, backup_total INTEGER NOT NULL," \
+	" best_origin INTEGER, best_path TEXT, best_session TEXT," \
+	" carried TEXT, problem TEXT);" \
+	"CREATE INDEX IF NOT EXISTS prefix_state_prefix_time" \
+	" ON prefix_state (branch, prefix, time_ms);" \
+	"CREATE TABLE IF NOT EXISTS latency_hour (hour_ms INTEGER NOT NULL," \
+	" branch TEXT NOT NULL, edge TEXT NOT NULL, target TEXT NOT NULL," \
+	" sent INTEGER NOT NULL, received INTEGER NOT NULL," \
+	" rtt_min_us INTEGER, rtt_max_us INTEGER," \
+	" rtt_sum_us INTEGER NOT NULL, rtt_sumsq_us2 INTEGER NOT NULL," \
+	" PRIMARY KEY (branch, edge, target, hour_ms));" \
+	"CREATE INDEX IF NOT EXISTS latency_hour_branch_edge_time" \
+	" ON latency_hour (branch, edge, hour_ms);" \
+	"PRAGMA user_version = 3;"
+
+/*
+ * The writer's roll-ups of the samples as they are (every minute and hour
+ * summed from its samples), then retention: samples before the minute of
+ * ?1, minutes before the hour of ?2 (run with the two times printed in).
+ */
+#define ROLLUP_SQL \
+	"DELETE FROM latency_minute; DELETE FROM latency_hour;" \
+	"INSERT INTO latency_minute SELECT time_ms - time_ms %% 60000," \
+	" branch, edge, target, count(*), count(rtt_us), min(rtt_us)," \
+	" max(rtt_us), coalesce(sum(rtt_us), 0)," \
+	" coalesce(sum(rtt_us * rtt_us), 0) FROM latency_sample" \
+	" GROUP BY 1, 2, 3, 4;" \
+	"INSERT INTO latency_hour SELECT minute_ms - minute_ms %% 3600000," \
+	" branch, edge, target, sum(sent), sum(received), min(rtt_min_us)," \
+	" max(rtt_max_us), sum(rtt_sum_us), sum(rtt_sumsq_us2)" \
+	" FROM latency_minute GROUP BY 1, 2, 3, 4;" \
+	"DELETE FROM latency_sample WHERE time_ms < %lld;" \
+	"DELETE FROM latency_minute WHERE minute_ms < %lld;"
 
 static char *
 tpath(const char *name)
@@ -242,8 +298,8 @@ test_latency(void **state)
 	int			 i;
 
 	/* 1..19 ms and one loss inside; one before, one at until. */
-	xasprintf(&sql, "INSERT INTO latency_sample (time_ms, branch, edge,"
-	    " target, source, rtt_us) VALUES (%lld, 'hq', 'sea',"
+	xasprintf(&sql, V3_TABLES "INSERT INTO latency_sample (time_ms,"
+	    " branch, edge, target, source, rtt_us) VALUES (%lld, 'hq', 'sea',"
 	    " '192.0.2.10', 'probe', 900000), (%lld, 'hq', 'sea',"
 	    " '192.0.2.10', 'probe', NULL), (%lld, 'hq', 'sea', '192.0.2.10',"
 	    " 'probe', 900000)", T0 - 1, T0 + 20 * 1000, T(60));
@@ -253,37 +309,20 @@ test_latency(void **state)
 		free(sql);
 		sql = more;
 	}
-	/*
-	 * Roll-ups only for lax: 60 sent, 60 at 20 ms and 60 sent, 40 at
-	 * 45 ms inside; a minute at until is out.
-	 */
-	xasprintf(&more, "%s; INSERT INTO latency_minute VALUES"
-	    " (%lld, 'hq', 'lax', '192.0.2.20', 60, 60, 20000, 20000,"
-	    "  1200000, 24000000000),"
-	    " (%lld, 'hq', 'lax', '192.0.2.20', 60, 40, 45000, 45000,"
-	    "  1800000, 81000000000),"
-	    " (%lld, 'hq', 'lax', '192.0.2.20', 60, 0, NULL, NULL, 0, 0);",
-	    sql, T(5), T(6), T(60));
+	/* Rolled up as the writer does, nothing pruned. */
+	xasprintf(&more, "%s;" ROLLUP_SQL, sql, 0LL, 0LL);
 	free(sql);
 	sql = more;
 	path = history("latency.db", sql);
 	r = run(path, T0, T(60));
-	assert_int_equal(r->nlat, 2);
+	assert_int_equal(r->nlat, 1);
 
 	l = &r->lat[0];
-	assert_string_equal(l->edge, "lax");
-	assert_int_equal(l->exact, 0);
-	assert_int_equal(l->sent, 120);
-	assert_int_equal(l->received, 100);
-	assert_true(l->mean_us == 30000.0);
-	assert_int_equal(l->p95_us, -1);
-	assert_true(l->loss_pct > 16.6666 && l->loss_pct < 16.6667);
-
-	l = &r->lat[1];
 	assert_string_equal(l->branch, "hq");
 	assert_string_equal(l->edge, "sea");
 	assert_string_equal(l->target, "192.0.2.10");
 	assert_int_equal(l->exact, 1);
+	assert_int_equal(l->from, REPORT_SAMPLES);
 	assert_int_equal(l->sent, 20);
 	assert_int_equal(l->received, 19);
 	assert_true(l->loss_pct == 5.0);
@@ -292,20 +331,238 @@ test_latency(void **state)
 	assert_int_equal(l->p95_us, 19000);	/* ceil(0.95 * 19) = 19th */
 
 	more = output(r, REPORT_CSV);
-	assert_non_null(strstr(more, "\nlatency,hq,lax,192.0.2.20,minutes,"
-	    "120,100,16.667,,30.000,\n"));
 	assert_non_null(strstr(more, "\nlatency,hq,sea,192.0.2.10,samples,"
 	    "20,19,5.000,10.000,10.000,19.000\n"));
 	free(more);
 	more = output(r, REPORT_JSON);
-	assert_non_null(strstr(more, "{\"branch\":\"hq\",\"edge\":\"lax\","
-	    "\"target\":\"192.0.2.20\",\"from\":\"minutes\",\"sent\":120,"
-	    "\"received\":100,\"loss_pct\":16.667,\"median_ms\":null,"
-	    "\"mean_ms\":30.000,\"p95_ms\":null}"));
+	assert_non_null(strstr(more, "{\"branch\":\"hq\",\"edge\":\"sea\","
+	    "\"target\":\"192.0.2.10\",\"from\":\"samples\",\"sent\":20,"
+	    "\"received\":19,\"loss_pct\":5.000,\"median_ms\":10.000,"
+	    "\"mean_ms\":10.000,\"p95_ms\":19.000}"));
 	free(more);
 	store_report_free(r);
 	free(path);
 	free(sql);
+}
+
+/* One series' figures, asserted in a line. */
+static void
+lat_is(const struct report *r, int exact, enum report_from from,
+    int64_t sent, int64_t received, double mean_us)
+{
+	const struct report_lat	*l;
+
+	assert_int_equal(r->nlat, 1);
+	l = &r->lat[0];
+	assert_int_equal(l->exact, exact);
+	assert_int_equal(l->from, from);
+	assert_int_equal(l->sent, sent);
+	assert_int_equal(l->received, received);
+	assert_true(l->loss_pct == 100.0 * (double)(sent - received) /
+	    (double)sent);
+	assert_true(fabs(l->mean_us - mean_us) < 1e-6);
+}
+
+/*
+ * The roll-up chain.  A probe every 10 s from 08:00 to 10:20: 10 ms from
+ * 08:00, 20 ms from 09:00 with the one at each whole minute lost, 30 ms
+ * from 10:00, 40 ms from 10:10 with 10:15:00 lost; rolled up into
+ * minutes and hours, then samples before 10:10 and minutes before 10:00
+ * pruned.  Each window's sums count every probe once: from the hours
+ * before 10:00, the minutes from 10:00, the samples from 10:10.
+ */
+static void
+test_rollup(void **state)
+{
+	struct report	*r;
+	char		*sql, *path, *out;
+
+	xasprintf(&sql, V3_TABLES "WITH RECURSIVE t(ms) AS (SELECT %lld"
+	    " UNION ALL SELECT ms + 10000 FROM t WHERE ms + 10000 < %lld)"
+	    " INSERT INTO latency_sample (time_ms, branch, edge, target,"
+	    " source, rtt_us) SELECT ms, 'hq', 'sea', '192.0.2.10', 'probe',"
+	    " CASE WHEN ms < %lld THEN 10000"
+	    " WHEN ms < %lld THEN CASE WHEN ms %% 60000 = 0 THEN NULL"
+	    "  ELSE 20000 END"
+	    " WHEN ms < %lld THEN 30000 WHEN ms = %lld THEN NULL"
+	    " ELSE 40000 END FROM t;" ROLLUP_SQL,
+	    H(-2), T(20), H(-1), T0, T(10), T(15), T(10), T0);
+	path = history("rollup.db", sql);
+	free(sql);
+
+	/* All of it: hours 08 and 09, minutes 10:00-10:20. */
+	r = run(path, H(-2), T(20));
+	lat_is(r, 0, REPORT_HOURS, 360 + 360 + 60 + 60, 360 + 300 + 60 + 59,
+	    (360 * 10000.0 + 300 * 20000.0 + 60 * 30000.0 + 59 * 40000.0) /
+	    779);
+	out = output(r, REPORT_CSV);
+	assert_non_null(strstr(out, "\nlatency,hq,sea,192.0.2.10,hours,840,"
+	    "779,7.262,,17.664,\n"));
+	free(out);
+	out = output(r, REPORT_TEXT);
+	assert_non_null(strstr(out, "hours and minutes (mean, not median)"));
+	free(out);
+	store_report_free(r);
+
+	/*
+	 * 09:30 to 10:15:05: the hour of 09:30 whole (its minutes are
+	 * gone), minutes 10:00-10:15, the sample at 10:15:00 (lost).
+	 */
+	r = run(path, T(-30), T(15) + 5000);
+	lat_is(r, 0, REPORT_HOURS, 360 + 90 + 1, 300 + 90,
+	    (300 * 20000.0 + 60 * 30000.0 + 30 * 40000.0) / 390);
+	store_report_free(r);
+
+	/* 10:05 to 10:20: minutes only, from 10:05. */
+	r = run(path, T(5), T(20));
+	lat_is(r, 0, REPORT_MINUTES, 90, 89,
+	    (30 * 30000.0 + 59 * 40000.0) / 89);
+	store_report_free(r);
+
+	/* From 10:10 the samples cover the window: exact. */
+	r = run(path, T(10), T(20));
+	lat_is(r, 1, REPORT_SAMPLES, 60, 59, 40000.0);
+	assert_true(r->lat[0].median_us == 40000.0);
+	assert_int_equal(r->lat[0].p95_us, 40000);
+	store_report_free(r);
+
+	/* 10:12:30 to 10:14:30: samples, whole minutes or not. */
+	r = run(path, T(12) + 30000, T(14) + 30000);
+	lat_is(r, 1, REPORT_SAMPLES, 12, 12, 40000.0);
+	store_report_free(r);
+
+	/* 08:30 to 09:30: two hour rows, the hours' ends rounded out. */
+	r = run(path, T(-90), T(-30));
+	lat_is(r, 0, REPORT_HOURS, 720, 660,
+	    (360 * 10000.0 + 300 * 20000.0) / 660);
+	store_report_free(r);
+	free(path);
+}
+
+/*
+ * 203.0.113.0/24 on both primaries from before the window, only on the
+ * backup from 10:30, on nothing from 10:50: 50% on primaries, 20 minutes
+ * on the backup, 10 on none.  198.51.100.0/24 first seen at 10:15, on one
+ * of two primaries and the backup.  Rows at until are outside.
+ */
+static void
+test_prefixes(void **state)
+{
+	const struct report_prefix	*p;
+	struct report			*r;
+	char				*sql, *path, *out;
+
+	xasprintf(&sql, V3_TABLES "INSERT INTO prefix_state (time_ms,"
+	    " branch, prefix, origin, flags, primary_up, primary_total,"
+	    " backup_up, backup_total) VALUES"
+	    " (%lld, 'hq', '203.0.113.0/24', 64500, 0, 2, 2, 0, 1),"
+	    " (%lld, 'hq', '203.0.113.0/24', 64500, 2048, 0, 2, 1, 1),"
+	    " (%lld, 'hq', '203.0.113.0/24', 64500, 1, 0, 2, 0, 1),"
+	    " (%lld, 'hq', '203.0.113.0/24', 64500, 0, 2, 2, 1, 1),"
+	    " (%lld, 'hq', '198.51.100.0/24', 64500, 2048, 1, 2, 1, 1);",
+	    T(-10), T(30), T(50), T(60), T(15));
+	path = history("prefixes.db", sql);
+	free(sql);
+	r = run(path, T0, T(60));
+	assert_int_equal(r->nprefixes, 2);
+
+	p = &r->prefixes[0];		/* ordered by branch and prefix */
+	assert_string_equal(p->prefix, "198.51.100.0/24");
+	assert_int_equal(p->nodata_ms, 15 * MIN);
+	assert_int_equal(p->primary_ms, 45 * MIN);
+	assert_int_equal(p->all_primary_ms, 0);
+	assert_int_equal(p->backup_ms, 45 * MIN);
+	assert_int_equal(p->all_backup_ms, 45 * MIN);
+	assert_int_equal(p->none_ms, 0);
+	assert_int_equal(p->changes, 1);
+
+	p = &r->prefixes[1];
+	assert_string_equal(p->branch, "hq");
+	assert_string_equal(p->prefix, "203.0.113.0/24");
+	assert_int_equal(p->primary_ms, 30 * MIN);
+	assert_int_equal(p->all_primary_ms, 30 * MIN);
+	assert_int_equal(p->backup_ms, 20 * MIN);
+	assert_int_equal(p->all_backup_ms, 20 * MIN);
+	assert_int_equal(p->none_ms, 10 * MIN);
+	assert_int_equal(p->nodata_ms, 0);
+	assert_int_equal(p->changes, 2);
+
+	out = output(r, REPORT_TEXT);
+	assert_non_null(strstr(out, "\nhq     203.0.113.0/24     50.00    "
+	    "33.33    50.00    33.33    16.67     0.00       2\n"));
+	free(out);
+	out = output(r, REPORT_CSV);
+	assert_non_null(strstr(out, "\nprefix,hq,203.0.113.0/24,50.000,"
+	    "33.333,1800.000,1200.000,1800.000,1200.000,600.000,0.000,2\n"));
+	free(out);
+	out = output(r, REPORT_JSON);
+	assert_non_null(strstr(out, "\"prefixes\":[{\"branch\":\"hq\","
+	    "\"prefix\":\"198.51.100.0/24\",\"primary_pct\":75.000,"
+	    "\"backup_pct\":75.000,\"primary_s\":2700.000,"
+	    "\"backup_s\":2700.000,\"all_primary_s\":0.000,"
+	    "\"all_backup_s\":2700.000,\"none_s\":0.000,"
+	    "\"no_data_s\":900.000,\"changes\":1}"));
+	free(out);
+	store_report_free(r);
+
+	/* At since the state is the last row at or before it. */
+	r = run(path, T(30), T(60));
+	p = &r->prefixes[1];
+	assert_int_equal(p->primary_ms, 0);
+	assert_int_equal(p->backup_ms, 20 * MIN);
+	assert_int_equal(p->changes, 2);	/* the row at since counts */
+	store_report_free(r);
+	free(path);
+}
+
+/*
+ * hq routed through sea from before the window, through lax with
+ * SuboptimalRouting raised from 10:20, unknown from 10:40; b2 first seen
+ * at 10:10, through sea and suboptimal.
+ */
+static void
+test_routes(void **state)
+{
+	const struct report_track	*t;
+	struct report			*r;
+	char				*sql, *path, *out;
+
+	xasprintf(&sql, V3_TABLES "INSERT INTO branch_route (time_ms,"
+	    " branch, routed_edge, suboptimal) VALUES"
+	    " (%lld, 'hq', 'sea', 0), (%lld, 'hq', 'lax', 1),"
+	    " (%lld, 'hq', NULL, 0), (%lld, 'b2', 'sea', 1),"
+	    " (%lld, 'b2', 'lax', 0);", T(-5), T(20), T(40), T(10), T(60));
+	path = history("routes.db", sql);
+	free(sql);
+	r = run(path, T0, T(60));
+	assert_int_equal(r->nroutes, 2);
+	t = track(r->routes, r->nroutes, "hq");
+	assert_int_equal(report_state_ms(t, "sea"), 20 * MIN);
+	assert_int_equal(report_state_ms(t, "lax"), 20 * MIN);
+	assert_int_equal(report_state_ms(t, "unknown"), 20 * MIN);
+	assert_int_equal(t->flag_ms, 20 * MIN);
+	assert_int_equal(t->nodata_ms, 0);
+	t = track(r->routes, r->nroutes, "b2");
+	assert_int_equal(t->nodata_ms, 10 * MIN);
+	assert_int_equal(report_state_ms(t, "sea"), 50 * MIN);
+	assert_int_equal(report_state_ms(t, "lax"), 0);
+	assert_int_equal(t->flag_ms, 50 * MIN);
+
+	out = output(r, REPORT_CSV);
+	assert_non_null(strstr(out, "\nroute,b2,3000.000,600.000\n"));
+	assert_non_null(strstr(out, "\nroute_edge,hq,unknown,1200.000\n"));
+	free(out);
+	out = output(r, REPORT_JSON);
+	assert_non_null(strstr(out, "{\"branch\":\"hq\",\"suboptimal_s\":"
+	    "1200.000,\"no_data_s\":0.000,\"edges_s\":{\"sea\":1200.000,"
+	    "\"lax\":1200.000,\"unknown\":1200.000}}"));
+	free(out);
+	out = output(r, REPORT_TEXT);
+	assert_non_null(strstr(out, "\nhq         20m00s       0s  sea 20m00s "
+	    "lax 20m00s unknown 20m00s\n"));
+	free(out);
+	store_report_free(r);
+	free(path);
 }
 
 static void
@@ -468,8 +725,8 @@ test_bad_files(void **state)
 	free(buf);
 	free(p);
 
-	p = history("newer.db", "PRAGMA user_version = 3");
-	refused(p, "schema version 3 is newer than this peertop (2); use a "
+	p = history("newer.db", "PRAGMA user_version = 4");
+	refused(p, "schema version 4 is newer than this peertop (3); use a "
 	    "newer peertop");
 	free(p);
 
@@ -493,7 +750,10 @@ test_unchanged(void **state)
 
 	sql = sessions_sql();
 	xasprintf(&more, "%s DROP TABLE latency_sample; DROP TABLE"
-	    " latency_minute; PRAGMA user_version = 1;", sql);
+	    " latency_minute; DROP TABLE IF EXISTS latency_hour;"
+	    " DROP TABLE IF EXISTS run; DROP TABLE IF EXISTS branch_route;"
+	    " DROP TABLE IF EXISTS prefix_state; PRAGMA user_version = 1;",
+	    sql);
 	path = history("v1.db", more);
 	assert_non_null(before = slurp(path, &blen));
 	r = run(path, T0, T(60));
@@ -552,6 +812,9 @@ main(void)
 		cmocka_unit_test(test_sessions),
 		cmocka_unit_test(test_redundancy),
 		cmocka_unit_test(test_latency),
+		cmocka_unit_test(test_rollup),
+		cmocka_unit_test(test_prefixes),
+		cmocka_unit_test(test_routes),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_output),
 		cmocka_unit_test(test_parse_time),
