@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,7 @@ static const struct keyword cfg_th_keywords[] = {
 #define SEEN_MARGIN	0x40
 #define SEEN_KEEP_RAW	0x80
 #define SEEN_KEEP_MIN	0x100
+#define SEEN_KEEP_HOUR	0x200
 
 static int
 cfg_lat_window(struct parser *p, const struct loc *kw, void *arg)
@@ -245,30 +247,42 @@ cfg_lat_margin(struct parser *p, const struct loc *kw, void *arg)
 	return (0);
 }
 
-/* keep samples|minutes DURATION */
+/* keep samples|minutes|hours DURATION: the history's retention. */
 static int
 cfg_lat_keep(struct parser *p, const struct loc *kw, void *arg)
 {
+	static const struct {
+		const char	*word;
+		const char	*what;		/* in messages */
+		unsigned	 seen;
+		int64_t		 min_ms;
+		size_t		 off;		/* in struct lat_conf */
+	} keeps[] = {
+		{ "samples", "keep samples", SEEN_KEEP_RAW, 60000,
+		  offsetof(struct lat_conf, keep_raw_ms) },
+		{ "minutes", "keep minutes", SEEN_KEEP_MIN, 60000,
+		  offsetof(struct lat_conf, keep_minute_ms) },
+		{ "hours", "keep hours", SEEN_KEEP_HOUR, 3600000,
+		  offsetof(struct lat_conf, keep_hour_ms) },
+	};
 	struct lat_ctx	*ctx = arg;
 	struct token	*t;
 	char		 d[CFG_LEX_DESCRIBE_LEN];
+	size_t		 i;
 
 	if (cfg_lex_next(&p->lx, &t) == -1)
 		return (-1);
-	if (t->type == TOK_WORD && strcmp(t->text, "samples") == 0) {
-		if (cfg_once(p, kw, ctx, SEEN_KEEP_RAW, "keep samples") == -1)
+	for (i = 0; t->type == TOK_WORD && i < nitems(keeps); i++) {
+		if (strcmp(t->text, keeps[i].word) != 0)
+			continue;
+		if (cfg_once(p, kw, ctx, keeps[i].seen, keeps[i].what) == -1)
 			return (-1);
-		return (cfg_span(p, "keep samples", 60000, LAT_KEEP_MAX_MS,
-		    &p->m->lat.keep_raw_ms));
+		return (cfg_span(p, keeps[i].what, keeps[i].min_ms,
+		    LAT_KEEP_MAX_MS,
+		    (int64_t *)((char *)&p->m->lat + keeps[i].off)));
 	}
-	if (t->type == TOK_WORD && strcmp(t->text, "minutes") == 0) {
-		if (cfg_once(p, kw, ctx, SEEN_KEEP_MIN, "keep minutes") == -1)
-			return (-1);
-		return (cfg_span(p, "keep minutes", 60000, LAT_KEEP_MAX_MS,
-		    &p->m->lat.keep_minute_ms));
-	}
-	return (cfg_lex_error(&p->lx, &t->loc, "expected samples or minutes "
-	    "after keep, got %s", cfg_lex_describe(t, d, sizeof d)));
+	return (cfg_lex_error(&p->lx, &t->loc, "expected samples, minutes or "
+	    "hours after keep, got %s", cfg_lex_describe(t, d, sizeof d)));
 }
 
 static const struct keyword cfg_latency_keywords[] = {

@@ -9,9 +9,12 @@
  * flush rolls back, keeps the queue and tries again at the next tick, so
  * the file never holds half a batch.  Latency samples (schema version 2)
  * have their own compact queue, flushed in the same transaction, and are
- * summed per series and minute into latency_minute at each flush.  The
- * schema is an interface, described in man/schema.mdoc: change it only by
- * adding a migration.
+ * summed per series and minute into latency_minute, and per hour into
+ * latency_hour (version 3), at each flush.  Version 3 also records each
+ * run of peertop (with its configuration's text, and a heartbeat that
+ * every flush moves on), the route monitor's prefix states and each
+ * branch's routed edge.  The schema is an interface, described in
+ * man/schema.mdoc: change it only by adding a migration.
  */
 
 #include <sys/types.h>
@@ -31,6 +34,7 @@
 #include <event2/event.h>
 #include <sqlite3.h>
 
+#include "latmon.h"
 #include "store.h"
 #include "store-private.h"
 
@@ -44,8 +48,16 @@
 #define STORE_RTT_MAX_US	(60 * 1000 * 1000LL)
 /* PRAGMA quick_check on open only while it is cheap. */
 #define STORE_QUICK_CHECK_MAX	(64 * 1024 * 1024)
+/* The run row: the configuration's text up to this, and the heartbeat. */
+#define STORE_RUN_CONFIG_MAX	(1024 * 1024)
+#define STORE_BEAT_MS		10000	/* idle: a flush for last_ms alone */
 
-enum store_kind { ROW_SESSION, ROW_REDUNDANCY, ROW_EVENT };
+#define STORE_MINUTE_MS		60000LL
+#define STORE_HOUR_MS		3600000LL
+
+enum store_kind {
+	ROW_SESSION, ROW_REDUNDANCY, ROW_EVENT, ROW_PREFIX, ROW_ROUTE
+};
 
 struct store_row_session {
 	int64_t		 time_ms;
@@ -71,6 +83,30 @@ struct store_row_redundancy {
 	char		 reason[REASON_MAX];
 };
 
+/* A registered prefix's state (struct branch_prefix), names resolved. */
+struct store_row_prefix {
+	int64_t		 time_ms;
+	char		 branch[NAME_MAX_PT];
+	char		 prefix[PREFIX_STRLEN];
+	uint32_t	 origin;
+	unsigned	 flags;
+	unsigned	 primary_up, primary_total;
+	unsigned	 backup_up, backup_total;
+	uint32_t	 best_origin;	/* 0: NULL */
+	char		 best_path[sizeof ((struct branch_prefix *)0)->best_path];
+	char		 best_session[NAME_MAX_PT];
+	char		 carried[sizeof ((struct branch_prefix *)0)->carried];
+	char		 problem[sizeof ((struct branch_prefix *)0)->problem];
+};
+
+/* A branch's routed edge ("": unknown) and SuboptimalRouting. */
+struct store_row_route {
+	int64_t		 time_ms;
+	char		 branch[NAME_MAX_PT];
+	char		 edge[EDGE_CODE_MAX];
+	int		 suboptimal;
+};
+
 /* Latency samples queue apart: small rows, many of them (issue 4). */
 struct store_row_latency {
 	int64_t		 time_ms;
@@ -81,12 +117,26 @@ struct store_row_latency {
 	char		 source[NAME_MAX_PT];
 };
 
-/* One series' minute, summed from a flush's samples before the upsert. */
-struct store_minute {
+/*
+ * One series' minute or hour, summed from a flush's samples before the
+ * upsert into its roll-up table.
+ */
+struct store_rollup {
 	const struct store_row_latency	*key;	/* names of the series */
-	int64_t		 minute_ms;
+	int64_t		 start_ms;
 	int64_t		 sent, received, min, max, sum, sumsq;
 };
+
+/* The roll-up tables, finest first: same columns, another period. */
+static const struct store_level {
+	const char	*table;
+	const char	*column;	/* the period's start */
+	int64_t		 period_ms;
+} store_levels[] = {
+	{ "latency_minute", "minute_ms", STORE_MINUTE_MS },
+	{ "latency_hour", "hour_ms", STORE_HOUR_MS },
+};
+#define STORE_NLEVELS	nitems(store_levels)
 
 struct store_row {
 	enum store_kind	 kind;
@@ -94,6 +144,8 @@ struct store_row {
 		struct store_row_session	s;
 		struct store_row_redundancy	r;
 		struct event			e;
+		struct store_row_prefix		p;
+		struct store_row_route		b;
 	};
 };
 
@@ -106,14 +158,29 @@ struct store {
 	const struct model *model;	/* store_attach(): edge codes */
 	struct event	*retention;	/* store_retention() timer */
 	char		 room[PATH_MAX + 64];	/* store_sink_failing_cb() */
-	int64_t		 keep_raw_ms, keep_minute_ms;
+	int64_t		 keep_raw_ms, keep_minute_ms, keep_hour_ms;
 
 	sqlite3_stmt	*ins_session;
 	sqlite3_stmt	*ins_redundancy;
 	sqlite3_stmt	*ins_event;
 	sqlite3_stmt	*ins_latency;
-	sqlite3_stmt	*upd_minute;
-	sqlite3_stmt	*ins_minute;
+	sqlite3_stmt	*ins_prefix;
+	sqlite3_stmt	*ins_route;
+	sqlite3_stmt	*ins_run;
+	sqlite3_stmt	*upd_run;
+	sqlite3_stmt	*upd_rollup[STORE_NLEVELS];	/* store_levels[] */
+	sqlite3_stmt	*ins_rollup[STORE_NLEVELS];
+
+	/* store_run_begin(): the row waits for a flush, then its id. */
+	int		 run_pending;
+	int64_t		 run_id;	/* 0: none yet */
+	int64_t		 run_start_ms;
+	char		*run_version;
+	char		*run_config_path;
+	char		*run_config;	/* NULL: unreadable */
+	size_t		 run_config_len;
+	uint64_t	 run_beat;	/* monotonic ms of the last heartbeat */
+	int		 closing;	/* store_close(): beat whatever */
 
 	struct store_row_latency *lat;	/* queued latency samples */
 	size_t		 nlat;
@@ -222,6 +289,75 @@ static const struct store_migration migrations[] = {
 	  "CREATE INDEX latency_minute_branch_edge_time"
 	  " ON latency_minute (branch, edge, minute_ms);",
 	  NULL },
+	/*
+	 * 2 -> 3: history review (issue 5).  Each run of peertop and its
+	 * configuration, the route monitor's states, and hourly roll-ups
+	 * for the latency kept longer than the minutes; a file's existing
+	 * minutes are summed into hours here.  The sum of squares is added
+	 * in two halves, each of which fits in 64 bits, because SQLite's
+	 * sum() fails on an overflow where "+" turns REAL, as the writer's
+	 * upsert does.
+	 */
+	{ "history review",
+	  "CREATE TABLE run ("
+	  " id INTEGER PRIMARY KEY,"
+	  " start_ms INTEGER NOT NULL,"
+	  " last_ms INTEGER NOT NULL,"
+	  " version TEXT,"
+	  " config_path TEXT,"
+	  " config TEXT);"
+	  "CREATE INDEX run_start ON run (start_ms);"
+	  "CREATE TABLE branch_route ("
+	  " id INTEGER PRIMARY KEY,"
+	  " time_ms INTEGER NOT NULL,"
+	  " branch TEXT NOT NULL,"
+	  " routed_edge TEXT,"
+	  " suboptimal INTEGER NOT NULL);"
+	  "CREATE INDEX branch_route_branch_time"
+	  " ON branch_route (branch, time_ms);"
+	  "CREATE INDEX branch_route_time ON branch_route (time_ms);"
+	  "CREATE TABLE prefix_state ("
+	  " id INTEGER PRIMARY KEY,"
+	  " time_ms INTEGER NOT NULL,"
+	  " branch TEXT NOT NULL,"
+	  " prefix TEXT NOT NULL,"
+	  " origin INTEGER,"
+	  " flags INTEGER NOT NULL,"
+	  " primary_up INTEGER NOT NULL,"
+	  " primary_total INTEGER NOT NULL,"
+	  " backup_up INTEGER NOT NULL,"
+	  " backup_total INTEGER NOT NULL,"
+	  " best_origin INTEGER,"
+	  " best_path TEXT,"
+	  " best_session TEXT,"
+	  " carried TEXT,"
+	  " problem TEXT);"
+	  "CREATE INDEX prefix_state_prefix_time"
+	  " ON prefix_state (branch, prefix, time_ms);"
+	  "CREATE INDEX prefix_state_time ON prefix_state (time_ms);"
+	  "CREATE TABLE latency_hour ("
+	  " hour_ms INTEGER NOT NULL,"
+	  " branch TEXT NOT NULL,"
+	  " edge TEXT NOT NULL,"
+	  " target TEXT NOT NULL,"
+	  " sent INTEGER NOT NULL,"
+	  " received INTEGER NOT NULL,"
+	  " rtt_min_us INTEGER,"
+	  " rtt_max_us INTEGER,"
+	  " rtt_sum_us INTEGER NOT NULL,"
+	  " rtt_sumsq_us2 INTEGER NOT NULL,"
+	  " PRIMARY KEY (branch, edge, target, hour_ms));"
+	  "CREATE INDEX latency_hour_branch_edge_time"
+	  " ON latency_hour (branch, edge, hour_ms);"
+	  "INSERT INTO latency_hour (hour_ms, branch, edge, target, sent,"
+	  " received, rtt_min_us, rtt_max_us, rtt_sum_us, rtt_sumsq_us2)"
+	  " SELECT minute_ms - minute_ms % 3600000 AS h, branch, edge,"
+	  " target, sum(sent), sum(received), min(rtt_min_us),"
+	  " max(rtt_max_us), sum(rtt_sum_us),"
+	  " sum(rtt_sumsq_us2 / 1000000000) * 1000000000 +"
+	  " sum(rtt_sumsq_us2 % 1000000000)"
+	  " FROM latency_minute GROUP BY branch, edge, target, h;",
+	  NULL },
 };
 
 _Static_assert(nitems(migrations) == STORE_SCHEMA_VERSION,
@@ -242,13 +378,26 @@ static int	store_prepare(struct store *, char **);
 static int	store_pragma_int(struct store *, const char *, int64_t *);
 static char	*store_dbmsg(struct store *, int, const char *);
 static struct store_row *store_queue_slot(struct store *);
+static struct store_row *store_queue_row(struct store *, enum store_kind);
 static int	store_insert(struct store *, const struct store_row *);
 static int	store_insert_gap(struct store *);
 static void	store_bind_text(sqlite3_stmt *, int, const char *);
+static void	store_bind_known(sqlite3_stmt *, int, uint32_t);
 static int	store_insert_latency(struct store *);
+static int64_t	store_period_start(int64_t, int64_t);
+static int	store_series_cmp(const struct store_row_latency *,
+		    const struct store_row_latency *);
 static int	store_minute_cmp(const void *, const void *);
-static int	store_step_minute(sqlite3_stmt *, const struct store_minute *);
-static int	store_upsert_minute(struct store *, const struct store_minute *);
+static int	store_step_rollup(sqlite3_stmt *, const struct store_rollup *);
+static int	store_upsert_rollup(struct store *, size_t,
+		    struct store_rollup *);
+static int	store_rollup_add(struct store *, size_t, struct store_rollup *,
+		    const struct store_row_latency *, int);
+static int	store_insert_run(struct store *, int64_t, int64_t *);
+static char	*store_run_read(const char *, size_t *);
+static void	store_sink_prefix_cb(void *, const struct branch *,
+		    const struct branch_prefix *, int64_t);
+static void	store_sink_route_cb(void *, const struct branch *, int64_t);
 static void	store_timer_cb(evutil_socket_t, short, void *);
 static void	store_sink_session_cb(void *, const struct session *,
 		    enum bgp_state, int64_t);
@@ -689,13 +838,6 @@ rollback:
 static int
 store_prepare(struct store *s, char **cause)
 {
-	/*
-	 * The roll-up "upsert" is an UPDATE, then an INSERT when no row
-	 * was there: INSERT ... ON CONFLICT needs SQLite 3.24, configure
-	 * accepts 3.22.  Their parameters: ?1 minute, ?2-?4 the series, ?5
-	 * sent, ?6 received, ?7 min, ?8 max, ?9 sum, ?10 sum of squares.
-	 * min(NULL, x) is NULL in SQL: coalesce keeps the known side.
-	 */
 	const struct {
 		const char	 *sql;
 		sqlite3_stmt	**stmt;
@@ -710,31 +852,61 @@ store_prepare(struct store *s, char **cause)
 		  "details) VALUES (?, ?, ?, ?, ?, ?)", &s->ins_event },
 		{ "INSERT INTO latency_sample (time_ms, branch, edge, target, "
 		  "source, rtt_us) VALUES (?, ?, ?, ?, ?, ?)", &s->ins_latency },
-		{ "UPDATE latency_minute SET sent = sent + ?5, "
-		  "received = received + ?6, "
-		  "rtt_min_us = min(coalesce(rtt_min_us, ?7), "
-		  "coalesce(?7, rtt_min_us)), "
-		  "rtt_max_us = max(coalesce(rtt_max_us, ?8), "
-		  "coalesce(?8, rtt_max_us)), "
-		  "rtt_sum_us = rtt_sum_us + ?9, "
-		  "rtt_sumsq_us2 = rtt_sumsq_us2 + ?10 "
-		  "WHERE branch = ?2 AND edge = ?3 AND target = ?4 AND "
-		  "minute_ms = ?1", &s->upd_minute },
-		{ "INSERT INTO latency_minute (minute_ms, branch, edge, target, "
-		  "sent, received, rtt_min_us, rtt_max_us, rtt_sum_us, "
-		  "rtt_sumsq_us2) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-		  "?10)", &s->ins_minute },
+		{ "INSERT INTO prefix_state (time_ms, branch, prefix, origin, "
+		  "flags, primary_up, primary_total, backup_up, backup_total, "
+		  "best_origin, best_path, best_session, carried, problem) "
+		  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		  &s->ins_prefix },
+		{ "INSERT INTO branch_route (time_ms, branch, routed_edge, "
+		  "suboptimal) VALUES (?, ?, ?, ?)", &s->ins_route },
+		{ "INSERT INTO run (start_ms, last_ms, version, config_path, "
+		  "config) VALUES (?, ?, ?, ?, ?)", &s->ins_run },
+		{ "UPDATE run SET last_ms = ?2 WHERE id = ?1", &s->upd_run },
 	};
-	size_t	i;
-	int	rc;
+	const struct store_level	*l;
+	char				*sql;
+	size_t				 i;
+	int				 rc = SQLITE_OK;
 
-	for (i = 0; i < nitems(stmts); i++) {
+	for (i = 0; rc == SQLITE_OK && i < nitems(stmts); i++)
 		rc = sqlite3_prepare_v3(s->db, stmts[i].sql, -1,
 		    SQLITE_PREPARE_PERSISTENT, stmts[i].stmt, NULL);
-		if (rc != SQLITE_OK) {
-			*cause = store_dbmsg(s, rc, "preparing statements");
-			return (-1);
-		}
+	/*
+	 * A roll-up's "upsert" is an UPDATE, then an INSERT when no row
+	 * was there: INSERT ... ON CONFLICT needs SQLite 3.24, configure
+	 * accepts 3.22.  Their parameters: ?1 the period's start, ?2-?4
+	 * the series, ?5 sent, ?6 received, ?7 min, ?8 max, ?9 sum, ?10 sum
+	 * of squares.  min(NULL, x) is NULL in SQL: coalesce keeps the
+	 * known side.
+	 */
+	for (i = 0; rc == SQLITE_OK && i < STORE_NLEVELS; i++) {
+		l = &store_levels[i];
+		xasprintf(&sql, "UPDATE %s SET sent = sent + ?5, "
+		    "received = received + ?6, "
+		    "rtt_min_us = min(coalesce(rtt_min_us, ?7), "
+		    "coalesce(?7, rtt_min_us)), "
+		    "rtt_max_us = max(coalesce(rtt_max_us, ?8), "
+		    "coalesce(?8, rtt_max_us)), "
+		    "rtt_sum_us = rtt_sum_us + ?9, "
+		    "rtt_sumsq_us2 = rtt_sumsq_us2 + ?10 "
+		    "WHERE branch = ?2 AND edge = ?3 AND target = ?4 AND "
+		    "%s = ?1", l->table, l->column);
+		rc = sqlite3_prepare_v3(s->db, sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->upd_rollup[i], NULL);
+		free(sql);
+		if (rc != SQLITE_OK)
+			break;
+		xasprintf(&sql, "INSERT INTO %s (%s, branch, edge, target, "
+		    "sent, received, rtt_min_us, rtt_max_us, rtt_sum_us, "
+		    "rtt_sumsq_us2) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+		    "?9, ?10)", l->table, l->column);
+		rc = sqlite3_prepare_v3(s->db, sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->ins_rollup[i], NULL);
+		free(sql);
+	}
+	if (rc != SQLITE_OK) {
+		*cause = store_dbmsg(s, rc, "preparing statements");
+		return (-1);
 	}
 	return (0);
 }
@@ -872,6 +1044,7 @@ void
 store_close(struct store *s)
 {
 	char	*cause;
+	size_t	 i;
 
 	if (s == NULL)
 		return;
@@ -882,8 +1055,9 @@ store_close(struct store *s)
 	/* Off the loop now: the last flush may wait for a lock. */
 	if (s->db != NULL)
 		sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
-	if (s->db != NULL && (s->nqueue != 0 || s->nlat != 0) &&
-	    store_flush(s, &cause) != 0) {
+	/* The last flush also says when this run ended. */
+	s->closing = 1;
+	if (s->db != NULL && store_flush(s, &cause) != 0) {
 		log_warnx("%s; lost on exit", cause);
 		free(cause);
 	}
@@ -891,13 +1065,22 @@ store_close(struct store *s)
 	sqlite3_finalize(s->ins_redundancy);
 	sqlite3_finalize(s->ins_event);
 	sqlite3_finalize(s->ins_latency);
-	sqlite3_finalize(s->upd_minute);
-	sqlite3_finalize(s->ins_minute);
+	sqlite3_finalize(s->ins_prefix);
+	sqlite3_finalize(s->ins_route);
+	sqlite3_finalize(s->ins_run);
+	sqlite3_finalize(s->upd_run);
+	for (i = 0; i < STORE_NLEVELS; i++) {
+		sqlite3_finalize(s->upd_rollup[i]);
+		sqlite3_finalize(s->ins_rollup[i]);
+	}
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_warnx("%s: close: %s", s->path, sqlite3_errmsg(s->db));
 	free(s->queue);
 	free(s->lat);
 	free(s->lat_sorted);
+	free(s->run_version);
+	free(s->run_config_path);
+	free(s->run_config);
 	free(s->failure);
 	free(s->error);
 	free(s->path);
@@ -968,7 +1151,8 @@ store_retention_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	n = store_latency_prune(s, now - s->keep_raw_ms,
-	    now - s->keep_minute_ms, STORE_PRUNE_ROWS, &cause);
+	    now - s->keep_minute_ms, now - s->keep_hour_ms, STORE_PRUNE_ROWS,
+	    &cause);
 	if (n == -1) {
 		log_warnx("%s", cause);
 		free(cause);
@@ -981,14 +1165,18 @@ store_retention_cb(evutil_socket_t fd, short what, void *arg)
 
 void
 store_retention(struct store *s, struct event_base *base,
-    int64_t keep_raw_ms, int64_t keep_minute_ms)
+    int64_t keep_raw_ms, int64_t keep_minute_ms, int64_t keep_hour_ms)
 {
 	struct timeval	 tv = { STORE_PRUNE_FIRST_MS / 1000, 0 };
 
-	if (s->readonly || keep_raw_ms <= 0 || keep_minute_ms <= 0)
+	if (s->readonly)
 		return;
-	s->keep_raw_ms = keep_raw_ms;
-	s->keep_minute_ms = keep_minute_ms;
+	s->keep_raw_ms = keep_raw_ms > 0 ? keep_raw_ms :
+	    LAT_KEEP_RAW_DEFAULT_MS;
+	s->keep_minute_ms = keep_minute_ms > 0 ? keep_minute_ms :
+	    LAT_KEEP_MIN_DEFAULT_MS;
+	s->keep_hour_ms = keep_hour_ms > 0 ? keep_hour_ms :
+	    STORE_KEEP_HOUR_DEFAULT_MS;
 	if (s->retention == NULL &&
 	    (s->retention = evtimer_new(base, store_retention_cb, s)) == NULL)
 		fatalx("event_new failed");
@@ -1018,6 +1206,19 @@ store_queue_slot(struct store *s)
 	return (&s->queue[s->nqueue++]);
 }
 
+/* A cleared row of this kind in the queue, or NULL (see above). */
+static struct store_row *
+store_queue_row(struct store *s, enum store_kind kind)
+{
+	struct store_row	*row;
+
+	if ((row = store_queue_slot(s)) != NULL) {
+		memset(row, 0, sizeof *row);
+		row->kind = kind;
+	}
+	return (row);
+}
+
 int
 store_session_state(struct store *s, const struct session *sess,
     enum bgp_state old, int64_t when_ms)
@@ -1025,11 +1226,9 @@ store_session_state(struct store *s, const struct session *sess,
 	struct store_row		*row;
 	struct store_row_session	*r;
 
-	if ((row = store_queue_slot(s)) == NULL)
+	if ((row = store_queue_row(s, ROW_SESSION)) == NULL)
 		return (-1);
-	row->kind = ROW_SESSION;
 	r = &row->s;
-	memset(r, 0, sizeof *r);
 	r->time_ms = when_ms != 0 ? when_ms : now_wall_ms();
 	strlcpy_pt(r->session, sess->name, sizeof r->session);
 	if (sess->partner != NULL)
@@ -1056,11 +1255,9 @@ store_redundancy(struct store *s, const struct partner *p,
 	struct store_row		*row;
 	struct store_row_redundancy	*r;
 
-	if ((row = store_queue_slot(s)) == NULL)
+	if ((row = store_queue_row(s, ROW_REDUNDANCY)) == NULL)
 		return (-1);
-	row->kind = ROW_REDUNDANCY;
 	r = &row->r;
-	memset(r, 0, sizeof *r);
 	r->time_ms = when_ms != 0 ? when_ms : now_wall_ms();
 	strlcpy_pt(r->partner, p->name, sizeof r->partner);
 	r->old_state = redundancy_name(old);
@@ -1081,6 +1278,160 @@ store_event(struct store *s, const struct event *ev)
 	if (row->e.time_ms == 0)
 		row->e.time_ms = now_wall_ms();
 	return (0);
+}
+
+/* A registered prefix's state as the route monitor left it. */
+static void
+store_sink_prefix_cb(void *arg, const struct branch *b,
+    const struct branch_prefix *bp, int64_t when_ms)
+{
+	struct store		*s = arg;
+	struct store_row	*row;
+	struct store_row_prefix	*r;
+	const struct model	*m = s->model;
+
+	if ((row = store_queue_row(s, ROW_PREFIX)) == NULL)
+		return;
+	r = &row->p;
+	r->time_ms = when_ms != 0 ? when_ms : now_wall_ms();
+	strlcpy_pt(r->branch, b->name, sizeof r->branch);
+	prefix_fmt(&bp->prefix, r->prefix, sizeof r->prefix);
+	r->origin = bp->origin;
+	r->flags = bp->flags;
+	r->primary_up = bp->nprimary;
+	r->primary_total = bp->nprimary_total;
+	r->backup_up = bp->nbackup;
+	r->backup_total = bp->nbackup_total;
+	r->best_origin = bp->best_origin;
+	strlcpy_pt(r->best_path, bp->best_path, sizeof r->best_path);
+	if (m != NULL && bp->best_session >= 0 &&
+	    (size_t)bp->best_session < m->nsessions)
+		strlcpy_pt(r->best_session, m->sessions[bp->best_session]->name,
+		    sizeof r->best_session);
+	strlcpy_pt(r->carried, bp->carried, sizeof r->carried);
+	strlcpy_pt(r->problem, bp->problem, sizeof r->problem);
+}
+
+/* A branch's routed edge and SuboptimalRouting. */
+static void
+store_sink_route_cb(void *arg, const struct branch *b, int64_t when_ms)
+{
+	struct store		*s = arg;
+	struct store_row	*row;
+	struct store_row_route	*r;
+	const struct model	*m = s->model;
+
+	if ((row = store_queue_row(s, ROW_ROUTE)) == NULL)
+		return;
+	r = &row->b;
+	r->time_ms = when_ms != 0 ? when_ms : now_wall_ms();
+	strlcpy_pt(r->branch, b->name, sizeof r->branch);
+	if (m != NULL && b->routed >= 0 && (size_t)b->routed < m->nedges)
+		strlcpy_pt(r->edge, m->edges[b->routed].code, sizeof r->edge);
+	r->suboptimal = b->suboptimal != 0;
+}
+
+/*
+ * The configuration's text for the run row: a regular file of at most
+ * STORE_RUN_CONFIG_MAX bytes, else NULL (a partial text would mislead).
+ */
+static char *
+store_run_read(const char *path, size_t *len)
+{
+	struct stat	 sb;
+	char		*buf;
+	size_t		 have = 0;
+	ssize_t		 n;
+	int		 fd;
+
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+		return (NULL);
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return (NULL);
+	}
+	buf = xmalloc(STORE_RUN_CONFIG_MAX + 1);
+	do {
+		n = read(fd, buf + have, STORE_RUN_CONFIG_MAX + 1 - have);
+		if (n > 0)
+			have += n;
+	} while ((n > 0 || (n == -1 && errno == EINTR)) &&
+	    have <= STORE_RUN_CONFIG_MAX);
+	close(fd);
+	if (n == -1 || have > STORE_RUN_CONFIG_MAX) {
+		if (n != -1)
+			log_warnx("%s: larger than %d bytes, not recorded in "
+			    "the history", path, STORE_RUN_CONFIG_MAX);
+		free(buf);
+		return (NULL);
+	}
+	*len = have;
+	return (xreallocarray(buf, have + 1, 1));
+}
+
+int
+store_run_begin(struct store *s, const char *version, const char *config_path)
+{
+	char	*real;
+
+	if (s->readonly || s->db == NULL)
+		return (-1);
+	free(s->run_version);
+	free(s->run_config_path);
+	free(s->run_config);
+	s->run_version = version != NULL ? xstrdup(version) : NULL;
+	s->run_config_path = NULL;
+	s->run_config = NULL;
+	s->run_config_len = 0;
+	if (config_path != NULL) {
+		if ((real = realpath(config_path, NULL)) != NULL) {
+			s->run_config_path = xstrdup(real);
+			free(real);
+		} else
+			s->run_config_path = xstrdup(config_path);
+		s->run_config = store_run_read(config_path,
+		    &s->run_config_len);
+	}
+	s->run_start_ms = now_wall_ms();
+	s->run_id = 0;
+	s->run_pending = 1;
+	return (0);
+}
+
+/*
+ * In the flush's transaction: the run's row on the first flush after
+ * store_run_begin() (*id its rowid, taken once the commit succeeds),
+ * its heartbeat on every later one.  An SQLite code.
+ */
+static int
+store_insert_run(struct store *s, int64_t now_ms, int64_t *id)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (s->run_pending) {
+		st = s->ins_run;
+		sqlite3_bind_int64(st, 1, s->run_start_ms);
+		sqlite3_bind_int64(st, 2, now_ms);
+		store_bind_text(st, 3, s->run_version);
+		store_bind_text(st, 4, s->run_config_path);
+		if (s->run_config != NULL)
+			sqlite3_bind_text(st, 5, s->run_config,
+			    (int)s->run_config_len, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 5);
+	} else {
+		st = s->upd_run;
+		sqlite3_bind_int64(st, 1, s->run_id);
+		sqlite3_bind_int64(st, 2, now_ms);
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE && s->run_pending)
+		*id = sqlite3_last_insert_rowid(s->db);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return (rc == SQLITE_DONE ? SQLITE_OK : rc);
 }
 
 int
@@ -1123,6 +1474,26 @@ store_latency_sample(struct store *s, int64_t time_ms, const char *branch,
 	return (0);
 }
 
+/* The start of the period of period_ms that holds t (floor, also < 0). */
+static int64_t
+store_period_start(int64_t t, int64_t period_ms)
+{
+	return (t - (t % period_ms + period_ms) % period_ms);
+}
+
+/* Order of series: branch, edge, target. */
+static int
+store_series_cmp(const struct store_row_latency *x,
+    const struct store_row_latency *y)
+{
+	int	c;
+
+	if ((c = strcmp(x->branch, y->branch)) == 0 &&
+	    (c = strcmp(x->edge, y->edge)) == 0)
+		c = strcmp(x->target, y->target);
+	return (c);
+}
+
 /* Order by series, then minute, so that a flush's roll-ups are runs. */
 static int
 store_minute_cmp(const void *a, const void *b)
@@ -1132,69 +1503,106 @@ store_minute_cmp(const void *a, const void *b)
 	int64_t				 mx, my;
 	int				 c;
 
-	if ((c = strcmp(x->branch, y->branch)) != 0 ||
-	    (c = strcmp(x->edge, y->edge)) != 0 ||
-	    (c = strcmp(x->target, y->target)) != 0)
+	if ((c = store_series_cmp(x, y)) != 0)
 		return (c);
-	mx = x->time_ms - (x->time_ms % 60000 + 60000) % 60000;
-	my = y->time_ms - (y->time_ms % 60000 + 60000) % 60000;
+	mx = store_period_start(x->time_ms, STORE_MINUTE_MS);
+	my = store_period_start(y->time_ms, STORE_MINUTE_MS);
 	return (mx < my ? -1 : mx > my);
 }
 
 /* Bind a roll-up to the UPDATE or the INSERT, run it; an SQLite code. */
 static int
-store_step_minute(sqlite3_stmt *st, const struct store_minute *m)
+store_step_rollup(sqlite3_stmt *st, const struct store_rollup *ru)
 {
 	int	rc;
 
-	sqlite3_bind_int64(st, 1, m->minute_ms);
-	sqlite3_bind_text(st, 2, m->key->branch, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, m->key->edge, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, m->key->target, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, m->sent);
-	sqlite3_bind_int64(st, 6, m->received);
-	if (m->received != 0) {
-		sqlite3_bind_int64(st, 7, m->min);
-		sqlite3_bind_int64(st, 8, m->max);
+	sqlite3_bind_int64(st, 1, ru->start_ms);
+	sqlite3_bind_text(st, 2, ru->key->branch, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, ru->key->edge, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, ru->key->target, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, ru->sent);
+	sqlite3_bind_int64(st, 6, ru->received);
+	if (ru->received != 0) {
+		sqlite3_bind_int64(st, 7, ru->min);
+		sqlite3_bind_int64(st, 8, ru->max);
 	} else {
 		sqlite3_bind_null(st, 7);
 		sqlite3_bind_null(st, 8);
 	}
-	sqlite3_bind_int64(st, 9, m->sum);
-	sqlite3_bind_int64(st, 10, m->sumsq);
+	sqlite3_bind_int64(st, 9, ru->sum);
+	sqlite3_bind_int64(st, 10, ru->sumsq);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return (rc == SQLITE_DONE ? SQLITE_OK : rc);
 }
 
-/* Add to the minute's row; the minute's first flush makes it. */
+/*
+ * Add a run to its row of store_levels[level]; the period's first flush
+ * makes the row.  The run starts again empty.
+ */
 static int
-store_upsert_minute(struct store *s, const struct store_minute *m)
+store_upsert_rollup(struct store *s, size_t level, struct store_rollup *ru)
 {
 	int	rc;
 
-	if ((rc = store_step_minute(s->upd_minute, m)) != SQLITE_OK)
-		return (rc);
-	if (sqlite3_changes(s->db) == 0)
-		rc = store_step_minute(s->ins_minute, m);
+	if ((rc = store_step_rollup(s->upd_rollup[level], ru)) == SQLITE_OK &&
+	    sqlite3_changes(s->db) == 0)
+		rc = store_step_rollup(s->ins_rollup[level], ru);
+	memset(ru, 0, sizeof *ru);
 	return (rc);
 }
 
 /*
- * The queued samples into latency_sample, then their per-minute sums
- * into latency_minute: sorted by series and minute, each run of a flush
- * is one upsert, which adds to what earlier flushes wrote.  Minutes are
- * floor(time_ms / 60000) * 60000.
+ * One sample into the run of one roll-up level, after writing the run
+ * out when the sample is of another series (same 0) or period.  An RTT is at most
+ * 3.6e15 us^2 squared: a sum of squares that would pass INT64_MAX (2,562
+ * such samples) is written as it is and the run goes on in a second
+ * upsert, which SQLite adds (turning the column REAL only when it
+ * overflows there).
+ */
+static int
+store_rollup_add(struct store *s, size_t level, struct store_rollup *ru,
+    const struct store_row_latency *r, int same)
+{
+	int64_t	start, sq;
+	int	rc;
+
+	start = store_period_start(r->time_ms, store_levels[level].period_ms);
+	sq = r->rtt_us >= 0 ? r->rtt_us * r->rtt_us : 0;
+	if (ru->key != NULL && (!same || start != ru->start_ms ||
+	    ru->sumsq > INT64_MAX - sq) &&
+	    (rc = store_upsert_rollup(s, level, ru)) != SQLITE_OK)
+		return (rc);
+	ru->key = r;
+	ru->start_ms = start;
+	ru->sent++;
+	if (r->rtt_us < 0)
+		return (SQLITE_OK);
+	if (ru->received == 0 || r->rtt_us < ru->min)
+		ru->min = r->rtt_us;
+	if (ru->received == 0 || r->rtt_us > ru->max)
+		ru->max = r->rtt_us;
+	ru->received++;
+	ru->sum += r->rtt_us;
+	ru->sumsq += sq;
+	return (SQLITE_OK);
+}
+
+/*
+ * The queued samples into latency_sample, then their sums into each
+ * roll-up table: sorted by series and minute (so hours are runs too),
+ * each run of a flush is one upsert per table, which adds to what
+ * earlier flushes wrote.  A period starts at floor(time_ms / period) *
+ * period.
  */
 static int
 store_insert_latency(struct store *s)
 {
-	const struct store_row_latency	*r;
-	struct store_minute		 m;
+	const struct store_row_latency	*r, *prev = NULL;
+	struct store_rollup		 ru[STORE_NLEVELS];
 	sqlite3_stmt			*st = s->ins_latency;
-	int64_t				 minute, sq;
-	size_t				 i;
-	int				 rc = SQLITE_OK;
+	size_t				 i, l;
+	int				 rc = SQLITE_OK, same;
 
 	if (s->nlat == 0)
 		return (SQLITE_OK);
@@ -1226,46 +1634,17 @@ store_insert_latency(struct store *s)
 	qsort(s->lat_sorted, s->nlat, sizeof *s->lat_sorted,
 	    store_minute_cmp);
 
-	memset(&m, 0, sizeof m);
+	memset(ru, 0, sizeof ru);
 	for (i = 0; rc == SQLITE_OK && i < s->nlat; i++) {
 		r = s->lat_sorted[i];
-		minute = r->time_ms - (r->time_ms % 60000 + 60000) % 60000;
-		if (m.key != NULL && (minute != m.minute_ms ||
-		    store_minute_cmp(&m.key, &r) != 0)) {
-			rc = store_upsert_minute(s, &m);
-			memset(&m, 0, sizeof m);
-		}
-		m.key = r;
-		m.minute_ms = minute;
-		if (r->rtt_us < 0) {
-			m.sent++;
-			continue;
-		}
-		/*
-		 * An RTT is at most 3.6e15 us^2 squared: a sum that would
-		 * pass INT64_MAX (2,562 such samples) is written as it is
-		 * and the run goes on in a second upsert, which SQLite adds
-		 * (turning the column REAL only when it overflows there).
-		 */
-		sq = r->rtt_us * r->rtt_us;
-		if (m.sumsq > INT64_MAX - sq) {
-			if ((rc = store_upsert_minute(s, &m)) != SQLITE_OK)
-				break;
-			memset(&m, 0, sizeof m);
-			m.key = r;
-			m.minute_ms = minute;
-		}
-		m.sent++;
-		if (m.received == 0 || r->rtt_us < m.min)
-			m.min = r->rtt_us;
-		if (m.received == 0 || r->rtt_us > m.max)
-			m.max = r->rtt_us;
-		m.received++;
-		m.sum += r->rtt_us;
-		m.sumsq += sq;
+		same = prev != NULL && store_series_cmp(prev, r) == 0;
+		for (l = 0; rc == SQLITE_OK && l < STORE_NLEVELS; l++)
+			rc = store_rollup_add(s, l, &ru[l], r, same);
+		prev = r;
 	}
-	if (rc == SQLITE_OK && m.key != NULL)
-		rc = store_upsert_minute(s, &m);
+	for (l = 0; rc == SQLITE_OK && l < STORE_NLEVELS; l++)
+		if (ru[l].key != NULL)
+			rc = store_upsert_rollup(s, l, &ru[l]);
 	return (rc);
 }
 
@@ -1279,11 +1658,23 @@ store_bind_text(sqlite3_stmt *st, int col, const char *text)
 		sqlite3_bind_text(st, col, text, -1, SQLITE_STATIC);
 }
 
+/* An AS number, 0 when not known: stored as NULL. */
+static void
+store_bind_known(sqlite3_stmt *st, int col, uint32_t v)
+{
+	if (v != 0)
+		sqlite3_bind_int64(st, col, v);
+	else
+		sqlite3_bind_null(st, col);
+}
+
 static int
 store_insert(struct store *s, const struct store_row *row)
 {
 	const struct store_row_session		*rs;
 	const struct store_row_redundancy	*rr;
+	const struct store_row_prefix		*rp;
+	const struct store_row_route		*rb;
 	const struct event			*e;
 	sqlite3_stmt				*st;
 	int					 rc;
@@ -1301,10 +1692,7 @@ store_insert(struct store *s, const struct store_row *row)
 		store_bind_text(st, 7, rs->role);
 		store_bind_text(st, 8, rs->old_state);
 		sqlite3_bind_text(st, 9, rs->state, -1, SQLITE_STATIC);
-		if (rs->remote_as != 0)
-			sqlite3_bind_int64(st, 10, rs->remote_as);
-		else
-			sqlite3_bind_null(st, 10);
+		store_bind_known(st, 10, rs->remote_as);
 		store_bind_text(st, 11, rs->last_error);
 		sqlite3_bind_int64(st, 12, rs->routes_imported);
 		sqlite3_bind_int64(st, 13, rs->routes_exported);
@@ -1328,6 +1716,32 @@ store_insert(struct store *s, const struct store_row *row)
 		store_bind_text(st, 4, e->subject);
 		store_bind_text(st, 5, e->summary);
 		store_bind_text(st, 6, e->details);
+		break;
+	case ROW_PREFIX:
+		rp = &row->p;
+		st = s->ins_prefix;
+		sqlite3_bind_int64(st, 1, rp->time_ms);
+		sqlite3_bind_text(st, 2, rp->branch, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, rp->prefix, -1, SQLITE_STATIC);
+		store_bind_known(st, 4, rp->origin);
+		sqlite3_bind_int64(st, 5, rp->flags);
+		sqlite3_bind_int64(st, 6, rp->primary_up);
+		sqlite3_bind_int64(st, 7, rp->primary_total);
+		sqlite3_bind_int64(st, 8, rp->backup_up);
+		sqlite3_bind_int64(st, 9, rp->backup_total);
+		store_bind_known(st, 10, rp->best_origin);
+		store_bind_text(st, 11, rp->best_path);
+		store_bind_text(st, 12, rp->best_session);
+		store_bind_text(st, 13, rp->carried);
+		store_bind_text(st, 14, rp->problem);
+		break;
+	case ROW_ROUTE:
+		rb = &row->b;
+		st = s->ins_route;
+		sqlite3_bind_int64(st, 1, rb->time_ms);
+		sqlite3_bind_text(st, 2, rb->branch, -1, SQLITE_STATIC);
+		store_bind_text(st, 3, rb->edge);
+		sqlite3_bind_int(st, 4, rb->suboptimal);
 		break;
 	default:
 		fatalx("%s: bad row kind %d", __func__, row->kind);
@@ -1364,20 +1778,25 @@ store_flush(struct store *s, char **cause)
 {
 	const char	*what;
 	char		*msg;
+	int64_t		 now, run_id = 0;
 	size_t		 i;
-	int		 rc;
+	int		 rc, beat;
 
 	if (cause != NULL)
 		*cause = NULL;
 	if (s->readonly || s->db == NULL)
 		return (0);
-	if (s->nqueue == 0 && s->nlat == 0 && s->dropped == 0) {
+	/* Idle, the run's heartbeat alone is worth a commit now and then. */
+	beat = s->run_pending || (s->run_id != 0 && (s->closing ||
+	    now_mono_ms() - s->run_beat >= STORE_BEAT_MS));
+	if (s->nqueue == 0 && s->nlat == 0 && s->dropped == 0 && !beat) {
 		free(s->failure);
 		s->failure = NULL;
 		store_update_error(s);
 		return (0);
 	}
 
+	now = now_wall_ms();
 	what = "starting a transaction";
 	rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	for (i = 0; rc == SQLITE_OK && i < s->nqueue; i++) {
@@ -1390,6 +1809,10 @@ store_flush(struct store *s, char **cause)
 	}
 	if (rc == SQLITE_OK && s->dropped != 0)
 		rc = store_insert_gap(s);
+	if (rc == SQLITE_OK && (s->run_pending || s->run_id != 0)) {
+		what = "recording the run";
+		rc = store_insert_run(s, now, &run_id);
+	}
 	if (rc == SQLITE_OK) {
 		what = "committing";
 		rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
@@ -1407,6 +1830,13 @@ store_flush(struct store *s, char **cause)
 		return (-1);
 	}
 
+	if (s->run_pending) {
+		s->run_pending = 0;
+		s->run_id = run_id;
+		free(s->run_config);	/* in the file now */
+		s->run_config = NULL;
+	}
+	s->run_beat = now_mono_ms();
 	s->written += s->nqueue + s->nlat;
 	s->nqueue = 0;
 	s->nlat = 0;
@@ -1774,18 +2204,34 @@ store_latency_buckets(struct store *s, const char *branch, const char *edge,
 	return ((int)n);
 }
 
+/*
+ * The cut-offs are whole periods of the next coarser table (raw samples
+ * go a minute at a time, minutes an hour at a time), so that every
+ * minute still in latency_minute has all its samples' sums and a reader
+ * can take hours before a series' first minute row and minutes from it
+ * on.  Roll-ups go oldest rowid first: their rows are made in time order.
+ */
 int64_t
 store_latency_prune(struct store *s, int64_t samples_before_ms,
-    int64_t minutes_before_ms, int64_t max_rows, char **cause)
+    int64_t minutes_before_ms, int64_t hours_before_ms, int64_t max_rows,
+    char **cause)
 {
-	static const char *sql[] = {
-		"DELETE FROM latency_sample WHERE id IN (SELECT id FROM "
-		"latency_sample WHERE time_ms < ?1 ORDER BY time_ms LIMIT ?2)",
-		"DELETE FROM latency_minute WHERE rowid IN (SELECT rowid FROM "
-		"latency_minute WHERE minute_ms < ?1 LIMIT ?2)",
+	static const struct {
+		const char	*sql;
+		int64_t		 round_ms;
+	} del[] = {
+		{ "DELETE FROM latency_sample WHERE id IN (SELECT id FROM "
+		  "latency_sample WHERE time_ms < ?1 ORDER BY time_ms LIMIT ?2)",
+		  STORE_MINUTE_MS },
+		{ "DELETE FROM latency_minute WHERE rowid IN (SELECT rowid FROM "
+		  "latency_minute WHERE minute_ms < ?1 ORDER BY rowid LIMIT ?2)",
+		  STORE_HOUR_MS },
+		{ "DELETE FROM latency_hour WHERE rowid IN (SELECT rowid FROM "
+		  "latency_hour WHERE hour_ms < ?1 ORDER BY rowid LIMIT ?2)",
+		  STORE_HOUR_MS },
 	};
 	sqlite3_stmt	*st;
-	int64_t		 before[2], n = 0;
+	int64_t		 before[3], n = 0;
 	size_t		 i;
 	int		 rc = SQLITE_OK;
 
@@ -1794,10 +2240,12 @@ store_latency_prune(struct store *s, int64_t samples_before_ms,
 		return (0);
 	before[0] = samples_before_ms;
 	before[1] = minutes_before_ms;
-	for (i = 0; rc == SQLITE_OK && i < nitems(sql); i++) {
+	before[2] = hours_before_ms;
+	for (i = 0; rc == SQLITE_OK && i < nitems(del); i++) {
 		if (before[i] == 0)
 			continue;
-		if ((rc = sqlite3_prepare_v2(s->db, sql[i], -1, &st,
+		before[i] = store_period_start(before[i], del[i].round_ms);
+		if ((rc = sqlite3_prepare_v2(s->db, del[i].sql, -1, &st,
 		    NULL)) != SQLITE_OK)
 			break;
 		sqlite3_bind_int64(st, 1, before[i]);
@@ -1832,6 +2280,14 @@ store_stats(struct store *s, struct store_stats *st)
 		  offsetof(struct store_stats, latency_rows) },
 		{ "SELECT count(*) FROM latency_minute",
 		  offsetof(struct store_stats, latency_minute_rows) },
+		{ "SELECT count(*) FROM latency_hour",
+		  offsetof(struct store_stats, latency_hour_rows) },
+		{ "SELECT count(*) FROM prefix_state",
+		  offsetof(struct store_stats, prefix_rows) },
+		{ "SELECT count(*) FROM branch_route",
+		  offsetof(struct store_stats, route_rows) },
+		{ "SELECT count(*) FROM run",
+		  offsetof(struct store_stats, run_rows) },
 	};
 	int64_t	 v;
 	size_t	 i;
@@ -1920,5 +2376,7 @@ store_attach(struct store *s, struct model *m)
 	m->sink.redundancy = store_sink_redundancy_cb;
 	m->sink.event = store_sink_event_cb;
 	m->sink.latency = store_sink_latency_cb;
+	m->sink.prefix = store_sink_prefix_cb;
+	m->sink.route = store_sink_route_cb;
 	m->sink.failing = store_sink_failing_cb;
 }

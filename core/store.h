@@ -12,7 +12,10 @@
 #include "latency.h"
 #include "model.h"
 
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
+
+/* Retention of the hourly roll-ups when the configuration says nothing. */
+#define STORE_KEEP_HOUR_DEFAULT_MS	((int64_t)400 * 86400 * 1000)
 
 struct store;
 struct event_base;
@@ -24,6 +27,18 @@ struct event_base;
  */
 struct store *store_open(const char *path, int readonly, char **cause);
 void	 store_close(struct store *);	/* flushes first */
+
+/*
+ * Record this run of peertop in the run table: its version, the
+ * configuration file (the absolute path when it resolves) and that file's
+ * text as read now (NULL when unreadable, not a regular file or larger
+ * than 1 MiB).  The row is written by the next flush; from then on every
+ * flush that writes rows, at least one every 10 s while nothing else is
+ * written, and store_close() set its last_ms to the time of that flush.
+ * Returns 0, or -1 on a read-only or failed store (nothing recorded).
+ */
+int	 store_run_begin(struct store *, const char *version,
+	    const char *config_path);
 
 /* Arm the batching timer (interval_ms, e.g. 500) on base. */
 void	 store_start(struct store *, struct event_base *, int interval_ms);
@@ -40,8 +55,9 @@ int	 store_event(struct store *, const struct event *);
  * a reply, negative a loss (stored as NULL).  source names the collector
  * ("probe", "prom", an agent); the strings are sanitised and truncated to
  * NAME_MAX_PT.  Written at the next flush into latency_sample, and added
- * to the series' per-minute roll-up (latency_minute) in the same
- * transaction.  0, or -1 when the store has failed or the queue is full.
+ * to the series' per-minute and per-hour roll-ups (latency_minute,
+ * latency_hour) in the same transaction.  0, or -1 when the store has
+ * failed or the queue is full.
  */
 int	 store_latency_sample(struct store *, int64_t time_ms,
 	    const char *branch, const char *edge, const char *target,
@@ -82,23 +98,29 @@ int	 store_latency_buckets(struct store *, const char *branch,
 	    int64_t to_ms, struct lat_bucket *, size_t n);
 
 /*
- * Retention: delete raw samples older than samples_before_ms and
- * roll-ups of minutes older than minutes_before_ms (0: leave that table
- * alone), at most max_rows from each table per call (0: no bound) so the
- * event loop is not held up; call again while it returns > 0.  Returns
- * the rows deleted, or -1 and *cause.
+ * Retention: delete raw samples older than samples_before_ms rounded
+ * down to a whole minute, minute roll-ups older than minutes_before_ms
+ * and hour roll-ups older than hours_before_ms, both rounded down to a
+ * whole hour (0: leave that table alone), at most max_rows from each
+ * table per call (0: no bound) so the event loop is not held up; call
+ * again while it returns > 0.  The rounding keeps the tables' edges on
+ * the next coarser period: every minute row left has all its samples'
+ * sums, and before a series' oldest minute row its hours hold the rest.
+ * Returns the rows deleted, or -1 and *cause.
  */
 int64_t	 store_latency_prune(struct store *, int64_t samples_before_ms,
-	    int64_t minutes_before_ms, int64_t max_rows, char **cause);
+	    int64_t minutes_before_ms, int64_t hours_before_ms,
+	    int64_t max_rows, char **cause);
 
 /*
  * Apply the retention limits on the event loop from now on: raw samples
- * older than keep_raw_ms and roll-ups older than keep_minute_ms are
- * deleted in slices (store_latency_prune()), the first pass a few seconds
- * after the start.  Not on a read-only store.
+ * older than keep_raw_ms, minute roll-ups older than keep_minute_ms and
+ * hour roll-ups older than keep_hour_ms (each <= 0: its default, 7 d,
+ * 90 d, 400 d) are deleted in slices (store_latency_prune()), the first
+ * pass a few seconds after the start.  Not on a read-only store.
  */
 void	 store_retention(struct store *, struct event_base *,
-	    int64_t keep_raw_ms, int64_t keep_minute_ms);
+	    int64_t keep_raw_ms, int64_t keep_minute_ms, int64_t keep_hour_ms);
 
 /*
  * Reports (report.h) over a history: open it read-only and check it
@@ -125,7 +147,11 @@ const char *store_error(const struct store *);
 /* Load up to max most recent events, oldest first; returns count. */
 size_t	 store_recent_events(struct store *, struct event *, size_t max);
 
-/* Hook the store up as the model's sink. */
+/*
+ * Hook the store up as the model's sink: session and redundancy changes,
+ * events, latency samples, prefix states (prefix_state) and routed edges
+ * (branch_route).
+ */
 void	 store_attach(struct store *, struct model *);
 
 /* What the file holds and how the writer is doing (status line, tests). */
@@ -136,6 +162,8 @@ struct store_stats {
 	int		 wal;		/* journal_mode is WAL */
 	int64_t		 session_rows, redundancy_rows, event_rows;
 	int64_t		 latency_rows, latency_minute_rows;	/* v2 */
+	int64_t		 latency_hour_rows, prefix_rows, route_rows;	/* v3 */
+	int64_t		 run_rows;
 	size_t		 queued;	/* rows waiting for a flush */
 	uint64_t	 dropped;	/* rows lost, queue full */
 	uint64_t	 written;	/* rows committed since open */

@@ -380,11 +380,11 @@ main(int argc, char **argv)
 			    "history", m->database, "%s", cause);
 		} else {
 			store_attach(store, m);
+			store_run_begin(store, PACKAGE_VERSION,
+			    m->config_file);
 			store_start(store, base, STORE_FLUSH_MS);
-			store_retention(store, base, m->lat.keep_raw_ms > 0 ?
-			    m->lat.keep_raw_ms : LAT_KEEP_RAW_DEFAULT_MS,
-			    m->lat.keep_minute_ms > 0 ? m->lat.keep_minute_ms :
-			    LAT_KEEP_MIN_DEFAULT_MS);
+			store_retention(store, base, m->lat.keep_raw_ms,
+			    m->lat.keep_minute_ms, m->lat.keep_hour_ms);
 		}
 	}
 

@@ -830,7 +830,7 @@ test_latency_valid(void **state)
 	m = parse_buf_ok(
 	    "latency {\n"
 	    "  window 2m high 150ms loss 5% shift 20ms recent 30s margin 8ms\n"
-	    "  keep samples 2d keep minutes 30d\n"
+	    "  keep samples 2d keep minutes 30d keep hours 365d\n"
 	    "}\n"
 	    "probe { interval 500ms timeout 1s size 100 socket raw "
 	    "user \"nobody\" }\n"
@@ -859,6 +859,7 @@ test_latency_valid(void **state)
 	assert_int_equal(m->lat.margin_us, 8000);
 	assert_int_equal(m->lat.keep_raw_ms, 2 * 86400000LL);
 	assert_int_equal(m->lat.keep_minute_ms, 30 * 86400000LL);
+	assert_int_equal(m->lat.keep_hour_ms, 365 * 86400000LL);
 	assert_int_equal(m->lat.interval_ms, 500);
 	assert_int_equal(m->lat.timeout_ms, 1000);
 	assert_int_equal(m->lat.size, 100);
@@ -951,8 +952,13 @@ test_latency_errors(void **state)
 	expect_buf_error("latency { }\nlatency { }",
 	    "t.conf:2:1: latency block given twice");
 	expect_buf_error("latency { keep forever 1d }",
-	    "t.conf:1:16: expected samples or minutes after keep, got "
+	    "t.conf:1:16: expected samples, minutes or hours after keep, got "
 	    "\"forever\"");
+	expect_buf_error("latency { keep hours 30m }",
+	    "t.conf:1:22: bad keep hours \"30m\": expected 3600000ms to "
+	    "3650d, e.g. 1h, 7d");
+	expect_buf_error("latency { keep hours 400d keep hours 1d }",
+	    "t.conf:1:27: keep hours given twice for latency");
 	expect_buf_error("latency { keep samples 30s }",
 	    "t.conf:1:24: bad keep samples \"30s\": expected 60000ms to "
 	    "3650d, e.g. 1h, 7d");

@@ -76,8 +76,8 @@ lab_model(void)
 	add_session(m, p, "lon-r1", "r1", "127.0.0.10", "lon", ROLE_PRIMARY);
 	add_session(m, p, "lon-r2", "r2", "127.0.0.10", "lon", ROLE_PRIMARY);
 	add_session(m, p, "ams-r3", "r3", "127.0.0.11", "ams", ROLE_BACKUP);
-	m->sink = (struct model_sink){ NULL, sink_state, sink_red, sink_event,
-	    NULL, NULL };
+	m->sink = (struct model_sink){ .session_state = sink_state,
+	    .redundancy = sink_red, .event = sink_event };
 	sink_states = sink_reds = sink_events = 0;
 	return (m);
 }

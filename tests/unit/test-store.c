@@ -283,7 +283,7 @@ test_new_file(void **state)
 	s = open_ok(path, 0);
 	stats(s, &st);
 	assert_int_equal(st.schema_version, STORE_SCHEMA_VERSION);
-	assert_int_equal(st.schema_version, 2);
+	assert_int_equal(st.schema_version, 3);
 	assert_int_equal(st.application_id, 0x70656572);
 	assert_true(st.wal);
 	assert_int_equal(st.session_rows, 0);
@@ -292,10 +292,10 @@ test_new_file(void **state)
 	assert_null(store_error(s));
 	store_close(s);
 
-	/* Reopen: nothing to migrate, still version 2. */
+	/* Reopen: nothing to migrate, still version 3. */
 	s = open_ok(path, 0);
 	stats(s, &st);
-	assert_int_equal(st.schema_version, 2);
+	assert_int_equal(st.schema_version, 3);
 	store_close(s);
 
 	/* Every table and index of man/schema.mdoc, and the meta rows. */
@@ -305,17 +305,27 @@ test_new_file(void **state)
 		goto out;
 	}
 	assert_string_equal(out,
+	    "branch_route\n"
+	    "branch_route_branch_time\n"
+	    "branch_route_time\n"
 	    "events\n"
 	    "events_time\n"
 	    "events_type_time\n"
+	    "latency_hour\n"
+	    "latency_hour_branch_edge_time\n"
 	    "latency_minute\n"
 	    "latency_minute_branch_edge_time\n"
 	    "latency_sample\n"
 	    "latency_sample_branch_edge_time\n"
 	    "latency_sample_time\n"
 	    "meta\n"
+	    "prefix_state\n"
+	    "prefix_state_prefix_time\n"
+	    "prefix_state_time\n"
 	    "redundancy_state\n"
 	    "redundancy_state_partner_time\n"
+	    "run\n"
+	    "run_start\n"
 	    "session_state\n"
 	    "session_state_session_time\n"
 	    "session_state_time\n");
@@ -342,7 +352,7 @@ test_empty_file(void **state)
 	expect_refused(path, 1, "empty, no history to review");
 	s = open_ok(path, 0);
 	stats(s, &st);
-	assert_int_equal(st.schema_version, 2);
+	assert_int_equal(st.schema_version, 3);
 	store_close(s);
 	free(path);
 }
@@ -357,7 +367,7 @@ test_migrate_v0(void **state)
 
 	s = open_ok(path, 0);
 	stats(s, &st);
-	assert_int_equal(st.schema_version, 2);
+	assert_int_equal(st.schema_version, 3);
 	assert_int_equal(st.application_id, 0x70656572);
 	assert_int_equal(st.event_rows, 0);
 	store_close(s);
@@ -370,7 +380,7 @@ test_newer_schema(void **state)
 	char	*path = fixture("v99.db"), *want;
 
 	xasprintf(&want, "%s: schema version 99 is newer than this peertop "
-	    "supports (2); use a newer peertop", path);
+	    "supports (3); use a newer peertop", path);
 	expect_refused(path, 0, want);
 	expect_refused(path, 1, want);
 	free(want);
@@ -1009,12 +1019,12 @@ test_v1_fixture(void **state)
 	expect_query(path, "PRAGMA user_version", "1\n");
 	before = query(path, "SELECT * FROM session_state ORDER BY id");
 	expect_refused(path, 1, "schema version 1 is older than this "
-	    "peertop's (2); open it once for writing");
+	    "peertop's (3); open it once for writing");
 
 	s = open_ok(path, 0);
 	stats(s, &st);
 	assert_int_equal(st.schema_version, STORE_SCHEMA_VERSION);
-	assert_int_equal(st.schema_version, 2);
+	assert_int_equal(st.schema_version, 3);
 	assert_int_equal(st.session_rows, 2);
 	assert_int_equal(st.redundancy_rows, 1);
 	assert_int_equal(st.event_rows, 2);
@@ -1027,12 +1037,14 @@ test_v1_fixture(void **state)
 	    "ams", "192.0.2.1", "probe", 8000), 0);
 	store_close(s);
 
-	expect_query(path, "PRAGMA user_version", "2\n");
+	expect_query(path, "PRAGMA user_version", "3\n");
 	/* The version 1 rows are there, column for column. */
 	expect_query(path, "SELECT * FROM session_state ORDER BY id", before);
 	free(before);
 	expect_query(path, "SELECT name FROM sqlite_master WHERE name LIKE "
 	    "'latency%' ORDER BY name",
+	    "latency_hour\n"
+	    "latency_hour_branch_edge_time\n"
 	    "latency_minute\n"
 	    "latency_minute_branch_edge_time\n"
 	    "latency_sample\n"
@@ -1041,6 +1053,13 @@ test_v1_fixture(void **state)
 	expect_query(path, "SELECT time_ms, branch, edge, target, source, "
 	    "rtt_us FROM latency_sample",
 	    "1700000000500|hq|ams|192.0.2.1|probe|8000\n");
+	/* The 1 -> 2 -> 3 file takes the hourly roll-up of new samples. */
+	expect_query(path, "SELECT hour_ms, branch, edge, target, sent, "
+	    "received, rtt_sum_us FROM latency_hour",
+	    "1699999200000|hq|ams|192.0.2.1|1|1|8000\n");
+	expect_query(path, "SELECT (SELECT count(*) FROM run) + (SELECT "
+	    "count(*) FROM prefix_state) + (SELECT count(*) FROM "
+	    "branch_route)", "0\n");
 	free(path);
 }
 
@@ -1188,26 +1207,34 @@ test_latency_span(void **state)
 	assert_int_equal(ls.sent, 0);
 
 	/*
-	 * Retention: samples before M+4s (three) in batches of two, then
-	 * minutes before M+60s (ams M and sea M).
+	 * Retention: samples before M+64s, that is of the minutes before
+	 * M+60s (five), in batches of two; minutes before M+60s: none, as
+	 * that is not a whole hour and M's hour starts before M.
 	 */
-	assert_int_equal(store_latency_prune(s, M + 4000, 0, 2, &cause), 2);
-	assert_int_equal(store_latency_prune(s, M + 4000, 0, 2, &cause), 1);
-	assert_int_equal(store_latency_prune(s, M + 4000, 0, 2, &cause), 0);
+	assert_int_equal(store_latency_prune(s, M + 64000, 0, 0, 2, &cause),
+	    2);
+	assert_int_equal(store_latency_prune(s, M + 64000, 0, 0, 2, &cause),
+	    2);
+	assert_int_equal(store_latency_prune(s, M + 64000, 0, 0, 2, &cause),
+	    1);
+	assert_int_equal(store_latency_prune(s, M + 64000, 0, 0, 2, &cause),
+	    0);
 	assert_null(cause);
-	assert_int_equal(store_latency_prune(s, 0, M + 60000, 0, &cause), 2);
+	assert_int_equal(store_latency_prune(s, 0, M + 60000, 0, 0, &cause),
+	    0);
 	store_close(s);
 	expect_query(path, "SELECT time_ms - 1700000040000 FROM "
-	    "latency_sample ORDER BY time_ms", "4000\n5000\n61000\n");
+	    "latency_sample ORDER BY time_ms", "61000\n");
 	expect_query(path, "SELECT edge, minute_ms - 1700000040000 FROM "
-	    "latency_minute", "ams|60000\n");
+	    "latency_minute ORDER BY edge, minute_ms",
+	    "ams|0\nams|60000\nsea|0\n");
 
-	/* A reviewer reads spans too. */
+	/* A reviewer reads spans too, and prunes nothing. */
 	s = open_ok(path, 1);
 	assert_int_equal(store_latency_span(s, "hq", "ams", NULL, M,
-	    M + 120000, &ls), 1);
-	assert_int_equal(store_latency_prune(s, M + 100000, M + 100000, 0,
-	    &cause), 0);
+	    M + 120000, &ls), 5);
+	assert_int_equal(store_latency_prune(s, M + 100000, M + 7200000,
+	    M + 7200000, 0, &cause), 0);
 	store_close(s);
 	free(path);
 }
@@ -1263,7 +1290,7 @@ test_latency_sink(void **state)
 /*
  * Retention on the loop (store_retention()): the first pass, 5 s after
  * the start, deletes raw samples and roll-ups older than the limits and
- * keeps the rest; a read-only store is left alone.
+ * keeps the rest; hours by the default 400 days.
  */
 static void
 test_retention_timer(void **state)
@@ -1276,7 +1303,9 @@ test_retention_timer(void **state)
 
 	(void)state;
 	s = open_ok(path, 0);
-	/* Three days old, two hours old, now. */
+	/* 401 days old, three days old, two hours old, now. */
+	assert_int_equal(store_latency_sample(s, now - 401 * 86400000LL, "hq",
+	    "sea", "t", "probe", 500), 0);
 	assert_int_equal(store_latency_sample(s, now - 3 * 86400000LL, "hq",
 	    "sea", "t", "probe", 1000), 0);
 	assert_int_equal(store_latency_sample(s, now - 7200000, "hq", "sea",
@@ -1285,8 +1314,8 @@ test_retention_timer(void **state)
 	    "probe", 3000), 0);
 	assert_int_equal(store_flush(s, NULL), 0);
 	assert_non_null(base = event_base_new());
-	/* Raw samples for a day, roll-ups for two. */
-	store_retention(s, base, 86400000LL, 2 * 86400000LL);
+	/* Raw samples for a day, minutes for two, hours by default. */
+	store_retention(s, base, 86400000LL, 2 * 86400000LL, 0);
 	event_base_loopexit(base, &tv);
 	event_base_dispatch(base);
 	store_close(s);
@@ -1294,6 +1323,8 @@ test_retention_timer(void **state)
 	expect_query(path, "SELECT rtt_us FROM latency_sample ORDER BY time_ms",
 	    "2000\n3000\n");
 	expect_query(path, "SELECT count(*) FROM latency_minute", "2\n");
+	expect_query(path, "SELECT rtt_sum_us FROM latency_hour ORDER BY "
+	    "hour_ms", "1000\n2000\n3000\n");
 	free(path);
 }
 
@@ -1356,7 +1387,8 @@ test_latency_buckets(void **state)
 	assert_int_equal(b[0].hi_us, 50000);
 
 	/* Raw pruned: the short span comes from the roll-ups too. */
-	assert_true(store_latency_prune(s, M + 100000, 0, 0, &cause) == 12);
+	assert_true(store_latency_prune(s, M + 130000, 0, 0, 0, &cause) ==
+	    12);
 	assert_int_equal(store_latency_buckets(s, "hq", "ams", NULL, M,
 	    M + 120000, b, 2), 2);
 	assert_false(b[0].exact);
@@ -1393,6 +1425,10 @@ test_latency_clamp(void **state)
 	expect_query(path, "SELECT sent, received, rtt_min_us, rtt_max_us, "
 	    "rtt_sum_us, typeof(rtt_sumsq_us2), rtt_sumsq_us2 = 1.08e19 "
 	    "FROM latency_minute",
+	    "3000|3000|60000000|60000000|180000000000|real|1\n");
+	expect_query(path, "SELECT sent, received, rtt_min_us, rtt_max_us, "
+	    "rtt_sum_us, typeof(rtt_sumsq_us2), rtt_sumsq_us2 = 1.08e19 "
+	    "FROM latency_hour",
 	    "3000|3000|60000000|60000000|180000000000|real|1\n");
 	expect_query(path, "SELECT count(*), min(rtt_us), max(rtt_us) FROM "
 	    "latency_sample", "3000|60000000|60000000\n");
