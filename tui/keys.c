@@ -52,6 +52,12 @@ static int	keys_map_zoom(struct tui *, const struct key_binding *);
 static int	keys_map_pan(struct tui *, const struct key_binding *);
 static int	keys_map_region(struct tui *, const struct key_binding *);
 static int	keys_map_mode(struct tui *, const struct key_binding *);
+static int	keys_freeze(struct tui *, const struct key_binding *);
+static int	keys_replay_step(struct tui *, const struct key_binding *);
+static int	keys_replay_move(struct tui *, const struct key_binding *);
+static int	keys_replay_play(struct tui *, const struct key_binding *);
+static int	keys_replay_jump(struct tui *, const struct key_binding *);
+static int	keys_drill_events(struct tui *, const struct key_binding *);
 
 const struct key_binding key_table[] = {
 	/* Global. */
@@ -84,11 +90,40 @@ const struct key_binding key_table[] = {
 	{ 'Q', NULL, keys_quit, "Q", "quit, print a text snapshot",
 	    ACT_QUIT | ACT_SNAPSHOT },
 
+	/* History: z in the live dashboard, the rest in replay (-r). */
+	{ 'z', NULL, keys_freeze, "z", "freeze into history / back to live",
+	    0 },
+	{ 't', NULL, keys_replay_step, "t/T",
+	    "replay: next / previous change", 1 },
+	{ 'T', NULL, keys_replay_step, NULL, NULL, -1 },
+	{ ']', NULL, keys_replay_move, "[/]",
+	    "replay: a minute back / forward", REPLAY_MOVE_FWD },
+	{ '[', NULL, keys_replay_move, NULL, NULL, REPLAY_MOVE_BACK },
+	{ '}', NULL, keys_replay_move, "{/}",
+	    "replay: an hour back / forward", REPLAY_MOVE_FWD_BIG },
+	{ '{', NULL, keys_replay_move, NULL, NULL, REPLAY_MOVE_BACK_BIG },
+	{ '^', NULL, keys_replay_move, "^/$",
+	    "replay: start / end of the history", REPLAY_MOVE_START },
+	{ '$', NULL, keys_replay_move, NULL, NULL, REPLAY_MOVE_END },
+	{ 'b', NULL, keys_replay_jump, "b",
+	    "replay: jump to hh:mm, ISO 8601 or -15m", 0 },
+	{ 'p', NULL, keys_replay_play, "p",
+	    "replay: play / pause", 0 },
+	{ '<', NULL, keys_replay_play, "</>", "replay: play slower / faster",
+	    -1 },
+	{ '>', NULL, keys_replay_play, NULL, NULL, 1 },
+
 	/* Overview. */
 	{ '\r', "overview", keys_drill_overview, "Enter",
 	    "branch detail: latency graph, mtr table", 0 },
 	{ '\n', "overview", keys_drill_overview, NULL, NULL, 0 },
 	{ KEY_ENTER, "overview", keys_drill_overview, NULL, NULL, 0 },
+
+	/* Events. */
+	{ '\r', "events", keys_drill_events, "Enter",
+	    "the dashboard at the event's time (replay)", 0 },
+	{ '\n', "events", keys_drill_events, NULL, NULL, 0 },
+	{ KEY_ENTER, "events", keys_drill_events, NULL, NULL, 0 },
 
 	/* Branch detail. */
 	{ '\r', "branch", keys_drill_branch, "Enter",
@@ -334,4 +369,46 @@ static int
 keys_map_mode(struct tui *tui, const struct key_binding *kb)
 {
 	return (view_map_cycle_mode(tui) | ACT_REDRAW);
+}
+
+static int
+keys_freeze(struct tui *tui, const struct key_binding *kb)
+{
+	return (tui_replay_freeze(tui, 0));
+}
+
+static int
+keys_replay_step(struct tui *tui, const struct key_binding *kb)
+{
+	return (tui_replay_step(tui, (int)kb->arg));
+}
+
+static int
+keys_replay_move(struct tui *tui, const struct key_binding *kb)
+{
+	return (tui_replay_move(tui, (int)kb->arg));
+}
+
+static int
+keys_replay_play(struct tui *tui, const struct key_binding *kb)
+{
+	return (tui_replay_play(tui, (int)kb->arg));
+}
+
+static int
+keys_replay_jump(struct tui *tui, const struct key_binding *kb)
+{
+	return (tui_replay_prompt(tui));
+}
+
+/* Enter on an event: the dashboard at that moment, newest event first. */
+static int
+keys_drill_events(struct tui *tui, const struct key_binding *kb)
+{
+	int	 flags;
+
+	flags = tui_replay_event(tui, view_events_selected(tui));
+	if (tui->replay != NULL)
+		tui->cursor[tui_view_index(&view_events)] = 0;
+	return (flags);
 }

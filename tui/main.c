@@ -25,6 +25,7 @@
 #include "core/latmon.h"
 #include "core/output.h"
 #include "core/probe.h"
+#include "core/replay.h"
 #include "core/rib.h"
 #include "core/routemon.h"
 #include "core/store.h"
@@ -49,6 +50,8 @@ enum mode { MODE_TUI, MODE_CHECK, MODE_ONCE, MODE_HEADLESS };
 struct options {
 	enum mode	 mode;
 	const char	*config;
+	const char	*replay;	/* -r FILE */
+	const char	*begin, *end;	/* -b, -e */
 	const char	*database;
 	const char	*output;
 	const char	*logfile;
@@ -72,6 +75,18 @@ static void		 routes_tick_cb(evutil_socket_t, short, void *);
 static void		 quit_cb(evutil_socket_t, short, void *);
 static void		 start_collectors(struct model *, struct event_base *);
 static const char	*store_status_cb(void *);
+static struct model	*model_again(void *, char **);
+static int		 replay_main(struct options *);
+static struct model	*replay_model(struct options *, struct replay *,
+			    char **, char **);
+static int		 replay_when(const char *, const char *, int64_t,
+			    int64_t *);
+
+/* What z needs to build a second model: the file and the GeoIP. */
+struct model_again_arg {
+	const char	*path;
+	struct geo	*geo;
+};
 
 static __dead void
 usage(int status)
@@ -82,6 +97,7 @@ usage(int status)
 "usage: peertop [-n] [-c file] [-d database] [-l logfile] [--ascii] [--mono]\n"
 "       peertop --once [-o text|json] [-c file]\n"
 "       peertop -H [-c file] [-d database] [-l logfile]\n"
+"       peertop -r file [-b time] [-e time] [-c file] [--once [-o json]]\n"
 "       peertop mrt [--dump] file ...\n"
 "       peertop mrt -c file [-o text|json] file ...\n"
 "       peertop agent [-nv] [-c file]\n"
@@ -96,6 +112,10 @@ usage(int status)
 "                        (OK/warning/critical)\n"
 "  -o, --output FMT      output format for --once: text (default) or json\n"
 "  -H, --headless        collect and record history without the dashboard\n"
+"  -r, --replay FILE     replay a history read-only: the dashboard as it\n"
+"                        was (t/T next/previous change, b jump, p play)\n"
+"  -b, --begin TIME      replay from TIME: hh:mm, 2026-11-25T03:12Z, -15m\n"
+"  -e, --end TIME        replay up to TIME\n"
 "  -l, --log FILE        write the log to FILE\n"
 "      --ascii           ASCII only (no UTF-8 line or Braille glyphs)\n"
 "      --mono            no colours (also when NO_COLOR is set)\n"
@@ -124,6 +144,9 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "output",	required_argument,	NULL, 'o' },
 		{ "headless",	no_argument,		NULL, 'H' },
 		{ "log",	required_argument,	NULL, 'l' },
+		{ "replay",	required_argument,	NULL, 'r' },
+		{ "begin",	required_argument,	NULL, 'b' },
+		{ "end",	required_argument,	NULL, 'e' },
 		{ "ascii",	no_argument,		NULL, 'a' },
 		{ "mono",	no_argument,		NULL, 'm' },
 		{ "version",	no_argument,		NULL, 'V' },
@@ -134,7 +157,7 @@ parse_options(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof *o);
 	o->output = "text";
-	while ((ch = getopt_long(argc, argv, "c:nd:o:Hl:Vh", longopts,
+	while ((ch = getopt_long(argc, argv, "c:nd:o:Hl:r:b:e:Vh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -158,6 +181,15 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'l':
 			o->logfile = optarg;
 			break;
+		case 'r':
+			o->replay = optarg;
+			break;
+		case 'b':
+			o->begin = optarg;
+			break;
+		case 'e':
+			o->end = optarg;
+			break;
 		case 'a':
 			o->ascii = 1;
 			break;
@@ -175,6 +207,15 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if (optind != argc)
 		usage(2);
+	if ((o->begin != NULL || o->end != NULL) && o->replay == NULL) {
+		fprintf(stderr, "peertop: -b and -e go with -r FILE\n");
+		exit(2);
+	}
+	if (o->replay != NULL && o->mode != MODE_TUI && o->mode != MODE_ONCE) {
+		fprintf(stderr, "peertop: -r replays in the dashboard or "
+		    "with --once\n");
+		exit(2);
+	}
 	if (output_find(o->output) == NULL) {
 		fprintf(stderr, "peertop: unknown output format \"%s\", "
 		    "expected text or json\n", o->output);
@@ -286,6 +327,203 @@ store_status_cb(void *arg)
 	return (store_error(arg));
 }
 
+/* z: the configuration loaded again, for the frozen view. */
+static struct model *
+model_again(void *arg, char **cause)
+{
+	struct model_again_arg	*a = arg;
+	struct model		*m;
+
+	if ((m = config_load(a->path, NULL, NULL, cause)) == NULL)
+		return (NULL);
+	m->config_file = xstrdup(a->path);
+	geo_place_branches(m, a->geo);
+	health_update(m);
+	return (m);
+}
+
+/*
+ * The model a replay shows: from -c when given, else from the
+ * configuration the recording read (kept in the file since schema 3),
+ * else from the default path.  *datadir as config_load() gives it.
+ */
+static struct model *
+replay_model(struct options *o, struct replay *r, char **datadir,
+    char **cause)
+{
+	struct model	*m;
+	char		*text, *from = NULL, *path, tmp[] = "/tmp/peertop-replay-"
+			    "conf.XXXXXX";
+	int		 fd;
+	size_t		 len;
+
+	if (o->config == NULL && (text = replay_config(r, &from)) != NULL) {
+		/* config_load() reads a file: the stored text goes in one. */
+		len = strlen(text);
+		if ((fd = mkstemp(tmp)) == -1 ||
+		    write(fd, text, len) != (ssize_t)len) {
+			xasprintf(cause, "%s: cannot write the stored "
+			    "configuration: %s", tmp, strerror(errno));
+			if (fd != -1) {
+				close(fd);
+				unlink(tmp);
+			}
+			free(text);
+			free(from);
+			return (NULL);
+		}
+		close(fd);
+		free(text);
+		m = config_load(tmp, NULL, datadir, cause);
+		unlink(tmp);
+		if (m == NULL) {
+			/* Name the recorded file, not the temporary copy. */
+			text = *cause;
+			xasprintf(cause, "the configuration stored in the "
+			    "history (%s): %s", from != NULL ? from : "?",
+			    text);
+			free(text);
+			free(from);
+			return (NULL);
+		}
+		m->config_file = from != NULL ? from : xstrdup(o->replay);
+		return (m);
+	}
+	path = o->config != NULL ? xstrdup(o->config) : config_default_path();
+	if (path == NULL) {
+		xasprintf(cause, "%s holds no configuration (recorded before "
+		    "schema 3): give one with -c FILE", o->replay);
+		return (NULL);
+	}
+	if ((m = config_load(path, NULL, datadir, cause)) == NULL) {
+		free(path);
+		return (NULL);
+	}
+	m->config_file = path;
+	return (m);
+}
+
+/* -b/-e: a time against the file's newest record. */
+static int
+replay_when(const char *opt, const char *s, int64_t newest, int64_t *out)
+{
+	if (s == NULL) {
+		*out = 0;
+		return (0);
+	}
+	if (tui_replay_parse_time(s, newest, out) != 0) {
+		fprintf(stderr, "peertop: %s %s: not a time (hh:mm, "
+		    "2026-11-25T03:12Z, -15m)\n", opt, s);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * peertop -r FILE: the dashboard over a recorded history, read-only; no
+ * collector runs.  With --once, the state at -b (or at the end) printed
+ * as --once prints the live one.
+ */
+static int
+replay_main(struct options *o)
+{
+	struct replay		*r;
+	struct model		*m;
+	struct geo		*geo;
+	struct store		*store;
+	struct event_base	*base;
+	struct tui		 tui;
+	char			*cause = NULL, *datadir = NULL, *warnings = NULL;
+	char			*file;
+	int64_t			 oldest, newest, begin, end, at;
+	int			 status = 0;
+
+	if ((r = replay_open(o->replay, &cause)) == NULL) {
+		fprintf(stderr, "peertop: %s\n", cause);
+		free(cause);
+		return (2);
+	}
+	if (replay_span(r, &oldest, &newest) != 0) {
+		fprintf(stderr, "peertop: %s: the history holds no rows\n",
+		    o->replay);
+		replay_close(r);
+		return (2);
+	}
+	if (replay_when("-b", o->begin, newest, &begin) != 0 ||
+	    replay_when("-e", o->end, newest, &end) != 0) {
+		replay_close(r);
+		return (2);
+	}
+	if (begin != 0 && end != 0 && end < begin) {
+		fprintf(stderr, "peertop: -e is before -b\n");
+		replay_close(r);
+		return (2);
+	}
+	if ((m = replay_model(o, r, &datadir, &cause)) == NULL) {
+		fprintf(stderr, "peertop: %s\n", cause);
+		free(cause);
+		replay_close(r);
+		return (1);
+	}
+	geo = geo_open(m->geoip_city, m->geoip_asn, &warnings);
+	if (warnings != NULL)
+		fprintf(stderr, "peertop: warning: %s\n", warnings);
+	geo_place_branches(m, geo);
+	health_update(m);
+	if ((base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	memset(&tui, 0, sizeof tui);
+	tui.base = base;
+	tui.ascii = o->ascii;
+	tui.mono = o->mono;
+	/* Longer graphs in Branch detail, from the same file, read-only. */
+	if ((store = store_open(o->replay, 1, &cause)) == NULL) {
+		log_warnx("history graphs: %s", cause);
+		free(cause);
+		cause = NULL;
+	}
+	tui.store = store;
+	at = begin != 0 ? begin : (o->mode == MODE_ONCE ? newest : oldest);
+	tui_replay_start(&tui, r, m, NULL, o->replay, begin, end, at);
+
+	if (o->mode == MODE_ONCE) {
+		output_find(o->output)->print(stdout, m, ONCE_EVENTS);
+		status = output_status(m);
+	} else {
+		log_open(o->logfile != NULL ? o->logfile : "/dev/null",
+		    LOG_LVL_INFO);
+		xasprintf(&file, "%s/world.map", datadir);
+		if ((tui.world = world_load(file, &cause)) == NULL) {
+			log_warnx("world map: %s", cause);
+			free(cause);
+			cause = NULL;
+		}
+		free(file);
+		signal(SIGPIPE, SIG_IGN);
+		if (tui_start(&tui, &cause) != 0) {
+			fprintf(stderr, "peertop: %s\n", cause);
+			free(cause);
+			status = 1;
+		} else {
+			event_base_dispatch(base);
+			tui_stop(&tui);
+			if (tui.quit & ACT_SNAPSHOT)
+				output_find("text")->print(stdout, m,
+				    ONCE_EVENTS);
+		}
+		world_free(tui.world);
+	}
+	tui_replay_stop(&tui);
+	if (store != NULL)
+		store_close(store);
+	model_free(m);
+	geo_close(geo);
+	event_base_free(base);
+	free(datadir);
+	free(warnings);
+	return (status);
+}
+
 static void
 quit_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -304,6 +542,7 @@ main(int argc, char **argv)
 	struct rib		*rib;
 	struct event		*routes_ev = NULL;
 	struct tui		 tui;
+	struct model_again_arg	 again;
 	char			*path, *datadir = NULL, *cause = NULL;
 	char			*warnings = NULL;
 	char			*file;
@@ -324,6 +563,10 @@ main(int argc, char **argv)
 		return (cmd_report(argc - 1, argv + 1));
 	parse_options(argc, argv, &o);
 	log_open(NULL, LOG_LVL_INFO);
+	if (o.replay != NULL) {
+		log_set_quiet(1);
+		return (replay_main(&o));
+	}
 	/*
 	 * The dashboard's log goes to a file from the collectors' start on;
 	 * until then only warnings (about the configuration) reach the
@@ -467,6 +710,10 @@ main(int argc, char **argv)
 			tui.store_status = store_status_cb;
 			tui.store_status_arg = store;
 		}
+		again.path = path;
+		again.geo = geo;
+		tui.model_new = model_again;
+		tui.model_new_arg = &again;
 		xasprintf(&file, "%s/world.map", datadir);
 		if ((tui.world = world_load(file, &cause)) == NULL) {
 			log_warnx("world map: %s", cause);
@@ -482,8 +729,11 @@ main(int argc, char **argv)
 		}
 		event_base_dispatch(base);
 		tui_stop(&tui);
+		/* The snapshot is of what was shown, frozen or live. */
 		if (tui.quit & ACT_SNAPSHOT)
-			output_find("text")->print(stdout, m, ONCE_EVENTS);
+			output_find("text")->print(stdout, tui.model,
+			    ONCE_EVENTS);
+		tui_replay_stop(&tui);
 		world_free(tui.world);
 		break;
 	}

@@ -461,6 +461,9 @@ tui_key(struct tui *tui, int key)
 	size_t				 i;
 	int				 flags;
 
+	tui->note = NULL;
+	if (tui->replay != NULL && tui_replay_key(tui, key))
+		return;
 	if (tui->filtering && tui_filter_key(tui, key))
 		return;
 	if (tui->too_small && key != 'q' && key != 'Q' && key != 12)
@@ -685,6 +688,10 @@ tui_draw_status(struct tui *tui)
 		draw_text(tui, y, 0, tui->sx, CR_FILTER, item);
 		return;
 	}
+	if (tui->replay != NULL) {
+		tui_replay_draw_status(tui, y);
+		return;
+	}
 
 	t = time(NULL);
 	if (localtime_r(&t, &tm) == NULL ||
@@ -706,6 +713,14 @@ tui_draw_status(struct tui *tui)
 			draw_text(tui, y, x, w, CR_FILTER, item);
 			x += w;
 		}
+	}
+	if (tui->note != NULL) {
+		snprintf(item, sizeof item, "%s ", tui->note);
+		w = draw_width(tui, item);
+		if (w > limit - x)
+			w = limit - x;
+		draw_text(tui, y, x, w, CR_WARN, item);
+		x += w;
 	}
 	err = tui->store_error;
 	if (tui->store_status != NULL)

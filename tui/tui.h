@@ -136,7 +136,41 @@ struct tui {
 	 * store_error when set, so a disk-full during the run shows up. */
 	const char	*(*store_status)(void *);
 	void		*store_status_arg;
+
+	/* Replay (tui/replay.c): non-NULL while the model shown is a
+	 * recorded history at one time, from -r or z. */
+	struct tui_replay *replay;
+	/* z: a fresh model from the configuration (main.c), NULL: no z. */
+	struct model	*(*model_new)(void *, char **);
+	void		*model_new_arg;
+	const char	*note;		/* one-off status bar note, or NULL */
 };
+
+/* tui/replay.c */
+struct replay;
+#define REPLAY_MOVE_START	0	/* ^ */
+#define REPLAY_MOVE_END		1	/* $ */
+#define REPLAY_MOVE_BACK	2	/* [ a minute */
+#define REPLAY_MOVE_FWD		3	/* ] */
+#define REPLAY_MOVE_BACK_BIG	4	/* { an hour */
+#define REPLAY_MOVE_FWD_BIG	5	/* } */
+int64_t	 tui_now(struct tui *);		/* the shown time: replay or wall */
+int	 tui_replaying(struct tui *);
+int	 tui_replay_parse_time(const char *, int64_t ref_ms, int64_t *);
+int	 tui_replay_start(struct tui *, struct replay *, struct model *,
+	    struct model *live, const char *path, int64_t begin, int64_t end,
+	    int64_t start);
+void	 tui_replay_stop(struct tui *);
+int	 tui_replay_goto(struct tui *, int64_t);
+int	 tui_replay_freeze(struct tui *, int64_t at_ms);	/* z */
+int	 tui_replay_step(struct tui *, int dir);		/* t T */
+int	 tui_replay_move(struct tui *, int what);	/* REPLAY_MOVE_* */
+int	 tui_replay_play(struct tui *, int what);	/* p 0, < -1, > +1 */
+int	 tui_replay_prompt(struct tui *);		/* b */
+int	 tui_replay_key(struct tui *, int);	/* the b prompt's keys */
+int	 tui_replay_event(struct tui *, const struct event *);
+void	 tui_replay_draw_status(struct tui *, int y);
+size_t	 tui_replay_unknown(struct tui *);
 
 /* tui/tui.c */
 int	 tui_start(struct tui *, char **cause);	/* initscr, events */
@@ -214,6 +248,8 @@ int	 view_branch_span(struct tui *, int dir);	/* +1 longer, -1 */
 int	 view_branch_link(struct tui *, int dir);	/* next, previous */
 int	 view_sessions_drill(struct tui *);	/* BMP: page, then events */
 int	 view_prefixes_drill(struct tui *);	/* opens or closes the page */
+/* The Events view's selected event, NULL when none. */
+const struct event *view_events_selected(struct tui *);
 /* Does the prefix's carried list name the session? */
 int	 view_prefixes_carries(const struct branch_prefix *, const char *);
 

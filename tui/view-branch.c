@@ -312,7 +312,7 @@ view_branch_graph(struct tui *tui, const struct branch *b,
 	enum map_mode		 mode;
 	const char		*edge, *how;
 	char			 title[256], span[32];
-	int64_t			 now = now_wall_ms(), span_ms;
+	int64_t			 now = tui_now(tui), span_ms;
 	int			 pw, exact = 1, ok = 1;
 
 	if (gh < 2)
@@ -371,7 +371,7 @@ view_branch_figures(struct tui *tui, const struct branch *b,
 	const struct view_branch_span	*sp = &view_branch_spans[tui->br_span];
 	struct latency_stats		 ls;
 	struct latlink			 h;
-	int64_t				 now = now_wall_ms();
+	int64_t				 now = tui_now(tui);
 
 	if (sp->ms == 0 || tui->store == NULL || edge == NULL) {
 		graph_figures(l, f, 0);
@@ -508,7 +508,7 @@ view_branch_lists(struct tui *tui, const struct branch *b, int y, int *row,
 		s = p->sessions[i];
 		age[0] = '\0';
 		if (s->since_ms > 0)
-			fmt_duration(age, sizeof age, (now_wall_ms() -
+			fmt_duration(age, sizeof age, (tui_now(tui) -
 			    s->since_ms) / 1000);
 		snprintf(line, sizeof line, " %s %-14s %-11s %-6s %-4s %s",
 		    draw_glyph(tui, draw_state_glyph(s->state)), s->name,

@@ -129,3 +129,17 @@ view_events_draw(struct tui *tui, int y, int h, int w)
 		draw_text(tui, y + h - 1, 0, w, CR_NORMAL, "");
 	free(list);
 }
+
+/* The event under the cursor (Enter jumps to its time), NULL when none. */
+const struct event *
+view_events_selected(struct tui *tui)
+{
+	const struct event	**list, *e = NULL;
+	size_t			  n, idx = (size_t)tui_view_index(&view_events);
+
+	list = view_events_list(tui, &n);
+	if (tui->cursor[idx] < n)
+		e = list[tui->cursor[idx]];
+	free(list);
+	return (e);
+}

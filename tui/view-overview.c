@@ -413,7 +413,7 @@ view_overview_draw(struct tui *tui, int y, int h, int w)
 		    draw_glyph(tui, draw_red_glyph(r)), redundancy_name(r));
 		if (b->last_event[0] != '\0' && b->last_event_ms > 0) {
 			fmt_duration(age, sizeof age,
-			    (now_wall_ms() - b->last_event_ms) / 1000);
+			    (tui_now(tui) - b->last_event_ms) / 1000);
 			snprintf(last, sizeof last, "%s %s", age,
 			    b->last_event);
 		} else

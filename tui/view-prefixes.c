@@ -427,7 +427,7 @@ view_prefixes_table(struct tui *tui, struct view_prefixes_row *list,
 		    draw_glyph(tui, view_prefixes_glyph(r->sev)), words);
 		if (p->seen && p->since_ms > 0)
 			fmt_duration(since, sizeof since,
-			    (now_wall_ms() - p->since_ms) / 1000);
+			    (tui_now(tui) - p->since_ms) / 1000);
 		else
 			snprintf(since, sizeof since, "-");
 
@@ -582,7 +582,7 @@ view_prefixes_page(struct tui *tui, struct view_prefixes_row *r, int y,
 	if (p->seen && p->since_ms > 0) {
 		fmt_time(when, sizeof when, p->since_ms, 0);
 		fmt_duration(age, sizeof age,
-		    (now_wall_ms() - p->since_ms) / 1000);
+		    (tui_now(tui) - p->since_ms) / 1000);
 		snprintf(line, sizeof line, "%s (%s ago)", when, age);
 	} else
 		snprintf(line, sizeof line, "-");

@@ -297,7 +297,7 @@ view_sessions_draw(struct tui *tui, int y, int h, int w)
 		    bgp_state_name(s->state));
 		if (s->since_ms > 0 && s->state != BGP_UNKNOWN)
 			fmt_duration(updown, sizeof updown,
-			    (now_wall_ms() - s->since_ms) / 1000);
+			    (tui_now(tui) - s->since_ms) / 1000);
 		else
 			snprintf(updown, sizeof updown, "never");
 		if (s->state == BGP_ESTABLISHED) {
@@ -401,7 +401,7 @@ view_sessions_page(struct tui *tui, const struct session *s,
 
 	if (s->since_ms > 0 && s->state != BGP_UNKNOWN)
 		fmt_duration(age, sizeof age,
-		    (now_wall_ms() - s->since_ms) / 1000);
+		    (tui_now(tui) - s->since_ms) / 1000);
 	else
 		strlcpy_pt(age, "never", sizeof age);
 	snprintf(line, sizeof line, "%s %s for %s%s%s",

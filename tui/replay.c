@@ -1,0 +1,589 @@
+/*
+ * Replay in the dashboard, atop -r style: every view shows a recorded
+ * history as it was at one moment.  Two ways in: "peertop -r FILE" (the
+ * model never sees a collector; the file may be one a live peertop is
+ * still writing) and z in the live dashboard, which freezes the view into
+ * the live history while collection goes on; z again returns to live.
+ *
+ * The shown model is a second model from the same configuration whose
+ * live part replay_load() (core/store-replay.c) sets from the file; the
+ * views do not know the difference except through tui_now().  Time moves
+ * by t/T (next/previous change), [ ] and { } (a minute, an hour), ^ and
+ * $ (start, end), b (a typed time), Enter on an event (its time) and p
+ * (play, < > for the speed).  The status bar carries the REPLAY banner,
+ * the shown time and a timeline of the span: where events cluster (by
+ * level) and where nothing was recorded.
+ */
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "tui.h"
+#include "../core/replay.h"
+#include "../core/report.h"
+#include "../core/store.h"
+
+#define REPLAY_MINUTE_MS	(60 * 1000)
+#define REPLAY_HOUR_MS		(60 * 60 * 1000)
+#define REPLAY_TICK_MS		250	/* play mode's step */
+#define REPLAY_CELLS_MAX	512	/* timeline cells */
+
+/* Play speeds: shown seconds per wall second. */
+static const int replay_speeds[] = { 1, 10, 60, 600, 3600 };
+
+struct tui_replay {
+	struct replay	*r;
+	struct model	*m;		/* shown */
+	struct model	*live;		/* z: the live model; NULL for -r */
+	char		*path;
+	int64_t		 t;		/* the shown time */
+	int64_t		 begin, end;	/* -b/-e, else the file's span */
+	int		 fixed_begin, fixed_end;
+	size_t		 unknown;	/* rows naming what the config lacks */
+	int		 covered;	/* a recording run covers t */
+	int		 playing;
+	size_t		 speed;		/* index into replay_speeds[] */
+	struct event	*ev_play;
+	int		 prompting;	/* b: reading a time */
+	char		 input[40];
+	char		 msg[160];	/* one line for the status bar */
+
+	/* The timeline, recomputed when the span or the width changes. */
+	int64_t		 tl_from, tl_to;
+	size_t		 tl_n;
+	uint8_t		 tl_level[REPLAY_CELLS_MAX];
+	uint8_t		 tl_data[REPLAY_CELLS_MAX];
+};
+
+static void	 replay_play_cb(evutil_socket_t, short, void *);
+static void	 rp_span(struct tui_replay *);
+static int	 replay_swap(struct tui *, struct model *);
+static void	 rp_timeline(struct tui *, size_t);
+static int	 replay_live(struct tui *);
+
+/* A replay key in the live dashboard: say how to get there. */
+static int
+replay_live(struct tui *tui)
+{
+	tui->note = "replay keys: z freezes the dashboard into its history";
+	return (ACT_REDRAW);
+}
+
+int64_t
+tui_now(struct tui *tui)
+{
+	if (tui->replay != NULL)
+		return (tui->replay->t);
+	return (now_wall_ms());
+}
+
+int
+tui_replaying(struct tui *tui)
+{
+	return (tui->replay != NULL);
+}
+
+/*
+ * A time typed at b or given to -b/-e, against ref (the shown time, or
+ * the file's newest): "hh:mm[:ss]" that day in local time, ISO 8601
+ * (UTC, as peertop report reads it), or an offset "-15m" / "+2h" / "-1d"
+ * / "+30s".  0, or -1 when it is none of these.
+ */
+int
+tui_replay_parse_time(const char *s, int64_t ref_ms, int64_t *out)
+{
+	struct tm	 tm;
+	time_t		 t;
+	int64_t		 ms;
+	char		 neg[40];
+	int		 rel, h, m, sec = 0, n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '+' || *s == '-') {
+		if (snprintf(neg, sizeof neg, "-%s", s + 1) >= (int)sizeof neg)
+			return (-1);
+		if (report_parse_time(neg, &ms, &rel) != 0 || !rel)
+			return (-1);
+		*out = *s == '+' ? ref_ms - ms : ref_ms + ms;
+		return (0);
+	}
+	if (strchr(s, '-') != NULL) {
+		if (report_parse_time(s, &ms, &rel) != 0 || rel)
+			return (-1);
+		*out = ms;
+		return (0);
+	}
+	n = -1;
+	if (sscanf(s, "%2d:%2d:%2d%n", &h, &m, &sec, &n) != 3 || n < 0 ||
+	    s[n] != '\0') {
+		sec = 0;
+		n = -1;
+		if (sscanf(s, "%2d:%2d%n", &h, &m, &n) != 2 || n < 0 ||
+		    s[n] != '\0')
+			return (-1);
+	}
+	if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59)
+		return (-1);
+	t = (time_t)(ref_ms / 1000);
+	if (localtime_r(&t, &tm) == NULL)
+		return (-1);
+	tm.tm_hour = h;
+	tm.tm_min = m;
+	tm.tm_sec = sec;
+	tm.tm_isdst = -1;
+	if ((t = mktime(&tm)) == (time_t)-1)
+		return (-1);
+	*out = (int64_t)t * 1000;
+	return (0);
+}
+
+/* The span shown: -b/-e where given, else what the file holds now. */
+static void
+rp_span(struct tui_replay *rp)
+{
+	int64_t	 oldest, newest;
+
+	if (replay_span(rp->r, &oldest, &newest) != 0)
+		oldest = newest = rp->t;
+	if (rp->live != NULL && newest < rp->t)
+		newest = rp->t;
+	if (!rp->fixed_begin)
+		rp->begin = oldest;
+	if (!rp->fixed_end)
+		rp->end = newest;
+	if (rp->end < rp->begin)
+		rp->end = rp->begin;
+}
+
+/*
+ * Show the model as of t (clamped to the span).  The branch a Branch
+ * detail page shows is found again by name in the reloaded model.
+ */
+int
+tui_replay_goto(struct tui *tui, int64_t t)
+{
+	struct tui_replay	*rp = tui->replay;
+	char			*cause = NULL;
+
+	if (rp == NULL)
+		return (ACT_NONE);
+	rp_span(rp);
+	if (t < rp->begin)
+		t = rp->begin;
+	if (t > rp->end)
+		t = rp->end;
+	rp->t = t;
+	rp->unknown = 0;
+	if (replay_load(rp->r, rp->m, t, &rp->unknown, &cause) != 0) {
+		snprintf(rp->msg, sizeof rp->msg, "%s", cause != NULL ? cause :
+		    "cannot read the history");
+		free(cause);
+		rp->playing = 0;
+	}
+	rp->covered = replay_covered(rp->r, t);
+	if (tui->branch != NULL)
+		tui->branch = model_branch_find(rp->m, tui->branch->name);
+	if (tui->view == &view_branch && tui->branch == NULL)
+		tui_set_view(tui, &view_overview);
+	model_touch(rp->m, DIRTY_ALL);
+	return (ACT_REDRAW);
+}
+
+/* Make m the shown model, and hand it the redraw hook of the old one. */
+static int
+replay_swap(struct tui *tui, struct model *m)
+{
+	struct model	*old = tui->model;
+
+	m->on_dirty = old->on_dirty;
+	m->on_dirty_arg = old->on_dirty_arg;
+	if (tui->branch != NULL)
+		tui->branch = model_branch_find(m, tui->branch->name);
+	tui->model = m;
+	return (ACT_REDRAW);
+}
+
+/*
+ * Start a replay: r and m (a model from the configuration) are the
+ * replay's from now on; live is the live model for z, NULL for -r.
+ * begin/end (0: the file's span) bound it; it starts at start.
+ */
+int
+tui_replay_start(struct tui *tui, struct replay *r, struct model *m,
+    struct model *live, const char *path, int64_t begin, int64_t end,
+    int64_t start)
+{
+	struct tui_replay	*rp;
+
+	rp = xcalloc(1, sizeof *rp);
+	rp->r = r;
+	rp->m = m;
+	rp->live = live;
+	rp->path = xstrdup(path);
+	rp->begin = begin;
+	rp->end = end;
+	rp->fixed_begin = begin != 0;
+	rp->fixed_end = end != 0;
+	rp->speed = 2;
+	rp->t = start;
+	tui->replay = rp;
+	if (tui->model != NULL && tui->model != m)
+		replay_swap(tui, m);
+	else
+		tui->model = m;
+	return (tui_replay_goto(tui, start));
+}
+
+/* The end of a replay; a frozen dashboard goes back to live. */
+void
+tui_replay_stop(struct tui *tui)
+{
+	struct tui_replay	*rp = tui->replay;
+
+	if (rp == NULL)
+		return;
+	if (rp->ev_play != NULL)
+		event_free(rp->ev_play);
+	if (rp->live != NULL) {
+		replay_swap(tui, rp->live);
+		model_free(rp->m);
+		model_touch(tui->model, DIRTY_ALL);
+	}
+	replay_close(rp->r);
+	free(rp->path);
+	free(rp);
+	tui->replay = NULL;
+}
+
+/*
+ * z: freeze the live dashboard at now (the queued rows flushed first, so
+ * the history has everything shown), or go back to live.  at_ms, when not
+ * 0, is the time to show (Enter on an event).
+ */
+int
+tui_replay_freeze(struct tui *tui, int64_t at_ms)
+{
+	struct replay	*r;
+	struct model	*m;
+	char		*cause = NULL;
+	int64_t		 now = now_wall_ms();
+
+	if (tui->replay != NULL) {
+		if (tui->replay->live == NULL) {
+			snprintf(tui->replay->msg, sizeof tui->replay->msg,
+			    "replaying %s: there is no live view",
+			    tui->replay->path);
+			return (ACT_REDRAW);
+		}
+		tui_replay_stop(tui);
+		return (ACT_REDRAW);
+	}
+	if (tui->model->database == NULL || tui->store == NULL ||
+	    tui->model_new == NULL) {
+		tui->note = "z: no history to freeze into (database)";
+		return (ACT_REDRAW);
+	}
+	if (store_flush(tui->store, &cause) != 0) {
+		free(cause);		/* the store shows its own error */
+		cause = NULL;
+	}
+	if ((r = replay_open(tui->model->database, &cause)) == NULL) {
+		log_warnx("freeze: %s", cause);
+		free(cause);
+		tui->note = "z: cannot read the history";
+		return (ACT_REDRAW);
+	}
+	if ((m = tui->model_new(tui->model_new_arg, &cause)) == NULL) {
+		log_warnx("freeze: %s", cause);
+		free(cause);
+		replay_close(r);
+		tui->note = "z: cannot load the configuration again";
+		return (ACT_REDRAW);
+	}
+	tui->note = NULL;
+	return (tui_replay_start(tui, r, m, tui->model,
+	    tui->model->database, 0, 0, at_ms != 0 ? at_ms : now));
+}
+
+/* t/T: the next or previous recorded change. */
+int
+tui_replay_step(struct tui *tui, int dir)
+{
+	struct tui_replay	*rp = tui->replay;
+	int64_t			 t;
+
+	if (rp == NULL)
+		return (replay_live(tui));
+	if (replay_step(rp->r, rp->t, dir, &t) != 0) {
+		snprintf(rp->msg, sizeof rp->msg, "no %s change",
+		    dir > 0 ? "later" : "earlier");
+		return (ACT_REDRAW);
+	}
+	return (tui_replay_goto(tui, t));
+}
+
+/* [ ] { }: a fixed step; ^ $: the start or the end of the span. */
+int
+tui_replay_move(struct tui *tui, int what)
+{
+	struct tui_replay	*rp = tui->replay;
+
+	if (rp == NULL)
+		return (replay_live(tui));
+	switch (what) {
+	case REPLAY_MOVE_START:
+		rp_span(rp);
+		return (tui_replay_goto(tui, rp->begin));
+	case REPLAY_MOVE_END:
+		rp_span(rp);
+		return (tui_replay_goto(tui, rp->end));
+	case REPLAY_MOVE_BACK:
+		return (tui_replay_goto(tui, rp->t - REPLAY_MINUTE_MS));
+	case REPLAY_MOVE_FWD:
+		return (tui_replay_goto(tui, rp->t + REPLAY_MINUTE_MS));
+	case REPLAY_MOVE_BACK_BIG:
+		return (tui_replay_goto(tui, rp->t - REPLAY_HOUR_MS));
+	case REPLAY_MOVE_FWD_BIG:
+		return (tui_replay_goto(tui, rp->t + REPLAY_HOUR_MS));
+	}
+	return (ACT_NONE);
+}
+
+static void
+replay_play_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tui		*tui = arg;
+	struct tui_replay	*rp = tui->replay;
+	int64_t			 step;
+
+	(void)fd;
+	(void)what;
+	if (rp == NULL || !rp->playing)
+		return;
+	step = (int64_t)replay_speeds[rp->speed] * REPLAY_TICK_MS;
+	rp_span(rp);
+	if (rp->t + step >= rp->end) {
+		rp->playing = 0;
+		event_del(rp->ev_play);
+		snprintf(rp->msg, sizeof rp->msg, "end of the history");
+	}
+	tui_replay_goto(tui, rp->t + step);
+}
+
+/* p: play from the shown time, or pause; < >: slower, faster. */
+int
+tui_replay_play(struct tui *tui, int what)
+{
+	struct tui_replay	*rp = tui->replay;
+	struct timeval		 tv = { 0, REPLAY_TICK_MS * 1000 };
+
+	if (rp == NULL)
+		return (replay_live(tui));
+	if (what < 0 && rp->speed > 0)
+		rp->speed--;
+	else if (what > 0 && rp->speed + 1 < nitems(replay_speeds))
+		rp->speed++;
+	if (what != 0)
+		return (ACT_REDRAW);
+	if (rp->ev_play == NULL)
+		rp->ev_play = event_new(tui->base, -1, EV_PERSIST,
+		    replay_play_cb, tui);
+	rp->playing = !rp->playing;
+	if (rp->playing)
+		event_add(rp->ev_play, &tv);
+	else
+		event_del(rp->ev_play);
+	return (ACT_REDRAW);
+}
+
+/* b: open the prompt. */
+int
+tui_replay_prompt(struct tui *tui)
+{
+	if (tui->replay == NULL)
+		return (replay_live(tui));
+	tui->replay->prompting = 1;
+	tui->replay->input[0] = '\0';
+	return (ACT_REDRAW);
+}
+
+/* Line editing for the b prompt; 1 when the key was used. */
+int
+tui_replay_key(struct tui *tui, int key)
+{
+	struct tui_replay	*rp = tui->replay;
+	size_t			 len;
+	int64_t			 t;
+
+	if (rp == NULL)
+		return (0);
+	rp->msg[0] = '\0';
+	if (!rp->prompting)
+		return (0);
+	len = strlen(rp->input);
+	switch (key) {
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		rp->prompting = 0;
+		if (rp->input[0] == '\0')
+			return (1);
+		if (tui_replay_parse_time(rp->input, rp->t, &t) != 0) {
+			snprintf(rp->msg, sizeof rp->msg, "not a time: "
+			    "\"%s\" (hh:mm, 2026-11-25T03:12Z, -15m)",
+			    rp->input);
+			return (1);
+		}
+		tui_replay_goto(tui, t);
+		return (1);
+	case 27:
+		rp->prompting = 0;
+		return (1);
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		if (len > 0)
+			rp->input[len - 1] = '\0';
+		else
+			rp->prompting = 0;
+		return (1);
+	}
+	if (key >= 0x20 && key < 0x7f && len + 1 < sizeof rp->input) {
+		rp->input[len] = (char)key;
+		rp->input[len + 1] = '\0';
+	}
+	return (1);
+}
+
+/* The timeline's cells for n columns, read again when the span moved. */
+static void
+rp_timeline(struct tui *tui, size_t n)
+{
+	struct tui_replay	*rp = tui->replay;
+	int64_t			 to = rp->end + 1;
+
+	if (n > REPLAY_CELLS_MAX)
+		n = REPLAY_CELLS_MAX;
+	if (n == rp->tl_n && rp->tl_from == rp->begin && rp->tl_to == to)
+		return;
+	memset(rp->tl_level, 0, sizeof rp->tl_level);
+	memset(rp->tl_data, 0, sizeof rp->tl_data);
+	if (n > 0 && replay_timeline(rp->r, rp->begin, to, n, rp->tl_level,
+	    rp->tl_data) != 0)
+		memset(rp->tl_data, 1, n);
+	rp->tl_n = n;
+	rp->tl_from = rp->begin;
+	rp->tl_to = to;
+}
+
+/*
+ * The status bar in replay: the banner with the shown time, what the
+ * time is (no data, playing), the timeline with the shown time marked,
+ * or the b prompt, or a message.
+ */
+void
+tui_replay_draw_status(struct tui *tui, int y)
+{
+	struct tui_replay	*rp = tui->replay;
+	static const char	*cells_utf8[] = { "\xe2\x94\x80", "\xe2\x96\x81",
+	    "\xe2\x96\x84", "\xe2\x96\x86", "\xe2\x96\x88" };	/* ─ ▁ ▄ ▆ █ */
+	static const char	*cells_ascii[] = { "-", ".", "o", "O", "#" };
+	static const enum color_role cell_roles[] = { CR_DIM, CR_OK, CR_WARN,
+	    CR_CRIT, CR_CRIT };
+	char			 banner[96], when[32], zone[16], state[48];
+	char			 cell[8];
+	struct tm		 tm;
+	time_t			 t;
+	size_t			 n, i, at;
+	int			 x, w, lv;
+
+	t = (time_t)(rp->t / 1000);
+	fmt_time(when, sizeof when, rp->t, 0);
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(zone, sizeof zone, "%Z", &tm) == 0)
+		zone[0] = '\0';
+	/* At 80 columns the year goes: the timeline needs the room. */
+	snprintf(banner, sizeof banner, " REPLAY %s%s%s ", tui->sx >= 100 ?
+	    when : when + 5, zone[0] != '\0' ? " " : "", zone);
+	w = draw_width(tui, banner);
+	draw_text_attr(tui, y, 0, w, draw_attr(tui, CR_WARN) | A_REVERSE |
+	    A_BOLD, banner);
+	x = w;
+
+	if (rp->prompting) {
+		snprintf(banner, sizeof banner, " jump to (hh:mm, ISO 8601, "
+		    "-15m): %s_", rp->input);
+		draw_text(tui, y, x, tui->sx - x, CR_FILTER, banner);
+		return;
+	}
+	if (rp->msg[0] != '\0') {
+		draw_text(tui, y, x, tui->sx - x, CR_WARN, rp->msg);
+		return;
+	}
+	if (!rp->covered)
+		snprintf(state, sizeof state, " no data ");
+	else if (rp->playing)
+		snprintf(state, sizeof state, " %s%dx ", tui->ascii ? ">" :
+		    "\xe2\x96\xb6", replay_speeds[rp->speed]);	/* ▶ */
+	else
+		snprintf(state, sizeof state, " %s ", rp->live != NULL ?
+		    "z:live" : "t/T b");
+	w = draw_width(tui, state);
+	draw_text(tui, y, x, w, rp->covered ? CR_STATUS : CR_STALE, state);
+	x += w;
+	if (tui->sx - x < 3) {
+		return;
+	}
+	/* The timeline between brackets. */
+	n = (size_t)(tui->sx - x - 2);
+	rp_timeline(tui, n);
+	n = rp->tl_n;
+	draw_text(tui, y, x++, 1, CR_STATUS, "[");
+	at = rp->end > rp->begin ? (size_t)((double)(rp->t - rp->begin) /
+	    (double)(rp->end + 1 - rp->begin) * (double)n) : 0;
+	if (at >= n && n > 0)
+		at = n - 1;
+	for (i = 0; i < n; i++) {
+		lv = rp->tl_level[i] > 4 ? 4 : rp->tl_level[i];
+		if (!rp->tl_data[i] && lv == 0)
+			snprintf(cell, sizeof cell, " ");
+		else
+			snprintf(cell, sizeof cell, "%s", tui->ascii ?
+			    cells_ascii[lv] : cells_utf8[lv]);
+		if (i == at)
+			draw_text_attr(tui, y, x + (int)i, 1,
+			    draw_attr(tui, CR_SELECTED) | A_BOLD, tui->ascii ?
+			    "|" : cell);
+		else
+			draw_text(tui, y, x + (int)i, 1, rp->tl_data[i] ?
+			    cell_roles[lv] : CR_STALE, cell);
+	}
+	draw_text(tui, y, x + (int)n, tui->sx - x - (int)n, CR_STATUS, "]");
+}
+
+/* Enter on an event: show the dashboard at its time (live: freeze). */
+int
+tui_replay_event(struct tui *tui, const struct event *e)
+{
+	int64_t	 t;
+
+	if (e == NULL)
+		return (ACT_NONE);
+	t = e->time_ms;
+	if (tui->replay == NULL)
+		return (tui_replay_freeze(tui, t));
+	return (tui_replay_goto(tui, t));
+}
+
+/* What the header of a replayed model says: rows the config lacks. */
+size_t
+tui_replay_unknown(struct tui *tui)
+{
+	return (tui->replay != NULL ? tui->replay->unknown : 0);
+}
