@@ -526,14 +526,17 @@ tui_replay_draw_status(struct tui *tui, int y)
 		draw_text(tui, y, x, tui->sx - x, CR_WARN, rp->msg);
 		return;
 	}
+	if (rp->live != NULL) {
+		draw_text(tui, y, x, 7, CR_STATUS, " z:live");
+		x += 7;
+	}
 	if (!rp->covered)
 		snprintf(state, sizeof state, " no data ");
 	else if (rp->playing)
 		snprintf(state, sizeof state, " %s%dx ", tui->ascii ? ">" :
 		    "\xe2\x96\xb6", replay_speeds[rp->speed]);	/* ▶ */
 	else
-		snprintf(state, sizeof state, " %s ", rp->live != NULL ?
-		    "z:live" : "t/T b");
+		snprintf(state, sizeof state, " ");
 	w = draw_width(tui, state);
 	draw_text(tui, y, x, w, rp->covered ? CR_STATUS : CR_STALE, state);
 	x += w;
