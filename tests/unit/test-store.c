@@ -1466,6 +1466,464 @@ test_latency_bound(void **state)
 	free(path);
 }
 
+/*
+ * A version 2 file made by peertop 0.1.0 (tests/data/store/README): a
+ * reviewer is told to upgrade it; a writer migrates it 2 -> 3, keeps its
+ * rows and sums its minutes into hours.  H = 1700002800000, a whole hour:
+ *   ams H:     minutes H (2 sent, 1 received, 10000), H+1m (12000),
+ *              H+59m (14000): 4|3|10000|14000|36000|1e8+1.44e8+1.96e8
+ *   ams H+1h:  20000, 22000: 2|2|20000|22000|42000|4e8+4.84e8
+ *   sea H:     one loss; sea H+2h: 30000
+ * A sample written after the upgrade adds to the migrated hour.
+ */
+static void
+test_v2_fixture(void **state)
+{
+	struct store		*s;
+	struct store_stats	 st;
+	char			*path = fixture("v2.db"), *minutes, *events;
+
+	expect_query(path, "PRAGMA user_version", "2\n");
+	minutes = query(path, "SELECT * FROM latency_minute ORDER BY rowid");
+	events = query(path, "SELECT * FROM events ORDER BY id");
+	expect_refused(path, 1, "schema version 2 is older than this "
+	    "peertop's (3); open it once for writing");
+
+	s = open_ok(path, 0);
+	stats(s, &st);
+	assert_int_equal(st.schema_version, 3);
+	assert_int_equal(st.latency_rows, 8);
+	assert_int_equal(st.latency_minute_rows, 7);
+	assert_int_equal(st.latency_hour_rows, 4);
+	assert_int_equal(st.event_rows, 1);
+	assert_int_equal(st.run_rows + st.prefix_rows + st.route_rows, 0);
+	store_close(s);
+
+	expect_query(path, "PRAGMA user_version", "3\n");
+	expect_query(path, "SELECT * FROM latency_minute ORDER BY rowid",
+	    minutes);
+	expect_query(path, "SELECT * FROM events ORDER BY id", events);
+	expect_query(path, "SELECT hour_ms - 1700002800000, branch, edge, "
+	    "target, sent, received, rtt_min_us, rtt_max_us, rtt_sum_us, "
+	    "rtt_sumsq_us2 FROM latency_hour ORDER BY edge, hour_ms",
+	    "0|hq|ams|192.0.2.1|4|3|10000|14000|36000|440000000\n"
+	    "3600000|hq|ams|192.0.2.1|2|2|20000|22000|42000|884000000\n"
+	    "0|hq|sea|192.0.2.1|1|0|NULL|NULL|0|0\n"
+	    "7200000|hq|sea|192.0.2.1|1|1|30000|30000|30000|900000000\n");
+
+	s = open_ok(path, 0);
+	assert_int_equal(store_latency_sample(s, 1700002800000LL + 3630000,
+	    "hq", "ams", "192.0.2.1", "probe", 8000), 0);
+	store_close(s);
+	expect_query(path, "SELECT sent, received, rtt_min_us, rtt_max_us, "
+	    "rtt_sum_us, rtt_sumsq_us2 FROM latency_hour WHERE edge = 'ams' "
+	    "AND hour_ms = 1700006400000",
+	    "3|3|8000|22000|50000|948000000\n");
+	free(minutes);
+	free(events);
+	free(path);
+}
+
+/*
+ * The hour roll-up is the sum of the minute roll-ups, over flushes that
+ * each add to rows the earlier ones wrote: every (series, hour) of
+ * latency_hour equals its minutes grouped by hour, and the reverse.
+ */
+static void
+test_latency_hours(void **state)
+{
+	static const char *edges[] = { "ams", "sea" };
+	struct store		*s;
+	char			*path = tpath("hours.db");
+	const int64_t		 H = 1700002800000LL;
+	int64_t			 t;
+	int			 i, k;
+
+	s = open_ok(path, 0);
+	/* Three hours of a sample every 37 s per series, a loss in 7. */
+	for (i = 0; i < 300; i++) {
+		t = H - 1800000 + (int64_t)i * 37000;
+		for (k = 0; k < 2; k++)
+			assert_int_equal(store_latency_sample(s, t, "hq",
+			    edges[k], k ? "t2" : "t1", "probe", i % 7 == 3 ?
+			    -1 : 1000 + i * 10 + k), 0);
+		if (i % 40 == 39)
+			assert_int_equal(store_flush(s, NULL), 0);
+	}
+	store_close(s);
+
+#define MINUTES_BY_HOUR "SELECT minute_ms - minute_ms % 3600000, branch, " \
+	"edge, target, sum(sent), sum(received), min(rtt_min_us), " \
+	"max(rtt_max_us), sum(rtt_sum_us), sum(rtt_sumsq_us2) FROM " \
+	"latency_minute GROUP BY 1, 2, 3, 4"
+#define HOURS "SELECT hour_ms, branch, edge, target, sent, received, " \
+	"rtt_min_us, rtt_max_us, rtt_sum_us, rtt_sumsq_us2 FROM latency_hour"
+	expect_query(path, HOURS " EXCEPT " MINUTES_BY_HOUR, "");
+	expect_query(path, MINUTES_BY_HOUR " EXCEPT " HOURS, "");
+#undef MINUTES_BY_HOUR
+#undef HOURS
+	/* 300 * 37 s from H - 30 min: the hours H-1h, H, H+1h and H+2h. */
+	expect_query(path, "SELECT edge, count(*), sum(sent) FROM latency_hour "
+	    "GROUP BY edge", "ams|4|300\nsea|4|300\n");
+	/* And against the raw samples, one hour by hand. */
+	expect_query(path, "SELECT (SELECT sent || '|' || received || '|' || "
+	    "rtt_sum_us FROM latency_hour WHERE edge = 'ams' AND hour_ms = "
+	    "1700002800000) = (SELECT count(*) || '|' || count(rtt_us) || "
+	    "'|' || sum(rtt_us) FROM latency_sample WHERE edge = 'ams' AND "
+	    "time_ms >= 1700002800000 AND time_ms < 1700006400000)", "1\n");
+	free(path);
+}
+
+/*
+ * Retention's edges.  H = 1700002800000 (a whole hour), one series:
+ *   H-1h+30s  H+10s  H+70s  H+125s  H+130.5s  H+1h+5s
+ * Raw before H+130s deletes whole minutes, those before H+120s: the first
+ * three; H+125s, in the minute the cut-off falls in, stays.  Minutes
+ * before H+1h30m delete whole hours, those before H+1h: four rows; the
+ * minute H+1h stays.  Hours before H+30m: the hour H-1h only.
+ */
+static void
+test_prune_edges(void **state)
+{
+	static const int64_t	 dt[] = { -3570000, 10000, 70000, 125000,
+	    130500, 3605000 };
+	struct store		*s;
+	char			*path = tpath("edges.db"), *cause = NULL;
+	const int64_t		 H = 1700002800000LL;
+	size_t			 i;
+
+	s = open_ok(path, 0);
+	for (i = 0; i < nitems(dt); i++)
+		assert_int_equal(store_latency_sample(s, H + dt[i], "hq",
+		    "ams", "t", "probe", 1000 * (i + 1)), 0);
+	assert_int_equal(store_flush(s, NULL), 0);
+	assert_int_equal(store_latency_prune(s, H + 130000, 0, 0, 0, &cause),
+	    3);
+	expect_query(path, "SELECT time_ms - 1700002800000 FROM "
+	    "latency_sample ORDER BY time_ms", "125000\n130500\n3605000\n");
+	assert_int_equal(store_latency_prune(s, 0, H + 5400000, 0, 0,
+	    &cause), 4);
+	expect_query(path, "SELECT minute_ms - 1700002800000 FROM "
+	    "latency_minute", "3600000\n");
+	assert_int_equal(store_latency_prune(s, 0, 0, H + 1800000, 0,
+	    &cause), 1);
+	expect_query(path, "SELECT hour_ms - 1700002800000, sent FROM "
+	    "latency_hour ORDER BY hour_ms", "0|4\n3600000|1\n");
+	/* A whole-minute cut-off is its own minute; all at once, in slices. */
+	assert_int_equal(store_latency_prune(s, H + 3600000, H + 7200000,
+	    H + 7200000, 1, &cause), 3);
+	assert_int_equal(store_latency_prune(s, H + 3600000, H + 7200000,
+	    H + 7200000, 1, &cause), 2);
+	assert_int_equal(store_latency_prune(s, H + 3600000, H + 7200000,
+	    H + 7200000, 1, &cause), 0);
+	assert_null(cause);
+	store_close(s);
+	expect_query(path, "SELECT (SELECT count(*) FROM latency_sample) || "
+	    "'|' || (SELECT count(*) FROM latency_minute) || '|' || "
+	    "(SELECT count(*) FROM latency_hour)", "1|0|0\n");
+	free(path);
+}
+
+/* The run's last_ms, as the file has it now. */
+static int64_t
+run_last(const char *path, int64_t id)
+{
+	char	*sql, *out;
+	int64_t	 v;
+
+	xasprintf(&sql, "SELECT last_ms FROM run WHERE id = %lld",
+	    (long long)id);
+	out = query(path, sql);
+	v = strtoll(out, NULL, 10);
+	free(out);
+	free(sql);
+	return (v);
+}
+
+/*
+ * store_run_begin(): the row appears with the first flush (version, the
+ * configuration's absolute path and its text), every flush that writes
+ * and the close move last_ms on; a second run is a second row; a missing
+ * or oversized configuration leaves config NULL.
+ */
+static void
+test_run_rows(void **state)
+{
+	static const char	 text[] = "latency {\n\tkeep hours 30d\n}\n";
+	struct store		*s;
+	struct store_stats	 st;
+	char			*path = tpath("run.db"), *conf = tpath("p.conf");
+	char			*big = tpath("big.conf"), *rel, *want, *buf;
+	int64_t			 t0, l1, l2, l3;
+	int			 cwd;
+
+	spit(conf, text, strlen(text));
+	t0 = now_wall_ms();
+	s = open_ok(path, 0);
+	/* A relative name: the absolute one is recorded. */
+	assert_true((cwd = open(".", O_RDONLY | O_DIRECTORY)) != -1);
+	assert_int_equal(chdir(tmpdir), 0);
+	assert_int_equal(store_run_begin(s, "9.9.9", "./p.conf"), 0);
+	assert_int_equal(fchdir(cwd), 0);
+	close(cwd);
+	stats(s, &st);
+	assert_int_equal(st.run_rows, 0);
+	assert_int_equal(store_flush(s, NULL), 0);
+	stats(s, &st);
+	assert_int_equal(st.run_rows, 1);
+	rel = realpath(conf, NULL);
+	xasprintf(&want, "1|9.9.9|%s|%s\n", rel, text);
+	expect_query(path, "SELECT id, version, config_path, config FROM run",
+	    want);
+	free(want);
+	xasprintf(&want, "text|%zu\n", strlen(text));
+	expect_query(path, "SELECT typeof(config), length(config) FROM run",
+	    want);
+	free(want);
+	xasprintf(&want, "SELECT start_ms >= %lld AND start_ms <= last_ms "
+	    "AND last_ms <= %lld FROM run", (long long)t0,
+	    (long long)now_wall_ms());
+	expect_query(path, want, "1\n");
+	free(want);
+	l1 = run_last(path, 1);
+
+	/* A flush with rows moves the heartbeat; an idle one right after
+	 * waits for STORE_BEAT_MS; the close moves it again. */
+	usleep(20000);
+	assert_int_equal(store_latency_sample(s, 0, "hq", "ams", "t",
+	    "probe", 1000), 0);
+	assert_int_equal(store_flush(s, NULL), 0);
+	l2 = run_last(path, 1);
+	assert_true(l2 >= l1 + 20);
+	usleep(20000);
+	assert_int_equal(store_flush(s, NULL), 0);
+	assert_true(run_last(path, 1) == l2);
+	store_close(s);
+	l3 = run_last(path, 1);
+	assert_true(l3 >= l2 + 20);
+
+	/* Next run: unreadable, then oversized configuration. */
+	s = open_ok(path, 0);
+	assert_int_equal(store_run_begin(s, NULL, "/nonexistent/p.conf"), 0);
+	store_close(s);
+	buf = xcalloc(1, 1024 * 1024 + 1);
+	memset(buf, '#', 1024 * 1024 + 1);
+	spit(big, buf, 1024 * 1024 + 1);
+	free(buf);
+	s = open_ok(path, 0);
+	assert_int_equal(store_run_begin(s, "9.9.9", big), 0);
+	store_close(s);
+	xasprintf(&want, "1|9.9.9|%zu\n2|NULL|NULL\n3|9.9.9|NULL\n",
+	    strlen(text));
+	expect_query(path, "SELECT id, version, length(config) FROM run "
+	    "ORDER BY id", want);
+	free(want);
+	expect_query(path, "SELECT config_path FROM run WHERE id = 2",
+	    "/nonexistent/p.conf\n");
+	assert_true(run_last(path, 1) == l3);
+	free(rel);
+	free(big);
+	free(conf);
+	free(path);
+}
+
+/* A model with one branch, prefix, edge and session for the sink. */
+static struct model *
+route_model(void)
+{
+	static const struct edge sea = { "sea", "Seattle", "US", 47.61,
+	    -122.33, "ER|PL" };
+	struct model		*m = model_new();
+	struct branch		*b = xcalloc(1, sizeof *b);
+	struct branch_prefix	*bp;
+	struct session		*sess = xcalloc(1, sizeof *sess);
+
+	model_edge_set(m, &sea);
+	strlcpy_pt(b->name, "hq", sizeof b->name);
+	b->lat_main = b->lat_nearest = b->nearest = b->routed = -1;
+	b->prefixes = bp = xcalloc(1, sizeof *bp);
+	b->nprefixes = 1;
+	assert_int_equal(prefix_parse("203.0.113.0/24", &bp->prefix), 0);
+	bp->origin = 64501;
+	bp->best_session = -1;
+	m->branches = xcalloc(1, sizeof *m->branches);
+	m->branches[m->nbranches++] = b;
+	strlcpy_pt(sess->name, "sea-r1", sizeof sess->name);
+	sess->edge_idx = 0;
+	m->sessions = xcalloc(1, sizeof *m->sessions);
+	m->sessions[m->nsessions++] = sess;
+	return (m);
+}
+
+/*
+ * The route monitor's hooks (model.h) write prefix_state and
+ * branch_route rows in the flush's transaction: every column, NULL where
+ * the contract says so.
+ */
+static void
+test_prefix_route_rows(void **state)
+{
+	struct model		*m = route_model();
+	struct branch		*b = m->branches[0];
+	struct branch_prefix	*bp = &b->prefixes[0];
+	struct store		*s;
+	struct store_stats	 st;
+	char			*path = tpath("routes.db");
+	const int64_t		 T = 1700000000000LL;
+
+	s = open_ok(path, 0);
+	store_attach(s, m);
+	assert_non_null(m->sink.prefix);
+	assert_non_null(m->sink.route);
+
+	/* Seen, carried by nothing: the unknowns are NULL. */
+	bp->seen = 1;
+	bp->flags = PFX_INVISIBLE;
+	bp->nprimary_total = 1;
+	m->sink.prefix(m->sink.arg, b, bp, T);
+	m->sink.route(m->sink.arg, b, T);
+	/* Then carried by sea-r1, routed through sea, suboptimal. */
+	bp->flags = PFX_NOBACKUP | PFX_PREPEND;
+	bp->nprimary = 1;
+	bp->nbackup_total = 2;
+	bp->best_origin = 64501;
+	bp->best_session = 0;
+	strlcpy_pt(bp->best_path, "64500 64500 64501", sizeof bp->best_path);
+	strlcpy_pt(bp->carried, "sea-r1", sizeof bp->carried);
+	strlcpy_pt(bp->problem, "203.0.113.0/24 on sea-r1: prepended",
+	    sizeof bp->problem);
+	m->sink.prefix(m->sink.arg, b, bp, T + 1000);
+	b->routed = 0;
+	b->suboptimal = 1;
+	m->sink.route(m->sink.arg, b, T + 1000);
+	stats(s, &st);
+	assert_int_equal(st.prefix_rows, 0);	/* queued */
+	assert_int_equal(st.queued, 4);
+	assert_int_equal(store_flush(s, NULL), 0);
+	stats(s, &st);
+	assert_int_equal(st.prefix_rows, 2);
+	assert_int_equal(st.route_rows, 2);
+	store_close(s);
+	m->sink.arg = NULL;
+
+	expect_query(path, "SELECT time_ms - 1700000000000, branch, prefix, "
+	    "origin, flags, primary_up, primary_total, backup_up, "
+	    "backup_total, best_origin, best_path, best_session, carried, "
+	    "problem FROM prefix_state ORDER BY id",
+	    "0|hq|203.0.113.0/24|64501|1|0|1|0|0|NULL|NULL|NULL|NULL|NULL\n"
+	    "1000|hq|203.0.113.0/24|64501|1536|1|1|0|2|64501|"
+	    "64500 64500 64501|sea-r1|sea-r1|"
+	    "203.0.113.0/24 on sea-r1: prepended\n");
+	expect_query(path, "SELECT time_ms - 1700000000000, branch, "
+	    "routed_edge, suboptimal FROM branch_route ORDER BY id",
+	    "0|hq|NULL|0\n1000|hq|sea|1\n");
+	model_free(m);
+	free(path);
+}
+
+/*
+ * A reviewer writes nothing: no run row, the sink's rows are refused,
+ * and the file's bytes are as they were.
+ */
+static void
+test_readonly_writes_nothing(void **state)
+{
+	struct model		*m = route_model();
+	struct store		*s;
+	char			*path = tpath("ro-v3.db"), *before, *after;
+	char			*cause;
+	size_t			 blen, alen;
+
+	s = open_ok(path, 0);
+	assert_int_equal(store_latency_sample(s, 1700000000000LL, "hq", "sea",
+	    "t", "probe", 1000), 0);
+	store_close(s);
+	assert_non_null(before = slurp(path, &blen));
+
+	s = open_ok(path, 1);
+	assert_int_equal(store_run_begin(s, "9.9.9", path), -1);
+	store_attach(s, m);
+	m->branches[0]->prefixes[0].seen = 1;
+	m->sink.prefix(m->sink.arg, m->branches[0],
+	    &m->branches[0]->prefixes[0], 1700000001000LL);
+	m->sink.route(m->sink.arg, m->branches[0], 1700000001000LL);
+	assert_int_equal(store_latency_sample(s, 1700000001000LL, "hq", "sea",
+	    "t", "probe", 1000), -1);
+	assert_int_equal(store_flush(s, NULL), 0);
+	assert_int_equal(store_latency_prune(s, INT64_MAX / 2, INT64_MAX / 2,
+	    INT64_MAX / 2, 0, &cause), 0);
+	store_close(s);
+	m->sink.arg = NULL;
+
+	assert_non_null(after = slurp(path, &alen));
+	assert_int_equal(alen, blen);
+	assert_memory_equal(after, before, blen);
+	expect_query(path, "SELECT (SELECT count(*) FROM run) || '|' || "
+	    "(SELECT count(*) FROM prefix_state) || '|' || (SELECT count(*) "
+	    "FROM branch_route) || '|' || (SELECT count(*) FROM "
+	    "latency_hour)", "0|0|0|1\n");
+	free(before);
+	free(after);
+	model_free(m);
+	free(path);
+}
+
+/* The version 3 tables' columns, in order, as the contract has them. */
+static void
+test_v3_columns(void **state)
+{
+	static const struct {
+		const char	*table, *want;
+	} tables[] = {
+		{ "run", "id start_ms last_ms version config_path config " },
+		{ "branch_route", "id time_ms branch routed_edge suboptimal " },
+		{ "prefix_state", "id time_ms branch prefix origin flags "
+		  "primary_up primary_total backup_up backup_total "
+		  "best_origin best_path best_session carried problem " },
+		{ "latency_hour", "hour_ms branch edge target sent received "
+		  "rtt_min_us rtt_max_us rtt_sum_us rtt_sumsq_us2 " },
+	};
+	struct store	*s;
+	char		*path = tpath("columns.db"), *sql, *out, *cols, *tmp;
+	char		*line, *bar;
+	size_t		 i;
+
+	s = open_ok(path, 0);
+	store_close(s);
+	for (i = 0; i < nitems(tables); i++) {
+		xasprintf(&sql, "SELECT name FROM pragma_table_info('%s')",
+		    tables[i].table);
+		out = query(path, sql);
+		cols = xstrdup("");
+		for (line = out; (bar = strchr(line, '\n')) != NULL;
+		    line = bar + 1) {
+			*bar = '\0';
+			xasprintf(&tmp, "%s%s ", cols, line);
+			free(cols);
+			cols = tmp;
+		}
+		assert_string_equal(cols, tables[i].want);
+		free(cols);
+		free(out);
+		free(sql);
+	}
+	expect_query(path, "SELECT m.name, group_concat(i.name, ' ') FROM "
+	    "sqlite_master m, pragma_index_info(m.name) i WHERE m.type = "
+	    "'index' AND m.sql IS NOT NULL AND m.tbl_name IN ('run', "
+	    "'branch_route', 'prefix_state', 'latency_hour') GROUP BY m.name "
+	    "ORDER BY m.name",
+	    "branch_route_branch_time|branch time_ms\n"
+	    "branch_route_time|time_ms\n"
+	    "latency_hour_branch_edge_time|branch edge hour_ms\n"
+	    "prefix_state_prefix_time|branch prefix time_ms\n"
+	    "prefix_state_time|time_ms\n"
+	    "run_start|start_ms\n");
+	expect_query(path, "SELECT group_concat(name, ' ') FROM (SELECT name "
+	    "FROM pragma_table_info('latency_hour') WHERE pk > 0 ORDER BY pk)",
+	    "branch edge target hour_ms\n");
+	free(path);
+}
+
 /* rm -r, one level of subdirectories is all the tests make. */
 static int
 remove_tree(const char *path)
@@ -1539,6 +1997,13 @@ main(void)
 		cmocka_unit_test(test_latency_sink),
 		cmocka_unit_test(test_retention_timer),
 		cmocka_unit_test(test_latency_clamp),
+		cmocka_unit_test(test_v2_fixture),
+		cmocka_unit_test(test_latency_hours),
+		cmocka_unit_test(test_prune_edges),
+		cmocka_unit_test(test_run_rows),
+		cmocka_unit_test(test_prefix_route_rows),
+		cmocka_unit_test(test_readonly_writes_nothing),
+		cmocka_unit_test(test_v3_columns),
 	};
 
 	log_set_quiet(1);
