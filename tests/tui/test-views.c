@@ -15,12 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "core/collector.h"
 #include "core/config.h"
+#include "core/replay.h"
 #include "core/store.h"
 #include "tui/tui.h"
 
@@ -924,6 +926,159 @@ test_map_latency(void **state)
 	f->m->branches[0]->nearest = f->sea;
 }
 
+/* b's and -b's times: hh:mm on the reference's day, ISO 8601, offsets. */
+static void
+test_replay_parse_time(void **state)
+{
+	int64_t	 ref = 1764126000000LL;	/* 2025-11-26 03:00:00 UTC */
+	int64_t	 t;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	assert_int_equal(tui_replay_parse_time("03:12", ref, &t), 0);
+	assert_int_equal(t, ref + 12 * 60000);
+	assert_int_equal(tui_replay_parse_time("00:00:30", ref, &t), 0);
+	assert_int_equal(t, ref - 3 * 3600000 + 30000);
+	assert_int_equal(tui_replay_parse_time("-15m", ref, &t), 0);
+	assert_int_equal(t, ref - 15 * 60000);
+	assert_int_equal(tui_replay_parse_time("+2h", ref, &t), 0);
+	assert_int_equal(t, ref + 2 * 3600000);
+	assert_int_equal(tui_replay_parse_time("2025-11-25T23:59:59Z", ref,
+	    &t), 0);
+	assert_int_equal(t, ref - 3 * 3600000 - 1000);
+	assert_int_equal(tui_replay_parse_time("2025-11-26 03:00", ref, &t),
+	    0);
+	assert_int_equal(t, ref);
+	assert_int_equal(tui_replay_parse_time("24:00", ref, &t), -1);
+	assert_int_equal(tui_replay_parse_time("3:7x", ref, &t), -1);
+	assert_int_equal(tui_replay_parse_time("yesterday", ref, &t), -1);
+	assert_int_equal(tui_replay_parse_time("-15 parsecs", ref, &t), -1);
+	assert_int_equal(tui_replay_parse_time("", ref, &t), -1);
+}
+
+/*
+ * A history written by the store (daisy-22 Established at t0, Idle at
+ * t0 + 60 s, an event with it) replayed into a second model from the
+ * same configuration: the Sessions view and the replay bar at t0 + 30 s
+ * and after t, the events ring up to the shown time, Enter on an event.
+ */
+static void
+test_replay_views(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*st;
+	struct replay	*r;
+	struct model	*m2;
+	struct session	*s;
+	struct event	 ev;
+	const char	*tmp = getenv("TMPDIR");
+	char		 path[256], db[300], side[310], buf[512], *cause = NULL;
+	int64_t		 t0 = now_wall_ms() - 3600000;
+	int		 fd, y;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	snprintf(path, sizeof path, "%s/test-views-XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	snprintf(db, sizeof db, "%s.db", path);
+	if ((st = store_open(db, 0, &cause)) == NULL)
+		fail_msg("store: %s", cause);
+	s = f->m->sessions[0];
+	s->state = BGP_ESTABLISHED;
+	assert_int_equal(store_session_state(st, s, BGP_UNKNOWN, t0), 0);
+	s->state = BGP_IDLE;
+	assert_int_equal(store_session_state(st, s, BGP_ESTABLISHED,
+	    t0 + 60000), 0);
+	memset(&ev, 0, sizeof ev);
+	ev.time_ms = t0 + 60000;
+	ev.level = LVL_ERROR;
+	strlcpy_pt(ev.type, "SessionDown", sizeof ev.type);
+	strlcpy_pt(ev.subject, "session daisy-22", sizeof ev.subject);
+	strlcpy_pt(ev.summary, "daisy-22 went down", sizeof ev.summary);
+	assert_int_equal(store_event(st, &ev), 0);
+	assert_int_equal(store_flush(st, &cause), 0);
+	store_close(st);
+	s->state = BGP_ESTABLISHED;
+
+	if ((r = replay_open(db, &cause)) == NULL)
+		fail_msg("replay: %s", cause);
+	m2 = model_new();
+	for (y = 0; (size_t)y < f->m->nedges; y++)
+		model_edge_set(m2, &f->m->edges[y]);
+	if (config_parse_buffer(m2, "views.conf", views_conf,
+	    strlen(views_conf), &cause) != 0)
+		fail_msg("config: %s", cause);
+	f->t.model = f->m;
+	assert_int_equal(tui_replay_start(&f->t, r, m2, NULL, db, 0, 0,
+	    t0 + 30000), ACT_REDRAW);
+	assert_ptr_equal(f->t.model, m2);
+	assert_true(tui_replaying(&f->t));
+	assert_int_equal(tui_now(&f->t), t0 + 30000);
+	/* Before the first record: clamped to the span. */
+	tui_replay_goto(&f->t, t0 - 3600000);
+	assert_int_equal(tui_now(&f->t), t0);
+	tui_replay_goto(&f->t, t0 + 30000);
+
+	size(f, 80, 24);
+	draw_view(f, &view_sessions);
+	assert_true((y = find(2, 22, "daisy-22")) >= 0);
+	assert_non_null(strstr(row(y, buf, sizeof buf), "Established"));
+	tui_replay_draw_status(&f->t, 23);
+	assert_non_null(strstr(row(23, buf, sizeof buf), " REPLAY "));
+	assert_non_null(strstr(buf, "UTC"));
+	assert_int_equal(m2->nevents, 0);
+
+	/* t: the next change is the drop. */
+	assert_int_equal(tui_replay_step(&f->t, 1), ACT_REDRAW);
+	assert_int_equal(tui_now(&f->t), t0 + 60000);
+	erase();
+	draw_view(f, &view_sessions);
+	assert_true((y = find(2, 22, "daisy-22")) >= 0);
+	assert_non_null(strstr(row(y, buf, sizeof buf), "Idle"));
+	assert_int_equal(m2->nevents, 1);
+	tui_replay_draw_status(&f->t, 23);
+	/* An Error event in the last cell of the ASCII timeline. */
+	assert_non_null(strstr(row(23, buf, sizeof buf), "]"));
+	assert_non_null(strchr(buf, '['));
+	/* No later change: said in the bar. */
+	assert_int_equal(tui_replay_step(&f->t, 1), ACT_REDRAW);
+	tui_replay_draw_status(&f->t, 23);
+	assert_non_null(strstr(row(23, buf, sizeof buf), "no later change"));
+	/* T goes back to the first row; ^ is the start too. */
+	assert_int_equal(tui_replay_step(&f->t, -1), ACT_REDRAW);
+	assert_int_equal(tui_now(&f->t), t0);
+	assert_int_equal(m2->nevents, 0);
+	/* Enter on the event: its time. */
+	tui_replay_move(&f->t, REPLAY_MOVE_END);
+	assert_int_equal(tui_now(&f->t), t0 + 60000);
+	tui_replay_move(&f->t, REPLAY_MOVE_START);
+	assert_int_equal(tui_replay_event(&f->t, &ev), ACT_REDRAW);
+	assert_int_equal(tui_now(&f->t), t0 + 60000);
+	/* b with a bad time says so and stays. */
+	tui_replay_prompt(&f->t);
+	tui_replay_key(&f->t, 'x');
+	tui_replay_key(&f->t, '\r');
+	tui_replay_draw_status(&f->t, 23);
+	assert_non_null(strstr(row(23, buf, sizeof buf), "not a time"));
+	assert_int_equal(tui_now(&f->t), t0 + 60000);
+
+	tui_replay_stop(&f->t);
+	assert_false(tui_replaying(&f->t));
+	f->t.model = f->m;
+	model_free(m2);
+	unlink(db);
+	snprintf(side, sizeof side, "%s-wal", db);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", db);
+	unlink(side);
+	tui_set_view(&f->t, &view_overview);
+}
+
 int
 main(void)
 {
@@ -943,6 +1098,8 @@ main(void)
 		cmocka_unit_test(test_branch_nodata),
 		cmocka_unit_test(test_branch_history),
 		cmocka_unit_test(test_map_latency),
+		cmocka_unit_test(test_replay_parse_time),
+		cmocka_unit_test(test_replay_views),
 	};
 
 	setlocale(LC_ALL, "C");
