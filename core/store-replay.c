@@ -138,6 +138,7 @@ static void	 replay_spread(struct model *, struct branch *, int,
 		    int64_t);
 static int	 replay_events(struct replay *, struct model *, int64_t);
 static int	 replay_level(const char *);
+static int	 replay_done(struct replay *);
 
 /*
  * What SQLite would say less clearly, from the file's first 100 bytes:
@@ -1246,6 +1247,22 @@ replay_events(struct replay *r, struct model *m, int64_t t)
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
+/*
+ * End the read transaction.  Every statement is reset first: one left on
+ * a row would keep the snapshot, and the next load would not see a live
+ * writer's new rows.
+ */
+static int
+replay_done(struct replay *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < RS_COUNT; i++)
+		if (r->st[i] != NULL)
+			sqlite3_reset(r->st[i]);
+	return (sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL));
+}
+
 int
 replay_load(struct replay *r, struct model *m, int64_t t, size_t *unknown,
     char **cause)
@@ -1271,11 +1288,11 @@ replay_load(struct replay *r, struct model *m, int64_t t, size_t *unknown,
 	    replay_events(r, m, t) != 0) {
 		rc = sqlite3_errcode(r->db);
 		m->sink = sink;
-		sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL);
+		replay_done(r);
 		goto fail;
 	}
 	m->sink = sink;
-	if ((rc = sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
+	if ((rc = replay_done(r)) != SQLITE_OK)
 		goto fail;
 	model_touch(m, DIRTY_ALL);
 	return (0);

@@ -1,0 +1,1005 @@
+/*
+ * Unit tests for the replay reader (core/store-replay.c): a history
+ * written through the real store (store_session_state(), store_redundancy(),
+ * store_event(), store_latency_sample(), the prefix and route sink hooks,
+ * store_flush()), with run rows by SQL at chosen times, then replay_load()
+ * at chosen times: before the first row, exactly at a transition, just
+ * before it, after the last; latency links from raw samples, from the
+ * minute roll-ups and from the hour roll-ups once retention pruned the
+ * finer ones; the event ring; stepping; the timeline; older schemas; the
+ * files replay refuses, each with its message; the file's bytes after a
+ * replay session; and a replay beside a live writer.
+ */
+#include <sys/stat.h>
+
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "core/config.h"
+#include "core/replay.h"
+#include "core/store.h"
+#include "core/util.h"
+#include "tests/unit/files.h"
+
+#define T0	1795600800000LL		/* 2026-11-25T10:00:00Z */
+#define MIN	60000LL
+#define T(m)	(T0 + (m) * MIN)	/* minutes after 10:00 */
+#define TICK	10000LL			/* a sample every 10 s */
+#define NTICKS	181			/* T(0) to T(30) */
+
+static char	tmpdir[] = "/tmp/peertop-replay.XXXXXX";
+
+static const char config[] =
+    "partner \"acme\" as 65001 {\n"
+    "	session \"sea-1\" neighbor 192.0.2.1 router \"r1\" edge sea "
+    "role primary\n"
+    "	session \"sea-2\" neighbor 192.0.2.2 router \"r2\" edge sea "
+    "role primary\n"
+    "	session \"lax-1\" neighbor 192.0.2.3 router \"r3\" edge lax "
+    "role backup\n"
+    "}\n"
+    "branch \"hq\" {\n"
+    "	partner \"acme\"\n"
+    "	address 198.51.100.1\n"
+    "	prefix 203.0.113.0/24 origin 65001\n"
+    "	probe sea 192.0.2.100\n"
+    "	probe lax 192.0.2.101\n"
+    "}\n";
+
+/* The writer's side: its model (for the rows' names) and store. */
+struct writer {
+	struct model	*m;
+	struct store	*s;
+};
+
+static char *
+tpath(const char *name)
+{
+	char	*p;
+
+	xasprintf(&p, "%s/%s", tmpdir, name);
+	return (p);
+}
+
+static struct model *
+new_model(void)
+{
+	static const struct edge edges[] = {
+		{ "sea", "Seattle", "US", 47.61, -122.33, "ER|PL" },
+		{ "lax", "Los Angeles", "US", 34.05, -118.24, "ER|PL" },
+		{ "ams", "Amsterdam", "NL", 52.37, 4.90, "ER|PL|PS" },
+	};
+	struct model	*m;
+	char		*cause = NULL;
+	size_t		 i;
+
+	m = model_new();
+	for (i = 0; i < nitems(edges); i++)
+		model_edge_set(m, &edges[i]);
+	if (config_parse_buffer(m, "t.conf", config, strlen(config),
+	    &cause) != 0)
+		fail_msg("config: %s", cause);
+	return (m);
+}
+
+static void
+sql(const char *path, const char *text)
+{
+	sqlite3	*db;
+	char	*err = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, text, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", text, err);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+static void
+w_session(struct writer *w, const char *name, enum bgp_state state,
+    int64_t when, const char *error)
+{
+	struct session	*s = model_session_find(w->m, name);
+	enum bgp_state	 old;
+
+	assert_non_null(s);
+	old = s->state;
+	s->state = state;
+	s->remote_as = 65001;
+	strlcpy_pt(s->last_error, error, sizeof s->last_error);
+	s->routes_imported = state == BGP_ESTABLISHED ? 10 : 0;
+	s->routes_exported = state == BGP_ESTABLISHED ? 2 : 0;
+	assert_int_equal(store_session_state(w->s, s, old, when), 0);
+}
+
+static void
+w_redundancy(struct writer *w, enum redundancy red, int64_t when,
+    const char *reason)
+{
+	struct partner	*p = model_partner_find(w->m, "acme");
+	enum redundancy	 old = p->red;
+
+	p->red = red;
+	strlcpy_pt(p->reason, reason, sizeof p->reason);
+	assert_int_equal(store_redundancy(w->s, p, old, when), 0);
+}
+
+static void
+w_event(struct writer *w, const char *type, enum level level, int64_t when)
+{
+	struct event	 ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.time_ms = when;
+	strlcpy_pt(ev.type, type, sizeof ev.type);
+	ev.level = level;
+	strlcpy_pt(ev.subject, "session sea-1", sizeof ev.subject);
+	snprintf(ev.summary, sizeof ev.summary, "%s at %lld", type,
+	    (long long)when);
+	assert_int_equal(store_event(w->s, &ev), 0);
+}
+
+/* The branch's routed edge and its prefix, through the sink hooks. */
+static void
+w_branch(struct writer *w, const char *edge, int sub, unsigned flags,
+    unsigned nprimary, const char *best, int64_t when)
+{
+	struct branch		*b = model_branch_find(w->m, "hq");
+	struct branch_prefix	*bp = &b->prefixes[0];
+	struct session		*s;
+
+	b->routed = model_edge_find(w->m, edge);
+	b->suboptimal = sub;
+	w->m->sink.route(w->m->sink.arg, b, when);
+	bp->flags = flags;
+	bp->nprimary = nprimary;
+	bp->nprimary_total = 2;
+	bp->nbackup = bp->nbackup_total = 1;
+	bp->best_origin = 65001;
+	strlcpy_pt(bp->best_path, "65001", sizeof bp->best_path);
+	s = model_session_find(w->m, best);
+	for (bp->best_session = 0; w->m->sessions[bp->best_session] != s;
+	    bp->best_session++)
+		;
+	snprintf(bp->carried, sizeof bp->carried, "%s lax-1", best);
+	strlcpy_pt(bp->problem, flags != 0 ? "not on every primary session" :
+	    "", sizeof bp->problem);
+	w->m->sink.prefix(w->m->sink.arg, b, bp, when);
+}
+
+/*
+ * Sample k of a series at T0 + k * 10 s: sea 20, 21, 22 ms in turn with
+ * every tenth lost, lax 50 ms always.
+ */
+static int64_t
+sea_rtt(int k)
+{
+	return (k % 10 == 0 ? -1 : 20000 + (k % 3) * 1000);
+}
+
+static struct writer *
+writer_open(const char *path)
+{
+	struct writer	*w = xcalloc(1, sizeof *w);
+	char		*cause = NULL;
+
+	w->m = new_model();
+	if ((w->s = store_open(path, 0, &cause)) == NULL)
+		fail_msg("store_open: %s", cause);
+	store_attach(w->s, w->m);
+	return (w);
+}
+
+static void
+writer_flush(struct writer *w)
+{
+	char	*cause = NULL;
+
+	if (store_flush(w->s, &cause) != 0)
+		fail_msg("store_flush: %s", cause);
+}
+
+static void
+writer_close(struct writer *w)
+{
+	store_close(w->s);
+	model_free(w->m);
+	free(w);
+}
+
+/*
+ * The history: all up at T(0), sea-1 down from T(10) to T(20) (the
+ * partner DEGRADED, routed via lax with SuboptimalRouting, the prefix not
+ * on every primary session), latency from T(0) to T(30), one run from
+ * T(0) to T(25).
+ */
+static char *
+history(const char *name)
+{
+	struct writer	*w;
+	char		*path = tpath(name), *text;
+	int		 k;
+
+	w = writer_open(path);
+	w_session(w, "sea-1", BGP_ESTABLISHED, T(0), "");
+	w_session(w, "sea-2", BGP_ESTABLISHED, T(0), "");
+	w_session(w, "lax-1", BGP_ESTABLISHED, T(0), "");
+	w_redundancy(w, RED_REDUNDANT, T(0) + 1, "all good");
+	w_branch(w, "sea", 0, 0, 2, "sea-1", T(0) + 2);
+
+	w_session(w, "sea-1", BGP_IDLE, T(10), "Hold timer expired");
+	w_event(w, "SessionDown", LVL_ERROR, T(10));
+	w_redundancy(w, RED_DEGRADED, T(10), "one primary router down");
+	w_event(w, "RedundancyDegraded", LVL_WARNING, T(10));
+	w_branch(w, "lax", 1, PFX_NOPRIMARY, 1, "sea-2", T(10));
+
+	w_session(w, "sea-1", BGP_ESTABLISHED, T(20), "");
+	w_event(w, "SessionUp", LVL_INFO, T(20));
+	w_redundancy(w, RED_REDUNDANT, T(20), "all good again");
+	w_event(w, "RedundancyRestored", LVL_INFO, T(20));
+	w_branch(w, "sea", 0, 0, 2, "sea-1", T(20));
+
+	for (k = 0; k < NTICKS; k++) {
+		assert_int_equal(store_latency_sample(w->s, T0 + k * TICK,
+		    "hq", "sea", "192.0.2.100", "probe", sea_rtt(k)), 0);
+		assert_int_equal(store_latency_sample(w->s, T0 + k * TICK,
+		    "hq", "lax", "192.0.2.101", "probe", 50000), 0);
+	}
+	writer_flush(w);
+	writer_close(w);
+	xasprintf(&text, "INSERT INTO run (start_ms, last_ms, version, "
+	    "config_path, config) VALUES (%lld, %lld, 'test', '/etc/p.conf', "
+	    "'partner x')", T(0), T(25));
+	sql(path, text);
+	free(text);
+	return (path);
+}
+
+static struct replay *
+ropen(const char *path)
+{
+	struct replay	*r;
+	char		*cause = NULL;
+
+	if ((r = replay_open(path, &cause)) == NULL)
+		fail_msg("replay_open: %s", cause);
+	return (r);
+}
+
+static void
+load(struct replay *r, struct model *m, int64_t t, size_t *unknown)
+{
+	char	*cause = NULL;
+
+	if (replay_load(r, m, t, unknown, &cause) != 0)
+		fail_msg("replay_load: %s", cause);
+}
+
+static struct latlink *
+link_of(struct model *m, const char *edge)
+{
+	return (model_latlink_find(model_branch_find(m, "hq"),
+	    model_edge_find(m, edge), edge[0] == 's' ? "192.0.2.100" :
+	    "192.0.2.101"));
+}
+
+/* Counts calls to a sink hooked to the replay model: there must be none. */
+static int	sink_calls;
+
+static void
+count_event_cb(void *arg, struct event *ev)
+{
+	(void)arg;
+	(void)ev;
+	sink_calls++;
+}
+
+static void
+count_session_cb(void *arg, const struct session *s, enum bgp_state old,
+    int64_t when)
+{
+	(void)arg;
+	(void)s;
+	(void)old;
+	(void)when;
+	sink_calls++;
+}
+
+static void
+count_latency_cb(void *arg, const struct latlink *l, int64_t t, int64_t rtt)
+{
+	(void)arg;
+	(void)l;
+	(void)t;
+	(void)rtt;
+	sink_calls++;
+}
+
+static void
+test_states(void **state)
+{
+	struct replay	*r;
+	struct model	*m;
+	struct session	*s1, *s2;
+	struct partner	*p;
+	struct branch	*b;
+	char		*path;
+	size_t		 unknown = 99;
+
+	(void)state;
+	path = history("states.db");
+	r = ropen(path);
+	m = new_model();
+	s1 = model_session_find(m, "sea-1");
+	s2 = model_session_find(m, "sea-2");
+	p = model_partner_find(m, "acme");
+	b = model_branch_find(m, "hq");
+
+	/* Before the first row: nothing known. */
+	load(r, m, T(0) - 1, &unknown);
+	assert_int_equal(unknown, 0);
+	assert_int_equal(s1->state, BGP_UNKNOWN);
+	assert_int_equal(s1->since_ms, 0);
+	assert_int_equal(p->red, RED_UNKNOWN);
+	assert_int_equal(b->routed, -1);
+	assert_int_equal(b->prefixes[0].seen, 0);
+	assert_int_equal(b->sessions_up, 0);
+	assert_int_equal(b->sessions_total, 3);
+	assert_int_equal(m->nevents, 0);
+
+	/* At T(0): up, the row's time as since; the partner not yet. */
+	load(r, m, T(0), NULL);
+	assert_int_equal(s1->state, BGP_ESTABLISHED);
+	assert_int_equal(s1->known, BGP_ESTABLISHED);
+	assert_int_equal(s1->since_ms, T(0));
+	assert_int_equal(s1->remote_as, 65001);
+	assert_int_equal(s1->routes_imported, 10);
+	assert_int_equal(s1->routes_exported, 2);
+	assert_int_equal(p->red, RED_UNKNOWN);
+	assert_int_equal(b->sessions_up, 3);
+
+	/* Just before the drop: as at T(0) + 2. */
+	load(r, m, T(10) - 1, NULL);
+	assert_int_equal(s1->state, BGP_ESTABLISHED);
+	assert_int_equal(s1->since_ms, T(0));
+	assert_int_equal(p->red, RED_REDUNDANT);
+	assert_int_equal(p->red_since_ms, T(0) + 1);
+	assert_string_equal(p->reason, "all good");
+	assert_int_equal(b->routed, model_edge_find(m, "sea"));
+	assert_int_equal(b->suboptimal, 0);
+	assert_int_equal(b->prefixes[0].seen, 1);
+	assert_int_equal(b->prefixes[0].flags, 0);
+	assert_int_equal(b->prefixes[0].since_ms, T(0) + 2);
+
+	/* Exactly at the drop (inclusive). */
+	load(r, m, T(10), NULL);
+	assert_int_equal(s1->state, BGP_IDLE);
+	assert_int_equal(s1->known, BGP_IDLE);
+	assert_int_equal(s1->since_ms, T(10));
+	assert_string_equal(s1->last_error, "Hold timer expired");
+	assert_int_equal(s1->routes_imported, 0);
+	assert_int_equal(s2->state, BGP_ESTABLISHED);
+	assert_int_equal(s2->since_ms, T(0));
+	assert_int_equal(p->red, RED_DEGRADED);
+	assert_int_equal(p->red_known, RED_DEGRADED);
+	assert_int_equal(p->red_since_ms, T(10));
+	assert_string_equal(p->reason, "one primary router down");
+	assert_int_equal(b->routed, model_edge_find(m, "lax"));
+	assert_int_equal(b->suboptimal, 1);
+	assert_int_equal(b->sessions_up, 2);
+	assert_int_equal(b->prefixes[0].flags, PFX_NOPRIMARY);
+	assert_int_equal(b->prefixes[0].nprimary, 1);
+	assert_int_equal(b->prefixes[0].nprimary_total, 2);
+	assert_int_equal(b->prefixes[0].nbackup, 1);
+	assert_int_equal(b->prefixes[0].best_origin, 65001);
+	assert_string_equal(b->prefixes[0].best_path, "65001");
+	assert_ptr_equal(m->sessions[b->prefixes[0].best_session], s2);
+	assert_string_equal(b->prefixes[0].carried, "sea-2 lax-1");
+	assert_string_equal(b->prefixes[0].problem,
+	    "not on every primary session");
+	assert_int_equal(b->prefixes[0].since_ms, T(10));
+
+	/* After the last row: back up, since T(20). */
+	load(r, m, T(600), NULL);
+	assert_int_equal(s1->state, BGP_ESTABLISHED);
+	assert_int_equal(s1->since_ms, T(20));
+	assert_string_equal(s1->last_error, "");
+	assert_int_equal(p->red, RED_REDUNDANT);
+	assert_int_equal(p->red_since_ms, T(20));
+	assert_int_equal(b->routed, model_edge_find(m, "sea"));
+	assert_int_equal(b->prefixes[0].flags, 0);
+	assert_int_equal(b->sessions_up, 3);
+
+	/* Back in time again: nothing left over from the later load. */
+	load(r, m, T(0) - 1, NULL);
+	assert_int_equal(s1->state, BGP_UNKNOWN);
+	assert_int_equal(b->prefixes[0].seen, 0);
+	assert_int_equal(b->prefixes[0].best_session, -1);
+	assert_int_equal(b->nlinks, 0);
+	assert_int_equal(m->nevents, 0);
+
+	replay_close(r);
+	model_free(m);
+	free(path);
+}
+
+static void
+test_events(void **state)
+{
+	struct replay		*r;
+	struct model		*m;
+	const struct event	*ev;
+	struct writer		*w;
+	char			*path;
+	int			 i;
+
+	(void)state;
+	path = history("events.db");
+	r = ropen(path);
+	m = new_model();
+
+	load(r, m, T(10), NULL);
+	assert_int_equal(m->nevents, 2);
+	ev = model_event(m, 0);
+	assert_string_equal(ev->type, "SessionDown");
+	assert_int_equal(ev->level, LVL_ERROR);
+	assert_int_equal(ev->time_ms, T(10));
+	assert_int_equal(ev->id, 1);
+	assert_string_equal(ev->subject, "session sea-1");
+	ev = model_event(m, 1);
+	assert_string_equal(ev->type, "RedundancyDegraded");
+	assert_int_equal(ev->id, 2);
+	assert_int_equal(m->level_counts[LVL_ERROR], 1);
+	assert_int_equal(m->level_counts[LVL_WARNING], 1);
+	assert_int_equal(m->level_counts[LVL_INFO], 0);
+
+	load(r, m, T(20), NULL);
+	assert_int_equal(m->nevents, 4);
+	assert_int_equal(model_event(m, 3)->id, 4);
+	assert_int_equal(m->level_counts[LVL_INFO], 2);
+	replay_close(r);
+
+	/* More than the ring holds: the newest MODEL_EVENTS_MAX, by id. */
+	w = writer_open(path);
+	for (i = 0; i < MODEL_EVENTS_MAX + 10; i++)
+		w_event(w, "SessionFlapping", LVL_WARNING, T(40) + i);
+	writer_close(w);
+	r = ropen(path);
+	load(r, m, T(40) + MODEL_EVENTS_MAX + 5, NULL);
+	assert_int_equal(m->nevents, MODEL_EVENTS_MAX);
+	ev = model_event(m, MODEL_EVENTS_MAX - 1);
+	assert_int_equal(ev->time_ms, T(40) + MODEL_EVENTS_MAX + 5);
+	assert_int_equal(ev->id, 4 + MODEL_EVENTS_MAX + 6);
+	/* 1,034 events at or before t: ids 11 to 1,034 kept. */
+	assert_int_equal(model_event(m, 0)->id, 11);
+	assert_int_equal(m->level_counts[LVL_WARNING], MODEL_EVENTS_MAX);
+	assert_true(m->evseq >= ev->id);
+	replay_close(r);
+	model_free(m);
+	free(path);
+}
+
+/* The samples of the window (t - 5 min, t]: sent, received, median. */
+static void
+test_latency_raw(void **state)
+{
+	struct replay	*r;
+	struct model	*m;
+	struct latlink	*sea, *lax;
+	struct branch	*b;
+	char		*path;
+
+	(void)state;
+	path = history("latency.db");
+	r = ropen(path);
+	m = new_model();
+	b = model_branch_find(m, "hq");
+
+	/* (T(10), T(15)]: k 61..90, lost 70, 80, 90; 9 each of 20/21/22. */
+	load(r, m, T(15), NULL);
+	assert_int_equal(b->nlinks, 2);
+	assert_non_null(sea = link_of(m, "sea"));
+	assert_non_null(lax = link_of(m, "lax"));
+	assert_int_equal(sea->sent, 30);
+	assert_int_equal(sea->received, 27);
+	assert_true(sea->loss_pct > 9.99 && sea->loss_pct < 10.01);
+	assert_true(sea->median_us == 21000);
+	assert_int_equal(sea->best_us, 20000);
+	assert_int_equal(sea->worst_us, 22000);
+	assert_int_equal(sea->last_ms, T(15));
+	assert_int_equal(lax->sent, 30);
+	assert_true(lax->median_us == 50000);
+	assert_int_equal(b->lat_nearest, model_edge_find(m, "sea"));
+
+	/* A window holding the first samples only: (T(-4), T(1)]. */
+	load(r, m, T(1), NULL);
+	sea = link_of(m, "sea");
+	assert_int_equal(sea->sent, 7);
+	assert_int_equal(sea->received, 6);
+
+	/* Long after the last sample: no links. */
+	load(r, m, T(40), NULL);
+	assert_int_equal(b->nlinks, 0);
+	assert_int_equal(b->lat_nearest, -1);
+	replay_close(r);
+	model_free(m);
+	free(path);
+}
+
+/*
+ * Retention pruned the raw samples before T(12): the window's first two
+ * minutes come from their roll-ups, spread back at the minute's mean; the
+ * rest from the raw samples.
+ */
+static void
+test_latency_minutes(void **state)
+{
+	struct writer	*w;
+	struct replay	*r;
+	struct model	*m;
+	struct latlink	*sea, *lax;
+	char		*path, *cause = NULL;
+
+	(void)state;
+	path = history("minutes.db");
+	w = writer_open(path);
+	assert_true(store_latency_prune(w->s, T(12), 0, 0, 0, &cause) > 0);
+	writer_close(w);
+	sql(path, "SELECT 1");
+
+	r = ropen(path);
+	m = new_model();
+	load(r, m, T(15), NULL);
+	sea = link_of(m, "sea");
+	lax = link_of(m, "lax");
+	/* Minutes T(10), T(11): 6 each, 1 lost each; raw k 72..90: 19, 2. */
+	assert_int_equal(sea->sent, 31);
+	assert_int_equal(sea->received, 27);
+	assert_int_equal(lax->sent, 31);
+	assert_int_equal(lax->received, 31);
+	assert_true(lax->median_us == 50000);
+
+	/* All in the roll-ups: (T(5), T(10)], minutes T(5)..T(9) whole. */
+	load(r, m, T(10), NULL);
+	sea = link_of(m, "sea");
+	assert_int_equal(sea->sent, 30);
+	assert_int_equal(sea->received, 27);
+	/* Minute means: 21000 (k 60..65 without 60 is 21200), never 0. */
+	assert_true(sea->best_us >= 20000 && sea->worst_us <= 22000);
+	replay_close(r);
+	model_free(m);
+	free(path);
+}
+
+/* Only the hour roll-up is left: spread over its hour. */
+static void
+test_latency_hours(void **state)
+{
+	struct writer	*w;
+	struct replay	*r;
+	struct model	*m;
+	struct latlink	*lax;
+	char		*path, *cause = NULL;
+
+	(void)state;
+	path = history("hours.db");
+	w = writer_open(path);
+	assert_true(store_latency_prune(w->s, T(120), T(120), 0, 0,
+	    &cause) > 0);
+	writer_close(w);
+
+	r = ropen(path);
+	m = new_model();
+	load(r, m, T(15), NULL);
+	assert_non_null(lax = link_of(m, "lax"));
+	/* 181 samples over 3600 s: 15 in 300 s, all at 50 ms. */
+	assert_int_equal(lax->sent, 15);
+	assert_true(lax->median_us == 50000);
+	assert_int_equal(model_branch_find(m, "hq")->nlinks, 2);
+	replay_close(r);
+	model_free(m);
+	free(path);
+}
+
+static void
+test_step(void **state)
+{
+	struct replay	*r;
+	char		*path;
+	int64_t		 t, lo, hi;
+
+	(void)state;
+	path = history("step.db");
+	r = ropen(path);
+	assert_int_equal(replay_step(r, T(0) - 1, 1, &t), 0);
+	assert_int_equal(t, T(0));
+	assert_int_equal(replay_step(r, T(0), 1, &t), 0);
+	assert_int_equal(t, T(0) + 1);
+	assert_int_equal(replay_step(r, T(0) + 1, 1, &t), 0);
+	assert_int_equal(t, T(0) + 2);
+	/* Samples are no change: from T(0) + 2 to the drop. */
+	assert_int_equal(replay_step(r, T(0) + 2, 1, &t), 0);
+	assert_int_equal(t, T(10));
+	assert_int_equal(replay_step(r, T(10), 1, &t), 0);
+	assert_int_equal(t, T(20));
+	assert_int_equal(replay_step(r, T(20), 1, &t), -1);
+	/* Backwards, strictly before. */
+	assert_int_equal(replay_step(r, T(20), -1, &t), 0);
+	assert_int_equal(t, T(10));
+	assert_int_equal(replay_step(r, T(10), -1, &t), 0);
+	assert_int_equal(t, T(0) + 2);
+	assert_int_equal(replay_step(r, T(0), -1, &t), -1);
+
+	/* The span: the first row to the last sample (T(30)). */
+	assert_int_equal(replay_span(r, &lo, &hi), 0);
+	assert_int_equal(lo, T(0));
+	assert_int_equal(hi, T(30));
+	replay_close(r);
+	free(path);
+}
+
+static void
+test_timeline(void **state)
+{
+	struct replay	*r;
+	char		*path, *text, *cpath = NULL;
+	uint8_t		 level[9], data[9];
+	static const uint8_t want_level[9] = { 0, 0, 0, 0, 3, 1, 0, 0, 0 };
+	static const uint8_t want_data[9] = { 0, 0, 0, 1, 1, 1, 0, 0, 0 };
+
+	(void)state;
+	path = history("timeline.db");
+	r = ropen(path);
+	/* 10-minute cells from T(-30): the run covers T(0) to T(25). */
+	assert_int_equal(replay_timeline(r, T(-30), T(60), 9, level, data),
+	    0);
+	assert_memory_equal(level, want_level, 9);
+	assert_memory_equal(data, want_data, 9);
+	assert_int_equal(replay_covered(r, T(0)), 1);
+	assert_int_equal(replay_covered(r, T(25)), 1);
+	assert_int_equal(replay_covered(r, T(25) + 1), 0);
+	assert_int_equal(replay_covered(r, T(0) - 1), 0);
+	assert_int_equal(replay_timeline(r, T(0), T(0), 9, level, data), -1);
+
+	/* The newest run's configuration. */
+	text = replay_config(r, &cpath);
+	assert_non_null(text);
+	assert_string_equal(text, "partner x");
+	assert_string_equal(cpath, "/etc/p.conf");
+	free(text);
+	free(cpath);
+	replay_close(r);
+	free(path);
+}
+
+/*
+ * Older schemas: the tables schema 3 added dropped and user_version set
+ * back, as a file written by an older peertop.  Coverage then comes from
+ * the rows.
+ */
+static void
+test_old_schema(void **state)
+{
+	struct replay	*r;
+	struct model	*m;
+	struct branch	*b;
+	char		*path, *cpath = NULL, dummy[] = "x";
+	uint8_t		 level[9], data[9];
+	/* The last sample is at T(30): cell [T(30), T(40)) has a row. */
+	static const uint8_t want_data[9] = { 0, 0, 0, 1, 1, 1, 1, 0, 0 };
+	int64_t		 t;
+
+	(void)state;
+	path = history("v2.db");
+	sql(path, "DROP TABLE run; DROP TABLE branch_route; "
+	    "DROP TABLE prefix_state; DROP TABLE latency_hour; "
+	    "PRAGMA user_version = 2");
+	r = ropen(path);
+	m = new_model();
+	b = model_branch_find(m, "hq");
+	load(r, m, T(10), NULL);
+	assert_int_equal(model_session_find(m, "sea-1")->state, BGP_IDLE);
+	assert_int_equal(b->routed, -1);
+	assert_int_equal(b->prefixes[0].seen, 0);
+	assert_int_equal(link_of(m, "sea")->sent, 30);
+	assert_int_equal(m->nevents, 2);
+	/* Rows at T(0)..T(0)+2, T(10), T(20) and samples to T(30). */
+	assert_int_equal(replay_timeline(r, T(-30), T(60), 9, level, data),
+	    0);
+	assert_memory_equal(data, want_data, 9);
+	assert_int_equal(replay_covered(r, T(5)), 1);
+	assert_int_equal(replay_covered(r, T(31)), 0);
+	cpath = dummy;
+	assert_null(replay_config(r, &cpath));
+	assert_null(cpath);
+	assert_int_equal(replay_step(r, T(0) + 2, 1, &t), 0);
+	assert_int_equal(t, T(10));
+	replay_close(r);
+
+	/* Schema 1: no latency tables either. */
+	sql(path, "DROP TABLE latency_sample; DROP TABLE latency_minute; "
+	    "PRAGMA user_version = 1");
+	r = ropen(path);
+	load(r, m, T(15), NULL);
+	assert_int_equal(model_session_find(m, "sea-1")->state, BGP_IDLE);
+	assert_int_equal(b->nlinks, 0);
+	replay_close(r);
+	model_free(m);
+	free(path);
+}
+
+/* Rows of names the configuration lacks are counted, not applied. */
+static void
+test_unknown(void **state)
+{
+	struct replay	*r;
+	struct model	*m;
+	char		*path, *text;
+	size_t		 unknown;
+
+	(void)state;
+	path = history("unknown.db");
+	xasprintf(&text, "INSERT INTO session_state (time_ms, session, state) "
+	    "VALUES (%lld, 'ghost', 'Established');"
+	    "INSERT INTO redundancy_state (time_ms, partner, state) "
+	    "VALUES (%lld, 'nobody', 'DOWN');"
+	    "INSERT INTO latency_sample (time_ms, branch, edge, target, "
+	    "rtt_us) VALUES (%lld, 'elsewhere', 'sea', 'x', 1000)",
+	    T(5), T(5), T(5));
+	sql(path, text);
+	free(text);
+	r = ropen(path);
+	m = new_model();
+	load(r, m, T(4), &unknown);
+	assert_int_equal(unknown, 0);
+	load(r, m, T(6), &unknown);
+	assert_int_equal(unknown, 3);
+	assert_int_equal(model_branch_find(m, "hq")->nlinks, 2);
+	replay_close(r);
+	model_free(m);
+	free(path);
+}
+
+/* A sink on the replay model hears nothing, and is left in place. */
+static void
+test_no_sink(void **state)
+{
+	struct replay	*r;
+	struct model	*m;
+	char		*path;
+
+	(void)state;
+	path = history("sink.db");
+	r = ropen(path);
+	m = new_model();
+	m->sink.event = count_event_cb;
+	m->sink.session_state = count_session_cb;
+	m->sink.latency = count_latency_cb;
+	sink_calls = 0;
+	load(r, m, T(10), NULL);
+	load(r, m, T(25), NULL);
+	assert_int_equal(sink_calls, 0);
+	assert_ptr_equal(m->sink.event, count_event_cb);
+	assert_int_equal(m->dirty & DIRTY_ALL, DIRTY_ALL);
+	replay_close(r);
+	model_free(m);
+	free(path);
+}
+
+/* Replay must come out with the file as it went in. */
+static void
+test_bytes_unchanged(void **state)
+{
+	struct replay	*r;
+	struct model	*m;
+	char		*path, *before, *after, *text;
+	size_t		 nbefore, nafter;
+	uint8_t		 level[4], data[4];
+	int64_t		 t, lo, hi;
+
+	(void)state;
+	path = history("bytes.db");
+	assert_non_null(before = slurp(path, &nbefore));
+	r = ropen(path);
+	m = new_model();
+	assert_int_equal(replay_span(r, &lo, &hi), 0);
+	for (t = lo - MIN; t <= hi + MIN; t += 7 * MIN)
+		load(r, m, t, NULL);
+	assert_int_equal(replay_step(r, lo, 1, &t), 0);
+	assert_int_equal(replay_timeline(r, lo, hi, 4, level, data), 0);
+	text = replay_config(r, NULL);
+	free(text);
+	replay_close(r);
+	model_free(m);
+	assert_non_null(after = slurp(path, &nafter));
+	assert_int_equal(nafter, nbefore);
+	assert_memory_equal(after, before, nbefore);
+	free(before);
+	free(after);
+	free(path);
+}
+
+/* A replay beside a live writer (WAL) sees what each flush commits. */
+static void
+test_live_writer(void **state)
+{
+	struct writer	*w;
+	struct replay	*r;
+	struct model	*m;
+	struct session	*s1;
+	char		*path;
+	int64_t		 lo, hi;
+
+	(void)state;
+	path = history("live.db");
+	w = writer_open(path);
+	r = ropen(path);
+	m = new_model();
+	s1 = model_session_find(m, "sea-1");
+	load(r, m, T(100), NULL);
+	assert_int_equal(s1->state, BGP_ESTABLISHED);
+
+	w_session(w, "sea-1", BGP_ACTIVE, T(50), "Connection refused");
+	/* Queued, not flushed: not there yet. */
+	load(r, m, T(100), NULL);
+	assert_int_equal(s1->state, BGP_ESTABLISHED);
+	writer_flush(w);
+	load(r, m, T(100), NULL);
+	assert_int_equal(s1->state, BGP_ACTIVE);
+	assert_int_equal(s1->since_ms, T(50));
+	assert_string_equal(s1->last_error, "Connection refused");
+	assert_int_equal(replay_span(r, &lo, &hi), 0);
+	assert_int_equal(hi, T(50));
+
+	/* A flush while the replay holds its model: the next load sees it. */
+	w_event(w, "SessionDown", LVL_ERROR, T(50));
+	writer_flush(w);
+	load(r, m, T(100), NULL);
+	assert_int_equal(m->nevents, 5);
+	replay_close(r);
+	writer_close(w);
+	model_free(m);
+	free(path);
+}
+
+static void
+refused(const char *path, const char *want)
+{
+	struct replay	*r;
+	char		*cause = NULL;
+
+	r = replay_open(path, &cause);
+	if (r != NULL)
+		fail_msg("%s: opened", path);
+	assert_non_null(cause);
+	if (strstr(cause, want) == NULL || strncmp(cause, path,
+	    strlen(path)) != 0 || strchr(cause, '\n') != NULL)
+		fail_msg("%s: \"%s\", wanted \"%s\"", path, cause, want);
+	free(cause);
+}
+
+static void
+test_bad_files(void **state)
+{
+	char		*good, *path, *buf;
+	size_t		 len;
+	sqlite3		*db;
+	struct stat	 sb;
+
+	(void)state;
+	good = history("good.db");
+	assert_non_null(buf = slurp(good, &len));
+
+	path = tpath("missing.db");
+	refused(path, "No such file or directory");
+	free(path);
+
+	path = tpath("empty.db");
+	spit(path, "", 0);
+	refused(path, "empty");
+	free(path);
+
+	path = tpath("text.db");
+	spit(path, "partner \"x\" as 1 {}\n", 20);
+	refused(path, "not an SQLite database");
+	free(path);
+
+	/* Truncated: the last page gone, or half a page. */
+	path = tpath("short.db");
+	spit(path, buf, len - 4096);
+	refused(path, "damaged SQLite database");
+	spit(path, buf, len - 100);
+	refused(path, "damaged SQLite database");
+	free(path);
+
+	/* Another program's SQLite file. */
+	path = tpath("other.db");
+	sql(path, "CREATE TABLE t (a); INSERT INTO t VALUES (1)");
+	refused(path, "not a peertop history");
+	free(path);
+
+	path = tpath("newer.db");
+	spit(path, buf, len);
+	sql(path, "PRAGMA user_version = 99");
+	refused(path, "schema version 99 is newer");
+	free(path);
+
+	/* An exclusive lock held by another connection. */
+	path = tpath("locked.db");
+	spit(path, buf, len);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = DELETE; "
+	    "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; "
+	    "INSERT INTO meta VALUES ('lock', 'held')", NULL, NULL, NULL),
+	    SQLITE_OK);
+	refused(path, "locked");
+	assert_int_equal(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	free(path);
+
+	/* A directory. */
+	path = tpath("dir.db");
+	assert_int_equal(mkdir(path, 0700), 0);
+	refused(path, "not a regular file");
+	assert_int_equal(stat(path, &sb), 0);
+	free(path);
+
+	free(buf);
+	free(good);
+}
+
+static int
+rm_cb(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return (remove(path));
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	log_set_quiet(1);
+	return (mkdtemp(tmpdir) == NULL ? -1 : 0);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	return (nftw(tmpdir, rm_cb, 16, FTW_DEPTH | FTW_PHYS));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_states),
+		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_latency_raw),
+		cmocka_unit_test(test_latency_minutes),
+		cmocka_unit_test(test_latency_hours),
+		cmocka_unit_test(test_step),
+		cmocka_unit_test(test_timeline),
+		cmocka_unit_test(test_old_schema),
+		cmocka_unit_test(test_unknown),
+		cmocka_unit_test(test_no_sink),
+		cmocka_unit_test(test_bytes_unchanged),
+		cmocka_unit_test(test_live_writer),
+		cmocka_unit_test(test_bad_files),
+	};
+
+	return (cmocka_run_group_tests(tests, setup, teardown));
+}
