@@ -91,25 +91,25 @@ const struct key_binding key_table[] = {
 	    ACT_QUIT | ACT_SNAPSHOT },
 
 	/* History: z in the live dashboard, the rest in replay (-r). */
-	{ 'z', NULL, keys_freeze, "z", "freeze into history / back to live",
+	{ 'z', NULL, keys_freeze, "z", "freeze into history / live",
 	    0 },
 	{ 't', NULL, keys_replay_step, "t/T",
-	    "replay: next / previous change", 1 },
+	    "replay: next/prev change", 1 },
 	{ 'T', NULL, keys_replay_step, NULL, NULL, -1 },
 	{ ']', NULL, keys_replay_move, "[/]",
-	    "replay: a minute back / forward", REPLAY_MOVE_FWD },
+	    "replay: -/+ a minute", REPLAY_MOVE_FWD },
 	{ '[', NULL, keys_replay_move, NULL, NULL, REPLAY_MOVE_BACK },
 	{ '}', NULL, keys_replay_move, "{/}",
-	    "replay: an hour back / forward", REPLAY_MOVE_FWD_BIG },
+	    "replay: -/+ an hour", REPLAY_MOVE_FWD_BIG },
 	{ '{', NULL, keys_replay_move, NULL, NULL, REPLAY_MOVE_BACK_BIG },
 	{ '^', NULL, keys_replay_move, "^/$",
-	    "replay: start / end of the history", REPLAY_MOVE_START },
+	    "replay: start / end", REPLAY_MOVE_START },
 	{ '$', NULL, keys_replay_move, NULL, NULL, REPLAY_MOVE_END },
 	{ 'b', NULL, keys_replay_jump, "b",
-	    "replay: jump to hh:mm, ISO 8601 or -15m", 0 },
+	    "replay: jump to a time", 0 },
 	{ 'p', NULL, keys_replay_play, "p",
 	    "replay: play / pause", 0 },
-	{ '<', NULL, keys_replay_play, "</>", "replay: play slower / faster",
+	{ '<', NULL, keys_replay_play, "</>", "replay: slower / faster",
 	    -1 },
 	{ '>', NULL, keys_replay_play, NULL, NULL, 1 },
 
@@ -121,7 +121,7 @@ const struct key_binding key_table[] = {
 
 	/* Events. */
 	{ '\r', "events", keys_drill_events, "Enter",
-	    "the dashboard at the event's time (replay)", 0 },
+	    "the dashboard at its time", 0 },
 	{ '\n', "events", keys_drill_events, NULL, NULL, 0 },
 	{ KEY_ENTER, "events", keys_drill_events, NULL, NULL, 0 },
 

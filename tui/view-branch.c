@@ -330,12 +330,13 @@ view_branch_graph(struct tui *tui, const struct branch *b,
 		ok = view_branch_history(tui, b, l, span_ms, now, cols, pw,
 		    &exact);
 
+	/* In replay the window is the one before the shown time. */
 	if (sp->ms == 0 && span_ms % 60000 == 0)
-		snprintf(span, sizeof span, "live %lldm", (long long)(span_ms /
-		    60000));
+		snprintf(span, sizeof span, "%s %lldm", tui_replaying(tui) ?
+		    "window" : "live", (long long)(span_ms / 60000));
 	else if (sp->ms == 0)	/* a window of seconds, e.g. the lab's */
-		snprintf(span, sizeof span, "live %llds", (long long)(span_ms /
-		    1000));
+		snprintf(span, sizeof span, "%s %llds", tui_replaying(tui) ?
+		    "window" : "live", (long long)(span_ms / 1000));
 	else
 		snprintf(span, sizeof span, "%s", sp->name);
 	how = exact ? "exact: median, 10-90% spread" :

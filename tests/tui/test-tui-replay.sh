@@ -103,6 +103,12 @@ wait_for 'once && [ "$(jqo ".sessions[] | select(.name == \"lon-r1-msft\") |
 snap one
 check "recording: lon-r1-msft AdminDown in --once" \
     test "$(session_of one lon-r1-msft)" = AdminDown
+# The file a live peertop is writing, replayed beside it.
+"$PEERTOP" -r "$DB" --once -o json >"$T/beside.json" 2>"$T/beside.err"
+check "-r --once beside the live writer: the state at the end" test \
+    "$(jq -r '.sessions[] | select(.name == "lon-r1-msft") | .state' \
+    "$T/beside.json")" = AdminDown
+check "... and the writer is still running" kill -0 "$HPID"
 
 birdc -s "$DIR/sea-r2.ctl" disable msft_sea >/dev/null
 wait_for 'history_has sea-r2-msft AdminDown' 15
@@ -212,6 +218,18 @@ tm send-keys -t pt '$'
 expect_screen "\$ goes to the end: all back up" back
 tm send-keys -t pt '^'
 expect_screen "^ goes to the start" up
+
+# Play at 10 s per second from the start: the drop comes by itself.
+tm send-keys -t pt '<' p
+expect "p plays, at the speed shown" "10x"
+if wait_for 'screen | grep -F lon-r1-msft | grep -qw AdminDown' 15; then
+	ok "playing reaches lon-r1-msft going down"
+else
+	not_ok "playing reaches lon-r1-msft going down"
+	screen | sed 's/^/# | /'
+fi
+tm send-keys -t pt p
+expect_not "p again pauses" "10x"
 
 # Events view: Enter on the newest event shows the dashboard at its time.
 tm send-keys -t pt b
