@@ -613,9 +613,16 @@ replay_span(struct replay *r, int64_t *oldest_ms, int64_t *newest_ms)
 			sqlite3_bind_text(st, 3, tg, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(st, 4, INT64_MIN);
 			sqlite3_bind_int64(st, 5, INT64_MAX);
+			/*
+			 * A roll-up row stands for its whole minute or hour:
+			 * it moves the start only when all of it lies before
+			 * the oldest row (the current hour's bucket starts
+			 * before the recording did).
+			 */
 			if (sqlite3_step(st) == SQLITE_ROW) {
 				v = sqlite3_column_int64(st, 0);
-				if (lo == -1 || v < lo)
+				if (lo == -1 || v + (i == 0 ? 60000 : 3600000) <=
+				    lo)
 					lo = v;
 				if (hi == -1)
 					hi = v;
