@@ -84,6 +84,7 @@ struct store_row_redundancy {
 };
 
 /* A registered prefix's state (struct branch_prefix), names resolved. */
+#define STORE_BP_LEN(f)	sizeof (((struct branch_prefix *)0)->f)
 struct store_row_prefix {
 	int64_t		 time_ms;
 	char		 branch[NAME_MAX_PT];
@@ -93,10 +94,10 @@ struct store_row_prefix {
 	unsigned	 primary_up, primary_total;
 	unsigned	 backup_up, backup_total;
 	uint32_t	 best_origin;	/* 0: NULL */
-	char		 best_path[sizeof ((struct branch_prefix *)0)->best_path];
+	char		 best_path[STORE_BP_LEN(best_path)];
 	char		 best_session[NAME_MAX_PT];
-	char		 carried[sizeof ((struct branch_prefix *)0)->carried];
-	char		 problem[sizeof ((struct branch_prefix *)0)->problem];
+	char		 carried[STORE_BP_LEN(carried)];
+	char		 problem[STORE_BP_LEN(problem)];
 };
 
 /* A branch's routed edge ("": unknown) and SuboptimalRouting. */
@@ -1554,11 +1555,11 @@ store_upsert_rollup(struct store *s, size_t level, struct store_rollup *ru)
 
 /*
  * One sample into the run of one roll-up level, after writing the run
- * out when the sample is of another series (same 0) or period.  An RTT is at most
- * 3.6e15 us^2 squared: a sum of squares that would pass INT64_MAX (2,562
- * such samples) is written as it is and the run goes on in a second
- * upsert, which SQLite adds (turning the column REAL only when it
- * overflows there).
+ * out when the sample is of another series (same 0) or period.  An RTT
+ * is at most 3.6e15 us^2 squared: a sum of squares that would pass
+ * INT64_MAX (2,562 such samples) is written as it is and the run goes on
+ * in a second upsert, which SQLite adds (turning the column REAL only
+ * when it overflows there).
  */
 static int
 store_rollup_add(struct store *s, size_t level, struct store_rollup *ru,
@@ -2221,14 +2222,14 @@ store_latency_prune(struct store *s, int64_t samples_before_ms,
 		int64_t		 round_ms;
 	} del[] = {
 		{ "DELETE FROM latency_sample WHERE id IN (SELECT id FROM "
-		  "latency_sample WHERE time_ms < ?1 ORDER BY time_ms LIMIT ?2)",
-		  STORE_MINUTE_MS },
-		{ "DELETE FROM latency_minute WHERE rowid IN (SELECT rowid FROM "
-		  "latency_minute WHERE minute_ms < ?1 ORDER BY rowid LIMIT ?2)",
-		  STORE_HOUR_MS },
-		{ "DELETE FROM latency_hour WHERE rowid IN (SELECT rowid FROM "
-		  "latency_hour WHERE hour_ms < ?1 ORDER BY rowid LIMIT ?2)",
-		  STORE_HOUR_MS },
+		  "latency_sample WHERE time_ms < ?1 ORDER BY time_ms "
+		  "LIMIT ?2)", STORE_MINUTE_MS },
+		{ "DELETE FROM latency_minute WHERE rowid IN (SELECT rowid "
+		  "FROM latency_minute WHERE minute_ms < ?1 ORDER BY rowid "
+		  "LIMIT ?2)", STORE_HOUR_MS },
+		{ "DELETE FROM latency_hour WHERE rowid IN (SELECT rowid "
+		  "FROM latency_hour WHERE hour_ms < ?1 ORDER BY rowid "
+		  "LIMIT ?2)", STORE_HOUR_MS },
 	};
 	sqlite3_stmt	*st;
 	int64_t		 before[3], n = 0;

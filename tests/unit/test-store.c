@@ -1652,8 +1652,9 @@ test_run_rows(void **state)
 	static const char	 text[] = "latency {\n\tkeep hours 30d\n}\n";
 	struct store		*s;
 	struct store_stats	 st;
-	char			*path = tpath("run.db"), *conf = tpath("p.conf");
-	char			*big = tpath("big.conf"), *rel, *want, *buf;
+	char			*path = tpath("run.db");
+	char			*conf = tpath("p.conf"), *big = tpath("big.conf");
+	char			*rel, *want, *buf;
 	int64_t			 t0, l1, l2, l3;
 	int			 cwd;
 
