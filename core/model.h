@@ -428,6 +428,9 @@ struct model {
 	struct agent_conf agent;
 
 	struct model_sink sink;
+	/* Replay (tui/replay.c): the recorded time the model shows; 0
+	 * live.  Ages in the outputs are counted to it. */
+	int64_t		 replay_ms;
 	unsigned	 dirty;
 	int		 batch;		/* model_batch_begin() depth */
 	int		 health_pending;	/* re-evaluate at batch end */

@@ -250,12 +250,14 @@ output_text(FILE *f, const struct model *m, size_t nevents)
 	const struct branch	*b;
 	const struct event	*ev;
 	uint64_t		 now = now_mono_ms();
-	int64_t			 wall = now_wall_ms();
+	int64_t			 wall = m->replay_ms != 0 ? m->replay_ms :
+				    now_wall_ms();
 	char			 t[32], a[ADDR_STRLEN], d[16], loc[96];
 	size_t			 i, first;
 
-	fprintf(f, "peertop %s at %s\n\n", status_names[output_status(m)],
-	    fmt_time(t, sizeof t, wall, 0));
+	fprintf(f, "peertop %s at %s%s\n\n", status_names[output_status(m)],
+	    fmt_time(t, sizeof t, wall, 0), m->replay_ms != 0 ?
+	    " (replay of the history)" : "");
 
 	fprintf(f, "%-24s %-8s %-8s %s\n", "COLLECTOR", "STATE", "FOR",
 	    "ERROR");
@@ -629,6 +631,8 @@ output_json(FILE *f, const struct model *m, size_t nevents)
 
 	fprintf(f, "{\n  ");
 	json_time(f, "generated", now_wall_ms(), 1);
+	if (m->replay_ms != 0)
+		json_time(f, "replay", m->replay_ms, 1);
 	json_str(f, "status", status_lower[output_status(m)], 0);
 
 	fprintf(f, ",\n  \"collectors\": [");

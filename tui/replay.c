@@ -179,6 +179,7 @@ tui_replay_goto(struct tui *tui, int64_t t)
 	if (t > rp->end)
 		t = rp->end;
 	rp->t = t;
+	rp->m->replay_ms = t;
 	rp->unknown = 0;
 	if (replay_load(rp->r, rp->m, t, &rp->unknown, &cause) != 0) {
 		snprintf(rp->msg, sizeof rp->msg, "%s", cause != NULL ? cause :

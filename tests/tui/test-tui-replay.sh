@@ -148,6 +148,8 @@ for s in up one two back; do
 		sed 's/^/# stderr: /' "$T/replay-$s.err"
 	fi
 done
+check "the replayed --once says which time it shows" test \
+    "$(jq -r .replay "$T/replay-two.json")" = "$(cat "$T/two.t")"
 
 # ------------------------------------------------------------ dashboard
 
