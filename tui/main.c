@@ -460,7 +460,9 @@ replay_main(struct options *o)
 		return (2);
 	}
 	if ((m = replay_model(o, r, &datadir, &cause)) == NULL) {
-		fprintf(stderr, "peertop: %s\n", cause);
+		/* The catalogue's messages name the program already. */
+		fprintf(stderr, "%s%s\n", strncmp(cause, "peertop:", 8) == 0 ?
+		    "" : "peertop: ", cause);
 		free(cause);
 		replay_close(r);
 		return (1);
