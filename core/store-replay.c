@@ -338,23 +338,30 @@ replay_prepare(struct replay *r, char **cause)
 		  "ORDER BY branch, edge, target, time_ms, id" },
 		{ RS_RAW_OLDEST, RT_SAMPLE,
 		  "SELECT min(time_ms) FROM latency_sample" },
-		/* Row values step the primary key's index, series by series. */
+		/*
+		 * Row values step the primary key's index series by series:
+		 * past the whole of the last one (its greatest time), not
+		 * through its rows.
+		 */
 		{ RS_MINUTE_SERIES, RT_MINUTE,
 		  "SELECT branch, edge, target FROM latency_minute "
-		  "WHERE (branch, edge, target) > (?1, ?2, ?3) "
-		  "ORDER BY branch, edge, target LIMIT 1" },
+		  "WHERE (branch, edge, target, minute_ms) > "
+		  "(?1, ?2, ?3, 9223372036854775807) "
+		  "ORDER BY branch, edge, target, minute_ms LIMIT 1" },
 		{ RS_MINUTE_ROWS, RT_MINUTE,
 		  "SELECT minute_ms, sent, received, rtt_sum_us "
 		  "FROM latency_minute WHERE branch = ?1 AND edge = ?2 AND "
 		  "target = ?3 AND minute_ms > ?4 AND minute_ms < ?5 "
 		  "ORDER BY minute_ms" },
 		{ RS_MINUTE_OLDEST, RT_MINUTE,
-		  "SELECT min(minute_ms) FROM latency_minute WHERE "
-		  "branch = ?1 AND edge = ?2 AND target = ?3" },
+		  "SELECT minute_ms FROM latency_minute WHERE "
+		  "branch = ?1 AND edge = ?2 AND target = ?3 "
+		  "ORDER BY minute_ms LIMIT 1" },
 		{ RS_HOUR_SERIES, RT_HOUR,
 		  "SELECT branch, edge, target FROM latency_hour "
-		  "WHERE (branch, edge, target) > (?1, ?2, ?3) "
-		  "ORDER BY branch, edge, target LIMIT 1" },
+		  "WHERE (branch, edge, target, hour_ms) > "
+		  "(?1, ?2, ?3, 9223372036854775807) "
+		  "ORDER BY branch, edge, target, hour_ms LIMIT 1" },
 		{ RS_HOUR_ROWS, RT_HOUR,
 		  "SELECT hour_ms, sent, received, rtt_sum_us "
 		  "FROM latency_hour WHERE branch = ?1 AND edge = ?2 AND "
