@@ -38,6 +38,11 @@ static int	store_report_events(struct report *, char **);
 static int	store_report_tables(struct report *);
 static int	store_report_bounds(struct report *);
 static int	store_report_span(struct report *);
+static int	store_report_series(struct report *, const char *,
+		    struct report_lat **, size_t *);
+static int	store_report_series_int(sqlite3_stmt *,
+		    const struct report_lat *, int64_t *);
+static int	store_report_lat_cmp(const void *, const void *);
 static int64_t	store_report_floor(int64_t, int64_t);
 static int	store_report_prefixes(struct report *, char **);
 
@@ -189,16 +194,17 @@ store_report_floor(int64_t ms, int64_t unit)
 /*
  * Where the roll-up chain's parts begin: the oldest sample (through its
  * time index) and the oldest and newest minute rows.  latency_minute has
- * no index on its time alone, so these are found per branch and edge
- * through latency_minute_branch_edge_time, skipping from one pair to the
- * next: a few look-ups per pair, not a scan of the table.
+ * no index on its time alone, so these are found per series through its
+ * primary key: a few look-ups per series, not a scan of the table.
  */
 static int
 store_report_bounds(struct report *r)
 {
-	sqlite3_stmt	*first = NULL, *next = NULL, *last = NULL, *st;
-	int64_t		 ms;
-	int		 rc = SQLITE_DONE;
+	sqlite3_stmt		*lo = NULL, *hi = NULL;
+	struct report_lat	*ls = NULL;
+	size_t			 nls = 0, i;
+	int64_t			 ms;
+	int			 rc = -1;
 
 	r->raw_from_ms = r->minute_from_ms = r->minute_to_ms = -1;
 	r->hour_from_ms = -1;
@@ -212,43 +218,50 @@ store_report_bounds(struct report *r)
 		r->raw_from_ms = store_report_floor(ms, STORE_REPORT_MINUTE_MS);
 	if (!(r->tables & REPORT_T_MINUTE))
 		return (0);
-	if (sqlite3_prepare_v2(r->db, "SELECT branch, edge, minute_ms"
-	    " FROM latency_minute ORDER BY branch, edge, minute_ms LIMIT 1",
-	    -1, &first, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(r->db, "SELECT branch, edge, minute_ms"
-	    " FROM latency_minute WHERE (branch, edge) > (?1, ?2)"
-	    " ORDER BY branch, edge, minute_ms LIMIT 1",
-	    -1, &next, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(r->db, "SELECT max(minute_ms), ?1, ?2"
-	    " FROM latency_minute WHERE branch = ?1 AND edge = ?2",
-	    -1, &last, NULL) != SQLITE_OK) {
-		rc = SQLITE_ERROR;
+	if (store_report_series(r, "latency_minute", &ls, &nls) != 0 ||
+	    sqlite3_prepare_v2(r->db, "SELECT min(minute_ms) FROM"
+	    " latency_minute WHERE branch = ?1 AND edge = ?2 AND target = ?3",
+	    -1, &lo, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->db, "SELECT max(minute_ms) FROM"
+	    " latency_minute WHERE branch = ?1 AND edge = ?2 AND target = ?3",
+	    -1, &hi, NULL) != SQLITE_OK)
 		goto out;
-	}
-	for (st = first; (rc = sqlite3_step(st)) == SQLITE_ROW; st = next) {
-		ms = sqlite3_column_int64(st, 2);
+	for (i = 0; i < nls; i++) {
+		if (store_report_series_int(lo, &ls[i], &ms) != 0)
+			goto out;
 		if (r->minute_from_ms == -1 || ms < r->minute_from_ms)
 			r->minute_from_ms = ms;
-		sqlite3_reset(last);
-		sqlite3_bind_value(last, 1, sqlite3_column_value(st, 0));
-		sqlite3_bind_value(last, 2, sqlite3_column_value(st, 1));
-		if (sqlite3_step(last) != SQLITE_ROW) {
-			rc = SQLITE_ERROR;
-			break;
-		}
-		ms = sqlite3_column_int64(last, 0) + STORE_REPORT_MINUTE_MS;
-		if (ms > r->minute_to_ms)
-			r->minute_to_ms = ms;
-		/* last holds the pair as bound values past st's reset. */
-		sqlite3_reset(st);
-		sqlite3_bind_value(next, 1, sqlite3_column_value(last, 1));
-		sqlite3_bind_value(next, 2, sqlite3_column_value(last, 2));
+		if (store_report_series_int(hi, &ls[i], &ms) != 0)
+			goto out;
+		if (ms + STORE_REPORT_MINUTE_MS > r->minute_to_ms)
+			r->minute_to_ms = ms + STORE_REPORT_MINUTE_MS;
 	}
+	rc = 0;
 out:
-	sqlite3_finalize(first);
-	sqlite3_finalize(next);
-	sqlite3_finalize(last);
-	return (rc == SQLITE_DONE ? 0 : -1);
+	sqlite3_finalize(lo);
+	sqlite3_finalize(hi);
+	for (i = 0; i < nls; i++) {
+		free(ls[i].branch);
+		free(ls[i].edge);
+		free(ls[i].target);
+	}
+	free(ls);
+	return (rc);
+}
+
+/* A one-integer query of one series (bound as ?1, ?2, ?3). */
+static int
+store_report_series_int(sqlite3_stmt *st, const struct report_lat *l,
+    int64_t *out)
+{
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, l->branch, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, l->edge, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, l->target, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return (-1);
+	*out = sqlite3_column_int64(st, 0);
+	return (0);
 }
 
 /*
@@ -632,53 +645,110 @@ store_report_exact(const struct report *r)
 	    STORE_REPORT_HOUR_MS)));
 }
 
-/* One series from its raw samples: median and p95 as latency.c says. */
-static int
-store_report_latency_raw(struct report *r, sqlite3_stmt *raw,
-    struct report_lat *l)
-{
-	struct latency_series	*ls;
-	struct latency_stats	 ls_st;
-	int64_t			*tv = NULL, *rv = NULL;
-	size_t			 n = 0, cap = 0, i;
-	int			 rc;
+/* One series' round trips as read, LATENCY_LOST for a loss. */
+struct store_report_rtts {
+	int32_t		*rtt;		/* a minute at most: 60000000 */
+	size_t		 n, cap;
+};
 
-	sqlite3_reset(raw);
-	sqlite3_bind_text(raw, 1, l->branch, -1, SQLITE_STATIC);
-	sqlite3_bind_text(raw, 2, l->edge, -1, SQLITE_STATIC);
-	sqlite3_bind_text(raw, 3, l->target, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(raw, 4, r->since_ms);
-	sqlite3_bind_int64(raw, 5, r->until_ms);
-	while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
-		if (n == cap) {		/* doubling: a month is 259200 rows */
-			cap = cap == 0 ? 1024 : cap * 2;
-			tv = xreallocarray(tv, cap, sizeof *tv);
-			rv = xreallocarray(rv, cap, sizeof *rv);
-		}
-		tv[n] = sqlite3_column_int64(raw, 0);
-		rv[n++] = sqlite3_column_type(raw, 1) == SQLITE_NULL ?
-		    LATENCY_LOST : sqlite3_column_int64(raw, 1);
+/*
+ * The series the raw samples of the window make, every one exact: the
+ * samples read in one pass in time order through latency_sample_time,
+ * so that each page of the table is read once (a series' rows are spread
+ * among every other series'), each added to its series (kept sorted),
+ * then each series' median, mean and p95 as core/latency.c computes them
+ * (the figures used do not depend on the samples' times).
+ */
+static int
+store_report_latency_exact(struct report *r, char **cause)
+{
+	struct store_report_rtts	*buf = NULL, *b;
+	struct report_lat		*l;
+	struct latency_series		*ls;
+	const char			*kb, *ke, *kt;
+	struct latency_stats		 ls_st;
+	sqlite3_stmt			*st;
+	size_t				 lo, hi, mid, i;
+	int				 rc, c = -1;
+
+	if (sqlite3_prepare_v2(r->db, "SELECT branch, edge, target, rtt_us"
+	    " FROM latency_sample WHERE time_ms >= ?1 AND time_ms < ?2"
+	    " ORDER BY time_ms, id", -1, &st, NULL) != SQLITE_OK) {
+		*cause = store_report_dberr(r, "reading latency");
+		return (-1);
 	}
-	l->exact = 1;
-	l->from = REPORT_SAMPLES;
-	l->p95_us = -1;
-	if (rc == SQLITE_DONE && n > 0) {
-		ls = latency_series_new(n);
-		for (i = 0; i < n; i++)
-			latency_add(ls, tv[i], rv[i]);
+	sqlite3_bind_int64(st, 1, r->since_ms);
+	sqlite3_bind_int64(st, 2, r->until_ms);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		kb = (const char *)sqlite3_column_text(st, 0);
+		ke = (const char *)sqlite3_column_text(st, 1);
+		kt = (const char *)sqlite3_column_text(st, 2);
+		if (kb == NULL || ke == NULL || kt == NULL)
+			continue;
+		for (lo = 0, hi = r->nlat; lo < hi; ) {
+			mid = lo + (hi - lo) / 2;
+			l = &r->lat[mid];
+			if ((c = strcmp(kb, l->branch)) == 0 &&
+			    (c = strcmp(ke, l->edge)) == 0 &&
+			    (c = strcmp(kt, l->target)) == 0)
+				break;
+			if (c < 0)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		if (lo < hi)
+			lo = mid;
+		else {				/* a new series, at lo */
+			r->lat = xreallocarray(r->lat, r->nlat + 1,
+			    sizeof *r->lat);
+			buf = xreallocarray(buf, r->nlat + 1, sizeof *buf);
+			memmove(&r->lat[lo + 1], &r->lat[lo],
+			    (r->nlat - lo) * sizeof *r->lat);
+			memmove(&buf[lo + 1], &buf[lo],
+			    (r->nlat - lo) * sizeof *buf);
+			r->nlat++;
+			l = &r->lat[lo];
+			memset(l, 0, sizeof *l);
+			l->branch = xstrdup(kb);
+			l->edge = xstrdup(ke);
+			l->target = xstrdup(kt);
+			memset(&buf[lo], 0, sizeof *buf);
+		}
+		b = &buf[lo];
+		if (b->n == b->cap) {	/* doubling: a month is 259200 */
+			b->cap = b->cap == 0 ? 1024 : b->cap * 2;
+			b->rtt = xreallocarray(b->rtt, b->cap, sizeof *b->rtt);
+		}
+		b->rtt[b->n++] = sqlite3_column_type(st, 3) == SQLITE_NULL ?
+		    LATENCY_LOST : (int32_t)sqlite3_column_int64(st, 3);
+	}
+	sqlite3_finalize(st);
+
+	for (i = 0; i < r->nlat; i++) {
+		l = &r->lat[i];
+		b = &buf[i];
+		ls = latency_series_new(b->n);
+		for (lo = 0; lo < b->n; lo++)
+			latency_add(ls, r->since_ms, b->rtt[lo]);
 		latency_stats(ls, 0, &ls_st);
 		latency_series_free(ls);
+		free(b->rtt);
+		l->exact = 1;
+		l->from = REPORT_SAMPLES;
 		l->sent = ls_st.sent;
 		l->received = ls_st.received;
 		l->loss_pct = ls_st.loss_pct;
 		l->median_us = ls_st.median_us;
 		l->mean_us = ls_st.avg_us;
-		if (ls_st.received > 0)
-			l->p95_us = ls_st.p95_us;
+		l->p95_us = ls_st.received > 0 ? ls_st.p95_us : -1;
 	}
-	free(tv);
-	free(rv);
-	return (rc == SQLITE_DONE ? 0 : -1);
+	free(buf);
+	if (rc != SQLITE_DONE) {
+		*cause = store_report_dberr(r, "reading latency");
+		return (-1);
+	}
+	return (0);
 }
 
 /* One series summed over the pieces: counts exact, the mean. */
@@ -738,42 +808,48 @@ store_report_lat_cmp(const void *a, const void *b)
 
 /*
  * Every series a table holds, skipping from one to the next through its
- * primary key (branch, edge, target, time): a look-up per series.
+ * primary key (branch, edge, target, time): three index seeks per
+ * series, the next target, edge or branch, the first that exists.  (A
+ * row value "(branch, edge, target) > (?, ?, ?)" would seek on branch
+ * only and then walk the branch's rows.)  Appended to *out.
  */
 static int
-store_report_series(struct report *r, const char *table)
+store_report_series(struct report *r, const char *table,
+    struct report_lat **out, size_t *nout)
 {
-	sqlite3_stmt		*first = NULL, *next = NULL, *st;
+	sqlite3_stmt		*st = NULL;
 	struct report_lat	*l;
 	char			*sql;
 	int			 rc = SQLITE_ERROR, i;
 
-	xasprintf(&sql, "SELECT branch, edge, target FROM %s"
-	    " ORDER BY branch, edge, target LIMIT 1", table);
-	if (sqlite3_prepare_v2(r->db, sql, -1, &first, NULL) != SQLITE_OK)
+	xasprintf(&sql, "SELECT * FROM (SELECT branch, edge, target FROM %1$s"
+	    " WHERE branch = ?1 AND edge = ?2 AND target > ?3"
+	    " ORDER BY target LIMIT 1) UNION ALL"
+	    " SELECT * FROM (SELECT branch, edge, target FROM %1$s"
+	    " WHERE branch = ?1 AND edge > ?2 ORDER BY edge, target LIMIT 1)"
+	    " UNION ALL SELECT * FROM (SELECT branch, edge, target FROM %1$s"
+	    " WHERE branch > ?1 ORDER BY branch, edge, target LIMIT 1)"
+	    " LIMIT 1", table);
+	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK)
 		goto out;
-	free(sql);
-	xasprintf(&sql, "SELECT branch, edge, target FROM %s"
-	    " WHERE (branch, edge, target) > (?1, ?2, ?3)"
-	    " ORDER BY branch, edge, target LIMIT 1", table);
-	if (sqlite3_prepare_v2(r->db, sql, -1, &next, NULL) != SQLITE_OK)
-		goto out;
-	for (st = first; (rc = sqlite3_step(st)) == SQLITE_ROW; st = next) {
-		r->lat = xreallocarray(r->lat, r->nlat + 1, sizeof *r->lat);
-		l = &r->lat[r->nlat++];
+	/* From ('', '', ''): only a series of three empty names is missed. */
+	for (i = 1; i <= 3; i++)
+		sqlite3_bind_text(st, i, "", -1, SQLITE_STATIC);
+	for (rc = sqlite3_step(st); rc == SQLITE_ROW; rc = sqlite3_step(st)) {
+		*out = xreallocarray(*out, *nout + 1, sizeof **out);
+		l = &(*out)[(*nout)++];
 		memset(l, 0, sizeof *l);
 		l->branch = xstrdup((const char *)sqlite3_column_text(st, 0));
 		l->edge = xstrdup((const char *)sqlite3_column_text(st, 1));
 		l->target = xstrdup((const char *)sqlite3_column_text(st, 2));
 		sqlite3_reset(st);
 		for (i = 0; i < 3; i++)
-			sqlite3_bind_text(next, i + 1, i == 0 ? l->branch :
+			sqlite3_bind_text(st, i + 1, i == 0 ? l->branch :
 			    i == 1 ? l->edge : l->target, -1, SQLITE_TRANSIENT);
 	}
 out:
 	free(sql);
-	sqlite3_finalize(first);
-	sqlite3_finalize(next);
+	sqlite3_finalize(st);
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
@@ -809,16 +885,17 @@ store_report_latency(struct report *r, char **cause)
 					    REPORT_T_MINUTE, REPORT_T_HOUR };
 	struct store_report_piece	 piece[5];
 	sqlite3_stmt			*sum[3] = { NULL, NULL, NULL };
-	sqlite3_stmt			*raw = NULL;
 	size_t				 i, np;
-	int				 rc = -1, exact;
+	int				 rc = -1;
 
+	if (store_report_exact(r))
+		return (store_report_latency_exact(r, cause));
 	if (!(r->tables & (REPORT_T_MINUTE | REPORT_T_HOUR)))
 		return (0);
 	if (((r->tables & REPORT_T_HOUR) &&
-	    store_report_series(r, "latency_hour") != 0) ||
+	    store_report_series(r, "latency_hour", &r->lat, &r->nlat) != 0) ||
 	    ((r->tables & REPORT_T_MINUTE) &&
-	    store_report_series(r, "latency_minute") != 0))
+	    store_report_series(r, "latency_minute", &r->lat, &r->nlat) != 0))
 		goto out;
 	qsort(r->lat, r->nlat, sizeof *r->lat, store_report_lat_cmp);
 	for (i = 1; i < r->nlat; i++) {
@@ -826,7 +903,6 @@ store_report_latency(struct report *r, char **cause)
 			store_report_lat_drop(r, i--);
 	}
 
-	exact = store_report_exact(r);
 	np = store_report_pieces(r, piece);
 	for (i = 0; i < 3; i++) {
 		/* A version 2 file's hours are its minutes'. */
@@ -839,15 +915,8 @@ store_report_latency(struct report *r, char **cause)
 		    SQLITE_OK)
 			goto out;
 	}
-	if (exact && sqlite3_prepare_v2(r->db,
-	    "SELECT time_ms, rtt_us FROM latency_sample"
-	    " WHERE branch = ?1 AND edge = ?2 AND target = ?3"
-	    " AND time_ms >= ?4 AND time_ms < ?5 ORDER BY time_ms, id",
-	    -1, &raw, NULL) != SQLITE_OK)
-		goto out;
 	for (i = 0; i < r->nlat; i++) {
-		if ((exact ? store_report_latency_raw(r, raw, &r->lat[i]) :
-		    store_report_latency_sum(sum, piece, np, &r->lat[i])) != 0)
+		if (store_report_latency_sum(sum, piece, np, &r->lat[i]) != 0)
 			goto out;
 		if (r->lat[i].sent == 0)
 			store_report_lat_drop(r, i--);
@@ -856,7 +925,6 @@ store_report_latency(struct report *r, char **cause)
 out:
 	if (rc != 0)
 		*cause = store_report_dberr(r, "reading latency");
-	sqlite3_finalize(raw);
 	if (sum[STORE_REPORT_HOUR] != sum[STORE_REPORT_MIN])
 		sqlite3_finalize(sum[STORE_REPORT_HOUR]);
 	sqlite3_finalize(sum[STORE_REPORT_MIN]);
