@@ -670,6 +670,53 @@ gen_history(const char *path, const char *config, int days)
 	return (0);
 }
 
+/* What a load rebuilt: links and their samples, sessions up, events. */
+static void
+bench_tally(const struct model *m, double *links, double *samples,
+    double *up, double *events)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < m->nbranches; i++) {
+		*links += m->branches[i]->nlinks;
+		for (j = 0; j < m->branches[i]->nlinks; j++)
+			*samples += m->branches[i]->links[j]->sent;
+	}
+	for (i = 0; i < m->nsessions; i++)
+		*up += m->sessions[i]->state == BGP_ESTABLISHED;
+	*events += m->nevents;
+}
+
+/* The dashboard's other calls: a step each way, a 200-cell timeline. */
+static void
+bench_other(const char *path, int64_t lo, int64_t hi)
+{
+	struct replay	*r;
+	uint8_t		 level[200], data[200];
+	char		*cause;
+	int64_t		 out;
+	double		 t0, step, tl;
+	int		 i, cells = 0;
+
+	if ((r = replay_open(path, &cause)) == NULL)
+		fatalx("%s", cause);
+	t0 = bench_now();
+	for (i = 0; i < 100; i++)
+		if (replay_step(r, lo + (hi - lo) / 100 * i, i % 2 ? -1 : 1,
+		    &out) != 0 && i != 0)
+			fatalx("replay_step: none at %d", i);
+	step = (bench_now() - t0) * 1000 / 100;
+	t0 = bench_now();
+	if (replay_timeline(r, lo, hi, nitems(level), level, data) != 0)
+		fatalx("replay_timeline failed");
+	tl = (bench_now() - t0) * 1000;
+	for (i = 0; i < (int)nitems(level); i++)
+		cells += data[i];
+	printf("  replay_step: %.2f ms; replay_timeline of the 30 days in "
+	    "200 cells: %.1f ms (%d cells with data)\n", step, tl, cells);
+	replay_close(r);
+}
+
 static int
 bench_run(const char *path, const char *config, int n)
 {
@@ -682,7 +729,7 @@ bench_run(const char *path, const char *config, int n)
 	size_t		 unknown;
 	uint64_t	 rng = 12345;
 	int		 i, nraw = 0;
-	double		*raw, *roll;
+	double		*raw, *roll, links = 0, samples = 0, up = 0, events = 0;
 	int		 nroll = 0;
 
 	t0 = bench_now();
@@ -716,6 +763,7 @@ bench_run(const char *path, const char *config, int n)
 			roll[nroll++] = ms[i];
 		if (unknown != 0)
 			fatalx("replay_load: %zu unknown names", unknown);
+		bench_tally(m, &links, &samples, &up, &events);
 	}
 	med = bench_median(ms, n);	/* sorts */
 	p95 = ms[(n * 95 + 99) / 100 - 1];
@@ -732,6 +780,11 @@ bench_run(const char *path, const char *config, int n)
 	if (nroll > 0)
 		printf("  times from the roll-ups: %d, median %.1f ms\n", nroll,
 		    bench_median(roll, nroll));
+	printf("  per load on average: %.0f latency links (%.1f samples "
+	    "each), %.0f of %zu sessions Established, %.0f events\n",
+	    links / n, links > 0 ? samples / links : 0, up / n, m->nsessions,
+	    events / n);
+	bench_other(path, lo, hi);
 	printf("replay open + load at %d random times: median %.1f ms, p95 "
 	    "%.1f ms, max %.1f ms\n", n, med, p95, ms[n - 1]);
 	printf("replay: median %.1f ms (target <= %.0f ms): ratio vs "
