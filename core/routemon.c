@@ -14,7 +14,9 @@
  * when the bit comes on and a restoring event (Information) when it goes
  * off, never on every eval: the bits raised are kept per registered
  * prefix.  Microsoft's names are used where their telemetry has one
- * (SPEC.md); the path rules are in routemon-check.c.
+ * (SPEC.md); the path rules are in routemon-check.c.  A change of what
+ * the history records (a prefix's state, a branch's routed edge and
+ * SuboptimalRouting) goes to the model's sink, once per change.
  */
 #include <stdarg.h>
 #include <stdio.h>
