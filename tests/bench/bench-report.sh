@@ -1,0 +1,94 @@
+#!/bin/sh
+# "peertop report" over the generated 30-day history of issue 5 (200
+# branches, 1,000 sessions, 300 probed series; raw samples for the last
+# 7 days, roll-ups before, as tests/bench/bench-history.c makes it): the
+# whole 30 days (the default window), target <= 2 s median, then for
+# reference the last day and the last 7 days, where the raw samples cover
+# the window and every sample is read for the medians.  Each report runs
+# once to warm the page cache up and BENCH_RUNS times (default 5); the
+# median wall time is printed with its ratio to the target.
+#
+# The history is the one bench-history.sh keeps (history-30d.db in
+# BENCH_HISTORY_DIR, default the build tree's tests/bench/), generated
+# with "bench-history gen" when missing (a few minutes, ~4 GB).
+#
+# Not a test (make check does not run it): `make bench` runs it with
+# PEERTOP and BENCH_HISTORY set.  Exit 0 when the target is met, 1 not.
+
+PEERTOP=${PEERTOP:-./peertop}
+BENCH_HISTORY=${BENCH_HISTORY:-./tests/bench/bench-history}
+dir=${BENCH_HISTORY_DIR:-$(dirname "$BENCH_HISTORY")}
+db=$dir/history-30d.db
+conf=$dir/history-30d.conf
+runs=${BENCH_RUNS:-5}
+target=2.0
+
+for t in "$PEERTOP" "$BENCH_HISTORY"; do
+	[ -x "$t" ] || { echo "bench-report: $t missing" >&2; exit 1; }
+done
+case $(date +%N) in
+*N*|'') echo "bench-report: date +%N (GNU date) needed" >&2; exit 1 ;;
+esac
+case " ${BENCH_CFLAGS:-} " in
+*" -O0 "*|*" -O0") echo "bench-report: note: built with -O0 (an" \
+    "--enable-debug tree); configure without it for real figures" ;;
+esac
+if [ ! -s "$db" ] || [ ! -s "$conf" ]; then
+	echo "bench-report: generating $db (a few minutes, once)"
+	"$BENCH_HISTORY" gen "$db" "$conf" 30 || exit 1
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-report.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM
+
+# Median wall seconds of peertop report "$@" over $runs runs after one
+# warm-up; a failed report fails the benchmark.
+median()
+{
+	i=0
+	: >"$tmp/times"
+	while [ $i -le "$runs" ]; do
+		t0=$(date +%s%N)
+		"$PEERTOP" report "$db" "$@" >"$tmp/out" 2>"$tmp/err"
+		rc=$?
+		t1=$(date +%s%N)
+		if [ $rc -ne 0 ]; then
+			echo "bench-report: peertop report $* exited $rc:" >&2
+			cat "$tmp/err" >&2
+			exit 1
+		fi
+		[ $i -gt 0 ] && echo "$t0 $t1" |
+		    awk '{ printf "%.6f\n", ($2 - $1) / 1e9 }' >>"$tmp/times"
+		i=$((i + 1))
+	done
+	sort -n "$tmp/times" | awk '{ t[NR] = $1 }
+	    END { if (NR % 2) print t[(NR + 1) / 2];
+		  else printf "%.6f\n", (t[NR / 2] + t[NR / 2 + 1]) / 2 }'
+}
+
+echo "peertop report over $db ($(du -m "$db" | cut -f1) MB)," \
+    "median of $runs runs (+1 warm-up)"
+echo "host: $(uname -sm), $(getconf _NPROCESSORS_ONLN 2>/dev/null) CPUs"
+
+t30=$(median)
+# What the whole window holds, from the last run's output.
+sessions=$(sed -n 's/^Sessions: //p' "$tmp/out")
+series=$(sed -n 's/^Latency: \([0-9]*\) series/\1/p' "$tmp/out")
+prefixes=$(sed -n 's/^Prefixes: //p' "$tmp/out")
+echo "  whole 30 days: $sessions sessions, $series latency series" \
+    "(roll-ups), $prefixes prefixes"
+awk -v s="$t30" -v t="$target" 'BEGIN {
+	printf("  %-28s %8.3f s  target <= %.1f s  ratio %.2f  %s\n",
+	    "30 days (default window)", s, t, s / t,
+	    s <= t ? "PASS" : "MISS") }'
+
+t1=$(median --since -1d)
+t7=$(median --since -7d -o csv)
+awk -v a="$t1" -v b="$t7" 'BEGIN {
+	printf("  %-28s %8.3f s  (every sample, exact medians)\n",
+	    "last day", a)
+	printf("  %-28s %8.3f s  (every sample, exact medians)\n",
+	    "last 7 days", b) }'
+
+awk -v s="$t30" -v t="$target" 'BEGIN { exit !(s <= t) }'
