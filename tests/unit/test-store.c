@@ -4,8 +4,11 @@
  * SQLite, damaged, another program's, a newer schema, read-only), WAL
  * readers beside the writer, batched flushes that survive a write failure
  * (a real one: RLIMIT_FSIZE in a child process), the queue bound, and the
- * model's sink.  Everything happens in a mkdtemp(3) directory; the bad
- * files in tests/data/store are copied there first.
+ * model's sink; latency roll-ups by minute and hour and their retention;
+ * schema version 3's run, prefix_state and branch_route rows, and the
+ * migrations of real version 1 and 2 files.  Everything happens in a
+ * mkdtemp(3) directory; the bad and old files in tests/data/store are
+ * copied there first.
  */
 
 #include <sys/resource.h>
