@@ -112,6 +112,8 @@ struct replay_rollup {
 };
 
 static int	 replay_check_file(const char *, char **);
+static int	 replay_connect(struct replay *, int, char **);
+static int	 replay_immutable(struct replay *, int);
 static char	*replay_dberr(struct replay *, int, const char *);
 static int	 replay_prepare(struct replay *, char **);
 static int	 replay_int(struct replay *, const char *, int64_t *);
@@ -218,6 +220,12 @@ replay_dberr(struct replay *r, int rc, const char *doing)
 		break;
 	case SQLITE_NOTADB:
 		xasprintf(&msg, "%s: not an SQLite database", r->path);
+		break;
+	case SQLITE_READONLY:
+		/* A -wal beside it, the directory not writable: no -shm. */
+		xasprintf(&msg, "%s: cannot be read without writing its -shm "
+		    "file beside it (%s)", r->path, r->db != NULL ?
+		    sqlite3_errmsg(r->db) : sqlite3_errstr(rc));
 		break;
 	case SQLITE_CORRUPT:
 		xasprintf(&msg, "%s: damaged SQLite database (%s)", r->path,
@@ -484,6 +492,63 @@ replay_prepare(struct replay *r, char **cause)
 	return (0);
 }
 
+/*
+ * The read-only connection.  immutable (a URI, so the path is
+ * percent-encoded into one) tells SQLite that nobody writes the file, so
+ * it needs no -shm beside it.
+ */
+static int
+replay_connect(struct replay *r, int immutable, char **cause)
+{
+	const unsigned char	*cp;
+	char			*uri = NULL;
+	size_t			 n = 0;
+	int			 rc, flags;
+
+	flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+	if (immutable) {
+		flags |= SQLITE_OPEN_URI;
+		uri = xmalloc(strlen(r->path) * 3 + sizeof "file:?immutable=1");
+		n = (size_t)sprintf(uri, "file:");
+		for (cp = (const unsigned char *)r->path; *cp != '\0'; cp++) {
+			if (*cp <= ' ' || *cp >= 0x7f || strchr("%?#", *cp))
+				n += (size_t)sprintf(uri + n, "%%%02X", *cp);
+			else
+				uri[n++] = (char)*cp;
+		}
+		strcpy(uri + n, "?immutable=1");
+	}
+	rc = sqlite3_open_v2(uri != NULL ? uri : r->path, &r->db, flags, NULL);
+	free(uri);
+	if (rc != SQLITE_OK) {
+		*cause = replay_dberr(r, rc, "cannot open");
+		return (-1);
+	}
+	sqlite3_extended_result_codes(r->db, 1);
+	sqlite3_busy_timeout(r->db, REPLAY_BUSY_MS);
+	return (0);
+}
+
+/*
+ * A WAL file in a directory replay cannot write: SQLite cannot make the
+ * -shm index it reads through.  With no -wal beside the file there is
+ * no writer and nothing uncommitted, so it can be read as immutable.
+ */
+static int
+replay_immutable(struct replay *r, int rc)
+{
+	struct stat	 sb;
+	char		*wal;
+	int		 none;
+
+	if ((rc & 0xff) != SQLITE_CANTOPEN && (rc & 0xff) != SQLITE_READONLY)
+		return (0);
+	xasprintf(&wal, "%s-wal", r->path);
+	none = stat(wal, &sb) == -1 && errno == ENOENT;
+	free(wal);
+	return (none);
+}
+
 struct replay *
 replay_open(const char *path, char **cause)
 {
@@ -499,17 +564,17 @@ replay_open(const char *path, char **cause)
 		return (NULL);
 	r = xcalloc(1, sizeof *r);
 	r->path = xstrdup(path);
-	rc = sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		*cause = replay_dberr(r, rc, "cannot open");
+	if (replay_connect(r, 0, cause) != 0)
 		goto fail;
+	rc = replay_int(r, "PRAGMA application_id", &appid);
+	if (replay_immutable(r, rc)) {
+		sqlite3_close(r->db);
+		r->db = NULL;
+		if (replay_connect(r, 1, cause) != 0)
+			goto fail;
+		rc = replay_int(r, "PRAGMA application_id", &appid);
 	}
-	sqlite3_extended_result_codes(r->db, 1);
-	sqlite3_busy_timeout(r->db, REPLAY_BUSY_MS);
-
-	if ((rc = replay_int(r, "PRAGMA application_id", &appid)) !=
-	    SQLITE_OK ||
+	if (rc != SQLITE_OK ||
 	    (rc = replay_int(r, "PRAGMA user_version", &version)) !=
 	    SQLITE_OK) {
 		*cause = replay_dberr(r, rc, "reading the schema");

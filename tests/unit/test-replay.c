@@ -11,6 +11,7 @@
  * replay session; and a replay beside a live writer.
  */
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <ftw.h>
 #include <setjmp.h>
@@ -958,6 +959,58 @@ test_bad_files(void **state)
 	free(good);
 }
 
+/*
+ * A history in a directory the reader cannot write (a copy handed over
+ * for review): SQLite cannot make the -shm beside it, and with no -wal
+ * there the file is read as immutable.  Root writes anywhere, so as root
+ * the check runs in a child that has become nobody.
+ */
+static void
+test_readonly_dir(void **state)
+{
+	struct replay	*r;
+	char		*good, *dir, *path, *buf, *cause;
+	size_t		 len;
+	int64_t		 t;
+	pid_t		 pid;
+	int		 status;
+
+	(void)state;
+	good = history("ro-source.db");
+	assert_non_null(buf = slurp(good, &len));
+	dir = tpath("ro");
+	assert_int_equal(mkdir(dir, 0755), 0);
+	xasprintf(&path, "%s/h.db", dir);
+	spit(path, buf, len);
+	assert_int_equal(chmod(path, 0444), 0);
+	assert_int_equal(chmod(dir, 0555), 0);
+	assert_int_equal(chmod(tmpdir, 0711), 0);
+	if ((pid = fork()) == 0) {
+		if (geteuid() == 0 && (setgid(65534) != 0 ||
+		    setuid(65534) != 0))
+			_exit(2);
+		if (access(dir, W_OK) == 0)
+			_exit(3);	/* the test would prove nothing */
+		if ((r = replay_open(path, &cause)) == NULL) {
+			fprintf(stderr, "%s\n", cause);
+			_exit(1);
+		}
+		status = replay_step(r, T(0), 1, &t) == 0 && t == T(0) + 1;
+		replay_close(r);
+		_exit(status ? 0 : 4);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(chmod(tmpdir, 0700), 0);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(chmod(dir, 0755), 0);
+	free(buf);
+	free(path);
+	free(dir);
+	free(good);
+}
+
 static int
 rm_cb(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
@@ -999,6 +1052,7 @@ main(void)
 		cmocka_unit_test(test_bytes_unchanged),
 		cmocka_unit_test(test_live_writer),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_readonly_dir),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
