@@ -21,16 +21,19 @@
  *   - latency per branch, edge and target.  Retention deletes raw samples
  *     in whole minutes and minute roll-ups in whole hours, so the file
  *     holds raw samples from M (the oldest one's minute), minute rows
- *     from H (the oldest one's hour) and hour rows before.  When nothing
- *     in the window comes from a roll-up (M at or before since, or no
- *     roll-up row before M) the figures are exact, over the raw samples
+ *     from the oldest one on and hour rows before.  When nothing in the
+ *     window comes from a roll-up (M at or before since, or no roll-up
+ *     row older than M) the figures are exact, over the raw samples
  *     (median and nearest-rank p95 as core/latency.h defines them).
- *     Otherwise they add hour rows of the hours before H starting in the
- *     window (since rounded down to an hour), minute rows from there to
- *     M, and the samples from M: no span is counted twice; the mean
- *     replaces the median, there is no p95, and the series says which
- *     roll-ups it used.  Loss = lost / sent is exact from the counts
- *     either way (only the first roll-up row may reach before since).
+ *     Otherwise they are sums over the roll-up chain, each probe once:
+ *     whole hours of the window from hour rows, whole minutes from
+ *     minute rows, the rest from samples (the writer keeps the three in
+ *     step, so this is the chain "hours before the oldest minute row,
+ *     minutes before M, samples after" with fewer rows); where finer
+ *     rows were pruned, since is rounded down and until up to the
+ *     coarser rows' period.  The mean replaces the median, there is no
+ *     p95, and "from" says which roll-ups were used.  Loss = lost / sent
+ *     is exact from the counts either way.
  *   - events counted by type and level, with the first and last time.
  */
 #ifndef PEERTOP_REPORT_H

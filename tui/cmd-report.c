@@ -1,7 +1,9 @@
 /*
  * "peertop report FILE [--since T] [--until T] [-o text|csv|json]":
- * availability, flaps, redundancy, latency and event counts over a window
- * of a recorded history (core/report.c), read-only.  The window is
+ * availability, flaps, redundancy, latency, registered prefixes'
+ * visibility, branches' routes and event counts over a window of a
+ * recorded history (core/report.c, read by core/store-report.c),
+ * read-only.  The window is
  * [since, until): until defaults to the newest time in the file, or now
  * for a file with no rows, since to the oldest time in the file; a relative
  * --since (-15m) counts back from until, a relative --until from the
