@@ -90,28 +90,9 @@ const struct key_binding key_table[] = {
 	{ 'Q', NULL, keys_quit, "Q", "quit, print a text snapshot",
 	    ACT_QUIT | ACT_SNAPSHOT },
 
-	/* History: z in the live dashboard, the rest in replay (-r). */
+	/* History: z freezes the live dashboard into its history. */
 	{ 'z', NULL, keys_freeze, "z", "freeze into history / live",
 	    0 },
-	{ 't', NULL, keys_replay_step, "t/T",
-	    "replay: next/prev change", 1 },
-	{ 'T', NULL, keys_replay_step, NULL, NULL, -1 },
-	{ ']', NULL, keys_replay_move, "[/]",
-	    "replay: -/+ a minute", REPLAY_MOVE_FWD },
-	{ '[', NULL, keys_replay_move, NULL, NULL, REPLAY_MOVE_BACK },
-	{ '}', NULL, keys_replay_move, "{/}",
-	    "replay: -/+ an hour", REPLAY_MOVE_FWD_BIG },
-	{ '{', NULL, keys_replay_move, NULL, NULL, REPLAY_MOVE_BACK_BIG },
-	{ '^', NULL, keys_replay_move, "^/$",
-	    "replay: start / end", REPLAY_MOVE_START },
-	{ '$', NULL, keys_replay_move, NULL, NULL, REPLAY_MOVE_END },
-	{ 'b', NULL, keys_replay_jump, "b",
-	    "replay: jump to a time", 0 },
-	{ 'p', NULL, keys_replay_play, "p",
-	    "replay: play / pause", 0 },
-	{ '<', NULL, keys_replay_play, "</>", "replay: slower / faster",
-	    -1 },
-	{ '>', NULL, keys_replay_play, NULL, NULL, 1 },
 
 	/* Overview. */
 	{ '\r', "overview", keys_drill_overview, "Enter",
@@ -171,6 +152,24 @@ const struct key_binding key_table[] = {
 	{ 'a', "map", keys_map_region, "a", "Asia-Pacific", 6 },
 	{ 'o', "map", keys_map_region, "o", "Oceania", 7 },
 	{ 'c', "map", keys_map_mode, "c", "cycle Braille/block/ASCII", 0 },
+
+	/* Replay (-r, or after z): looked up while replaying. */
+	{ 't', "replay", keys_replay_step, "t/T", "next / previous change", 1 },
+	{ 'T', "replay", keys_replay_step, NULL, NULL, -1 },
+	{ ']', "replay", keys_replay_move, "[/]", "a minute back / on",
+	    REPLAY_MOVE_FWD },
+	{ '[', "replay", keys_replay_move, NULL, NULL, REPLAY_MOVE_BACK },
+	{ '}', "replay", keys_replay_move, "{/}", "an hour back / on",
+	    REPLAY_MOVE_FWD_BIG },
+	{ '{', "replay", keys_replay_move, NULL, NULL, REPLAY_MOVE_BACK_BIG },
+	{ '^', "replay", keys_replay_move, "^/$", "start / end of the span",
+	    REPLAY_MOVE_START },
+	{ '$', "replay", keys_replay_move, NULL, NULL, REPLAY_MOVE_END },
+	{ 'b', "replay", keys_replay_jump, "b",
+	    "jump to hh:mm, ISO 8601, -15m", 0 },
+	{ 'p', "replay", keys_replay_play, "p", "play / pause", 0 },
+	{ '<', "replay", keys_replay_play, "</>", "play slower / faster", -1 },
+	{ '>', "replay", keys_replay_play, NULL, NULL, 1 },
 };
 const size_t key_table_size = nitems(key_table);
 

@@ -77,6 +77,7 @@ static void		 start_collectors(struct model *, struct event_base *);
 static const char	*store_status_cb(void *);
 static struct model	*model_again(void *, char **);
 static int		 replay_main(struct options *);
+static int		 dashboard(struct tui *, const char *);
 static struct model	*replay_model(struct options *, struct replay *,
 			    char **, char **);
 static int		 replay_when(const char *, const char *, int64_t,
@@ -327,6 +328,41 @@ store_status_cb(void *arg)
 	return (store_error(arg));
 }
 
+/*
+ * The dashboard until q: the world map from datadir, curses, the event
+ * loop; then Q's snapshot, of what was shown (live, frozen or replayed).
+ * 0, or 1 when the terminal cannot be used.
+ */
+static int
+dashboard(struct tui *tui, const char *datadir)
+{
+	char	*file, *cause = NULL;
+	int	 status = 0;
+
+	xasprintf(&file, "%s/world.map", datadir);
+	if ((tui->world = world_load(file, &cause)) == NULL) {
+		log_warnx("world map: %s", cause);
+		free(cause);
+		cause = NULL;
+	}
+	free(file);
+	signal(SIGPIPE, SIG_IGN);
+	if (tui_start(tui, &cause) != 0) {
+		fprintf(stderr, "peertop: %s\n", cause);
+		free(cause);
+		status = 1;
+	} else {
+		event_base_dispatch(tui->base);
+		tui_stop(tui);
+		if (tui->quit & ACT_SNAPSHOT)
+			output_find("text")->print(stdout, tui->model,
+			    ONCE_EVENTS);
+	}
+	world_free(tui->world);
+	tui->world = NULL;
+	return (status);
+}
+
 /* z: the configuration loaded again, for the frozen view. */
 static struct model *
 model_again(void *arg, char **cause)
@@ -434,7 +470,6 @@ replay_main(struct options *o)
 	struct event_base	*base;
 	struct tui		 tui;
 	char			*cause = NULL, *datadir = NULL, *warnings = NULL;
-	char			*file;
 	int64_t			 oldest, newest, begin, end, at;
 	int			 status = 0;
 
@@ -494,26 +529,7 @@ replay_main(struct options *o)
 	} else {
 		log_open(o->logfile != NULL ? o->logfile : "/dev/null",
 		    LOG_LVL_INFO);
-		xasprintf(&file, "%s/world.map", datadir);
-		if ((tui.world = world_load(file, &cause)) == NULL) {
-			log_warnx("world map: %s", cause);
-			free(cause);
-			cause = NULL;
-		}
-		free(file);
-		signal(SIGPIPE, SIG_IGN);
-		if (tui_start(&tui, &cause) != 0) {
-			fprintf(stderr, "peertop: %s\n", cause);
-			free(cause);
-			status = 1;
-		} else {
-			event_base_dispatch(base);
-			tui_stop(&tui);
-			if (tui.quit & ACT_SNAPSHOT)
-				output_find("text")->print(stdout, m,
-				    ONCE_EVENTS);
-		}
-		world_free(tui.world);
+		status = dashboard(&tui, datadir);
 	}
 	tui_replay_stop(&tui);
 	if (store != NULL)
@@ -547,7 +563,6 @@ main(int argc, char **argv)
 	struct model_again_arg	 again;
 	char			*path, *datadir = NULL, *cause = NULL;
 	char			*warnings = NULL;
-	char			*file;
 	int			 status = 0;
 
 	/*
@@ -716,27 +731,8 @@ main(int argc, char **argv)
 		again.geo = geo;
 		tui.model_new = model_again;
 		tui.model_new_arg = &again;
-		xasprintf(&file, "%s/world.map", datadir);
-		if ((tui.world = world_load(file, &cause)) == NULL) {
-			log_warnx("world map: %s", cause);
-			free(cause);
-			cause = NULL;
-		}
-		free(file);
-		signal(SIGPIPE, SIG_IGN);
-		if (tui_start(&tui, &cause) != 0) {
-			fprintf(stderr, "peertop: %s\n", cause);
-			status = 1;
-			break;
-		}
-		event_base_dispatch(base);
-		tui_stop(&tui);
-		/* The snapshot is of what was shown, frozen or live. */
-		if (tui.quit & ACT_SNAPSHOT)
-			output_find("text")->print(stdout, tui.model,
-			    ONCE_EVENTS);
+		status = dashboard(&tui, datadir);
 		tui_replay_stop(&tui);
-		world_free(tui.world);
 		break;
 	}
 

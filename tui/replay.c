@@ -64,15 +64,6 @@ static void	 replay_play_cb(evutil_socket_t, short, void *);
 static void	 rp_span(struct tui_replay *);
 static int	 replay_swap(struct tui *, struct model *);
 static void	 rp_timeline(struct tui *, size_t);
-static int	 replay_live(struct tui *);
-
-/* A replay key in the live dashboard: say how to get there. */
-static int
-replay_live(struct tui *tui)
-{
-	tui->note = "replay keys: z freezes the dashboard into its history";
-	return (ACT_REDRAW);
-}
 
 int64_t
 tui_now(struct tui *tui)
@@ -320,7 +311,7 @@ tui_replay_step(struct tui *tui, int dir)
 	int64_t			 t;
 
 	if (rp == NULL)
-		return (replay_live(tui));
+		return (ACT_NONE);
 	if (replay_step(rp->r, rp->t, dir, &t) != 0) {
 		snprintf(rp->msg, sizeof rp->msg, "no %s change",
 		    dir > 0 ? "later" : "earlier");
@@ -336,7 +327,7 @@ tui_replay_move(struct tui *tui, int what)
 	struct tui_replay	*rp = tui->replay;
 
 	if (rp == NULL)
-		return (replay_live(tui));
+		return (ACT_NONE);
 	switch (what) {
 	case REPLAY_MOVE_START:
 		rp_span(rp);
@@ -385,7 +376,7 @@ tui_replay_play(struct tui *tui, int what)
 	struct timeval		 tv = { 0, REPLAY_TICK_MS * 1000 };
 
 	if (rp == NULL)
-		return (replay_live(tui));
+		return (ACT_NONE);
 	if (what < 0 && rp->speed > 0)
 		rp->speed--;
 	else if (what > 0 && rp->speed + 1 < nitems(replay_speeds))
@@ -408,7 +399,7 @@ int
 tui_replay_prompt(struct tui *tui)
 {
 	if (tui->replay == NULL)
-		return (replay_live(tui));
+		return (ACT_NONE);
 	tui->replay->prompting = 1;
 	tui->replay->input[0] = '\0';
 	return (ACT_REDRAW);

@@ -475,6 +475,20 @@ tui_key(struct tui *tui, int key)
 		    strcmp(kb->context, tui->view->name) == 0)
 			found = kb;
 	}
+	/* Replay's keys while replaying; live, a word on how to get there. */
+	for (i = 0; i < key_table_size && found == NULL; i++) {
+		kb = &key_table[i];
+		if (kb->key == key && kb->context != NULL &&
+		    strcmp(kb->context, "replay") == 0) {
+			if (tui->replay != NULL)
+				found = kb;
+			else {
+				tui->note = "replay keys: z freezes the "
+				    "dashboard into its history first";
+				return;
+			}
+		}
+	}
 	for (i = 0; i < key_table_size && found == NULL; i++) {
 		kb = &key_table[i];
 		if (kb->key == key && kb->context == NULL)

@@ -67,9 +67,10 @@ view_help_lines(size_t *np)
 	size_t			 i, n = 0;
 
 	/* At most a heading and a blank per group, plus every binding. */
-	lines = xcalloc(key_table_size + 2 * (tui_nviews + 1) + 1,
+	lines = xcalloc(key_table_size + 2 * (tui_nviews + 2) + 1,
 	    sizeof *lines);
 	view_help_group(lines, &n, NULL, "Global keys");
+	view_help_group(lines, &n, "replay", "Replay keys (-r, z)");
 	for (i = 0; i < tui_nviews; i++)
 		view_help_group(lines, &n, tui_views[i]->name,
 		    tui_views[i]->title);
@@ -126,7 +127,7 @@ view_help_flow(struct tui *tui, const struct help_line *lines, size_t n,
 		x = col * colw;
 		if (draw && l->key == NULL && l->text[0] != '\0') {
 			snprintf(buf, sizeof buf, "%s%s", l->text,
-			    strcmp(l->text, "Global keys") == 0 ? "" : " view");
+			    strstr(l->text, " keys") != NULL ? "" : " view");
 			draw_text(tui, y + row, x, colw - 1, CR_HEADER, buf);
 		} else if (draw && l->key != NULL) {
 			snprintf(buf, sizeof buf, " %s", l->key);

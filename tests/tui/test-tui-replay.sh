@@ -283,6 +283,9 @@ tmux_start 100 30 -c "$CONF" -d "$LIVE"
 expect "live dashboard on the lab" "REDUNDANT"
 wait_for "test -s '$LIVE'" 10
 sleep 1
+tm send-keys -t pt t
+expect "a replay key in the live dashboard says how to get there" \
+    "z freezes"
 tm send-keys -t pt z
 expect "z freezes the live dashboard into its history" "REPLAY"
 expect "the frozen view says how to go back" "z:live"

@@ -227,8 +227,11 @@ keys '?'
 expect "? opens the help" "Global keys"
 check "help describes q" has_text "quit, print a text snapshot"
 check "help describes the filter" has_text "filter rows"
-check "help lists the map keys" has_text "Asia-Pacific"
 check "help lists the Prefixes view key" has_text "Prefixes, worst first"
+check "help lists the replay keys" has_text "next / previous change"
+# At 80x24 the map's keys are on the help's second page.
+keys NPage
+expect "help pages down to the map keys" "Asia-Pacific"
 keys Escape
 expect "Esc leaves the help" "seattle-hq>sea"
 
