@@ -280,5 +280,12 @@ check "report agrees with the availability example" grep -q \
     '^session,sea-r1,96\.875,2,' "$T/report.csv"
 check "report agrees with the redundancy example" grep -qx \
     'partner,p1,85500.000,900.000,0.000,0.000,0.000,0.000' "$T/report.csv"
+check "report: the prefix on its primaries 10:00-10:30, backup to midnight" \
+    grep -qx 'prefix,hq,203.0.113.0/24,2.083,58.333,1800.000,50400.000,'\
+'1800.000,50400.000,0.000,36000.000,2' "$T/report.csv"
+check "report: hq suboptimal through lax for an hour" grep -qx \
+    'route,hq,3600.000,36000.000' "$T/report.csv"
+check "report: hq's route unknown from noon" grep -qx \
+    'route_edge,hq,unknown,43200.000' "$T/report.csv"
 
 summary

@@ -309,15 +309,38 @@ test_latency(void **state)
 		free(sql);
 		sql = more;
 	}
+	/*
+	 * Two more series interleaved with it, one sorting before, one
+	 * after: each sample to its own series, in one pass.
+	 */
+	for (i = 0; i < 4; i++) {
+		xasprintf(&more, "%s, (%lld, 'hq', 'ams', '192.0.2.30', 'probe',"
+		    " %d), (%lld, 'hq', 'sea', '192.0.2.11', 'probe', %s)", sql,
+		    T0 + i * 1000LL + 500, 5000 + i * 1000,
+		    T0 + i * 1000LL + 700, i == 3 ? "NULL" : "7000");
+		free(sql);
+		sql = more;
+	}
 	/* Rolled up as the writer does, nothing pruned. */
 	xasprintf(&more, "%s;" ROLLUP_SQL, sql, 0LL, 0LL);
 	free(sql);
 	sql = more;
 	path = history("latency.db", sql);
 	r = run(path, T0, T(60));
-	assert_int_equal(r->nlat, 1);
+	assert_int_equal(r->nlat, 3);
 
 	l = &r->lat[0];
+	assert_string_equal(l->edge, "ams");
+	assert_int_equal(l->sent, 4);
+	assert_true(l->median_us == 6500.0);	/* 5, 6, 7, 8 ms */
+	assert_int_equal(l->p95_us, 8000);
+	l = &r->lat[2];
+	assert_string_equal(l->target, "192.0.2.11");
+	assert_int_equal(l->sent, 4);
+	assert_int_equal(l->received, 3);
+	assert_true(l->median_us == 7000.0);
+
+	l = &r->lat[1];
 	assert_string_equal(l->branch, "hq");
 	assert_string_equal(l->edge, "sea");
 	assert_string_equal(l->target, "192.0.2.10");
