@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -687,6 +688,31 @@ bench_tally(const struct model *m, double *links, double *samples,
 	*events += m->nevents;
 }
 
+/*
+ * A load with none of the file in the page cache (its pages dropped with
+ * posix_fadvise(): the first jump after opening a history cold).
+ */
+static double
+bench_cold(const char *path, struct model *m, int64_t t)
+{
+	struct replay	*r;
+	char		*cause;
+	double		 t0;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY)) == -1)
+		fatal("%s", path);
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	close(fd);
+	t0 = bench_now();
+	if ((r = replay_open(path, &cause)) == NULL ||
+	    replay_load(r, m, t, NULL, &cause) != 0)
+		fatalx("%s", cause);
+	t0 = bench_now() - t0;
+	replay_close(r);
+	return (t0 * 1000);
+}
+
 /* The dashboard's other calls: a step each way, a 200-cell timeline. */
 static void
 bench_other(const char *path, int64_t lo, int64_t hi)
@@ -742,6 +768,9 @@ bench_run(const char *path, const char *config, int n)
 		fatalx("%s: no rows", path);
 	replay_close(r);
 	raw_from = hi - RAW_KEEP_MS;
+	printf("cold page cache: open + load %.1f ms in the roll-up era, "
+	    "%.1f ms in the raw era\n", bench_cold(path, m, lo + DAY_MS),
+	    bench_cold(path, m, hi - DAY_MS));
 
 	ms = xcalloc(n, sizeof *ms);
 	raw = xcalloc(n, sizeof *raw);
