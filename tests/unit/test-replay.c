@@ -891,7 +891,9 @@ refused(const char *path, const char *want)
 static void
 test_bad_files(void **state)
 {
-	char		*good, *path, *buf;
+	struct replay	*r;
+	struct model	*m;
+	char		*good, *path, *buf, *cause = NULL;
 	size_t		 len;
 	sqlite3		*db;
 	struct stat	 sb;
@@ -920,6 +922,27 @@ test_bad_files(void **state)
 	refused(path, "damaged SQLite database");
 	spit(path, buf, len - 100);
 	refused(path, "damaged SQLite database");
+	free(path);
+
+	/*
+	 * Damaged inside, whole pages: every page after the schema's
+	 * overwritten.  Refused at open, or at the first load.
+	 */
+	path = tpath("damaged.db");
+	memset(buf + 4096, 0xa5, len - 4096);
+	spit(path, buf, len);
+	if ((r = replay_open(path, &cause)) != NULL) {
+		m = new_model();
+		assert_int_equal(replay_load(r, m, T(10), NULL, &cause), -1);
+		model_free(m);
+		replay_close(r);
+	}
+	if (strstr(cause, "damaged SQLite database") == NULL ||
+	    strncmp(cause, path, strlen(path)) != 0)
+		fail_msg("\"%s\"", cause);
+	free(cause);
+	free(buf);
+	assert_non_null(buf = slurp(good, &len));
 	free(path);
 
 	/* Another program's SQLite file. */
