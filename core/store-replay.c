@@ -93,6 +93,7 @@ enum replay_stmt {
 	RS_TL_ROWS,
 	RS_COVERED,
 	RS_CONFIG,
+	RS_DATA_VERSION,	/* changes when another connection commits */
 	RS_COUNT
 };
 
@@ -102,6 +103,13 @@ struct replay {
 	int		 version;
 	unsigned	 tables;	/* RT_* */
 	sqlite3_stmt	*st[RS_COUNT];
+
+	/* The last timeline, while the file has not changed (data_version). */
+	struct {
+		int64_t		 from_ms, to_ms, version;
+		size_t		 n;
+		uint8_t		*level, *data;
+	}		 tl;
 };
 
 /* One roll-up row being spread back into samples. */
@@ -141,6 +149,8 @@ static void	 replay_spread(struct model *, struct branch *, int,
 static int	 replay_events(struct replay *, struct model *, int64_t);
 static int	 replay_level(const char *);
 static int	 replay_done(struct replay *);
+static int	 replay_timeline_read(struct replay *, int64_t, int64_t,
+		    size_t, uint8_t *, uint8_t *);
 
 /*
  * What SQLite would say less clearly, from the file's first 100 bytes:
@@ -390,6 +400,7 @@ replay_prepare(struct replay *r, char **cause)
 		{ RS_COVERED, RT_RUN,
 		  "SELECT EXISTS (SELECT 1 FROM run "
 		  "WHERE start_ms <= ?1 AND last_ms >= ?1)" },
+		{ RS_DATA_VERSION, 0, "PRAGMA data_version" },
 		{ RS_CONFIG, RT_RUN,
 		  "SELECT config, config_path FROM run "
 		  "ORDER BY start_ms DESC, id DESC LIMIT 1" },
@@ -635,6 +646,8 @@ replay_close(struct replay *r)
 		return;
 	for (i = 0; i < RS_COUNT; i++)
 		sqlite3_finalize(r->st[i]);
+	free(r->tl.level);
+	free(r->tl.data);
 	if (r->db != NULL)
 		sqlite3_close(r->db);
 	free(r->path);
@@ -727,9 +740,46 @@ replay_step(struct replay *r, int64_t t, int dir, int64_t *out)
 	return (found ? 0 : -1);
 }
 
+/*
+ * The status bar asks on every redraw; over a month the events take a
+ * hundred milliseconds or more to group, so the last answer is kept
+ * while the file has not changed.
+ */
 int
 replay_timeline(struct replay *r, int64_t from_ms, int64_t to_ms, size_t n,
     uint8_t *level, uint8_t *data)
+{
+	sqlite3_stmt	*st = replay_stmt(r, RS_DATA_VERSION);
+	int64_t		 version = -1;
+
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (version != -1 && r->tl.level != NULL && r->tl.from_ms == from_ms &&
+	    r->tl.to_ms == to_ms && r->tl.n == n && r->tl.version == version) {
+		memcpy(level, r->tl.level, n);
+		memcpy(data, r->tl.data, n);
+		return (0);
+	}
+	free(r->tl.level);
+	free(r->tl.data);
+	r->tl.level = r->tl.data = NULL;
+	if (replay_timeline_read(r, from_ms, to_ms, n, level, data) != 0)
+		return (-1);
+	r->tl.from_ms = from_ms;
+	r->tl.to_ms = to_ms;
+	r->tl.n = n;
+	r->tl.version = version;
+	r->tl.level = xmalloc(n);
+	r->tl.data = xmalloc(n);
+	memcpy(r->tl.level, level, n);
+	memcpy(r->tl.data, data, n);
+	return (0);
+}
+
+static int
+replay_timeline_read(struct replay *r, int64_t from_ms, int64_t to_ms,
+    size_t n, uint8_t *level, uint8_t *data)
 {
 	sqlite3_stmt	*st;
 	int64_t		 cell, a, b, span = to_ms - from_ms;

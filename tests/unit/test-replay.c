@@ -839,6 +839,7 @@ test_live_writer(void **state)
 	struct session	*s1;
 	char		*path;
 	int64_t		 lo, hi;
+	uint8_t		 level[2], data[2];
 
 	(void)state;
 	path = history("live.db");
@@ -866,6 +867,18 @@ test_live_writer(void **state)
 	writer_flush(w);
 	load(r, m, T(100), NULL);
 	assert_int_equal(m->nevents, 5);
+
+	/* The timeline, asked again, follows the writer too. */
+	assert_int_equal(replay_timeline(r, T(40), T(60), 2, level, data), 0);
+	assert_int_equal(level[0], 0);
+	assert_int_equal(level[1], 1 + LVL_ERROR);
+	assert_int_equal(replay_timeline(r, T(40), T(60), 2, level, data), 0);
+	assert_int_equal(level[0], 0);
+	w_event(w, "RedundancyDegraded", LVL_CRITICAL, T(45));
+	writer_flush(w);
+	assert_int_equal(replay_timeline(r, T(40), T(60), 2, level, data), 0);
+	assert_int_equal(level[0], 1 + LVL_CRITICAL);
+	assert_int_equal(level[1], 1 + LVL_ERROR);
 	replay_close(r);
 	writer_close(w);
 	model_free(m);
