@@ -386,7 +386,10 @@ store_report_free(struct report *r)
  * ordered by name and time.  Rows at or before since only set the state
  * at since; a flap leaves up (the previous state as followed, or the
  * row's old_state while none is known) inside the window.  The time with
- * a non-zero flag (a branch's SuboptimalRouting) goes to flag_ms.
+ * a non-zero flag (a branch's SuboptimalRouting) goes to flag_ms.  The
+ * callers order by "+name": the rows are read through the time index, in
+ * the table's order, and sorted, twice as fast over a month as walking
+ * the (name, time) index with a table look-up per row.
  */
 static int
 store_report_tracks(struct report *r, const char *sql, const char *up,
@@ -504,7 +507,7 @@ store_report_prefixes(struct report *r, char **cause)
 	if (sqlite3_prepare_v2(r->db, "SELECT branch, prefix, time_ms,"
 	    " primary_up, primary_total, backup_up, backup_total"
 	    " FROM prefix_state WHERE time_ms < ?1"
-	    " ORDER BY branch, prefix, time_ms, id", -1, &st, NULL) !=
+	    " ORDER BY +branch, prefix, time_ms, id", -1, &st, NULL) !=
 	    SQLITE_OK) {
 		*cause = store_report_dberr(r, "reading prefixes");
 		return (-1);
@@ -984,16 +987,16 @@ store_report_run(struct report *r, int64_t since_ms, int64_t until_ms,
 	sqlite3_exec(r->db, "BEGIN", NULL, NULL, NULL);
 	if (store_report_tracks(r, "SELECT session, time_ms, old_state, state"
 	    " FROM session_state WHERE time_ms < ?1"
-	    " ORDER BY session, time_ms, id", "Established",
+	    " ORDER BY +session, time_ms, id", "Established",
 	    &r->sessions, &r->nsessions, cause) != 0 ||
 	    store_report_tracks(r, "SELECT partner, time_ms, old_state, state"
 	    " FROM redundancy_state WHERE time_ms < ?1"
-	    " ORDER BY partner, time_ms, id", "REDUNDANT",
+	    " ORDER BY +partner, time_ms, id", "REDUNDANT",
 	    &r->partners, &r->npartners, cause) != 0 ||
 	    ((r->tables & REPORT_T_ROUTE) && store_report_tracks(r,
 	    "SELECT branch, time_ms, NULL, coalesce(routed_edge, 'unknown'),"
 	    " suboptimal FROM branch_route WHERE time_ms < ?1"
-	    " ORDER BY branch, time_ms, id", "", &r->routes, &r->nroutes,
+	    " ORDER BY +branch, time_ms, id", "", &r->routes, &r->nroutes,
 	    cause) != 0) ||
 	    store_report_prefixes(r, cause) != 0 ||
 	    store_report_latency(r, cause) != 0 ||
