@@ -476,23 +476,23 @@ replay_main(struct options *o)
 	if ((r = replay_open(o->replay, &cause)) == NULL) {
 		fprintf(stderr, "peertop: %s\n", cause);
 		free(cause);
-		return (2);
+		return (4);
 	}
 	if (replay_span(r, &oldest, &newest) != 0) {
 		fprintf(stderr, "peertop: %s: the history holds no rows\n",
 		    o->replay);
 		replay_close(r);
-		return (2);
+		return (4);
 	}
 	if (replay_when("-b", o->begin, newest, &begin) != 0 ||
 	    replay_when("-e", o->end, newest, &end) != 0) {
 		replay_close(r);
-		return (2);
+		return (4);
 	}
 	if (begin != 0 && end != 0 && end < begin) {
 		fprintf(stderr, "peertop: -e is before -b\n");
 		replay_close(r);
-		return (2);
+		return (4);
 	}
 	if ((m = replay_model(o, r, &datadir, &cause)) == NULL) {
 		/* The catalogue's messages name the program already. */

@@ -299,15 +299,15 @@ tmux_stop
 
 "$PEERTOP" -r "$T/missing.db" --once >"$T/out" 2>"$T/err"
 rc=$?
-check "-r on a missing file exits 2" test "$rc" = 2
+check "-r on a missing file exits 4" test "$rc" = 4
 check "... naming the file" grep -q "missing.db" "$T/err"
 echo "not a database" >"$T/text.db"
 "$PEERTOP" -r "$T/text.db" --once >"$T/out" 2>"$T/err"
 rc=$?
-check "-r on a text file exits 2" test "$rc" = 2
+check "-r on a text file exits 4" test "$rc" = 4
 check "... saying it is not SQLite" grep -qi "not an SQLite" "$T/err"
 check "... in one line" test "$(wc -l <"$T/err")" = 1
 "$PEERTOP" -r "$DB" -b "yesterday" --once >"$T/out" 2>"$T/err"
-check "-b with a bad time exits 2" test "$?" = 2
+check "-b with a bad time exits 4" test "$?" = 4
 
 summary
