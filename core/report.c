@@ -323,10 +323,14 @@ report_print_text(const struct report *r, FILE *f)
 	int				 w, wb = 6, we = 4, wt = 6;
 
 	fprintf(f, "History %s (schema %d)\n", r->path, r->version);
-	fprintf(f, "Window  %s - %s (%s)\n\n",
+	fprintf(f, "Window  %s - %s (%s)\n",
 	    report_iso(a, sizeof a, r->since_ms),
 	    report_iso(b, sizeof b, r->until_ms),
 	    report_dur(d, sizeof d, r->until_ms - r->since_ms));
+	if (r->unrecorded_ms >= 0)
+		fprintf(f, "Runs    %u, %s without recording\n", r->nruns,
+		    report_dur(a, sizeof a, r->unrecorded_ms));
+	fputc('\n', f);
 
 	w = report_width(r->sessions, r->nsessions, 7);
 	fprintf(f, "Sessions: %zu\n", r->nsessions);
@@ -467,13 +471,17 @@ report_print_csv(const struct report *r, FILE *f)
 	char				 a[32], b[32];
 	size_t				 i, j;
 
-	fprintf(f, "section,file,schema_version,since,until,window_s\n"
-	    "report");
+	fprintf(f, "section,file,schema_version,since,until,window_s,runs,"
+	    "unrecorded_s\nreport");
 	report_csv_str(f, r->path);
-	fprintf(f, ",%d,%s,%s,%.3f\n", r->version,
+	fprintf(f, ",%d,%s,%s,%.3f", r->version,
 	    report_iso(a, sizeof a, r->since_ms),
 	    report_iso(b, sizeof b, r->until_ms),
 	    (r->until_ms - r->since_ms) / 1000.0);
+	if (r->unrecorded_ms >= 0)
+		fprintf(f, ",%u,%.3f\n", r->nruns, r->unrecorded_ms / 1000.0);
+	else
+		fputs(",,\n", f);
 
 	fprintf(f, "\nsection,session,availability_pct,flaps,"
 	    "established_s,no_data_s\n");
@@ -649,6 +657,11 @@ report_print_json(const struct report *r, FILE *f)
 	    r->version, report_iso(a, sizeof a, r->since_ms),
 	    report_iso(b, sizeof b, r->until_ms), (long long)r->since_ms,
 	    (long long)r->until_ms, (r->until_ms - r->since_ms) / 1000.0);
+	if (r->unrecorded_ms >= 0)
+		fprintf(f, ",\"runs\":%u,\"unrecorded_s\":%.3f", r->nruns,
+		    r->unrecorded_ms / 1000.0);
+	else
+		fputs(",\"runs\":null,\"unrecorded_s\":null", f);
 	report_json_tracks(f, "sessions", "session", r->sessions,
 	    r->nsessions, r);
 	report_json_tracks(f, "partners", "partner", r->partners,

@@ -35,6 +35,9 @@
  *     p95, and "from" says which roll-ups were used.  Loss = lost / sent
  *     is exact from the counts either way.
  *   - events counted by type and level, with the first and last time.
+ *   - the recording runs (schema 3, run) in the window and the time in
+ *     it, from the first run's start on, outside every run's start to
+ *     last heartbeat: no data there, not a quiet network.
  */
 #ifndef PEERTOP_REPORT_H
 #define PEERTOP_REPORT_H
@@ -111,6 +114,8 @@ struct report {
 	int64_t		 hour_from_ms;	/* the oldest hour row */
 
 	int64_t		 since_ms, until_ms;
+	unsigned	 nruns;		/* runs overlapping the window */
+	int64_t		 unrecorded_ms;	/* outside every run; -1 unknown */
 	struct report_track *sessions;
 	size_t		 nsessions;
 	struct report_track *partners;

@@ -45,6 +45,7 @@ static int	store_report_series_int(sqlite3_stmt *,
 static int	store_report_lat_cmp(const void *, const void *);
 static int64_t	store_report_floor(int64_t, int64_t);
 static int	store_report_prefixes(struct report *, char **);
+static int	store_report_runs(struct report *, char **);
 
 static uint32_t
 store_report_be32(const unsigned char *p)
@@ -935,6 +936,59 @@ out:
 	return (rc);
 }
 
+/*
+ * The runs in the window and the time without one: from the first run's
+ * start (or since) to until, what no run's start to last heartbeat
+ * covers.  Unknown (-1) without runs, or for a window before the first
+ * (a file upgraded to version 3 recorded without run rows before).
+ */
+static int
+store_report_runs(struct report *r, char **cause)
+{
+	sqlite3_stmt	*st;
+	int64_t		 first, at, start, last;
+	int		 rc;
+
+	r->nruns = 0;
+	r->unrecorded_ms = -1;
+	if (!(r->tables & REPORT_T_RUN))
+		return (0);
+	if (store_report_int(r, "SELECT min(start_ms) FROM run", &first,
+	    NULL) != 0 || sqlite3_prepare_v2(r->db, "SELECT start_ms, last_ms"
+	    " FROM run WHERE start_ms < ?2 AND last_ms > ?1"
+	    " ORDER BY start_ms", -1, &st, NULL) != SQLITE_OK) {
+		*cause = store_report_dberr(r, "reading runs");
+		return (-1);
+	}
+	if (first == -1 || first >= r->until_ms) {
+		sqlite3_finalize(st);
+		return (0);
+	}
+	at = first > r->since_ms ? first : r->since_ms;
+	r->unrecorded_ms = 0;
+	sqlite3_bind_int64(st, 1, r->since_ms);
+	sqlite3_bind_int64(st, 2, r->until_ms);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		start = sqlite3_column_int64(st, 0);
+		last = sqlite3_column_int64(st, 1);
+		r->nruns++;
+		if (start > at) {
+			r->unrecorded_ms += start - at;
+			at = start;
+		}
+		if (last > at)
+			at = last;
+	}
+	if (r->until_ms > at)
+		r->unrecorded_ms += r->until_ms - at;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		*cause = store_report_dberr(r, "reading runs");
+		return (-1);
+	}
+	return (0);
+}
+
 static int
 store_report_events(struct report *r, char **cause)
 {
@@ -999,6 +1053,7 @@ store_report_run(struct report *r, int64_t since_ms, int64_t until_ms,
 	    " ORDER BY +branch, time_ms, id", "", &r->routes, &r->nroutes,
 	    cause) != 0) ||
 	    store_report_prefixes(r, cause) != 0 ||
+	    store_report_runs(r, cause) != 0 ||
 	    store_report_latency(r, cause) != 0 ||
 	    store_report_events(r, cause) != 0) {
 		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);

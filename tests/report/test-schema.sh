@@ -287,5 +287,7 @@ check "report: hq suboptimal through lax for an hour" grep -qx \
     'route,hq,3600.000,36000.000' "$T/report.csv"
 check "report: hq's route unknown from noon" grep -qx \
     'route_edge,hq,unknown,43200.000' "$T/report.csv"
+check "report: two runs, 10 minutes and 10 seconds without one" grep -q \
+    '^report,.*,86400.000,2,610.000$' "$T/report.csv"
 
 summary

@@ -588,6 +588,49 @@ test_routes(void **state)
 	free(path);
 }
 
+/*
+ * Runs: one from 09:00 to 10:20, one from 10:30 (its last heartbeat
+ * 10:50), one after the window.  In 10:00-11:00 two runs and 20 minutes
+ * without one (10:20-10:30, 10:50-11:00); before the first run's start
+ * nothing is known.
+ */
+static void
+test_runs(void **state)
+{
+	struct report	*r;
+	char		*sql, *path, *out;
+
+	xasprintf(&sql, V3_TABLES "INSERT INTO run (start_ms, last_ms,"
+	    " version) VALUES (%lld, %lld, '0.1.0'), (%lld, %lld, '0.1.0'),"
+	    " (%lld, %lld, '0.1.0');", T(-60), T(20), T(30), T(50), T(70),
+	    T(80));
+	path = history("runs.db", sql);
+	free(sql);
+	r = run(path, T0, T(60));
+	assert_int_equal(r->nruns, 2);
+	assert_int_equal(r->unrecorded_ms, 20 * MIN);
+	out = output(r, REPORT_TEXT);
+	assert_non_null(strstr(out, "\nRuns    2, 20m00s without recording\n"));
+	free(out);
+	out = output(r, REPORT_JSON);
+	assert_non_null(strstr(out, ",\"runs\":2,\"unrecorded_s\":1200.000,"));
+	free(out);
+	store_report_free(r);
+
+	/* From 08:00: the hour before the first run is not counted. */
+	r = run(path, H(-2), T(60));
+	assert_int_equal(r->unrecorded_ms, 20 * MIN);
+	store_report_free(r);
+	r = run(path, H(-3), H(-1));
+	assert_int_equal(r->unrecorded_ms, -1);
+	assert_int_equal(r->nruns, 0);
+	out = output(r, REPORT_CSV);
+	assert_non_null(strstr(out, ",7200.000,,\n"));
+	free(out);
+	store_report_free(r);
+	free(path);
+}
+
 static void
 test_events(void **state)
 {
@@ -838,6 +881,7 @@ main(void)
 		cmocka_unit_test(test_rollup),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_routes),
+		cmocka_unit_test(test_runs),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_output),
 		cmocka_unit_test(test_parse_time),
