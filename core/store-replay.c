@@ -537,6 +537,13 @@ replay_connect(struct replay *r, int immutable, char **cause)
 	}
 	sqlite3_extended_result_codes(r->db, 1);
 	sqlite3_busy_timeout(r->db, REPLAY_BUSY_MS);
+	/*
+	 * This connection's own page cache, not the file: 32 MB, not 2,
+	 * keeps the indexes a session jumps through (29 ms a load instead
+	 * of 39 in the 30-day benchmark).  No mmap: a file cut short under
+	 * a mapping would be SIGBUS, not a message.
+	 */
+	sqlite3_exec(r->db, "PRAGMA cache_size = -32768", NULL, NULL, NULL);
 	return (0);
 }
 

@@ -713,6 +713,46 @@ bench_cold(const char *path, struct model *m, int64_t t)
 	return (t0 * 1000);
 }
 
+/*
+ * The dashboard's case: one connection for the session, jumping to n
+ * random times and stepping from each to the next change.
+ */
+static void
+bench_open_once(const char *path, struct model *m, int64_t lo, int64_t hi,
+    int n)
+{
+	struct replay	*r;
+	char		*cause;
+	double		*ms, *next, t0;
+	uint64_t	 rng = 777;
+	int64_t		 t;
+	int		 i;
+
+	ms = xcalloc(n, sizeof *ms);
+	next = xcalloc(n, sizeof *next);
+	if ((r = replay_open(path, &cause)) == NULL)
+		fatalx("%s", cause);
+	for (i = 0; i < n; i++) {
+		rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+		t = lo + (int64_t)((rng >> 11) % (uint64_t)(hi - lo + 1));
+		t0 = bench_now();
+		if (replay_load(r, m, t, NULL, &cause) != 0)
+			fatalx("%s", cause);
+		ms[i] = (bench_now() - t0) * 1000;
+		t0 = bench_now();
+		if (replay_step(r, t, 1, &t) == 0 &&
+		    replay_load(r, m, t, NULL, &cause) != 0)
+			fatalx("%s", cause);
+		next[i] = (bench_now() - t0) * 1000;
+	}
+	replay_close(r);
+	printf("  one connection kept open: load at a random time median "
+	    "%.1f ms, step to the next change and load it median %.1f ms\n",
+	    bench_median(ms, n), bench_median(next, n));
+	free(ms);
+	free(next);
+}
+
 /* The dashboard's other calls: a step each way, a 200-cell timeline. */
 static void
 bench_other(const char *path, int64_t lo, int64_t hi)
@@ -814,6 +854,7 @@ bench_run(const char *path, const char *config, int n)
 	    links / n, links > 0 ? samples / links : 0, up / n, m->nsessions,
 	    events / n);
 	bench_other(path, lo, hi);
+	bench_open_once(path, m, lo, hi, n);
 	printf("replay open + load at %d random times: median %.1f ms, p95 "
 	    "%.1f ms, max %.1f ms\n", n, med, p95, ms[n - 1]);
 	printf("replay: median %.1f ms (target <= %.0f ms): ratio vs "
