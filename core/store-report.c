@@ -325,8 +325,9 @@ store_report_open(const char *path, char **cause)
 		return (NULL);
 	r = xcalloc(1, sizeof *r);
 	r->path = xstrdup(path);
-	if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK) {
+	/* One thread uses the connection: no mutex around each call. */
+	if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		*cause = store_report_dberr(r, "cannot open");
 		goto fail;
 	}
