@@ -1,10 +1,11 @@
 /*
  * The reader behind report.h: "peertop report" opens a history through a
  * read-only connection of its own (not the store's queue, timer or
- * migrations) and reads a window of it in one read transaction.  It is the
- * second file allowed to include sqlite3.h (tests/check-layers.sh): it
- * speaks SQL to the same schema store.c writes, described in
- * man/schema.mdoc, and it reads every version up to REPORT_SCHEMA_MAX.
+ * migrations) and reads a window of it in one read transaction.  Like the
+ * other core/store*.c files it may include sqlite3.h
+ * (tests/check-layers.sh): it speaks SQL to the schema store.c writes,
+ * described in man/schema.mdoc, and reads every version up to
+ * REPORT_SCHEMA_MAX, a table a version lacks being empty.
  */
 
 #include <sys/types.h>
@@ -45,7 +46,19 @@ static int	store_report_series_int(sqlite3_stmt *,
 static int	store_report_lat_cmp(const void *, const void *);
 static int64_t	store_report_floor(int64_t, int64_t);
 static int	store_report_prefixes(struct report *, char **);
+static void	store_report_prefix_add(struct report_prefix *, int, int64_t);
 static int	store_report_runs(struct report *, char **);
+struct store_report_piece;
+static int	store_report_level(const struct report *, int64_t);
+static int64_t	store_report_ceil(int64_t, int64_t);
+static size_t	store_report_pieces(const struct report *,
+		    struct store_report_piece *);
+static int	store_report_exact(const struct report *);
+static int	store_report_latency_exact(struct report *, char **);
+static int	store_report_latency_sum(sqlite3_stmt **,
+		    const struct store_report_piece *, size_t,
+		    struct report_lat *);
+static void	store_report_lat_drop(struct report *, size_t);
 
 static uint32_t
 store_report_be32(const unsigned char *p)
