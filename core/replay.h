@@ -35,7 +35,8 @@ void		 replay_close(struct replay *);
  * (a live writer may have added rows).  0, or -1 when the file holds no
  * rows.
  */
-int	 replay_span(struct replay *, int64_t *oldest_ms, int64_t *newest_ms);
+int	 replay_span(struct replay *, int64_t *oldest_ms,
+	    int64_t *newest_ms);
 
 /*
  * The next change strictly after t (dir > 0) or the previous one

@@ -416,7 +416,8 @@ replay_prepare(struct replay *r, char **cause)
 		{ RT_ROUTE, "branch_route" },
 		{ RT_PREFIX, "prefix_state" },
 	};
-	char	*next = NULL, *prev = NULL, *span = NULL, *rows = NULL, *tmp;
+	char	*next = NULL, *prev = NULL, *span = NULL, *rows = NULL;
+	char	*tmp;
 	size_t	 i;
 	int	 rc = SQLITE_OK;
 
@@ -453,8 +454,8 @@ replay_prepare(struct replay *r, char **cause)
 		rows = tmp;
 	}
 	if (r->tables & RT_SAMPLE) {
-		xasprintf(&tmp, "%s UNION ALL SELECT min(time_ms), max(time_ms) "
-		    "FROM latency_sample", span);
+		xasprintf(&tmp, "%s UNION ALL SELECT min(time_ms), "
+		    "max(time_ms) FROM latency_sample", span);
 		free(span);
 		span = tmp;
 		xasprintf(&tmp, "%s OR EXISTS (SELECT 1 FROM latency_sample "
@@ -713,8 +714,8 @@ replay_span(struct replay *r, int64_t *oldest_ms, int64_t *newest_ms)
 			 */
 			if (sqlite3_step(st) == SQLITE_ROW) {
 				v = sqlite3_column_int64(st, 0);
-				if (lo == -1 || v + (i == 0 ? 60000 : 3600000) <=
-				    lo)
+				if (lo == -1 || v + (i == 0 ? REPLAY_MINUTE_MS :
+				    REPLAY_HOUR_MS) <= lo)
 					lo = v;
 				if (hi == -1)
 					hi = v;
@@ -813,7 +814,7 @@ replay_timeline_read(struct replay *r, int64_t from_ms, int64_t to_ms,
 	}
 
 	if ((st = replay_stmt(r, RS_TL_RUNS)) != NULL) {
-		/* Cell i is [from + i * span / n, from + (i + 1) * span / n). */
+		/* Cell i: [from + i * span / n, from + (i + 1) * span / n). */
 		sqlite3_bind_int64(st, 1, from_ms);
 		sqlite3_bind_int64(st, 2, to_ms);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1212,7 +1213,9 @@ static int
 replay_rollups(struct replay *r, struct model *m, int64_t from, int64_t to,
     int64_t cut, size_t *unknown)
 {
-	enum replay_stmt	 which[2] = { RS_MINUTE_SERIES, RS_HOUR_SERIES };
+	enum replay_stmt	 which[2] = {
+		RS_MINUTE_SERIES, RS_HOUR_SERIES
+	};
 	sqlite3_stmt		*st, *min;
 	char			 b[NAME_MAX_PT], e[NAME_MAX_PT];
 	char			 tg[NAME_MAX_PT];
@@ -1279,9 +1282,10 @@ replay_latency(struct replay *r, struct model *m, int64_t t, size_t *unknown)
 	struct branch	*b = NULL;
 	char		 bname[NAME_MAX_PT] = "", ename[NAME_MAX_PT] = "";
 	const char	*cb, *ce;
-	int64_t		 from = t - model_lat_window_ms(m), cut = INT64_MAX;
+	int64_t		 from, cut = INT64_MAX;
 	int		 edge = -1, rc, bad = 0;
 
+	from = t - model_lat_window_ms(m);
 	model_latency_clear(m);
 	if ((st = replay_stmt(r, RS_RAW_OLDEST)) != NULL) {
 		if (sqlite3_step(st) == SQLITE_ROW &&

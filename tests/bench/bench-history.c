@@ -54,7 +54,8 @@ static const char *edges[] = {
 
 struct gen {
 	int		 days, partners, branches;
-	int64_t		 start, gap_from, gap_to;	/* a restart's gap */
+	int64_t		 start;
+	int64_t		 gap_from, gap_to;	/* a restart's gap */
 	uint64_t	 rng;
 	sqlite3		*db;
 	int		 v3;
@@ -795,7 +796,8 @@ bench_run(const char *path, const char *config, int n)
 	size_t		 unknown;
 	uint64_t	 rng = 12345;
 	int		 i, nraw = 0;
-	double		*raw, *roll, links = 0, samples = 0, up = 0, events = 0;
+	double		*raw, *roll;
+	double		 links = 0, samples = 0, up = 0, events = 0;
 	int		 nroll = 0;
 
 	t0 = bench_now();
