@@ -1067,7 +1067,7 @@ replay_unknown(struct replay *r, struct model *m, int64_t t, size_t *unknown)
 {
 	static const struct {
 		enum replay_stmt	 names, last;
-		int			 kind;	/* 0 session, 1 partner, 2 branch */
+		int			 kind;	/* session, partner, branch */
 	} scans[] = {
 		{ RS_SESSION_NAME, RS_SESSION, 0 },
 		{ RS_PARTNER_NAME, RS_REDUNDANCY, 1 },
