@@ -1154,7 +1154,7 @@ replay_series_rollup(struct replay *r, struct model *m, const char *bname,
 	struct replay_rollup	 ru;
 	struct branch		*b;
 	sqlite3_stmt		*st;
-	int64_t			 oldest = INT64_MAX;
+	int64_t			 oldest = INT64_MAX, lim = INT64_MAX;
 	int			 edge, pass, rc;
 
 	if ((b = model_branch_find(m, bname)) == NULL ||
@@ -1176,7 +1176,9 @@ replay_series_rollup(struct replay *r, struct model *m, const char *bname,
 			    (st = replay_stmt(r, RS_HOUR_ROWS)) == NULL)
 				continue;
 			ru.len_ms = REPLAY_HOUR_MS;
-			sqlite3_bind_int64(st, 5, oldest < cut ? oldest : cut);
+			/* The hour holding lim spreads only up to it. */
+			lim = oldest < cut ? oldest : cut;
+			sqlite3_bind_int64(st, 5, lim);
 		} else {
 			if ((st = replay_stmt(r, RS_MINUTE_ROWS)) == NULL)
 				continue;
@@ -1195,7 +1197,7 @@ replay_series_rollup(struct replay *r, struct model *m, const char *bname,
 			ru.received = sqlite3_column_int64(st, 2);
 			ru.sum_us = sqlite3_column_int64(st, 3);
 			replay_spread(m, b, edge, target, &ru, from,
-			    pass == 0 && oldest < to ? oldest : to);
+			    pass == 0 && lim - 1 < to ? lim - 1 : to);
 		}
 		sqlite3_reset(st);
 		if (rc != SQLITE_DONE && rc != SQLITE_ROW)

@@ -607,6 +607,23 @@ test_latency_hours(void **state)
 	assert_true(lax->median_us == 50000);
 	assert_int_equal(model_branch_find(m, "hq")->nlinks, 2);
 	replay_close(r);
+	free(path);
+
+	/*
+	 * Raw samples from T(12) on and the hour, no minutes: the hour is
+	 * spread only up to the raw samples, not over them.  (T(10), T(12)):
+	 * hour samples 30..35; then raw k 72..90.
+	 */
+	path = history("hours-raw.db");
+	w = writer_open(path);
+	assert_true(store_latency_prune(w->s, T(12), 0, 0, 0, &cause) > 0);
+	writer_close(w);
+	sql(path, "DELETE FROM latency_minute");
+	r = ropen(path);
+	load(r, m, T(15), NULL);
+	assert_non_null(lax = link_of(m, "lax"));
+	assert_int_equal(lax->sent, 6 + 19);
+	replay_close(r);
 	model_free(m);
 	free(path);
 }
