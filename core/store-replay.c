@@ -77,6 +77,7 @@ enum replay_stmt {
 	RS_ROUTE,
 	RS_ROUTE_NAME,
 	RS_PREFIX,
+	RS_PREFIX_SINCE,	/* when its flags last changed */
 	RS_RAW,			/* samples in (from, to], by series */
 	RS_RAW_OLDEST,
 	RS_MINUTE_SERIES,	/* the next series of the roll-ups */
@@ -350,6 +351,17 @@ replay_prepare(struct replay *r, char **cause)
 		  "best_session, carried, problem FROM prefix_state "
 		  "WHERE branch = ?1 AND prefix = ?2 AND time_ms <= ?3 "
 		  "ORDER BY time_ms DESC, id DESC LIMIT 1" },
+		/*
+		 * A prefix row is written when its flags, carrying sessions
+		 * or best path change; since_ms is about the flags: the
+		 * first of the rows with its last flags.
+		 */
+		{ RS_PREFIX_SINCE, RT_PREFIX,
+		  "SELECT min(time_ms) FROM prefix_state WHERE branch = ?1 AND "
+		  "prefix = ?2 AND time_ms <= ?3 AND time_ms > coalesce(("
+		  "SELECT max(time_ms) FROM prefix_state WHERE branch = ?1 AND "
+		  "prefix = ?2 AND time_ms <= ?3 AND flags != ?4), "
+		  "-9223372036854775807 - 1)" },
 		{ RS_RAW, RT_SAMPLE,
 		  "SELECT branch, edge, target, source, time_ms, rtt_us "
 		  "FROM latency_sample WHERE time_ms > ?1 AND time_ms <= ?2 "
@@ -1013,6 +1025,17 @@ replay_prefix(struct replay *r, struct model *m, struct branch *b,
 	}
 	strlcpy_pt(bp->carried, replay_text(st, 9), sizeof bp->carried);
 	strlcpy_pt(bp->problem, replay_text(st, 10), sizeof bp->problem);
+
+	st = replay_stmt(r, RS_PREFIX_SINCE);
+	sqlite3_bind_text(st, 1, b->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, pfx, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, t);
+	sqlite3_bind_int64(st, 4, bp->flags);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return (-1);
+	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+		bp->since_ms = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
 	return (0);
 }
 

@@ -328,6 +328,7 @@ count_latency_cb(void *arg, const struct latlink *l, int64_t t, int64_t rtt)
 static void
 test_states(void **state)
 {
+	struct writer	*w;
 	struct replay	*r;
 	struct model	*m;
 	struct session	*s1, *s2;
@@ -338,6 +339,10 @@ test_states(void **state)
 
 	(void)state;
 	path = history("states.db");
+	/* A new best path at T(15), the flags as they were since T(10). */
+	w = writer_open(path);
+	w_branch(w, "lax", 1, PFX_NOPRIMARY, 1, "lax-1", T(15));
+	writer_close(w);
 	r = ropen(path);
 	m = new_model();
 	s1 = model_session_find(m, "sea-1");
@@ -409,8 +414,16 @@ test_states(void **state)
 	    "not on every primary session");
 	assert_int_equal(b->prefixes[0].since_ms, T(10));
 
+	/* The new best path; since stays at the flags' change. */
+	load(r, m, T(15), NULL);
+	assert_ptr_equal(m->sessions[b->prefixes[0].best_session],
+	    model_session_find(m, "lax-1"));
+	assert_int_equal(b->prefixes[0].flags, PFX_NOPRIMARY);
+	assert_int_equal(b->prefixes[0].since_ms, T(10));
+
 	/* After the last row: back up, since T(20). */
 	load(r, m, T(600), NULL);
+	assert_int_equal(b->prefixes[0].since_ms, T(20));
 	assert_int_equal(s1->state, BGP_ESTABLISHED);
 	assert_int_equal(s1->since_ms, T(20));
 	assert_string_equal(s1->last_error, "");
