@@ -72,8 +72,8 @@ int	 replay_covered(struct replay *, int64_t t);
  *   - each partner's redundancy, reason and since from redundancy_state,
  *     as recorded (not recomputed); each branch's sessions up/total;
  *   - each branch's routed edge and SuboptimalRouting flag (branch_route)
- *     and each registered prefix's state (prefix_state; since_ms is the
- *     time of that row, seen 0 without one);
+ *     and each registered prefix's state (prefix_state; since_ms is
+ *     when its flags last changed, seen 0 without a row);
  *   - the latency links rebuilt through model_latency_sample() from the
  *     samples in (t - window, t]: raw samples where the file has them,
  *     the per-minute roll-ups before the oldest raw sample and the
