@@ -428,6 +428,15 @@ replay_prepare(struct replay *r, char **cause)
 		{ RT_ROUTE, "branch_route" },
 		{ RT_PREFIX, "prefix_state" },
 	};
+	struct {
+		enum replay_stmt	 which;
+		const char		*head, *part, *tail;
+	} composed[] = {
+		{ RS_NEXT, "SELECT min(t) FROM (", NULL, ")" },
+		{ RS_PREV, "SELECT max(t) FROM (", NULL, ")" },
+		{ RS_SPAN, "SELECT min(a), max(b) FROM (", NULL, ")" },
+		{ RS_TL_ROWS, "SELECT ", NULL, "" },
+	};
 	char	*next = NULL, *prev = NULL, *span = NULL, *rows = NULL;
 	char	*tmp;
 	size_t	 i;
@@ -481,28 +490,16 @@ replay_prepare(struct replay *r, char **cause)
 		free(span);
 		span = tmp;
 	}
-	if (rc == SQLITE_OK) {
-		xasprintf(&tmp, "SELECT min(t) FROM (%s)", next);
+	/* The composed ones: each part between its head and its tail. */
+	composed[0].part = next;
+	composed[1].part = prev;
+	composed[2].part = span;
+	composed[3].part = rows;
+	for (i = 0; i < nitems(composed) && rc == SQLITE_OK; i++) {
+		xasprintf(&tmp, "%s%s%s", composed[i].head, composed[i].part,
+		    composed[i].tail);
 		rc = sqlite3_prepare_v3(r->db, tmp, -1,
-		    SQLITE_PREPARE_PERSISTENT, &r->st[RS_NEXT], NULL);
-		free(tmp);
-	}
-	if (rc == SQLITE_OK) {
-		xasprintf(&tmp, "SELECT max(t) FROM (%s)", prev);
-		rc = sqlite3_prepare_v3(r->db, tmp, -1,
-		    SQLITE_PREPARE_PERSISTENT, &r->st[RS_PREV], NULL);
-		free(tmp);
-	}
-	if (rc == SQLITE_OK) {
-		xasprintf(&tmp, "SELECT min(a), max(b) FROM (%s)", span);
-		rc = sqlite3_prepare_v3(r->db, tmp, -1,
-		    SQLITE_PREPARE_PERSISTENT, &r->st[RS_SPAN], NULL);
-		free(tmp);
-	}
-	if (rc == SQLITE_OK) {
-		xasprintf(&tmp, "SELECT %s", rows);
-		rc = sqlite3_prepare_v3(r->db, tmp, -1,
-		    SQLITE_PREPARE_PERSISTENT, &r->st[RS_TL_ROWS], NULL);
+		    SQLITE_PREPARE_PERSISTENT, &r->st[composed[i].which], NULL);
 		free(tmp);
 	}
 	free(next);
