@@ -22,8 +22,8 @@
  *     in whole minutes and minute roll-ups in whole hours, so the file
  *     holds raw samples from M (the oldest one's minute), minute rows
  *     from the oldest one on and hour rows before.  When nothing in the
- *     window comes from a roll-up (M at or before since, or no roll-up
- *     row older than M) the figures are exact, over the raw samples
+ *     window comes from a roll-up (M at or before since, or no sample
+ *     before M was ever pruned) the figures are exact, over the samples
  *     (median and nearest-rank p95 as core/latency.h defines them).
  *     Otherwise they are sums over the roll-up chain, each probe once:
  *     whole hours of the window from hour rows, whole minutes from
@@ -112,6 +112,7 @@ struct report {
 	int64_t		 minute_from_ms; /* the oldest minute row; -1 none */
 	int64_t		 minute_to_ms;	/* the newest one's end */
 	int64_t		 hour_from_ms;	/* the oldest hour row */
+	int		 raw_whole;	/* no sample before M was pruned */
 
 	int64_t		 since_ms, until_ms;
 	unsigned	 nruns;		/* runs overlapping the window */

@@ -54,6 +54,7 @@ static int64_t	store_report_ceil(int64_t, int64_t);
 static size_t	store_report_pieces(const struct report *,
 		    struct store_report_piece *);
 static int	store_report_exact(const struct report *);
+static int	store_report_whole(struct report *);
 static int	store_report_latency_exact(struct report *, char **);
 static int	store_report_latency_sum(sqlite3_stmt **,
 		    const struct store_report_piece *, size_t,
@@ -231,7 +232,7 @@ store_report_bounds(struct report *r)
 	    &ms, NULL) == 0 && ms != -1)
 		r->raw_from_ms = store_report_floor(ms, STORE_REPORT_MINUTE_MS);
 	if (!(r->tables & REPORT_T_MINUTE))
-		return (0);
+		return (store_report_whole(r));
 	if (store_report_series(r, "latency_minute", &ls, &nls) != 0 ||
 	    sqlite3_prepare_v2(r->db, "SELECT min(minute_ms) FROM"
 	    " latency_minute WHERE branch = ?1 AND edge = ?2 AND target = ?3",
@@ -250,7 +251,7 @@ store_report_bounds(struct report *r)
 		if (ms + STORE_REPORT_MINUTE_MS > r->minute_to_ms)
 			r->minute_to_ms = ms + STORE_REPORT_MINUTE_MS;
 	}
-	rc = 0;
+	rc = store_report_whole(r);
 out:
 	sqlite3_finalize(lo);
 	sqlite3_finalize(hi);
@@ -261,6 +262,43 @@ out:
 	}
 	free(ls);
 	return (rc);
+}
+
+/*
+ * Whether the samples are all there is from M on and before it: no
+ * minute row older than M, no hour row older than M's hour, and M's hour
+ * row holding no more probes than its samples (retention deletes
+ * samples a minute at a time, so M is rarely on an hour).  Then a window
+ * starting before M is still exact: nothing older was recorded.
+ */
+static int
+store_report_whole(struct report *r)
+{
+	int64_t	 h, hour_sent, raw_sent;
+	char	*sql;
+	int	 rc;
+
+	r->raw_whole = 0;
+	if (r->raw_from_ms == -1 || (r->minute_from_ms != -1 &&
+	    r->minute_from_ms < r->raw_from_ms))
+		return (0);
+	h = store_report_floor(r->raw_from_ms, STORE_REPORT_HOUR_MS);
+	if (r->hour_from_ms == -1) {
+		r->raw_whole = 1;
+		return (0);
+	}
+	if (r->hour_from_ms < h)
+		return (0);
+	xasprintf(&sql, "SELECT (SELECT coalesce(sum(sent), 0) FROM"
+	    " latency_hour WHERE hour_ms = %lld), (SELECT count(*) FROM"
+	    " latency_sample WHERE time_ms >= %lld AND time_ms < %lld)",
+	    (long long)h, (long long)h, (long long)(h + STORE_REPORT_HOUR_MS));
+	rc = store_report_int(r, sql, &hour_sent, &raw_sent);
+	free(sql);
+	if (rc != 0)
+		return (-1);
+	r->raw_whole = hour_sent <= raw_sent;
+	return (0);
 }
 
 /* A one-integer query of one series (bound as ?1, ?2, ?3). */
@@ -642,8 +680,14 @@ store_report_pieces(const struct report *r, struct store_report_piece *p)
 			continue;
 		p[n].from = cut[i];
 		p[n].to = cut[i + 1];
-		p[n++].level = i == 2 ? STORE_REPORT_HOUR : (i == 1 ||
+		p[n].level = i == 2 ? STORE_REPORT_HOUR : (i == 1 ||
 		    i == 3) ? STORE_REPORT_MIN : STORE_REPORT_RAW;
+		/* Minutes kept less long than samples: the samples. */
+		if (p[n].level == STORE_REPORT_MIN &&
+		    (r->minute_from_ms == -1 || p[n].from < r->minute_from_ms) &&
+		    store_report_level(r, p[n].from) == STORE_REPORT_RAW)
+			p[n].level = STORE_REPORT_RAW;
+		n++;
 	}
 	return (n);
 }
@@ -656,11 +700,7 @@ store_report_exact(const struct report *r)
 		return (0);
 	if (r->since_ms >= r->raw_from_ms)
 		return (1);
-	/* Samples from the file's first minute: nothing was pruned. */
-	return ((r->minute_from_ms == -1 ||
-	    r->minute_from_ms >= r->raw_from_ms) && (r->hour_from_ms == -1 ||
-	    r->hour_from_ms >= store_report_floor(r->raw_from_ms,
-	    STORE_REPORT_HOUR_MS)));
+	return (r->raw_whole);
 }
 
 /* One series' round trips as read, LATENCY_LOST for a loss. */

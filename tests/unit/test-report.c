@@ -364,6 +364,13 @@ test_latency(void **state)
 	    "\"mean_ms\":10.000,\"p95_ms\":19.000}"));
 	free(more);
 	store_report_free(r);
+
+	/* From before the first sample: nothing pruned, still exact. */
+	r = run(path, T(-60), T(60));
+	assert_int_equal(r->nlat, 3);
+	assert_int_equal(r->lat[1].exact, 1);
+	assert_int_equal(r->lat[1].sent, 21);
+	store_report_free(r);
 	free(path);
 	free(sql);
 }
@@ -458,6 +465,27 @@ test_rollup(void **state)
 	r = run(path, T(-90), T(-30));
 	lat_is(r, 0, REPORT_HOURS, 720, 660,
 	    (360 * 10000.0 + 300 * 20000.0) / 660);
+	store_report_free(r);
+	free(path);
+
+	/*
+	 * Minutes kept less long than samples: samples from 08:30, minutes
+	 * from 10:00.  08:00 to 09:30:30 is the hour of 08:00, then the
+	 * samples of 09:00-09:30:30 (183, the 31 at whole minutes lost),
+	 * not the minutes that are gone.
+	 */
+	xasprintf(&sql, V3_TABLES "WITH RECURSIVE t(ms) AS (SELECT %lld"
+	    " UNION ALL SELECT ms + 10000 FROM t WHERE ms + 10000 < %lld)"
+	    " INSERT INTO latency_sample (time_ms, branch, edge, target,"
+	    " source, rtt_us) SELECT ms, 'hq', 'sea', '192.0.2.10', 'probe',"
+	    " CASE WHEN ms < %lld THEN 10000"
+	    " WHEN ms %% 60000 = 0 THEN NULL ELSE 20000 END FROM t;"
+	    ROLLUP_SQL, H(-2), T(20), H(-1), T(-90), T0);
+	path = history("rollup-minutes.db", sql);
+	free(sql);
+	r = run(path, H(-2), T(-30) + 30000);
+	lat_is(r, 0, REPORT_HOURS, 360 + 183, 360 + 152,
+	    (360 * 10000.0 + 152 * 20000.0) / 512);
 	store_report_free(r);
 	free(path);
 }
