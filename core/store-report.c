@@ -955,7 +955,9 @@ store_report_latency(struct report *r, char **cause)
 	    ((r->tables & REPORT_T_MINUTE) &&
 	    store_report_series(r, "latency_minute", &r->lat, &r->nlat) != 0))
 		goto out;
-	qsort(r->lat, r->nlat, sizeof *r->lat, store_report_lat_cmp);
+	if (r->nlat > 1)	/* qsort() of NULL, 0 is undefined */
+		qsort(r->lat, r->nlat, sizeof *r->lat,
+		    store_report_lat_cmp);
 	for (i = 1; i < r->nlat; i++) {
 		if (store_report_lat_cmp(&r->lat[i - 1], &r->lat[i]) == 0)
 			store_report_lat_drop(r, i--);
