@@ -9,7 +9,7 @@
 
 : "${top_builddir:=.}"
 harnesses="fuzz-config fuzz-bird fuzz-world fuzz-bmp fuzz-bgp fuzz-mrt fuzz-rib
-    fuzz-prom fuzz-ingest"
+    fuzz-prom fuzz-ingest fuzz-history"
 mktmpdir
 log="$TEST_TMPDIR/run.log"
 

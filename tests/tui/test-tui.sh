@@ -21,21 +21,9 @@ command -v tmux >/dev/null 2>&1 || skip_all "tmux is not installed"
 
 mktmpdir
 T=$TEST_TMPDIR
-SOCK=peertop-test-$$
 CONF=$top_srcdir/tests/tui/tui.conf
-
-# status off: the pane must be the whole window (80x24 means 80x24).
-cat > "$T/tmux.conf" <<EOF
-set -g status off
-set -g remain-on-exit on
-set -g history-limit 0
-EOF
-
-tm()
-{
-	LC_ALL=C.UTF-8 tmux -L "$SOCK" -f "$T/tmux.conf" "$@"
-}
-at_exit 'tm kill-server >/dev/null 2>&1'
+# tm, screen, has_text, expect, expect_not; the pane is the whole window.
+. "$top_srcdir/tests/tui/tmux-lib.sh"
 
 # start W H [ENV=VALUE...] -- [peertop arguments]: a fresh server and pane.
 start()
@@ -75,16 +63,6 @@ EOF
 	wait_for "test -s '$T/pid'" 10
 }
 
-screen()
-{
-	tm capture-pane -p -t pt 2>/dev/null
-}
-
-has_text()
-{
-	screen | grep -qF -- "$1"
-}
-
 lacks_text()
 {
 	! screen | grep -qF -- "$1"
@@ -103,28 +81,6 @@ dead()
 exit_status()
 {
 	cat "$T/status" 2>/dev/null
-}
-
-# expect DESC TEXT: TEXT shows up within 5 seconds.
-expect()
-{
-	if wait_for "has_text '$2'" 10; then
-		ok "$1"
-	else
-		not_ok "$1 (no \"$2\" on screen)"
-		screen | sed 's/^/# | /'
-	fi
-}
-
-# expect_not DESC TEXT: TEXT is gone within 5 seconds.
-expect_not()
-{
-	if wait_for "lacks_text '$2'" 10; then
-		ok "$1"
-	else
-		not_ok "$1 (\"$2\" still on screen)"
-		screen | sed 's/^/# | /'
-	fi
 }
 
 keys()
@@ -590,7 +546,7 @@ else
 		check "bmp: ... and its state says so" \
 		    row_has 100.105.99.0/24 'invisible|no-primary'
 		check "bmp: worst first (a hijack or invisible row on top)" \
-		    sh -c "tmux -L '$SOCK' capture-pane -p -t pt | sed -n 3p |
+		    sh -c "tmux -L '$TMUX_SOCK' capture-pane -p -t pt | sed -n 3p |
 		    grep -qE 'hijack|invisible'"
 		keys / h i j a c k Enter
 		expect "bmp: filter on a problem word" "[/hijack]"

@@ -787,6 +787,35 @@ test_branch_nodata(void **state)
 	tui_set_view(&f->t, &view_overview);
 }
 
+/* A fresh history file's name (nothing there yet); and its removal. */
+static void
+temp_db(char *db, size_t len)
+{
+	const char	*tmp = getenv("TMPDIR");
+	char		 path[256];
+	int		 fd;
+
+	snprintf(path, sizeof path, "%s/test-views-XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	snprintf(db, len, "%s.db", path);
+}
+
+static void
+temp_db_remove(const char *db)
+{
+	char	 side[310];
+
+	unlink(db);
+	snprintf(side, sizeof side, "%s-wal", db);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", db);
+	unlink(side);
+}
+
 /*
  * History: samples in a real store, the graph's 1h span reads them back
  * through store_latency_buckets() (raw samples: exact).
@@ -796,19 +825,12 @@ test_branch_history(void **state)
 {
 	struct fixture	*f = *state;
 	struct store	*st;
-	const char	*tmp = getenv("TMPDIR");
-	char		 path[256], db[300], side[310], *cause = NULL;
+	char		 db[300], *cause = NULL;
 	int64_t		 now = now_wall_ms();
-	int		 fd, i, g;
+	int		 i, g;
 
 	latency_fill(f);
-	snprintf(path, sizeof path, "%s/test-views-XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(path);
-	snprintf(db, sizeof db, "%s.db", path);
+	temp_db(db, sizeof db);
 	st = store_open(db, 0, &cause);
 	if (st == NULL)
 		fail_msg("store: %s", cause);
@@ -842,11 +864,7 @@ test_branch_history(void **state)
 	f->t.store = NULL;
 	f->t.br_span = 0;
 	store_close(st);
-	unlink(db);
-	snprintf(side, sizeof side, "%s-wal", db);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", db);
-	unlink(side);
+	temp_db_remove(db);
 	tui_set_view(&f->t, &view_overview);
 }
 
@@ -972,20 +990,13 @@ test_replay_views(void **state)
 	struct model	*m2;
 	struct session	*s;
 	struct event	 ev;
-	const char	*tmp = getenv("TMPDIR");
-	char		 path[256], db[300], side[310], buf[512], *cause = NULL;
+	char		 db[300], buf[512], *cause = NULL;
 	int64_t		 t0 = now_wall_ms() - 3600000;
-	int		 fd, y;
+	int		 y;
 
 	setenv("TZ", "UTC", 1);
 	tzset();
-	snprintf(path, sizeof path, "%s/test-views-XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(path);
-	snprintf(db, sizeof db, "%s.db", path);
+	temp_db(db, sizeof db);
 	if ((st = store_open(db, 0, &cause)) == NULL)
 		fail_msg("store: %s", cause);
 	s = f->m->sessions[0];
@@ -1071,11 +1082,7 @@ test_replay_views(void **state)
 	assert_false(tui_replaying(&f->t));
 	f->t.model = f->m;
 	model_free(m2);
-	unlink(db);
-	snprintf(side, sizeof side, "%s-wal", db);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", db);
-	unlink(side);
+	temp_db_remove(db);
 	tui_set_view(&f->t, &view_overview);
 }
 

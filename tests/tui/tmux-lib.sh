@@ -5,7 +5,7 @@
 #   tmux_dead / tmux_status   peertop's exit
 #   tmux_stop                 the server gone
 
-TMUX_SOCK=peertop-replay-$$
+TMUX_SOCK=peertop-test-$$
 cat >"$T/tmux.conf" <<EOF
 set -g status off
 set -g remain-on-exit on
