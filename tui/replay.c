@@ -532,6 +532,13 @@ tui_replay_draw_status(struct tui *tui, int y)
 	w = draw_width(tui, state);
 	draw_text(tui, y, x, w, rp->covered ? CR_STATUS : CR_STALE, state);
 	x += w;
+	/* Rows about sessions, partners or branches the config lacks. */
+	if (rp->unknown > 0) {
+		snprintf(state, sizeof state, "%zu unknown ", rp->unknown);
+		w = draw_width(tui, state);
+		draw_text(tui, y, x, w, CR_STALE, state);
+		x += w;
+	}
 	if (tui->sx - x < 3) {
 		return;
 	}
@@ -574,11 +581,4 @@ tui_replay_event(struct tui *tui, const struct event *e)
 	if (tui->replay == NULL)
 		return (tui_replay_freeze(tui, t));
 	return (tui_replay_goto(tui, t));
-}
-
-/* What the header of a replayed model says: rows the config lacks. */
-size_t
-tui_replay_unknown(struct tui *tui)
-{
-	return (tui->replay != NULL ? tui->replay->unknown : 0);
 }

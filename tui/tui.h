@@ -170,7 +170,6 @@ int	 tui_replay_prompt(struct tui *);		/* b */
 int	 tui_replay_key(struct tui *, int);	/* the b prompt's keys */
 int	 tui_replay_event(struct tui *, const struct event *);
 void	 tui_replay_draw_status(struct tui *, int y);
-size_t	 tui_replay_unknown(struct tui *);
 
 /* tui/tui.c */
 int	 tui_start(struct tui *, char **cause);	/* initscr, events */

@@ -988,7 +988,7 @@ test_replay_views(void **state)
 	struct store	*st;
 	struct replay	*r;
 	struct model	*m2;
-	struct session	*s;
+	struct session	*s, ghost;
 	struct event	 ev;
 	char		 db[300], buf[512], *cause = NULL;
 	int64_t		 t0 = now_wall_ms() - 3600000;
@@ -1004,6 +1004,11 @@ test_replay_views(void **state)
 	assert_int_equal(store_session_state(st, s, BGP_UNKNOWN, t0), 0);
 	s->state = BGP_IDLE;
 	assert_int_equal(store_session_state(st, s, BGP_ESTABLISHED,
+	    t0 + 60000), 0);
+	/* A session the configuration does not have (any more). */
+	ghost = *s;
+	strlcpy_pt(ghost.name, "ghost-1", sizeof ghost.name);
+	assert_int_equal(store_session_state(st, &ghost, BGP_UNKNOWN,
 	    t0 + 60000), 0);
 	memset(&ev, 0, sizeof ev);
 	ev.time_ms = t0 + 60000;
@@ -1055,6 +1060,9 @@ test_replay_views(void **state)
 	tui_replay_draw_status(&f->t, 23);
 	/* An Error event in the last cell of the ASCII timeline. */
 	assert_non_null(strstr(row(23, buf, sizeof buf), "]"));
+	/* ghost-1's row is counted, not shown. */
+	assert_non_null(strstr(buf, " 1 unknown "));
+	assert_int_equal(find(2, 22, "ghost-1"), -1);
 	assert_non_null(strchr(buf, '['));
 	/* No later change: said in the bar. */
 	assert_int_equal(tui_replay_step(&f->t, 1), ACT_REDRAW);
