@@ -671,6 +671,56 @@ replay_close(struct replay *r)
 	free(r);
 }
 
+/*
+ * The next series (branch, edge, target) of a roll-up table in key order
+ * after key (all NULL: the first).  The stored values are kept in key
+ * exactly for the next step, so that a name longer than a model's, or
+ * not text at all, still moves the walk on (a truncated copy would find
+ * the same series again, for ever); b, e and tg get the names as a model
+ * holds them.  1 on a series, 0 at the end, -1 on error.
+ */
+static int
+replay_series_next(sqlite3_stmt *st, sqlite3_value *key[3], char *b,
+    char *e, char *tg)
+{
+	char	*names[3] = { b, e, tg };
+	size_t	 i;
+	int	 rc;
+
+	for (i = 0; i < 3; i++) {
+		if (key[i] != NULL)
+			sqlite3_bind_value(st, (int)i + 1, key[i]);
+		else
+			sqlite3_bind_text(st, (int)i + 1, "", -1,
+			    SQLITE_STATIC);
+	}
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (i = 0; i < 3; i++) {
+			sqlite3_value_free(key[i]);
+			if ((key[i] = sqlite3_value_dup(sqlite3_column_value(st,
+			    (int)i))) == NULL)
+				rc = SQLITE_NOMEM;
+			strlcpy_pt(names[i], replay_text(st, (int)i),
+			    NAME_MAX_PT);
+		}
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return (1);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+static void
+replay_key_free(sqlite3_value *key[3])
+{
+	size_t	 i;
+
+	for (i = 0; i < 3; i++) {
+		sqlite3_value_free(key[i]);
+		key[i] = NULL;
+	}
+}
+
 int
 replay_span(struct replay *r, int64_t *oldest_ms, int64_t *newest_ms)
 {
@@ -679,6 +729,7 @@ replay_span(struct replay *r, int64_t *oldest_ms, int64_t *newest_ms)
 		{ RS_HOUR_SERIES, RS_HOUR_ROWS },
 	};
 	sqlite3_stmt	*st = replay_stmt(r, RS_SPAN), *ser;
+	sqlite3_value	*key[3] = { NULL, NULL, NULL };
 	char		 b[NAME_MAX_PT], e[NAME_MAX_PT], tg[NAME_MAX_PT];
 	int64_t		 lo = -1, hi = -1, v;
 	size_t		 i;
@@ -698,21 +749,12 @@ replay_span(struct replay *r, int64_t *oldest_ms, int64_t *newest_ms)
 	 * series through the primary key.
 	 */
 	for (i = 0; i < nitems(which); i++) {
-		b[0] = e[0] = tg[0] = '\0';
-		while ((ser = replay_stmt(r, which[i][0])) != NULL) {
-			sqlite3_bind_text(ser, 1, b, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(ser, 2, e, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(ser, 3, tg, -1, SQLITE_TRANSIENT);
-			if (sqlite3_step(ser) != SQLITE_ROW)
-				break;
-			strlcpy_pt(b, replay_text(ser, 0), sizeof b);
-			strlcpy_pt(e, replay_text(ser, 1), sizeof e);
-			strlcpy_pt(tg, replay_text(ser, 2), sizeof tg);
-			sqlite3_reset(ser);
+		while ((ser = replay_stmt(r, which[i][0])) != NULL &&
+		    replay_series_next(ser, key, b, e, tg) == 1) {
 			st = replay_stmt(r, which[i][1]);
-			sqlite3_bind_text(st, 1, b, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, e, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 3, tg, -1, SQLITE_STATIC);
+			sqlite3_bind_value(st, 1, key[0]);
+			sqlite3_bind_value(st, 2, key[1]);
+			sqlite3_bind_value(st, 3, key[2]);
 			sqlite3_bind_int64(st, 4, INT64_MIN);
 			sqlite3_bind_int64(st, 5, INT64_MAX);
 			/*
@@ -723,19 +765,23 @@ replay_span(struct replay *r, int64_t *oldest_ms, int64_t *newest_ms)
 			 */
 			if (sqlite3_step(st) == SQLITE_ROW) {
 				v = sqlite3_column_int64(st, 0);
-				if (lo == -1 || v + (i == 0 ? REPLAY_MINUTE_MS :
-				    REPLAY_HOUR_MS) <= lo)
+				/* lo - v in unsigned: no overflow at the ends. */
+				if (lo == -1 || (v < lo && (uint64_t)lo -
+				    (uint64_t)v >= (uint64_t)(i == 0 ?
+				    REPLAY_MINUTE_MS : REPLAY_HOUR_MS)))
 					lo = v;
 				if (hi == -1)
 					hi = v;
 			}
 			sqlite3_reset(st);
 		}
-		if (ser != NULL)
-			sqlite3_reset(ser);
+		replay_key_free(key);
 	}
 	if (lo == -1)
 		return (-1);
+	/* A damaged file's times may be anything, text included. */
+	if (hi < lo)
+		hi = lo;
 	*oldest_ms = lo;
 	*newest_ms = hi;
 	return (0);
@@ -1239,32 +1285,26 @@ replay_rollups(struct replay *r, struct model *m, int64_t from, int64_t to,
 		RS_MINUTE_SERIES, RS_HOUR_SERIES
 	};
 	sqlite3_stmt		*st, *min;
+	sqlite3_value		*key[3] = { NULL, NULL, NULL };
 	char			 b[NAME_MAX_PT], e[NAME_MAX_PT];
 	char			 tg[NAME_MAX_PT];
 	size_t			 i;
 	int			 rc, inmin;
 
 	for (i = 0; i < nitems(which); i++) {
-		b[0] = e[0] = tg[0] = '\0';
 		while ((st = replay_stmt(r, which[i])) != NULL) {
-			sqlite3_bind_text(st, 1, b, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(st, 2, e, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(st, 3, tg, -1, SQLITE_TRANSIENT);
-			if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+			if ((rc = replay_series_next(st, key, b, e, tg)) == 0)
 				break;
-			if (rc != SQLITE_ROW)
+			if (rc == -1) {
+				replay_key_free(key);
 				return (-1);
-			strlcpy_pt(b, replay_text(st, 0), sizeof b);
-			strlcpy_pt(e, replay_text(st, 1), sizeof e);
-			strlcpy_pt(tg, replay_text(st, 2), sizeof tg);
-			sqlite3_reset(st);
+			}
 			if (i == 1 && (min = replay_stmt(r,
 			    RS_MINUTE_OLDEST)) != NULL) {
 				/* Done with the minutes already. */
-				sqlite3_bind_text(min, 1, b, -1, SQLITE_STATIC);
-				sqlite3_bind_text(min, 2, e, -1, SQLITE_STATIC);
-				sqlite3_bind_text(min, 3, tg, -1,
-				    SQLITE_STATIC);
+				sqlite3_bind_value(min, 1, key[0]);
+				sqlite3_bind_value(min, 2, key[1]);
+				sqlite3_bind_value(min, 3, key[2]);
 				inmin = sqlite3_step(min) == SQLITE_ROW &&
 				    sqlite3_column_type(min, 0) != SQLITE_NULL;
 				sqlite3_reset(min);
@@ -1272,11 +1312,14 @@ replay_rollups(struct replay *r, struct model *m, int64_t from, int64_t to,
 					continue;
 			}
 			if ((rc = replay_series_rollup(r, m, b, e, tg, from, to,
-			    cut)) == -1)
+			    cut)) == -1) {
+				replay_key_free(key);
 				return (-1);
+			}
 			if (rc == 1 && unknown != NULL)
 				(*unknown)++;
 		}
+		replay_key_free(key);
 	}
 	return (0);
 }

@@ -302,6 +302,15 @@ store_report_whole(struct report *r)
 }
 
 /* A one-integer query of one series (bound as ?1, ?2, ?3). */
+/* A text column, "" for NULL (a damaged file may hold one anywhere). */
+static const char *
+store_report_text(sqlite3_stmt *st, int col)
+{
+	const char	*s = (const char *)sqlite3_column_text(st, col);
+
+	return (s != NULL ? s : "");
+}
+
 static int
 store_report_series_int(sqlite3_stmt *st, const struct report_lat *l,
     int64_t *out)
@@ -876,6 +885,7 @@ store_report_series(struct report *r, const char *table,
     struct report_lat **out, size_t *nout)
 {
 	sqlite3_stmt		*st = NULL;
+	sqlite3_value		*key[3] = { NULL, NULL, NULL };
 	struct report_lat	*l;
 	char			*sql;
 	int			 rc = SQLITE_ERROR, i;
@@ -897,15 +907,33 @@ store_report_series(struct report *r, const char *table,
 		*out = xreallocarray(*out, *nout + 1, sizeof **out);
 		l = &(*out)[(*nout)++];
 		memset(l, 0, sizeof *l);
-		l->branch = xstrdup((const char *)sqlite3_column_text(st, 0));
-		l->edge = xstrdup((const char *)sqlite3_column_text(st, 1));
-		l->target = xstrdup((const char *)sqlite3_column_text(st, 2));
+		/*
+		 * The next step starts after the stored values themselves:
+		 * a copy of a name as C text (cut at a NUL, a blob's bytes
+		 * as text) could sort before them and find them again.
+		 * Copied before sqlite3_column_text(), which turns a blob
+		 * into text in place.
+		 */
+		for (i = 0; i < 3; i++) {
+			sqlite3_value_free(key[i]);
+			key[i] = sqlite3_value_dup(sqlite3_column_value(st,
+			    i));
+		}
+		l->branch = xstrdup(store_report_text(st, 0));
+		l->edge = xstrdup(store_report_text(st, 1));
+		l->target = xstrdup(store_report_text(st, 2));
 		sqlite3_reset(st);
-		for (i = 0; i < 3; i++)
-			sqlite3_bind_text(st, i + 1, i == 0 ? l->branch :
-			    i == 1 ? l->edge : l->target, -1, SQLITE_TRANSIENT);
+		for (i = 0; i < 3; i++) {
+			if (key[i] == NULL) {
+				rc = SQLITE_NOMEM;
+				goto out;
+			}
+			sqlite3_bind_value(st, i + 1, key[i]);
+		}
 	}
 out:
+	for (i = 0; i < 3; i++)
+		sqlite3_value_free(key[i]);
 	free(sql);
 	sqlite3_finalize(st);
 	return (rc == SQLITE_DONE ? 0 : -1);
@@ -1066,8 +1094,8 @@ store_report_events(struct report *r, char **cause)
 		r->events = xreallocarray(r->events, r->nevents + 1,
 		    sizeof *r->events);
 		e = &r->events[r->nevents++];
-		e->type = xstrdup((const char *)sqlite3_column_text(st, 0));
-		e->level = xstrdup((const char *)sqlite3_column_text(st, 1));
+		e->type = xstrdup(store_report_text(st, 0));
+		e->level = xstrdup(store_report_text(st, 1));
 		e->count = sqlite3_column_int64(st, 2);
 		e->first_ms = sqlite3_column_int64(st, 3);
 		e->last_ms = sqlite3_column_int64(st, 4);

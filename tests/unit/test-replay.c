@@ -800,6 +800,47 @@ test_unknown(void **state)
 	free(path);
 }
 
+/*
+ * Roll-up series whose names are longer than a model keeps, or not text
+ * at all (a file from elsewhere): the walk over them ends (it found the
+ * same truncated name again for ever, the fuzzer's hang), the span and a
+ * load work, and the rows count as unknown.
+ */
+static void
+test_odd_series(void **state)
+{
+	struct replay	*r;
+	struct model	*m;
+	char		*path, *text;
+	int64_t		 lo, hi;
+	size_t		 unknown;
+
+	(void)state;
+	path = history("odd.db");
+	xasprintf(&text, "INSERT INTO latency_minute (minute_ms, branch, edge, "
+	    "target, sent, received, rtt_sum_us, rtt_sumsq_us2) VALUES "
+	    "(%lld, printf('%%.100c', 'b'), 'sea', 'x', 6, 6, 6000, 6000000), "
+	    "(%lld, printf('%%.100c', 'b'), 'sea', printf('%%.80c', 'y'), "
+	    "6, 6, 6000, 6000000), "
+	    "(%lld, 7, x'00ff', 3.5, 6, 5, 6000, 6000000);"
+	    "INSERT INTO latency_hour (hour_ms, branch, edge, target, sent, "
+	    "received, rtt_sum_us, rtt_sumsq_us2) VALUES "
+	    "(%lld, printf('%%.100c', 'h'), 'sea', 'x', 6, 6, 6000, 6000000)",
+	    T(-120) / 60000 * 60000, T(-120) / 60000 * 60000,
+	    T(-120) / 60000 * 60000, T(-600) / 3600000 * 3600000);
+	sql(path, text);
+	free(text);
+	r = ropen(path);
+	assert_int_equal(replay_span(r, &lo, &hi), 0);
+	assert_true(lo <= T(-120));
+	m = new_model();
+	load(r, m, T(-119), &unknown);
+	assert_true(unknown >= 2);
+	replay_close(r);
+	model_free(m);
+	free(path);
+}
+
 /* A sink on the replay model hears nothing, and is left in place. */
 static void
 test_no_sink(void **state)
@@ -1111,6 +1152,7 @@ main(void)
 		cmocka_unit_test(test_latency_minutes),
 		cmocka_unit_test(test_latency_hours),
 		cmocka_unit_test(test_step),
+		cmocka_unit_test(test_odd_series),
 		cmocka_unit_test(test_timeline),
 		cmocka_unit_test(test_old_schema),
 		cmocka_unit_test(test_unknown),
