@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -388,13 +389,15 @@ replay_model(struct options *o, struct replay *r, char **datadir,
     char **cause)
 {
 	struct model	*m;
-	char		*text, *from = NULL, *path, tmp[] = "/tmp/peertop-replay-"
-			    "conf.XXXXXX";
+	char		*text, *from = NULL, *path, tmp[PATH_MAX];
+	const char	*dir = getenv("TMPDIR");
 	int		 fd;
 	size_t		 len;
 
 	if (o->config == NULL && (text = replay_config(r, &from)) != NULL) {
 		/* config_load() reads a file: the stored text goes in one. */
+		snprintf(tmp, sizeof tmp, "%s/peertop-replay-conf.XXXXXX",
+		    dir != NULL && *dir != '\0' ? dir : "/tmp");
 		len = strlen(text);
 		if ((fd = mkstemp(tmp)) == -1 ||
 		    write(fd, text, len) != (ssize_t)len) {
