@@ -120,7 +120,6 @@ struct replay_rollup {
 	int64_t		 sent, received, sum_us;
 };
 
-static int	 replay_check_file(const char *, char **);
 static int	 replay_connect(struct replay *, int, char **);
 static int	 replay_immutable(struct replay *, int);
 static char	*replay_dberr(struct replay *, int, const char *);
@@ -152,71 +151,6 @@ static int	 replay_level(const char *);
 static int	 replay_done(struct replay *);
 static int	 replay_timeline_read(struct replay *, int64_t, int64_t,
 		    size_t, uint8_t *, uint8_t *);
-
-/*
- * What SQLite would say less clearly, from the file's first 100 bytes:
- * missing, empty, not SQLite, or shorter than its pages.  The header's
- * page count (offset 28) is only trusted when it is valid: its change
- * counter (24) equals version-valid-for (92), and no -wal file may hold
- * pages beyond it.
- */
-static int
-replay_check_file(const char *path, char **cause)
-{
-	unsigned char	 h[100];
-	struct stat	 sb;
-	char		*wal;
-	int64_t		 pagesize, pages;
-	ssize_t		 n;
-	int		 fd, walfile;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &sb) == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return (-1);
-	}
-	n = S_ISREG(sb.st_mode) ? read(fd, h, sizeof h) : 0;
-	close(fd);
-	if (!S_ISREG(sb.st_mode)) {
-		xasprintf(cause, "%s: not a regular file", path);
-		return (-1);
-	}
-	if (n == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		return (-1);
-	}
-	if (sb.st_size == 0) {
-		xasprintf(cause, "%s: empty, no history to review", path);
-		return (-1);
-	}
-	if (n < 16 || memcmp(h, "SQLite format 3", 16) != 0) {
-		xasprintf(cause, "%s: not an SQLite database", path);
-		return (-1);
-	}
-	pagesize = n < 18 ? 0 : h[16] << 8 | h[17];
-	if (pagesize == 1)
-		pagesize = 65536;
-	if (n < (ssize_t)sizeof h || pagesize < 512 ||
-	    (pagesize & (pagesize - 1)) != 0 || sb.st_size % pagesize != 0) {
-		xasprintf(cause, "%s: damaged SQLite database (truncated to "
-		    "%lld bytes)", path, (long long)sb.st_size);
-		return (-1);
-	}
-	pages = (int64_t)h[28] << 24 | h[29] << 16 | h[30] << 8 | h[31];
-	xasprintf(&wal, "%s-wal", path);
-	walfile = stat(wal, &sb) == 0 && sb.st_size > 0;
-	free(wal);
-	if (stat(path, &sb) == 0 && !walfile && pages != 0 &&
-	    memcmp(h + 24, h + 92, 4) == 0 && sb.st_size < pages * pagesize) {
-		xasprintf(cause, "%s: damaged SQLite database (truncated: "
-		    "%lld of %lld bytes)", path, (long long)sb.st_size,
-		    (long long)(pages * pagesize));
-		return (-1);
-	}
-	return (0);
-}
 
 /* A one-line message for an SQLite failure, naming the file. */
 static char *
@@ -588,7 +522,7 @@ replay_open(const char *path, char **cause)
 	int		 rc;
 
 	*cause = NULL;
-	if (replay_check_file(path, cause) != 0)
+	if (store_check_history(path, cause) != 0)
 		return (NULL);
 	r = xcalloc(1, sizeof *r);
 	r->path = xstrdup(path);

@@ -28,7 +28,6 @@
 #define STORE_REPORT_MINUTE_MS	60000
 #define STORE_REPORT_HOUR_MS	3600000
 
-static int	store_report_check_file(const char *, char **);
 static int	store_report_int(struct report *, const char *, int64_t *,
 		    int64_t *);
 static char	*store_report_dberr(struct report *, const char *);
@@ -69,13 +68,14 @@ store_report_be32(const unsigned char *p)
 }
 
 /*
- * What SQLite would say less clearly: a missing, empty or foreign file, or
- * one shorter than its header says.  The in-header page count is only
- * trusted when valid (the change counter matches version-valid-for) and
- * no -wal file holds pages beyond it.
+ * What SQLite would say less clearly, for both readers of a history
+ * (this one and store-replay.c): a missing, empty or foreign file, or one
+ * shorter than its header says.  The in-header page count is only trusted
+ * when valid (the change counter matches version-valid-for) and no -wal
+ * file with pages in it may hold pages beyond it.
  */
-static int
-store_report_check_file(const char *path, char **cause)
+int
+store_check_history(const char *path, char **cause)
 {
 	unsigned char	 hdr[100];
 	struct stat	 sb;
@@ -84,17 +84,26 @@ store_report_check_file(const char *path, char **cause)
 	ssize_t		 n;
 	int		 fd, haswal;
 
-	if ((fd = open(path, O_RDONLY)) == -1 || fstat(fd, &sb) == -1) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &sb) == -1) {
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		if (fd != -1)
 			close(fd);
 		return (-1);
 	}
-	n = read(fd, hdr, sizeof hdr);
+	n = S_ISREG(sb.st_mode) ? read(fd, hdr, sizeof hdr) : 0;
 	close(fd);
 	if (S_ISDIR(sb.st_mode)) {
 		xasprintf(cause, "%s: a directory, not a peertop history",
 		    path);
+		return (-1);
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		xasprintf(cause, "%s: not a regular file", path);
+		return (-1);
+	}
+	if (n == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
 		return (-1);
 	}
 	if (sb.st_size == 0) {
@@ -109,16 +118,16 @@ store_report_check_file(const char *path, char **cause)
 	if (pagesz == 1)
 		pagesz = 65536;
 	if (n < (ssize_t)sizeof hdr || pagesz < 512 ||
-	    sb.st_size % pagesz != 0) {
+	    (pagesz & (pagesz - 1)) != 0 || sb.st_size % pagesz != 0) {
 		xasprintf(cause, "%s: damaged SQLite database (truncated: "
 		    "%lld bytes)", path, (long long)sb.st_size);
 		return (-1);
 	}
 	pages = store_report_be32(hdr + 28);
 	xasprintf(&wal, "%s-wal", path);
-	haswal = access(wal, F_OK) == 0;
+	haswal = stat(wal, &sb) == 0 && sb.st_size > 0;
 	free(wal);
-	if (!haswal && pages != 0 &&
+	if (stat(path, &sb) == 0 && !haswal && pages != 0 &&
 	    store_report_be32(hdr + 24) == store_report_be32(hdr + 92) &&
 	    (int64_t)sb.st_size < (int64_t)pages * pagesz) {
 		xasprintf(cause, "%s: damaged SQLite database (truncated: "
@@ -381,7 +390,7 @@ store_report_open(const char *path, char **cause)
 	int64_t		 appid, version, ntables;
 
 	*cause = NULL;
-	if (store_report_check_file(path, cause) != 0)
+	if (store_check_history(path, cause) != 0)
 		return (NULL);
 	r = xcalloc(1, sizeof *r);
 	r->path = xstrdup(path);

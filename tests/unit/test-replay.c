@@ -1058,7 +1058,7 @@ test_bad_files(void **state)
 	/* A directory. */
 	path = tpath("dir.db");
 	assert_int_equal(mkdir(path, 0700), 0);
-	refused(path, "not a regular file");
+	refused(path, "a directory, not a peertop history");
 	assert_int_equal(stat(path, &sb), 0);
 	free(path);
 
