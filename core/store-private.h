@@ -16,4 +16,12 @@
  */
 int	 store_check_history(const char *, char **);
 
+/*
+ * A read that failed (rc) only for want of a writable -shm, with no -wal
+ * beside the file: it can be read as immutable, through the URI
+ * store_immutable_uri() makes (malloc'd).  core/store.c.
+ */
+int	 store_immutable_ok(const char *, int rc);
+char	*store_immutable_uri(const char *);
+
 #endif

@@ -121,7 +121,6 @@ struct replay_rollup {
 };
 
 static int	 replay_connect(struct replay *, int, char **);
-static int	 replay_immutable(struct replay *, int);
 static char	*replay_dberr(struct replay *, int, const char *);
 static int	 replay_prepare(struct replay *, char **);
 static int	 replay_int(struct replay *, const char *, int64_t *);
@@ -455,23 +454,13 @@ replay_prepare(struct replay *r, char **cause)
 static int
 replay_connect(struct replay *r, int immutable, char **cause)
 {
-	const unsigned char	*cp;
-	char			*uri = NULL;
-	size_t			 n = 0;
-	int			 rc, flags;
+	char	*uri = NULL;
+	int	 rc, flags;
 
 	flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
 	if (immutable) {
 		flags |= SQLITE_OPEN_URI;
-		uri = xmalloc(strlen(r->path) * 3 + sizeof "file:?immutable=1");
-		n = (size_t)sprintf(uri, "file:");
-		for (cp = (const unsigned char *)r->path; *cp != '\0'; cp++) {
-			if (*cp <= ' ' || *cp >= 0x7f || strchr("%?#", *cp))
-				n += (size_t)sprintf(uri + n, "%%%02X", *cp);
-			else
-				uri[n++] = (char)*cp;
-		}
-		strcpy(uri + n, "?immutable=1");
+		uri = store_immutable_uri(r->path);
 	}
 	rc = sqlite3_open_v2(uri != NULL ? uri : r->path, &r->db, flags, NULL);
 	free(uri);
@@ -489,26 +478,6 @@ replay_connect(struct replay *r, int immutable, char **cause)
 	 */
 	sqlite3_exec(r->db, "PRAGMA cache_size = -32768", NULL, NULL, NULL);
 	return (0);
-}
-
-/*
- * A WAL file in a directory replay cannot write: SQLite cannot make the
- * -shm index it reads through.  With no -wal beside the file there is
- * no writer and nothing uncommitted, so it can be read as immutable.
- */
-static int
-replay_immutable(struct replay *r, int rc)
-{
-	struct stat	 sb;
-	char		*wal;
-	int		 none;
-
-	if ((rc & 0xff) != SQLITE_CANTOPEN && (rc & 0xff) != SQLITE_READONLY)
-		return (0);
-	xasprintf(&wal, "%s-wal", r->path);
-	none = stat(wal, &sb) == -1 && errno == ENOENT;
-	free(wal);
-	return (none);
 }
 
 struct replay *
@@ -529,7 +498,11 @@ replay_open(const char *path, char **cause)
 	if (replay_connect(r, 0, cause) != 0)
 		goto fail;
 	rc = replay_int(r, "PRAGMA application_id", &appid);
-	if (replay_immutable(r, rc)) {
+	/*
+	 * A WAL file in a directory replay cannot write: SQLite cannot make
+	 * the -shm index it reads through; without a -wal it is immutable.
+	 */
+	if (store_immutable_ok(r->path, rc)) {
 		sqlite3_close(r->db);
 		r->db = NULL;
 		if (replay_connect(r, 1, cause) != 0)

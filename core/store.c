@@ -370,7 +370,6 @@ static void	store_update_error(struct store *);
 static int	store_precheck(const char *, int, int *, char **);
 static int	store_wal_pending(const char *);
 static int	store_connect(struct store *, int, char **);
-static int	store_can_be_immutable(struct store *);
 static int	store_inspect(struct store *, int, char **);
 static int	store_configure(struct store *, char **);
 static int	store_quick_check(struct store *, char **);
@@ -919,8 +918,7 @@ store_prepare(struct store *s, char **cause)
 static int
 store_connect(struct store *s, int immutable, char **cause)
 {
-	const char	*cp;
-	char		*uri = NULL, *tmp;
+	char		*uri = NULL;
 	int		 flags, rc;
 
 	if (s->readonly)
@@ -930,21 +928,7 @@ store_connect(struct store *s, int immutable, char **cause)
 	flags |= SQLITE_OPEN_NOMUTEX;
 	if (immutable) {
 		flags |= SQLITE_OPEN_URI;
-		uri = xstrdup("file:");
-		for (cp = s->path; *cp != '\0'; cp++) {
-			if (*cp == '%' || *cp == '?' || *cp == '#' ||
-			    (unsigned char)*cp <= ' ' ||
-			    (unsigned char)*cp >= 0x7f)
-				xasprintf(&tmp, "%s%%%02X", uri,
-				    (unsigned char)*cp);
-			else
-				xasprintf(&tmp, "%s%c", uri, *cp);
-			free(uri);
-			uri = tmp;
-		}
-		xasprintf(&tmp, "%s?immutable=1", uri);
-		free(uri);
-		uri = tmp;
+		uri = store_immutable_uri(s->path);
 	}
 	rc = sqlite3_open_v2(uri != NULL ? uri : s->path, &s->db, flags, NULL);
 	free(uri);
@@ -969,17 +953,45 @@ store_connect(struct store *s, int immutable, char **cause)
 	return (0);
 }
 
-/* Did a read fail only for want of a writable -shm, with no -wal about? */
-static int
-store_can_be_immutable(struct store *s)
+/*
+ * "file:PATH?immutable=1", PATH %-escaped where a URI needs it; for a
+ * history that can only be read as immutable (store_immutable_ok()).
+ */
+char *
+store_immutable_uri(const char *path)
+{
+	const unsigned char	*cp;
+	char			*uri;
+	size_t			 n;
+
+	uri = xmalloc(strlen(path) * 3 + sizeof "file:?immutable=1");
+	n = (size_t)sprintf(uri, "file:");
+	for (cp = (const unsigned char *)path; *cp != '\0'; cp++) {
+		if (*cp <= ' ' || *cp >= 0x7f || strchr("%?#", *cp) != NULL)
+			n += (size_t)sprintf(uri + n, "%%%02X", *cp);
+		else
+			uri[n++] = (char)*cp;
+	}
+	strcpy(uri + n, "?immutable=1");
+	return (uri);
+}
+
+/*
+ * Did a read fail (rc) only for want of a writable -shm, with no -wal
+ * beside path?  Then there is no writer and nothing uncommitted, and the
+ * file can be read as immutable (a read-only directory, a copy handed
+ * over).
+ */
+int
+store_immutable_ok(const char *path, int rc)
 {
 	struct stat	 sb;
 	char		*wal;
-	int		 r, rc = s->inspect_rc & 0xff;
+	int		 r;
 
-	if (rc != SQLITE_READONLY && rc != SQLITE_CANTOPEN)
+	if ((rc & 0xff) != SQLITE_READONLY && (rc & 0xff) != SQLITE_CANTOPEN)
 		return (0);
-	xasprintf(&wal, "%s-wal", s->path);
+	xasprintf(&wal, "%s-wal", path);
 	r = stat(wal, &sb) == -1 && errno == ENOENT;
 	free(wal);
 	return (r);
@@ -1009,7 +1021,7 @@ store_open(const char *path, int readonly, char **cause)
 		 * is no writer and nothing uncommitted, so the file can be
 		 * read as immutable.
 		 */
-		if (!readonly || !store_can_be_immutable(s))
+		if (!readonly || !store_immutable_ok(s->path, s->inspect_rc))
 			goto fail;
 		free(*cause);
 		*cause = NULL;
