@@ -45,35 +45,13 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-mrt.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 1' HUP INT TERM
 
-now()
-{
-	date +%s%N
-}
+. "$(dirname "$0")/bench-lib.sh"
 
-# Median wall seconds of "$@" > /dev/null over $runs runs (after one
-# warm-up); a status other than 0 (or 1 for peertop's located decode
-# errors) fails the benchmark.
+# Median wall seconds of "$@" > /dev/null; a status other than 0 (or 1
+# for peertop's located decode errors) fails the benchmark.
 median()
 {
-	i=0
-	: >"$tmp/times"
-	while [ $i -le "$runs" ]; do
-		t0=$(now)
-		"$@" >/dev/null 2>"$tmp/stderr"
-		rc=$?
-		t1=$(now)
-		if [ $rc -gt 1 ]; then
-			echo "bench-mrt: $* exited $rc:" >&2
-			cat "$tmp/stderr" >&2
-			exit 1
-		fi
-		[ $i -gt 0 ] && echo "$t0 $t1" |
-		    awk '{ printf "%.6f\n", ($2 - $1) / 1e9 }' >>"$tmp/times"
-		i=$((i + 1))
-	done
-	sort -n "$tmp/times" | awk '{ t[NR] = $1 }
-	    END { if (NR % 2) print t[(NR + 1) / 2];
-		  else printf "%.6f\n", (t[NR / 2] + t[NR / 2 + 1]) / 2 }'
+	bench_median bench-mrt 1 "$@"
 }
 
 # row TOOL SECONDS ELEMENTS BGPDUMP_SECONDS BGPDUMP_ELEMENTS: the ratio

@@ -42,29 +42,14 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-report.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 1' HUP INT TERM
 
+. "$(dirname "$0")/bench-lib.sh"
+
 # Median wall seconds of peertop report "$@" over $runs runs after one
 # warm-up; a failed report fails the benchmark.
+bench_out=$tmp/out
 median()
 {
-	i=0
-	: >"$tmp/times"
-	while [ $i -le "$runs" ]; do
-		t0=$(date +%s%N)
-		"$PEERTOP" report "$db" "$@" >"$tmp/out" 2>"$tmp/err"
-		rc=$?
-		t1=$(date +%s%N)
-		if [ $rc -ne 0 ]; then
-			echo "bench-report: peertop report $* exited $rc:" >&2
-			cat "$tmp/err" >&2
-			exit 1
-		fi
-		[ $i -gt 0 ] && echo "$t0 $t1" |
-		    awk '{ printf "%.6f\n", ($2 - $1) / 1e9 }' >>"$tmp/times"
-		i=$((i + 1))
-	done
-	sort -n "$tmp/times" | awk '{ t[NR] = $1 }
-	    END { if (NR % 2) print t[(NR + 1) / 2];
-		  else printf "%.6f\n", (t[NR / 2] + t[NR / 2 + 1]) / 2 }'
+	bench_median bench-report 0 "$PEERTOP" report "$db" "$@"
 }
 
 echo "peertop report over $db ($(du -m "$db" | cut -f1) MB)," \
