@@ -42,7 +42,6 @@ static void	 health_reason(const struct partner *,
 		    const struct health_eval *, int, char *, size_t);
 static int	 health_healthy(const struct partner *, enum redundancy);
 static void	 health_partner(struct model *, struct partner *);
-static void	 health_branch(struct model *, struct branch *);
 
 /*
  * What identifies the router a session runs on: the configured router
@@ -327,7 +326,7 @@ health_partner(struct model *m, struct partner *p)
  * Sessions up/total for a branch: its partner's sessions, or every
  * session when the branch names no partner.
  */
-static void
+void
 health_branch(struct model *m, struct branch *b)
 {
 	struct session	**ss;

@@ -14,6 +14,9 @@
 enum redundancy health_redundancy(const struct partner *p, char *reason,
 	    size_t reasonlen);
 
+/* A branch's sessions up and total from the sessions' states. */
+void	 health_branch(struct model *m, struct branch *b);
+
 /* Re-evaluate everything; raises events on redundancy transitions. */
 void	 health_update(struct model *m);
 

@@ -29,6 +29,7 @@
 
 #include <sqlite3.h>
 
+#include "health.h"
 #include "replay.h"
 #include "store-private.h"
 #include "store.h"
@@ -991,15 +992,14 @@ replay_prefix(struct replay *r, struct model *m, struct branch *b,
 
 /*
  * Each branch's routed edge and SuboptimalRouting, its prefixes, and the
- * sessions up/total that health.c counts (its partner's, or all).
+ * sessions up/total, counted by health.c (its partner's, or all).
  */
 static int
 replay_branches(struct replay *r, struct model *m, int64_t t)
 {
 	sqlite3_stmt	*st;
 	struct branch	*b;
-	struct session	**ss;
-	size_t		 i, j, n;
+	size_t		 i, j;
 	int		 rc;
 
 	for (i = 0; i < m->nbranches; i++) {
@@ -1018,12 +1018,7 @@ replay_branches(struct replay *r, struct model *m, int64_t t)
 			if (replay_prefix(r, m, b, &b->prefixes[j], t) != 0)
 				return (-1);
 
-		ss = b->partner != NULL ? b->partner->sessions : m->sessions;
-		n = b->partner != NULL ? b->partner->nsessions : m->nsessions;
-		b->sessions_total = (int)n;
-		for (j = 0, b->sessions_up = 0; j < n; j++)
-			if (ss[j]->state == BGP_ESTABLISHED)
-				b->sessions_up++;
+		health_branch(m, b);
 		b->last_event[0] = '\0';
 		b->last_event_ms = 0;
 	}
