@@ -53,9 +53,7 @@ struct tui_replay {
 	char		 input[40];
 	char		 msg[160];	/* one line for the status bar */
 
-	/* The timeline, recomputed when the span or the width changes. */
-	int64_t		 tl_from, tl_to;
-	size_t		 tl_n;
+	/* The timeline's cells (core/store-replay.c keeps the answer). */
 	uint8_t		 tl_level[REPLAY_CELLS_MAX];
 	uint8_t		 tl_data[REPLAY_CELLS_MAX];
 };
@@ -63,7 +61,7 @@ struct tui_replay {
 static void	 replay_play_cb(evutil_socket_t, short, void *);
 static void	 rp_span(struct tui_replay *);
 static int	 replay_swap(struct tui *, struct model *);
-static void	 rp_timeline(struct tui *, size_t);
+static size_t	 rp_timeline(struct tui *, size_t);
 
 int64_t
 tui_now(struct tui *tui)
@@ -453,25 +451,24 @@ tui_replay_key(struct tui *tui, int key)
 	return (1);
 }
 
-/* The timeline's cells for n columns, read again when the span moved. */
-static void
+/*
+ * The timeline's cells for n columns (at most REPLAY_CELLS_MAX); returns
+ * n.  replay_timeline() keeps its last answer while the span, the width
+ * and the file stay the same, so asking on every redraw costs nothing.
+ */
+static size_t
 rp_timeline(struct tui *tui, size_t n)
 {
 	struct tui_replay	*rp = tui->replay;
-	int64_t			 to = rp->end + 1;
 
 	if (n > REPLAY_CELLS_MAX)
 		n = REPLAY_CELLS_MAX;
-	if (n == rp->tl_n && rp->tl_from == rp->begin && rp->tl_to == to)
-		return;
-	memset(rp->tl_level, 0, sizeof rp->tl_level);
-	memset(rp->tl_data, 0, sizeof rp->tl_data);
-	if (n > 0 && replay_timeline(rp->r, rp->begin, to, n, rp->tl_level,
-	    rp->tl_data) != 0)
+	if (n > 0 && replay_timeline(rp->r, rp->begin, rp->end + 1, n,
+	    rp->tl_level, rp->tl_data) != 0) {
+		memset(rp->tl_level, 0, n);
 		memset(rp->tl_data, 1, n);
-	rp->tl_n = n;
-	rp->tl_from = rp->begin;
-	rp->tl_to = to;
+	}
+	return (n);
 }
 
 /*
@@ -544,8 +541,7 @@ tui_replay_draw_status(struct tui *tui, int y)
 	}
 	/* The timeline between brackets. */
 	n = (size_t)(tui->sx - x - 2);
-	rp_timeline(tui, n);
-	n = rp->tl_n;
+	n = rp_timeline(tui, n);
 	draw_text(tui, y, x++, 1, CR_STATUS, "[");
 	at = rp->end > rp->begin ? (size_t)((double)(rp->t - rp->begin) /
 	    (double)(rp->end + 1 - rp->begin) * (double)n) : 0;
