@@ -60,7 +60,7 @@ struct tui_replay {
 
 static void	 replay_play_cb(evutil_socket_t, short, void *);
 static void	 rp_span(struct tui_replay *);
-static int	 replay_swap(struct tui *, struct model *);
+static void	 replay_swap(struct tui *, struct model *);
 static size_t	 rp_timeline(struct tui *, size_t);
 
 int64_t
@@ -186,7 +186,7 @@ tui_replay_goto(struct tui *tui, int64_t t)
 }
 
 /* Make m the shown model, and hand it the redraw hook of the old one. */
-static int
+static void
 replay_swap(struct tui *tui, struct model *m)
 {
 	struct model	*old = tui->model;
@@ -196,7 +196,6 @@ replay_swap(struct tui *tui, struct model *m)
 	if (tui->branch != NULL)
 		tui->branch = model_branch_find(m, tui->branch->name);
 	tui->model = m;
-	return (ACT_REDRAW);
 }
 
 /*
