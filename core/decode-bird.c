@@ -262,12 +262,6 @@ decode_bird_reply_code(const struct decode_bird_reply *r)
 	return (r->complete ? r->code : -1);
 }
 
-size_t
-decode_bird_reply_nlines(const struct decode_bird_reply *r)
-{
-	return (r->nlines);
-}
-
 const char *
 decode_bird_reply_line(const struct decode_bird_reply *r, size_t i, int *code)
 {

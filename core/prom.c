@@ -31,24 +31,6 @@ static void	prom_series(struct prom_result *, const struct prom_map *,
 static void	prom_set_error(struct prom_result *, const char *, ...)
 		    printflike(2, 3);
 
-const char *
-prom_status_str(enum prom_status s)
-{
-	switch (s) {
-	case PROM_OK:
-		return ("ok");
-	case PROM_ERR_SIZE:
-		return ("bad size");
-	case PROM_ERR_JSON:
-		return ("bad JSON");
-	case PROM_ERR_SHAPE:
-		return ("not a query response");
-	case PROM_ERR_PROMETHEUS:
-		return ("Prometheus error");
-	}
-	return ("unknown");
-}
-
 static void
 prom_set_error(struct prom_result *r, const char *fmt, ...)
 {

@@ -87,6 +87,4 @@ void		 prom_result_free(struct prom_result *);
 size_t		 prom_result_stale(struct prom_result *, int64_t now_ms,
 		    int64_t max_age_ms);
 
-const char	*prom_status_str(enum prom_status);
-
 #endif
