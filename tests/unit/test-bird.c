@@ -29,58 +29,23 @@
 #include "core/collector.h"
 #include "core/decode-bird.h"
 #include "core/model.h"
+#include "tests/unit/unit.h"
 
 /* 2026-11-25 19:05:40 UTC: when the captures were taken. */
 #define T_CAPTURE	INT64_C(1795633540000)
 #define T_MIDNIGHT	INT64_C(1795564800000)	/* 2026-11-25 00:00 UTC */
 
-struct buf {
-	char	*data;
-	size_t	 len;
-};
+#define BIRD_DATA	"tests/data/bird"
 
-static const char *
-datadir(void)
-{
-	static char	 dir[1024];
-	const char	*top = getenv("top_srcdir");
-
-	if (top == NULL || *top == '\0')
-		top = TOP_SRCDIR;
-	snprintf(dir, sizeof dir, "%s/tests/data/bird", top);
-	return (dir);
-}
-
-static struct buf
+static struct test_file
 load(const char *name)
 {
-	struct buf	 b = { NULL, 0 };
-	char		 path[1200];
-	FILE		*f;
-	long		 n;
-
-	if (name[0] == '/')
-		snprintf(path, sizeof path, "%s", name);
-	else
-		snprintf(path, sizeof path, "%s/%s", datadir(), name);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open %s: %s", path, strerror(errno));
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	rewind(f);
-	b.data = xmalloc((size_t)n + 1);
-	assert_int_equal(fread(b.data, 1, (size_t)n, f), (size_t)n);
-	b.data[n] = '\0';
-	b.len = (size_t)n;
-	fclose(f);
-	return (b);
+	return (test_load(BIRD_DATA, name));
 }
 
 /* Length of the greeting line at the start of a capture. */
 static size_t
-greeting_len(const struct buf *b)
+greeting_len(const struct test_file *b)
 {
 	const char	*nl = memchr(b->data, '\n', b->len);
 
@@ -94,7 +59,7 @@ greeting_len(const struct buf *b)
  * decoder's result for the reply.
  */
 static int
-decode_capture(const struct buf *b, int step, int64_t now,
+decode_capture(const struct test_file *b, int step, int64_t now,
     struct bird_proto **ps, size_t *n, char **cause)
 {
 	struct decode_bird_reply r;
@@ -161,7 +126,7 @@ assert_neighbor(const struct bird_proto *p, const char *addr)
 static void
 test_states(void **state)
 {
-	struct buf		 b = load("a-states.txt");
+	struct test_file	 b = load("a-states.txt");
 	struct bird_proto	*ps;
 	const struct bird_proto	*p;
 	size_t			 n;
@@ -241,7 +206,7 @@ test_states(void **state)
 static void
 test_startup(void **state)
 {
-	struct buf		 b = load("a-startup.txt");
+	struct test_file	 b = load("a-startup.txt");
 	struct bird_proto	*ps;
 	size_t			 n, i, bgp = 0;
 	char			*cause;
@@ -264,7 +229,7 @@ test_startup(void **state)
 static void
 test_disabled(void **state)
 {
-	struct buf		 b = load("a-disabled.txt");
+	struct test_file	 b = load("a-disabled.txt");
 	struct bird_proto	*ps;
 	const struct bird_proto	*p;
 	size_t			 n;
@@ -294,7 +259,7 @@ test_disabled(void **state)
 static void
 test_peer_shutdown(void **state)
 {
-	struct buf		 b = load("a-peer-shutdown.txt");
+	struct test_file	 b = load("a-peer-shutdown.txt");
 	struct bird_proto	*ps;
 	size_t			 n;
 	char			*cause, err[256];
@@ -316,7 +281,7 @@ test_peer_shutdown(void **state)
 static void
 test_reestablished(void **state)
 {
-	struct buf		 b = load("a-reestablished.txt");
+	struct test_file	 b = load("a-reestablished.txt");
 	struct bird_proto	*ps;
 	const struct bird_proto	*p;
 	size_t			 n;
@@ -346,7 +311,7 @@ test_reestablished(void **state)
 static void
 test_brief(void **state)
 {
-	struct buf		 b = load("a-brief.txt");
+	struct test_file	 b = load("a-brief.txt");
 	struct bird_proto	*ps;
 	const struct bird_proto	*p;
 	size_t			 n;
@@ -369,7 +334,7 @@ test_brief(void **state)
 static void
 test_today_format(void **state)
 {
-	struct buf		 b = load("b-established.txt");
+	struct test_file	 b = load("b-established.txt");
 	struct bird_proto	*ps;
 	const struct bird_proto	*p;
 	size_t			 n;
@@ -401,7 +366,7 @@ test_today_format(void **state)
 static void
 test_disabled_today(void **state)
 {
-	struct buf		 b = load("b-disabled.txt");
+	struct test_file	 b = load("b-disabled.txt");
 	struct bird_proto	*ps;
 	const struct bird_proto	*p;
 	size_t			 n;
@@ -421,7 +386,7 @@ test_disabled_today(void **state)
 static void
 test_filtered(void **state)
 {
-	struct buf		 b = load("b-filtered.txt");
+	struct test_file	 b = load("b-filtered.txt");
 	struct bird_proto	*ps;
 	const struct bird_proto	*p;
 	size_t			 n;
@@ -441,7 +406,7 @@ test_filtered(void **state)
 static void
 test_date_only_ipv6(void **state)
 {
-	struct buf		 b = load("e-dateonly.txt");
+	struct test_file	 b = load("e-dateonly.txt");
 	struct bird_proto	*ps;
 	const struct bird_proto	*p;
 	size_t			 n;
@@ -465,7 +430,7 @@ test_date_only_ipv6(void **state)
 static void
 test_error_replies(void **state)
 {
-	struct buf		 b;
+	struct test_file	 b;
 	struct bird_proto	*ps;
 	size_t			 n;
 	char			*cause;
@@ -497,14 +462,14 @@ test_chunking(void **state)
 {
 	DIR			*d;
 	struct dirent		*de;
-	struct buf		 b;
+	struct test_file	 b;
 	struct bird_proto	*ref, *ps;
 	size_t			 nref, n, len;
-	char			*cref, *cause;
+	char			*cref, *cause, dir[4096];
 	int			 rref, rv, round, files = 0;
 
 	srand(7);
-	assert_non_null(d = opendir(datadir()));
+	assert_non_null(d = opendir(test_path(dir, sizeof dir, BIRD_DATA, ".")));
 	while ((de = readdir(d)) != NULL) {
 		len = strlen(de->d_name);
 		if (len < 5 || strcmp(de->d_name + len - 4, ".txt") != 0)
@@ -763,7 +728,7 @@ struct srv {
 	int			 cfd;
 	struct event		*ev_read;
 	enum srv_mode		 mode;
-	struct buf		 cap;
+	struct test_file		 cap;
 	size_t			 glen;
 	int			 accepts, commands;
 };
