@@ -241,9 +241,16 @@ view_branch_history(struct tui *tui, const struct branch *b,
     const struct latlink *l, int64_t span_ms, int64_t now,
     struct graph_col *cols, int pw, int *exact)
 {
+	/*
+	 * Keyed by the link's names, not its address: replay frees and
+	 * allocates the links again on every load, and a new link at a
+	 * freed one's address would be shown the old one's history.
+	 */
 	static struct {
 		const struct store	*store;
-		const struct latlink	*l;
+		char			 branch[NAME_MAX_PT];
+		char			 edge[EDGE_CODE_MAX];
+		char			 target[NAME_MAX_PT];
 		int64_t			 span_ms, at_ms;
 		int			 pw, ok, exact;
 		struct graph_col	*cols;
@@ -258,8 +265,9 @@ view_branch_history(struct tui *tui, const struct branch *b,
 		return (0);
 	keep = span_ms / pw;
 	keep = keep < 1000 ? 1000 : keep > 10000 ? 10000 : keep;
-	if (cache.store == tui->store && cache.l == l &&
-	    cache.span_ms == span_ms && cache.pw == pw &&
+	if (cache.store == tui->store && strcmp(cache.branch, b->name) == 0 &&
+	    strcmp(cache.edge, edge) == 0 &&
+	    strcmp(cache.target, l->target) == 0 && cache.span_ms == span_ms && cache.pw == pw &&
 	    now >= cache.at_ms && now - cache.at_ms < keep) {
 		memcpy(cols, cache.cols, (size_t)pw * sizeof *cols);
 		*exact = cache.exact;
@@ -289,7 +297,9 @@ view_branch_history(struct tui *tui, const struct branch *b,
 	memcpy(cache.cols, cols, (size_t)pw * sizeof *cols);
 	/* Nothing yet (not flushed, say) is asked again next time. */
 	cache.store = any ? tui->store : NULL;
-	cache.l = l;
+	strlcpy_pt(cache.branch, b->name, sizeof cache.branch);
+	strlcpy_pt(cache.edge, edge, sizeof cache.edge);
+	strlcpy_pt(cache.target, l->target, sizeof cache.target);
 	cache.span_ms = span_ms;
 	cache.pw = pw;
 	cache.at_ms = now;

@@ -825,6 +825,7 @@ test_branch_history(void **state)
 {
 	struct fixture	*f = *state;
 	struct store	*st;
+	struct latlink	*l;
 	char		 db[300], *cause = NULL;
 	int64_t		 now = now_wall_ms();
 	int		 i, g;
@@ -838,6 +839,10 @@ test_branch_history(void **state)
 		assert_int_equal(store_latency_sample(st,
 		    now - (60 - i) * 60000, "daisy-hq", "lax", "192.0.2.2",
 		    "probe", i % 10 == 0 ? -1 : (40 + i % 5) * 1000), 0);
+	for (i = 0; i < 60; i++)
+		assert_int_equal(store_latency_sample(st,
+		    now - (60 - i) * 60000, "daisy-hq", "sea", "192.0.2.1",
+		    "probe", (80 + i % 5) * 1000), 0);
 	assert_int_equal(store_flush(st, &cause), 0);
 
 	size(f, 80, 24);
@@ -855,6 +860,24 @@ test_branch_history(void **state)
 	/* No label at the span's start, where the axis begins. */
 	assert_true(find(g, 23, "-1h") < 0);
 	assert_true(find(g, 23, "-30m") >= 0 || find(g, 23, "-20m") >= 0);
+	/*
+	 * Replay frees the links and allocates them again on each load: a
+	 * link of other names at the graphed one's address (here: the same
+	 * link renamed) must get its own history, not the cached columns.
+	 */
+	l = f->m->branches[0]->links[f->t.cursor[tui_view_index(
+	    &view_branch)]];
+	assert_int_equal(l->edge_idx, f->lax);
+	l->edge_idx = f->sea;
+	strlcpy_pt(l->target, "192.0.2.1", sizeof l->target);
+	erase();
+	draw_view(f, &view_branch);
+	assert_true((g = find(1, 23, "Latency sea 192.0.2.1 probe  [1h] "
+	    "exact")) >= 0);
+	assert_true(find(g, g + 3, "   50|") < 0);
+	assert_true(find(g, g + 3, "  100|") >= 0);
+	l->edge_idx = f->lax;
+	strlcpy_pt(l->target, "192.0.2.2", sizeof l->target);
 	/* Back round to live, then S goes the other way to 7d. */
 	view_branch_span(&f->t, -1);
 	view_branch_span(&f->t, -1);
