@@ -2,8 +2,8 @@
  * The terminal side of peertop: curses set-up and teardown, the libevent
  * events that drive it (stdin, SIGWINCH, SIGINT/SIGTERM/SIGHUP, a coalesced
  * redraw when the model is dirty, a one-second clock), key dispatch
- * through key_table[] and the one redraw pass that lays out the title
- * bar, the current view's body and the status bar.  Like tmux's
+ * through the key tables (keys.c) and the one redraw pass that lays out
+ * the title bar, the current view's body and the status bar.  Like tmux's
  * server_loop, events only mark things dirty; drawing happens in one
  * place, and curses sends only the cells that changed.
  */
@@ -268,6 +268,7 @@ tui_stop(struct tui *tui)
 		}
 	}
 	tui_restore();
+	tui_views_free(tui);
 	for (i = 0; i < nitems(tui_crash_signals); i++)
 		signal(tui_crash_signals[i], SIG_DFL);
 	if (tui_state.screen != NULL) {
@@ -419,7 +420,7 @@ tui_filter_key(struct tui *tui, int key)
 	case KEY_ENTER:
 		tui->filtering = 0;
 		return (1);
-	case 27:		/* Esc: cancel and clear */
+	case KEY_ESC:		/* cancel and clear */
 		tui->filtering = 0;
 		tui_set_filter(tui, NULL);
 		return (1);
@@ -438,7 +439,7 @@ tui_filter_key(struct tui *tui, int key)
 		} else
 			tui->filtering = 0;
 		return (1);
-	case 21:		/* ^U */
+	case KEY_CTRL('U'):
 		tui_set_filter(tui, NULL);
 		return (1);
 	}
@@ -457,8 +458,7 @@ tui_filter_key(struct tui *tui, int key)
 static void
 tui_key(struct tui *tui, int key)
 {
-	const struct key_binding	*kb, *found = NULL;
-	size_t				 i;
+	const struct key_binding	*found;
 	int				 flags;
 
 	tui->note = NULL;
@@ -466,35 +466,21 @@ tui_key(struct tui *tui, int key)
 		return;
 	if (tui->filtering && tui_filter_key(tui, key))
 		return;
-	if (tui->too_small && key != 'q' && key != 'Q' && key != 12)
+	/* The view's keys, then replay's, then the global ones. */
+	found = keys_find(tui->view->keys, key);
+	if (found == NULL && (found = keys_find(&keys_replay, key)) != NULL &&
+	    tui->replay == NULL) {
+		/* Live, a word on how to get there. */
+		if (!tui->too_small)
+			tui->note = "replay keys: z freezes the dashboard "
+			    "into its history first";
 		return;
-
-	for (i = 0; i < key_table_size && found == NULL; i++) {
-		kb = &key_table[i];
-		if (kb->key == key && kb->context != NULL &&
-		    strcmp(kb->context, tui->view->name) == 0)
-			found = kb;
 	}
-	/* Replay's keys while replaying; live, a word on how to get there. */
-	for (i = 0; i < key_table_size && found == NULL; i++) {
-		kb = &key_table[i];
-		if (kb->key == key && kb->context != NULL &&
-		    strcmp(kb->context, "replay") == 0) {
-			if (tui->replay != NULL)
-				found = kb;
-			else {
-				tui->note = "replay keys: z freezes the "
-				    "dashboard into its history first";
-				return;
-			}
-		}
-	}
-	for (i = 0; i < key_table_size && found == NULL; i++) {
-		kb = &key_table[i];
-		if (kb->key == key && kb->context == NULL)
-			found = kb;
-	}
+	if (found == NULL)
+		found = keys_find(&keys_global, key);
 	if (found == NULL || found->action == NULL)
+		return;
+	if (tui->too_small && !(found->flags & KB_ANYSIZE))
 		return;
 
 	flags = found->action(tui, found);
@@ -502,7 +488,7 @@ tui_key(struct tui *tui, int key)
 		tui->quit |= flags & (ACT_QUIT | ACT_SNAPSHOT);
 		event_base_loopbreak(tui->base);
 	}
-	if (key == 12)		/* ^L */
+	if (flags & ACT_REPAINT)
 		tui_state.repaint = 1;
 }
 
@@ -516,6 +502,38 @@ tui_view_index(const struct view *v)
 			return ((int)i);
 	}
 	return (0);
+}
+
+/*
+ * The view's own state, allocated by its init the first time it is
+ * asked for (NULL for a view without state); freed by tui_views_free().
+ */
+void *
+tui_view_data(struct tui *tui, const struct view *v)
+{
+	size_t	 idx = (size_t)tui_view_index(v);
+
+	if (tui->view_data[idx] == NULL && v->init != NULL)
+		tui->view_data[idx] = v->init(tui);
+	return (tui->view_data[idx]);
+}
+
+void
+tui_views_free(struct tui *tui)
+{
+	const struct view	*v;
+	size_t			 i;
+
+	for (i = 0; i < tui_nviews; i++) {
+		v = tui_views[i];
+		if (tui->view_data[i] == NULL)
+			continue;
+		if (v->free != NULL)
+			v->free(tui->view_data[i]);
+		else
+			free(tui->view_data[i]);
+		tui->view_data[i] = NULL;
+	}
 }
 
 void

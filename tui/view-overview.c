@@ -78,6 +78,7 @@ static void	 view_overview_latency(struct tui *, const struct branch *,
 const struct view view_overview = {
 	.name = "overview",
 	.title = "Overview",
+	.keys = &keys_overview,
 	.draw = view_overview_draw,
 	.rows = view_overview_rows,
 };

@@ -48,7 +48,14 @@ static const struct draw_col sessions_cols[SS_NCOLS] = {
 	[SS_ERROR] =	{ "Last error", 10, 200, 1, 0 },
 };
 
+/* The view's own state (tui_view_data()). */
+struct view_sessions_state {
+	int	 page;		/* the selected BMP session's page is open */
+};
+
+static void	*view_sessions_init(struct tui *);
 static void	 view_sessions_enter(struct tui *);
+static int	 view_sessions_back(struct tui *);
 static void	 view_sessions_draw(struct tui *, int, int, int);
 static int	 view_sessions_bmp(const struct session *,
 		    struct view_sessions_bmp *);
@@ -66,16 +73,53 @@ static void	 view_sessions_prefixes(struct tui *, const struct session *,
 const struct view view_sessions = {
 	.name = "sessions",
 	.title = "Sessions",
+	.keys = &keys_sessions,
+	.init = view_sessions_init,
 	.enter = view_sessions_enter,
 	.draw = view_sessions_draw,
 	.rows = view_sessions_rows,
+	.back = view_sessions_back,
 };
+
+static void *
+view_sessions_init(struct tui *tui)
+{
+	return (xcalloc(1, sizeof (struct view_sessions_state)));
+}
+
+int
+view_sessions_paged(struct tui *tui)
+{
+	struct view_sessions_state	*vs;
+
+	vs = tui_view_data(tui, &view_sessions);
+	return (vs->page);
+}
+
+void
+view_sessions_set_page(struct tui *tui, int open)
+{
+	struct view_sessions_state	*vs;
+
+	vs = tui_view_data(tui, &view_sessions);
+	vs->page = open;
+}
 
 /* Coming back to the view shows the list, not an old page. */
 static void
 view_sessions_enter(struct tui *tui)
 {
-	tui->ses_detail = 0;
+	view_sessions_set_page(tui, 0);
+}
+
+/* Esc, or /: the page closes before anything else. */
+static int
+view_sessions_back(struct tui *tui)
+{
+	int	 was = view_sessions_paged(tui);
+
+	view_sessions_set_page(tui, 0);
+	return (was);
 }
 
 /*
@@ -228,15 +272,15 @@ view_sessions_drill(struct tui *tui)
 	list = view_sessions_list(tui, &n);
 	if (cur >= n) {
 		free(list);
-		tui->ses_detail = 0;
+		view_sessions_set_page(tui, 0);
 		return (ACT_NONE);
 	}
-	if (!tui->ses_detail && view_sessions_bmp(list[cur], &b)) {
+	if (!view_sessions_paged(tui) && view_sessions_bmp(list[cur], &b)) {
 		free(list);
-		tui->ses_detail = 1;
+		view_sessions_set_page(tui, 1);
 		return (ACT_REDRAW);
 	}
-	tui->ses_detail = 0;
+	view_sessions_set_page(tui, 0);
 	strlcpy_pt(name, list[cur]->name, sizeof name);
 	free(list);
 	tui_set_view(tui, &view_events);
@@ -264,7 +308,7 @@ view_sessions_draw(struct tui *tui, int y, int h, int w)
 	rows = h - 2;
 	draw_scroll(&tui->cursor[idx], &tui->scroll[idx], n, rows);
 	/* The page needs a BMP session (the stream may have gone). */
-	if (tui->ses_detail) {
+	if (view_sessions_paged(tui)) {
 		if (tui->cursor[idx] < n &&
 		    view_sessions_bmp(list[tui->cursor[idx]], &b)) {
 			view_sessions_page(tui, list[tui->cursor[idx]], &b, y,
@@ -272,7 +316,7 @@ view_sessions_draw(struct tui *tui, int y, int h, int w)
 			free(list);
 			return;
 		}
-		tui->ses_detail = 0;
+		view_sessions_set_page(tui, 0);
 	}
 	draw_layout(sessions_cols, SS_NCOLS, w, widths);
 	draw_header(tui, y, sessions_cols, SS_NCOLS, widths);
