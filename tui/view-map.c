@@ -77,7 +77,6 @@ static void	view_map_draw(struct tui *, int, int, int);
 static struct view_map_state *view_map_check(struct tui *);
 static void	view_map_set(struct view_map_state *,
 		    const struct view_map_preset *);
-static const char *view_map_mode_name(enum map_mode);
 static const char *view_map_region_name(struct tui *);
 static void	view_map_window(struct tui *, const struct canvas *,
 		    struct view_map_proj *);
@@ -148,8 +147,7 @@ view_map_check(struct tui *tui)
 {
 	if (tui->ascii)
 		tui->map_mode = MAP_ASCII;
-	if (tui->map_mode != MAP_BRAILLE && tui->map_mode != MAP_BLOCK &&
-	    tui->map_mode != MAP_ASCII)
+	if ((unsigned)tui->map_mode >= CANVAS_NMODES)
 		tui->map_mode = MAP_BRAILLE;
 	return (tui_view_data(tui, &view_map));
 }
@@ -243,32 +241,9 @@ view_map_cycle_mode(struct tui *tui)
 	view_map_check(tui);
 	if (tui->ascii)
 		return (ACT_NONE);	/* only ASCII may reach the terminal */
-	switch (tui->map_mode) {
-	case MAP_BRAILLE:
-		tui->map_mode = MAP_BLOCK;
-		break;
-	case MAP_BLOCK:
-		tui->map_mode = MAP_ASCII;
-		break;
-	case MAP_ASCII:
-		tui->map_mode = MAP_BRAILLE;
-		break;
-	}
+	/* Braille, block, ASCII, as canvas_modes[] has them. */
+	tui->map_mode = (enum map_mode)((tui->map_mode + 1) % CANVAS_NMODES);
 	return (ACT_REDRAW);
-}
-
-static const char *
-view_map_mode_name(enum map_mode mode)
-{
-	switch (mode) {
-	case MAP_BRAILLE:
-		return ("Braille");
-	case MAP_BLOCK:
-		return ("block");
-	case MAP_ASCII:
-		return ("ASCII");
-	}
-	return ("?");
 }
 
 /* The preset the view is showing, or NULL after a pan or zoom. */
@@ -568,7 +543,7 @@ view_map_edges(struct tui *tui, struct canvas *c,
 	enum color_role	 role;
 	int		 x, y, cx, cy, len, used, ascii;
 
-	ascii = (c->mode == MAP_ASCII);
+	ascii = c->mode->ascii;
 	for (i = 0; i < m->nedges; i++) {
 		e = &m->edges[i];
 		view_map_project(pr, view_map_near(pr, e->lon), e->lat, &x, &y);
@@ -914,7 +889,7 @@ view_map_legend(struct tui *tui, int y, int h, int w)
 	size_t		 i, n = 0, unplaced = 0, shown = 0, located = 0;
 	int		 row = 0, x = 0, ew, ascii;
 
-	ascii = tui->ascii || tui->map_mode == MAP_ASCII;
+	ascii = tui->ascii || canvas_mode(tui->map_mode)->ascii;
 	draw_fill(tui, y, h, w, CR_NORMAL);
 	for (i = 0; i < m->nbranches; i++) {
 		if (m->branches[i]->loc == LOC_UNKNOWN)
@@ -1015,7 +990,7 @@ view_map_panel(struct tui *tui, int y, int h, int x, int w)
 	size_t		 i, n = 0, other = 0;
 	int		 row = 0, ascii;
 
-	ascii = tui->ascii || tui->map_mode == MAP_ASCII;
+	ascii = tui->ascii || canvas_mode(tui->map_mode)->ascii;
 	glyph = view_map_glyph(tui, GL_EDGE, ascii);
 
 	for (row = 0; row < h; row++)
@@ -1132,7 +1107,7 @@ view_map_draw(struct tui *tui, int y, int h, int w)
 
 	if (tui->world != NULL) {
 		/* Fill only where a dot is small enough to stay light. */
-		if (c->mode == MAP_BRAILLE)
+		if (c->mode->fill)
 			view_map_fill(tui, c, &pr);
 		view_map_land(tui, c, &pr);
 	}
@@ -1150,12 +1125,12 @@ view_map_draw(struct tui *tui, int y, int h, int w)
 	region = view_map_region_name(tui);
 	if (region != NULL)
 		snprintf(label, sizeof label, "%s %s", region,
-		    view_map_mode_name(tui->map_mode));
+		    canvas_mode(tui->map_mode)->name);
 	else
 		snprintf(label, sizeof label, "%.0f%c %.0f%c x%.1f %s",
 		    fabs(vs->lat), vs->lat < 0 ? 'S' : 'N',
 		    fabs(vs->lon), vs->lon < 0 ? 'W' : 'E',
-		    vs->zoom, view_map_mode_name(tui->map_mode));
+		    vs->zoom, canvas_mode(tui->map_mode)->name);
 	canvas_text(c, 0, mh - 1, label, CR_DIM);
 
 	canvas_draw(c, tui, y, 0);
