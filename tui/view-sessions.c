@@ -57,6 +57,10 @@ static void	*view_sessions_init(struct tui *);
 static void	 view_sessions_enter(struct tui *);
 static int	 view_sessions_back(struct tui *);
 static void	 view_sessions_draw(struct tui *, int, int, int);
+static void	 view_sessions_row(struct tui *, const struct session *, int,
+		    int, const int *, int);
+static void	 view_sessions_detail(struct tui *, const struct session *,
+		    int, int);
 static int	 view_sessions_bmp(const struct session *,
 		    struct view_sessions_bmp *);
 static const char *view_sessions_kinds(unsigned int, char *, size_t);
@@ -288,22 +292,103 @@ view_sessions_drill(struct tui *tui)
 	return (ACT_REDRAW);
 }
 
+/* One session's row of the table. */
 static void
-view_sessions_draw(struct tui *tui, int y, int h, int w)
+view_sessions_row(struct tui *tui, const struct session *s, int y, int w,
+    const int *widths, int selected)
 {
-	struct session	**list, *s;
-	size_t		  n, i, idx = (size_t)tui_view_index(&view_sessions);
-	int		  widths[SS_NCOLS], rows, row;
+	size_t		  i;
 	char		  addr[ADDR_STRLEN], as[16], state[48], updown[16];
 	char		  rcvd[16], sent[16], flaps[16], edge[32];
-	char		  detail[640], pfx[96];
 	const char	 *cells[SS_NCOLS];
 	enum color_role	  roles[SS_NCOLS];
 
-	struct view_sessions_bmp b;
+	addr_fmt(&s->neighbor, addr, sizeof addr);
+	/* The neighbor's AS as the router reports it (AS8075). */
+	if (s->remote_as != 0)
+		snprintf(as, sizeof as, "%u", s->remote_as);
+	else
+		snprintf(as, sizeof as, "-");
+	snprintf(state, sizeof state, "%s %s",
+	    draw_glyph(tui, draw_state_glyph(s->state)),
+	    bgp_state_name(s->state));
+	if (s->since_ms > 0 && s->state != BGP_UNKNOWN)
+		fmt_duration(updown, sizeof updown,
+		    (tui_now(tui) - s->since_ms) / 1000);
+	else
+		snprintf(updown, sizeof updown, "never");
+	if (s->state == BGP_ESTABLISHED) {
+		snprintf(rcvd, sizeof rcvd, "%u", s->routes_imported);
+		snprintf(sent, sizeof sent, "%u", s->routes_exported);
+	} else {
+		snprintf(rcvd, sizeof rcvd, "-");
+		snprintf(sent, sizeof sent, "-");
+	}
+	snprintf(flaps, sizeof flaps, "%u%s", s->flaps,
+	    s->flapping ? "!" : "");
+	/* "sea primary" when there is room, "sea pri" otherwise. */
+	if (widths[SS_EDGE] >= 11)
+		snprintf(edge, sizeof edge, "%s %s", s->edge,
+		    role_name(s->role));
+	else
+		snprintf(edge, sizeof edge, "%s %.3s", s->edge,
+		    role_name(s->role));
+
+	cells[SS_ROUTER] = s->router[0] != '\0' ? s->router : "-";
+	cells[SS_SESSION] = s->name;
+	cells[SS_NEIGHBOR] = addr;
+	cells[SS_AS] = as;
+	cells[SS_STATE] = state;
+	cells[SS_UPDOWN] = updown;
+	cells[SS_RCVD] = rcvd;
+	cells[SS_SENT] = sent;
+	cells[SS_FLAPS] = flaps;
+	cells[SS_EDGE] = edge;
+	cells[SS_SRC] = view_sessions_source(s);
+	cells[SS_ERROR] = s->last_error[0] != '\0' ? s->last_error : "";
+
+	for (i = 0; i < SS_NCOLS; i++)
+		roles[i] = CR_NORMAL;
+	roles[SS_STATE] = draw_state_role(s->state);
+	roles[SS_FLAPS] = s->flaps > 0 ? CR_WARN : CR_NORMAL;
+	roles[SS_ERROR] = s->state == BGP_ESTABLISHED ? CR_NORMAL : CR_CRIT;
+
+	draw_row(tui, y, sessions_cols, SS_NCOLS, widths, cells, roles,
+	    CR_NORMAL, selected);
+}
+
+/* The detail line: the selected session in words. */
+static void
+view_sessions_detail(struct tui *tui, const struct session *s, int y, int w)
+{
+	char	 addr[ADDR_STRLEN], detail[640], pfx[96];
+
+	addr_fmt(&s->neighbor, addr, sizeof addr);
+	view_sessions_prefixes(tui, s, pfx, sizeof pfx);
+	snprintf(detail, sizeof detail,
+	    "%s: neighbor %s, partner %s, edge %s %s, %u flap%s%s, "
+	    "from %s%s%s%s%s%s",
+	    s->name, addr, s->partner != NULL ? s->partner->name : "-",
+	    s->edge, role_name(s->role), s->flaps,
+	    s->flaps == 1 ? "" : "s", s->flapping ? " (FLAPPING)" : "",
+	    view_sessions_source(s), s->proto[0] != '\0' ? " " : "",
+	    s->proto, pfx,
+	    s->last_error[0] != '\0' ? ", last error: " : "",
+	    s->last_error);
+	draw_text(tui, y, 0, w, draw_state_role(s->state), detail);
+}
+
+static void
+view_sessions_draw(struct tui *tui, int y, int h, int w)
+{
+	struct session		**list;
+	struct view_sessions_bmp  b;
+	size_t			  n, i, idx;
+	int			  widths[SS_NCOLS], rows, row;
 
 	if (h < 3)
 		return;
+	idx = (size_t)tui_view_index(&view_sessions);
 	list = view_sessions_list(tui, &n);
 	rows = h - 2;
 	draw_scroll(&tui->cursor[idx], &tui->scroll[idx], n, rows);
@@ -323,87 +408,18 @@ view_sessions_draw(struct tui *tui, int y, int h, int w)
 
 	for (row = 0; row < rows; row++) {
 		i = tui->scroll[idx] + (size_t)row;
-		if (i >= n) {
+		if (i >= n)
 			draw_empty_row(tui, y + 1 + row, w, row, n,
 			    "no session matches the filter",
 			    "no sessions configured");
-			continue;
-		}
-		s = list[i];
-		addr_fmt(&s->neighbor, addr, sizeof addr);
-		/* The neighbor's AS as the router reports it (AS8075). */
-		if (s->remote_as != 0)
-			snprintf(as, sizeof as, "%u", s->remote_as);
 		else
-			snprintf(as, sizeof as, "-");
-		snprintf(state, sizeof state, "%s %s",
-		    draw_glyph(tui, draw_state_glyph(s->state)),
-		    bgp_state_name(s->state));
-		if (s->since_ms > 0 && s->state != BGP_UNKNOWN)
-			fmt_duration(updown, sizeof updown,
-			    (tui_now(tui) - s->since_ms) / 1000);
-		else
-			snprintf(updown, sizeof updown, "never");
-		if (s->state == BGP_ESTABLISHED) {
-			snprintf(rcvd, sizeof rcvd, "%u", s->routes_imported);
-			snprintf(sent, sizeof sent, "%u", s->routes_exported);
-		} else {
-			snprintf(rcvd, sizeof rcvd, "-");
-			snprintf(sent, sizeof sent, "-");
-		}
-		snprintf(flaps, sizeof flaps, "%u%s", s->flaps,
-		    s->flapping ? "!" : "");
-		/* "sea primary" when there is room, "sea pri" otherwise. */
-		if (widths[SS_EDGE] >= 11)
-			snprintf(edge, sizeof edge, "%s %s", s->edge,
-			    role_name(s->role));
-		else
-			snprintf(edge, sizeof edge, "%s %.3s", s->edge,
-			    role_name(s->role));
-
-		cells[SS_ROUTER] = s->router[0] != '\0' ? s->router : "-";
-		cells[SS_SESSION] = s->name;
-		cells[SS_NEIGHBOR] = addr;
-		cells[SS_AS] = as;
-		cells[SS_STATE] = state;
-		cells[SS_UPDOWN] = updown;
-		cells[SS_RCVD] = rcvd;
-		cells[SS_SENT] = sent;
-		cells[SS_FLAPS] = flaps;
-		cells[SS_EDGE] = edge;
-		cells[SS_SRC] = view_sessions_source(s);
-		cells[SS_ERROR] = s->last_error[0] != '\0' ? s->last_error :
-		    "";
-
-		for (i = 0; i < SS_NCOLS; i++)
-			roles[i] = CR_NORMAL;
-		roles[SS_STATE] = draw_state_role(s->state);
-		roles[SS_FLAPS] = s->flaps > 0 ? CR_WARN : CR_NORMAL;
-		roles[SS_ERROR] = s->state == BGP_ESTABLISHED ? CR_NORMAL :
-		    CR_CRIT;
-
-		draw_row(tui, y + 1 + row, sessions_cols, SS_NCOLS, widths,
-		    cells, roles, CR_NORMAL,
-		    tui->scroll[idx] + (size_t)row == tui->cursor[idx]);
+			view_sessions_row(tui, list[i], y + 1 + row, w,
+			    widths, i == tui->cursor[idx]);
 	}
-
-	if (tui->cursor[idx] < n) {
-		s = list[tui->cursor[idx]];
-		addr_fmt(&s->neighbor, addr, sizeof addr);
-		view_sessions_prefixes(tui, s, pfx, sizeof pfx);
-		snprintf(detail, sizeof detail,
-		    "%s: neighbor %s, partner %s, edge %s %s, %u flap%s%s, "
-		    "from %s%s%s%s%s%s",
-		    s->name, addr, s->partner != NULL ? s->partner->name : "-",
-		    s->edge, role_name(s->role), s->flaps,
-		    s->flaps == 1 ? "" : "s", s->flapping ? " (FLAPPING)" : "",
-		    view_sessions_source(s), s->proto[0] != '\0' ? " " : "",
-		    s->proto, pfx,
-		    s->last_error[0] != '\0' ? ", last error: " : "",
-		    s->last_error);
-		draw_text(tui, y + h - 1, 0, w, draw_state_role(s->state),
-		    detail);
-	} else
+	if (tui->cursor[idx] < n)
+		view_sessions_detail(tui, list[tui->cursor[idx]], y + h - 1,
+		    w);
+	else
 		draw_text(tui, y + h - 1, 0, w, CR_NORMAL, "");
 	free(list);
 }
