@@ -82,6 +82,7 @@ static void	 tui_title_tab(struct tui *, const struct view *, size_t,
 		    char *, size_t);
 static void	 tui_draw_title(struct tui *);
 static void	 tui_draw_status(struct tui *);
+static void	 tui_draw_collectors(struct tui *, int, int, int);
 static void	 tui_draw_small(struct tui *);
 static void	 tui_collector_item(const struct collector *, uint64_t, char *,
 		    size_t, enum color_role *);
@@ -704,16 +705,11 @@ static void
 tui_draw_status(struct tui *tui)
 {
 	struct model		*m = tui->model;
-	struct collector	*c;
-	char			 right[96], item[160], clock[16], summary[64];
+	char			 right[96], item[160], clock[16];
 	const char		*err;
-	enum color_role		 role;
 	struct tm		 tm;
 	time_t			 t;
-	uint64_t		 now = now_mono_ms();
-	size_t			 i, nup;
-	int			 y = tui->sy - 1, x = 0, w, rw, sw, limit;
-	int			 total, compact;
+	int			 y = tui->sy - 1, x = 0, w, rw, limit;
 
 	if (tui->filtering) {
 		snprintf(item, sizeof item, "/%s_", tui->filter);
@@ -765,10 +761,26 @@ tui_draw_status(struct tui *tui)
 		draw_text(tui, y, x, w, CR_CRIT, item);
 		x += w;
 	}
-	/*
-	 * Every collector with its age when they fit; otherwise the ones not
-	 * up (they are the news) and a count of those that are.
-	 */
+	tui_draw_collectors(tui, y, x, limit);
+	draw_text(tui, y, tui->sx - rw, rw, CR_STATUS, right);
+}
+
+/*
+ * The status bar's collectors from column x up to limit: every one with
+ * its age when they fit; otherwise the ones not up (they are the news)
+ * and a count of those that are.
+ */
+static void
+tui_draw_collectors(struct tui *tui, int y, int x, int limit)
+{
+	struct model		*m = tui->model;
+	struct collector	*c;
+	char			 item[160], summary[64];
+	enum color_role		 role;
+	uint64_t		 now = now_mono_ms();
+	size_t			 i, nup;
+	int			 w, sw, total, compact;
+
 	total = 0;
 	nup = 0;
 	for (i = 0; i < m->ncollectors; i++) {
@@ -797,7 +809,6 @@ tui_draw_status(struct tui *tui)
 	if (compact && x + sw <= limit)
 		draw_text(tui, y, x, sw, nup == m->ncollectors ? CR_STATUS :
 		    CR_CRIT, summary);
-	draw_text(tui, y, tui->sx - rw, rw, CR_STATUS, right);
 }
 
 /* "bird sea-r1 DOWN 35s" and its role: state as a word, not only colour. */

@@ -119,6 +119,7 @@ static int	view_map_place(struct canvas *, int, int, const char *,
 		    enum color_role, int *);
 static void	view_map_legend(struct tui *, int, int, int);
 static void	view_map_panel(struct tui *, int, int, int, int);
+static void	view_map_key(struct tui *, int, int, int, int);
 
 const struct view view_map = {
 	.name = "map",
@@ -1053,9 +1054,17 @@ view_map_panel(struct tui *tui, int y, int h, int x, int w)
 	}
 
 	/* What the marks mean, when there is room for it. */
-	if (row + 6 >= h)
-		return;
-	row++;
+	if (row + 6 < h)
+		view_map_key(tui, y + row + 1, x, w, ascii);
+}
+
+/* The panel's key to the marks: six rows from y. */
+static void
+view_map_key(struct tui *tui, int y, int x, int w, int ascii)
+{
+	char	 line[256];
+	int	 row = 0;
+
 	draw_text(tui, y + row++, x, w, CR_HEADER, "   Key");
 	draw_text(tui, y + row++, x, w, CR_NORMAL,
 	    " A  branch, line to its nearest edge");
