@@ -68,6 +68,10 @@ static int	 view_sessions_field(struct tui *, int, int, int, int,
 		    const char *, enum color_role, const char *);
 static void	 view_sessions_page(struct tui *, const struct session *,
 		    const struct view_sessions_bmp *, int, int, int);
+static int	 view_sessions_router(struct tui *,
+		    const struct bmp_router_info *, int, int, int, int);
+static void	 view_sessions_stats(struct tui *,
+		    const struct view_sessions_bmp *, int, int, int, int);
 static size_t	 view_sessions_rows(struct tui *);
 static struct session **view_sessions_list(struct tui *, size_t *);
 static const char *view_sessions_source(const struct session *);
@@ -433,43 +437,14 @@ view_sessions_field(struct tui *tui, int y, int row, int h, int w,
 }
 
 /*
- * The page of a session a BMP stream reports: the session, its router
- * (what it said in its Initiation, its message counts and errors), the
- * monitored peer, then the peer's Statistics Report counters by name,
- * one a line, as many as fit.  The last row says how to get on.  At
- * 80x24 the whole of it fits with seven counters (FRR sends seven).
+ * A session page's rows about the BMP router from row on (of body rows
+ * below y); returns the next row.
  */
-static void
-view_sessions_page(struct tui *tui, const struct session *s,
-    const struct view_sessions_bmp *b, int y, int h, int w)
+static int
+view_sessions_router(struct tui *tui, const struct bmp_router_info *ri,
+    int y, int row, int body, int w)
 {
-	const struct bmp_router_info	*ri = &b->ri;
-	const struct bmp_peer_info	*pi = &b->pi;
-	char				 line[512], addr[ADDR_STRLEN];
-	char				 when[32], age[16], kinds[96];
-	size_t				 k, nstats = 0;
-	unsigned int			 type;
-	uint64_t			 value;
-	const char			*sname;
-	int				 row = 0, body = h - 1;
-
-	draw_fill(tui, y, h, w, CR_NORMAL);
-	addr_fmt(&s->neighbor, addr, sizeof addr);
-	snprintf(line, sizeof line, "Session %s: neighbor %s, from BMP",
-	    s->name, addr);
-	draw_text(tui, y + row++, 0, w, CR_HEADER, line);
-
-	if (s->since_ms > 0 && s->state != BGP_UNKNOWN)
-		fmt_duration(age, sizeof age,
-		    (tui_now(tui) - s->since_ms) / 1000);
-	else
-		strlcpy_pt(age, "never", sizeof age);
-	snprintf(line, sizeof line, "%s %s for %s%s%s",
-	    draw_glyph(tui, draw_state_glyph(s->state)),
-	    bgp_state_name(s->state), age, s->last_error[0] != '\0' ?
-	    ", last error: " : "", s->last_error);
-	row = view_sessions_field(tui, y, row, body, w, "State",
-	    draw_state_role(s->state), line);
+	char	 line[512], when[32];
 
 	/* The router, as its Initiation named it (RFC 7854 4.3). */
 	row = view_sessions_field(tui, y, row, body, w, "Router sysName",
@@ -505,22 +480,20 @@ view_sessions_page(struct tui *tui, const struct session *s,
 	    ri->last_error[0] != '\0' ? ", last: " : "", ri->last_error);
 	row = view_sessions_field(tui, y, row, body, w, "Router errors",
 	    ri->errors > 0 ? CR_CRIT : CR_NORMAL, line);
+	return (row);
+}
 
-	/* The monitored peer (RFC 7854 4.2). */
-	snprintf(line, sizeof line, "%s AS%u, %s, %s; %s",
-	    pi->addr[0] != '\0' ? pi->addr : "Loc-RIB", pi->asn,
-	    pi->up ? "up" : "down", pi->type_name,
-	    view_sessions_kinds(pi->kinds, kinds, sizeof kinds));
-	row = view_sessions_field(tui, y, row, body, w, "BMP peer",
-	    pi->up ? CR_OK : CR_CRIT, line);
-	snprintf(line, sizeof line, "%zu routes, %llu updates, %llu errors, "
-	    "End-of-RIB %s", pi->routes, (unsigned long long)pi->updates,
-	    (unsigned long long)pi->errors, pi->eor ? "yes" : "no");
-	row = view_sessions_field(tui, y, row, body, w, "Peer routes",
-	    pi->errors > 0 ? CR_WARN : CR_NORMAL, line);
-	if (pi->last_error[0] != '\0')
-		row = view_sessions_field(tui, y, row, body, w,
-		    "Peer down", CR_WARN, pi->last_error);
+/* A session page's Statistics Report counters, from row on. */
+static void
+view_sessions_stats(struct tui *tui, const struct view_sessions_bmp *b,
+    int y, int row, int body, int w)
+{
+	const struct bmp_peer_info	*pi = &b->pi;
+	char				 line[512];
+	size_t				 k, nstats = 0;
+	unsigned int			 type;
+	uint64_t			 value;
+	const char			*sname;
 
 	/* Its Statistics Report counters (RFC 7854 4.8), last values. */
 	while (collect_bmp_peer_stat(b->c, b->i, b->j, nstats, &type, &sname,
@@ -551,6 +524,61 @@ view_sessions_page(struct tui *tui, const struct session *s,
 		    type);
 		draw_text(tui, y + row++, 0, w, CR_NORMAL, line);
 	}
+}
+
+/*
+ * The page of a session a BMP stream reports: the session, its router
+ * (what it said in its Initiation, its message counts and errors), the
+ * monitored peer, then the peer's Statistics Report counters by name,
+ * one a line, as many as fit.  The last row says how to get on.  At
+ * 80x24 the whole of it fits with seven counters (FRR sends seven).
+ */
+static void
+view_sessions_page(struct tui *tui, const struct session *s,
+    const struct view_sessions_bmp *b, int y, int h, int w)
+{
+	const struct bmp_peer_info	*pi = &b->pi;
+	char				 line[512], addr[ADDR_STRLEN];
+	char				 age[16], kinds[96];
+	int				 row = 0, body = h - 1;
+
+	draw_fill(tui, y, h, w, CR_NORMAL);
+	addr_fmt(&s->neighbor, addr, sizeof addr);
+	snprintf(line, sizeof line, "Session %s: neighbor %s, from BMP",
+	    s->name, addr);
+	draw_text(tui, y + row++, 0, w, CR_HEADER, line);
+
+	if (s->since_ms > 0 && s->state != BGP_UNKNOWN)
+		fmt_duration(age, sizeof age,
+		    (tui_now(tui) - s->since_ms) / 1000);
+	else
+		strlcpy_pt(age, "never", sizeof age);
+	snprintf(line, sizeof line, "%s %s for %s%s%s",
+	    draw_glyph(tui, draw_state_glyph(s->state)),
+	    bgp_state_name(s->state), age, s->last_error[0] != '\0' ?
+	    ", last error: " : "", s->last_error);
+	row = view_sessions_field(tui, y, row, body, w, "State",
+	    draw_state_role(s->state), line);
+
+	row = view_sessions_router(tui, &b->ri, y, row, body, w);
+
+	/* The monitored peer (RFC 7854 4.2). */
+	snprintf(line, sizeof line, "%s AS%u, %s, %s; %s",
+	    pi->addr[0] != '\0' ? pi->addr : "Loc-RIB", pi->asn,
+	    pi->up ? "up" : "down", pi->type_name,
+	    view_sessions_kinds(pi->kinds, kinds, sizeof kinds));
+	row = view_sessions_field(tui, y, row, body, w, "BMP peer",
+	    pi->up ? CR_OK : CR_CRIT, line);
+	snprintf(line, sizeof line, "%zu routes, %llu updates, %llu errors, "
+	    "End-of-RIB %s", pi->routes, (unsigned long long)pi->updates,
+	    (unsigned long long)pi->errors, pi->eor ? "yes" : "no");
+	row = view_sessions_field(tui, y, row, body, w, "Peer routes",
+	    pi->errors > 0 ? CR_WARN : CR_NORMAL, line);
+	if (pi->last_error[0] != '\0')
+		row = view_sessions_field(tui, y, row, body, w,
+		    "Peer down", CR_WARN, pi->last_error);
+
+	view_sessions_stats(tui, b, y, row, body, w);
 
 	draw_text(tui, y + h - 1, 0, w, CR_DIM,
 	    "Enter: its events   Esc: back to the list   j/k: next/previous");
