@@ -41,6 +41,8 @@ const struct view *const tui_views[] = {
 	&view_branch,		/* no tab: Enter on an Overview row */
 };
 const size_t tui_nviews = nitems(tui_views);
+_Static_assert(nitems(tui_views) <= TUI_VIEWS_MAX,
+    "struct tui's per-view arrays are too short");
 
 #define TUI_MIN_X	80
 #define TUI_MIN_Y	24

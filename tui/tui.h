@@ -51,7 +51,7 @@ enum glyph {
 	GL_MAX
 };
 
-/* Map rendering modes (tui/view-map.c, tui/canvas.c). */
+/* Canvas rendering modes: the index into canvas_modes[] (tui/canvas.h). */
 enum map_mode { MAP_BRAILLE, MAP_BLOCK, MAP_ASCII };
 
 /* Action result flags. */
@@ -138,7 +138,7 @@ struct tui {
 	int		 ascii;		/* ASCII glyphs (--ascii or locale) */
 	int		 mono;		/* --mono or NO_COLOR */
 	int		 colors;	/* terminal has colours */
-	enum map_mode	 map_mode;
+	enum map_mode	 map_mode;	/* the Map's and the graphs' (c) */
 
 	const struct view *view;	/* current */
 	const struct view *prev;	/* for Esc from help */
