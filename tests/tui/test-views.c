@@ -1110,9 +1110,14 @@ test_replay_views(void **state)
 	    strlen(views_conf), &cause) != 0)
 		fail_msg("config: %s", cause);
 	f->t.model = f->m;
+	/* Branch detail follows its branch into the replayed model. */
+	view_branch_open(&f->t, f->m->branches[1]);
 	assert_int_equal(tui_replay_start(&f->t, r, m2, NULL, db, 0, 0,
 	    t0 + 30000), ACT_REDRAW);
 	assert_ptr_equal(f->t.model, m2);
+	assert_ptr_equal(view_branch_shown(&f->t), m2->branches[1]);
+	assert_ptr_equal(f->t.view, &view_branch);
+	tui_set_view(&f->t, &view_sessions);
 	assert_true(tui_replaying(&f->t));
 	assert_int_equal(tui_now(&f->t), t0 + 30000);
 	/* Before the first record: clamped to the span. */
@@ -1169,6 +1174,7 @@ test_replay_views(void **state)
 	tui_replay_stop(&f->t);
 	assert_false(tui_replaying(&f->t));
 	f->t.model = f->m;
+	assert_ptr_equal(view_branch_rebind(&f->t, f->m), f->m->branches[1]);
 	model_free(m2);
 	temp_db_remove(db);
 	tui_set_view(&f->t, &view_overview);
