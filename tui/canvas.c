@@ -16,7 +16,7 @@
 #include "../core/util.h"
 #include "canvas.h"
 
-/* Block and ASCII modes use 2x2 pixels: bit 1 UL, 2 UR, 4 LL, 8 LR. */
+/* Block and ASCII modes use 2x2 pixels (canvas_quad_pixel()). */
 static const char *const canvas_blocks[16] = {
 	" ",
 	"\xe2\x96\x98",		/* U+2598 upper left */
@@ -53,7 +53,155 @@ static const uint8_t canvas_braille_bit[4][2] = {
 	{ 0x40, 0x80 },
 };
 
+/* Block mode's graph marks: the median in the upper or lower half. */
+#define CANVAS_UPPER	"\xe2\x96\x80"	/* U+2580 upper half block */
+#define CANVAS_LOWER	"\xe2\x96\x84"	/* U+2584 lower half block */
+#define CANVAS_SHADE	"\xe2\x96\x91"	/* U+2591 light shade */
+
 static int	canvas_utf8_len(const unsigned char *);
+static uint8_t	canvas_braille_pixel(int, int);
+static uint8_t	canvas_quad_pixel(int, int);
+static void	canvas_braille_glyph(uint8_t, char *, size_t);
+static void	canvas_block_glyph(uint8_t, char *, size_t);
+static void	canvas_ascii_glyph(uint8_t, char *, size_t);
+static void	canvas_braille_vbar(struct canvas *, int, int, int, int,
+		    enum color_role);
+static void	canvas_text_vbar(struct canvas *, int, int, int, int,
+		    enum color_role, const char *, const char *,
+		    const char *);
+static void	canvas_block_vbar(struct canvas *, int, int, int, int,
+		    enum color_role);
+static void	canvas_ascii_vbar(struct canvas *, int, int, int, int,
+		    enum color_role);
+static void	canvas_braille_solid(struct canvas *, int, int, const char *,
+		    enum color_role);
+static void	canvas_text_solid(struct canvas *, int, int, const char *,
+		    enum color_role);
+
+const struct canvas_mode canvas_modes[CANVAS_NMODES] = {
+	[MAP_BRAILLE] = {
+		.name = "Braille", .sx = 2, .sy = 4, .fill = 1, .vres = 4,
+		.bit = canvas_braille_pixel, .glyph = canvas_braille_glyph,
+		.vbar = canvas_braille_vbar, .solid = canvas_braille_solid,
+	},
+	[MAP_BLOCK] = {
+		.name = "block", .sx = 2, .sy = 2, .vres = 2,
+		.bit = canvas_quad_pixel, .glyph = canvas_block_glyph,
+		.vbar = canvas_block_vbar, .solid = canvas_text_solid,
+	},
+	[MAP_ASCII] = {
+		.name = "ASCII", .sx = 2, .sy = 2, .ascii = 1, .vres = 1,
+		.bit = canvas_quad_pixel, .glyph = canvas_ascii_glyph,
+		.vbar = canvas_ascii_vbar, .solid = canvas_text_solid,
+	},
+};
+
+const struct canvas_mode *
+canvas_mode(enum map_mode mode)
+{
+	if ((unsigned)mode >= CANVAS_NMODES)
+		mode = MAP_BRAILLE;
+	return (&canvas_modes[mode]);
+}
+
+static uint8_t
+canvas_braille_pixel(int dx, int dy)
+{
+	return (canvas_braille_bit[dy][dx]);
+}
+
+/* Block and ASCII: 2x2 pixels, bit 1 UL, 2 UR, 4 LL, 8 LR. */
+static uint8_t
+canvas_quad_pixel(int dx, int dy)
+{
+	return ((uint8_t)(1 << (dy * 2 + dx)));
+}
+
+/* U+2800 + bits as UTF-8: E2, A0 | bits >> 6, 80 | low 6. */
+static void
+canvas_braille_glyph(uint8_t bits, char *buf, size_t len)
+{
+	unsigned	 cp = 0x2800 + bits;
+
+	buf[0] = (char)(0xe0 | (cp >> 12));
+	buf[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	buf[2] = (char)(0x80 | (cp & 0x3f));
+	buf[3] = '\0';
+}
+
+static void
+canvas_block_glyph(uint8_t bits, char *buf, size_t len)
+{
+	strlcpy_pt(buf, canvas_blocks[bits & 0xf], len);
+}
+
+static void
+canvas_ascii_glyph(uint8_t bits, char *buf, size_t len)
+{
+	buf[0] = canvas_ascii[bits & 0xf];
+	buf[1] = '\0';
+}
+
+/* Braille: the spread as the left dot column, the mark as both dots. */
+static void
+canvas_braille_vbar(struct canvas *c, int x, int top, int bot, int mid,
+    enum color_role role)
+{
+	int	 y;
+
+	for (y = top; y <= bot; y++)
+		canvas_set(c, x * 2, y, CR_NORMAL);
+	canvas_set(c, x * 2, mid, role);
+	canvas_set(c, x * 2 + 1, mid, role);
+}
+
+/* One glyph per cell: shade for the spread, the mark's cell on top. */
+static void
+canvas_text_vbar(struct canvas *c, int x, int top, int bot, int mid,
+    enum color_role role, const char *shade, const char *upper,
+    const char *lower)
+{
+	int	 res = c->mode->vres, y;
+
+	for (y = top / res; y <= bot / res; y++) {
+		if (y != mid / res)
+			canvas_text(c, x, y, shade, CR_NORMAL);
+	}
+	canvas_text(c, x, mid / res, mid % 2 == 0 ? upper : lower, role);
+}
+
+static void
+canvas_block_vbar(struct canvas *c, int x, int top, int bot, int mid,
+    enum color_role role)
+{
+	canvas_text_vbar(c, x, top, bot, mid, role, CANVAS_SHADE,
+	    CANVAS_UPPER, CANVAS_LOWER);
+}
+
+static void
+canvas_ascii_vbar(struct canvas *c, int x, int top, int bot, int mid,
+    enum color_role role)
+{
+	canvas_text_vbar(c, x, top, bot, mid, role, ":", "*", "*");
+}
+
+static void
+canvas_braille_solid(struct canvas *c, int x, int y, const char *text,
+    enum color_role role)
+{
+	int	 px;
+
+	for (px = 0; px < c->mode->sx * c->mode->sy; px++)
+		canvas_set(c, x * c->mode->sx + px % c->mode->sx,
+		    y * c->mode->sy + px / c->mode->sx, role);
+}
+
+static void
+canvas_text_solid(struct canvas *c, int x, int y, const char *text,
+    enum color_role role)
+{
+	canvas_text(c, x, y, text, role);
+}
 
 struct canvas *
 canvas_new(int w, int h, enum map_mode mode)
@@ -65,16 +213,11 @@ canvas_new(int w, int h, enum map_mode mode)
 	if (h < 1)
 		h = 1;
 	c = xcalloc(1, sizeof *c);
-	c->mode = mode;
+	c->mode = canvas_mode(mode);
 	c->w = w;
 	c->h = h;
-	if (mode == MAP_BRAILLE) {
-		c->sx = 2;
-		c->sy = 4;
-	} else {
-		c->sx = 2;
-		c->sy = 2;
-	}
+	c->sx = c->mode->sx;
+	c->sy = c->mode->sy;
 	c->pw = w * c->sx;
 	c->ph = h * c->sy;
 	c->cells = xcalloc((size_t)w * (size_t)h, sizeof *c->cells);
@@ -107,10 +250,7 @@ canvas_set(struct canvas *c, int x, int y, enum color_role role)
 	cell = &c->cells[(y / c->sy) * c->w + x / c->sx];
 	dx = x % c->sx;
 	dy = y % c->sy;
-	if (c->mode == MAP_BRAILLE)
-		cell->bits |= canvas_braille_bit[dy][dx];
-	else
-		cell->bits |= 1 << (dy * 2 + dx);
+	cell->bits |= c->mode->bit(dx, dy);
 	if (role != CR_LAND || cell->role == CR_NORMAL ||
 	    cell->role == CR_LAND)
 		cell->role = role;
@@ -127,9 +267,7 @@ canvas_get(const struct canvas *c, int x, int y)
 	cell = &c->cells[(y / c->sy) * c->w + x / c->sx];
 	dx = x % c->sx;
 	dy = y % c->sy;
-	if (c->mode == MAP_BRAILLE)
-		return ((cell->bits & canvas_braille_bit[dy][dx]) != 0);
-	return ((cell->bits & (1 << (dy * 2 + dx))) != 0);
+	return ((cell->bits & c->mode->bit(dx, dy)) != 0);
 }
 
 void
@@ -206,7 +344,7 @@ canvas_text(struct canvas *c, int cx, int cy, const char *s,
 			continue;
 		}
 		cell = &c->cells[cy * c->w + cx];
-		if (n == 0 || (n > 1 && c->mode == MAP_ASCII)) {
+		if (n == 0 || (n > 1 && c->mode->ascii)) {
 			/* Invalid, or not 7-bit where only ASCII may go. */
 			cell->text[0] = '?';
 			cell->text[1] = '\0';
@@ -256,7 +394,6 @@ canvas_cell_string(const struct canvas *c, int cx, int cy, char *buf,
     size_t len)
 {
 	const struct canvas_cell	*cell;
-	unsigned			 cp;
 
 	if (len < CANVAS_CELL_MAX)
 		fatalx("canvas_cell_string: buffer too small");
@@ -273,23 +410,6 @@ canvas_cell_string(const struct canvas *c, int cx, int cy, char *buf,
 		strlcpy_pt(buf, " ", len);
 		return (CR_NORMAL);
 	}
-	switch (c->mode) {
-	case MAP_BRAILLE:
-		/* U+2800 + bits as UTF-8: E2, A0 | bits >> 6, 80 | low 6. */
-		cp = 0x2800 + cell->bits;
-		buf[0] = (char)(0xe0 | (cp >> 12));
-		buf[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		buf[2] = (char)(0x80 | (cp & 0x3f));
-		buf[3] = '\0';
-		break;
-	case MAP_BLOCK:
-		strlcpy_pt(buf, canvas_blocks[cell->bits & 0xf], len);
-		break;
-	case MAP_ASCII:
-	default:
-		buf[0] = canvas_ascii[cell->bits & 0xf];
-		buf[1] = '\0';
-		break;
-	}
+	c->mode->glyph(cell->bits, buf, len);
 	return ((enum color_role)cell->role);
 }

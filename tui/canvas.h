@@ -24,8 +24,40 @@ struct canvas_cell {
 	char		 text[CANVAS_CELL_MAX];	/* overlay, "" = none */
 };
 
+struct canvas;
+
+/*
+ * A rendering mode: how pixels pack into a cell and what a cell shows.
+ * One table, canvas_modes[] by enum map_mode, serves the canvas, the
+ * latency graphs and the map, so no function asks which mode it is in.
+ */
+struct canvas_mode {
+	const char	*name;		/* "Braille", "block", "ASCII" */
+	int		 sx, sy;	/* pixels per cell */
+	int		 ascii;		/* 7-bit text only */
+	int		 fill;		/* a dot is light enough to fill land */
+	int		 vres;		/* a graph's steps per cell row */
+	/* The bit of pixel (dx, dy) in its cell's bits. */
+	uint8_t		(*bit)(int dx, int dy);
+	/* The glyph for a cell's pixel bits (not 0), CANVAS_CELL_MAX. */
+	void		(*glyph)(uint8_t bits, char *buf, size_t len);
+	/*
+	 * A graph column at cell column x, rows in vres steps a cell: the
+	 * spread from top to bot, the mark at mid in role.
+	 */
+	void		(*vbar)(struct canvas *, int x, int top, int bot,
+			    int mid, enum color_role);
+	/* A solid cell: every dot, or text where the mode has no dots. */
+	void		(*solid)(struct canvas *, int x, int y,
+			    const char *text, enum color_role);
+};
+#define CANVAS_NMODES	3
+extern const struct canvas_mode canvas_modes[CANVAS_NMODES];
+/* The mode's entry; Braille for a value out of range. */
+const struct canvas_mode *canvas_mode(enum map_mode);
+
 struct canvas {
-	enum map_mode	 mode;
+	const struct canvas_mode *mode;
 	int		 w, h;		/* cells */
 	int		 sx, sy;	/* pixels per cell */
 	int		 pw, ph;	/* pixels: w * sx, h * sy */

@@ -4,9 +4,10 @@
  * ymax) clamped to the plot, where ph is the plot's rows times the
  * mode's pixels per cell (4 for Braille, 2 for the half blocks, 1 for
  * ASCII): the bottom row holds the smallest values and ymax lands on the
- * top row.  Braille draws pixels through canvas_set() (the spread as the
- * left dot column, the median as both dots of its row, so the two stay
- * apart in mono); block and ASCII put one glyph per cell as text.
+ * top row.  The canvas's mode draws a column (canvas_mode's vbar):
+ * Braille as pixels (the spread as the left dot column, the median as
+ * both dots of its row, so the two stay apart in mono), block and ASCII
+ * as one glyph per cell.
  */
 
 #include <math.h>
@@ -47,10 +48,7 @@ static const enum color_role graph_loss_roles[] = {
 	[GRAPH_LOSS_ALL] =	CR_CRIT,
 };
 
-/* Block mode's glyphs: the median in the upper or lower half, spread. */
-#define GRAPH_UPPER	"\xe2\x96\x80"	/* U+2580 upper half block */
-#define GRAPH_LOWER	"\xe2\x96\x84"	/* U+2584 lower half block */
-#define GRAPH_SHADE	"\xe2\x96\x91"	/* U+2591 light shade */
+/* The axes. */
 #define GRAPH_VLINE	"\xe2\x94\x82"	/* U+2502 */
 #define GRAPH_CORNER	"\xe2\x94\x94"	/* U+2514 */
 
@@ -195,46 +193,21 @@ graph_column(struct canvas *c, int x, int plot_h, const struct graph_col *col,
 {
 	enum graph_loss	 level = graph_loss_level(col);
 	enum color_role	 role = graph_loss_role(level);
-	int		 res = (c->mode == MAP_BRAILLE) ? 4 :
-			    (c->mode == MAP_BLOCK) ? 2 : 1;
-	int		 ph = plot_h * res, top, bot, mid, y, px;
-	const char	*mark;
+	int		 ph = plot_h * c->mode->vres, top, bot, mid, y;
 
 	if (level == GRAPH_LOSS_NODATA)
 		return;
 	if (level == GRAPH_LOSS_ALL) {
 		/* Nothing came back: the whole height says so. */
-		for (y = 0; y < plot_h; y++) {
-			if (c->mode == MAP_BRAILLE) {
-				for (px = 0; px < 4 * 2; px++)
-					canvas_set(c, x * 2 + px % 2,
-					    y * 4 + px / 2, role);
-			} else
-				canvas_text(c, x, y, graph_loss_glyph(level,
-				    c->mode == MAP_ASCII), role);
-		}
+		for (y = 0; y < plot_h; y++)
+			c->mode->solid(c, x, y, graph_loss_glyph(level,
+			    c->mode->ascii), role);
 		return;
 	}
 	top = graph_row((double)col->hi_us, ymax, ph);
 	bot = graph_row((double)col->lo_us, ymax, ph);
 	mid = graph_row(col->median_us, ymax, ph);
-	if (c->mode == MAP_BRAILLE) {
-		for (y = top; y <= bot; y++)
-			canvas_set(c, x * 2, y, CR_NORMAL);
-		canvas_set(c, x * 2, mid, role);
-		canvas_set(c, x * 2 + 1, mid, role);
-		return;
-	}
-	for (y = top / res; y <= bot / res; y++) {
-		if (y != mid / res)
-			canvas_text(c, x, y, c->mode == MAP_ASCII ? ":" :
-			    GRAPH_SHADE, CR_NORMAL);
-	}
-	if (c->mode == MAP_ASCII)
-		mark = "*";
-	else
-		mark = (mid % 2 == 0) ? GRAPH_UPPER : GRAPH_LOWER;
-	canvas_text(c, x, mid / res, mark, role);
+	c->mode->vbar(c, x, top, bot, mid, role);
 }
 
 /*
@@ -290,7 +263,7 @@ graph_render(struct canvas *c, const struct graph_col *cols, size_t n,
 	int64_t		 ymax;
 	int		 pw = graph_plot_width(c->w), plot_h = c->h - 2;
 	int		 x, y;
-	int		 ascii = (c->mode == MAP_ASCII), len;
+	int		 ascii = c->mode->ascii, len;
 
 	canvas_clear(c);
 	if (plot_h < 1 || pw <= 0)

@@ -1,9 +1,11 @@
 /*
  * The key table: every binding peertop has, in one place, in the
  * k9s/htop/atop tradition (? help, / filter, Enter drill-down, Esc back,
- * vi keys and arrows, q quit, Q quit with a snapshot).  tui.c looks a key
- * up for the current view first, then globally; the Help view is
- * generated from this table so it cannot drift.  Actions change state
+ * vi keys and arrows, q quit, Q quit with a snapshot): a table of global
+ * keys, one of replay's and one per view (the view points at it).  tui.c
+ * looks a key up in the current view's table first, then replay's, then
+ * the global one; the Help view is generated from these tables so it
+ * cannot drift.  Actions change state
  * and return ACT_* flags; they never draw.  Entries without help text are
  * aliases (arrow keys beside their vi keys) and stay out of the help.
  */
@@ -11,9 +13,6 @@
 #include <string.h>
 
 #include "tui.h"
-
-#define CTRL(c)		((c) & 0x1f)
-#define KEY_ESC		27
 
 /* Cursor movements (the action argument). */
 #define MOVE_DOWN	1
@@ -59,119 +58,138 @@ static int	keys_replay_play(struct tui *, const struct key_binding *);
 static int	keys_replay_jump(struct tui *, const struct key_binding *);
 static int	keys_drill_events(struct tui *, const struct key_binding *);
 
-const struct key_binding key_table[] = {
-	/* Global. */
-	{ '1', NULL, keys_view, "1", "Overview, worst branch first", 0 },
-	{ '2', NULL, keys_view, "2", "Sessions (show bgp summary)", 1 },
-	{ '3', NULL, keys_view, "3", "Events, newest first", 2 },
-	{ '4', NULL, keys_view, "4", "Map of branches and edges", 3 },
-	{ '5', NULL, keys_view, "5", "Prefixes, worst first", 4 },
-	{ '\t', NULL, keys_cycle, "Tab", "next view", 1 },
-	{ KEY_BTAB, NULL, keys_cycle, "S-Tab", "previous view", -1 },
-	{ '?', NULL, keys_help, "?", "this help (again: back)", 0 },
-	{ '/', NULL, keys_filter, "/", "filter rows (Esc clears)", 0 },
-	{ KEY_ESC, NULL, keys_escape, "Esc", "clear the filter, or go back",
-	    0 },
-	{ 'j', NULL, keys_move, "j/Down", "move down", MOVE_DOWN },
-	{ KEY_DOWN, NULL, keys_move, NULL, NULL, MOVE_DOWN },
-	{ 'k', NULL, keys_move, "k/Up", "move up", MOVE_UP },
-	{ KEY_UP, NULL, keys_move, NULL, NULL, MOVE_UP },
-	{ KEY_NPAGE, NULL, keys_move, "PgDn/^F", "page down", MOVE_PGDN },
-	{ CTRL('f'), NULL, keys_move, NULL, NULL, MOVE_PGDN },
-	{ ' ', NULL, keys_move, NULL, NULL, MOVE_PGDN },
-	{ KEY_PPAGE, NULL, keys_move, "PgUp/^B", "page up", MOVE_PGUP },
-	{ CTRL('b'), NULL, keys_move, NULL, NULL, MOVE_PGUP },
-	{ 'g', NULL, keys_move, "g/Home", "first row", MOVE_HOME },
-	{ KEY_HOME, NULL, keys_move, NULL, NULL, MOVE_HOME },
-	{ 'G', NULL, keys_move, "G/End", "last row", MOVE_END },
-	{ KEY_END, NULL, keys_move, NULL, NULL, MOVE_END },
-	{ CTRL('l'), NULL, keys_repaint, "^L", "repaint the screen", 0 },
-	{ 'q', NULL, keys_quit, "q", "quit", ACT_QUIT },
-	{ 'Q', NULL, keys_quit, "Q", "quit, print a text snapshot",
-	    ACT_QUIT | ACT_SNAPSHOT },
+#define KEY_TABLE(name, b)	const struct key_table name = { b, nitems(b) }
+/* Enter, as Return, newline and the keypad's Enter. */
+#define KEYS_ENTER(action, help)					\
+	{ '\r', action, "Enter", help, 0, 0 },				\
+	{ '\n', action, NULL, NULL, 0, 0 },				\
+	{ KEY_ENTER, action, NULL, NULL, 0, 0 }
 
+static const struct key_binding keys_global_b[] = {
+	{ '1', keys_view, "1", "Overview, worst branch first", 0, 0 },
+	{ '2', keys_view, "2", "Sessions (show bgp summary)", 1, 0 },
+	{ '3', keys_view, "3", "Events, newest first", 2, 0 },
+	{ '4', keys_view, "4", "Map of branches and edges", 3, 0 },
+	{ '5', keys_view, "5", "Prefixes, worst first", 4, 0 },
+	{ '\t', keys_cycle, "Tab", "next view", 1, 0 },
+	{ KEY_BTAB, keys_cycle, "S-Tab", "previous view", -1, 0 },
+	{ '?', keys_help, "?", "this help (again: back)", 0, 0 },
+	{ '/', keys_filter, "/", "filter rows (Esc clears)", 0, 0 },
+	{ KEY_ESC, keys_escape, "Esc", "clear the filter, or go back", 0, 0 },
+	{ 'j', keys_move, "j/Down", "move down", MOVE_DOWN, 0 },
+	{ KEY_DOWN, keys_move, NULL, NULL, MOVE_DOWN, 0 },
+	{ 'k', keys_move, "k/Up", "move up", MOVE_UP, 0 },
+	{ KEY_UP, keys_move, NULL, NULL, MOVE_UP, 0 },
+	{ KEY_NPAGE, keys_move, "PgDn/^F", "page down", MOVE_PGDN, 0 },
+	{ KEY_CTRL('F'), keys_move, NULL, NULL, MOVE_PGDN, 0 },
+	{ ' ', keys_move, NULL, NULL, MOVE_PGDN, 0 },
+	{ KEY_PPAGE, keys_move, "PgUp/^B", "page up", MOVE_PGUP, 0 },
+	{ KEY_CTRL('B'), keys_move, NULL, NULL, MOVE_PGUP, 0 },
+	{ 'g', keys_move, "g/Home", "first row", MOVE_HOME, 0 },
+	{ KEY_HOME, keys_move, NULL, NULL, MOVE_HOME, 0 },
+	{ 'G', keys_move, "G/End", "last row", MOVE_END, 0 },
+	{ KEY_END, keys_move, NULL, NULL, MOVE_END, 0 },
+	{ KEY_CTRL('L'), keys_repaint, "^L", "repaint the screen", 0,
+	    KB_ANYSIZE },
+	{ 'q', keys_quit, "q", "quit", ACT_QUIT, KB_ANYSIZE },
+	{ 'Q', keys_quit, "Q", "quit, print a text snapshot",
+	    ACT_QUIT | ACT_SNAPSHOT, KB_ANYSIZE },
 	/* History: z freezes the live dashboard into its history. */
-	{ 'z', NULL, keys_freeze, "z", "freeze into history / live",
-	    0 },
-
-	/* Overview. */
-	{ '\r', "overview", keys_drill_overview, "Enter",
-	    "branch detail: latency graph, mtr table", 0 },
-	{ '\n', "overview", keys_drill_overview, NULL, NULL, 0 },
-	{ KEY_ENTER, "overview", keys_drill_overview, NULL, NULL, 0 },
-
-	/* Events. */
-	{ '\r', "events", keys_drill_events, "Enter",
-	    "the dashboard at its time", 0 },
-	{ '\n', "events", keys_drill_events, NULL, NULL, 0 },
-	{ KEY_ENTER, "events", keys_drill_events, NULL, NULL, 0 },
-
-	/* Branch detail. */
-	{ '\r', "branch", keys_drill_branch, "Enter",
-	    "sessions of the branch's partner", 0 },
-	{ '\n', "branch", keys_drill_branch, NULL, NULL, 0 },
-	{ KEY_ENTER, "branch", keys_drill_branch, NULL, NULL, 0 },
-	{ 's', "branch", keys_branch_span, "s/S",
-	    "graph span: live, 1h, 6h, 24h, 7d (history)", 1 },
-	{ 'S', "branch", keys_branch_span, NULL, NULL, -1 },
-	{ 'l', "branch", keys_branch_link, "l/L", "graph the next link "
-	    "(as j/k)", 1 },
-	{ 'L', "branch", keys_branch_link, NULL, NULL, -1 },
-	{ 'c', "branch", keys_map_mode, "c", "cycle Braille/block/ASCII", 0 },
-
-	/* Sessions. */
-	{ '\r', "sessions", keys_drill_sessions, "Enter",
-	    "BMP session: its page; then its events", 0 },
-	{ '\n', "sessions", keys_drill_sessions, NULL, NULL, 0 },
-	{ KEY_ENTER, "sessions", keys_drill_sessions, NULL, NULL, 0 },
-
-	/* Prefixes. */
-	{ '\r', "prefixes", keys_drill_prefixes, "Enter",
-	    "prefix details (again: back)", 0 },
-	{ '\n', "prefixes", keys_drill_prefixes, NULL, NULL, 0 },
-	{ KEY_ENTER, "prefixes", keys_drill_prefixes, NULL, NULL, 0 },
-
-	/* Map: these take precedence over the global j/k and arrows. */
-	{ '+', "map", keys_map_zoom, "+/=", "zoom in", 1 },
-	{ '=', "map", keys_map_zoom, NULL, NULL, 1 },
-	{ '-', "map", keys_map_zoom, "-", "zoom out", -1 },
-	{ 'h', "map", keys_map_pan, "h/Left", "pan west", PAN_LEFT },
-	{ KEY_LEFT, "map", keys_map_pan, NULL, NULL, PAN_LEFT },
-	{ 'l', "map", keys_map_pan, "l/Right", "pan east", PAN_RIGHT },
-	{ KEY_RIGHT, "map", keys_map_pan, NULL, NULL, PAN_RIGHT },
-	{ 'k', "map", keys_map_pan, "k/Up", "pan north", PAN_UP },
-	{ KEY_UP, "map", keys_map_pan, NULL, NULL, PAN_UP },
-	{ 'j', "map", keys_map_pan, "j/Down", "pan south", PAN_DOWN },
-	{ KEY_DOWN, "map", keys_map_pan, NULL, NULL, PAN_DOWN },
-	{ 'w', "map", keys_map_region, "w", "whole world", 0 },
-	{ 'n', "map", keys_map_region, "n", "North America", 1 },
-	{ 's', "map", keys_map_region, "s", "South America", 2 },
-	{ 'e', "map", keys_map_region, "e", "Europe", 3 },
-	{ 'f', "map", keys_map_region, "f", "Africa", 4 },
-	{ 'm', "map", keys_map_region, "m", "Middle East", 5 },
-	{ 'a', "map", keys_map_region, "a", "Asia-Pacific", 6 },
-	{ 'o', "map", keys_map_region, "o", "Oceania", 7 },
-	{ 'c', "map", keys_map_mode, "c", "cycle Braille/block/ASCII", 0 },
-
-	/* Replay (-r, or after z): looked up while replaying. */
-	{ 't', "replay", keys_replay_step, "t/T", "next / previous change", 1 },
-	{ 'T', "replay", keys_replay_step, NULL, NULL, -1 },
-	{ ']', "replay", keys_replay_move, "[/]", "a minute back / on",
-	    REPLAY_MOVE_FWD },
-	{ '[', "replay", keys_replay_move, NULL, NULL, REPLAY_MOVE_BACK },
-	{ '}', "replay", keys_replay_move, "{/}", "an hour back / on",
-	    REPLAY_MOVE_FWD_BIG },
-	{ '{', "replay", keys_replay_move, NULL, NULL, REPLAY_MOVE_BACK_BIG },
-	{ '^', "replay", keys_replay_move, "^/$", "start / end of the span",
-	    REPLAY_MOVE_START },
-	{ '$', "replay", keys_replay_move, NULL, NULL, REPLAY_MOVE_END },
-	{ 'b', "replay", keys_replay_jump, "b",
-	    "jump to hh:mm, ISO 8601, -15m", 0 },
-	{ 'p', "replay", keys_replay_play, "p", "play / pause", 0 },
-	{ '<', "replay", keys_replay_play, "</>", "play slower / faster", -1 },
-	{ '>', "replay", keys_replay_play, NULL, NULL, 1 },
+	{ 'z', keys_freeze, "z", "freeze into history / live", 0, 0 },
 };
-const size_t key_table_size = nitems(key_table);
+KEY_TABLE(keys_global, keys_global_b);
+
+/* Replay (-r, or after z): looked up while replaying. */
+static const struct key_binding keys_replay_b[] = {
+	{ 't', keys_replay_step, "t/T", "next / previous change", 1, 0 },
+	{ 'T', keys_replay_step, NULL, NULL, -1, 0 },
+	{ ']', keys_replay_move, "[/]", "a minute back / on",
+	    REPLAY_MOVE_FWD, 0 },
+	{ '[', keys_replay_move, NULL, NULL, REPLAY_MOVE_BACK, 0 },
+	{ '}', keys_replay_move, "{/}", "an hour back / on",
+	    REPLAY_MOVE_FWD_BIG, 0 },
+	{ '{', keys_replay_move, NULL, NULL, REPLAY_MOVE_BACK_BIG, 0 },
+	{ '^', keys_replay_move, "^/$", "start / end of the span",
+	    REPLAY_MOVE_START, 0 },
+	{ '$', keys_replay_move, NULL, NULL, REPLAY_MOVE_END, 0 },
+	{ 'b', keys_replay_jump, "b", "jump to hh:mm, ISO 8601, -15m", 0, 0 },
+	{ 'p', keys_replay_play, "p", "play / pause", 0, 0 },
+	{ '<', keys_replay_play, "</>", "play slower / faster", -1, 0 },
+	{ '>', keys_replay_play, NULL, NULL, 1, 0 },
+};
+KEY_TABLE(keys_replay, keys_replay_b);
+
+static const struct key_binding keys_overview_b[] = {
+	KEYS_ENTER(keys_drill_overview,
+	    "branch detail: latency graph, mtr table"),
+};
+KEY_TABLE(keys_overview, keys_overview_b);
+
+static const struct key_binding keys_events_b[] = {
+	KEYS_ENTER(keys_drill_events, "the dashboard at its time"),
+};
+KEY_TABLE(keys_events, keys_events_b);
+
+static const struct key_binding keys_branch_b[] = {
+	KEYS_ENTER(keys_drill_branch, "sessions of the branch's partner"),
+	{ 's', keys_branch_span, "s/S",
+	    "graph span: live, 1h, 6h, 24h, 7d (history)", 1, 0 },
+	{ 'S', keys_branch_span, NULL, NULL, -1, 0 },
+	{ 'l', keys_branch_link, "l/L", "graph the next link (as j/k)", 1, 0 },
+	{ 'L', keys_branch_link, NULL, NULL, -1, 0 },
+	{ 'c', keys_map_mode, "c", "cycle Braille/block/ASCII", 0, 0 },
+};
+KEY_TABLE(keys_branch, keys_branch_b);
+
+static const struct key_binding keys_sessions_b[] = {
+	KEYS_ENTER(keys_drill_sessions,
+	    "BMP session: its page; then its events"),
+};
+KEY_TABLE(keys_sessions, keys_sessions_b);
+
+static const struct key_binding keys_prefixes_b[] = {
+	KEYS_ENTER(keys_drill_prefixes, "prefix details (again: back)"),
+};
+KEY_TABLE(keys_prefixes, keys_prefixes_b);
+
+/* Map: these take precedence over the global j/k and arrows. */
+static const struct key_binding keys_map_b[] = {
+	{ '+', keys_map_zoom, "+/=", "zoom in", 1, 0 },
+	{ '=', keys_map_zoom, NULL, NULL, 1, 0 },
+	{ '-', keys_map_zoom, "-", "zoom out", -1, 0 },
+	{ 'h', keys_map_pan, "h/Left", "pan west", PAN_LEFT, 0 },
+	{ KEY_LEFT, keys_map_pan, NULL, NULL, PAN_LEFT, 0 },
+	{ 'l', keys_map_pan, "l/Right", "pan east", PAN_RIGHT, 0 },
+	{ KEY_RIGHT, keys_map_pan, NULL, NULL, PAN_RIGHT, 0 },
+	{ 'k', keys_map_pan, "k/Up", "pan north", PAN_UP, 0 },
+	{ KEY_UP, keys_map_pan, NULL, NULL, PAN_UP, 0 },
+	{ 'j', keys_map_pan, "j/Down", "pan south", PAN_DOWN, 0 },
+	{ KEY_DOWN, keys_map_pan, NULL, NULL, PAN_DOWN, 0 },
+	{ 'w', keys_map_region, "w", "whole world", 0, 0 },
+	{ 'n', keys_map_region, "n", "North America", 1, 0 },
+	{ 's', keys_map_region, "s", "South America", 2, 0 },
+	{ 'e', keys_map_region, "e", "Europe", 3, 0 },
+	{ 'f', keys_map_region, "f", "Africa", 4, 0 },
+	{ 'm', keys_map_region, "m", "Middle East", 5, 0 },
+	{ 'a', keys_map_region, "a", "Asia-Pacific", 6, 0 },
+	{ 'o', keys_map_region, "o", "Oceania", 7, 0 },
+	{ 'c', keys_map_mode, "c", "cycle Braille/block/ASCII", 0, 0 },
+};
+KEY_TABLE(keys_map, keys_map_b);
+
+const struct key_binding *
+keys_find(const struct key_table *kt, int key)
+{
+	size_t	 i;
+
+	if (kt == NULL)
+		return (NULL);
+	for (i = 0; i < kt->n; i++) {
+		if (kt->bindings[i].key == key)
+			return (&kt->bindings[i]);
+	}
+	return (NULL);
+}
 
 static int
 keys_view(struct tui *tui, const struct key_binding *kb)
@@ -216,27 +234,21 @@ keys_filter(struct tui *tui, const struct key_binding *kb)
 	if (tui->view->rows == NULL || tui->view == &view_help ||
 	    tui->view == &view_branch)
 		return (ACT_NONE);	/* nothing to filter */
-	tui->pfx_detail = 0;		/* the filter is for the list */
-	tui->ses_detail = 0;
+	if (tui->view->back != NULL)
+		tui->view->back(tui);	/* the filter is for the list */
 	tui->filtering = 1;
 	return (ACT_REDRAW);
 }
 
 /*
- * Esc: close a prefix's or a session's page first (the deepest level),
- * then clear the filter, then go up the drill-down path.
+ * Esc: close the view's page first (a prefix's or a session's: the
+ * deepest level), then clear the filter, then go up the drill-down path.
  */
 static int
 keys_escape(struct tui *tui, const struct key_binding *kb)
 {
-	if (tui->view == &view_prefixes && tui->pfx_detail) {
-		tui->pfx_detail = 0;
+	if (tui->view->back != NULL && tui->view->back(tui))
 		return (ACT_REDRAW);
-	}
-	if (tui->view == &view_sessions && tui->ses_detail) {
-		tui->ses_detail = 0;
-		return (ACT_REDRAW);
-	}
 	if (tui_filter(tui) != NULL) {
 		tui_set_filter(tui, NULL);
 		return (ACT_REDRAW);
@@ -294,11 +306,11 @@ keys_move(struct tui *tui, const struct key_binding *kb)
 	return (ACT_REDRAW);
 }
 
-/* tui.c sees ^L and forces a full repaint of the next frame. */
+/* ^L: the next frame repaints every cell (a garbled terminal). */
 static int
 keys_repaint(struct tui *tui, const struct key_binding *kb)
 {
-	return (ACT_REDRAW);
+	return (ACT_REDRAW | ACT_REPAINT);
 }
 
 static int

@@ -67,6 +67,22 @@ struct once_wait {
 	struct event	*ev;
 };
 
+/*
+ * The live program's parts, from the configuration to the event loop:
+ * what run_setup() and run_start() make and run_teardown() undoes.
+ */
+struct run {
+	struct options	*o;
+	char		*path;		/* the configuration file */
+	char		*datadir;
+	char		*warnings;	/* GeoIP's, NULL: none */
+	struct model	*m;
+	struct geo	*geo;
+	struct store	*store;		/* the history, NULL: none */
+	struct event_base *base;
+	struct event	*routes_ev;
+};
+
 static __dead void	usage(int);
 static void		parse_options(int, char **, struct options *);
 static void		 load_history(struct model *, const char *);
@@ -83,6 +99,13 @@ static struct model	*replay_model(struct options *, struct replay *,
 			    char **, char **);
 static int		 replay_when(const char *, const char *, int64_t,
 			    int64_t *);
+static int		 run_config(struct run *);
+static void		 run_setup(struct run *);
+static int		 run_start(struct run *);
+static int		 run_once(struct run *);
+static void		 run_headless(struct run *);
+static int		 run_dashboard(struct run *);
+static void		 run_teardown(struct run *);
 
 /* What z needs to build a second model: the file and the GeoIP. */
 struct model_again_arg {
@@ -552,21 +575,224 @@ quit_cb(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(arg);
 }
 
+/*
+ * The configuration: the catalogue, then the file over it
+ * (config_load()), and -d over the file's database.  -1 when it cannot
+ * be loaded, said on stderr.
+ */
+static int
+run_config(struct run *r)
+{
+	char	*cause = NULL;
+
+	r->path = r->o->config != NULL ? xstrdup(r->o->config) :
+	    config_default_path();
+	if (r->path == NULL) {
+		fprintf(stderr, "peertop: no configuration file: use -c FILE, "
+		    "or create ~/.config/peertop/peertop.conf (see "
+		    "peertop.conf(5))\n");
+		return (-1);
+	}
+	if ((r->m = config_load(r->path, NULL, &r->datadir, &cause)) == NULL) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		free(r->path);
+		free(r->datadir);
+		return (-1);
+	}
+	r->m->config_file = r->path;
+	if (r->o->database != NULL) {
+		free(r->m->database);
+		r->m->database = xstrdup(r->o->database);
+	}
+	return (0);
+}
+
+/*
+ * Setup: places from GeoIP, first judgements, the RIB, the event loop
+ * and the history (read for context, then opened for writing unless
+ * --once).
+ */
+static void
+run_setup(struct run *r)
+{
+	struct model	*m = r->m;
+	char		*cause = NULL;
+
+	r->geo = geo_open(m->geoip_city, m->geoip_asn, &r->warnings);
+	if (r->warnings != NULL) {
+		fprintf(stderr, "peertop: warning: %s\n", r->warnings);
+		model_eventf(m, "GeoIPUnavailable", LVL_WARNING, "geoip",
+		    NULL, "%s", r->warnings);
+	}
+	geo_place_branches(m, r->geo);
+	health_update(m);
+	routes_start(m);
+
+	if ((r->base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+
+	if (r->o->mode == MODE_ONCE) {
+		load_history(m, m->database);
+		return;
+	}
+	if (m->database == NULL)
+		return;
+	load_history(m, m->database);
+	if ((r->store = store_open(m->database, 0, &cause)) == NULL) {
+		fprintf(stderr, "peertop: history disabled: %s\n", cause);
+		model_eventf(m, "HistoryUnavailable", LVL_ERROR, "history",
+		    m->database, "%s", cause);
+		free(cause);
+		return;
+	}
+	store_attach(r->store, m);
+	store_run_begin(r->store, PACKAGE_VERSION, m->config_file);
+	store_start(r->store, r->base, STORE_FLUSH_MS);
+	store_retention(r->store, r->base, m->lat.keep_raw_ms,
+	    m->lat.keep_minute_ms, m->lat.keep_hour_ms);
+}
+
+/*
+ * Start: the log where the mode wants it, the collectors, then the
+ * privileges dropped and the route monitor's tick.  -1 when the
+ * privileges cannot be dropped.
+ */
+static int
+run_start(struct run *r)
+{
+	struct model	*m = r->m;
+	struct timeval	 tv = { ROUTES_TICK_MS / 1000, 0 };
+
+	if (r->o->mode == MODE_TUI) {
+		/* Logs would scribble over the screen: file or nowhere. */
+		log_open(r->o->logfile != NULL ? r->o->logfile : "/dev/null",
+		    LOG_LVL_INFO);
+		log_set_quiet(0);
+	}
+	/* --once: a fixed count per probe target, every fate known. */
+	if (r->o->mode == MODE_ONCE)
+		m->lat.count = ONCE_PROBES;
+	start_collectors(m, r->base);
+	/* The prober's ICMP sockets are open: privileges can go now. */
+	if (m->lat.user[0] != '\0' && geteuid() == 0 &&
+	    probe_drop_privileges(m->lat.user) == -1) {
+		fprintf(stderr, "peertop: cannot drop privileges to %s: %s\n",
+		    m->lat.user, errno == ENOENT ? "no such user" :
+		    strerror(errno));
+		return (-1);
+	}
+	if (m->routemon != NULL) {
+		r->routes_ev = event_new(r->base, -1, EV_PERSIST,
+		    routes_tick_cb, m);
+		event_add(r->routes_ev, &tv);
+	}
+	return (0);
+}
+
+/* --once: wait for the collectors (or the timeout), print, exit status. */
+static int
+run_once(struct run *r)
+{
+	struct model		*m = r->m;
+	struct once_wait	 w = { m, r->base, now_mono_ms() +
+				    ONCE_TIMEOUT_MS, NULL };
+	struct timeval		 tv = { 0, 100 * 1000 };
+
+	if (m->ncollectors != 0) {
+		w.ev = event_new(r->base, -1, EV_PERSIST, once_check_cb, &w);
+		event_add(w.ev, &tv);
+		event_base_dispatch(r->base);
+		event_free(w.ev);
+	}
+	if (m->routemon != NULL)
+		routemon_eval(m->routemon, now_wall_ms());
+	output_find(r->o->output)->print(stdout, m, ONCE_EVENTS);
+	return (output_status(m));
+}
+
+/* -H: collect and record until a signal. */
+static void
+run_headless(struct run *r)
+{
+	struct event	*sigint, *sigterm, *sighup;
+
+	if (r->o->logfile != NULL)
+		log_open(r->o->logfile, LOG_LVL_INFO);
+	signal(SIGPIPE, SIG_IGN);
+	sigint = evsignal_new(r->base, SIGINT, quit_cb, r->base);
+	sigterm = evsignal_new(r->base, SIGTERM, quit_cb, r->base);
+	/* A closed terminal must not cost the queued history. */
+	sighup = evsignal_new(r->base, SIGHUP, quit_cb, r->base);
+	evsignal_add(sigint, NULL);
+	evsignal_add(sigterm, NULL);
+	evsignal_add(sighup, NULL);
+	log_info("headless: %zu collectors, history %s", r->m->ncollectors,
+	    r->store != NULL ? r->m->database : "off");
+	event_base_dispatch(r->base);
+	event_free(sigint);
+	event_free(sigterm);
+	event_free(sighup);
+}
+
+/* The live dashboard, with z's way to a second model. */
+static int
+run_dashboard(struct run *r)
+{
+	struct tui		 tui;
+	struct model_again_arg	 again;
+	int			 status;
+
+	memset(&tui, 0, sizeof tui);
+	tui.model = r->m;
+	tui.base = r->base;
+	tui.ascii = r->o->ascii;
+	tui.mono = r->o->mono;
+	tui.store = r->store;	/* longer graphs in Branch detail */
+	tui.store_error = r->store != NULL ? NULL :
+	    (r->m->database != NULL ? "history disabled" : NULL);
+	if (r->store != NULL) {
+		tui.store_status = store_status_cb;
+		tui.store_status_arg = r->store;
+	}
+	again.path = r->path;
+	again.geo = r->geo;
+	tui.model_new = model_again;
+	tui.model_new_arg = &again;
+	status = dashboard(&tui, r->datadir);
+	tui_replay_stop(&tui);
+	return (status);
+}
+
+/*
+ * Teardown.  The route monitor before the model (it unhooks itself), the
+ * RIB after it (stopping the BMP collector flushes its peers); the
+ * collectors go with the model (they may report), then the last flush.
+ */
+static void
+run_teardown(struct run *r)
+{
+	struct rib	*rib = r->m->rib;
+
+	routemon_free(r->m->routemon);
+	model_free(r->m);
+	rib_free(rib);
+	if (r->store != NULL)
+		store_close(r->store);
+	geo_close(r->geo);
+	if (r->routes_ev != NULL)
+		event_free(r->routes_ev);
+	event_base_free(r->base);
+	free(r->datadir);
+	free(r->warnings);
+}
+
 int
 main(int argc, char **argv)
 {
-	struct options		 o;
-	struct model		*m;
-	struct geo		*geo;
-	struct store		*store = NULL;
-	struct event_base	*base;
-	struct rib		*rib;
-	struct event		*routes_ev = NULL;
-	struct tui		 tui;
-	struct model_again_arg	 again;
-	char			*path, *datadir = NULL, *cause = NULL;
-	char			*warnings = NULL;
-	int			 status = 0;
+	struct options	 o;
+	struct run	 r;
+	int		 status = 0;
 
 	/*
 	 * The locale's character set decides UTF-8 glyphs and widths, but
@@ -595,175 +821,27 @@ main(int argc, char **argv)
 	if (o.mode == MODE_ONCE || o.mode == MODE_CHECK || o.mode == MODE_TUI)
 		log_set_quiet(1);
 
-	path = o.config != NULL ? xstrdup(o.config) : config_default_path();
-	if (path == NULL) {
-		fprintf(stderr, "peertop: no configuration file: use -c FILE, "
-		    "or create ~/.config/peertop/peertop.conf (see "
-		    "peertop.conf(5))\n");
+	memset(&r, 0, sizeof r);
+	r.o = &o;
+	if (run_config(&r) != 0)
 		return (1);
-	}
-	/* The catalogue, then the file over it (config_load()). */
-	if ((m = config_load(path, NULL, &datadir, &cause)) == NULL)
-		goto config_failed;
-	m->config_file = path;
 	if (o.mode == MODE_CHECK) {
 		printf("%s: configuration OK (%zu partners, %zu sessions, "
-		    "%zu branches, %zu collectors)\n", path, m->npartners,
-		    m->nsessions, m->nbranches, m->ncollectors);
-		model_free(m);
-		free(datadir);
+		    "%zu branches, %zu collectors)\n", r.path, r.m->npartners,
+		    r.m->nsessions, r.m->nbranches, r.m->ncollectors);
+		model_free(r.m);
+		free(r.datadir);
 		return (0);
 	}
-	if (o.database != NULL) {
-		free(m->database);
-		m->database = xstrdup(o.database);
-	}
-
-	geo = geo_open(m->geoip_city, m->geoip_asn, &warnings);
-	if (warnings != NULL) {
-		fprintf(stderr, "peertop: warning: %s\n", warnings);
-		model_eventf(m, "GeoIPUnavailable", LVL_WARNING, "geoip",
-		    NULL, "%s", warnings);
-	}
-	geo_place_branches(m, geo);
-	health_update(m);
-	routes_start(m);
-
-	if ((base = event_base_new()) == NULL)
-		fatalx("event_base_new failed");
-
-	if (o.mode == MODE_ONCE)
-		load_history(m, m->database);
-	else if (m->database != NULL) {
-		load_history(m, m->database);
-		if ((store = store_open(m->database, 0, &cause)) == NULL) {
-			fprintf(stderr, "peertop: history disabled: %s\n",
-			    cause);
-			model_eventf(m, "HistoryUnavailable", LVL_ERROR,
-			    "history", m->database, "%s", cause);
-		} else {
-			store_attach(store, m);
-			store_run_begin(store, PACKAGE_VERSION,
-			    m->config_file);
-			store_start(store, base, STORE_FLUSH_MS);
-			store_retention(store, base, m->lat.keep_raw_ms,
-			    m->lat.keep_minute_ms, m->lat.keep_hour_ms);
-		}
-	}
-
-	if (o.mode == MODE_TUI) {
-		/* Logs would scribble over the screen: file or nowhere. */
-		log_open(o.logfile != NULL ? o.logfile : "/dev/null",
-		    LOG_LVL_INFO);
-		log_set_quiet(0);
-	}
-	/* --once: a fixed count per probe target, every fate known. */
-	if (o.mode == MODE_ONCE)
-		m->lat.count = ONCE_PROBES;
-	start_collectors(m, base);
-	/* The prober's ICMP sockets are open: privileges can go now. */
-	if (m->lat.user[0] != '\0' && geteuid() == 0 &&
-	    probe_drop_privileges(m->lat.user) == -1) {
-		fprintf(stderr, "peertop: cannot drop privileges to %s: %s\n",
-		    m->lat.user, errno == ENOENT ? "no such user" :
-		    strerror(errno));
+	run_setup(&r);
+	if (run_start(&r) != 0)
 		status = 1;
-		goto out;
-	}
-	if (m->routemon != NULL) {
-		struct timeval	 tv = { ROUTES_TICK_MS / 1000, 0 };
-
-		routes_ev = event_new(base, -1, EV_PERSIST, routes_tick_cb, m);
-		event_add(routes_ev, &tv);
-	}
-
-	switch (o.mode) {
-	case MODE_ONCE: {
-		struct once_wait	 w = { m, base, now_mono_ms() +
-		    ONCE_TIMEOUT_MS, NULL };
-		struct timeval		 tv = { 0, 100 * 1000 };
-
-		if (m->ncollectors != 0) {
-			w.ev = event_new(base, -1, EV_PERSIST, once_check_cb,
-			    &w);
-			event_add(w.ev, &tv);
-			event_base_dispatch(base);
-			event_free(w.ev);
-		}
-		if (m->routemon != NULL)
-			routemon_eval(m->routemon, now_wall_ms());
-		output_find(o.output)->print(stdout, m, ONCE_EVENTS);
-		status = output_status(m);
-		break;
-	}
-	case MODE_HEADLESS: {
-		struct event	*sigint, *sigterm, *sighup;
-
-		if (o.logfile != NULL)
-			log_open(o.logfile, LOG_LVL_INFO);
-		signal(SIGPIPE, SIG_IGN);
-		sigint = evsignal_new(base, SIGINT, quit_cb, base);
-		sigterm = evsignal_new(base, SIGTERM, quit_cb, base);
-		/* A closed terminal must not cost the queued history. */
-		sighup = evsignal_new(base, SIGHUP, quit_cb, base);
-		evsignal_add(sigint, NULL);
-		evsignal_add(sigterm, NULL);
-		evsignal_add(sighup, NULL);
-		log_info("headless: %zu collectors, history %s",
-		    m->ncollectors, store != NULL ? m->database : "off");
-		event_base_dispatch(base);
-		event_free(sigint);
-		event_free(sigterm);
-		event_free(sighup);
-		break;
-	}
-	default:
-		memset(&tui, 0, sizeof tui);
-		tui.model = m;
-		tui.base = base;
-		tui.ascii = o.ascii;
-		tui.mono = o.mono;
-		tui.store = store;	/* longer graphs in Branch detail */
-		tui.store_error = store != NULL ? NULL : (m->database != NULL ?
-		    "history disabled" : NULL);
-		if (store != NULL) {
-			tui.store_status = store_status_cb;
-			tui.store_status_arg = store;
-		}
-		again.path = path;
-		again.geo = geo;
-		tui.model_new = model_again;
-		tui.model_new_arg = &again;
-		status = dashboard(&tui, datadir);
-		tui_replay_stop(&tui);
-		break;
-	}
-
-out:
-	/*
-	 * The route monitor before the model (it unhooks itself), the RIB
-	 * after it (stopping the BMP collector flushes its peers).
-	 */
-	rib = m->rib;
-	routemon_free(m->routemon);
-	/* Collectors first (they may report), then the last flush. */
-	model_free(m);
-	rib_free(rib);
-	if (store != NULL)
-		store_close(store);
-	geo_close(geo);
-	if (routes_ev != NULL)
-		event_free(routes_ev);
-	event_base_free(base);
-	free(datadir);
-	free(warnings);
+	else if (o.mode == MODE_ONCE)
+		status = run_once(&r);
+	else if (o.mode == MODE_HEADLESS)
+		run_headless(&r);
+	else
+		status = run_dashboard(&r);
+	run_teardown(&r);
 	return (status);
-
-config_failed:
-	fprintf(stderr, "%s\n", cause);
-	free(cause);
-	free(path);
-	free(datadir);
-	model_free(m);
-	return (1);
 }

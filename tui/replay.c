@@ -177,9 +177,8 @@ tui_replay_goto(struct tui *tui, int64_t t)
 		rp->playing = 0;
 	}
 	rp->covered = replay_covered(rp->r, t);
-	if (tui->branch != NULL)
-		tui->branch = model_branch_find(rp->m, tui->branch->name);
-	if (tui->view == &view_branch && tui->branch == NULL)
+	if (view_branch_rebind(tui, rp->m) == NULL &&
+	    tui->view == &view_branch)
 		tui_set_view(tui, &view_overview);
 	model_touch(rp->m, DIRTY_ALL);
 	return (ACT_REDRAW);
@@ -193,8 +192,7 @@ replay_swap(struct tui *tui, struct model *m)
 
 	m->on_dirty = old->on_dirty;
 	m->on_dirty_arg = old->on_dirty_arg;
-	if (tui->branch != NULL)
-		tui->branch = model_branch_find(m, tui->branch->name);
+	view_branch_rebind(tui, m);
 	tui->model = m;
 }
 

@@ -2,8 +2,8 @@
  * The terminal side of peertop: curses set-up and teardown, the libevent
  * events that drive it (stdin, SIGWINCH, SIGINT/SIGTERM/SIGHUP, a coalesced
  * redraw when the model is dirty, a one-second clock), key dispatch
- * through key_table[] and the one redraw pass that lays out the title
- * bar, the current view's body and the status bar.  Like tmux's
+ * through the key tables (keys.c) and the one redraw pass that lays out
+ * the title bar, the current view's body and the status bar.  Like tmux's
  * server_loop, events only mark things dirty; drawing happens in one
  * place, and curses sends only the cells that changed.
  */
@@ -41,6 +41,8 @@ const struct view *const tui_views[] = {
 	&view_branch,		/* no tab: Enter on an Overview row */
 };
 const size_t tui_nviews = nitems(tui_views);
+_Static_assert(nitems(tui_views) <= TUI_VIEWS_MAX,
+    "struct tui's per-view arrays are too short");
 
 #define TUI_MIN_X	80
 #define TUI_MIN_Y	24
@@ -82,6 +84,7 @@ static void	 tui_title_tab(struct tui *, const struct view *, size_t,
 		    char *, size_t);
 static void	 tui_draw_title(struct tui *);
 static void	 tui_draw_status(struct tui *);
+static void	 tui_draw_collectors(struct tui *, int, int, int);
 static void	 tui_draw_small(struct tui *);
 static void	 tui_collector_item(const struct collector *, uint64_t, char *,
 		    size_t, enum color_role *);
@@ -268,6 +271,7 @@ tui_stop(struct tui *tui)
 		}
 	}
 	tui_restore();
+	tui_views_free(tui);
 	for (i = 0; i < nitems(tui_crash_signals); i++)
 		signal(tui_crash_signals[i], SIG_DFL);
 	if (tui_state.screen != NULL) {
@@ -419,7 +423,7 @@ tui_filter_key(struct tui *tui, int key)
 	case KEY_ENTER:
 		tui->filtering = 0;
 		return (1);
-	case 27:		/* Esc: cancel and clear */
+	case KEY_ESC:		/* cancel and clear */
 		tui->filtering = 0;
 		tui_set_filter(tui, NULL);
 		return (1);
@@ -438,7 +442,7 @@ tui_filter_key(struct tui *tui, int key)
 		} else
 			tui->filtering = 0;
 		return (1);
-	case 21:		/* ^U */
+	case KEY_CTRL('U'):
 		tui_set_filter(tui, NULL);
 		return (1);
 	}
@@ -457,8 +461,7 @@ tui_filter_key(struct tui *tui, int key)
 static void
 tui_key(struct tui *tui, int key)
 {
-	const struct key_binding	*kb, *found = NULL;
-	size_t				 i;
+	const struct key_binding	*found;
 	int				 flags;
 
 	tui->note = NULL;
@@ -466,35 +469,21 @@ tui_key(struct tui *tui, int key)
 		return;
 	if (tui->filtering && tui_filter_key(tui, key))
 		return;
-	if (tui->too_small && key != 'q' && key != 'Q' && key != 12)
+	/* The view's keys, then replay's, then the global ones. */
+	found = keys_find(tui->view->keys, key);
+	if (found == NULL && (found = keys_find(&keys_replay, key)) != NULL &&
+	    tui->replay == NULL) {
+		/* Live, a word on how to get there. */
+		if (!tui->too_small)
+			tui->note = "replay keys: z freezes the dashboard "
+			    "into its history first";
 		return;
-
-	for (i = 0; i < key_table_size && found == NULL; i++) {
-		kb = &key_table[i];
-		if (kb->key == key && kb->context != NULL &&
-		    strcmp(kb->context, tui->view->name) == 0)
-			found = kb;
 	}
-	/* Replay's keys while replaying; live, a word on how to get there. */
-	for (i = 0; i < key_table_size && found == NULL; i++) {
-		kb = &key_table[i];
-		if (kb->key == key && kb->context != NULL &&
-		    strcmp(kb->context, "replay") == 0) {
-			if (tui->replay != NULL)
-				found = kb;
-			else {
-				tui->note = "replay keys: z freezes the "
-				    "dashboard into its history first";
-				return;
-			}
-		}
-	}
-	for (i = 0; i < key_table_size && found == NULL; i++) {
-		kb = &key_table[i];
-		if (kb->key == key && kb->context == NULL)
-			found = kb;
-	}
+	if (found == NULL)
+		found = keys_find(&keys_global, key);
 	if (found == NULL || found->action == NULL)
+		return;
+	if (tui->too_small && !(found->flags & KB_ANYSIZE))
 		return;
 
 	flags = found->action(tui, found);
@@ -502,7 +491,7 @@ tui_key(struct tui *tui, int key)
 		tui->quit |= flags & (ACT_QUIT | ACT_SNAPSHOT);
 		event_base_loopbreak(tui->base);
 	}
-	if (key == 12)		/* ^L */
+	if (flags & ACT_REPAINT)
 		tui_state.repaint = 1;
 }
 
@@ -516,6 +505,38 @@ tui_view_index(const struct view *v)
 			return ((int)i);
 	}
 	return (0);
+}
+
+/*
+ * The view's own state, allocated by its init the first time it is
+ * asked for (NULL for a view without state); freed by tui_views_free().
+ */
+void *
+tui_view_data(struct tui *tui, const struct view *v)
+{
+	size_t	 idx = (size_t)tui_view_index(v);
+
+	if (tui->view_data[idx] == NULL && v->init != NULL)
+		tui->view_data[idx] = v->init(tui);
+	return (tui->view_data[idx]);
+}
+
+void
+tui_views_free(struct tui *tui)
+{
+	const struct view	*v;
+	size_t			 i;
+
+	for (i = 0; i < tui_nviews; i++) {
+		v = tui_views[i];
+		if (tui->view_data[i] == NULL)
+			continue;
+		if (v->free != NULL)
+			v->free(tui->view_data[i]);
+		else
+			free(tui->view_data[i]);
+		tui->view_data[i] = NULL;
+	}
 }
 
 void
@@ -686,16 +707,11 @@ static void
 tui_draw_status(struct tui *tui)
 {
 	struct model		*m = tui->model;
-	struct collector	*c;
-	char			 right[96], item[160], clock[16], summary[64];
+	char			 right[96], item[160], clock[16];
 	const char		*err;
-	enum color_role		 role;
 	struct tm		 tm;
 	time_t			 t;
-	uint64_t		 now = now_mono_ms();
-	size_t			 i, nup;
-	int			 y = tui->sy - 1, x = 0, w, rw, sw, limit;
-	int			 total, compact;
+	int			 y = tui->sy - 1, x = 0, w, rw, limit;
 
 	if (tui->filtering) {
 		snprintf(item, sizeof item, "/%s_", tui->filter);
@@ -747,10 +763,26 @@ tui_draw_status(struct tui *tui)
 		draw_text(tui, y, x, w, CR_CRIT, item);
 		x += w;
 	}
-	/*
-	 * Every collector with its age when they fit; otherwise the ones not
-	 * up (they are the news) and a count of those that are.
-	 */
+	tui_draw_collectors(tui, y, x, limit);
+	draw_text(tui, y, tui->sx - rw, rw, CR_STATUS, right);
+}
+
+/*
+ * The status bar's collectors from column x up to limit: every one with
+ * its age when they fit; otherwise the ones not up (they are the news)
+ * and a count of those that are.
+ */
+static void
+tui_draw_collectors(struct tui *tui, int y, int x, int limit)
+{
+	struct model		*m = tui->model;
+	struct collector	*c;
+	char			 item[160], summary[64];
+	enum color_role		 role;
+	uint64_t		 now = now_mono_ms();
+	size_t			 i, nup;
+	int			 w, sw, total, compact;
+
 	total = 0;
 	nup = 0;
 	for (i = 0; i < m->ncollectors; i++) {
@@ -779,7 +811,6 @@ tui_draw_status(struct tui *tui)
 	if (compact && x + sw <= limit)
 		draw_text(tui, y, x, sw, nup == m->ncollectors ? CR_STATUS :
 		    CR_CRIT, summary);
-	draw_text(tui, y, tui->sx - rw, rw, CR_STATUS, right);
 }
 
 /* "bird sea-r1 DOWN 35s" and its role: state as a word, not only colour. */

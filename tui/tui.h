@@ -51,7 +51,7 @@ enum glyph {
 	GL_MAX
 };
 
-/* Map rendering modes (tui/view-map.c, tui/canvas.c). */
+/* Canvas rendering modes: the index into canvas_modes[] (tui/canvas.h). */
 enum map_mode { MAP_BRAILLE, MAP_BLOCK, MAP_ASCII };
 
 /* Action result flags. */
@@ -59,18 +59,65 @@ enum map_mode { MAP_BRAILLE, MAP_BLOCK, MAP_ASCII };
 #define ACT_REDRAW	0x01
 #define ACT_QUIT	0x02
 #define ACT_SNAPSHOT	0x04	/* quit and print a plain-text snapshot */
+#define ACT_REPAINT	0x08	/* repaint every cell, not only changes */
+
+/* Key codes beside curses' KEY_*: control characters and Esc. */
+#define KEY_CTRL(c)	((c) & 0x1f)
+#define KEY_ESC		27
 
 struct tui;
 
+/*
+ * The key table: one binding per key, in tables (global, replay and one
+ * per view) that the Help view lists, so help cannot drift from what the
+ * keys do.  Actions change state and return ACT_* flags; they never draw.
+ */
+struct key_binding {
+	int		 key;		/* curses key code or character */
+	int		(*action)(struct tui *, const struct key_binding *);
+	const char	*keyname;	/* as shown in help: "j/Down"; NULL:
+					   an alias, left out of the help */
+	const char	*help;
+	intptr_t	 arg;		/* action argument */
+	int		 flags;		/* KB_* */
+};
+#define KB_ANYSIZE	0x01	/* works on a terminal too small to draw */
+
+struct key_table {
+	const struct key_binding *bindings;
+	size_t		 n;
+};
+extern const struct key_table keys_global;	/* tui/keys.c */
+extern const struct key_table keys_replay;	/* while replaying */
+extern const struct key_table keys_overview;
+extern const struct key_table keys_events;
+extern const struct key_table keys_branch;
+extern const struct key_table keys_sessions;
+extern const struct key_table keys_prefixes;
+extern const struct key_table keys_map;
+/* The binding of key in the table, or NULL. */
+const struct key_binding *keys_find(const struct key_table *, int);
+
+/*
+ * A view: a const table entry (tmux's window_mode).  Its state is its
+ * own: init allocates it the first time tui_view_data() asks, free
+ * releases it when the terminal goes (tui_views_free()), like tmux's
+ * window_mode_entry.data.
+ */
 struct view {
-	const char	*name;		/* "overview", also a key context */
+	const char	*name;		/* "overview" */
 	const char	*title;		/* "Overview" */
+	const struct key_table *keys;	/* its own bindings, may be NULL */
+	void		*(*init)(struct tui *);	/* its state, may be NULL */
+	void		(*free)(void *);	/* NULL: free() */
 	/* Called when the view becomes current (may be NULL). */
 	void		(*enter)(struct tui *);
 	/* Draw into the body area: rows [y, y+h), columns [0, w). */
 	void		(*draw)(struct tui *, int y, int h, int w);
 	/* Number of selectable rows (for cursor movement), may be NULL. */
 	size_t		(*rows)(struct tui *);
+	/* Close the page open over the list: 1 if one was (may be NULL). */
+	int		(*back)(struct tui *);
 };
 
 extern const struct view view_overview;
@@ -80,18 +127,6 @@ extern const struct view view_map;
 extern const struct view view_prefixes;
 extern const struct view view_help;
 extern const struct view view_branch;	/* Enter on an Overview row */
-
-/* The key table: one entry per binding; help is generated from it. */
-struct key_binding {
-	int		 key;		/* curses key code or character */
-	const char	*context;	/* view name, or NULL for global */
-	int		(*action)(struct tui *, const struct key_binding *);
-	const char	*keyname;	/* as shown in help: "j/Down" */
-	const char	*help;
-	intptr_t	 arg;		/* action argument */
-};
-extern const struct key_binding key_table[];
-extern const size_t key_table_size;
 
 #define TUI_VIEWS_MAX	8
 
@@ -103,30 +138,19 @@ struct tui {
 	int		 ascii;		/* ASCII glyphs (--ascii or locale) */
 	int		 mono;		/* --mono or NO_COLOR */
 	int		 colors;	/* terminal has colours */
-	enum map_mode	 map_mode;
+	enum map_mode	 map_mode;	/* the Map's and the graphs' (c) */
 
 	const struct view *view;	/* current */
 	const struct view *prev;	/* for Esc from help */
 	size_t		 cursor[TUI_VIEWS_MAX];	/* per view, by index */
 	size_t		 scroll[TUI_VIEWS_MAX];
+	void		*view_data[TUI_VIEWS_MAX];	/* tui_view_data() */
 
 	char		 filter[64];	/* "/" filter, "" = none */
 	int		 filtering;	/* prompt open */
 
-	/* Prefixes view: the selected prefix's page is open (Enter). */
-	int		 pfx_detail;
-	/* Sessions view: the selected BMP session's page is open (Enter). */
-	int		 ses_detail;
-	/* Branch detail: its branch, the graph's span (view-branch.c's
-	 * spans[]); the link graphed is the view's cursor. */
-	struct branch	*branch;
-	int		 br_span;
 	/* The history for longer graphs (store.h), NULL: none. */
 	struct store	*store;
-
-	/* Map state (owned by view-map.c). */
-	double		 map_lon, map_lat;	/* centre */
-	double		 map_zoom;		/* 1 = whole world */
 
 	int		 quit;		/* ACT_QUIT / ACT_SNAPSHOT once done */
 	int		 sx, sy;	/* terminal size */
@@ -176,6 +200,8 @@ int	 tui_start(struct tui *, char **cause);	/* initscr, events */
 void	 tui_stop(struct tui *);		/* restore the terminal */
 void	 tui_redraw(struct tui *);		/* draw what is dirty */
 int	 tui_view_index(const struct view *);
+void	*tui_view_data(struct tui *, const struct view *);
+void	 tui_views_free(struct tui *);		/* every view's state */
 const char *tui_filter(struct tui *);		/* NULL when none */
 int	 tui_match(struct tui *, const char *);	/* filter matches text */
 
@@ -245,8 +271,16 @@ int	 view_branch_open(struct tui *, struct branch *);
 int	 view_branch_drill(struct tui *);	/* the partner's sessions */
 int	 view_branch_span(struct tui *, int dir);	/* +1 longer, -1 */
 int	 view_branch_link(struct tui *, int dir);	/* next, previous */
+/* The branch shown, NULL: none; the graph's span ("live", "1h" ...). */
+struct branch *view_branch_shown(struct tui *);
+const char *view_branch_span_name(struct tui *);
+/* The model's branches are new (replay): the shown one again, by name. */
+struct branch *view_branch_rebind(struct tui *, struct model *);
 int	 view_sessions_drill(struct tui *);	/* BMP: page, then events */
+int	 view_sessions_paged(struct tui *);	/* a session's page is open */
+void	 view_sessions_set_page(struct tui *, int);
 int	 view_prefixes_drill(struct tui *);	/* opens or closes the page */
+int	 view_prefixes_paged(struct tui *);	/* a prefix's page is open */
 /* The Events view's selected event, NULL when none. */
 const struct event *view_events_selected(struct tui *);
 /* Does the prefix's carried list name the session? */

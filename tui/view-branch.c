@@ -61,6 +61,32 @@ static const struct draw_col branch_cols[BR_NCOLS] = {
 
 #define BR_GRAPH_MIN	7	/* rows: 5 plot rows, loss and times */
 
+/*
+ * The last span of history cut into columns.  Keyed by the link's names,
+ * not its address: replay frees and allocates the links again on every
+ * load, and a new link at a freed one's address would be shown the old
+ * one's history.
+ */
+struct view_branch_cache {
+	const struct store	*store;
+	char			 branch[NAME_MAX_PT];
+	char			 edge[EDGE_CODE_MAX];
+	char			 target[NAME_MAX_PT];
+	int64_t			 span_ms, at_ms;
+	int			 pw, ok, exact;
+	struct graph_col	*cols;
+};
+
+/* The view's own state (tui_view_data()). */
+struct view_branch_state {
+	struct branch		*branch;	/* shown, NULL: none yet */
+	int			 span;		/* view_branch_spans[] */
+	struct view_branch_cache cache;
+};
+
+static void	*view_branch_init(struct tui *);
+static void	 view_branch_free(void *);
+static struct view_branch_state *view_branch_state(struct tui *);
 static void	 view_branch_enter(struct tui *);
 static void	 view_branch_draw(struct tui *, int, int, int);
 static size_t	 view_branch_rows(struct tui *);
@@ -83,6 +109,9 @@ static const char *view_branch_edge(const struct model *, int);
 const struct view view_branch = {
 	.name = "branch",
 	.title = "Branch",
+	.keys = &keys_branch,
+	.init = view_branch_init,
+	.free = view_branch_free,
 	.enter = view_branch_enter,
 	.draw = view_branch_draw,
 	.rows = view_branch_rows,
@@ -103,17 +132,71 @@ view_branch_spans_usable(struct tui *tui)
 	return (tui->store != NULL ? (int)nitems(view_branch_spans) : 1);
 }
 
+static void *
+view_branch_init(struct tui *tui)
+{
+	return (xcalloc(1, sizeof (struct view_branch_state)));
+}
+
+static void
+view_branch_free(void *data)
+{
+	struct view_branch_state	*vs = data;
+
+	free(vs->cache.cols);
+	free(vs);
+}
+
+static struct view_branch_state *
+view_branch_state(struct tui *tui)
+{
+	return (tui_view_data(tui, &view_branch));
+}
+
+struct branch *
+view_branch_shown(struct tui *tui)
+{
+	return (view_branch_state(tui)->branch);
+}
+
+const char *
+view_branch_span_name(struct tui *tui)
+{
+	return (view_branch_spans[view_branch_state(tui)->span].name);
+}
+
+/*
+ * Replay loads the model again and its branches are new objects: find
+ * the shown one by name.  Without state yet (the terminal has gone)
+ * nothing is shown and nothing is allocated.
+ */
+struct branch *
+view_branch_rebind(struct tui *tui, struct model *m)
+{
+	struct view_branch_state	*vs;
+
+	vs = tui->view_data[tui_view_index(&view_branch)];
+	if (vs == NULL || vs->branch == NULL)
+		return (NULL);
+	vs->branch = model_branch_find(m, vs->branch->name);
+	return (vs->branch);
+}
+
 static void
 view_branch_enter(struct tui *tui)
 {
-	if (tui->br_span < 0 || tui->br_span >= view_branch_spans_usable(tui))
-		tui->br_span = 0;
+	struct view_branch_state	*vs = view_branch_state(tui);
+
+	if (vs->span < 0 || vs->span >= view_branch_spans_usable(tui))
+		vs->span = 0;
 }
 
 static size_t
 view_branch_rows(struct tui *tui)
 {
-	return (tui->branch != NULL ? tui->branch->nlinks : 0);
+	struct branch	*b = view_branch_shown(tui);
+
+	return (b != NULL ? b->nlinks : 0);
 }
 
 /* Show b, its graph on the Overview's link (lat_main) to begin with. */
@@ -124,7 +207,7 @@ view_branch_open(struct tui *tui, struct branch *b)
 
 	if (b == NULL)
 		return (ACT_NONE);
-	tui->branch = b;
+	view_branch_state(tui)->branch = b;
 	tui_set_view(tui, &view_branch);
 	tui->cursor[idx] = (b->lat_main >= 0 &&
 	    (size_t)b->lat_main < b->nlinks) ? (size_t)b->lat_main : 0;
@@ -136,7 +219,7 @@ view_branch_open(struct tui *tui, struct branch *b)
 int
 view_branch_drill(struct tui *tui)
 {
-	const struct branch	*b = tui->branch;
+	const struct branch	*b = view_branch_shown(tui);
 	char			 name[NAME_MAX_PT];
 
 	if (b == NULL)
@@ -151,9 +234,10 @@ view_branch_drill(struct tui *tui)
 int
 view_branch_span(struct tui *tui, int dir)
 {
-	int	 n = view_branch_spans_usable(tui);
+	struct view_branch_state	*vs = view_branch_state(tui);
+	int				 n = view_branch_spans_usable(tui);
 
-	tui->br_span = (tui->br_span + (dir > 0 ? 1 : n - 1)) % n;
+	vs->span = (vs->span + (dir > 0 ? 1 : n - 1)) % n;
 	return (ACT_REDRAW);
 }
 
@@ -241,39 +325,36 @@ view_branch_history(struct tui *tui, const struct branch *b,
     const struct latlink *l, int64_t span_ms, int64_t now,
     struct graph_col *cols, int pw, int *exact)
 {
-	static struct {
-		const struct store	*store;
-		const struct latlink	*l;
-		int64_t			 span_ms, at_ms;
-		int			 pw, ok, exact;
-		struct graph_col	*cols;
-	}			 cache;
-	struct lat_bucket	*bk;
-	const char		*edge = view_branch_edge(tui->model,
-				    l->edge_idx);
-	int64_t			 keep;
-	int			 i, any = 0;
+	struct view_branch_cache	*cache = &view_branch_state(tui)->cache;
+	struct lat_bucket		*bk;
+	const char			*edge = view_branch_edge(tui->model,
+					    l->edge_idx);
+	int64_t				 keep;
+	int				 i, any = 0;
 
 	if (tui->store == NULL || edge == NULL || pw <= 0)
 		return (0);
 	keep = span_ms / pw;
 	keep = keep < 1000 ? 1000 : keep > 10000 ? 10000 : keep;
-	if (cache.store == tui->store && cache.l == l &&
-	    cache.span_ms == span_ms && cache.pw == pw &&
-	    now >= cache.at_ms && now - cache.at_ms < keep) {
-		memcpy(cols, cache.cols, (size_t)pw * sizeof *cols);
-		*exact = cache.exact;
-		return (cache.ok);
+	if (cache->store == tui->store &&
+	    strcmp(cache->branch, b->name) == 0 &&
+	    strcmp(cache->edge, edge) == 0 &&
+	    strcmp(cache->target, l->target) == 0 &&
+	    cache->span_ms == span_ms && cache->pw == pw &&
+	    now >= cache->at_ms && now - cache->at_ms < keep) {
+		memcpy(cols, cache->cols, (size_t)pw * sizeof *cols);
+		*exact = cache->exact;
+		return (cache->ok);
 	}
 
 	bk = xcalloc((size_t)pw, sizeof *bk);
-	cache.ok = store_latency_buckets(tui->store, b->name, edge,
+	cache->ok = store_latency_buckets(tui->store, b->name, edge,
 	    l->target[0] != '\0' ? l->target : NULL, now - span_ms, now, bk,
 	    (size_t)pw) >= 0;
-	cache.exact = 1;
+	cache->exact = 1;
 	for (i = 0; i < pw; i++) {
 		memset(&cols[i], 0, sizeof cols[i]);
-		if (!cache.ok)
+		if (!cache->ok)
 			continue;
 		cols[i].median_us = bk[i].median_us;
 		cols[i].lo_us = bk[i].lo_us;
@@ -281,20 +362,22 @@ view_branch_history(struct tui *tui, const struct branch *b,
 		cols[i].sent = bk[i].sent;
 		cols[i].received = bk[i].received;
 		if (bk[i].sent > 0 && !bk[i].exact)
-			cache.exact = 0;
+			cache->exact = 0;
 		any |= bk[i].sent > 0;
 	}
 	free(bk);
-	cache.cols = xreallocarray(cache.cols, (size_t)pw, sizeof *cols);
-	memcpy(cache.cols, cols, (size_t)pw * sizeof *cols);
+	cache->cols = xreallocarray(cache->cols, (size_t)pw, sizeof *cols);
+	memcpy(cache->cols, cols, (size_t)pw * sizeof *cols);
 	/* Nothing yet (not flushed, say) is asked again next time. */
-	cache.store = any ? tui->store : NULL;
-	cache.l = l;
-	cache.span_ms = span_ms;
-	cache.pw = pw;
-	cache.at_ms = now;
-	*exact = cache.exact;
-	return (cache.ok);
+	cache->store = any ? tui->store : NULL;
+	strlcpy_pt(cache->branch, b->name, sizeof cache->branch);
+	strlcpy_pt(cache->edge, edge, sizeof cache->edge);
+	strlcpy_pt(cache->target, l->target, sizeof cache->target);
+	cache->span_ms = span_ms;
+	cache->pw = pw;
+	cache->at_ms = now;
+	*exact = cache->exact;
+	return (cache->ok);
 }
 
 /*
@@ -305,7 +388,8 @@ static void
 view_branch_graph(struct tui *tui, const struct branch *b,
     const struct latlink *l, int y, int gh, int w)
 {
-	const struct view_branch_span *sp = &view_branch_spans[tui->br_span];
+	const struct view_branch_span *sp = &view_branch_spans[
+					    view_branch_state(tui)->span];
 	struct model		*m = tui->model;
 	struct canvas		*c;
 	struct graph_col	*cols;
@@ -369,7 +453,8 @@ static void
 view_branch_figures(struct tui *tui, const struct branch *b,
     const struct latlink *l, const char *edge, struct graph_figs *f)
 {
-	const struct view_branch_span	*sp = &view_branch_spans[tui->br_span];
+	const struct view_branch_span	*sp = &view_branch_spans[
+					    view_branch_state(tui)->span];
 	struct latency_stats		 ls;
 	struct latlink			 h;
 	int64_t				 now = tui_now(tui);
@@ -580,7 +665,7 @@ view_branch_lists(struct tui *tui, const struct branch *b, int y, int *row,
 static void
 view_branch_draw(struct tui *tui, int y, int h, int w)
 {
-	const struct branch	*b = tui->branch;
+	const struct branch	*b = view_branch_shown(tui);
 	const struct latlink	*l = NULL;
 	size_t			 cur;
 	int			 row = 0, gh, th;

@@ -30,6 +30,7 @@ static const struct event **view_events_list(struct tui *, size_t *);
 const struct view view_events = {
 	.name = "events",
 	.title = "Events",
+	.keys = &keys_events,
 	.draw = view_events_draw,
 	.rows = view_events_rows,
 };

@@ -1,6 +1,7 @@
 /*
- * The Help view, generated from key_table[] so it cannot drift from what
- * the keys do: global keys first, then each view's own keys, flowed into
+ * The Help view, generated from the key tables (keys.c) so it cannot
+ * drift from what the keys do: global keys first, then replay's, then
+ * each view's own table under the view's title, flowed into
  * as many 40-column columns as the terminal has room for.  j/k scroll it
  * when it does not fit; Esc returns to the previous view.
  */
@@ -24,8 +25,8 @@ static size_t	 view_help_rows(struct tui *);
 static struct help_line *view_help_lines(size_t *);
 static size_t	 view_help_flow(struct tui *, const struct help_line *,
 		    size_t, size_t, int, int, int, int);
-static void	 view_help_group(struct help_line *, size_t *, const char *,
-		    const char *);
+static void	 view_help_group(struct help_line *, size_t *,
+		    const struct key_table *, const char *);
 
 const struct view view_help = {
 	.name = "help",
@@ -34,22 +35,20 @@ const struct view view_help = {
 	.rows = view_help_rows,
 };
 
-/* Append a heading and the bindings of one context (NULL: global). */
+/* Append a heading and the bindings of one table, if it has any. */
 static void
-view_help_group(struct help_line *lines, size_t *n, const char *context,
-    const char *heading)
+view_help_group(struct help_line *lines, size_t *n,
+    const struct key_table *kt, const char *heading)
 {
 	const struct key_binding	*kb;
 	size_t				 i, start = *n;
 
+	if (kt == NULL)
+		return;
 	lines[(*n)++] = (struct help_line){ NULL, heading };
-	for (i = 0; i < key_table_size; i++) {
-		kb = &key_table[i];
+	for (i = 0; i < kt->n; i++) {
+		kb = &kt->bindings[i];
 		if (kb->help == NULL || kb->keyname == NULL)
-			continue;
-		if ((context == NULL) != (kb->context == NULL))
-			continue;
-		if (context != NULL && strcmp(context, kb->context) != 0)
 			continue;
 		lines[(*n)++] = (struct help_line){ kb->keyname, kb->help };
 	}
@@ -64,15 +63,19 @@ static struct help_line *
 view_help_lines(size_t *np)
 {
 	struct help_line	*lines;
-	size_t			 i, n = 0;
+	size_t			 i, n = 0, max;
 
-	/* At most a heading and a blank per group, plus every binding. */
-	lines = xcalloc(key_table_size + 2 * (tui_nviews + 2) + 1,
-	    sizeof *lines);
-	view_help_group(lines, &n, NULL, "Global keys");
-	view_help_group(lines, &n, "replay", "Replay keys (-r, z)");
+	/* At most a heading and a blank per table, plus every binding. */
+	max = keys_global.n + keys_replay.n + 2 * (tui_nviews + 2) + 1;
+	for (i = 0; i < tui_nviews; i++) {
+		if (tui_views[i]->keys != NULL)
+			max += tui_views[i]->keys->n;
+	}
+	lines = xcalloc(max, sizeof *lines);
+	view_help_group(lines, &n, &keys_global, "Global keys");
+	view_help_group(lines, &n, &keys_replay, "Replay keys (-r, z)");
 	for (i = 0; i < tui_nviews; i++)
-		view_help_group(lines, &n, tui_views[i]->name,
+		view_help_group(lines, &n, tui_views[i]->keys,
 		    tui_views[i]->title);
 	*np = n;
 	return (lines);

@@ -12,7 +12,7 @@
  * the middle of the line says the same in mono), and the panel shows the
  * median and loss.  Zoom, pan,
  * region presets and the rendering mode are actions bound in keys.c;
- * they only change tui->map_* and ask for a redraw.
+ * they only change the view's state and ask for a redraw.
  *
  * Projection: one "unit" is a cell's width and a cell is two units tall
  * (terminal cells are about 1:2), so a degree of longitude and a degree
@@ -58,6 +58,12 @@ static const struct view_map_preset view_map_presets[] = {
 	{ "OC",		110.0,	180.0,	-48.0,	0.0 },
 };
 
+/* The view's own state (tui_view_data()): where it looks. */
+struct view_map_state {
+	double		 lon, lat;	/* centre */
+	double		 zoom;		/* 1 = whole world */
+};
+
 /* The window of one draw: degrees to pixels. */
 struct view_map_proj {
 	double		 lon0, lat0;	/* top-left corner */
@@ -65,11 +71,12 @@ struct view_map_proj {
 	double		 kx, ky;	/* pixels per degree */
 };
 
+static void	*view_map_init(struct tui *);
 static void	view_map_enter(struct tui *);
 static void	view_map_draw(struct tui *, int, int, int);
-static void	view_map_check(struct tui *);
-static void	view_map_set(struct tui *, const struct view_map_preset *);
-static const char *view_map_mode_name(enum map_mode);
+static struct view_map_state *view_map_check(struct tui *);
+static void	view_map_set(struct view_map_state *,
+		    const struct view_map_preset *);
 static const char *view_map_region_name(struct tui *);
 static void	view_map_window(struct tui *, const struct canvas *,
 		    struct view_map_proj *);
@@ -112,26 +119,38 @@ static int	view_map_place(struct canvas *, int, int, const char *,
 		    enum color_role, int *);
 static void	view_map_legend(struct tui *, int, int, int);
 static void	view_map_panel(struct tui *, int, int, int, int);
+static void	view_map_key(struct tui *, int, int, int, int);
 
 const struct view view_map = {
 	.name = "map",
 	.title = "Map",
+	.keys = &keys_map,
+	.init = view_map_init,
 	.enter = view_map_enter,
 	.draw = view_map_draw,
 	.rows = NULL,
 };
 
-/* Sane state even if nothing has set it yet (map_zoom 0 at start). */
-static void
+/* The whole world to begin with. */
+static void *
+view_map_init(struct tui *tui)
+{
+	struct view_map_state	*vs;
+
+	vs = xcalloc(1, sizeof *vs);
+	view_map_set(vs, &view_map_presets[0]);
+	return (vs);
+}
+
+/* The view's state, and a canvas mode the terminal can show. */
+static struct view_map_state *
 view_map_check(struct tui *tui)
 {
-	if (!(tui->map_zoom >= MAP_ZOOM_MIN && tui->map_zoom <= MAP_ZOOM_MAX))
-		view_map_set(tui, &view_map_presets[0]);
 	if (tui->ascii)
 		tui->map_mode = MAP_ASCII;
-	if (tui->map_mode != MAP_BRAILLE && tui->map_mode != MAP_BLOCK &&
-	    tui->map_mode != MAP_ASCII)
+	if ((unsigned)tui->map_mode >= CANVAS_NMODES)
 		tui->map_mode = MAP_BRAILLE;
+	return (tui_view_data(tui, &view_map));
 }
 
 static void
@@ -147,7 +166,7 @@ view_map_enter(struct tui *tui)
  * fits the box whatever the terminal size.
  */
 static void
-view_map_set(struct tui *tui, const struct view_map_preset *p)
+view_map_set(struct view_map_state *vs, const struct view_map_preset *p)
 {
 	double	zx, zy, z;
 
@@ -158,27 +177,27 @@ view_map_set(struct tui *tui, const struct view_map_preset *p)
 		z = MAP_ZOOM_MIN;
 	if (z > MAP_ZOOM_MAX)
 		z = MAP_ZOOM_MAX;
-	tui->map_zoom = z;
-	tui->map_lon = (p->west + p->east) / 2.0;
-	tui->map_lat = (p->south + p->north) / 2.0;
+	vs->zoom = z;
+	vs->lon = (p->west + p->east) / 2.0;
+	vs->lat = (p->south + p->north) / 2.0;
 }
 
 int
 view_map_zoom(struct tui *tui, int dir)
 {
-	double	z;
+	struct view_map_state	*vs = view_map_check(tui);
+	double			 z;
 
-	view_map_check(tui);
-	z = tui->map_zoom;
+	z = vs->zoom;
 	z = (dir > 0) ? z * MAP_ZOOM_STEP : z / MAP_ZOOM_STEP;
 	if (z < MAP_ZOOM_MIN + 0.01) {
 		/* All the way out: the whole world, centred. */
-		view_map_set(tui, &view_map_presets[0]);
+		view_map_set(vs, &view_map_presets[0]);
 		return (ACT_REDRAW);
 	}
 	if (z > MAP_ZOOM_MAX)
 		z = MAP_ZOOM_MAX;
-	tui->map_zoom = z;
+	vs->zoom = z;
 	return (ACT_REDRAW);
 }
 
@@ -186,31 +205,31 @@ view_map_zoom(struct tui *tui, int dir)
 int
 view_map_pan(struct tui *tui, int dx, int dy)
 {
-	view_map_check(tui);
-	tui->map_lon += dx * (360.0 / tui->map_zoom) / 4.0;
-	tui->map_lat += dy * ((MAP_LAT_TOP - MAP_LAT_BOTTOM) /
-	    tui->map_zoom) / 4.0;
+	struct view_map_state	*vs = view_map_check(tui);
+
+	vs->lon += dx * (360.0 / vs->zoom) / 4.0;
+	vs->lat += dy * ((MAP_LAT_TOP - MAP_LAT_BOTTOM) / vs->zoom) / 4.0;
 	/* Longitude wraps (the map is drawn around the antimeridian). */
-	while (tui->map_lon > 180.0)
-		tui->map_lon -= 360.0;
-	while (tui->map_lon < -180.0)
-		tui->map_lon += 360.0;
-	if (tui->map_lat > MAP_LAT_TOP)
-		tui->map_lat = MAP_LAT_TOP;
-	if (tui->map_lat < MAP_LAT_BOTTOM)
-		tui->map_lat = MAP_LAT_BOTTOM;
+	while (vs->lon > 180.0)
+		vs->lon -= 360.0;
+	while (vs->lon < -180.0)
+		vs->lon += 360.0;
+	if (vs->lat > MAP_LAT_TOP)
+		vs->lat = MAP_LAT_TOP;
+	if (vs->lat < MAP_LAT_BOTTOM)
+		vs->lat = MAP_LAT_BOTTOM;
 	return (ACT_REDRAW);
 }
 
 int
 view_map_region(struct tui *tui, const char *name)
 {
-	size_t	i;
+	struct view_map_state	*vs = view_map_check(tui);
+	size_t			 i;
 
-	view_map_check(tui);
 	for (i = 0; i < nitems(view_map_presets); i++) {
 		if (strcasecmp(view_map_presets[i].name, name) == 0) {
-			view_map_set(tui, &view_map_presets[i]);
+			view_map_set(vs, &view_map_presets[i]);
 			return (ACT_REDRAW);
 		}
 	}
@@ -223,47 +242,23 @@ view_map_cycle_mode(struct tui *tui)
 	view_map_check(tui);
 	if (tui->ascii)
 		return (ACT_NONE);	/* only ASCII may reach the terminal */
-	switch (tui->map_mode) {
-	case MAP_BRAILLE:
-		tui->map_mode = MAP_BLOCK;
-		break;
-	case MAP_BLOCK:
-		tui->map_mode = MAP_ASCII;
-		break;
-	case MAP_ASCII:
-		tui->map_mode = MAP_BRAILLE;
-		break;
-	}
+	/* Braille, block, ASCII, as canvas_modes[] has them. */
+	tui->map_mode = (enum map_mode)((tui->map_mode + 1) % CANVAS_NMODES);
 	return (ACT_REDRAW);
-}
-
-static const char *
-view_map_mode_name(enum map_mode mode)
-{
-	switch (mode) {
-	case MAP_BRAILLE:
-		return ("Braille");
-	case MAP_BLOCK:
-		return ("block");
-	case MAP_ASCII:
-		return ("ASCII");
-	}
-	return ("?");
 }
 
 /* The preset the view is showing, or NULL after a pan or zoom. */
 static const char *
 view_map_region_name(struct tui *tui)
 {
-	struct tui		 t;
+	struct view_map_state	*vs = view_map_check(tui), t;
 	size_t			 i;
 
 	for (i = 0; i < nitems(view_map_presets); i++) {
-		memset(&t, 0, sizeof t);
 		view_map_set(&t, &view_map_presets[i]);
-		if (fabs(t.map_lon - tui->map_lon) < 1e-6 &&
-		    fabs(t.map_lat - tui->map_lat) < 1e-6 &&
-		    fabs(t.map_zoom - tui->map_zoom) < 1e-6)
+		if (fabs(t.lon - vs->lon) < 1e-6 &&
+		    fabs(t.lat - vs->lat) < 1e-6 &&
+		    fabs(t.zoom - vs->zoom) < 1e-6)
 			return (view_map_presets[i].name);
 	}
 	return (NULL);
@@ -278,7 +273,8 @@ static void
 view_map_window(struct tui *tui, const struct canvas *c,
     struct view_map_proj *pr)
 {
-	double	bx, by, units_w, units_h, span_w, span_h;
+	struct view_map_state	*vs = view_map_check(tui);
+	double			 bx, by, units_w, units_h, span_w, span_h;
 
 	units_w = c->w;
 	units_h = 2.0 * c->h;
@@ -288,14 +284,14 @@ view_map_window(struct tui *tui, const struct canvas *c,
 		by = bx * MAP_STRETCH;
 	if (bx > by * MAP_STRETCH)
 		bx = by * MAP_STRETCH;
-	bx *= tui->map_zoom;
-	by *= tui->map_zoom;
+	bx *= vs->zoom;
+	by *= vs->zoom;
 	span_w = units_w / bx;
 	span_h = units_h / by;
-	pr->lon0 = tui->map_lon - span_w / 2.0;
-	pr->lon1 = tui->map_lon + span_w / 2.0;
-	pr->lat0 = tui->map_lat + span_h / 2.0;
-	pr->lat1 = tui->map_lat - span_h / 2.0;
+	pr->lon0 = vs->lon - span_w / 2.0;
+	pr->lon1 = vs->lon + span_w / 2.0;
+	pr->lat0 = vs->lat + span_h / 2.0;
+	pr->lat1 = vs->lat - span_h / 2.0;
 	/* No rows past a pole while the other side has land to show. */
 	if (span_h <= 180.0 && pr->lat0 > 90.0) {
 		pr->lat1 -= pr->lat0 - 90.0;
@@ -548,7 +544,7 @@ view_map_edges(struct tui *tui, struct canvas *c,
 	enum color_role	 role;
 	int		 x, y, cx, cy, len, used, ascii;
 
-	ascii = (c->mode == MAP_ASCII);
+	ascii = c->mode->ascii;
 	for (i = 0; i < m->nedges; i++) {
 		e = &m->edges[i];
 		view_map_project(pr, view_map_near(pr, e->lon), e->lat, &x, &y);
@@ -894,7 +890,7 @@ view_map_legend(struct tui *tui, int y, int h, int w)
 	size_t		 i, n = 0, unplaced = 0, shown = 0, located = 0;
 	int		 row = 0, x = 0, ew, ascii;
 
-	ascii = tui->ascii || tui->map_mode == MAP_ASCII;
+	ascii = tui->ascii || canvas_mode(tui->map_mode)->ascii;
 	draw_fill(tui, y, h, w, CR_NORMAL);
 	for (i = 0; i < m->nbranches; i++) {
 		if (m->branches[i]->loc == LOC_UNKNOWN)
@@ -995,7 +991,7 @@ view_map_panel(struct tui *tui, int y, int h, int x, int w)
 	size_t		 i, n = 0, other = 0;
 	int		 row = 0, ascii;
 
-	ascii = tui->ascii || tui->map_mode == MAP_ASCII;
+	ascii = tui->ascii || canvas_mode(tui->map_mode)->ascii;
 	glyph = view_map_glyph(tui, GL_EDGE, ascii);
 
 	for (row = 0; row < h; row++)
@@ -1058,9 +1054,17 @@ view_map_panel(struct tui *tui, int y, int h, int x, int w)
 	}
 
 	/* What the marks mean, when there is room for it. */
-	if (row + 6 >= h)
-		return;
-	row++;
+	if (row + 6 < h)
+		view_map_key(tui, y + row + 1, x, w, ascii);
+}
+
+/* The panel's key to the marks: six rows from y. */
+static void
+view_map_key(struct tui *tui, int y, int x, int w, int ascii)
+{
+	char	 line[256];
+	int	 row = 0;
+
 	draw_text(tui, y + row++, x, w, CR_HEADER, "   Key");
 	draw_text(tui, y + row++, x, w, CR_NORMAL,
 	    " A  branch, line to its nearest edge");
@@ -1083,6 +1087,7 @@ view_map_panel(struct tui *tui, int y, int h, int x, int w)
 static void
 view_map_draw(struct tui *tui, int y, int h, int w)
 {
+	struct view_map_state	*vs;
 	struct view_map_proj	 pr;
 	struct canvas		*c;
 	const char		*region;
@@ -1091,7 +1096,7 @@ view_map_draw(struct tui *tui, int y, int h, int w)
 
 	if (h <= 0 || w <= 0)
 		return;
-	view_map_check(tui);
+	vs = view_map_check(tui);
 
 	/* Layout: side panel on wide terminals, else legend rows. */
 	mw = w;
@@ -1111,12 +1116,12 @@ view_map_draw(struct tui *tui, int y, int h, int w)
 
 	if (tui->world != NULL) {
 		/* Fill only where a dot is small enough to stay light. */
-		if (c->mode == MAP_BRAILLE)
+		if (c->mode->fill)
 			view_map_fill(tui, c, &pr);
 		view_map_land(tui, c, &pr);
 	}
 	/* Roomy: about 3 cells per catalogue edge's share of the width. */
-	roomy = (mw * tui->map_zoom >= 240.0);
+	roomy = (mw * vs->zoom >= 240.0);
 	view_map_edges(tui, c, &pr, EDGES_DOTS, roomy);
 	view_map_branches(tui, c, &pr);
 	view_map_edges(tui, c, &pr, EDGES_USED, roomy);
@@ -1129,12 +1134,12 @@ view_map_draw(struct tui *tui, int y, int h, int w)
 	region = view_map_region_name(tui);
 	if (region != NULL)
 		snprintf(label, sizeof label, "%s %s", region,
-		    view_map_mode_name(tui->map_mode));
+		    canvas_mode(tui->map_mode)->name);
 	else
 		snprintf(label, sizeof label, "%.0f%c %.0f%c x%.1f %s",
-		    fabs(tui->map_lat), tui->map_lat < 0 ? 'S' : 'N',
-		    fabs(tui->map_lon), tui->map_lon < 0 ? 'W' : 'E',
-		    tui->map_zoom, view_map_mode_name(tui->map_mode));
+		    fabs(vs->lat), vs->lat < 0 ? 'S' : 'N',
+		    fabs(vs->lon), vs->lon < 0 ? 'W' : 'E',
+		    vs->zoom, canvas_mode(tui->map_mode)->name);
 	canvas_text(c, 0, mh - 1, label, CR_DIM);
 
 	canvas_draw(c, tui, y, 0);

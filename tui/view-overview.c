@@ -59,6 +59,10 @@ static const struct draw_col overview_cols[OV_NCOLS] = {
 };
 
 static void	 view_overview_draw(struct tui *, int, int, int);
+static void	 view_overview_row(struct tui *, const struct branch *, int,
+		    int, const int *, int);
+static void	 view_overview_detail(struct tui *, const struct branch *,
+		    int, int);
 static size_t	 view_overview_rows(struct tui *);
 static struct branch **view_overview_list(struct tui *, size_t *);
 static int	 view_overview_cmp(const void *, const void *);
@@ -78,6 +82,7 @@ static void	 view_overview_latency(struct tui *, const struct branch *,
 const struct view view_overview = {
 	.name = "overview",
 	.title = "Overview",
+	.keys = &keys_overview,
 	.draw = view_overview_draw,
 	.rows = view_overview_rows,
 };
@@ -362,21 +367,130 @@ view_overview_latency(struct tui *tui, const struct branch *b,
 		roles[OV_TREND] = CR_WARN;
 }
 
+/* One branch's row of the table. */
 static void
-view_overview_draw(struct tui *tui, int y, int h, int w)
+view_overview_row(struct tui *tui, const struct branch *b, int y, int w,
+    const int *widths, int selected)
 {
 	struct model	 *m = tui->model;
-	struct branch	**list, *b;
 	const struct edge *e;
-	size_t		  n, i, idx = (size_t)tui_view_index(&view_overview);
-	int		  widths[OV_NCOLS], rows, row;
+	size_t		  i;
 	char		  loc[160], near[32], sess[24], red[48], last[160];
-	char		  detail[512], age[16], routed[16], sub[128];
+	char		  age[16], routed[16];
 	char		  lat[16], trend[LAT_TREND_N * 4 + 1];
 	struct graph_figs figs;
 	const char	 *cells[OV_NCOLS];
 	enum color_role	  roles[OV_NCOLS], rrole;
 	enum redundancy	  r;
+
+	r = view_overview_red(b);
+	rrole = draw_red_role(r);
+	e = (b->nearest >= 0 && (size_t)b->nearest < m->nedges) ?
+	    &m->edges[b->nearest] : NULL;
+
+	view_overview_location(b, loc, sizeof loc);
+	if (e != NULL)
+		snprintf(near, sizeof near, "%s %.0fkm", e->code,
+		    b->nearest_km);
+	else
+		snprintf(near, sizeof near, "-");
+	snprintf(sess, sizeof sess, "%d/%d", b->sessions_up,
+	    b->sessions_total);
+	snprintf(red, sizeof red, "%s %s",
+	    draw_glyph(tui, draw_red_glyph(r)), redundancy_name(r));
+	if (b->last_event[0] != '\0' && b->last_event_ms > 0) {
+		fmt_duration(age, sizeof age,
+		    (tui_now(tui) - b->last_event_ms) / 1000);
+		snprintf(last, sizeof last, "%s %s", age, b->last_event);
+	} else
+		snprintf(last, sizeof last, "%s",
+		    b->last_event[0] != '\0' ? b->last_event : "-");
+
+	cells[OV_BRANCH] = b->name;
+	cells[OV_LOCATION] = loc;
+	cells[OV_NEAREST] = near;
+	view_overview_routed(tui, b, routed, sizeof routed,
+	    &roles[OV_ROUTED]);
+	cells[OV_ROUTED] = routed;
+	cells[OV_METRO] = e != NULL ? e->metro : "-";
+	cells[OV_SESS] = sess;
+	cells[OV_RED] = red;
+	cells[OV_PARTNER] = b->partner != NULL ? b->partner->name :
+	    (b->partner_name[0] != '\0' ? b->partner_name : "-");
+	cells[OV_LAST] = last;
+	cells[OV_REASON] = b->partner != NULL ? b->partner->reason :
+	    "no partner for this branch";
+
+	for (i = 0; i < OV_NCOLS; i++) {
+		if (i != OV_ROUTED)
+			roles[i] = CR_NORMAL;
+	}
+	view_overview_latency(tui, b, cells, roles, widths, &figs, lat,
+	    sizeof lat, trend, sizeof trend);
+	if (b->loc == LOC_UNKNOWN)
+		roles[OV_LOCATION] = CR_STALE;
+	if (e == NULL)
+		roles[OV_NEAREST] = CR_STALE;
+	if (b->sessions_total == 0)
+		roles[OV_SESS] = CR_STALE;
+	else if (b->sessions_up == 0)
+		roles[OV_SESS] = CR_CRIT;
+	else if (b->sessions_up < b->sessions_total)
+		roles[OV_SESS] = CR_WARN;
+	else
+		roles[OV_SESS] = CR_OK;
+	roles[OV_RED] = rrole;
+	roles[OV_REASON] = rrole;
+
+	draw_row(tui, y, overview_cols, OV_NCOLS, widths, cells, roles,
+	    CR_NORMAL, selected);
+}
+
+/*
+ * Detail line: the selected branch's redundancy in words, after its
+ * routing when that is suboptimal (the news, and it would be cut off at
+ * the end of a long reason at 80 columns).
+ */
+static void
+view_overview_detail(struct tui *tui, const struct branch *b, int y, int w)
+{
+	struct model	 *m = tui->model;
+	const struct edge *e;
+	enum redundancy	  r = view_overview_red(b);
+	char		  detail[512], sub[128];
+
+	sub[0] = '\0';
+	if (b->suboptimal && (e = view_overview_edge(m, b->routed)) != NULL)
+		snprintf(sub, sizeof sub, " SuboptimalRouting via %s, "
+		    "nearest %s;", e->code, view_overview_edge(m,
+		    b->nearest) != NULL ? m->edges[b->nearest].code :
+		    "unknown");
+	else if (b->lat_suboptimal && (e = view_overview_edge(m,
+	    b->routed)) != NULL)
+		snprintf(sub, sizeof sub, " SuboptimalRouting via %s, "
+		    "fastest %s;", e->code, view_overview_edge(m,
+		    b->lat_nearest) != NULL ?
+		    m->edges[b->lat_nearest].code : "unknown");
+	view_overview_latdetail(tui, b, sub, sizeof sub);
+	if (b->partner != NULL)
+		snprintf(detail, sizeof detail, "%s:%s %s AS%u %s %s: %s",
+		    b->name, sub, b->partner->name, b->partner->asn,
+		    draw_glyph(tui, draw_red_glyph(r)),
+		    redundancy_name(r), b->partner->reason[0] != '\0' ?
+		    b->partner->reason : "no reason given");
+	else
+		snprintf(detail, sizeof detail,
+		    "%s:%s no partner for this branch", b->name, sub);
+	draw_text(tui, y, 0, w, sub[0] != '\0' &&
+	    draw_red_role(r) == CR_OK ? CR_WARN : draw_red_role(r), detail);
+}
+
+static void
+view_overview_draw(struct tui *tui, int y, int h, int w)
+{
+	struct branch	**list;
+	size_t		  n, i, idx = (size_t)tui_view_index(&view_overview);
+	int		  widths[OV_NCOLS], rows, row;
 
 	if (h < 3)
 		return;
@@ -389,113 +503,18 @@ view_overview_draw(struct tui *tui, int y, int h, int w)
 
 	for (row = 0; row < rows; row++) {
 		i = tui->scroll[idx] + (size_t)row;
-		if (i >= n) {
+		if (i >= n)
 			draw_empty_row(tui, y + 1 + row, w, row, n,
 			    "no branch matches the filter",
 			    "no branches configured");
-			continue;
-		}
-		b = list[i];
-		r = view_overview_red(b);
-		rrole = draw_red_role(r);
-		e = (b->nearest >= 0 && (size_t)b->nearest < m->nedges) ?
-		    &m->edges[b->nearest] : NULL;
-
-		view_overview_location(b, loc, sizeof loc);
-		if (e != NULL)
-			snprintf(near, sizeof near, "%s %.0fkm", e->code,
-			    b->nearest_km);
 		else
-			snprintf(near, sizeof near, "-");
-		snprintf(sess, sizeof sess, "%d/%d", b->sessions_up,
-		    b->sessions_total);
-		snprintf(red, sizeof red, "%s %s",
-		    draw_glyph(tui, draw_red_glyph(r)), redundancy_name(r));
-		if (b->last_event[0] != '\0' && b->last_event_ms > 0) {
-			fmt_duration(age, sizeof age,
-			    (tui_now(tui) - b->last_event_ms) / 1000);
-			snprintf(last, sizeof last, "%s %s", age,
-			    b->last_event);
-		} else
-			snprintf(last, sizeof last, "%s",
-			    b->last_event[0] != '\0' ? b->last_event : "-");
-
-		cells[OV_BRANCH] = b->name;
-		cells[OV_LOCATION] = loc;
-		cells[OV_NEAREST] = near;
-		view_overview_routed(tui, b, routed, sizeof routed,
-		    &roles[OV_ROUTED]);
-		cells[OV_ROUTED] = routed;
-		cells[OV_METRO] = e != NULL ? e->metro : "-";
-		cells[OV_SESS] = sess;
-		cells[OV_RED] = red;
-		cells[OV_PARTNER] = b->partner != NULL ? b->partner->name :
-		    (b->partner_name[0] != '\0' ? b->partner_name : "-");
-		cells[OV_LAST] = last;
-		cells[OV_REASON] = b->partner != NULL ? b->partner->reason :
-		    "no partner for this branch";
-
-		for (i = 0; i < OV_NCOLS; i++) {
-			if (i != OV_ROUTED)
-				roles[i] = CR_NORMAL;
-		}
-		view_overview_latency(tui, b, cells, roles, widths, &figs, lat,
-		    sizeof lat, trend, sizeof trend);
-		if (b->loc == LOC_UNKNOWN)
-			roles[OV_LOCATION] = CR_STALE;
-		if (e == NULL)
-			roles[OV_NEAREST] = CR_STALE;
-		if (b->sessions_total == 0)
-			roles[OV_SESS] = CR_STALE;
-		else if (b->sessions_up == 0)
-			roles[OV_SESS] = CR_CRIT;
-		else if (b->sessions_up < b->sessions_total)
-			roles[OV_SESS] = CR_WARN;
-		else
-			roles[OV_SESS] = CR_OK;
-		roles[OV_RED] = rrole;
-		roles[OV_REASON] = rrole;
-
-		draw_row(tui, y + 1 + row, overview_cols, OV_NCOLS, widths,
-		    cells, roles, CR_NORMAL,
-		    tui->scroll[idx] + (size_t)row == tui->cursor[idx]);
+			view_overview_row(tui, list[i], y + 1 + row, w,
+			    widths, i == tui->cursor[idx]);
 	}
-
-	/*
-	 * Detail line: the selected branch's redundancy in words, after its
-	 * routing when that is suboptimal (the news, and it would be cut
-	 * off at the end of a long reason at 80 columns).
-	 */
-	if (tui->cursor[idx] < n) {
-		b = list[tui->cursor[idx]];
-		r = view_overview_red(b);
-		sub[0] = '\0';
-		if (b->suboptimal && (e = view_overview_edge(m,
-		    b->routed)) != NULL)
-			snprintf(sub, sizeof sub, " SuboptimalRouting via %s, "
-			    "nearest %s;", e->code, view_overview_edge(m,
-			    b->nearest) != NULL ? m->edges[b->nearest].code :
-			    "unknown");
-		else if (b->lat_suboptimal && (e = view_overview_edge(m,
-		    b->routed)) != NULL)
-			snprintf(sub, sizeof sub, " SuboptimalRouting via %s, "
-			    "fastest %s;", e->code, view_overview_edge(m,
-			    b->lat_nearest) != NULL ?
-			    m->edges[b->lat_nearest].code : "unknown");
-		view_overview_latdetail(tui, b, sub, sizeof sub);
-		if (b->partner != NULL)
-			snprintf(detail, sizeof detail, "%s:%s %s AS%u %s %s: %s",
-			    b->name, sub, b->partner->name, b->partner->asn,
-			    draw_glyph(tui, draw_red_glyph(r)),
-			    redundancy_name(r), b->partner->reason[0] != '\0' ?
-			    b->partner->reason : "no reason given");
-		else
-			snprintf(detail, sizeof detail,
-			    "%s:%s no partner for this branch", b->name, sub);
-		draw_text(tui, y + h - 1, 0, w, sub[0] != '\0' &&
-		    draw_red_role(r) == CR_OK ? CR_WARN : draw_red_role(r),
-		    detail);
-	} else
+	if (tui->cursor[idx] < n)
+		view_overview_detail(tui, list[tui->cursor[idx]], y + h - 1,
+		    w);
+	else
 		draw_text(tui, y + h - 1, 0, w, CR_NORMAL, "");
 	free(list);
 }

@@ -85,7 +85,15 @@ struct view_prefixes_row {
 	int			 nflags;
 };
 
+/* The view's own state (tui_view_data()). */
+struct view_prefixes_state {
+	int	 page;		/* the selected prefix's page is open */
+};
+
+static void	*view_prefixes_init(struct tui *);
+static struct view_prefixes_state *view_prefixes_state(struct tui *);
 static void	 view_prefixes_enter(struct tui *);
+static int	 view_prefixes_back(struct tui *);
 static void	 view_prefixes_draw(struct tui *, int, int, int);
 static size_t	 view_prefixes_rows(struct tui *);
 static struct view_prefixes_row *view_prefixes_list(struct tui *, size_t *);
@@ -113,16 +121,49 @@ static int	 view_prefixes_wrap(struct tui *, int, int, int, int,
 const struct view view_prefixes = {
 	.name = "prefixes",
 	.title = "Prefixes",
+	.keys = &keys_prefixes,
+	.init = view_prefixes_init,
 	.enter = view_prefixes_enter,
 	.draw = view_prefixes_draw,
 	.rows = view_prefixes_rows,
+	.back = view_prefixes_back,
 };
+
+static void *
+view_prefixes_init(struct tui *tui)
+{
+	return (xcalloc(1, sizeof (struct view_prefixes_state)));
+}
+
+static struct view_prefixes_state *
+view_prefixes_state(struct tui *tui)
+{
+	return (tui_view_data(tui, &view_prefixes));
+}
+
+int
+view_prefixes_paged(struct tui *tui)
+{
+	return (view_prefixes_state(tui)->page);
+}
 
 /* Coming back to the view shows the list, not an old detail page. */
 static void
 view_prefixes_enter(struct tui *tui)
 {
-	tui->pfx_detail = 0;
+	view_prefixes_state(tui)->page = 0;
+}
+
+/* Esc, or /: the page closes first. */
+static int
+view_prefixes_back(struct tui *tui)
+{
+	struct view_prefixes_state	*vs = view_prefixes_state(tui);
+
+	if (!vs->page)
+		return (0);
+	vs->page = 0;
+	return (1);
 }
 
 /* One problem's severity, from its event's level. */
@@ -347,19 +388,18 @@ view_prefixes_rows(struct tui *tui)
 int
 view_prefixes_drill(struct tui *tui)
 {
-	if (tui->pfx_detail) {
-		tui->pfx_detail = 0;
+	if (view_prefixes_back(tui))
 		return (ACT_REDRAW);
-	}
 	if (view_prefixes_rows(tui) == 0)
 		return (ACT_NONE);
-	tui->pfx_detail = 1;
+	view_prefixes_state(tui)->page = 1;
 	return (ACT_REDRAW);
 }
 
 static void
 view_prefixes_draw(struct tui *tui, int y, int h, int w)
 {
+	struct view_prefixes_state	*vs = view_prefixes_state(tui);
 	struct view_prefixes_row	*list;
 	size_t				 n;
 	size_t				 idx = (size_t)tui_view_index(
@@ -369,9 +409,9 @@ view_prefixes_draw(struct tui *tui, int y, int h, int w)
 		return;
 	list = view_prefixes_list(tui, &n);
 	/* The page needs a row; a filter may have emptied the list. */
-	if (tui->pfx_detail && n == 0)
-		tui->pfx_detail = 0;
-	if (tui->pfx_detail) {
+	if (vs->page && n == 0)
+		vs->page = 0;
+	if (vs->page) {
 		draw_scroll(&tui->cursor[idx], &tui->scroll[idx], n, h - 2);
 		view_prefixes_page(tui, &list[tui->cursor[idx]], y, h, w);
 	} else

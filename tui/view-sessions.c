@@ -48,8 +48,19 @@ static const struct draw_col sessions_cols[SS_NCOLS] = {
 	[SS_ERROR] =	{ "Last error", 10, 200, 1, 0 },
 };
 
+/* The view's own state (tui_view_data()). */
+struct view_sessions_state {
+	int	 page;		/* the selected BMP session's page is open */
+};
+
+static void	*view_sessions_init(struct tui *);
 static void	 view_sessions_enter(struct tui *);
+static int	 view_sessions_back(struct tui *);
 static void	 view_sessions_draw(struct tui *, int, int, int);
+static void	 view_sessions_row(struct tui *, const struct session *, int,
+		    int, const int *, int);
+static void	 view_sessions_detail(struct tui *, const struct session *,
+		    int, int);
 static int	 view_sessions_bmp(const struct session *,
 		    struct view_sessions_bmp *);
 static const char *view_sessions_kinds(unsigned int, char *, size_t);
@@ -57,6 +68,10 @@ static int	 view_sessions_field(struct tui *, int, int, int, int,
 		    const char *, enum color_role, const char *);
 static void	 view_sessions_page(struct tui *, const struct session *,
 		    const struct view_sessions_bmp *, int, int, int);
+static int	 view_sessions_router(struct tui *,
+		    const struct bmp_router_info *, int, int, int, int);
+static void	 view_sessions_stats(struct tui *,
+		    const struct view_sessions_bmp *, int, int, int, int);
 static size_t	 view_sessions_rows(struct tui *);
 static struct session **view_sessions_list(struct tui *, size_t *);
 static const char *view_sessions_source(const struct session *);
@@ -66,16 +81,53 @@ static void	 view_sessions_prefixes(struct tui *, const struct session *,
 const struct view view_sessions = {
 	.name = "sessions",
 	.title = "Sessions",
+	.keys = &keys_sessions,
+	.init = view_sessions_init,
 	.enter = view_sessions_enter,
 	.draw = view_sessions_draw,
 	.rows = view_sessions_rows,
+	.back = view_sessions_back,
 };
+
+static void *
+view_sessions_init(struct tui *tui)
+{
+	return (xcalloc(1, sizeof (struct view_sessions_state)));
+}
+
+int
+view_sessions_paged(struct tui *tui)
+{
+	struct view_sessions_state	*vs;
+
+	vs = tui_view_data(tui, &view_sessions);
+	return (vs->page);
+}
+
+void
+view_sessions_set_page(struct tui *tui, int open)
+{
+	struct view_sessions_state	*vs;
+
+	vs = tui_view_data(tui, &view_sessions);
+	vs->page = open;
+}
 
 /* Coming back to the view shows the list, not an old page. */
 static void
 view_sessions_enter(struct tui *tui)
 {
-	tui->ses_detail = 0;
+	view_sessions_set_page(tui, 0);
+}
+
+/* Esc, or /: the page closes before anything else. */
+static int
+view_sessions_back(struct tui *tui)
+{
+	int	 was = view_sessions_paged(tui);
+
+	view_sessions_set_page(tui, 0);
+	return (was);
 }
 
 /*
@@ -228,15 +280,15 @@ view_sessions_drill(struct tui *tui)
 	list = view_sessions_list(tui, &n);
 	if (cur >= n) {
 		free(list);
-		tui->ses_detail = 0;
+		view_sessions_set_page(tui, 0);
 		return (ACT_NONE);
 	}
-	if (!tui->ses_detail && view_sessions_bmp(list[cur], &b)) {
+	if (!view_sessions_paged(tui) && view_sessions_bmp(list[cur], &b)) {
 		free(list);
-		tui->ses_detail = 1;
+		view_sessions_set_page(tui, 1);
 		return (ACT_REDRAW);
 	}
-	tui->ses_detail = 0;
+	view_sessions_set_page(tui, 0);
 	strlcpy_pt(name, list[cur]->name, sizeof name);
 	free(list);
 	tui_set_view(tui, &view_events);
@@ -244,27 +296,108 @@ view_sessions_drill(struct tui *tui)
 	return (ACT_REDRAW);
 }
 
+/* One session's row of the table. */
 static void
-view_sessions_draw(struct tui *tui, int y, int h, int w)
+view_sessions_row(struct tui *tui, const struct session *s, int y, int w,
+    const int *widths, int selected)
 {
-	struct session	**list, *s;
-	size_t		  n, i, idx = (size_t)tui_view_index(&view_sessions);
-	int		  widths[SS_NCOLS], rows, row;
+	size_t		  i;
 	char		  addr[ADDR_STRLEN], as[16], state[48], updown[16];
 	char		  rcvd[16], sent[16], flaps[16], edge[32];
-	char		  detail[640], pfx[96];
 	const char	 *cells[SS_NCOLS];
 	enum color_role	  roles[SS_NCOLS];
 
-	struct view_sessions_bmp b;
+	addr_fmt(&s->neighbor, addr, sizeof addr);
+	/* The neighbor's AS as the router reports it (AS8075). */
+	if (s->remote_as != 0)
+		snprintf(as, sizeof as, "%u", s->remote_as);
+	else
+		snprintf(as, sizeof as, "-");
+	snprintf(state, sizeof state, "%s %s",
+	    draw_glyph(tui, draw_state_glyph(s->state)),
+	    bgp_state_name(s->state));
+	if (s->since_ms > 0 && s->state != BGP_UNKNOWN)
+		fmt_duration(updown, sizeof updown,
+		    (tui_now(tui) - s->since_ms) / 1000);
+	else
+		snprintf(updown, sizeof updown, "never");
+	if (s->state == BGP_ESTABLISHED) {
+		snprintf(rcvd, sizeof rcvd, "%u", s->routes_imported);
+		snprintf(sent, sizeof sent, "%u", s->routes_exported);
+	} else {
+		snprintf(rcvd, sizeof rcvd, "-");
+		snprintf(sent, sizeof sent, "-");
+	}
+	snprintf(flaps, sizeof flaps, "%u%s", s->flaps,
+	    s->flapping ? "!" : "");
+	/* "sea primary" when there is room, "sea pri" otherwise. */
+	if (widths[SS_EDGE] >= 11)
+		snprintf(edge, sizeof edge, "%s %s", s->edge,
+		    role_name(s->role));
+	else
+		snprintf(edge, sizeof edge, "%s %.3s", s->edge,
+		    role_name(s->role));
+
+	cells[SS_ROUTER] = s->router[0] != '\0' ? s->router : "-";
+	cells[SS_SESSION] = s->name;
+	cells[SS_NEIGHBOR] = addr;
+	cells[SS_AS] = as;
+	cells[SS_STATE] = state;
+	cells[SS_UPDOWN] = updown;
+	cells[SS_RCVD] = rcvd;
+	cells[SS_SENT] = sent;
+	cells[SS_FLAPS] = flaps;
+	cells[SS_EDGE] = edge;
+	cells[SS_SRC] = view_sessions_source(s);
+	cells[SS_ERROR] = s->last_error[0] != '\0' ? s->last_error : "";
+
+	for (i = 0; i < SS_NCOLS; i++)
+		roles[i] = CR_NORMAL;
+	roles[SS_STATE] = draw_state_role(s->state);
+	roles[SS_FLAPS] = s->flaps > 0 ? CR_WARN : CR_NORMAL;
+	roles[SS_ERROR] = s->state == BGP_ESTABLISHED ? CR_NORMAL : CR_CRIT;
+
+	draw_row(tui, y, sessions_cols, SS_NCOLS, widths, cells, roles,
+	    CR_NORMAL, selected);
+}
+
+/* The detail line: the selected session in words. */
+static void
+view_sessions_detail(struct tui *tui, const struct session *s, int y, int w)
+{
+	char	 addr[ADDR_STRLEN], detail[640], pfx[96];
+
+	addr_fmt(&s->neighbor, addr, sizeof addr);
+	view_sessions_prefixes(tui, s, pfx, sizeof pfx);
+	snprintf(detail, sizeof detail,
+	    "%s: neighbor %s, partner %s, edge %s %s, %u flap%s%s, "
+	    "from %s%s%s%s%s%s",
+	    s->name, addr, s->partner != NULL ? s->partner->name : "-",
+	    s->edge, role_name(s->role), s->flaps,
+	    s->flaps == 1 ? "" : "s", s->flapping ? " (FLAPPING)" : "",
+	    view_sessions_source(s), s->proto[0] != '\0' ? " " : "",
+	    s->proto, pfx,
+	    s->last_error[0] != '\0' ? ", last error: " : "",
+	    s->last_error);
+	draw_text(tui, y, 0, w, draw_state_role(s->state), detail);
+}
+
+static void
+view_sessions_draw(struct tui *tui, int y, int h, int w)
+{
+	struct session		**list;
+	struct view_sessions_bmp  b;
+	size_t			  n, i, idx;
+	int			  widths[SS_NCOLS], rows, row;
 
 	if (h < 3)
 		return;
+	idx = (size_t)tui_view_index(&view_sessions);
 	list = view_sessions_list(tui, &n);
 	rows = h - 2;
 	draw_scroll(&tui->cursor[idx], &tui->scroll[idx], n, rows);
 	/* The page needs a BMP session (the stream may have gone). */
-	if (tui->ses_detail) {
+	if (view_sessions_paged(tui)) {
 		if (tui->cursor[idx] < n &&
 		    view_sessions_bmp(list[tui->cursor[idx]], &b)) {
 			view_sessions_page(tui, list[tui->cursor[idx]], &b, y,
@@ -272,94 +405,25 @@ view_sessions_draw(struct tui *tui, int y, int h, int w)
 			free(list);
 			return;
 		}
-		tui->ses_detail = 0;
+		view_sessions_set_page(tui, 0);
 	}
 	draw_layout(sessions_cols, SS_NCOLS, w, widths);
 	draw_header(tui, y, sessions_cols, SS_NCOLS, widths);
 
 	for (row = 0; row < rows; row++) {
 		i = tui->scroll[idx] + (size_t)row;
-		if (i >= n) {
+		if (i >= n)
 			draw_empty_row(tui, y + 1 + row, w, row, n,
 			    "no session matches the filter",
 			    "no sessions configured");
-			continue;
-		}
-		s = list[i];
-		addr_fmt(&s->neighbor, addr, sizeof addr);
-		/* The neighbor's AS as the router reports it (AS8075). */
-		if (s->remote_as != 0)
-			snprintf(as, sizeof as, "%u", s->remote_as);
 		else
-			snprintf(as, sizeof as, "-");
-		snprintf(state, sizeof state, "%s %s",
-		    draw_glyph(tui, draw_state_glyph(s->state)),
-		    bgp_state_name(s->state));
-		if (s->since_ms > 0 && s->state != BGP_UNKNOWN)
-			fmt_duration(updown, sizeof updown,
-			    (tui_now(tui) - s->since_ms) / 1000);
-		else
-			snprintf(updown, sizeof updown, "never");
-		if (s->state == BGP_ESTABLISHED) {
-			snprintf(rcvd, sizeof rcvd, "%u", s->routes_imported);
-			snprintf(sent, sizeof sent, "%u", s->routes_exported);
-		} else {
-			snprintf(rcvd, sizeof rcvd, "-");
-			snprintf(sent, sizeof sent, "-");
-		}
-		snprintf(flaps, sizeof flaps, "%u%s", s->flaps,
-		    s->flapping ? "!" : "");
-		/* "sea primary" when there is room, "sea pri" otherwise. */
-		if (widths[SS_EDGE] >= 11)
-			snprintf(edge, sizeof edge, "%s %s", s->edge,
-			    role_name(s->role));
-		else
-			snprintf(edge, sizeof edge, "%s %.3s", s->edge,
-			    role_name(s->role));
-
-		cells[SS_ROUTER] = s->router[0] != '\0' ? s->router : "-";
-		cells[SS_SESSION] = s->name;
-		cells[SS_NEIGHBOR] = addr;
-		cells[SS_AS] = as;
-		cells[SS_STATE] = state;
-		cells[SS_UPDOWN] = updown;
-		cells[SS_RCVD] = rcvd;
-		cells[SS_SENT] = sent;
-		cells[SS_FLAPS] = flaps;
-		cells[SS_EDGE] = edge;
-		cells[SS_SRC] = view_sessions_source(s);
-		cells[SS_ERROR] = s->last_error[0] != '\0' ? s->last_error :
-		    "";
-
-		for (i = 0; i < SS_NCOLS; i++)
-			roles[i] = CR_NORMAL;
-		roles[SS_STATE] = draw_state_role(s->state);
-		roles[SS_FLAPS] = s->flaps > 0 ? CR_WARN : CR_NORMAL;
-		roles[SS_ERROR] = s->state == BGP_ESTABLISHED ? CR_NORMAL :
-		    CR_CRIT;
-
-		draw_row(tui, y + 1 + row, sessions_cols, SS_NCOLS, widths,
-		    cells, roles, CR_NORMAL,
-		    tui->scroll[idx] + (size_t)row == tui->cursor[idx]);
+			view_sessions_row(tui, list[i], y + 1 + row, w,
+			    widths, i == tui->cursor[idx]);
 	}
-
-	if (tui->cursor[idx] < n) {
-		s = list[tui->cursor[idx]];
-		addr_fmt(&s->neighbor, addr, sizeof addr);
-		view_sessions_prefixes(tui, s, pfx, sizeof pfx);
-		snprintf(detail, sizeof detail,
-		    "%s: neighbor %s, partner %s, edge %s %s, %u flap%s%s, "
-		    "from %s%s%s%s%s%s",
-		    s->name, addr, s->partner != NULL ? s->partner->name : "-",
-		    s->edge, role_name(s->role), s->flaps,
-		    s->flaps == 1 ? "" : "s", s->flapping ? " (FLAPPING)" : "",
-		    view_sessions_source(s), s->proto[0] != '\0' ? " " : "",
-		    s->proto, pfx,
-		    s->last_error[0] != '\0' ? ", last error: " : "",
-		    s->last_error);
-		draw_text(tui, y + h - 1, 0, w, draw_state_role(s->state),
-		    detail);
-	} else
+	if (tui->cursor[idx] < n)
+		view_sessions_detail(tui, list[tui->cursor[idx]], y + h - 1,
+		    w);
+	else
 		draw_text(tui, y + h - 1, 0, w, CR_NORMAL, "");
 	free(list);
 }
@@ -373,43 +437,14 @@ view_sessions_field(struct tui *tui, int y, int row, int h, int w,
 }
 
 /*
- * The page of a session a BMP stream reports: the session, its router
- * (what it said in its Initiation, its message counts and errors), the
- * monitored peer, then the peer's Statistics Report counters by name,
- * one a line, as many as fit.  The last row says how to get on.  At
- * 80x24 the whole of it fits with seven counters (FRR sends seven).
+ * A session page's rows about the BMP router from row on (of body rows
+ * below y); returns the next row.
  */
-static void
-view_sessions_page(struct tui *tui, const struct session *s,
-    const struct view_sessions_bmp *b, int y, int h, int w)
+static int
+view_sessions_router(struct tui *tui, const struct bmp_router_info *ri,
+    int y, int row, int body, int w)
 {
-	const struct bmp_router_info	*ri = &b->ri;
-	const struct bmp_peer_info	*pi = &b->pi;
-	char				 line[512], addr[ADDR_STRLEN];
-	char				 when[32], age[16], kinds[96];
-	size_t				 k, nstats = 0;
-	unsigned int			 type;
-	uint64_t			 value;
-	const char			*sname;
-	int				 row = 0, body = h - 1;
-
-	draw_fill(tui, y, h, w, CR_NORMAL);
-	addr_fmt(&s->neighbor, addr, sizeof addr);
-	snprintf(line, sizeof line, "Session %s: neighbor %s, from BMP",
-	    s->name, addr);
-	draw_text(tui, y + row++, 0, w, CR_HEADER, line);
-
-	if (s->since_ms > 0 && s->state != BGP_UNKNOWN)
-		fmt_duration(age, sizeof age,
-		    (tui_now(tui) - s->since_ms) / 1000);
-	else
-		strlcpy_pt(age, "never", sizeof age);
-	snprintf(line, sizeof line, "%s %s for %s%s%s",
-	    draw_glyph(tui, draw_state_glyph(s->state)),
-	    bgp_state_name(s->state), age, s->last_error[0] != '\0' ?
-	    ", last error: " : "", s->last_error);
-	row = view_sessions_field(tui, y, row, body, w, "State",
-	    draw_state_role(s->state), line);
+	char	 line[512], when[32];
 
 	/* The router, as its Initiation named it (RFC 7854 4.3). */
 	row = view_sessions_field(tui, y, row, body, w, "Router sysName",
@@ -445,22 +480,20 @@ view_sessions_page(struct tui *tui, const struct session *s,
 	    ri->last_error[0] != '\0' ? ", last: " : "", ri->last_error);
 	row = view_sessions_field(tui, y, row, body, w, "Router errors",
 	    ri->errors > 0 ? CR_CRIT : CR_NORMAL, line);
+	return (row);
+}
 
-	/* The monitored peer (RFC 7854 4.2). */
-	snprintf(line, sizeof line, "%s AS%u, %s, %s; %s",
-	    pi->addr[0] != '\0' ? pi->addr : "Loc-RIB", pi->asn,
-	    pi->up ? "up" : "down", pi->type_name,
-	    view_sessions_kinds(pi->kinds, kinds, sizeof kinds));
-	row = view_sessions_field(tui, y, row, body, w, "BMP peer",
-	    pi->up ? CR_OK : CR_CRIT, line);
-	snprintf(line, sizeof line, "%zu routes, %llu updates, %llu errors, "
-	    "End-of-RIB %s", pi->routes, (unsigned long long)pi->updates,
-	    (unsigned long long)pi->errors, pi->eor ? "yes" : "no");
-	row = view_sessions_field(tui, y, row, body, w, "Peer routes",
-	    pi->errors > 0 ? CR_WARN : CR_NORMAL, line);
-	if (pi->last_error[0] != '\0')
-		row = view_sessions_field(tui, y, row, body, w,
-		    "Peer down", CR_WARN, pi->last_error);
+/* A session page's Statistics Report counters, from row on. */
+static void
+view_sessions_stats(struct tui *tui, const struct view_sessions_bmp *b,
+    int y, int row, int body, int w)
+{
+	const struct bmp_peer_info	*pi = &b->pi;
+	char				 line[512];
+	size_t				 k, nstats = 0;
+	unsigned int			 type;
+	uint64_t			 value;
+	const char			*sname;
 
 	/* Its Statistics Report counters (RFC 7854 4.8), last values. */
 	while (collect_bmp_peer_stat(b->c, b->i, b->j, nstats, &type, &sname,
@@ -491,6 +524,61 @@ view_sessions_page(struct tui *tui, const struct session *s,
 		    type);
 		draw_text(tui, y + row++, 0, w, CR_NORMAL, line);
 	}
+}
+
+/*
+ * The page of a session a BMP stream reports: the session, its router
+ * (what it said in its Initiation, its message counts and errors), the
+ * monitored peer, then the peer's Statistics Report counters by name,
+ * one a line, as many as fit.  The last row says how to get on.  At
+ * 80x24 the whole of it fits with seven counters (FRR sends seven).
+ */
+static void
+view_sessions_page(struct tui *tui, const struct session *s,
+    const struct view_sessions_bmp *b, int y, int h, int w)
+{
+	const struct bmp_peer_info	*pi = &b->pi;
+	char				 line[512], addr[ADDR_STRLEN];
+	char				 age[16], kinds[96];
+	int				 row = 0, body = h - 1;
+
+	draw_fill(tui, y, h, w, CR_NORMAL);
+	addr_fmt(&s->neighbor, addr, sizeof addr);
+	snprintf(line, sizeof line, "Session %s: neighbor %s, from BMP",
+	    s->name, addr);
+	draw_text(tui, y + row++, 0, w, CR_HEADER, line);
+
+	if (s->since_ms > 0 && s->state != BGP_UNKNOWN)
+		fmt_duration(age, sizeof age,
+		    (tui_now(tui) - s->since_ms) / 1000);
+	else
+		strlcpy_pt(age, "never", sizeof age);
+	snprintf(line, sizeof line, "%s %s for %s%s%s",
+	    draw_glyph(tui, draw_state_glyph(s->state)),
+	    bgp_state_name(s->state), age, s->last_error[0] != '\0' ?
+	    ", last error: " : "", s->last_error);
+	row = view_sessions_field(tui, y, row, body, w, "State",
+	    draw_state_role(s->state), line);
+
+	row = view_sessions_router(tui, &b->ri, y, row, body, w);
+
+	/* The monitored peer (RFC 7854 4.2). */
+	snprintf(line, sizeof line, "%s AS%u, %s, %s; %s",
+	    pi->addr[0] != '\0' ? pi->addr : "Loc-RIB", pi->asn,
+	    pi->up ? "up" : "down", pi->type_name,
+	    view_sessions_kinds(pi->kinds, kinds, sizeof kinds));
+	row = view_sessions_field(tui, y, row, body, w, "BMP peer",
+	    pi->up ? CR_OK : CR_CRIT, line);
+	snprintf(line, sizeof line, "%zu routes, %llu updates, %llu errors, "
+	    "End-of-RIB %s", pi->routes, (unsigned long long)pi->updates,
+	    (unsigned long long)pi->errors, pi->eor ? "yes" : "no");
+	row = view_sessions_field(tui, y, row, body, w, "Peer routes",
+	    pi->errors > 0 ? CR_WARN : CR_NORMAL, line);
+	if (pi->last_error[0] != '\0')
+		row = view_sessions_field(tui, y, row, body, w,
+		    "Peer down", CR_WARN, pi->last_error);
+
+	view_sessions_stats(tui, b, y, row, body, w);
 
 	draw_text(tui, y + h - 1, 0, w, CR_DIM,
 	    "Enter: its events   Esc: back to the list   j/k: next/previous");

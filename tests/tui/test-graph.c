@@ -364,6 +364,59 @@ test_spark(void **state)
 	assert_string_equal(buf, "\xe2\x96\x81\xe2\x96\x81");
 }
 
+/*
+ * The mode table: each mode complete, its pixels distinct bits of a
+ * cell, only ASCII held to 7 bits, and a lit cell's glyph as the mode
+ * draws it (a Braille pattern, a quadrant block, punctuation).
+ */
+static void
+test_modes(void **state)
+{
+	const struct canvas_mode	*md;
+	struct canvas			*c;
+	unsigned			 bits;
+	int				 m, dx, dy;
+	char				 buf[CANVAS_CELL_MAX];
+
+	for (m = 0; m < CANVAS_NMODES; m++) {
+		md = canvas_mode((enum map_mode)m);
+		assert_ptr_equal(md, &canvas_modes[m]);
+		assert_non_null(md->name);
+		assert_non_null(md->glyph);
+		assert_non_null(md->vbar);
+		assert_non_null(md->solid);
+		assert_true(md->vres >= 1 && md->vres <= md->sy);
+		bits = 0;
+		for (dy = 0; dy < md->sy; dy++) {
+			for (dx = 0; dx < md->sx; dx++) {
+				assert_int_equal(bits & md->bit(dx, dy), 0);
+				bits |= md->bit(dx, dy);
+			}
+		}
+		assert_int_equal(bits, (1u << (md->sx * md->sy)) - 1);
+		/* Every pixel lit: the full cell. */
+		c = canvas_new(1, 1, (enum map_mode)m);
+		for (dy = 0; dy < md->sy; dy++)
+			for (dx = 0; dx < md->sx; dx++)
+				canvas_set(c, dx, dy, CR_LAND);
+		canvas_cell_string(c, 0, 0, buf, sizeof buf);
+		assert_int_equal(strlen(buf), md->ascii ? 1 : 3);
+		canvas_free(c);
+	}
+	assert_string_equal(canvas_mode(MAP_BRAILLE)->name, "Braille");
+	assert_string_equal(canvas_mode(MAP_BLOCK)->name, "block");
+	assert_string_equal(canvas_mode(MAP_ASCII)->name, "ASCII");
+	assert_true(canvas_mode(MAP_BRAILLE)->fill);
+	assert_false(canvas_mode(MAP_BLOCK)->fill);
+	/* Out of range: Braille. */
+	assert_ptr_equal(canvas_mode((enum map_mode)7),
+	    &canvas_modes[MAP_BRAILLE]);
+	c = canvas_new(1, 1, MAP_BRAILLE);
+	c->mode->solid(c, 0, 0, "x", CR_CRIT);
+	assert_string_equal(cell(c, 0, 0, NULL), "\xe2\xa3\xbf");
+	canvas_free(c);
+}
+
 int
 main(void)
 {
@@ -378,6 +431,7 @@ main(void)
 		cmocka_unit_test(test_series),
 		cmocka_unit_test(test_columns_spread),
 		cmocka_unit_test(test_spark),
+		cmocka_unit_test(test_modes),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -166,6 +166,7 @@ teardown(void **state)
 
 	if (f == NULL)
 		return (0);
+	tui_views_free(&f->t);
 	endwin();
 	delscreen(f->sp);
 	fclose(f->out);
@@ -327,7 +328,7 @@ test_prefixes_filter(void **state)
 	    "no prefix matches the filter"));
 	/* Enter on nothing opens nothing. */
 	assert_int_equal(view_prefixes_drill(&f->t), ACT_NONE);
-	assert_int_equal(f->t.pfx_detail, 0);
+	assert_int_equal(view_prefixes_paged(&f->t), 0);
 	f->t.filter[0] = '\0';
 }
 
@@ -342,7 +343,7 @@ test_prefixes_page(void **state)
 	size(f, 80, 24);
 	f->t.cursor[idx] = 0;
 	assert_int_equal(view_prefixes_drill(&f->t), ACT_REDRAW);
-	assert_int_equal(f->t.pfx_detail, 1);
+	assert_int_equal(view_prefixes_paged(&f->t), 1);
 	draw_view(f, &view_prefixes);
 	assert_non_null(strstr(row(1, buf, sizeof buf),
 	    "Prefix 100.105.31.0/24 of branch daisy-hq, partner daisy-net"));
@@ -389,7 +390,7 @@ test_prefixes_page(void **state)
 
 	/* Enter again: back to the list. */
 	assert_int_equal(view_prefixes_drill(&f->t), ACT_REDRAW);
-	assert_int_equal(f->t.pfx_detail, 0);
+	assert_int_equal(view_prefixes_paged(&f->t), 0);
 	erase();
 	draw_view(f, &view_prefixes);
 	assert_non_null(strstr(row(1, buf, sizeof buf), "AS path"));
@@ -456,7 +457,7 @@ test_map_routed(void **state)
 	int		 y, differ = 0;
 
 	size(f, 80, 24);
-	f->t.map_zoom = 0;
+	view_map_region(&f->t, "World");
 	f->t.map_mode = MAP_ASCII;
 	draw_view(f, &view_map);
 	/* The legend names the routed edge beside the nearest one. */
@@ -524,12 +525,12 @@ test_sessions_drill_no_peer(void **state)
 	size(f, 80, 24);
 	tui_set_view(&f->t, &view_sessions);
 	f->t.cursor[tui_view_index(&view_sessions)] = 0;
-	f->t.ses_detail = 1;
+	view_sessions_set_page(&f->t, 1);
 	draw_view(f, &view_sessions);
-	assert_int_equal(f->t.ses_detail, 0);
+	assert_int_equal(view_sessions_paged(&f->t), 0);
 	assert_true(find(1, 2, "PfxRcd") >= 0);
 	assert_int_equal(view_sessions_drill(&f->t), ACT_REDRAW);
-	assert_int_equal(f->t.ses_detail, 0);
+	assert_int_equal(view_sessions_paged(&f->t), 0);
 	assert_ptr_equal(f->t.view, &view_events);
 	assert_string_equal(f->t.filter, "daisy-22");
 	f->t.filter[0] = '\0';
@@ -551,6 +552,61 @@ test_help_lists_prefixes(void **state)
 	draw_view(f, &view_help);
 	assert_true(find(1, 23, "Prefixes view") >= 0);
 	assert_true(find(1, 23, "prefix details (again: back)") >= 0);
+	size(f, 200, 50);
+	f->t.cursor[tui_view_index(&view_help)] = 0;
+	draw_view(f, &view_help);
+}
+
+/*
+ * Every binding of every key table shows in the help, under its table's
+ * heading: the global keys, replay's, then each view's own under its
+ * title, in the order of the tabs.
+ */
+static void
+test_help_lists_tables(void **state)
+{
+	struct fixture			*f = *state;
+	const struct key_table		*kt;
+	const struct key_binding	*kb;
+	char				 text[64], heading[64];
+	size_t				 i, j, shown = 0;
+
+	size(f, 200, 50);
+	f->t.cursor[tui_view_index(&view_help)] = 0;
+	draw_view(f, &view_help);
+	assert_true(find(1, 49, "Global keys") >= 0);
+	assert_true(find(1, 49, "Replay keys (-r, z)") >= 0);
+	for (i = 0; i < tui_nviews + 2; i++) {
+		kt = i == 0 ? &keys_global : i == 1 ? &keys_replay :
+		    tui_views[i - 2]->keys;
+		if (kt == NULL)
+			continue;
+		if (i >= 2) {
+			snprintf(heading, sizeof heading, "%s view",
+			    tui_views[i - 2]->title);
+			assert_true(find(1, 49, heading) >= 0);
+		}
+		for (j = 0; j < kt->n; j++) {
+			kb = &kt->bindings[j];
+			assert_non_null(kb->action);
+			if (kb->help == NULL)
+				continue;
+			/* Long texts are cut to the column: their start. */
+			snprintf(text, sizeof text, " %-8s %.20s", kb->keyname,
+			    kb->help);
+			if (find(1, 49, text) < 0)
+				fail_msg("help lacks \"%s\"", text);
+			shown++;
+		}
+	}
+	assert_true(shown > 40);
+	/* The views without keys of their own have no heading. */
+	assert_true(find(1, 49, "Help view") < 0);
+	/* ^L is a binding like any other, shown as such. */
+	kb = keys_find(&keys_global, KEY_CTRL('L'));
+	assert_non_null(kb);
+	assert_true(kb->flags & KB_ANYSIZE);
+	assert_int_equal(kb->action(&f->t, kb), ACT_REDRAW | ACT_REPAINT);
 }
 
 /*
@@ -698,7 +754,7 @@ test_branch_detail(void **state)
 	f->t.cursor[idx] = (size_t)(find(2, 22, "daisy-hq") - 2);
 	assert_int_equal(view_overview_drill(&f->t), ACT_REDRAW);
 	assert_ptr_equal(f->t.view, &view_branch);
-	assert_ptr_equal(f->t.branch, f->m->branches[0]);
+	assert_ptr_equal(view_branch_shown(&f->t), f->m->branches[0]);
 	/* The graph starts on the Overview's link, lax. */
 	assert_int_equal(f->t.cursor[tui_view_index(&view_branch)],
 	    (size_t)f->m->branches[0]->lat_main);
@@ -744,7 +800,7 @@ test_branch_detail(void **state)
 	assert_true(find(4, 23, "Latency sea 192.0.2.1 probe") >= 0);
 	/* No store: the span stays on the live window. */
 	view_branch_span(&f->t, 1);
-	assert_int_equal(f->t.br_span, 0);
+	assert_string_equal(view_branch_span_name(&f->t), "live");
 
 	/* 160x50: every column, events beside the lists. */
 	size(f, 160, 50);
@@ -825,6 +881,7 @@ test_branch_history(void **state)
 {
 	struct fixture	*f = *state;
 	struct store	*st;
+	struct latlink	*l;
 	char		 db[300], *cause = NULL;
 	int64_t		 now = now_wall_ms();
 	int		 i, g;
@@ -838,13 +895,17 @@ test_branch_history(void **state)
 		assert_int_equal(store_latency_sample(st,
 		    now - (60 - i) * 60000, "daisy-hq", "lax", "192.0.2.2",
 		    "probe", i % 10 == 0 ? -1 : (40 + i % 5) * 1000), 0);
+	for (i = 0; i < 60; i++)
+		assert_int_equal(store_latency_sample(st,
+		    now - (60 - i) * 60000, "daisy-hq", "sea", "192.0.2.1",
+		    "probe", (80 + i % 5) * 1000), 0);
 	assert_int_equal(store_flush(st, &cause), 0);
 
 	size(f, 80, 24);
 	view_branch_open(&f->t, f->m->branches[0]);
 	f->t.store = st;
 	assert_int_equal(view_branch_span(&f->t, 1), ACT_REDRAW);
-	assert_int_equal(f->t.br_span, 1);
+	assert_string_equal(view_branch_span_name(&f->t), "1h");
 	erase();
 	draw_view(f, &view_branch);
 	assert_true((g = find(1, 23, "Latency lax 192.0.2.2 probe  [1h] "
@@ -855,14 +916,33 @@ test_branch_history(void **state)
 	/* No label at the span's start, where the axis begins. */
 	assert_true(find(g, 23, "-1h") < 0);
 	assert_true(find(g, 23, "-30m") >= 0 || find(g, 23, "-20m") >= 0);
+	/*
+	 * Replay frees the links and allocates them again on each load: a
+	 * link of other names at the graphed one's address (here: the same
+	 * link renamed) must get its own history, not the cached columns.
+	 */
+	l = f->m->branches[0]->links[f->t.cursor[tui_view_index(
+	    &view_branch)]];
+	assert_int_equal(l->edge_idx, f->lax);
+	l->edge_idx = f->sea;
+	strlcpy_pt(l->target, "192.0.2.1", sizeof l->target);
+	erase();
+	draw_view(f, &view_branch);
+	assert_true((g = find(1, 23, "Latency sea 192.0.2.1 probe  [1h] "
+	    "exact")) >= 0);
+	assert_true(find(g, g + 3, "   50|") < 0);
+	assert_true(find(g, g + 3, "  100|") >= 0);
+	l->edge_idx = f->lax;
+	strlcpy_pt(l->target, "192.0.2.2", sizeof l->target);
 	/* Back round to live, then S goes the other way to 7d. */
 	view_branch_span(&f->t, -1);
 	view_branch_span(&f->t, -1);
-	assert_int_equal(f->t.br_span, 4);
+	assert_string_equal(view_branch_span_name(&f->t), "7d");
 	draw_view(f, &view_branch);
 	assert_true(find(1, 23, "[7d]") >= 0);
+	view_branch_span(&f->t, 1);	/* round to live again */
+	assert_string_equal(view_branch_span_name(&f->t), "live");
 	f->t.store = NULL;
-	f->t.br_span = 0;
 	store_close(st);
 	temp_db_remove(db);
 	tui_set_view(&f->t, &view_overview);
@@ -911,7 +991,7 @@ test_map_latency(void **state)
 	/* The side panel: the nearest edge's median and loss. */
 	latency_fill(f);
 	size(f, 200, 50);
-	f->t.map_zoom = 0;
+	view_map_region(&f->t, "World");
 	draw_view(f, &view_map);
 	assert_true(find(1, 49, "Redundancy   Median  Loss%") >= 0);
 	assert_true((y = find(1, 49, "daisy-hq")) >= 0);
@@ -1030,9 +1110,14 @@ test_replay_views(void **state)
 	    strlen(views_conf), &cause) != 0)
 		fail_msg("config: %s", cause);
 	f->t.model = f->m;
+	/* Branch detail follows its branch into the replayed model. */
+	view_branch_open(&f->t, f->m->branches[1]);
 	assert_int_equal(tui_replay_start(&f->t, r, m2, NULL, db, 0, 0,
 	    t0 + 30000), ACT_REDRAW);
 	assert_ptr_equal(f->t.model, m2);
+	assert_ptr_equal(view_branch_shown(&f->t), m2->branches[1]);
+	assert_ptr_equal(f->t.view, &view_branch);
+	tui_set_view(&f->t, &view_sessions);
 	assert_true(tui_replaying(&f->t));
 	assert_int_equal(tui_now(&f->t), t0 + 30000);
 	/* Before the first record: clamped to the span. */
@@ -1089,6 +1174,7 @@ test_replay_views(void **state)
 	tui_replay_stop(&f->t);
 	assert_false(tui_replaying(&f->t));
 	f->t.model = f->m;
+	assert_ptr_equal(view_branch_rebind(&f->t, f->m), f->m->branches[1]);
 	model_free(m2);
 	temp_db_remove(db);
 	tui_set_view(&f->t, &view_overview);
@@ -1107,6 +1193,7 @@ main(void)
 		cmocka_unit_test(test_sessions_source),
 		cmocka_unit_test(test_sessions_drill_no_peer),
 		cmocka_unit_test(test_help_lists_prefixes),
+		cmocka_unit_test(test_help_lists_tables),
 		cmocka_unit_test(test_tables_filter_empty),
 		cmocka_unit_test(test_overview_latency),
 		cmocka_unit_test(test_branch_detail),
