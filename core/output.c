@@ -605,15 +605,14 @@ json_str(FILE *f, const char *key, const char *value, int comma)
 static void
 json_time(FILE *f, const char *key, int64_t ms, int comma)
 {
-	char	 t[32];
+	char	 t[TIME_ISO_LEN];
 
 	if (ms == 0) {
 		fprintf(f, "\"%s\": null%s", key, comma ? ", " : "");
 		return;
 	}
-	fmt_time(t, sizeof t, ms, 1);
-	t[10] = 'T';
-	fprintf(f, "\"%s\": \"%sZ\"%s", key, t, comma ? ", " : "");
+	fprintf(f, "\"%s\": \"%s\"%s", key, time_iso(t, sizeof t, ms, 0),
+	    comma ? ", " : "");
 }
 
 static void
@@ -795,11 +794,10 @@ output_prefix_json(FILE *f, const struct model *m,
 void
 output_event_text(FILE *f, const struct event *ev)
 {
-	char	 t[32];
+	char	 t[TIME_ISO_LEN];
 
-	fmt_time(t, sizeof t, ev->time_ms, 1);
-	t[10] = 'T';
-	fprintf(f, "%sZ %s %s [%s] %s\n", t, level_name(ev->level), ev->type,
+	fprintf(f, "%s %s %s [%s] %s\n", time_iso(t, sizeof t, ev->time_ms,
+	    0), level_name(ev->level), ev->type,
 	    ev->subject, ev->summary);
 }
 

@@ -1,15 +1,12 @@
 /*
  * "peertop report": availability, flaps, redundancy, latency and event
  * counts over a window of a recorded history (see report.h for the
- * definitions): the arithmetic on the tracks, time parsing and the text,
+ * definitions): the arithmetic on the tracks and the text,
  * CSV and JSON output.  Reading the file is core/store-report.c's
  * (store_report_open(), store_report_run()), beside the writer.
  */
-#include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "report.h"
 #include "util.h"
@@ -60,75 +57,6 @@ report_clear(struct report *r)
 	r->lat = NULL;
 	r->events = NULL;
 	r->nsessions = r->npartners = r->nlat = r->nevents = 0;
-}
-
-/* Seconds, minutes, hours or days after a '-' or digits: ms, or -1. */
-static int64_t
-report_parse_offset(const char *s)
-{
-	char		*end;
-	long long	 n;
-	int64_t		 unit;
-
-	if (!isdigit((unsigned char)*s))
-		return (-1);
-	errno = 0;
-	n = strtoll(s, &end, 10);
-	if (errno != 0 || n > 100000 * 24LL)
-		return (-1);
-	switch (*end) {
-	case 's':
-		unit = 1000;
-		break;
-	case 'm':
-		unit = 60 * 1000;
-		break;
-	case 'h':
-		unit = 3600 * 1000;
-		break;
-	case 'd':
-		unit = 86400 * 1000;
-		break;
-	default:
-		return (-1);
-	}
-	if (end[1] != '\0')
-		return (-1);
-	return ((int64_t)n * unit);
-}
-
-int
-report_parse_time(const char *s, int64_t *ms, int *rel)
-{
-	struct tm	 tm;
-	const char	*end;
-	int64_t		 off;
-	time_t		 t;
-
-	*rel = 0;
-	if (*s == '-') {
-		if ((off = report_parse_offset(s + 1)) < 0)
-			return (-1);
-		*rel = 1;
-		*ms = -off;
-		return (0);
-	}
-	memset(&tm, 0, sizeof tm);
-	if ((end = strptime(s, "%Y-%m-%d", &tm)) == NULL ||
-	    (*end != 'T' && *end != ' '))
-		return (-1);
-	end++;
-	if ((s = strptime(end, "%H:%M:%S", &tm)) == NULL &&
-	    (s = strptime(end, "%H:%M", &tm)) == NULL)
-		return (-1);
-	if (*s == 'Z')
-		s++;
-	if (*s != '\0')
-		return (-1);
-	if ((t = timegm(&tm)) == (time_t)-1)
-		return (-1);
-	*ms = (int64_t)t * 1000;
-	return (0);
 }
 
 int64_t
@@ -182,20 +110,7 @@ report_track_add(struct report_track *t, const char *state, int64_t ms)
 static const char *
 report_iso(char *buf, size_t len, int64_t ms)
 {
-	char	 t[32];
-	size_t	 i;
-
-	fmt_time(t, sizeof t, ms, 1);
-	for (i = 0; t[i] != '\0'; i++) {
-		if (t[i] == ' ')
-			t[i] = 'T';
-	}
-	if (ms % 1000 != 0)
-		snprintf(buf, len, "%s.%03dZ", t, (int)(((ms % 1000) + 1000) %
-		    1000));
-	else
-		snprintf(buf, len, "%sZ", t);
-	return (buf);
+	return (time_iso(buf, len, ms, 1));
 }
 
 /* The redundancy states in their order of severity, then no data. */

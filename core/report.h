@@ -132,13 +132,6 @@ struct report {
 };
 
 /*
- * A time for --since/--until: "2026-11-25T10:00:00Z", the same without Z
- * or seconds, a space for the T (all UTC), or -15m, -2h, -1d, -30s
- * (relative: *rel set and *ms the negative offset).  0, or -1 if bad.
- */
-int	 report_parse_time(const char *, int64_t *ms, int *rel);
-
-/*
  * Opening, reading and freeing a report are core/store-report.c's (it
  * speaks SQL, beside the writer core/store.c): store_report_open(),
  * store_report_run() and store_report_free() in store.h.  These three are for it: time in a

@@ -450,7 +450,7 @@ replay_when(const char *opt, const char *s, int64_t newest, int64_t *out)
 		*out = 0;
 		return (0);
 	}
-	if (tui_replay_parse_time(s, newest, out) != 0) {
+	if (time_parse(s, newest, TIME_CLOCK, out) != 0) {
 		fprintf(stderr, "peertop: %s %s: not a time (hh:mm, "
 		    "2026-11-25T03:12Z, -15m)\n", opt, s);
 		return (-1);

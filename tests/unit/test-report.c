@@ -738,36 +738,6 @@ test_output(void **state)
 	free(sql);
 }
 
-static void
-test_parse_time(void **state)
-{
-	int64_t	 ms;
-	int	 rel;
-
-	assert_int_equal(report_parse_time("2026-11-25T10:00:00Z", &ms,
-	    &rel), 0);
-	assert_int_equal(ms, T0);
-	assert_int_equal(rel, 0);
-	assert_int_equal(report_parse_time("2026-11-25T10:00:00", &ms,
-	    &rel), 0);
-	assert_int_equal(ms, T0);
-	assert_int_equal(report_parse_time("2026-11-25 10:15", &ms, &rel), 0);
-	assert_int_equal(ms, T(15));
-	assert_int_equal(report_parse_time("-15m", &ms, &rel), 0);
-	assert_int_equal(rel, 1);
-	assert_int_equal(ms, -15 * MIN);
-	assert_int_equal(report_parse_time("-2h", &ms, &rel), 0);
-	assert_int_equal(ms, -120 * MIN);
-	assert_int_equal(report_parse_time("-1d", &ms, &rel), 0);
-	assert_int_equal(ms, -1440 * MIN);
-	assert_int_equal(report_parse_time("-15", &ms, &rel), -1);
-	assert_int_equal(report_parse_time("-m", &ms, &rel), -1);
-	assert_int_equal(report_parse_time("yesterday", &ms, &rel), -1);
-	assert_int_equal(report_parse_time("2026-11-25", &ms, &rel), -1);
-	assert_int_equal(report_parse_time("2026-11-25T10:00:00+01", &ms,
-	    &rel), -1);
-}
-
 /* store_report_open() refuses path with exactly "<path>: what". */
 static void
 refused(const char *path, const char *what)
@@ -912,7 +882,6 @@ main(void)
 		cmocka_unit_test(test_runs),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_output),
-		cmocka_unit_test(test_parse_time),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_unchanged),
 	};
