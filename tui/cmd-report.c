@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/output.h"
 #include "core/report.h"
 #include "core/store.h"
 #include "core/util.h"
@@ -57,7 +58,7 @@ cmd_report(int argc, char **argv)
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct report		*r;
-	enum report_format	 fmt = REPORT_TEXT;
+	const struct output	*fmt = &output_text;
 	const char		*since = NULL, *until = NULL;
 	char			*cause;
 	int64_t			 since_ms = 0, until_ms = 0, newest;
@@ -73,13 +74,7 @@ cmd_report(int argc, char **argv)
 			until = optarg;
 			break;
 		case 'o':
-			if (strcmp(optarg, "text") == 0)
-				fmt = REPORT_TEXT;
-			else if (strcmp(optarg, "csv") == 0)
-				fmt = REPORT_CSV;
-			else if (strcmp(optarg, "json") == 0)
-				fmt = REPORT_JSON;
-			else {
+			if ((fmt = output_find(optarg)) == NULL) {
 				fprintf(stderr, "peertop report: unknown "
 				    "format: %s\n", optarg);
 				return (2);

@@ -68,7 +68,7 @@ render(const struct model *m, const char *fmt)
 
 	assert_non_null(f);
 	assert_non_null(output_find(fmt));
-	output_find(fmt)->print(f, m, 20);
+	output_print(output_find(fmt), f, m, 20);
 	fclose(f);
 	return (buf);
 }
