@@ -740,6 +740,43 @@ test_output(void **state)
 	free(sql);
 }
 
+/*
+ * Names from the file reach CSV quoted (RFC 4180 2.6-2.7) and JSON
+ * escaped, whole however long, and invalid UTF-8 as '?' in JSON.
+ */
+static void
+test_output_quoting(void **state)
+{
+	struct report	*r;
+	char		*sql, *path, *out, *want, lng[1501];
+
+	(void)state;
+	memset(lng, 'x', sizeof lng - 1);
+	lng[sizeof lng - 1] = '\0';
+	xasprintf(&sql, "INSERT INTO session_state (time_ms, session, "
+	    "old_state, state) VALUES (%lld, 'a,\"b\"', NULL, 'Established'),"
+	    " (%lld, '%s', NULL, 'Idle'), (%lld, 'k' || x'f6' || 'ln', NULL,"
+	    " 'Idle');", T0, T0, lng, T0);
+	path = history("quoting.db", sql);
+	r = run(path, T0, T(60));
+	out = output(r, "csv");
+	assert_non_null(strstr(out, "\nsession,\"a,\"\"b\"\"\",100.000,"));
+	xasprintf(&want, "\nsession,%s,0.000,", lng);
+	assert_non_null(strstr(out, want));
+	free(want);
+	free(out);
+	out = output(r, "json");
+	assert_non_null(strstr(out, "{\"session\":\"a,\\\"b\\\"\","));
+	xasprintf(&want, "{\"session\":\"%s\",", lng);
+	assert_non_null(strstr(out, want));
+	free(want);
+	assert_non_null(strstr(out, "{\"session\":\"k?ln\","));
+	free(out);
+	store_report_free(r);
+	free(path);
+	free(sql);
+}
+
 /* store_report_open() refuses path with exactly "<path>: what". */
 static void
 refused(const char *path, const char *what)
@@ -884,6 +921,7 @@ main(void)
 		cmocka_unit_test(test_runs),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_output),
+		cmocka_unit_test(test_output_quoting),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_unchanged),
 	};
