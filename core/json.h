@@ -11,7 +11,8 @@
  *
  * jansson reads JSON here (prom.c, ingest.c) but does not write it: its
  * dumper knows neither this layout, which the golden files pin, nor a
- * fixed number of decimals ("12.000"), and escapes differently.
+ * fixed number of decimals ("12.000"), and escapes differently.  Its
+ * names (json_object(), json_string() ...) are why these are json_w_*.
  */
 #ifndef PEERTOP_JSON_H
 #define PEERTOP_JSON_H

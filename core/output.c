@@ -309,7 +309,6 @@ output_print(const struct output *o, FILE *f, const struct model *m,
 		if ((o->flags & OUTPUT_NESTED) &&
 		    (sec == OUT_LATENCY || sec == OUT_PREFIXES))
 			continue;
-		ctx.n = 0;
 		o->section(&ctx, m, sec);
 		output_walk(&ctx, o, m, sec, nevents);
 		if (o->section_end != NULL)

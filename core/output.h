@@ -56,7 +56,6 @@ struct output_feed {
 struct output_ctx {
 	FILE		*f;
 	struct json_w	 json;
-	size_t		 n;		/* objects so far in a section */
 	int		 w[4];		/* text: column widths */
 	uint64_t	 now_mono;
 	int64_t		 wall;		/* shown time: replay or now */

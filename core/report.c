@@ -205,7 +205,6 @@ report_print(const struct report *r, FILE *f, const struct output *o)
 	for (sec = 0; sec < RS_MAX; sec++) {
 		if (!(o->report_sections & RS_BIT(sec)))
 			continue;
-		ctx.n = 0;
 		o->report_section(&ctx, r, sec);
 		report_walk(&ctx, o, r, sec);
 		if (o->report_section_end != NULL)
