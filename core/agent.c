@@ -25,6 +25,7 @@
 
 #include "agent.h"
 #include "ingest.h"
+#include "json.h"
 #include "util.h"
 
 struct agent {
@@ -58,6 +59,7 @@ struct agent {
 static void	agent_tick_cb(evutil_socket_t, short, void *);
 static void	agent_push(struct agent *);
 static void	agent_body(struct agent *, struct evbuffer *, size_t);
+static void	agent_body_put(void *, const char *, size_t);
 static void	agent_error_cb(enum evhttp_request_error, void *);
 static void	agent_done_cb(struct evhttp_request *, void *);
 static void	agent_response(struct agent *, struct evhttp_request *);
@@ -296,6 +298,13 @@ agent_tick_cb(evutil_socket_t fd, short events, void *arg)
 	agent_push(a);
 }
 
+/* The one JSON writer's output, into the request body. */
+static void
+agent_body_put(void *arg, const char *s, size_t len)
+{
+	evbuffer_add(arg, s, len);
+}
+
 /*
  * The batch as ingest.h's JSON.  Names come from our own configuration,
  * escaped all the same.
@@ -304,33 +313,35 @@ static void
 agent_body(struct agent *a, struct evbuffer *b, size_t n)
 {
 	const struct agent_sample	*s;
-	char				 e1[NAME_MAX_PT * 6];
-	char				 e2[NAME_MAX_PT * 6];
-	char				 e3[NAME_MAX_PT * 6];
+	struct json_w			 j;
 	size_t				 i;
 
+	json_w_init(&j, agent_body_put, b, 0);
+	json_w_object(&j, NULL, 0);
+	json_w_string(&j, "agent", a->name);
+	json_w_uint(&j, "seq", a->seq);
 	/*
 	 * "run" and "first" let the collector drop samples it stored
 	 * already: a batch whose 200 was lost on the way is sent again.
 	 */
-	evbuffer_add_printf(b, "{\"agent\":\"%s\",\"seq\":%llu,\"run\":"
-	    "\"%s\",\"first\":%llu,\"samples\":[", json_escape(e1, sizeof e1,
-	    a->name), (unsigned long long)a->seq, a->run, n > 0 ?
-	    (unsigned long long)agent_fifo_at(&a->fifo, 0)->n : 0ULL);
+	json_w_string(&j, "run", a->run);
+	json_w_uint(&j, "first", n > 0 ? agent_fifo_at(&a->fifo, 0)->n : 0);
+	json_w_array(&j, "samples", 0);
 	for (i = 0; i < n; i++) {
 		s = agent_fifo_at(&a->fifo, i);
-		evbuffer_add_printf(b, "%s{\"branch\":\"%s\",\"edge\":\"%s\","
-		    "\"target\":\"%s\",\"time_ms\":%lld,\"rtt_us\":",
-		    i == 0 ? "" : ",", json_escape(e1, sizeof e1, s->branch),
-		    json_escape(e2, sizeof e2, s->edge),
-		    json_escape(e3, sizeof e3, s->target != NULL ? s->target :
-		    ""), (long long)s->time_ms);
+		json_w_object(&j, NULL, 0);
+		json_w_string(&j, "branch", s->branch);
+		json_w_string(&j, "edge", s->edge);
+		json_w_string(&j, "target", s->target != NULL ? s->target : "");
+		json_w_int(&j, "time_ms", s->time_ms);
 		if (s->rtt_us < 0)
-			evbuffer_add(b, "null}", 5);
+			json_w_null(&j, "rtt_us");
 		else
-			evbuffer_add_printf(b, "%lld}", (long long)s->rtt_us);
+			json_w_int(&j, "rtt_us", s->rtt_us);
+		json_w_end(&j);
 	}
-	evbuffer_add(b, "]}", 2);
+	json_w_end(&j);
+	json_w_end(&j);
 }
 
 static void

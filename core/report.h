@@ -47,8 +47,6 @@
 
 #define REPORT_SCHEMA_MAX	3	/* the newest user_version read */
 
-enum report_format { REPORT_TEXT, REPORT_CSV, REPORT_JSON };
-
 struct report_state {			/* time in one state */
 	char		*state;
 	int64_t		 ms;
@@ -132,13 +130,6 @@ struct report {
 };
 
 /*
- * A time for --since/--until: "2026-11-25T10:00:00Z", the same without Z
- * or seconds, a space for the T (all UTC), or -15m, -2h, -1d, -30s
- * (relative: *rel set and *ms the negative offset).  0, or -1 if bad.
- */
-int	 report_parse_time(const char *, int64_t *ms, int *rel);
-
-/*
  * Opening, reading and freeing a report are core/store-report.c's (it
  * speaks SQL, beside the writer core/store.c): store_report_open(),
  * store_report_run() and store_report_free() in store.h.  These three are for it: time in a
@@ -154,6 +145,20 @@ int64_t	 report_state_ms(const struct report_track *, const char *);
 double	 report_availability(const struct report *,
 	    const struct report_track *);
 
-void	 report_print(const struct report *, FILE *, enum report_format);
+/* The shared names and figures of every format. */
+#define REPORT_NREDUNDANCY	5
+extern const char *const report_redundancy[REPORT_NREDUNDANCY];
+#define REPORT_PREFIX_NTIMES	6
+extern const char *const report_prefix_keys[REPORT_PREFIX_NTIMES];
+/* A prefix's times in the order of report_prefix_keys. */
+void	 report_prefix_times(const struct report_prefix *, int64_t *);
+/* 100 * ms / window. */
+double	 report_pct(const struct report *, int64_t);
+/* Where a series comes from, in words ("minutes (mean, ...)") or a key. */
+const char *report_from_name(enum report_from, int words);
+
+struct output;
+/* The report through one output (output_find()): text, CSV or JSON. */
+void	 report_print(const struct report *, FILE *, const struct output *);
 
 #endif

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <arpa/inet.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,7 +170,6 @@ fn(const char *fmt, ...)					\
 LOG_FN(log_debug, LOG_LVL_DEBUG)
 LOG_FN(log_info, LOG_LVL_INFO)
 LOG_FN(log_warnx, LOG_LVL_WARN)
-LOG_FN(log_errorx, LOG_LVL_ERROR)
 
 void
 fatal(const char *fmt, ...)
@@ -407,6 +407,169 @@ fmt_time(char *buf, size_t len, int64_t wall_ms, int utc)
 	if (strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) == 0 && len > 0)
 		buf[0] = '\0';
 	return (buf);
+}
+
+/*
+ * The one ISO 8601 writer: UTC, whole seconds floored (a time before
+ * 1970 is not rounded up into the next second).
+ */
+char *
+time_iso(char *buf, size_t len, int64_t ms, int frac)
+{
+	int64_t		 secs = ms / 1000, rest = ms % 1000;
+	time_t		 t;
+	struct tm	 tm;
+	size_t		 n;
+
+	if (rest < 0) {
+		rest += 1000;
+		secs--;
+	}
+	t = (time_t)secs;
+	if (len == 0)
+		return (buf);
+	if (gmtime_r(&t, &tm) == NULL ||
+	    (n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm)) == 0) {
+		buf[0] = '\0';
+		return (buf);
+	}
+	if (frac && rest != 0)
+		snprintf(buf + n, len - n, ".%03dZ", (int)rest);
+	else
+		snprintf(buf + n, len - n, "Z");
+	return (buf);
+}
+
+/* "15m" after the sign: milliseconds, or -1. */
+static int64_t
+time_parse_offset(const char *s)
+{
+	char		*end;
+	long long	 n;
+	int64_t		 unit;
+
+	if (!isdigit((unsigned char)*s))
+		return (-1);
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno != 0 || n > 100000 * 24LL)
+		return (-1);
+	switch (*end) {
+	case 's':
+		unit = 1000;
+		break;
+	case 'm':
+		unit = 60 * 1000;
+		break;
+	case 'h':
+		unit = 3600 * 1000;
+		break;
+	case 'd':
+		unit = 86400 * 1000;
+		break;
+	default:
+		return (-1);
+	}
+	if (end[1] != '\0')
+		return (-1);
+	return ((int64_t)n * unit);
+}
+
+/* Exactly n digits at *s (advanced past them): the number, or -1. */
+static int
+time_parse_digits(const char **s, int min, int max)
+{
+	int	 v = 0, n = 0;
+
+	while (n < max && isdigit((unsigned char)(*s)[n]))
+		v = v * 10 + ((*s)[n++] - '0');
+	if (n < min)
+		return (-1);
+	*s += n;
+	return (v);
+}
+
+/* "hh:mm" or "hh:mm:ss" (one or two digits each) and nothing after. */
+static int
+time_parse_clock(const char **s, struct tm *tm)
+{
+	int	 h, m, sec = 0;
+
+	if ((h = time_parse_digits(s, 1, 2)) < 0 || *(*s)++ != ':' ||
+	    (m = time_parse_digits(s, 2, 2)) < 0)
+		return (-1);
+	if (**s == ':') {
+		(*s)++;
+		if ((sec = time_parse_digits(s, 2, 2)) < 0)
+			return (-1);
+	}
+	if (h > 23 || m > 59 || sec > 59)
+		return (-1);
+	tm->tm_hour = h;
+	tm->tm_min = m;
+	tm->tm_sec = sec;
+	return (0);
+}
+
+/* "2026-11-25T10:00[:00][Z]" or with a space for the T, in UTC. */
+static int
+time_parse_iso(const char *s, int64_t *out)
+{
+	struct tm	 tm, back;
+	time_t		 t;
+	int		 y, mon, d;
+
+	memset(&tm, 0, sizeof tm);
+	if ((y = time_parse_digits(&s, 4, 4)) < 0 || *s++ != '-' ||
+	    (mon = time_parse_digits(&s, 2, 2)) < 0 || *s++ != '-' ||
+	    (d = time_parse_digits(&s, 2, 2)) < 0 || (*s != 'T' && *s != ' '))
+		return (-1);
+	s++;
+	if (time_parse_clock(&s, &tm) != 0)
+		return (-1);
+	if (*s == 'Z')
+		s++;
+	if (*s != '\0' || mon < 1 || mon > 12 || d < 1 || d > 31)
+		return (-1);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = d;
+	/* timegm() carries the 30th of February into March: refuse it. */
+	if ((t = timegm(&tm)) == (time_t)-1 || gmtime_r(&t, &back) == NULL ||
+	    back.tm_mday != d)
+		return (-1);
+	*out = (int64_t)t * 1000;
+	return (0);
+}
+
+int
+time_parse(const char *s, int64_t ref_ms, int flags, int64_t *out)
+{
+	struct tm	 tm;
+	time_t		 t;
+	int64_t		 off;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '+' || *s == '-') {
+		if ((off = time_parse_offset(s + 1)) < 0)
+			return (-1);
+		*out = *s == '+' ? ref_ms + off : ref_ms - off;
+		return (0);
+	}
+	if (strchr(s, '-') != NULL)
+		return (time_parse_iso(s, out));
+	if (!(flags & TIME_CLOCK))
+		return (-1);
+	t = (time_t)(ref_ms / 1000);
+	if (localtime_r(&t, &tm) == NULL || time_parse_clock(&s, &tm) != 0 ||
+	    *s != '\0')
+		return (-1);
+	tm.tm_isdst = -1;
+	if ((t = mktime(&tm)) == (time_t)-1)
+		return (-1);
+	*out = (int64_t)t * 1000;
+	return (0);
 }
 
 /* Length of buf[0..n) without a UTF-8 sequence cut at its end. */

@@ -42,7 +42,6 @@ void	 log_set_fatal_hook(void (*)(void));
 void	 log_debug(const char *, ...) printflike(1, 2);
 void	 log_info(const char *, ...) printflike(1, 2);
 void	 log_warnx(const char *, ...) printflike(1, 2);
-void	 log_errorx(const char *, ...) printflike(1, 2);
 __dead void fatal(const char *, ...) printflike(1, 2);
 __dead void fatalx(const char *, ...) printflike(1, 2);
 
@@ -87,8 +86,26 @@ char	*sanitize(char *dst, size_t dstlen, const char *src, size_t srclen);
 
 /* "3d04h", "12m05s", "45s": compact durations for 80 columns. */
 char	*fmt_duration(char *, size_t, int64_t seconds);
-/* "2026-11-25 18:59:45" (UTC when utc != 0, else local time). */
+/* "2026-11-25 18:59:45" for the screen (UTC when utc != 0, else local). */
 char	*fmt_time(char *, size_t, int64_t wall_ms, int utc);
+
+/*
+ * The program's one ISO 8601 writer and one time parser.  time_iso()
+ * writes "2026-11-25T10:00:00Z" (UTC), with ".250" before the Z when
+ * frac is set and the time has milliseconds; TIME_ISO_LEN holds it.
+ */
+#define TIME_ISO_LEN	32
+char	*time_iso(char *, size_t, int64_t ms, int frac);
+/*
+ * A time as a user gives it (report's --since/--until, the replay's -b/-e
+ * and its jump prompt), against ref_ms (the shown time, the file's
+ * newest, the window's end): ISO 8601 in UTC, "2026-11-25T10:00:00Z"
+ * (the Z and the seconds may be left out, a space may replace the T),
+ * an offset from ref "-15m", "+2h", "-1d", "+30s", and with TIME_CLOCK
+ * also "hh:mm[:ss]" on ref's day in local time.  0 and *out, or -1.
+ */
+#define TIME_CLOCK	0x01
+int	 time_parse(const char *, int64_t ref_ms, int flags, int64_t *out);
 
 /* Escape for JSON string content (no quotes added). */
 char	*json_escape(char *, size_t, const char *);

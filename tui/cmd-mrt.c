@@ -10,7 +10,8 @@
  * sessions by neighbor address, and the route monitor evaluates after
  * each record at the record's time, so the events carry the time the
  * route changed (core/routemon-mrt.c).  The route events are printed as
- * text lines or JSON, as the model's event sink sees them.
+ * the model's event sink sees them, through the feed of a struct output
+ * (text lines, JSON or CSV).
  *
  * Neither: load the files into a RIB and print a summary.
  *
@@ -40,8 +41,8 @@
 /* A replay: the RIB, the model when -c was given, what was printed. */
 struct cmd_mrt_run {
 	struct routemon_replay	 rp;
-	int			 json;
-	size_t			 nevents;	/* printed */
+	const struct output	*out;
+	struct output_ctx	 ctx;
 	enum level		 worst;
 };
 
@@ -55,7 +56,7 @@ static void
 cmd_mrt_usage(FILE *f)
 {
 	fprintf(f, "usage: peertop mrt [--dump] file ...\n"
-	    "       peertop mrt -c config [-o text|json] file ...\n");
+	    "       peertop mrt -c config [-o text|json|csv] file ...\n");
 }
 
 /* --dump: bgpdump -m lines. */
@@ -110,12 +111,7 @@ cmd_mrt_event_cb(void *arg, struct event *ev)
 
 	if (ev->level > run->worst)
 		run->worst = ev->level;
-	if (run->json) {
-		printf("%s\n    ", run->nevents ? "," : "");
-		output_event_json(stdout, ev);
-	} else
-		output_event_text(stdout, ev);
-	run->nevents++;
+	output_feed_event(run->out, &run->ctx, ev);
 }
 
 static void
@@ -136,6 +132,7 @@ cmd_mrt(int argc, char **argv)
 		{ NULL,		0,			NULL,	0 }
 	};
 	struct cmd_mrt_run	 run;
+	struct output_feed	 fd;
 	struct rib_stats	 st;
 	struct rib_peer		*p;
 	const char		*config = NULL, *fmt = "text";
@@ -165,8 +162,7 @@ cmd_mrt(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0 || (dump && config != NULL) ||
-	    (strcmp(fmt, "text") != 0 && strcmp(fmt, "json") != 0)) {
+	if (argc == 0 || (dump && config != NULL) || output_find(fmt) == NULL) {
 		cmd_mrt_usage(stderr);
 		return (2);
 	}
@@ -174,7 +170,8 @@ cmd_mrt(int argc, char **argv)
 		return (cmd_mrt_dump(argc, argv));
 
 	memset(&run, 0, sizeof run);
-	run.json = strcmp(fmt, "json") == 0;
+	run.out = output_find(fmt);
+	output_init(&run.ctx, stdout);
 	if (config != NULL && cmd_mrt_model(config, &run.rp.m) != 0)
 		return (4);
 	run.rp.rib = rib_new();
@@ -183,8 +180,7 @@ cmd_mrt(int argc, char **argv)
 		routemon_new(run.rp.m, run.rp.rib);
 		run.rp.m->sink.event = cmd_mrt_event_cb;
 		run.rp.m->sink.arg = &run;
-		if (run.json)
-			printf("{\n  \"events\": [");
+		output_feed_begin(run.out, &run.ctx);
 	}
 	for (i = 0; i < (size_t)argc; i++)
 		(void)routemon_replay_file(&run.rp, argv[i]);
@@ -203,13 +199,12 @@ cmd_mrt(int argc, char **argv)
 		    (unsigned long long)run.rp.errors);
 		rv = run.rp.errors != 0;
 	} else {
-		if (run.json)
-			printf("\n  ],\n  \"records\": %llu, \"updates\": %llu, "
-			    "\"peers\": %zu, \"prefixes\": %zu, \"errors\": "
-			    "%llu\n}\n", (unsigned long long)run.rp.records,
-			    (unsigned long long)updates,
-			    rib_npeers(run.rp.rib), st.prefixes,
-			    (unsigned long long)run.rp.errors);
+		fd.records = run.rp.records;
+		fd.updates = updates;
+		fd.errors = run.rp.errors;
+		fd.peers = rib_npeers(run.rp.rib);
+		fd.prefixes = st.prefixes;
+		output_feed_end(run.out, &run.ctx, &fd);
 		if (run.rp.errors != 0)
 			rv = 4;
 		else if (run.worst == LVL_CRITICAL)

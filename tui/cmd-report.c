@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/output.h"
 #include "core/report.h"
 #include "core/store.h"
 #include "core/util.h"
@@ -32,11 +33,14 @@ cmd_report_usage(FILE *f)
 	    " or -15m, -2h, -1d\n");
 }
 
-/* A --since or --until argument (NULL: none given). */
+/*
+ * A --since or --until argument against ref (NULL: none given); ref 0
+ * when only checking it before the file is opened.
+ */
 static int
-cmd_report_time(const char *arg, int64_t *ms, int *rel)
+cmd_report_time(const char *arg, int64_t ref, int64_t *ms)
 {
-	if (arg == NULL || report_parse_time(arg, ms, rel) == 0)
+	if (arg == NULL || time_parse(arg, ref, 0, ms) == 0)
 		return (0);
 	fprintf(stderr, "peertop report: bad time: %s (use "
 	    "2026-11-25T10:00:00Z, 2026-11-25 10:00 or -15m)\n", arg);
@@ -54,11 +58,11 @@ cmd_report(int argc, char **argv)
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct report		*r;
-	enum report_format	 fmt = REPORT_TEXT;
+	const struct output	*fmt = &output_text;
 	const char		*since = NULL, *until = NULL;
 	char			*cause;
 	int64_t			 since_ms = 0, until_ms = 0, newest;
-	int			 ch, since_rel = 0, until_rel = 0;
+	int			 ch;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
@@ -70,13 +74,7 @@ cmd_report(int argc, char **argv)
 			until = optarg;
 			break;
 		case 'o':
-			if (strcmp(optarg, "text") == 0)
-				fmt = REPORT_TEXT;
-			else if (strcmp(optarg, "csv") == 0)
-				fmt = REPORT_CSV;
-			else if (strcmp(optarg, "json") == 0)
-				fmt = REPORT_JSON;
-			else {
+			if ((fmt = output_find(optarg)) == NULL) {
 				fprintf(stderr, "peertop report: unknown "
 				    "format: %s\n", optarg);
 				return (2);
@@ -94,8 +92,8 @@ cmd_report(int argc, char **argv)
 		cmd_report_usage(stderr);
 		return (2);
 	}
-	if (cmd_report_time(since, &since_ms, &since_rel) != 0 ||
-	    cmd_report_time(until, &until_ms, &until_rel) != 0)
+	if (cmd_report_time(since, 0, &since_ms) != 0 ||
+	    cmd_report_time(until, 0, &until_ms) != 0)
 		return (2);
 	if ((r = store_report_open(argv[optind], &cause)) == NULL) {
 		fprintf(stderr, "peertop report: %s\n", cause);
@@ -111,13 +109,13 @@ cmd_report(int argc, char **argv)
 	newest = r->newest_ms >= 0 ? r->newest_ms : now_wall_ms();
 	if (until == NULL)
 		until_ms = newest;
-	else if (until_rel)
-		until_ms += newest;
+	else
+		(void)cmd_report_time(until, newest, &until_ms);
 	if (since == NULL)
 		since_ms = r->oldest_ms >= 0 ? r->oldest_ms :
 		    until_ms - CMD_REPORT_EMPTY_MS;
-	else if (since_rel)
-		since_ms += until_ms;
+	else
+		(void)cmd_report_time(since, until_ms, &since_ms);
 	/* All rows at one time: up to now rather than an empty window. */
 	if (until == NULL && until_ms <= since_ms && now_wall_ms() > since_ms)
 		until_ms = now_wall_ms();

@@ -120,11 +120,11 @@ usage(int status)
 
 	fprintf(f,
 "usage: peertop [-n] [-c file] [-d database] [-l logfile] [--ascii] [--mono]\n"
-"       peertop --once [-o text|json] [-c file]\n"
+"       peertop --once [-o text|json|csv] [-c file]\n"
 "       peertop -H [-c file] [-d database] [-l logfile]\n"
 "       peertop -r file [-b time] [-e time] [-c file] [--once [-o json]]\n"
 "       peertop mrt [--dump] file ...\n"
-"       peertop mrt -c file [-o text|json] file ...\n"
+"       peertop mrt -c file [-o text|json|csv] file ...\n"
 "       peertop agent [-nv] [-c file]\n"
 "       peertop report file [--since time] [--until time] [-o text|csv|json]\n"
 "\n"
@@ -379,7 +379,7 @@ dashboard(struct tui *tui, const char *datadir)
 		event_base_dispatch(tui->base);
 		tui_stop(tui);
 		if (tui->quit & ACT_SNAPSHOT)
-			output_find("text")->print(stdout, tui->model,
+			output_print(output_find("text"), stdout, tui->model,
 			    ONCE_EVENTS);
 	}
 	world_free(tui->world);
@@ -473,7 +473,7 @@ replay_when(const char *opt, const char *s, int64_t newest, int64_t *out)
 		*out = 0;
 		return (0);
 	}
-	if (tui_replay_parse_time(s, newest, out) != 0) {
+	if (time_parse(s, newest, TIME_CLOCK, out) != 0) {
 		fprintf(stderr, "peertop: %s %s: not a time (hh:mm, "
 		    "2026-11-25T03:12Z, -15m)\n", opt, s);
 		return (-1);
@@ -550,7 +550,7 @@ replay_main(struct options *o)
 	tui_replay_start(&tui, r, m, NULL, o->replay, begin, end, at);
 
 	if (o->mode == MODE_ONCE) {
-		output_find(o->output)->print(stdout, m, ONCE_EVENTS);
+		output_print(output_find(o->output), stdout, m, ONCE_EVENTS);
 		status = output_status(m);
 	} else {
 		log_open(o->logfile != NULL ? o->logfile : "/dev/null",
@@ -707,7 +707,7 @@ run_once(struct run *r)
 	}
 	if (m->routemon != NULL)
 		routemon_eval(m->routemon, now_wall_ms());
-	output_find(r->o->output)->print(stdout, m, ONCE_EVENTS);
+	output_print(output_find(r->o->output), stdout, m, ONCE_EVENTS);
 	return (output_status(m));
 }
 

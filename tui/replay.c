@@ -25,7 +25,6 @@
 
 #include "tui.h"
 #include "../core/replay.h"
-#include "../core/report.h"
 #include "../core/store.h"
 
 #define REPLAY_MINUTE_MS	(60 * 1000)
@@ -75,61 +74,6 @@ int
 tui_replaying(struct tui *tui)
 {
 	return (tui->replay != NULL);
-}
-
-/*
- * A time typed at b or given to -b/-e, against ref (the shown time, or
- * the file's newest): "hh:mm[:ss]" that day in local time, ISO 8601
- * (UTC, as peertop report reads it), or an offset "-15m" / "+2h" / "-1d"
- * / "+30s".  0, or -1 when it is none of these.
- */
-int
-tui_replay_parse_time(const char *s, int64_t ref_ms, int64_t *out)
-{
-	struct tm	 tm;
-	time_t		 t;
-	int64_t		 ms;
-	char		 neg[40];
-	int		 rel, h, m, sec = 0, n;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	if (*s == '+' || *s == '-') {
-		if (snprintf(neg, sizeof neg, "-%s", s + 1) >= (int)sizeof neg)
-			return (-1);
-		if (report_parse_time(neg, &ms, &rel) != 0 || !rel)
-			return (-1);
-		*out = *s == '+' ? ref_ms - ms : ref_ms + ms;
-		return (0);
-	}
-	if (strchr(s, '-') != NULL) {
-		if (report_parse_time(s, &ms, &rel) != 0 || rel)
-			return (-1);
-		*out = ms;
-		return (0);
-	}
-	n = -1;
-	if (sscanf(s, "%2d:%2d:%2d%n", &h, &m, &sec, &n) != 3 || n < 0 ||
-	    s[n] != '\0') {
-		sec = 0;
-		n = -1;
-		if (sscanf(s, "%2d:%2d%n", &h, &m, &n) != 2 || n < 0 ||
-		    s[n] != '\0')
-			return (-1);
-	}
-	if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59)
-		return (-1);
-	t = (time_t)(ref_ms / 1000);
-	if (localtime_r(&t, &tm) == NULL)
-		return (-1);
-	tm.tm_hour = h;
-	tm.tm_min = m;
-	tm.tm_sec = sec;
-	tm.tm_isdst = -1;
-	if ((t = mktime(&tm)) == (time_t)-1)
-		return (-1);
-	*out = (int64_t)t * 1000;
-	return (0);
 }
 
 /* The span shown: -b/-e where given, else what the file holds now. */
@@ -421,7 +365,7 @@ tui_replay_key(struct tui *tui, int key)
 		rp->prompting = 0;
 		if (rp->input[0] == '\0')
 			return (1);
-		if (tui_replay_parse_time(rp->input, rp->t, &t) != 0) {
+		if (time_parse(rp->input, rp->t, TIME_CLOCK, &t) != 0) {
 			snprintf(rp->msg, sizeof rp->msg, "not a time: "
 			    "\"%s\" (hh:mm, 2026-11-25T03:12Z, -15m)",
 			    rp->input);

@@ -180,7 +180,6 @@ struct replay;
 #define REPLAY_MOVE_FWD_BIG	5	/* } */
 int64_t	 tui_now(struct tui *);		/* the shown time: replay or wall */
 int	 tui_replaying(struct tui *);
-int	 tui_replay_parse_time(const char *, int64_t ref_ms, int64_t *);
 int	 tui_replay_start(struct tui *, struct replay *, struct model *,
 	    struct model *live, const char *path, int64_t begin, int64_t end,
 	    int64_t start);

@@ -20,6 +20,7 @@
 
 #include "core/config.h"
 #include "core/model.h"
+#include "core/output.h"
 #include "core/replay.h"
 #include "core/report.h"
 #include "core/store.h"
@@ -79,9 +80,9 @@ fuzz_report(const char *path, int64_t lo, int64_t hi, FILE *null)
 		return;
 	}
 	if (store_report_run(rep, lo, hi, &cause) == 0) {
-		report_print(rep, null, REPORT_TEXT);
-		report_print(rep, null, REPORT_CSV);
-		report_print(rep, null, REPORT_JSON);
+		report_print(rep, null, output_find("text"));
+		report_print(rep, null, output_find("csv"));
+		report_print(rep, null, output_find("json"));
 	} else
 		free(cause);
 	store_report_free(rep);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # --once against a recorded BIRD reply: the text and JSON outputs are
-# diffed against checked-in expectations (times masked), and the exit
-# status, -n and option errors are checked.
+# diffed against checked-in expectations (times masked), the CSV read
+# back and compared with the JSON, and the exit status, -n and option
+# errors are checked.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${PEERTOP:=$top_srcdir/peertop}"
 . "$top_srcdir/tests/lib.sh"
@@ -68,6 +69,40 @@ if diff -u "$top_srcdir/tests/once/expected.txt" "$TEST_TMPDIR/text"; then
 else
 	not_ok "--once -o text matches tests/once/expected.txt"
 fi
+
+# CSV: RFC 4180 as Python's csv module reads it, every row as long as its
+# section's title row, and the same sessions, partners and events as the
+# JSON of the same model.
+"$PEERTOP" --once -o csv -c "$TEST_TMPDIR/once.conf" >"$TEST_TMPDIR/out.csv" \
+    2>/dev/null
+check "--once -o csv exits 2 too" test $? -eq 2
+check "--once -o csv has the JSON's tables and rows" python3 - \
+    "$TEST_TMPDIR/out.csv" "$TEST_TMPDIR/out.json" <<'PY'
+import csv, json, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+doc = json.load(open(sys.argv[2]))
+tables, title = {}, None
+for r in rows:
+    if not r:
+        title = None
+        continue
+    if r[0] == "section":
+        title = r
+        continue
+    assert title is not None and len(r) == len(title), (title, r)
+    tables.setdefault(r[0], []).append(dict(zip(title[1:], r[1:])))
+assert tables["status"][0]["status"] == doc["status"]
+for name, key in (("session", "sessions"), ("partner", "partners"),
+                  ("collector", "collectors"), ("branch", "branches")):
+    got = [(t[name], t.get("state", t.get("redundancy"))) for t in tables[name]]
+    want = [(o["name"], o.get("state", o.get("redundancy")))
+            for o in doc[key]]
+    assert got == want, (name, got, want)
+assert [e["type"] for e in tables["event"]] == \
+    [e["type"] for e in doc["events"]]
+assert len(tables.get("prefix", [])) == \
+    sum(len(b["prefixes"]) for b in doc["branches"])
+PY
 
 # -n: OK, and an error with file:line:column and exit 1.
 check "-n accepts the config" "$PEERTOP" -n -c "$TEST_TMPDIR/once.conf"

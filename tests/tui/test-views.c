@@ -1024,37 +1024,6 @@ test_map_latency(void **state)
 	f->m->branches[0]->nearest = f->sea;
 }
 
-/* b's and -b's times: hh:mm on the reference's day, ISO 8601, offsets. */
-static void
-test_replay_parse_time(void **state)
-{
-	int64_t	 ref = 1764126000000LL;	/* 2025-11-26 03:00:00 UTC */
-	int64_t	 t;
-
-	(void)state;
-	setenv("TZ", "UTC", 1);
-	tzset();
-	assert_int_equal(tui_replay_parse_time("03:12", ref, &t), 0);
-	assert_int_equal(t, ref + 12 * 60000);
-	assert_int_equal(tui_replay_parse_time("00:00:30", ref, &t), 0);
-	assert_int_equal(t, ref - 3 * 3600000 + 30000);
-	assert_int_equal(tui_replay_parse_time("-15m", ref, &t), 0);
-	assert_int_equal(t, ref - 15 * 60000);
-	assert_int_equal(tui_replay_parse_time("+2h", ref, &t), 0);
-	assert_int_equal(t, ref + 2 * 3600000);
-	assert_int_equal(tui_replay_parse_time("2025-11-25T23:59:59Z", ref,
-	    &t), 0);
-	assert_int_equal(t, ref - 3 * 3600000 - 1000);
-	assert_int_equal(tui_replay_parse_time("2025-11-26 03:00", ref, &t),
-	    0);
-	assert_int_equal(t, ref);
-	assert_int_equal(tui_replay_parse_time("24:00", ref, &t), -1);
-	assert_int_equal(tui_replay_parse_time("3:7x", ref, &t), -1);
-	assert_int_equal(tui_replay_parse_time("yesterday", ref, &t), -1);
-	assert_int_equal(tui_replay_parse_time("-15 parsecs", ref, &t), -1);
-	assert_int_equal(tui_replay_parse_time("", ref, &t), -1);
-}
-
 /*
  * A history written by the store (daisy-22 Established at t0, Idle at
  * t0 + 60 s, an event with it) replayed into a second model from the
@@ -1200,7 +1169,6 @@ main(void)
 		cmocka_unit_test(test_branch_nodata),
 		cmocka_unit_test(test_branch_history),
 		cmocka_unit_test(test_map_latency),
-		cmocka_unit_test(test_replay_parse_time),
 		cmocka_unit_test(test_replay_views),
 	};
 

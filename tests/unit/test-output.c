@@ -1,6 +1,8 @@
 /*
- * Unit tests for core/output.c: both formats carry the same model, JSON
- * strings are escaped, and the exit status follows the worst condition.
+ * Unit tests for core/output.c and its back ends: every format carries
+ * the same model, JSON strings are escaped, CSV fields quoted as RFC 4180
+ * says, the JSON writer lays documents out as the golden files expect,
+ * and the exit status follows the worst condition.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,11 +10,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/collector.h"
+#include "core/json.h"
 #include "core/model.h"
 #include "core/output.h"
 
@@ -68,7 +72,7 @@ render(const struct model *m, const char *fmt)
 
 	assert_non_null(f);
 	assert_non_null(output_find(fmt));
-	output_find(fmt)->print(f, m, 20);
+	output_print(output_find(fmt), f, m, 20);
 	fclose(f);
 	return (buf);
 }
@@ -236,6 +240,223 @@ test_status(void **state)
 	model_free(m);
 }
 
+/*
+ * One CSV record from *p (RFC 4180 2: fields split at commas outside
+ * quotes, "" inside quotes is one quote, line breaks inside quotes are
+ * data); the fields into f[], their number returned, *p past the record.
+ * -1 on a malformed quote.
+ */
+static int
+csv_record(const char **p, char f[][256], int max)
+{
+	const char	*s = *p;
+	int		 n = 0;
+	size_t		 o;
+
+	for (;;) {
+		if (n == max)
+			return (-1);
+		o = 0;
+		if (*s == '"') {
+			for (s++; ; s++) {
+				if (*s == '\0')
+					return (-1);
+				if (*s == '"' && s[1] == '"')
+					s++;
+				else if (*s == '"')
+					break;
+				if (o + 1 < 256)
+					f[n][o++] = *s;
+			}
+			s++;
+			if (*s != ',' && *s != '\n' && *s != '\0')
+				return (-1);
+		} else {
+			for (; *s != ',' && *s != '\n' && *s != '\0'; s++) {
+				if (*s == '"')
+					return (-1);
+				if (o + 1 < 256)
+					f[n][o++] = *s;
+			}
+		}
+		f[n++][o] = '\0';
+		if (*s != ',')
+			break;
+		s++;
+	}
+	if (*s == '\n')
+		s++;
+	*p = s;
+	return (n);
+}
+
+/*
+ * CSV: every row has as many fields as its section's title row, and the
+ * fields with a quote, a comma or a line break come back whole.
+ */
+static void
+test_csv(void **state)
+{
+	struct model	*m = small_model();
+	char		*out, f[32][256], title[32][256];
+	const char	*p;
+	int		 n, ntitle = 0, rows = 0, found = 0;
+
+	(void)state;
+	strlcpy_pt(m->sessions[0]->last_error, "Hold timer, \"expired\"",
+	    sizeof m->sessions[0]->last_error);
+	model_eventf(m, "SessionDown", LVL_ERROR, "session lon-r1", "a,b\nc",
+	    "lon-r1 went \"down\"");
+	out = render(m, "csv");
+	for (p = out; *p != '\0'; ) {
+		if (*p == '\n') {		/* between sections */
+			p++;
+			ntitle = 0;
+			continue;
+		}
+		n = csv_record(&p, f, 32);
+		assert_true(n > 0);
+		if (strcmp(f[0], "section") == 0) {
+			memcpy(title, f, sizeof f);
+			ntitle = n;
+			continue;
+		}
+		assert_int_equal(n, ntitle);
+		rows++;
+		if (strcmp(f[0], "partner") == 0)
+			assert_string_equal(f[1], "contoso \"net\""), found++;
+		if (strcmp(f[0], "session") == 0) {
+			assert_string_equal(title[15], "last_error");
+			assert_string_equal(f[15], "Hold timer, \"expired\"");
+			found++;
+		}
+		if (strcmp(f[0], "event") == 0) {
+			assert_string_equal(title[6], "summary");
+			assert_string_equal(f[6], "lon-r1 went \"down\"");
+			assert_string_equal(f[7], "a,b\nc");
+			found++;
+		}
+	}
+	assert_int_equal(found, 3);
+	assert_true(rows >= 5);
+	assert_non_null(strstr(out, "partner,\"contoso \"\"net\"\"\",65002,"));
+	free(out);
+	model_free(m);
+}
+
+/* The feed ("peertop mrt -c") in each format. */
+static void
+test_feed(void **state)
+{
+	static const char *const fmts[] = { "text", "json", "csv" };
+	static const char *const want[] = {
+		"2015-04-01T00:00:04Z Warning PrefixCommunityMissing "
+		    "[prefix 192.0.2.0/24] community missing\n",
+		"{\n  \"events\": [\n    {\"time\": \"2015-04-01T00:00:04Z\", "
+		    "\"type\": \"PrefixCommunityMissing\", \"level\": "
+		    "\"Warning\", \"subject\": \"prefix 192.0.2.0/24\", "
+		    "\"summary\": \"community missing\", \"details\": "
+		    "\"x, y\"}\n  ],\n  \"records\": 3, \"updates\": 4, "
+		    "\"peers\": 1, \"prefixes\": 2, \"errors\": 0\n}\n",
+		"section,time,level,type,subject,summary,details\n"
+		    "event,2015-04-01T00:00:04Z,Warning,PrefixCommunityMissing,"
+		    "prefix 192.0.2.0/24,community missing,\"x, y\"\n\n"
+		    "section,records,updates,peers,prefixes,errors\n"
+		    "summary,3,4,1,2,0\n",
+	};
+	struct output_feed	 fd = { .records = 3, .updates = 4, .peers = 1,
+				    .prefixes = 2 };
+	struct output_ctx	 ctx;
+	struct event		 ev;
+	const struct output	*o;
+	char			*buf;
+	size_t			 len, i;
+	FILE			*f;
+
+	(void)state;
+	memset(&ev, 0, sizeof ev);
+	ev.time_ms = 1427846404000LL;
+	ev.level = LVL_WARNING;
+	strlcpy_pt(ev.type, "PrefixCommunityMissing", sizeof ev.type);
+	strlcpy_pt(ev.subject, "prefix 192.0.2.0/24", sizeof ev.subject);
+	strlcpy_pt(ev.summary, "community missing", sizeof ev.summary);
+	strlcpy_pt(ev.details, "x, y", sizeof ev.details);
+	for (i = 0; i < nitems(fmts); i++) {
+		buf = NULL;
+		len = 0;
+		assert_non_null(f = open_memstream(&buf, &len));
+		assert_non_null(o = output_find(fmts[i]));
+		output_init(&ctx, f);
+		output_feed_begin(o, &ctx);
+		output_feed_event(o, &ctx, &ev);
+		output_feed_end(o, &ctx, &fd);
+		fclose(f);
+		assert_string_equal(buf, want[i]);
+		free(buf);
+	}
+}
+
+/* The JSON writer's two layouts, its escapes, and no NaN. */
+static void
+test_json_writer(void **state)
+{
+	struct json_w	 j;
+	char		*buf = NULL;
+	size_t		 len = 0;
+	FILE		*f;
+
+	(void)state;
+	assert_non_null(f = open_memstream(&buf, &len));
+	json_w_init_file(&j, f, 1);
+	json_w_object(&j, NULL, 1);
+	json_w_time(&j, "t", 1764097185250LL, 1);
+	json_w_string(&j, "s", "a\"b\t\xff");
+	json_w_array(&j, "list", 1);
+	json_w_object(&j, NULL, 0);
+	json_w_double(&j, "x", 1.5, 3);
+	json_w_double(&j, "nan", NAN, 3);
+	json_w_array(&j, "in", 0);
+	json_w_uint(&j, NULL, 1);
+	json_w_int(&j, NULL, -2);
+	json_w_end(&j);
+	json_w_end(&j);
+	json_w_bool(&j, NULL, 1);
+	json_w_end(&j);
+	json_w_null(&j, "after");
+	json_w_bool(&j, "b", 0);
+	json_w_array(&j, "empty", 1);
+	json_w_end(&j);
+	json_w_end(&j);
+	fclose(f);
+	assert_string_equal(buf, "{\n"
+	    "  \"t\": \"2025-11-25T18:59:45.250Z\", \"s\": \"a\\\"b\\u0009?\",\n"
+	    "  \"list\": [\n"
+	    "    {\"x\": 1.500, \"nan\": null, \"in\": [1, -2]},\n"
+	    "    true\n"
+	    "  ],\n"
+	    "  \"after\": null, \"b\": false,\n"
+	    "  \"empty\": [\n"
+	    "  ]\n"
+	    "}");
+	free(buf);
+
+	buf = NULL;
+	assert_non_null(f = open_memstream(&buf, &len));
+	json_w_init_file(&j, f, 0);
+	json_w_object(&j, NULL, 0);
+	json_w_uint(&j, "a", 1);
+	json_w_object(&j, "o\"k", 0);
+	json_w_end(&j);
+	json_w_array(&j, "l", 0);
+	json_w_string(&j, NULL, "x");
+	json_w_string(&j, NULL, "y");
+	json_w_end(&j);
+	json_w_end(&j);
+	fclose(f);
+	assert_string_equal(buf, "{\"a\":1,\"o\\\"k\":{},\"l\":[\"x\",\"y\"]}");
+	free(buf);
+}
+
 int
 main(void)
 {
@@ -245,6 +466,9 @@ main(void)
 		cmocka_unit_test(test_bmp_section),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_feed),
+		cmocka_unit_test(test_json_writer),
 	};
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

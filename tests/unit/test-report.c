@@ -26,6 +26,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "core/output.h"
 #include "core/report.h"
 #include "core/store.h"
 #include "core/util.h"
@@ -147,14 +148,15 @@ track(const struct report_track *t, size_t n, const char *name)
 
 /* The whole output of a report in one format. */
 static char *
-output(const struct report *r, enum report_format fmt)
+output(const struct report *r, const char *fmt)
 {
 	char	*buf = NULL;
 	size_t	 len = 0;
 	FILE	*f;
 
 	assert_non_null(f = open_memstream(&buf, &len));
-	report_print(r, f, fmt);
+	assert_non_null(output_find(fmt));
+	report_print(r, f, output_find(fmt));
 	assert_int_equal(fclose(f), 0);
 	return (buf);
 }
@@ -353,11 +355,11 @@ test_latency(void **state)
 	assert_true(l->mean_us == 10000.0);
 	assert_int_equal(l->p95_us, 19000);	/* ceil(0.95 * 19) = 19th */
 
-	more = output(r, REPORT_CSV);
+	more = output(r, "csv");
 	assert_non_null(strstr(more, "\nlatency,hq,sea,192.0.2.10,samples,"
 	    "20,19,5.000,10.000,10.000,19.000\n"));
 	free(more);
-	more = output(r, REPORT_JSON);
+	more = output(r, "json");
 	assert_non_null(strstr(more, "{\"branch\":\"hq\",\"edge\":\"sea\","
 	    "\"target\":\"192.0.2.10\",\"from\":\"samples\",\"sent\":20,"
 	    "\"received\":19,\"loss_pct\":5.000,\"median_ms\":10.000,"
@@ -425,11 +427,11 @@ test_rollup(void **state)
 	lat_is(r, 0, REPORT_HOURS, 360 + 360 + 60 + 60, 360 + 300 + 60 + 59,
 	    (360 * 10000.0 + 300 * 20000.0 + 60 * 30000.0 + 59 * 40000.0) /
 	    779);
-	out = output(r, REPORT_CSV);
+	out = output(r, "csv");
 	assert_non_null(strstr(out, "\nlatency,hq,sea,192.0.2.10,hours,840,"
 	    "779,7.262,,17.664,\n"));
 	free(out);
-	out = output(r, REPORT_TEXT);
+	out = output(r, "text");
 	assert_non_null(strstr(out, "hours and minutes (mean, not median)"));
 	free(out);
 	store_report_free(r);
@@ -538,15 +540,15 @@ test_prefixes(void **state)
 	assert_int_equal(p->nodata_ms, 0);
 	assert_int_equal(p->changes, 2);
 
-	out = output(r, REPORT_TEXT);
+	out = output(r, "text");
 	assert_non_null(strstr(out, "\nhq     203.0.113.0/24     50.00    "
 	    "33.33    50.00    33.33    16.67     0.00       2\n"));
 	free(out);
-	out = output(r, REPORT_CSV);
+	out = output(r, "csv");
 	assert_non_null(strstr(out, "\nprefix,hq,203.0.113.0/24,50.000,"
 	    "33.333,1800.000,1200.000,1800.000,1200.000,600.000,0.000,2\n"));
 	free(out);
-	out = output(r, REPORT_JSON);
+	out = output(r, "json");
 	assert_non_null(strstr(out, "\"prefixes\":[{\"branch\":\"hq\","
 	    "\"prefix\":\"198.51.100.0/24\",\"primary_pct\":75.000,"
 	    "\"backup_pct\":75.000,\"primary_s\":2700.000,"
@@ -599,16 +601,16 @@ test_routes(void **state)
 	assert_int_equal(report_state_ms(t, "lax"), 0);
 	assert_int_equal(t->flag_ms, 50 * MIN);
 
-	out = output(r, REPORT_CSV);
+	out = output(r, "csv");
 	assert_non_null(strstr(out, "\nroute,b2,3000.000,600.000\n"));
 	assert_non_null(strstr(out, "\nroute_edge,hq,unknown,1200.000\n"));
 	free(out);
-	out = output(r, REPORT_JSON);
+	out = output(r, "json");
 	assert_non_null(strstr(out, "{\"branch\":\"hq\",\"suboptimal_s\":"
 	    "1200.000,\"no_data_s\":0.000,\"edges_s\":{\"sea\":1200.000,"
 	    "\"lax\":1200.000,\"unknown\":1200.000}}"));
 	free(out);
-	out = output(r, REPORT_TEXT);
+	out = output(r, "text");
 	assert_non_null(strstr(out, "\nhq         20m00s       0s  sea 20m00s "
 	    "lax 20m00s unknown 20m00s\n"));
 	free(out);
@@ -637,10 +639,10 @@ test_runs(void **state)
 	r = run(path, T0, T(60));
 	assert_int_equal(r->nruns, 2);
 	assert_int_equal(r->unrecorded_ms, 20 * MIN);
-	out = output(r, REPORT_TEXT);
+	out = output(r, "text");
 	assert_non_null(strstr(out, "\nRuns    2, 20m00s without recording\n"));
 	free(out);
-	out = output(r, REPORT_JSON);
+	out = output(r, "json");
 	assert_non_null(strstr(out, ",\"runs\":2,\"unrecorded_s\":1200.000,"));
 	free(out);
 	store_report_free(r);
@@ -652,7 +654,7 @@ test_runs(void **state)
 	r = run(path, H(-3), H(-1));
 	assert_int_equal(r->unrecorded_ms, -1);
 	assert_int_equal(r->nruns, 0);
-	out = output(r, REPORT_CSV);
+	out = output(r, "csv");
 	assert_non_null(strstr(out, ",7200.000,,\n"));
 	free(out);
 	store_report_free(r);
@@ -691,12 +693,12 @@ test_events(void **state)
 	assert_int_equal(e->count, 1);
 	assert_int_equal(e->first_ms, T(30));
 
-	out = output(r, REPORT_JSON);
+	out = output(r, "json");
 	assert_non_null(strstr(out, "\"events\":[{\"type\":\"SessionDown\","
 	    "\"level\":\"Error\",\"count\":2,\"first\":\"2026-11-25T10:05:00Z\","
 	    "\"last\":\"2026-11-25T10:45:00Z\"}"));
 	free(out);
-	out = output(r, REPORT_TEXT);
+	out = output(r, "text");
 	assert_non_null(strstr(out, "Window  2026-11-25T10:00:00Z - "
 	    "2026-11-25T11:00:00Z (1h00m)\n"));
 	free(out);
@@ -718,18 +720,18 @@ test_output(void **state)
 	sql = sessions_sql();
 	path = history("output.db", sql);
 	r = run(path, T0, T(60));
-	out = output(r, REPORT_CSV);
+	out = output(r, "csv");
 	assert_non_null(strstr(out, "\nsection,session,availability_pct,"
 	    "flaps,established_s,no_data_s\nsession,s1,75.000,1,2700.000,"
 	    "0.000\nsession,s2,75.000,0,2700.000,900.000\n"));
 	assert_non_null(strstr(out, "\nsession_state,s1,Idle,900.000\n"));
 	free(out);
-	out = output(r, REPORT_JSON);
+	out = output(r, "json");
 	assert_non_null(strstr(out, "{\"session\":\"s2\",\"availability_pct\":"
 	    "75.000,\"flaps\":0,\"no_data_s\":900.000,\"states_s\":"
 	    "{\"Established\":2700.000}}"));
 	free(out);
-	out = output(r, REPORT_TEXT);
+	out = output(r, "text");
 	assert_non_null(strstr(out, "\ns1         75.00     1      45m00s"
 	    "       0s  Idle 15m00s\n"));
 	free(out);
@@ -738,34 +740,41 @@ test_output(void **state)
 	free(sql);
 }
 
+/*
+ * Names from the file reach CSV quoted (RFC 4180 2.6-2.7) and JSON
+ * escaped, whole however long, and invalid UTF-8 as '?' in JSON.
+ */
 static void
-test_parse_time(void **state)
+test_output_quoting(void **state)
 {
-	int64_t	 ms;
-	int	 rel;
+	struct report	*r;
+	char		*sql, *path, *out, *want, lng[1501];
 
-	assert_int_equal(report_parse_time("2026-11-25T10:00:00Z", &ms,
-	    &rel), 0);
-	assert_int_equal(ms, T0);
-	assert_int_equal(rel, 0);
-	assert_int_equal(report_parse_time("2026-11-25T10:00:00", &ms,
-	    &rel), 0);
-	assert_int_equal(ms, T0);
-	assert_int_equal(report_parse_time("2026-11-25 10:15", &ms, &rel), 0);
-	assert_int_equal(ms, T(15));
-	assert_int_equal(report_parse_time("-15m", &ms, &rel), 0);
-	assert_int_equal(rel, 1);
-	assert_int_equal(ms, -15 * MIN);
-	assert_int_equal(report_parse_time("-2h", &ms, &rel), 0);
-	assert_int_equal(ms, -120 * MIN);
-	assert_int_equal(report_parse_time("-1d", &ms, &rel), 0);
-	assert_int_equal(ms, -1440 * MIN);
-	assert_int_equal(report_parse_time("-15", &ms, &rel), -1);
-	assert_int_equal(report_parse_time("-m", &ms, &rel), -1);
-	assert_int_equal(report_parse_time("yesterday", &ms, &rel), -1);
-	assert_int_equal(report_parse_time("2026-11-25", &ms, &rel), -1);
-	assert_int_equal(report_parse_time("2026-11-25T10:00:00+01", &ms,
-	    &rel), -1);
+	(void)state;
+	memset(lng, 'x', sizeof lng - 1);
+	lng[sizeof lng - 1] = '\0';
+	xasprintf(&sql, "INSERT INTO session_state (time_ms, session, "
+	    "old_state, state) VALUES (%lld, 'a,\"b\"', NULL, 'Established'),"
+	    " (%lld, '%s', NULL, 'Idle'), (%lld, 'k' || x'f6' || 'ln', NULL,"
+	    " 'Idle');", T0, T0, lng, T0);
+	path = history("quoting.db", sql);
+	r = run(path, T0, T(60));
+	out = output(r, "csv");
+	assert_non_null(strstr(out, "\nsession,\"a,\"\"b\"\"\",100.000,"));
+	xasprintf(&want, "\nsession,%s,0.000,", lng);
+	assert_non_null(strstr(out, want));
+	free(want);
+	free(out);
+	out = output(r, "json");
+	assert_non_null(strstr(out, "{\"session\":\"a,\\\"b\\\"\","));
+	xasprintf(&want, "{\"session\":\"%s\",", lng);
+	assert_non_null(strstr(out, want));
+	free(want);
+	assert_non_null(strstr(out, "{\"session\":\"k?ln\","));
+	free(out);
+	store_report_free(r);
+	free(path);
+	free(sql);
 }
 
 /* store_report_open() refuses path with exactly "<path>: what". */
@@ -854,9 +863,9 @@ test_unchanged(void **state)
 	assert_int_equal(r->version, 1);
 	assert_int_equal(r->nsessions, 4);
 	assert_int_equal(r->nlat, 0);
-	out = output(r, REPORT_TEXT);
+	out = output(r, "text");
 	free(out);
-	out = output(r, REPORT_JSON);
+	out = output(r, "json");
 	free(out);
 	store_report_free(r);
 	assert_non_null(after = slurp(path, &alen));
@@ -912,7 +921,7 @@ main(void)
 		cmocka_unit_test(test_runs),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_output),
-		cmocka_unit_test(test_parse_time),
+		cmocka_unit_test(test_output_quoting),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_unchanged),
 	};

@@ -5,7 +5,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/util.h"
 
@@ -134,6 +136,83 @@ test_cksum(void **state)
 	assert_int_equal(inet_cksum(pkt, sizeof pkt), 0);
 }
 
+/*
+ * The one time parser: ISO 8601 (UTC), offsets both ways from the
+ * reference, and hh:mm[:ss] on the reference's day only when asked for.
+ */
+static void
+test_time_parse(void **state)
+{
+	const int64_t	 t0 = 1764064800000LL;	/* 2025-11-25T10:00:00Z */
+	const int64_t	 ref = 1764126000000LL;	/* 2025-11-26T03:00:00Z */
+	const int64_t	 min = 60000;
+	int64_t		 t;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	assert_int_equal(time_parse("2025-11-25T10:00:00Z", 0, 0, &t), 0);
+	assert_int_equal(t, t0);
+	assert_int_equal(time_parse("2025-11-25T10:00:00", 0, 0, &t), 0);
+	assert_int_equal(t, t0);
+	assert_int_equal(time_parse("2025-11-25 10:15", 0, 0, &t), 0);
+	assert_int_equal(t, t0 + 15 * min);
+	assert_int_equal(time_parse(" 2025-11-25T10:00Z", 0, 0, &t), 0);
+	assert_int_equal(t, t0);
+	assert_int_equal(time_parse("-15m", ref, 0, &t), 0);
+	assert_int_equal(t, ref - 15 * min);
+	assert_int_equal(time_parse("-2h", ref, 0, &t), 0);
+	assert_int_equal(t, ref - 120 * min);
+	assert_int_equal(time_parse("-1d", ref, 0, &t), 0);
+	assert_int_equal(t, ref - 1440 * min);
+	assert_int_equal(time_parse("+30s", ref, 0, &t), 0);
+	assert_int_equal(t, ref + 30000);
+	/* The clock form only where a day is meant (the replay). */
+	assert_int_equal(time_parse("03:12", ref, 0, &t), -1);
+	assert_int_equal(time_parse("03:12", ref, TIME_CLOCK, &t), 0);
+	assert_int_equal(t, ref + 12 * min);
+	assert_int_equal(time_parse("00:00:30", ref, TIME_CLOCK, &t), 0);
+	assert_int_equal(t, ref - 180 * min + 30000);
+	assert_int_equal(time_parse("24:00", ref, TIME_CLOCK, &t), -1);
+	assert_int_equal(time_parse("3:7x", ref, TIME_CLOCK, &t), -1);
+	assert_int_equal(time_parse("12:00:60", ref, TIME_CLOCK, &t), -1);
+	assert_int_equal(time_parse("", ref, TIME_CLOCK, &t), -1);
+	assert_int_equal(time_parse("-15", ref, 0, &t), -1);
+	assert_int_equal(time_parse("-m", ref, 0, &t), -1);
+	assert_int_equal(time_parse("-15 parsecs", ref, 0, &t), -1);
+	assert_int_equal(time_parse("yesterday", ref, TIME_CLOCK, &t), -1);
+	assert_int_equal(time_parse("2025-11-25", ref, 0, &t), -1);
+	assert_int_equal(time_parse("2025-11-25T10:00:00+01", ref, 0, &t), -1);
+	assert_int_equal(time_parse("2025-02-30T10:00:00Z", ref, 0, &t), -1);
+	assert_int_equal(time_parse("2025-13-01T10:00:00Z", ref, 0, &t), -1);
+	assert_int_equal(time_parse("25-11-25T10:00:00Z", ref, 0, &t), -1);
+}
+
+/* The one ISO 8601 writer, and the parser reads back what it writes. */
+static void
+test_time_iso(void **state)
+{
+	char	 buf[TIME_ISO_LEN];
+	int64_t	 t;
+
+	(void)state;
+	assert_string_equal(time_iso(buf, sizeof buf, 1764097185000LL, 1),
+	    "2025-11-25T18:59:45Z");
+	assert_string_equal(time_iso(buf, sizeof buf, 1764097185250LL, 1),
+	    "2025-11-25T18:59:45.250Z");
+	assert_string_equal(time_iso(buf, sizeof buf, 1764097185250LL, 0),
+	    "2025-11-25T18:59:45Z");
+	assert_string_equal(time_iso(buf, sizeof buf, 0, 1),
+	    "1970-01-01T00:00:00Z");
+	/* Before 1970 the second is floored, not rounded towards zero. */
+	assert_string_equal(time_iso(buf, sizeof buf, -500, 1),
+	    "1969-12-31T23:59:59.500Z");
+	assert_string_equal(time_iso(buf, 5, 0, 0), "");
+	assert_int_equal(time_parse(time_iso(buf, sizeof buf, 1764097185000LL,
+	    0), 0, 0, &t), 0);
+	assert_int_equal(t, 1764097185000LL);
+}
+
 int
 main(void)
 {
@@ -144,6 +223,8 @@ main(void)
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_clocks),
 		cmocka_unit_test(test_cksum),
+		cmocka_unit_test(test_time_parse),
+		cmocka_unit_test(test_time_iso),
 	};
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

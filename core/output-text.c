@@ -1,0 +1,545 @@
+/*
+ * The text output (output.h): fixed-width tables for a terminal, times
+ * in local time, "-" where there is nothing; the feed as one ISO 8601
+ * line per event; the report with columns as wide as their longest name.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collector.h"
+#include "latmon.h"
+#include "output.h"
+#include "report.h"
+#include "rib.h"
+#include "routemon.h"
+
+static void	text_header(struct output_ctx *, const struct model *);
+static void	text_section(struct output_ctx *, const struct model *,
+		    enum output_section);
+static void	text_collector(struct output_ctx *, const struct model *,
+		    const struct collector *);
+static void	text_bmp_router(struct output_ctx *,
+		    const struct collector *, size_t,
+		    const struct bmp_router_info *);
+static void	text_partner(struct output_ctx *, const struct partner *);
+static void	text_session(struct output_ctx *, const struct model *,
+		    const struct session *);
+static void	text_branch(struct output_ctx *, const struct model *,
+		    const struct branch *);
+static void	text_latency(struct output_ctx *, const struct model *,
+		    const struct branch *, const struct latlink *);
+static void	text_prefix(struct output_ctx *, const struct model *,
+		    const struct branch *, const struct branch_prefix *);
+static void	text_event(struct output_ctx *, const struct event *);
+static void	text_feed_event(struct output_ctx *, const struct event *);
+static void	text_report_head(struct output_ctx *, const struct report *);
+static void	text_report_section(struct output_ctx *,
+		    const struct report *, enum report_section);
+static void	text_report_track(struct output_ctx *, const struct report *,
+		    enum report_section, const struct report_track *);
+static void	text_report_lat(struct output_ctx *, const struct report *,
+		    const struct report_lat *);
+static void	text_report_prefix(struct output_ctx *,
+		    const struct report *, const struct report_prefix *);
+static void	text_report_event(struct output_ctx *, const struct report *,
+		    const struct report_event *);
+
+const struct output output_text = {
+	.name = "text",
+	.flags = OUTPUT_NEWEST_FIRST,
+	.header = text_header,
+	.section = text_section,
+	.collector = text_collector,
+	.bmp_router = text_bmp_router,
+	.partner = text_partner,
+	.session = text_session,
+	.branch = text_branch,
+	.latency = text_latency,
+	.prefix = text_prefix,
+	.event = text_event,
+	.feed_event = text_feed_event,
+	.report_sections = RS_BIT(RS_SESSIONS) | RS_BIT(RS_PARTNERS) |
+	    RS_BIT(RS_LATENCY) | RS_BIT(RS_PREFIXES) | RS_BIT(RS_ROUTES) |
+	    RS_BIT(RS_EVENTS),
+	.report_head = text_report_head,
+	.report_section = text_report_section,
+	.report_track = text_report_track,
+	.report_lat = text_report_lat,
+	.report_prefix = text_report_prefix,
+	.report_event = text_report_event,
+};
+
+/* The column titles of each section; the optional ones only when used. */
+static void
+text_section(struct output_ctx *ctx, const struct model *m,
+    enum output_section sec)
+{
+	FILE	*f = ctx->f;
+
+	switch (sec) {
+	case OUT_COLLECTORS:
+		fprintf(f, "%-24s %-8s %-8s %s\n", "COLLECTOR", "STATE",
+		    "FOR", "ERROR");
+		break;
+	case OUT_BMP:
+		if (output_count(m, sec) == 0)
+			break;
+		fprintf(f, "\n%-32s %-22s %-19s %-7s %9s %9s %8s %6s %s\n",
+		    "BMP ROUTER", "ADDRESS", "CONNECTED", "PEERS", "MESSAGES",
+		    "ROUTE-MON", "ROUTES", "ERRORS", "STATE");
+		break;
+	case OUT_PARTNERS:
+		fprintf(f, "\n%-20s %-8s %-10s %s\n", "PARTNER", "AS",
+		    "REDUNDANCY", "REASON");
+		break;
+	case OUT_SESSIONS:
+		fprintf(f, "\n%-16s %-12s %-16s %-8s %-5s %-7s %-11s %-8s "
+		    "%7s %7s %5s %s\n", "SESSION", "ROUTER", "NEIGHBOR", "AS",
+		    "EDGE", "ROLE", "STATE", "FOR", "RCVD", "SENT", "FLAPS",
+		    "LAST ERROR");
+		break;
+	case OUT_BRANCHES:
+		fprintf(f, "\n%-20s %-28s %-14s %-6s %-6s %-10s %s\n",
+		    "BRANCH", "LOCATION", "NEAREST EDGE", "ROUTED", "SESS",
+		    "REDUNDANCY", "LAST EVENT");
+		break;
+	case OUT_LATENCY:
+		if (output_count(m, sec) == 0)
+			break;
+		fprintf(f, "\n%-20s %-5s %-22s %6s %5s %7s %7s %7s %7s %7s "
+		    "%7s %s\n", "BRANCH", "EDGE", "TARGET", "LOSS%", "SNT",
+		    "LAST", "AVG", "BEST", "WRST", "STDEV", "MEDIAN", "FLAGS");
+		break;
+	case OUT_PREFIXES:
+		if (output_count(m, sec) == 0)
+			break;
+		fprintf(f, "\n%-20s %-20s %-8s %-5s %-5s %-8s %-16s %-24s "
+		    "%s\n", "PREFIX", "BRANCH", "ORIGIN", "PRI", "BAK",
+		    "BEST AS", "BEST VIA", "STATE", "PROBLEM");
+		break;
+	case OUT_EVENTS:
+		fprintf(f, "\n%-19s %-11s %-20s %s\n", "TIME", "LEVEL", "TYPE",
+		    "SUMMARY");
+		break;
+	}
+}
+
+static void
+text_header(struct output_ctx *ctx, const struct model *m)
+{
+	char	 t[32];
+
+	fprintf(ctx->f, "peertop %s at %s%s\n\n", output_status_name(m, 0),
+	    fmt_time(t, sizeof t, ctx->wall, 0), m->replay_ms != 0 ?
+	    " (replay of the history)" : "");
+}
+
+static void
+text_collector(struct output_ctx *ctx, const struct model *m,
+    const struct collector *c)
+{
+	char	 d[16];
+
+	(void)m;
+	fprintf(ctx->f, "%-24s %-8s %-8s %s\n", c->name,
+	    output_collector_state(c), fmt_duration(d, sizeof d,
+	    output_collector_age(ctx, c)), c->error);
+}
+
+/*
+ * A BMP router: what it said of itself in its Initiation (RFC 7854 4.3,
+ * sysName/sysDescr), its message counts, then its monitored peers with
+ * their Statistics Report counters (4.8) by name.
+ */
+static void
+text_bmp_router(struct output_ctx *ctx, const struct collector *c, size_t r,
+    const struct bmp_router_info *ri)
+{
+	FILE			*f = ctx->f;
+	struct bmp_peer_info	 pi;
+	char			 t[32], peers[24], as[16], kinds[64];
+	size_t			 j, k;
+	unsigned int		 type;
+	uint64_t		 value;
+	const char		*sname;
+
+	snprintf(peers, sizeof peers, "%zu/%zu", ri->peers_up, ri->peers);
+	snprintf(t, sizeof t, "%s:%u", ri->addr, ri->port);
+	fprintf(f, "%-32s %-22s ", ri->name[0] != '\0' ? ri->name :
+	    "(unnamed)", t);
+	fprintf(f, "%-19s %-7s %9llu %9llu %8zu %6llu %s%s\n",
+	    ri->connected_ms != 0 ? fmt_time(t, sizeof t, ri->connected_ms,
+	    0) : "-", peers, (unsigned long long)ri->messages,
+	    (unsigned long long)ri->route_monitoring, ri->routes,
+	    (unsigned long long)ri->errors, ri->terminated ? "terminated: " :
+	    (ri->synced ? "synced" : "syncing"), ri->terminated ?
+	    ri->term_reason : "");
+	fprintf(f, "  sysDescr: %s\n", ri->descr[0] != '\0' ? ri->descr : "-");
+	if (ri->last_error[0] != '\0')
+		fprintf(f, "  last error: %s\n", ri->last_error);
+	if (ri->peers == 0)
+		return;
+	fprintf(f, "  %-39s %-10s %-4s %-16s %8s %8s %6s %-3s %s\n", "PEER",
+	    "AS", "UP", "KINDS", "ROUTES", "UPDATES", "ERRORS", "EOR",
+	    "SESSION");
+	for (j = 0; collect_bmp_peer_info(c, r, j, &pi); j++) {
+		snprintf(as, sizeof as, "%u", pi.asn);
+		fprintf(f, "  %-39s %-10s %-4s %-16s %8zu %8llu %6llu %-3s "
+		    "%s\n", pi.addr[0] != '\0' ? pi.addr : "(Loc-RIB)", as,
+		    pi.up ? "yes" : "no", output_bmp_kinds(pi.kinds, kinds,
+		    sizeof kinds), pi.routes, (unsigned long long)pi.updates,
+		    (unsigned long long)pi.errors, pi.eor ? "yes" : "no",
+		    pi.session[0] != '\0' ? pi.session : "-");
+		if (pi.last_error[0] != '\0')
+			fprintf(f, "    last error: %s\n", pi.last_error);
+		for (k = 0; collect_bmp_peer_stat(c, r, j, k, &type, &sname,
+		    &value); k++)
+			fprintf(f, "    stat %-2u %-48s %llu\n", type, sname,
+			    (unsigned long long)value);
+	}
+}
+
+static void
+text_partner(struct output_ctx *ctx, const struct partner *p)
+{
+	fprintf(ctx->f, "%-20s %-8u %-10s %s\n", p->name, p->asn,
+	    redundancy_name(p->red), p->reason);
+}
+
+static void
+text_session(struct output_ctx *ctx, const struct model *m,
+    const struct session *s)
+{
+	char	 a[ADDR_STRLEN], d[16];
+
+	(void)m;
+	fprintf(ctx->f, "%-16s %-12s %-16s %-8u %-5s %-7s %-11s %-8s %7u %7u "
+	    "%5u %s\n", s->name, s->router, addr_fmt(&s->neighbor, a,
+	    sizeof a), s->remote_as, s->edge, role_name(s->role),
+	    bgp_state_name(s->state), s->since_ms == 0 ? "-" :
+	    fmt_duration(d, sizeof d, (ctx->wall - s->since_ms) / 1000),
+	    s->routes_imported, s->routes_exported, s->flaps, s->last_error);
+}
+
+static void
+text_branch(struct output_ctx *ctx, const struct model *m,
+    const struct branch *b)
+{
+	char	 loc[96], near[32], sess[16], routed[16];
+
+	if (b->loc == LOC_UNKNOWN)
+		strlcpy_pt(loc, "location unknown", sizeof loc);
+	else
+		snprintf(loc, sizeof loc, "%s%s%s", b->city, *b->city != '\0' ?
+		    ", " : "", *b->country != '\0' ? b->country :
+		    "(configured)");
+	if (b->nearest >= 0)
+		snprintf(near, sizeof near, "%s %.0fkm",
+		    m->edges[b->nearest].code, b->nearest_km);
+	else
+		strlcpy_pt(near, "-", sizeof near);
+	snprintf(sess, sizeof sess, "%d/%d", b->sessions_up,
+	    b->sessions_total);
+	/* "!" marks SuboptimalRouting (not by colour alone). */
+	if (b->routed >= 0 && (size_t)b->routed < m->nedges)
+		snprintf(routed, sizeof routed, "%s%s",
+		    m->edges[b->routed].code, b->suboptimal ? "!" : "");
+	else
+		strlcpy_pt(routed, "-", sizeof routed);
+	fprintf(ctx->f, "%-20s %-28s %-14s %-6s %-6s %-10s %s\n", b->name, loc,
+	    near, routed, sess, b->partner != NULL ?
+	    redundancy_name(b->partner->red) : "-", b->last_event);
+}
+
+/* A value in ms for the table, "-" when there is none. */
+static const char *
+text_ms(char *buf, size_t len, double us, int valid)
+{
+	if (!valid)
+		return ("-");
+	snprintf(buf, len, "%.1f", us / 1000);
+	return (buf);
+}
+
+/* mtr's columns per branch and edge target. */
+static void
+text_latency(struct output_ctx *ctx, const struct model *m,
+    const struct branch *b, const struct latlink *l)
+{
+	char	 c[7][16], flags[48];
+	int	 r = l->received > 0;
+
+	output_lat_flags(l, flags, sizeof flags);
+	fprintf(ctx->f, "%-20s %-5s %-22s %6.1f %5u %7s %7s %7s %7s %7s %7s "
+	    "%s\n", b->name, m->edges[l->edge_idx].code, l->target[0] != '\0' ?
+	    l->target : "-", l->loss_pct, l->sent,
+	    text_ms(c[0], sizeof c[0], (double)l->last_us, l->last_us >= 0),
+	    text_ms(c[1], sizeof c[1], l->avg_us, r),
+	    text_ms(c[2], sizeof c[2], (double)l->best_us, r),
+	    text_ms(c[3], sizeof c[3], (double)l->worst_us, r),
+	    text_ms(c[4], sizeof c[4], l->stdev_us, r),
+	    text_ms(c[5], sizeof c[5], l->median_us, r),
+	    flags[0] != '\0' ? flags : "-");
+}
+
+/*
+ * A registered prefix: sessions carrying it (primary and backup, of
+ * those configured), the best path, the PFX_* flags as words and the
+ * worst problem; "unseen" until a session's routes or any route for it
+ * were seen.
+ */
+static void
+text_prefix(struct output_ctx *ctx, const struct model *m,
+    const struct branch *b, const struct branch_prefix *bp)
+{
+	char		 pfx[PREFIX_STRLEN], pri[16], bak[16];
+	char		 flags[160], origin[16];
+	const char	*best = output_best_session(m, bp);
+
+	snprintf(pri, sizeof pri, "%u/%u", bp->nprimary, bp->nprimary_total);
+	snprintf(bak, sizeof bak, "%u/%u", bp->nbackup, bp->nbackup_total);
+	if (bp->best_origin != 0)
+		snprintf(origin, sizeof origin, "%u", bp->best_origin);
+	else
+		strlcpy_pt(origin, "-", sizeof origin);
+	if (!bp->seen)
+		strlcpy_pt(flags, "unseen", sizeof flags);
+	else if (bp->flags == 0)
+		strlcpy_pt(flags, "ok", sizeof flags);
+	else
+		routemon_flags_fmt(bp->flags, flags, sizeof flags);
+	fprintf(ctx->f, "%-20s %-20s %-8u %-5s %-5s %-8s %-16s %-24s %s\n",
+	    prefix_fmt(&bp->prefix, pfx, sizeof pfx), b->name, bp->origin,
+	    pri, bak, origin, best != NULL ? best : "-", flags, bp->problem);
+}
+
+static void
+text_event(struct output_ctx *ctx, const struct event *ev)
+{
+	char	 t[32];
+
+	fprintf(ctx->f, "%-19s %-11s %-20s %s\n", fmt_time(t, sizeof t,
+	    ev->time_ms, 0), level_name(ev->level), ev->type, ev->summary);
+}
+
+/* ------------------------------------------------------------- feed */
+
+/* "2015-04-01T00:00:04Z Warning Type [subject] summary" (UTC). */
+static void
+text_feed_event(struct output_ctx *ctx, const struct event *ev)
+{
+	char	 t[TIME_ISO_LEN];
+
+	fprintf(ctx->f, "%s %s %s [%s] %s\n", time_iso(t, sizeof t,
+	    ev->time_ms, 0), level_name(ev->level), ev->type, ev->subject,
+	    ev->summary);
+}
+
+/* ----------------------------------------------------------- report */
+
+static const char *
+text_dur(char *buf, size_t len, int64_t ms)
+{
+	return (fmt_duration(buf, len, ms / 1000));
+}
+
+static int
+text_width(int w, const char *s)
+{
+	return ((int)strlen(s) > w ? (int)strlen(s) : w);
+}
+
+static void
+text_report_head(struct output_ctx *ctx, const struct report *r)
+{
+	char	 a[TIME_ISO_LEN], b[TIME_ISO_LEN], d[32];
+
+	fprintf(ctx->f, "History %s (schema %d)\n", r->path, r->version);
+	fprintf(ctx->f, "Window  %s - %s (%s)\n",
+	    time_iso(a, sizeof a, r->since_ms, 1),
+	    time_iso(b, sizeof b, r->until_ms, 1),
+	    text_dur(d, sizeof d, r->until_ms - r->since_ms));
+	if (r->unrecorded_ms >= 0)
+		fprintf(ctx->f, "Runs    %u, %s without recording\n", r->nruns,
+		    text_dur(a, sizeof a, r->unrecorded_ms));
+	fputc('\n', ctx->f);
+}
+
+/* Each section's count, column widths and titles. */
+static void
+text_report_section(struct output_ctx *ctx, const struct report *r,
+    enum report_section sec)
+{
+	static const char *const hdr[] = {
+		"PRIMARY%", "BACKUP%", "ALL-PRI%", "ALL-BAK%", "NONE%",
+		"NO-DATA%"
+	};
+	FILE	*f = ctx->f;
+	size_t	 i;
+	int	*w = ctx->w;
+
+	w[0] = w[1] = w[2] = 0;
+	switch (sec) {
+	case RS_SESSIONS:
+		for (w[0] = 7, i = 0; i < r->nsessions; i++)
+			w[0] = text_width(w[0], r->sessions[i].name);
+		fprintf(f, "Sessions: %zu\n", r->nsessions);
+		if (r->nsessions > 0)
+			fprintf(f, "%-*s %8s %5s %11s %8s  %s\n", w[0],
+			    "SESSION", "AVAIL%", "FLAPS", "ESTABLISHED",
+			    "NO DATA", "OTHER STATES");
+		break;
+	case RS_PARTNERS:
+		for (w[0] = 7, i = 0; i < r->npartners; i++)
+			w[0] = text_width(w[0], r->partners[i].name);
+		fprintf(f, "\nPartners: %zu\n", r->npartners);
+		if (r->npartners == 0)
+			break;
+		fprintf(f, "%-*s", w[0], "PARTNER");
+		for (i = 0; i < REPORT_NREDUNDANCY; i++)
+			fprintf(f, " %9s", report_redundancy[i]);
+		fprintf(f, " %9s\n", "NO DATA");
+		break;
+	case RS_LATENCY:
+		w[0] = 6;
+		w[1] = 4;
+		w[2] = 6;
+		for (i = 0; i < r->nlat; i++) {
+			w[0] = text_width(w[0], r->lat[i].branch);
+			w[1] = text_width(w[1], r->lat[i].edge);
+			w[2] = text_width(w[2], r->lat[i].target);
+		}
+		fprintf(f, "\nLatency: %zu series\n", r->nlat);
+		if (r->nlat > 0)
+			fprintf(f, "%-*s %-*s %-*s %8s %6s %9s %9s  %s\n", w[0],
+			    "BRANCH", w[1], "EDGE", w[2], "TARGET", "SENT",
+			    "LOSS%", "MEDIAN", "P95", "FROM");
+		break;
+	case RS_PREFIXES:
+		w[0] = w[1] = 6;
+		for (i = 0; i < r->nprefixes; i++) {
+			w[0] = text_width(w[0], r->prefixes[i].branch);
+			w[1] = text_width(w[1], r->prefixes[i].prefix);
+		}
+		fprintf(f, "\nPrefixes: %zu\n", r->nprefixes);
+		if (r->nprefixes == 0)
+			break;
+		fprintf(f, "%-*s %-*s", w[0], "BRANCH", w[1], "PREFIX");
+		for (i = 0; i < nitems(hdr); i++)
+			fprintf(f, " %8s", hdr[i]);
+		fprintf(f, " %7s\n", "CHANGES");
+		break;
+	case RS_ROUTES:
+		for (w[0] = 6, i = 0; i < r->nroutes; i++)
+			w[0] = text_width(w[0], r->routes[i].name);
+		fprintf(f, "\nRoutes: %zu branches\n", r->nroutes);
+		if (r->nroutes > 0)
+			fprintf(f, "%-*s %10s %8s  %s\n", w[0], "BRANCH",
+			    "SUBOPTIMAL", "NO DATA", "ROUTED THROUGH");
+		break;
+	case RS_EVENTS:
+		for (w[0] = 4, i = 0; i < r->nevents; i++)
+			w[0] = text_width(w[0], r->events[i].type);
+		fprintf(f, "\nEvents: %zu types\n", r->nevents);
+		if (r->nevents > 0)
+			fprintf(f, "%-*s %-11s %6s  %-20s  %s\n", w[0], "TYPE",
+			    "LEVEL", "COUNT", "FIRST", "LAST");
+		break;
+	default:
+		break;
+	}
+}
+
+/* A session's, partner's or branch's row: times in its states. */
+static void
+text_report_track(struct output_ctx *ctx, const struct report *r,
+    enum report_section sec, const struct report_track *t)
+{
+	FILE	*f = ctx->f;
+	char	 a[32], b[32];
+	size_t	 j;
+
+	switch (sec) {
+	case RS_SESSIONS:
+		fprintf(f, "%-*s %8.2f %5u %11s %8s ", ctx->w[0], t->name,
+		    report_availability(r, t), t->flaps,
+		    text_dur(a, sizeof a, report_state_ms(t, "Established")),
+		    text_dur(b, sizeof b, t->nodata_ms));
+		for (j = 0; j < t->nstates; j++) {
+			if (strcmp(t->states[j].state, "Established") != 0)
+				fprintf(f, " %s %s", t->states[j].state,
+				    text_dur(a, sizeof a, t->states[j].ms));
+		}
+		fputc('\n', f);
+		break;
+	case RS_PARTNERS:
+		fprintf(f, "%-*s", ctx->w[0], t->name);
+		for (j = 0; j < REPORT_NREDUNDANCY; j++)
+			fprintf(f, " %9s", text_dur(a, sizeof a,
+			    report_state_ms(t, report_redundancy[j])));
+		fprintf(f, " %9s\n", text_dur(a, sizeof a, t->nodata_ms));
+		break;
+	case RS_ROUTES:
+		fprintf(f, "%-*s %10s %8s ", ctx->w[0], t->name,
+		    text_dur(a, sizeof a, t->flag_ms),
+		    text_dur(b, sizeof b, t->nodata_ms));
+		for (j = 0; j < t->nstates; j++)
+			fprintf(f, " %s %s", t->states[j].state,
+			    text_dur(a, sizeof a, t->states[j].ms));
+		fputc('\n', f);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+text_report_lat(struct output_ctx *ctx, const struct report *r,
+    const struct report_lat *l)
+{
+	char	 a[32], b[32];
+
+	(void)r;
+	if (l->received == 0)
+		snprintf(a, sizeof a, "-");
+	else
+		snprintf(a, sizeof a, "%.2fms", (l->exact ? l->median_us :
+		    l->mean_us) / 1000.0);
+	if (l->p95_us < 0)
+		snprintf(b, sizeof b, "-");
+	else
+		snprintf(b, sizeof b, "%.2fms", l->p95_us / 1000.0);
+	fprintf(ctx->f, "%-*s %-*s %-*s %8lld %6.1f %9s %9s  %s\n", ctx->w[0],
+	    l->branch, ctx->w[1], l->edge, ctx->w[2], l->target,
+	    (long long)l->sent, l->loss_pct, a, b, report_from_name(l->from,
+	    1));
+}
+
+static void
+text_report_prefix(struct output_ctx *ctx, const struct report *r,
+    const struct report_prefix *p)
+{
+	int64_t	 ms[REPORT_PREFIX_NTIMES];
+	size_t	 j;
+
+	report_prefix_times(p, ms);
+	fprintf(ctx->f, "%-*s %-*s", ctx->w[0], p->branch, ctx->w[1],
+	    p->prefix);
+	for (j = 0; j < nitems(ms); j++)
+		fprintf(ctx->f, " %8.2f", report_pct(r, ms[j]));
+	fprintf(ctx->f, " %7u\n", p->changes);
+}
+
+static void
+text_report_event(struct output_ctx *ctx, const struct report *r,
+    const struct report_event *e)
+{
+	char	 a[TIME_ISO_LEN], b[TIME_ISO_LEN];
+
+	(void)r;
+	fprintf(ctx->f, "%-*s %-11s %6lld  %-20s  %s\n", ctx->w[0], e->type,
+	    e->level, (long long)e->count,
+	    time_iso(a, sizeof a, e->first_ms, 1),
+	    time_iso(b, sizeof b, e->last_ms, 1));
+}
