@@ -59,7 +59,6 @@ struct agent {
 static void	agent_tick_cb(evutil_socket_t, short, void *);
 static void	agent_push(struct agent *);
 static void	agent_body(struct agent *, struct evbuffer *, size_t);
-static void	agent_body_put(void *, const char *, size_t);
 static void	agent_error_cb(enum evhttp_request_error, void *);
 static void	agent_done_cb(struct evhttp_request *, void *);
 static void	agent_response(struct agent *, struct evhttp_request *);
@@ -298,13 +297,6 @@ agent_tick_cb(evutil_socket_t fd, short events, void *arg)
 	agent_push(a);
 }
 
-/* The one JSON writer's output, into the request body. */
-static void
-agent_body_put(void *arg, const char *s, size_t len)
-{
-	evbuffer_add(arg, s, len);
-}
-
 /*
  * The batch as ingest.h's JSON.  Names come from our own configuration,
  * escaped all the same.
@@ -316,7 +308,7 @@ agent_body(struct agent *a, struct evbuffer *b, size_t n)
 	struct json_w			 j;
 	size_t				 i;
 
-	json_w_init(&j, agent_body_put, b, 0);
+	json_w_init_evbuffer(&j, b, 0);
 	json_w_object(&j, NULL, 0);
 	json_w_string(&j, "agent", a->name);
 	json_w_uint(&j, "seq", a->seq);

@@ -30,6 +30,7 @@
 #include <jansson.h>
 
 #include "ingest.h"
+#include "json.h"
 #include "util.h"
 
 #define INGEST_AGE_MAX_MS	(7LL * 86400 * 1000)
@@ -70,7 +71,7 @@ static int	ingest_sample(json_t *, size_t, const struct ingest_limits *,
 		    struct ingest_sample *, char *);
 static int	ingest_token_ok(const struct ingest *, struct evhttp_request *);
 static void	ingest_reply(struct evhttp_request *, int, const char *,
-		    json_t *);
+		    size_t, size_t);
 static void	ingest_refuse(struct ingest *, struct evhttp_request *,
 		    enum ingest_reject, int, const char *, const char *);
 static void	ingest_request_cb(struct evhttp_request *, void *);
@@ -450,10 +451,10 @@ ingest_token_ok(const struct ingest *in, struct evhttp_request *req)
 	return (diff == 0);
 }
 
-/* Send code with a JSON body: obj if given (stolen), else {"error": e}. */
+/* Send code with a JSON body: the counts for a 200, else {"error": e}. */
 static void
 ingest_reply(struct evhttp_request *req, int code, const char *error,
-    json_t *obj)
+    size_t accepted, size_t unmapped)
 {
 	static const struct {
 		int		 code;
@@ -464,18 +465,20 @@ ingest_reply(struct evhttp_request *req, int code, const char *error,
 		{ 503, "Service Unavailable" }
 	};
 	struct evbuffer	*out;
-	char		*text;
+	struct json_w	 j;
 	size_t		 i;
 
-	if (obj == NULL)
-		obj = json_pack("{s:s}", "error", error != NULL ? error : "");
-	text = obj != NULL ? json_dumps(obj, JSON_COMPACT) : NULL;
-	json_decref(obj);
 	if ((out = evbuffer_new()) == NULL)
 		fatalx("evbuffer_new");
-	if (text != NULL)
-		evbuffer_add_printf(out, "%s\n", text);
-	free(text);
+	json_w_init_evbuffer(&j, out, 0);
+	json_w_object(&j, NULL, 0);
+	if (code == 200) {
+		json_w_uint(&j, "accepted", accepted);
+		json_w_uint(&j, "unmapped", unmapped);
+	} else
+		json_w_string(&j, "error", error != NULL ? error : "");
+	json_w_end(&j);
+	evbuffer_add(out, "\n", 1);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", "application/json");
 	for (i = 0; i < nitems(reasons) - 1; i++)
@@ -519,7 +522,7 @@ ingest_refuse(struct ingest *in, struct evhttp_request *req,
 		in->log_quiet = 0;
 	} else
 		in->log_quiet++;
-	ingest_reply(req, code, error, NULL);
+	ingest_reply(req, code, error, 0, 0);
 }
 
 static void
@@ -576,9 +579,7 @@ ingest_request_cb(struct evhttp_request *req, void *arg)
 	TAILQ_INSERT_TAIL(&in->pending, p, entry);
 	evhttp_request_set_on_complete_cb(req, ingest_complete_cb, p);
 	evhttp_connection_set_closecb(p->evcon, ingest_close_cb, in);
-	ingest_reply(req, 200, NULL, json_pack("{s:I,s:I}", "accepted",
-	    (json_int_t)p->mapped, "unmapped",
-	    (json_int_t)(b.nsamples - p->mapped)));
+	ingest_reply(req, 200, NULL, p->mapped, b.nsamples - p->mapped);
 }
 
 /* The 200 is written: the agent will drop the batch, so store it. */

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/buffer.h>
+
 #include "json.h"
 #include "util.h"
 
@@ -15,6 +17,7 @@ static void	json_w_put(struct json_w *, const char *);
 static void	json_w_item(struct json_w *, const char *, int);
 static void	json_w_open(struct json_w *, const char *, int, int);
 static void	json_w_file_put(void *, const char *, size_t);
+static void	json_w_evbuffer_put(void *, const char *, size_t);
 
 static void
 json_w_file_put(void *arg, const char *s, size_t len)
@@ -36,6 +39,19 @@ void
 json_w_init_file(struct json_w *j, FILE *f, int spaced)
 {
 	json_w_init(j, json_w_file_put, f, spaced);
+}
+
+static void
+json_w_evbuffer_put(void *arg, const char *s, size_t len)
+{
+	if (evbuffer_add(arg, s, len) != 0)
+		fatalx("evbuffer_add");
+}
+
+void
+json_w_init_evbuffer(struct json_w *j, struct evbuffer *b, int spaced)
+{
+	json_w_init(j, json_w_evbuffer_put, b, spaced);
 }
 
 static void

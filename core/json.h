@@ -1,6 +1,7 @@
 /*
  * The one JSON writer: --once, "peertop mrt -o json", "peertop report -o
- * json" and the agent's batches all go through it.  It streams (bgpctl's
+ * json", the agent's batches and the ingest endpoint's replies all go
+ * through it.  It streams (bgpctl's
  * json.c), so a large report or a replay's events are never held whole.
  *
  * Layout: compact ("a":1,"b":2) or spaced ("a": 1, "b": 2).  A container
@@ -40,6 +41,9 @@ struct json_w {
 void	 json_w_init(struct json_w *, void (*)(void *, const char *, size_t),
 	    void *, int spaced);
 void	 json_w_init_file(struct json_w *, FILE *, int spaced);
+struct evbuffer;
+/* Append to a libevent buffer (an HTTP body). */
+void	 json_w_init_evbuffer(struct json_w *, struct evbuffer *, int spaced);
 
 /* key is NULL for an array element or the root. */
 void	 json_w_object(struct json_w *, const char *key, int brk);
