@@ -143,15 +143,33 @@ report_state_ms(const struct report_track *t, const char *state)
 	return (0);
 }
 
+/* A session's time with data: not before its first row, not Unknown. */
+static int64_t
+report_covered_ms(const struct report *r, const struct report_track *t)
+{
+	return (r->until_ms - r->since_ms - t->nodata_ms -
+	    report_state_ms(t, "Unknown"));
+}
+
 double
 report_availability(const struct report *r, const struct report_track *t)
+{
+	int64_t	 covered = report_covered_ms(r, t);
+
+	if (covered <= 0)
+		return (0);
+	return (100.0 * (double)report_state_ms(t, "Established") /
+	    (double)covered);
+}
+
+double
+report_coverage(const struct report *r, const struct report_track *t)
 {
 	int64_t	 window = r->until_ms - r->since_ms;
 
 	if (window <= 0)
 		return (0);
-	return (100.0 * (double)report_state_ms(t, "Established") /
-	    (double)window);
+	return (100.0 * (double)report_covered_ms(r, t) / (double)window);
 }
 
 void
@@ -335,12 +353,13 @@ report_print_text(const struct report *r, FILE *f)
 	w = report_width(r->sessions, r->nsessions, 7);
 	fprintf(f, "Sessions: %zu\n", r->nsessions);
 	if (r->nsessions > 0)
-		fprintf(f, "%-*s %8s %5s %11s %8s  %s\n", w, "SESSION",
-		    "AVAIL%", "FLAPS", "ESTABLISHED", "NO DATA", "OTHER STATES");
+		fprintf(f, "%-*s %8s %8s %5s %11s %8s  %s\n", w, "SESSION",
+		    "AVAIL%", "COVER%", "FLAPS", "ESTABLISHED", "NO DATA",
+		    "OTHER STATES");
 	for (i = 0; i < r->nsessions; i++) {
 		t = &r->sessions[i];
-		fprintf(f, "%-*s %8.2f %5u %11s %8s ", w, t->name,
-		    report_availability(r, t), t->flaps,
+		fprintf(f, "%-*s %8.2f %8.2f %5u %11s %8s ", w, t->name,
+		    report_availability(r, t), report_coverage(r, t), t->flaps,
 		    report_dur(a, sizeof a, report_state_ms(t, "Established")),
 		    report_dur(b, sizeof b, t->nodata_ms));
 		for (j = 0; j < t->nstates; j++) {
@@ -483,14 +502,14 @@ report_print_csv(const struct report *r, FILE *f)
 	else
 		fputs(",,\n", f);
 
-	fprintf(f, "\nsection,session,availability_pct,flaps,"
+	fprintf(f, "\nsection,session,availability_pct,coverage_pct,flaps,"
 	    "established_s,no_data_s\n");
 	for (i = 0; i < r->nsessions; i++) {
 		t = &r->sessions[i];
 		fputs("session", f);
 		report_csv_str(f, t->name);
-		fprintf(f, ",%.3f,%u,%.3f,%.3f\n", report_availability(r, t),
-		    t->flaps, report_state_ms(t, "Established") / 1000.0,
+		fprintf(f, ",%.3f,%.3f,%u,%.3f,%.3f\n",
+		    report_availability(r, t), report_coverage(r, t), t->flaps, report_state_ms(t, "Established") / 1000.0,
 		    t->nodata_ms / 1000.0);
 	}
 	fprintf(f, "\nsection,session,state,seconds\n");
@@ -602,8 +621,10 @@ report_json_tracks(FILE *f, const char *what, const char *key,
 		fputs(i == 0 ? "{" : ",{", f);
 		report_json_str(f, 1, key, t[i].name);
 		if (r != NULL)
-			fprintf(f, ",\"availability_pct\":%.3f,\"flaps\":%u",
-			    report_availability(r, &t[i]), t[i].flaps);
+			fprintf(f, ",\"availability_pct\":%.3f,"
+			    "\"coverage_pct\":%.3f,\"flaps\":%u",
+			    report_availability(r, &t[i]),
+			    report_coverage(r, &t[i]), t[i].flaps);
 		fprintf(f, ",\"no_data_s\":%.3f,\"states_s\":{",
 		    t[i].nodata_ms / 1000.0);
 		for (j = 0; j < t[i].nstates; j++) {

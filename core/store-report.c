@@ -32,7 +32,8 @@ static int	store_report_int(struct report *, const char *, int64_t *,
 		    int64_t *);
 static char	*store_report_dberr(struct report *, const char *);
 static int	store_report_tracks(struct report *, const char *,
-		    const char *, struct report_track **, size_t *, char **);
+		    const char *, const char *, struct report_track **,
+		    size_t *, char **);
 static int	store_report_latency(struct report *, char **);
 static int	store_report_events(struct report *, char **);
 static int	store_report_tables(struct report *);
@@ -455,8 +456,11 @@ store_report_free(struct report *r)
  * Time in each state and flaps for every name in a transition table:
  * sql selects (name, time_ms, old_state, state[, flag]) before until,
  * ordered by name and time.  Rows at or before since only set the state
- * at since; a flap leaves up (the previous state as followed, or the
- * row's old_state while none is known) inside the window.  The time with
+ * at since.  A flap is a row inside the window into a known state other
+ * than up from up: the last known state as followed (the row's
+ * old_state while none is), so that a collector's outage (the state
+ * unknown, then up again) is no flap, while up, unknown, then down is
+ * one, as the model's own SessionDown after an outage.  The time with
  * a non-zero flag (a branch's SuboptimalRouting) goes to flag_ms.  The
  * callers order by "+name": the rows are read through the time index, in
  * the table's order, and sorted, twice as fast over a month as walking
@@ -464,7 +468,8 @@ store_report_free(struct report *r)
  */
 static int
 store_report_tracks(struct report *r, const char *sql, const char *up,
-    struct report_track **out, size_t *nout, char **cause)
+    const char *unknown, struct report_track **out, size_t *nout,
+    char **cause)
 {
 	struct report_track	*t = NULL, *cur = NULL;
 	sqlite3_stmt		*st;
@@ -472,7 +477,7 @@ store_report_tracks(struct report *r, const char *sql, const char *up,
 	char			*now = NULL;
 	int64_t			 tm, at = 0;
 	size_t			 n = 0;
-	int			 rc, flag = 0, hasflag;
+	int			 rc, flag = 0, hasflag, isup, known = -1;
 
 	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		*cause = store_report_dberr(r, "reading transitions");
@@ -501,12 +506,17 @@ store_report_tracks(struct report *r, const char *sql, const char *up,
 			now = NULL;
 			at = r->since_ms;
 			flag = 0;
+			known = -1;	/* up (1), not (0), none yet (-1) */
 		}
-		if (now != NULL)
-			old = now;
-		if (tm >= r->since_ms && old != NULL &&
-		    strcmp(old, up) == 0 && strcmp(state, up) != 0)
-			cur->flaps++;
+		if (now == NULL && old != NULL &&
+		    (unknown == NULL || strcmp(old, unknown) != 0))
+			known = strcmp(old, up) == 0;
+		if (unknown == NULL || strcmp(state, unknown) != 0) {
+			isup = strcmp(state, up) == 0;
+			if (tm >= r->since_ms && known == 1 && !isup)
+				cur->flaps++;
+			known = isup;
+		}
 		if (tm > r->since_ms) {
 			report_track_add(cur, now, tm - at);
 			if (flag)
@@ -1134,17 +1144,17 @@ store_report_run(struct report *r, int64_t since_ms, int64_t until_ms,
 	sqlite3_exec(r->db, "BEGIN", NULL, NULL, NULL);
 	if (store_report_tracks(r, "SELECT session, time_ms, old_state, state"
 	    " FROM session_state WHERE time_ms < ?1"
-	    " ORDER BY +session, time_ms, id", "Established",
+	    " ORDER BY +session, time_ms, id", "Established", "Unknown",
 	    &r->sessions, &r->nsessions, cause) != 0 ||
 	    store_report_tracks(r, "SELECT partner, time_ms, old_state, state"
 	    " FROM redundancy_state WHERE time_ms < ?1"
-	    " ORDER BY +partner, time_ms, id", "REDUNDANT",
+	    " ORDER BY +partner, time_ms, id", "REDUNDANT", "UNKNOWN",
 	    &r->partners, &r->npartners, cause) != 0 ||
 	    ((r->tables & REPORT_T_ROUTE) && store_report_tracks(r,
 	    "SELECT branch, time_ms, NULL, coalesce(routed_edge, 'unknown'),"
 	    " suboptimal FROM branch_route WHERE time_ms < ?1"
-	    " ORDER BY +branch, time_ms, id", "", &r->routes, &r->nroutes,
-	    cause) != 0) ||
+	    " ORDER BY +branch, time_ms, id", "", NULL, &r->routes,
+	    &r->nroutes, cause) != 0) ||
 	    store_report_prefixes(r, cause) != 0 ||
 	    store_report_runs(r, cause) != 0 ||
 	    store_report_latency(r, cause) != 0 ||
