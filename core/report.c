@@ -509,7 +509,8 @@ report_print_csv(const struct report *r, FILE *f)
 		fputs("session", f);
 		report_csv_str(f, t->name);
 		fprintf(f, ",%.3f,%.3f,%u,%.3f,%.3f\n",
-		    report_availability(r, t), report_coverage(r, t), t->flaps, report_state_ms(t, "Established") / 1000.0,
+		    report_availability(r, t), report_coverage(r, t), t->flaps,
+		    report_state_ms(t, "Established") / 1000.0,
 		    t->nodata_ms / 1000.0);
 	}
 	fprintf(f, "\nsection,session,state,seconds\n");
