@@ -3,7 +3,9 @@
  * store_open() (the schema exactly as the writer creates it) and raw
  * INSERTs at chosen times, then the exact figures over a window: interval
  * arithmetic of availability and redundancy, no data before the first
- * transition, flaps and transitions at the window's edges, latency from
+ * transition, flaps and transitions at the window's edges, a collector's
+ * outage (Unknown: no data and no flap, availability over the time seen
+ * beside the coverage), latency from
  * raw samples and from the roll-ups, events by type and level; the
  * version 3 sections (registered prefixes' visibility, branches' routed
  * edges) and the roll-up chain's boundaries; the files a report refuses,
