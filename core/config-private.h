@@ -1,7 +1,10 @@
 /*
- * What the configuration parser's files share (config.c has the grammar's
- * core, config-latency.c the latency, prober, Prometheus, ingest and agent
- * keywords).  Not for use outside the parser.
+ * What the configuration parser's files share: config.c has the
+ * grammar's core (top level, edge, geoip, routes, include), config-value.c
+ * the values' parsers, config-collect.c the bird and bmp blocks,
+ * config-partner.c partners, sessions and branches, config-latency.c the
+ * latency, prober, Prometheus, ingest and agent keywords.  Not for use
+ * outside the parser.
  */
 #ifndef PEERTOP_CONFIG_PRIVATE_H
 #define PEERTOP_CONFIG_PRIVATE_H
@@ -40,17 +43,38 @@ struct keyword {
 
 const struct keyword *cfg_keyword_find(const struct keyword *,
 		    const char *);
+void		 cfg_keyword_list(const struct keyword *, char *, size_t);
 int		 cfg_unknown(struct parser *, const struct token *,
 		    const struct keyword *);
 int		 cfg_block(struct parser *, const struct keyword *, void *,
 		    const char *, struct token **);
 int		 cfg_options(struct parser *, const struct keyword *, void *);
+
+/* config-value.c: values, range-checked, errors at the token. */
 int		 cfg_addr(struct parser *, struct addr *, const char *,
 		    struct loc *);
 int		 cfg_parse_ms(const char *, int64_t, int64_t, int64_t *);
 int		 cfg_parse_uint(const char *, unsigned long, unsigned long *);
+int		 cfg_parse_asn(const char *, uint32_t *);
+int		 cfg_parse_duration(const char *, int *);
+int		 cfg_parse_coord(const char *, double, double, double *);
+int		 cfg_asn(struct parser *, uint32_t *, const char *);
+int		 cfg_new_name(struct parser *, const struct token *,
+		    const char *, const char *, int, size_t, size_t);
+void		 cfg_missing(char *, size_t, int, const char *);
+int		 cfg_location(struct parser *, double *, double *);
+int		 cfg_prefix_mask(const char *, char *, size_t);
+
+/* config-collect.c: top-level collector blocks. */
 struct collector *cfg_collector_new(struct parser *, const struct loc *,
 		    const char *);
+int	 cfg_bird(struct parser *, const struct loc *, void *);
+int	 cfg_bmp(struct parser *, const struct loc *, void *);
+
+/* config-partner.c: top-level keywords, and branches' partners at the end. */
+int	 cfg_partner(struct parser *, const struct loc *, void *);
+int	 cfg_branch(struct parser *, const struct loc *, void *);
+int	 cfg_resolve(struct parser *);
 
 /* config-latency.c: top-level and branch keywords. */
 int	 cfg_latency(struct parser *, const struct loc *, void *);

@@ -391,7 +391,8 @@ csv_report_section(struct output_ctx *ctx, const struct report *r,
     enum report_section sec)
 {
 	static const char *const titles[] = {
-		[RS_SESSIONS] = "section,session,availability_pct,flaps,"
+		[RS_SESSIONS] = "section,session,availability_pct,"
+		    "coverage_pct,flaps,"
 		    "established_s,no_data_s",
 		[RS_SESSION_STATES] = "section,session,state,seconds",
 		[RS_LATENCY] = "section,branch,edge,target,from,sent,"
@@ -452,8 +453,9 @@ csv_report_track(struct output_ctx *ctx, const struct report *r,
 	csv_str(f, t->name);
 	switch (sec) {
 	case RS_SESSIONS:
-		fprintf(f, ",%.3f,%u,%.3f", report_availability(r, t),
-		    t->flaps, report_state_ms(t, "Established") / 1000.0);
+		fprintf(f, ",%.3f,%.3f,%u,%.3f", report_availability(r, t),
+		    report_coverage(r, t), t->flaps,
+		    report_state_ms(t, "Established") / 1000.0);
 		break;
 	case RS_PARTNERS:
 		for (j = 0; j < REPORT_NREDUNDANCY; j++)

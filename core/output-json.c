@@ -582,6 +582,7 @@ js_report_track(struct output_ctx *ctx, const struct report *r,
 		json_w_string(j, "session", t->name);
 		json_w_double(j, "availability_pct", report_availability(r, t),
 		    3);
+		json_w_double(j, "coverage_pct", report_coverage(r, t), 3);
 		json_w_uint(j, "flaps", t->flaps);
 		json_w_double(j, "no_data_s", t->nodata_ms / 1000.0, 3);
 		js_report_states(j, "states_s", t);

@@ -386,9 +386,9 @@ text_report_section(struct output_ctx *ctx, const struct report *r,
 			w[0] = text_width(w[0], r->sessions[i].name);
 		fprintf(f, "Sessions: %zu\n", r->nsessions);
 		if (r->nsessions > 0)
-			fprintf(f, "%-*s %8s %5s %11s %8s  %s\n", w[0],
-			    "SESSION", "AVAIL%", "FLAPS", "ESTABLISHED",
-			    "NO DATA", "OTHER STATES");
+			fprintf(f, "%-*s %8s %8s %5s %11s %8s  %s\n", w[0],
+			    "SESSION", "AVAIL%", "COVER%", "FLAPS",
+			    "ESTABLISHED", "NO DATA", "OTHER STATES");
 		break;
 	case RS_PARTNERS:
 		for (w[0] = 7, i = 0; i < r->npartners; i++)
@@ -462,8 +462,9 @@ text_report_track(struct output_ctx *ctx, const struct report *r,
 
 	switch (sec) {
 	case RS_SESSIONS:
-		fprintf(f, "%-*s %8.2f %5u %11s %8s ", ctx->w[0], t->name,
-		    report_availability(r, t), t->flaps,
+		fprintf(f, "%-*s %8.2f %8.2f %5u %11s %8s ", ctx->w[0],
+		    t->name, report_availability(r, t),
+		    report_coverage(r, t), t->flaps,
 		    text_dur(a, sizeof a, report_state_ms(t, "Established")),
 		    text_dur(b, sizeof b, t->nodata_ms));
 		for (j = 0; j < t->nstates; j++) {

@@ -73,15 +73,33 @@ report_state_ms(const struct report_track *t, const char *state)
 	return (0);
 }
 
+/* A session's time with data: not before its first row, not Unknown. */
+static int64_t
+report_covered_ms(const struct report *r, const struct report_track *t)
+{
+	return (r->until_ms - r->since_ms - t->nodata_ms -
+	    report_state_ms(t, "Unknown"));
+}
+
 double
 report_availability(const struct report *r, const struct report_track *t)
+{
+	int64_t	 covered = report_covered_ms(r, t);
+
+	if (covered <= 0)
+		return (0);
+	return (100.0 * (double)report_state_ms(t, "Established") /
+	    (double)covered);
+}
+
+double
+report_coverage(const struct report *r, const struct report_track *t)
 {
 	int64_t	 window = r->until_ms - r->since_ms;
 
 	if (window <= 0)
 		return (0);
-	return (100.0 * (double)report_state_ms(t, "Established") /
-	    (double)window);
+	return (100.0 * (double)report_covered_ms(r, t) / (double)window);
 }
 
 void

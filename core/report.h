@@ -9,10 +9,15 @@
  *     or before since; with none, the time until its first transition is
  *     "no data" (neither up nor down) and reported on its own.  Each
  *     transition changes the state at its time.
- *   - availability is the time Established over the window's length
- *     (Microsoft's SessionAvailability), so no data counts as not up.
- *   - a flap is a transition inside the window from Established (for a
- *     partner, from REDUNDANT) to anything else.
+ *   - availability is the time Established over the time with data
+ *     (Microsoft's SessionAvailability, of what was seen), printed beside
+ *     the data coverage, the time with data over the window's length.
+ *     No data is the time before the first transition and the time in
+ *     Unknown (the source of the session lost: a collector or a BMP
+ *     connection down): a monitoring outage, not a session's.
+ *   - a flap is a transition inside the window into a known state other
+ *     than Established (for a partner, REDUNDANT) when the last known
+ *     state was Established: Established, Unknown, Established is none.
  *   - per registered prefix (schema 3, prefix_state) the time visible on
  *     a primary session, on a backup one, on every primary, on every
  *     backup, on none, and with no data, as for sessions.
@@ -141,9 +146,14 @@ void	 report_clear(struct report *);
 
 /* Time in one state of a track, 0 when never in it. */
 int64_t	 report_state_ms(const struct report_track *, const char *);
-/* 100 * time Established / window. */
+/*
+ * A session's availability, 100 * time Established / time with data,
+ * and its data coverage, 100 * time with data / window (0 when there
+ * is none).  Time with data is neither before its first row nor Unknown.
+ */
 double	 report_availability(const struct report *,
 	    const struct report_track *);
+double	 report_coverage(const struct report *, const struct report_track *);
 
 /* The shared names and figures of every format. */
 #define REPORT_NREDUNDANCY	5

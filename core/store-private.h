@@ -1,27 +1,142 @@
 /*
- * What core/store.c (the writer) and its readers, core/store-report.c
- * and core/store-replay.c, must agree on and nobody else needs: the
- * SQLite files' identity, and the readers' check of a file handed over.
+ * What the store family (core/store*.c, the only files that include
+ * sqlite3.h) shares and nobody else needs: the SQLite files' identity,
+ * the one SQLite helper layer (store-sql.c), the readers' check of a
+ * file handed over, and the writer's struct store, split between
+ * store.c (open, close, timers), store-schema.c (checks, schema,
+ * migrations), store-write.c (the queue, roll-ups, runs, pruning) and
+ * store-query.c (what the views ask).  SQLite's types are named by their
+ * struct tags so that this header need not include sqlite3.h.
  */
 #ifndef PEERTOP_STORE_PRIVATE_H
 #define PEERTOP_STORE_PRIVATE_H
 
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
 /* "peer" in the header's application_id field (offset 68). */
 #define STORE_APPLICATION_ID	0x70656572
+
+/* ------------------------------------------------ store-sql.c: SQLite */
+
+/* Who asks decides the advice in a message (store_sql_error()). */
+enum store_sql_role {
+	STORE_SQL_WRITER,	/* peertop recording: "move it aside" */
+	STORE_SQL_REVIEWER,	/* peertop -r, through struct store */
+	STORE_SQL_READER,	/* replay and report: read, never written */
+};
+
+/*
+ * A connection to a path with SQLITE_OPEN_* flags, immutable (no -shm:
+ * nobody writes it) or not, extended result codes on: an SQLite code,
+ * *db possibly set on failure.
+ */
+int	 store_sql_open(const char *, int flags, int immutable,
+	    struct sqlite3 **);
+/*
+ * A one-line message for rc (an extended code) while doing something,
+ * naming path; db may be NULL.  Allocated: the caller frees it.
+ */
+char	*store_sql_error(struct sqlite3 *, const char *path, int rc,
+	    const char *doing, enum store_sql_role);
+/*
+ * One or two integers from a query's first row (the second pointer may
+ * be NULL), NULL read as -1: SQLITE_OK, the failure's code, or
+ * SQLITE_ERROR when there is no row.
+ */
+int	 store_sql_int(struct sqlite3 *, const char *, int64_t *, int64_t *);
+/* A statement kept for the connection's life: an SQLite code. */
+int	 store_sql_prepare(struct sqlite3 *, const char *,
+	    struct sqlite3_stmt **);
+/* Step a statement that returns no rows, reset it: SQLITE_OK or a code. */
+int	 store_sql_step(struct sqlite3_stmt *);
+
+/* -------------------------------------------------- store-schema.c */
 
 /*
  * Before a reader lets SQLite at a file: 0, or -1 and *cause (one line
  * naming the file) when it is missing, not a regular file, empty, not
- * SQLite, or shorter than its pages (core/store-report.c).
+ * SQLite, or shorter than its pages.
  */
 int	 store_check_history(const char *, char **);
 
 /*
  * A read that failed (rc) only for want of a writable -shm, with no -wal
- * beside the file: it can be read as immutable, through the URI
- * store_immutable_uri() makes (malloc'd).  core/store.c.
+ * beside the file: it can be read as immutable (store_sql_open()).
  */
 int	 store_immutable_ok(const char *, int rc);
-char	*store_immutable_uri(const char *);
+
+/* ------------------------------------------------ the writer's store */
+
+#define STORE_BUSY_MS		2000	/* open and the last flush, not the loop */
+#define STORE_QUEUE_MAX		100000
+#define STORE_NLEVELS		2	/* roll-ups: minutes, hours */
+
+struct store_row;
+struct store_row_latency;
+
+struct store {
+	char		*path;		/* as given: names the file in messages */
+	struct sqlite3	*db;
+	int		 readonly;
+	int		 version;
+	int		 inspect_rc;	/* SQLite code of a failed inspection */
+	const struct model *model;	/* store_attach(): edge codes */
+	struct event	*retention;	/* store_retention() timer */
+	char		 room[PATH_MAX + 64];	/* store_sink_failing_cb() */
+	int64_t		 keep_raw_ms, keep_minute_ms, keep_hour_ms;
+
+	struct sqlite3_stmt *ins_session;
+	struct sqlite3_stmt *ins_redundancy;
+	struct sqlite3_stmt *ins_event;
+	struct sqlite3_stmt *ins_latency;
+	struct sqlite3_stmt *ins_prefix;
+	struct sqlite3_stmt *ins_route;
+	struct sqlite3_stmt *ins_run;
+	struct sqlite3_stmt *upd_run;
+	struct sqlite3_stmt *upd_rollup[STORE_NLEVELS];	/* store_levels[] */
+	struct sqlite3_stmt *ins_rollup[STORE_NLEVELS];
+
+	/* store_run_begin(): the row waits for a flush, then its id. */
+	int		 run_pending;
+	int64_t		 run_id;	/* 0: none yet */
+	int64_t		 run_start_ms;
+	char		*run_version;
+	char		*run_config_path;
+	char		*run_config;	/* NULL: unreadable */
+	size_t		 run_config_len;
+	uint64_t	 run_beat;	/* monotonic ms of the last heartbeat */
+	int		 closing;	/* store_close(): beat whatever */
+
+	struct store_row_latency *lat;	/* queued latency samples */
+	size_t		 nlat;
+	size_t		 lat_alloc;
+	struct store_row_latency **lat_sorted;	/* flush scratch */
+	size_t		 lat_sorted_alloc;
+
+	struct store_row *queue;
+	size_t		 nqueue;
+	size_t		 queue_alloc;
+	size_t		 queue_max;
+	uint64_t	 dropped;	/* rows lost while the queue was full */
+	int64_t		 dropped_since;	/* wall ms of the first loss */
+	uint64_t	 written;	/* rows committed since open */
+
+	char		*failure;	/* why the last flush failed, or NULL */
+	char		*error;		/* store_error(), NULL when healthy */
+	struct event	*timer;
+};
+
+/* store.c: a message for an SQLite failure of s, naming its file. */
+char	*store_dberr(struct store *, int rc, const char *);
+/* store-schema.c: check, connect, migrate (s->path, s->readonly set). */
+int	 store_schema_open(struct store *, char **);
+/* store-write.c: the queue's statements, and freeing them and it. */
+int	 store_write_prepare(struct store *, char **);
+void	 store_write_free(struct store *);
 
 #endif

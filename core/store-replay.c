@@ -123,8 +123,9 @@ struct replay_rollup {
 
 static int	 replay_connect(struct replay *, int, char **);
 static char	*replay_dberr(struct replay *, int, const char *);
+static int	 replay_prepare_fixed(struct replay *);
+static void	 replay_compose(struct replay *, char *[4]);
 static int	 replay_prepare(struct replay *, char **);
-static int	 replay_int(struct replay *, const char *, int64_t *);
 static sqlite3_stmt *replay_stmt(struct replay *, enum replay_stmt);
 static const char *replay_text(sqlite3_stmt *, int);
 static int	 replay_last(struct replay *, enum replay_stmt, const char *,
@@ -152,55 +153,11 @@ static int	 replay_done(struct replay *);
 static int	 replay_timeline_read(struct replay *, int64_t, int64_t,
 		    size_t, uint8_t *, uint8_t *);
 
-/* A one-line message for an SQLite failure, naming the file. */
+/* A message for an SQLite failure, naming the file (store-sql.c). */
 static char *
 replay_dberr(struct replay *r, int rc, const char *doing)
 {
-	char	*msg;
-
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		xasprintf(&msg, "%s: locked by another program", r->path);
-		break;
-	case SQLITE_NOTADB:
-		xasprintf(&msg, "%s: not an SQLite database", r->path);
-		break;
-	case SQLITE_READONLY:
-		/* A -wal beside it, the directory not writable: no -shm. */
-		xasprintf(&msg, "%s: cannot be read without writing its -shm "
-		    "file beside it (%s)", r->path, r->db != NULL ?
-		    sqlite3_errmsg(r->db) : sqlite3_errstr(rc));
-		break;
-	case SQLITE_CORRUPT:
-		xasprintf(&msg, "%s: damaged SQLite database (%s)", r->path,
-		    r->db != NULL ? sqlite3_errmsg(r->db) : sqlite3_errstr(rc));
-		break;
-	default:
-		xasprintf(&msg, "%s: %s: %s", r->path, doing,
-		    r->db != NULL ? sqlite3_errmsg(r->db) : sqlite3_errstr(rc));
-		break;
-	}
-	return (msg);
-}
-
-/* One integer from a query (NULL read as -1).  An SQLite code. */
-static int
-replay_int(struct replay *r, const char *sql, int64_t *out)
-{
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((rc = sqlite3_prepare_v2(r->db, sql, -1, &st, NULL)) != SQLITE_OK)
-		return (rc);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*out = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 :
-		    sqlite3_column_int64(st, 0);
-		rc = SQLITE_OK;
-	} else if (rc == SQLITE_DONE)
-		rc = SQLITE_ERROR;
-	sqlite3_finalize(st);
-	return (rc);
+	return (store_sql_error(r->db, r->path, rc, doing, STORE_SQL_READER));
 }
 
 /* A prepared statement, reset and unbound; NULL when its table is not. */
@@ -245,12 +202,9 @@ replay_last(struct replay *r, enum replay_stmt which, const char *name,
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
-/*
- * The statements of the tables the file has.  The time columns of the
- * change tables are unioned for replay_step() and replay_span().
- */
+/* The fixed statements of the tables the file has: an SQLite code. */
 static int
-replay_prepare(struct replay *r, char **cause)
+replay_prepare_fixed(struct replay *r)
 {
 	static const struct {
 		enum replay_stmt	 which;
@@ -351,7 +305,26 @@ replay_prepare(struct replay *r, char **cause)
 		  "SELECT config, config_path FROM run "
 		  "ORDER BY start_ms DESC, id DESC LIMIT 1" },
 	};
-	/* The change tables and their time columns, for step and span. */
+	size_t	 i;
+	int	 rc = SQLITE_OK;
+
+	for (i = 0; i < nitems(sqls) && rc == SQLITE_OK; i++) {
+		if ((r->tables & sqls[i].needs) != sqls[i].needs)
+			continue;
+		rc = store_sql_prepare(r->db, sqls[i].sql,
+		    &r->st[sqls[i].which]);
+	}
+	return (rc);
+}
+
+/*
+ * The change tables' time columns unioned, for replay_step(),
+ * replay_span() and the timeline: the parts of RS_NEXT, RS_PREV, RS_SPAN
+ * and RS_TL_ROWS, in that order, malloc'd.
+ */
+static void
+replay_compose(struct replay *r, char *part[4])
+{
 	static const struct {
 		unsigned	 needs;
 		const char	*table;
@@ -362,26 +335,9 @@ replay_prepare(struct replay *r, char **cause)
 		{ RT_ROUTE, "branch_route" },
 		{ RT_PREFIX, "prefix_state" },
 	};
-	struct {
-		enum replay_stmt	 which;
-		const char		*head, *part, *tail;
-	} composed[] = {
-		{ RS_NEXT, "SELECT min(t) FROM (", NULL, ")" },
-		{ RS_PREV, "SELECT max(t) FROM (", NULL, ")" },
-		{ RS_SPAN, "SELECT min(a), max(b) FROM (", NULL, ")" },
-		{ RS_TL_ROWS, "SELECT ", NULL, "" },
-	};
 	char	*next = NULL, *prev = NULL, *span = NULL, *rows = NULL;
 	char	*tmp;
 	size_t	 i;
-	int	 rc = SQLITE_OK;
-
-	for (i = 0; i < nitems(sqls) && rc == SQLITE_OK; i++) {
-		if ((r->tables & sqls[i].needs) != sqls[i].needs)
-			continue;
-		rc = sqlite3_prepare_v3(r->db, sqls[i].sql, -1,
-		    SQLITE_PREPARE_PERSISTENT, &r->st[sqls[i].which], NULL);
-	}
 
 	for (i = 0; i < nitems(changes); i++) {
 		if ((r->tables & changes[i].needs) == 0)
@@ -424,22 +380,42 @@ replay_prepare(struct replay *r, char **cause)
 		free(span);
 		span = tmp;
 	}
-	/* The composed ones: each part between its head and its tail. */
-	composed[0].part = next;
-	composed[1].part = prev;
-	composed[2].part = span;
-	composed[3].part = rows;
+	part[0] = next;
+	part[1] = prev;
+	part[2] = span;
+	part[3] = rows;
+}
+
+/*
+ * The statements of the tables the file has: the fixed ones, then those
+ * composed of the change tables' parts, each between a head and a tail.
+ */
+static int
+replay_prepare(struct replay *r, char **cause)
+{
+	static const struct {
+		enum replay_stmt	 which;
+		const char		*head, *tail;
+	} composed[] = {
+		{ RS_NEXT, "SELECT min(t) FROM (", ")" },
+		{ RS_PREV, "SELECT max(t) FROM (", ")" },
+		{ RS_SPAN, "SELECT min(a), max(b) FROM (", ")" },
+		{ RS_TL_ROWS, "SELECT ", "" },
+	};
+	char	*part[nitems(composed)], *tmp;
+	size_t	 i;
+	int	 rc;
+
+	rc = replay_prepare_fixed(r);
+	replay_compose(r, part);
 	for (i = 0; i < nitems(composed) && rc == SQLITE_OK; i++) {
-		xasprintf(&tmp, "%s%s%s", composed[i].head, composed[i].part,
+		xasprintf(&tmp, "%s%s%s", composed[i].head, part[i],
 		    composed[i].tail);
-		rc = sqlite3_prepare_v3(r->db, tmp, -1,
-		    SQLITE_PREPARE_PERSISTENT, &r->st[composed[i].which], NULL);
+		rc = store_sql_prepare(r->db, tmp, &r->st[composed[i].which]);
 		free(tmp);
 	}
-	free(next);
-	free(prev);
-	free(span);
-	free(rows);
+	for (i = 0; i < nitems(composed); i++)
+		free(part[i]);
 	if (rc != SQLITE_OK) {
 		*cause = replay_dberr(r, rc, "damaged peertop history");
 		return (-1);
@@ -455,21 +431,13 @@ replay_prepare(struct replay *r, char **cause)
 static int
 replay_connect(struct replay *r, int immutable, char **cause)
 {
-	char	*uri = NULL;
-	int	 rc, flags;
+	int	 rc;
 
-	flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
-	if (immutable) {
-		flags |= SQLITE_OPEN_URI;
-		uri = store_immutable_uri(r->path);
-	}
-	rc = sqlite3_open_v2(uri != NULL ? uri : r->path, &r->db, flags, NULL);
-	free(uri);
+	rc = store_sql_open(r->path, SQLITE_OPEN_READONLY, immutable, &r->db);
 	if (rc != SQLITE_OK) {
 		*cause = replay_dberr(r, rc, "cannot open");
 		return (-1);
 	}
-	sqlite3_extended_result_codes(r->db, 1);
 	sqlite3_busy_timeout(r->db, REPLAY_BUSY_MS);
 	/*
 	 * This connection's own page cache, not the file: 32 MB, not 2,
@@ -498,7 +466,7 @@ replay_open(const char *path, char **cause)
 	r->path = xstrdup(path);
 	if (replay_connect(r, 0, cause) != 0)
 		goto fail;
-	rc = replay_int(r, "PRAGMA application_id", &appid);
+	rc = store_sql_int(r->db, "PRAGMA application_id", &appid, NULL);
 	/*
 	 * A WAL file in a directory replay cannot write: SQLite cannot make
 	 * the -shm index it reads through; without a -wal it is immutable.
@@ -508,11 +476,11 @@ replay_open(const char *path, char **cause)
 		r->db = NULL;
 		if (replay_connect(r, 1, cause) != 0)
 			goto fail;
-		rc = replay_int(r, "PRAGMA application_id", &appid);
+		rc = store_sql_int(r->db, "PRAGMA application_id", &appid,
+		    NULL);
 	}
-	if (rc != SQLITE_OK ||
-	    (rc = replay_int(r, "PRAGMA user_version", &version)) !=
-	    SQLITE_OK) {
+	if (rc != SQLITE_OK || (rc = store_sql_int(r->db,
+	    "PRAGMA user_version", &version, NULL)) != SQLITE_OK) {
 		*cause = replay_dberr(r, rc, "reading the schema");
 		goto fail;
 	}

@@ -3,8 +3,9 @@
  * read-only connection of its own (not the store's queue, timer or
  * migrations) and reads a window of it in one read transaction.  Like the
  * other core/store*.c files it may include sqlite3.h
- * (tests/check-layers.sh): it speaks SQL to the schema store.c writes,
- * described in man/schema.mdoc, and reads every version up to
+ * (tests/check-layers.sh): it speaks SQL, through store-sql.c's helpers,
+ * to the schema store-schema.c makes, described in man/schema.mdoc, and
+ * reads every version up to
  * REPORT_SCHEMA_MAX, a table a version lacks being empty.
  */
 
@@ -28,11 +29,10 @@
 #define STORE_REPORT_MINUTE_MS	60000
 #define STORE_REPORT_HOUR_MS	3600000
 
-static int	store_report_int(struct report *, const char *, int64_t *,
-		    int64_t *);
 static char	*store_report_dberr(struct report *, const char *);
 static int	store_report_tracks(struct report *, const char *,
-		    const char *, struct report_track **, size_t *, char **);
+		    const char *, const char *, struct report_track **,
+		    size_t *, char **);
 static int	store_report_latency(struct report *, char **);
 static int	store_report_events(struct report *, char **);
 static int	store_report_tables(struct report *);
@@ -60,116 +60,13 @@ static int	store_report_latency_sum(sqlite3_stmt **,
 		    struct report_lat *);
 static void	store_report_lat_drop(struct report *, size_t);
 
-static uint32_t
-store_report_be32(const unsigned char *p)
-{
-	return ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3]);
-}
-
-/*
- * What SQLite would say less clearly, for both readers of a history
- * (this one and store-replay.c): a missing, empty or foreign file, or one
- * shorter than its header says.  The in-header page count is only trusted
- * when valid (the change counter matches version-valid-for) and no -wal
- * file with pages in it may hold pages beyond it.
- */
-int
-store_check_history(const char *path, char **cause)
-{
-	unsigned char	 hdr[100];
-	struct stat	 sb;
-	char		*wal;
-	uint32_t	 pagesz, pages;
-	ssize_t		 n;
-	int		 fd, haswal;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &sb) == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return (-1);
-	}
-	n = S_ISREG(sb.st_mode) ? read(fd, hdr, sizeof hdr) : 0;
-	close(fd);
-	if (S_ISDIR(sb.st_mode)) {
-		xasprintf(cause, "%s: a directory, not a peertop history",
-		    path);
-		return (-1);
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		xasprintf(cause, "%s: not a regular file", path);
-		return (-1);
-	}
-	if (n == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		return (-1);
-	}
-	if (sb.st_size == 0) {
-		xasprintf(cause, "%s: empty file, not a peertop history", path);
-		return (-1);
-	}
-	if (n < 16 || memcmp(hdr, "SQLite format 3", 16) != 0) {
-		xasprintf(cause, "%s: not an SQLite database", path);
-		return (-1);
-	}
-	pagesz = (uint32_t)hdr[16] << 8 | hdr[17];
-	if (pagesz == 1)
-		pagesz = 65536;
-	if (n < (ssize_t)sizeof hdr || pagesz < 512 ||
-	    (pagesz & (pagesz - 1)) != 0 || sb.st_size % pagesz != 0) {
-		xasprintf(cause, "%s: damaged SQLite database (truncated: "
-		    "%lld bytes)", path, (long long)sb.st_size);
-		return (-1);
-	}
-	pages = store_report_be32(hdr + 28);
-	xasprintf(&wal, "%s-wal", path);
-	haswal = stat(wal, &sb) == 0 && sb.st_size > 0;
-	free(wal);
-	if (stat(path, &sb) == 0 && !haswal && pages != 0 &&
-	    store_report_be32(hdr + 24) == store_report_be32(hdr + 92) &&
-	    (int64_t)sb.st_size < (int64_t)pages * pagesz) {
-		xasprintf(cause, "%s: damaged SQLite database (truncated: "
-		    "%lld of %lld bytes)", path, (long long)sb.st_size,
-		    (long long)pages * pagesz);
-		return (-1);
-	}
-	return (0);
-}
-
+/* A message for the last failure on r's connection, naming the file. */
 static char *
 store_report_dberr(struct report *r, const char *what)
 {
-	char	*cause;
-
-	xasprintf(&cause, "%s: %s: %s", r->path, what, sqlite3_errmsg(r->db));
-	return (cause);
+	return (store_sql_error(r->db, r->path, sqlite3_extended_errcode(r->db),
+	    what, STORE_SQL_READER));
 }
-
-/*
- * One or two integers from a query's row (b may be NULL), NULL read as
- * -1 (min() over an empty table).  0, or -1 on error.
- */
-static int
-store_report_int(struct report *r, const char *sql, int64_t *a, int64_t *b)
-{
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return (-1);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*a = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 :
-		    sqlite3_column_int64(st, 0);
-		if (b != NULL)
-			*b = sqlite3_column_type(st, 1) == SQLITE_NULL ? -1 :
-			    sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
-	return (rc == SQLITE_ROW ? 0 : -1);
-}
-
 /*
  * The tables the file has, from sqlite_master once: a table that is not
  * there (a version 1 or 2 file) is read as empty.
@@ -233,11 +130,11 @@ store_report_bounds(struct report *r)
 	r->raw_from_ms = r->minute_from_ms = r->minute_to_ms = -1;
 	r->hour_from_ms = -1;
 	if ((r->tables & REPORT_T_HOUR) &&
-	    store_report_int(r, "SELECT min(hour_ms) FROM latency_hour",
+	    store_sql_int(r->db, "SELECT min(hour_ms) FROM latency_hour",
 	    &r->hour_from_ms, NULL) != 0)
 		return (-1);
 	if ((r->tables & REPORT_T_SAMPLE) &&
-	    store_report_int(r, "SELECT min(time_ms) FROM latency_sample",
+	    store_sql_int(r->db, "SELECT min(time_ms) FROM latency_sample",
 	    &ms, NULL) == 0 && ms != -1)
 		r->raw_from_ms = store_report_floor(ms, STORE_REPORT_MINUTE_MS);
 	if (!(r->tables & REPORT_T_MINUTE))
@@ -302,7 +199,7 @@ store_report_whole(struct report *r)
 	    " latency_hour WHERE hour_ms = %lld), (SELECT count(*) FROM"
 	    " latency_sample WHERE time_ms >= %lld AND time_ms < %lld)",
 	    (long long)h, (long long)h, (long long)(h + STORE_REPORT_HOUR_MS));
-	rc = store_report_int(r, sql, &hour_sent, &raw_sent);
+	rc = store_sql_int(r->db, sql, &hour_sent, &raw_sent);
 	free(sql);
 	if (rc != 0)
 		return (-1);
@@ -372,8 +269,8 @@ store_report_span(struct report *r)
 	for (i = 0; i < nitems(cols); i++) {
 		if (cols[i].bit != 0 && !(r->tables & cols[i].bit))
 			continue;
-		if (store_report_int(r, cols[i].min, &lo, NULL) != 0 ||
-		    store_report_int(r, cols[i].max, &hi, NULL) != 0)
+		if (store_sql_int(r->db, cols[i].min, &lo, NULL) != 0 ||
+		    store_sql_int(r->db, cols[i].max, &hi, NULL) != 0)
 			return (-1);
 		if (lo != -1 && (r->oldest_ms == -1 || lo < r->oldest_ms))
 			r->oldest_ms = lo;
@@ -394,17 +291,16 @@ store_report_open(const char *path, char **cause)
 		return (NULL);
 	r = xcalloc(1, sizeof *r);
 	r->path = xstrdup(path);
-	/* One thread uses the connection: no mutex around each call. */
-	if (sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (store_sql_open(path, SQLITE_OPEN_READONLY, 0, &r->db) !=
+	    SQLITE_OK) {
 		*cause = store_report_dberr(r, "cannot open");
 		goto fail;
 	}
 	sqlite3_busy_timeout(r->db, 2000);
 	sqlite3_exec(r->db, "PRAGMA query_only = ON", NULL, NULL, NULL);
-	if (store_report_int(r, "PRAGMA application_id", &appid, NULL) != 0 ||
-	    store_report_int(r, "PRAGMA user_version", &version, NULL) != 0 ||
-	    store_report_int(r, "SELECT count(*) FROM sqlite_master",
+	if (store_sql_int(r->db, "PRAGMA application_id", &appid, NULL) != 0 ||
+	    store_sql_int(r->db, "PRAGMA user_version", &version, NULL) != 0 ||
+	    store_sql_int(r->db, "SELECT count(*) FROM sqlite_master",
 	    &ntables, NULL) != 0) {
 		*cause = store_report_dberr(r, "damaged SQLite database");
 		goto fail;
@@ -455,8 +351,11 @@ store_report_free(struct report *r)
  * Time in each state and flaps for every name in a transition table:
  * sql selects (name, time_ms, old_state, state[, flag]) before until,
  * ordered by name and time.  Rows at or before since only set the state
- * at since; a flap leaves up (the previous state as followed, or the
- * row's old_state while none is known) inside the window.  The time with
+ * at since.  A flap is a row inside the window into a known state other
+ * than up from up: the last known state as followed (the row's
+ * old_state while none is), so that a collector's outage (the state
+ * unknown, then up again) is no flap, while up, unknown, then down is
+ * one, as the model's own SessionDown after an outage.  The time with
  * a non-zero flag (a branch's SuboptimalRouting) goes to flag_ms.  The
  * callers order by "+name": the rows are read through the time index, in
  * the table's order, and sorted, twice as fast over a month as walking
@@ -464,7 +363,8 @@ store_report_free(struct report *r)
  */
 static int
 store_report_tracks(struct report *r, const char *sql, const char *up,
-    struct report_track **out, size_t *nout, char **cause)
+    const char *unknown, struct report_track **out, size_t *nout,
+    char **cause)
 {
 	struct report_track	*t = NULL, *cur = NULL;
 	sqlite3_stmt		*st;
@@ -472,7 +372,7 @@ store_report_tracks(struct report *r, const char *sql, const char *up,
 	char			*now = NULL;
 	int64_t			 tm, at = 0;
 	size_t			 n = 0;
-	int			 rc, flag = 0, hasflag;
+	int			 rc, flag = 0, hasflag, isup, known = -1;
 
 	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		*cause = store_report_dberr(r, "reading transitions");
@@ -501,12 +401,17 @@ store_report_tracks(struct report *r, const char *sql, const char *up,
 			now = NULL;
 			at = r->since_ms;
 			flag = 0;
+			known = -1;	/* up (1), not (0), none yet (-1) */
 		}
-		if (now != NULL)
-			old = now;
-		if (tm >= r->since_ms && old != NULL &&
-		    strcmp(old, up) == 0 && strcmp(state, up) != 0)
-			cur->flaps++;
+		if (now == NULL && old != NULL &&
+		    (unknown == NULL || strcmp(old, unknown) != 0))
+			known = strcmp(old, up) == 0;
+		if (unknown == NULL || strcmp(state, unknown) != 0) {
+			isup = strcmp(state, up) == 0;
+			if (tm >= r->since_ms && known == 1 && !isup)
+				cur->flaps++;
+			known = isup;
+		}
 		if (tm > r->since_ms) {
 			report_track_add(cur, now, tm - at);
 			if (flag)
@@ -1046,7 +951,7 @@ store_report_runs(struct report *r, char **cause)
 	r->unrecorded_ms = -1;
 	if (!(r->tables & REPORT_T_RUN))
 		return (0);
-	if (store_report_int(r, "SELECT min(start_ms) FROM run", &first,
+	if (store_sql_int(r->db, "SELECT min(start_ms) FROM run", &first,
 	    NULL) != 0 || sqlite3_prepare_v2(r->db, "SELECT start_ms, last_ms"
 	    " FROM run WHERE start_ms < ?2 AND last_ms > ?1"
 	    " ORDER BY start_ms", -1, &st, NULL) != SQLITE_OK) {
@@ -1134,17 +1039,17 @@ store_report_run(struct report *r, int64_t since_ms, int64_t until_ms,
 	sqlite3_exec(r->db, "BEGIN", NULL, NULL, NULL);
 	if (store_report_tracks(r, "SELECT session, time_ms, old_state, state"
 	    " FROM session_state WHERE time_ms < ?1"
-	    " ORDER BY +session, time_ms, id", "Established",
+	    " ORDER BY +session, time_ms, id", "Established", "Unknown",
 	    &r->sessions, &r->nsessions, cause) != 0 ||
 	    store_report_tracks(r, "SELECT partner, time_ms, old_state, state"
 	    " FROM redundancy_state WHERE time_ms < ?1"
-	    " ORDER BY +partner, time_ms, id", "REDUNDANT",
+	    " ORDER BY +partner, time_ms, id", "REDUNDANT", "UNKNOWN",
 	    &r->partners, &r->npartners, cause) != 0 ||
 	    ((r->tables & REPORT_T_ROUTE) && store_report_tracks(r,
 	    "SELECT branch, time_ms, NULL, coalesce(routed_edge, 'unknown'),"
 	    " suboptimal FROM branch_route WHERE time_ms < ?1"
-	    " ORDER BY +branch, time_ms, id", "", &r->routes, &r->nroutes,
-	    cause) != 0) ||
+	    " ORDER BY +branch, time_ms, id", "", NULL, &r->routes,
+	    &r->nroutes, cause) != 0) ||
 	    store_report_prefixes(r, cause) != 0 ||
 	    store_report_runs(r, cause) != 0 ||
 	    store_report_latency(r, cause) != 0 ||

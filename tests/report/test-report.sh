@@ -16,14 +16,20 @@ out="$TEST_TMPDIR/out"
 err="$TEST_TMPDIR/err"
 
 # 10:00 = 1795600800000 ms.  s1 up from 10:00 to 10:45, s2 known from 10:15,
-# p1 DEGRADED from 10:30, two SessionDown events.
+# s3 up from 10:00 but its source lost 10:20-10:30 and from 10:55 on (a
+# BMP connection closing: Unknown, no flap), p1 DEGRADED from 10:30, two
+# SessionDown events.
 cp "$data/v1.db" "$db" && chmod u+w "$db"
 sqlite3 "$db" "
 DELETE FROM session_state; DELETE FROM redundancy_state; DELETE FROM events;
 INSERT INTO session_state (time_ms, session, old_state, state) VALUES
  (1795600800000, 's1', 'Idle', 'Established'),
  (1795603500000, 's1', 'Established', 'Idle'),
- (1795601700000, 's2', 'Unknown', 'Established');
+ (1795601700000, 's2', 'Unknown', 'Established'),
+ (1795600800000, 's3', 'Idle', 'Established'),
+ (1795602000000, 's3', 'Established', 'Unknown'),
+ (1795602600000, 's3', 'Unknown', 'Established'),
+ (1795604100000, 's3', 'Established', 'Unknown');
 INSERT INTO redundancy_state (time_ms, partner, old_state, state) VALUES
  (1795600800000, 'p1', NULL, 'REDUNDANT'),
  (1795602600000, 'p1', 'REDUNDANT', 'DEGRADED');
@@ -41,16 +47,21 @@ check "nothing on stderr" test ! -s "$err"
 check "text header names the window" grep -qx \
     'Window  2026-11-25T10:00:00Z - 2026-11-25T11:00:00Z (1h00m)' "$out"
 check "text: s1 75.00% with one flap" grep -Eq \
-    '^s1 +75\.00 +1 +45m00s +0s +Idle 15m00s$' "$out"
-check "text: s2 15 minutes of no data" grep -Eq \
-    '^s2 +75\.00 +0 +45m00s +15m00s *$' "$out"
+    '^s1 +75\.00 +100\.00 +1 +45m00s +0s +Idle 15m00s$' "$out"
+check "text: s2 15 minutes of no data: 100% of the 75% covered" grep -Eq \
+    '^s2 +100\.00 +75\.00 +0 +45m00s +15m00s *$' "$out"
+check "text: s3 Unknown is no data and no flap" grep -Eq \
+    '^s3 +100\.00 +75\.00 +0 +45m00s +0s +Unknown 15m00s$' "$out"
 check "text: p1 30 minutes REDUNDANT and DEGRADED" grep -Eq \
     '^p1 +30m00s +30m00s +0s +0s +0s +0s$' "$out"
 
 "$PEERTOP" report "$db" --since '2026-11-25 10:00' \
     --until 2026-11-25T11:00:00 -o csv >"$out" 2>"$err"
 check "csv exits 0" test $? -eq 0
-check "csv: s1 line" grep -qx 'session,s1,75.000,1,2700.000,0.000' "$out"
+check "csv: s1 line" grep -qx 'session,s1,75.000,100.000,1,2700.000,0.000' \
+    "$out"
+check "csv: s3 line" grep -qx 'session,s3,100.000,75.000,0,2700.000,0.000' \
+    "$out"
 check "csv: p1 line" grep -qx \
     'partner,p1,1800.000,1800.000,0.000,0.000,0.000,0.000' "$out"
 check "csv: events (11:00 is outside)" grep -qx \
@@ -67,7 +78,8 @@ if command -v python3 >/dev/null 2>&1; then
 	check "json parses" sh -c "python3 -m json.tool '$out' >/dev/null"
 fi
 check "json: s1 50% in the last 30 minutes (up to 10:45)" grep -q \
-    '{"session":"s1","availability_pct":50.000,"flaps":1,' "$out"
+    '{"session":"s1","availability_pct":50.000,"coverage_pct":100.000,"flaps":1,' \
+    "$out"
 check "json: window" grep -q \
     '"since":"2026-11-25T10:30:00Z","until":"2026-11-25T11:00:00Z"' "$out"
 

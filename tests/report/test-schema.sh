@@ -76,7 +76,8 @@ check "the page's version is the file's" grep -q \
 # ------------------------------------------------ the constructed history
 # 25 November 2026 (UTC).  sea-r1 Established from the day before, down
 # 03:10-03:25 (Hold timer) and Active 18:00-18:30: 45 minutes of the day,
-# 96.88% available, two flaps; lax-r1 one flap at 12:00.  p1 DEGRADED
+# its collector lost 20:00-20:30 (Unknown: no data, no flap): 96.81% of
+# the 97.92% of the day with data, two flaps; lax-r1 one flap at 12:00.  p1 DEGRADED
 # while sea-r1 is down; p2 first seen at 06:00.  Latency of hq: samples
 # from 10:00 (sea 10-18 ms, one lost; lax 20 and 22 ms), a minute row
 # at 09:30 whose samples are pruned, an hour row at 08:00 whose minutes
@@ -100,6 +101,10 @@ INSERT INTO session_state (time_ms, session, partner, edge, role,
  ($(ms '2026-11-25 18:00:00'), 'sea-r1', 'p1', 'sea', 'primary',
   'Established', 'Active', 'Connection refused'),
  ($(ms '2026-11-25 18:30:00'), 'sea-r1', 'p1', 'sea', 'primary', 'Active',
+  'Established', NULL),
+ ($(ms '2026-11-25 20:00:00'), 'sea-r1', 'p1', 'sea', 'primary',
+  'Established', 'Unknown', NULL),
+ ($(ms '2026-11-25 20:30:00'), 'sea-r1', 'p1', 'sea', 'primary', 'Unknown',
   'Established', NULL),
  ($(ms '2026-11-25 12:00:00'), 'lax-r1', 'p2', 'lax', 'backup',
   'Established', 'Idle', NULL),
@@ -200,9 +205,11 @@ expect session-changes <<'EOF'
 2026-11-25 03:25:00|Idle|Established|
 2026-11-25 18:00:00|Established|Active|Connection refused
 2026-11-25 18:30:00|Active|Established|
+2026-11-25 20:00:00|Established|Unknown|
+2026-11-25 20:30:00|Unknown|Established|
 EOF
 expect session-availability <<'EOF'
-96.88
+96.81|97.92
 EOF
 expect flaps <<'EOF'
 sea-r1|2
@@ -277,7 +284,7 @@ check "the examples leave the file's bytes unchanged" \
 "$PEERTOP" report "$db" --since 2026-11-25T00:00Z --until 2026-11-26T00:00Z \
     -o csv >"$T/report.csv" 2>"$T/err"
 check "report agrees with the availability example" grep -q \
-    '^session,sea-r1,96\.875,2,' "$T/report.csv"
+    '^session,sea-r1,96\.809,97\.917,2,' "$T/report.csv"
 check "report agrees with the redundancy example" grep -qx \
     'partner,p1,85500.000,900.000,0.000,0.000,0.000,0.000' "$T/report.csv"
 check "report: the prefix on its primaries 10:00-10:30, backup to midnight" \

@@ -3,7 +3,9 @@
  * store_open() (the schema exactly as the writer creates it) and raw
  * INSERTs at chosen times, then the exact figures over a window: interval
  * arithmetic of availability and redundancy, no data before the first
- * transition, flaps and transitions at the window's edges, latency from
+ * transition, flaps and transitions at the window's edges, a collector's
+ * outage (Unknown: no data and no flap, availability over the time seen
+ * beside the coverage), latency from
  * raw samples and from the roll-ups, events by type and level; the
  * version 3 sections (registered prefixes' visibility, branches' routed
  * edges) and the roll-up chain's boundaries; the files a report refuses,
@@ -161,6 +163,18 @@ output(const struct report *r, const char *fmt)
 	return (buf);
 }
 
+/* The output of a report in one format holds want. */
+static void
+printed(const struct report *r, const char *fmt, const char *want)
+{
+	char	*out;
+
+	out = output(r, fmt);
+	if (strstr(out, want) == NULL)
+		fail_msg("no \"%s\" in:\n%s", want, out);
+	free(out);
+}
+
 /* Rows with times in minutes after 10:00 (negative: before). */
 static char *
 sessions_sql(void)
@@ -219,13 +233,16 @@ test_sessions(void **state)
 	assert_int_equal(t->nodata_ms, 0);
 	assert_int_equal(t->flaps, 1);
 	assert_true(report_availability(r, t) == 75.0);
+	assert_true(report_coverage(r, t) == 100.0);
 
+	/* No data before 10:15: up all the time seen, 75% of it seen. */
 	t = track(r->sessions, r->nsessions, "s2");
 	assert_int_equal(t->nodata_ms, 15 * MIN);
 	assert_int_equal(report_state_ms(t, "Established"), 45 * MIN);
 	assert_int_equal(report_state_ms(t, "Unknown"), 0);
 	assert_int_equal(t->flaps, 0);
-	assert_true(report_availability(r, t) == 75.0);
+	assert_true(report_availability(r, t) == 100.0);
+	assert_true(report_coverage(r, t) == 75.0);
 
 	t = track(r->sessions, r->nsessions, "s3");
 	assert_int_equal(t->flaps, 1);
@@ -253,6 +270,90 @@ test_sessions(void **state)
 	store_report_free(r);
 	free(path);
 	free(sql);
+}
+
+/*
+ * A monitoring outage is not a session's (issue 11): c1 up throughout
+ * but its collector lost 10:20-10:30 and from 10:50 on (a router closing
+ * its BMP connection at the end of a capture); c2 up, its collector
+ * lost at 10:10, Idle when seen again at 10:20 (it went down meanwhile:
+ * a flap), up from 10:40; c3 Unknown across since after Established
+ * before it, then Active inside; q1 REDUNDANT with its sessions' source
+ * lost 10:20-10:30.
+ */
+static void
+test_outage(void **state)
+{
+	const struct report_track	*t;
+	struct report			*r;
+	char				*sql, *path;
+
+	xasprintf(&sql,
+	    "INSERT INTO session_state (time_ms, session, old_state, state)"
+	    " VALUES (%lld, 'c1', NULL, 'Established'),"
+	    " (%lld, 'c1', 'Established', 'Unknown'),"
+	    " (%lld, 'c1', 'Unknown', 'Established'),"
+	    " (%lld, 'c1', 'Established', 'Unknown'),"
+	    " (%lld, 'c2', NULL, 'Established'),"
+	    " (%lld, 'c2', 'Established', 'Unknown'),"
+	    " (%lld, 'c2', 'Unknown', 'Idle'),"
+	    " (%lld, 'c2', 'Idle', 'Established'),"
+	    " (%lld, 'c3', NULL, 'Established'),"
+	    " (%lld, 'c3', 'Established', 'Unknown'),"
+	    " (%lld, 'c3', 'Unknown', 'Active');"
+	    "INSERT INTO redundancy_state (time_ms, partner, old_state, state)"
+	    " VALUES (%lld, 'q1', NULL, 'REDUNDANT'),"
+	    " (%lld, 'q1', 'REDUNDANT', 'UNKNOWN'),"
+	    " (%lld, 'q1', 'UNKNOWN', 'REDUNDANT');",
+	    T(-10), T(20), T(30), T(50),
+	    T(-10), T(10), T(20), T(40),
+	    T(-20), T(-5), T(5),
+	    T(-10), T(20), T(30));
+	path = history("outage.db", sql);
+	free(sql);
+	r = run(path, T0, T(60));
+
+	t = track(r->sessions, r->nsessions, "c1");
+	assert_int_equal(t->flaps, 0);
+	assert_int_equal(report_state_ms(t, "Established"), 40 * MIN);
+	assert_int_equal(report_state_ms(t, "Unknown"), 20 * MIN);
+	assert_int_equal(t->nodata_ms, 0);
+	assert_true(report_availability(r, t) == 100.0);
+	assert_true(report_coverage(r, t) > 66.66 &&
+	    report_coverage(r, t) < 66.67);
+
+	t = track(r->sessions, r->nsessions, "c2");
+	assert_int_equal(t->flaps, 1);
+	assert_int_equal(report_state_ms(t, "Established"), 30 * MIN);
+	assert_int_equal(report_state_ms(t, "Idle"), 20 * MIN);
+	assert_true(report_availability(r, t) == 60.0);
+
+	/* The last known state before since counts: Established. */
+	t = track(r->sessions, r->nsessions, "c3");
+	assert_int_equal(t->flaps, 1);
+	assert_true(report_availability(r, t) == 0.0);
+	assert_true(report_coverage(r, t) > 91.66 &&
+	    report_coverage(r, t) < 91.67);
+
+	t = track(r->partners, r->npartners, "q1");
+	assert_int_equal(t->flaps, 0);
+
+	printed(r, "csv", "\nsession,c1,100.000,66.667,0,2400.000,"
+	    "0.000\n");
+	printed(r, "json", "{\"session\":\"c1\",\"availability_pct\":"
+	    "100.000,\"coverage_pct\":66.667,\"flaps\":0,");
+	printed(r, "text", "\nc1        100.00    66.67     0      "
+	    "40m00s       0s  Unknown 20m00s\n");
+
+	/* A window inside the outage: nothing seen, nothing available. */
+	store_report_free(r);
+	r = run(path, T(50), T(60));
+	t = track(r->sessions, r->nsessions, "c1");
+	assert_true(report_availability(r, t) == 0.0);
+	assert_true(report_coverage(r, t) == 0.0);
+	assert_int_equal(t->flaps, 0);
+	store_report_free(r);
+	free(path);
 }
 
 static void
@@ -722,18 +823,21 @@ test_output(void **state)
 	r = run(path, T0, T(60));
 	out = output(r, "csv");
 	assert_non_null(strstr(out, "\nsection,session,availability_pct,"
-	    "flaps,established_s,no_data_s\nsession,s1,75.000,1,2700.000,"
-	    "0.000\nsession,s2,75.000,0,2700.000,900.000\n"));
+	    "coverage_pct,flaps,established_s,no_data_s\n"
+	    "session,s1,75.000,100.000,1,2700.000,0.000\n"
+	    "session,s2,100.000,75.000,0,2700.000,900.000\n"));
 	assert_non_null(strstr(out, "\nsession_state,s1,Idle,900.000\n"));
 	free(out);
 	out = output(r, "json");
 	assert_non_null(strstr(out, "{\"session\":\"s2\",\"availability_pct\":"
-	    "75.000,\"flaps\":0,\"no_data_s\":900.000,\"states_s\":"
-	    "{\"Established\":2700.000}}"));
+	    "100.000,\"coverage_pct\":75.000,\"flaps\":0,\"no_data_s\":"
+	    "900.000,\"states_s\":{\"Established\":2700.000}}"));
 	free(out);
 	out = output(r, "text");
-	assert_non_null(strstr(out, "\ns1         75.00     1      45m00s"
-	    "       0s  Idle 15m00s\n"));
+	assert_non_null(strstr(out, "\nSESSION   AVAIL%   COVER% FLAPS "
+	    "ESTABLISHED  NO DATA  OTHER STATES\n"));
+	assert_non_null(strstr(out, "\ns1         75.00   100.00     1      "
+	    "45m00s       0s  Idle 15m00s\n"));
 	free(out);
 	store_report_free(r);
 	free(path);
@@ -913,6 +1017,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sessions),
+		cmocka_unit_test(test_outage),
 		cmocka_unit_test(test_redundancy),
 		cmocka_unit_test(test_latency),
 		cmocka_unit_test(test_rollup),
