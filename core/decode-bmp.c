@@ -757,6 +757,14 @@ decode_bmp_route_mon(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
 	}
 	memset(&r->opts, 0, sizeof r->opts);
 	r->opts.as4 = r->as4;
+	/*
+	 * RFC 6793 4.2.3: a peer whose session lacks the 4-octet AS
+	 * capability (Peer Up OPENs) sends AS4_PATH and AS4_AGGREGATOR
+	 * beside a 2-octet AS_PATH; they still need merging when the router
+	 * re-encoded AS_PATH in 4 octets for BMP.
+	 */
+	r->opts.as4_old_peer = s != NULL && s->up && !s->as4 &&
+	    m->peer.type != BMP_PEER_LOC_RIB;
 	r->opts.addpath_v4 = r->addpath_v4;
 	r->opts.addpath_v6 = r->addpath_v6;
 	r->body = buf_ptr(&body);

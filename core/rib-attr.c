@@ -20,6 +20,7 @@
 #include "rib-private.h"
 
 static uint32_t		 rib_hash(const uint8_t *, size_t, int);
+static int		 rib_as4_mode(const struct bgp_decode_opts *);
 static void		 rib_ht_grow(struct rib *);
 static void		 rib_ht_del(struct rib *, const struct rib_attr *);
 static struct rib_attr	*rib_intern(struct rib *, const uint8_t *, size_t,
@@ -78,6 +79,15 @@ rib_hash(const uint8_t *p, size_t len, int as4)
 	h1 *= 0x9e3779b97f4a7c15ULL;
 	h1 ^= h1 >> 32;
 	return ((uint32_t)h1 | 1);	/* never 0 */
+}
+
+/* rib_attr.as4 for the decoder options (see rib.h). */
+static int
+rib_as4_mode(const struct bgp_decode_opts *o)
+{
+	if (!o->as4)
+		return (0);
+	return (o->as4_old_peer ? RIB_AS4_OLD_PEER : 1);
 }
 
 /* What malloc takes for an attribute set (glibc's chunk, estimated). */
@@ -283,7 +293,7 @@ rib_intern(struct rib *r, const uint8_t *p, size_t len, int as4, int *taw,
 			if (r->ht[i].hash != h)
 				continue;
 			a = r->attrv[r->ht[i].id];
-			if (a->len == len && a->as4 == (as4 != 0) &&
+			if (a->len == len && a->as4 == as4 &&
 			    memcmp(a->raw, p, len) == 0) {
 				a->refcnt++;
 				return (a);
@@ -295,9 +305,10 @@ rib_intern(struct rib *r, const uint8_t *p, size_t len, int as4, int *taw,
 	 * New: validate once (RFC 7606), then keep.  The common plain sets
 	 * are checked in place; anything unusual goes through the decoder.
 	 */
-	if (!rib_attr_quick(p, len, as4, &origin_as, &pathlen)) {
+	if (!rib_attr_quick(p, len, as4 != 0, &origin_as, &pathlen)) {
 		memset(&o, 0, sizeof o);
-		o.as4 = as4;
+		o.as4 = as4 != 0;
+		o.as4_old_peer = as4 == RIB_AS4_OLD_PEER;
 		o.mrt_rib = 1;
 		if (decode_bgp_attrs(p, len, &o, &u, &c) != 0) {
 			*cause = c;
@@ -323,7 +334,7 @@ rib_intern(struct rib *r, const uint8_t *p, size_t len, int as4, int *taw,
 	a->refcnt = 1;
 	a->hash = h;
 	a->len = len;
-	a->as4 = as4 != 0;
+	a->as4 = as4;
 	memcpy(a->raw, p, len);
 	a->pathlen = pathlen;
 	a->origin_as = origin_as;
@@ -542,7 +553,7 @@ rib_attr_get(struct rib *r, const uint8_t *p, size_t len,
 	*taw = 0;
 	if (rib_canon(r, p, len, o->mrt_rib, &c, cause) != 0)
 		return (NULL);
-	return (rib_intern(r, c.p, c.len, o->as4, taw, cause));
+	return (rib_intern(r, c.p, c.len, rib_as4_mode(o), taw, cause));
 }
 
 void
@@ -572,7 +583,8 @@ rib_attr_decode(const struct rib_attr *a, struct bgp_attrs *out)
 	char			*c = NULL;
 
 	memset(&o, 0, sizeof o);
-	o.as4 = a->as4;
+	o.as4 = a->as4 != 0;
+	o.as4_old_peer = a->as4 == RIB_AS4_OLD_PEER;
 	o.mrt_rib = 1;
 	if (decode_bgp_attrs(a->raw, a->len, &o, &u, &c) != 0) {
 		free(c);
@@ -663,7 +675,7 @@ rib_update(struct rib *r, int peer, const uint8_t *p, size_t len,
 		/* RFC 7606 3 d: missing well-known attributes. */
 		if (!c.origin || !c.aspath)
 			taw = 1;
-		else if ((a = rib_intern(r, c.p, c.len, o->as4, &taw,
+		else if ((a = rib_intern(r, c.p, c.len, rib_as4_mode(o), &taw,
 		    &c2)) == NULL && !taw) {
 			*cause = c2;
 			return (-1);

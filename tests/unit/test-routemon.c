@@ -193,7 +193,7 @@ static struct rib_attr *
 attr(struct fix *f, const uint32_t *path, size_t npath,
     const uint32_t *comms, size_t ncomms, int med)
 {
-	struct bgp_decode_opts	 o = { 1, 0, 0, 0 };
+	struct bgp_decode_opts	 o = { .as4 = 1 };
 	struct rib_attr		*a;
 	uint8_t			 b[512];
 	size_t			 n = 0, i;
