@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "rib.h"
 #include "rib-private.h"
+#include "siphash.h"
 
 static uint32_t		 rib_hash(const uint8_t *, size_t, int);
 static int		 rib_as4_mode(const struct bgp_decode_opts *);
@@ -40,45 +41,28 @@ static int		 rib_attr_quick(const uint8_t *, size_t, int,
 /* ------------------------------------------------------------ attributes */
 
 /*
- * A quick multiplicative hash of the bytes and the as4 flag: two lanes of
- * 8-byte words so that the multiplications do not wait on each other, and
- * the tail read as the last 8 bytes (overlapping) when there are that
- * many, rather than through a variable-length copy.
+ * The bytes hashed here are chosen by whoever originates or passes on a
+ * route, so the hash is keyed (SipHash-1-3, siphash.h) with a random key
+ * drawn once per process: nobody outside can make sets that share a
+ * probe chain.  The as4 mode is folded into the key, so the same bytes
+ * read as 2- or 4-octet ASNs land apart.
  */
 static uint32_t
 rib_hash(const uint8_t *p, size_t len, int as4)
 {
-	const uint8_t	*e = p + len;
-	uint64_t	 h1 = 0x9e3779b97f4a7c15ULL ^ (len << 1) ^ (as4 != 0);
-	uint64_t	 h2 = 0x6a09e667f3bcc909ULL, a, b;
+	static struct siphash_key	 key;
+	static int			 keyed;
+	struct siphash_key		 k;
+	uint64_t			 h;
 
-	while (e - p >= 16) {
-		memcpy(&a, p, 8);
-		memcpy(&b, p + 8, 8);
-		h1 = (h1 ^ a) * 0xff51afd7ed558ccdULL;
-		h2 = (h2 ^ b) * 0xc4ceb9fe1a85ec53ULL;
-		h1 ^= h1 >> 29;
-		h2 ^= h2 >> 31;
-		p += 16;
+	if (!keyed) {
+		siphash_key_random(&key);
+		keyed = 1;
 	}
-	if (e - p >= 8) {
-		memcpy(&a, p, 8);
-		h1 = (h1 ^ a) * 0xff51afd7ed558ccdULL;
-		h1 ^= h1 >> 29;
-		p += 8;
-	}
-	if (p < e) {
-		if (len >= 8)
-			memcpy(&a, e - 8, 8);
-		else
-			for (a = 0; p < e; p++)
-				a = a << 8 | *p;
-		h2 = (h2 ^ a) * 0xc4ceb9fe1a85ec53ULL;
-	}
-	h1 ^= (h2 << 32 | h2 >> 32);
-	h1 *= 0x9e3779b97f4a7c15ULL;
-	h1 ^= h1 >> 32;
-	return ((uint32_t)h1 | 1);	/* never 0 */
+	k.k0 = key.k0 ^ (uint64_t)as4;
+	k.k1 = key.k1;
+	h = siphash13(&k, p, len);
+	return ((uint32_t)(h ^ h >> 32) | 1);	/* never 0 */
 }
 
 /* rib_attr.as4 for the decoder options (see rib.h). */
