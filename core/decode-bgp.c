@@ -312,7 +312,8 @@ decode_bgp_mp_reach(struct buf *b, const struct bgp_decode_opts *o,
 	struct buf	nh;
 	int		af;
 
-	if (o->mrt_rib && buf_left(b) > 0 && b->p[b->off] == buf_left(b) - 1) {
+	if (o->mrt_rib && buf_peek_u8(b, &nhlen) == 0 &&
+	    nhlen == buf_left(b) - 1) {
 		/* RFC 6396 4.3.4: next hop length and next hop only. */
 		if (buf_get_u8(b, &nhlen) != 0 ||	/* next hop length */
 		    decode_bgp_mp_nexthop(b, nhlen, &u->attrs) != 0)
@@ -652,7 +653,8 @@ overrun:
 	 * RFC 7606 4: an attribute running past the attributes field; as
 	 * MP_REACH/MP_UNREACH cannot then be located, this resets (5.3).
 	 */
-	xasprintf(cause, "attribute length overrun at offset %zu", b->off);
+	xasprintf(cause, "attribute length overrun at offset %zu",
+	    buf_offset(b));
 fail:
 	free(ap4.segs);
 	free(ap4.asns);
@@ -828,7 +830,7 @@ decode_bgp_open(const uint8_t *p, size_t len, struct bgp_open *op,
 	    buf_get_u8(&b, &optlen) != 0)		/* opt param length */
 		goto trunc;
 	op->asn = op->my_as;
-	if (optlen == 255 && buf_left(&b) > 0 && b.p[b.off] == 255) {
+	if (optlen == 255 && buf_peek_u8(&b, &ptype) == 0 && ptype == 255) {
 		/* RFC 9072 2: extended optional parameters length. */
 		if (buf_get_u8(&b, &ptype) != 0 ||	/* non-ext type */
 		    buf_get_u16(&b, &elen) != 0 ||	/* ext length */
@@ -930,8 +932,7 @@ decode_bgp_notification_str(uint8_t code, uint8_t subcode,
 	const char	*c, *s;
 	char		 cbuf[32], sbuf[32], text[256 * 4], *out;
 	struct buf	 b;
-	uint8_t		 tlen;
-	const uint8_t	*tp;
+	uint8_t		 tlen, raw[255];
 
 	c = code < nitems(codes) ? codes[code] : NULL;
 	if (c == NULL) {
@@ -948,10 +949,8 @@ decode_bgp_notification_str(uint8_t code, uint8_t subcode,
 	if (code == 6 && (subcode == 2 || subcode == 4) && data != NULL) {
 		buf_init(&b, data, len);
 		if (buf_get_u8(&b, &tlen) == 0 && tlen > 0 &&	/* length */
-		    buf_left(&b) >= tlen) {
-			tp = buf_ptr(&b);
-			sanitize(text, sizeof text, (const char *)tp, tlen);
-		}
+		    buf_get(&b, raw, tlen) == 0)		/* text */
+			sanitize(text, sizeof text, (const char *)raw, tlen);
 	}
 	if (s == NULL)
 		xasprintf(&out, "%s", c);

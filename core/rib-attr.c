@@ -27,6 +27,8 @@ static void		 rib_ht_del(struct rib *, const struct rib_attr *);
 static struct rib_attr	*rib_intern(struct rib *, const uint8_t *, size_t,
 			     int, int *, char **);
 static size_t		 rib_attr_memsize(size_t);
+static void		 rib_canon_copy(uint8_t *, size_t *, const struct buf *,
+			     const struct buf *);
 static int		 rib_canon(struct rib *, const uint8_t *, size_t, int,
 			     struct rib_canon *, char **);
 static int		 rib_nlri_next(struct buf *, int, int,
@@ -35,6 +37,8 @@ static int		 rib_nlri_check(struct buf, int, int);
 static int		 rib_update_nlri(struct rib *, int, struct buf *, int,
 			     int, struct rib_attr *, int,
 			     struct rib_update_stats *);
+static int		 rib_attr_hdr(struct buf *, uint8_t *, uint8_t *,
+			     struct buf *);
 static int		 rib_attr_quick(const uint8_t *, size_t, int,
 			     uint32_t *, uint8_t *);
 
@@ -131,6 +135,30 @@ rib_ht_del(struct rib *r, const struct rib_attr *a)
 }
 
 /*
+ * RFC 4271 4.3: one attribute's flags, type and value (as a cursor);
+ * -1 when the header or the value runs past the end.
+ */
+static int
+rib_attr_hdr(struct buf *b, uint8_t *flags, uint8_t *type, struct buf *v)
+{
+	uint16_t	l16;
+	uint8_t		l8;
+
+	if (buf_get_u8(b, flags) != 0 ||		/* attribute flags */
+	    buf_get_u8(b, type) != 0)			/* attribute type */
+		return (-1);
+	if (*flags & ATTR_EXTLEN) {
+		if (buf_get_u16(b, &l16) != 0)		/* length */
+			return (-1);
+	} else {
+		if (buf_get_u8(b, &l8) != 0)		/* length */
+			return (-1);
+		l16 = l8;
+	}
+	return (buf_sub(b, v, l16));			/* attribute value */
+}
+
+/*
  * Check a canonical set in place, without allocating: 1 if it holds only
  * well-formed attributes of the kinds a RIB entry usually has, each once
  * and with the flags RFC 4271 5 and RFC 4760, 1997, 4360, 8092 give them
@@ -142,42 +170,26 @@ static int
 rib_attr_quick(const uint8_t *p, size_t len, int as4, uint32_t *origin_as,
     uint8_t *pathlen)
 {
-	struct buf	 b, v;
-	const uint8_t	*h;
+	struct buf	 b, v, seg;
 	uint64_t	 seen = 0;
-	size_t		 left, alen, hlen, nasns = 0, i;
-	size_t		 asz = as4 ? 4 : 2;
-	uint32_t	 last = 0, as;
-	uint8_t		 flags, type, stype = 0, count;
+	size_t		 alen, nasns = 0, asz = as4 ? 4 : 2;
+	uint32_t	 last = 0;
+	uint16_t	 as2;
+	uint8_t		 flags, type, stype = 0, count, x;
 	int		 want;
 
 	buf_init(&b, p, len);
-	while ((left = buf_left(&b)) > 0) {
-		h = buf_ptr(&b);
-		if (left < 3)
-			return (0);
-		flags = h[0];				/* attribute flags */
-		type = h[1];				/* attribute type */
-		if (flags & ATTR_EXTLEN) {
-			if (left < 4)
-				return (0);
-			alen = (size_t)h[2] << 8 | h[3];	/* length */
-			hlen = 4;
-		} else {
-			alen = h[2];				/* length */
-			hlen = 3;
-		}
-		if (left < hlen + alen || type >= 64 ||
-		    (seen & BGP_ATTR_BIT(type)))
+	while (buf_left(&b) > 0) {
+		if (rib_attr_hdr(&b, &flags, &type, &v) != 0 ||
+		    type >= 64 || (seen & BGP_ATTR_BIT(type)))
 			return (0);
 		seen |= BGP_ATTR_BIT(type);
-		buf_init(&v, h + hlen, alen);		/* attribute value */
-		buf_skip(&b, hlen + alen);
-		h += hlen;
+		alen = buf_left(&v);
 		switch (type) {
 		case BGP_ATTR_ORIGIN:
 			want = 0x40;
-			if (alen != 1 || h[0] > BGP_ORIGIN_INCOMPLETE)
+			if (alen != 1 || buf_peek_u8(&v, &x) != 0 ||
+			    x > BGP_ORIGIN_INCOMPLETE)
 				return (0);
 			break;
 		case BGP_ATTR_AS_PATH:			/* RFC 4271 4.3 */
@@ -187,14 +199,17 @@ rib_attr_quick(const uint8_t *p, size_t len, int as4, uint32_t *origin_as,
 				    buf_get_u8(&v, &count) != 0 ||  /* length */
 				    stype < BGP_AS_SET ||
 				    stype > BGP_AS_CONFED_SET || count == 0 ||
-				    buf_left(&v) < count * asz)
+				    buf_sub(&v, &seg, count * asz) != 0) /* ASNs */
 					return (0);
 				nasns += count;
-				for (i = 0, as = 0; i < asz; i++) /* last */
-					as = as << 8 |
-					    buf_ptr(&v)[(count - 1) * asz + i];
-				last = as;
-				buf_skip(&v, count * asz);	/* ASNs */
+				/* The segment's last ASN. */
+				buf_skip(&seg, (count - 1) * asz);
+				if (as4)
+					buf_get_u32(&seg, &last);
+				else {
+					buf_get_u16(&seg, &as2);
+					last = as2;
+				}
 			}
 			if (nasns > UINT16_MAX)
 				return (0);
@@ -237,8 +252,8 @@ rib_attr_quick(const uint8_t *p, size_t len, int as4, uint32_t *origin_as,
 			break;
 		case BGP_ATTR_MP_REACH:			/* RFC 6396 4.3.4 */
 			want = 0x80;
-			if (alen == 0 || h[0] != alen - 1 ||
-			    (h[0] != 4 && h[0] != 16 && h[0] != 32))
+			if (buf_peek_u8(&v, &x) != 0 || x != alen - 1 ||
+			    (x != 4 && x != 16 && x != 32))
 				return (0);
 			break;
 		default:
@@ -348,6 +363,20 @@ rib_intern(struct rib *r, const uint8_t *p, size_t len, int as4, int *taw,
 	return (a);
 }
 
+/* Append to out the bytes read between mark and b, unchanged. */
+static void
+rib_canon_copy(uint8_t *out, size_t *olen, const struct buf *mark,
+    const struct buf *b)
+{
+	struct buf	span;
+	size_t		n;
+
+	buf_since(mark, b, &span);
+	n = buf_left(&span);
+	buf_get(&span, out + *olen, n);
+	*olen += n;
+}
+
 /*
  * Canonicalise an attribute section (RFC 4271 4.3): MP_REACH_NLRI
  * (RFC 4760 3) is cut down to its next hop as RFC 6396 4.3.4 writes it,
@@ -360,11 +389,10 @@ static int
 rib_canon(struct rib *r, const uint8_t *p, size_t len, int mrt_rib,
     struct rib_canon *c, char **cause)
 {
-	struct buf	 b, v, nh;
-	const uint8_t	*h;
+	struct buf	 b, v, nh, first, mark;
 	uint16_t	 afi;
 	uint8_t		 flags, type, safi, nhlen, reserved;
-	size_t		 alen, hlen, left, start, olen = 0;
+	size_t		 alen, olen = 0;
 	uint8_t		*out = NULL;
 	int		 seen_reach = 0, seen_unreach = 0, af;
 
@@ -372,41 +400,20 @@ rib_canon(struct rib *r, const uint8_t *p, size_t len, int mrt_rib,
 	c->origin = c->aspath = 0;
 	c->reach_af = c->unreach_af = 0;
 	buf_init(&b, p, len);
+	first = b;
 	while (buf_left(&b) > 0) {
-		/*
-		 * This loop runs for every RIB entry loaded: the header is
-		 * read from the checked bytes at once rather than through
-		 * three calls.
-		 */
-		start = b.off;
-		left = buf_left(&b);
-		h = buf_ptr(&b);
-		if (left < 3)
+		/* This loop runs for every RIB entry loaded. */
+		mark = b;
+		if (rib_attr_hdr(&b, &flags, &type, &v) != 0)
 			goto overrun;
-		flags = h[0];				/* attribute flags */
-		type = h[1];				/* attribute type */
-		if (flags & ATTR_EXTLEN) {
-			if (left < 4)
-				goto overrun;
-			alen = (size_t)h[2] << 8 | h[3];	/* length */
-			hlen = 4;
-		} else {
-			alen = h[2];				/* length */
-			hlen = 3;
-		}
-		if (left < hlen + alen)			/* attribute value */
-			goto overrun;
-		buf_init(&v, h + hlen, alen);
-		buf_skip(&b, hlen + alen);
+		alen = buf_left(&v);
 		if (type == BGP_ATTR_ORIGIN)
 			c->origin = 1;
 		else if (type == BGP_ATTR_AS_PATH)
 			c->aspath = 1;
 		if (type != BGP_ATTR_MP_REACH && type != BGP_ATTR_MP_UNREACH) {
-			if (out != NULL) {
-				memcpy(out + olen, p + start, b.off - start);
-				olen += b.off - start;
-			}
+			if (out != NULL)
+				rib_canon_copy(out, &olen, &mark, &b);
 			continue;
 		}
 		if (type == BGP_ATTR_MP_REACH) {
@@ -414,13 +421,11 @@ rib_canon(struct rib *r, const uint8_t *p, size_t len, int mrt_rib,
 				xasprintf(cause, "duplicate MP_REACH_NLRI");
 				return (-1);
 			}
-			if (mrt_rib && alen > 0 && v.p[0] == alen - 1) {
+			if (mrt_rib && buf_peek_u8(&v, &nhlen) == 0 &&
+			    nhlen == alen - 1) {
 				/* Already RFC 6396 4.3.4's form. */
-				if (out != NULL) {
-					memcpy(out + olen, p + start,
-					    b.off - start);
-					olen += b.off - start;
-				}
+				if (out != NULL)
+					rib_canon_copy(out, &olen, &mark, &b);
 				continue;
 			}
 			if (buf_get_u16(&v, &afi) != 0 ||	/* AFI */
@@ -464,8 +469,8 @@ rib_canon(struct rib *r, const uint8_t *p, size_t len, int mrt_rib,
 				r->canon = xmalloc(r->canoncap);
 			}
 			out = r->canon;
-			memcpy(out, p, start);
-			olen = start;
+			olen = 0;
+			rib_canon_copy(out, &olen, &first, &mark);
 		}
 		if (type == BGP_ATTR_MP_REACH && af != 0 &&
 		    (safi == BGP_SAFI_UNICAST || safi == BGP_SAFI_MULTICAST)) {
@@ -473,7 +478,7 @@ rib_canon(struct rib *r, const uint8_t *p, size_t len, int mrt_rib,
 			out[olen++] = BGP_ATTR_MP_REACH;
 			out[olen++] = 1 + nhlen;
 			out[olen++] = nhlen;
-			memcpy(out + olen, nh.p + nh.off, nhlen);
+			buf_get(&nh, out + olen, nhlen);	/* next hop */
 			olen += nhlen;
 		}
 	}
@@ -482,7 +487,8 @@ rib_canon(struct rib *r, const uint8_t *p, size_t len, int mrt_rib,
 	return (0);
 overrun:
 	/* RFC 7606 4: MP_REACH/MP_UNREACH cannot be located: reset. */
-	xasprintf(cause, "attribute length overrun at offset %zu", b.off);
+	xasprintf(cause, "attribute length overrun at offset %zu",
+	    buf_offset(&mark));
 	return (-1);
 }
 
