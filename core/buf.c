@@ -49,7 +49,7 @@ buf_since(const struct buf *mark, const struct buf *b, struct buf *out)
 int
 buf_get_u64(struct buf *b, uint64_t *v)
 {
-	uint32_t	 hi, lo;
+	uint32_t	 hi = 0, lo = 0;
 
 	if (buf_left(b) < 8)
 		return (-1);

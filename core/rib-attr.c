@@ -174,7 +174,7 @@ rib_attr_quick(const uint8_t *p, size_t len, int as4, uint32_t *origin_as,
 	uint64_t	 seen = 0;
 	size_t		 alen, nasns = 0, asz = as4 ? 4 : 2;
 	uint32_t	 last = 0;
-	uint16_t	 as2;
+	uint16_t	 as2 = 0;
 	uint8_t		 flags, type, stype = 0, count, x;
 	int		 want;
 
@@ -391,7 +391,7 @@ rib_canon(struct rib *r, const uint8_t *p, size_t len, int mrt_rib,
 {
 	struct buf	 b, v, nh, first, mark;
 	uint16_t	 afi;
-	uint8_t		 flags, type, safi, nhlen, reserved;
+	uint8_t		 flags, type, safi, nhlen = 0, reserved;
 	size_t		 alen, olen = 0;
 	uint8_t		*out = NULL;
 	int		 seen_reach = 0, seen_unreach = 0, af;
