@@ -61,14 +61,16 @@ struct rib_peer {
 	int			 up;		/* cleared by rib_peer_flush() */
 };
 
+/* rib_attr.as4: a 4-octet AS_PATH from a 2-octet session. */
+#define RIB_AS4_OLD_PEER	2
+
 /*
  * An interned attribute set.  The raw bytes are the canonical form of the
  * path attributes: as received, except that MP_REACH_NLRI keeps only its
  * next hop (RFC 6396 4.3.4 form) and MP_UNREACH_NLRI is dropped, so they
- * decode with decode_bgp_attrs() and opts {as4, mrt_rib = 1}.
+ * decode with decode_bgp_attrs() and opts {as4, as4_old_peer, mrt_rib = 1}
+ * as rib_attr_decode() sets them from the as4 field.
  */
-#define RIB_AS4_OLD_PEER	2
-
 struct rib_attr {
 	uint32_t	 refcnt;
 	uint32_t	 hash;
