@@ -640,7 +640,7 @@ decode_bgp_attrs_buf(struct buf *b, const struct bgp_decode_opts *o,
 	/*
 	 * RFC 6793 4.2.3: reconstruct the 4-octet path and aggregator of
 	 * an UPDATE from an OLD speaker.  From a NEW one AS4_PATH and
-	 * AS4_AGGREGATOR are ignored (RFC 6793 6).
+	 * AS4_AGGREGATOR are discarded (RFC 6793 3).
 	 */
 	if (!o->as4 || o->as4_old_peer)
 		decode_bgp_as4_fixup(&u->attrs, &ap4, aggr4_as, &aggr4_ip);

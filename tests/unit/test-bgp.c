@@ -341,7 +341,7 @@ test_as4_merge_segments(void **state)
 }
 
 /*
- * RFC 6793 6: from a 4-octet session AS4_PATH and AS4_AGGREGATOR are
+ * RFC 6793 3: from a 4-octet session AS4_PATH and AS4_AGGREGATOR are
  * ignored; a BMP router that re-encoded a 2-octet session's AS_PATH in
  * 4 octets (as4_old_peer) still has them merged.
  */
