@@ -103,7 +103,8 @@ siphash_key_random(struct siphash_key *k)
 	struct timespec	 ts;
 
 #if defined(HAVE_GETRANDOM)
-	if (getrandom(b, sizeof b, 0) == (ssize_t)sizeof b)
+	/* Early at boot this would block: /dev/urandom does not. */
+	if (getrandom(b, sizeof b, GRND_NONBLOCK) == (ssize_t)sizeof b)
 		goto done;
 #endif
 #if defined(HAVE_ARC4RANDOM_BUF)

@@ -21,10 +21,13 @@ struct siphash_key {
 uint64_t siphash13(const struct siphash_key *, const void *, size_t);
 
 /*
- * A random key: getrandom(2), else arc4random_buf(3), else /dev/urandom;
- * if none of them answers, the clock, the process id and an address,
- * which an outsider can guess at best roughly (better than a fixed key,
- * not secret).  Returns 0, or -1 when it had to fall back that far.
+ * A random key: getrandom(2) if it need not wait, else arc4random_buf(3),
+ * else /dev/urandom; if none of them answers, the clock, the process id
+ * and an address, which an outsider can guess at best roughly (better
+ * than a fixed key, not secret).  Returns 0, or -1 when it had to fall
+ * back that far.  The RIB needs no fixed key for reproducible tests:
+ * the key changes only where sets sit in the table, never what a lookup
+ * finds.
  */
 int	 siphash_key_random(struct siphash_key *);
 
