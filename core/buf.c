@@ -14,16 +14,16 @@ buf_init(struct buf *b, const void *p, size_t len)
 	b->off = 0;
 }
 
-size_t
-buf_left(const struct buf *b)
-{
-	return (b->len - b->off);
-}
-
 const uint8_t *
 buf_ptr(const struct buf *b)
 {
 	return (b->p + b->off);
+}
+
+size_t
+buf_offset(const struct buf *b)
+{
+	return (b->off);
 }
 
 int
@@ -38,64 +38,18 @@ buf_get(struct buf *b, void *dst, size_t n)
 }
 
 int
-buf_skip(struct buf *b, size_t n)
+buf_since(const struct buf *mark, const struct buf *b, struct buf *out)
 {
-	if (buf_left(b) < n)
+	if (mark->p != b->p || mark->len != b->len || mark->off > b->off)
 		return (-1);
-	b->off += n;
-	return (0);
-}
-
-int
-buf_sub(struct buf *b, struct buf *sub, size_t n)
-{
-	if (buf_left(b) < n)
-		return (-1);
-	buf_init(sub, b->p + b->off, n);
-	b->off += n;
-	return (0);
-}
-
-int
-buf_get_u8(struct buf *b, uint8_t *v)
-{
-	if (buf_left(b) < 1)
-		return (-1);
-	*v = b->p[b->off++];
-	return (0);
-}
-
-int
-buf_get_u16(struct buf *b, uint16_t *v)
-{
-	const uint8_t	*p;
-
-	if (buf_left(b) < 2)
-		return (-1);
-	p = b->p + b->off;
-	*v = (uint16_t)(p[0] << 8 | p[1]);
-	b->off += 2;
-	return (0);
-}
-
-int
-buf_get_u32(struct buf *b, uint32_t *v)
-{
-	const uint8_t	*p;
-
-	if (buf_left(b) < 4)
-		return (-1);
-	p = b->p + b->off;
-	*v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-	b->off += 4;
+	buf_init(out, b->p + mark->off, b->off - mark->off);
 	return (0);
 }
 
 int
 buf_get_u64(struct buf *b, uint64_t *v)
 {
-	uint32_t	 hi, lo;
+	uint32_t	 hi = 0, lo = 0;
 
 	if (buf_left(b) < 8)
 		return (-1);

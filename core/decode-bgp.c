@@ -205,7 +205,11 @@ decode_bgp_aspath_add(struct bgp_aspath *ap, uint8_t type,
 
 /*
  * RFC 6793 4.2.3: the leading ASNs of AS_PATH that AS4_PATH does not
- * cover, followed by AS4_PATH.  If AS_PATH is shorter, AS4_PATH is ignored.
+ * cover, followed by AS4_PATH, so that the path has as many ASNs as
+ * AS_PATH.  A confederation segment of AS_PATH is taken along when it
+ * leads the path or follows a segment taken.  If AS_PATH has fewer ASNs
+ * than AS4_PATH, AS4_PATH is ignored.  AS4_PATH has already lost its
+ * confederation segments (RFC 6793 6), so they count for nothing here.
  */
 static void
 decode_bgp_aspath_merge(struct bgp_aspath *ap, struct bgp_aspath *ap4)
@@ -220,25 +224,26 @@ decode_bgp_aspath_merge(struct bgp_aspath *ap, struct bgp_aspath *ap4)
 		return;
 	need = n - n4;
 	memset(&m, 0, sizeof m);
-	for (i = 0; i < ap->nsegs && need > 0; i++) {
+	for (i = 0; i < ap->nsegs; i++) {
 		s = &ap->segs[i];
-		if (s->type == BGP_AS_SEQUENCE) {
-			if (s->count <= need) {
-				decode_bgp_aspath_add(&m, s->type,
-				    ap->asns + s->off, s->count);
-				need -= s->count;
-			} else {
-				decode_bgp_aspath_add(&m, s->type,
-				    ap->asns + s->off, need);
-				need = 0;
-			}
-		} else if (s->type == BGP_AS_SET) {
+		if (s->type == BGP_AS_CONFED_SEQUENCE ||
+		    s->type == BGP_AS_CONFED_SET) {
+			/* Leading, or adjacent to the last one taken. */
 			decode_bgp_aspath_add(&m, s->type, ap->asns + s->off,
 			    s->count);
-			need--;
-		} else
+			continue;
+		}
+		if (need == 0)
+			break;
+		if (s->type == BGP_AS_SEQUENCE && s->count > need) {
+			decode_bgp_aspath_add(&m, s->type, ap->asns + s->off,
+			    (uint8_t)need);
+			need = 0;
+		} else {
 			decode_bgp_aspath_add(&m, s->type, ap->asns + s->off,
 			    s->count);
+			need -= s->type == BGP_AS_SET ? 1 : s->count;
+		}
 	}
 	for (i = 0; i < ap4->nsegs; i++) {
 		s = &ap4->segs[i];
@@ -248,6 +253,30 @@ decode_bgp_aspath_merge(struct bgp_aspath *ap, struct bgp_aspath *ap4)
 	free(ap->segs);
 	free(ap->asns);
 	*ap = m;
+}
+
+/*
+ * RFC 6793 6: AS_CONFED_SEQUENCE and AS_CONFED_SET must not appear in
+ * AS4_PATH; a receiver discards them and keeps the rest.
+ */
+static void
+decode_bgp_aspath_noconfed(struct bgp_aspath *ap)
+{
+	size_t	i, j = 0, off = 0;
+
+	for (i = 0; i < ap->nsegs; i++) {
+		if (ap->segs[i].type == BGP_AS_CONFED_SEQUENCE ||
+		    ap->segs[i].type == BGP_AS_CONFED_SET)
+			continue;
+		memmove(ap->asns + off, ap->asns + ap->segs[i].off,
+		    ap->segs[i].count * sizeof *ap->asns);
+		ap->segs[j] = ap->segs[i];
+		ap->segs[j].off = (uint16_t)off;
+		off += ap->segs[j].count;
+		j++;
+	}
+	ap->nsegs = j;
+	ap->nasns = off;
 }
 
 /* RFC 4760 3 and RFC 2545 3: the next hop of MP_REACH_NLRI. */
@@ -283,7 +312,8 @@ decode_bgp_mp_reach(struct buf *b, const struct bgp_decode_opts *o,
 	struct buf	nh;
 	int		af;
 
-	if (o->mrt_rib && buf_left(b) > 0 && b->p[b->off] == buf_left(b) - 1) {
+	if (o->mrt_rib && buf_peek_u8(b, &nhlen) == 0 &&
+	    nhlen == buf_left(b) - 1) {
 		/* RFC 6396 4.3.4: next hop length and next hop only. */
 		if (buf_get_u8(b, &nhlen) != 0 ||	/* next hop length */
 		    decode_bgp_mp_nexthop(b, nhlen, &u->attrs) != 0)
@@ -501,6 +531,31 @@ decode_bgp_attr_flags(uint8_t type)
 	}
 }
 
+/*
+ * RFC 6793 4.2.3.  Only when AGGREGATOR and AS4_AGGREGATOR are both
+ * present does the AGGREGATOR decide: a real AS there (not AS_TRANS)
+ * means an OLD speaker aggregated after the NEW one, so AS4_PATH and
+ * AS4_AGGREGATOR are stale and ignored; AS_TRANS means AS4_AGGREGATOR is
+ * the aggregator.  Without AS4_AGGREGATOR, AS4_PATH is always merged.
+ */
+static void
+decode_bgp_as4_fixup(struct bgp_attrs *a, struct bgp_aspath *ap4,
+    uint32_t aggr4_as, const struct addr *aggr4_ip)
+{
+	if (a->present & BGP_ATTR_BIT(BGP_ATTR_AS4_AGGREGATOR)) {
+		if ((a->present & BGP_ATTR_BIT(BGP_ATTR_AGGREGATOR)) &&
+		    a->aggr_as != AS_TRANS)
+			return;
+		a->aggr_as = aggr4_as;
+		a->aggr_ip = *aggr4_ip;
+	}
+	if ((a->present & BGP_ATTR_BIT(BGP_ATTR_AS4_PATH)) &&
+	    (a->present & BGP_ATTR_BIT(BGP_ATTR_AS_PATH))) {
+		decode_bgp_aspath_noconfed(ap4);
+		decode_bgp_aspath_merge(&a->aspath, ap4);
+	}
+}
+
 /* RFC 4271 4.3: the path attributes of an update (or a RIB entry). */
 static int
 decode_bgp_attrs_buf(struct buf *b, const struct bgp_decode_opts *o,
@@ -582,25 +637,13 @@ decode_bgp_attrs_buf(struct buf *b, const struct bgp_decode_opts *o,
 		}
 	}
 
-	/* RFC 6793 4.2.3: reconstruct the 4-octet path and aggregator. */
-	if (!o->as4) {
-		if ((u->attrs.present & BGP_ATTR_BIT(BGP_ATTR_AGGREGATOR)) &&
-		    u->attrs.aggr_as != AS_TRANS) {
-			/* AS4_PATH and AS4_AGGREGATOR are ignored. */
-		} else {
-			if (u->attrs.present &
-			    BGP_ATTR_BIT(BGP_ATTR_AS4_AGGREGATOR)) {
-				u->attrs.aggr_as = aggr4_as;
-				u->attrs.aggr_ip = aggr4_ip;
-			}
-			if ((u->attrs.present &
-			    BGP_ATTR_BIT(BGP_ATTR_AS4_PATH)) &&
-			    (u->attrs.present &
-			    BGP_ATTR_BIT(BGP_ATTR_AS_PATH)))
-				decode_bgp_aspath_merge(&u->attrs.aspath,
-				    &ap4);
-		}
-	}
+	/*
+	 * RFC 6793 4.2.3: reconstruct the 4-octet path and aggregator of
+	 * an UPDATE from an OLD speaker.  From a NEW one AS4_PATH and
+	 * AS4_AGGREGATOR are discarded (RFC 6793 3).
+	 */
+	if (!o->as4 || o->as4_old_peer)
+		decode_bgp_as4_fixup(&u->attrs, &ap4, aggr4_as, &aggr4_ip);
 	free(ap4.segs);
 	free(ap4.asns);
 	return (0);
@@ -610,7 +653,8 @@ overrun:
 	 * RFC 7606 4: an attribute running past the attributes field; as
 	 * MP_REACH/MP_UNREACH cannot then be located, this resets (5.3).
 	 */
-	xasprintf(cause, "attribute length overrun at offset %zu", b->off);
+	xasprintf(cause, "attribute length overrun at offset %zu",
+	    buf_offset(b));
 fail:
 	free(ap4.segs);
 	free(ap4.asns);
@@ -786,7 +830,7 @@ decode_bgp_open(const uint8_t *p, size_t len, struct bgp_open *op,
 	    buf_get_u8(&b, &optlen) != 0)		/* opt param length */
 		goto trunc;
 	op->asn = op->my_as;
-	if (optlen == 255 && buf_left(&b) > 0 && b.p[b.off] == 255) {
+	if (optlen == 255 && buf_peek_u8(&b, &ptype) == 0 && ptype == 255) {
 		/* RFC 9072 2: extended optional parameters length. */
 		if (buf_get_u8(&b, &ptype) != 0 ||	/* non-ext type */
 		    buf_get_u16(&b, &elen) != 0 ||	/* ext length */
@@ -888,8 +932,7 @@ decode_bgp_notification_str(uint8_t code, uint8_t subcode,
 	const char	*c, *s;
 	char		 cbuf[32], sbuf[32], text[256 * 4], *out;
 	struct buf	 b;
-	uint8_t		 tlen;
-	const uint8_t	*tp;
+	uint8_t		 tlen, raw[255];
 
 	c = code < nitems(codes) ? codes[code] : NULL;
 	if (c == NULL) {
@@ -906,10 +949,8 @@ decode_bgp_notification_str(uint8_t code, uint8_t subcode,
 	if (code == 6 && (subcode == 2 || subcode == 4) && data != NULL) {
 		buf_init(&b, data, len);
 		if (buf_get_u8(&b, &tlen) == 0 && tlen > 0 &&	/* length */
-		    buf_left(&b) >= tlen) {
-			tp = buf_ptr(&b);
-			sanitize(text, sizeof text, (const char *)tp, tlen);
-		}
+		    buf_get(&b, raw, tlen) == 0)		/* text */
+			sanitize(text, sizeof text, (const char *)raw, tlen);
 	}
 	if (s == NULL)
 		xasprintf(&out, "%s", c);

@@ -66,6 +66,13 @@
 
 struct bgp_decode_opts {
 	int		as4;		/* AS_PATH carries 4-octet ASNs */
+	/*
+	 * RFC 6793 4.2.3 applies although as4 is set: the UPDATE crossed a
+	 * session without the 4-octet AS capability and a BMP router wrote
+	 * AS_PATH in 4 octets (RFC 7854 4.2, A flag clear), keeping
+	 * AS4_PATH and AS4_AGGREGATOR.  Without as4 they always apply.
+	 */
+	int		as4_old_peer;
 	int		addpath_v4;	/* IPv4 unicast NLRI carry a path id */
 	int		addpath_v6;	/* IPv6 unicast NLRI carry a path id */
 	/*

@@ -649,21 +649,34 @@ decode_bmp_peer_up(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
 static unsigned int
 decode_bmp_eor(const uint8_t *p, size_t len)
 {
-	size_t		 hl;
-	uint16_t	 afi;
+	struct buf	 b;
+	uint16_t	 wlen, alen, afi;
+	uint8_t		 flags, type, l8, safi;
 
-	if (len == 4 && p[0] == 0 && p[1] == 0 && p[2] == 0 && p[3] == 0)
+	buf_init(&b, p, len);
+	if (buf_get_u16(&b, &wlen) ||			/* withdrawn length */
+	    buf_get_u16(&b, &alen) ||			/* attributes length */
+	    wlen != 0 || alen != buf_left(&b))		/* and no NLRI */
+		return (0);
+	if (alen == 0)
 		return (BMP_EOR_IPV4);
-	/* Withdrawn length 0, attributes length 6 or 7, one attribute. */
-	if (len < 10 || p[0] != 0 || p[1] != 0 || p[2] != 0 ||
-	    (size_t)p[3] != len - 4 || p[5] != 15)		/* MP_UNREACH */
+	/* One attribute: an MP_UNREACH of AFI and SAFI alone. */
+	if (buf_get_u8(&b, &flags) ||			/* attribute flags */
+	    buf_get_u8(&b, &type) ||			/* attribute type */
+	    type != BGP_ATTR_MP_UNREACH)
 		return (0);
-	hl = (p[4] & 0x10) ? 4 : 3;			/* extended length */
-	if (len != 4 + hl + 3 ||
-	    (hl == 4 ? (p[6] << 8 | p[7]) : p[6]) != 3)
-		return (0);
-	afi = (uint16_t)(p[4 + hl] << 8 | p[4 + hl + 1]);
-	if (p[4 + hl + 2] != BGP_SAFI_UNICAST)
+	if (flags & 0x10) {				/* extended length */
+		if (buf_get_u16(&b, &alen))
+			return (0);
+	} else {
+		if (buf_get_u8(&b, &l8))		/* length */
+			return (0);
+		alen = l8;
+	}
+	if (alen != 3 || buf_left(&b) != 3 ||
+	    buf_get_u16(&b, &afi) ||			/* AFI */
+	    buf_get_u8(&b, &safi) ||			/* SAFI */
+	    safi != BGP_SAFI_UNICAST)
 		return (0);
 	if (afi == BGP_AFI_IPV4)
 		return (BMP_EOR_IPV4);
@@ -681,7 +694,7 @@ decode_bmp_eor(const uint8_t *p, size_t len)
 static unsigned int
 decode_bmp_update_afs(const uint8_t *p, size_t len)
 {
-	struct buf	 b, attrs;
+	struct buf	 b, attrs, la;
 	uint16_t	 wlen, alen, l16, afi;
 	uint8_t		 flags, type, l8, safi;
 	unsigned int	 afs = 0;
@@ -706,11 +719,14 @@ decode_bmp_update_afs(const uint8_t *p, size_t len)
 				break;
 			l16 = l8;
 		}
+		/*
+		 * AFI and SAFI read ahead on a copy: the value may run past
+		 * the end, and what it names still counts.
+		 */
+		la = attrs;
 		if ((type == 14 || type == 15) && l16 >= 3 &&
-		    buf_left(&attrs) >= 3) {
-			afi = (uint16_t)(buf_ptr(&attrs)[0] << 8 |
-			    buf_ptr(&attrs)[1]);
-			safi = buf_ptr(&attrs)[2];
+		    buf_get_u16(&la, &afi) == 0 &&		/* AFI */
+		    buf_get_u8(&la, &safi) == 0) {		/* SAFI */
 			/* An MP_UNREACH of 3 bytes is an End-of-RIB. */
 			if (safi == BGP_SAFI_UNICAST &&
 			    (type == 14 || l16 > 3)) {
@@ -757,6 +773,14 @@ decode_bmp_route_mon(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
 	}
 	memset(&r->opts, 0, sizeof r->opts);
 	r->opts.as4 = r->as4;
+	/*
+	 * RFC 6793 4.2.3: a peer whose session lacks the 4-octet AS
+	 * capability (Peer Up OPENs) sends AS4_PATH and AS4_AGGREGATOR
+	 * beside a 2-octet AS_PATH; they still need merging when the router
+	 * re-encoded AS_PATH in 4 octets for BMP.
+	 */
+	r->opts.as4_old_peer = s != NULL && s->up && !s->as4 &&
+	    m->peer.type != BMP_PEER_LOC_RIB;
 	r->opts.addpath_v4 = r->addpath_v4;
 	r->opts.addpath_v6 = r->addpath_v6;
 	r->body = buf_ptr(&body);

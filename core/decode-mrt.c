@@ -617,6 +617,7 @@ int
 decode_mrt_bgp4mp_header(struct mrt_decoder *d, const struct mrt_record *rec,
     struct buf *b, struct mrt_bgp4mp_hdr *h, const char **what, char **cause)
 {
+	struct buf	body;
 	uint16_t	as2, afi;
 	int		af;
 
@@ -689,7 +690,10 @@ decode_mrt_bgp4mp_header(struct mrt_decoder *d, const struct mrt_record *rec,
 		*what = "BGP message longer than the record";
 		return (-1);
 	}
-	h->msg = buf_ptr(b) + BGP_HEADER_LEN;
+	/* The body after the 19-byte header; b itself stays where it is. */
+	body = *b;
+	buf_skip(&body, BGP_HEADER_LEN);	/* msg_len >= the header */
+	h->msg = buf_ptr(&body);
 	h->msg_len -= BGP_HEADER_LEN;
 	h->opts.as4 = h->as4;
 	h->opts.addpath_v4 = h->opts.addpath_v6 = h->addpath;

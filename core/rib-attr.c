@@ -18,13 +18,17 @@
 #include "buf.h"
 #include "rib.h"
 #include "rib-private.h"
+#include "siphash.h"
 
 static uint32_t		 rib_hash(const uint8_t *, size_t, int);
+static int		 rib_as4_mode(const struct bgp_decode_opts *);
 static void		 rib_ht_grow(struct rib *);
 static void		 rib_ht_del(struct rib *, const struct rib_attr *);
 static struct rib_attr	*rib_intern(struct rib *, const uint8_t *, size_t,
 			     int, int *, char **);
 static size_t		 rib_attr_memsize(size_t);
+static void		 rib_canon_copy(uint8_t *, size_t *, const struct buf *,
+			     const struct buf *);
 static int		 rib_canon(struct rib *, const uint8_t *, size_t, int,
 			     struct rib_canon *, char **);
 static int		 rib_nlri_next(struct buf *, int, int,
@@ -33,51 +37,45 @@ static int		 rib_nlri_check(struct buf, int, int);
 static int		 rib_update_nlri(struct rib *, int, struct buf *, int,
 			     int, struct rib_attr *, int,
 			     struct rib_update_stats *);
+static int		 rib_attr_hdr(struct buf *, uint8_t *, uint8_t *,
+			     struct buf *);
 static int		 rib_attr_quick(const uint8_t *, size_t, int,
 			     uint32_t *, uint8_t *);
 
 /* ------------------------------------------------------------ attributes */
 
 /*
- * A quick multiplicative hash of the bytes and the as4 flag: two lanes of
- * 8-byte words so that the multiplications do not wait on each other, and
- * the tail read as the last 8 bytes (overlapping) when there are that
- * many, rather than through a variable-length copy.
+ * The bytes hashed here are chosen by whoever originates or passes on a
+ * route, so the hash is keyed (SipHash-1-3, siphash.h) with a random key
+ * drawn once per process: nobody outside can make sets that share a
+ * probe chain.  The as4 mode is folded into the key, so the same bytes
+ * read as 2- or 4-octet ASNs land apart.
  */
 static uint32_t
 rib_hash(const uint8_t *p, size_t len, int as4)
 {
-	const uint8_t	*e = p + len;
-	uint64_t	 h1 = 0x9e3779b97f4a7c15ULL ^ (len << 1) ^ (as4 != 0);
-	uint64_t	 h2 = 0x6a09e667f3bcc909ULL, a, b;
+	static struct siphash_key	 key;
+	static int			 keyed;
+	struct siphash_key		 k;
+	uint64_t			 h;
 
-	while (e - p >= 16) {
-		memcpy(&a, p, 8);
-		memcpy(&b, p + 8, 8);
-		h1 = (h1 ^ a) * 0xff51afd7ed558ccdULL;
-		h2 = (h2 ^ b) * 0xc4ceb9fe1a85ec53ULL;
-		h1 ^= h1 >> 29;
-		h2 ^= h2 >> 31;
-		p += 16;
+	if (!keyed) {
+		siphash_key_random(&key);
+		keyed = 1;
 	}
-	if (e - p >= 8) {
-		memcpy(&a, p, 8);
-		h1 = (h1 ^ a) * 0xff51afd7ed558ccdULL;
-		h1 ^= h1 >> 29;
-		p += 8;
-	}
-	if (p < e) {
-		if (len >= 8)
-			memcpy(&a, e - 8, 8);
-		else
-			for (a = 0; p < e; p++)
-				a = a << 8 | *p;
-		h2 = (h2 ^ a) * 0xc4ceb9fe1a85ec53ULL;
-	}
-	h1 ^= (h2 << 32 | h2 >> 32);
-	h1 *= 0x9e3779b97f4a7c15ULL;
-	h1 ^= h1 >> 32;
-	return ((uint32_t)h1 | 1);	/* never 0 */
+	k.k0 = key.k0 ^ (uint64_t)as4;
+	k.k1 = key.k1;
+	h = siphash13(&k, p, len);
+	return ((uint32_t)(h ^ h >> 32) | 1);	/* never 0 */
+}
+
+/* rib_attr.as4 for the decoder options (see rib.h). */
+static int
+rib_as4_mode(const struct bgp_decode_opts *o)
+{
+	if (!o->as4)
+		return (0);
+	return (o->as4_old_peer ? RIB_AS4_OLD_PEER : 1);
 }
 
 /* What malloc takes for an attribute set (glibc's chunk, estimated). */
@@ -137,6 +135,30 @@ rib_ht_del(struct rib *r, const struct rib_attr *a)
 }
 
 /*
+ * RFC 4271 4.3: one attribute's flags, type and value (as a cursor);
+ * -1 when the header or the value runs past the end.
+ */
+static int
+rib_attr_hdr(struct buf *b, uint8_t *flags, uint8_t *type, struct buf *v)
+{
+	uint16_t	l16;
+	uint8_t		l8;
+
+	if (buf_get_u8(b, flags) != 0 ||		/* attribute flags */
+	    buf_get_u8(b, type) != 0)			/* attribute type */
+		return (-1);
+	if (*flags & ATTR_EXTLEN) {
+		if (buf_get_u16(b, &l16) != 0)		/* length */
+			return (-1);
+	} else {
+		if (buf_get_u8(b, &l8) != 0)		/* length */
+			return (-1);
+		l16 = l8;
+	}
+	return (buf_sub(b, v, l16));			/* attribute value */
+}
+
+/*
  * Check a canonical set in place, without allocating: 1 if it holds only
  * well-formed attributes of the kinds a RIB entry usually has, each once
  * and with the flags RFC 4271 5 and RFC 4760, 1997, 4360, 8092 give them
@@ -148,42 +170,26 @@ static int
 rib_attr_quick(const uint8_t *p, size_t len, int as4, uint32_t *origin_as,
     uint8_t *pathlen)
 {
-	struct buf	 b, v;
-	const uint8_t	*h;
+	struct buf	 b, v, seg;
 	uint64_t	 seen = 0;
-	size_t		 left, alen, hlen, nasns = 0, i;
-	size_t		 asz = as4 ? 4 : 2;
-	uint32_t	 last = 0, as;
-	uint8_t		 flags, type, stype = 0, count;
+	size_t		 alen, nasns = 0, asz = as4 ? 4 : 2;
+	uint32_t	 last = 0;
+	uint16_t	 as2 = 0;
+	uint8_t		 flags, type, stype = 0, count, x;
 	int		 want;
 
 	buf_init(&b, p, len);
-	while ((left = buf_left(&b)) > 0) {
-		h = buf_ptr(&b);
-		if (left < 3)
-			return (0);
-		flags = h[0];				/* attribute flags */
-		type = h[1];				/* attribute type */
-		if (flags & ATTR_EXTLEN) {
-			if (left < 4)
-				return (0);
-			alen = (size_t)h[2] << 8 | h[3];	/* length */
-			hlen = 4;
-		} else {
-			alen = h[2];				/* length */
-			hlen = 3;
-		}
-		if (left < hlen + alen || type >= 64 ||
-		    (seen & BGP_ATTR_BIT(type)))
+	while (buf_left(&b) > 0) {
+		if (rib_attr_hdr(&b, &flags, &type, &v) != 0 ||
+		    type >= 64 || (seen & BGP_ATTR_BIT(type)))
 			return (0);
 		seen |= BGP_ATTR_BIT(type);
-		buf_init(&v, h + hlen, alen);		/* attribute value */
-		buf_skip(&b, hlen + alen);
-		h += hlen;
+		alen = buf_left(&v);
 		switch (type) {
 		case BGP_ATTR_ORIGIN:
 			want = 0x40;
-			if (alen != 1 || h[0] > BGP_ORIGIN_INCOMPLETE)
+			if (alen != 1 || buf_peek_u8(&v, &x) != 0 ||
+			    x > BGP_ORIGIN_INCOMPLETE)
 				return (0);
 			break;
 		case BGP_ATTR_AS_PATH:			/* RFC 4271 4.3 */
@@ -193,14 +199,17 @@ rib_attr_quick(const uint8_t *p, size_t len, int as4, uint32_t *origin_as,
 				    buf_get_u8(&v, &count) != 0 ||  /* length */
 				    stype < BGP_AS_SET ||
 				    stype > BGP_AS_CONFED_SET || count == 0 ||
-				    buf_left(&v) < count * asz)
+				    buf_sub(&v, &seg, count * asz) != 0) /* ASNs */
 					return (0);
 				nasns += count;
-				for (i = 0, as = 0; i < asz; i++) /* last */
-					as = as << 8 |
-					    buf_ptr(&v)[(count - 1) * asz + i];
-				last = as;
-				buf_skip(&v, count * asz);	/* ASNs */
+				/* The segment's last ASN. */
+				buf_skip(&seg, (count - 1) * asz);
+				if (as4)
+					buf_get_u32(&seg, &last);
+				else {
+					buf_get_u16(&seg, &as2);
+					last = as2;
+				}
 			}
 			if (nasns > UINT16_MAX)
 				return (0);
@@ -243,8 +252,8 @@ rib_attr_quick(const uint8_t *p, size_t len, int as4, uint32_t *origin_as,
 			break;
 		case BGP_ATTR_MP_REACH:			/* RFC 6396 4.3.4 */
 			want = 0x80;
-			if (alen == 0 || h[0] != alen - 1 ||
-			    (h[0] != 4 && h[0] != 16 && h[0] != 32))
+			if (buf_peek_u8(&v, &x) != 0 || x != alen - 1 ||
+			    (x != 4 && x != 16 && x != 32))
 				return (0);
 			break;
 		default:
@@ -283,7 +292,7 @@ rib_intern(struct rib *r, const uint8_t *p, size_t len, int as4, int *taw,
 			if (r->ht[i].hash != h)
 				continue;
 			a = r->attrv[r->ht[i].id];
-			if (a->len == len && a->as4 == (as4 != 0) &&
+			if (a->len == len && a->as4 == as4 &&
 			    memcmp(a->raw, p, len) == 0) {
 				a->refcnt++;
 				return (a);
@@ -295,9 +304,10 @@ rib_intern(struct rib *r, const uint8_t *p, size_t len, int as4, int *taw,
 	 * New: validate once (RFC 7606), then keep.  The common plain sets
 	 * are checked in place; anything unusual goes through the decoder.
 	 */
-	if (!rib_attr_quick(p, len, as4, &origin_as, &pathlen)) {
+	if (!rib_attr_quick(p, len, as4 != 0, &origin_as, &pathlen)) {
 		memset(&o, 0, sizeof o);
-		o.as4 = as4;
+		o.as4 = as4 != 0;
+		o.as4_old_peer = as4 == RIB_AS4_OLD_PEER;
 		o.mrt_rib = 1;
 		if (decode_bgp_attrs(p, len, &o, &u, &c) != 0) {
 			*cause = c;
@@ -323,7 +333,7 @@ rib_intern(struct rib *r, const uint8_t *p, size_t len, int as4, int *taw,
 	a->refcnt = 1;
 	a->hash = h;
 	a->len = len;
-	a->as4 = as4 != 0;
+	a->as4 = as4;
 	memcpy(a->raw, p, len);
 	a->pathlen = pathlen;
 	a->origin_as = origin_as;
@@ -353,6 +363,20 @@ rib_intern(struct rib *r, const uint8_t *p, size_t len, int as4, int *taw,
 	return (a);
 }
 
+/* Append to out the bytes read between mark and b, unchanged. */
+static void
+rib_canon_copy(uint8_t *out, size_t *olen, const struct buf *mark,
+    const struct buf *b)
+{
+	struct buf	span;
+	size_t		n;
+
+	buf_since(mark, b, &span);
+	n = buf_left(&span);
+	buf_get(&span, out + *olen, n);
+	*olen += n;
+}
+
 /*
  * Canonicalise an attribute section (RFC 4271 4.3): MP_REACH_NLRI
  * (RFC 4760 3) is cut down to its next hop as RFC 6396 4.3.4 writes it,
@@ -365,11 +389,10 @@ static int
 rib_canon(struct rib *r, const uint8_t *p, size_t len, int mrt_rib,
     struct rib_canon *c, char **cause)
 {
-	struct buf	 b, v, nh;
-	const uint8_t	*h;
+	struct buf	 b, v, nh, first, mark;
 	uint16_t	 afi;
-	uint8_t		 flags, type, safi, nhlen, reserved;
-	size_t		 alen, hlen, left, start, olen = 0;
+	uint8_t		 flags, type, safi, nhlen = 0, reserved;
+	size_t		 alen, olen = 0;
 	uint8_t		*out = NULL;
 	int		 seen_reach = 0, seen_unreach = 0, af;
 
@@ -377,41 +400,20 @@ rib_canon(struct rib *r, const uint8_t *p, size_t len, int mrt_rib,
 	c->origin = c->aspath = 0;
 	c->reach_af = c->unreach_af = 0;
 	buf_init(&b, p, len);
+	first = b;
 	while (buf_left(&b) > 0) {
-		/*
-		 * This loop runs for every RIB entry loaded: the header is
-		 * read from the checked bytes at once rather than through
-		 * three calls.
-		 */
-		start = b.off;
-		left = buf_left(&b);
-		h = buf_ptr(&b);
-		if (left < 3)
+		/* This loop runs for every RIB entry loaded. */
+		mark = b;
+		if (rib_attr_hdr(&b, &flags, &type, &v) != 0)
 			goto overrun;
-		flags = h[0];				/* attribute flags */
-		type = h[1];				/* attribute type */
-		if (flags & ATTR_EXTLEN) {
-			if (left < 4)
-				goto overrun;
-			alen = (size_t)h[2] << 8 | h[3];	/* length */
-			hlen = 4;
-		} else {
-			alen = h[2];				/* length */
-			hlen = 3;
-		}
-		if (left < hlen + alen)			/* attribute value */
-			goto overrun;
-		buf_init(&v, h + hlen, alen);
-		buf_skip(&b, hlen + alen);
+		alen = buf_left(&v);
 		if (type == BGP_ATTR_ORIGIN)
 			c->origin = 1;
 		else if (type == BGP_ATTR_AS_PATH)
 			c->aspath = 1;
 		if (type != BGP_ATTR_MP_REACH && type != BGP_ATTR_MP_UNREACH) {
-			if (out != NULL) {
-				memcpy(out + olen, p + start, b.off - start);
-				olen += b.off - start;
-			}
+			if (out != NULL)
+				rib_canon_copy(out, &olen, &mark, &b);
 			continue;
 		}
 		if (type == BGP_ATTR_MP_REACH) {
@@ -419,13 +421,11 @@ rib_canon(struct rib *r, const uint8_t *p, size_t len, int mrt_rib,
 				xasprintf(cause, "duplicate MP_REACH_NLRI");
 				return (-1);
 			}
-			if (mrt_rib && alen > 0 && v.p[0] == alen - 1) {
+			if (mrt_rib && buf_peek_u8(&v, &nhlen) == 0 &&
+			    nhlen == alen - 1) {
 				/* Already RFC 6396 4.3.4's form. */
-				if (out != NULL) {
-					memcpy(out + olen, p + start,
-					    b.off - start);
-					olen += b.off - start;
-				}
+				if (out != NULL)
+					rib_canon_copy(out, &olen, &mark, &b);
 				continue;
 			}
 			if (buf_get_u16(&v, &afi) != 0 ||	/* AFI */
@@ -469,8 +469,8 @@ rib_canon(struct rib *r, const uint8_t *p, size_t len, int mrt_rib,
 				r->canon = xmalloc(r->canoncap);
 			}
 			out = r->canon;
-			memcpy(out, p, start);
-			olen = start;
+			olen = 0;
+			rib_canon_copy(out, &olen, &first, &mark);
 		}
 		if (type == BGP_ATTR_MP_REACH && af != 0 &&
 		    (safi == BGP_SAFI_UNICAST || safi == BGP_SAFI_MULTICAST)) {
@@ -478,7 +478,7 @@ rib_canon(struct rib *r, const uint8_t *p, size_t len, int mrt_rib,
 			out[olen++] = BGP_ATTR_MP_REACH;
 			out[olen++] = 1 + nhlen;
 			out[olen++] = nhlen;
-			memcpy(out + olen, nh.p + nh.off, nhlen);
+			buf_get(&nh, out + olen, nhlen);	/* next hop */
 			olen += nhlen;
 		}
 	}
@@ -487,7 +487,8 @@ rib_canon(struct rib *r, const uint8_t *p, size_t len, int mrt_rib,
 	return (0);
 overrun:
 	/* RFC 7606 4: MP_REACH/MP_UNREACH cannot be located: reset. */
-	xasprintf(cause, "attribute length overrun at offset %zu", b.off);
+	xasprintf(cause, "attribute length overrun at offset %zu",
+	    buf_offset(&mark));
 	return (-1);
 }
 
@@ -542,7 +543,7 @@ rib_attr_get(struct rib *r, const uint8_t *p, size_t len,
 	*taw = 0;
 	if (rib_canon(r, p, len, o->mrt_rib, &c, cause) != 0)
 		return (NULL);
-	return (rib_intern(r, c.p, c.len, o->as4, taw, cause));
+	return (rib_intern(r, c.p, c.len, rib_as4_mode(o), taw, cause));
 }
 
 void
@@ -572,7 +573,8 @@ rib_attr_decode(const struct rib_attr *a, struct bgp_attrs *out)
 	char			*c = NULL;
 
 	memset(&o, 0, sizeof o);
-	o.as4 = a->as4;
+	o.as4 = a->as4 != 0;
+	o.as4_old_peer = a->as4 == RIB_AS4_OLD_PEER;
 	o.mrt_rib = 1;
 	if (decode_bgp_attrs(a->raw, a->len, &o, &u, &c) != 0) {
 		free(c);
@@ -663,7 +665,7 @@ rib_update(struct rib *r, int peer, const uint8_t *p, size_t len,
 		/* RFC 7606 3 d: missing well-known attributes. */
 		if (!c.origin || !c.aspath)
 			taw = 1;
-		else if ((a = rib_intern(r, c.p, c.len, o->as4, &taw,
+		else if ((a = rib_intern(r, c.p, c.len, rib_as4_mode(o), &taw,
 		    &c2)) == NULL && !taw) {
 			*cause = c2;
 			return (-1);

@@ -61,11 +61,15 @@ struct rib_peer {
 	int			 up;		/* cleared by rib_peer_flush() */
 };
 
+/* rib_attr.as4: a 4-octet AS_PATH from a 2-octet session. */
+#define RIB_AS4_OLD_PEER	2
+
 /*
  * An interned attribute set.  The raw bytes are the canonical form of the
  * path attributes: as received, except that MP_REACH_NLRI keeps only its
  * next hop (RFC 6396 4.3.4 form) and MP_UNREACH_NLRI is dropped, so they
- * decode with decode_bgp_attrs() and opts {as4, mrt_rib = 1}.
+ * decode with decode_bgp_attrs() and opts {as4, as4_old_peer, mrt_rib = 1}
+ * as rib_attr_decode() sets them from the as4 field.
  */
 struct rib_attr {
 	uint32_t	 refcnt;
@@ -73,7 +77,12 @@ struct rib_attr {
 	uint32_t	 origin_as;	/* last ASN of the path, 0 if none/AS_SET */
 	uint32_t	 id;		/* the RIB's own index of the set */
 	uint16_t	 len;
-	uint8_t		 as4;		/* AS_PATH has 4-octet ASNs */
+	/*
+	 * 0: AS_PATH in 2 octets; 1: in 4; RIB_AS4_OLD_PEER: in 4, but
+	 * from a session without 4-octet ASNs, so AS4_PATH is merged (RFC
+	 * 6793 4.2.3; see bgp_decode_opts.as4_old_peer).
+	 */
+	uint8_t		 as4;
 	uint8_t		 pathlen;	/* ASNs in the path (capped at 255) */
 	uint8_t		 raw[];		/* len bytes */
 };

@@ -1,8 +1,8 @@
 /*
  * libFuzzer harness for the shared BGP decoder (core/decode-bgp.c): the
  * first input byte picks the options (4-byte ASNs, ADD-PATH per family,
- * MRT RIB attributes) and the message kind, the rest is the message
- * body.  Every input either decodes into arrays that stay within their
+ * MRT RIB attributes) and the message kind (its top bit also sets
+ * as4_old_peer for UPDATEs), the rest is the message body.  Every input either decodes into arrays that stay within their
  * counts or fails with a cause; nothing crashes or leaks.
  */
 
@@ -35,6 +35,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.addpath_v4 = (sel >> 1) & 1;
 	o.addpath_v6 = (sel >> 2) & 1;
 	o.mrt_rib = (sel >> 3) & 1;
+	o.as4_old_peer = (sel >> 7) & 1;
 	switch (sel >> 4) {
 	case 0:
 		if (decode_bgp_open(data, size, &op, &cause) != 0) {

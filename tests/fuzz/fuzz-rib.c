@@ -1,8 +1,9 @@
 /*
  * libFuzzer harness for the RIB (core/rib.c): the first input byte picks
- * the options (4-byte ASNs, ADD-PATH per family) and the rest is a run of
- * UPDATE bodies, each preceded by a 2-byte length, applied in turn by
- * rib_update() as two peers alternately; every other input byte pair
+ * the options (4-byte ASNs, ADD-PATH per family, the 4-octet AS_PATH of
+ * a 2-octet session) and the rest is a run of UPDATE bodies, each
+ * preceded by a 2-byte length, applied in turn by rib_update() as two
+ * peers alternately; every other input byte pair
  * flushes a peer.  After each step the RIB's counters must agree with a
  * walk over everything it holds, and at the end, after both peers are
  * flushed, nothing may be left (no attribute set, route or node leaks).
@@ -38,7 +39,8 @@ fuzz_rib_attr_check(const struct rib_attr *a)
 	char			*cause = NULL;
 
 	memset(&o, 0, sizeof o);
-	o.as4 = a->as4;
+	o.as4 = a->as4 != 0;
+	o.as4_old_peer = a->as4 == RIB_AS4_OLD_PEER;
 	o.mrt_rib = 1;
 	if (decode_bgp_attrs(a->raw, a->len, &o, &u, &cause) != 0)
 		abort();
@@ -135,6 +137,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.as4 = data[0] & 1;
 	o.addpath_v4 = (data[0] >> 1) & 1;
 	o.addpath_v6 = (data[0] >> 2) & 1;
+	o.as4_old_peer = (data[0] >> 3) & 1;
 	data++;
 	size--;
 

@@ -21,7 +21,6 @@ mktmpdir
 KNOWN='
 bgpdump/updates.nlri_mask_trailing_bits.gz|1|the NLRI field ends in a partial prefix (length 11, no bytes): RFC 7606 5.3 makes the UPDATE unusable, peertop reports it as a located error; bgpdump prints the one complete prefix before the junk
 bgpkit/rrc00-updates.20000325.0345.gz|2046|deprecated MRT type 5 (BGP, pre-RFC 6396) is skipped and counted, bgpdump still decodes it; the file is known-corrupt after record 6 anyway
-bgpkit/rrc15-updates.20100227.1600.gz|6|RFC 6793 4.2.3: AGGREGATOR holds a real 2-byte AS (not AS_TRANS), so AS4_PATH is ignored and 23456 stays in the path; bgpdump merges AS4_PATH regardless
 mrtparse/bird_bgp|24|BIRD wrote ADD-PATH NLRI in plain BGP4MP_MESSAGE_AS4 (subtype 4): the path ids read as prefix lengths; peertop reports those UPDATEs as malformed, bgpdump prints bogus 0.0.0.0/0 routes
 mrtparse/bird6_bgp|32|same BIRD ADD-PATH-in-subtype-4 records as bird_bgp, IPv6
 mrtparse/openbgpd_rib_table|2|OpenBGPD wrote an 8-byte AGGREGATOR (4-byte AS) in 2-byte TABLE_DUMP; RFC 7606 7.7 discards it, bgpdump reads the first 6 bytes as "0 253.232.192.168"

@@ -114,52 +114,279 @@ test_all_attributes(void **state)
 	decode_bgp_update_free(&u);
 }
 
-/* RFC 6793 4.2.3: 2-byte speaker, AS_PATH with AS_TRANS plus AS4_PATH. */
+/*
+ * RFC 6793 4.2.3: an UPDATE from a 2-octet speaker.  The attributes are
+ * assembled from pieces so that every combination of AGGREGATOR (none,
+ * a real AS, AS_TRANS), AS4_AGGREGATOR and AS4_PATH can be tried.
+ */
+static const uint8_t as4_origin[] = { 0x40, 1, 1, 0 };
+/* AS_PATH: 3333 23456 23456 */
+static const uint8_t as4_aspath[] = {
+	0x40, 2, 8, 2, 3, 0x0d, 0x05, 0x5b, 0xa0, 0x5b, 0xa0
+};
+static const uint8_t as4_nexthop[] = { 0x40, 3, 4, 192, 0, 2, 1 };
+/* AGGREGATOR 64531 10.0.0.1 */
+static const uint8_t as4_aggr_real[] = {
+	0xc0, 7, 6, 0xfc, 0x13, 10, 0, 0, 1
+};
+/* AGGREGATOR 23456 (AS_TRANS) 10.0.0.1 */
+static const uint8_t as4_aggr_trans[] = {
+	0xc0, 7, 6, 0x5b, 0xa0, 10, 0, 0, 1
+};
+/* AS4_AGGREGATOR 4200000001 10.0.0.2 */
+static const uint8_t as4_aggr4[] = {
+	0xc0, 18, 8, 0xfa, 0x56, 0xea, 0x01, 10, 0, 0, 2
+};
+/* AS4_PATH: 196613 4200000000 */
+static const uint8_t as4_path4[] = {
+	0xc0, 17, 10, 2, 2, 0, 3, 0, 5, 0xfa, 0x56, 0xea, 0x00
+};
+
+static size_t
+as4_put(uint8_t *out, size_t o, const uint8_t *p, size_t len)
+{
+	memcpy(out + o, p, len);
+	return (o + len);
+}
+
+enum { AGGR_NONE, AGGR_REAL, AGGR_TRANS };
+#define AS_TRANS_TEST	23456	/* RFC 6793 9 */
+
+/*
+ * Decode ORIGIN, AS_PATH, NEXT_HOP plus the chosen aggregators and
+ * AS4_PATH as a 2-octet session would send them.
+ */
+static void
+as4_decode(int aggr, int aggr4, int path4, struct bgp_update *u)
+{
+	static const uint8_t nlri[] = { 8, 10 };
+	struct bgp_decode_opts	 o = { .as4 = 0 };
+	uint8_t			 at[128], msg[256];
+	size_t			 al = 0, len;
+	char			*cause = NULL;
+
+	al = as4_put(at, al, as4_origin, sizeof as4_origin);
+	al = as4_put(at, al, as4_aspath, sizeof as4_aspath);
+	al = as4_put(at, al, as4_nexthop, sizeof as4_nexthop);
+	if (aggr == AGGR_REAL)
+		al = as4_put(at, al, as4_aggr_real, sizeof as4_aggr_real);
+	else if (aggr == AGGR_TRANS)
+		al = as4_put(at, al, as4_aggr_trans, sizeof as4_aggr_trans);
+	if (path4)
+		al = as4_put(at, al, as4_path4, sizeof as4_path4);
+	if (aggr4)
+		al = as4_put(at, al, as4_aggr4, sizeof as4_aggr4);
+	len = mkupd(msg, NULL, 0, at, al, nlri, sizeof nlri);
+	assert_int_equal(decode_bgp_update(msg, len, &o, u, &cause), 0);
+	assert_false(u->treat_as_withdraw);
+	assert_int_equal(u->attrs.ndiscarded, 0);
+}
+
+static void
+as4_check_path(const struct bgp_update *u, uint32_t a0, uint32_t a1,
+    uint32_t a2)
+{
+	size_t	i;
+
+	/* A merge may leave two sequences; the ASNs are what counts. */
+	for (i = 0; i < u->attrs.aspath.nsegs; i++)
+		assert_int_equal(u->attrs.aspath.segs[i].type,
+		    BGP_AS_SEQUENCE);
+	assert_int_equal(u->attrs.aspath.nasns, 3);
+	assert_int_equal(u->attrs.aspath.asns[0], a0);
+	assert_int_equal(u->attrs.aspath.asns[1], a1);
+	assert_int_equal(u->attrs.aspath.asns[2], a2);
+}
+
+static void
+as4_check_aggr(const struct bgp_update *u, uint32_t as, uint8_t last)
+{
+	assert_int_equal(u->attrs.aggr_as, as);
+	assert_int_equal(u->attrs.aggr_ip.af, AF_INET);
+	assert_int_equal(u->attrs.aggr_ip.b[3], last);
+}
+
+/*
+ * RFC 6793 4.2.3, the four combinations of AGGREGATOR (a real AS or
+ * AS_TRANS) and AS4_AGGREGATOR (present or not), each with and without
+ * AS4_PATH, and without any aggregator.  Only a real AS in AGGREGATOR
+ * together with AS4_AGGREGATOR makes AS4_PATH stale.
+ */
 static void
 test_as4_merge(void **state)
 {
-	static const uint8_t attrs[] = {
-		0x40, 1, 1, 0,
-		/* AS_PATH: 3333 23456 23456 */
-		0x40, 2, 8, 2, 3, 0x0d, 0x05, 0x5b, 0xa0, 0x5b, 0xa0,
-		0x40, 3, 4, 192, 0, 2, 1,
-		/* AS4_PATH: 196613 4200000000 */
-		0xc0, 17, 10, 2, 2, 0, 3, 0, 5, 0xfa, 0x56, 0xea, 0x00,
+	static const struct {
+		int		 aggr;
+		int		 aggr4;
+		int		 merged;	/* with AS4_PATH present */
+		uint32_t	 aggr_as;
+		uint8_t		 aggr_ip;	/* last octet */
+	} t[] = {
+		/* Real AS and AS4_AGGREGATOR: both AS4 attributes stale. */
+		{ AGGR_REAL, 1, 0, 64531, 1 },
+		/* Real AS alone: AS4_PATH is merged all the same. */
+		{ AGGR_REAL, 0, 1, 64531, 1 },
+		/* AS_TRANS and AS4_AGGREGATOR: the latter aggregated. */
+		{ AGGR_TRANS, 1, 1, 4200000001u, 2 },
+		/* AS_TRANS alone: nothing to replace it with. */
+		{ AGGR_TRANS, 0, 1, AS_TRANS_TEST, 1 },
+		/* No aggregator at all. */
+		{ AGGR_NONE, 0, 1, 0, 0 },
 	};
-	static const uint8_t aggr[] = {
-		0x40, 1, 1, 0,
-		0x40, 2, 6, 2, 2, 0x0d, 0x05, 0x5b, 0xa0,
-		0x40, 3, 4, 192, 0, 2, 1,
-		0xc0, 7, 6, 0xfc, 0x13, 10, 0, 0, 1,	/* AGGREGATOR 64531 */
-		0xc0, 17, 6, 2, 1, 0, 3, 0, 5,		/* AS4_PATH 196613 */
-	};
+	struct bgp_update	 u;
+	size_t			 i;
+	int			 path4;
+
+	(void)state;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		for (path4 = 0; path4 <= 1; path4++) {
+			as4_decode(t[i].aggr, t[i].aggr4, path4, &u);
+			if (path4 && t[i].merged)
+				as4_check_path(&u, 3333, 196613, 4200000000u);
+			else
+				as4_check_path(&u, 3333, 23456, 23456);
+			if (t[i].aggr != AGGR_NONE)
+				as4_check_aggr(&u, t[i].aggr_as,
+				    t[i].aggr_ip);
+			else
+				assert_false(u.attrs.present &
+				    BGP_ATTR_BIT(BGP_ATTR_AGGREGATOR));
+			decode_bgp_update_free(&u);
+		}
+	}
+}
+
+/* Decode attrs (ORIGIN and NEXT_HOP added) as an UPDATE with one NLRI. */
+static void
+as4_decode_attrs(const uint8_t *a, size_t alen,
+    const struct bgp_decode_opts *o, struct bgp_update *u)
+{
 	static const uint8_t nlri[] = { 8, 10 };
+	uint8_t		 at[256], msg[512];
+	size_t		 al = 0, len;
+	char		*cause = NULL;
+
+	al = as4_put(at, al, as4_origin, sizeof as4_origin);
+	al = as4_put(at, al, as4_nexthop, sizeof as4_nexthop);
+	al = as4_put(at, al, a, alen);
+	len = mkupd(msg, NULL, 0, at, al, nlri, sizeof nlri);
+	assert_int_equal(decode_bgp_update(msg, len, o, u, &cause), 0);
+	assert_false(u->treat_as_withdraw);
+}
+
+/*
+ * RFC 6793 4.2.3: AS4_PATH longer than AS_PATH is ignored; an AS_SET
+ * counts one; confederation segments of AS_PATH are kept when leading
+ * or next to a kept segment, and those in AS4_PATH are dropped (RFC
+ * 6793 6).
+ */
+static void
+test_as4_merge_segments(void **state)
+{
+	static const uint8_t longer[] = {
+		0x40, 2, 6, 2, 2, 0x0d, 0x05, 0x5b, 0xa0,  /* 3333 23456 */
+		/* AS4_PATH: 1 196613 4200000000 */
+		0xc0, 17, 14, 2, 3, 0, 0, 0, 1, 0, 3, 0, 5,
+		0xfa, 0x56, 0xea, 0x00,
+	};
+	static const uint8_t set[] = {
+		/* AS_PATH: {7 8} 3333 23456 */
+		0x40, 2, 12, 1, 2, 0, 7, 0, 8, 2, 2, 0x0d, 0x05, 0x5b, 0xa0,
+		/* AS4_PATH: 196613 */
+		0xc0, 17, 6, 2, 1, 0, 3, 0, 5,
+	};
+	static const uint8_t confed[] = {
+		/* AS_PATH: (65001) 3333 (65002) 4444 23456 */
+		0x40, 2, 18, 3, 1, 0xfd, 0xe9, 2, 1, 0x0d, 0x05,
+		3, 1, 0xfd, 0xea, 2, 2, 0x11, 0x5c, 0x5b, 0xa0,
+		/* AS4_PATH: (65003) 4444 196613 */
+		0xc0, 17, 16, 3, 1, 0, 0, 0xfd, 0xeb,
+		2, 2, 0, 0, 0x11, 0x5c, 0, 3, 0, 5,
+	};
 	struct bgp_decode_opts	 o = { .as4 = 0 };
 	struct bgp_update	 u;
+	const struct bgp_aspath	*ap = &u.attrs.aspath;
+
+	(void)state;
+	as4_decode_attrs(longer, sizeof longer, &o, &u);
+	assert_int_equal(ap->nasns, 2);
+	assert_int_equal(ap->asns[1], 23456);
+	decode_bgp_update_free(&u);
+
+	as4_decode_attrs(set, sizeof set, &o, &u);
+	assert_int_equal(ap->nsegs, 3);
+	assert_int_equal(ap->segs[0].type, BGP_AS_SET);
+	assert_int_equal(ap->segs[1].type, BGP_AS_SEQUENCE);
+	assert_int_equal(ap->segs[1].count, 1);
+	assert_int_equal(ap->asns[ap->segs[1].off], 3333);
+	assert_int_equal(ap->asns[ap->segs[2].off], 196613);
+	decode_bgp_update_free(&u);
+
+	/* 3 ASNs against 2: the leading (65001) 3333, then (65002) next
+	 * to it, then AS4_PATH without its (65003). */
+	as4_decode_attrs(confed, sizeof confed, &o, &u);
+	assert_int_equal(ap->nsegs, 4);
+	assert_int_equal(ap->segs[0].type, BGP_AS_CONFED_SEQUENCE);
+	assert_int_equal(ap->asns[ap->segs[0].off], 65001);
+	assert_int_equal(ap->segs[1].type, BGP_AS_SEQUENCE);
+	assert_int_equal(ap->asns[ap->segs[1].off], 3333);
+	assert_int_equal(ap->segs[2].type, BGP_AS_CONFED_SEQUENCE);
+	assert_int_equal(ap->asns[ap->segs[2].off], 65002);
+	assert_int_equal(ap->segs[3].type, BGP_AS_SEQUENCE);
+	assert_int_equal(ap->segs[3].count, 2);
+	assert_int_equal(ap->asns[ap->segs[3].off], 4444);
+	assert_int_equal(ap->asns[ap->segs[3].off + 1], 196613);
+	assert_int_equal(ap->nasns, 5);
+	decode_bgp_update_free(&u);
+}
+
+/*
+ * RFC 6793 3: from a 4-octet session AS4_PATH and AS4_AGGREGATOR are
+ * ignored; a BMP router that re-encoded a 2-octet session's AS_PATH in
+ * 4 octets (as4_old_peer) still has them merged.
+ */
+static void
+test_as4_session(void **state)
+{
+	static const uint8_t attrs[] = {
+		/* AS_PATH (4 octets): 3333 23456 */
+		0x40, 2, 10, 2, 2, 0, 0, 0x0d, 0x05, 0, 0, 0x5b, 0xa0,
+		/* AGGREGATOR (4 octets) 23456 10.0.0.1 */
+		0xc0, 7, 8, 0, 0, 0x5b, 0xa0, 10, 0, 0, 1,
+		/* AS4_PATH: 196613 */
+		0xc0, 17, 6, 2, 1, 0, 3, 0, 5,
+		/* AS4_AGGREGATOR 4200000001 10.0.0.2 */
+		0xc0, 18, 8, 0xfa, 0x56, 0xea, 0x01, 10, 0, 0, 2,
+	};
+	static const uint8_t attrs2[] = {
+		0x40, 2, 8, 2, 3, 0x0d, 0x05, 0x5b, 0xa0, 0x5b, 0xa0,
+		0xc0, 17, 10, 2, 2, 0, 3, 0, 5, 0xfa, 0x56, 0xea, 0x00,
+	};
+	struct bgp_decode_opts	 o = { .as4 = 1 };
+	struct bgp_update	 u;
+	char			*cause = NULL;
 	uint8_t			 msg[256];
 	size_t			 len;
-	char			*cause = NULL;
+	static const uint8_t nlri[] = { 8, 10 };
 
-	len = mkupd(msg, NULL, 0, attrs, sizeof attrs, nlri, sizeof nlri);
-	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), 0);
-	assert_int_equal(u.attrs.aspath.nasns, 3);
-	assert_int_equal(u.attrs.aspath.asns[0], 3333);
-	assert_int_equal(u.attrs.aspath.asns[1], 196613);
-	assert_int_equal(u.attrs.aspath.asns[2], 4200000000u);
-	decode_bgp_update_free(&u);
-
-	/* An AGGREGATOR other than AS_TRANS: AS4_PATH is ignored. */
-	len = mkupd(msg, NULL, 0, aggr, sizeof aggr, nlri, sizeof nlri);
-	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), 0);
+	(void)state;
+	as4_decode_attrs(attrs, sizeof attrs, &o, &u);
 	assert_int_equal(u.attrs.aspath.nasns, 2);
 	assert_int_equal(u.attrs.aspath.asns[1], 23456);
-	assert_int_equal(u.attrs.aggr_as, 64531);
+	assert_int_equal(u.attrs.aggr_as, 23456);
 	decode_bgp_update_free(&u);
 
-	/* A 4-byte session ignores AS4_PATH altogether. */
-	o.as4 = 1;
-	len = mkupd(msg, NULL, 0, attrs, sizeof attrs, nlri, sizeof nlri);
+	o.as4_old_peer = 1;
+	as4_decode_attrs(attrs, sizeof attrs, &o, &u);
+	assert_int_equal(u.attrs.aspath.nasns, 2);
+	assert_int_equal(u.attrs.aspath.asns[0], 3333);
+	assert_int_equal(u.attrs.aspath.asns[1], 196613);
+	assert_int_equal(u.attrs.aggr_as, 4200000001u);
+	decode_bgp_update_free(&u);
+
 	/* 2-byte AS_PATH read as 4-byte: malformed, RFC 7606 7.2. */
+	o.as4_old_peer = 0;
+	len = mkupd(msg, NULL, 0, attrs2, sizeof attrs2, nlri, sizeof nlri);
 	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), 0);
 	assert_true(u.treat_as_withdraw);
 	assert_non_null(strstr(u.reason, "AS_PATH"));
@@ -455,6 +682,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_all_attributes),
 		cmocka_unit_test(test_as4_merge),
+		cmocka_unit_test(test_as4_merge_segments),
+		cmocka_unit_test(test_as4_session),
 		cmocka_unit_test(test_rfc7606),
 		cmocka_unit_test(test_mp_addpath),
 		cmocka_unit_test(test_open_bird),

@@ -1023,12 +1023,37 @@ put_open(uint8_t *p, uint32_t as, uint8_t addpath)
 	return (n + sizeof body);
 }
 
+/* An UPDATE with these attributes announcing 198.51.100.0/24 (path id 5
+ * when addpath). */
+static size_t
+put_update_msg(uint8_t *p, const uint8_t *attrs, size_t attrlen, int addpath)
+{
+	size_t	 n;
+
+	memset(p, 0xff, 16);
+	n = 18;					/* length, below */
+	p[n++] = 2;				/* UPDATE */
+	p[n++] = 0; p[n++] = 0;			/* no withdrawn */
+	p[n++] = 0; p[n++] = attrlen;
+	memcpy(p + n, attrs, attrlen);
+	n += attrlen;
+	if (addpath) {
+		memcpy(p + n, "\0\0\0\5", 4);
+		n += 4;
+	}
+	p[n++] = 24;
+	memcpy(p + n, "\xc6\x33\x64", 3);
+	n += 3;
+	p[16] = n >> 8;
+	p[17] = n;
+	return (n);
+}
+
 /* An UPDATE announcing 198.51.100.0/24 (path id 5 when addpath) with
  * AS_PATH 64500 4200000000 (as4) or 64500 23456 (2-byte). */
 static size_t
 put_update(uint8_t *p, int as4, int addpath)
 {
-	size_t	 n = 0, attrlen;
 	uint8_t	 attrs[64];
 	size_t	 a = 0;
 
@@ -1046,26 +1071,7 @@ put_update(uint8_t *p, int as4, int addpath)
 	attrs[a++] = 0x40; attrs[a++] = 3; attrs[a++] = 4;	/* NEXT_HOP */
 	memcpy(attrs + a, "\xc0\x00\x02\x01", 4);
 	a += 4;
-	attrlen = a;
-
-	memset(p, 0xff, 16);
-	n = 16;
-	n += 2;					/* length, below */
-	p[n++] = 2;				/* UPDATE */
-	p[n++] = 0; p[n++] = 0;			/* no withdrawn */
-	p[n++] = 0; p[n++] = attrlen;
-	memcpy(p + n, attrs, attrlen);
-	n += attrlen;
-	if (addpath) {
-		memcpy(p + n, "\0\0\0\5", 4);
-		n += 4;
-	}
-	p[n++] = 24;
-	memcpy(p + n, "\xc6\x33\x64", 3);
-	n += 3;
-	p[16] = n >> 8;
-	p[17] = n;
-	return (n);
+	return (put_update_msg(p, attrs, a, addpath));
 }
 
 /*
@@ -1186,6 +1192,128 @@ test_peer_state(void **state)
 	decode_bmp_ctx_free(&c);
 }
 
+/*
+ * An UPDATE from a 2-octet speaker for 198.51.100.0/24: AS_PATH 64500
+ * 23456 and AGGREGATOR 64500 in 2 octets, or in 4 as a router re-encodes
+ * them for BMP (as4), and AS4_PATH 64500 4200000000.
+ */
+static size_t
+put_update_as4path(uint8_t *p, int as4)
+{
+	static const uint8_t as2attrs[] = {
+		0x40, 1, 1, 0,
+		0x40, 2, 6, 2, 2, 0xfb, 0xf4, 0x5b, 0xa0,
+		0x40, 3, 4, 192, 0, 2, 1,
+		0xc0, 7, 6, 0xfb, 0xf4, 192, 0, 2, 1,
+		0xc0, 17, 10, 2, 2, 0, 0, 0xfb, 0xf4, 0xfa, 0x56, 0xea, 0x00,
+	};
+	static const uint8_t as4attrs[] = {
+		0x40, 1, 1, 0,
+		0x40, 2, 10, 2, 2, 0, 0, 0xfb, 0xf4, 0, 0, 0x5b, 0xa0,
+		0x40, 3, 4, 192, 0, 2, 1,
+		0xc0, 7, 8, 0, 0, 0xfb, 0xf4, 192, 0, 2, 1,
+		0xc0, 17, 10, 2, 2, 0, 0, 0xfb, 0xf4, 0xfa, 0x56, 0xea, 0x00,
+	};
+	if (as4)
+		return (put_update_msg(p, as4attrs, sizeof as4attrs, 0));
+	return (put_update_msg(p, as2attrs, sizeof as2attrs, 0));
+}
+
+/* A BGP OPEN from AS as without capabilities (a 2-octet speaker). */
+static size_t
+put_open_old(uint8_t *p, uint16_t as)
+{
+	static const uint8_t	 body[] = { 4, 0, 0, 0, 90, 192, 0, 2, 1, 0 };
+
+	memset(p, 0xff, 16);
+	p[16] = 0;
+	p[17] = 19 + sizeof body;
+	p[18] = 1;				/* OPEN */
+	memcpy(p + 19, body, sizeof body);
+	p[20] = as >> 8;
+	p[21] = as;
+	return (19 + sizeof body);
+}
+
+/* Route Monitoring of put_update_as4path() from peer 192.0.2.last. */
+static void
+rm_as4path(struct bmp_ctx *c, uint8_t last, int as4, struct bmp_msg *m)
+{
+	uint8_t		 d[512];
+	size_t		 n;
+	char		*cause = NULL;
+
+	n = put_hdr(d, 0, BMP_ROUTE_MONITORING);
+	n += put_peer(d + n, BMP_PEER_GLOBAL, as4 ? 0 : BMP_PEER_FLAG_A);
+	d[6 + 25] = last;
+	n += put_update_as4path(d + n, as4);
+	put_hdr(d, n, BMP_ROUTE_MONITORING);
+	if (decode_bmp(c, d, n, 0, m, &cause) == -1)
+		fail_msg("%s", cause);
+	assert_int_equal(m->rm.update.attrs.aspath.nasns, 2);
+	assert_int_equal(m->rm.update.attrs.aspath.asns[0], 64500);
+	assert_int_equal(m->rm.update.attrs.aggr_as, 64500);
+}
+
+/*
+ * RFC 6793 4.2.3 in BMP: a peer whose Peer Up shows a session without
+ * the 4-octet AS capability has AS4_PATH merged whether the router
+ * forwarded its AS_PATH in 2 octets (A flag) or re-encoded it in 4; on a
+ * 4-octet session AS4_PATH is ignored (RFC 6793 6).  A real AGGREGATOR
+ * without AS4_AGGREGATOR does not stop the merge.
+ */
+static void
+test_as4_old_peer(void **state)
+{
+	uint8_t			 d[512];
+	struct bmp_ctx		 c;
+	struct bmp_msg		 m;
+	const struct bmp_peer_state *ps;
+	char			*cause = NULL;
+	size_t			 n;
+	uint8_t			 last;
+
+	(void)state;
+	decode_bmp_ctx_init(&c);
+	/* 192.0.2.1 speaks 2 octets; 192.0.2.2 speaks 4. */
+	for (last = 1; last <= 2; last++) {
+		n = put_hdr(d, 0, BMP_PEER_UP);
+		n += put_peer(d + n, BMP_PEER_GLOBAL, 0);
+		d[6 + 25] = last;
+		memset(d + n, 0, 20);
+		n += 20;
+		n += put_open(d + n, 64496, 0);
+		if (last == 1)
+			n += put_open_old(d + n, 64500);
+		else
+			n += put_open(d + n, 64500, 0);
+		put_hdr(d, n, BMP_PEER_UP);
+		if (decode_bmp(&c, d, n, 0, &m, &cause) == -1)
+			fail_msg("%s", cause);
+		ps = decode_bmp_ctx_peer(&c, &m.peer);
+		assert_non_null(ps);
+		assert_int_equal(ps->as4, last == 2);
+		decode_bmp_msg_free(&m);
+	}
+
+	rm_as4path(&c, 1, 0, &m);
+	assert_false(m.rm.as4);
+	assert_int_equal(m.rm.update.attrs.aspath.asns[1], 4200000000U);
+	decode_bmp_msg_free(&m);
+
+	rm_as4path(&c, 1, 1, &m);
+	assert_true(m.rm.as4);
+	assert_true(m.rm.opts.as4_old_peer);
+	assert_int_equal(m.rm.update.attrs.aspath.asns[1], 4200000000U);
+	decode_bmp_msg_free(&m);
+
+	rm_as4path(&c, 2, 1, &m);
+	assert_false(m.rm.opts.as4_old_peer);
+	assert_int_equal(m.rm.update.attrs.aspath.asns[1], 23456);
+	decode_bmp_msg_free(&m);
+	decode_bmp_ctx_free(&c);
+}
+
 int
 main(void)
 {
@@ -1199,6 +1327,7 @@ main(void)
 		cmocka_unit_test(test_decode_errors),
 		cmocka_unit_test(test_init_term),
 		cmocka_unit_test(test_peer_state),
+		cmocka_unit_test(test_as4_old_peer),
 		cmocka_unit_test(test_skipped),
 		cmocka_unit_test(test_truncations),
 	};

@@ -393,6 +393,81 @@ test_shared_errors(void **state)
 	decode_mrt_free(&d2);
 }
 
+/*
+ * RFC 6793 4.2.3 in TABLE_DUMP (RFC 6396 4.2), whose AS_PATH has 2-octet
+ * ASNs: AS4_PATH is merged despite a real AGGREGATOR, by both decoders,
+ * unless AS4_AGGREGATOR is there too.  No capture here holds AS4_PATH
+ * in a TABLE_DUMP record, so the bytes are made here.
+ */
+static void
+test_td1_as4path(void **state)
+{
+	static const uint8_t td1[] = {
+		0x5a, 0, 0, 0, 0, 12, 0, 1, 0, 0, 0, 64,
+		0, 0, 0, 1, 198, 51, 100, 0, 24, 1,	/* view, seq, prefix */
+		0x5a, 0, 0, 0, 192, 0, 2, 1, 0xfb, 0xf4, /* time, peer */
+		0, 42,					/* attribute length */
+		0x40, 1, 1, 0,
+		0x40, 2, 6, 2, 2, 0xfb, 0xf4, 0x5b, 0xa0, /* 64500 23456 */
+		0x40, 3, 4, 192, 0, 2, 1,
+		0xc0, 7, 6, 0xfb, 0xf4, 192, 0, 2, 1,	/* AGGREGATOR 64500 */
+		0xc0, 17, 10, 2, 2, 0, 0, 0xfb, 0xf4, 0xfa, 0x56, 0xea, 0x00,
+	};
+	static const uint8_t aggr4[] = {	/* AS4_AGGREGATOR 4200000000 */
+		0xc0, 18, 8, 0xfa, 0x56, 0xea, 0x00, 192, 0, 2, 1,
+	};
+	uint8_t			 buf[sizeof td1 + sizeof aggr4];
+	const uint8_t		*in;
+	struct mrt_reader	*r;
+	struct mrt_decoder	 d;
+	struct mrt_record	 rec;
+	struct collect		 c;
+	struct rib		*rib;
+	struct rib_peer_key	 k;
+	struct rib_route	 rt;
+	struct prefix		 p;
+	char			*cause = NULL;
+	size_t			 len;
+	int			 stale, peer;
+
+	(void)state;
+	memcpy(buf, td1, sizeof td1);
+	memcpy(buf + sizeof td1, aggr4, sizeof aggr4);
+	buf[11] += sizeof aggr4;			/* record length */
+	buf[33] += sizeof aggr4;			/* attribute length */
+	assert_int_equal(prefix_parse("198.51.100.0/24", &p), 0);
+	for (stale = 0; stale <= 1; stale++) {
+		in = stale ? buf : td1;
+		len = stale ? sizeof buf : sizeof td1;
+		memset(&c, 0, sizeof c);
+		r = decode_mrt_mem(in, len, "td1");
+		decode_mrt_init(&d);
+		assert_int_equal(decode_mrt_next(r, &rec, &cause), 1);
+		assert_int_equal(decode_mrt_record(&d, &rec, "td1",
+		    collect_cb, &c, &cause), 0);
+		assert_int_equal(c.n, 1);
+		assert_non_null(strstr(c.line[0], stale ?
+		    "|64500 23456|" : "|64500 4200000000|"));
+		decode_mrt_free(&d);
+
+		rib = rib_new();
+		decode_mrt_init(&d);
+		assert_int_equal(rib_mrt_record(rib, &d, &rec, "td1",
+		    &cause), 0);
+		memset(&k, 0, sizeof k);
+		assert_int_equal(addr_parse("192.0.2.1", &k.addr), 0);
+		k.asn = 64500;
+		k.kind = RIB_PEER_MRT;
+		assert_true((peer = rib_peer_find(rib, &k)) >= 0);
+		assert_int_equal(rib_lookup(rib, peer, &p, 0, &rt), 1);
+		assert_int_equal(rt.attr->origin_as,
+		    stale ? 23456 : 4200000000u);
+		rib_free(rib);
+		decode_mrt_free(&d);
+		decode_mrt_close(r);
+	}
+}
+
 int
 main(void)
 {
@@ -403,6 +478,7 @@ main(void)
 		cmocka_unit_test(test_aspath_fmt),
 		cmocka_unit_test(test_real_files),
 		cmocka_unit_test(test_shared_errors),
+		cmocka_unit_test(test_td1_as4path),
 	};
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -22,6 +22,7 @@
 
 #include "core/decode-mrt.h"
 #include "core/rib.h"
+#include "core/siphash.h"
 
 /* A byte builder for hand-made attributes and UPDATE bodies. */
 struct bld {
@@ -1519,6 +1520,49 @@ test_longest_index(void **state)
 	free(on);
 }
 
+/*
+ * SipHash-1-3 against CPython 3.11, whose bytes hash it is: with
+ * PYTHONHASHSEED=0 the key is zero, with PYTHONHASHSEED=1 it is 16 bytes
+ * of CPython's LCG (x = x * 214013 + 2531011, byte (x >> 16) & 0xff from
+ * x = 1: 29 23 be 84 e1 6c d6 ae 52 90 49 f1 f1 bb e9 eb), and
+ * hash(b"...") & (2**64 - 1) is the value.  Lengths 1, 7, 8, 9, 31 cover
+ * the empty, partial and full last word.
+ */
+static void
+test_siphash(void **state)
+{
+	static const struct {
+		int		 seed;
+		const char	*in;
+		uint64_t	 want;
+	} t[] = {
+		{ 0, "a", 0x407448d2b89b1813ULL },
+		{ 0, "abcdefg", 0x6db12aae9070f506ULL },
+		{ 0, "abcdefgh", 0x3f7b849c0b8e35eaULL },
+		{ 0, "abcdefghi", 0xf89b34a3d11eb6e5ULL },
+		{ 0, "0123456789abcdef0123456789abcde", 0x25665a7c52079439ULL },
+		{ 1, "a", 0xd6300bc9f7cc0e73ULL },
+		{ 1, "abcdefgh", 0xfd3011ff3947e7f4ULL },
+		{ 1, "0123456789abcdef0123456789abcde", 0x6ca1678315ccfaa4ULL },
+	};
+	const struct siphash_key zero = { 0, 0 };
+	const struct siphash_key one = {
+		0xaed66ce184be2329ULL, 0xebe9bbf1f1499052ULL
+	};
+	struct siphash_key	 k1, k2;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		assert_true(siphash13(t[i].seed ? &one : &zero, t[i].in,
+		    strlen(t[i].in)) == t[i].want);
+	/* Two draws of 128 random bits do not meet. */
+	assert_int_equal(siphash_key_random(&k1), 0);
+	assert_int_equal(siphash_key_random(&k2), 0);
+	assert_true(k1.k0 != k2.k0 || k1.k1 != k2.k1);
+	assert_true(siphash13(&k1, "a", 1) != siphash13(&k2, "a", 1));
+}
+
 int
 main(void)
 {
@@ -1528,6 +1572,7 @@ main(void)
 		cmocka_unit_test(test_longest_index),
 		cmocka_unit_test(test_interning),
 		cmocka_unit_test(test_interning_many),
+		cmocka_unit_test(test_siphash),
 		cmocka_unit_test(test_update),
 		cmocka_unit_test(test_treat_as_withdraw),
 		cmocka_unit_test(test_watch),

@@ -193,7 +193,7 @@ static struct rib_attr *
 attr(struct fix *f, const uint32_t *path, size_t npath,
     const uint32_t *comms, size_t ncomms, int med)
 {
-	struct bgp_decode_opts	 o = { 1, 0, 0, 0 };
+	struct bgp_decode_opts	 o = { .as4 = 1 };
 	struct rib_attr		*a;
 	uint8_t			 b[512];
 	size_t			 n = 0, i;
@@ -918,6 +918,81 @@ test_config_routes(void **state)
 	teardown(state);
 }
 
+/*
+ * RFC 6793 4.2.3 through the RIB: a registered 4-octet origin (AS65537,
+ * RFC 5398) behind a 2-octet speaker whose UPDATE carries AS_TRANS in
+ * AS_PATH, a real AGGREGATOR and AS4_PATH.  The merged path ends in the
+ * registered origin: no PrefixOriginAsChangeEvent.  Only with
+ * AS4_AGGREGATOR as well is AS4_PATH stale, and AS_TRANS the origin.
+ */
+static void
+test_as4_origin_old_speaker(void **state)
+{
+	static const char *text =
+	    "partner \"isp\" as 64500 {\n"
+	    "\tsession \"p1\" neighbor 192.0.2.1 router \"r1\" edge sea "
+	    "role primary\n"
+	    "}\n"
+	    "branch \"hq\" {\n"
+	    "\tpartner \"isp\"\n"
+	    "\taddress 203.0.113.10\n"
+	    "\tprefix 203.0.113.0/24 origin 65537\n"
+	    "}\n";
+	static const uint8_t upd[] = {
+		0, 0,				/* no withdrawn routes */
+		0, 45,				/* path attributes */
+		0x40, 1, 1, 0,			/* ORIGIN IGP */
+		0x40, 2, 6, 2, 2, 0xfb, 0xf4, 0x5b, 0xa0, /* 64500 23456 */
+		0x40, 3, 4, 192, 0, 2, 1,	/* NEXT_HOP */
+		0xc0, 7, 6, 0xfb, 0xf4, 192, 0, 2, 1,	/* AGGREGATOR 64500 */
+		0xc0, 17, 6, 2, 1, 0, 1, 0, 1,	/* AS4_PATH 65537 */
+		0xc0, 8, 4, 0x1f, 0x8b, 0x1f, 0x47,	/* 8075:8007 */
+		24, 203, 0, 113,		/* NLRI */
+	};
+	static const uint8_t aggr4[] = {	/* AS4_AGGREGATOR 65537 */
+		0xc0, 18, 8, 0, 1, 0, 1, 192, 0, 2, 1,
+	};
+	struct bgp_decode_opts	 o = { .as4 = 0 };
+	struct branch_prefix	*bp;
+	struct fix		*f;
+	uint8_t			 msg[sizeof upd + sizeof aggr4];
+	size_t			 n;
+	char			*cause = NULL;
+
+	f = xcalloc(1, sizeof *f);
+	f->m = parse_model(text, strlen(text));
+	bp = &f->m->branches[0]->prefixes[0];
+	f->rib = rib_new();
+	f->p1 = peer_add(f->rib, "r1", "192.0.2.1", 64500,
+	    RIB_PEER_ADJ_IN_POST, model_session_find(f->m, "p1"));
+	f->rm = routemon_new(f->m, f->rib);
+	f->now = 1700000000000LL;
+	if (rib_update(f->rib, f->p1, upd, sizeof upd, &o, NULL,
+	    &cause) != 1)
+		fail_msg("rib_update: %s", cause);
+	eval(f);
+	assert_int_equal(count(f, "PrefixOriginAsChangeEvent"), 0);
+	assert_int_equal(bp->best_origin, 65537);
+	assert_int_equal(bp->flags & PFX_ORIGIN, 0);
+	new_events(f);
+
+	/* The same with AS4_AGGREGATOR: AS_TRANS is the origin now. */
+	n = sizeof upd - 4;
+	memcpy(msg, upd, n);
+	memcpy(msg + n, aggr4, sizeof aggr4);
+	memcpy(msg + n + sizeof aggr4, upd + n, 4);
+	msg[3] += sizeof aggr4;
+	if (rib_update(f->rib, f->p1, msg, sizeof msg, &o, NULL,
+	    &cause) != 1)
+		fail_msg("rib_update: %s", cause);
+	eval(f);
+	one(f, "PrefixOriginAsChangeEvent", LVL_CRITICAL,
+	    "prefix 203.0.113.0/24");
+	assert_int_equal(bp->bad_origin, 23456);
+	*state = f;
+	teardown(state);
+}
+
 int
 main(void)
 {
@@ -940,6 +1015,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_config_upstream),
 		cmocka_unit_test(test_config_routes),
+		cmocka_unit_test(test_as4_origin_old_speaker),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
