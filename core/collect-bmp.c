@@ -43,7 +43,7 @@
 
 #include <event2/event.h>
 
-#include "collector.h"
+#include "collect-bmp.h"
 #include "decode-bmp.h"
 #include "rib.h"
 #include "routemon.h"
@@ -445,17 +445,13 @@ collect_bmp_close(struct collect_bmp_router *r, int report)
 	for (i = 0; i < r->npeers; i++)
 		collect_bmp_rib_flush(r, &r->peers[i]);
 	if (report) {
-		model_batch_begin(cb->m);
 		for (i = 0; i < r->npeers; i++)
 			if (r->peers[i].s != NULL)
 				model_session_lost_by(cb->m, r->peers[i].s,
 				    cb->c);
 		model_touch(cb->m, DIRTY_COLLECTORS | DIRTY_ROUTES);
-		model_batch_end(cb->m);
-		if (cb->m->routemon != NULL) {
+		if (cb->m->routemon != NULL)
 			routemon_dirty_all(cb->m->routemon);
-			routemon_eval(cb->m->routemon, now_wall_ms());
-		}
 	}
 	TAILQ_REMOVE(&cb->routers, r, entry);
 	cb->nrouters--;
@@ -530,9 +526,8 @@ collect_bmp_read_cb(evutil_socket_t fd, short events, void *arg)
 			return;		/* closed */
 	}
 	collect_bmp_flush(r);
-	/* Once per read batch, not per message: the dirty prefixes. */
-	if (r->changed && cb->m->routemon != NULL)
-		routemon_eval(cb->m->routemon, now_wall_ms());
+	/* The RIB's watch marked the prefixes: the pass judges them once
+	 * per loop turn, not per message. */
 	r->changed = 0;
 	collect_bmp_check_settled(cb);
 }
@@ -751,20 +746,13 @@ collect_bmp_flush(struct collect_bmp_router *r)
 {
 	struct collect_bmp_peer	*bp;
 	size_t			 i;
-	int			 batch = 0;
 
 	for (i = 0; i < r->npeers; i++) {
 		bp = &r->peers[i];
 		if (!bp->dirty || !bp->up || bp->s == NULL)
 			continue;
-		if (!batch) {
-			model_batch_begin(r->cb->m);
-			batch = 1;
-		}
 		collect_bmp_report(r, bp, BGP_ESTABLISHED);
 	}
-	if (batch)
-		model_batch_end(r->cb->m);
 }
 
 /* No RIB: count announcements and withdrawals per view. */
@@ -900,9 +888,7 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 		bp->got_eor = bp->sent_afs = 0;
 		bp->up_mono = now_mono_ms();
 		r->changed = 1;
-		model_batch_begin(cb->m);
 		collect_bmp_report(r, bp, BGP_ESTABLISHED);
-		model_batch_end(cb->m);
 		if (cb->m->routemon != NULL)
 			routemon_dirty_all(cb->m->routemon);
 		break;
@@ -923,10 +909,8 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 		memset(bp->withdrawn, 0, sizeof bp->withdrawn);
 		collect_bmp_rib_flush(r, bp);
 		r->changed = 1;
-		model_batch_begin(cb->m);
 		collect_bmp_report(r, bp, BGP_IDLE);
 		model_touch(cb->m, DIRTY_ROUTES);
-		model_batch_end(cb->m);
 		if (cb->m->routemon != NULL)
 			routemon_dirty_all(cb->m->routemon);
 		break;
@@ -1014,10 +998,8 @@ collect_bmp_check_settled(struct collect_bmp *cb)
 	log_debug("%s: settled after %llu ms", cb->c->name,
 	    (unsigned long long)(now_mono_ms() - cb->start_mono));
 	model_health(cb->m);
-	if (cb->m->routemon != NULL) {
+	if (cb->m->routemon != NULL)
 		routemon_dirty_all(cb->m->routemon);
-		routemon_eval(cb->m->routemon, now_wall_ms());
-	}
 }
 
 static void

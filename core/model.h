@@ -49,6 +49,7 @@ struct partner;
 struct collector;
 struct rib;
 struct routemon;
+struct eval;
 
 /*
  * Flap detection: SESSION_FLAP_COUNT drops from Established within
@@ -176,7 +177,7 @@ struct latlink {
 	unsigned	 flags;		/* LAT_F_* raised now */
 	double		 baseline_us;	/* median before the recent part */
 	int		 stale;		/* samples added in a batch, stats not
-					   yet recomputed (latmon_batch_end()) */
+					   yet recomputed (latmon_eval()) */
 	/* Trend: median per bucket of the window, oldest first; < 0 none. */
 	double		 trend[LAT_TREND_N];
 };
@@ -302,6 +303,10 @@ struct branch {
 	double		 lat_nearest_us;
 	int		 lat_main;	/* links[] shown in the Overview, -1 */
 	int		 lat_suboptimal; /* routed edge slower than margin */
+	/* Links took samples since the last pass; the time of the last
+	 * one stamps the branch's judgement (latmon_eval()). */
+	int		 lat_stale;
+	int64_t		 lat_stale_ms;
 };
 
 /* A configured data source; ops are in collector.h. */
@@ -431,11 +436,21 @@ struct model {
 	/* Replay (tui/replay.c): the recorded time the model shows; 0
 	 * live.  Ages in the outputs are counted to it. */
 	int64_t		 replay_ms;
-	unsigned	 dirty;
-	int		 batch;		/* model_batch_begin() depth */
-	int		 health_pending;	/* re-evaluate at batch end */
-	int		 latency_pending;	/* latlinks stale at batch end */
-	/* Called whenever dirty flags are set (the TUI schedules a redraw). */
+	unsigned	 dirty;		/* for the views; they clear it */
+	/*
+	 * The evaluation pass (eval.h): what the judgements have to look
+	 * at (PENDING_*), the dirty flags set since the last pass (handed
+	 * to the sinks), and the coordinator: its state and its hook
+	 * that schedules the pass (it only activates an event; NULL
+	 * without a loop: whoever feeds the model calls eval_run()).
+	 */
+	unsigned	 pending;
+	unsigned	 changed;
+	int		 in_pass;
+	struct eval	*eval;
+	void		(*schedule)(struct eval *);
+	/* The views' sink: called by the pass when something changed
+	 * (the TUI schedules a redraw). */
 	void		(*on_dirty)(void *);
 	void		*on_dirty_arg;
 };
@@ -444,13 +459,16 @@ struct model	*model_new(void);
 void		 model_free(struct model *);
 
 /*
- * A collector wraps the reports of one poll in a batch so that health is
- * judged once on the whole picture, not after every session (which would
- * raise events for half-read states).
+ * What the judgements of the next evaluation pass have to look at: a
+ * collector reports into the model and marks it; the pass (eval.c) runs
+ * latency, routes and health once per loop turn, on the whole picture.
  */
-void		 model_batch_begin(struct model *);
-void		 model_batch_end(struct model *);
-/* Re-evaluate health now, or at the end of the current batch. */
+#define PENDING_LATENCY	0x01	/* links took samples (latmon_sample()) */
+#define PENDING_ROUTES	0x02	/* the RIB changed under a watch */
+#define PENDING_HEALTH	0x04	/* session or collector states changed */
+#define PENDING_TIME	0x08	/* the pass's tick: time passed */
+void		 model_pending(struct model *, unsigned what);
+/* model_pending(PENDING_HEALTH). */
 void		 model_health(struct model *);
 /* Every collector has answered (or failed) at least once. */
 int		 model_settled(const struct model *);
@@ -459,7 +477,7 @@ int		 model_synced(const struct model *);
 /* The same for the collectors that report sessions (health waits). */
 int		 model_sessions_synced(const struct model *);
 
-/* Set dirty flags and call on_dirty. */
+/* Set dirty flags; the pass hands them to the sinks. */
 void		 model_touch(struct model *, unsigned flags);
 
 /* Lookups; NULL / -1 when absent. */
@@ -522,31 +540,12 @@ void	 model_event_at(struct model *, int64_t when_ms, const char *type,
 const struct event *model_event(const struct model *, size_t i);
 
 /*
- * A latency sample for (branch, edge, target) from a source: rtt_us >= 0
- * a reply, < 0 a loss.  Creates the latlink on first use, updates its
- * window statistics, tells the sink (the store), checks the thresholds
- * (LatencyHigh, LossHigh, LatencyShift and their restoring events) and
- * the nearest edge by latency (latmon.c), and sets DIRTY_LATENCY.
- * target may be NULL.  Returns the link, NULL on a bad edge index.
- */
-struct latlink	*model_latency_sample(struct model *, struct branch *,
-		    int edge_idx, const char *target, enum lat_source,
-		    int64_t time_ms, int64_t rtt_us);
-/*
  * Forget every branch's latency links and what was derived from them
  * (nearest edge and main link by latency, SuboptimalRouting by latency):
  * the state before the first sample.  Replay rebuilds the links from
  * the recorded samples of another time.
  */
 void		 model_latency_clear(struct model *);
-/* The link of (branch, edge, target), NULL if none yet. */
-struct latlink	*model_latlink_find(const struct branch *, int edge_idx,
-		    const char *target);
-/* The branch's effective thresholds: its own where set, else global. */
-void		 model_lat_thresholds(const struct model *,
-		    const struct branch *, struct lat_thresholds *);
-/* Defaults applied: window, shift part, margin. */
-int64_t		 model_lat_window_ms(const struct model *);
 
 /* Worst level among current conditions (for --once exit status). */
 enum level	 model_worst(const struct model *);

@@ -226,6 +226,7 @@ routemon_dirty_all(struct routemon *rm)
 	for (i = 0; i < rm->npfxs; i++)
 		rm->pfxs[i].dirty = 1;
 	rm->ndirty = (int)rm->npfxs;
+	model_pending(rm->m, PENDING_ROUTES);
 }
 
 char *
@@ -267,6 +268,7 @@ routemon_watch_cb(void *arg, int id)
 		return;
 	rm->pfxs[id].dirty = 1;
 	rm->ndirty++;
+	model_pending(rm->m, PENDING_ROUTES);
 }
 
 static int

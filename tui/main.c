@@ -21,6 +21,7 @@
 
 #include "core/collector.h"
 #include "core/config.h"
+#include "core/eval.h"
 #include "core/geo.h"
 #include "core/health.h"
 #include "core/latmon.h"
@@ -44,7 +45,6 @@
 #define ONCE_PROBES	5	/* --once sends this many probes per target */
 #define ONCE_EVENTS	20	/* recent events printed by --once */
 #define STORE_FLUSH_MS	500	/* a crash loses at most about this much */
-#define ROUTES_TICK_MS	1000	/* route monitor catch-up (BIRD states) */
 
 enum mode { MODE_TUI, MODE_CHECK, MODE_ONCE, MODE_HEADLESS };
 
@@ -72,7 +72,6 @@ static void		parse_options(int, char **, struct options *);
 static void		 load_history(struct model *, const char *);
 static void		 once_check_cb(evutil_socket_t, short, void *);
 static void		 routes_start(struct model *);
-static void		 routes_tick_cb(evutil_socket_t, short, void *);
 static void		 quit_cb(evutil_socket_t, short, void *);
 static void		 start_collectors(struct model *, struct event_base *);
 static const char	*store_status_cb(void *);
@@ -230,8 +229,8 @@ parse_options(int argc, char **argv, struct options *o)
 
 /*
  * The RIB and the route monitor, when there are routes to watch (a bmp
- * collector feeds the RIB) or prefixes to report on; a first eval fills
- * the prefixes' session counts (nothing is raised without routes).
+ * collector feeds the RIB) or prefixes to report on; the first pass
+ * fills the prefixes' session counts (nothing is raised without routes).
  */
 static void
 routes_start(struct model *m)
@@ -249,23 +248,6 @@ routes_start(struct model *m)
 		return;
 	rib = rib_new();
 	routemon_new(m, rib);
-	routemon_eval(m->routemon, now_wall_ms());
-}
-
-/*
- * The BMP collector evaluates after each read; this tick catches what
- * changes without routes moving (a BIRD session going down re-ranks the
- * best paths) and costs nothing when nothing is dirty.
- */
-static void
-routes_tick_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct model	*m = arg;
-
-	(void)fd;
-	(void)what;
-	if (m->routemon != NULL)
-		routemon_eval(m->routemon, now_wall_ms());
 }
 
 /* Prefill the event list from the history so the Events view has context. */
@@ -561,7 +543,6 @@ main(int argc, char **argv)
 	struct store		*store = NULL;
 	struct event_base	*base;
 	struct rib		*rib;
-	struct event		*routes_ev = NULL;
 	struct tui		 tui;
 	struct model_again_arg	 again;
 	char			*path, *datadir = NULL, *cause = NULL;
@@ -626,7 +607,7 @@ main(int argc, char **argv)
 		    NULL, "%s", warnings);
 	}
 	geo_place_branches(m, geo);
-	health_update(m);
+	model_health(m);	/* judged by the first pass */
 	routes_start(m);
 
 	if ((base = event_base_new()) == NULL)
@@ -670,12 +651,8 @@ main(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
-	if (m->routemon != NULL) {
-		struct timeval	 tv = { ROUTES_TICK_MS / 1000, 0 };
-
-		routes_ev = event_new(base, -1, EV_PERSIST, routes_tick_cb, m);
-		event_add(routes_ev, &tv);
-	}
+	/* The judgements: once per loop turn, in a fixed order. */
+	eval_start(m, base);
 
 	switch (o.mode) {
 	case MODE_ONCE: {
@@ -690,8 +667,7 @@ main(int argc, char **argv)
 			event_base_dispatch(base);
 			event_free(w.ev);
 		}
-		if (m->routemon != NULL)
-			routemon_eval(m->routemon, now_wall_ms());
+		eval_run(m, now_wall_ms());
 		output_find(o.output)->print(stdout, m, ONCE_EVENTS);
 		status = output_status(m);
 		break;
@@ -745,6 +721,7 @@ out:
 	 * after it (stopping the BMP collector flushes its peers).
 	 */
 	rib = m->rib;
+	eval_stop(m);
 	routemon_free(m->routemon);
 	/* Collectors first (they may report), then the last flush. */
 	model_free(m);
@@ -752,8 +729,6 @@ out:
 	if (store != NULL)
 		store_close(store);
 	geo_close(geo);
-	if (routes_ev != NULL)
-		event_free(routes_ev);
 	event_base_free(base);
 	free(datadir);
 	free(warnings);

@@ -27,7 +27,7 @@
 
 #include <event2/event.h>
 
-#include "core/collector.h"
+#include "core/collect-bmp.h"
 #include "core/decode-bmp.h"
 #include "core/model.h"
 #include "core/rib.h"
