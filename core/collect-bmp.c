@@ -132,6 +132,7 @@ struct collect_bmp {
 	uint64_t		 closed_bad;	/* malformed streams */
 	uint64_t		 start_mono;	/* listening since */
 	struct event		*ev_settle;	/* until settled, then freed */
+	struct event		*ev_known;	/* routes_back() again */
 	int			 settled;	/* collect_bmp_settled() was 1 */
 	struct bmp_msg		*msg;		/* decoding space */
 };
@@ -158,6 +159,9 @@ static struct collect_bmp_peer *collect_bmp_peer(
 static void	 collect_bmp_report(struct collect_bmp_router *,
 		    struct collect_bmp_peer *, enum bgp_state);
 static void	 collect_bmp_flush(struct collect_bmp_router *);
+static void	 collect_bmp_routes_lost(struct collect_bmp_router *);
+static void	 collect_bmp_routes_back(struct collect_bmp *);
+static void	 collect_bmp_known_cb(evutil_socket_t, short, void *);
 static void	 collect_bmp_sockaddr(const struct sockaddr_storage *,
 		    struct addr *, uint16_t *);
 static int	 collect_bmp_settled(const struct collector *);
@@ -300,6 +304,9 @@ collect_bmp_start(struct collector *c, struct model *m,
 	tv.tv_sec = 0;
 	tv.tv_usec = COLLECT_BMP_SETTLE_TICK_MS * 1000;
 	event_add(cb->ev_settle, &tv);
+	if ((cb->ev_known = evtimer_new(base, collect_bmp_known_cb,
+	    cb)) == NULL)
+		fatalx("bmp: cannot create timer event");
 	log_info("%s: listening on %s port %u", c->name, a, cb->port);
 	model_collector_state(m, c, COL_UP, NULL);
 	return (0);
@@ -330,6 +337,8 @@ collect_bmp_stop(struct collector *c)
 		event_free(cb->ev);
 	if (cb->ev_settle != NULL)
 		event_free(cb->ev_settle);
+	if (cb->ev_known != NULL)
+		event_free(cb->ev_known);
 	if (cb->fd != -1)
 		close(cb->fd);
 	free(cb->msg);
@@ -445,6 +454,7 @@ collect_bmp_close(struct collect_bmp_router *r, int report)
 	for (i = 0; i < r->npeers; i++)
 		collect_bmp_rib_flush(r, &r->peers[i]);
 	if (report) {
+		collect_bmp_routes_lost(r);
 		for (i = 0; i < r->npeers; i++)
 			if (r->peers[i].s != NULL)
 				model_session_lost_by(cb->m, r->peers[i].s,
@@ -526,6 +536,7 @@ collect_bmp_read_cb(evutil_socket_t fd, short events, void *arg)
 			return;		/* closed */
 	}
 	collect_bmp_flush(r);
+	collect_bmp_routes_back(cb);
 	/* The RIB's watch marked the prefixes: the pass judges them once
 	 * per loop turn, not per message. */
 	r->changed = 0;
@@ -755,6 +766,61 @@ collect_bmp_flush(struct collect_bmp_router *r)
 	}
 }
 
+/*
+ * The router goes away (it closed, or sent Termination): what its peers'
+ * sessions carry is unknown from now on, not withdrawn.
+ */
+static void
+collect_bmp_routes_lost(struct collect_bmp_router *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->npeers; i++)
+		if (r->peers[i].s != NULL && r->peers[i].up)
+			model_session_routes(r->cb->m, r->peers[i].s, 1);
+}
+
+/*
+ * A session whose routes were unknown is known again once a router
+ * reports its peer up and has sent that peer's table
+ * (collect_bmp_peer_synced()); until then, look again a little later.
+ */
+static void
+collect_bmp_routes_back(struct collect_bmp *cb)
+{
+	struct collect_bmp_router	*r;
+	struct collect_bmp_peer		*bp;
+	struct timeval			 tv;
+	size_t				 i;
+	int				 wait = 0;
+
+	TAILQ_FOREACH(r, &cb->routers, entry) {
+		for (i = 0; i < r->npeers; i++) {
+			bp = &r->peers[i];
+			if (!bp->up || bp->s == NULL || !bp->s->routes_lost)
+				continue;
+			if (collect_bmp_peer_synced(bp))
+				model_session_routes(cb->m, bp->s, 0);
+			else
+				wait = 1;
+		}
+	}
+	if (wait && cb->ev_known != NULL &&
+	    !evtimer_pending(cb->ev_known, NULL)) {
+		tv.tv_sec = 0;
+		tv.tv_usec = COLLECT_BMP_SETTLE_TICK_MS * 1000;
+		evtimer_add(cb->ev_known, &tv);
+	}
+}
+
+static void
+collect_bmp_known_cb(evutil_socket_t fd, short events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	collect_bmp_routes_back(arg);
+}
+
 /* No RIB: count announcements and withdrawals per view. */
 static void
 collect_bmp_count(struct collect_bmp_router *r, struct collect_bmp_peer *bp,
@@ -910,6 +976,8 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 		collect_bmp_rib_flush(r, bp);
 		r->changed = 1;
 		collect_bmp_report(r, bp, BGP_IDLE);
+		/* Seen down by its router: no routes, known. */
+		model_session_routes(cb->m, bp->s, 0);
 		model_touch(cb->m, DIRTY_ROUTES);
 		if (cb->m->routemon != NULL)
 			routemon_dirty_all(cb->m->routemon);
@@ -938,6 +1006,7 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 		    "no reason", sizeof r->term_reason);
 		log_info("%s: router %s terminates: %s", cb->c->name,
 		    r->key, r->term_reason);
+		collect_bmp_routes_lost(r);
 		for (i = 0; i < r->npeers; i++) {
 			collect_bmp_rib_flush(r, &r->peers[i]);
 			r->peers[i].up = 0;

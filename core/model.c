@@ -593,6 +593,16 @@ model_session_lost_by(struct model *m, struct session *s,
 }
 
 void
+model_session_routes(struct model *m, struct session *s, int lost)
+{
+	if (s->routes_lost == (lost != 0))
+		return;
+	s->routes_lost = lost != 0;
+	model_pending(m, PENDING_ROUTES);
+	model_touch(m, DIRTY_ROUTES);
+}
+
+void
 model_collector_state(struct model *m, struct collector *c,
     enum collector_state state, const char *error)
 {

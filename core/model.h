@@ -84,6 +84,12 @@ struct session {
 	uint64_t	 drops[SESSION_FLAP_COUNT];	/* monotonic ms, ring */
 	int		 flapping;	/* SessionFlapping raised, not cleared */
 	struct collector *source;	/* who reported it, NULL if nobody */
+	/*
+	 * Its routes' source (a BMP router) went away: what the session
+	 * carries is unknown, not withdrawn, until the source is back and
+	 * has sent its table again (model_session_routes()).
+	 */
+	int		 routes_lost;
 	uint64_t	 updated_mono;	/* last report, monotonic ms */
 	/*
 	 * Every collector reporting the session (BIRD and BMP may both):
@@ -254,6 +260,8 @@ struct branch_prefix {
 	char		 best_path[96];	/* "65002 65010" */
 	int		 best_session;	/* model->sessions index, -1 */
 	char		 carried[160];	/* names of the sessions carrying it */
+	unsigned	 nunknown;	/* sessions whose routes are unknown
+					   (routes_lost): no verdict on them */
 	uint32_t	 bad_origin;	/* the other origin seen, 0 none */
 	char		 problem[160];	/* the worst current problem in words */
 	int64_t		 since_ms;	/* flags last changed */
@@ -521,6 +529,13 @@ void	 model_session_lost(struct model *, struct session *);
  */
 void	 model_session_lost_by(struct model *, struct session *,
 	    struct collector *);
+
+/*
+ * The source of the session's routes went away (lost 1: a BMP router's
+ * connection closed) or is back with its table (lost 0).  While lost,
+ * the route monitor neither withdraws nor resolves anything for it.
+ */
+void	 model_session_routes(struct model *, struct session *, int lost);
 
 /* Collector up/down; raises CollectorDown / CollectorUp events. */
 void	 model_collector_state(struct model *, struct collector *,
