@@ -9,7 +9,7 @@
  * The Initiation message names the router (its sysName, sanitised by the
  * decoder); Peer Up and Peer Down of each monitored peer become reports
  * about the configured session with that neighbor address on that router,
- * one model batch per message.
+ * judged by the evaluation pass at the end of the loop turn.
  *
  * Route Monitoring feeds the model's RIB (m->rib, when route monitoring
  * is configured): each (peer, view) pair -- pre/post-policy Adj-RIB-In,
@@ -57,6 +57,11 @@
 #define COLLECT_BMP_SETTLE_MS		5000	/* --once waits at most */
 #define COLLECT_BMP_SETTLE_TICK_MS	250	/* checked this often till then */
 #define COLLECT_BMP_QUIET_MS		1000	/* up, no route: synced */
+/* Without End-of-RIB (GoBGP sends none), a peer's table is taken as
+ * complete after this long without a route, or this long after Peer Up
+ * (collect_bmp_peer_table()). */
+#define COLLECT_BMP_TABLE_QUIET_MS	3000
+#define COLLECT_BMP_TABLE_MAX_MS	30000
 #define COLLECT_BMP_KINDS		(RIB_PEER_LOC_RIB + 1)
 
 /* One monitored peer of one router. */
@@ -87,6 +92,7 @@ struct collect_bmp_peer {
 	unsigned int		 sent_afs;	/* routes seen, since Peer Up */
 	unsigned int		 got_eor;	/* End-of-RIB seen, since then */
 	uint64_t		 up_mono;	/* Peer Up */
+	uint64_t		 route_mono;	/* last Route Monitoring */
 };
 
 struct collect_bmp;
@@ -167,6 +173,7 @@ static void	 collect_bmp_sockaddr(const struct sockaddr_storage *,
 static int	 collect_bmp_settled(const struct collector *);
 static int	 collect_bmp_router_synced(const struct collect_bmp_router *);
 static int	 collect_bmp_peer_synced(const struct collect_bmp_peer *);
+static int	 collect_bmp_peer_table(const struct collect_bmp_peer *);
 static enum rib_peer_kind collect_bmp_kind(const struct bmp_peer *);
 static int	 collect_bmp_rib_peer(struct collect_bmp_router *,
 		    struct collect_bmp_peer *, enum rib_peer_kind);
@@ -783,7 +790,7 @@ collect_bmp_routes_lost(struct collect_bmp_router *r)
 /*
  * A session whose routes were unknown is known again once a router
  * reports its peer up and has sent that peer's table
- * (collect_bmp_peer_synced()); until then, look again a little later.
+ * (collect_bmp_peer_table()); until then, look again a little later.
  */
 static void
 collect_bmp_routes_back(struct collect_bmp *cb)
@@ -799,7 +806,7 @@ collect_bmp_routes_back(struct collect_bmp *cb)
 			bp = &r->peers[i];
 			if (!bp->up || bp->s == NULL || !bp->s->routes_lost)
 				continue;
-			if (collect_bmp_peer_synced(bp))
+			if (collect_bmp_peer_table(bp))
 				model_session_routes(cb->m, bp->s, 0);
 			else
 				wait = 1;
@@ -877,6 +884,7 @@ collect_bmp_route_mon(struct collect_bmp_router *r,
 	int			 id, n;
 
 	bp->updates++;
+	bp->route_mono = now_mono_ms();
 	bp->got_eor |= msg->rm.eor;
 	bp->sent_afs |= msg->rm.afs;
 	if (rib == NULL) {
@@ -977,7 +985,8 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 		r->changed = 1;
 		collect_bmp_report(r, bp, BGP_IDLE);
 		/* Seen down by its router: no routes, known. */
-		model_session_routes(cb->m, bp->s, 0);
+		if (bp->s != NULL)
+			model_session_routes(cb->m, bp->s, 0);
 		model_touch(cb->m, DIRTY_ROUTES);
 		if (cb->m->routemon != NULL)
 			routemon_dirty_all(cb->m->routemon);
@@ -1093,6 +1102,23 @@ collect_bmp_peer_synced(const struct collect_bmp_peer *bp)
 		return (0);
 	return (bp->sent_afs != 0 || bp->got_eor != 0 || bp->need_eor == 0 ||
 	    now_mono_ms() - bp->up_mono >= COLLECT_BMP_QUIET_MS);
+}
+
+/*
+ * Has the peer sent its whole table since Peer Up?  Synced, or, for a
+ * router that sends no End-of-RIB, quiet for COLLECT_BMP_TABLE_QUIET_MS
+ * (or up for COLLECT_BMP_TABLE_MAX_MS).
+ */
+static int
+collect_bmp_peer_table(const struct collect_bmp_peer *bp)
+{
+	uint64_t	 now = now_mono_ms(), last;
+
+	if (collect_bmp_peer_synced(bp))
+		return (1);
+	last = bp->route_mono > bp->up_mono ? bp->route_mono : bp->up_mono;
+	return (now - last >= COLLECT_BMP_TABLE_QUIET_MS ||
+	    now - bp->up_mono >= COLLECT_BMP_TABLE_MAX_MS);
 }
 
 static int

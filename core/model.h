@@ -3,8 +3,10 @@
  * parser fills the static part (edges, partners and their sessions,
  * branches, collectors); collectors update the live part through the
  * model_*() functions below, which detect transitions, raise events, tell
- * the store and set dirty flags.  Views only read the model.  Nothing here
- * knows about curses, SQL or sockets.
+ * the store, set dirty flags and mark what the judgements (latency,
+ * routes, health) must look at; the evaluation pass (eval.h) runs those
+ * once per loop turn.  Views only read the model.  Nothing here knows
+ * about curses, SQL or sockets.
  */
 #ifndef PEERTOP_MODEL_H
 #define PEERTOP_MODEL_H
@@ -182,8 +184,9 @@ struct latlink {
 	uint64_t	 total;		/* samples ever */
 	unsigned	 flags;		/* LAT_F_* raised now */
 	double		 baseline_us;	/* median before the recent part */
-	int		 stale;		/* samples added in a batch, stats not
-					   yet recomputed (latmon_eval()) */
+	int		 stale;		/* samples added since the last pass,
+					   stats not yet recomputed
+					   (latmon_eval()) */
 	/* Trend: median per bucket of the window, oldest first; < 0 none. */
 	double		 trend[LAT_TREND_N];
 };
@@ -503,7 +506,8 @@ int		 model_edge_set(struct model *, const struct edge *);
 /*
  * A collector's report about one session.  Fields are copied; error is
  * sanitised here.  Detects state transitions (counts flaps, raises
- * SessionUp / SessionDown events, calls the sink) and re-evaluates health.
+ * SessionUp / SessionDown events, calls the sink) and marks health for the
+ * next pass.
  */
 struct session_report {
 	enum bgp_state	 state;

@@ -1173,7 +1173,7 @@ nevents(struct fixture *f, const char *type)
 	return (n);
 }
 
-static struct session	*lost_s;
+static struct session	*lost_s, *quiet_s;
 
 static int
 pred_lost(struct fixture *f)
@@ -1190,6 +1190,13 @@ pred_known(struct fixture *f)
 }
 
 static int
+pred_quiet_known(struct fixture *f)
+{
+	(void)f;
+	return (!quiet_s->routes_lost);
+}
+
+static int
 pred_withdrawn(struct fixture *f)
 {
 	return (nevents(f, "PrefixWithdrawalEvent") > 0);
@@ -1201,7 +1208,9 @@ pred_withdrawn(struct fixture *f)
  * registered prefix) is announced; the router goes away and the
  * prefix's routes on s161 are unknown, with nothing raised, through
  * the same evaluation pass as live; the router comes back with the
- * same table: still nothing; a real Peer Down then withdraws it.
+ * same table: still nothing; a real Peer Down then withdraws it.  The
+ * .219 peer sends no End-of-RIB: its session's routes are known again
+ * after a quiet spell.
  */
 static void
 test_close_not_withdrawal(void **state)
@@ -1209,6 +1218,7 @@ test_close_not_withdrawal(void **state)
 	struct fixture		*f = *state;
 	struct client		 cl;
 	struct branch		*b;
+	struct partner		*other;
 	struct routemon		*rm;
 	struct rib		*rib;
 	uint8_t			 hdr[BMP_PEER_HDR_LEN], msg[64], down = 4;
@@ -1216,6 +1226,14 @@ test_close_not_withdrawal(void **state)
 
 	f->m->rib = rib = rib_new();
 	lost_s = add_session(f->m, f->m->partners[0], "s161", "192.0.11.161",
+	    CISCO_ROUTER);
+	/* Another partner's: not about the branch's prefix. */
+	other = xcalloc(1, sizeof *other);
+	strlcpy_pt(other->name, "other-isp", sizeof other->name);
+	f->m->partners = xreallocarray(f->m->partners, 2,
+	    sizeof *f->m->partners);
+	f->m->partners[f->m->npartners++] = other;
+	quiet_s = add_session(f->m, other, "s219", "192.0.11.219",
 	    CISCO_ROUTER);
 	b = xcalloc(1, sizeof *b);
 	strlcpy_pt(b->name, "hq", sizeof b->name);
@@ -1244,6 +1262,7 @@ test_close_not_withdrawal(void **state)
 	run_for(f, pred_lost, 5000);
 	run_for(f, pred_withdrawn, 300);
 	assert_true(lost_s->routes_lost);
+	assert_true(quiet_s->routes_lost);
 	assert_int_equal(lost_s->state, BGP_UNKNOWN);
 	assert_int_equal(b->prefixes[0].nunknown, 1);
 	assert_int_equal(nevents(f, "PrefixWithdrawalEvent"), 0);
@@ -1259,6 +1278,15 @@ test_close_not_withdrawal(void **state)
 	assert_int_equal(b->prefixes[0].nunknown, 0);
 	assert_int_equal(nevents(f, "PrefixWithdrawalEvent"), 0);
 	assert_int_equal(nevents(f, "PrefixAnnouncementEvent"), 1);
+	run_for(f, pred_quiet_known, 6000);
+	assert_false(quiet_s->routes_lost);
+
+	/* A Peer Down of a peer that is no configured session. */
+	peer_header(&cl.f, "192.0.11.162", hdr);
+	len = bmp_build(msg, BMP_PEER_DOWN, hdr, &down, 1);
+	send_all(f, cl.fd, msg, len);
+	run_for(f, pred_withdrawn, 300);
+	assert_int_equal(collect_bmp_routers(f->c), 1);
 
 	/* A Peer Down is a withdrawal. */
 	peer_header(&cl.f, "192.0.11.161", hdr);
