@@ -6,7 +6,8 @@
 # includes a decoder; no file in core/ calls a function of a file that
 # calls it back, directly or round a longer cycle (read from the symbols
 # of the built libcore.a, so calls through macros count and comments do
-# not; a family X, X-* sharing core/X-private.h is one module).
+# not; a family X, X-* sharing core/X-private.h is one module), and no
+# core/ header includes one that includes it back.
 : "${top_srcdir:=$(dirname "$0")/..}"
 : "${top_builddir:=$top_srcdir}"
 cd "$top_srcdir" || exit 1
@@ -62,6 +63,14 @@ cycles() {
 				print i " <-> " j
 	}' | sort
 }
+# The same for the headers' includes, in nm's shape: none includes one
+# that includes it back.
+check "no include cycle between core/ headers" \
+    "$(for h in core/*.h; do
+	echo "x_a-${h#core/}.o:"
+	echo "0 T ${h#core/}"
+	sed -n 's|^#include[[:space:]]*"\(core/\)\{0,1\}\([a-z0-9-]*\.h\)".*| U \2|p' "$h"
+    done | cycles | tr '\n' ' ')"
 lib=$top_builddir/libcore.a
 if [ -f "$lib" ]; then
 	fams=$(ls core/*-private.h | sed 's|core/||; s|-private\.h$||')
