@@ -801,8 +801,8 @@ test_collector(void **state)
 
 	c->ops->stop(c);
 	assert_int_equal(collect_ingest_port(c), -1);
-	model_free(m);
 	eval_stop(m);
+	model_free(m);
 	event_base_free(s.base);
 }
 

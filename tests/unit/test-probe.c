@@ -645,9 +645,9 @@ test_count_and_collector(void **state)
 		assert_non_null(strstr(desc, "1 targets, no ICMP socket"));
 		assert_non_null(strstr(desc, "1 ICMP targets not probed"));
 	}
+	eval_stop(m);
 	model_free(m);
 	close(cl);
-	eval_stop(m);
 	event_base_free(base);
 }
 
