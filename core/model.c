@@ -48,6 +48,9 @@ static enum bgp_state model_session_source_state(const struct session *,
 		    const struct collector *);
 static void	model_session_sources(struct session *);
 static void	model_links_free(struct branch *);
+static void	model_vevent(struct model *, int64_t, const char *, enum level,
+		    const char *, const char *, const char *, va_list)
+		    printflike(7, 0);
 static void	model_session_transition(struct model *, struct session *,
 		    enum bgp_state, int64_t);
 

@@ -223,7 +223,7 @@ test_icmp_dgram(void **state)
 {
 	const char	*path = dgram_path;
 	char		*saved = dgram_saved;
-	FILE		*f;
+	FILE		*f = NULL;
 
 	(void)state;
 	if (probe_ping_group_allows(getegid()) != 1) {
