@@ -113,7 +113,6 @@ struct collect_bmp_router {
 	uint64_t		 errors;	/* UPDATEs the RIB refused */
 	char			 last_error[128];
 	int64_t			 connected_ms;
-	int			 changed;	/* RIB or sessions, this read */
 	struct bmp_framer	 fr;
 	struct bmp_ctx		 ctx;
 	struct collect_bmp_peer	*peers;
@@ -546,7 +545,6 @@ collect_bmp_read_cb(evutil_socket_t fd, short events, void *arg)
 	collect_bmp_routes_back(cb);
 	/* The RIB's watch marked the prefixes: the pass judges them once
 	 * per loop turn, not per message. */
-	r->changed = 0;
 	collect_bmp_check_settled(cb);
 }
 
@@ -661,7 +659,6 @@ collect_bmp_rib_flush(struct collect_bmp_router *r,
 		if (bp->rib_id[k] == 0)
 			continue;
 		rib_peer_flush(rib, bp->rib_id[k] - 1);
-		r->changed = 1;
 	}
 }
 
@@ -911,10 +908,8 @@ collect_bmp_route_mon(struct collect_bmp_router *r,
 		free(cause);
 		return;
 	}
-	if (n > 0) {
+	if (n > 0)
 		bp->dirty = 1;
-		r->changed = 1;
-	}
 }
 
 static void
@@ -961,7 +956,6 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 		bp->need_eor = ps != NULL ? ps->afs : 0;
 		bp->got_eor = bp->sent_afs = 0;
 		bp->up_mono = now_mono_ms();
-		r->changed = 1;
 		collect_bmp_report(r, bp, BGP_ESTABLISHED);
 		if (cb->m->routemon != NULL)
 			routemon_dirty_all(cb->m->routemon);
@@ -982,7 +976,6 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 		memset(bp->announced, 0, sizeof bp->announced);
 		memset(bp->withdrawn, 0, sizeof bp->withdrawn);
 		collect_bmp_rib_flush(r, bp);
-		r->changed = 1;
 		collect_bmp_report(r, bp, BGP_IDLE);
 		/* Seen down by its router: no routes, known. */
 		if (bp->s != NULL)
