@@ -232,14 +232,12 @@ collect_bird_fail(struct collect_bird *cb, const char *fmt, ...)
 	collect_bird_close(cb);
 	cb->c->failures++;
 	log_debug("%s: %s (retry in %d ms)", cb->c->name, why, cb->backoff_ms);
-	/* One batch: health is judged once, on the whole outage. */
-	model_batch_begin(m);
+	/* Health is judged once, on the whole outage, by the pass. */
 	model_collector_state(m, cb->c, COL_DOWN, why);
 	free(why);
 	for (i = 0; i < m->nsessions; i++)
 		if (collect_bird_owns(cb, m->sessions[i]))
 			model_session_lost_by(m, m->sessions[i], cb->c);
-	model_batch_end(m);
 
 	collect_bird_arm(cb->ev_timer, cb->backoff_ms);
 	cb->backoff_ms *= 2;
@@ -452,14 +450,12 @@ collect_bird_reply(struct collect_bird *cb)
 	cb->backoff_ms = COLLECT_BIRD_BACKOFF_MIN;
 	cb->c->polls++;
 	/*
-	 * One batch for the whole poll: health is judged once on the full
-	 * picture, not after each session (or before them, when this is the
-	 * last collector to answer for the first time).
+	 * The whole poll goes in before the pass: health is judged once on
+	 * the full picture, not after each session (or before them, when
+	 * this is the last collector to answer for the first time).
 	 */
-	model_batch_begin(cb->m);
 	collect_bird_apply(cb, ps, n);
 	model_collector_state(cb->m, cb->c, COL_UP, NULL);
-	model_batch_end(cb->m);
 	free(ps);
 	collect_bird_arm(cb->ev_timer, cb->c->interval_ms > 0 ?
 	    cb->c->interval_ms : COLLECT_BIRD_TIMEOUT_MAX);

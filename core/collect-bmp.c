@@ -9,7 +9,7 @@
  * The Initiation message names the router (its sysName, sanitised by the
  * decoder); Peer Up and Peer Down of each monitored peer become reports
  * about the configured session with that neighbor address on that router,
- * one model batch per message.
+ * judged by the evaluation pass at the end of the loop turn.
  *
  * Route Monitoring feeds the model's RIB (m->rib, when route monitoring
  * is configured): each (peer, view) pair -- pre/post-policy Adj-RIB-In,
@@ -43,7 +43,7 @@
 
 #include <event2/event.h>
 
-#include "collector.h"
+#include "collect-bmp.h"
 #include "decode-bmp.h"
 #include "rib.h"
 #include "routemon.h"
@@ -57,6 +57,11 @@
 #define COLLECT_BMP_SETTLE_MS		5000	/* --once waits at most */
 #define COLLECT_BMP_SETTLE_TICK_MS	250	/* checked this often till then */
 #define COLLECT_BMP_QUIET_MS		1000	/* up, no route: synced */
+/* Without End-of-RIB (GoBGP sends none), a peer's table is taken as
+ * complete after this long without a route, or this long after Peer Up
+ * (collect_bmp_peer_table()). */
+#define COLLECT_BMP_TABLE_QUIET_MS	3000
+#define COLLECT_BMP_TABLE_MAX_MS	30000
 #define COLLECT_BMP_KINDS		(RIB_PEER_LOC_RIB + 1)
 
 /* One monitored peer of one router. */
@@ -87,6 +92,7 @@ struct collect_bmp_peer {
 	unsigned int		 sent_afs;	/* routes seen, since Peer Up */
 	unsigned int		 got_eor;	/* End-of-RIB seen, since then */
 	uint64_t		 up_mono;	/* Peer Up */
+	uint64_t		 route_mono;	/* last Route Monitoring */
 };
 
 struct collect_bmp;
@@ -107,7 +113,6 @@ struct collect_bmp_router {
 	uint64_t		 errors;	/* UPDATEs the RIB refused */
 	char			 last_error[128];
 	int64_t			 connected_ms;
-	int			 changed;	/* RIB or sessions, this read */
 	struct bmp_framer	 fr;
 	struct bmp_ctx		 ctx;
 	struct collect_bmp_peer	*peers;
@@ -132,6 +137,7 @@ struct collect_bmp {
 	uint64_t		 closed_bad;	/* malformed streams */
 	uint64_t		 start_mono;	/* listening since */
 	struct event		*ev_settle;	/* until settled, then freed */
+	struct event		*ev_known;	/* routes_back() again */
 	int			 settled;	/* collect_bmp_settled() was 1 */
 	struct bmp_msg		*msg;		/* decoding space */
 };
@@ -158,11 +164,15 @@ static struct collect_bmp_peer *collect_bmp_peer(
 static void	 collect_bmp_report(struct collect_bmp_router *,
 		    struct collect_bmp_peer *, enum bgp_state);
 static void	 collect_bmp_flush(struct collect_bmp_router *);
+static void	 collect_bmp_routes_lost(struct collect_bmp_router *);
+static void	 collect_bmp_routes_back(struct collect_bmp *);
+static void	 collect_bmp_known_cb(evutil_socket_t, short, void *);
 static void	 collect_bmp_sockaddr(const struct sockaddr_storage *,
 		    struct addr *, uint16_t *);
 static int	 collect_bmp_settled(const struct collector *);
 static int	 collect_bmp_router_synced(const struct collect_bmp_router *);
 static int	 collect_bmp_peer_synced(const struct collect_bmp_peer *);
+static int	 collect_bmp_peer_table(const struct collect_bmp_peer *);
 static enum rib_peer_kind collect_bmp_kind(const struct bmp_peer *);
 static int	 collect_bmp_rib_peer(struct collect_bmp_router *,
 		    struct collect_bmp_peer *, enum rib_peer_kind);
@@ -300,6 +310,9 @@ collect_bmp_start(struct collector *c, struct model *m,
 	tv.tv_sec = 0;
 	tv.tv_usec = COLLECT_BMP_SETTLE_TICK_MS * 1000;
 	event_add(cb->ev_settle, &tv);
+	if ((cb->ev_known = evtimer_new(base, collect_bmp_known_cb,
+	    cb)) == NULL)
+		fatalx("bmp: cannot create timer event");
 	log_info("%s: listening on %s port %u", c->name, a, cb->port);
 	model_collector_state(m, c, COL_UP, NULL);
 	return (0);
@@ -330,6 +343,8 @@ collect_bmp_stop(struct collector *c)
 		event_free(cb->ev);
 	if (cb->ev_settle != NULL)
 		event_free(cb->ev_settle);
+	if (cb->ev_known != NULL)
+		event_free(cb->ev_known);
 	if (cb->fd != -1)
 		close(cb->fd);
 	free(cb->msg);
@@ -445,17 +460,14 @@ collect_bmp_close(struct collect_bmp_router *r, int report)
 	for (i = 0; i < r->npeers; i++)
 		collect_bmp_rib_flush(r, &r->peers[i]);
 	if (report) {
-		model_batch_begin(cb->m);
+		collect_bmp_routes_lost(r);
 		for (i = 0; i < r->npeers; i++)
 			if (r->peers[i].s != NULL)
 				model_session_lost_by(cb->m, r->peers[i].s,
 				    cb->c);
 		model_touch(cb->m, DIRTY_COLLECTORS | DIRTY_ROUTES);
-		model_batch_end(cb->m);
-		if (cb->m->routemon != NULL) {
+		if (cb->m->routemon != NULL)
 			routemon_dirty_all(cb->m->routemon);
-			routemon_eval(cb->m->routemon, now_wall_ms());
-		}
 	}
 	TAILQ_REMOVE(&cb->routers, r, entry);
 	cb->nrouters--;
@@ -530,10 +542,9 @@ collect_bmp_read_cb(evutil_socket_t fd, short events, void *arg)
 			return;		/* closed */
 	}
 	collect_bmp_flush(r);
-	/* Once per read batch, not per message: the dirty prefixes. */
-	if (r->changed && cb->m->routemon != NULL)
-		routemon_eval(cb->m->routemon, now_wall_ms());
-	r->changed = 0;
+	collect_bmp_routes_back(cb);
+	/* The RIB's watch marked the prefixes: the pass judges them once
+	 * per loop turn, not per message. */
 	collect_bmp_check_settled(cb);
 }
 
@@ -648,7 +659,6 @@ collect_bmp_rib_flush(struct collect_bmp_router *r,
 		if (bp->rib_id[k] == 0)
 			continue;
 		rib_peer_flush(rib, bp->rib_id[k] - 1);
-		r->changed = 1;
 	}
 }
 
@@ -751,20 +761,68 @@ collect_bmp_flush(struct collect_bmp_router *r)
 {
 	struct collect_bmp_peer	*bp;
 	size_t			 i;
-	int			 batch = 0;
 
 	for (i = 0; i < r->npeers; i++) {
 		bp = &r->peers[i];
 		if (!bp->dirty || !bp->up || bp->s == NULL)
 			continue;
-		if (!batch) {
-			model_batch_begin(r->cb->m);
-			batch = 1;
-		}
 		collect_bmp_report(r, bp, BGP_ESTABLISHED);
 	}
-	if (batch)
-		model_batch_end(r->cb->m);
+}
+
+/*
+ * The router goes away (it closed, or sent Termination): what its peers'
+ * sessions carry is unknown from now on, not withdrawn.
+ */
+static void
+collect_bmp_routes_lost(struct collect_bmp_router *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->npeers; i++)
+		if (r->peers[i].s != NULL && r->peers[i].up)
+			model_session_routes(r->cb->m, r->peers[i].s, 1);
+}
+
+/*
+ * A session whose routes were unknown is known again once a router
+ * reports its peer up and has sent that peer's table
+ * (collect_bmp_peer_table()); until then, look again a little later.
+ */
+static void
+collect_bmp_routes_back(struct collect_bmp *cb)
+{
+	struct collect_bmp_router	*r;
+	struct collect_bmp_peer		*bp;
+	struct timeval			 tv;
+	size_t				 i;
+	int				 wait = 0;
+
+	TAILQ_FOREACH(r, &cb->routers, entry) {
+		for (i = 0; i < r->npeers; i++) {
+			bp = &r->peers[i];
+			if (!bp->up || bp->s == NULL || !bp->s->routes_lost)
+				continue;
+			if (collect_bmp_peer_table(bp))
+				model_session_routes(cb->m, bp->s, 0);
+			else
+				wait = 1;
+		}
+	}
+	if (wait && cb->ev_known != NULL &&
+	    !evtimer_pending(cb->ev_known, NULL)) {
+		tv.tv_sec = 0;
+		tv.tv_usec = COLLECT_BMP_SETTLE_TICK_MS * 1000;
+		evtimer_add(cb->ev_known, &tv);
+	}
+}
+
+static void
+collect_bmp_known_cb(evutil_socket_t fd, short events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	collect_bmp_routes_back(arg);
 }
 
 /* No RIB: count announcements and withdrawals per view. */
@@ -823,6 +881,7 @@ collect_bmp_route_mon(struct collect_bmp_router *r,
 	int			 id, n;
 
 	bp->updates++;
+	bp->route_mono = now_mono_ms();
 	bp->got_eor |= msg->rm.eor;
 	bp->sent_afs |= msg->rm.afs;
 	if (rib == NULL) {
@@ -849,10 +908,8 @@ collect_bmp_route_mon(struct collect_bmp_router *r,
 		free(cause);
 		return;
 	}
-	if (n > 0) {
+	if (n > 0)
 		bp->dirty = 1;
-		r->changed = 1;
-	}
 }
 
 static void
@@ -899,10 +956,7 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 		bp->need_eor = ps != NULL ? ps->afs : 0;
 		bp->got_eor = bp->sent_afs = 0;
 		bp->up_mono = now_mono_ms();
-		r->changed = 1;
-		model_batch_begin(cb->m);
 		collect_bmp_report(r, bp, BGP_ESTABLISHED);
-		model_batch_end(cb->m);
 		if (cb->m->routemon != NULL)
 			routemon_dirty_all(cb->m->routemon);
 		break;
@@ -922,11 +976,11 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 		memset(bp->announced, 0, sizeof bp->announced);
 		memset(bp->withdrawn, 0, sizeof bp->withdrawn);
 		collect_bmp_rib_flush(r, bp);
-		r->changed = 1;
-		model_batch_begin(cb->m);
 		collect_bmp_report(r, bp, BGP_IDLE);
+		/* Seen down by its router: no routes, known. */
+		if (bp->s != NULL)
+			model_session_routes(cb->m, bp->s, 0);
 		model_touch(cb->m, DIRTY_ROUTES);
-		model_batch_end(cb->m);
 		if (cb->m->routemon != NULL)
 			routemon_dirty_all(cb->m->routemon);
 		break;
@@ -954,6 +1008,7 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 		    "no reason", sizeof r->term_reason);
 		log_info("%s: router %s terminates: %s", cb->c->name,
 		    r->key, r->term_reason);
+		collect_bmp_routes_lost(r);
 		for (i = 0; i < r->npeers; i++) {
 			collect_bmp_rib_flush(r, &r->peers[i]);
 			r->peers[i].up = 0;
@@ -1014,10 +1069,8 @@ collect_bmp_check_settled(struct collect_bmp *cb)
 	log_debug("%s: settled after %llu ms", cb->c->name,
 	    (unsigned long long)(now_mono_ms() - cb->start_mono));
 	model_health(cb->m);
-	if (cb->m->routemon != NULL) {
+	if (cb->m->routemon != NULL)
 		routemon_dirty_all(cb->m->routemon);
-		routemon_eval(cb->m->routemon, now_wall_ms());
-	}
 }
 
 static void
@@ -1042,6 +1095,23 @@ collect_bmp_peer_synced(const struct collect_bmp_peer *bp)
 		return (0);
 	return (bp->sent_afs != 0 || bp->got_eor != 0 || bp->need_eor == 0 ||
 	    now_mono_ms() - bp->up_mono >= COLLECT_BMP_QUIET_MS);
+}
+
+/*
+ * Has the peer sent its whole table since Peer Up?  Synced, or, for a
+ * router that sends no End-of-RIB, quiet for COLLECT_BMP_TABLE_QUIET_MS
+ * (or up for COLLECT_BMP_TABLE_MAX_MS).
+ */
+static int
+collect_bmp_peer_table(const struct collect_bmp_peer *bp)
+{
+	uint64_t	 now = now_mono_ms(), last;
+
+	if (collect_bmp_peer_synced(bp))
+		return (1);
+	last = bp->route_mono > bp->up_mono ? bp->route_mono : bp->up_mono;
+	return (now - last >= COLLECT_BMP_TABLE_QUIET_MS ||
+	    now - bp->up_mono >= COLLECT_BMP_TABLE_MAX_MS);
 }
 
 static int

@@ -1,8 +1,8 @@
 /*
  * The ingest collector: the HTTP endpoint branch agents push their probe
  * samples to (ingest.h), configured by the "ingest" line (m->ingest).
- * Each validated batch goes into the model in one model_batch_begin/end,
- * so thresholds and the nearest edge are judged once per batch.  A
+ * Each validated batch goes into the model in one callback, so the
+ * evaluation pass judges thresholds and the nearest edge once on it.  A
  * sample naming a branch or an edge this configuration does not have is
  * "unmapped": counted and acknowledged, so the agent does not retry what
  * would never be taken, and the latest such name is shown in the status.
@@ -13,6 +13,7 @@
 
 #include "collector.h"
 #include "ingest.h"
+#include "latmon.h"
 #include "util.h"
 
 /*
@@ -162,10 +163,8 @@ collect_ingest_batch_cb(void *arg, const struct ingest_batch *b, int commit)
 	if (ag != NULL && b->first < ag->next)
 		skip = ag->next - b->first < b->nsamples ?
 		    (size_t)(ag->next - b->first) : b->nsamples;
-	if (commit) {
+	if (commit)
 		ci->repeated += skip;
-		model_batch_begin(m);
-	}
 	/* Stored before: acknowledged again as accepted, not stored. */
 	mapped = (int)skip;
 	for (i = skip; i < b->nsamples; i++) {
@@ -181,13 +180,12 @@ collect_ingest_batch_cb(void *arg, const struct ingest_batch *b, int commit)
 		}
 		mapped++;
 		if (commit)
-			model_latency_sample(m, br, edge, s->target[0] != '\0' ?
+			latmon_sample(m, br, edge, s->target[0] != '\0' ?
 			    s->target : NULL, LAT_AGENT, s->time_ms, s->rtt_us);
 	}
 	if (commit) {
 		if (ag != NULL && b->first + b->nsamples > ag->next)
 			ag->next = b->first + b->nsamples;
-		model_batch_end(m);
 		ci->c->polls++;
 		ci->c->last_ok_mono = now_mono_ms();
 	}

@@ -2,10 +2,10 @@
  * The built-in prober as a collector: one struct probe (core/probe.c) for
  * every "probe" line of every branch, each target with its own interval,
  * timeout and size (the "probe" block's defaults where the line gives
- * none).  probe_run is the part peertop agent shares: it maps the
+ * none).  collect_probe_run is the part peertop agent shares: it maps the
  * prober's target ids back to (branch, probe line) and hands each result
  * to a callback; the "probe" collector's callback is
- * model_latency_sample().
+ * latmon_sample().
  */
 #include <sys/types.h>
 
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector.h"
+#include "collect-probe.h"
 #include "latmon.h"
 #include "probe.h"
 
@@ -27,29 +27,30 @@
  */
 #define PROBE_ONCE_RESULTS		5
 
-struct probe_run_target {
+struct collect_probe_run_target {
 	struct branch		*b;
 	const struct probe_conf	*pc;
 	int			 id;
 	uint32_t		 results;
 };
 
-struct probe_run {
-	struct probe		*probe;
-	struct probe_run_target	*t;
-	size_t			 nt;
-	size_t			 nicmp;
-	size_t			 unprobed;	/* ICMP targets without a socket */
-	probe_run_cb		 cb;
-	void			*arg;
-	char			 socket[96];
+struct collect_probe_run {
+	struct probe			*probe;
+	struct collect_probe_run_target	*t;
+	size_t				 nt;
+	size_t				 nicmp;
+	size_t				 unprobed;	/* ICMP targets without
+							   a socket */
+	collect_probe_run_cb		 cb;
+	void				*arg;
+	char				 socket[96];
 };
 
 /* The collector's state. */
 struct collect_probe {
 	struct collector	*c;
 	struct model		*m;
-	struct probe_run	*run;
+	struct collect_probe_run	*run;
 	uint64_t		 samples, lost;
 	char			 unprobed[160];	/* "" when every target is */
 };
@@ -71,10 +72,10 @@ const struct collector_ops collector_probe = {
 };
 
 static void
-probe_run_result(void *arg, int id, int64_t time_ms, int64_t rtt_us,
+collect_probe_run_result(void *arg, int id, int64_t time_ms, int64_t rtt_us,
     const char *error)
 {
-	struct probe_run	*pr = arg;
+	struct collect_probe_run	*pr = arg;
 	size_t			 lo = 0, hi = pr->nt, mid;
 
 	/* Ids are handed out in increasing order: binary search. */
@@ -91,11 +92,11 @@ probe_run_result(void *arg, int id, int64_t time_ms, int64_t rtt_us,
 	pr->cb(pr->arg, pr->t[lo].b, pr->t[lo].pc, time_ms, rtt_us, error);
 }
 
-struct probe_run *
-probe_run_new(struct model *m, struct event_base *base, probe_run_cb cb,
-    void *arg, char **cause)
+struct collect_probe_run *
+collect_probe_run_new(struct model *m, struct event_base *base,
+    collect_probe_run_cb cb, void *arg, char **cause)
 {
-	struct probe_run	*pr;
+	struct collect_probe_run	*pr;
 	struct probe_target	 pt;
 	const struct probe_conf	*pc;
 	struct branch		*b;
@@ -106,7 +107,7 @@ probe_run_new(struct model *m, struct event_base *base, probe_run_cb cb,
 	pr = xcalloc(1, sizeof *pr);
 	pr->cb = cb;
 	pr->arg = arg;
-	pr->probe = probe_new(base, probe_run_result, pr);
+	pr->probe = probe_new(base, collect_probe_run_result, pr);
 	for (i = 0; i < m->nbranches; i++)
 		for (j = 0; j < m->branches[i]->nprobes; j++)
 			if (!m->branches[i]->probes[j].tcp)
@@ -155,7 +156,7 @@ probe_run_new(struct model *m, struct event_base *base, probe_run_cb cb,
 				xasprintf(cause, "branch %s: probe %s %s: "
 				    "cannot add the target", b->name, pc->edge,
 				    pc->target);
-				probe_run_free(pr);
+				collect_probe_run_free(pr);
 				return (NULL);
 			}
 			pr->t = xreallocarray(pr->t, pr->nt + 1,
@@ -171,7 +172,7 @@ probe_run_new(struct model *m, struct event_base *base, probe_run_cb cb,
 }
 
 void
-probe_run_free(struct probe_run *pr)
+collect_probe_run_free(struct collect_probe_run *pr)
 {
 	if (pr == NULL)
 		return;
@@ -181,19 +182,19 @@ probe_run_free(struct probe_run *pr)
 }
 
 size_t
-probe_run_targets(const struct probe_run *pr)
+collect_probe_run_targets(const struct collect_probe_run *pr)
 {
 	return (pr->nt);
 }
 
 size_t
-probe_run_unprobed(const struct probe_run *pr)
+collect_probe_run_unprobed(const struct collect_probe_run *pr)
 {
 	return (pr->unprobed);
 }
 
 const char *
-probe_run_socket(const struct probe_run *pr)
+collect_probe_run_socket(const struct collect_probe_run *pr)
 {
 	return (pr->socket);
 }
@@ -211,7 +212,7 @@ collect_probe_sample(void *arg, struct branch *b, const struct probe_conf *pc,
 		cp->lost++;
 	cp->c->polls++;
 	cp->c->last_ok_mono = now_mono_ms();
-	model_latency_sample(cp->m, b, pc->edge_idx, pc->target, LAT_PROBE,
+	latmon_sample(cp->m, b, pc->edge_idx, pc->target, LAT_PROBE,
 	    time_ms, rtt_us);
 }
 
@@ -224,7 +225,7 @@ collect_probe_start(struct collector *c, struct model *m,
 	cp = xcalloc(1, sizeof *cp);
 	cp->c = c;
 	cp->m = m;
-	if ((cp->run = probe_run_new(m, base, collect_probe_sample, cp,
+	if ((cp->run = collect_probe_run_new(m, base, collect_probe_sample, cp,
 	    cause)) == NULL) {
 		free(cp);
 		return (-1);
@@ -255,7 +256,7 @@ collect_probe_stop(struct collector *c)
 
 	if (cp == NULL)
 		return;
-	probe_run_free(cp->run);
+	collect_probe_run_free(cp->run);
 	free(cp);
 	c->priv = NULL;
 }

@@ -26,6 +26,7 @@
 
 #include "collect-prom.h"
 #include "collector.h"
+#include "latmon.h"
 #include "model.h"
 #include "util.h"
 
@@ -412,7 +413,6 @@ collect_promc_cb(struct collect_prom *poller, int ok,
 		return;
 	}
 	pc->c->last_ok_mono = now_mono_ms();
-	model_batch_begin(pc->m);
 	model_collector_state(pc->m, pc->c, COL_UP, NULL);
 	for (i = 0; i < r->nsamples; i++) {
 		s = &r->samples[i];
@@ -431,16 +431,15 @@ collect_promc_cb(struct collect_prom *poller, int ok,
 		 * microsecond from the same series is that repeat, not a
 		 * new probe.
 		 */
-		l = model_latlink_find(b, e, s->target);
+		l = latmon_link_find(b, e, s->target);
 		if (l != NULL && l->source == LAT_PROM && !s->lost &&
 		    l->last_us == (int64_t)s->rtt_us) {
 			pc->repeats++;
 			continue;
 		}
-		model_latency_sample(pc->m, b, e, s->target, LAT_PROM,
+		latmon_sample(pc->m, b, e, s->target, LAT_PROM,
 		    s->time_ms, s->lost ? -1 : (int64_t)s->rtt_us);
 	}
-	model_batch_end(pc->m);
 }
 
 static int

@@ -45,14 +45,14 @@ latmon_flag_name(unsigned bit)
 }
 
 int64_t
-model_lat_window_ms(const struct model *m)
+latmon_window_ms(const struct model *m)
 {
 	return (m->lat.window_ms > 0 ? m->lat.window_ms :
 	    LAT_WINDOW_DEFAULT_MS);
 }
 
 void
-model_lat_thresholds(const struct model *m, const struct branch *b,
+latmon_thresholds(const struct model *m, const struct branch *b,
     struct lat_thresholds *th)
 {
 	*th = m->lat.th;
@@ -65,7 +65,7 @@ model_lat_thresholds(const struct model *m, const struct branch *b,
 }
 
 struct latlink *
-model_latlink_find(const struct branch *b, int edge_idx, const char *target)
+latmon_link_find(const struct branch *b, int edge_idx, const char *target)
 {
 	size_t	 i;
 
@@ -77,19 +77,6 @@ model_latlink_find(const struct branch *b, int edge_idx, const char *target)
 			return (b->links[i]);
 	}
 	return (NULL);
-}
-
-void
-latmon_branch_free(struct branch *b)
-{
-	size_t	 i;
-
-	for (i = 0; i < b->nlinks; i++) {
-		latency_series_free(b->links[i]->ring);
-		free(b->links[i]);
-	}
-	free(b->links);
-	free(b->probes);
 }
 
 /*
@@ -125,7 +112,7 @@ latmon_link_new(struct model *m, struct branch *b, int edge_idx,
 
 	if (b->nlinks >= LAT_LINKS_MAX)
 		return (NULL);
-	size = (size_t)(model_lat_window_ms(m) / latmon_min_interval(m));
+	size = (size_t)(latmon_window_ms(m) / latmon_min_interval(m));
 	size = size < LAT_RING_MIN ? LAT_RING_MIN : size > LAT_RING_MAX ?
 	    LAT_RING_MAX : size;
 	l = xcalloc(1, sizeof *l);
@@ -148,7 +135,7 @@ static void
 latmon_trend(struct model *m, struct latlink *l)
 {
 	struct latency_stats	 st;
-	int64_t			 w = model_lat_window_ms(m), from, step;
+	int64_t			 w = latmon_window_ms(m), from, step;
 	size_t			 i;
 
 	step = w / LAT_TREND_N;
@@ -202,7 +189,7 @@ latmon_judge(struct model *m, struct latlink *l, int64_t when_ms)
 	double			 d;
 	char			 why[128];
 
-	model_lat_thresholds(m, l->branch, &th);
+	latmon_thresholds(m, l->branch, &th);
 	if (th.high_us > 0 && l->received >= LATMON_MIN_SAMPLES) {
 		snprintf(why, sizeof why, "median %.1f ms, threshold %.1f ms",
 		    l->median_us / 1000, (double)th.high_us / 1000);
@@ -219,10 +206,10 @@ latmon_judge(struct model *m, struct latlink *l, int64_t when_ms)
 	if (th.shift_us <= 0)
 		return;
 	rec_ms = m->lat.shift_ms > 0 ? m->lat.shift_ms : LAT_RECENT_DEFAULT_MS;
-	if (rec_ms >= model_lat_window_ms(m))
+	if (rec_ms >= latmon_window_ms(m))
 		return;
 	latency_stats_range(l->ring, l->last_ms - rec_ms, l->last_ms, &recent);
-	latency_stats_range(l->ring, l->last_ms - model_lat_window_ms(m),
+	latency_stats_range(l->ring, l->last_ms - latmon_window_ms(m),
 	    l->last_ms - rec_ms, &before);
 	if (recent.received < LATMON_MIN_SAMPLES ||
 	    before.received < LATMON_MIN_SAMPLES) {
@@ -331,7 +318,7 @@ latmon_update(struct model *m, struct latlink *l)
 {
 	struct latency_stats	 st;
 
-	latency_stats(l->ring, model_lat_window_ms(m), &st);
+	latency_stats(l->ring, latmon_window_ms(m), &st);
 	l->sent = st.sent;
 	l->received = st.received;
 	l->loss_pct = st.loss_pct;
@@ -351,29 +338,35 @@ latmon_update(struct model *m, struct latlink *l)
 	latmon_judge(m, l, l->last_ms);
 }
 
+/*
+ * The pass's latency judgement: recompute and judge the links that took
+ * samples since the last pass, then their branches, each stamped with
+ * the time of its last sample.
+ */
 void
-latmon_batch_end(struct model *m)
+latmon_eval(struct model *m)
 {
 	struct branch	*b;
 	size_t		 i, j;
-	int		 any;
+	int		 any = 0;
 
 	for (i = 0; i < m->nbranches; i++) {
 		b = m->branches[i];
-		for (j = 0, any = 0; j < b->nlinks; j++) {
-			if (!b->links[j]->stale)
-				continue;
-			latmon_update(m, b->links[j]);
-			any = 1;
-		}
-		if (any)
-			latmon_branch(m, b, now_wall_ms());
+		if (!b->lat_stale)
+			continue;
+		for (j = 0; j < b->nlinks; j++)
+			if (b->links[j]->stale)
+				latmon_update(m, b->links[j]);
+		latmon_branch(m, b, b->lat_stale_ms);
+		b->lat_stale = 0;
+		any = 1;
 	}
-	model_touch(m, DIRTY_LATENCY);
+	if (any)
+		model_touch(m, DIRTY_LATENCY);
 }
 
 struct latlink *
-model_latency_sample(struct model *m, struct branch *b, int edge_idx,
+latmon_sample(struct model *m, struct branch *b, int edge_idx,
     const char *target, enum lat_source src, int64_t time_ms,
     int64_t rtt_us)
 {
@@ -383,7 +376,7 @@ model_latency_sample(struct model *m, struct branch *b, int edge_idx,
 		return (NULL);
 	if (target == NULL)
 		target = "";
-	if ((l = model_latlink_find(b, edge_idx, target)) == NULL &&
+	if ((l = latmon_link_find(b, edge_idx, target)) == NULL &&
 	    (l = latmon_link_new(m, b, edge_idx, target)) == NULL)
 		return (NULL);
 	/*
@@ -393,7 +386,7 @@ model_latency_sample(struct model *m, struct branch *b, int edge_idx,
 	 * the edge do not matter).  Older than the window (an agent's late
 	 * batch): history only.
 	 */
-	if (time_ms < l->last_ms - model_lat_window_ms(m)) {
+	if (time_ms < l->last_ms - latmon_window_ms(m)) {
 		if (m->sink.latency != NULL)
 			m->sink.latency(m->sink.arg, l, time_ms, rtt_us);
 		return (l);
@@ -406,17 +399,13 @@ model_latency_sample(struct model *m, struct branch *b, int edge_idx,
 	if (m->sink.latency != NULL)
 		m->sink.latency(m->sink.arg, l, time_ms, rtt_us);
 	/*
-	 * In a batch (a Prometheus poll, an agent's push) the window is
-	 * recomputed once per link at its end: sorting for the median on
-	 * every one of thousands of samples would cost most of the time.
+	 * Judged once per pass (latmon_eval()): sorting for the median on
+	 * every one of thousands of samples of a Prometheus poll or an
+	 * agent's push would cost most of the time.
 	 */
-	if (m->batch > 0) {
-		l->stale = 1;
-		m->latency_pending = 1;
-		return (l);
-	}
-	latmon_update(m, l);
-	latmon_branch(m, b, time_ms);
-	model_touch(m, DIRTY_LATENCY);
+	l->stale = 1;
+	b->lat_stale = 1;
+	b->lat_stale_ms = time_ms;
+	model_pending(m, PENDING_LATENCY);
 	return (l);
 }

@@ -3,7 +3,7 @@
  * and trend, judges the thresholds (LatencyHigh, LossHigh, LatencyShift,
  * each with its restoring event), the nearest edge by latency, the link
  * the Overview shows and SuboptimalRouting by latency.  model.h has the
- * entry point, model_latency_sample(); this is the rest.
+ * entry point, latmon_sample(); this is the rest.
  *
  * Hysteresis, so that a value sitting on a threshold does not raise and
  * restore on every probe:
@@ -34,14 +34,34 @@
 #define LAT_KEEP_RAW_DEFAULT_MS	((int64_t)7 * 86400 * 1000)
 #define LAT_KEEP_MIN_DEFAULT_MS	((int64_t)90 * 86400 * 1000)
 
-/* Free a branch's links (model_free()). */
-void	 latmon_branch_free(struct branch *);
+/*
+ * A latency sample for (branch, edge, target) from a source: rtt_us >= 0
+ * a reply, < 0 a loss.  Creates the latlink on first use, adds the
+ * sample to its ring, tells the sink (the store) and marks the link for
+ * the next pass (PENDING_LATENCY).  target may be NULL.  Returns the
+ * link, NULL on a bad edge index.
+ */
+struct latlink	*latmon_sample(struct model *, struct branch *,
+		    int edge_idx, const char *target, enum lat_source,
+		    int64_t time_ms, int64_t rtt_us);
+/*
+ * The pass's judgement (eval.c): the window statistics and trend of the
+ * links that took samples, the thresholds (LatencyHigh, LossHigh,
+ * LatencyShift and their restoring events) and the branches' nearest
+ * edge by latency; sets DIRTY_LATENCY.
+ */
+void		 latmon_eval(struct model *);
 /* Re-judge the branch's nearest edge, main link and SuboptimalRouting by
  * latency (after the routed edge changed). */
-void	 latmon_branch(struct model *, struct branch *, int64_t now_ms);
-/* Recompute and judge the links that took samples during a batch
- * (model_batch_end() calls it). */
-void	 latmon_batch_end(struct model *);
+void		 latmon_branch(struct model *, struct branch *, int64_t now_ms);
+/* The link of (branch, edge, target), NULL if none yet. */
+struct latlink	*latmon_link_find(const struct branch *, int edge_idx,
+		    const char *target);
+/* The branch's effective thresholds: its own where set, else global. */
+void		 latmon_thresholds(const struct model *,
+		    const struct branch *, struct lat_thresholds *);
+/* Defaults applied: window, shift part, margin. */
+int64_t		 latmon_window_ms(const struct model *);
 /* The LAT_F_* flag names, e.g. "LatencyHigh"; NULL past the end. */
 const char *latmon_flag_name(unsigned bit);
 

@@ -11,9 +11,7 @@
 #include <strings.h>
 
 #include "collector.h"
-#include "health.h"
 #include "latency.h"
-#include "latmon.h"
 #include "model.h"
 
 static const char *bgp_state_names[] = {
@@ -49,6 +47,10 @@ static struct session_source *model_session_source(struct session *,
 static enum bgp_state model_session_source_state(const struct session *,
 		    const struct collector *);
 static void	model_session_sources(struct session *);
+static void	model_links_free(struct branch *);
+static void	model_vevent(struct model *, int64_t, const char *, enum level,
+		    const char *, const char *, const char *, va_list)
+		    printflike(7, 0);
 static void	model_session_transition(struct model *, struct session *,
 		    enum bgp_state, int64_t);
 
@@ -135,7 +137,8 @@ model_free(struct model *m)
 			free(m->branches[i]->prefixes[j].upstreams);
 		free(m->branches[i]->addrs);
 		free(m->branches[i]->prefixes);
-		latmon_branch_free(m->branches[i]);
+		model_links_free(m->branches[i]);
+		free(m->branches[i]->probes);
 		free(m->branches[i]);
 	}
 	free(m->branches);
@@ -149,32 +152,22 @@ model_free(struct model *m)
 	free(m);
 }
 
+/*
+ * Judgements are not run here: what changed is marked, and the
+ * evaluation pass (eval.c) runs them once per loop turn.
+ */
 void
-model_batch_begin(struct model *m)
+model_pending(struct model *m, unsigned what)
 {
-	m->batch++;
-}
-
-void
-model_batch_end(struct model *m)
-{
-	if (m->batch == 1 && m->latency_pending) {
-		m->latency_pending = 0;
-		latmon_batch_end(m);
-	}
-	if (m->batch > 0 && --m->batch == 0 && m->health_pending) {
-		m->health_pending = 0;
-		health_update(m);
-	}
+	m->pending |= what;
+	if (m->schedule != NULL)
+		m->schedule(m->eval);
 }
 
 void
 model_health(struct model *m)
 {
-	if (m->batch > 0)
-		m->health_pending = 1;
-	else
-		health_update(m);
+	model_pending(m, PENDING_HEALTH);
 }
 
 int
@@ -230,8 +223,10 @@ void
 model_touch(struct model *m, unsigned flags)
 {
 	m->dirty |= flags;
-	if (m->on_dirty != NULL)
-		m->on_dirty(m->on_dirty_arg);
+	m->changed |= flags;
+	/* Inside the pass the sinks come at its end anyway. */
+	if (m->schedule != NULL && !m->in_pass)
+		m->schedule(m->eval);
 }
 
 int
@@ -601,6 +596,16 @@ model_session_lost_by(struct model *m, struct session *s,
 }
 
 void
+model_session_routes(struct model *m, struct session *s, int lost)
+{
+	if (s->routes_lost == (lost != 0))
+		return;
+	s->routes_lost = lost != 0;
+	model_pending(m, PENDING_ROUTES);
+	model_touch(m, DIRTY_ROUTES);
+}
+
+void
 model_collector_state(struct model *m, struct collector *c,
     enum collector_state state, const char *error)
 {
@@ -733,27 +738,37 @@ model_event_at(struct model *m, int64_t when_ms, const char *type,
 	va_end(ap);
 }
 
+/* A branch's latency links (the ring and the link). */
+static void
+model_links_free(struct branch *b)
+{
+	size_t	 j;
+
+	for (j = 0; j < b->nlinks; j++) {
+		latency_series_free(b->links[j]->ring);
+		free(b->links[j]);
+	}
+	free(b->links);
+	b->links = NULL;
+	b->nlinks = 0;
+}
+
 void
 model_latency_clear(struct model *m)
 {
 	struct branch	*b;
-	size_t		 i, j;
+	size_t		 i;
 
 	for (i = 0; i < m->nbranches; i++) {
 		b = m->branches[i];
-		for (j = 0; j < b->nlinks; j++) {
-			latency_series_free(b->links[j]->ring);
-			free(b->links[j]);
-		}
-		free(b->links);
-		b->links = NULL;
-		b->nlinks = 0;
+		model_links_free(b);
 		b->lat_nearest = -1;
 		b->lat_nearest_us = 0;
 		b->lat_main = -1;
 		b->lat_suboptimal = 0;
+		b->lat_stale = 0;
 	}
-	m->latency_pending = 0;
+	m->pending &= ~PENDING_LATENCY;
 	model_touch(m, DIRTY_LATENCY | DIRTY_BRANCHES);
 }
 

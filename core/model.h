@@ -3,8 +3,10 @@
  * parser fills the static part (edges, partners and their sessions,
  * branches, collectors); collectors update the live part through the
  * model_*() functions below, which detect transitions, raise events, tell
- * the store and set dirty flags.  Views only read the model.  Nothing here
- * knows about curses, SQL or sockets.
+ * the store, set dirty flags and mark what the judgements (latency,
+ * routes, health) must look at; the evaluation pass (eval.h) runs those
+ * once per loop turn.  Views only read the model.  Nothing here knows
+ * about curses, SQL or sockets.
  */
 #ifndef PEERTOP_MODEL_H
 #define PEERTOP_MODEL_H
@@ -49,6 +51,7 @@ struct partner;
 struct collector;
 struct rib;
 struct routemon;
+struct eval;
 
 /*
  * Flap detection: SESSION_FLAP_COUNT drops from Established within
@@ -83,6 +86,12 @@ struct session {
 	uint64_t	 drops[SESSION_FLAP_COUNT];	/* monotonic ms, ring */
 	int		 flapping;	/* SessionFlapping raised, not cleared */
 	struct collector *source;	/* who reported it, NULL if nobody */
+	/*
+	 * Its routes' source (a BMP router) went away: what the session
+	 * carries is unknown, not withdrawn, until the source is back and
+	 * has sent its table again (model_session_routes()).
+	 */
+	int		 routes_lost;
 	uint64_t	 updated_mono;	/* last report, monotonic ms */
 	/*
 	 * Every collector reporting the session (BIRD and BMP may both):
@@ -175,8 +184,9 @@ struct latlink {
 	uint64_t	 total;		/* samples ever */
 	unsigned	 flags;		/* LAT_F_* raised now */
 	double		 baseline_us;	/* median before the recent part */
-	int		 stale;		/* samples added in a batch, stats not
-					   yet recomputed (latmon_batch_end()) */
+	int		 stale;		/* samples added since the last pass,
+					   stats not yet recomputed
+					   (latmon_eval()) */
 	/* Trend: median per bucket of the window, oldest first; < 0 none. */
 	double		 trend[LAT_TREND_N];
 };
@@ -253,6 +263,8 @@ struct branch_prefix {
 	char		 best_path[96];	/* "65002 65010" */
 	int		 best_session;	/* model->sessions index, -1 */
 	char		 carried[160];	/* names of the sessions carrying it */
+	unsigned	 nunknown;	/* sessions whose routes are unknown
+					   (routes_lost): no verdict on them */
 	uint32_t	 bad_origin;	/* the other origin seen, 0 none */
 	char		 problem[160];	/* the worst current problem in words */
 	int64_t		 since_ms;	/* flags last changed */
@@ -302,6 +314,10 @@ struct branch {
 	double		 lat_nearest_us;
 	int		 lat_main;	/* links[] shown in the Overview, -1 */
 	int		 lat_suboptimal; /* routed edge slower than margin */
+	/* Links took samples since the last pass; the time of the last
+	 * one stamps the branch's judgement (latmon_eval()). */
+	int		 lat_stale;
+	int64_t		 lat_stale_ms;
 };
 
 /* A configured data source; ops are in collector.h. */
@@ -431,11 +447,21 @@ struct model {
 	/* Replay (tui/replay.c): the recorded time the model shows; 0
 	 * live.  Ages in the outputs are counted to it. */
 	int64_t		 replay_ms;
-	unsigned	 dirty;
-	int		 batch;		/* model_batch_begin() depth */
-	int		 health_pending;	/* re-evaluate at batch end */
-	int		 latency_pending;	/* latlinks stale at batch end */
-	/* Called whenever dirty flags are set (the TUI schedules a redraw). */
+	unsigned	 dirty;		/* for the views; they clear it */
+	/*
+	 * The evaluation pass (eval.h): what the judgements have to look
+	 * at (PENDING_*), the dirty flags set since the last pass (handed
+	 * to the sinks), and the coordinator: its state and its hook
+	 * that schedules the pass (it only activates an event; NULL
+	 * without a loop: whoever feeds the model calls eval_run()).
+	 */
+	unsigned	 pending;
+	unsigned	 changed;
+	int		 in_pass;
+	struct eval	*eval;
+	void		(*schedule)(struct eval *);
+	/* The views' sink: called by the pass when something changed
+	 * (the TUI schedules a redraw). */
 	void		(*on_dirty)(void *);
 	void		*on_dirty_arg;
 };
@@ -444,13 +470,16 @@ struct model	*model_new(void);
 void		 model_free(struct model *);
 
 /*
- * A collector wraps the reports of one poll in a batch so that health is
- * judged once on the whole picture, not after every session (which would
- * raise events for half-read states).
+ * What the judgements of the next evaluation pass have to look at: a
+ * collector reports into the model and marks it; the pass (eval.c) runs
+ * latency, routes and health once per loop turn, on the whole picture.
  */
-void		 model_batch_begin(struct model *);
-void		 model_batch_end(struct model *);
-/* Re-evaluate health now, or at the end of the current batch. */
+#define PENDING_LATENCY	0x01	/* links took samples (latmon_sample()) */
+#define PENDING_ROUTES	0x02	/* the RIB changed under a watch */
+#define PENDING_HEALTH	0x04	/* session or collector states changed */
+#define PENDING_TIME	0x08	/* the pass's tick: time passed */
+void		 model_pending(struct model *, unsigned what);
+/* model_pending(PENDING_HEALTH). */
 void		 model_health(struct model *);
 /* Every collector has answered (or failed) at least once. */
 int		 model_settled(const struct model *);
@@ -459,7 +488,7 @@ int		 model_synced(const struct model *);
 /* The same for the collectors that report sessions (health waits). */
 int		 model_sessions_synced(const struct model *);
 
-/* Set dirty flags and call on_dirty. */
+/* Set dirty flags; the pass hands them to the sinks. */
 void		 model_touch(struct model *, unsigned flags);
 
 /* Lookups; NULL / -1 when absent. */
@@ -477,7 +506,8 @@ int		 model_edge_set(struct model *, const struct edge *);
 /*
  * A collector's report about one session.  Fields are copied; error is
  * sanitised here.  Detects state transitions (counts flaps, raises
- * SessionUp / SessionDown events, calls the sink) and re-evaluates health.
+ * SessionUp / SessionDown events, calls the sink) and marks health for the
+ * next pass.
  */
 struct session_report {
 	enum bgp_state	 state;
@@ -504,6 +534,13 @@ void	 model_session_lost(struct model *, struct session *);
 void	 model_session_lost_by(struct model *, struct session *,
 	    struct collector *);
 
+/*
+ * The source of the session's routes went away (lost 1: a BMP router's
+ * connection closed) or is back with its table (lost 0).  While lost,
+ * the route monitor neither withdraws nor resolves anything for it.
+ */
+void	 model_session_routes(struct model *, struct session *, int lost);
+
 /* Collector up/down; raises CollectorDown / CollectorUp events. */
 void	 model_collector_state(struct model *, struct collector *,
 	    enum collector_state, const char *error);
@@ -522,31 +559,12 @@ void	 model_event_at(struct model *, int64_t when_ms, const char *type,
 const struct event *model_event(const struct model *, size_t i);
 
 /*
- * A latency sample for (branch, edge, target) from a source: rtt_us >= 0
- * a reply, < 0 a loss.  Creates the latlink on first use, updates its
- * window statistics, tells the sink (the store), checks the thresholds
- * (LatencyHigh, LossHigh, LatencyShift and their restoring events) and
- * the nearest edge by latency (latmon.c), and sets DIRTY_LATENCY.
- * target may be NULL.  Returns the link, NULL on a bad edge index.
- */
-struct latlink	*model_latency_sample(struct model *, struct branch *,
-		    int edge_idx, const char *target, enum lat_source,
-		    int64_t time_ms, int64_t rtt_us);
-/*
  * Forget every branch's latency links and what was derived from them
  * (nearest edge and main link by latency, SuboptimalRouting by latency):
  * the state before the first sample.  Replay rebuilds the links from
  * the recorded samples of another time.
  */
 void		 model_latency_clear(struct model *);
-/* The link of (branch, edge, target), NULL if none yet. */
-struct latlink	*model_latlink_find(const struct branch *, int edge_idx,
-		    const char *target);
-/* The branch's effective thresholds: its own where set, else global. */
-void		 model_lat_thresholds(const struct model *,
-		    const struct branch *, struct lat_thresholds *);
-/* Defaults applied: window, shift part, margin. */
-int64_t		 model_lat_window_ms(const struct model *);
 
 /* Worst level among current conditions (for --once exit status). */
 enum level	 model_worst(const struct model *);

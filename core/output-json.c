@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collect-bmp.h"
 #include "collector.h"
 #include "latmon.h"
 #include "output.h"

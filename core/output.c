@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector.h"
+#include "collect-bmp.h"
 #include "latmon.h"
 #include "output.h"
 #include "rib.h"

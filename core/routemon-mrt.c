@@ -2,13 +2,14 @@
  * Replaying MRT files (RFC 6396) through the RIB and the route monitor,
  * for "peertop mrt -c": each record goes into the RIB, MRT peers whose
  * address is a configured session's neighbor stand for that session, and
- * the route monitor evaluates after each record at the record's time
- * (BGP4MP_ET microseconds included), so its events carry the time the
- * route changed, not the time of the replay.
+ * the evaluation pass (eval.h) runs after each record at the record's
+ * time (BGP4MP_ET microseconds included), so its events carry the time
+ * the route changed, not the time of the replay.
  */
 #include <stdlib.h>
 
 #include "core/decode-mrt.h"
+#include "core/eval.h"
 #include "core/model.h"
 #include "core/rib.h"
 #include "core/routemon.h"
@@ -68,8 +69,7 @@ routemon_replay_file(struct routemon_replay *rp, const char *path)
 		if (rp->m == NULL || rp->m->routemon == NULL)
 			continue;
 		routemon_replay_map(rp);
-		routemon_eval(rp->m->routemon, (int64_t)rec.ts * 1000 +
-		    rec.usec / 1000);
+		eval_run(rp->m, (int64_t)rec.ts * 1000 + rec.usec / 1000);
 	}
 	if (rv == -1) {
 		routemon_replay_error(rp, cause);

@@ -68,8 +68,10 @@ struct routemon {
 	struct rm_route	*routes;	/* reused by every eval */
 	size_t		 nroutes, sroutes;
 	uint8_t		*observed;	/* per model session, this eval */
-	/* Session states at the last eval: a change re-ranks best paths. */
+	/* Session states and routes_lost at the last eval: a change
+	 * re-ranks best paths, or makes what was unknown comparable. */
 	enum bgp_state	*states;
+	uint8_t		*lost;
 };
 
 /* What an eval found for one item: flags and the words for each. */
@@ -136,6 +138,15 @@ static void	 routemon_event(struct routemon *, int64_t, const char *,
 		    printflike(7, 8);
 static int	 routemon_better(const struct session *, const struct rm_check *,
 		    const struct session *, const struct rm_check *);
+struct rm_eval;
+static void	 routemon_item_routes(struct rm_eval *);
+static void	 routemon_item_carried(struct branch_prefix *, const char *);
+static void	 routemon_item_sessions(struct rm_eval *);
+static void	 routemon_item_visibility(struct rm_eval *);
+static void	 routemon_item_carry(struct rm_eval *);
+static void	 routemon_item_conditions(struct rm_eval *);
+static void	 routemon_item_record(struct rm_eval *,
+		    const struct branch_prefix *);
 static void	 routemon_eval_item(struct routemon *, struct rm_item *,
 		    int64_t);
 static void	 routemon_eval_branch(struct routemon *, struct branch *,
@@ -162,6 +173,7 @@ routemon_new(struct model *m, struct rib *rib)
 	rm->items = xcalloc(n > 0 ? n : 1, sizeof *rm->items);
 	rm->observed = xcalloc(m->nsessions + 1, 1);
 	rm->states = xcalloc(m->nsessions + 1, sizeof *rm->states);
+	rm->lost = xcalloc(m->nsessions + 1, 1);
 	for (i = 0; i < m->nbranches; i++) {
 		b = m->branches[i];
 		for (j = 0; j < b->nprefixes; j++) {
@@ -206,6 +218,7 @@ routemon_free(struct routemon *rm)
 	free(rm->routes);
 	free(rm->observed);
 	free(rm->states);
+	free(rm->lost);
 	free(rm);
 }
 
@@ -226,6 +239,7 @@ routemon_dirty_all(struct routemon *rm)
 	for (i = 0; i < rm->npfxs; i++)
 		rm->pfxs[i].dirty = 1;
 	rm->ndirty = (int)rm->npfxs;
+	model_pending(rm->m, PENDING_ROUTES);
 }
 
 char *
@@ -267,6 +281,7 @@ routemon_watch_cb(void *arg, int id)
 		return;
 	rm->pfxs[id].dirty = 1;
 	rm->ndirty++;
+	model_pending(rm->m, PENDING_ROUTES);
 }
 
 static int
@@ -411,8 +426,10 @@ routemon_eval(struct routemon *rm, int64_t now_ms)
 	 * know about routes: a change re-ranks every best path.
 	 */
 	for (i = 0; i < m->nsessions; i++) {
-		if (rm->states[i] != m->sessions[i]->state) {
+		if (rm->states[i] != m->sessions[i]->state ||
+		    rm->lost[i] != (m->sessions[i]->routes_lost != 0)) {
 			rm->states[i] = m->sessions[i]->state;
+			rm->lost[i] = m->sessions[i]->routes_lost != 0;
 			if (rm->ndirty < (int)rm->npfxs)
 				routemon_dirty_all(rm);
 		}
@@ -450,45 +467,52 @@ routemon_eval(struct routemon *rm, int64_t now_ms)
 	model_touch(m, DIRTY_ROUTES | DIRTY_BRANCHES);
 }
 
-/* Evaluate one registered prefix over the routes of the last walk. */
-static void
-routemon_eval_item(struct routemon *rm, struct rm_item *it, int64_t now_ms)
-{
-	struct model		*m = rm->m;
-	struct branch_prefix	*bp = it->bp;
+/*
+ * One item's eval over the routes of the last walk, phase by phase
+ * (routemon_eval_item()).  now[k] is what session k carries now (for a
+ * session whose routes are unknown: what it carried last), sroute[k] its
+ * route in rm->routes, -1 none.
+ */
+struct rm_eval {
+	struct routemon		*rm;
+	struct rm_item		*it;
+	struct branch_prefix	*bp;
+	int64_t			 now_ms;
 	struct rm_found		*f;
-	struct rm_check		 chk, bestchk;
+	uint8_t			*now;
+	int			*sroute;
+	struct rm_check		 bestchk;
+	int			 best;
+	int			 origin_primary;	/* the other origin on
+							   a primary path */
+	int			 anyobs, routes;
+	size_t			 ncarry;
+	char			 pfx[PREFIX_STRLEN];
+	char			 subject[96];	/* "prefix 192.0.2.0/24" */
+};
+
+/* The routes of the walk: origins, more-specifics, each session's route. */
+static void
+routemon_item_routes(struct rm_eval *e)
+{
+	struct routemon		*rm = e->rm;
+	struct model		*m = rm->m;
+	struct branch_prefix	*bp = e->bp;
+	struct rm_found		*f = e->f;
 	struct rib_peer		*peer;
 	struct session		*s;
 	const struct rm_route	*r;
-	uint8_t			*now;
-	const char		*src;
-	char			 pfx[PREFIX_STRLEN], subject[96], a[ADDR_STRLEN];
+	char			 a[ADDR_STRLEN], more[PREFIX_STRLEN];
 	char			 where[NAME_MAX_PT + ADDR_STRLEN + 16];
-	int			*sroute, best = -1, origin_primary = 0, bit;
-	int			 anyobs = 0, routes = 0;
-	unsigned		 raise, clear;
-	size_t			 i, k, ncarry = 0;
-	const struct rm_cond	*c;
-	struct branch_prefix	 was;
-
-	/* What the history holds of it, to record only changes. */
-	was = *bp;
-	f = xcalloc(1, sizeof *f);
-	now = xcalloc(m->nsessions + 1, 1);
-	sroute = xcalloc(m->nsessions + 1, sizeof *sroute);
-	for (k = 0; k < m->nsessions; k++)
-		sroute[k] = -1;
-	memset(&bestchk, 0, sizeof bestchk);
-	prefix_fmt(&bp->prefix, pfx, sizeof pfx);
-	snprintf(subject, sizeof subject, "prefix %s", pfx);
+	size_t			 i, k;
+	uint32_t		 o;
 
 	for (i = 0; i < rm->nroutes; i++) {
 		r = &rm->routes[i];
 		peer = rib_peer(rm->rib, r->peer);
 		if (peer == NULL)
 			continue;
-		routes = 1;
+		e->routes = 1;
 		s = peer->session;
 		if (s != NULL)
 			snprintf(where, sizeof where, "session %s", s->name);
@@ -496,122 +520,164 @@ routemon_eval_item(struct routemon *rm, struct rm_item *it, int64_t now_ms)
 			snprintf(where, sizeof where, "peer %s AS%u",
 			    addr_fmt(&peer->key.addr, a, sizeof a),
 			    peer->key.asn);
+		o = r->attr->origin_as;
 		if (r->prefix.len > bp->prefix.len) {
 			/* A more-specific: expected only if registered. */
-			uint32_t o = r->attr->origin_as;
-
 			if (o == 0 || routemon_registered(rm, &r->prefix, o))
 				continue;
-			prefix_fmt(&r->prefix, pfx, sizeof pfx);
+			prefix_fmt(&r->prefix, more, sizeof more);
 			if (o != bp->origin)
 				routemon_found(f, PFX_SUBHIJACK, where,
 				    "more-specific %s of %s from AS%u, not "
-				    "AS%u (%s)", pfx, subject + 7, o,
-				    bp->origin, where);
+				    "AS%u (%s)", more, e->pfx, o, bp->origin,
+				    where);
 			else
 				routemon_found(f, PFX_MORESPEC, where,
 				    "more-specific %s of %s from its origin "
-				    "AS%u (%s)", pfx, subject + 7, o, where);
-			prefix_fmt(&bp->prefix, pfx, sizeof pfx);
+				    "AS%u (%s)", more, e->pfx, o, where);
 			continue;
 		}
-		if (r->attr->origin_as != 0 &&
-		    r->attr->origin_as != bp->origin) {
+		if (o != 0 && o != bp->origin) {
 			if (s == NULL || s->role == ROLE_PRIMARY ||
-			    !routemon_relevant(it, s))
-				origin_primary = 1;
+			    !routemon_relevant(e->it, s))
+				e->origin_primary = 1;
 			if (!(f->flags & PFX_ORIGIN))
-				bp->bad_origin = r->attr->origin_as;
+				bp->bad_origin = o;
 			routemon_found(f, PFX_ORIGIN, where, "%s originated "
-			    "by AS%u instead of AS%u (%s)", pfx,
-			    r->attr->origin_as, bp->origin, where);
+			    "by AS%u instead of AS%u (%s)", e->pfx, o,
+			    bp->origin, where);
 		}
-		if (s == NULL || !routemon_relevant(it, s) ||
+		if (s == NULL || !routemon_relevant(e->it, s) ||
 		    !routemon_carry_kind(peer->key.kind))
 			continue;
 		for (k = 0; k < m->nsessions; k++) {
 			if (m->sessions[k] != s)
 				continue;
 			/* Post-policy is what the session really sends. */
-			if (sroute[k] == -1 || peer->key.kind ==
+			if (e->sroute[k] == -1 || peer->key.kind ==
 			    RIB_PEER_ADJ_IN_POST)
-				sroute[k] = (int)i;
+				e->sroute[k] = (int)i;
 		}
 	}
 	if (!(f->flags & PFX_ORIGIN))
 		bp->bad_origin = 0;
+}
 
-	/* Per session: carried, the path rules, the best path. */
+/* Add a session's name to bp->carried. */
+static void
+routemon_item_carried(struct branch_prefix *bp, const char *name)
+{
+	size_t	 n = strlen(bp->carried);
+
+	if (n != 0 && n + 1 < sizeof bp->carried)
+		bp->carried[n++] = ' ';
+	bp->carried[n] = '\0';
+	strlcpy_pt(bp->carried + n, name, sizeof bp->carried - n);
+}
+
+/*
+ * Per session: carried, the path rules, the best path.  A session whose
+ * routes are unknown (its source went away: session->routes_lost) is
+ * neither carrying nor missing the prefix: it keeps what it carried.
+ */
+static void
+routemon_item_sessions(struct rm_eval *e)
+{
+	struct routemon		*rm = e->rm;
+	struct model		*m = rm->m;
+	struct branch_prefix	*bp = e->bp;
+	struct rm_check		 chk;
+	struct session		*s;
+	const struct rm_route	*r;
+	const struct rm_cond	*c;
+	size_t			 i, k;
+
 	bp->nprimary = bp->nbackup = 0;
 	bp->nprimary_total = bp->nbackup_total = 0;
+	bp->nunknown = 0;
 	bp->carried[0] = '\0';
 	for (k = 0; k < m->nsessions; k++) {
 		s = m->sessions[k];
-		if (!routemon_relevant(it, s))
+		if (!routemon_relevant(e->it, s))
 			continue;
 		/*
 		 * An IPv4 session is not expected to carry an IPv6 prefix
 		 * (nor the reverse), unless it does (MP-BGP).
 		 */
-		if (s->neighbor.af != bp->prefix.addr.af && sroute[k] == -1)
+		if (s->routes_lost && e->sroute[k] == -1)
+			e->now[k] = e->it->carry[k];
+		if (s->neighbor.af != bp->prefix.addr.af &&
+		    e->sroute[k] == -1)
 			continue;
 		if (rm->observed[k])
-			anyobs = 1;
+			e->anyobs = 1;
 		if (s->role == ROLE_PRIMARY)
 			bp->nprimary_total++;
 		else
 			bp->nbackup_total++;
-		if (sroute[k] == -1) {
+		if (s->routes_lost && e->sroute[k] == -1) {
+			bp->nunknown++;
+			continue;
+		}
+		if (e->sroute[k] == -1) {
 			if (rm->observed[k])
-				f->flags |= s->role == ROLE_PRIMARY ?
+				e->f->flags |= s->role == ROLE_PRIMARY ?
 				    PFX_NOPRIMARY : PFX_NOBACKUP;
 			continue;
 		}
-		now[k] = 1;
-		ncarry++;
+		e->now[k] = 1;
+		e->ncarry++;
 		if (s->role == ROLE_PRIMARY)
 			bp->nprimary++;
 		else
 			bp->nbackup++;
-		if (bp->carried[0] != '\0')
-			strlcpy_pt(bp->carried + strlen(bp->carried), " ",
-			    sizeof bp->carried - strlen(bp->carried));
-		strlcpy_pt(bp->carried + strlen(bp->carried), s->name,
-		    sizeof bp->carried - strlen(bp->carried));
+		routemon_item_carried(bp, s->name);
 
-		r = &rm->routes[sroute[k]];
-		peer = rib_peer(rm->rib, r->peer);
-		routemon_check(&chk, r->attr, bp, s, peer->key.asn,
-		    rm->max_path);
+		r = &rm->routes[e->sroute[k]];
+		routemon_check(&chk, r->attr, bp, s,
+		    rib_peer(rm->rib, r->peer)->key.asn, rm->max_path);
 		if (r->attr->origin_as == bp->origin) {
 			for (i = 0; i < RM_NCONDS; i++) {
 				c = &rm_conds[i];
-				bit = routemon_bit(c->bit);
 				if (chk.flags & c->bit)
-					routemon_found(f, c->bit, chk.details,
-					    "%s on %s: %s", subject + 7,
-					    s->name, chk.why[bit]);
+					routemon_found(e->f, c->bit,
+					    chk.details, "%s on %s: %s",
+					    e->pfx, s->name,
+					    chk.why[routemon_bit(c->bit)]);
 			}
 		}
-		if (best == -1 || routemon_better(s, &chk,
-		    m->sessions[best], &bestchk)) {
-			best = (int)k;
-			bestchk = chk;
+		if (e->best == -1 || routemon_better(s, &chk,
+		    m->sessions[e->best], &e->bestchk)) {
+			e->best = (int)k;
+			e->bestchk = chk;
 		}
 	}
-	bp->seen = bp->seen || anyobs || routes;
-	bp->best_session = best;
-	if (best != -1) {
-		bp->best_origin = rm->routes[sroute[best]].attr->origin_as;
-		strlcpy_pt(bp->best_path, bestchk.path, sizeof bp->best_path);
+}
+
+/* The best path, and whether the prefix is carried by any session. */
+static void
+routemon_item_visibility(struct rm_eval *e)
+{
+	struct model		*m = e->rm->m;
+	struct branch_prefix	*bp = e->bp;
+	struct rm_item		*it = e->it;
+	char			 last[256];
+	size_t			 k;
+
+	bp->seen = bp->seen || e->anyobs || e->routes;
+	bp->best_session = e->best;
+	if (e->best != -1) {
+		bp->best_origin =
+		    e->rm->routes[e->sroute[e->best]].attr->origin_as;
+		strlcpy_pt(bp->best_path, e->bestchk.path,
+		    sizeof bp->best_path);
 		it->ever = 1;
 	} else {
 		bp->best_origin = 0;
 		bp->best_path[0] = '\0';
 	}
-	if (ncarry == 0 && anyobs) {
-		char	 last[256];
-
+	/* A session whose routes are unknown may carry it: no verdict. */
+	if (e->ncarry == 0 && e->anyobs && bp->nunknown == 0) {
 		/* Who carried it until now (carry[] is the last eval's). */
 		strlcpy_pt(last, it->ever ? "last carried by" :
 		    "never carried since start-up", sizeof last);
@@ -623,42 +689,69 @@ routemon_eval_item(struct routemon *rm, struct rm_item *it, int64_t now_ms)
 			strlcpy_pt(last + strlen(last), m->sessions[k]->name,
 			    sizeof last - strlen(last));
 		}
-		routemon_found(f, PFX_INVISIBLE, last, "%s is not carried by "
-		    "any session of %s", subject + 7, it->b->partner != NULL ?
+		routemon_found(e->f, PFX_INVISIBLE, last, "%s is not carried "
+		    "by any session of %s", e->pfx, it->b->partner != NULL ?
 		    it->b->partner->name : "any partner");
 	}
 	/*
 	 * With no path to judge, the path rules keep their verdict: a
 	 * withdrawal does not fix a leak (nor does it raise one again when
-	 * the same path comes back).
+	 * the same path comes back).  With part of the picture unknown,
+	 * nothing is resolved: what is raised stays until the source is
+	 * back and the prefix can be compared again.
 	 */
-	if (ncarry == 0)
-		f->flags |= it->raised & RM_PATH_RULES;
+	if (e->ncarry == 0)
+		e->f->flags |= it->raised & RM_PATH_RULES;
+	if (bp->nunknown > 0)
+		e->f->flags |= it->raised;
+}
 
-	/* Announcements and withdrawals, session by session. */
+/* Announcements and withdrawals, session by session. */
+static void
+routemon_item_carry(struct rm_eval *e)
+{
+	struct routemon		*rm = e->rm;
+	struct model		*m = rm->m;
+	struct rm_item		*it = e->it;
+	struct rm_check		 chk;
+	struct session		*s;
+	size_t			 k;
+
 	for (k = 0; k < m->nsessions; k++) {
 		s = m->sessions[k];
-		if (now[k] == it->carry[k])
+		if (e->now[k] == it->carry[k])
 			continue;
-		if (now[k]) {
-			routemon_check(&chk, rm->routes[sroute[k]].attr, bp, s,
-			    0, rm->max_path);
-			routemon_event(rm, now_ms, s->role == ROLE_PRIMARY ?
+		if (e->now[k]) {
+			routemon_check(&chk, rm->routes[e->sroute[k]].attr,
+			    e->bp, s, 0, rm->max_path);
+			routemon_event(rm, e->now_ms, s->role == ROLE_PRIMARY ?
 			    "PrefixAnnouncementEvent" :
 			    "PrefixBackupRouteAnnouncementEvent", LVL_INFO,
-			    subject, chk.details, "%s announced on %s (%s %s) "
-			    "path %s", subject + 7, s->name, s->edge,
+			    e->subject, chk.details, "%s announced on %s (%s "
+			    "%s) path %s", e->pfx, s->name, s->edge,
 			    role_name(s->role), chk.path);
 		} else
-			routemon_event(rm, now_ms, s->role == ROLE_PRIMARY ?
+			routemon_event(rm, e->now_ms, s->role == ROLE_PRIMARY ?
 			    "PrefixWithdrawalEvent" :
 			    "PrefixBackupRouteWithdrawalEvent", LVL_WARNING,
-			    subject, NULL, "%s withdrawn on %s (%s %s)",
-			    subject + 7, s->name, s->edge, role_name(s->role));
-		it->carry[k] = now[k];
+			    e->subject, NULL, "%s withdrawn on %s (%s %s)",
+			    e->pfx, s->name, s->edge, role_name(s->role));
+		it->carry[k] = e->now[k];
 	}
+}
 
-	/* Conditions: raise what started, restore what cleared. */
+/* Conditions: raise what started, restore what cleared. */
+static void
+routemon_item_conditions(struct rm_eval *e)
+{
+	struct rm_item		*it = e->it;
+	struct rm_found		*f = e->f;
+	const struct rm_cond	*c;
+	const char		*src;
+	unsigned		 raise, clear;
+	size_t			 i;
+	int			 bit;
+
 	raise = f->flags & ~it->raised;
 	clear = it->raised & ~f->flags;
 	for (i = 0; i < RM_NCONDS; i++) {
@@ -674,60 +767,105 @@ routemon_eval_item(struct routemon *rm, struct rm_item *it, int64_t now_ms)
 		if (c->bit == PFX_INVISIBLE && !it->ever)
 			continue;
 		if (raise & c->bit) {
-			if (c->bit == PFX_ORIGIN && !origin_primary) {
-				routemon_event(rm, now_ms,
+			if (c->bit == PFX_ORIGIN && !e->origin_primary) {
+				routemon_event(e->rm, e->now_ms,
 				    "PrefixBackupRouteOriginAsChangeEvent",
-				    LVL_ERROR, subject, f->details[bit], "%s",
-				    f->summary[bit]);
+				    LVL_ERROR, e->subject, f->details[bit],
+				    "%s", f->summary[bit]);
 			} else {
-				routemon_event(rm, now_ms, c->type, c->level,
-				    subject, f->details[bit], "%s",
-				    f->summary[bit]);
+				routemon_event(e->rm, e->now_ms, c->type,
+				    c->level, e->subject, f->details[bit],
+				    "%s", f->summary[bit]);
 			}
 			it->raised |= c->bit;
 		} else if (clear & c->bit) {
-			src = bp->carried[0] != '\0' ? bp->carried : "none";
-			routemon_event(rm, now_ms, c->restored, LVL_INFO,
-			    subject, NULL, "%s: %s (carried by %s)",
-			    subject + 7, c->cleared, src);
+			src = e->bp->carried[0] != '\0' ? e->bp->carried :
+			    "none";
+			routemon_event(e->rm, e->now_ms, c->restored, LVL_INFO,
+			    e->subject, NULL, "%s: %s (carried by %s)",
+			    e->pfx, c->cleared, src);
 			it->raised &= ~c->bit;
 		}
 	}
+}
 
-	if (bp->seen && (bp->flags != f->flags || bp->since_ms == 0))
-		bp->since_ms = now_ms;
-	bp->flags = f->flags;
+/* The prefix's flags and worst problem in words; the history if changed. */
+static void
+routemon_item_record(struct rm_eval *e, const struct branch_prefix *was)
+{
+	struct model		*m = e->rm->m;
+	struct branch_prefix	*bp = e->bp;
+	const struct rm_cond	*c;
+	size_t			 i;
+	int			 bit;
+
+	if (bp->seen && (bp->flags != e->f->flags || bp->since_ms == 0))
+		bp->since_ms = e->now_ms;
+	bp->flags = e->f->flags;
 	bp->problem[0] = '\0';
 	for (i = 0; i < RM_NCONDS; i++) {
-		if (bp->flags & rm_conds[i].bit) {
-			bit = routemon_bit(rm_conds[i].bit);
-			if (f->summary[bit][0] != '\0')
-				strlcpy_pt(bp->problem, f->summary[bit],
-				    sizeof bp->problem);
-			else if (rm_conds[i].type == NULL)
-				snprintf(bp->problem, sizeof bp->problem,
-				    "%s: not on every %s session", subject + 7,
-				    rm_conds[i].bit == PFX_NOPRIMARY ?
-				    "primary" : "backup");
-			else
-				snprintf(bp->problem, sizeof bp->problem,
-				    "%s: %s (last seen)", subject + 7,
-				    rm_conds[i].word);
-			break;
-		}
+		c = &rm_conds[i];
+		if (!(bp->flags & c->bit))
+			continue;
+		bit = routemon_bit(c->bit);
+		if (e->f->summary[bit][0] != '\0')
+			strlcpy_pt(bp->problem, e->f->summary[bit],
+			    sizeof bp->problem);
+		else if (c->type == NULL)
+			snprintf(bp->problem, sizeof bp->problem,
+			    "%s: not on every %s session", e->pfx,
+			    c->bit == PFX_NOPRIMARY ? "primary" : "backup");
+		else
+			snprintf(bp->problem, sizeof bp->problem,
+			    "%s: %s (last seen)", e->pfx, c->word);
+		break;
 	}
-	if (bp->seen && m->sink.prefix != NULL && (!was.seen ||
-	    was.flags != bp->flags || was.nprimary != bp->nprimary ||
-	    was.nbackup != bp->nbackup ||
-	    was.nprimary_total != bp->nprimary_total ||
-	    was.nbackup_total != bp->nbackup_total ||
-	    was.best_session != bp->best_session ||
-	    was.best_origin != bp->best_origin ||
-	    strcmp(was.best_path, bp->best_path) != 0))
-		m->sink.prefix(m->sink.arg, it->b, bp, now_ms);
-	free(sroute);
-	free(now);
-	free(f);
+	if (bp->seen && m->sink.prefix != NULL && (!was->seen ||
+	    was->flags != bp->flags || was->nprimary != bp->nprimary ||
+	    was->nbackup != bp->nbackup ||
+	    was->nprimary_total != bp->nprimary_total ||
+	    was->nbackup_total != bp->nbackup_total ||
+	    was->best_session != bp->best_session ||
+	    was->best_origin != bp->best_origin ||
+	    strcmp(was->best_path, bp->best_path) != 0))
+		m->sink.prefix(m->sink.arg, e->it->b, bp, e->now_ms);
+}
+
+/* Evaluate one registered prefix over the routes of the last walk. */
+static void
+routemon_eval_item(struct routemon *rm, struct rm_item *it, int64_t now_ms)
+{
+	struct model		*m = rm->m;
+	struct rm_eval		 e;
+	struct branch_prefix	 was;
+	size_t			 k;
+
+	memset(&e, 0, sizeof e);
+	e.rm = rm;
+	e.it = it;
+	e.bp = it->bp;
+	e.now_ms = now_ms;
+	e.best = -1;
+	e.f = xcalloc(1, sizeof *e.f);
+	e.now = xcalloc(m->nsessions + 1, 1);
+	e.sroute = xcalloc(m->nsessions + 1, sizeof *e.sroute);
+	for (k = 0; k < m->nsessions; k++)
+		e.sroute[k] = -1;
+	prefix_fmt(&it->bp->prefix, e.pfx, sizeof e.pfx);
+	snprintf(e.subject, sizeof e.subject, "prefix %s", e.pfx);
+	/* What the history holds of it, to record only changes. */
+	was = *it->bp;
+
+	routemon_item_routes(&e);
+	routemon_item_sessions(&e);
+	routemon_item_visibility(&e);
+	routemon_item_carry(&e);
+	routemon_item_conditions(&e);
+	routemon_item_record(&e, &was);
+
+	free(e.sroute);
+	free(e.now);
+	free(e.f);
 }
 
 /*

@@ -11,9 +11,12 @@
  * (8075:8007, path length, private ASNs, prepending), and the routed edge
  * with SuboptimalRouting.
  *
- * The RIB's watch hook marks prefixes dirty; routemon_eval() (called by
- * whoever fed the RIB, after a batch or an MRT record) evaluates only
- * those, at the time given (wall time live, record time on replay).
+ * The RIB's watch hook marks prefixes dirty (and PENDING_ROUTES);
+ * routemon_eval(), run by the evaluation pass (eval.h) once per loop turn
+ * or after each MRT record, evaluates only those, at the time given (wall
+ * time live, record time on replay).  A session whose routes' source went
+ * away (session->routes_lost) is unknown: nothing is withdrawn, lost or
+ * resolved on it until it is known again.
  */
 #ifndef PEERTOP_ROUTEMON_H
 #define PEERTOP_ROUTEMON_H

@@ -11,7 +11,7 @@
  * replay_load() asks for each configured session, partner, branch and
  * prefix its last row at or before t through the (name, time) indexes,
  * all inside one read transaction so that a writer's commit cannot tear
- * the picture.  Latency links are rebuilt through model_latency_sample()
+ * the picture.  Latency links are rebuilt through latmon_sample()
  * from the raw samples of the window; where retention pruned them, from
  * the minute roll-ups, and before those from the hour roll-ups, each
  * roll-up spread back into samples at its mean.
@@ -29,7 +29,9 @@
 
 #include <sqlite3.h>
 
+#include "eval.h"
 #include "health.h"
+#include "latmon.h"
 #include "replay.h"
 #include "store-private.h"
 #include "store.h"
@@ -1070,10 +1072,10 @@ replay_spread(struct model *m, struct branch *b, int edge, const char *target,
 			continue;
 		/* Sample k is a loss when the running share of them steps. */
 		if ((k + 1) * lost / ru->sent > k * lost / ru->sent)
-			model_latency_sample(m, b, edge, target, LAT_PROBE, at,
+			latmon_sample(m, b, edge, target, LAT_PROBE, at,
 			    -1);
 		else
-			model_latency_sample(m, b, edge, target, LAT_PROBE, at,
+			latmon_sample(m, b, edge, target, LAT_PROBE, at,
 			    mean);
 	}
 }
@@ -1220,7 +1222,7 @@ replay_latency(struct replay *r, struct model *m, int64_t t, size_t *unknown)
 	int64_t		 from, cut = INT64_MAX;
 	int		 edge = -1, rc, bad = 0;
 
-	from = t - model_lat_window_ms(m);
+	from = t - latmon_window_ms(m);
 	model_latency_clear(m);
 	if ((st = replay_stmt(r, RS_RAW_OLDEST)) != NULL) {
 		if (sqlite3_step(st) == SQLITE_ROW &&
@@ -1229,7 +1231,6 @@ replay_latency(struct replay *r, struct model *m, int64_t t, size_t *unknown)
 			    sqlite3_column_int64(st, 0) % REPLAY_MINUTE_MS;
 		sqlite3_reset(st);
 	}
-	model_batch_begin(m);
 	if (from < cut && (r->tables & (RT_MINUTE | RT_HOUR)) != 0 &&
 	    replay_rollups(r, m, from, t, cut, unknown) != 0)
 		goto fail;
@@ -1252,7 +1253,7 @@ replay_latency(struct replay *r, struct model *m, int64_t t, size_t *unknown)
 			}
 			if (bad)
 				continue;
-			model_latency_sample(m, b, edge, replay_text(st, 2),
+			latmon_sample(m, b, edge, replay_text(st, 2),
 			    replay_source(replay_text(st, 3)),
 			    sqlite3_column_int64(st, 4),
 			    sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 :
@@ -1262,11 +1263,11 @@ replay_latency(struct replay *r, struct model *m, int64_t t, size_t *unknown)
 		if (rc != SQLITE_DONE)
 			goto fail;
 	}
-	model_batch_end(m);
+	/* Judged by the same pass as live, before the recorded events. */
+	eval_run(m, t);
 	return (0);
 
 fail:
-	model_batch_end(m);
 	return (-1);
 }
 

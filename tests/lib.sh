@@ -42,6 +42,8 @@
 #	lab_processes NAME...	" PID" for each NAME process whose command
 #				line names a file in $DIR
 #	sql SQL			sqlite3 -readonly on $DB
+#	mark, count_events, has_events, wait_events, dump_events
+#				the history's events since a mark (below)
 #	once [CONF]		peertop --once -o json into $T/once.json
 #	jqo ARG...		jq -r ARG... on $T/once.json
 #
@@ -252,6 +254,47 @@ once()
 jqo()
 {
 	jq -r "$@" "$T/once.json" 2>/dev/null
+}
+
+# The events of the history ($DB) after a mark:
+#	mark			later counts see events from now on
+#	count_events TYPE [SQL-CONDITION]
+#	has_events TYPE N [SQL-CONDITION]	at least N of them
+#	wait_events DESC TYPE N [SQL-CONDITION]
+#				ok if N show up within $STEP seconds, else
+#				not_ok and dump_events
+#	dump_events		the last 40 as diagnostics
+count_events()
+{
+	sql "SELECT count(*) FROM events WHERE id > ${MARK:-0} AND
+	    type = '$1' ${2:+AND $2}"
+}
+
+has_events()
+{
+	[ "$(count_events "$1" "$3")" -ge "$2" ] 2>/dev/null
+}
+
+mark()
+{
+	MARK=$(sql "SELECT coalesce(max(id), 0) FROM events")
+	[ -n "$MARK" ] || MARK=0
+}
+
+dump_events()
+{
+	sql "SELECT id, type, level, subject, summary FROM events
+	    WHERE id > ${MARK:-0} ORDER BY id" | sed 's/^/#   /' | tail -n 40
+}
+
+wait_events()
+{
+	if wait_for "has_events '$2' '$3' \"$4\"" "${STEP:-15}"; then
+		ok "$1"
+	else
+		not_ok "$1 ($(count_events "$2" "$4") of $3 $2)"
+		dump_events
+	fi
 }
 
 trap lib_run_atexit EXIT

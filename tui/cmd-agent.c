@@ -22,7 +22,7 @@
 #include <event2/event.h>
 
 #include "core/agent.h"
-#include "core/collector.h"
+#include "core/collect-probe.h"
 #include "core/config.h"
 #include "core/geo.h"
 #include "core/model.h"
@@ -41,7 +41,7 @@ struct cmd_agent {
 	struct model		*m;
 	struct event_base	*base;
 	struct agent		*agent;
-	struct probe_run	*run;
+	struct collect_probe_run	*run;
 	struct event		*deadline;
 	int			 stopping;
 	uint64_t		 probed, lost;
@@ -116,7 +116,7 @@ cmd_agent_signal_cb(evutil_socket_t sig, short what, void *arg)
 	log_info("agent %s: signal %d, pushing what is queued",
 	    ca->m->agent.name, (int)sig);
 	ca->stopping = 1;
-	probe_run_free(ca->run);
+	collect_probe_run_free(ca->run);
 	ca->run = NULL;
 	tv.tv_sec = (AGENT_TIMEOUT_MS + 1000) / 1000;
 	tv.tv_usec = 0;
@@ -256,8 +256,8 @@ cmd_agent(int argc, char **argv)
 		goto out;
 	}
 	/* Opens the ICMP sockets: before privileges go. */
-	if ((ca.run = probe_run_new(ca.m, ca.base, cmd_agent_sample_cb, &ca,
-	    &cause)) == NULL) {
+	if ((ca.run = collect_probe_run_new(ca.m, ca.base, cmd_agent_sample_cb,
+	    &ca, &cause)) == NULL) {
 		fprintf(stderr, "peertop agent: %s\n", cause != NULL ? cause :
 		    "cannot start the prober");
 		goto out;
@@ -269,10 +269,10 @@ cmd_agent(int argc, char **argv)
 		    strerror(errno));
 		goto out;
 	}
-	if (probe_run_unprobed(ca.run) > 0)
+	if (collect_probe_run_unprobed(ca.run) > 0)
 		log_warnx("agent %s: %zu ICMP targets not probed: %s",
-		    ca.m->agent.name, probe_run_unprobed(ca.run),
-		    probe_run_socket(ca.run));
+		    ca.m->agent.name, collect_probe_run_unprobed(ca.run),
+		    collect_probe_run_socket(ca.run));
 
 	signal(SIGPIPE, SIG_IGN);
 	sig[0] = evsignal_new(ca.base, SIGINT, cmd_agent_signal_cb, &ca);
@@ -287,8 +287,8 @@ cmd_agent(int argc, char **argv)
 	tv.tv_usec = 0;
 	event_add(status, &tv);
 	log_info("agent %s: %zu targets (%s), pushing to %s port %d",
-	    ca.m->agent.name, probe_run_targets(ca.run),
-	    probe_run_socket(ca.run), ca.m->agent.host,
+	    ca.m->agent.name, collect_probe_run_targets(ca.run),
+	    collect_probe_run_socket(ca.run), ca.m->agent.host,
 	    ca.m->agent.port != 0 ? ca.m->agent.port : 8425);
 
 	event_base_dispatch(ca.base);
@@ -301,7 +301,7 @@ cmd_agent(int argc, char **argv)
 	event_free(ca.deadline);
 
 out:
-	probe_run_free(ca.run);
+	collect_probe_run_free(ca.run);
 	agent_free(ca.agent);
 	if (ca.base != NULL)
 		event_base_free(ca.base);

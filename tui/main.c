@@ -21,6 +21,7 @@
 
 #include "core/collector.h"
 #include "core/config.h"
+#include "core/eval.h"
 #include "core/geo.h"
 #include "core/health.h"
 #include "core/latmon.h"
@@ -44,7 +45,6 @@
 #define ONCE_PROBES	5	/* --once sends this many probes per target */
 #define ONCE_EVENTS	20	/* recent events printed by --once */
 #define STORE_FLUSH_MS	500	/* a crash loses at most about this much */
-#define ROUTES_TICK_MS	1000	/* route monitor catch-up (BIRD states) */
 
 enum mode { MODE_TUI, MODE_CHECK, MODE_ONCE, MODE_HEADLESS };
 
@@ -80,7 +80,6 @@ struct run {
 	struct geo	*geo;
 	struct store	*store;		/* the history, NULL: none */
 	struct event_base *base;
-	struct event	*routes_ev;
 };
 
 static __dead void	usage(int);
@@ -88,7 +87,6 @@ static void		parse_options(int, char **, struct options *);
 static void		 load_history(struct model *, const char *);
 static void		 once_check_cb(evutil_socket_t, short, void *);
 static void		 routes_start(struct model *);
-static void		 routes_tick_cb(evutil_socket_t, short, void *);
 static void		 quit_cb(evutil_socket_t, short, void *);
 static void		 start_collectors(struct model *, struct event_base *);
 static const char	*store_status_cb(void *);
@@ -253,8 +251,8 @@ parse_options(int argc, char **argv, struct options *o)
 
 /*
  * The RIB and the route monitor, when there are routes to watch (a bmp
- * collector feeds the RIB) or prefixes to report on; a first eval fills
- * the prefixes' session counts (nothing is raised without routes).
+ * collector feeds the RIB) or prefixes to report on; the first pass
+ * fills the prefixes' session counts (nothing is raised without routes).
  */
 static void
 routes_start(struct model *m)
@@ -272,23 +270,6 @@ routes_start(struct model *m)
 		return;
 	rib = rib_new();
 	routemon_new(m, rib);
-	routemon_eval(m->routemon, now_wall_ms());
-}
-
-/*
- * The BMP collector evaluates after each read; this tick catches what
- * changes without routes moving (a BIRD session going down re-ranks the
- * best paths) and costs nothing when nothing is dirty.
- */
-static void
-routes_tick_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct model	*m = arg;
-
-	(void)fd;
-	(void)what;
-	if (m->routemon != NULL)
-		routemon_eval(m->routemon, now_wall_ms());
 }
 
 /* Prefill the event list from the history so the Events view has context. */
@@ -626,7 +607,7 @@ run_setup(struct run *r)
 		    NULL, "%s", r->warnings);
 	}
 	geo_place_branches(m, r->geo);
-	health_update(m);
+	model_health(m);	/* judged by the first pass */
 	routes_start(m);
 
 	if ((r->base = event_base_new()) == NULL)
@@ -655,14 +636,13 @@ run_setup(struct run *r)
 
 /*
  * Start: the log where the mode wants it, the collectors, then the
- * privileges dropped and the route monitor's tick.  -1 when the
+ * privileges dropped and the evaluation pass scheduled.  -1 when the
  * privileges cannot be dropped.
  */
 static int
 run_start(struct run *r)
 {
 	struct model	*m = r->m;
-	struct timeval	 tv = { ROUTES_TICK_MS / 1000, 0 };
 
 	if (r->o->mode == MODE_TUI) {
 		/* Logs would scribble over the screen: file or nowhere. */
@@ -682,11 +662,8 @@ run_start(struct run *r)
 		    strerror(errno));
 		return (-1);
 	}
-	if (m->routemon != NULL) {
-		r->routes_ev = event_new(r->base, -1, EV_PERSIST,
-		    routes_tick_cb, m);
-		event_add(r->routes_ev, &tv);
-	}
+	/* The judgements: once per loop turn, in a fixed order. */
+	eval_start(m, r->base);
 	return (0);
 }
 
@@ -705,8 +682,7 @@ run_once(struct run *r)
 		event_base_dispatch(r->base);
 		event_free(w.ev);
 	}
-	if (m->routemon != NULL)
-		routemon_eval(m->routemon, now_wall_ms());
+	eval_run(m, now_wall_ms());
 	output_print(output_find(r->o->output), stdout, m, ONCE_EVENTS);
 	return (output_status(m));
 }
@@ -774,14 +750,13 @@ run_teardown(struct run *r)
 {
 	struct rib	*rib = r->m->rib;
 
+	eval_stop(r->m);
 	routemon_free(r->m->routemon);
 	model_free(r->m);
 	rib_free(rib);
 	if (r->store != NULL)
 		store_close(r->store);
 	geo_close(r->geo);
-	if (r->routes_ev != NULL)
-		event_free(r->routes_ev);
 	event_base_free(r->base);
 	free(r->datadir);
 	free(r->warnings);

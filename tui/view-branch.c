@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../core/latency.h"
+#include "../core/latmon.h"
 #include "../core/store.h"
 #include "canvas.h"
 #include "graph.h"
@@ -404,7 +405,7 @@ view_branch_graph(struct tui *tui, const struct branch *b,
 	mode = tui->ascii ? MAP_ASCII : tui->map_mode;
 	pw = graph_plot_width(w);
 	cols = xcalloc((size_t)(pw > 0 ? pw : 1), sizeof *cols);
-	span_ms = sp->ms != 0 ? sp->ms : model_lat_window_ms(m);
+	span_ms = sp->ms != 0 ? sp->ms : latmon_window_ms(m);
 	if (l == NULL)
 		ok = 0;
 	else if (sp->ms == 0)

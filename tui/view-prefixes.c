@@ -233,7 +233,8 @@ view_prefixes_glyph(enum pfx_sev sev)
 	}
 }
 
-/* "hijack,no-8007", "OK" or "no data", worst first. */
+/* "hijack,no-8007", "OK", "no data" or "unknown (source down)", worst
+ * first. */
 static void
 view_prefixes_words(const struct branch_prefix *p, char *buf, size_t len)
 {
@@ -244,6 +245,9 @@ view_prefixes_words(const struct branch_prefix *p, char *buf, size_t len)
 		strlcpy_pt(buf, "no data", len);
 		return;
 	}
+	/* Some session's routes went with their source (routes_lost). */
+	if (p->nunknown > 0)
+		strlcpy_pt(buf, "unknown (source down)", len);
 	for (i = 0; i < nitems(view_prefixes_flags); i++) {
 		if ((p->flags & view_prefixes_flags[i].flag) == 0)
 			continue;

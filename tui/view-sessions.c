@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "tui.h"
-#include "../core/collector.h"
+#include "../core/collect-bmp.h"
 #include "../core/rib.h"
 
 /* Where a session is in a BMP collector: router i, peer j. */

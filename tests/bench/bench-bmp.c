@@ -36,7 +36,7 @@
 #include <event2/event.h>
 
 #include "core/buf.h"
-#include "core/collector.h"
+#include "core/collect-bmp.h"
 #include "core/decode-bmp.h"
 #include "core/decode-mrt.h"
 #include "core/model.h"

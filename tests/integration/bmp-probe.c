@@ -26,7 +26,7 @@
 
 #include <event2/event.h>
 
-#include "core/collector.h"
+#include "core/collect-bmp.h"
 #include "core/model.h"
 #include "core/rib.h"
 #include "core/util.h"

@@ -61,44 +61,6 @@ CONF2=$DIR/peertop2.conf
 
 # ------------------------------------------------------------ helpers
 
-# count_events TYPE [SQL-CONDITION]: events of TYPE after the mark.
-count_events()
-{
-	sql "SELECT count(*) FROM events WHERE id > ${MARK:-0} AND
-	    type = '$1' ${2:+AND $2}"
-}
-
-# has_events TYPE N [SQL-CONDITION]: at least N such events.
-has_events()
-{
-	[ "$(count_events "$1" "$3")" -ge "$2" ] 2>/dev/null
-}
-
-# mark: later counts only see events from now on.
-mark()
-{
-	MARK=$(sql "SELECT coalesce(max(id), 0) FROM events")
-	[ -n "$MARK" ] || MARK=0
-}
-
-dump_events()
-{
-	sql "SELECT id, type, level, subject, summary FROM events
-	    WHERE id > ${MARK:-0} ORDER BY id" | sed 's/^/#   /' | tail -n 40
-}
-
-# wait_events DESC TYPE N [SQL-CONDITION]: ok if N such events show up
-# within STEP seconds.
-wait_events()
-{
-	if wait_for "has_events '$2' '$3' \"$4\"" "$STEP"; then
-		ok "$1"
-	else
-		not_ok "$1 ($(count_events "$2" "$4") of $3 $2)"
-		dump_events
-	fi
-}
-
 # The level of the newest event of TYPE after the mark.
 level_of()
 {

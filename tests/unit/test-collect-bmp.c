@@ -27,10 +27,12 @@
 
 #include <event2/event.h>
 
-#include "core/collector.h"
+#include "core/collect-bmp.h"
 #include "core/decode-bmp.h"
+#include "core/eval.h"
 #include "core/model.h"
 #include "core/rib.h"
+#include "core/routemon.h"
 #include "core/util.h"
 
 #define FRR_ROUTER	"daisy-ietf-ipf-zbl1843-r-daisy-58"
@@ -1158,6 +1160,150 @@ test_rib_200_locrib(void **state)
 	rib_free(rib);
 }
 
+/* Events of this type in the model's ring. */
+static size_t
+nevents(struct fixture *f, const char *type)
+{
+	const struct event	*ev;
+	size_t			 i, n = 0;
+
+	for (i = 0; (ev = model_event(f->m, i)) != NULL; i++)
+		if (strcmp(ev->type, type) == 0)
+			n++;
+	return (n);
+}
+
+static struct session	*lost_s, *quiet_s;
+
+static int
+pred_lost(struct fixture *f)
+{
+	return (collect_bmp_routers(f->c) == 0 && lost_s->routes_lost &&
+	    f->m->branches[0]->prefixes[0].nunknown == 1);
+}
+
+static int
+pred_known(struct fixture *f)
+{
+	return (!lost_s->routes_lost &&
+	    f->m->branches[0]->prefixes[0].nprimary == 1);
+}
+
+static int
+pred_quiet_known(struct fixture *f)
+{
+	(void)f;
+	return (!quiet_s->routes_lost);
+}
+
+static int
+pred_withdrawn(struct fixture *f)
+{
+	return (nevents(f, "PrefixWithdrawalEvent") > 0);
+}
+
+/*
+ * The router's connection closing is no withdrawal: capture 201's
+ * 123.123.123.123/32 from 192.0.11.161 (session s161, a branch's
+ * registered prefix) is announced; the router goes away and the
+ * prefix's routes on s161 are unknown, with nothing raised, through
+ * the same evaluation pass as live; the router comes back with the
+ * same table: still nothing; a real Peer Down then withdraws it.  The
+ * .219 peer sends no End-of-RIB: its session's routes are known again
+ * after a quiet spell.
+ */
+static void
+test_close_not_withdrawal(void **state)
+{
+	struct fixture		*f = *state;
+	struct client		 cl;
+	struct branch		*b;
+	struct partner		*other;
+	struct routemon		*rm;
+	struct rib		*rib;
+	uint8_t			 hdr[BMP_PEER_HDR_LEN], msg[64], down = 4;
+	size_t			 len;
+
+	f->m->rib = rib = rib_new();
+	lost_s = add_session(f->m, f->m->partners[0], "s161", "192.0.11.161",
+	    CISCO_ROUTER);
+	/* Another partner's: not about the branch's prefix. */
+	other = xcalloc(1, sizeof *other);
+	strlcpy_pt(other->name, "other-isp", sizeof other->name);
+	f->m->partners = xreallocarray(f->m->partners, 2,
+	    sizeof *f->m->partners);
+	f->m->partners[f->m->npartners++] = other;
+	quiet_s = add_session(f->m, other, "s219", "192.0.11.219",
+	    CISCO_ROUTER);
+	b = xcalloc(1, sizeof *b);
+	strlcpy_pt(b->name, "hq", sizeof b->name);
+	b->partner = f->m->partners[0];
+	b->nearest = b->routed = -1;
+	b->prefixes = xcalloc(1, sizeof *b->prefixes);
+	b->nprefixes = 1;
+	assert_int_equal(prefix_parse("123.123.123.123/32",
+	    &b->prefixes[0].prefix), 0);
+	b->prefixes[0].origin = 65555;
+	f->m->branches = xcalloc(1, sizeof *f->m->branches);
+	f->m->branches[f->m->nbranches++] = b;
+	rm = routemon_new(f->m, rib);
+	eval_start(f->m, f->base);
+	fixture_start(f);
+
+	memset(&cl, 0, sizeof cl);
+	cl.f = load(CAP_201);
+	cl.fd = client_connect(f, NULL);
+	client_stream(f, &cl, cl.f.len, 10000);
+	run_for(f, pred_known, 5000);
+	assert_int_equal(b->prefixes[0].nprimary, 1);
+	assert_int_equal(nevents(f, "PrefixAnnouncementEvent"), 1);
+
+	close(cl.fd);
+	run_for(f, pred_lost, 5000);
+	run_for(f, pred_withdrawn, 300);
+	assert_true(lost_s->routes_lost);
+	assert_true(quiet_s->routes_lost);
+	assert_int_equal(lost_s->state, BGP_UNKNOWN);
+	assert_int_equal(b->prefixes[0].nunknown, 1);
+	assert_int_equal(nevents(f, "PrefixWithdrawalEvent"), 0);
+	assert_int_equal(nevents(f, "PrefixVisibilityLost"), 0);
+
+	/* Back with the same table: compared, nothing new. */
+	cl.off = 0;
+	cl.fd = client_connect(f, NULL);
+	client_stream(f, &cl, cl.f.len, 10000);
+	run_for(f, pred_known, 5000);
+	run_for(f, pred_withdrawn, 300);
+	assert_false(lost_s->routes_lost);
+	assert_int_equal(b->prefixes[0].nunknown, 0);
+	assert_int_equal(nevents(f, "PrefixWithdrawalEvent"), 0);
+	assert_int_equal(nevents(f, "PrefixAnnouncementEvent"), 1);
+	run_for(f, pred_quiet_known, 6000);
+	assert_false(quiet_s->routes_lost);
+
+	/* A Peer Down of a peer that is no configured session. */
+	peer_header(&cl.f, "192.0.11.162", hdr);
+	len = bmp_build(msg, BMP_PEER_DOWN, hdr, &down, 1);
+	send_all(f, cl.fd, msg, len);
+	run_for(f, pred_withdrawn, 300);
+	assert_int_equal(collect_bmp_routers(f->c), 1);
+
+	/* A Peer Down is a withdrawal. */
+	peer_header(&cl.f, "192.0.11.161", hdr);
+	len = bmp_build(msg, BMP_PEER_DOWN, hdr, &down, 1);
+	send_all(f, cl.fd, msg, len);
+	run_for(f, pred_withdrawn, 5000);
+	assert_int_equal(nevents(f, "PrefixWithdrawalEvent"), 1);
+
+	close(cl.fd);
+	free(cl.f.data);
+	eval_stop(f->m);
+	routemon_free(rm);
+	model_free(f->m);	/* stops the collector before the RIB goes */
+	f->m = NULL;
+	rib_free(rib);
+}
+
 int
 main(void)
 {
@@ -1173,6 +1319,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_rib_201,
 		    fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_rib_200_locrib,
+		    fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_close_not_withdrawal,
 		    fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_bind_fails,
 		    fixture_setup, fixture_teardown),

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "core/eval.h"
 #include "core/health.h"
 #include "core/model.h"
 #include "core/util.h"
@@ -483,6 +484,7 @@ test_via_session_report(void **state)
 	r.state = BGP_IDLE;
 	r.last_error = "Hold timer expired";
 	model_session_report(m, p->sessions[2], &cols[0], &r);
+	eval_run(m, now_wall_ms());
 	assert_int_equal(p->red, RED_DEGRADED);
 	assert_string_equal(p->reason, "primary sea: 2 routers up; backup"
 	    " lax: 0 of 1 sessions Established");

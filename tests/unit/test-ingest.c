@@ -33,7 +33,9 @@
 
 #include "core/collector.h"
 #include "core/config.h"
+#include "core/eval.h"
 #include "core/ingest.h"
+#include "core/latmon.h"
 #include "core/util.h"
 
 #define NOW	1764000000000LL
@@ -739,6 +741,7 @@ test_collector(void **state)
 	m->ingest.port = -1;
 	memset(&s, 0, sizeof s);
 	s.base = event_base_new();
+	eval_start(m, s.base);
 	assert_int_equal(c->ops->start(c, m, s.base, &cause), 0);
 	assert_int_equal(c->state, COL_UP);
 	assert_true(collect_ingest_port(c) > 0);
@@ -750,7 +753,7 @@ test_collector(void **state)
 	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
 	    "Bearer tk", body, strlen(body), &r), 200);
 	assert_string_equal(r.body, "{\"accepted\":2,\"unmapped\":2}\n");
-	l = model_latlink_find(m->branches[0], sea, "192.0.2.1");
+	l = latmon_link_find(m->branches[0], sea, "192.0.2.1");
 	assert_non_null(l);
 	assert_int_equal(l->total, 2);
 	assert_int_equal(l->sent, 2);
@@ -798,6 +801,7 @@ test_collector(void **state)
 
 	c->ops->stop(c);
 	assert_int_equal(collect_ingest_port(c), -1);
+	eval_stop(m);
 	model_free(m);
 	event_base_free(s.base);
 }

@@ -1,6 +1,6 @@
 /*
  * Tests for the latency monitor (core/latmon.c): samples fed with chosen
- * times and round trips through model_latency_sample(), and every derived
+ * times and round trips through latmon_sample(), and every derived
  * figure and event checked by hand: a link's window columns, the store
  * sink, LatencyHigh / LossHigh / LatencyShift raised once and restored
  * only past their hysteresis, the nearest edge by latency, the link the
@@ -23,6 +23,7 @@
 #include "core/latmon.h"
 #include "core/model.h"
 #include "core/util.h"
+#include "tests/unit/turn.h"
 
 static const char conf[] =
     "latency { window 60s recent 10s high 50ms loss 20% shift 20ms "
@@ -95,9 +96,11 @@ feed(struct model *m, struct branch *b, const char *edge, const char *target,
 	struct latlink	*l = NULL;
 	int		 i;
 
-	for (i = 0; i < n; i++, *t += step)
-		l = model_latency_sample(m, b, model_edge_find(m, edge), target,
+	for (i = 0; i < n; i++, *t += step) {
+		l = latmon_sample(m, b, model_edge_find(m, edge), target,
 		    LAT_PROBE, *t, rtt_ms < 0 ? -1 : (int64_t)(rtt_ms * 1000));
+		turn(m);
+	}
 	return (l);
 }
 
@@ -114,9 +117,11 @@ test_columns(void **state)
 
 	(void)state;
 	assert_int_equal(b->lat_main, -1);
-	for (i = 0; i < nitems(rtts); i++, t += 1000)
-		l = model_latency_sample(m, b, model_edge_find(m, "sea"), "t1",
+	for (i = 0; i < nitems(rtts); i++, t += 1000) {
+		l = latmon_sample(m, b, model_edge_find(m, "sea"), "t1",
 		    LAT_PROBE, t, rtts[i] < 0 ? -1 : rtts[i] * 1000);
+		turn(m);
+	}
 	/* Replies 10 14 12 20 16: mean 14.4, median 14, sample stdev
 	 * sqrt(59.2 / 4) = 3.847, p95 rank ceil(4.75) = 5 -> 20, jitter
 	 * (4 + 2 + 8 + 4) / 4 = 4.5; 2 of 7 lost. */
@@ -153,13 +158,14 @@ test_columns(void **state)
 	assert_int_equal(l->sent, 1);
 	assert_int_equal(l->received, 1);
 	/* A sample older than the window reaches the history only. */
-	l = model_latency_sample(m, b, 0, "t1", LAT_AGENT, t - 120000, 5000);
+	l = latmon_sample(m, b, 0, "t1", LAT_AGENT, t - 120000, 5000);
+	turn(m);
 	assert_int_equal(l->sent, 1);
 	assert_int_equal(sc.n, 9);
 	assert_int_equal(l->source, LAT_PROBE);
 	/* Bad edge index: nothing. */
-	assert_null(model_latency_sample(m, b, 7, "x", LAT_PROBE, t, 1));
-	assert_null(model_latency_sample(m, b, -1, "x", LAT_PROBE, t, 1));
+	assert_null(latmon_sample(m, b, 7, "x", LAT_PROBE, t, 1));
+	assert_null(latmon_sample(m, b, -1, "x", LAT_PROBE, t, 1));
 	model_free(m);
 }
 
@@ -302,7 +308,7 @@ test_nearest_and_routing(void **state)
 	model_free(m);
 }
 
-/* In a batch the window is recomputed once, at its end. */
+/* In one loop turn the window is recomputed once, by its pass. */
 static void
 test_batch(void **state)
 {
@@ -313,14 +319,14 @@ test_batch(void **state)
 	int64_t			 t = 3000000;
 
 	(void)state;
-	model_batch_begin(m);
+	turn_begin();
 	l = feed(m, b, "sea", NULL, 10, 80, 1000, &t);
 	/* Stored one by one, judged not yet. */
 	assert_int_equal(sc.n, 10);
 	assert_int_equal(l->sent, 0);
 	assert_true(l->stale);
 	assert_int_equal(count_events(m, "LatencyHigh", NULL), 0);
-	model_batch_end(m);
+	turn_end(m);
 	assert_false(l->stale);
 	assert_int_equal(l->sent, 10);
 	assert_true(l->median_us == 80000);

@@ -13,6 +13,7 @@
 
 #include "core/collector.h"
 #include "core/model.h"
+#include "tests/unit/turn.h"
 
 static int	 sink_states, sink_reds, sink_events;
 static enum bgp_state sink_old;
@@ -89,6 +90,7 @@ report(struct model *m, const char *name, enum bgp_state st, const char *err)
 	    .routes_imported = 3, .routes_exported = 5, .last_error = err };
 
 	model_session_report(m, model_session_find(m, name), NULL, &r);
+	turn(m);
 }
 
 static void
@@ -126,12 +128,12 @@ test_transitions(void **state)
 	 * transitions are recorded, but no event is raised, not even for
 	 * the half-read state after the first report.
 	 */
-	model_batch_begin(m);
+	turn_begin();
 	report(m, "lon-r1", BGP_ESTABLISHED, NULL);
 	report(m, "lon-r2", BGP_ESTABLISHED, NULL);
 	assert_int_equal(m->partners[0]->red, RED_UNKNOWN);
 	report(m, "ams-r3", BGP_ESTABLISHED, NULL);
-	model_batch_end(m);
+	turn_end(m);
 	assert_int_equal(m->nevents, 0);
 	assert_int_equal(sink_states, 3);
 	assert_int_equal(sink_old, BGP_UNKNOWN);
@@ -171,6 +173,7 @@ test_transitions(void **state)
 
 	/* Lost (collector down): Unknown, not a flap: we do not know. */
 	model_session_lost(m, s);
+	turn(m);
 	assert_int_equal(s->state, BGP_UNKNOWN);
 	assert_int_equal(s->flaps, 1);
 	model_free(m);
@@ -188,25 +191,28 @@ test_outage(void **state)
 	const struct event	*ev;
 	size_t			 n;
 
-	model_batch_begin(m);
+	turn_begin();
 	report(m, "lon-r1", BGP_ESTABLISHED, NULL);
 	report(m, "lon-r2", BGP_ESTABLISHED, NULL);
 	report(m, "ams-r3", BGP_ESTABLISHED, NULL);
-	model_batch_end(m);
+	turn_end(m);
 	assert_int_equal(m->partners[0]->red, RED_REDUNDANT);
 
 	/* Outage and back, all still up: nothing to say, no flap. */
-	model_batch_begin(m);
+	turn_begin();
 	model_session_lost(m, s);
+	turn(m);
 	model_session_lost(m, model_session_find(m, "lon-r2"));
+	turn(m);
 	model_session_lost(m, model_session_find(m, "ams-r3"));
-	model_batch_end(m);
+	turn(m);
+	turn_end(m);
 	assert_int_equal(m->partners[0]->red, RED_UNKNOWN);
-	model_batch_begin(m);
+	turn_begin();
 	report(m, "lon-r1", BGP_ESTABLISHED, NULL);
 	report(m, "lon-r2", BGP_ESTABLISHED, NULL);
 	report(m, "ams-r3", BGP_ESTABLISHED, NULL);
-	model_batch_end(m);
+	turn_end(m);
 	assert_int_equal(m->nevents, 0);
 	assert_int_equal(s->flaps, 0);
 	assert_int_equal(m->partners[0]->red, RED_REDUNDANT);
@@ -217,6 +223,7 @@ test_outage(void **state)
 	 * and a flap.
 	 */
 	model_session_lost(m, s);
+	turn(m);
 	assert_int_equal(m->partners[0]->red, RED_DEGRADED);
 	assert_string_equal(model_event(m, m->nevents - 1)->type,
 	    "RedundancyDegraded");
@@ -228,17 +235,20 @@ test_outage(void **state)
 
 	/* DEGRADED, outage, REDUNDANT: the restoration is still reported. */
 	model_session_lost(m, s);
+	turn(m);
 	assert_int_equal(m->partners[0]->red, RED_DEGRADED);
-	model_batch_begin(m);
+	turn_begin();
 	model_session_lost(m, model_session_find(m, "lon-r2"));
+	turn(m);
 	model_session_lost(m, model_session_find(m, "ams-r3"));
-	model_batch_end(m);
+	turn(m);
+	turn_end(m);
 	assert_int_equal(m->partners[0]->red, RED_UNKNOWN);
-	model_batch_begin(m);
+	turn_begin();
 	report(m, "lon-r1", BGP_ESTABLISHED, NULL);
 	report(m, "lon-r2", BGP_ESTABLISHED, NULL);
 	report(m, "ams-r3", BGP_ESTABLISHED, NULL);
-	model_batch_end(m);
+	turn_end(m);
 	ev = model_event(m, m->nevents - 1);
 	assert_string_equal(ev->type, "RedundancyRestored");
 	assert_non_null(strstr(ev->summary, "(was DEGRADED)"));
@@ -254,11 +264,11 @@ test_flapping(void **state)
 	struct session	*s = model_session_find(m, "lon-r1");
 	int		 i;
 
-	model_batch_begin(m);
+	turn_begin();
 	report(m, "lon-r1", BGP_ESTABLISHED, NULL);
 	report(m, "lon-r2", BGP_ESTABLISHED, NULL);
 	report(m, "ams-r3", BGP_ESTABLISHED, NULL);
-	model_batch_end(m);
+	turn_end(m);
 	for (i = 0; i < SESSION_FLAP_COUNT; i++) {
 		assert_false(s->flapping);
 		report(m, "lon-r1", BGP_IDLE, NULL);
@@ -318,12 +328,14 @@ test_collector_state(void **state)
 	memset(&c, 0, sizeof c);
 	strlcpy_pt(c.name, "bird r1", sizeof c.name);
 	model_collector_state(m, &c, COL_DOWN, "cannot connect\x1b]0;x\x07");
+	turn(m);
 	assert_int_equal(c.state, COL_DOWN);
 	assert_string_equal(c.error, "cannot connect?]0;x?");
 	ev = model_event(m, m->nevents - 1);
 	assert_string_equal(ev->type, "CollectorDown");
 	assert_int_equal(model_worst(m), LVL_WARNING);
 	model_collector_state(m, &c, COL_UP, NULL);
+	turn(m);
 	ev = model_event(m, m->nevents - 1);
 	assert_string_equal(ev->type, "CollectorUp");
 	assert_string_equal(c.error, "");
@@ -347,11 +359,13 @@ test_settling(void **state)
 	assert_false(model_settled(m));
 	report(m, "lon-r1", BGP_ESTABLISHED, NULL);
 	model_collector_state(m, &c1, COL_UP, NULL);
+	turn(m);
 	assert_int_equal(m->partners[0]->red, RED_UNKNOWN);
 	assert_non_null(strstr(m->partners[0]->reason, "waiting"));
 	report(m, "lon-r2", BGP_ESTABLISHED, NULL);
 	report(m, "ams-r3", BGP_ESTABLISHED, NULL);
 	model_collector_state(m, &c2, COL_UP, NULL);
+	turn(m);
 	assert_true(model_settled(m));
 	assert_int_equal(m->partners[0]->red, RED_REDUNDANT);
 	assert_int_equal(m->nevents, 0);
@@ -369,6 +383,7 @@ report_by(struct model *m, struct collector *c, const char *name,
 	    .routes_imported = routes, .last_error = err };
 
 	model_session_report(m, model_session_find(m, name), c, &r);
+	turn(m);
 }
 
 static void
@@ -401,11 +416,11 @@ test_two_sources(void **state)
 	size_t			 n;
 
 	two_collectors(m, &bird, &bmp);
-	model_batch_begin(m);
+	turn_begin();
 	report_by(m, &bird, "lon-r1", BGP_ESTABLISHED, NULL, 10);
 	report_by(m, &bird, "lon-r2", BGP_ESTABLISHED, NULL, 10);
 	report_by(m, &bird, "ams-r3", BGP_ESTABLISHED, NULL, 10);
-	model_batch_end(m);
+	turn_end(m);
 	assert_string_equal(s->sources, "bird");
 	assert_int_equal(sink_states, 3);
 
@@ -460,11 +475,13 @@ test_two_sources(void **state)
 
 	/* The BMP router goes away: BIRD still reports it, nothing moves. */
 	model_session_lost_by(m, s, &bmp);
+	turn(m);
 	assert_int_equal(s->state, BGP_ESTABLISHED);
 	assert_string_equal(s->sources, "bird");
 	assert_int_equal(sink_states, 6);
 	/* BIRD goes too: now nobody knows. */
 	model_session_lost_by(m, s, &bird);
+	turn(m);
 	assert_int_equal(s->state, BGP_UNKNOWN);
 	assert_string_equal(s->sources, "");
 	assert_int_equal(sink_states, 7);
@@ -488,6 +505,7 @@ test_lost_by_switches(void **state)
 	assert_int_equal(s->state, BGP_ESTABLISHED);
 	assert_int_equal(sink_states, 2);
 	model_session_lost_by(m, s, &bmp);
+	turn(m);
 	assert_int_equal(s->state, BGP_ACTIVE);
 	assert_ptr_equal(s->source, &bird);
 	assert_int_equal(sink_states, 3);
@@ -535,6 +553,7 @@ test_synced(void **state)
 	fake_ready = 0;
 	assert_false(model_synced(m));
 	model_collector_state(m, &c, COL_UP, NULL);
+	turn(m);
 	assert_true(model_settled(m));
 	assert_false(model_synced(m));
 	fake_ready = 1;
@@ -542,6 +561,7 @@ test_synced(void **state)
 	/* A collector that is down has nothing more to wait for. */
 	fake_ready = 0;
 	model_collector_state(m, &c, COL_DOWN, "gone");
+	turn(m);
 	assert_true(model_synced(m));
 	m->ncollectors = 0;
 	model_free(m);

@@ -30,6 +30,8 @@
 
 #include "core/collector.h"
 #include "core/config.h"
+#include "core/eval.h"
+#include "core/latmon.h"
 #include "core/model.h"
 #include "core/probe.h"
 
@@ -221,7 +223,7 @@ test_icmp_dgram(void **state)
 {
 	const char	*path = dgram_path;
 	char		*saved = dgram_saved;
-	FILE		*f;
+	FILE		*f = NULL;
 
 	(void)state;
 	if (probe_ping_group_allows(getegid()) != 1) {
@@ -616,15 +618,16 @@ test_count_and_collector(void **state)
 	b = m->branches[0];
 	m->lat.count = 4;
 	/* Datagram only: without ping_group_range admitting us, no ICMP. */
+	eval_start(m, base);
 	assert_int_equal(c->ops->start(c, m, base, &cause), 0);
 	assert_int_equal(c->state, COL_UP);
 	assert_false(c->ops->settled(c));
 	run_for(base, 400);
 	assert_true(c->ops->settled(c));
-	l = model_latlink_find(b, 0, "");
+	l = latmon_link_find(b, 0, "");
 	assert_null(l);
 	xasprintf(&conf, "127.0.0.1:%u", closed);
-	l = model_latlink_find(b, 0, conf);
+	l = latmon_link_find(b, 0, conf);
 	free(conf);
 	assert_non_null(l);
 	assert_int_equal(l->sent, 4);
@@ -632,7 +635,7 @@ test_count_and_collector(void **state)
 	assert_int_equal(l->source, LAT_PROBE);
 	if (probe_ping_group_allows(getegid()) == 1) {
 		assert_int_equal(b->nlinks, 2);
-		assert_int_equal(model_latlink_find(b, 0, "127.0.0.1")->sent,
+		assert_int_equal(latmon_link_find(b, 0, "127.0.0.1")->sent,
 		    4);
 	} else {
 		assert_int_equal(b->nlinks, 1);
@@ -642,6 +645,7 @@ test_count_and_collector(void **state)
 		assert_non_null(strstr(desc, "1 targets, no ICMP socket"));
 		assert_non_null(strstr(desc, "1 ICMP targets not probed"));
 	}
+	eval_stop(m);
 	model_free(m);
 	close(cl);
 	event_base_free(base);

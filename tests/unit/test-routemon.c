@@ -726,6 +726,74 @@ test_peer_flush(void **state)
 	assert_int_equal(f->m->branches[0]->prefixes[0].nbackup, 0);
 }
 
+/*
+ * The source of a session's routes goes away (a BMP router's connection
+ * closed): its routes are unknown, not withdrawn.  Nothing is withdrawn
+ * nor raised nor resolved until the source is back; then what it sends
+ * is compared with what the session carried before.
+ */
+static void
+test_source_lost(void **state)
+{
+	struct fix		*f = *state;
+	struct branch_prefix	*bp = &f->m->branches[0]->prefixes[0];
+	struct session		*p1 = model_session_find(f->m, "p1");
+	struct session		*p2 = model_session_find(f->m, "p2");
+	struct session		*b1 = model_session_find(f->m, "b1");
+	static const uint32_t	 hijack[] = { 64999 };
+
+	all_good(f);
+	/* A sub-prefix hijack seen by the thief's collector, raised. */
+	announce(f, f->thief, "203.0.113.128/25", hijack, 1, 0);
+	eval(f);
+	one(f, "PrefixSubPrefixHijack", LVL_CRITICAL, pfx);
+	new_events(f);
+
+	/* p1's router goes: its routes with it, and the thief's. */
+	model_session_routes(f->m, p1, 1);
+	rib_peer_flush(f->rib, f->p1);
+	rib_peer_flush(f->rib, f->thief);
+	eval(f);
+	assert_int_equal(nnew(f), 0);
+	assert_int_equal(bp->nunknown, 1);
+	assert_int_equal(bp->nprimary, 1);
+	assert_string_equal(bp->carried, "p2 b1");
+	/* Not resolved on a partial picture. */
+	assert_true(bp->flags & PFX_SUBHIJACK);
+
+	/* Every source gone: still nothing, not even invisibility. */
+	model_session_routes(f->m, p2, 1);
+	model_session_routes(f->m, b1, 1);
+	rib_peer_flush(f->rib, f->p2);
+	rib_peer_flush(f->rib, f->b1);
+	eval(f);
+	assert_int_equal(nnew(f), 0);
+	assert_int_equal(bp->nunknown, 3);
+	assert_false(bp->flags & PFX_INVISIBLE);
+	assert_settled(f);
+
+	/* p1 and p2 back with the same table: no news. */
+	announce(f, f->p1, "203.0.113.0/24", good, 2, 0);
+	announce(f, f->p2, "203.0.113.0/24", good, 2, 0);
+	model_session_routes(f->m, p1, 0);
+	model_session_routes(f->m, p2, 0);
+	eval(f);
+	assert_int_equal(count(f, "PrefixAnnouncementEvent"), 0);
+	assert_int_equal(count(f, "PrefixWithdrawalEvent"), 0);
+	assert_int_equal(bp->nunknown, 1);
+	/* b1 is still unknown: the hijack is not declared over yet. */
+	assert_int_equal(count(f, "PrefixSubPrefixHijackResolved"), 0);
+
+	/* b1 back without the prefix: withdrawn while nobody looked. */
+	model_session_routes(f->m, b1, 0);
+	eval(f);
+	one(f, "PrefixBackupRouteWithdrawalEvent", LVL_WARNING, pfx);
+	one(f, "PrefixSubPrefixHijackResolved", LVL_INFO, pfx);
+	assert_int_equal(nnew(f), 2);
+	assert_int_equal(bp->nunknown, 0);
+	assert_settled(f);
+}
+
 /* What the model's sink was told: the history's prefix and route rows. */
 struct sink_log {
 	const struct branch_prefix *watch;	/* count this prefix only */
@@ -1010,6 +1078,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unrelated, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_peer_flush, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_source_lost, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sink_hooks, setup,
 		    teardown),
