@@ -1,6 +1,6 @@
 /*
  * The ingest collector: the HTTP endpoint branch agents push their probe
- * samples to (ingest.h), configured by the "ingest" line (m->ingest).
+ * samples to (latency-ingest.h), configured by the "ingest" line (m->ingest).
  * Each validated batch goes into the model in one callback, so the
  * evaluation pass judges thresholds and the nearest edge once on it.  A
  * sample naming a branch or an edge this configuration does not have is
@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "collector.h"
-#include "ingest.h"
-#include "latmon.h"
+#include "latency-ingest.h"
+#include "latency-mon.h"
 #include "util.h"
 
 /*
@@ -64,13 +64,13 @@ collect_ingest_start(struct collector *c, struct model *m,
 	ci = xcalloc(1, sizeof *ci);
 	ci->c = c;
 	ci->m = m;
-	if ((ci->in = ingest_new(base, &m->ingest, collect_ingest_batch_cb, ci,
-	    cause)) == NULL) {
+	if ((ci->in = latency_ingest_new(base, &m->ingest,
+	    collect_ingest_batch_cb, ci, cause)) == NULL) {
 		free(ci);
 		return (-1);
 	}
 	c->priv = ci;
-	log_info("%s: %s", c->name, ingest_status(ci->in));
+	log_info("%s: %s", c->name, latency_ingest_status(ci->in));
 	model_collector_state(m, c, COL_UP, NULL);
 	return (0);
 }
@@ -82,7 +82,7 @@ collect_ingest_stop(struct collector *c)
 
 	if (ci == NULL)
 		return;
-	ingest_free(ci->in);
+	latency_ingest_free(ci->in);
 	free(ci->agents);
 	free(ci);
 	c->priv = NULL;
@@ -98,7 +98,7 @@ collect_ingest_describe(const struct collector *c, char *buf, size_t len)
 		return;
 	}
 	snprintf(buf, len, "ingest %s; %llu repeated%s%s%s%s",
-	    ingest_status(ci->in), (unsigned long long)ci->repeated,
+	    latency_ingest_status(ci->in), (unsigned long long)ci->repeated,
 	    ci->unmapped[0] != '\0' ? "; unmapped: " : "", ci->unmapped,
 	    ci->failing[0] != '\0' ? "; refusing, history: " : "",
 	    ci->failing);
@@ -180,7 +180,7 @@ collect_ingest_batch_cb(void *arg, const struct ingest_batch *b, int commit)
 		}
 		mapped++;
 		if (commit)
-			latmon_sample(m, br, edge, s->target[0] != '\0' ?
+			latency_mon_sample(m, br, edge, s->target[0] != '\0' ?
 			    s->target : NULL, LAT_AGENT, s->time_ms, s->rtt_us);
 	}
 	if (commit) {
@@ -199,7 +199,7 @@ collect_ingest_port(const struct collector *c)
 
 	if (c->ops != &collector_ingest || ci == NULL)
 		return (-1);
-	return (ingest_port(ci->in));
+	return (latency_ingest_port(ci->in));
 }
 
 const struct ingest *

@@ -1,11 +1,11 @@
 /*
- * The built-in prober as a collector: one struct probe (core/probe.c) for
- * every "probe" line of every branch, each target with its own interval,
+ * The built-in prober as a collector: one struct probe (core/latency-probe.c)
+ * for every "probe" line of every branch, each target with its own interval,
  * timeout and size (the "probe" block's defaults where the line gives
  * none).  collect_probe_run is the part peertop agent shares: it maps the
  * prober's target ids back to (branch, probe line) and hands each result
  * to a callback; the "probe" collector's callback is
- * latmon_sample().
+ * latency_mon_sample().
  */
 #include <sys/types.h>
 
@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "collect-probe.h"
-#include "latmon.h"
-#include "probe.h"
+#include "latency-mon.h"
+#include "latency-probe.h"
 
 #define PROBE_INTERVAL_DEFAULT_MS	1000
 #define PROBE_TIMEOUT_DEFAULT_MS	2000
@@ -107,19 +107,19 @@ collect_probe_run_new(struct model *m, struct event_base *base,
 	pr = xcalloc(1, sizeof *pr);
 	pr->cb = cb;
 	pr->arg = arg;
-	pr->probe = probe_new(base, collect_probe_run_result, pr);
+	pr->probe = latency_probe_new(base, collect_probe_run_result, pr);
 	for (i = 0; i < m->nbranches; i++)
 		for (j = 0; j < m->branches[i]->nprobes; j++)
 			if (!m->branches[i]->probes[j].tcp)
 				pr->nicmp++;
 	/* Open while privileged; the caller drops privileges after. */
 	if (pr->nicmp > 0 &&
-	    probe_open_sockets(pr->probe, m->lat.sockmode) == -1)
+	    latency_probe_open_sockets(pr->probe, m->lat.sockmode) == -1)
 		strlcpy_pt(pr->socket, "no ICMP socket (needs root, CAP_NET_RAW "
 		    "or net.ipv4.ping_group_range)", sizeof pr->socket);
 	else if (pr->nicmp > 0) {
-		d4 = probe_socket_dgram(pr->probe, AF_INET);
-		d6 = probe_socket_dgram(pr->probe, AF_INET6);
+		d4 = latency_probe_socket_dgram(pr->probe, AF_INET);
+		d6 = latency_probe_socket_dgram(pr->probe, AF_INET6);
 		snprintf(pr->socket, sizeof pr->socket, "ICMP %s, ICMPv6 %s",
 		    d4 == 1 ? "datagram" : d4 == 0 ? "raw" : "none",
 		    d6 == 1 ? "datagram" : d6 == 0 ? "raw" : "none");
@@ -135,7 +135,7 @@ collect_probe_run_new(struct model *m, struct event_base *base,
 			 * is not probed: its losses would be peertop's, not
 			 * the network's.  The collector says why.
 			 */
-			if (!pc->tcp && probe_socket_dgram(pr->probe,
+			if (!pc->tcp && latency_probe_socket_dgram(pr->probe,
 			    pc->addr.af) == -1) {
 				pr->unprobed++;
 				continue;
@@ -152,7 +152,8 @@ collect_probe_run_new(struct model *m, struct event_base *base,
 			    PROBE_TIMEOUT_DEFAULT_MS;
 			pt.size = pc->size ? pc->size : m->lat.size;
 			pt.count = m->lat.count;
-			if ((id = probe_add_target(pr->probe, &pt)) == -1) {
+			if ((id = latency_probe_add_target(pr->probe,
+			    &pt)) == -1) {
 				xasprintf(cause, "branch %s: probe %s %s: "
 				    "cannot add the target", b->name, pc->edge,
 				    pc->target);
@@ -176,7 +177,7 @@ collect_probe_run_free(struct collect_probe_run *pr)
 {
 	if (pr == NULL)
 		return;
-	probe_free(pr->probe);
+	latency_probe_free(pr->probe);
 	free(pr->t);
 	free(pr);
 }
@@ -212,7 +213,7 @@ collect_probe_sample(void *arg, struct branch *b, const struct probe_conf *pc,
 		cp->lost++;
 	cp->c->polls++;
 	cp->c->last_ok_mono = now_mono_ms();
-	latmon_sample(cp->m, b, pc->edge_idx, pc->target, LAT_PROBE,
+	latency_mon_sample(cp->m, b, pc->edge_idx, pc->target, LAT_PROBE,
 	    time_ms, rtt_us);
 }
 

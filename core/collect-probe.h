@@ -10,7 +10,7 @@ struct event_base;
 
 /*
  * The prober for every branch's "probe" lines (collect-probe.c).  The
- * "probe" collector wraps one and feeds latmon_sample(); peertop
+ * "probe" collector wraps one and feeds latency_mon_sample(); peertop
  * agent makes its own with a callback that queues for the push.  The ICMP
  * sockets are opened in collect_probe_run_new() (m->lat.sockmode), so call
  * it before dropping privileges.  error is NULL or why the probe was lost.

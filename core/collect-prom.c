@@ -26,7 +26,7 @@
 
 #include "collect-prom.h"
 #include "collector.h"
-#include "latmon.h"
+#include "latency-mon.h"
 #include "model.h"
 #include "util.h"
 
@@ -314,7 +314,7 @@ collect_prom_response(struct collect_prom *cp, struct evhttp_request *req)
 	const char		*body;
 
 	body = len > 0 ? (const char *)evbuffer_pullup(b, -1) : "";
-	st = prom_parse(body, len, &cp->map, &r);
+	st = latency_prom_parse(body, len, &cp->map, &r);
 	if (code != HTTP_OK) {
 		/* Prometheus answers 400, 422 and 503 with an error body. */
 		reason = evhttp_request_get_response_code_line(req);
@@ -323,15 +323,15 @@ collect_prom_response(struct collect_prom *cp, struct evhttp_request *req)
 		else
 			collect_prom_fail(cp, "HTTP %d %s", code,
 			    reason != NULL ? reason : "");
-		prom_result_free(&r);
+		latency_prom_result_free(&r);
 		return;
 	}
 	if (st != PROM_OK) {
 		collect_prom_fail(cp, "%s", r.error);
-		prom_result_free(&r);
+		latency_prom_result_free(&r);
 		return;
 	}
-	prom_result_stale(&r, now_wall_ms(), cp->stale_ms);
+	latency_prom_result_stale(&r, now_wall_ms(), cp->stale_ms);
 	cp->stats.ok++;
 	cp->stats.samples += r.nsamples;
 	cp->stats.stale += r.nstale;
@@ -345,7 +345,7 @@ collect_prom_response(struct collect_prom *cp, struct evhttp_request *req)
 		    r.nsamples);
 	if (cp->cb != NULL)
 		cp->cb(cp, 1, &r, cp->arg);
-	prom_result_free(&r);
+	latency_prom_result_free(&r);
 }
 
 /*
@@ -431,13 +431,13 @@ collect_promc_cb(struct collect_prom *poller, int ok,
 		 * microsecond from the same series is that repeat, not a
 		 * new probe.
 		 */
-		l = latmon_link_find(b, e, s->target);
+		l = latency_mon_link_find(b, e, s->target);
 		if (l != NULL && l->source == LAT_PROM && !s->lost &&
 		    l->last_us == (int64_t)s->rtt_us) {
 			pc->repeats++;
 			continue;
 		}
-		latmon_sample(pc->m, b, e, s->target, LAT_PROM,
+		latency_mon_sample(pc->m, b, e, s->target, LAT_PROM,
 		    s->time_ms, s->lost ? -1 : (int64_t)s->rtt_us);
 	}
 }

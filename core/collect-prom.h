@@ -1,8 +1,8 @@
 /*
  * A Prometheus poller: every interval, GET /api/v1/query?query=PROMQL from
  * one Prometheus over plain HTTP with libevent's evhttp client, parse the
- * answer with prom_parse() and hand the fresh samples to a callback.  Each
- * poller keeps its status in words (connection refused, timeout, HTTP
+ * answer with latency_prom_parse() and hand the fresh samples to a callback.
+ * Each poller keeps its status in words (connection refused, timeout, HTTP
  * status, bad JSON, Prometheus error, stale series) for the UI.  Not yet
  * wired to the model or the config: the caller owns the conf strings and
  * decides what the samples become.
@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#include "prom.h"
+#include "latency-prom.h"
 
 struct event_base;
 struct collect_prom;

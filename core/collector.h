@@ -2,7 +2,7 @@
  * The collector interface: each data source is a const table of
  * operations (tmux's cmd_table style).  A collector runs on the libevent
  * loop, never blocks, reports through model_session_report(),
- * model_collector_state() and latmon_sample(), and leaves the judgements
+ * model_collector_state() and latency_mon_sample(), and leaves the judgements
  * to the evaluation pass (eval.h).  The collectors' own APIs are in
  * collect-bmp.h and collect-probe.h.
  */

@@ -18,7 +18,7 @@
 #include "core/collector.h"
 #include "core/config-private.h"
 #include "core/model.h"
-#include "core/probe.h"
+#include "core/latency-probe.h"
 #include "core/util.h"
 
 #define LAT_DELAY_MAX_MS	(60 * 1000)		/* an RTT bound */

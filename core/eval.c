@@ -8,7 +8,7 @@
 
 #include "eval.h"
 #include "health.h"
-#include "latmon.h"
+#include "latency-mon.h"
 #include "routemon.h"
 #include "util.h"
 
@@ -109,7 +109,7 @@ eval_run(struct model *m, int64_t now_ms)
 	m->pending = 0;
 	m->in_pass = 1;
 	if (what & PENDING_LATENCY)
-		latmon_eval(m);
+		latency_mon_eval(m);
 	/* Session states re-rank best paths; time ages nothing else yet. */
 	if (m->routemon != NULL &&
 	    (what & (PENDING_ROUTES | PENDING_HEALTH | PENDING_TIME)))

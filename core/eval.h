@@ -4,7 +4,7 @@
  * model_touch()); once per loop turn the pass runs the judgements in a
  * fixed order,
  *
- *	latency (latmon_eval) -> routes (routemon_eval) -> health
+ *	latency (latency_mon_eval) -> routes (routemon_eval) -> health
  *	(health_update)
  *
  * each on the whole picture of the turn, then hands the dirty flags set

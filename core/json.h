@@ -10,8 +10,8 @@
  * object its first member, every container member and the member after
  * one.  Everything else stays on one line.
  *
- * jansson reads JSON here (prom.c, ingest.c) but does not write it: its
- * dumper knows neither this layout, which the golden files pin, nor a
+ * jansson reads JSON here (latency-prom.c, latency-ingest.c) but does not write
+ * it: its dumper knows neither this layout, which the golden files pin, nor a
  * fixed number of decimals ("12.000"), and escapes differently.  Its
  * names (json_object(), json_string() ...) are why these are json_w_*.
  */

@@ -137,7 +137,8 @@ struct partner {
  * ring of the last samples and the statistics over the live window.
  */
 enum lat_source { LAT_PROBE = 0, LAT_PROM, LAT_AGENT };
-const char	*lat_source_name(enum lat_source);	/* "probe" ... */
+/* "probe", "prom", "agent" */
+const char	*latency_mon_source_name(enum lat_source);
 
 /* One configured probe of a branch: "probe EDGE ADDR [tcp port N] ...". */
 struct probe_conf {
@@ -186,7 +187,7 @@ struct latlink {
 	double		 baseline_us;	/* median before the recent part */
 	int		 stale;		/* samples added since the last pass,
 					   stats not yet recomputed
-					   (latmon_eval()) */
+					   (latency_mon_eval()) */
 	/* Trend: median per bucket of the window, oldest first; < 0 none. */
 	double		 trend[LAT_TREND_N];
 };
@@ -303,7 +304,7 @@ struct branch {
 	int64_t		 last_event_ms;
 
 	/* Latency (issue 4): probe targets and thresholds from the
-	 * configuration, the series seen for the branch and what latmon.c
+	 * configuration, the series seen for the branch and what latency-mon.c
 	 * derives from them. */
 	struct probe_conf *probes;
 	size_t		 nprobes;
@@ -315,7 +316,7 @@ struct branch {
 	int		 lat_main;	/* links[] shown in the Overview, -1 */
 	int		 lat_suboptimal; /* routed edge slower than margin */
 	/* Links took samples since the last pass; the time of the last
-	 * one stamps the branch's judgement (latmon_eval()). */
+	 * one stamps the branch's judgement (latency_mon_eval()). */
 	int		 lat_stale;
 	int64_t		 lat_stale_ms;
 };
@@ -474,7 +475,7 @@ void		 model_free(struct model *);
  * collector reports into the model and marks it; the pass (eval.c) runs
  * latency, routes and health once per loop turn, on the whole picture.
  */
-#define PENDING_LATENCY	0x01	/* links took samples (latmon_sample()) */
+#define PENDING_LATENCY	0x01	/* links took samples (latency_mon_sample()) */
 #define PENDING_ROUTES	0x02	/* the RIB changed under a watch */
 #define PENDING_HEALTH	0x04	/* session or collector states changed */
 #define PENDING_TIME	0x08	/* the pass's tick: time passed */

@@ -14,7 +14,7 @@
 
 #include "collect-bmp.h"
 #include "collector.h"
-#include "latmon.h"
+#include "latency-mon.h"
 #include "output.h"
 #include "report.h"
 #include "rib.h"
@@ -287,7 +287,7 @@ csv_latency(struct output_ctx *ctx, const struct model *m,
 	csv_str(f, b->name);
 	csv_str(f, m->edges[l->edge_idx].code);
 	csv_str(f, l->target);
-	csv_str(f, lat_source_name(l->source));
+	csv_str(f, latency_mon_source_name(l->source));
 	csv_num(f, "%u,%u,%.1f", l->sent, l->received, l->loss_pct);
 	csv_ms(f, (double)l->last_us, l->last_us >= 0);
 	csv_ms(f, l->avg_us, r);

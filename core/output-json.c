@@ -11,7 +11,7 @@
 
 #include "collect-bmp.h"
 #include "collector.h"
-#include "latmon.h"
+#include "latency-mon.h"
 #include "output.h"
 #include "report.h"
 #include "rib.h"
@@ -396,7 +396,7 @@ js_latency(struct output_ctx *ctx, const struct model *m,
 	json_w_object(j, NULL, 0);
 	json_w_string(j, "edge", m->edges[l->edge_idx].code);
 	json_w_string(j, "target", l->target);
-	json_w_string(j, "source", lat_source_name(l->source));
+	json_w_string(j, "source", latency_mon_source_name(l->source));
 	json_w_uint(j, "sent", l->sent);
 	json_w_uint(j, "received", l->received);
 	json_w_double(j, "loss_pct", l->loss_pct, 1);
@@ -409,7 +409,7 @@ js_latency(struct output_ctx *ctx, const struct model *m,
 	js_ms(j, "p95_ms", (double)l->p95_us, r);
 	js_ms(j, "jitter_ms", l->jitter_us, r);
 	json_w_array(j, "flags", 0);
-	for (bit = 0; (name = latmon_flag_name(bit)) != NULL; bit++)
+	for (bit = 0; (name = latency_mon_flag_name(bit)) != NULL; bit++)
 		if (l->flags & (1u << bit))
 			json_w_string(j, NULL, name);
 	json_w_end(j);

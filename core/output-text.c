@@ -9,7 +9,7 @@
 
 #include "collect-bmp.h"
 #include "collector.h"
-#include "latmon.h"
+#include "latency-mon.h"
 #include "output.h"
 #include "report.h"
 #include "rib.h"

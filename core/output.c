@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "collect-bmp.h"
-#include "latmon.h"
+#include "latency-mon.h"
 #include "output.h"
 #include "rib.h"
 #include "routemon.h"
@@ -165,7 +165,7 @@ output_lat_flags(const struct latlink *l, char *buf, size_t len)
 	unsigned	 bit;
 
 	buf[0] = '\0';
-	for (bit = 0; (name = latmon_flag_name(bit)) != NULL; bit++) {
+	for (bit = 0; (name = latency_mon_flag_name(bit)) != NULL; bit++) {
 		if (!(l->flags & (1u << bit)))
 			continue;
 		if (buf[0] != '\0')

@@ -74,7 +74,7 @@ int	 replay_covered(struct replay *, int64_t t);
  *   - each branch's routed edge and SuboptimalRouting flag (branch_route)
  *     and each registered prefix's state (prefix_state; since_ms is
  *     when its flags last changed, seen 0 without a row);
- *   - the latency links rebuilt through latmon_sample() from the
+ *   - the latency links rebuilt through latency_mon_sample() from the
  *     samples in (t - window, t]: raw samples where the file has them,
  *     the per-minute roll-ups before the oldest raw sample and the
  *     per-hour ones before a series' oldest minute, each roll-up spread

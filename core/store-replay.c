@@ -11,7 +11,7 @@
  * replay_load() asks for each configured session, partner, branch and
  * prefix its last row at or before t through the (name, time) indexes,
  * all inside one read transaction so that a writer's commit cannot tear
- * the picture.  Latency links are rebuilt through latmon_sample()
+ * the picture.  Latency links are rebuilt through latency_mon_sample()
  * from the raw samples of the window; where retention pruned them, from
  * the minute roll-ups, and before those from the hour roll-ups, each
  * roll-up spread back into samples at its mean.
@@ -31,7 +31,7 @@
 
 #include "eval.h"
 #include "health.h"
-#include "latmon.h"
+#include "latency-mon.h"
 #include "replay.h"
 #include "store-private.h"
 #include "store.h"
@@ -1072,10 +1072,10 @@ replay_spread(struct model *m, struct branch *b, int edge, const char *target,
 			continue;
 		/* Sample k is a loss when the running share of them steps. */
 		if ((k + 1) * lost / ru->sent > k * lost / ru->sent)
-			latmon_sample(m, b, edge, target, LAT_PROBE, at,
+			latency_mon_sample(m, b, edge, target, LAT_PROBE, at,
 			    -1);
 		else
-			latmon_sample(m, b, edge, target, LAT_PROBE, at,
+			latency_mon_sample(m, b, edge, target, LAT_PROBE, at,
 			    mean);
 	}
 }
@@ -1222,7 +1222,7 @@ replay_latency(struct replay *r, struct model *m, int64_t t, size_t *unknown)
 	int64_t		 from, cut = INT64_MAX;
 	int		 edge = -1, rc, bad = 0;
 
-	from = t - latmon_window_ms(m);
+	from = t - latency_mon_window_ms(m);
 	model_latency_clear(m);
 	if ((st = replay_stmt(r, RS_RAW_OLDEST)) != NULL) {
 		if (sqlite3_step(st) == SQLITE_ROW &&
@@ -1253,7 +1253,7 @@ replay_latency(struct replay *r, struct model *m, int64_t t, size_t *unknown)
 			}
 			if (bad)
 				continue;
-			latmon_sample(m, b, edge, replay_text(st, 2),
+			latency_mon_sample(m, b, edge, replay_text(st, 2),
 			    replay_source(replay_text(st, 3)),
 			    sqlite3_column_int64(st, 4),
 			    sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 :

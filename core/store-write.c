@@ -29,7 +29,7 @@
 #include <event2/event.h>
 #include <sqlite3.h>
 
-#include "latmon.h"
+#include "latency-mon.h"
 #include "store.h"
 #include "store-private.h"
 
@@ -1058,7 +1058,7 @@ store_sink_latency_cb(void *arg, const struct latlink *l, int64_t time_ms,
 
 	store_latency_sample(s, time_ms, l->branch->name,
 	    s->model->edges[l->edge_idx].code, l->target,
-	    lat_source_name(l->source), rtt_us);
+	    latency_mon_source_name(l->source), rtt_us);
 }
 
 /*

@@ -29,7 +29,7 @@
 #include <event2/event.h>
 #include <sqlite3.h>
 
-#include "latmon.h"
+#include "latency-mon.h"
 #include "store.h"
 #include "store-private.h"
 

@@ -1,7 +1,7 @@
 /*
  * "peertop agent": run at a branch, probe the configured edges with the
  * built-in prober and push the samples to a collector's ingest endpoint
- * (core/agent.c).  The configuration is peertop's own: the branches and
+ * (core/latency-agent.c).  The configuration is peertop's own: the branches and
  * their "probe" lines, the "probe" block's defaults and user, and an
  * "agent" block naming the collector.
  *
@@ -21,12 +21,12 @@
 
 #include <event2/event.h>
 
-#include "core/agent.h"
+#include "core/latency-agent.h"
 #include "core/collect-probe.h"
 #include "core/config.h"
 #include "core/geo.h"
 #include "core/model.h"
-#include "core/probe.h"
+#include "core/latency-probe.h"
 #include "core/util.h"
 #include "tui/tui.h"
 
@@ -95,7 +95,7 @@ cmd_agent_sample_cb(void *arg, struct branch *b, const struct probe_conf *pc,
 	ca->probed++;
 	if (rtt_us < 0)
 		ca->lost++;
-	agent_add(ca->agent, &s);
+	latency_agent_add(ca->agent, &s);
 }
 
 /*
@@ -121,7 +121,7 @@ cmd_agent_signal_cb(evutil_socket_t sig, short what, void *arg)
 	tv.tv_sec = (AGENT_TIMEOUT_MS + 1000) / 1000;
 	tv.tv_usec = 0;
 	evtimer_add(ca->deadline, &tv);
-	agent_finish(ca->agent, cmd_agent_done_cb, ca);
+	latency_agent_finish(ca->agent, cmd_agent_done_cb, ca);
 }
 
 static void
@@ -153,14 +153,14 @@ cmd_agent_status_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	log_info("agent %s: %llu probed (%llu lost), %s", ca->m->agent.name,
 	    (unsigned long long)ca->probed, (unsigned long long)ca->lost,
-	    agent_status(ca->agent));
+	    latency_agent_status(ca->agent));
 }
 
 /* The account: every sample probed is in exactly one of the counts. */
 static void
 cmd_agent_counters(const struct cmd_agent *ca)
 {
-	const struct agent_stats	*st = agent_stats(ca->agent);
+	const struct agent_stats	*st = latency_agent_stats(ca->agent);
 
 	fprintf(stderr, "agent %s: %llu probed, %llu sent, %zu queued, %llu "
 	    "overflowed, %llu rejected\n", ca->m->agent.name,
@@ -251,7 +251,8 @@ cmd_agent(int argc, char **argv)
 
 	if ((ca.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-	if ((ca.agent = agent_new(ca.base, &ca.m->agent, &cause)) == NULL) {
+	if ((ca.agent = latency_agent_new(ca.base, &ca.m->agent,
+	    &cause)) == NULL) {
 		fprintf(stderr, "peertop %s\n", cause);
 		goto out;
 	}
@@ -263,7 +264,7 @@ cmd_agent(int argc, char **argv)
 		goto out;
 	}
 	if (ca.m->lat.user[0] != '\0' && geteuid() == 0 &&
-	    probe_drop_privileges(ca.m->lat.user) == -1) {
+	    latency_probe_drop_privileges(ca.m->lat.user) == -1) {
 		fprintf(stderr, "peertop agent: cannot drop privileges to %s: "
 		    "%s\n", ca.m->lat.user, errno == ENOENT ? "no such user" :
 		    strerror(errno));
@@ -302,7 +303,7 @@ cmd_agent(int argc, char **argv)
 
 out:
 	collect_probe_run_free(ca.run);
-	agent_free(ca.agent);
+	latency_agent_free(ca.agent);
 	if (ca.base != NULL)
 		event_base_free(ca.base);
 	free(cause);

@@ -89,7 +89,7 @@ char		*graph_flags(unsigned, char *, size_t);
 
 /*
  * A sparkline of n values (-1: none, a blank; -2 or less: all lost, an
- * 'x', as latmon.c leaves latlink.trend[]) into buf: eighth blocks
+ * 'x', as latency-mon.c leaves latlink.trend[]) into buf: eighth blocks
  * (U+2581..U+2588) or "_.-=^" in ASCII, scaled from the lowest value so
  * that a change of a quarter of the level or more fills the height.
  */

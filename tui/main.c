@@ -24,9 +24,9 @@
 #include "core/eval.h"
 #include "core/geo.h"
 #include "core/health.h"
-#include "core/latmon.h"
+#include "core/latency-mon.h"
 #include "core/output.h"
-#include "core/probe.h"
+#include "core/latency-probe.h"
 #include "core/replay.h"
 #include "core/rib.h"
 #include "core/routemon.h"
@@ -656,7 +656,7 @@ run_start(struct run *r)
 	start_collectors(m, r->base);
 	/* The prober's ICMP sockets are open: privileges can go now. */
 	if (m->lat.user[0] != '\0' && geteuid() == 0 &&
-	    probe_drop_privileges(m->lat.user) == -1) {
+	    latency_probe_drop_privileges(m->lat.user) == -1) {
 		fprintf(stderr, "peertop: cannot drop privileges to %s: %s\n",
 		    m->lat.user, errno == ENOENT ? "no such user" :
 		    strerror(errno));

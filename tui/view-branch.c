@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "../core/latency.h"
-#include "../core/latmon.h"
+#include "../core/latency-mon.h"
 #include "../core/store.h"
 #include "canvas.h"
 #include "graph.h"
@@ -405,7 +405,7 @@ view_branch_graph(struct tui *tui, const struct branch *b,
 	mode = tui->ascii ? MAP_ASCII : tui->map_mode;
 	pw = graph_plot_width(w);
 	cols = xcalloc((size_t)(pw > 0 ? pw : 1), sizeof *cols);
-	span_ms = sp->ms != 0 ? sp->ms : latmon_window_ms(m);
+	span_ms = sp->ms != 0 ? sp->ms : latency_mon_window_ms(m);
 	if (l == NULL)
 		ok = 0;
 	else if (sp->ms == 0)
@@ -433,7 +433,8 @@ view_branch_graph(struct tui *tui, const struct branch *b,
 		snprintf(title, sizeof title, "Latency %s%s%s %s  [%s] %s%s",
 		    (edge = view_branch_edge(m, l->edge_idx)) != NULL ? edge :
 		    "?", l->target[0] != '\0' ? " " : "", l->target,
-		    lat_source_name(l->source), span, ok ? how : "no history",
+		    latency_mon_source_name(l->source), span,
+		    ok ? how : "no history",
 		    w >= 100 ? "   j/k link  s span  c glyphs" : "");
 	draw_text(tui, y, 0, w, CR_HEADER, title);
 
@@ -518,7 +519,7 @@ view_branch_table(struct tui *tui, const struct branch *b, int y, int *row,
 		view_branch_figures(tui, b, l, edge, &f);
 		cells[BR_EDGE] = edge != NULL ? edge : "?";
 		cells[BR_TARGET] = l->target[0] != '\0' ? l->target : "-";
-		cells[BR_SRC] = lat_source_name(l->source);
+		cells[BR_SRC] = latency_mon_source_name(l->source);
 		cells[BR_LOSS] = f.loss;
 		cells[BR_SNT] = f.snt;
 		cells[BR_LAST] = f.last;

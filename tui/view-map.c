@@ -26,7 +26,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../core/latmon.h"
+#include "../core/latency-mon.h"
 #include "../core/util.h"
 #include "canvas.h"
 #include "graph.h"
@@ -662,7 +662,7 @@ view_map_line_role(struct tui *tui, const struct branch *b,
 	l = view_map_latlink(b, b->nearest);
 	if (lp != NULL)
 		*lp = l;
-	latmon_thresholds(tui->model, b, &th);
+	latency_mon_thresholds(tui->model, b, &th);
 	return (view_map_lat_role(&th, l, view_map_branch_role(b)));
 }
 

@@ -9,7 +9,7 @@
  * (56 bytes of data) to every target, every PERIOD = targets x 1000 /
  * rate ms, with a timeout of one period (fping's default in count
  * mode), so the aggregate rate is the one asked for:
- *  - peertop: core/probe.c on a default libevent base, as peertop runs
+ *  - peertop: core/latency-probe.c on a default libevent base, as peertop runs
  *    it, on a raw socket; a target is removed when its COUNT results
  *    (answers or timeouts) are in;
  *  - fping (-F PATH): "fping -C COUNT -p PERIOD -i 1000/rate -t PERIOD
@@ -74,7 +74,7 @@
 
 #include <event2/event.h>
 
-#include "core/probe.h"
+#include "core/latency-probe.h"
 #include "core/util.h"
 #include "tests/bench/bench-util.h"
 
@@ -206,7 +206,7 @@ bench_probe_cb(void *arg, int id, int64_t time_ms, int64_t rtt_us,
 	bench_probe_result(r, (int)(t - bench_probe_tgts), rtt_us);
 	if (++t->done == bench_probe_count) {
 		/* Its COUNT probes are in: no more sends to it. */
-		probe_remove(bench_probe_p, t->id);
+		latency_probe_remove(bench_probe_p, t->id);
 		if (--bench_probe_left == 0) {
 			bench_probe_end = bench_now();
 			event_base_loopbreak(bench_probe_base);
@@ -227,8 +227,9 @@ bench_probe_peertop(char **addrs, int n, unsigned int period)
 	r->tool = "peertop";
 	bench_probe_alloc(r, n);
 	bench_probe_base = event_base_new();
-	bench_probe_p = probe_new(bench_probe_base, bench_probe_cb, &first);
-	if (probe_open_sockets(bench_probe_p, PROBE_SOCK_RAW) == -1) {
+	bench_probe_p = latency_probe_new(bench_probe_base, bench_probe_cb,
+	    &first);
+	if (latency_probe_open_sockets(bench_probe_p, PROBE_SOCK_RAW) == -1) {
 		fprintf(stderr, "bench-probe: no raw ICMP socket (root?)\n");
 		return (-1);
 	}
@@ -247,8 +248,8 @@ bench_probe_peertop(char **addrs, int n, unsigned int period)
 		t.interval_ms = period;
 		t.timeout_ms = period;
 		t.size = PROBE_SIZE_DEFAULT;
-		if ((bench_probe_tgts[i].id = probe_add_target(bench_probe_p,
-		    &t)) == -1)
+		if ((bench_probe_tgts[i].id =
+		    latency_probe_add_target(bench_probe_p, &t)) == -1)
 			return (-1);
 		if (first == -1)
 			first = bench_probe_tgts[i].id;
@@ -256,7 +257,7 @@ bench_probe_peertop(char **addrs, int n, unsigned int period)
 	event_base_dispatch(bench_probe_base);
 	r->wall = bench_probe_end - start;
 	r->cpu = bench_probe_cpu() - cpu0;
-	probe_get_stats(bench_probe_p, &st);
+	latency_probe_get_stats(bench_probe_p, &st);
 	r->kernel_ts = st.kernel_ts;
 	if (st.kernel_ts != (uint64_t)r->nerr)
 		printf("note: %llu of %ld answers timed by the kernel\n",
@@ -269,7 +270,7 @@ bench_probe_peertop(char **addrs, int n, unsigned int period)
 			    (double)(tg->last_ms - tg->first_ms);
 	}
 	free(bench_probe_tgts);
-	probe_free(bench_probe_p);
+	latency_probe_free(bench_probe_p);
 	event_base_free(bench_probe_base);
 	return (0);
 }

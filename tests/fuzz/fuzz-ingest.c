@@ -1,6 +1,6 @@
 /*
- * libFuzzer harness for the ingest batch parser (core/ingest.c): the body
- * comes from whoever reaches the ingest port.  A batch is all or nothing:
+ * libFuzzer harness for the ingest batch parser (core/latency-ingest.c): the
+ * body comes from whoever reaches the ingest port.  A batch is all or nothing:
  * on failure nothing is left and an error says why; on success every
  * name is non-empty (the target may be), NUL-terminated and free of
  * control characters, every time within the limits and every RTT either
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ingest.h"
+#include "core/latency-ingest.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -45,7 +45,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&lim, 0, sizeof lim);
 	lim.now_ms = 1764000000000LL;
 	lim.max_samples = 64;
-	if (ingest_parse((const char *)data, size, &lim, &b, err) != 0) {
+	if (latency_ingest_parse((const char *)data, size, &lim, &b,
+	    err) != 0) {
 		if (err[0] == '\0' || b.samples != NULL || b.nsamples != 0)
 			abort();
 		return (0);
@@ -64,6 +65,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (s->rtt_us < -1 || s->rtt_us > INGEST_RTT_MAX_US)
 			abort();
 	}
-	ingest_batch_free(&b);
+	latency_ingest_batch_free(&b);
 	return (0);
 }

@@ -1,6 +1,6 @@
 /*
- * libFuzzer harness for the Prometheus response parser (core/prom.c): the
- * body comes from whatever answers on the configured port.  Every result
+ * libFuzzer harness for the Prometheus response parser (core/latency-prom.c):
+ * the body comes from whatever answers on the configured port.  Every result
  * must be consistent (samples within the series count, sanitised strings
  * NUL-terminated, an error text on failure) and freed.
  */
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/prom.h"
+#include "core/latency-prom.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -25,7 +25,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The first byte picks NaN handling, so both paths get fuzzed. */
 	if (size > 0)
 		map.nan_is_loss = data[0] & 1;
-	st = prom_parse((const char *)data, size, &map, &r);
+	st = latency_prom_parse((const char *)data, size, &map, &r);
 	if (st != PROM_OK && r.error[0] == '\0')
 		abort();
 	if (r.nsamples > r.nseries || r.nkept > PROM_SERIES_ERRORS_MAX)
@@ -37,7 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    r.samples[i].rtt_us > PROM_RTT_MAX_US))
 			abort();
 	}
-	prom_result_stale(&r, 1700000000000LL, 30000);
-	prom_result_free(&r);
+	latency_prom_result_stale(&r, 1700000000000LL, 30000);
+	latency_prom_result_free(&r);
 	return (0);
 }

@@ -1,7 +1,7 @@
 /*
  * A prober and nothing else, for tests/integration/test-probe.sh: probes
- * each ADDRESS with ICMP echo (core/probe.c, raw sockets), or with a TCP
- * connect for ADDRESS/PORT, every
+ * each ADDRESS with ICMP echo (core/latency-probe.c, raw sockets), or with a
+ * TCP connect for ADDRESS/PORT, every
  * INTERVAL_MS with TIMEOUT_MS for DURATION_MS, then prints per target
  *
  *	ADDRESS sent N ok N lost N median_us N min_us N max_us N
@@ -21,7 +21,7 @@
 
 #include <event2/event.h>
 
-#include "core/probe.h"
+#include "core/latency-probe.h"
 
 #define MAXT	16
 #define MAXS	4096
@@ -88,8 +88,8 @@ main(int argc, char **argv)
 	duration = strtoul(argv[1], NULL, 10);
 	until_ms = now_wall_ms() + (int64_t)duration;
 	base = event_base_new();
-	p = probe_new(base, probe_run_cb, NULL);
-	if (probe_open_sockets(p, PROBE_SOCK_RAW) == -1) {
+	p = latency_probe_new(base, probe_run_cb, NULL);
+	if (latency_probe_open_sockets(p, PROBE_SOCK_RAW) == -1) {
 		fprintf(stderr, "probe-run: no ICMP socket\n");
 		return (1);
 	}
@@ -109,7 +109,7 @@ main(int argc, char **argv)
 		t.interval_ms = (unsigned int)strtoul(argv[2], NULL, 10);
 		t.timeout_ms = (unsigned int)strtoul(argv[3], NULL, 10);
 		res[nres].name = argv[i];
-		if ((res[nres].id = probe_add_target(p, &t)) == -1) {
+		if ((res[nres].id = latency_probe_add_target(p, &t)) == -1) {
 			fprintf(stderr, "probe-run: bad target %s\n", argv[i]);
 			return (2);
 		}
@@ -132,7 +132,7 @@ main(int argc, char **argv)
 		    r->nrtt ? (long long)r->rtt[0] : -1LL,
 		    r->nrtt ? (long long)r->rtt[r->nrtt - 1] : -1LL);
 	}
-	probe_free(p);
+	latency_probe_free(p);
 	event_base_free(base);
 	return (0);
 }

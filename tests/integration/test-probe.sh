@@ -1,6 +1,6 @@
 #!/bin/sh
 #
-# The prober (core/probe.c, through tests/integration/probe-run) against
+# The prober (core/latency-probe.c, through tests/integration/probe-run) against
 # real, controlled round trips: a network namespace joined to this one by
 # a veth pair, kernel echo replies off inside it
 # (net.ipv4.icmp_echo_ignore_all=1), and tests/lab/responder answering

@@ -15,8 +15,8 @@
  * the implementation), a raw TCP socket sees them, and the responder
  * sends the SYN-ACK (RFC 9293 3.5) itself DELAY_MS later.  The prober's
  * connect completes on it; the kernel here then resets the connection
- * (it knows nothing of it when the ACK comes), which core/probe.c counts
- * as a completed handshake ("connection reset").
+ * (it knows nothing of it when the ACK comes), which core/latency-probe.c
+ * counts as a completed handshake ("connection reset").
  *
  * The delay runs from the request's kernel receive time (SO_TIMESTAMPNS),
  * so the responder's own wake-up latency does not add to it.  With -b it

@@ -23,7 +23,7 @@
 #include "core/collector.h"
 #include "core/config.h"
 #include "core/eval.h"
-#include "core/latmon.h"
+#include "core/latency-mon.h"
 #include "core/replay.h"
 #include "core/store.h"
 #include "tui/tui.h"
@@ -660,9 +660,9 @@ latency_fill(struct fixture *f)
 	if (b->nlinks > 0)
 		return;
 	for (i = 0; i < 10; i++) {
-		latmon_sample(f->m, b, f->sea, "192.0.2.1", LAT_PROBE,
+		latency_mon_sample(f->m, b, f->sea, "192.0.2.1", LAT_PROBE,
 		    now - (10 - i) * 1000, (10 + i) * 1000);
-		latmon_sample(f->m, b, f->lax, "192.0.2.2", LAT_PROBE,
+		latency_mon_sample(f->m, b, f->lax, "192.0.2.2", LAT_PROBE,
 		    now - (10 - i) * 1000 + 500, i == 3 || i == 7 ? -1 :
 		    30000);
 	}
@@ -682,7 +682,7 @@ latency_loss(struct fixture *f)
 	if (b->links[b->lat_main]->flags & LAT_F_LOSS)
 		return;
 	f->m->lat.th.loss_pct = 5;
-	latmon_sample(f->m, b, f->lax, "192.0.2.2", LAT_PROBE,
+	latency_mon_sample(f->m, b, f->lax, "192.0.2.2", LAT_PROBE,
 	    now_wall_ms(), -1);
 	eval_run(f->m, now_wall_ms());
 	assert_true(b->links[b->lat_main]->flags & LAT_F_LOSS);

@@ -27,7 +27,7 @@
 #include <sqlite3.h>
 
 #include "core/config.h"
-#include "core/latmon.h"
+#include "core/latency-mon.h"
 #include "core/replay.h"
 #include "core/store.h"
 #include "core/util.h"
@@ -289,7 +289,7 @@ load(struct replay *r, struct model *m, int64_t t, size_t *unknown)
 static struct latlink *
 link_of(struct model *m, const char *edge)
 {
-	return (latmon_link_find(model_branch_find(m, "hq"),
+	return (latency_mon_link_find(model_branch_find(m, "hq"),
 	    model_edge_find(m, edge), edge[0] == 's' ? "192.0.2.100" :
 	    "192.0.2.101"));
 }

@@ -36,7 +36,7 @@
 #include <sqlite3.h>
 
 #include "core/eval.h"
-#include "core/latmon.h"
+#include "core/latency-mon.h"
 #include "core/model.h"
 #include "core/store.h"
 #include "tests/unit/files.h"
@@ -1272,7 +1272,7 @@ test_latency_sink(void **state)
 	store_attach(s, m);
 	store_set_queue_max(s, 10);
 	for (i = 0; i < 8; i++)
-		assert_non_null(latmon_sample(m, b, 0, "192.0.2.9",
+		assert_non_null(latency_mon_sample(m, b, 0, "192.0.2.9",
 		    LAT_AGENT, 1700000040000LL + i * 1000, i == 3 ? -1 :
 		    1000 * (i + 1)));
 	assert_null(m->sink.failing(m->sink.arg, 2));

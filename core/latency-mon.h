@@ -3,7 +3,7 @@
  * and trend, judges the thresholds (LatencyHigh, LossHigh, LatencyShift,
  * each with its restoring event), the nearest edge by latency, the link
  * the Overview shows and SuboptimalRouting by latency.  model.h has the
- * entry point, latmon_sample(); this is the rest.
+ * entry point, latency_mon_sample(); this is the rest.
  *
  * Hysteresis, so that a value sitting on a threshold does not raise and
  * restore on every probe:
@@ -20,8 +20,8 @@
  * A judgement needs LATMON_MIN_SAMPLES samples (replies for medians), so
  * the first probe never raises anything.
  */
-#ifndef PEERTOP_LATMON_H
-#define PEERTOP_LATMON_H
+#ifndef PEERTOP_LATENCY_MON_H
+#define PEERTOP_LATENCY_MON_H
 
 #include <stdint.h>
 
@@ -41,7 +41,7 @@
  * the next pass (PENDING_LATENCY).  target may be NULL.  Returns the
  * link, NULL on a bad edge index.
  */
-struct latlink	*latmon_sample(struct model *, struct branch *,
+struct latlink	*latency_mon_sample(struct model *, struct branch *,
 		    int edge_idx, const char *target, enum lat_source,
 		    int64_t time_ms, int64_t rtt_us);
 /*
@@ -50,19 +50,20 @@ struct latlink	*latmon_sample(struct model *, struct branch *,
  * LatencyShift and their restoring events) and the branches' nearest
  * edge by latency; sets DIRTY_LATENCY.
  */
-void		 latmon_eval(struct model *);
+void		 latency_mon_eval(struct model *);
 /* Re-judge the branch's nearest edge, main link and SuboptimalRouting by
  * latency (after the routed edge changed). */
-void		 latmon_branch(struct model *, struct branch *, int64_t now_ms);
+void		 latency_mon_branch(struct model *, struct branch *,
+	    int64_t now_ms);
 /* The link of (branch, edge, target), NULL if none yet. */
-struct latlink	*latmon_link_find(const struct branch *, int edge_idx,
+struct latlink	*latency_mon_link_find(const struct branch *, int edge_idx,
 		    const char *target);
 /* The branch's effective thresholds: its own where set, else global. */
-void		 latmon_thresholds(const struct model *,
+void		 latency_mon_thresholds(const struct model *,
 		    const struct branch *, struct lat_thresholds *);
 /* Defaults applied: window, shift part, margin. */
-int64_t		 latmon_window_ms(const struct model *);
+int64_t		 latency_mon_window_ms(const struct model *);
 /* The LAT_F_* flag names, e.g. "LatencyHigh"; NULL past the end. */
-const char *latmon_flag_name(unsigned bit);
+const char *latency_mon_flag_name(unsigned bit);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * Unit tests for core/probe.c against loopback: ICMP echo over raw and
+ * Unit tests for core/latency-probe.c against loopback: ICMP echo over raw and
  * (where the sysctl can allow it) datagram sockets for 127.0.0.1 and ::1,
  * TCP connect time to a listening and to a closed port, losses (a full
  * accept queue, TEST-NET-2, the IPv6 discard prefix), sequence matching with
@@ -31,9 +31,9 @@
 #include "core/collector.h"
 #include "core/config.h"
 #include "core/eval.h"
-#include "core/latmon.h"
+#include "core/latency-mon.h"
 #include "core/model.h"
-#include "core/probe.h"
+#include "core/latency-probe.h"
 
 #define MAXID	128
 
@@ -149,15 +149,15 @@ icmp_loopback(enum probe_sockmode mode, int want_dgram)
 	int			 id4, id6;
 
 	memset(&run, 0, sizeof run);
-	p = probe_new(base, result_cb, &run);
-	assert_int_equal(probe_open_sockets(p, mode), 0);
-	assert_int_equal(probe_socket_dgram(p, AF_INET), want_dgram);
-	assert_int_equal(probe_socket_dgram(p, AF_INET6), want_dgram);
+	p = latency_probe_new(base, result_cb, &run);
+	assert_int_equal(latency_probe_open_sockets(p, mode), 0);
+	assert_int_equal(latency_probe_socket_dgram(p, AF_INET), want_dgram);
+	assert_int_equal(latency_probe_socket_dgram(p, AF_INET6), want_dgram);
 	t = target(PROBE_ICMP, "127.0.0.1", 0, 50, 500);
-	id4 = probe_add_target(p, &t);
+	id4 = latency_probe_add_target(p, &t);
 	t = target(PROBE_ICMP, "::1", 0, 50, 500);
 	t.size = 1000;
-	id6 = probe_add_target(p, &t);
+	id6 = latency_probe_add_target(p, &t);
 	assert_true(id4 > 0 && id6 > 0 && id4 != id6);
 	run_for(base, 560);
 
@@ -172,7 +172,7 @@ icmp_loopback(enum probe_sockmode mode, int want_dgram)
 	assert_string_equal(run.r[id6].error, "");
 	assert_in_range(run.r[id4].max_us, 0, 50000);
 	assert_in_range(run.r[id6].max_us, 0, 50000);
-	probe_get_stats(p, &st);
+	latency_probe_get_stats(p, &st);
 	assert_int_equal(st.mismatched, 0);
 	/* Kernel timestamps for every reply on this Linux. */
 	assert_int_equal(st.kernel_ts, st.received);
@@ -180,7 +180,7 @@ icmp_loopback(enum probe_sockmode mode, int want_dgram)
 	    want_dgram ? "dgram" : "raw",
 	    (long long)run.r[id4].min_us, (long long)run.r[id4].max_us,
 	    (long long)run.r[id6].min_us, (long long)run.r[id6].max_us);
-	probe_free(p);
+	latency_probe_free(p);
 	event_base_free(base);
 }
 
@@ -226,7 +226,7 @@ test_icmp_dgram(void **state)
 	FILE		*f = NULL;
 
 	(void)state;
-	if (probe_ping_group_allows(getegid()) != 1) {
+	if (latency_probe_ping_group_allows(getegid()) != 1) {
 		if (geteuid() != 0 || (f = fopen(path, "r")) == NULL) {
 			print_message("# ping_group_range excludes us and we "
 			    "are not root: datagram case skipped\n");
@@ -246,11 +246,11 @@ test_icmp_dgram(void **state)
 		}
 		dgram_changed = 1;
 	}
-	assert_int_equal(probe_ping_group_allows(getegid()), 1);
+	assert_int_equal(latency_probe_ping_group_allows(getegid()), 1);
 	icmp_loopback(PROBE_SOCK_DGRAM, 1);
 	if (dgram_changed) {
 		assert_int_equal(dgram_restore(NULL), 0);
-		assert_int_equal(probe_ping_group_allows(getegid()), 0);
+		assert_int_equal(latency_probe_ping_group_allows(getegid()), 0);
 	}
 }
 
@@ -300,13 +300,13 @@ test_tcp(void **state)
 	/* Bound but not listening: the kernel answers with RST. */
 	c = listener(AF_INET, &closed, 0);
 
-	p = probe_new(base, result_cb, &run);
+	p = latency_probe_new(base, result_cb, &run);
 	t = target(PROBE_TCP, "127.0.0.1", port4, 100, 500);
-	id4 = probe_add_target(p, &t);
+	id4 = latency_probe_add_target(p, &t);
 	t = target(PROBE_TCP, "::1", port6, 100, 500);
-	id6 = probe_add_target(p, &t);
+	id6 = latency_probe_add_target(p, &t);
 	t = target(PROBE_TCP, "127.0.0.1", closed, 100, 500);
-	idc = probe_add_target(p, &t);
+	idc = latency_probe_add_target(p, &t);
 	assert_true(id4 > 0 && id6 > 0 && idc > 0);
 	run_for(base, 550);
 
@@ -328,7 +328,7 @@ test_tcp(void **state)
 	    (long long)run.r[id4].min_us, (long long)run.r[id4].max_us,
 	    (long long)run.r[idc].min_us, (long long)run.r[idc].max_us);
 
-	probe_free(p);
+	latency_probe_free(p);
 	close(l4);
 	close(l6);
 	close(c);
@@ -368,15 +368,15 @@ test_timeout(void **state)
 		assert_true(fill[i] != -1);
 		(void)connect(fill[i], (struct sockaddr *)&sin, sizeof sin);
 	}
-	p = probe_new(base, result_cb, &run);
+	p = latency_probe_new(base, result_cb, &run);
 	t = target(PROBE_TCP, "127.0.0.1", port, 100, 150);
-	idt = probe_add_target(p, &t);
+	idt = latency_probe_add_target(p, &t);
 	if (have_raw()) {
-		probe_open_sockets(p, PROBE_SOCK_RAW);
+		latency_probe_open_sockets(p, PROBE_SOCK_RAW);
 		t = target(PROBE_ICMP, "198.51.100.1", 0, 100, 150);
-		idi = probe_add_target(p, &t);
+		idi = latency_probe_add_target(p, &t);
 		t = target(PROBE_ICMP, "100::1", 0, 100, 150);
-		idi6 = probe_add_target(p, &t);
+		idi6 = latency_probe_add_target(p, &t);
 	}
 	run_for(base, 600);
 	assert_in_range(run.r[idt].n, 3, 6);
@@ -393,7 +393,7 @@ test_timeout(void **state)
 		assert_true(run.r[idi6].error[0] != '\0');
 		print_message("# icmp to 100::1: %s\n", run.r[idi6].error);
 	}
-	probe_free(p);
+	latency_probe_free(p);
 	for (i = 0; i < 4; i++)
 		close(fill[i]);
 	close(l);
@@ -420,12 +420,12 @@ test_many(void **state)
 	if (!have_raw())
 		skip();
 	memset(&run, 0, sizeof run);
-	p = probe_new(base, result_cb, &run);
-	assert_int_equal(probe_open_sockets(p, PROBE_SOCK_RAW), 0);
+	p = latency_probe_new(base, result_cb, &run);
+	assert_int_equal(latency_probe_open_sockets(p, PROBE_SOCK_RAW), 0);
 	for (i = 0; i < 50; i++) {
 		snprintf(a, sizeof a, "127.0.1.%d", i + 1);
 		t = target(PROBE_ICMP, a, 0, 50, 1000);
-		ids[i] = probe_add_target(p, &t);
+		ids[i] = latency_probe_add_target(p, &t);
 		assert_true(ids[i] > 0);
 	}
 	run_for(base, 1020);
@@ -435,14 +435,14 @@ test_many(void **state)
 		assert_int_equal(run.r[ids[i]].lost, 0);
 		total += run.r[ids[i]].n;
 	}
-	probe_get_stats(p, &st);
+	latency_probe_get_stats(p, &st);
 	assert_int_equal(st.mismatched, 0);
 	assert_int_equal(st.late, 0);
 	assert_int_equal(st.lost, 0);
 	assert_int_equal(st.received, (uint64_t)total);
 	assert_true(st.sent >= st.received);
 	assert_true(st.sent - st.received <= 50);	/* still in flight */
-	probe_free(p);
+	latency_probe_free(p);
 	event_base_free(base);
 }
 
@@ -460,33 +460,33 @@ test_remove_and_bad(void **state)
 	(void)state;
 	memset(&run, 0, sizeof run);
 	l = listener(AF_INET, &port, 1);
-	p = probe_new(base, result_cb, &run);
+	p = latency_probe_new(base, result_cb, &run);
 	t = target(PROBE_TCP, "127.0.0.1", port, 0, 100);
-	assert_int_equal(probe_add_target(p, &t), -1);
+	assert_int_equal(latency_probe_add_target(p, &t), -1);
 	t = target(PROBE_TCP, "127.0.0.1", 0, 100, 100);
-	assert_int_equal(probe_add_target(p, &t), -1);
+	assert_int_equal(latency_probe_add_target(p, &t), -1);
 	t = target(PROBE_TCP, "127.0.0.1", port, 100, 0);
-	assert_int_equal(probe_add_target(p, &t), -1);
+	assert_int_equal(latency_probe_add_target(p, &t), -1);
 	t = target(PROBE_ICMP, "127.0.0.1", 0, 100, 100);
 	t.size = PROBE_SIZE_MAX + 1;
-	assert_int_equal(probe_add_target(p, &t), -1);
+	assert_int_equal(latency_probe_add_target(p, &t), -1);
 	t = target(PROBE_TCP, "127.0.0.1", port, 50, 100);
-	id = probe_add_target(p, &t);
+	id = latency_probe_add_target(p, &t);
 	assert_true(id > 0);
 	run_for(base, 200);
 	n = run.r[id].n;
 	assert_true(n >= 2);
-	assert_int_equal(probe_remove(p, id), 0);
-	assert_int_equal(probe_remove(p, id), -1);
+	assert_int_equal(latency_probe_remove(p, id), 0);
+	assert_int_equal(latency_probe_remove(p, id), -1);
 	run_for(base, 200);
 	assert_int_equal(run.r[id].n, n);
-	probe_free(p);
+	latency_probe_free(p);
 	close(l);
 	event_base_free(base);
 }
 
 /*
- * The point of probe_open_sockets(): open as root, drop to nobody, and
+ * The point of latency_probe_open_sockets(): open as root, drop to nobody, and
  * the raw socket still probes while a new one can no longer be opened.
  * In a child, so this process keeps its privileges.
  */
@@ -509,19 +509,19 @@ test_drop_privileges(void **state)
 	if ((pid = fork()) == 0) {
 		memset(&run, 0, sizeof run);
 		base = event_base_new();
-		p = probe_new(base, result_cb, &run);
-		if (probe_open_sockets(p, PROBE_SOCK_RAW) != 0)
+		p = latency_probe_new(base, result_cb, &run);
+		if (latency_probe_open_sockets(p, PROBE_SOCK_RAW) != 0)
 			_exit(10);
-		if (probe_drop_privileges("nobody") != 0)
+		if (latency_probe_drop_privileges("nobody") != 0)
 			_exit(11);
 		if (geteuid() == 0 || getuid() == 0 || have_raw())
 			_exit(12);
 		t = target(PROBE_ICMP, "127.0.0.1", 0, 50, 500);
-		id = probe_add_target(p, &t);
+		id = latency_probe_add_target(p, &t);
 		run_for(base, 300);
 		if (run.r[id].n < 4 || run.r[id].ok != run.r[id].n)
 			_exit(13);
-		probe_free(p);
+		latency_probe_free(p);
 		event_base_free(base);
 		_exit(0);
 	}
@@ -529,7 +529,8 @@ test_drop_privileges(void **state)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
-	assert_int_equal(probe_drop_privileges("no-such-user-here"), -1);
+	assert_int_equal(latency_probe_drop_privileges("no-such-user-here"),
+	    -1);
 }
 
 /* Open everything, probe, free: the fd count comes back where it was. */
@@ -548,19 +549,19 @@ test_no_fd_leak(void **state)
 	l = listener(AF_INET, &port, 1);
 	before = count_fds();
 	for (i = 0; i < 3; i++) {
-		p = probe_new(base, result_cb, &run);
-		probe_open_sockets(p, PROBE_SOCK_AUTO);
+		p = latency_probe_new(base, result_cb, &run);
+		latency_probe_open_sockets(p, PROBE_SOCK_AUTO);
 		t = target(PROBE_TCP, "127.0.0.1", port, 20, 500);
-		probe_add_target(p, &t);
+		latency_probe_add_target(p, &t);
 		t = target(PROBE_TCP, "192.0.2.1", 9, 20, 500);
-		probe_add_target(p, &t);	/* in flight at free */
+		latency_probe_add_target(p, &t);	/* in flight at free */
 		t = target(PROBE_ICMP, "127.0.0.1", 0, 20, 500);
-		probe_add_target(p, &t);
+		latency_probe_add_target(p, &t);
 		t = target(PROBE_ICMP, "::1", 0, 20, 500);
-		probe_add_target(p, &t);
+		latency_probe_add_target(p, &t);
 		run_for(base, 150);
 		assert_true(count_fds() > before);
-		probe_free(p);
+		latency_probe_free(p);
 		assert_int_equal(count_fds(), before);
 	}
 	close(l);
@@ -595,13 +596,13 @@ test_count_and_collector(void **state)
 	cl = listener(AF_INET, &closed, 0);	/* refused: quick answers */
 
 	memset(&run, 0, sizeof run);
-	p = probe_new(base, result_cb, &run);
+	p = latency_probe_new(base, result_cb, &run);
 	t = target(PROBE_TCP, "127.0.0.1", closed, 20, 500);
 	t.count = 3;
-	id = probe_add_target(p, &t);
+	id = latency_probe_add_target(p, &t);
 	run_for(base, 300);
 	assert_int_equal(run.r[id].n, 3);
-	probe_free(p);
+	latency_probe_free(p);
 
 	m = model_new();
 	model_edge_set(m, &sea);
@@ -624,18 +625,18 @@ test_count_and_collector(void **state)
 	assert_false(c->ops->settled(c));
 	run_for(base, 400);
 	assert_true(c->ops->settled(c));
-	l = latmon_link_find(b, 0, "");
+	l = latency_mon_link_find(b, 0, "");
 	assert_null(l);
 	xasprintf(&conf, "127.0.0.1:%u", closed);
-	l = latmon_link_find(b, 0, conf);
+	l = latency_mon_link_find(b, 0, conf);
 	free(conf);
 	assert_non_null(l);
 	assert_int_equal(l->sent, 4);
 	assert_int_equal(l->received, 4);	/* refused counts as a reply */
 	assert_int_equal(l->source, LAT_PROBE);
-	if (probe_ping_group_allows(getegid()) == 1) {
+	if (latency_probe_ping_group_allows(getegid()) == 1) {
 		assert_int_equal(b->nlinks, 2);
-		assert_int_equal(latmon_link_find(b, 0, "127.0.0.1")->sent,
+		assert_int_equal(latency_mon_link_find(b, 0, "127.0.0.1")->sent,
 		    4);
 	} else {
 		assert_int_equal(b->nlinks, 1);

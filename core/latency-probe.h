@@ -7,8 +7,8 @@
  * unprivileged datagram ICMP socket (socket(AF_INET, SOCK_DGRAM,
  * IPPROTO_ICMP)) is used when net.ipv4.ping_group_range admits the
  * process's group, a raw socket otherwise.  Open them once at start with
- * probe_open_sockets() while still privileged, then drop privileges
- * (probe_drop_privileges() or the caller's own code): the sockets stay
+ * latency_probe_open_sockets() while still privileged, then drop privileges
+ * (latency_probe_drop_privileges() or the caller's own code): the sockets stay
  * usable.  TCP sockets need no privilege and are opened per probe.
  *
  * Replies are matched by sequence number and source address (and by the
@@ -30,8 +30,8 @@
  * unreachable network, a timeout) reaches the callback of the target
  * concerned as a lost probe with an error text.
  */
-#ifndef PEERTOP_PROBE_H
-#define PEERTOP_PROBE_H
+#ifndef PEERTOP_LATENCY_PROBE_H
+#define PEERTOP_LATENCY_PROBE_H
 
 #include <stdint.h>
 
@@ -45,7 +45,7 @@ enum probe_kind {
 	PROBE_TCP
 };
 
-/* Which kind of ICMP socket probe_open_sockets() opens. */
+/* Which kind of ICMP socket latency_probe_open_sockets() opens. */
 enum probe_sockmode {
 	PROBE_SOCK_AUTO,	/* datagram if allowed, else raw */
 	PROBE_SOCK_DGRAM,	/* datagram only */
@@ -72,7 +72,7 @@ struct probe_target {
  */
 /*
  * The callback may add and remove targets (its own too), but must not
- * call probe_free().
+ * call latency_probe_free().
  */
 typedef void (*probe_cb)(void *arg, int id, int64_t time_ms, int64_t rtt_us,
     const char *error);
@@ -87,18 +87,20 @@ struct probe_stats {
 	uint64_t	kernel_ts;	/* replies timed by the kernel */
 };
 
-struct probe	*probe_new(struct event_base *, probe_cb, void *);
+struct probe	*latency_probe_new(struct event_base *, probe_cb, void *);
 /* 0 if at least one family has a socket; the failures stay per family. */
-int		 probe_open_sockets(struct probe *, enum probe_sockmode);
+int		 latency_probe_open_sockets(struct probe *,
+	    enum probe_sockmode);
 /* 1 if the family's ICMP socket is a datagram one, 0 raw, -1 none. */
-int		 probe_socket_dgram(struct probe *, sa_family_t);
-int		 probe_add_target(struct probe *, const struct probe_target *);
-int		 probe_remove(struct probe *, int);
-void		 probe_get_stats(struct probe *, struct probe_stats *);
-void		 probe_free(struct probe *);
+int		 latency_probe_socket_dgram(struct probe *, sa_family_t);
+int		 latency_probe_add_target(struct probe *,
+	    const struct probe_target *);
+int		 latency_probe_remove(struct probe *, int);
+void		 latency_probe_get_stats(struct probe *, struct probe_stats *);
+void		 latency_probe_free(struct probe *);
 /* setgroups/setgid/setuid to user; 0 or -1 with errno. */
-int		 probe_drop_privileges(const char *);
+int		 latency_probe_drop_privileges(const char *);
 /* 1 if ping_group_range admits gid, 0 if not, -1 unreadable. */
-int		 probe_ping_group_allows(gid_t);
+int		 latency_probe_ping_group_allows(gid_t);
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * The ingest endpoint (core/ingest.c): ingest_parse() on valid batches and
- * on malformed and hostile ones (wrong types, missing fields, deep
+ * The ingest endpoint (core/latency-ingest.c): latency_ingest_parse() on valid
+ * batches and on malformed and hostile ones (wrong types, missing fields, deep
  * nesting, long names, control characters and terminal escapes, times
  * out of range, too many samples), each refused whole; then the server on
  * a free loopback port driven by an evhttp client: a good batch (200 and
@@ -34,8 +34,8 @@
 #include "core/collector.h"
 #include "core/config.h"
 #include "core/eval.h"
-#include "core/ingest.h"
-#include "core/latmon.h"
+#include "core/latency-ingest.h"
+#include "core/latency-mon.h"
 #include "core/util.h"
 
 #define NOW	1764000000000LL
@@ -61,8 +61,8 @@ refused(const char *text, const char *want)
 	char			 err[INGEST_ERR_MAX];
 
 	memset(&b, 0xa5, sizeof b);
-	assert_int_equal(ingest_parse(text, strlen(text), &limits, &b, err),
-	    -1);
+	assert_int_equal(latency_ingest_parse(text, strlen(text), &limits, &b,
+	    err), -1);
 	assert_null(b.samples);
 	assert_int_equal(b.nsamples, 0);
 	if (strstr(err, want) == NULL)
@@ -92,8 +92,8 @@ test_valid(void **state)
 	char			 err[INGEST_ERR_MAX];
 
 	(void)state;
-	assert_int_equal(ingest_parse(text, strlen(text), &limits, &b, err),
-	    0);
+	assert_int_equal(latency_ingest_parse(text, strlen(text), &limits, &b,
+	    err), 0);
 	assert_string_equal(b.agent, "seattle-hq");
 	assert_int_equal(b.seq, 42);
 	assert_int_equal(b.nsamples, 3);
@@ -108,7 +108,7 @@ test_valid(void **state)
 	assert_string_equal(b.samples[2].branch, "london");
 	assert_string_equal(b.samples[2].target, "");	/* none given */
 	assert_int_equal(b.samples[2].rtt_us, -1);	/* negative: lost */
-	ingest_batch_free(&b);
+	latency_ingest_batch_free(&b);
 	assert_null(b.samples);
 }
 
@@ -120,8 +120,8 @@ test_empty_batch(void **state)
 	char			 err[INGEST_ERR_MAX];
 
 	(void)state;
-	assert_int_equal(ingest_parse(text, strlen(text), &limits, &b, err),
-	    0);
+	assert_int_equal(latency_ingest_parse(text, strlen(text), &limits, &b,
+	    err), 0);
 	assert_int_equal(b.nsamples, 0);
 	assert_null(b.samples);
 	assert_string_equal(b.agent, "a");
@@ -199,9 +199,10 @@ test_ranges(void **state)
 	/* A minute is the largest round trip taken. */
 	s = batch1("{\"branch\":\"b\",\"edge\":\"sea\",\"time_ms\":"
 	    "1764000000000,\"rtt_us\":60000000}");
-	assert_int_equal(ingest_parse(s, strlen(s), &limits, &b, err), 0);
+	assert_int_equal(latency_ingest_parse(s, strlen(s), &limits, &b, err),
+	    0);
 	assert_int_equal(b.samples[0].rtt_us, 60000000);
-	ingest_batch_free(&b);
+	latency_ingest_batch_free(&b);
 	free(s);
 	refused1("{\"branch\":\"b\",\"edge\":\"sea\",\"time_ms\":1764000000000,"
 	    "\"rtt_us\":60000001}", "\"rtt_us\" 60000001 over 60000000");
@@ -216,9 +217,10 @@ test_ranges(void **state)
 	    "\"rtt_us\":1}", "from now");
 	s = batch1("{\"branch\":\"b\",\"edge\":\"sea\",\"time_ms\":1764000300000,"
 	    "\"rtt_us\":1}");
-	assert_int_equal(ingest_parse(s, strlen(s), &limits, &b, err), 0);
+	assert_int_equal(latency_ingest_parse(s, strlen(s), &limits, &b, err),
+	    0);
 	assert_int_equal(b.nsamples, 1);
-	ingest_batch_free(&b);
+	latency_ingest_batch_free(&b);
 	free(s);
 }
 
@@ -236,9 +238,10 @@ test_names(void **state)
 	xasprintf(&sample, "{\"branch\":\"%s\",\"edge\":\"sea\",\"time_ms\":"
 	    "1764000000000,\"rtt_us\":1}", name);
 	s = batch1(sample);
-	assert_int_equal(ingest_parse(s, strlen(s), &limits, &b, err), 0);
+	assert_int_equal(latency_ingest_parse(s, strlen(s), &limits, &b, err),
+	    0);
 	assert_int_equal(strlen(b.samples[0].branch), NAME_MAX_PT - 1);
-	ingest_batch_free(&b);
+	latency_ingest_batch_free(&b);
 	free(s);
 	free(sample);
 	name[NAME_MAX_PT - 1] = 'x';
@@ -270,9 +273,10 @@ test_names(void **state)
 	/* Valid UTF-8 is a name like any other. */
 	s = batch1("{\"branch\":\"z\xc3\xbcrich\",\"edge\":\"sea\","
 	    "\"time_ms\":1764000000000,\"rtt_us\":1}");
-	assert_int_equal(ingest_parse(s, strlen(s), &limits, &b, err), 0);
+	assert_int_equal(latency_ingest_parse(s, strlen(s), &limits, &b, err),
+	    0);
 	assert_string_equal(b.samples[0].branch, "z\xc3\xbcrich");
-	ingest_batch_free(&b);
+	latency_ingest_batch_free(&b);
 	free(s);
 }
 
@@ -300,10 +304,11 @@ test_depth_and_count(void **state)
 	/* Brackets inside strings are not nesting. */
 	s = batch1("{\"branch\":\"[[[[[[[[[[\",\"edge\":\"sea\",\"target\":"
 	    "\"{{{{{{{{{{\\\"[[[[[[[\",\"time_ms\":1764000000000,\"rtt_us\":1}");
-	assert_int_equal(ingest_parse(s, strlen(s), &limits, &b, err), 0);
+	assert_int_equal(latency_ingest_parse(s, strlen(s), &limits, &b, err),
+	    0);
 	assert_string_equal(b.samples[0].branch, "[[[[[[[[[[");
 	assert_string_equal(b.samples[0].target, "{{{{{{{{{{\"[[[[[[[");
-	ingest_batch_free(&b);
+	latency_ingest_batch_free(&b);
 	free(s);
 
 	/* max_samples: 3 taken, 4 refused. */
@@ -316,17 +321,17 @@ test_depth_and_count(void **state)
 		    i);
 	evbuffer_add(eb, "]}", 3);
 	s = (char *)evbuffer_pullup(eb, -1);
-	assert_int_equal(ingest_parse(s, strlen(s), &lim, &b, err), -1);
+	assert_int_equal(latency_ingest_parse(s, strlen(s), &lim, &b, err), -1);
 	assert_string_equal(err, "4 samples (limit 3)");
 	assert_null(b.samples);
 	lim.max_samples = 4;
-	assert_int_equal(ingest_parse(s, strlen(s), &lim, &b, err), 0);
+	assert_int_equal(latency_ingest_parse(s, strlen(s), &lim, &b, err), 0);
 	assert_int_equal(b.nsamples, 4);
 	assert_int_equal(b.samples[3].rtt_us, 3);
-	ingest_batch_free(&b);
+	latency_ingest_batch_free(&b);
 	/* And the body limit. */
 	lim.max_body = strlen(s) - 1;
-	assert_int_equal(ingest_parse(s, strlen(s), &lim, &b, err), -1);
+	assert_int_equal(latency_ingest_parse(s, strlen(s), &lim, &b, err), -1);
 	assert_non_null(strstr(err, "bytes (limit"));
 	evbuffer_free(eb);
 }
@@ -357,7 +362,7 @@ struct srv {
 	int			 fail;		/* callback says 503 */
 	int			 checks;	/* commit 0 calls */
 	int			 stop_at_check;	/* loopbreak in the check */
-	int			 port;		/* 0: ingest_port(in) */
+	int			 port;		/* 0: latency_ingest_port(in) */
 };
 
 struct reply {
@@ -432,7 +437,7 @@ request(struct srv *s, enum evhttp_cmd_type cmd, const char *path,
 	r->base = s->base;
 	r->code = -2;
 	c = evhttp_connection_base_new(s->base, NULL, "127.0.0.1",
-	    (uint16_t)(s->port != 0 ? s->port : ingest_port(s->in)));
+	    (uint16_t)(s->port != 0 ? s->port : latency_ingest_port(s->in)));
 	assert_non_null(c);
 	evhttp_connection_set_timeout(c, 5);
 	req = evhttp_request_new(reply_cb, r);
@@ -491,11 +496,12 @@ test_server(void **state)
 	conf.max_body = 4096;
 	strlcpy_pt(conf.token, "s3cret-token", sizeof conf.token);
 	s.base = event_base_new();
-	s.in = ingest_new(s.base, &conf, srv_cb, &s, NULL);
+	s.in = latency_ingest_new(s.base, &conf, srv_cb, &s, NULL);
 	assert_non_null(s.in);
-	assert_true(ingest_port(s.in) > 0);
-	assert_int_not_equal(ingest_port(s.in), 8425);
-	assert_non_null(strstr(ingest_status(s.in), "listening on 127.0.0.1:"));
+	assert_true(latency_ingest_port(s.in) > 0);
+	assert_int_not_equal(latency_ingest_port(s.in), 8425);
+	assert_non_null(strstr(latency_ingest_status(s.in),
+	    "listening on 127.0.0.1:"));
 	xasprintf(&body, good, now, now, now);
 
 	/* The good batch: 2 of 3 samples mapped. */
@@ -548,7 +554,7 @@ test_server(void **state)
 	    "{\"error\":\"history unavailable, retry later\"}\n");
 	assert_int_equal(s.calls, 2);
 
-	st = ingest_stats(s.in);
+	st = latency_ingest_stats(s.in);
 	assert_int_equal(st->requests, 14);	/* the 413 never reached it */
 	assert_int_equal(st->batches, 2);
 	assert_int_equal(st->accepted, 4);
@@ -559,11 +565,11 @@ test_server(void **state)
 	assert_int_equal(st->rejected[INGEST_REJ_PATH], 2);
 	assert_int_equal(st->rejected[INGEST_REJ_UNAVAILABLE], 1);
 	assert_string_equal(st->last_agent, "t");
-	assert_string_equal(ingest_reject_name(INGEST_REJ_AUTH),
+	assert_string_equal(latency_ingest_reject_name(INGEST_REJ_AUTH),
 	    "unauthorised");
 
 	free(body);
-	ingest_free(s.in);
+	latency_ingest_free(s.in);
 	event_base_free(s.base);
 }
 
@@ -583,28 +589,28 @@ test_server_open(void **state)
 	memset(&conf, 0, sizeof conf);
 	conf.port = -1;
 	s.base = event_base_new();
-	s.in = ingest_new(s.base, &conf, srv_cb, &s, &cause);
+	s.in = latency_ingest_new(s.base, &conf, srv_cb, &s, &cause);
 	assert_non_null(s.in);
-	assert_non_null(strstr(ingest_status(s.in), ", no token"));
+	assert_non_null(strstr(latency_ingest_status(s.in), ", no token"));
 	xasprintf(&body, good, now, now, now);
 	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples", NULL,
 	    body, strlen(body), &r), 200);
 	assert_int_equal(s.delivered, 3);
 
-	conf.port = ingest_port(s.in);
-	second = ingest_new(s.base, &conf, srv_cb, &s, &cause);
+	conf.port = latency_ingest_port(s.in);
+	second = latency_ingest_new(s.base, &conf, srv_cb, &s, &cause);
 	assert_null(second);
 	assert_non_null(strstr(cause, "ingest: cannot listen on 127.0.0.1 "
 	    "port"));
 	free(cause);
 	conf.port = 70000;
 	cause = NULL;
-	assert_null(ingest_new(s.base, &conf, srv_cb, &s, &cause));
+	assert_null(latency_ingest_new(s.base, &conf, srv_cb, &s, &cause));
 	assert_string_equal(cause, "ingest: bad port 70000");
 	free(cause);
 
 	free(body);
-	ingest_free(s.in);
+	latency_ingest_free(s.in);
 	event_base_free(s.base);
 }
 
@@ -629,7 +635,7 @@ test_server_shutdown(void **state)
 	memset(&conf, 0, sizeof conf);
 	conf.port = -1;
 	s.base = event_base_new();
-	s.in = ingest_new(s.base, &conf, srv_cb, &s, NULL);
+	s.in = latency_ingest_new(s.base, &conf, srv_cb, &s, NULL);
 	assert_non_null(s.in);
 	s.stop_at_check = 1;
 	xasprintf(&body, good, now, now, now);
@@ -640,14 +646,14 @@ test_server_shutdown(void **state)
 	assert_true(fd >= 0);
 	memset(&sin, 0, sizeof sin);
 	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)ingest_port(s.in));
+	sin.sin_port = htons((uint16_t)latency_ingest_port(s.in));
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	/* The kernel completes the handshake from the listen backlog. */
 	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
 	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
 	event_base_dispatch(s.base);
 	assert_int_equal(s.checks, 1);
-	ingest_free(s.in);
+	latency_ingest_free(s.in);
 	assert_int_equal(s.calls, 0);
 	assert_int_equal(s.delivered, 0);
 	n = read(fd, buf, sizeof buf - 1);
@@ -747,13 +753,13 @@ test_collector(void **state)
 	assert_true(collect_ingest_port(c) > 0);
 	s.port = collect_ingest_port(c);
 	assert_non_null(collect_ingest_server(c));
-	assert_int_equal(ingest_port(collect_ingest_server(c)), s.port);
+	assert_int_equal(latency_ingest_port(collect_ingest_server(c)), s.port);
 
 	xasprintf(&body, batch, now, now + 1, now, now);
 	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
 	    "Bearer tk", body, strlen(body), &r), 200);
 	assert_string_equal(r.body, "{\"accepted\":2,\"unmapped\":2}\n");
-	l = latmon_link_find(m->branches[0], sea, "192.0.2.1");
+	l = latency_mon_link_find(m->branches[0], sea, "192.0.2.1");
 	assert_non_null(l);
 	assert_int_equal(l->total, 2);
 	assert_int_equal(l->sent, 2);

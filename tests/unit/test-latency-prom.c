@@ -1,5 +1,5 @@
 /*
- * The Prometheus side of latency collection: prom_parse() on responses
+ * The Prometheus side of latency collection: latency_prom_parse() on responses
  * shaped like the real HTTP API's answers to blackbox_exporter queries, on
  * Prometheus errors and on malformed and hostile bodies; then the poller
  * (collect-prom.c) against a small evhttp server on 127.0.0.1:0 serving
@@ -27,7 +27,7 @@
 #include <event2/listener.h>
 
 #include "core/collect-prom.h"
-#include "core/prom.h"
+#include "core/latency-prom.h"
 #include "core/util.h"
 
 static const struct prom_map map = { "branch", "edge", "instance", 1e6, 0 };
@@ -49,8 +49,8 @@ test_vector(void **state)
 {
 	struct prom_result	r;
 
-	assert_int_equal(prom_parse(vector_icmp, strlen(vector_icmp), &map,
-	    &r), PROM_OK);
+	assert_int_equal(latency_prom_parse(vector_icmp, strlen(vector_icmp),
+	    &map, &r), PROM_OK);
 	assert_int_equal(r.nseries, 2);
 	assert_int_equal(r.nsamples, 2);
 	assert_int_equal(r.nerrors, 0);
@@ -62,7 +62,7 @@ test_vector(void **state)
 	assert_false(r.samples[0].lost);
 	assert_string_equal(r.samples[1].edge, "msft-ams");
 	assert_int_equal(r.samples[1].rtt_us, 12000);
-	prom_result_free(&r);
+	latency_prom_result_free(&r);
 }
 
 /* probe_duration_seconds with instance/job only: map those instead. */
@@ -79,7 +79,7 @@ test_mapping(void **state)
 	struct prom_map		 m = { "job", "instance", NULL, 1e3, 0 };
 	struct prom_result	 r;
 
-	assert_int_equal(prom_parse(b, strlen(b), &m, &r), PROM_OK);
+	assert_int_equal(latency_prom_parse(b, strlen(b), &m, &r), PROM_OK);
 	assert_int_equal(r.nsamples, 1);
 	assert_string_equal(r.samples[0].branch, "branch-paris");
 	assert_string_equal(r.samples[0].edge, "10.1.1.1:443");
@@ -89,7 +89,7 @@ test_mapping(void **state)
 	assert_int_equal(r.nerrors, 1);
 	assert_int_equal(r.errors[0].index, 1);
 	assert_non_null(strstr(r.errors[0].error, "no label instance"));
-	prom_result_free(&r);
+	latency_prom_result_free(&r);
 }
 
 static void
@@ -106,22 +106,22 @@ test_nan_inf(void **state)
 	struct prom_map		 m = map;
 	struct prom_result	 r;
 
-	assert_int_equal(prom_parse(b, strlen(b), &m, &r), PROM_OK);
+	assert_int_equal(latency_prom_parse(b, strlen(b), &m, &r), PROM_OK);
 	assert_int_equal(r.nsamples, 1);
 	assert_string_equal(r.samples[0].edge, "e4");
 	assert_int_equal(r.samples[0].rtt_us, 1000);
 	assert_int_equal(r.nerrors, 3);
 	assert_non_null(strstr(r.errors[0].error, "NaN"));
 	assert_non_null(strstr(r.errors[1].error, "infinite"));
-	prom_result_free(&r);
+	latency_prom_result_free(&r);
 
 	m.nan_is_loss = 1;
-	assert_int_equal(prom_parse(b, strlen(b), &m, &r), PROM_OK);
+	assert_int_equal(latency_prom_parse(b, strlen(b), &m, &r), PROM_OK);
 	assert_int_equal(r.nsamples, 4);
 	assert_true(r.samples[0].lost);
 	assert_true(r.samples[2].lost);
 	assert_false(r.samples[3].lost);
-	prom_result_free(&r);
+	latency_prom_result_free(&r);
 }
 
 static void
@@ -132,7 +132,7 @@ test_prometheus_error(void **state)
 	    "\\u001b[31m\\n<EOF>\"}";
 	struct prom_result	 r;
 
-	assert_int_equal(prom_parse(b, strlen(b), &map, &r),
+	assert_int_equal(latency_prom_parse(b, strlen(b), &map, &r),
 	    PROM_ERR_PROMETHEUS);
 	assert_string_equal(r.error_type, "bad_data");
 	assert_non_null(strstr(r.error, "bad_data"));
@@ -140,7 +140,7 @@ test_prometheus_error(void **state)
 	/* The escape and the newline are gone. */
 	assert_null(strchr(r.error, '\033'));
 	assert_null(strchr(r.error, '\n'));
-	prom_result_free(&r);
+	latency_prom_result_free(&r);
 }
 
 static void
@@ -154,17 +154,17 @@ test_result_types(void **state)
 	    "\"resultType\":\"string\",\"result\":[1,\"x\"]}}";
 	struct prom_result	 r;
 
-	assert_int_equal(prom_parse(sc, strlen(sc), &map, &r),
+	assert_int_equal(latency_prom_parse(sc, strlen(sc), &map, &r),
 	    PROM_ERR_SHAPE);
 	assert_non_null(strstr(r.error, "scalar"));
-	prom_result_free(&r);
-	assert_int_equal(prom_parse(mx, strlen(mx), &map, &r),
+	latency_prom_result_free(&r);
+	assert_int_equal(latency_prom_parse(mx, strlen(mx), &map, &r),
 	    PROM_ERR_SHAPE);
 	assert_non_null(strstr(r.error, "matrix"));
-	prom_result_free(&r);
-	assert_int_equal(prom_parse(str, strlen(str), &map, &r),
+	latency_prom_result_free(&r);
+	assert_int_equal(latency_prom_parse(str, strlen(str), &map, &r),
 	    PROM_ERR_SHAPE);
-	prom_result_free(&r);
+	latency_prom_result_free(&r);
 }
 
 static void
@@ -191,17 +191,18 @@ test_malformed(void **state)
 	size_t			 i;
 
 	for (i = 0; i < nitems(bad); i++) {
-		assert_int_not_equal(prom_parse(bad[i], strlen(bad[i]), &map,
-		    &r), PROM_OK);
+		assert_int_not_equal(latency_prom_parse(bad[i], strlen(bad[i]),
+		    &map, &r), PROM_OK);
 		assert_true(r.error[0] != '\0');
 		assert_int_equal(r.nsamples, 0);
-		prom_result_free(&r);
+		latency_prom_result_free(&r);
 	}
-	assert_int_equal(prom_parse("", 0, &map, &r), PROM_ERR_SIZE);
-	prom_result_free(&r);
+	assert_int_equal(latency_prom_parse("", 0, &map, &r), PROM_ERR_SIZE);
+	latency_prom_result_free(&r);
 	/* Not NUL-terminated: only len bytes are read. */
-	assert_int_equal(prom_parse("{}garbage", 2, &map, &r), PROM_ERR_SHAPE);
-	prom_result_free(&r);
+	assert_int_equal(latency_prom_parse("{}garbage", 2, &map, &r),
+	    PROM_ERR_SHAPE);
+	latency_prom_result_free(&r);
 }
 
 static void
@@ -230,7 +231,7 @@ test_hostile(void **state)
 	    "]}}";
 	struct prom_result	 r;
 
-	assert_int_equal(prom_parse(b, strlen(b), &map, &r), PROM_OK);
+	assert_int_equal(latency_prom_parse(b, strlen(b), &map, &r), PROM_OK);
 	assert_int_equal(r.nseries, 16);
 	/* Only the last series is a sample; its labels are sanitised. */
 	assert_int_equal(r.nsamples, 1);
@@ -242,7 +243,7 @@ test_hostile(void **state)
 	assert_int_equal(r.samples[0].rtt_us, 1);
 	assert_non_null(strstr(r.errors[0].error, "out of range"));
 	assert_non_null(strstr(r.errors[1].error, "bad timestamp"));
-	prom_result_free(&r);
+	latency_prom_result_free(&r);
 }
 
 static void
@@ -260,20 +261,21 @@ test_bounds(void **state)
 		b[i] = '[';
 	for (; i < 200000; i++)
 		b[i] = ']';
-	assert_int_equal(prom_parse(b, 200000, &map, &r), PROM_ERR_JSON);
+	assert_int_equal(latency_prom_parse(b, 200000, &map, &r),
+	    PROM_ERR_JSON);
 	assert_non_null(strstr(r.error, "nested"));
-	prom_result_free(&r);
+	latency_prom_result_free(&r);
 	free(b);
-	assert_int_equal(prom_parse(instr, strlen(instr), &map, &r),
+	assert_int_equal(latency_prom_parse(instr, strlen(instr), &map, &r),
 	    PROM_ERR_PROMETHEUS);
-	prom_result_free(&r);
+	latency_prom_result_free(&r);
 
 	/* Over the body limit: refused unread. */
 	n = PROM_BODY_MAX + 1;
 	b = xmalloc(n);
 	memset(b, ' ', n);
-	assert_int_equal(prom_parse(b, n, &map, &r), PROM_ERR_SIZE);
-	prom_result_free(&r);
+	assert_int_equal(latency_prom_parse(b, n, &map, &r), PROM_ERR_SIZE);
+	latency_prom_result_free(&r);
 	free(b);
 
 	/* More series than PROM_SERIES_MAX. */
@@ -285,9 +287,9 @@ test_bounds(void **state)
 		off += (size_t)snprintf(b + off, n - off, "%s{}",
 		    i ? "," : "");
 	off += (size_t)snprintf(b + off, n - off, "]}}");
-	assert_int_equal(prom_parse(b, off, &map, &r), PROM_ERR_SHAPE);
+	assert_int_equal(latency_prom_parse(b, off, &map, &r), PROM_ERR_SHAPE);
 	assert_non_null(strstr(r.error, "series"));
-	prom_result_free(&r);
+	latency_prom_result_free(&r);
 
 	/* Exactly at the limit: every series an error, only some kept. */
 	off = (size_t)snprintf(b, n, "{\"status\":\"success\",\"data\":{"
@@ -296,10 +298,10 @@ test_bounds(void **state)
 		off += (size_t)snprintf(b + off, n - off, "%s{}",
 		    i ? "," : "");
 	off += (size_t)snprintf(b + off, n - off, "]}}");
-	assert_int_equal(prom_parse(b, off, &map, &r), PROM_OK);
+	assert_int_equal(latency_prom_parse(b, off, &map, &r), PROM_OK);
 	assert_int_equal(r.nerrors, PROM_SERIES_MAX);
 	assert_int_equal(r.nkept, PROM_SERIES_ERRORS_MAX);
-	prom_result_free(&r);
+	latency_prom_result_free(&r);
 	free(b);
 }
 
@@ -308,17 +310,19 @@ test_stale(void **state)
 {
 	struct prom_result	r;
 
-	assert_int_equal(prom_parse(vector_icmp, strlen(vector_icmp), &map,
-	    &r), PROM_OK);
+	assert_int_equal(latency_prom_parse(vector_icmp, strlen(vector_icmp),
+	    &map, &r), PROM_OK);
 	/* 2 s later, 3 s allowed: both fresh. */
-	assert_int_equal(prom_result_stale(&r, 1700000002500LL, 3000), 0);
+	assert_int_equal(latency_prom_result_stale(&r, 1700000002500LL, 3000),
+	    0);
 	assert_int_equal(r.nsamples, 2);
 	/* 90 s later: both stale, in words. */
-	assert_int_equal(prom_result_stale(&r, 1700000090500LL, 3000), 2);
+	assert_int_equal(latency_prom_result_stale(&r, 1700000090500LL, 3000),
+	    2);
 	assert_int_equal(r.nsamples, 0);
 	assert_int_equal(r.nstale, 2);
 	assert_non_null(strstr(r.errors[0].error, "stale, 90 s old"));
-	prom_result_free(&r);
+	latency_prom_result_free(&r);
 }
 
 /* ------------------------------------------------------ the poller */

@@ -1,13 +1,13 @@
 /*
- * The agent's FIFO and pusher (core/agent.c).  The FIFO: order kept,
+ * The agent's FIFO and pusher (core/latency-agent.c).  The FIFO: order kept,
  * overflow counted exactly, an acknowledgement removes exactly the batch
  * in flight, also when the FIFO overflows while the batch is out.  The
- * pusher against the real ingest server (core/ingest.c) on a free
+ * pusher against the real ingest server (core/latency-ingest.c) on a free
  * loopback port in the same loop: batches arrive whole and in order; a
  * collector that is not there yet gets everything once it listens; a
  * wrong token keeps the samples (401), a malformed batch is dropped and
  * counted (400), another web server's 200 is no acknowledgement;
- * agent_finish() drains the queue or gives up.
+ * latency_agent_finish() drains the queue or gives up.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -27,8 +27,8 @@
 #include <event2/event.h>
 #include <event2/http.h>
 
-#include "core/agent.h"
-#include "core/ingest.h"
+#include "core/latency-agent.h"
+#include "core/latency-ingest.h"
 #include "core/util.h"
 
 /* ------------------------------------------------------------ FIFO */
@@ -51,9 +51,9 @@ holds(const struct agent_fifo *f, int64_t first, size_t n)
 
 	assert_int_equal(f->len, n);
 	for (i = 0; i < n; i++)
-		assert_int_equal(agent_fifo_at(f, i)->rtt_us,
+		assert_int_equal(latency_agent_fifo_at(f, i)->rtt_us,
 		    first + (int64_t)i);
-	assert_null(agent_fifo_at(f, n));
+	assert_null(latency_agent_fifo_at(f, n));
 }
 
 static void
@@ -64,32 +64,32 @@ test_fifo_order(void **state)
 	int64_t			 i;
 
 	(void)state;
-	agent_fifo_init(&f, 5);
+	latency_agent_fifo_init(&f, 5);
 	for (i = 0; i < 3; i++) {
 		s = sample(i);
-		assert_int_equal(agent_fifo_push(&f, &s), 0);
+		assert_int_equal(latency_agent_fifo_push(&f, &s), 0);
 	}
 	holds(&f, 0, 3);
-	agent_fifo_hold(&f, 2);
-	assert_int_equal(agent_fifo_ack(&f), 2);
+	latency_agent_fifo_hold(&f, 2);
+	assert_int_equal(latency_agent_fifo_ack(&f), 2);
 	holds(&f, 2, 1);
 	/* Wrap around the ring: still in order. */
 	for (i = 3; i < 7; i++) {
 		s = sample(i);
-		assert_int_equal(agent_fifo_push(&f, &s), 0);
+		assert_int_equal(latency_agent_fifo_push(&f, &s), 0);
 	}
 	holds(&f, 2, 5);
 	/* A failed push keeps everything. */
-	agent_fifo_hold(&f, 4);
-	agent_fifo_release(&f);
+	latency_agent_fifo_hold(&f, 4);
+	latency_agent_fifo_release(&f);
 	holds(&f, 2, 5);
 	assert_int_equal(f.held, 0);
 	/* Holding more than there is holds what there is. */
-	agent_fifo_hold(&f, 100);
-	assert_int_equal(agent_fifo_ack(&f), 5);
+	latency_agent_fifo_hold(&f, 100);
+	assert_int_equal(latency_agent_fifo_ack(&f), 5);
 	holds(&f, 0, 0);
 	assert_int_equal(f.overflow, 0);
-	agent_fifo_free(&f);
+	latency_agent_fifo_free(&f);
 }
 
 static void
@@ -101,19 +101,20 @@ test_fifo_overflow(void **state)
 	int			 dropped = 0;
 
 	(void)state;
-	agent_fifo_init(&f, 3);
+	latency_agent_fifo_init(&f, 3);
 	for (i = 0; i < 10; i++) {
 		s = sample(i);
-		dropped += agent_fifo_push(&f, &s);
+		dropped += latency_agent_fifo_push(&f, &s);
 	}
 	assert_int_equal(dropped, 7);
 	assert_int_equal(f.overflow, 7);
 	holds(&f, 7, 3);	/* the newest three */
 	/* Numbered in the order added, consecutive in the ring. */
 	for (i = 0; i < 3; i++)
-		assert_int_equal(agent_fifo_at(&f, (size_t)i)->n, 7 + i);
+		assert_int_equal(latency_agent_fifo_at(&f, (size_t)i)->n,
+		    7 + i);
 	assert_int_equal(f.next_n, 10);
-	agent_fifo_free(&f);
+	latency_agent_fifo_free(&f);
 }
 
 /*
@@ -129,52 +130,52 @@ test_fifo_overflow_in_flight(void **state)
 	int64_t			 i;
 
 	(void)state;
-	agent_fifo_init(&f, 4);
+	latency_agent_fifo_init(&f, 4);
 	for (i = 0; i < 4; i++) {
 		s = sample(i);
-		agent_fifo_push(&f, &s);
+		latency_agent_fifo_push(&f, &s);
 	}
-	agent_fifo_hold(&f, 2);		/* 0 and 1 are out */
+	latency_agent_fifo_hold(&f, 2);		/* 0 and 1 are out */
 	for (i = 4; i < 6; i++) {
 		s = sample(i);
-		assert_int_equal(agent_fifo_push(&f, &s), 1);
+		assert_int_equal(latency_agent_fifo_push(&f, &s), 1);
 	}
 	assert_int_equal(f.overflow, 2);
 	/* Acknowledged: 0 and 1 arrived, 2 and 3 were dropped. */
-	assert_int_equal(agent_fifo_ack(&f), 2);
+	assert_int_equal(latency_agent_fifo_ack(&f), 2);
 	holds(&f, 4, 2);
-	agent_fifo_free(&f);
+	latency_agent_fifo_free(&f);
 
 	/* The same, but the push fails: 0 and 1 (the oldest) are lost. */
-	agent_fifo_init(&f, 4);
+	latency_agent_fifo_init(&f, 4);
 	for (i = 0; i < 4; i++) {
 		s = sample(i);
-		agent_fifo_push(&f, &s);
+		latency_agent_fifo_push(&f, &s);
 	}
-	agent_fifo_hold(&f, 2);
+	latency_agent_fifo_hold(&f, 2);
 	for (i = 4; i < 6; i++) {
 		s = sample(i);
-		agent_fifo_push(&f, &s);
+		latency_agent_fifo_push(&f, &s);
 	}
-	agent_fifo_release(&f);
+	latency_agent_fifo_release(&f);
 	holds(&f, 2, 4);
 	assert_int_equal(f.overflow, 2);
-	agent_fifo_free(&f);
+	latency_agent_fifo_free(&f);
 
 	/* Everything in flight: the new sample is the one dropped. */
-	agent_fifo_init(&f, 2);
+	latency_agent_fifo_init(&f, 2);
 	for (i = 0; i < 2; i++) {
 		s = sample(i);
-		agent_fifo_push(&f, &s);
+		latency_agent_fifo_push(&f, &s);
 	}
-	agent_fifo_hold(&f, 2);
+	latency_agent_fifo_hold(&f, 2);
 	s = sample(2);
-	assert_int_equal(agent_fifo_push(&f, &s), 1);
+	assert_int_equal(latency_agent_fifo_push(&f, &s), 1);
 	assert_int_equal(f.overflow, 1);
 	holds(&f, 0, 2);
-	assert_int_equal(agent_fifo_ack(&f), 2);
+	assert_int_equal(latency_agent_fifo_ack(&f), 2);
 	holds(&f, 0, 0);
-	agent_fifo_free(&f);
+	latency_agent_fifo_free(&f);
 }
 
 /* ------------------------------------------------------------ pusher */
@@ -240,7 +241,7 @@ static void
 rig_listen(struct rig *r, int port)
 {
 	r->iconf.port = port;
-	r->in = ingest_new(r->base, &r->iconf, rig_cb, r, NULL);
+	r->in = latency_ingest_new(r->base, &r->iconf, rig_cb, r, NULL);
 	assert_non_null(r->in);
 }
 
@@ -250,7 +251,7 @@ rig_init(struct rig *r, const char *token)
 	memset(r, 0, sizeof *r);
 	r->base = event_base_new();
 	strlcpy_pt(r->iconf.token, "t0ken", sizeof r->iconf.token);
-	strlcpy_pt(r->aconf.name, "test-agent", sizeof r->aconf.name);
+	strlcpy_pt(r->aconf.name, "test-latency-agent", sizeof r->aconf.name);
 	strlcpy_pt(r->aconf.host, "127.0.0.1", sizeof r->aconf.host);
 	strlcpy_pt(r->aconf.token, token, sizeof r->aconf.token);
 	r->aconf.batch = 10;
@@ -263,16 +264,16 @@ static void
 rig_start(struct rig *r)
 {
 	rig_listen(r, -1);
-	r->aconf.port = ingest_port(r->in);
-	r->agent = agent_new(r->base, &r->aconf, NULL);
+	r->aconf.port = latency_ingest_port(r->in);
+	r->agent = latency_agent_new(r->base, &r->aconf, NULL);
 	assert_non_null(r->agent);
 }
 
 static void
 rig_free(struct rig *r)
 {
-	agent_free(r->agent);
-	ingest_free(r->in);
+	latency_agent_free(r->agent);
+	latency_ingest_free(r->in);
 	event_base_free(r->base);
 }
 
@@ -285,20 +286,20 @@ rig_add(struct rig *r, int64_t from, int64_t to)
 	for (i = from; i < to; i++) {
 		s = sample(i);
 		s.time_ms = now_wall_ms();
-		agent_add(r->agent, &s);
+		latency_agent_add(r->agent, &s);
 	}
 }
 
 static int
 sent25(struct rig *r)
 {
-	return (agent_stats(r->agent)->sent == 25);
+	return (latency_agent_stats(r->agent)->sent == 25);
 }
 
 static int
 failed_once(struct rig *r)
 {
-	return (agent_stats(r->agent)->failures >= 1);
+	return (latency_agent_stats(r->agent)->failures >= 1);
 }
 
 static int
@@ -325,7 +326,7 @@ test_push(void **state)
 	rig_start(&r);
 	rig_add(&r, 0, 25);
 	assert_true(rig_run(&r, sent25, 5000));
-	st = agent_stats(r.agent);
+	st = latency_agent_stats(r.agent);
 	assert_int_equal(st->added, 25);
 	assert_int_equal(st->sent, 25);
 	assert_int_equal(st->queued, 0);
@@ -336,8 +337,8 @@ test_push(void **state)
 	assert_int_equal(r.ngot, 25);
 	for (i = 0; i < 25; i++)
 		assert_int_equal(r.got[i], (int64_t)i);
-	assert_int_equal(ingest_stats(r.in)->accepted, 25);
-	assert_non_null(strstr(agent_status(r.agent), ": ok, 25 sent"));
+	assert_int_equal(latency_ingest_stats(r.in)->accepted, 25);
+	assert_non_null(strstr(latency_agent_status(r.agent), ": ok, 25 sent"));
 	rig_free(&r);
 }
 
@@ -353,19 +354,19 @@ test_outage(void **state)
 	(void)state;
 	rig_init(&r, "t0ken");
 	rig_listen(&r, -1);
-	port = ingest_port(r.in);
-	ingest_free(r.in);
+	port = latency_ingest_port(r.in);
+	latency_ingest_free(r.in);
 	r.in = NULL;
 	r.aconf.port = port;
-	r.agent = agent_new(r.base, &r.aconf, NULL);
+	r.agent = latency_agent_new(r.base, &r.aconf, NULL);
 	rig_add(&r, 0, 15);
 	assert_true(rig_run(&r, failed_once, 3000));
-	st = agent_stats(r.agent);
+	st = latency_agent_stats(r.agent);
 	assert_int_equal(st->sent, 0);
 	assert_int_equal(st->queued, 15);
 	assert_string_equal(st->last_error, "connection refused");
 	assert_int_equal(st->last_code, 0);
-	assert_non_null(strstr(agent_status(r.agent), "retry in"));
+	assert_non_null(strstr(latency_agent_status(r.agent), "retry in"));
 
 	rig_listen(&r, port);
 	rig_add(&r, 15, 25);
@@ -391,7 +392,7 @@ test_refused(void **state)
 	rig_start(&r);
 	rig_add(&r, 0, 5);
 	assert_true(rig_run(&r, failed_once, 3000));
-	st = agent_stats(r.agent);
+	st = latency_agent_stats(r.agent);
 	assert_int_equal(st->last_code, 401);
 	assert_int_equal(st->queued, 5);
 	assert_int_equal(st->sent, 0);
@@ -399,18 +400,19 @@ test_refused(void **state)
 	assert_string_equal(st->last_error,
 	    "HTTP 401: missing or wrong token");
 	assert_int_equal(r.batches, 0);
-	assert_int_equal(ingest_stats(r.in)->rejected[INGEST_REJ_AUTH], 1);
-	agent_free(r.agent);
+	assert_int_equal(latency_ingest_stats(r.in)->rejected[INGEST_REJ_AUTH],
+	    1);
+	latency_agent_free(r.agent);
 
 	/* Right token, but a sample from 1970: 400, the batch dropped. */
 	strlcpy_pt(r.aconf.token, "t0ken", sizeof r.aconf.token);
-	r.agent = agent_new(r.base, &r.aconf, NULL);
+	r.agent = latency_agent_new(r.base, &r.aconf, NULL);
 	s = sample(0);
 	s.time_ms = 1000;
-	agent_add(r.agent, &s);
+	latency_agent_add(r.agent, &s);
 	rig_add(&r, 1, 3);
 	assert_true(rig_run(&r, failed_once, 3000));
-	st = agent_stats(r.agent);
+	st = latency_agent_stats(r.agent);
 	assert_int_equal(st->last_code, 400);
 	assert_int_equal(st->dropped_rejected, 3);
 	assert_int_equal(st->queued, 0);
@@ -421,7 +423,7 @@ test_refused(void **state)
 	rig_free(&r);
 }
 
-/* agent_finish(): pushes at once, batch after batch, then done. */
+/* latency_agent_finish(): pushes at once, batch after batch, then done. */
 static void
 test_finish(void **state)
 {
@@ -434,25 +436,25 @@ test_finish(void **state)
 	r.aconf.push_ms = 3600 * 1000;	/* never by the tick */
 	rig_start(&r);
 	rig_add(&r, 0, 25);
-	agent_finish(r.agent, done_cb, &r);
+	latency_agent_finish(r.agent, done_cb, &r);
 	assert_true(rig_run(&r, is_done, 3000));
-	st = agent_stats(r.agent);
+	st = latency_agent_stats(r.agent);
 	assert_int_equal(st->sent, 25);
 	assert_int_equal(st->queued, 0);
 	assert_int_equal(r.batches, 3);
-	port = ingest_port(r.in);
-	ingest_free(r.in);
+	port = latency_ingest_port(r.in);
+	latency_ingest_free(r.in);
 	r.in = NULL;
-	agent_free(r.agent);
+	latency_agent_free(r.agent);
 
 	/* Collector gone: one try, then done with the queue left. */
 	r.aconf.port = port;
 	r.done = 0;
-	r.agent = agent_new(r.base, &r.aconf, NULL);
+	r.agent = latency_agent_new(r.base, &r.aconf, NULL);
 	rig_add(&r, 0, 7);
-	agent_finish(r.agent, done_cb, &r);
+	latency_agent_finish(r.agent, done_cb, &r);
 	assert_true(rig_run(&r, is_done, 3000));
-	st = agent_stats(r.agent);
+	st = latency_agent_stats(r.agent);
 	assert_int_equal(st->sent, 0);
 	assert_int_equal(st->queued, 7);
 	assert_int_equal(st->failures, 1);
@@ -473,10 +475,10 @@ test_overflow_push(void **state)
 	r.aconf.push_ms = 3600 * 1000;	/* nothing pushed before finish */
 	rig_start(&r);
 	rig_add(&r, 0, 12);
-	st = agent_stats(r.agent);
+	st = latency_agent_stats(r.agent);
 	assert_int_equal(st->dropped_overflow, 7);
 	assert_int_equal(st->queued, 5);
-	agent_finish(r.agent, done_cb, &r);
+	latency_agent_finish(r.agent, done_cb, &r);
 	assert_true(rig_run(&r, is_done, 3000));
 	assert_int_equal(st->sent, 5);
 	assert_int_equal(st->added, st->sent + st->dropped_overflow +
@@ -518,16 +520,16 @@ test_not_ingest(void **state)
 	assert_int_equal(getsockname(evhttp_bound_socket_get_fd(bs),
 	    (struct sockaddr *)&sin, &len), 0);
 	r.aconf.port = ntohs(sin.sin_port);
-	r.agent = agent_new(r.base, &r.aconf, NULL);
+	r.agent = latency_agent_new(r.base, &r.aconf, NULL);
 	rig_add(&r, 0, 4);
 	assert_true(rig_run(&r, failed_once, 3000));
-	st = agent_stats(r.agent);
+	st = latency_agent_stats(r.agent);
 	assert_int_equal(st->last_code, 200);
 	assert_int_equal(st->sent, 0);
 	assert_int_equal(st->queued, 4);
 	assert_string_equal(st->last_error, "HTTP 200 without the count of "
 	    "this batch (not a peertop ingest endpoint?)");
-	agent_free(r.agent);
+	latency_agent_free(r.agent);
 	r.agent = NULL;
 	evhttp_free(http);
 	rig_free(&r);
@@ -542,12 +544,12 @@ test_new_errors(void **state)
 
 	(void)state;
 	memset(&c, 0, sizeof c);
-	assert_null(agent_new(base, &c, &cause));
+	assert_null(latency_agent_new(base, &c, &cause));
 	assert_string_equal(cause, "agent: no collector address");
 	free(cause);
 	strlcpy_pt(c.host, "127.0.0.1", sizeof c.host);
 	c.port = 65536;
-	assert_null(agent_new(base, &c, &cause));
+	assert_null(latency_agent_new(base, &c, &cause));
 	assert_string_equal(cause, "agent: bad collector port 65536");
 	free(cause);
 	event_base_free(base);

@@ -1,7 +1,7 @@
 /*
  * The pushing half of "peertop agent": a bounded FIFO of latency samples
  * and a pusher that POSTs them in batches to a collector's ingest
- * endpoint (ingest.h) with libevent's HTTP client.
+ * endpoint (latency-ingest.h) with libevent's HTTP client.
  *
  * Samples leave the FIFO only when the collector answered 200 for the
  * batch that carried them.  While the collector is unreachable (refused,
@@ -12,8 +12,8 @@
  * halves the batch size instead).  So every sample added ends up counted
  * exactly once: sent, rejected, overflowed, or still queued.
  */
-#ifndef PEERTOP_AGENT_H
-#define PEERTOP_AGENT_H
+#ifndef PEERTOP_LATENCY_AGENT_H
+#define PEERTOP_LATENCY_AGENT_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -39,8 +39,8 @@ struct agent_sample {
 
 /*
  * The FIFO: a ring of cap samples.  The oldest held entries are in flight
- * (their contents are already in the request body): agent_fifo_ack()
- * removes them, agent_fifo_release() keeps them for the next try.  When
+ * (their contents are already in the request body): latency_agent_fifo_ack()
+ * removes them, latency_agent_fifo_release() keeps them for the next try.  When
  * full, a push drops the oldest sample (counted in overflow), or the new
  * one when every queued sample is in flight, so the held count always
  * names exactly what the collector acknowledges.
@@ -53,19 +53,21 @@ struct agent_fifo {
 	uint64_t		 next_n;	/* the next sample's number */
 };
 
-void	 agent_fifo_init(struct agent_fifo *, size_t cap);
-void	 agent_fifo_free(struct agent_fifo *);
+void	 latency_agent_fifo_init(struct agent_fifo *, size_t cap);
+void	 latency_agent_fifo_free(struct agent_fifo *);
 /* 0, or 1 when a sample was dropped to make room. */
-int	 agent_fifo_push(struct agent_fifo *, const struct agent_sample *);
+int	 latency_agent_fifo_push(struct agent_fifo *,
+	    const struct agent_sample *);
 /* The i-th oldest (0 <= i < len). */
-const struct agent_sample *agent_fifo_at(const struct agent_fifo *, size_t);
-void	 agent_fifo_hold(struct agent_fifo *, size_t n);
+const struct agent_sample *latency_agent_fifo_at(const struct agent_fifo *,
+	    size_t);
+void	 latency_agent_fifo_hold(struct agent_fifo *, size_t n);
 /* Remove the held samples; returns how many. */
-size_t	 agent_fifo_ack(struct agent_fifo *);
-void	 agent_fifo_release(struct agent_fifo *);
+size_t	 latency_agent_fifo_ack(struct agent_fifo *);
+void	 latency_agent_fifo_release(struct agent_fifo *);
 
 struct agent_stats {
-	uint64_t	 added;		/* samples given to agent_add() */
+	uint64_t	 added;		/* given to latency_agent_add() */
 	uint64_t	 sent;		/* acknowledged with a 200 */
 	uint64_t	 unmapped;	/* of those, not mapped there */
 	uint64_t	 dropped_overflow;
@@ -84,19 +86,21 @@ struct agent;
  * From the "agent" block (host, port, token, buffer, batch, push_ms);
  * NULL and *cause when host is empty.  Pushing starts at once.
  */
-struct agent	*agent_new(struct event_base *, const struct agent_conf *,
+struct agent	*latency_agent_new(struct event_base *,
+	    const struct agent_conf *,
 		    char **cause);
 /* Frees a request in flight without waiting for it. */
-void		 agent_free(struct agent *);
-void		 agent_add(struct agent *, const struct agent_sample *);
+void		 latency_agent_free(struct agent *);
+void		 latency_agent_add(struct agent *, const struct agent_sample *);
 /*
  * Stop waiting for the interval and the backoff: push what is queued
  * now, batch after batch, and call done(arg) once the FIFO is empty or a
  * push has failed (what is left then is lost on exit).
  */
-void		 agent_finish(struct agent *, void (*done)(void *), void *);
-const struct agent_stats *agent_stats(const struct agent *);
+void		 latency_agent_finish(struct agent *, void (*done)(void *),
+	    void *);
+const struct agent_stats *latency_agent_stats(const struct agent *);
 /* "pushing to 127.0.0.1:8425: ok", "...: connection refused, retry in 2s" */
-const char	*agent_status(const struct agent *);
+const char	*latency_agent_status(const struct agent *);
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * Prometheus instant-query responses to latency samples (see prom.h).  The
- * response format is the HTTP API's: {"status": "success", "data":
+ * Prometheus instant-query responses to latency samples (see latency-prom.h).
+ * The response format is the HTTP API's: {"status": "success", "data":
  * {"resultType": "vector", "result": [{"metric": {labels}, "value": [ts,
  * "value"]}, ...]}} or {"status": "error", "errorType": ..., "error": ...}.
  * Values are strings because they may be "NaN", "+Inf" or "-Inf".
@@ -19,20 +19,20 @@
 
 #include <jansson.h>
 
-#include "prom.h"
+#include "latency-prom.h"
 #include "util.h"
 
-static void	prom_series_error(struct prom_result *, size_t, const char *,
-		    ...) printflike(3, 4);
-static int	prom_label(json_t *, const char *, char *, size_t);
-static int	prom_value(const char *, double *);
-static void	prom_series(struct prom_result *, const struct prom_map *,
-		    size_t, json_t *);
-static void	prom_set_error(struct prom_result *, const char *, ...)
+static void	latency_prom_series_error(struct prom_result *, size_t,
+		    const char *, ...) printflike(3, 4);
+static int	latency_prom_label(json_t *, const char *, char *, size_t);
+static int	latency_prom_value(const char *, double *);
+static void	latency_prom_series(struct prom_result *,
+		    const struct prom_map *, size_t, json_t *);
+static void	latency_prom_set_error(struct prom_result *, const char *, ...)
 		    printflike(2, 3);
 
 static void
-prom_set_error(struct prom_result *r, const char *fmt, ...)
+latency_prom_set_error(struct prom_result *r, const char *fmt, ...)
 {
 	va_list	 ap;
 	char	 raw[PROM_ERR_MAX];
@@ -44,7 +44,8 @@ prom_set_error(struct prom_result *r, const char *fmt, ...)
 }
 
 static void
-prom_series_error(struct prom_result *r, size_t idx, const char *fmt, ...)
+latency_prom_series_error(struct prom_result *r, size_t idx, const char *fmt,
+    ...)
 {
 	struct prom_series_error	*e;
 	va_list				 ap;
@@ -63,7 +64,7 @@ prom_series_error(struct prom_result *r, size_t idx, const char *fmt, ...)
 
 /* A label's value, sanitised into dst; -1 if missing or not a string. */
 static int
-prom_label(json_t *metric, const char *name, char *dst, size_t dstlen)
+latency_prom_label(json_t *metric, const char *name, char *dst, size_t dstlen)
 {
 	json_t	*v;
 
@@ -80,7 +81,7 @@ prom_label(json_t *metric, const char *name, char *dst, size_t dstlen)
  * 1 for NaN or an infinity, -1 for anything else.
  */
 static int
-prom_value(const char *s, double *d)
+latency_prom_value(const char *s, double *d)
 {
 	char	*end;
 
@@ -98,8 +99,8 @@ prom_value(const char *s, double *d)
 }
 
 static void
-prom_series(struct prom_result *r, const struct prom_map *map, size_t idx,
-    json_t *series)
+latency_prom_series(struct prom_result *r, const struct prom_map *map,
+    size_t idx, json_t *series)
 {
 	struct prom_sample	 s;
 	json_t			*metric, *value, *ts, *val;
@@ -110,46 +111,48 @@ prom_series(struct prom_result *r, const struct prom_map *map, size_t idx,
 	metric = json_object_get(series, "metric");
 	value = json_object_get(series, "value");
 	if (!json_is_object(series) || !json_is_object(metric)) {
-		prom_series_error(r, idx, "series %zu: no metric labels", idx);
+		latency_prom_series_error(r, idx,
+		    "series %zu: no metric labels", idx);
 		return;
 	}
-	if (prom_label(metric, map->branch_label, s.branch,
+	if (latency_prom_label(metric, map->branch_label, s.branch,
 	    sizeof s.branch) == -1 || s.branch[0] == '\0') {
-		prom_series_error(r, idx, "series %zu: no label %s", idx,
-		    map->branch_label);
+		latency_prom_series_error(r, idx, "series %zu: no label %s",
+		    idx, map->branch_label);
 		return;
 	}
-	if (prom_label(metric, map->edge_label, s.edge, sizeof s.edge) == -1 ||
-	    s.edge[0] == '\0') {
-		prom_series_error(r, idx, "series %zu: no label %s", idx,
-		    map->edge_label);
+	if (latency_prom_label(metric, map->edge_label, s.edge,
+	    sizeof s.edge) == -1 || s.edge[0] == '\0') {
+		latency_prom_series_error(r, idx, "series %zu: no label %s",
+		    idx, map->edge_label);
 		return;
 	}
 	if (map->target_label != NULL &&
-	    prom_label(metric, map->target_label, s.target,
+	    latency_prom_label(metric, map->target_label, s.target,
 	    sizeof s.target) == -1)
 		s.target[0] = '\0';	/* optional: the pair still counts */
 
 	if (!json_is_array(value) || json_array_size(value) != 2 ||
 	    !json_is_number(ts = json_array_get(value, 0)) ||
 	    !json_is_string(val = json_array_get(value, 1))) {
-		prom_series_error(r, idx, "series %s/%s: no [time, \"value\"]",
-		    s.branch, s.edge);
+		latency_prom_series_error(r, idx,
+		    "series %s/%s: no [time, \"value\"]", s.branch, s.edge);
 		return;
 	}
 	t = json_number_value(ts);
 	/* Unix seconds; a bounded range keeps the conversion defined. */
 	if (!isfinite(t) || t < 0 || t > 1e11) {
-		prom_series_error(r, idx, "series %s/%s: bad timestamp",
+		latency_prom_series_error(r, idx, "series %s/%s: bad timestamp",
 		    s.branch, s.edge);
 		return;
 	}
 	s.time_ms = (int64_t)(t * 1000.0);
 
-	rv = prom_value(json_string_value(val), &d);
+	rv = latency_prom_value(json_string_value(val), &d);
 	if (rv == 1) {
 		if (!map->nan_is_loss) {
-			prom_series_error(r, idx, "series %s/%s: value %s, "
+			latency_prom_series_error(r, idx,
+			    "series %s/%s: value %s, "
 			    "no sample", s.branch, s.edge,
 			    strcmp(json_string_value(val), "NaN") == 0 ?
 			    "NaN" : "infinite");
@@ -157,13 +160,14 @@ prom_series(struct prom_result *r, const struct prom_map *map, size_t idx,
 		}
 		s.lost = 1;
 	} else if (rv == -1) {
-		prom_series_error(r, idx, "series %s/%s: bad value", s.branch,
-		    s.edge);
+		latency_prom_series_error(r, idx, "series %s/%s: bad value",
+		    s.branch, s.edge);
 		return;
 	} else {
 		us = d * map->scale;
 		if (!isfinite(us) || us < 0 || us > PROM_RTT_MAX_US) {
-			prom_series_error(r, idx, "series %s/%s: value out of "
+			latency_prom_series_error(r, idx,
+			    "series %s/%s: value out of "
 			    "range", s.branch, s.edge);
 			return;
 		}
@@ -173,7 +177,7 @@ prom_series(struct prom_result *r, const struct prom_map *map, size_t idx,
 }
 
 enum prom_status
-prom_parse(const char *body, size_t len, const struct prom_map *map,
+latency_prom_parse(const char *body, size_t len, const struct prom_map *map,
     struct prom_result *r)
 {
 	json_t		*root = NULL, *data, *result, *rt, *st, *v;
@@ -184,25 +188,27 @@ prom_parse(const char *body, size_t len, const struct prom_map *map,
 
 	memset(r, 0, sizeof *r);
 	if (len == 0 || len > PROM_BODY_MAX) {
-		prom_set_error(r, "response body of %zu bytes (limit %d)", len,
+		latency_prom_set_error(r,
+		    "response body of %zu bytes (limit %d)", len,
 		    PROM_BODY_MAX);
 		return (PROM_ERR_SIZE);
 	}
 	if (!json_depth_ok(body, len, PROM_DEPTH_MAX)) {
-		prom_set_error(r, "bad JSON: nested deeper than %d",
+		latency_prom_set_error(r, "bad JSON: nested deeper than %d",
 		    PROM_DEPTH_MAX);
 		return (PROM_ERR_JSON);
 	}
 	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
-		prom_set_error(r, "bad JSON at line %d column %d: %s",
+		latency_prom_set_error(r, "bad JSON at line %d column %d: %s",
 		    jerr.line, jerr.column, jerr.text);
 		return (PROM_ERR_JSON);
 	}
 	rc = PROM_ERR_SHAPE;
 	if (!json_is_object(root) ||
 	    !json_is_string(st = json_object_get(root, "status"))) {
-		prom_set_error(r, "no status: not a Prometheus API response");
+		latency_prom_set_error(r,
+		    "no status: not a Prometheus API response");
 		goto out;
 	}
 	if (strcmp(json_string_value(st), "success") != 0) {
@@ -211,41 +217,45 @@ prom_parse(const char *body, size_t len, const struct prom_map *map,
 			sanitize(r->error_type, sizeof r->error_type,
 			    json_string_value(v), json_string_length(v));
 		if (json_is_string(v = json_object_get(root, "error")))
-			prom_set_error(r, "Prometheus error %s: %s",
+			latency_prom_set_error(r, "Prometheus error %s: %s",
 			    r->error_type[0] != '\0' ? r->error_type : "?",
 			    json_string_value(v));
 		else
-			prom_set_error(r, "Prometheus status %s",
+			latency_prom_set_error(r, "Prometheus status %s",
 			    json_string_value(st));
 		goto out;
 	}
 	data = json_object_get(root, "data");
 	if (!json_is_object(data) ||
 	    !json_is_string(rt = json_object_get(data, "resultType"))) {
-		prom_set_error(r, "no data.resultType");
+		latency_prom_set_error(r, "no data.resultType");
 		goto out;
 	}
 	type = json_string_value(rt);
 	if (strcmp(type, "vector") != 0) {
 		/* A scalar has no labels to map and a matrix is a range. */
 		if (strcmp(type, "scalar") == 0)
-			prom_set_error(r, "result is a scalar: no labels for "
+			latency_prom_set_error(r,
+			    "result is a scalar: no labels for "
 			    "branch and edge (query an instant vector)");
 		else if (strcmp(type, "matrix") == 0)
-			prom_set_error(r, "result is a matrix: use an instant "
+			latency_prom_set_error(r,
+			    "result is a matrix: use an instant "
 			    "vector query, not a range");
 		else
-			prom_set_error(r, "result type %s refused", type);
+			latency_prom_set_error(r, "result type %s refused",
+			    type);
 		goto out;
 	}
 	result = json_object_get(data, "result");
 	if (!json_is_array(result)) {
-		prom_set_error(r, "data.result is not an array");
+		latency_prom_set_error(r, "data.result is not an array");
 		goto out;
 	}
 	n = json_array_size(result);
 	if (n > PROM_SERIES_MAX) {
-		prom_set_error(r, "%zu series (limit %d)", n, PROM_SERIES_MAX);
+		latency_prom_set_error(r, "%zu series (limit %d)", n,
+		    PROM_SERIES_MAX);
 		goto out;
 	}
 	r->nseries = n;
@@ -253,7 +263,7 @@ prom_parse(const char *body, size_t len, const struct prom_map *map,
 		r->samples = xcalloc(n, sizeof *r->samples);
 	r->errors = xcalloc(PROM_SERIES_ERRORS_MAX, sizeof *r->errors);
 	for (i = 0; i < n; i++)
-		prom_series(r, map, i, json_array_get(result, i));
+		latency_prom_series(r, map, i, json_array_get(result, i));
 	rc = PROM_OK;
 out:
 	json_decref(root);
@@ -261,7 +271,8 @@ out:
 }
 
 size_t
-prom_result_stale(struct prom_result *r, int64_t now_ms, int64_t max_age_ms)
+latency_prom_result_stale(struct prom_result *r, int64_t now_ms,
+    int64_t max_age_ms)
 {
 	struct prom_sample	*s;
 	size_t			 i, o = 0, moved = 0;
@@ -272,7 +283,8 @@ prom_result_stale(struct prom_result *r, int64_t now_ms, int64_t max_age_ms)
 			if (r->errors == NULL)
 				r->errors = xcalloc(PROM_SERIES_ERRORS_MAX,
 				    sizeof *r->errors);
-			prom_series_error(r, i, "series %s/%s: stale, %lld s "
+			latency_prom_series_error(r, i,
+			    "series %s/%s: stale, %lld s "
 			    "old", s->branch, s->edge,
 			    (long long)((now_ms - s->time_ms) / 1000));
 			moved++;
@@ -286,7 +298,7 @@ prom_result_stale(struct prom_result *r, int64_t now_ms, int64_t max_age_ms)
 }
 
 void
-prom_result_free(struct prom_result *r)
+latency_prom_result_free(struct prom_result *r)
 {
 	free(r->samples);
 	free(r->errors);

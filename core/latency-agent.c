@@ -1,5 +1,5 @@
 /*
- * The agent's FIFO and pusher (agent.h).  One evhttp connection to the
+ * The agent's FIFO and pusher (latency-agent.h).  One evhttp connection to the
  * collector, reused across pushes (evhttp reconnects after a failure or a
  * collector restart), one request in flight at most, and a persistent
  * tick at the push interval that sends a batch when there is something
@@ -23,8 +23,8 @@
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
 
-#include "agent.h"
-#include "ingest.h"
+#include "latency-agent.h"
+#include "latency-ingest.h"
 #include "json.h"
 #include "util.h"
 
@@ -56,18 +56,18 @@ struct agent {
 	char				 status[320];
 };
 
-static void	agent_tick_cb(evutil_socket_t, short, void *);
-static void	agent_push(struct agent *);
-static void	agent_body(struct agent *, struct evbuffer *, size_t);
-static void	agent_error_cb(enum evhttp_request_error, void *);
-static void	agent_done_cb(struct evhttp_request *, void *);
-static void	agent_response(struct agent *, struct evhttp_request *);
-static void	agent_fail(struct agent *, int, const char *, ...)
+static void	latency_agent_tick_cb(evutil_socket_t, short, void *);
+static void	latency_agent_push(struct agent *);
+static void	latency_agent_body(struct agent *, struct evbuffer *, size_t);
+static void	latency_agent_error_cb(enum evhttp_request_error, void *);
+static void	latency_agent_done_cb(struct evhttp_request *, void *);
+static void	latency_agent_response(struct agent *, struct evhttp_request *);
+static void	latency_agent_fail(struct agent *, int, const char *, ...)
 		    printflike(3, 4);
-static void	agent_finished(struct agent *);
+static void	latency_agent_finished(struct agent *);
 
 void
-agent_fifo_init(struct agent_fifo *f, size_t cap)
+latency_agent_fifo_init(struct agent_fifo *f, size_t cap)
 {
 	memset(f, 0, sizeof *f);
 	f->cap = cap > 0 ? cap : 1;
@@ -75,7 +75,7 @@ agent_fifo_init(struct agent_fifo *f, size_t cap)
 }
 
 void
-agent_fifo_free(struct agent_fifo *f)
+latency_agent_fifo_free(struct agent_fifo *f)
 {
 	free(f->ring);
 	memset(f, 0, sizeof *f);
@@ -88,7 +88,7 @@ agent_fifo_free(struct agent_fifo *f)
  * acknowledge, and a failed push retries the others in order.
  */
 int
-agent_fifo_push(struct agent_fifo *f, const struct agent_sample *s)
+latency_agent_fifo_push(struct agent_fifo *f, const struct agent_sample *s)
 {
 	int	 dropped = 0;
 
@@ -109,7 +109,7 @@ agent_fifo_push(struct agent_fifo *f, const struct agent_sample *s)
 }
 
 const struct agent_sample *
-agent_fifo_at(const struct agent_fifo *f, size_t i)
+latency_agent_fifo_at(const struct agent_fifo *f, size_t i)
 {
 	if (i >= f->len)
 		return (NULL);
@@ -117,13 +117,13 @@ agent_fifo_at(const struct agent_fifo *f, size_t i)
 }
 
 void
-agent_fifo_hold(struct agent_fifo *f, size_t n)
+latency_agent_fifo_hold(struct agent_fifo *f, size_t n)
 {
 	f->held = n < f->len ? n : f->len;
 }
 
 size_t
-agent_fifo_ack(struct agent_fifo *f)
+latency_agent_fifo_ack(struct agent_fifo *f)
 {
 	size_t	 n = f->held;
 
@@ -134,13 +134,13 @@ agent_fifo_ack(struct agent_fifo *f)
 }
 
 void
-agent_fifo_release(struct agent_fifo *f)
+latency_agent_fifo_release(struct agent_fifo *f)
 {
 	f->held = 0;
 }
 
 struct agent *
-agent_new(struct event_base *base, const struct agent_conf *conf,
+latency_agent_new(struct event_base *base, const struct agent_conf *conf,
     char **cause)
 {
 	struct agent	*a;
@@ -171,7 +171,7 @@ agent_new(struct event_base *base, const struct agent_conf *conf,
 		a->batch = INGEST_SAMPLES_MAX;
 	if (conf->token[0] != '\0')
 		snprintf(a->auth, sizeof a->auth, "Bearer %s", conf->token);
-	agent_fifo_init(&a->fifo, conf->buffer != 0 ? conf->buffer :
+	latency_agent_fifo_init(&a->fifo, conf->buffer != 0 ? conf->buffer :
 	    AGENT_BUFFER_DEFAULT);
 	a->backoff_ms = AGENT_BACKOFF_MIN_MS;
 	snprintf(a->where, sizeof a->where, strchr(a->host, ':') != NULL ?
@@ -182,14 +182,14 @@ agent_new(struct event_base *base, const struct agent_conf *conf,
 	    EVDNS_BASE_INITIALIZE_NAMESERVERS)) == NULL) {
 		xasprintf(cause, "agent: cannot resolve %s: no DNS resolver "
 		    "configured", a->host);
-		agent_free(a);
+		latency_agent_free(a);
 		return (NULL);
 	}
 	a->conn = evhttp_connection_base_new(base, a->dns, a->host, a->port);
 	if (a->conn == NULL) {
 		xasprintf(cause, "agent: cannot set up a connection to %s",
 		    a->where);
-		agent_free(a);
+		latency_agent_free(a);
 		return (NULL);
 	}
 	tv.tv_sec = AGENT_TIMEOUT_MS / 1000;
@@ -199,8 +199,8 @@ agent_new(struct event_base *base, const struct agent_conf *conf,
 	evhttp_connection_set_max_body_size(a->conn, 64 * 1024);
 	evhttp_connection_set_max_headers_size(a->conn, 64 * 1024);
 
-	a->tick = event_new(base, -1, EV_PERSIST, agent_tick_cb, a);
-	a->now = evtimer_new(base, agent_tick_cb, a);
+	a->tick = event_new(base, -1, EV_PERSIST, latency_agent_tick_cb, a);
+	a->now = evtimer_new(base, latency_agent_tick_cb, a);
 	if (a->tick == NULL || a->now == NULL)
 		fatalx("agent: cannot create timers");
 	tv.tv_sec = a->push_ms / 1000;
@@ -212,7 +212,7 @@ agent_new(struct event_base *base, const struct agent_conf *conf,
 }
 
 void
-agent_free(struct agent *a)
+latency_agent_free(struct agent *a)
 {
 	if (a == NULL)
 		return;
@@ -225,15 +225,15 @@ agent_free(struct agent *a)
 		evhttp_connection_free(a->conn);
 	if (a->dns != NULL)
 		evdns_base_free(a->dns, 0);
-	agent_fifo_free(&a->fifo);
+	latency_agent_fifo_free(&a->fifo);
 	free(a);
 }
 
 void
-agent_add(struct agent *a, const struct agent_sample *s)
+latency_agent_add(struct agent *a, const struct agent_sample *s)
 {
 	a->stats.added++;
-	if (agent_fifo_push(&a->fifo, s)) {
+	if (latency_agent_fifo_push(&a->fifo, s)) {
 		if (a->stats.dropped_overflow == 0)
 			log_warnx("agent: buffer of %zu samples full, dropping "
 			    "the oldest", a->fifo.cap);
@@ -243,19 +243,19 @@ agent_add(struct agent *a, const struct agent_sample *s)
 }
 
 const struct agent_stats *
-agent_stats(const struct agent *a)
+latency_agent_stats(const struct agent *a)
 {
 	return (&a->stats);
 }
 
 const char *
-agent_status(const struct agent *a)
+latency_agent_status(const struct agent *a)
 {
 	return (a->status);
 }
 
 void
-agent_finish(struct agent *a, void (*done)(void *), void *arg)
+latency_agent_finish(struct agent *a, void (*done)(void *), void *arg)
 {
 	struct timeval	 tv = { 0, 0 };
 
@@ -269,7 +269,7 @@ agent_finish(struct agent *a, void (*done)(void *), void *arg)
 
 /* Finishing: the FIFO is empty or the collector failed us. */
 static void
-agent_finished(struct agent *a)
+latency_agent_finished(struct agent *a)
 {
 	void	(*done)(void *) = a->done;
 
@@ -280,7 +280,7 @@ agent_finished(struct agent *a)
 }
 
 static void
-agent_tick_cb(evutil_socket_t fd, short events, void *arg)
+latency_agent_tick_cb(evutil_socket_t fd, short events, void *arg)
 {
 	struct agent	*a = arg;
 
@@ -289,20 +289,20 @@ agent_tick_cb(evutil_socket_t fd, short events, void *arg)
 	if (a->req != NULL)
 		return;
 	if (a->fifo.len == 0) {
-		agent_finished(a);
+		latency_agent_finished(a);
 		return;
 	}
 	if (a->done == NULL && now_mono_ms() < a->next_mono)
 		return;
-	agent_push(a);
+	latency_agent_push(a);
 }
 
 /*
- * The batch as ingest.h's JSON.  Names come from our own configuration,
+ * The batch as latency-ingest.h's JSON.  Names come from our own configuration,
  * escaped all the same.
  */
 static void
-agent_body(struct agent *a, struct evbuffer *b, size_t n)
+latency_agent_body(struct agent *a, struct evbuffer *b, size_t n)
 {
 	const struct agent_sample	*s;
 	struct json_w			 j;
@@ -317,10 +317,11 @@ agent_body(struct agent *a, struct evbuffer *b, size_t n)
 	 * already: a batch whose 200 was lost on the way is sent again.
 	 */
 	json_w_string(&j, "run", a->run);
-	json_w_uint(&j, "first", n > 0 ? agent_fifo_at(&a->fifo, 0)->n : 0);
+	json_w_uint(&j, "first", n > 0 ? latency_agent_fifo_at(&a->fifo,
+	    0)->n : 0);
 	json_w_array(&j, "samples", 0);
 	for (i = 0; i < n; i++) {
-		s = agent_fifo_at(&a->fifo, i);
+		s = latency_agent_fifo_at(&a->fifo, i);
 		json_w_object(&j, NULL, 0);
 		json_w_string(&j, "branch", s->branch);
 		json_w_string(&j, "edge", s->edge);
@@ -337,15 +338,15 @@ agent_body(struct agent *a, struct evbuffer *b, size_t n)
 }
 
 static void
-agent_push(struct agent *a)
+latency_agent_push(struct agent *a)
 {
 	struct evhttp_request	*req;
 	struct evkeyvalq	*h;
 	size_t			 n;
 
 	n = a->fifo.len < a->batch ? a->fifo.len : a->batch;
-	req = evhttp_request_new(agent_done_cb, a);
-	evhttp_request_set_error_cb(req, agent_error_cb);
+	req = evhttp_request_new(latency_agent_done_cb, a);
+	evhttp_request_set_error_cb(req, latency_agent_error_cb);
 	h = evhttp_request_get_output_headers(req);
 	evhttp_add_header(h, "Host", a->where);
 	evhttp_add_header(h, "Content-Type", "application/json");
@@ -353,8 +354,8 @@ agent_push(struct agent *a)
 	if (a->auth[0] != '\0')
 		evhttp_add_header(h, "Authorization", a->auth);
 	a->seq++;
-	agent_body(a, evhttp_request_get_output_buffer(req), n);
-	agent_fifo_hold(&a->fifo, n);
+	latency_agent_body(a, evhttp_request_get_output_buffer(req), n);
+	latency_agent_fifo_hold(&a->fifo, n);
 	a->req_error = -1;
 	a->req_errno = 0;
 	a->req_sent = now_mono_ms();
@@ -364,12 +365,12 @@ agent_push(struct agent *a)
 	if (evhttp_make_request(a->conn, req, EVHTTP_REQ_POST,
 	    INGEST_PATH) != 0) {
 		a->req = NULL;
-		agent_fail(a, 0, "cannot send the request");
+		latency_agent_fail(a, 0, "cannot send the request");
 	}
 }
 
 static void
-agent_error_cb(enum evhttp_request_error err, void *arg)
+latency_agent_error_cb(enum evhttp_request_error err, void *arg)
 {
 	struct agent	*a = arg;
 
@@ -382,7 +383,7 @@ agent_error_cb(enum evhttp_request_error err, void *arg)
  * (the caller reports what is left as lost).
  */
 static void
-agent_fail(struct agent *a, int code, const char *fmt, ...)
+latency_agent_fail(struct agent *a, int code, const char *fmt, ...)
 {
 	va_list	 ap;
 	char	 raw[sizeof a->stats.last_error];
@@ -391,7 +392,7 @@ agent_fail(struct agent *a, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
-	agent_fifo_release(&a->fifo);
+	latency_agent_fifo_release(&a->fifo);
 	a->stats.failures++;
 	a->stats.last_code = code;
 	sanitize(a->stats.last_error, sizeof a->stats.last_error, raw,
@@ -406,17 +407,17 @@ agent_fail(struct agent *a, int code, const char *fmt, ...)
 	a->backoff_ms *= 2;
 	if (a->backoff_ms > AGENT_BACKOFF_MAX_MS)
 		a->backoff_ms = AGENT_BACKOFF_MAX_MS;
-	agent_finished(a);
+	latency_agent_finished(a);
 }
 
 static void
-agent_done_cb(struct evhttp_request *req, void *arg)
+latency_agent_done_cb(struct evhttp_request *req, void *arg)
 {
 	struct agent	*a = arg;
 
 	a->req = NULL;
 	if (req != NULL && evhttp_request_get_response_code(req) != 0) {
-		agent_response(a, req);
+		latency_agent_response(a, req);
 		return;
 	}
 	switch (a->req_error) {
@@ -424,22 +425,23 @@ agent_done_cb(struct evhttp_request *req, void *arg)
 		/* libevent 2.1 fails a refused connect without the error
 		 * callback; other connect errors come as EOF or timeout. */
 		if (now_mono_ms() - a->req_sent >= AGENT_TIMEOUT_MS)
-			agent_fail(a, 0, "timeout after %d ms connecting",
-			    AGENT_TIMEOUT_MS);
+			latency_agent_fail(a, 0,
+			    "timeout after %d ms connecting", AGENT_TIMEOUT_MS);
 		else
-			agent_fail(a, 0, "connection refused");
+			latency_agent_fail(a, 0, "connection refused");
 		break;
 	case EVREQ_HTTP_TIMEOUT:
-		agent_fail(a, 0, "timeout after %d ms", AGENT_TIMEOUT_MS);
+		latency_agent_fail(a, 0, "timeout after %d ms",
+		    AGENT_TIMEOUT_MS);
 		break;
 	default:
 		if (a->req_errno == ECONNREFUSED)
-			agent_fail(a, 0, "connection refused");
+			latency_agent_fail(a, 0, "connection refused");
 		else if (a->req_errno != 0 && a->req_errno != EAGAIN)
-			agent_fail(a, 0, "connection failed: %s",
+			latency_agent_fail(a, 0, "connection failed: %s",
 			    strerror(a->req_errno));
 		else
-			agent_fail(a, 0, "connection closed without a "
+			latency_agent_fail(a, 0, "connection closed without a "
 			    "response");
 		break;
 	}
@@ -447,7 +449,7 @@ agent_done_cb(struct evhttp_request *req, void *arg)
 
 /* What the collector said about the batch in flight. */
 static void
-agent_response(struct agent *a, struct evhttp_request *req)
+latency_agent_response(struct agent *a, struct evhttp_request *req)
 {
 	struct evbuffer	*b = evhttp_request_get_input_buffer(req);
 	json_t		*root, *v;
@@ -477,12 +479,13 @@ agent_response(struct agent *a, struct evhttp_request *req)
 	 */
 	if (code == 200 && (accepted < 0 || unmapped < 0 ||
 	    (uint64_t)accepted + (uint64_t)unmapped != a->fifo.held)) {
-		agent_fail(a, code, "HTTP 200 without the count of this batch "
+		latency_agent_fail(a, code,
+		    "HTTP 200 without the count of this batch "
 		    "(not a peertop ingest endpoint?)");
 		return;
 	}
 	if (code == 200) {
-		n = agent_fifo_ack(&a->fifo);
+		n = latency_agent_fifo_ack(&a->fifo);
 		a->stats.sent += n;
 		a->stats.queued = a->fifo.len;
 		if (unmapped > 0) {
@@ -510,13 +513,14 @@ agent_response(struct agent *a, struct evhttp_request *req)
 		a->batch /= 2;
 		log_warnx("agent: %s: batch too large, now %zu samples",
 		    a->where, a->batch);
-		agent_fail(a, code, "HTTP 413, batch now %zu", a->batch);
+		latency_agent_fail(a, code, "HTTP 413, batch now %zu",
+		    a->batch);
 		return;
 	}
 	if (code >= 400 && code < 500 && code != 401 && code != 403 &&
 	    code != 408 && code != 429) {
 		/* The batch itself is bad: retrying it would fail forever. */
-		n = agent_fifo_ack(&a->fifo);
+		n = latency_agent_fifo_ack(&a->fifo);
 		a->stats.dropped_rejected += n;
 		a->stats.queued = a->fifo.len;
 		a->stats.failures++;
@@ -530,6 +534,6 @@ agent_response(struct agent *a, struct evhttp_request *req)
 			evtimer_add(a->now, &tv);
 		return;
 	}
-	agent_fail(a, code, "HTTP %d%s%s", code, text[0] != '\0' ? ": " : "",
-	    text);
+	latency_agent_fail(a, code, "HTTP %d%s%s", code,
+	    text[0] != '\0' ? ": " : "", text);
 }

@@ -1,6 +1,6 @@
 /*
- * Tests for the latency monitor (core/latmon.c): samples fed with chosen
- * times and round trips through latmon_sample(), and every derived
+ * Tests for the latency monitor (core/latency-mon.c): samples fed with chosen
+ * times and round trips through latency_mon_sample(), and every derived
  * figure and event checked by hand: a link's window columns, the store
  * sink, LatencyHigh / LossHigh / LatencyShift raised once and restored
  * only past their hysteresis, the nearest edge by latency, the link the
@@ -20,7 +20,7 @@
 #include <cmocka.h>
 
 #include "core/config.h"
-#include "core/latmon.h"
+#include "core/latency-mon.h"
 #include "core/model.h"
 #include "core/util.h"
 #include "tests/unit/turn.h"
@@ -97,7 +97,7 @@ feed(struct model *m, struct branch *b, const char *edge, const char *target,
 	int		 i;
 
 	for (i = 0; i < n; i++, *t += step) {
-		l = latmon_sample(m, b, model_edge_find(m, edge), target,
+		l = latency_mon_sample(m, b, model_edge_find(m, edge), target,
 		    LAT_PROBE, *t, rtt_ms < 0 ? -1 : (int64_t)(rtt_ms * 1000));
 		turn(m);
 	}
@@ -118,7 +118,7 @@ test_columns(void **state)
 	(void)state;
 	assert_int_equal(b->lat_main, -1);
 	for (i = 0; i < nitems(rtts); i++, t += 1000) {
-		l = latmon_sample(m, b, model_edge_find(m, "sea"), "t1",
+		l = latency_mon_sample(m, b, model_edge_find(m, "sea"), "t1",
 		    LAT_PROBE, t, rtts[i] < 0 ? -1 : rtts[i] * 1000);
 		turn(m);
 	}
@@ -158,14 +158,14 @@ test_columns(void **state)
 	assert_int_equal(l->sent, 1);
 	assert_int_equal(l->received, 1);
 	/* A sample older than the window reaches the history only. */
-	l = latmon_sample(m, b, 0, "t1", LAT_AGENT, t - 120000, 5000);
+	l = latency_mon_sample(m, b, 0, "t1", LAT_AGENT, t - 120000, 5000);
 	turn(m);
 	assert_int_equal(l->sent, 1);
 	assert_int_equal(sc.n, 9);
 	assert_int_equal(l->source, LAT_PROBE);
 	/* Bad edge index: nothing. */
-	assert_null(latmon_sample(m, b, 7, "x", LAT_PROBE, t, 1));
-	assert_null(latmon_sample(m, b, -1, "x", LAT_PROBE, t, 1));
+	assert_null(latency_mon_sample(m, b, 7, "x", LAT_PROBE, t, 1));
+	assert_null(latency_mon_sample(m, b, -1, "x", LAT_PROBE, t, 1));
 	model_free(m);
 }
 
@@ -293,12 +293,12 @@ test_nearest_and_routing(void **state)
 	assert_string_equal(sum, "hq enters Microsoft at lax (30.0 ms), 22.0 "
 	    "ms slower than sea (8.0 ms)");
 	/* Raised once. */
-	latmon_branch(m, b, t);
+	latency_mon_branch(m, b, t);
 	assert_int_equal(count_events(m, "SuboptimalRouting", NULL), 1);
 
 	/* Routed via sea: its best link is b; resolved. */
 	b->routed = sea;
-	latmon_branch(m, b, t);
+	latency_mon_branch(m, b, t);
 	assert_int_equal(b->lat_main, 2);
 	assert_int_equal(b->lat_suboptimal, 0);
 	assert_int_equal(count_events(m, "SuboptimalRoutingResolved", &sum),

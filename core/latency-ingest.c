@@ -1,5 +1,5 @@
 /*
- * The ingest endpoint (ingest.h): batch validation with jansson and the
+ * The ingest endpoint (latency-ingest.h): batch validation with jansson and the
  * evhttp server agents push to.
  *
  * An agent is trusted to hold the token, not to send well-formed data
@@ -29,7 +29,7 @@
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
 
-#include "ingest.h"
+#include "latency-ingest.h"
 #include "json.h"
 #include "util.h"
 
@@ -64,23 +64,25 @@ struct ingest {
 	uint64_t		 log_quiet;	/* refusals not logged since */
 };
 
-static void	ingest_err(char *, const char *, ...) printflike(2, 3);
-static int	ingest_string(json_t *, const char *, char *, size_t, int,
-		    const char *, char *);
-static int	ingest_sample(json_t *, size_t, const struct ingest_limits *,
+static void	latency_ingest_err(char *, const char *, ...) printflike(2, 3);
+static int	latency_ingest_string(json_t *, const char *, char *, size_t,
+		    int, const char *, char *);
+static int	latency_ingest_sample(json_t *, size_t,
+		    const struct ingest_limits *,
 		    struct ingest_sample *, char *);
-static int	ingest_token_ok(const struct ingest *, struct evhttp_request *);
-static void	ingest_reply(struct evhttp_request *, int, const char *,
+static int	latency_ingest_token_ok(const struct ingest *,
+		    struct evhttp_request *);
+static void	latency_ingest_reply(struct evhttp_request *, int, const char *,
 		    size_t, size_t);
-static void	ingest_refuse(struct ingest *, struct evhttp_request *,
+static void	latency_ingest_refuse(struct ingest *, struct evhttp_request *,
 		    enum ingest_reject, int, const char *, const char *);
-static void	ingest_request_cb(struct evhttp_request *, void *);
-static void	ingest_complete_cb(struct evhttp_request *, void *);
-static void	ingest_close_cb(struct evhttp_connection *, void *);
-static void	ingest_pending_free(struct ingest_pending *);
+static void	latency_ingest_request_cb(struct evhttp_request *, void *);
+static void	latency_ingest_complete_cb(struct evhttp_request *, void *);
+static void	latency_ingest_close_cb(struct evhttp_connection *, void *);
+static void	latency_ingest_pending_free(struct ingest_pending *);
 
 const char *
-ingest_reject_name(enum ingest_reject r)
+latency_ingest_reject_name(enum ingest_reject r)
 {
 	static const char *names[INGEST_REJ_MAX] = {
 		"malformed", "unauthorised", "wrong path", "wrong method",
@@ -93,7 +95,7 @@ ingest_reject_name(enum ingest_reject r)
 }
 
 static void
-ingest_err(char *err, const char *fmt, ...)
+latency_ingest_err(char *err, const char *fmt, ...)
 {
 	va_list	 ap;
 	char	 raw[INGEST_ERR_MAX];
@@ -111,40 +113,41 @@ ingest_err(char *err, const char *fmt, ...)
  * refused NULs).
  */
 static int
-ingest_string(json_t *obj, const char *key, char *dst, size_t dstlen,
+latency_ingest_string(json_t *obj, const char *key, char *dst, size_t dstlen,
     int empty_ok, const char *where, char *err)
 {
 	json_t		*v = json_object_get(obj, key);
 	size_t		 len;
 
 	if (v == NULL) {
-		ingest_err(err, "%sno \"%s\"", where, key);
+		latency_ingest_err(err, "%sno \"%s\"", where, key);
 		return (-1);
 	}
 	if (!json_is_string(v)) {
-		ingest_err(err, "%s\"%s\" is not a string", where, key);
+		latency_ingest_err(err, "%s\"%s\" is not a string", where, key);
 		return (-1);
 	}
 	len = json_string_length(v);
 	if (len >= dstlen) {
-		ingest_err(err, "%s\"%s\" longer than %zu bytes", where, key,
-		    dstlen - 1);
+		latency_ingest_err(err, "%s\"%s\" longer than %zu bytes", where,
+		    key, dstlen - 1);
 		return (-1);
 	}
 	if (len == 0 && !empty_ok) {
-		ingest_err(err, "%s\"%s\" is empty", where, key);
+		latency_ingest_err(err, "%s\"%s\" is empty", where, key);
 		return (-1);
 	}
 	sanitize(dst, dstlen, json_string_value(v), len);
 	if (strlen(dst) != len || memcmp(dst, json_string_value(v), len) != 0) {
-		ingest_err(err, "%s\"%s\" has control characters", where, key);
+		latency_ingest_err(err, "%s\"%s\" has control characters",
+		    where, key);
 		return (-1);
 	}
 	return (0);
 }
 
 static int
-ingest_sample(json_t *js, size_t i, const struct ingest_limits *lim,
+latency_ingest_sample(json_t *js, size_t i, const struct ingest_limits *lim,
     struct ingest_sample *s, char *err)
 {
 	json_t		*v;
@@ -153,30 +156,31 @@ ingest_sample(json_t *js, size_t i, const struct ingest_limits *lim,
 
 	snprintf(where, sizeof where, "sample %zu: ", i);
 	if (!json_is_object(js)) {
-		ingest_err(err, "%snot an object", where);
+		latency_ingest_err(err, "%snot an object", where);
 		return (-1);
 	}
-	if (ingest_string(js, "branch", s->branch, sizeof s->branch, 0, where,
-	    err) == -1 ||
-	    ingest_string(js, "edge", s->edge, sizeof s->edge, 0, where,
+	if (latency_ingest_string(js, "branch", s->branch, sizeof s->branch, 0,
+	    where, err) == -1 ||
+	    latency_ingest_string(js, "edge", s->edge, sizeof s->edge, 0, where,
 	    err) == -1)
 		return (-1);
 	/* The target is optional (a Prometheus-fed agent may have none). */
 	if (json_object_get(js, "target") == NULL)
 		s->target[0] = '\0';
-	else if (ingest_string(js, "target", s->target, sizeof s->target, 1,
-	    where, err) == -1)
+	else if (latency_ingest_string(js, "target", s->target,
+	    sizeof s->target, 1, where, err) == -1)
 		return (-1);
 
 	if (!json_is_integer(v = json_object_get(js, "time_ms"))) {
-		ingest_err(err, "%s\"time_ms\" %s", where, v == NULL ?
+		latency_ingest_err(err, "%s\"time_ms\" %s", where, v == NULL ?
 		    "missing" : "is not an integer");
 		return (-1);
 	}
 	t = json_integer_value(v);
 	if (t < lim->now_ms - lim->max_age_ms ||
 	    t > lim->now_ms + lim->max_ahead_ms) {
-		ingest_err(err, "%s\"time_ms\" %lld is more than %lld s from "
+		latency_ingest_err(err,
+		    "%s\"time_ms\" %lld is more than %lld s from "
 		    "now", where, (long long)t, (long long)((t < lim->now_ms ?
 		    lim->max_age_ms : lim->max_ahead_ms) / 1000));
 		return (-1);
@@ -185,7 +189,8 @@ ingest_sample(json_t *js, size_t i, const struct ingest_limits *lim,
 
 	v = json_object_get(js, "rtt_us");
 	if (v == NULL) {
-		ingest_err(err, "%sno \"rtt_us\" (null for a loss)", where);
+		latency_ingest_err(err, "%sno \"rtt_us\" (null for a loss)",
+		    where);
 		return (-1);
 	}
 	if (json_is_null(v))
@@ -193,22 +198,22 @@ ingest_sample(json_t *js, size_t i, const struct ingest_limits *lim,
 	else if (json_is_integer(v)) {
 		rtt = json_integer_value(v);
 		if (rtt > INGEST_RTT_MAX_US) {
-			ingest_err(err, "%s\"rtt_us\" %lld over %lld", where,
-			    (long long)rtt, INGEST_RTT_MAX_US);
+			latency_ingest_err(err, "%s\"rtt_us\" %lld over %lld",
+			    where, (long long)rtt, INGEST_RTT_MAX_US);
 			return (-1);
 		}
 		s->rtt_us = rtt < 0 ? -1 : rtt;
 	} else {
-		ingest_err(err, "%s\"rtt_us\" is not an integer or null",
-		    where);
+		latency_ingest_err(err,
+		    "%s\"rtt_us\" is not an integer or null", where);
 		return (-1);
 	}
 	return (0);
 }
 
 int
-ingest_parse(const char *body, size_t len, const struct ingest_limits *limits,
-    struct ingest_batch *b, char *err)
+latency_ingest_parse(const char *body, size_t len,
+    const struct ingest_limits *limits, struct ingest_batch *b, char *err)
 {
 	struct ingest_limits	 lim;
 	json_t			*root, *v, *arr;
@@ -232,43 +237,44 @@ ingest_parse(const char *body, size_t len, const struct ingest_limits *limits,
 		lim.max_ahead_ms = INGEST_AHEAD_MAX_MS;
 
 	if (len == 0 || len > lim.max_body) {
-		ingest_err(err, "body of %zu bytes (limit %zu)", len,
+		latency_ingest_err(err, "body of %zu bytes (limit %zu)", len,
 		    lim.max_body);
 		return (-1);
 	}
 	if (!json_depth_ok(body, len, INGEST_DEPTH_MAX)) {
-		ingest_err(err, "bad JSON: nested deeper than %d",
+		latency_ingest_err(err, "bad JSON: nested deeper than %d",
 		    INGEST_DEPTH_MAX);
 		return (-1);
 	}
 	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
-		ingest_err(err, "bad JSON at line %d column %d: %s", jerr.line,
-		    jerr.column, jerr.text);
+		latency_ingest_err(err, "bad JSON at line %d column %d: %s",
+		    jerr.line, jerr.column, jerr.text);
 		return (-1);
 	}
 	if (!json_is_object(root)) {
-		ingest_err(err, "not a JSON object");
+		latency_ingest_err(err, "not a JSON object");
 		goto fail;
 	}
-	if (ingest_string(root, "agent", b->agent, sizeof b->agent, 0, "",
-	    err) == -1)
+	if (latency_ingest_string(root, "agent", b->agent, sizeof b->agent, 0,
+	    "", err) == -1)
 		goto fail;
 	v = json_object_get(root, "seq");
 	if (!json_is_integer(v) || json_integer_value(v) < 0) {
-		ingest_err(err, "\"seq\" %s", v == NULL ? "missing" :
+		latency_ingest_err(err, "\"seq\" %s", v == NULL ? "missing" :
 		    "is not a non-negative integer");
 		goto fail;
 	}
 	b->seq = (uint64_t)json_integer_value(v);
 	/* "run" and "first" go together, or neither. */
 	if (json_object_get(root, "run") != NULL) {
-		if (ingest_string(root, "run", b->run, sizeof b->run, 0, "",
-		    err) == -1)
+		if (latency_ingest_string(root, "run", b->run, sizeof b->run, 0,
+		    "", err) == -1)
 			goto fail;
 		v = json_object_get(root, "first");
 		if (!json_is_integer(v) || json_integer_value(v) < 0) {
-			ingest_err(err, "\"first\" %s", v == NULL ? "missing "
+			latency_ingest_err(err, "\"first\" %s",
+			    v == NULL ? "missing "
 			    "with \"run\"" : "is not a non-negative integer");
 			goto fail;
 		}
@@ -276,19 +282,20 @@ ingest_parse(const char *body, size_t len, const struct ingest_limits *limits,
 	}
 	arr = json_object_get(root, "samples");
 	if (!json_is_array(arr)) {
-		ingest_err(err, "\"samples\" %s", arr == NULL ? "missing" :
-		    "is not an array");
+		latency_ingest_err(err, "\"samples\" %s",
+		    arr == NULL ? "missing" : "is not an array");
 		goto fail;
 	}
 	n = json_array_size(arr);
 	if (n > lim.max_samples) {
-		ingest_err(err, "%zu samples (limit %zu)", n, lim.max_samples);
+		latency_ingest_err(err, "%zu samples (limit %zu)", n,
+		    lim.max_samples);
 		goto fail;
 	}
 	if (n > 0)
 		b->samples = xcalloc(n, sizeof *b->samples);
 	for (i = 0; i < n; i++) {
-		if (ingest_sample(json_array_get(arr, i), i, &lim,
+		if (latency_ingest_sample(json_array_get(arr, i), i, &lim,
 		    &b->samples[i], err) == -1)
 			goto fail;
 	}
@@ -298,13 +305,13 @@ ingest_parse(const char *body, size_t len, const struct ingest_limits *limits,
 
 fail:
 	json_decref(root);
-	ingest_batch_free(b);
+	latency_ingest_batch_free(b);
 	memset(b, 0, sizeof *b);
 	return (-1);
 }
 
 void
-ingest_batch_free(struct ingest_batch *b)
+latency_ingest_batch_free(struct ingest_batch *b)
 {
 	free(b->samples);
 	b->samples = NULL;
@@ -312,7 +319,7 @@ ingest_batch_free(struct ingest_batch *b)
 }
 
 struct ingest *
-ingest_new(struct event_base *base, const struct ingest_conf *conf,
+latency_ingest_new(struct event_base *base, const struct ingest_conf *conf,
     ingest_cb cb, void *arg, char **cause)
 {
 	struct ingest			*in;
@@ -357,7 +364,7 @@ ingest_new(struct event_base *base, const struct ingest_conf *conf,
 	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
 	    EVHTTP_REQ_PATCH);
-	evhttp_set_gencb(in->http, ingest_request_cb, in);
+	evhttp_set_gencb(in->http, latency_ingest_request_cb, in);
 
 	bs = evhttp_bind_socket_with_handle(in->http, host,
 	    (uint16_t)(port == -1 ? 0 : port));
@@ -365,7 +372,7 @@ ingest_new(struct event_base *base, const struct ingest_conf *conf,
 		xasprintf(cause, "ingest: cannot listen on %s port %d (in use, "
 		    "or not an address of this host)", host, port == -1 ? 0 :
 		    port);
-		ingest_free(in);
+		latency_ingest_free(in);
 		return (NULL);
 	}
 	if (getsockname(evhttp_bound_socket_get_fd(bs), (struct sockaddr *)&ss,
@@ -383,7 +390,7 @@ ingest_new(struct event_base *base, const struct ingest_conf *conf,
 }
 
 void
-ingest_free(struct ingest *in)
+latency_ingest_free(struct ingest *in)
 {
 	struct ingest_pending	*p;
 
@@ -392,7 +399,7 @@ ingest_free(struct ingest *in)
 	/* Answers still queued never reach their agents: store nothing. */
 	while ((p = TAILQ_FIRST(&in->pending)) != NULL) {
 		in->stats.undelivered++;
-		ingest_pending_free(p);
+		latency_ingest_pending_free(p);
 	}
 	if (in->http != NULL)
 		evhttp_free(in->http);
@@ -400,27 +407,27 @@ ingest_free(struct ingest *in)
 }
 
 static void
-ingest_pending_free(struct ingest_pending *p)
+latency_ingest_pending_free(struct ingest_pending *p)
 {
 	TAILQ_REMOVE(&p->in->pending, p, entry);
-	ingest_batch_free(&p->b);
+	latency_ingest_batch_free(&p->b);
 	free(p);
 }
 
 int
-ingest_port(const struct ingest *in)
+latency_ingest_port(const struct ingest *in)
 {
 	return (in->port);
 }
 
 const struct ingest_stats *
-ingest_stats(const struct ingest *in)
+latency_ingest_stats(const struct ingest *in)
 {
 	return (&in->stats);
 }
 
 const char *
-ingest_status(const struct ingest *in)
+latency_ingest_status(const struct ingest *in)
 {
 	return (in->status);
 }
@@ -430,7 +437,7 @@ ingest_status(const struct ingest *in)
  * configured token's length, so a guess learns nothing from the timing.
  */
 static int
-ingest_token_ok(const struct ingest *in, struct evhttp_request *req)
+latency_ingest_token_ok(const struct ingest *in, struct evhttp_request *req)
 {
 	const char	*h, *given;
 	size_t		 i, glen, tlen = strlen(in->token);
@@ -453,7 +460,7 @@ ingest_token_ok(const struct ingest *in, struct evhttp_request *req)
 
 /* Send code with a JSON body: the counts for a 200, else {"error": e}. */
 static void
-ingest_reply(struct evhttp_request *req, int code, const char *error,
+latency_ingest_reply(struct evhttp_request *req, int code, const char *error,
     size_t accepted, size_t unmapped)
 {
 	static const struct {
@@ -495,7 +502,7 @@ ingest_reply(struct evhttp_request *req, int code, const char *error,
 }
 
 static void
-ingest_refuse(struct ingest *in, struct evhttp_request *req,
+latency_ingest_refuse(struct ingest *in, struct evhttp_request *req,
     enum ingest_reject why, int code, const char *error, const char *agent)
 {
 	char	 peer[ADDR_STRLEN];
@@ -522,11 +529,11 @@ ingest_refuse(struct ingest *in, struct evhttp_request *req,
 		in->log_quiet = 0;
 	} else
 		in->log_quiet++;
-	ingest_reply(req, code, error, 0, 0);
+	latency_ingest_reply(req, code, error, 0, 0);
 }
 
 static void
-ingest_request_cb(struct evhttp_request *req, void *arg)
+latency_ingest_request_cb(struct evhttp_request *req, void *arg)
 {
 	struct ingest		*in = arg;
 	struct ingest_pending	*p;
@@ -541,34 +548,35 @@ ingest_request_cb(struct evhttp_request *req, void *arg)
 	in->stats.requests++;
 	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
 	if (path == NULL || strcmp(path, INGEST_PATH) != 0) {
-		ingest_refuse(in, req, INGEST_REJ_PATH, 404, "no such path "
-		    "(POST " INGEST_PATH ")", NULL);
+		latency_ingest_refuse(in, req, INGEST_REJ_PATH, 404,
+		    "no such path " "(POST " INGEST_PATH ")", NULL);
 		return;
 	}
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
-		ingest_refuse(in, req, INGEST_REJ_METHOD, 405, "use POST",
-		    NULL);
+		latency_ingest_refuse(in, req, INGEST_REJ_METHOD, 405,
+		    "use POST", NULL);
 		return;
 	}
-	if (!ingest_token_ok(in, req)) {
-		ingest_refuse(in, req, INGEST_REJ_AUTH, 401, "missing or "
-		    "wrong token", NULL);
+	if (!latency_ingest_token_ok(in, req)) {
+		latency_ingest_refuse(in, req, INGEST_REJ_AUTH, 401,
+		    "missing or " "wrong token", NULL);
 		return;
 	}
 	body = evhttp_request_get_input_buffer(req);
 	len = evbuffer_get_length(body);
 	memset(&lim, 0, sizeof lim);
 	lim.max_body = in->max_body;
-	if (ingest_parse(len > 0 ? (const char *)evbuffer_pullup(body, -1) :
-	    "", len, &lim, &b, err) != 0) {
-		ingest_refuse(in, req, INGEST_REJ_MALFORMED, 400, err, NULL);
+	if (latency_ingest_parse(len > 0 ? (const char *)evbuffer_pullup(body,
+	    -1) : "", len, &lim, &b, err) != 0) {
+		latency_ingest_refuse(in, req, INGEST_REJ_MALFORMED, 400, err,
+		    NULL);
 		return;
 	}
 	mapped = in->cb != NULL ? in->cb(in->arg, &b, 0) : (int)b.nsamples;
 	if (mapped < 0) {
-		ingest_refuse(in, req, INGEST_REJ_UNAVAILABLE, 503, "history "
-		    "unavailable, retry later", b.agent);
-		ingest_batch_free(&b);
+		latency_ingest_refuse(in, req, INGEST_REJ_UNAVAILABLE, 503,
+		    "history " "unavailable, retry later", b.agent);
+		latency_ingest_batch_free(&b);
 		return;
 	}
 	p = xcalloc(1, sizeof *p);
@@ -577,14 +585,14 @@ ingest_request_cb(struct evhttp_request *req, void *arg)
 	p->b = b;
 	p->mapped = (size_t)mapped < b.nsamples ? (size_t)mapped : b.nsamples;
 	TAILQ_INSERT_TAIL(&in->pending, p, entry);
-	evhttp_request_set_on_complete_cb(req, ingest_complete_cb, p);
-	evhttp_connection_set_closecb(p->evcon, ingest_close_cb, in);
-	ingest_reply(req, 200, NULL, p->mapped, b.nsamples - p->mapped);
+	evhttp_request_set_on_complete_cb(req, latency_ingest_complete_cb, p);
+	evhttp_connection_set_closecb(p->evcon, latency_ingest_close_cb, in);
+	latency_ingest_reply(req, 200, NULL, p->mapped, b.nsamples - p->mapped);
 }
 
 /* The 200 is written: the agent will drop the batch, so store it. */
 static void
-ingest_complete_cb(struct evhttp_request *req, void *arg)
+latency_ingest_complete_cb(struct evhttp_request *req, void *arg)
 {
 	struct ingest_pending	*p = arg;
 	struct ingest		*in = p->in;
@@ -603,7 +611,7 @@ ingest_complete_cb(struct evhttp_request *req, void *arg)
 	    (unsigned long long)in->stats.batches,
 	    (unsigned long long)in->stats.accepted,
 	    (unsigned long long)in->stats.unmapped, p->b.agent);
-	ingest_pending_free(p);
+	latency_ingest_pending_free(p);
 }
 
 /*
@@ -611,7 +619,7 @@ ingest_complete_cb(struct evhttp_request *req, void *arg)
  * was reset): the agent keeps the batch and sends it again.
  */
 static void
-ingest_close_cb(struct evhttp_connection *evcon, void *arg)
+latency_ingest_close_cb(struct evhttp_connection *evcon, void *arg)
 {
 	struct ingest		*in = arg;
 	struct ingest_pending	*p, *next;
@@ -623,6 +631,6 @@ ingest_close_cb(struct evhttp_connection *evcon, void *arg)
 		in->stats.undelivered++;
 		log_warnx("ingest: agent %s went before its answer: batch %llu "
 		    "not stored", p->b.agent, (unsigned long long)p->b.seq);
-		ingest_pending_free(p);
+		latency_ingest_pending_free(p);
 	}
 }

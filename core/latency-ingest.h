@@ -21,11 +21,11 @@
  * method, 413 for a body over the limit, 503 when the history cannot take
  * the samples now (retry later).
  *
- * ingest_parse() is pure (no I/O, no printing) so the server, the unit
+ * latency_ingest_parse() is pure (no I/O, no printing) so the server, the unit
  * tests and the fuzz harness drive the same code.
  */
-#ifndef PEERTOP_INGEST_H
-#define PEERTOP_INGEST_H
+#ifndef PEERTOP_LATENCY_INGEST_H
+#define PEERTOP_LATENCY_INGEST_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -48,7 +48,7 @@ struct ingest_sample {
 	int64_t		 rtt_us;	/* -1: lost */
 };
 
-/* A validated batch; samples owned by it (ingest_batch_free()). */
+/* A validated batch; samples owned by it (latency_ingest_batch_free()). */
 struct ingest_batch {
 	char			 agent[NAME_MAX_PT];
 	uint64_t		 seq;
@@ -60,7 +60,7 @@ struct ingest_batch {
 	size_t			 nsamples;
 };
 
-/* What ingest_parse() accepts; 0 fields take the defaults. */
+/* What latency_ingest_parse() accepts; 0 fields take the defaults. */
 struct ingest_limits {
 	size_t		 max_body;	/* INGEST_BODY_MAX */
 	size_t		 max_samples;	/* INGEST_SAMPLES_MAX */
@@ -77,9 +77,9 @@ struct ingest_limits {
  * most INGEST_DEPTH_MAX.  All or nothing: 0 with *b filled, or -1 with b
  * empty and the reason in err (INGEST_ERR_MAX bytes, sanitised).
  */
-int	 ingest_parse(const char *body, size_t len,
+int	 latency_ingest_parse(const char *body, size_t len,
 	    const struct ingest_limits *, struct ingest_batch *b, char *err);
-void	 ingest_batch_free(struct ingest_batch *);
+void	 latency_ingest_batch_free(struct ingest_batch *);
 
 /*
  * The server.  The callback sees each validated batch twice.  First with
@@ -105,7 +105,7 @@ enum ingest_reject {
 	INGEST_REJ_UNAVAILABLE,		/* 503 */
 	INGEST_REJ_MAX
 };
-const char	*ingest_reject_name(enum ingest_reject);
+const char	*latency_ingest_reject_name(enum ingest_reject);
 
 struct ingest_stats {
 	uint64_t	 requests;	/* that reached the handler */
@@ -124,13 +124,14 @@ struct ingest_stats {
  * answered 413 by libevent itself, before the handler, so they are not in
  * the counters.  NULL and *cause on error.
  */
-struct ingest	*ingest_new(struct event_base *, const struct ingest_conf *,
+struct ingest	*latency_ingest_new(struct event_base *,
+	    const struct ingest_conf *,
 		    ingest_cb, void *arg, char **cause);
-void		 ingest_free(struct ingest *);
-int		 ingest_port(const struct ingest *);	/* bound port */
-const struct ingest_stats *ingest_stats(const struct ingest *);
+void		 latency_ingest_free(struct ingest *);
+int		 latency_ingest_port(const struct ingest *);	/* bound port */
+const struct ingest_stats *latency_ingest_stats(const struct ingest *);
 /* "listening on 127.0.0.1:8425, 12 batches, ..." */
-const char	*ingest_status(const struct ingest *);
+const char	*latency_ingest_status(const struct ingest *);
 
 /* The ingest collector's bound port, -1 when not listening. */
 int		 collect_ingest_port(const struct collector *);

@@ -1,5 +1,5 @@
 /*
- * The built-in prober (see probe.h).  ICMP echo per RFC 792 (IPv4) and
+ * The built-in prober (see latency-probe.h).  ICMP echo per RFC 792 (IPv4) and
  * RFC 4443 4.1/4.2 (IPv6); TCP connect time per RFC 9293 3.5 (the SYN,
  * SYN-ACK or RST round trip).
  */
@@ -24,7 +24,7 @@
 #include <event2/event.h>
 
 #include "core/buf.h"
-#include "core/probe.h"
+#include "core/latency-probe.h"
 
 #define PROBE_NSEQ	65536		/* one slot per ICMP sequence */
 #define ICMP_HDRLEN	8
@@ -76,27 +76,28 @@ struct probe {
 	TAILQ_HEAD(, probe_tgt)	 targets;
 };
 
-static int	 probe_open_one(struct probe *, struct probe_sock *, int,
-		    enum probe_sockmode);
-static void	 probe_tick_cb(evutil_socket_t, short, void *);
-static void	 probe_send(struct probe_tgt *);
-static void	 probe_send_icmp(struct probe_tgt *);
-static void	 probe_send_tcp(struct probe_tgt *);
-static void	 probe_timeout_cb(evutil_socket_t, short, void *);
-static void	 probe_tcp_cb(evutil_socket_t, short, void *);
-static void	 probe_read_cb(evutil_socket_t, short, void *);
-static void	 probe_finish(struct probe_pending *, int64_t, const char *);
-static void	 probe_pending_free(struct probe_pending *);
-static void	 probe_report(struct probe_tgt *, int64_t, int64_t,
+static int	 latency_probe_open_one(struct probe *, struct probe_sock *,
+		    int, enum probe_sockmode);
+static void	 latency_probe_tick_cb(evutil_socket_t, short, void *);
+static void	 latency_probe_send(struct probe_tgt *);
+static void	 latency_probe_send_icmp(struct probe_tgt *);
+static void	 latency_probe_send_tcp(struct probe_tgt *);
+static void	 latency_probe_timeout_cb(evutil_socket_t, short, void *);
+static void	 latency_probe_tcp_cb(evutil_socket_t, short, void *);
+static void	 latency_probe_read_cb(evutil_socket_t, short, void *);
+static void	 latency_probe_finish(struct probe_pending *, int64_t,
 		    const char *);
-static int64_t	 probe_ts_diff_us(const struct timespec *,
+static void	 latency_probe_pending_free(struct probe_pending *);
+static void	 latency_probe_report(struct probe_tgt *, int64_t, int64_t,
+		    const char *);
+static int64_t	 latency_probe_ts_diff_us(const struct timespec *,
 		    const struct timespec *);
-static socklen_t probe_sockaddr(const struct addr *, uint16_t,
+static socklen_t latency_probe_sockaddr(const struct addr *, uint16_t,
 		    struct sockaddr_storage *);
-static struct probe_tgt *probe_find(struct probe *, int);
+static struct probe_tgt *latency_probe_find(struct probe *, int);
 
 struct probe *
-probe_new(struct event_base *base, probe_cb cb, void *arg)
+latency_probe_new(struct event_base *base, probe_cb cb, void *arg)
 {
 	struct probe	*p;
 
@@ -116,7 +117,7 @@ probe_new(struct event_base *base, probe_cb cb, void *arg)
 }
 
 int
-probe_ping_group_allows(gid_t gid)
+latency_probe_ping_group_allows(gid_t gid)
 {
 	FILE		*f;
 	unsigned long	 lo, hi;
@@ -136,14 +137,15 @@ probe_ping_group_allows(gid_t gid)
  * admits our group; the sysctl covers IPv6 too), raw as the fallback.
  */
 static int
-probe_open_one(struct probe *p, struct probe_sock *s, int af,
+latency_probe_open_one(struct probe *p, struct probe_sock *s, int af,
     enum probe_sockmode mode)
 {
 	int	 proto = af == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
 	int	 fd = -1, on = 1, dgram = 0;
 
 	if (mode != PROBE_SOCK_RAW &&
-	    (mode == PROBE_SOCK_DGRAM || probe_ping_group_allows(getegid()) == 1)) {
+	    (mode == PROBE_SOCK_DGRAM ||
+	    latency_probe_ping_group_allows(getegid()) == 1)) {
 		fd = socket(af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 		    proto);
 		dgram = fd != -1;
@@ -168,24 +170,25 @@ probe_open_one(struct probe *p, struct probe_sock *s, int af,
 	s->fd = fd;
 	s->dgram = dgram;
 	s->error = 0;
-	s->ev = event_new(p->base, fd, EV_READ | EV_PERSIST, probe_read_cb, p);
+	s->ev = event_new(p->base, fd, EV_READ | EV_PERSIST,
+	    latency_probe_read_cb, p);
 	event_add(s->ev, NULL);
 	return (0);
 }
 
 int
-probe_open_sockets(struct probe *p, enum probe_sockmode mode)
+latency_probe_open_sockets(struct probe *p, enum probe_sockmode mode)
 {
 	if (p->opened)
 		return (p->s4.fd != -1 || p->s6.fd != -1 ? 0 : -1);
 	p->opened = 1;
-	probe_open_one(p, &p->s4, AF_INET, mode);
-	probe_open_one(p, &p->s6, AF_INET6, mode);
+	latency_probe_open_one(p, &p->s4, AF_INET, mode);
+	latency_probe_open_one(p, &p->s6, AF_INET6, mode);
 	return (p->s4.fd != -1 || p->s6.fd != -1 ? 0 : -1);
 }
 
 int
-probe_socket_dgram(struct probe *p, sa_family_t af)
+latency_probe_socket_dgram(struct probe *p, sa_family_t af)
 {
 	struct probe_sock	*s = af == AF_INET ? &p->s4 : &p->s6;
 
@@ -195,7 +198,7 @@ probe_socket_dgram(struct probe *p, sa_family_t af)
 }
 
 int
-probe_drop_privileges(const char *user)
+latency_probe_drop_privileges(const char *user)
 {
 	struct passwd	*pw;
 
@@ -211,7 +214,7 @@ probe_drop_privileges(const char *user)
 }
 
 int
-probe_add_target(struct probe *p, const struct probe_target *cfg)
+latency_probe_add_target(struct probe *p, const struct probe_target *cfg)
 {
 	struct probe_tgt	*t;
 	struct timeval		 tv;
@@ -224,7 +227,7 @@ probe_add_target(struct probe *p, const struct probe_target *cfg)
 	    (cfg->kind != PROBE_TCP && cfg->kind != PROBE_ICMP))
 		return (-1);
 	if (cfg->kind == PROBE_ICMP && !p->opened)
-		probe_open_sockets(p, PROBE_SOCK_AUTO);
+		latency_probe_open_sockets(p, PROBE_SOCK_AUTO);
 
 	t = xcalloc(1, sizeof *t);
 	t->p = p;
@@ -239,13 +242,13 @@ probe_add_target(struct probe *p, const struct probe_target *cfg)
 	jitter = arc4random_uniform(cfg->interval_ms);
 	tv.tv_sec = jitter / 1000;
 	tv.tv_usec = (jitter % 1000) * 1000;
-	t->ev = event_new(p->base, -1, 0, probe_tick_cb, t);
+	t->ev = event_new(p->base, -1, 0, latency_probe_tick_cb, t);
 	event_add(t->ev, &tv);
 	return (t->id);
 }
 
 static struct probe_tgt *
-probe_find(struct probe *p, int id)
+latency_probe_find(struct probe *p, int id)
 {
 	struct probe_tgt	*t;
 
@@ -256,15 +259,15 @@ probe_find(struct probe *p, int id)
 }
 
 int
-probe_remove(struct probe *p, int id)
+latency_probe_remove(struct probe *p, int id)
 {
 	struct probe_tgt	*t;
 	struct probe_pending	*pp;
 
-	if ((t = probe_find(p, id)) == NULL)
+	if ((t = latency_probe_find(p, id)) == NULL)
 		return (-1);
 	while ((pp = TAILQ_FIRST(&t->pending)) != NULL)
-		probe_pending_free(pp);
+		latency_probe_pending_free(pp);
 	event_free(t->ev);
 	TAILQ_REMOVE(&p->targets, t, entry);
 	free(t);
@@ -272,20 +275,20 @@ probe_remove(struct probe *p, int id)
 }
 
 void
-probe_get_stats(struct probe *p, struct probe_stats *st)
+latency_probe_get_stats(struct probe *p, struct probe_stats *st)
 {
 	*st = p->stats;
 }
 
 void
-probe_free(struct probe *p)
+latency_probe_free(struct probe *p)
 {
 	struct probe_tgt	*t;
 
 	if (p == NULL)
 		return;
 	while ((t = TAILQ_FIRST(&p->targets)) != NULL)
-		probe_remove(p, t->id);
+		latency_probe_remove(p, t->id);
 	if (p->s4.ev != NULL)
 		event_free(p->s4.ev);
 	if (p->s6.ev != NULL)
@@ -299,7 +302,7 @@ probe_free(struct probe *p)
 }
 
 static void
-probe_tick_cb(evutil_socket_t fd, short what, void *arg)
+latency_probe_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct probe_tgt	*t = arg;
 	struct timeval		 tv;
@@ -310,7 +313,8 @@ probe_tick_cb(evutil_socket_t fd, short what, void *arg)
 		/* After the jitter: a persistent timer keeps the cadence. */
 		t->started = 1;
 		event_free(t->ev);
-		t->ev = event_new(t->p->base, -1, EV_PERSIST, probe_tick_cb, t);
+		t->ev = event_new(t->p->base, -1, EV_PERSIST,
+		    latency_probe_tick_cb, t);
 		tv.tv_sec = t->cfg.interval_ms / 1000;
 		tv.tv_usec = (t->cfg.interval_ms % 1000) * 1000;
 		event_add(t->ev, &tv);
@@ -321,20 +325,20 @@ probe_tick_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	t->sent++;
-	probe_send(t);
+	latency_probe_send(t);
 }
 
 static void
-probe_send(struct probe_tgt *t)
+latency_probe_send(struct probe_tgt *t)
 {
 	if (t->cfg.kind == PROBE_ICMP)
-		probe_send_icmp(t);
+		latency_probe_send_icmp(t);
 	else
-		probe_send_tcp(t);
+		latency_probe_send_tcp(t);
 }
 
 static void
-probe_report(struct probe_tgt *t, int64_t sent_ms, int64_t rtt_us,
+latency_probe_report(struct probe_tgt *t, int64_t sent_ms, int64_t rtt_us,
     const char *error)
 {
 	if (rtt_us < 0)
@@ -345,7 +349,7 @@ probe_report(struct probe_tgt *t, int64_t sent_ms, int64_t rtt_us,
 }
 
 static struct probe_pending *
-probe_pending_new(struct probe_tgt *t)
+latency_probe_pending_new(struct probe_tgt *t)
 {
 	struct probe_pending	*pp;
 
@@ -358,7 +362,7 @@ probe_pending_new(struct probe_tgt *t)
 }
 
 static void
-probe_pending_free(struct probe_pending *pp)
+latency_probe_pending_free(struct probe_pending *pp)
 {
 	struct probe	*p = pp->p;
 
@@ -374,17 +378,18 @@ probe_pending_free(struct probe_pending *pp)
 
 /* Report a result for a probe in flight and forget it. */
 static void
-probe_finish(struct probe_pending *pp, int64_t rtt_us, const char *error)
+latency_probe_finish(struct probe_pending *pp, int64_t rtt_us,
+    const char *error)
 {
 	struct probe_tgt	*t = pp->t;
 	int64_t			 sent_ms = pp->sent_ms;
 
-	probe_pending_free(pp);
-	probe_report(t, sent_ms, rtt_us, error);
+	latency_probe_pending_free(pp);
+	latency_probe_report(t, sent_ms, rtt_us, error);
 }
 
 static void
-probe_arm_timeout(struct probe_pending *pp, int fd, short what,
+latency_probe_arm_timeout(struct probe_pending *pp, int fd, short what,
     event_callback_fn fn)
 {
 	struct timeval	 tv;
@@ -396,15 +401,15 @@ probe_arm_timeout(struct probe_pending *pp, int fd, short what,
 }
 
 static void
-probe_timeout_cb(evutil_socket_t fd, short what, void *arg)
+latency_probe_timeout_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
-	probe_finish(arg, -1, "timeout");
+	latency_probe_finish(arg, -1, "timeout");
 }
 
 static void
-probe_stamp(struct probe_pending *pp)
+latency_probe_stamp(struct probe_pending *pp)
 {
 	clock_gettime(CLOCK_REALTIME, &pp->sent);
 	pp->sent_ms = (int64_t)pp->sent.tv_sec * 1000 +
@@ -412,7 +417,7 @@ probe_stamp(struct probe_pending *pp)
 }
 
 static socklen_t
-probe_sockaddr(const struct addr *a, uint16_t port,
+latency_probe_sockaddr(const struct addr *a, uint16_t port,
     struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof *ss);
@@ -435,7 +440,7 @@ probe_sockaddr(const struct addr *a, uint16_t port,
 
 /* RFC 792 / RFC 4443 4.1: type, code, checksum, identifier, sequence. */
 static void
-probe_send_icmp(struct probe_tgt *t)
+latency_probe_send_icmp(struct probe_tgt *t)
 {
 	struct probe		*p = t->p;
 	struct probe_sock	*s = t->cfg.addr.af == AF_INET ? &p->s4 : &p->s6;
@@ -453,7 +458,7 @@ probe_send_icmp(struct probe_tgt *t)
 		snprintf(err, sizeof err, "no ICMP socket: %s",
 		    strerror(s->error));
 		p->stats.sent++;
-		probe_report(t, (int64_t)now.tv_sec * 1000 +
+		latency_probe_report(t, (int64_t)now.tv_sec * 1000 +
 		    now.tv_nsec / 1000000, -1, err);
 		return;
 	}
@@ -466,7 +471,7 @@ probe_send_icmp(struct probe_tgt *t)
 	if (i == PROBE_NSEQ) {
 		clock_gettime(CLOCK_REALTIME, &now);
 		p->stats.sent++;
-		probe_report(t, (int64_t)now.tv_sec * 1000 +
+		latency_probe_report(t, (int64_t)now.tv_sec * 1000 +
 		    now.tv_nsec / 1000000, -1, "too many probes in flight");
 		return;
 	}
@@ -485,23 +490,23 @@ probe_send_icmp(struct probe_tgt *t)
 		pkt[2] = ck >> 8;
 		pkt[3] = ck & 0xff;
 	}
-	sslen = probe_sockaddr(&t->cfg.addr, 0, &ss);
+	sslen = latency_probe_sockaddr(&t->cfg.addr, 0, &ss);
 
-	pp = probe_pending_new(t);
+	pp = latency_probe_pending_new(t);
 	pp->seq = seq;
 	p->inflight[seq] = pp;
 	p->stats.sent++;
-	probe_stamp(pp);
+	latency_probe_stamp(pp);
 	if (sendto(s->fd, pkt, len, 0, (struct sockaddr *)&ss, sslen) == -1) {
 		snprintf(err, sizeof err, "send: %s", strerror(errno));
-		probe_finish(pp, -1, err);
+		latency_probe_finish(pp, -1, err);
 		return;
 	}
-	probe_arm_timeout(pp, -1, 0, probe_timeout_cb);
+	latency_probe_arm_timeout(pp, -1, 0, latency_probe_timeout_cb);
 }
 
 static int64_t
-probe_ts_diff_us(const struct timespec *a, const struct timespec *b)
+latency_probe_ts_diff_us(const struct timespec *a, const struct timespec *b)
 {
 	int64_t	ns;
 
@@ -514,7 +519,7 @@ probe_ts_diff_us(const struct timespec *a, const struct timespec *b)
 
 /* Read every queued echo reply on one ICMP socket. */
 static void
-probe_read_cb(evutil_socket_t fd, short what, void *arg)
+latency_probe_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct probe		*p = arg;
 	struct probe_sock	*s = fd == p->s4.fd ? &p->s4 : &p->s6;
@@ -597,12 +602,13 @@ probe_read_cb(evutil_socket_t fd, short what, void *arg)
 		}
 		if (have_ts)
 			p->stats.kernel_ts++;
-		probe_finish(pp, probe_ts_diff_us(&pp->sent, &rx), NULL);
+		latency_probe_finish(pp, latency_probe_ts_diff_us(&pp->sent,
+		    &rx), NULL);
 	}
 }
 
 static void
-probe_send_tcp(struct probe_tgt *t)
+latency_probe_send_tcp(struct probe_tgt *t)
 {
 	struct probe_pending	*pp;
 	struct sockaddr_storage	 ss;
@@ -617,36 +623,37 @@ probe_send_tcp(struct probe_tgt *t)
 	if (fd == -1) {
 		clock_gettime(CLOCK_REALTIME, &now);
 		snprintf(err, sizeof err, "socket: %s", strerror(errno));
-		probe_report(t, (int64_t)now.tv_sec * 1000 +
+		latency_probe_report(t, (int64_t)now.tv_sec * 1000 +
 		    now.tv_nsec / 1000000, -1, err);
 		return;
 	}
-	sslen = probe_sockaddr(&t->cfg.addr, t->cfg.port, &ss);
-	pp = probe_pending_new(t);
+	sslen = latency_probe_sockaddr(&t->cfg.addr, t->cfg.port, &ss);
+	pp = latency_probe_pending_new(t);
 	pp->fd = fd;
-	probe_stamp(pp);
+	latency_probe_stamp(pp);
 	if (connect(fd, (struct sockaddr *)&ss, sslen) == 0) {
 		/* Loopback can complete at once. */
 		clock_gettime(CLOCK_REALTIME, &now);
-		probe_finish(pp, probe_ts_diff_us(&pp->sent, &now), NULL);
+		latency_probe_finish(pp, latency_probe_ts_diff_us(&pp->sent,
+		    &now), NULL);
 		return;
 	}
 	if (errno == ECONNREFUSED) {
 		clock_gettime(CLOCK_REALTIME, &now);
-		probe_finish(pp, probe_ts_diff_us(&pp->sent, &now),
-		    "connection refused");
+		latency_probe_finish(pp, latency_probe_ts_diff_us(&pp->sent,
+		    &now), "connection refused");
 		return;
 	}
 	if (errno != EINPROGRESS) {
 		snprintf(err, sizeof err, "connect: %s", strerror(errno));
-		probe_finish(pp, -1, err);
+		latency_probe_finish(pp, -1, err);
 		return;
 	}
-	probe_arm_timeout(pp, fd, EV_WRITE, probe_tcp_cb);
+	latency_probe_arm_timeout(pp, fd, EV_WRITE, latency_probe_tcp_cb);
 }
 
 static void
-probe_tcp_cb(evutil_socket_t fd, short what, void *arg)
+latency_probe_tcp_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct probe_pending	*pp = arg;
 	struct timespec		 now;
@@ -656,27 +663,28 @@ probe_tcp_cb(evutil_socket_t fd, short what, void *arg)
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	if (what & EV_TIMEOUT) {
-		probe_finish(pp, -1, "timeout");
+		latency_probe_finish(pp, -1, "timeout");
 		return;
 	}
 	len = sizeof soerr;
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1)
 		soerr = errno;
 	if (soerr == 0)
-		probe_finish(pp, probe_ts_diff_us(&pp->sent, &now), NULL);
+		latency_probe_finish(pp, latency_probe_ts_diff_us(&pp->sent,
+		    &now), NULL);
 	else if (soerr == ECONNREFUSED)
-		probe_finish(pp, probe_ts_diff_us(&pp->sent, &now),
-		    "connection refused");
+		latency_probe_finish(pp, latency_probe_ts_diff_us(&pp->sent,
+		    &now), "connection refused");
 	else if (soerr == ECONNRESET)
 		/*
 		 * Only an established connection is reset (an RST in
 		 * SYN-SENT is a refusal): the handshake completed, so this
 		 * is a reply, reset before we got to look at it.
 		 */
-		probe_finish(pp, probe_ts_diff_us(&pp->sent, &now),
-		    "connection reset");
+		latency_probe_finish(pp, latency_probe_ts_diff_us(&pp->sent,
+		    &now), "connection reset");
 	else {
 		snprintf(err, sizeof err, "connect: %s", strerror(soerr));
-		probe_finish(pp, -1, err);
+		latency_probe_finish(pp, -1, err);
 	}
 }

@@ -1,15 +1,15 @@
 /*
  * Prometheus HTTP API responses (GET /api/v1/query, an instant query) turned
- * into latency samples.  The body is JSON, parsed with jansson; prom_parse()
- * is pure (no I/O, no printing) so the poller (collect-prom.c), the unit
- * tests and the fuzz harness all drive the same code.  A vector result gives
- * one sample per series: the caller names the labels that carry the branch,
- * the edge and the target, and the scale from the metric's unit to
- * microseconds (1e6 for blackbox_exporter's *_seconds).  Everything taken
- * from labels or error texts is sanitised.
+ * into latency samples.  The body is JSON, parsed with jansson;
+ * latency_prom_parse() is pure (no I/O, no printing) so the poller
+ * (collect-prom.c), the unit tests and the fuzz harness all drive the same
+ * code.  A vector result gives one sample per series: the caller names the
+ * labels that carry the branch, the edge and the target, and the scale from the
+ * metric's unit to microseconds (1e6 for blackbox_exporter's *_seconds).
+ * Everything taken from labels or error texts is sanitised.
  */
-#ifndef PEERTOP_PROM_H
-#define PEERTOP_PROM_H
+#ifndef PEERTOP_LATENCY_PROM_H
+#define PEERTOP_LATENCY_PROM_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -47,8 +47,8 @@ struct prom_series_error {
 
 /*
  * One parsed response.  samples and errors are owned by the result and
- * freed by prom_result_free().  nerrors counts every per-series error even
- * beyond the PROM_SERIES_ERRORS_MAX kept in errors[].
+ * freed by latency_prom_result_free().  nerrors counts every per-series error
+ * even beyond the PROM_SERIES_ERRORS_MAX kept in errors[].
  */
 struct prom_result {
 	struct prom_sample		*samples;
@@ -57,7 +57,7 @@ struct prom_result {
 	size_t				 nerrors;	/* all, kept or not */
 	size_t				 nkept;		/* entries in errors[] */
 	size_t				 nseries;
-	size_t				 nstale;	/* set by prom_result_stale() */
+	size_t				 nstale;	/* latency_prom_result_stale() */
 	char				 error_type[PROM_NAME_MAX];
 	char				 error[PROM_ERR_MAX];	/* whole response */
 };
@@ -72,19 +72,19 @@ enum prom_status {
 
 /*
  * Parse body (len bytes, need not be NUL-terminated) into r, which is
- * always initialised (free it with prom_result_free() whatever is
+ * always initialised (free it with latency_prom_result_free() whatever is
  * returned).  On anything but PROM_OK, r->error says why in words.
  */
-enum prom_status prom_parse(const char *body, size_t len,
+enum prom_status latency_prom_parse(const char *body, size_t len,
 		    const struct prom_map *, struct prom_result *r);
-void		 prom_result_free(struct prom_result *);
+void		 latency_prom_result_free(struct prom_result *);
 
 /*
  * Moves samples whose time is more than max_age_ms before now_ms (wall)
  * out of r->samples into per-series errors ("stale: N s old") and counts
  * them in r->nstale.  Returns the number moved.
  */
-size_t		 prom_result_stale(struct prom_result *, int64_t now_ms,
+size_t		 latency_prom_result_stale(struct prom_result *, int64_t now_ms,
 		    int64_t max_age_ms);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * The latency monitor (latmon.h): every sample goes into its link's ring,
+ * The latency monitor (latency-mon.h): every sample goes into its link's ring,
  * the link's window statistics are recomputed, and the branch's
  * conditions judged.  Events carry the sample's time, so a replay or an
  * agent's late batch is stamped when it happened.
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "latency.h"
-#include "latmon.h"
+#include "latency-mon.h"
 #include "model.h"
 #include "util.h"
 
@@ -30,7 +30,7 @@ static const char *latmon_flag_names[] = {
 };
 
 const char *
-lat_source_name(enum lat_source s)
+latency_mon_source_name(enum lat_source s)
 {
 	if ((size_t)s >= nitems(lat_source_names))
 		return ("unknown");
@@ -38,21 +38,21 @@ lat_source_name(enum lat_source s)
 }
 
 const char *
-latmon_flag_name(unsigned bit)
+latency_mon_flag_name(unsigned bit)
 {
 	return (bit < nitems(latmon_flag_names) ? latmon_flag_names[bit] :
 	    NULL);
 }
 
 int64_t
-latmon_window_ms(const struct model *m)
+latency_mon_window_ms(const struct model *m)
 {
 	return (m->lat.window_ms > 0 ? m->lat.window_ms :
 	    LAT_WINDOW_DEFAULT_MS);
 }
 
 void
-latmon_thresholds(const struct model *m, const struct branch *b,
+latency_mon_thresholds(const struct model *m, const struct branch *b,
     struct lat_thresholds *th)
 {
 	*th = m->lat.th;
@@ -65,7 +65,7 @@ latmon_thresholds(const struct model *m, const struct branch *b,
 }
 
 struct latlink *
-latmon_link_find(const struct branch *b, int edge_idx, const char *target)
+latency_mon_link_find(const struct branch *b, int edge_idx, const char *target)
 {
 	size_t	 i;
 
@@ -85,7 +85,7 @@ latmon_link_find(const struct branch *b, int edge_idx, const char *target)
  * rate is not known here).
  */
 static int64_t
-latmon_min_interval(const struct model *m)
+latency_mon_min_interval(const struct model *m)
 {
 	int64_t	 min = 500;
 	size_t	 i, j;
@@ -104,7 +104,7 @@ latmon_min_interval(const struct model *m)
 
 /* A new link, its ring sized to hold the window at the fastest rate. */
 static struct latlink *
-latmon_link_new(struct model *m, struct branch *b, int edge_idx,
+latency_mon_link_new(struct model *m, struct branch *b, int edge_idx,
     const char *target)
 {
 	struct latlink	*l;
@@ -112,7 +112,7 @@ latmon_link_new(struct model *m, struct branch *b, int edge_idx,
 
 	if (b->nlinks >= LAT_LINKS_MAX)
 		return (NULL);
-	size = (size_t)(latmon_window_ms(m) / latmon_min_interval(m));
+	size = (size_t)(latency_mon_window_ms(m) / latency_mon_min_interval(m));
 	size = size < LAT_RING_MIN ? LAT_RING_MIN : size > LAT_RING_MAX ?
 	    LAT_RING_MAX : size;
 	l = xcalloc(1, sizeof *l);
@@ -132,10 +132,10 @@ latmon_link_new(struct model *m, struct branch *b, int edge_idx,
 
 /* The trend: the median of each of LAT_TREND_N slices of the window. */
 static void
-latmon_trend(struct model *m, struct latlink *l)
+latency_mon_trend(struct model *m, struct latlink *l)
 {
 	struct latency_stats	 st;
-	int64_t			 w = latmon_window_ms(m), from, step;
+	int64_t			 w = latency_mon_window_ms(m), from, step;
 	size_t			 i;
 
 	step = w / LAT_TREND_N;
@@ -151,7 +151,7 @@ latmon_trend(struct model *m, struct latlink *l)
 
 /* Raise or restore one condition of a link; 1 if it changed. */
 static int
-latmon_flag(struct model *m, struct latlink *l, int64_t when_ms,
+latency_mon_flag(struct model *m, struct latlink *l, int64_t when_ms,
     unsigned bit, int raise, int restore, enum level level,
     const char *why)
 {
@@ -181,7 +181,7 @@ latmon_flag(struct model *m, struct latlink *l, int64_t when_ms,
 
 /* LatencyHigh, LossHigh and LatencyShift for one link. */
 static void
-latmon_judge(struct model *m, struct latlink *l, int64_t when_ms)
+latency_mon_judge(struct model *m, struct latlink *l, int64_t when_ms)
 {
 	struct lat_thresholds	 th;
 	struct latency_stats	 recent, before;
@@ -189,33 +189,33 @@ latmon_judge(struct model *m, struct latlink *l, int64_t when_ms)
 	double			 d;
 	char			 why[128];
 
-	latmon_thresholds(m, l->branch, &th);
+	latency_mon_thresholds(m, l->branch, &th);
 	if (th.high_us > 0 && l->received >= LATMON_MIN_SAMPLES) {
 		snprintf(why, sizeof why, "median %.1f ms, threshold %.1f ms",
 		    l->median_us / 1000, (double)th.high_us / 1000);
-		latmon_flag(m, l, when_ms, 0, l->median_us > th.high_us,
+		latency_mon_flag(m, l, when_ms, 0, l->median_us > th.high_us,
 		    l->median_us <= 0.9 * (double)th.high_us, LVL_WARNING, why);
 	}
 	if (th.loss_pct > 0 && l->sent >= LATMON_MIN_SAMPLES) {
 		snprintf(why, sizeof why, "%.1f%% lost of %u, threshold %.1f%%",
 		    l->loss_pct, l->sent, th.loss_pct);
-		latmon_flag(m, l, when_ms, 1, l->loss_pct > th.loss_pct,
+		latency_mon_flag(m, l, when_ms, 1, l->loss_pct > th.loss_pct,
 		    l->loss_pct <= th.loss_pct / 2, l->loss_pct >= 100 ?
 		    LVL_ERROR : LVL_WARNING, why);
 	}
 	if (th.shift_us <= 0)
 		return;
 	rec_ms = m->lat.shift_ms > 0 ? m->lat.shift_ms : LAT_RECENT_DEFAULT_MS;
-	if (rec_ms >= latmon_window_ms(m))
+	if (rec_ms >= latency_mon_window_ms(m))
 		return;
 	latency_stats_range(l->ring, l->last_ms - rec_ms, l->last_ms, &recent);
-	latency_stats_range(l->ring, l->last_ms - latmon_window_ms(m),
+	latency_stats_range(l->ring, l->last_ms - latency_mon_window_ms(m),
 	    l->last_ms - rec_ms, &before);
 	if (recent.received < LATMON_MIN_SAMPLES ||
 	    before.received < LATMON_MIN_SAMPLES) {
 		/* The baseline aged out: the new level is the baseline. */
 		if (before.received == 0 && (l->flags & (1u << 2)))
-			latmon_flag(m, l, when_ms, 2, 0, 1, LVL_INFO,
+			latency_mon_flag(m, l, when_ms, 2, 0, 1, LVL_INFO,
 			    "the new level is the baseline now");
 		return;
 	}
@@ -224,13 +224,13 @@ latmon_judge(struct model *m, struct latlink *l, int64_t when_ms)
 	snprintf(why, sizeof why, "median %.1f ms over the last %llds, "
 	    "%.1f ms before", recent.median_us / 1000,
 	    (long long)(rec_ms / 1000), before.median_us / 1000);
-	latmon_flag(m, l, when_ms, 2, d > th.shift_us,
+	latency_mon_flag(m, l, when_ms, 2, d > th.shift_us,
 	    d <= (double)th.shift_us / 2, LVL_WARNING, why);
 }
 
 /* The lowest median of an edge's links, -1 if none has replies. */
 static double
-latmon_edge_median(const struct branch *b, int edge_idx, int *best)
+latency_mon_edge_median(const struct branch *b, int edge_idx, int *best)
 {
 	double	 med = -1;
 	size_t	 i;
@@ -249,7 +249,7 @@ latmon_edge_median(const struct branch *b, int edge_idx, int *best)
 }
 
 void
-latmon_branch(struct model *m, struct branch *b, int64_t now_ms)
+latency_mon_branch(struct model *m, struct branch *b, int64_t now_ms)
 {
 	struct latlink	*l;
 	double		 med, best = -1, routed_med = -1, margin;
@@ -273,9 +273,9 @@ latmon_branch(struct model *m, struct branch *b, int64_t now_ms)
 
 	/* The Overview shows the routed edge's link, else the fastest. */
 	if (b->routed >= 0)
-		routed_med = latmon_edge_median(b, b->routed, &main_link);
+		routed_med = latency_mon_edge_median(b, b->routed, &main_link);
 	if (main_link < 0 && nearest >= 0)
-		latmon_edge_median(b, nearest, &main_link);
+		latency_mon_edge_median(b, nearest, &main_link);
 	if (main_link < 0 && b->nlinks > 0)
 		main_link = 0;
 	b->lat_main = main_link;
@@ -314,11 +314,11 @@ latmon_branch(struct model *m, struct branch *b, int64_t now_ms)
 
 /* The link's window columns and trend from its ring, then its events. */
 static void
-latmon_update(struct model *m, struct latlink *l)
+latency_mon_update(struct model *m, struct latlink *l)
 {
 	struct latency_stats	 st;
 
-	latency_stats(l->ring, latmon_window_ms(m), &st);
+	latency_stats(l->ring, latency_mon_window_ms(m), &st);
 	l->sent = st.sent;
 	l->received = st.received;
 	l->loss_pct = st.loss_pct;
@@ -332,10 +332,10 @@ latmon_update(struct model *m, struct latlink *l)
 	l->p95_us = st.p95_us;
 	if (l->last_ms - l->trend_ms >= LAT_TREND_MS || l->trend_ms == 0) {
 		l->trend_ms = l->last_ms;
-		latmon_trend(m, l);
+		latency_mon_trend(m, l);
 	}
 	l->stale = 0;
-	latmon_judge(m, l, l->last_ms);
+	latency_mon_judge(m, l, l->last_ms);
 }
 
 /*
@@ -344,7 +344,7 @@ latmon_update(struct model *m, struct latlink *l)
  * the time of its last sample.
  */
 void
-latmon_eval(struct model *m)
+latency_mon_eval(struct model *m)
 {
 	struct branch	*b;
 	size_t		 i, j;
@@ -356,8 +356,8 @@ latmon_eval(struct model *m)
 			continue;
 		for (j = 0; j < b->nlinks; j++)
 			if (b->links[j]->stale)
-				latmon_update(m, b->links[j]);
-		latmon_branch(m, b, b->lat_stale_ms);
+				latency_mon_update(m, b->links[j]);
+		latency_mon_branch(m, b, b->lat_stale_ms);
 		b->lat_stale = 0;
 		any = 1;
 	}
@@ -366,7 +366,7 @@ latmon_eval(struct model *m)
 }
 
 struct latlink *
-latmon_sample(struct model *m, struct branch *b, int edge_idx,
+latency_mon_sample(struct model *m, struct branch *b, int edge_idx,
     const char *target, enum lat_source src, int64_t time_ms,
     int64_t rtt_us)
 {
@@ -376,8 +376,8 @@ latmon_sample(struct model *m, struct branch *b, int edge_idx,
 		return (NULL);
 	if (target == NULL)
 		target = "";
-	if ((l = latmon_link_find(b, edge_idx, target)) == NULL &&
-	    (l = latmon_link_new(m, b, edge_idx, target)) == NULL)
+	if ((l = latency_mon_link_find(b, edge_idx, target)) == NULL &&
+	    (l = latency_mon_link_new(m, b, edge_idx, target)) == NULL)
 		return (NULL);
 	/*
 	 * A lost probe is known only after its timeout, so its send time is
@@ -386,7 +386,7 @@ latmon_sample(struct model *m, struct branch *b, int edge_idx,
 	 * the edge do not matter).  Older than the window (an agent's late
 	 * batch): history only.
 	 */
-	if (time_ms < l->last_ms - latmon_window_ms(m)) {
+	if (time_ms < l->last_ms - latency_mon_window_ms(m)) {
 		if (m->sink.latency != NULL)
 			m->sink.latency(m->sink.arg, l, time_ms, rtt_us);
 		return (l);
@@ -399,7 +399,7 @@ latmon_sample(struct model *m, struct branch *b, int edge_idx,
 	if (m->sink.latency != NULL)
 		m->sink.latency(m->sink.arg, l, time_ms, rtt_us);
 	/*
-	 * Judged once per pass (latmon_eval()): sorting for the median on
+	 * Judged once per pass (latency_mon_eval()): sorting for the median on
 	 * every one of thousands of samples of a Prometheus poll or an
 	 * agent's push would cost most of the time.
 	 */
