@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "buf.h"
+#include "core/buf.h"
 
 void
 buf_init(struct buf *b, const void *p, size_t len)

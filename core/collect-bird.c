@@ -24,8 +24,8 @@
 
 #include <event2/event.h>
 
-#include "collector.h"
-#include "decode-bird.h"
+#include "core/collector.h"
+#include "core/decode-bird.h"
 
 #define COLLECT_BIRD_BACKOFF_MIN	1000	/* ms */
 #define COLLECT_BIRD_BACKOFF_MAX	60000

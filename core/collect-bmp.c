@@ -43,10 +43,10 @@
 
 #include <event2/event.h>
 
-#include "collect-bmp.h"
-#include "decode-bmp.h"
-#include "rib.h"
-#include "routemon.h"
+#include "core/collect-bmp.h"
+#include "core/decode-bmp.h"
+#include "core/rib.h"
+#include "core/routemon.h"
 
 #define COLLECT_BMP_PORT		11019
 #define COLLECT_BMP_ROUTERS_MAX		64

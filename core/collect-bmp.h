@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "collector.h"
+#include "core/collector.h"
 
 /* The bmp collector's bound port (-1 if not listening), routers
  * connected and connections refused (allow list or limit). */

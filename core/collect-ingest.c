@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector.h"
-#include "latency-ingest.h"
-#include "latency-mon.h"
-#include "util.h"
+#include "core/collector.h"
+#include "core/latency-ingest.h"
+#include "core/latency-mon.h"
+#include "core/util.h"
 
 /*
  * Per agent (by name): its run and the number of the next sample not

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collect-probe.h"
-#include "latency-mon.h"
-#include "latency-probe.h"
+#include "core/collect-probe.h"
+#include "core/latency-mon.h"
+#include "core/latency-probe.h"
 
 #define PROBE_INTERVAL_DEFAULT_MS	1000
 #define PROBE_TIMEOUT_DEFAULT_MS	2000

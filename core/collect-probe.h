@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "collector.h"
+#include "core/collector.h"
 
 struct event_base;
 

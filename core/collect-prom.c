@@ -24,11 +24,11 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
-#include "collect-prom.h"
-#include "collector.h"
-#include "latency-mon.h"
-#include "model.h"
-#include "util.h"
+#include "core/collect-prom.h"
+#include "core/collector.h"
+#include "core/latency-mon.h"
+#include "core/model.h"
+#include "core/util.h"
 
 #define COLLECT_PROM_PORT		9090
 #define COLLECT_PROM_PATH		"/api/v1/query"

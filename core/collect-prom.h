@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#include "latency-prom.h"
+#include "core/latency-prom.h"
 
 struct event_base;
 struct collect_prom;

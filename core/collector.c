@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "collector.h"
+#include "core/collector.h"
 
 const struct collector_ops *collector_table[] = {
 	&collector_bird,

@@ -9,7 +9,7 @@
 #ifndef PEERTOP_COLLECTOR_H
 #define PEERTOP_COLLECTOR_H
 
-#include "model.h"
+#include "core/model.h"
 
 struct event_base;
 

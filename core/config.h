@@ -8,7 +8,7 @@
 #ifndef PEERTOP_CONFIG_H
 #define PEERTOP_CONFIG_H
 
-#include "model.h"
+#include "core/model.h"
 
 /*
  * Parse path into m.  On error returns -1 and sets *cause (caller frees)

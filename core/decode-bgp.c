@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "decode-bgp.h"
+#include "core/buf.h"
+#include "core/decode-bgp.h"
 
 #define AS_TRANS	23456	/* RFC 6793 9 */
 

@@ -23,7 +23,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "decode-bird.h"
+#include "core/decode-bird.h"
 
 /* A bounded cursor over one line of text. */
 struct tcur {

@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model.h"
-#include "util.h"
+#include "core/model.h"
+#include "core/util.h"
 
 #define DECODE_BIRD_LINE_MAX	4096		/* bytes, without the newline */
 #define DECODE_BIRD_REPLY_MAX	(4 * 1024 * 1024)	/* text of one reply */

@@ -23,8 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "decode-bmp.h"
+#include "core/buf.h"
+#include "core/decode-bmp.h"
 
 #define BMP_PEER_TABLE_MAX	4096	/* peers remembered per router */
 

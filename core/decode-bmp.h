@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util.h"
-#include "decode-bgp.h"
+#include "core/util.h"
+#include "core/decode-bgp.h"
 
 #define BMP_VERSION		3
 #define BMP_HDR_LEN		6		/* common header */

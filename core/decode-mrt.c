@@ -29,8 +29,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "buf.h"
-#include "decode-mrt.h"
+#include "core/buf.h"
+#include "core/decode-mrt.h"
 
 #define MRT_HEADER_LEN	12
 

@@ -6,11 +6,11 @@
 
 #include <event2/event.h>
 
-#include "eval.h"
-#include "health.h"
-#include "latency-mon.h"
-#include "routemon.h"
-#include "util.h"
+#include "core/eval.h"
+#include "core/health.h"
+#include "core/latency-mon.h"
+#include "core/routemon.h"
+#include "core/util.h"
 
 struct eval {
 	struct model	*m;

@@ -25,7 +25,7 @@
 
 #include <stdint.h>
 
-#include "model.h"
+#include "core/model.h"
 
 struct event_base;
 

@@ -29,8 +29,8 @@
 
 #include <maxminddb.h>
 
-#include "geo.h"
-#include "util.h"
+#include "core/geo.h"
+#include "core/util.h"
 
 #ifndef M_PI
 #define M_PI			3.14159265358979323846

@@ -6,7 +6,7 @@
 #ifndef PEERTOP_GEO_H
 #define PEERTOP_GEO_H
 
-#include "model.h"
+#include "core/model.h"
 
 /*
  * Load the edge catalogue CSV (code,metro,country,lat,lon,source) into

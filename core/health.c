@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "health.h"
-#include "util.h"
+#include "core/health.h"
+#include "core/util.h"
 
 /* The evaluation of one candidate primary metro. */
 struct health_eval {

@@ -8,7 +8,7 @@
 #ifndef PEERTOP_HEALTH_H
 #define PEERTOP_HEALTH_H
 
-#include "model.h"
+#include "core/model.h"
 
 /* Evaluate one partner; fills red and reason, returns red.  Pure. */
 enum redundancy health_redundancy(const struct partner *p, char *reason,

@@ -10,8 +10,8 @@
 
 #include <event2/buffer.h>
 
-#include "json.h"
-#include "util.h"
+#include "core/json.h"
+#include "core/util.h"
 
 static void	json_w_put(struct json_w *, const char *);
 static void	json_w_item(struct json_w *, const char *, int);

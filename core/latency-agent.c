@@ -23,10 +23,10 @@
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
 
-#include "latency-agent.h"
-#include "latency-ingest.h"
-#include "json.h"
-#include "util.h"
+#include "core/latency-agent.h"
+#include "core/latency-ingest.h"
+#include "core/json.h"
+#include "core/util.h"
 
 struct agent {
 	struct event_base		*base;

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model.h"
+#include "core/model.h"
 
 #define AGENT_BUFFER_DEFAULT	100000
 #define AGENT_BATCH_DEFAULT	1000

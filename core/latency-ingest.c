@@ -29,9 +29,9 @@
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
 
-#include "latency-ingest.h"
-#include "json.h"
-#include "util.h"
+#include "core/latency-ingest.h"
+#include "core/json.h"
+#include "core/util.h"
 
 #define INGEST_AGE_MAX_MS	(7LL * 86400 * 1000)
 #define INGEST_AHEAD_MAX_MS	(5LL * 60 * 1000)

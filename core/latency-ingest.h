@@ -30,7 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model.h"
+#include "core/model.h"
 
 #define INGEST_PORT_DEFAULT	8425
 #define INGEST_PATH		"/v1/samples"

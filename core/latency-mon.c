@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "latency.h"
-#include "latency-mon.h"
-#include "model.h"
-#include "util.h"
+#include "core/latency.h"
+#include "core/latency-mon.h"
+#include "core/model.h"
+#include "core/util.h"
 
 #define LAT_RING_MIN	128
 #define LAT_RING_MAX	16384

@@ -25,7 +25,7 @@
 
 #include <stdint.h>
 
-#include "model.h"
+#include "core/model.h"
 
 #define LATMON_MIN_SAMPLES	5
 #define LAT_WINDOW_DEFAULT_MS	(5 * 60 * 1000)

@@ -19,8 +19,8 @@
 
 #include <jansson.h>
 
-#include "latency-prom.h"
-#include "util.h"
+#include "core/latency-prom.h"
+#include "core/util.h"
 
 static void	latency_prom_series_error(struct prom_result *, size_t,
 		    const char *, ...) printflike(3, 4);

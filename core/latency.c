@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
-#include "latency.h"
+#include "core/util.h"
+#include "core/latency.h"
 
 struct latency_sample {
 	int64_t		 time_ms;

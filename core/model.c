@@ -10,9 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "collector.h"
-#include "latency.h"
-#include "model.h"
+#include "core/collector.h"
+#include "core/latency.h"
+#include "core/model.h"
 
 static const char *bgp_state_names[] = {
 	[BGP_UNKNOWN] = "Unknown",

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util.h"
+#include "core/util.h"
 
 #define EDGE_CODE_MAX	8
 #define NAME_MAX_PT	64	/* partner, session, branch, router names */

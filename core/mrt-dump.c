@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode-mrt.h"
-#include "mrt-dump.h"
+#include "core/decode-mrt.h"
+#include "core/mrt-dump.h"
 
 void
 mrt_dump_aspath(FILE *out, const struct bgp_aspath *ap)

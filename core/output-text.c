@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collect-bmp.h"
-#include "collector.h"
-#include "latency-mon.h"
-#include "output.h"
-#include "report.h"
-#include "rib.h"
-#include "routemon.h"
+#include "core/collect-bmp.h"
+#include "core/collector.h"
+#include "core/latency-mon.h"
+#include "core/output.h"
+#include "core/report.h"
+#include "core/rib.h"
+#include "core/routemon.h"
 
 static void	text_header(struct output_ctx *, const struct model *);
 static void	text_section(struct output_ctx *, const struct model *,

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collect-bmp.h"
-#include "latency-mon.h"
-#include "output.h"
-#include "rib.h"
-#include "routemon.h"
+#include "core/collect-bmp.h"
+#include "core/latency-mon.h"
+#include "core/output.h"
+#include "core/rib.h"
+#include "core/routemon.h"
 
 static const struct output *const outputs[] = {
 	&output_text, &output_json, &output_csv,

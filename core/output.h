@@ -22,8 +22,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "json.h"
-#include "model.h"
+#include "core/json.h"
+#include "core/model.h"
 
 struct collector;
 struct bmp_router_info;

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output.h"
-#include "report.h"
-#include "util.h"
+#include "core/output.h"
+#include "core/report.h"
+#include "core/util.h"
 
 void
 report_tracks_free(struct report_track *t, size_t n)

@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "rib.h"
-#include "rib-private.h"
-#include "siphash.h"
+#include "core/buf.h"
+#include "core/rib.h"
+#include "core/rib-private.h"
+#include "core/siphash.h"
 
 static uint32_t		 rib_hash(const uint8_t *, size_t, int);
 static int		 rib_as4_mode(const struct bgp_decode_opts *);

@@ -47,8 +47,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rib.h"
-#include "rib-private.h"
+#include "core/rib.h"
+#include "core/rib-private.h"
 
 #define LPM_TOP		65536
 #define LPM_CHUNK	0x80000000U

@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "decode-mrt.h"
-#include "rib.h"
+#include "core/buf.h"
+#include "core/decode-mrt.h"
+#include "core/rib.h"
 
 #define BGP_STATE_ESTABLISHED	6	/* RFC 6396 4.4.1 */
 

@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "buf.h"
-#include "rib.h"
+#include "core/buf.h"
+#include "core/rib.h"
 
 #define ATTR_OPTIONAL	0x80
 #define ATTR_EXTLEN	0x10

@@ -22,10 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "decode-mrt.h"
-#include "rib.h"
-#include "rib-private.h"
+#include "core/buf.h"
+#include "core/decode-mrt.h"
+#include "core/rib.h"
+#include "core/rib-private.h"
 
 static struct rib_fam	*rib_fam(struct rib *, int);
 static const struct rib_fam *rib_fam_of(const struct rib *,

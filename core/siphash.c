@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "siphash.h"
+#include "core/siphash.h"
 
 #define ROTL(x, b)	(((x) << (b)) | ((x) >> (64 - (b))))
 

@@ -21,9 +21,9 @@
 #include <event2/event.h>
 #include <sqlite3.h>
 
-#include "latency-mon.h"
-#include "store.h"
-#include "store-private.h"
+#include "core/latency-mon.h"
+#include "core/store.h"
+#include "core/store-private.h"
 
 size_t
 store_recent_events(struct store *s, struct event *out, size_t max)

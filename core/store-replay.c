@@ -29,12 +29,12 @@
 
 #include <sqlite3.h>
 
-#include "eval.h"
-#include "health.h"
-#include "latency-mon.h"
-#include "replay.h"
-#include "store-private.h"
-#include "store.h"
+#include "core/eval.h"
+#include "core/health.h"
+#include "core/latency-mon.h"
+#include "core/replay.h"
+#include "core/store-private.h"
+#include "core/store.h"
 
 /* The newest schema this reader knows the tables of. */
 #define REPLAY_SCHEMA_KNOWN	3

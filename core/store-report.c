@@ -22,9 +22,9 @@
 
 #include <sqlite3.h>
 
-#include "report.h"
-#include "store.h"
-#include "store-private.h"
+#include "core/report.h"
+#include "core/store.h"
+#include "core/store-private.h"
 
 #define STORE_REPORT_MINUTE_MS	60000
 #define STORE_REPORT_HOUR_MS	3600000

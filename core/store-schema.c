@@ -26,9 +26,9 @@
 #include <event2/event.h>
 #include <sqlite3.h>
 
-#include "latency-mon.h"
-#include "store.h"
-#include "store-private.h"
+#include "core/latency-mon.h"
+#include "core/store.h"
+#include "core/store-private.h"
 
 /* PRAGMA quick_check on open only while it is cheap. */
 #define STORE_QUICK_CHECK_MAX	(64 * 1024 * 1024)

@@ -16,8 +16,8 @@
 
 #include <sqlite3.h>
 
-#include "store-private.h"
-#include "util.h"
+#include "core/store-private.h"
+#include "core/util.h"
 
 static char	*store_sql_immutable_uri(const char *);
 

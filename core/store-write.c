@@ -29,9 +29,9 @@
 #include <event2/event.h>
 #include <sqlite3.h>
 
-#include "latency-mon.h"
-#include "store.h"
-#include "store-private.h"
+#include "core/latency-mon.h"
+#include "core/store.h"
+#include "core/store-private.h"
 
 /*
  * Round trips above a minute are clamped: no prober waits that long, and

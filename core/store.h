@@ -9,8 +9,8 @@
 #ifndef PEERTOP_STORE_H
 #define PEERTOP_STORE_H
 
-#include "latency.h"
-#include "model.h"
+#include "core/latency.h"
+#include "core/model.h"
 
 #define STORE_SCHEMA_VERSION	3
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "util.h"
+#include "core/util.h"
 
 static FILE		*log_file;
 static enum log_level	 log_min = LOG_LVL_INFO;

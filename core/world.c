@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
-#include "world.h"
+#include "core/util.h"
+#include "core/world.h"
 
 #define WORLD_FILE_MAX	(16 * 1024 * 1024)	/* bytes */
 

@@ -5,7 +5,7 @@
  * cells that changed.
  */
 
-#include "canvas.h"
+#include "tui/canvas.h"
 
 void
 canvas_draw(const struct canvas *c, struct tui *tui, int y0, int x0)

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/util.h"
-#include "canvas.h"
+#include "core/util.h"
+#include "tui/canvas.h"
 
 /* Block and ASCII modes use 2x2 pixels (canvas_quad_pixel()). */
 static const char *const canvas_blocks[16] = {

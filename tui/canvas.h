@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tui.h"
+#include "tui/tui.h"
 
 #define CANVAS_CELL_MAX	8	/* bytes of one cell's text, with NUL */
 

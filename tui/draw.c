@@ -15,7 +15,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "tui.h"
+#include "tui/tui.h"
 
 struct theme_entry {
 	short	fg, bg;

@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/latency.h"
-#include "../core/util.h"
-#include "graph.h"
+#include "core/latency.h"
+#include "core/util.h"
+#include "tui/graph.h"
 
 #define GRAPH_LABEL_GAP	2	/* blanks between two time labels */
 #define GRAPH_LABELS_MAX 8	/* time labels, "now" aside */

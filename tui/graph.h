@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "canvas.h"
+#include "tui/canvas.h"
 
 #define GRAPH_YAXIS_W	6	/* 5 columns of label and the axis */
 #define GRAPH_ROWS_MIN	4	/* 2 plot rows, loss and time rows */

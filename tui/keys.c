@@ -12,7 +12,7 @@
 
 #include <string.h>
 
-#include "tui.h"
+#include "tui/tui.h"
 
 /* Cursor movements (the action argument). */
 #define MOVE_DOWN	1

@@ -23,9 +23,9 @@
 
 #include <event2/event.h>
 
-#include "tui.h"
-#include "../core/replay.h"
-#include "../core/store.h"
+#include "tui/tui.h"
+#include "core/replay.h"
+#include "core/store.h"
 
 #define REPLAY_MINUTE_MS	(60 * 1000)
 #define REPLAY_HOUR_MS		(60 * 60 * 1000)

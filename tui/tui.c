@@ -27,8 +27,8 @@
 
 #include <event2/event.h>
 
-#include "tui.h"
-#include "../core/collector.h"
+#include "tui/tui.h"
+#include "core/collector.h"
 
 /* Views in tab order; the index is also the key into cursor[]/scroll[]. */
 const struct view *const tui_views[] = {

@@ -9,8 +9,8 @@
 
 #include <curses.h>
 
-#include "../core/model.h"
-#include "../core/world.h"
+#include "core/model.h"
+#include "core/world.h"
 
 struct event_base;
 struct store;

@@ -17,12 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/latency.h"
-#include "../core/latency-mon.h"
-#include "../core/store.h"
-#include "canvas.h"
-#include "graph.h"
-#include "tui.h"
+#include "core/latency.h"
+#include "core/latency-mon.h"
+#include "core/store.h"
+#include "tui/canvas.h"
+#include "tui/graph.h"
+#include "tui/tui.h"
 
 /* Graph spans; the first is the live window, the rest need the store. */
 static const struct view_branch_span {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui.h"
+#include "tui/tui.h"
 
 enum {
 	EV_TIME, EV_LEVEL, EV_TYPE, EV_SUBJECT, EV_SUMMARY, EV_NCOLS

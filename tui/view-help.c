@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui.h"
+#include "tui/tui.h"
 
 #define HELP_COLW	40
 #define HELP_KEYW	10

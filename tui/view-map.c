@@ -26,11 +26,11 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../core/latency-mon.h"
-#include "../core/util.h"
-#include "canvas.h"
-#include "graph.h"
-#include "tui.h"
+#include "core/latency-mon.h"
+#include "core/util.h"
+#include "tui/canvas.h"
+#include "tui/graph.h"
+#include "tui/tui.h"
 
 #define MAP_LAT_TOP	85.0	/* zoom 1 shows this band of latitudes */
 #define MAP_LAT_BOTTOM	-60.0

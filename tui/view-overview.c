@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "graph.h"
-#include "tui.h"
+#include "tui/graph.h"
+#include "tui/tui.h"
 
 enum {
 	OV_BRANCH, OV_LOCATION, OV_NEAREST, OV_METRO, OV_ROUTED, OV_LAT,

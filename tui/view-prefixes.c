@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui.h"
-#include "../core/routemon.h"
+#include "tui/tui.h"
+#include "core/routemon.h"
 
 enum {
 	PX_BRANCH, PX_PREFIX, PX_ORIGIN, PX_PRI, PX_BKP, PX_STATE, PX_SINCE,

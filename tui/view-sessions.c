@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui.h"
-#include "../core/collect-bmp.h"
-#include "../core/rib.h"
+#include "tui/tui.h"
+#include "core/collect-bmp.h"
+#include "core/rib.h"
 
 /* Where a session is in a BMP collector: router i, peer j. */
 struct view_sessions_bmp {

@@ -34,6 +34,7 @@
 #include "core/rib.h"
 #include "core/routemon.h"
 #include "core/util.h"
+#include "tests/unit/unit.h"
 
 #define FRR_ROUTER	"daisy-ietf-ipf-zbl1843-r-daisy-58"
 #define CAP_205		"205-BMP-6wind-FRR-peer_down/traffic-00.bmp"
@@ -73,39 +74,14 @@ struct fixture {
 	size_t			 want;		/* for pred_routers/refused */
 };
 
-static const char *
-datadir(void)
-{
-	static char	 dir[1024];
-	const char	*top = getenv("top_srcdir");
-
-	if (top == NULL || *top == '\0')
-		top = TOP_SRCDIR;
-	snprintf(dir, sizeof dir, "%s/tests/data/bmp", top);
-	return (dir);
-}
-
+/* A capture from tests/data/bmp. */
 static struct file
 load(const char *name)
 {
-	struct file	 b = { NULL, 0 };
-	char		 path[1200];
-	FILE		*f;
-	long		 n;
+	struct test_file	 t = test_load("tests/data/bmp", name);
+	struct file		 f = { (uint8_t *)t.data, t.len };
 
-	snprintf(path, sizeof path, "%s/%s", datadir(), name);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open %s: %s", path, strerror(errno));
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	rewind(f);
-	b.data = xmalloc((size_t)n);
-	assert_int_equal(fread(b.data, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	b.len = (size_t)n;
-	return (b);
+	return (f);
 }
 
 static struct session *

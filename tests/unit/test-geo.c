@@ -25,10 +25,7 @@
 #include "core/geo.h"
 #include "core/model.h"
 #include "core/util.h"
-
-#ifndef TOP_SRCDIR
-#define TOP_SRCDIR "."
-#endif
+#include "tests/unit/unit.h"
 
 /* cmocka's assert_float_equal() works in float; distances need double. */
 #define assert_near(a, b, eps) do {					\
@@ -53,12 +50,9 @@ static char	 tmpdir[64];
 static char *
 srcpath(const char *rel)
 {
-	const char	*top;
 	char		*p;
 
-	if ((top = getenv("top_srcdir")) == NULL || *top == '\0')
-		top = TOP_SRCDIR;
-	xasprintf(&p, "%s/%s", top, rel);
+	xasprintf(&p, "%s/%s", test_top_srcdir(), rel);
 	return (p);
 }
 

@@ -23,7 +23,7 @@
 #include "core/latency-mon.h"
 #include "core/model.h"
 #include "core/util.h"
-#include "tests/unit/turn.h"
+#include "tests/unit/unit.h"
 
 static const char conf[] =
     "latency { window 60s recent 10s high 50ms loss 20% shift 20ms "

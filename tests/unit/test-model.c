@@ -13,7 +13,7 @@
 
 #include "core/collector.h"
 #include "core/model.h"
-#include "tests/unit/turn.h"
+#include "tests/unit/unit.h"
 
 static int	 sink_states, sink_reds, sink_events;
 static enum bgp_state sink_old;

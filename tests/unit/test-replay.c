@@ -31,7 +31,7 @@
 #include "core/replay.h"
 #include "core/store.h"
 #include "core/util.h"
-#include "tests/unit/files.h"
+#include "tests/unit/unit.h"
 
 #define T0	1795600800000LL		/* 2026-11-25T10:00:00Z */
 #define MIN	60000LL

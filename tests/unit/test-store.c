@@ -39,13 +39,9 @@
 #include "core/latency-mon.h"
 #include "core/model.h"
 #include "core/store.h"
-#include "tests/unit/files.h"
+#include "tests/unit/unit.h"
 
 #define LATENCY_LOST_STORE	(-1)	/* store_latency_sample(): lost */
-
-#ifndef TOP_SRCDIR
-#define TOP_SRCDIR "."
-#endif
 
 static char	tmpdir[] = "/tmp/peertop-store.XXXXXX";
 
@@ -66,13 +62,10 @@ tpath(const char *name)
 static char *
 fixture(const char *name)
 {
-	const char	*top;
 	char		*src, *dst, *buf;
 	size_t		 len;
 
-	if ((top = getenv("top_srcdir")) == NULL)
-		top = TOP_SRCDIR;
-	xasprintf(&src, "%s/tests/data/store/%s", top, name);
+	xasprintf(&src, "%s/tests/data/store/%s", test_top_srcdir(), name);
 	buf = slurp(src, &len);
 	if (buf == NULL)
 		fail_msg("cannot read fixture %s: %s", src, strerror(errno));

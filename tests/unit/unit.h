@@ -1,7 +1,8 @@
 /*
- * What the unit tests share: where the source tree's test data is and
- * reading a whole file of it.  Include after <cmocka.h> (the helpers
- * fail the running test with cmocka's fail_msg on any error).
+ * What the unit tests share: where the source tree's test data is,
+ * reading and writing whole files, and the loop turn of the tests that
+ * feed the model by hand.  Include after <cmocka.h> (the helpers fail
+ * the running test with cmocka's fail_msg and asserts).
  *
  * The tree is $top_srcdir when make check exports it (out-of-tree and
  * ASan builds), else the TOP_SRCDIR the Makefile compiled in.
@@ -15,10 +16,70 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/eval.h"
 #include "core/util.h"
 
 #ifndef TOP_SRCDIR
 #define TOP_SRCDIR "."
+/* The file's bytes (caller frees) and their count; NULL if unreadable. */
+static inline char *
+slurp(const char *path, size_t *len)
+{
+	FILE	*f;
+	char	*buf;
+	long	 n;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return (NULL);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = xmalloc(n > 0 ? (size_t)n : 1);
+	*len = fread(buf, 1, n > 0 ? (size_t)n : 0, f);
+	fclose(f);
+	return (buf);
+}
+
+/* Write len bytes as the whole file. */
+static inline void
+spit(const char *path, const void *buf, size_t len)
+{
+	FILE	*f;
+
+	assert_non_null(f = fopen(path, "wb"));
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * One loop turn, for the tests that feed the model by hand: what
+ * collectors report in one callback is judged by one evaluation pass
+ * (core/eval.h) at the end of the turn.  turn_begin() and turn_end()
+ * bracket the reports of one turn (a poll, an outage); outside them
+ * turn() makes each report a turn of its own.
+ */
+static int	 turn_open __attribute__((unused));
+
+static inline void
+turn_begin(void)
+{
+	turn_open = 1;
+}
+
+static inline void
+turn_end(struct model *m)
+{
+	turn_open = 0;
+	eval_run(m, now_wall_ms());
+}
+
+static inline void
+turn(struct model *m)
+{
+	if (!turn_open)
+		eval_run(m, now_wall_ms());
+}
+
 #endif
 
 /* A file's bytes, NUL-terminated (data[len] == '\0'); free(data). */
@@ -77,6 +138,65 @@ test_load(const char *sub, const char *name)
 	b.len = (size_t)n;
 	fclose(f);
 	return (b);
+}
+
+/* The file's bytes (caller frees) and their count; NULL if unreadable. */
+static inline char *
+slurp(const char *path, size_t *len)
+{
+	FILE	*f;
+	char	*buf;
+	long	 n;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return (NULL);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = xmalloc(n > 0 ? (size_t)n : 1);
+	*len = fread(buf, 1, n > 0 ? (size_t)n : 0, f);
+	fclose(f);
+	return (buf);
+}
+
+/* Write len bytes as the whole file. */
+static inline void
+spit(const char *path, const void *buf, size_t len)
+{
+	FILE	*f;
+
+	assert_non_null(f = fopen(path, "wb"));
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * One loop turn, for the tests that feed the model by hand: what
+ * collectors report in one callback is judged by one evaluation pass
+ * (core/eval.h) at the end of the turn.  turn_begin() and turn_end()
+ * bracket the reports of one turn (a poll, an outage); outside them
+ * turn() makes each report a turn of its own.
+ */
+static int	 turn_open __attribute__((unused));
+
+static inline void
+turn_begin(void)
+{
+	turn_open = 1;
+}
+
+static inline void
+turn_end(struct model *m)
+{
+	turn_open = 0;
+	eval_run(m, now_wall_ms());
+}
+
+static inline void
+turn(struct model *m)
+{
+	if (!turn_open)
+		eval_run(m, now_wall_ms());
 }
 
 #endif
