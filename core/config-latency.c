@@ -578,7 +578,7 @@ static int
 cfg_pm_label(struct parser *p, const struct loc *kw, struct lat_ctx *ctx,
     int which)
 {
-	static const char *words[] = { "branch label", "edge label",
+	static const char *const words[] = { "branch label", "edge label",
 	    "target label" };
 	struct collector	*c = ctx->obj;
 	char			 what[32];

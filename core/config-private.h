@@ -57,7 +57,6 @@ int		 cfg_parse_ms(const char *, int64_t, int64_t, int64_t *);
 int		 cfg_parse_uint(const char *, unsigned long, unsigned long *);
 int		 cfg_parse_asn(const char *, uint32_t *);
 int		 cfg_parse_duration(const char *, int *);
-int		 cfg_parse_coord(const char *, double, double, double *);
 int		 cfg_asn(struct parser *, uint32_t *, const char *);
 int		 cfg_new_name(struct parser *, const struct token *,
 		    const char *, const char *, int, size_t, size_t);

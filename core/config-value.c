@@ -24,6 +24,8 @@
 #include "core/model.h"
 #include "core/util.h"
 
+static int	cfg_parse_coord(const char *, double, double, double *);
+
 #define DURATION_MIN_MS		100
 #define DURATION_MAX_MS		(3600 * 1000)
 
@@ -97,7 +99,7 @@ cfg_parse_duration(const char *s, int *ms)
 }
 
 /* A decimal degree in [min, max]; no hex, exponents, nan or inf. */
-int
+static int
 cfg_parse_coord(const char *s, double min, double max, double *out)
 {
 	const char	*c;

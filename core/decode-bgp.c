@@ -882,31 +882,31 @@ decode_bgp_open_addpath(const struct bgp_open *tx, const struct bgp_open *rx,
 static const char *
 decode_bgp_notification_sub(uint8_t code, uint8_t sub)
 {
-	static const char *hdr[] = { NULL, "Connection Not Synchronized",
+	static const char *const hdr[] = { NULL, "Connection Not Synchronized",
 	    "Bad Message Length", "Bad Message Type" };
-	static const char *open[] = { NULL, "Unsupported Version Number",
+	static const char *const open[] = { NULL, "Unsupported Version Number",
 	    "Bad Peer AS", "Bad BGP Identifier",
 	    "Unsupported Optional Parameter", "Authentication Failure",
 	    "Unacceptable Hold Time", "Unsupported Capability", NULL, NULL,
 	    NULL, "Role Mismatch" };
-	static const char *update[] = { NULL, "Malformed Attribute List",
+	static const char *const update[] = { NULL, "Malformed Attribute List",
 	    "Unrecognized Well-known Attribute",
 	    "Missing Well-known Attribute", "Attribute Flags Error",
 	    "Attribute Length Error", "Invalid ORIGIN Attribute",
 	    "AS Routing Loop", "Invalid NEXT_HOP Attribute",
 	    "Optional Attribute Error", "Invalid Network Field",
 	    "Malformed AS_PATH" };
-	static const char *fsm[] = { NULL,
+	static const char *const fsm[] = { NULL,
 	    "Receive Unexpected Message in OpenSent State",
 	    "Receive Unexpected Message in OpenConfirm State",
 	    "Receive Unexpected Message in Established State" };
-	static const char *cease[] = { NULL,
+	static const char *const cease[] = { NULL,
 	    "Maximum Number of Prefixes Reached", "Administrative Shutdown",
 	    "Peer De-configured", "Administrative Reset",
 	    "Connection Rejected", "Other Configuration Change",
 	    "Connection Collision Resolution", "Out of Resources",
 	    "Hard Reset", "BFD Down" };
-	static const char *rr[] = { NULL, "Invalid Message Length" };
+	static const char *const rr[] = { NULL, "Invalid Message Length" };
 
 #define SUB(t) (sub < nitems(t) ? (t)[sub] : NULL)
 	switch (code) {
@@ -925,7 +925,7 @@ char *
 decode_bgp_notification_str(uint8_t code, uint8_t subcode,
     const uint8_t *data, size_t len)
 {
-	static const char *codes[] = { NULL, "Message Header Error",
+	static const char *const codes[] = { NULL, "Message Header Error",
 	    "OPEN Message Error", "UPDATE Message Error", "Hold Timer Expired",
 	    "Finite State Machine Error", "Cease",
 	    "ROUTE-REFRESH Message Error" };

@@ -57,6 +57,9 @@ static void	 decode_bird_detail(struct bird_proto *, const char *, size_t,
 static void	 decode_bird_routes(struct bird_proto *, struct tcur *);
 static void	 decode_bird_copy(char *, size_t, const char *, size_t);
 static uint32_t	 decode_bird_sat_add(uint32_t, uint32_t);
+static int	decode_bird_code_is_error(int code);
+static const char	*decode_bird_reply_line(const struct decode_bird_reply *,
+		    size_t i, int *code);
 
 void
 decode_bird_reply_init(struct decode_bird_reply *r)
@@ -262,7 +265,7 @@ decode_bird_reply_code(const struct decode_bird_reply *r)
 	return (r->complete ? r->code : -1);
 }
 
-const char *
+static const char *
 decode_bird_reply_line(const struct decode_bird_reply *r, size_t i, int *code)
 {
 	if (i >= r->nlines)
@@ -272,7 +275,7 @@ decode_bird_reply_line(const struct decode_bird_reply *r, size_t i, int *code)
 	return (r->text + r->lines[i].off);
 }
 
-int
+static int
 decode_bird_code_is_error(int code)
 {
 	return (code >= 8000 && code <= 9999);

@@ -71,10 +71,7 @@ int	 decode_bird_reply_eof(const struct decode_bird_reply *, char **cause);
 
 /* Accessors for a complete reply.  Line text is raw and NUL-terminated. */
 int	 decode_bird_reply_code(const struct decode_bird_reply *);
-const char *decode_bird_reply_line(const struct decode_bird_reply *,
-	    size_t i, int *code);
 /* 8xxx and 9xxx: run-time and parse-time errors. */
-int	 decode_bird_code_is_error(int code);
 
 /* One protocol from "show protocols all"; every string is sanitised. */
 struct bird_proto {

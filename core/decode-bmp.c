@@ -54,10 +54,11 @@ static struct bmp_peer_state *decode_bmp_ctx_find(const struct bmp_ctx *,
 		    const struct bmp_peer *);
 static struct bmp_peer_state *decode_bmp_ctx_add(struct bmp_ctx *,
 		    const struct bmp_peer *);
+static const char	*decode_bmp_type_name(unsigned int);
 
 /* ------------------------------------------------------------ names */
 
-const char *
+static const char *
 decode_bmp_type_name(unsigned int t)
 {
 	static const char *const names[] = {

@@ -213,7 +213,6 @@ int	 decode_bmp(struct bmp_ctx *, const uint8_t *, size_t, uint64_t offset,
 /* Frees what decode_bmp() allocated in a message (safe to call twice). */
 void	 decode_bmp_msg_free(struct bmp_msg *);
 
-const char	*decode_bmp_type_name(unsigned int);
 const char	*decode_bmp_peer_type_name(unsigned int);
 const char	*decode_bmp_stat_name(unsigned int);
 const char	*decode_bmp_down_reason_name(unsigned int);

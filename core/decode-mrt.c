@@ -32,6 +32,9 @@
 #include "core/buf.h"
 #include "core/decode-mrt.h"
 
+static struct mrt_reader	*decode_mrt_fopen(FILE *, const char *name,
+		    char **cause);
+
 #define MRT_HEADER_LEN	12
 
 enum mrt_src { SRC_MEM, SRC_RAW, SRC_GZ, SRC_BZ2 };
@@ -203,7 +206,7 @@ decode_mrt_new(const char *name)
 	return (r);
 }
 
-struct mrt_reader *
+static struct mrt_reader *
 decode_mrt_fopen(FILE *f, const char *name, char **cause)
 {
 	struct mrt_reader	*r;

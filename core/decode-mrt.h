@@ -70,7 +70,6 @@ struct mrt_reader;
  * and closes it) or memory (raw MRT only; not copied).  NULL with cause.
  */
 struct mrt_reader *decode_mrt_open(const char *path, char **cause);
-struct mrt_reader *decode_mrt_fopen(FILE *, const char *name, char **cause);
 struct mrt_reader *decode_mrt_mem(const void *, size_t, const char *name);
 /*
  * The next record: 1 and *rec filled, 0 at a clean end, -1 on an error

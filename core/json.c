@@ -18,6 +18,8 @@ static void	json_w_item(struct json_w *, const char *, int);
 static void	json_w_open(struct json_w *, const char *, int, int);
 static void	json_w_file_put(void *, const char *, size_t);
 static void	json_w_evbuffer_put(void *, const char *, size_t);
+static void	json_w_init(struct json_w *,
+		    void (*)(void *, const char *, size_t), void *, int spaced);
 
 static void
 json_w_file_put(void *arg, const char *s, size_t len)
@@ -25,7 +27,7 @@ json_w_file_put(void *arg, const char *s, size_t len)
 	fwrite(s, 1, len, arg);
 }
 
-void
+static void
 json_w_init(struct json_w *j, void (*put)(void *, const char *, size_t),
     void *arg, int spaced)
 {

@@ -37,9 +37,7 @@ struct json_w {
 	} st[JSON_DEPTH_MAX];
 };
 
-/* Write through put(arg, bytes, len); json_w_init_file() to a FILE. */
-void	 json_w_init(struct json_w *, void (*)(void *, const char *, size_t),
-	    void *, int spaced);
+/* Write to a FILE. */
 void	 json_w_init_file(struct json_w *, FILE *, int spaced);
 struct evbuffer;
 /* Append to a libevent buffer (an HTTP body). */

@@ -84,7 +84,7 @@ static void	latency_ingest_pending_free(struct ingest_pending *);
 const char *
 latency_ingest_reject_name(enum ingest_reject r)
 {
-	static const char *names[INGEST_REJ_MAX] = {
+	static const char *const names[INGEST_REJ_MAX] = {
 		"malformed", "unauthorised", "wrong path", "wrong method",
 		"unavailable"
 	};

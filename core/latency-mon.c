@@ -19,13 +19,13 @@
 #define LAT_TREND_MS	1000	/* recompute the trend at most this often */
 #define LAT_LINKS_MAX	256	/* per branch */
 
-static const char *lat_source_names[] = {
+static const char *const lat_source_names[] = {
 	[LAT_PROBE] = "probe",
 	[LAT_PROM] = "prometheus",
 	[LAT_AGENT] = "agent",
 };
 
-static const char *latmon_flag_names[] = {
+static const char *const latmon_flag_names[] = {
 	"LatencyHigh", "LossHigh", "LatencyShift"
 };
 

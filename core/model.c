@@ -14,7 +14,7 @@
 #include "core/latency.h"
 #include "core/model.h"
 
-static const char *bgp_state_names[] = {
+static const char *const bgp_state_names[] = {
 	[BGP_UNKNOWN] = "Unknown",
 	[BGP_IDLE] = "Idle",
 	[BGP_CONNECT] = "Connect",
@@ -25,7 +25,7 @@ static const char *bgp_state_names[] = {
 	[BGP_ADMIN_DOWN] = "AdminDown",
 };
 
-static const char *redundancy_names[] = {
+static const char *const redundancy_names[] = {
 	[RED_UNKNOWN] = "UNKNOWN",
 	[RED_REDUNDANT] = "REDUNDANT",
 	[RED_DEGRADED] = "DEGRADED",
@@ -34,7 +34,7 @@ static const char *redundancy_names[] = {
 };
 
 /* Microsoft's level names (Peering Service telemetry). */
-static const char *level_names[] = {
+static const char *const level_names[] = {
 	[LVL_INFO] = "Information",
 	[LVL_WARNING] = "Warning",
 	[LVL_ERROR] = "Error",

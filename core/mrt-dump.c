@@ -198,7 +198,7 @@ mrt_dump_elem(const struct mrt_elem *e, void *arg)
 {
 	FILE			*out = arg;
 	const struct bgp_attrs	*a = e->attrs;
-	static const char	*origins[] = { "IGP", "EGP", "INCOMPLETE" };
+	static const char *const origins[] = { "IGP", "EGP", "INCOMPLETE" };
 
 	switch (e->type) {
 	case MRT_ELEM_STATE:

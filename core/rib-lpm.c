@@ -101,6 +101,7 @@ static inline int rib_lpm_resolve(const struct rib_lpm *, uint32_t,
 		     uint32_t);
 static uint32_t	 rib_lpm_entry(struct rib_lpm *, const struct rib_fam *,
 		     uint32_t);
+static int	rib_lpm_lookup(const struct rib *, uint32_t);
 
 /*
  * Set bits in x.  Without a popcount instruction (the default x86-64
@@ -499,7 +500,7 @@ rib_lpm_match(struct prefix *m, uint32_t a, int len)
  * The length + 1 of the longest IPv4 prefix with routes covering address
  * a, or 0 if none.
  */
-int
+static int
 rib_lpm_lookup(const struct rib *r, uint32_t a)
 {
 	struct rib_lpm	*l = r->lpm;

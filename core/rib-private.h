@@ -163,7 +163,6 @@ struct rib_lpm	*rib_lpm_new(void);
 void		 rib_lpm_free(struct rib_lpm *);
 size_t		 rib_lpm_mem(const struct rib_lpm *);
 void		 rib_lpm_dirty(struct rib *, const struct rib_fam *, uint32_t);
-int		 rib_lpm_lookup(const struct rib *, uint32_t);
 int		 rib_lpm_longest(const struct rib *, const struct prefix *,
 		    struct prefix *);
 

@@ -143,7 +143,8 @@ log_set_fatal_hook(void (*hook)(void))
 static void
 log_vwrite(enum log_level level, const char *fmt, va_list ap)
 {
-	static const char *names[] = { "debug", "info", "warning", "error" };
+	static const char *const names[] = { "debug", "info", "warning",
+	    "error" };
 	FILE		*f = log_file != NULL ? log_file : stderr;
 	char		 ts[32];
 

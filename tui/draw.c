@@ -63,7 +63,7 @@ static const attr_t draw_theme_mono[CR_MAX] = {
 };
 
 /* Parallel glyph tables, indexed by enum glyph.  No emoji. */
-static const char *draw_glyphs_utf8[GL_MAX] = {
+static const char *const draw_glyphs_utf8[GL_MAX] = {
 	[GL_EDGE] =	"\u25c6",	/* black diamond */
 	[GL_BRANCH] =	"\u25cf",	/* black circle */
 	[GL_UP] =	"\u25b2",	/* black up-pointing triangle */
@@ -77,7 +77,7 @@ static const char *draw_glyphs_utf8[GL_MAX] = {
 	[GL_BAR_FULL] =	"\u2588",
 	[GL_BAR_EMPTY] = "\u2591",
 };
-static const char *draw_glyphs_ascii[GL_MAX] = {
+static const char *const draw_glyphs_ascii[GL_MAX] = {
 	[GL_EDGE] =	"#",
 	[GL_BRANCH] =	"o",
 	[GL_UP] =	"^",

@@ -29,7 +29,7 @@
 #define PAN_DOWN	3
 
 /* Map region presets, by the action argument; names as view-map.c has them. */
-static const char *keys_regions[] = {
+static const char *const keys_regions[] = {
 	"World", "NA", "SA", "EU", "AF", "ME", "APAC", "OC"
 };
 

@@ -421,9 +421,10 @@ void
 tui_replay_draw_status(struct tui *tui, int y)
 {
 	struct tui_replay	*rp = tui->replay;
-	static const char	*cells_utf8[] = { "\xe2\x94\x80", "\xe2\x96\x81",
-	    "\xe2\x96\x84", "\xe2\x96\x86", "\xe2\x96\x88" };	/* ─ ▁ ▄ ▆ █ */
-	static const char	*cells_ascii[] = { "-", ".", "o", "O", "#" };
+	static const char *const cells_utf8[] = { "\xe2\x94\x80",
+	    "\xe2\x96\x81", "\xe2\x96\x84", "\xe2\x96\x86",
+	    "\xe2\x96\x88" };			/* ─ ▁ ▄ ▆ █ */
+	static const char *const cells_ascii[] = { "-", ".", "o", "O", "#" };
 	static const enum color_role cell_roles[] = { CR_DIM, CR_OK, CR_WARN,
 	    CR_CRIT, CR_CRIT };
 	char			 banner[96], when[32], zone[16], state[48];

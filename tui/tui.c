@@ -95,6 +95,7 @@ static void	 tui_quit_cb(evutil_socket_t, short, void *);
 static void	 tui_redraw_cb(evutil_socket_t, short, void *);
 static void	 tui_clock_cb(evutil_socket_t, short, void *);
 static void	 tui_dirty_cb(void *);
+static void	tui_redraw(struct tui *);
 
 /*
  * Open curses on the controlling terminal.  When stdout is redirected (Q
@@ -105,7 +106,7 @@ static void	 tui_dirty_cb(void *);
 static int
 tui_open_terminal(struct tui *tui, char **cause)
 {
-	static const char *fallbacks[] = { "xterm", "vt100", "dumb" };
+	static const char *const fallbacks[] = { "xterm", "vt100", "dumb" };
 	const char	*term;
 	size_t		 i;
 
@@ -854,7 +855,7 @@ tui_draw_small(struct tui *tui)
 		draw_text(tui, y, 0, tui->sx, CR_NORMAL, y == 0 ? line : "");
 }
 
-void
+static void
 tui_redraw(struct tui *tui)
 {
 	int	 h;

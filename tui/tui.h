@@ -197,7 +197,6 @@ void	 tui_replay_draw_status(struct tui *, int y);
 /* tui/tui.c */
 int	 tui_start(struct tui *, char **cause);	/* initscr, events */
 void	 tui_stop(struct tui *);		/* restore the terminal */
-void	 tui_redraw(struct tui *);		/* draw what is dirty */
 int	 tui_view_index(const struct view *);
 void	*tui_view_data(struct tui *, const struct view *);
 void	 tui_views_free(struct tui *);		/* every view's state */

@@ -47,7 +47,7 @@
 #define FLAPS_PER_DAY	3
 #define REPLAY_TARGET_MS 100.0
 
-static const char *edges[] = {
+static const char *const edges[] = {
 	"ams", "fra", "lon", "par", "sea", "lax", "chi", "nyc", "dfw", "mia",
 	"sin", "hkg", "tyo", "syd", "sao", "jnb", "dxb", "mad", "sto", "waw",
 };

@@ -39,7 +39,7 @@
 #define BENCH_INGEST_BRANCHES	200
 #define BENCH_INGEST_EDGES	5
 
-static const char *bench_ingest_edges[BENCH_INGEST_EDGES] = {
+static const char *const bench_ingest_edges[BENCH_INGEST_EDGES] = {
 	"ams", "sea", "sin", "syd", "gru"
 };
 

@@ -42,7 +42,7 @@ static struct model *model_with_edges(void);
 static const char *nearest_code(const struct model *, double, double,
 		    double *);
 static struct branch *add_branch(struct model *, const char *,
-		    const char **, size_t);
+		    const char *const *, size_t);
 static void	 expect_load_error(const char *, const char *, const char *);
 
 static char	 tmpdir[64];
@@ -105,7 +105,8 @@ nearest_code(const struct model *m, double lat, double lon, double *km)
 }
 
 static struct branch *
-add_branch(struct model *m, const char *name, const char **addrs, size_t n)
+add_branch(struct model *m, const char *name, const char *const *addrs,
+    size_t n)
 {
 	struct branch	*b;
 	size_t		 i;
@@ -442,7 +443,7 @@ test_lookup_asn(void **state)
 static void
 poke(struct geo *g, const char *file)
 {
-	static const char *fixed[] = {
+	static const char *const fixed[] = {
 		"81.2.69.142", "216.160.83.56", "2001:480:10::",
 		"89.160.20.112", "175.16.199.0", "214.0.0.0", "1.1.1.1",
 		"1.1.1.32", "1.1.1.255", "0.0.0.0", "255.255.255.255", "::",
@@ -608,10 +609,10 @@ test_unusable_files(void **state)
 static void
 test_place_branches(void **state)
 {
-	static const char *london[] = { "81.2.69.142" };
-	static const char *sandiego[] = { "10.0.0.1", "2001:480:10::1" };
-	static const char *nowhere[] = { "10.0.0.1", "192.0.2.1" };
-	static const char *telstra[] = { "1.128.0.1", "175.16.199.3" };
+	static const char *const london[] = { "81.2.69.142" };
+	static const char *const sandiego[] = { "10.0.0.1", "2001:480:10::1" };
+	static const char *const nowhere[] = { "10.0.0.1", "192.0.2.1" };
+	static const char *const telstra[] = { "1.128.0.1", "175.16.199.3" };
 	struct model	*m = model_with_edges();
 	struct branch	*b1, *b2, *b3, *b4, *b5;
 	struct geo	*g;

@@ -461,7 +461,7 @@ static const char good[] = "{\"agent\":\"t\",\"seq\":1,\"samples\":["
     "{\"branch\":\"elsewhere\",\"edge\":\"sea\",\"target\":\"192.0.2.1\","
     "\"time_ms\":%lld,\"rtt_us\":2000}]}";
 
-static const char *bad_auth[] = {
+static const char *const bad_auth[] = {
 	NULL, "Bearer s3cret-tokeN", "Bearer s3cret-toke",
 	"Bearer s3cret-token2", "Basic s3cret-token"
 };

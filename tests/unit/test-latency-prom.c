@@ -170,7 +170,7 @@ test_result_types(void **state)
 static void
 test_malformed(void **state)
 {
-	static const char	*bad[] = {
+	static const char	*const bad[] = {
 		"{\"status\":\"success\",\"data\":{",	/* truncated */
 		"<html>502 Bad Gateway</html>",
 		"{\"status\":\"success\",\"status\":\"error\"}",

@@ -190,7 +190,7 @@ count_walk(struct rib *r, const char *s, int more)
 
 /* Announce each of n prefixes, all new, from peer with a. */
 static void
-announce_all(struct rib *r, int peer, const char **ps, size_t n,
+announce_all(struct rib *r, int peer, const char *const *ps, size_t n,
     struct rib_attr *a)
 {
 	struct prefix	p;
@@ -246,7 +246,7 @@ attrs_put_free(struct rib *r, struct rib_attr *a, struct rib_attr *b)
 static void
 test_queries_v4(void **state)
 {
-	static const char *ps[] = { "0.0.0.0/0", "10.0.0.0/8",
+	static const char *const ps[] = { "0.0.0.0/0", "10.0.0.0/8",
 	    "10.1.0.0/16", "10.1.2.0/24", "10.1.2.3/32", "192.168.0.0/24",
 	    "192.168.1.0/24", "255.255.255.255/32" };
 	struct rib		*r;
@@ -336,7 +336,7 @@ test_queries_v4(void **state)
 static void
 test_queries_v6(void **state)
 {
-	static const char *ps[] = { "::/0", "2001:db8::/32",
+	static const char *const ps[] = { "::/0", "2001:db8::/32",
 	    "2001:db8::1/128", "2001:db8::/64", "2001:db8:0:0:8000::/65",
 	    "2001:db8:8000::/33", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128"
 	};

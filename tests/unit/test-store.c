@@ -1531,7 +1531,7 @@ test_v2_fixture(void **state)
 static void
 test_latency_hours(void **state)
 {
-	static const char *edges[] = { "ams", "sea" };
+	static const char *const edges[] = { "ams", "sea" };
 	struct store		*s;
 	char			*path = tpath("hours.db");
 	const int64_t		 H = 1700002800000LL;
