@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Bounded read cursor (see buf.h).  Each function either consumes exactly
  * what it was asked for or nothing at all.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A bounded read cursor for wire formats (BGP, BMP, MRT).  Every read
  * checks the remaining length and returns -1 on underrun, so decoders

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The BIRD collector: polls a BIRD control socket with "show protocols
  * all" and reports each BGP protocol as the configured session with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The BMP collector (RFC 7854): routers connect to peertop and stream
  * their BGP sessions.  A non-blocking TCP listener (loopback by default)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The bmp collector's API beyond its collector_ops (collect-bmp.c): what
  * the TUI and --once show of its routers and their monitored peers.

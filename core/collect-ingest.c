@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The ingest collector: the HTTP endpoint branch agents push their probe
  * samples to (latency-ingest.h), configured by the "ingest" line (m->ingest).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The built-in prober as a collector: one struct probe (core/latency-probe.c)
  * for every "probe" line of every branch, each target with its own interval,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #ifndef PEERTOP_COLLECT_PROBE_H
 #define PEERTOP_COLLECT_PROBE_H
 

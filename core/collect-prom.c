@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The Prometheus poller (collect-prom.h).  One evhttp connection per
  * poller, reused across polls (evhttp reconnects after a failure or a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A Prometheus poller: every interval, GET /api/v1/query?query=PROMQL from
  * one Prometheus over plain HTTP with libevent's evhttp client, parse the

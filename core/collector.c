@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The table of collector kinds.  The configuration keyword of a collector
  * ("bird") selects its operations here, so adding a source means adding a

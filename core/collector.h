@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The collector interface: each data source is a const table of
  * operations (tmux's cmd_table style).  A collector runs on the libevent

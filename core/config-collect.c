@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The collector blocks of the configuration (peertop.conf(5)): "bird"
  * (a BIRD control socket per router) and "bmp" (the BMP listener and

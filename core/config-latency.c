@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The configuration's latency keywords (peertop.conf(5)): the "latency"
  * block (window, thresholds, retention), the prober's defaults ("probe"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The configuration lexer (see core/config-lex.h): turns the bytes of a
  * file into words, "quoted strings" and braces, each with the line and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The configuration lexer, private to core/config.c and core/config-lex.c:
  * words, "quoted strings" and braces with their file:line:column, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Partners and branches in the configuration (peertop.conf(5)): a
  * "partner" with its sessions (neighbor, router, edge, role) and backup

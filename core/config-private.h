@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What the configuration parser's files share: config.c has the
  * grammar's core (top level, edge, geoip, routes, include), config-value.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The configuration's values (peertop.conf(5)): AS numbers, durations,
  * coordinates, addresses, prefixes, names and counts, each parsed and

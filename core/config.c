@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The configuration parser (peertop.conf(5)): the grammar.  The lexer in
  * core/config-lex.c turns the file into words, "quoted strings" and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The configuration language (peertop.conf(5)): BIRD/OpenBGPD-style
  * keywords, quoted strings, brace blocks, # comments and include.  The

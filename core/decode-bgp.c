@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The shared BGP message decoder (RFC 4271).  UPDATE messages with the
  * multiprotocol extensions (RFC 4760), 4-octet ASNs (RFC 6793), ADD-PATH

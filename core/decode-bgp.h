@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The shared BGP message decoder (RFC 4271) used by the BMP collector and
  * the MRT reader: the message header, UPDATE (with MP_REACH/MP_UNREACH of

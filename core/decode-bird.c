@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * BIRD's control socket protocol and "show protocols all".
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Decoder for BIRD's control socket: the reply-code line protocol that
  * birdc speaks, and the text of "show protocols all" built on it.  Pure

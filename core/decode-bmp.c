@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * BGP Monitoring Protocol decoder (RFC 7854; Adj-RIB-Out peers, RFC 8671;
  * Loc-RIB peers, RFC 9069).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * BGP Monitoring Protocol (RFC 7854, with the Adj-RIB-Out peers of RFC
  * 8671 and the Loc-RIB peers of RFC 9069): a stream framer that cuts the

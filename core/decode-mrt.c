@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * MRT (RFC 6396) reader and record decoder.
  *

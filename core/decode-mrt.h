@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * MRT routing information export format (RFC 6396, ADD-PATH of RFC 8050):
  * a record reader over a file (raw, gzip or bzip2, told apart by their

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The evaluation pass (eval.h): latency, then routes, then health, then
  * the sinks; scheduled once per loop turn.

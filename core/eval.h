@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The evaluation pass: one coordinator for the judgements.  Collectors
  * only report into the model and mark what changed (model_pending(),

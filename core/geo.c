@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Geography: where branches and Microsoft edges are, and which edge is
  * nearest.  The edge catalogue is a small CSV file shipped in data/ (and

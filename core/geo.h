@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Geography: the edge catalogue file, GeoIP placement of branches through
  * libmaxminddb (the only file that includes maxminddb.h), great-circle

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Geo-redundancy of each partner's peering with Microsoft (SPEC.md
  * "Health computations", after Microsoft's Peering Service partner

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Health computations from SPEC.md: geo-redundancy per partner (primary:
  * >= 2 Established sessions on >= 2 different routers at the primary

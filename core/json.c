@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The streaming JSON writer (json.h): a stack of open containers, each
  * knowing whether it is broken over lines and how many items it holds,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The one JSON writer: --once, "peertop mrt -o json", "peertop report -o
  * json", the agent's batches and the ingest endpoint's replies all go

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The agent's FIFO and pusher (latency-agent.h).  One evhttp connection to the
  * collector, reused across pushes (evhttp reconnects after a failure or a

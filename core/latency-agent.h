@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The pushing half of "peertop agent": a bounded FIFO of latency samples
  * and a pusher that POSTs them in batches to a collector's ingest

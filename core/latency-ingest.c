@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The ingest endpoint (latency-ingest.h): batch validation with jansson and the
  * evhttp server agents push to.

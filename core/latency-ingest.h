@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The HTTP ingest endpoint branch agents push latency samples to.
  *

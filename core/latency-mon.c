@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The latency monitor (latency-mon.h): every sample goes into its link's ring,
  * the link's window statistics are recomputed, and the branch's

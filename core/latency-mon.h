@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The latency monitor: turns samples into each link's window statistics
  * and trend, judges the thresholds (LatencyHigh, LossHigh, LatencyShift,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The built-in prober (see latency-probe.h).  ICMP echo per RFC 792 (IPv4) and
  * RFC 4443 4.1/4.2 (IPv6); TCP connect time per RFC 9293 3.5 (the SYN,

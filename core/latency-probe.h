@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The built-in prober: ICMP echo (IPv4 and IPv6) and TCP connect time to
  * many targets, each with its own interval and timeout, driven by

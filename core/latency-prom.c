@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Prometheus instant-query responses to latency samples (see latency-prom.h).
  * The response format is the HTTP API's: {"status": "success", "data":

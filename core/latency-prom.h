@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Prometheus HTTP API responses (GET /api/v1/query, an instant query) turned
  * into latency samples.  The body is JSON, parsed with jansson;

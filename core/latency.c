@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Latency statistics: a ring buffer of samples per series and mtr's
  * columns plus median, p95 and jitter over it.  The definitions are in

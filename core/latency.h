@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Latency statistics for one series (a branch, an edge and a target, as
  * the caller keys them): a ring buffer of the last samples and mtr's

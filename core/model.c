@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The model: names for enums, lookups, and the single place where
  * collector reports become state transitions.  A report that changes a

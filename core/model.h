@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The model: everything peertop knows, in one place.  The configuration
  * parser fills the static part (edges, partners and their sessions,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The "bgpdump -m" line format (bgpdump's README, "-m: one-line per
  * entry with unix timestamps"):

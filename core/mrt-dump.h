@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * One line per MRT element in the format of "bgpdump -m", so that the
  * decoder can be checked against bgpdump line by line.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The CSV output (output.h): one table per section, each opened by a
  * title row whose first field is "section" and separated by an empty

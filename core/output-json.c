@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The JSON output (output.h) through the one JSON writer (json.h): the
  * model as one document, spaced, broken over lines per object of a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The text output (output.h): fixed-width tables for a terminal, times
  * in local time, "-" where there is nothing; the feed as one ISO 8601

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The walks of the model for every format (output.h): --once and the Q
  * snapshot through output_print(), and the helpers the back ends share.

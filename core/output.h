@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Every non-interactive output (--once, the Q snapshot, "peertop mrt -c",
  * "peertop report") goes through one struct output of per-object

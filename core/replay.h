@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Replay (peertop -r FILE, and z in the dashboard): a recorded history
  * read back into a model, as it was at a chosen time.  Its own read-only

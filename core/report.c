@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * "peertop report": availability, flaps, redundancy, latency and event
  * counts over a window of a recorded history (see report.h for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * "peertop report": figures over a window of a recorded history, read
  * through a read-only SQLite connection of its own (the file's bytes are

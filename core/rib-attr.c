@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Attribute interning and UPDATE messages for the RIB (see rib.c).
  *

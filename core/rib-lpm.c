@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A compact longest-match index for IPv4 addresses, kept beside the
  * RIB's IPv4 trie (see rib.h, rib_longest()).

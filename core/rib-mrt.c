@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Loading MRT records (RFC 6396) into the RIB.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The RIB's insides, shared by core/rib.c (the tries, routes, queries,
  * watches) and core/rib-attr.c (attribute interning and UPDATEs); no

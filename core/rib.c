@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The in-memory RIB (see rib.h): one path-compressed binary trie per
  * family, attribute interning, watches.

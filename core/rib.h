@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The in-memory RIB: every monitored peer's routes, for IPv4 and IPv6
  * unicast, in one path-compressed prefix trie per family (one node per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The path rules of the route monitor, on one route of a registered
  * prefix as a configured session carries it towards Microsoft (AS8075).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The path rules of the route monitor (private to core/routemon*.c): one
  * route of a registered prefix, as a configured session carries it,

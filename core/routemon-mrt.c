@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Replaying MRT files (RFC 6396) through the RIB and the route monitor,
  * for "peertop mrt -c": each record goes into the RIB, MRT peers whose

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The route monitor (routemon.h): for every branch's registered prefix,
  * what the RIB says about it, turned into the prefix state of the model

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The route monitor: watches the RIB for every branch's registered
  * prefixes and turns what it sees into the model's prefix state

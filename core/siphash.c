@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * SipHash-1-3 (see siphash.h), written from the paper's description:
  * four 64-bit words of state initialised from the key, each 8-byte

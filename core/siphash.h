@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * SipHash-1-3 (Aumasson and Bernstein, "SipHash: a fast short-input
  * PRF", 2012): a keyed 64-bit hash for tables whose keys come from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What the store family (core/store*.c, the only files that include
  * sqlite3.h) shares and nobody else needs: the SQLite files' identity,

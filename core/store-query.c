@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What the views ask of a live history, through the writer's connection:
  * the recent events at start-up, a latency series' span and its buckets

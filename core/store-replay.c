@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The replay reader behind replay.h: a history read back into a model as
  * it was at a chosen time.  Its own connection, opened read-only

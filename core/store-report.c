@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The reader behind report.h: "peertop report" opens a history through a
  * read-only connection of its own (not the store's queue, timer or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A history's file and schema: store_schema_open() looks at the file
  * before SQLite does (not SQLite, damaged, another program's database, a

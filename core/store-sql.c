@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The store family's one SQLite helper layer (store-private.h): a
  * connection (as immutable where no -shm can be made), a statement

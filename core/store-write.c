@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The history's write queue.  Rows from the model (through the sinks
  * store_attach() installs) are copied into an in-memory queue and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The SQLite history, the writer's side (the store family: only
  * core/store*.c include sqlite3.h, tests/check-layers.sh says so).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The SQLite history (the only file that includes sqlite3.h).  Schema
  * version in PRAGMA user_version with forward migrations, WAL, writes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Shared helpers: allocators that never fail, logging with a hook that
  * restores the terminal before a fatal exit, clocks, address and prefix

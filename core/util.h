@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Small shared helpers for every layer: allocation that never returns NULL,
  * logging, clocks, network addresses and prefixes, and the sanitiser that

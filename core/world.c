@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The world map loader: reads data/world.map (format in world.h) into
  * polylines with a bounding box each, so the map view can skip lines

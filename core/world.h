@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The shipped world map (data/world.map): Natural Earth 1:110m land
  * outlines as polylines of lon/lat points, in a small text format

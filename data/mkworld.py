@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 #
 # mkworld.py: convert Natural Earth 1:110m land polygons (GeoJSON) into
 # data/world.map, the small polyline text format peertop's map view loads

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The layering rules of STYLE.md, checked on the source tree:
 # core/ never includes curses; only core/store*.c include sqlite3.h (the
 # store family: store.c, its schema, write queue, queries and SQL helpers
@@ -36,6 +37,15 @@ check "tui/ opens no sockets and runs no SQL" \
     "$(grep -lE '\<(socket|connect|sqlite3_[a-z_]+)[[:space:]]*\(' tui/*.c)"
 check "tui/ includes no decoder" \
     "$(grep -l '#include.*decode-' tui/*.c tui/*.h)"
+# Every source file carries its licence (ISC, LICENSE) in an SPDX line
+# among its first three.
+check "every source file has an SPDX-License-Identifier line" \
+    "$(for f in core/*.[ch] tui/*.[ch] tests/*.sh tests/*/*.[ch] \
+	tests/*/*.sh tests/*/*.py tests/lab/lab quickstart configure.ac \
+	Makefile.am man/*.in man/*.5 man/*.mdoc; do
+	[ -f "$f" ] || continue
+	head -3 "$f" | grep -q 'SPDX-License-Identifier: ISC' || echo "$f"
+    done | tr '\n' ' ')"
 # nm of an archive on stdin, module names of the families as arguments:
 # "A -> B -> A" for each module on a call cycle, nothing if none.
 cycles() {

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Shared helpers for peertop's script tests (POSIX sh; bash is fine too).
 # Source it with
 #

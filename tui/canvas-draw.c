@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The one canvas function that touches the terminal (see canvas.h): it
  * writes every cell with its role's attributes.  It does not erase or

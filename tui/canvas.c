@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The pixel canvas behind the map (see canvas.h): pixel bits per cell,
  * a colour role per cell and a text overlay, turned into one glyph per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A sub-cell pixel canvas for the map (and later latency graphs): pixels
  * are packed into terminal cells as Braille dots (2x4 per cell), quadrant

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * "peertop agent": run at a branch, probe the configured edges with the
  * built-in prober and push the samples to a collector's ingest endpoint

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * "peertop mrt": MRT files (raw, .gz or .bz2) offline.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * "peertop report FILE [--since T] [--until T] [-o text|csv|json]":
  * availability, flaps, redundancy, latency, registered prefixes'

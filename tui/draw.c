@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Drawing primitives shared by every view: the colour theme (named roles
  * mapped to curses attributes, with a monochrome theme for --mono and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The latency graph (see graph.h).  A value v in [0, ymax] maps to a
  * pixel row counted from the top of the plot, ph - 1 - floor(v * ph /

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A SmokePing-style latency graph drawn into a canvas (canvas.h): one
  * data column per cell column, the median as a line, the spread (lo..hi)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The key table: every binding peertop has, in one place, in the
  * k9s/htop/atop tradition (? help, / filter, Enter drill-down, Esc back,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * peertop: start-up and the modes of the program.  Loads the edge
  * catalogue, the configuration and the GeoIP databases into the model,

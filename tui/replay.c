@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Replay in the dashboard, atop -r style: every view shows a recorded
  * history as it was at one moment.  Two ways in: "peertop -r FILE" (the

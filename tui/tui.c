@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The terminal side of peertop: curses set-up and teardown, the libevent
  * events that drive it (stdin, SIGWINCH, SIGINT/SIGTERM/SIGHUP, a coalesced

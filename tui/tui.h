@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The terminal interface: shared state, views, colour roles, glyphs and
  * the key table.  tui/ draws the model and turns keys into actions; it

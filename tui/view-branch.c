@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Branch detail, opened by Enter on an Overview row (Esc goes back): the
  * branch's place and its edges (nearest by distance, by latency, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The Events view: the model's ring of recent events, newest first, with
  * time, level (Microsoft's names: Information, Warning, Error, Critical),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The Help view, generated from the key tables (keys.c) so it cannot
  * drift from what the keys do: global keys first, then replay's, then

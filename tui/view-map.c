@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The map view: Natural Earth land outlines (tui->world) in an
  * equirectangular projection on a pixel canvas, Microsoft edges as

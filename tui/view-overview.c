@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The Overview: one row per branch office, worst first, so that the row a
  * NOC engineer needs is at the top.  Each row says where the branch is,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The Prefixes view: one row per registered prefix of every branch, worst
  * first, with what the route monitor (core/routemon.c) found for it: how

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The Sessions view, laid out like `show bgp summary`: one row per
  * configured session in configuration order, with the BGP state as a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Benchmark of the BMP collector feeding the RIB: real BGP UPDATEs from
  * an MRT file (BGP4MP / BGP4MP_ET messages, as the routers packed them,

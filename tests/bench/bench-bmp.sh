@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # BMP collector into the RIB (tests/bench/bench-bmp.c): the real UPDATEs
 # of an MRT updates file, wrapped as BMP Route Monitoring and streamed
 # over loopback TCP by a child process into the bmp collector and RIB

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The history benchmark (issue 5): a generated 30-day history of 200
  * branches and 1,000 sessions, and how fast replay opens it and jumps to

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # History replay (issue 5): a generated 30-day history of 200 branches
 # and 1,000 sessions (tests/bench/bench-history.c), then replay_open()
 # and replay_load() at 200 random times with the configuration generated

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Ingest end to end: a headless peertop with an "ingest" endpoint and a
 # history, fed batches of 10,000 samples over HTTP the way agents push
 # them (POST /v1/samples, bearer token), 4 branches x 4 edges x 16

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Benchmark of latency ingest into the SQLite history (issue 4: at least
  * 100,000 samples/s, indexes included).  Samples for 200 branches x 5

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Latency ingest into the SQLite history (tests/bench/bench-ingest.c):
 # samples of 200 branches x 5 edges through store_latency_sample() and
 # the real store_flush() path (raw rows, their indexes and the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Shared by the benchmark scripts (sourced; they set $tmp and $runs).
 
 # bench_median NAME MAXRC COMMAND...: the median wall seconds of COMMAND

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Benchmark of the MRT decoder alone (core/decode-mrt.c and the shared
  * BGP decoder): every element of a file is decoded into a struct

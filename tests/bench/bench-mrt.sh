@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # MRT decoding speed against bgpdump (issue 3), in one run on one machine:
 #
 #   bgpdump -m FILE > /dev/null         the named peer (Debian's bgpdump)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Benchmark of the prober (issue 4: 5,000 probes/s on one core with a
  * timestamp error under 1 ms, compared in the same run with fping sending

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The prober against fping in the same run (tests/bench/bench-probe.c):
 # a network namespace joined to this one by a veth pair, kernel echo
 # replies off inside it, BENCH_PROBE_TARGETS addresses (default 200) on

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # "peertop report" over the generated 30-day history of issue 5 (200
 # branches, 1,000 sessions, 300 probed series; raw samples for the last
 # 7 days, roll-ups before, as tests/bench/bench-history.c makes it): the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * RIB benchmarks (issue 3), each printed with its target and PASS/MISS:
  *

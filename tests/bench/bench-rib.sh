@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # RIB benchmarks (issue 3): MRT decoding into the RIB against bgpdump -m
 # in the same run, memory per route (longest-match index included),
 # longest-match speed: one lookup after another (the target), the

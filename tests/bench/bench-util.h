@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Helpers shared by the benchmark programs (bench-rib.c, bench-bmp.c):
  * a monotonic clock in seconds and the median of run times.  Static

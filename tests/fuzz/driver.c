@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A main() for the fuzz harnesses when they are not built with libFuzzer:
  * each argument is a file, or a directory whose regular files are read

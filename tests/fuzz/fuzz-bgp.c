@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer harness for the shared BGP decoder (core/decode-bgp.c): the
  * first input byte picks the options (4-byte ASNs, ADD-PATH per family,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer harness for the BIRD decoder: each input is a byte stream as
  * read from a control socket (greeting, then replies).  It is fed to the

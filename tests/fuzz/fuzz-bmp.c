@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer harness for the BMP framer and decoder (core/decode-bmp.c):
  * routers are trusted to speak BMP, not to speak it well, and one bad

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer harness for the configuration parser: each input is parsed as
  * a whole file into a fresh model that holds a small edge catalogue (so

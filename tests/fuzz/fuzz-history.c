@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer harness for the history readers: each input is written out
  * as a file and read the way peertop -r and peertop report read a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer harness for the ingest batch parser (core/latency-ingest.c): the
  * body comes from whoever reaches the ingest port.  A batch is all or nothing:

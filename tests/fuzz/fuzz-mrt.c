@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer harness for the MRT reader and decoder (core/decode-mrt.c)
  * and the bgpdump -m formatter (core/mrt-dump.c): the input is a raw MRT

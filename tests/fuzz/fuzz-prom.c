@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer harness for the Prometheus response parser (core/latency-prom.c):
  * the body comes from whatever answers on the configured port.  Every result

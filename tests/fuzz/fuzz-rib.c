@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer harness for the RIB (core/rib.c): the first input byte picks
  * the options (4-byte ASNs, ADD-PATH per family, the 4-octet AS_PATH of

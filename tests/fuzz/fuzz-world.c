@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libFuzzer harness for the world map loader (core/world.c): the shipped
  * data/world.map is trusted input, but a packager's or a user's copy may

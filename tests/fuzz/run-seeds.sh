@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Runs every fuzz harness once over its seed corpus
 # (tests/fuzz/corpus/<harness>/): with the plain build the harness is
 # linked with tests/fuzz/driver.c, with --enable-fuzzing it is a libFuzzer

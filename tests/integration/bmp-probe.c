@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A BMP collector with a RIB and nothing else, for
  * tests/integration/test-bmp-frr.sh: listens on 127.0.0.1 PORT with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A prober and nothing else, for tests/integration/test-probe.sh: probes
  * each ADDRESS with ICMP echo (core/latency-probe.c, raw sockets), or with a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The Prometheus poller (core/collect-prom.c) against a real Prometheus,
  * for test-prom.sh:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 #
 # peertop agent against a real collector (peertop -H with an ingest
 # endpoint and a history database), both on loopback.  The agent's branch

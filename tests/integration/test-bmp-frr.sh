@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 #
 # Integration test of the BMP collector against real FRR bgpd on loopback:
 #  - a headless peertop (-H) listens for BMP on 127.0.0.1;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 #
 # Integration test of the BMP collector against GoBGP, a second BMP
 # implementation beside FRR (test-bmp-frr.sh), on loopback:

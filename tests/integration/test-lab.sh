@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 #
 # Integration test against real BIRD routers (tests/lab/lab) on loopback:
 #  - peertop --once -o json reports every session in the state BIRD itself

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 #
 # Latency end to end against the lab (tests/lab/lab --latency): real BIRD
 # routers, and per edge a network namespace whose delaying ICMP responder

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 #
 # The prober (core/latency-probe.c, through tests/integration/probe-run) against
 # real, controlled round trips: a network namespace joined to this one by

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 #
 # Integration test of the Prometheus poller (core/collect-prom.c) against
 # the real daemons on loopback:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 #
 # Route monitoring against the real lab (tests/lab/lab with its FRR part):
 # FRR bgpd stand-ins for Microsoft's edge (AS8075) stream BMP to a headless

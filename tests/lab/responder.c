@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A delaying ICMP echo responder for the latency lab and
  * tests/integration/test-probe.sh.  Run it inside a network namespace

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # "peertop mrt --dump FILE" against "bgpdump -m FILE", line by line, for
 # every MRT file under tests/data/mrt/ (raw, .gz and .bz2; RIB dumps,
 # updates, ADD-PATH, BGP4MP_ET, truncated and known-corrupt files).

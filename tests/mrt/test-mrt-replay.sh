@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # "peertop mrt -c CONFIG FILE": a real RIPE RIS updates file replayed
 # through the RIB and the route monitor.  tests/mrt/replay.conf registers
 # prefixes of the file so that each kind of route event happens; the text

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 # A stand-in for a BIRD control socket: serves one recorded reply (from
 # tests/data/bird/) to every "show protocols all" on a unix socket, so
 # the --once golden test gets the same bytes every run.  Real BIRD is

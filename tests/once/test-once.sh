@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # --once against a recorded BIRD reply: the text and JSON outputs are
 # diffed against checked-in expectations (times masked), the CSV read
 # back and compared with the JSON, and the exit status, -n and option

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # "peertop report" on the real binary: a history made by the sqlite3 shell
 # from tests/data/store/v1.db (a file store.c wrote, so the schema is the
 # writer's), reported as text, CSV and JSON with absolute and relative

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The history schema as an interface (man/schema.mdoc):
 #  - a file made by the real binary (peertop -H) has exactly the tables,
 #    columns and indexes the page documents, so the page cannot drift;

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
 """Send a captured BMP stream (RFC 7854) to a listening collector, as a
 router would: connect to HOST:PORT (retrying while the listener comes
 up), write the whole file, then keep the connection open for HOLD

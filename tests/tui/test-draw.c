@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for tui/draw.c: the column layout that keeps 80 columns
  * usable, display widths of UTF-8 text, the glyph tables (the ASCII one

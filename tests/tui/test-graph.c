@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the latency graph (tui/graph.c): small hand-made columns
  * drawn into a canvas in each mode, and the cells read back.  The rows a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Latency in the dashboard, end to end through tmux: the real binary with
 # the built-in prober probing 127.0.0.1 (ICMP echo to sea, a TCP connect
 # to port 1 to lax: loopback always answers, the TCP one with a reset),

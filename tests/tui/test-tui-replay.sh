@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 #
 # Replay (peertop -r, z) on a history recorded from the real BIRD lab:
 #  - a headless peertop records while sessions go down and up in BIRD;

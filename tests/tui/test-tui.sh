@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The dashboard driven through tmux (send-keys, capture-pane): the real
 # binary at 80x24 and 200x50 on tests/tui/tui.conf, whose BIRD socket does
 # not exist (the collector shows DOWN) and whose branches are placed by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the views that show route monitoring: the Prefixes view
  * (tui/view-prefixes.c), the routed edge in the Overview and the Map, and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # tmux helpers for driving the real dashboard in a test (sourced after
 # tests/lib.sh, with T set): one server per test, one pane "pt".
 #   tmux_start W H [peertop arguments]  a fresh server and pane

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for core/decode-bgp.c: every attribute type, the AS4_PATH
  * merge of RFC 6793, the RFC 7606 error classes, ADD-PATH NLRI, OPEN

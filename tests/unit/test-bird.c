@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Tests for the BIRD decoder and collector.  The decoder runs over real
  * replies captured from BIRD 2.0.12 (tests/data/bird/, see its README),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for core/decode-bmp.c: every capture under tests/data/bmp
  * (real router sessions from pmacct's regression suite) decodes end to

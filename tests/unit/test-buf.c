@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for core/buf.c: reads in network order, underruns consume
  * nothing, nested cursors stay inside their parent's bounds, a peek
  * consumes nothing, buf_since() spans what was read after a mark. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The BMP collector on a real loopback socket: the collector listens on an
  * ephemeral port, plain client sockets stream the real router captures of

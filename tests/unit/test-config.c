@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Tests for the configuration parser (core/config.c): a complete valid
  * file checked field by field, includes, comments and strings, partner

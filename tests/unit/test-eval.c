@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The evaluation pass (core/eval.c): sinks hear of each pass that changed
  * something, once, in the order they were added, and never of one that

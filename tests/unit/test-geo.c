@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for core/geo.c: haversine distances, the edge catalogue
  * parser, nearest edges, lookups in MaxMind's own test databases (checked

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for core/health.c: a table of partners covering every
  * geo-redundancy state and the corner cases of the rule (two sessions on

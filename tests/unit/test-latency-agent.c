@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The agent's FIFO and pusher (core/latency-agent.c).  The FIFO: order kept,
  * overflow counted exactly, an acknowledgement removes exactly the batch

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The ingest endpoint (core/latency-ingest.c): latency_ingest_parse() on valid
  * batches and on malformed and hostile ones (wrong types, missing fields, deep

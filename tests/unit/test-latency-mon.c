@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Tests for the latency monitor (core/latency-mon.c): samples fed with chosen
  * times and round trips through latency_mon_sample(), and every derived

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for core/latency-probe.c against loopback: ICMP echo over raw and
  * (where the sysctl can allow it) datagram sockets for 127.0.0.1 and ::1,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The Prometheus side of latency collection: latency_prom_parse() on responses
  * shaped like the real HTTP API's answers to blackbox_exporter queries, on

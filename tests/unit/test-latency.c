@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the latency statistics (core/latency.c) against values
  * worked out by hand in the comments: mtr's columns, median, nearest-rank

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for core/model.c: collector reports become transitions,
  * events, flap counts and sink calls; the event ring; lookups.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for core/decode-mrt.c and core/mrt-dump.c: crafted records
  * (TABLE_DUMP_V2 peer index and RIB, BGP4MP_ET state change, absurd and

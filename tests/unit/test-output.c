@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for core/output.c and its back ends: every format carries
  * the same model, JSON strings are escaped, CSV fields quoted as RFC 4180

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the replay reader (core/store-replay.c): a history
  * written through the real store (store_session_state(), store_redundancy(),

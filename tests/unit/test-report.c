@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for "peertop report" (core/report.c): histories built by
  * store_open() (the schema exactly as the writer creates it) and raw

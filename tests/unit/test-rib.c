@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the RIB (core/rib.c, core/rib-mrt.c): exact, longest and
  * more-specific queries on both families (/0, host routes and glue

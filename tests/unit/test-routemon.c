@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Tests for the route monitor (core/routemon.c, core/routemon-check.c)
  * and the "upstream" list of a registered prefix (core/config.c): a real

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for the SQLite history (core/store.c): new, empty and
  * existing files, the files it must refuse without changing a byte (not

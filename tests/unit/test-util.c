@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Unit tests for core/util.c: addresses, prefixes, sanitiser, formats. */
 #include <stdarg.h>
 #include <stddef.h>

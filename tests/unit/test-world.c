@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Tests for the world map loader (core/world.c) and the pixel canvas
  * (tui/canvas.c, which makes no curses calls).  The shipped

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * What the unit tests share: where the source tree's test data is,
  * reading and writing whole files, and the loop turn of the tests that
