@@ -22,65 +22,6 @@
 
 #ifndef TOP_SRCDIR
 #define TOP_SRCDIR "."
-/* The file's bytes (caller frees) and their count; NULL if unreadable. */
-static inline char *
-slurp(const char *path, size_t *len)
-{
-	FILE	*f;
-	char	*buf;
-	long	 n;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		return (NULL);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = xmalloc(n > 0 ? (size_t)n : 1);
-	*len = fread(buf, 1, n > 0 ? (size_t)n : 0, f);
-	fclose(f);
-	return (buf);
-}
-
-/* Write len bytes as the whole file. */
-static inline void
-spit(const char *path, const void *buf, size_t len)
-{
-	FILE	*f;
-
-	assert_non_null(f = fopen(path, "wb"));
-	assert_int_equal(fwrite(buf, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-/*
- * One loop turn, for the tests that feed the model by hand: what
- * collectors report in one callback is judged by one evaluation pass
- * (core/eval.h) at the end of the turn.  turn_begin() and turn_end()
- * bracket the reports of one turn (a poll, an outage); outside them
- * turn() makes each report a turn of its own.
- */
-static int	 turn_open __attribute__((unused));
-
-static inline void
-turn_begin(void)
-{
-	turn_open = 1;
-}
-
-static inline void
-turn_end(struct model *m)
-{
-	turn_open = 0;
-	eval_run(m, now_wall_ms());
-}
-
-static inline void
-turn(struct model *m)
-{
-	if (!turn_open)
-		eval_run(m, now_wall_ms());
-}
-
 #endif
 
 /* A file's bytes, NUL-terminated (data[len] == '\0'); free(data). */
