@@ -362,9 +362,16 @@ text_report_head(struct output_ctx *ctx, const struct report *r)
 	    time_iso(a, sizeof a, r->since_ms, 1),
 	    time_iso(b, sizeof b, r->until_ms, 1),
 	    text_dur(d, sizeof d, r->until_ms - r->since_ms));
+	/* Without runs, a time peertop was not running is not told apart. */
 	if (r->unrecorded_ms >= 0)
 		fprintf(ctx->f, "Runs    %u, %s without recording\n", r->nruns,
 		    text_dur(a, sizeof a, r->unrecorded_ms));
+	else if (!(r->tables & REPORT_T_RUN))
+		fprintf(ctx->f, "Runs    not recorded (schema %d): a time "
+		    "without recording reads as the last state\n", r->version);
+	else
+		fprintf(ctx->f, "Runs    none yet: before the first, a time "
+		    "without recording reads as the last state\n");
 	fputc('\n', ctx->f);
 }
 

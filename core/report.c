@@ -60,6 +60,9 @@ report_clear(struct report *r)
 	r->lat = NULL;
 	r->events = NULL;
 	r->nsessions = r->npartners = r->nlat = r->nevents = 0;
+	free(r->gaps);
+	r->gaps = NULL;
+	r->ngaps = 0;
 }
 
 int64_t
@@ -74,7 +77,10 @@ report_state_ms(const struct report_track *t, const char *state)
 	return (0);
 }
 
-/* A session's time with data: not before its first row, not Unknown. */
+/*
+ * A session's time with data: not before its first row, not outside the
+ * runs, not Unknown.
+ */
 static int64_t
 report_covered_ms(const struct report *r, const struct report_track *t)
 {

@@ -10,15 +10,28 @@
  *     or before since; with none, the time until its first transition is
  *     "no data" (neither up nor down) and reported on its own.  Each
  *     transition changes the state at its time.
+ *   - a state holds until the next transition or the end of the
+ *     recording it was seen in, whichever comes first: the writer records
+ *     no Unknown when peertop stops, and the next run starts with every
+ *     state unknown (it writes Unknown -> X when it sees X again), so the
+ *     time outside every recording run (schema 3, run; see below) and
+ *     the time from a run's start to a track's first row in it are no
+ *     data.  A row outside every run holds nothing.  Before the first
+ *     run, and in a file without runs (schema 1 and 2), the time
+ *     without recording cannot be told apart: states hold to the next
+ *     transition, as recorded.
  *   - availability is the time Established over the time with data
  *     (Microsoft's SessionAvailability, of what was seen), printed beside
  *     the data coverage, the time with data over the window's length.
- *     No data is the time before the first transition and the time in
- *     Unknown (the source of the session lost: a collector or a BMP
- *     connection down): a monitoring outage, not a session's.
+ *     No data is the time before the first transition, outside every
+ *     run, and in Unknown (the source of the session lost: a collector
+ *     or a BMP connection down): a monitoring outage, not a session's.
  *   - a flap is a transition inside the window into a known state other
  *     than Established (for a partner, REDUNDANT) when the last known
- *     state was Established: Established, Unknown, Established is none.
+ *     state was Established: Established, Unknown, Established is none,
+ *     and so is Established, a gap between runs, Established; the last
+ *     known state is carried across a gap, so Established, a gap, Idle
+ *     is one.
  *   - per registered prefix (schema 3, prefix_state) the time visible on
  *     a primary session, on a backup one, on every primary, on every
  *     backup, on none, and with no data, as for sessions.
@@ -43,7 +56,10 @@
  *   - events counted by type and level, with the first and last time.
  *   - the recording runs (schema 3, run) in the window and the time in
  *     it, from the first run's start on, outside every run's start to
- *     last heartbeat: no data there, not a quiet network.
+ *     last heartbeat: no data there, not a quiet network.  A run that
+ *     crashed has no end but its last heartbeat, written with each of
+ *     its flushes (so after every row it wrote) and every 10 s while
+ *     idle: it recorded up to there.  Overlapping runs are merged.
  */
 #ifndef PEERTOP_REPORT_H
 #define PEERTOP_REPORT_H
@@ -60,7 +76,8 @@ struct report_state {			/* time in one state */
 
 struct report_track {			/* a session or a partner */
 	char		*name;
-	int64_t		 nodata_ms;	/* before its first transition */
+	int64_t		 nodata_ms;	/* before its first transition, or
+					   outside the runs (report.h) */
 	unsigned	 flaps;
 	struct report_state *states;	/* in order of first appearance */
 	size_t		 nstates;
@@ -75,7 +92,8 @@ struct report_prefix {
 	int64_t		 all_primary_ms; /* on every primary (one or more) */
 	int64_t		 all_backup_ms;	/* on every backup (one or more) */
 	int64_t		 none_ms;	/* known, on no session */
-	int64_t		 nodata_ms;	/* before its first row */
+	int64_t		 nodata_ms;	/* before its first row, or outside
+					   the runs */
 	unsigned	 changes;	/* rows inside the window */
 };
 
@@ -96,6 +114,11 @@ struct report_lat {
 struct report_event {
 	char		*type, *level;
 	int64_t		 count, first_ms, last_ms;
+};
+
+/* A time without recording: [from, to), to INT64_MAX after the last. */
+struct report_gap {
+	int64_t		 from, to;
 };
 
 struct sqlite3;
@@ -121,6 +144,8 @@ struct report {
 	int64_t		 since_ms, until_ms;
 	unsigned	 nruns;		/* runs overlapping the window */
 	int64_t		 unrecorded_ms;	/* outside every run; -1 unknown */
+	struct report_gap *gaps;	/* all the file's, in time order */
+	size_t		 ngaps;
 	struct report_track *sessions;
 	size_t		 nsessions;
 	struct report_track *partners;
@@ -150,7 +175,8 @@ int64_t	 report_state_ms(const struct report_track *, const char *);
 /*
  * A session's availability, 100 * time Established / time with data,
  * and its data coverage, 100 * time with data / window (0 when there
- * is none).  Time with data is neither before its first row nor Unknown.
+ * is none).  Time with data is neither before its first row, nor
+ * outside the recording runs, nor Unknown.
  */
 double	 report_availability(const struct report *,
 	    const struct report_track *);

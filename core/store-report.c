@@ -48,6 +48,13 @@ static int64_t	store_report_floor(int64_t, int64_t);
 static int	store_report_prefixes(struct report *, char **);
 static void	store_report_prefix_add(struct report_prefix *, int, int64_t);
 static int	store_report_runs(struct report *, char **);
+static void	store_report_gap(struct report *, int64_t, int64_t);
+static int64_t	store_report_hold(const struct report *, size_t *, int64_t);
+static int64_t	store_report_held(int64_t, int64_t, int64_t);
+static void	store_report_track_add(struct report_track *, const char *,
+		    int, int64_t, int64_t, int64_t);
+static void	store_report_prefix_span(struct report_prefix *, int,
+		    int64_t, int64_t, int64_t);
 struct store_report_piece;
 static int	store_report_level(const struct report *, int64_t);
 static int64_t	store_report_ceil(int64_t, int64_t);
@@ -349,6 +356,48 @@ store_report_free(struct report *r)
 }
 
 /*
+ * The time from a row at t on that its state holds at most, until
+ * INT64_MAX: the start of the first gap between runs that ends after t,
+ * t itself for a row inside a gap.  *gi is a cursor into r->gaps for one
+ * track's rows, read in time order: 0 at its first row.
+ */
+static int64_t
+store_report_hold(const struct report *r, size_t *gi, int64_t t)
+{
+	while (*gi < r->ngaps && r->gaps[*gi].to <= t)
+		(*gi)++;
+	return (*gi < r->ngaps ? r->gaps[*gi].from : INT64_MAX);
+}
+
+/* Of [from, to), the time before hold: a state's, the rest no data. */
+static int64_t
+store_report_held(int64_t from, int64_t to, int64_t hold)
+{
+	if (hold >= to)
+		return (to - from);
+	return (hold > from ? hold - from : 0);
+}
+
+/*
+ * [from, to) of a track in state (NULL: no data) until hold.  A state
+ * held for no time is still listed (two rows at one time), unless a gap
+ * took all of it: not seen in the window at all.
+ */
+static void
+store_report_track_add(struct report_track *t, const char *state, int flag,
+    int64_t from, int64_t to, int64_t hold)
+{
+	int64_t	 ms = store_report_held(from, to, hold);
+
+	if (ms > 0 || to == from)
+		report_track_add(t, state, ms);
+	if (flag)
+		t->flag_ms += ms;
+	if (to - from > ms)
+		report_track_add(t, NULL, to - from - ms);
+}
+
+/*
  * Time in each state and flaps for every name in a transition table:
  * sql selects (name, time_ms, old_state, state[, flag]) before until,
  * ordered by name and time.  Rows at or before since only set the state
@@ -356,7 +405,10 @@ store_report_free(struct report *r)
  * than up from up: the last known state as followed (the row's
  * old_state while none is), so that a collector's outage (the state
  * unknown, then up again) is no flap, while up, unknown, then down is
- * one, as the model's own SessionDown after an outage.  The time with
+ * one, as the model's own SessionDown after an outage; the last known
+ * state is carried across a gap between runs likewise.  A state holds
+ * to the next row or the end of the recording it was seen in
+ * (store_report_hold()), the rest being no data.  The time with
  * a non-zero flag (a branch's SuboptimalRouting) goes to flag_ms.  The
  * callers order by "+name": the rows are read through the time index, in
  * the table's order, and sorted, twice as fast over a month as walking
@@ -371,8 +423,8 @@ store_report_tracks(struct report *r, const char *sql, const char *up,
 	sqlite3_stmt		*st;
 	const char		*name, *old, *state;
 	char			*now = NULL;
-	int64_t			 tm, at = 0;
-	size_t			 n = 0;
+	int64_t			 tm, at = 0, hold = 0;
+	size_t			 n = 0, gi = 0;
 	int			 rc, flag = 0, hasflag, isup, known = -1;
 
 	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK) {
@@ -389,11 +441,9 @@ store_report_tracks(struct report *r, const char *sql, const char *up,
 		if (name == NULL || state == NULL)
 			continue;
 		if (cur == NULL || strcmp(cur->name, name) != 0) {
-			if (cur != NULL) {
-				report_track_add(cur, now, r->until_ms - at);
-				if (flag)
-					cur->flag_ms += r->until_ms - at;
-			}
+			if (cur != NULL)
+				store_report_track_add(cur, now, flag, at,
+				    r->until_ms, hold);
 			t = xreallocarray(t, n + 1, sizeof *t);
 			cur = &t[n++];
 			memset(cur, 0, sizeof *cur);
@@ -403,6 +453,7 @@ store_report_tracks(struct report *r, const char *sql, const char *up,
 			at = r->since_ms;
 			flag = 0;
 			known = -1;	/* up (1), not (0), none yet (-1) */
+			gi = 0;
 		}
 		if (now == NULL && old != NULL &&
 		    (unknown == NULL || strcmp(old, unknown) != 0))
@@ -414,20 +465,16 @@ store_report_tracks(struct report *r, const char *sql, const char *up,
 			known = isup;
 		}
 		if (tm > r->since_ms) {
-			report_track_add(cur, now, tm - at);
-			if (flag)
-				cur->flag_ms += tm - at;
+			store_report_track_add(cur, now, flag, at, tm, hold);
 			at = tm;
 		}
 		free(now);
 		now = xstrdup(state);
 		flag = hasflag && sqlite3_column_int64(st, 4) != 0;
+		hold = store_report_hold(r, &gi, tm);
 	}
-	if (cur != NULL) {
-		report_track_add(cur, now, r->until_ms - at);
-		if (flag)
-			cur->flag_ms += r->until_ms - at;
-	}
+	if (cur != NULL)
+		store_report_track_add(cur, now, flag, at, r->until_ms, hold);
 	free(now);
 	sqlite3_finalize(st);
 	*out = t;
@@ -464,10 +511,23 @@ store_report_prefix_add(struct report_prefix *p, int vis, int64_t ms)
 		p->none_ms += ms;
 }
 
+/* [from, to) of a prefix in visibility vis until hold, as tracks. */
+static void
+store_report_prefix_span(struct report_prefix *p, int vis, int64_t from,
+    int64_t to, int64_t hold)
+{
+	int64_t	 ms = store_report_held(from, to, hold);
+
+	store_report_prefix_add(p, vis, ms);
+	if (to - from > ms)
+		store_report_prefix_add(p, -1, to - from - ms);
+}
+
 /*
  * Per registered prefix, the time in each visibility, with the same
  * arithmetic as store_report_tracks(): the row at or before since gives
- * the state at since, each row changes it at its time.  One pass over
+ * the state at since, each row changes it at its time, and it holds no
+ * longer than the recording it was seen in.  One pass over
  * prefix_state_prefix_time, rows after until not read.
  */
 static int
@@ -476,7 +536,8 @@ store_report_prefixes(struct report *r, char **cause)
 	struct report_prefix	*p = NULL;
 	sqlite3_stmt		*st;
 	const char		*branch, *prefix;
-	int64_t			 tm, at = 0, pu, pt, bu, bt;
+	int64_t			 tm, at = 0, hold = 0, pu, pt, bu, bt;
+	size_t			 gi = 0;
 	int			 rc, vis = -1;
 
 	if (!(r->tables & REPORT_T_PREFIX))
@@ -499,8 +560,8 @@ store_report_prefixes(struct report *r, char **cause)
 		if (p == NULL || strcmp(p->branch, branch) != 0 ||
 		    strcmp(p->prefix, prefix) != 0) {
 			if (p != NULL)
-				store_report_prefix_add(p, vis,
-				    r->until_ms - at);
+				store_report_prefix_span(p, vis, at,
+				    r->until_ms, hold);
 			r->prefixes = xreallocarray(r->prefixes,
 			    r->nprefixes + 1, sizeof *r->prefixes);
 			p = &r->prefixes[r->nprefixes++];
@@ -509,13 +570,15 @@ store_report_prefixes(struct report *r, char **cause)
 			p->prefix = xstrdup(prefix);
 			at = r->since_ms;
 			vis = -1;
+			gi = 0;
 		}
 		if (tm >= r->since_ms)
 			p->changes++;
 		if (tm > r->since_ms) {
-			store_report_prefix_add(p, vis, tm - at);
+			store_report_prefix_span(p, vis, at, tm, hold);
 			at = tm;
 		}
+		hold = store_report_hold(r, &gi, tm);
 		pu = sqlite3_column_int64(st, 3);
 		pt = sqlite3_column_int64(st, 4);
 		bu = sqlite3_column_int64(st, 5);
@@ -526,7 +589,7 @@ store_report_prefixes(struct report *r, char **cause)
 		    (bt > 0 && bu >= bt ? STORE_REPORT_ALLBAK : 0);
 	}
 	if (p != NULL)
-		store_report_prefix_add(p, vis, r->until_ms - at);
+		store_report_prefix_span(p, vis, at, r->until_ms, hold);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		*cause = store_report_dberr(r, "reading prefixes");
@@ -935,55 +998,72 @@ out:
 	return (rc);
 }
 
+/* Append the gap [from, to) to r->gaps. */
+static void
+store_report_gap(struct report *r, int64_t from, int64_t to)
+{
+	r->gaps = xreallocarray(r->gaps, r->ngaps + 1, sizeof *r->gaps);
+	r->gaps[r->ngaps].from = from;
+	r->gaps[r->ngaps++].to = to;
+}
+
 /*
- * The runs in the window and the time without one: from the first run's
- * start (or since) to until, what no run's start to last heartbeat
- * covers.  Unknown (-1) without runs, or for a window before the first
- * (a file upgraded to version 3 recorded without run rows before).
+ * The gaps between the file's runs, each run from its start to its last
+ * heartbeat (a run that crashed: the last one it wrote, after each of
+ * its rows), overlapping runs merged, then from the last heartbeat on;
+ * before the first run's start nothing is known (a file upgraded to
+ * version 3 recorded without run rows before), so no gap there.  Then
+ * the runs in the window and the time in it from the first run's start
+ * on without one: unknown (-1) without runs, or for a window before the
+ * first.  Every run is read: a few a restart, not a month of rows.
  */
 static int
 store_report_runs(struct report *r, char **cause)
 {
 	sqlite3_stmt	*st;
-	int64_t		 first, at, start, last;
+	int64_t		 first = -1, at = 0, start, last, from, to;
+	size_t		 i;
 	int		 rc;
 
 	r->nruns = 0;
 	r->unrecorded_ms = -1;
 	if (!(r->tables & REPORT_T_RUN))
 		return (0);
-	if (store_sql_int(r->db, "SELECT min(start_ms) FROM run", &first,
-	    NULL) != 0 || sqlite3_prepare_v2(r->db, "SELECT start_ms, last_ms"
-	    " FROM run WHERE start_ms < ?2 AND last_ms > ?1"
+	if (sqlite3_prepare_v2(r->db, "SELECT start_ms, last_ms FROM run"
 	    " ORDER BY start_ms", -1, &st, NULL) != SQLITE_OK) {
 		*cause = store_report_dberr(r, "reading runs");
 		return (-1);
 	}
-	if (first == -1 || first >= r->until_ms) {
-		sqlite3_finalize(st);
-		return (0);
-	}
-	at = first > r->since_ms ? first : r->since_ms;
-	r->unrecorded_ms = 0;
-	sqlite3_bind_int64(st, 1, r->since_ms);
-	sqlite3_bind_int64(st, 2, r->until_ms);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		start = sqlite3_column_int64(st, 0);
 		last = sqlite3_column_int64(st, 1);
-		r->nruns++;
-		if (start > at) {
-			r->unrecorded_ms += start - at;
-			at = start;
-		}
+		if (first == -1)
+			first = at = start;
+		if (start < r->until_ms && last > r->since_ms)
+			r->nruns++;
+		if (start > at)
+			store_report_gap(r, at, start);
 		if (last > at)
 			at = last;
 	}
-	if (r->until_ms > at)
-		r->unrecorded_ms += r->until_ms - at;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		*cause = store_report_dberr(r, "reading runs");
 		return (-1);
+	}
+	if (first == -1)
+		return (0);
+	store_report_gap(r, at, INT64_MAX);
+	if (first >= r->until_ms)
+		return (0);
+	r->unrecorded_ms = 0;
+	for (i = 0; i < r->ngaps; i++) {
+		from = r->gaps[i].from > r->since_ms ? r->gaps[i].from :
+		    r->since_ms;
+		to = r->gaps[i].to < r->until_ms ? r->gaps[i].to :
+		    r->until_ms;
+		if (to > from)
+			r->unrecorded_ms += to - from;
 	}
 	return (0);
 }
@@ -1038,7 +1118,8 @@ store_report_run(struct report *r, int64_t since_ms, int64_t until_ms,
 	r->until_ms = until_ms;
 	/* One read transaction: a live writer's commits do not mix in. */
 	sqlite3_exec(r->db, "BEGIN", NULL, NULL, NULL);
-	if (store_report_tracks(r, "SELECT session, time_ms, old_state, state"
+	if (store_report_runs(r, cause) != 0 ||
+	    store_report_tracks(r, "SELECT session, time_ms, old_state, state"
 	    " FROM session_state WHERE time_ms < ?1"
 	    " ORDER BY +session, time_ms, id", "Established", "Unknown",
 	    &r->sessions, &r->nsessions, cause) != 0 ||
@@ -1052,7 +1133,6 @@ store_report_run(struct report *r, int64_t since_ms, int64_t until_ms,
 	    " ORDER BY +branch, time_ms, id", "", NULL, &r->routes,
 	    &r->nroutes, cause) != 0) ||
 	    store_report_prefixes(r, cause) != 0 ||
-	    store_report_runs(r, cause) != 0 ||
 	    store_report_latency(r, cause) != 0 ||
 	    store_report_events(r, cause) != 0) {
 		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);

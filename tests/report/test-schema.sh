@@ -75,15 +75,21 @@ check "the page's version is the file's" grep -q \
     'PRAGMA user_version')\." "$page"
 
 # ------------------------------------------------ the constructed history
-# 25 November 2026 (UTC).  sea-r1 Established from the day before, down
-# 03:10-03:25 (Hold timer) and Active 18:00-18:30: 45 minutes of the day,
-# its collector lost 20:00-20:30 (Unknown: no data, no flap): 96.81% of
-# the 97.92% of the day with data, two flaps; lax-r1 one flap at 12:00.  p1 DEGRADED
-# while sea-r1 is down; p2 first seen at 06:00.  Latency of hq: samples
-# from 10:00 (sea 10-18 ms, one lost; lax 20 and 22 ms), a minute row
-# at 09:30 whose samples are pruned, an hour row at 08:00 whose minutes
-# are.  A prefix losing its primaries, the branch's routed edge, two
-# runs ten minutes apart.
+# 25 November 2026 (UTC), recorded by two runs: 00:00-12:00 and
+# 12:10-23:59:50 (its last heartbeat).  sea-r1 Established from the day
+# before, down 03:10-03:25 (Hold timer) and Active 18:00-18:30: 45
+# minutes of the day, its collector lost 20:00-20:30 (Unknown: no data,
+# no flap), seen Established again by the second run at 12:10 (the
+# writer's Unknown -> Established; no flap): 96.79% of the 97.21% of the
+# day with data, the 10 minutes and 10 seconds without a run being no
+# data either.  lax-r1 one flap at 12:00, its rows at the first run's
+# last heartbeat and between the runs (holding nothing).  p1 DEGRADED
+# while sea-r1 is down; p2 first seen at 06:00; both seen again at
+# 12:10.  Latency of hq: samples from 10:00 (sea 10-18 ms, one lost; lax
+# 20 and 22 ms), a minute row at 09:30 whose samples are pruned, an hour
+# row at 08:00 whose minutes are.  A prefix losing its primaries and the
+# branch's routed edge, neither recorded by the second run: no data from
+# noon on.
 ms() {	# "YYYY-MM-DD HH:MM:SS" -> SQL for its epoch milliseconds
 	echo "(strftime('%s','$1') * 1000)"
 }
@@ -107,6 +113,8 @@ INSERT INTO session_state (time_ms, session, partner, edge, role,
   'Established', 'Unknown', NULL),
  ($(ms '2026-11-25 20:30:00'), 'sea-r1', 'p1', 'sea', 'primary', 'Unknown',
   'Established', NULL),
+ ($(ms '2026-11-25 12:10:00'), 'sea-r1', 'p1', 'sea', 'primary', 'Unknown',
+  'Established', NULL),
  ($(ms '2026-11-25 12:00:00'), 'lax-r1', 'p2', 'lax', 'backup',
   'Established', 'Idle', NULL),
  ($(ms '2026-11-25 12:05:00'), 'lax-r1', 'p2', 'lax', 'backup', 'Idle',
@@ -117,7 +125,9 @@ INSERT INTO redundancy_state (time_ms, partner, old_state, state, reason)
  ($(ms '2026-11-25 03:10:00'), 'p1', 'REDUNDANT', 'DEGRADED',
   'sea-r1 down'),
  ($(ms '2026-11-25 03:25:00'), 'p1', 'DEGRADED', 'REDUNDANT', 'all up'),
- ($(ms '2026-11-25 06:00:00'), 'p2', NULL, 'REDUNDANT', 'all up');
+ ($(ms '2026-11-25 06:00:00'), 'p2', NULL, 'REDUNDANT', 'all up'),
+ ($(ms '2026-11-25 12:10:00'), 'p1', 'UNKNOWN', 'REDUNDANT', 'all up'),
+ ($(ms '2026-11-25 12:10:00'), 'p2', 'UNKNOWN', 'REDUNDANT', 'all up');
 INSERT INTO events (time_ms, type, level, subject, summary) VALUES
  ($(ms '2026-11-25 03:10:00'), 'SessionDown', 'Error', 'session sea-r1',
   'sea-r1 down: Hold timer expired'),
@@ -204,22 +214,27 @@ expect session-changes <<'EOF'
 2026-11-24 23:00:00||Established|
 2026-11-25 03:10:00|Established|Idle|Hold timer expired
 2026-11-25 03:25:00|Idle|Established|
+2026-11-25 12:10:00|Unknown|Established|
 2026-11-25 18:00:00|Established|Active|Connection refused
 2026-11-25 18:30:00|Active|Established|
 2026-11-25 20:00:00|Established|Unknown|
 2026-11-25 20:30:00|Unknown|Established|
 EOF
+expect gaps <<'EOF'
+2026-11-25 12:00:00|2026-11-25 12:10:00
+2026-11-25 23:59:50|open
+EOF
 expect session-availability <<'EOF'
-96.81|97.92
+96.79|97.21
 EOF
 expect flaps <<'EOF'
 sea-r1|2
 lax-r1|1
 EOF
 expect redundancy-time <<'EOF'
-p1|REDUNDANT|85500
+p1|REDUNDANT|84890
 p1|DEGRADED|900
-p2|REDUNDANT|64800
+p2|REDUNDANT|64190
 EOF
 expect redundancy-lost <<'EOF'
 2026-11-25 03:10:00|p1|REDUNDANT|DEGRADED|sea-r1 down
@@ -284,17 +299,21 @@ check "the examples leave the file's bytes unchanged" \
 # The same history through peertop report: the page's availability.
 "$PEERTOP" report "$db" --since 2026-11-25T00:00Z --until 2026-11-26T00:00Z \
     -o csv >"$T/report.csv" 2>"$T/err"
-check "report agrees with the availability example" grep -q \
-    '^session,sea-r1,96\.809,97\.917,2,' "$T/report.csv"
+check "report agrees with the availability example" grep -qx \
+    'session,sea-r1,96.785,97.211,2,81290.000,610.000' "$T/report.csv"
 check "report agrees with the redundancy example" grep -qx \
-    'partner,p1,85500.000,900.000,0.000,0.000,0.000,0.000' "$T/report.csv"
-check "report: the prefix on its primaries 10:00-10:30, backup to midnight" \
-    grep -qx 'prefix,hq,203.0.113.0/24,2.083,58.333,1800.000,50400.000,'\
-'1800.000,50400.000,0.000,36000.000,2' "$T/report.csv"
-check "report: hq suboptimal through lax for an hour" grep -qx \
-    'route,hq,3600.000,36000.000' "$T/report.csv"
-check "report: hq's route unknown from noon" grep -qx \
-    'route_edge,hq,unknown,43200.000' "$T/report.csv"
+    'partner,p1,84890.000,900.000,0.000,0.000,0.000,610.000' "$T/report.csv"
+check "report: p2 no data before 06:00 and between the runs" grep -qx \
+    'partner,p2,64190.000,0.000,0.000,0.000,0.000,22210.000' "$T/report.csv"
+check "report: the prefix on its primaries 10:00-10:30, backup to noon" \
+    grep -qx 'prefix,hq,203.0.113.0/24,2.083,8.333,1800.000,7200.000,'\
+'1800.000,7200.000,0.000,79200.000,2' "$T/report.csv"
+check "report: hq suboptimal through lax for an hour, no data from noon" \
+    grep -qx 'route,hq,3600.000,79200.000' "$T/report.csv"
+check "report: hq's route lost at the first run's end holds no time" \
+    sh -c "! grep -q '^route_edge,hq,unknown,' '$T/report.csv'"
+check "report: lax-r1's rows at and between the runs' edges hold nothing" \
+    grep -qx 'session,lax-r1,0.000,0.000,1,0.000,86400.000' "$T/report.csv"
 check "report: two runs, 10 minutes and 10 seconds without one" grep -q \
     '^report,.*,86400.000,2,610.000$' "$T/report.csv"
 
