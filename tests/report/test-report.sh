@@ -55,6 +55,9 @@ check "text: s3 Unknown is no data and no flap" grep -Eq \
     '^s3 +100\.00 +75\.00 +0 +45m00s +0s +Unknown 15m00s$' "$out"
 check "text: p1 30 minutes REDUNDANT and DEGRADED" grep -Eq \
     '^p1 +30m00s +30m00s +0s +0s +0s +0s$' "$out"
+check "text: a version 1 file cannot tell a time without recording" \
+    grep -qx 'Runs    not recorded (schema 1): a time without recording'\
+' reads as the last state' "$out"
 
 "$PEERTOP" report "$db" --since '2026-11-25 10:00' \
     --until 2026-11-25T11:00:00 -o csv >"$out" 2>"$err"

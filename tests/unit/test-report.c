@@ -6,7 +6,9 @@
  * arithmetic of availability and redundancy, no data before the first
  * transition, flaps and transitions at the window's edges, a collector's
  * outage (Unknown: no data and no flap, availability over the time seen
- * beside the coverage), latency from
+ * beside the coverage), the time outside every recording run (no data:
+ * a gap between runs, after a crashed one, overlapping runs, a window
+ * starting in a gap; a file without runs cannot tell), latency from
  * raw samples and from the roll-ups, events by type and level; the
  * version 3 sections (registered prefixes' visibility, branches' routed
  * edges) and the roll-up chain's boundaries; the files a report refuses,
@@ -763,6 +765,134 @@ test_runs(void **state)
 	free(path);
 }
 
+/*
+ * A monitoring outage between runs is no data (issue 11).  Run A from
+ * 09:00 to 10:20, run B from 10:30 to its last heartbeat at 10:40 (it
+ * crashed: nothing else marks its end), run C from 10:35 to 10:50,
+ * overlapping it (no gap at 10:40), then none: 10:20-10:30 and from
+ * 10:50 on nobody recorded.  peertop writes no row when it stops and
+ * the next run writes Unknown -> X when it sees X again.  g1 Established
+ * across the gap, seen again at 10:30: up all the time seen, 40 minutes
+ * of the hour.  g2 Idle when seen again (down meanwhile: a flap), up
+ * from 10:35.  g3 never seen by B or C: its state ends with A.  g4
+ * first seen at 10:36 by B, held past B's crash by C.  q1, a prefix
+ * and a branch likewise.
+ */
+static void
+test_gaps(void **state)
+{
+	const struct report_track	*t;
+	struct report			*r;
+	char				*sql, *path, *out;
+
+	xasprintf(&sql, V3_TABLES "INSERT INTO run (start_ms, last_ms,"
+	    " version) VALUES (%lld, %lld, '0.1.0'), (%lld, %lld, '0.1.0'),"
+	    " (%lld, %lld, '0.1.0');"
+	    "INSERT INTO session_state (time_ms, session, old_state, state)"
+	    " VALUES (%lld, 'g1', 'Unknown', 'Established'),"
+	    " (%lld, 'g1', 'Unknown', 'Established'),"
+	    " (%lld, 'g2', 'Unknown', 'Established'),"
+	    " (%lld, 'g2', 'Unknown', 'Idle'),"
+	    " (%lld, 'g2', 'Idle', 'Established'),"
+	    " (%lld, 'g3', 'Unknown', 'Established'),"
+	    " (%lld, 'g4', 'Unknown', 'Established');"
+	    "INSERT INTO redundancy_state (time_ms, partner, old_state, state)"
+	    " VALUES (%lld, 'q1', 'UNKNOWN', 'REDUNDANT'),"
+	    " (%lld, 'q1', 'UNKNOWN', 'REDUNDANT');"
+	    "INSERT INTO prefix_state (time_ms, branch, prefix, origin, flags,"
+	    " primary_up, primary_total, backup_up, backup_total) VALUES"
+	    " (%lld, 'hq', '203.0.113.0/24', 64500, 0, 1, 1, 1, 1);"
+	    "INSERT INTO branch_route (time_ms, branch, routed_edge,"
+	    " suboptimal) VALUES (%lld, 'hq', 'sea', 1),"
+	    " (%lld, 'hq', 'sea', 1);",
+	    T(-60), T(20), T(30), T(40), T(35), T(50),
+	    T(-10), T(30),
+	    T(-10), T(30), T(35),
+	    T(-10),
+	    T(36),
+	    T(-10), T(30),
+	    T(-10),
+	    T(-10), T(30));
+	path = history("gaps.db", sql);
+	free(sql);
+	r = run(path, T0, T(60));
+	assert_int_equal(r->nruns, 3);
+	assert_int_equal(r->unrecorded_ms, 20 * MIN);
+
+	t = track(r->sessions, r->nsessions, "g1");
+	assert_int_equal(report_state_ms(t, "Established"), 40 * MIN);
+	assert_int_equal(t->nodata_ms, 20 * MIN);
+	assert_int_equal(t->flaps, 0);
+	assert_true(report_availability(r, t) == 100.0);
+	assert_true(report_coverage(r, t) > 66.66 &&
+	    report_coverage(r, t) < 66.67);
+
+	t = track(r->sessions, r->nsessions, "g2");
+	assert_int_equal(t->flaps, 1);
+	assert_int_equal(report_state_ms(t, "Established"), 35 * MIN);
+	assert_int_equal(report_state_ms(t, "Idle"), 5 * MIN);
+	assert_true(report_availability(r, t) == 87.5);
+
+	t = track(r->sessions, r->nsessions, "g3");
+	assert_int_equal(report_state_ms(t, "Established"), 20 * MIN);
+	assert_int_equal(t->nodata_ms, 40 * MIN);
+	assert_true(report_availability(r, t) == 100.0);
+
+	/* C covers B's crash at 10:40: no gap there. */
+	t = track(r->sessions, r->nsessions, "g4");
+	assert_int_equal(report_state_ms(t, "Established"), 14 * MIN);
+	assert_int_equal(t->nodata_ms, 46 * MIN);
+
+	t = track(r->partners, r->npartners, "q1");
+	assert_int_equal(report_state_ms(t, "REDUNDANT"), 40 * MIN);
+	assert_int_equal(t->nodata_ms, 20 * MIN);
+	assert_int_equal(t->flaps, 0);
+
+	assert_int_equal(r->nprefixes, 1);
+	assert_int_equal(r->prefixes[0].primary_ms, 20 * MIN);
+	assert_int_equal(r->prefixes[0].nodata_ms, 40 * MIN);
+
+	t = track(r->routes, r->nroutes, "hq");
+	assert_int_equal(report_state_ms(t, "sea"), 40 * MIN);
+	assert_int_equal(t->flag_ms, 40 * MIN);
+	assert_int_equal(t->nodata_ms, 20 * MIN);
+
+	printed(r, "csv", "\nsession,g1,100.000,66.667,0,2400.000,"
+	    "1200.000\n");
+	printed(r, "json", "{\"session\":\"g1\",\"availability_pct\":"
+	    "100.000,\"coverage_pct\":66.667,\"flaps\":0,\"no_data_s\":"
+	    "1200.000,");
+	printed(r, "text", "\ng1        100.00    66.67     0      "
+	    "40m00s   20m00s \n");
+	store_report_free(r);
+
+	/* A window starting inside the gap: the state before it is gone. */
+	r = run(path, T(25), T(60));
+	assert_int_equal(r->nruns, 2);
+	assert_int_equal(r->unrecorded_ms, 15 * MIN);
+	t = track(r->sessions, r->nsessions, "g1");
+	assert_int_equal(report_state_ms(t, "Established"), 20 * MIN);
+	assert_int_equal(t->nodata_ms, 15 * MIN);
+	assert_int_equal(t->flaps, 0);
+	t = track(r->sessions, r->nsessions, "g3");
+	assert_int_equal(t->nodata_ms, 35 * MIN);
+	assert_int_equal(t->nstates, 0);	/* not seen at all */
+	assert_true(report_coverage(r, t) == 0.0);
+	out = output(r, "text");
+	assert_non_null(strstr(out, "\nRuns    2, 15m00s without recording\n"));
+	free(out);
+	store_report_free(r);
+
+	/* Inside the gap after the last run: nothing seen. */
+	r = run(path, T(50), T(60));
+	assert_int_equal(r->nruns, 0);
+	assert_int_equal(r->unrecorded_ms, 10 * MIN);
+	t = track(r->sessions, r->nsessions, "g2");
+	assert_true(report_coverage(r, t) == 0.0);
+	store_report_free(r);
+	free(path);
+}
+
 static void
 test_events(void **state)
 {
@@ -968,7 +1098,11 @@ test_unchanged(void **state)
 	assert_int_equal(r->version, 1);
 	assert_int_equal(r->nsessions, 4);
 	assert_int_equal(r->nlat, 0);
+	/* No runs: a time without recording reads as the last state. */
+	assert_int_equal(report_state_ms(&r->sessions[0], "Established"),
+	    45 * MIN);
 	out = output(r, "text");
+	assert_non_null(strstr(out, "\nRuns    not recorded (schema 1): "));
 	free(out);
 	out = output(r, "json");
 	free(out);
@@ -1025,6 +1159,7 @@ main(void)
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_routes),
 		cmocka_unit_test(test_runs),
+		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_output),
 		cmocka_unit_test(test_output_quoting),
