@@ -454,6 +454,7 @@ store_report_tracks(struct report *r, const char *sql, const char *up,
 			flag = 0;
 			known = -1;	/* up (1), not (0), none yet (-1) */
 			gi = 0;
+			hold = 0;
 		}
 		if (now == NULL && old != NULL &&
 		    (unknown == NULL || strcmp(old, unknown) != 0))
@@ -571,6 +572,7 @@ store_report_prefixes(struct report *r, char **cause)
 			at = r->since_ms;
 			vis = -1;
 			gi = 0;
+			hold = 0;
 		}
 		if (tm >= r->since_ms)
 			p->changes++;
