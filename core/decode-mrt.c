@@ -150,6 +150,10 @@ decode_mrt_read(struct mrt_reader *r, uint8_t *dst, size_t len)
 				int		 e;
 				const char	*m = gzerror(r->gz, &e);
 
+				/* zlib names a gzdopen()ed file "<fd:N>" */
+				if (m != NULL && strncmp(m, "<fd:", 4) == 0 &&
+				    strstr(m, ">: ") != NULL)
+					m = strstr(m, ">: ") + 3;
 				if (z < 0 || e != Z_OK)
 					decode_mrt_seterr(r, m);
 				return (got);

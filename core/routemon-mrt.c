@@ -77,6 +77,7 @@ routemon_replay_file(struct routemon_replay *rp, const char *path)
 		bad = 1;
 	}
 	rp->records += d.nrecords;
+	rp->skipped += d.nskipped;
 	decode_mrt_free(&d);
 	decode_mrt_close(r);
 	return (bad ? -1 : 0);

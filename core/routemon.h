@@ -67,6 +67,7 @@ struct routemon_replay {
 	void		*arg;
 	size_t		 mapped;	/* RIB peers already mapped */
 	uint64_t	 records, errors;
+	uint64_t	 skipped;	/* records of types not decoded */
 };
 int		 routemon_replay_file(struct routemon_replay *, const char *);
 

@@ -192,12 +192,16 @@ cmd_mrt(int argc, char **argv)
 		updates += p->announced + p->withdrawn;
 	}
 	if (run.rp.m == NULL) {
-		printf("%llu records, %llu updates, %zu peers, %zu prefixes, "
-		    "%zu routes, %zu attribute sets, %llu errors\n",
-		    (unsigned long long)run.rp.records,
+		printf("%llu records", (unsigned long long)run.rp.records);
+		if (run.rp.skipped != 0)
+			printf(" (%llu of types not decoded)",
+			    (unsigned long long)run.rp.skipped);
+		printf(", %llu updates, %zu peers, %zu prefixes, %zu routes, "
+		    "%zu attribute sets, %llu error%s\n",
 		    (unsigned long long)updates, rib_npeers(run.rp.rib),
 		    st.prefixes, st.routes, st.attrs,
-		    (unsigned long long)run.rp.errors);
+		    (unsigned long long)run.rp.errors,
+		    run.rp.errors == 1 ? "" : "s");
 		rv = run.rp.errors != 0;
 	} else {
 		fd.records = run.rp.records;

@@ -121,7 +121,7 @@ usage(int status)
 "usage: peertop [-n] [-c file] [-d database] [-l logfile] [--ascii] [--mono]\n"
 "       peertop --once [-o text|json|csv] [-c file]\n"
 "       peertop -H [-c file] [-d database] [-l logfile]\n"
-"       peertop -r file [-b time] [-e time] [-c file] [--once [-o json]]\n"
+"       peertop -r file [-b time] [-e time] [-c file] [--once [-o fmt]]\n"
 "       peertop mrt [--dump] file ...\n"
 "       peertop mrt -c file [-o text|json|csv] file ...\n"
 "       peertop agent [-nv] [-c file]\n"
@@ -134,7 +134,8 @@ usage(int status)
 "      --once            print sessions, branches, redundancy, latency and\n"
 "                        recent events once and exit 0/1/2\n"
 "                        (OK/warning/critical)\n"
-"  -o, --output FMT      output format for --once: text (default) or json\n"
+"  -o, --output FMT      output format for --once: text (default), json\n"
+"                        or csv\n"
 "  -H, --headless        collect and record history without the dashboard\n"
 "  -r, --replay FILE     replay a history read-only: the dashboard as it\n"
 "                        was (t/T next/previous change, b jump, p play)\n"
@@ -242,7 +243,7 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if (output_find(o->output) == NULL) {
 		fprintf(stderr, "peertop: unknown output format \"%s\", "
-		    "expected text or json\n", o->output);
+		    "expected text, json or csv\n", o->output);
 		exit(2);
 	}
 	if (getenv("NO_COLOR") != NULL && *getenv("NO_COLOR") != '\0')

@@ -77,6 +77,29 @@ case "$out" in
 *)	not_ok "summary counts (got: $out)" ;;
 esac
 
+# A cut .gz: one error, said once, located, and in words (zlib's own
+# "<fd:N>" name for the descriptor is not the file's); records of types
+# that are not decoded (MRT type 5, pre-RFC 6396) are counted aloud.
+gz=$top_srcdir/tests/data/mrt/bgpkit/rrc15-updates.20100227.1600.gz
+head -c 60000 "$gz" >"$TEST_TMPDIR/cut.gz"
+out=$("$PEERTOP" mrt "$TEST_TMPDIR/cut.gz" 2>"$TEST_TMPDIR/cut.err")
+check "a cut .gz exits 1" test $? -eq 1
+case "$out" in
+*", 1 error") ok "one error, singular ($out)" ;;
+*)	not_ok "one error, singular (got: $out)" ;;
+esac
+check "the error names the file and no descriptor" sh -c \
+    "grep -q 'cut.gz: record [0-9]* at offset' '$TEST_TMPDIR/cut.err' &&
+    ! grep -q '<fd:' '$TEST_TMPDIR/cut.err'"
+out=$("$PEERTOP" mrt \
+    "$top_srcdir/tests/data/mrt/bgpkit/rrc00-updates.20000325.0345.gz" \
+    2>/dev/null)
+case "$out" in
+"6 records (6 of types not decoded), 0 updates"*)
+	ok "records not decoded are counted ($out)" ;;
+*)	not_ok "records not decoded are counted (got: $out)" ;;
+esac
+
 # Usage and input errors.
 "$PEERTOP" mrt -c "$conf" -o xml "$mrt" >/dev/null 2>&1
 check "unknown -o is a usage error (2)" test $? -eq 2
