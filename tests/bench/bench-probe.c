@@ -286,8 +286,11 @@ bench_probe_fping(const char *fping, char **addrs, int n,
 {
 	struct rusage	 ru;
 	FILE		*f;
+	static char	 opt_q[] = "-q", opt_c[] = "-C", opt_p[] = "-p",
+			 opt_t[] = "-t", opt_i[] = "-i", opt_b[] = "-b",
+			 size[] = "56";
 	char		**argv, cnt[32], per[32], gap[32], *line = NULL, *tok;
-	char		*sp;
+	char		*sp, path[4096];
 	size_t		 linesize = 0;
 	double		 start, ms;
 	int		 pfd[2], status, i, k;
@@ -298,20 +301,22 @@ bench_probe_fping(const char *fping, char **addrs, int n,
 	snprintf(cnt, sizeof cnt, "%ld", bench_probe_count);
 	snprintf(per, sizeof per, "%u", period);
 	snprintf(gap, sizeof gap, "%.3f", interval);
+	/* execv() takes char *const []: writable strings, no casts. */
 	argv = xcalloc((size_t)n + 16, sizeof *argv);
+	snprintf(path, sizeof path, "%s", fping);
 	k = 0;
-	argv[k++] = (char *)fping;
-	argv[k++] = (char *)"-q";
-	argv[k++] = (char *)"-C";
+	argv[k++] = path;
+	argv[k++] = opt_q;
+	argv[k++] = opt_c;
 	argv[k++] = cnt;
-	argv[k++] = (char *)"-p";
+	argv[k++] = opt_p;
 	argv[k++] = per;
-	argv[k++] = (char *)"-t";
+	argv[k++] = opt_t;
 	argv[k++] = per;
-	argv[k++] = (char *)"-i";
+	argv[k++] = opt_i;
 	argv[k++] = gap;
-	argv[k++] = (char *)"-b";
-	argv[k++] = (char *)"56";
+	argv[k++] = opt_b;
+	argv[k++] = size;
 	for (i = 0; i < n; i++)
 		argv[k++] = addrs[i];
 	argv[k] = NULL;
