@@ -766,6 +766,93 @@ test_runs(void **state)
 }
 
 /*
+ * A probe every 10 s from 10:00 to 10:26:50, rolled up; with a run from
+ * 10:00 to its heartbeat at 10:27 or not, samples before prune pruned.
+ */
+static char *
+window_history(const char *name, int withrun, int64_t prune)
+{
+	char	*sql, *runsql = NULL, *path;
+
+	if (withrun)
+		xasprintf(&runsql, "INSERT INTO run (start_ms, last_ms,"
+		    " version) VALUES (%lld, %lld, '0.1.0');", T0, T(27));
+	xasprintf(&sql, V3_TABLES "%s WITH RECURSIVE t(ms) AS (SELECT %lld"
+	    " UNION ALL SELECT ms + 10000 FROM t WHERE ms + 10000 < %lld)"
+	    " INSERT INTO latency_sample (time_ms, branch, edge, target,"
+	    " source, rtt_us) SELECT ms, 'hq', 'sea', '192.0.2.10', 'probe',"
+	    " 10000 FROM t;" ROLLUP_SQL, runsql != NULL ? runsql : "", T0,
+	    T(27), (long long)prune, T0);
+	path = history(name, sql);
+	free(runsql);
+	free(sql);
+	return (path);
+}
+
+/*
+ * The file's newest time, the default window's end, is that of its
+ * newest row, not the end of the roll-up minute or hour that row is in:
+ * the writer keeps the current hour's row up to date as samples come, so
+ * a live history's hour row ends in the future (a report at 10:27 said
+ * "10:00 - 11:00" and counted the 33 minutes to come as unrecorded).
+ * A run from 10:00, a probe every 10 s to 10:26:50, the heartbeat at
+ * 10:27, every minute and hour rolled up, nothing pruned.
+ */
+static void
+test_window(void **state)
+{
+	struct report	*r;
+	char		*sql, *path, *cause;
+	int64_t		 hour, before, after;
+
+	(void)state;
+	path = window_history("window.db", 1, T0);
+	r = run(path, T0, T(27));
+	assert_int_equal(r->newest_ms, T(27));
+	assert_int_equal(r->oldest_ms, T0);
+	assert_int_equal(r->unrecorded_ms, 0);
+	printed(r, "text", "\nRuns    1, 0s without recording\n");
+	store_report_free(r);
+	free(path);
+
+	/* Without the run: the newest sample, 10:26:50. */
+	path = window_history("window-norun.db", 0, T0);
+	r = run(path, T0, T(27));
+	assert_int_equal(r->newest_ms, T(27) - 10000);
+	store_report_free(r);
+	free(path);
+
+	/*
+	 * Only roll-ups left (their samples pruned): the newest minute's
+	 * end is the newest time, as before.
+	 */
+	path = window_history("window-pruned.db", 0, H(1));
+	r = run(path, T0, T(27));
+	assert_int_equal(r->newest_ms, T(27));
+	store_report_free(r);
+	free(path);
+
+	/*
+	 * Only the current hour's row, being filled: its end is in the
+	 * future, so now is the newest time.
+	 */
+	before = now_wall_ms();
+	hour = before - before % (3600 * 1000);
+	xasprintf(&sql, V3_TABLES "INSERT INTO latency_hour VALUES (%lld,"
+	    " 'hq', 'sea', '192.0.2.10', 1, 1, 10000, 10000, 10000,"
+	    " 100000000);", (long long)hour);
+	path = history("window-live.db", sql);
+	free(sql);
+	if ((r = store_report_open(path, &cause)) == NULL)
+		fail_msg("store_report_open: %s", cause);
+	after = now_wall_ms();
+	assert_true(r->newest_ms >= before && r->newest_ms <= after);
+	assert_int_equal(r->oldest_ms, hour);
+	store_report_free(r);
+	free(path);
+}
+
+/*
  * A monitoring outage between runs is no data (issue 11).  Run A from
  * 09:00 to 10:20, run B from 10:30 to its last heartbeat at 10:40 (it
  * crashed: nothing else marks its end), run C from 10:35 to 10:50,
@@ -1159,6 +1246,7 @@ main(void)
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_routes),
 		cmocka_unit_test(test_runs),
+		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_output),
