@@ -466,14 +466,18 @@ text_report_track(struct output_ctx *ctx, const struct report *r,
     enum report_section sec, const struct report_track *t)
 {
 	FILE	*f = ctx->f;
-	char	 a[32], b[32];
+	char	 a[32], b[32], c[32];
+	double	 avail;
 	size_t	 j;
 
 	switch (sec) {
 	case RS_SESSIONS:
-		fprintf(f, "%-*s %8.2f %8.2f %5u %11s %8s ", ctx->w[0],
-		    t->name, report_availability(r, t),
-		    report_coverage(r, t), t->flaps,
+		if ((avail = report_availability(r, t)) < 0)
+			snprintf(c, sizeof c, "-");
+		else
+			snprintf(c, sizeof c, "%.2f", avail);
+		fprintf(f, "%-*s %8s %8.2f %5u %11s %8s ", ctx->w[0],
+		    t->name, c, report_coverage(r, t), t->flaps,
 		    text_dur(a, sizeof a, report_state_ms(t, "Established")),
 		    text_dur(b, sizeof b, t->nodata_ms));
 		for (j = 0; j < t->nstates; j++) {

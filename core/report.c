@@ -94,7 +94,7 @@ report_availability(const struct report *r, const struct report_track *t)
 	int64_t	 covered = report_covered_ms(r, t);
 
 	if (covered <= 0)
-		return (0);
+		return (-1);
 	return (100.0 * (double)report_state_ms(t, "Established") /
 	    (double)covered);
 }

@@ -173,10 +173,11 @@ void	 report_clear(struct report *);
 /* Time in one state of a track, 0 when never in it. */
 int64_t	 report_state_ms(const struct report_track *, const char *);
 /*
- * A session's availability, 100 * time Established / time with data,
- * and its data coverage, 100 * time with data / window (0 when there
- * is none).  Time with data is neither before its first row, nor
- * outside the recording runs, nor Unknown.
+ * A session's availability, 100 * time Established / time with data
+ * (-1 when there is no time with data: undefined, printed as null, an
+ * empty field or "-"), and its data coverage, 100 * time with data /
+ * window (0 when there is none).  Time with data is neither before its
+ * first row, nor outside the recording runs, nor Unknown.
  */
 double	 report_availability(const struct report *,
 	    const struct report_track *);

@@ -348,13 +348,21 @@ test_outage(void **state)
 	printed(r, "text", "\nc1        100.00    66.67     0      "
 	    "40m00s       0s  Unknown 20m00s\n");
 
-	/* A window inside the outage: nothing seen, nothing available. */
+	/*
+	 * A window inside the outage: nothing seen, so availability is
+	 * undefined (null, an empty field, "-"); the coverage is a real 0.
+	 */
 	store_report_free(r);
 	r = run(path, T(50), T(60));
 	t = track(r->sessions, r->nsessions, "c1");
-	assert_true(report_availability(r, t) == 0.0);
+	assert_true(report_availability(r, t) == -1);
 	assert_true(report_coverage(r, t) == 0.0);
 	assert_int_equal(t->flaps, 0);
+	printed(r, "json", "{\"session\":\"c1\",\"availability_pct\":null,"
+	    "\"coverage_pct\":0.000,\"flaps\":0,");
+	printed(r, "csv", "\nsession,c1,,0.000,0,0.000,0.000\n");
+	printed(r, "text", "\nc1             -     0.00     0          "
+	    "0s       0s  Unknown 10m00s\n");
 	store_report_free(r);
 	free(path);
 }
