@@ -385,6 +385,7 @@ text_report_section(struct output_ctx *ctx, const struct report *r,
 		"NO-DATA%"
 	};
 	FILE	*f = ctx->f;
+	char	 t[TIME_ISO_LEN];
 	size_t	 i;
 	int	*w = ctx->w;
 
@@ -448,12 +449,16 @@ text_report_section(struct output_ctx *ctx, const struct report *r,
 			    "SUBOPTIMAL", "NO DATA", "ROUTED THROUGH");
 		break;
 	case RS_EVENTS:
-		for (w[0] = 4, i = 0; i < r->nevents; i++)
+		/* FIRST as wide as its widest time (with milliseconds). */
+		for (w[0] = 4, w[1] = 20, i = 0; i < r->nevents; i++) {
 			w[0] = text_width(w[0], r->events[i].type);
+			w[1] = text_width(w[1], time_iso(t, sizeof t,
+			    r->events[i].first_ms, 1));
+		}
 		fprintf(f, "\nEvents: %zu types\n", r->nevents);
 		if (r->nevents > 0)
-			fprintf(f, "%-*s %-11s %6s  %-20s  %s\n", w[0], "TYPE",
-			    "LEVEL", "COUNT", "FIRST", "LAST");
+			fprintf(f, "%-*s %-11s %6s  %-*s  %s\n", w[0], "TYPE",
+			    "LEVEL", "COUNT", w[1], "FIRST", "LAST");
 		break;
 	default:
 		break;
@@ -552,8 +557,8 @@ text_report_event(struct output_ctx *ctx, const struct report *r,
 	char	 a[TIME_ISO_LEN], b[TIME_ISO_LEN];
 
 	(void)r;
-	fprintf(ctx->f, "%-*s %-11s %6lld  %-20s  %s\n", ctx->w[0], e->type,
-	    e->level, (long long)e->count,
+	fprintf(ctx->f, "%-*s %-11s %6lld  %-*s  %s\n", ctx->w[0], e->type,
+	    e->level, (long long)e->count, ctx->w[1],
 	    time_iso(a, sizeof a, e->first_ms, 1),
 	    time_iso(b, sizeof b, e->last_ms, 1));
 }

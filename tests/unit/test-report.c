@@ -1036,6 +1036,27 @@ test_events(void **state)
 	store_report_free(r);
 	free(path);
 	free(sql);
+
+	/*
+	 * Times with milliseconds are 24 characters: FIRST widens to
+	 * them, and LAST starts in one column on every line.
+	 */
+	xasprintf(&sql, "INSERT INTO events (time_ms, type, level, subject)"
+	    " VALUES (%lld, 'SessionDown', 'Error', 'session s1'),"
+	    " (%lld, 'SessionUp', 'Information', 'session s1'),"
+	    " (%lld, 'SessionUp', 'Information', 'session s1');",
+	    T(5) + 250, T(6), T(7) + 5);
+	path = history("events-ms.db", sql);
+	r = run(path, T0, T(60));
+	printed(r, "text", "\nTYPE        LEVEL        COUNT  FIRST         "
+	    "            LAST\n"
+	    "SessionDown Error            1  2026-11-25T10:05:00.250Z  "
+	    "2026-11-25T10:05:00.250Z\n"
+	    "SessionUp   Information      2  2026-11-25T10:06:00Z      "
+	    "2026-11-25T10:07:00.005Z\n");
+	store_report_free(r);
+	free(path);
+	free(sql);
 }
 
 static void
