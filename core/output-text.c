@@ -352,6 +352,19 @@ text_width(int w, const char *s)
 	return ((int)strlen(s) > w ? (int)strlen(s) : w);
 }
 
+/* The prefix table's headers, in the order of report_prefix_keys. */
+static const char *const text_prefix_hdr[REPORT_PREFIX_NTIMES] = {
+	"PRIMARY%", "BACKUP%", "ALL-PRI%", "ALL-BAK%", "BAK-ONLY%", "NONE%",
+	"NO-DATA%"
+};
+
+/* Column i's width: its header's, at least 8. */
+static int
+text_prefix_w(size_t i)
+{
+	return (text_width(8, text_prefix_hdr[i]));
+}
+
 static void
 text_report_head(struct output_ctx *ctx, const struct report *r)
 {
@@ -380,10 +393,6 @@ static void
 text_report_section(struct output_ctx *ctx, const struct report *r,
     enum report_section sec)
 {
-	static const char *const hdr[] = {
-		"PRIMARY%", "BACKUP%", "ALL-PRI%", "ALL-BAK%", "NONE%",
-		"NO-DATA%"
-	};
 	FILE	*f = ctx->f;
 	char	 t[TIME_ISO_LEN];
 	size_t	 i;
@@ -436,8 +445,9 @@ text_report_section(struct output_ctx *ctx, const struct report *r,
 		if (r->nprefixes == 0)
 			break;
 		fprintf(f, "%-*s %-*s", w[0], "BRANCH", w[1], "PREFIX");
-		for (i = 0; i < nitems(hdr); i++)
-			fprintf(f, " %8s", hdr[i]);
+		for (i = 0; i < nitems(text_prefix_hdr); i++)
+			fprintf(f, " %*s", text_prefix_w(i),
+			    text_prefix_hdr[i]);
 		fprintf(f, " %7s\n", "CHANGES");
 		break;
 	case RS_ROUTES:
@@ -546,7 +556,8 @@ text_report_prefix(struct output_ctx *ctx, const struct report *r,
 	fprintf(ctx->f, "%-*s %-*s", ctx->w[0], p->branch, ctx->w[1],
 	    p->prefix);
 	for (j = 0; j < nitems(ms); j++)
-		fprintf(ctx->f, " %8.2f", report_pct(r, ms[j]));
+		fprintf(ctx->f, " %*.2f", text_prefix_w(j),
+		    report_pct(r, ms[j]));
 	fprintf(ctx->f, " %7u\n", p->changes);
 }
 

@@ -91,6 +91,7 @@ struct report_prefix {
 	int64_t		 backup_ms;	/* on a backup session at least */
 	int64_t		 all_primary_ms; /* on every primary (one or more) */
 	int64_t		 all_backup_ms;	/* on every backup (one or more) */
+	int64_t		 backup_only_ms; /* on a backup, on no primary */
 	int64_t		 none_ms;	/* known, on no session */
 	int64_t		 nodata_ms;	/* before its first row, or outside
 					   the runs */
@@ -186,7 +187,7 @@ double	 report_coverage(const struct report *, const struct report_track *);
 /* The shared names and figures of every format. */
 #define REPORT_NREDUNDANCY	5
 extern const char *const report_redundancy[REPORT_NREDUNDANCY];
-#define REPORT_PREFIX_NTIMES	6
+#define REPORT_PREFIX_NTIMES	7
 extern const char *const report_prefix_keys[REPORT_PREFIX_NTIMES];
 /* A prefix's times in the order of report_prefix_keys. */
 void	 report_prefix_times(const struct report_prefix *, int64_t *);

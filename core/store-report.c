@@ -540,6 +540,9 @@ store_report_prefix_add(struct report_prefix *p, int vis, int64_t ms)
 		p->all_primary_ms += ms;
 	if (vis & STORE_REPORT_ALLBAK)
 		p->all_backup_ms += ms;
+	if ((vis & (STORE_REPORT_PRIMARY | STORE_REPORT_BACKUP)) ==
+	    STORE_REPORT_BACKUP)
+		p->backup_only_ms += ms;
 	if (vis == 0)
 		p->none_ms += ms;
 }

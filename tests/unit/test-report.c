@@ -608,7 +608,9 @@ test_rollup(void **state)
  * 203.0.113.0/24 on both primaries from before the window, only on the
  * backup from 10:30, on nothing from 10:50: 50% on primaries, 20 minutes
  * on the backup, 10 on none.  198.51.100.0/24 first seen at 10:15, on one
- * of two primaries and the backup.  Rows at until are outside.
+ * of two primaries and the backup.  Rows at until are outside.  On a
+ * primary, on a backup only, on none and no data part the window: the
+ * row adds up to 100%.
  */
 static void
 test_prefixes(void **state)
@@ -638,8 +640,11 @@ test_prefixes(void **state)
 	assert_int_equal(p->all_primary_ms, 0);
 	assert_int_equal(p->backup_ms, 45 * MIN);
 	assert_int_equal(p->all_backup_ms, 45 * MIN);
+	assert_int_equal(p->backup_only_ms, 0);
 	assert_int_equal(p->none_ms, 0);
 	assert_int_equal(p->changes, 1);
+	assert_int_equal(p->primary_ms + p->backup_only_ms + p->none_ms +
+	    p->nodata_ms, 60 * MIN);
 
 	p = &r->prefixes[1];
 	assert_string_equal(p->branch, "hq");
@@ -648,25 +653,34 @@ test_prefixes(void **state)
 	assert_int_equal(p->all_primary_ms, 30 * MIN);
 	assert_int_equal(p->backup_ms, 20 * MIN);
 	assert_int_equal(p->all_backup_ms, 20 * MIN);
+	assert_int_equal(p->backup_only_ms, 20 * MIN);
 	assert_int_equal(p->none_ms, 10 * MIN);
 	assert_int_equal(p->nodata_ms, 0);
 	assert_int_equal(p->changes, 2);
+	assert_int_equal(p->primary_ms + p->backup_only_ms + p->none_ms +
+	    p->nodata_ms, 60 * MIN);
 
 	out = output(r, "text");
+	assert_non_null(strstr(out, "\nBRANCH PREFIX          PRIMARY%  "
+	    "BACKUP% ALL-PRI% ALL-BAK% BAK-ONLY%    NONE% NO-DATA% CHANGES\n"));
 	assert_non_null(strstr(out, "\nhq     203.0.113.0/24     50.00    "
-	    "33.33    50.00    33.33    16.67     0.00       2\n"));
+	    "33.33    50.00    33.33     33.33    16.67     0.00       2\n"));
 	free(out);
 	out = output(r, "csv");
+	assert_non_null(strstr(out, "\nsection,branch,prefix,primary_pct,"
+	    "backup_pct,primary_s,backup_s,all_primary_s,all_backup_s,"
+	    "backup_only_s,none_s,no_data_s,changes\n"));
 	assert_non_null(strstr(out, "\nprefix,hq,203.0.113.0/24,50.000,"
-	    "33.333,1800.000,1200.000,1800.000,1200.000,600.000,0.000,2\n"));
+	    "33.333,1800.000,1200.000,1800.000,1200.000,1200.000,600.000,"
+	    "0.000,2\n"));
 	free(out);
 	out = output(r, "json");
 	assert_non_null(strstr(out, "\"prefixes\":[{\"branch\":\"hq\","
 	    "\"prefix\":\"198.51.100.0/24\",\"primary_pct\":75.000,"
 	    "\"backup_pct\":75.000,\"primary_s\":2700.000,"
 	    "\"backup_s\":2700.000,\"all_primary_s\":0.000,"
-	    "\"all_backup_s\":2700.000,\"none_s\":0.000,"
-	    "\"no_data_s\":900.000,\"changes\":1}"));
+	    "\"all_backup_s\":2700.000,\"backup_only_s\":0.000,"
+	    "\"none_s\":0.000,\"no_data_s\":900.000,\"changes\":1}"));
 	free(out);
 	store_report_free(r);
 
