@@ -40,6 +40,8 @@ static int	store_report_tables(struct report *);
 static int	store_report_bounds(struct report *);
 static int	store_report_span(struct report *);
 static void	store_report_span_rollup(struct report *, int64_t, int64_t);
+static void	store_report_span_first(struct report *, int64_t, int64_t,
+		    int64_t);
 static int	store_report_series(struct report *, const char *,
 		    struct report_lat **, size_t *);
 static int	store_report_series_int(sqlite3_stmt *,
@@ -247,7 +249,9 @@ store_report_series_int(sqlite3_stmt *st, const struct report_lat *l,
  * end counts only where no other row is at or after its start (its
  * samples were pruned), and never after now: the writer keeps the
  * current minute's and hour's rows up to date as samples come, so the
- * newest ones end in the future while they are being filled.
+ * newest ones end in the future while they are being filled.  Likewise
+ * the oldest row's minute or hour holding the first run's start began
+ * at that start, not at its round time (nothing was recorded before).
  */
 static int
 store_report_span(struct report *r)
@@ -264,8 +268,6 @@ store_report_span(struct report *r)
 		    "SELECT max(time_ms) FROM events" },
 		{ REPORT_T_SAMPLE, "SELECT min(time_ms) FROM latency_sample",
 		    "SELECT max(time_ms) FROM latency_sample" },
-		{ REPORT_T_HOUR, "SELECT min(hour_ms) FROM latency_hour",
-		    NULL },
 		{ REPORT_T_PREFIX, "SELECT min(time_ms) FROM prefix_state",
 		    "SELECT max(time_ms) FROM prefix_state" },
 		{ REPORT_T_ROUTE, "SELECT min(time_ms) FROM branch_route",
@@ -273,11 +275,10 @@ store_report_span(struct report *r)
 		{ REPORT_T_RUN, "SELECT min(start_ms) FROM run",
 		    "SELECT max(last_ms) FROM run" },
 	};
-	int64_t		 lo, hi, hour = -1;
+	int64_t		 lo, hi, hour = -1, run = -1;
 	size_t		 i;
 
-	r->oldest_ms = r->minute_from_ms;
-	r->newest_ms = -1;
+	r->oldest_ms = r->newest_ms = -1;
 	for (i = 0; i < nitems(cols); i++) {
 		if (cols[i].bit != 0 && !(r->tables & cols[i].bit))
 			continue;
@@ -285,8 +286,8 @@ store_report_span(struct report *r)
 			return (-1);
 		if (lo != -1 && (r->oldest_ms == -1 || lo < r->oldest_ms))
 			r->oldest_ms = lo;
-		if (cols[i].max == NULL)
-			continue;
+		if (cols[i].bit == REPORT_T_RUN)
+			run = lo;
 		if (store_sql_int(r->db, cols[i].max, &hi, NULL) != 0)
 			return (-1);
 		if (hi > r->newest_ms)
@@ -300,7 +301,26 @@ store_report_span(struct report *r)
 		    STORE_REPORT_MINUTE_MS, STORE_REPORT_MINUTE_MS);
 	if (hour != -1)
 		store_report_span_rollup(r, hour, STORE_REPORT_HOUR_MS);
+	store_report_span_first(r, r->minute_from_ms, STORE_REPORT_MINUTE_MS,
+	    run);
+	store_report_span_first(r, r->hour_from_ms, STORE_REPORT_HOUR_MS, run);
 	return (0);
+}
+
+/*
+ * The oldest roll-up row, [from, from + len), -1 none: its start is the
+ * oldest time, or the first run's start (run) when that is inside it.
+ */
+static void
+store_report_span_first(struct report *r, int64_t from, int64_t len,
+    int64_t run)
+{
+	if (from == -1)
+		return;
+	if (run > from && run < from + len)
+		from = run;
+	if (r->oldest_ms == -1 || from < r->oldest_ms)
+		r->oldest_ms = from;
 }
 
 /*

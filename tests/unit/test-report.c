@@ -788,23 +788,24 @@ test_runs(void **state)
 }
 
 /*
- * A probe every 10 s from 10:00 to 10:26:50, rolled up; with a run from
- * 10:00 to its heartbeat at 10:27 or not, samples before prune pruned.
+ * A probe every 10 s from from to 10:26:50, rolled up; with a run from
+ * from to its heartbeat at 10:27 or not, samples before prune pruned.
  */
 static char *
-window_history(const char *name, int withrun, int64_t prune)
+window_history(const char *name, int64_t from, int withrun, int64_t prune)
 {
 	char	*sql, *runsql = NULL, *path;
 
 	if (withrun)
 		xasprintf(&runsql, "INSERT INTO run (start_ms, last_ms,"
-		    " version) VALUES (%lld, %lld, '0.1.0');", T0, T(27));
+		    " version) VALUES (%lld, %lld, '0.1.0');", (long long)from,
+		    T(27));
 	xasprintf(&sql, V3_TABLES "%s WITH RECURSIVE t(ms) AS (SELECT %lld"
 	    " UNION ALL SELECT ms + 10000 FROM t WHERE ms + 10000 < %lld)"
 	    " INSERT INTO latency_sample (time_ms, branch, edge, target,"
 	    " source, rtt_us) SELECT ms, 'hq', 'sea', '192.0.2.10', 'probe',"
-	    " 10000 FROM t;" ROLLUP_SQL, runsql != NULL ? runsql : "", T0,
-	    T(27), (long long)prune, T0);
+	    " 10000 FROM t;" ROLLUP_SQL, runsql != NULL ? runsql : "",
+	    (long long)from, T(27), (long long)prune, T0);
 	path = history(name, sql);
 	free(runsql);
 	free(sql);
@@ -828,7 +829,7 @@ test_window(void **state)
 	int64_t		 hour, before, after;
 
 	(void)state;
-	path = window_history("window.db", 1, T0);
+	path = window_history("window.db", T0, 1, T0);
 	r = run(path, T0, T(27));
 	assert_int_equal(r->newest_ms, T(27));
 	assert_int_equal(r->oldest_ms, T0);
@@ -838,9 +839,21 @@ test_window(void **state)
 	free(path);
 
 	/* Without the run: the newest sample, 10:26:50. */
-	path = window_history("window-norun.db", 0, T0);
+	path = window_history("window-norun.db", T0, 0, T0);
 	r = run(path, T0, T(27));
 	assert_int_equal(r->newest_ms, T(27) - 10000);
+	store_report_free(r);
+	free(path);
+
+	/*
+	 * The run and the probes from 10:21:38: the file
+	 * begins with the run, not with the hour or minute rows' round
+	 * 10:00 or 10:21 (the report said 21m38s of no data before it).
+	 */
+	path = window_history("window-late.db", T(21) + 38000, 1, T0);
+	r = run(path, T(21) + 38000, T(27));
+	assert_int_equal(r->oldest_ms, T(21) + 38000);
+	assert_int_equal(r->newest_ms, T(27));
 	store_report_free(r);
 	free(path);
 
@@ -848,7 +861,7 @@ test_window(void **state)
 	 * Only roll-ups left (their samples pruned): the newest minute's
 	 * end is the newest time, as before.
 	 */
-	path = window_history("window-pruned.db", 0, H(1));
+	path = window_history("window-pruned.db", T0, 0, H(1));
 	r = run(path, T0, T(27));
 	assert_int_equal(r->newest_ms, T(27));
 	store_report_free(r);
