@@ -1119,6 +1119,30 @@ test_output(void **state)
 }
 
 /*
+ * Text columns by display width: "linköping-r1" is 12 columns in 13
+ * bytes, and its figures line up with those of a short name.
+ */
+static void
+test_output_width(void **state)
+{
+	struct report	*r;
+	char		*sql, *path;
+
+	(void)state;
+	xasprintf(&sql, "INSERT INTO session_state (time_ms, session, "
+	    "old_state, state) VALUES (%lld, 'linköping-r1', NULL, "
+	    "'Established'), (%lld, 's1', NULL, 'Established');", T0, T0);
+	path = history("width.db", sql);
+	r = run(path, T0, T(60));
+	printed(r, "text", "\nSESSION        AVAIL%   COVER% FLAPS");
+	printed(r, "text", "\nlinköping-r1   100.00   100.00     0");
+	printed(r, "text", "\ns1             100.00   100.00     0");
+	store_report_free(r);
+	free(path);
+	free(sql);
+}
+
+/*
  * Names from the file reach CSV quoted (RFC 4180 2.6-2.7) and JSON
  * escaped, whole however long, and invalid UTF-8 as '?' in JSON.
  */
@@ -1307,6 +1331,7 @@ main(void)
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_output),
 		cmocka_unit_test(test_output_quoting),
+		cmocka_unit_test(test_output_width),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_unchanged),
 	};
