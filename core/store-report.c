@@ -325,7 +325,9 @@ store_report_span_first(struct report *r, int64_t from, int64_t len,
 
 /*
  * The newest roll-up row, [from, from + len): its end is the newest time
- * only when no row is at or after its start, and never after now.
+ * only when no row is at or after its start, and never after now when
+ * now is inside it (the row being filled; a clock behind the file's
+ * times says nothing).
  */
 static void
 store_report_span_rollup(struct report *r, int64_t from, int64_t len)
@@ -334,8 +336,8 @@ store_report_span_rollup(struct report *r, int64_t from, int64_t len)
 
 	if (r->newest_ms >= from)
 		return;
-	if (end > now)
-		end = now > from ? now : from;
+	if (now >= from && now < end)
+		end = now;
 	if (end > r->newest_ms)
 		r->newest_ms = end;
 }
