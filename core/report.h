@@ -34,7 +34,9 @@
  *     is one.
  *   - per registered prefix (schema 3, prefix_state) the time visible on
  *     a primary session, on a backup one, on every primary, on every
- *     backup, on none, and with no data, as for sessions.
+ *     backup, on a backup only (no primary), on none, and with no data,
+ *     as for sessions; on a primary, on a backup only, on none and no
+ *     data add up to the window.
  *   - per branch (schema 3, branch_route) the time routed through each
  *     edge and the time with SuboptimalRouting raised.
  *   - latency per branch, edge and target.  Retention deletes raw samples
