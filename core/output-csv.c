@@ -438,6 +438,7 @@ csv_report_track(struct output_ctx *ctx, const struct report *r,
 		[RS_ROUTE_EDGES] = "route_edge",
 	};
 	FILE	*f = ctx->f;
+	double	 avail;
 	size_t	 j;
 
 	if ((size_t)sec >= nitems(names) || names[sec] == NULL)
@@ -455,8 +456,11 @@ csv_report_track(struct output_ctx *ctx, const struct report *r,
 	csv_str(f, t->name);
 	switch (sec) {
 	case RS_SESSIONS:
-		fprintf(f, ",%.3f,%.3f,%u,%.3f", report_availability(r, t),
-		    report_coverage(r, t), t->flaps,
+		if ((avail = report_availability(r, t)) < 0)
+			fputc(',', f);
+		else
+			fprintf(f, ",%.3f", avail);
+		fprintf(f, ",%.3f,%u,%.3f", report_coverage(r, t), t->flaps,
 		    report_state_ms(t, "Established") / 1000.0);
 		break;
 	case RS_PARTNERS:

@@ -577,13 +577,16 @@ js_report_track(struct output_ctx *ctx, const struct report *r,
     enum report_section sec, const struct report_track *t)
 {
 	struct json_w	*j = &ctx->json;
+	double		 avail;
 
 	json_w_object(j, NULL, 0);
 	switch (sec) {
 	case RS_SESSIONS:
 		json_w_string(j, "session", t->name);
-		json_w_double(j, "availability_pct", report_availability(r, t),
-		    3);
+		if ((avail = report_availability(r, t)) < 0)
+			json_w_null(j, "availability_pct");
+		else
+			json_w_double(j, "availability_pct", avail, 3);
 		json_w_double(j, "coverage_pct", report_coverage(r, t), 3);
 		json_w_uint(j, "flaps", t->flaps);
 		json_w_double(j, "no_data_s", t->nodata_ms / 1000.0, 3);

@@ -144,8 +144,8 @@ text_collector(struct output_ctx *ctx, const struct model *m,
 	char	 d[16];
 
 	(void)m;
-	fprintf(ctx->f, "%-24s %-8s %-8s %s\n", c->name,
-	    output_collector_state(c), fmt_duration(d, sizeof d,
+	fprintf(ctx->f, "%-*s %-8s %-8s %s\n", output_pad(c->name, 24),
+	    c->name, output_collector_state(c), fmt_duration(d, sizeof d,
 	    output_collector_age(ctx, c)), c->error);
 }
 
@@ -164,12 +164,12 @@ text_bmp_router(struct output_ctx *ctx, const struct collector *c, size_t r,
 	size_t			 j, k;
 	unsigned int		 type;
 	uint64_t		 value;
-	const char		*sname;
+	const char		*sname, *name;
 
 	snprintf(peers, sizeof peers, "%zu/%zu", ri->peers_up, ri->peers);
 	snprintf(t, sizeof t, "%s:%u", ri->addr, ri->port);
-	fprintf(f, "%-32s %-22s ", ri->name[0] != '\0' ? ri->name :
-	    "(unnamed)", t);
+	name = ri->name[0] != '\0' ? ri->name : "(unnamed)";
+	fprintf(f, "%-*s %-22s ", output_pad(name, 32), name, t);
 	fprintf(f, "%-19s %-7s %9llu %9llu %8zu %6llu %s%s\n",
 	    ri->connected_ms != 0 ? fmt_time(t, sizeof t, ri->connected_ms,
 	    0) : "-", peers, (unsigned long long)ri->messages,
@@ -205,8 +205,8 @@ text_bmp_router(struct output_ctx *ctx, const struct collector *c, size_t r,
 static void
 text_partner(struct output_ctx *ctx, const struct partner *p)
 {
-	fprintf(ctx->f, "%-20s %-8u %-10s %s\n", p->name, p->asn,
-	    redundancy_name(p->red), p->reason);
+	fprintf(ctx->f, "%-*s %-8u %-10s %s\n", output_pad(p->name, 20),
+	    p->name, p->asn, redundancy_name(p->red), p->reason);
 }
 
 static void
@@ -216,9 +216,11 @@ text_session(struct output_ctx *ctx, const struct model *m,
 	char	 a[ADDR_STRLEN], d[16];
 
 	(void)m;
-	fprintf(ctx->f, "%-16s %-12s %-16s %-8u %-5s %-7s %-11s %-8s %7u %7u "
-	    "%5u %s\n", s->name, s->router, addr_fmt(&s->neighbor, a,
-	    sizeof a), s->remote_as, s->edge, role_name(s->role),
+	fprintf(ctx->f, "%-*s %-*s %-16s %-8u %-*s %-7s %-11s %-8s %7u %7u "
+	    "%5u %s\n", output_pad(s->name, 16), s->name,
+	    output_pad(s->router, 12), s->router, addr_fmt(&s->neighbor, a,
+	    sizeof a), s->remote_as, output_pad(s->edge, 5), s->edge,
+	    role_name(s->role),
 	    bgp_state_name(s->state), s->since_ms == 0 ? "-" :
 	    fmt_duration(d, sizeof d, (ctx->wall - s->since_ms) / 1000),
 	    s->routes_imported, s->routes_exported, s->flaps, s->last_error);
@@ -249,8 +251,10 @@ text_branch(struct output_ctx *ctx, const struct model *m,
 		    m->edges[b->routed].code, b->suboptimal ? "!" : "");
 	else
 		strlcpy_pt(routed, "-", sizeof routed);
-	fprintf(ctx->f, "%-20s %-28s %-14s %-6s %-6s %-10s %s\n", b->name, loc,
-	    near, routed, sess, b->partner != NULL ?
+	fprintf(ctx->f, "%-*s %-*s %-*s %-*s %-6s %-10s %s\n",
+	    output_pad(b->name, 20), b->name, output_pad(loc, 28), loc,
+	    output_pad(near, 14), near, output_pad(routed, 6), routed, sess,
+	    b->partner != NULL ?
 	    redundancy_name(b->partner->red) : "-", b->last_event);
 }
 
@@ -269,13 +273,15 @@ static void
 text_latency(struct output_ctx *ctx, const struct model *m,
     const struct branch *b, const struct latlink *l)
 {
-	char	 c[7][16], flags[48];
-	int	 r = l->received > 0;
+	char		 c[7][16], flags[48];
+	const char	*edge = m->edges[l->edge_idx].code;
+	const char	*target = l->target[0] != '\0' ? l->target : "-";
+	int		 r = l->received > 0;
 
 	output_lat_flags(l, flags, sizeof flags);
-	fprintf(ctx->f, "%-20s %-5s %-22s %6.1f %5u %7s %7s %7s %7s %7s %7s "
-	    "%s\n", b->name, m->edges[l->edge_idx].code, l->target[0] != '\0' ?
-	    l->target : "-", l->loss_pct, l->sent,
+	fprintf(ctx->f, "%-*s %-*s %-*s %6.1f %5u %7s %7s %7s %7s %7s %7s "
+	    "%s\n", output_pad(b->name, 20), b->name, output_pad(edge, 5), edge,
+	    output_pad(target, 22), target, l->loss_pct, l->sent,
 	    text_ms(c[0], sizeof c[0], (double)l->last_us, l->last_us >= 0),
 	    text_ms(c[1], sizeof c[1], l->avg_us, r),
 	    text_ms(c[2], sizeof c[2], (double)l->best_us, r),
@@ -299,6 +305,9 @@ text_prefix(struct output_ctx *ctx, const struct model *m,
 	char		 flags[160], origin[16];
 	const char	*best = output_best_session(m, bp);
 
+	if (best == NULL)
+		best = "-";
+
 	snprintf(pri, sizeof pri, "%u/%u", bp->nprimary, bp->nprimary_total);
 	snprintf(bak, sizeof bak, "%u/%u", bp->nbackup, bp->nbackup_total);
 	if (bp->best_origin != 0)
@@ -311,9 +320,10 @@ text_prefix(struct output_ctx *ctx, const struct model *m,
 		strlcpy_pt(flags, "ok", sizeof flags);
 	else
 		routemon_flags_fmt(bp->flags, flags, sizeof flags);
-	fprintf(ctx->f, "%-20s %-20s %-8u %-5s %-5s %-8s %-16s %-24s %s\n",
-	    prefix_fmt(&bp->prefix, pfx, sizeof pfx), b->name, bp->origin,
-	    pri, bak, origin, best != NULL ? best : "-", flags, bp->problem);
+	fprintf(ctx->f, "%-20s %-*s %-8u %-5s %-5s %-8s %-*s %-24s %s\n",
+	    prefix_fmt(&bp->prefix, pfx, sizeof pfx), output_pad(b->name, 20),
+	    b->name, bp->origin, pri, bak, origin, output_pad(best, 16), best,
+	    flags, bp->problem);
 }
 
 static void
@@ -321,8 +331,9 @@ text_event(struct output_ctx *ctx, const struct event *ev)
 {
 	char	 t[32];
 
-	fprintf(ctx->f, "%-19s %-11s %-20s %s\n", fmt_time(t, sizeof t,
-	    ev->time_ms, 0), level_name(ev->level), ev->type, ev->summary);
+	fprintf(ctx->f, "%-19s %-11s %-*s %s\n", fmt_time(t, sizeof t,
+	    ev->time_ms, 0), level_name(ev->level), output_pad(ev->type, 20),
+	    ev->type, ev->summary);
 }
 
 /* ------------------------------------------------------------- feed */
@@ -349,7 +360,20 @@ text_dur(char *buf, size_t len, int64_t ms)
 static int
 text_width(int w, const char *s)
 {
-	return ((int)strlen(s) > w ? (int)strlen(s) : w);
+	return (output_width(s) > w ? output_width(s) : w);
+}
+
+/* The prefix table's headers, in the order of report_prefix_keys. */
+static const char *const text_prefix_hdr[REPORT_PREFIX_NTIMES] = {
+	"PRIMARY%", "BACKUP%", "ALL-PRI%", "ALL-BAK%", "BAK-ONLY%", "NONE%",
+	"NO-DATA%"
+};
+
+/* Column i's width: its header's, at least 8. */
+static int
+text_prefix_w(size_t i)
+{
+	return (text_width(8, text_prefix_hdr[i]));
 }
 
 static void
@@ -380,11 +404,8 @@ static void
 text_report_section(struct output_ctx *ctx, const struct report *r,
     enum report_section sec)
 {
-	static const char *const hdr[] = {
-		"PRIMARY%", "BACKUP%", "ALL-PRI%", "ALL-BAK%", "NONE%",
-		"NO-DATA%"
-	};
 	FILE	*f = ctx->f;
+	char	 t[TIME_ISO_LEN];
 	size_t	 i;
 	int	*w = ctx->w;
 
@@ -435,8 +456,9 @@ text_report_section(struct output_ctx *ctx, const struct report *r,
 		if (r->nprefixes == 0)
 			break;
 		fprintf(f, "%-*s %-*s", w[0], "BRANCH", w[1], "PREFIX");
-		for (i = 0; i < nitems(hdr); i++)
-			fprintf(f, " %8s", hdr[i]);
+		for (i = 0; i < nitems(text_prefix_hdr); i++)
+			fprintf(f, " %*s", text_prefix_w(i),
+			    text_prefix_hdr[i]);
 		fprintf(f, " %7s\n", "CHANGES");
 		break;
 	case RS_ROUTES:
@@ -448,12 +470,16 @@ text_report_section(struct output_ctx *ctx, const struct report *r,
 			    "SUBOPTIMAL", "NO DATA", "ROUTED THROUGH");
 		break;
 	case RS_EVENTS:
-		for (w[0] = 4, i = 0; i < r->nevents; i++)
+		/* FIRST as wide as its widest time (with milliseconds). */
+		for (w[0] = 4, w[1] = 20, i = 0; i < r->nevents; i++) {
 			w[0] = text_width(w[0], r->events[i].type);
+			w[1] = text_width(w[1], time_iso(t, sizeof t,
+			    r->events[i].first_ms, 1));
+		}
 		fprintf(f, "\nEvents: %zu types\n", r->nevents);
 		if (r->nevents > 0)
-			fprintf(f, "%-*s %-11s %6s  %-20s  %s\n", w[0], "TYPE",
-			    "LEVEL", "COUNT", "FIRST", "LAST");
+			fprintf(f, "%-*s %-11s %6s  %-*s  %s\n", w[0], "TYPE",
+			    "LEVEL", "COUNT", w[1], "FIRST", "LAST");
 		break;
 	default:
 		break;
@@ -466,15 +492,20 @@ text_report_track(struct output_ctx *ctx, const struct report *r,
     enum report_section sec, const struct report_track *t)
 {
 	FILE	*f = ctx->f;
-	char	 a[32], b[32];
+	char	 a[32], b[32], c[32];
+	double	 avail;
 	size_t	 j;
 
 	switch (sec) {
 	case RS_SESSIONS:
-		fprintf(f, "%-*s %8.2f %8.2f %5u %11s %8s ", ctx->w[0],
-		    t->name, report_availability(r, t),
-		    report_coverage(r, t), t->flaps,
-		    text_dur(a, sizeof a, report_state_ms(t, "Established")),
+		if ((avail = report_availability(r, t)) < 0)
+			snprintf(c, sizeof c, "-");
+		else
+			snprintf(c, sizeof c, "%.2f", avail);
+		fprintf(f, "%-*s %8s %8.2f %5u %11s %8s ",
+		    output_pad(t->name, ctx->w[0]), t->name, c,
+		    report_coverage(r, t), t->flaps, text_dur(a, sizeof a,
+		    report_state_ms(t, "Established")),
 		    text_dur(b, sizeof b, t->nodata_ms));
 		for (j = 0; j < t->nstates; j++) {
 			if (strcmp(t->states[j].state, "Established") != 0)
@@ -484,15 +515,15 @@ text_report_track(struct output_ctx *ctx, const struct report *r,
 		fputc('\n', f);
 		break;
 	case RS_PARTNERS:
-		fprintf(f, "%-*s", ctx->w[0], t->name);
+		fprintf(f, "%-*s", output_pad(t->name, ctx->w[0]), t->name);
 		for (j = 0; j < REPORT_NREDUNDANCY; j++)
 			fprintf(f, " %9s", text_dur(a, sizeof a,
 			    report_state_ms(t, report_redundancy[j])));
 		fprintf(f, " %9s\n", text_dur(a, sizeof a, t->nodata_ms));
 		break;
 	case RS_ROUTES:
-		fprintf(f, "%-*s %10s %8s ", ctx->w[0], t->name,
-		    text_dur(a, sizeof a, t->flag_ms),
+		fprintf(f, "%-*s %10s %8s ", output_pad(t->name, ctx->w[0]),
+		    t->name, text_dur(a, sizeof a, t->flag_ms),
 		    text_dur(b, sizeof b, t->nodata_ms));
 		for (j = 0; j < t->nstates; j++)
 			fprintf(f, " %s %s", t->states[j].state,
@@ -520,8 +551,10 @@ text_report_lat(struct output_ctx *ctx, const struct report *r,
 		snprintf(b, sizeof b, "-");
 	else
 		snprintf(b, sizeof b, "%.2fms", l->p95_us / 1000.0);
-	fprintf(ctx->f, "%-*s %-*s %-*s %8lld %6.1f %9s %9s  %s\n", ctx->w[0],
-	    l->branch, ctx->w[1], l->edge, ctx->w[2], l->target,
+	fprintf(ctx->f, "%-*s %-*s %-*s %8lld %6.1f %9s %9s  %s\n",
+	    output_pad(l->branch, ctx->w[0]), l->branch,
+	    output_pad(l->edge, ctx->w[1]), l->edge,
+	    output_pad(l->target, ctx->w[2]), l->target,
 	    (long long)l->sent, l->loss_pct, a, b, report_from_name(l->from,
 	    1));
 }
@@ -534,10 +567,11 @@ text_report_prefix(struct output_ctx *ctx, const struct report *r,
 	size_t	 j;
 
 	report_prefix_times(p, ms);
-	fprintf(ctx->f, "%-*s %-*s", ctx->w[0], p->branch, ctx->w[1],
-	    p->prefix);
+	fprintf(ctx->f, "%-*s %-*s", output_pad(p->branch, ctx->w[0]),
+	    p->branch, output_pad(p->prefix, ctx->w[1]), p->prefix);
 	for (j = 0; j < nitems(ms); j++)
-		fprintf(ctx->f, " %8.2f", report_pct(r, ms[j]));
+		fprintf(ctx->f, " %*.2f", text_prefix_w(j),
+		    report_pct(r, ms[j]));
 	fprintf(ctx->f, " %7u\n", p->changes);
 }
 
@@ -548,8 +582,9 @@ text_report_event(struct output_ctx *ctx, const struct report *r,
 	char	 a[TIME_ISO_LEN], b[TIME_ISO_LEN];
 
 	(void)r;
-	fprintf(ctx->f, "%-*s %-11s %6lld  %-20s  %s\n", ctx->w[0], e->type,
-	    e->level, (long long)e->count,
+	fprintf(ctx->f, "%-*s %-11s %6lld  %-*s  %s\n",
+	    output_pad(e->type, ctx->w[0]), e->type, e->level,
+	    (long long)e->count, ctx->w[1],
 	    time_iso(a, sizeof a, e->first_ms, 1),
 	    time_iso(b, sizeof b, e->last_ms, 1));
 }

@@ -184,6 +184,81 @@ output_best_session(const struct model *m, const struct branch_prefix *bp)
 	return (NULL);
 }
 
+/*
+ * Zero-width (combining marks, zero-width spaces and joiners, variation
+ * selectors) and wide (East Asian Wide and Fullwidth, emoji) code point
+ * ranges, after Unicode's EastAsianWidth.txt and the general category
+ * Mn, in order: what a terminal gives 0 or 2 columns.
+ */
+static const struct {
+	uint32_t	 lo, hi;
+	int		 w;
+} output_widths[] = {
+	{ 0x0300, 0x036f, 0 }, { 0x0483, 0x0489, 0 }, { 0x0591, 0x05bd, 0 },
+	{ 0x0610, 0x061a, 0 }, { 0x064b, 0x065f, 0 }, { 0x0e31, 0x0e31, 0 },
+	{ 0x0e34, 0x0e3a, 0 }, { 0x0e47, 0x0e4e, 0 }, { 0x1100, 0x115f, 2 },
+	{ 0x1ab0, 0x1aff, 0 }, { 0x1dc0, 0x1dff, 0 }, { 0x200b, 0x200f, 0 },
+	{ 0x2060, 0x2064, 0 }, { 0x20d0, 0x20ff, 0 }, { 0x231a, 0x231b, 2 },
+	{ 0x2e80, 0x303e, 2 }, { 0x3041, 0x33ff, 2 }, { 0x3400, 0x4dbf, 2 },
+	{ 0x4e00, 0x9fff, 2 }, { 0xa000, 0xa4cf, 2 }, { 0xac00, 0xd7a3, 2 },
+	{ 0xf900, 0xfaff, 2 }, { 0xfe00, 0xfe0f, 0 }, { 0xfe20, 0xfe2f, 0 },
+	{ 0xfe30, 0xfe4f, 2 }, { 0xff00, 0xff60, 2 }, { 0xffe0, 0xffe6, 2 },
+	{ 0x1f300, 0x1f64f, 2 }, { 0x1f900, 0x1f9ff, 2 },
+	{ 0x20000, 0x3fffd, 2 }, { 0xe0100, 0xe01ef, 0 },
+};
+
+/* The columns code point cp takes. */
+static int
+output_cp_width(uint32_t cp)
+{
+	size_t	 lo = 0, hi = nitems(output_widths), mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (cp < output_widths[mid].lo)
+			hi = mid;
+		else if (cp > output_widths[mid].hi)
+			lo = mid + 1;
+		else
+			return (output_widths[mid].w);
+	}
+	return (1);
+}
+
+int
+output_width(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	uint32_t		 cp;
+	size_t			 len, i;
+	int			 w = 0;
+
+	while (*p != '\0') {
+		len = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 1;
+		cp = len == 1 ? *p : *p & (0x7f >> len);
+		for (i = 1; i < len; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				break;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if (i < len || *p > 0xf4 || (*p & 0xc0) == 0x80) {
+			/* Not UTF-8: a byte, one column (as printed). */
+			w++;
+			p++;
+			continue;
+		}
+		w += output_cp_width(cp);
+		p += len;
+	}
+	return (w);
+}
+
+int
+output_pad(const char *s, int w)
+{
+	return (w + (int)strlen(s) - output_width(s));
+}
+
 size_t
 output_count(const struct model *m, enum output_section sec)
 {

@@ -138,6 +138,15 @@ int	 output_status(const struct model *);
  * BMP, LATENCY and PREFIXES are left out), names, ages.
  */
 size_t	 output_count(const struct model *, enum output_section);
+/*
+ * Text columns by display width, not bytes: output_width() is the
+ * columns a UTF-8 string takes on a terminal (a wide character 2, a
+ * combining mark 0, a byte that is not UTF-8 1), output_pad() the
+ * printf field width that pads s to w columns, as in
+ * printf("%-*s", output_pad(s, 20), s).
+ */
+int	 output_width(const char *);
+int	 output_pad(const char *, int);
 const char *output_status_name(const struct model *, int lower);
 const char *output_collector_state(const struct collector *);
 long long output_collector_age(const struct output_ctx *,

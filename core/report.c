@@ -94,7 +94,7 @@ report_availability(const struct report *r, const struct report_track *t)
 	int64_t	 covered = report_covered_ms(r, t);
 
 	if (covered <= 0)
-		return (0);
+		return (-1);
 	return (100.0 * (double)report_state_ms(t, "Established") /
 	    (double)covered);
 }
@@ -139,7 +139,8 @@ const char *const report_redundancy[REPORT_NREDUNDANCY] = {
 };
 
 const char *const report_prefix_keys[REPORT_PREFIX_NTIMES] = {
-	"primary", "backup", "all_primary", "all_backup", "none", "no_data"
+	"primary", "backup", "all_primary", "all_backup", "backup_only",
+	"none", "no_data"
 };
 
 const char *
@@ -168,8 +169,9 @@ report_prefix_times(const struct report_prefix *p, int64_t *ms)
 	ms[1] = p->backup_ms;
 	ms[2] = p->all_primary_ms;
 	ms[3] = p->all_backup_ms;
-	ms[4] = p->none_ms;
-	ms[5] = p->nodata_ms;
+	ms[4] = p->backup_only_ms;
+	ms[5] = p->none_ms;
+	ms[6] = p->nodata_ms;
 }
 
 double

@@ -34,7 +34,9 @@
  *     is one.
  *   - per registered prefix (schema 3, prefix_state) the time visible on
  *     a primary session, on a backup one, on every primary, on every
- *     backup, on none, and with no data, as for sessions.
+ *     backup, on a backup only (no primary), on none, and with no data,
+ *     as for sessions; on a primary, on a backup only, on none and no
+ *     data add up to the window.
  *   - per branch (schema 3, branch_route) the time routed through each
  *     edge and the time with SuboptimalRouting raised.
  *   - latency per branch, edge and target.  Retention deletes raw samples
@@ -91,6 +93,7 @@ struct report_prefix {
 	int64_t		 backup_ms;	/* on a backup session at least */
 	int64_t		 all_primary_ms; /* on every primary (one or more) */
 	int64_t		 all_backup_ms;	/* on every backup (one or more) */
+	int64_t		 backup_only_ms; /* on a backup, on no primary */
 	int64_t		 none_ms;	/* known, on no session */
 	int64_t		 nodata_ms;	/* before its first row, or outside
 					   the runs */
@@ -173,10 +176,11 @@ void	 report_clear(struct report *);
 /* Time in one state of a track, 0 when never in it. */
 int64_t	 report_state_ms(const struct report_track *, const char *);
 /*
- * A session's availability, 100 * time Established / time with data,
- * and its data coverage, 100 * time with data / window (0 when there
- * is none).  Time with data is neither before its first row, nor
- * outside the recording runs, nor Unknown.
+ * A session's availability, 100 * time Established / time with data
+ * (-1 when there is no time with data: undefined, printed as null, an
+ * empty field or "-"), and its data coverage, 100 * time with data /
+ * window (0 when there is none).  Time with data is neither before its
+ * first row, nor outside the recording runs, nor Unknown.
  */
 double	 report_availability(const struct report *,
 	    const struct report_track *);
@@ -185,7 +189,7 @@ double	 report_coverage(const struct report *, const struct report_track *);
 /* The shared names and figures of every format. */
 #define REPORT_NREDUNDANCY	5
 extern const char *const report_redundancy[REPORT_NREDUNDANCY];
-#define REPORT_PREFIX_NTIMES	6
+#define REPORT_PREFIX_NTIMES	7
 extern const char *const report_prefix_keys[REPORT_PREFIX_NTIMES];
 /* A prefix's times in the order of report_prefix_keys. */
 void	 report_prefix_times(const struct report_prefix *, int64_t *);

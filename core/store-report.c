@@ -39,6 +39,9 @@ static int	store_report_events(struct report *, char **);
 static int	store_report_tables(struct report *);
 static int	store_report_bounds(struct report *);
 static int	store_report_span(struct report *);
+static void	store_report_span_rollup(struct report *, int64_t, int64_t);
+static void	store_report_span_first(struct report *, int64_t, int64_t,
+		    int64_t);
 static int	store_report_series(struct report *, const char *,
 		    struct report_lat **, size_t *);
 static int	store_report_series_int(sqlite3_stmt *,
@@ -241,9 +244,14 @@ store_report_series_int(sqlite3_stmt *st, const struct report_lat *l,
 
 /*
  * The span of the file: the oldest and newest time of every time column
- * (a roll-up row to its end, a run to its last heartbeat), each its own
- * min() or max() so that SQLite answers it from an index where there is
- * one.
+ * (a run to its last heartbeat), each its own min() or max() so that
+ * SQLite answers it from an index where there is one.  A roll-up row's
+ * end counts only where no other row is at or after its start (its
+ * samples were pruned), and never after now: the writer keeps the
+ * current minute's and hour's rows up to date as samples come, so the
+ * newest ones end in the future while they are being filled.  Likewise
+ * the oldest row's minute or hour holding the first run's start began
+ * at that start, not at its round time (nothing was recorded before).
  */
 static int
 store_report_span(struct report *r)
@@ -260,8 +268,6 @@ store_report_span(struct report *r)
 		    "SELECT max(time_ms) FROM events" },
 		{ REPORT_T_SAMPLE, "SELECT min(time_ms) FROM latency_sample",
 		    "SELECT max(time_ms) FROM latency_sample" },
-		{ REPORT_T_HOUR, "SELECT min(hour_ms) FROM latency_hour",
-		    "SELECT max(hour_ms) + 3600000 FROM latency_hour" },
 		{ REPORT_T_PREFIX, "SELECT min(time_ms) FROM prefix_state",
 		    "SELECT max(time_ms) FROM prefix_state" },
 		{ REPORT_T_ROUTE, "SELECT min(time_ms) FROM branch_route",
@@ -269,23 +275,71 @@ store_report_span(struct report *r)
 		{ REPORT_T_RUN, "SELECT min(start_ms) FROM run",
 		    "SELECT max(last_ms) FROM run" },
 	};
-	int64_t		 lo, hi;
+	int64_t		 lo, hi, hour = -1, run = -1;
 	size_t		 i;
 
-	r->oldest_ms = r->minute_from_ms;
-	r->newest_ms = r->minute_to_ms;
+	r->oldest_ms = r->newest_ms = -1;
 	for (i = 0; i < nitems(cols); i++) {
 		if (cols[i].bit != 0 && !(r->tables & cols[i].bit))
 			continue;
-		if (store_sql_int(r->db, cols[i].min, &lo, NULL) != 0 ||
-		    store_sql_int(r->db, cols[i].max, &hi, NULL) != 0)
+		if (store_sql_int(r->db, cols[i].min, &lo, NULL) != 0)
 			return (-1);
 		if (lo != -1 && (r->oldest_ms == -1 || lo < r->oldest_ms))
 			r->oldest_ms = lo;
+		if (cols[i].bit == REPORT_T_RUN)
+			run = lo;
+		if (store_sql_int(r->db, cols[i].max, &hi, NULL) != 0)
+			return (-1);
 		if (hi > r->newest_ms)
 			r->newest_ms = hi;
 	}
+	if ((r->tables & REPORT_T_HOUR) && store_sql_int(r->db,
+	    "SELECT max(hour_ms) FROM latency_hour", &hour, NULL) != 0)
+		return (-1);
+	if (r->minute_to_ms != -1)
+		store_report_span_rollup(r, r->minute_to_ms -
+		    STORE_REPORT_MINUTE_MS, STORE_REPORT_MINUTE_MS);
+	if (hour != -1)
+		store_report_span_rollup(r, hour, STORE_REPORT_HOUR_MS);
+	store_report_span_first(r, r->minute_from_ms, STORE_REPORT_MINUTE_MS,
+	    run);
+	store_report_span_first(r, r->hour_from_ms, STORE_REPORT_HOUR_MS, run);
 	return (0);
+}
+
+/*
+ * The oldest roll-up row, [from, from + len), -1 none: its start is the
+ * oldest time, or the first run's start (run) when that is inside it.
+ */
+static void
+store_report_span_first(struct report *r, int64_t from, int64_t len,
+    int64_t run)
+{
+	if (from == -1)
+		return;
+	if (run > from && run < from + len)
+		from = run;
+	if (r->oldest_ms == -1 || from < r->oldest_ms)
+		r->oldest_ms = from;
+}
+
+/*
+ * The newest roll-up row, [from, from + len): its end is the newest time
+ * only when no row is at or after its start, and never after now when
+ * now is inside it (the row being filled; a clock behind the file's
+ * times says nothing).
+ */
+static void
+store_report_span_rollup(struct report *r, int64_t from, int64_t len)
+{
+	int64_t	 end = from + len, now = now_wall_ms();
+
+	if (r->newest_ms >= from)
+		return;
+	if (now >= from && now < end)
+		end = now;
+	if (end > r->newest_ms)
+		r->newest_ms = end;
 }
 
 struct report *
@@ -508,6 +562,9 @@ store_report_prefix_add(struct report_prefix *p, int vis, int64_t ms)
 		p->all_primary_ms += ms;
 	if (vis & STORE_REPORT_ALLBAK)
 		p->all_backup_ms += ms;
+	if ((vis & (STORE_REPORT_PRIMARY | STORE_REPORT_BACKUP)) ==
+	    STORE_REPORT_BACKUP)
+		p->backup_only_ms += ms;
 	if (vis == 0)
 		p->none_ms += ms;
 }

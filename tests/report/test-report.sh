@@ -116,10 +116,14 @@ cp "$data/v2.db" "$v2" && chmod u+w "$v2"
 "$PEERTOP" report "$v2" -o csv >"$out" 2>"$err"
 check "v2: exits 0" test $? -eq 0
 check "v2: schema 2" grep -q '^report,.*,2,2023-11-14T23:00:00Z,' "$out"
+check "v2: the default window ends at the newest sample, not its minute's end" \
+    grep -q '^report,.*,2,2023-11-14T23:00:00Z,2023-11-15T01:00:05Z,' "$out"
 check "v2: hq/ams from its samples" grep -qx \
     'latency,hq,ams,192.0.2.1,samples,6,5,16.667,14.000,15.600,22.000' "$out"
 sqlite3 "$v2" "DELETE FROM latency_sample WHERE time_ms < 1700006400000"
-"$PEERTOP" report "$v2" -o csv >"$out" 2>"$err"
+# The newest row is the sample at 01:00:05 (the default window ends there
+# and leaves it out); its minute's end takes it in.
+"$PEERTOP" report "$v2" -o csv --until 2023-11-15T01:01:00Z >"$out" 2>"$err"
 check "v2 pruned: hq/ams from minutes, then samples, counted once" \
     grep -qx 'latency,hq,ams,192.0.2.1,minutes,6,5,16.667,,15.600,' "$out"
 check "v2 pruned: hq/sea's lost probe still counted" \

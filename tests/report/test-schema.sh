@@ -307,13 +307,13 @@ check "report: p2 no data before 06:00 and between the runs" grep -qx \
     'partner,p2,64190.000,0.000,0.000,0.000,0.000,22210.000' "$T/report.csv"
 check "report: the prefix on its primaries 10:00-10:30, backup to noon" \
     grep -qx 'prefix,hq,203.0.113.0/24,2.083,8.333,1800.000,7200.000,'\
-'1800.000,7200.000,0.000,79200.000,2' "$T/report.csv"
+'1800.000,7200.000,5400.000,0.000,79200.000,2' "$T/report.csv"
 check "report: hq suboptimal through lax for an hour, no data from noon" \
     grep -qx 'route,hq,3600.000,79200.000' "$T/report.csv"
 check "report: hq's route lost at the first run's end holds no time" \
     sh -c "! grep -q '^route_edge,hq,unknown,' '$T/report.csv'"
 check "report: lax-r1's rows at and between the runs' edges hold nothing" \
-    grep -qx 'session,lax-r1,0.000,0.000,1,0.000,86400.000' "$T/report.csv"
+    grep -qx 'session,lax-r1,,0.000,1,0.000,86400.000' "$T/report.csv"
 check "report: two runs, 10 minutes and 10 seconds without one" grep -q \
     '^report,.*,86400.000,2,610.000$' "$T/report.csv"
 

@@ -193,6 +193,46 @@ test_text(void **state)
 }
 
 /*
+ * Text columns are padded by display width: "Linköping, SE" is 13
+ * columns in 14 bytes, and the rest of its row stays under its header
+ * (it was one column to the left).  output_width() itself: wide
+ * characters 2, combining marks 0, bytes that are not UTF-8 1.
+ */
+static void
+test_text_width(void **state)
+{
+	struct model	*m = small_model();
+	char		*out;
+
+	(void)state;
+	assert_int_equal(output_width("Linköping"), 9);
+	assert_int_equal(output_width("東京"), 4);
+	assert_int_equal(output_width("Cafe\xcc\x81"), 4);
+	assert_int_equal(output_width("a\xff" "b"), 3);
+	assert_int_equal(output_width("a\xc3"), 2);
+	assert_int_equal(output_width("\xe6\x9d"), 2);
+	assert_int_equal(output_width(""), 0);
+	assert_int_equal(output_pad("Linköping", 12), 13);
+	assert_int_equal(output_pad("東京", 6), 8);
+
+	strlcpy_pt(m->branches[0]->name, "linköping-works",
+	    sizeof m->branches[0]->name);
+	strlcpy_pt(m->branches[0]->city, "Linköping",
+	    sizeof m->branches[0]->city);
+	strlcpy_pt(m->branches[0]->country, "SE",
+	    sizeof m->branches[0]->country);
+	out = render(m, "text");
+	if (strstr(out, "linköping-works") == NULL || strstr(out,
+	    "\nBRANCH               LOCATION         "
+	    "            NEAREST EDGE   ROUTED SESS   REDUNDANCY LAST EVENT\n"
+	    "linköping-works      Linköping, SE                lon 3km        "
+	    "lon    1/1    REDUNDANT  \n") == NULL)
+		fail_msg("%s", out);
+	free(out);
+	model_free(m);
+}
+
+/*
  * The BMP routers section is there only with a bmp collector: absent
  * from a BIRD-only run, an empty list while no router is connected.
  */
@@ -466,6 +506,7 @@ main(void)
 		cmocka_unit_test(test_json_utf8),
 		cmocka_unit_test(test_bmp_section),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_text_width),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_feed),

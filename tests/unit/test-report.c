@@ -348,13 +348,21 @@ test_outage(void **state)
 	printed(r, "text", "\nc1        100.00    66.67     0      "
 	    "40m00s       0s  Unknown 20m00s\n");
 
-	/* A window inside the outage: nothing seen, nothing available. */
+	/*
+	 * A window inside the outage: nothing seen, so availability is
+	 * undefined (null, an empty field, "-"); the coverage is a real 0.
+	 */
 	store_report_free(r);
 	r = run(path, T(50), T(60));
 	t = track(r->sessions, r->nsessions, "c1");
-	assert_true(report_availability(r, t) == 0.0);
+	assert_true(report_availability(r, t) == -1);
 	assert_true(report_coverage(r, t) == 0.0);
 	assert_int_equal(t->flaps, 0);
+	printed(r, "json", "{\"session\":\"c1\",\"availability_pct\":null,"
+	    "\"coverage_pct\":0.000,\"flaps\":0,");
+	printed(r, "csv", "\nsession,c1,,0.000,0,0.000,0.000\n");
+	printed(r, "text", "\nc1             -     0.00     0          "
+	    "0s       0s  Unknown 10m00s\n");
 	store_report_free(r);
 	free(path);
 }
@@ -600,7 +608,9 @@ test_rollup(void **state)
  * 203.0.113.0/24 on both primaries from before the window, only on the
  * backup from 10:30, on nothing from 10:50: 50% on primaries, 20 minutes
  * on the backup, 10 on none.  198.51.100.0/24 first seen at 10:15, on one
- * of two primaries and the backup.  Rows at until are outside.
+ * of two primaries and the backup.  Rows at until are outside.  On a
+ * primary, on a backup only, on none and no data part the window: the
+ * row adds up to 100%.
  */
 static void
 test_prefixes(void **state)
@@ -630,8 +640,11 @@ test_prefixes(void **state)
 	assert_int_equal(p->all_primary_ms, 0);
 	assert_int_equal(p->backup_ms, 45 * MIN);
 	assert_int_equal(p->all_backup_ms, 45 * MIN);
+	assert_int_equal(p->backup_only_ms, 0);
 	assert_int_equal(p->none_ms, 0);
 	assert_int_equal(p->changes, 1);
+	assert_int_equal(p->primary_ms + p->backup_only_ms + p->none_ms +
+	    p->nodata_ms, 60 * MIN);
 
 	p = &r->prefixes[1];
 	assert_string_equal(p->branch, "hq");
@@ -640,25 +653,34 @@ test_prefixes(void **state)
 	assert_int_equal(p->all_primary_ms, 30 * MIN);
 	assert_int_equal(p->backup_ms, 20 * MIN);
 	assert_int_equal(p->all_backup_ms, 20 * MIN);
+	assert_int_equal(p->backup_only_ms, 20 * MIN);
 	assert_int_equal(p->none_ms, 10 * MIN);
 	assert_int_equal(p->nodata_ms, 0);
 	assert_int_equal(p->changes, 2);
+	assert_int_equal(p->primary_ms + p->backup_only_ms + p->none_ms +
+	    p->nodata_ms, 60 * MIN);
 
 	out = output(r, "text");
+	assert_non_null(strstr(out, "\nBRANCH PREFIX          PRIMARY%  "
+	    "BACKUP% ALL-PRI% ALL-BAK% BAK-ONLY%    NONE% NO-DATA% CHANGES\n"));
 	assert_non_null(strstr(out, "\nhq     203.0.113.0/24     50.00    "
-	    "33.33    50.00    33.33    16.67     0.00       2\n"));
+	    "33.33    50.00    33.33     33.33    16.67     0.00       2\n"));
 	free(out);
 	out = output(r, "csv");
+	assert_non_null(strstr(out, "\nsection,branch,prefix,primary_pct,"
+	    "backup_pct,primary_s,backup_s,all_primary_s,all_backup_s,"
+	    "backup_only_s,none_s,no_data_s,changes\n"));
 	assert_non_null(strstr(out, "\nprefix,hq,203.0.113.0/24,50.000,"
-	    "33.333,1800.000,1200.000,1800.000,1200.000,600.000,0.000,2\n"));
+	    "33.333,1800.000,1200.000,1800.000,1200.000,1200.000,600.000,"
+	    "0.000,2\n"));
 	free(out);
 	out = output(r, "json");
 	assert_non_null(strstr(out, "\"prefixes\":[{\"branch\":\"hq\","
 	    "\"prefix\":\"198.51.100.0/24\",\"primary_pct\":75.000,"
 	    "\"backup_pct\":75.000,\"primary_s\":2700.000,"
 	    "\"backup_s\":2700.000,\"all_primary_s\":0.000,"
-	    "\"all_backup_s\":2700.000,\"none_s\":0.000,"
-	    "\"no_data_s\":900.000,\"changes\":1}"));
+	    "\"all_backup_s\":2700.000,\"backup_only_s\":0.000,"
+	    "\"none_s\":0.000,\"no_data_s\":900.000,\"changes\":1}"));
 	free(out);
 	store_report_free(r);
 
@@ -761,6 +783,106 @@ test_runs(void **state)
 	out = output(r, "csv");
 	assert_non_null(strstr(out, ",7200.000,,\n"));
 	free(out);
+	store_report_free(r);
+	free(path);
+}
+
+/*
+ * A probe every 10 s from from to 10:26:50, rolled up; with a run from
+ * from to its heartbeat at 10:27 or not, samples before prune pruned.
+ */
+static char *
+window_history(const char *name, int64_t from, int withrun, int64_t prune)
+{
+	char	*sql, *runsql = NULL, *path;
+
+	if (withrun)
+		xasprintf(&runsql, "INSERT INTO run (start_ms, last_ms,"
+		    " version) VALUES (%lld, %lld, '0.1.0');", (long long)from,
+		    T(27));
+	xasprintf(&sql, V3_TABLES "%s WITH RECURSIVE t(ms) AS (SELECT %lld"
+	    " UNION ALL SELECT ms + 10000 FROM t WHERE ms + 10000 < %lld)"
+	    " INSERT INTO latency_sample (time_ms, branch, edge, target,"
+	    " source, rtt_us) SELECT ms, 'hq', 'sea', '192.0.2.10', 'probe',"
+	    " 10000 FROM t;" ROLLUP_SQL, runsql != NULL ? runsql : "",
+	    (long long)from, T(27), (long long)prune, T0);
+	path = history(name, sql);
+	free(runsql);
+	free(sql);
+	return (path);
+}
+
+/*
+ * The file's newest time, the default window's end, is that of its
+ * newest row, not the end of the roll-up minute or hour that row is in:
+ * the writer keeps the current hour's row up to date as samples come, so
+ * a live history's hour row ends in the future (a report at 10:27 said
+ * "10:00 - 11:00" and counted the 33 minutes to come as unrecorded).
+ * A run from 10:00, a probe every 10 s to 10:26:50, the heartbeat at
+ * 10:27, every minute and hour rolled up, nothing pruned.
+ */
+static void
+test_window(void **state)
+{
+	struct report	*r;
+	char		*sql, *path, *cause;
+	int64_t		 hour, before, after;
+
+	(void)state;
+	path = window_history("window.db", T0, 1, T0);
+	r = run(path, T0, T(27));
+	assert_int_equal(r->newest_ms, T(27));
+	assert_int_equal(r->oldest_ms, T0);
+	assert_int_equal(r->unrecorded_ms, 0);
+	printed(r, "text", "\nRuns    1, 0s without recording\n");
+	store_report_free(r);
+	free(path);
+
+	/* Without the run: the newest sample, 10:26:50. */
+	path = window_history("window-norun.db", T0, 0, T0);
+	r = run(path, T0, T(27));
+	assert_int_equal(r->newest_ms, T(27) - 10000);
+	store_report_free(r);
+	free(path);
+
+	/*
+	 * The run and the probes from 10:21:38: the file
+	 * begins with the run, not with the hour or minute rows' round
+	 * 10:00 or 10:21 (the report said 21m38s of no data before it).
+	 */
+	path = window_history("window-late.db", T(21) + 38000, 1, T0);
+	r = run(path, T(21) + 38000, T(27));
+	assert_int_equal(r->oldest_ms, T(21) + 38000);
+	assert_int_equal(r->newest_ms, T(27));
+	store_report_free(r);
+	free(path);
+
+	/*
+	 * Only roll-ups left (their samples pruned): the newest minute's
+	 * end is the newest time, as before.
+	 */
+	path = window_history("window-pruned.db", T0, 0, H(1));
+	r = run(path, T0, T(27));
+	assert_int_equal(r->newest_ms, T(27));
+	store_report_free(r);
+	free(path);
+
+	/*
+	 * Only the current hour's row, being filled: its end is in the
+	 * future, so now is the newest time.
+	 */
+	before = now_wall_ms();
+	hour = before - before % (3600 * 1000);
+	xasprintf(&sql, V3_TABLES "INSERT INTO latency_hour VALUES (%lld,"
+	    " 'hq', 'sea', '192.0.2.10', 1, 1, 10000, 10000, 10000,"
+	    " 100000000);", (long long)hour);
+	path = history("window-live.db", sql);
+	free(sql);
+	if ((r = store_report_open(path, &cause)) == NULL)
+		fail_msg("store_report_open: %s", cause);
+	after = now_wall_ms();
+	assert_true(r->newest_ms >= before && r->newest_ms <= after);
+	assert_int_equal(r->oldest_ms, hour);
 	store_report_free(r);
 	free(path);
 }
@@ -941,6 +1063,27 @@ test_events(void **state)
 	store_report_free(r);
 	free(path);
 	free(sql);
+
+	/*
+	 * Times with milliseconds are 24 characters: FIRST widens to
+	 * them, and LAST starts in one column on every line.
+	 */
+	xasprintf(&sql, "INSERT INTO events (time_ms, type, level, subject)"
+	    " VALUES (%lld, 'SessionDown', 'Error', 'session s1'),"
+	    " (%lld, 'SessionUp', 'Information', 'session s1'),"
+	    " (%lld, 'SessionUp', 'Information', 'session s1');",
+	    T(5) + 250, T(6), T(7) + 5);
+	path = history("events-ms.db", sql);
+	r = run(path, T0, T(60));
+	printed(r, "text", "\nTYPE        LEVEL        COUNT  FIRST         "
+	    "            LAST\n"
+	    "SessionDown Error            1  2026-11-25T10:05:00.250Z  "
+	    "2026-11-25T10:05:00.250Z\n"
+	    "SessionUp   Information      2  2026-11-25T10:06:00Z      "
+	    "2026-11-25T10:07:00.005Z\n");
+	store_report_free(r);
+	free(path);
+	free(sql);
 }
 
 static void
@@ -970,6 +1113,30 @@ test_output(void **state)
 	assert_non_null(strstr(out, "\ns1         75.00   100.00     1      "
 	    "45m00s       0s  Idle 15m00s\n"));
 	free(out);
+	store_report_free(r);
+	free(path);
+	free(sql);
+}
+
+/*
+ * Text columns by display width: "linköping-r1" is 12 columns in 13
+ * bytes, and its figures line up with those of a short name.
+ */
+static void
+test_output_width(void **state)
+{
+	struct report	*r;
+	char		*sql, *path;
+
+	(void)state;
+	xasprintf(&sql, "INSERT INTO session_state (time_ms, session, "
+	    "old_state, state) VALUES (%lld, 'linköping-r1', NULL, "
+	    "'Established'), (%lld, 's1', NULL, 'Established');", T0, T0);
+	path = history("width.db", sql);
+	r = run(path, T0, T(60));
+	printed(r, "text", "\nSESSION        AVAIL%   COVER% FLAPS");
+	printed(r, "text", "\nlinköping-r1   100.00   100.00     0");
+	printed(r, "text", "\ns1             100.00   100.00     0");
 	store_report_free(r);
 	free(path);
 	free(sql);
@@ -1159,10 +1326,12 @@ main(void)
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_routes),
 		cmocka_unit_test(test_runs),
+		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_output),
 		cmocka_unit_test(test_output_quoting),
+		cmocka_unit_test(test_output_width),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_unchanged),
 	};
