@@ -8,8 +8,10 @@
  * [since, until): until defaults to the newest time in the file, or now
  * for a file with no rows, since to the oldest time in the file; a relative
  * --since (-15m) counts back from until, a relative --until from the
- * newest time.  Exit status: 0, 2 on a usage error or a file that cannot
- * be read.
+ * newest time.  An --until in the future is cut to now (or to the newest
+ * time, if a copied file's clock ran ahead): time that has not come yet
+ * is neither recorded nor missing.  Exit status: 0, 2 on a usage error
+ * or a file that cannot be read.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -110,8 +112,12 @@ cmd_report(int argc, char **argv)
 	newest = r->newest_ms >= 0 ? r->newest_ms : now_wall_ms();
 	if (until == NULL)
 		until_ms = newest;
-	else
+	else {
 		(void)cmd_report_time(until, newest, &until_ms);
+		if (until_ms > newest && until_ms > now_wall_ms())
+			until_ms = newest > now_wall_ms() ? newest :
+			    now_wall_ms();
+	}
 	if (since == NULL)
 		since_ms = r->oldest_ms >= 0 ? r->oldest_ms :
 		    until_ms - CMD_REPORT_EMPTY_MS;

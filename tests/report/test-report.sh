@@ -87,6 +87,14 @@ check "json: s1 50% in the last 30 minutes (up to 10:45)" grep -q \
 check "json: window" grep -q \
     '"since":"2026-11-25T10:30:00Z","until":"2026-11-25T11:00:00Z"' "$out"
 
+# An --until in the future ends at now: time to come is not "without
+# recording".
+"$PEERTOP" report "$db" --since 2026-11-25T10:00:00Z \
+    --until 2099-01-01T00:00:00Z -o json >"$out" 2>"$err"
+check "future --until exits 0" test $? -eq 0
+check "future --until is cut to now" grep -q \
+    "\"until\":\"$(date -u +%Y)-" "$out"
+
 # Default window: the oldest row's time to the newest's (11:00, HistoryGap),
 # which is outside as any row at until is.
 "$PEERTOP" report "$db" >"$out" 2>"$err"
