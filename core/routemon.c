@@ -73,6 +73,11 @@ struct routemon {
 	 * re-ranks best paths, or makes what was unknown comparable. */
 	enum bgp_state	*states;
 	uint8_t		*lost;
+	/* session->routes_gen at the last eval; fresh: it changed, so this
+	 * eval sees the first table since start-up or since the routes were
+	 * unknown (a state: no announcement). */
+	unsigned	*gen;
+	uint8_t		*fresh;
 };
 
 /* What an eval found for one item: flags and the words for each. */
@@ -175,6 +180,8 @@ routemon_new(struct model *m, struct rib *rib)
 	rm->observed = xcalloc(m->nsessions + 1, 1);
 	rm->states = xcalloc(m->nsessions + 1, sizeof *rm->states);
 	rm->lost = xcalloc(m->nsessions + 1, 1);
+	rm->gen = xcalloc(m->nsessions + 1, sizeof *rm->gen);
+	rm->fresh = xcalloc(m->nsessions + 1, 1);
 	for (i = 0; i < m->nbranches; i++) {
 		b = m->branches[i];
 		for (j = 0; j < b->nprefixes; j++) {
@@ -220,6 +227,8 @@ routemon_free(struct routemon *rm)
 	free(rm->observed);
 	free(rm->states);
 	free(rm->lost);
+	free(rm->gen);
+	free(rm->fresh);
 	free(rm);
 }
 
@@ -434,6 +443,12 @@ routemon_eval(struct routemon *rm, int64_t now_ms)
 			if (rm->ndirty < (int)rm->npfxs)
 				routemon_dirty_all(rm);
 		}
+		if (rm->gen[i] != m->sessions[i]->routes_gen) {
+			rm->gen[i] = m->sessions[i]->routes_gen;
+			rm->fresh[i] = 1;
+			if (rm->ndirty < (int)rm->npfxs)
+				routemon_dirty_all(rm);
+		}
 	}
 	if (rm->ndirty == 0)
 		return;
@@ -461,6 +476,7 @@ routemon_eval(struct routemon *rm, int64_t now_ms)
 		touched = 1;
 	}
 	rm->ndirty = 0;
+	memset(rm->fresh, 0, m->nsessions + 1);
 	if (!touched)
 		return;
 	for (i = 0; i < m->nbranches; i++)
@@ -722,6 +738,11 @@ routemon_item_carry(struct rm_eval *e)
 		s = m->sessions[k];
 		if (e->now[k] == it->carry[k])
 			continue;
+		/* The first table is the state, not news (routes_gen). */
+		if (e->now[k] && (s->routes_loading || rm->fresh[k])) {
+			it->carry[k] = 1;
+			continue;
+		}
 		if (e->now[k]) {
 			routemon_check(&chk, rm->routes[e->sroute[k]].attr,
 			    e->bp, s, 0, rm->max_path);
@@ -888,6 +909,13 @@ routemon_eval_branch(struct routemon *rm, struct branch *b, int64_t now_ms)
 	int			 was_routed = b->routed;
 	int			 was_sub = b->suboptimal;
 
+	/*
+	 * Some session's routes are unknown: the best path may be on it.
+	 * Keep the edge last known and judge nothing until it is back.
+	 */
+	for (i = 0; i < b->nprefixes; i++)
+		if (b->prefixes[i].nunknown > 0)
+			return;
 	for (i = 0; i < b->nprefixes; i++) {
 		bp = &b->prefixes[i];
 		if (bp->best_session < 0 ||

@@ -1233,7 +1233,11 @@ test_close_not_withdrawal(void **state)
 	client_stream(f, &cl, cl.f.len, 10000);
 	run_for(f, pred_known, 5000);
 	assert_int_equal(b->prefixes[0].nprimary, 1);
-	assert_int_equal(nevents(f, "PrefixAnnouncementEvent"), 1);
+	/* The first table is the state, not news. */
+	assert_int_equal(nevents(f, "PrefixAnnouncementEvent"), 0);
+	assert_false(lost_s->routes_loading);
+	assert_int_equal(f->c->nparts, 1);
+	assert_int_equal(f->c->nparts_up, 1);
 
 	close(cl.fd);
 	run_for(f, pred_lost, 5000);
@@ -1244,6 +1248,12 @@ test_close_not_withdrawal(void **state)
 	assert_int_equal(b->prefixes[0].nunknown, 1);
 	assert_int_equal(nevents(f, "PrefixWithdrawalEvent"), 0);
 	assert_int_equal(nevents(f, "PrefixVisibilityLost"), 0);
+	/* Losing the router is a Warning, and the collector says so. */
+	assert_int_equal(nevents(f, "BmpRouterDown"), 1);
+	assert_int_equal(f->c->nparts, 1);
+	assert_int_equal(f->c->nparts_up, 0);
+	assert_non_null(strstr(lost_s->routes_why, "closed"));
+	assert_true(lost_s->routes_lost_ms > 0);
 
 	/* Back with the same table: compared, nothing new. */
 	cl.off = 0;
@@ -1254,7 +1264,10 @@ test_close_not_withdrawal(void **state)
 	assert_false(lost_s->routes_lost);
 	assert_int_equal(b->prefixes[0].nunknown, 0);
 	assert_int_equal(nevents(f, "PrefixWithdrawalEvent"), 0);
-	assert_int_equal(nevents(f, "PrefixAnnouncementEvent"), 1);
+	assert_int_equal(nevents(f, "PrefixAnnouncementEvent"), 0);
+	assert_int_equal(nevents(f, "BmpRouterDown"), 1);
+	assert_int_equal(nevents(f, "BmpRouterUp"), 1);
+	assert_int_equal(f->c->nparts_up, 1);
 	run_for(f, pred_quiet_known, 6000);
 	assert_false(quiet_s->routes_lost);
 

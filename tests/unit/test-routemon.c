@@ -751,7 +751,7 @@ test_source_lost(void **state)
 	new_events(f);
 
 	/* p1's router goes: its routes with it, and the thief's. */
-	model_session_routes(f->m, p1, 1);
+	model_session_routes(f->m, p1, 1, "BMP from r1 closed");
 	rib_peer_flush(f->rib, f->p1);
 	rib_peer_flush(f->rib, f->thief);
 	eval(f);
@@ -763,8 +763,8 @@ test_source_lost(void **state)
 	assert_true(bp->flags & PFX_SUBHIJACK);
 
 	/* Every source gone: still nothing, not even invisibility. */
-	model_session_routes(f->m, p2, 1);
-	model_session_routes(f->m, b1, 1);
+	model_session_routes(f->m, p2, 1, "BMP from r1 closed");
+	model_session_routes(f->m, b1, 1, "BMP from r1 closed");
 	rib_peer_flush(f->rib, f->p2);
 	rib_peer_flush(f->rib, f->b1);
 	eval(f);
@@ -776,8 +776,8 @@ test_source_lost(void **state)
 	/* p1 and p2 back with the same table: no news. */
 	announce(f, f->p1, "203.0.113.0/24", good, 2, 0);
 	announce(f, f->p2, "203.0.113.0/24", good, 2, 0);
-	model_session_routes(f->m, p1, 0);
-	model_session_routes(f->m, p2, 0);
+	model_session_routes(f->m, p1, 0, "BMP from r1 closed");
+	model_session_routes(f->m, p2, 0, "BMP from r1 closed");
 	eval(f);
 	assert_int_equal(count(f, "PrefixAnnouncementEvent"), 0);
 	assert_int_equal(count(f, "PrefixWithdrawalEvent"), 0);
@@ -786,7 +786,7 @@ test_source_lost(void **state)
 	assert_int_equal(count(f, "PrefixSubPrefixHijackResolved"), 0);
 
 	/* b1 back without the prefix: withdrawn while nobody looked. */
-	model_session_routes(f->m, b1, 0);
+	model_session_routes(f->m, b1, 0, "BMP from r1 closed");
 	eval(f);
 	one(f, "PrefixBackupRouteWithdrawalEvent", LVL_WARNING, pfx);
 	one(f, "PrefixSubPrefixHijackResolved", LVL_INFO, pfx);
