@@ -277,6 +277,7 @@ struct branch_prefix {
 	char		 carried[160];	/* names of the sessions carrying it */
 	unsigned	 nunknown;	/* sessions whose routes are unknown
 					   (routes_lost): no verdict on them */
+	unsigned	 nprimary_unknown, nbackup_unknown;	/* of them */
 	uint32_t	 bad_origin;	/* the other origin seen, 0 none */
 	char		 problem[160];	/* the worst current problem in words */
 	int64_t		 since_ms;	/* flags last changed */

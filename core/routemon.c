@@ -155,6 +155,8 @@ static void	 routemon_item_record(struct rm_eval *,
 		    const struct branch_prefix *);
 static void	 routemon_eval_item(struct routemon *, struct rm_item *,
 		    int64_t);
+struct rm_eval;
+static void	 routemon_item_unknown(struct rm_eval *);
 static void	 routemon_eval_branch(struct routemon *, struct branch *,
 		    int64_t);
 
@@ -503,6 +505,8 @@ struct rm_eval {
 	int			 origin_primary;	/* the other origin on
 							   a primary path */
 	int			 anyobs, routes;
+	int			 unknown;	/* a session whose routes are
+						   unknown, -1 none */
 	size_t			 ncarry;
 	char			 pfx[PREFIX_STRLEN];
 	char			 subject[96];	/* "prefix 192.0.2.0/24" */
@@ -611,7 +615,7 @@ routemon_item_sessions(struct rm_eval *e)
 
 	bp->nprimary = bp->nbackup = 0;
 	bp->nprimary_total = bp->nbackup_total = 0;
-	bp->nunknown = 0;
+	bp->nunknown = bp->nprimary_unknown = bp->nbackup_unknown = 0;
 	bp->carried[0] = '\0';
 	for (k = 0; k < m->nsessions; k++) {
 		s = m->sessions[k];
@@ -634,6 +638,12 @@ routemon_item_sessions(struct rm_eval *e)
 			bp->nbackup_total++;
 		if (s->routes_lost && e->sroute[k] == -1) {
 			bp->nunknown++;
+			if (s->role == ROLE_PRIMARY)
+				bp->nprimary_unknown++;
+			else
+				bp->nbackup_unknown++;
+			if (e->unknown == -1)
+				e->unknown = (int)k;
 			continue;
 		}
 		if (e->sroute[k] == -1) {
@@ -811,6 +821,25 @@ routemon_item_conditions(struct rm_eval *e)
 	}
 }
 
+/*
+ * Some session's routes are unknown: the problem says since when and why,
+ * then what was last seen ("203.0.113.0/24: routes unknown since 14:02
+ * (BMP from r2 closed); last seen: origin").
+ */
+static void
+routemon_item_unknown(struct rm_eval *e)
+{
+	const struct session	*s = e->rm->m->sessions[e->unknown];
+	char			 when[32], words[128];
+
+	fmt_time(when, sizeof when, s->routes_lost_ms, 0);
+	routemon_flags_fmt(e->f->flags, words, sizeof words);
+	snprintf(e->bp->problem, sizeof e->bp->problem, "%s: routes unknown "
+	    "since %.5s (%s); last seen: %s", e->pfx,
+	    strlen(when) > 11 ? when + 11 : when, s->routes_why,
+	    words[0] != '\0' ? words : "no problem");
+}
+
 /* The prefix's flags and worst problem in words; the history if changed. */
 static void
 routemon_item_record(struct rm_eval *e, const struct branch_prefix *was)
@@ -839,9 +868,11 @@ routemon_item_record(struct rm_eval *e, const struct branch_prefix *was)
 			    c->bit == PFX_NOPRIMARY ? "primary" : "backup");
 		else
 			snprintf(bp->problem, sizeof bp->problem,
-			    "%s: %s (last seen)", e->pfx, c->word);
+			    "%s: %s when last carried", e->pfx, c->word);
 		break;
 	}
+	if (e->unknown != -1)
+		routemon_item_unknown(e);
 	if (bp->seen && m->sink.prefix != NULL && (!was->seen ||
 	    was->flags != bp->flags || was->nprimary != bp->nprimary ||
 	    was->nbackup != bp->nbackup ||
@@ -868,6 +899,7 @@ routemon_eval_item(struct routemon *rm, struct rm_item *it, int64_t now_ms)
 	e.bp = it->bp;
 	e.now_ms = now_ms;
 	e.best = -1;
+	e.unknown = -1;
 	e.f = xcalloc(1, sizeof *e.f);
 	e.now = xcalloc(m->nsessions + 1, 1);
 	e.sroute = xcalloc(m->nsessions + 1, sizeof *e.sroute);

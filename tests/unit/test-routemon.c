@@ -820,6 +820,14 @@ test_source_lost_routed(void **state)
 	assert_int_equal(b->routed, sea);
 	assert_false(b->suboptimal);
 	assert_int_equal(nnew(f), 0);
+	/* The problem says since when and why, the prefix once. */
+	assert_int_equal(b->prefixes[0].nprimary_unknown, 2);
+	assert_int_equal(b->prefixes[0].nbackup_unknown, 0);
+	assert_non_null(strstr(b->prefixes[0].problem,
+	    "203.0.113.0/24: routes unknown since "));
+	assert_non_null(strstr(b->prefixes[0].problem,
+	    "(BMP from r1 closed); last seen: "));
+	assert_null(strstr(b->prefixes[0].problem + 1, "203.0.113.0/24"));
 	assert_settled(f);
 
 	model_session_routes(f->m, p1, 0, NULL);
