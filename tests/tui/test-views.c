@@ -335,6 +335,66 @@ test_prefixes_filter(void **state)
 	f->t.filter[0] = '\0';
 }
 
+/*
+ * A prefix some of whose sessions' routes are unknown (their BMP router
+ * went away): its own neutral glyph and words, never the OK ones, after
+ * the real problems and before OK; the sessions unknown are counted as
+ * such, not as missing; the problem names the prefix once.
+ */
+static void
+test_prefixes_unknown(void **state)
+{
+	struct fixture		*f = *state;
+	struct branch_prefix	*bp = &f->m->branches[0]->prefixes[3];
+	size_t			 idx = (size_t)tui_view_index(&view_prefixes);
+	char			 buf[512];
+	int			 y;
+
+	size(f, 80, 24);
+	bp->nbackup = 0;
+	bp->nunknown = bp->nbackup_unknown = 1;
+	strlcpy_pt(bp->carried, "daisy-22 daisy-86", sizeof bp->carried);
+	strlcpy_pt(bp->problem, "203.0.113.20/30: routes unknown since "
+	    "14:02 (BMP from r58 closed); last seen: no problem",
+	    sizeof bp->problem);
+	f->m->sessions[2]->routes_lost = 1;
+	draw_view(f, &view_prefixes);
+	/* After the warning, before "no data" and OK. */
+	assert_non_null(strstr(row(4, buf, sizeof buf), "100.105.30.0/24"));
+	assert_non_null(strstr(row(5, buf, sizeof buf), "203.0.113.20/30"));
+	assert_non_null(strstr(buf, "? unknown: src down"));
+	assert_null(strstr(buf, "^"));
+	assert_non_null(strstr(buf, "2/2"));
+	assert_non_null(strstr(buf, "?/1"));
+	assert_non_null(strstr(row(6, buf, sizeof buf), "quiet-branch"));
+
+	/* The detail line: the prefix once, in words. */
+	f->t.cursor[idx] = 3;
+	draw_view(f, &view_prefixes);
+	row(22, buf, sizeof buf);
+	assert_non_null(strstr(buf, "daisy-hq 203.0.113.20/30: routes "
+	    "unknown since 14:02 (BMP from r58 closed)"));
+	assert_null(strstr(strstr(buf, "/30") + 1, "203.0.113.20/30"));
+
+	/* Some primaries known, some unknown: "1/2?". */
+	bp->nprimary = 1;
+	bp->nprimary_unknown = 1;
+	bp->nunknown = 2;
+	draw_view(f, &view_prefixes);
+	assert_non_null(strstr(row(5, buf, sizeof buf), "1/2?"));
+
+	/* The page: the session unknown is not "missing". */
+	assert_int_equal(view_prefixes_drill(&f->t), ACT_REDRAW);
+	draw_view(f, &view_prefixes);
+	assert_true(find(2, 23, "Problem           routes unknown since "
+	    "14:02") >= 0);
+	assert_true((y = find(2, 23, "daisy-44")) >= 0);
+	assert_non_null(strstr(row(y, buf, sizeof buf), "unknown (routes)"));
+	assert_true(find(2, 23, "1/2? primary sessions carry it (? routes "
+	    "unknown)") >= 0);
+	f->t.cursor[idx] = 0;
+}
+
 static void
 test_prefixes_page(void **state)
 {
@@ -1162,6 +1222,7 @@ main(void)
 		cmocka_unit_test(test_prefixes_200),
 		cmocka_unit_test(test_prefixes_filter),
 		cmocka_unit_test(test_prefixes_page),
+		cmocka_unit_test(test_prefixes_unknown),
 		cmocka_unit_test(test_overview_routed),
 		cmocka_unit_test(test_map_routed),
 		cmocka_unit_test(test_sessions_source),
