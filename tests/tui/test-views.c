@@ -554,6 +554,37 @@ test_map_routed(void **state)
 	assert_true(find(1, 49, "dashed: its routed edge") >= 0);
 }
 
+/*
+ * A session whose BMP router went away: Unknown since then (not
+ * "never"), with what was last known and why.
+ */
+static void
+test_sessions_lost(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*s = f->m->sessions[0];
+	char		 buf[512];
+	int		 y;
+
+	size(f, 80, 24);
+	s->state = BGP_UNKNOWN;
+	s->known = BGP_ESTABLISHED;
+	s->since_ms = now_wall_ms() - 125 * 1000;
+	s->routes_lost = 1;
+	strlcpy_pt(s->routes_why, "BMP from r58 closed", sizeof s->routes_why);
+	draw_view(f, &view_sessions);
+	assert_true((y = find(2, 22, "daisy-22")) >= 0);
+	row(y, buf, sizeof buf);
+	assert_non_null(strstr(buf, "Unknown"));
+	assert_null(strstr(buf, "never"));
+	assert_non_null(strstr(buf, "2m"));
+	size(f, 200, 50);
+	draw_view(f, &view_sessions);
+	assert_true((y = find(2, 48, "daisy-22")) >= 0);
+	assert_non_null(strstr(row(y, buf, sizeof buf),
+	    "was Established; BMP from r58 closed"));
+}
+
 static void
 test_sessions_source(void **state)
 {
@@ -1226,6 +1257,7 @@ main(void)
 		cmocka_unit_test(test_overview_routed),
 		cmocka_unit_test(test_map_routed),
 		cmocka_unit_test(test_sessions_source),
+		cmocka_unit_test(test_sessions_lost),
 		cmocka_unit_test(test_sessions_drill_no_peer),
 		cmocka_unit_test(test_help_lists_prefixes),
 		cmocka_unit_test(test_help_lists_tables),
