@@ -392,7 +392,13 @@ test_prefixes_unknown(void **state)
 	assert_non_null(strstr(row(y, buf, sizeof buf), "unknown (routes)"));
 	assert_true(find(2, 23, "1/2? primary sessions carry it (? routes "
 	    "unknown)") >= 0);
+	assert_int_equal(view_prefixes_drill(&f->t), ACT_REDRAW);
 	f->t.cursor[idx] = 0;
+	/* The fixture as it was, for the next tests. */
+	prefix_state(bp, 0, 2, 1, 64496, "4226809914 64496",
+	    "daisy-22 daisy-86 daisy-44", "");
+	bp->nunknown = bp->nprimary_unknown = bp->nbackup_unknown = 0;
+	f->m->sessions[2]->routes_lost = 0;
 }
 
 static void
@@ -498,6 +504,18 @@ test_overview_routed(void **state)
 	strlcpy_pt(f->t.filter, "suboptimal", sizeof f->t.filter);
 	assert_int_equal(view_overview.rows(&f->t), 1);
 	f->t.filter[0] = '\0';
+
+	/* Some session's routes unknown: the edge last known, marked. */
+	f->m->branches[0]->routed = f->sea;
+	f->m->branches[0]->suboptimal = 0;
+	f->m->branches[0]->prefixes[0].nunknown = 1;
+	draw_view(f, &view_overview);
+	assert_true((y = find(2, 22, "daisy-hq")) >= 0);
+	assert_non_null(strstr(row(y, buf, sizeof buf), "sea ?"));
+	assert_null(strstr(buf, "sea ="));
+	f->m->branches[0]->prefixes[0].nunknown = 0;
+	f->m->branches[0]->routed = f->lax;
+	f->m->branches[0]->suboptimal = 1;
 }
 
 /* The map's cells (rows 1 .. 1+h) as one string. */
@@ -583,6 +601,9 @@ test_sessions_lost(void **state)
 	assert_true((y = find(2, 48, "daisy-22")) >= 0);
 	assert_non_null(strstr(row(y, buf, sizeof buf),
 	    "was Established; BMP from r58 closed"));
+	s->state = BGP_ESTABLISHED;
+	s->since_ms = 0;
+	s->routes_lost = 0;
 }
 
 static void
