@@ -369,16 +369,23 @@ static void
 collect_bmp_describe(const struct collector *c, char *buf, size_t len)
 {
 	const struct collect_bmp	*cb = c->priv;
-	char				 a[ADDR_STRLEN];
+	char				 a[ADDR_STRLEN], n[48];
 
 	if (cb == NULL) {
 		snprintf(buf, len, "%s down: %s", c->name, c->error);
 		return;
 	}
 	addr_fmt(&cb->addr, a, sizeof a);
-	snprintf(buf, len, "bmp %s%s%s:%u %zu router%s%s%s",
+	/* "2 routers", or "1/2 routers up" while one is gone. */
+	if (cb->ngone > 0)
+		snprintf(n, sizeof n, "%zu/%zu routers up", cb->nrouters,
+		    cb->nrouters + cb->ngone);
+	else
+		snprintf(n, sizeof n, "%zu router%s", cb->nrouters,
+		    cb->nrouters == 1 ? "" : "s");
+	snprintf(buf, len, "bmp %s%s%s:%u %s%s%s",
 	    cb->addr.af == AF_INET6 ? "[" : "", a,
-	    cb->addr.af == AF_INET6 ? "]" : "", cb->port, cb->nrouters, cb->nrouters == 1 ? "" : "s",
+	    cb->addr.af == AF_INET6 ? "]" : "", cb->port, n,
 	    c->error[0] != '\0' ? ", last error: " : "", c->error);
 }
 
@@ -1000,6 +1007,7 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 	struct collect_bmp	*cb = r->cb;
 	struct collect_bmp_peer	*bp = NULL;
 	const struct bmp_peer_state *ps;
+	char			 how[96];
 	size_t			 i;
 	int			 n;
 
@@ -1095,7 +1103,8 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 		    "no reason", sizeof r->term_reason);
 		log_info("%s: router %s terminates: %s", cb->c->name,
 		    r->key, r->term_reason);
-		collect_bmp_routes_lost(r, r->term_reason);
+		snprintf(how, sizeof how, "terminated: %s", r->term_reason);
+		collect_bmp_routes_lost(r, how);
 		for (i = 0; i < r->npeers; i++) {
 			collect_bmp_rib_flush(r, &r->peers[i]);
 			r->peers[i].up = 0;
