@@ -65,7 +65,7 @@ test_load(const char *sub, const char *name)
 	struct test_file	 b = { NULL, 0 };
 	char			 path[4096];
 	FILE			*f;
-	long			 n;
+	long			 n = 0;
 
 	test_path(path, sizeof path, sub, name);
 	if ((f = fopen(path, "rb")) == NULL)
