@@ -155,7 +155,6 @@ static void	 routemon_item_record(struct rm_eval *,
 		    const struct branch_prefix *);
 static void	 routemon_eval_item(struct routemon *, struct rm_item *,
 		    int64_t);
-struct rm_eval;
 static void	 routemon_item_unknown(struct rm_eval *);
 static void	 routemon_eval_branch(struct routemon *, struct branch *,
 		    int64_t);
