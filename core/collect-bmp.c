@@ -72,6 +72,7 @@ struct collect_bmp_peer {
 	struct addr		 addr;
 	uint32_t		 as;
 	int			 up;
+	int			 ever_up;	/* a Peer Up on this connection */
 	int			 dirty;		/* counters changed */
 	struct session		*s;		/* matched session, or NULL */
 	char			 last_error[ERR_MAX];
@@ -110,6 +111,7 @@ struct collect_bmp_router {
 	char			 key[NAME_MAX_PT];	/* RIB: name or address */
 	int			 initiated;
 	int			 terminated;
+	int			 gone;		/* BmpRouterDown raised */
 	char			 term_reason[64];
 	uint64_t		 errors;	/* UPDATEs the RIB refused */
 	char			 last_error[128];
@@ -141,6 +143,12 @@ struct collect_bmp {
 	struct event		*ev_known;	/* routes_back() again */
 	int			 settled;	/* collect_bmp_settled() was 1 */
 	struct bmp_msg		*msg;		/* decoding space */
+	/* Routers that went away (BmpRouterDown) and are not back yet. */
+	struct collect_bmp_gone {
+		char		 name[NAME_MAX_PT];	/* sysName, or "" */
+		struct addr	 from;
+	}			*gone;
+	size_t			 ngone;
 };
 
 static int	 collect_bmp_start(struct collector *, struct model *,
@@ -165,7 +173,10 @@ static struct collect_bmp_peer *collect_bmp_peer(
 static void	 collect_bmp_report(struct collect_bmp_router *,
 		    struct collect_bmp_peer *, enum bgp_state);
 static void	 collect_bmp_flush(struct collect_bmp_router *);
-static void	 collect_bmp_routes_lost(struct collect_bmp_router *);
+static void	 collect_bmp_routes_lost(struct collect_bmp_router *,
+		    const char *);
+static void	 collect_bmp_router_back(struct collect_bmp_router *);
+static void	 collect_bmp_parts(struct collect_bmp *);
 static void	 collect_bmp_routes_back(struct collect_bmp *);
 static void	 collect_bmp_known_cb(evutil_socket_t, short, void *);
 static void	 collect_bmp_sockaddr(const struct sockaddr_storage *,
@@ -349,6 +360,7 @@ collect_bmp_stop(struct collector *c)
 	if (cb->fd != -1)
 		close(cb->fd);
 	free(cb->msg);
+	free(cb->gone);
 	free(cb);
 	c->priv = NULL;
 }
@@ -357,16 +369,23 @@ static void
 collect_bmp_describe(const struct collector *c, char *buf, size_t len)
 {
 	const struct collect_bmp	*cb = c->priv;
-	char				 a[ADDR_STRLEN];
+	char				 a[ADDR_STRLEN], n[48];
 
 	if (cb == NULL) {
 		snprintf(buf, len, "%s down: %s", c->name, c->error);
 		return;
 	}
 	addr_fmt(&cb->addr, a, sizeof a);
-	snprintf(buf, len, "bmp %s%s%s:%u %zu router%s%s%s",
+	/* "2 routers", or "1/2 routers up" while one is gone. */
+	if (cb->ngone > 0)
+		snprintf(n, sizeof n, "%zu/%zu routers up", cb->nrouters,
+		    cb->nrouters + cb->ngone);
+	else
+		snprintf(n, sizeof n, "%zu router%s", cb->nrouters,
+		    cb->nrouters == 1 ? "" : "s");
+	snprintf(buf, len, "bmp %s%s%s:%u %s%s%s",
 	    cb->addr.af == AF_INET6 ? "[" : "", a,
-	    cb->addr.af == AF_INET6 ? "]" : "", cb->port, cb->nrouters, cb->nrouters == 1 ? "" : "s",
+	    cb->addr.af == AF_INET6 ? "]" : "", cb->port, n,
 	    c->error[0] != '\0' ? ", last error: " : "", c->error);
 }
 
@@ -442,6 +461,8 @@ collect_bmp_accept_cb(evutil_socket_t lfd, short events, void *arg)
 	event_add(r->ev, NULL);
 	TAILQ_INSERT_TAIL(&cb->routers, r, entry);
 	cb->nrouters++;
+	collect_bmp_parts(cb);
+	collect_bmp_router_back(r);
 	log_info("%s: router %s port %u connected", cb->c->name, a, port);
 	model_touch(cb->m, DIRTY_COLLECTORS);
 }
@@ -461,7 +482,7 @@ collect_bmp_close(struct collect_bmp_router *r, int report)
 	for (i = 0; i < r->npeers; i++)
 		collect_bmp_rib_flush(r, &r->peers[i]);
 	if (report) {
-		collect_bmp_routes_lost(r);
+		collect_bmp_routes_lost(r, "closed");
 		for (i = 0; i < r->npeers; i++)
 			if (r->peers[i].s != NULL)
 				model_session_lost_by(cb->m, r->peers[i].s,
@@ -472,6 +493,7 @@ collect_bmp_close(struct collect_bmp_router *r, int report)
 	}
 	TAILQ_REMOVE(&cb->routers, r, entry);
 	cb->nrouters--;
+	collect_bmp_parts(cb);
 	event_free(r->ev);
 	close(r->fd);
 	decode_bmp_framer_free(&r->fr);
@@ -776,13 +798,78 @@ collect_bmp_flush(struct collect_bmp_router *r)
  * sessions carry is unknown from now on, not withdrawn.
  */
 static void
-collect_bmp_routes_lost(struct collect_bmp_router *r)
+collect_bmp_routes_lost(struct collect_bmp_router *r, const char *how)
 {
-	size_t	 i;
+	struct collect_bmp	*cb = r->cb;
+	struct collect_bmp_gone	*g;
+	char			 a[ADDR_STRLEN], why[96], subject[96];
+	char			 details[256];
+	size_t			 i, n = 0, len;
 
-	for (i = 0; i < r->npeers; i++)
-		if (r->peers[i].s != NULL && r->peers[i].up)
-			model_session_routes(r->cb->m, r->peers[i].s, 1);
+	addr_fmt(&r->from, a, sizeof a);
+	snprintf(why, sizeof why, "BMP from %s %s", r->name[0] != '\0' ?
+	    r->name : a, how);
+	details[0] = '\0';
+	for (i = 0; i < r->npeers; i++) {
+		if (r->peers[i].s == NULL || !r->peers[i].up)
+			continue;
+		model_session_routes(cb->m, r->peers[i].s, 1, why);
+		len = strlen(details);
+		snprintf(details + len, sizeof details - len, "%s%s",
+		    n++ == 0 ? "routes unknown: " : " ", r->peers[i].s->name);
+	}
+	if (r->gone)
+		return;
+	/* Once per connection: a Termination, then the close. */
+	r->gone = 1;
+	cb->gone = xreallocarray(cb->gone, cb->ngone + 1, sizeof *cb->gone);
+	g = &cb->gone[cb->ngone++];
+	strlcpy_pt(g->name, r->name, sizeof g->name);
+	g->from = r->from;
+	collect_bmp_parts(cb);
+	snprintf(subject, sizeof subject, "collector %s", cb->c->name);
+	model_eventf(cb->m, "BmpRouterDown", LVL_WARNING, subject,
+	    details[0] != '\0' ? details : NULL, "BMP router %s (%s) %s",
+	    r->name[0] != '\0' ? r->name : "unnamed", a, how);
+}
+
+/*
+ * A router that went away is back (it connected again, from the same
+ * address or under the same sysName): BmpRouterUp.  Its sessions' routes
+ * stay unknown until it has sent their tables (routes_back()).
+ */
+static void
+collect_bmp_router_back(struct collect_bmp_router *r)
+{
+	struct collect_bmp	*cb = r->cb;
+	struct collect_bmp_gone	*g;
+	char			 a[ADDR_STRLEN], subject[96];
+	size_t			 i;
+
+	for (i = 0; i < cb->ngone; i++) {
+		g = &cb->gone[i];
+		if (g->name[0] != '\0' ? strcmp(g->name, r->name) == 0 :
+		    addr_cmp(&g->from, &r->from) == 0)
+			break;
+	}
+	if (i == cb->ngone)
+		return;
+	cb->gone[i] = cb->gone[--cb->ngone];
+	collect_bmp_parts(cb);
+	addr_fmt(&r->from, a, sizeof a);
+	snprintf(subject, sizeof subject, "collector %s", cb->c->name);
+	model_eventf(cb->m, "BmpRouterUp", LVL_INFO, subject, NULL,
+	    "BMP router %s (%s) is back", r->name[0] != '\0' ? r->name :
+	    "unnamed", a);
+}
+
+/* The routers the collector knows: connected, and gone but not back. */
+static void
+collect_bmp_parts(struct collect_bmp *cb)
+{
+	cb->c->nparts = cb->nrouters + cb->ngone;
+	cb->c->nparts_up = cb->nrouters;
+	model_touch(cb->m, DIRTY_COLLECTORS);
 }
 
 /*
@@ -802,10 +889,11 @@ collect_bmp_routes_back(struct collect_bmp *cb)
 	TAILQ_FOREACH(r, &cb->routers, entry) {
 		for (i = 0; i < r->npeers; i++) {
 			bp = &r->peers[i];
-			if (!bp->up || bp->s == NULL || !bp->s->routes_lost)
+			if (!bp->up || bp->s == NULL ||
+			    (!bp->s->routes_lost && !bp->s->routes_loading))
 				continue;
 			if (collect_bmp_peer_table(bp))
-				model_session_routes(cb->m, bp->s, 0);
+				model_session_routes(cb->m, bp->s, 0, NULL);
 			else
 				wait = 1;
 		}
@@ -919,6 +1007,7 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 	struct collect_bmp	*cb = r->cb;
 	struct collect_bmp_peer	*bp = NULL;
 	const struct bmp_peer_state *ps;
+	char			 how[96];
 	size_t			 i;
 	int			 n;
 
@@ -937,6 +1026,7 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 		}
 		if (msg->sys_descr[0] != '\0')
 			strlcpy_pt(r->descr, msg->sys_descr, sizeof r->descr);
+		collect_bmp_router_back(r);
 		log_info("%s: router %s: %s", cb->c->name, r->key, r->descr);
 		model_touch(cb->m, DIRTY_COLLECTORS);
 		break;
@@ -958,6 +1048,10 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 		bp->got_eor = bp->sent_afs = 0;
 		bp->up_mono = now_mono_ms();
 		collect_bmp_report(r, bp, BGP_ESTABLISHED);
+		/* The first table of a connection is the state, not news. */
+		if (!bp->ever_up && bp->s != NULL)
+			model_session_routes_loading(cb->m, bp->s);
+		bp->ever_up = 1;
 		if (cb->m->routemon != NULL)
 			routemon_dirty_all(cb->m->routemon);
 		break;
@@ -980,7 +1074,7 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 		collect_bmp_report(r, bp, BGP_IDLE);
 		/* Seen down by its router: no routes, known. */
 		if (bp->s != NULL)
-			model_session_routes(cb->m, bp->s, 0);
+			model_session_routes(cb->m, bp->s, 0, NULL);
 		model_touch(cb->m, DIRTY_ROUTES);
 		if (cb->m->routemon != NULL)
 			routemon_dirty_all(cb->m->routemon);
@@ -1009,7 +1103,8 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 		    "no reason", sizeof r->term_reason);
 		log_info("%s: router %s terminates: %s", cb->c->name,
 		    r->key, r->term_reason);
-		collect_bmp_routes_lost(r);
+		snprintf(how, sizeof how, "terminated: %s", r->term_reason);
+		collect_bmp_routes_lost(r, how);
 		for (i = 0; i < r->npeers; i++) {
 			collect_bmp_rib_flush(r, &r->peers[i]);
 			r->peers[i].up = 0;

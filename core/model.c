@@ -597,12 +597,34 @@ model_session_lost_by(struct model *m, struct session *s,
 }
 
 void
-model_session_routes(struct model *m, struct session *s, int lost)
+model_session_routes(struct model *m, struct session *s, int lost,
+    const char *why)
 {
+	if (!lost && s->routes_loading) {
+		s->routes_loading = 0;
+		if (!s->routes_lost)
+			s->routes_gen++;
+	}
 	if (s->routes_lost == (lost != 0))
 		return;
 	s->routes_lost = lost != 0;
+	if (lost) {
+		s->routes_lost_ms = now_wall_ms();
+		strlcpy_pt(s->routes_why, why != NULL ? why : "source gone",
+		    sizeof s->routes_why);
+	} else
+		s->routes_gen++;
 	model_pending(m, PENDING_ROUTES);
+	model_touch(m, DIRTY_ROUTES);
+}
+
+/* Its source starts sending its first table (model.h, routes_loading). */
+void
+model_session_routes_loading(struct model *m, struct session *s)
+{
+	if (s->routes_lost || s->routes_loading)
+		return;
+	s->routes_loading = 1;
 	model_touch(m, DIRTY_ROUTES);
 }
 

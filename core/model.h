@@ -90,9 +90,19 @@ struct session {
 	/*
 	 * Its routes' source (a BMP router) went away: what the session
 	 * carries is unknown, not withdrawn, until the source is back and
-	 * has sent its table again (model_session_routes()).
+	 * has sent its table again (model_session_routes()): since when
+	 * and why, in words ("BMP from r2 closed").
 	 */
 	int		 routes_lost;
+	int64_t		 routes_lost_ms;	/* wall time */
+	char		 routes_why[96];
+	/*
+	 * Its source is sending its first table (a BMP router's Peer Up on
+	 * a new connection): what it announces is the state, not news.
+	 * routes_gen counts the times routes became known again.
+	 */
+	int		 routes_loading;
+	unsigned	 routes_gen;
 	uint64_t	 updated_mono;	/* last report, monotonic ms */
 	/*
 	 * Every collector reporting the session (BIRD and BMP may both):
@@ -267,6 +277,7 @@ struct branch_prefix {
 	char		 carried[160];	/* names of the sessions carrying it */
 	unsigned	 nunknown;	/* sessions whose routes are unknown
 					   (routes_lost): no verdict on them */
+	unsigned	 nprimary_unknown, nbackup_unknown;	/* of them */
 	uint32_t	 bad_origin;	/* the other origin seen, 0 none */
 	char		 problem[160];	/* the worst current problem in words */
 	int64_t		 since_ms;	/* flags last changed */
@@ -338,6 +349,9 @@ struct collector {
 	uint64_t	 last_ok_mono;	/* last good poll, 0 never */
 	char		 error[ERR_MAX];
 	uint64_t	 polls, failures;
+	/* Parts it watches (bmp: routers seen, connected now); a collector
+	 * up with parts missing is shown as such. */
+	size_t		 nparts, nparts_up;
 	void		*priv;		/* the collector's own state */
 
 	/* bmp: the listener and who may connect (collect-bmp.c). */
@@ -541,7 +555,9 @@ void	 model_session_lost_by(struct model *, struct session *,
  * connection closed) or is back with its table (lost 0).  While lost,
  * the route monitor neither withdraws nor resolves anything for it.
  */
-void	 model_session_routes(struct model *, struct session *, int lost);
+void	 model_session_routes(struct model *, struct session *, int lost,
+	    const char *why);
+void	 model_session_routes_loading(struct model *, struct session *);
 
 /* Collector up/down; raises CollectorDown / CollectorUp events. */
 void	 model_collector_state(struct model *, struct collector *,

@@ -73,6 +73,11 @@ struct routemon {
 	 * re-ranks best paths, or makes what was unknown comparable. */
 	enum bgp_state	*states;
 	uint8_t		*lost;
+	/* session->routes_gen at the last eval; fresh: it changed, so this
+	 * eval sees the first table since start-up or since the routes were
+	 * unknown (a state: no announcement). */
+	unsigned	*gen;
+	uint8_t		*fresh;
 };
 
 /* What an eval found for one item: flags and the words for each. */
@@ -150,6 +155,7 @@ static void	 routemon_item_record(struct rm_eval *,
 		    const struct branch_prefix *);
 static void	 routemon_eval_item(struct routemon *, struct rm_item *,
 		    int64_t);
+static void	 routemon_item_unknown(struct rm_eval *);
 static void	 routemon_eval_branch(struct routemon *, struct branch *,
 		    int64_t);
 
@@ -175,6 +181,8 @@ routemon_new(struct model *m, struct rib *rib)
 	rm->observed = xcalloc(m->nsessions + 1, 1);
 	rm->states = xcalloc(m->nsessions + 1, sizeof *rm->states);
 	rm->lost = xcalloc(m->nsessions + 1, 1);
+	rm->gen = xcalloc(m->nsessions + 1, sizeof *rm->gen);
+	rm->fresh = xcalloc(m->nsessions + 1, 1);
 	for (i = 0; i < m->nbranches; i++) {
 		b = m->branches[i];
 		for (j = 0; j < b->nprefixes; j++) {
@@ -220,6 +228,8 @@ routemon_free(struct routemon *rm)
 	free(rm->observed);
 	free(rm->states);
 	free(rm->lost);
+	free(rm->gen);
+	free(rm->fresh);
 	free(rm);
 }
 
@@ -434,6 +444,12 @@ routemon_eval(struct routemon *rm, int64_t now_ms)
 			if (rm->ndirty < (int)rm->npfxs)
 				routemon_dirty_all(rm);
 		}
+		if (rm->gen[i] != m->sessions[i]->routes_gen) {
+			rm->gen[i] = m->sessions[i]->routes_gen;
+			rm->fresh[i] = 1;
+			if (rm->ndirty < (int)rm->npfxs)
+				routemon_dirty_all(rm);
+		}
 	}
 	if (rm->ndirty == 0)
 		return;
@@ -461,6 +477,7 @@ routemon_eval(struct routemon *rm, int64_t now_ms)
 		touched = 1;
 	}
 	rm->ndirty = 0;
+	memset(rm->fresh, 0, m->nsessions + 1);
 	if (!touched)
 		return;
 	for (i = 0; i < m->nbranches; i++)
@@ -487,6 +504,8 @@ struct rm_eval {
 	int			 origin_primary;	/* the other origin on
 							   a primary path */
 	int			 anyobs, routes;
+	int			 unknown;	/* a session whose routes are
+						   unknown, -1 none */
 	size_t			 ncarry;
 	char			 pfx[PREFIX_STRLEN];
 	char			 subject[96];	/* "prefix 192.0.2.0/24" */
@@ -595,7 +614,7 @@ routemon_item_sessions(struct rm_eval *e)
 
 	bp->nprimary = bp->nbackup = 0;
 	bp->nprimary_total = bp->nbackup_total = 0;
-	bp->nunknown = 0;
+	bp->nunknown = bp->nprimary_unknown = bp->nbackup_unknown = 0;
 	bp->carried[0] = '\0';
 	for (k = 0; k < m->nsessions; k++) {
 		s = m->sessions[k];
@@ -618,6 +637,12 @@ routemon_item_sessions(struct rm_eval *e)
 			bp->nbackup_total++;
 		if (s->routes_lost && e->sroute[k] == -1) {
 			bp->nunknown++;
+			if (s->role == ROLE_PRIMARY)
+				bp->nprimary_unknown++;
+			else
+				bp->nbackup_unknown++;
+			if (e->unknown == -1)
+				e->unknown = (int)k;
 			continue;
 		}
 		if (e->sroute[k] == -1) {
@@ -722,6 +747,11 @@ routemon_item_carry(struct rm_eval *e)
 		s = m->sessions[k];
 		if (e->now[k] == it->carry[k])
 			continue;
+		/* The first table is the state, not news (routes_gen). */
+		if (e->now[k] && (s->routes_loading || rm->fresh[k])) {
+			it->carry[k] = 1;
+			continue;
+		}
 		if (e->now[k]) {
 			routemon_check(&chk, rm->routes[e->sroute[k]].attr,
 			    e->bp, s, 0, rm->max_path);
@@ -790,6 +820,25 @@ routemon_item_conditions(struct rm_eval *e)
 	}
 }
 
+/*
+ * Some session's routes are unknown: the problem says since when and why,
+ * then what was last seen ("203.0.113.0/24: routes unknown since 14:02
+ * (BMP from r2 closed); last seen: origin").
+ */
+static void
+routemon_item_unknown(struct rm_eval *e)
+{
+	const struct session	*s = e->rm->m->sessions[e->unknown];
+	char			 when[32], words[128];
+
+	fmt_time(when, sizeof when, s->routes_lost_ms, 0);
+	routemon_flags_fmt(e->f->flags, words, sizeof words);
+	snprintf(e->bp->problem, sizeof e->bp->problem, "%s: routes unknown "
+	    "since %.5s (%s); last seen: %s", e->pfx,
+	    strlen(when) > 11 ? when + 11 : when, s->routes_why,
+	    words[0] != '\0' ? words : "no problem");
+}
+
 /* The prefix's flags and worst problem in words; the history if changed. */
 static void
 routemon_item_record(struct rm_eval *e, const struct branch_prefix *was)
@@ -818,9 +867,11 @@ routemon_item_record(struct rm_eval *e, const struct branch_prefix *was)
 			    c->bit == PFX_NOPRIMARY ? "primary" : "backup");
 		else
 			snprintf(bp->problem, sizeof bp->problem,
-			    "%s: %s (last seen)", e->pfx, c->word);
+			    "%s: %s when last carried", e->pfx, c->word);
 		break;
 	}
+	if (e->unknown != -1)
+		routemon_item_unknown(e);
 	if (bp->seen && m->sink.prefix != NULL && (!was->seen ||
 	    was->flags != bp->flags || was->nprimary != bp->nprimary ||
 	    was->nbackup != bp->nbackup ||
@@ -847,6 +898,7 @@ routemon_eval_item(struct routemon *rm, struct rm_item *it, int64_t now_ms)
 	e.bp = it->bp;
 	e.now_ms = now_ms;
 	e.best = -1;
+	e.unknown = -1;
 	e.f = xcalloc(1, sizeof *e.f);
 	e.now = xcalloc(m->nsessions + 1, 1);
 	e.sroute = xcalloc(m->nsessions + 1, sizeof *e.sroute);
@@ -888,6 +940,13 @@ routemon_eval_branch(struct routemon *rm, struct branch *b, int64_t now_ms)
 	int			 was_routed = b->routed;
 	int			 was_sub = b->suboptimal;
 
+	/*
+	 * Some session's routes are unknown: the best path may be on it.
+	 * Keep the edge last known and judge nothing until it is back.
+	 */
+	for (i = 0; i < b->nprefixes; i++)
+		if (b->prefixes[i].nunknown > 0)
+			return;
 	for (i = 0; i < b->nprefixes; i++) {
 		bp = &b->prefixes[i];
 		if (bp->best_session < 0 ||

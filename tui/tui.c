@@ -791,7 +791,7 @@ tui_draw_collectors(struct tui *tui, int y, int x, int limit)
 		c = m->collectors[i];
 		tui_collector_item(c, now, item, sizeof item, &role);
 		total += draw_width(tui, item) + 2;
-		nup += (c->state == COL_UP);
+		nup += (c->state == COL_UP && c->nparts_up >= c->nparts);
 	}
 	compact = (x + total > limit);
 	summary[0] = '\0';
@@ -801,7 +801,7 @@ tui_draw_collectors(struct tui *tui, int y, int x, int limit)
 	sw = draw_width(tui, summary);
 	for (i = 0; i < m->ncollectors; i++) {
 		c = m->collectors[i];
-		if (compact && c->state == COL_UP)
+		if (compact && c->state == COL_UP && c->nparts_up >= c->nparts)
 			continue;
 		tui_collector_item(c, now, item, sizeof item, &role);
 		w = draw_width(tui, item);
@@ -821,12 +821,19 @@ tui_collector_item(const struct collector *c, uint64_t now, char *buf,
     size_t len, enum color_role *role)
 {
 	const char	*word;
-	char		 age[16];
+	char		 age[16], parts[48];
 
 	switch (c->state) {
 	case COL_UP:
 		word = "up";
 		*role = CR_STATUS;
+		if (c->nparts_up < c->nparts) {
+			/* bmp: a router went away ("up 1/2 routers"). */
+			snprintf(parts, sizeof parts, "up %zu/%zu routers",
+			    c->nparts_up, c->nparts);
+			word = parts;
+			*role = CR_WARN;
+		}
 		break;
 	case COL_DOWN:
 		word = "DOWN";

@@ -227,15 +227,25 @@ view_overview_edge(const struct model *m, int idx)
  * by, five columns so that 80 still fits everything): "lax !" while SuboptimalRouting is raised (the
  * marker carries it in mono), "sea =" when it is the nearest edge, the
  * code alone when it differs within the tolerance, "-" when unknown (no
- * registered prefix, or no route seen yet).
+ * registered prefix, or no route seen yet), "sea ?" when some session's
+ * routes are unknown (its BMP router went away): the edge last known,
+ * judged again once they are back.
  */
 static void
 view_overview_routed(struct tui *tui, const struct branch *b, char *buf,
     size_t len, enum color_role *role)
 {
 	const struct edge	*e = view_overview_edge(tui->model, b->routed);
+	size_t			 i;
 
-	if (e == NULL) {
+	for (i = 0; e != NULL && i < b->nprefixes; i++)
+		if (b->prefixes[i].nunknown > 0)
+			break;
+	if (e != NULL && i < b->nprefixes) {
+		snprintf(buf, len, "%s %s", e->code,
+		    draw_glyph(tui, GL_UNKNOWN));
+		*role = CR_STALE;
+	} else if (e == NULL) {
 		snprintf(buf, len, "-");
 		*role = CR_STALE;
 	} else if (b->suboptimal || b->lat_suboptimal) {

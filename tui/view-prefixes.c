@@ -38,8 +38,8 @@ static const struct draw_col prefixes_cols[PX_NCOLS] = {
 	[PX_BRANCH] =	{ "Branch", 12, 16, 0, 0 },
 	[PX_PREFIX] =	{ "Prefix", 18, 24, 0, 0 },
 	[PX_ORIGIN] =	{ "Origin", 6, 10, 3, 1 },
-	[PX_PRI] =	{ "Pri", 3, 5, 0, 1 },
-	[PX_BKP] =	{ "Bkp", 3, 5, 0, 1 },
+	[PX_PRI] =	{ "Pri", 4, 5, 0, 1 },
+	[PX_BKP] =	{ "Bkp", 4, 5, 0, 1 },
 	[PX_STATE] =	{ "State", 19, 34, 0, 0 },
 	[PX_SINCE] =	{ "Since", 6, 7, 4, 1 },
 	[PX_BEST] =	{ "SeenAS", 6, 10, 2, 1 },
@@ -51,7 +51,11 @@ static const struct draw_col prefixes_cols[PX_NCOLS] = {
  * the level of the event the route monitor raises for it
  * (routemon_flags_level()), so the view and the Events agree.
  */
-enum pfx_sev { SEV_CRIT = 0, SEV_ERROR, SEV_WARN, SEV_UNSEEN, SEV_OK };
+enum pfx_sev {
+	SEV_CRIT = 0, SEV_ERROR, SEV_WARN,
+	SEV_UNKNOWN,		/* some session's routes are unknown */
+	SEV_UNSEEN, SEV_OK
+};
 
 /* Worst first: the order the words are written in. */
 static const struct view_prefixes_flag {
@@ -106,9 +110,11 @@ static enum glyph view_prefixes_glyph(enum pfx_sev);
 static void	 view_prefixes_words(const struct branch_prefix *, char *,
 		    size_t);
 static void	 view_prefixes_count(char *, size_t, unsigned, unsigned,
-		    int);
-static enum color_role view_prefixes_count_role(unsigned, unsigned, int,
-		    enum pfx_sev);
+		    unsigned, int);
+static enum color_role view_prefixes_count_role(unsigned, unsigned,
+		    unsigned, int, enum pfx_sev);
+static const char *view_prefixes_problem(const struct branch_prefix *,
+		    const char *);
 static void	 view_prefixes_cat(char *, const char *, size_t);
 static void	 view_prefixes_table(struct tui *, struct view_prefixes_row *,
 		    size_t, int, int, int);
@@ -198,6 +204,9 @@ view_prefixes_sev(const struct branch_prefix *p, int *nflags)
 		if (view_prefixes_flag_sev(view_prefixes_flags[i].flag) < sev)
 			sev = view_prefixes_flag_sev(view_prefixes_flags[i].flag);
 	}
+	/* Nothing wrong known, part of it unknown: not OK. */
+	if (sev == SEV_OK && p->nunknown > 0)
+		sev = SEV_UNKNOWN;
 	return (sev);
 }
 
@@ -210,6 +219,7 @@ view_prefixes_role(enum pfx_sev sev)
 		return (CR_CRIT);
 	case SEV_WARN:
 		return (CR_WARN);
+	case SEV_UNKNOWN:
 	case SEV_UNSEEN:
 		return (CR_STALE);
 	default:
@@ -227,6 +237,7 @@ view_prefixes_glyph(enum pfx_sev sev)
 		return (GL_DOWN);
 	case SEV_WARN:
 		return (GL_WARN);
+	case SEV_UNKNOWN:
 	case SEV_UNSEEN:
 		return (GL_UNKNOWN);
 	default:
@@ -234,8 +245,8 @@ view_prefixes_glyph(enum pfx_sev sev)
 	}
 }
 
-/* "hijack,no-8007", "OK", "no data" or "unknown (source down)", worst
- * first. */
+/* "hijack,no-8007", "OK", "no data" or "unknown: src down", worst first
+ * (the real problems, then what is unknown: 17 columns, whole at 80). */
 static void
 view_prefixes_words(const struct branch_prefix *p, char *buf, size_t len)
 {
@@ -246,9 +257,6 @@ view_prefixes_words(const struct branch_prefix *p, char *buf, size_t len)
 		strlcpy_pt(buf, "no data", len);
 		return;
 	}
-	/* Some session's routes went with their source (routes_lost). */
-	if (p->nunknown > 0)
-		strlcpy_pt(buf, "unknown (source down)", len);
 	for (i = 0; i < nitems(view_prefixes_flags); i++) {
 		if ((p->flags & view_prefixes_flags[i].flag) == 0)
 			continue;
@@ -256,6 +264,10 @@ view_prefixes_words(const struct branch_prefix *p, char *buf, size_t len)
 			view_prefixes_cat(buf, ",", len);
 		view_prefixes_cat(buf, view_prefixes_flags[i].word, len);
 	}
+	/* Some session's routes went with their source (routes_lost). */
+	if (p->nunknown > 0)
+		view_prefixes_cat(buf, buf[0] != '\0' ? ",unknown" :
+		    "unknown: src down", len);
 	/* A flag this table does not know yet still shows as a problem. */
 	if (buf[0] == '\0' && p->flags != 0)
 		snprintf(buf, len, "flags 0x%x", p->flags);
@@ -263,28 +275,55 @@ view_prefixes_words(const struct branch_prefix *p, char *buf, size_t len)
 		strlcpy_pt(buf, "OK", len);
 }
 
-/* "2/2", or "-" when unknown or nothing configured. */
+/*
+ * "2/2", or "-" when unknown or nothing configured.  Sessions whose
+ * routes are unknown are not missing: "2/4?" (2 of 4 known to carry it,
+ * the others unknown), "?/4" (all of them unknown).
+ */
 static void
 view_prefixes_count(char *buf, size_t len, unsigned n, unsigned total,
-    int seen)
+    unsigned unknown, int seen)
 {
 	if (!seen || total == 0)
 		snprintf(buf, len, "-");
+	else if (unknown > 0 && n == 0 && unknown >= total)
+		snprintf(buf, len, "?/%u", total);
 	else
-		snprintf(buf, len, "%u/%u", n, total);
+		snprintf(buf, len, "%u/%u%s", n, total, unknown > 0 ? "?" : "");
 }
 
 static enum color_role
-view_prefixes_count_role(unsigned n, unsigned total, int primary,
-    enum pfx_sev sev)
+view_prefixes_count_role(unsigned n, unsigned total, unsigned unknown,
+    int primary, enum pfx_sev sev)
 {
 	if (sev == SEV_UNSEEN || total == 0)
 		return (CR_STALE);
 	if (n >= total)
 		return (CR_OK);
+	if (unknown > 0)
+		return (CR_STALE);
 	if (n == 0 && primary)
 		return (CR_CRIT);
 	return (CR_WARN);
+}
+
+/*
+ * The problem without the prefix it starts with (the detail line and the
+ * page name the prefix already): "routes unknown since ...", or " on s1:
+ * ..." (a leading space: it reads on from the prefix).
+ */
+static const char *
+view_prefixes_problem(const struct branch_prefix *p, const char *pfx)
+{
+	size_t	 n = strlen(pfx);
+
+	if (strncmp(p->problem, pfx, n) != 0)
+		return (p->problem);
+	if (p->problem[n] == ':' && p->problem[n + 1] == ' ')
+		return (p->problem + n + 2);
+	if (p->problem[n] == ' ')
+		return (p->problem + n);
+	return (p->problem);
 }
 
 /* Append s to buf (len bytes in all), truncating, as strlcat(3). */
@@ -436,7 +475,7 @@ view_prefixes_table(struct tui *tui, struct view_prefixes_row *list,
 	char			 pfx[PREFIX_STRLEN], origin[16], pri[16];
 	char			 bkp[16], best[16], state[224], since[16];
 	char			 words[192], detail[512];
-	const char		*cells[PX_NCOLS];
+	const char		*cells[PX_NCOLS], *problem;
 	enum color_role		 roles[PX_NCOLS], role;
 
 	draw_layout(prefixes_cols, PX_NCOLS, w, widths);
@@ -460,9 +499,9 @@ view_prefixes_table(struct tui *tui, struct view_prefixes_row *list,
 		prefix_fmt(&p->prefix, pfx, sizeof pfx);
 		snprintf(origin, sizeof origin, "%u", p->origin);
 		view_prefixes_count(pri, sizeof pri, p->nprimary,
-		    p->nprimary_total, p->seen);
+		    p->nprimary_total, p->nprimary_unknown, p->seen);
 		view_prefixes_count(bkp, sizeof bkp, p->nbackup,
-		    p->nbackup_total, p->seen);
+		    p->nbackup_total, p->nbackup_unknown, p->seen);
 		if (p->seen && p->best_origin != 0)
 			snprintf(best, sizeof best, "%u", p->best_origin);
 		else
@@ -490,9 +529,9 @@ view_prefixes_table(struct tui *tui, struct view_prefixes_row *list,
 		for (i = 0; i < PX_NCOLS; i++)
 			roles[i] = CR_NORMAL;
 		roles[PX_PRI] = view_prefixes_count_role(p->nprimary,
-		    p->nprimary_total, 1, r->sev);
+		    p->nprimary_total, p->nprimary_unknown, 1, r->sev);
 		roles[PX_BKP] = view_prefixes_count_role(p->nbackup,
-		    p->nbackup_total, 0, r->sev);
+		    p->nbackup_total, p->nbackup_unknown, 0, r->sev);
 		roles[PX_STATE] = role;
 		if (p->seen && p->best_origin != 0 &&
 		    p->best_origin != p->origin)
@@ -514,9 +553,12 @@ view_prefixes_table(struct tui *tui, struct view_prefixes_row *list,
 			snprintf(detail, sizeof detail, "%s %s: no route "
 			    "data yet (no BMP peer mapped to a session)",
 			    r->b->name, pfx);
-		else if (p->problem[0] != '\0')
-			snprintf(detail, sizeof detail, "%s %s: %s; Enter "
-			    "for details", r->b->name, pfx, p->problem);
+		else if (p->problem[0] != '\0') {
+			problem = view_prefixes_problem(p, pfx);
+			snprintf(detail, sizeof detail, "%s %s%s%s; Enter "
+			    "for details", r->b->name, pfx, problem[0] == ' ' ?
+			    "" : ": ", problem);
+		}
 		else
 			snprintf(detail, sizeof detail, "%s %s: all checks "
 			    "pass, on %s", r->b->name, pfx,
@@ -623,7 +665,8 @@ view_prefixes_page(struct tui *tui, struct view_prefixes_row *r, int y,
 	}
 	if (p->problem[0] != '\0')
 		row = view_prefixes_wrap(tui, y, row, body, w, "Problem",
-		    role, p->problem, 3);
+		    role, view_prefixes_problem(p, pfx)[0] == ' ' ?
+		    p->problem : view_prefixes_problem(p, pfx), 3);
 	if (p->seen && p->since_ms > 0) {
 		fmt_time(when, sizeof when, p->since_ms, 0);
 		fmt_duration(age, sizeof age,
@@ -672,17 +715,19 @@ view_prefixes_page(struct tui *tui, struct view_prefixes_row *r, int y,
 		    "Other origin seen", CR_CRIT, line);
 	}
 	view_prefixes_count(as, sizeof as, p->nprimary, p->nprimary_total,
-	    p->seen);
-	snprintf(line, sizeof line, "%s primary sessions carry it", as);
+	    p->nprimary_unknown, p->seen);
+	snprintf(line, sizeof line, "%s primary sessions carry it%s", as,
+	    p->nprimary_unknown > 0 ? " (? routes unknown)" : "");
 	row = view_prefixes_field(tui, y, row, body, w, "Primary",
-	    view_prefixes_count_role(p->nprimary, p->nprimary_total, 1,
-	    r->sev), line);
+	    view_prefixes_count_role(p->nprimary, p->nprimary_total,
+	    p->nprimary_unknown, 1, r->sev), line);
 	view_prefixes_count(as, sizeof as, p->nbackup, p->nbackup_total,
-	    p->seen);
-	snprintf(line, sizeof line, "%s backup sessions carry it", as);
+	    p->nbackup_unknown, p->seen);
+	snprintf(line, sizeof line, "%s backup sessions carry it%s", as,
+	    p->nbackup_unknown > 0 ? " (? routes unknown)" : "");
 	row = view_prefixes_field(tui, y, row, body, w, "Backup",
-	    view_prefixes_count_role(p->nbackup, p->nbackup_total, 0,
-	    r->sev), line);
+	    view_prefixes_count_role(p->nbackup, p->nbackup_total,
+	    p->nbackup_unknown, 0, r->sev), line);
 
 	/* The branch's routed edge beside its nearest one. */
 	near = (b->nearest >= 0 && (size_t)b->nearest < m->nedges) ?
@@ -710,10 +755,10 @@ view_prefixes_page(struct tui *tui, struct view_prefixes_row *r, int y,
 			    draw_glyph(tui, draw_state_glyph(s->state)),
 			    bgp_state_name(s->state), !p->seen ? "-" :
 			    view_prefixes_carries(p, s->name) ? "carries it" :
-			    "missing");
+			    s->routes_lost ? "unknown (routes)" : "missing");
 			draw_text(tui, y + row++, 0, w, !p->seen ? CR_STALE :
 			    view_prefixes_carries(p, s->name) ? CR_OK :
-			    CR_WARN, line);
+			    s->routes_lost ? CR_STALE : CR_WARN, line);
 		}
 	} else if (row < body)
 		row = view_prefixes_field(tui, y, row, body, w, "Carried on",

@@ -58,6 +58,7 @@ static void	*view_sessions_init(struct tui *);
 static void	 view_sessions_enter(struct tui *);
 static int	 view_sessions_back(struct tui *);
 static void	 view_sessions_draw(struct tui *, int, int, int);
+static void	 view_sessions_was(const struct session *, char *, size_t);
 static void	 view_sessions_row(struct tui *, const struct session *, int,
 		    int, const int *, int);
 static void	 view_sessions_detail(struct tui *, const struct session *,
@@ -297,6 +298,20 @@ view_sessions_drill(struct tui *tui)
 	return (ACT_REDRAW);
 }
 
+/*
+ * A session whose collector lost it: what was last known and why, e.g.
+ * "was Established; BMP from r2 closed"; "" otherwise.
+ */
+static void
+view_sessions_was(const struct session *s, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (s->state != BGP_UNKNOWN || s->known == BGP_UNKNOWN)
+		return;
+	snprintf(buf, len, "was %s%s%s", bgp_state_name(s->known),
+	    s->routes_lost ? "; " : "", s->routes_lost ? s->routes_why : "");
+}
+
 /* One session's row of the table. */
 static void
 view_sessions_row(struct tui *tui, const struct session *s, int y, int w,
@@ -305,6 +320,7 @@ view_sessions_row(struct tui *tui, const struct session *s, int y, int w,
 	size_t		  i;
 	char		  addr[ADDR_STRLEN], as[16], state[48], updown[16];
 	char		  rcvd[16], sent[16], flaps[16], edge[32];
+	char		  was[160];
 	const char	 *cells[SS_NCOLS];
 	enum color_role	  roles[SS_NCOLS];
 
@@ -317,11 +333,13 @@ view_sessions_row(struct tui *tui, const struct session *s, int y, int w,
 	snprintf(state, sizeof state, "%s %s",
 	    draw_glyph(tui, draw_state_glyph(s->state)),
 	    bgp_state_name(s->state));
-	if (s->since_ms > 0 && s->state != BGP_UNKNOWN)
+	/* Unknown since the collector lost it, or never reported. */
+	if (s->since_ms > 0)
 		fmt_duration(updown, sizeof updown,
 		    (tui_now(tui) - s->since_ms) / 1000);
 	else
 		snprintf(updown, sizeof updown, "never");
+	view_sessions_was(s, was, sizeof was);
 	if (s->state == BGP_ESTABLISHED) {
 		snprintf(rcvd, sizeof rcvd, "%u", s->routes_imported);
 		snprintf(sent, sizeof sent, "%u", s->routes_exported);
@@ -350,13 +368,14 @@ view_sessions_row(struct tui *tui, const struct session *s, int y, int w,
 	cells[SS_FLAPS] = flaps;
 	cells[SS_EDGE] = edge;
 	cells[SS_SRC] = view_sessions_source(s);
-	cells[SS_ERROR] = s->last_error[0] != '\0' ? s->last_error : "";
+	cells[SS_ERROR] = was[0] != '\0' ? was : s->last_error;
 
 	for (i = 0; i < SS_NCOLS; i++)
 		roles[i] = CR_NORMAL;
 	roles[SS_STATE] = draw_state_role(s->state);
 	roles[SS_FLAPS] = s->flaps > 0 ? CR_WARN : CR_NORMAL;
-	roles[SS_ERROR] = s->state == BGP_ESTABLISHED ? CR_NORMAL : CR_CRIT;
+	roles[SS_ERROR] = s->state == BGP_ESTABLISHED ? CR_NORMAL :
+	    (was[0] != '\0' ? CR_STALE : CR_CRIT);
 
 	draw_row(tui, y, sessions_cols, SS_NCOLS, widths, cells, roles,
 	    CR_NORMAL, selected);
@@ -366,14 +385,16 @@ view_sessions_row(struct tui *tui, const struct session *s, int y, int w,
 static void
 view_sessions_detail(struct tui *tui, const struct session *s, int y, int w)
 {
-	char	 addr[ADDR_STRLEN], detail[640], pfx[96];
+	char	 addr[ADDR_STRLEN], detail[640], pfx[96], was[160];
 
 	addr_fmt(&s->neighbor, addr, sizeof addr);
 	view_sessions_prefixes(tui, s, pfx, sizeof pfx);
+	view_sessions_was(s, was, sizeof was);
 	snprintf(detail, sizeof detail,
-	    "%s: neighbor %s, partner %s, edge %s %s, %u flap%s%s, "
+	    "%s: %s%sneighbor %s, partner %s, edge %s %s, %u flap%s%s, "
 	    "from %s%s%s%s%s%s",
-	    s->name, addr, s->partner != NULL ? s->partner->name : "-",
+	    s->name, was, was[0] != '\0' ? ", " : "", addr,
+	    s->partner != NULL ? s->partner->name : "-",
 	    s->edge, role_name(s->role), s->flaps,
 	    s->flaps == 1 ? "" : "s", s->flapping ? " (FLAPPING)" : "",
 	    view_sessions_source(s), s->proto[0] != '\0' ? " " : "",
@@ -549,7 +570,7 @@ view_sessions_page(struct tui *tui, const struct session *s,
 	    s->name, addr);
 	draw_text(tui, y + row++, 0, w, CR_HEADER, line);
 
-	if (s->since_ms > 0 && s->state != BGP_UNKNOWN)
+	if (s->since_ms > 0)
 		fmt_duration(age, sizeof age,
 		    (tui_now(tui) - s->since_ms) / 1000);
 	else

@@ -8,17 +8,20 @@
 #  - "msft" (gobgpd AS 8075) peers with "partner" (gobgpd AS 65002) and
 #    streams BMP (pre-policy Adj-RIB-In) to peertop; GoBGP's sysName is
 #    "GoBGP", the session's router;
-#  - the session reaches Established in the SQLite history, the partner's
-#    announcement raises PrefixAnnouncementEvent;
+#  - the session reaches Established in the SQLite history and carries the
+#    partner's prefix; that first table is the state, not news (no
+#    PrefixAnnouncementEvent);
 #  - a more-specific from another origin (216.160.83.128/25, AS64999)
 #    raises PrefixSubPrefixHijack, its withdrawal the resolution;
 #  - the partner withdrawing the prefix raises PrefixVisibilityLost,
-#    announcing it again PrefixVisibilityRestored;
+#    announcing it again PrefixVisibilityRestored and (news now)
+#    PrefixAnnouncementEvent;
 #  - msft going away closes its BMP connection: the routes it streamed are
 #    unknown, not withdrawn (no PrefixWithdrawalEvent, no visibility
-#    lost); GoBGP does not reconnect to a collector on its own for over a
-#    minute, so the test starts msft again: the session is Established
-#    again and the prefix compared, with still no withdrawal; a real
+#    lost) and raise BmpRouterDown (Warning); GoBGP does not reconnect to
+#    a collector on its own for over a minute, so the test starts msft
+#    again: BmpRouterUp, the session is Established again and the prefix
+#    compared, with still no withdrawal and no announcement; a real
 #    withdrawal then is one.
 # Both daemons run on their own 127/8 addresses and ports (BGP 11941 and
 # 11942, gRPC 11951 and 11952, BMP 11931), in a temporary directory, and
@@ -204,8 +207,19 @@ else
 fi
 check "GoBGP's sysName names the router in the log" \
     grep -q "router $ROUTER: " "$T/peertop.log"
-wait_events "the partner's announcement: PrefixAnnouncementEvent" \
-    PrefixAnnouncementEvent 1 "$ABOUT"
+carried()
+{
+	sql "SELECT carried FROM prefix_state WHERE prefix = '$PFX'
+	    ORDER BY id DESC LIMIT 1" | grep -qw "$SESSION"
+}
+if wait_for carried "$STEP"; then
+	ok "the partner's prefix is carried by $SESSION"
+else
+	not_ok "the partner's prefix is carried by $SESSION"
+fi
+sleep 3
+check "the first table raises no PrefixAnnouncementEvent" \
+    [ "$(count_events PrefixAnnouncementEvent "$ABOUT")" = 0 ]
 
 mark
 cli partner global rib add -a ipv4 "$SUB" aspath 64999 >"$T/cli.out" 2>&1 ||
@@ -223,6 +237,8 @@ wait_events "the partner withdraws it: PrefixVisibilityLost" \
 cli partner global rib add -a ipv4 "$PFX" >"$T/cli.out" 2>&1
 wait_events "announced again: PrefixVisibilityRestored" \
     PrefixVisibilityRestored 1 "$ABOUT"
+wait_events "... and PrefixAnnouncementEvent, news this time" \
+    PrefixAnnouncementEvent 1 "$ABOUT"
 
 # msft goes away: its BMP connection closes.
 mark
@@ -235,6 +251,9 @@ else
 	tail -n 20 "$T/peertop.log" | sed 's/^/# /'
 fi
 no_loss "the closing"
+wait_events "the router's going raises BmpRouterDown" BmpRouterDown 1
+check "BmpRouterDown is a Warning" test \
+    "$(count_events BmpRouterDown "level = 'Warning'")" = 1
 
 # Back: GoBGP streams its table again, compared with what was known.
 last=$(sql "SELECT coalesce(max(id), 0) FROM session_state")
@@ -247,6 +266,9 @@ else
 	tail -n 20 "$T/peertop.log" | sed 's/^/# /'
 fi
 no_loss "msft back"
+wait_events "msft back: BmpRouterUp" BmpRouterUp 1
+check "its table again raises no PrefixAnnouncementEvent" \
+    [ "$(count_events PrefixAnnouncementEvent "$ABOUT")" = 0 ]
 dump_events
 # Known again once GoBGP has sent its table: a real withdrawal counts.
 cli partner global rib del -a ipv4 "$PFX" >"$T/cli.out" 2>&1

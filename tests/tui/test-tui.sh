@@ -599,6 +599,31 @@ else
 		check "bmp: a session counts the registered prefixes it carries" \
 		    has_text "registered prefixes"
 		resize 80 24
+
+		# The router's BMP connection closes: its sessions' routes are
+		# unknown, not withdrawn, and the router's going is news.
+		stop_sender
+		keys 5
+		expect "bmp: closed: the prefixes are unknown" "unknown: src down"
+		check "bmp: closed: unknown is not OK" \
+		    row_has 100.105.99.0/24 'unknown'
+		check "bmp: closed: the primaries count as unknown" \
+		    row_has 100.105.30.0/24 ' \?/2 '
+		check "bmp: closed: the collector says a router is gone" \
+		    has_text "0/1 routers"
+		keys 1
+		expect "bmp: closed: overview" "Nearest edge"
+		check "bmp: closed: Via keeps lax, marked unknown" \
+		    row_has daisy-hq 'lax \?'
+		keys 3
+		expect "bmp: closed: BmpRouterDown in the events" "BmpRouterDown"
+		check "bmp: closed: no SuboptimalRoutingResolved" \
+		    lacks_text "SuboptimalRoutingResolved"
+		check "bmp: closed: no withdrawal" lacks_text "WithdrawalEvent"
+		keys 2
+		expect "bmp: closed: sessions Unknown" "Unknown"
+		check "bmp: closed: a session says what it was" \
+		    has_text "was Established"
 	fi
 	check "bmp: still running" alive
 	keys q

@@ -335,6 +335,72 @@ test_prefixes_filter(void **state)
 	f->t.filter[0] = '\0';
 }
 
+/*
+ * A prefix some of whose sessions' routes are unknown (their BMP router
+ * went away): its own neutral glyph and words, never the OK ones, after
+ * the real problems and before OK; the sessions unknown are counted as
+ * such, not as missing; the problem names the prefix once.
+ */
+static void
+test_prefixes_unknown(void **state)
+{
+	struct fixture		*f = *state;
+	struct branch_prefix	*bp = &f->m->branches[0]->prefixes[3];
+	size_t			 idx = (size_t)tui_view_index(&view_prefixes);
+	char			 buf[512];
+	int			 y;
+
+	size(f, 80, 24);
+	bp->nbackup = 0;
+	bp->nunknown = bp->nbackup_unknown = 1;
+	strlcpy_pt(bp->carried, "daisy-22 daisy-86", sizeof bp->carried);
+	strlcpy_pt(bp->problem, "203.0.113.20/30: routes unknown since "
+	    "14:02 (BMP from r58 closed); last seen: no problem",
+	    sizeof bp->problem);
+	f->m->sessions[2]->routes_lost = 1;
+	draw_view(f, &view_prefixes);
+	/* After the warning, before "no data" and OK. */
+	assert_non_null(strstr(row(4, buf, sizeof buf), "100.105.30.0/24"));
+	assert_non_null(strstr(row(5, buf, sizeof buf), "203.0.113.20/30"));
+	assert_non_null(strstr(buf, "? unknown: src down"));
+	assert_null(strstr(buf, "^"));
+	assert_non_null(strstr(buf, "2/2"));
+	assert_non_null(strstr(buf, "?/1"));
+	assert_non_null(strstr(row(6, buf, sizeof buf), "quiet-branch"));
+
+	/* The detail line: the prefix once, in words. */
+	f->t.cursor[idx] = 3;
+	draw_view(f, &view_prefixes);
+	row(22, buf, sizeof buf);
+	assert_non_null(strstr(buf, "daisy-hq 203.0.113.20/30: routes "
+	    "unknown since 14:02 (BMP from r58 closed)"));
+	assert_null(strstr(strstr(buf, "/30") + 1, "203.0.113.20/30"));
+
+	/* Some primaries known, some unknown: "1/2?". */
+	bp->nprimary = 1;
+	bp->nprimary_unknown = 1;
+	bp->nunknown = 2;
+	draw_view(f, &view_prefixes);
+	assert_non_null(strstr(row(5, buf, sizeof buf), "1/2?"));
+
+	/* The page: the session unknown is not "missing". */
+	assert_int_equal(view_prefixes_drill(&f->t), ACT_REDRAW);
+	draw_view(f, &view_prefixes);
+	assert_true(find(2, 23, "Problem           routes unknown since "
+	    "14:02") >= 0);
+	assert_true((y = find(2, 23, "daisy-44")) >= 0);
+	assert_non_null(strstr(row(y, buf, sizeof buf), "unknown (routes)"));
+	assert_true(find(2, 23, "1/2? primary sessions carry it (? routes "
+	    "unknown)") >= 0);
+	assert_int_equal(view_prefixes_drill(&f->t), ACT_REDRAW);
+	f->t.cursor[idx] = 0;
+	/* The fixture as it was, for the next tests. */
+	prefix_state(bp, 0, 2, 1, 64496, "4226809914 64496",
+	    "daisy-22 daisy-86 daisy-44", "");
+	bp->nunknown = bp->nprimary_unknown = bp->nbackup_unknown = 0;
+	f->m->sessions[2]->routes_lost = 0;
+}
+
 static void
 test_prefixes_page(void **state)
 {
@@ -438,6 +504,18 @@ test_overview_routed(void **state)
 	strlcpy_pt(f->t.filter, "suboptimal", sizeof f->t.filter);
 	assert_int_equal(view_overview.rows(&f->t), 1);
 	f->t.filter[0] = '\0';
+
+	/* Some session's routes unknown: the edge last known, marked. */
+	f->m->branches[0]->routed = f->sea;
+	f->m->branches[0]->suboptimal = 0;
+	f->m->branches[0]->prefixes[0].nunknown = 1;
+	draw_view(f, &view_overview);
+	assert_true((y = find(2, 22, "daisy-hq")) >= 0);
+	assert_non_null(strstr(row(y, buf, sizeof buf), "sea ?"));
+	assert_null(strstr(buf, "sea ="));
+	f->m->branches[0]->prefixes[0].nunknown = 0;
+	f->m->branches[0]->routed = f->lax;
+	f->m->branches[0]->suboptimal = 1;
 }
 
 /* The map's cells (rows 1 .. 1+h) as one string. */
@@ -492,6 +570,40 @@ test_map_routed(void **state)
 	assert_true((y = find(1, 49, "daisy-hq")) >= 0);
 	assert_non_null(strstr(row(y, buf, sizeof buf), "lax!"));
 	assert_true(find(1, 49, "dashed: its routed edge") >= 0);
+}
+
+/*
+ * A session whose BMP router went away: Unknown since then (not
+ * "never"), with what was last known and why.
+ */
+static void
+test_sessions_lost(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*s = f->m->sessions[0];
+	char		 buf[512];
+	int		 y;
+
+	size(f, 80, 24);
+	s->state = BGP_UNKNOWN;
+	s->known = BGP_ESTABLISHED;
+	s->since_ms = now_wall_ms() - 125 * 1000;
+	s->routes_lost = 1;
+	strlcpy_pt(s->routes_why, "BMP from r58 closed", sizeof s->routes_why);
+	draw_view(f, &view_sessions);
+	assert_true((y = find(2, 22, "daisy-22")) >= 0);
+	row(y, buf, sizeof buf);
+	assert_non_null(strstr(buf, "Unknown"));
+	assert_null(strstr(buf, "never"));
+	assert_non_null(strstr(buf, "2m"));
+	size(f, 200, 50);
+	draw_view(f, &view_sessions);
+	assert_true((y = find(2, 48, "daisy-22")) >= 0);
+	assert_non_null(strstr(row(y, buf, sizeof buf),
+	    "was Established; BMP from r58 closed"));
+	s->state = BGP_ESTABLISHED;
+	s->since_ms = 0;
+	s->routes_lost = 0;
 }
 
 static void
@@ -1162,9 +1274,11 @@ main(void)
 		cmocka_unit_test(test_prefixes_200),
 		cmocka_unit_test(test_prefixes_filter),
 		cmocka_unit_test(test_prefixes_page),
+		cmocka_unit_test(test_prefixes_unknown),
 		cmocka_unit_test(test_overview_routed),
 		cmocka_unit_test(test_map_routed),
 		cmocka_unit_test(test_sessions_source),
+		cmocka_unit_test(test_sessions_lost),
 		cmocka_unit_test(test_sessions_drill_no_peer),
 		cmocka_unit_test(test_help_lists_prefixes),
 		cmocka_unit_test(test_help_lists_tables),

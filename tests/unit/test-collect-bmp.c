@@ -1069,6 +1069,8 @@ pred_synced(struct fixture *f)
  * collector is synced long before its grace period, so --once need not
  * wait.  A Termination (not in the capture) flushes the router's routes.
  */
+static size_t	 nevents(struct fixture *, const char *);
+
 static void
 test_rib_200_locrib(void **state)
 {
@@ -1078,7 +1080,8 @@ test_rib_200_locrib(void **state)
 	struct bmp_router_info	 ri;
 	uint8_t			 term[12];
 	uint64_t		 start;
-	size_t			 nsessions;
+	const struct event	*ev;
+	size_t			 nsessions, i;
 	int			 id;
 
 	f->m->rib = rib = rib_new();
@@ -1128,9 +1131,16 @@ test_rib_200_locrib(void **state)
 	assert_true(ri.terminated);
 	assert_string_equal(ri.term_reason, "session administratively closed");
 	assert_int_equal(ri.routes, 0);
+	/* One BmpRouterDown, for the Termination, none for the close. */
+	assert_int_equal(nevents(f, "BmpRouterDown"), 1);
 	close(cl.fd);
 	run_for(f, pred_no_routers, 5000);
 	assert_int_equal(rib_routes(rib), 0);
+	assert_int_equal(nevents(f, "BmpRouterDown"), 1);
+	for (i = 0; (ev = model_event(f->m, i)) != NULL; i++)
+		if (strcmp(ev->type, "BmpRouterDown") == 0)
+			assert_non_null(strstr(ev->summary, "terminated: "
+			    "session administratively closed"));
 	free(cl.f.data);
 	model_free(f->m);
 	f->m = NULL;
@@ -1199,6 +1209,7 @@ test_close_not_withdrawal(void **state)
 	struct routemon		*rm;
 	struct rib		*rib;
 	uint8_t			 hdr[BMP_PEER_HDR_LEN], msg[64], down = 4;
+	char			 d[256];
 	size_t			 len;
 
 	f->m->rib = rib = rib_new();
@@ -1233,7 +1244,11 @@ test_close_not_withdrawal(void **state)
 	client_stream(f, &cl, cl.f.len, 10000);
 	run_for(f, pred_known, 5000);
 	assert_int_equal(b->prefixes[0].nprimary, 1);
-	assert_int_equal(nevents(f, "PrefixAnnouncementEvent"), 1);
+	/* The first table is the state, not news. */
+	assert_int_equal(nevents(f, "PrefixAnnouncementEvent"), 0);
+	assert_false(lost_s->routes_loading);
+	assert_int_equal(f->c->nparts, 1);
+	assert_int_equal(f->c->nparts_up, 1);
 
 	close(cl.fd);
 	run_for(f, pred_lost, 5000);
@@ -1244,6 +1259,14 @@ test_close_not_withdrawal(void **state)
 	assert_int_equal(b->prefixes[0].nunknown, 1);
 	assert_int_equal(nevents(f, "PrefixWithdrawalEvent"), 0);
 	assert_int_equal(nevents(f, "PrefixVisibilityLost"), 0);
+	/* Losing the router is a Warning, and the collector says so. */
+	assert_int_equal(nevents(f, "BmpRouterDown"), 1);
+	assert_int_equal(f->c->nparts, 1);
+	assert_int_equal(f->c->nparts_up, 0);
+	collector_bmp.describe(f->c, d, sizeof d);
+	assert_non_null(strstr(d, " 0/1 routers up"));
+	assert_non_null(strstr(lost_s->routes_why, "closed"));
+	assert_true(lost_s->routes_lost_ms > 0);
 
 	/* Back with the same table: compared, nothing new. */
 	cl.off = 0;
@@ -1254,7 +1277,10 @@ test_close_not_withdrawal(void **state)
 	assert_false(lost_s->routes_lost);
 	assert_int_equal(b->prefixes[0].nunknown, 0);
 	assert_int_equal(nevents(f, "PrefixWithdrawalEvent"), 0);
-	assert_int_equal(nevents(f, "PrefixAnnouncementEvent"), 1);
+	assert_int_equal(nevents(f, "PrefixAnnouncementEvent"), 0);
+	assert_int_equal(nevents(f, "BmpRouterDown"), 1);
+	assert_int_equal(nevents(f, "BmpRouterUp"), 1);
+	assert_int_equal(f->c->nparts_up, 1);
 	run_for(f, pred_quiet_known, 6000);
 	assert_false(quiet_s->routes_lost);
 

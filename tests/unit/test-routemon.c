@@ -751,7 +751,7 @@ test_source_lost(void **state)
 	new_events(f);
 
 	/* p1's router goes: its routes with it, and the thief's. */
-	model_session_routes(f->m, p1, 1);
+	model_session_routes(f->m, p1, 1, "BMP from r1 closed");
 	rib_peer_flush(f->rib, f->p1);
 	rib_peer_flush(f->rib, f->thief);
 	eval(f);
@@ -763,8 +763,8 @@ test_source_lost(void **state)
 	assert_true(bp->flags & PFX_SUBHIJACK);
 
 	/* Every source gone: still nothing, not even invisibility. */
-	model_session_routes(f->m, p2, 1);
-	model_session_routes(f->m, b1, 1);
+	model_session_routes(f->m, p2, 1, "BMP from r1 closed");
+	model_session_routes(f->m, b1, 1, "BMP from r1 closed");
 	rib_peer_flush(f->rib, f->p2);
 	rib_peer_flush(f->rib, f->b1);
 	eval(f);
@@ -776,8 +776,8 @@ test_source_lost(void **state)
 	/* p1 and p2 back with the same table: no news. */
 	announce(f, f->p1, "203.0.113.0/24", good, 2, 0);
 	announce(f, f->p2, "203.0.113.0/24", good, 2, 0);
-	model_session_routes(f->m, p1, 0);
-	model_session_routes(f->m, p2, 0);
+	model_session_routes(f->m, p1, 0, "BMP from r1 closed");
+	model_session_routes(f->m, p2, 0, "BMP from r1 closed");
 	eval(f);
 	assert_int_equal(count(f, "PrefixAnnouncementEvent"), 0);
 	assert_int_equal(count(f, "PrefixWithdrawalEvent"), 0);
@@ -786,13 +786,106 @@ test_source_lost(void **state)
 	assert_int_equal(count(f, "PrefixSubPrefixHijackResolved"), 0);
 
 	/* b1 back without the prefix: withdrawn while nobody looked. */
-	model_session_routes(f->m, b1, 0);
+	model_session_routes(f->m, b1, 0, "BMP from r1 closed");
 	eval(f);
 	one(f, "PrefixBackupRouteWithdrawalEvent", LVL_WARNING, pfx);
 	one(f, "PrefixSubPrefixHijackResolved", LVL_INFO, pfx);
 	assert_int_equal(nnew(f), 2);
 	assert_int_equal(bp->nunknown, 0);
 	assert_settled(f);
+}
+
+/*
+ * While the primaries' routes are unknown (their router's BMP connection
+ * closed) the branch is not routed via the backup that is left: the edge
+ * last known stays, no SuboptimalRouting.  Once they are back without
+ * the prefix, it is compared: via the backup, raised.
+ */
+static void
+test_source_lost_routed(void **state)
+{
+	struct fix	*f = *state;
+	struct branch	*b = f->m->branches[0];
+	struct session	*p1 = model_session_find(f->m, "p1");
+	struct session	*p2 = model_session_find(f->m, "p2");
+	int		 sea = model_edge_find(f->m, "sea");
+
+	all_good(f);
+	assert_int_equal(b->routed, sea);
+	model_session_routes(f->m, p1, 1, "BMP from r1 closed");
+	model_session_routes(f->m, p2, 1, "BMP from r1 closed");
+	rib_peer_flush(f->rib, f->p1);
+	rib_peer_flush(f->rib, f->p2);
+	eval(f);
+	assert_int_equal(b->routed, sea);
+	assert_false(b->suboptimal);
+	assert_int_equal(nnew(f), 0);
+	/* The problem says since when and why, the prefix once. */
+	assert_int_equal(b->prefixes[0].nprimary_unknown, 2);
+	assert_int_equal(b->prefixes[0].nbackup_unknown, 0);
+	assert_non_null(strstr(b->prefixes[0].problem,
+	    "203.0.113.0/24: routes unknown since "));
+	assert_non_null(strstr(b->prefixes[0].problem,
+	    "(BMP from r1 closed); last seen: "));
+	assert_null(strstr(b->prefixes[0].problem + 1, "203.0.113.0/24"));
+	assert_settled(f);
+
+	model_session_routes(f->m, p1, 0, NULL);
+	model_session_routes(f->m, p2, 0, NULL);
+	eval(f);
+	assert_int_equal(b->routed, model_edge_find(f->m, "ams"));
+	one(f, "SuboptimalRouting", LVL_WARNING, "branch hq");
+}
+
+/*
+ * The first table a session's source sends (start-up, or back after its
+ * routes were unknown) is the state: no announcement.  A prefix
+ * announced later is news.
+ */
+static void
+test_first_table(void **state)
+{
+	struct fix	*f = *state;
+	struct session	*p1 = model_session_find(f->m, "p1");
+	struct session	*b1 = model_session_find(f->m, "b1");
+
+	model_session_routes_loading(f->m, p1);
+	model_session_routes_loading(f->m, b1);
+	announce(f, f->p1, "203.0.113.0/24", good, 2, 0);
+	eval(f);
+	announce(f, f->b1, "203.0.113.0/24", good, 2, 0);
+	model_session_routes(f->m, p1, 0, NULL);
+	model_session_routes(f->m, b1, 0, NULL);
+	eval(f);
+	assert_int_equal(count(f, "PrefixAnnouncementEvent"), 0);
+	assert_int_equal(count(f, "PrefixBackupRouteAnnouncementEvent"), 0);
+	assert_int_equal(f->m->branches[0]->prefixes[0].nprimary, 1);
+	assert_int_equal(f->m->branches[0]->prefixes[0].nbackup, 1);
+	assert_settled(f);
+
+	/* p2 was not loading: its route is news. */
+	announce(f, f->p2, "203.0.113.0/24", good, 2, 0);
+	eval(f);
+	one(f, "PrefixAnnouncementEvent", LVL_INFO, pfx);
+
+	/* Unknown, then back with a route it did not carry: a state. */
+	model_session_routes(f->m, b1, 1, "BMP from r1 closed");
+	rib_peer_flush(f->rib, f->b1);
+	eval(f);
+	new_events(f);
+	announce(f, f->b1, "203.0.113.0/24", good, 2, 0);
+	model_session_routes(f->m, b1, 0, NULL);
+	eval(f);
+	assert_int_equal(nnew(f), 0);
+
+	/* Withdrawn and announced again later: news both times. */
+	withdraw(f, f->b1, "203.0.113.0/24");
+	eval(f);
+	one(f, "PrefixBackupRouteWithdrawalEvent", LVL_WARNING, pfx);
+	new_events(f);
+	announce(f, f->b1, "203.0.113.0/24", good, 2, 0);
+	eval(f);
+	one(f, "PrefixBackupRouteAnnouncementEvent", LVL_INFO, pfx);
 }
 
 /* What the model's sink was told: the history's prefix and route rows. */
@@ -1082,6 +1175,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_source_lost, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_source_lost_routed,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_first_table,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sink_hooks, setup,
 		    teardown),
 		cmocka_unit_test(test_config_upstream),
