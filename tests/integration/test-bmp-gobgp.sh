@@ -39,14 +39,7 @@ if ! command -v "$GOBGPD" >/dev/null 2>&1 ||
     ! command -v "$GOBGP" >/dev/null 2>&1; then
 	skip_all "GoBGP is not installed (apt-get install gobgpd)"
 fi
-if ! command -v sqlite3 >/dev/null 2>&1; then
-	not_ok "sqlite3 is needed by this test (apt-get install sqlite3)"
-	summary
-fi
-if [ ! -x "$PEERTOP" ]; then
-	not_ok "peertop is not built: $PEERTOP"
-	summary
-fi
+lab_need sqlite3
 PEERTOP_DATADIR=$top_srcdir/data
 export PEERTOP_DATADIR
 
