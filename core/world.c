@@ -26,11 +26,16 @@ struct world_cur {
 	const char	*end;
 };
 
-/* Parser state, for error messages. */
+/* Parser state: where we are, for error messages, and the open polyline. */
 struct world_ctx {
-	const char	*name;
-	size_t		 lineno;
-	char		**cause;
+	const char		*name;
+	size_t			 lineno;
+	char			**cause;
+	struct world_line	*wl;		/* the polyline being read */
+	size_t			 want;		/* its points still to come */
+	size_t			 cap;		/* its points allocated */
+	size_t			 header;	/* its "L n" line */
+	size_t			 alloc_lines;	/* w->lines allocated */
 };
 
 static int	world_error(struct world_ctx *, const char *, ...)
@@ -39,6 +44,12 @@ static void	world_skip_space(struct world_cur *);
 static int	world_get_uint(struct world_cur *, size_t, size_t *);
 static int	world_get_deg(struct world_cur *, double, float *);
 static void	world_line_finish(struct world_line *);
+static int	world_next_line(struct world_ctx *, const char **,
+		    const char *, struct world_cur *);
+static int	world_header(struct world_ctx *, struct world_cur *,
+		    struct world *);
+static int	world_point(struct world_ctx *, struct world_cur *,
+		    struct world *);
 
 static int
 world_error(struct world_ctx *ctx, const char *fmt, ...)
@@ -150,135 +161,147 @@ world_line_finish(struct world_line *wl)
 	}
 }
 
+/*
+ * Cut the next text line out of [*pp, end) into c and check it: 1 if it
+ * holds something, 0 if it is blank or a comment, -1 on an error.
+ */
+static int
+world_next_line(struct world_ctx *ctx, const char **pp, const char *end,
+    struct world_cur *c)
+{
+	const char	*nl;
+
+	ctx->lineno++;
+	nl = memchr(*pp, '\n', (size_t)(end - *pp));
+	c->p = *pp;
+	c->end = (nl != NULL) ? nl : end;
+	*pp = (nl != NULL) ? nl + 1 : end;
+	if (c->end > c->p && c->end[-1] == '\r')
+		c->end--;
+	if ((size_t)(c->end - c->p) > WORLD_LINE_MAX)
+		return (world_error(ctx, "line longer than %d bytes",
+		    WORLD_LINE_MAX));
+	if (memchr(c->p, '\0', (size_t)(c->end - c->p)) != NULL)
+		return (world_error(ctx, "NUL byte in text"));
+	world_skip_space(c);
+	if (c->p == c->end || *c->p == '#')
+		return (0);
+	return (1);
+}
+
+/* Between polylines: "L n" opens a new, empty polyline of n points. */
+static int
+world_header(struct world_ctx *ctx, struct world_cur *c, struct world *w)
+{
+	size_t	 n;
+
+	if (*c->p != 'L' || c->p + 1 >= c->end ||
+	    (c->p[1] != ' ' && c->p[1] != '\t'))
+		return (world_error(ctx, "expected \"L count\""));
+	c->p++;
+	world_skip_space(c);
+	if (world_get_uint(c, WORLD_POINTS_MAX, &n) != 0)
+		return (world_error(ctx, "expected a point count from 2 to %d",
+		    WORLD_POINTS_MAX));
+	world_skip_space(c);
+	if (c->p != c->end)
+		return (world_error(ctx, "expected end of line after the "
+		    "point count"));
+	if (n < 2)
+		return (world_error(ctx, "expected a point count from 2 to %d",
+		    WORLD_POINTS_MAX));
+	if (w->nlines >= WORLD_LINES_MAX)
+		return (world_error(ctx, "more than %d polylines",
+		    WORLD_LINES_MAX));
+	if (w->npoints + n > WORLD_TOTAL_MAX)
+		return (world_error(ctx, "more than %d points in all",
+		    WORLD_TOTAL_MAX));
+	if (w->nlines == ctx->alloc_lines) {
+		ctx->alloc_lines = ctx->alloc_lines ? ctx->alloc_lines * 2 : 64;
+		w->lines = xreallocarray(w->lines, ctx->alloc_lines,
+		    sizeof *w->lines);
+	}
+	ctx->wl = &w->lines[w->nlines++];
+	memset(ctx->wl, 0, sizeof *ctx->wl);
+	/*
+	 * Points are added as they are read, so a header that lies about
+	 * its count costs no memory.
+	 */
+	ctx->wl->pts = NULL;
+	ctx->cap = 0;
+	ctx->want = n;
+	ctx->header = ctx->lineno;
+	return (0);
+}
+
+/* Inside a polyline: "lon lat" adds a point to the open polyline. */
+static int
+world_point(struct world_ctx *ctx, struct world_cur *c, struct world *w)
+{
+	struct world_line	*wl = ctx->wl;
+	float			 lon, lat;
+
+	if (world_get_deg(c, 180.0, &lon) != 0)
+		return (world_error(ctx, "expected a longitude (-180 to 180) "
+		    "then a latitude"));
+	world_skip_space(c);
+	if (world_get_deg(c, 90.0, &lat) != 0)
+		return (world_error(ctx, "expected a latitude (-90 to 90) "
+		    "after the longitude"));
+	world_skip_space(c);
+	if (c->p != c->end)
+		return (world_error(ctx, "expected end of line after "
+		    "\"lon lat\""));
+	/* Grow by doubling, never beyond the header's count. */
+	if (wl->npts == ctx->cap) {
+		ctx->cap = ctx->cap ? ctx->cap * 2 : 16;
+		if (ctx->cap > wl->npts + ctx->want)
+			ctx->cap = wl->npts + ctx->want;
+		wl->pts = xreallocarray(wl->pts, ctx->cap, sizeof *wl->pts);
+	}
+	wl->pts[wl->npts].lon = lon;
+	wl->pts[wl->npts].lat = lat;
+	wl->npts++;
+	w->npoints++;
+	if (--ctx->want == 0)
+		world_line_finish(wl);
+	return (0);
+}
+
 struct world *
 world_parse(const char *name, const char *buf, size_t len, char **cause)
 {
-	struct world_ctx	 ctx = { name, 0, cause };
+	struct world_ctx	 ctx;
 	struct world		*w;
-	struct world_line	*wl = NULL;
 	struct world_cur	 c;
-	const char		*p = buf, *end = buf + len, *nl;
-	size_t			 want = 0, alloc_lines = 0, n, header = 0;
-	size_t			 cap = 0;
-	float			 lon, lat;
+	const char		*p = buf, *end = buf + len;
+	int			 rv;
 
+	memset(&ctx, 0, sizeof ctx);
+	ctx.name = name;
+	ctx.cause = cause;
 	if (cause != NULL)
 		*cause = NULL;
 	w = xcalloc(1, sizeof *w);
 
 	while (p < end) {
-		ctx.lineno++;
-		nl = memchr(p, '\n', (size_t)(end - p));
-		c.p = p;
-		c.end = (nl != NULL) ? nl : end;
-		p = (nl != NULL) ? nl + 1 : end;
-		if (c.end > c.p && c.end[-1] == '\r')
-			c.end--;
-		if ((size_t)(c.end - c.p) > WORLD_LINE_MAX) {
-			world_error(&ctx, "line longer than %d bytes",
-			    WORLD_LINE_MAX);
-			goto fail;
-		}
-		if (memchr(c.p, '\0', (size_t)(c.end - c.p)) != NULL) {
-			world_error(&ctx, "NUL byte in text");
-			goto fail;
-		}
-		world_skip_space(&c);
-		if (c.p == c.end || *c.p == '#')
+		if ((rv = world_next_line(&ctx, &p, end, &c)) == 0)
 			continue;
-
-		if (want == 0) {
-			/* Between polylines: "L n". */
-			if (*c.p != 'L' || c.p + 1 >= c.end ||
-			    (c.p[1] != ' ' && c.p[1] != '\t')) {
-				world_error(&ctx, "expected \"L count\"");
-				goto fail;
-			}
-			c.p++;
-			world_skip_space(&c);
-			if (world_get_uint(&c, WORLD_POINTS_MAX, &n) != 0) {
-				world_error(&ctx, "expected a point count "
-				    "from 2 to %d", WORLD_POINTS_MAX);
-				goto fail;
-			}
-			world_skip_space(&c);
-			if (c.p != c.end) {
-				world_error(&ctx, "expected end of line "
-				    "after the point count");
-				goto fail;
-			}
-			if (n < 2) {
-				world_error(&ctx, "expected a point count "
-				    "from 2 to %d", WORLD_POINTS_MAX);
-				goto fail;
-			}
-			if (w->nlines >= WORLD_LINES_MAX) {
-				world_error(&ctx, "more than %d polylines",
-				    WORLD_LINES_MAX);
-				goto fail;
-			}
-			if (w->npoints + n > WORLD_TOTAL_MAX) {
-				world_error(&ctx, "more than %d points in all",
-				    WORLD_TOTAL_MAX);
-				goto fail;
-			}
-			if (w->nlines == alloc_lines) {
-				alloc_lines = alloc_lines ? alloc_lines * 2 :
-				    64;
-				w->lines = xreallocarray(w->lines,
-				    alloc_lines, sizeof *w->lines);
-			}
-			wl = &w->lines[w->nlines++];
-			memset(wl, 0, sizeof *wl);
-			/*
-			 * Points are added as they are read, so a header
-			 * that lies about its count costs no memory.
-			 */
-			wl->pts = NULL;
-			cap = 0;
-			want = n;
-			header = ctx.lineno;
-			continue;
-		}
-
-		/* Inside a polyline: "lon lat". */
-		if (world_get_deg(&c, 180.0, &lon) != 0) {
-			world_error(&ctx, "expected a longitude "
-			    "(-180 to 180) then a latitude");
+		if (rv == -1)
 			goto fail;
-		}
-		world_skip_space(&c);
-		if (world_get_deg(&c, 90.0, &lat) != 0) {
-			world_error(&ctx, "expected a latitude (-90 to 90) "
-			    "after the longitude");
+		if (ctx.want == 0)
+			rv = world_header(&ctx, &c, w);
+		else
+			rv = world_point(&ctx, &c, w);
+		if (rv != 0)
 			goto fail;
-		}
-		world_skip_space(&c);
-		if (c.p != c.end) {
-			world_error(&ctx, "expected end of line after "
-			    "\"lon lat\"");
-			goto fail;
-		}
-		/* Grow by doubling, never beyond the header's count. */
-		if (wl->npts == cap) {
-			cap = cap ? cap * 2 : 16;
-			if (cap > wl->npts + want)
-				cap = wl->npts + want;
-			wl->pts = xreallocarray(wl->pts, cap, sizeof *wl->pts);
-		}
-		wl->pts[wl->npts].lon = lon;
-		wl->pts[wl->npts].lat = lat;
-		wl->npts++;
-		w->npoints++;
-		if (--want == 0)
-			world_line_finish(wl);
 	}
 
 	if (ctx.lineno == 0)
 		ctx.lineno = 1;		/* an empty file: point at line 1 */
-	if (want != 0) {
+	if (ctx.want != 0) {
 		world_error(&ctx, "unexpected end of file: the polyline "
-		    "at line %zu needs %zu more points", header, want);
+		    "at line %zu needs %zu more points", ctx.header, ctx.want);
 		goto fail;
 	}
 	if (w->nlines == 0) {

@@ -57,6 +57,10 @@ static void	cmd_agent_done_cb(void *);
 static void	cmd_agent_deadline_cb(evutil_socket_t, short, void *);
 static void	cmd_agent_status_cb(evutil_socket_t, short, void *);
 static void	cmd_agent_counters(const struct cmd_agent *);
+static int	cmd_agent_options(int, char **, const char **, int *, int *);
+static int	cmd_agent_conf(struct cmd_agent *, const char *, int);
+static int	cmd_agent_start(struct cmd_agent *);
+static void	cmd_agent_run(struct cmd_agent *, int);
 
 static void
 cmd_agent_usage(FILE *f)
@@ -175,8 +179,13 @@ cmd_agent_counters(const struct cmd_agent *ca)
 		    st->last_error);
 }
 
-int
-cmd_agent(int argc, char **argv)
+/*
+ * The command line into *config, *check and *verbose: -1 to go on, or
+ * the exit status (-h, a usage error).
+ */
+static int
+cmd_agent_options(int argc, char **argv, const char **config, int *check,
+    int *verbose)
 {
 	static const struct option longopts[] = {
 		{ "config",	required_argument,	NULL, 'c' },
@@ -185,25 +194,19 @@ cmd_agent(int argc, char **argv)
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct cmd_agent	 ca;
-	struct event		*sig[3], *status;
-	struct timeval		 tv;
-	char			*path = NULL, *cause = NULL;
-	const char		*config = NULL;
-	size_t			 i, nprobes = 0;
-	int			 ch, check = 0, verbose = 0, rv = 1;
+	int	 ch;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:nvh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			config = optarg;
+			*config = optarg;
 			break;
 		case 'n':
-			check = 1;
+			*check = 1;
 			break;
 		case 'v':
-			verbose = 1;
+			*verbose = 1;
 			break;
 		case 'h':
 			cmd_agent_usage(stdout);
@@ -217,6 +220,128 @@ cmd_agent(int argc, char **argv)
 		cmd_agent_usage(stderr);
 		return (2);
 	}
+	return (-1);
+}
+
+/*
+ * Does the configuration at path give the agent something to do (an
+ * agent block, probe lines)?  -1 to go on, or the exit status (with -n,
+ * 0 once it is checked).
+ */
+static int
+cmd_agent_conf(struct cmd_agent *ca, const char *path, int check)
+{
+	size_t	 i, nprobes = 0;
+
+	if (!ca->m->agent.enabled) {
+		fprintf(stderr, "peertop agent: %s has no agent block (agent "
+		    "\"NAME\" { collector ADDRESS [port N] token \"...\" }, "
+		    "see peertop.conf(5))\n", path);
+		return (1);
+	}
+	for (i = 0; i < ca->m->nbranches; i++)
+		nprobes += ca->m->branches[i]->nprobes;
+	if (nprobes == 0) {
+		fprintf(stderr, "peertop agent: %s has no probe lines: give a "
+		    "branch \"probe EDGE ADDRESS\" to measure\n", path);
+		return (1);
+	}
+	if (check) {
+		printf("%s: agent %s OK (%zu probes, pushing to %s port %d)\n",
+		    path, ca->m->agent.name, nprobes, ca->m->agent.host,
+		    ca->m->agent.port != 0 ? ca->m->agent.port : 8425);
+		return (0);
+	}
+	return (-1);
+}
+
+/*
+ * The event base, the pusher and the prober (its ICMP sockets opened
+ * before privileges go), then drop them; -1 when one fails.
+ */
+static int
+cmd_agent_start(struct cmd_agent *ca)
+{
+	char	*cause = NULL;
+
+	if ((ca->base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	if ((ca->agent = latency_agent_new(ca->base, &ca->m->agent,
+	    &cause)) == NULL) {
+		fprintf(stderr, "peertop %s\n", cause);
+		free(cause);
+		return (-1);
+	}
+	/* Opens the ICMP sockets: before privileges go. */
+	if ((ca->run = collect_probe_run_new(ca->m, ca->base,
+	    cmd_agent_sample_cb, ca, &cause)) == NULL) {
+		fprintf(stderr, "peertop agent: %s\n", cause != NULL ? cause :
+		    "cannot start the prober");
+		free(cause);
+		return (-1);
+	}
+	if (ca->m->lat.user[0] != '\0' && geteuid() == 0 &&
+	    latency_probe_drop_privileges(ca->m->lat.user) == -1) {
+		fprintf(stderr, "peertop agent: cannot drop privileges to %s: "
+		    "%s\n", ca->m->lat.user, errno == ENOENT ? "no such user" :
+		    strerror(errno));
+		return (-1);
+	}
+	if (collect_probe_run_unprobed(ca->run) > 0)
+		log_warnx("agent %s: %zu ICMP targets not probed: %s",
+		    ca->m->agent.name, collect_probe_run_unprobed(ca->run),
+		    collect_probe_run_socket(ca->run));
+	return (0);
+}
+
+/*
+ * The signals and the status line, then the loop until a signal has
+ * drained the queue; the account on stderr last.
+ */
+static void
+cmd_agent_run(struct cmd_agent *ca, int verbose)
+{
+	struct event	*sig[3], *status;
+	struct timeval	 tv;
+	size_t		 i;
+
+	signal(SIGPIPE, SIG_IGN);
+	sig[0] = evsignal_new(ca->base, SIGINT, cmd_agent_signal_cb, ca);
+	sig[1] = evsignal_new(ca->base, SIGTERM, cmd_agent_signal_cb, ca);
+	sig[2] = evsignal_new(ca->base, SIGHUP, cmd_agent_signal_cb, ca);
+	for (i = 0; i < nitems(sig); i++)
+		evsignal_add(sig[i], NULL);
+	ca->deadline = evtimer_new(ca->base, cmd_agent_deadline_cb, ca);
+	status = event_new(ca->base, -1, EV_PERSIST, cmd_agent_status_cb, ca);
+	tv.tv_sec = (verbose ? CMD_AGENT_STATUS_V_MS : CMD_AGENT_STATUS_MS) /
+	    1000;
+	tv.tv_usec = 0;
+	event_add(status, &tv);
+	log_info("agent %s: %zu targets (%s), pushing to %s port %d",
+	    ca->m->agent.name, collect_probe_run_targets(ca->run),
+	    collect_probe_run_socket(ca->run), ca->m->agent.host,
+	    ca->m->agent.port != 0 ? ca->m->agent.port : 8425);
+
+	event_base_dispatch(ca->base);
+
+	cmd_agent_counters(ca);
+	for (i = 0; i < nitems(sig); i++)
+		event_free(sig[i]);
+	event_free(status);
+	event_free(ca->deadline);
+}
+
+int
+cmd_agent(int argc, char **argv)
+{
+	struct cmd_agent	 ca;
+	char			*path;
+	const char		*config = NULL;
+	int			 check = 0, verbose = 0, rv;
+
+	rv = cmd_agent_options(argc, argv, &config, &check, &verbose);
+	if (rv != -1)
+		return (rv);
 	log_open(NULL, verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	path = config != NULL ? xstrdup(config) : config_default_path();
 	if (path == NULL) {
@@ -229,85 +354,18 @@ cmd_agent(int argc, char **argv)
 		free(path);
 		return (1);
 	}
-	if (!ca.m->agent.enabled) {
-		fprintf(stderr, "peertop agent: %s has no agent block (agent "
-		    "\"NAME\" { collector ADDRESS [port N] token \"...\" }, see "
-		    "peertop.conf(5))\n", path);
-		goto out;
-	}
-	for (i = 0; i < ca.m->nbranches; i++)
-		nprobes += ca.m->branches[i]->nprobes;
-	if (nprobes == 0) {
-		fprintf(stderr, "peertop agent: %s has no probe lines: give a "
-		    "branch \"probe EDGE ADDRESS\" to measure\n", path);
-		goto out;
-	}
-	if (check) {
-		printf("%s: agent %s OK (%zu probes, pushing to %s port %d)\n",
-		    path, ca.m->agent.name, nprobes, ca.m->agent.host,
-		    ca.m->agent.port != 0 ? ca.m->agent.port : 8425);
-		rv = 0;
-		goto out;
+	if ((rv = cmd_agent_conf(&ca, path, check)) == -1) {
+		rv = 1;
+		if (cmd_agent_start(&ca) == 0) {
+			cmd_agent_run(&ca, verbose);
+			rv = 0;
+		}
 	}
 
-	if ((ca.base = event_base_new()) == NULL)
-		fatalx("event_base_new failed");
-	if ((ca.agent = latency_agent_new(ca.base, &ca.m->agent,
-	    &cause)) == NULL) {
-		fprintf(stderr, "peertop %s\n", cause);
-		goto out;
-	}
-	/* Opens the ICMP sockets: before privileges go. */
-	if ((ca.run = collect_probe_run_new(ca.m, ca.base, cmd_agent_sample_cb,
-	    &ca, &cause)) == NULL) {
-		fprintf(stderr, "peertop agent: %s\n", cause != NULL ? cause :
-		    "cannot start the prober");
-		goto out;
-	}
-	if (ca.m->lat.user[0] != '\0' && geteuid() == 0 &&
-	    latency_probe_drop_privileges(ca.m->lat.user) == -1) {
-		fprintf(stderr, "peertop agent: cannot drop privileges to %s: "
-		    "%s\n", ca.m->lat.user, errno == ENOENT ? "no such user" :
-		    strerror(errno));
-		goto out;
-	}
-	if (collect_probe_run_unprobed(ca.run) > 0)
-		log_warnx("agent %s: %zu ICMP targets not probed: %s",
-		    ca.m->agent.name, collect_probe_run_unprobed(ca.run),
-		    collect_probe_run_socket(ca.run));
-
-	signal(SIGPIPE, SIG_IGN);
-	sig[0] = evsignal_new(ca.base, SIGINT, cmd_agent_signal_cb, &ca);
-	sig[1] = evsignal_new(ca.base, SIGTERM, cmd_agent_signal_cb, &ca);
-	sig[2] = evsignal_new(ca.base, SIGHUP, cmd_agent_signal_cb, &ca);
-	for (i = 0; i < nitems(sig); i++)
-		evsignal_add(sig[i], NULL);
-	ca.deadline = evtimer_new(ca.base, cmd_agent_deadline_cb, &ca);
-	status = event_new(ca.base, -1, EV_PERSIST, cmd_agent_status_cb, &ca);
-	tv.tv_sec = (verbose ? CMD_AGENT_STATUS_V_MS : CMD_AGENT_STATUS_MS) /
-	    1000;
-	tv.tv_usec = 0;
-	event_add(status, &tv);
-	log_info("agent %s: %zu targets (%s), pushing to %s port %d",
-	    ca.m->agent.name, collect_probe_run_targets(ca.run),
-	    collect_probe_run_socket(ca.run), ca.m->agent.host,
-	    ca.m->agent.port != 0 ? ca.m->agent.port : 8425);
-
-	event_base_dispatch(ca.base);
-
-	cmd_agent_counters(&ca);
-	rv = 0;
-	for (i = 0; i < nitems(sig); i++)
-		event_free(sig[i]);
-	event_free(status);
-	event_free(ca.deadline);
-
-out:
 	collect_probe_run_free(ca.run);
 	latency_agent_free(ca.agent);
 	if (ca.base != NULL)
 		event_base_free(ca.base);
-	free(cause);
 	free(path);
 	model_free(ca.m);
 	return (rv);

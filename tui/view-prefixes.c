@@ -118,8 +118,22 @@ static const char *view_prefixes_problem(const struct branch_prefix *,
 static void	 view_prefixes_cat(char *, const char *, size_t);
 static void	 view_prefixes_table(struct tui *, struct view_prefixes_row *,
 		    size_t, int, int, int);
+static void	 view_prefixes_table_row(struct tui *,
+		    struct view_prefixes_row *, int, const int *, int);
+static void	 view_prefixes_detail(struct tui *, struct view_prefixes_row *,
+		    int, int);
 static void	 view_prefixes_page(struct tui *, struct view_prefixes_row *,
 		    int, int, int);
+static int	 view_prefixes_page_state(struct tui *,
+		    struct view_prefixes_row *, const char *, int, int, int,
+		    int);
+static int	 view_prefixes_page_route(struct tui *,
+		    struct view_prefixes_row *, int, int, int, int);
+static int	 view_prefixes_page_edge(struct tui *, struct branch *, int,
+		    int, int, int);
+static void	 view_prefixes_page_sessions(struct tui *,
+		    struct branch_prefix *, struct partner *, int, int, int,
+		    int);
 static int	 view_prefixes_field(struct tui *, int, int, int, int,
 		    const char *, enum color_role, const char *);
 static int	 view_prefixes_wrap(struct tui *, int, int, int, int,
@@ -467,16 +481,9 @@ static void
 view_prefixes_table(struct tui *tui, struct view_prefixes_row *list,
     size_t n, int y, int h, int w)
 {
-	struct view_prefixes_row *r;
-	struct branch_prefix	*p;
 	size_t			 i, idx = (size_t)tui_view_index(
 				     &view_prefixes);
 	int			 widths[PX_NCOLS], rows, row;
-	char			 pfx[PREFIX_STRLEN], origin[16], pri[16];
-	char			 bkp[16], best[16], state[224], since[16];
-	char			 words[192], detail[512];
-	const char		*cells[PX_NCOLS], *problem;
-	enum color_role		 roles[PX_NCOLS], role;
 
 	draw_layout(prefixes_cols, PX_NCOLS, w, widths);
 	draw_header(tui, y, prefixes_cols, PX_NCOLS, widths);
@@ -492,81 +499,99 @@ view_prefixes_table(struct tui *tui, struct view_prefixes_row *list,
 			    "AS\" to a branch)");
 			continue;
 		}
-		r = &list[i];
-		p = r->p;
-		role = view_prefixes_role(r->sev);
-
-		prefix_fmt(&p->prefix, pfx, sizeof pfx);
-		snprintf(origin, sizeof origin, "%u", p->origin);
-		view_prefixes_count(pri, sizeof pri, p->nprimary,
-		    p->nprimary_total, p->nprimary_unknown, p->seen);
-		view_prefixes_count(bkp, sizeof bkp, p->nbackup,
-		    p->nbackup_total, p->nbackup_unknown, p->seen);
-		if (p->seen && p->best_origin != 0)
-			snprintf(best, sizeof best, "%u", p->best_origin);
-		else
-			snprintf(best, sizeof best, "-");
-		view_prefixes_words(p, words, sizeof words);
-		snprintf(state, sizeof state, "%s %s",
-		    draw_glyph(tui, view_prefixes_glyph(r->sev)), words);
-		if (p->seen && p->since_ms > 0)
-			fmt_duration(since, sizeof since,
-			    (tui_now(tui) - p->since_ms) / 1000);
-		else
-			snprintf(since, sizeof since, "-");
-
-		cells[PX_BRANCH] = r->b->name;
-		cells[PX_PREFIX] = pfx;
-		cells[PX_ORIGIN] = origin;
-		cells[PX_PRI] = pri;
-		cells[PX_BKP] = bkp;
-		cells[PX_STATE] = state;
-		cells[PX_SINCE] = since;
-		cells[PX_BEST] = best;
-		cells[PX_PATH] = p->seen && p->best_path[0] != '\0' ?
-		    p->best_path : "-";
-
-		for (i = 0; i < PX_NCOLS; i++)
-			roles[i] = CR_NORMAL;
-		roles[PX_PRI] = view_prefixes_count_role(p->nprimary,
-		    p->nprimary_total, p->nprimary_unknown, 1, r->sev);
-		roles[PX_BKP] = view_prefixes_count_role(p->nbackup,
-		    p->nbackup_total, p->nbackup_unknown, 0, r->sev);
-		roles[PX_STATE] = role;
-		if (p->seen && p->best_origin != 0 &&
-		    p->best_origin != p->origin)
-			roles[PX_BEST] = CR_CRIT;
-		if (!p->seen)
-			roles[PX_PATH] = roles[PX_BEST] = CR_STALE;
-
-		draw_row(tui, y + 1 + row, prefixes_cols, PX_NCOLS, widths,
-		    cells, roles, CR_NORMAL,
-		    tui->scroll[idx] + (size_t)row == tui->cursor[idx]);
+		view_prefixes_table_row(tui, &list[i], y + 1 + row, widths,
+		    i == tui->cursor[idx]);
 	}
 
-	/* Detail line: the selected prefix's worst problem in words. */
-	if (tui->cursor[idx] < n) {
-		r = &list[tui->cursor[idx]];
-		p = r->p;
-		prefix_fmt(&p->prefix, pfx, sizeof pfx);
-		if (!p->seen)
-			snprintf(detail, sizeof detail, "%s %s: no route "
-			    "data yet (no BMP peer mapped to a session)",
-			    r->b->name, pfx);
-		else if (p->problem[0] != '\0') {
-			problem = view_prefixes_problem(p, pfx);
-			snprintf(detail, sizeof detail, "%s %s%s%s; Enter "
-			    "for details", r->b->name, pfx, problem[0] == ' ' ?
-			    "" : ": ", problem);
-		}
-		else
-			snprintf(detail, sizeof detail, "%s %s: all checks "
-			    "pass, on %s", r->b->name, pfx,
-			    p->carried[0] != '\0' ? p->carried : "-");
-		draw_text(tui, y + h - 1, 0, w, view_prefixes_role(r->sev),
-		    detail);
+	view_prefixes_detail(tui, tui->cursor[idx] < n ?
+	    &list[tui->cursor[idx]] : NULL, y + h - 1, w);
+}
+
+/* One row of the table at line y: its cells, each in the colour it earns. */
+static void
+view_prefixes_table_row(struct tui *tui, struct view_prefixes_row *r, int y,
+    const int *widths, int selected)
+{
+	struct branch_prefix	*p = r->p;
+	size_t			 i;
+	char			 pfx[PREFIX_STRLEN], origin[16], pri[16];
+	char			 bkp[16], best[16], state[224], since[16];
+	char			 words[192];
+	const char		*cells[PX_NCOLS];
+	enum color_role		 roles[PX_NCOLS];
+
+	prefix_fmt(&p->prefix, pfx, sizeof pfx);
+	snprintf(origin, sizeof origin, "%u", p->origin);
+	view_prefixes_count(pri, sizeof pri, p->nprimary, p->nprimary_total,
+	    p->nprimary_unknown, p->seen);
+	view_prefixes_count(bkp, sizeof bkp, p->nbackup, p->nbackup_total,
+	    p->nbackup_unknown, p->seen);
+	if (p->seen && p->best_origin != 0)
+		snprintf(best, sizeof best, "%u", p->best_origin);
+	else
+		snprintf(best, sizeof best, "-");
+	view_prefixes_words(p, words, sizeof words);
+	snprintf(state, sizeof state, "%s %s",
+	    draw_glyph(tui, view_prefixes_glyph(r->sev)), words);
+	if (p->seen && p->since_ms > 0)
+		fmt_duration(since, sizeof since,
+		    (tui_now(tui) - p->since_ms) / 1000);
+	else
+		snprintf(since, sizeof since, "-");
+
+	cells[PX_BRANCH] = r->b->name;
+	cells[PX_PREFIX] = pfx;
+	cells[PX_ORIGIN] = origin;
+	cells[PX_PRI] = pri;
+	cells[PX_BKP] = bkp;
+	cells[PX_STATE] = state;
+	cells[PX_SINCE] = since;
+	cells[PX_BEST] = best;
+	cells[PX_PATH] = p->seen && p->best_path[0] != '\0' ?
+	    p->best_path : "-";
+
+	for (i = 0; i < PX_NCOLS; i++)
+		roles[i] = CR_NORMAL;
+	roles[PX_PRI] = view_prefixes_count_role(p->nprimary,
+	    p->nprimary_total, p->nprimary_unknown, 1, r->sev);
+	roles[PX_BKP] = view_prefixes_count_role(p->nbackup,
+	    p->nbackup_total, p->nbackup_unknown, 0, r->sev);
+	roles[PX_STATE] = view_prefixes_role(r->sev);
+	if (p->seen && p->best_origin != 0 && p->best_origin != p->origin)
+		roles[PX_BEST] = CR_CRIT;
+	if (!p->seen)
+		roles[PX_PATH] = roles[PX_BEST] = CR_STALE;
+
+	draw_row(tui, y, prefixes_cols, PX_NCOLS, widths, cells, roles,
+	    CR_NORMAL, selected);
+}
+
+/* Detail line: the selected prefix's worst problem in words (r NULL: none). */
+static void
+view_prefixes_detail(struct tui *tui, struct view_prefixes_row *r, int y,
+    int w)
+{
+	struct branch_prefix	*p;
+	char			 pfx[PREFIX_STRLEN], detail[512];
+	const char		*problem;
+
+	if (r == NULL) {
+		draw_text(tui, y, 0, w, CR_NORMAL, "");
+		return;
+	}
+	p = r->p;
+	prefix_fmt(&p->prefix, pfx, sizeof pfx);
+	if (!p->seen)
+		snprintf(detail, sizeof detail, "%s %s: no route data yet (no "
+		    "BMP peer mapped to a session)", r->b->name, pfx);
+	else if (p->problem[0] != '\0') {
+		problem = view_prefixes_problem(p, pfx);
+		snprintf(detail, sizeof detail, "%s %s%s%s; Enter for details",
+		    r->b->name, pfx, problem[0] == ' ' ? "" : ": ", problem);
 	} else
-		draw_text(tui, y + h - 1, 0, w, CR_NORMAL, "");
+		snprintf(detail, sizeof detail, "%s %s: all checks pass, on %s",
+		    r->b->name, pfx, p->carried[0] != '\0' ? p->carried : "-");
+	draw_text(tui, y, 0, w, view_prefixes_role(r->sev), detail);
 }
 
 /* One "Label   value" line of the page; returns the next row. */
@@ -631,24 +656,36 @@ static void
 view_prefixes_page(struct tui *tui, struct view_prefixes_row *r, int y,
     int h, int w)
 {
-	struct model		*m = tui->model;
 	struct branch		*b = r->b;
-	struct branch_prefix	*p = r->p;
 	struct partner		*pt = b->partner;
-	struct session		*s;
-	const struct edge	*near, *routed;
-	char			 line[512], pfx[PREFIX_STRLEN], words[192];
-	char			 when[32], age[16], as[16];
-	size_t			 i;
+	char			 line[512], pfx[PREFIX_STRLEN];
 	int			 row = 0, body = h - 1;
-	enum color_role		 role = view_prefixes_role(r->sev);
 
 	draw_fill(tui, y, h, w, CR_NORMAL);
-	prefix_fmt(&p->prefix, pfx, sizeof pfx);
+	prefix_fmt(&r->p->prefix, pfx, sizeof pfx);
 	snprintf(line, sizeof line, "Prefix %s of branch %s, partner %s",
 	    pfx, b->name, pt != NULL ? pt->name : (b->partner_name[0] != '\0' ?
 	    b->partner_name : "none"));
 	draw_text(tui, y + row++, 0, w, CR_HEADER, line);
+
+	row = view_prefixes_page_state(tui, r, pfx, y, row, body, w);
+	row = view_prefixes_page_route(tui, r, y, row, body, w);
+	row = view_prefixes_page_edge(tui, b, y, row, body, w);
+	view_prefixes_page_sessions(tui, r->p, pt, y, row, body, w);
+
+	draw_text(tui, y + h - 1, 0, w, CR_DIM,
+	    "Enter/Esc: back to the list   j/k: next/previous prefix");
+}
+
+/* The page's State, each problem in words, and since when; the next row. */
+static int
+view_prefixes_page_state(struct tui *tui, struct view_prefixes_row *r,
+    const char *pfx, int y, int row, int body, int w)
+{
+	struct branch_prefix	*p = r->p;
+	char			 line[512], words[192], when[32], age[16];
+	size_t			 i;
+	enum color_role		 role = view_prefixes_role(r->sev);
 
 	view_prefixes_words(p, words, sizeof words);
 	snprintf(line, sizeof line, "%s %s",
@@ -674,8 +711,23 @@ view_prefixes_page(struct tui *tui, struct view_prefixes_row *r, int y,
 		snprintf(line, sizeof line, "%s (%s ago)", when, age);
 	} else
 		snprintf(line, sizeof line, "-");
-	row = view_prefixes_field(tui, y, row, body, w, "Since", CR_NORMAL,
-	    line);
+	return (view_prefixes_field(tui, y, row, body, w, "Since", CR_NORMAL,
+	    line));
+}
+
+/*
+ * The page's origins, upstreams, best route and the primary and backup
+ * sessions that carry it; returns the next row.
+ */
+static int
+view_prefixes_page_route(struct tui *tui, struct view_prefixes_row *r, int y,
+    int row, int body, int w)
+{
+	struct model		*m = tui->model;
+	struct branch_prefix	*p = r->p;
+	struct session		*s;
+	char			 line[512], as[16];
+	size_t			 i;
 
 	snprintf(line, sizeof line, "AS%u", p->origin);
 	row = view_prefixes_field(tui, y, row, body, w, "Registered origin",
@@ -725,27 +777,46 @@ view_prefixes_page(struct tui *tui, struct view_prefixes_row *r, int y,
 	    p->nbackup_unknown, p->seen);
 	snprintf(line, sizeof line, "%s backup sessions carry it%s", as,
 	    p->nbackup_unknown > 0 ? " (? routes unknown)" : "");
-	row = view_prefixes_field(tui, y, row, body, w, "Backup",
+	return (view_prefixes_field(tui, y, row, body, w, "Backup",
 	    view_prefixes_count_role(p->nbackup, p->nbackup_total,
-	    p->nbackup_unknown, 0, r->sev), line);
+	    p->nbackup_unknown, 0, r->sev), line));
+}
 
-	/* The branch's routed edge beside its nearest one. */
+/* The branch's routed edge beside its nearest one; returns the next row. */
+static int
+view_prefixes_page_edge(struct tui *tui, struct branch *b, int y, int row,
+    int body, int w)
+{
+	struct model		*m = tui->model;
+	const struct edge	*near, *routed;
+	char			 line[512];
+
 	near = (b->nearest >= 0 && (size_t)b->nearest < m->nedges) ?
 	    &m->edges[b->nearest] : NULL;
 	routed = (b->routed >= 0 && (size_t)b->routed < m->nedges) ?
 	    &m->edges[b->routed] : NULL;
 	if (routed != NULL)
-		snprintf(line, sizeof line, "%s (%s), nearest %s%s", routed->code,
-		    routed->metro, near != NULL ? near->code : "unknown",
+		snprintf(line, sizeof line, "%s (%s), nearest %s%s",
+		    routed->code, routed->metro,
+		    near != NULL ? near->code : "unknown",
 		    b->suboptimal ? ": SuboptimalRouting" : "");
 	else
 		snprintf(line, sizeof line, "unknown, nearest %s",
 		    near != NULL ? near->code : "unknown");
-	row = view_prefixes_field(tui, y, row, body, w, "Branch routed via",
+	return (view_prefixes_field(tui, y, row, body, w, "Branch routed via",
 	    b->suboptimal ? CR_WARN : (routed != NULL ? CR_NORMAL : CR_STALE),
-	    line);
+	    line));
+}
 
-	/* Each of the partner's sessions: does it carry the prefix? */
+/* Each of the partner's sessions: does it carry the prefix? */
+static void
+view_prefixes_page_sessions(struct tui *tui, struct branch_prefix *p,
+    struct partner *pt, int y, int row, int body, int w)
+{
+	struct session	*s;
+	char		 line[512];
+	size_t		 i;
+
 	if (pt != NULL && row + 1 < body) {
 		draw_text(tui, y + row++, 0, w, CR_HEADER, "Sessions");
 		for (i = 0; i < pt->nsessions && row < body; i++) {
@@ -761,9 +832,6 @@ view_prefixes_page(struct tui *tui, struct view_prefixes_row *r, int y,
 			    s->routes_lost ? CR_STALE : CR_WARN, line);
 		}
 	} else if (row < body)
-		row = view_prefixes_field(tui, y, row, body, w, "Carried on",
+		view_prefixes_field(tui, y, row, body, w, "Carried on",
 		    CR_NORMAL, p->carried[0] != '\0' ? p->carried : "-");
-
-	draw_text(tui, y + h - 1, 0, w, CR_DIM,
-	    "Enter/Esc: back to the list   j/k: next/previous prefix");
 }
