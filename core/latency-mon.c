@@ -5,7 +5,6 @@
  * conditions judged.  Events carry the sample's time, so a replay or an
  * agent's late batch is stamped when it happened.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,14 +179,73 @@ latency_mon_flag(struct model *m, struct latlink *l, int64_t when_ms,
 	return (0);
 }
 
+/*
+ * LatencyShift: a rise of the recent part's median by more than shift
+ * over the link's baseline, the median of the rest of the window.  While
+ * it is open the baseline is held (not the window's, which fills with
+ * the new level); it is resolved when the recent median is back within
+ * half of shift of it, or when the new level has lasted a whole window
+ * since the raise, which makes it the baseline.  Either way the baseline
+ * is held for a window more, while the window still holds the shift: a
+ * rise again soon after is judged against it, not against the shifted
+ * samples.  A drop (latency better by more than shift) raises nothing:
+ * the baseline follows it as the window fills, so a rise back later is
+ * judged against the better level.
+ */
+static void
+latency_mon_shift(struct model *m, struct latlink *l, int64_t when_ms,
+    double shift_us)
+{
+	struct latency_stats	 recent, before;
+	int64_t			 w = latency_mon_window_ms(m), rec_ms;
+	char			 why[160];
+
+	rec_ms = m->lat.shift_ms > 0 ? m->lat.shift_ms : LAT_RECENT_DEFAULT_MS;
+	if (rec_ms >= w)
+		return;
+	latency_stats_range(l->ring, l->last_ms - rec_ms, l->last_ms, &recent);
+	if (recent.received < LATMON_MIN_SAMPLES)
+		return;
+	if (l->flags & LAT_F_SHIFT) {
+		if (recent.median_us - l->baseline_us <= shift_us / 2) {
+			snprintf(why, sizeof why, "median back to %.1f ms over "
+			    "the last %llds, baseline %.1f ms",
+			    recent.median_us / 1000,
+			    (long long)(rec_ms / 1000), l->baseline_us / 1000);
+			latency_mon_flag(m, l, when_ms, 2, 0, 1, LVL_INFO, why);
+			l->shift_ms = l->last_ms;
+		} else if (l->last_ms - l->shift_ms >= w) {
+			snprintf(why, sizeof why, "median %.1f ms for the whole "
+			    "%llds window since it rose from %.1f ms: the new "
+			    "baseline", recent.median_us / 1000,
+			    (long long)(w / 1000), l->baseline_us / 1000);
+			l->baseline_us = recent.median_us;
+			l->shift_ms = l->last_ms;
+			latency_mon_flag(m, l, when_ms, 2, 0, 1, LVL_INFO, why);
+		}
+		return;
+	}
+	if (l->last_ms - l->shift_ms >= w) {
+		latency_stats_range(l->ring, l->last_ms - w,
+		    l->last_ms - rec_ms, &before);
+		if (before.received < LATMON_MIN_SAMPLES)
+			return;
+		l->baseline_us = before.median_us;
+	}
+	if (recent.median_us - l->baseline_us <= shift_us)
+		return;
+	snprintf(why, sizeof why, "median rose from %.1f ms to %.1f ms over "
+	    "the last %llds", l->baseline_us / 1000,
+	    recent.median_us / 1000, (long long)(rec_ms / 1000));
+	l->shift_ms = l->last_ms;
+	latency_mon_flag(m, l, when_ms, 2, 1, 0, LVL_WARNING, why);
+}
+
 /* LatencyHigh, LossHigh and LatencyShift for one link. */
 static void
 latency_mon_judge(struct model *m, struct latlink *l, int64_t when_ms)
 {
 	struct lat_thresholds	 th;
-	struct latency_stats	 recent, before;
-	int64_t			 rec_ms;
-	double			 d;
 	char			 why[128];
 
 	latency_mon_thresholds(m, l->branch, &th);
@@ -204,29 +262,8 @@ latency_mon_judge(struct model *m, struct latlink *l, int64_t when_ms)
 		    l->loss_pct <= th.loss_pct / 2, l->loss_pct >= 100 ?
 		    LVL_ERROR : LVL_WARNING, why);
 	}
-	if (th.shift_us <= 0)
-		return;
-	rec_ms = m->lat.shift_ms > 0 ? m->lat.shift_ms : LAT_RECENT_DEFAULT_MS;
-	if (rec_ms >= latency_mon_window_ms(m))
-		return;
-	latency_stats_range(l->ring, l->last_ms - rec_ms, l->last_ms, &recent);
-	latency_stats_range(l->ring, l->last_ms - latency_mon_window_ms(m),
-	    l->last_ms - rec_ms, &before);
-	if (recent.received < LATMON_MIN_SAMPLES ||
-	    before.received < LATMON_MIN_SAMPLES) {
-		/* The baseline aged out: the new level is the baseline. */
-		if (before.received == 0 && (l->flags & (1u << 2)))
-			latency_mon_flag(m, l, when_ms, 2, 0, 1, LVL_INFO,
-			    "the new level is the baseline now");
-		return;
-	}
-	l->baseline_us = before.median_us;
-	d = fabs(recent.median_us - before.median_us);
-	snprintf(why, sizeof why, "median %.1f ms over the last %llds, "
-	    "%.1f ms before", recent.median_us / 1000,
-	    (long long)(rec_ms / 1000), before.median_us / 1000);
-	latency_mon_flag(m, l, when_ms, 2, d > th.shift_us,
-	    d <= (double)th.shift_us / 2, LVL_WARNING, why);
+	if (th.shift_us > 0)
+		latency_mon_shift(m, l, when_ms, (double)th.shift_us);
 }
 
 /* The lowest median of an edge's links, -1 if none has replies. */

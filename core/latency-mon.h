@@ -13,9 +13,13 @@
  *   LossHigh		raised when the window's Loss% exceeds loss, restored
  *			at or below half of it;
  *   LatencyShift	(SmokePing's median step) the median of the recent
- *			part (recent, default 1 min) differs from the
- *			median of the rest of the window by more than
- *			shift; restored when within half of it;
+ *			part (recent, default 1 min) rose above the
+ *			baseline (the median of the rest of the window)
+ *			by more than shift; restored when back within half
+ *			of it of the baseline, which is held while the
+ *			shift is open, or when the shift has lasted a whole
+ *			window (the new level becomes the baseline).  A
+ *			drop raises nothing;
  *   SuboptimalRouting	the routed edge's median exceeds the fastest edge's
  *			by more than margin; restored within half of it.
  * A judgement needs LATMON_MIN_SAMPLES samples (replies for medians), so

@@ -195,7 +195,10 @@ struct latlink {
 	int64_t		 trend_ms;	/* when the trend was last cut */
 	uint64_t	 total;		/* samples ever */
 	unsigned	 flags;		/* LAT_F_* raised now */
-	double		 baseline_us;	/* median before the recent part */
+	double		 baseline_us;	/* LatencyShift's: the level before
+					   the shift, held while it is open */
+	int64_t		 shift_ms;	/* when LatencyShift was last raised
+					   or resolved */
 	int		 stale;		/* samples added since the last pass,
 					   stats not yet recomputed
 					   (latency_mon_eval()) */

@@ -251,15 +251,152 @@ test_shift(void **state)
 	l = feed(m, b, "ams", "x", 10, 35, 1000, &t);
 	assert_true(l->flags & LAT_F_SHIFT);
 	assert_int_equal(count_events(m, "LatencyShift", &sum), 1);
-	assert_string_equal(sum, "hq to ams x: median 35.0 ms over the last "
-	    "10s, 10.0 ms before");
+	assert_string_equal(sum, "hq to ams x: median rose from 10.0 ms to "
+	    "35.0 ms over the last 10s");
+	assert_int_equal(model_event(m, m->nevents - 1)->level, LVL_WARNING);
 	assert_true(l->baseline_us == 10000);
 	/* Back to 12 ms: within half the shift (10 ms): restored. */
 	feed(m, b, "ams", "x", 11, 12, 1000, &t);
 	assert_false(l->flags & LAT_F_SHIFT);
-	assert_int_equal(count_events(m, "LatencyShiftResolved", NULL), 1);
+	assert_int_equal(count_events(m, "LatencyShiftResolved", &sum), 1);
+	assert_string_equal(sum, "hq to ams x: median back to 12.0 ms over the "
+	    "last 10s, baseline 10.0 ms");
 	assert_int_equal(count_events(m, "LatencyShift", NULL), 1);
 	model_free(m);
+}
+
+/*
+ * LatencyShift scripts on hq's ams link (window 60 s, recent 10 s, shift
+ * 20 ms), one sample a second: each step feeds n samples of rtt ms, then
+ * checks how many LatencyShift and LatencyShiftResolved there are, whether
+ * the shift is open, the baseline (ms, when not 0) and the newest event's
+ * summary (when given).
+ */
+struct shift_step {
+	int		 n;
+	double		 rtt_ms;
+	int		 raised, resolved, open;
+	double		 baseline_ms;
+	const char	*summary;
+};
+
+static void
+run_shift(const struct shift_step *steps, size_t nsteps)
+{
+	struct sink_count	 sc = { 0 };
+	struct model		*m = new_model(&sc);
+	struct branch		*b = model_branch_find(m, "hq");
+	struct latlink		*l;
+	const struct shift_step	*st;
+	int64_t			 t = 9000000;
+	size_t			 i;
+
+	for (i = 0; i < nsteps; i++) {
+		st = &steps[i];
+		l = feed(m, b, "ams", NULL, st->n, st->rtt_ms, 1000, &t);
+		assert_int_equal(count_events(m, "LatencyShift", NULL),
+		    st->raised);
+		assert_int_equal(count_events(m, "LatencyShiftResolved", NULL),
+		    st->resolved);
+		assert_int_equal(!!(l->flags & LAT_F_SHIFT), st->open);
+		if (st->baseline_ms != 0)
+			assert_true(l->baseline_us == st->baseline_ms * 1000);
+		if (st->summary != NULL)
+			assert_string_equal(model_event(m, m->nevents - 1)->
+			    summary, st->summary);
+	}
+	model_free(m);
+}
+
+/*
+ * A rise that stays for most of the window, then recovers: the shift
+ * stays open at 354 ms although the window fills with it (the baseline
+ * is held), and the recovery is its resolution, not a new warning.  It
+ * is raised when the recent median first passes: half way up.  Rising
+ * again soon after, while the window still holds 354 ms, is a new shift
+ * from the held 4 ms.
+ */
+static void
+test_shift_rise_stay_recover(void **state)
+{
+	static const struct shift_step steps[] = {
+		{ 50, 4, 0, 0, 0, 4, NULL },
+		{ 6, 354, 1, 0, 1, 4, "hq to ams: median rose from 4.0 ms to "
+		    "179.0 ms over the last 10s" },
+		{ 39, 354, 1, 0, 1, 4, NULL },
+		{ 11, 4, 1, 1, 0, 4, "hq to ams: median back to 4.0 ms over "
+		    "the last 10s, baseline 4.0 ms" },
+		{ 4, 4, 1, 1, 0, 4, NULL },
+		{ 6, 354, 2, 1, 1, 4, "hq to ams: median rose from 4.0 ms to "
+		    "179.0 ms over the last 10s" },
+	};
+
+	(void)state;
+	run_shift(steps, nitems(steps));
+}
+
+/*
+ * A rise that lasts a whole window since it was raised becomes the
+ * baseline (said so); going back down from it later is an improvement,
+ * which raises nothing.
+ */
+static void
+test_shift_persists(void **state)
+{
+	static const struct shift_step steps[] = {
+		{ 50, 4, 0, 0, 0, 4, NULL },
+		{ 60, 354, 1, 0, 1, 4, NULL },
+		{ 10, 354, 1, 1, 0, 354, "hq to ams: median 354.0 ms for the "
+		    "whole 60s window since it rose from 4.0 ms: the new "
+		    "baseline" },
+		{ 70, 4, 1, 1, 0, 4, NULL },
+	};
+
+	(void)state;
+	run_shift(steps, nitems(steps));
+}
+
+/*
+ * An improvement (50 ms to 5 ms, say after a fix) raises nothing and
+ * becomes the baseline: going back to 50 ms then is a shift.
+ */
+static void
+test_shift_drop(void **state)
+{
+	static const struct shift_step steps[] = {
+		{ 50, 50, 0, 0, 0, 50, NULL },
+		{ 10, 5, 0, 0, 0, 50, NULL },
+		{ 60, 5, 0, 0, 0, 5, NULL },
+		{ 10, 50, 1, 0, 1, 5, "hq to ams: median rose from 5.0 ms to "
+		    "27.5 ms over the last 10s" },
+	};
+
+	(void)state;
+	run_shift(steps, nitems(steps));
+}
+
+/*
+ * Flapping around the threshold: 35 ms and 25 ms over a 10 ms baseline
+ * (25 and 15 above it, the shift 20, its half 10) raise once and stay
+ * raised; only 12 ms restores, once, and 25 ms after it is no new shift.
+ */
+static void
+test_shift_flap(void **state)
+{
+	static const struct shift_step steps[] = {
+		{ 50, 10, 0, 0, 0, 10, NULL },
+		{ 10, 35, 1, 0, 1, 10, NULL },
+		{ 10, 25, 1, 0, 1, 10, NULL },
+		{ 10, 35, 1, 0, 1, 10, NULL },
+		{ 10, 25, 1, 0, 1, 10, NULL },
+		{ 10, 12, 1, 1, 0, 10, NULL },
+		{ 10, 25, 1, 1, 0, 0, NULL },
+		{ 10, 12, 1, 1, 0, 0, NULL },
+		{ 10, 25, 1, 1, 0, 0, NULL },
+	};
+
+	(void)state;
+	run_shift(steps, nitems(steps));
 }
 
 /* Nearest by latency, the Overview's link, SuboptimalRouting by margin. */
@@ -344,6 +481,10 @@ main(void)
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_high_and_loss),
 		cmocka_unit_test(test_shift),
+		cmocka_unit_test(test_shift_rise_stay_recover),
+		cmocka_unit_test(test_shift_persists),
+		cmocka_unit_test(test_shift_drop),
+		cmocka_unit_test(test_shift_flap),
 		cmocka_unit_test(test_nearest_and_routing),
 		cmocka_unit_test(test_batch),
 	};
