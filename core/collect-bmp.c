@@ -203,6 +203,7 @@ const struct collector_ops collector_bmp = {
 	.stop = collect_bmp_stop,
 	.describe = collect_bmp_describe,
 	.settled = collect_bmp_settled,
+	.routes = 1,
 };
 
 static int

@@ -29,6 +29,8 @@ struct collector_ops {
 	int		(*settled)(const struct collector *);
 	/* A latency source only: health does not wait for it. */
 	int		 latency;
+	/* Reports the sessions' routes, not only their state (BMP). */
+	int		 routes;
 };
 
 extern const struct collector_ops collector_bird;

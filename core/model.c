@@ -437,6 +437,21 @@ model_session_sources(struct session *s)
 	}
 }
 
+int
+session_routes_unreported(const struct session *s)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < s->nsrcs; i++) {
+		if (s->srcs[i].c == NULL)
+			continue;
+		if (s->srcs[i].c->ops == NULL || s->srcs[i].c->ops->routes)
+			return (0);
+		n++;
+	}
+	return (n > 0);
+}
+
 /* Move the effective state to state (events, sink, flaps, health). */
 static void
 model_session_transition(struct model *m, struct session *s,

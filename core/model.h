@@ -561,6 +561,13 @@ void	 model_session_lost_by(struct model *, struct session *,
 void	 model_session_routes(struct model *, struct session *, int lost,
 	    const char *why);
 void	 model_session_routes_loading(struct model *, struct session *);
+/*
+ * 1 when every collector that ever reported the session reports only its
+ * state, not its routes (BIRD's control socket): what it carries is "not
+ * reported by this source", neither carried nor missing.  0 when some
+ * source reports routes (BMP) or nobody has reported the session yet.
+ */
+int	 session_routes_unreported(const struct session *);
 
 /* Collector up/down; raises CollectorDown / CollectorUp events. */
 void	 model_collector_state(struct model *, struct collector *,

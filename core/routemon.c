@@ -598,7 +598,9 @@ routemon_item_carried(struct branch_prefix *bp, const char *name)
 /*
  * Per session: carried, the path rules, the best path.  A session whose
  * routes are unknown (its source went away: session->routes_lost) is
- * neither carrying nor missing the prefix: it keeps what it carried.
+ * neither carrying nor missing the prefix: it keeps what it carried.  One
+ * whose sources report no routes at all (session_routes_unreported())
+ * is not counted.
  */
 static void
 routemon_item_sessions(struct rm_eval *e)
@@ -628,6 +630,13 @@ routemon_item_sessions(struct rm_eval *e)
 			e->now[k] = e->it->carry[k];
 		if (s->neighbor.af != bp->prefix.addr.af &&
 		    e->sroute[k] == -1)
+			continue;
+		/*
+		 * Its source reports only its state (BIRD): its routes are
+		 * not reported, so it is not counted, carrying or missing.
+		 */
+		if (e->sroute[k] == -1 && !rm->observed[k] &&
+		    !s->routes_lost && session_routes_unreported(s))
 			continue;
 		if (rm->observed[k])
 			e->anyobs = 1;

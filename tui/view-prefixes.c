@@ -808,6 +808,25 @@ view_prefixes_page_edge(struct tui *tui, struct branch *b, int y, int row,
 	    line));
 }
 
+/*
+ * Does the session carry the prefix: "carries it", "missing", or neither
+ * known (its routes' source went away, or its sources report no routes:
+ * BIRD's control socket gives the state only).
+ */
+static const char *
+view_prefixes_carried(struct branch_prefix *p, const struct session *s)
+{
+	if (!p->seen)
+		return ("-");
+	if (view_prefixes_carries(p, s->name))
+		return ("carries it");
+	if (s->routes_lost)
+		return ("unknown (routes)");
+	if (session_routes_unreported(s))
+		return ("not reported by this source");
+	return ("missing");
+}
+
 /* Each of the partner's sessions: does it carry the prefix? */
 static void
 view_prefixes_page_sessions(struct tui *tui, struct branch_prefix *p,
@@ -824,12 +843,12 @@ view_prefixes_page_sessions(struct tui *tui, struct branch_prefix *p,
 			snprintf(line, sizeof line, "%-16.16s %-4s %-7s "
 			    "%s %-11s %s", s->name, s->edge, role_name(s->role),
 			    draw_glyph(tui, draw_state_glyph(s->state)),
-			    bgp_state_name(s->state), !p->seen ? "-" :
-			    view_prefixes_carries(p, s->name) ? "carries it" :
-			    s->routes_lost ? "unknown (routes)" : "missing");
+			    bgp_state_name(s->state),
+			    view_prefixes_carried(p, s));
 			draw_text(tui, y + row++, 0, w, !p->seen ? CR_STALE :
 			    view_prefixes_carries(p, s->name) ? CR_OK :
-			    s->routes_lost ? CR_STALE : CR_WARN, line);
+			    s->routes_lost || session_routes_unreported(s) ?
+			    CR_STALE : CR_WARN, line);
 		}
 	} else if (row < body)
 		view_prefixes_field(tui, y, row, body, w, "Carried on",

@@ -1266,6 +1266,41 @@ test_replay_views(void **state)
 	tui_set_view(&f->t, &view_overview);
 }
 
+/*
+ * A session reported only by BIRD's control socket (its state, never its
+ * routes): the Prefix page says its routes are not reported by this
+ * source, whole at 80 columns, in the neutral colour, never "missing".
+ */
+static void
+test_prefixes_state_only(void **state)
+{
+	static const struct collector_ops bird = { .name = "bird" };
+	struct fixture	*f = *state;
+	struct session	*s = f->m->sessions[2];
+	size_t		 idx = (size_t)tui_view_index(&view_prefixes);
+	struct collector c;
+	char		 buf[512];
+	int		 y;
+
+	memset(&c, 0, sizeof c);
+	c.ops = &bird;
+	s->srcs[0].c = &c;
+	s->srcs[0].state = BGP_ESTABLISHED;
+	s->nsrcs = 1;
+	assert_true(session_routes_unreported(s));
+	size(f, 80, 24);
+	f->t.cursor[idx] = 0;
+	assert_int_equal(view_prefixes_drill(&f->t), ACT_REDRAW);
+	draw_view(f, &view_prefixes);
+	assert_true((y = find(2, 23, s->name)) >= 0);
+	row(y, buf, sizeof buf);
+	assert_non_null(strstr(buf, "not reported by this source"));
+	assert_null(strstr(buf, "missing"));
+	assert_int_equal(view_prefixes_drill(&f->t), ACT_REDRAW);
+	s->nsrcs = 0;
+	s->srcs[0].c = NULL;
+}
+
 int
 main(void)
 {
@@ -1275,6 +1310,7 @@ main(void)
 		cmocka_unit_test(test_prefixes_filter),
 		cmocka_unit_test(test_prefixes_page),
 		cmocka_unit_test(test_prefixes_unknown),
+		cmocka_unit_test(test_prefixes_state_only),
 		cmocka_unit_test(test_overview_routed),
 		cmocka_unit_test(test_map_routed),
 		cmocka_unit_test(test_sessions_source),

@@ -455,6 +455,9 @@ test_peer_up_down(void **state)
 	assert_int_equal(s44->remote_as, 64496);
 	assert_ptr_equal(s44->source, f->c);
 	assert_string_equal(s44->proto, FRR_ROUTER);
+	/* BMP reports routes: its sessions count in the prefixes' totals. */
+	assert_true(collector_bmp.routes);
+	assert_false(session_routes_unreported(s44));
 
 	assert_int_equal(s28->state, BGP_ESTABLISHED);
 	assert_int_equal(s28->remote_as, 64496);

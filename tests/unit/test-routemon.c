@@ -20,6 +20,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/collector.h"
 #include "core/config.h"
 #include "core/geo.h"
 #include "core/model.h"
@@ -1155,6 +1156,68 @@ test_as4_origin_old_speaker(void **state)
 	teardown(state);
 }
 
+/*
+ * A session polled only through BIRD's control socket reports its state,
+ * never its routes: it is not counted, neither carrying nor missing, and
+ * nothing is judged on it.  One BIRD and BMP both report counts (BMP gives
+ * its routes), and its real withdrawal is news.
+ */
+static void
+test_state_only_source(void **state)
+{
+	static const struct collector_ops bird = { .name = "bird" };
+	static const struct collector_ops bmp = { .name = "bmp",
+	    .routes = 1 };
+	struct fix		*f = *state;
+	struct branch_prefix	*bp = &f->m->branches[0]->prefixes[0];
+	struct session		*p1 = model_session_find(f->m, "p1");
+	struct session		*p2 = model_session_find(f->m, "p2");
+	struct session		*b1 = model_session_find(f->m, "b1");
+	struct collector	 cbird, cbmp;
+	struct session_report	 rep;
+
+	memset(&cbird, 0, sizeof cbird);
+	memset(&cbmp, 0, sizeof cbmp);
+	cbird.ops = &bird;
+	cbmp.ops = &bmp;
+	memset(&rep, 0, sizeof rep);
+	rep.state = BGP_ESTABLISHED;
+	/* Nobody reported p2 yet: counted, as before any source. */
+	assert_false(session_routes_unreported(p2));
+	model_session_report(f->m, p1, &cbird, &rep);
+	model_session_report(f->m, p1, &cbmp, &rep);
+	model_session_report(f->m, p2, &cbird, &rep);
+	model_session_report(f->m, b1, &cbmp, &rep);
+	assert_false(session_routes_unreported(p1));
+	assert_true(session_routes_unreported(p2));
+	assert_false(session_routes_unreported(b1));
+	/* No RIB peer speaks for p2: BIRD gives no routes. */
+	rib_peer(f->rib, f->p2)->session = NULL;
+
+	announce(f, f->p1, "203.0.113.0/24", good, 2, 0);
+	announce(f, f->b1, "203.0.113.0/24", good, 2, 0);
+	eval(f);
+	assert_int_equal(bp->nprimary, 1);
+	assert_int_equal(bp->nprimary_total, 1);
+	assert_int_equal(bp->nbackup, 1);
+	assert_int_equal(bp->nbackup_total, 1);
+	assert_int_equal(bp->nunknown, 0);
+	assert_int_equal(bp->flags, 0);
+	assert_string_equal(bp->problem, "");
+	assert_string_equal(bp->carried, "p1 b1");
+	assert_int_equal(count(f, "PrefixWithdrawalEvent"), 0);
+	assert_settled(f);
+
+	/* p1's real withdrawal (BMP) still counts. */
+	withdraw(f, f->p1, "203.0.113.0/24");
+	eval(f);
+	one(f, "PrefixWithdrawalEvent", LVL_WARNING, pfx);
+	assert_int_equal(bp->nprimary, 0);
+	assert_int_equal(bp->nprimary_total, 1);
+	assert_int_equal(bp->flags, PFX_NOPRIMARY);
+	assert_settled(f);
+}
+
 int
 main(void)
 {
@@ -1184,6 +1247,8 @@ main(void)
 		cmocka_unit_test(test_config_upstream),
 		cmocka_unit_test(test_config_routes),
 		cmocka_unit_test(test_as4_origin_old_speaker),
+		cmocka_unit_test_setup_teardown(test_state_only_source,
+		    setup, teardown),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
