@@ -30,6 +30,7 @@
 
 #include "tui/tui.h"
 #include "core/collector.h"
+#include "core/health.h"
 
 /* Views in tab order; the index is also the key into cursor[]/scroll[]. */
 const struct view *const tui_views[] = {
@@ -83,6 +84,8 @@ static int	 tui_filter_key(struct tui *, int);
 static void	 tui_schedule_clock(void);
 static void	 tui_title_tab(struct tui *, const struct view *, size_t,
 		    char *, size_t);
+static void	 tui_draw_title_health(struct tui *, int, const struct branch *,
+		    const struct health *);
 static void	 tui_draw_title(struct tui *);
 static void	 tui_draw_status(struct tui *);
 static void	 tui_draw_collectors(struct tui *, int, int, int);
@@ -622,12 +625,47 @@ tui_title_tab(struct tui *tui, const struct view *v, size_t i, char *buf,
 		snprintf(buf, len, " %zu %s ", i + 1, v->title);
 }
 
-/* Row 0: name, view tabs and the worst redundancy among partners. */
+/*
+ * The title bar's right end for a branch's condition: "X CRITICAL:
+ * hijack london-office", just the level when narrow.
+ */
+static void
+tui_draw_title_health(struct tui *tui, int x, const struct branch *b,
+    const struct health *h)
+{
+	char	 right[160];
+	int	 w;
+
+	snprintf(right, sizeof right, " %s %s: %s %s ",
+	    draw_glyph(tui, draw_level_glyph(h->level)),
+	    draw_level_word(h->level, 0, 1), h->what, b->name);
+	w = draw_width(tui, right);
+	if (x + 1 + w > tui->sx) {
+		snprintf(right, sizeof right, " %s %s ",
+		    draw_glyph(tui, draw_level_glyph(h->level)),
+		    draw_level_word(h->level, 0, 1));
+		w = draw_width(tui, right);
+	}
+	if (x + 1 + w > tui->sx)
+		w = tui->sx - x - 1;
+	if (w > 4)
+		draw_text_attr(tui, 0, tui->sx - w, w,
+		    draw_attr(tui, draw_level_role(h->level)) | A_REVERSE,
+		    right);
+}
+
+/*
+ * Row 0: name, view tabs and the worst open condition: a branch's health
+ * (core/health.c) when it is worse than every partner's redundancy, else
+ * the worst redundancy among partners.
+ */
 static void
 tui_draw_title(struct tui *tui)
 {
 	struct model	*m = tui->model;
 	struct partner	*p, *worst = NULL;
+	const struct branch *hb;
+	struct health	 h;
 	char		 tab[32], right[160];
 	const char	*name;
 	size_t		 i, nworst = 0;
@@ -673,6 +711,12 @@ tui_draw_title(struct tui *tui)
 			nworst = 1;
 		} else if (rank == wrank)
 			nworst++;
+	}
+	hb = health_worst(m, &h);
+	if (hb != NULL && h.kind != HK_REDUNDANCY && (worst == NULL ||
+	    h.level > health_red_level(worst->red))) {
+		tui_draw_title_health(tui, x, hb, &h);
+		return;
 	}
 	if (worst == NULL)
 		return;

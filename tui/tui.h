@@ -49,6 +49,7 @@ enum glyph {
 	GL_ELLIPSIS,
 	GL_BAR_FULL,
 	GL_BAR_EMPTY,
+	GL_CRIT,		/* Critical or Error health */
 	GL_MAX
 };
 
@@ -247,6 +248,9 @@ int	 draw_field(struct tui *, int y, int row, int h, int w, int lw,
 	    const char *label, enum color_role, const char *value);
 enum glyph draw_state_glyph(enum bgp_state);
 enum glyph draw_red_glyph(enum redundancy);
+/* A health level's glyph and word ("CRIT" short, "CRITICAL" long). */
+enum glyph draw_level_glyph(enum level);
+const char *draw_level_word(enum level, int ok, int full);
 
 struct draw_col {
 	const char	*title;

@@ -488,8 +488,10 @@ test_overview_routed(void **state)
 	f->t.cursor[tui_view_index(&view_overview)] =
 	    (size_t)(find(2, 22, "daisy-hq") - 2);
 	draw_view(f, &view_overview);
+	/* Its hijacked prefix (the fixture's) is worse: said first. */
 	assert_non_null(strstr(row(22, buf, sizeof buf),
-	    "daisy-hq: SuboptimalRouting via lax, nearest sea;"));
+	    "daisy-hq: X CRITICAL hijack 100.105.31.0/24; SuboptimalRouting"
+	    " via lax"));
 
 	/* Routed at the nearest edge: "sea =", nothing on the detail line. */
 	f->m->branches[0]->routed = f->sea;
@@ -827,8 +829,14 @@ test_overview_latency(void **state)
 	assert_non_null(strstr(row(y, buf, sizeof buf), "REDUNDANT     -"
 	    "    -"));
 
-	/* 120 columns: every mtr column and the trend. */
+	/* 120 columns: every mtr column but StDev (Health took its room),
+	 * and the trend; StDev from 130. */
 	size(f, 120, 30);
+	draw_view(f, &view_overview);
+	row(1, buf, sizeof buf);
+	assert_non_null(strstr(buf, "Loss%  Snt  Last  Avg  Best  Wrst "
+	    "Trend"));
+	size(f, 130, 30);
 	draw_view(f, &view_overview);
 	row(1, buf, sizeof buf);
 	assert_non_null(strstr(buf, "Loss%  Snt  Last  Avg  Best  Wrst "
