@@ -84,8 +84,8 @@ static int	 tui_filter_key(struct tui *, int);
 static void	 tui_schedule_clock(void);
 static void	 tui_title_tab(struct tui *, const struct view *, size_t,
 		    char *, size_t);
-static void	 tui_draw_title_health(struct tui *, int, const struct branch *,
-		    const struct health *);
+static void	 tui_draw_title_right(struct tui *, int, enum glyph,
+		    const char *, const char *, const char *, enum color_role);
 static void	 tui_draw_title(struct tui *);
 static void	 tui_draw_status(struct tui *);
 static void	 tui_draw_collectors(struct tui *, int, int, int);
@@ -626,32 +626,29 @@ tui_title_tab(struct tui *tui, const struct view *v, size_t i, char *buf,
 }
 
 /*
- * The title bar's right end for a branch's condition: "X CRITICAL:
- * hijack london-office", just the level when narrow.
+ * The title bar's right end: " X CRITICAL: hijack london-office ",
+ * " ! DEGRADED isp +1 "; just the glyph and word when narrow.
  */
 static void
-tui_draw_title_health(struct tui *tui, int x, const struct branch *b,
-    const struct health *h)
+tui_draw_title_right(struct tui *tui, int x, enum glyph g, const char *word,
+    const char *sep, const char *who, enum color_role role)
 {
 	char	 right[160];
 	int	 w;
 
-	snprintf(right, sizeof right, " %s %s: %s %s ",
-	    draw_glyph(tui, draw_level_glyph(h->level)),
-	    draw_level_word(h->level, 0, 1), h->what, b->name);
+	snprintf(right, sizeof right, " %s %s%s %s ", draw_glyph(tui, g), word,
+	    sep, who);
 	w = draw_width(tui, right);
 	if (x + 1 + w > tui->sx) {
-		snprintf(right, sizeof right, " %s %s ",
-		    draw_glyph(tui, draw_level_glyph(h->level)),
-		    draw_level_word(h->level, 0, 1));
+		snprintf(right, sizeof right, " %s %s ", draw_glyph(tui, g),
+		    word);
 		w = draw_width(tui, right);
 	}
 	if (x + 1 + w > tui->sx)
 		w = tui->sx - x - 1;
 	if (w > 4)
 		draw_text_attr(tui, 0, tui->sx - w, w,
-		    draw_attr(tui, draw_level_role(h->level)) | A_REVERSE,
-		    right);
+		    draw_attr(tui, role) | A_REVERSE, right);
 }
 
 /*
@@ -666,8 +663,7 @@ tui_draw_title(struct tui *tui)
 	struct partner	*p, *worst = NULL;
 	const struct branch *hb;
 	struct health	 h;
-	char		 tab[32], right[160];
-	const char	*name;
+	char		 tab[32], who[128];
 	size_t		 i, nworst = 0;
 	int		 x, w, rank, wrank = -1;
 	static const int red_rank[] = {
@@ -715,33 +711,21 @@ tui_draw_title(struct tui *tui)
 	hb = health_worst(m, &h);
 	if (hb != NULL && h.kind != HK_REDUNDANCY && (worst == NULL ||
 	    h.level > health_red_level(worst->red))) {
-		tui_draw_title_health(tui, x, hb, &h);
+		snprintf(who, sizeof who, "%s %s", h.what, hb->name);
+		tui_draw_title_right(tui, x, draw_level_glyph(h.level),
+		    draw_level_word(h.level, 0, 1), ":", who,
+		    draw_level_role(h.level));
 		return;
 	}
 	if (worst == NULL)
 		return;
 	/* The worst state and who is in it; just the state when narrow. */
-	name = redundancy_name(worst->red);
 	if (nworst > 1)
-		snprintf(right, sizeof right, " %s %s %s +%zu ",
-		    draw_glyph(tui, draw_red_glyph(worst->red)), name,
-		    worst->name, nworst - 1);
+		snprintf(who, sizeof who, "%s +%zu", worst->name, nworst - 1);
 	else
-		snprintf(right, sizeof right, " %s %s %s ",
-		    draw_glyph(tui, draw_red_glyph(worst->red)), name,
-		    worst->name);
-	w = draw_width(tui, right);
-	if (x + 1 + w > tui->sx) {
-		snprintf(right, sizeof right, " %s %s ",
-		    draw_glyph(tui, draw_red_glyph(worst->red)), name);
-		w = draw_width(tui, right);
-	}
-	if (x + 1 + w > tui->sx)
-		w = tui->sx - x - 1;
-	if (w > 4)
-		draw_text_attr(tui, 0, tui->sx - w, w,
-		    draw_attr(tui, draw_red_role(worst->red)) | A_REVERSE,
-		    right);
+		strlcpy_pt(who, worst->name, sizeof who);
+	tui_draw_title_right(tui, x, draw_red_glyph(worst->red),
+	    redundancy_name(worst->red), "", who, draw_red_role(worst->red));
 }
 
 /*
