@@ -493,9 +493,10 @@ health_latency(const struct model *m, const struct branch *b,
 			    "latency shift", code);
 	}
 	if ((b->suboptimal || b->lat_suboptimal) && b->routed >= 0 &&
-	    (size_t)b->routed < m->nedges)
-		health_note(h, LVL_WARNING, HK_ROUTING, "suboptimal via",
-		    m->edges[b->routed].code);
+	    (size_t)b->routed < m->nedges) {
+		snprintf(what, sizeof what, "via %s", m->edges[b->routed].code);
+		health_note(h, LVL_WARNING, HK_ROUTING, "suboptimal", what);
+	}
 }
 
 enum level

@@ -84,9 +84,8 @@ static int	 tui_filter_key(struct tui *, int);
 static void	 tui_schedule_clock(void);
 static void	 tui_title_tab(struct tui *, const struct view *, size_t,
 		    char *, size_t);
-static void	 tui_draw_title_right(struct tui *, int, enum glyph,
-		    const char *, const char *, const char *, enum color_role);
-static void	 tui_draw_title(struct tui *);
+static void	 tui_draw_title_right(struct tui *, int, char (*)[160],
+		    size_t, enum color_role);
 static void	 tui_draw_status(struct tui *);
 static void	 tui_draw_collectors(struct tui *, int, int, int);
 static void	 tui_draw_small(struct tui *);
@@ -626,29 +625,29 @@ tui_title_tab(struct tui *tui, const struct view *v, size_t i, char *buf,
 }
 
 /*
- * The title bar's right end: " X CRITICAL: hijack london-office ",
- * " ! DEGRADED isp +1 "; just the glyph and word when narrow.
+ * The title bar's right end: the first of the n texts that fits
+ * (" X CRITICAL: hijack london-office ", " X CRIT hijack "), else the last
+ * one cut.
  */
 static void
-tui_draw_title_right(struct tui *tui, int x, enum glyph g, const char *word,
-    const char *sep, const char *who, enum color_role role)
+tui_draw_title_right(struct tui *tui, int x, char (*texts)[160], size_t n,
+    enum color_role role)
 {
-	char	 right[160];
-	int	 w;
+	size_t	 i;
+	int	 w = 0;
 
-	snprintf(right, sizeof right, " %s %s%s %s ", draw_glyph(tui, g), word,
-	    sep, who);
-	w = draw_width(tui, right);
-	if (x + 1 + w > tui->sx) {
-		snprintf(right, sizeof right, " %s %s ", draw_glyph(tui, g),
-		    word);
-		w = draw_width(tui, right);
+	for (i = 0; i < n; i++) {
+		w = draw_width(tui, texts[i]);
+		if (x + 1 + w <= tui->sx)
+			break;
 	}
-	if (x + 1 + w > tui->sx)
+	if (i == n) {
+		i = n - 1;
 		w = tui->sx - x - 1;
+	}
 	if (w > 4)
 		draw_text_attr(tui, 0, tui->sx - w, w,
-		    draw_attr(tui, role) | A_REVERSE, right);
+		    draw_attr(tui, role) | A_REVERSE, texts[i]);
 }
 
 /*
@@ -656,14 +655,15 @@ tui_draw_title_right(struct tui *tui, int x, enum glyph g, const char *word,
  * (core/health.c) when it is worse than every partner's redundancy, else
  * the worst redundancy among partners.
  */
-static void
+void
 tui_draw_title(struct tui *tui)
 {
 	struct model	*m = tui->model;
 	struct partner	*p, *worst = NULL;
 	const struct branch *hb;
 	struct health	 h;
-	char		 tab[32], who[128];
+	char		 tab[32], texts[3][160];
+	const char	*glyph;
 	size_t		 i, nworst = 0;
 	int		 x, w, rank, wrank = -1;
 	static const int red_rank[] = {
@@ -711,21 +711,30 @@ tui_draw_title(struct tui *tui)
 	hb = health_worst(m, &h);
 	if (hb != NULL && h.kind != HK_REDUNDANCY && (worst == NULL ||
 	    h.level > health_red_level(worst->red))) {
-		snprintf(who, sizeof who, "%s %s", h.what, hb->name);
-		tui_draw_title_right(tui, x, draw_level_glyph(h.level),
-		    draw_level_word(h.level, 0, 1), ":", who,
+		glyph = draw_glyph(tui, draw_level_glyph(h.level));
+		snprintf(texts[0], sizeof texts[0], " %s %s: %s %s ", glyph,
+		    draw_level_word(h.level, 0, 1), h.what, hb->name);
+		snprintf(texts[1], sizeof texts[1], " %s %s %s ", glyph,
+		    draw_level_word(h.level, 0, 0), h.what);
+		snprintf(texts[2], sizeof texts[2], " %s %s ", glyph,
+		    draw_level_word(h.level, 0, 1));
+		tui_draw_title_right(tui, x, texts, 3,
 		    draw_level_role(h.level));
 		return;
 	}
 	if (worst == NULL)
 		return;
 	/* The worst state and who is in it; just the state when narrow. */
+	glyph = draw_glyph(tui, draw_red_glyph(worst->red));
 	if (nworst > 1)
-		snprintf(who, sizeof who, "%s +%zu", worst->name, nworst - 1);
+		snprintf(texts[0], sizeof texts[0], " %s %s %s +%zu ", glyph,
+		    redundancy_name(worst->red), worst->name, nworst - 1);
 	else
-		strlcpy_pt(who, worst->name, sizeof who);
-	tui_draw_title_right(tui, x, draw_red_glyph(worst->red),
-	    redundancy_name(worst->red), "", who, draw_red_role(worst->red));
+		snprintf(texts[0], sizeof texts[0], " %s %s %s ", glyph,
+		    redundancy_name(worst->red), worst->name);
+	snprintf(texts[1], sizeof texts[1], " %s %s ", glyph,
+	    redundancy_name(worst->red));
+	tui_draw_title_right(tui, x, texts, 2, draw_red_role(worst->red));
 }
 
 /*

@@ -232,6 +232,8 @@ extern const size_t tui_nviews;
 void	 tui_set_view(struct tui *, const struct view *);
 void	 tui_set_filter(struct tui *, const char *);	/* NULL clears */
 int	 tui_body_rows(struct tui *);	/* rows in the body area */
+/* Row 0: the tabs and the worst open condition (public for the tests). */
+void	 tui_draw_title(struct tui *);
 
 /* tui/draw.c: text width, fills, markers and a table helper. */
 int	 draw_width(struct tui *, const char *);	/* display columns */
