@@ -437,6 +437,10 @@ view_overview_row(struct tui *tui, const struct branch *b, int y, int w,
 	    &m->edges[b->nearest] : NULL;
 
 	view_overview_location(b, loc, sizeof loc);
+	/* At 80 columns the place has 11: the same in fewer words. */
+	if (b->loc == LOC_UNKNOWN && widths[OV_LOCATION] <
+	    draw_width(tui, loc))
+		snprintf(loc, sizeof loc, "no location");
 	if (e != NULL)
 		snprintf(near, sizeof near, "%s %.0fkm", e->code,
 		    b->nearest_km);
@@ -520,22 +524,25 @@ view_overview_detail(struct tui *tui, const struct branch *b, int y, int w)
 	enum redundancy	  r = view_overview_red(b);
 	enum color_role	  role = draw_red_role(r);
 	struct health	  h;
-	char		  detail[512], sub[256], words[96];
+	char		  detail[512], sub[256], words[96], worst[128];
 
 	/*
-	 * The worst condition first when the rest of the line does not say
-	 * it already (the redundancy, routing, the main link's latency).
+	 * The branch's worst condition when the rest of the line does not
+	 * say it already (the redundancy, routing, the main link's
+	 * latency): first from Error up, else after the routing.
 	 */
-	sub[0] = '\0';
+	sub[0] = worst[0] = '\0';
 	health_branch_level(m, b, &h);
 	if (h.kind == HK_PREFIX || h.kind == HK_SESSION ||
-	    (h.kind == HK_LATENCY && h.level >= LVL_ERROR)) {
-		snprintf(sub, sizeof sub, " %s %s %s;",
+	    (h.kind == HK_LATENCY && h.level >= LVL_ERROR))
+		snprintf(worst, sizeof worst, " %s %s %s;",
 		    draw_glyph(tui, draw_level_glyph(h.level)),
 		    draw_level_word(h.level, 0, 1),
 		    health_words(&h, words, sizeof words));
-		if (h.level >= LVL_ERROR)
-			role = CR_CRIT;
+	if (worst[0] != '\0' && h.level >= LVL_ERROR) {
+		strlcpy_pt(sub, worst, sizeof sub);
+		worst[0] = '\0';
+		role = CR_CRIT;
 	}
 	if (b->suboptimal && (e = view_overview_edge(m, b->routed)) != NULL)
 		snprintf(sub + strlen(sub), sizeof sub - strlen(sub),
@@ -549,6 +556,7 @@ view_overview_detail(struct tui *tui, const struct branch *b, int y, int w)
 		    view_overview_edge(m, b->lat_nearest) != NULL ?
 		    m->edges[b->lat_nearest].code : "unknown");
 	view_overview_latdetail(tui, b, sub, sizeof sub);
+	strlcpy_pt(sub + strlen(sub), worst, sizeof sub - strlen(sub));
 	if (b->partner != NULL)
 		snprintf(detail, sizeof detail, "%s:%s %s AS%u %s %s: %s",
 		    b->name, sub, b->partner->name, b->partner->asn,
