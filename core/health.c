@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/health.h"
+#include "core/routemon.h"
 #include "core/util.h"
 
 /* The evaluation of one candidate primary metro. */
@@ -375,4 +376,194 @@ health_update(struct model *m)
 	}
 	for (i = 0; i < m->nbranches; i++)
 		health_branch(m, m->branches[i]);
+}
+
+/*
+ * A branch's health (issue 12): every condition about it at its level,
+ * the worst one kept, the first of equals (redundancy, then prefixes,
+ * latency, routing, single sessions).  Words are short so that the
+ * Overview and the title bar can show them at 80 columns.
+ */
+
+/* Short words for a registered prefix's flags, worst first. */
+static const struct {
+	unsigned	 bit;
+	const char	*what;
+} health_pfx_words[] = {
+	{ PFX_ORIGIN, "hijack" },
+	{ PFX_SUBHIJACK, "sub-prefix hijack" },
+	{ PFX_INVISIBLE, "not carried" },
+	{ PFX_LEAK, "route leak" },
+	{ PFX_UPSTREAM, "unexpected upstream" },
+	{ PFX_MORESPEC, "more-specific" },
+	{ PFX_NO8007, "no 8075:8007" },
+	{ PFX_LONGPATH, "long AS path" },
+	{ PFX_PRIVATE, "private ASN" },
+	{ PFX_PREPEND, "prepended" },
+	{ PFX_NOPRIMARY, "not on every primary" },
+	{ PFX_NOBACKUP, "not on every backup" },
+};
+
+static void	 health_note(struct health *, enum level, enum health_kind,
+		    const char *, const char *);
+static void	 health_prefixes(const struct branch *, struct health *);
+static void	 health_latency(const struct model *, const struct branch *,
+		    struct health *);
+
+/* Keep the condition if it is worse than the one kept so far. */
+static void
+health_note(struct health *h, enum level level, enum health_kind kind,
+    const char *what, const char *subject)
+{
+	if (kind == HK_OK || (h->kind != HK_OK && level <= h->level))
+		return;
+	h->level = level;
+	h->kind = kind;
+	strlcpy_pt(h->what, what, sizeof h->what);
+	strlcpy_pt(h->subject, subject, sizeof h->subject);
+}
+
+enum level
+health_red_level(enum redundancy red)
+{
+	switch (red) {
+	case RED_DOWN:
+		return (LVL_CRITICAL);
+	case RED_DEGRADED:
+		return (LVL_WARNING);
+	default:
+		return (LVL_INFO);
+	}
+}
+
+/* The worst flag of each registered prefix, "hijack 81.2.69.0/24". */
+static void
+health_prefixes(const struct branch *b, struct health *h)
+{
+	const struct branch_prefix *bp;
+	char			 pfx[64];
+	size_t			 i, j, worst;
+	int			 l, wl;
+
+	for (i = 0; i < b->nprefixes; i++) {
+		bp = &b->prefixes[i];
+		worst = nitems(health_pfx_words);
+		wl = -1;
+		for (j = 0; j < nitems(health_pfx_words); j++) {
+			if ((bp->flags & health_pfx_words[j].bit) == 0)
+				continue;
+			l = routemon_flags_level(health_pfx_words[j].bit);
+			if (l > wl) {
+				wl = l;
+				worst = j;
+			}
+		}
+		if (worst == nitems(health_pfx_words))
+			continue;
+		prefix_fmt(&bp->prefix, pfx, sizeof pfx);
+		health_note(h, (enum level)wl, HK_PREFIX,
+		    health_pfx_words[worst].what, pfx);
+	}
+}
+
+/* Loss, high or shifted latency per link; suboptimal routing. */
+static void
+health_latency(const struct model *m, const struct branch *b,
+    struct health *h)
+{
+	const struct latlink	*l;
+	const char		*code;
+	char			 what[32];
+	size_t			 i;
+
+	for (i = 0; i < b->nlinks; i++) {
+		l = b->links[i];
+		code = l->edge_idx >= 0 && (size_t)l->edge_idx < m->nedges ?
+		    m->edges[l->edge_idx].code : "?";
+		if (l->flags & LAT_F_LOSS) {
+			snprintf(what, sizeof what, "loss %.0f%%", l->loss_pct);
+			health_note(h, l->loss_pct >= 100 ? LVL_ERROR :
+			    LVL_WARNING, HK_LATENCY, what, code);
+		}
+		if (l->flags & LAT_F_HIGH)
+			health_note(h, LVL_WARNING, HK_LATENCY, "latency high",
+			    code);
+		if (l->flags & LAT_F_SHIFT)
+			health_note(h, LVL_WARNING, HK_LATENCY,
+			    "latency shift", code);
+	}
+	if ((b->suboptimal || b->lat_suboptimal) && b->routed >= 0 &&
+	    (size_t)b->routed < m->nedges) {
+		snprintf(what, sizeof what, "via %s", m->edges[b->routed].code);
+		health_note(h, LVL_WARNING, HK_ROUTING, "suboptimal", what);
+	}
+}
+
+enum level
+health_branch_level(const struct model *m, const struct branch *b,
+    struct health *h)
+{
+	const struct partner	*p = b->partner;
+	const struct session	*s;
+	char			 what[32], subject[64];
+	size_t			 i, down = 0;
+
+	memset(h, 0, sizeof *h);
+	h->level = LVL_INFO;
+	if (p != NULL && health_red_level(p->red) > LVL_INFO) {
+		snprintf(what, sizeof what, "%s:", redundancy_name(p->red));
+		snprintf(subject, sizeof subject, "%s %d/%d up", p->name,
+		    b->sessions_up, b->sessions_total);
+		health_note(h, health_red_level(p->red), HK_REDUNDANCY, what,
+		    subject);
+	}
+	health_prefixes(b, h);
+	health_latency(m, b, h);
+	/* A session down the redundancy can spare is still a Warning. */
+	for (i = 0; p != NULL && i < p->nsessions; i++) {
+		s = p->sessions[i];
+		if (s->state == BGP_UNKNOWN || s->state == BGP_ESTABLISHED)
+			continue;
+		if (down++ == 0)
+			strlcpy_pt(subject, s->name, sizeof subject);
+	}
+	if (down == 1)
+		health_note(h, LVL_WARNING, HK_SESSION, "session down",
+		    subject);
+	else if (down > 1) {
+		snprintf(what, sizeof what, "%zu sessions down", down);
+		health_note(h, LVL_WARNING, HK_SESSION, what, subject);
+	}
+	return (h->level);
+}
+
+char *
+health_words(const struct health *h, char *buf, size_t len)
+{
+	if (h->kind == HK_OK)
+		snprintf(buf, len, "OK");
+	else
+		snprintf(buf, len, "%s %s", h->what, h->subject);
+	return (buf);
+}
+
+/* The worst branch; the first (configuration order) of equals. */
+const struct branch *
+health_worst(const struct model *m, struct health *h)
+{
+	const struct branch	*worst = NULL;
+	struct health		 bh;
+	size_t			 i;
+
+	memset(h, 0, sizeof *h);
+	h->level = LVL_INFO;
+	for (i = 0; i < m->nbranches; i++) {
+		health_branch_level(m, m->branches[i], &bh);
+		if (bh.kind == HK_OK || (h->kind != HK_OK &&
+		    bh.level <= h->level))
+			continue;
+		*h = bh;
+		worst = m->branches[i];
+	}
+	return (worst);
 }

@@ -18,6 +18,33 @@ enum redundancy health_redundancy(const struct partner *p, char *reason,
 /* A branch's sessions up and total from the sessions' states. */
 void	 health_branch(struct model *m, struct branch *b);
 
+/*
+ * A branch's health (issue 12): the worst of its partner's redundancy and
+ * sessions, its registered prefixes' route state (routemon.c flags), its
+ * latency links and routing.  what is a few words ("hijack", "DOWN") and
+ * subject what they are about ("81.2.69.0/24"), both "" when OK.
+ */
+enum health_kind {
+	HK_OK = 0, HK_REDUNDANCY, HK_SESSION, HK_PREFIX, HK_LATENCY,
+	HK_ROUTING
+};
+struct health {
+	enum level	 level;
+	enum health_kind kind;
+	char		 what[32];
+	char		 subject[64];
+};
+
+/* The health of branch b; pure.  LVL_INFO and HK_OK when all is well. */
+enum level health_branch_level(const struct model *, const struct branch *,
+	    struct health *);
+/* "hijack 81.2.69.0/24" (what and subject), "OK" when all is well. */
+char	*health_words(const struct health *, char *, size_t);
+/* The worst branch of the model and its health, NULL when none. */
+const struct branch *health_worst(const struct model *, struct health *);
+/* The level a partner's redundancy state counts as. */
+enum level health_red_level(enum redundancy);
+
 /* Re-evaluate everything; raises events on redundancy transitions. */
 void	 health_update(struct model *m);
 

@@ -77,6 +77,7 @@ static const char *const draw_glyphs_utf8[GL_MAX] = {
 	[GL_ELLIPSIS] =	"\u2026",
 	[GL_BAR_FULL] =	"\u2588",
 	[GL_BAR_EMPTY] = "\u2591",
+	[GL_CRIT] =	"\u2716",	/* heavy multiplication x */
 };
 static const char *const draw_glyphs_ascii[GL_MAX] = {
 	[GL_EDGE] =	"#",
@@ -91,6 +92,7 @@ static const char *const draw_glyphs_ascii[GL_MAX] = {
 	[GL_ELLIPSIS] =	"~",
 	[GL_BAR_FULL] =	"#",
 	[GL_BAR_EMPTY] = ".",
+	[GL_CRIT] =	"X",
 };
 
 static size_t	draw_one(struct tui *, const char *, size_t, int *);
@@ -326,6 +328,40 @@ draw_level_role(enum level level)
 		return (CR_WARN);
 	default:
 		return (CR_NORMAL);
+	}
+}
+
+/* A health level's marker: X Critical and Error, ! Warning, up OK. */
+enum glyph
+draw_level_glyph(enum level level)
+{
+	switch (level) {
+	case LVL_CRITICAL:
+	case LVL_ERROR:
+		return (GL_CRIT);
+	case LVL_WARNING:
+		return (GL_WARN);
+	default:
+		return (GL_UP);
+	}
+}
+
+/*
+ * A health level in words: short for a table cell, full for the title
+ * bar; ok says whether an Information level is all well ("OK").
+ */
+const char *
+draw_level_word(enum level level, int ok, int full)
+{
+	switch (level) {
+	case LVL_CRITICAL:
+		return (full ? "CRITICAL" : "CRIT");
+	case LVL_ERROR:
+		return ("ERROR");
+	case LVL_WARNING:
+		return (full ? "WARNING" : "WARN");
+	default:
+		return (ok ? "OK" : "INFO");
 	}
 }
 

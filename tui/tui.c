@@ -30,6 +30,7 @@
 
 #include "tui/tui.h"
 #include "core/collector.h"
+#include "core/health.h"
 
 /* Views in tab order; the index is also the key into cursor[]/scroll[]. */
 const struct view *const tui_views[] = {
@@ -83,7 +84,8 @@ static int	 tui_filter_key(struct tui *, int);
 static void	 tui_schedule_clock(void);
 static void	 tui_title_tab(struct tui *, const struct view *, size_t,
 		    char *, size_t);
-static void	 tui_draw_title(struct tui *);
+static void	 tui_draw_title_right(struct tui *, int, char (*)[160],
+		    size_t, enum color_role);
 static void	 tui_draw_status(struct tui *);
 static void	 tui_draw_collectors(struct tui *, int, int, int);
 static void	 tui_draw_small(struct tui *);
@@ -622,14 +624,46 @@ tui_title_tab(struct tui *tui, const struct view *v, size_t i, char *buf,
 		snprintf(buf, len, " %zu %s ", i + 1, v->title);
 }
 
-/* Row 0: name, view tabs and the worst redundancy among partners. */
+/*
+ * The title bar's right end: the first of the n texts that fits
+ * (" X CRITICAL: hijack london-office ", " X CRIT hijack "), else the last
+ * one cut.
+ */
 static void
+tui_draw_title_right(struct tui *tui, int x, char (*texts)[160], size_t n,
+    enum color_role role)
+{
+	size_t	 i;
+	int	 w = 0;
+
+	for (i = 0; i < n; i++) {
+		w = draw_width(tui, texts[i]);
+		if (x + 1 + w <= tui->sx)
+			break;
+	}
+	if (i == n) {
+		i = n - 1;
+		w = tui->sx - x - 1;
+	}
+	if (w > 4)
+		draw_text_attr(tui, 0, tui->sx - w, w,
+		    draw_attr(tui, role) | A_REVERSE, texts[i]);
+}
+
+/*
+ * Row 0: name, view tabs and the worst open condition: a branch's health
+ * (core/health.c) when it is worse than every partner's redundancy, else
+ * the worst redundancy among partners.
+ */
+void
 tui_draw_title(struct tui *tui)
 {
 	struct model	*m = tui->model;
 	struct partner	*p, *worst = NULL;
-	char		 tab[32], right[160];
-	const char	*name;
+	const struct branch *hb;
+	struct health	 h;
+	char		 tab[32], texts[3][160];
+	const char	*glyph;
 	size_t		 i, nworst = 0;
 	int		 x, w, rank, wrank = -1;
 	static const int red_rank[] = {
@@ -674,30 +708,33 @@ tui_draw_title(struct tui *tui)
 		} else if (rank == wrank)
 			nworst++;
 	}
+	hb = health_worst(m, &h);
+	if (hb != NULL && h.kind != HK_REDUNDANCY && (worst == NULL ||
+	    h.level > health_red_level(worst->red))) {
+		glyph = draw_glyph(tui, draw_level_glyph(h.level));
+		snprintf(texts[0], sizeof texts[0], " %s %s: %s %s ", glyph,
+		    draw_level_word(h.level, 0, 1), h.what, hb->name);
+		snprintf(texts[1], sizeof texts[1], " %s %s %s ", glyph,
+		    draw_level_word(h.level, 0, 0), h.what);
+		snprintf(texts[2], sizeof texts[2], " %s %s ", glyph,
+		    draw_level_word(h.level, 0, 1));
+		tui_draw_title_right(tui, x, texts, 3,
+		    draw_level_role(h.level));
+		return;
+	}
 	if (worst == NULL)
 		return;
 	/* The worst state and who is in it; just the state when narrow. */
-	name = redundancy_name(worst->red);
+	glyph = draw_glyph(tui, draw_red_glyph(worst->red));
 	if (nworst > 1)
-		snprintf(right, sizeof right, " %s %s %s +%zu ",
-		    draw_glyph(tui, draw_red_glyph(worst->red)), name,
-		    worst->name, nworst - 1);
+		snprintf(texts[0], sizeof texts[0], " %s %s %s +%zu ", glyph,
+		    redundancy_name(worst->red), worst->name, nworst - 1);
 	else
-		snprintf(right, sizeof right, " %s %s %s ",
-		    draw_glyph(tui, draw_red_glyph(worst->red)), name,
-		    worst->name);
-	w = draw_width(tui, right);
-	if (x + 1 + w > tui->sx) {
-		snprintf(right, sizeof right, " %s %s ",
-		    draw_glyph(tui, draw_red_glyph(worst->red)), name);
-		w = draw_width(tui, right);
-	}
-	if (x + 1 + w > tui->sx)
-		w = tui->sx - x - 1;
-	if (w > 4)
-		draw_text_attr(tui, 0, tui->sx - w, w,
-		    draw_attr(tui, draw_red_role(worst->red)) | A_REVERSE,
-		    right);
+		snprintf(texts[0], sizeof texts[0], " %s %s %s ", glyph,
+		    redundancy_name(worst->red), worst->name);
+	snprintf(texts[1], sizeof texts[1], " %s %s ", glyph,
+	    redundancy_name(worst->red));
+	tui_draw_title_right(tui, x, texts, 2, draw_red_role(worst->red));
 }
 
 /*

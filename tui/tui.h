@@ -49,6 +49,7 @@ enum glyph {
 	GL_ELLIPSIS,
 	GL_BAR_FULL,
 	GL_BAR_EMPTY,
+	GL_CRIT,		/* Critical or Error health */
 	GL_MAX
 };
 
@@ -231,6 +232,8 @@ extern const size_t tui_nviews;
 void	 tui_set_view(struct tui *, const struct view *);
 void	 tui_set_filter(struct tui *, const char *);	/* NULL clears */
 int	 tui_body_rows(struct tui *);	/* rows in the body area */
+/* Row 0: the tabs and the worst open condition (public for the tests). */
+void	 tui_draw_title(struct tui *);
 
 /* tui/draw.c: text width, fills, markers and a table helper. */
 int	 draw_width(struct tui *, const char *);	/* display columns */
@@ -247,6 +250,9 @@ int	 draw_field(struct tui *, int y, int row, int h, int w, int lw,
 	    const char *label, enum color_role, const char *value);
 enum glyph draw_state_glyph(enum bgp_state);
 enum glyph draw_red_glyph(enum redundancy);
+/* A health level's glyph and word ("CRIT" short, "CRITICAL" long). */
+enum glyph draw_level_glyph(enum level);
+const char *draw_level_word(enum level, int ok, int full);
 
 struct draw_col {
 	const char	*title;

@@ -20,26 +20,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/health.h"
 #include "tui/graph.h"
 #include "tui/tui.h"
 
 enum {
-	OV_BRANCH, OV_LOCATION, OV_NEAREST, OV_METRO, OV_ROUTED, OV_LAT,
+	OV_BRANCH, OV_HEALTH, OV_LOCATION, OV_NEAREST, OV_METRO, OV_ROUTED, OV_LAT,
 	OV_SESS, OV_RED, OV_LOSS, OV_SNT, OV_LASTMS, OV_AVG, OV_BEST,
 	OV_WRST, OV_STDEV, OV_TREND, OV_PARTNER, OV_LAST, OV_REASON,
 	OV_NCOLS
 };
 
 /*
- * At 80 columns: Branch to Redundancy with Via, Loss% and Avg, the
- * branch and place still whole ("london-office", "location unknown"); at
+ * At 80 columns: Branch, Health (glyph and word) to Redundancy with Via,
+ * Loss% and Avg, the branch whole ("london-office"), the place cut at 11
+ * to make room for Health; at
  * 120 Lat, every latency column and the trend; the event, the reason,
  * the metro and the partner from about 130.  The figures are compact
  * (whole milliseconds from 100 ms) to fit.
  */
 static const struct draw_col overview_cols[OV_NCOLS] = {
 	[OV_BRANCH] =	{ "Branch", 13, 16, 0, 0 },
-	[OV_LOCATION] =	{ "Location", 14, 16, 0, 0 },
+	[OV_HEALTH] =	{ "Health", 7, 30, 0, 0 },	/* "X CRIT hijack ..." */
+	[OV_LOCATION] =	{ "Location", 11, 16, 0, 0 },
 	[OV_NEAREST] =	{ "Nearest edge", 12, 12, 0, 0 },
 	[OV_METRO] =	{ "Edge metro", 10, 16, 8, 0 },	/* the nearest's */
 	[OV_ROUTED] =	{ "Via", 5, 5, 1, 0 },
@@ -67,6 +70,7 @@ static void	 view_overview_detail(struct tui *, const struct branch *,
 static size_t	 view_overview_rows(struct tui *);
 static struct branch **view_overview_list(struct tui *, size_t *);
 static int	 view_overview_cmp(const void *, const void *);
+static int	 view_overview_cmp_health(const void *, const void *);
 static enum redundancy view_overview_red(const struct branch *);
 static void	 view_overview_location(const struct branch *, char *, size_t);
 static const struct edge *view_overview_edge(const struct model *, int);
@@ -170,6 +174,26 @@ view_overview_latrank(const struct branch *b)
 	return (3);
 }
 
+/* A branch and its health level, for sorting worst first. */
+struct overview_sort {
+	struct branch	*b;
+	enum level	 level;
+	int		 ok;
+};
+
+/* The worst health first, then view_overview_cmp(). */
+static int
+view_overview_cmp_health(const void *a, const void *b)
+{
+	const struct overview_sort *sa = a, *sb = b;
+
+	if (sa->level != sb->level)
+		return (sa->level > sb->level ? -1 : 1);
+	if (sa->ok != sb->ok)
+		return (sa->ok - sb->ok);
+	return (view_overview_cmp(&sa->b, &sb->b));
+}
+
 static int
 view_overview_cmp(const void *a, const void *b)
 {
@@ -266,21 +290,26 @@ view_overview_list(struct tui *tui, size_t *np)
 {
 	struct model	 *m = tui->model;
 	struct branch	**list, *b;
+	struct overview_sort *sort;
+	struct health	  h;
 	const struct edge *routed, *lat;
 	const struct latlink *l;
-	char		  text[512], loc[160];
+	char		  text[640], loc[160], words[128];
 	size_t		  i, n = 0;
 
 	list = xcalloc(m->nbranches + 1, sizeof *list);
+	sort = xcalloc(m->nbranches + 1, sizeof *sort);
 	for (i = 0; i < m->nbranches; i++) {
 		b = m->branches[i];
 		view_overview_location(b, loc, sizeof loc);
 		routed = view_overview_edge(m, b->routed);
 		lat = view_overview_edge(m, b->lat_nearest);
 		l = view_overview_link(b);
+		health_branch_level(m, b, &h);
+		health_words(&h, words, sizeof words);
 		/* The event names find the rows they are about. */
-		snprintf(text, sizeof text, "%s %s %s %s %s %s%s%s%s%s",
-		    b->name, loc,
+		snprintf(text, sizeof text, "%s %s %s %s %s %s %s%s%s%s%s",
+		    b->name, words, loc,
 		    b->partner != NULL ? b->partner->name : b->partner_name,
 		    b->nearest >= 0 && (size_t)b->nearest < m->nedges ?
 		    m->edges[b->nearest].code : "",
@@ -292,10 +321,16 @@ view_overview_list(struct tui *tui, size_t *np)
 		    l != NULL && (l->flags & LAT_F_LOSS) ? " LossHigh" : "",
 		    l != NULL && (l->flags & LAT_F_SHIFT) ? " LatencyShift" :
 		    "");
-		if (tui_match(tui, text))
-			list[n++] = b;
+		if (!tui_match(tui, text))
+			continue;
+		sort[n].b = b;
+		sort[n].level = h.level;
+		sort[n++].ok = h.kind == HK_OK;
 	}
-	qsort(list, n, sizeof *list, view_overview_cmp);
+	qsort(sort, n, sizeof *sort, view_overview_cmp_health);
+	for (i = 0; i < n; i++)
+		list[i] = sort[i].b;
+	free(sort);
 	*np = n;
 	return (list);
 }
@@ -389,6 +424,8 @@ view_overview_row(struct tui *tui, const struct branch *b, int y, int w,
 	char		  loc[160], near[32], sess[24], red[48], last[160];
 	char		  age[16], routed[16];
 	char		  lat[16], trend[LAT_TREND_N * 4 + 1];
+	char		  health[128], words[96];
+	struct health	  h;
 	struct graph_figs figs;
 	const char	 *cells[OV_NCOLS];
 	enum color_role	  roles[OV_NCOLS], rrole;
@@ -400,6 +437,10 @@ view_overview_row(struct tui *tui, const struct branch *b, int y, int w,
 	    &m->edges[b->nearest] : NULL;
 
 	view_overview_location(b, loc, sizeof loc);
+	/* At 80 columns the place has 11: the same in fewer words. */
+	if (b->loc == LOC_UNKNOWN && widths[OV_LOCATION] <
+	    draw_width(tui, loc))
+		snprintf(loc, sizeof loc, "no location");
 	if (e != NULL)
 		snprintf(near, sizeof near, "%s %.0fkm", e->code,
 		    b->nearest_km);
@@ -417,7 +458,19 @@ view_overview_row(struct tui *tui, const struct branch *b, int y, int w,
 		snprintf(last, sizeof last, "%s",
 		    b->last_event[0] != '\0' ? b->last_event : "-");
 
+	/* Glyph and word; the reason too when the column has room. */
+	health_branch_level(m, b, &h);
+	snprintf(health, sizeof health, "%s %s %s",
+	    draw_glyph(tui, draw_level_glyph(h.level)),
+	    draw_level_word(h.level, h.kind == HK_OK, 0),
+	    h.kind == HK_OK ? "" : health_words(&h, words, sizeof words));
+	if (h.kind == HK_OK || draw_width(tui, health) > widths[OV_HEALTH])
+		snprintf(health, sizeof health, "%s %s",
+		    draw_glyph(tui, draw_level_glyph(h.level)),
+		    draw_level_word(h.level, h.kind == HK_OK, 0));
+
 	cells[OV_BRANCH] = b->name;
+	cells[OV_HEALTH] = health;
 	cells[OV_LOCATION] = loc;
 	cells[OV_NEAREST] = near;
 	view_overview_routed(tui, b, routed, sizeof routed,
@@ -452,6 +505,7 @@ view_overview_row(struct tui *tui, const struct branch *b, int y, int w,
 		roles[OV_SESS] = CR_OK;
 	roles[OV_RED] = rrole;
 	roles[OV_REASON] = rrole;
+	roles[OV_HEALTH] = h.kind == HK_OK ? CR_OK : draw_level_role(h.level);
 
 	draw_row(tui, y, overview_cols, OV_NCOLS, widths, cells, roles,
 	    CR_NORMAL, selected);
@@ -468,21 +522,41 @@ view_overview_detail(struct tui *tui, const struct branch *b, int y, int w)
 	struct model	 *m = tui->model;
 	const struct edge *e;
 	enum redundancy	  r = view_overview_red(b);
-	char		  detail[512], sub[128];
+	enum color_role	  role = draw_red_role(r);
+	struct health	  h;
+	char		  detail[512], sub[256], words[96], worst[128];
 
-	sub[0] = '\0';
+	/*
+	 * The branch's worst condition when the rest of the line does not
+	 * say it already (the redundancy, routing, the main link's
+	 * latency): first from Error up, else after the routing.
+	 */
+	sub[0] = worst[0] = '\0';
+	health_branch_level(m, b, &h);
+	if (h.kind == HK_PREFIX || h.kind == HK_SESSION ||
+	    (h.kind == HK_LATENCY && h.level >= LVL_ERROR))
+		snprintf(worst, sizeof worst, " %s %s %s;",
+		    draw_glyph(tui, draw_level_glyph(h.level)),
+		    draw_level_word(h.level, 0, 1),
+		    health_words(&h, words, sizeof words));
+	if (worst[0] != '\0' && h.level >= LVL_ERROR) {
+		strlcpy_pt(sub, worst, sizeof sub);
+		worst[0] = '\0';
+		role = CR_CRIT;
+	}
 	if (b->suboptimal && (e = view_overview_edge(m, b->routed)) != NULL)
-		snprintf(sub, sizeof sub, " SuboptimalRouting via %s, "
-		    "nearest %s;", e->code, view_overview_edge(m,
-		    b->nearest) != NULL ? m->edges[b->nearest].code :
-		    "unknown");
+		snprintf(sub + strlen(sub), sizeof sub - strlen(sub),
+		    " SuboptimalRouting via %s, nearest %s;", e->code,
+		    view_overview_edge(m, b->nearest) != NULL ?
+		    m->edges[b->nearest].code : "unknown");
 	else if (b->lat_suboptimal && (e = view_overview_edge(m,
 	    b->routed)) != NULL)
-		snprintf(sub, sizeof sub, " SuboptimalRouting via %s, "
-		    "fastest %s;", e->code, view_overview_edge(m,
-		    b->lat_nearest) != NULL ?
+		snprintf(sub + strlen(sub), sizeof sub - strlen(sub),
+		    " SuboptimalRouting via %s, fastest %s;", e->code,
+		    view_overview_edge(m, b->lat_nearest) != NULL ?
 		    m->edges[b->lat_nearest].code : "unknown");
 	view_overview_latdetail(tui, b, sub, sizeof sub);
+	strlcpy_pt(sub + strlen(sub), worst, sizeof sub - strlen(sub));
 	if (b->partner != NULL)
 		snprintf(detail, sizeof detail, "%s:%s %s AS%u %s %s: %s",
 		    b->name, sub, b->partner->name, b->partner->asn,
@@ -492,8 +566,8 @@ view_overview_detail(struct tui *tui, const struct branch *b, int y, int w)
 	else
 		snprintf(detail, sizeof detail,
 		    "%s:%s no partner for this branch", b->name, sub);
-	draw_text(tui, y, 0, w, sub[0] != '\0' &&
-	    draw_red_role(r) == CR_OK ? CR_WARN : draw_red_role(r), detail);
+	draw_text(tui, y, 0, w, sub[0] != '\0' && role == CR_OK ? CR_WARN :
+	    role, detail);
 }
 
 static void

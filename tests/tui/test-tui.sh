@@ -121,7 +121,7 @@ expect "80x24: bird collector shown DOWN in the status bar" \
 check "80x24: event counts by level and the clock" counts_shown
 check "80x24: GeoIP city shown" has_text "Milton, US"
 check "80x24: nearest edge with distance" has_text "sea 40km"
-check "80x24: unplaced branch says so" has_text "location unknown"
+check "80x24: unplaced branch says so" has_text "no location"
 check "80x24: redundancy as a word" has_text "UNKNOWN"
 # The latency columns (Loss% and Avg) take the last event's place at 80.
 for col in Branch Location "Nearest edge" Via Sess Redundancy \
@@ -582,8 +582,13 @@ else
 		    wait_for "row_has daisy-hq 'sea 0km +lax'" 10
 		check "bmp: SuboptimalRouting marked in the Via column" \
 		    row_has daisy-hq 'lax !'
+		# Issue 12: the hijack is worse, so it leads the line.
+		check "bmp: the detail line names the hijack first" \
+		    has_text "CRITICAL hijack "
 		check "bmp: the detail line names SuboptimalRouting" \
-		    has_text "SuboptimalRouting via lax, nearest sea"
+		    has_text "; SuboptimalRouting via lax"
+		check "bmp: the Health column says Critical" \
+		    row_has daisy-hq 'CRIT'
 		keys 4
 		expect "bmp: map legend names the routed edge" \
 		    "daisy-hq>sea 0km via lax"

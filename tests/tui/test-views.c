@@ -488,8 +488,10 @@ test_overview_routed(void **state)
 	f->t.cursor[tui_view_index(&view_overview)] =
 	    (size_t)(find(2, 22, "daisy-hq") - 2);
 	draw_view(f, &view_overview);
+	/* Its hijacked prefix (the fixture's) is worse: said first. */
 	assert_non_null(strstr(row(22, buf, sizeof buf),
-	    "daisy-hq: SuboptimalRouting via lax, nearest sea;"));
+	    "daisy-hq: X CRITICAL hijack 100.105.31.0/24; SuboptimalRouting"
+	    " via lax"));
 
 	/* Routed at the nearest edge: "sea =", nothing on the detail line. */
 	f->m->branches[0]->routed = f->sea;
@@ -827,8 +829,14 @@ test_overview_latency(void **state)
 	assert_non_null(strstr(row(y, buf, sizeof buf), "REDUNDANT     -"
 	    "    -"));
 
-	/* 120 columns: every mtr column and the trend. */
+	/* 120 columns: every mtr column but StDev (Health took its room),
+	 * and the trend; StDev from 130. */
 	size(f, 120, 30);
+	draw_view(f, &view_overview);
+	row(1, buf, sizeof buf);
+	assert_non_null(strstr(buf, "Loss%  Snt  Last  Avg  Best  Wrst "
+	    "Trend"));
+	size(f, 130, 30);
 	draw_view(f, &view_overview);
 	row(1, buf, sizeof buf);
 	assert_non_null(strstr(buf, "Loss%  Snt  Last  Avg  Best  Wrst "
@@ -1301,6 +1309,115 @@ test_prefixes_state_only(void **state)
 	s->srcs[0].c = NULL;
 }
 
+/* The Health cell of row y ("X CRIT"): its column, -1 if absent. */
+static int
+health_cell(int y, const char *word)
+{
+	char	 buf[512], *p;
+
+	if ((p = strstr(row(y, buf, sizeof buf), word)) == NULL)
+		return (-1);
+	return ((int)(p - buf));
+}
+
+/*
+ * Issue 12: a branch's health (core/health.c) sorts the Overview and
+ * heads the title bar.  quiet-branch sorts after daisy-hq by name; with
+ * a hijacked prefix it is on top, and its row, the detail line and the
+ * title bar say so, at 80 and 200 columns, in colour and in mono (the
+ * glyph and word either way, colour only in colour).
+ */
+static void
+test_overview_health(void **state)
+{
+	struct fixture	*f = *state;
+	struct branch	*b;
+	char		 buf[512];
+	size_t		 i, j, idx = (size_t)tui_view_index(&view_overview);
+	int		 w, mono, x;
+	chtype		 c;
+
+	tui_set_filter(&f->t, "");
+	f->m->partners[0]->red = RED_REDUNDANT;
+	for (i = 0; i < f->m->nsessions; i++)
+		f->m->sessions[i]->state = BGP_ESTABLISHED;
+	for (i = 0; i < f->m->nbranches; i++) {
+		b = f->m->branches[i];
+		for (j = 0; j < b->nprefixes; j++)
+			b->prefixes[j].flags = 0;
+		for (j = 0; j < b->nlinks; j++)
+			b->links[j]->flags = 0;
+		b->suboptimal = b->lat_suboptimal = 0;
+		b->sessions_up = b->sessions_total = 3;
+	}
+
+	/* All well: by name, OK in words, the title bar on redundancy. */
+	size(f, 80, 24);
+	f->t.cursor[idx] = 0;
+	draw_view(f, &view_overview);
+	tui_draw_title(&f->t);
+	assert_non_null(strstr(row(1, buf, sizeof buf), "Branch        "
+	    "Health  Location"));
+	assert_non_null(strstr(row(2, buf, sizeof buf), "daisy-hq"));
+	assert_non_null(strstr(buf, "^ OK"));
+	assert_non_null(strstr(row(3, buf, sizeof buf), "quiet-branch"));
+	assert_non_null(strstr(row(0, buf, sizeof buf), "^ REDUNDANT"));
+
+	/* A Warning (routing) on daisy-hq, Critical (hijack) on quiet. */
+	f->m->branches[0]->routed = f->lax;
+	f->m->branches[0]->suboptimal = 1;
+	f->m->branches[1]->prefixes[0].flags = PFX_ORIGIN | PFX_NO8007;
+	for (mono = 0; mono <= 1; mono++) {
+		f->t.mono = mono;
+		f->t.colors = !mono;
+		for (w = 80; w <= 200; w += 120) {
+			size(f, w, w == 80 ? 24 : 50);
+			f->t.cursor[idx] = 0;
+			draw_view(f, &view_overview);
+			tui_draw_title(&f->t);
+			assert_non_null(strstr(row(2, buf, sizeof buf),
+			    "quiet-branch"));
+			assert_non_null(strstr(buf, w == 80 ? "X CRIT " :
+			    "X CRIT hijack 192.0.2.0/24"));
+			assert_non_null(strstr(row(3, buf, sizeof buf),
+			    "daisy-hq"));
+			assert_non_null(strstr(buf, "! WARN"));
+			/* Redundancy still says REDUNDANT: not the worst. */
+			assert_non_null(strstr(buf, "^ REDUNDANT"));
+			assert_non_null(strstr(row(w == 80 ? 22 : 48, buf,
+			    sizeof buf), "quiet-branch: X CRITICAL hijack "
+			    "192.0.2.0/24;"));
+			assert_non_null(strstr(row(0, buf, sizeof buf),
+			    w == 80 ? " X CRIT hijack" :
+			    " X CRITICAL: hijack quiet-branch"));
+			assert_null(strstr(buf, "REDUNDANT"));
+
+			/* Off the cursor, the cell's own attributes. */
+			f->t.cursor[idx] = 1;
+			draw_view(f, &view_overview);
+			assert_true((x = health_cell(2, "X CRIT")) > 0);
+			c = mvinch(2, x);
+			assert_true(c & A_BOLD);
+			if (mono)
+				assert_true((c & A_COLOR) == 0);
+			else
+				assert_true((c & A_COLOR) != 0);
+		}
+	}
+	f->t.mono = 0;
+	f->t.colors = 0;
+
+	/* Over 80 columns the row still fits: nothing past the edge. */
+	size(f, 80, 24);
+	f->t.cursor[idx] = 0;
+	draw_view(f, &view_overview);
+	assert_true(strlen(row(2, buf, sizeof buf)) <= 80);
+	assert_non_null(strstr(buf, "REDUNDANT"));
+
+	f->m->branches[1]->prefixes[0].flags = 0;
+	f->m->branches[0]->suboptimal = 0;
+}
+
 int
 main(void)
 {
@@ -1325,6 +1442,7 @@ main(void)
 		cmocka_unit_test(test_branch_history),
 		cmocka_unit_test(test_map_latency),
 		cmocka_unit_test(test_replay_views),
+		cmocka_unit_test(test_overview_health),
 	};
 
 	setlocale(LC_ALL, "C");

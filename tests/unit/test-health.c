@@ -498,6 +498,114 @@ test_via_session_report(void **state)
 	model_free(m);
 }
 
+/* Expect a branch's health: its level and words. */
+static void
+expect_health(const struct model *m, const struct branch *b, enum level lvl,
+    enum health_kind kind, const char *words)
+{
+	struct health	 h;
+	char		 buf[128];
+
+	assert_int_equal(health_branch_level(m, b, &h), lvl);
+	assert_int_equal(h.level, lvl);
+	assert_int_equal(h.kind, kind);
+	assert_string_equal(health_words(&h, buf, sizeof buf), words);
+}
+
+/*
+ * A branch is as healthy as the worst thing about it: a hijacked prefix
+ * (Critical) outranks a redundant partner, a lost link (Error) and a
+ * session down the redundancy can spare (Warning); the partner DOWN is
+ * Critical too; of equals the first is named (redundancy, prefixes,
+ * latency, sessions).
+ */
+static void
+test_branch_level(void **state)
+{
+	struct model		*m;
+	struct partner		*p;
+	struct branch		*b, *quiet;
+	struct latlink		*l;
+	struct health		 h;
+	size_t			 i;
+
+	(void)state;
+	m = build(&cases[1], &p);	/* redundant, two sessions down */
+	m->edges = xcalloc(2, sizeof *m->edges);
+	snprintf(m->edges[0].code, sizeof m->edges[0].code, "sea");
+	snprintf(m->edges[1].code, sizeof m->edges[1].code, "lax");
+	m->nedges = 2;
+	m->branches = xcalloc(2, sizeof *m->branches);
+	b = m->branches[m->nbranches++] = xcalloc(1, sizeof *b);
+	snprintf(b->name, sizeof b->name, "london-office");
+	b->partner = p;
+	b->routed = b->nearest = 0;
+	b->prefixes = xcalloc(2, sizeof *b->prefixes);
+	b->nprefixes = 2;
+	assert_int_equal(prefix_parse("2.125.160.0/24",
+	    &b->prefixes[0].prefix), 0);
+	assert_int_equal(prefix_parse("81.2.69.0/24",
+	    &b->prefixes[1].prefix), 0);
+	quiet = m->branches[m->nbranches++] = xcalloc(1, sizeof *quiet);
+	snprintf(quiet->name, sizeof quiet->name, "boxford-lab");
+	quiet->routed = quiet->nearest = -1;
+	health_update(m);
+	assert_int_equal(p->red, RED_REDUNDANT);
+
+	/* Nothing wrong without a partner: OK. */
+	expect_health(m, quiet, LVL_INFO, HK_OK, "OK");
+	/* Two sessions down while still redundant. */
+	expect_health(m, b, LVL_WARNING, HK_SESSION,
+	    "2 sessions down sea-p2");
+
+	/* A link losing every probe: Error. */
+	b->links = xcalloc(1, sizeof *b->links);
+	l = b->links[b->nlinks++] = xcalloc(1, sizeof *l);
+	l->branch = b;
+	l->edge_idx = 1;
+	l->flags = LAT_F_LOSS;
+	l->loss_pct = 100;
+	expect_health(m, b, LVL_ERROR, HK_LATENCY, "loss 100% lax");
+	l->loss_pct = 12;
+	expect_health(m, b, LVL_WARNING, HK_LATENCY, "loss 12% lax");
+
+	/* The worst flag of the worst prefix, whatever its order. */
+	b->prefixes[0].flags = PFX_PREPEND | PFX_NO8007;
+	expect_health(m, b, LVL_WARNING, HK_PREFIX,
+	    "no 8075:8007 2.125.160.0/24");
+	b->prefixes[0].flags = PFX_NO8007 | PFX_LEAK;
+	expect_health(m, b, LVL_ERROR, HK_PREFIX,
+	    "route leak 2.125.160.0/24");
+	b->prefixes[1].flags = PFX_NOBACKUP | PFX_ORIGIN;
+	expect_health(m, b, LVL_CRITICAL, HK_PREFIX, "hijack 81.2.69.0/24");
+	b->prefixes[1].flags = PFX_INVISIBLE;
+	expect_health(m, b, LVL_CRITICAL, HK_PREFIX,
+	    "not carried 81.2.69.0/24");
+
+	/* The whole system: the worst branch. */
+	assert_ptr_equal(health_worst(m, &h), b);
+	assert_int_equal(h.level, LVL_CRITICAL);
+	assert_string_equal(h.subject, "81.2.69.0/24");
+
+	/* Every session down: the partner DOWN, named first of equals. */
+	for (i = 0; i < p->nsessions; i++)
+		p->sessions[i]->state = BGP_IDLE;
+	health_update(m);
+	assert_int_equal(p->red, RED_DOWN);
+	expect_health(m, b, LVL_CRITICAL, HK_REDUNDANCY, "DOWN: isp 0/5 up");
+
+	/* All well again: OK, and no worst branch. */
+	for (i = 0; i < p->nsessions; i++)
+		p->sessions[i]->state = BGP_ESTABLISHED;
+	health_update(m);
+	b->prefixes[0].flags = b->prefixes[1].flags = 0;
+	l->flags = 0;
+	expect_health(m, b, LVL_INFO, HK_OK, "OK");
+	assert_null(health_worst(m, &h));
+	assert_int_equal(h.level, LVL_INFO);
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -508,6 +616,7 @@ main(void)
 		cmocka_unit_test(test_transitions_backup_none),
 		cmocka_unit_test(test_branch_counts),
 		cmocka_unit_test(test_via_session_report),
+		cmocka_unit_test(test_branch_level),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
