@@ -304,6 +304,7 @@ keys_move(struct tui *tui, const struct key_binding *kb)
 		*cur = n > 0 ? n - 1 : 0;
 		break;
 	}
+	tui_select_moved(tui, tui->view);
 	return (ACT_REDRAW);
 }
 
@@ -420,7 +421,9 @@ keys_drill_events(struct tui *tui, const struct key_binding *kb)
 	int	 flags;
 
 	flags = tui_replay_event(tui, view_events_selected(tui));
-	if (tui->replay != NULL)
+	if (tui->replay != NULL) {
 		tui->cursor[tui_view_index(&view_events)] = 0;
+		tui_select_moved(tui, &view_events);
+	}
 	return (flags);
 }

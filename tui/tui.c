@@ -568,6 +568,7 @@ tui_set_filter(struct tui *tui, const char *s)
 		strlcpy_pt(tui->filter, s, sizeof tui->filter);
 	tui->cursor[idx] = 0;
 	tui->scroll[idx] = 0;
+	tui->selected[idx][0] = '\0';
 }
 
 const char *
@@ -600,6 +601,49 @@ tui_match(struct tui *tui, const char *text)
 			return (1);
 	}
 	return (0);
+}
+
+/*
+ * The selection follows the item (htop, k9s): find the remembered key's
+ * row again and move the cursor there, and the scroll by as much, so a
+ * row arriving above (a newer event) leaves the selected row where it was
+ * on the screen.  Gone: the row index stays, clamped.
+ */
+void
+tui_select(struct tui *tui, const struct view *v, const void *list,
+    size_t n)
+{
+	size_t	 idx = (size_t)tui_view_index(v), i, *cur, *scr;
+	char	 key[sizeof tui->selected[0]];
+
+	if (v->key == NULL)
+		return;
+	cur = &tui->cursor[idx];
+	scr = &tui->scroll[idx];
+	for (i = 0; tui->selected[idx][0] != '\0' && i < n; i++) {
+		v->key(list, i, key, sizeof key);
+		if (strcmp(key, tui->selected[idx]) != 0)
+			continue;
+		if (i > *cur)
+			*scr += i - *cur;
+		else
+			*scr = *scr > *cur - i ? *scr - (*cur - i) : 0;
+		*cur = i;
+		break;
+	}
+	if (n > 0 && *cur >= n)
+		*cur = n - 1;
+	if (*cur < n)
+		v->key(list, *cur, tui->selected[idx],
+		    sizeof tui->selected[idx]);
+	else
+		tui->selected[idx][0] = '\0';
+}
+
+void
+tui_select_moved(struct tui *tui, const struct view *v)
+{
+	tui->selected[tui_view_index(v)][0] = '\0';
 }
 
 int

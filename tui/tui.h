@@ -120,6 +120,9 @@ struct view {
 	size_t		(*rows)(struct tui *);
 	/* Close the page open over the list: 1 if one was (may be NULL). */
 	int		(*back)(struct tui *);
+	/* The key of row i of the view's list (as its rows are built), so
+	 * the selection follows the item, not the row (may be NULL). */
+	void		(*key)(const void *list, size_t i, char *, size_t);
 };
 
 extern const struct view view_overview;
@@ -146,6 +149,9 @@ struct tui {
 	const struct view *prev;	/* for Esc from help */
 	size_t		 cursor[TUI_VIEWS_MAX];	/* per view, by index */
 	size_t		 scroll[TUI_VIEWS_MAX];
+	/* The selected item's key per view (view->key), "": none yet or
+	 * the cursor moved, the row index wins until it is read again. */
+	char		 selected[TUI_VIEWS_MAX][128];
 	void		*view_data[TUI_VIEWS_MAX];	/* tui_view_data() */
 
 	char		 filter[64];	/* "/" filter, "" = none */
@@ -232,6 +238,13 @@ extern const size_t tui_nviews;
 void	 tui_set_view(struct tui *, const struct view *);
 void	 tui_set_filter(struct tui *, const char *);	/* NULL clears */
 int	 tui_body_rows(struct tui *);	/* rows in the body area */
+/* Put the view's cursor on the row of its selected key in list (of n
+ * rows, after a re-sort or an update), else keep the row index, clamped;
+ * then remember the key of the row under the cursor. */
+void	 tui_select(struct tui *, const struct view *, const void *list,
+	    size_t n);
+/* The cursor moved by row: its new row's key is taken on the next look. */
+void	 tui_select_moved(struct tui *, const struct view *);
 /* Row 0: the tabs and the worst open condition (public for the tests). */
 void	 tui_draw_title(struct tui *);
 

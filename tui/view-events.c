@@ -27,6 +27,7 @@ static const struct draw_col events_cols[EV_NCOLS] = {
 static void	 view_events_draw(struct tui *, int, int, int);
 static size_t	 view_events_rows(struct tui *);
 static const struct event **view_events_list(struct tui *, size_t *);
+static void	 view_events_key(const void *, size_t, char *, size_t);
 
 const struct view view_events = {
 	.name = "events",
@@ -34,6 +35,7 @@ const struct view view_events = {
 	.keys = &keys_events,
 	.draw = view_events_draw,
 	.rows = view_events_rows,
+	.key = view_events_key,
 };
 
 /* Events matching the filter, newest first; caller frees the array. */
@@ -54,8 +56,17 @@ view_events_list(struct tui *tui, size_t *np)
 		if (tui_match(tui, text))
 			list[n++] = e;
 	}
+	tui_select(tui, &view_events, list, n);
 	*np = n;
 	return (list);
+}
+
+/* A row's key: the event's id. */
+static void
+view_events_key(const void *list, size_t i, char *buf, size_t len)
+{
+	snprintf(buf, len, "%lld",
+	    (long long)((const struct event *const *)list)[i]->id);
 }
 
 static size_t

@@ -69,6 +69,7 @@ static void	 view_overview_detail(struct tui *, const struct branch *,
 		    int, int);
 static size_t	 view_overview_rows(struct tui *);
 static struct branch **view_overview_list(struct tui *, size_t *);
+static void	 view_overview_key(const void *, size_t, char *, size_t);
 static int	 view_overview_cmp(const void *, const void *);
 static int	 view_overview_cmp_health(const void *, const void *);
 static enum redundancy view_overview_red(const struct branch *);
@@ -90,6 +91,7 @@ const struct view view_overview = {
 	.keys = &keys_overview,
 	.draw = view_overview_draw,
 	.rows = view_overview_rows,
+	.key = view_overview_key,
 };
 
 static enum redundancy
@@ -331,8 +333,16 @@ view_overview_list(struct tui *tui, size_t *np)
 	for (i = 0; i < n; i++)
 		list[i] = sort[i].b;
 	free(sort);
+	tui_select(tui, &view_overview, list, n);
 	*np = n;
 	return (list);
+}
+
+/* A row's key: the branch's name. */
+static void
+view_overview_key(const void *list, size_t i, char *buf, size_t len)
+{
+	strlcpy_pt(buf, ((struct branch *const *)list)[i]->name, len);
 }
 
 static size_t

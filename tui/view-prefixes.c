@@ -102,6 +102,7 @@ static int	 view_prefixes_back(struct tui *);
 static void	 view_prefixes_draw(struct tui *, int, int, int);
 static size_t	 view_prefixes_rows(struct tui *);
 static struct view_prefixes_row *view_prefixes_list(struct tui *, size_t *);
+static void	 view_prefixes_key(const void *, size_t, char *, size_t);
 static int	 view_prefixes_cmp(const void *, const void *);
 static enum pfx_sev view_prefixes_sev(const struct branch_prefix *, int *);
 static enum pfx_sev view_prefixes_flag_sev(unsigned);
@@ -147,6 +148,7 @@ const struct view view_prefixes = {
 	.enter = view_prefixes_enter,
 	.draw = view_prefixes_draw,
 	.rows = view_prefixes_rows,
+	.key = view_prefixes_key,
 	.back = view_prefixes_back,
 };
 
@@ -427,8 +429,21 @@ view_prefixes_list(struct tui *tui, size_t *np)
 		}
 	}
 	qsort(list, n, sizeof *list, view_prefixes_cmp);
+	tui_select(tui, &view_prefixes, list, n);
 	*np = n;
 	return (list);
+}
+
+/* A row's key: the branch and the prefix. */
+static void
+view_prefixes_key(const void *list, size_t i, char *buf, size_t len)
+{
+	const struct view_prefixes_row	*r;
+	char				 pfx[PREFIX_STRLEN];
+
+	r = &((const struct view_prefixes_row *)list)[i];
+	prefix_fmt(&r->p->prefix, pfx, sizeof pfx);
+	snprintf(buf, len, "%s %s", r->b->name, pfx);
 }
 
 static size_t

@@ -76,6 +76,7 @@ static void	 view_sessions_stats(struct tui *,
 		    const struct view_sessions_bmp *, int, int, int, int);
 static size_t	 view_sessions_rows(struct tui *);
 static struct session **view_sessions_list(struct tui *, size_t *);
+static void	 view_sessions_key(const void *, size_t, char *, size_t);
 static const char *view_sessions_source(const struct session *);
 static void	 view_sessions_prefixes(struct tui *, const struct session *,
 		    char *, size_t);
@@ -88,6 +89,7 @@ const struct view view_sessions = {
 	.enter = view_sessions_enter,
 	.draw = view_sessions_draw,
 	.rows = view_sessions_rows,
+	.key = view_sessions_key,
 	.back = view_sessions_back,
 };
 
@@ -251,8 +253,16 @@ view_sessions_list(struct tui *tui, size_t *np)
 		if (tui_match(tui, text))
 			list[n++] = s;
 	}
+	tui_select(tui, &view_sessions, list, n);
 	*np = n;
 	return (list);
+}
+
+/* A row's key: the session's name. */
+static void
+view_sessions_key(const void *list, size_t i, char *buf, size_t len)
+{
+	strlcpy_pt(buf, ((struct session *const *)list)[i]->name, len);
 }
 
 static size_t

@@ -224,6 +224,14 @@ find(int y0, int y1, const char *s)
 	return (-1);
 }
 
+/* Put view idx's cursor on a row by number, as a cursor key does. */
+static void
+cursor_to(struct fixture *f, size_t idx, size_t row)
+{
+	f->t.cursor[idx] = row;
+	f->t.selected[idx][0] = '\0';
+}
+
 /* TEST_VIEWS_DUMP=1 prints every screen drawn, to look at layouts. */
 static void
 draw_view(struct fixture *f, const struct view *v)
@@ -369,7 +377,7 @@ test_prefixes_unknown(void **state)
 	assert_non_null(strstr(row(6, buf, sizeof buf), "quiet-branch"));
 
 	/* The detail line: the prefix once, in words. */
-	f->t.cursor[idx] = 3;
+	cursor_to(f, idx, 3);
 	draw_view(f, &view_prefixes);
 	row(22, buf, sizeof buf);
 	assert_non_null(strstr(buf, "daisy-hq 203.0.113.20/30: routes "
@@ -393,7 +401,7 @@ test_prefixes_unknown(void **state)
 	assert_true(find(2, 23, "1/2? primary sessions carry it (? routes "
 	    "unknown)") >= 0);
 	assert_int_equal(view_prefixes_drill(&f->t), ACT_REDRAW);
-	f->t.cursor[idx] = 0;
+	cursor_to(f, idx, 0);
 	/* The fixture as it was, for the next tests. */
 	prefix_state(bp, 0, 2, 1, 64496, "4226809914 64496",
 	    "daisy-22 daisy-86 daisy-44", "");
@@ -410,7 +418,7 @@ test_prefixes_page(void **state)
 	int		 y;
 
 	size(f, 80, 24);
-	f->t.cursor[idx] = 0;
+	cursor_to(f, idx, 0);
 	assert_int_equal(view_prefixes_drill(&f->t), ACT_REDRAW);
 	assert_int_equal(view_prefixes_paged(&f->t), 1);
 	draw_view(f, &view_prefixes);
@@ -450,7 +458,7 @@ test_prefixes_page(void **state)
 	    sizeof f->m->branches[0]->prefixes[1].problem);
 
 	/* j on the page steps to the next prefix. */
-	f->t.cursor[idx] = 4;
+	cursor_to(f, idx, 4);
 	draw_view(f, &view_prefixes);
 	assert_non_null(strstr(row(1, buf, sizeof buf), "203.0.113.20/30"));
 	assert_true(find(2, 23, "Best session      daisy-22 (lax primary)")
@@ -463,7 +471,7 @@ test_prefixes_page(void **state)
 	erase();
 	draw_view(f, &view_prefixes);
 	assert_non_null(strstr(row(1, buf, sizeof buf), "AS path"));
-	f->t.cursor[idx] = 0;
+	cursor_to(f, idx, 0);
 }
 
 static void
@@ -485,8 +493,8 @@ test_overview_routed(void **state)
 	assert_non_null(strstr(row(y, buf, sizeof buf), "lax 1km"));
 	assert_null(strstr(buf, "lax !"));
 	/* The selected (first) row's detail line names the problem. */
-	f->t.cursor[tui_view_index(&view_overview)] =
-	    (size_t)(find(2, 22, "daisy-hq") - 2);
+	cursor_to(f, (size_t)tui_view_index(&view_overview),
+	    (size_t)(find(2, 22, "daisy-hq") - 2));
 	draw_view(f, &view_overview);
 	/* Its hijacked prefix (the fixture's) is worse: said first. */
 	assert_non_null(strstr(row(22, buf, sizeof buf),
@@ -641,7 +649,7 @@ test_sessions_drill_no_peer(void **state)
 
 	size(f, 80, 24);
 	tui_set_view(&f->t, &view_sessions);
-	f->t.cursor[tui_view_index(&view_sessions)] = 0;
+	cursor_to(f, (size_t)tui_view_index(&view_sessions), 0);
 	view_sessions_set_page(&f->t, 1);
 	draw_view(f, &view_sessions);
 	assert_int_equal(view_sessions_paged(&f->t), 0);
@@ -853,7 +861,7 @@ test_overview_latency(void **state)
 
 	/* LossHigh from a 5% threshold: first of its state, said below. */
 	latency_loss(f);
-	f->t.cursor[tui_view_index(&view_overview)] = 0;
+	cursor_to(f, (size_t)tui_view_index(&view_overview), 0);
 	draw_view(f, &view_overview);
 	assert_non_null(strstr(row(2, buf, sizeof buf), "daisy-hq"));
 	assert_non_null(strstr(row(28, buf, sizeof buf),
@@ -876,7 +884,7 @@ test_branch_detail(void **state)
 	size(f, 80, 24);
 	tui_set_view(&f->t, &view_overview);
 	draw_view(f, &view_overview);
-	f->t.cursor[idx] = (size_t)(find(2, 22, "daisy-hq") - 2);
+	cursor_to(f, idx, (size_t)(find(2, 22, "daisy-hq") - 2));
 	assert_int_equal(view_overview_drill(&f->t), ACT_REDRAW);
 	assert_ptr_equal(f->t.view, &view_branch);
 	assert_ptr_equal(view_branch_shown(&f->t), f->m->branches[0]);
@@ -1297,7 +1305,7 @@ test_prefixes_state_only(void **state)
 	s->nsrcs = 1;
 	assert_true(session_routes_unreported(s));
 	size(f, 80, 24);
-	f->t.cursor[idx] = 0;
+	cursor_to(f, idx, 0);
 	assert_int_equal(view_prefixes_drill(&f->t), ACT_REDRAW);
 	draw_view(f, &view_prefixes);
 	assert_true((y = find(2, 23, s->name)) >= 0);
@@ -1353,7 +1361,7 @@ test_overview_health(void **state)
 
 	/* All well: by name, OK in words, the title bar on redundancy. */
 	size(f, 80, 24);
-	f->t.cursor[idx] = 0;
+	cursor_to(f, idx, 0);
 	draw_view(f, &view_overview);
 	tui_draw_title(&f->t);
 	assert_non_null(strstr(row(1, buf, sizeof buf), "Branch        "
@@ -1372,7 +1380,7 @@ test_overview_health(void **state)
 		f->t.colors = !mono;
 		for (w = 80; w <= 200; w += 120) {
 			size(f, w, w == 80 ? 24 : 50);
-			f->t.cursor[idx] = 0;
+			cursor_to(f, idx, 0);
 			draw_view(f, &view_overview);
 			tui_draw_title(&f->t);
 			assert_non_null(strstr(row(2, buf, sizeof buf),
@@ -1393,7 +1401,7 @@ test_overview_health(void **state)
 			assert_null(strstr(buf, "REDUNDANT"));
 
 			/* Off the cursor, the cell's own attributes. */
-			f->t.cursor[idx] = 1;
+			cursor_to(f, idx, 1);
 			draw_view(f, &view_overview);
 			assert_true((x = health_cell(2, "X CRIT")) > 0);
 			c = mvinch(2, x);
@@ -1409,7 +1417,7 @@ test_overview_health(void **state)
 
 	/* Over 80 columns the row still fits: nothing past the edge. */
 	size(f, 80, 24);
-	f->t.cursor[idx] = 0;
+	cursor_to(f, idx, 0);
 	draw_view(f, &view_overview);
 	assert_true(strlen(row(2, buf, sizeof buf)) <= 80);
 	assert_non_null(strstr(buf, "REDUNDANT"));
