@@ -640,10 +640,14 @@ tui_select(struct tui *tui, const struct view *v, const void *list,
 		tui->selected[idx][0] = '\0';
 }
 
+/* The cursor moved by row: read the list again to take the new row's key
+ * now, before an update can move that row. */
 void
 tui_select_moved(struct tui *tui, const struct view *v)
 {
 	tui->selected[tui_view_index(v)][0] = '\0';
+	if (v->key != NULL && v->rows != NULL)
+		v->rows(tui);
 }
 
 int

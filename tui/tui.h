@@ -243,7 +243,7 @@ int	 tui_body_rows(struct tui *);	/* rows in the body area */
  * then remember the key of the row under the cursor. */
 void	 tui_select(struct tui *, const struct view *, const void *list,
 	    size_t n);
-/* The cursor moved by row: its new row's key is taken on the next look. */
+/* The cursor moved by row: take the key of its new row. */
 void	 tui_select_moved(struct tui *, const struct view *);
 /* Row 0: the tabs and the worst open condition (public for the tests). */
 void	 tui_draw_title(struct tui *);

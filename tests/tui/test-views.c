@@ -1426,6 +1426,98 @@ test_overview_health(void **state)
 	f->m->branches[0]->suboptimal = 0;
 }
 
+/*
+ * Issue 12: the selection follows the item.  quiet-branch selected, then
+ * a hijack sorts it from the second row to the first: the cursor, the
+ * detail line and Enter stay on quiet-branch (by row number they would
+ * be daisy-hq).
+ */
+static void
+test_select_follows_branch(void **state)
+{
+	struct fixture	*f = *state;
+	struct branch	*b;
+	char		 buf[512];
+	size_t		 i, j, idx = (size_t)tui_view_index(&view_overview);
+
+	tui_set_view(&f->t, &view_overview);
+	tui_set_filter(&f->t, "");
+	f->m->partners[0]->red = RED_REDUNDANT;
+	for (i = 0; i < f->m->nbranches; i++) {
+		b = f->m->branches[i];
+		for (j = 0; j < b->nprefixes; j++)
+			b->prefixes[j].flags = 0;
+		b->suboptimal = b->lat_suboptimal = 0;
+	}
+	size(f, 80, 24);
+	draw_view(f, &view_overview);
+	assert_non_null(strstr(row(3, buf, sizeof buf), "quiet-branch"));
+	cursor_to(f, idx, 1);
+	draw_view(f, &view_overview);
+	assert_non_null(strstr(row(22, buf, sizeof buf), "quiet-branch"));
+
+	f->m->branches[1]->prefixes[0].flags = PFX_ORIGIN | PFX_NO8007;
+	draw_view(f, &view_overview);
+	assert_non_null(strstr(row(2, buf, sizeof buf), "quiet-branch"));
+	assert_int_equal(f->t.cursor[idx], 0);
+	assert_non_null(strstr(row(22, buf, sizeof buf), "quiet-branch:"));
+	assert_int_equal(view_overview_drill(&f->t), ACT_REDRAW);
+	assert_ptr_equal(view_branch_shown(&f->t), f->m->branches[1]);
+
+	/* Back, and the hijack over: the same branch, now second again. */
+	f->m->branches[1]->prefixes[0].flags = 0;
+	tui_set_view(&f->t, &view_overview);
+	draw_view(f, &view_overview);
+	assert_int_equal(f->t.cursor[idx], 1);
+	assert_non_null(strstr(row(22, buf, sizeof buf), "quiet-branch"));
+}
+
+/*
+ * Issue 12: new events arrive at the top of the Events view; the event
+ * selected stays selected (its row index moves down with it) and on the
+ * status line.  By row number the cursor would be on a newer event.
+ */
+static void
+test_select_follows_event(void **state)
+{
+	struct fixture		*f = *state;
+	const struct event	*e;
+	char			 buf[512];
+	size_t			 idx = (size_t)tui_view_index(&view_events);
+	int			 i;
+
+	tui_set_view(&f->t, &view_events);
+	tui_set_filter(&f->t, "follow-");
+	for (i = 1; i <= 5; i++)
+		model_eventf(f->m, "LossHigh", LVL_WARNING, "", "",
+		    "follow-%d", i);
+	size(f, 80, 24);
+	cursor_to(f, idx, 2);
+	draw_view(f, &view_events);
+	assert_non_null((e = view_events_selected(&f->t)));
+	assert_string_equal(e->summary, "follow-3");
+
+	model_eventf(f->m, "LossHigh", LVL_WARNING, "", "", "follow-6");
+	model_eventf(f->m, "LossHigh", LVL_WARNING, "", "", "follow-7");
+	draw_view(f, &view_events);
+	assert_int_equal(f->t.cursor[idx], 4);
+	assert_non_null((e = view_events_selected(&f->t)));
+	assert_string_equal(e->summary, "follow-3");
+	assert_non_null(strstr(row(22, buf, sizeof buf), "follow-3"));
+	/* The cursor row, visible, is follow-3's. */
+	assert_non_null(strstr(row(2 + (int)(f->t.cursor[idx] -
+	    f->t.scroll[idx]), buf, sizeof buf), "follow-3"));
+
+	/* A key moves the selection: one down is the older follow-2. */
+	assert_int_equal(keys_find(&keys_global, 'j')->action(&f->t,
+	    keys_find(&keys_global, 'j')) & ACT_REDRAW, ACT_REDRAW);
+	model_eventf(f->m, "LossHigh", LVL_WARNING, "", "", "follow-8");
+	draw_view(f, &view_events);
+	assert_string_equal(view_events_selected(&f->t)->summary,
+	    "follow-2");
+	tui_set_filter(&f->t, "");
+}
+
 int
 main(void)
 {
@@ -1451,6 +1543,8 @@ main(void)
 		cmocka_unit_test(test_map_latency),
 		cmocka_unit_test(test_replay_views),
 		cmocka_unit_test(test_overview_health),
+		cmocka_unit_test(test_select_follows_branch),
+		cmocka_unit_test(test_select_follows_event),
 	};
 
 	setlocale(LC_ALL, "C");
