@@ -1328,24 +1328,13 @@ health_cell(int y, const char *word)
 	return ((int)(p - buf));
 }
 
-/*
- * Issue 12: a branch's health (core/health.c) sorts the Overview and
- * heads the title bar.  quiet-branch sorts after daisy-hq by name; with
- * a hijacked prefix it is on top, and its row, the detail line and the
- * title bar say so, at 80 and 200 columns, in colour and in mono (the
- * glyph and word either way, colour only in colour).
- */
+/* Every branch OK: sessions up, redundant, no prefix or link flag. */
 static void
-test_overview_health(void **state)
+all_well(struct fixture *f)
 {
-	struct fixture	*f = *state;
 	struct branch	*b;
-	char		 buf[512];
-	size_t		 i, j, idx = (size_t)tui_view_index(&view_overview);
-	int		 w, mono, x;
-	chtype		 c;
+	size_t		 i, j;
 
-	tui_set_filter(&f->t, "");
 	f->m->partners[0]->red = RED_REDUNDANT;
 	for (i = 0; i < f->m->nsessions; i++)
 		f->m->sessions[i]->state = BGP_ESTABLISHED;
@@ -1358,6 +1347,26 @@ test_overview_health(void **state)
 		b->suboptimal = b->lat_suboptimal = 0;
 		b->sessions_up = b->sessions_total = 3;
 	}
+}
+
+/*
+ * Issue 12: a branch's health (core/health.c) sorts the Overview and
+ * heads the title bar.  quiet-branch sorts after daisy-hq by name; with
+ * a hijacked prefix it is on top, and its row, the detail line and the
+ * title bar say so, at 80 and 200 columns, in colour and in mono (the
+ * glyph and word either way, colour only in colour).
+ */
+static void
+test_overview_health(void **state)
+{
+	struct fixture	*f = *state;
+	char		 buf[512];
+	size_t		 idx = (size_t)tui_view_index(&view_overview);
+	int		 w, mono, x;
+	chtype		 c;
+
+	tui_set_filter(&f->t, "");
+	all_well(f);
 
 	/* All well: by name, OK in words, the title bar on redundancy. */
 	size(f, 80, 24);
@@ -1436,19 +1445,12 @@ static void
 test_select_follows_branch(void **state)
 {
 	struct fixture	*f = *state;
-	struct branch	*b;
 	char		 buf[512];
-	size_t		 i, j, idx = (size_t)tui_view_index(&view_overview);
+	size_t		 idx = (size_t)tui_view_index(&view_overview);
 
 	tui_set_view(&f->t, &view_overview);
 	tui_set_filter(&f->t, "");
-	f->m->partners[0]->red = RED_REDUNDANT;
-	for (i = 0; i < f->m->nbranches; i++) {
-		b = f->m->branches[i];
-		for (j = 0; j < b->nprefixes; j++)
-			b->prefixes[j].flags = 0;
-		b->suboptimal = b->lat_suboptimal = 0;
-	}
+	all_well(f);
 	size(f, 80, 24);
 	draw_view(f, &view_overview);
 	assert_non_null(strstr(row(3, buf, sizeof buf), "quiet-branch"));
