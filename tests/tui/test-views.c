@@ -1520,6 +1520,45 @@ test_select_follows_event(void **state)
 	tui_set_filter(&f->t, "");
 }
 
+/*
+ * Issue 12: Enter opens the prefix selected, after an update re-sorted
+ * the list under it (by row number it opened another branch's prefix).
+ */
+static void
+test_select_follows_prefix(void **state)
+{
+	struct fixture		*f = *state;
+	struct branch_prefix	*p = &f->m->branches[0]->prefixes[3], saved;
+	char			 buf[512];
+	size_t			 idx = (size_t)tui_view_index(&view_prefixes);
+	size_t			 before;
+	int			 y;
+
+	saved = *p;
+	tui_set_view(&f->t, &view_prefixes);
+	tui_set_filter(&f->t, "");
+	size(f, 80, 24);
+	draw_view(f, &view_prefixes);
+	assert_true((y = find(2, 22, "203.0.113.20/30")) >= 0);
+	before = (size_t)(y - 2);
+	cursor_to(f, idx, before);
+	draw_view(f, &view_prefixes);
+
+	prefix_state(p, PFX_ORIGIN | PFX_NO8007, 2, 0, 64511,
+	    "4226809914 64511", "daisy-22 daisy-86",
+	    "origin AS64511, registered AS64496");
+	draw_view(f, &view_prefixes);
+	assert_int_not_equal(f->t.cursor[idx], before);
+	assert_non_null(strstr(row(2 + (int)(f->t.cursor[idx] -
+	    f->t.scroll[idx]), buf, sizeof buf), "203.0.113.20/30"));
+	assert_int_equal(view_prefixes_drill(&f->t), ACT_REDRAW);
+	draw_view(f, &view_prefixes);
+	assert_non_null(strstr(row(1, buf, sizeof buf),
+	    "Prefix 203.0.113.20/30 of branch daisy-hq"));
+	assert_int_equal(view_prefixes_drill(&f->t), ACT_REDRAW);
+	*p = saved;
+}
+
 int
 main(void)
 {
@@ -1547,6 +1586,7 @@ main(void)
 		cmocka_unit_test(test_overview_health),
 		cmocka_unit_test(test_select_follows_branch),
 		cmocka_unit_test(test_select_follows_event),
+		cmocka_unit_test(test_select_follows_prefix),
 	};
 
 	setlocale(LC_ALL, "C");
