@@ -1517,6 +1517,24 @@ test_select_follows_event(void **state)
 	draw_view(f, &view_events);
 	assert_string_equal(view_events_selected(&f->t)->summary,
 	    "follow-2");
+
+	/* Scrolled down a long list, the selected row stays on its line
+	 * of the screen while newer events arrive above it. */
+	tui_set_filter(&f->t, "scrolled-");
+	for (i = 1; i <= 30; i++)
+		model_eventf(f->m, "LossHigh", LVL_WARNING, "", "",
+		    "scrolled-%02d", i);
+	cursor_to(f, idx, 25);
+	draw_view(f, &view_events);
+	cursor_to(f, idx, 10);
+	draw_view(f, &view_events);
+	assert_int_equal(f->t.scroll[idx], 6);
+	assert_non_null(strstr(row(2 + 4, buf, sizeof buf), "scrolled-20"));
+	model_eventf(f->m, "LossHigh", LVL_WARNING, "", "", "scrolled-31");
+	model_eventf(f->m, "LossHigh", LVL_WARNING, "", "", "scrolled-32");
+	draw_view(f, &view_events);
+	assert_int_equal(f->t.cursor[idx], 12);
+	assert_non_null(strstr(row(2 + 4, buf, sizeof buf), "scrolled-20"));
 	tui_set_filter(&f->t, "");
 }
 
