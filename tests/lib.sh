@@ -45,6 +45,9 @@
 #	sql SQL			sqlite3 -readonly on $DB
 #	mark, count_events, has_events, wait_events, dump_events
 #				the history's events since a mark (below)
+#	bmp_peertop_end LOG	the BMP tests' end: no "warning: bmp" in LOG,
+#				peertop ($PPID_PT) still runs and exits 0 on
+#				SIGTERM; PPID_PT is emptied
 #	once [CONF]		peertop --once -o json into $T/once.json
 #	jqo ARG...		jq -r ARG... on $T/once.json
 #
@@ -296,6 +299,21 @@ wait_events()
 		not_ok "$1 ($(count_events "$2" "$4") of $3 $2)"
 		dump_events
 	fi
+}
+
+bmp_peertop_end()
+{
+	if grep -q "warning: bmp" "$1"; then
+		not_ok "no warnings from the collector"
+		grep "warning: bmp" "$1" | sed 's/^/# /'
+	else
+		ok "no warnings from the collector"
+	fi
+	check "peertop still runs" kill -0 "$PPID_PT"
+	kill "$PPID_PT"
+	wait "$PPID_PT"
+	check "peertop exits 0 on SIGTERM" [ $? -eq 0 ]
+	PPID_PT=""
 }
 
 trap lib_run_atexit EXIT

@@ -338,16 +338,6 @@ stop_bgpd "$T/msft"
 check "msft's BMP connection closes without an error" \
     wait_for "grep -q 'router $ROUTER (127.0.0.1) closed the connection' \
     '$T/peertop.log'" "$TIMEOUT"
-if grep -q "warning: bmp" "$T/peertop.log"; then
-	not_ok "no warnings from the collector"
-	grep "warning: bmp" "$T/peertop.log" | sed 's/^/# /'
-else
-	ok "no warnings from the collector"
-fi
-check "peertop still runs" kill -0 "$PPID_PT"
-kill "$PPID_PT"
-wait "$PPID_PT"
-check "peertop exits 0 on SIGTERM" [ $? -eq 0 ]
-PPID_PT=""
+bmp_peertop_end "$T/peertop.log"
 
 summary

@@ -268,16 +268,6 @@ cli partner global rib del -a ipv4 "$PFX" >"$T/cli.out" 2>&1
 wait_events "then withdrawn by the partner: PrefixWithdrawalEvent" \
     PrefixWithdrawalEvent 1 "$ABOUT"
 
-if grep -q "warning: bmp" "$T/peertop.log"; then
-	not_ok "no warnings from the collector"
-	grep "warning: bmp" "$T/peertop.log" | sed 's/^/# /'
-else
-	ok "no warnings from the collector"
-fi
-check "peertop still runs" kill -0 "$PPID_PT"
-kill "$PPID_PT"
-wait "$PPID_PT"
-check "peertop exits 0 on SIGTERM" [ $? -eq 0 ]
-PPID_PT=""
+bmp_peertop_end "$T/peertop.log"
 
 summary
