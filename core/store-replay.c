@@ -261,14 +261,15 @@ replay_prepare_fixed(struct replay *r)
 		  "SELECT min(time_ms) FROM latency_sample" },
 		/*
 		 * Row values step the primary key's index series by series:
-		 * past the whole of the last one (its greatest time), not
-		 * through its rows.
+		 * past the whole of the last one, not through its rows.  The
+		 * key is the three names alone: a time compared with the
+		 * greatest integer would not step past a time stored as text
+		 * or a large real, which SQLite sorts above every integer.
 		 */
 		{ RS_MINUTE_SERIES, RT_MINUTE,
 		  "SELECT branch, edge, target FROM latency_minute "
-		  "WHERE (branch, edge, target, minute_ms) > "
-		  "(?1, ?2, ?3, 9223372036854775807) "
-		  "ORDER BY branch, edge, target, minute_ms LIMIT 1" },
+		  "WHERE (branch, edge, target) > (?1, ?2, ?3) "
+		  "ORDER BY branch, edge, target LIMIT 1" },
 		{ RS_MINUTE_ROWS, RT_MINUTE,
 		  "SELECT minute_ms, sent, received, rtt_sum_us "
 		  "FROM latency_minute WHERE branch = ?1 AND edge = ?2 AND "
@@ -280,9 +281,8 @@ replay_prepare_fixed(struct replay *r)
 		  "ORDER BY minute_ms LIMIT 1" },
 		{ RS_HOUR_SERIES, RT_HOUR,
 		  "SELECT branch, edge, target FROM latency_hour "
-		  "WHERE (branch, edge, target, hour_ms) > "
-		  "(?1, ?2, ?3, 9223372036854775807) "
-		  "ORDER BY branch, edge, target, hour_ms LIMIT 1" },
+		  "WHERE (branch, edge, target) > (?1, ?2, ?3) "
+		  "ORDER BY branch, edge, target LIMIT 1" },
 		{ RS_HOUR_ROWS, RT_HOUR,
 		  "SELECT hour_ms, sent, received, rtt_sum_us "
 		  "FROM latency_hour WHERE branch = ?1 AND edge = ?2 AND "

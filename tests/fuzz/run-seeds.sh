@@ -4,7 +4,8 @@
 # (tests/fuzz/corpus/<harness>/): with the plain build the harness is
 # linked with tests/fuzz/driver.c, with --enable-fuzzing it is a libFuzzer
 # binary and -runs=0 makes it only replay the corpus.  Fails when a harness
-# is missing, its corpus is empty, or it crashes on any seed.
+# is missing, its corpus is empty, or it crashes or hangs on any seed (a
+# harness gets SEED_SECONDS, 300 unless set, for its whole corpus).
 
 . "${top_srcdir:-.}/tests/lib.sh"
 
@@ -26,11 +27,17 @@ for h in $harnesses; do
 		not_ok "$h: no seeds in $corpus"
 		continue
 	fi
-	if "$bin" -runs=0 "$corpus" >"$log" 2>&1
+	if timeout "${SEED_SECONDS:-300}" "$bin" -runs=0 "$corpus" >"$log" 2>&1
 	then
 		ok "$h: $nseeds seeds"
 	else
-		not_ok "$h: failed on its corpus (exit $?)"
+		rc=$?
+		if [ "$rc" -eq 124 ]; then
+			not_ok "$h: still running on its corpus after" \
+			    "${SEED_SECONDS:-300} s"
+		else
+			not_ok "$h: failed on its corpus (exit $rc)"
+		fi
 		sed 's/^/# /' "$log" | tail -30
 	fi
 done
