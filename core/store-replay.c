@@ -550,31 +550,103 @@ replay_close(struct replay *r)
 	free(r);
 }
 
+/* A value's place in SQLite's order of storage classes. */
+static int
+replay_value_class(sqlite3_value *v)
+{
+	switch (sqlite3_value_type(v)) {
+	case SQLITE_NULL:
+		return (0);
+	case SQLITE_INTEGER:
+	case SQLITE_FLOAT:
+		return (1);
+	case SQLITE_TEXT:
+		return (2);
+	default:
+		return (3);
+	}
+}
+
 /*
- * The next series (branch, edge, target) of a roll-up table in key order
- * after key (all NULL: the first).  The stored values are kept in key
- * exactly for the next step, so that a name longer than a model's, or
- * not text at all, still moves the walk on (a truncated copy would find
- * the same series again, for ever); b, e and tg get the names as a model
- * holds them.  1 on a series, 0 at the end, -1 on error.
+ * a against b in SQLite's order (BINARY collation): <0, 0 or >0.  A
+ * damaged index may hand back a key that is not past the last one; the
+ * walks below stop there rather than go round for ever.
  */
 static int
-replay_series_next(sqlite3_stmt *st, sqlite3_value *key[3], char *b,
-    char *e, char *tg)
+replay_value_cmp(sqlite3_value *a, sqlite3_value *b)
 {
-	char	*names[3] = { b, e, tg };
-	size_t	 i;
-	int	 rc;
+	const void	*pa, *pb;
+	double		 da, db;
+	int64_t		 ia, ib;
+	int		 ca = replay_value_class(a), cb = replay_value_class(b);
+	int		 la, lb, c;
 
-	for (i = 0; i < 3; i++) {
+	if (ca != cb)
+		return (ca < cb ? -1 : 1);
+	switch (ca) {
+	case 0:
+		return (0);
+	case 1:
+		if (sqlite3_value_type(a) == SQLITE_INTEGER &&
+		    sqlite3_value_type(b) == SQLITE_INTEGER) {
+			ia = sqlite3_value_int64(a);
+			ib = sqlite3_value_int64(b);
+			return (ia < ib ? -1 : ia > ib);
+		}
+		da = sqlite3_value_double(a);
+		db = sqlite3_value_double(b);
+		return (da < db ? -1 : da > db);
+	case 2:
+		pa = sqlite3_value_text(a);
+		pb = sqlite3_value_text(b);
+		break;
+	default:
+		pa = sqlite3_value_blob(a);
+		pb = sqlite3_value_blob(b);
+		break;
+	}
+	la = sqlite3_value_bytes(a);
+	lb = sqlite3_value_bytes(b);
+	if ((c = memcmp(pa != NULL ? pa : "", pb != NULL ? pb : "",
+	    (size_t)(la < lb ? la : lb))) != 0)
+		return (c);
+	return (la < lb ? -1 : la > lb);
+}
+
+/*
+ * The next key of n columns after key (all NULL: the first) from st,
+ * whose parameters 1..n are the last key.  The stored values are kept in
+ * key exactly for the next step, so that a name longer than a model's,
+ * or not text at all, still moves the walk on (a truncated or converted
+ * copy would find the same row again, for ever); names[i] gets the
+ * value as a model holds names (NAME_MAX_PT).  1 on a key, 0 at the end,
+ * -1 on error.
+ */
+static int
+replay_key_next(sqlite3_stmt *st, sqlite3_value **key, size_t n,
+    char *const *names)
+{
+	size_t	 i;
+	int	 rc, c = 0;
+
+	for (i = 0; i < n; i++) {
 		if (key[i] != NULL)
 			sqlite3_bind_value(st, (int)i + 1, key[i]);
 		else
 			sqlite3_bind_text(st, (int)i + 1, "", -1,
 			    SQLITE_STATIC);
 	}
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (i = 0; i < 3; i++) {
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW && key[0] != NULL) {
+		/* Past the last key, or the index is damaged. */
+		for (i = 0; i < n; i++)
+			if ((c = replay_value_cmp(sqlite3_column_value(st,
+			    (int)i), key[i])) != 0)
+				break;
+		if (i == n || c < 0)
+			rc = SQLITE_CORRUPT;
+	}
+	if (rc == SQLITE_ROW) {
+		for (i = 0; i < n; i++) {
 			sqlite3_value_free(key[i]);
 			if ((key[i] = sqlite3_value_dup(sqlite3_column_value(st,
 			    (int)i))) == NULL)
@@ -589,12 +661,22 @@ replay_series_next(sqlite3_stmt *st, sqlite3_value *key[3], char *b,
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
+/* The next series (branch, edge, target) of a roll-up table. */
+static int
+replay_series_next(sqlite3_stmt *st, sqlite3_value *key[3], char *b,
+    char *e, char *tg)
+{
+	char	*names[3] = { b, e, tg };
+
+	return (replay_key_next(st, key, 3, names));
+}
+
 static void
-replay_key_free(sqlite3_value *key[3])
+replay_key_free(sqlite3_value **key, size_t n)
 {
 	size_t	 i;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < n; i++) {
 		sqlite3_value_free(key[i]);
 		key[i] = NULL;
 	}
@@ -654,7 +736,7 @@ replay_span(struct replay *r, int64_t *oldest_ms, int64_t *newest_ms)
 			}
 			sqlite3_reset(st);
 		}
-		replay_key_free(key);
+		replay_key_free(key, 3);
 	}
 	if (lo == -1)
 		return (-1);
@@ -1012,24 +1094,17 @@ replay_unknown(struct replay *r, struct model *m, int64_t t, size_t *unknown)
 		{ RS_PARTNER_NAME, RS_REDUNDANCY, 1 },
 		{ RS_ROUTE_NAME, RS_ROUTE, 2 },
 	};
-	sqlite3_stmt	*st, *last;
-	char		 name[NAME_MAX_PT * 2];
+	sqlite3_stmt	*last;
+	sqlite3_value	*key = NULL;
+	char		 name[NAME_MAX_PT], *names[1] = { name };
 	size_t		 i;
 	int		 rc, known;
 
 	for (i = 0; i < nitems(scans); i++) {
 		if (r->st[scans[i].names] == NULL)
 			continue;
-		name[0] = '\0';
-		for (;;) {
-			st = replay_stmt(r, scans[i].names);
-			sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-			if ((rc = sqlite3_step(st)) == SQLITE_DONE)
-				break;
-			if (rc != SQLITE_ROW)
-				return (-1);
-			strlcpy_pt(name, replay_text(st, 0), sizeof name);
-			sqlite3_reset(st);
+		while ((rc = replay_key_next(replay_stmt(r, scans[i].names),
+		    &key, 1, names)) == 1) {
 			switch (scans[i].kind) {
 			case 0:
 				known = model_session_find(m, name) != NULL;
@@ -1045,10 +1120,12 @@ replay_unknown(struct replay *r, struct model *m, int64_t t, size_t *unknown)
 				continue;
 			if ((rc = replay_last(r, scans[i].last, name, t,
 			    &last)) == -1)
-				return (-1);
+				break;
 			*unknown += rc;
 		}
-		sqlite3_reset(r->st[scans[i].names]);
+		replay_key_free(&key, 1);
+		if (rc == -1)
+			return (-1);
 	}
 	return (0);
 }
@@ -1169,7 +1246,7 @@ replay_rollups(struct replay *r, struct model *m, int64_t from, int64_t to,
 			if ((rc = replay_series_next(st, key, b, e, tg)) == 0)
 				break;
 			if (rc == -1) {
-				replay_key_free(key);
+				replay_key_free(key, 3);
 				return (-1);
 			}
 			if (i == 1 && (min = replay_stmt(r,
@@ -1186,13 +1263,13 @@ replay_rollups(struct replay *r, struct model *m, int64_t from, int64_t to,
 			}
 			if ((rc = replay_series_rollup(r, m, b, e, tg, from, to,
 			    cut)) == -1) {
-				replay_key_free(key);
+				replay_key_free(key, 3);
 				return (-1);
 			}
 			if (rc == 1 && unknown != NULL)
 				(*unknown)++;
 		}
-		replay_key_free(key);
+		replay_key_free(key, 3);
 	}
 	return (0);
 }
