@@ -147,12 +147,12 @@ log_vwrite(enum log_level level, const char *fmt, va_list ap)
 	static const char *const names[] = { "debug", "info", "warning",
 	    "error" };
 	FILE		*f = log_file != NULL ? log_file : stderr;
-	char		 ts[32];
+	char		 ts[FMT_TIME_LEN];
 
 	if (level < log_min || (log_quiet && level < LOG_LVL_WARN))
 		return;
 	if (f != stderr) {
-		fmt_time(ts, sizeof ts, now_wall_ms(), 0);
+		fmt_time(ts, sizeof ts, now_wall_ms(), FMT_TIME_FULL);
 		fprintf(f, "%s ", ts);
 	}
 	fprintf(f, "peertop: %s: ", names[level]);
