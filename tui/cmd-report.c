@@ -32,7 +32,8 @@ static void
 cmd_report_usage(FILE *f)
 {
 	fprintf(f, "usage: peertop report file [-b|--since time] "
-	    "[-e|--until time] [-o text|csv|json] [--utc]\n"
+	    "[-e|--until time]\n"
+	    "                      [-o text|csv|json] [--utc]\n"
 	    "  time: 2026-11-25 10:00 (local time, UTC with --utc), "
 	    "2026-11-25T10:00Z,\n"
 	    "  2026-11-25 10:00 +05:30, 10:00 (the last day), or -15m, -2h, "

@@ -151,8 +151,9 @@ usage(int status)
 "\n"
 "TIME: 2026-11-25 10:00[:00] or 2026-11-25T10:00, in local time (UTC\n"
 "with --utc) unless a zone follows (Z, UTC, +05:30, EST); hh:mm on the\n"
-"file's last day; -15m, +2h, -1d from the file's newest record.  Times\n"
-"are shown in the same zone, named.  JSON and CSV write ISO 8601 UTC (Z).\n"
+"day of the newest record; -15m, +2h, -1d from the newest record.\n"
+"Times are shown in the same zone, named; JSON and CSV write ISO 8601\n"
+"in UTC (Z).  See TIME in peertop(1).\n"
 "\n"
 "Keys in the dashboard: ? shows them all; q quits, Q quits and prints a\n"
 "snapshot.  See peertop(1) and peertop.conf(5).\n",
