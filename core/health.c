@@ -267,6 +267,28 @@ health_healthy(const struct partner *p, enum redundancy red)
 	return (red == RED_REDUNDANT);
 }
 
+/*
+ * When a first verdict (or one after the sessions' states were lost)
+ * began: the verdict is a function of the sessions' states, so it has
+ * held since the newest of their changes, when all are known; else now.
+ * --once's "since" is then not the run's start.
+ */
+static int64_t
+health_since(const struct partner *p, int64_t now)
+{
+	int64_t	 since = 0;
+	size_t	 i;
+
+	for (i = 0; i < p->nsessions; i++) {
+		if (p->sessions[i]->since_ms <= 0 ||
+		    p->sessions[i]->since_ms > now)
+			return (now);
+		if (p->sessions[i]->since_ms > since)
+			since = p->sessions[i]->since_ms;
+	}
+	return (since != 0 ? since : now);
+}
+
 static void
 health_partner(struct model *m, struct partner *p)
 {
@@ -286,7 +308,7 @@ health_partner(struct model *m, struct partner *p)
 
 	now = now_wall_ms();
 	p->red = red;
-	p->red_since_ms = now;
+	p->red_since_ms = old == RED_UNKNOWN ? health_since(p, now) : now;
 	strlcpy_pt(p->reason, reason, sizeof p->reason);
 	model_touch(m, DIRTY_BRANCHES);
 	if (m->sink.redundancy != NULL)

@@ -87,7 +87,7 @@ text_section(struct output_ctx *ctx, const struct model *m,
 	case OUT_BMP:
 		if (output_count(m, sec) == 0)
 			break;
-		fprintf(f, "\n%-32s %-22s %-19s %-7s %9s %9s %8s %6s %s\n",
+		fprintf(f, "\n%-32s %-22s %-23s %-7s %9s %9s %8s %6s %s\n",
 		    "BMP ROUTER", "ADDRESS", "CONNECTED", "PEERS", "MESSAGES",
 		    "ROUTE-MON", "ROUTES", "ERRORS", "STATE");
 		break;
@@ -98,7 +98,7 @@ text_section(struct output_ctx *ctx, const struct model *m,
 	case OUT_SESSIONS:
 		fprintf(f, "\n%-16s %-12s %-16s %-8s %-5s %-7s %-11s %-8s "
 		    "%7s %7s %5s %s\n", "SESSION", "ROUTER", "NEIGHBOR", "AS",
-		    "EDGE", "ROLE", "STATE", "FOR", "RCVD", "SENT", "FLAPS",
+		    "EDGE", "ROLE", "STATE", "FOR", "PfxRcd", "PfxSnt", "FLAPS",
 		    "LAST ERROR");
 		break;
 	case OUT_BRANCHES:
@@ -121,7 +121,7 @@ text_section(struct output_ctx *ctx, const struct model *m,
 		    "BEST AS", "BEST VIA", "STATE", "PROBLEM");
 		break;
 	case OUT_EVENTS:
-		fprintf(f, "\n%-19s %-11s %-20s %s\n", "TIME", "LEVEL", "TYPE",
+		fprintf(f, "\n%-23s %-11s %-20s %s\n", "TIME", "LEVEL", "TYPE",
 		    "SUMMARY");
 		break;
 	}
@@ -130,10 +130,10 @@ text_section(struct output_ctx *ctx, const struct model *m,
 static void
 text_header(struct output_ctx *ctx, const struct model *m)
 {
-	char	 t[32];
+	char	 t[FMT_TIME_LEN];
 
 	fprintf(ctx->f, "peertop %s at %s%s\n\n", output_status_name(m, 0),
-	    fmt_time(t, sizeof t, ctx->wall, 0), m->replay_ms != 0 ?
+	    fmt_time(t, sizeof t, ctx->wall, FMT_TIME_FULL), m->replay_ms != 0 ?
 	    " (replay of the history)" : "");
 }
 
@@ -160,7 +160,7 @@ text_bmp_router(struct output_ctx *ctx, const struct collector *c, size_t r,
 {
 	FILE			*f = ctx->f;
 	struct bmp_peer_info	 pi;
-	char			 t[32], peers[24], as[16], kinds[64];
+	char			 t[64], peers[24], as[16], kinds[64];
 	size_t			 j, k;
 	unsigned int		 type;
 	uint64_t		 value;
@@ -170,9 +170,9 @@ text_bmp_router(struct output_ctx *ctx, const struct collector *c, size_t r,
 	snprintf(t, sizeof t, "%s:%u", ri->addr, ri->port);
 	name = ri->name[0] != '\0' ? ri->name : "(unnamed)";
 	fprintf(f, "%-*s %-22s ", output_pad(name, 32), name, t);
-	fprintf(f, "%-19s %-7s %9llu %9llu %8zu %6llu %s%s\n",
+	fprintf(f, "%-23s %-7s %9llu %9llu %8zu %6llu %s%s\n",
 	    ri->connected_ms != 0 ? fmt_time(t, sizeof t, ri->connected_ms,
-	    0) : "-", peers, (unsigned long long)ri->messages,
+	    FMT_TIME_FULL) : "-", peers, (unsigned long long)ri->messages,
 	    (unsigned long long)ri->route_monitoring, ri->routes,
 	    (unsigned long long)ri->errors, ri->terminated ? "terminated: " :
 	    (ri->synced ? "synced" : "syncing"), ri->terminated ?
@@ -329,16 +329,20 @@ text_prefix(struct output_ctx *ctx, const struct model *m,
 static void
 text_event(struct output_ctx *ctx, const struct event *ev)
 {
-	char	 t[32];
+	char	 t[FMT_TIME_LEN];
 
-	fprintf(ctx->f, "%-19s %-11s %-*s %s\n", fmt_time(t, sizeof t,
-	    ev->time_ms, 0), level_name(ev->level), output_pad(ev->type, 20),
+	fprintf(ctx->f, "%-23s %-11s %-*s %s\n", fmt_time(t, sizeof t,
+	    ev->time_ms, FMT_TIME_FULL), level_name(ev->level), output_pad(ev->type, 20),
 	    ev->type, ev->summary);
 }
 
 /* ------------------------------------------------------------- feed */
 
-/* "2015-04-01T00:00:04Z Warning Type [subject] summary" (UTC). */
+/*
+ * "2015-04-01T00:00:04Z Warning Type [subject] summary": a stream of
+ * lines, one field per word, in the MRT records' UTC (not fmt_time()'s
+ * "date time zone" in three words).
+ */
 static void
 text_feed_event(struct output_ctx *ctx, const struct event *ev)
 {
@@ -379,12 +383,12 @@ text_prefix_w(size_t i)
 static void
 text_report_head(struct output_ctx *ctx, const struct report *r)
 {
-	char	 a[TIME_ISO_LEN], b[TIME_ISO_LEN], d[32];
+	char	 a[FMT_TIME_LEN], b[FMT_TIME_LEN], d[32];
 
 	fprintf(ctx->f, "History %s (schema %d)\n", r->path, r->version);
 	fprintf(ctx->f, "Window  %s - %s (%s)\n",
-	    time_iso(a, sizeof a, r->since_ms, 1),
-	    time_iso(b, sizeof b, r->until_ms, 1),
+	    fmt_time(a, sizeof a, r->since_ms, FMT_TIME_FULL),
+	    fmt_time(b, sizeof b, r->until_ms, FMT_TIME_FULL),
 	    text_dur(d, sizeof d, r->until_ms - r->since_ms));
 	/* Without runs, a time peertop was not running is not told apart. */
 	if (r->unrecorded_ms >= 0)
@@ -405,7 +409,7 @@ text_report_section(struct output_ctx *ctx, const struct report *r,
     enum report_section sec)
 {
 	FILE	*f = ctx->f;
-	char	 t[TIME_ISO_LEN];
+	char	 t[FMT_TIME_LEN];
 	size_t	 i;
 	int	*w = ctx->w;
 
@@ -470,11 +474,11 @@ text_report_section(struct output_ctx *ctx, const struct report *r,
 			    "SUBOPTIMAL", "NO DATA", "ROUTED THROUGH");
 		break;
 	case RS_EVENTS:
-		/* FIRST as wide as its widest time (with milliseconds). */
+		/* FIRST as wide as its widest time (zones differ). */
 		for (w[0] = 4, w[1] = 20, i = 0; i < r->nevents; i++) {
 			w[0] = text_width(w[0], r->events[i].type);
-			w[1] = text_width(w[1], time_iso(t, sizeof t,
-			    r->events[i].first_ms, 1));
+			w[1] = text_width(w[1], fmt_time(t, sizeof t,
+			    r->events[i].first_ms, FMT_TIME_FULL));
 		}
 		fprintf(f, "\nEvents: %zu types\n", r->nevents);
 		if (r->nevents > 0)
@@ -579,12 +583,12 @@ static void
 text_report_event(struct output_ctx *ctx, const struct report *r,
     const struct report_event *e)
 {
-	char	 a[TIME_ISO_LEN], b[TIME_ISO_LEN];
+	char	 a[FMT_TIME_LEN], b[FMT_TIME_LEN];
 
 	(void)r;
 	fprintf(ctx->f, "%-*s %-11s %6lld  %-*s  %s\n",
 	    output_pad(e->type, ctx->w[0]), e->type, e->level,
 	    (long long)e->count, ctx->w[1],
-	    time_iso(a, sizeof a, e->first_ms, 1),
-	    time_iso(b, sizeof b, e->last_ms, 1));
+	    fmt_time(a, sizeof a, e->first_ms, FMT_TIME_FULL),
+	    fmt_time(b, sizeof b, e->last_ms, FMT_TIME_FULL));
 }

@@ -840,7 +840,7 @@ routemon_item_unknown(struct rm_eval *e)
 	const struct session	*s = e->rm->m->sessions[e->unknown];
 	char			 when[32], words[128];
 
-	fmt_time(when, sizeof when, s->routes_lost_ms, 0);
+	fmt_time(when, sizeof when, s->routes_lost_ms, FMT_TIME_CLOCK);
 	routemon_flags_fmt(e->f->flags, words, sizeof words);
 	snprintf(e->bp->problem, sizeof e->bp->problem, "%s: routes unknown "
 	    "since %.5s (%s); last seen: %s", e->pfx,

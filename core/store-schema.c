@@ -482,7 +482,11 @@ store_migrate_meta(struct store *s, char **cause)
 	    " " PACKAGE_VERSION
 #endif
 	    ;
-	values[1] = fmt_time(when, sizeof when, now_wall_ms(), 1);
+	/* The schema's "YYYY-MM-DD HH:MM:SS" in UTC: time_iso()'s, T, Z. */
+	time_iso(when, sizeof when, now_wall_ms(), 0);
+	when[10] = ' ';
+	when[19] = '\0';
+	values[1] = when;
 
 	rc = sqlite3_prepare_v2(s->db,
 	    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", -1, &st,

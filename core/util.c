@@ -147,12 +147,12 @@ log_vwrite(enum log_level level, const char *fmt, va_list ap)
 	static const char *const names[] = { "debug", "info", "warning",
 	    "error" };
 	FILE		*f = log_file != NULL ? log_file : stderr;
-	char		 ts[32];
+	char		 ts[FMT_TIME_LEN];
 
 	if (level < log_min || (log_quiet && level < LOG_LVL_WARN))
 		return;
 	if (f != stderr) {
-		fmt_time(ts, sizeof ts, now_wall_ms(), 0);
+		fmt_time(ts, sizeof ts, now_wall_ms(), FMT_TIME_FULL);
 		fprintf(f, "%s ", ts);
 	}
 	fprintf(f, "peertop: %s: ", names[level]);
@@ -396,18 +396,71 @@ fmt_duration(char *buf, size_t len, int64_t secs)
 	return (buf);
 }
 
-char *
-fmt_time(char *buf, size_t len, int64_t wall_ms, int utc)
-{
-	time_t		 t = (time_t)(wall_ms / 1000);
-	struct tm	 tm;
+/* --utc: people's times in UTC rather than in TZ's zone. */
+static int	time_utc;
 
-	if (utc)
-		gmtime_r(&t, &tm);
+void
+time_set_utc(int on)
+{
+	time_utc = on;
+}
+
+int
+time_get_utc(void)
+{
+	return (time_utc);
+}
+
+/* ms as broken-down time in the people's zone, whole seconds floored. */
+static int
+time_split(int64_t ms, struct tm *tm)
+{
+	time_t	 t = (time_t)(ms / 1000 - (ms % 1000 < 0));
+
+	if (time_utc)
+		return (gmtime_r(&t, tm) == NULL ? -1 : 0);
+	return (localtime_r(&t, tm) == NULL ? -1 : 0);
+}
+
+/* The zone's name at tm: "UTC" under --utc, TZ's "EST", else "-0500". */
+static void
+time_zone(const struct tm *tm, char *buf, size_t len)
+{
+	if (time_utc)
+		snprintf(buf, len, "UTC");
+	else if (strftime(buf, len, "%Z", tm) == 0 || buf[0] == '\0')
+		if (strftime(buf, len, "%z", tm) == 0)
+			buf[0] = '\0';
+}
+
+char *
+fmt_time(char *buf, size_t len, int64_t wall_ms, enum fmt_time_style style)
+{
+	struct tm	 tm;
+	char		 day[16], zone[16];
+
+	if (len == 0)
+		return (buf);
+	buf[0] = '\0';
+	if (time_split(wall_ms, &tm) != 0)
+		return (buf);
+	time_zone(&tm, zone, sizeof zone);
+	if (style == FMT_TIME_ZONE) {
+		snprintf(buf, len, "%s", zone);
+		return (buf);
+	}
+	if (style == FMT_TIME_DAY)
+		snprintf(day, sizeof day, "%02d-%02d ", tm.tm_mon + 1,
+		    tm.tm_mday);
+	else if (style == FMT_TIME_FULL || style == FMT_TIME_DATE)
+		snprintf(day, sizeof day, "%04d-%02d-%02d ",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 	else
-		localtime_r(&t, &tm);
-	if (strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) == 0 && len > 0)
-		buf[0] = '\0';
+		day[0] = '\0';
+	if (style == FMT_TIME_DATE || style == FMT_TIME_CLOCK)
+		zone[0] = '\0';
+	snprintf(buf, len, "%s%02d:%02d:%02d%s%s", day, tm.tm_hour, tm.tm_min,
+	    tm.tm_sec, zone[0] != '\0' ? " " : "", zone);
 	return (buf);
 }
 
@@ -513,43 +566,95 @@ time_parse_clock(const char **s, struct tm *tm)
 	return (0);
 }
 
-/* "2026-11-25T10:00[:00][Z]" or with a space for the T, in UTC. */
+/*
+ * A zone after a time: "Z", "UTC", "GMT", "+05:30", "+0530", "+05" (east
+ * of UTC in seconds in *off, *dst -1), or TZ's own name for standard or
+ * summer time ("EST" *dst 0, "EDT" *dst 1, *off unset).  Nothing: 1.
+ */
 static int
-time_parse_iso(const char *s, int64_t *out)
+time_parse_zone(const char *s, int *off, int *dst)
+{
+	const char	*p = s;
+	int		 h, m = 0;
+
+	if (*p == ' ')
+		p++;
+	if (*p == '\0')
+		return (*s == '\0' ? 1 : -1);
+	*dst = -1;
+	if (strcmp(p, "Z") == 0 || strcmp(p, "z") == 0 ||
+	    strcmp(p, "UTC") == 0 || strcmp(p, "GMT") == 0) {
+		*off = 0;
+		return (0);
+	}
+	if (*p == '+' || *p == '-') {
+		s = p + 1;
+		if ((h = time_parse_digits(&s, 2, 2)) < 0)
+			return (-1);
+		if (*s == ':')
+			s++;
+		if (*s != '\0' && (m = time_parse_digits(&s, 2, 2)) < 0)
+			return (-1);
+		if (*s != '\0' || h > 23 || m > 59)
+			return (-1);
+		*off = (*p == '-' ? -1 : 1) * (h * 3600 + m * 60);
+		return (0);
+	}
+	if (time_utc)
+		return (-1);
+	tzset();
+	if (strcmp(p, tzname[0]) == 0)
+		*dst = 0;
+	else if (daylight && strcmp(p, tzname[1]) == 0)
+		*dst = 1;
+	else
+		return (-1);
+	return (0);
+}
+
+/*
+ * want (a local wall-clock time) as a time_t: of the readings with and
+ * without summer time (only dst's when it is 0 or 1), the earlier of
+ * those the zone really shows, so an hour a DST change repeats is its
+ * first, and one the change skips is refused.  mktime() alone would
+ * move a skipped 02:30 to 03:30 without a word.
+ */
+static int
+time_local(const struct tm *want, int dst, time_t *out)
 {
 	struct tm	 tm, back;
 	time_t		 t;
-	int		 y, mon, d;
+	int		 found = 0, i;
 
-	memset(&tm, 0, sizeof tm);
-	if ((y = time_parse_digits(&s, 4, 4)) < 0 || *s++ != '-' ||
-	    (mon = time_parse_digits(&s, 2, 2)) < 0 || *s++ != '-' ||
-	    (d = time_parse_digits(&s, 2, 2)) < 0 || (*s != 'T' && *s != ' '))
-		return (-1);
-	s++;
-	if (time_parse_clock(&s, &tm) != 0)
-		return (-1);
-	if (*s == 'Z')
-		s++;
-	if (*s != '\0' || mon < 1 || mon > 12 || d < 1 || d > 31)
-		return (-1);
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mon - 1;
-	tm.tm_mday = d;
-	/* timegm() carries the 30th of February into March: refuse it. */
-	if ((t = timegm(&tm)) == (time_t)-1 || gmtime_r(&t, &back) == NULL ||
-	    back.tm_mday != d)
-		return (-1);
-	*out = (int64_t)t * 1000;
-	return (0);
+	for (i = 0; i <= 1; i++) {
+		if (dst != -1 && dst != i)
+			continue;
+		tm = *want;
+		tm.tm_isdst = i;
+		if ((t = mktime(&tm)) == (time_t)-1 ||
+		    localtime_r(&t, &back) == NULL)
+			continue;
+		if (back.tm_isdst != i || back.tm_year != want->tm_year ||
+		    back.tm_mon != want->tm_mon ||
+		    back.tm_mday != want->tm_mday ||
+		    back.tm_hour != want->tm_hour ||
+		    back.tm_min != want->tm_min || back.tm_sec != want->tm_sec)
+			continue;
+		if (!found || t < *out)
+			*out = t;
+		found = 1;
+	}
+	return (found ? 0 : -1);
 }
 
 int
 time_parse(const char *s, int64_t ref_ms, int flags, int64_t *out)
 {
-	struct tm	 tm;
+	struct tm	 tm, back;
 	time_t		 t;
 	int64_t		 off;
+	int		 y = -1, mon = 0, d = 0, zoff = 0, dst = -1, zone;
+	int		 fixed;		/* UTC plus zoff, not TZ's rules */
 
 	while (isspace((unsigned char)*s))
 		s++;
@@ -559,16 +664,46 @@ time_parse(const char *s, int64_t ref_ms, int flags, int64_t *out)
 		*out = *s == '+' ? ref_ms + off : ref_ms - off;
 		return (0);
 	}
-	if (strchr(s, '-') != NULL)
-		return (time_parse_iso(s, out));
-	if (!(flags & TIME_CLOCK))
+
+	/* A date "2026-11-25" and a T or space, or with TIME_CLOCK none. */
+	memset(&tm, 0, sizeof tm);
+	if (strlen(s) > 4 && s[4] == '-') {
+		if ((y = time_parse_digits(&s, 4, 4)) < 0 || *s++ != '-' ||
+		    (mon = time_parse_digits(&s, 2, 2)) < 0 || *s++ != '-' ||
+		    (d = time_parse_digits(&s, 2, 2)) < 0 ||
+		    (*s != 'T' && *s != ' '))
+			return (-1);
+		s++;
+		if (mon < 1 || mon > 12 || d < 1 || d > 31)
+			return (-1);
+	} else if (!(flags & TIME_CLOCK))
 		return (-1);
-	t = (time_t)(ref_ms / 1000);
-	if (localtime_r(&t, &tm) == NULL || time_parse_clock(&s, &tm) != 0 ||
-	    *s != '\0')
+	if (time_parse_clock(&s, &tm) != 0 ||
+	    (zone = time_parse_zone(s, &zoff, &dst)) < 0)
 		return (-1);
-	tm.tm_isdst = -1;
-	if ((t = mktime(&tm)) == (time_t)-1)
+	fixed = time_utc || (zone == 0 && dst == -1);
+
+	/* A clock alone is on ref's day as seen in its zone. */
+	if (y == -1) {
+		t = (time_t)(ref_ms / 1000 - (ref_ms % 1000 < 0)) + zoff;
+		if ((fixed ? gmtime_r(&t, &back) : localtime_r(&t, &back)) ==
+		    NULL)
+			return (-1);
+		y = back.tm_year + 1900;
+		mon = back.tm_mon + 1;
+		d = back.tm_mday;
+	}
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = d;
+
+	if (fixed) {
+		/* timegm() carries the 30th of February into March: refuse. */
+		if ((t = timegm(&tm)) == (time_t)-1 ||
+		    gmtime_r(&t, &back) == NULL || back.tm_mday != d)
+			return (-1);
+		t -= zoff;
+	} else if (time_local(&tm, dst, &t) != 0)
 		return (-1);
 	*out = (int64_t)t * 1000;
 	return (0);

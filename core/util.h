@@ -87,8 +87,29 @@ char	*sanitize(char *dst, size_t dstlen, const char *src, size_t srclen);
 
 /* "3d04h", "12m05s", "45s": compact durations for 80 columns. */
 char	*fmt_duration(char *, size_t, int64_t seconds);
-/* "2026-11-25 18:59:45" for the screen (UTC when utc != 0, else local). */
-char	*fmt_time(char *, size_t, int64_t wall_ms, int utc);
+/*
+ * Times for people.  Every view, --once's text, report's text, the
+ * replay bar and the log write a wall time with fmt_time(): in local time
+ * (TZ), or in UTC after time_set_utc(1) (--utc), and with the zone as the
+ * C library names it ("EST", "IST", "UTC").  Where a screen has no room
+ * for the zone in a cell, the cell is FMT_TIME_DATE or FMT_TIME_CLOCK and
+ * the zone is on the same screen (the status line's clock, the replay
+ * bar).  Machine formats (JSON, CSV) use time_iso() instead.
+ */
+enum fmt_time_style {
+	FMT_TIME_FULL,		/* "2026-12-06 20:13:55 EST" */
+	FMT_TIME_DAY,		/* "12-06 20:13:55 EST" (80 columns) */
+	FMT_TIME_DATE,		/* "2026-12-06 20:13:55" (a table cell) */
+	FMT_TIME_CLOCK,		/* "20:13:55" (a table cell) */
+	FMT_TIME_CLOCKZ,	/* "20:13:55 EST" (a clock) */
+	FMT_TIME_ZONE		/* "EST" */
+};
+#define FMT_TIME_LEN	48
+char	*fmt_time(char *, size_t, int64_t wall_ms,
+	    enum fmt_time_style);
+/* --utc: people's times in UTC, written and parsed (default: local). */
+void	 time_set_utc(int);
+int	 time_get_utc(void);
 
 /*
  * The program's one ISO 8601 writer and one time parser.  time_iso()
@@ -100,10 +121,16 @@ char	*time_iso(char *, size_t, int64_t ms, int frac);
 /*
  * A time as a user gives it (report's --since/--until, the replay's -b/-e
  * and its jump prompt), against ref_ms (the shown time, the file's
- * newest, the window's end): ISO 8601 in UTC, "2026-11-25T10:00:00Z"
- * (the Z and the seconds may be left out, a space may replace the T),
- * an offset from ref "-15m", "+2h", "-1d", "+30s", and with TIME_CLOCK
- * also "hh:mm[:ss]" on ref's day in local time.  0 and *out, or -1.
+ * newest, the window's end):
+ *   "2026-11-25T10:00:00", "2026-11-25 10:00" (seconds optional, a space
+ *   for the T), and with TIME_CLOCK "10:00[:00]" on ref's day;
+ *   in local time (UTC under --utc) unless a zone follows: "Z", "UTC",
+ *   "+05:30", "-0400", "+01", or the local zone's own name ("EST", "EDT",
+ *   so what fmt_time() wrote reads back, and picks the hour a DST change
+ *   repeats); a local time a DST change skips is refused, one it repeats
+ *   without a zone is the earlier;
+ *   or an offset from ref: "-15m", "+2h", "-1d", "+30s".
+ * 0 and *out, or -1.
  */
 #define TIME_CLOCK	0x01
 int	 time_parse(const char *, int64_t ref_ms, int flags, int64_t *out);

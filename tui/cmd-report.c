@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * "peertop report FILE [--since T] [--until T] [-o text|csv|json]":
+ * "peertop report FILE [-b|--since T] [-e|--until T] [-o text|csv|json]
+ * [--utc]":
  * availability, flaps, redundancy, latency, registered prefixes'
  * visibility, branches' routes and event counts over a window of a
  * recorded history (core/report.c, read by core/store-report.c),
@@ -30,10 +31,13 @@
 static void
 cmd_report_usage(FILE *f)
 {
-	fprintf(f, "usage: peertop report file [--since time] [--until time]"
-	    " [-o text|csv|json]\n"
-	    "  time: 2026-11-25T10:00:00Z, 2026-11-25 10:00 (UTC),"
-	    " or -15m, -2h, -1d\n");
+	fprintf(f, "usage: peertop report file [-b|--since time] "
+	    "[-e|--until time]\n"
+	    "                      [-o text|csv|json] [--utc]\n"
+	    "  time: 2026-11-25 10:00 (local time, UTC with --utc), "
+	    "2026-11-25T10:00Z,\n"
+	    "  2026-11-25 10:00 +05:30, 10:00 (the last day), or -15m, -2h, "
+	    "-1d\n");
 }
 
 /*
@@ -43,10 +47,10 @@ cmd_report_usage(FILE *f)
 static int
 cmd_report_time(const char *arg, int64_t ref, int64_t *ms)
 {
-	if (arg == NULL || time_parse(arg, ref, 0, ms) == 0)
+	if (arg == NULL || time_parse(arg, ref, TIME_CLOCK, ms) == 0)
 		return (0);
 	fprintf(stderr, "peertop report: bad time: %s (use "
-	    "2026-11-25T10:00:00Z, 2026-11-25 10:00 or -15m)\n", arg);
+	    "2026-11-25 10:00, 2026-11-25T10:00:00Z, 10:00 or -15m)\n", arg);
 	return (-1);
 }
 
@@ -54,8 +58,11 @@ int
 cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "since",	required_argument,	NULL, 's' },
-		{ "until",	required_argument,	NULL, 'u' },
+		{ "since",	required_argument,	NULL, 'b' },
+		{ "begin",	required_argument,	NULL, 'b' },
+		{ "until",	required_argument,	NULL, 'e' },
+		{ "end",	required_argument,	NULL, 'e' },
+		{ "utc",	no_argument,		NULL, 'U' },
 		{ "output",	required_argument,	NULL, 'o' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 }
@@ -68,13 +75,17 @@ cmd_report(int argc, char **argv)
 	int			 ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "b:e:o:h", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
-		case 's':
+		case 'b':
 			since = optarg;
 			break;
-		case 'u':
+		case 'e':
 			until = optarg;
+			break;
+		case 'U':
+			time_set_utc(1);
 			break;
 		case 'o':
 			if ((fmt = output_find(optarg)) == NULL) {

@@ -53,7 +53,7 @@ struct options {
 	enum mode	 mode;
 	const char	*config;
 	const char	*replay;	/* -r FILE */
-	const char	*begin, *end;	/* -b, -e */
+	const char	*begin, *end;	/* -b/--since, -e/--until */
 	const char	*database;
 	const char	*output;
 	const char	*logfile;
@@ -119,13 +119,14 @@ usage(int status)
 
 	fprintf(f,
 "usage: peertop [-n] [-c file] [-d database] [-l logfile] [--ascii] [--mono]\n"
-"       peertop --once [-o text|json|csv] [-c file]\n"
+"               [--utc]\n"
+"       peertop --once [-o text|json|csv] [-c file] [--utc]\n"
 "       peertop -H [-c file] [-d database] [-l logfile]\n"
 "       peertop -r file [-b time] [-e time] [-c file] [--once [-o fmt]]\n"
 "       peertop mrt [--dump] file ...\n"
 "       peertop mrt -c file [-o text|json|csv] file ...\n"
 "       peertop agent [-nv] [-c file]\n"
-"       peertop report file [--since time] [--until time] [-o text|csv|json]\n"
+"       peertop report file [-b time] [-e time] [-o text|csv|json] [--utc]\n"
 "\n"
 "  -c, --config FILE     configuration file (default: $PEERTOP_CONF,\n"
 "                        ~/.config/peertop/peertop.conf, %s/peertop.conf)\n"
@@ -139,13 +140,20 @@ usage(int status)
 "  -H, --headless        collect and record history without the dashboard\n"
 "  -r, --replay FILE     replay a history read-only: the dashboard as it\n"
 "                        was (t/T next/previous change, b jump, p play)\n"
-"  -b, --begin TIME      replay from TIME: hh:mm, 2026-11-25T03:12Z, -15m\n"
-"  -e, --end TIME        replay up to TIME\n"
+"  -b, --since TIME      replay from TIME (also --begin): see TIME below\n"
+"  -e, --until TIME      replay up to TIME (also --end)\n"
 "  -l, --log FILE        write the log to FILE\n"
 "      --ascii           ASCII only (no UTF-8 line or Braille glyphs)\n"
 "      --mono            no colours (also when NO_COLOR is set)\n"
+"      --utc             show and read times in UTC, not in local time\n"
 "  -V, --version         print the version\n"
 "  -h, --help            this help\n"
+"\n"
+"TIME: 2026-11-25 10:00[:00] or 2026-11-25T10:00, in local time (UTC\n"
+"with --utc) unless a zone follows (Z, UTC, +05:30, EST); hh:mm on the\n"
+"day of the newest record; -15m, +2h, -1d from the newest record.\n"
+"Times are shown in the same zone, named; JSON and CSV write ISO 8601\n"
+"in UTC (Z).  See TIME in peertop(1).\n"
 "\n"
 "Keys in the dashboard: ? shows them all; q quits, Q quits and prints a\n"
 "snapshot.  See peertop(1) and peertop.conf(5).\n",
@@ -171,7 +179,10 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "log",	required_argument,	NULL, 'l' },
 		{ "replay",	required_argument,	NULL, 'r' },
 		{ "begin",	required_argument,	NULL, 'b' },
+		{ "since",	required_argument,	NULL, 'b' },
 		{ "end",	required_argument,	NULL, 'e' },
+		{ "until",	required_argument,	NULL, 'e' },
+		{ "utc",	no_argument,		NULL, 'u' },
 		{ "ascii",	no_argument,		NULL, 'a' },
 		{ "mono",	no_argument,		NULL, 'm' },
 		{ "version",	no_argument,		NULL, 'V' },
@@ -221,6 +232,9 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'm':
 			o->mono = 1;
 			break;
+		case 'u':
+			time_set_utc(1);
+			break;
 		case 'V':
 			printf("peertop %s\n", PACKAGE_VERSION);
 			exit(0);
@@ -233,7 +247,8 @@ parse_options(int argc, char **argv, struct options *o)
 	if (optind != argc)
 		usage(2);
 	if ((o->begin != NULL || o->end != NULL) && o->replay == NULL) {
-		fprintf(stderr, "peertop: -b and -e go with -r FILE\n");
+		fprintf(stderr, "peertop: -b/--since and -e/--until go with "
+		    "-r FILE\n");
 		exit(2);
 	}
 	if (o->replay != NULL && o->mode != MODE_TUI && o->mode != MODE_ONCE) {
@@ -457,8 +472,8 @@ replay_when(const char *opt, const char *s, int64_t newest, int64_t *out)
 		return (0);
 	}
 	if (time_parse(s, newest, TIME_CLOCK, out) != 0) {
-		fprintf(stderr, "peertop: %s %s: not a time (hh:mm, "
-		    "2026-11-25T03:12Z, -15m)\n", opt, s);
+		fprintf(stderr, "peertop: %s %s: not a time (2026-11-25 "
+		    "03:12, 03:12, 2026-11-25T03:12Z, -15m)\n", opt, s);
 		return (-1);
 	}
 	return (0);

@@ -428,21 +428,15 @@ tui_replay_draw_status(struct tui *tui, int y)
 	static const char *const cells_ascii[] = { "-", ".", "o", "O", "#" };
 	static const enum color_role cell_roles[] = { CR_DIM, CR_OK, CR_WARN,
 	    CR_CRIT, CR_CRIT };
-	char			 banner[96], when[32], zone[16], state[48];
+	char			 banner[96], when[FMT_TIME_LEN], state[48];
 	char			 cell[8];
-	struct tm		 tm;
-	time_t			 t;
 	size_t			 n, i, at;
 	int			 x, w, lv;
 
-	t = (time_t)(rp->t / 1000);
-	fmt_time(when, sizeof when, rp->t, 0);
-	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(zone, sizeof zone, "%Z", &tm) == 0)
-		zone[0] = '\0';
 	/* At 80 columns the year goes: the timeline needs the room. */
-	snprintf(banner, sizeof banner, " REPLAY %s%s%s ", tui->sx >= 100 ?
-	    when : when + 5, zone[0] != '\0' ? " " : "", zone);
+	fmt_time(when, sizeof when, rp->t, tui->sx >= 100 ? FMT_TIME_FULL :
+	    FMT_TIME_DAY);
+	snprintf(banner, sizeof banner, " REPLAY %s ", when);
 	w = draw_width(tui, banner);
 	draw_text_attr(tui, y, 0, w, draw_attr(tui, CR_WARN) | A_REVERSE |
 	    A_BOLD, banner);

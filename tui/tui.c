@@ -794,10 +794,8 @@ static void
 tui_draw_status(struct tui *tui)
 {
 	struct model		*m = tui->model;
-	char			 right[96], item[160], clock[16];
+	char			 right[96], item[160], clock[FMT_TIME_LEN];
 	const char		*err;
-	struct tm		 tm;
-	time_t			 t;
 	int			 y = tui->sy - 1, x = 0, w, rw, limit;
 
 	if (tui->filtering) {
@@ -810,10 +808,7 @@ tui_draw_status(struct tui *tui)
 		return;
 	}
 
-	t = time(NULL);
-	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(clock, sizeof clock, "%H:%M:%S", &tm) == 0)
-		strlcpy_pt(clock, "--:--:--", sizeof clock);
+	fmt_time(clock, sizeof clock, now_wall_ms(), FMT_TIME_CLOCKZ);
 	snprintf(right, sizeof right, " C:%u E:%u W:%u I:%u %s",
 	    m->level_counts[LVL_CRITICAL], m->level_counts[LVL_ERROR],
 	    m->level_counts[LVL_WARNING], m->level_counts[LVL_INFO], clock);

@@ -649,7 +649,7 @@ view_branch_lists(struct tui *tui, const struct branch *b, int y, int *row,
 		e = model_event(m, i - 1);
 		if (e == NULL || !view_branch_event_about(b, e))
 			continue;
-		fmt_time(when, sizeof when, e->time_ms, 0);
+		fmt_time(when, sizeof when, e->time_ms, FMT_TIME_DATE);
 		snprintf(line, sizeof line, " %s %-8.8s %s %s", when,
 		    level_name(e->level), e->type, e->summary);
 		draw_text(tui, y + er++, ex, w - ex, draw_level_role(e->level),

@@ -112,7 +112,7 @@ view_events_draw(struct tui *tui, int y, int h, int w)
 			continue;
 		}
 		e = list[i];
-		fmt_time(when, sizeof when, e->time_ms, 0);
+		fmt_time(when, sizeof when, e->time_ms, FMT_TIME_DATE);
 		role = draw_level_role(e->level);
 		/* "YYYY-MM-DD HH:MM:SS": keep the time of day when narrow. */
 		cells[EV_TIME] = (widths[EV_TIME] < 19 && strlen(when) >= 19) ?
@@ -132,7 +132,7 @@ view_events_draw(struct tui *tui, int y, int h, int w)
 
 	if (tui->cursor[idx] < n) {
 		e = list[tui->cursor[idx]];
-		fmt_time(when, sizeof when, e->time_ms, 0);
+		fmt_time(when, sizeof when, e->time_ms, FMT_TIME_FULL);
 		snprintf(detail, sizeof detail, "%s %s %s: %s", when, e->type,
 		    e->subject, e->details[0] != '\0' ? e->details :
 		    e->summary);

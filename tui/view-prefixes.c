@@ -720,7 +720,7 @@ view_prefixes_page_state(struct tui *tui, struct view_prefixes_row *r,
 		    role, view_prefixes_problem(p, pfx)[0] == ' ' ?
 		    p->problem : view_prefixes_problem(p, pfx), 3);
 	if (p->seen && p->since_ms > 0) {
-		fmt_time(when, sizeof when, p->since_ms, 0);
+		fmt_time(when, sizeof when, p->since_ms, FMT_TIME_FULL);
 		fmt_duration(age, sizeof age,
 		    (tui_now(tui) - p->since_ms) / 1000);
 		snprintf(line, sizeof line, "%s (%s ago)", when, age);

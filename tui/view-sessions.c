@@ -486,7 +486,7 @@ view_sessions_router(struct tui *tui, const struct bmp_router_info *ri,
 	    ri->descr[0] != '\0' ? CR_NORMAL : CR_STALE,
 	    ri->descr[0] != '\0' ? ri->descr : "-");
 	if (ri->connected_ms != 0)
-		fmt_time(when, sizeof when, ri->connected_ms, 0);
+		fmt_time(when, sizeof when, ri->connected_ms, FMT_TIME_FULL);
 	else
 		strlcpy_pt(when, "-", sizeof when);
 	snprintf(line, sizeof line, "%s port %u, connected %s", ri->addr,

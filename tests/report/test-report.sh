@@ -11,6 +11,9 @@
 [ -x "$PEERTOP" ] || { not_ok "peertop binary $PEERTOP missing"; summary; }
 command -v sqlite3 >/dev/null 2>&1 || skip_all "no sqlite3 shell"
 mktmpdir
+# People's times in UTC unless a test names a zone.
+TZ=UTC
+export TZ
 data="$top_srcdir/tests/data/store"
 db="$TEST_TMPDIR/history.db"
 out="$TEST_TMPDIR/out"
@@ -46,7 +49,7 @@ before=$(cksum <"$db")
 check "report exits 0" test $? -eq 0
 check "nothing on stderr" test ! -s "$err"
 check "text header names the window" grep -qx \
-    'Window  2026-11-25T10:00:00Z - 2026-11-25T11:00:00Z (1h00m)' "$out"
+    'Window  2026-11-25 10:00:00 UTC - 2026-11-25 11:00:00 UTC (1h00m)' "$out"
 check "text: s1 75.00% with one flap" grep -Eq \
     '^s1 +75\.00 +100\.00 +1 +45m00s +0s +Idle 15m00s$' "$out"
 check "text: s2 15 minutes of no data: 100% of the 75% covered" grep -Eq \
@@ -87,6 +90,40 @@ check "json: s1 50% in the last 30 minutes (up to 10:45)" grep -q \
 check "json: window" grep -q \
     '"since":"2026-11-25T10:30:00Z","until":"2026-11-25T11:00:00Z"' "$out"
 
+# One rule for people's times: in New York's local time (a POSIX TZ, no
+# tzdata needed) a time without a zone is local and the text names EST;
+# Z wins; --utc reads and writes UTC; -b/-e, --begin/--end and
+# --since/--until are one option each; JSON and CSV stay UTC with a Z.
+ny=EST5EDT,M3.2.0,M11.1.0
+TZ=$ny "$PEERTOP" report "$db" --since '2026-11-25 05:00' \
+    --until 2026-11-25T06:00 >"$out" 2>"$err"
+check "TZ=New York: exits 0" test $? -eq 0
+check "TZ=New York: a time without a zone is local, and the zone shown" \
+    grep -qx \
+    'Window  2026-11-25 05:00:00 EST - 2026-11-25 06:00:00 EST (1h00m)' "$out"
+check "TZ=New York: events in local time with the zone" grep -Eq \
+    '^SessionDown +Error +2 +2026-11-25 05:05:00 EST +2026-11-25 05:45:00 EST$' \
+    "$out"
+TZ=$ny "$PEERTOP" report "$db" -b 2026-11-25T10:00:00Z \
+    -e '2026-11-25 11:00 UTC' >"$out.b" 2>"$err"
+check "TZ=New York: Z and UTC win, and -b/-e are --since/--until" \
+    cmp -s "$out" "$out.b"
+TZ=$ny "$PEERTOP" report "$db" --begin '2026-11-25 00:00 -05:00' \
+    --end '2026-11-25 06:00-0500' --utc >"$out.b" 2>"$err"
+check "--begin/--end, an offset, --utc: the window in UTC" grep -qx \
+    'Window  2026-11-25 05:00:00 UTC - 2026-11-25 11:00:00 UTC (6h00m)' \
+    "$out.b"
+check "--utc refuses a local zone's name" sh -c \
+    "TZ=$ny '$PEERTOP' report '$db' --since '2026-11-25 05:00 EST' --utc \
+    >/dev/null 2>&1; test \$? -eq 2"
+TZ=$ny "$PEERTOP" report "$db" --since '2026-11-25 05:00' \
+    --until '2026-11-25 06:00' -o csv >"$out.b" 2>"$err"
+check "TZ=New York: CSV stays UTC with a Z" grep -q \
+    '^report,.*,2026-11-25T10:00:00Z,2026-11-25T11:00:00Z,' "$out.b"
+TZ=$ny "$PEERTOP" report "$db" --since '2026-03-08 02:30' >"$out.b" 2>"$err"
+check "TZ=New York: an hour DST skips is a usage error" test $? -eq 2
+check "... that says which time" grep -q "bad time: 2026-03-08 02:30" "$err"
+
 # An --until in the future ends at now: time to come is not "without
 # recording".
 "$PEERTOP" report "$db" --since 2026-11-25T10:00:00Z \
@@ -100,7 +137,7 @@ check "future --until is cut to now" grep -q \
 "$PEERTOP" report "$db" >"$out" 2>"$err"
 check "default window exits 0" test $? -eq 0
 check "default window spans the file" grep -qx \
-    'Window  2026-11-25T10:00:00Z - 2026-11-25T11:00:00Z (1h00m)' "$out"
+    'Window  2026-11-25 10:00:00 UTC - 2026-11-25 11:00:00 UTC (1h00m)' "$out"
 check "default window: s1 75.00%" grep -Eq '^s1 +75\.00 ' "$out"
 check "HistoryGap at the newest time is outside the default window" \
     sh -c "! grep -q '^HistoryGap ' '$out'"

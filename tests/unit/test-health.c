@@ -606,6 +606,42 @@ test_branch_level(void **state)
 	model_free(m);
 }
 
+/*
+ * The first verdict began at the newest of the sessions' changes (it is a
+ * function of their states), not when peertop started; when one session
+ * does not say since when, or after a change, it is now.
+ */
+static void
+test_first_since(void **state)
+{
+	struct model	*m;
+	struct partner	*p;
+	int64_t		 before;
+
+	(void)state;
+	m = build(&cases[0], &p);
+	p->sessions[0]->since_ms = 1764064800000LL;
+	p->sessions[1]->since_ms = 1764068400000LL;	/* the newest */
+	p->sessions[2]->since_ms = 1764066600000LL;
+	health_update(m);
+	assert_int_equal(p->red, RED_REDUNDANT);
+	assert_int_equal(p->red_since_ms, 1764068400000LL);
+	model_free(m);
+
+	m = build(&cases[0], &p);
+	p->sessions[0]->since_ms = 1764064800000LL;
+	before = now_wall_ms();
+	health_update(m);
+	assert_true(p->red_since_ms >= before);
+	p->sessions[1]->state = BGP_IDLE;
+	p->sessions[1]->since_ms = 1764068400000LL;
+	before = now_wall_ms();
+	health_update(m);
+	assert_int_equal(p->red, RED_DEGRADED);
+	assert_true(p->red_since_ms >= before);
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -617,6 +653,7 @@ main(void)
 		cmocka_unit_test(test_branch_counts),
 		cmocka_unit_test(test_via_session_report),
 		cmocka_unit_test(test_branch_level),
+		cmocka_unit_test(test_first_since),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

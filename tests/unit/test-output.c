@@ -512,5 +512,6 @@ main(void)
 		cmocka_unit_test(test_feed),
 		cmocka_unit_test(test_json_writer),
 	};
+	time_set_utc(1);	/* people's times in the text, any TZ */
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -1053,8 +1053,8 @@ test_events(void **state)
 	    "\"last\":\"2026-11-25T10:45:00Z\"}"));
 	free(out);
 	out = output(r, "text");
-	assert_non_null(strstr(out, "Window  2026-11-25T10:00:00Z - "
-	    "2026-11-25T11:00:00Z (1h00m)\n"));
+	assert_non_null(strstr(out, "Window  2026-11-25 10:00:00 UTC - "
+	    "2026-11-25 11:00:00 UTC (1h00m)\n"));
 	free(out);
 
 	/* The file's own span: the oldest and newest rows. */
@@ -1065,8 +1065,9 @@ test_events(void **state)
 	free(sql);
 
 	/*
-	 * Times with milliseconds are 24 characters: FIRST widens to
-	 * them, and LAST starts in one column on every line.
+	 * People's times (--utc here) are 23 characters: FIRST widens to
+	 * them, LAST starts in one column on every line, and the text
+	 * leaves the milliseconds to JSON and CSV.
 	 */
 	xasprintf(&sql, "INSERT INTO events (time_ms, type, level, subject)"
 	    " VALUES (%lld, 'SessionDown', 'Error', 'session s1'),"
@@ -1076,11 +1077,11 @@ test_events(void **state)
 	path = history("events-ms.db", sql);
 	r = run(path, T0, T(60));
 	printed(r, "text", "\nTYPE        LEVEL        COUNT  FIRST         "
-	    "            LAST\n"
-	    "SessionDown Error            1  2026-11-25T10:05:00.250Z  "
-	    "2026-11-25T10:05:00.250Z\n"
-	    "SessionUp   Information      2  2026-11-25T10:06:00Z      "
-	    "2026-11-25T10:07:00.005Z\n");
+	    "           LAST\n"
+	    "SessionDown Error            1  2026-11-25 10:05:00 UTC  "
+	    "2026-11-25 10:05:00 UTC\n"
+	    "SessionUp   Information      2  2026-11-25 10:06:00 UTC  "
+	    "2026-11-25 10:07:00 UTC\n");
 	store_report_free(r);
 	free(path);
 	free(sql);
@@ -1336,5 +1337,6 @@ main(void)
 		cmocka_unit_test(test_unchanged),
 	};
 
+	time_set_utc(1);	/* people's times in the text, any TZ */
 	return (cmocka_run_group_tests(tests, setup, teardown));
 }

@@ -94,8 +94,10 @@ test_formats(void **state)
 	assert_string_equal(fmt_duration(buf, sizeof buf, 3720), "1h02m");
 	assert_string_equal(fmt_duration(buf, sizeof buf, 90000), "1d01h");
 	assert_string_equal(fmt_duration(buf, sizeof buf, -3), "0s");
-	assert_string_equal(fmt_time(buf, sizeof buf, 1764097185000LL, 1),
-	    "2025-11-25 18:59:45");
+	time_set_utc(1);
+	assert_string_equal(fmt_time(buf, sizeof buf, 1764097185000LL,
+	    FMT_TIME_FULL), "2025-11-25 18:59:45 UTC");
+	time_set_utc(0);
 	assert_string_equal(json_escape(buf, sizeof buf, "a\"b\\c\n\x01"),
 	    "a\\\"b\\\\c\\n\\u0001");
 	/* Truncation never cuts a UTF-8 character in two. */
@@ -183,10 +185,119 @@ test_time_parse(void **state)
 	assert_int_equal(time_parse("-15 parsecs", ref, 0, &t), -1);
 	assert_int_equal(time_parse("yesterday", ref, TIME_CLOCK, &t), -1);
 	assert_int_equal(time_parse("2025-11-25", ref, 0, &t), -1);
-	assert_int_equal(time_parse("2025-11-25T10:00:00+01", ref, 0, &t), -1);
+	assert_int_equal(time_parse("2025-11-25T10:00:00+1", ref, 0, &t), -1);
+	assert_int_equal(time_parse("2025-11-25T10:00:00+01:6", ref, 0, &t),
+	    -1);
+	assert_int_equal(time_parse("2025-11-25T10:00:00 Mars", ref, 0, &t),
+	    -1);
+	assert_int_equal(time_parse("2025-11-25T10:00:00Z ", ref, 0, &t), -1);
 	assert_int_equal(time_parse("2025-02-30T10:00:00Z", ref, 0, &t), -1);
 	assert_int_equal(time_parse("2025-13-01T10:00:00Z", ref, 0, &t), -1);
 	assert_int_equal(time_parse("25-11-25T10:00:00Z", ref, 0, &t), -1);
+}
+
+/*
+ * People's times in a zone with summer time (New York's rules as a POSIX
+ * TZ, so no tzdata is needed) and in one without (India, +05:30): written
+ * with the zone, read as local unless a zone is given, an hour the DST
+ * change skips refused, one it repeats the earlier unless named; --utc
+ * writes and reads UTC.
+ */
+static void
+test_time_zones(void **state)
+{
+	const int64_t	 t = 1796606035000LL;	/* 2026-12-07T01:13:55Z */
+	char		 buf[FMT_TIME_LEN];
+	int64_t		 got;
+
+	(void)state;
+	setenv("TZ", "EST5EDT,M3.2.0,M11.1.0", 1);
+	tzset();
+	assert_string_equal(fmt_time(buf, sizeof buf, t, FMT_TIME_FULL),
+	    "2026-12-06 20:13:55 EST");
+	assert_string_equal(fmt_time(buf, sizeof buf, t, FMT_TIME_DAY),
+	    "12-06 20:13:55 EST");
+	assert_string_equal(fmt_time(buf, sizeof buf, t, FMT_TIME_DATE),
+	    "2026-12-06 20:13:55");
+	assert_string_equal(fmt_time(buf, sizeof buf, t, FMT_TIME_CLOCK),
+	    "20:13:55");
+	assert_string_equal(fmt_time(buf, sizeof buf, t, FMT_TIME_CLOCKZ),
+	    "20:13:55 EST");
+	assert_string_equal(fmt_time(buf, sizeof buf, 1793511000000LL,
+	    FMT_TIME_ZONE), "EDT");
+	assert_string_equal(fmt_time(buf, 9, t, FMT_TIME_FULL), "2026-12-");
+
+	/* What is written reads back; no zone is local; a zone wins. */
+	assert_int_equal(time_parse(fmt_time(buf, sizeof buf, t,
+	    FMT_TIME_FULL), 0, 0, &got), 0);
+	assert_int_equal(got, t);
+	assert_int_equal(time_parse("2026-12-06 20:13:55", 0, 0, &got), 0);
+	assert_int_equal(got, t);
+	assert_int_equal(time_parse("2026-12-06T20:13:55", 0, 0, &got), 0);
+	assert_int_equal(got, t);
+	assert_int_equal(time_parse("2026-12-07T01:13:55Z", 0, 0, &got), 0);
+	assert_int_equal(got, t);
+	assert_int_equal(time_parse("2026-12-07 01:13:55 UTC", 0, 0, &got), 0);
+	assert_int_equal(got, t);
+	assert_int_equal(time_parse("2026-12-07T06:43:55+05:30", 0, 0, &got),
+	    0);
+	assert_int_equal(got, t);
+	assert_int_equal(time_parse("2026-12-06T21:13:55-0400", 0, 0, &got),
+	    0);
+	assert_int_equal(got, t);
+	assert_int_equal(time_parse("2026-12-07T02:13:55+01", 0, 0, &got), 0);
+	assert_int_equal(got, t);
+	assert_int_equal(time_parse("2026-12-06 20:13:55 IST", 0, 0, &got),
+	    -1);
+	/* A clock alone: on the reference's local day, zone or not. */
+	assert_int_equal(time_parse("19:13:55", t, TIME_CLOCK, &got), 0);
+	assert_int_equal(got, t - 3600 * 1000);
+	assert_int_equal(time_parse("00:13:55Z", t, TIME_CLOCK, &got), 0);
+	assert_int_equal(got, t - 3600 * 1000);
+
+	/* Spring forward, 2026-03-08: 02:00-02:59 never happen. */
+	assert_int_equal(time_parse("2026-03-08 01:59:59", 0, 0, &got), 0);
+	assert_int_equal(got, 1772953199000LL);		/* 06:59:59Z */
+	assert_int_equal(time_parse("2026-03-08 02:30", 0, 0, &got), -1);
+	assert_int_equal(time_parse("2026-03-08 03:00", 0, 0, &got), 0);
+	assert_int_equal(got, 1772953200000LL);		/* 07:00:00Z */
+	/* Fall back, 2026-11-01: 01:30 twice, EDT first. */
+	assert_int_equal(time_parse("2026-11-01 01:30", 0, 0, &got), 0);
+	assert_int_equal(got, 1793511000000LL);		/* 05:30Z */
+	assert_int_equal(time_parse("2026-11-01 01:30 EDT", 0, 0, &got), 0);
+	assert_int_equal(got, 1793511000000LL);
+	assert_int_equal(time_parse("2026-11-01 01:30 EST", 0, 0, &got), 0);
+	assert_int_equal(got, 1793514600000LL);		/* 06:30Z */
+	assert_string_equal(fmt_time(buf, sizeof buf, 1793514600000LL,
+	    FMT_TIME_FULL), "2026-11-01 01:30:00 EST");
+
+	/* --utc: both ways in UTC; TZ's names no longer mean anything. */
+	time_set_utc(1);
+	assert_string_equal(fmt_time(buf, sizeof buf, t, FMT_TIME_FULL),
+	    "2026-12-07 01:13:55 UTC");
+	assert_int_equal(time_parse("2026-12-07 01:13:55", 0, 0, &got), 0);
+	assert_int_equal(got, t);
+	assert_int_equal(time_parse("2026-03-08 02:30", 0, 0, &got), 0);
+	assert_int_equal(time_parse("2026-12-06 20:13:55 EST", 0, 0, &got),
+	    -1);
+	assert_int_equal(time_parse("2026-12-06T20:13:55-05:00", 0, 0, &got),
+	    0);
+	assert_int_equal(got, t);
+	time_set_utc(0);
+
+	/* India: no summer time, half-hour offset. */
+	setenv("TZ", "IST-5:30", 1);
+	tzset();
+	assert_string_equal(fmt_time(buf, sizeof buf, t, FMT_TIME_FULL),
+	    "2026-12-07 06:43:55 IST");
+	assert_int_equal(time_parse("2026-12-07 06:43:55", 0, 0, &got), 0);
+	assert_int_equal(got, t);
+	assert_int_equal(time_parse("2026-12-07 06:43:55 IST", 0, 0, &got), 0);
+	assert_int_equal(got, t);
+	assert_int_equal(time_parse("06:43", t, TIME_CLOCK, &got), 0);
+	assert_int_equal(got, t - 55 * 1000);
+	setenv("TZ", "UTC", 1);
+	tzset();
 }
 
 /* The one ISO 8601 writer, and the parser reads back what it writes. */
@@ -226,6 +337,7 @@ main(void)
 		cmocka_unit_test(test_cksum),
 		cmocka_unit_test(test_time_parse),
 		cmocka_unit_test(test_time_iso),
+		cmocka_unit_test(test_time_zones),
 	};
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }
