@@ -20,7 +20,9 @@
  *			shift is open, or when the shift has lasted a whole
  *			window (the new level becomes the baseline).  A
  *			drop raises nothing;
- *   SuboptimalRouting	the routed edge's median exceeds the fastest edge's
+ *   SuboptimalRouting	the routed edge's median exceeds that of the
+ *			fastest edge the partner can deliver at (has a
+ *			session not known down at, geo_edge_deliverable())
  *			by more than margin; restored within half of it.
  * A judgement needs LATMON_MIN_SAMPLES samples (replies for medians), so
  * the first probe never raises anything.
