@@ -487,11 +487,11 @@ test_overview_routed(void **state)
 	assert_non_null(strstr(buf, "Nearest edge"));
 	assert_non_null(strstr(buf, "Via"));
 	assert_true((y = find(2, 22, "daisy-hq")) >= 0);
-	assert_non_null(strstr(row(y, buf, sizeof buf), "lax !"));
+	assert_non_null(strstr(row(y, buf, sizeof buf), "lax *"));
 	assert_true((y = find(2, 22, "quiet-branch")) >= 0);
-	/* Routed edge unknown for quiet-branch: its nearest, no "lax !". */
+	/* Routed edge unknown for quiet-branch: its nearest, no "lax *". */
 	assert_non_null(strstr(row(y, buf, sizeof buf), "lax 1km"));
-	assert_null(strstr(buf, "lax !"));
+	assert_null(strstr(buf, "lax *"));
 	/* The selected (first) row's detail line names the problem. */
 	cursor_to(f, (size_t)tui_view_index(&view_overview),
 	    (size_t)(find(2, 22, "daisy-hq") - 2));
@@ -552,7 +552,7 @@ test_map_routed(void **state)
 	f->t.map_mode = MAP_ASCII;
 	draw_view(f, &view_map);
 	/* The legend names the routed edge beside the nearest one. */
-	assert_true(find(2, 23, "daisy-hq>sea 1km via lax!") >= 0);
+	assert_true(find(2, 23, "daisy-hq>sea 1km via lax*") >= 0);
 	assert_true(find(2, 23, "quiet-branch>lax 1km ") >= 0);
 	/* Zoomed on North America the dashed line to lax shows. */
 	view_map_region(&f->t, "NA");
@@ -578,7 +578,7 @@ test_map_routed(void **state)
 	draw_view(f, &view_map);
 	assert_true((y = find(1, 49, "Routed Redundancy")) >= 0);
 	assert_true((y = find(1, 49, "daisy-hq")) >= 0);
-	assert_non_null(strstr(row(y, buf, sizeof buf), "lax!"));
+	assert_non_null(strstr(row(y, buf, sizeof buf), "lax*"));
 	assert_true(find(1, 49, "dashed: its routed edge") >= 0);
 }
 
@@ -671,8 +671,12 @@ test_help_lists_prefixes(void **state)
 	f->t.cursor[tui_view_index(&view_help)] = 0;
 	draw_view(f, &view_help);
 	assert_true(find(1, 23, "Prefixes, worst first") >= 0);
-	/* Scrolled to the end: the view's own keys, from the key table. */
+	/* Scrolled to the end: the legend, after the views' own keys. */
 	f->t.cursor[tui_view_index(&view_help)] = view_help.rows(&f->t);
+	erase();
+	draw_view(f, &view_help);
+	assert_true(find(1, 23, "Legend: map and text") >= 0);
+	f->t.cursor[tui_view_index(&view_help)] = view_help.rows(&f->t) - 60;
 	erase();
 	draw_view(f, &view_help);
 	assert_true(find(1, 23, "Prefixes view") >= 0);
@@ -851,7 +855,7 @@ test_overview_latency(void **state)
 	    "StDev Trend"));
 	assert_true((y = find(2, 28, "daisy-hq")) >= 0);
 	row(y, buf, sizeof buf);
-	assert_non_null(strstr(buf, "lax ! sea = "));
+	assert_non_null(strstr(buf, "lax * sea = "));
 	assert_non_null(strstr(buf, " 20.0%   10  30.0 30.0  30.0  30.0   "
 	    "0.0 "));
 
