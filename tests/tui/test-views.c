@@ -876,6 +876,49 @@ test_overview_latency(void **state)
 }
 
 /* Enter on daisy-hq: the Branch detail with its graph and mtr table. */
+/*
+ * Issue 12: routing is judged against the edges the partner can deliver
+ * at.  The backup's sea session shut (AdminDown, its own glyph, "_" in
+ * ASCII): the nearest edge sea cannot take traffic, so lax is the
+ * reference: "lax =" in the Overview, not the suboptimal "lax *", and
+ * the branch detail names both nearests.
+ */
+static void
+test_branch_deliverable(void **state)
+{
+	struct fixture	*f = *state;
+	struct branch	*b = f->m->branches[0];
+	char		 buf[512];
+	size_t		 idx = (size_t)tui_view_index(&view_overview);
+	int		 y, lat_sub = b->lat_suboptimal;
+
+	model_session_find(f->m, "daisy-44")->state = BGP_ADMIN_DOWN;
+	b->suboptimal = b->lat_suboptimal = 0;
+	size(f, 80, 24);
+	tui_set_view(&f->t, &view_overview);
+	draw_view(f, &view_overview);
+	assert_true((y = find(2, 22, "daisy-hq")) >= 0);
+	assert_non_null(strstr(row(y, buf, sizeof buf), "lax ="));
+	assert_null(strstr(buf, "lax *"));
+	cursor_to(f, idx, (size_t)(y - 2));
+	assert_int_equal(view_overview_drill(&f->t), ACT_REDRAW);
+	erase();
+	draw_view(f, &view_branch);
+	assert_non_null(strstr(row(2, buf, sizeof buf), "Nearest edge sea 1km "
+	    "(its sessions there are down); nearest deliverable lax "));
+	assert_non_null(strstr(row(3, buf, sizeof buf), "By latency"));
+	assert_null(strstr(buf, "SuboptimalRouting"));
+	assert_true(find(4, 23, " _ daisy-44       AdminDown") >= 0);
+	/* Up again: sea is the reference, the line as before. */
+	model_session_find(f->m, "daisy-44")->state = BGP_ESTABLISHED;
+	erase();
+	draw_view(f, &view_branch);
+	assert_non_null(strstr(row(2, buf, sizeof buf), "Nearest sea 1km   "));
+	b->suboptimal = 1;
+	b->lat_suboptimal = lat_sub;
+	tui_set_view(&f->t, &view_overview);
+}
+
 static void
 test_branch_detail(void **state)
 {
@@ -1600,6 +1643,7 @@ main(void)
 		cmocka_unit_test(test_help_lists_tables),
 		cmocka_unit_test(test_tables_filter_empty),
 		cmocka_unit_test(test_overview_latency),
+		cmocka_unit_test(test_branch_deliverable),
 		cmocka_unit_test(test_branch_detail),
 		cmocka_unit_test(test_branch_nodata),
 		cmocka_unit_test(test_branch_history),
