@@ -287,35 +287,46 @@ latency_mon_edge_median(const struct branch *b, int edge_idx, int *best)
 	return (med);
 }
 
+/*
+ * An edge where the partner has no session (or only down ones) may
+ * answer probes faster, but traffic cannot enter there: with deliverable
+ * set, only edges geo_edge_deliverable() accepts count.
+ */
+int
+latency_mon_fastest(const struct model *m, const struct branch *b,
+    int deliverable, double *med_us)
+{
+	const struct latlink	*l;
+	int			 edge = -1;
+	size_t			 k;
+
+	*med_us = -1;
+	for (k = 0; k < b->nlinks; k++) {
+		l = b->links[k];
+		if (l->received == 0 || (*med_us >= 0 &&
+		    l->median_us >= *med_us))
+			continue;
+		if (deliverable && !geo_edge_deliverable(m, b, l->edge_idx))
+			continue;
+		*med_us = l->median_us;
+		edge = l->edge_idx;
+	}
+	return (edge);
+}
+
 void
 latency_mon_branch(struct model *m, struct branch *b, int64_t now_ms)
 {
-	struct latlink	*l;
 	double		 med, best = -1, routed_med = -1, margin, dbest = -1;
-	int		 nearest = -1, main_link = -1, i, deliver = -1;
+	int		 nearest, main_link = -1, i, deliver;
 	char		 subject[96];
-	size_t		 k;
 
 	/*
 	 * The fastest edge, and the fastest the partner can deliver at:
-	 * an edge where it has no session (or only down ones) may answer
-	 * probes faster, but traffic cannot enter there, so routing is
-	 * judged against the latter (geo_edge_deliverable()).
+	 * routing is judged against the latter.
 	 */
-	for (k = 0; k < b->nlinks; k++) {
-		l = b->links[k];
-		if (l->received == 0)
-			continue;
-		if (best < 0 || l->median_us < best) {
-			best = l->median_us;
-			nearest = l->edge_idx;
-		}
-		if ((dbest < 0 || l->median_us < dbest) &&
-		    geo_edge_deliverable(m, b, l->edge_idx)) {
-			dbest = l->median_us;
-			deliver = l->edge_idx;
-		}
-	}
+	nearest = latency_mon_fastest(m, b, 0, &best);
+	deliver = latency_mon_fastest(m, b, 1, &dbest);
 	if (nearest != b->lat_nearest)
 		model_touch(m, DIRTY_BRANCHES);
 	b->lat_nearest = nearest;

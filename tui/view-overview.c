@@ -22,6 +22,7 @@
 
 #include "core/geo.h"
 #include "core/health.h"
+#include "core/latency-mon.h"
 #include "tui/graph.h"
 #include "tui/tui.h"
 
@@ -539,6 +540,7 @@ view_overview_detail(struct tui *tui, const struct branch *b, int y, int w)
 	enum color_role	  role = draw_red_role(r);
 	struct health	  h;
 	char		  detail[512], sub[256], words[96], worst[128];
+	double		  med;
 
 	/*
 	 * The branch's worst condition when the rest of the line does not
@@ -568,8 +570,8 @@ view_overview_detail(struct tui *tui, const struct branch *b, int y, int w)
 	    b->routed)) != NULL)
 		snprintf(sub + strlen(sub), sizeof sub - strlen(sub),
 		    " SuboptimalRouting via %s, fastest %s;", e->code,
-		    view_overview_edge(m, b->lat_nearest) != NULL ?
-		    m->edges[b->lat_nearest].code : "unknown");
+		    (d = view_overview_edge(m, latency_mon_fastest(m, b, 1,
+		    &med))) != NULL ? d->code : "unknown");
 	view_overview_latdetail(tui, b, sub, sizeof sub);
 	strlcpy_pt(sub + strlen(sub), worst, sizeof sub - strlen(sub));
 	if (b->partner != NULL)

@@ -475,6 +475,7 @@ test_routing_deliverable(void **state)
 	const char		*sum = NULL;
 	int64_t			 t = 2000000;
 	int			 sea = model_edge_find(m, "sea");
+	double			 med;
 
 	(void)state;
 	feed(m, b, "sea", NULL, 5, 8, 100, &t);
@@ -482,6 +483,10 @@ test_routing_deliverable(void **state)
 	b->routed = model_edge_find(m, "lax");
 	feed(m, b, "lax", NULL, 5, 30, 100, &t);
 	assert_int_equal(b->lat_nearest, sea);
+	assert_int_equal(latency_mon_fastest(m, b, 0, &med), sea);
+	assert_true(med == 8000);
+	assert_int_equal(latency_mon_fastest(m, b, 1, &med), b->routed);
+	assert_true(med == 30000);
 	assert_int_equal(b->lat_suboptimal, 0);
 	assert_int_equal(count_events(m, "SuboptimalRouting", NULL), 0);
 
