@@ -57,6 +57,13 @@ static const struct help_line help_legend[] = {
 	{ "sea ", "routes unknown: last known", GL_UNKNOWN, 0 },
 	{ "-", "no route seen yet", HELP_NOGLYPH, 0 },
 	{ NULL, "", HELP_NOGLYPH, 0 },
+	/* The latency-threshold glyph's line goes here. */
+	{ NULL, "Legend: latency", HELP_NOGLYPH, 1 },
+	{ "sea =", "Lat: the nearest is fastest", HELP_NOGLYPH, 0 },
+	{ "x", "Trend: every probe lost", HELP_NOGLYPH, 0 },
+	{ "-", "no data", HELP_NOGLYPH, 0 },
+	{ "~ !", "map line: near / over limit", HELP_NOGLYPH, 0 },
+	{ NULL, "", HELP_NOGLYPH, 0 },
 	{ NULL, "Legend: prefixes", HELP_NOGLYPH, 1 },
 	{ "", "hijack, invisible, leak", GL_DOWN, 0 },
 	{ "", "warning: no backup, path..", GL_WARN, 0 },
