@@ -438,7 +438,10 @@ geo_edge_sessions(const struct branch *b, int e, int any)
 	return (0);
 }
 
-/* Whether some session of the partner is at a known edge and not down. */
+/*
+ * Whether some session of b's partner is at a known edge; *any is set
+ * when none of those is Established or in no known state yet (all down).
+ */
 static int
 geo_partner_any(const struct model *m, const struct branch *b, int *any)
 {
