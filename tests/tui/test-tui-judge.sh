@@ -39,7 +39,6 @@ NE=$(printf '\342\211\240')		# not equal to: suboptimal Via
 CIRCLE=$(printf '\342\227\213')		# white circle: AdminDown
 HOLLOW=$(printf '\342\226\263')		# white up triangle: DEGRADED
 
-
 PORT=$(free_port)
 cat > "$T/judge.conf" <<EOF
 bmp listen 127.0.0.1 port $PORT
@@ -62,7 +61,6 @@ keys()
 {
 	tm send-keys -t pt "$@"
 }
-
 
 # row_lacks TEXT PATTERN: the row holding TEXT does not match.
 row_lacks()
