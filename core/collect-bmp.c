@@ -1318,6 +1318,7 @@ collect_bmp_router_info(const struct collector *c, size_t i,
 	const struct collect_bmp_router	*r;
 	const struct collect_bmp_peer	*bp;
 	size_t				 j;
+	uint64_t			 now;
 
 	if ((r = collect_bmp_router_at(c, i)) == NULL)
 		return (0);
@@ -1327,11 +1328,21 @@ collect_bmp_router_info(const struct collector *c, size_t i,
 	addr_fmt(&r->from, ri->addr, sizeof ri->addr);
 	ri->port = r->from_port;
 	ri->peers = r->npeers;
+	ri->loaded = 1;
+	now = now_mono_ms();
 	for (j = 0; j < r->npeers; j++) {
 		bp = &r->peers[j];
-		if (bp->up)
-			ri->peers_up++;
 		ri->routes += collect_bmp_peer_routes(cb, bp, 0, 1);
+		if (!bp->up)
+			continue;
+		ri->peers_up++;
+		if (!collect_bmp_peer_table(bp))
+			ri->loaded = 0;
+		if (!collect_bmp_peer_synced(bp)) {
+			ri->noeor++;
+			if (now - bp->up_mono > ri->noeor_ms)
+				ri->noeor_ms = now - bp->up_mono;
+		}
 	}
 	ri->messages = r->messages;
 	ri->route_monitoring = r->ctx.count[BMP_ROUTE_MONITORING];
@@ -1383,6 +1394,8 @@ collect_bmp_peer_info(const struct collector *c, size_t i, size_t j,
 	pi->updates = bp->updates;
 	pi->errors = bp->errors;
 	pi->eor = bp->up && collect_bmp_peer_synced(bp);
+	pi->table = bp->up && collect_bmp_peer_table(bp);
+	pi->up_ms = bp->up ? now_mono_ms() - bp->up_mono : 0;
 	pi->stat_reports = bp->nreports;
 	strlcpy_pt(pi->last_error, bp->last_error, sizeof pi->last_error);
 	return (1);

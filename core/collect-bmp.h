@@ -45,6 +45,15 @@ struct bmp_router_info {
 	int		 terminated;	/* Termination received */
 	char		 term_reason[64];	/* its reason in words */
 	int		 synced;	/* End-of-RIB from every up peer */
+	/*
+	 * Every up peer's first table is in: End-of-RIB, or (a router that
+	 * sends none for some peers, like IOS-XR's RD instances or GoBGP)
+	 * quiet or up long enough (collect_bmp_peer_table()).  noeor up
+	 * peers have sent no End-of-RIB, the longest up for noeor_ms.
+	 */
+	int		 loaded;
+	size_t		 noeor;
+	uint64_t	 noeor_ms;
 	int64_t		 connected_ms;	/* wall time */
 };
 int		 collect_bmp_router_info(const struct collector *, size_t i,
@@ -67,6 +76,9 @@ struct bmp_peer_info {
 	uint64_t	 updates;	/* Route Monitoring messages */
 	uint64_t	 errors;
 	int		 eor;		/* End-of-RIB for every AF it has */
+	int		 table;		/* its first table is in (eor, or
+					   collect_bmp_peer_table()) */
+	uint64_t	 up_ms;		/* up this long, 0 down */
 	char		 last_error[128];	/* Peer Down reason */
 	uint64_t	 stat_reports;	/* Statistics Reports received */
 };

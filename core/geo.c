@@ -76,6 +76,11 @@ static void	 geo_lookup_city(struct geo *, const struct addr *,
 		    struct geo_result *);
 static void	 geo_lookup_asn(struct geo *, const struct addr *,
 		    struct geo_result *);
+static int	 geo_nearest_of(const struct model *, double, double,
+		    const struct branch *, int, double *);
+static int	 geo_edge_sessions(const struct branch *, int, int);
+static int	 geo_partner_any(const struct model *, const struct branch *,
+		    int *);
 
 /* ------------------------------------------------------------------ */
 /* The edge catalogue. */
@@ -376,11 +381,24 @@ geo_distance_km(double lat1, double lon1, double lat2, double lon2)
 int
 geo_nearest_edge(const struct model *m, double lat, double lon, double *km)
 {
+	return (geo_nearest_of(m, lat, lon, NULL, 0, km));
+}
+
+/*
+ * The nearest edge to (lat, lon), of all, or (only set) of those where
+ * only's partner has a session (geo_edge_sessions()).
+ */
+static int
+geo_nearest_of(const struct model *m, double lat, double lon,
+    const struct branch *only, int any, double *km)
+{
 	size_t	 i;
 	int	 best = -1;
 	double	 d, bestd = 0;
 
 	for (i = 0; i < m->nedges; i++) {
+		if (only != NULL && !geo_edge_sessions(only, (int)i, any))
+			continue;
 		d = geo_distance_km(lat, lon, m->edges[i].lat,
 		    m->edges[i].lon);
 		if (best == -1 || d < bestd) {
@@ -391,6 +409,100 @@ geo_nearest_edge(const struct model *m, double lat, double lon, double *km)
 	if (km != NULL)
 		*km = best == -1 ? 0 : bestd;
 	return (best);
+}
+
+/*
+ * Where a branch's partner can deliver its traffic to Microsoft: the
+ * edges it has a session at.  An edge whose sessions are all known to be
+ * down (AdminDown, Idle, ...) cannot take traffic now, so it is no
+ * reference for "suboptimal" (the redundancy verdict already says it is
+ * down); a session in no known state yet still counts.  When every
+ * session of the partner is down, all of them count, so that the
+ * judgement keeps its reference while the partner is DOWN.
+ */
+static int
+geo_edge_sessions(const struct branch *b, int e, int any)
+{
+	const struct partner	*p = b->partner;
+	const struct session	*s;
+	size_t			 i;
+
+	for (i = 0; i < p->nsessions; i++) {
+		s = p->sessions[i];
+		if (s->edge_idx != e)
+			continue;
+		if (any || s->state == BGP_ESTABLISHED ||
+		    s->state == BGP_UNKNOWN)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * Whether some session of b's partner is at a known edge; *any is set
+ * when none of those is Established or in no known state yet (all down).
+ */
+static int
+geo_partner_any(const struct model *m, const struct branch *b, int *any)
+{
+	const struct session	*s;
+	size_t			 i;
+	int			 edges = 0;
+
+	*any = 1;
+	for (i = 0; i < b->partner->nsessions; i++) {
+		s = b->partner->sessions[i];
+		if (s->edge_idx < 0 || (size_t)s->edge_idx >= m->nedges)
+			continue;
+		edges = 1;
+		if (s->state == BGP_ESTABLISHED || s->state == BGP_UNKNOWN)
+			*any = 0;
+	}
+	return (edges);
+}
+
+int
+geo_edge_why(const struct branch *b, int e, char *buf, size_t len)
+{
+	size_t	 i, n = 0;
+
+	if (b->partner != NULL)
+		for (i = 0; i < b->partner->nsessions; i++)
+			if (b->partner->sessions[i]->edge_idx == e)
+				n++;
+	snprintf(buf, len, n == 0 ? "no session with this partner" :
+	    "its sessions there are down");
+	return (n != 0);
+}
+
+int
+geo_edge_deliverable(const struct model *m, const struct branch *b, int e)
+{
+	int	 any;
+
+	if (e < 0 || (size_t)e >= m->nedges)
+		return (0);
+	if (b->partner == NULL || !geo_partner_any(m, b, &any))
+		return (1);
+	return (geo_edge_sessions(b, e, any));
+}
+
+int
+geo_deliverable_edge(const struct model *m, const struct branch *b,
+    double *km)
+{
+	int	 any;
+
+	if (km != NULL)
+		*km = 0;
+	if (b->loc == LOC_UNKNOWN)
+		return (-1);
+	if (b->partner == NULL || !geo_partner_any(m, b, &any)) {
+		if (km != NULL)
+			*km = b->nearest_km;
+		return (b->nearest);
+	}
+	return (geo_nearest_of(m, b->lat, b->lon, b, any, km));
 }
 
 /* ------------------------------------------------------------------ */

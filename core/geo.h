@@ -22,6 +22,28 @@ double	 geo_distance_km(double lat1, double lon1, double lat2, double lon2);
 int	 geo_nearest_edge(const struct model *m, double lat, double lon,
 	    double *km);
 
+/*
+ * Whether branch b's partner can deliver traffic at edge e: it has a
+ * session there not known to be down (every edge without a partner, or
+ * when the partner's sessions name no known edge).  Pure.
+ */
+int	 geo_edge_deliverable(const struct model *m, const struct branch *b,
+	    int e);
+/*
+ * Why b's partner cannot deliver at edge e, in words for a detail line:
+ * "no session with this partner" (returns 0) or "its sessions there are
+ * down" (returns 1).
+ */
+int	 geo_edge_why(const struct branch *b, int e, char *buf, size_t len);
+/*
+ * The nearest edge b's partner can deliver at (geo_edge_deliverable())
+ * and its distance: what SuboptimalRouting judges the routed edge
+ * against.  The geographic nearest (b->nearest) when b has no partner;
+ * -1 when b has no place.  Pure.
+ */
+int	 geo_deliverable_edge(const struct model *m, const struct branch *b,
+	    double *km);
+
 struct geo;	/* opened databases */
 
 /*

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/geo.h"
 #include "core/latency.h"
 #include "core/latency-mon.h"
 #include "core/model.h"
@@ -286,24 +287,46 @@ latency_mon_edge_median(const struct branch *b, int edge_idx, int *best)
 	return (med);
 }
 
+/*
+ * An edge where the partner has no session (or only down ones) may
+ * answer probes faster, but traffic cannot enter there: with deliverable
+ * set, only edges geo_edge_deliverable() accepts count.
+ */
+int
+latency_mon_fastest(const struct model *m, const struct branch *b,
+    int deliverable, double *med_us)
+{
+	const struct latlink	*l;
+	int			 edge = -1;
+	size_t			 k;
+
+	*med_us = -1;
+	for (k = 0; k < b->nlinks; k++) {
+		l = b->links[k];
+		if (l->received == 0 || (*med_us >= 0 &&
+		    l->median_us >= *med_us))
+			continue;
+		if (deliverable && !geo_edge_deliverable(m, b, l->edge_idx))
+			continue;
+		*med_us = l->median_us;
+		edge = l->edge_idx;
+	}
+	return (edge);
+}
+
 void
 latency_mon_branch(struct model *m, struct branch *b, int64_t now_ms)
 {
-	struct latlink	*l;
-	double		 med, best = -1, routed_med = -1, margin;
-	int		 nearest = -1, main_link = -1, i;
+	double		 med, best = -1, routed_med = -1, margin, dbest = -1;
+	int		 nearest, main_link = -1, i, deliver;
 	char		 subject[96];
-	size_t		 k;
 
-	for (k = 0; k < b->nlinks; k++) {
-		l = b->links[k];
-		if (l->received == 0)
-			continue;
-		if (best < 0 || l->median_us < best) {
-			best = l->median_us;
-			nearest = l->edge_idx;
-		}
-	}
+	/*
+	 * The fastest edge, and the fastest the partner can deliver at:
+	 * routing is judged against the latter.
+	 */
+	nearest = latency_mon_fastest(m, b, 0, &best);
+	deliver = latency_mon_fastest(m, b, 1, &dbest);
 	if (nearest != b->lat_nearest)
 		model_touch(m, DIRTY_BRANCHES);
 	b->lat_nearest = nearest;
@@ -319,31 +342,31 @@ latency_mon_branch(struct model *m, struct branch *b, int64_t now_ms)
 	b->lat_main = main_link;
 
 	/* SuboptimalRouting by latency: only with both medians known. */
-	if (routed_med < 0 || nearest < 0 || nearest == b->routed)
+	if (routed_med < 0 || deliver < 0 || deliver == b->routed)
 		i = 0;
 	else {
 		margin = m->lat.margin_us > 0 ? (double)m->lat.margin_us :
 		    LAT_MARGIN_DEFAULT_US;
-		i = routed_med - best > margin ? 1 :
-		    routed_med - best <= margin / 2 ? 0 : b->lat_suboptimal;
+		i = routed_med - dbest > margin ? 1 :
+		    routed_med - dbest <= margin / 2 ? 0 : b->lat_suboptimal;
 	}
 	if (routed_med < 0 && b->lat_suboptimal == 0)
 		return;
 	snprintf(subject, sizeof subject, "branch %s", b->name);
 	if (i && !b->lat_suboptimal) {
-		med = routed_med - best;
+		med = routed_med - dbest;
 		model_event_at(m, now_ms, "SuboptimalRouting", LVL_WARNING,
 		    subject, NULL, "%s enters Microsoft at %s (%.1f ms), %.1f "
 		    "ms slower than %s (%.1f ms)", b->name,
 		    m->edges[b->routed].code, routed_med / 1000, med / 1000,
-		    m->edges[nearest].code, best / 1000);
+		    m->edges[deliver].code, dbest / 1000);
 		b->lat_suboptimal = 1;
 		model_touch(m, DIRTY_BRANCHES);
 	} else if (!i && b->lat_suboptimal && routed_med >= 0) {
 		model_event_at(m, now_ms, "SuboptimalRoutingResolved", LVL_INFO,
 		    subject, NULL, "%s enters Microsoft at %s (%.1f ms), %s",
 		    b->name, m->edges[b->routed].code, routed_med / 1000,
-		    nearest == b->routed ? "its fastest edge" :
+		    deliver == b->routed ? "its fastest edge" :
 		    "within the margin of its fastest edge");
 		b->lat_suboptimal = 0;
 		model_touch(m, DIRTY_BRANCHES);

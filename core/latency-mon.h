@@ -20,7 +20,9 @@
  *			shift is open, or when the shift has lasted a whole
  *			window (the new level becomes the baseline).  A
  *			drop raises nothing;
- *   SuboptimalRouting	the routed edge's median exceeds the fastest edge's
+ *   SuboptimalRouting	the routed edge's median exceeds that of the
+ *			fastest edge the partner can deliver at (has a
+ *			session not known down at, geo_edge_deliverable())
  *			by more than margin; restored within half of it.
  * A judgement needs LATMON_MIN_SAMPLES samples (replies for medians), so
  * the first probe never raises anything.
@@ -60,6 +62,13 @@ void		 latency_mon_eval(struct model *);
  * latency (after the routed edge changed). */
 void		 latency_mon_branch(struct model *, struct branch *,
 	    int64_t now_ms);
+/*
+ * The edge of the branch's link with the lowest median and that median
+ * (-1 and -1 with no replies); with deliverable, only of the edges its
+ * partner can deliver at (geo_edge_deliverable()).  Pure.
+ */
+int		 latency_mon_fastest(const struct model *,
+		    const struct branch *, int deliverable, double *med_us);
 /* The link of (branch, edge, target), NULL if none yet. */
 struct latlink	*latency_mon_link_find(const struct branch *, int edge_idx,
 		    const char *target);

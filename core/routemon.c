@@ -933,7 +933,10 @@ routemon_eval_item(struct routemon *rm, struct rm_item *it, int64_t now_ms)
 /*
  * The routed edge: the edge of the best session over the branch's
  * prefixes; SuboptimalRouting while it is more than the tolerance
- * farther from the branch than the nearest edge.
+ * farther from the branch than the nearest edge the partner can deliver
+ * at (geo_deliverable_edge()).  The geographic nearest may be a metro
+ * where the partner has no session: traffic cannot enter there, so it
+ * is no reference (the details name it apart).
  */
 static void
 routemon_eval_branch(struct routemon *rm, struct branch *b, int64_t now_ms)
@@ -941,11 +944,11 @@ routemon_eval_branch(struct routemon *rm, struct branch *b, int64_t now_ms)
 	struct model		*m = rm->m;
 	struct branch_prefix	*bp, *bestp = NULL;
 	struct session		*s, *bs;
-	const struct edge	*re, *ne;
-	char			 subject[96], details[256];
-	double			 km = 0;
+	const struct edge	*re, *de;
+	char			 subject[96], details[320], geo[96], why[48];
+	double			 km = 0, dkm = 0;
 	size_t			 i;
-	int			 routed = -1, sub = 0;
+	int			 routed = -1, sub = 0, deliver = -1;
 	int			 was_routed = b->routed;
 	int			 was_sub = b->suboptimal;
 
@@ -985,30 +988,46 @@ routemon_eval_branch(struct routemon *rm, struct branch *b, int64_t now_ms)
 	/* Nothing routed: nothing to judge, SuboptimalRouting stays. */
 	if (routed < 0)
 		goto out;
-	if (b->nearest >= 0 && routed != b->nearest &&
-	    b->loc != LOC_UNKNOWN) {
+	if (b->loc != LOC_UNKNOWN)
+		deliver = geo_deliverable_edge(m, b, &dkm);
+	if (deliver >= 0 && routed != deliver) {
 		re = &m->edges[routed];
 		km = geo_distance_km(b->lat, b->lon, re->lat, re->lon);
-		sub = km - b->nearest_km > rm->tolerance_km;
+		sub = km - dkm > rm->tolerance_km;
 	}
 	snprintf(subject, sizeof subject, "branch %s", b->name);
 	if (sub && !b->suboptimal) {
 		re = &m->edges[routed];
-		ne = &m->edges[b->nearest];
+		de = &m->edges[deliver];
 		s = m->sessions[bestp->best_session];
+		geo[0] = '\0';
+		if (b->nearest >= 0 && b->nearest != deliver) {
+			geo_edge_why(b, b->nearest, why, sizeof why);
+			snprintf(geo, sizeof geo, ", geographic nearest %s "
+			    "%.0f km (%s)", m->edges[b->nearest].code,
+			    b->nearest_km, why);
+		}
 		snprintf(details, sizeof details, "session %s edge %s (%s) "
-		    "%.0f km, nearest %s (%s) %.0f km, path %s", s->name,
-		    re->code, re->metro, km, ne->code, ne->metro,
-		    b->nearest_km, bestp->best_path);
-		routemon_event(rm, now_ms, "SuboptimalRouting", LVL_WARNING,
-		    subject, details, "%s enters Microsoft at %s, %.0f km "
-		    "farther than the nearest edge %s", b->name, re->code,
-		    km - b->nearest_km, ne->code);
+		    "%.0f km, nearest deliverable %s (%s) %.0f km%s, path %s",
+		    s->name, re->code, re->metro, km, de->code, de->metro,
+		    dkm, geo, bestp->best_path);
+		if (deliver == b->nearest)
+			routemon_event(rm, now_ms, "SuboptimalRouting",
+			    LVL_WARNING, subject, details, "%s enters "
+			    "Microsoft at %s, %.0f km farther than the "
+			    "nearest edge %s", b->name, re->code, km - dkm,
+			    de->code);
+		else
+			routemon_event(rm, now_ms, "SuboptimalRouting",
+			    LVL_WARNING, subject, details, "%s enters "
+			    "Microsoft at %s, %.0f km farther than %s, the "
+			    "nearest edge its partner has a session at",
+			    b->name, re->code, km - dkm, de->code);
 		b->suboptimal = 1;
 	} else if (!sub && b->suboptimal) {
 		routemon_event(rm, now_ms, "SuboptimalRoutingResolved",
 		    LVL_INFO, subject, NULL, "%s enters Microsoft at %s, %s",
-		    b->name, m->edges[routed].code, routed == b->nearest ?
+		    b->name, m->edges[routed].code, routed == deliver ?
 		    "its nearest edge" : "close enough to its nearest edge");
 		b->suboptimal = 0;
 	}

@@ -78,6 +78,9 @@ static const char *const draw_glyphs_utf8[GL_MAX] = {
 	[GL_BAR_FULL] =	"\u2588",
 	[GL_BAR_EMPTY] = "\u2591",
 	[GL_CRIT] =	"\u2716",	/* heavy multiplication x */
+	[GL_DETOUR] =	"\u2260",	/* not equal to: not "sea =" */
+	[GL_ADMIN] =	"\u25cb",	/* white circle: off */
+	[GL_DEGRADED] =	"\u25b3",	/* white up-pointing triangle */
 };
 static const char *const draw_glyphs_ascii[GL_MAX] = {
 	[GL_EDGE] =	"#",
@@ -93,6 +96,9 @@ static const char *const draw_glyphs_ascii[GL_MAX] = {
 	[GL_BAR_FULL] =	"#",
 	[GL_BAR_EMPTY] = ".",
 	[GL_CRIT] =	"X",
+	[GL_DETOUR] =	"*",
+	[GL_ADMIN] =	"_",
+	[GL_DEGRADED] =	"-",	/* between ^ and v */
 };
 
 static size_t	draw_one(struct tui *, const char *, size_t, int *);
@@ -133,6 +139,14 @@ draw_glyph(struct tui *tui, enum glyph g)
 	if (g < 0 || g >= GL_MAX)
 		return ("?");
 	return (tui->ascii ? draw_glyphs_ascii[g] : draw_glyphs_utf8[g]);
+}
+
+const char *
+draw_glyph_ascii(enum glyph g)
+{
+	if (g < 0 || g >= GL_MAX)
+		return ("?");
+	return (draw_glyphs_ascii[g]);
 }
 
 /*
@@ -375,7 +389,7 @@ draw_state_glyph(enum bgp_state state)
 	case BGP_UNKNOWN:
 		return (GL_UNKNOWN);
 	case BGP_ADMIN_DOWN:
-		return (GL_WARN);
+		return (GL_ADMIN);
 	default:
 		return (GL_DOWN);
 	}
@@ -389,7 +403,7 @@ draw_red_glyph(enum redundancy red)
 		return (GL_UP);
 	case RED_DEGRADED:
 	case RED_NOBACKUP:
-		return (GL_WARN);
+		return (GL_DEGRADED);
 	case RED_DOWN:
 		return (GL_DOWN);
 	default:

@@ -721,7 +721,7 @@ tui_draw_title(struct tui *tui)
 
 	/*
 	 * The program's name goes first when there is room for it beside
-	 * every tab and the worst state (" ! DEGRADED "); at 80 columns the
+	 * every tab and the worst state (" △ DEGRADED "); at 80 columns the
 	 * tabs and the state matter more.
 	 */
 	x = 0;

@@ -50,6 +50,10 @@ enum glyph {
 	GL_BAR_FULL,
 	GL_BAR_EMPTY,
 	GL_CRIT,		/* Critical or Error health */
+	/* Issue 12: "!" means Warning only; these had shared it. */
+	GL_DETOUR,		/* Via: routed farther than it could be */
+	GL_ADMIN,		/* session AdminDown (shut on purpose) */
+	GL_DEGRADED,		/* redundancy DEGRADED or NOBACKUP */
 	GL_MAX
 };
 
@@ -216,6 +220,8 @@ void	 draw_init(struct tui *);
 attr_t	 draw_attr(struct tui *, enum color_role);
 short	 draw_pair(struct tui *, enum color_role);
 const char *draw_glyph(struct tui *, enum glyph);
+/* The ASCII table's glyph whatever the terminal (the ASCII map). */
+const char *draw_glyph_ascii(enum glyph);
 /* Print at most w columns of s at (y, x) with role; pads with spaces. */
 void	 draw_text(struct tui *, int y, int x, int w, enum color_role,
 	    const char *s);

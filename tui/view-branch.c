@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/geo.h"
 #include "core/latency.h"
 #include "core/latency-mon.h"
 #include "core/store.h"
@@ -265,7 +266,9 @@ view_branch_head(struct tui *tui, const struct branch *b, int y, int *row,
 {
 	struct model	*m = tui->model;
 	const char	*near, *lat, *routed;
-	char		 line[512], loc[128], ms[16];
+	char		 line[512], loc[128], ms[16], nearest[64], why[48];
+	double		 dkm;
+	int		 deliver;
 	enum redundancy	 red = b->partner != NULL ? b->partner->red :
 			    RED_UNKNOWN;
 
@@ -287,10 +290,32 @@ view_branch_head(struct tui *tui, const struct branch *b, int y, int *row,
 	lat = view_branch_edge(m, b->lat_nearest);
 	routed = view_branch_edge(m, b->routed);
 	graph_ms(ms, sizeof ms, lat != NULL ? b->lat_nearest_us : -1.0, 0);
+	/*
+	 * Routing is judged against the nearest edge the partner can
+	 * deliver at; when the geographic nearest is not one (no session
+	 * there, or only down ones), both get a line of their own.
+	 */
+	deliver = geo_deliverable_edge(m, b, &dkm);
+	nearest[0] = '\0';
+	if (near != NULL)
+		snprintf(nearest, sizeof nearest, "Nearest %s %.0fkm   ",
+		    near, b->nearest_km);
+	if (near != NULL && deliver != b->nearest && *row < h) {
+		geo_edge_why(b, b->nearest, why, sizeof why);
+		snprintf(line, sizeof line, "Nearest edge %s %.0fkm (%s); "
+		    "nearest deliverable %s", near, b->nearest_km, why,
+		    view_branch_edge(m, deliver) != NULL ?
+		    view_branch_edge(m, deliver) : "none");
+		if (deliver >= 0)
+			snprintf(line + strlen(line), sizeof line -
+			    strlen(line), " %.0fkm", dkm);
+		draw_text(tui, y + (*row)++, 0, w, CR_NORMAL, line);
+		nearest[0] = '\0';
+	} else if (near == NULL)
+		snprintf(nearest, sizeof nearest, "Nearest -   ");
 	if (*row < h) {
-		snprintf(line, sizeof line, "Nearest %s %.0fkm   By latency "
-		    "%s%s%s%s   Routed %s%s", near != NULL ? near : "-",
-		    near != NULL ? b->nearest_km : 0.0, lat != NULL ? lat : "-",
+		snprintf(line, sizeof line, "%sBy latency %s%s%s%s   Routed "
+		    "%s%s", nearest, lat != NULL ? lat : "-",
 		    lat != NULL ? " " : "", lat != NULL ? ms : "",
 		    lat != NULL ? " ms" : "",
 		    routed != NULL ? routed : "-", b->suboptimal ||
@@ -621,7 +646,8 @@ view_branch_lists(struct tui *tui, const struct branch *b, int y, int *row,
 			role = (bp->flags & (PFX_ORIGIN | PFX_SUBHIJACK |
 			    PFX_INVISIBLE)) ? CR_CRIT : CR_WARN;
 			snprintf(line, sizeof line, " %s %-18s %s",
-			    draw_glyph(tui, GL_WARN), pfx, bp->problem);
+			    draw_glyph(tui, role == CR_CRIT ? GL_DOWN :
+			    GL_WARN), pfx, bp->problem);
 		} else {
 			role = CR_OK;
 			snprintf(line, sizeof line, " %s %-18s ok, %u/%u "

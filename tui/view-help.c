@@ -3,8 +3,11 @@
  * The Help view, generated from the key tables (keys.c) so it cannot
  * drift from what the keys do: global keys first, then replay's, then
  * each view's own table under the view's title, flowed into
- * as many 40-column columns as the terminal has room for.  j/k scroll it
- * when it does not fit; Esc returns to the previous view.
+ * as many 40-column columns as the terminal has room for.  Then the
+ * legend: every glyph and counter the views show, the glyphs from the
+ * same tables the views draw them from (draw.c), so ASCII mode shows the
+ * ASCII ones.  j/k scroll it when it does not fit; Esc returns to the
+ * previous view.
  */
 
 #include <stdio.h>
@@ -19,6 +22,65 @@
 struct help_line {
 	const char	*key;		/* NULL: a heading (text) */
 	const char	*text;
+	int		 glyph;		/* enum glyph after key, -1 none */
+	int		 legend;	/* a legend heading: no " view" */
+};
+
+/*
+ * The legend: what each glyph and counter means, grouped by where it is
+ * shown.  Texts fit the 29 columns a 40-column help column leaves.
+ */
+#define HELP_NOGLYPH	-1
+static const struct help_line help_legend[] = {
+	{ NULL, "Legend: health", HELP_NOGLYPH, 1 },
+	{ "", "Critical or Error", GL_CRIT, 0 },
+	{ "", "Warning", GL_WARN, 0 },
+	{ "", "OK", GL_UP, 0 },
+	{ NULL, "", HELP_NOGLYPH, 0 },
+	{ NULL, "Legend: redundancy", HELP_NOGLYPH, 1 },
+	{ "", "REDUNDANT", GL_UP, 0 },
+	{ "", "DEGRADED, NOBACKUP: no spare", GL_DEGRADED, 0 },
+	{ "", "DOWN: nothing carries it", GL_DOWN, 0 },
+	{ "", "UNKNOWN: no state reported", GL_UNKNOWN, 0 },
+	{ NULL, "", HELP_NOGLYPH, 0 },
+	{ NULL, "Legend: sessions", HELP_NOGLYPH, 1 },
+	{ "", "Established", GL_UP, 0 },
+	{ "", "down: Idle, Connect, Active", GL_DOWN, 0 },
+	{ "", "AdminDown: shut on purpose", GL_ADMIN, 0 },
+	{ "", "state not reported yet", GL_UNKNOWN, 0 },
+	{ "3!", "Flaps: flapping now", HELP_NOGLYPH, 0 },
+	{ NULL, "", HELP_NOGLYPH, 0 },
+	{ NULL, "Legend: Via (routed edge)", HELP_NOGLYPH, 1 },
+	{ "sea =", "nearest edge with a session", HELP_NOGLYPH, 0 },
+	{ "sea ", "SuboptimalRouting: farther", GL_DETOUR, 0 },
+	{ "sea", "farther, within tolerance", HELP_NOGLYPH, 0 },
+	{ "sea ", "routes unknown: last known", GL_UNKNOWN, 0 },
+	{ "-", "no route seen yet", HELP_NOGLYPH, 0 },
+	{ NULL, "", HELP_NOGLYPH, 0 },
+	/* The latency-threshold glyph's line goes here. */
+	{ NULL, "Legend: latency", HELP_NOGLYPH, 1 },
+	{ "sea =", "Lat: the nearest is fastest", HELP_NOGLYPH, 0 },
+	{ "x", "Trend: every probe lost", HELP_NOGLYPH, 0 },
+	{ "-", "no data", HELP_NOGLYPH, 0 },
+	{ "~ !", "map line: near / over limit", HELP_NOGLYPH, 0 },
+	{ NULL, "", HELP_NOGLYPH, 0 },
+	{ NULL, "Legend: prefixes", HELP_NOGLYPH, 1 },
+	{ "", "hijack, invisible, leak", GL_DOWN, 0 },
+	{ "", "warning: no backup, path..", GL_WARN, 0 },
+	{ "", "ok on every session", GL_UP, 0 },
+	{ "", "not seen yet, or unknown", GL_UNKNOWN, 0 },
+	{ "Pri 2/4", "primaries carrying / total", HELP_NOGLYPH, 0 },
+	{ "Bkp 1/2", "backups carrying / total", HELP_NOGLYPH, 0 },
+	{ NULL, "", HELP_NOGLYPH, 0 },
+	{ NULL, "Legend: counters", HELP_NOGLYPH, 1 },
+	{ "C:E:W:I:", "events by level: Critical..", HELP_NOGLYPH, 0 },
+	{ "open:", "conditions open now, by level", HELP_NOGLYPH, 0 },
+	{ "Sess 5/6", "sessions up / configured", HELP_NOGLYPH, 0 },
+	{ NULL, "", HELP_NOGLYPH, 0 },
+	{ NULL, "Legend: map and text", HELP_NOGLYPH, 1 },
+	{ "", "Microsoft edge", GL_EDGE, 0 },
+	{ "", "branch (or its letter)", GL_BRANCH, 0 },
+	{ "", "cut: the status line has it", GL_ELLIPSIS, 0 },
 };
 
 static void	 view_help_draw(struct tui *, int, int, int);
@@ -46,17 +108,19 @@ view_help_group(struct help_line *lines, size_t *n,
 
 	if (kt == NULL)
 		return;
-	lines[(*n)++] = (struct help_line){ NULL, heading };
+	lines[(*n)++] = (struct help_line){ NULL, heading, HELP_NOGLYPH, 0 };
 	for (i = 0; i < kt->n; i++) {
 		kb = &kt->bindings[i];
 		if (kb->help == NULL || kb->keyname == NULL)
 			continue;
-		lines[(*n)++] = (struct help_line){ kb->keyname, kb->help };
+		lines[(*n)++] = (struct help_line){ kb->keyname, kb->help,
+		    HELP_NOGLYPH, 0 };
 	}
 	if (*n == start + 1)
 		(*n)--;		/* no keys: no heading */
 	else
-		lines[(*n)++] = (struct help_line){ NULL, "" };
+		lines[(*n)++] = (struct help_line){ NULL, "", HELP_NOGLYPH,
+		    0 };
 }
 
 /* Every help line; caller frees. */
@@ -67,7 +131,8 @@ view_help_lines(size_t *np)
 	size_t			 i, n = 0, max;
 
 	/* At most a heading and a blank per table, plus every binding. */
-	max = keys_global.n + keys_replay.n + 2 * (tui_nviews + 2) + 1;
+	max = keys_global.n + keys_replay.n + 2 * (tui_nviews + 2) + 1 +
+	    nitems(help_legend);
 	for (i = 0; i < tui_nviews; i++) {
 		if (tui_views[i]->keys != NULL)
 			max += tui_views[i]->keys->n;
@@ -78,6 +143,8 @@ view_help_lines(size_t *np)
 	for (i = 0; i < tui_nviews; i++)
 		view_help_group(lines, &n, tui_views[i]->keys,
 		    tui_views[i]->title);
+	for (i = 0; i < nitems(help_legend); i++)
+		lines[n++] = help_legend[i];
 	*np = n;
 	return (lines);
 }
@@ -131,10 +198,13 @@ view_help_flow(struct tui *tui, const struct help_line *lines, size_t n,
 		x = col * colw;
 		if (draw && l->key == NULL && l->text[0] != '\0') {
 			snprintf(buf, sizeof buf, "%s%s", l->text,
-			    strstr(l->text, " keys") != NULL ? "" : " view");
+			    l->legend || strstr(l->text, " keys") != NULL ?
+			    "" : " view");
 			draw_text(tui, y + row, x, colw - 1, CR_HEADER, buf);
 		} else if (draw && l->key != NULL) {
-			snprintf(buf, sizeof buf, " %s", l->key);
+			snprintf(buf, sizeof buf, " %s%s", l->key,
+			    l->glyph == HELP_NOGLYPH ? "" : draw_glyph(tui,
+			    (enum glyph)l->glyph));
 			draw_text_attr(tui, y + row, x, HELP_KEYW,
 			    draw_attr(tui, CR_NORMAL) | A_BOLD, buf);
 			draw_text(tui, y + row, x + HELP_KEYW,

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/geo.h"
 #include "core/latency-mon.h"
 #include "core/util.h"
 #include "tui/canvas.h"
@@ -479,20 +480,8 @@ view_map_glyph(struct tui *tui, enum glyph g, int ascii)
 {
 	const char	*s = draw_glyph(tui, g);
 
-	if (ascii && (unsigned char)s[0] >= 0x80) {
-		switch (g) {
-		case GL_EDGE:
-			return ("#");
-		case GL_UP:
-			return ("^");
-		case GL_DOWN:
-			return ("v");
-		case GL_ELLIPSIS:
-			return ("~");
-		default:
-			return ("*");
-		}
-	}
+	if (ascii && (unsigned char)s[0] >= 0x80)
+		return (draw_glyph_ascii(g));
 	return (s);
 }
 
@@ -952,8 +941,9 @@ view_map_legend(struct tui *tui, int y, int h, int w)
 }
 
 /*
- * The routed edge of a branch for the legend and panel: "lax!" while
- * SuboptimalRouting is raised, "sea=" when it is the nearest, the code
+ * The routed edge of a branch for the legend and panel: "lax\u2260" while
+ * SuboptimalRouting is raised, "sea=" when it is the nearest edge the
+ * partner can deliver at, the code
  * alone otherwise, "-" when unknown.
  */
 static void
@@ -966,8 +956,8 @@ view_map_routed_cell(struct tui *tui, const struct branch *b, int ascii,
 		snprintf(buf, len, "-");
 	else if (b->suboptimal)
 		snprintf(buf, len, "%s%s", m->edges[b->routed].code,
-		    view_map_glyph(tui, GL_WARN, ascii));
-	else if (b->routed == b->nearest)
+		    view_map_glyph(tui, GL_DETOUR, ascii));
+	else if (b->routed == geo_deliverable_edge(m, b, NULL))
 		snprintf(buf, len, "%s=", m->edges[b->routed].code);
 	else
 		snprintf(buf, len, "%s", m->edges[b->routed].code);
@@ -1072,11 +1062,11 @@ view_map_key(struct tui *tui, int y, int x, int w, int ascii)
 	    " A  branch, line to its nearest edge");
 	snprintf(line, sizeof line, " %s  dashed: its routed edge, %s if "
 	    "suboptimal", ascii ? "--" : "\u2504", view_map_glyph(tui,
-	    GL_WARN, ascii));
+	    GL_DETOUR, ascii));
 	draw_text(tui, y + row++, x, w, CR_NORMAL, line);
 	snprintf(line, sizeof line, " %s  redundant  %s  degraded/no backup",
 	    view_map_glyph(tui, GL_UP, ascii),
-	    view_map_glyph(tui, GL_WARN, ascii));
+	    view_map_glyph(tui, GL_DEGRADED, ascii));
 	draw_text(tui, y + row++, x, w, CR_NORMAL, line);
 	snprintf(line, sizeof line, " %s  down       %s  unknown",
 	    view_map_glyph(tui, GL_DOWN, ascii),

@@ -20,7 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/geo.h"
 #include "core/health.h"
+#include "core/latency-mon.h"
 #include "tui/graph.h"
 #include "tui/tui.h"
 
@@ -250,12 +252,14 @@ view_overview_edge(const struct model *m, int idx)
 
 /*
  * The routed edge's cell ("Via": the edge the branch's traffic comes in
- * by, five columns so that 80 still fits everything): "lax !" while SuboptimalRouting is raised (the
- * marker carries it in mono), "sea =" when it is the nearest edge, the
- * code alone when it differs within the tolerance, "-" when unknown (no
- * registered prefix, or no route seen yet), "sea ?" when some session's
- * routes are unknown (its BMP router went away): the edge last known,
- * judged again once they are back.
+ * by, five columns so that 80 still fits everything): "lax \u2260"
+ * ("lax *" in ASCII) while SuboptimalRouting is raised (the marker
+ * carries it in mono), "sea =" when it is the nearest edge the partner
+ * can deliver at (which need not be the geographic nearest: the partner
+ * may have no session there), the code alone when it differs within the
+ * tolerance, "-" when unknown (no registered prefix, or no route seen
+ * yet), "sea ?" when some session's routes are unknown (its BMP router
+ * went away): the edge last known, judged again once they are back.
  */
 static void
 view_overview_routed(struct tui *tui, const struct branch *b, char *buf,
@@ -275,9 +279,10 @@ view_overview_routed(struct tui *tui, const struct branch *b, char *buf,
 		snprintf(buf, len, "-");
 		*role = CR_STALE;
 	} else if (b->suboptimal || b->lat_suboptimal) {
-		snprintf(buf, len, "%s %s", e->code, draw_glyph(tui, GL_WARN));
+		snprintf(buf, len, "%s %s", e->code,
+		    draw_glyph(tui, GL_DETOUR));
 		*role = CR_WARN;
-	} else if (b->routed == b->nearest) {
+	} else if (b->routed == geo_deliverable_edge(tui->model, b, NULL)) {
 		snprintf(buf, len, "%s =", e->code);
 		*role = CR_OK;
 	} else {
@@ -530,11 +535,12 @@ static void
 view_overview_detail(struct tui *tui, const struct branch *b, int y, int w)
 {
 	struct model	 *m = tui->model;
-	const struct edge *e;
+	const struct edge *e, *d;
 	enum redundancy	  r = view_overview_red(b);
 	enum color_role	  role = draw_red_role(r);
 	struct health	  h;
 	char		  detail[512], sub[256], words[96], worst[128];
+	double		  med;
 
 	/*
 	 * The branch's worst condition when the rest of the line does not
@@ -554,17 +560,18 @@ view_overview_detail(struct tui *tui, const struct branch *b, int y, int w)
 		worst[0] = '\0';
 		role = CR_CRIT;
 	}
+	/* Judged against the nearest edge the partner has a session at. */
 	if (b->suboptimal && (e = view_overview_edge(m, b->routed)) != NULL)
 		snprintf(sub + strlen(sub), sizeof sub - strlen(sub),
 		    " SuboptimalRouting via %s, nearest %s;", e->code,
-		    view_overview_edge(m, b->nearest) != NULL ?
-		    m->edges[b->nearest].code : "unknown");
+		    (d = view_overview_edge(m, geo_deliverable_edge(m, b,
+		    NULL))) != NULL ? d->code : "unknown");
 	else if (b->lat_suboptimal && (e = view_overview_edge(m,
 	    b->routed)) != NULL)
 		snprintf(sub + strlen(sub), sizeof sub - strlen(sub),
 		    " SuboptimalRouting via %s, fastest %s;", e->code,
-		    view_overview_edge(m, b->lat_nearest) != NULL ?
-		    m->edges[b->lat_nearest].code : "unknown");
+		    (d = view_overview_edge(m, latency_mon_fastest(m, b, 1,
+		    &med))) != NULL ? d->code : "unknown");
 	view_overview_latdetail(tui, b, sub, sizeof sub);
 	strlcpy_pt(sub + strlen(sub), worst, sizeof sub - strlen(sub));
 	if (b->partner != NULL)

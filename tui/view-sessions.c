@@ -72,6 +72,8 @@ static void	 view_sessions_page(struct tui *, const struct session *,
 		    const struct view_sessions_bmp *, int, int, int);
 static int	 view_sessions_router(struct tui *,
 		    const struct bmp_router_info *, int, int, int, int);
+static void	 view_sessions_sync(const struct bmp_router_info *, char *,
+		    size_t);
 static void	 view_sessions_stats(struct tui *,
 		    const struct view_sessions_bmp *, int, int, int, int);
 static size_t	 view_sessions_rows(struct tui *);
@@ -476,7 +478,7 @@ static int
 view_sessions_router(struct tui *tui, const struct bmp_router_info *ri,
     int y, int row, int body, int w)
 {
-	char	 line[512], when[32];
+	char	 line[512], when[32], sync[128];
 
 	/* The router, as its Initiation named it (RFC 7854 4.3). */
 	row = view_sessions_field(tui, y, row, body, w, "Router sysName",
@@ -502,10 +504,9 @@ view_sessions_router(struct tui *tui, const struct bmp_router_info *ri,
 	    (unsigned long long)ri->peer_down);
 	row = view_sessions_field(tui, y, row, body, w, "Messages", CR_NORMAL,
 	    line);
-	snprintf(line, sizeof line, "%zu/%zu up, %zu routes, %s%s",
-	    ri->peers_up, ri->peers, ri->routes, ri->terminated ?
-	    "terminated: " : (ri->synced ? "synced" : "syncing"),
-	    ri->terminated ? ri->term_reason : "");
+	view_sessions_sync(ri, sync, sizeof sync);
+	snprintf(line, sizeof line, "%zu/%zu up, %zu routes, %s",
+	    ri->peers_up, ri->peers, ri->routes, sync);
 	row = view_sessions_field(tui, y, row, body, w, "Router peers",
 	    ri->terminated ? CR_WARN : CR_NORMAL, line);
 	snprintf(line, sizeof line, "%llu%s%s", (unsigned long long)ri->errors,
@@ -513,6 +514,33 @@ view_sessions_router(struct tui *tui, const struct bmp_router_info *ri,
 	row = view_sessions_field(tui, y, row, body, w, "Router errors",
 	    ri->errors > 0 ? CR_CRIT : CR_NORMAL, line);
 	return (row);
+}
+
+/*
+ * Where the router's first tables stand, in words.  A peer's table is
+ * complete at its End-of-RIB (RFC 4724 2, sent in Route Monitoring, RFC
+ * 7854 4.6), or once its initial dump is over (quiet, or up long enough:
+ * some routers never send End-of-RIB for some peers), so "syncing" lasts
+ * seconds; a missing End-of-RIB is said as such, with how long.
+ */
+static void
+view_sessions_sync(const struct bmp_router_info *ri, char *buf, size_t len)
+{
+	char	 age[16];
+
+	fmt_duration(age, sizeof age, ri->noeor_ms / 1000);
+	if (ri->terminated)
+		snprintf(buf, len, "terminated: %s", ri->term_reason);
+	else if (ri->peers_up == 0)
+		snprintf(buf, len, "no peer up");
+	else if (ri->synced || ri->noeor == 0)
+		snprintf(buf, len, "synced (End-of-RIB)");
+	else if (!ri->loaded)
+		snprintf(buf, len, "syncing (%s)", age);
+	else
+		snprintf(buf, len, "no End-of-RIB yet from %zu peer%s (%s), "
+		    "tables taken as loaded", ri->noeor,
+		    ri->noeor == 1 ? "" : "s", age);
 }
 
 /* A session page's Statistics Report counters, from row on. */
@@ -601,9 +629,15 @@ view_sessions_page(struct tui *tui, const struct session *s,
 	    view_sessions_kinds(pi->kinds, kinds, sizeof kinds));
 	row = view_sessions_field(tui, y, row, body, w, "BMP peer",
 	    pi->up ? CR_OK : CR_CRIT, line);
+	/* RFC 4724 2: End-of-RIB marks the end of the first table. */
+	fmt_duration(age, sizeof age, pi->up_ms / 1000);
 	snprintf(line, sizeof line, "%zu routes, %llu updates, %llu errors, "
-	    "End-of-RIB %s", pi->routes, (unsigned long long)pi->updates,
-	    (unsigned long long)pi->errors, pi->eor ? "yes" : "no");
+	    "End-of-RIB %s%s%s%s", pi->routes,
+	    (unsigned long long)pi->updates, (unsigned long long)pi->errors,
+	    pi->eor ? "yes" : !pi->up ? "-" : pi->table ? "none yet (" :
+	    "not yet, loading (", pi->eor || !pi->up ? "" : age,
+	    pi->eor || !pi->up ? "" : ")", pi->eor || !pi->up ||
+	    !pi->table ? "" : ", table taken as loaded");
 	row = view_sessions_field(tui, y, row, body, w, "Peer routes",
 	    pi->errors > 0 ? CR_WARN : CR_NORMAL, line);
 	if (pi->last_error[0] != '\0')

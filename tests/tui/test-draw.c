@@ -120,6 +120,37 @@ test_glyphs(void **state)
 	assert_string_equal(draw_glyph(&t, GL_MAX), "?");
 }
 
+/*
+ * Issue 12: "!" means Warning only.  The suboptimal Via, AdminDown and a
+ * DEGRADED partner have glyphs of their own, in both tables, and the
+ * state and redundancy glyphs use them.
+ */
+static void
+test_glyphs_distinct(void **state)
+{
+	static const enum glyph	 own[] = { GL_DETOUR, GL_ADMIN, GL_DEGRADED };
+	struct tui		 t;
+	size_t			 i, j;
+
+	(void)state;
+	memset(&t, 0, sizeof t);
+	for (t.ascii = 0; t.ascii <= 1; t.ascii++)
+		for (i = 0; i < nitems(own); i++) {
+			assert_string_not_equal(draw_glyph(&t, own[i]),
+			    draw_glyph(&t, GL_WARN));
+			for (j = 0; j < GL_MAX; j++)
+				if (j != own[i] && j != GL_HLINE)
+					assert_string_not_equal(
+					    draw_glyph(&t, own[i]),
+					    draw_glyph(&t, (enum glyph)j));
+		}
+	assert_int_equal(draw_state_glyph(BGP_ADMIN_DOWN), GL_ADMIN);
+	assert_int_equal(draw_red_glyph(RED_DEGRADED), GL_DEGRADED);
+	assert_int_equal(draw_red_glyph(RED_NOBACKUP), GL_DEGRADED);
+	assert_int_equal(draw_level_glyph(LVL_WARNING), GL_WARN);
+	assert_string_equal(draw_glyph_ascii(GL_DETOUR), "*");
+}
+
 static void
 test_width(void **state)
 {
@@ -283,6 +314,7 @@ main(void)
 		cmocka_unit_test(test_layout_200),
 		cmocka_unit_test(test_layout_narrow),
 		cmocka_unit_test(test_glyphs),
+		cmocka_unit_test(test_glyphs_distinct),
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_draw_text),
 		cmocka_unit_test(test_roles),

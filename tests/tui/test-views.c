@@ -487,11 +487,11 @@ test_overview_routed(void **state)
 	assert_non_null(strstr(buf, "Nearest edge"));
 	assert_non_null(strstr(buf, "Via"));
 	assert_true((y = find(2, 22, "daisy-hq")) >= 0);
-	assert_non_null(strstr(row(y, buf, sizeof buf), "lax !"));
+	assert_non_null(strstr(row(y, buf, sizeof buf), "lax *"));
 	assert_true((y = find(2, 22, "quiet-branch")) >= 0);
-	/* Routed edge unknown for quiet-branch: its nearest, no "lax !". */
+	/* Routed edge unknown for quiet-branch: its nearest, no "lax *". */
 	assert_non_null(strstr(row(y, buf, sizeof buf), "lax 1km"));
-	assert_null(strstr(buf, "lax !"));
+	assert_null(strstr(buf, "lax *"));
 	/* The selected (first) row's detail line names the problem. */
 	cursor_to(f, (size_t)tui_view_index(&view_overview),
 	    (size_t)(find(2, 22, "daisy-hq") - 2));
@@ -552,7 +552,7 @@ test_map_routed(void **state)
 	f->t.map_mode = MAP_ASCII;
 	draw_view(f, &view_map);
 	/* The legend names the routed edge beside the nearest one. */
-	assert_true(find(2, 23, "daisy-hq>sea 1km via lax!") >= 0);
+	assert_true(find(2, 23, "daisy-hq>sea 1km via lax*") >= 0);
 	assert_true(find(2, 23, "quiet-branch>lax 1km ") >= 0);
 	/* Zoomed on North America the dashed line to lax shows. */
 	view_map_region(&f->t, "NA");
@@ -578,7 +578,7 @@ test_map_routed(void **state)
 	draw_view(f, &view_map);
 	assert_true((y = find(1, 49, "Routed Redundancy")) >= 0);
 	assert_true((y = find(1, 49, "daisy-hq")) >= 0);
-	assert_non_null(strstr(row(y, buf, sizeof buf), "lax!"));
+	assert_non_null(strstr(row(y, buf, sizeof buf), "lax*"));
 	assert_true(find(1, 49, "dashed: its routed edge") >= 0);
 }
 
@@ -671,8 +671,12 @@ test_help_lists_prefixes(void **state)
 	f->t.cursor[tui_view_index(&view_help)] = 0;
 	draw_view(f, &view_help);
 	assert_true(find(1, 23, "Prefixes, worst first") >= 0);
-	/* Scrolled to the end: the view's own keys, from the key table. */
+	/* Scrolled to the end: the legend, after the views' own keys. */
 	f->t.cursor[tui_view_index(&view_help)] = view_help.rows(&f->t);
+	erase();
+	draw_view(f, &view_help);
+	assert_true(find(1, 23, "Legend: map and text") >= 0);
+	f->t.cursor[tui_view_index(&view_help)] = view_help.rows(&f->t) - 60;
 	erase();
 	draw_view(f, &view_help);
 	assert_true(find(1, 23, "Prefixes view") >= 0);
@@ -851,7 +855,7 @@ test_overview_latency(void **state)
 	    "StDev Trend"));
 	assert_true((y = find(2, 28, "daisy-hq")) >= 0);
 	row(y, buf, sizeof buf);
-	assert_non_null(strstr(buf, "lax ! sea = "));
+	assert_non_null(strstr(buf, "lax * sea = "));
 	assert_non_null(strstr(buf, " 20.0%   10  30.0 30.0  30.0  30.0   "
 	    "0.0 "));
 
@@ -872,6 +876,49 @@ test_overview_latency(void **state)
 }
 
 /* Enter on daisy-hq: the Branch detail with its graph and mtr table. */
+/*
+ * Issue 12: routing is judged against the edges the partner can deliver
+ * at.  The backup's sea session shut (AdminDown, its own glyph, "_" in
+ * ASCII): the nearest edge sea cannot take traffic, so lax is the
+ * reference: "lax =" in the Overview, not the suboptimal "lax *", and
+ * the branch detail names both nearests.
+ */
+static void
+test_branch_deliverable(void **state)
+{
+	struct fixture	*f = *state;
+	struct branch	*b = f->m->branches[0];
+	char		 buf[512];
+	size_t		 idx = (size_t)tui_view_index(&view_overview);
+	int		 y, lat_sub = b->lat_suboptimal;
+
+	model_session_find(f->m, "daisy-44")->state = BGP_ADMIN_DOWN;
+	b->suboptimal = b->lat_suboptimal = 0;
+	size(f, 80, 24);
+	tui_set_view(&f->t, &view_overview);
+	draw_view(f, &view_overview);
+	assert_true((y = find(2, 22, "daisy-hq")) >= 0);
+	assert_non_null(strstr(row(y, buf, sizeof buf), "lax ="));
+	assert_null(strstr(buf, "lax *"));
+	cursor_to(f, idx, (size_t)(y - 2));
+	assert_int_equal(view_overview_drill(&f->t), ACT_REDRAW);
+	erase();
+	draw_view(f, &view_branch);
+	assert_non_null(strstr(row(2, buf, sizeof buf), "Nearest edge sea 1km "
+	    "(its sessions there are down); nearest deliverable lax "));
+	assert_non_null(strstr(row(3, buf, sizeof buf), "By latency"));
+	assert_null(strstr(buf, "SuboptimalRouting"));
+	assert_true(find(4, 23, " _ daisy-44       AdminDown") >= 0);
+	/* Up again: sea is the reference, the line as before. */
+	model_session_find(f->m, "daisy-44")->state = BGP_ESTABLISHED;
+	erase();
+	draw_view(f, &view_branch);
+	assert_non_null(strstr(row(2, buf, sizeof buf), "Nearest sea 1km   "));
+	b->suboptimal = 1;
+	b->lat_suboptimal = lat_sub;
+	tui_set_view(&f->t, &view_overview);
+}
+
 static void
 test_branch_detail(void **state)
 {
@@ -1596,6 +1643,7 @@ main(void)
 		cmocka_unit_test(test_help_lists_tables),
 		cmocka_unit_test(test_tables_filter_empty),
 		cmocka_unit_test(test_overview_latency),
+		cmocka_unit_test(test_branch_deliverable),
 		cmocka_unit_test(test_branch_detail),
 		cmocka_unit_test(test_branch_nodata),
 		cmocka_unit_test(test_branch_history),

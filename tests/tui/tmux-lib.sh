@@ -5,6 +5,7 @@
 #   screen / has_text / expect / expect_not   what the pane shows
 #   tmux_dead / tmux_status   peertop's exit
 #   tmux_stop                 the server gone
+#   free_port, stop_sender (SENDER), line_of / row_has   BMP tests' helpers
 
 TMUX_SOCK=peertop-test-$$
 cat >"$T/tmux.conf" <<EOF
@@ -92,4 +93,39 @@ expect_not()
 		not_ok "$1 (\"$2\" still on screen)"
 		screen | sed 's/^/# | /'
 	fi
+}
+
+# A free TCP port on 127.0.0.1 (for a listener peertop opens).
+free_port()
+{
+	python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+# bmp-send.py in the background (SENDER its pid) holds its connection
+# for as long as it is told; stopped by its pid.
+SENDER=
+stop_sender()
+{
+	if [ -n "$SENDER" ]; then
+		kill "$SENDER" 2>/dev/null
+		wait "$SENDER" 2>/dev/null
+		SENDER=
+	fi
+}
+at_exit 'stop_sender'
+
+# The screen row holding $1 (first match below the title bar, which
+# names the worst branch too).
+line_of()
+{
+	screen | sed 1d | grep -F -- "$1" | head -n 1
+}
+
+# row_has TEXT PATTERN: the row holding TEXT matches the extended regex.
+row_has()
+{
+	line_of "$1" | grep -qE -- "$2"
 }

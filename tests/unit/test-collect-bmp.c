@@ -841,6 +841,14 @@ pred_router_errors(struct fixture *f)
 	return (collect_bmp_router_info(f->c, 0, &ri) && ri.errors == 1);
 }
 
+static int
+pred_router_loaded(struct fixture *f)
+{
+	struct bmp_router_info	 ri;
+
+	return (collect_bmp_router_info(f->c, 0, &ri) && ri.loaded);
+}
+
 /* The decoded attributes of the route of peer id to prefix, which exists. */
 static void
 route_attrs(struct rib *rib, int id, const char *prefix, struct bgp_attrs *at)
@@ -951,6 +959,25 @@ test_rib_201(void **state)
 	 * waits for the grace period. */
 	assert_false(ri.synced);
 	assert_false(model_synced(f->m));
+	/*
+	 * Issue 12: the page said "syncing" for ever.  Their initial dump
+	 * is over once they are quiet: the tables are taken as loaded, the
+	 * missing End-of-RIB counted, with how long they have been up.
+	 */
+	assert_true(ri.noeor > 0 && ri.noeor < ri.peers_up);
+	run_for(f, pred_router_loaded, 5000);
+	assert_int_equal(collect_bmp_router_info(f->c, 0, &ri), 1);
+	assert_true(ri.loaded);
+	assert_false(ri.synced);
+	assert_true(ri.noeor > 0);
+	assert_true(ri.noeor_ms >= 1000);
+	for (n = 0; collect_bmp_peer_info(f->c, 0, n, &pi); n++)
+		if (strcmp(pi.addr, "192.0.11.219") == 0)
+			break;
+	assert_string_equal(pi.addr, "192.0.11.219");
+	assert_false(pi.eor);
+	assert_true(pi.table);
+	assert_true(pi.up_ms >= 1000);
 	for (n = 0; collect_bmp_peer_info(f->c, 0, n, &pi); n++)
 		if (strcmp(pi.addr, "192.0.11.161") == 0)
 			break;

@@ -51,7 +51,7 @@ sink_latency(void *arg, const struct latlink *l, int64_t t, int64_t rtt)
 }
 
 static struct model *
-new_model(struct sink_count *sc)
+new_model_conf(struct sink_count *sc, const char *text)
 {
 	static const struct edge edges[] = {
 		{ "sea", "Seattle", "US", 47.61, -122.33, "ER|PL" },
@@ -64,11 +64,17 @@ new_model(struct sink_count *sc)
 
 	for (i = 0; i < nitems(edges); i++)
 		model_edge_set(m, &edges[i]);
-	if (config_parse_buffer(m, "t.conf", conf, strlen(conf), &cause) != 0)
+	if (config_parse_buffer(m, "t.conf", text, strlen(text), &cause) != 0)
 		fail_msg("config: %s", cause);
 	m->sink.arg = sc;
 	m->sink.latency = sink_latency;
 	return (m);
+}
+
+static struct model *
+new_model(struct sink_count *sc)
+{
+	return (new_model_conf(sc, conf));
 }
 
 /* Events of a type in the ring, and the newest one's summary. */
@@ -446,6 +452,53 @@ test_nearest_and_routing(void **state)
 	model_free(m);
 }
 
+/*
+ * Issue 12: sea answers fastest, but the partner has no session there:
+ * routing via lax, the fastest edge it can deliver at, is not
+ * suboptimal; via ams, 40 ms slower than lax, it is, against lax.
+ */
+static void
+test_routing_deliverable(void **state)
+{
+	static const char	 pconf[] =
+	    "latency { window 60s margin 10ms }\n"
+	    "partner \"isp\" as 64500 {\n"
+	    "\tsession \"l1\" neighbor 192.0.2.1 router \"r1\" edge lax "
+	    "role primary\n"
+	    "\tsession \"a1\" neighbor 192.0.2.3 router \"r3\" edge ams "
+	    "role backup\n"
+	    "}\n"
+	    "branch \"hq\" { partner \"isp\" address 192.0.2.9 }\n";
+	struct sink_count	 sc = { 0 };
+	struct model		*m = new_model_conf(&sc, pconf);
+	struct branch		*b = model_branch_find(m, "hq");
+	const char		*sum = NULL;
+	int64_t			 t = 2000000;
+	int			 sea = model_edge_find(m, "sea");
+	double			 med;
+
+	(void)state;
+	feed(m, b, "sea", NULL, 5, 8, 100, &t);
+	feed(m, b, "ams", NULL, 5, 70, 100, &t);
+	b->routed = model_edge_find(m, "lax");
+	feed(m, b, "lax", NULL, 5, 30, 100, &t);
+	assert_int_equal(b->lat_nearest, sea);
+	assert_int_equal(latency_mon_fastest(m, b, 0, &med), sea);
+	assert_true(med == 8000);
+	assert_int_equal(latency_mon_fastest(m, b, 1, &med), b->routed);
+	assert_true(med == 30000);
+	assert_int_equal(b->lat_suboptimal, 0);
+	assert_int_equal(count_events(m, "SuboptimalRouting", NULL), 0);
+
+	b->routed = model_edge_find(m, "ams");
+	feed(m, b, "ams", NULL, 1, 70, 100, &t);
+	assert_int_equal(b->lat_suboptimal, 1);
+	assert_int_equal(count_events(m, "SuboptimalRouting", &sum), 1);
+	assert_string_equal(sum, "hq enters Microsoft at ams (70.0 ms), 40.0 "
+	    "ms slower than lax (30.0 ms)");
+	model_free(m);
+}
+
 /* In one loop turn the window is recomputed once, by its pass. */
 static void
 test_batch(void **state)
@@ -486,6 +539,7 @@ main(void)
 		cmocka_unit_test(test_shift_drop),
 		cmocka_unit_test(test_shift_flap),
 		cmocka_unit_test(test_nearest_and_routing),
+		cmocka_unit_test(test_routing_deliverable),
 		cmocka_unit_test(test_batch),
 	};
 

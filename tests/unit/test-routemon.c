@@ -687,6 +687,71 @@ test_suboptimal(void **state)
 	assert_int_equal(count(f, "SuboptimalRouting"), 0);
 }
 
+/*
+ * Issue 12: SuboptimalRouting is judged against the edges the partner can
+ * deliver at.  A branch in Los Angeles, where the partner has no session,
+ * routed at Seattle (its nearest deliverable edge, 1,500 km away) is not
+ * suboptimal; an edge whose sessions are all known down is no reference
+ * (the redundancy verdict says it), one in no known state yet still is.
+ */
+static void
+test_suboptimal_deliverable(void **state)
+{
+	struct fix	*f = *state;
+	struct branch	*b = f->m->branches[0];
+	const struct event *ev;
+	char		 why[48];
+	double		 km;
+
+	b->lat = 34.05;
+	b->lon = -118.24;
+	b->nearest = geo_nearest_edge(f->m, b->lat, b->lon, &b->nearest_km);
+	assert_int_equal(b->nearest, model_edge_find(f->m, "lax"));
+	assert_int_equal(geo_deliverable_edge(f->m, b, &km),
+	    model_edge_find(f->m, "sea"));
+	assert_true(km > 1000 && km < 1600);
+	assert_false(geo_edge_deliverable(f->m, b, b->nearest));
+	assert_int_equal(geo_edge_why(b, b->nearest, why, sizeof why), 0);
+	assert_string_equal(why, "no session with this partner");
+	all_good(f);
+	assert_int_equal(b->routed, model_edge_find(f->m, "sea"));
+	assert_false(b->suboptimal);
+	assert_int_equal(count(f, "SuboptimalRouting"), 0);
+
+	/* To Amsterdam while Seattle's sessions are not known down. */
+	withdraw(f, f->p1, "203.0.113.0/24");
+	withdraw(f, f->p2, "203.0.113.0/24");
+	eval(f);
+	assert_int_equal(b->routed, model_edge_find(f->m, "ams"));
+	ev = one(f, "SuboptimalRouting", LVL_WARNING, "branch hq");
+	assert_non_null(strstr(ev->summary, "farther than sea, the nearest "
+	    "edge its partner has a session at"));
+	assert_non_null(strstr(ev->details, "geographic nearest lax"));
+	assert_non_null(strstr(ev->details, "no session with this partner"));
+
+	/* Seattle's sessions down: Amsterdam is all it can deliver at. */
+	model_session_find(f->m, "p1")->state = BGP_IDLE;
+	model_session_find(f->m, "p2")->state = BGP_ADMIN_DOWN;
+	model_session_find(f->m, "b1")->state = BGP_ESTABLISHED;
+	routemon_dirty_all(f->rm);
+	eval(f);
+	assert_false(geo_edge_deliverable(f->m, b, model_edge_find(f->m,
+	    "sea")));
+	assert_int_equal(geo_edge_why(b, model_edge_find(f->m, "sea"), why,
+	    sizeof why), 1);
+	one(f, "SuboptimalRoutingResolved", LVL_INFO, "branch hq");
+	assert_false(b->suboptimal);
+
+	/* Every session down: all of them are the reference again. */
+	model_session_find(f->m, "b1")->state = BGP_ACTIVE;
+	assert_int_equal(geo_deliverable_edge(f->m, b, NULL),
+	    model_edge_find(f->m, "sea"));
+	/* No partner: every edge, the geographic nearest. */
+	b->partner = NULL;
+	assert_int_equal(geo_deliverable_edge(f->m, b, NULL), b->nearest);
+	assert_true(geo_edge_deliverable(f->m, b, b->nearest));
+}
+
 static void
 test_unrelated(void **state)
 {
@@ -1230,6 +1295,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_path_rules, setup,
 		    teardown),
 		cmocka_unit_test(test_check_rules),
+		cmocka_unit_test_setup_teardown(test_suboptimal_deliverable,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_suboptimal, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_unrelated, setup,
