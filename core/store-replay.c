@@ -1293,8 +1293,7 @@ replay_events(struct replay *r, struct model *m, int64_t t)
 	size_t		 n = 0;
 	int		 rc = SQLITE_DONE;
 
-	m->nevents = m->evhead = 0;
-	memset(m->level_counts, 0, sizeof m->level_counts);
+	model_events_clear(m);
 	if ((st = replay_stmt(r, RS_EVENTS)) == NULL)
 		return (0);
 	evs = xcalloc(MODEL_EVENTS_MAX, sizeof *evs);
