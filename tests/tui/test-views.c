@@ -1475,6 +1475,21 @@ test_select_follows_branch(void **state)
 }
 
 /*
+ * A LossHigh two minutes after the previous one, "follow-N" or
+ * "scrolled-NN" (name "f" or "s"): events that far apart are no burst,
+ * so each keeps its own row (view-events.c groups bursts).
+ */
+static void
+apart_event(struct model *m, const char *name, int n)
+{
+	static int64_t	 t = 1700000000000LL;
+
+	t += 120000;
+	model_event_at(m, t, "LossHigh", LVL_WARNING, "", "", name[0] == 'f' ?
+	    "follow-%d" : "scrolled-%02d", n);
+}
+
+/*
  * Issue 12: new events arrive at the top of the Events view; the event
  * selected stays selected (its row index moves down with it) and on the
  * status line.  By row number the cursor would be on a newer event.
@@ -1491,16 +1506,15 @@ test_select_follows_event(void **state)
 	tui_set_view(&f->t, &view_events);
 	tui_set_filter(&f->t, "follow-");
 	for (i = 1; i <= 5; i++)
-		model_eventf(f->m, "LossHigh", LVL_WARNING, "", "",
-		    "follow-%d", i);
+		apart_event(f->m, "f", i);
 	size(f, 80, 24);
 	cursor_to(f, idx, 2);
 	draw_view(f, &view_events);
 	assert_non_null((e = view_events_selected(&f->t)));
 	assert_string_equal(e->summary, "follow-3");
 
-	model_eventf(f->m, "LossHigh", LVL_WARNING, "", "", "follow-6");
-	model_eventf(f->m, "LossHigh", LVL_WARNING, "", "", "follow-7");
+	apart_event(f->m, "f", 6);
+	apart_event(f->m, "f", 7);
 	draw_view(f, &view_events);
 	assert_int_equal(f->t.cursor[idx], 4);
 	assert_non_null((e = view_events_selected(&f->t)));
@@ -1513,7 +1527,7 @@ test_select_follows_event(void **state)
 	/* A key moves the selection: one down is the older follow-2. */
 	assert_int_equal(keys_find(&keys_global, 'j')->action(&f->t,
 	    keys_find(&keys_global, 'j')) & ACT_REDRAW, ACT_REDRAW);
-	model_eventf(f->m, "LossHigh", LVL_WARNING, "", "", "follow-8");
+	apart_event(f->m, "f", 8);
 	draw_view(f, &view_events);
 	assert_string_equal(view_events_selected(&f->t)->summary,
 	    "follow-2");
@@ -1522,16 +1536,15 @@ test_select_follows_event(void **state)
 	 * of the screen while newer events arrive above it. */
 	tui_set_filter(&f->t, "scrolled-");
 	for (i = 1; i <= 30; i++)
-		model_eventf(f->m, "LossHigh", LVL_WARNING, "", "",
-		    "scrolled-%02d", i);
+		apart_event(f->m, "s", i);
 	cursor_to(f, idx, 25);
 	draw_view(f, &view_events);
 	cursor_to(f, idx, 10);
 	draw_view(f, &view_events);
 	assert_int_equal(f->t.scroll[idx], 6);
 	assert_non_null(strstr(row(2 + 4, buf, sizeof buf), "scrolled-20"));
-	model_eventf(f->m, "LossHigh", LVL_WARNING, "", "", "scrolled-31");
-	model_eventf(f->m, "LossHigh", LVL_WARNING, "", "", "scrolled-32");
+	apart_event(f->m, "s", 31);
+	apart_event(f->m, "s", 32);
 	draw_view(f, &view_events);
 	assert_int_equal(f->t.cursor[idx], 12);
 	assert_non_null(strstr(row(2 + 4, buf, sizeof buf), "scrolled-20"));
