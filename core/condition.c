@@ -197,7 +197,9 @@ condition_end(struct model *m)
 	struct event		*e;
 	size_t			 i;
 
-	last = model_event(m, m->nevents > 0 ? m->nevents - 1 : 0);
+	/* The ring directly: model.c calls in here, not the other way. */
+	last = m->nevents == 0 ? NULL :
+	    &m->events[(m->evhead + m->nevents - 1) % MODEL_EVENTS_MAX];
 	for (i = 0; i < m->nconds; i++) {
 		if ((e = condition_ring(m, m->conds[i].opened_id)) == NULL)
 			continue;

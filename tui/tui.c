@@ -858,9 +858,10 @@ tui_draw_status(struct tui *tui)
 	}
 	tui_draw_collectors(tui, y, x, limit);
 	draw_text(tui, y, tui->sx - rw, rw, CR_STATUS, right);
-	ow = draw_width(tui, open) + 1;
+	snprintf(item, sizeof item, " %s", open);
+	ow = draw_width(tui, item);
 	if (ow < rw)
-		draw_text(tui, y, tui->sx - rw, ow, orole, right);
+		draw_text(tui, y, tui->sx - rw, ow, orole, item);
 }
 
 /*
