@@ -1552,6 +1552,83 @@ test_select_follows_event(void **state)
 }
 
 /*
+ * Issue 12, parts 3 and 4: a burst of 25 LossHigh is one row, so the
+ * Critical before it stays on the second row at 80x24; the selection
+ * stays on the burst as it grows; + and - unfold and fold it; o keeps
+ * only what is open; Enter opens the event's page; the filter finds the
+ * hijack by its branch, which its subject does not name.
+ */
+static void
+test_events_burst(void **state)
+{
+	struct fixture	*f = *state;
+	char		 buf[512];
+	size_t		 idx = (size_t)tui_view_index(&view_events);
+	int64_t		 t = 1800000000000LL;
+	int		 i;
+
+	tui_set_view(&f->t, &view_events);
+	tui_set_filter(&f->t, "burst-");
+	model_event_at(f->m, t, "PrefixOriginAsChangeEvent", LVL_CRITICAL,
+	    "prefix 100.105.30.0/24", NULL, "burst-hijack");
+	for (i = 1; i <= 25; i++)
+		model_event_at(f->m, t + i * 1000, "LossHigh", LVL_WARNING,
+		    "branch quiet-branch edge lax", NULL, "burst-loss-%d", i);
+	size(f, 80, 24);
+	cursor_to(f, idx, 0);
+	draw_view(f, &view_events);
+	assert_int_equal(find(2, 22, "LossHigh"), 2);
+	assert_int_equal(find(3, 22, "LossHigh"), -1);
+	assert_non_null(strstr(row(2, buf, sizeof buf), "25 in 24s"));
+	assert_non_null(strstr(row(3, buf, sizeof buf), "CRIT"));
+	assert_non_null(strstr(row(3, buf, sizeof buf),
+	    "PrefixOriginAsChangeEvent burst-hijack"));
+
+	/* The burst grows: its row stays selected. */
+	model_event_at(f->m, t + 26000, "LossHigh", LVL_WARNING,
+	    "branch quiet-branch edge lax", NULL, "burst-loss-26");
+	draw_view(f, &view_events);
+	assert_int_equal(f->t.cursor[idx], 0);
+	assert_non_null(strstr(row(2, buf, sizeof buf), "26 in 25s"));
+
+	/* + unfolds, - on a member folds and selects the burst again. */
+	assert_int_equal(view_events_fold(&f->t, 0), ACT_REDRAW);
+	assert_int_equal(view_events.rows(&f->t), 1 + 26 + 1);
+	draw_view(f, &view_events);
+	assert_non_null(strstr(row(3, buf, sizeof buf), "burst-loss-26"));
+	cursor_to(f, idx, 5);
+	assert_int_equal(view_events_fold(&f->t, -1), ACT_REDRAW);
+	assert_int_equal(f->t.cursor[idx], 0);
+	assert_int_equal(view_events.rows(&f->t), 2);
+
+	/* o: the LossHigh still open (the newest: each followed the last)
+	 * and the hijack. */
+	assert_int_equal(view_events_open_only(&f->t), ACT_REDRAW);
+	assert_int_equal(view_events.rows(&f->t), 2);
+	draw_view(f, &view_events);
+	assert_non_null(strstr(row(2, buf, sizeof buf), "burst-loss-26"));
+	assert_int_equal(view_events_open_only(&f->t), ACT_REDRAW);
+
+	/* Enter on the hijack: its page, with the branch of its prefix. */
+	cursor_to(f, idx, 1);
+	assert_int_equal(view_events_drill(&f->t), ACT_REDRAW);
+	assert_true(view_events_paged(&f->t));
+	draw_view(f, &view_events);
+	assert_true(find(1, 23, "Event #") >= 0);
+	assert_true(find(1, 23, "OPEN for") >= 0);
+	assert_true(find(1, 23, "daisy-hq") >= 0);
+	assert_int_equal(view_events_drill(&f->t), ACT_REDRAW);
+	assert_false(view_events_paged(&f->t));
+
+	/* The filter finds it by that branch; the burst is quiet-branch's. */
+	tui_set_filter(&f->t, "daisy-hq");
+	draw_view(f, &view_events);
+	assert_true(find(2, 22, "PrefixOriginAsChangeEvent") >= 0);
+	assert_int_equal(find(2, 22, "burst-loss"), -1);
+	tui_set_filter(&f->t, "");
+}
+
+/*
  * Issue 12: Enter opens the prefix selected, after an update re-sorted
  * the list under it (by row number it opened another branch's prefix).
  */
@@ -1617,6 +1694,7 @@ main(void)
 		cmocka_unit_test(test_overview_health),
 		cmocka_unit_test(test_select_follows_branch),
 		cmocka_unit_test(test_select_follows_event),
+		cmocka_unit_test(test_events_burst),
 		cmocka_unit_test(test_select_follows_prefix),
 	};
 
