@@ -743,22 +743,29 @@ model_event_relate(const struct model *m, struct event *ev)
 	struct partner		*p = NULL;
 	struct branch		*b;
 	struct prefix		 pfx;
-	char			 name[NAME_MAX_PT], buf[PREFIX_STRLEN];
+	char			 name[NAME_MAX_PT], *p0;
 	size_t			 i, j;
 	int			 byprefix = 0;
 
-	if (sscanf(ev->subject, "session %63s", name) == 1) {
+	/* "session NAME", "partner NAME", "branch NAME[ edge CODE]",
+	 * "prefix P": names may hold spaces, so the rest is the name. */
+	strlcpy_pt(name, strchr(ev->subject, ' ') != NULL ?
+	    strchr(ev->subject, ' ') + 1 : "", sizeof name);
+	if (strncmp(ev->subject, "branch ", 7) == 0 &&
+	    (p0 = strstr(name, " edge ")) != NULL)
+		*p0 = '\0';
+	if (strncmp(ev->subject, "session ", 8) == 0) {
 		if (r->session[0] == '\0')
 			strlcpy_pt(r->session, name, sizeof r->session);
-	} else if (sscanf(ev->subject, "partner %63s", name) == 1) {
+	} else if (strncmp(ev->subject, "partner ", 8) == 0) {
 		if (r->partner[0] == '\0')
 			strlcpy_pt(r->partner, name, sizeof r->partner);
-	} else if (sscanf(ev->subject, "branch %63s", name) == 1) {
+	} else if (strncmp(ev->subject, "branch ", 7) == 0) {
 		if (r->branch[0] == '\0')
 			strlcpy_pt(r->branch, name, sizeof r->branch);
-	} else if (sscanf(ev->subject, "prefix %49s", buf) == 1) {
+	} else if (strncmp(ev->subject, "prefix ", 7) == 0) {
 		if (r->prefix[0] == '\0')
-			strlcpy_pt(r->prefix, buf, sizeof r->prefix);
+			strlcpy_pt(r->prefix, name, sizeof r->prefix);
 		byprefix = 1;
 	}
 
