@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "tui/tui.h"
+#include "core/condition.h"
 
 #define EVENTS_GROUP_MIN	3	/* a burst: at least this many */
 #define EVENTS_GROUP_GAP_MS	60000	/* ... each within this of the next */
@@ -375,6 +376,7 @@ view_events_draw(struct tui *tui, int y, int h, int w)
 	char			  open[80], day[64];
 	const char		 *cells[EV_NCOLS];
 	enum color_role		  roles[EV_NCOLS], role, orole;
+	int64_t			  oldest, newest;
 	int			  ow, tw;
 
 	if (h < 3)
@@ -406,6 +408,13 @@ view_events_draw(struct tui *tui, int y, int h, int w)
 	orole = view_events_counts(tui, open + 1, sizeof open - 1, day,
 	    sizeof day);
 	open[0] = ' ';
+	if (condition_span(tui->model, &oldest, &newest) == 0 &&
+	    tui_now(tui) > oldest) {
+		fmt_duration(day, sizeof day, (tui_now(tui) - oldest) / 1000);
+		strlcpy_pt(open + strlen(open), ", oldest ",
+		    sizeof open - strlen(open));
+		strlcpy_pt(open + strlen(open), day, sizeof open - strlen(open));
+	}
 	if (vs->open_only)
 		strlcpy_pt(open + strlen(open), " (o: only these) ",
 		    sizeof open - strlen(open));
