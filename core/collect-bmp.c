@@ -176,6 +176,8 @@ static void	 collect_bmp_flush(struct collect_bmp_router *);
 static void	 collect_bmp_routes_lost(struct collect_bmp_router *,
 		    const char *);
 static void	 collect_bmp_router_back(struct collect_bmp_router *);
+static void	 collect_bmp_rel(const struct collect_bmp_router *,
+		    struct event_rel *);
 static void	 collect_bmp_parts(struct collect_bmp *);
 static void	 collect_bmp_routes_back(struct collect_bmp *);
 static void	 collect_bmp_known_cb(evutil_socket_t, short, void *);
@@ -794,6 +796,17 @@ collect_bmp_flush(struct collect_bmp_router *r)
 	}
 }
 
+/* The router an event is about (event_rel): its sysName, else address. */
+static void
+collect_bmp_rel(const struct collect_bmp_router *r, struct event_rel *rel)
+{
+	memset(rel, 0, sizeof *rel);
+	if (r->name[0] != '\0')
+		strlcpy_pt(rel->router, r->name, sizeof rel->router);
+	else
+		addr_fmt(&r->from, rel->router, sizeof rel->router);
+}
+
 /*
  * The router goes away (it closed, or sent Termination): what its peers'
  * sessions carry is unknown from now on, not withdrawn.
@@ -805,6 +818,7 @@ collect_bmp_routes_lost(struct collect_bmp_router *r, const char *how)
 	struct collect_bmp_gone	*g;
 	char			 a[ADDR_STRLEN], why[96], subject[96];
 	char			 details[256];
+	struct event_rel	 rel;
 	size_t			 i, n = 0, len;
 
 	addr_fmt(&r->from, a, sizeof a);
@@ -829,8 +843,9 @@ collect_bmp_routes_lost(struct collect_bmp_router *r, const char *how)
 	g->from = r->from;
 	collect_bmp_parts(cb);
 	snprintf(subject, sizeof subject, "collector %s", cb->c->name);
-	model_eventf(cb->m, "BmpRouterDown", LVL_WARNING, subject,
-	    details[0] != '\0' ? details : NULL, "BMP router %s (%s) %s",
+	collect_bmp_rel(r, &rel);
+	model_event_rel(cb->m, 0, "BmpRouterDown", LVL_WARNING, subject,
+	    details[0] != '\0' ? details : NULL, &rel, "BMP router %s (%s) %s",
 	    r->name[0] != '\0' ? r->name : "unnamed", a, how);
 }
 
@@ -845,6 +860,7 @@ collect_bmp_router_back(struct collect_bmp_router *r)
 	struct collect_bmp	*cb = r->cb;
 	struct collect_bmp_gone	*g;
 	char			 a[ADDR_STRLEN], subject[96];
+	struct event_rel	 rel;
 	size_t			 i;
 
 	for (i = 0; i < cb->ngone; i++) {
@@ -859,7 +875,8 @@ collect_bmp_router_back(struct collect_bmp_router *r)
 	collect_bmp_parts(cb);
 	addr_fmt(&r->from, a, sizeof a);
 	snprintf(subject, sizeof subject, "collector %s", cb->c->name);
-	model_eventf(cb->m, "BmpRouterUp", LVL_INFO, subject, NULL,
+	collect_bmp_rel(r, &rel);
+	model_event_rel(cb->m, 0, "BmpRouterUp", LVL_INFO, subject, NULL, &rel,
 	    "BMP router %s (%s) is back", r->name[0] != '\0' ? r->name :
 	    "unnamed", a);
 }

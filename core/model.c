@@ -14,6 +14,7 @@
 #include "core/collector.h"
 #include "core/latency.h"
 #include "core/model.h"
+#include "core/condition.h"
 
 static const char *const bgp_state_names[] = {
 	[BGP_UNKNOWN] = "Unknown",
@@ -49,9 +50,11 @@ static enum bgp_state model_session_source_state(const struct session *,
 		    const struct collector *);
 static void	model_session_sources(struct session *);
 static void	model_links_free(struct branch *);
+static void	model_event_relate(const struct model *, struct event *);
+static void	model_rel_add(char *, size_t, const char *);
 static void	model_vevent(struct model *, int64_t, const char *, enum level,
-		    const char *, const char *, const char *, va_list)
-		    printflike(7, 0);
+		    const char *, const char *, const struct event_rel *,
+		    const char *, va_list) printflike(8, 0);
 static void	model_session_transition(struct model *, struct session *,
 		    enum bgp_state, int64_t);
 
@@ -145,6 +148,7 @@ model_free(struct model *m)
 	free(m->branches);
 	free(m->edges);
 	free(m->events);
+	condition_clear(m);
 	free(m->config_file);
 	free(m->database);
 	free(m->geoip_city);
@@ -709,6 +713,102 @@ model_branch_last_event(struct model *m, const struct event *ev)
 	}
 }
 
+/* Append name to a space-separated list unless it is already in it. */
+static void
+model_rel_add(char *list, size_t len, const char *name)
+{
+	size_t	 n = strlen(name), have = strlen(list);
+	char	*p;
+
+	for (p = list; (p = strstr(p, name)) != NULL; p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return;
+	if (have > 0 && have + 1 + n < len)
+		list[have++] = ' ';
+	if (have + n < len)
+		strlcpy_pt(list + have, name, len - have);
+}
+
+/*
+ * The related names the subject implies, where the raiser left them
+ * empty: a session's partner and router, a partner's branches, a
+ * branch's partner, a prefix's branches.  Replayed events, which keep
+ * only their subject, get them here too.
+ */
+static void
+model_event_relate(const struct model *m, struct event *ev)
+{
+	struct event_rel	*r = &ev->rel;
+	struct session		*s = NULL;
+	struct partner		*p = NULL;
+	struct branch		*b;
+	struct prefix		 pfx;
+	char			 name[NAME_MAX_PT], *p0;
+	size_t			 i, j;
+	int			 byprefix = 0;
+
+	/* "session NAME", "partner NAME", "branch NAME[ edge CODE]",
+	 * "prefix P": names may hold spaces, so the rest is the name. */
+	strlcpy_pt(name, strchr(ev->subject, ' ') != NULL ?
+	    strchr(ev->subject, ' ') + 1 : "", sizeof name);
+	if (strncmp(ev->subject, "branch ", 7) == 0 &&
+	    (p0 = strstr(name, " edge ")) != NULL)
+		*p0 = '\0';
+	if (strncmp(ev->subject, "session ", 8) == 0) {
+		if (r->session[0] == '\0')
+			strlcpy_pt(r->session, name, sizeof r->session);
+	} else if (strncmp(ev->subject, "partner ", 8) == 0) {
+		if (r->partner[0] == '\0')
+			strlcpy_pt(r->partner, name, sizeof r->partner);
+	} else if (strncmp(ev->subject, "branch ", 7) == 0) {
+		if (r->branch[0] == '\0')
+			strlcpy_pt(r->branch, name, sizeof r->branch);
+	} else if (strncmp(ev->subject, "prefix ", 7) == 0) {
+		if (r->prefix[0] == '\0')
+			strlcpy_pt(r->prefix, name, sizeof r->prefix);
+		byprefix = 1;
+	}
+
+	if (r->session[0] != '\0' &&
+	    (s = model_session_find(m, r->session)) != NULL) {
+		if (r->router[0] == '\0')
+			strlcpy_pt(r->router, s->router, sizeof r->router);
+		p = s->partner;
+	}
+	if (p == NULL && r->partner[0] != '\0')
+		p = model_partner_find(m, r->partner);
+	if (p == NULL && r->branch[0] != '\0' && strchr(r->branch, ' ') ==
+	    NULL && (b = model_branch_find(m, r->branch)) != NULL)
+		p = b->partner;
+	if (p != NULL && r->partner[0] == '\0')
+		strlcpy_pt(r->partner, p->name, sizeof r->partner);
+
+	/* The branches: the prefix's when about a prefix, else the partner's. */
+	if (r->branch[0] != '\0')
+		return;
+	if (byprefix && prefix_parse(r->prefix, &pfx) == 0) {
+		for (i = 0; i < m->nbranches; i++) {
+			b = m->branches[i];
+			for (j = 0; j < b->nprefixes; j++)
+				if (b->prefixes[j].prefix.len == pfx.len &&
+				    addr_cmp(&b->prefixes[j].prefix.addr,
+				    &pfx.addr) == 0)
+					break;
+			if (j == b->nprefixes)
+				continue;
+			model_rel_add(r->branch, sizeof r->branch, b->name);
+			if (r->partner[0] == '\0' && b->partner != NULL)
+				strlcpy_pt(r->partner, b->partner->name,
+				    sizeof r->partner);
+		}
+		return;
+	}
+	for (i = 0; p != NULL && i < m->nbranches; i++)
+		if (m->branches[i]->partner == p)
+			model_rel_add(r->branch, sizeof r->branch,
+			    m->branches[i]->name);
+}
+
 void
 model_event_add(struct model *m, struct event *ev)
 {
@@ -719,8 +819,12 @@ model_event_add(struct model *m, struct event *ev)
 	m->evseq++;
 	if (ev->id == 0)
 		ev->id = m->evseq;
+	else if (ev->id > m->evseq)
+		m->evseq = ev->id;	/* a stored one: ours come after it */
 	if ((size_t)ev->level >= nitems(m->level_counts))
 		ev->level = LVL_CRITICAL;
+	model_event_relate(m, ev);
+	condition_event(m, ev);
 	if (m->nevents == MODEL_EVENTS_MAX) {
 		m->level_counts[m->events[m->evhead].level]--;
 		slot = m->evhead;
@@ -738,7 +842,7 @@ model_event_add(struct model *m, struct event *ev)
 static void
 model_vevent(struct model *m, int64_t when_ms, const char *type,
     enum level level, const char *subject, const char *details,
-    const char *fmt, va_list ap)
+    const struct event_rel *rel, const char *fmt, va_list ap)
 {
 	struct event	 ev;
 
@@ -749,6 +853,8 @@ model_vevent(struct model *m, int64_t when_ms, const char *type,
 	strlcpy_pt(ev.subject, subject, sizeof ev.subject);
 	if (details != NULL)
 		strlcpy_pt(ev.details, details, sizeof ev.details);
+	if (rel != NULL)
+		ev.rel = *rel;
 	vsnprintf(ev.summary, sizeof ev.summary, fmt, ap);
 	model_event_add(m, &ev);
 }
@@ -760,7 +866,7 @@ model_eventf(struct model *m, const char *type, enum level level,
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	model_vevent(m, 0, type, level, subject, details, fmt, ap);
+	model_vevent(m, 0, type, level, subject, details, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -772,8 +878,42 @@ model_event_at(struct model *m, int64_t when_ms, const char *type,
 	va_list	 ap;
 
 	va_start(ap, fmt);
-	model_vevent(m, when_ms, type, level, subject, details, fmt, ap);
+	model_vevent(m, when_ms, type, level, subject, details, NULL, fmt,
+	    ap);
 	va_end(ap);
+}
+
+void
+model_event_rel(struct model *m, int64_t when_ms, const char *type,
+    enum level level, const char *subject, const char *details,
+    const struct event_rel *rel, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	model_vevent(m, when_ms, type, level, subject, details, rel, fmt, ap);
+	va_end(ap);
+}
+
+const struct event *
+model_event_find(const struct model *m, int64_t id)
+{
+	const struct event	*e;
+	size_t			 i;
+
+	for (i = m->nevents; i > 0; i--)
+		if ((e = model_event(m, i - 1))->id == id)
+			return (e);
+	return (NULL);
+}
+
+void
+model_events_clear(struct model *m)
+{
+	m->nevents = m->evhead = 0;
+	memset(m->level_counts, 0, sizeof m->level_counts);
+	condition_clear(m);
+	model_touch(m, DIRTY_EVENTS);
 }
 
 /* A branch's latency links (the ring and the link). */

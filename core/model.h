@@ -376,6 +376,37 @@ struct collector {
 enum level { LVL_INFO = 0, LVL_WARNING, LVL_ERROR, LVL_CRITICAL };
 const char	*level_name(enum level);	/* "Information", "Warning" ... */
 
+/*
+ * The names an event is about besides its subject, so that a filter on
+ * any of them finds it ("london" finds "prefix 81.2.69.0/24" of branch
+ * london-office).  The raiser sets what only it knows (the session of a
+ * withdrawal, the BMP router); model_event_add() fills the rest from the
+ * subject and the configuration.  branch may name several branches (a
+ * partner's), separated by spaces.  Not stored: a replayed event gets
+ * them again from its subject.
+ */
+struct event_rel {
+	char		 branch[128];
+	char		 partner[NAME_MAX_PT];
+	char		 session[NAME_MAX_PT];
+	char		 router[NAME_MAX_PT];
+	char		 prefix[PREFIX_STRLEN];
+};
+
+/*
+ * An event's part in a condition's lifecycle (core/condition.c): a
+ * problem event opens a condition keyed by its kind, subject and related
+ * names; its restoration closes it.
+ */
+enum event_cond {
+	EVC_NONE = 0,		/* a notice: neither opens nor closes */
+	EVC_OPENS,		/* raised a condition */
+	EVC_CLOSES,		/* restored one */
+};
+#define EVF_RESOLVED	0x01	/* opener: closed by its restoration */
+#define EVF_FOLLOWED	0x02	/* opener: raised again (new level) */
+#define EVF_ENDED	0x04	/* opener: its run ended while open */
+
 struct event {
 	int64_t		 id;		/* store rowid when stored, else seq */
 	int64_t		 time_ms;	/* wall */
@@ -384,6 +415,30 @@ struct event {
 	char		 subject[96];	/* "session sea-r1", "partner x" */
 	char		 summary[160];
 	char		 details[256];
+	struct event_rel rel;
+
+	/* Lifecycle, set by model_event_add(). */
+	enum event_cond	 cond;
+	unsigned	 cflags;	/* EVF_* (openers) */
+	int64_t		 closed_ms;	/* opener: when it stopped being open */
+	int64_t		 closed_by;	/* opener: the id that closed it, 0 */
+	int64_t		 resolves;	/* closer: the opener's id, 0 none;
+					   opener: the one it follows, 0 */
+};
+/* An opener still open. */
+#define EVENT_OPEN(e)	((e)->cond == EVC_OPENS && (e)->closed_ms == 0)
+
+/* An open condition: the event that opened it (still in the ring or not). */
+struct condition {
+	int		 kind;		/* condition_kinds[] index */
+	enum level	 level;		/* its opener's */
+	int64_t		 opened_id;
+	int64_t		 opened_ms;
+	int64_t		 first_ms;	/* of the first opener it follows */
+	char		 subject[96];
+	char		 branch[128];
+	char		 session[NAME_MAX_PT];
+	char		 router[NAME_MAX_PT];
 };
 
 #define MODEL_EVENTS_MAX 1024	/* recent events kept in memory */
@@ -447,6 +502,10 @@ struct model {
 	size_t		 evhead;	/* index of the oldest */
 	int64_t		 evseq;
 	unsigned	 level_counts[4];	/* events in the ring by level */
+	/* Open conditions (core/condition.c), oldest first, and by level. */
+	struct condition *conds;
+	size_t		 nconds;
+	unsigned	 open_counts[4];
 
 	/* Routes: the RIB the BMP collector feeds and the route monitor
 	 * that watches it for the registered prefixes; NULL until made. */
@@ -583,8 +642,16 @@ void	 model_eventf(struct model *, const char *type, enum level,
 void	 model_event_at(struct model *, int64_t when_ms, const char *type,
 	    enum level, const char *subject, const char *details,
 	    const char *fmt, ...) printflike(7, 8);
+/* The same with the names only the raiser knows (rel may be NULL). */
+void	 model_event_rel(struct model *, int64_t when_ms, const char *type,
+	    enum level, const char *subject, const char *details,
+	    const struct event_rel *, const char *fmt, ...) printflike(8, 9);
 /* i-th recent event, 0 = oldest; NULL past the end. */
 const struct event *model_event(const struct model *, size_t i);
+/* The recent event with this id, NULL when the ring no longer has it. */
+const struct event *model_event_find(const struct model *, int64_t id);
+/* Forget the recent events and the open conditions (replay reloads). */
+void	 model_events_clear(struct model *);
 
 /*
  * Forget every branch's latency links and what was derived from them

@@ -99,7 +99,7 @@ struct rm_cond {
 };
 static const struct rm_cond rm_conds[] = {
 	{ PFX_ORIGIN, "origin", "PrefixOriginAsChangeEvent", LVL_CRITICAL,
-	  "PrefixOriginAsRestored", "originated by its registered AS only" },
+	  "PrefixOriginAsChangeResolved", "originated by its registered AS only" },
 	{ PFX_SUBHIJACK, "subprefix-hijack", "PrefixSubPrefixHijack",
 	  LVL_CRITICAL, "PrefixSubPrefixHijackResolved",
 	  "no more-specific from another origin" },
@@ -112,13 +112,13 @@ static const struct rm_cond rm_conds[] = {
 	{ PFX_MORESPEC, "more-specific", "PrefixMoreSpecific", LVL_WARNING,
 	  "PrefixMoreSpecificResolved", "no more-specific from its origin" },
 	{ PFX_NO8007, "no-8075:8007", "PrefixCommunityMissing", LVL_WARNING,
-	  "PrefixCommunityRestored", "community 8075:8007 on every path" },
+	  "PrefixCommunityMissingResolved", "community 8075:8007 on every path" },
 	{ PFX_LONGPATH, "long-path", "PrefixPathTooLong", LVL_WARNING,
 	  "PrefixPathTooLongResolved", "AS paths short enough" },
 	{ PFX_PRIVATE, "private-asn", "PrefixPrivateAsn", LVL_WARNING,
 	  "PrefixPrivateAsnResolved", "no private ASN in the paths" },
 	{ PFX_PREPEND, "prepend", "PrefixPrepended", LVL_WARNING,
-	  "PrefixPrependResolved", "no prepending in the paths" },
+	  "PrefixPrependedResolved", "no prepending in the paths" },
 	{ PFX_NOPRIMARY, "not-all-primary", NULL, LVL_WARNING, NULL, NULL },
 	{ PFX_NOBACKUP, "not-all-backup", NULL, LVL_WARNING, NULL, NULL },
 	{ PFX_INVISIBLE, NULL, NULL, 0, NULL, NULL }	/* the end */
@@ -140,8 +140,9 @@ static int	 routemon_registered(const struct routemon *,
 static void	 routemon_found(struct rm_found *, unsigned, const char *,
 		    const char *, ...) printflike(4, 5);
 static void	 routemon_event(struct routemon *, int64_t, const char *,
-		    enum level, const char *, const char *, const char *, ...)
-		    printflike(7, 8);
+		    enum level, const char *, const char *,
+		    const struct branch *, const struct session *,
+		    const char *, ...) printflike(9, 10);
 static int	 routemon_better(const struct session *, const struct rm_check *,
 		    const struct session *, const struct rm_check *);
 struct rm_eval;
@@ -389,16 +390,23 @@ routemon_found(struct rm_found *f, unsigned bit, const char *details,
 static void
 routemon_event(struct routemon *rm, int64_t now_ms, const char *type,
     enum level level, const char *subject, const char *details,
-    const char *fmt, ...)
+    const struct branch *b, const struct session *s, const char *fmt, ...)
 {
-	char		 summary[sizeof ((struct event *)0)->summary];
-	va_list		 ap;
+	char			 summary[sizeof ((struct event *)0)->summary];
+	struct event_rel	 rel;
+	va_list			 ap;
 
 	va_start(ap, fmt);
 	vsnprintf(summary, sizeof summary, fmt, ap);
 	va_end(ap);
-	model_event_at(rm->m, now_ms, type, level, subject, details, "%s",
-	    summary);
+	/* The branch and session the subject does not name (event_rel). */
+	memset(&rel, 0, sizeof rel);
+	if (b != NULL)
+		strlcpy_pt(rel.branch, b->name, sizeof rel.branch);
+	if (s != NULL)
+		strlcpy_pt(rel.session, s->name, sizeof rel.session);
+	model_event_rel(rm->m, now_ms, type, level, subject, details, &rel,
+	    "%s", summary);
 }
 
 /*
@@ -767,14 +775,15 @@ routemon_item_carry(struct rm_eval *e)
 			routemon_event(rm, e->now_ms, s->role == ROLE_PRIMARY ?
 			    "PrefixAnnouncementEvent" :
 			    "PrefixBackupRouteAnnouncementEvent", LVL_INFO,
-			    e->subject, chk.details, "%s announced on %s (%s "
-			    "%s) path %s", e->pfx, s->name, s->edge,
+			    e->subject, chk.details, it->b, s, "%s announced "
+			    "on %s (%s %s) path %s", e->pfx, s->name, s->edge,
 			    role_name(s->role), chk.path);
 		} else
 			routemon_event(rm, e->now_ms, s->role == ROLE_PRIMARY ?
 			    "PrefixWithdrawalEvent" :
 			    "PrefixBackupRouteWithdrawalEvent", LVL_WARNING,
-			    e->subject, NULL, "%s withdrawn on %s (%s %s)",
+			    e->subject, NULL, it->b, s,
+			    "%s withdrawn on %s (%s %s)",
 			    e->pfx, s->name, s->edge, role_name(s->role));
 		it->carry[k] = e->now[k];
 	}
@@ -811,18 +820,18 @@ routemon_item_conditions(struct rm_eval *e)
 				routemon_event(e->rm, e->now_ms,
 				    "PrefixBackupRouteOriginAsChangeEvent",
 				    LVL_ERROR, e->subject, f->details[bit],
-				    "%s", f->summary[bit]);
+				    e->it->b, NULL, "%s", f->summary[bit]);
 			} else {
 				routemon_event(e->rm, e->now_ms, c->type,
 				    c->level, e->subject, f->details[bit],
-				    "%s", f->summary[bit]);
+				    e->it->b, NULL, "%s", f->summary[bit]);
 			}
 			it->raised |= c->bit;
 		} else if (clear & c->bit) {
 			src = e->bp->carried[0] != '\0' ? e->bp->carried :
 			    "none";
 			routemon_event(e->rm, e->now_ms, c->restored, LVL_INFO,
-			    e->subject, NULL, "%s: %s (carried by %s)",
+			    e->subject, NULL, e->it->b, NULL, "%s: %s (carried by %s)",
 			    e->pfx, c->cleared, src);
 			it->raised &= ~c->bit;
 		}
@@ -1013,21 +1022,22 @@ routemon_eval_branch(struct routemon *rm, struct branch *b, int64_t now_ms)
 		    dkm, geo, bestp->best_path);
 		if (deliver == b->nearest)
 			routemon_event(rm, now_ms, "SuboptimalRouting",
-			    LVL_WARNING, subject, details, "%s enters "
-			    "Microsoft at %s, %.0f km farther than the "
-			    "nearest edge %s", b->name, re->code, km - dkm,
-			    de->code);
+			    LVL_WARNING, subject, details, b, NULL,
+			    "%s enters Microsoft at %s, %.0f km farther than "
+			    "the nearest edge %s", b->name, re->code,
+			    km - dkm, de->code);
 		else
 			routemon_event(rm, now_ms, "SuboptimalRouting",
-			    LVL_WARNING, subject, details, "%s enters "
-			    "Microsoft at %s, %.0f km farther than %s, the "
-			    "nearest edge its partner has a session at",
+			    LVL_WARNING, subject, details, b, NULL,
+			    "%s enters Microsoft at %s, %.0f km farther than "
+			    "%s, the nearest edge its partner has a session "
+			    "at",
 			    b->name, re->code, km - dkm, de->code);
 		b->suboptimal = 1;
 	} else if (!sub && b->suboptimal) {
 		routemon_event(rm, now_ms, "SuboptimalRoutingResolved",
-		    LVL_INFO, subject, NULL, "%s enters Microsoft at %s, %s",
-		    b->name, m->edges[routed].code, routed == deliver ?
+		    LVL_INFO, subject, NULL, b, NULL, "%s enters Microsoft at "
+		    "%s, %s", b->name, m->edges[routed].code, routed == deliver ?
 		    "its nearest edge" : "close enough to its nearest edge");
 		b->suboptimal = 0;
 	}

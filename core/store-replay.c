@@ -30,6 +30,7 @@
 
 #include <sqlite3.h>
 
+#include "core/condition.h"
 #include "core/eval.h"
 #include "core/health.h"
 #include "core/latency-mon.h"
@@ -90,6 +91,7 @@ enum replay_stmt {
 	RS_HOUR_SERIES,
 	RS_HOUR_ROWS,
 	RS_EVENTS,
+	RS_RUN_START,		/* the run recording t: its start */
 	RS_NEXT,		/* replay_step() */
 	RS_PREV,
 	RS_SPAN,
@@ -297,6 +299,8 @@ replay_prepare_fixed(struct replay *r)
 		  "WHEN 'Information' THEN 0 WHEN 'Warning' THEN 1 "
 		  "WHEN 'Error' THEN 2 ELSE 3 END) FROM events "
 		  "WHERE time_ms >= ?1 AND time_ms < ?2 GROUP BY 1" },
+		{ RS_RUN_START, RT_RUN,
+		  "SELECT max(start_ms) FROM run WHERE start_ms <= ?1" },
 		{ RS_TL_RUNS, RT_RUN,
 		  "SELECT start_ms, last_ms FROM run "
 		  "WHERE last_ms >= ?1 AND start_ms < ?2" },
@@ -1367,11 +1371,11 @@ replay_events(struct replay *r, struct model *m, int64_t t)
 {
 	sqlite3_stmt	*st;
 	struct event	*evs, *ev;
+	int64_t		 run_ms = INT64_MIN;
 	size_t		 n = 0;
-	int		 rc = SQLITE_DONE;
+	int		 rc = SQLITE_DONE, ended = 0;
 
-	m->nevents = m->evhead = 0;
-	memset(m->level_counts, 0, sizeof m->level_counts);
+	model_events_clear(m);
 	if ((st = replay_stmt(r, RS_EVENTS)) == NULL)
 		return (0);
 	evs = xcalloc(MODEL_EVENTS_MAX, sizeof *evs);
@@ -1390,13 +1394,26 @@ replay_events(struct replay *r, struct model *m, int64_t t)
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		rc = SQLITE_DONE;
+	/* What an earlier run left open is not open in this one (as live:
+	 * condition_end() on the history read at start-up). */
+	if ((st = replay_stmt(r, RS_RUN_START)) != NULL) {
+		sqlite3_bind_int64(st, 1, t);
+		if (sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_type(st, 0) != SQLITE_NULL)
+			run_ms = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
 	/* Newest first from the query; the ring takes them oldest first. */
 	while (rc == SQLITE_DONE && n > 0) {
 		ev = &evs[--n];
+		if (ev->time_ms >= run_ms && ended++ == 0)
+			condition_end(m);
 		model_event_add(m, ev);
 		if (ev->id > m->evseq)
 			m->evseq = ev->id;
 	}
+	if (ended == 0)
+		condition_end(m);	/* all of them before this run */
 	free(evs);
 	return (rc == SQLITE_DONE ? 0 : -1);
 }

@@ -92,6 +92,20 @@ struct store_row_prefix {
 	char		 problem[STORE_BP_LEN(problem)];
 };
 
+/*
+ * An event's stored columns: the model's event also carries its related
+ * names and its lifecycle, which are derived again when it is read back,
+ * so the queue (up to STORE_QUEUE_MAX rows) does not hold them.
+ */
+struct store_row_event {
+	int64_t		 time_ms;
+	char		 type[sizeof ((struct event *)0)->type];
+	enum level	 level;
+	char		 subject[sizeof ((struct event *)0)->subject];
+	char		 summary[sizeof ((struct event *)0)->summary];
+	char		 details[sizeof ((struct event *)0)->details];
+};
+
 /* A branch's routed edge ("": unknown) and SuboptimalRouting. */
 struct store_row_route {
 	int64_t		 time_ms;
@@ -137,7 +151,7 @@ struct store_row {
 	union {
 		struct store_row_session	s;
 		struct store_row_redundancy	r;
-		struct event			e;
+		struct store_row_event		e;
 		struct store_row_prefix		p;
 		struct store_row_route		b;
 	};
@@ -284,7 +298,12 @@ store_event(struct store *s, const struct event *ev)
 	if ((row = store_queue_slot(s)) == NULL)
 		return (-1);
 	row->kind = ROW_EVENT;
-	row->e = *ev;
+	row->e.time_ms = ev->time_ms;
+	strlcpy_pt(row->e.type, ev->type, sizeof row->e.type);
+	row->e.level = ev->level;
+	strlcpy_pt(row->e.subject, ev->subject, sizeof row->e.subject);
+	strlcpy_pt(row->e.summary, ev->summary, sizeof row->e.summary);
+	strlcpy_pt(row->e.details, ev->details, sizeof row->e.details);
 	if (row->e.time_ms == 0)
 		row->e.time_ms = now_wall_ms();
 	return (0);
@@ -679,7 +698,7 @@ store_insert(struct store *s, const struct store_row *row)
 	const struct store_row_redundancy	*rr;
 	const struct store_row_prefix		*rp;
 	const struct store_row_route		*rb;
-	const struct event			*e;
+	const struct store_row_event		*e;
 	sqlite3_stmt				*st;
 	int					 rc;
 
@@ -760,7 +779,7 @@ static int
 store_insert_gap(struct store *s)
 {
 	struct store_row	 row;
-	struct event		*e = &row.e;
+	struct store_row_event	*e = &row.e;
 
 	memset(&row, 0, sizeof row);
 	row.kind = ROW_EVENT;

@@ -58,6 +58,9 @@ static int	keys_replay_move(struct tui *, const struct key_binding *);
 static int	keys_replay_play(struct tui *, const struct key_binding *);
 static int	keys_replay_jump(struct tui *, const struct key_binding *);
 static int	keys_drill_events(struct tui *, const struct key_binding *);
+static int	keys_events_fold(struct tui *, const struct key_binding *);
+static int	keys_events_open(struct tui *, const struct key_binding *);
+static int	keys_events_replay(struct tui *, const struct key_binding *);
 
 #define KEY_TABLE(name, b)	const struct key_table name = { b, nitems(b) }
 /* Enter, as Return, newline and the keypad's Enter. */
@@ -127,7 +130,13 @@ static const struct key_binding keys_overview_b[] = {
 KEY_TABLE(keys_overview, keys_overview_b);
 
 static const struct key_binding keys_events_b[] = {
-	KEYS_ENTER(keys_drill_events, "the dashboard at its time"),
+	KEYS_ENTER(keys_drill_events,
+	    "the event's page, or unfold a burst (again: back)"),
+	{ '+', keys_events_fold, "+/-", "unfold / fold the burst", 0, 0 },
+	{ '-', keys_events_fold, NULL, NULL, -1, 0 },
+	{ 'o', keys_events_open, "o", "only what is still open / all", 0, 0 },
+	{ 'r', keys_events_replay, "r", "the dashboard at the event's time",
+	    0, 0 },
 };
 KEY_TABLE(keys_events, keys_events_b);
 
@@ -414,16 +423,28 @@ keys_replay_jump(struct tui *tui, const struct key_binding *kb)
 	return (tui_replay_prompt(tui));
 }
 
-/* Enter on an event: the dashboard at that moment, newest event first. */
+/* Enter on an event: its page; on a burst: its events. */
 static int
 keys_drill_events(struct tui *tui, const struct key_binding *kb)
 {
-	int	 flags;
+	return (view_events_drill(tui));
+}
 
-	flags = tui_replay_event(tui, view_events_selected(tui));
-	if (tui->replay != NULL) {
-		tui->cursor[tui_view_index(&view_events)] = 0;
-		tui_select_moved(tui, &view_events);
-	}
-	return (flags);
+static int
+keys_events_fold(struct tui *tui, const struct key_binding *kb)
+{
+	return (view_events_fold(tui, (int)kb->arg));
+}
+
+static int
+keys_events_open(struct tui *tui, const struct key_binding *kb)
+{
+	return (view_events_open_only(tui));
+}
+
+/* r: the dashboard at the event's moment; the cursor stays on it. */
+static int
+keys_events_replay(struct tui *tui, const struct key_binding *kb)
+{
+	return (view_events_replay(tui));
 }

@@ -21,6 +21,7 @@
 #include <event2/event.h>
 
 #include "core/collector.h"
+#include "core/condition.h"
 #include "core/config.h"
 #include "core/eval.h"
 #include "core/geo.h"
@@ -308,6 +309,8 @@ load_history(struct model *m, const char *path)
 	n = store_recent_events(s, evs, MODEL_EVENTS_MAX);
 	for (i = 0; i < n; i++)
 		model_event_add(m, &evs[i]);
+	/* An earlier run's: what it left open is not known to be now. */
+	condition_end(m);
 	free(evs);
 	store_close(s);
 }

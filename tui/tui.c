@@ -550,9 +550,14 @@ tui_set_view(struct tui *tui, const struct view *v)
 		return;
 	if (tui->view != &view_help)
 		tui->prev = tui->view;
+	/* Each view keeps its own filter (k9s): put this one's away. */
+	if (tui->view != NULL)
+		strlcpy_pt(tui->filters[tui_view_index(tui->view)],
+		    tui->filter, sizeof tui->filters[0]);
 	tui->view = v;
 	tui->filtering = 0;
-	tui->filter[0] = '\0';
+	strlcpy_pt(tui->filter, tui->filters[tui_view_index(v)],
+	    sizeof tui->filter);
 	if (v->enter != NULL)
 		v->enter(tui);
 }
@@ -793,10 +798,11 @@ tui_draw_title(struct tui *tui)
 static void
 tui_draw_status(struct tui *tui)
 {
-	struct model		*m = tui->model;
-	char			 right[96], item[160], clock[FMT_TIME_LEN];
+	char			 right[128], item[160], clock[FMT_TIME_LEN];
+	char			 open[48], day[64];
 	const char		*err;
-	int			 y = tui->sy - 1, x = 0, w, rw, limit;
+	enum color_role		 orole;
+	int			 y = tui->sy - 1, x = 0, w, rw, ow, limit;
 
 	if (tui->filtering) {
 		snprintf(item, sizeof item, "/%s_", tui->filter);
@@ -809,9 +815,9 @@ tui_draw_status(struct tui *tui)
 	}
 
 	fmt_time(clock, sizeof clock, now_wall_ms(), FMT_TIME_CLOCKZ);
-	snprintf(right, sizeof right, " C:%u E:%u W:%u I:%u %s",
-	    m->level_counts[LVL_CRITICAL], m->level_counts[LVL_ERROR],
-	    m->level_counts[LVL_WARNING], m->level_counts[LVL_INFO], clock);
+	/* What is open now beside the day's log (view-events.c). */
+	orole = view_events_counts(tui, open, sizeof open, day, sizeof day);
+	snprintf(right, sizeof right, " %s | %s %s", open, day, clock);
 	rw = draw_width(tui, right);
 	if (rw > tui->sx)
 		rw = tui->sx;
@@ -847,6 +853,10 @@ tui_draw_status(struct tui *tui)
 	}
 	tui_draw_collectors(tui, y, x, limit);
 	draw_text(tui, y, tui->sx - rw, rw, CR_STATUS, right);
+	snprintf(item, sizeof item, " %s", open);
+	ow = draw_width(tui, item);
+	if (ow < rw)
+		draw_text(tui, y, tui->sx - rw, ow, orole, item);
 }
 
 /*

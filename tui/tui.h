@@ -159,6 +159,7 @@ struct tui {
 	void		*view_data[TUI_VIEWS_MAX];	/* tui_view_data() */
 
 	char		 filter[64];	/* "/" filter, "" = none */
+	char		 filters[TUI_VIEWS_MAX][64];	/* the others' */
 	int		 filtering;	/* prompt open */
 
 	/* The history for longer graphs (store.h), NULL: none. */
@@ -307,6 +308,18 @@ int	 view_prefixes_drill(struct tui *);	/* opens or closes the page */
 int	 view_prefixes_paged(struct tui *);	/* a prefix's page is open */
 /* The Events view's selected event, NULL when none. */
 const struct event *view_events_selected(struct tui *);
+int	 view_events_drill(struct tui *);	/* Enter: page, or a burst */
+int	 view_events_paged(struct tui *);	/* an event's page is open */
+int	 view_events_fold(struct tui *, int);	/* + 0 toggles, - -1 folds */
+int	 view_events_open_only(struct tui *);	/* o */
+int	 view_events_replay(struct tui *);	/* r: replay at its time */
+const char *view_events_level(enum level);	/* "CRIT", "ERR" ... */
+/* The status bar's open conditions and 24 hours' counts; the colour. */
+enum color_role view_events_counts(struct tui *, char *, size_t, char *,
+	    size_t);
+/* tui/view-event.c: an event's page. */
+void	 view_event_draw(struct tui *, const struct event *, int y, int h,
+	    int w);
 /* Does the prefix's carried list name the session? */
 int	 view_prefixes_carries(const struct branch_prefix *, const char *);
 

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The Events view: the model's ring of recent events, newest first, with
- * time, level (Microsoft's names: Information, Warning, Error, Critical),
- * type, subject and summary, coloured by level and always named in words.
- * The selected event's details go on the bottom line.
+ * time, a short level word (CRIT, ERR, WARN, INFO: never colour alone),
+ * a mark (open condition, group), type, subject and summary.  A burst of
+ * the same type and level (ten LossHigh for one fault) is one row that +
+ * or Enter expands, so an older Critical stays in sight; o shows only
+ * the events whose condition is still open.  Enter on an event opens its
+ * page (tui/view-event.c).  The filter matches every name an event is
+ * related to, not only its subject.  The status bar's counters (open
+ * conditions, the last 24 hours' events) are made here too.
  */
 
 #include <stdio.h>
@@ -11,148 +16,620 @@
 #include <string.h>
 
 #include "tui/tui.h"
+#include "core/condition.h"
+
+#define EVENTS_GROUP_MIN	3	/* a burst: at least this many */
+#define EVENTS_GROUP_GAP_MS	60000	/* ... each within this of the next */
+#define EVENTS_GROUP_LOOK	64	/* groups looked at for a new member */
+#define EVENTS_DAY_MS		(24 * 3600 * 1000LL)
 
 enum {
-	EV_TIME, EV_LEVEL, EV_TYPE, EV_SUBJECT, EV_SUMMARY, EV_NCOLS
+	EV_TIME, EV_LEVEL, EV_MARK, EV_TYPE, EV_SUBJECT, EV_SUMMARY, EV_NCOLS
 };
 
 static const struct draw_col events_cols[EV_NCOLS] = {
 	[EV_TIME] =	{ "Time", 8, 8, 0, 0 },
-	[EV_LEVEL] =	{ "Level", 11, 11, 0, 0 },
-	[EV_TYPE] =	{ "Type", 18, 22, 0, 0 },
+	[EV_LEVEL] =	{ "Lvl", 4, 4, 0, 0 },
+	[EV_MARK] =	{ "", 2, 2, 0, 0 },
+	[EV_TYPE] =	{ "Type", 24, 36, 0, 0 },	/* the longest: 36 */
 	[EV_SUBJECT] =	{ "Subject", 14, 28, 1, 0 },	/* detail line at 80 */
-	[EV_SUMMARY] =	{ "Summary", 30, 400, 0, 0 },
+	[EV_SUMMARY] =	{ "Summary", 24, 400, 0, 0 },
 };
 
-static void	 view_events_draw(struct tui *, int, int, int);
-static size_t	 view_events_rows(struct tui *);
-static const struct event **view_events_list(struct tui *, size_t *);
-static void	 view_events_key(const void *, size_t, char *, size_t);
+/* A row of the list: one event, a group of them, or a group's member. */
+struct events_row {
+	const struct event	*e;	/* the event; a group: its newest */
+	const struct event	*oldest;	/* a group's */
+	size_t			 n;	/* a group's members, else 1 */
+	int			 member;	/* a row of an expanded group */
+	int			 expanded;	/* a group shown open */
+	int			 open;		/* some member still open */
+	int			 same_subject;	/* a group's members agree */
+};
+
+/* The view's state (tui_view_data()). */
+struct events_state {
+	int		 open_only;	/* o */
+	int		 page;		/* the selected event's page is open */
+	int64_t		*expanded;	/* groups opened, by oldest member id */
+	size_t		 nexpanded;
+};
+
+static void		*view_events_init(struct tui *);
+static void		 view_events_free(void *);
+static void		 view_events_enter(struct tui *);
+static int		 view_events_back(struct tui *);
+static void		 view_events_draw(struct tui *, int, int, int);
+static size_t		 view_events_rows(struct tui *);
+static struct events_row *view_events_list(struct tui *, size_t *);
+static void		 view_events_key(const void *, size_t, char *, size_t);
+static int		 view_events_match(struct tui *, const struct event *);
+static size_t		 view_events_group(struct tui *, const struct event **,
+			    size_t, struct events_row *);
+static int		 view_events_is_expanded(struct events_state *,
+			    int64_t);
+static void		 view_events_reselect(struct tui *, struct events_row *,
+			    size_t);
+static void		 view_events_row_cells(struct tui *,
+			    const struct events_row *, char *, size_t, char *,
+			    size_t, char *, size_t);
 
 const struct view view_events = {
 	.name = "events",
 	.title = "Events",
 	.keys = &keys_events,
+	.init = view_events_init,
+	.free = view_events_free,
+	.enter = view_events_enter,
 	.draw = view_events_draw,
 	.rows = view_events_rows,
+	.back = view_events_back,
 	.key = view_events_key,
 };
 
-/* Events matching the filter, newest first; caller frees the array. */
-static const struct event **
+static void *
+view_events_init(struct tui *tui)
+{
+	return (xcalloc(1, sizeof (struct events_state)));
+}
+
+static void
+view_events_free(void *data)
+{
+	struct events_state	*vs = data;
+
+	if (vs != NULL)
+		free(vs->expanded);
+	free(vs);
+}
+
+/* Coming back to the view shows the list, not an old event's page. */
+static void
+view_events_enter(struct tui *tui)
+{
+	((struct events_state *)tui_view_data(tui, &view_events))->page = 0;
+}
+
+/* Esc, or /: the page closes first. */
+static int
+view_events_back(struct tui *tui)
+{
+	struct events_state	*vs = tui_view_data(tui, &view_events);
+
+	if (!vs->page)
+		return (0);
+	vs->page = 0;
+	return (1);
+}
+
+/* The short level word of the Lvl column. */
+const char *
+view_events_level(enum level l)
+{
+	switch (l) {
+	case LVL_CRITICAL:
+		return ("CRIT");
+	case LVL_ERROR:
+		return ("ERR");
+	case LVL_WARNING:
+		return ("WARN");
+	default:
+		return ("INFO");
+	}
+}
+
+/* The filter: any word of the event or any name it is related to. */
+static int
+view_events_match(struct tui *tui, const struct event *e)
+{
+	char	 text[1280];
+
+	if (tui_filter(tui) == NULL)
+		return (1);
+	snprintf(text, sizeof text, "%s %s %s %s %s %s|%s|%s|%s|%s|%s",
+	    level_name(e->level), view_events_level(e->level), e->type,
+	    e->subject, e->summary, e->details, e->rel.branch,
+	    e->rel.partner, e->rel.session, e->rel.router, e->rel.prefix);
+	return (tui_match(tui, text));
+}
+
+static int
+view_events_is_expanded(struct events_state *vs, int64_t id)
+{
+	size_t	 i;
+
+	for (i = 0; i < vs->nexpanded; i++)
+		if (vs->expanded[i] == id)
+			return (1);
+	return (0);
+}
+
+/*
+ * Rows from the matching events f (newest first): a burst of the same
+ * type and level, each within EVENTS_GROUP_GAP_MS of the next, of at
+ * least EVENTS_GROUP_MIN events is one row where its newest is, followed
+ * by its members when expanded.  The events between stay where they are.
+ */
+static size_t
+view_events_group(struct tui *tui, const struct event **f, size_t n,
+    struct events_row *rows)
+{
+	struct events_state	*vs = tui_view_data(tui, &view_events);
+	size_t			*grp, *head, *tail, *next, *count, ng = 0;
+	size_t			 i, g, k, nrows = 0;
+	const struct event	*o;
+
+	grp = xcalloc(n + 1, sizeof *grp);
+	head = xcalloc(n + 1, sizeof *head);
+	tail = xcalloc(n + 1, sizeof *tail);
+	next = xcalloc(n + 1, sizeof *next);
+	count = xcalloc(n + 1, sizeof *count);
+	for (i = 0; i < n; i++) {
+		next[i] = n;
+		for (k = 0; k < ng && k < EVENTS_GROUP_LOOK; k++) {
+			g = ng - 1 - k;
+			o = f[tail[g]];
+			if (o->level == f[i]->level &&
+			    strcmp(o->type, f[i]->type) == 0 &&
+			    o->time_ms - f[i]->time_ms <= EVENTS_GROUP_GAP_MS)
+				break;
+		}
+		if (k < ng && k < EVENTS_GROUP_LOOK) {
+			g = ng - 1 - k;
+			next[tail[g]] = i;
+		} else {
+			g = ng++;
+			head[g] = i;
+		}
+		tail[g] = i;
+		count[g]++;
+		grp[i] = g;
+	}
+
+	for (i = 0; i < n; i++) {
+		g = grp[i];
+		if (count[g] < EVENTS_GROUP_MIN) {
+			rows[nrows].e = f[i];
+			rows[nrows].oldest = f[i];
+			rows[nrows].n = 1;
+			rows[nrows].open = EVENT_OPEN(f[i]);
+			nrows++;
+			continue;
+		}
+		if (head[g] != i)
+			continue;	/* shown with its group */
+		rows[nrows].e = f[i];
+		rows[nrows].oldest = f[tail[g]];
+		rows[nrows].n = count[g];
+		rows[nrows].same_subject = 1;
+		for (k = i; k < n; k = next[k]) {
+			rows[nrows].open |= EVENT_OPEN(f[k]);
+			if (strcmp(f[k]->subject, f[i]->subject) != 0)
+				rows[nrows].same_subject = 0;
+		}
+		rows[nrows].expanded = view_events_is_expanded(vs,
+		    f[tail[g]]->id);
+		nrows++;
+		if (!rows[nrows - 1].expanded)
+			continue;
+		for (k = i; k < n; k = next[k]) {
+			rows[nrows].e = rows[nrows].oldest = f[k];
+			rows[nrows].n = 1;
+			rows[nrows].member = 1;
+			rows[nrows].open = EVENT_OPEN(f[k]);
+			nrows++;
+		}
+	}
+	free(grp);
+	free(head);
+	free(tail);
+	free(next);
+	free(count);
+	return (nrows);
+}
+
+/*
+ * The selected event went into a burst that is folded: select the
+ * burst's row, so that the cursor stays on what it was on.
+ */
+static void
+view_events_reselect(struct tui *tui, struct events_row *rows, size_t n)
+{
+	char			*sel = tui->selected[tui_view_index(&view_events)];
+	const struct event	*e;
+	size_t			 i;
+	int64_t			 id;
+
+	if (sel[0] < '0' || sel[0] > '9')
+		return;		/* none, or a burst's */
+	id = strtoll(sel, NULL, 10);
+	for (i = 0; i < n; i++)
+		if (rows[i].n == 1 && rows[i].e->id == id)
+			return;
+	if ((e = model_event_find(tui->model, id)) == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		if (rows[i].n == 1 || rows[i].expanded ||
+		    strcmp(e->type, rows[i].e->type) != 0 ||
+		    e->level != rows[i].e->level ||
+		    e->time_ms < rows[i].oldest->time_ms ||
+		    e->time_ms > rows[i].e->time_ms)
+			continue;
+		view_events_key(rows, i, sel, sizeof tui->selected[0]);
+		return;
+	}
+}
+
+/* The rows shown, newest first; caller frees the array. */
+static struct events_row *
 view_events_list(struct tui *tui, size_t *np)
 {
+	struct events_state	 *vs = tui_view_data(tui, &view_events);
 	struct model		 *m = tui->model;
-	const struct event	**list, *e;
-	char			  text[512];
+	const struct event	**f, *e;
+	struct events_row	 *rows;
 	size_t			  i, n = 0;
 
-	list = xcalloc(m->nevents + 1, sizeof *list);
+	f = xcalloc(m->nevents + 1, sizeof *f);
 	for (i = m->nevents; i > 0; i--) {
 		if ((e = model_event(m, i - 1)) == NULL)
 			continue;
-		snprintf(text, sizeof text, "%s %s %s %s", level_name(e->level),
-		    e->type, e->subject, e->summary);
-		if (tui_match(tui, text))
-			list[n++] = e;
+		if (vs->open_only && !EVENT_OPEN(e))
+			continue;
+		if (view_events_match(tui, e))
+			f[n++] = e;
 	}
-	tui_select(tui, &view_events, list, n);
+	/* Each event is in at most one row and one member row. */
+	rows = xcalloc(2 * n + 1, sizeof *rows);
+	n = view_events_group(tui, f, n, rows);
+	free(f);
+	view_events_reselect(tui, rows, n);
+	tui_select(tui, &view_events, rows, n);
 	*np = n;
-	return (list);
+	return (rows);
 }
 
-/* A row's key: the event's id. */
+/* A row's key: the event's id; a group's, "g" and its oldest's. */
 static void
 view_events_key(const void *list, size_t i, char *buf, size_t len)
 {
-	snprintf(buf, len, "%lld",
-	    (long long)((const struct event *const *)list)[i]->id);
+	const struct events_row	*r = &((const struct events_row *)list)[i];
+
+	if (r->n > 1)
+		snprintf(buf, len, "g%lld", (long long)r->oldest->id);
+	else
+		snprintf(buf, len, "%lld", (long long)r->e->id);
 }
 
 static size_t
 view_events_rows(struct tui *tui)
 {
-	const struct event	**list;
-	size_t			  n;
+	struct events_row	*rows;
+	size_t			 n;
 
-	list = view_events_list(tui, &n);
-	free(list);
+	rows = view_events_list(tui, &n);
+	free(rows);
 	return (n);
+}
+
+/* The mark, subject and summary cells of a row. */
+static void
+view_events_row_cells(struct tui *tui, const struct events_row *r,
+    char *mark, size_t mlen, char *subject, size_t slen, char *summary,
+    size_t sumlen)
+{
+	const char	*open, *grp = "";
+	char		 span[16];
+
+	open = !r->open ? " " : tui->ascii ? "*" : "\xe2\x97\x8f";   /* ● */
+	if (r->n > 1)
+		grp = r->expanded ? (tui->ascii ? "-" : "\xe2\x96\xbe") :
+		    (tui->ascii ? "+" : "\xe2\x96\xb8");	/* ▾ ▸ */
+	else if (r->member)
+		grp = tui->ascii ? "|" : "\xe2\x94\x82";	/* │ */
+	snprintf(mark, mlen, "%s%s", open, grp);
+	if (r->n == 1) {
+		snprintf(subject, slen, "%s", r->e->subject);
+		snprintf(summary, sumlen, "%s", r->e->summary);
+		return;
+	}
+	if (r->same_subject)
+		snprintf(subject, slen, "%s", r->e->subject);
+	else
+		snprintf(subject, slen, "%s +more", r->e->subject);
+	fmt_duration(span, sizeof span,
+	    (r->e->time_ms - r->oldest->time_ms) / 1000);
+	snprintf(summary, sumlen, "%zu in %s, newest: %s", r->n, span,
+	    r->e->summary);
 }
 
 static void
 view_events_draw(struct tui *tui, int y, int h, int w)
 {
+	struct events_state	 *vs = tui_view_data(tui, &view_events);
 	struct draw_col		  cols[EV_NCOLS];
-	const struct event	**list, *e;
+	struct events_row	 *rows, *r;
 	size_t			  n, i, idx = (size_t)tui_view_index(&view_events);
-	int			  widths[EV_NCOLS], rows, row;
-	char			  when[32], detail[512];
+	int			  widths[EV_NCOLS], nshow, row;
+	char			  when[32], detail[512], mark[16];
+	char			  subject[160], summary[320];
+	char			  open[80], day[64];
 	const char		 *cells[EV_NCOLS];
-	enum color_role		  roles[EV_NCOLS], role;
+	enum color_role		  roles[EV_NCOLS], role, orole;
+	int64_t			  oldest, newest;
+	int			  ow, tw;
 
 	if (h < 3)
 		return;
-	/* Dates only when there is room for them. */
+	rows = view_events_list(tui, &n);
+	/* The page needs a row; a filter may have emptied the list. */
+	if (vs->page && tui->cursor[idx] >= n)
+		vs->page = 0;
+	if (vs->page) {
+		view_event_draw(tui, rows[tui->cursor[idx]].e, y, h, w);
+		free(rows);
+		return;
+	}
+
+	/* Dates only when there is room for them; Type as wide as the
+	 * longest type of the list, the rest goes to the summary. */
 	memcpy(cols, events_cols, sizeof cols);
 	if (w >= 120)
 		cols[EV_TIME].min = cols[EV_TIME].max = 19;
+	for (i = 0, tw = 12; i < n; i++)
+		if ((int)strlen(rows[i].e->type) > tw)
+			tw = (int)strlen(rows[i].e->type);
+	if (tw < cols[EV_TYPE].max)
+		cols[EV_TYPE].min = cols[EV_TYPE].max = tw;
 	draw_layout(cols, EV_NCOLS, w, widths);
 	draw_header(tui, y, cols, EV_NCOLS, widths);
+	/* What is open, at the header's right end (replay has no counters
+	 * in its status bar); "only" while o hides the rest. */
+	orole = view_events_counts(tui, open + 1, sizeof open - 1, day,
+	    sizeof day);
+	open[0] = ' ';
+	if (condition_span(tui->model, &oldest, &newest) == 0 &&
+	    tui_now(tui) > oldest) {
+		fmt_duration(day, sizeof day, (tui_now(tui) - oldest) / 1000);
+		strlcpy_pt(open + strlen(open), ", oldest ",
+		    sizeof open - strlen(open));
+		strlcpy_pt(open + strlen(open), day, sizeof open - strlen(open));
+	}
+	if (vs->open_only)
+		strlcpy_pt(open + strlen(open), " (o: only these) ",
+		    sizeof open - strlen(open));
+	else
+		strlcpy_pt(open + strlen(open), " ", sizeof open - strlen(open));
+	ow = draw_width(tui, open);
+	if (ow < w - 40)
+		draw_text(tui, y, w - ow, ow, vs->open_only ? CR_FILTER :
+		    orole, open);
 
-	list = view_events_list(tui, &n);
-	rows = h - 2;
-	draw_scroll(&tui->cursor[idx], &tui->scroll[idx], n, rows);
-
-	for (row = 0; row < rows; row++) {
+	nshow = h - 2;
+	draw_scroll(&tui->cursor[idx], &tui->scroll[idx], n, nshow);
+	for (row = 0; row < nshow; row++) {
 		i = tui->scroll[idx] + (size_t)row;
 		if (i >= n) {
-			draw_empty_row(tui, y + 1 + row, w, row, n,
-			    "no event matches the filter", "no events yet");
+			if (n == 0 && row == 0 && vs->open_only &&
+			    tui_filter(tui) == NULL)
+				draw_text(tui, y + 1, 0, w, CR_NORMAL,
+				    "nothing open (o: every event)");
+			else
+				draw_empty_row(tui, y + 1 + row, w, row, n,
+				    "no event matches the filter",
+				    "no events yet");
 			continue;
 		}
-		e = list[i];
-		fmt_time(when, sizeof when, e->time_ms, FMT_TIME_DATE);
-		role = draw_level_role(e->level);
+		r = &rows[i];
+		fmt_time(when, sizeof when, r->e->time_ms, FMT_TIME_DATE);
+		role = draw_level_role(r->e->level);
+		view_events_row_cells(tui, r, mark, sizeof mark, subject,
+		    sizeof subject, summary, sizeof summary);
 		/* "YYYY-MM-DD HH:MM:SS": keep the time of day when narrow. */
 		cells[EV_TIME] = (widths[EV_TIME] < 19 && strlen(when) >= 19) ?
 		    when + 11 : when;
-		cells[EV_LEVEL] = level_name(e->level);
-		cells[EV_TYPE] = e->type;
-		cells[EV_SUBJECT] = e->subject;
-		cells[EV_SUMMARY] = e->summary;
+		cells[EV_LEVEL] = view_events_level(r->e->level);
+		cells[EV_MARK] = mark;
+		cells[EV_TYPE] = r->e->type;
+		cells[EV_SUBJECT] = subject;
+		cells[EV_SUMMARY] = summary;
 		for (i = 0; i < EV_NCOLS; i++)
 			roles[i] = CR_NORMAL;
 		roles[EV_LEVEL] = role;
+		roles[EV_MARK] = role;
 		roles[EV_TYPE] = role;
+		if (r->member)
+			roles[EV_SUMMARY] = roles[EV_SUBJECT] = CR_DIM;
 		draw_row(tui, y + 1 + row, cols, EV_NCOLS, widths, cells,
 		    roles, CR_NORMAL,
 		    tui->scroll[idx] + (size_t)row == tui->cursor[idx]);
 	}
 
 	if (tui->cursor[idx] < n) {
-		e = list[tui->cursor[idx]];
-		fmt_time(when, sizeof when, e->time_ms, FMT_TIME_FULL);
-		snprintf(detail, sizeof detail, "%s %s %s: %s", when, e->type,
-		    e->subject, e->details[0] != '\0' ? e->details :
-		    e->summary);
-		draw_text(tui, y + h - 1, 0, w, draw_level_role(e->level),
+		r = &rows[tui->cursor[idx]];
+		fmt_time(when, sizeof when, r->e->time_ms, FMT_TIME_FULL);
+		if (r->n > 1)
+			snprintf(detail, sizeof detail, "%zu %s %s, %s: "
+			    "Enter or + %s", r->n, r->e->type, r->same_subject ?
+			    r->e->subject : "of several subjects", when,
+			    r->expanded ? "folds them" : "shows each");
+		else
+			snprintf(detail, sizeof detail, "%s %s %s: %s", when,
+			    r->e->type, r->e->subject, r->e->details[0] !=
+			    '\0' ? r->e->details : r->e->summary);
+		draw_text(tui, y + h - 1, 0, w, draw_level_role(r->e->level),
 		    detail);
 	} else
 		draw_text(tui, y + h - 1, 0, w, CR_NORMAL, "");
-	free(list);
+	free(rows);
 }
 
-/* The event under the cursor (Enter jumps to its time), NULL when none. */
+/* The event under the cursor (a group: its newest), NULL when none. */
 const struct event *
 view_events_selected(struct tui *tui)
 {
-	const struct event	**list, *e = NULL;
-	size_t			  n, idx = (size_t)tui_view_index(&view_events);
+	struct events_row	*rows;
+	const struct event	*e = NULL;
+	size_t			 n, idx = (size_t)tui_view_index(&view_events);
 
-	list = view_events_list(tui, &n);
+	rows = view_events_list(tui, &n);
 	if (tui->cursor[idx] < n)
-		e = list[tui->cursor[idx]];
-	free(list);
+		e = rows[tui->cursor[idx]].e;
+	free(rows);
 	return (e);
+}
+
+int
+view_events_paged(struct tui *tui)
+{
+	return (((struct events_state *)tui_view_data(tui,
+	    &view_events))->page);
+}
+
+/*
+ * + (dir 0: toggle), - (dir -1: fold): the burst under the cursor, or
+ * the one a member row belongs to; the cursor stays on the burst's row.
+ */
+int
+view_events_fold(struct tui *tui, int dir)
+{
+	struct events_state	*vs = tui_view_data(tui, &view_events);
+	struct events_row	*rows, *r = NULL;
+	size_t			 n, i, idx = (size_t)tui_view_index(&view_events);
+	int64_t			 id;
+
+	rows = view_events_list(tui, &n);
+	if (vs->page || tui->cursor[idx] >= n) {
+		free(rows);
+		return (ACT_NONE);
+	}
+	for (i = tui->cursor[idx] + 1; i > 0; i--) {
+		r = &rows[i - 1];
+		if (!r->member)
+			break;
+	}
+	if (r == NULL || r->n == 1 || (dir < 0 && !r->expanded)) {
+		free(rows);
+		return (ACT_NONE);
+	}
+	id = r->oldest->id;
+	if (r->expanded) {
+		for (i = 0; i < vs->nexpanded; i++)
+			if (vs->expanded[i] == id)
+				vs->expanded[i] = vs->expanded[--vs->nexpanded];
+	} else {
+		vs->expanded = xreallocarray(vs->expanded, vs->nexpanded + 1,
+		    sizeof *vs->expanded);
+		vs->expanded[vs->nexpanded++] = id;
+	}
+	snprintf(tui->selected[idx], sizeof tui->selected[idx], "g%lld",
+	    (long long)id);
+	free(rows);
+	view_events_rows(tui);		/* the cursor to the burst's row */
+	return (ACT_REDRAW);
+}
+
+/* Enter: a burst folds or unfolds; an event's page opens or closes. */
+int
+view_events_drill(struct tui *tui)
+{
+	struct events_state	*vs = tui_view_data(tui, &view_events);
+	struct events_row	*rows;
+	size_t			 n, idx = (size_t)tui_view_index(&view_events);
+	int			 group;
+
+	if (view_events_back(tui))
+		return (ACT_REDRAW);
+	rows = view_events_list(tui, &n);
+	if (tui->cursor[idx] >= n) {
+		free(rows);
+		return (ACT_NONE);
+	}
+	group = rows[tui->cursor[idx]].n > 1;
+	free(rows);
+	if (group)
+		return (view_events_fold(tui, 0));
+	vs->page = 1;
+	return (ACT_REDRAW);
+}
+
+/* o: only the events whose condition is still open, or all again. */
+int
+view_events_open_only(struct tui *tui)
+{
+	struct events_state	*vs = tui_view_data(tui, &view_events);
+
+	vs->open_only = !vs->open_only;
+	vs->page = 0;
+	view_events_rows(tui);
+	return (ACT_REDRAW);
+}
+
+/* r: the dashboard at the selected event's time (replay). */
+int
+view_events_replay(struct tui *tui)
+{
+	return (tui_replay_event(tui, view_events_selected(tui)));
+}
+
+/*
+ * The status bar's counters: what is open now by level ("open C:1 W:3",
+ * "open: none") into open, the last 24 hours' events by level into day;
+ * returns the colour of the worst open level.
+ */
+enum color_role
+view_events_counts(struct tui *tui, char *open, size_t olen, char *day,
+    size_t dlen)
+{
+	static const char	 letters[] = "IWEC";
+	struct model		*m = tui->model;
+	const struct event	*e;
+	unsigned		 n[4] = { 0, 0, 0, 0 };
+	int64_t			 since = tui_now(tui) - EVENTS_DAY_MS;
+	size_t			 i, len;
+	int			 l, worst = -1;
+
+	for (i = m->nevents; i > 0; i--) {
+		e = model_event(m, i - 1);
+		if (e->time_ms >= since)
+			n[e->level]++;
+	}
+	snprintf(day, dlen, "24h C:%u E:%u W:%u I:%u", n[LVL_CRITICAL],
+	    n[LVL_ERROR], n[LVL_WARNING], n[LVL_INFO]);
+
+	snprintf(open, olen, "open:");
+	for (l = LVL_CRITICAL; l >= LVL_INFO; l--) {
+		if (m->open_counts[l] == 0)
+			continue;
+		if (worst < 0)
+			worst = l;
+		len = strlen(open);
+		snprintf(open + len, olen - len, " %c:%u", letters[l],
+		    m->open_counts[l]);
+	}
+	if (worst < 0) {
+		snprintf(open, olen, "open: none");
+		return (CR_OK);
+	}
+	return (draw_level_role((enum level)worst));
 }

@@ -286,8 +286,8 @@ mark
 lab_birdc hijack-r1 disable hijack_exact
 lab_birdc hijack-r1 disable hijack_sub
 diag "hijack-r1 withdraws both"
-wait_events "PrefixOriginAsRestored after the withdrawal" \
-    PrefixOriginAsRestored 1 "subject LIKE '%$LONDON%'"
+wait_events "PrefixOriginAsChangeResolved after the withdrawal" \
+    PrefixOriginAsChangeResolved 1 "subject LIKE '%$LONDON%'"
 wait_events "PrefixSubPrefixHijackResolved after the withdrawal" \
     PrefixSubPrefixHijackResolved 1 "subject LIKE '%$LONDON%'"
 if wait_for 'once "$CONF2" && [ -z "$(pfx_flags "$LONDON")" ]' "$STEP"; then

@@ -1522,6 +1522,21 @@ test_select_follows_branch(void **state)
 }
 
 /*
+ * A LossHigh two minutes after the previous one, "follow-N" or
+ * "scrolled-NN" (name "f" or "s"): events that far apart are no burst,
+ * so each keeps its own row (view-events.c groups bursts).
+ */
+static void
+apart_event(struct model *m, const char *name, int n)
+{
+	static int64_t	 t = 1700000000000LL;
+
+	t += 120000;
+	model_event_at(m, t, "LossHigh", LVL_WARNING, "", "", name[0] == 'f' ?
+	    "follow-%d" : "scrolled-%02d", n);
+}
+
+/*
  * Issue 12: new events arrive at the top of the Events view; the event
  * selected stays selected (its row index moves down with it) and on the
  * status line.  By row number the cursor would be on a newer event.
@@ -1538,16 +1553,15 @@ test_select_follows_event(void **state)
 	tui_set_view(&f->t, &view_events);
 	tui_set_filter(&f->t, "follow-");
 	for (i = 1; i <= 5; i++)
-		model_eventf(f->m, "LossHigh", LVL_WARNING, "", "",
-		    "follow-%d", i);
+		apart_event(f->m, "f", i);
 	size(f, 80, 24);
 	cursor_to(f, idx, 2);
 	draw_view(f, &view_events);
 	assert_non_null((e = view_events_selected(&f->t)));
 	assert_string_equal(e->summary, "follow-3");
 
-	model_eventf(f->m, "LossHigh", LVL_WARNING, "", "", "follow-6");
-	model_eventf(f->m, "LossHigh", LVL_WARNING, "", "", "follow-7");
+	apart_event(f->m, "f", 6);
+	apart_event(f->m, "f", 7);
 	draw_view(f, &view_events);
 	assert_int_equal(f->t.cursor[idx], 4);
 	assert_non_null((e = view_events_selected(&f->t)));
@@ -1560,7 +1574,7 @@ test_select_follows_event(void **state)
 	/* A key moves the selection: one down is the older follow-2. */
 	assert_int_equal(keys_find(&keys_global, 'j')->action(&f->t,
 	    keys_find(&keys_global, 'j')) & ACT_REDRAW, ACT_REDRAW);
-	model_eventf(f->m, "LossHigh", LVL_WARNING, "", "", "follow-8");
+	apart_event(f->m, "f", 8);
 	draw_view(f, &view_events);
 	assert_string_equal(view_events_selected(&f->t)->summary,
 	    "follow-2");
@@ -1569,19 +1583,95 @@ test_select_follows_event(void **state)
 	 * of the screen while newer events arrive above it. */
 	tui_set_filter(&f->t, "scrolled-");
 	for (i = 1; i <= 30; i++)
-		model_eventf(f->m, "LossHigh", LVL_WARNING, "", "",
-		    "scrolled-%02d", i);
+		apart_event(f->m, "s", i);
 	cursor_to(f, idx, 25);
 	draw_view(f, &view_events);
 	cursor_to(f, idx, 10);
 	draw_view(f, &view_events);
 	assert_int_equal(f->t.scroll[idx], 6);
 	assert_non_null(strstr(row(2 + 4, buf, sizeof buf), "scrolled-20"));
-	model_eventf(f->m, "LossHigh", LVL_WARNING, "", "", "scrolled-31");
-	model_eventf(f->m, "LossHigh", LVL_WARNING, "", "", "scrolled-32");
+	apart_event(f->m, "s", 31);
+	apart_event(f->m, "s", 32);
 	draw_view(f, &view_events);
 	assert_int_equal(f->t.cursor[idx], 12);
 	assert_non_null(strstr(row(2 + 4, buf, sizeof buf), "scrolled-20"));
+	tui_set_filter(&f->t, "");
+}
+
+/*
+ * Issue 12, parts 3 and 4: a burst of 25 LossHigh is one row, so the
+ * Critical before it stays on the second row at 80x24; the selection
+ * stays on the burst as it grows; + and - unfold and fold it; o keeps
+ * only what is open; Enter opens the event's page; the filter finds the
+ * hijack by its branch, which its subject does not name.
+ */
+static void
+test_events_burst(void **state)
+{
+	struct fixture	*f = *state;
+	char		 buf[512];
+	size_t		 idx = (size_t)tui_view_index(&view_events);
+	int64_t		 t = 1800000000000LL;
+	int		 i;
+
+	tui_set_view(&f->t, &view_events);
+	tui_set_filter(&f->t, "burst-");
+	model_event_at(f->m, t, "PrefixOriginAsChangeEvent", LVL_CRITICAL,
+	    "prefix 100.105.30.0/24", NULL, "burst-hijack");
+	for (i = 1; i <= 25; i++)
+		model_event_at(f->m, t + i * 1000, "LossHigh", LVL_WARNING,
+		    "branch quiet-branch edge lax", NULL, "burst-loss-%d", i);
+	size(f, 80, 24);
+	cursor_to(f, idx, 0);
+	draw_view(f, &view_events);
+	assert_int_equal(find(2, 22, "LossHigh"), 2);
+	assert_int_equal(find(3, 22, "LossHigh"), -1);
+	assert_non_null(strstr(row(2, buf, sizeof buf), "25 in 24s"));
+	assert_non_null(strstr(row(3, buf, sizeof buf), "CRIT"));
+	assert_non_null(strstr(row(3, buf, sizeof buf),
+	    "PrefixOriginAsChangeEvent burst-hijack"));
+
+	/* The burst grows: its row stays selected. */
+	model_event_at(f->m, t + 26000, "LossHigh", LVL_WARNING,
+	    "branch quiet-branch edge lax", NULL, "burst-loss-26");
+	draw_view(f, &view_events);
+	assert_int_equal(f->t.cursor[idx], 0);
+	assert_non_null(strstr(row(2, buf, sizeof buf), "26 in 25s"));
+
+	/* + unfolds, - on a member folds and selects the burst again. */
+	assert_int_equal(view_events_fold(&f->t, 0), ACT_REDRAW);
+	assert_int_equal(view_events.rows(&f->t), 1 + 26 + 1);
+	draw_view(f, &view_events);
+	assert_non_null(strstr(row(3, buf, sizeof buf), "burst-loss-26"));
+	cursor_to(f, idx, 5);
+	assert_int_equal(view_events_fold(&f->t, -1), ACT_REDRAW);
+	assert_int_equal(f->t.cursor[idx], 0);
+	assert_int_equal(view_events.rows(&f->t), 2);
+
+	/* o: the LossHigh still open (the newest: each followed the last)
+	 * and the hijack. */
+	assert_int_equal(view_events_open_only(&f->t), ACT_REDRAW);
+	assert_int_equal(view_events.rows(&f->t), 2);
+	draw_view(f, &view_events);
+	assert_non_null(strstr(row(2, buf, sizeof buf), "burst-loss-26"));
+	assert_int_equal(view_events_open_only(&f->t), ACT_REDRAW);
+
+	/* Enter on the hijack: its page, with the branch of its prefix. */
+	cursor_to(f, idx, 1);
+	assert_int_equal(view_events_drill(&f->t), ACT_REDRAW);
+	assert_true(view_events_paged(&f->t));
+	draw_view(f, &view_events);
+	assert_true(find(1, 23, "Event #") >= 0);
+	assert_true(find(1, 23, "OPEN for") >= 0);
+	assert_true(find(1, 23, "daisy-hq") >= 0);
+	assert_int_equal(view_events_drill(&f->t), ACT_REDRAW);
+	assert_false(view_events_paged(&f->t));
+
+	/* The filter finds it by that branch; the burst is quiet-branch's. */
+	tui_set_filter(&f->t, "daisy-hq");
+	draw_view(f, &view_events);
+	assert_true(find(2, 22, "PrefixOriginAsChangeEvent") >= 0);
+	assert_int_equal(find(2, 22, "burst-loss"), -1);
 	tui_set_filter(&f->t, "");
 }
 
@@ -1652,6 +1742,7 @@ main(void)
 		cmocka_unit_test(test_overview_health),
 		cmocka_unit_test(test_select_follows_branch),
 		cmocka_unit_test(test_select_follows_event),
+		cmocka_unit_test(test_events_burst),
 		cmocka_unit_test(test_select_follows_prefix),
 	};
 

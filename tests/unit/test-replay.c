@@ -455,7 +455,7 @@ test_events(void **state)
 	struct model		*m;
 	const struct event	*ev;
 	struct writer		*w;
-	char			*path;
+	char			*path, *text;
 	int			 i;
 
 	(void)state;
@@ -477,11 +477,32 @@ test_events(void **state)
 	assert_int_equal(m->level_counts[LVL_ERROR], 1);
 	assert_int_equal(m->level_counts[LVL_WARNING], 1);
 	assert_int_equal(m->level_counts[LVL_INFO], 0);
+	/* Open at T(10): the session down, the redundancy degraded. */
+	assert_int_equal(m->nconds, 2);
+	assert_true(EVENT_OPEN(model_event(m, 0)));
 
 	load(r, m, T(20), NULL);
 	assert_int_equal(m->nevents, 4);
 	assert_int_equal(model_event(m, 3)->id, 4);
 	assert_int_equal(m->level_counts[LVL_INFO], 2);
+	/* Both restored by T(20), each restoration knows what it closed. */
+	assert_int_equal(m->nconds, 0);
+	assert_int_equal(model_event(m, 2)->resolves, 1);
+	replay_close(r);
+
+	/* A run starting at T(15): what the one before left open ended. */
+	sql(path, "INSERT INTO run (start_ms, last_ms) VALUES (1, 1)");
+	xasprintf(&text, "UPDATE run SET start_ms = %lld, last_ms = %lld "
+	    "WHERE start_ms = 1", T(15), T(16));
+	sql(path, text);
+	free(text);
+	r = ropen(path);
+	load(r, m, T(16), NULL);
+	assert_int_equal(m->nevents, 2);
+	assert_int_equal(m->nconds, 0);
+	assert_true(model_event(m, 0)->cflags & EVF_ENDED);
+	load(r, m, T(12), NULL);
+	assert_int_equal(m->nconds, 2);
 	replay_close(r);
 
 	/* More than the ring holds: the newest MODEL_EVENTS_MAX, by id. */

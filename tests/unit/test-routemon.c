@@ -478,7 +478,7 @@ test_origin(void **state)
 	assert_settled(f);
 	withdraw(f, f->thief, "203.0.113.0/24");
 	eval(f);
-	one(f, "PrefixOriginAsRestored", LVL_INFO, pfx);
+	one(f, "PrefixOriginAsChangeResolved", LVL_INFO, pfx);
 	assert_int_equal(bp->flags, 0);
 	assert_int_equal(bp->bad_origin, 0);
 	new_events(f);
@@ -495,7 +495,7 @@ test_origin(void **state)
 	new_events(f);
 	announce(f, f->b1, "203.0.113.0/24", good, 2, 0);
 	eval(f);
-	one(f, "PrefixOriginAsRestored", LVL_INFO, pfx);
+	one(f, "PrefixOriginAsChangeResolved", LVL_INFO, pfx);
 	assert_int_equal(nnew(f), 1);
 }
 
@@ -598,12 +598,12 @@ test_path_rules(void **state)
 
 	ev = bad_path(f, good, 2, 1, "PrefixCommunityMissing", LVL_WARNING,
 	    PFX_NO8007);
-	one(f, "PrefixCommunityRestored", LVL_INFO, pfx);
+	one(f, "PrefixCommunityMissingResolved", LVL_INFO, pfx);
 
 	ev = bad_path(f, prep, 4, 0, "PrefixPrepended", LVL_WARNING,
 	    PFX_PREPEND);
 	assert_non_null(strstr(ev->summary, "AS64500 appears 3 times"));
-	one(f, "PrefixPrependResolved", LVL_INFO, pfx);
+	one(f, "PrefixPrependedResolved", LVL_INFO, pfx);
 	/* Prepends are counted once for the length rule. */
 	new_events(f);
 	announce(f, f->p1, "203.0.113.0/24", prep, 4, 0);
