@@ -817,7 +817,12 @@ tui_draw_status(struct tui *tui)
 	fmt_time(clock, sizeof clock, now_wall_ms(), FMT_TIME_CLOCKZ);
 	/* What is open now beside the day's log (view-events.c). */
 	orole = view_events_counts(tui, open, sizeof open, day, sizeof day);
-	snprintf(right, sizeof right, " %s | %s %s", open, day, clock);
+	/* Narrow: the collectors need the room more than the day's log,
+	 * which the Events view's header keeps. */
+	if (tui->sx < 120)
+		snprintf(right, sizeof right, " %s %s", open, clock);
+	else
+		snprintf(right, sizeof right, " %s | %s %s", open, day, clock);
 	rw = draw_width(tui, right);
 	if (rw > tui->sx)
 		rw = tui->sx;

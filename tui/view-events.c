@@ -373,7 +373,7 @@ view_events_draw(struct tui *tui, int y, int h, int w)
 	int			  widths[EV_NCOLS], nshow, row;
 	char			  when[32], detail[512], mark[16];
 	char			  subject[160], summary[320];
-	char			  open[80], day[64];
+	char			  open[96], day[64], total[64], both[160];
 	const char		 *cells[EV_NCOLS];
 	enum color_role		  roles[EV_NCOLS], role, orole;
 	int64_t			  oldest, newest;
@@ -405,8 +405,8 @@ view_events_draw(struct tui *tui, int y, int h, int w)
 	draw_header(tui, y, cols, EV_NCOLS, widths);
 	/* What is open, at the header's right end (replay has no counters
 	 * in its status bar); "only" while o hides the rest. */
-	orole = view_events_counts(tui, open + 1, sizeof open - 1, day,
-	    sizeof day);
+	orole = view_events_counts(tui, open + 1, sizeof open - 1, total,
+	    sizeof total);
 	open[0] = ' ';
 	if (condition_span(tui->model, &oldest, &newest) == 0 &&
 	    tui_now(tui) > oldest) {
@@ -416,12 +416,15 @@ view_events_draw(struct tui *tui, int y, int h, int w)
 		strlcpy_pt(open + strlen(open), day, sizeof open - strlen(open));
 	}
 	if (vs->open_only)
-		strlcpy_pt(open + strlen(open), " (o: only these) ",
+		strlcpy_pt(open + strlen(open), " (o: only these)",
 		    sizeof open - strlen(open));
-	else
-		strlcpy_pt(open + strlen(open), " ", sizeof open - strlen(open));
-	ow = draw_width(tui, open);
-	if (ow < w - 40)
+	strlcpy_pt(open + strlen(open), " ", sizeof open - strlen(open));
+	/* The day's log too when the status bar leaves it out. */
+	snprintf(both, sizeof both, "%s| %s ", open, total);
+	if (tui->sx < 120 && (ow = draw_width(tui, both)) < w - 30)
+		draw_text(tui, y, w - ow, ow, vs->open_only ? CR_FILTER :
+		    orole, both);
+	else if ((ow = draw_width(tui, open)) < w - 40)
 		draw_text(tui, y, w - ow, ow, vs->open_only ? CR_FILTER :
 		    orole, open);
 

@@ -68,11 +68,6 @@ row_lacks()
 	! row_has "$1" "$2"
 }
 
-lacks_text()
-{
-	! has_text "$1"
-}
-
 # The check's screen on failure, as diagnostics.
 checks()
 {

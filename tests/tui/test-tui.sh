@@ -64,11 +64,6 @@ EOF
 	wait_for "test -s '$T/pid'" 10
 }
 
-lacks_text()
-{
-	! screen | grep -qF -- "$1"
-}
-
 alive()
 {
 	[ ! -e "$T/status" ] && kill -0 "$(cat "$T/pid")" 2>/dev/null
@@ -94,10 +89,12 @@ resize()
 	tm resize-window -t pt -x "$1" -y "$2"
 }
 
+# What is open, and the clock (at 120 columns and more also the last 24
+# hours' counts, which the Events view's header has when narrower).
 counts_shown()
 {
 	screen | grep -qE \
-	    'C:[0-9]+ E:[0-9]+ W:[0-9]+ I:[0-9]+ [0-9][0-9]:[0-9][0-9]:[0-9][0-9]'
+	    'open: (none|[CEWI]:[0-9]+( [CEWI]:[0-9]+)*) .*[0-9][0-9]:[0-9][0-9]:[0-9][0-9]'
 }
 
 no_high_bytes()
@@ -152,6 +149,9 @@ check "sessions filtered to the branch's partner" has_text "sin-r1"
 check "other partner's sessions hidden" lacks_text "lax-r1"
 keys Escape Escape
 expect "Esc twice goes back to the overview" "Nearest edge"
+check "the overview kept its own filter" has_text "[/singapore]"
+keys Escape
+expect "Esc clears the overview's filter" "seattle-hq"
 
 # Views by number and Tab.
 keys 2
@@ -162,7 +162,7 @@ done
 check "sessions state written as a word" has_text "Unknown"
 keys 3
 expect "3: Events view lists the collector going down" "CollectorDown"
-check "events have a level word" has_text "Error"
+check "events have a level word" has_text "ERR"
 keys Tab
 expect "Tab from Events goes to the Map" "seattle-hq>sea"
 keys 1
@@ -495,6 +495,10 @@ else
 	expect "bmp: Enter on the page shows the session's events" "SessionUp"
 	keys Escape
 	expect_not "bmp: Esc clears the filter" "[/daisy-44]"
+	keys 2
+	expect "bmp: Sessions kept its own filter" "[/daisy-44]"
+	keys Escape
+	expect_not "bmp: Esc clears it there too" "[/daisy-44]"
 	keys 5
 	expect "bmp: the prefixes view lists the branch's prefixes" \
 	    "100.105.30.0/24"

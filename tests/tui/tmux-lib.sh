@@ -2,7 +2,7 @@
 # tmux helpers for driving the real dashboard in a test (sourced after
 # tests/lib.sh, with T set): one server per test, one pane "pt".
 #   tmux_start W H [peertop arguments]  a fresh server and pane
-#   screen / has_text / expect / expect_not   what the pane shows
+#   screen / has_text / lacks_text / expect / expect_not   what the pane shows
 #   tmux_dead / tmux_status   peertop's exit
 #   tmux_stop                 the server gone
 #   free_port, stop_sender (SENDER), line_of / row_has   BMP tests' helpers
@@ -71,6 +71,11 @@ screen()
 has_text()
 {
 	screen | grep -qF -- "$1"
+}
+
+lacks_text()
+{
+	! has_text "$1"
 }
 
 # expect DESC TEXT: TEXT shows up within 10 seconds.
