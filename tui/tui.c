@@ -650,6 +650,123 @@ tui_select_moved(struct tui *tui, const struct view *v)
 		v->rows(tui);
 }
 
+/*
+ * Sorting by column (htop's , and . or F6, I to reverse).  The order is
+ * the view's: cmp knows what "worst first" means for its State column;
+ * here only the column, the direction and stability are decided.
+ */
+int
+tui_sort_col(struct tui *tui, const struct view *v, int *reverse)
+{
+	size_t	 idx = (size_t)tui_view_index(v);
+	int	 col = tui->sort_col[idx] - 1;
+
+	if (col < 0 || (size_t)col >= v->ncols)
+		col = v->sort_default;
+	if (reverse != NULL)
+		*reverse = tui->sort_rev[idx];
+	return (col);
+}
+
+/* A and b by the sort column, reversed maybe, ties by the default's. */
+static int
+tui_sort_cmp(const struct view *v, int col, int rev, const void *a,
+    const void *b)
+{
+	int	 c;
+
+	c = v->cmp(a, b, col);
+	if (rev)
+		c = -c;
+	if (c == 0 && col != v->sort_default)
+		c = v->cmp(a, b, v->sort_default);
+	return (c);
+}
+
+/* Merge sort of n rows at base through tmp: stable, unlike qsort(3). */
+static void
+tui_sort_merge(const struct view *v, int col, int rev, char *base,
+    char *tmp, size_t n, size_t size)
+{
+	size_t	 half = n / 2, i = 0, j = half, k = 0;
+
+	if (n < 2)
+		return;
+	tui_sort_merge(v, col, rev, base, tmp, half, size);
+	tui_sort_merge(v, col, rev, base + half * size, tmp, n - half, size);
+	while (i < half && j < n) {
+		/* The left one on a tie: that is what keeps it stable. */
+		if (tui_sort_cmp(v, col, rev, base + j * size,
+		    base + i * size) < 0)
+			memcpy(tmp + k++ * size, base + j++ * size, size);
+		else
+			memcpy(tmp + k++ * size, base + i++ * size, size);
+	}
+	if (i < half)
+		memcpy(tmp + k * size, base + i * size, (half - i) * size);
+	else if (j < n)
+		memcpy(tmp + k * size, base + j * size, (n - j) * size);
+	memcpy(base, tmp, n * size);
+}
+
+void
+tui_sort(struct tui *tui, const struct view *v, void *base, size_t n,
+    size_t size)
+{
+	char	*tmp;
+	int	 col, rev;
+
+	if (v->cmp == NULL || n < 2)
+		return;
+	col = tui_sort_col(tui, v, &rev);
+	tmp = xcalloc(n, size);
+	tui_sort_merge(v, col, rev, base, tmp, n, size);
+	free(tmp);
+}
+
+/*
+ * The next or previous sort column among those shown at this width, or
+ * the order reversed (dir 0).  The cursor stays on its item: tui_select()
+ * finds its key in the list sorted the new way.
+ */
+int
+tui_sort_step(struct tui *tui, int dir)
+{
+	const struct view	*v = tui->view;
+	size_t			 idx = (size_t)tui_view_index(v), k;
+	int			 widths[32], col;
+
+	if (v->cmp == NULL || v->cols == NULL || v->ncols > nitems(widths))
+		return (ACT_NONE);
+	col = tui_sort_col(tui, v, NULL);
+	if (dir == 0)
+		tui->sort_rev[idx] = !tui->sort_rev[idx];
+	else {
+		draw_layout(v->cols, v->ncols, tui->sx, widths);
+		for (k = 0; k < v->ncols; k++) {
+			col = (col + (int)v->ncols + (dir > 0 ? 1 : -1)) %
+			    (int)v->ncols;
+			if (widths[col] > 0 &&
+			    !(v->cols[col].flags & DC_NOSORT))
+				break;
+		}
+		tui->sort_col[idx] = col + 1;
+		tui->sort_rev[idx] = 0;
+	}
+	return (ACT_REDRAW);
+}
+
+void
+tui_draw_header(struct tui *tui, const struct view *v, int y,
+    const struct draw_col *cols, const int *widths)
+{
+	int	 col, rev;
+
+	col = tui_sort_col(tui, v, &rev);
+	draw_header_sort(tui, y, cols, v->ncols, widths,
+	    v->cmp != NULL ? col : -1, rev);
+}
+
 int
 tui_body_rows(struct tui *tui)
 {

@@ -915,11 +915,14 @@ test_branch_detail(void **state)
 	assert_non_null(strstr(buf, "Med"));
 	assert_non_null(strstr(buf, "Flags"));
 	assert_true(find(y + 1, y + 3, "sea") >= 0);
+	/* The target whole and no wider; a loss over the threshold is
+	 * marked ("+" in ASCII), not only coloured. */
 	assert_non_null(strstr(row(find(y + 1, y + 3, "sea"), buf,
-	    sizeof buf), "0.0%    10   19.0   14.5   10.0   19.0"));
+	    sizeof buf), "192.0.2.1   0.0%     10    19.0   14.5   10.0   "
+	    "19.0"));
 	assert_non_null(strstr(row(find(y + 1, y + 3, "lax"), buf,
-	    sizeof buf), "27.3%    11   30.0   30.0   30.0   30.0    0.0   "
-	    "30.0 LOSS"));
+	    sizeof buf), "192.0.2.2 27.3%+     11    30.0   30.0   30.0   "
+	    "30.0    0.0   30.0 LOSS"));
 	/* Sessions below, with their state in words. */
 	assert_true(find(y + 3, 23, "Sessions") >= 0);
 	assert_true(find(y + 3, 23, "daisy-22") >= 0);
@@ -1374,7 +1377,7 @@ test_overview_health(void **state)
 	draw_view(f, &view_overview);
 	tui_draw_title(&f->t);
 	assert_non_null(strstr(row(1, buf, sizeof buf), "Branch        "
-	    "Health  Location"));
+	    "Healthv Location"));
 	assert_non_null(strstr(row(2, buf, sizeof buf), "daisy-hq"));
 	assert_non_null(strstr(buf, "^ OK"));
 	assert_non_null(strstr(row(3, buf, sizeof buf), "quiet-branch"));
