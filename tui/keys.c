@@ -71,7 +71,7 @@ static int	keys_sort(struct tui *, const struct key_binding *);
  * those are replay's play speed here) and F6; I reverses (htop's too).
  */
 #define KEYS_SORT							\
-	{ '.', keys_sort, "./,", "sort by the next / previous column",	\
+	{ '.', keys_sort, "./,/F6", "sort by next / previous column",	\
 	    1, 0 },							\
 	{ ',', keys_sort, NULL, NULL, -1, 0 },				\
 	{ KEY_F(6), keys_sort, NULL, NULL, 1, 0 },			\

@@ -39,15 +39,15 @@ enum {
 /* Names are cut in the middle, the neighbor's address never: it goes
  * first (it is on the detail line). */
 static const struct draw_col sessions_cols[SS_NCOLS] = {
-	[SS_ROUTER] =	{ "Router", 6, 14, 0, DC_NAME },
-	[SS_SESSION] =	{ "Session", 12, 20, 0, DC_NAME },
+	[SS_ROUTER] =	{ "Router", 10, 24, 0, DC_NAME },
+	[SS_SESSION] =	{ "Session", 12, 24, 0, DC_NAME },
 	[SS_NEIGHBOR] =	{ "Neighbor", 7, 7, 3, DC_ADDR },
 	[SS_AS] =	{ "AS", 5, 10, 0, DC_RIGHT },
 	[SS_STATE] =	{ "State", 13, 13, 0, DC_DESC },
 	[SS_UPDOWN] =	{ "Up/Down", 7, 8, 0, DC_RIGHT },
 	[SS_RCVD] =	{ "PfxRcd", 6, 8, 1, DC_RIGHT | DC_DESC },
 	[SS_SENT] =	{ "PfxSnt", 6, 8, 2, DC_RIGHT | DC_DESC },
-	[SS_FLAPS] =	{ "Flaps", 5, 5, 2, DC_RIGHT | DC_DESC },
+	[SS_FLAPS] =	{ "Flaps", 5, 6, 2, DC_RIGHT | DC_DESC },
 	[SS_EDGE] =	{ "Edge", 7, 11, 1, 0 },
 	[SS_SRC] =	{ "Src", 4, 4, 3, 0 },
 	[SS_ERROR] =	{ "Last error", 10, 200, 1, 0 },
