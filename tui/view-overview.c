@@ -584,6 +584,14 @@ view_overview_row(struct tui *tui, const struct branch *b, int y, int w,
 	if (b->loc == LOC_UNKNOWN && widths[OV_LOCATION] <
 	    draw_width(tui, loc))
 		snprintf(loc, sizeof loc, "no location");
+	else if (b->city[0] == '\0' && widths[OV_LOCATION] <
+	    draw_width(tui, loc)) {
+		/* Coordinates to a tenth of a degree: "47.6,-122.3". */
+		if (b->country[0] != '\0')
+			snprintf(loc, sizeof loc, "%s", b->country);
+		else
+			snprintf(loc, sizeof loc, "%.1f,%.1f", b->lat, b->lon);
+	}
 	if (e != NULL)
 		snprintf(near, sizeof near, "%s %.0fkm", e->code,
 		    b->nearest_km);

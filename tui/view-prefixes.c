@@ -904,15 +904,20 @@ view_prefixes_page_sessions(struct tui *tui, struct branch_prefix *p,
     struct partner *pt, int y, int row, int body, int w)
 {
 	struct session	*s;
-	char		 line[512];
+	char		 line[512], name[NAME_MAX_PT];
 	size_t		 i;
+	int		 pad;
 
 	if (pt != NULL && row + 1 < body) {
 		draw_text(tui, y + row++, 0, w, CR_HEADER, "Sessions");
 		for (i = 0; i < pt->nsessions && row < body; i++) {
 			s = pt->sessions[i];
-			snprintf(line, sizeof line, "%-16.16s %-4s %-7s "
-			    "%s %-11s %s", s->name, s->edge, role_name(s->role),
+			/* 16 columns: a longer name loses its middle. */
+			draw_elide(tui, s->name, 16, name, sizeof name);
+			pad = 16 - draw_width(tui, name);
+			snprintf(line, sizeof line, "%s%*s %-4s %-7s "
+			    "%s %-11s %s", name, pad > 0 ? pad : 0, "",
+			    s->edge, role_name(s->role),
 			    draw_glyph(tui, draw_state_glyph(s->state)),
 			    bgp_state_name(s->state),
 			    view_prefixes_carried(p, s));

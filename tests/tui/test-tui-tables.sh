@@ -40,8 +40,8 @@ for r in lon ams sea lax; do
 	at_exit "kill $! 2>/dev/null"
 done
 
-# Prometheus' instant query API, one series: seattle-hq to sea at about
-# 360 ms, a microsecond more each time (a repeated value counts once).
+# Prometheus' instant query API, one series: seattle-hq to sea at 360 ms,
+# a microsecond more every other time (a repeated value counts once).
 cat >"$T/prom.py" <<'EOP'
 import http.server, json, sys, time
 n = [0]
@@ -52,7 +52,7 @@ class H(http.server.BaseHTTPRequestHandler):
             "resultType": "vector", "result": [{
                 "metric": {"branch": "seattle-hq", "edge": "sea",
                            "instance": "198.19.65.123"},
-                "value": [time.time(), "%.6f" % (0.36 + n[0] * 1e-6)]}]}})
+                "value": [time.time(), "%.6f" % (0.36 + n[0] % 2 * 1e-6)]}]}})
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -159,10 +159,11 @@ for mode in colour --mono; do
 	set -- $size
 	W=$1 H=$2
 	tag="${W}x$H $mode:"
+	db=$T/h-$W-${mode#--}.db
 	if [ "$mode" = --mono ]; then
-		tmux_start "$W" "$H" -c "$T/tables.conf" -d "$T/h.db" --mono
+		tmux_start "$W" "$H" -c "$T/tables.conf" -d "$db" --mono
 	else
-		tmux_start "$W" "$H" -c "$T/tables.conf" -d "$T/h.db"
+		tmux_start "$W" "$H" -c "$T/tables.conf" -d "$db"
 	fi
 
 	# Overview: the 360 ms average over the 100 ms threshold is marked
@@ -171,6 +172,10 @@ for mode in colour --mono; do
 	    '^seattle-hq .* 360↑'
 	on "$tag Overview header marks Health as the sort column" 2 \
 	    '^Branch +Health▽ '
+	# A place known by its coordinates only: to a tenth of a degree
+	# rather than cut, in the Location column's 11.
+	see "$tag coordinates shortened, not cut" \
+	    '^seattle-hq .* 47\.6,-122\.3 '
 	# DOWN with 1 of 3 sessions up says why, on the detail line.
 	keys / london Enter
 	detail "$tag DOWN with a session up says why at ${W} columns" \
