@@ -79,6 +79,7 @@ static int	 tui_open_terminal(struct tui *, char **);
 static void	 tui_restore(void);
 static void	 tui_crash(int);
 static void	 tui_resize(struct tui *);
+static int	 tui_size_changed(struct tui *);
 static void	 tui_key(struct tui *, int);
 static int	 tui_filter_key(struct tui *, int);
 static void	 tui_schedule_clock(void);
@@ -360,6 +361,17 @@ tui_resize(struct tui *tui)
 	if (tui->sx < 0)
 		tui->sx = 0;
 	werase(stdscr);
+}
+
+/* Is the terminal's size not the one drawn for? */
+static int
+tui_size_changed(struct tui *tui)
+{
+	struct winsize	 ws;
+
+	return (ioctl(fileno(tui_state.out), TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_row > 0 && ws.ws_col > 0 && (ws.ws_row != tui->sy ||
+	    ws.ws_col != tui->sx));
 }
 
 /* Read every key that is waiting: the input fd is readable. */
@@ -1072,9 +1084,16 @@ tui_redraw(struct tui *tui)
 
 	if (!tui_state.active)
 		return;
-	if (tui_state.resized) {
+	/*
+	 * The terminal may have changed size before SIGWINCH arrives: what
+	 * would be drawn at the old width wraps on the new one, and curses,
+	 * which sends only changes, would leave it there.  Ask the terminal
+	 * its size on every redraw, and repaint every cell after a resize.
+	 */
+	if (tui_state.resized || tui_size_changed(tui)) {
 		tui_state.resized = 0;
 		tui_resize(tui);
+		tui_state.repaint = 1;
 	}
 	if (tui_state.repaint) {
 		tui_state.repaint = 0;
