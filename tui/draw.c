@@ -416,11 +416,11 @@ draw_col_min(const struct draw_col *c)
 
 /*
  * Column layout: start from every column's minimum width (an address
- * column's maximum: it is never cut), drop the
- * columns with the highest (least important) priority number until the
- * row fits in w, then hand the spare width out up to each column's
- * maximum, the last visible column taking what is left.  Hidden columns
- * get width 0.  Columns are separated by one space.
+ * column's maximum: it is never cut), drop the columns with the highest
+ * (least important) priority number until the row fits in w, then hand
+ * the spare width out up to each column's maximum, the last visible
+ * column taking what is left.  Hidden columns get width 0.  Columns are
+ * separated by one space.
  */
 void
 draw_layout(const struct draw_col *cols, size_t n, int w, int *widths)

@@ -12,8 +12,10 @@
  * width.  Latency (issue 4): "Lat" is the edge with the lowest median
  * beside the nearest and routed ones, then mtr's columns for the
  * branch's main link (lat_main) and a trend sparkline of its window;
- * at 80 columns Loss% and Avg stay and the rest give way.  Enter opens
- * Branch detail (view-branch.c).
+ * at 80 columns Loss% and Avg stay and the rest give way; a figure over
+ * its threshold carries a glyph, for --mono.  Any column re-sorts the
+ * table (, . F6 I: tui_sort()).  Enter opens Branch detail
+ * (view-branch.c).
  */
 
 #include <stdio.h>
@@ -41,7 +43,8 @@ enum {
  */
 static const struct draw_col overview_cols[OV_NCOLS] = {
 	[OV_BRANCH] =	{ "Branch", 13, 16, 0, DC_NAME },
-	[OV_HEALTH] =	{ "Health", 7, 30, 0, DC_DESC },	/* "X CRIT hijack ..." */
+	/* "X CRIT hijack ...", worst first: the default order. */
+	[OV_HEALTH] =	{ "Health", 7, 30, 0, DC_DESC },
 	[OV_LOCATION] =	{ "Location", 11, 16, 0, 0 },
 	[OV_NEAREST] =	{ "Nearest edge", 12, 12, 0, 0 },
 	[OV_METRO] =	{ "Edge metro", 10, 16, 8, 0 },	/* the nearest's */

@@ -5,8 +5,10 @@
  * many of the partner's primary and backup sessions carry it, the origin
  * and AS path of the best route, and its validation state as short words
  * (OK, or hijack, no-backup, no-8007 ...) so that a NOC engineer reads
- * the problem without opening anything.  The selected prefix's worst
- * problem goes on a detail line at the bottom.
+ * the problem without opening anything; any column re-sorts it (, . F6
+ * I), and the Prefix column is as wide as the widest prefix, never cut.
+ * The selected prefix's worst problem goes on a detail line at the
+ * bottom.
  *
  * Enter opens a page with every field of the selected prefix: each
  * problem in words, since when, the best route and which session and edge
