@@ -4,8 +4,10 @@
  * mapped to curses attributes, with a monochrome theme for --mono and
  * NO_COLOR), the parallel UTF-8 and ASCII glyph tables, text output by
  * display width with an ellipsis on truncation, and a small column layout
- * helper so each table view only describes its columns.  Nothing here
- * decides what to show; views do.
+ * helper so each table view only describes its columns: names are cut in
+ * the middle (four "msft-..." routers stay four), addresses are never
+ * cut, and the header marks the sort column.  Nothing here decides what
+ * to show; views do.
  */
 
 #ifndef _GNU_SOURCE
@@ -81,6 +83,9 @@ static const char *const draw_glyphs_utf8[GL_MAX] = {
 	[GL_DETOUR] =	"\u2260",	/* not equal to: not "sea =" */
 	[GL_ADMIN] =	"\u25cb",	/* white circle: off */
 	[GL_DEGRADED] =	"\u25b3",	/* white up-pointing triangle */
+	[GL_SORT_DESC] = "\u25be",	/* small black down-pointing triangle */
+	[GL_SORT_ASC] =	"\u25b4",	/* small black up-pointing triangle */
+	[GL_OVER] =	"\u2191",	/* upwards arrow */
 };
 static const char *const draw_glyphs_ascii[GL_MAX] = {
 	[GL_EDGE] =	"#",
@@ -99,9 +104,14 @@ static const char *const draw_glyphs_ascii[GL_MAX] = {
 	[GL_DETOUR] =	"*",
 	[GL_ADMIN] =	"_",
 	[GL_DEGRADED] =	"-",	/* between ^ and v */
+	[GL_SORT_DESC] = "v",
+	[GL_SORT_ASC] =	"^",
+	[GL_OVER] =	"+",
 };
 
 static size_t	draw_one(struct tui *, const char *, size_t, int *);
+static int	draw_col_min(const struct draw_col *);
+static size_t	draw_cut(struct tui *, const char *, int, int *);
 
 /* Set up colour pairs once colours are known to work. */
 void
@@ -411,12 +421,20 @@ draw_red_glyph(enum redundancy red)
 	}
 }
 
+/* An address column is as wide as its widest address, or hidden. */
+static int
+draw_col_min(const struct draw_col *c)
+{
+	return ((c->flags & DC_ADDR) && c->max > c->min ? c->max : c->min);
+}
+
 /*
- * Column layout: start from every column's minimum width, drop the
- * columns with the highest (least important) priority number until the
- * row fits in w, then hand the spare width out up to each column's
- * maximum, the last visible column taking what is left.  Hidden columns
- * get width 0.  Columns are separated by one space.
+ * Column layout: start from every column's minimum width (an address
+ * column's maximum: it is never cut), drop the columns with the highest
+ * (least important) priority number until the row fits in w, then hand
+ * the spare width out up to each column's maximum, the last visible
+ * column taking what is left.  Hidden columns get width 0.  Columns are
+ * separated by one space.
  */
 void
 draw_layout(const struct draw_col *cols, size_t n, int w, int *widths)
@@ -432,7 +450,7 @@ draw_layout(const struct draw_col *cols, size_t n, int w, int *widths)
 		for (i = 0; i < n; i++) {
 			if (widths[i] < 0)
 				continue;
-			total += (total > 0) + cols[i].min;
+			total += (total > 0) + draw_col_min(&cols[i]);
 		}
 		if (total <= w)
 			break;
@@ -455,7 +473,7 @@ draw_layout(const struct draw_col *cols, size_t n, int w, int *widths)
 			widths[i] = 0;
 			continue;
 		}
-		widths[i] = cols[i].min;
+		widths[i] = draw_col_min(&cols[i]);
 		total += (total > 0) + widths[i];
 		last = (int)i;
 	}
@@ -477,18 +495,20 @@ draw_layout(const struct draw_col *cols, size_t n, int w, int *widths)
 
 /*
  * Draw one table row: cells[i] with roles[i] (NULL roles: role for all),
- * OR'ing A_REVERSE when selected.  Right-aligned columns are padded here.
+ * OR'ing A_REVERSE when selected.  Right-aligned columns are padded here,
+ * names too long for their column cut in the middle.
  */
 void
 draw_row(struct tui *tui, int y, const struct draw_col *cols, size_t n,
     const int *widths, const char **cells, const enum color_role *roles,
     enum color_role role, int selected)
 {
-	char	 pad[256];
-	attr_t	 a;
-	size_t	 i;
-	int	 x = 0, cw, sep;
-	enum color_role r;
+	char		 pad[256], name[256];
+	const char	*cell;
+	attr_t		 a;
+	size_t		 i;
+	int		 x = 0, cw, sep;
+	enum color_role	 r;
 
 	for (i = 0; i < n; i++) {
 		if (widths[i] <= 0)
@@ -504,15 +524,19 @@ draw_row(struct tui *tui, int y, const struct draw_col *cols, size_t n,
 			    draw_attr(tui, role), "");
 			x++;
 		}
-		if (cols[i].right && cells[i] != NULL &&
-		    (cw = draw_width(tui, cells[i])) < widths[i] &&
-		    (size_t)(widths[i] - cw) + strlen(cells[i]) < sizeof pad) {
+		cell = cells[i];
+		if ((cols[i].flags & DC_NAME) && cell != NULL)
+			cell = draw_elide(tui, cell, widths[i], name,
+			    sizeof name);
+		if ((cols[i].flags & DC_RIGHT) && cell != NULL &&
+		    (cw = draw_width(tui, cell)) < widths[i] &&
+		    (size_t)(widths[i] - cw) + strlen(cell) < sizeof pad) {
 			memset(pad, ' ', (size_t)(widths[i] - cw));
-			strlcpy_pt(pad + (widths[i] - cw), cells[i],
+			strlcpy_pt(pad + (widths[i] - cw), cell,
 			    sizeof pad - (size_t)(widths[i] - cw));
 			draw_text_attr(tui, y, x, widths[i], a, pad);
 		} else
-			draw_text_attr(tui, y, x, widths[i], a, cells[i]);
+			draw_text_attr(tui, y, x, widths[i], a, cell);
 		x += widths[i];
 	}
 	if (x < tui->sx)
@@ -526,12 +550,111 @@ void
 draw_header(struct tui *tui, int y, const struct draw_col *cols, size_t n,
     const int *widths)
 {
-	const char	*cells[32];
-	size_t		 i;
+	draw_header_sort(tui, y, cols, n, widths, -1, 0);
+}
+
+/*
+ * The header, the sort column's title followed by its direction: the
+ * title is cut (without an ellipsis) rather than the marker, so "Sess"
+ * in four columns reads "Ses\u25be".
+ */
+void
+draw_header_sort(struct tui *tui, int y, const struct draw_col *cols,
+    size_t n, const int *widths, int sort, int reverse)
+{
+	const char	*cells[32], *mark;
+	char		 title[64];
+	size_t		 i, cut;
+	int		 desc, used;
 
 	for (i = 0; i < n && i < nitems(cells); i++)
 		cells[i] = cols[i].title;
+	if (sort >= 0 && (size_t)sort < i && widths[sort] > 1) {
+		desc = (cols[sort].flags & DC_DESC) != 0;
+		if (reverse)
+			desc = !desc;
+		mark = draw_glyph(tui, desc ? GL_SORT_DESC : GL_SORT_ASC);
+		cut = draw_cut(tui, cols[sort].title, widths[sort] -
+		    draw_width(tui, mark), &used);
+		if (cut >= sizeof title - strlen(mark))
+			cut = sizeof title - strlen(mark) - 1;
+		memcpy(title, cols[sort].title, cut);
+		strlcpy_pt(title + cut, mark, sizeof title - cut);
+		cells[sort] = title;
+	}
 	draw_row(tui, y, cols, i, widths, cells, NULL, CR_HEADER, 0);
+}
+
+/* The bytes of the longest start of s at most w columns wide, its width
+ * in *used. */
+static size_t
+draw_cut(struct tui *tui, const char *s, int w, int *used)
+{
+	size_t	 len = strlen(s), off = 0, n;
+	int	 cw;
+
+	*used = 0;
+	while (off < len) {
+		n = draw_one(tui, s + off, len - off, &cw);
+		if (cw < 0)
+			cw = 1;
+		if (*used + cw > w)
+			break;
+		*used += cw;
+		off += n;
+	}
+	return (off);
+}
+
+/*
+ * A name too long for w columns, cut in the middle: a third of the room
+ * for its start, the rest for its end, which tells names of one family
+ * apart ("msft-lon-r2", "msft-ams-r2": "m\u2026lon-r2").  Fits: s itself.
+ */
+char *
+draw_elide(struct tui *tui, const char *s, int w, char *buf, size_t len)
+{
+	const char	*ell = draw_glyph(tui, GL_ELLIPSIS);
+	size_t		 head, tail, slen = strlen(s), n;
+	int		 total, ellw, hw, tw, used, cw;
+
+	total = draw_width(tui, s);
+	ellw = draw_width(tui, ell);
+	if (total <= w || w < ellw + 2 || len == 0) {
+		strlcpy_pt(buf, s, len);
+		return (buf);
+	}
+	hw = (w - ellw) / 3;
+	if (hw < 1)
+		hw = 1;
+	head = draw_cut(tui, s, hw, &used);
+	/* The end: skip characters until what is left fits. */
+	tw = w - ellw - used;
+	tail = head;
+	while (tail < slen && total - used > tw) {
+		n = draw_one(tui, s + tail, slen - tail, &cw);
+		used += cw < 0 ? 1 : cw;
+		tail += n;
+	}
+	if (head + strlen(ell) + (slen - tail) >= len) {
+		strlcpy_pt(buf, s, len);
+		return (buf);
+	}
+	memcpy(buf, s, head);
+	memcpy(buf + head, ell, strlen(ell));
+	memcpy(buf + head + strlen(ell), s + tail, slen - tail);
+	buf[head + strlen(ell) + slen - tail] = '\0';
+	return (buf);
+}
+
+/* An address column as wide as the widest address it shows. */
+void
+draw_fit(struct tui *tui, struct draw_col *c, const char *s)
+{
+	int	 w = draw_width(tui, s);
+
+	if (w > c->max)
+		c->max = w;
 }
 
 /* Keep the cursor inside [0, nrows) and visible in a window of h rows. */

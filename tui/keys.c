@@ -61,6 +61,7 @@ static int	keys_drill_events(struct tui *, const struct key_binding *);
 static int	keys_events_fold(struct tui *, const struct key_binding *);
 static int	keys_events_open(struct tui *, const struct key_binding *);
 static int	keys_events_replay(struct tui *, const struct key_binding *);
+static int	keys_sort(struct tui *, const struct key_binding *);
 
 #define KEY_TABLE(name, b)	const struct key_table name = { b, nitems(b) }
 /* Enter, as Return, newline and the keypad's Enter. */
@@ -68,6 +69,16 @@ static int	keys_events_replay(struct tui *, const struct key_binding *);
 	{ '\r', action, "Enter", help, 0, 0 },				\
 	{ '\n', action, NULL, NULL, 0, 0 },				\
 	{ KEY_ENTER, action, NULL, NULL, 0, 0 }
+/*
+ * A table's sort column, as htop's , and . (its < and >, unshifted:
+ * those are replay's play speed here) and F6; I reverses (htop's too).
+ */
+#define KEYS_SORT							\
+	{ '.', keys_sort, "./,/F6", "sort by next / previous column",	\
+	    1, 0 },							\
+	{ ',', keys_sort, NULL, NULL, -1, 0 },				\
+	{ KEY_F(6), keys_sort, NULL, NULL, 1, 0 },			\
+	{ 'I', keys_sort, "I", "reverse the sort order", 0, 0 }
 
 static const struct key_binding keys_global_b[] = {
 	{ '1', keys_view, "1", "Overview, worst branch first", 0, 0 },
@@ -126,6 +137,7 @@ KEY_TABLE(keys_replay, keys_replay_b);
 static const struct key_binding keys_overview_b[] = {
 	KEYS_ENTER(keys_drill_overview,
 	    "branch detail: latency graph, mtr table"),
+	KEYS_SORT,
 };
 KEY_TABLE(keys_overview, keys_overview_b);
 
@@ -154,11 +166,13 @@ KEY_TABLE(keys_branch, keys_branch_b);
 static const struct key_binding keys_sessions_b[] = {
 	KEYS_ENTER(keys_drill_sessions,
 	    "BMP session: its page; then its events"),
+	KEYS_SORT,
 };
 KEY_TABLE(keys_sessions, keys_sessions_b);
 
 static const struct key_binding keys_prefixes_b[] = {
 	KEYS_ENTER(keys_drill_prefixes, "prefix details (again: back)"),
+	KEYS_SORT,
 };
 KEY_TABLE(keys_prefixes, keys_prefixes_b);
 
@@ -421,6 +435,12 @@ static int
 keys_replay_jump(struct tui *tui, const struct key_binding *kb)
 {
 	return (tui_replay_prompt(tui));
+}
+
+static int
+keys_sort(struct tui *tui, const struct key_binding *kb)
+{
+	return (tui_sort_step(tui, (int)kb->arg));
 }
 
 /* Enter on an event: its page; on a burst: its events. */

@@ -79,6 +79,7 @@ static int	 tui_open_terminal(struct tui *, char **);
 static void	 tui_restore(void);
 static void	 tui_crash(int);
 static void	 tui_resize(struct tui *);
+static int	 tui_size_changed(struct tui *);
 static void	 tui_key(struct tui *, int);
 static int	 tui_filter_key(struct tui *, int);
 static void	 tui_schedule_clock(void);
@@ -360,6 +361,17 @@ tui_resize(struct tui *tui)
 	if (tui->sx < 0)
 		tui->sx = 0;
 	werase(stdscr);
+}
+
+/* Is the terminal's size not the one drawn for? */
+static int
+tui_size_changed(struct tui *tui)
+{
+	struct winsize	 ws;
+
+	return (ioctl(fileno(tui_state.out), TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_row > 0 && ws.ws_col > 0 && (ws.ws_row != tui->sy ||
+	    ws.ws_col != tui->sx));
 }
 
 /* Read every key that is waiting: the input fd is readable. */
@@ -653,6 +665,123 @@ tui_select_moved(struct tui *tui, const struct view *v)
 	tui->selected[tui_view_index(v)][0] = '\0';
 	if (v->key != NULL && v->rows != NULL)
 		v->rows(tui);
+}
+
+/*
+ * Sorting by column (htop's , and . or F6, I to reverse).  The order is
+ * the view's: cmp knows what "worst first" means for its State column;
+ * here only the column, the direction and stability are decided.
+ */
+int
+tui_sort_col(struct tui *tui, const struct view *v, int *reverse)
+{
+	size_t	 idx = (size_t)tui_view_index(v);
+	int	 col = tui->sort_col[idx] - 1;
+
+	if (col < 0 || (size_t)col >= v->ncols)
+		col = v->sort_default;
+	if (reverse != NULL)
+		*reverse = tui->sort_rev[idx];
+	return (col);
+}
+
+/* A and b by the sort column, reversed maybe, ties by the default's. */
+static int
+tui_sort_cmp(const struct view *v, int col, int rev, const void *a,
+    const void *b)
+{
+	int	 c;
+
+	c = v->cmp(a, b, col);
+	if (rev)
+		c = -c;
+	if (c == 0 && col != v->sort_default)
+		c = v->cmp(a, b, v->sort_default);
+	return (c);
+}
+
+/* Merge sort of n rows at base through tmp: stable, unlike qsort(3). */
+static void
+tui_sort_merge(const struct view *v, int col, int rev, char *base,
+    char *tmp, size_t n, size_t size)
+{
+	size_t	 half = n / 2, i = 0, j = half, k = 0;
+
+	if (n < 2)
+		return;
+	tui_sort_merge(v, col, rev, base, tmp, half, size);
+	tui_sort_merge(v, col, rev, base + half * size, tmp, n - half, size);
+	while (i < half && j < n) {
+		/* The left one on a tie: that is what keeps it stable. */
+		if (tui_sort_cmp(v, col, rev, base + j * size,
+		    base + i * size) < 0)
+			memcpy(tmp + k++ * size, base + j++ * size, size);
+		else
+			memcpy(tmp + k++ * size, base + i++ * size, size);
+	}
+	if (i < half)
+		memcpy(tmp + k * size, base + i * size, (half - i) * size);
+	else if (j < n)
+		memcpy(tmp + k * size, base + j * size, (n - j) * size);
+	memcpy(base, tmp, n * size);
+}
+
+void
+tui_sort(struct tui *tui, const struct view *v, void *base, size_t n,
+    size_t size)
+{
+	char	*tmp;
+	int	 col, rev;
+
+	if (v->cmp == NULL || n < 2)
+		return;
+	col = tui_sort_col(tui, v, &rev);
+	tmp = xcalloc(n, size);
+	tui_sort_merge(v, col, rev, base, tmp, n, size);
+	free(tmp);
+}
+
+/*
+ * The next or previous sort column among those shown at this width, or
+ * the order reversed (dir 0).  The cursor stays on its item: tui_select()
+ * finds its key in the list sorted the new way.
+ */
+int
+tui_sort_step(struct tui *tui, int dir)
+{
+	const struct view	*v = tui->view;
+	size_t			 idx = (size_t)tui_view_index(v), k;
+	int			 widths[32], col;
+
+	if (v->cmp == NULL || v->cols == NULL || v->ncols > nitems(widths))
+		return (ACT_NONE);
+	col = tui_sort_col(tui, v, NULL);
+	if (dir == 0)
+		tui->sort_rev[idx] = !tui->sort_rev[idx];
+	else {
+		draw_layout(v->cols, v->ncols, tui->sx, widths);
+		for (k = 0; k < v->ncols; k++) {
+			col = (col + (int)v->ncols + (dir > 0 ? 1 : -1)) %
+			    (int)v->ncols;
+			if (widths[col] > 0 &&
+			    !(v->cols[col].flags & DC_NOSORT))
+				break;
+		}
+		tui->sort_col[idx] = col + 1;
+		tui->sort_rev[idx] = 0;
+	}
+	return (ACT_REDRAW);
+}
+
+void
+tui_draw_header(struct tui *tui, const struct view *v, int y,
+    const struct draw_col *cols, const int *widths)
+{
+	int	 col, rev;
+
+	col = tui_sort_col(tui, v, &rev);
+	draw_header_sort(tui, y, cols, v->ncols, widths,
+	    v->cmp != NULL ? col : -1, rev);
 }
 
 int
@@ -965,9 +1094,16 @@ tui_redraw(struct tui *tui)
 
 	if (!tui_state.active)
 		return;
-	if (tui_state.resized) {
+	/*
+	 * The terminal may have changed size before SIGWINCH arrives: what
+	 * would be drawn at the old width wraps on the new one, and curses,
+	 * which sends only changes, would leave it there.  Ask the terminal
+	 * its size on every redraw, and repaint every cell after a resize.
+	 */
+	if (tui_state.resized || tui_size_changed(tui)) {
 		tui_state.resized = 0;
 		tui_resize(tui);
+		tui_state.repaint = 1;
 	}
 	if (tui_state.repaint) {
 		tui_state.repaint = 0;

@@ -54,6 +54,9 @@ enum glyph {
 	GL_DETOUR,		/* Via: routed farther than it could be */
 	GL_ADMIN,		/* session AdminDown (shut on purpose) */
 	GL_DEGRADED,		/* redundancy DEGRADED or NOBACKUP */
+	GL_SORT_DESC,		/* header: sorted most / worst first */
+	GL_SORT_ASC,		/* header: sorted least / A first */
+	GL_OVER,		/* a figure over its threshold: "226↑" */
 	GL_MAX
 };
 
@@ -127,6 +130,14 @@ struct view {
 	/* The key of row i of the view's list (as its rows are built), so
 	 * the selection follows the item, not the row (may be NULL). */
 	void		(*key)(const void *list, size_t i, char *, size_t);
+	/* Its table, re-sortable by column (, . F6 I), NULL: not.  cmp
+	 * compares two rows of its list by column col in the column's
+	 * own order (worst, most or A first), 0 when equal there; the
+	 * default order is by column sort_default. */
+	const struct draw_col *cols;
+	size_t		 ncols;
+	int		 sort_default;
+	int		(*cmp)(const void *, const void *, int col);
 };
 
 extern const struct view view_overview;
@@ -156,6 +167,10 @@ struct tui {
 	/* The selected item's key per view (view->key), "": none yet or
 	 * the cursor moved, the row index wins until it is read again. */
 	char		 selected[TUI_VIEWS_MAX][128];
+	/* Each table's order (tui_sort()): by column sort_col + 1, 0 is
+	 * the view's default; reversed or not. */
+	int		 sort_col[TUI_VIEWS_MAX];
+	int		 sort_rev[TUI_VIEWS_MAX];
 	void		*view_data[TUI_VIEWS_MAX];	/* tui_view_data() */
 
 	char		 filter[64];	/* "/" filter, "" = none */
@@ -252,6 +267,18 @@ void	 tui_select(struct tui *, const struct view *, const void *list,
 	    size_t n);
 /* The cursor moved by row: take the key of its new row. */
 void	 tui_select_moved(struct tui *, const struct view *);
+/* The view's sort column and whether it is reversed. */
+int	 tui_sort_col(struct tui *, const struct view *, int *reverse);
+/* Sort the view's list (n rows of size bytes) by its sort column, stable:
+ * ties in its default column's order, then as they were. */
+void	 tui_sort(struct tui *, const struct view *, void *, size_t n,
+	    size_t size);
+/* , . F6 I: sort by the next (+1) or previous (-1) column shown, or
+ * reverse the order (0); ACT_* flags. */
+int	 tui_sort_step(struct tui *, int dir);
+/* The view's table header, its sort column marked. */
+void	 tui_draw_header(struct tui *, const struct view *, int y,
+	    const struct draw_col *, const int *widths);
 /* Row 0: the tabs and the worst open condition (public for the tests). */
 void	 tui_draw_title(struct tui *);
 
@@ -278,12 +305,25 @@ struct draw_col {
 	const char	*title;
 	int		 min, max;	/* width range */
 	int		 prio;		/* 0 always shown, higher hides first */
-	int		 right;		/* right-aligned */
+	int		 flags;		/* DC_* */
 };
+#define DC_RIGHT	0x01	/* right-aligned */
+#define DC_NAME		0x02	/* a name: cut in the middle, its end kept */
+#define DC_ADDR		0x04	/* an address: max wide or hidden, never cut */
+#define DC_DESC		0x08	/* sorts most / worst first */
+#define DC_NOSORT	0x10	/* not a sort column */
 /* Column widths for w columns; hidden columns get 0. */
 void	 draw_layout(const struct draw_col *, size_t, int w, int *widths);
 void	 draw_header(struct tui *, int y, const struct draw_col *, size_t,
 	    const int *widths);
+/* The header with the sort column sort (-1: none) marked in its
+ * direction: the column's own order (DC_DESC or A first), or reversed. */
+void	 draw_header_sort(struct tui *, int y, const struct draw_col *,
+	    size_t, const int *widths, int sort, int reverse);
+/* s in at most w columns, cut in the middle (the end kept), into buf. */
+char	*draw_elide(struct tui *, const char *s, int w, char *buf, size_t);
+/* Widen an address column to fit s (DC_ADDR: its max is its width). */
+void	 draw_fit(struct tui *, struct draw_col *, const char *s);
 void	 draw_row(struct tui *, int y, const struct draw_col *, size_t,
 	    const int *widths, const char **cells, const enum color_role *,
 	    enum color_role, int selected);

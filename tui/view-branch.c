@@ -47,18 +47,18 @@ enum {
 /* mtr's column names, then SmokePing's median and a p95. */
 static const struct draw_col branch_cols[BR_NCOLS] = {
 	[BR_EDGE] =	{ "Edge", 5, 7, 0, 0 },
-	[BR_TARGET] =	{ "Target", 9, 39, 2, 0 },
+	[BR_TARGET] =	{ "Target", 9, 9, 2, DC_ADDR },	/* never cut */
 	[BR_SRC] =	{ "Src", 5, 5, 4, 0 },
-	[BR_LOSS] =	{ "Loss%", 6, 6, 0, 1 },
-	[BR_SNT] =	{ "Snt", 5, 6, 1, 1 },
-	[BR_LAST] =	{ "Last", 6, 7, 1, 1 },
-	[BR_AVG] =	{ "Avg", 6, 7, 0, 1 },
-	[BR_BEST] =	{ "Best", 6, 7, 1, 1 },
-	[BR_WRST] =	{ "Wrst", 6, 7, 1, 1 },
-	[BR_STDEV] =	{ "StDev", 6, 7, 3, 1 },
-	[BR_MED] =	{ "Med", 6, 7, 0, 1 },
-	[BR_P95] =	{ "p95", 6, 7, 3, 1 },
-	[BR_JTTR] =	{ "Jttr", 6, 7, 3, 1 },
+	[BR_LOSS] =	{ "Loss%", 6, 6, 0, DC_RIGHT },
+	[BR_SNT] =	{ "Snt", 5, 6, 1, DC_RIGHT },
+	[BR_LAST] =	{ "Last", 6, 7, 1, DC_RIGHT },
+	[BR_AVG] =	{ "Avg", 6, 7, 0, DC_RIGHT },
+	[BR_BEST] =	{ "Best", 6, 7, 1, DC_RIGHT },
+	[BR_WRST] =	{ "Wrst", 6, 7, 1, DC_RIGHT },
+	[BR_STDEV] =	{ "StDev", 6, 7, 3, DC_RIGHT },
+	[BR_MED] =	{ "Med", 6, 7, 0, DC_RIGHT },
+	[BR_P95] =	{ "p95", 6, 7, 3, DC_RIGHT },
+	[BR_JTTR] =	{ "Jttr", 6, 7, 3, DC_RIGHT },
 	[BR_FLAGS] =	{ "Flags", 5, 20, 0, 0 },
 };
 
@@ -101,6 +101,7 @@ static int	 view_branch_history(struct tui *, const struct branch *,
 		    struct graph_col *, int, int *);
 static void	 view_branch_graph(struct tui *, const struct branch *,
 		    const struct latlink *, int, int, int);
+static void	 view_branch_over(struct tui *, char *, size_t);
 static void	 view_branch_table(struct tui *, const struct branch *, int,
 		    int *, int, int);
 static void	 view_branch_lists(struct tui *, const struct branch *, int,
@@ -509,6 +510,16 @@ view_branch_figures(struct tui *tui, const struct branch *b,
 	snprintf(f->jttr, sizeof f->jttr, "-");
 }
 
+/* A figure over its threshold: "354.1\u2191" ("-" stays). */
+static void
+view_branch_over(struct tui *tui, char *cell, size_t len)
+{
+	size_t	 used = strlen(cell);
+
+	if (cell[0] != '-')
+		strlcpy_pt(cell + used, draw_glyph(tui, GL_OVER), len - used);
+}
+
 /* mtr's table: a header and one row per link, the graphed one selected. */
 static void
 view_branch_table(struct tui *tui, const struct branch *b, int y, int *row,
@@ -517,6 +528,7 @@ view_branch_table(struct tui *tui, const struct branch *b, int y, int *row,
 	struct model		*m = tui->model;
 	struct latlink		*l;
 	struct graph_figs	 f;
+	struct draw_col		 cols[BR_NCOLS];
 	const char		*cells[BR_NCOLS], *edge;
 	enum color_role		 roles[BR_NCOLS];
 	char			 flags[32];
@@ -526,8 +538,12 @@ view_branch_table(struct tui *tui, const struct branch *b, int y, int *row,
 	if (rows < 1)
 		return;
 	idx = (size_t)tui_view_index(&view_branch);
-	draw_layout(branch_cols, BR_NCOLS, w, widths);
-	draw_header(tui, y + (*row)++, branch_cols, BR_NCOLS, widths);
+	/* The Target column as wide as the longest target: never cut. */
+	memcpy(cols, branch_cols, sizeof cols);
+	for (i = 0; i < b->nlinks; i++)
+		draw_fit(tui, &cols[BR_TARGET], b->links[i]->target);
+	draw_layout(cols, BR_NCOLS, w, widths);
+	draw_header(tui, y + (*row)++, cols, BR_NCOLS, widths);
 	rows--;
 	draw_scroll(&tui->cursor[idx], &tui->scroll[idx], b->nlinks,
 	    rows > 0 ? rows : 1);
@@ -559,12 +575,18 @@ view_branch_table(struct tui *tui, const struct branch *b, int y, int *row,
 		cells[BR_FLAGS] = graph_flags(l->flags, flags, sizeof flags);
 		for (k = 0; k < BR_NCOLS; k++)
 			roles[k] = l->received == 0 ? CR_STALE : CR_NORMAL;
-		if (l->flags & LAT_F_LOSS)
+		/* Over the threshold: a glyph too, not only colour. */
+		if (l->flags & LAT_F_LOSS) {
 			roles[BR_LOSS] = CR_CRIT;
-		if (l->flags & LAT_F_HIGH)
+			view_branch_over(tui, f.loss, sizeof f.loss);
+		}
+		if (l->flags & LAT_F_HIGH) {
 			roles[BR_MED] = roles[BR_AVG] = CR_WARN;
+			view_branch_over(tui, f.med, sizeof f.med);
+			view_branch_over(tui, f.avg, sizeof f.avg);
+		}
 		roles[BR_FLAGS] = l->flags != 0 ? CR_WARN : CR_NORMAL;
-		draw_row(tui, y + (*row)++, branch_cols, BR_NCOLS, widths,
+		draw_row(tui, y + (*row)++, cols, BR_NCOLS, widths,
 		    cells, roles, CR_NORMAL, i == tui->cursor[idx]);
 	}
 }

@@ -12,8 +12,10 @@
  * width.  Latency (issue 4): "Lat" is the edge with the lowest median
  * beside the nearest and routed ones, then mtr's columns for the
  * branch's main link (lat_main) and a trend sparkline of its window;
- * at 80 columns Loss% and Avg stay and the rest give way.  Enter opens
- * Branch detail (view-branch.c).
+ * at 80 columns Loss% and Avg stay and the rest give way; a figure over
+ * its threshold carries a glyph, for --mono.  Any column re-sorts the
+ * table (, . F6 I: tui_sort()).  Enter opens Branch detail
+ * (view-branch.c).
  */
 
 #include <stdio.h>
@@ -42,25 +44,26 @@ enum {
  * (whole milliseconds from 100 ms) to fit.
  */
 static const struct draw_col overview_cols[OV_NCOLS] = {
-	[OV_BRANCH] =	{ "Branch", 13, 16, 0, 0 },
-	[OV_HEALTH] =	{ "Health", 7, 30, 0, 0 },	/* "X CRIT hijack ..." */
+	[OV_BRANCH] =	{ "Branch", 13, 16, 0, DC_NAME },
+	/* "X CRIT hijack ...", worst first: the default order. */
+	[OV_HEALTH] =	{ "Health", 7, 30, 0, DC_DESC },
 	[OV_LOCATION] =	{ "Location", 11, 16, 0, 0 },
 	[OV_NEAREST] =	{ "Nearest edge", 12, 12, 0, 0 },
 	[OV_METRO] =	{ "Edge metro", 10, 16, 8, 0 },	/* the nearest's */
 	[OV_ROUTED] =	{ "Via", 5, 5, 1, 0 },
 	[OV_LAT] =	{ "Lat", 5, 5, 2, 0 },	/* lowest median */
-	[OV_SESS] =	{ "Sess", 4, 5, 0, 1 },
-	[OV_RED] =	{ "Redundancy", 11, 11, 0, 0 },
-	[OV_LOSS] =	{ "Loss%", 5, 6, 0, 1 },
-	[OV_SNT] =	{ "Snt", 4, 5, 3, 1 },
-	[OV_LASTMS] =	{ "Last", 5, 6, 3, 1 },
-	[OV_AVG] =	{ "Avg", 4, 6, 0, 1 },
-	[OV_BEST] =	{ "Best", 5, 6, 4, 1 },
-	[OV_WRST] =	{ "Wrst", 5, 6, 4, 1 },
-	[OV_STDEV] =	{ "StDev", 5, 6, 4, 1 },
-	[OV_TREND] =	{ "Trend", LAT_TREND_N / 2, LAT_TREND_N, 2, 0 },
-	[OV_PARTNER] =	{ "Partner", 10, 16, 9, 0 },
-	[OV_LAST] =	{ "Last event", 10, 40, 5, 0 },
+	[OV_SESS] =	{ "Sess", 4, 5, 0, DC_RIGHT | DC_DESC },
+	[OV_RED] =	{ "Redundancy", 11, 11, 0, DC_DESC },
+	[OV_LOSS] =	{ "Loss%", 5, 6, 0, DC_RIGHT | DC_DESC },
+	[OV_SNT] =	{ "Snt", 4, 5, 3, DC_RIGHT | DC_DESC },
+	[OV_LASTMS] =	{ "Last", 5, 6, 3, DC_RIGHT | DC_DESC },
+	[OV_AVG] =	{ "Avg", 4, 6, 0, DC_RIGHT | DC_DESC },
+	[OV_BEST] =	{ "Best", 5, 6, 4, DC_RIGHT | DC_DESC },
+	[OV_WRST] =	{ "Wrst", 5, 6, 4, DC_RIGHT | DC_DESC },
+	[OV_STDEV] =	{ "StDev", 5, 6, 4, DC_RIGHT | DC_DESC },
+	[OV_TREND] =	{ "Trend", LAT_TREND_N / 2, LAT_TREND_N, 2, DC_NOSORT },
+	[OV_PARTNER] =	{ "Partner", 10, 16, 9, DC_NAME },
+	[OV_LAST] =	{ "Last event", 10, 40, 5, DC_DESC },
 	[OV_REASON] =	{ "Reason", 20, 200, 6, 0 },
 };
 
@@ -73,7 +76,11 @@ static size_t	 view_overview_rows(struct tui *);
 static struct branch **view_overview_list(struct tui *, size_t *);
 static void	 view_overview_key(const void *, size_t, char *, size_t);
 static int	 view_overview_cmp(const void *, const void *);
-static int	 view_overview_cmp_health(const void *, const void *);
+static int	 view_overview_cmp_col(const void *, const void *, int);
+static int	 view_overview_ratio(const struct branch *,
+		    const struct branch *);
+static int	 view_overview_cmp_lat(const struct branch *,
+		    const struct branch *, int);
 static enum redundancy view_overview_red(const struct branch *);
 static void	 view_overview_location(const struct branch *, char *, size_t);
 static const struct edge *view_overview_edge(const struct model *, int);
@@ -83,6 +90,8 @@ static const struct latlink *view_overview_link(const struct branch *);
 static void	 view_overview_latdetail(struct tui *, const struct branch *,
 		    char *, size_t);
 static int	 view_overview_latrank(const struct branch *);
+static void	 view_overview_over(struct tui *, char *, size_t, double,
+		    const char *, int);
 static void	 view_overview_latency(struct tui *, const struct branch *,
 		    const char **, enum color_role *, const int *,
 		    struct graph_figs *, char *, size_t, char *, size_t);
@@ -94,6 +103,10 @@ const struct view view_overview = {
 	.draw = view_overview_draw,
 	.rows = view_overview_rows,
 	.key = view_overview_key,
+	.cols = overview_cols,
+	.ncols = OV_NCOLS,
+	.sort_default = OV_HEALTH,
+	.cmp = view_overview_cmp_col,
 };
 
 static enum redundancy
@@ -185,17 +198,105 @@ struct overview_sort {
 	int		 ok;
 };
 
-/* The worst health first, then view_overview_cmp(). */
+/* Two numbers, the larger first; a missing one (< 0) last. */
 static int
-view_overview_cmp_health(const void *a, const void *b)
+view_overview_more(double a, double b)
+{
+	if ((a < 0) != (b < 0))
+		return (a < 0 ? 1 : -1);
+	return ((a < b) - (a > b));
+}
+
+/* The main links' figure of column col, the larger first, none last. */
+static int
+view_overview_cmp_lat(const struct branch *a, const struct branch *b,
+    int col)
+{
+	const struct latlink	*la = view_overview_link(a);
+	const struct latlink	*lb = view_overview_link(b);
+	double			 va = -1, vb = -1;
+
+	if (col == OV_LOSS || col == OV_SNT) {
+		if (la != NULL && la->sent > 0)
+			va = col == OV_LOSS ? la->loss_pct : la->sent;
+		if (lb != NULL && lb->sent > 0)
+			vb = col == OV_LOSS ? lb->loss_pct : lb->sent;
+		return (view_overview_more(va, vb));
+	}
+	if (col == OV_LASTMS) {
+		va = la != NULL ? (double)la->last_us : -1;
+		vb = lb != NULL ? (double)lb->last_us : -1;
+		return (view_overview_more(va, vb));
+	}
+	if (la != NULL && la->received > 0)
+		va = col == OV_AVG ? la->avg_us : col == OV_BEST ?
+		    (double)la->best_us : col == OV_WRST ?
+		    (double)la->worst_us : la->stdev_us;
+	if (lb != NULL && lb->received > 0)
+		vb = col == OV_AVG ? lb->avg_us : col == OV_BEST ?
+		    (double)lb->best_us : col == OV_WRST ?
+		    (double)lb->worst_us : lb->stdev_us;
+	return (view_overview_more(va, vb));
+}
+
+/*
+ * Two rows by column col, in the column's own order: the worst health
+ * first (the default), names and places A first, figures the largest
+ * first, the newest event first.
+ */
+static int
+view_overview_cmp_col(const void *a, const void *b, int col)
 {
 	const struct overview_sort *sa = a, *sb = b;
+	const struct branch	*ba = sa->b, *bb = sb->b;
+	char			 la[160], lb[160];
+	int			 c;
 
-	if (sa->level != sb->level)
-		return (sa->level > sb->level ? -1 : 1);
-	if (sa->ok != sb->ok)
-		return (sa->ok - sb->ok);
-	return (view_overview_cmp(&sa->b, &sb->b));
+	switch (col) {
+	case OV_HEALTH:
+		if (sa->level != sb->level)
+			return (sa->level > sb->level ? -1 : 1);
+		if (sa->ok != sb->ok)
+			return (sa->ok - sb->ok);
+		return (view_overview_cmp(&sa->b, &sb->b));
+	case OV_BRANCH:
+		return (strcmp(ba->name, bb->name));
+	case OV_LOCATION:
+		view_overview_location(ba, la, sizeof la);
+		view_overview_location(bb, lb, sizeof lb);
+		return (strcmp(la, lb));
+	case OV_NEAREST:
+	case OV_METRO:
+		/* The nearest edge's distance; unknown last. */
+		return (-view_overview_more(ba->nearest < 0 ? -1 :
+		    ba->nearest_km, bb->nearest < 0 ? -1 : bb->nearest_km));
+	case OV_ROUTED:
+		return (ba->routed - bb->routed);
+	case OV_LAT:
+		return (ba->lat_nearest - bb->lat_nearest);
+	case OV_SESS:
+	case OV_RED:
+		/* view_overview_cmp(): the redundancy, then up/total. */
+		c = view_overview_rank(view_overview_red(ba)) -
+		    view_overview_rank(view_overview_red(bb));
+		if (c != 0 && col == OV_RED)
+			return (c);
+		return (view_overview_ratio(ba, bb));
+	case OV_PARTNER:
+		return (strcmp(ba->partner != NULL ? ba->partner->name :
+		    ba->partner_name, bb->partner != NULL ? bb->partner->name :
+		    bb->partner_name));
+	case OV_LAST:
+		return ((ba->last_event_ms < bb->last_event_ms) -
+		    (ba->last_event_ms > bb->last_event_ms));
+	case OV_REASON:
+		return (strcmp(ba->partner != NULL ? ba->partner->reason : "",
+		    bb->partner != NULL ? bb->partner->reason : ""));
+	case OV_TREND:
+		return (0);
+	default:
+		return (view_overview_cmp_lat(ba, bb, col));
+	}
 }
 
 static int
@@ -204,7 +305,6 @@ view_overview_cmp(const void *a, const void *b)
 	const struct branch	*ba = *(struct branch *const *)a;
 	const struct branch	*bb = *(struct branch *const *)b;
 	int			 ra, rb;
-	long			 ua, ub;
 
 	ra = view_overview_rank(view_overview_red(ba));
 	rb = view_overview_rank(view_overview_red(bb));
@@ -215,14 +315,22 @@ view_overview_cmp(const void *a, const void *b)
 	rb = view_overview_latrank(bb);
 	if (ra != rb)
 		return (ra - rb);
-	/* Lower up/total ratio first; cross-multiply to stay in integers. */
+	if ((ra = view_overview_ratio(ba, bb)) != 0)
+		return (ra);
+	return (strcmp(ba->name, bb->name));
+}
+
+/* The lower up/total ratio first; cross-multiplied to stay integers. */
+static int
+view_overview_ratio(const struct branch *ba, const struct branch *bb)
+{
+	long	 ua, ub;
+
 	ua = (long)ba->sessions_up * (bb->sessions_total > 0 ?
 	    bb->sessions_total : 1);
 	ub = (long)bb->sessions_up * (ba->sessions_total > 0 ?
 	    ba->sessions_total : 1);
-	if (ua != ub)
-		return (ua < ub ? -1 : 1);
-	return (strcmp(ba->name, bb->name));
+	return ((ua > ub) - (ua < ub));
 }
 
 static void
@@ -334,7 +442,7 @@ view_overview_list(struct tui *tui, size_t *np)
 		sort[n].level = h.level;
 		sort[n++].ok = h.kind == HK_OK;
 	}
-	qsort(sort, n, sizeof *sort, view_overview_cmp_health);
+	tui_sort(tui, &view_overview, sort, n, sizeof *sort);
 	for (i = 0; i < n; i++)
 		list[i] = sort[i].b;
 	free(sort);
@@ -420,12 +528,40 @@ view_overview_latency(struct tui *tui, const struct branch *b,
 	roles[OV_LAT] = e == NULL ? CR_STALE : CR_NORMAL;
 	if (l == NULL)
 		return;
-	if (l->flags & LAT_F_LOSS)
+	/* Over the threshold: a glyph too, not only colour or bold. */
+	if (l->flags & LAT_F_LOSS) {
 		roles[OV_LOSS] = CR_CRIT;
-	if (l->flags & LAT_F_HIGH)
+		view_overview_over(tui, f->loss, sizeof f->loss, l->loss_pct,
+		    "%", widths[OV_LOSS]);
+	}
+	if ((l->flags & LAT_F_HIGH) && l->received > 0) {
 		roles[OV_AVG] = roles[OV_LASTMS] = CR_WARN;
+		view_overview_over(tui, f->avg, sizeof f->avg,
+		    l->avg_us / 1000.0, "", widths[OV_AVG]);
+		if (l->last_us >= 0)
+			view_overview_over(tui, f->last, sizeof f->last,
+			    (double)l->last_us / 1000.0, "", widths[OV_LASTMS]);
+	}
 	if (l->flags & LAT_F_SHIFT)
 		roles[OV_TREND] = CR_WARN;
+}
+
+/*
+ * A figure over its threshold with the glyph after it ("226\u2191"), in
+ * whole units when the column is too narrow for both ("13\u2191").
+ */
+static void
+view_overview_over(struct tui *tui, char *cell, size_t len, double v,
+    const char *unit, int width)
+{
+	const char	*g = draw_glyph(tui, GL_OVER);
+	size_t		 used = strlen(cell);
+
+	if (cell[0] == '-')
+		return;
+	strlcpy_pt(cell + used, g, len - used);
+	if (draw_width(tui, cell) > width)
+		snprintf(cell, len, "%.0f%s%s", v, unit, g);
 }
 
 /* One branch's row of the table. */
@@ -456,6 +592,14 @@ view_overview_row(struct tui *tui, const struct branch *b, int y, int w,
 	if (b->loc == LOC_UNKNOWN && widths[OV_LOCATION] <
 	    draw_width(tui, loc))
 		snprintf(loc, sizeof loc, "no location");
+	else if (b->city[0] == '\0' && widths[OV_LOCATION] <
+	    draw_width(tui, loc)) {
+		/* Coordinates to a tenth of a degree: "47.6,-122.3". */
+		if (b->country[0] != '\0')
+			snprintf(loc, sizeof loc, "%s", b->country);
+		else
+			snprintf(loc, sizeof loc, "%.1f,%.1f", b->lat, b->lon);
+	}
 	if (e != NULL)
 		snprintf(near, sizeof near, "%s %.0fkm", e->code,
 		    b->nearest_km);
@@ -574,7 +718,19 @@ view_overview_detail(struct tui *tui, const struct branch *b, int y, int w)
 		    &med))) != NULL ? d->code : "unknown");
 	view_overview_latdetail(tui, b, sub, sizeof sub);
 	strlcpy_pt(sub + strlen(sub), worst, sizeof sub - strlen(sub));
-	if (b->partner != NULL)
+	/*
+	 * Redundancy lost: why, first, so that it shows at 80 columns
+	 * ("DOWN" while 1 of 6 sessions still carries traffic), the partner
+	 * last.
+	 */
+	if (b->partner != NULL && r != RED_REDUNDANT && r != RED_UNKNOWN &&
+	    !(r == RED_NOBACKUP && b->partner->backup_none))
+		snprintf(detail, sizeof detail, "%s: %s %s, %d/%d up: %s;%s "
+		    "%s AS%u", b->name, draw_glyph(tui, draw_red_glyph(r)),
+		    redundancy_name(r), b->sessions_up, b->sessions_total,
+		    b->partner->reason[0] != '\0' ? b->partner->reason :
+		    "no reason given", sub, b->partner->name, b->partner->asn);
+	else if (b->partner != NULL)
 		snprintf(detail, sizeof detail, "%s:%s %s AS%u %s %s: %s",
 		    b->name, sub, b->partner->name, b->partner->asn,
 		    draw_glyph(tui, draw_red_glyph(r)),
@@ -597,7 +753,7 @@ view_overview_draw(struct tui *tui, int y, int h, int w)
 	if (h < 3)
 		return;
 	draw_layout(overview_cols, OV_NCOLS, w, widths);
-	draw_header(tui, y, overview_cols, OV_NCOLS, widths);
+	tui_draw_header(tui, &view_overview, y, overview_cols, widths);
 
 	list = view_overview_list(tui, &n);
 	rows = h - 2;			/* header and detail line */

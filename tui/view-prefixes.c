@@ -5,8 +5,10 @@
  * many of the partner's primary and backup sessions carry it, the origin
  * and AS path of the best route, and its validation state as short words
  * (OK, or hijack, no-backup, no-8007 ...) so that a NOC engineer reads
- * the problem without opening anything.  The selected prefix's worst
- * problem goes on a detail line at the bottom.
+ * the problem without opening anything; any column re-sorts it (, . F6
+ * I), and the Prefix column is as wide as the widest prefix, never cut.
+ * The selected prefix's worst problem goes on a detail line at the
+ * bottom.
  *
  * Enter opens a page with every field of the selected prefix: each
  * problem in words, since when, the best route and which session and edge
@@ -35,14 +37,14 @@ enum {
  * wider terminals give the AS path the most.
  */
 static const struct draw_col prefixes_cols[PX_NCOLS] = {
-	[PX_BRANCH] =	{ "Branch", 12, 16, 0, 0 },
-	[PX_PREFIX] =	{ "Prefix", 18, 24, 0, 0 },
-	[PX_ORIGIN] =	{ "Origin", 6, 10, 3, 1 },
-	[PX_PRI] =	{ "Pri", 4, 5, 0, 1 },
-	[PX_BKP] =	{ "Bkp", 4, 5, 0, 1 },
-	[PX_STATE] =	{ "State", 19, 34, 0, 0 },
-	[PX_SINCE] =	{ "Since", 6, 7, 4, 1 },
-	[PX_BEST] =	{ "SeenAS", 6, 10, 2, 1 },
+	[PX_BRANCH] =	{ "Branch", 12, 16, 0, DC_NAME },
+	[PX_PREFIX] =	{ "Prefix", 9, 9, 0, DC_ADDR },	/* as wide as needed */
+	[PX_ORIGIN] =	{ "Origin", 6, 10, 3, DC_RIGHT },
+	[PX_PRI] =	{ "Pri", 4, 5, 0, DC_RIGHT | DC_DESC },
+	[PX_BKP] =	{ "Bkp", 4, 5, 0, DC_RIGHT | DC_DESC },
+	[PX_STATE] =	{ "State", 19, 34, 0, DC_DESC },
+	[PX_SINCE] =	{ "Since", 6, 7, 4, DC_RIGHT },
+	[PX_BEST] =	{ "SeenAS", 6, 10, 2, DC_RIGHT },
 	[PX_PATH] =	{ "AS path", 16, 60, 1, 0 },
 };
 
@@ -103,7 +105,9 @@ static void	 view_prefixes_draw(struct tui *, int, int, int);
 static size_t	 view_prefixes_rows(struct tui *);
 static struct view_prefixes_row *view_prefixes_list(struct tui *, size_t *);
 static void	 view_prefixes_key(const void *, size_t, char *, size_t);
-static int	 view_prefixes_cmp(const void *, const void *);
+static int	 view_prefixes_cmp(const void *, const void *, int);
+static int	 view_prefixes_cmp_count(unsigned, unsigned, unsigned,
+		    unsigned);
 static enum pfx_sev view_prefixes_sev(const struct branch_prefix *, int *);
 static enum pfx_sev view_prefixes_flag_sev(unsigned);
 static enum color_role view_prefixes_role(enum pfx_sev);
@@ -119,7 +123,7 @@ static const char *view_prefixes_problem(const struct branch_prefix *,
 static void	 view_prefixes_cat(char *, const char *, size_t);
 static void	 view_prefixes_table(struct tui *, struct view_prefixes_row *,
 		    size_t, int, int, int);
-static void	 view_prefixes_table_row(struct tui *,
+static void	 view_prefixes_table_row(struct tui *, const struct draw_col *,
 		    struct view_prefixes_row *, int, const int *, int);
 static void	 view_prefixes_detail(struct tui *, struct view_prefixes_row *,
 		    int, int);
@@ -150,6 +154,10 @@ const struct view view_prefixes = {
 	.rows = view_prefixes_rows,
 	.key = view_prefixes_key,
 	.back = view_prefixes_back,
+	.cols = prefixes_cols,
+	.ncols = PX_NCOLS,
+	.sort_default = PX_STATE,
+	.cmp = view_prefixes_cmp,
 };
 
 static void *
@@ -374,13 +382,54 @@ view_prefixes_carries(const struct branch_prefix *p, const char *name)
 	return (0);
 }
 
-/* Worst severity, then more problems, then branch and config order. */
+/* Fewer of its sessions carrying it first (n of total). */
 static int
-view_prefixes_cmp(const void *a, const void *b)
+view_prefixes_cmp_count(unsigned na, unsigned ta, unsigned nb, unsigned tb)
+{
+	unsigned long	 a = (unsigned long)na * (tb > 0 ? tb : 1);
+	unsigned long	 b = (unsigned long)nb * (ta > 0 ? ta : 1);
+
+	return ((a > b) - (a < b));
+}
+
+/*
+ * Two rows by column col.  State (the default): worst severity, then
+ * more problems, then branch and config order.  Sessions carrying it:
+ * fewest first; the time since: newest first; the rest A or low first.
+ */
+static int
+view_prefixes_cmp(const void *a, const void *b, int col)
 {
 	const struct view_prefixes_row	*ra = a, *rb = b;
+	const struct branch_prefix	*pa = ra->p, *pb = rb->p;
 	int				 c;
 
+	switch (col) {
+	case PX_BRANCH:
+		return (strcmp(ra->b->name, rb->b->name));
+	case PX_PREFIX:
+		if ((c = addr_cmp(&pa->prefix.addr, &pb->prefix.addr)) != 0)
+			return (c);
+		return ((int)pa->prefix.len - (int)pb->prefix.len);
+	case PX_ORIGIN:
+		return ((pa->origin > pb->origin) - (pa->origin < pb->origin));
+	case PX_PRI:
+		return (view_prefixes_cmp_count(pa->nprimary,
+		    pa->nprimary_total, pb->nprimary, pb->nprimary_total));
+	case PX_BKP:
+		return (view_prefixes_cmp_count(pa->nbackup,
+		    pa->nbackup_total, pb->nbackup, pb->nbackup_total));
+	case PX_SINCE:
+		return ((pa->since_ms < pb->since_ms) -
+		    (pa->since_ms > pb->since_ms));
+	case PX_BEST:
+		return ((pa->best_origin > pb->best_origin) -
+		    (pa->best_origin < pb->best_origin));
+	case PX_PATH:
+		return (strcmp(pa->best_path, pb->best_path));
+	default:
+		break;
+	}
 	if (ra->sev != rb->sev)
 		return ((int)ra->sev - (int)rb->sev);
 	if (ra->nflags != rb->nflags)
@@ -428,7 +477,7 @@ view_prefixes_list(struct tui *tui, size_t *np)
 			r->sev = view_prefixes_sev(p, &r->nflags);
 		}
 	}
-	qsort(list, n, sizeof *list, view_prefixes_cmp);
+	tui_sort(tui, &view_prefixes, list, n, sizeof *list);
 	tui_select(tui, &view_prefixes, list, n);
 	*np = n;
 	return (list);
@@ -496,12 +545,21 @@ static void
 view_prefixes_table(struct tui *tui, struct view_prefixes_row *list,
     size_t n, int y, int h, int w)
 {
+	struct draw_col		 cols[PX_NCOLS];
+	char			 pfx[PREFIX_STRLEN];
 	size_t			 i, idx = (size_t)tui_view_index(
 				     &view_prefixes);
 	int			 widths[PX_NCOLS], rows, row;
 
-	draw_layout(prefixes_cols, PX_NCOLS, w, widths);
-	draw_header(tui, y, prefixes_cols, PX_NCOLS, widths);
+	/* The Prefix column as wide as the widest prefix: never cut. */
+	memcpy(cols, prefixes_cols, sizeof cols);
+	cols[PX_PREFIX].max = (int)strlen(cols[PX_PREFIX].title);
+	for (i = 0; i < n; i++) {
+		prefix_fmt(&list[i].p->prefix, pfx, sizeof pfx);
+		draw_fit(tui, &cols[PX_PREFIX], pfx);
+	}
+	draw_layout(cols, PX_NCOLS, w, widths);
+	tui_draw_header(tui, &view_prefixes, y, cols, widths);
 	rows = h - 2;			/* header and detail line */
 	draw_scroll(&tui->cursor[idx], &tui->scroll[idx], n, rows);
 
@@ -514,8 +572,8 @@ view_prefixes_table(struct tui *tui, struct view_prefixes_row *list,
 			    "AS\" to a branch)");
 			continue;
 		}
-		view_prefixes_table_row(tui, &list[i], y + 1 + row, widths,
-		    i == tui->cursor[idx]);
+		view_prefixes_table_row(tui, cols, &list[i], y + 1 + row,
+		    widths, i == tui->cursor[idx]);
 	}
 
 	view_prefixes_detail(tui, tui->cursor[idx] < n ?
@@ -524,8 +582,8 @@ view_prefixes_table(struct tui *tui, struct view_prefixes_row *list,
 
 /* One row of the table at line y: its cells, each in the colour it earns. */
 static void
-view_prefixes_table_row(struct tui *tui, struct view_prefixes_row *r, int y,
-    const int *widths, int selected)
+view_prefixes_table_row(struct tui *tui, const struct draw_col *cols,
+    struct view_prefixes_row *r, int y, const int *widths, int selected)
 {
 	struct branch_prefix	*p = r->p;
 	size_t			 i;
@@ -577,8 +635,8 @@ view_prefixes_table_row(struct tui *tui, struct view_prefixes_row *r, int y,
 	if (!p->seen)
 		roles[PX_PATH] = roles[PX_BEST] = CR_STALE;
 
-	draw_row(tui, y, prefixes_cols, PX_NCOLS, widths, cells, roles,
-	    CR_NORMAL, selected);
+	draw_row(tui, y, cols, PX_NCOLS, widths, cells, roles, CR_NORMAL,
+	    selected);
 }
 
 /* Detail line: the selected prefix's worst problem in words (r NULL: none). */
@@ -848,15 +906,20 @@ view_prefixes_page_sessions(struct tui *tui, struct branch_prefix *p,
     struct partner *pt, int y, int row, int body, int w)
 {
 	struct session	*s;
-	char		 line[512];
+	char		 line[512], name[NAME_MAX_PT];
 	size_t		 i;
+	int		 pad;
 
 	if (pt != NULL && row + 1 < body) {
 		draw_text(tui, y + row++, 0, w, CR_HEADER, "Sessions");
 		for (i = 0; i < pt->nsessions && row < body; i++) {
 			s = pt->sessions[i];
-			snprintf(line, sizeof line, "%-16.16s %-4s %-7s "
-			    "%s %-11s %s", s->name, s->edge, role_name(s->role),
+			/* 16 columns: a longer name loses its middle. */
+			draw_elide(tui, s->name, 16, name, sizeof name);
+			pad = 16 - draw_width(tui, name);
+			snprintf(line, sizeof line, "%s%*s %-4s %-7s "
+			    "%s %-11s %s", name, pad > 0 ? pad : 0, "",
+			    s->edge, role_name(s->role),
 			    draw_glyph(tui, draw_state_glyph(s->state)),
 			    bgp_state_name(s->state),
 			    view_prefixes_carried(p, s));

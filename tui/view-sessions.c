@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The Sessions view, laid out like `show bgp summary`: one row per
- * configured session in configuration order, with the BGP state as a
+ * configured session, worst first (down, flapping, administratively down
+ * or unknown, then Established; by name within each), or by any column
+ * (, . F6 I), with the BGP state as a
  * word and a marker (RFC 4271 8.2.2 names), how long it has been in that
  * state, prefixes received and sent, flaps, the edge and role it serves,
  * where the state comes from (a BIRD socket or a BMP stream) and the last
@@ -34,16 +36,18 @@ enum {
 	SS_RCVD, SS_SENT, SS_FLAPS, SS_EDGE, SS_SRC, SS_ERROR, SS_NCOLS
 };
 
+/* Names are cut in the middle, the neighbor's address never: it goes
+ * first (it is on the detail line). */
 static const struct draw_col sessions_cols[SS_NCOLS] = {
-	[SS_ROUTER] =	{ "Router", 6, 14, 0, 0 },
-	[SS_SESSION] =	{ "Session", 12, 20, 0, 0 },
-	[SS_NEIGHBOR] =	{ "Neighbor", 15, 30, 3, 0 },
-	[SS_AS] =	{ "AS", 5, 10, 0, 1 },
-	[SS_STATE] =	{ "State", 13, 13, 0, 0 },
-	[SS_UPDOWN] =	{ "Up/Down", 7, 8, 0, 1 },
-	[SS_RCVD] =	{ "PfxRcd", 6, 8, 1, 1 },
-	[SS_SENT] =	{ "PfxSnt", 6, 8, 2, 1 },
-	[SS_FLAPS] =	{ "Flaps", 5, 5, 2, 1 },
+	[SS_ROUTER] =	{ "Router", 10, 24, 0, DC_NAME },
+	[SS_SESSION] =	{ "Session", 12, 24, 0, DC_NAME },
+	[SS_NEIGHBOR] =	{ "Neighbor", 7, 7, 3, DC_ADDR },
+	[SS_AS] =	{ "AS", 5, 10, 0, DC_RIGHT },
+	[SS_STATE] =	{ "State", 13, 13, 0, DC_DESC },
+	[SS_UPDOWN] =	{ "Up/Down", 7, 8, 0, DC_RIGHT },
+	[SS_RCVD] =	{ "PfxRcd", 6, 8, 1, DC_RIGHT | DC_DESC },
+	[SS_SENT] =	{ "PfxSnt", 6, 8, 2, DC_RIGHT | DC_DESC },
+	[SS_FLAPS] =	{ "Flaps", 5, 6, 2, DC_RIGHT | DC_DESC },
 	[SS_EDGE] =	{ "Edge", 7, 11, 1, 0 },
 	[SS_SRC] =	{ "Src", 4, 4, 3, 0 },
 	[SS_ERROR] =	{ "Last error", 10, 200, 1, 0 },
@@ -59,8 +63,8 @@ static void	 view_sessions_enter(struct tui *);
 static int	 view_sessions_back(struct tui *);
 static void	 view_sessions_draw(struct tui *, int, int, int);
 static void	 view_sessions_was(const struct session *, char *, size_t);
-static void	 view_sessions_row(struct tui *, const struct session *, int,
-		    int, const int *, int);
+static void	 view_sessions_row(struct tui *, const struct draw_col *,
+		    const struct session *, int, const int *, int);
 static void	 view_sessions_detail(struct tui *, const struct session *,
 		    int, int);
 static int	 view_sessions_bmp(const struct session *,
@@ -79,6 +83,8 @@ static void	 view_sessions_stats(struct tui *,
 static size_t	 view_sessions_rows(struct tui *);
 static struct session **view_sessions_list(struct tui *, size_t *);
 static void	 view_sessions_key(const void *, size_t, char *, size_t);
+static int	 view_sessions_rank(const struct session *);
+static int	 view_sessions_cmp(const void *, const void *, int);
 static const char *view_sessions_source(const struct session *);
 static void	 view_sessions_prefixes(struct tui *, const struct session *,
 		    char *, size_t);
@@ -93,6 +99,10 @@ const struct view view_sessions = {
 	.rows = view_sessions_rows,
 	.key = view_sessions_key,
 	.back = view_sessions_back,
+	.cols = sessions_cols,
+	.ncols = SS_NCOLS,
+	.sort_default = SS_STATE,
+	.cmp = view_sessions_cmp,
 };
 
 static void *
@@ -255,9 +265,87 @@ view_sessions_list(struct tui *tui, size_t *np)
 		if (tui_match(tui, text))
 			list[n++] = s;
 	}
+	tui_sort(tui, &view_sessions, list, n, sizeof *list);
 	tui_select(tui, &view_sessions, list, n);
 	*np = n;
 	return (list);
+}
+
+/*
+ * How bad a session is, worst 0: down (not Established, not stopped on
+ * purpose), flapping, administratively down or not known, Established.
+ */
+static int
+view_sessions_rank(const struct session *s)
+{
+	switch (s->state) {
+	case BGP_ESTABLISHED:
+		return (s->flapping ? 1 : 3);
+	case BGP_ADMIN_DOWN:
+	case BGP_UNKNOWN:
+		return (s->flapping ? 1 : 2);
+	default:
+		return (0);
+	}
+}
+
+/* Two sessions by column col: worst, most, newest or A first. */
+static int
+view_sessions_cmp(const void *va, const void *vb, int col)
+{
+	const struct session	*a = *(struct session *const *)va;
+	const struct session	*b = *(struct session *const *)vb;
+	int			 c = 0;
+
+	switch (col) {
+	case SS_ROUTER:
+		c = strcmp(a->router, b->router);
+		break;
+	case SS_NEIGHBOR:
+		c = addr_cmp(&a->neighbor, &b->neighbor);
+		break;
+	case SS_AS:
+		c = (a->remote_as > b->remote_as) - (a->remote_as <
+		    b->remote_as);
+		break;
+	case SS_STATE:
+		c = view_sessions_rank(a) - view_sessions_rank(b);
+		if (c == 0)
+			c = strcmp(a->name, b->name);
+		break;
+	case SS_UPDOWN:
+		/* The latest change first; never last. */
+		c = (a->since_ms < b->since_ms) - (a->since_ms > b->since_ms);
+		if (a->since_ms == 0 || b->since_ms == 0)
+			c = (a->since_ms == 0) - (b->since_ms == 0);
+		break;
+	case SS_RCVD:
+		c = (a->routes_imported < b->routes_imported) -
+		    (a->routes_imported > b->routes_imported);
+		break;
+	case SS_SENT:
+		c = (a->routes_exported < b->routes_exported) -
+		    (a->routes_exported > b->routes_exported);
+		break;
+	case SS_FLAPS:
+		c = (a->flaps < b->flaps) - (a->flaps > b->flaps);
+		break;
+	case SS_EDGE:
+		if ((c = strcmp(a->edge, b->edge)) == 0)
+			c = (int)a->role - (int)b->role;
+		break;
+	case SS_SRC:
+		c = strcmp(view_sessions_source(a), view_sessions_source(b));
+		break;
+	case SS_ERROR:
+		c = strcmp(a->last_error, b->last_error);
+		break;
+	case SS_SESSION:
+	default:
+		c = strcmp(a->name, b->name);
+		break;
+	}
+	return (c);
 }
 
 /* A row's key: the session's name. */
@@ -326,8 +414,8 @@ view_sessions_was(const struct session *s, char *buf, size_t len)
 
 /* One session's row of the table. */
 static void
-view_sessions_row(struct tui *tui, const struct session *s, int y, int w,
-    const int *widths, int selected)
+view_sessions_row(struct tui *tui, const struct draw_col *cols,
+    const struct session *s, int y, const int *widths, int selected)
 {
 	size_t		  i;
 	char		  addr[ADDR_STRLEN], as[16], state[48], updown[16];
@@ -389,30 +477,40 @@ view_sessions_row(struct tui *tui, const struct session *s, int y, int w,
 	roles[SS_ERROR] = s->state == BGP_ESTABLISHED ? CR_NORMAL :
 	    (was[0] != '\0' ? CR_STALE : CR_CRIT);
 
-	draw_row(tui, y, sessions_cols, SS_NCOLS, widths, cells, roles,
-	    CR_NORMAL, selected);
+	draw_row(tui, y, cols, SS_NCOLS, widths, cells, roles, CR_NORMAL,
+	    selected);
 }
 
-/* The detail line: the selected session in words. */
+/*
+ * The detail line: the selected session in words.  A session that is not
+ * up says its error first, whole: the Last error column is cut at 80.
+ */
 static void
 view_sessions_detail(struct tui *tui, const struct session *s, int y, int w)
 {
 	char	 addr[ADDR_STRLEN], detail[640], pfx[96], was[160];
+	char	 err[ERR_MAX + 32];
+	int	 first;
 
 	addr_fmt(&s->neighbor, addr, sizeof addr);
 	view_sessions_prefixes(tui, s, pfx, sizeof pfx);
 	view_sessions_was(s, was, sizeof was);
+	first = s->state != BGP_ESTABLISHED && s->last_error[0] != '\0';
+	err[0] = '\0';
+	if (first)
+		snprintf(err, sizeof err, "%s, last error: %s; ",
+		    bgp_state_name(s->state), s->last_error);
 	snprintf(detail, sizeof detail,
-	    "%s: %s%sneighbor %s, partner %s, edge %s %s, %u flap%s%s, "
+	    "%s: %s%s%sneighbor %s, partner %s, edge %s %s, %u flap%s%s, "
 	    "from %s%s%s%s%s%s",
-	    s->name, was, was[0] != '\0' ? ", " : "", addr,
+	    s->name, err, was, was[0] != '\0' ? ", " : "", addr,
 	    s->partner != NULL ? s->partner->name : "-",
 	    s->edge, role_name(s->role), s->flaps,
 	    s->flaps == 1 ? "" : "s", s->flapping ? " (FLAPPING)" : "",
 	    view_sessions_source(s), s->proto[0] != '\0' ? " " : "",
 	    s->proto, pfx,
-	    s->last_error[0] != '\0' ? ", last error: " : "",
-	    s->last_error);
+	    s->last_error[0] != '\0' && !first ? ", last error: " : "",
+	    first ? "" : s->last_error);
 	draw_text(tui, y, 0, w, draw_state_role(s->state), detail);
 }
 
@@ -421,6 +519,8 @@ view_sessions_draw(struct tui *tui, int y, int h, int w)
 {
 	struct session		**list;
 	struct view_sessions_bmp  b;
+	struct draw_col		  cols[SS_NCOLS];
+	char			  addr[ADDR_STRLEN];
 	size_t			  n, i, idx;
 	int			  widths[SS_NCOLS], rows, row;
 
@@ -441,8 +541,14 @@ view_sessions_draw(struct tui *tui, int y, int h, int w)
 		}
 		view_sessions_set_page(tui, 0);
 	}
-	draw_layout(sessions_cols, SS_NCOLS, w, widths);
-	draw_header(tui, y, sessions_cols, SS_NCOLS, widths);
+	/* The Neighbor column as wide as its widest address. */
+	memcpy(cols, sessions_cols, sizeof cols);
+	for (i = 0; i < n; i++) {
+		addr_fmt(&list[i]->neighbor, addr, sizeof addr);
+		draw_fit(tui, &cols[SS_NEIGHBOR], addr);
+	}
+	draw_layout(cols, SS_NCOLS, w, widths);
+	tui_draw_header(tui, &view_sessions, y, cols, widths);
 
 	for (row = 0; row < rows; row++) {
 		i = tui->scroll[idx] + (size_t)row;
@@ -451,7 +557,7 @@ view_sessions_draw(struct tui *tui, int y, int h, int w)
 			    "no session matches the filter",
 			    "no sessions configured");
 		else
-			view_sessions_row(tui, list[i], y + 1 + row, w,
+			view_sessions_row(tui, cols, list[i], y + 1 + row,
 			    widths, i == tui->cursor[idx]);
 	}
 	if (tui->cursor[idx] < n)

@@ -5,6 +5,8 @@
  * must be pure ASCII), and draw_text on a real curses screen (opened on
  * /dev/null with the vt100 description): truncation with the ellipsis,
  * padding, clipping at the edge and control characters shown as '?'.
+ * Names cut in the middle, address columns never cut, and the header's
+ * sort mark (issue 12).
  */
 
 #include <locale.h>
@@ -186,6 +188,34 @@ row_text(int y, int x, int n, char *buf)
 	buf[n] = '\0';
 }
 
+/* A vt100 curses screen on /dev/null (the test is skipped without). */
+static SCREEN *
+screen_open(FILE **out, FILE **in)
+{
+	SCREEN	*sp;
+
+	*out = fopen("/dev/null", "w");
+	*in = fopen("/dev/null", "r");
+	assert_non_null(*out);
+	assert_non_null(*in);
+	sp = newterm("vt100", *out, *in);
+	if (sp == NULL) {
+		fclose(*out);
+		fclose(*in);
+		skip();
+	}
+	return (sp);
+}
+
+static void
+screen_close(SCREEN *sp, FILE *out, FILE *in)
+{
+	endwin();
+	delscreen(sp);
+	fclose(out);
+	fclose(in);
+}
+
 static void
 test_draw_text(void **state)
 {
@@ -198,16 +228,7 @@ test_draw_text(void **state)
 	attr_t		 a;
 	short		 pair;
 
-	out = fopen("/dev/null", "w");
-	in = fopen("/dev/null", "r");
-	assert_non_null(out);
-	assert_non_null(in);
-	sp = newterm("vt100", out, in);
-	if (sp == NULL) {
-		fclose(out);
-		fclose(in);
-		skip();
-	}
+	sp = screen_open(&out, &in);
 	memset(&t, 0, sizeof t);
 	getmaxyx(stdscr, t.sy, t.sx);
 	assert_true(t.sx >= 40 && t.sy >= 10);
@@ -261,10 +282,122 @@ test_draw_text(void **state)
 	assert_true(draw_attr(&t, CR_CRIT) != A_NORMAL);
 	assert_true(draw_attr(&t, CR_SELECTED) & A_REVERSE);
 
-	endwin();
-	delscreen(sp);
-	fclose(out);
-	fclose(in);
+	screen_close(sp, out, in);
+}
+
+/* Names too long for their column lose their middle, not their end. */
+static void
+test_elide(void **state)
+{
+	struct tui	 t;
+	char		 buf[64];
+	const char	*four[] = { "msft-partner-edge-lon",
+	    "msft-partner-edge-ams", "msft-partner-edge-sea",
+	    "msft-partner-edge-lax" };
+	size_t		 i;
+
+	memset(&t, 0, sizeof t);
+	t.ascii = 1;
+	/* A third of the room for the start, the rest for the end. */
+	assert_string_equal(draw_elide(&t, four[0], 13, buf, sizeof buf),
+	    "msft~edge-lon");
+	assert_int_equal(draw_width(&t, buf), 13);
+	/* The four routers stay four at 10 columns. */
+	for (i = 0; i < 4; i++) {
+		draw_elide(&t, four[i], 10, buf, sizeof buf);
+		assert_int_equal(draw_width(&t, buf), 10);
+		assert_non_null(strstr(buf, four[i] + 18));
+	}
+	/* Fits: as it is; too narrow to cut: as it is (draw_text cuts). */
+	assert_string_equal(draw_elide(&t, "lon-r1", 6, buf, sizeof buf),
+	    "lon-r1");
+	assert_string_equal(draw_elide(&t, "lon-r1", 2, buf, sizeof buf),
+	    "lon-r1");
+	assert_string_equal(draw_elide(&t, "lon-r1-msft", 5, buf, sizeof buf),
+	    "l~sft");
+	/* Too small a buffer: the name itself, cut by the copy. */
+	assert_string_equal(draw_elide(&t, four[0], 13, buf, 8), "msft-pa");
+	if (utf8_ok) {
+		t.ascii = 0;
+		draw_elide(&t, "Link\xc3\xb6ping-router-r2", 12, buf,
+		    sizeof buf);
+		assert_string_equal(buf, "Lin\xe2\x80\xa6outer-r2");
+		assert_int_equal(draw_width(&t, buf), 12);
+		draw_elide(&t, "r-\xc3\xb6\xc3\xb6\xc3\xb6\xc3\xb6-x", 6, buf,
+		    sizeof buf);
+		assert_int_equal(draw_width(&t, buf), 6);
+	}
+}
+
+/* An address column is as wide as its address, or hidden: never cut. */
+static void
+test_layout_addr(void **state)
+{
+	struct tui	 t;
+	struct draw_col	 c[] = {
+		{ "Branch", 13, 16, 0, DC_NAME },
+		{ "Prefix", 9, 9, 1, DC_ADDR },
+		{ "State", 19, 34, 0, 0 },
+		{ "AS path", 16, 60, 0, 0 },
+	};
+	int		 w[4];
+
+	memset(&t, 0, sizeof t);
+	draw_fit(&t, &c[1], "198.51.100.0/24");
+	draw_fit(&t, &c[1], "10.0.0.0/8");
+	assert_int_equal(c[1].max, 15);
+	draw_layout(c, 4, 80, w);
+	assert_int_equal(w[1], 15);
+	assert_int_equal(total_width(w, 4), 80);
+	/* A whole IPv6 prefix does not fit beside the rest at 60: hidden,
+	 * where a plain column would have been cut to its minimum. */
+	draw_fit(&t, &c[1], "2001:db8:1234:5678:9abc:def0:1234:0/112");
+	draw_layout(c, 4, 60, w);
+	assert_int_equal(w[1], 0);
+	draw_layout(c, 4, 200, w);
+	assert_int_equal(w[1], 39);
+}
+
+/* The header marks the sort column's direction, cutting its title. */
+static void
+test_header_sort(void **state)
+{
+	struct tui	 t;
+	SCREEN		*sp;
+	FILE		*out, *in;
+	char		 buf[128];
+	const struct draw_col c[] = {
+		{ "Branch", 8, 8, 0, 0 },
+		{ "Sess", 4, 4, 0, DC_RIGHT | DC_DESC },
+		{ "State", 8, 8, 0, 0 },
+	};
+	int		 w[3];
+
+	sp = screen_open(&out, &in);
+	memset(&t, 0, sizeof t);
+	t.ascii = 1;
+	getmaxyx(stdscr, t.sy, t.sx);
+	draw_layout(c, 3, 22, w);
+	/* Most first (DC_DESC) is "v"; "Sess" in 4 columns: "Sesv". */
+	draw_header_sort(&t, 0, c, 3, w, 1, 0);
+	row_text(0, 0, 22, buf);
+	assert_string_equal(buf, "Branch   Sesv State   ");
+	draw_header_sort(&t, 0, c, 3, w, 1, 1);
+	row_text(0, 0, 22, buf);
+	assert_string_equal(buf, "Branch   Ses^ State   ");
+	/* A name column sorts A first ("^"), reversed Z first ("v"). */
+	draw_header_sort(&t, 0, c, 3, w, 0, 0);
+	row_text(0, 0, 22, buf);
+	assert_string_equal(buf, "Branch^  Sess State   ");
+	draw_header_sort(&t, 0, c, 3, w, 2, 1);
+	row_text(0, 0, 22, buf);
+	assert_string_equal(buf, "Branch   Sess Statev  ");
+	/* No sort column: the plain header. */
+	draw_header(&t, 0, c, 3, w);
+	row_text(0, 0, 22, buf);
+	assert_string_equal(buf, "Branch   Sess State   ");
+
+	screen_close(sp, out, in);
 }
 
 static void
@@ -317,6 +450,9 @@ main(void)
 		cmocka_unit_test(test_glyphs_distinct),
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_draw_text),
+		cmocka_unit_test(test_elide),
+		cmocka_unit_test(test_layout_addr),
+		cmocka_unit_test(test_header_sort),
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_scroll),
 	};

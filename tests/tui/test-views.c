@@ -962,11 +962,14 @@ test_branch_detail(void **state)
 	assert_non_null(strstr(buf, "Med"));
 	assert_non_null(strstr(buf, "Flags"));
 	assert_true(find(y + 1, y + 3, "sea") >= 0);
+	/* The target whole and no wider; a loss over the threshold is
+	 * marked ("+" in ASCII), not only coloured. */
 	assert_non_null(strstr(row(find(y + 1, y + 3, "sea"), buf,
-	    sizeof buf), "0.0%    10   19.0   14.5   10.0   19.0"));
+	    sizeof buf), "192.0.2.1   0.0%     10    19.0   14.5   10.0   "
+	    "19.0"));
 	assert_non_null(strstr(row(find(y + 1, y + 3, "lax"), buf,
-	    sizeof buf), "27.3%    11   30.0   30.0   30.0   30.0    0.0   "
-	    "30.0 LOSS"));
+	    sizeof buf), "192.0.2.2 27.3%+     11    30.0   30.0   30.0   "
+	    "30.0    0.0   30.0 LOSS"));
 	/* Sessions below, with their state in words. */
 	assert_true(find(y + 3, 23, "Sessions") >= 0);
 	assert_true(find(y + 3, 23, "daisy-22") >= 0);
@@ -1421,7 +1424,7 @@ test_overview_health(void **state)
 	draw_view(f, &view_overview);
 	tui_draw_title(&f->t);
 	assert_non_null(strstr(row(1, buf, sizeof buf), "Branch        "
-	    "Health  Location"));
+	    "Healthv Location"));
 	assert_non_null(strstr(row(2, buf, sizeof buf), "daisy-hq"));
 	assert_non_null(strstr(buf, "^ OK"));
 	assert_non_null(strstr(row(3, buf, sizeof buf), "quiet-branch"));
@@ -1714,6 +1717,135 @@ test_select_follows_prefix(void **state)
 	*p = saved;
 }
 
+/* A sort key of the view's table, as pressed (, . F6 I). */
+static void
+sort_key(struct fixture *f, const struct view *v, int key)
+{
+	const struct key_binding *kb = keys_find(v->keys, key);
+
+	assert_non_null(kb);
+	f->t.view = v;
+	assert_int_equal(kb->action(&f->t, kb), ACT_REDRAW);
+}
+
+/* The Sessions table's three rows, from the top. */
+static void
+sessions_order(const char *a, const char *b, const char *c)
+{
+	assert_int_equal(find(2, 5, a), 2);
+	assert_int_equal(find(2, 5, b), 3);
+	assert_int_equal(find(2, 5, c), 4);
+}
+
+/*
+ * Issue 12: Sessions worst first (down, flapping, administratively down,
+ * Established; by name within), re-sorted by a column with . and I, the
+ * header marking it, the selection on its session throughout; ties in
+ * the worst-first order.
+ */
+static void
+test_sessions_sort(void **state)
+{
+	struct fixture	*f = *state;
+	struct session	*s22 = f->m->sessions[0], *s86 = f->m->sessions[1];
+	struct session	*s44 = f->m->sessions[2];
+	char		 buf[512];
+	size_t		 idx = (size_t)tui_view_index(&view_sessions);
+	int		 i;
+
+	tui_set_filter(&f->t, "");
+	s86->state = BGP_ACTIVE;
+	s86->flaps = 1;
+	strlcpy_pt(s86->last_error, "Socket: Connection refused",
+	    sizeof s86->last_error);
+	s44->flapping = 1;
+	s44->flaps = 7;
+	s22->flaps = 1;
+	size(f, 200, 50);
+	cursor_to(f, idx, 0);
+	draw_view(f, &view_sessions);
+	assert_non_null(strstr(row(1, buf, sizeof buf), " Statev "));
+	sessions_order("daisy-86", "daisy-44", "daisy-22");
+	/* The down session's error first on the detail line. */
+	assert_non_null(strstr(row(48, buf, sizeof buf), "daisy-86: Active, "
+	    "last error: Socket: Connection refused; neighbor"));
+
+	/* daisy-22 selected; . four times: Up/Down, PfxRcd, PfxSnt, Flaps. */
+	cursor_to(f, idx, 2);
+	draw_view(f, &view_sessions);
+	for (i = 0; i < 4; i++)
+		sort_key(f, &view_sessions, '.');
+	draw_view(f, &view_sessions);
+	assert_non_null(strstr(row(1, buf, sizeof buf), " Flapsv "));
+	assert_null(strstr(buf, "Statev"));
+	/* Most flaps first; daisy-86 and daisy-22 tie: the worst first. */
+	sessions_order("daisy-44", "daisy-86", "daisy-22");
+	assert_int_equal(f->t.cursor[idx], 2);
+	assert_non_null(strstr(row(48, buf, sizeof buf), "daisy-22:"));
+	/* I: fewest first, the tie still worst first. */
+	sort_key(f, &view_sessions, 'I');
+	draw_view(f, &view_sessions);
+	assert_non_null(strstr(row(1, buf, sizeof buf), " Flaps^ "));
+	sessions_order("daisy-86", "daisy-22", "daisy-44");
+	assert_int_equal(f->t.cursor[idx], 1);
+	assert_non_null(strstr(row(48, buf, sizeof buf), "daisy-22:"));
+	/* , back to PfxSnt, in its own order again; F6 on to Flaps. */
+	sort_key(f, &view_sessions, ',');
+	draw_view(f, &view_sessions);
+	assert_non_null(strstr(row(1, buf, sizeof buf), " PfxSntv "));
+	sort_key(f, &view_sessions, KEY_F(6));
+	draw_view(f, &view_sessions);
+	assert_non_null(strstr(row(1, buf, sizeof buf), " Flapsv "));
+	/* At 80 columns Flaps is not shown: . skips what is hidden. */
+	size(f, 80, 24);
+	sort_key(f, &view_sessions, '.');
+	sort_key(f, &view_sessions, '.');
+	draw_view(f, &view_sessions);
+	assert_non_null(strstr(row(1, buf, sizeof buf), "Last erro^"));
+	sort_key(f, &view_sessions, '.');
+	draw_view(f, &view_sessions);
+	assert_non_null(strstr(row(1, buf, sizeof buf), "Router^"));
+
+	f->t.sort_col[idx] = f->t.sort_rev[idx] = 0;
+	s86->state = BGP_ESTABLISHED;
+	s86->last_error[0] = '\0';
+	s86->flaps = s44->flaps = s22->flaps = 0;
+	s44->flapping = 0;
+}
+
+/* Overview by name with . from Health, Z first with I; the rows' keys
+ * keep the cursor on its branch. */
+static void
+test_overview_sort(void **state)
+{
+	struct fixture	*f = *state;
+	char		 buf[512];
+	size_t		 idx = (size_t)tui_view_index(&view_overview);
+
+	tui_set_filter(&f->t, "");
+	all_well(f);
+	f->m->branches[1]->prefixes[0].flags = PFX_ORIGIN;
+	size(f, 80, 24);
+	cursor_to(f, idx, 0);
+	draw_view(f, &view_overview);
+	assert_non_null(strstr(row(2, buf, sizeof buf), "quiet-branch"));
+	/* From Health (the default), , goes back to Branch: A first. */
+	sort_key(f, &view_overview, ',');
+	draw_view(f, &view_overview);
+	assert_non_null(strstr(row(1, buf, sizeof buf), "Branch^ "));
+	assert_non_null(strstr(row(2, buf, sizeof buf), "daisy-hq"));
+	assert_non_null(strstr(row(3, buf, sizeof buf), "quiet-branch"));
+	assert_int_equal(f->t.cursor[idx], 1);
+	sort_key(f, &view_overview, 'I');
+	draw_view(f, &view_overview);
+	assert_non_null(strstr(row(2, buf, sizeof buf), "quiet-branch"));
+	assert_int_equal(f->t.cursor[idx], 0);
+	assert_non_null(strstr(row(22, buf, sizeof buf), "quiet-branch:"));
+
+	f->t.sort_col[idx] = f->t.sort_rev[idx] = 0;
+	f->m->branches[1]->prefixes[0].flags = 0;
+}
+
 int
 main(void)
 {
@@ -1744,6 +1876,8 @@ main(void)
 		cmocka_unit_test(test_select_follows_event),
 		cmocka_unit_test(test_events_burst),
 		cmocka_unit_test(test_select_follows_prefix),
+		cmocka_unit_test(test_sessions_sort),
+		cmocka_unit_test(test_overview_sort),
 	};
 
 	setlocale(LC_ALL, "C");
