@@ -84,9 +84,13 @@ keys()
 	tm send-keys -t pt "$@"
 }
 
+# tmux rewraps the old frame at once and resizes the pane's terminal a
+# moment later: give peertop that moment and its repaint, so that the
+# checks after a resize do not read the rewrapped old frame.
 resize()
 {
 	tm resize-window -t pt -x "$1" -y "$2"
+	sleep 1
 }
 
 # What is open, and the clock (at 120 columns and more also the last 24
