@@ -6,8 +6,9 @@
  * checkpoint), so it works beside a live writer in WAL mode and leaves
  * the file's bytes alone.  Which tables exist is read from sqlite_master
  * once at open: schema 1 has the transitions and events, 2 adds latency,
- * 3 the recording runs, routed edges, prefix states and hourly roll-ups;
- * a table a file does not have is simply empty.
+ * 3 the recording runs, routed edges, prefix states and hourly roll-ups,
+ * 4 the sessions' route counts; a table a file does not have is simply
+ * empty.
  *
  * replay_load() asks for each configured session, partner, branch and
  * prefix its last row at or before t through the (name, time) indexes,
@@ -38,7 +39,7 @@
 #include "core/store.h"
 
 /* The newest schema this reader knows the tables of. */
-#define REPLAY_SCHEMA_KNOWN	3
+#define REPLAY_SCHEMA_KNOWN	4
 #define REPLAY_SCHEMA_MAX	(STORE_SCHEMA_VERSION > REPLAY_SCHEMA_KNOWN ? \
 	STORE_SCHEMA_VERSION : REPLAY_SCHEMA_KNOWN)
 /* A live writer's flush holds the file for milliseconds, not seconds. */
@@ -56,6 +57,7 @@
 #define RT_ROUTE	0x40
 #define RT_PREFIX	0x80
 #define RT_HOUR		0x100
+#define RT_COUNTS	0x200
 
 static const struct {
 	const char	*name;
@@ -70,12 +72,16 @@ static const struct {
 	{ "branch_route", RT_ROUTE },
 	{ "prefix_state", RT_PREFIX },
 	{ "latency_hour", RT_HOUR },
+	{ "session_counts", RT_COUNTS },
 };
 
 /* The prepared statements, each only when its table exists. */
 enum replay_stmt {
 	RS_SESSION,		/* a session's last row at or before t */
 	RS_SESSION_NAME,	/* the next session name (skip scan) */
+	RS_COUNTS,		/* its last route counts at or before t */
+	RS_RUN_START,		/* the start of the run t falls in */
+	RS_FLAPS,		/* its transitions since then */
 	RS_REDUNDANCY,
 	RS_PARTNER_NAME,
 	RS_ROUTE,
@@ -93,6 +99,11 @@ enum replay_stmt {
 	RS_NEXT,		/* replay_step() */
 	RS_PREV,
 	RS_SPAN,
+	RS_CH_SESSION,		/* replay_change(): each table's rows at t */
+	RS_CH_REDUNDANCY,
+	RS_CH_EVENT,
+	RS_CH_ROUTE,
+	RS_CH_PREFIX,
 	RS_TL_EVENTS,		/* replay_timeline() */
 	RS_TL_RUNS,
 	RS_TL_ROWS,
@@ -114,7 +125,13 @@ struct replay {
 		int64_t		 from_ms, to_ms, version;
 		size_t		 n;
 		uint8_t		*level, *data;
+		int64_t		*edge;
 	}		 tl;
+};
+
+/* A stretch of time [a, b): a recording run, a gap, a segment. */
+struct replay_span {
+	int64_t		 a, b;
 };
 
 /* One roll-up row being spread back into samples. */
@@ -154,7 +171,21 @@ static int	 replay_events(struct replay *, struct model *, int64_t);
 static int	 replay_level(const char *);
 static int	 replay_done(struct replay *);
 static int	 replay_timeline_read(struct replay *, int64_t, int64_t,
-		    size_t, uint8_t *, uint8_t *);
+		    size_t, uint8_t *, uint8_t *, int64_t *);
+static uint64_t	 replay_muldiv(uint64_t, uint64_t, uint64_t);
+static int	 replay_tl_runs(struct replay *, int64_t, int64_t,
+		    struct replay_span **, size_t *);
+static int	 replay_span_cmp(const void *, const void *);
+static int	 replay_start_cmp(const void *, const void *);
+static size_t	 replay_tl_gaps(const struct replay_span *, size_t, int64_t,
+		    int64_t, size_t, struct replay_span **);
+static void	 replay_tl_edges(int64_t, int64_t, size_t,
+		    const struct replay_span *, size_t, uint8_t *, int64_t *);
+static void	 replay_clean(char *, size_t, sqlite3_stmt *, int);
+static uint64_t	 replay_elapsed(int64_t, int64_t);
+static int	 replay_flaps(struct replay *, struct session *, int64_t);
+static int	 replay_counts(struct replay *, struct session *, int64_t,
+		    int64_t);
 
 /* A message for an SQLite failure, naming the file (store-sql.c). */
 static char *
@@ -222,6 +253,33 @@ replay_prepare_fixed(struct replay *r)
 		{ RS_SESSION_NAME, RT_SESSION,
 		  "SELECT session FROM session_state WHERE session > ?1 "
 		  "ORDER BY session LIMIT 1" },
+		{ RS_COUNTS, RT_COUNTS,
+		  "SELECT time_ms, routes_imported, routes_exported FROM "
+		  "session_counts WHERE session = ?1 AND time_ms <= ?2 "
+		  "ORDER BY time_ms DESC, id DESC LIMIT 1" },
+		{ RS_RUN_START, RT_RUN,
+		  "SELECT max(start_ms) FROM run WHERE start_ms <= ?1" },
+		{ RS_FLAPS, RT_SESSION,
+		  "SELECT time_ms, old_state, state FROM session_state "
+		  "WHERE session = ?1 AND time_ms >= ?2 AND time_ms <= ?3 "
+		  "ORDER BY time_ms, id" },
+		{ RS_CH_SESSION, RT_SESSION,
+		  "SELECT session, old_state, state FROM session_state "
+		  "WHERE time_ms = ?1 ORDER BY id" },
+		{ RS_CH_REDUNDANCY, RT_REDUNDANCY,
+		  "SELECT partner, old_state, state FROM redundancy_state "
+		  "WHERE time_ms = ?1 ORDER BY id" },
+		{ RS_CH_EVENT, RT_EVENTS,
+		  "SELECT subject, level, type FROM events WHERE time_ms = ?1 "
+		  "ORDER BY CASE level WHEN 'Critical' THEN 0 WHEN 'Error' "
+		  "THEN 1 WHEN 'Warning' THEN 2 ELSE 3 END, id" },
+		{ RS_CH_ROUTE, RT_ROUTE,
+		  "SELECT branch, CASE WHEN suboptimal THEN 'suboptimal' "
+		  "ELSE '' END, routed_edge FROM branch_route "
+		  "WHERE time_ms = ?1 ORDER BY id" },
+		{ RS_CH_PREFIX, RT_PREFIX,
+		  "SELECT branch || ' ' || prefix, '', problem FROM "
+		  "prefix_state WHERE time_ms = ?1 ORDER BY id" },
 		{ RS_REDUNDANCY, RT_REDUNDANCY,
 		  "SELECT state, old_state, time_ms, reason FROM "
 		  "redundancy_state WHERE partner = ?1 AND time_ms <= ?2 "
@@ -293,13 +351,13 @@ replay_prepare_fixed(struct replay *r)
 		  "FROM events WHERE time_ms <= ?1 "
 		  "ORDER BY time_ms DESC, id DESC LIMIT ?2" },
 		{ RS_TL_EVENTS, RT_EVENTS,
-		  "SELECT (time_ms - ?1) * ?3 / (?2 - ?1), max(CASE level "
+		  "SELECT max(CASE level "
 		  "WHEN 'Information' THEN 0 WHEN 'Warning' THEN 1 "
 		  "WHEN 'Error' THEN 2 ELSE 3 END) FROM events "
-		  "WHERE time_ms >= ?1 AND time_ms < ?2 GROUP BY 1" },
+		  "WHERE time_ms >= ?1 AND time_ms < ?2" },
 		{ RS_TL_RUNS, RT_RUN,
 		  "SELECT start_ms, last_ms FROM run "
-		  "WHERE last_ms >= ?1 AND start_ms < ?2" },
+		  "WHERE last_ms >= ?1 AND start_ms < ?2 ORDER BY start_ms" },
 		{ RS_COVERED, RT_RUN,
 		  "SELECT EXISTS (SELECT 1 FROM run "
 		  "WHERE start_ms <= ?1 AND last_ms >= ?1)" },
@@ -544,6 +602,7 @@ replay_close(struct replay *r)
 		sqlite3_finalize(r->st[i]);
 	free(r->tl.level);
 	free(r->tl.data);
+	free(r->tl.edge);
 	if (r->db != NULL)
 		sqlite3_close(r->db);
 	free(r->path);
@@ -682,14 +741,58 @@ replay_step(struct replay *r, int64_t t, int dir, int64_t *out)
 	return (found ? 0 : -1);
 }
 
+/* A text column of the file into a terminal's buffer, sanitised. */
+static void
+replay_clean(char *dst, size_t len, sqlite3_stmt *st, int col)
+{
+	const char	*s = replay_text(st, col);
+
+	sanitize(dst, len, s, strlen(s));
+}
+
+int
+replay_change(struct replay *r, int64_t t, struct replay_change *c)
+{
+	/* The most telling first: replay_change_kind's order. */
+	static const enum replay_stmt which[] = {
+		RS_CH_SESSION, RS_CH_REDUNDANCY, RS_CH_EVENT, RS_CH_ROUTE,
+		RS_CH_PREFIX
+	};
+	sqlite3_stmt	*st;
+	size_t		 i, n = 0;
+	int		 rc;
+
+	memset(c, 0, sizeof *c);
+	for (i = 0; i < nitems(which); i++) {
+		if ((st = replay_stmt(r, which[i])) == NULL)
+			continue;
+		sqlite3_bind_int64(st, 1, t);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			if (n++ > 0)
+				continue;
+			c->kind = (enum replay_change_kind)i;
+			replay_clean(c->subject, sizeof c->subject, st, 0);
+			replay_clean(c->from, sizeof c->from, st, 1);
+			replay_clean(c->to, sizeof c->to, st, 2);
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return (-1);
+	}
+	if (n == 0)
+		return (-1);
+	c->more = n - 1;
+	return (0);
+}
+
 /*
  * The status bar asks on every redraw; over a month the events take a
- * hundred milliseconds or more to group, so the last answer is kept
- * while the file has not changed.
+ * hundred milliseconds or more to look through, so the last answer is
+ * kept while the file has not changed.
  */
 int
 replay_timeline(struct replay *r, int64_t from_ms, int64_t to_ms, size_t n,
-    uint8_t *level, uint8_t *data)
+    uint8_t *level, uint8_t *data, int64_t *edge)
 {
 	sqlite3_stmt	*st = replay_stmt(r, RS_DATA_VERSION);
 	int64_t		 version = -1;
@@ -701,12 +804,15 @@ replay_timeline(struct replay *r, int64_t from_ms, int64_t to_ms, size_t n,
 	    r->tl.to_ms == to_ms && r->tl.n == n && r->tl.version == version) {
 		memcpy(level, r->tl.level, n);
 		memcpy(data, r->tl.data, n);
+		memcpy(edge, r->tl.edge, (n + 1) * sizeof *edge);
 		return (0);
 	}
 	free(r->tl.level);
 	free(r->tl.data);
+	free(r->tl.edge);
 	r->tl.level = r->tl.data = NULL;
-	if (replay_timeline_read(r, from_ms, to_ms, n, level, data) != 0)
+	r->tl.edge = NULL;
+	if (replay_timeline_read(r, from_ms, to_ms, n, level, data, edge) != 0)
 		return (-1);
 	r->tl.from_ms = from_ms;
 	r->tl.to_ms = to_ms;
@@ -714,65 +820,274 @@ replay_timeline(struct replay *r, int64_t from_ms, int64_t to_ms, size_t n,
 	r->tl.version = version;
 	r->tl.level = xmalloc(n);
 	r->tl.data = xmalloc(n);
+	r->tl.edge = xreallocarray(NULL, n + 1, sizeof *edge);
 	memcpy(r->tl.level, level, n);
 	memcpy(r->tl.data, data, n);
+	memcpy(r->tl.edge, edge, (n + 1) * sizeof *edge);
+	return (0);
+}
+
+size_t
+replay_cell(const int64_t *edge, size_t n, int64_t t)
+{
+	size_t	 lo = 0, hi = n, mid;
+
+	/* The last cell starting at or before t. */
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (edge[mid] <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo);
+}
+
+/*
+ * a * b / c, rounded down, for a / c * b in 64 bits (a part of a whole
+ * times a count of cells): the remainder's product in long double only
+ * when it would overflow, for spans beyond 2^55 ms no time has.
+ */
+static uint64_t
+replay_muldiv(uint64_t a, uint64_t b, uint64_t c)
+{
+	uint64_t	 q = a / c, rem = a % c;
+
+	if (b == 0 || rem <= UINT64_MAX / b)
+		return (q * b + rem * b / c);
+	return (q * b + (uint64_t)((long double)rem * b / c));
+}
+
+/* Merge the runs' [start, last] within [from, to) as sorted [a, b). */
+static int
+replay_tl_runs(struct replay *r, int64_t from, int64_t to,
+    struct replay_span **out, size_t *nout)
+{
+	struct replay_span	*v = NULL, *p;
+	sqlite3_stmt		*st;
+	int64_t			 a, b;
+	size_t			 i, n = 0;
+	int			 rc;
+
+	*out = NULL;
+	*nout = 0;
+	if ((st = replay_stmt(r, RS_TL_RUNS)) == NULL)
+		return (0);
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		a = sqlite3_column_int64(st, 0);
+		b = sqlite3_column_int64(st, 1);
+		/* A run records up to and including its last heartbeat. */
+		b = b < to - 1 ? b + 1 : to;
+		if (a < from)
+			a = from;
+		if (a >= b)
+			continue;
+		v = xreallocarray(v, n + 1, sizeof *v);
+		p = &v[n++];
+		p->a = a;
+		p->b = b;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return (-1);
+	}
+	/* A damaged file's times need not come in order: sort, merge. */
+	if (n > 1)
+		qsort(v, n, sizeof *v, replay_start_cmp);
+	for (i = 0, p = v; i < n; i++) {
+		if (i > 0 && v[i].a <= p->b) {
+			if (v[i].b > p->b)
+				p->b = v[i].b;
+		} else if (i > 0)
+			*++p = v[i];
+	}
+	*out = v;
+	*nout = n > 0 ? (size_t)(p - v) + 1 : 0;
 	return (0);
 }
 
 static int
-replay_timeline_read(struct replay *r, int64_t from_ms, int64_t to_ms,
-    size_t n, uint8_t *level, uint8_t *data)
+replay_span_cmp(const void *a, const void *b)
 {
-	sqlite3_stmt	*st;
-	int64_t		 cell, a, b, span = to_ms - from_ms;
-	size_t		 i, first, last;
-	int		 rc = SQLITE_DONE;
+	const struct replay_span	*x = a, *y = b;
+	uint64_t			 lx, ly;
 
-	if (n == 0 || span <= 0)
+	/* Longest first, then the earliest. */
+	lx = (uint64_t)x->b - (uint64_t)x->a;
+	ly = (uint64_t)y->b - (uint64_t)y->a;
+	if (lx != ly)
+		return (lx > ly ? -1 : 1);
+	return (x->a < y->a ? -1 : x->a > y->a);
+}
+
+static int
+replay_start_cmp(const void *a, const void *b)
+{
+	const struct replay_span	*x = a, *y = b;
+
+	return (x->a < y->a ? -1 : x->a > y->a);
+}
+
+/*
+ * The unrecorded gaps of [from, to) worth squeezing into a cell each:
+ * longer than three cells of the even scale, the longest ones, at most
+ * a quarter of the cells; sorted by start.  The number of them.
+ */
+static size_t
+replay_tl_gaps(const struct replay_span *runs, size_t nruns, int64_t from,
+    int64_t to, size_t n, struct replay_span **out)
+{
+	struct replay_span	*g;
+	uint64_t		 span = (uint64_t)to - (uint64_t)from;
+	int64_t			 at = from;
+	size_t			 i, ng = 0, keep = n / 4;
+
+	*out = NULL;
+	if (keep == 0 || nruns == 0)
+		return (0);
+	g = xreallocarray(NULL, nruns + 1, sizeof *g);
+	for (i = 0; i <= nruns; i++) {
+		g[ng].a = at;
+		g[ng].b = i < nruns ? runs[i].a : to;
+		if (i < nruns && runs[i].b > at)
+			at = runs[i].b;
+		if (g[ng].b > g[ng].a && ((uint64_t)g[ng].b -
+		    (uint64_t)g[ng].a) / 3 > span / n)
+			ng++;
+	}
+	qsort(g, ng, sizeof *g, replay_span_cmp);
+	if (ng > keep)
+		ng = keep;
+	qsort(g, ng, sizeof *g, replay_start_cmp);
+	if (ng == 0) {
+		free(g);
+		return (0);
+	}
+	*out = g;
+	return (ng);
+}
+
+/*
+ * The cells' edges: each squeezed gap one cell, the time between them
+ * (the segments) spread over the others in proportion to its length,
+ * every segment with time in it at least one cell.
+ */
+static void
+replay_tl_edges(int64_t from, int64_t to, size_t n,
+    const struct replay_span *gaps, size_t ngaps, uint8_t *data,
+    int64_t *edge)
+{
+	struct replay_span	*seg;
+	uint64_t		 total = 0, sum = 0, len;
+	size_t			*cells, nseg = ngaps + 1, m = n - ngaps;
+	size_t			 i, j, k, pos = 0, got = 0, big;
+
+	seg = xreallocarray(NULL, nseg, sizeof *seg);
+	cells = xcalloc(nseg, sizeof *cells);
+	for (i = 0; i < nseg; i++) {
+		seg[i].a = i == 0 ? from : gaps[i - 1].b;
+		seg[i].b = i < ngaps ? gaps[i].a : to;
+		total += (uint64_t)seg[i].b - (uint64_t)seg[i].a;
+	}
+	/* Cumulative rounding: the cells add up to m exactly. */
+	for (i = 0; i < nseg; i++) {
+		sum += (uint64_t)seg[i].b - (uint64_t)seg[i].a;
+		k = total == 0 ? (i + 1) * m / nseg :
+		    (size_t)replay_muldiv(sum, m, total);
+		cells[i] = k - got;
+		got = k;
+	}
+	for (i = 0; i < nseg; i++) {
+		if (cells[i] != 0 || seg[i].b == seg[i].a)
+			continue;
+		for (big = 0, j = 1; j < nseg; j++)
+			if (cells[j] > cells[big])
+				big = j;
+		if (cells[big] < 2)
+			break;
+		cells[big]--;
+		cells[i] = 1;
+	}
+	for (i = 0; i < nseg; i++) {
+		len = (uint64_t)seg[i].b - (uint64_t)seg[i].a;
+		for (k = 0; k < cells[i] && pos < n; k++)
+			edge[pos++] = (int64_t)((uint64_t)seg[i].a +
+			    replay_muldiv(len, k, cells[i]));
+		if (i < ngaps && pos < n) {
+			data[pos] = REPLAY_CELL_GAP;
+			edge[pos++] = gaps[i].a;
+		}
+	}
+	while (pos < n)
+		edge[pos++] = to;
+	edge[n] = to;
+	free(cells);
+	free(seg);
+}
+
+static int
+replay_timeline_read(struct replay *r, int64_t from_ms, int64_t to_ms,
+    size_t n, uint8_t *level, uint8_t *data, int64_t *edge)
+{
+	struct replay_span	*runs = NULL, *gaps = NULL;
+	sqlite3_stmt		*st;
+	size_t			 i, k, nruns = 0, ngaps = 0;
+	int			 rc = SQLITE_DONE;
+
+	if (n == 0 || to_ms <= from_ms)
 		return (-1);
 	memset(level, 0, n);
 	memset(data, 0, n);
+	if (replay_tl_runs(r, from_ms, to_ms, &runs, &nruns) != 0)
+		return (-1);
+	ngaps = replay_tl_gaps(runs, nruns, from_ms, to_ms, n, &gaps);
+	replay_tl_edges(from_ms, to_ms, n, gaps, ngaps, data, edge);
+	free(gaps);
 
-	if ((st = replay_stmt(r, RS_TL_EVENTS)) != NULL) {
-		sqlite3_bind_int64(st, 1, from_ms);
-		sqlite3_bind_int64(st, 2, to_ms);
-		sqlite3_bind_int64(st, 3, (int64_t)n);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			cell = sqlite3_column_int64(st, 0);
-			if (cell >= 0 && (size_t)cell < n)
-				level[cell] = 1 + sqlite3_column_int(st, 1);
+	if ((st = r->st[RS_TL_EVENTS]) != NULL) {
+		for (i = 0; i < n; i++) {
+			if (edge[i] >= edge[i + 1])
+				continue;
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, edge[i]);
+			sqlite3_bind_int64(st, 2, edge[i + 1]);
+			if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+				break;
+			if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+				level[i] = 1 + (sqlite3_column_int(st, 0) & 3);
 		}
 		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			free(runs);
 			return (-1);
+		}
 	}
 
-	if ((st = replay_stmt(r, RS_TL_RUNS)) != NULL) {
-		/* Cell i: [from + i * span / n, from + (i + 1) * span / n). */
-		sqlite3_bind_int64(st, 1, from_ms);
-		sqlite3_bind_int64(st, 2, to_ms);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			a = sqlite3_column_int64(st, 0);
-			b = sqlite3_column_int64(st, 1);
-			first = a <= from_ms ? 0 :
-			    (size_t)((a - from_ms) * (int64_t)n / span);
-			last = b >= to_ms ? n - 1 :
-			    (size_t)((b - from_ms) * (int64_t)n / span);
-			for (i = first; i <= last && i < n; i++)
-				data[i] = 1;
+	if (r->st[RS_TL_RUNS] != NULL) {
+		/* Both sorted: a cell has data when a run overlaps it. */
+		for (i = k = 0; i < n; i++) {
+			if (data[i] == REPLAY_CELL_GAP)
+				continue;
+			while (k < nruns && runs[k].b <= edge[i])
+				k++;
+			/* An empty cell (fewer ms than cells): its instant. */
+			if (k < nruns && (runs[k].a <= edge[i] ||
+			    runs[k].a < edge[i + 1]))
+				data[i] = REPLAY_CELL_DATA;
 		}
-		sqlite3_reset(st);
-		return (rc == SQLITE_DONE ? 0 : -1);
+		free(runs);
+		return (0);
 	}
 
 	/* No runs recorded (schema < 3): cells with any row. */
 	st = r->st[RS_TL_ROWS];
 	for (i = 0; i < n; i++) {
 		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, from_ms + (int64_t)i * span /
-		    (int64_t)n);
-		sqlite3_bind_int64(st, 2, from_ms + (int64_t)(i + 1) * span /
-		    (int64_t)n);
+		sqlite3_bind_int64(st, 1, edge[i]);
+		sqlite3_bind_int64(st, 2, edge[i + 1]);
 		if ((rc = sqlite3_step(st)) != SQLITE_ROW)
 			break;
 		data[i] = sqlite3_column_int(st, 0) != 0;
@@ -817,6 +1132,102 @@ replay_config(struct replay *r, char **path)
 	return (text);
 }
 
+/* b - a for a later time b, 0 when it is not later: no overflow. */
+static uint64_t
+replay_elapsed(int64_t a, int64_t b)
+{
+	return (b > a ? (uint64_t)b - (uint64_t)a : 0);
+}
+
+/*
+ * A session's flaps as the live model counts them since it started,
+ * from the start of the recording run t falls in (the file's first row
+ * without runs), and whether it was flapping: the transitions walked as
+ * model.c's drop and settle see them, with the report's rule for what
+ * a drop is (store-report.c): into a known state other than Established
+ * while the last known one was, the first row's old_state standing for
+ * it until a state is known.
+ */
+static int
+replay_flaps(struct replay *r, struct session *s, int64_t t)
+{
+	sqlite3_stmt	*st;
+	int64_t		 from = INT64_MIN, tm, drops[SESSION_FLAP_COUNT];
+	int		 rc, known = -1, state, old, isup;
+
+	s->flaps = 0;
+	s->flapping = 0;
+	memset(drops, 0, sizeof drops);
+	if ((st = replay_stmt(r, RS_RUN_START)) != NULL) {
+		sqlite3_bind_int64(st, 1, t);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+		    sqlite3_column_type(st, 0) == SQLITE_INTEGER)
+			from = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return (-1);
+	}
+	if ((st = replay_stmt(r, RS_FLAPS)) == NULL)
+		return (0);
+	sqlite3_bind_text(st, 1, s->name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, t);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		tm = sqlite3_column_int64(st, 0);
+		old = bgp_state_from_name(replay_text(st, 1));
+		state = bgp_state_from_name(replay_text(st, 2));
+		/* A whole window up since the last drop: stable again. */
+		if (s->flapping && known == 1 && replay_elapsed(drops[s->flaps %
+		    SESSION_FLAP_COUNT], tm) >= SESSION_FLAP_WINDOW_MS)
+			s->flapping = 0;
+		if (known == -1 && old > BGP_UNKNOWN)
+			known = old == BGP_ESTABLISHED;
+		if (state <= BGP_UNKNOWN)
+			continue;
+		isup = state == BGP_ESTABLISHED;
+		if (known == 1 && !isup && s->flaps < UINT32_MAX) {
+			s->flaps++;
+			drops[s->flaps % SESSION_FLAP_COUNT] = tm;
+			if (s->flaps >= SESSION_FLAP_COUNT &&
+			    replay_elapsed(drops[(s->flaps + 1) %
+			    SESSION_FLAP_COUNT], tm) <= SESSION_FLAP_WINDOW_MS)
+				s->flapping = 1;
+		}
+		known = isup;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return (-1);
+	if (s->flapping && s->state == BGP_ESTABLISHED && replay_elapsed(
+	    drops[s->flaps % SESSION_FLAP_COUNT], t) >= SESSION_FLAP_WINDOW_MS)
+		s->flapping = 0;
+	return (0);
+}
+
+/*
+ * A session's route counts: its last session_counts row when that is
+ * newer than its transition at since (which carries them too).  Without
+ * one the file was not recording them then: unknown, not 0.
+ */
+static int
+replay_counts(struct replay *r, struct session *s, int64_t since,
+    int64_t t)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	s->routes_unrecorded = 1;
+	if ((rc = replay_last(r, RS_COUNTS, s->name, t, &st)) != 1)
+		return (rc);
+	s->routes_unrecorded = 0;
+	if (sqlite3_column_int64(st, 0) >= since) {
+		s->routes_imported = (uint32_t)sqlite3_column_int64(st, 1);
+		s->routes_exported = (uint32_t)sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	return (0);
+}
+
 /* Each session as of its last transition at or before t. */
 static int
 replay_sessions(struct replay *r, struct model *m, int64_t t)
@@ -833,6 +1244,8 @@ replay_sessions(struct replay *r, struct model *m, int64_t t)
 		s->remote_as = 0;
 		s->last_error[0] = '\0';
 		s->routes_imported = s->routes_exported = 0;
+		s->routes_unrecorded = 0;
+		s->flaps = 0;
 		s->flapping = 0;
 
 		if ((rc = replay_last(r, RS_SESSION, s->name, t, &st)) == -1)
@@ -852,6 +1265,10 @@ replay_sessions(struct replay *r, struct model *m, int64_t t)
 		    sizeof s->last_error);
 		s->routes_imported = (uint32_t)sqlite3_column_int64(st, 5);
 		s->routes_exported = (uint32_t)sqlite3_column_int64(st, 6);
+		sqlite3_reset(st);
+		if (replay_counts(r, s, s->since_ms, t) != 0 ||
+		    replay_flaps(r, s, t) != 0)
+			return (-1);
 	}
 	return (0);
 }
