@@ -535,11 +535,11 @@ tui_replay_draw_status(struct tui *tui, int y)
 		draw_text(tui, y, x, w, CR_STALE, state);
 		x += w;
 	}
-	/* t/T's change, leaving the timeline 16 cells at least. */
-	if (rp->note[0] != '\0' && tui->sx - x - 2 - 16 >= 12) {
+	/* t/T's change, leaving the timeline 12 cells at least. */
+	if (rp->note[0] != '\0' && tui->sx - x - 2 - 12 >= 12) {
 		w = draw_width(tui, rp->note) + 1;
-		if (w > tui->sx - x - 2 - 16)
-			w = tui->sx - x - 2 - 16;
+		if (w > tui->sx - x - 2 - 12)
+			w = tui->sx - x - 2 - 12;
 		draw_text(tui, y, x, w - 1, CR_FILTER, rp->note);
 		x += w;
 	}
