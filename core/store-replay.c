@@ -958,7 +958,9 @@ replay_branches(struct replay *r, struct model *m, int64_t t)
 /*
  * The names that have a row at or before t but no place in the
  * configuration, one for each: the rows replay_load() could not apply.
- * The names are stepped through their (name, time) indexes.
+ * The names are stepped through their (name, time) indexes, from the
+ * stored value itself: a copy cut at a NUL inside the text, or at the
+ * buffer's end, would find the same name again, for ever.
  */
 static int
 replay_unknown(struct replay *r, struct model *m, int64_t t, size_t *unknown)
@@ -972,6 +974,7 @@ replay_unknown(struct replay *r, struct model *m, int64_t t, size_t *unknown)
 		{ RS_ROUTE_NAME, RS_ROUTE, 2 },
 	};
 	sqlite3_stmt	*st, *last;
+	sqlite3_value	*key = NULL;
 	char		 name[NAME_MAX_PT * 2];
 	size_t		 i;
 	int		 rc, known;
@@ -979,14 +982,19 @@ replay_unknown(struct replay *r, struct model *m, int64_t t, size_t *unknown)
 	for (i = 0; i < nitems(scans); i++) {
 		if (r->st[scans[i].names] == NULL)
 			continue;
-		name[0] = '\0';
 		for (;;) {
 			st = replay_stmt(r, scans[i].names);
-			sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+			if (key != NULL)
+				sqlite3_bind_value(st, 1, key);
+			else
+				sqlite3_bind_text(st, 1, "", -1, SQLITE_STATIC);
 			if ((rc = sqlite3_step(st)) == SQLITE_DONE)
 				break;
-			if (rc != SQLITE_ROW)
-				return (-1);
+			sqlite3_value_free(key);
+			key = NULL;
+			if (rc != SQLITE_ROW || (key = sqlite3_value_dup(
+			    sqlite3_column_value(st, 0))) == NULL)
+				goto fail;
 			strlcpy_pt(name, replay_text(st, 0), sizeof name);
 			sqlite3_reset(st);
 			switch (scans[i].kind) {
@@ -1002,14 +1010,26 @@ replay_unknown(struct replay *r, struct model *m, int64_t t, size_t *unknown)
 			}
 			if (known)
 				continue;
-			if ((rc = replay_last(r, scans[i].last, name, t,
-			    &last)) == -1)
-				return (-1);
-			*unknown += rc;
+			/* Its row at or before t, by the stored name too. */
+			last = replay_stmt(r, scans[i].last);
+			sqlite3_bind_value(last, 1, key);
+			sqlite3_bind_int64(last, 2, t);
+			rc = sqlite3_step(last);
+			sqlite3_reset(last);
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+				goto fail;
+			*unknown += rc == SQLITE_ROW;
 		}
 		sqlite3_reset(r->st[scans[i].names]);
+		sqlite3_value_free(key);
+		key = NULL;
 	}
 	return (0);
+
+fail:
+	sqlite3_reset(r->st[scans[i].names]);
+	sqlite3_value_free(key);
+	return (-1);
 }
 
 /*

@@ -1046,6 +1046,21 @@ test_unknown(void **state)
 	assert_int_equal(unknown, 3);
 	assert_int_equal(model_branch_find(m, "hq")->nlinks, 2);
 	replay_close(r);
+
+	/*
+	 * Names with a NUL inside, and longer than the walk's buffer: the
+	 * walk steps past them (a copy cut short found the same name again,
+	 * for ever: the fuzzer's hang), and they count.
+	 */
+	xasprintf(&text, "INSERT INTO redundancy_state (time_ms, partner, "
+	    "state) VALUES (%lld, CAST(X'6578616D0000' AS TEXT), 'DOWN'), "
+	    "(%lld, printf('%%.300c', 'p'), 'DOWN')", T(5), T(5));
+	sql(path, text);
+	free(text);
+	r = ropen(path);
+	load(r, m, T(6), &unknown);
+	assert_int_equal(unknown, 5);
+	replay_close(r);
 	model_free(m);
 	free(path);
 }
