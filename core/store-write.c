@@ -358,7 +358,12 @@ store_counts_scan(struct store *s)
 	uint64_t		 now = now_mono_ms();
 	size_t			 i;
 
-	if (m == NULL || s->readonly || s->db == NULL || s->version < 4)
+	/*
+	 * Not at store_close(): the program's teardown frees the model
+	 * first, and the counts were looked at by the last tick anyway.
+	 */
+	if (m == NULL || s->closing || s->readonly || s->db == NULL ||
+	    s->version < 4)
 		return;
 	for (i = 0; i < m->nsessions; i++) {
 		sess = m->sessions[i];
