@@ -84,6 +84,8 @@ struct session {
 	uint32_t	 routes_exported;
 	char		 proto[NAME_MAX_PT];	/* collector's name, e.g. BIRD's */
 	uint32_t	 flaps;		/* Established -> other, since start */
+	int		 routes_unrecorded;	/* replay: counts not in the
+						   history at that time */
 	uint64_t	 drops[SESSION_FLAP_COUNT];	/* monotonic ms, ring */
 	int		 flapping;	/* SessionFlapping raised, not cleared */
 	struct collector *source;	/* who reported it, NULL if nobody */

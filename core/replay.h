@@ -23,7 +23,7 @@ struct replay;
  * Open a history for replay.  NULL and *cause (malloc'd, one line that
  * names the file) when it is missing, empty, not SQLite, truncated
  * ("damaged"), another program's ("not a peertop history"), of a newer
- * schema than this peertop writes (3 at least: schemas 1 to 3 are
+ * schema than this peertop writes (4 at least: schemas 1 to 4 are
  * read, a table an older file lacks counts as empty), or held by
  * another program's exclusive lock for a second ("locked").  The
  * statements are prepared here and kept until replay_close().
@@ -47,17 +47,57 @@ int	 replay_span(struct replay *, int64_t *oldest_ms,
  */
 int	 replay_step(struct replay *, int64_t t, int dir, int64_t *out);
 
+/* What changed at one time, for the status line after t/T. */
+enum replay_change_kind {
+	REPLAY_CHANGE_SESSION,		/* subject from -> to: BGP states */
+	REPLAY_CHANGE_REDUNDANCY,	/* a partner's, likewise */
+	REPLAY_CHANGE_EVENT,		/* to: the type, from: the level */
+	REPLAY_CHANGE_ROUTE,		/* a branch; to: the routed edge ("",
+					   none), from: "suboptimal" or "" */
+	REPLAY_CHANGE_PREFIX,		/* subject "branch prefix", to: its
+					   problem ("" when none) */
+};
+
+struct replay_change {
+	enum replay_change_kind	 kind;
+	char			 subject[96];
+	char			 from[32];
+	char			 to[96];
+	size_t			 more;	/* other changes at the same time */
+};
+
 /*
- * The status bar's timeline: [from_ms, to_ms) cut into n equal cells.
- * level[i]: 0 no event in the cell, else 1 + the worst enum level of
- * its events; data[i]: 1 when a recording run covers some of the cell
- * (run table, schema 3; for older files any transition, event or raw
- * sample in it: the roll-ups have no time index and are not looked
- * at), 0 when peertop was not recording.  0, or -1 (also for n 0 or
- * an empty range).
+ * The change recorded at exactly t, the most telling one when there are
+ * several (a session's transition, then a partner's redundancy, an
+ * event, worst level first, a routed edge, a prefix), the others
+ * counted in more.  The names are the file's, sanitised for a terminal.
+ * 0 and *c, or -1 when nothing changed at t.
  */
+int	 replay_change(struct replay *, int64_t t, struct replay_change *c);
+
+/*
+ * The status bar's timeline: [from_ms, to_ms) cut into n cells, cell i
+ * being [edge[i], edge[i + 1]) (edge has n + 1 entries, edge[0] from_ms
+ * and edge[n] to_ms; a cell may be empty when the span has fewer
+ * milliseconds than cells).  The recorded time is spread evenly over
+ * the cells, except that an unrecorded gap longer than three cells
+ * (no run covers it: a file with runs, schema 3) is squeezed into one
+ * cell, the longest gaps first, up to a quarter of the cells: a short
+ * incident keeps its width beside a long night without peertop.
+ * level[i]: 0 no event in the cell, else 1 + the worst enum level of
+ * its events; data[i]: REPLAY_CELL_DATA when a recording run covers
+ * some of the cell (for files without runs any transition, event or
+ * raw sample in it: the roll-ups have no time index and are not looked
+ * at), REPLAY_CELL_GAP for a squeezed gap, 0 when peertop was not
+ * recording.  0, or -1 (also for n 0 or an empty range).
+ */
+#define REPLAY_CELL_DATA	1
+#define REPLAY_CELL_GAP		2
 int	 replay_timeline(struct replay *, int64_t from_ms, int64_t to_ms,
-	    size_t n, uint8_t *level, uint8_t *data);
+	    size_t n, uint8_t *level, uint8_t *data, int64_t *edge);
+
+/* The cell of a timeline's edges (n cells) that holds t, clamped. */
+size_t	 replay_cell(const int64_t *edge, size_t n, int64_t t);
 
 /*
  * Whether a recording run covers t (1), or not (0: "no data").  Files
@@ -67,9 +107,18 @@ int	 replay_covered(struct replay *, int64_t t);
 
 /*
  * Set the model's live part as it was at t (inclusive):
- *   - each session's state, since, remote AS, last error and route
- *     counts from its last session_state row at or before t (UNKNOWN
- *     without one; known is the state before an UNKNOWN row);
+ *   - each session's state, since, remote AS and last error from its
+ *     last session_state row at or before t (UNKNOWN without one; known
+ *     is the state before an UNKNOWN row); its route counts from that
+ *     row or its last session_counts row, whichever is newer, and
+ *     routes_unrecorded set without a session_counts row at or before t
+ *     (the file did not record them then: not 0, unknown); its flaps
+ *     counted as live counts them, since the start of the recording run
+ *     t falls in (the file's first row without runs): each drop from
+ *     Established to a known other state, a collector's Unknown in
+ *     between being no drop; flapping as the live model judges it, three
+ *     drops within SESSION_FLAP_WINDOW_MS, until a whole window
+ *     Established without one;
  *   - each partner's redundancy, reason and since from redundancy_state,
  *     as recorded (not recomputed); each branch's sessions up/total;
  *   - each branch's routed edge and SuboptimalRouting flag (branch_route)

@@ -69,7 +69,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define REPORT_SCHEMA_MAX	3	/* the newest user_version read */
+#define REPORT_SCHEMA_MAX	4	/* the newest user_version read */
 
 struct report_state {			/* time in one state */
 	char		*state;

@@ -79,6 +79,7 @@ int	 store_immutable_ok(const char *, int rc);
 
 struct store_row;
 struct store_row_latency;
+struct store_counts;
 
 struct store {
 	char		*path;		/* as given: names the file in messages */
@@ -97,6 +98,7 @@ struct store {
 	struct sqlite3_stmt *ins_latency;
 	struct sqlite3_stmt *ins_prefix;
 	struct sqlite3_stmt *ins_route;
+	struct sqlite3_stmt *ins_counts;
 	struct sqlite3_stmt *ins_run;
 	struct sqlite3_stmt *upd_run;
 	struct sqlite3_stmt *upd_rollup[STORE_NLEVELS];	/* store_levels[] */
@@ -118,6 +120,10 @@ struct store {
 	size_t		 lat_alloc;
 	struct store_row_latency **lat_sorted;	/* flush scratch */
 	size_t		 lat_sorted_alloc;
+
+	/* The route counts last queued, per session of the model. */
+	struct store_counts *counts;
+	size_t		 ncounts;
 
 	struct store_row *queue;
 	size_t		 nqueue;

@@ -6,8 +6,9 @@
  * checkpoint), so it works beside a live writer in WAL mode and leaves
  * the file's bytes alone.  Which tables exist is read from sqlite_master
  * once at open: schema 1 has the transitions and events, 2 adds latency,
- * 3 the recording runs, routed edges, prefix states and hourly roll-ups;
- * a table a file does not have is simply empty.
+ * 3 the recording runs, routed edges, prefix states and hourly roll-ups,
+ * 4 the sessions' route counts; a table a file does not have is simply
+ * empty.
  *
  * replay_load() asks for each configured session, partner, branch and
  * prefix its last row at or before t through the (name, time) indexes,
@@ -15,7 +16,8 @@
  * the picture.  Latency links are rebuilt through latency_mon_sample()
  * from the raw samples of the window; where retention pruned them, from
  * the minute roll-ups, and before those from the hour roll-ups, each
- * roll-up spread back into samples at its mean.
+ * roll-up spread back into samples at its mean.  The moves in time and
+ * the replay bar's timeline are in store-replay-timeline.c.
  */
 
 #include <sys/types.h>
@@ -36,10 +38,11 @@
 #include "core/latency-mon.h"
 #include "core/replay.h"
 #include "core/store-private.h"
+#include "core/store-replay-private.h"
 #include "core/store.h"
 
 /* The newest schema this reader knows the tables of. */
-#define REPLAY_SCHEMA_KNOWN	3
+#define REPLAY_SCHEMA_KNOWN	4
 #define REPLAY_SCHEMA_MAX	(STORE_SCHEMA_VERSION > REPLAY_SCHEMA_KNOWN ? \
 	STORE_SCHEMA_VERSION : REPLAY_SCHEMA_KNOWN)
 /* A live writer's flush holds the file for milliseconds, not seconds. */
@@ -57,6 +60,7 @@
 #define RT_ROUTE	0x40
 #define RT_PREFIX	0x80
 #define RT_HOUR		0x100
+#define RT_COUNTS	0x200
 
 static const struct {
 	const char	*name;
@@ -71,52 +75,7 @@ static const struct {
 	{ "branch_route", RT_ROUTE },
 	{ "prefix_state", RT_PREFIX },
 	{ "latency_hour", RT_HOUR },
-};
-
-/* The prepared statements, each only when its table exists. */
-enum replay_stmt {
-	RS_SESSION,		/* a session's last row at or before t */
-	RS_SESSION_NAME,	/* the next session name (skip scan) */
-	RS_REDUNDANCY,
-	RS_PARTNER_NAME,
-	RS_ROUTE,
-	RS_ROUTE_NAME,
-	RS_PREFIX,
-	RS_PREFIX_SINCE,	/* when its flags last changed */
-	RS_RAW,			/* samples in (from, to], by series */
-	RS_RAW_OLDEST,
-	RS_MINUTE_SERIES,	/* the next series of the roll-ups */
-	RS_MINUTE_ROWS,
-	RS_MINUTE_OLDEST,
-	RS_HOUR_SERIES,
-	RS_HOUR_ROWS,
-	RS_EVENTS,
-	RS_RUN_START,		/* the run recording t: its start */
-	RS_NEXT,		/* replay_step() */
-	RS_PREV,
-	RS_SPAN,
-	RS_TL_EVENTS,		/* replay_timeline() */
-	RS_TL_RUNS,
-	RS_TL_ROWS,
-	RS_COVERED,
-	RS_CONFIG,
-	RS_DATA_VERSION,	/* changes when another connection commits */
-	RS_COUNT
-};
-
-struct replay {
-	char		*path;
-	sqlite3		*db;
-	int		 version;
-	unsigned	 tables;	/* RT_* */
-	sqlite3_stmt	*st[RS_COUNT];
-
-	/* The last timeline, while the file has not changed (data_version). */
-	struct {
-		int64_t		 from_ms, to_ms, version;
-		size_t		 n;
-		uint8_t		*level, *data;
-	}		 tl;
+	{ "session_counts", RT_COUNTS },
 };
 
 /* One roll-up row being spread back into samples. */
@@ -131,8 +90,6 @@ static char	*replay_dberr(struct replay *, int, const char *);
 static int	 replay_prepare_fixed(struct replay *);
 static void	 replay_compose(struct replay *, char *[4]);
 static int	 replay_prepare(struct replay *, char **);
-static sqlite3_stmt *replay_stmt(struct replay *, enum replay_stmt);
-static const char *replay_text(sqlite3_stmt *, int);
 static int	 replay_last(struct replay *, enum replay_stmt, const char *,
 		    int64_t, sqlite3_stmt **);
 static int	 replay_sessions(struct replay *, struct model *, int64_t);
@@ -155,8 +112,10 @@ static void	 replay_spread(struct model *, struct branch *, int,
 static int	 replay_events(struct replay *, struct model *, int64_t);
 static int	 replay_level(const char *);
 static int	 replay_done(struct replay *);
-static int	 replay_timeline_read(struct replay *, int64_t, int64_t,
-		    size_t, uint8_t *, uint8_t *);
+static uint64_t	 replay_elapsed(int64_t, int64_t);
+static int	 replay_flaps(struct replay *, struct session *, int64_t);
+static int	 replay_counts(struct replay *, struct session *, int64_t,
+		    int64_t);
 
 /* A message for an SQLite failure, naming the file (store-sql.c). */
 static char *
@@ -166,7 +125,7 @@ replay_dberr(struct replay *r, int rc, const char *doing)
 }
 
 /* A prepared statement, reset and unbound; NULL when its table is not. */
-static sqlite3_stmt *
+sqlite3_stmt *
 replay_stmt(struct replay *r, enum replay_stmt which)
 {
 	sqlite3_stmt	*st = r->st[which];
@@ -179,7 +138,7 @@ replay_stmt(struct replay *r, enum replay_stmt which)
 }
 
 /* A text column, "" for NULL. */
-static const char *
+const char *
 replay_text(sqlite3_stmt *st, int col)
 {
 	const char	*s = (const char *)sqlite3_column_text(st, col);
@@ -224,6 +183,33 @@ replay_prepare_fixed(struct replay *r)
 		{ RS_SESSION_NAME, RT_SESSION,
 		  "SELECT session FROM session_state WHERE session > ?1 "
 		  "ORDER BY session LIMIT 1" },
+		{ RS_COUNTS, RT_COUNTS,
+		  "SELECT time_ms, routes_imported, routes_exported FROM "
+		  "session_counts WHERE session = ?1 AND time_ms <= ?2 "
+		  "ORDER BY time_ms DESC, id DESC LIMIT 1" },
+		{ RS_RUN_START, RT_RUN,
+		  "SELECT max(start_ms) FROM run WHERE start_ms <= ?1" },
+		{ RS_FLAPS, RT_SESSION,
+		  "SELECT time_ms, old_state, state FROM session_state "
+		  "WHERE session = ?1 AND time_ms >= ?2 AND time_ms <= ?3 "
+		  "ORDER BY time_ms, id" },
+		{ RS_CH_SESSION, RT_SESSION,
+		  "SELECT session, old_state, state FROM session_state "
+		  "WHERE time_ms = ?1 ORDER BY id" },
+		{ RS_CH_REDUNDANCY, RT_REDUNDANCY,
+		  "SELECT partner, old_state, state FROM redundancy_state "
+		  "WHERE time_ms = ?1 ORDER BY id" },
+		{ RS_CH_EVENT, RT_EVENTS,
+		  "SELECT subject, level, type FROM events WHERE time_ms = ?1 "
+		  "ORDER BY CASE level WHEN 'Critical' THEN 0 WHEN 'Error' "
+		  "THEN 1 WHEN 'Warning' THEN 2 ELSE 3 END, id" },
+		{ RS_CH_ROUTE, RT_ROUTE,
+		  "SELECT branch, CASE WHEN suboptimal THEN 'suboptimal' "
+		  "ELSE '' END, routed_edge FROM branch_route "
+		  "WHERE time_ms = ?1 ORDER BY id" },
+		{ RS_CH_PREFIX, RT_PREFIX,
+		  "SELECT branch || ' ' || prefix, '', problem FROM "
+		  "prefix_state WHERE time_ms = ?1 ORDER BY id" },
 		{ RS_REDUNDANCY, RT_REDUNDANCY,
 		  "SELECT state, old_state, time_ms, reason FROM "
 		  "redundancy_state WHERE partner = ?1 AND time_ms <= ?2 "
@@ -295,15 +281,13 @@ replay_prepare_fixed(struct replay *r)
 		  "FROM events WHERE time_ms <= ?1 "
 		  "ORDER BY time_ms DESC, id DESC LIMIT ?2" },
 		{ RS_TL_EVENTS, RT_EVENTS,
-		  "SELECT (time_ms - ?1) * ?3 / (?2 - ?1), max(CASE level "
+		  "SELECT max(CASE level "
 		  "WHEN 'Information' THEN 0 WHEN 'Warning' THEN 1 "
 		  "WHEN 'Error' THEN 2 ELSE 3 END) FROM events "
-		  "WHERE time_ms >= ?1 AND time_ms < ?2 GROUP BY 1" },
-		{ RS_RUN_START, RT_RUN,
-		  "SELECT max(start_ms) FROM run WHERE start_ms <= ?1" },
+		  "WHERE time_ms >= ?1 AND time_ms < ?2" },
 		{ RS_TL_RUNS, RT_RUN,
 		  "SELECT start_ms, last_ms FROM run "
-		  "WHERE last_ms >= ?1 AND start_ms < ?2" },
+		  "WHERE last_ms >= ?1 AND start_ms < ?2 ORDER BY start_ms" },
 		{ RS_COVERED, RT_RUN,
 		  "SELECT EXISTS (SELECT 1 FROM run "
 		  "WHERE start_ms <= ?1 AND last_ms >= ?1)" },
@@ -548,6 +532,7 @@ replay_close(struct replay *r)
 		sqlite3_finalize(r->st[i]);
 	free(r->tl.level);
 	free(r->tl.data);
+	free(r->tl.edge);
 	if (r->db != NULL)
 		sqlite3_close(r->db);
 	free(r->path);
@@ -752,137 +737,6 @@ replay_span(struct replay *r, int64_t *oldest_ms, int64_t *newest_ms)
 	return (0);
 }
 
-int
-replay_step(struct replay *r, int64_t t, int dir, int64_t *out)
-{
-	sqlite3_stmt	*st = replay_stmt(r, dir > 0 ? RS_NEXT : RS_PREV);
-	int		 found = 0;
-
-	sqlite3_bind_int64(st, 1, t);
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		*out = sqlite3_column_int64(st, 0);
-		found = 1;
-	}
-	sqlite3_reset(st);
-	return (found ? 0 : -1);
-}
-
-/*
- * The status bar asks on every redraw; over a month the events take a
- * hundred milliseconds or more to group, so the last answer is kept
- * while the file has not changed.
- */
-int
-replay_timeline(struct replay *r, int64_t from_ms, int64_t to_ms, size_t n,
-    uint8_t *level, uint8_t *data)
-{
-	sqlite3_stmt	*st = replay_stmt(r, RS_DATA_VERSION);
-	int64_t		 version = -1;
-
-	if (sqlite3_step(st) == SQLITE_ROW)
-		version = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (version != -1 && r->tl.level != NULL && r->tl.from_ms == from_ms &&
-	    r->tl.to_ms == to_ms && r->tl.n == n && r->tl.version == version) {
-		memcpy(level, r->tl.level, n);
-		memcpy(data, r->tl.data, n);
-		return (0);
-	}
-	free(r->tl.level);
-	free(r->tl.data);
-	r->tl.level = r->tl.data = NULL;
-	if (replay_timeline_read(r, from_ms, to_ms, n, level, data) != 0)
-		return (-1);
-	r->tl.from_ms = from_ms;
-	r->tl.to_ms = to_ms;
-	r->tl.n = n;
-	r->tl.version = version;
-	r->tl.level = xmalloc(n);
-	r->tl.data = xmalloc(n);
-	memcpy(r->tl.level, level, n);
-	memcpy(r->tl.data, data, n);
-	return (0);
-}
-
-static int
-replay_timeline_read(struct replay *r, int64_t from_ms, int64_t to_ms,
-    size_t n, uint8_t *level, uint8_t *data)
-{
-	sqlite3_stmt	*st;
-	int64_t		 cell, a, b, span = to_ms - from_ms;
-	size_t		 i, first, last;
-	int		 rc = SQLITE_DONE;
-
-	if (n == 0 || span <= 0)
-		return (-1);
-	memset(level, 0, n);
-	memset(data, 0, n);
-
-	if ((st = replay_stmt(r, RS_TL_EVENTS)) != NULL) {
-		sqlite3_bind_int64(st, 1, from_ms);
-		sqlite3_bind_int64(st, 2, to_ms);
-		sqlite3_bind_int64(st, 3, (int64_t)n);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			cell = sqlite3_column_int64(st, 0);
-			if (cell >= 0 && (size_t)cell < n)
-				level[cell] = 1 + sqlite3_column_int(st, 1);
-		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return (-1);
-	}
-
-	if ((st = replay_stmt(r, RS_TL_RUNS)) != NULL) {
-		/* Cell i: [from + i * span / n, from + (i + 1) * span / n). */
-		sqlite3_bind_int64(st, 1, from_ms);
-		sqlite3_bind_int64(st, 2, to_ms);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			a = sqlite3_column_int64(st, 0);
-			b = sqlite3_column_int64(st, 1);
-			first = a <= from_ms ? 0 :
-			    (size_t)((a - from_ms) * (int64_t)n / span);
-			last = b >= to_ms ? n - 1 :
-			    (size_t)((b - from_ms) * (int64_t)n / span);
-			for (i = first; i <= last && i < n; i++)
-				data[i] = 1;
-		}
-		sqlite3_reset(st);
-		return (rc == SQLITE_DONE ? 0 : -1);
-	}
-
-	/* No runs recorded (schema < 3): cells with any row. */
-	st = r->st[RS_TL_ROWS];
-	for (i = 0; i < n; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, from_ms + (int64_t)i * span /
-		    (int64_t)n);
-		sqlite3_bind_int64(st, 2, from_ms + (int64_t)(i + 1) * span /
-		    (int64_t)n);
-		if ((rc = sqlite3_step(st)) != SQLITE_ROW)
-			break;
-		data[i] = sqlite3_column_int(st, 0) != 0;
-	}
-	sqlite3_reset(st);
-	return (rc == SQLITE_ROW ? 0 : -1);
-}
-
-int
-replay_covered(struct replay *r, int64_t t)
-{
-	sqlite3_stmt	*st;
-	int64_t		 lo, hi;
-	int		 covered = 0;
-
-	if ((st = replay_stmt(r, RS_COVERED)) == NULL)
-		return (replay_span(r, &lo, &hi) == 0 && t >= lo && t <= hi);
-	sqlite3_bind_int64(st, 1, t);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		covered = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return (covered);
-}
-
 char *
 replay_config(struct replay *r, char **path)
 {
@@ -903,6 +757,102 @@ replay_config(struct replay *r, char **path)
 	return (text);
 }
 
+/* b - a for a later time b, 0 when it is not later: no overflow. */
+static uint64_t
+replay_elapsed(int64_t a, int64_t b)
+{
+	return (b > a ? (uint64_t)b - (uint64_t)a : 0);
+}
+
+/*
+ * A session's flaps as the live model counts them since it started,
+ * from the start of the recording run t falls in (the file's first row
+ * without runs), and whether it was flapping: the transitions walked as
+ * model.c's drop and settle see them, with the report's rule for what
+ * a drop is (store-report.c): into a known state other than Established
+ * while the last known one was, the first row's old_state standing for
+ * it until a state is known.
+ */
+static int
+replay_flaps(struct replay *r, struct session *s, int64_t t)
+{
+	sqlite3_stmt	*st;
+	int64_t		 from = INT64_MIN, tm, drops[SESSION_FLAP_COUNT];
+	int		 rc, known = -1, state, old, isup;
+
+	s->flaps = 0;
+	s->flapping = 0;
+	memset(drops, 0, sizeof drops);
+	if ((st = replay_stmt(r, RS_RUN_START)) != NULL) {
+		sqlite3_bind_int64(st, 1, t);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+		    sqlite3_column_type(st, 0) == SQLITE_INTEGER)
+			from = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return (-1);
+	}
+	if ((st = replay_stmt(r, RS_FLAPS)) == NULL)
+		return (0);
+	sqlite3_bind_text(st, 1, s->name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, t);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		tm = sqlite3_column_int64(st, 0);
+		old = bgp_state_from_name(replay_text(st, 1));
+		state = bgp_state_from_name(replay_text(st, 2));
+		/* A whole window up since the last drop: stable again. */
+		if (s->flapping && known == 1 && replay_elapsed(drops[s->flaps %
+		    SESSION_FLAP_COUNT], tm) >= SESSION_FLAP_WINDOW_MS)
+			s->flapping = 0;
+		if (known == -1 && old > BGP_UNKNOWN)
+			known = old == BGP_ESTABLISHED;
+		if (state <= BGP_UNKNOWN)
+			continue;
+		isup = state == BGP_ESTABLISHED;
+		if (known == 1 && !isup && s->flaps < UINT32_MAX) {
+			s->flaps++;
+			drops[s->flaps % SESSION_FLAP_COUNT] = tm;
+			if (s->flaps >= SESSION_FLAP_COUNT &&
+			    replay_elapsed(drops[(s->flaps + 1) %
+			    SESSION_FLAP_COUNT], tm) <= SESSION_FLAP_WINDOW_MS)
+				s->flapping = 1;
+		}
+		known = isup;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return (-1);
+	if (s->flapping && s->state == BGP_ESTABLISHED && replay_elapsed(
+	    drops[s->flaps % SESSION_FLAP_COUNT], t) >= SESSION_FLAP_WINDOW_MS)
+		s->flapping = 0;
+	return (0);
+}
+
+/*
+ * A session's route counts: its last session_counts row when that is
+ * newer than its transition at since (which carries them too).  Without
+ * one the file was not recording them then: unknown, not 0.
+ */
+static int
+replay_counts(struct replay *r, struct session *s, int64_t since,
+    int64_t t)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	s->routes_unrecorded = 1;
+	if ((rc = replay_last(r, RS_COUNTS, s->name, t, &st)) != 1)
+		return (rc);
+	s->routes_unrecorded = 0;
+	if (sqlite3_column_int64(st, 0) >= since) {
+		s->routes_imported = (uint32_t)sqlite3_column_int64(st, 1);
+		s->routes_exported = (uint32_t)sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	return (0);
+}
+
 /* Each session as of its last transition at or before t. */
 static int
 replay_sessions(struct replay *r, struct model *m, int64_t t)
@@ -919,6 +869,8 @@ replay_sessions(struct replay *r, struct model *m, int64_t t)
 		s->remote_as = 0;
 		s->last_error[0] = '\0';
 		s->routes_imported = s->routes_exported = 0;
+		s->routes_unrecorded = 0;
+		s->flaps = 0;
 		s->flapping = 0;
 
 		if ((rc = replay_last(r, RS_SESSION, s->name, t, &st)) == -1)
@@ -938,6 +890,10 @@ replay_sessions(struct replay *r, struct model *m, int64_t t)
 		    sizeof s->last_error);
 		s->routes_imported = (uint32_t)sqlite3_column_int64(st, 5);
 		s->routes_exported = (uint32_t)sqlite3_column_int64(st, 6);
+		sqlite3_reset(st);
+		if (replay_counts(r, s, s->since_ms, t) != 0 ||
+		    replay_flaps(r, s, t) != 0)
+			return (-1);
 	}
 	return (0);
 }
@@ -1085,7 +1041,9 @@ replay_branches(struct replay *r, struct model *m, int64_t t)
 /*
  * The names that have a row at or before t but no place in the
  * configuration, one for each: the rows replay_load() could not apply.
- * The names are stepped through their (name, time) indexes.
+ * The names are stepped through their (name, time) indexes, from the
+ * stored value itself: a copy cut at a NUL inside the text, or at the
+ * buffer's end, would find the same name again, for ever.
  */
 static int
 replay_unknown(struct replay *r, struct model *m, int64_t t, size_t *unknown)
@@ -1122,16 +1080,25 @@ replay_unknown(struct replay *r, struct model *m, int64_t t, size_t *unknown)
 			}
 			if (known)
 				continue;
-			if ((rc = replay_last(r, scans[i].last, name, t,
-			    &last)) == -1)
-				break;
-			*unknown += rc;
+			/* Its row at or before t, by the stored name too. */
+			last = replay_stmt(r, scans[i].last);
+			sqlite3_bind_value(last, 1, key);
+			sqlite3_bind_int64(last, 2, t);
+			rc = sqlite3_step(last);
+			sqlite3_reset(last);
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+				goto fail;
+			*unknown += rc == SQLITE_ROW;
 		}
 		replay_key_free(&key, 1);
 		if (rc == -1)
 			return (-1);
 	}
 	return (0);
+
+fail:
+	replay_key_free(&key, 1);
+	return (-1);
 }
 
 /*

@@ -190,6 +190,24 @@ static const struct store_migration migrations[] = {
 	  " sum(rtt_sumsq_us2 % 1000000000)"
 	  " FROM latency_minute GROUP BY branch, edge, target, h;",
 	  NULL },
+	/*
+	 * 3 -> 4: route counts over time (issue 12).  A session's prefixes
+	 * received and sent change without a transition; the writer keeps
+	 * them here, a row for every session at a run's first flush and
+	 * then on a change, so that a replay shows them as they were.
+	 * Before a session's first row the counts are unknown, not 0: an
+	 * upgraded file's older runs never recorded them.
+	 */
+	{ "route counts",
+	  "CREATE TABLE session_counts ("
+	  " id INTEGER PRIMARY KEY,"
+	  " time_ms INTEGER NOT NULL,"
+	  " session TEXT NOT NULL,"
+	  " routes_imported INTEGER NOT NULL,"
+	  " routes_exported INTEGER NOT NULL);"
+	  "CREATE INDEX session_counts_session_time"
+	  " ON session_counts (session, time_ms);",
+	  NULL },
 };
 
 _Static_assert(nitems(migrations) == STORE_SCHEMA_VERSION,

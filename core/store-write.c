@@ -12,6 +12,9 @@
  * retention no longer keeps.  Version 3 also records each run of peertop
  * (with its configuration's text, and a heartbeat that every flush moves
  * on), the route monitor's prefix states and each branch's routed edge.
+ * Version 4 keeps each session's route counts as they change
+ * (session_counts), looked at by every flush, so that a replay shows
+ * what the Sessions view showed.
  */
 
 #include <sys/types.h>
@@ -43,12 +46,15 @@
 /* The run row: the configuration's text up to this, and the heartbeat. */
 #define STORE_RUN_CONFIG_MAX	(1024 * 1024)
 #define STORE_BEAT_MS		10000	/* idle: a flush for last_ms alone */
+/* A session's route counts: at most a row this often (a table loading). */
+#define STORE_COUNTS_MS		10000
 
 #define STORE_MINUTE_MS		60000LL
 #define STORE_HOUR_MS		3600000LL
 
 enum store_kind {
-	ROW_SESSION, ROW_REDUNDANCY, ROW_EVENT, ROW_PREFIX, ROW_ROUTE
+	ROW_SESSION, ROW_REDUNDANCY, ROW_EVENT, ROW_PREFIX, ROW_ROUTE,
+	ROW_COUNTS
 };
 
 struct store_row_session {
@@ -114,6 +120,21 @@ struct store_row_route {
 	int		 suboptimal;
 };
 
+/* A session's prefixes received and sent. */
+struct store_row_counts {
+	int64_t		 time_ms;
+	char		 session[NAME_MAX_PT];
+	uint32_t	 imported, exported;
+};
+
+/* What store_counts_scan() last queued for one session of the model. */
+struct store_counts {
+	char		 session[NAME_MAX_PT];
+	uint32_t	 imported, exported;
+	uint64_t	 queued_mono;
+	int		 valid;
+};
+
 /* Latency samples queue apart: small rows, many of them (issue 4). */
 struct store_row_latency {
 	int64_t		 time_ms;
@@ -154,6 +175,7 @@ struct store_row {
 		struct store_row_event		e;
 		struct store_row_prefix		p;
 		struct store_row_route		b;
+		struct store_row_counts		c;
 	};
 };
 
@@ -175,6 +197,10 @@ static int	store_upsert_rollup(struct store *, size_t,
 static int	store_rollup_add(struct store *, size_t, struct store_rollup *,
 		    const struct store_row_latency *, int);
 static int	store_insert_run(struct store *, int64_t, int64_t *);
+static void	store_counts_note(struct store *, const struct session *);
+static struct store_counts *store_counts_slot(struct store *, size_t,
+		    const struct session *);
+static void	store_counts_scan(struct store *);
 static char	*store_run_read(const char *, size_t *);
 static void	store_sink_prefix_cb(void *, const struct branch *,
 		    const struct branch_prefix *, int64_t);
@@ -269,7 +295,105 @@ store_session_state(struct store *s, const struct session *sess,
 	strlcpy_pt(r->last_error, sess->last_error, sizeof r->last_error);
 	r->routes_imported = sess->routes_imported;
 	r->routes_exported = sess->routes_exported;
+	store_counts_note(s, sess);
 	return (0);
+}
+
+/*
+ * The counts a transition row carries count as queued: no second row
+ * for them.  The slot is found by name (a transition names no index).
+ */
+static void
+store_counts_note(struct store *s, const struct session *sess)
+{
+	struct store_counts	*c;
+	size_t			 i;
+
+	for (i = 0; i < s->ncounts; i++) {
+		c = &s->counts[i];
+		if (c->valid && strcmp(c->session, sess->name) == 0) {
+			c->imported = sess->routes_imported;
+			c->exported = sess->routes_exported;
+			return;
+		}
+	}
+}
+
+int
+store_session_counts(struct store *s, const struct session *sess,
+    int64_t when_ms)
+{
+	struct store_row	*row;
+	struct store_row_counts	*r;
+
+	if ((row = store_queue_row(s, ROW_COUNTS)) == NULL)
+		return (-1);
+	r = &row->c;
+	r->time_ms = when_ms != 0 ? when_ms : now_wall_ms();
+	strlcpy_pt(r->session, sess->name, sizeof r->session);
+	r->imported = sess->routes_imported;
+	r->exported = sess->routes_exported;
+	return (0);
+}
+
+/* Session i's slot, cleared when it held another name (a reload). */
+static struct store_counts *
+store_counts_slot(struct store *s, size_t i, const struct session *sess)
+{
+	struct store_counts	*c;
+
+	if (i >= s->ncounts) {
+		s->counts = xreallocarray(s->counts, i + 1, sizeof *s->counts);
+		memset(s->counts + s->ncounts, 0,
+		    (i + 1 - s->ncounts) * sizeof *s->counts);
+		s->ncounts = i + 1;
+	}
+	c = &s->counts[i];
+	if (strcmp(c->session, sess->name) != 0) {
+		memset(c, 0, sizeof *c);
+		strlcpy_pt(c->session, sess->name, sizeof c->session);
+	}
+	return (c);
+}
+
+/*
+ * Before each flush: every session's counts, queued when they differ
+ * from the last queued (at a run's first flush, all of them: a reader
+ * takes a session's counts as unknown before its first row).  A table
+ * loading changes them at every update: a session gets a row at most
+ * every STORE_COUNTS_MS, the last change waiting for its turn.
+ */
+static void
+store_counts_scan(struct store *s)
+{
+	const struct model	*m = s->model;
+	const struct session	*sess;
+	struct store_counts	*c;
+	uint64_t		 now = now_mono_ms();
+	size_t			 i;
+
+	/*
+	 * Not at store_close(): the program's teardown frees the model
+	 * first, and the counts were looked at by the last tick anyway.
+	 */
+	if (m == NULL || s->closing || s->readonly || s->db == NULL ||
+	    s->version < 4)
+		return;
+	for (i = 0; i < m->nsessions; i++) {
+		sess = m->sessions[i];
+		c = store_counts_slot(s, i, sess);
+		if (c->valid && c->imported == sess->routes_imported &&
+		    c->exported == sess->routes_exported)
+			continue;
+		if (c->valid && now - c->queued_mono < STORE_COUNTS_MS)
+			continue;
+		if (store_session_counts(s, sess, 0) != 0)
+			return;
+		c->valid = 1;
+		c->imported = sess->routes_imported;
+		c->exported = sess->routes_exported;
+		c->queued_mono = now;
+	}
 }
 
 int
@@ -698,6 +822,7 @@ store_insert(struct store *s, const struct store_row *row)
 	const struct store_row_redundancy	*rr;
 	const struct store_row_prefix		*rp;
 	const struct store_row_route		*rb;
+	const struct store_row_counts		*rn;
 	const struct store_row_event		*e;
 	sqlite3_stmt				*st;
 	int					 rc;
@@ -766,6 +891,14 @@ store_insert(struct store *s, const struct store_row *row)
 		store_bind_text(st, 3, rb->edge);
 		sqlite3_bind_int(st, 4, rb->suboptimal);
 		break;
+	case ROW_COUNTS:
+		rn = &row->c;
+		st = s->ins_counts;
+		sqlite3_bind_int64(st, 1, rn->time_ms);
+		sqlite3_bind_text(st, 2, rn->session, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, rn->imported);
+		sqlite3_bind_int64(st, 4, rn->exported);
+		break;
 	default:
 		fatalx("%s: bad row kind %d", __func__, row->kind);
 	}
@@ -808,6 +941,7 @@ store_flush(struct store *s, char **cause)
 		*cause = NULL;
 	if (s->readonly || s->db == NULL)
 		return (0);
+	store_counts_scan(s);
 	/* Idle, the run's heartbeat alone is worth a commit now and then. */
 	beat = s->run_pending || (s->run_id != 0 && (s->closing ||
 	    now_mono_ms() - s->run_beat >= STORE_BEAT_MS));
@@ -975,6 +1109,9 @@ store_write_prepare(struct store *s, char **cause)
 		  &s->ins_prefix },
 		{ "INSERT INTO branch_route (time_ms, branch, routed_edge, "
 		  "suboptimal) VALUES (?, ?, ?, ?)", &s->ins_route },
+		{ "INSERT INTO session_counts (time_ms, session, "
+		  "routes_imported, routes_exported) VALUES (?, ?, ?, ?)",
+		  &s->ins_counts },
 		{ "INSERT INTO run (start_ms, last_ms, version, config_path, "
 		  "config) VALUES (?, ?, ?, ?, ?)", &s->ins_run },
 		{ "UPDATE run SET last_ms = ?2 WHERE id = ?1", &s->upd_run },
@@ -1036,6 +1173,7 @@ store_write_free(struct store *s)
 	sqlite3_finalize(s->ins_latency);
 	sqlite3_finalize(s->ins_prefix);
 	sqlite3_finalize(s->ins_route);
+	sqlite3_finalize(s->ins_counts);
 	sqlite3_finalize(s->ins_run);
 	sqlite3_finalize(s->upd_run);
 	for (i = 0; i < STORE_NLEVELS; i++) {
@@ -1043,6 +1181,7 @@ store_write_free(struct store *s)
 		sqlite3_finalize(s->ins_rollup[i]);
 	}
 	free(s->queue);
+	free(s->counts);
 	free(s->lat);
 	free(s->lat_sorted);
 	free(s->run_version);

@@ -13,7 +13,7 @@
 #include "core/latency.h"
 #include "core/model.h"
 
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 
 /* Retention of the hourly roll-ups when the configuration says nothing. */
 #define STORE_KEEP_HOUR_DEFAULT_MS	((int64_t)400 * 86400 * 1000)
@@ -49,6 +49,14 @@ int	 store_session_state(struct store *, const struct session *,
 	    enum bgp_state old, int64_t when_ms);
 int	 store_redundancy(struct store *, const struct partner *,
 	    enum redundancy old, int64_t when_ms);
+/*
+ * A session's prefixes received and sent (session_counts, schema 4).
+ * store_flush() queues one for every session of the attached model at
+ * its first flush and whenever they change, at most one a session every
+ * 10 s (the last change waits for its turn); this is for the tests.
+ */
+int	 store_session_counts(struct store *, const struct session *,
+	    int64_t when_ms);
 int	 store_event(struct store *, const struct event *);
 
 /*

@@ -4,7 +4,7 @@
 # core/ never includes curses; only core/store*.c include sqlite3.h (the
 # store family: store.c, its schema, write queue, queries and SQL helpers
 # in store-schema.c, store-write.c, store-query.c, store-sql.c, and its
-# readers store-replay.c and store-report.c; STYLE.md's "only the store"
+# readers store-replay.c (with store-replay-timeline.c) and store-report.c; STYLE.md's "only the store"
 # means this family, and the check below is where that is enforced); only
 # core/geo.c includes maxminddb.h; tui/ never runs SQL, opens sockets or
 # includes a decoder; no file in core/ calls a function of a file that

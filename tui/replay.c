@@ -13,7 +13,9 @@
  * $ (start, end), b (a typed time), Enter on an event (its time) and p
  * (play, < > for the speed).  The status bar carries the REPLAY banner,
  * the shown time and a timeline of the span: where events cluster (by
- * level) and where nothing was recorded.
+ * level) and where nothing was recorded, a long unrecorded gap squeezed
+ * into one marked cell so that the recorded time keeps the width.  t/T
+ * say on the status line which change they stepped to.
  */
 
 #include <ctype.h>
@@ -52,16 +54,20 @@ struct tui_replay {
 	int		 prompting;	/* b: reading a time */
 	char		 input[40];
 	char		 msg[160];	/* one line for the status bar */
+	char		 note[160];	/* t/T: the change, beside the timeline */
 
 	/* The timeline's cells (core/store-replay.c keeps the answer). */
 	uint8_t		 tl_level[REPLAY_CELLS_MAX];
 	uint8_t		 tl_data[REPLAY_CELLS_MAX];
+	int64_t		 tl_edge[REPLAY_CELLS_MAX + 1];
 };
 
 static void	 replay_play_cb(evutil_socket_t, short, void *);
 static void	 rp_span(struct tui_replay *);
 static void	 replay_swap(struct tui *, struct model *);
 static size_t	 rp_timeline(struct tui *, size_t);
+static void	 rp_change(struct tui *, const struct replay_change *, char *,
+		    size_t);
 
 int64_t
 tui_now(struct tui *tui)
@@ -243,12 +249,51 @@ tui_replay_freeze(struct tui *tui, int64_t at_ms)
 	    tui->model->database, 0, 0, at_ms != 0 ? at_ms : now));
 }
 
-/* t/T: the next or previous recorded change. */
+/*
+ * A change in words for the status line: "sea-r1 Established->Idle",
+ * "SessionDown session sea-r1", with how many more happened with it.
+ */
+static void
+rp_change(struct tui *tui, const struct replay_change *c, char *buf,
+    size_t len)
+{
+	const char	*arrow = draw_glyph(tui, GL_ARROW);
+	size_t		 used;
+
+	switch (c->kind) {
+	case REPLAY_CHANGE_SESSION:
+	case REPLAY_CHANGE_REDUNDANCY:
+		snprintf(buf, len, "%s%s %s%s%s",
+		    c->kind == REPLAY_CHANGE_REDUNDANCY ? "partner " : "",
+		    c->subject, c->from[0] != '\0' ? c->from : "?", arrow,
+		    c->to);
+		break;
+	case REPLAY_CHANGE_EVENT:
+		snprintf(buf, len, "%s %s", c->to, c->subject);
+		break;
+	case REPLAY_CHANGE_ROUTE:
+		snprintf(buf, len, "branch %s via %s%s", c->subject,
+		    c->to[0] != '\0' ? c->to : "no edge",
+		    c->from[0] != '\0' ? " (suboptimal)" : "");
+		break;
+	case REPLAY_CHANGE_PREFIX:
+		snprintf(buf, len, "prefix %s: %s", c->subject,
+		    c->to[0] != '\0' ? c->to : "ok");
+		break;
+	}
+	used = strlen(buf);
+	if (c->more > 0 && used < len)
+		snprintf(buf + used, len - used, " +%zu more", c->more);
+}
+
+/* t/T: the next or previous recorded change, named on the status line. */
 int
 tui_replay_step(struct tui *tui, int dir)
 {
 	struct tui_replay	*rp = tui->replay;
+	struct replay_change	 c;
 	int64_t			 t;
+	int			 flags;
 
 	if (rp == NULL)
 		return (ACT_NONE);
@@ -257,7 +302,11 @@ tui_replay_step(struct tui *tui, int dir)
 		    dir > 0 ? "later" : "earlier");
 		return (ACT_REDRAW);
 	}
-	return (tui_replay_goto(tui, t));
+	flags = tui_replay_goto(tui, t);
+	/* Clamped to -b/-e: then it is not that change that is shown. */
+	if (rp->t == t && replay_change(rp->r, t, &c) == 0)
+		rp_change(tui, &c, rp->note, sizeof rp->note);
+	return (flags);
 }
 
 /* [ ] { }: a fixed step; ^ $: the start or the end of the span. */
@@ -356,6 +405,7 @@ tui_replay_key(struct tui *tui, int key)
 	if (rp == NULL)
 		return (0);
 	rp->msg[0] = '\0';
+	rp->note[0] = '\0';
 	if (!rp->prompting)
 		return (0);
 	len = strlen(rp->input);
@@ -402,13 +452,18 @@ static size_t
 rp_timeline(struct tui *tui, size_t n)
 {
 	struct tui_replay	*rp = tui->replay;
+	size_t			 i;
 
 	if (n > REPLAY_CELLS_MAX)
 		n = REPLAY_CELLS_MAX;
 	if (n > 0 && replay_timeline(rp->r, rp->begin, rp->end + 1, n,
-	    rp->tl_level, rp->tl_data) != 0) {
+	    rp->tl_level, rp->tl_data, rp->tl_edge) != 0) {
 		memset(rp->tl_level, 0, n);
-		memset(rp->tl_data, 1, n);
+		memset(rp->tl_data, REPLAY_CELL_DATA, n);
+		/* Unreadable: even cells, so the cursor still moves. */
+		for (i = 0; i <= n; i++)
+			rp->tl_edge[i] = rp->begin + (int64_t)((double)i /
+			    (double)n * (double)(rp->end + 1 - rp->begin));
 	}
 	return (n);
 }
@@ -426,6 +481,7 @@ tui_replay_draw_status(struct tui *tui, int y)
 	    "\xe2\x96\x81", "\xe2\x96\x84", "\xe2\x96\x86",
 	    "\xe2\x96\x88" };			/* ─ ▁ ▄ ▆ █ */
 	static const char *const cells_ascii[] = { "-", ".", "o", "O", "#" };
+	static const char gap_utf8[] = "\xe2\x94\x86";	/* ┆ */
 	static const enum color_role cell_roles[] = { CR_DIM, CR_OK, CR_WARN,
 	    CR_CRIT, CR_CRIT };
 	char			 banner[96], when[FMT_TIME_LEN], state[48];
@@ -473,6 +529,14 @@ tui_replay_draw_status(struct tui *tui, int y)
 		draw_text(tui, y, x, w, CR_STALE, state);
 		x += w;
 	}
+	/* t/T's change, leaving the timeline 12 cells at least. */
+	if (rp->note[0] != '\0' && tui->sx - x - 2 - 12 >= 12) {
+		w = draw_width(tui, rp->note) + 1;
+		if (w > tui->sx - x - 2 - 12)
+			w = tui->sx - x - 2 - 12;
+		draw_text(tui, y, x, w - 1, CR_FILTER, rp->note);
+		x += w;
+	}
 	if (tui->sx - x < 3) {
 		return;
 	}
@@ -480,13 +544,14 @@ tui_replay_draw_status(struct tui *tui, int y)
 	n = (size_t)(tui->sx - x - 2);
 	n = rp_timeline(tui, n);
 	draw_text(tui, y, x++, 1, CR_STATUS, "[");
-	at = rp->end > rp->begin ? (size_t)((double)(rp->t - rp->begin) /
-	    (double)(rp->end + 1 - rp->begin) * (double)n) : 0;
-	if (at >= n && n > 0)
-		at = n - 1;
+	/* The cursor in the cell that holds t: the cells' own edges. */
+	at = replay_cell(rp->tl_edge, n, rp->t);
 	for (i = 0; i < n; i++) {
 		lv = rp->tl_level[i] > 4 ? 4 : rp->tl_level[i];
-		if (!rp->tl_data[i] && lv == 0)
+		if (rp->tl_data[i] == REPLAY_CELL_GAP)
+			snprintf(cell, sizeof cell, "%s", tui->ascii ? ":" :
+			    gap_utf8);
+		else if (!rp->tl_data[i] && lv == 0)
 			snprintf(cell, sizeof cell, " ");
 		else
 			snprintf(cell, sizeof cell, "%s", tui->ascii ?
@@ -496,7 +561,8 @@ tui_replay_draw_status(struct tui *tui, int y)
 			    draw_attr(tui, CR_SELECTED) | A_BOLD, tui->ascii ?
 			    "|" : cell);
 		else
-			draw_text(tui, y, x + (int)i, 1, rp->tl_data[i] ?
+			draw_text(tui, y, x + (int)i, 1,
+			    rp->tl_data[i] == REPLAY_CELL_DATA ?
 			    cell_roles[lv] : CR_STALE, cell);
 	}
 	draw_text(tui, y, x + (int)n, tui->sx - x - (int)n, CR_STATUS, "]");

@@ -440,7 +440,11 @@ view_sessions_row(struct tui *tui, const struct draw_col *cols,
 	else
 		snprintf(updown, sizeof updown, "never");
 	view_sessions_was(s, was, sizeof was);
-	if (s->state == BGP_ESTABLISHED) {
+	if (s->state == BGP_ESTABLISHED && s->routes_unrecorded) {
+		/* Replay of a time the history kept no counts for. */
+		snprintf(rcvd, sizeof rcvd, "n/a");
+		snprintf(sent, sizeof sent, "n/a");
+	} else if (s->state == BGP_ESTABLISHED) {
 		snprintf(rcvd, sizeof rcvd, "%u", s->routes_imported);
 		snprintf(sent, sizeof sent, "%u", s->routes_exported);
 	} else {

@@ -761,6 +761,7 @@ bench_other(const char *path, int64_t lo, int64_t hi)
 {
 	struct replay	*r;
 	uint8_t		 level[200], data[200];
+	int64_t		 edge[201];
 	char		*cause;
 	int64_t		 out;
 	double		 t0, step, tl;
@@ -775,11 +776,12 @@ bench_other(const char *path, int64_t lo, int64_t hi)
 			fatalx("replay_step: none at %d", i);
 	step = (bench_now() - t0) * 1000 / 100;
 	t0 = bench_now();
-	if (replay_timeline(r, lo, hi, nitems(level), level, data) != 0)
+	if (replay_timeline(r, lo, hi, nitems(level), level, data,
+	    edge) != 0)
 		fatalx("replay_timeline failed");
 	tl = (bench_now() - t0) * 1000;
 	for (i = 0; i < (int)nitems(level); i++)
-		cells += data[i];
+		cells += data[i] == REPLAY_CELL_DATA;
 	printf("  replay_step: %.2f ms; replay_timeline of the 30 days in "
 	    "200 cells: %.1f ms (%d cells with data)\n", step, tl, cells);
 	replay_close(r);

@@ -4,8 +4,9 @@
  * as a file and read the way peertop -r and peertop report read a
  * history someone handed over (core/store-replay.c, core/store-report.c):
  * opened, its span read, loaded into a model at its first, middle and
- * last time, stepped, its timeline drawn, and reported over its span in
- * every format.  SQLite itself refuses damaged pages; this is about what
+ * last time, stepped and each step's change named, its timeline drawn
+ * and the cursor placed in it, and reported over its span in every
+ * format.  SQLite itself refuses damaged pages; this is about what
  * the readers do with the values a well-formed file may hold (NULLs,
  * huge or negative times, odd names, states and levels).  A refused file
  * must say so in a message naming it.  Any crash, hang, leak or
@@ -95,7 +96,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static char	 path[64], side[80];
 	static FILE	*null;
 	struct replay	*r;
+	struct replay_change c;
 	uint8_t		 level[16], cover[16];
+	int64_t		 edge[17];
 	char		*cause = NULL, *cpath = NULL, *text;
 	int64_t		 lo, hi, t;
 	FILE		*f;
@@ -128,12 +131,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_model_load(r, lo);
 		fuzz_model_load(r, hi);
 		fuzz_model_load(r, lo + (hi - lo) / 2);
-		if (replay_step(r, lo, 1, &t) == 0 && t <= lo)
-			abort();
-		if (replay_step(r, hi, -1, &t) == 0 && t >= hi)
-			abort();
-		replay_timeline(r, lo, hi < INT64_MAX ? hi + 1 : hi,
-		    sizeof level, level, cover);
+		if (replay_step(r, lo, 1, &t) == 0) {
+			if (t <= lo)
+				abort();
+			replay_change(r, t, &c);
+		}
+		if (replay_step(r, hi, -1, &t) == 0) {
+			if (t >= hi)
+				abort();
+			replay_change(r, t, &c);
+		}
+		replay_change(r, lo, &c);
+		if (replay_timeline(r, lo, hi < INT64_MAX ? hi + 1 : hi,
+		    sizeof level, level, cover, edge) == 0) {
+			/* Edges in order, from lo to the end. */
+			for (t = 0; t < (int64_t)sizeof level; t++)
+				if (edge[t] > edge[t + 1])
+					abort();
+			if (edge[0] != lo || replay_cell(edge, sizeof level,
+			    hi) >= sizeof level)
+				abort();
+		}
 		replay_covered(r, lo);
 		fuzz_report(path, lo, hi < INT64_MAX ? hi + 1 : hi, null);
 	}
