@@ -120,7 +120,14 @@ store_report_tables(struct report *r)
 static int64_t
 store_report_floor(int64_t ms, int64_t unit)
 {
-	return (ms - ((ms % unit) + unit) % unit);
+	int64_t	 r = ms % unit;
+
+	if (r < 0)
+		r += unit;
+	/* A damaged file's time may be anything: stay in range. */
+	if (ms < INT64_MIN + r)
+		return (INT64_MIN);
+	return (ms - r);
 }
 
 /*
@@ -165,8 +172,11 @@ store_report_bounds(struct report *r)
 			r->minute_from_ms = ms;
 		if (store_report_series_int(hi, &ls[i], &ms) != 0)
 			goto out;
-		if (ms + STORE_REPORT_MINUTE_MS > r->minute_to_ms)
-			r->minute_to_ms = ms + STORE_REPORT_MINUTE_MS;
+		/* The minute's end; a damaged file's time may be the last. */
+		ms = ms > INT64_MAX - STORE_REPORT_MINUTE_MS ? INT64_MAX :
+		    ms + STORE_REPORT_MINUTE_MS;
+		if (ms > r->minute_to_ms)
+			r->minute_to_ms = ms;
 	}
 	rc = store_report_whole(r);
 out:
@@ -209,7 +219,8 @@ store_report_whole(struct report *r)
 	xasprintf(&sql, "SELECT (SELECT coalesce(sum(sent), 0) FROM"
 	    " latency_hour WHERE hour_ms = %lld), (SELECT count(*) FROM"
 	    " latency_sample WHERE time_ms >= %lld AND time_ms < %lld)",
-	    (long long)h, (long long)h, (long long)(h + STORE_REPORT_HOUR_MS));
+	    (long long)h, (long long)h, (long long)(h > INT64_MAX -
+	    STORE_REPORT_HOUR_MS ? INT64_MAX : h + STORE_REPORT_HOUR_MS));
 	rc = store_sql_int(r->db, sql, &hour_sent, &raw_sent);
 	free(sql);
 	if (rc != 0)
@@ -691,7 +702,15 @@ store_report_level(const struct report *r, int64_t t)
 static int64_t
 store_report_ceil(int64_t ms, int64_t unit)
 {
-	return (-store_report_floor(-ms, unit));
+	int64_t	 r = ms % unit;
+
+	if (r < 0)
+		r += unit;
+	if (r == 0)
+		return (ms);
+	if (ms > INT64_MAX - (unit - r))
+		return (INT64_MAX);
+	return (ms + (unit - r));
 }
 
 /* The window's pieces, coarsest in the middle; empty ones left out. */
