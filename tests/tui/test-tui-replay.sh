@@ -236,7 +236,8 @@ fi
 tm send-keys -t pt p
 expect_not "p again pauses" "10x"
 
-# Events view: Enter on the newest event shows the dashboard at its time.
+# Events view: Enter on an event opens its page, r there shows the
+# dashboard at its time.
 tm send-keys -t pt b
 tm send-keys -t pt "$(cat "$T/back.t")" Enter
 tm send-keys -t pt 3
@@ -246,7 +247,7 @@ ev=$(sql "SELECT strftime('%H:%M:%S', time_ms / 1000, 'unixepoch') FROM
     'SessionDown' AND subject LIKE '%sea-r2-msft%') ORDER BY time_ms DESC,
     id DESC LIMIT 1")
 # Move the cursor to the SessionDown of sea-r2-msft and press Enter.
-n=$(screen | awk '/Time +Level/ { h = NR } /SessionDown/ && /sea-r2/ {
+n=$(screen | awk '/Time +Lvl/ { h = NR } /SessionDown/ && /sea-r2/ {
     print NR - h - 1; exit }')
 if [ -n "$n" ]; then
 	i=0
@@ -255,7 +256,11 @@ if [ -n "$n" ]; then
 		i=$((i + 1))
 	done
 	tm send-keys -t pt Enter
-	expect "Enter on an event jumps to its time" " $ev "
+	expect "Enter on an event opens its page" "Event #"
+	check "... the page of sea-r2-msft's SessionDown" \
+	    has_text "SessionDown"
+	tm send-keys -t pt r
+	expect "r on the page jumps to its time" " $ev "
 else
 	not_ok "the Events view lists sea-r2-msft's SessionDown"
 	screen | sed 's/^/# | /'
