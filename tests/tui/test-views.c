@@ -1481,8 +1481,33 @@ test_overview_health(void **state)
 	assert_true(strlen(row(2, buf, sizeof buf)) <= 80);
 	assert_non_null(strstr(buf, "REDUNDANT"));
 
+	/*
+	 * An open condition no branch judges (a collector down, Error)
+	 * heads the title bar over redundancy, not over a Critical branch,
+	 * and leaves it when it closes.
+	 */
 	f->m->branches[1]->prefixes[0].flags = 0;
 	f->m->branches[0]->suboptimal = 0;
+	model_eventf(f->m, "CollectorDown", LVL_ERROR, "collector bird t",
+	    NULL, "bird t down");
+	for (w = 80; w <= 200; w += 120) {
+		size(f, w, w == 80 ? 24 : 50);
+		draw_view(f, &view_overview);
+		tui_draw_title(&f->t);
+		assert_non_null(strstr(row(0, buf, sizeof buf), w == 80 ?
+		    " X ERROR" :
+		    " X ERROR: CollectorDown collector bird t"));
+	}
+	f->m->branches[1]->prefixes[0].flags = PFX_ORIGIN;
+	draw_view(f, &view_overview);
+	tui_draw_title(&f->t);
+	assert_non_null(strstr(row(0, buf, sizeof buf), "hijack"));
+	f->m->branches[1]->prefixes[0].flags = 0;
+	model_eventf(f->m, "CollectorUp", LVL_INFO, "collector bird t", NULL,
+	    "bird t up");
+	draw_view(f, &view_overview);
+	tui_draw_title(&f->t);
+	assert_non_null(strstr(row(0, buf, sizeof buf), "^ REDUNDANT"));
 }
 
 /*
