@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/condition.h"
 #include "core/health.h"
 #include "core/routemon.h"
 #include "core/util.h"
@@ -429,6 +430,8 @@ static const struct {
 static void	 health_note(struct health *, enum level, enum health_kind,
 		    const char *, const char *);
 static void	 health_prefixes(const struct branch *, struct health *);
+static void	 health_open(const struct model *, const struct branch *,
+		    struct health *);
 static void	 health_latency(const struct model *, const struct branch *,
 		    struct health *);
 
@@ -556,7 +559,38 @@ health_branch_level(const struct model *m, const struct branch *b,
 		snprintf(what, sizeof what, "%zu sessions down", down);
 		health_note(h, LVL_WARNING, HK_SESSION, what, subject);
 	}
+	health_open(m, b, h);
 	return (h->level);
+}
+
+/*
+ * The open conditions of the branch (its own, or of one of its partner's
+ * sessions or their routers) that the state above does not judge: a
+ * flapping session, a latency shift, a BMP router gone.  The state's own
+ * words win at the same level.
+ */
+static void
+health_open(const struct model *m, const struct branch *b, struct health *h)
+{
+	const struct condition	*c;
+	const struct partner	*p = b->partner;
+	size_t			 i, j;
+	int			 ours;
+
+	for (i = 0; i < m->nconds; i++) {
+		c = &m->conds[i];
+		if (condition_kinds[c->kind].judged)
+			continue;
+		ours = strcmp(c->branch, b->name) == 0;
+		for (j = 0; !ours && p != NULL && j < p->nsessions; j++)
+			ours = (c->session[0] != '\0' && strcmp(c->session,
+			    p->sessions[j]->name) == 0) || (c->router[0] !=
+			    '\0' && strcmp(c->router,
+			    p->sessions[j]->router) == 0);
+		if (ours)
+			health_note(h, c->level, HK_OPEN,
+			    condition_kinds[c->kind].opens[0], c->subject);
+	}
 }
 
 char *

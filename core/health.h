@@ -26,12 +26,12 @@ void	 health_branch(struct model *m, struct branch *b);
  */
 enum health_kind {
 	HK_OK = 0, HK_REDUNDANCY, HK_SESSION, HK_PREFIX, HK_LATENCY,
-	HK_ROUTING
+	HK_ROUTING, HK_OPEN	/* an open condition (core/condition.c) */
 };
 struct health {
 	enum level	 level;
 	enum health_kind kind;
-	char		 what[32];
+	char		 what[40];	/* an event type fits */
 	char		 subject[64];
 };
 

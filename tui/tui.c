@@ -30,6 +30,7 @@
 
 #include "tui/tui.h"
 #include "core/collector.h"
+#include "core/condition.h"
 #include "core/health.h"
 
 /* Views in tab order; the index is also the key into cursor[]/scroll[]. */
@@ -85,6 +86,7 @@ static int	 tui_filter_key(struct tui *, int);
 static void	 tui_schedule_clock(void);
 static void	 tui_title_tab(struct tui *, const struct view *, size_t,
 		    char *, size_t);
+static const struct condition *tui_title_condition(const struct model *);
 static void	 tui_draw_title_right(struct tui *, int, char (*)[160],
 		    size_t, enum color_role);
 static void	 tui_draw_status(struct tui *);
@@ -833,9 +835,32 @@ tui_draw_title_right(struct tui *tui, int x, char (*texts)[160], size_t n,
 }
 
 /*
- * Row 0: name, view tabs and the worst open condition: a branch's health
- * (core/health.c) when it is worse than every partner's redundancy, else
- * the worst redundancy among partners.
+ * The worst open condition that no branch's health judges from the
+ * state (a collector or a BMP router down, a flapping session), the
+ * newest of equals; NULL when none.
+ */
+static const struct condition *
+tui_title_condition(const struct model *m)
+{
+	const struct condition	*c, *oc = NULL;
+	size_t			 i;
+
+	for (i = 0; i < m->nconds; i++) {
+		c = &m->conds[i];
+		if (condition_kinds[c->kind].judged)
+			continue;
+		if (oc == NULL || c->level > oc->level ||
+		    (c->level == oc->level && c->opened_ms > oc->opened_ms))
+			oc = c;
+	}
+	return (oc);
+}
+
+/*
+ * Row 0: name, view tabs and the worst open condition: an open condition
+ * (a collector down) worse than every branch, a branch's health
+ * (core/health.c, its own open conditions included) when it is worse than
+ * every partner's redundancy, else the worst redundancy among partners.
  */
 void
 tui_draw_title(struct tui *tui)
@@ -843,6 +868,7 @@ tui_draw_title(struct tui *tui)
 	struct model	*m = tui->model;
 	struct partner	*p, *worst = NULL;
 	const struct branch *hb;
+	const struct condition *oc;
 	struct health	 h;
 	char		 tab[32], texts[3][160];
 	const char	*glyph;
@@ -891,6 +917,23 @@ tui_draw_title(struct tui *tui)
 			nworst++;
 	}
 	hb = health_worst(m, &h);
+	/* An open condition worse than every branch (a collector down). */
+	oc = tui_title_condition(m);
+	if (oc != NULL && oc->level > (hb != NULL ? h.level : LVL_INFO) &&
+	    (worst == NULL || oc->level > health_red_level(worst->red))) {
+		glyph = draw_glyph(tui, draw_level_glyph(oc->level));
+		snprintf(texts[0], sizeof texts[0], " %s %s: %s %s ", glyph,
+		    draw_level_word(oc->level, 0, 1),
+		    condition_kinds[oc->kind].opens[0], oc->subject);
+		snprintf(texts[1], sizeof texts[1], " %s %s %s ", glyph,
+		    draw_level_word(oc->level, 0, 0),
+		    condition_kinds[oc->kind].opens[0]);
+		snprintf(texts[2], sizeof texts[2], " %s %s ", glyph,
+		    draw_level_word(oc->level, 0, 1));
+		tui_draw_title_right(tui, x, texts, 3,
+		    draw_level_role(oc->level));
+		return;
+	}
 	if (hb != NULL && h.kind != HK_REDUNDANCY && (worst == NULL ||
 	    h.level > health_red_level(worst->red))) {
 		glyph = draw_glyph(tui, draw_level_glyph(h.level));

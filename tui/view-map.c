@@ -9,7 +9,7 @@
  * raised), and a legend (a line or two at the bottom on small terminals,
  * a side panel on wide ones).  Where latency to the nearest edge is
  * measured, its line is coloured by the link's median and loss against
- * the branch's thresholds instead (green, yellow, red; a "~" or "!" at
+ * the branch's thresholds instead (green, yellow, red; a "~" or "\u2191" at
  * the middle of the line says the same in mono), and the panel shows the
  * median and loss.  Zoom, pan,
  * region presets and the rendering mode are actions bound in keys.c;
@@ -116,7 +116,7 @@ static void	view_map_ends(const struct view_map_proj *,
 		    int *, int *);
 static void	view_map_mark(struct canvas *, const struct view_map_proj *,
 		    const struct branch *, const struct edge *,
-		    enum color_role);
+		    enum color_role, const char *);
 static const char *view_map_glyph(struct tui *, enum glyph, int);
 static int	view_map_place(struct canvas *, int, int, const char *,
 		    enum color_role, int *);
@@ -678,12 +678,14 @@ view_map_ends(const struct view_map_proj *pr, const struct branch *b,
 }
 
 /*
- * Mono and colour alike: "!" (red) or "~" (yellow) at the middle of a
- * latency-coloured line, if that cell is free.
+ * Mono and colour alike: over (the threshold glyph, red) or "~" (near
+ * it, yellow) at the middle of a latency-coloured line, if that cell is
+ * free.
  */
 static void
 view_map_mark(struct canvas *c, const struct view_map_proj *pr,
-    const struct branch *b, const struct edge *e, enum color_role role)
+    const struct branch *b, const struct edge *e, enum color_role role,
+    const char *over)
 {
 	int	 bx, by, ex, ey, cx, cy;
 
@@ -697,7 +699,7 @@ view_map_mark(struct canvas *c, const struct view_map_proj *pr,
 	    (cx == ex / c->sx && cy == ey / c->sy))
 		return;
 	if (canvas_text_free(c, cx, cy, 1))
-		canvas_text(c, cx, cy, role == CR_CRIT ? "!" : "~", role);
+		canvas_text(c, cx, cy, role == CR_CRIT ? over : "~", role);
 }
 
 /*
@@ -847,7 +849,8 @@ view_map_branches(struct tui *tui, struct canvas *c,
 		role = view_map_line_role(tui, b, &l);
 		view_map_link(c, pr, b, &m->edges[b->nearest], 0, role);
 		if (l != NULL)
-			view_map_mark(c, pr, b, &m->edges[b->nearest], role);
+			view_map_mark(c, pr, b, &m->edges[b->nearest], role,
+			    draw_glyph(tui, GL_OVER));
 	}
 	for (i = 0, n = 0; i < m->nbranches; i++) {
 		b = m->branches[i];

@@ -676,7 +676,7 @@ test_help_lists_prefixes(void **state)
 	erase();
 	draw_view(f, &view_help);
 	assert_true(find(1, 23, "Legend: map and text") >= 0);
-	f->t.cursor[tui_view_index(&view_help)] = view_help.rows(&f->t) - 60;
+	f->t.cursor[tui_view_index(&view_help)] = view_help.rows(&f->t) - 61;
 	erase();
 	draw_view(f, &view_help);
 	assert_true(find(1, 23, "Prefixes view") >= 0);
@@ -1183,7 +1183,8 @@ test_map_latency(void **state)
 	assert_non_null(strstr(row(y, buf, sizeof buf), "-      -"));
 
 	/*
-	 * Mono too: a lossy link's line carries a "!" half way.  daisy-hq's
+	 * Mono too: a lossy link's line carries the threshold glyph ("+"
+	 * in ASCII, the arrow in UTF-8) half way.  daisy-hq's
 	 * line to lax (LossHigh) across North America, as if lax were its
 	 * nearest edge; with sea (no loss, 1 km away) nothing is marked.
 	 */
@@ -1194,14 +1195,14 @@ test_map_latency(void **state)
 	draw_view(f, &view_map);
 	all = map_cells(19);
 	for (y = 0; y < 19; y++)
-		assert_null(strchr(all + y * 512, '!'));
+		assert_null(strchr(all + y * 512, '+'));
 	free(all);
 	f->m->branches[0]->nearest = f->lax;
 	erase();
 	draw_view(f, &view_map);
 	all = map_cells(19);
 	for (y = 0, n = 0; y < 19; y++)
-		n += strchr(all + y * 512, '!') != NULL;
+		n += strchr(all + y * 512, '+') != NULL;
 	assert_int_equal(n, 1);
 	free(all);
 	f->m->branches[0]->nearest = f->sea;
@@ -1481,8 +1482,33 @@ test_overview_health(void **state)
 	assert_true(strlen(row(2, buf, sizeof buf)) <= 80);
 	assert_non_null(strstr(buf, "REDUNDANT"));
 
+	/*
+	 * An open condition no branch judges (a collector down, Error)
+	 * heads the title bar over redundancy, not over a Critical branch,
+	 * and leaves it when it closes.
+	 */
 	f->m->branches[1]->prefixes[0].flags = 0;
 	f->m->branches[0]->suboptimal = 0;
+	model_eventf(f->m, "CollectorDown", LVL_ERROR, "collector bird t",
+	    NULL, "bird t down");
+	for (w = 80; w <= 200; w += 120) {
+		size(f, w, w == 80 ? 24 : 50);
+		draw_view(f, &view_overview);
+		tui_draw_title(&f->t);
+		assert_non_null(strstr(row(0, buf, sizeof buf), w == 80 ?
+		    " X ERROR" :
+		    " X ERROR: CollectorDown collector bird t"));
+	}
+	f->m->branches[1]->prefixes[0].flags = PFX_ORIGIN;
+	draw_view(f, &view_overview);
+	tui_draw_title(&f->t);
+	assert_non_null(strstr(row(0, buf, sizeof buf), "hijack"));
+	f->m->branches[1]->prefixes[0].flags = 0;
+	model_eventf(f->m, "CollectorUp", LVL_INFO, "collector bird t", NULL,
+	    "bird t up");
+	draw_view(f, &view_overview);
+	tui_draw_title(&f->t);
+	assert_non_null(strstr(row(0, buf, sizeof buf), "^ REDUNDANT"));
 }
 
 /*

@@ -607,6 +607,51 @@ test_branch_level(void **state)
 }
 
 /*
+ * Open conditions that the state does not judge count in a branch's
+ * health (a flapping session, a BMP router gone); those it judges do not
+ * count twice: a primary's SessionDown (an Error event) while the state
+ * says the session is up again changes nothing.
+ */
+static void
+test_branch_open(void **state)
+{
+	struct model		*m;
+	struct partner		*p;
+	struct branch		*b;
+	const char		*name;
+	char			 subject[96], words[128];
+
+	(void)state;
+	m = build(&cases[0], &p);	/* redundant, all up */
+	m->branches = xcalloc(1, sizeof *m->branches);
+	b = m->branches[m->nbranches++] = xcalloc(1, sizeof *b);
+	snprintf(b->name, sizeof b->name, "london-office");
+	b->partner = p;
+	b->routed = b->nearest = -1;
+	health_update(m);
+	expect_health(m, b, LVL_INFO, HK_OK, "OK");
+
+	name = p->sessions[1]->name;
+	snprintf(subject, sizeof subject, "session %s", name);
+	model_eventf(m, "SessionDown", LVL_ERROR, subject, NULL, "%s down",
+	    name);
+	expect_health(m, b, LVL_INFO, HK_OK, "OK");
+
+	model_eventf(m, "SessionFlapping", LVL_WARNING, subject, NULL,
+	    "%s flapping", name);
+	snprintf(words, sizeof words, "SessionFlapping %s", subject);
+	expect_health(m, b, LVL_WARNING, HK_OPEN, words);
+	/* Another branch's condition is not this one's. */
+	model_eventf(m, "SessionFlapping", LVL_WARNING, "session elsewhere",
+	    NULL, "elsewhere flapping");
+	expect_health(m, b, LVL_WARNING, HK_OPEN, words);
+	model_eventf(m, "SessionStable", LVL_INFO, subject, NULL, "%s stable",
+	    name);
+	expect_health(m, b, LVL_INFO, HK_OK, "OK");
+	model_free(m);
+}
+
+/*
  * The first verdict began at the newest of the sessions' changes (it is a
  * function of their states), not when peertop started; when one session
  * does not say since when, or after a change, it is now.
@@ -653,6 +698,7 @@ main(void)
 		cmocka_unit_test(test_branch_counts),
 		cmocka_unit_test(test_via_session_report),
 		cmocka_unit_test(test_branch_level),
+		cmocka_unit_test(test_branch_open),
 		cmocka_unit_test(test_first_since),
 	};
 
