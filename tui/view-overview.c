@@ -617,12 +617,19 @@ view_overview_row(struct tui *tui, const struct branch *b, int y, int w,
 		snprintf(last, sizeof last, "%s",
 		    b->last_event[0] != '\0' ? b->last_event : "-");
 
-	/* Glyph and word; the reason too when the column has room. */
+	/*
+	 * Glyph and word; what is wrong and what about as far as the
+	 * column has room ("X CRIT hijack 81.2.69.0/24", "X CRIT hijack").
+	 */
 	health_branch_level(m, b, &h);
 	snprintf(health, sizeof health, "%s %s %s",
 	    draw_glyph(tui, draw_level_glyph(h.level)),
 	    draw_level_word(h.level, h.kind == HK_OK, 0),
 	    h.kind == HK_OK ? "" : health_words(&h, words, sizeof words));
+	if (h.kind != HK_OK && draw_width(tui, health) > widths[OV_HEALTH])
+		snprintf(health, sizeof health, "%s %s %s",
+		    draw_glyph(tui, draw_level_glyph(h.level)),
+		    draw_level_word(h.level, 0, 0), h.what);
 	if (h.kind == HK_OK || draw_width(tui, health) > widths[OV_HEALTH])
 		snprintf(health, sizeof health, "%s %s",
 		    draw_glyph(tui, draw_level_glyph(h.level)),

@@ -1475,6 +1475,19 @@ test_overview_health(void **state)
 	f->t.mono = 0;
 	f->t.colors = 0;
 
+	/*
+	 * Words too long for the column: what is wrong without its subject
+	 * (the detail line has both), not the level alone.
+	 */
+	f->m->branches[1]->prefixes[0].flags = PFX_SUBHIJACK;
+	size(f, 200, 50);
+	cursor_to(f, idx, 0);
+	draw_view(f, &view_overview);
+	assert_non_null(strstr(row(2, buf, sizeof buf), "quiet-branch"));
+	/* 37 columns, the column has at most 30. */
+	assert_non_null(strstr(buf, "X CRIT sub-prefix hijack "));
+	f->m->branches[1]->prefixes[0].flags = 0;
+
 	/* Over 80 columns the row still fits: nothing past the edge. */
 	size(f, 80, 24);
 	cursor_to(f, idx, 0);
