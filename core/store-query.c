@@ -26,6 +26,17 @@
 #include "core/store.h"
 #include "core/store-private.h"
 
+int64_t
+store_last_event_id(struct store *s)
+{
+	int64_t	 id = 0;
+
+	if (s->db == NULL || store_sql_int(s->db,
+	    "SELECT coalesce(max(id), 0) FROM events", &id, NULL) != 0)
+		return (0);
+	return (id);
+}
+
 size_t
 store_recent_events(struct store *s, struct event *out, size_t max)
 {

@@ -104,6 +104,7 @@ struct store_row_prefix {
  * so the queue (up to STORE_QUEUE_MAX rows) does not hold them.
  */
 struct store_row_event {
+	int64_t		 id;		/* the model's; 0 or taken: a new one */
 	int64_t		 time_ms;
 	char		 type[sizeof ((struct event *)0)->type];
 	enum level	 level;
@@ -422,6 +423,7 @@ store_event(struct store *s, const struct event *ev)
 	if ((row = store_queue_slot(s)) == NULL)
 		return (-1);
 	row->kind = ROW_EVENT;
+	row->e.id = ev->id;
 	row->e.time_ms = ev->time_ms;
 	strlcpy_pt(row->e.type, ev->type, sizeof row->e.type);
 	row->e.level = ev->level;
@@ -864,6 +866,7 @@ store_insert(struct store *s, const struct store_row *row)
 		store_bind_text(st, 4, e->subject);
 		store_bind_text(st, 5, e->summary);
 		store_bind_text(st, 6, e->details);
+		sqlite3_bind_int64(st, 7, e->id);
 		break;
 	case ROW_PREFIX:
 		rp = &row->p;
@@ -1098,8 +1101,16 @@ store_write_prepare(struct store *s, char **cause)
 		  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &s->ins_session },
 		{ "INSERT INTO redundancy_state (time_ms, partner, old_state, "
 		  "state, reason) VALUES (?, ?, ?, ?, ?)", &s->ins_redundancy },
-		{ "INSERT INTO events (time_ms, type, level, subject, summary, "
-		  "details) VALUES (?, ?, ?, ?, ?, ?)", &s->ins_event },
+		/*
+		 * The event keeps the id the dashboard showed (the model
+		 * numbers on from the history's newest, store_last_event_id),
+		 * so that #344 live is #344 in a replay; a new one where that
+		 * id is taken.
+		 */
+		{ "INSERT INTO events (id, time_ms, type, level, subject, "
+		  "summary, details) VALUES (CASE WHEN ?7 > 0 AND NOT EXISTS "
+		  "(SELECT 1 FROM events WHERE id = ?7) THEN ?7 END, "
+		  "?1, ?2, ?3, ?4, ?5, ?6)", &s->ins_event },
 		{ "INSERT INTO latency_sample (time_ms, branch, edge, target, "
 		  "source, rtt_us) VALUES (?, ?, ?, ?, ?, ?)", &s->ins_latency },
 		{ "INSERT INTO prefix_state (time_ms, branch, prefix, origin, "

@@ -153,6 +153,8 @@ int	 store_flush(struct store *, char **cause);
 /* Last error (disk full, ...), or NULL when healthy. */
 const char *store_error(const struct store *);
 
+/* The newest stored event's id, 0 when none: the model numbers on. */
+int64_t	 store_last_event_id(struct store *);
 /* Load up to max most recent events, oldest first; returns count. */
 size_t	 store_recent_events(struct store *, struct event *, size_t max);
 

@@ -311,6 +311,10 @@ load_history(struct model *m, const char *path)
 		model_event_add(m, &evs[i]);
 	/* An earlier run's: what it left open is not known to be now. */
 	condition_end(m);
+	/* New events number on from the newest stored (the same #id live
+	 * and in a replay of this file). */
+	if (store_last_event_id(s) > m->evseq)
+		m->evseq = store_last_event_id(s);
 	free(evs);
 	store_close(s);
 }

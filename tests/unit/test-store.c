@@ -460,6 +460,45 @@ test_corrupt_pages(void **state)
 	free(path);
 }
 
+/*
+ * One id space for an event live and in the history: an event keeps the
+ * model's id (store_last_event_id() is where the model numbers on); one
+ * whose id is taken, or that has none, gets a new one.
+ */
+static void
+test_event_ids(void **state)
+{
+	struct store	*s;
+	struct event	 e, out[8];
+	char		*path, *cause = NULL;
+
+	(void)state;
+	path = make_history("ids.db", 3);
+	s = open_ok(path, 0);
+	assert_int_equal(store_last_event_id(s), 3);
+	mkevent(&e, 1700000100000LL, "SessionUp", LVL_INFO, "as numbered");
+	e.id = 10;
+	assert_int_equal(store_event(s, &e), 0);
+	mkevent(&e, 1700000101000LL, "SessionUp", LVL_INFO, "id taken");
+	e.id = 2;
+	assert_int_equal(store_event(s, &e), 0);
+	mkevent(&e, 1700000102000LL, "SessionUp", LVL_INFO, "no id");
+	e.id = 0;
+	assert_int_equal(store_event(s, &e), 0);
+	assert_int_equal(store_flush(s, &cause), 0);
+	assert_int_equal(store_last_event_id(s), 12);
+	assert_int_equal(store_recent_events(s, out, nitems(out)), 6);
+	assert_string_equal(out[3].summary, "as numbered");
+	assert_int_equal(out[3].id, 10);
+	assert_string_equal(out[4].summary, "id taken");
+	assert_int_equal(out[4].id, 11);
+	assert_string_equal(out[5].summary, "no id");
+	assert_int_equal(out[5].id, 12);
+	assert_int_equal(out[1].id, 2);
+	store_close(s);
+	free(path);
+}
+
 static void
 test_readonly_mode(void **state)
 {
@@ -1983,6 +2022,7 @@ main(void)
 		cmocka_unit_test(test_foreign),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_corrupt_pages),
+		cmocka_unit_test(test_event_ids),
 		cmocka_unit_test(test_readonly_mode),
 		cmocka_unit_test(test_readonly_file),
 		cmocka_unit_test(test_wal_reader),
