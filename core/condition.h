@@ -17,8 +17,6 @@
 struct condition_kind {
 	const char	*opens[3];	/* the types that raise it, NULL-ended */
 	const char	*closes[3];	/* its restoration; older names after */
-	int		 judged;	/* health judges it from the state
-					   (core/health.c), not from events */
 };
 extern const struct condition_kind condition_kinds[];
 extern const size_t condition_nkinds;

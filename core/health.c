@@ -565,9 +565,12 @@ health_branch_level(const struct model *m, const struct branch *b,
 
 /*
  * The open conditions of the branch (its own, or of one of its partner's
- * sessions or their routers) that the state above does not judge: a
- * flapping session, a latency shift, a BMP router gone.  The state's own
- * words win at the same level.
+ * sessions or their routers): what the state above does not say (a
+ * flapping session, a latency shift, a BMP router gone), and the level
+ * an event gave what it does say (a primary's SessionDown is an Error
+ * even while the redundancy spares it), so that the branch is never
+ * better than the open counts.  The state's own words win at the same
+ * level.
  */
 static void
 health_open(const struct model *m, const struct branch *b, struct health *h)
@@ -579,8 +582,6 @@ health_open(const struct model *m, const struct branch *b, struct health *h)
 
 	for (i = 0; i < m->nconds; i++) {
 		c = &m->conds[i];
-		if (condition_kinds[c->kind].judged)
-			continue;
 		ours = strcmp(c->branch, b->name) == 0;
 		for (j = 0; !ours && p != NULL && j < p->nsessions; j++)
 			ours = (c->session[0] != '\0' && strcmp(c->session,

@@ -85,7 +85,9 @@ static void	 tui_key(struct tui *, int);
 static int	 tui_filter_key(struct tui *, int);
 static void	 tui_schedule_clock(void);
 static void	 tui_title_tab(struct tui *, const struct view *, size_t,
-		    char *, size_t);
+		    int, char *, size_t);
+static size_t	 tui_title_worst(struct tui *, char (*)[160],
+		    enum color_role *);
 static const struct condition *tui_title_condition(const struct model *);
 static void	 tui_draw_title_right(struct tui *, int, char (*)[160],
 		    size_t, enum color_role);
@@ -797,13 +799,16 @@ tui_body_rows(struct tui *tui)
  * detail has no key of its own, so its tab shows only while it is open.
  */
 static void
-tui_title_tab(struct tui *tui, const struct view *v, size_t i, char *buf,
-    size_t len)
+tui_title_tab(struct tui *tui, const struct view *v, size_t i, int compact,
+    char *buf, size_t len)
 {
 	if (v == &view_branch)
 		snprintf(buf, len, "%s", tui->view == v ? " Branch " : "");
 	else if (v == &view_help)
-		snprintf(buf, len, " ? %s ", v->title);
+		snprintf(buf, len, compact && tui->view != v ? " ? " :
+		    " ? %s ", v->title);
+	else if (compact && tui->view != v)
+		snprintf(buf, len, " %zu ", i + 1);
 	else
 		snprintf(buf, len, " %zu %s ", i + 1, v->title);
 }
@@ -835,9 +840,9 @@ tui_draw_title_right(struct tui *tui, int x, char (*texts)[160], size_t n,
 }
 
 /*
- * The worst open condition that no branch's health judges from the
- * state (a collector or a BMP router down, a flapping session), the
- * newest of equals; NULL when none.
+ * The worst open condition, the newest of equals; NULL when none.  A
+ * branch's conditions are in its health already; one worse than every
+ * branch belongs to none (a collector down).
  */
 static const struct condition *
 tui_title_condition(const struct model *m)
@@ -847,8 +852,6 @@ tui_title_condition(const struct model *m)
 
 	for (i = 0; i < m->nconds; i++) {
 		c = &m->conds[i];
-		if (condition_kinds[c->kind].judged)
-			continue;
 		if (oc == NULL || c->level > oc->level ||
 		    (c->level == oc->level && c->opened_ms > oc->opened_ms))
 			oc = c;
@@ -857,54 +860,29 @@ tui_title_condition(const struct model *m)
 }
 
 /*
- * Row 0: name, view tabs and the worst open condition: an open condition
- * (a collector down) worse than every branch, a branch's health
- * (core/health.c, its own open conditions included) when it is worse than
- * every partner's redundancy, else the worst redundancy among partners.
+ * The title bar's texts for the worst thing in the system, longest
+ * first: an open condition worse than every branch, a branch's health
+ * when it is worse than every partner's redundancy (and how many more
+ * branches are as bad), else the worst redundancy.  The number of texts
+ * (0: all is quiet) and their role.
  */
-void
-tui_draw_title(struct tui *tui)
+static size_t
+tui_title_worst(struct tui *tui, char (*texts)[160], enum color_role *role)
 {
-	struct model	*m = tui->model;
-	struct partner	*p, *worst = NULL;
-	const struct branch *hb;
-	const struct condition *oc;
-	struct health	 h;
-	char		 tab[32], texts[3][160];
-	const char	*glyph;
-	size_t		 i, nworst = 0;
-	int		 x, w, rank, wrank = -1;
+	struct model		*m = tui->model;
+	struct partner		*p, *worst = NULL;
+	const struct branch	*hb;
+	const struct condition	*oc;
+	struct health		 h, bh;
+	char			 more[16] = "";
+	const char		*glyph, *what, *subject;
+	size_t			 i, nworst = 0, nsame = 0;
+	enum level		 level;
+	int			 rank, wrank = -1;
 	static const int red_rank[] = {
 		[RED_UNKNOWN] = 1, [RED_REDUNDANT] = 0, [RED_NOBACKUP] = 2,
 		[RED_DEGRADED] = 3, [RED_DOWN] = 4,
 	};
-
-	/*
-	 * The program's name goes first when there is room for it beside
-	 * every tab and the worst state (" △ DEGRADED "); at 80 columns the
-	 * tabs and the state matter more.
-	 */
-	x = 0;
-	for (i = 0; i < tui_nviews; i++) {
-		tui_title_tab(tui, tui_views[i], i, tab, sizeof tab);
-		x += draw_width(tui, tab);
-	}
-	draw_text(tui, 0, 0, tui->sx, CR_TITLE, "");
-	if (x + 9 + 13 <= tui->sx) {
-		draw_text(tui, 0, 0, 9, CR_TITLE, " peertop ");
-		x = 9;
-	} else
-		x = 0;
-	for (i = 0; i < tui_nviews; i++) {
-		tui_title_tab(tui, tui_views[i], i, tab, sizeof tab);
-		w = draw_width(tui, tab);
-		if (x + w > tui->sx)
-			break;
-		draw_text_attr(tui, 0, x, w, tui_views[i] == tui->view ?
-		    draw_attr(tui, CR_SELECTED) | A_BOLD :
-		    draw_attr(tui, CR_TITLE), tab);
-		x += w;
-	}
 
 	for (i = 0; i < m->npartners; i++) {
 		p = m->partners[i];
@@ -917,49 +895,93 @@ tui_draw_title(struct tui *tui)
 			nworst++;
 	}
 	hb = health_worst(m, &h);
-	/* An open condition worse than every branch (a collector down). */
 	oc = tui_title_condition(m);
 	if (oc != NULL && oc->level > (hb != NULL ? h.level : LVL_INFO) &&
 	    (worst == NULL || oc->level > health_red_level(worst->red))) {
-		glyph = draw_glyph(tui, draw_level_glyph(oc->level));
-		snprintf(texts[0], sizeof texts[0], " %s %s: %s %s ", glyph,
-		    draw_level_word(oc->level, 0, 1),
-		    condition_kinds[oc->kind].opens[0], oc->subject);
-		snprintf(texts[1], sizeof texts[1], " %s %s %s ", glyph,
-		    draw_level_word(oc->level, 0, 0),
-		    condition_kinds[oc->kind].opens[0]);
-		snprintf(texts[2], sizeof texts[2], " %s %s ", glyph,
-		    draw_level_word(oc->level, 0, 1));
-		tui_draw_title_right(tui, x, texts, 3,
-		    draw_level_role(oc->level));
-		return;
-	}
-	if (hb != NULL && h.kind != HK_REDUNDANCY && (worst == NULL ||
+		level = oc->level;
+		what = condition_kinds[oc->kind].opens[0];
+		subject = oc->subject;
+	} else if (hb != NULL && h.kind != HK_REDUNDANCY && (worst == NULL ||
 	    h.level > health_red_level(worst->red))) {
-		glyph = draw_glyph(tui, draw_level_glyph(h.level));
-		snprintf(texts[0], sizeof texts[0], " %s %s: %s %s ", glyph,
-		    draw_level_word(h.level, 0, 1), h.what, hb->name);
-		snprintf(texts[1], sizeof texts[1], " %s %s %s ", glyph,
-		    draw_level_word(h.level, 0, 0), h.what);
-		snprintf(texts[2], sizeof texts[2], " %s %s ", glyph,
-		    draw_level_word(h.level, 0, 1));
-		tui_draw_title_right(tui, x, texts, 3,
-		    draw_level_role(h.level));
-		return;
+		level = h.level;
+		what = h.what;
+		subject = hb->name;
+		for (i = 0; i < m->nbranches; i++)
+			if (m->branches[i] != hb &&
+			    health_branch_level(m, m->branches[i], &bh) ==
+			    h.level && bh.kind != HK_OK)
+				nsame++;
+		if (nsame > 0)
+			snprintf(more, sizeof more, " +%zu", nsame);
+	} else if (worst != NULL) {
+		/* The worst state and who is in it; the state when narrow. */
+		glyph = draw_glyph(tui, draw_red_glyph(worst->red));
+		if (nworst > 1)
+			snprintf(more, sizeof more, " +%zu", nworst - 1);
+		snprintf(texts[0], sizeof texts[0], " %s %s %s%s ", glyph,
+		    redundancy_name(worst->red), worst->name, more);
+		snprintf(texts[1], sizeof texts[1], " %s %s ", glyph,
+		    redundancy_name(worst->red));
+		*role = draw_red_role(worst->red);
+		return (2);
+	} else
+		return (0);
+
+	glyph = draw_glyph(tui, draw_level_glyph(level));
+	snprintf(texts[0], sizeof texts[0], " %s %s: %s %s%s ", glyph,
+	    draw_level_word(level, 0, 1), what, subject, more);
+	snprintf(texts[1], sizeof texts[1], " %s %s %s %s%s ", glyph,
+	    draw_level_word(level, 0, 0), what, subject, more);
+	snprintf(texts[2], sizeof texts[2], " %s %s %s ", glyph,
+	    draw_level_word(level, 0, 0), what);
+	snprintf(texts[3], sizeof texts[3], " %s %s ", glyph,
+	    draw_level_word(level, 0, 1));
+	*role = draw_level_role(level);
+	return (4);
+}
+
+/*
+ * Row 0: name, view tabs and the worst thing in the system.  The name
+ * goes first when there is room for it beside every tab and the worst
+ * state; when the worst thing and where it is would not fit beside every
+ * tab (80 columns), the other tabs shrink to their keys ("2 3 4 5 ?"):
+ * what is wrong matters more than the tabs' names, which Help has.
+ */
+void
+tui_draw_title(struct tui *tui)
+{
+	char		 tab[32], texts[4][160];
+	enum color_role	 role = CR_TITLE;
+	size_t		 i, n;
+	int		 x, w, compact = 0;
+
+	n = tui_title_worst(tui, texts, &role);
+	x = 0;
+	for (i = 0; i < tui_nviews; i++) {
+		tui_title_tab(tui, tui_views[i], i, 0, tab, sizeof tab);
+		x += draw_width(tui, tab);
 	}
-	if (worst == NULL)
-		return;
-	/* The worst state and who is in it; just the state when narrow. */
-	glyph = draw_glyph(tui, draw_red_glyph(worst->red));
-	if (nworst > 1)
-		snprintf(texts[0], sizeof texts[0], " %s %s %s +%zu ", glyph,
-		    redundancy_name(worst->red), worst->name, nworst - 1);
-	else
-		snprintf(texts[0], sizeof texts[0], " %s %s %s ", glyph,
-		    redundancy_name(worst->red), worst->name);
-	snprintf(texts[1], sizeof texts[1], " %s %s ", glyph,
-	    redundancy_name(worst->red));
-	tui_draw_title_right(tui, x, texts, 2, draw_red_role(worst->red));
+	if (n > 2 && role != CR_OK && x + 1 + draw_width(tui, texts[1]) >
+	    tui->sx)
+		compact = 1;
+	draw_text(tui, 0, 0, tui->sx, CR_TITLE, "");
+	if (!compact && x + 9 + 13 <= tui->sx) {
+		draw_text(tui, 0, 0, 9, CR_TITLE, " peertop ");
+		x = 9;
+	} else
+		x = 0;
+	for (i = 0; i < tui_nviews; i++) {
+		tui_title_tab(tui, tui_views[i], i, compact, tab, sizeof tab);
+		w = draw_width(tui, tab);
+		if (x + w > tui->sx)
+			break;
+		draw_text_attr(tui, 0, x, w, tui_views[i] == tui->view ?
+		    draw_attr(tui, CR_SELECTED) | A_BOLD :
+		    draw_attr(tui, CR_TITLE), tab);
+		x += w;
+	}
+	if (n > 0)
+		tui_draw_title_right(tui, x, texts, n, role);
 }
 
 /*

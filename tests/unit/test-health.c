@@ -607,10 +607,10 @@ test_branch_level(void **state)
 }
 
 /*
- * Open conditions that the state does not judge count in a branch's
- * health (a flapping session, a BMP router gone); those it judges do not
- * count twice: a primary's SessionDown (an Error event) while the state
- * says the session is up again changes nothing.
+ * A branch's open conditions count in its health at their level: what
+ * the state does not say (a flapping session), and the level an event
+ * gave what it does (a primary's SessionDown is an Error while the state
+ * alone, redundancy sparing it, would say Warning).
  */
 static void
 test_branch_open(void **state)
@@ -635,6 +635,9 @@ test_branch_open(void **state)
 	snprintf(subject, sizeof subject, "session %s", name);
 	model_eventf(m, "SessionDown", LVL_ERROR, subject, NULL, "%s down",
 	    name);
+	snprintf(words, sizeof words, "SessionDown %s", subject);
+	expect_health(m, b, LVL_ERROR, HK_OPEN, words);
+	model_eventf(m, "SessionUp", LVL_INFO, subject, NULL, "%s up", name);
 	expect_health(m, b, LVL_INFO, HK_OK, "OK");
 
 	model_eventf(m, "SessionFlapping", LVL_WARNING, subject, NULL,
