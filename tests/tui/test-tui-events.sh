@@ -99,9 +99,11 @@ keys()
 }
 
 # lines TEXT: how many lines of the screen have TEXT.
+# How many lines below the title bar (which names the worst open
+# condition) hold the text.
 lines()
 {
-	screen | grep -cF -- "$1"
+	screen | sed 1d | grep -cF -- "$1"
 }
 
 # bursts: LossHigh rows (the detail line below the list has no level).
@@ -131,9 +133,11 @@ for mode in "80 24" "200 50" "80 24 --mono" "200 50 --mono"; do
 	expect "$tag: /london finds the hijack of london-office's prefix" \
 	    "PrefixOriginAsChangeEvent"
 	expect_not "$tag: /london hides seattle-hq's burst" "LossHigh"
-	keys 2 3
+	keys 2
+	expect "$tag: Sessions" "PfxRcd"
+	keys 3
 	check "$tag: the Events filter is still set after Sessions" \
-	    [ "$(lines LossHigh)" = 0 -a "$(lines PrefixOriginAs)" = 1 ]
+	    wait_for '[ "$(lines LossHigh)" = 0 -a "$(lines PrefixOriginAs)" = 1 ]' 5
 	keys Escape
 
 	keys o
