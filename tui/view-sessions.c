@@ -82,6 +82,8 @@ static void	 view_sessions_stats(struct tui *,
 		    const struct view_sessions_bmp *, int, int, int, int);
 static size_t	 view_sessions_rows(struct tui *);
 static struct session **view_sessions_list(struct tui *, size_t *);
+static int	 view_sessions_branch_match(struct tui *,
+		    const struct session *);
 static void	 view_sessions_key(const void *, size_t, char *, size_t);
 static int	 view_sessions_rank(const struct session *);
 static int	 view_sessions_cmp(const void *, const void *, int);
@@ -245,7 +247,26 @@ view_sessions_prefixes(struct tui *tui, const struct session *s, char *buf,
 		    n, total, total == 1 ? "" : "es");
 }
 
-/* Sessions matching the filter (partner, router, name, neighbor, edge). */
+/* Does the filter name a branch the session's partner serves? */
+static int
+view_sessions_branch_match(struct tui *tui, const struct session *s)
+{
+	const struct model	*m = tui->model;
+	size_t			 i;
+
+	if (s->partner == NULL)
+		return (0);
+	for (i = 0; i < m->nbranches; i++)
+		if (m->branches[i]->partner == s->partner &&
+		    tui_match(tui, m->branches[i]->name))
+			return (1);
+	return (0);
+}
+
+/*
+ * Sessions matching the filter (partner, router, name, neighbor, edge,
+ * state, source, or a branch their partner serves).
+ */
 static struct session **
 view_sessions_list(struct tui *tui, size_t *np)
 {
@@ -262,7 +283,7 @@ view_sessions_list(struct tui *tui, size_t *np)
 		    s->partner != NULL ? s->partner->name : "", s->router,
 		    s->name, addr, s->edge, bgp_state_name(s->state),
 		    view_sessions_source(s));
-		if (tui_match(tui, text))
+		if (tui_match(tui, text) || view_sessions_branch_match(tui, s))
 			list[n++] = s;
 	}
 	tui_sort(tui, &view_sessions, list, n, sizeof *list);

@@ -638,6 +638,25 @@ test_sessions_source(void **state)
 	f->t.filter[0] = '\0';
 }
 
+/* /daisy-hq in Sessions: the sessions of the partner serving it. */
+static void
+test_sessions_filter_branch(void **state)
+{
+	struct fixture	*f = *state;
+	size_t		 all;
+
+	size(f, 80, 24);
+	tui_set_view(&f->t, &view_sessions);
+	tui_set_filter(&f->t, "");
+	all = view_sessions.rows(&f->t);
+	assert_true(all > 0);
+	tui_set_filter(&f->t, "daisy-hq");
+	assert_int_equal(view_sessions.rows(&f->t), all);
+	tui_set_filter(&f->t, "no-such-branch");
+	assert_int_equal(view_sessions.rows(&f->t), 0);
+	tui_set_filter(&f->t, "");
+}
+
 /*
  * Enter on a session whose BMP collector knows no such peer (here: no
  * router connected) has no page to open: it goes to the events, and a
@@ -1903,6 +1922,7 @@ main(void)
 		cmocka_unit_test(test_map_routed),
 		cmocka_unit_test(test_sessions_source),
 		cmocka_unit_test(test_sessions_lost),
+		cmocka_unit_test(test_sessions_filter_branch),
 		cmocka_unit_test(test_sessions_drill_no_peer),
 		cmocka_unit_test(test_help_lists_prefixes),
 		cmocka_unit_test(test_help_lists_tables),
