@@ -62,6 +62,7 @@ static int		 view_events_back(struct tui *);
 static void		 view_events_draw(struct tui *, int, int, int);
 static size_t		 view_events_rows(struct tui *);
 static struct events_row *view_events_list(struct tui *, size_t *);
+static int	 view_events_cmp(const void *, const void *);
 static void		 view_events_key(const void *, size_t, char *, size_t);
 static int		 view_events_match(struct tui *, const struct event *);
 static size_t		 view_events_group(struct tui *, const struct event **,
@@ -280,6 +281,20 @@ view_events_reselect(struct tui *tui, struct events_row *rows, size_t n)
 	}
 }
 
+/* Newer first; of the same time, the one added later (its id). */
+static int
+view_events_cmp(const void *a, const void *b)
+{
+	const struct event	*ea = *(const struct event *const *)a;
+	const struct event	*eb = *(const struct event *const *)b;
+
+	if (ea->time_ms != eb->time_ms)
+		return (ea->time_ms > eb->time_ms ? -1 : 1);
+	if (ea->id != eb->id)
+		return (ea->id > eb->id ? -1 : 1);
+	return (0);
+}
+
 /* The rows shown, newest first; caller frees the array. */
 static struct events_row *
 view_events_list(struct tui *tui, size_t *np)
@@ -299,6 +314,11 @@ view_events_list(struct tui *tui, size_t *np)
 		if (view_events_match(tui, e))
 			f[n++] = e;
 	}
+	/*
+	 * Newest first by the time of what happened: latency events carry
+	 * their samples' time and may be added after a later event.
+	 */
+	qsort(f, n, sizeof *f, view_events_cmp);
 	/* Each event is in at most one row and one member row. */
 	rows = xcalloc(2 * n + 1, sizeof *rows);
 	n = view_events_group(tui, f, n, rows);
@@ -416,7 +436,7 @@ view_events_draw(struct tui *tui, int y, int h, int w)
 		strlcpy_pt(open + strlen(open), day, sizeof open - strlen(open));
 	}
 	if (vs->open_only)
-		strlcpy_pt(open + strlen(open), " (o: only these)",
+		strlcpy_pt(open + strlen(open), ", showing only these (o: all)",
 		    sizeof open - strlen(open));
 	strlcpy_pt(open + strlen(open), " ", sizeof open - strlen(open));
 	/* The day's log too when the status bar leaves it out. */
@@ -581,10 +601,19 @@ int
 view_events_open_only(struct tui *tui)
 {
 	struct events_state	*vs = tui_view_data(tui, &view_events);
+	size_t			 idx = (size_t)tui_view_index(&view_events);
+	char			 before[sizeof tui->selected[0]];
 
 	vs->open_only = !vs->open_only;
 	vs->page = 0;
+	/* The selected event stays selected when it is listed; else the
+	 * newest, not whatever the cursor's row number now holds. */
+	strlcpy_pt(before, tui->selected[idx], sizeof before);
 	view_events_rows(tui);
+	if (strcmp(before, tui->selected[idx]) != 0) {
+		tui->cursor[idx] = tui->scroll[idx] = 0;
+		tui_select_moved(tui, &view_events);
+	}
 	return (ACT_REDRAW);
 }
 

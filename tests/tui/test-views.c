@@ -1664,6 +1664,51 @@ test_select_follows_event(void **state)
 }
 
 /*
+ * Events newest first by their time, not by when they were added (a
+ * latency event carries its sample's time); o with the selected event
+ * not open goes to the newest row, not to the row number it had.
+ */
+static void
+test_events_by_time(void **state)
+{
+	struct fixture	*f = *state;
+	size_t		 idx = (size_t)tui_view_index(&view_events);
+	int64_t		 t = 1810000000000LL;
+	int		 late, early;
+
+	size(f, 80, 24);
+	tui_set_view(&f->t, &view_events);
+	tui_set_filter(&f->t, "order-");
+	model_event_at(f->m, t + 2000, "SessionUp", LVL_INFO, "session a",
+	    NULL, "order-late");
+	model_event_at(f->m, t, "LatencyShift", LVL_WARNING, "branch b",
+	    NULL, "order-early");
+	model_event_at(f->m, t + 1000, "SessionDown", LVL_ERROR, "session c",
+	    NULL, "order-middle");
+	model_event_at(f->m, t - 1000, "SessionUp", LVL_INFO, "session d",
+	    NULL, "order-oldest");
+	draw_view(f, &view_events);
+	late = find(2, 22, "order-late");
+	early = find(2, 22, "order-early");
+	assert_true(late >= 0 && early >= 0);
+	assert_true(late < find(2, 22, "order-middle"));
+	assert_true(find(2, 22, "order-middle") < early);
+
+	/* The oldest SessionUp (never open) selected, then o. */
+	cursor_to(f, idx, 3);
+	draw_view(f, &view_events);
+	assert_true(find(1, 23, "SessionUp session d: order-oldest") >= 0);
+	assert_int_equal(view_events_open_only(&f->t), ACT_REDRAW);
+	assert_int_equal(f->t.cursor[idx], 0);
+	draw_view(f, &view_events);
+	assert_true(find(2, 22, "order-middle") >= 0);
+	assert_int_equal(find(2, 22, "order-late"), -1);
+	assert_int_equal(view_events_open_only(&f->t), ACT_REDRAW);
+	tui_set_filter(&f->t, "");
+	condition_clear(f->m);
+}
+
+/*
  * Issue 12, parts 3 and 4: a burst of 25 LossHigh is one row, so the
  * Critical before it stays on the second row at 80x24; the selection
  * stays on the burst as it grows; + and - unfold and fold it; o keeps
@@ -1937,6 +1982,7 @@ main(void)
 		cmocka_unit_test(test_overview_health),
 		cmocka_unit_test(test_select_follows_branch),
 		cmocka_unit_test(test_select_follows_event),
+		cmocka_unit_test(test_events_by_time),
 		cmocka_unit_test(test_events_burst),
 		cmocka_unit_test(test_select_follows_prefix),
 		cmocka_unit_test(test_sessions_sort),
