@@ -474,13 +474,13 @@ view_sessions_row(struct tui *tui, const struct draw_col *cols,
 	}
 	snprintf(flaps, sizeof flaps, "%u%s", s->flaps,
 	    s->flapping ? "!" : "");
-	/* "sea primary" when there is room, "sea pri" otherwise. */
+	/* "sea primary" when there is room, "sea pri" / "sea bkp" else. */
 	if (widths[SS_EDGE] >= 11)
 		snprintf(edge, sizeof edge, "%s %s", s->edge,
 		    role_name(s->role));
 	else
-		snprintf(edge, sizeof edge, "%s %.3s", s->edge,
-		    role_name(s->role));
+		snprintf(edge, sizeof edge, "%s %s", s->edge,
+		    s->role == ROLE_PRIMARY ? "pri" : "bkp");
 
 	cells[SS_ROUTER] = s->router[0] != '\0' ? s->router : "-";
 	cells[SS_SESSION] = s->name;

@@ -655,6 +655,10 @@ test_sessions_filter_branch(void **state)
 	tui_set_filter(&f->t, "no-such-branch");
 	assert_int_equal(view_sessions.rows(&f->t), 0);
 	tui_set_filter(&f->t, "");
+	/* At 80 the role in three letters that say it: "bkp", not "bac". */
+	draw_view(f, &view_sessions);
+	assert_true(find(2, 21, " bkp") >= 0);
+	assert_int_equal(find(2, 21, " bac"), -1);
 }
 
 /*
