@@ -604,7 +604,8 @@ health_words(const struct health *h, char *buf, size_t len)
 	return (buf);
 }
 
-/* The worst branch; the first (configuration order) of equals. */
+/* The worst branch; of equals the first by name, as the Overview lists
+ * them by default. */
 const struct branch *
 health_worst(const struct model *m, struct health *h)
 {
@@ -617,7 +618,8 @@ health_worst(const struct model *m, struct health *h)
 	for (i = 0; i < m->nbranches; i++) {
 		health_branch_level(m, m->branches[i], &bh);
 		if (bh.kind == HK_OK || (h->kind != HK_OK &&
-		    bh.level <= h->level))
+		    (bh.level < h->level || (bh.level == h->level &&
+		    strcmp(m->branches[i]->name, worst->name) >= 0))))
 			continue;
 		*h = bh;
 		worst = m->branches[i];
