@@ -875,7 +875,7 @@ tui_title_worst(struct tui *tui, char (*texts)[160], enum color_role *role)
 	const struct condition	*oc;
 	struct health		 h, bh;
 	char			 more[16] = "";
-	const char		*glyph, *what, *subject;
+	const char		*glyph, *what, *subject, *about = "";
 	size_t			 i, nworst = 0, nsame = 0;
 	enum level		 level;
 	int			 rank, wrank = -1;
@@ -905,6 +905,7 @@ tui_title_worst(struct tui *tui, char (*texts)[160], enum color_role *role)
 	    h.level > health_red_level(worst->red))) {
 		level = h.level;
 		what = h.what;
+		about = h.subject;	/* "81.2.69.0/24" */
 		subject = hb->name;
 		for (i = 0; i < m->nbranches; i++)
 			if (m->branches[i] != hb &&
@@ -928,8 +929,9 @@ tui_title_worst(struct tui *tui, char (*texts)[160], enum color_role *role)
 		return (0);
 
 	glyph = draw_glyph(tui, draw_level_glyph(level));
-	snprintf(texts[0], sizeof texts[0], " %s %s: %s %s%s ", glyph,
-	    draw_level_word(level, 0, 1), what, subject, more);
+	snprintf(texts[0], sizeof texts[0], " %s %s: %s%s%s %s%s ", glyph,
+	    draw_level_word(level, 0, 1), what, *about != '\0' ? " " : "",
+	    about, subject, more);
 	snprintf(texts[1], sizeof texts[1], " %s %s %s %s%s ", glyph,
 	    draw_level_word(level, 0, 0), what, subject, more);
 	snprintf(texts[2], sizeof texts[2], " %s %s %s ", glyph,

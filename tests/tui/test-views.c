@@ -1483,7 +1483,7 @@ test_overview_health(void **state)
 			    "192.0.2.0/24;"));
 			/* At 80 the other tabs give way to what and where. */
 			assert_non_null(strstr(row(0, buf, sizeof buf),
-			    " X CRITICAL: hijack quiet-branch"));
+			    " X CRITICAL: hijack 192.0.2.0/24 quiet-branch"));
 			assert_non_null(strstr(buf, w == 80 ?
 			    " 1 Overview  2  3  4  5  ? " : " 5 Prefixes "));
 			assert_null(strstr(buf, "REDUNDANT"));
