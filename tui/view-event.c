@@ -47,6 +47,10 @@ view_event_text(struct tui *tui, int y, int row, int h, int w, int lw,
 		}
 		if (cut >= sizeof line)
 			cut = sizeof line - 1;
+		/* Not inside a UTF-8 character. */
+		while (cut > 1 && cut < len && ((unsigned char)p[cut] & 0xc0) ==
+		    0x80)
+			cut--;
 		memcpy(line, p, cut);
 		line[cut] = '\0';
 		row = draw_field(tui, y, row, h, w, lw, p == value ? label : "",
