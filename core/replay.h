@@ -32,6 +32,14 @@ struct replay	*replay_open(const char *path, char **cause);
 void		 replay_close(struct replay *);
 
 /*
+ * The times a span may hold: 1970 to the end of 9999 (UTC).  A damaged
+ * or crafted file's rows beyond are left out of the span and of t/T's
+ * steps, so that stepping and drawing it never overflow.
+ */
+#define REPLAY_TIME_MIN_MS	0LL
+#define REPLAY_TIME_MAX_MS	253402300799999LL
+
+/*
  * The oldest and newest time any table records, re-read on each call
  * (a live writer may have added rows).  0, or -1 when the file holds no
  * rows.

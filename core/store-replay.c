@@ -334,18 +334,22 @@ replay_compose(struct replay *r, char *part[4])
 		if ((r->tables & changes[i].needs) == 0)
 			continue;
 		xasprintf(&tmp, "%s%sSELECT min(time_ms) t FROM %s "
-		    "WHERE time_ms > ?1", next != NULL ? next : "",
-		    next != NULL ? " UNION ALL " : "", changes[i].table);
+		    "WHERE time_ms > ?1 AND time_ms <= %lld",
+		    next != NULL ? next : "", next != NULL ? " UNION ALL " : "",
+		    changes[i].table, REPLAY_TIME_MAX_MS);
 		free(next);
 		next = tmp;
 		xasprintf(&tmp, "%s%sSELECT max(time_ms) t FROM %s "
-		    "WHERE time_ms < ?1", prev != NULL ? prev : "",
-		    prev != NULL ? " UNION ALL " : "", changes[i].table);
+		    "WHERE time_ms < ?1 AND time_ms >= %lld",
+		    prev != NULL ? prev : "", prev != NULL ? " UNION ALL " : "",
+		    changes[i].table, REPLAY_TIME_MIN_MS);
 		free(prev);
 		prev = tmp;
+		/* Times outside 1970..9999 are damage: not the span. */
 		xasprintf(&tmp, "%s%sSELECT min(time_ms) a, max(time_ms) b "
-		    "FROM %s", span != NULL ? span : "",
-		    span != NULL ? " UNION ALL " : "", changes[i].table);
+		    "FROM %s WHERE time_ms BETWEEN %lld AND %lld",
+		    span != NULL ? span : "", span != NULL ? " UNION ALL " : "",
+		    changes[i].table, REPLAY_TIME_MIN_MS, REPLAY_TIME_MAX_MS);
 		free(span);
 		span = tmp;
 		/* Coverage of files without runs: any row in the cell. */
@@ -357,7 +361,9 @@ replay_compose(struct replay *r, char *part[4])
 	}
 	if (r->tables & RT_SAMPLE) {
 		xasprintf(&tmp, "%s UNION ALL SELECT min(time_ms), "
-		    "max(time_ms) FROM latency_sample", span);
+		    "max(time_ms) FROM latency_sample WHERE time_ms BETWEEN "
+		    "%lld AND %lld", span, REPLAY_TIME_MIN_MS,
+		    REPLAY_TIME_MAX_MS);
 		free(span);
 		span = tmp;
 		xasprintf(&tmp, "%s OR EXISTS (SELECT 1 FROM latency_sample "
@@ -367,7 +373,10 @@ replay_compose(struct replay *r, char *part[4])
 	}
 	if (r->tables & RT_RUN) {
 		xasprintf(&tmp, "%s UNION ALL SELECT min(start_ms), "
-		    "max(last_ms) FROM run", span);
+		    "max(last_ms) FROM run WHERE start_ms BETWEEN %lld AND %lld "
+		    "AND last_ms BETWEEN %lld AND %lld", span,
+		    REPLAY_TIME_MIN_MS, REPLAY_TIME_MAX_MS, REPLAY_TIME_MIN_MS,
+		    REPLAY_TIME_MAX_MS);
 		free(span);
 		span = tmp;
 	}
@@ -730,6 +739,10 @@ replay_span(struct replay *r, int64_t *oldest_ms, int64_t *newest_ms)
 	if (lo == -1)
 		return (-1);
 	/* A damaged file's times may be anything, text included. */
+	lo = lo < REPLAY_TIME_MIN_MS ? REPLAY_TIME_MIN_MS :
+	    lo > REPLAY_TIME_MAX_MS ? REPLAY_TIME_MAX_MS : lo;
+	hi = hi < REPLAY_TIME_MIN_MS ? REPLAY_TIME_MIN_MS :
+	    hi > REPLAY_TIME_MAX_MS ? REPLAY_TIME_MAX_MS : hi;
 	if (hi < lo)
 		hi = lo;
 	*oldest_ms = lo;

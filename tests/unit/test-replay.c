@@ -1127,6 +1127,38 @@ test_odd_series(void **state)
 	free(path);
 }
 
+/*
+ * Rows at the ends of int64 (a crafted file) are left out of the span
+ * and of t/T's steps: the span stays the recorded one, and stepping past
+ * its newest row finds nothing instead of year 292278994.
+ */
+static void
+test_crafted_times(void **state)
+{
+	struct replay	*r;
+	char		*path;
+	int64_t		 lo, hi, lo0, hi0, t;
+
+	(void)state;
+	path = history("crafted.db");
+	r = ropen(path);
+	assert_int_equal(replay_span(r, &lo0, &hi0), 0);
+	replay_close(r);
+	sql(path, "INSERT INTO events (time_ms, type, level, subject, summary)"
+	    " VALUES (9223372036854775807, 'SessionDown', 'Error', 'x', 'y'),"
+	    " (-9223372036854775807 - 1, 'SessionUp', 'Information', 'x', 'y');"
+	    "INSERT INTO session_state (time_ms, session, state) VALUES"
+	    " (9223372036854775807, 'sea-r1', 'Idle')");
+	r = ropen(path);
+	assert_int_equal(replay_span(r, &lo, &hi), 0);
+	assert_int_equal(lo, lo0);
+	assert_int_equal(hi, hi0);
+	assert_int_not_equal(replay_step(r, hi, 1, &t), 0);
+	assert_int_not_equal(replay_step(r, lo, -1, &t), 0);
+	replay_close(r);
+	free(path);
+}
+
 /* A sink on the replay model hears nothing, and is left in place. */
 static void
 test_no_sink(void **state)
@@ -1443,6 +1475,7 @@ main(void)
 		cmocka_unit_test(test_latency_hours),
 		cmocka_unit_test(test_step),
 		cmocka_unit_test(test_odd_series),
+		cmocka_unit_test(test_crafted_times),
 		cmocka_unit_test(test_change),
 		cmocka_unit_test(test_counts_flaps),
 		cmocka_unit_test(test_counts_writer),
