@@ -238,7 +238,7 @@ store_precheck(const char *path, int readonly, int *isnew, char **cause)
 	char		*dir, *slash;
 	ssize_t		 n;
 	long		 pagesize;
-	int		 fd, dirok, exists = 1;
+	int		 fd, dirok, nodir, exists = 1;
 
 	*isnew = 0;
 	if (stat(path, &sb) == -1) {
@@ -311,11 +311,12 @@ store_precheck(const char *path, int readonly, int *isnew, char **cause)
 		slash[slash == dir ? 1 : 0] = '\0';
 		dirok = access(dir, W_OK) == 0;
 	}
+	nodir = !dirok && errno == ENOENT;
 	free(dir);
 	if (!dirok) {
 		if (!exists)
-			xasprintf(cause, "%s: cannot create: directory is "
-			    "read-only", path);
+			xasprintf(cause, "%s: cannot create: %s", path, nodir ?
+			    "no such directory" : "directory is read-only");
 		else
 			xasprintf(cause, "%s: read-only (directory not "
 			    "writable)", path);

@@ -645,6 +645,13 @@ run_setup(struct run *r)
 		return;
 	load_history(m, m->database);
 	if ((r->store = store_open(m->database, 0, &cause)) == NULL) {
+		/* A collector without its history records nothing. */
+		if (r->o->mode == MODE_HEADLESS) {
+			fprintf(stderr, "peertop: %s; a headless collector "
+			    "needs its history, not starting\n", cause);
+			free(cause);
+			exit(1);
+		}
 		fprintf(stderr, "peertop: history disabled: %s\n", cause);
 		model_eventf(m, "HistoryUnavailable", LVL_ERROR, "history",
 		    m->database, "%s", cause);

@@ -31,6 +31,14 @@ kill "$hpid"
 wait "$hpid"
 check "peertop -H exits 0 on SIGTERM" test $? -eq 0
 
+# A headless collector whose history cannot be opened does not run
+# without it (the dashboard goes on with a warning): it says why.
+printf 'database "%s"\n' "$T/no-such-dir/history.db" >"$T/bad.conf"
+timeout 10 "$PEERTOP" -H -c "$T/bad.conf" -l "$T/bad.log" 2>"$T/bad.err"
+rc=$?
+check "peertop -H without its history exits 1 (got $rc)" test "$rc" -eq 1
+check "... and names the file" grep -q "no-such-dir/history.db" "$T/bad.err"
+
 # --------------------------------------------- the page against the file
 # "table T", "column T C" and "index I" for what the page documents: the
 # .It Li entries of the Tables list (depth 1: tables, depth 2: columns,
