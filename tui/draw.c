@@ -284,6 +284,53 @@ draw_field(struct tui *tui, int y, int row, int h, int w, int lw,
 }
 
 /*
+ * A labelled value broken at spaces (never inside a UTF-8 character)
+ * over as many lines as it needs, at most maxlines (0: no limit) and
+ * the rows the page has; the last line allowed is cut by draw_field(),
+ * with the ellipsis.  An empty value reads "-".  Returns the next row.
+ */
+int
+draw_field_wrap(struct tui *tui, int y, int row, int h, int w, int lw,
+    const char *label, enum color_role role, const char *value,
+    int maxlines)
+{
+	char		 line[512];
+	const char	*p = value;
+	size_t		 len, cut, room;
+	int		 n;
+
+	if (*p == '\0')
+		return (draw_field(tui, y, row, h, w, lw, label, role, "-"));
+	if (lw > w / 2)
+		lw = w / 2;
+	room = w - lw > 8 ? (size_t)(w - lw) : 8;
+	for (n = 0; *p != '\0' && row < h && (maxlines <= 0 || n < maxlines);
+	    n++) {
+		len = strlen(p);
+		cut = len;
+		if (len > room && (maxlines <= 0 || n + 1 < maxlines)) {
+			for (cut = room; cut > 0 && p[cut] != ' '; cut--)
+				;
+			if (cut == 0)
+				cut = room;
+		}
+		if (cut >= sizeof line)
+			cut = sizeof line - 1;
+		while (cut > 1 && cut < len &&
+		    ((unsigned char)p[cut] & 0xc0) == 0x80)
+			cut--;
+		memcpy(line, p, cut);
+		line[cut] = '\0';
+		row = draw_field(tui, y, row, h, w, lw, p == value ? label : "",
+		    role, line);
+		p += cut;
+		while (*p == ' ')
+			p++;
+	}
+	return (row);
+}
+
+/*
  * A table row past the end of the list (n rows) blanks it; the first row
  * of an empty list says why: nothing matches the filter, or there is
  * nothing at all.

@@ -295,6 +295,10 @@ void	 draw_empty_row(struct tui *, int y, int w, int row, size_t n,
  * lw columns wide (at most half of w); returns the next row. */
 int	 draw_field(struct tui *, int y, int row, int h, int w, int lw,
 	    const char *label, enum color_role, const char *value);
+/* draw_field() over as many lines as the value needs (maxlines, 0: any). */
+int	 draw_field_wrap(struct tui *, int y, int row, int h, int w, int lw,
+	    const char *label, enum color_role, const char *value,
+	    int maxlines);
 enum glyph draw_state_glyph(enum bgp_state);
 enum glyph draw_red_glyph(enum redundancy);
 /* A health level's glyph and word ("CRIT" short, "CRITICAL" long). */

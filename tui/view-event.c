@@ -13,54 +13,9 @@
 
 #include "tui/tui.h"
 
-static int	 view_event_text(struct tui *, int, int, int, int, int,
-		    const char *, enum color_role, const char *);
 static void	 view_event_state(struct tui *, const struct event *, char *,
 		    size_t);
 static void	 view_event_other(struct tui *, int64_t, char *, size_t);
-
-/*
- * A labelled value wrapped at spaces over as many lines as it needs
- * (and the page has); returns the next row.
- */
-static int
-view_event_text(struct tui *tui, int y, int row, int h, int w, int lw,
-    const char *label, enum color_role role, const char *value)
-{
-	char		 line[512];
-	const char	*p = value;
-	size_t		 len, cut, room;
-
-	if (lw > w / 2)
-		lw = w / 2;
-	room = w - lw > 8 ? (size_t)(w - lw) : 8;
-	if (*p == '\0')
-		return (draw_field(tui, y, row, h, w, lw, label, role, "-"));
-	while (*p != '\0' && row < h) {
-		len = strlen(p);
-		cut = len;
-		if (len > room) {
-			for (cut = room; cut > 0 && p[cut] != ' '; cut--)
-				;
-			if (cut == 0)
-				cut = room;
-		}
-		if (cut >= sizeof line)
-			cut = sizeof line - 1;
-		/* Not inside a UTF-8 character. */
-		while (cut > 1 && cut < len && ((unsigned char)p[cut] & 0xc0) ==
-		    0x80)
-			cut--;
-		memcpy(line, p, cut);
-		line[cut] = '\0';
-		row = draw_field(tui, y, row, h, w, lw, p == value ? label : "",
-		    role, line);
-		p += cut;
-		while (*p == ' ')
-			p++;
-	}
-	return (row);
-}
 
 /* "SessionUp at 01:15:02 (#130)" for the event id, if still known. */
 static void
@@ -139,29 +94,29 @@ view_event_draw(struct tui *tui, const struct event *e, int y, int h, int w)
 	    level_name(e->level));
 	row = draw_field(tui, y, row, h - 1, w, lw, "Level", role, buf);
 	view_event_state(tui, e, buf, sizeof buf);
-	row = view_event_text(tui, y, row, h - 1, w, lw, "State",
-	    EVENT_OPEN(e) ? role : CR_NORMAL, buf);
+	row = draw_field_wrap(tui, y, row, h - 1, w, lw, "State",
+	    EVENT_OPEN(e) ? role : CR_NORMAL, buf, 0);
 	if (e->cond == EVC_OPENS && e->resolves != 0) {
 		view_event_other(tui, e->resolves, other, sizeof other);
-		row = view_event_text(tui, y, row, h - 1, w, lw, "Follows",
-		    CR_NORMAL, other);
+		row = draw_field_wrap(tui, y, row, h - 1, w, lw, "Follows",
+		    CR_NORMAL, other, 0);
 	}
-	row = view_event_text(tui, y, row, h - 1, w, lw, "Subject",
-	    CR_NORMAL, e->subject);
-	row = view_event_text(tui, y, row, h - 1, w, lw, "Summary",
-	    CR_NORMAL, e->summary);
-	row = view_event_text(tui, y, row, h - 1, w, lw, "Details",
-	    CR_NORMAL, e->details);
-	row = view_event_text(tui, y, row, h - 1, w, lw, "Branch",
-	    CR_NORMAL, e->rel.branch);
-	row = view_event_text(tui, y, row, h - 1, w, lw, "Partner",
-	    CR_NORMAL, e->rel.partner);
-	row = view_event_text(tui, y, row, h - 1, w, lw, "Session",
-	    CR_NORMAL, e->rel.session);
-	row = view_event_text(tui, y, row, h - 1, w, lw, "Router",
-	    CR_NORMAL, e->rel.router);
-	(void)view_event_text(tui, y, row, h - 1, w, lw, "Prefix",
-	    CR_NORMAL, e->rel.prefix);
+	row = draw_field_wrap(tui, y, row, h - 1, w, lw, "Subject",
+	    CR_NORMAL, e->subject, 0);
+	row = draw_field_wrap(tui, y, row, h - 1, w, lw, "Summary",
+	    CR_NORMAL, e->summary, 0);
+	row = draw_field_wrap(tui, y, row, h - 1, w, lw, "Details",
+	    CR_NORMAL, e->details, 0);
+	row = draw_field_wrap(tui, y, row, h - 1, w, lw, "Branch",
+	    CR_NORMAL, e->rel.branch, 0);
+	row = draw_field_wrap(tui, y, row, h - 1, w, lw, "Partner",
+	    CR_NORMAL, e->rel.partner, 0);
+	row = draw_field_wrap(tui, y, row, h - 1, w, lw, "Session",
+	    CR_NORMAL, e->rel.session, 0);
+	row = draw_field_wrap(tui, y, row, h - 1, w, lw, "Router",
+	    CR_NORMAL, e->rel.router, 0);
+	(void)draw_field_wrap(tui, y, row, h - 1, w, lw, "Prefix",
+	    CR_NORMAL, e->rel.prefix, 0);
 
 	draw_text(tui, y + h - 1, 0, w, CR_DIM, tui_replaying(tui) ?
 	    "r: the dashboard at its time   Esc/Enter: back   j/k: next/"

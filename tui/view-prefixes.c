@@ -141,8 +141,6 @@ static void	 view_prefixes_page_sessions(struct tui *,
 		    int);
 static int	 view_prefixes_field(struct tui *, int, int, int, int,
 		    const char *, enum color_role, const char *);
-static int	 view_prefixes_wrap(struct tui *, int, int, int, int,
-		    const char *, enum color_role, const char *, int);
 
 const struct view view_prefixes = {
 	.name = "prefixes",
@@ -676,51 +674,6 @@ view_prefixes_field(struct tui *tui, int y, int row, int h, int w,
 }
 
 /*
- * A field whose value may be long (the problem, up to 160 bytes from the
- * route monitor): broken at spaces over at most maxlines lines, the last
- * one cut with the ellipsis.  Returns the next row.
- */
-static int
-view_prefixes_wrap(struct tui *tui, int y, int row, int h, int w,
-    const char *label, enum color_role role, const char *value,
-    int maxlines)
-{
-	char		 seg[256];
-	const char	*s = value;
-	size_t		 avail, n;
-	int		 lw = 18, line;
-
-	if (lw > w / 2)
-		lw = w / 2;
-	avail = (size_t)(w - lw);
-	if (avail >= sizeof seg)
-		avail = sizeof seg - 1;
-	for (line = 0; line < maxlines && row < h; line++) {
-		n = strlen(s);
-		if (n > avail && line + 1 < maxlines) {
-			/* Break at the last space that fits, else hard. */
-			n = avail;
-			while (n > 0 && s[n] != ' ')
-				n--;
-			if (n == 0)
-				n = avail;
-		}
-		if (n >= sizeof seg)
-			n = sizeof seg - 1;
-		memcpy(seg, s, n);
-		seg[n] = '\0';
-		row = view_prefixes_field(tui, y, row, h, w, line == 0 ?
-		    label : "", role, seg);
-		s += n;
-		while (*s == ' ')
-			s++;
-		if (*s == '\0')
-			break;
-	}
-	return (row);
-}
-
-/*
  * The page of one prefix: every field, one per line, the problems one per
  * line in words, then the partner's sessions with whether each carries it.
  * The last row says how to get back.
@@ -774,7 +727,8 @@ view_prefixes_page_state(struct tui *tui, struct view_prefixes_row *r,
 		    view_prefixes_flags[i].flag)), line);
 	}
 	if (p->problem[0] != '\0')
-		row = view_prefixes_wrap(tui, y, row, body, w, "Problem",
+		/* Up to 160 bytes from the route monitor: 3 lines. */
+		row = draw_field_wrap(tui, y, row, body, w, 18, "Problem",
 		    role, view_prefixes_problem(p, pfx)[0] == ' ' ?
 		    p->problem : view_prefixes_problem(p, pfx), 3);
 	if (p->seen && p->since_ms > 0) {
