@@ -5,8 +5,9 @@
  * line; every row starts with its section's name, so one grep or one
  * filter on the first column takes a table out.  Fields are quoted as
  * RFC 4180 2.6-2.7 says (a field holding a comma, a double quote or a
- * line break is quoted, its quotes doubled); times are ISO 8601 in UTC,
- * durations seconds, an unknown value an empty field.
+ * line break is quoted, its quotes doubled), every text field sanitised
+ * and kept from reading as a spreadsheet formula (csv_str()); times are
+ * ISO 8601 in UTC, durations seconds, an unknown value an empty field.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -79,22 +80,51 @@ const struct output output_csv = {
 	.report_event = csv_report_event,
 };
 
-/* A field after a comma, quoted when it has to be (RFC 4180 2.6, 2.7). */
+/*
+ * A text field after a comma.  Names and messages come from the network
+ * or from a history file someone else may have written: each line goes
+ * through sanitize() (no escape, control or bidi character reaches a
+ * terminal that shows the CSV; a line break in an event's details stays,
+ * quoted), then the field is quoted when it has to be (RFC 4180 2.6,
+ * 2.7).  A field starting with '=', '+', '-' or '@' would be a formula
+ * to a spreadsheet ("=HYPERLINK(...)"): it gets a leading "'", the
+ * spreadsheets' own mark for text, and is quoted.
+ */
 static void
 csv_str(FILE *f, const char *s)
 {
+	size_t		 len = strlen(s), i, k, o = 0;
+	char		*clean;
+	const char	*cp;
+	int		 formula;
+
+	clean = xmalloc(len + 1);
+	for (i = 0; i <= len; i = k + 1) {
+		for (k = i; k < len && s[k] != '\n'; k++)
+			;
+		sanitize(clean + o, k - i + 1, s + i, k - i);
+		o += strlen(clean + o);
+		if (k < len)
+			clean[o++] = '\n';
+	}
+	clean[o] = '\0';
+	formula = clean[0] != '\0' && strchr("=+-@", clean[0]) != NULL;
 	fputc(',', f);
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, f);
+	if (!formula && strpbrk(clean, ",\"\n") == NULL) {
+		fputs(clean, f);
+		free(clean);
 		return;
 	}
 	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
+	if (formula)
+		fputc('\'', f);
+	for (cp = clean; *cp != '\0'; cp++) {
+		if (*cp == '"')
 			fputc('"', f);
-		fputc(*s, f);
+		fputc(*cp, f);
 	}
 	fputc('"', f);
+	free(clean);
 }
 
 /* A number (or anything else that needs no quotes) after a comma. */

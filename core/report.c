@@ -65,6 +65,56 @@ report_clear(struct report *r)
 	r->ngaps = 0;
 }
 
+/* A string of the file, cleaned in place (sanitize() never lengthens). */
+static void
+report_clean(char *s)
+{
+	if (s != NULL)
+		sanitize(s, strlen(s) + 1, s, strlen(s));
+}
+
+static void
+report_clean_tracks(struct report_track *t, size_t n)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < n; i++) {
+		report_clean(t[i].name);
+		for (j = 0; j < t[i].nstates; j++)
+			report_clean(t[i].states[j].state);
+	}
+}
+
+/*
+ * Every name and state read from the file, made fit for a person
+ * (sanitize()) once the figures are computed: grouping and matching ran
+ * on the stored bytes, and what is printed can hold no escape, control
+ * or bidi character, whoever wrote the file.
+ */
+void
+report_sanitize(struct report *r)
+{
+	size_t	 i;
+
+	report_clean(r->path);
+	report_clean_tracks(r->sessions, r->nsessions);
+	report_clean_tracks(r->partners, r->npartners);
+	report_clean_tracks(r->routes, r->nroutes);
+	for (i = 0; i < r->nprefixes; i++) {
+		report_clean(r->prefixes[i].branch);
+		report_clean(r->prefixes[i].prefix);
+	}
+	for (i = 0; i < r->nlat; i++) {
+		report_clean(r->lat[i].branch);
+		report_clean(r->lat[i].edge);
+		report_clean(r->lat[i].target);
+	}
+	for (i = 0; i < r->nevents; i++) {
+		report_clean(r->events[i].type);
+		report_clean(r->events[i].level);
+	}
+}
+
 int64_t
 report_state_ms(const struct report_track *t, const char *state)
 {

@@ -166,12 +166,15 @@ struct report {
 /*
  * Opening, reading and freeing a report are core/store-report.c's (it
  * speaks SQL, beside the writer core/store.c): store_report_open(),
- * store_report_run() and store_report_free() in store.h.  These three are for it: time in a
- * state (NULL: no data yet), freeing tracks, dropping a run's figures.
+ * store_report_run() and store_report_free() in store.h.  These are for
+ * it: time in a state (NULL: no data yet), freeing tracks, dropping a
+ * run's figures, cleaning its strings.
  */
 void	 report_track_add(struct report_track *, const char *, int64_t);
 void	 report_tracks_free(struct report_track *, size_t);
 void	 report_clear(struct report *);
+/* The file's strings made fit for a person, in place, after the run. */
+void	 report_sanitize(struct report *);
 
 /* Time in one state of a track, 0 when never in it. */
 int64_t	 report_state_ms(const struct report_track *, const char *);

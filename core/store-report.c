@@ -1217,5 +1217,6 @@ store_report_run(struct report *r, int64_t since_ms, int64_t until_ms,
 		return (-1);
 	}
 	sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL);
+	report_sanitize(r);
 	return (0);
 }

@@ -322,12 +322,13 @@ prefix_contains(const struct prefix *p, const struct addr *a)
 }
 
 /*
- * Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid.
- * Rejects overlongs, surrogates and code points above U+10FFFF, and the C1
- * controls (U+0080..U+009F) which some terminals treat as escapes.
+ * Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid,
+ * and its code point in *cpp.  Rejects overlongs, surrogates and code
+ * points above U+10FFFF, and the C1 controls (U+0080..U+009F) which some
+ * terminals treat as escapes.
  */
 static size_t
-utf8_valid(const unsigned char *s, size_t n)
+utf8_valid(const unsigned char *s, size_t n, uint32_t *cpp)
 {
 	uint32_t	 cp;
 	size_t		 len, i;
@@ -346,32 +347,65 @@ utf8_valid(const unsigned char *s, size_t n)
 	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
 	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp <= 0x9f)
 		return (0);
+	*cpp = cp;
 	return (len);
+}
+
+/*
+ * Code points that are valid but must not reach a person as they are:
+ * the bidirectional controls (U+061C, U+200E-U+200F, U+202A-U+202E,
+ * U+2066-U+2069), which reorder what follows them on the line (the
+ * "Trojan Source" trick: a name reading as another), and the invisible
+ * ones (U+200B-U+200D zero widths, U+2028-U+2029 line and paragraph
+ * separators, U+FEFF the byte order mark), which make two names look
+ * alike.
+ */
+static int
+utf8_hidden(uint32_t cp)
+{
+	return (cp == 0x061c || (cp >= 0x200b && cp <= 0x200f) ||
+	    (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	    cp == 0xfeff);
+}
+
+size_t
+sanitize_len(const char *src, size_t srclen, size_t *skip)
+{
+	const unsigned char	*s = (const unsigned char *)src;
+	uint32_t		 cp;
+	size_t			 n;
+
+	*skip = 1;
+	if (srclen == 0)
+		return (0);
+	if (s[0] < 0x80)
+		return (s[0] >= 0x20 && s[0] < 0x7f ? 1 : 0);
+	if ((n = utf8_valid(s, srclen, &cp)) == 0)
+		return (0);
+	*skip = n;
+	return (utf8_hidden(cp) ? 0 : n);
 }
 
 char *
 sanitize(char *dst, size_t dstlen, const char *src, size_t srclen)
 {
-	const unsigned char	*s = (const unsigned char *)src;
-	size_t			 i = 0, o = 0, n;
+	size_t	 i = 0, o = 0, n, skip;
 
 	if (dstlen == 0)
 		return (dst);
-	while (i < srclen && s[i] != '\0' && o + 1 < dstlen) {
-		if (s[i] >= 0x20 && s[i] < 0x7f) {
-			dst[o++] = (char)s[i++];
+	while (i < srclen && src[i] != '\0' && o + 1 < dstlen) {
+		if ((n = sanitize_len(src + i, srclen - i, &skip)) == 0) {
+			/* One '?' for each bad byte or hidden character. */
+			dst[o++] = '?';
+			i += skip;
 			continue;
 		}
-		if (s[i] >= 0x80 && (n = utf8_valid(s + i, srclen - i)) != 0) {
-			if (o + n >= dstlen)
-				break;
-			memcpy(dst + o, s + i, n);
-			o += n;
-			i += n;
-			continue;
-		}
-		dst[o++] = '?';
-		i++;
+		if (o + n >= dstlen)
+			break;
+		/* memmove: sanitize(s, len, s, len) cleans in place. */
+		memmove(dst + o, src + i, n);
+		o += n;
+		i += n;
 	}
 	dst[o] = '\0';
 	return (dst);

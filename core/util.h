@@ -79,11 +79,23 @@ int	 prefix_contains(const struct prefix *, const struct addr *);
 uint16_t inet_cksum(const uint8_t *, size_t);
 
 /*
- * Sanitise a string from the network into dst (always NUL-terminated):
- * control characters, escapes and invalid UTF-8 become '?'; valid UTF-8 is
- * kept.  Returns dst.
+ * The one sanitiser of every text that reaches a person (the terminal,
+ * --once and report's text and CSV, JSON, the log): a string from the
+ * network or a file into dst (always NUL-terminated, never split inside a
+ * character): control characters (C0, DEL, C1), escapes and invalid UTF-8
+ * become one '?' a byte, and so does each bidirectional or invisible
+ * character (U+061C, U+200B-U+200F, U+2028-U+202E, U+2066-U+2069,
+ * U+FEFF); other valid UTF-8 is kept.  dst may be src (in place).
+ * Returns dst.
  */
 char	*sanitize(char *dst, size_t dstlen, const char *src, size_t srclen);
+/*
+ * The character at s (at most len bytes) as sanitize() judges it: its
+ * length when it may be shown as it is, 0 when it must be replaced; *skip
+ * is the bytes it takes either way (a whole hidden character, or one bad
+ * byte).  For a drawing loop that measures characters itself.
+ */
+size_t	 sanitize_len(const char *s, size_t len, size_t *skip);
 
 /* "3d04h", "12m05s", "45s": compact durations for 80 columns. */
 char	*fmt_duration(char *, size_t, int64_t seconds);

@@ -170,7 +170,7 @@ draw_one(struct tui *tui, const char *s, size_t len, int *width)
 {
 	mbstate_t	 ps;
 	wchar_t		 wc;
-	size_t		 n;
+	size_t		 n, skip;
 	int		 w;
 
 	if ((unsigned char)*s < 0x80) {
@@ -183,7 +183,8 @@ draw_one(struct tui *tui, const char *s, size_t len, int *width)
 		*width = -1;
 		return (1);
 	}
-	if (tui->ascii) {
+	/* What sanitize() replaces (C1, bidi, invisible) is a '?' here too. */
+	if (tui->ascii || sanitize_len(s, len, &skip) == 0) {
 		*width = -1;
 		return (n);
 	}

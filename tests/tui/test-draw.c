@@ -216,6 +216,36 @@ screen_close(SCREEN *sp, FILE *out, FILE *in)
 	fclose(in);
 }
 
+/*
+ * A bidi override (U+202E, as an ingest target name once carried into
+ * the branch view's latency header) or an invisible character is one
+ * '?' on the screen, as sanitize() makes it elsewhere, not a zero-width
+ * control that turns the rest of the line around.
+ */
+static void
+test_draw_bidi(void **state)
+{
+	struct tui	 t;
+	SCREEN		*sp;
+	FILE		*out, *in;
+	char		 buf[32];
+
+	if (!utf8_ok)
+		skip();
+	memset(&t, 0, sizeof t);
+	assert_int_equal(draw_width(&t, "a\xe2\x80\xae" "b"), 3);
+	assert_int_equal(draw_width(&t, "\xe2\x80\x8b\xe2\x81\xa6\xef\xbb\xbf"), 3);
+	/* A C1 control too. */
+	assert_int_equal(draw_width(&t, "x\xc2\x9b" "1m"), 4);
+
+	sp = screen_open(&out, &in);
+	getmaxyx(stdscr, t.sy, t.sx);
+	draw_text(&t, 0, 0, 12, CR_NORMAL, "lat \xe2\x80\xae" "exe.txt");
+	row_text(0, 0, 12, buf);
+	assert_string_equal(buf, "lat ?exe.txt");
+	screen_close(sp, out, in);
+}
+
 static void
 test_draw_text(void **state)
 {
@@ -449,6 +479,7 @@ main(void)
 		cmocka_unit_test(test_glyphs),
 		cmocka_unit_test(test_glyphs_distinct),
 		cmocka_unit_test(test_width),
+		cmocka_unit_test(test_draw_bidi),
 		cmocka_unit_test(test_draw_text),
 		cmocka_unit_test(test_elide),
 		cmocka_unit_test(test_layout_addr),

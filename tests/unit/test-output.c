@@ -385,6 +385,45 @@ test_csv(void **state)
 	model_free(m);
 }
 
+/*
+ * CSV of hostile strings (issue 13): no escape, BEL or bidi byte in the
+ * output, a formula kept as text with a leading "'", still one valid
+ * row per record.
+ */
+static void
+test_csv_hostile(void **state)
+{
+	struct model	*m = small_model();
+	char		*out, f[32][256];
+	const char	*p;
+	int		 n, found = 0;
+
+	(void)state;
+	model_eventf(m, "SessionDown", LVL_ERROR, "=HYPERLINK(\"http://x\")",
+	    "\x1b]0;owned\x07\x1b[2J", "-2+3 \xe2\x80\xae" "cod.exe");
+	out = render(m, "csv");
+	assert_null(strchr(out, '\x1b'));
+	assert_null(strchr(out, '\x07'));
+	assert_null(strstr(out, "\xe2\x80\xae"));
+	for (p = out; *p != '\0'; ) {
+		if (*p == '\n') {
+			p++;
+			continue;
+		}
+		n = csv_record(&p, f, 32);
+		assert_true(n > 0);
+		if (strcmp(f[0], "event") != 0 || strcmp(f[3], "Error") != 0)
+			continue;
+		assert_string_equal(f[5], "'=HYPERLINK(\"http://x\")");
+		assert_string_equal(f[6], "'-2+3 ?cod.exe");
+		assert_string_equal(f[7], "?]0;owned??[2J");
+		found++;
+	}
+	assert_int_equal(found, 1);
+	free(out);
+	model_free(m);
+}
+
 /* The feed ("peertop mrt -c") in each format. */
 static void
 test_feed(void **state)
@@ -509,6 +548,7 @@ main(void)
 		cmocka_unit_test(test_text_width),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_csv_hostile),
 		cmocka_unit_test(test_feed),
 		cmocka_unit_test(test_json_writer),
 	};

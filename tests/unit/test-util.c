@@ -84,6 +84,61 @@ test_sanitize(void **state)
 	assert_string_equal(sanitize(out, sizeof out, "ab\0cd", 5), "ab");
 }
 
+/*
+ * Bidirectional and invisible characters are valid UTF-8 that must not
+ * reach a person as they are (issue 13): one '?' each, whatever their
+ * length; the characters beside them are kept.
+ */
+static void
+test_sanitize_hidden(void **state)
+{
+	static const struct {
+		const char	*in, *out;
+	} t[] = {
+		{ "evil\xe2\x80\xaetxt.exe", "evil?txt.exe" },	/* RLO */
+		{ "\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad", "????" },
+		{ "a\xe2\x81\xa6" "b\xe2\x81\xa7" "c\xe2\x81\xa8" "d\xe2\x81\xa9",
+		  "a?b?c?d?" },				/* isolates */
+		{ "z\xe2\x80\x8bw\xe2\x80\x8cj\xe2\x80\x8d", "z?w?j?" },
+		{ "\xe2\x80\x8e\xe2\x80\x8f", "??" },		/* LRM, RLM */
+		{ "\xd8\x9c" "alm", "?alm" },			/* U+061C */
+		{ "\xef\xbb\xbf" "bom", "?bom" },			/* U+FEFF */
+		{ "l\xe2\x80\xa8p\xe2\x80\xa9", "l?p?" },	/* separators */
+		/* Neighbours that are fine. */
+		{ "\xe2\x80\x90\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa\xef\xbb\xbe",
+		  "\xe2\x80\x90\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa\xef\xbb\xbe" },
+		{ "\xd8\x9b\xd8\x9d", "\xd8\x9b\xd8\x9d" },
+		{ "Z\xc3\xbcrich \xe6\x9d\xb1\xe4\xba\xac \xf0\x9f\x98\x80",
+		  "Z\xc3\xbcrich \xe6\x9d\xb1\xe4\xba\xac \xf0\x9f\x98\x80" },
+		/* ESC ] 0 title BEL, ESC [ 2 J, C1 OSC. */
+		{ "\x1b]0;pwned\x07x\x1b[2J\xc2\x9d", "?]0;pwned?x?[2J??" },
+	};
+	char	 out[64], buf[64];
+	size_t	 i, skip;
+
+	for (i = 0; i < nitems(t); i++)
+		assert_string_equal(sanitize(out, sizeof out, t[i].in,
+		    strlen(t[i].in)), t[i].out);
+
+	/* The measure a drawing loop uses: length to keep, bytes to skip. */
+	assert_int_equal(sanitize_len("\xe2\x80\xae!", 4, &skip), 0);
+	assert_int_equal(skip, 3);
+	assert_int_equal(sanitize_len("\xc3\xb6", 2, &skip), 2);
+	assert_int_equal(skip, 2);
+	assert_int_equal(sanitize_len("\x1b[", 2, &skip), 0);
+	assert_int_equal(skip, 1);
+	assert_int_equal(sanitize_len("\xe2\x80", 2, &skip), 0);
+	assert_int_equal(skip, 1);
+	assert_int_equal(sanitize_len("a", 1, &skip), 1);
+
+	/* In place. */
+	strlcpy_pt(buf, "a\xe2\x80\xae" "b\x1b" "c", sizeof buf);
+	assert_string_equal(sanitize(buf, sizeof buf, buf, strlen(buf)),
+	    "a?b?c");
+	/* A hidden character is not split by truncation either. */
+	assert_string_equal(sanitize(out, 3, "ab\xe2\x80\xae", 5), "ab");
+}
+
 static void
 test_formats(void **state)
 {
@@ -332,6 +387,7 @@ main(void)
 		cmocka_unit_test(test_addr),
 		cmocka_unit_test(test_prefix),
 		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_sanitize_hidden),
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_clocks),
 		cmocka_unit_test(test_cksum),
