@@ -406,16 +406,17 @@ csv_report_head(struct output_ctx *ctx, const struct report *r)
 	char	 a[TIME_ISO_LEN], b[TIME_ISO_LEN];
 
 	fputs("section,file,schema_version,since,until,window_s,runs,"
-	    "unrecorded_s\nreport", f);
+	    "unrecorded_s,ignored_rows\nreport", f);
 	csv_str(f, r->path);
 	fprintf(f, ",%d,%s,%s,%.3f", r->version,
 	    time_iso(a, sizeof a, r->since_ms, 1),
 	    time_iso(b, sizeof b, r->until_ms, 1),
 	    (r->until_ms - r->since_ms) / 1000.0);
 	if (r->unrecorded_ms >= 0)
-		fprintf(f, ",%u,%.3f\n", r->nruns, r->unrecorded_ms / 1000.0);
+		fprintf(f, ",%u,%.3f", r->nruns, r->unrecorded_ms / 1000.0);
 	else
-		fputs(",,\n", f);
+		fputs(",,", f);
+	fprintf(f, ",%lld\n", (long long)r->ignored_rows);
 }
 
 static void

@@ -533,6 +533,7 @@ js_report_head(struct output_ctx *ctx, const struct report *r)
 		json_w_null(j, "runs");
 		json_w_null(j, "unrecorded_s");
 	}
+	json_w_int(j, "ignored_rows", r->ignored_rows);
 }
 
 static void

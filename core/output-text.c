@@ -400,6 +400,9 @@ text_report_head(struct output_ctx *ctx, const struct report *r)
 	else
 		fprintf(ctx->f, "Runs    none yet: before the first, a time "
 		    "without recording reads as the last state\n");
+	if (r->ignored_rows > 0)
+		fprintf(ctx->f, "Ignored %lld rows timed outside 1970-9999 "
+		    "(a damaged or crafted file)\n", (long long)r->ignored_rows);
 	fputc('\n', ctx->f);
 }
 

@@ -131,6 +131,7 @@ struct report {
 	struct sqlite3	*db;
 	int		 version;	/* PRAGMA user_version */
 	int64_t		 oldest_ms, newest_ms;	/* -1: the file holds no rows */
+	int64_t		 ignored_rows;	/* timed outside 1970..9999: left out */
 	unsigned	 tables;	/* REPORT_T_* present in the file */
 #define REPORT_T_SAMPLE	0x01
 #define REPORT_T_MINUTE	0x02

@@ -23,12 +23,25 @@
 
 #include <sqlite3.h>
 
+#include "core/replay.h"
 #include "core/report.h"
 #include "core/store.h"
 #include "core/store-private.h"
 
 #define STORE_REPORT_MINUTE_MS	60000
 #define STORE_REPORT_HOUR_MS	3600000
+
+/*
+ * A row's time must be in 1970..9999 (replay.h) to count: a damaged or
+ * crafted file's INT64_MAX would otherwise start the window in the year
+ * 292278994 and push every real row out, and overflow the arithmetic.
+ * Rows outside are left out of every figure and of the file's span, and
+ * counted (report.h, ignored_rows).  SQL has the bounds as literals.
+ */
+_Static_assert(REPLAY_TIME_MIN_MS == 0 &&
+    REPLAY_TIME_MAX_MS == 253402300799999LL, "STORE_REPORT_OK's bounds");
+#define STORE_REPORT_OK(c)	" " c " BETWEEN 0 AND 253402300799999"
+#define STORE_REPORT_BAD(c)	" (" c " < 0 OR " c " > 253402300799999)"
 
 static char	*store_report_dberr(struct report *, const char *);
 static int	store_report_tracks(struct report *, const char *,
@@ -139,7 +152,7 @@ store_report_floor(int64_t ms, int64_t unit)
 static int
 store_report_bounds(struct report *r)
 {
-	sqlite3_stmt		*lo = NULL, *hi = NULL;
+	sqlite3_stmt		*lo = NULL, *hi = NULL, *bad = NULL;
 	struct report_lat	*ls = NULL;
 	size_t			 nls = 0, i;
 	int64_t			 ms;
@@ -148,26 +161,35 @@ store_report_bounds(struct report *r)
 	r->raw_from_ms = r->minute_from_ms = r->minute_to_ms = -1;
 	r->hour_from_ms = -1;
 	if ((r->tables & REPORT_T_HOUR) &&
-	    store_sql_int(r->db, "SELECT min(hour_ms) FROM latency_hour",
-	    &r->hour_from_ms, NULL) != 0)
+	    store_sql_int(r->db, "SELECT min(hour_ms) FROM latency_hour WHERE"
+	    STORE_REPORT_OK("hour_ms"), &r->hour_from_ms, NULL) != 0)
 		return (-1);
 	if ((r->tables & REPORT_T_SAMPLE) &&
-	    store_sql_int(r->db, "SELECT min(time_ms) FROM latency_sample",
-	    &ms, NULL) == 0 && ms != -1)
+	    store_sql_int(r->db, "SELECT min(time_ms) FROM latency_sample"
+	    " WHERE" STORE_REPORT_OK("time_ms"), &ms, NULL) == 0 && ms != -1)
 		r->raw_from_ms = store_report_floor(ms, STORE_REPORT_MINUTE_MS);
 	if (!(r->tables & REPORT_T_MINUTE))
 		return (store_report_whole(r));
 	if (store_report_series(r, "latency_minute", &ls, &nls) != 0 ||
 	    sqlite3_prepare_v2(r->db, "SELECT min(minute_ms) FROM"
-	    " latency_minute WHERE branch = ?1 AND edge = ?2 AND target = ?3",
-	    -1, &lo, NULL) != SQLITE_OK ||
+	    " latency_minute WHERE branch = ?1 AND edge = ?2 AND target = ?3"
+	    " AND" STORE_REPORT_OK("minute_ms"), -1, &lo, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(r->db, "SELECT max(minute_ms) FROM"
-	    " latency_minute WHERE branch = ?1 AND edge = ?2 AND target = ?3",
-	    -1, &hi, NULL) != SQLITE_OK)
+	    " latency_minute WHERE branch = ?1 AND edge = ?2 AND target = ?3"
+	    " AND" STORE_REPORT_OK("minute_ms"), -1, &hi, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->db, "SELECT count(*) FROM latency_minute"
+	    " WHERE branch = ?1 AND edge = ?2 AND target = ?3 AND"
+	    STORE_REPORT_BAD("minute_ms"), -1, &bad, NULL) != SQLITE_OK)
 		goto out;
 	for (i = 0; i < nls; i++) {
+		/* Through the primary key: no scan of the table. */
+		if (store_report_series_int(bad, &ls[i], &ms) != 0)
+			goto out;
+		r->ignored_rows += ms;
 		if (store_report_series_int(lo, &ls[i], &ms) != 0)
 			goto out;
+		if (ms == 0 && sqlite3_column_type(lo, 0) == SQLITE_NULL)
+			continue;	/* every row of the series ignored */
 		if (r->minute_from_ms == -1 || ms < r->minute_from_ms)
 			r->minute_from_ms = ms;
 		if (store_report_series_int(hi, &ls[i], &ms) != 0)
@@ -182,6 +204,7 @@ store_report_bounds(struct report *r)
 out:
 	sqlite3_finalize(lo);
 	sqlite3_finalize(hi);
+	sqlite3_finalize(bad);
 	for (i = 0; i < nls; i++) {
 		free(ls[i].branch);
 		free(ls[i].edge);
@@ -269,29 +292,39 @@ store_report_span(struct report *r)
 {
 	static const struct {
 		unsigned	 bit;		/* 0: every version */
-		const char	*min, *max;
+		const char	*min, *max, *bad;	/* min NULL: bad only */
 	} cols[] = {
-		{ 0, "SELECT min(time_ms) FROM session_state",
-		    "SELECT max(time_ms) FROM session_state" },
-		{ 0, "SELECT min(time_ms) FROM redundancy_state",
-		    "SELECT max(time_ms) FROM redundancy_state" },
-		{ 0, "SELECT min(time_ms) FROM events",
-		    "SELECT max(time_ms) FROM events" },
-		{ REPORT_T_SAMPLE, "SELECT min(time_ms) FROM latency_sample",
-		    "SELECT max(time_ms) FROM latency_sample" },
-		{ REPORT_T_PREFIX, "SELECT min(time_ms) FROM prefix_state",
-		    "SELECT max(time_ms) FROM prefix_state" },
-		{ REPORT_T_ROUTE, "SELECT min(time_ms) FROM branch_route",
-		    "SELECT max(time_ms) FROM branch_route" },
-		{ REPORT_T_RUN, "SELECT min(start_ms) FROM run",
-		    "SELECT max(last_ms) FROM run" },
+#define STORE_REPORT_SPAN(bit, t) { bit,				\
+	    "SELECT min(time_ms) FROM " t " WHERE" STORE_REPORT_OK("time_ms"), \
+	    "SELECT max(time_ms) FROM " t " WHERE" STORE_REPORT_OK("time_ms"), \
+	    "SELECT count(*) FROM " t " WHERE" STORE_REPORT_BAD("time_ms") }
+		STORE_REPORT_SPAN(0, "session_state"),
+		STORE_REPORT_SPAN(0, "redundancy_state"),
+		STORE_REPORT_SPAN(0, "events"),
+		STORE_REPORT_SPAN(REPORT_T_SAMPLE, "latency_sample"),
+		STORE_REPORT_SPAN(REPORT_T_PREFIX, "prefix_state"),
+		STORE_REPORT_SPAN(REPORT_T_ROUTE, "branch_route"),
+#undef STORE_REPORT_SPAN
+		{ REPORT_T_RUN, "SELECT min(start_ms) FROM run WHERE"
+		    STORE_REPORT_OK("start_ms") " AND" STORE_REPORT_OK("last_ms"),
+		    "SELECT max(last_ms) FROM run WHERE"
+		    STORE_REPORT_OK("start_ms") " AND" STORE_REPORT_OK("last_ms"),
+		    "SELECT count(*) FROM run WHERE" STORE_REPORT_BAD("start_ms")
+		    " OR" STORE_REPORT_BAD("last_ms") },
+		{ REPORT_T_HOUR, NULL, NULL, "SELECT count(*) FROM latency_hour"
+		    " WHERE" STORE_REPORT_BAD("hour_ms") },
 	};
-	int64_t		 lo, hi, hour = -1, run = -1;
+	int64_t		 lo, hi, n, hour = -1, run = -1;
 	size_t		 i;
 
 	r->oldest_ms = r->newest_ms = -1;
 	for (i = 0; i < nitems(cols); i++) {
 		if (cols[i].bit != 0 && !(r->tables & cols[i].bit))
+			continue;
+		if (store_sql_int(r->db, cols[i].bad, &n, NULL) != 0)
+			return (-1);
+		r->ignored_rows += n;
+		if (cols[i].min == NULL)
 			continue;
 		if (store_sql_int(r->db, cols[i].min, &lo, NULL) != 0)
 			return (-1);
@@ -305,7 +338,8 @@ store_report_span(struct report *r)
 			r->newest_ms = hi;
 	}
 	if ((r->tables & REPORT_T_HOUR) && store_sql_int(r->db,
-	    "SELECT max(hour_ms) FROM latency_hour", &hour, NULL) != 0)
+	    "SELECT max(hour_ms) FROM latency_hour WHERE"
+	    STORE_REPORT_OK("hour_ms"), &hour, NULL) != 0)
 		return (-1);
 	if (r->minute_to_ms != -1)
 		store_report_span_rollup(r, r->minute_to_ms -
@@ -613,7 +647,7 @@ store_report_prefixes(struct report *r, char **cause)
 		return (0);
 	if (sqlite3_prepare_v2(r->db, "SELECT branch, prefix, time_ms,"
 	    " primary_up, primary_total, backup_up, backup_total"
-	    " FROM prefix_state WHERE time_ms < ?1"
+	    " FROM prefix_state WHERE time_ms >= 0 AND time_ms < ?1"
 	    " ORDER BY +branch, prefix, time_ms, id", -1, &st, NULL) !=
 	    SQLITE_OK) {
 		*cause = store_report_dberr(r, "reading prefixes");
@@ -1108,7 +1142,9 @@ store_report_runs(struct report *r, char **cause)
 	if (!(r->tables & REPORT_T_RUN))
 		return (0);
 	if (sqlite3_prepare_v2(r->db, "SELECT start_ms, last_ms FROM run"
-	    " ORDER BY start_ms", -1, &st, NULL) != SQLITE_OK) {
+	    " WHERE" STORE_REPORT_OK("start_ms") " AND"
+	    STORE_REPORT_OK("last_ms") " ORDER BY start_ms", -1, &st, NULL) !=
+	    SQLITE_OK) {
 		*cause = store_report_dberr(r, "reading runs");
 		return (-1);
 	}
@@ -1187,6 +1223,11 @@ store_report_run(struct report *r, int64_t since_ms, int64_t until_ms,
 {
 	*cause = NULL;
 	report_clear(r);
+	/* The rows read are in range (STORE_REPORT_OK): so is the window. */
+	if (since_ms < REPLAY_TIME_MIN_MS)
+		since_ms = REPLAY_TIME_MIN_MS;
+	if (until_ms > REPLAY_TIME_MAX_MS + 1)
+		until_ms = REPLAY_TIME_MAX_MS + 1;
 	if (until_ms <= since_ms) {
 		xasprintf(cause, "%s: empty window: --until is not after "
 		    "--since", r->path);
@@ -1198,16 +1239,17 @@ store_report_run(struct report *r, int64_t since_ms, int64_t until_ms,
 	sqlite3_exec(r->db, "BEGIN", NULL, NULL, NULL);
 	if (store_report_runs(r, cause) != 0 ||
 	    store_report_tracks(r, "SELECT session, time_ms, old_state, state"
-	    " FROM session_state WHERE time_ms < ?1"
+	    " FROM session_state WHERE time_ms >= 0 AND time_ms < ?1"
 	    " ORDER BY +session, time_ms, id", "Established", "Unknown",
 	    &r->sessions, &r->nsessions, cause) != 0 ||
 	    store_report_tracks(r, "SELECT partner, time_ms, old_state, state"
-	    " FROM redundancy_state WHERE time_ms < ?1"
+	    " FROM redundancy_state WHERE time_ms >= 0 AND time_ms < ?1"
 	    " ORDER BY +partner, time_ms, id", "REDUNDANT", "UNKNOWN",
 	    &r->partners, &r->npartners, cause) != 0 ||
 	    ((r->tables & REPORT_T_ROUTE) && store_report_tracks(r,
 	    "SELECT branch, time_ms, NULL, coalesce(routed_edge, 'unknown'),"
-	    " suboptimal FROM branch_route WHERE time_ms < ?1"
+	    " suboptimal FROM branch_route WHERE time_ms >= 0 AND"
+	    " time_ms < ?1"
 	    " ORDER BY +branch, time_ms, id", "", NULL, &r->routes,
 	    &r->nroutes, cause) != 0) ||
 	    store_report_prefixes(r, cause) != 0 ||

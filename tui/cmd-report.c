@@ -143,6 +143,10 @@ cmd_report(int argc, char **argv)
 		store_report_free(r);
 		return (2);
 	}
+	/* Said on stderr too: a crafted or damaged file is news. */
+	if (r->ignored_rows > 0)
+		fprintf(stderr, "peertop report: %s: %lld rows timed outside "
+		    "1970-9999 ignored\n", r->path, (long long)r->ignored_rows);
 	report_print(r, stdout, fmt);
 	store_report_free(r);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

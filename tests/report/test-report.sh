@@ -149,7 +149,7 @@ sqlite3 "$TEST_TMPDIR/norows.db" "DELETE FROM session_state;
 "$PEERTOP" report "$TEST_TMPDIR/norows.db" -o json >"$out" 2>"$err"
 check "no rows: exits 0" test $? -eq 0
 check "no rows: a day, empty arrays" grep -q '"window_s":86400.000,'\
-'"runs":null,"unrecorded_s":null,"sessions":\[\],"partners":\[\],"latency":\[\],"prefixes":\[\],'\
+'"runs":null,"unrecorded_s":null,"ignored_rows":0,"sessions":\[\],"partners":\[\],"latency":\[\],"prefixes":\[\],'\
 '"routes":\[\],"events":\[\]}' "$out"
 
 check "the history's bytes are unchanged" test "$(cksum <"$db")" = "$before"

@@ -323,6 +323,6 @@ check "report: hq's route lost at the first run's end holds no time" \
 check "report: lax-r1's rows at and between the runs' edges hold nothing" \
     grep -qx 'session,lax-r1,,0.000,1,0.000,86400.000' "$T/report.csv"
 check "report: two runs, 10 minutes and 10 seconds without one" grep -q \
-    '^report,.*,86400.000,2,610.000$' "$T/report.csv"
+    '^report,.*,86400.000,2,610.000,0$' "$T/report.csv"
 
 summary

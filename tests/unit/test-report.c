@@ -781,7 +781,7 @@ test_runs(void **state)
 	assert_int_equal(r->unrecorded_ms, -1);
 	assert_int_equal(r->nruns, 0);
 	out = output(r, "csv");
-	assert_non_null(strstr(out, ",7200.000,,\n"));
+	assert_non_null(strstr(out, ",7200.000,,,0\n"));
 	free(out);
 	store_report_free(r);
 	free(path);
@@ -1315,6 +1315,65 @@ teardown(void **state)
 	return (nftw(tmpdir, rm_cb, 8, FTW_DEPTH | FTW_PHYS));
 }
 
+/*
+ * Crafted times (issue 13): rows at INT64_MAX, INT64_MIN, -1, after
+ * 9999-12-31 and a text time are left out of the span, of every figure
+ * and of the runs, and counted; the window comes from the real rows.
+ */
+static void
+test_crafted_times(void **state)
+{
+	struct report	*r;
+	char		*sql, *path, *cause;
+
+	(void)state;
+	xasprintf(&sql, V3_TABLES
+	    "INSERT INTO session_state (time_ms, session, old_state, state)"
+	    " VALUES (%lld, 's1', 'Idle', 'Established'),"
+	    " (%lld, 's1', 'Established', 'Idle'),"
+	    " (9223372036854775807, 's1', 'Idle', 'Established'),"
+	    " (-9223372036854775808, 's2', 'Idle', 'Established'),"
+	    " (-1, 's1', 'Established', 'Idle'),"
+	    " (253402300800000, 's1', 'Idle', 'Active');"
+	    "INSERT INTO events (time_ms, type, level) VALUES"
+	    " (%lld, 'SessionDown', 'Error'),"
+	    " (9223372036854775807, 'Bogus', 'Error'),"
+	    " ('soon', 'Bogus', 'Error');"
+	    "INSERT INTO run (start_ms, last_ms) VALUES (%lld, %lld),"
+	    " (%lld, 9223372036854775807);"
+	    "INSERT INTO latency_sample (time_ms, branch, edge, target,"
+	    " rtt_us) VALUES (9223372036854775807, 'b', 'e', 't', 1000);"
+	    "INSERT INTO latency_minute VALUES (9223372036854775800, 'b', 'e',"
+	    " 't', 1, 1, 1000, 1000, 1000, 1000000);",
+	    (long long)T0, (long long)T(45), (long long)T(5), (long long)T0,
+	    (long long)H(1), (long long)T(30));
+	path = history("crafted.db", sql);
+	free(sql);
+
+	assert_non_null(r = store_report_open(path, &cause));
+	assert_int_equal(r->oldest_ms, T0);
+	assert_int_equal(r->newest_ms, H(1));
+	/* 4 transitions, 2 events, 1 run, 1 sample, 1 minute. */
+	assert_int_equal(r->ignored_rows, 9);
+	assert_int_equal(store_report_run(r, r->oldest_ms, r->newest_ms,
+	    &cause), 0);
+	assert_int_equal(r->nsessions, 1);
+	assert_int_equal(report_state_ms(&r->sessions[0], "Established"),
+	    45 * MIN);
+	assert_int_equal(r->sessions[0].flaps, 1);
+	assert_int_equal(r->nevents, 1);
+	assert_int_equal(r->nruns, 1);
+	printed(r, "text", "\nIgnored 9 rows timed outside 1970-9999 ");
+	printed(r, "csv", ",9\n");
+	printed(r, "json", "\"ignored_rows\":9,");
+	/* A window asked for beyond the range is cut to it. */
+	assert_int_equal(store_report_run(r, INT64_MIN, INT64_MAX, &cause), 0);
+	assert_int_equal(r->since_ms, 0);
+	assert_int_equal(r->until_ms, 253402300800000LL);
+	store_report_free(r);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -1335,6 +1394,7 @@ main(void)
 		cmocka_unit_test(test_output_width),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_unchanged),
+		cmocka_unit_test(test_crafted_times),
 	};
 
 	time_set_utc(1);	/* people's times in the text, any TZ */
