@@ -24,6 +24,16 @@ int	 config_parse_buffer(struct model *m, const char *name,
 	    const char *buf, size_t len, char **cause);
 
 /*
+ * The configuration text buf (len bytes, named name) with the value of
+ * every keyword naming a secret (token, password, secret, key, *-key,
+ * ...) replaced by "<redacted>", every other byte kept; for the history
+ * (config-redact.c).  Malloc'd, NUL-terminated, length in *outlen; NULL
+ * when the text does not lex (store nothing then).
+ */
+char	*config_redact(const char *name, const char *buf, size_t len,
+	    size_t *outlen);
+
+/*
  * A model from the configuration file path over the edge catalogue in
  * datadir (NULL: $PEERTOP_DATADIR, else the installed one), again over
  * the file's own datadir when it names another.

@@ -216,6 +216,7 @@ _Static_assert(nitems(migrations) == STORE_SCHEMA_VERSION,
 static const char sqlite_magic[16] = "SQLite format 3";	/* with its NUL */
 
 static int	store_precheck(const char *, int, int *, char **);
+static int	store_create(const char *, const char *, char **);
 static int	store_wal_pending(const char *);
 static int	store_connect(struct store *, int, char **);
 static int	store_inspect(struct store *, int, char **);
@@ -306,13 +307,11 @@ store_precheck(const char *path, int readonly, int *isnew, char **cause)
 	}
 	dir = xstrdup(path);
 	if ((slash = strrchr(dir, '/')) == NULL)
-		dirok = access(".", W_OK) == 0;
-	else {
+		strlcpy_pt(dir, ".", 2);
+	else
 		slash[slash == dir ? 1 : 0] = '\0';
-		dirok = access(dir, W_OK) == 0;
-	}
+	dirok = access(dir, W_OK) == 0;
 	nodir = !dirok && errno == ENOENT;
-	free(dir);
 	if (!dirok) {
 		if (!exists)
 			xasprintf(cause, "%s: cannot create: %s", path, nodir ?
@@ -320,8 +319,46 @@ store_precheck(const char *path, int readonly, int *isnew, char **cause)
 		else
 			xasprintf(cause, "%s: read-only (directory not "
 			    "writable)", path);
+		free(dir);
 		return (-1);
 	}
+	if (!exists && store_create(path, dir, cause) != 0) {
+		free(dir);
+		return (-1);
+	}
+	free(dir);
+	if (exists && (sb.st_mode & S_IROTH))
+		log_warnx("%s: readable by every user (mode %04o): it holds "
+		    "the network's names and events; chmod o-r it", path,
+		    (unsigned)(sb.st_mode & 07777));
+	return (0);
+}
+
+/*
+ * A new history is made here, not by SQLite (0644 less the umask): mode
+ * 0640 when its directory has the set-group-ID bit, the way to share it
+ * with a group (new files take the directory's group: "install -d -m
+ * 2750 -g peertop /var/lib/peertop"), else 0600.  SQLite gives the -wal,
+ * -shm and -journal files beside it the database file's mode and owner.
+ * O_EXCL and O_NOFOLLOW: nothing already there, a link least of all, is
+ * ever opened for this.
+ */
+static int
+store_create(const char *path, const char *dir, char **cause)
+{
+	struct stat	 sb;
+	mode_t		 mode = 0600;
+	int		 fd;
+
+	if (stat(dir, &sb) == 0 && (sb.st_mode & S_ISGID))
+		mode = 0640;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    mode);
+	if (fd == -1) {
+		xasprintf(cause, "%s: cannot create: %s", path, strerror(errno));
+		return (-1);
+	}
+	close(fd);
 	return (0);
 }
 

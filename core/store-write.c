@@ -10,8 +10,8 @@
  * series and minute into latency_minute, and per hour into latency_hour
  * (version 3), at each flush; store_latency_prune() deletes what
  * retention no longer keeps.  Version 3 also records each run of peertop
- * (with its configuration's text, and a heartbeat that every flush moves
- * on), the route monitor's prefix states and each branch's routed edge.
+ * (with its configuration's text, secrets redacted, and a heartbeat
+ * that every flush moves on), the route monitor's prefix states and each branch's routed edge.
  * Version 4 keeps each session's route counts as they change
  * (session_counts), looked at by every flush, so that a replay shows
  * what the Sessions view showed.
@@ -33,6 +33,7 @@
 #include <event2/event.h>
 #include <sqlite3.h>
 
+#include "core/config.h"
 #include "core/latency-mon.h"
 #include "core/store.h"
 #include "core/store-private.h"
@@ -528,7 +529,7 @@ store_run_read(const char *path, size_t *len)
 int
 store_run_begin(struct store *s, const char *version, const char *config_path)
 {
-	char	*real;
+	char	*real, *clean;
 
 	if (s->readonly || s->db == NULL)
 		return (-1);
@@ -547,6 +548,19 @@ store_run_begin(struct store *s, const char *version, const char *config_path)
 			s->run_config_path = xstrdup(config_path);
 		s->run_config = store_run_read(config_path,
 		    &s->run_config_len);
+	}
+	/* Never a secret in the history: the text with them redacted. */
+	if (s->run_config != NULL) {
+		clean = config_redact(config_path, s->run_config,
+		    s->run_config_len, &s->run_config_len);
+		if (clean == NULL)
+			log_warnx("%s: changed since it was read (it no longer "
+			    "reads as a configuration): not recorded in the "
+			    "history", config_path);
+		free(s->run_config);
+		s->run_config = clean;
+		if (clean == NULL)
+			s->run_config_len = 0;
 	}
 	s->run_start_ms = now_wall_ms();
 	s->run_id = 0;

@@ -32,8 +32,9 @@ void	 store_close(struct store *);	/* flushes first */
 /*
  * Record this run of peertop in the run table: its version, the
  * configuration file (the absolute path when it resolves) and that file's
- * text as read now (NULL when unreadable, not a regular file or larger
- * than 1 MiB).  The row is written by the next flush; from then on every
+ * text as read now with every secret's value "<redacted>"
+ * (config_redact(); NULL when unreadable, not a regular file, larger
+ * than 1 MiB or no longer a configuration).  The row is written by the next flush; from then on every
  * flush that writes rows, at least one every 10 s while nothing else is
  * written, and store_close() set its last_ms to the time of that flush.
  * Returns 0, or -1 on a read-only or failed store (nothing recorded).

@@ -1021,6 +1021,54 @@ test_latency_errors(void **state)
 	    "t.conf:1:33: collector given twice for agent");
 }
 
+/*
+ * Secrets out of the text the history keeps (issue 13): the value after
+ * token, password, secret, key and *-key / *_token is "<redacted>",
+ * whether a word or a quoted string with escapes in it; comments,
+ * strings that merely say "token", braces, spacing and every other byte
+ * stay as they were.
+ */
+static void
+test_redact(void **state)
+{
+	static const struct {
+		const char	*in, *out;
+	} t[] = {
+		{ "ingest listen 127.0.0.1 { port 8080 token \"s3cr3t\" }\n",
+		  "ingest listen 127.0.0.1 { port 8080 token \"<redacted>\" }\n" },
+		{ "agent \"a\" {\n\ttoken\tbare-word # token \"x\"\n}\n",
+		  "agent \"a\" {\n\ttoken\t\"<redacted>\" # token \"x\"\n}\n" },
+		{ "x { token \"a \\\"quoted\\\" \\\\ one\" port 1 }",
+		  "x { token \"<redacted>\" port 1 }" },
+		{ "password hunter2\nsecret \"s\"\napi-key K\nauth_token T\n"
+		  "key\n\"k\"\n",
+		  "password \"<redacted>\"\nsecret \"<redacted>\"\n"
+		  "api-key \"<redacted>\"\nauth_token \"<redacted>\"\n"
+		  "key\n\"<redacted>\"\n" },
+		/* Not secrets: a string "token", a name, a block, keys. */
+		{ "partner \"token\" { as 1 }\nmonkey 3\ntokens 4\ntoken {\n",
+		  "partner \"token\" { as 1 }\nmonkey 3\ntokens 4\ntoken {\n" },
+		{ "# token \"in a comment\"\n", "# token \"in a comment\"\n" },
+		{ "token \"\"", "token \"<redacted>\"" },
+		{ "", "" },
+	};
+	char	*out;
+	size_t	 i, len;
+
+	(void)state;
+	for (i = 0; i < nitems(t); i++) {
+		out = config_redact("test.conf", t[i].in, strlen(t[i].in),
+		    &len);
+		assert_non_null(out);
+		assert_string_equal(out, t[i].out);
+		assert_int_equal(len, strlen(t[i].out));
+		free(out);
+	}
+	/* Text the lexer refuses is not stored at all. */
+	assert_null(config_redact("t", "token \"unterminated\n", 20, &len));
+	assert_null(config_redact("t", "token \x01", 7, &len));
+}
+
 int
 main(void)
 {
@@ -1039,6 +1087,7 @@ main(void)
 		cmocka_unit_test(test_default_path),
 		cmocka_unit_test(test_latency_valid),
 		cmocka_unit_test(test_latency_errors),
+		cmocka_unit_test(test_redact),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -1769,6 +1769,99 @@ test_run_rows(void **state)
 	free(path);
 }
 
+/* The permission bits of path, -1 when it is not there. */
+static int
+file_mode(const char *path)
+{
+	struct stat	 sb;
+
+	return (stat(path, &sb) == -1 ? -1 : (int)(sb.st_mode & 07777));
+}
+
+/*
+ * A new history is 0600, 0640 in a set-group-ID directory, whatever the
+ * umask lets through, and so are its -wal and -shm (issue 13); an
+ * existing file keeps its mode.
+ */
+static void
+test_create_mode(void **state)
+{
+	struct store	*s;
+	char		*path = tpath("mode.db"), *dir = tpath("shared");
+	char		*shared, *f;
+	mode_t		 old;
+
+	(void)state;
+	old = umask(022);
+	s = open_ok(path, 0);
+	assert_int_equal(store_flush(s, NULL), 0);
+	assert_int_equal(file_mode(path), 0600);
+	xasprintf(&f, "%s-wal", path);
+	assert_int_equal(file_mode(f), 0600);
+	free(f);
+	xasprintf(&f, "%s-shm", path);
+	assert_int_equal(file_mode(f), 0600);
+	free(f);
+	store_close(s);
+
+	assert_int_equal(mkdir(dir, 0750), 0);
+	assert_int_equal(chmod(dir, 02750), 0);
+	xasprintf(&shared, "%s/h.db", dir);
+	s = open_ok(shared, 0);
+	assert_int_equal(file_mode(shared), 0640);
+	xasprintf(&f, "%s-wal", shared);
+	assert_int_equal(file_mode(f), 0640);
+	free(f);
+	store_close(s);
+
+	/* An existing file's mode is the administrator's. */
+	assert_int_equal(chmod(path, 0660 & ~0020), 0);
+	s = open_ok(path, 0);
+	store_close(s);
+	assert_int_equal(file_mode(path), 0640);
+	umask(old);
+	free(shared);
+	free(dir);
+	free(path);
+}
+
+/*
+ * The run row never holds a secret (issue 13): the ingest token's value
+ * is "<redacted>", the rest of the text byte for byte; text that no
+ * longer lexes is not stored.
+ */
+static void
+test_run_secret(void **state)
+{
+	static const char	 text[] = "ingest listen 127.0.0.1 {\n"
+	    "\tport 8080 token \"hunter2-s3cret\" # token \"x\"\n}\n";
+	static const char	 want[] = "ingest listen 127.0.0.1 {\n"
+	    "\tport 8080 token \"<redacted>\" # token \"x\"\n}\n";
+	struct store		*s;
+	char			*path = tpath("secret.db");
+	char			*conf = tpath("secret.conf"), *w;
+
+	(void)state;
+	spit(conf, text, strlen(text));
+	s = open_ok(path, 0);
+	assert_int_equal(store_run_begin(s, "9.9.9", conf), 0);
+	store_close(s);
+	xasprintf(&w, "%s\n", want);
+	expect_query(path, "SELECT config FROM run", w);
+	free(w);
+	expect_query(path, "SELECT count(*) FROM run WHERE config LIKE "
+	    "'%hunter2%'", "0\n");
+
+	spit(conf, "token \"open", 11);
+	s = open_ok(path, 0);
+	assert_int_equal(store_run_begin(s, "9.9.9", conf), 0);
+	store_close(s);
+	expect_query(path, "SELECT typeof(config) FROM run WHERE id = 2",
+	    "null\n");
+	free(conf);
+	free(path);
+}
+
 /* A model with one branch, prefix, edge and session for the sink. */
 static struct model *
 route_model(void)
@@ -2044,6 +2137,8 @@ main(void)
 		cmocka_unit_test(test_latency_hours),
 		cmocka_unit_test(test_prune_edges),
 		cmocka_unit_test(test_run_rows),
+		cmocka_unit_test(test_run_secret),
+		cmocka_unit_test(test_create_mode),
 		cmocka_unit_test(test_prefix_route_rows),
 		cmocka_unit_test(test_readonly_writes_nothing),
 		cmocka_unit_test(test_v3_columns),
