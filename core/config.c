@@ -193,12 +193,22 @@ cfg_include(struct parser *p, const struct loc *kw CFG_UNUSED,
 	return (rv);
 }
 
+/* database FILE [any-owner]: the history, and whose it may be. */
 static int
 cfg_database(struct parser *p, const struct loc *kw CFG_UNUSED,
     void *arg CFG_UNUSED)
 {
-	return (cfg_lex_path(&p->lx, &p->m->database, "a file name after "
-	    "database", NULL));
+	struct token	*t;
+
+	if (cfg_lex_path(&p->lx, &p->m->database, "a file name after "
+	    "database", NULL) == -1 || cfg_lex_peek(&p->lx, &t) == -1)
+		return (-1);
+	p->m->database_any_owner = 0;
+	if (t->type == TOK_WORD && strcmp(t->text, "any-owner") == 0) {
+		p->m->database_any_owner = 1;
+		return (cfg_lex_next(&p->lx, &t));
+	}
+	return (0);
 }
 
 static int

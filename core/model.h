@@ -483,6 +483,7 @@ struct model_sink {
 struct model {
 	char		*config_file;
 	char		*database;	/* NULL: no history */
+	int		 database_any_owner; /* as root, another's file */
 	char		*geoip_city;
 	char		*geoip_asn;
 	char		*datadir;	/* shipped data (edges, world map) */

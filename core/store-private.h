@@ -85,6 +85,7 @@ struct store {
 	char		*path;		/* as given: names the file in messages */
 	struct sqlite3	*db;
 	int		 readonly;
+	int		 anyowner;	/* STORE_ANY_OWNER */
 	int		 version;
 	int		 inspect_rc;	/* SQLite code of a failed inspection */
 	const struct model *model;	/* store_attach(): edge codes */

@@ -31,6 +31,11 @@
 #include "core/store.h"
 #include "core/store-private.h"
 
+/* SQLite before 3.31 cannot refuse a link itself: store_precheck() does. */
+#ifndef SQLITE_OPEN_NOFOLLOW
+#define SQLITE_OPEN_NOFOLLOW	0
+#endif
+
 /* PRAGMA quick_check on open only while it is cheap. */
 #define STORE_QUICK_CHECK_MAX	(64 * 1024 * 1024)
 
@@ -215,7 +220,8 @@ _Static_assert(nitems(migrations) == STORE_SCHEMA_VERSION,
 
 static const char sqlite_magic[16] = "SQLite format 3";	/* with its NUL */
 
-static int	store_precheck(const char *, int, int *, char **);
+static int	store_precheck(const char *, int, int, int *, char **);
+static int	store_trust(const char *, const struct stat *, int, char **);
 static int	store_create(const char *, const char *, char **);
 static int	store_wal_pending(const char *);
 static int	store_connect(struct store *, int, char **);
@@ -232,7 +238,8 @@ static uint32_t	store_be32(const unsigned char *);
  * when there is nothing to lose (absent or empty file).
  */
 static int
-store_precheck(const char *path, int readonly, int *isnew, char **cause)
+store_precheck(const char *path, int readonly, int anyowner, int *isnew,
+    char **cause)
 {
 	struct stat	 sb;
 	unsigned char	 hdr[100];
@@ -242,7 +249,14 @@ store_precheck(const char *path, int readonly, int *isnew, char **cause)
 	int		 fd, dirok, nodir, exists = 1;
 
 	*isnew = 0;
-	if (stat(path, &sb) == -1) {
+	/*
+	 * lstat: a symbolic link in the history's place is refused for
+	 * writing (below), dangling or not; SQLite is then told not to
+	 * follow one either (SQLITE_OPEN_NOFOLLOW), so a link made in
+	 * between is refused too.  Reviewing follows links: it writes
+	 * nothing.
+	 */
+	if ((readonly ? stat(path, &sb) : lstat(path, &sb)) == -1) {
 		if (errno != ENOENT || readonly) {
 			xasprintf(cause, "%s: %s", path, strerror(errno));
 			return (-1);
@@ -250,6 +264,12 @@ store_precheck(const char *path, int readonly, int *isnew, char **cause)
 		*isnew = 1;
 		exists = 0;
 	} else {
+		if (S_ISLNK(sb.st_mode)) {
+			xasprintf(cause, "%s: a symbolic link: peertop records "
+			    "history only in a file named as itself; give the "
+			    "file's real path", path);
+			return (-1);
+		}
 		if (!S_ISREG(sb.st_mode)) {
 			xasprintf(cause, "%s: not a regular file", path);
 			return (-1);
@@ -327,10 +347,40 @@ store_precheck(const char *path, int readonly, int *isnew, char **cause)
 		return (-1);
 	}
 	free(dir);
+	if (exists && store_trust(path, &sb, anyowner, cause) != 0)
+		return (-1);
 	if (exists && (sb.st_mode & S_IROTH))
 		log_warnx("%s: readable by every user (mode %04o): it holds "
 		    "the network's names and events; chmod o-r it", path,
 		    (unsigned)(sb.st_mode & 07777));
+	return (0);
+}
+
+/*
+ * A history that someone else could have written is refused for
+ * writing: one writable by its group or by others (anyone could craft
+ * its rows, or hand root a file to write through), and, when running as
+ * root, one that root does not own unless the configuration says so
+ * (database FILE any-owner).  The message says what to do.
+ */
+static int
+store_trust(const char *path, const struct stat *sb, int anyowner,
+    char **cause)
+{
+	if (sb->st_mode & (S_IWGRP | S_IWOTH)) {
+		xasprintf(cause, "%s: writable by %s (mode %04o): refused, "
+		    "anyone who can write it can forge its history; chmod "
+		    "go-w it", path, (sb->st_mode & S_IWOTH) ? "every user" :
+		    "its group", (unsigned)(sb->st_mode & 07777));
+		return (-1);
+	}
+	if (geteuid() == 0 && sb->st_uid != 0 && !anyowner) {
+		xasprintf(cause, "%s: owned by uid %u, not root: refused "
+		    "while running as root; chown root it, or write "
+		    "\"database FILE any-owner\" in the configuration", path,
+		    (unsigned)sb->st_uid);
+		return (-1);
+	}
 	return (0);
 }
 
@@ -621,7 +671,8 @@ store_connect(struct store *s, int immutable, char **cause)
 	int		 rc;
 
 	rc = store_sql_open(s->path, s->readonly ? SQLITE_OPEN_READONLY :
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, immutable, &s->db);
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW,
+	    immutable, &s->db);
 	if (rc != SQLITE_OK) {
 		if (s->db == NULL)
 			xasprintf(cause, "%s: %s", s->path, sqlite3_errstr(rc));
@@ -673,7 +724,8 @@ store_schema_open(struct store *s, char **cause)
 {
 	int	 isnew;
 
-	if (store_precheck(s->path, s->readonly, &isnew, cause) != 0)
+	if (store_precheck(s->path, s->readonly, s->anyowner, &isnew,
+	    cause) != 0)
 		return (-1);
 	if (store_connect(s, 0, cause) != 0)
 		return (-1);

@@ -46,19 +46,20 @@ store_dberr(struct store *s, int rc, const char *doing)
 }
 
 struct store *
-store_open(const char *path, int readonly, char **cause)
+store_open(const char *path, int flags, char **cause)
 {
 	struct store	*s;
 
 	*cause = NULL;
 	s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);
-	s->readonly = readonly;
+	s->readonly = (flags & STORE_READONLY) != 0;
+	s->anyowner = (flags & STORE_ANY_OWNER) != 0;
 	s->queue_max = STORE_QUEUE_MAX;
 
 	if (store_schema_open(s, cause) != 0)
 		goto fail;
-	if (!readonly && store_write_prepare(s, cause) != 0)
+	if (!s->readonly && store_write_prepare(s, cause) != 0)
 		goto fail;
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
 	return (s);

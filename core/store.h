@@ -22,11 +22,18 @@ struct store;
 struct event_base;
 
 /*
- * Open (creating if needed unless readonly) and migrate.  NULL and *cause
- * (malloc'd) on error: "history.db: not an SQLite database", "...: schema
- * version 7 is newer than this peertop (1)", "...: read-only".
+ * Open (creating if needed unless STORE_READONLY) and migrate.  NULL and
+ * *cause (malloc'd) on error: "history.db: not an SQLite database",
+ * "...: schema version 7 is newer than this peertop (1)", "...:
+ * read-only".  For writing, the path must not be a symbolic link
+ * (dangling or not: nothing is created through one), nor a file
+ * writable by its group or others, nor, as root, one root does not own
+ * unless STORE_ANY_OWNER.  A new file is 0600, 0640 in a set-group-ID
+ * directory.
  */
-struct store *store_open(const char *path, int readonly, char **cause);
+#define STORE_READONLY		0x1	/* review: never written */
+#define STORE_ANY_OWNER		0x2	/* as root, a file of another owner */
+struct store *store_open(const char *path, int flags, char **cause);
 void	 store_close(struct store *);	/* flushes first */
 
 /*

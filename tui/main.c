@@ -644,7 +644,8 @@ run_setup(struct run *r)
 	if (m->database == NULL)
 		return;
 	load_history(m, m->database);
-	if ((r->store = store_open(m->database, 0, &cause)) == NULL) {
+	if ((r->store = store_open(m->database, m->database_any_owner ?
+	    STORE_ANY_OWNER : 0, &cause)) == NULL) {
 		/* A collector without its history records nothing. */
 		if (r->o->mode == MODE_HEADLESS) {
 			fprintf(stderr, "peertop: %s; a headless collector "

@@ -1021,6 +1021,27 @@ test_latency_errors(void **state)
 	    "t.conf:1:33: collector given twice for agent");
 }
 
+/* database FILE [any-owner]: root may take another user's history. */
+static void
+test_database_owner(void **state)
+{
+	struct model	*m;
+
+	(void)state;
+	m = parse_buf_ok("database \"/var/lib/peertop/h.db\"\n");
+	assert_string_equal(m->database, "/var/lib/peertop/h.db");
+	assert_int_equal(m->database_any_owner, 0);
+	model_free(m);
+	m = parse_buf_ok("database h.db any-owner\ndatadir /x\n");
+	assert_string_equal(m->database, "h.db");
+	assert_int_equal(m->database_any_owner, 1);
+	model_free(m);
+	/* The last one says. */
+	m = parse_buf_ok("database a.db any-owner\ndatabase b.db\n");
+	assert_int_equal(m->database_any_owner, 0);
+	model_free(m);
+}
+
 /*
  * Secrets out of the text the history keeps (issue 13): the value after
  * token, password, secret, key and *-key / *_token is "<redacted>",
@@ -1088,6 +1109,7 @@ main(void)
 		cmocka_unit_test(test_latency_valid),
 		cmocka_unit_test(test_latency_errors),
 		cmocka_unit_test(test_redact),
+		cmocka_unit_test(test_database_owner),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

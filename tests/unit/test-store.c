@@ -1825,6 +1825,66 @@ test_create_mode(void **state)
 	free(path);
 }
 
+/* store_open() refuses path for writing with a message holding want. */
+static void
+refused(const char *path, int flags, const char *want)
+{
+	char	*cause = NULL;
+
+	assert_null(store_open(path, flags, &cause));
+	assert_non_null(cause);
+	if (strstr(cause, path) == NULL || strstr(cause, want) == NULL)
+		fail_msg("%s: \"%s\" wanted in: %s", path, want, cause);
+	free(cause);
+}
+
+/*
+ * No link is followed for writing, dangling or not, and nothing is
+ * created through one; a file writable by group or others is refused;
+ * as root, so is one root does not own unless STORE_ANY_OWNER (issue
+ * 13).  Reviewing through a link still works.
+ */
+static void
+test_untrusted_file(void **state)
+{
+	struct store	*s;
+	char		*real = make_history("real.db", 4);
+	char		*target = tpath("target.db"), *dangling = tpath("dl.db");
+	char		*link = tpath("ln.db"), *other = tpath("other.db");
+
+	(void)state;
+	assert_int_equal(symlink(target, dangling), 0);
+	refused(dangling, 0, "a symbolic link");
+	assert_int_equal(access(target, F_OK), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(symlink(real, link), 0);
+	refused(link, 0, "a symbolic link");
+	s = open_ok(link, STORE_READONLY);
+	store_close(s);
+
+	assert_int_equal(chmod(real, 0666), 0);
+	refused(real, 0, "writable by every user (mode 0666)");
+	assert_int_equal(chmod(real, 0620), 0);
+	refused(real, 0, "writable by its group (mode 0620)");
+	assert_int_equal(chmod(real, 0600), 0);
+	s = open_ok(real, 0);
+	store_close(s);
+
+	if (geteuid() == 0) {
+		free(make_history("other.db", 4));
+		assert_int_equal(chmod(other, 0600), 0);
+		assert_int_equal(chown(other, 65534, 65534), 0);
+		refused(other, 0, "owned by uid 65534, not root");
+		s = open_ok(other, STORE_ANY_OWNER);
+		store_close(s);
+	}
+	free(real);
+	free(target);
+	free(dangling);
+	free(link);
+	free(other);
+}
+
 /*
  * The run row never holds a secret (issue 13): the ingest token's value
  * is "<redacted>", the rest of the text byte for byte; text that no
@@ -2139,6 +2199,7 @@ main(void)
 		cmocka_unit_test(test_run_rows),
 		cmocka_unit_test(test_run_secret),
 		cmocka_unit_test(test_create_mode),
+		cmocka_unit_test(test_untrusted_file),
 		cmocka_unit_test(test_prefix_route_rows),
 		cmocka_unit_test(test_readonly_writes_nothing),
 		cmocka_unit_test(test_v3_columns),
