@@ -127,6 +127,17 @@ text_section(struct output_ctx *ctx, const struct model *m,
 	}
 }
 
+/*
+ * A message or event text for the terminal, into buf: sanitize() again
+ * at the sink, whoever filled the model (a replay's rows come from a file
+ * anyone may have written), so no escape or bidi character is printed.
+ */
+static const char *
+text_clean(char *buf, size_t len, const char *s)
+{
+	return (sanitize(buf, len, s, strlen(s)));
+}
+
 static void
 text_header(struct output_ctx *ctx, const struct model *m)
 {
@@ -141,12 +152,12 @@ static void
 text_collector(struct output_ctx *ctx, const struct model *m,
     const struct collector *c)
 {
-	char	 d[16];
+	char	 d[16], e[sizeof c->error];
 
 	(void)m;
 	fprintf(ctx->f, "%-*s %-8s %-8s %s\n", output_pad(c->name, 24),
 	    c->name, output_collector_state(c), fmt_duration(d, sizeof d,
-	    output_collector_age(ctx, c)), c->error);
+	    output_collector_age(ctx, c)), text_clean(e, sizeof e, c->error));
 }
 
 /*
@@ -205,15 +216,18 @@ text_bmp_router(struct output_ctx *ctx, const struct collector *c, size_t r,
 static void
 text_partner(struct output_ctx *ctx, const struct partner *p)
 {
+	char	 r[sizeof p->reason];
+
 	fprintf(ctx->f, "%-*s %-8u %-10s %s\n", output_pad(p->name, 20),
-	    p->name, p->asn, redundancy_name(p->red), p->reason);
+	    p->name, p->asn, redundancy_name(p->red),
+	    text_clean(r, sizeof r, p->reason));
 }
 
 static void
 text_session(struct output_ctx *ctx, const struct model *m,
     const struct session *s)
 {
-	char	 a[ADDR_STRLEN], d[16];
+	char	 a[ADDR_STRLEN], d[16], e[sizeof s->last_error];
 
 	(void)m;
 	fprintf(ctx->f, "%-*s %-*s %-16s %-8u %-*s %-7s %-11s %-8s %7u %7u "
@@ -223,7 +237,8 @@ text_session(struct output_ctx *ctx, const struct model *m,
 	    role_name(s->role),
 	    bgp_state_name(s->state), s->since_ms == 0 ? "-" :
 	    fmt_duration(d, sizeof d, (ctx->wall - s->since_ms) / 1000),
-	    s->routes_imported, s->routes_exported, s->flaps, s->last_error);
+	    s->routes_imported, s->routes_exported, s->flaps,
+	    text_clean(e, sizeof e, s->last_error));
 }
 
 static void
@@ -231,6 +246,7 @@ text_branch(struct output_ctx *ctx, const struct model *m,
     const struct branch *b)
 {
 	char	 loc[96], near[32], sess[16], routed[16];
+	char	 ev[sizeof b->last_event];
 
 	if (b->loc == LOC_UNKNOWN)
 		strlcpy_pt(loc, "location unknown", sizeof loc);
@@ -255,7 +271,8 @@ text_branch(struct output_ctx *ctx, const struct model *m,
 	    output_pad(b->name, 20), b->name, output_pad(loc, 28), loc,
 	    output_pad(near, 14), near, output_pad(routed, 6), routed, sess,
 	    b->partner != NULL ?
-	    redundancy_name(b->partner->red) : "-", b->last_event);
+	    redundancy_name(b->partner->red) : "-",
+	    text_clean(ev, sizeof ev, b->last_event));
 }
 
 /* A value in ms for the table, "-" when there is none. */
@@ -302,7 +319,7 @@ text_prefix(struct output_ctx *ctx, const struct model *m,
     const struct branch *b, const struct branch_prefix *bp)
 {
 	char		 pfx[PREFIX_STRLEN], pri[16], bak[16];
-	char		 flags[160], origin[16];
+	char		 flags[160], origin[16], problem[sizeof bp->problem];
 	const char	*best = output_best_session(m, bp);
 
 	if (best == NULL)
@@ -323,17 +340,20 @@ text_prefix(struct output_ctx *ctx, const struct model *m,
 	fprintf(ctx->f, "%-20s %-*s %-8u %-5s %-5s %-8s %-*s %-24s %s\n",
 	    prefix_fmt(&bp->prefix, pfx, sizeof pfx), output_pad(b->name, 20),
 	    b->name, bp->origin, pri, bak, origin, output_pad(best, 16), best,
-	    flags, bp->problem);
+	    flags, text_clean(problem, sizeof problem, bp->problem));
 }
 
 static void
 text_event(struct output_ctx *ctx, const struct event *ev)
 {
-	char	 t[FMT_TIME_LEN];
+	char	 t[FMT_TIME_LEN], type[sizeof ev->type];
+	char	 summary[sizeof ev->summary];
 
+	text_clean(type, sizeof type, ev->type);
 	fprintf(ctx->f, "%-23s %-11s %-*s %s\n", fmt_time(t, sizeof t,
-	    ev->time_ms, FMT_TIME_FULL), level_name(ev->level), output_pad(ev->type, 20),
-	    ev->type, ev->summary);
+	    ev->time_ms, FMT_TIME_FULL), level_name(ev->level),
+	    output_pad(type, 20), type,
+	    text_clean(summary, sizeof summary, ev->summary));
 }
 
 /* ------------------------------------------------------------- feed */
@@ -346,11 +366,14 @@ text_event(struct output_ctx *ctx, const struct event *ev)
 static void
 text_feed_event(struct output_ctx *ctx, const struct event *ev)
 {
-	char	 t[TIME_ISO_LEN];
+	char	 t[TIME_ISO_LEN], type[sizeof ev->type];
+	char	 subject[sizeof ev->subject], summary[sizeof ev->summary];
 
 	fprintf(ctx->f, "%s %s %s [%s] %s\n", time_iso(t, sizeof t,
-	    ev->time_ms, 0), level_name(ev->level), ev->type, ev->subject,
-	    ev->summary);
+	    ev->time_ms, 0), level_name(ev->level),
+	    text_clean(type, sizeof type, ev->type),
+	    text_clean(subject, sizeof subject, ev->subject),
+	    text_clean(summary, sizeof summary, ev->summary));
 }
 
 /* ----------------------------------------------------------- report */

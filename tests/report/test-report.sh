@@ -207,4 +207,31 @@ check "an empty window exits 2" test $? -eq 2
 "$PEERTOP" report >"$out" 2>"$err"
 check "no file: usage, exit 2" test $? -eq 2
 
+# Issue 13: a crafted copy.  A session named with an OSC title, a clear
+# screen, BEL and U+202E prints as '?'s in text and CSV; a row at
+# INT64_MAX and one at -1 are ignored and counted, and the default window
+# is still the real rows' 10:00 - 11:00 with s1 at 75%.
+hostile="$TEST_TMPDIR/hostile.db"
+cp "$db" "$hostile"
+sqlite3 "$hostile" "
+INSERT INTO session_state (time_ms, session, old_state, state) VALUES
+ (1795601100000, 'x'||char(27)||']0;t'||char(7)||char(27)||'[2J'||
+  char(8238)||'y', 'Idle', 'Established'),
+ (9223372036854775807, 's1', 'Idle', 'Established'),
+ (-1, 's1', 'Established', 'Idle');"
+"$PEERTOP" report "$hostile" >"$out" 2>"$err"
+check "crafted: exits 0" test $? -eq 0
+check "crafted: the two bad rows said on stderr" grep -q \
+    "hostile.db: 2 rows timed outside 1970-9999 ignored" "$err"
+check "crafted: the window of the real rows" grep -qx \
+    'Window  2026-11-25 10:00:00 UTC - 2026-11-25 11:00:00 UTC (1h00m)' "$out"
+check "crafted: s1 75.00% still" grep -Eq '^s1 +75\.00 ' "$out"
+check "crafted: the name cleaned" grep -Eq '^x\?\]0;t\?\?\[2J\?y ' "$out"
+check "crafted: no ESC, BEL or U+202E in text" sh -c \
+    "! LC_ALL=C grep -q \"\$(printf '\\033\\|\\007\\|\\342\\200\\256')\" '$out'"
+"$PEERTOP" report "$hostile" -o csv >"$out" 2>"$err"
+check "crafted: no ESC, BEL or U+202E in CSV" sh -c \
+    "! LC_ALL=C grep -q \"\$(printf '\\033\\|\\007\\|\\342\\200\\256')\" '$out'"
+check "crafted: CSV counts them" grep -q '^report,.*,2$' "$out"
+
 summary
