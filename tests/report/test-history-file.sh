@@ -32,13 +32,14 @@ mode() {
 	stat -c %a "$1" 2>/dev/null
 }
 
-# Run headless on a history until it has written its run row, then look
-# at the files beside it while it runs and stop it.
+# Run headless on a history until it has written its run row (asked
+# read-only: the sqlite3 shell would create a missing file itself), then
+# look at the files beside it while it runs and stop it.
 PID=
 run_headless() {
 	"$PEERTOP" -H -c "$T/p.conf" -d "$1" >"$T/log" 2>&1 &
 	PID=$!
-	wait_for "test \"\$(sqlite3 '$1' 'SELECT count(*) FROM run' \
+	wait_for "test \"\$(sqlite3 -readonly '$1' 'SELECT count(*) FROM run' \
 	    2>/dev/null)\" = 1" 10
 }
 stop_headless() {
@@ -103,8 +104,8 @@ if [ "$(id -u)" = 0 ]; then
 	sed "1i database \"$T/o.db\" any-owner" "$T/p.conf" >"$T/any.conf"
 	"$PEERTOP" -H -c "$T/any.conf" >"$T/log" 2>&1 &
 	PID=$!
-	check "... taken with any-owner" wait_for \
-	    "test \"\$(sqlite3 '$T/o.db' 'SELECT count(*) FROM run')\" = 2" 10
+	check "... taken with any-owner" wait_for "test \"\$(sqlite3 \
+	    -readonly '$T/o.db' 'SELECT count(*) FROM run' 2>/dev/null)\" = 2" 10
 	stop_headless
 else
 	diag "not root: the owner check is not tried"
