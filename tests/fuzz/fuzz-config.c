@@ -2,7 +2,8 @@
 /*
  * libFuzzer harness for the configuration parser: each input is parsed as
  * a whole file into a fresh model that holds a small edge catalogue (so
- * session edge codes can resolve), then the model is freed.  Any crash,
+ * session edge codes can resolve), then the model is freed; then the
+ * history's redacted copy is made of it (config_redact()).  Any crash,
  * hang, leak or sanitizer report is a bug; parse errors are expected.
  * Without --enable-fuzzing, tests/fuzz/driver.c runs this over the seeds.
  */
@@ -27,8 +28,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ "lon", "London", "GB", 51.51, -0.13, "ER|PL" },
 	};
 	struct model	*m;
-	char		*cause = NULL;
-	size_t		 i;
+	char		*cause = NULL, *redacted;
+	size_t		 i, rlen;
 
 	m = model_new();
 	for (i = 0; i < sizeof edges / sizeof edges[0]; i++)
@@ -46,5 +47,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	free(cause);
 	model_free(m);
+
+	/* The history's copy: any input, a NUL-terminated text or NULL. */
+	if ((redacted = config_redact("fuzz.conf", (const char *)data, size,
+	    &rlen)) != NULL) {
+		if (strlen(redacted) > rlen)
+			abort();
+		free(redacted);
+	}
 	return (0);
 }
