@@ -82,6 +82,7 @@ struct run {
 	struct geo	*geo;
 	struct store	*store;		/* the history, NULL: none */
 	struct event_base *base;
+	struct event	*log_tick;	/* log_due() every second */
 };
 
 static __dead void	usage(int);
@@ -90,6 +91,8 @@ static void		 load_history(struct model *, const char *);
 static void		 once_check_cb(evutil_socket_t, short, void *);
 static void		 routes_start(struct model *);
 static void		 quit_cb(evutil_socket_t, short, void *);
+static void		 log_tick_cb(evutil_socket_t, short, void *);
+static struct event	*log_tick_start(struct event_base *);
 static void		 start_collectors(struct model *, struct event_base *);
 static const char	*store_status_cb(void *);
 static struct model	*model_again(void *, char **);
@@ -499,6 +502,7 @@ replay_main(struct options *o)
 	struct geo		*geo;
 	struct store		*store;
 	struct event_base	*base;
+	struct event		*tick;
 	struct tui		 tui;
 	char			*cause = NULL, *datadir = NULL, *warnings = NULL;
 	int64_t			 oldest, newest, begin, end, at;
@@ -560,7 +564,9 @@ replay_main(struct options *o)
 	} else {
 		log_open(o->logfile != NULL ? o->logfile : "/dev/null",
 		    LOG_LVL_INFO);
+		tick = log_tick_start(base);
 		status = dashboard(&tui, datadir);
+		event_free(tick);
 	}
 	tui_replay_stop(&tui);
 	if (store != NULL)
@@ -578,6 +584,25 @@ quit_cb(evutil_socket_t sig, short what, void *arg)
 {
 	log_info("signal %d, exiting", (int)sig);
 	event_base_loopbreak(arg);
+}
+
+/* The log's summaries ("last message repeated") come in bounded time. */
+static void
+log_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	log_due();
+}
+
+static struct event *
+log_tick_start(struct event_base *base)
+{
+	struct event	*ev;
+	struct timeval	 tv = { 1, 0 };
+
+	if ((ev = event_new(base, -1, EV_PERSIST, log_tick_cb, NULL)) == NULL)
+		fatalx("event_new failed");
+	event_add(ev, &tv);
+	return (ev);
 }
 
 /*
@@ -636,6 +661,7 @@ run_setup(struct run *r)
 
 	if ((r->base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
+	r->log_tick = log_tick_start(r->base);
 
 	if (r->o->mode == MODE_ONCE) {
 		load_history(m, m->database);
@@ -788,7 +814,9 @@ run_teardown(struct run *r)
 	if (r->store != NULL)
 		store_close(r->store);
 	geo_close(r->geo);
+	event_free(r->log_tick);
 	event_base_free(r->base);
+	log_flush();
 	free(r->datadir);
 	free(r->warnings);
 }
@@ -807,6 +835,8 @@ main(int argc, char **argv)
 	 */
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C");
+	/* libevent's own warnings through the log, never onto the screen. */
+	log_libevent();
 	if (argc > 1 && strcmp(argv[1], "mrt") == 0)
 		return (cmd_mrt(argc - 1, argv + 1));
 	if (argc > 1 && strcmp(argv[1], "agent") == 0)
