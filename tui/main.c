@@ -93,6 +93,7 @@ static void		 routes_start(struct model *);
 static void		 quit_cb(evutil_socket_t, short, void *);
 static void		 log_tick_cb(evutil_socket_t, short, void *);
 static struct event	*log_tick_start(struct event_base *);
+static void		 log_start(struct options *);
 static void		 start_collectors(struct model *, struct event_base *);
 static const char	*store_status_cb(void *);
 static struct model	*model_again(void *, char **);
@@ -146,7 +147,8 @@ usage(int status)
 "                        was (t/T next/previous change, b jump, p play)\n"
 "  -b, --since TIME      replay from TIME (also --begin): see TIME below\n"
 "  -e, --until TIME      replay up to TIME (also --end)\n"
-"  -l, --log FILE        write the log to FILE\n"
+"  -l, --log FILE        append the log to FILE (opened first: exit 1 if\n"
+"                        it cannot be)\n"
 "      --ascii           ASCII only (no UTF-8 line or Braille glyphs)\n"
 "      --mono            no colours (also when NO_COLOR is set)\n"
 "      --utc             show and read times in UTC, not in local time\n"
@@ -562,8 +564,8 @@ replay_main(struct options *o)
 		output_print(output_find(o->output), stdout, m, ONCE_EVENTS);
 		status = output_status(m);
 	} else {
-		log_open(o->logfile != NULL ? o->logfile : "/dev/null",
-		    LOG_LVL_INFO);
+		if (o->logfile == NULL)
+			log_open("/dev/null", LOG_LVL_INFO);
 		tick = log_tick_start(base);
 		status = dashboard(&tui, datadir);
 		event_free(tick);
@@ -603,6 +605,26 @@ log_tick_start(struct event_base *base)
 		fatalx("event_new failed");
 	event_add(ev, &tv);
 	return (ev);
+}
+
+/*
+ * -l FILE: opened first, before the configuration is read and long
+ * before privileges are dropped, so that root's log stays root's; a log
+ * that cannot be opened stops the program rather than going silently to
+ * stderr.  The dashboard's log goes to FILE or nowhere (it would
+ * scribble over the screen); headless without -l logs to stderr.
+ */
+static void
+log_start(struct options *o)
+{
+	if (o->logfile == NULL ||
+	    (o->mode != MODE_HEADLESS && o->mode != MODE_TUI))
+		return;
+	if (log_open(o->logfile, LOG_LVL_INFO) != 0) {
+		fprintf(stderr, "peertop: cannot open the log %s: %s\n",
+		    o->logfile, strerror(errno));
+		exit(1);
+	}
 }
 
 /*
@@ -702,9 +724,10 @@ run_start(struct run *r)
 	struct model	*m = r->m;
 
 	if (r->o->mode == MODE_TUI) {
-		/* Logs would scribble over the screen: file or nowhere. */
-		log_open(r->o->logfile != NULL ? r->o->logfile : "/dev/null",
-		    LOG_LVL_INFO);
+		/* Logs would scribble over the screen: -l's file (open
+		 * since log_start()) or nowhere. */
+		if (r->o->logfile == NULL)
+			log_open("/dev/null", LOG_LVL_INFO);
 		log_set_quiet(0);
 	}
 	/* --once: a fixed count per probe target, every fate known. */
@@ -750,8 +773,6 @@ run_headless(struct run *r)
 {
 	struct event	*sigint, *sigterm, *sighup;
 
-	if (r->o->logfile != NULL)
-		log_open(r->o->logfile, LOG_LVL_INFO);
 	signal(SIGPIPE, SIG_IGN);
 	sigint = evsignal_new(r->base, SIGINT, quit_cb, r->base);
 	sigterm = evsignal_new(r->base, SIGTERM, quit_cb, r->base);
@@ -845,6 +866,7 @@ main(int argc, char **argv)
 		return (cmd_report(argc - 1, argv + 1));
 	parse_options(argc, argv, &o);
 	log_open(NULL, LOG_LVL_INFO);
+	log_start(&o);
 	if (o.replay != NULL) {
 		log_set_quiet(1);
 		return (replay_main(&o));
