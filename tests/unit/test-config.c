@@ -402,6 +402,65 @@ test_include_cycle(void **state)
 	model_free(m);
 }
 
+/*
+ * Fan-out: 100 includes of a file with 100 includes, four levels down,
+ * is refused at the 257th file, at once (it took minutes before).
+ */
+static void
+test_include_fanout(void **state)
+{
+	struct model	*m = new_model();
+	char		*cause = NULL;
+	uint64_t	 t0 = now_mono_ms();
+
+	assert_int_equal(config_parse(m, CONFDIR "fanout/f0.conf", &cause),
+	    -1);
+	assert_true(now_mono_ms() - t0 < 5000);
+	assert_string_equal(cause, CONFDIR "fanout/f3.conf:53:9: include "
+	    "\"f4.conf\": too many includes (at most 256 files in the whole "
+	    "configuration)");
+	free(cause);
+	model_free(m);
+}
+
+/* Bytes: a 3 MiB file included six times crosses 16 MiB at the sixth. */
+static void
+test_include_bytes(void **state)
+{
+	struct model	*m = new_model();
+	char		 dir[] = "/tmp/peertop-test-config.XXXXXX";
+	char		*big, *top, *want, *cause = NULL, line[80];
+	FILE		*f;
+	int		 i;
+
+	assert_non_null(mkdtemp(dir));
+	xasprintf(&big, "%s/big.conf", dir);
+	assert_non_null(f = fopen(big, "w"));
+	memset(line, '#', sizeof line - 1);
+	line[sizeof line - 2] = '\n';
+	line[sizeof line - 1] = '\0';
+	for (i = 0; i < 3 * 1024 * 1024 / 79; i++)
+		fputs(line, f);
+	fclose(f);
+	xasprintf(&top, "%s/top.conf", dir);
+	assert_non_null(f = fopen(top, "w"));
+	for (i = 0; i < 6; i++)
+		fprintf(f, "include \"big.conf\"\n");
+	fclose(f);
+	assert_int_equal(config_parse(m, top, &cause), -1);
+	xasprintf(&want, "%s:6:9: include \"big.conf\": too much included "
+	    "(at most 16 MiB in the whole configuration)", top);
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	model_free(m);
+	unlink(big);
+	unlink(top);
+	rmdir(dir);
+	free(big);
+	free(top);
+}
+
 /* Includes in a scratch directory: depth limit, self, dirs, FIFOs. */
 static void
 test_include_limits(void **state)
@@ -1034,6 +1093,8 @@ main(void)
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_include_cycle),
 		cmocka_unit_test(test_include_limits),
+		cmocka_unit_test(test_include_fanout),
+		cmocka_unit_test(test_include_bytes),
 		cmocka_unit_test(test_buffer_errors),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_default_path),
