@@ -19,6 +19,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,60 @@ cfg_block(struct parser *p, const struct keyword *tab, void *arg,
 		if (kw->fn(p, &l, arg) == -1)
 			return (-1);
 	}
+}
+
+#define CONFIG_WARNINGS_MAX	64
+
+void
+cfg_warn(struct parser *p, const struct loc *l, const char *fmt, ...)
+{
+	struct model	*m = p->m;
+	va_list		 ap;
+	char		*msg;
+
+	if (m->nconfig_warnings >= CONFIG_WARNINGS_MAX)
+		return;
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	m->config_warnings = xreallocarray(m->config_warnings,
+	    m->nconfig_warnings + 1, sizeof *m->config_warnings);
+	xasprintf(&m->config_warnings[m->nconfig_warnings++], "%s:%u:%u: %s",
+	    l->file, l->line, l->col, msg);
+	free(msg);
+}
+
+/* 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104: this host only. */
+static int
+cfg_loopback(const struct addr *a)
+{
+	static const uint8_t	 v6[16] = { [15] = 1 };
+	static const uint8_t	 mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	if (a->af == AF_INET)
+		return (a->b[0] == 127);
+	if (a->af == AF_INET6)
+		return (memcmp(a->b, v6, 16) == 0 ||
+		    (memcmp(a->b, mapped, 12) == 0 && a->b[12] == 127));
+	return (0);
+}
+
+/*
+ * Item 14 of issue 13: a listener that any host can reach must say so
+ * at -n and at start-up, not silently accept the world.
+ */
+void
+cfg_listen_check(struct parser *p, const struct loc *l, const char *what,
+    const struct addr *addr, int port, int guarded, const char *guard,
+    const char *can)
+{
+	char	 a[ADDR_STRLEN];
+
+	if (guarded || cfg_loopback(addr))
+		return;
+	addr_fmt(addr, a, sizeof a);
+	cfg_warn(p, l, "%s listen %s without %s: any host that reaches port "
+	    "%d can %s", what, a, guard, port, can);
 }
 
 /* include "file": the lexer finds and opens it, its statements go here. */

@@ -104,6 +104,7 @@ static struct model	*replay_model(struct options *, struct replay *,
 static int		 replay_when(const char *, const char *, int64_t,
 			    int64_t *);
 static int		 run_config(struct run *);
+static void		 config_warn(struct run *);
 static void		 run_setup(struct run *);
 static int		 run_start(struct run *);
 static int		 run_once(struct run *);
@@ -657,7 +658,31 @@ run_config(struct run *r)
 		free(r->m->database);
 		r->m->database = xstrdup(r->o->database);
 	}
+	config_warn(r);
 	return (0);
+}
+
+/*
+ * What the configuration allows but should not (a listener open to any
+ * host): on stderr before anything runs, and in the dashboard, where
+ * stderr is hidden, as events; headless also in its log.
+ */
+static void
+config_warn(struct run *r)
+{
+	struct model	*m = r->m;
+	size_t		 i;
+
+	for (i = 0; i < m->nconfig_warnings; i++) {
+		if (r->o->mode == MODE_TUI)
+			model_eventf(m, "ConfigWarning", LVL_WARNING,
+			    "config", NULL, "%s", m->config_warnings[i]);
+		else
+			fprintf(stderr, "peertop: warning: %s\n",
+			    m->config_warnings[i]);
+		if (r->o->mode == MODE_HEADLESS && r->o->logfile != NULL)
+			log_warnx("%s", m->config_warnings[i]);
+	}
 }
 
 /*

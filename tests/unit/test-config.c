@@ -628,6 +628,48 @@ test_bmp(void **state)
 	    "t.conf:2:12: duplicate bmp listener for this address and port");
 }
 
+/* Listeners any host can reach are warned about, with file:line. */
+static void
+test_listen_warnings(void **state)
+{
+	static const char *const want[] = {
+		"t.conf:1:12: bmp listen 0.0.0.0 without allow: any host that "
+		"reaches port 11019 can stream BMP as a router",
+		"t.conf:2:12: bmp listen :: without allow: any host that "
+		"reaches port 2 can stream BMP as a router",
+		"t.conf:3:12: bmp listen 192.0.2.1 without allow: any host that "
+		"reaches port 3 can stream BMP as a router",
+		"t.conf:5:15: ingest listen 192.0.2.1 without token: any host "
+		"that reaches port 8080 can post latency samples",
+	};
+	struct model	*m;
+	size_t		 i;
+
+	m = parse_buf_ok(
+	    "bmp listen 127.0.0.1\n"
+	    "bmp listen ::1 port 2\n"
+	    "bmp listen ::ffff:127.0.0.2 port 3\n"
+	    "bmp listen 192.0.2.1 port 4 { allow 192.0.2.0/24 }\n"
+	    "ingest listen 127.0.0.1\n");
+	assert_int_equal(m->nconfig_warnings, 0);
+	model_free(m);
+
+	m = parse_buf_ok(
+	    "bmp listen 0.0.0.0\n"
+	    "bmp listen :: port 2 { max-routers 4 }\n"
+	    "bmp listen 192.0.2.1 port 3 { allow 10.0.0.0/8 0.0.0.0/0 }\n"
+	    "bmp listen 192.0.2.1 port 4 { allow 10.0.0.0/8 }\n"
+	    "ingest listen 192.0.2.1 port 8080\n");
+	assert_int_equal(m->nconfig_warnings, nitems(want));
+	for (i = 0; i < nitems(want); i++)
+		assert_string_equal(m->config_warnings[i], want[i]);
+	model_free(m);
+
+	m = parse_buf_ok("ingest listen 0.0.0.0 token \"s3cret\"\n");
+	assert_int_equal(m->nconfig_warnings, 0);
+	model_free(m);
+}
+
 /* Error classes from buffers, with the exact message. */
 static void
 test_buffer_errors(void **state)
@@ -1089,6 +1131,7 @@ main(void)
 		cmocka_unit_test(test_comments_and_strings),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_bmp),
+		cmocka_unit_test(test_listen_warnings),
 		cmocka_unit_test(test_branch_partner),
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_include_cycle),
