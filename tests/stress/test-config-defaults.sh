@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # The configuration's defaults (issue 13): a listener other hosts can
-# reach without access control is warned about at -n (item 14).
+# reach without access control is warned about at -n (item 14); the
+# file's datadir is honoured when the built-in catalogue is missing, and
+# a build tree's binary finds the data/ beside it (item 15).
 . "${top_srcdir:-.}/tests/lib.sh"
 
 PEERTOP=${PEERTOP:-./peertop}
@@ -26,5 +28,38 @@ check "-n warns about ingest listen :: without token, at its line" \
 check "loopback and allow-guarded listeners are not warned about" \
     test "$(grep -c warning "$T/err")" = 2
 [ "$(grep -c warning "$T/err")" = 2 ] || sed 's/^/# /' "$T/err"
+
+# A session at sea and lax: the catalogue must have been read.
+cat >"$T/sessions.conf" <<'CONF'
+partner "p" as 64500 {
+	session "a" neighbor 192.0.2.1 edge sea role primary
+	session "b" neighbor 192.0.2.2 edge lax role backup
+}
+CONF
+printf 'datadir "%s"\ninclude "sessions.conf"\n' "$DATA" >"$T/datadir.conf"
+out=$(PEERTOP_DATADIR=$T/nowhere "$PEERTOP" -n -c "$T/datadir.conf" 2>&1)
+check "datadir is honoured when the catalogue elsewhere is missing: $out" \
+    test $? = 0
+printf 'datadir "%s"\n' "$DATA" >"$T/dir.conf"
+printf 'include "sessions.conf"\ninclude "dir.conf"\n' >"$T/late.conf"
+out=$(PEERTOP_DATADIR=$T/nowhere "$PEERTOP" -n -c "$T/late.conf" 2>&1)
+check "so is a datadir in an include, after the sessions: $out" \
+    test $? = 0
+out=$(PEERTOP_DATADIR=$T/nowhere "$PEERTOP" -n -c "$T/sessions.conf" 2>&1)
+case $out in
+*"edge catalogue: $T/nowhere/edges.csv"*)
+	ok "without datadir, a wrong PEERTOP_DATADIR is still an error" ;;
+*)	not_ok "without datadir, a wrong PEERTOP_DATADIR is still an error: $out" ;;
+esac
+
+# The build tree: data/ beside the binary or one directory up.
+bindir=$(cd "$(dirname "$PEERTOP")" && pwd)
+if [ -r "$bindir/data/edges.csv" ] || [ -r "$bindir/../data/edges.csv" ]; then
+	out=$(env -u PEERTOP_DATADIR "$PEERTOP" -n -c "$T/sessions.conf" 2>&1)
+	check "a build tree's binary finds its data/ without PEERTOP_DATADIR: $out" \
+	    test $? = 0
+else
+	diag "no data/ beside $PEERTOP: the build-tree lookup is not tested"
+fi
 
 summary
