@@ -152,6 +152,8 @@ static void	log_line(enum log_level, const char *);
 static void	log_say_repeats(void);
 static void	log_say_suppressed(void);
 static void	log_libevent_cb(int, const char *);
+static void	log_fatal(const char *, va_list, const char *)
+		    printflike(1, 0);
 
 int
 log_open(const char *path, enum log_level min)
@@ -167,11 +169,6 @@ log_open(const char *path, enum log_level min)
 	if (f != NULL)
 		setvbuf(f, NULL, _IOLBF, 0);
 	log_min = min;
-	if (!log_state.atexit_done) {
-		/* exit() from anywhere still says what was counted. */
-		atexit(log_flush);
-		log_state.atexit_done = 1;
-	}
 	return (0);
 }
 
@@ -274,6 +271,11 @@ log_vwrite(enum log_level level, const char *fmt, va_list ap)
 	vsnprintf(raw, sizeof raw, fmt, ap);
 	sanitize(text, sizeof text, raw, strlen(raw));
 
+	if (!log_state.atexit_done) {
+		/* exit() from anywhere still says what was counted. */
+		atexit(log_flush);
+		log_state.atexit_done = 1;
+	}
 	log_due();
 	now = log_clock();
 	if (log_state.has_last && level == log_state.last_level &&

@@ -39,8 +39,8 @@ size_t	 strlcpy_pt(char *, const char *, size_t);
  * ("last message repeated N times"), and beyond a ceiling per window
  * lines are counted ("N messages suppressed").  log_due() writes the
  * summaries whose time has come (the event loop calls it every second),
- * log_flush() all of them (log_open() registers it with atexit(), and
- * fatal() calls it).  log_libevent() routes libevent's own messages
+ * log_flush() all of them (registered with atexit() at the first line;
+ * fatal() calls it too).  log_libevent() routes libevent's own messages
  * into the log.  fatal() restores the terminal through the hook
  * registered with log_set_fatal_hook().
  */
