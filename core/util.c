@@ -132,8 +132,8 @@ strlcpy_pt(char *dst, const char *src, size_t size)
  */
 #define LOG_LINE_MAX		2048	/* longer lines are cut */
 #define LOG_REPEAT_MS		30000
-#define LOG_WINDOW_MS		10000
-#define LOG_WINDOW_LINES	200
+#define LOG_WINDOW_MS		60000
+#define LOG_WINDOW_LINES	300	/* 5 a second, sustained */
 
 static struct {
 	char		 last[LOG_LINE_MAX];	/* sanitised, no prefix */
