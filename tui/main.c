@@ -664,8 +664,8 @@ run_config(struct run *r)
 
 /*
  * What the configuration allows but should not (a listener open to any
- * host): on stderr before anything runs, and in the dashboard, where
- * stderr is hidden, as events; headless also in its log.
+ * host): on stderr before anything runs (the dashboard's would be drawn
+ * over: run_start() makes them events there), headless also in its log.
  */
 static void
 config_warn(struct run *r)
@@ -674,10 +674,7 @@ config_warn(struct run *r)
 	size_t		 i;
 
 	for (i = 0; i < m->nconfig_warnings; i++) {
-		if (r->o->mode == MODE_TUI)
-			model_eventf(m, "ConfigWarning", LVL_WARNING,
-			    "config", NULL, "%s", m->config_warnings[i]);
-		else
+		if (r->o->mode != MODE_TUI)
 			fprintf(stderr, "peertop: warning: %s\n",
 			    m->config_warnings[i]);
 		if (r->o->mode == MODE_HEADLESS && r->o->logfile != NULL)
@@ -747,6 +744,7 @@ static int
 run_start(struct run *r)
 {
 	struct model	*m = r->m;
+	size_t		 i;
 
 	if (r->o->mode == MODE_TUI) {
 		/* Logs would scribble over the screen: -l's file (open
@@ -758,6 +756,10 @@ run_start(struct run *r)
 	/* --once: a fixed count per probe target, every fate known. */
 	if (r->o->mode == MODE_ONCE)
 		m->lat.count = ONCE_PROBES;
+	/* The configuration's warnings, recorded with the history. */
+	for (i = 0; r->o->mode != MODE_ONCE && i < m->nconfig_warnings; i++)
+		model_eventf(m, "ConfigWarning", LVL_WARNING, "config", NULL,
+		    "%s", m->config_warnings[i]);
 	start_collectors(m, r->base);
 	/* The prober's ICMP sockets are open: privileges can go now. */
 	if (m->lat.user[0] != '\0' && geteuid() == 0 &&

@@ -29,6 +29,32 @@ check "loopback and allow-guarded listeners are not warned about" \
     test "$(grep -c warning "$T/err")" = 2
 [ "$(grep -c warning "$T/err")" = 2 ] || sed 's/^/# /' "$T/err"
 
+# At start-up: on stderr, in the -l log and in the history.  192.0.2.1
+# is not this host's: the listener cannot bind (CollectorDown), which
+# keeps the test on loopback.
+if command -v sqlite3 >/dev/null; then
+	printf 'database "%s/h.db"\nbmp listen 192.0.2.1 port 11019\n' "$T" \
+	    >"$T/start.conf"
+	PEERTOP_DATADIR=$DATA "$PEERTOP" -H -c "$T/start.conf" -l "$T/h.log" \
+	    2>"$T/h.err" </dev/null &
+	pid=$!
+	at_exit "kill $pid 2>/dev/null"
+	if wait_for "sqlite3 '$T/h.db' \"SELECT summary FROM events WHERE
+	    type = 'ConfigWarning'\" | grep -q 'bmp listen 192.0.2.1'" 10; then
+		ok "headless records a ConfigWarning event in the history"
+	else
+		not_ok "headless records a ConfigWarning event in the history"
+	fi
+	kill $pid
+	wait $pid
+	check "headless warns on stderr at start-up" \
+	    grep -q "warning: $T/start.conf:2:12: bmp listen 192.0.2.1 without allow" "$T/h.err"
+	check "... and in its -l log" \
+	    grep -q "warning: $T/start.conf:2:12: bmp listen 192.0.2.1 without allow" "$T/h.log"
+else
+	diag "no sqlite3: the start-up warning is not tested"
+fi
+
 # A session at sea and lax: the catalogue must have been read.
 cat >"$T/sessions.conf" <<'CONF'
 partner "p" as 64500 {
