@@ -286,6 +286,9 @@ log_vwrite(enum log_level level, const char *fmt, va_list ap)
 	}
 	log_say_repeats();
 	if (log_state.window_lines >= LOG_WINDOW_LINES) {
+		/* Not the last line written any more: A B A B... in a full
+		 * window must not write "repeated 1 time" for each A. */
+		log_state.has_last = 0;
 		log_state.suppressed++;
 		return;
 	}

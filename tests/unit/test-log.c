@@ -155,6 +155,23 @@ test_log_flood(void **state)
 	log_end(path);
 }
 
+/* Two lines in turn, many times: bounded too. */
+static void
+test_log_alternate(void **state)
+{
+	char	*path = log_start();
+	size_t	 n, nsup;
+	int	 i;
+
+	for (i = 0; i < 100000; i++)
+		log_warnx("%s", i % 2 ? "refused A" : "refused B");
+	log_flush();
+	n = log_lines(path, "suppressed", &nsup, NULL, 0);
+	assert_true(n <= 310);
+	assert_int_equal(nsup, 1);
+	log_end(path);
+}
+
 /* What comes from the network cannot forge lines or move the cursor. */
 static void
 test_log_sanitised(void **state)
@@ -211,6 +228,7 @@ main(void)
 		cmocka_unit_test(test_log_repeated),
 		cmocka_unit_test(test_log_repeated_due),
 		cmocka_unit_test(test_log_flood),
+		cmocka_unit_test(test_log_alternate),
 		cmocka_unit_test(test_log_sanitised),
 		cmocka_unit_test(test_log_libevent),
 		cmocka_unit_test(test_log_open_fails),
