@@ -82,7 +82,7 @@ struct run {
 	struct geo	*geo;
 	struct store	*store;		/* the history, NULL: none */
 	struct event_base *base;
-	struct event	*log_tick;	/* log_due() every second */
+	struct event	*summaries;	/* log_due() every second */
 };
 
 static __dead void	usage(int);
@@ -91,9 +91,9 @@ static void		 load_history(struct model *, const char *);
 static void		 once_check_cb(evutil_socket_t, short, void *);
 static void		 routes_start(struct model *);
 static void		 quit_cb(evutil_socket_t, short, void *);
-static void		 log_tick_cb(evutil_socket_t, short, void *);
-static struct event	*log_tick_start(struct event_base *);
-static void		 log_start(struct options *);
+static void		 summaries_cb(evutil_socket_t, short, void *);
+static struct event	*summaries_start(struct event_base *);
+static void		 logfile_open(struct options *);
 static void		 start_collectors(struct model *, struct event_base *);
 static const char	*store_status_cb(void *);
 static struct model	*model_again(void *, char **);
@@ -567,7 +567,7 @@ replay_main(struct options *o)
 	} else {
 		if (o->logfile == NULL)
 			log_open("/dev/null", LOG_LVL_INFO);
-		tick = log_tick_start(base);
+		tick = summaries_start(base);
 		status = dashboard(&tui, datadir);
 		event_free(tick);
 	}
@@ -591,18 +591,18 @@ quit_cb(evutil_socket_t sig, short what, void *arg)
 
 /* The log's summaries ("last message repeated") come in bounded time. */
 static void
-log_tick_cb(evutil_socket_t fd, short what, void *arg)
+summaries_cb(evutil_socket_t fd, short what, void *arg)
 {
 	log_due();
 }
 
 static struct event *
-log_tick_start(struct event_base *base)
+summaries_start(struct event_base *base)
 {
 	struct event	*ev;
 	struct timeval	 tv = { 1, 0 };
 
-	if ((ev = event_new(base, -1, EV_PERSIST, log_tick_cb, NULL)) == NULL)
+	if ((ev = event_new(base, -1, EV_PERSIST, summaries_cb, NULL)) == NULL)
 		fatalx("event_new failed");
 	event_add(ev, &tv);
 	return (ev);
@@ -616,7 +616,7 @@ log_tick_start(struct event_base *base)
  * scribble over the screen); headless without -l logs to stderr.
  */
 static void
-log_start(struct options *o)
+logfile_open(struct options *o)
 {
 	if (o->logfile == NULL ||
 	    (o->mode != MODE_HEADLESS && o->mode != MODE_TUI))
@@ -705,7 +705,7 @@ run_setup(struct run *r)
 
 	if ((r->base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-	r->log_tick = log_tick_start(r->base);
+	r->summaries = summaries_start(r->base);
 
 	if (r->o->mode == MODE_ONCE) {
 		load_history(m, m->database);
@@ -748,7 +748,7 @@ run_start(struct run *r)
 
 	if (r->o->mode == MODE_TUI) {
 		/* Logs would scribble over the screen: -l's file (open
-		 * since log_start()) or nowhere. */
+		 * since logfile_open()) or nowhere. */
 		if (r->o->logfile == NULL)
 			log_open("/dev/null", LOG_LVL_INFO);
 		log_set_quiet(0);
@@ -862,7 +862,7 @@ run_teardown(struct run *r)
 	if (r->store != NULL)
 		store_close(r->store);
 	geo_close(r->geo);
-	event_free(r->log_tick);
+	event_free(r->summaries);
 	event_base_free(r->base);
 	log_flush();
 	free(r->datadir);
@@ -893,7 +893,7 @@ main(int argc, char **argv)
 		return (cmd_report(argc - 1, argv + 1));
 	parse_options(argc, argv, &o);
 	log_open(NULL, LOG_LVL_INFO);
-	log_start(&o);
+	logfile_open(&o);
 	if (o.replay != NULL) {
 		log_set_quiet(1);
 		return (replay_main(&o));
