@@ -3,7 +3,8 @@
 # The configuration's defaults (issue 13): a listener other hosts can
 # reach without access control is warned about at -n (item 14); the
 # file's datadir is honoured when the built-in catalogue is missing, and
-# a build tree's binary finds the data/ beside it (item 15).
+# a build tree's binary finds the data/ beside it (item 15); include
+# fan-out is refused at once (item 6).
 . "${top_srcdir:-.}/tests/lib.sh"
 
 PEERTOP=${PEERTOP:-./peertop}
@@ -28,6 +29,19 @@ check "-n warns about ingest listen :: without token, at its line" \
 check "loopback and allow-guarded listeners are not warned about" \
     test "$(grep -c warning "$T/err")" = 2
 [ "$(grep -c warning "$T/err")" = 2 ] || sed 's/^/# /' "$T/err"
+
+# 4 levels of 100 includes: over a minute and gigabytes of reading before.
+start=$(date +%s)
+out=$(PEERTOP_DATADIR=$DATA timeout 30 "$PEERTOP" -n \
+    -c "$top_srcdir/tests/conf/fanout/f0.conf" 2>&1)
+rc=$? secs=$(($(date +%s) - start))
+check "include fan-out is refused (exit 1, got $rc)" test "$rc" = 1
+check "... within 5 s (took $secs s)" test "$secs" -le 5
+case $out in
+*"fanout/f3.conf:53:9: include \"f4.conf\": too many includes"*)
+	ok "... naming the include that crossed the bound" ;;
+*)	not_ok "... naming the include that crossed the bound: $out" ;;
+esac
 
 # At start-up: on stderr, in the -l log and in the history.  192.0.2.1
 # is not this host's: the listener cannot bind (CollectorDown), which
