@@ -185,7 +185,7 @@ cfg_bmp(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 	struct loc			 l;
 	char				 a[ADDR_STRLEN];
 	size_t				 i;
-	int				 n;
+	int				 n, guarded;
 
 	if ((c = cfg_collector_new(p, kw, "bmp")) == NULL)
 		return (-1);
@@ -216,6 +216,12 @@ cfg_bmp(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 			return (cfg_lex_error(&p->lx, &l, "duplicate bmp "
 			    "listener for this address and port"));
 	}
+	/* allow 0.0.0.0/0 restricts nothing either. */
+	for (i = 0, guarded = c->nallow != 0; i < c->nallow; i++)
+		if (c->allow[i].len == 0)
+			guarded = 0;
+	cfg_listen_check(p, &l, "bmp", &c->listen, c->port, guarded,
+	    "allow", "stream BMP as a router");
 	addr_fmt(&c->listen, a, sizeof a);
 	n = snprintf(c->name, sizeof c->name, c->listen.af == AF_INET6 ?
 	    "bmp [%s]:%d" : "bmp %s:%d", a, c->port);

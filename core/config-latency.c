@@ -804,6 +804,8 @@ cfg_ingest(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 		return (-1);
 	c->listen = ic->listen;
 	c->port = ic->port;
+	cfg_listen_check(p, &l, "ingest", &ic->listen, ic->port,
+	    ic->token[0] != '\0', "token", "post latency samples");
 	addr_fmt(&ic->listen, a, sizeof a);
 	snprintf(c->name, sizeof c->name, ic->listen.af == AF_INET6 ?
 	    "ingest [%s]:%d" : "ingest %s:%d", a, ic->port);

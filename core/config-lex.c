@@ -4,7 +4,9 @@
  * file into words, "quoted strings" and braces, each with the line and
  * column it starts at, keeps the stack of files that include opens, and
  * records the first error as "file:line:column: message".  Everything is
- * bounded (file size, token length, include depth) because the parser is
+ * bounded (file size, token length, include depth, and the files and
+ * bytes included in all, so that 100 includes of a file with 100
+ * includes... cannot take minutes and gigabytes) because the parser is
  * fuzzed and a config check (-n) must never hang or crash.  The keywords
  * and what they mean are core/config.c's business.
  */
@@ -475,6 +477,12 @@ cfg_lex_include(struct cfg_lex *lx, const struct token *t)
 		return (cfg_lex_error(lx, &l, "include \"%s\" nested too "
 		    "deeply (at most %d levels)", cfg_lex_quote(t->text, q,
 		    sizeof q), CONFIG_INCLUDE_MAX));
+	if (lx->included >= CONFIG_INCLUDED_FILES_MAX)
+		return (cfg_lex_error(lx, &l, "include \"%s\": too many "
+		    "includes (at most %d files in the whole configuration)",
+		    cfg_lex_quote(t->text, q, sizeof q),
+		    CONFIG_INCLUDED_FILES_MAX));
+	lx->included++;
 
 	if (t->text[0] == '/' || lx->file->dir == NULL)
 		path = xstrdup(t->text);
@@ -487,6 +495,16 @@ cfg_lex_include(struct cfg_lex *lx, const struct token *t)
 		free(path);
 		return (rv);
 	}
+	if (len > CONFIG_INCLUDED_BYTES_MAX - lx->included_bytes) {
+		rv = cfg_lex_error(lx, &l, "include \"%s\": too much "
+		    "included (at most %d MiB in the whole configuration)",
+		    cfg_lex_quote(t->text, q, sizeof q),
+		    CONFIG_INCLUDED_BYTES_MAX / (1024 * 1024));
+		free(buf);
+		free(path);
+		return (rv);
+	}
+	lx->included_bytes += len;
 	for (f = lx->file; f != NULL; f = f->parent) {
 		if (f->has_id && f->dev == dev && f->ino == ino) {
 			rv = cfg_lex_error(lx, &l, "include \"%s\" makes a "

@@ -18,6 +18,9 @@
 #define CONFIG_FILE_MAX		(4 * 1024 * 1024)	/* bytes per file */
 #define CONFIG_TOKEN_MAX	4096	/* longest word or string */
 #define CONFIG_INCLUDE_MAX	8	/* include nesting */
+/* Includes in all, however they nest: fan-out cannot multiply the work. */
+#define CONFIG_INCLUDED_FILES_MAX	256
+#define CONFIG_INCLUDED_BYTES_MAX	(16 * 1024 * 1024)
 #define CONFIG_QUOTE_MAX	48	/* token text shown in messages */
 
 /* Buffers for cfg_lex_quote() and cfg_lex_describe(). */
@@ -53,6 +56,8 @@ struct cfg_lex {
 	char		*cause;		/* first error, caller frees */
 	struct cfile	*file;		/* innermost file */
 	int		 depth;		/* files on the stack */
+	u_int		 included;	/* include statements read, in all */
+	size_t		 included_bytes; /* and their files' bytes */
 };
 
 /* Record the first error as "file:line:col: message"; always -1. */
@@ -89,7 +94,9 @@ int	 cfg_lex_path(struct cfg_lex *, char **, const char *, struct loc *);
  * caller frees *buf) or sets *why.  push makes buf (which must outlive the
  * pop) the file tokens come from; has_id says dev and ino identify it.
  * include reads and pushes the file an include token names, relative to
- * the current file, refusing cycles and deep nesting.
+ * the current file, refusing cycles, deep nesting, and more than
+ * CONFIG_INCLUDED_FILES_MAX files or CONFIG_INCLUDED_BYTES_MAX bytes
+ * included in all (the same file included twice counts twice).
  */
 int	 cfg_lex_read(const char *, char **, size_t *, dev_t *, ino_t *,
 	    const char **);

@@ -50,6 +50,17 @@ int		 cfg_unknown(struct parser *, const struct token *,
 int		 cfg_block(struct parser *, const struct keyword *, void *,
 		    const char *, struct token **);
 int		 cfg_options(struct parser *, const struct keyword *, void *);
+/* A warning, "file:line:col: text", into the model's config_warnings. */
+void		 cfg_warn(struct parser *, const struct loc *, const char *,
+		    ...) printflike(3, 4);
+/*
+ * A listener (what: "bmp", "ingest") on addr:port, at l: a warning when
+ * the address is not loopback and guarded is 0 (guard: the keyword that
+ * would restrict it, "allow"; can: what any host could then do).
+ */
+void		 cfg_listen_check(struct parser *, const struct loc *,
+		    const char *what, const struct addr *, int port,
+		    int guarded, const char *guard, const char *can);
 
 /* config-value.c: values, range-checked, errors at the token. */
 int		 cfg_addr(struct parser *, struct addr *, const char *,

@@ -18,7 +18,9 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +177,60 @@ cfg_block(struct parser *p, const struct keyword *tab, void *arg,
 		if (kw->fn(p, &l, arg) == -1)
 			return (-1);
 	}
+}
+
+#define CONFIG_WARNINGS_MAX	64
+
+void
+cfg_warn(struct parser *p, const struct loc *l, const char *fmt, ...)
+{
+	struct model	*m = p->m;
+	va_list		 ap;
+	char		*msg;
+
+	if (m->nconfig_warnings >= CONFIG_WARNINGS_MAX)
+		return;
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	m->config_warnings = xreallocarray(m->config_warnings,
+	    m->nconfig_warnings + 1, sizeof *m->config_warnings);
+	xasprintf(&m->config_warnings[m->nconfig_warnings++], "%s:%u:%u: %s",
+	    l->file, l->line, l->col, msg);
+	free(msg);
+}
+
+/* 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104: this host only. */
+static int
+cfg_loopback(const struct addr *a)
+{
+	static const uint8_t	 v6[16] = { [15] = 1 };
+	static const uint8_t	 mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	if (a->af == AF_INET)
+		return (a->b[0] == 127);
+	if (a->af == AF_INET6)
+		return (memcmp(a->b, v6, 16) == 0 ||
+		    (memcmp(a->b, mapped, 12) == 0 && a->b[12] == 127));
+	return (0);
+}
+
+/*
+ * Item 14 of issue 13: a listener that any host can reach must say so
+ * at -n and at start-up, not silently accept the world.
+ */
+void
+cfg_listen_check(struct parser *p, const struct loc *l, const char *what,
+    const struct addr *addr, int port, int guarded, const char *guard,
+    const char *can)
+{
+	char	 a[ADDR_STRLEN];
+
+	if (guarded || cfg_loopback(addr))
+		return;
+	addr_fmt(addr, a, sizeof a);
+	cfg_warn(p, l, "%s listen %s without %s: any host that reaches port "
+	    "%d can %s", what, a, guard, port, can);
 }
 
 /* include "file": the lexer finds and opens it, its statements go here. */
@@ -571,24 +627,123 @@ config_parse_buffer(struct model *m, const char *name, const char *buf,
 }
 
 /*
+ * The datadir the file names, found before the catalogue is loaded
+ * (the built-in one may be what is missing): top-level words and
+ * includes only, the last datadir winning as in the parse.  NULL when
+ * there is none or the file cannot be scanned; the parse proper says
+ * what is wrong with it.
+ */
+static char *
+cfg_scan_datadir(const char *path)
+{
+	struct cfg_lex	 lx;
+	struct token	*t;
+	char		*buf, *dir = NULL;
+	const char	*why;
+	size_t		 len;
+	dev_t		 dev;
+	ino_t		 ino;
+	int		 depth = 0, rv = 0;
+
+	if (cfg_lex_read(path, &buf, &len, &dev, &ino, &why) == -1)
+		return (NULL);
+	memset(&lx, 0, sizeof lx);
+	cfg_lex_push(&lx, path, buf, len, 1, dev, ino);
+	while (rv == 0 && (rv = cfg_lex_next(&lx, &t)) == 0) {
+		if (t->type == TOK_EOF) {
+			if (lx.depth == 1)
+				break;
+			cfg_lex_pop(&lx);
+		} else if (t->type == TOK_LBRACE)
+			depth++;
+		else if (t->type == TOK_RBRACE)
+			depth--;
+		else if (depth != 0 || t->type != TOK_WORD)
+			continue;
+		else if (strcmp(t->text, "datadir") == 0)
+			rv = cfg_lex_path(&lx, &dir, "a directory", NULL);
+		else if (strcmp(t->text, "include") == 0 &&
+		    (rv = cfg_lex_value(&lx, &t, "a file")) == 0)
+			rv = cfg_lex_include(&lx, t);
+	}
+	while (lx.file != NULL)
+		cfg_lex_pop(&lx);
+	free(lx.cause);
+	free(buf);
+	return (dir);
+}
+
+/*
+ * An uninstalled build's data: data/ next to the binary (an in-tree
+ * build) or one directory up (a build directory inside the source tree,
+ * or libtool's .libs), wherever it holds edges.csv.
+ */
+static char *
+cfg_build_datadir(void)
+{
+	char		 exe[PATH_MAX], *dir, *slash, *file;
+	const char	*up[] = { "/data", "/../data" };
+	ssize_t		 n;
+	size_t		 i;
+
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
+		return (NULL);
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return (NULL);
+	*slash = '\0';
+	for (i = 0; i < nitems(up); i++) {
+		xasprintf(&dir, "%s%s", exe, up[i]);
+		xasprintf(&file, "%s/edges.csv", dir);
+		if (access(file, R_OK) == 0) {
+			free(file);
+			return (dir);
+		}
+		free(file);
+		free(dir);
+	}
+	return (NULL);
+}
+
+/*
+ * Where the catalogue is: the caller's, else the file's datadir, else
+ * $PEERTOP_DATADIR, else the installed one if it is there, else an
+ * uninstalled build's data/ (else the installed path, for the message).
+ */
+static char *
+cfg_find_datadir(const char *path, const char *datadir)
+{
+	const char	*env = getenv("PEERTOP_DATADIR");
+	char		*dir;
+
+	if (datadir != NULL)
+		return (xstrdup(datadir));
+	if ((dir = cfg_scan_datadir(path)) != NULL)
+		return (dir);
+	if (env != NULL && *env != '\0')
+		return (xstrdup(env));
+	if (access(PEERTOP_DATADIR "/edges.csv", R_OK) != 0 &&
+	    (dir = cfg_build_datadir()) != NULL)
+		return (dir);
+	return (xstrdup(PEERTOP_DATADIR));
+}
+
+/*
  * The edge catalogue (datadir's edges.csv) first, so that the file can
- * override its edges and sessions can name them; then the file.  A
- * datadir set in the file means another catalogue: parse again on top of
- * that one.
+ * override its edges and sessions can name them; then the file.  Should
+ * the parse find another datadir than the scan did (a word "datadir"
+ * the scan took for the statement), parse again over that catalogue.
  */
 struct model *
 config_load(const char *path, const char *datadir, char **used,
     char **cause)
 {
 	struct model	*m;
-	const char	*env = getenv("PEERTOP_DATADIR");
 	char		*dir, *file, *why = NULL;
 	int		 pass, rc;
 
 	*cause = NULL;
-	if (datadir == NULL)
-		datadir = env != NULL && *env != '\0' ? env : PEERTOP_DATADIR;
-	dir = xstrdup(datadir);
+	dir = cfg_find_datadir(path, datadir);
 	for (pass = 0; pass < 2; pass++) {
 		m = model_new();
 		xasprintf(&file, "%s/edges.csv", dir);

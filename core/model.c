@@ -154,6 +154,9 @@ model_free(struct model *m)
 	free(m->geoip_city);
 	free(m->geoip_asn);
 	free(m->datadir);
+	for (i = 0; i < m->nconfig_warnings; i++)
+		free(m->config_warnings[i]);
+	free(m->config_warnings);
 	free(m);
 }
 

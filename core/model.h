@@ -487,6 +487,10 @@ struct model {
 	char		*geoip_city;
 	char		*geoip_asn;
 	char		*datadir;	/* shipped data (edges, world map) */
+	/* What the configuration allows but should not, as
+	 * "file:line:column: text" (core/config.c), for -n and start-up. */
+	char		**config_warnings;
+	size_t		 nconfig_warnings;
 
 	struct edge	*edges;
 	size_t		 nedges;

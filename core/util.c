@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <event2/event.h>
+
 #include "core/util.h"
 
 static FILE		*log_file;
@@ -118,15 +120,56 @@ strlcpy_pt(char *dst, const char *src, size_t size)
 	return (len);
 }
 
-void
+/*
+ * The log.  Every line is sanitised (a peer's string cannot move the
+ * cursor or forge a line of its own) and rate-limited as syslogd does:
+ * a line identical to the last one is counted, not written, and "last
+ * message repeated N times" follows when another line comes, when
+ * log_due() finds the count older than LOG_REPEAT_MS, or at log_flush();
+ * beyond LOG_WINDOW_LINES lines in LOG_WINDOW_MS the rest are counted
+ * and one "N messages suppressed" line says so when the window ends.  A
+ * flood therefore writes a bounded number of lines, whatever its source.
+ */
+#define LOG_LINE_MAX		2048	/* longer lines are cut */
+#define LOG_REPEAT_MS		30000
+#define LOG_WINDOW_MS		60000
+#define LOG_WINDOW_LINES	300	/* 5 a second, sustained */
+
+static struct {
+	char		 last[LOG_LINE_MAX];	/* sanitised, no prefix */
+	enum log_level	 last_level;
+	int		 has_last;
+	uint64_t	 repeats;		/* of last, not yet said */
+	uint64_t	 repeat_since;
+	uint64_t	 window_start;
+	unsigned	 window_lines;
+	uint64_t	 suppressed;		/* in this window */
+	int		 atexit_done;
+} log_state;
+static uint64_t	(*log_clock)(void) = now_mono_ms;
+
+static void	log_line(enum log_level, const char *);
+static void	log_say_repeats(void);
+static void	log_say_suppressed(void);
+static void	log_libevent_cb(int, const char *);
+static void	log_fatal(const char *, va_list, const char *)
+		    printflike(1, 0);
+
+int
 log_open(const char *path, enum log_level min)
 {
+	FILE	*f = NULL;
+
+	if (path != NULL && (f = fopen(path, "a")) == NULL)
+		return (-1);
+	log_flush();
 	if (log_file != NULL && log_file != stderr)
 		fclose(log_file);
-	log_file = NULL;
-	if (path != NULL && (log_file = fopen(path, "a")) != NULL)
-		setvbuf(log_file, NULL, _IOLBF, 0);
+	log_file = f;
+	if (f != NULL)
+		setvbuf(f, NULL, _IOLBF, 0);
 	log_min = min;
+	return (0);
 }
 
 void
@@ -141,23 +184,119 @@ log_set_fatal_hook(void (*hook)(void))
 	log_fatal_hook = hook;
 }
 
+void
+log_set_clock(uint64_t (*clock)(void))
+{
+	log_clock = clock != NULL ? clock : now_mono_ms;
+}
+
+/* One line as it is written: time (to a file), program, level, text. */
 static void
-log_vwrite(enum log_level level, const char *fmt, va_list ap)
+log_line(enum log_level level, const char *text)
 {
 	static const char *const names[] = { "debug", "info", "warning",
 	    "error" };
 	FILE		*f = log_file != NULL ? log_file : stderr;
 	char		 ts[FMT_TIME_LEN];
 
-	if (level < log_min || (log_quiet && level < LOG_LVL_WARN))
-		return;
 	if (f != stderr) {
 		fmt_time(ts, sizeof ts, now_wall_ms(), FMT_TIME_FULL);
 		fprintf(f, "%s ", ts);
 	}
-	fprintf(f, "peertop: %s: ", names[level]);
-	vfprintf(f, fmt, ap);
-	fputc('\n', f);
+	fprintf(f, "peertop: %s: %s\n", names[level], text);
+}
+
+static void
+log_say_repeats(void)
+{
+	char	 msg[64];
+
+	if (log_state.repeats == 0)
+		return;
+	snprintf(msg, sizeof msg, "last message repeated %llu time%s",
+	    (unsigned long long)log_state.repeats,
+	    log_state.repeats == 1 ? "" : "s");
+	log_state.repeats = 0;
+	log_line(log_state.last_level, msg);
+}
+
+static void
+log_say_suppressed(void)
+{
+	char	 msg[96];
+
+	if (log_state.suppressed == 0)
+		return;
+	snprintf(msg, sizeof msg, "%llu messages suppressed (more than %d "
+	    "lines in %d s)", (unsigned long long)log_state.suppressed,
+	    LOG_WINDOW_LINES, LOG_WINDOW_MS / 1000);
+	log_state.suppressed = 0;
+	log_line(LOG_LVL_WARN, msg);
+}
+
+/* The summaries whose time has come; the event loop calls it now and then. */
+void
+log_due(void)
+{
+	uint64_t	 now = log_clock();
+
+	if (log_state.repeats != 0 &&
+	    now - log_state.repeat_since >= LOG_REPEAT_MS)
+		log_say_repeats();
+	if (now - log_state.window_start >= LOG_WINDOW_MS) {
+		log_say_suppressed();
+		log_state.window_start = now;
+		log_state.window_lines = 0;
+	}
+}
+
+/* Every summary now: at exit, before a fatal message, on log_open(). */
+void
+log_flush(void)
+{
+	log_say_repeats();
+	log_say_suppressed();
+	if (log_file != NULL)
+		fflush(log_file);
+}
+
+static void
+log_vwrite(enum log_level level, const char *fmt, va_list ap)
+{
+	char		 raw[LOG_LINE_MAX], text[LOG_LINE_MAX];
+	uint64_t	 now;
+
+	if (level < log_min || (log_quiet && level < LOG_LVL_WARN))
+		return;
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	sanitize(text, sizeof text, raw, strlen(raw));
+
+	if (!log_state.atexit_done) {
+		/* exit() from anywhere still says what was counted. */
+		atexit(log_flush);
+		log_state.atexit_done = 1;
+	}
+	log_due();
+	now = log_clock();
+	if (log_state.has_last && level == log_state.last_level &&
+	    strcmp(text, log_state.last) == 0) {
+		if (log_state.repeats++ == 0)
+			log_state.repeat_since = now;
+		return;
+	}
+	log_say_repeats();
+	if (log_state.window_lines >= LOG_WINDOW_LINES) {
+		/* Not the last line written any more: A B A B... in a full
+		 * window must not write "repeated 1 time" for each A. */
+		log_state.has_last = 0;
+		log_state.suppressed++;
+		return;
+	}
+	log_state.window_lines++;
+	log_line(level, text);
+	strlcpy_pt(log_state.last, text, sizeof log_state.last);
+	log_state.last_level = level;
+	log_state.has_last = 1;
 }
 
 #define LOG_FN(fn, lvl)						\
@@ -173,19 +312,75 @@ LOG_FN(log_debug, LOG_LVL_DEBUG)
 LOG_FN(log_info, LOG_LVL_INFO)
 LOG_FN(log_warnx, LOG_LVL_WARN)
 
+/*
+ * libevent's own messages ("Error from accept() call", in a flood when
+ * descriptors run out) go through the same sanitiser and limits instead
+ * of straight to stderr, over the dashboard.
+ */
+static void
+log_libevent_cb(int severity, const char *msg)
+{
+	enum log_level	 level;
+
+	switch (severity) {
+	case EVENT_LOG_DEBUG:
+		level = LOG_LVL_DEBUG;
+		break;
+	case EVENT_LOG_MSG:
+		level = LOG_LVL_INFO;
+		break;
+	case EVENT_LOG_WARN:
+		level = LOG_LVL_WARN;
+		break;
+	default:
+		level = LOG_LVL_ERROR;
+		break;
+	}
+	log_write(level, "libevent: %s", msg);
+}
+
+void
+log_libevent(void)
+{
+	event_set_log_callback(log_libevent_cb);
+}
+
+void
+log_write(enum log_level level, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vwrite(level, fmt, ap);
+	va_end(ap);
+}
+
+/* A fatal message, sanitised, to stderr once the terminal is restored. */
+static void
+log_fatal(const char *fmt, va_list ap, const char *err)
+{
+	char	 raw[LOG_LINE_MAX], text[LOG_LINE_MAX];
+
+	log_flush();
+	if (log_fatal_hook != NULL)
+		log_fatal_hook();
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	sanitize(text, sizeof text, raw, strlen(raw));
+	if (err != NULL)
+		fprintf(stderr, "peertop: fatal: %s: %s\n", text, err);
+	else
+		fprintf(stderr, "peertop: fatal: %s\n", text);
+}
+
 void
 fatal(const char *fmt, ...)
 {
 	va_list	 ap;
 	int	 saved = errno;
 
-	if (log_fatal_hook != NULL)
-		log_fatal_hook();
-	fprintf(stderr, "peertop: fatal: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	log_fatal(fmt, ap, strerror(saved));
 	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(saved));
 	exit(3);
 }
 
@@ -194,13 +389,9 @@ fatalx(const char *fmt, ...)
 {
 	va_list	 ap;
 
-	if (log_fatal_hook != NULL)
-		log_fatal_hook();
-	fprintf(stderr, "peertop: fatal: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	log_fatal(fmt, ap, NULL);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(3);
 }
 

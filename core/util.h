@@ -32,14 +32,27 @@ int	 xvasprintf(char **, const char *, va_list) printflike(2, 0);
 size_t	 strlcpy_pt(char *, const char *, size_t);
 
 /*
- * Logging.  log_open() picks the destination (NULL: stderr); the TUI sends
- * logs to a file so they never scribble over the screen.  fatal() restores
- * the terminal through the hook registered with log_set_fatal_hook().
+ * Logging.  log_open() picks the destination (NULL: stderr); -1 with
+ * errno when the file cannot be opened (the log stays where it was).
+ * The TUI sends logs to a file so they never scribble over the screen.
+ * Every line is sanitised and rate-limited: a repeated line is counted
+ * ("last message repeated N times"), and beyond a ceiling per window
+ * lines are counted ("N messages suppressed").  log_due() writes the
+ * summaries whose time has come (the event loop calls it every second),
+ * log_flush() all of them (registered with atexit() at the first line;
+ * fatal() calls it too).  log_libevent() routes libevent's own messages
+ * into the log.  fatal() restores the terminal through the hook
+ * registered with log_set_fatal_hook().
  */
 enum log_level { LOG_LVL_DEBUG, LOG_LVL_INFO, LOG_LVL_WARN, LOG_LVL_ERROR };
-void	 log_open(const char *path, enum log_level min);
+int	 log_open(const char *path, enum log_level min);
 void	 log_set_quiet(int);		/* 1: drop everything below WARN */
 void	 log_set_fatal_hook(void (*)(void));
+void	 log_set_clock(uint64_t (*)(void));	/* tests; NULL: monotonic */
+void	 log_libevent(void);
+void	 log_due(void);
+void	 log_flush(void);
+void	 log_write(enum log_level, const char *, ...) printflike(2, 3);
 void	 log_debug(const char *, ...) printflike(1, 2);
 void	 log_info(const char *, ...) printflike(1, 2);
 void	 log_warnx(const char *, ...) printflike(1, 2);

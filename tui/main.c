@@ -82,6 +82,7 @@ struct run {
 	struct geo	*geo;
 	struct store	*store;		/* the history, NULL: none */
 	struct event_base *base;
+	struct event	*summaries;	/* log_due() every second */
 };
 
 static __dead void	usage(int);
@@ -90,6 +91,9 @@ static void		 load_history(struct model *, const char *);
 static void		 once_check_cb(evutil_socket_t, short, void *);
 static void		 routes_start(struct model *);
 static void		 quit_cb(evutil_socket_t, short, void *);
+static void		 summaries_cb(evutil_socket_t, short, void *);
+static struct event	*summaries_start(struct event_base *);
+static void		 logfile_open(struct options *);
 static void		 start_collectors(struct model *, struct event_base *);
 static const char	*store_status_cb(void *);
 static struct model	*model_again(void *, char **);
@@ -100,6 +104,7 @@ static struct model	*replay_model(struct options *, struct replay *,
 static int		 replay_when(const char *, const char *, int64_t,
 			    int64_t *);
 static int		 run_config(struct run *);
+static void		 config_warn(struct run *);
 static void		 run_setup(struct run *);
 static int		 run_start(struct run *);
 static int		 run_once(struct run *);
@@ -143,7 +148,8 @@ usage(int status)
 "                        was (t/T next/previous change, b jump, p play)\n"
 "  -b, --since TIME      replay from TIME (also --begin): see TIME below\n"
 "  -e, --until TIME      replay up to TIME (also --end)\n"
-"  -l, --log FILE        write the log to FILE\n"
+"  -l, --log FILE        append the log to FILE (opened first: exit 1 if\n"
+"                        it cannot be)\n"
 "      --ascii           ASCII only (no UTF-8 line or Braille glyphs)\n"
 "      --mono            no colours (also when NO_COLOR is set)\n"
 "      --utc             show and read times in UTC, not in local time\n"
@@ -499,6 +505,7 @@ replay_main(struct options *o)
 	struct geo		*geo;
 	struct store		*store;
 	struct event_base	*base;
+	struct event		*tick;
 	struct tui		 tui;
 	char			*cause = NULL, *datadir = NULL, *warnings = NULL;
 	int64_t			 oldest, newest, begin, end, at;
@@ -558,9 +565,11 @@ replay_main(struct options *o)
 		output_print(output_find(o->output), stdout, m, ONCE_EVENTS);
 		status = output_status(m);
 	} else {
-		log_open(o->logfile != NULL ? o->logfile : "/dev/null",
-		    LOG_LVL_INFO);
+		if (o->logfile == NULL)
+			log_open("/dev/null", LOG_LVL_INFO);
+		tick = summaries_start(base);
 		status = dashboard(&tui, datadir);
+		event_free(tick);
 	}
 	tui_replay_stop(&tui);
 	if (store != NULL)
@@ -578,6 +587,45 @@ quit_cb(evutil_socket_t sig, short what, void *arg)
 {
 	log_info("signal %d, exiting", (int)sig);
 	event_base_loopbreak(arg);
+}
+
+/* The log's summaries ("last message repeated") come in bounded time. */
+static void
+summaries_cb(evutil_socket_t fd, short what, void *arg)
+{
+	log_due();
+}
+
+static struct event *
+summaries_start(struct event_base *base)
+{
+	struct event	*ev;
+	struct timeval	 tv = { 1, 0 };
+
+	if ((ev = event_new(base, -1, EV_PERSIST, summaries_cb, NULL)) == NULL)
+		fatalx("event_new failed");
+	event_add(ev, &tv);
+	return (ev);
+}
+
+/*
+ * -l FILE: opened first, before the configuration is read and long
+ * before privileges are dropped, so that root's log stays root's; a log
+ * that cannot be opened stops the program rather than going silently to
+ * stderr.  The dashboard's log goes to FILE or nowhere (it would
+ * scribble over the screen); headless without -l logs to stderr.
+ */
+static void
+logfile_open(struct options *o)
+{
+	if (o->logfile == NULL ||
+	    (o->mode != MODE_HEADLESS && o->mode != MODE_TUI))
+		return;
+	if (log_open(o->logfile, LOG_LVL_INFO) != 0) {
+		fprintf(stderr, "peertop: cannot open the log %s: %s\n",
+		    o->logfile, strerror(errno));
+		exit(1);
+	}
 }
 
 /*
@@ -610,7 +658,28 @@ run_config(struct run *r)
 		free(r->m->database);
 		r->m->database = xstrdup(r->o->database);
 	}
+	config_warn(r);
 	return (0);
+}
+
+/*
+ * What the configuration allows but should not (a listener open to any
+ * host): on stderr before anything runs (the dashboard's would be drawn
+ * over: run_start() makes them events there), headless also in its log.
+ */
+static void
+config_warn(struct run *r)
+{
+	struct model	*m = r->m;
+	size_t		 i;
+
+	for (i = 0; i < m->nconfig_warnings; i++) {
+		if (r->o->mode != MODE_TUI)
+			fprintf(stderr, "peertop: warning: %s\n",
+			    m->config_warnings[i]);
+		if (r->o->mode == MODE_HEADLESS && r->o->logfile != NULL)
+			log_warnx("%s", m->config_warnings[i]);
+	}
 }
 
 /*
@@ -636,6 +705,7 @@ run_setup(struct run *r)
 
 	if ((r->base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
+	r->summaries = summaries_start(r->base);
 
 	if (r->o->mode == MODE_ONCE) {
 		load_history(m, m->database);
@@ -675,16 +745,22 @@ static int
 run_start(struct run *r)
 {
 	struct model	*m = r->m;
+	size_t		 i;
 
 	if (r->o->mode == MODE_TUI) {
-		/* Logs would scribble over the screen: file or nowhere. */
-		log_open(r->o->logfile != NULL ? r->o->logfile : "/dev/null",
-		    LOG_LVL_INFO);
+		/* Logs would scribble over the screen: -l's file (open
+		 * since logfile_open()) or nowhere. */
+		if (r->o->logfile == NULL)
+			log_open("/dev/null", LOG_LVL_INFO);
 		log_set_quiet(0);
 	}
 	/* --once: a fixed count per probe target, every fate known. */
 	if (r->o->mode == MODE_ONCE)
 		m->lat.count = ONCE_PROBES;
+	/* The configuration's warnings, recorded with the history. */
+	for (i = 0; r->o->mode != MODE_ONCE && i < m->nconfig_warnings; i++)
+		model_eventf(m, "ConfigWarning", LVL_WARNING, "config", NULL,
+		    "%s", m->config_warnings[i]);
 	start_collectors(m, r->base);
 	/* The prober's ICMP sockets are open: privileges can go now. */
 	if (m->lat.user[0] != '\0' && geteuid() == 0 &&
@@ -725,8 +801,6 @@ run_headless(struct run *r)
 {
 	struct event	*sigint, *sigterm, *sighup;
 
-	if (r->o->logfile != NULL)
-		log_open(r->o->logfile, LOG_LVL_INFO);
 	signal(SIGPIPE, SIG_IGN);
 	sigint = evsignal_new(r->base, SIGINT, quit_cb, r->base);
 	sigterm = evsignal_new(r->base, SIGTERM, quit_cb, r->base);
@@ -789,7 +863,9 @@ run_teardown(struct run *r)
 	if (r->store != NULL)
 		store_close(r->store);
 	geo_close(r->geo);
+	event_free(r->summaries);
 	event_base_free(r->base);
+	log_flush();
 	free(r->datadir);
 	free(r->warnings);
 }
@@ -808,6 +884,8 @@ main(int argc, char **argv)
 	 */
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C");
+	/* libevent's own warnings through the log, never onto the screen. */
+	log_libevent();
 	if (argc > 1 && strcmp(argv[1], "mrt") == 0)
 		return (cmd_mrt(argc - 1, argv + 1));
 	if (argc > 1 && strcmp(argv[1], "agent") == 0)
@@ -816,6 +894,7 @@ main(int argc, char **argv)
 		return (cmd_report(argc - 1, argv + 1));
 	parse_options(argc, argv, &o);
 	log_open(NULL, LOG_LVL_INFO);
+	logfile_open(&o);
 	if (o.replay != NULL) {
 		log_set_quiet(1);
 		return (replay_main(&o));

@@ -402,6 +402,65 @@ test_include_cycle(void **state)
 	model_free(m);
 }
 
+/*
+ * Fan-out: 100 includes of a file with 100 includes, four levels down,
+ * is refused at the 257th file, at once (it took minutes before).
+ */
+static void
+test_include_fanout(void **state)
+{
+	struct model	*m = new_model();
+	char		*cause = NULL;
+	uint64_t	 t0 = now_mono_ms();
+
+	assert_int_equal(config_parse(m, CONFDIR "fanout/f0.conf", &cause),
+	    -1);
+	assert_true(now_mono_ms() - t0 < 5000);
+	assert_string_equal(cause, CONFDIR "fanout/f3.conf:53:9: include "
+	    "\"f4.conf\": too many includes (at most 256 files in the whole "
+	    "configuration)");
+	free(cause);
+	model_free(m);
+}
+
+/* Bytes: a 3 MiB file included six times crosses 16 MiB at the sixth. */
+static void
+test_include_bytes(void **state)
+{
+	struct model	*m = new_model();
+	char		 dir[] = "/tmp/peertop-test-config.XXXXXX";
+	char		*big, *top, *want, *cause = NULL, line[80];
+	FILE		*f;
+	int		 i;
+
+	assert_non_null(mkdtemp(dir));
+	xasprintf(&big, "%s/big.conf", dir);
+	assert_non_null(f = fopen(big, "w"));
+	memset(line, '#', sizeof line - 1);
+	line[sizeof line - 2] = '\n';
+	line[sizeof line - 1] = '\0';
+	for (i = 0; i < 3 * 1024 * 1024 / 79; i++)
+		fputs(line, f);
+	fclose(f);
+	xasprintf(&top, "%s/top.conf", dir);
+	assert_non_null(f = fopen(top, "w"));
+	for (i = 0; i < 6; i++)
+		fprintf(f, "include \"big.conf\"\n");
+	fclose(f);
+	assert_int_equal(config_parse(m, top, &cause), -1);
+	xasprintf(&want, "%s:6:9: include \"big.conf\": too much included "
+	    "(at most 16 MiB in the whole configuration)", top);
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	model_free(m);
+	unlink(big);
+	unlink(top);
+	rmdir(dir);
+	free(big);
+	free(top);
+}
+
 /* Includes in a scratch directory: depth limit, self, dirs, FIFOs. */
 static void
 test_include_limits(void **state)
@@ -567,6 +626,48 @@ test_bmp(void **state)
 	    "bmp");
 	expect_buf_error("bmp listen 127.0.0.1\nbmp listen 127.0.0.1 port 11019",
 	    "t.conf:2:12: duplicate bmp listener for this address and port");
+}
+
+/* Listeners any host can reach are warned about, with file:line. */
+static void
+test_listen_warnings(void **state)
+{
+	static const char *const want[] = {
+		"t.conf:1:12: bmp listen 0.0.0.0 without allow: any host that "
+		"reaches port 11019 can stream BMP as a router",
+		"t.conf:2:12: bmp listen :: without allow: any host that "
+		"reaches port 2 can stream BMP as a router",
+		"t.conf:3:12: bmp listen 192.0.2.1 without allow: any host that "
+		"reaches port 3 can stream BMP as a router",
+		"t.conf:5:15: ingest listen 192.0.2.1 without token: any host "
+		"that reaches port 8080 can post latency samples",
+	};
+	struct model	*m;
+	size_t		 i;
+
+	m = parse_buf_ok(
+	    "bmp listen 127.0.0.1\n"
+	    "bmp listen ::1 port 2\n"
+	    "bmp listen ::ffff:127.0.0.2 port 3\n"
+	    "bmp listen 192.0.2.1 port 4 { allow 192.0.2.0/24 }\n"
+	    "ingest listen 127.0.0.1\n");
+	assert_int_equal(m->nconfig_warnings, 0);
+	model_free(m);
+
+	m = parse_buf_ok(
+	    "bmp listen 0.0.0.0\n"
+	    "bmp listen :: port 2 { max-routers 4 }\n"
+	    "bmp listen 192.0.2.1 port 3 { allow 10.0.0.0/8 0.0.0.0/0 }\n"
+	    "bmp listen 192.0.2.1 port 4 { allow 10.0.0.0/8 }\n"
+	    "ingest listen 192.0.2.1 port 8080\n");
+	assert_int_equal(m->nconfig_warnings, nitems(want));
+	for (i = 0; i < nitems(want); i++)
+		assert_string_equal(m->config_warnings[i], want[i]);
+	model_free(m);
+
+	m = parse_buf_ok("ingest listen 0.0.0.0 token \"s3cret\"\n");
+	assert_int_equal(m->nconfig_warnings, 0);
+	model_free(m);
 }
 
 /* Error classes from buffers, with the exact message. */
@@ -1099,10 +1200,13 @@ main(void)
 		cmocka_unit_test(test_comments_and_strings),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_bmp),
+		cmocka_unit_test(test_listen_warnings),
 		cmocka_unit_test(test_branch_partner),
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_include_cycle),
 		cmocka_unit_test(test_include_limits),
+		cmocka_unit_test(test_include_fanout),
+		cmocka_unit_test(test_include_bytes),
 		cmocka_unit_test(test_buffer_errors),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_default_path),
