@@ -37,6 +37,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,10 @@
 #define COLLECT_BMP_TABLE_QUIET_MS	3000
 #define COLLECT_BMP_TABLE_MAX_MS	30000
 #define COLLECT_BMP_KINDS		(RIB_PEER_LOC_RIB + 1)
+/* accept() failing for want of descriptors or memory pauses the
+ * listener this long, doubling up to the maximum while it fails. */
+#define COLLECT_BMP_BACKOFF_MIN_MS	100
+#define COLLECT_BMP_BACKOFF_MAX_MS	3200
 
 /* One monitored peer of one router. */
 struct collect_bmp_peer {
@@ -138,6 +143,15 @@ struct collect_bmp {
 	size_t			 nrouters;
 	uint64_t		 refused;	/* allow list or limit */
 	uint64_t		 closed_bad;	/* malformed streams */
+	/* accept() failing (out of descriptors, most likely): the listener
+	 * is paused for backoff_ms, and the episode logged once. */
+	struct event		*ev_resume;
+	int			 paused;
+	int			 backoff_ms;
+	uint64_t		 accept_fails;	/* this episode, 0 none */
+	uint64_t		 accept_mono;	/* its first failure */
+	int			 accept_errno;	/* its first error */
+	uint64_t		 accept_errors;	/* all episodes */
 	uint64_t		 start_mono;	/* listening since */
 	struct event		*ev_settle;	/* until settled, then freed */
 	struct event		*ev_known;	/* routes_back() again */
@@ -158,6 +172,9 @@ static void	 collect_bmp_describe(const struct collector *, char *,
 		    size_t);
 
 static void	 collect_bmp_accept_cb(evutil_socket_t, short, void *);
+static void	 collect_bmp_accept_fail(struct collect_bmp *, int);
+static void	 collect_bmp_accept_ok(struct collect_bmp *);
+static void	 collect_bmp_resume_cb(evutil_socket_t, short, void *);
 static void	 collect_bmp_read_cb(evutil_socket_t, short, void *);
 static void	 collect_bmp_settle_cb(evutil_socket_t, short, void *);
 static void	 collect_bmp_check_settled(struct collect_bmp *);
@@ -326,6 +343,8 @@ collect_bmp_start(struct collector *c, struct model *m,
 	tv.tv_usec = COLLECT_BMP_SETTLE_TICK_MS * 1000;
 	event_add(cb->ev_settle, &tv);
 	if ((cb->ev_known = evtimer_new(base, collect_bmp_known_cb,
+	    cb)) == NULL ||
+	    (cb->ev_resume = evtimer_new(base, collect_bmp_resume_cb,
 	    cb)) == NULL)
 		fatalx("bmp: cannot create timer event");
 	log_info("%s: listening on %s port %u", c->name, a, cb->port);
@@ -360,6 +379,8 @@ collect_bmp_stop(struct collector *c)
 		event_free(cb->ev_settle);
 	if (cb->ev_known != NULL)
 		event_free(cb->ev_known);
+	if (cb->ev_resume != NULL)
+		event_free(cb->ev_resume);
 	if (cb->fd != -1)
 		close(cb->fd);
 	free(cb->msg);
@@ -418,12 +439,13 @@ collect_bmp_accept_cb(evutil_socket_t lfd, short events, void *arg)
 	int				 fd;
 
 	if ((fd = accept(lfd, (struct sockaddr *)&ss, &sslen)) == -1) {
-		if (errno != EAGAIN && errno != EINTR &&
-		    errno != ECONNABORTED)
-			log_warnx("%s: accept: %s", cb->c->name,
-			    strerror(errno));
+		if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR && errno != ECONNABORTED)
+			collect_bmp_accept_fail(cb, errno);
 		return;
 	}
+	if (cb->accept_fails > 0)
+		collect_bmp_accept_ok(cb);
 	collect_bmp_sockaddr(&ss, &from, &port);
 	addr_fmt(&from, a, sizeof a);
 	if (!collect_bmp_allowed(cb, &from)) {
@@ -468,6 +490,72 @@ collect_bmp_accept_cb(evutil_socket_t lfd, short events, void *arg)
 	collect_bmp_router_back(r);
 	log_info("%s: router %s port %u connected", cb->c->name, a, port);
 	model_touch(cb->m, DIRTY_COLLECTORS);
+}
+
+/*
+ * accept() failed other than for a connection gone before we took it:
+ * out of descriptors (EMFILE, ENFILE) or kernel memory (ENOBUFS, ENOMEM)
+ * most likely.  The connection stays queued, so the listener would fire
+ * again at once and spin: stop watching it for a while instead, longer
+ * each time it still fails.  One warning per episode; the collector's
+ * error says it until accept() works again.
+ */
+static void
+collect_bmp_accept_fail(struct collect_bmp *cb, int error)
+{
+	struct timeval	 tv;
+	char		*msg;
+
+	if (cb->accept_fails++ == 0) {
+		cb->accept_mono = now_mono_ms();
+		cb->accept_errno = error;
+		cb->backoff_ms = COLLECT_BMP_BACKOFF_MIN_MS;
+		xasprintf(&msg, "accept: %s; not accepting routers for now",
+		    strerror(error));
+		log_warnx("%s: %s (retrying after %d ms, then up to %d s)",
+		    cb->c->name, msg, COLLECT_BMP_BACKOFF_MIN_MS,
+		    COLLECT_BMP_BACKOFF_MAX_MS / 1000);
+		model_collector_state(cb->m, cb->c, COL_UP, msg);
+		free(msg);
+	} else if (cb->backoff_ms < COLLECT_BMP_BACKOFF_MAX_MS) {
+		cb->backoff_ms *= 2;
+		if (cb->backoff_ms > COLLECT_BMP_BACKOFF_MAX_MS)
+			cb->backoff_ms = COLLECT_BMP_BACKOFF_MAX_MS;
+	}
+	cb->accept_errors++;
+	cb->paused = 1;
+	event_del(cb->ev);
+	tv.tv_sec = cb->backoff_ms / 1000;
+	tv.tv_usec = (cb->backoff_ms % 1000) * 1000;
+	evtimer_add(cb->ev_resume, &tv);
+}
+
+/* accept() works again: close the episode with one line. */
+static void
+collect_bmp_accept_ok(struct collect_bmp *cb)
+{
+	char	*msg;
+
+	xasprintf(&msg, "accept failed %" PRIu64 " time%s in %" PRIu64 " s "
+	    "(%s); accepting again", cb->accept_fails,
+	    cb->accept_fails == 1 ? "" : "s",
+	    (now_mono_ms() - cb->accept_mono + 500) / 1000,
+	    strerror(cb->accept_errno));
+	log_info("%s: %s", cb->c->name, msg);
+	model_collector_state(cb->m, cb->c, COL_UP, msg);
+	free(msg);
+	cb->accept_fails = 0;
+}
+
+/* The pause is over: watch the listener again (it fires at once for a
+ * queued connection, and accept() says whether it works now). */
+static void
+collect_bmp_resume_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct collect_bmp	*cb = arg;
+
+	cb->paused = 0;
+	event_add(cb->ev, NULL);
 }
 
 /*
@@ -554,7 +642,8 @@ collect_bmp_read_cb(evutil_socket_t fd, short events, void *arg)
 			}
 			addr_fmt(&r->from, a, sizeof a);
 			log_info("%s: router %s (%s) closed the connection",
-			    cb->c->name, r->name, a);
+			    cb->c->name, r->name[0] != '\0' ? r->name :
+			    "unnamed", a);
 			collect_bmp_close(r, 1);
 			return;
 		}
