@@ -69,6 +69,18 @@
  * listener this long, doubling up to the maximum while it fails. */
 #define COLLECT_BMP_BACKOFF_MIN_MS	100
 #define COLLECT_BMP_BACKOFF_MAX_MS	3200
+/* Deadlines (peertop.conf(5) init-timeout, message-timeout): the
+ * Initiation after connecting, the rest of a message once begun. */
+#define COLLECT_BMP_INIT_MS		10000
+#define COLLECT_BMP_MESSAGE_MS		30000
+
+/* Why a router's timer closes it. */
+enum collect_bmp_timeout {
+	COLLECT_BMP_TO_INIT,		/* no Initiation in time */
+	COLLECT_BMP_TO_MESSAGE,		/* a message not whole in time */
+	COLLECT_BMP_TO_HOLD,		/* nothing for the hold time */
+	COLLECT_BMP_TO_COUNT
+};
 
 /* One monitored peer of one router. */
 struct collect_bmp_peer {
@@ -121,6 +133,14 @@ struct collect_bmp_router {
 	uint64_t		 errors;	/* UPDATEs the RIB refused */
 	char			 last_error[128];
 	int64_t			 connected_ms;
+	/* The deadlines, monotonic: the timer fires at the nearest
+	 * (timer_at, 0 unarmed) and closes the router if one passed. */
+	struct event		*ev_timer;
+	uint64_t		 timer_at;
+	uint64_t		 connected_mono;
+	uint64_t		 rx_mono;	/* last bytes read */
+	uint64_t		 partial_mono;	/* the pending message began;
+						   0 none pending */
 	struct bmp_framer	 fr;
 	struct bmp_ctx		 ctx;
 	struct collect_bmp_peer	*peers;
@@ -143,6 +163,8 @@ struct collect_bmp {
 	size_t			 nrouters;
 	uint64_t		 refused;	/* allow list or limit */
 	uint64_t		 closed_bad;	/* malformed streams */
+	int			 timeout_ms[COLLECT_BMP_TO_COUNT]; /* 0: none */
+	uint64_t		 timed_out[COLLECT_BMP_TO_COUNT];
 	/* accept() failing (out of descriptors, most likely): the listener
 	 * is paused for backoff_ms, and the episode logged once. */
 	struct event		*ev_resume;
@@ -182,6 +204,12 @@ static int	 collect_bmp_allowed(const struct collect_bmp *,
 		    const struct addr *);
 static void	 collect_bmp_close(struct collect_bmp_router *, int);
 static void	 collect_bmp_fail(struct collect_bmp_router *, const char *);
+static void	 collect_bmp_drop(struct collect_bmp_router *, const char *,
+		    uint64_t *);
+static uint64_t	 collect_bmp_deadline(const struct collect_bmp_router *,
+		    enum collect_bmp_timeout *);
+static void	 collect_bmp_arm(struct collect_bmp_router *);
+static void	 collect_bmp_timer_cb(evutil_socket_t, short, void *);
 static int	 collect_bmp_drain(struct collect_bmp_router *);
 static void	 collect_bmp_handle(struct collect_bmp_router *,
 		    const struct bmp_msg *);
@@ -286,6 +314,11 @@ collect_bmp_start(struct collector *c, struct model *m,
 	TAILQ_INIT(&cb->routers);
 	cb->max = c->max_routers > 0 ? c->max_routers :
 	    COLLECT_BMP_ROUTERS_MAX;
+	cb->timeout_ms[COLLECT_BMP_TO_INIT] = c->init_timeout_ms > 0 ?
+	    c->init_timeout_ms : COLLECT_BMP_INIT_MS;
+	cb->timeout_ms[COLLECT_BMP_TO_MESSAGE] = c->message_timeout_ms > 0 ?
+	    c->message_timeout_ms : COLLECT_BMP_MESSAGE_MS;
+	cb->timeout_ms[COLLECT_BMP_TO_HOLD] = c->hold_ms;
 	if (c->listen.af == 0) {
 		cb->addr.af = AF_INET;
 		cb->addr.v4.s_addr = htonl(INADDR_LOOPBACK);
@@ -393,7 +426,8 @@ static void
 collect_bmp_describe(const struct collector *c, char *buf, size_t len)
 {
 	const struct collect_bmp	*cb = c->priv;
-	char				 a[ADDR_STRLEN], n[48];
+	char				 a[ADDR_STRLEN], n[48], x[96];
+	uint64_t			 timed_out;
 
 	if (cb == NULL) {
 		snprintf(buf, len, "%s down: %s", c->name, c->error);
@@ -407,9 +441,18 @@ collect_bmp_describe(const struct collector *c, char *buf, size_t len)
 	else
 		snprintf(n, sizeof n, "%zu router%s", cb->nrouters,
 		    cb->nrouters == 1 ? "" : "s");
-	snprintf(buf, len, "bmp %s%s%s:%u %s%s%s",
+	/* Connections refused and routers timed out, when there were. */
+	timed_out = collect_bmp_timeouts(c);
+	x[0] = '\0';
+	if (cb->refused > 0)
+		snprintf(x, sizeof x, ", %" PRIu64 " refused", cb->refused);
+	if (timed_out > 0)
+		snprintf(x + strlen(x), sizeof x - strlen(x), ", %" PRIu64
+		    " timed out", timed_out);
+	snprintf(buf, len, "bmp %s%s%s:%u %s%s%s%s%s",
 	    cb->addr.af == AF_INET6 ? "[" : "", a,
-	    cb->addr.af == AF_INET6 ? "]" : "", cb->port, n,
+	    cb->addr.af == AF_INET6 ? "]" : "", cb->port, n, x,
+	    cb->paused ? ", not accepting (out of descriptors?)" : "",
 	    c->error[0] != '\0' ? ", last error: " : "", c->error);
 }
 
@@ -474,6 +517,7 @@ collect_bmp_accept_cb(evutil_socket_t lfd, short events, void *arg)
 	r->from = from;
 	r->from_port = port;
 	r->connected_ms = now_wall_ms();
+	r->connected_mono = r->rx_mono = now_mono_ms();
 	strlcpy_pt(r->key, a, sizeof r->key);
 	decode_bmp_framer_init(&r->fr);
 	decode_bmp_ctx_init(&r->ctx);
@@ -481,9 +525,11 @@ collect_bmp_accept_cb(evutil_socket_t lfd, short events, void *arg)
 	r->ctx.raw_updates = 1;
 	r->ev = event_new(cb->base, fd, EV_READ | EV_PERSIST,
 	    collect_bmp_read_cb, r);
-	if (r->ev == NULL)
+	r->ev_timer = evtimer_new(cb->base, collect_bmp_timer_cb, r);
+	if (r->ev == NULL || r->ev_timer == NULL)
 		fatalx("bmp: cannot create router event");
 	event_add(r->ev, NULL);
+	collect_bmp_arm(r);
 	TAILQ_INSERT_TAIL(&cb->routers, r, entry);
 	cb->nrouters++;
 	collect_bmp_parts(cb);
@@ -586,6 +632,7 @@ collect_bmp_close(struct collect_bmp_router *r, int report)
 	cb->nrouters--;
 	collect_bmp_parts(cb);
 	event_free(r->ev);
+	event_free(r->ev_timer);
 	close(r->fd);
 	decode_bmp_framer_free(&r->fr);
 	decode_bmp_ctx_free(&r->ctx);
@@ -597,6 +644,14 @@ collect_bmp_close(struct collect_bmp_router *r, int report)
 static void
 collect_bmp_fail(struct collect_bmp_router *r, const char *why)
 {
+	collect_bmp_drop(r, why, &r->cb->closed_bad);
+}
+
+/* Close one router for a reason: logged, counted and shown. */
+static void
+collect_bmp_drop(struct collect_bmp_router *r, const char *why,
+    uint64_t *counter)
+{
 	struct collect_bmp	*cb = r->cb;
 	char			 a[ADDR_STRLEN], *msg;
 
@@ -605,10 +660,112 @@ collect_bmp_fail(struct collect_bmp_router *r, const char *why)
 	    r->name : "unnamed", a, why);
 	log_warnx("%s: %s; closing", cb->c->name, msg);
 	cb->c->failures++;
-	cb->closed_bad++;
+	(*counter)++;
 	model_collector_state(cb->m, cb->c, COL_UP, msg);
 	free(msg);
 	collect_bmp_close(r, 1);
+}
+
+/*
+ * The nearest deadline of a router (monotonic ms, and which), 0 none:
+ *  - RFC 7854 4.3: the Initiation is the first message, so one that has
+ *    not come init-timeout after connecting will not: a silent socket or
+ *    a stray client, holding a router slot;
+ *  - a message begun (the framer holds part of it) must be whole within
+ *    message-timeout, or a slow sender (a byte a second, a header of 1 MiB
+ *    and no body) would hold its slot and buffer for ever;
+ *  - hold-time, when set: BMP has no keepalive (a router with nothing to
+ *    report sends nothing), so silence is only a fault where the router
+ *    is known to send Statistics Reports more often than that.
+ */
+static uint64_t
+collect_bmp_deadline(const struct collect_bmp_router *r,
+    enum collect_bmp_timeout *why)
+{
+	const int	*to = r->cb->timeout_ms;
+	uint64_t	 at = 0, t;
+
+	if (!r->initiated) {
+		at = r->connected_mono + (uint64_t)to[COLLECT_BMP_TO_INIT];
+		*why = COLLECT_BMP_TO_INIT;
+	}
+	if (r->partial_mono != 0) {
+		t = r->partial_mono + (uint64_t)to[COLLECT_BMP_TO_MESSAGE];
+		if (at == 0 || t < at) {
+			at = t;
+			*why = COLLECT_BMP_TO_MESSAGE;
+		}
+	}
+	if (to[COLLECT_BMP_TO_HOLD] > 0) {
+		t = r->rx_mono + (uint64_t)to[COLLECT_BMP_TO_HOLD];
+		if (at == 0 || t < at) {
+			at = t;
+			*why = COLLECT_BMP_TO_HOLD;
+		}
+	}
+	return (at);
+}
+
+/*
+ * Arm the router's timer for its nearest deadline, unless it is armed
+ * sooner already: deadlines that moved later are found when it fires.
+ */
+static void
+collect_bmp_arm(struct collect_bmp_router *r)
+{
+	enum collect_bmp_timeout	 why;
+	struct timeval			 tv;
+	uint64_t			 at, now, in;
+
+	if ((at = collect_bmp_deadline(r, &why)) == 0 ||
+	    (r->timer_at != 0 && r->timer_at <= at))
+		return;
+	now = now_mono_ms();
+	in = at > now ? at - now : 0;
+	tv.tv_sec = (time_t)(in / 1000);
+	tv.tv_usec = (suseconds_t)(in % 1000) * 1000;
+	evtimer_add(r->ev_timer, &tv);
+	r->timer_at = at;
+}
+
+static void
+collect_bmp_timer_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct collect_bmp_router	*r = arg;
+	struct collect_bmp		*cb = r->cb;
+	enum collect_bmp_timeout	 why;
+	uint64_t			 at;
+	char				*cause, d[32];
+	int				 ms;
+
+	r->timer_at = 0;
+	if ((at = collect_bmp_deadline(r, &why)) == 0)
+		return;
+	if (at > now_mono_ms()) {
+		collect_bmp_arm(r);
+		return;
+	}
+	ms = cb->timeout_ms[why];
+	if (ms % 1000 == 0)
+		snprintf(d, sizeof d, "%d s", ms / 1000);
+	else
+		snprintf(d, sizeof d, "%d ms", ms);
+	switch (why) {
+	case COLLECT_BMP_TO_INIT:
+		xasprintf(&cause, "no Initiation message within %s of "
+		    "connecting (init-timeout)", d);
+		break;
+	case COLLECT_BMP_TO_MESSAGE:
+		xasprintf(&cause, "a message still incomplete after %s, %zu "
+		    "bytes of it received (message-timeout)", d,
+		    decode_bmp_framer_pending(&r->fr));
+		break;
+	default:
+		xasprintf(&cause, "nothing received for %s (hold-time)", d);
+		break;
+	}
+	collect_bmp_drop(r, cause, &cb->timed_out[why]);
+	free(cause);
 }
 
 static void
@@ -619,6 +776,7 @@ collect_bmp_read_cb(evutil_socket_t fd, short events, void *arg)
 	uint8_t				 buf[COLLECT_BMP_READ];
 	char				*cause = NULL, a[ADDR_STRLEN];
 	ssize_t				 n;
+	uint64_t			 messages;
 	int				 i;
 
 	for (i = 0; i < COLLECT_BMP_READS; i++) {
@@ -647,6 +805,8 @@ collect_bmp_read_cb(evutil_socket_t fd, short events, void *arg)
 			collect_bmp_close(r, 1);
 			return;
 		}
+		r->rx_mono = now_mono_ms();
+		messages = r->messages;
 		if (decode_bmp_framer_feed(&r->fr, buf, (size_t)n,
 		    &cause) == -1) {
 			collect_bmp_fail(r, cause);
@@ -655,7 +815,14 @@ collect_bmp_read_cb(evutil_socket_t fd, short events, void *arg)
 		}
 		if (collect_bmp_drain(r) == -1)
 			return;		/* closed */
+		/* The message-timeout clock runs from a message's first
+		 * bytes: a new one pending restarts it. */
+		if (decode_bmp_framer_pending(&r->fr) == 0)
+			r->partial_mono = 0;
+		else if (r->partial_mono == 0 || r->messages != messages)
+			r->partial_mono = r->rx_mono;
 	}
+	collect_bmp_arm(r);
 	collect_bmp_flush(r);
 	collect_bmp_routes_back(cb);
 	/* The RIB's watch marked the prefixes: the pass judges them once
@@ -1355,6 +1522,21 @@ collect_bmp_refused(const struct collector *c)
 	if (c->ops != &collector_bmp || cb == NULL)
 		return (0);
 	return (cb->refused);
+}
+
+/* Routers closed by a deadline: init-timeout, message-timeout, hold-time. */
+uint64_t
+collect_bmp_timeouts(const struct collector *c)
+{
+	const struct collect_bmp	*cb = c->priv;
+	uint64_t			 n = 0;
+	int				 i;
+
+	if (c->ops != &collector_bmp || cb == NULL)
+		return (0);
+	for (i = 0; i < COLLECT_BMP_TO_COUNT; i++)
+		n += cb->timed_out[i];
+	return (n);
 }
 
 /*
