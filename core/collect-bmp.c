@@ -72,6 +72,10 @@
 /* Deadlines (peertop.conf(5) init-timeout, message-timeout): the
  * Initiation after connecting, the rest of a message once begun. */
 #define COLLECT_BMP_INIT_MS		10000
+/* Refused connections: the first of a spell is logged, the rest summed
+ * up once per interval (addresses told apart up to the maximum). */
+#define COLLECT_BMP_REFUSED_MS		60000
+#define COLLECT_BMP_REFUSED_ADDRS	64
 #define COLLECT_BMP_MESSAGE_MS		30000
 
 /* Why a router's timer closes it. */
@@ -162,6 +166,15 @@ struct collect_bmp {
 	struct collect_bmp_routers routers;
 	size_t			 nrouters;
 	uint64_t		 refused;	/* allow list or limit */
+	/* Refused since the last line logged about it (ev_refused armed:
+	 * a spell is on), from how many addresses, the last and why. */
+	struct event		*ev_refused;
+	uint64_t		 refused_spell_mono;
+	uint64_t		 refused_n;
+	struct addr		 refused_from[COLLECT_BMP_REFUSED_ADDRS];
+	size_t			 refused_naddrs;
+	int			 refused_more;	/* more addresses than that */
+	char			 refused_last[ADDR_STRLEN + 80];
 	uint64_t		 closed_bad;	/* malformed streams */
 	int			 timeout_ms[COLLECT_BMP_TO_COUNT]; /* 0: none */
 	uint64_t		 timed_out[COLLECT_BMP_TO_COUNT];
@@ -197,6 +210,10 @@ static void	 collect_bmp_accept_cb(evutil_socket_t, short, void *);
 static void	 collect_bmp_accept_fail(struct collect_bmp *, int);
 static void	 collect_bmp_accept_ok(struct collect_bmp *);
 static void	 collect_bmp_resume_cb(evutil_socket_t, short, void *);
+static void	 collect_bmp_refuse(struct collect_bmp *, const struct addr *,
+		    uint16_t, const char *);
+static void	 collect_bmp_refused_log(struct collect_bmp *);
+static void	 collect_bmp_refused_cb(evutil_socket_t, short, void *);
 static void	 collect_bmp_read_cb(evutil_socket_t, short, void *);
 static void	 collect_bmp_settle_cb(evutil_socket_t, short, void *);
 static void	 collect_bmp_check_settled(struct collect_bmp *);
@@ -378,6 +395,8 @@ collect_bmp_start(struct collector *c, struct model *m,
 	if ((cb->ev_known = evtimer_new(base, collect_bmp_known_cb,
 	    cb)) == NULL ||
 	    (cb->ev_resume = evtimer_new(base, collect_bmp_resume_cb,
+	    cb)) == NULL ||
+	    (cb->ev_refused = evtimer_new(base, collect_bmp_refused_cb,
 	    cb)) == NULL)
 		fatalx("bmp: cannot create timer event");
 	log_info("%s: listening on %s port %u", c->name, a, cb->port);
@@ -414,6 +433,10 @@ collect_bmp_stop(struct collector *c)
 		event_free(cb->ev_known);
 	if (cb->ev_resume != NULL)
 		event_free(cb->ev_resume);
+	if (cb->ev_refused != NULL) {
+		collect_bmp_refused_log(cb);	/* the spell's last count */
+		event_free(cb->ev_refused);
+	}
 	if (cb->fd != -1)
 		close(cb->fd);
 	free(cb->msg);
@@ -478,7 +501,7 @@ collect_bmp_accept_cb(evutil_socket_t lfd, short events, void *arg)
 	socklen_t			 sslen = sizeof ss;
 	struct addr			 from;
 	uint16_t			 port;
-	char				 a[ADDR_STRLEN];
+	char				 a[ADDR_STRLEN], why[64];
 	int				 fd;
 
 	if ((fd = accept(lfd, (struct sockaddr *)&ss, &sslen)) == -1) {
@@ -492,17 +515,15 @@ collect_bmp_accept_cb(evutil_socket_t lfd, short events, void *arg)
 	collect_bmp_sockaddr(&ss, &from, &port);
 	addr_fmt(&from, a, sizeof a);
 	if (!collect_bmp_allowed(cb, &from)) {
-		log_warnx("%s: refused %s port %u: not in the allow list",
-		    cb->c->name, a, port);
-		cb->refused++;
 		close(fd);
+		collect_bmp_refuse(cb, &from, port, "not in the allow list");
 		return;
 	}
 	if (cb->nrouters >= (size_t)cb->max) {
-		log_warnx("%s: refused %s port %u: %d routers connected",
-		    cb->c->name, a, port, cb->max);
-		cb->refused++;
 		close(fd);
+		snprintf(why, sizeof why, "%d routers connected (max-routers)",
+		    cb->max);
+		collect_bmp_refuse(cb, &from, port, why);
 		return;
 	}
 	if (collect_bmp_nonblock(fd) == -1) {
@@ -536,6 +557,79 @@ collect_bmp_accept_cb(evutil_socket_t lfd, short events, void *arg)
 	collect_bmp_router_back(r);
 	log_info("%s: router %s port %u connected", cb->c->name, a, port);
 	model_touch(cb->m, DIRTY_COLLECTORS);
+}
+
+/*
+ * A connection refused (closed already): counted, and logged when it is
+ * the first in COLLECT_BMP_REFUSED_MS; later ones make one summary line
+ * an interval while they go on, so a flood writes a line a minute.
+ */
+static void
+collect_bmp_refuse(struct collect_bmp *cb, const struct addr *from,
+    uint16_t port, const char *why)
+{
+	struct timeval	 tv;
+	char		 a[ADDR_STRLEN];
+	size_t		 i;
+
+	cb->refused++;
+	addr_fmt(from, a, sizeof a);
+	if (!evtimer_pending(cb->ev_refused, NULL)) {
+		log_warnx("%s: refused %s port %u: %s", cb->c->name, a, port,
+		    why);
+		cb->refused_spell_mono = now_mono_ms();
+		tv.tv_sec = COLLECT_BMP_REFUSED_MS / 1000;
+		tv.tv_usec = 0;
+		evtimer_add(cb->ev_refused, &tv);
+		return;
+	}
+	cb->refused_n++;
+	for (i = 0; i < cb->refused_naddrs; i++)
+		if (addr_cmp(&cb->refused_from[i], from) == 0)
+			break;
+	if (i == cb->refused_naddrs) {
+		if (i < COLLECT_BMP_REFUSED_ADDRS)
+			cb->refused_from[cb->refused_naddrs++] = *from;
+		else
+			cb->refused_more = 1;
+	}
+	snprintf(cb->refused_last, sizeof cb->refused_last, "%s port %u: %s",
+	    a, port, why);
+}
+
+/* The summary of the connections refused since the last line, if any. */
+static void
+collect_bmp_refused_log(struct collect_bmp *cb)
+{
+	if (cb->refused_n == 0)
+		return;
+	log_warnx("%s: refused %" PRIu64 " connection%s from %s%zu "
+	    "address%s in the last %" PRIu64 " s, last from %s", cb->c->name,
+	    cb->refused_n, cb->refused_n == 1 ? "" : "s",
+	    cb->refused_more ? "over " : "", cb->refused_naddrs,
+	    cb->refused_naddrs == 1 && !cb->refused_more ? "" : "es",
+	    (now_mono_ms() - cb->refused_spell_mono + 500) / 1000,
+	    cb->refused_last);
+	cb->refused_n = 0;
+	cb->refused_naddrs = 0;
+	cb->refused_more = 0;
+}
+
+/* An interval is over: sum it up and start another, or end the spell
+ * (the next refusal is logged in full) when nothing was refused. */
+static void
+collect_bmp_refused_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct collect_bmp	*cb = arg;
+	struct timeval		 tv;
+
+	if (cb->refused_n == 0)
+		return;
+	collect_bmp_refused_log(cb);
+	cb->refused_spell_mono = now_mono_ms();
+	tv.tv_sec = COLLECT_BMP_REFUSED_MS / 1000;
+	tv.tv_usec = 0;
+	evtimer_add(cb->ev_refused, &tv);
 }
 
 /*
