@@ -37,6 +37,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,26 @@
 #define COLLECT_BMP_TABLE_QUIET_MS	3000
 #define COLLECT_BMP_TABLE_MAX_MS	30000
 #define COLLECT_BMP_KINDS		(RIB_PEER_LOC_RIB + 1)
+/* accept() failing for want of descriptors or memory pauses the
+ * listener this long, doubling up to the maximum while it fails. */
+#define COLLECT_BMP_BACKOFF_MIN_MS	100
+#define COLLECT_BMP_BACKOFF_MAX_MS	3200
+/* Deadlines (peertop.conf(5) init-timeout, message-timeout): the
+ * Initiation after connecting, the rest of a message once begun. */
+#define COLLECT_BMP_INIT_MS		10000
+/* Refused connections: the first of a spell is logged, the rest summed
+ * up once per interval (addresses told apart up to the maximum). */
+#define COLLECT_BMP_REFUSED_MS		60000
+#define COLLECT_BMP_REFUSED_ADDRS	64
+#define COLLECT_BMP_MESSAGE_MS		30000
+
+/* Why a router's timer closes it. */
+enum collect_bmp_timeout {
+	COLLECT_BMP_TO_INIT,		/* no Initiation in time */
+	COLLECT_BMP_TO_MESSAGE,		/* a message not whole in time */
+	COLLECT_BMP_TO_HOLD,		/* nothing for the hold time */
+	COLLECT_BMP_TO_COUNT
+};
 
 /* One monitored peer of one router. */
 struct collect_bmp_peer {
@@ -116,6 +137,14 @@ struct collect_bmp_router {
 	uint64_t		 errors;	/* UPDATEs the RIB refused */
 	char			 last_error[128];
 	int64_t			 connected_ms;
+	/* The deadlines, monotonic: the timer fires at the nearest
+	 * (timer_at, 0 unarmed) and closes the router if one passed. */
+	struct event		*ev_timer;
+	uint64_t		 timer_at;
+	uint64_t		 connected_mono;
+	uint64_t		 rx_mono;	/* last bytes read */
+	uint64_t		 partial_mono;	/* the pending message began;
+						   0 none pending */
 	struct bmp_framer	 fr;
 	struct bmp_ctx		 ctx;
 	struct collect_bmp_peer	*peers;
@@ -137,7 +166,27 @@ struct collect_bmp {
 	struct collect_bmp_routers routers;
 	size_t			 nrouters;
 	uint64_t		 refused;	/* allow list or limit */
+	/* Refused since the last line logged about it (ev_refused armed:
+	 * a spell is on), from how many addresses, the last and why. */
+	struct event		*ev_refused;
+	uint64_t		 refused_spell_mono;
+	uint64_t		 refused_n;
+	struct addr		 refused_from[COLLECT_BMP_REFUSED_ADDRS];
+	size_t			 refused_naddrs;
+	int			 refused_more;	/* more addresses than that */
+	char			 refused_last[ADDR_STRLEN + 80];
 	uint64_t		 closed_bad;	/* malformed streams */
+	int			 timeout_ms[COLLECT_BMP_TO_COUNT]; /* 0: none */
+	uint64_t		 timed_out[COLLECT_BMP_TO_COUNT];
+	/* accept() failing (out of descriptors, most likely): the listener
+	 * is paused for backoff_ms, and the episode logged once. */
+	struct event		*ev_resume;
+	int			 paused;
+	int			 backoff_ms;
+	uint64_t		 accept_fails;	/* this episode, 0 none */
+	uint64_t		 accept_mono;	/* its first failure */
+	int			 accept_errno;	/* its first error */
+	uint64_t		 accept_errors;	/* all episodes */
 	uint64_t		 start_mono;	/* listening since */
 	struct event		*ev_settle;	/* until settled, then freed */
 	struct event		*ev_known;	/* routes_back() again */
@@ -158,6 +207,13 @@ static void	 collect_bmp_describe(const struct collector *, char *,
 		    size_t);
 
 static void	 collect_bmp_accept_cb(evutil_socket_t, short, void *);
+static void	 collect_bmp_accept_fail(struct collect_bmp *, int);
+static void	 collect_bmp_accept_ok(struct collect_bmp *);
+static void	 collect_bmp_resume_cb(evutil_socket_t, short, void *);
+static void	 collect_bmp_refuse(struct collect_bmp *, const struct addr *,
+		    uint16_t, const char *);
+static void	 collect_bmp_refused_log(struct collect_bmp *);
+static void	 collect_bmp_refused_cb(evutil_socket_t, short, void *);
 static void	 collect_bmp_read_cb(evutil_socket_t, short, void *);
 static void	 collect_bmp_settle_cb(evutil_socket_t, short, void *);
 static void	 collect_bmp_check_settled(struct collect_bmp *);
@@ -165,6 +221,12 @@ static int	 collect_bmp_allowed(const struct collect_bmp *,
 		    const struct addr *);
 static void	 collect_bmp_close(struct collect_bmp_router *, int);
 static void	 collect_bmp_fail(struct collect_bmp_router *, const char *);
+static void	 collect_bmp_drop(struct collect_bmp_router *, const char *,
+		    uint64_t *);
+static uint64_t	 collect_bmp_deadline(const struct collect_bmp_router *,
+		    enum collect_bmp_timeout *);
+static void	 collect_bmp_arm(struct collect_bmp_router *);
+static void	 collect_bmp_timer_cb(evutil_socket_t, short, void *);
 static int	 collect_bmp_drain(struct collect_bmp_router *);
 static void	 collect_bmp_handle(struct collect_bmp_router *,
 		    const struct bmp_msg *);
@@ -269,6 +331,11 @@ collect_bmp_start(struct collector *c, struct model *m,
 	TAILQ_INIT(&cb->routers);
 	cb->max = c->max_routers > 0 ? c->max_routers :
 	    COLLECT_BMP_ROUTERS_MAX;
+	cb->timeout_ms[COLLECT_BMP_TO_INIT] = c->init_timeout_ms > 0 ?
+	    c->init_timeout_ms : COLLECT_BMP_INIT_MS;
+	cb->timeout_ms[COLLECT_BMP_TO_MESSAGE] = c->message_timeout_ms > 0 ?
+	    c->message_timeout_ms : COLLECT_BMP_MESSAGE_MS;
+	cb->timeout_ms[COLLECT_BMP_TO_HOLD] = c->hold_ms;
 	if (c->listen.af == 0) {
 		cb->addr.af = AF_INET;
 		cb->addr.v4.s_addr = htonl(INADDR_LOOPBACK);
@@ -326,6 +393,10 @@ collect_bmp_start(struct collector *c, struct model *m,
 	tv.tv_usec = COLLECT_BMP_SETTLE_TICK_MS * 1000;
 	event_add(cb->ev_settle, &tv);
 	if ((cb->ev_known = evtimer_new(base, collect_bmp_known_cb,
+	    cb)) == NULL ||
+	    (cb->ev_resume = evtimer_new(base, collect_bmp_resume_cb,
+	    cb)) == NULL ||
+	    (cb->ev_refused = evtimer_new(base, collect_bmp_refused_cb,
 	    cb)) == NULL)
 		fatalx("bmp: cannot create timer event");
 	log_info("%s: listening on %s port %u", c->name, a, cb->port);
@@ -360,6 +431,12 @@ collect_bmp_stop(struct collector *c)
 		event_free(cb->ev_settle);
 	if (cb->ev_known != NULL)
 		event_free(cb->ev_known);
+	if (cb->ev_resume != NULL)
+		event_free(cb->ev_resume);
+	if (cb->ev_refused != NULL) {
+		collect_bmp_refused_log(cb);	/* the spell's last count */
+		event_free(cb->ev_refused);
+	}
 	if (cb->fd != -1)
 		close(cb->fd);
 	free(cb->msg);
@@ -372,7 +449,8 @@ static void
 collect_bmp_describe(const struct collector *c, char *buf, size_t len)
 {
 	const struct collect_bmp	*cb = c->priv;
-	char				 a[ADDR_STRLEN], n[48];
+	char				 a[ADDR_STRLEN], n[48], x[96];
+	uint64_t			 timed_out;
 
 	if (cb == NULL) {
 		snprintf(buf, len, "%s down: %s", c->name, c->error);
@@ -386,9 +464,18 @@ collect_bmp_describe(const struct collector *c, char *buf, size_t len)
 	else
 		snprintf(n, sizeof n, "%zu router%s", cb->nrouters,
 		    cb->nrouters == 1 ? "" : "s");
-	snprintf(buf, len, "bmp %s%s%s:%u %s%s%s",
+	/* Connections refused and routers timed out, when there were. */
+	timed_out = collect_bmp_timeouts(c);
+	x[0] = '\0';
+	if (cb->refused > 0)
+		snprintf(x, sizeof x, ", %" PRIu64 " refused", cb->refused);
+	if (timed_out > 0)
+		snprintf(x + strlen(x), sizeof x - strlen(x), ", %" PRIu64
+		    " timed out", timed_out);
+	snprintf(buf, len, "bmp %s%s%s:%u %s%s%s%s%s",
 	    cb->addr.af == AF_INET6 ? "[" : "", a,
-	    cb->addr.af == AF_INET6 ? "]" : "", cb->port, n,
+	    cb->addr.af == AF_INET6 ? "]" : "", cb->port, n, x,
+	    cb->paused ? ", not accepting (out of descriptors?)" : "",
 	    c->error[0] != '\0' ? ", last error: " : "", c->error);
 }
 
@@ -414,30 +501,29 @@ collect_bmp_accept_cb(evutil_socket_t lfd, short events, void *arg)
 	socklen_t			 sslen = sizeof ss;
 	struct addr			 from;
 	uint16_t			 port;
-	char				 a[ADDR_STRLEN];
+	char				 a[ADDR_STRLEN], why[64];
 	int				 fd;
 
 	if ((fd = accept(lfd, (struct sockaddr *)&ss, &sslen)) == -1) {
-		if (errno != EAGAIN && errno != EINTR &&
-		    errno != ECONNABORTED)
-			log_warnx("%s: accept: %s", cb->c->name,
-			    strerror(errno));
+		if (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR && errno != ECONNABORTED)
+			collect_bmp_accept_fail(cb, errno);
 		return;
 	}
+	if (cb->accept_fails > 0)
+		collect_bmp_accept_ok(cb);
 	collect_bmp_sockaddr(&ss, &from, &port);
 	addr_fmt(&from, a, sizeof a);
 	if (!collect_bmp_allowed(cb, &from)) {
-		log_warnx("%s: refused %s port %u: not in the allow list",
-		    cb->c->name, a, port);
-		cb->refused++;
 		close(fd);
+		collect_bmp_refuse(cb, &from, port, "not in the allow list");
 		return;
 	}
 	if (cb->nrouters >= (size_t)cb->max) {
-		log_warnx("%s: refused %s port %u: %d routers connected",
-		    cb->c->name, a, port, cb->max);
-		cb->refused++;
 		close(fd);
+		snprintf(why, sizeof why, "%d routers connected (max-routers)",
+		    cb->max);
+		collect_bmp_refuse(cb, &from, port, why);
 		return;
 	}
 	if (collect_bmp_nonblock(fd) == -1) {
@@ -452,6 +538,7 @@ collect_bmp_accept_cb(evutil_socket_t lfd, short events, void *arg)
 	r->from = from;
 	r->from_port = port;
 	r->connected_ms = now_wall_ms();
+	r->connected_mono = r->rx_mono = now_mono_ms();
 	strlcpy_pt(r->key, a, sizeof r->key);
 	decode_bmp_framer_init(&r->fr);
 	decode_bmp_ctx_init(&r->ctx);
@@ -459,15 +546,156 @@ collect_bmp_accept_cb(evutil_socket_t lfd, short events, void *arg)
 	r->ctx.raw_updates = 1;
 	r->ev = event_new(cb->base, fd, EV_READ | EV_PERSIST,
 	    collect_bmp_read_cb, r);
-	if (r->ev == NULL)
+	r->ev_timer = evtimer_new(cb->base, collect_bmp_timer_cb, r);
+	if (r->ev == NULL || r->ev_timer == NULL)
 		fatalx("bmp: cannot create router event");
 	event_add(r->ev, NULL);
+	collect_bmp_arm(r);
 	TAILQ_INSERT_TAIL(&cb->routers, r, entry);
 	cb->nrouters++;
 	collect_bmp_parts(cb);
 	collect_bmp_router_back(r);
 	log_info("%s: router %s port %u connected", cb->c->name, a, port);
 	model_touch(cb->m, DIRTY_COLLECTORS);
+}
+
+/*
+ * A connection refused (closed already): counted, and logged when it is
+ * the first in COLLECT_BMP_REFUSED_MS; later ones make one summary line
+ * an interval while they go on, so a flood writes a line a minute.
+ */
+static void
+collect_bmp_refuse(struct collect_bmp *cb, const struct addr *from,
+    uint16_t port, const char *why)
+{
+	struct timeval	 tv;
+	char		 a[ADDR_STRLEN];
+	size_t		 i;
+
+	cb->refused++;
+	addr_fmt(from, a, sizeof a);
+	if (!evtimer_pending(cb->ev_refused, NULL)) {
+		log_warnx("%s: refused %s port %u: %s", cb->c->name, a, port,
+		    why);
+		cb->refused_spell_mono = now_mono_ms();
+		tv.tv_sec = COLLECT_BMP_REFUSED_MS / 1000;
+		tv.tv_usec = 0;
+		evtimer_add(cb->ev_refused, &tv);
+		return;
+	}
+	cb->refused_n++;
+	for (i = 0; i < cb->refused_naddrs; i++)
+		if (addr_cmp(&cb->refused_from[i], from) == 0)
+			break;
+	if (i == cb->refused_naddrs) {
+		if (i < COLLECT_BMP_REFUSED_ADDRS)
+			cb->refused_from[cb->refused_naddrs++] = *from;
+		else
+			cb->refused_more = 1;
+	}
+	snprintf(cb->refused_last, sizeof cb->refused_last, "%s port %u: %s",
+	    a, port, why);
+}
+
+/* The summary of the connections refused since the last line, if any. */
+static void
+collect_bmp_refused_log(struct collect_bmp *cb)
+{
+	if (cb->refused_n == 0)
+		return;
+	log_warnx("%s: refused %" PRIu64 " connection%s from %s%zu "
+	    "address%s in the last %" PRIu64 " s, last from %s", cb->c->name,
+	    cb->refused_n, cb->refused_n == 1 ? "" : "s",
+	    cb->refused_more ? "over " : "", cb->refused_naddrs,
+	    cb->refused_naddrs == 1 && !cb->refused_more ? "" : "es",
+	    (now_mono_ms() - cb->refused_spell_mono + 500) / 1000,
+	    cb->refused_last);
+	cb->refused_n = 0;
+	cb->refused_naddrs = 0;
+	cb->refused_more = 0;
+}
+
+/* An interval is over: sum it up and start another, or end the spell
+ * (the next refusal is logged in full) when nothing was refused. */
+static void
+collect_bmp_refused_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct collect_bmp	*cb = arg;
+	struct timeval		 tv;
+
+	if (cb->refused_n == 0)
+		return;
+	collect_bmp_refused_log(cb);
+	cb->refused_spell_mono = now_mono_ms();
+	tv.tv_sec = COLLECT_BMP_REFUSED_MS / 1000;
+	tv.tv_usec = 0;
+	evtimer_add(cb->ev_refused, &tv);
+}
+
+/*
+ * accept() failed other than for a connection gone before we took it:
+ * out of descriptors (EMFILE, ENFILE) or kernel memory (ENOBUFS, ENOMEM)
+ * most likely.  The connection stays queued, so the listener would fire
+ * again at once and spin: stop watching it for a while instead, longer
+ * each time it still fails.  One warning per episode; the collector's
+ * error says it until accept() works again.
+ */
+static void
+collect_bmp_accept_fail(struct collect_bmp *cb, int error)
+{
+	struct timeval	 tv;
+	char		*msg;
+
+	if (cb->accept_fails++ == 0) {
+		cb->accept_mono = now_mono_ms();
+		cb->accept_errno = error;
+		cb->backoff_ms = COLLECT_BMP_BACKOFF_MIN_MS;
+		xasprintf(&msg, "accept: %s; not accepting routers for now",
+		    strerror(error));
+		log_warnx("%s: %s (retrying after %d ms, then up to %d s)",
+		    cb->c->name, msg, COLLECT_BMP_BACKOFF_MIN_MS,
+		    COLLECT_BMP_BACKOFF_MAX_MS / 1000);
+		model_collector_state(cb->m, cb->c, COL_UP, msg);
+		free(msg);
+	} else if (cb->backoff_ms < COLLECT_BMP_BACKOFF_MAX_MS) {
+		cb->backoff_ms *= 2;
+		if (cb->backoff_ms > COLLECT_BMP_BACKOFF_MAX_MS)
+			cb->backoff_ms = COLLECT_BMP_BACKOFF_MAX_MS;
+	}
+	cb->accept_errors++;
+	cb->paused = 1;
+	event_del(cb->ev);
+	tv.tv_sec = cb->backoff_ms / 1000;
+	tv.tv_usec = (cb->backoff_ms % 1000) * 1000;
+	evtimer_add(cb->ev_resume, &tv);
+}
+
+/* accept() works again: close the episode with one line. */
+static void
+collect_bmp_accept_ok(struct collect_bmp *cb)
+{
+	char	*msg;
+
+	xasprintf(&msg, "accept failed %" PRIu64 " time%s in %" PRIu64 " s "
+	    "(%s); accepting again", cb->accept_fails,
+	    cb->accept_fails == 1 ? "" : "s",
+	    (now_mono_ms() - cb->accept_mono + 500) / 1000,
+	    strerror(cb->accept_errno));
+	log_info("%s: %s", cb->c->name, msg);
+	model_collector_state(cb->m, cb->c, COL_UP, msg);
+	free(msg);
+	cb->accept_fails = 0;
+}
+
+/* The pause is over: watch the listener again (it fires at once for a
+ * queued connection, and accept() says whether it works now). */
+static void
+collect_bmp_resume_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct collect_bmp	*cb = arg;
+
+	cb->paused = 0;
+	event_add(cb->ev, NULL);
 }
 
 /*
@@ -498,6 +726,7 @@ collect_bmp_close(struct collect_bmp_router *r, int report)
 	cb->nrouters--;
 	collect_bmp_parts(cb);
 	event_free(r->ev);
+	event_free(r->ev_timer);
 	close(r->fd);
 	decode_bmp_framer_free(&r->fr);
 	decode_bmp_ctx_free(&r->ctx);
@@ -509,6 +738,14 @@ collect_bmp_close(struct collect_bmp_router *r, int report)
 static void
 collect_bmp_fail(struct collect_bmp_router *r, const char *why)
 {
+	collect_bmp_drop(r, why, &r->cb->closed_bad);
+}
+
+/* Close one router for a reason: logged, counted and shown. */
+static void
+collect_bmp_drop(struct collect_bmp_router *r, const char *why,
+    uint64_t *counter)
+{
 	struct collect_bmp	*cb = r->cb;
 	char			 a[ADDR_STRLEN], *msg;
 
@@ -517,10 +754,112 @@ collect_bmp_fail(struct collect_bmp_router *r, const char *why)
 	    r->name : "unnamed", a, why);
 	log_warnx("%s: %s; closing", cb->c->name, msg);
 	cb->c->failures++;
-	cb->closed_bad++;
+	(*counter)++;
 	model_collector_state(cb->m, cb->c, COL_UP, msg);
 	free(msg);
 	collect_bmp_close(r, 1);
+}
+
+/*
+ * The nearest deadline of a router (monotonic ms, and which), 0 none:
+ *  - RFC 7854 4.3: the Initiation is the first message, so one that has
+ *    not come init-timeout after connecting will not: a silent socket or
+ *    a stray client, holding a router slot;
+ *  - a message begun (the framer holds part of it) must be whole within
+ *    message-timeout, or a slow sender (a byte a second, a header of 1 MiB
+ *    and no body) would hold its slot and buffer for ever;
+ *  - hold-time, when set: BMP has no keepalive (a router with nothing to
+ *    report sends nothing), so silence is only a fault where the router
+ *    is known to send Statistics Reports more often than that.
+ */
+static uint64_t
+collect_bmp_deadline(const struct collect_bmp_router *r,
+    enum collect_bmp_timeout *why)
+{
+	const int	*to = r->cb->timeout_ms;
+	uint64_t	 at = 0, t;
+
+	if (!r->initiated) {
+		at = r->connected_mono + (uint64_t)to[COLLECT_BMP_TO_INIT];
+		*why = COLLECT_BMP_TO_INIT;
+	}
+	if (r->partial_mono != 0) {
+		t = r->partial_mono + (uint64_t)to[COLLECT_BMP_TO_MESSAGE];
+		if (at == 0 || t < at) {
+			at = t;
+			*why = COLLECT_BMP_TO_MESSAGE;
+		}
+	}
+	if (to[COLLECT_BMP_TO_HOLD] > 0) {
+		t = r->rx_mono + (uint64_t)to[COLLECT_BMP_TO_HOLD];
+		if (at == 0 || t < at) {
+			at = t;
+			*why = COLLECT_BMP_TO_HOLD;
+		}
+	}
+	return (at);
+}
+
+/*
+ * Arm the router's timer for its nearest deadline, unless it is armed
+ * sooner already: deadlines that moved later are found when it fires.
+ */
+static void
+collect_bmp_arm(struct collect_bmp_router *r)
+{
+	enum collect_bmp_timeout	 why;
+	struct timeval			 tv;
+	uint64_t			 at, now, in;
+
+	if ((at = collect_bmp_deadline(r, &why)) == 0 ||
+	    (r->timer_at != 0 && r->timer_at <= at))
+		return;
+	now = now_mono_ms();
+	in = at > now ? at - now : 0;
+	tv.tv_sec = (time_t)(in / 1000);
+	tv.tv_usec = (suseconds_t)(in % 1000) * 1000;
+	evtimer_add(r->ev_timer, &tv);
+	r->timer_at = at;
+}
+
+static void
+collect_bmp_timer_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct collect_bmp_router	*r = arg;
+	struct collect_bmp		*cb = r->cb;
+	enum collect_bmp_timeout	 why;
+	uint64_t			 at;
+	char				*cause, d[32];
+	int				 ms;
+
+	r->timer_at = 0;
+	if ((at = collect_bmp_deadline(r, &why)) == 0)
+		return;
+	if (at > now_mono_ms()) {
+		collect_bmp_arm(r);
+		return;
+	}
+	ms = cb->timeout_ms[why];
+	if (ms % 1000 == 0)
+		snprintf(d, sizeof d, "%d s", ms / 1000);
+	else
+		snprintf(d, sizeof d, "%d ms", ms);
+	switch (why) {
+	case COLLECT_BMP_TO_INIT:
+		xasprintf(&cause, "no Initiation message within %s of "
+		    "connecting (init-timeout)", d);
+		break;
+	case COLLECT_BMP_TO_MESSAGE:
+		xasprintf(&cause, "a message still incomplete after %s, %zu "
+		    "bytes of it received (message-timeout)", d,
+		    decode_bmp_framer_pending(&r->fr));
+		break;
+	default:
+		xasprintf(&cause, "nothing received for %s (hold-time)", d);
+		break;
+	}
+	collect_bmp_drop(r, cause, &cb->timed_out[why]);
+	free(cause);
 }
 
 static void
@@ -531,6 +870,7 @@ collect_bmp_read_cb(evutil_socket_t fd, short events, void *arg)
 	uint8_t				 buf[COLLECT_BMP_READ];
 	char				*cause = NULL, a[ADDR_STRLEN];
 	ssize_t				 n;
+	uint64_t			 messages;
 	int				 i;
 
 	for (i = 0; i < COLLECT_BMP_READS; i++) {
@@ -554,10 +894,13 @@ collect_bmp_read_cb(evutil_socket_t fd, short events, void *arg)
 			}
 			addr_fmt(&r->from, a, sizeof a);
 			log_info("%s: router %s (%s) closed the connection",
-			    cb->c->name, r->name, a);
+			    cb->c->name, r->name[0] != '\0' ? r->name :
+			    "unnamed", a);
 			collect_bmp_close(r, 1);
 			return;
 		}
+		r->rx_mono = now_mono_ms();
+		messages = r->messages;
 		if (decode_bmp_framer_feed(&r->fr, buf, (size_t)n,
 		    &cause) == -1) {
 			collect_bmp_fail(r, cause);
@@ -566,7 +909,14 @@ collect_bmp_read_cb(evutil_socket_t fd, short events, void *arg)
 		}
 		if (collect_bmp_drain(r) == -1)
 			return;		/* closed */
+		/* The message-timeout clock runs from a message's first
+		 * bytes: a new one pending restarts it. */
+		if (decode_bmp_framer_pending(&r->fr) == 0)
+			r->partial_mono = 0;
+		else if (r->partial_mono == 0 || r->messages != messages)
+			r->partial_mono = r->rx_mono;
 	}
+	collect_bmp_arm(r);
 	collect_bmp_flush(r);
 	collect_bmp_routes_back(cb);
 	/* The RIB's watch marked the prefixes: the pass judges them once
@@ -1266,6 +1616,21 @@ collect_bmp_refused(const struct collector *c)
 	if (c->ops != &collector_bmp || cb == NULL)
 		return (0);
 	return (cb->refused);
+}
+
+/* Routers closed by a deadline: init-timeout, message-timeout, hold-time. */
+uint64_t
+collect_bmp_timeouts(const struct collector *c)
+{
+	const struct collect_bmp	*cb = c->priv;
+	uint64_t			 n = 0;
+	int				 i;
+
+	if (c->ops != &collector_bmp || cb == NULL)
+		return (0);
+	for (i = 0; i < COLLECT_BMP_TO_COUNT; i++)
+		n += cb->timed_out[i];
+	return (n);
 }
 
 /*

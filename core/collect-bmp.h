@@ -16,6 +16,9 @@
 int		 collect_bmp_port(const struct collector *);
 size_t		 collect_bmp_routers(const struct collector *);
 uint64_t	 collect_bmp_refused(const struct collector *);
+/* Routers closed for a missed deadline (init-timeout, message-timeout,
+ * hold-time of peertop.conf(5)). */
+uint64_t	 collect_bmp_timeouts(const struct collector *);
 /* Last value of a Statistics Report counter of a router's peer (by
  * sysName and address) and the peer's report count; -1 if unknown. */
 int		 collect_bmp_stat(const struct collector *, const char *router,

@@ -28,12 +28,20 @@
 #define BIRD_INTERVAL_MS	5000
 #define BMP_PORT_DEFAULT	11019
 #define BMP_ROUTERS_MAX		4096
+#define BMP_HOLD_MIN_MS		1000
+#define BMP_HOLD_MAX_MS		(24 * 3600 * 1000)
 
 static int	 cfg_bird_router(struct parser *, const struct loc *, void *);
 static int	 cfg_bird_interval(struct parser *, const struct loc *, void *);
 static int	 cfg_bmp_port(struct parser *, const struct loc *, void *);
 static int	 cfg_bmp_allow(struct parser *, const struct loc *, void *);
 static int	 cfg_bmp_max_routers(struct parser *, const struct loc *,
+		    void *);
+static int	 cfg_bmp_init_timeout(struct parser *, const struct loc *,
+		    void *);
+static int	 cfg_bmp_message_timeout(struct parser *, const struct loc *,
+		    void *);
+static int	 cfg_bmp_hold_time(struct parser *, const struct loc *,
 		    void *);
 
 static const struct keyword cfg_bird_keywords[] = {
@@ -50,6 +58,9 @@ static const struct keyword cfg_bmp_keywords[] = {
 static const struct keyword cfg_bmp_block_keywords[] = {
 	{ "allow", cfg_bmp_allow },
 	{ "max-routers", cfg_bmp_max_routers },
+	{ "init-timeout", cfg_bmp_init_timeout },
+	{ "message-timeout", cfg_bmp_message_timeout },
+	{ "hold-time", cfg_bmp_hold_time },
 	{ NULL, NULL }
 };
 
@@ -63,6 +74,7 @@ struct bird_ctx {
 struct bmp_ctx_cfg {
 	struct collector *c;
 	int		 has_port, has_max;
+	int		 has_init, has_message, has_hold;
 };
 
 /*
@@ -173,7 +185,10 @@ cfg_bird_interval(struct parser *p, const struct loc *kw, void *arg)
 	return (0);
 }
 
-/* bmp listen ADDRESS [port N] [{ allow PREFIX... max-routers N }] */
+/*
+ * bmp listen ADDRESS [port N] [{ allow PREFIX... max-routers N
+ *     init-timeout DURATION message-timeout DURATION hold-time DURATION|off }]
+ */
 int
 cfg_bmp(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 {
@@ -327,4 +342,66 @@ cfg_bmp_max_routers(struct parser *p, const struct loc *kw, void *arg)
 	ctx->c->max_routers = (int)v;
 	ctx->has_max = 1;
 	return (0);
+}
+
+/*
+ * One of the bmp block's durations: name DURATION, given once, within
+ * min_ms..max_ms (range says it in words), or "off" (0) when off is set.
+ */
+static int
+cfg_bmp_duration(struct parser *p, const struct loc *kw, const char *name,
+    int64_t min_ms, int64_t max_ms, const char *range, int off, int *has,
+    int *ms)
+{
+	struct token	*t;
+	int64_t		 v;
+	char		 what[64], q[CFG_LEX_QUOTE_LEN];
+
+	if (*has)
+		return (cfg_lex_error(&p->lx, kw, "%s given twice for bmp",
+		    name));
+	snprintf(what, sizeof what, "a duration after %s", name);
+	if (cfg_lex_value(&p->lx, &t, what) == -1)
+		return (-1);
+	if (t->type == TOK_WORD && off && strcmp(t->text, "off") == 0)
+		v = 0;
+	else if (t->type != TOK_WORD ||
+	    cfg_parse_ms(t->text, min_ms, max_ms, &v) == -1)
+		return (cfg_lex_error(&p->lx, &t->loc, "bad %s \"%s\": "
+		    "expected %s%s, e.g. 500ms, 10s, 2m (a bare number is "
+		    "seconds)", name, cfg_lex_quote(t->text, q, sizeof q),
+		    off ? "off or " : "", range));
+	*ms = (int)v;
+	*has = 1;
+	return (0);
+}
+
+/* init-timeout DURATION: the Initiation must come this soon. */
+static int
+cfg_bmp_init_timeout(struct parser *p, const struct loc *kw, void *arg)
+{
+	struct bmp_ctx_cfg	*ctx = arg;
+
+	return (cfg_bmp_duration(p, kw, "init-timeout", 100, 3600 * 1000,
+	    "100ms to 1h", 0, &ctx->has_init, &ctx->c->init_timeout_ms));
+}
+
+/* message-timeout DURATION: a message begun is whole this soon. */
+static int
+cfg_bmp_message_timeout(struct parser *p, const struct loc *kw, void *arg)
+{
+	struct bmp_ctx_cfg	*ctx = arg;
+
+	return (cfg_bmp_duration(p, kw, "message-timeout", 100, 3600 * 1000,
+	    "100ms to 1h", 0, &ctx->has_message, &ctx->c->message_timeout_ms));
+}
+
+/* hold-time DURATION|off: a router silent this long is closed. */
+static int
+cfg_bmp_hold_time(struct parser *p, const struct loc *kw, void *arg)
+{
+	struct bmp_ctx_cfg	*ctx = arg;
+
+	return (cfg_bmp_duration(p, kw, "hold-time", BMP_HOLD_MIN_MS,
+	    BMP_HOLD_MAX_MS, "1s to 24h", 1, &ctx->has_hold, &ctx->c->hold_ms));
 }

@@ -365,6 +365,9 @@ struct collector {
 	struct prefix	 allow[COLLECTOR_ALLOW_MAX];
 	size_t		 nallow;	/* 0: any source address */
 	int		 max_routers;	/* 0: COLLECT_BMP_ROUTERS_MAX */
+	int		 init_timeout_ms;	/* 0: COLLECT_BMP_INIT_MS */
+	int		 message_timeout_ms;	/* 0: COLLECT_BMP_MESSAGE_MS */
+	int		 hold_ms;	/* silent this long: closed; 0 never */
 
 	/* prometheus (collect-prom.c): the server is listen/port, the
 	 * PromQL and how its labels and values map to latency samples. */

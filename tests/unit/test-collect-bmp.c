@@ -622,6 +622,80 @@ test_allow_and_limit(void **state)
 	assert_int_equal(collect_bmp_routers(f->c), 0);
 }
 
+static int
+pred_timeouts(struct fixture *f)
+{
+	return (collect_bmp_timeouts(f->c) == f->want);
+}
+
+/*
+ * Deadlines: a silent connection is closed init-timeout after it opened,
+ * a message begun but not finished message-timeout after its first
+ * bytes; a router done sending stays (no hold-time) until hold-time is
+ * set.  Each counts as timed out and says why in the collector's error.
+ */
+static void
+test_timeouts(void **state)
+{
+	struct fixture	*f = *state;
+	struct client	 cl;
+	uint64_t	 t0;
+	uint32_t	 len;
+	int		 fd;
+	char		 d[256];
+
+	f->c->init_timeout_ms = 200;
+	f->c->message_timeout_ms = 300;
+	f->c->hold_ms = 700;
+	fixture_start(f);
+
+	t0 = now_mono_ms();
+	fd = client_connect(f, NULL);
+	f->want = 1;
+	run_for(f, pred_timeouts, 3000);
+	assert_int_equal(collect_bmp_timeouts(f->c), 1);
+	assert_true(now_mono_ms() - t0 >= 200);
+	assert_non_null(strstr(f->c->error, "no Initiation message within "
+	    "200 ms"));
+	assert_true(client_closed(fd));
+	close(fd);
+
+	/* The Initiation, then the first 6 bytes of the next message. */
+	cl.f = load(CAP_205);
+	cl.off = 0;
+	cl.fd = client_connect(f, NULL);
+	len = (uint32_t)cl.f.data[1] << 24 | (uint32_t)cl.f.data[2] << 16 |
+	    (uint32_t)cl.f.data[3] << 8 | cl.f.data[4];
+	client_stream(f, &cl, len + 6, 2000);
+	t0 = now_mono_ms();
+	f->want = 2;
+	run_for(f, pred_timeouts, 3000);
+	assert_int_equal(collect_bmp_timeouts(f->c), 2);
+	assert_true(now_mono_ms() - t0 >= 250);
+	assert_non_null(strstr(f->c->error, "a message still incomplete "
+	    "after 300 ms, 6 bytes of it received"));
+	assert_true(client_closed(cl.fd));
+	close(cl.fd);
+
+	/* A whole capture: it stays while it sends, and hold-time after. */
+	cl.off = 0;
+	cl.fd = client_connect(f, NULL);
+	client_stream(f, &cl, cl.f.len, 5000);
+	run_for(f, NULL, 300);
+	assert_int_equal(collect_bmp_routers(f->c), 1);
+	f->want = 3;
+	run_for(f, pred_timeouts, 3000);
+	assert_int_equal(collect_bmp_timeouts(f->c), 3);
+	assert_non_null(strstr(f->c->error, "nothing received for 700 ms "
+	    "(hold-time)"));
+	assert_int_equal(collect_bmp_routers(f->c), 0);
+	collector_bmp.describe(f->c, d, sizeof d);
+	print_message("# %s\n", d);
+	assert_non_null(strstr(d, " routers up, 3 timed out, last error: "));
+	close(cl.fd);
+	free(cl.f.data);
+}
+
 /* A port in use: start fails with a cause naming address and port. */
 static void
 test_bind_fails(void **state)
@@ -1354,6 +1428,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_rib_200_locrib,
 		    fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_close_not_withdrawal,
+		    fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_timeouts,
 		    fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_bind_fails,
 		    fixture_setup, fixture_teardown),

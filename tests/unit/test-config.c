@@ -620,7 +620,7 @@ test_bmp(void **state)
 	    "t.conf:1:38: max-routers given twice for bmp");
 	expect_buf_error("bmp listen 127.0.0.1 { bogus }",
 	    "t.conf:1:24: unknown keyword \"bogus\", expected one of allow, "
-	    "max-routers");
+	    "max-routers, init-timeout, message-timeout, hold-time");
 	expect_buf_error("bmp listen 127.0.0.1 { allow 10.0.0.0/8",
 	    "t.conf:1:40: unexpected end of file, expected \"}\" to close "
 	    "bmp");
@@ -668,6 +668,45 @@ test_listen_warnings(void **state)
 	m = parse_buf_ok("ingest listen 0.0.0.0 token \"s3cret\"\n");
 	assert_int_equal(m->nconfig_warnings, 0);
 	model_free(m);
+}
+
+/* bmp { init-timeout D message-timeout D hold-time D|off } */
+static void
+test_bmp_timeouts(void **state)
+{
+	struct model		*m;
+	struct collector	*c;
+
+	m = parse_buf_ok(
+	    "bmp listen 127.0.0.1\n"
+	    "bmp listen ::1 { allow 10.0.0.0/8 init-timeout 2s\n"
+	    "\tmessage-timeout 500ms hold-time 5m }\n"
+	    "bmp listen 127.0.0.2 { hold-time off }\n");
+	c = m->collectors[0];
+	assert_int_equal(c->init_timeout_ms, 0);
+	assert_int_equal(c->message_timeout_ms, 0);
+	assert_int_equal(c->hold_ms, 0);
+	c = m->collectors[1];
+	assert_int_equal(c->nallow, 1);
+	assert_int_equal(c->init_timeout_ms, 2000);
+	assert_int_equal(c->message_timeout_ms, 500);
+	assert_int_equal(c->hold_ms, 300000);
+	assert_int_equal(m->collectors[2]->hold_ms, 0);
+	model_free(m);
+
+	expect_buf_error("bmp listen 127.0.0.1 { init-timeout off }",
+	    "t.conf:1:37: bad init-timeout \"off\": expected 100ms to 1h, "
+	    "e.g. 500ms, 10s, 2m (a bare number is seconds)");
+	expect_buf_error("bmp listen 127.0.0.1 { message-timeout 2h }",
+	    "t.conf:1:40: bad message-timeout \"2h\": expected 100ms to 1h, "
+	    "e.g. 500ms, 10s, 2m (a bare number is seconds)");
+	expect_buf_error("bmp listen 127.0.0.1 { hold-time 500ms }",
+	    "t.conf:1:34: bad hold-time \"500ms\": expected off or 1s to "
+	    "24h, e.g. 500ms, 10s, 2m (a bare number is seconds)");
+	expect_buf_error("bmp listen 127.0.0.1 { hold-time 1m hold-time 2m }",
+	    "t.conf:1:37: hold-time given twice for bmp");
+	expect_buf_error("bmp listen 127.0.0.1 { init-timeout }",
+	    "t.conf:1:37: expected a duration after init-timeout, got \"}\"");
 }
 
 /* Error classes from buffers, with the exact message. */
@@ -1201,6 +1240,7 @@ main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_bmp),
 		cmocka_unit_test(test_listen_warnings),
+		cmocka_unit_test(test_bmp_timeouts),
 		cmocka_unit_test(test_branch_partner),
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_include_cycle),
