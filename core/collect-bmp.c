@@ -54,7 +54,13 @@
 #define COLLECT_BMP_READ		65536	/* bytes per read */
 #define COLLECT_BMP_READS		16	/* reads per callback */
 #define COLLECT_BMP_STATS		18	/* RFC 7854 4.8, RFC 8671 types kept */
-#define COLLECT_BMP_PEERS_MAX		4096	/* per router */
+#define COLLECT_BMP_PEERS		1024	/* per router, unless max-peers */
+/*
+ * max-prefix of a peer without its own (and no bmp max-prefix): a full
+ * IPv4 + IPv6 table (about 1.3 M routes in 2026) with half again of
+ * headroom, per RIB view; about 160 MB at the RIB's 80 bytes a route.
+ */
+#define COLLECT_BMP_MAX_PREFIX		2000000
 #define COLLECT_BMP_SETTLE_MS		5000	/* --once waits at most */
 #define COLLECT_BMP_SETTLE_TICK_MS	250	/* checked this often till then */
 #define COLLECT_BMP_QUIET_MS		1000	/* up, no route: synced */
@@ -95,6 +101,16 @@ struct collect_bmp_peer {
 	unsigned int		 got_eor;	/* End-of-RIB seen, since then */
 	uint64_t		 up_mono;	/* Peer Up */
 	uint64_t		 route_mono;	/* last Route Monitoring */
+	/*
+	 * max-prefix (collect_bmp_max_prefix()): routes changed since it
+	 * looked; MaxPrefixExceeded open; prefixes the RIB dropped (all
+	 * views, this connection), as it last looked, and before it opened.
+	 */
+	int			 mp_check;
+	int			 mp_over;
+	uint64_t		 mp_dropped;
+	uint64_t		 mp_seen;
+	uint64_t		 mp_base;
 };
 
 struct collect_bmp;
@@ -120,6 +136,7 @@ struct collect_bmp_router {
 	struct bmp_ctx		 ctx;
 	struct collect_bmp_peer	*peers;
 	size_t			 npeers;
+	uint64_t		 peers_refused;	/* past max-peers */
 	uint64_t		 messages;
 	TAILQ_ENTRY(collect_bmp_router) entry;
 };
@@ -198,6 +215,12 @@ static void	 collect_bmp_count(struct collect_bmp_router *,
 		    struct collect_bmp_peer *, const struct bmp_msg *);
 static size_t	 collect_bmp_peer_routes(const struct collect_bmp *,
 		    const struct collect_bmp_peer *, int, int);
+static const struct max_prefix *collect_bmp_limit(const struct collect_bmp *,
+		    const struct collect_bmp_peer *);
+static void	 collect_bmp_max_prefix(struct collect_bmp_router *,
+		    struct collect_bmp_peer *);
+static void	 collect_bmp_peer_name(const struct collect_bmp_peer *,
+		    char *, size_t);
 
 const struct collector_ops collector_bmp = {
 	.name = "bmp",
@@ -485,6 +508,8 @@ collect_bmp_close(struct collect_bmp_router *r, int report)
 	for (i = 0; i < r->npeers; i++)
 		collect_bmp_rib_flush(r, &r->peers[i]);
 	if (report) {
+		for (i = 0; i < r->npeers; i++)
+			collect_bmp_max_prefix(r, &r->peers[i]);
 		collect_bmp_routes_lost(r, "closed");
 		for (i = 0; i < r->npeers; i++)
 			if (r->peers[i].s != NULL)
@@ -616,8 +641,17 @@ collect_bmp_peer(struct collect_bmp_router *r, const struct bmp_peer *p)
 		    addr_cmp(&bp->addr, &p->addr) == 0)
 			return (bp);
 	}
-	if (r->npeers >= COLLECT_BMP_PEERS_MAX)
+	if (r->npeers >= (size_t)(r->cb->c->max_peers > 0 ?
+	    r->cb->c->max_peers : COLLECT_BMP_PEERS)) {
+		/* Fake peers must not grow us without bound: skipped. */
+		r->peers_refused++;
+		if ((r->peers_refused & (r->peers_refused - 1)) == 0)
+			log_warnx("%s: router %s: more than %zu peers, the "
+			    "others' messages are skipped (%llu so far; see "
+			    "max-peers)", r->cb->c->name, r->key, r->npeers,
+			    (unsigned long long)r->peers_refused);
 		return (NULL);
+	}
 	r->peers = xreallocarray(r->peers, r->npeers + 1, sizeof *r->peers);
 	bp = &r->peers[r->npeers++];
 	memset(bp, 0, sizeof *bp);
@@ -685,6 +719,7 @@ collect_bmp_rib_flush(struct collect_bmp_router *r,
 		if (bp->rib_id[k] == 0)
 			continue;
 		rib_peer_flush(rib, bp->rib_id[k] - 1);
+		bp->mp_check = 1;
 	}
 }
 
@@ -790,6 +825,8 @@ collect_bmp_flush(struct collect_bmp_router *r)
 
 	for (i = 0; i < r->npeers; i++) {
 		bp = &r->peers[i];
+		if (bp->mp_check)
+			collect_bmp_max_prefix(r, bp);
 		if (!bp->dirty || !bp->up || bp->s == NULL)
 			continue;
 		collect_bmp_report(r, bp, BGP_ESTABLISHED);
@@ -984,7 +1021,9 @@ collect_bmp_route_mon(struct collect_bmp_router *r,
 	struct rib		*rib = r->cb->m->rib;
 	struct rib_update_stats	 st;
 	struct rib_peer		*rp;
+	const struct max_prefix	*mp;
 	char			*cause = NULL;
+	uint64_t		 dropped = 0;
 	int			 id, n;
 
 	bp->updates++;
@@ -999,6 +1038,9 @@ collect_bmp_route_mon(struct collect_bmp_router *r,
 	if ((rp = rib_peer(rib, id)) != NULL) {
 		rp->up = 1;
 		rp->bgp_id = msg->peer.bgp_id;
+		mp = collect_bmp_limit(r->cb, bp);
+		rp->limit = mp->drop ? mp->limit : 0;
+		dropped = rp->dropped;
 	}
 	memset(&st, 0, sizeof st);
 	n = rib_update(rib, id, msg->rm.body, msg->rm.body_len,
@@ -1015,8 +1057,143 @@ collect_bmp_route_mon(struct collect_bmp_router *r,
 		free(cause);
 		return;
 	}
+	if ((rp = rib_peer(rib, id)) != NULL && rp->dropped != dropped) {
+		bp->mp_dropped += rp->dropped - dropped;
+		bp->mp_check = 1;
+	}
 	if (n > 0)
-		bp->dirty = 1;
+		bp->dirty = bp->mp_check = 1;
+}
+
+/* A peer's limit: its session's, else the collector's, else ours. */
+static const struct max_prefix *
+collect_bmp_limit(const struct collect_bmp *cb,
+    const struct collect_bmp_peer *bp)
+{
+	static const struct max_prefix	 dflt = {
+		COLLECT_BMP_MAX_PREFIX, 1, 0
+	};
+
+	if (bp->s != NULL && bp->s->max_prefix.set)
+		return (&bp->s->max_prefix);
+	if (cb->c->max_prefix.set)
+		return (&cb->c->max_prefix);
+	return (&dflt);
+}
+
+/* "session s1", else "BMP peer 192.0.2.1 rd 64499:14" or "Loc-RIB". */
+static void
+collect_bmp_peer_name(const struct collect_bmp_peer *bp, char *buf,
+    size_t len)
+{
+	char		 a[ADDR_STRLEN], rd[48];
+	uint64_t	 d = bp->distinguisher;
+
+	if (bp->s != NULL) {
+		snprintf(buf, len, "session %s", bp->s->name);
+		return;
+	}
+	rd[0] = '\0';
+	/* RFC 4364 4.2: type 0 ASN2:n32, type 1 IPv4:n16, 2 ASN4:n16. */
+	if (d != 0 && (d >> 48) == 0)
+		snprintf(rd, sizeof rd, " rd %u:%u",
+		    (unsigned)(d >> 32 & 0xffff), (unsigned)(d & 0xffffffff));
+	else if (d != 0 && (d >> 48) == 1)
+		snprintf(rd, sizeof rd, " rd %u.%u.%u.%u:%u",
+		    (unsigned)(d >> 40 & 0xff), (unsigned)(d >> 32 & 0xff),
+		    (unsigned)(d >> 24 & 0xff), (unsigned)(d >> 16 & 0xff),
+		    (unsigned)(d & 0xffff));
+	else if (d != 0)
+		snprintf(rd, sizeof rd, " rd %u:%u",
+		    (unsigned)(d >> 16 & 0xffffffff), (unsigned)(d & 0xffff));
+	if (bp->addr.af == 0)
+		snprintf(buf, len, "BMP Loc-RIB%s", rd);
+	else
+		snprintf(buf, len, "BMP peer %s%s", addr_fmt(&bp->addr, a,
+		    sizeof a), rd);
+}
+
+/*
+ * max-prefix, after a peer's routes changed: MaxPrefixExceeded opens when
+ * one of its RIB views holds more than the limit (warning) or the RIB
+ * refused a new prefix at the limit (drop, an Error), and is resolved
+ * once every view is back under 90% of it (withdrawals, Peer Down, the
+ * router gone): a peer hovering at the limit must not flood the events.
+ * Counted per peer, nothing per route.
+ */
+static void
+collect_bmp_max_prefix(struct collect_bmp_router *r,
+    struct collect_bmp_peer *bp)
+{
+	struct collect_bmp	*cb = r->cb;
+	const struct max_prefix	*mp = collect_bmp_limit(cb, bp);
+	const struct rib_peer	*rp;
+	struct event_rel	 rel;
+	char			 who[128], details[160];
+	const char		*view = "";
+	size_t			 most = 0;
+	int			 k;
+
+	bp->mp_check = 0;
+	if (cb->m->rib == NULL)
+		return;
+	for (k = 0; k < COLLECT_BMP_KINDS; k++) {
+		if (bp->rib_id[k] == 0 ||
+		    (rp = rib_peer(cb->m->rib, bp->rib_id[k] - 1)) == NULL)
+			continue;
+		if (rp->nroutes > most || view[0] == '\0') {
+			most = rp->nroutes;
+			view = rib_peer_kind_name((enum rib_peer_kind)k);
+		}
+	}
+	collect_bmp_peer_name(bp, who, sizeof who);
+	collect_bmp_rel(r, &rel);
+	if (!bp->mp_over) {
+		if (mp->limit == 0 || (mp->drop ?
+		    bp->mp_dropped == bp->mp_seen : most <= mp->limit)) {
+			bp->mp_seen = bp->mp_dropped;
+			return;
+		}
+		bp->mp_over = 1;
+		bp->mp_base = bp->mp_seen;
+		bp->mp_seen = bp->mp_dropped;
+		if (mp->drop) {
+			snprintf(details, sizeof details, "%llu prefixes "
+			    "dropped so far; withdrawals still apply",
+			    (unsigned long long)(bp->mp_dropped -
+			    bp->mp_base));
+			log_warnx("%s: router %s: %s reached max-prefix %u: "
+			    "new prefixes dropped", cb->c->name, r->key, who,
+			    mp->limit);
+			model_event_rel(cb->m, 0, "MaxPrefixExceeded",
+			    LVL_ERROR, who, details, &rel, "%s on BMP "
+			    "router %s reached its max-prefix %u (%s): new "
+			    "prefixes from it are not stored", who, r->key,
+			    mp->limit, view);
+		} else {
+			log_warnx("%s: router %s: %s has %zu routes, over "
+			    "max-prefix %u", cb->c->name, r->key, who, most,
+			    mp->limit);
+			model_event_rel(cb->m, 0, "MaxPrefixExceeded",
+			    LVL_WARNING, who, NULL, &rel, "%s on BMP "
+			    "router %s has %zu %s routes, over its max-prefix "
+			    "%u", who, r->key, most, view, mp->limit);
+		}
+		model_touch(cb->m, DIRTY_COLLECTORS);
+		return;
+	}
+	bp->mp_seen = bp->mp_dropped;
+	if (mp->limit != 0 && most >= mp->limit - mp->limit / 10)
+		return;
+	bp->mp_over = 0;
+	snprintf(details, sizeof details, "%llu prefixes were dropped while "
+	    "over it", (unsigned long long)(bp->mp_dropped - bp->mp_base));
+	log_info("%s: router %s: %s back under max-prefix %u (%zu routes)",
+	    cb->c->name, r->key, who, mp->limit, most);
+	model_event_rel(cb->m, 0, "MaxPrefixExceededResolved", LVL_INFO,
+	    who, details, &rel, "%s on BMP router %s is back under its "
+	    "max-prefix %u (%zu routes)", who, r->key, mp->limit, most);
+	model_touch(cb->m, DIRTY_COLLECTORS);
 }
 
 static void
@@ -1350,6 +1527,7 @@ collect_bmp_router_info(const struct collector *c, size_t i,
 	for (j = 0; j < r->npeers; j++) {
 		bp = &r->peers[j];
 		ri->routes += collect_bmp_peer_routes(cb, bp, 0, 1);
+		ri->dropped += bp->mp_dropped;
 		if (!bp->up)
 			continue;
 		ri->peers_up++;
@@ -1370,6 +1548,7 @@ collect_bmp_router_info(const struct collector *c, size_t i,
 	ri->unknown = r->ctx.unknown;
 	ri->errors = r->errors;
 	strlcpy_pt(ri->last_error, r->last_error, sizeof ri->last_error);
+	ri->peers_refused = r->peers_refused;
 	ri->terminated = r->terminated;
 	strlcpy_pt(ri->term_reason, r->term_reason, sizeof ri->term_reason);
 	ri->synced = collect_bmp_router_synced(r);
@@ -1383,6 +1562,7 @@ collect_bmp_peer_info(const struct collector *c, size_t i, size_t j,
 {
 	const struct collect_bmp	*cb = c->priv;
 	const struct collect_bmp_peer	*bp;
+	const struct max_prefix		*mp;
 	int				 k;
 
 	if ((bp = collect_bmp_peer_at(c, i, j)) == NULL)
@@ -1414,6 +1594,11 @@ collect_bmp_peer_info(const struct collector *c, size_t i, size_t j,
 	pi->table = bp->up && collect_bmp_peer_table(bp);
 	pi->up_ms = bp->up ? now_mono_ms() - bp->up_mono : 0;
 	pi->stat_reports = bp->nreports;
+	mp = collect_bmp_limit(cb, bp);
+	pi->max_prefix = mp->limit;
+	pi->max_prefix_drop = mp->drop;
+	pi->max_prefix_over = bp->mp_over;
+	pi->dropped = bp->mp_dropped;
 	strlcpy_pt(pi->last_error, bp->last_error, sizeof pi->last_error);
 	return (1);
 }

@@ -28,6 +28,7 @@ const struct condition_kind condition_kinds[] = {
 	{ { "RedundancyDegraded" }, { "RedundancyRestored" } },
 	{ { "CollectorDown" }, { "CollectorUp" } },
 	{ { "BmpRouterDown" }, { "BmpRouterUp" } },
+	{ { "MaxPrefixExceeded" }, { "MaxPrefixExceededResolved" } },
 	{ { "LatencyHigh" }, { "LatencyHighResolved" } },
 	{ { "LossHigh" }, { "LossHighResolved" } },
 	{ { "LatencyShift" }, { "LatencyShiftResolved" } },

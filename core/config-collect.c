@@ -28,12 +28,19 @@
 #define BIRD_INTERVAL_MS	5000
 #define BMP_PORT_DEFAULT	11019
 #define BMP_ROUTERS_MAX		4096
+#define BMP_PEERS_MAX		65536	/* per router */
 
 static int	 cfg_bird_router(struct parser *, const struct loc *, void *);
 static int	 cfg_bird_interval(struct parser *, const struct loc *, void *);
 static int	 cfg_bmp_port(struct parser *, const struct loc *, void *);
 static int	 cfg_bmp_allow(struct parser *, const struct loc *, void *);
+static int	 cfg_bmp_count(struct parser *, const struct loc *, int *,
+		    int *, const char *, int);
 static int	 cfg_bmp_max_routers(struct parser *, const struct loc *,
+		    void *);
+static int	 cfg_bmp_max_peers(struct parser *, const struct loc *,
+		    void *);
+static int	 cfg_bmp_max_prefix(struct parser *, const struct loc *,
 		    void *);
 
 static const struct keyword cfg_bird_keywords[] = {
@@ -50,6 +57,8 @@ static const struct keyword cfg_bmp_keywords[] = {
 static const struct keyword cfg_bmp_block_keywords[] = {
 	{ "allow", cfg_bmp_allow },
 	{ "max-routers", cfg_bmp_max_routers },
+	{ "max-peers", cfg_bmp_max_peers },
+	{ "max-prefix", cfg_bmp_max_prefix },
 	{ NULL, NULL }
 };
 
@@ -62,7 +71,7 @@ struct bird_ctx {
 /* A bmp statement being read. */
 struct bmp_ctx_cfg {
 	struct collector *c;
-	int		 has_port, has_max;
+	int		 has_port, has_max, has_max_peers;
 };
 
 /*
@@ -173,7 +182,8 @@ cfg_bird_interval(struct parser *p, const struct loc *kw, void *arg)
 	return (0);
 }
 
-/* bmp listen ADDRESS [port N] [{ allow PREFIX... max-routers N }] */
+/* bmp listen ADDRESS [port N] [{ allow PREFIX... max-routers N
+ * max-peers N max-prefix N [warning|drop] }] */
 int
 cfg_bmp(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 {
@@ -300,25 +310,55 @@ cfg_bmp_allow(struct parser *p, const struct loc *kw CFG_UNUSED, void *arg)
 	}
 }
 
+/* "word N", N from 1 to max, given once (*has) into *out. */
+static int
+cfg_bmp_count(struct parser *p, const struct loc *kw, int *has, int *out,
+    const char *word, int max)
+{
+	struct token		*t;
+	unsigned long		 v;
+	char			 q[CFG_LEX_QUOTE_LEN], what[32];
+
+	if (*has)
+		return (cfg_lex_error(&p->lx, kw, "%s given twice for bmp",
+		    word));
+	snprintf(what, sizeof what, "a number after %s", word);
+	if (cfg_lex_value(&p->lx, &t, what) == -1)
+		return (-1);
+	if (t->type != TOK_WORD ||
+	    cfg_parse_uint(t->text, (unsigned long)max, &v) == -1 || v == 0)
+		return (cfg_lex_error(&p->lx, &t->loc, "bad %s \"%s\": "
+		    "expected 1 to %d", word, cfg_lex_quote(t->text, q,
+		    sizeof q), max));
+	*out = (int)v;
+	*has = 1;
+	return (0);
+}
+
 static int
 cfg_bmp_max_routers(struct parser *p, const struct loc *kw, void *arg)
 {
 	struct bmp_ctx_cfg	*ctx = arg;
-	struct token		*t;
-	unsigned long		 v;
-	char			 q[CFG_LEX_QUOTE_LEN];
 
-	if (ctx->has_max)
-		return (cfg_lex_error(&p->lx, kw, "max-routers given twice "
-		    "for bmp"));
-	if (cfg_lex_value(&p->lx, &t, "a number after max-routers") == -1)
-		return (-1);
-	if (t->type != TOK_WORD ||
-	    cfg_parse_uint(t->text, BMP_ROUTERS_MAX, &v) == -1 || v == 0)
-		return (cfg_lex_error(&p->lx, &t->loc, "bad max-routers "
-		    "\"%s\": expected 1 to %d", cfg_lex_quote(t->text, q,
-		    sizeof q), BMP_ROUTERS_MAX));
-	ctx->c->max_routers = (int)v;
-	ctx->has_max = 1;
-	return (0);
+	return (cfg_bmp_count(p, kw, &ctx->has_max, &ctx->c->max_routers,
+	    "max-routers", BMP_ROUTERS_MAX));
+}
+
+/* max-peers N: how many peers one router may report (fake peers). */
+static int
+cfg_bmp_max_peers(struct parser *p, const struct loc *kw, void *arg)
+{
+	struct bmp_ctx_cfg	*ctx = arg;
+
+	return (cfg_bmp_count(p, kw, &ctx->has_max_peers, &ctx->c->max_peers,
+	    "max-peers", BMP_PEERS_MAX));
+}
+
+/* max-prefix N [warning|drop]: for every peer without its own. */
+static int
+cfg_bmp_max_prefix(struct parser *p, const struct loc *kw, void *arg)
+{
+	struct bmp_ctx_cfg	*ctx = arg;
+
+	return (cfg_max_prefix(p, kw, &ctx->c->max_prefix, "bmp"));
 }

@@ -710,13 +710,21 @@ rib_announce(struct rib *r, int peer, const struct prefix *p,
     uint32_t path_id, struct rib_attr *a)
 {
 	struct rib_fam		*f;
+	struct rib_peer		*rp;
+	struct rib_route	 rt;
 	struct rib_key		 k;
 	uint32_t		 n;
 	int			 absent;
 
-	if (a == NULL || rib_peer(r, peer) == NULL ||
+	if (a == NULL || (rp = rib_peer(r, peer)) == NULL ||
 	    (f = rib_fam(r, p->addr.af)) == NULL || p->len > f->bits)
 		return (0);
+	/* At its limit, only a route it has may change (no new node). */
+	if (rp->limit != 0 && rp->nroutes >= rp->limit &&
+	    !rib_lookup(r, peer, p, path_id, &rt)) {
+		rp->dropped++;
+		return (0);
+	}
 	k = rib_key_make(p, p->len);
 	if (r->lc_valid && r->lc_fam == f && r->lc_gen == f->gen &&
 	    r->lc_len == p->len && r->lc_key.hi == k.hi &&

@@ -59,6 +59,15 @@ struct rib_peer {
 	struct session		*session;
 	size_t			 nroutes;	/* routes held now */
 	uint64_t		 announced, withdrawn;	/* counted since add */
+	/*
+	 * max-prefix drop (set by the feeder): with nroutes at limit, an
+	 * announcement of a route the peer does not have is not stored,
+	 * only counted in dropped (since add); replacing and withdrawing
+	 * routes it has go on.  0: no limit.  The feeder tells new drops
+	 * by the count before and after an update.
+	 */
+	size_t			 limit;
+	uint64_t		 dropped;
 	int			 up;		/* cleared by rib_peer_flush() */
 };
 
@@ -135,7 +144,8 @@ int		 rib_attr_decode(const struct rib_attr *, struct bgp_attrs *);
 
 /*
  * Add or replace the route of (peer, prefix, path_id); the RIB takes its
- * own reference on attr.  Withdraw removes it (no-op if absent).  Return
+ * own reference on attr.  A new route beyond the peer's limit is dropped
+ * (see struct rib_peer).  Withdraw removes it (no-op if absent).  Return
  * 1 if the RIB changed, else 0.
  */
 int		 rib_announce(struct rib *, int peer, const struct prefix *,
