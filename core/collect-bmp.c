@@ -136,7 +136,7 @@ struct collect_bmp_router {
 	struct bmp_ctx		 ctx;
 	struct collect_bmp_peer	*peers;
 	size_t			 npeers;
-	uint64_t		 peers_refused;	/* past max-peers */
+	uint64_t		 peers_skipped;	/* messages: past max-peers */
 	uint64_t		 messages;
 	TAILQ_ENTRY(collect_bmp_router) entry;
 };
@@ -644,12 +644,12 @@ collect_bmp_peer(struct collect_bmp_router *r, const struct bmp_peer *p)
 	if (r->npeers >= (size_t)(r->cb->c->max_peers > 0 ?
 	    r->cb->c->max_peers : COLLECT_BMP_PEERS)) {
 		/* Fake peers must not grow us without bound: skipped. */
-		r->peers_refused++;
-		if ((r->peers_refused & (r->peers_refused - 1)) == 0)
-			log_warnx("%s: router %s: more than %zu peers, the "
-			    "others' messages are skipped (%llu so far; see "
-			    "max-peers)", r->cb->c->name, r->key, r->npeers,
-			    (unsigned long long)r->peers_refused);
+		r->peers_skipped++;
+		if ((r->peers_skipped & (r->peers_skipped - 1)) == 0)
+			log_warnx("%s: router %s: more than %zu peers: "
+			    "messages of the others skipped (%llu so far; "
+			    "see max-peers)", r->cb->c->name, r->key,
+			    r->npeers, (unsigned long long)r->peers_skipped);
 		return (NULL);
 	}
 	r->peers = xreallocarray(r->peers, r->npeers + 1, sizeof *r->peers);
@@ -1548,7 +1548,7 @@ collect_bmp_router_info(const struct collector *c, size_t i,
 	ri->unknown = r->ctx.unknown;
 	ri->errors = r->errors;
 	strlcpy_pt(ri->last_error, r->last_error, sizeof ri->last_error);
-	ri->peers_refused = r->peers_refused;
+	ri->peers_skipped = r->peers_skipped;
 	ri->terminated = r->terminated;
 	strlcpy_pt(ri->term_reason, r->term_reason, sizeof ri->term_reason);
 	ri->synced = collect_bmp_router_synced(r);

@@ -42,7 +42,7 @@ struct bmp_router_info {
 	size_t		 routes;	/* in the RIB now, all its peers */
 	uint64_t	 errors;	/* UPDATEs refused (session-reset class) */
 	char		 last_error[128];	/* the latest such error */
-	uint64_t	 peers_refused;	/* peers past max-peers, skipped */
+	uint64_t	 peers_skipped;	/* messages of peers past max-peers */
 	uint64_t	 dropped;	/* prefixes past max-prefix drop */
 	int		 terminated;	/* Termination received */
 	char		 term_reason[64];	/* its reason in words */
