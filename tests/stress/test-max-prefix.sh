@@ -45,13 +45,8 @@ partner "example" as 64496 {
 	    edge sea role primary max-prefix 3 warning
 }
 CONF
-if "$PEERTOP" -n -c "$T/peertop.conf" >"$T/n.log" 2>&1; then
-	ok "peertop -n accepts max-prefix and max-peers"
-else
-	not_ok "peertop -n accepts max-prefix and max-peers"
-	sed 's/^/# /' "$T/n.log"
-	summary
-fi
+CONF=$T/peertop.conf
+lab_check_conf		# max-prefix and max-peers are known
 
 # send FILE HOLD: stream FILE to peertop in the background.
 send()
