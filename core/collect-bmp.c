@@ -61,6 +61,15 @@
  * headroom, per RIB view; about 160 MB at the RIB's 80 bytes a route.
  */
 #define COLLECT_BMP_MAX_PREFIX		2000000
+/*
+ * max-routes of a router (all views of all its peers together) without
+ * one in the bmp block: room for a big legitimate router, e.g. six
+ * full-table peers with pre- and post-policy views (6 x 2 x 1.3 M), and
+ * a ceiling on what one router can make us hold: about 1.3 GB at the
+ * RIB's 80 bytes a route, where max-peers x 5 views x max-prefix alone
+ * would allow 10 billion routes.
+ */
+#define COLLECT_BMP_MAX_ROUTES		16000000
 #define COLLECT_BMP_SETTLE_MS		5000	/* --once waits at most */
 #define COLLECT_BMP_SETTLE_TICK_MS	250	/* checked this often till then */
 #define COLLECT_BMP_QUIET_MS		1000	/* up, no route: synced */
@@ -137,6 +146,16 @@ struct collect_bmp_router {
 	struct collect_bmp_peer	*peers;
 	size_t			 npeers;
 	uint64_t		 peers_skipped;	/* messages: past max-peers */
+	/*
+	 * max-routes (collect_bmp_max_routes()): the routes of every view
+	 * of every peer, counted by the RIB, and the new prefixes it
+	 * refused at the limit; MaxRoutesExceeded open; the drops as it
+	 * last looked and before it opened.
+	 */
+	struct rib_quota	 quota;
+	int			 mr_over;
+	uint64_t		 mr_seen;
+	uint64_t		 mr_base;
 	uint64_t		 messages;
 	TAILQ_ENTRY(collect_bmp_router) entry;
 };
@@ -155,6 +174,7 @@ struct collect_bmp {
 	size_t			 nrouters;
 	uint64_t		 refused;	/* allow list or limit */
 	uint64_t		 closed_bad;	/* malformed streams */
+	uint64_t		 mr_dropped;	/* max-routes, routers gone */
 	uint64_t		 start_mono;	/* listening since */
 	struct event		*ev_settle;	/* until settled, then freed */
 	struct event		*ev_known;	/* routes_back() again */
@@ -221,6 +241,9 @@ static void	 collect_bmp_max_prefix(struct collect_bmp_router *,
 		    struct collect_bmp_peer *);
 static void	 collect_bmp_peer_name(const struct collect_bmp_peer *,
 		    char *, size_t);
+static uint32_t	 collect_bmp_routes_limit(const struct collect_bmp *);
+static void	 collect_bmp_max_routes(struct collect_bmp_router *);
+static void	 collect_bmp_rib_detach(struct collect_bmp_router *);
 
 const struct collector_ops collector_bmp = {
 	.name = "bmp",
@@ -395,12 +418,26 @@ static void
 collect_bmp_describe(const struct collector *c, char *buf, size_t len)
 {
 	const struct collect_bmp	*cb = c->priv;
-	char				 a[ADDR_STRLEN], n[48];
+	const struct collect_bmp_router	*r;
+	char				 a[ADDR_STRLEN], n[48], mr[80];
+	uint64_t			 dropped;
+	size_t				 full = 0;
 
 	if (cb == NULL) {
 		snprintf(buf, len, "%s down: %s", c->name, c->error);
 		return;
 	}
+	/* max-routes: routers at it now, prefixes dropped since started. */
+	dropped = cb->mr_dropped;
+	TAILQ_FOREACH(r, &cb->routers, entry) {
+		dropped += r->quota.dropped;
+		full += r->mr_over;
+	}
+	mr[0] = '\0';
+	if (dropped != 0)
+		snprintf(mr, sizeof mr, ", max-routes: %zu router%s full, "
+		    "%llu prefixes dropped", full, full == 1 ? "" : "s",
+		    (unsigned long long)dropped);
 	addr_fmt(&cb->addr, a, sizeof a);
 	/* "2 routers", or "1/2 routers up" while one is gone. */
 	if (cb->ngone > 0)
@@ -409,9 +446,9 @@ collect_bmp_describe(const struct collector *c, char *buf, size_t len)
 	else
 		snprintf(n, sizeof n, "%zu router%s", cb->nrouters,
 		    cb->nrouters == 1 ? "" : "s");
-	snprintf(buf, len, "bmp %s%s%s:%u %s%s%s",
+	snprintf(buf, len, "bmp %s%s%s:%u %s%s%s%s",
 	    cb->addr.af == AF_INET6 ? "[" : "", a,
-	    cb->addr.af == AF_INET6 ? "]" : "", cb->port, n,
+	    cb->addr.af == AF_INET6 ? "]" : "", cb->port, n, mr,
 	    c->error[0] != '\0' ? ", last error: " : "", c->error);
 }
 
@@ -503,13 +540,19 @@ collect_bmp_close(struct collect_bmp_router *r, int report)
 	struct collect_bmp	*cb = r->cb;
 	size_t			 i;
 
+	/* Limits reached since the last read are raised before ... */
+	if (report)
+		collect_bmp_max_routes(r);
 	/* The router's routes go with it (from stop() too: a RIB that
 	 * outlives the collector must not keep routes nobody updates). */
 	for (i = 0; i < r->npeers; i++)
 		collect_bmp_rib_flush(r, &r->peers[i]);
+	collect_bmp_rib_detach(r);
 	if (report) {
+		/* ... and resolved with its routes gone. */
 		for (i = 0; i < r->npeers; i++)
 			collect_bmp_max_prefix(r, &r->peers[i]);
+		collect_bmp_max_routes(r);
 		collect_bmp_routes_lost(r, "closed");
 		for (i = 0; i < r->npeers; i++)
 			if (r->peers[i].s != NULL)
@@ -519,6 +562,7 @@ collect_bmp_close(struct collect_bmp_router *r, int report)
 		if (cb->m->routemon != NULL)
 			routemon_dirty_all(cb->m->routemon);
 	}
+	cb->mr_dropped += r->quota.dropped;
 	TAILQ_REMOVE(&cb->routers, r, entry);
 	cb->nrouters--;
 	collect_bmp_parts(cb);
@@ -697,6 +741,7 @@ collect_bmp_rib_peer(struct collect_bmp_router *r, struct collect_bmp_peer *bp,
 	key.kind = kind;
 	id = rib_peer_get(rib, &key);
 	bp->rib_id[kind] = id + 1;
+	rib_peer_quota(rib, id, &r->quota);
 	/* Routes before (or without) a Peer Up still map to the session. */
 	if (bp->s == NULL && bp->addr.af != 0)
 		bp->s = model_session_match(r->cb->m, &bp->addr, r->name);
@@ -720,6 +765,31 @@ collect_bmp_rib_flush(struct collect_bmp_router *r,
 			continue;
 		rib_peer_flush(rib, bp->rib_id[k] - 1);
 		bp->mp_check = 1;
+	}
+}
+
+/*
+ * The router's RIB peers leave its quota before it is freed; one that a
+ * newer connection under the same key has taken over stays with it.
+ */
+static void
+collect_bmp_rib_detach(struct collect_bmp_router *r)
+{
+	struct rib		*rib = r->cb->m->rib;
+	struct rib_peer		*rp;
+	size_t			 i;
+	int			 k;
+
+	if (rib == NULL)
+		return;
+	for (i = 0; i < r->npeers; i++) {
+		for (k = 0; k < COLLECT_BMP_KINDS; k++) {
+			if (r->peers[i].rib_id[k] == 0 || (rp = rib_peer(rib,
+			    r->peers[i].rib_id[k] - 1)) == NULL ||
+			    rp->quota != &r->quota)
+				continue;
+			rib_peer_quota(rib, r->peers[i].rib_id[k] - 1, NULL);
+		}
 	}
 }
 
@@ -831,6 +901,7 @@ collect_bmp_flush(struct collect_bmp_router *r)
 			continue;
 		collect_bmp_report(r, bp, BGP_ESTABLISHED);
 	}
+	collect_bmp_max_routes(r);
 }
 
 /* The router an event is about (event_rel): its sysName, else address. */
@@ -1042,6 +1113,7 @@ collect_bmp_route_mon(struct collect_bmp_router *r,
 		rp->limit = mp->drop ? mp->limit : 0;
 		dropped = rp->dropped;
 	}
+	r->quota.limit = collect_bmp_routes_limit(r->cb);
 	memset(&st, 0, sizeof st);
 	n = rib_update(rib, id, msg->rm.body, msg->rm.body_len,
 	    &msg->rm.opts, &st, &cause);
@@ -1193,6 +1265,64 @@ collect_bmp_max_prefix(struct collect_bmp_router *r,
 	model_event_rel(cb->m, 0, "MaxPrefixExceededResolved", LVL_INFO,
 	    who, details, &rel, "%s on BMP router %s is back under its "
 	    "max-prefix %u (%zu routes)", who, r->key, mp->limit, most);
+	model_touch(cb->m, DIRTY_COLLECTORS);
+}
+
+/* max-routes of the collector's routers: the bmp block's, else ours. */
+static uint32_t
+collect_bmp_routes_limit(const struct collect_bmp *cb)
+{
+	return (cb->c->max_routes_set ? cb->c->max_routes :
+	    COLLECT_BMP_MAX_ROUTES);
+}
+
+/*
+ * max-routes, after a read: MaxRoutesExceeded (an Error) opens when the
+ * RIB refused a new prefix of the router at the limit, and is resolved
+ * once it holds less than 90% of it (withdrawals, Peer Down, the router
+ * gone), as for max-prefix.  One quota in the RIB counts every view of
+ * every peer: nothing per route, nothing summed here.
+ */
+static void
+collect_bmp_max_routes(struct collect_bmp_router *r)
+{
+	struct collect_bmp	*cb = r->cb;
+	uint32_t		 limit = collect_bmp_routes_limit(cb);
+	struct event_rel	 rel;
+	char			 subject[96], details[160];
+
+	if (!r->mr_over && r->quota.dropped == r->mr_seen)
+		return;
+	collect_bmp_rel(r, &rel);
+	snprintf(subject, sizeof subject, "BMP router %s", rel.router);
+	if (!r->mr_over) {
+		r->mr_over = 1;
+		r->mr_base = r->mr_seen;
+		r->mr_seen = r->quota.dropped;
+		snprintf(details, sizeof details, "%llu prefixes dropped so "
+		    "far; withdrawals still apply",
+		    (unsigned long long)(r->quota.dropped - r->mr_base));
+		log_warnx("%s: router %s reached max-routes %u: new prefixes "
+		    "dropped", cb->c->name, r->key, limit);
+		model_event_rel(cb->m, 0, "MaxRoutesExceeded", LVL_ERROR,
+		    subject, details, &rel, "BMP router %s holds its "
+		    "max-routes %u routes: new prefixes from it are not "
+		    "stored", rel.router, limit);
+		model_touch(cb->m, DIRTY_COLLECTORS);
+		return;
+	}
+	r->mr_seen = r->quota.dropped;
+	if (limit != 0 && r->quota.nroutes >= limit - limit / 10)
+		return;
+	r->mr_over = 0;
+	snprintf(details, sizeof details, "%llu prefixes were dropped while "
+	    "over it", (unsigned long long)(r->quota.dropped - r->mr_base));
+	log_info("%s: router %s back under max-routes %u (%zu routes)",
+	    cb->c->name, r->key, limit, r->quota.nroutes);
+	model_event_rel(cb->m, 0, "MaxRoutesExceededResolved", LVL_INFO,
+	    subject, details, &rel, "BMP router %s is back under its "
+	    "max-routes %u (%zu routes)", rel.router, limit,
+	    r->quota.nroutes);
 	model_touch(cb->m, DIRTY_COLLECTORS);
 }
 
@@ -1549,6 +1679,9 @@ collect_bmp_router_info(const struct collector *c, size_t i,
 	ri->errors = r->errors;
 	strlcpy_pt(ri->last_error, r->last_error, sizeof ri->last_error);
 	ri->peers_skipped = r->peers_skipped;
+	ri->max_routes = collect_bmp_routes_limit(cb);
+	ri->max_routes_over = r->mr_over;
+	ri->max_routes_dropped = r->quota.dropped;
 	ri->terminated = r->terminated;
 	strlcpy_pt(ri->term_reason, r->term_reason, sizeof ri->term_reason);
 	ri->synced = collect_bmp_router_synced(r);

@@ -44,6 +44,9 @@ struct bmp_router_info {
 	char		 last_error[128];	/* the latest such error */
 	uint64_t	 peers_skipped;	/* messages of peers past max-peers */
 	uint64_t	 dropped;	/* prefixes past max-prefix drop */
+	uint32_t	 max_routes;	/* its max-routes, 0: none */
+	int		 max_routes_over;	/* MaxRoutesExceeded open */
+	uint64_t	 max_routes_dropped;	/* prefixes refused at it */
 	int		 terminated;	/* Termination received */
 	char		 term_reason[64];	/* its reason in words */
 	int		 synced;	/* End-of-RIB from every up peer */

@@ -29,6 +29,7 @@ const struct condition_kind condition_kinds[] = {
 	{ { "CollectorDown" }, { "CollectorUp" } },
 	{ { "BmpRouterDown" }, { "BmpRouterUp" } },
 	{ { "MaxPrefixExceeded" }, { "MaxPrefixExceededResolved" } },
+	{ { "MaxRoutesExceeded" }, { "MaxRoutesExceededResolved" } },
 	{ { "LatencyHigh" }, { "LatencyHighResolved" } },
 	{ { "LossHigh" }, { "LossHighResolved" } },
 	{ { "LatencyShift" }, { "LatencyShiftResolved" } },

@@ -35,12 +35,15 @@ static int	 cfg_bird_interval(struct parser *, const struct loc *, void *);
 static int	 cfg_bmp_port(struct parser *, const struct loc *, void *);
 static int	 cfg_bmp_allow(struct parser *, const struct loc *, void *);
 static int	 cfg_bmp_count(struct parser *, const struct loc *, int *,
-		    int *, const char *, int);
+		    const char *, unsigned long, unsigned long,
+		    unsigned long *);
 static int	 cfg_bmp_max_routers(struct parser *, const struct loc *,
 		    void *);
 static int	 cfg_bmp_max_peers(struct parser *, const struct loc *,
 		    void *);
 static int	 cfg_bmp_max_prefix(struct parser *, const struct loc *,
+		    void *);
+static int	 cfg_bmp_max_routes(struct parser *, const struct loc *,
 		    void *);
 
 static const struct keyword cfg_bird_keywords[] = {
@@ -59,6 +62,7 @@ static const struct keyword cfg_bmp_block_keywords[] = {
 	{ "max-routers", cfg_bmp_max_routers },
 	{ "max-peers", cfg_bmp_max_peers },
 	{ "max-prefix", cfg_bmp_max_prefix },
+	{ "max-routes", cfg_bmp_max_routes },
 	{ NULL, NULL }
 };
 
@@ -71,7 +75,7 @@ struct bird_ctx {
 /* A bmp statement being read. */
 struct bmp_ctx_cfg {
 	struct collector *c;
-	int		 has_port, has_max, has_max_peers;
+	int		 has_port, has_max, has_max_peers, has_max_routes;
 };
 
 /*
@@ -183,7 +187,7 @@ cfg_bird_interval(struct parser *p, const struct loc *kw, void *arg)
 }
 
 /* bmp listen ADDRESS [port N] [{ allow PREFIX... max-routers N
- * max-peers N max-prefix N [warning|drop] }] */
+ * max-peers N max-prefix N [warning|drop] max-routes N }] */
 int
 cfg_bmp(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 {
@@ -310,13 +314,12 @@ cfg_bmp_allow(struct parser *p, const struct loc *kw CFG_UNUSED, void *arg)
 	}
 }
 
-/* "word N", N from 1 to max, given once (*has) into *out. */
+/* "word N", N from min to max, given once (*has). */
 static int
-cfg_bmp_count(struct parser *p, const struct loc *kw, int *has, int *out,
-    const char *word, int max)
+cfg_bmp_count(struct parser *p, const struct loc *kw, int *has,
+    const char *word, unsigned long min, unsigned long max, unsigned long *v)
 {
 	struct token		*t;
-	unsigned long		 v;
 	char			 q[CFG_LEX_QUOTE_LEN], what[32];
 
 	if (*has)
@@ -326,11 +329,10 @@ cfg_bmp_count(struct parser *p, const struct loc *kw, int *has, int *out,
 	if (cfg_lex_value(&p->lx, &t, what) == -1)
 		return (-1);
 	if (t->type != TOK_WORD ||
-	    cfg_parse_uint(t->text, (unsigned long)max, &v) == -1 || v == 0)
+	    cfg_parse_uint(t->text, max, v) == -1 || *v < min)
 		return (cfg_lex_error(&p->lx, &t->loc, "bad %s \"%s\": "
-		    "expected 1 to %d", word, cfg_lex_quote(t->text, q,
-		    sizeof q), max));
-	*out = (int)v;
+		    "expected %lu to %lu", word, cfg_lex_quote(t->text, q,
+		    sizeof q), min, max));
 	*has = 1;
 	return (0);
 }
@@ -339,9 +341,13 @@ static int
 cfg_bmp_max_routers(struct parser *p, const struct loc *kw, void *arg)
 {
 	struct bmp_ctx_cfg	*ctx = arg;
+	unsigned long		 v;
 
-	return (cfg_bmp_count(p, kw, &ctx->has_max, &ctx->c->max_routers,
-	    "max-routers", BMP_ROUTERS_MAX));
+	if (cfg_bmp_count(p, kw, &ctx->has_max, "max-routers", 1,
+	    BMP_ROUTERS_MAX, &v) == -1)
+		return (-1);
+	ctx->c->max_routers = (int)v;
+	return (0);
 }
 
 /* max-peers N: how many peers one router may report (fake peers). */
@@ -349,9 +355,13 @@ static int
 cfg_bmp_max_peers(struct parser *p, const struct loc *kw, void *arg)
 {
 	struct bmp_ctx_cfg	*ctx = arg;
+	unsigned long		 v;
 
-	return (cfg_bmp_count(p, kw, &ctx->has_max_peers, &ctx->c->max_peers,
-	    "max-peers", BMP_PEERS_MAX));
+	if (cfg_bmp_count(p, kw, &ctx->has_max_peers, "max-peers", 1,
+	    BMP_PEERS_MAX, &v) == -1)
+		return (-1);
+	ctx->c->max_peers = (int)v;
+	return (0);
 }
 
 /* max-prefix N [warning|drop]: for every peer without its own. */
@@ -361,4 +371,19 @@ cfg_bmp_max_prefix(struct parser *p, const struct loc *kw, void *arg)
 	struct bmp_ctx_cfg	*ctx = arg;
 
 	return (cfg_max_prefix(p, kw, &ctx->c->max_prefix, "bmp"));
+}
+
+/* max-routes N: every view of every peer of one router together; 0: none. */
+static int
+cfg_bmp_max_routes(struct parser *p, const struct loc *kw, void *arg)
+{
+	struct bmp_ctx_cfg	*ctx = arg;
+	unsigned long		 v;
+
+	if (cfg_bmp_count(p, kw, &ctx->has_max_routes, "max-routes", 0,
+	    UINT32_MAX, &v) == -1)
+		return (-1);
+	ctx->c->max_routes = (uint32_t)v;
+	ctx->c->max_routes_set = 1;
+	return (0);
 }

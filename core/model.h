@@ -380,6 +380,8 @@ struct collector {
 	int		 max_peers;	/* per router; 0: COLLECT_BMP_PEERS */
 	struct max_prefix max_prefix;	/* peers without their own;
 					   unset: COLLECT_BMP_MAX_PREFIX */
+	uint32_t	 max_routes;	/* per router, all views; 0: none */
+	int		 max_routes_set; /* unset: COLLECT_BMP_MAX_ROUTES */
 
 	/* prometheus (collect-prom.c): the server is listen/port, the
 	 * PromQL and how its labels and values map to latency samples. */

@@ -231,6 +231,9 @@ js_bmp_router(struct output_ctx *ctx, const struct collector *c, size_t r,
 	json_w_string(j, "last_error", ri->last_error);
 	json_w_uint(j, "dropped", ri->dropped);
 	json_w_uint(j, "peers_skipped", ri->peers_skipped);
+	json_w_uint(j, "max_routes", ri->max_routes);
+	json_w_bool(j, "max_routes_exceeded", ri->max_routes_over);
+	json_w_uint(j, "max_routes_dropped", ri->max_routes_dropped);
 	json_w_bool(j, "synced", ri->synced);
 	json_w_bool(j, "terminated", ri->terminated);
 	json_w_string(j, "term_reason", ri->term_reason);

@@ -183,6 +183,10 @@ text_bmp_router(struct output_ctx *ctx, const struct collector *c, size_t r,
 	if (ri->peers_skipped != 0)
 		fprintf(f, "  past max-peers: %llu messages skipped\n",
 		    (unsigned long long)ri->peers_skipped);
+	if (ri->max_routes_over || ri->max_routes_dropped != 0)
+		fprintf(f, "  max-routes %u: %s, %llu prefixes dropped\n",
+		    ri->max_routes, ri->max_routes_over ? "exceeded" : "under",
+		    (unsigned long long)ri->max_routes_dropped);
 	if (ri->peers == 0)
 		return;
 	fprintf(f, "  %-39s %-10s %-4s %-16s %8s %8s %6s %-3s %s\n", "PEER",

@@ -561,7 +561,7 @@ test_bmp(void **state)
 	    "t.conf:1:38: max-routers given twice for bmp");
 	expect_buf_error("bmp listen 127.0.0.1 { bogus }",
 	    "t.conf:1:24: unknown keyword \"bogus\", expected one of allow, "
-	    "max-routers, max-peers, max-prefix");
+	    "max-routers, max-peers, max-prefix, max-routes");
 	expect_buf_error("bmp listen 127.0.0.1 { allow 10.0.0.0/8",
 	    "t.conf:1:40: unexpected end of file, expected \"}\" to close "
 	    "bmp");
@@ -571,7 +571,8 @@ test_bmp(void **state)
 
 /*
  * max-prefix N [warning|drop] in a session and in a bmp block (drop
- * without a word), max-peers N in a bmp block (issue 13, item 5).
+ * without a word), max-peers N and max-routes N in a bmp block (issue
+ * 13, item 5).
  */
 static void
 test_max_prefix(void **state)
@@ -621,9 +622,28 @@ test_max_prefix(void **state)
 	    "t.conf:1:37: max-prefix given twice for bmp");
 	expect_buf_error("bmp listen 127.0.0.1 { max-prefix 5 warn }",
 	    "t.conf:1:37: unknown keyword \"warn\", expected one of allow, "
-	    "max-routers, max-peers, max-prefix");
+	    "max-routers, max-peers, max-prefix, max-routes");
 	expect_buf_error("bmp listen 127.0.0.1 { max-peers 0 }",
 	    "t.conf:1:34: bad max-peers \"0\": expected 1 to 65536");
+
+	/* max-routes N per router: 0 is no limit; unset is the default. */
+	m = parse_buf_ok(
+	    "bmp listen 127.0.0.1 { max-routes 3000000 }\n"
+	    "bmp listen ::1 { max-routes 0 }\n"
+	    "bmp listen 127.0.0.2\n");
+	assert_true(m->collectors[0]->max_routes_set);
+	assert_int_equal(m->collectors[0]->max_routes, 3000000);
+	assert_true(m->collectors[1]->max_routes_set);
+	assert_int_equal(m->collectors[1]->max_routes, 0);
+	assert_false(m->collectors[2]->max_routes_set);
+	model_free(m);
+	expect_buf_error("bmp listen 127.0.0.1 { max-routes 16M }",
+	    "t.conf:1:35: bad max-routes \"16M\": expected 0 to 4294967295");
+	expect_buf_error("bmp listen 127.0.0.1 { max-routes 4294967296 }",
+	    "t.conf:1:35: bad max-routes \"4294967296\": expected 0 to "
+	    "4294967295");
+	expect_buf_error("bmp listen 127.0.0.1 { max-routes 1 max-routes 2 }",
+	    "t.conf:1:37: max-routes given twice for bmp");
 	expect_buf_error("partner p as 1 {\n"
 	    "  session s neighbor 192.0.2.1 max-prefix -1 }",
 	    "t.conf:2:43: bad max-prefix \"-1\" for session \"s\": expected "
