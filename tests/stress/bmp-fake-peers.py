@@ -3,7 +3,7 @@
 """Write the BMP stream (RFC 7854) of a hostile router to stdout: an
 Initiation, then Route Monitoring for PEERS invented peers (no Peer Up),
 each announcing ROUTES distinct IPv4 /24s in UPDATEs of up to 900
-prefixes.  What a router that lies about its peers could make a
+prefixes; its sysName is NAME (default fake-peers).  What a router that lies about its peers could make a
 collector store; tests/tui/bmp-send.py sends it.  Used by
 tests/stress/test-max-prefix.sh."""
 
@@ -40,12 +40,13 @@ def update(first, count):
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.stderr.write("usage: bmp-fake-peers.py PEERS ROUTES >FILE\n")
+    if len(sys.argv) not in (3, 4):
+        sys.stderr.write("usage: bmp-fake-peers.py PEERS ROUTES [NAME] "
+                         ">FILE\n")
         return 2
     peers, routes = int(sys.argv[1]), int(sys.argv[2])
     # RFC 7854 4.3: Initiation with sysName (type 2).
-    name = b"fake-peers"
+    name = (sys.argv[3] if len(sys.argv) == 4 else "fake-peers").encode()
     out = [bmp(4, struct.pack("!HH", 2, len(name)) + name)]
     for i in range(peers):
         hdr = peer_header(i)
