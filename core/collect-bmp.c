@@ -55,7 +55,22 @@
 #define COLLECT_BMP_READ		65536	/* bytes per read */
 #define COLLECT_BMP_READS		16	/* reads per callback */
 #define COLLECT_BMP_STATS		18	/* RFC 7854 4.8, RFC 8671 types kept */
-#define COLLECT_BMP_PEERS_MAX		4096	/* per router */
+#define COLLECT_BMP_PEERS		1024	/* per router, unless max-peers */
+/*
+ * max-prefix of a peer without its own (and no bmp max-prefix): a full
+ * IPv4 + IPv6 table (about 1.3 M routes in 2026) with half again of
+ * headroom, per RIB view; about 160 MB at the RIB's 80 bytes a route.
+ */
+#define COLLECT_BMP_MAX_PREFIX		2000000
+/*
+ * max-routes of a router (all views of all its peers together) without
+ * one in the bmp block: room for a big legitimate router, e.g. six
+ * full-table peers with pre- and post-policy views (6 x 2 x 1.3 M), and
+ * a ceiling on what one router can make us hold: about 1.3 GB at the
+ * RIB's 80 bytes a route, where max-peers x 5 views x max-prefix alone
+ * would allow 10 billion routes.
+ */
+#define COLLECT_BMP_MAX_ROUTES		16000000
 #define COLLECT_BMP_SETTLE_MS		5000	/* --once waits at most */
 #define COLLECT_BMP_SETTLE_TICK_MS	250	/* checked this often till then */
 #define COLLECT_BMP_QUIET_MS		1000	/* up, no route: synced */
@@ -116,6 +131,16 @@ struct collect_bmp_peer {
 	unsigned int		 got_eor;	/* End-of-RIB seen, since then */
 	uint64_t		 up_mono;	/* Peer Up */
 	uint64_t		 route_mono;	/* last Route Monitoring */
+	/*
+	 * max-prefix (collect_bmp_max_prefix()): routes changed since it
+	 * looked; MaxPrefixExceeded open; prefixes the RIB dropped (all
+	 * views, this connection), as it last looked, and before it opened.
+	 */
+	int			 mp_check;
+	int			 mp_over;
+	uint64_t		 mp_dropped;
+	uint64_t		 mp_seen;
+	uint64_t		 mp_base;
 };
 
 struct collect_bmp;
@@ -149,6 +174,17 @@ struct collect_bmp_router {
 	struct bmp_ctx		 ctx;
 	struct collect_bmp_peer	*peers;
 	size_t			 npeers;
+	uint64_t		 peers_skipped;	/* messages: past max-peers */
+	/*
+	 * max-routes (collect_bmp_max_routes()): the routes of every view
+	 * of every peer, counted by the RIB, and the new prefixes it
+	 * refused at the limit; MaxRoutesExceeded open; the drops as it
+	 * last looked and before it opened.
+	 */
+	struct rib_quota	 quota;
+	int			 mr_over;
+	uint64_t		 mr_seen;
+	uint64_t		 mr_base;
 	uint64_t		 messages;
 	TAILQ_ENTRY(collect_bmp_router) entry;
 };
@@ -187,6 +223,7 @@ struct collect_bmp {
 	uint64_t		 accept_mono;	/* its first failure */
 	int			 accept_errno;	/* its first error */
 	uint64_t		 accept_errors;	/* all episodes */
+	uint64_t		 mr_dropped;	/* max-routes, routers gone */
 	uint64_t		 start_mono;	/* listening since */
 	struct event		*ev_settle;	/* until settled, then freed */
 	struct event		*ev_known;	/* routes_back() again */
@@ -260,6 +297,15 @@ static void	 collect_bmp_count(struct collect_bmp_router *,
 		    struct collect_bmp_peer *, const struct bmp_msg *);
 static size_t	 collect_bmp_peer_routes(const struct collect_bmp *,
 		    const struct collect_bmp_peer *, int, int);
+static const struct max_prefix *collect_bmp_limit(const struct collect_bmp *,
+		    const struct collect_bmp_peer *);
+static void	 collect_bmp_max_prefix(struct collect_bmp_router *,
+		    struct collect_bmp_peer *);
+static void	 collect_bmp_peer_name(const struct collect_bmp_peer *,
+		    char *, size_t);
+static uint32_t	 collect_bmp_routes_limit(const struct collect_bmp *);
+static void	 collect_bmp_max_routes(struct collect_bmp_router *);
+static void	 collect_bmp_rib_detach(struct collect_bmp_router *);
 
 const struct collector_ops collector_bmp = {
 	.name = "bmp",
@@ -449,8 +495,10 @@ static void
 collect_bmp_describe(const struct collector *c, char *buf, size_t len)
 {
 	const struct collect_bmp	*cb = c->priv;
-	char				 a[ADDR_STRLEN], n[48], x[96];
-	uint64_t			 timed_out;
+	const struct collect_bmp_router	*r;
+	char				 a[ADDR_STRLEN], n[48], x[176];
+	uint64_t			 timed_out, dropped;
+	size_t				 full = 0;
 
 	if (cb == NULL) {
 		snprintf(buf, len, "%s down: %s", c->name, c->error);
@@ -472,6 +520,16 @@ collect_bmp_describe(const struct collector *c, char *buf, size_t len)
 	if (timed_out > 0)
 		snprintf(x + strlen(x), sizeof x - strlen(x), ", %" PRIu64
 		    " timed out", timed_out);
+	/* max-routes: routers at it now, prefixes dropped since started. */
+	dropped = cb->mr_dropped;
+	TAILQ_FOREACH(r, &cb->routers, entry) {
+		dropped += r->quota.dropped;
+		full += r->mr_over;
+	}
+	if (dropped != 0)
+		snprintf(x + strlen(x), sizeof x - strlen(x), ", max-routes: "
+		    "%zu router%s full, %" PRIu64 " prefixes dropped", full,
+		    full == 1 ? "" : "s", dropped);
 	snprintf(buf, len, "bmp %s%s%s:%u %s%s%s%s%s",
 	    cb->addr.af == AF_INET6 ? "[" : "", a,
 	    cb->addr.af == AF_INET6 ? "]" : "", cb->port, n, x,
@@ -708,11 +766,19 @@ collect_bmp_close(struct collect_bmp_router *r, int report)
 	struct collect_bmp	*cb = r->cb;
 	size_t			 i;
 
+	/* Limits reached since the last read are raised before ... */
+	if (report)
+		collect_bmp_max_routes(r);
 	/* The router's routes go with it (from stop() too: a RIB that
 	 * outlives the collector must not keep routes nobody updates). */
 	for (i = 0; i < r->npeers; i++)
 		collect_bmp_rib_flush(r, &r->peers[i]);
+	collect_bmp_rib_detach(r);
 	if (report) {
+		/* ... and resolved with its routes gone. */
+		for (i = 0; i < r->npeers; i++)
+			collect_bmp_max_prefix(r, &r->peers[i]);
+		collect_bmp_max_routes(r);
 		collect_bmp_routes_lost(r, "closed");
 		for (i = 0; i < r->npeers; i++)
 			if (r->peers[i].s != NULL)
@@ -722,6 +788,7 @@ collect_bmp_close(struct collect_bmp_router *r, int report)
 		if (cb->m->routemon != NULL)
 			routemon_dirty_all(cb->m->routemon);
 	}
+	cb->mr_dropped += r->quota.dropped;
 	TAILQ_REMOVE(&cb->routers, r, entry);
 	cb->nrouters--;
 	collect_bmp_parts(cb);
@@ -966,8 +1033,17 @@ collect_bmp_peer(struct collect_bmp_router *r, const struct bmp_peer *p)
 		    addr_cmp(&bp->addr, &p->addr) == 0)
 			return (bp);
 	}
-	if (r->npeers >= COLLECT_BMP_PEERS_MAX)
+	if (r->npeers >= (size_t)(r->cb->c->max_peers > 0 ?
+	    r->cb->c->max_peers : COLLECT_BMP_PEERS)) {
+		/* Fake peers must not grow us without bound: skipped. */
+		r->peers_skipped++;
+		if ((r->peers_skipped & (r->peers_skipped - 1)) == 0)
+			log_warnx("%s: router %s: more than %zu peers: "
+			    "messages of the others skipped (%llu so far; "
+			    "see max-peers)", r->cb->c->name, r->key,
+			    r->npeers, (unsigned long long)r->peers_skipped);
 		return (NULL);
+	}
 	r->peers = xreallocarray(r->peers, r->npeers + 1, sizeof *r->peers);
 	bp = &r->peers[r->npeers++];
 	memset(bp, 0, sizeof *bp);
@@ -1013,6 +1089,7 @@ collect_bmp_rib_peer(struct collect_bmp_router *r, struct collect_bmp_peer *bp,
 	key.kind = kind;
 	id = rib_peer_get(rib, &key);
 	bp->rib_id[kind] = id + 1;
+	rib_peer_quota(rib, id, &r->quota);
 	/* Routes before (or without) a Peer Up still map to the session. */
 	if (bp->s == NULL && bp->addr.af != 0)
 		bp->s = model_session_match(r->cb->m, &bp->addr, r->name);
@@ -1035,6 +1112,32 @@ collect_bmp_rib_flush(struct collect_bmp_router *r,
 		if (bp->rib_id[k] == 0)
 			continue;
 		rib_peer_flush(rib, bp->rib_id[k] - 1);
+		bp->mp_check = 1;
+	}
+}
+
+/*
+ * The router's RIB peers leave its quota before it is freed; one that a
+ * newer connection under the same key has taken over stays with it.
+ */
+static void
+collect_bmp_rib_detach(struct collect_bmp_router *r)
+{
+	struct rib		*rib = r->cb->m->rib;
+	struct rib_peer		*rp;
+	size_t			 i;
+	int			 k;
+
+	if (rib == NULL)
+		return;
+	for (i = 0; i < r->npeers; i++) {
+		for (k = 0; k < COLLECT_BMP_KINDS; k++) {
+			if (r->peers[i].rib_id[k] == 0 || (rp = rib_peer(rib,
+			    r->peers[i].rib_id[k] - 1)) == NULL ||
+			    rp->quota != &r->quota)
+				continue;
+			rib_peer_quota(rib, r->peers[i].rib_id[k] - 1, NULL);
+		}
 	}
 }
 
@@ -1140,10 +1243,13 @@ collect_bmp_flush(struct collect_bmp_router *r)
 
 	for (i = 0; i < r->npeers; i++) {
 		bp = &r->peers[i];
+		if (bp->mp_check)
+			collect_bmp_max_prefix(r, bp);
 		if (!bp->dirty || !bp->up || bp->s == NULL)
 			continue;
 		collect_bmp_report(r, bp, BGP_ESTABLISHED);
 	}
+	collect_bmp_max_routes(r);
 }
 
 /* The router an event is about (event_rel): its sysName, else address. */
@@ -1334,7 +1440,9 @@ collect_bmp_route_mon(struct collect_bmp_router *r,
 	struct rib		*rib = r->cb->m->rib;
 	struct rib_update_stats	 st;
 	struct rib_peer		*rp;
+	const struct max_prefix	*mp;
 	char			*cause = NULL;
+	uint64_t		 dropped = 0;
 	int			 id, n;
 
 	bp->updates++;
@@ -1349,7 +1457,11 @@ collect_bmp_route_mon(struct collect_bmp_router *r,
 	if ((rp = rib_peer(rib, id)) != NULL) {
 		rp->up = 1;
 		rp->bgp_id = msg->peer.bgp_id;
+		mp = collect_bmp_limit(r->cb, bp);
+		rp->limit = mp->drop ? mp->limit : 0;
+		dropped = rp->dropped;
 	}
+	r->quota.limit = collect_bmp_routes_limit(r->cb);
 	memset(&st, 0, sizeof st);
 	n = rib_update(rib, id, msg->rm.body, msg->rm.body_len,
 	    &msg->rm.opts, &st, &cause);
@@ -1365,8 +1477,201 @@ collect_bmp_route_mon(struct collect_bmp_router *r,
 		free(cause);
 		return;
 	}
+	if ((rp = rib_peer(rib, id)) != NULL && rp->dropped != dropped) {
+		bp->mp_dropped += rp->dropped - dropped;
+		bp->mp_check = 1;
+	}
 	if (n > 0)
-		bp->dirty = 1;
+		bp->dirty = bp->mp_check = 1;
+}
+
+/* A peer's limit: its session's, else the collector's, else ours. */
+static const struct max_prefix *
+collect_bmp_limit(const struct collect_bmp *cb,
+    const struct collect_bmp_peer *bp)
+{
+	static const struct max_prefix	 dflt = {
+		COLLECT_BMP_MAX_PREFIX, 1, 0
+	};
+
+	if (bp->s != NULL && bp->s->max_prefix.set)
+		return (&bp->s->max_prefix);
+	if (cb->c->max_prefix.set)
+		return (&cb->c->max_prefix);
+	return (&dflt);
+}
+
+/* "session s1", else "BMP peer 192.0.2.1 rd 64499:14" or "Loc-RIB". */
+static void
+collect_bmp_peer_name(const struct collect_bmp_peer *bp, char *buf,
+    size_t len)
+{
+	char		 a[ADDR_STRLEN], rd[48];
+	uint64_t	 d = bp->distinguisher;
+
+	if (bp->s != NULL) {
+		snprintf(buf, len, "session %s", bp->s->name);
+		return;
+	}
+	rd[0] = '\0';
+	/* RFC 4364 4.2: type 0 ASN2:n32, type 1 IPv4:n16, 2 ASN4:n16. */
+	if (d != 0 && (d >> 48) == 0)
+		snprintf(rd, sizeof rd, " rd %u:%u",
+		    (unsigned)(d >> 32 & 0xffff), (unsigned)(d & 0xffffffff));
+	else if (d != 0 && (d >> 48) == 1)
+		snprintf(rd, sizeof rd, " rd %u.%u.%u.%u:%u",
+		    (unsigned)(d >> 40 & 0xff), (unsigned)(d >> 32 & 0xff),
+		    (unsigned)(d >> 24 & 0xff), (unsigned)(d >> 16 & 0xff),
+		    (unsigned)(d & 0xffff));
+	else if (d != 0)
+		snprintf(rd, sizeof rd, " rd %u:%u",
+		    (unsigned)(d >> 16 & 0xffffffff), (unsigned)(d & 0xffff));
+	if (bp->addr.af == 0)
+		snprintf(buf, len, "BMP Loc-RIB%s", rd);
+	else
+		snprintf(buf, len, "BMP peer %s%s", addr_fmt(&bp->addr, a,
+		    sizeof a), rd);
+}
+
+/*
+ * max-prefix, after a peer's routes changed: MaxPrefixExceeded opens when
+ * one of its RIB views holds more than the limit (warning) or the RIB
+ * refused a new prefix at the limit (drop, an Error), and is resolved
+ * once every view is back under 90% of it (withdrawals, Peer Down, the
+ * router gone): a peer hovering at the limit must not flood the events.
+ * Counted per peer, nothing per route.
+ */
+static void
+collect_bmp_max_prefix(struct collect_bmp_router *r,
+    struct collect_bmp_peer *bp)
+{
+	struct collect_bmp	*cb = r->cb;
+	const struct max_prefix	*mp = collect_bmp_limit(cb, bp);
+	const struct rib_peer	*rp;
+	struct event_rel	 rel;
+	char			 who[128], details[160];
+	const char		*view = "";
+	size_t			 most = 0;
+	int			 k;
+
+	bp->mp_check = 0;
+	if (cb->m->rib == NULL)
+		return;
+	for (k = 0; k < COLLECT_BMP_KINDS; k++) {
+		if (bp->rib_id[k] == 0 ||
+		    (rp = rib_peer(cb->m->rib, bp->rib_id[k] - 1)) == NULL)
+			continue;
+		if (rp->nroutes > most || view[0] == '\0') {
+			most = rp->nroutes;
+			view = rib_peer_kind_name((enum rib_peer_kind)k);
+		}
+	}
+	collect_bmp_peer_name(bp, who, sizeof who);
+	collect_bmp_rel(r, &rel);
+	if (!bp->mp_over) {
+		if (mp->limit == 0 || (mp->drop ?
+		    bp->mp_dropped == bp->mp_seen : most <= mp->limit)) {
+			bp->mp_seen = bp->mp_dropped;
+			return;
+		}
+		bp->mp_over = 1;
+		bp->mp_base = bp->mp_seen;
+		bp->mp_seen = bp->mp_dropped;
+		if (mp->drop) {
+			snprintf(details, sizeof details, "%llu prefixes "
+			    "dropped so far; withdrawals still apply",
+			    (unsigned long long)(bp->mp_dropped -
+			    bp->mp_base));
+			log_warnx("%s: router %s: %s reached max-prefix %u: "
+			    "new prefixes dropped", cb->c->name, r->key, who,
+			    mp->limit);
+			model_event_rel(cb->m, 0, "MaxPrefixExceeded",
+			    LVL_ERROR, who, details, &rel, "%s on BMP "
+			    "router %s reached its max-prefix %u (%s): new "
+			    "prefixes from it are not stored", who, r->key,
+			    mp->limit, view);
+		} else {
+			log_warnx("%s: router %s: %s has %zu routes, over "
+			    "max-prefix %u", cb->c->name, r->key, who, most,
+			    mp->limit);
+			model_event_rel(cb->m, 0, "MaxPrefixExceeded",
+			    LVL_WARNING, who, NULL, &rel, "%s on BMP "
+			    "router %s has %zu %s routes, over its max-prefix "
+			    "%u", who, r->key, most, view, mp->limit);
+		}
+		model_touch(cb->m, DIRTY_COLLECTORS);
+		return;
+	}
+	bp->mp_seen = bp->mp_dropped;
+	if (mp->limit != 0 && most >= mp->limit - mp->limit / 10)
+		return;
+	bp->mp_over = 0;
+	snprintf(details, sizeof details, "%llu prefixes were dropped while "
+	    "over it", (unsigned long long)(bp->mp_dropped - bp->mp_base));
+	log_info("%s: router %s: %s back under max-prefix %u (%zu routes)",
+	    cb->c->name, r->key, who, mp->limit, most);
+	model_event_rel(cb->m, 0, "MaxPrefixExceededResolved", LVL_INFO,
+	    who, details, &rel, "%s on BMP router %s is back under its "
+	    "max-prefix %u (%zu routes)", who, r->key, mp->limit, most);
+	model_touch(cb->m, DIRTY_COLLECTORS);
+}
+
+/* max-routes of the collector's routers: the bmp block's, else ours. */
+static uint32_t
+collect_bmp_routes_limit(const struct collect_bmp *cb)
+{
+	return (cb->c->max_routes_set ? cb->c->max_routes :
+	    COLLECT_BMP_MAX_ROUTES);
+}
+
+/*
+ * max-routes, after a read: MaxRoutesExceeded (an Error) opens when the
+ * RIB refused a new prefix of the router at the limit, and is resolved
+ * once it holds less than 90% of it (withdrawals, Peer Down, the router
+ * gone), as for max-prefix.  One quota in the RIB counts every view of
+ * every peer: nothing per route, nothing summed here.
+ */
+static void
+collect_bmp_max_routes(struct collect_bmp_router *r)
+{
+	struct collect_bmp	*cb = r->cb;
+	uint32_t		 limit = collect_bmp_routes_limit(cb);
+	struct event_rel	 rel;
+	char			 subject[96], details[160];
+
+	if (!r->mr_over && r->quota.dropped == r->mr_seen)
+		return;
+	collect_bmp_rel(r, &rel);
+	snprintf(subject, sizeof subject, "BMP router %s", rel.router);
+	if (!r->mr_over) {
+		r->mr_over = 1;
+		r->mr_base = r->mr_seen;
+		r->mr_seen = r->quota.dropped;
+		snprintf(details, sizeof details, "%llu prefixes dropped so "
+		    "far; withdrawals still apply",
+		    (unsigned long long)(r->quota.dropped - r->mr_base));
+		log_warnx("%s: router %s reached max-routes %u: new prefixes "
+		    "dropped", cb->c->name, r->key, limit);
+		model_event_rel(cb->m, 0, "MaxRoutesExceeded", LVL_ERROR,
+		    subject, details, &rel, "BMP router %s holds its "
+		    "max-routes %u routes: new prefixes from it are not "
+		    "stored", rel.router, limit);
+		model_touch(cb->m, DIRTY_COLLECTORS);
+		return;
+	}
+	r->mr_seen = r->quota.dropped;
+	if (limit != 0 && r->quota.nroutes >= limit - limit / 10)
+		return;
+	r->mr_over = 0;
+	snprintf(details, sizeof details, "%llu prefixes were dropped while "
+	    "over it", (unsigned long long)(r->quota.dropped - r->mr_base));
+	log_info("%s: router %s back under max-routes %u (%zu routes)",
+	    cb->c->name, r->key, limit, r->quota.nroutes);
+	model_event_rel(cb->m, 0, "MaxRoutesExceededResolved", LVL_INFO,
+	    subject, details, &rel, "BMP router %s is back under its "
+	    "max-routes %u (%zu routes)", rel.router, limit,
+	    r->quota.nroutes);
+	model_touch(cb->m, DIRTY_COLLECTORS);
 }
 
 static void
@@ -1715,6 +2020,7 @@ collect_bmp_router_info(const struct collector *c, size_t i,
 	for (j = 0; j < r->npeers; j++) {
 		bp = &r->peers[j];
 		ri->routes += collect_bmp_peer_routes(cb, bp, 0, 1);
+		ri->dropped += bp->mp_dropped;
 		if (!bp->up)
 			continue;
 		ri->peers_up++;
@@ -1735,6 +2041,10 @@ collect_bmp_router_info(const struct collector *c, size_t i,
 	ri->unknown = r->ctx.unknown;
 	ri->errors = r->errors;
 	strlcpy_pt(ri->last_error, r->last_error, sizeof ri->last_error);
+	ri->peers_skipped = r->peers_skipped;
+	ri->max_routes = collect_bmp_routes_limit(cb);
+	ri->max_routes_over = r->mr_over;
+	ri->max_routes_dropped = r->quota.dropped;
 	ri->terminated = r->terminated;
 	strlcpy_pt(ri->term_reason, r->term_reason, sizeof ri->term_reason);
 	ri->synced = collect_bmp_router_synced(r);
@@ -1748,6 +2058,7 @@ collect_bmp_peer_info(const struct collector *c, size_t i, size_t j,
 {
 	const struct collect_bmp	*cb = c->priv;
 	const struct collect_bmp_peer	*bp;
+	const struct max_prefix		*mp;
 	int				 k;
 
 	if ((bp = collect_bmp_peer_at(c, i, j)) == NULL)
@@ -1779,6 +2090,11 @@ collect_bmp_peer_info(const struct collector *c, size_t i, size_t j,
 	pi->table = bp->up && collect_bmp_peer_table(bp);
 	pi->up_ms = bp->up ? now_mono_ms() - bp->up_mono : 0;
 	pi->stat_reports = bp->nreports;
+	mp = collect_bmp_limit(cb, bp);
+	pi->max_prefix = mp->limit;
+	pi->max_prefix_drop = mp->drop;
+	pi->max_prefix_over = bp->mp_over;
+	pi->dropped = bp->mp_dropped;
 	strlcpy_pt(pi->last_error, bp->last_error, sizeof pi->last_error);
 	return (1);
 }

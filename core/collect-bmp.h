@@ -45,6 +45,11 @@ struct bmp_router_info {
 	size_t		 routes;	/* in the RIB now, all its peers */
 	uint64_t	 errors;	/* UPDATEs refused (session-reset class) */
 	char		 last_error[128];	/* the latest such error */
+	uint64_t	 peers_skipped;	/* messages of peers past max-peers */
+	uint64_t	 dropped;	/* prefixes past max-prefix drop */
+	uint32_t	 max_routes;	/* its max-routes, 0: none */
+	int		 max_routes_over;	/* MaxRoutesExceeded open */
+	uint64_t	 max_routes_dropped;	/* prefixes refused at it */
 	int		 terminated;	/* Termination received */
 	char		 term_reason[64];	/* its reason in words */
 	int		 synced;	/* End-of-RIB from every up peer */
@@ -84,6 +89,12 @@ struct bmp_peer_info {
 	uint64_t	 up_ms;		/* up this long, 0 down */
 	char		 last_error[128];	/* Peer Down reason */
 	uint64_t	 stat_reports;	/* Statistics Reports received */
+	/* Its max-prefix (0: none), drop or warning, MaxPrefixExceeded
+	 * open, and the prefixes dropped (all views, since connected). */
+	uint32_t	 max_prefix;
+	int		 max_prefix_drop;
+	int		 max_prefix_over;
+	uint64_t	 dropped;
 };
 int		 collect_bmp_peer_info(const struct collector *, size_t i,
 		    size_t j, struct bmp_peer_info *);

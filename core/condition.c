@@ -28,6 +28,8 @@ const struct condition_kind condition_kinds[] = {
 	{ { "RedundancyDegraded" }, { "RedundancyRestored" } },
 	{ { "CollectorDown" }, { "CollectorUp" } },
 	{ { "BmpRouterDown" }, { "BmpRouterUp" } },
+	{ { "MaxPrefixExceeded" }, { "MaxPrefixExceededResolved" } },
+	{ { "MaxRoutesExceeded" }, { "MaxRoutesExceededResolved" } },
 	{ { "LatencyHigh" }, { "LatencyHighResolved" } },
 	{ { "LossHigh" }, { "LossHighResolved" } },
 	{ { "LatencyShift" }, { "LatencyShiftResolved" } },

@@ -30,11 +30,15 @@
 #define BMP_ROUTERS_MAX		4096
 #define BMP_HOLD_MIN_MS		1000
 #define BMP_HOLD_MAX_MS		(24 * 3600 * 1000)
+#define BMP_PEERS_MAX		65536	/* per router */
 
 static int	 cfg_bird_router(struct parser *, const struct loc *, void *);
 static int	 cfg_bird_interval(struct parser *, const struct loc *, void *);
 static int	 cfg_bmp_port(struct parser *, const struct loc *, void *);
 static int	 cfg_bmp_allow(struct parser *, const struct loc *, void *);
+static int	 cfg_bmp_count(struct parser *, const struct loc *, int *,
+		    const char *, unsigned long, unsigned long,
+		    unsigned long *);
 static int	 cfg_bmp_max_routers(struct parser *, const struct loc *,
 		    void *);
 static int	 cfg_bmp_init_timeout(struct parser *, const struct loc *,
@@ -42,6 +46,12 @@ static int	 cfg_bmp_init_timeout(struct parser *, const struct loc *,
 static int	 cfg_bmp_message_timeout(struct parser *, const struct loc *,
 		    void *);
 static int	 cfg_bmp_hold_time(struct parser *, const struct loc *,
+		    void *);
+static int	 cfg_bmp_max_peers(struct parser *, const struct loc *,
+		    void *);
+static int	 cfg_bmp_max_prefix(struct parser *, const struct loc *,
+		    void *);
+static int	 cfg_bmp_max_routes(struct parser *, const struct loc *,
 		    void *);
 
 static const struct keyword cfg_bird_keywords[] = {
@@ -61,6 +71,9 @@ static const struct keyword cfg_bmp_block_keywords[] = {
 	{ "init-timeout", cfg_bmp_init_timeout },
 	{ "message-timeout", cfg_bmp_message_timeout },
 	{ "hold-time", cfg_bmp_hold_time },
+	{ "max-peers", cfg_bmp_max_peers },
+	{ "max-prefix", cfg_bmp_max_prefix },
+	{ "max-routes", cfg_bmp_max_routes },
 	{ NULL, NULL }
 };
 
@@ -73,7 +86,7 @@ struct bird_ctx {
 /* A bmp statement being read. */
 struct bmp_ctx_cfg {
 	struct collector *c;
-	int		 has_port, has_max;
+	int		 has_port, has_max, has_max_peers, has_max_routes;
 	int		 has_init, has_message, has_hold;
 };
 
@@ -187,7 +200,8 @@ cfg_bird_interval(struct parser *p, const struct loc *kw, void *arg)
 
 /*
  * bmp listen ADDRESS [port N] [{ allow PREFIX... max-routers N
- *     init-timeout DURATION message-timeout DURATION hold-time DURATION|off }]
+ *     init-timeout DURATION message-timeout DURATION hold-time DURATION|off
+ *     max-peers N max-prefix N [warning|drop] max-routes N }]
  */
 int
 cfg_bmp(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
@@ -321,26 +335,77 @@ cfg_bmp_allow(struct parser *p, const struct loc *kw CFG_UNUSED, void *arg)
 	}
 }
 
+/* "word N", N from min to max, given once (*has). */
+static int
+cfg_bmp_count(struct parser *p, const struct loc *kw, int *has,
+    const char *word, unsigned long min, unsigned long max, unsigned long *v)
+{
+	struct token		*t;
+	char			 q[CFG_LEX_QUOTE_LEN], what[32];
+
+	if (*has)
+		return (cfg_lex_error(&p->lx, kw, "%s given twice for bmp",
+		    word));
+	snprintf(what, sizeof what, "a number after %s", word);
+	if (cfg_lex_value(&p->lx, &t, what) == -1)
+		return (-1);
+	if (t->type != TOK_WORD ||
+	    cfg_parse_uint(t->text, max, v) == -1 || *v < min)
+		return (cfg_lex_error(&p->lx, &t->loc, "bad %s \"%s\": "
+		    "expected %lu to %lu", word, cfg_lex_quote(t->text, q,
+		    sizeof q), min, max));
+	*has = 1;
+	return (0);
+}
+
 static int
 cfg_bmp_max_routers(struct parser *p, const struct loc *kw, void *arg)
 {
 	struct bmp_ctx_cfg	*ctx = arg;
-	struct token		*t;
 	unsigned long		 v;
-	char			 q[CFG_LEX_QUOTE_LEN];
 
-	if (ctx->has_max)
-		return (cfg_lex_error(&p->lx, kw, "max-routers given twice "
-		    "for bmp"));
-	if (cfg_lex_value(&p->lx, &t, "a number after max-routers") == -1)
+	if (cfg_bmp_count(p, kw, &ctx->has_max, "max-routers", 1,
+	    BMP_ROUTERS_MAX, &v) == -1)
 		return (-1);
-	if (t->type != TOK_WORD ||
-	    cfg_parse_uint(t->text, BMP_ROUTERS_MAX, &v) == -1 || v == 0)
-		return (cfg_lex_error(&p->lx, &t->loc, "bad max-routers "
-		    "\"%s\": expected 1 to %d", cfg_lex_quote(t->text, q,
-		    sizeof q), BMP_ROUTERS_MAX));
 	ctx->c->max_routers = (int)v;
-	ctx->has_max = 1;
+	return (0);
+}
+
+/* max-peers N: how many peers one router may report (fake peers). */
+static int
+cfg_bmp_max_peers(struct parser *p, const struct loc *kw, void *arg)
+{
+	struct bmp_ctx_cfg	*ctx = arg;
+	unsigned long		 v;
+
+	if (cfg_bmp_count(p, kw, &ctx->has_max_peers, "max-peers", 1,
+	    BMP_PEERS_MAX, &v) == -1)
+		return (-1);
+	ctx->c->max_peers = (int)v;
+	return (0);
+}
+
+/* max-prefix N [warning|drop]: for every peer without its own. */
+static int
+cfg_bmp_max_prefix(struct parser *p, const struct loc *kw, void *arg)
+{
+	struct bmp_ctx_cfg	*ctx = arg;
+
+	return (cfg_max_prefix(p, kw, &ctx->c->max_prefix, "bmp"));
+}
+
+/* max-routes N: every view of every peer of one router together; 0: none. */
+static int
+cfg_bmp_max_routes(struct parser *p, const struct loc *kw, void *arg)
+{
+	struct bmp_ctx_cfg	*ctx = arg;
+	unsigned long		 v;
+
+	if (cfg_bmp_count(p, kw, &ctx->has_max_routes, "max-routes", 0,
+	    UINT32_MAX, &v) == -1)
+		return (-1);
+	ctx->c->max_routes = (uint32_t)v;
+	ctx->c->max_routes_set = 1;
 	return (0);
 }
 

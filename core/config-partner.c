@@ -42,6 +42,8 @@ static int	 cfg_session_router(struct parser *, const struct loc *,
 		    void *);
 static int	 cfg_session_edge(struct parser *, const struct loc *, void *);
 static int	 cfg_session_role(struct parser *, const struct loc *, void *);
+static int	 cfg_session_max_prefix(struct parser *, const struct loc *,
+		    void *);
 static int	 cfg_branch_partner(struct parser *, const struct loc *,
 		    void *);
 static int	 cfg_branch_address(struct parser *, const struct loc *,
@@ -62,6 +64,7 @@ static const struct keyword cfg_session_keywords[] = {
 	{ "router", cfg_session_router },
 	{ "edge", cfg_session_edge },
 	{ "role", cfg_session_role },
+	{ "max-prefix", cfg_session_max_prefix },
 	{ NULL, NULL }
 };
 
@@ -136,8 +139,8 @@ cfg_partner_backup(struct parser *p, const struct loc *kw CFG_UNUSED,
 }
 
 /*
- * session "name" neighbor ADDR [router "r"] edge CODE role primary|backup,
- * options in any order.  Session names are global across partners.
+ * session "name" neighbor ADDR [router "r"] edge CODE role primary|backup
+ * [max-prefix N [warning|drop]], options in any order.  Session names are global across partners.
  */
 static int
 cfg_session(struct parser *p, const struct loc *kw CFG_UNUSED,
@@ -271,6 +274,18 @@ cfg_session_edge(struct parser *p, const struct loc *kw, void *arg)
 	ctx->s->edge_idx = idx;
 	ctx->has_edge = 1;
 	return (0);
+}
+
+/* A BMP peer that is this session: its own limit, not the collector's. */
+static int
+cfg_session_max_prefix(struct parser *p, const struct loc *kw, void *arg)
+{
+	struct session_ctx	*ctx = arg;
+	char			 q[CFG_LEX_QUOTE_LEN], what[96];
+
+	snprintf(what, sizeof what, "session \"%s\"",
+	    cfg_lex_quote(ctx->s->name, q, sizeof q));
+	return (cfg_max_prefix(p, kw, &ctx->s->max_prefix, what));
 }
 
 static int

@@ -75,6 +75,8 @@ int		 cfg_new_name(struct parser *, const struct token *,
 void		 cfg_missing(char *, size_t, int, const char *);
 int		 cfg_location(struct parser *, double *, double *);
 int		 cfg_prefix_mask(const char *, char *, size_t);
+int		 cfg_max_prefix(struct parser *, const struct loc *,
+		    struct max_prefix *, const char *);
 
 /* config-collect.c: top-level collector blocks. */
 struct collector *cfg_collector_new(struct parser *, const struct loc *,

@@ -264,3 +264,40 @@ cfg_parse_uint(const char *s, unsigned long max, unsigned long *v)
 	}
 	return (*v > max ? -1 : 0);
 }
+
+/*
+ * "max-prefix N [warning|drop]" after the keyword, for what (a session's
+ * or a collector's) in the errors: N from 0 (no limit) to 4294967295;
+ * without a word, drop, as a router's maximum-prefix without
+ * warning-only acts (we cannot tear a session down, only stop storing).
+ */
+int
+cfg_max_prefix(struct parser *p, const struct loc *kw, struct max_prefix *mp,
+    const char *what)
+{
+	struct token	*t;
+	unsigned long	 v;
+	char		 q[CFG_LEX_QUOTE_LEN];
+
+	if (mp->set)
+		return (cfg_lex_error(&p->lx, kw, "max-prefix given twice for "
+		    "%s", what));
+	if (cfg_lex_value(&p->lx, &t, "a number of routes after "
+	    "max-prefix") == -1)
+		return (-1);
+	if (t->type != TOK_WORD || cfg_parse_uint(t->text, UINT32_MAX,
+	    &v) == -1)
+		return (cfg_lex_error(&p->lx, &t->loc, "bad max-prefix \"%s\" "
+		    "for %s: expected a number of routes, 0 (no limit) to "
+		    "4294967295", cfg_lex_quote(t->text, q, sizeof q), what));
+	mp->limit = (uint32_t)v;
+	mp->drop = 1;
+	mp->set = 1;
+	if (cfg_lex_peek(&p->lx, &t) == -1)
+		return (-1);
+	if (t->type != TOK_WORD || (strcmp(t->text, "warning") != 0 &&
+	    strcmp(t->text, "drop") != 0))
+		return (0);
+	mp->drop = strcmp(t->text, "drop") == 0;
+	return (cfg_lex_next(&p->lx, &t));
+}

@@ -63,6 +63,17 @@ struct eval;
 #define SESSION_FLAP_WINDOW_MS	(10 * 60 * 1000)
 #define SESSION_SOURCES_MAX	4
 
+/*
+ * max-prefix N [warning|drop] (peertop.conf(5)): how many routes one
+ * monitored peer may have in each RIB view before MaxPrefixExceeded is
+ * raised; with drop, prefixes it announces beyond N are not stored.
+ */
+struct max_prefix {
+	uint32_t	 limit;		/* 0: no limit */
+	int		 drop;		/* drop the excess, else only warn */
+	int		 set;		/* given in the configuration */
+};
+
 /* A BGP session between a partner router and a Microsoft edge. */
 struct session {
 	/* From the configuration. */
@@ -73,6 +84,7 @@ struct session {
 	int		 edge_idx;		/* into model->edges */
 	enum role	 role;
 	struct partner	*partner;
+	struct max_prefix max_prefix;	/* unset: the bmp collector's */
 
 	/* Live, from collectors. */
 	enum bgp_state	 state;
@@ -368,6 +380,11 @@ struct collector {
 	int		 init_timeout_ms;	/* 0: COLLECT_BMP_INIT_MS */
 	int		 message_timeout_ms;	/* 0: COLLECT_BMP_MESSAGE_MS */
 	int		 hold_ms;	/* silent this long: closed; 0 never */
+	int		 max_peers;	/* per router; 0: COLLECT_BMP_PEERS */
+	struct max_prefix max_prefix;	/* peers without their own;
+					   unset: COLLECT_BMP_MAX_PREFIX */
+	uint32_t	 max_routes;	/* per router, all views; 0: none */
+	int		 max_routes_set; /* unset: COLLECT_BMP_MAX_ROUTES */
 
 	/* prometheus (collect-prom.c): the server is listen/port, the
 	 * PromQL and how its labels and values map to latency samples. */

@@ -229,6 +229,11 @@ js_bmp_router(struct output_ctx *ctx, const struct collector *c, size_t r,
 	json_w_uint(j, "routes", ri->routes);
 	json_w_uint(j, "errors", ri->errors);
 	json_w_string(j, "last_error", ri->last_error);
+	json_w_uint(j, "dropped", ri->dropped);
+	json_w_uint(j, "peers_skipped", ri->peers_skipped);
+	json_w_uint(j, "max_routes", ri->max_routes);
+	json_w_bool(j, "max_routes_exceeded", ri->max_routes_over);
+	json_w_uint(j, "max_routes_dropped", ri->max_routes_dropped);
 	json_w_bool(j, "synced", ri->synced);
 	json_w_bool(j, "terminated", ri->terminated);
 	json_w_string(j, "term_reason", ri->term_reason);
@@ -248,6 +253,11 @@ js_bmp_router(struct output_ctx *ctx, const struct collector *c, size_t r,
 		json_w_bool(j, "end_of_rib", pi.eor);
 		json_w_string(j, "last_error", pi.last_error);
 		json_w_uint(j, "stat_reports", pi.stat_reports);
+		json_w_uint(j, "max_prefix", pi.max_prefix);
+		json_w_string(j, "max_prefix_action", pi.max_prefix_drop ?
+		    "drop" : "warning");
+		json_w_bool(j, "max_prefix_exceeded", pi.max_prefix_over);
+		json_w_uint(j, "dropped", pi.dropped);
 		js_bmp_stats(j, c, r, p);
 		json_w_end(j);
 	}

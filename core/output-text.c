@@ -191,6 +191,13 @@ text_bmp_router(struct output_ctx *ctx, const struct collector *c, size_t r,
 	fprintf(f, "  sysDescr: %s\n", ri->descr[0] != '\0' ? ri->descr : "-");
 	if (ri->last_error[0] != '\0')
 		fprintf(f, "  last error: %s\n", ri->last_error);
+	if (ri->peers_skipped != 0)
+		fprintf(f, "  past max-peers: %llu messages skipped\n",
+		    (unsigned long long)ri->peers_skipped);
+	if (ri->max_routes_over || ri->max_routes_dropped != 0)
+		fprintf(f, "  max-routes %u: %s, %llu prefixes dropped\n",
+		    ri->max_routes, ri->max_routes_over ? "exceeded" : "under",
+		    (unsigned long long)ri->max_routes_dropped);
 	if (ri->peers == 0)
 		return;
 	fprintf(f, "  %-39s %-10s %-4s %-16s %8s %8s %6s %-3s %s\n", "PEER",
@@ -206,6 +213,11 @@ text_bmp_router(struct output_ctx *ctx, const struct collector *c, size_t r,
 		    pi.session[0] != '\0' ? pi.session : "-");
 		if (pi.last_error[0] != '\0')
 			fprintf(f, "    last error: %s\n", pi.last_error);
+		if (pi.max_prefix_over || pi.dropped != 0)
+			fprintf(f, "    max-prefix %u %s: %s, %llu dropped\n",
+			    pi.max_prefix, pi.max_prefix_drop ? "drop" :
+			    "warning", pi.max_prefix_over ? "exceeded" :
+			    "under", (unsigned long long)pi.dropped);
 		for (k = 0; collect_bmp_peer_stat(c, r, j, k, &type, &sname,
 		    &value); k++)
 			fprintf(f, "    stat %-2u %-48s %llu\n", type, sname,

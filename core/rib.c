@@ -612,8 +612,24 @@ rib_peer_flush(struct rib *r, int id)
 		    r->fam[i].root, id, &wl, &left);
 	}
 	p = rib_peer(r, id);
+	if (p->quota != NULL)
+		p->quota->nroutes -= p->nroutes;
 	p->nroutes = 0;
 	p->up = 0;
+}
+
+void
+rib_peer_quota(struct rib *r, int id, struct rib_quota *q)
+{
+	struct rib_peer	*p;
+
+	if ((p = rib_peer(r, id)) == NULL || p->quota == q)
+		return;
+	if (p->quota != NULL)
+		p->quota->nroutes -= p->nroutes;
+	if (q != NULL)
+		q->nroutes += p->nroutes;
+	p->quota = q;
 }
 
 /*
@@ -701,6 +717,8 @@ rib_route_set(struct rib *r, struct rib_fam *f, uint32_t n, int peer,
 	a->refcnt++;
 	r->routes++;
 	r->peers[peer].nroutes++;
+	if (r->peers[peer].quota != NULL)
+		r->peers[peer].quota->nroutes++;
 	rib_fire(r, f, wl);
 	return (1);
 }
@@ -710,13 +728,31 @@ rib_announce(struct rib *r, int peer, const struct prefix *p,
     uint32_t path_id, struct rib_attr *a)
 {
 	struct rib_fam		*f;
+	struct rib_peer		*rp;
+	struct rib_quota	*q;
+	struct rib_route	 rt;
 	struct rib_key		 k;
 	uint32_t		 n;
-	int			 absent;
+	int			 absent, full;
 
-	if (a == NULL || rib_peer(r, peer) == NULL ||
+	if (a == NULL || (rp = rib_peer(r, peer)) == NULL ||
 	    (f = rib_fam(r, p->addr.af)) == NULL || p->len > f->bits)
 		return (0);
+	/*
+	 * At its limit or its quota's, only a route it has may change (no
+	 * new node); the drop is the peer's when both are reached.
+	 */
+	q = rp->quota;
+	full = rp->limit != 0 && rp->nroutes >= rp->limit;
+	if ((full || (q != NULL && q->limit != 0 &&
+	    q->nroutes >= q->limit)) && !rib_lookup(r, peer, p, path_id,
+	    &rt)) {
+		if (full)
+			rp->dropped++;
+		else
+			q->dropped++;
+		return (0);
+	}
 	k = rib_key_make(p, p->len);
 	if (r->lc_valid && r->lc_fam == f && r->lc_gen == f->gen &&
 	    r->lc_len == p->len && r->lc_key.hi == k.hi &&
@@ -775,6 +811,8 @@ rib_withdraw(struct rib *r, int peer, const struct prefix *p,
 	r->rfree = e;
 	r->routes--;
 	r->peers[peer].nroutes--;
+	if (r->peers[peer].quota != NULL)
+		r->peers[peer].quota->nroutes--;
 	if (h->routes == 0) {
 		f->prefixes--;
 		rib_lpm_dirty(r, f, n);

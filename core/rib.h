@@ -52,6 +52,20 @@ struct rib_peer_key {
 	enum rib_peer_kind	 kind;
 };
 
+/*
+ * A cap shared by several peers (a BMP router's max-routes, set by the
+ * feeder, which owns it): the RIB keeps nroutes equal to the routes of
+ * every peer attached to it (rib_peer_quota()).  With nroutes at limit, a
+ * new route of any of them is not stored, only counted in dropped;
+ * replacing and withdrawing routes go on.  0: no limit.  Nothing per
+ * route: one pointer per peer.
+ */
+struct rib_quota {
+	size_t			 nroutes;
+	size_t			 limit;
+	uint64_t		 dropped;
+};
+
 struct rib_peer {
 	struct rib_peer_key	 key;
 	uint32_t		 bgp_id;
@@ -59,6 +73,16 @@ struct rib_peer {
 	struct session		*session;
 	size_t			 nroutes;	/* routes held now */
 	uint64_t		 announced, withdrawn;	/* counted since add */
+	/*
+	 * max-prefix drop (set by the feeder): with nroutes at limit, an
+	 * announcement of a route the peer does not have is not stored,
+	 * only counted in dropped (since add); replacing and withdrawing
+	 * routes it has go on.  0: no limit.  The feeder tells new drops
+	 * by the count before and after an update.
+	 */
+	size_t			 limit;
+	uint64_t		 dropped;
+	struct rib_quota	*quota;		/* rib_peer_quota(), or NULL */
 	int			 up;		/* cleared by rib_peer_flush() */
 };
 
@@ -118,6 +142,11 @@ struct rib_peer	*rib_peer(struct rib *, int id);
 size_t		 rib_npeers(const struct rib *);
 /* Remove every route of a peer (Peer Down); watch hooks fire. */
 void		 rib_peer_flush(struct rib *, int id);
+/*
+ * Attach a peer to a quota (NULL: detach), moving its routes' count from
+ * the one it had.  The owner detaches every peer before freeing a quota.
+ */
+void		 rib_peer_quota(struct rib *, int id, struct rib_quota *);
 
 /*
  * Intern an attribute section (the path attributes of an UPDATE, or of a
@@ -135,7 +164,8 @@ int		 rib_attr_decode(const struct rib_attr *, struct bgp_attrs *);
 
 /*
  * Add or replace the route of (peer, prefix, path_id); the RIB takes its
- * own reference on attr.  Withdraw removes it (no-op if absent).  Return
+ * own reference on attr.  A new route beyond the peer's limit or its
+ * quota's is dropped (see struct rib_peer, struct rib_quota).  Withdraw removes it (no-op if absent).  Return
  * 1 if the RIB changed, else 0.
  */
 int		 rib_announce(struct rib *, int peer, const struct prefix *,

@@ -774,6 +774,18 @@ view_sessions_page(struct tui *tui, const struct session *s,
 	if (pi->last_error[0] != '\0')
 		row = view_sessions_field(tui, y, row, body, w,
 		    "Peer down", CR_WARN, pi->last_error);
+	/* Only when it matters: a peer under its limit loses no row. */
+	if (pi->max_prefix_over || pi->dropped != 0) {
+		snprintf(line, sizeof line, "%u (%s): %s, %llu prefixes "
+		    "dropped%s", pi->max_prefix, pi->max_prefix_drop ?
+		    "drop" : "warning", pi->max_prefix_over ? "exceeded" :
+		    "under it again", (unsigned long long)pi->dropped,
+		    pi->max_prefix_over && pi->max_prefix_drop ?
+		    ", new prefixes not stored" : "");
+		row = view_sessions_field(tui, y, row, body, w, "Max-prefix",
+		    !pi->max_prefix_over ? CR_NORMAL : pi->max_prefix_drop ?
+		    CR_CRIT : CR_WARN, line);
+	}
 
 	view_sessions_stats(tui, b, y, row, body, w);
 

@@ -1411,6 +1411,275 @@ test_close_not_withdrawal(void **state)
 	rib_free(rib);
 }
 
+/* Start the collector and stream capture 201 into it till it is loaded. */
+static void
+stream_201(struct fixture *f, struct client *cl)
+{
+	fixture_start(f);
+	memset(cl, 0, sizeof *cl);
+	cl->f = load(CAP_201);
+	cl->fd = client_connect(f, NULL);
+	client_stream(f, cl, cl->f.len, 10000);
+	run_for(f, pred_router_loaded, 5000);
+}
+
+/* Events of type at level whose subject starts with subject. */
+static size_t
+nevents_at(struct fixture *f, const char *type, enum level level,
+    const char *subject)
+{
+	const struct event	*ev;
+	size_t			 i, n = 0;
+
+	for (i = 0; (ev = model_event(f->m, i)) != NULL; i++)
+		if (strcmp(ev->type, type) == 0 && ev->level == level &&
+		    strncmp(ev->subject, subject, strlen(subject)) == 0)
+			n++;
+	return (n);
+}
+
+static int
+pred_resolved(struct fixture *f)
+{
+	return (nevents(f, "MaxPrefixExceededResolved") == f->want);
+}
+
+/*
+ * max-prefix (issue 13, item 5) on capture 201: a session's own warning
+ * limit keeps every route and raises a Warning; the collector's drop
+ * limit for the other peers stores no more than it and raises an Error
+ * saying how many were dropped; peers under it raise nothing.  A Peer
+ * Down and the router's close resolve them; max-peers bounds the peers
+ * a router may report.
+ */
+static void
+test_max_prefix(void **state)
+{
+	struct fixture		*f = *state;
+	struct client		 cl;
+	struct rib		*rib;
+	struct session		*s161;
+	struct rib_peer		*rp;
+	struct bmp_router_info	 ri;
+	struct bmp_peer_info	 pi;
+	const struct event	*ev;
+	uint8_t			 hdr[BMP_PEER_HDR_LEN], msg[64], down = 4;
+	size_t			 i, over = 0, len;
+	int			 id;
+
+	f->m->rib = rib = rib_new();
+	s161 = add_session(f->m, f->m->partners[0], "s161", "192.0.11.161",
+	    CISCO_ROUTER);
+	s161->max_prefix.limit = 3;
+	s161->max_prefix.set = 1;
+	f->c->max_prefix.limit = 6;
+	f->c->max_prefix.drop = 1;
+	f->c->max_prefix.set = 1;
+	stream_201(f, &cl);
+
+	for (i = 0; i < nitems(rib201); i++) {
+		id = rib_peer_of(rib, CISCO_ROUTER, rib201[i].addr,
+		    rd0(rib201[i].rd), RIB_PEER_ADJ_IN_PRE);
+		assert_true(id != -1);
+		rp = rib_peer(rib, id);
+		if (strcmp(rib201[i].addr, "192.0.11.161") == 0) {
+			/* warning: all kept. */
+			assert_int_equal(rp->nroutes, rib201[i].routes);
+			assert_int_equal(rp->dropped, 0);
+			continue;
+		}
+		if (rib201[i].routes > 6) {
+			assert_int_equal(rp->nroutes, 6);
+			assert_int_equal(rp->dropped, rib201[i].routes - 6);
+			over++;
+		} else {
+			assert_int_equal(rp->nroutes, rib201[i].routes);
+			assert_int_equal(rp->dropped, 0);
+		}
+	}
+	print_message("# %zu peers over max-prefix 6\n", over);
+	assert_true(over > 0);
+	assert_int_equal(nevents_at(f, "MaxPrefixExceeded", LVL_WARNING,
+	    "session s161"), 1);
+	assert_int_equal(nevents_at(f, "MaxPrefixExceeded", LVL_ERROR,
+	    "BMP peer "), over);
+	assert_int_equal(nevents(f, "MaxPrefixExceeded"), over + 1);
+	assert_int_equal(f->m->nconds, over + 1);
+	/* 192.0.11.219 (1 route) is no configured session: 11 announced. */
+	for (i = 0; (ev = model_event(f->m, i)) != NULL; i++)
+		if (strcmp(ev->subject, "BMP peer 192.0.11.219 rd 64499:14")
+		    == 0)
+			break;
+	assert_non_null(ev);
+	assert_string_equal(ev->rel.router, CISCO_ROUTER);
+	assert_non_null(strstr(ev->summary, "max-prefix 6"));
+	assert_non_null(strstr(ev->details, "5 prefixes dropped"));
+	/* What the TUI and --once show. */
+	assert_int_equal(collect_bmp_router_info(f->c, 0, &ri), 1);
+	assert_true(ri.dropped > 0);
+	assert_int_equal(ri.peers_skipped, 0);
+	for (i = 0; collect_bmp_peer_info(f->c, 0, i, &pi); i++)
+		if (strcmp(pi.addr, "192.0.11.161") == 0)
+			break;
+	/* limit, drop, over, dropped */
+	assert_true(pi.max_prefix == 3 && !pi.max_prefix_drop &&
+	    pi.max_prefix_over && pi.dropped == 0);
+	for (i = 0; collect_bmp_peer_info(f->c, 0, i, &pi); i++)
+		if (strcmp(pi.addr, "192.0.11.219") == 0)
+			break;
+	assert_true(pi.max_prefix == 6 && pi.max_prefix_drop &&
+	    pi.max_prefix_over && pi.dropped == 5);
+	assert_int_equal(pi.routes, 6);
+
+	/* A Peer Down takes its routes: resolved, with the count. */
+	peer_header(&cl.f, "192.0.11.219", hdr);
+	len = bmp_build(msg, BMP_PEER_DOWN, hdr, &down, 1);
+	send_all(f, cl.fd, msg, len);
+	run_for(f, NULL, 300);
+	assert_int_equal(nevents(f, "MaxPrefixExceededResolved"), 1);
+	for (i = 0; (ev = model_event(f->m, i)) != NULL; i++)
+		if (strcmp(ev->type, "MaxPrefixExceededResolved") == 0)
+			break;
+	assert_non_null(ev);
+	assert_string_equal(ev->subject, "BMP peer 192.0.11.219 rd 64499:14");
+	assert_non_null(strstr(ev->details, "5 prefixes were dropped"));
+	assert_int_equal(f->m->nconds, over);
+
+	/* The router goes: every condition is resolved. */
+	close(cl.fd);
+	f->want = over + 1;
+	run_for(f, pred_resolved, 5000);
+	assert_int_equal(nevents(f, "MaxPrefixExceededResolved"), over + 1);
+	/* Only BmpRouterDown is left open. */
+	assert_int_equal(f->m->nconds, 1);
+
+	/* max-peers: a router reporting more peers gets no more. */
+	f->c->max_peers = 10;
+	cl.off = 0;
+	cl.fd = client_connect(f, NULL);
+	client_stream(f, &cl, cl.f.len, 10000);
+	run_for(f, pred_router_loaded, 5000);
+	assert_int_equal(collect_bmp_router_info(f->c, 0, &ri), 1);
+	assert_int_equal(ri.peers, 10);
+	assert_true(ri.peers_skipped > 0);
+
+	close(cl.fd);
+	free(cl.f.data);
+	model_free(f->m);	/* stops the collector before the RIB goes */
+	f->m = NULL;
+	rib_free(rib);
+}
+
+/* Every route of a router's RIB peers: the sum max-routes bounds. */
+static size_t
+router_routes(struct rib *rib, const char *router)
+{
+	struct rib_peer	*rp;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < rib_npeers(rib); i++)
+		if ((rp = rib_peer(rib, (int)i)) != NULL &&
+		    strcmp(rp->key.router, router) == 0)
+			n += rp->nroutes;
+	return (n);
+}
+
+/*
+ * max-routes (issue 13, item 5) on capture 201, whose 42 peers each stay
+ * under their max-prefix: the router as a whole stores no more than its
+ * max-routes, counts the prefixes it refused, and raises one
+ * MaxRoutesExceeded (Error) about the router, resolved only once Peer
+ * Downs bring it under 90% of the limit; the collector's status and the
+ * router's info say so, and the count outlives the router.
+ */
+static void
+test_max_routes(void **state)
+{
+	struct fixture		*f = *state;
+	struct client		 cl;
+	struct rib		*rib;
+	struct bmp_router_info	 ri;
+	const struct event	*ev;
+	uint8_t			 hdr[BMP_PEER_HDR_LEN], msg[64], down = 4;
+	char			 detail[256];
+	size_t			 i, len, n, dropped, held = 0;
+
+	f->m->rib = rib = rib_new();
+	f->c->max_routes = 100;
+	f->c->max_routes_set = 1;
+	stream_201(f, &cl);
+
+	assert_int_equal(router_routes(rib, CISCO_ROUTER), 100);
+	assert_int_equal(collect_bmp_router_info(f->c, 0, &ri), 1);
+	assert_int_equal(ri.routes, 100);
+	assert_int_equal(ri.max_routes, 100);
+	assert_true(ri.max_routes_over);
+	assert_true(ri.max_routes_dropped > 0);
+	dropped = ri.max_routes_dropped;
+	print_message("# %zu prefixes dropped at max-routes 100\n", dropped);
+	/* No peer is over its own limit: nothing said about peers. */
+	assert_int_equal(ri.dropped, 0);
+	assert_int_equal(nevents(f, "MaxPrefixExceeded"), 0);
+	assert_int_equal(nevents_at(f, "MaxRoutesExceeded", LVL_ERROR,
+	    "BMP router " CISCO_ROUTER), 1);
+	assert_int_equal(nevents(f, "MaxRoutesExceeded"), 1);
+	for (i = 0; (ev = model_event(f->m, i)) != NULL; i++)
+		if (strcmp(ev->type, "MaxRoutesExceeded") == 0)
+			break;
+	assert_non_null(ev);
+	assert_string_equal(ev->rel.router, CISCO_ROUTER);
+	assert_non_null(strstr(ev->summary, "max-routes 100"));
+	assert_non_null(strstr(ev->details, "prefixes dropped so far"));
+	f->c->ops->describe(f->c, detail, sizeof detail);
+	assert_non_null(strstr(detail, ", max-routes: 1 router full, "));
+
+	/* Peer Downs: resolved below 90 routes, not before, and once. */
+	for (i = 0; i < nitems(rib201); i++) {
+		n = router_routes(rib, CISCO_ROUTER);
+		assert_int_equal(nevents(f, "MaxRoutesExceededResolved"),
+		    n < 90 ? 1 : 0);
+		if (n >= 90 && n < 100)
+			held++;		/* under the limit, not yet resolved */
+		if (n < 80)
+			break;
+		peer_header(&cl.f, rib201[i].addr, hdr);
+		len = bmp_build(msg, BMP_PEER_DOWN, hdr, &down, 1);
+		send_all(f, cl.fd, msg, len);
+		run_for(f, NULL, 100);
+	}
+	assert_true(i < nitems(rib201));
+	assert_true(held > 0);
+	assert_int_equal(collect_bmp_router_info(f->c, 0, &ri), 1);
+	assert_false(ri.max_routes_over);
+	assert_int_equal(ri.max_routes_dropped, dropped);
+	for (i = 0; (ev = model_event(f->m, i)) != NULL; i++)
+		if (strcmp(ev->type, "MaxRoutesExceededResolved") == 0)
+			break;
+	assert_non_null(ev);
+	assert_string_equal(ev->subject, "BMP router " CISCO_ROUTER);
+	assert_int_equal(ev->level, LVL_INFO);
+	assert_non_null(strstr(ev->details, "prefixes were dropped"));
+
+	/* The router goes: the count stays in the collector's status. */
+	close(cl.fd);
+	f->want = 0;
+	run_for(f, pred_routers, 5000);
+	assert_int_equal(router_routes(rib, CISCO_ROUTER), 0);
+	for (i = 0; i < rib_npeers(rib); i++)
+		assert_null(rib_peer(rib, (int)i)->quota);
+	f->c->ops->describe(f->c, detail, sizeof detail);
+	snprintf((char *)msg, sizeof msg, "0 routers full, %zu prefixes",
+	    dropped);
+	assert_non_null(strstr(detail, (char *)msg));
+	assert_int_equal(nevents(f, "MaxRoutesExceeded"), 1);
+	assert_int_equal(nevents(f, "MaxRoutesExceededResolved"), 1);
+
+	free(cl.f.data);
+	model_free(f->m);	/* stops the collector before the RIB goes */
+	f->m = NULL;
+	rib_free(rib);
+}
+
 int
 main(void)
 {
@@ -1430,6 +1699,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_close_not_withdrawal,
 		    fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_timeouts,
+		    fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_max_prefix,
+		    fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_max_routes,
 		    fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_bind_fails,
 		    fixture_setup, fixture_teardown),

@@ -620,7 +620,8 @@ test_bmp(void **state)
 	    "t.conf:1:38: max-routers given twice for bmp");
 	expect_buf_error("bmp listen 127.0.0.1 { bogus }",
 	    "t.conf:1:24: unknown keyword \"bogus\", expected one of allow, "
-	    "max-routers, init-timeout, message-timeout, hold-time");
+	    "max-routers, init-timeout, message-timeout, hold-time, "
+	    "max-peers, max-prefix, max-routes");
 	expect_buf_error("bmp listen 127.0.0.1 { allow 10.0.0.0/8",
 	    "t.conf:1:40: unexpected end of file, expected \"}\" to close "
 	    "bmp");
@@ -707,6 +708,91 @@ test_bmp_timeouts(void **state)
 	    "t.conf:1:37: hold-time given twice for bmp");
 	expect_buf_error("bmp listen 127.0.0.1 { init-timeout }",
 	    "t.conf:1:37: expected a duration after init-timeout, got \"}\"");
+}
+
+/*
+ * max-prefix N [warning|drop] in a session and in a bmp block (drop
+ * without a word), max-peers N and max-routes N in a bmp block (issue
+ * 13, item 5).
+ */
+static void
+test_max_prefix(void **state)
+{
+	struct model	*m;
+	struct session	*s;
+
+	(void)state;
+	m = parse_buf_ok(
+	    "bmp listen 127.0.0.1 { max-prefix 500000 warning max-peers 64 }\n"
+	    "bmp listen ::1 { max-prefix 2000 allow ::1 }\n"
+	    "partner p as 1 {\n"
+	    "  session a neighbor 192.0.2.1 max-prefix 1000 drop edge sea "
+	    "role primary\n"
+	    "  session b neighbor 192.0.2.2 edge sea role backup "
+	    "max-prefix 0\n"
+	    "  session c neighbor 192.0.2.3 edge sea role backup\n"
+	    "}\n");
+	assert_true(m->collectors[0]->max_prefix.set);
+	assert_int_equal(m->collectors[0]->max_prefix.limit, 500000);
+	assert_false(m->collectors[0]->max_prefix.drop);
+	assert_int_equal(m->collectors[0]->max_peers, 64);
+	assert_int_equal(m->collectors[1]->max_prefix.limit, 2000);
+	assert_true(m->collectors[1]->max_prefix.drop);
+	assert_int_equal(m->collectors[1]->nallow, 1);
+	assert_int_equal(m->collectors[1]->max_peers, 0);
+	s = model_session_find(m, "a");
+	assert_true(s->max_prefix.set && s->max_prefix.drop);
+	assert_int_equal(s->max_prefix.limit, 1000);
+	assert_string_equal(s->edge, "sea");
+	s = model_session_find(m, "b");
+	assert_true(s->max_prefix.set && s->max_prefix.drop);
+	assert_int_equal(s->max_prefix.limit, 0);
+	assert_false(model_session_find(m, "c")->max_prefix.set);
+	model_free(m);
+
+	expect_buf_error("bmp listen 127.0.0.1 { max-prefix }",
+	    "t.conf:1:35: expected a number of routes after max-prefix, got "
+	    "\"}\"");
+	expect_buf_error("bmp listen 127.0.0.1 { max-prefix 1e6 }",
+	    "t.conf:1:35: bad max-prefix \"1e6\" for bmp: expected a number "
+	    "of routes, 0 (no limit) to 4294967295");
+	expect_buf_error("bmp listen 127.0.0.1 { max-prefix 4294967296 }",
+	    "t.conf:1:35: bad max-prefix \"4294967296\" for bmp: expected a "
+	    "number of routes, 0 (no limit) to 4294967295");
+	expect_buf_error("bmp listen 127.0.0.1 { max-prefix 5 max-prefix 6 }",
+	    "t.conf:1:37: max-prefix given twice for bmp");
+	expect_buf_error("bmp listen 127.0.0.1 { max-prefix 5 warn }",
+	    "t.conf:1:37: unknown keyword \"warn\", expected one of allow, "
+	    "max-routers, init-timeout, message-timeout, hold-time, "
+	    "max-peers, max-prefix, max-routes");
+	expect_buf_error("bmp listen 127.0.0.1 { max-peers 0 }",
+	    "t.conf:1:34: bad max-peers \"0\": expected 1 to 65536");
+
+	/* max-routes N per router: 0 is no limit; unset is the default. */
+	m = parse_buf_ok(
+	    "bmp listen 127.0.0.1 { max-routes 3000000 }\n"
+	    "bmp listen ::1 { max-routes 0 }\n"
+	    "bmp listen 127.0.0.2\n");
+	assert_true(m->collectors[0]->max_routes_set);
+	assert_int_equal(m->collectors[0]->max_routes, 3000000);
+	assert_true(m->collectors[1]->max_routes_set);
+	assert_int_equal(m->collectors[1]->max_routes, 0);
+	assert_false(m->collectors[2]->max_routes_set);
+	model_free(m);
+	expect_buf_error("bmp listen 127.0.0.1 { max-routes 16M }",
+	    "t.conf:1:35: bad max-routes \"16M\": expected 0 to 4294967295");
+	expect_buf_error("bmp listen 127.0.0.1 { max-routes 4294967296 }",
+	    "t.conf:1:35: bad max-routes \"4294967296\": expected 0 to "
+	    "4294967295");
+	expect_buf_error("bmp listen 127.0.0.1 { max-routes 1 max-routes 2 }",
+	    "t.conf:1:37: max-routes given twice for bmp");
+	expect_buf_error("partner p as 1 {\n"
+	    "  session s neighbor 192.0.2.1 max-prefix -1 }",
+	    "t.conf:2:43: bad max-prefix \"-1\" for session \"s\": expected "
+	    "a number of routes, 0 (no limit) to 4294967295");
+	expect_buf_error("partner p as 1 {\n"
+	    "  session s neighbor 192.0.2.1 max-prefix 5 max-prefix 5 }",
+	    "t.conf:2:45: max-prefix given twice for session \"s\"");
 }
 
 /* Error classes from buffers, with the exact message. */
@@ -807,11 +893,11 @@ test_buffer_errors(void **state)
 	expect_buf_error("partner p as 1 {\n"
 	    "  session s neighbor 192.0.2.1 edge sea }",
 	    "t.conf:2:41: session \"s\" is missing role (expected one of "
-	    "neighbor, router, edge, role, got \"}\")");
+	    "neighbor, router, edge, role, max-prefix, got \"}\")");
 	expect_buf_error("partner p as 1 {\n"
 	    "  session s neighbor 192.0.2.1 edg sea role primary }",
 	    "t.conf:2:32: unknown keyword \"edg\", expected one of neighbor, "
-	    "router, edge, role");
+	    "router, edge, role, max-prefix");
 	expect_buf_error("partner p as 1 {\n"
 	    "  session s neighbor 192.0.2.1 neighbor 192.0.2.2 }",
 	    "t.conf:2:32: neighbor given twice for session \"s\"");
@@ -1241,6 +1327,7 @@ main(void)
 		cmocka_unit_test(test_bmp),
 		cmocka_unit_test(test_listen_warnings),
 		cmocka_unit_test(test_bmp_timeouts),
+		cmocka_unit_test(test_max_prefix),
 		cmocka_unit_test(test_branch_partner),
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_include_cycle),

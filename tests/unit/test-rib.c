@@ -901,6 +901,170 @@ test_flush(void **state)
 }
 
 /*
+ * max-prefix drop (issue 13, item 5): at its limit a peer's new prefixes
+ * are counted, not stored, and leave no trie node behind; its routes
+ * still change and go, which makes room again; other peers are not held
+ * back, and no limit means none.
+ */
+static void
+test_limit(void **state)
+{
+	struct rib		*r;
+	struct rib_attr		*a, *b;
+	struct rib_stats	 st, full;
+	struct rib_route	 rt;
+	struct prefix		 p, q;
+	int			 p1, p2, i;
+
+	(void)state;
+	r = rib_two_peers(&p1, &p2);
+	a = attr_path(r, 65001, 0);
+	b = attr_path(r, 65002, 0);
+	rib_peer(r, p1)->limit = 10;
+	memset(&p, 0, sizeof p);
+	p.addr.af = AF_INET;
+	p.len = 24;
+	for (i = 0; i < 25; i++) {
+		p.addr.b[0] = 10;
+		p.addr.b[1] = (uint8_t)i;
+		assert_int_equal(rib_announce(r, p1, &p, 0, a), i < 10);
+	}
+	assert_int_equal(rib_peer(r, p1)->nroutes, 10);
+	assert_int_equal(rib_peer(r, p1)->dropped, 15);
+	rib_stats(r, &full);
+	assert_int_equal(full.routes, 10);
+	assert_int_equal(full.prefixes, 10);
+	/* A dropped prefix left nothing: no route, no node. */
+	q = pfx("10.20.0.0/24");
+	assert_int_equal(rib_lookup(r, p1, &q, 0, &rt), 0);
+	assert_int_equal(count_walk(r, "10.0.0.0/8", 1), 10);
+	/* An IPv6 prefix counts against the same limit. */
+	q = pfx("2001:db8::/32");
+	assert_int_equal(rib_announce(r, p1, &q, 0, a), 0);
+	assert_int_equal(rib_peer(r, p1)->dropped, 16);
+	/* At the limit, a route it has still changes attributes ... */
+	q = pfx("10.3.0.0/24");
+	assert_int_equal(rib_announce(r, p1, &q, 0, b), 1);
+	assert_int_equal(rib_lookup(r, p1, &q, 0, &rt), 1);
+	assert_ptr_equal(rt.attr, b);
+	assert_int_equal(rib_peer(r, p1)->dropped, 16);
+	/* ... and another peer's routes are stored. */
+	q = pfx("10.20.0.0/24");
+	assert_int_equal(rib_announce(r, p2, &q, 0, a), 1);
+	/* A withdrawal makes room for one new prefix, no more. */
+	q = pfx("10.3.0.0/24");
+	assert_int_equal(rib_withdraw(r, p1, &q, 0), 1);
+	q = pfx("10.21.0.0/24");
+	assert_int_equal(rib_announce(r, p1, &q, 0, a), 1);
+	q = pfx("10.22.0.0/24");
+	assert_int_equal(rib_announce(r, p1, &q, 0, a), 0);
+	assert_int_equal(rib_peer(r, p1)->nroutes, 10);
+	assert_int_equal(rib_peer(r, p1)->dropped, 17);
+	/* No limit, no drop. */
+	rib_peer(r, p1)->limit = 0;
+	assert_int_equal(rib_announce(r, p1, &q, 0, a), 1);
+	assert_int_equal(rib_peer(r, p1)->nroutes, 11);
+	rib_peer_flush(r, p1);
+	rib_peer_flush(r, p2);
+	assert_no_routes(r);
+	rib_stats(r, &st);
+	assert_int_equal(st.routes, 0);
+	rib_attr_put(r, a);
+	rib_attr_put(r, b);
+	rib_free(r);
+}
+
+/*
+ * A quota shared by two peers (a BMP router's max-routes, issue 13, item
+ * 5): the RIB counts both peers' routes in it; at its limit new prefixes
+ * of either are counted in the quota, not stored, while their routes
+ * still change and go; a peer's own limit is checked first; a peer that
+ * moves to another quota or leaves takes its count with it.
+ */
+static void
+test_quota(void **state)
+{
+	struct rib		*r;
+	struct rib_attr		*a, *b;
+	struct rib_quota	 q, q2;
+	struct rib_route	 rt;
+	struct prefix		 p;
+	int			 p1, p2, i;
+
+	(void)state;
+	r = rib_two_peers(&p1, &p2);
+	a = attr_path(r, 65001, 0);
+	b = attr_path(r, 65002, 0);
+	memset(&q, 0, sizeof q);
+	memset(&q2, 0, sizeof q2);
+	/* Routes it had before joining count. */
+	p = pfx("10.0.0.0/24");
+	assert_int_equal(rib_announce(r, p1, &p, 0, a), 1);
+	rib_peer_quota(r, p1, &q);
+	rib_peer_quota(r, p2, &q);
+	assert_int_equal(q.nroutes, 1);
+	q.limit = 10;
+	memset(&p, 0, sizeof p);
+	p.addr.af = AF_INET;
+	p.len = 24;
+	for (i = 1; i < 20; i++) {
+		p.addr.b[0] = 10;
+		p.addr.b[1] = (uint8_t)i;
+		/* Both peers fill it together: 9 more fit. */
+		assert_int_equal(rib_announce(r, i % 2 ? p2 : p1, &p, 0, a),
+		    i < 10);
+	}
+	assert_int_equal(q.nroutes, 10);
+	assert_int_equal(q.dropped, 10);
+	assert_int_equal(rib_peer(r, p1)->nroutes + rib_peer(r, p2)->nroutes,
+	    10);
+	assert_int_equal(rib_peer(r, p1)->dropped, 0);
+	assert_int_equal(rib_peer(r, p2)->dropped, 0);
+	/* The same prefix from the other peer is a new route: refused. */
+	p = pfx("10.1.0.0/24");
+	assert_int_equal(rib_announce(r, p1, &p, 0, a), 0);
+	assert_int_equal(q.dropped, 11);
+	/* A route it has still changes. */
+	assert_int_equal(rib_announce(r, p2, &p, 0, b), 1);
+	assert_int_equal(rib_lookup(r, p2, &p, 0, &rt), 1);
+	assert_ptr_equal(rt.attr, b);
+	/* The peer's own limit is checked first: its drop, not the quota's. */
+	rib_peer(r, p1)->limit = 5;
+	p = pfx("10.30.0.0/24");
+	assert_int_equal(rib_announce(r, p1, &p, 0, a), 0);
+	assert_int_equal(rib_peer(r, p1)->dropped, 1);
+	assert_int_equal(q.dropped, 11);
+	rib_peer(r, p1)->limit = 0;
+	/* A withdrawal makes room for one. */
+	p = pfx("10.1.0.0/24");
+	assert_int_equal(rib_withdraw(r, p2, &p, 0), 1);
+	assert_int_equal(q.nroutes, 9);
+	p = pfx("10.31.0.0/24");
+	assert_int_equal(rib_announce(r, p1, &p, 0, a), 1);
+	p = pfx("10.32.0.0/24");
+	assert_int_equal(rib_announce(r, p1, &p, 0, a), 0);
+	assert_int_equal(q.dropped, 12);
+	/* Moving to another quota takes the count along; leaving, too. */
+	rib_peer_quota(r, p2, &q2);
+	assert_int_equal(q2.nroutes, rib_peer(r, p2)->nroutes);
+	assert_int_equal(q.nroutes, rib_peer(r, p1)->nroutes);
+	assert_int_equal(q.nroutes + q2.nroutes, 10);
+	rib_peer_quota(r, p2, NULL);
+	assert_int_equal(q2.nroutes, 0);
+	assert_null(rib_peer(r, p2)->quota);
+	/* Room again: p1 grows; a flush empties the count. */
+	assert_int_equal(rib_announce(r, p1, &p, 0, a), 1);
+	rib_peer_flush(r, p1);
+	assert_int_equal(q.nroutes, 0);
+	rib_peer_quota(r, p1, NULL);
+	rib_peer_flush(r, p2);
+	assert_no_routes(r);
+	rib_attr_put(r, a);
+	rib_attr_put(r, b);
+	rib_free(r);
+}
+
+/*
  * Random announcements, withdrawals and flushes of 3 peers over a small
  * IPv4 space, checked after every step against a plain list: longest
  * match of random addresses, exact lookups, the counters, and watches.
@@ -1578,6 +1742,8 @@ main(void)
 		cmocka_unit_test(test_treat_as_withdraw),
 		cmocka_unit_test(test_watch),
 		cmocka_unit_test(test_flush),
+		cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_quota),
 		cmocka_unit_test(test_model),
 		cmocka_unit_test(test_mrt_routeviews),
 		cmocka_unit_test(test_mrt_updates),
