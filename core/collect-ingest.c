@@ -27,6 +27,7 @@ struct collect_ingest_agent {
 	char			 name[NAME_MAX_PT];
 	char			 run[NAME_MAX_PT];
 	uint64_t		 next;
+	uint64_t		 wait;	/* history row of its last batch */
 };
 
 struct collect_ingest {
@@ -46,7 +47,8 @@ static void	collect_ingest_stop(struct collector *);
 static void	collect_ingest_describe(const struct collector *, char *,
 		    size_t);
 static int	collect_ingest_batch_cb(void *, const struct ingest_batch *,
-		    int);
+		    int, uint64_t *);
+static void	collect_ingest_committed_cb(void *, uint64_t);
 
 const struct collector_ops collector_ingest = {
 	.name = "ingest",
@@ -71,6 +73,9 @@ collect_ingest_start(struct collector *c, struct model *m,
 		return (-1);
 	}
 	c->priv = ci;
+	/* The 200s wait for the history's commits (latency-ingest.h). */
+	m->sink.committed = collect_ingest_committed_cb;
+	m->sink.committed_arg = ci;
 	log_info("%s: %s", c->name, latency_ingest_status(ci->in));
 	model_collector_state(m, c, COL_UP, NULL);
 	return (0);
@@ -83,6 +88,10 @@ collect_ingest_stop(struct collector *c)
 
 	if (ci == NULL)
 		return;
+	if (ci->m->sink.committed_arg == ci) {
+		ci->m->sink.committed = NULL;
+		ci->m->sink.committed_arg = NULL;
+	}
 	latency_ingest_free(ci->in);
 	free(ci->agents);
 	free(ci);
@@ -137,11 +146,14 @@ collect_ingest_agent(struct collect_ingest *ci, const struct ingest_batch *b)
 }
 
 /*
- * Before the answer (commit 0) count what maps; after it (commit 1) feed
- * the model, which hands each sample to the history.
+ * First (commit 0) count what maps; then (commit 1) feed the model, which
+ * hands each sample to the history, and say which of the history's rows
+ * the 200 waits for: the last this batch queued, or, for samples of a
+ * repeated batch, the row of the agent's last batch.
  */
 static int
-collect_ingest_batch_cb(void *arg, const struct ingest_batch *b, int commit)
+collect_ingest_batch_cb(void *arg, const struct ingest_batch *b, int commit,
+    uint64_t *wait)
 {
 	struct collect_ingest		*ci = arg;
 	struct model			*m = ci->m;
@@ -150,6 +162,7 @@ collect_ingest_batch_cb(void *arg, const struct ingest_batch *b, int commit)
 	struct collect_ingest_agent	*ag;
 	const char			*why;
 	size_t				 i, skip;
+	uint64_t			 before = 0, after = 0, done = 0;
 	int				 edge, mapped;
 
 	/* The history cannot take them: 503, the agent keeps them. */
@@ -164,8 +177,11 @@ collect_ingest_batch_cb(void *arg, const struct ingest_batch *b, int commit)
 	if (ag != NULL && b->first < ag->next)
 		skip = ag->next - b->first < b->nsamples ?
 		    (size_t)(ag->next - b->first) : b->nsamples;
-	if (commit)
+	if (commit) {
 		ci->repeated += skip;
+		if (m->sink.seq != NULL)
+			before = m->sink.seq(m->sink.arg, &done);
+	}
 	/* Stored before: acknowledged again as accepted, not stored. */
 	mapped = (int)skip;
 	for (i = skip; i < b->nsamples; i++) {
@@ -185,12 +201,31 @@ collect_ingest_batch_cb(void *arg, const struct ingest_batch *b, int commit)
 			    s->target : NULL, LAT_AGENT, s->time_ms, s->rtt_us);
 	}
 	if (commit) {
-		if (ag != NULL && b->first + b->nsamples > ag->next)
-			ag->next = b->first + b->nsamples;
+		if (m->sink.seq != NULL)
+			after = m->sink.seq(m->sink.arg, &done);
+		*wait = after > before ? after : 0;
+		if (ag != NULL) {
+			if (skip > 0 && ag->wait > *wait)
+				*wait = ag->wait;
+			if (b->first + b->nsamples > ag->next)
+				ag->next = b->first + b->nsamples;
+			if (*wait > ag->wait)
+				ag->wait = *wait;
+		}
+		if (*wait > done && m->sink.flush_soon != NULL)
+			m->sink.flush_soon(m->sink.arg);
 		ci->c->polls++;
 		ci->c->last_ok_mono = now_mono_ms();
 	}
 	return (mapped);
+}
+
+static void
+collect_ingest_committed_cb(void *arg, uint64_t seq)
+{
+	struct collect_ingest	*ci = arg;
+
+	latency_ingest_committed(ci->in, seq);
 }
 
 int

@@ -39,13 +39,18 @@
 #define INGEST_TIMEOUT_S	30	/* a client's whole request */
 #define INGEST_HEADERS_MAX	(16 * 1024)
 
-/* A batch answered 200, stored once the answer has been written. */
+/*
+ * A batch stored (queued in the history) whose 200 waits until the
+ * history has committed row number wait.
+ */
 struct ingest_pending {
 	TAILQ_ENTRY(ingest_pending)	 entry;
 	struct ingest			*in;
+	struct evhttp_request		*req;
 	struct evhttp_connection	*evcon;
-	struct ingest_batch		 b;
-	size_t				 mapped;
+	uint64_t			 wait;
+	size_t				 accepted, unmapped;
+	char				 agent[NAME_MAX_PT];
 };
 TAILQ_HEAD(ingest_pendings, ingest_pending);
 
@@ -59,6 +64,7 @@ struct ingest {
 	size_t			 max_body;
 	ingest_cb		 cb;
 	void			*arg;
+	uint64_t		 committed;	/* history's last row committed */
 	struct ingest_stats	 stats;
 	char			 status[256];
 	uint64_t		 log_mono;	/* last refusal logged */
@@ -78,7 +84,8 @@ static void	latency_ingest_reply(struct evhttp_request *, int, const char *,
 static void	latency_ingest_refuse(struct ingest *, struct evhttp_request *,
 		    enum ingest_reject, int, const char *, const char *);
 static void	latency_ingest_request_cb(struct evhttp_request *, void *);
-static void	latency_ingest_complete_cb(struct evhttp_request *, void *);
+static void	latency_ingest_accepted(struct ingest *,
+		    struct evhttp_request *, const char *, size_t, size_t);
 static void	latency_ingest_close_cb(struct evhttp_connection *, void *);
 static void	latency_ingest_pending_free(struct ingest_pending *);
 
@@ -397,7 +404,11 @@ latency_ingest_free(struct ingest *in)
 
 	if (in == NULL)
 		return;
-	/* Answers still queued never reach their agents: store nothing. */
+	/*
+	 * Batches waiting for their commit are stored (store_close()
+	 * commits them) but never answered: their agents send them again.
+	 * evhttp_free() frees the requests with their connections.
+	 */
 	while ((p = TAILQ_FIRST(&in->pending)) != NULL) {
 		in->stats.undelivered++;
 		latency_ingest_pending_free(p);
@@ -411,7 +422,6 @@ static void
 latency_ingest_pending_free(struct ingest_pending *p)
 {
 	TAILQ_REMOVE(&p->in->pending, p, entry);
-	latency_ingest_batch_free(&p->b);
 	free(p);
 }
 
@@ -470,7 +480,7 @@ latency_ingest_reply(struct evhttp_request *req, int code, const char *error,
 	} reasons[] = {
 		{ 200, "OK" }, { 400, "Bad Request" }, { 401, "Unauthorized" },
 		{ 404, "Not Found" }, { 405, "Method Not Allowed" },
-		{ 503, "Service Unavailable" }
+		{ 408, "Request Timeout" }, { 503, "Service Unavailable" }
 	};
 	struct evbuffer	*out;
 	struct json_w	 j;
@@ -543,8 +553,9 @@ latency_ingest_request_cb(struct evhttp_request *req, void *arg)
 	struct evbuffer		*body;
 	const char		*path;
 	char			 err[INGEST_ERR_MAX];
-	size_t			 len;
-	int			 mapped;
+	size_t			 len, mapped;
+	uint64_t		 wait = 0;
+	int			 n;
 
 	in->stats.requests++;
 	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
@@ -573,51 +584,93 @@ latency_ingest_request_cb(struct evhttp_request *req, void *arg)
 		    NULL);
 		return;
 	}
-	mapped = in->cb != NULL ? in->cb(in->arg, &b, 0) : (int)b.nsamples;
-	if (mapped < 0) {
+	n = in->cb != NULL ? in->cb(in->arg, &b, 0, NULL) : (int)b.nsamples;
+	if (n < 0) {
 		latency_ingest_refuse(in, req, INGEST_REJ_UNAVAILABLE, 503,
 		    "history " "unavailable, retry later", b.agent);
 		latency_ingest_batch_free(&b);
 		return;
 	}
+	mapped = (size_t)n < b.nsamples ? (size_t)n : b.nsamples;
+	/*
+	 * Stored now, answered once the history has committed it: a 200
+	 * means the samples are in the file, so an agent that drops them
+	 * on the 200 loses nothing to a crash.  A collector killed in
+	 * between has stored a batch the agent will send again (at least
+	 * once, never lost).
+	 */
+	if (in->cb != NULL)
+		in->cb(in->arg, &b, 1, &wait);
+	if (wait == 0 || wait <= in->committed) {
+		latency_ingest_accepted(in, req, b.agent, mapped,
+		    b.nsamples - mapped);
+		latency_ingest_batch_free(&b);
+		return;
+	}
 	p = xcalloc(1, sizeof *p);
 	p->in = in;
+	p->req = req;
 	p->evcon = evhttp_request_get_connection(req);
-	p->b = b;
-	p->mapped = (size_t)mapped < b.nsamples ? (size_t)mapped : b.nsamples;
+	p->wait = wait;
+	p->accepted = mapped;
+	p->unmapped = b.nsamples - mapped;
+	strlcpy_pt(p->agent, b.agent, sizeof p->agent);
+	latency_ingest_batch_free(&b);
 	TAILQ_INSERT_TAIL(&in->pending, p, entry);
-	evhttp_request_set_on_complete_cb(req, latency_ingest_complete_cb, p);
 	evhttp_connection_set_closecb(p->evcon, latency_ingest_close_cb, in);
-	latency_ingest_reply(req, 200, NULL, p->mapped, b.nsamples - p->mapped);
 }
 
-/* The 200 is written: the agent will drop the batch, so store it. */
+/* The batch is stored (committed, or no history): 200 and the counts. */
 static void
-latency_ingest_complete_cb(struct evhttp_request *req, void *arg)
+latency_ingest_accepted(struct ingest *in, struct evhttp_request *req,
+    const char *agent, size_t accepted, size_t unmapped)
 {
-	struct ingest_pending	*p = arg;
-	struct ingest		*in = p->in;
-
-	(void)req;
-	if (in->cb != NULL)
-		in->cb(in->arg, &p->b, 1);
 	in->stats.batches++;
-	in->stats.accepted += p->mapped;
-	in->stats.unmapped += p->b.nsamples - p->mapped;
+	in->stats.accepted += accepted;
+	in->stats.unmapped += unmapped;
 	in->stats.last_ms = now_wall_ms();
-	strlcpy_pt(in->stats.last_agent, p->b.agent,
-	    sizeof in->stats.last_agent);
+	strlcpy_pt(in->stats.last_agent, agent, sizeof in->stats.last_agent);
 	snprintf(in->status, sizeof in->status, "listening on %s, %llu "
 	    "batches, %llu samples (%llu unmapped), last from %s", in->where,
 	    (unsigned long long)in->stats.batches,
 	    (unsigned long long)in->stats.accepted,
-	    (unsigned long long)in->stats.unmapped, p->b.agent);
-	latency_ingest_pending_free(p);
+	    (unsigned long long)in->stats.unmapped, agent);
+	latency_ingest_reply(req, 200, NULL, accepted, unmapped);
+}
+
+void
+latency_ingest_committed(struct ingest *in, uint64_t seq)
+{
+	struct ingest_pending	*p, *next;
+
+	if (seq > in->committed)
+		in->committed = seq;
+	for (p = TAILQ_FIRST(&in->pending); p != NULL; p = next) {
+		next = TAILQ_NEXT(p, entry);
+		if (p->wait > in->committed)
+			continue;
+		latency_ingest_accepted(in, p->req, p->agent, p->accepted,
+		    p->unmapped);
+		latency_ingest_pending_free(p);
+	}
+}
+
+size_t
+latency_ingest_waiting(const struct ingest *in)
+{
+	const struct ingest_pending	*p;
+	size_t				 n = 0;
+
+	TAILQ_FOREACH(p, &in->pending, entry)
+		n++;
+	return (n);
 }
 
 /*
- * The connection went before its 200 was written (the agent gave up or
- * was reset): the agent keeps the batch and sends it again.
+ * The connection went while its batch waited for the commit: the batch
+ * is stored, the agent sends it again and the run numbering drops the
+ * repeat.  A request evhttp let go of (no connection now) is ours to
+ * free; one still on its connection goes with it.
  */
 static void
 latency_ingest_close_cb(struct evhttp_connection *evcon, void *arg)
@@ -630,8 +683,8 @@ latency_ingest_close_cb(struct evhttp_connection *evcon, void *arg)
 		if (p->evcon != evcon)
 			continue;
 		in->stats.undelivered++;
-		log_warnx("ingest: agent %s went before its answer: batch %llu "
-		    "not stored", p->b.agent, (unsigned long long)p->b.seq);
+		if (evhttp_request_get_connection(p->req) == NULL)
+			evhttp_request_free(p->req);
 		latency_ingest_pending_free(p);
 	}
 }

@@ -478,6 +478,17 @@ struct model_sink {
 	 * its queue without room for them), or NULL; the ingest endpoint
 	 * answers 503 then, so agents keep them. */
 	const char *(*failing)(void *, size_t rows);
+	/* The history's rows are numbered as they are queued and
+	 * committed in that order: the last queued, and in *committed
+	 * the last committed.  An agent's 200 waits until its rows are
+	 * committed (the ingest endpoint). */
+	uint64_t (*seq)(void *, uint64_t *committed);
+	/* Commit what is queued soon rather than at the next tick. */
+	void	(*flush_soon)(void *);
+	/* Called by the history after each commit with the last row
+	 * committed; set by whoever waits (the ingest collector). */
+	void	(*committed)(void *, uint64_t);
+	void	*committed_arg;
 };
 
 struct model {

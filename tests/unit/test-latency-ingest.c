@@ -362,8 +362,9 @@ struct srv {
 	size_t			 delivered;	/* samples in them */
 	int			 fail;		/* callback says 503 */
 	int			 checks;	/* commit 0 calls */
-	int			 stop_at_check;	/* loopbreak in the check */
 	int			 port;		/* 0: latency_ingest_port(in) */
+	uint64_t		 queued;	/* history rows "queued" */
+	int			 history;	/* 200s wait for a commit */
 };
 
 struct reply {
@@ -378,7 +379,7 @@ struct reply {
  * what is committed, and checks every commit had its check first.
  */
 static int
-srv_cb(void *arg, const struct ingest_batch *b, int commit)
+srv_cb(void *arg, const struct ingest_batch *b, int commit, uint64_t *wait)
 {
 	struct srv	*s = arg;
 	size_t		 i;
@@ -391,13 +392,13 @@ srv_cb(void *arg, const struct ingest_batch *b, int commit)
 			mapped++;
 	if (!commit) {
 		s->checks++;
-		if (s->stop_at_check)
-			event_base_loopbreak(s->base);
 		return (mapped);
 	}
 	assert_int_equal(s->checks, s->calls + 1);
 	s->calls++;
 	s->delivered += b->nsamples;
+	s->queued += (uint64_t)mapped;
+	*wait = s->history && mapped > 0 ? s->queued : 0;
 	return (mapped);
 }
 
@@ -615,52 +616,97 @@ test_server_open(void **state)
 	event_base_free(s.base);
 }
 
+/* A raw POST of body on a fresh loopback socket; returns the socket. */
+static int
+raw_post(int port, const char *body)
+{
+	struct sockaddr_in	 sin;
+	char			*req;
+	int			 fd;
+
+	xasprintf(&req, "POST /v1/samples HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	/* The kernel completes the handshake from the listen backlog. */
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+	free(req);
+	return (fd);
+}
+
+/* Run the loop for ms milliseconds. */
+static void
+run_for(struct event_base *base, int ms)
+{
+	struct timeval	 tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	event_base_loopexit(base, &tv);
+	event_base_dispatch(base);
+}
+
 /*
- * Stopped between the check and the written answer (a collector's
- * SIGTERM in the same loop turn): the agent gets no 200 and nothing is
- * stored, so its retry after the restart is the only copy.
+ * With a history the 200 waits for the commit of the batch's rows: none
+ * before it, one as soon as latency_ingest_committed() reaches them.
+ * Stopped before that, the batch is stored but never answered, and the
+ * agent, which keeps what is not acknowledged, sends it again.
  */
 static void
-test_server_shutdown(void **state)
+test_server_commit(void **state)
 {
 	struct ingest_conf	 conf;
-	struct sockaddr_in	 sin;
 	struct srv		 s;
-	char			*body, *req, buf[256];
+	char			*body, buf[512];
 	ssize_t			 n;
-	int			 fd;
+	int			 fd, fd2;
 	long long		 now = (long long)now_wall_ms();
 
 	(void)state;
 	memset(&s, 0, sizeof s);
 	memset(&conf, 0, sizeof conf);
 	conf.port = -1;
+	s.history = 1;
 	s.base = event_base_new();
 	s.in = latency_ingest_new(s.base, &conf, srv_cb, &s, NULL);
 	assert_non_null(s.in);
-	s.stop_at_check = 1;
 	xasprintf(&body, good, now, now, now);
-	xasprintf(&req, "POST /v1/samples HTTP/1.1\r\nHost: x\r\n"
-	    "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
 
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(fd >= 0);
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)latency_ingest_port(s.in));
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	/* The kernel completes the handshake from the listen backlog. */
-	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
-	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
-	event_base_dispatch(s.base);
-	assert_int_equal(s.checks, 1);
-	latency_ingest_free(s.in);
-	assert_int_equal(s.calls, 0);
-	assert_int_equal(s.delivered, 0);
-	n = read(fd, buf, sizeof buf - 1);
-	assert_true(n <= 0);	/* EOF or reset: no answer */
+	fd = raw_post(latency_ingest_port(s.in), body);
+	run_for(s.base, 200);
+	assert_int_equal(s.calls, 1);		/* stored ... */
+	assert_int_equal(latency_ingest_waiting(s.in), 1);
+	assert_int_equal(recv(fd, buf, sizeof buf, MSG_DONTWAIT), -1);
+	assert_int_equal(latency_ingest_stats(s.in)->batches, 0);
+
+	/* A commit short of its rows answers nothing. */
+	latency_ingest_committed(s.in, s.queued - 1);
+	run_for(s.base, 100);
+	assert_int_equal(recv(fd, buf, sizeof buf, MSG_DONTWAIT), -1);
+	latency_ingest_committed(s.in, s.queued);
+	run_for(s.base, 100);
+	n = recv(fd, buf, sizeof buf - 1, MSG_DONTWAIT);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, "HTTP/1.1 200 OK"));
+	assert_non_null(strstr(buf, "{\"accepted\":2,\"unmapped\":1}"));
+	assert_int_equal(latency_ingest_waiting(s.in), 0);
+	assert_int_equal(latency_ingest_stats(s.in)->batches, 1);
+	assert_int_equal(latency_ingest_stats(s.in)->accepted, 2);
 	close(fd);
-	free(req);
+
+	/* Stopped before the commit: no answer, counted undelivered. */
+	fd2 = raw_post(latency_ingest_port(s.in), body);
+	run_for(s.base, 200);
+	assert_int_equal(s.calls, 2);
+	assert_int_equal(latency_ingest_waiting(s.in), 1);
+	latency_ingest_free(s.in);
+	n = read(fd2, buf, sizeof buf - 1);
+	assert_true(n <= 0);	/* EOF or reset: no answer */
+	close(fd2);
 	free(body);
 	event_base_free(s.base);
 }
@@ -828,7 +874,7 @@ main(void)
 		cmocka_unit_test(test_all_or_nothing),
 		cmocka_unit_test(test_server),
 		cmocka_unit_test(test_server_open),
-		cmocka_unit_test(test_server_shutdown),
+		cmocka_unit_test(test_server_commit),
 		cmocka_unit_test(test_collector),
 	};
 
