@@ -733,11 +733,13 @@ cfg_prometheus(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 	return (0);
 }
 
-/* ---- ingest listen ADDRESS [port N] [token "t"] [max-body N] ---- */
+/* ---- ingest listen ADDRESS [port N] [token "t"] [max-body N]
+ *	[request-timeout D] ---- */
 
 #define SEEN_IPORT	0x01
 #define SEEN_ITOKEN	0x02
 #define SEEN_IBODY	0x04
+#define SEEN_ITIMEOUT	0x08
 
 static int
 cfg_in_port(struct parser *p, const struct loc *kw, void *arg)
@@ -773,10 +775,25 @@ cfg_in_body(struct parser *p, const struct loc *kw, void *arg)
 	return (0);
 }
 
+/* A whole request, headers and body, however slowly it comes. */
+static int
+cfg_in_timeout(struct parser *p, const struct loc *kw, void *arg)
+{
+	struct lat_ctx	*ctx = arg;
+	int64_t		 v;
+
+	if (cfg_once(p, kw, ctx, SEEN_ITIMEOUT, "request-timeout") == -1 ||
+	    cfg_span(p, "request-timeout", 1000, 300 * 1000, &v) == -1)
+		return (-1);
+	p->m->ingest.request_timeout_ms = (unsigned)v;
+	return (0);
+}
+
 static const struct keyword cfg_ingest_keywords[] = {
 	{ "port", cfg_in_port },
 	{ "token", cfg_in_token },
 	{ "max-body", cfg_in_body },
+	{ "request-timeout", cfg_in_timeout },
 	{ NULL, NULL }
 };
 

@@ -25,6 +25,7 @@
 #include <strings.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -36,7 +37,6 @@
 
 #define INGEST_AGE_MAX_MS	(7LL * 86400 * 1000)
 #define INGEST_AHEAD_MAX_MS	(5LL * 60 * 1000)
-#define INGEST_TIMEOUT_S	30	/* a client's whole request */
 #define INGEST_HEADERS_MAX	(16 * 1024)
 
 /*
@@ -54,6 +54,24 @@ struct ingest_pending {
 };
 TAILQ_HEAD(ingest_pendings, ingest_pending);
 
+/*
+ * One client connection, from its accept to its close.  evhttp has no
+ * hook for either in libevent 2.1, so the bufferevent callback
+ * (evhttp_set_bevcb()) makes the connection's bufferevent and notes it
+ * here, and a zero timer run before any of its I/O finds the
+ * evhttp_connection behind it (the bufferevent's callback argument,
+ * which evhttp sets to it) to hang the close callback on.  The same
+ * timer then holds the whole-request deadline.
+ */
+struct ingest_conn {
+	TAILQ_ENTRY(ingest_conn)	 entry;
+	struct ingest			*in;
+	struct bufferevent		*bev;
+	struct evhttp_connection	*evcon;	/* NULL until registered */
+	struct event			*timer;
+};
+TAILQ_HEAD(ingest_conns, ingest_conn);
+
 struct ingest {
 	struct event_base	*base;
 	struct ingest_pendings	 pending;
@@ -64,6 +82,8 @@ struct ingest {
 	size_t			 max_body;
 	ingest_cb		 cb;
 	void			*arg;
+	struct ingest_conns	 conns;
+	struct timeval		 deadline;	/* a whole request */
 	uint64_t		 committed;	/* history's last row committed */
 	struct ingest_stats	 stats;
 	char			 status[256];
@@ -72,6 +92,8 @@ struct ingest {
 };
 
 static void	latency_ingest_err(char *, const char *, ...) printflike(2, 3);
+static void	latency_ingest_log(struct ingest *, const char *, ...)
+		    printflike(2, 3);
 static int	latency_ingest_string(json_t *, const char *, char *, size_t,
 		    int, const char *, char *);
 static int	latency_ingest_sample(json_t *, size_t,
@@ -86,8 +108,17 @@ static void	latency_ingest_refuse(struct ingest *, struct evhttp_request *,
 static void	latency_ingest_request_cb(struct evhttp_request *, void *);
 static void	latency_ingest_accepted(struct ingest *,
 		    struct evhttp_request *, const char *, size_t, size_t);
-static void	latency_ingest_close_cb(struct evhttp_connection *, void *);
 static void	latency_ingest_pending_free(struct ingest_pending *);
+static struct bufferevent *latency_ingest_bev_cb(struct event_base *,
+		    void *);
+static void	latency_ingest_conn_timer_cb(evutil_socket_t, short, void *);
+static void	latency_ingest_conn_close_cb(struct evhttp_connection *,
+		    void *);
+static void	latency_ingest_conn_free(struct ingest_conn *);
+static struct ingest_conn *latency_ingest_conn_find(struct ingest *,
+		    struct evhttp_connection *);
+static void	latency_ingest_conn_deadline(struct ingest *,
+		    struct evhttp_connection *, int);
 
 const char *
 latency_ingest_reject_name(enum ingest_reject r)
@@ -336,6 +367,7 @@ latency_ingest_new(struct event_base *base, const struct ingest_conf *conf,
 	socklen_t			 sslen = sizeof ss;
 	char				 host[ADDR_STRLEN];
 	int				 port;
+	unsigned			 ms;
 
 	if (conf->listen.af == 0)
 		strlcpy_pt(host, "127.0.0.1", sizeof host);
@@ -349,6 +381,7 @@ latency_ingest_new(struct event_base *base, const struct ingest_conf *conf,
 
 	in = xcalloc(1, sizeof *in);
 	TAILQ_INIT(&in->pending);
+	TAILQ_INIT(&in->conns);
 	in->base = base;
 	in->cb = cb;
 	in->arg = arg;
@@ -358,7 +391,18 @@ latency_ingest_new(struct event_base *base, const struct ingest_conf *conf,
 		fatalx("evhttp_new");
 	evhttp_set_max_body_size(in->http, (ev_ssize_t)in->max_body);
 	evhttp_set_max_headers_size(in->http, INGEST_HEADERS_MAX);
-	evhttp_set_timeout(in->http, INGEST_TIMEOUT_S);
+	/*
+	 * evhttp's timeout is per read: a client dripping a byte now and
+	 * then would never meet it.  The deadline bounds the whole
+	 * request, headers and body, from the accept or the previous
+	 * answer (latency_ingest_conn_timer_cb()).
+	 */
+	ms = conf->request_timeout_ms != 0 ? conf->request_timeout_ms :
+	    INGEST_REQUEST_TIMEOUT_MS;
+	in->deadline.tv_sec = (time_t)(ms / 1000);
+	in->deadline.tv_usec = (suseconds_t)((ms % 1000) * 1000);
+	evhttp_set_timeout_tv(in->http, &in->deadline);
+	evhttp_set_bevcb(in->http, latency_ingest_bev_cb, in);
 	/*
 	 * Read (and discard) an oversized body before answering 413:
 	 * closing with it unread would reset the connection, and the
@@ -401,6 +445,7 @@ void
 latency_ingest_free(struct ingest *in)
 {
 	struct ingest_pending	*p;
+	struct ingest_conn	*c;
 
 	if (in == NULL)
 		return;
@@ -413,8 +458,12 @@ latency_ingest_free(struct ingest *in)
 		in->stats.undelivered++;
 		latency_ingest_pending_free(p);
 	}
+	/* Frees every connection, each calling its close callback. */
 	if (in->http != NULL)
 		evhttp_free(in->http);
+	/* Those accepted in this loop turn, not registered yet. */
+	while ((c = TAILQ_FIRST(&in->conns)) != NULL)
+		latency_ingest_conn_free(c);
 	free(in);
 }
 
@@ -512,6 +561,48 @@ latency_ingest_reply(struct evhttp_request *req, int code, const char *error,
 	evbuffer_free(out);
 }
 
+/* Arm (on 1) or stop the deadline of req's connection. */
+static void
+latency_ingest_conn_deadline(struct ingest *in, struct evhttp_connection *evcon,
+    int on)
+{
+	struct ingest_conn	*c;
+
+	if (evcon == NULL || (c = latency_ingest_conn_find(in, evcon)) == NULL)
+		return;
+	if (on)
+		evtimer_add(c->timer, &in->deadline);
+	else
+		evtimer_del(c->timer);
+}
+
+/*
+ * A refusal or a closed connection: one line a second at most, so a
+ * client hammering the port cannot fill the log; the next line says how
+ * many went unlogged.
+ */
+static void
+latency_ingest_log(struct ingest *in, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 line[512];
+
+	if (now_mono_ms() - in->log_mono < 1000) {
+		in->log_quiet++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (in->log_quiet > 0)
+		log_warnx("%s (and %llu more refused or closed, not logged)",
+		    line, (unsigned long long)in->log_quiet);
+	else
+		log_warnx("%s", line);
+	in->log_mono = now_mono_ms();
+	in->log_quiet = 0;
+}
+
 static void
 latency_ingest_refuse(struct ingest *in, struct evhttp_request *req,
     enum ingest_reject why, int code, const char *error, const char *agent)
@@ -530,16 +621,10 @@ latency_ingest_refuse(struct ingest *in, struct evhttp_request *req,
 	    (unsigned long long)in->stats.batches, peer,
 	    agent != NULL ? " agent " : "", agent != NULL ? agent : "", code,
 	    error);
-	/* A client hammering the port must not fill the log: one a second. */
-	if (now_mono_ms() - in->log_mono >= 1000) {
-		log_warnx("ingest: %s%s%s: %d %s%s", peer, agent != NULL ?
-		    " agent " : "", agent != NULL ? agent : "", code, error,
-		    in->log_quiet > 0 ? " (and more refused, not logged)" :
-		    "");
-		in->log_mono = now_mono_ms();
-		in->log_quiet = 0;
-	} else
-		in->log_quiet++;
+	latency_ingest_log(in, "ingest: %s%s%s: %d %s", peer, agent != NULL ?
+	    " agent " : "", agent != NULL ? agent : "", code, error);
+	latency_ingest_conn_deadline(in, evhttp_request_get_connection(req),
+	    1);
 	latency_ingest_reply(req, code, error, 0, 0);
 }
 
@@ -558,6 +643,9 @@ latency_ingest_request_cb(struct evhttp_request *req, void *arg)
 	int			 n;
 
 	in->stats.requests++;
+	/* Read in time; what follows answers it now or at the commit. */
+	latency_ingest_conn_deadline(in, evhttp_request_get_connection(req),
+	    0);
 	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
 	if (path == NULL || strcmp(path, INGEST_PATH) != 0) {
 		latency_ingest_refuse(in, req, INGEST_REJ_PATH, 404,
@@ -617,7 +705,8 @@ latency_ingest_request_cb(struct evhttp_request *req, void *arg)
 	strlcpy_pt(p->agent, b.agent, sizeof p->agent);
 	latency_ingest_batch_free(&b);
 	TAILQ_INSERT_TAIL(&in->pending, p, entry);
-	evhttp_connection_set_closecb(p->evcon, latency_ingest_close_cb, in);
+	/* Bounded too: a history that cannot commit gets a 503 then. */
+	latency_ingest_conn_deadline(in, p->evcon, 1);
 }
 
 /* The batch is stored (committed, or no history): 200 and the counts. */
@@ -635,6 +724,9 @@ latency_ingest_accepted(struct ingest *in, struct evhttp_request *req,
 	    (unsigned long long)in->stats.batches,
 	    (unsigned long long)in->stats.accepted,
 	    (unsigned long long)in->stats.unmapped, agent);
+	/* The next request on this connection has its own deadline. */
+	latency_ingest_conn_deadline(in, evhttp_request_get_connection(req),
+	    1);
 	latency_ingest_reply(req, 200, NULL, accepted, unmapped);
 }
 
@@ -666,16 +758,106 @@ latency_ingest_waiting(const struct ingest *in)
 	return (n);
 }
 
+/* A new connection: its bufferevent (evhttp's own kind), noted. */
+static struct bufferevent *
+latency_ingest_bev_cb(struct event_base *base, void *arg)
+{
+	struct ingest		*in = arg;
+	struct ingest_conn	*c;
+	struct timeval		 now = { 0, 0 };
+
+	c = xcalloc(1, sizeof *c);
+	c->in = in;
+	/* No BEV_OPT_CLOSE_ON_FREE: evhttp closes the socket itself. */
+	if ((c->bev = bufferevent_socket_new(base, -1, 0)) == NULL ||
+	    (c->timer = evtimer_new(base, latency_ingest_conn_timer_cb,
+	    c)) == NULL)
+		fatalx("ingest: bufferevent_socket_new");
+	TAILQ_INSERT_TAIL(&in->conns, c, entry);
+	/* Runs in this loop turn, before the connection's first read. */
+	evtimer_add(c->timer, &now);
+	return (c->bev);
+}
+
+static struct ingest_conn *
+latency_ingest_conn_find(struct ingest *in, struct evhttp_connection *evcon)
+{
+	struct ingest_conn	*c;
+
+	TAILQ_FOREACH(c, &in->conns, entry)
+		if (c->evcon == evcon)
+			return (c);
+	return (NULL);
+}
+
 /*
- * The connection went while its batch waited for the commit: the batch
- * is stored, the agent sends it again and the run numbering drops the
+ * First run: find the evhttp connection and arm the deadline.  Then the
+ * deadline: a request not read whole in time is closed without an
+ * answer (evhttp has no request to answer yet); a batch whose commit
+ * did not come in time is answered 503 (it is stored, and its agent's
+ * retry waits for the commit again).
+ */
+static void
+latency_ingest_conn_timer_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct ingest_conn	*c = arg;
+	struct ingest		*in = c->in;
+	struct ingest_pending	*p;
+	bufferevent_data_cb	 rcb, wcb;
+	bufferevent_event_cb	 ecb;
+	void			*cbarg = NULL;
+	char			 peer[ADDR_STRLEN];
+	char			*addr = NULL;
+	uint16_t		 port = 0;
+
+	(void)fd;
+	(void)events;
+	if (c->evcon == NULL) {
+		bufferevent_getcb(c->bev, &rcb, &wcb, &ecb, &cbarg);
+		if (cbarg == NULL) {
+			/* evhttp made no connection of it (out of memory). */
+			bufferevent_free(c->bev);
+			latency_ingest_conn_free(c);
+			return;
+		}
+		c->evcon = cbarg;
+		evhttp_connection_set_closecb(c->evcon,
+		    latency_ingest_conn_close_cb, c);
+		evtimer_add(c->timer, &in->deadline);
+		return;
+	}
+	TAILQ_FOREACH(p, &in->pending, entry)
+		if (p->evcon == c->evcon)
+			break;
+	if (p != NULL) {
+		in->stats.uncommitted++;
+		latency_ingest_refuse(in, p->req, INGEST_REJ_UNAVAILABLE, 503,
+		    "history not written in time, retry later", p->agent);
+		latency_ingest_pending_free(p);
+		return;
+	}
+	in->stats.timeouts++;
+	evhttp_connection_get_peer(c->evcon, &addr, &port);
+	sanitize(peer, sizeof peer, addr != NULL ? addr : "?",
+	    addr != NULL ? strlen(addr) : 1);
+	latency_ingest_log(in, "ingest: %s: request not whole after %lld ms, "
+	    "closed", peer, (long long)in->deadline.tv_sec * 1000 +
+	    in->deadline.tv_usec / 1000);
+	/* Calls latency_ingest_conn_close_cb(), which frees c. */
+	evhttp_connection_free(c->evcon);
+}
+
+/*
+ * The connection is going.  A batch that waited for its commit is
+ * stored; the agent sends it again and the run numbering drops the
  * repeat.  A request evhttp let go of (no connection now) is ours to
  * free; one still on its connection goes with it.
  */
 static void
-latency_ingest_close_cb(struct evhttp_connection *evcon, void *arg)
+latency_ingest_conn_close_cb(struct evhttp_connection *evcon, void *arg)
 {
-	struct ingest		*in = arg;
+	struct ingest_conn	*c = arg;
+	struct ingest		*in = c->in;
 	struct ingest_pending	*p, *next;
 
 	for (p = TAILQ_FIRST(&in->pending); p != NULL; p = next) {
@@ -687,4 +869,14 @@ latency_ingest_close_cb(struct evhttp_connection *evcon, void *arg)
 			evhttp_request_free(p->req);
 		latency_ingest_pending_free(p);
 	}
+	latency_ingest_conn_free(c);
+}
+
+/* Forget a connection (evhttp frees its bufferevent). */
+static void
+latency_ingest_conn_free(struct ingest_conn *c)
+{
+	TAILQ_REMOVE(&c->in->conns, c, entry);
+	event_free(c->timer);
+	free(c);
 }

@@ -41,6 +41,7 @@
 #define INGEST_SAMPLES_MAX	10000		/* default samples per batch */
 #define INGEST_RTT_MAX_US	60000000LL	/* a minute: more is no RTT */
 #define INGEST_ERR_MAX		160
+#define INGEST_REQUEST_TIMEOUT_MS 30000	/* default: a whole request */
 
 struct ingest_sample {
 	char		 branch[NAME_MAX_PT];
@@ -119,6 +120,8 @@ struct ingest_stats {
 	uint64_t	 unmapped;	/* samples acknowledged, not mapped */
 	uint64_t	 undelivered;	/* stored, the agent went before the
 					 * 200: it sends them again */
+	uint64_t	 timeouts;	/* closed unread at the deadline */
+	uint64_t	 uncommitted;	/* 503: no commit by the deadline */
 	uint64_t	 rejected[INGEST_REJ_MAX];
 	int64_t		 last_ms;	/* wall time of the last batch, 0 */
 	char		 last_agent[NAME_MAX_PT];

@@ -234,6 +234,7 @@ struct ingest_conf {
 	int		 port;		/* 0: 8425; -1: any free (tests) */
 	char		 token[128];	/* required of agents; "" none */
 	size_t		 max_body;	/* 0: 1 MiB */
+	unsigned	 request_timeout_ms;	/* whole request; 0: 30 s */
 };
 
 /* peertop agent: where this agent pushes ("agent" block). */
