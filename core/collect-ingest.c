@@ -102,16 +102,28 @@ static void
 collect_ingest_describe(const struct collector *c, char *buf, size_t len)
 {
 	const struct collect_ingest	*ci = c->priv;
+	const struct ingest_stats	*st;
+	char				 guard[160];
 
 	if (ci == NULL) {
 		snprintf(buf, len, "%s down: %s", c->name, c->error);
 		return;
 	}
-	snprintf(buf, len, "ingest %s; %llu repeated%s%s%s%s",
+	/* What the endpoint fended off, when it had to. */
+	st = latency_ingest_stats(ci->in);
+	guard[0] = '\0';
+	if (st->timeouts + st->capped + st->accept_errors > 0)
+		snprintf(guard, sizeof guard, "; %zu connections, %llu closed "
+		    "at the deadline, %llu times at max-connections, %llu "
+		    "accepts failed", latency_ingest_conns(ci->in),
+		    (unsigned long long)st->timeouts,
+		    (unsigned long long)st->capped,
+		    (unsigned long long)st->accept_errors);
+	snprintf(buf, len, "ingest %s; %llu repeated%s%s%s%s%s",
 	    latency_ingest_status(ci->in), (unsigned long long)ci->repeated,
 	    ci->unmapped[0] != '\0' ? "; unmapped: " : "", ci->unmapped,
 	    ci->failing[0] != '\0' ? "; refusing, history: " : "",
-	    ci->failing);
+	    ci->failing, guard);
 }
 
 /*

@@ -33,6 +33,7 @@
 #define AGENT_BUFFER_MAX	10000000
 #define AGENT_BATCH_MAX		10000	/* INGEST_SAMPLES_MAX */
 #define INGEST_BODY_MAX		(64 * 1024 * 1024)
+#define INGEST_CONNS_MAX	10000	/* as latency-ingest.h */
 
 /* A block or option list being read: which keywords were seen. */
 struct lat_ctx {
@@ -734,12 +735,13 @@ cfg_prometheus(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 }
 
 /* ---- ingest listen ADDRESS [port N] [token "t"] [max-body N]
- *	[request-timeout D] ---- */
+ *	[request-timeout D] [max-connections N] ---- */
 
 #define SEEN_IPORT	0x01
 #define SEEN_ITOKEN	0x02
 #define SEEN_IBODY	0x04
 #define SEEN_ITIMEOUT	0x08
+#define SEEN_ICONNS	0x10
 
 static int
 cfg_in_port(struct parser *p, const struct loc *kw, void *arg)
@@ -789,11 +791,25 @@ cfg_in_timeout(struct parser *p, const struct loc *kw, void *arg)
 	return (0);
 }
 
+static int
+cfg_in_conns(struct parser *p, const struct loc *kw, void *arg)
+{
+	struct lat_ctx	*ctx = arg;
+	unsigned long	 v;
+
+	if (cfg_once(p, kw, ctx, SEEN_ICONNS, "max-connections") == -1 ||
+	    cfg_number(p, "max-connections", 1, INGEST_CONNS_MAX, &v) == -1)
+		return (-1);
+	p->m->ingest.max_conns = (unsigned)v;
+	return (0);
+}
+
 static const struct keyword cfg_ingest_keywords[] = {
 	{ "port", cfg_in_port },
 	{ "token", cfg_in_token },
 	{ "max-body", cfg_in_body },
 	{ "request-timeout", cfg_in_timeout },
+	{ "max-connections", cfg_in_conns },
 	{ NULL, NULL }
 };
 

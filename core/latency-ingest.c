@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 #include <jansson.h>
 
 #include "core/latency-ingest.h"
@@ -38,6 +40,8 @@
 #define INGEST_AGE_MAX_MS	(7LL * 86400 * 1000)
 #define INGEST_AHEAD_MAX_MS	(5LL * 60 * 1000)
 #define INGEST_HEADERS_MAX	(16 * 1024)
+#define INGEST_BACKOFF_MIN_MS	250	/* accept failed: pause this long, */
+#define INGEST_BACKOFF_MAX_MS	8000	/* doubling up to this */
 
 /*
  * A batch stored (queued in the history) whose 200 waits until the
@@ -58,7 +62,7 @@ TAILQ_HEAD(ingest_pendings, ingest_pending);
  * One client connection, from its accept to its close.  evhttp has no
  * hook for either in libevent 2.1, so the bufferevent callback
  * (evhttp_set_bevcb()) makes the connection's bufferevent and notes it
- * here, and a zero timer run before any of its I/O finds the
+ * here, and a timer made active then, run before any of its I/O, finds the
  * evhttp_connection behind it (the bufferevent's callback argument,
  * which evhttp sets to it) to hang the close callback on.  The same
  * timer then holds the whole-request deadline.
@@ -73,7 +77,9 @@ struct ingest_conn {
 TAILQ_HEAD(ingest_conns, ingest_conn);
 
 struct ingest {
+	TAILQ_ENTRY(ingest)	 all;		/* latency_ingests */
 	struct event_base	*base;
+	struct evconnlistener	*lev;
 	struct ingest_pendings	 pending;
 	struct evhttp		*http;
 	int			 port;
@@ -83,6 +89,12 @@ struct ingest {
 	ingest_cb		 cb;
 	void			*arg;
 	struct ingest_conns	 conns;
+	size_t			 nconns, max_conns;
+	int			 capped;	/* paused: max_conns open */
+	struct event		*retry;		/* accept failed: resume */
+	unsigned		 backoff_ms;	/* 0: accepting */
+	uint64_t		 failed_mono;	/* first failure of the episode */
+	uint64_t		 failed;	/* accepts failed in it */
 	struct timeval		 deadline;	/* a whole request */
 	uint64_t		 committed;	/* history's last row committed */
 	struct ingest_stats	 stats;
@@ -109,6 +121,9 @@ static void	latency_ingest_request_cb(struct evhttp_request *, void *);
 static void	latency_ingest_accepted(struct ingest *,
 		    struct evhttp_request *, const char *, size_t, size_t);
 static void	latency_ingest_pending_free(struct ingest_pending *);
+static void	latency_ingest_accept_error_cb(struct evconnlistener *,
+		    void *);
+static void	latency_ingest_retry_cb(evutil_socket_t, short, void *);
 static struct bufferevent *latency_ingest_bev_cb(struct event_base *,
 		    void *);
 static void	latency_ingest_conn_timer_cb(evutil_socket_t, short, void *);
@@ -119,6 +134,13 @@ static struct ingest_conn *latency_ingest_conn_find(struct ingest *,
 		    struct evhttp_connection *);
 static void	latency_ingest_conn_deadline(struct ingest *,
 		    struct evhttp_connection *, int);
+
+/*
+ * Every server, so that the listener's error callback, whose argument
+ * is evhttp's, finds its own.
+ */
+static TAILQ_HEAD(, ingest) latency_ingests =
+    TAILQ_HEAD_INITIALIZER(latency_ingests);
 
 const char *
 latency_ingest_reject_name(enum ingest_reject r)
@@ -382,6 +404,12 @@ latency_ingest_new(struct event_base *base, const struct ingest_conf *conf,
 	in = xcalloc(1, sizeof *in);
 	TAILQ_INIT(&in->pending);
 	TAILQ_INIT(&in->conns);
+	TAILQ_INSERT_TAIL(&latency_ingests, in, all);
+	in->max_conns = conf->max_conns != 0 ? conf->max_conns :
+	    INGEST_CONNS_DEFAULT;
+	if ((in->retry = evtimer_new(base, latency_ingest_retry_cb, in)) ==
+	    NULL)
+		fatalx("evtimer_new");
 	in->base = base;
 	in->cb = cb;
 	in->arg = arg;
@@ -427,6 +455,14 @@ latency_ingest_new(struct event_base *base, const struct ingest_conf *conf,
 		latency_ingest_free(in);
 		return (NULL);
 	}
+	/*
+	 * Without an error callback libevent logs a failed accept and
+	 * leaves the listener armed: out of descriptors, the pending
+	 * connection keeps it readable and the loop spins, a line each
+	 * time.
+	 */
+	in->lev = evhttp_bound_socket_get_listener(bs);
+	evconnlistener_set_error_cb(in->lev, latency_ingest_accept_error_cb);
 	if (getsockname(evhttp_bound_socket_get_fd(bs), (struct sockaddr *)&ss,
 	    &sslen) != 0)
 		fatal("ingest: getsockname");
@@ -464,6 +500,8 @@ latency_ingest_free(struct ingest *in)
 	/* Those accepted in this loop turn, not registered yet. */
 	while ((c = TAILQ_FIRST(&in->conns)) != NULL)
 		latency_ingest_conn_free(c);
+	event_free(in->retry);
+	TAILQ_REMOVE(&latency_ingests, in, all);
 	free(in);
 }
 
@@ -748,6 +786,12 @@ latency_ingest_committed(struct ingest *in, uint64_t seq)
 }
 
 size_t
+latency_ingest_conns(const struct ingest *in)
+{
+	return (in->nconns);
+}
+
+size_t
 latency_ingest_waiting(const struct ingest *in)
 {
 	const struct ingest_pending	*p;
@@ -764,8 +808,29 @@ latency_ingest_bev_cb(struct event_base *base, void *arg)
 {
 	struct ingest		*in = arg;
 	struct ingest_conn	*c;
-	struct timeval		 now = { 0, 0 };
 
+	if (in->backoff_ms != 0) {
+		log_info("ingest: accepting connections on %s again, after "
+		    "%llu failed in %llu s", in->where,
+		    (unsigned long long)in->failed,
+		    (unsigned long long)(now_mono_ms() - in->failed_mono) /
+		    1000);
+		in->backoff_ms = 0;
+		in->failed = 0;
+	}
+	/*
+	 * At the cap the listener pauses: further clients wait in the
+	 * kernel's backlog (or are refused by it) until one closes.  The
+	 * listener stops accepting in this very turn once disabled.
+	 */
+	if (++in->nconns >= in->max_conns && !in->capped) {
+		in->capped = 1;
+		in->stats.capped++;
+		evconnlistener_disable(in->lev);
+		latency_ingest_log(in, "ingest: %zu connections open on %s, "
+		    "the most allowed (max-connections): not accepting more "
+		    "until one closes", in->nconns, in->where);
+	}
 	c = xcalloc(1, sizeof *c);
 	c->in = in;
 	/* No BEV_OPT_CLOSE_ON_FREE: evhttp closes the socket itself. */
@@ -774,8 +839,13 @@ latency_ingest_bev_cb(struct event_base *base, void *arg)
 	    c)) == NULL)
 		fatalx("ingest: bufferevent_socket_new");
 	TAILQ_INSERT_TAIL(&in->conns, c, entry);
-	/* Runs in this loop turn, before the connection's first read. */
-	evtimer_add(c->timer, &now);
+	/*
+	 * Active now, it runs in this pass over the active events, before
+	 * the loop polls again and so before any I/O of the connection
+	 * (a zero timeout would wait for that poll, and a client gone by
+	 * then would have its connection freed first).
+	 */
+	event_active(c->timer, EV_TIMEOUT, 1);
 	return (c->bev);
 }
 
@@ -876,7 +946,62 @@ latency_ingest_conn_close_cb(struct evhttp_connection *evcon, void *arg)
 static void
 latency_ingest_conn_free(struct ingest_conn *c)
 {
-	TAILQ_REMOVE(&c->in->conns, c, entry);
+	struct ingest	*in = c->in;
+
+	TAILQ_REMOVE(&in->conns, c, entry);
 	event_free(c->timer);
 	free(c);
+	in->nconns--;
+	if (in->capped && in->nconns < in->max_conns) {
+		in->capped = 0;
+		if (in->backoff_ms == 0)
+			evconnlistener_enable(in->lev);
+	}
+}
+
+/*
+ * accept() failed for another reason than a retriable one: out of
+ * descriptors (EMFILE, ENFILE) or of kernel memory (ENOBUFS, ENOMEM),
+ * in practice.  Pause the listener and try again after a backoff, 250 ms
+ * doubling to 8 s; one line when it starts and one when a connection is
+ * accepted again, with the count.
+ */
+static void
+latency_ingest_accept_error_cb(struct evconnlistener *lev, void *arg)
+{
+	struct ingest	*in;
+	struct timeval	 tv;
+	int		 err = errno;
+
+	TAILQ_FOREACH(in, &latency_ingests, all)
+		if (in->http == arg)
+			break;
+	evconnlistener_disable(lev);
+	if (in == NULL)
+		return;
+	in->stats.accept_errors++;
+	in->failed++;
+	if (in->backoff_ms == 0) {
+		in->failed_mono = now_mono_ms();
+		in->backoff_ms = INGEST_BACKOFF_MIN_MS;
+		log_warnx("ingest: cannot accept connections on %s: %s (%zu "
+		    "open); pausing, retrying from %u ms to every %u s",
+		    in->where, strerror(err), in->nconns, in->backoff_ms,
+		    INGEST_BACKOFF_MAX_MS / 1000);
+	} else if ((in->backoff_ms *= 2) > INGEST_BACKOFF_MAX_MS)
+		in->backoff_ms = INGEST_BACKOFF_MAX_MS;
+	tv.tv_sec = in->backoff_ms / 1000;
+	tv.tv_usec = (in->backoff_ms % 1000) * 1000;
+	evtimer_add(in->retry, &tv);
+}
+
+static void
+latency_ingest_retry_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct ingest	*in = arg;
+
+	(void)fd;
+	(void)events;
+	if (!in->capped)
+		evconnlistener_enable(in->lev);
 }

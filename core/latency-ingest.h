@@ -42,6 +42,8 @@
 #define INGEST_RTT_MAX_US	60000000LL	/* a minute: more is no RTT */
 #define INGEST_ERR_MAX		160
 #define INGEST_REQUEST_TIMEOUT_MS 30000	/* default: a whole request */
+#define INGEST_CONNS_DEFAULT	256		/* default connections open */
+#define INGEST_CONNS_MAX	10000
 
 struct ingest_sample {
 	char		 branch[NAME_MAX_PT];
@@ -122,6 +124,8 @@ struct ingest_stats {
 					 * 200: it sends them again */
 	uint64_t	 timeouts;	/* closed unread at the deadline */
 	uint64_t	 uncommitted;	/* 503: no commit by the deadline */
+	uint64_t	 capped;	/* times max_conns were open */
+	uint64_t	 accept_errors;	/* accept() failed (out of fds) */
 	uint64_t	 rejected[INGEST_REJ_MAX];
 	int64_t		 last_ms;	/* wall time of the last batch, 0 */
 	char		 last_agent[NAME_MAX_PT];
@@ -145,6 +149,8 @@ const char	*latency_ingest_status(const struct ingest *);
 void		 latency_ingest_committed(struct ingest *, uint64_t seq);
 /* Batches stored whose 200 waits for a commit. */
 size_t		 latency_ingest_waiting(const struct ingest *);
+/* Connections open now. */
+size_t		 latency_ingest_conns(const struct ingest *);
 
 /* The ingest collector's bound port, -1 when not listening. */
 int		 collect_ingest_port(const struct collector *);

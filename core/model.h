@@ -235,6 +235,7 @@ struct ingest_conf {
 	char		 token[128];	/* required of agents; "" none */
 	size_t		 max_body;	/* 0: 1 MiB */
 	unsigned	 request_timeout_ms;	/* whole request; 0: 30 s */
+	unsigned	 max_conns;	/* open at once; 0: 256 */
 };
 
 /* peertop agent: where this agent pushes ("agent" block). */
