@@ -39,6 +39,8 @@ struct collect_ingest {
 	uint64_t		 repeated;	/* samples sent again, dropped */
 	char			 unmapped[NAME_MAX_PT * 2 + 4];
 	char			 failing[128];	/* history's error, 503 */
+	uint64_t		 capped_logged;	/* m->lat_capped + _nolink */
+	uint64_t		 capped_mono;	/* when last logged */
 };
 
 static int	collect_ingest_start(struct collector *, struct model *,
@@ -49,6 +51,7 @@ static void	collect_ingest_describe(const struct collector *, char *,
 static int	collect_ingest_batch_cb(void *, const struct ingest_batch *,
 		    int, uint64_t *);
 static void	collect_ingest_committed_cb(void *, uint64_t);
+static void	collect_ingest_capped(struct collect_ingest *);
 
 const struct collector_ops collector_ingest = {
 	.name = "ingest",
@@ -103,7 +106,7 @@ collect_ingest_describe(const struct collector *c, char *buf, size_t len)
 {
 	const struct collect_ingest	*ci = c->priv;
 	const struct ingest_stats	*st;
-	char				 guard[160];
+	char				 guard[160], capped[96];
 
 	if (ci == NULL) {
 		snprintf(buf, len, "%s down: %s", c->name, c->error);
@@ -119,11 +122,17 @@ collect_ingest_describe(const struct collector *c, char *buf, size_t len)
 		    (unsigned long long)st->timeouts,
 		    (unsigned long long)st->capped,
 		    (unsigned long long)st->accept_errors);
-	snprintf(buf, len, "ingest %s; %llu repeated%s%s%s%s%s",
+	capped[0] = '\0';
+	if (ci->m->lat_capped + ci->m->lat_nolink > 0)
+		snprintf(capped, sizeof capped, "; %llu samples over a link's "
+		    "cap, %llu over a branch's links",
+		    (unsigned long long)ci->m->lat_capped,
+		    (unsigned long long)ci->m->lat_nolink);
+	snprintf(buf, len, "ingest %s; %llu repeated%s%s%s%s%s%s",
 	    latency_ingest_status(ci->in), (unsigned long long)ci->repeated,
 	    ci->unmapped[0] != '\0' ? "; unmapped: " : "", ci->unmapped,
 	    ci->failing[0] != '\0' ? "; refusing, history: " : "",
-	    ci->failing, guard);
+	    ci->failing, guard, capped);
 }
 
 /*
@@ -213,6 +222,7 @@ collect_ingest_batch_cb(void *arg, const struct ingest_batch *b, int commit,
 			    s->target : NULL, LAT_AGENT, s->time_ms, s->rtt_us);
 	}
 	if (commit) {
+		collect_ingest_capped(ci);
 		if (m->sink.seq != NULL)
 			after = m->sink.seq(m->sink.arg, &done);
 		*wait = after > before ? after : 0;
@@ -230,6 +240,28 @@ collect_ingest_batch_cb(void *arg, const struct ingest_batch *b, int commit,
 		ci->c->last_ok_mono = now_mono_ms();
 	}
 	return (mapped);
+}
+
+/*
+ * Samples the live window could not hold: a summary a minute at most,
+ * the totals in the collector's status.
+ */
+static void
+collect_ingest_capped(struct collect_ingest *ci)
+{
+	struct model	*m = ci->m;
+	uint64_t	 now = now_mono_ms();
+
+	if (m->lat_capped + m->lat_nolink == ci->capped_logged ||
+	    (ci->capped_mono != 0 && now - ci->capped_mono < 60000))
+		return;
+	log_warnx("%s: samples past the live window's cap: %llu pushed out "
+	    "of a link's window early, %llu of links over a branch's limit, "
+	    "not in the live window (in the history still)", ci->c->name,
+	    (unsigned long long)m->lat_capped,
+	    (unsigned long long)m->lat_nolink);
+	ci->capped_logged = m->lat_capped + m->lat_nolink;
+	ci->capped_mono = now;
 }
 
 static void

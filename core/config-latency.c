@@ -204,7 +204,8 @@ static const struct keyword cfg_th_keywords[] = {
 	{ NULL, NULL }
 };
 
-/* ---- latency { window recent margin keep high loss shift } ---- */
+/* ---- latency { window recent margin keep high loss shift max-samples }
+ * ---- */
 
 #define SEEN_WINDOW	0x10
 #define SEEN_RECENT	0x20
@@ -212,6 +213,8 @@ static const struct keyword cfg_th_keywords[] = {
 #define SEEN_KEEP_RAW	0x80
 #define SEEN_KEEP_MIN	0x100
 #define SEEN_KEEP_HOUR	0x200
+#define SEEN_MAX_SAMPLES 0x400
+#define LAT_SAMPLES_MAX	1000000		/* max-samples: 16 MB a link */
 
 static int
 cfg_lat_window(struct parser *p, const struct loc *kw, void *arg)
@@ -287,11 +290,26 @@ cfg_lat_keep(struct parser *p, const struct loc *kw, void *arg)
 	    "hours after keep, got %s", cfg_lex_describe(t, d, sizeof d)));
 }
 
+/* The cap on what one link's live window holds (latency-mon.c). */
+static int
+cfg_lat_max_samples(struct parser *p, const struct loc *kw, void *arg)
+{
+	struct lat_ctx	*ctx = arg;
+	unsigned long	 v;
+
+	if (cfg_once(p, kw, ctx, SEEN_MAX_SAMPLES, "max-samples") == -1 ||
+	    cfg_number(p, "max-samples", 16, LAT_SAMPLES_MAX, &v) == -1)
+		return (-1);
+	p->m->lat.max_samples = (unsigned)v;
+	return (0);
+}
+
 static const struct keyword cfg_latency_keywords[] = {
 	{ "window", cfg_lat_window },
 	{ "recent", cfg_lat_recent },
 	{ "margin", cfg_lat_margin },
 	{ "keep", cfg_lat_keep },
+	{ "max-samples", cfg_lat_max_samples },
 	{ "high", cfg_th_high },
 	{ "loss", cfg_th_loss },
 	{ "shift", cfg_th_shift },

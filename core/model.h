@@ -196,6 +196,8 @@ struct latlink {
 	int64_t		 last_ms;	/* newest sample's time */
 	int64_t		 trend_ms;	/* when the trend was last cut */
 	uint64_t	 total;		/* samples ever */
+	uint64_t	 capped;	/* pushed out of the window early:
+					   the ring holds at most its size */
 	unsigned	 flags;		/* LAT_F_* raised now */
 	double		 baseline_us;	/* LatencyShift's: the level before
 					   the shift, held while it is open */
@@ -217,6 +219,8 @@ struct lat_conf {
 	int64_t		 keep_raw_ms;	/* retention of raw samples; 0: 7 d */
 	int64_t		 keep_minute_ms;	/* of roll-ups; 0: 90 d */
 	int64_t		 keep_hour_ms;	/* of hourly roll-ups; 0: 400 d */
+	unsigned	 max_samples;	/* a link's live window holds at most
+					   this many; 0: 16384 */
 	/* Prober defaults (the "probe" block). */
 	unsigned	 interval_ms;	/* 0: 1 s */
 	unsigned	 timeout_ms;	/* 0: 2 s */
@@ -533,6 +537,10 @@ struct model {
 	/* Latency: the "latency"/"probe" blocks, the ingest endpoint and,
 	 * for peertop agent, where to push. */
 	struct lat_conf	 lat;
+	/* Latency samples the live window could not hold (latency-mon.c):
+	 * pushed out early by a link's cap, or of a branch's links over
+	 * its limit.  The history has the first, not the second. */
+	uint64_t	 lat_capped, lat_nolink;
 	struct ingest_conf ingest;
 	struct agent_conf agent;
 

@@ -36,6 +36,7 @@
 #include "core/collector.h"
 #include "core/config.h"
 #include "core/eval.h"
+#include "core/latency.h"
 #include "core/latency-ingest.h"
 #include "core/latency-mon.h"
 #include "core/util.h"
@@ -811,19 +812,99 @@ disk_full_cb(void *arg, size_t rows)
 }
 
 /*
- * The ingest collector (collect-ingest.c) from an "ingest" line: known
- * branch and edge feed the model as agent samples, unknown names are
- * unmapped, and a failing history turns batches away with a 503 before
- * anything reaches the model.
+ * The model with edge "sea" (*sea its index) and conf, whose one
+ * collector, the ingest one, is started on a free port (s->port).
  */
-/* A numbered batch of n samples for hq/sea from sample number first. */
-static void
-post_numbered(struct srv *s, const char *run, int first, int n, long long t,
-    const char *want)
+static struct collector *
+collector_setup(struct model *m, const char *conf, struct srv *s, int *sea)
 {
-	struct reply	 r;
-	char		*body, *tmp;
-	int		 i;
+	struct collector	*c;
+	struct edge		 e;
+	char			*cause = NULL;
+
+	memset(&e, 0, sizeof e);
+	strlcpy_pt(e.code, "sea", sizeof e.code);
+	strlcpy_pt(e.metro, "Seattle", sizeof e.metro);
+	e.lat = 47.6;
+	e.lon = -122.3;
+	*sea = model_edge_set(m, &e);
+	if (config_parse_buffer(m, "test.conf", conf, strlen(conf), &cause) !=
+	    0)
+		fail_msg("%s", cause);
+	assert_int_equal(m->ncollectors, 1);
+	c = m->collectors[0];
+	assert_ptr_equal(c->ops, &collector_ingest);
+	m->ingest.port = -1;
+	memset(s, 0, sizeof *s);
+	s->base = event_base_new();
+	eval_start(m, s->base);
+	if (c->ops->start(c, m, s->base, &cause) != 0)
+		fail_msg("%s", cause);
+	assert_int_equal(c->state, COL_UP);
+	assert_true(collect_ingest_port(c) > 0);
+	s->port = collect_ingest_port(c);
+	return (c);
+}
+
+/* A fake history: rows numbered as the model hands samples over. */
+struct fake_history {
+	struct model	*m;
+	struct event	*ev;
+	uint64_t	 queued, committed;
+	int		 soon;		/* flush_soon calls */
+	int		 commit;	/* commit on flush_soon */
+};
+
+static void
+fake_latency_cb(void *arg, const struct latlink *l, int64_t t, int64_t rtt)
+{
+	struct fake_history	*h = arg;
+
+	(void)l;
+	(void)t;
+	(void)rtt;
+	h->queued++;
+}
+
+static uint64_t
+fake_seq_cb(void *arg, uint64_t *committed)
+{
+	struct fake_history	*h = arg;
+
+	*committed = h->committed;
+	return (h->queued);
+}
+
+static void
+fake_commit_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct fake_history	*h = arg;
+
+	(void)fd;
+	(void)events;
+	h->committed = h->queued;
+	h->m->sink.committed(h->m->sink.committed_arg, h->committed);
+}
+
+static void
+fake_soon_cb(void *arg)
+{
+	struct fake_history	*h = arg;
+	struct timeval		 tv = { 0, 20 * 1000 };
+
+	h->soon++;
+	if (h->commit)
+		evtimer_add(h->ev, &tv);
+}
+
+
+/* POST a numbered batch of n samples for hq/sea from sample number first. */
+static int
+request_body(struct srv *s, const char *run, int first, int n, long long t,
+    struct reply *r)
+{
+	char	*body, *tmp;
+	int	 i, code;
 
 	xasprintf(&body, "{\"agent\":\"a\",\"seq\":9,\"run\":\"%s\","
 	    "\"first\":%d,\"samples\":[", run, first);
@@ -836,12 +917,29 @@ post_numbered(struct srv *s, const char *run, int first, int n, long long t,
 	}
 	xasprintf(&tmp, "%s]}", body);
 	free(body);
-	assert_int_equal(request(s, EVHTTP_REQ_POST, "/v1/samples",
-	    "Bearer tk", tmp, strlen(tmp), &r), 200);
-	assert_string_equal(r.body, want);
+	code = request(s, EVHTTP_REQ_POST, "/v1/samples", "Bearer tk", tmp,
+	    strlen(tmp), r);
 	free(tmp);
+	return (code);
 }
 
+/* The same, which must be answered 200 with want. */
+static void
+post_numbered(struct srv *s, const char *run, int first, int n, long long t,
+    const char *want)
+{
+	struct reply	 r;
+
+	assert_int_equal(request_body(s, run, first, n, t, &r), 200);
+	assert_string_equal(r.body, want);
+}
+
+/*
+ * The ingest collector (collect-ingest.c) from an "ingest" line: known
+ * branch and edge feed the model as agent samples, unknown names are
+ * unmapped, and a failing history turns batches away with a 503 before
+ * anything reaches the model.
+ */
 static void
 test_collector(void **state)
 {
@@ -858,36 +956,16 @@ test_collector(void **state)
 	    "{\"branch\":\"nowhere\",\"edge\":\"sea\",\"time_ms\":%lld,"
 	    "\"rtt_us\":1}]}";
 	struct model		*m = model_new();
-	struct edge		 e;
 	struct collector	*c;
 	struct latlink		*l;
 	struct srv		 s;
 	struct reply		 r;
-	char			*cause = NULL, *body, desc[512];
+	char			*body, desc[512];
 	long long		 now = (long long)now_wall_ms();
 	int			 sea;
 
 	(void)state;
-	memset(&e, 0, sizeof e);
-	strlcpy_pt(e.code, "sea", sizeof e.code);
-	strlcpy_pt(e.metro, "Seattle", sizeof e.metro);
-	e.lat = 47.6;
-	e.lon = -122.3;
-	sea = model_edge_set(m, &e);
-	if (config_parse_buffer(m, "test.conf", conf, strlen(conf), &cause) !=
-	    0)
-		fail_msg("%s", cause);
-	assert_int_equal(m->ncollectors, 1);
-	c = m->collectors[0];
-	assert_ptr_equal(c->ops, &collector_ingest);
-	m->ingest.port = -1;
-	memset(&s, 0, sizeof s);
-	s.base = event_base_new();
-	eval_start(m, s.base);
-	assert_int_equal(c->ops->start(c, m, s.base, &cause), 0);
-	assert_int_equal(c->state, COL_UP);
-	assert_true(collect_ingest_port(c) > 0);
-	s.port = collect_ingest_port(c);
+	c = collector_setup(m, conf, &s, &sea);
 	assert_non_null(collect_ingest_server(c));
 	assert_int_equal(latency_ingest_port(collect_ingest_server(c)), s.port);
 
@@ -948,6 +1026,103 @@ test_collector(void **state)
 	event_base_free(s.base);
 }
 
+/*
+ * The collector with a history: a batch's 200 waits for the commit of
+ * its rows, asked for soon; a history that does not commit has it
+ * answered 503 at the deadline.  A link's live window keeps at most
+ * "max-samples": the samples it pushes out early are counted and shown,
+ * and every one still reaches the history.
+ */
+static void
+test_collector_history(void **state)
+{
+	const char conf[] =
+	    "ingest listen 127.0.0.1 port 8425 token \"tk\"\n"
+	    "latency { window 1h max-samples 16 }\n"
+	    "branch \"hq\" {\n address 192.0.2.10\n location 47.6 -122.3\n}\n";
+	struct model		*m = model_new();
+	struct collector	*c;
+	struct latlink		*l;
+	struct fake_history	 h;
+	struct srv		 s;
+	struct reply		 r;
+	char			 desc[512], *body, *tmp;
+	long long		 now = (long long)now_wall_ms();
+	int			 sea, i;
+
+	(void)state;
+	c = collector_setup(m, conf, &s, &sea);
+	memset(&h, 0, sizeof h);
+	h.m = m;
+	h.ev = evtimer_new(s.base, fake_commit_cb, &h);
+	h.commit = 1;
+	m->sink.arg = &h;
+	m->sink.latency = fake_latency_cb;
+	m->sink.seq = fake_seq_cb;
+	m->sink.flush_soon = fake_soon_cb;
+	assert_non_null(m->sink.committed);
+
+	/* 40 samples a millisecond apart: the window holds 16. */
+	post_numbered(&s, "r1", 0, 40, now, "{\"accepted\":40,"
+	    "\"unmapped\":0}\n");
+	assert_int_equal(h.soon, 1);
+	assert_int_equal(h.queued, 40);
+	assert_int_equal(h.committed, 40);
+	l = latency_mon_link_find(m->branches[0], sea, "192.0.2.1");
+	assert_non_null(l);
+	assert_int_equal(latency_series_count(l->ring), 16);
+	assert_int_equal(l->capped, 24);
+	assert_int_equal(m->lat_capped, 24);
+	c->ops->describe(c, desc, sizeof desc);
+	assert_non_null(strstr(desc, "; 24 samples over a link's cap"));
+
+	/* 300 more targets: the branch keeps 256 links, all reach history. */
+	xasprintf(&body, "{\"agent\":\"b\",\"seq\":1,\"samples\":[");
+	for (i = 0; i < 300; i++) {
+		xasprintf(&tmp, "%s%s{\"branch\":\"hq\",\"edge\":\"sea\","
+		    "\"target\":\"t%d\",\"time_ms\":%lld,\"rtt_us\":5}", body,
+		    i ? "," : "", i, now);
+		free(body);
+		body = tmp;
+	}
+	xasprintf(&tmp, "%s]}", body);
+	free(body);
+	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
+	    "Bearer tk", tmp, strlen(tmp), &r), 200);
+	free(tmp);
+	assert_int_equal(h.queued, 340);
+	assert_int_equal(h.committed, 340);
+	assert_int_equal(m->branches[0]->nlinks, 256);
+	assert_int_equal(m->lat_nolink, 45);
+	c->ops->describe(c, desc, sizeof desc);
+	assert_non_null(strstr(desc, "; 24 samples over a link's cap, 45 over "
+	    "a branch's links"));
+	assert_int_equal(h.soon, 2);
+
+	/* Sent again (its 200 lost): no new rows, answered at once. */
+	post_numbered(&s, "r1", 0, 40, now, "{\"accepted\":40,"
+	    "\"unmapped\":0}\n");
+	assert_int_equal(h.queued, 340);
+	assert_int_equal(h.soon, 2);
+
+	/* No commit comes: 503 at the deadline (1 s here). */
+	c->ops->stop(c);
+	m->ingest.request_timeout_ms = 1000;
+	assert_int_equal(c->ops->start(c, m, s.base, NULL), 0);
+	s.port = collect_ingest_port(c);
+	h.commit = 0;
+	assert_int_equal(request_body(&s, "r2", 0, 2, now + 100, &r), 503);
+	assert_non_null(strstr(r.body, "history not written in time"));
+	assert_int_equal(h.queued, 342);
+
+	c->ops->stop(c);
+	assert_null(m->sink.committed);
+	eval_stop(m);
+	event_free(h.ev);
+	model_free(m);
+	event_base_free(s.base);
+}
+
 int
 main(void)
 {
@@ -966,6 +1141,7 @@ main(void)
 		cmocka_unit_test(test_server_commit),
 		cmocka_unit_test(test_server_deadline),
 		cmocka_unit_test(test_collector),
+		cmocka_unit_test(test_collector_history),
 	};
 
 	log_open("/dev/null", LOG_LVL_ERROR);
