@@ -93,8 +93,9 @@ struct ingest {
 	int			 capped;	/* paused: max_conns open */
 	struct event		*retry;		/* accept failed: resume */
 	unsigned		 backoff_ms;	/* 0: accepting */
-	uint64_t		 failed_mono;	/* first failure of the episode */
+	uint64_t		 failed_mono;	/* an episode logged: when */
 	uint64_t		 failed;	/* accepts failed in it */
+	int			 failed_logged;	/* its end is to be logged */
 	struct timeval		 deadline;	/* a whole request */
 	uint64_t		 committed;	/* history's last row committed */
 	struct ingest_stats	 stats;
@@ -809,15 +810,15 @@ latency_ingest_bev_cb(struct event_base *base, void *arg)
 	struct ingest		*in = arg;
 	struct ingest_conn	*c;
 
-	if (in->backoff_ms != 0) {
+	if (in->backoff_ms != 0 && in->failed_logged) {
 		log_info("ingest: accepting connections on %s again, after "
 		    "%llu failed in %llu s", in->where,
 		    (unsigned long long)in->failed,
 		    (unsigned long long)(now_mono_ms() - in->failed_mono) /
 		    1000);
-		in->backoff_ms = 0;
-		in->failed = 0;
+		in->failed_logged = 0;
 	}
+	in->backoff_ms = 0;
 	/*
 	 * At the cap the listener pauses: further clients wait in the
 	 * kernel's backlog (or are refused by it) until one closes.  The
@@ -964,7 +965,7 @@ latency_ingest_conn_free(struct ingest_conn *c)
  * descriptors (EMFILE, ENFILE) or of kernel memory (ENOBUFS, ENOMEM),
  * in practice.  Pause the listener and try again after a backoff, 250 ms
  * doubling to 8 s; one line when it starts and one when a connection is
- * accepted again, with the count.
+ * accepted again, with the count, for one such episode a minute.
  */
 static void
 latency_ingest_accept_error_cb(struct evconnlistener *lev, void *arg)
@@ -982,12 +983,20 @@ latency_ingest_accept_error_cb(struct evconnlistener *lev, void *arg)
 	in->stats.accept_errors++;
 	in->failed++;
 	if (in->backoff_ms == 0) {
-		in->failed_mono = now_mono_ms();
 		in->backoff_ms = INGEST_BACKOFF_MIN_MS;
-		log_warnx("ingest: cannot accept connections on %s: %s (%zu "
-		    "open); pausing, retrying from %u ms to every %u s",
-		    in->where, strerror(err), in->nconns, in->backoff_ms,
-		    INGEST_BACKOFF_MAX_MS / 1000);
+		/* Flapping at the limit: an episode a minute is logged. */
+		if (in->failed_mono == 0 ||
+		    now_mono_ms() - in->failed_mono >= 60000) {
+			log_warnx("ingest: cannot accept connections on %s: %s "
+			    "(%zu open, %llu accepts failed so far); pausing, "
+			    "retrying from %u ms to every %u s", in->where,
+			    strerror(err), in->nconns,
+			    (unsigned long long)in->stats.accept_errors,
+			    in->backoff_ms, INGEST_BACKOFF_MAX_MS / 1000);
+			in->failed_mono = now_mono_ms();
+			in->failed_logged = 1;
+			in->failed = 1;
+		}
 	} else if ((in->backoff_ms *= 2) > INGEST_BACKOFF_MAX_MS)
 		in->backoff_ms = INGEST_BACKOFF_MAX_MS;
 	tv.tv_sec = in->backoff_ms / 1000;

@@ -1017,8 +1017,13 @@ store_flush(struct store *s, char **cause)
 	free(s->failure);
 	s->failure = NULL;
 	store_update_error(s);
-	/* Every row queued so far is in the file: tell who waits for it. */
-	if (s->model != NULL && s->model->sink.committed != NULL)
+	/*
+	 * Every row queued so far is in the file: tell who waits for it.
+	 * Not at store_close(): the loop is over, nobody waits, and the
+	 * teardown has freed the model.
+	 */
+	if (s->model != NULL && !s->closing &&
+	    s->model->sink.committed != NULL)
 		s->model->sink.committed(s->model->sink.committed_arg,
 		    s->written);
 	return (0);

@@ -8,9 +8,9 @@
 #
 # Each client sends batches of BATCH samples (default 200) for branch
 # "hq", edge "sea", target "cK" (K the client), one new connection per
-# batch.  A sample's rtt_us is its id, unique over all clients
-# (K * 10,000,000 + n); the ids of a batch answered 200 are appended to
-# ACKFILE, one per line, before the next batch goes.  A client stops
+# batch.  A sample's rtt_us is its number n in its client, so "cK n"
+# names it; the names of a batch answered 200 are appended to ACKFILE,
+# one per line, before the next batch goes.  A client stops
 # after SECONDS or at its first connection error (the collector killed);
 # anything but a 200 is not acknowledged and not recorded.  Prints
 # "acked N refused M errors E" at the end.
@@ -36,7 +36,7 @@ def client(k):
     end = time.time() + seconds
     while time.time() < end:
         now = int(time.time() * 1000)
-        ids = [k * 10000000 + n + i for i in range(batch)]
+        ids = [n + i for i in range(batch)]
         body = json.dumps({"agent": "push-%d" % k, "seq": n, "samples": [
             {"branch": "hq", "edge": "sea", "target": "c%d" % k,
              "time_ms": now, "rtt_us": i} for i in ids]})
@@ -54,7 +54,7 @@ def client(k):
             return
         with lock:
             if r.status == 200:
-                out.write("".join("%d\n" % i for i in ids))
+                out.write("".join("c%d %d\n" % (k, i) for i in ids))
                 out.flush()
                 counts["acked"] += batch
             else:

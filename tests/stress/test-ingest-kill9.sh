@@ -65,10 +65,10 @@ acked=$(wc -l <"$T/acked")
 check "clients had at least 2000 samples acknowledged ($acked)" \
     test "$acked" -ge 2000
 
-# Every acknowledged id must be a stored sample (the history recovers its
+# Every acknowledged sample ("cK n": client, number) must be stored (the history recovers its
 # WAL when sqlite3 opens it).
-sqlite3 "$T/h.db" "SELECT rtt_us FROM latency_sample WHERE branch = 'hq'" \
-    >"$T/stored" 2>"$T/sqlite.err"
+sqlite3 "$T/h.db" "SELECT target || ' ' || rtt_us FROM latency_sample
+    WHERE branch = 'hq'" >"$T/stored" 2>"$T/sqlite.err"
 check "the history is readable after SIGKILL" test ! -s "$T/sqlite.err"
 sort -u "$T/acked" >"$T/acked.s"
 sort -u "$T/stored" >"$T/stored.s"
