@@ -27,6 +27,7 @@ struct collect_ingest_agent {
 	char			 name[NAME_MAX_PT];
 	char			 run[NAME_MAX_PT];
 	uint64_t		 next;
+	uint64_t		 wait;	/* history row of its last batch */
 };
 
 struct collect_ingest {
@@ -38,6 +39,8 @@ struct collect_ingest {
 	uint64_t		 repeated;	/* samples sent again, dropped */
 	char			 unmapped[NAME_MAX_PT * 2 + 4];
 	char			 failing[128];	/* history's error, 503 */
+	uint64_t		 capped_logged;	/* m->lat_capped + _nolink */
+	uint64_t		 capped_mono;	/* when last logged */
 };
 
 static int	collect_ingest_start(struct collector *, struct model *,
@@ -46,7 +49,9 @@ static void	collect_ingest_stop(struct collector *);
 static void	collect_ingest_describe(const struct collector *, char *,
 		    size_t);
 static int	collect_ingest_batch_cb(void *, const struct ingest_batch *,
-		    int);
+		    int, uint64_t *);
+static void	collect_ingest_committed_cb(void *, uint64_t);
+static void	collect_ingest_capped(struct collect_ingest *);
 
 const struct collector_ops collector_ingest = {
 	.name = "ingest",
@@ -71,6 +76,9 @@ collect_ingest_start(struct collector *c, struct model *m,
 		return (-1);
 	}
 	c->priv = ci;
+	/* The 200s wait for the history's commits (latency-ingest.h). */
+	m->sink.committed = collect_ingest_committed_cb;
+	m->sink.committed_arg = ci;
 	log_info("%s: %s", c->name, latency_ingest_status(ci->in));
 	model_collector_state(m, c, COL_UP, NULL);
 	return (0);
@@ -83,6 +91,10 @@ collect_ingest_stop(struct collector *c)
 
 	if (ci == NULL)
 		return;
+	if (ci->m->sink.committed_arg == ci) {
+		ci->m->sink.committed = NULL;
+		ci->m->sink.committed_arg = NULL;
+	}
 	latency_ingest_free(ci->in);
 	free(ci->agents);
 	free(ci);
@@ -93,16 +105,34 @@ static void
 collect_ingest_describe(const struct collector *c, char *buf, size_t len)
 {
 	const struct collect_ingest	*ci = c->priv;
+	const struct ingest_stats	*st;
+	char				 guard[160], capped[96];
 
 	if (ci == NULL) {
 		snprintf(buf, len, "%s down: %s", c->name, c->error);
 		return;
 	}
-	snprintf(buf, len, "ingest %s; %llu repeated%s%s%s%s",
+	/* What the endpoint fended off, when it had to. */
+	st = latency_ingest_stats(ci->in);
+	guard[0] = '\0';
+	if (st->timeouts + st->capped + st->accept_errors > 0)
+		snprintf(guard, sizeof guard, "; %zu connections, %llu closed "
+		    "at the deadline, %llu times at max-connections, %llu "
+		    "accepts failed", latency_ingest_conns(ci->in),
+		    (unsigned long long)st->timeouts,
+		    (unsigned long long)st->capped,
+		    (unsigned long long)st->accept_errors);
+	capped[0] = '\0';
+	if (ci->m->lat_capped + ci->m->lat_nolink > 0)
+		snprintf(capped, sizeof capped, "; %llu samples over a link's "
+		    "cap, %llu over a branch's links",
+		    (unsigned long long)ci->m->lat_capped,
+		    (unsigned long long)ci->m->lat_nolink);
+	snprintf(buf, len, "ingest %s; %llu repeated%s%s%s%s%s%s",
 	    latency_ingest_status(ci->in), (unsigned long long)ci->repeated,
 	    ci->unmapped[0] != '\0' ? "; unmapped: " : "", ci->unmapped,
 	    ci->failing[0] != '\0' ? "; refusing, history: " : "",
-	    ci->failing);
+	    ci->failing, guard, capped);
 }
 
 /*
@@ -137,11 +167,14 @@ collect_ingest_agent(struct collect_ingest *ci, const struct ingest_batch *b)
 }
 
 /*
- * Before the answer (commit 0) count what maps; after it (commit 1) feed
- * the model, which hands each sample to the history.
+ * First (commit 0) count what maps; then (commit 1) feed the model, which
+ * hands each sample to the history, and say which of the history's rows
+ * the 200 waits for: the last this batch queued, or, for samples of a
+ * repeated batch, the row of the agent's last batch.
  */
 static int
-collect_ingest_batch_cb(void *arg, const struct ingest_batch *b, int commit)
+collect_ingest_batch_cb(void *arg, const struct ingest_batch *b, int commit,
+    uint64_t *wait)
 {
 	struct collect_ingest		*ci = arg;
 	struct model			*m = ci->m;
@@ -150,6 +183,7 @@ collect_ingest_batch_cb(void *arg, const struct ingest_batch *b, int commit)
 	struct collect_ingest_agent	*ag;
 	const char			*why;
 	size_t				 i, skip;
+	uint64_t			 before = 0, after = 0, done = 0;
 	int				 edge, mapped;
 
 	/* The history cannot take them: 503, the agent keeps them. */
@@ -164,8 +198,11 @@ collect_ingest_batch_cb(void *arg, const struct ingest_batch *b, int commit)
 	if (ag != NULL && b->first < ag->next)
 		skip = ag->next - b->first < b->nsamples ?
 		    (size_t)(ag->next - b->first) : b->nsamples;
-	if (commit)
+	if (commit) {
 		ci->repeated += skip;
+		if (m->sink.seq != NULL)
+			before = m->sink.seq(m->sink.arg, &done);
+	}
 	/* Stored before: acknowledged again as accepted, not stored. */
 	mapped = (int)skip;
 	for (i = skip; i < b->nsamples; i++) {
@@ -185,12 +222,54 @@ collect_ingest_batch_cb(void *arg, const struct ingest_batch *b, int commit)
 			    s->target : NULL, LAT_AGENT, s->time_ms, s->rtt_us);
 	}
 	if (commit) {
-		if (ag != NULL && b->first + b->nsamples > ag->next)
-			ag->next = b->first + b->nsamples;
+		collect_ingest_capped(ci);
+		if (m->sink.seq != NULL)
+			after = m->sink.seq(m->sink.arg, &done);
+		*wait = after > before ? after : 0;
+		if (ag != NULL) {
+			if (skip > 0 && ag->wait > *wait)
+				*wait = ag->wait;
+			if (b->first + b->nsamples > ag->next)
+				ag->next = b->first + b->nsamples;
+			if (*wait > ag->wait)
+				ag->wait = *wait;
+		}
+		if (*wait > done && m->sink.flush_soon != NULL)
+			m->sink.flush_soon(m->sink.arg);
 		ci->c->polls++;
 		ci->c->last_ok_mono = now_mono_ms();
 	}
 	return (mapped);
+}
+
+/*
+ * Samples the live window could not hold: a summary a minute at most,
+ * the totals in the collector's status.
+ */
+static void
+collect_ingest_capped(struct collect_ingest *ci)
+{
+	struct model	*m = ci->m;
+	uint64_t	 now = now_mono_ms();
+
+	if (m->lat_capped + m->lat_nolink == ci->capped_logged ||
+	    (ci->capped_mono != 0 && now - ci->capped_mono < 60000))
+		return;
+	log_warnx("%s: samples past the live window's cap: %llu pushed out "
+	    "of a link's window early, %llu of links over a branch's limit, "
+	    "not in the live window (in the history still)", ci->c->name,
+	    (unsigned long long)m->lat_capped,
+	    (unsigned long long)m->lat_nolink);
+	ci->capped_logged = m->lat_capped + m->lat_nolink;
+	ci->capped_mono = now;
+}
+
+static void
+collect_ingest_committed_cb(void *arg, uint64_t seq)
+{
+	struct collect_ingest	*ci = arg;
+
+	latency_ingest_committed(ci->in, seq);
 }
 
 int

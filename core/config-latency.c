@@ -33,6 +33,7 @@
 #define AGENT_BUFFER_MAX	10000000
 #define AGENT_BATCH_MAX		10000	/* INGEST_SAMPLES_MAX */
 #define INGEST_BODY_MAX		(64 * 1024 * 1024)
+#define INGEST_CONNS_MAX	10000	/* as latency-ingest.h */
 
 /* A block or option list being read: which keywords were seen. */
 struct lat_ctx {
@@ -203,7 +204,8 @@ static const struct keyword cfg_th_keywords[] = {
 	{ NULL, NULL }
 };
 
-/* ---- latency { window recent margin keep high loss shift } ---- */
+/* ---- latency { window recent margin keep high loss shift max-samples }
+ * ---- */
 
 #define SEEN_WINDOW	0x10
 #define SEEN_RECENT	0x20
@@ -211,6 +213,8 @@ static const struct keyword cfg_th_keywords[] = {
 #define SEEN_KEEP_RAW	0x80
 #define SEEN_KEEP_MIN	0x100
 #define SEEN_KEEP_HOUR	0x200
+#define SEEN_MAX_SAMPLES 0x400
+#define LAT_SAMPLES_MAX	1000000		/* max-samples: 16 MB a link */
 
 static int
 cfg_lat_window(struct parser *p, const struct loc *kw, void *arg)
@@ -286,11 +290,26 @@ cfg_lat_keep(struct parser *p, const struct loc *kw, void *arg)
 	    "hours after keep, got %s", cfg_lex_describe(t, d, sizeof d)));
 }
 
+/* The cap on what one link's live window holds (latency-mon.c). */
+static int
+cfg_lat_max_samples(struct parser *p, const struct loc *kw, void *arg)
+{
+	struct lat_ctx	*ctx = arg;
+	unsigned long	 v;
+
+	if (cfg_once(p, kw, ctx, SEEN_MAX_SAMPLES, "max-samples") == -1 ||
+	    cfg_number(p, "max-samples", 16, LAT_SAMPLES_MAX, &v) == -1)
+		return (-1);
+	p->m->lat.max_samples = (unsigned)v;
+	return (0);
+}
+
 static const struct keyword cfg_latency_keywords[] = {
 	{ "window", cfg_lat_window },
 	{ "recent", cfg_lat_recent },
 	{ "margin", cfg_lat_margin },
 	{ "keep", cfg_lat_keep },
+	{ "max-samples", cfg_lat_max_samples },
 	{ "high", cfg_th_high },
 	{ "loss", cfg_th_loss },
 	{ "shift", cfg_th_shift },
@@ -733,11 +752,14 @@ cfg_prometheus(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 	return (0);
 }
 
-/* ---- ingest listen ADDRESS [port N] [token "t"] [max-body N] ---- */
+/* ---- ingest listen ADDRESS [port N] [token "t"] [max-body N]
+ *	[request-timeout D] [max-connections N] ---- */
 
 #define SEEN_IPORT	0x01
 #define SEEN_ITOKEN	0x02
 #define SEEN_IBODY	0x04
+#define SEEN_ITIMEOUT	0x08
+#define SEEN_ICONNS	0x10
 
 static int
 cfg_in_port(struct parser *p, const struct loc *kw, void *arg)
@@ -773,10 +795,39 @@ cfg_in_body(struct parser *p, const struct loc *kw, void *arg)
 	return (0);
 }
 
+/* A whole request, headers and body, however slowly it comes. */
+static int
+cfg_in_timeout(struct parser *p, const struct loc *kw, void *arg)
+{
+	struct lat_ctx	*ctx = arg;
+	int64_t		 v;
+
+	if (cfg_once(p, kw, ctx, SEEN_ITIMEOUT, "request-timeout") == -1 ||
+	    cfg_span(p, "request-timeout", 1000, 300 * 1000, &v) == -1)
+		return (-1);
+	p->m->ingest.request_timeout_ms = (unsigned)v;
+	return (0);
+}
+
+static int
+cfg_in_conns(struct parser *p, const struct loc *kw, void *arg)
+{
+	struct lat_ctx	*ctx = arg;
+	unsigned long	 v;
+
+	if (cfg_once(p, kw, ctx, SEEN_ICONNS, "max-connections") == -1 ||
+	    cfg_number(p, "max-connections", 1, INGEST_CONNS_MAX, &v) == -1)
+		return (-1);
+	p->m->ingest.max_conns = (unsigned)v;
+	return (0);
+}
+
 static const struct keyword cfg_ingest_keywords[] = {
 	{ "port", cfg_in_port },
 	{ "token", cfg_in_token },
 	{ "max-body", cfg_in_body },
+	{ "request-timeout", cfg_in_timeout },
+	{ "max-connections", cfg_in_conns },
 	{ NULL, NULL }
 };
 

@@ -15,8 +15,9 @@
  *
  * "rtt_us" null or negative is a lost probe.  With a token configured the
  * request must carry "Authorization: Bearer TOKEN".  Answers: 200
- * {"accepted": N, "unmapped": M} (M samples named a branch or edge this
- * collector does not know: acknowledged, not stored, not to be retried),
+ * {"accepted": N, "unmapped": M} once the batch is committed to the
+ * history (M samples named a branch or edge this collector does not
+ * know: acknowledged, not stored, not to be retried),
  * 400 {"error": "..."} for a malformed batch (nothing of it is stored),
  * 401 for a missing or wrong token, 404 for another path, 405 for another
  * method, 413 for a body over the limit, 503 when the history cannot take
@@ -40,6 +41,9 @@
 #define INGEST_SAMPLES_MAX	10000		/* default samples per batch */
 #define INGEST_RTT_MAX_US	60000000LL	/* a minute: more is no RTT */
 #define INGEST_ERR_MAX		160
+#define INGEST_REQUEST_TIMEOUT_MS 30000	/* default: a whole request */
+#define INGEST_CONNS_DEFAULT	256		/* default connections open */
+#define INGEST_CONNS_MAX	10000
 
 struct ingest_sample {
 	char		 branch[NAME_MAX_PT];
@@ -84,18 +88,21 @@ void	 latency_ingest_batch_free(struct ingest_batch *);
 
 /*
  * The server.  The callback sees each validated batch twice.  First with
- * commit 0, before the answer: it returns how many samples it can map to
- * a known branch and edge (the rest are "unmapped"), or -1 when it cannot
- * take them now (503), and keeps nothing.  Then with commit 1 once the
- * 200 has been written to the agent's connection: now it stores them.
- * So a collector stopped between the two (SIGTERM with the answer still
- * queued) stores nothing the agent will send again, and a restart mid-run
- * neither loses nor duplicates a batch.
+ * commit 0, before anything is stored: it returns how many samples it
+ * can map to a known branch and edge (the rest are "unmapped"), or -1
+ * when it cannot take them now (503), and keeps nothing.  Then at once
+ * with commit 1: now it stores them, and sets *wait to the number of the
+ * history's row that must be committed before the agent hears 200 (0:
+ * nothing to wait for, no history).  The owner reports the history's
+ * commits with latency_ingest_committed(); the 200s wait for them, so a
+ * 200 means "in the file".  A collector killed before the commit has
+ * acknowledged nothing of the batch: the agent still holds it and sends
+ * it again.
  */
 struct event_base;
 struct ingest;
 typedef int	(*ingest_cb)(void *arg, const struct ingest_batch *,
-		    int commit);
+		    int commit, uint64_t *wait);
 
 /* Why requests were refused, for the counters. */
 enum ingest_reject {
@@ -110,10 +117,15 @@ const char	*latency_ingest_reject_name(enum ingest_reject);
 
 struct ingest_stats {
 	uint64_t	 requests;	/* that reached the handler */
-	uint64_t	 batches;	/* 200 delivered, committed */
-	uint64_t	 accepted;	/* samples mapped, committed */
+	uint64_t	 batches;	/* stored and answered 200 */
+	uint64_t	 accepted;	/* samples mapped, in those */
 	uint64_t	 unmapped;	/* samples acknowledged, not mapped */
-	uint64_t	 undelivered;	/* 200s that never left: not stored */
+	uint64_t	 undelivered;	/* stored, the agent went before the
+					 * 200: it sends them again */
+	uint64_t	 timeouts;	/* closed unread at the deadline */
+	uint64_t	 uncommitted;	/* 503: no commit by the deadline */
+	uint64_t	 capped;	/* times max_conns were open */
+	uint64_t	 accept_errors;	/* accept() failed (out of fds) */
 	uint64_t	 rejected[INGEST_REJ_MAX];
 	int64_t		 last_ms;	/* wall time of the last batch, 0 */
 	char		 last_agent[NAME_MAX_PT];
@@ -133,6 +145,12 @@ int		 latency_ingest_port(const struct ingest *);	/* bound port */
 const struct ingest_stats *latency_ingest_stats(const struct ingest *);
 /* "listening on 127.0.0.1:8425, 12 batches, ..." */
 const char	*latency_ingest_status(const struct ingest *);
+/* The history has committed every row up to seq: send the 200s. */
+void		 latency_ingest_committed(struct ingest *, uint64_t seq);
+/* Batches stored whose 200 waits for a commit. */
+size_t		 latency_ingest_waiting(const struct ingest *);
+/* Connections open now. */
+size_t		 latency_ingest_conns(const struct ingest *);
 
 /* The ingest collector's bound port, -1 when not listening. */
 int		 collect_ingest_port(const struct collector *);

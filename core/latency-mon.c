@@ -5,6 +5,7 @@
  * conditions judged.  Events carry the sample's time, so a replay or an
  * agent's late batch is stamped when it happened.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,19 +104,24 @@ latency_mon_min_interval(const struct model *m)
 	return (min);
 }
 
-/* A new link, its ring sized to hold the window at the fastest rate. */
+/*
+ * A new link, its ring sized to hold the window at the fastest rate, at
+ * most max-samples (LAT_RING_MAX): that is the cap on what a link keeps
+ * in memory however fast its samples come; see latency_mon_sample().
+ */
 static struct latlink *
 latency_mon_link_new(struct model *m, struct branch *b, int edge_idx,
     const char *target)
 {
 	struct latlink	*l;
-	size_t		 size, i;
+	size_t		 size, max, i;
 
 	if (b->nlinks >= LAT_LINKS_MAX)
 		return (NULL);
+	max = m->lat.max_samples != 0 ? m->lat.max_samples : LAT_RING_MAX;
 	size = (size_t)(latency_mon_window_ms(m) / latency_mon_min_interval(m));
-	size = size < LAT_RING_MIN ? LAT_RING_MIN : size > LAT_RING_MAX ?
-	    LAT_RING_MAX : size;
+	size = size < LAT_RING_MIN ? LAT_RING_MIN : size;
+	size = size > max ? max : size;
 	l = xcalloc(1, sizeof *l);
 	l->branch = b;
 	l->edge_idx = edge_idx;
@@ -431,15 +437,32 @@ latency_mon_sample(struct model *m, struct branch *b, int edge_idx,
     const char *target, enum lat_source src, int64_t time_ms,
     int64_t rtt_us)
 {
-	struct latlink		*l;
+	struct latlink		*l, tmp;
+	int64_t			 oldest_ms, oldest_rtt;
+	size_t			 held;
 
 	if (b == NULL || edge_idx < 0 || (size_t)edge_idx >= m->nedges)
 		return (NULL);
 	if (target == NULL)
 		target = "";
 	if ((l = latency_mon_link_find(b, edge_idx, target)) == NULL &&
-	    (l = latency_mon_link_new(m, b, edge_idx, target)) == NULL)
+	    (l = latency_mon_link_new(m, b, edge_idx, target)) == NULL) {
+		/*
+		 * The branch has all the links it may: no live window for
+		 * this one, but the history has the sample (an agent's 200
+		 * promises it), under a link made for the moment.
+		 */
+		m->lat_nolink++;
+		if (m->sink.latency != NULL) {
+			memset(&tmp, 0, sizeof tmp);
+			tmp.branch = b;
+			tmp.edge_idx = edge_idx;
+			tmp.source = src;
+			strlcpy_pt(tmp.target, target, sizeof tmp.target);
+			m->sink.latency(m->sink.arg, &tmp, time_ms, rtt_us);
+		}
 		return (NULL);
+	}
 	/*
 	 * A lost probe is known only after its timeout, so its send time is
 	 * older than replies already added: that much disorder goes into
@@ -453,7 +476,22 @@ latency_mon_sample(struct model *m, struct branch *b, int edge_idx,
 		return (l);
 	}
 	l->source = src;
+	/*
+	 * The ring is the cap on what a link holds (its window at the
+	 * fastest rate, max-samples at most): a sample pushed out while
+	 * still inside the window is counted, so a sender faster than the
+	 * window was sized for shows up instead of silently narrowing it.
+	 */
+	held = latency_series_count(l->ring);
+	if (latency_sample_get(l->ring, 0, &oldest_ms, &oldest_rtt) == -1)
+		oldest_ms = INT64_MIN;
 	latency_add(l->ring, time_ms, rtt_us < 0 ? LATENCY_LOST : rtt_us);
+	if (latency_series_count(l->ring) == held && oldest_ms >=
+	    (time_ms > l->last_ms ? time_ms : l->last_ms) -
+	    latency_mon_window_ms(m)) {
+		l->capped++;
+		m->lat_capped++;
+	}
 	l->total++;
 	if (time_ms > l->last_ms)
 		l->last_ms = time_ms;

@@ -208,6 +208,8 @@ struct latlink {
 	int64_t		 last_ms;	/* newest sample's time */
 	int64_t		 trend_ms;	/* when the trend was last cut */
 	uint64_t	 total;		/* samples ever */
+	uint64_t	 capped;	/* pushed out of the window early:
+					   the ring holds at most its size */
 	unsigned	 flags;		/* LAT_F_* raised now */
 	double		 baseline_us;	/* LatencyShift's: the level before
 					   the shift, held while it is open */
@@ -229,6 +231,8 @@ struct lat_conf {
 	int64_t		 keep_raw_ms;	/* retention of raw samples; 0: 7 d */
 	int64_t		 keep_minute_ms;	/* of roll-ups; 0: 90 d */
 	int64_t		 keep_hour_ms;	/* of hourly roll-ups; 0: 400 d */
+	unsigned	 max_samples;	/* a link's live window holds at most
+					   this many; 0: 16384 */
 	/* Prober defaults (the "probe" block). */
 	unsigned	 interval_ms;	/* 0: 1 s */
 	unsigned	 timeout_ms;	/* 0: 2 s */
@@ -246,6 +250,8 @@ struct ingest_conf {
 	int		 port;		/* 0: 8425; -1: any free (tests) */
 	char		 token[128];	/* required of agents; "" none */
 	size_t		 max_body;	/* 0: 1 MiB */
+	unsigned	 request_timeout_ms;	/* whole request; 0: 30 s */
+	unsigned	 max_conns;	/* open at once; 0: 256 */
 };
 
 /* peertop agent: where this agent pushes ("agent" block). */
@@ -498,6 +504,17 @@ struct model_sink {
 	 * its queue without room for them), or NULL; the ingest endpoint
 	 * answers 503 then, so agents keep them. */
 	const char *(*failing)(void *, size_t rows);
+	/* The history's rows are numbered as they are queued and
+	 * committed in that order: the last queued, and in *committed
+	 * the last committed.  An agent's 200 waits until its rows are
+	 * committed (the ingest endpoint). */
+	uint64_t (*seq)(void *, uint64_t *committed);
+	/* Commit what is queued soon rather than at the next tick. */
+	void	(*flush_soon)(void *);
+	/* Called by the history after each commit with the last row
+	 * committed; set by whoever waits (the ingest collector). */
+	void	(*committed)(void *, uint64_t);
+	void	*committed_arg;
 };
 
 struct model {
@@ -545,6 +562,10 @@ struct model {
 	/* Latency: the "latency"/"probe" blocks, the ingest endpoint and,
 	 * for peertop agent, where to push. */
 	struct lat_conf	 lat;
+	/* Latency samples the live window could not hold (latency-mon.c):
+	 * pushed out early by a link's cap, or of a branch's links over
+	 * its limit.  The history has the first, not the second. */
+	uint64_t	 lat_capped, lat_nolink;
 	struct ingest_conf ingest;
 	struct agent_conf agent;
 

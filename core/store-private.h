@@ -137,6 +137,7 @@ struct store {
 	char		*failure;	/* why the last flush failed, or NULL */
 	char		*error;		/* store_error(), NULL when healthy */
 	struct event	*timer;
+	struct event	*soon;		/* a flush asked for before the tick */
 };
 
 /* store.c: a message for an SQLite failure of s, naming its file. */

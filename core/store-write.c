@@ -49,6 +49,8 @@
 #define STORE_BEAT_MS		10000	/* idle: a flush for last_ms alone */
 /* A session's route counts: at most a row this often (a table loading). */
 #define STORE_COUNTS_MS		10000
+/* Someone waits for a commit (an agent for its 200): flush this soon. */
+#define STORE_SOON_MS		20
 
 #define STORE_MINUTE_MS		60000LL
 #define STORE_HOUR_MS		3600000LL
@@ -1029,6 +1031,15 @@ store_flush(struct store *s, char **cause)
 	free(s->failure);
 	s->failure = NULL;
 	store_update_error(s);
+	/*
+	 * Every row queued so far is in the file: tell who waits for it.
+	 * Not at store_close(): the loop is over, nobody waits, and the
+	 * teardown has freed the model.
+	 */
+	if (s->model != NULL && !s->closing &&
+	    s->model->sink.committed != NULL)
+		s->model->sink.committed(s->model->sink.committed_arg,
+		    s->written);
 	return (0);
 }
 
@@ -1206,6 +1217,8 @@ store_write_free(struct store *s)
 		sqlite3_finalize(s->ins_rollup[i]);
 	}
 	free(s->queue);
+	if (s->soon != NULL)
+		event_free(s->soon);
 	free(s->counts);
 	free(s->lat);
 	free(s->lat_sorted);
@@ -1267,6 +1280,56 @@ store_sink_failing_cb(void *arg, size_t rows)
 	return (NULL);
 }
 
+/*
+ * Rows are numbered in the order they are queued and committed in that
+ * order, all of a flush at once: the last one queued is the rows written
+ * since the open plus those waiting, the last one committed is those
+ * written.  Rows dropped on a full queue are never numbered.
+ */
+static uint64_t
+store_sink_seq_cb(void *arg, uint64_t *committed)
+{
+	struct store	*s = arg;
+
+	*committed = s->written;
+	return (s->written + s->nqueue + s->nlat);
+}
+
+static void
+store_soon_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct store	*s = arg;
+
+	(void)fd;
+	(void)events;
+	if (s->timer != NULL)
+		event_active(s->timer, EV_TIMEOUT, 1);
+}
+
+/*
+ * The ingest endpoint holds an agent's 200 until its batch is committed:
+ * a flush in STORE_SOON_MS instead of at the next tick, so one commit
+ * takes every batch that arrived meanwhile and an agent does not wait
+ * half a second per batch.
+ */
+static void
+store_sink_flush_soon_cb(void *arg)
+{
+	struct store	*s = arg;
+	struct timeval	 tv;
+
+	if (s->timer == NULL)
+		return;
+	if (s->soon == NULL && (s->soon = evtimer_new(event_get_base(s->timer),
+	    store_soon_cb, s)) == NULL)
+		fatalx("evtimer_new");
+	if (evtimer_pending(s->soon, NULL))
+		return;
+	tv.tv_sec = 0;
+	tv.tv_usec = STORE_SOON_MS * 1000;
+	evtimer_add(s->soon, &tv);
+}
+
 void
 store_attach(struct store *s, struct model *m)
 {
@@ -1279,4 +1342,6 @@ store_attach(struct store *s, struct model *m)
 	m->sink.prefix = store_sink_prefix_cb;
 	m->sink.route = store_sink_route_cb;
 	m->sink.failing = store_sink_failing_cb;
+	m->sink.seq = store_sink_seq_cb;
+	m->sink.flush_soon = store_sink_flush_soon_cb;
 }

@@ -1058,6 +1058,7 @@ test_latency_valid(void **state)
 	    "latency {\n"
 	    "  window 2m high 150ms loss 5% shift 20ms recent 30s margin 8ms\n"
 	    "  keep samples 2d keep minutes 30d keep hours 365d\n"
+	    "  max-samples 500\n"
 	    "}\n"
 	    "probe { interval 500ms timeout 1s size 100 socket raw "
 	    "user \"nobody\" }\n"
@@ -1067,7 +1068,8 @@ test_latency_valid(void **state)
 	    "\"instance\"\n"
 	    "  scale 1000 interval 15s nan loss\n"
 	    "}\n"
-	    "ingest listen ::1 port 8500 token \"s3cret\" max-body 65536\n"
+	    "ingest listen ::1 port 8500 token \"s3cret\" max-body 65536 "
+	    "request-timeout 5s max-connections 32\n"
 	    "agent \"hq-agent\" { collector 192.0.2.9 port 8501 token \"t\" "
 	    "buffer 500 batch 50 interval 2s }\n"
 	    "branch \"hq\" {\n"
@@ -1087,6 +1089,7 @@ test_latency_valid(void **state)
 	assert_int_equal(m->lat.keep_raw_ms, 2 * 86400000LL);
 	assert_int_equal(m->lat.keep_minute_ms, 30 * 86400000LL);
 	assert_int_equal(m->lat.keep_hour_ms, 365 * 86400000LL);
+	assert_int_equal(m->lat.max_samples, 500);
 	assert_int_equal(m->lat.interval_ms, 500);
 	assert_int_equal(m->lat.timeout_ms, 1000);
 	assert_int_equal(m->lat.size, 100);
@@ -1098,6 +1101,8 @@ test_latency_valid(void **state)
 	assert_int_equal(m->ingest.listen.af, AF_INET6);
 	assert_string_equal(m->ingest.token, "s3cret");
 	assert_int_equal(m->ingest.max_body, 65536);
+	assert_int_equal(m->ingest.request_timeout_ms, 5000);
+	assert_int_equal(m->ingest.max_conns, 32);
 	assert_true(m->agent.enabled);
 	assert_string_equal(m->agent.name, "hq-agent");
 	assert_string_equal(m->agent.host, "192.0.2.9");
@@ -1191,7 +1196,7 @@ test_latency_errors(void **state)
 	    "3650d, e.g. 1h, 7d");
 	expect_buf_error("latency { jitter 5ms }",
 	    "t.conf:1:11: unknown keyword \"jitter\", expected one of window, "
-	    "recent, margin, keep, high, loss, shift");
+	    "recent, margin, keep, max-samples, high, loss, shift");
 	expect_buf_error("probe { socket icmp }",
 	    "t.conf:1:16: bad socket \"icmp\": expected auto, datagram or raw");
 	expect_buf_error("probe { size 2000 }",
@@ -1237,6 +1242,13 @@ test_latency_errors(void **state)
 	    "t.conf:1:8: expected \"listen\" after ingest, got \"127.0.0.1\"");
 	expect_buf_error("ingest listen 127.0.0.1 max-body 10",
 	    "t.conf:1:34: bad max-body \"10\": expected 1024 to 67108864");
+	expect_buf_error("ingest listen 127.0.0.1 request-timeout 500ms",
+	    "t.conf:1:41: bad request-timeout \"500ms\": expected 1000ms to "
+	    "300s, e.g. 500ms, 2s");
+	expect_buf_error("ingest listen 127.0.0.1 max-connections 0",
+	    "t.conf:1:41: bad max-connections \"0\": expected 1 to 10000");
+	expect_buf_error("latency { max-samples 8 }",
+	    "t.conf:1:23: bad max-samples \"8\": expected 16 to 1000000");
 	expect_buf_error("ingest listen 127.0.0.1\ningest listen 127.0.0.1",
 	    "t.conf:2:1: ingest given twice");
 	expect_buf_error("agent \"a\" { token \"x\" }",

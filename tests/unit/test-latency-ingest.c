@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,6 +36,7 @@
 #include "core/collector.h"
 #include "core/config.h"
 #include "core/eval.h"
+#include "core/latency.h"
 #include "core/latency-ingest.h"
 #include "core/latency-mon.h"
 #include "core/util.h"
@@ -362,8 +364,9 @@ struct srv {
 	size_t			 delivered;	/* samples in them */
 	int			 fail;		/* callback says 503 */
 	int			 checks;	/* commit 0 calls */
-	int			 stop_at_check;	/* loopbreak in the check */
 	int			 port;		/* 0: latency_ingest_port(in) */
+	uint64_t		 queued;	/* history rows "queued" */
+	int			 history;	/* 200s wait for a commit */
 };
 
 struct reply {
@@ -378,7 +381,7 @@ struct reply {
  * what is committed, and checks every commit had its check first.
  */
 static int
-srv_cb(void *arg, const struct ingest_batch *b, int commit)
+srv_cb(void *arg, const struct ingest_batch *b, int commit, uint64_t *wait)
 {
 	struct srv	*s = arg;
 	size_t		 i;
@@ -391,13 +394,13 @@ srv_cb(void *arg, const struct ingest_batch *b, int commit)
 			mapped++;
 	if (!commit) {
 		s->checks++;
-		if (s->stop_at_check)
-			event_base_loopbreak(s->base);
 		return (mapped);
 	}
 	assert_int_equal(s->checks, s->calls + 1);
 	s->calls++;
 	s->delivered += b->nsamples;
+	s->queued += (uint64_t)mapped;
+	*wait = s->history && mapped > 0 ? s->queued : 0;
 	return (mapped);
 }
 
@@ -615,19 +618,140 @@ test_server_open(void **state)
 	event_base_free(s.base);
 }
 
+/* A fresh loopback socket connected to port. */
+static int
+raw_connect(int port)
+{
+	struct sockaddr_in	 sin;
+	int			 fd;
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	/* The kernel completes the handshake from the listen backlog. */
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+	return (fd);
+}
+
+/* A raw POST of body on a fresh loopback socket; returns the socket. */
+static int
+raw_post(int port, const char *body)
+{
+	char	*req;
+	int	 fd;
+
+	xasprintf(&req, "POST /v1/samples HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
+	fd = raw_connect(port);
+	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+	free(req);
+	return (fd);
+}
+
+/* Run the loop for ms milliseconds. */
+static void
+run_for(struct event_base *base, int ms)
+{
+	struct timeval	 tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	event_base_loopexit(base, &tv);
+	event_base_dispatch(base);
+}
+
 /*
- * Stopped between the check and the written answer (a collector's
- * SIGTERM in the same loop turn): the agent gets no 200 and nothing is
- * stored, so its retry after the restart is the only copy.
+ * With a history the 200 waits for the commit of the batch's rows: none
+ * before it, one as soon as latency_ingest_committed() reaches them.
+ * Stopped before that, the batch is stored but never answered, and the
+ * agent, which keeps what is not acknowledged, sends it again.
  */
 static void
-test_server_shutdown(void **state)
+test_server_commit(void **state)
 {
 	struct ingest_conf	 conf;
-	struct sockaddr_in	 sin;
 	struct srv		 s;
-	char			*body, *req, buf[256];
+	char			*body, buf[512];
 	ssize_t			 n;
+	int			 fd, fd2;
+	long long		 now = (long long)now_wall_ms();
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	memset(&conf, 0, sizeof conf);
+	conf.port = -1;
+	s.history = 1;
+	s.base = event_base_new();
+	s.in = latency_ingest_new(s.base, &conf, srv_cb, &s, NULL);
+	assert_non_null(s.in);
+	xasprintf(&body, good, now, now, now);
+
+	fd = raw_post(latency_ingest_port(s.in), body);
+	run_for(s.base, 200);
+	assert_int_equal(s.calls, 1);		/* stored ... */
+	assert_int_equal(latency_ingest_waiting(s.in), 1);
+	assert_int_equal(recv(fd, buf, sizeof buf, MSG_DONTWAIT), -1);
+	assert_int_equal(latency_ingest_stats(s.in)->batches, 0);
+
+	/* A commit short of its rows answers nothing. */
+	latency_ingest_committed(s.in, s.queued - 1);
+	run_for(s.base, 100);
+	assert_int_equal(recv(fd, buf, sizeof buf, MSG_DONTWAIT), -1);
+	latency_ingest_committed(s.in, s.queued);
+	run_for(s.base, 100);
+	n = recv(fd, buf, sizeof buf - 1, MSG_DONTWAIT);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, "HTTP/1.1 200 OK"));
+	assert_non_null(strstr(buf, "{\"accepted\":2,\"unmapped\":1}"));
+	assert_int_equal(latency_ingest_waiting(s.in), 0);
+	assert_int_equal(latency_ingest_stats(s.in)->batches, 1);
+	assert_int_equal(latency_ingest_stats(s.in)->accepted, 2);
+	close(fd);
+
+	/* Stopped before the commit: no answer, counted undelivered. */
+	fd2 = raw_post(latency_ingest_port(s.in), body);
+	run_for(s.base, 200);
+	assert_int_equal(s.calls, 2);
+	assert_int_equal(latency_ingest_waiting(s.in), 1);
+	latency_ingest_free(s.in);
+	n = read(fd2, buf, sizeof buf - 1);
+	assert_true(n <= 0);	/* EOF or reset: no answer */
+	close(fd2);
+	free(body);
+	event_base_free(s.base);
+}
+
+/* Bytes waiting on fd, 0 at EOF (or a reset), -1 when none yet. */
+static ssize_t
+peek(int fd, char *buf, size_t len)
+{
+	ssize_t	 n;
+
+	n = recv(fd, buf, len - 1, MSG_DONTWAIT);
+	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+		n = 0;
+	if (n > 0)
+		buf[n] = '\0';
+	return (n);
+}
+
+/*
+ * The whole-request deadline (issue 13, item 4): headers dripped a byte
+ * every 200 ms keep evhttp's per-read timeout happy, but the connection
+ * is closed once the request is not whole after the deadline; a batch
+ * whose commit does not come by then is answered 503.
+ */
+static void
+test_server_deadline(void **state)
+{
+	struct ingest_conf	 conf;
+	struct srv		 s;
+	const char		 drip[] = "POST /v1/samples HTTP/1.1\r\nHost: xx";
+	char			*body, buf[512];
+	size_t			 i;
+	ssize_t			 n = -1;
 	int			 fd;
 	long long		 now = (long long)now_wall_ms();
 
@@ -635,33 +759,45 @@ test_server_shutdown(void **state)
 	memset(&s, 0, sizeof s);
 	memset(&conf, 0, sizeof conf);
 	conf.port = -1;
+	conf.request_timeout_ms = 1000;
+	s.history = 1;
 	s.base = event_base_new();
 	s.in = latency_ingest_new(s.base, &conf, srv_cb, &s, NULL);
 	assert_non_null(s.in);
-	s.stop_at_check = 1;
-	xasprintf(&body, good, now, now, now);
-	xasprintf(&req, "POST /v1/samples HTTP/1.1\r\nHost: x\r\n"
-	    "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
 
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(fd >= 0);
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)latency_ingest_port(s.in));
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	/* The kernel completes the handshake from the listen backlog. */
-	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
-	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
-	event_base_dispatch(s.base);
-	assert_int_equal(s.checks, 1);
-	latency_ingest_free(s.in);
+	fd = raw_connect(latency_ingest_port(s.in));
+	/* 200 ms a byte: open at 0.8 s, closed by 1.6 s. */
+	for (i = 0; i < sizeof drip - 1; i++) {
+		if (write(fd, drip + i, 1) != 1)
+			break;
+		run_for(s.base, 200);
+		n = peek(fd, buf, sizeof buf);
+		if (i == 3)
+			assert_int_equal(n, -1);
+		if (n == 0)
+			break;
+	}
+	assert_int_equal(n, 0);
+	assert_true(i >= 4 && i <= 8);
+	assert_int_equal(latency_ingest_stats(s.in)->timeouts, 1);
 	assert_int_equal(s.calls, 0);
-	assert_int_equal(s.delivered, 0);
-	n = read(fd, buf, sizeof buf - 1);
-	assert_true(n <= 0);	/* EOF or reset: no answer */
 	close(fd);
-	free(req);
+
+	/* Stored, never committed: 503 at the deadline. */
+	xasprintf(&body, good, now, now, now);
+	fd = raw_post(latency_ingest_port(s.in), body);
+	run_for(s.base, 600);
+	assert_int_equal(s.calls, 1);
+	assert_int_equal(peek(fd, buf, sizeof buf), -1);
+	run_for(s.base, 600);
+	assert_true(peek(fd, buf, sizeof buf) > 0);
+	assert_non_null(strstr(buf, "HTTP/1.1 503"));
+	assert_non_null(strstr(buf, "history not written in time"));
+	assert_int_equal(latency_ingest_stats(s.in)->uncommitted, 1);
+	assert_int_equal(latency_ingest_waiting(s.in), 0);
+	close(fd);
 	free(body);
+	latency_ingest_free(s.in);
 	event_base_free(s.base);
 }
 
@@ -676,19 +812,99 @@ disk_full_cb(void *arg, size_t rows)
 }
 
 /*
- * The ingest collector (collect-ingest.c) from an "ingest" line: known
- * branch and edge feed the model as agent samples, unknown names are
- * unmapped, and a failing history turns batches away with a 503 before
- * anything reaches the model.
+ * The model with edge "sea" (*sea its index) and conf, whose one
+ * collector, the ingest one, is started on a free port (s->port).
  */
-/* A numbered batch of n samples for hq/sea from sample number first. */
-static void
-post_numbered(struct srv *s, const char *run, int first, int n, long long t,
-    const char *want)
+static struct collector *
+collector_setup(struct model *m, const char *conf, struct srv *s, int *sea)
 {
-	struct reply	 r;
-	char		*body, *tmp;
-	int		 i;
+	struct collector	*c;
+	struct edge		 e;
+	char			*cause = NULL;
+
+	memset(&e, 0, sizeof e);
+	strlcpy_pt(e.code, "sea", sizeof e.code);
+	strlcpy_pt(e.metro, "Seattle", sizeof e.metro);
+	e.lat = 47.6;
+	e.lon = -122.3;
+	*sea = model_edge_set(m, &e);
+	if (config_parse_buffer(m, "test.conf", conf, strlen(conf), &cause) !=
+	    0)
+		fail_msg("%s", cause);
+	assert_int_equal(m->ncollectors, 1);
+	c = m->collectors[0];
+	assert_ptr_equal(c->ops, &collector_ingest);
+	m->ingest.port = -1;
+	memset(s, 0, sizeof *s);
+	s->base = event_base_new();
+	eval_start(m, s->base);
+	if (c->ops->start(c, m, s->base, &cause) != 0)
+		fail_msg("%s", cause);
+	assert_int_equal(c->state, COL_UP);
+	assert_true(collect_ingest_port(c) > 0);
+	s->port = collect_ingest_port(c);
+	return (c);
+}
+
+/* A fake history: rows numbered as the model hands samples over. */
+struct fake_history {
+	struct model	*m;
+	struct event	*ev;
+	uint64_t	 queued, committed;
+	int		 soon;		/* flush_soon calls */
+	int		 commit;	/* commit on flush_soon */
+};
+
+static void
+fake_latency_cb(void *arg, const struct latlink *l, int64_t t, int64_t rtt)
+{
+	struct fake_history	*h = arg;
+
+	(void)l;
+	(void)t;
+	(void)rtt;
+	h->queued++;
+}
+
+static uint64_t
+fake_seq_cb(void *arg, uint64_t *committed)
+{
+	struct fake_history	*h = arg;
+
+	*committed = h->committed;
+	return (h->queued);
+}
+
+static void
+fake_commit_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct fake_history	*h = arg;
+
+	(void)fd;
+	(void)events;
+	h->committed = h->queued;
+	h->m->sink.committed(h->m->sink.committed_arg, h->committed);
+}
+
+static void
+fake_soon_cb(void *arg)
+{
+	struct fake_history	*h = arg;
+	struct timeval		 tv = { 0, 20 * 1000 };
+
+	h->soon++;
+	if (h->commit)
+		evtimer_add(h->ev, &tv);
+}
+
+
+/* POST a numbered batch of n samples for hq/sea from sample number first. */
+static int
+request_body(struct srv *s, const char *run, int first, int n, long long t,
+    struct reply *r)
+{
+	char	*body, *tmp;
+	int	 i, code;
 
 	xasprintf(&body, "{\"agent\":\"a\",\"seq\":9,\"run\":\"%s\","
 	    "\"first\":%d,\"samples\":[", run, first);
@@ -701,12 +917,29 @@ post_numbered(struct srv *s, const char *run, int first, int n, long long t,
 	}
 	xasprintf(&tmp, "%s]}", body);
 	free(body);
-	assert_int_equal(request(s, EVHTTP_REQ_POST, "/v1/samples",
-	    "Bearer tk", tmp, strlen(tmp), &r), 200);
-	assert_string_equal(r.body, want);
+	code = request(s, EVHTTP_REQ_POST, "/v1/samples", "Bearer tk", tmp,
+	    strlen(tmp), r);
 	free(tmp);
+	return (code);
 }
 
+/* The same, which must be answered 200 with want. */
+static void
+post_numbered(struct srv *s, const char *run, int first, int n, long long t,
+    const char *want)
+{
+	struct reply	 r;
+
+	assert_int_equal(request_body(s, run, first, n, t, &r), 200);
+	assert_string_equal(r.body, want);
+}
+
+/*
+ * The ingest collector (collect-ingest.c) from an "ingest" line: known
+ * branch and edge feed the model as agent samples, unknown names are
+ * unmapped, and a failing history turns batches away with a 503 before
+ * anything reaches the model.
+ */
 static void
 test_collector(void **state)
 {
@@ -723,36 +956,16 @@ test_collector(void **state)
 	    "{\"branch\":\"nowhere\",\"edge\":\"sea\",\"time_ms\":%lld,"
 	    "\"rtt_us\":1}]}";
 	struct model		*m = model_new();
-	struct edge		 e;
 	struct collector	*c;
 	struct latlink		*l;
 	struct srv		 s;
 	struct reply		 r;
-	char			*cause = NULL, *body, desc[512];
+	char			*body, desc[512];
 	long long		 now = (long long)now_wall_ms();
 	int			 sea;
 
 	(void)state;
-	memset(&e, 0, sizeof e);
-	strlcpy_pt(e.code, "sea", sizeof e.code);
-	strlcpy_pt(e.metro, "Seattle", sizeof e.metro);
-	e.lat = 47.6;
-	e.lon = -122.3;
-	sea = model_edge_set(m, &e);
-	if (config_parse_buffer(m, "test.conf", conf, strlen(conf), &cause) !=
-	    0)
-		fail_msg("%s", cause);
-	assert_int_equal(m->ncollectors, 1);
-	c = m->collectors[0];
-	assert_ptr_equal(c->ops, &collector_ingest);
-	m->ingest.port = -1;
-	memset(&s, 0, sizeof s);
-	s.base = event_base_new();
-	eval_start(m, s.base);
-	assert_int_equal(c->ops->start(c, m, s.base, &cause), 0);
-	assert_int_equal(c->state, COL_UP);
-	assert_true(collect_ingest_port(c) > 0);
-	s.port = collect_ingest_port(c);
+	c = collector_setup(m, conf, &s, &sea);
 	assert_non_null(collect_ingest_server(c));
 	assert_int_equal(latency_ingest_port(collect_ingest_server(c)), s.port);
 
@@ -813,6 +1026,103 @@ test_collector(void **state)
 	event_base_free(s.base);
 }
 
+/*
+ * The collector with a history: a batch's 200 waits for the commit of
+ * its rows, asked for soon; a history that does not commit has it
+ * answered 503 at the deadline.  A link's live window keeps at most
+ * "max-samples": the samples it pushes out early are counted and shown,
+ * and every one still reaches the history.
+ */
+static void
+test_collector_history(void **state)
+{
+	const char conf[] =
+	    "ingest listen 127.0.0.1 port 8425 token \"tk\"\n"
+	    "latency { window 1h max-samples 16 }\n"
+	    "branch \"hq\" {\n address 192.0.2.10\n location 47.6 -122.3\n}\n";
+	struct model		*m = model_new();
+	struct collector	*c;
+	struct latlink		*l;
+	struct fake_history	 h;
+	struct srv		 s;
+	struct reply		 r;
+	char			 desc[512], *body, *tmp;
+	long long		 now = (long long)now_wall_ms();
+	int			 sea, i;
+
+	(void)state;
+	c = collector_setup(m, conf, &s, &sea);
+	memset(&h, 0, sizeof h);
+	h.m = m;
+	h.ev = evtimer_new(s.base, fake_commit_cb, &h);
+	h.commit = 1;
+	m->sink.arg = &h;
+	m->sink.latency = fake_latency_cb;
+	m->sink.seq = fake_seq_cb;
+	m->sink.flush_soon = fake_soon_cb;
+	assert_non_null(m->sink.committed);
+
+	/* 40 samples a millisecond apart: the window holds 16. */
+	post_numbered(&s, "r1", 0, 40, now, "{\"accepted\":40,"
+	    "\"unmapped\":0}\n");
+	assert_int_equal(h.soon, 1);
+	assert_int_equal(h.queued, 40);
+	assert_int_equal(h.committed, 40);
+	l = latency_mon_link_find(m->branches[0], sea, "192.0.2.1");
+	assert_non_null(l);
+	assert_int_equal(latency_series_count(l->ring), 16);
+	assert_int_equal(l->capped, 24);
+	assert_int_equal(m->lat_capped, 24);
+	c->ops->describe(c, desc, sizeof desc);
+	assert_non_null(strstr(desc, "; 24 samples over a link's cap"));
+
+	/* 300 more targets: the branch keeps 256 links, all reach history. */
+	xasprintf(&body, "{\"agent\":\"b\",\"seq\":1,\"samples\":[");
+	for (i = 0; i < 300; i++) {
+		xasprintf(&tmp, "%s%s{\"branch\":\"hq\",\"edge\":\"sea\","
+		    "\"target\":\"t%d\",\"time_ms\":%lld,\"rtt_us\":5}", body,
+		    i ? "," : "", i, now);
+		free(body);
+		body = tmp;
+	}
+	xasprintf(&tmp, "%s]}", body);
+	free(body);
+	assert_int_equal(request(&s, EVHTTP_REQ_POST, "/v1/samples",
+	    "Bearer tk", tmp, strlen(tmp), &r), 200);
+	free(tmp);
+	assert_int_equal(h.queued, 340);
+	assert_int_equal(h.committed, 340);
+	assert_int_equal(m->branches[0]->nlinks, 256);
+	assert_int_equal(m->lat_nolink, 45);
+	c->ops->describe(c, desc, sizeof desc);
+	assert_non_null(strstr(desc, "; 24 samples over a link's cap, 45 over "
+	    "a branch's links"));
+	assert_int_equal(h.soon, 2);
+
+	/* Sent again (its 200 lost): no new rows, answered at once. */
+	post_numbered(&s, "r1", 0, 40, now, "{\"accepted\":40,"
+	    "\"unmapped\":0}\n");
+	assert_int_equal(h.queued, 340);
+	assert_int_equal(h.soon, 2);
+
+	/* No commit comes: 503 at the deadline (1 s here). */
+	c->ops->stop(c);
+	m->ingest.request_timeout_ms = 1000;
+	assert_int_equal(c->ops->start(c, m, s.base, NULL), 0);
+	s.port = collect_ingest_port(c);
+	h.commit = 0;
+	assert_int_equal(request_body(&s, "r2", 0, 2, now + 100, &r), 503);
+	assert_non_null(strstr(r.body, "history not written in time"));
+	assert_int_equal(h.queued, 342);
+
+	c->ops->stop(c);
+	assert_null(m->sink.committed);
+	eval_stop(m);
+	event_free(h.ev);
+	model_free(m);
+	event_base_free(s.base);
+}
+
 int
 main(void)
 {
@@ -828,8 +1138,10 @@ main(void)
 		cmocka_unit_test(test_all_or_nothing),
 		cmocka_unit_test(test_server),
 		cmocka_unit_test(test_server_open),
-		cmocka_unit_test(test_server_shutdown),
+		cmocka_unit_test(test_server_commit),
+		cmocka_unit_test(test_server_deadline),
 		cmocka_unit_test(test_collector),
+		cmocka_unit_test(test_collector_history),
 	};
 
 	log_open("/dev/null", LOG_LVL_ERROR);
