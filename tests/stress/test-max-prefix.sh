@@ -143,8 +143,8 @@ check "no peer was over its own max-prefix" test \
     "$(jqo "[$R.peers[] | select(.dropped > 0 or .max_prefix_exceeded)]
     | length")" = 0
 check "the router is shown over its max-routes with 7,000 dropped" test \
-    "$(jqo "\"\($R.max_routes) \($R.max_routes_exceeded) \
-    \($R.max_routes_dropped)\"")" = "5000 true 7000"
+    "$(jqo "$R | \"\(.max_routes) \(.max_routes_exceeded) \(.max_routes_dropped)\"")" \
+    = "5000 true 7000"
 check "the collector's status says so" test \
     "$(jqo '.collectors[] | select(.kind == "bmp") | .detail |
     contains("max-routes: 1 router full, 7000 prefixes dropped")')" = true
