@@ -7,8 +7,10 @@
  * "<redacted>", and every other byte stays as it was.  The values are
  * found by the configuration lexer (config-lex.c) rather than a pattern,
  * so a keyword in a comment or inside a quoted string, a quoted value
- * with \" in it, or odd spacing cannot hide a secret from it.  An include
- * is not followed: only the file's own text is stored.
+ * with \" in it, or odd spacing cannot hide a secret from it.  A comment
+ * that names a secret (an old token kept as "# token ...") has its text
+ * replaced too.  An include is not followed: only the file's own text is
+ * stored.
  */
 
 #include <stdlib.h>
@@ -21,7 +23,13 @@
 
 #define CONFIG_REDACTED	"\"<redacted>\""
 
+static const char *const config_secrets[] = {
+	"token", "password", "passwd", "secret", "key"
+};
+
 static int	config_redact_keyword(const struct token *);
+static int	config_redact_names(const char *, size_t);
+static char	*config_redact_comments(char *, size_t, size_t *);
 static size_t	config_redact_end(const char *, size_t, size_t,
 		    const struct token *);
 
@@ -29,14 +37,12 @@ static size_t	config_redact_end(const char *, size_t, size_t,
 static int
 config_redact_keyword(const struct token *t)
 {
-	static const char *const secret[] = {
-		"token", "password", "passwd", "secret", "key"
-	};
-	size_t	 i, n;
+	const char	*const *secret = config_secrets;
+	size_t		 i, n;
 
 	if (t->type != TOK_WORD)
 		return (0);
-	for (i = 0; i < nitems(secret); i++) {
+	for (i = 0; i < nitems(config_secrets); i++) {
 		n = strlen(secret[i]);
 		if (strcasecmp(t->text, secret[i]) == 0)
 			return (1);
@@ -46,6 +52,65 @@ config_redact_keyword(const struct token *t)
 			return (1);
 	}
 	return (0);
+}
+
+/* Does a comment's text name a secret anywhere, in any case? */
+static int
+config_redact_names(const char *text, size_t len)
+{
+	size_t	 i, j, n;
+
+	for (i = 0; i < nitems(config_secrets); i++) {
+		n = strlen(config_secrets[i]);
+		for (j = 0; j + n <= len; j++) {
+			if (strncasecmp(text + j, config_secrets[i], n) == 0)
+				return (1);
+		}
+	}
+	return (0);
+}
+
+/*
+ * The lexer skips comments, so a secret in one is found here: the text
+ * of every comment naming a secret becomes " <redacted>".  Strings do
+ * not span lines, and a '#' in one is no comment.  Frees in.
+ */
+static char *
+config_redact_comments(char *in, size_t len, size_t *outlen)
+{
+	static const char	 mark[] = " <redacted>";
+	char			*out;
+	size_t			 i, end, o = 0, alloc = len + 1;
+	int			 quoted = 0;
+
+	out = xmalloc(alloc);
+	for (i = 0; i < len; i++) {
+		if (quoted) {
+			if (in[i] == '\\' && i + 1 < len && in[i + 1] != '\n')
+				out[o++] = in[i++];
+			else if (in[i] == '"' || in[i] == '\n')
+				quoted = 0;
+		} else if (in[i] == '"')
+			quoted = 1;
+		else if (in[i] == '#') {
+			for (end = i + 1; end < len && in[end] != '\n'; end++)
+				;
+			if (config_redact_names(in + i + 1, end - i - 1)) {
+				alloc += sizeof mark;
+				out = xreallocarray(out, alloc, 1);
+				out[o++] = '#';
+				memcpy(out + o, mark, sizeof mark - 1);
+				o += sizeof mark - 1;
+				i = end - 1;
+				continue;
+			}
+		}
+		out[o++] = in[i];
+	}
+	out[o] = '\0';
+	free(in);
+	*outlen = o;
+	return (out);
 }
 
 /*
@@ -116,6 +181,5 @@ config_redact(const char *name, const char *buf, size_t len, size_t *outlen)
 	memcpy(out + o, buf + copied, len - copied);
 	o += len - copied;
 	out[o] = '\0';
-	*outlen = o;
-	return (out);
+	return (config_redact_comments(out, o, outlen));
 }

@@ -495,7 +495,11 @@ latency_ingest_free(struct ingest *in)
 		in->stats.undelivered++;
 		latency_ingest_pending_free(p);
 	}
-	/* Frees every connection, each calling its close callback. */
+	/*
+	 * Frees the listener, then every connection, each calling its close
+	 * callback: which must not enable the freed listener again.
+	 */
+	in->lev = NULL;
 	if (in->http != NULL)
 		evhttp_free(in->http);
 	/* Those accepted in this loop turn, not registered yet. */
@@ -955,7 +959,7 @@ latency_ingest_conn_free(struct ingest_conn *c)
 	in->nconns--;
 	if (in->capped && in->nconns < in->max_conns) {
 		in->capped = 0;
-		if (in->backoff_ms == 0)
+		if (in->backoff_ms == 0 && in->lev != NULL)
 			evconnlistener_enable(in->lev);
 	}
 }
@@ -1011,6 +1015,6 @@ latency_ingest_retry_cb(evutil_socket_t fd, short events, void *arg)
 
 	(void)fd;
 	(void)events;
-	if (!in->capped)
+	if (!in->capped && in->lev != NULL)
 		evconnlistener_enable(in->lev);
 }

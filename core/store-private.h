@@ -148,4 +148,7 @@ int	 store_schema_open(struct store *, char **);
 int	 store_write_prepare(struct store *, char **);
 void	 store_write_free(struct store *);
 
+/* Flush now, on the event loop, logging a failure once per kind. */
+void	 store_tick(struct store *);
+
 #endif

@@ -27,6 +27,7 @@
 #include <event2/event.h>
 #include <sqlite3.h>
 
+#include "core/config.h"
 #include "core/latency-mon.h"
 #include "core/store.h"
 #include "core/store-private.h"
@@ -220,26 +221,32 @@ _Static_assert(nitems(migrations) == STORE_SCHEMA_VERSION,
 
 static const char sqlite_magic[16] = "SQLite format 3";	/* with its NUL */
 
-static int	store_precheck(const char *, int, int, int *, char **);
+static int	store_precheck(const char *, int, int, int *, struct stat *,
+		    char **);
+static int	store_trust_beside(const char *, int, char **);
+static int	store_same_file(const char *, const struct stat *, char **);
 static int	store_trust(const char *, const struct stat *, int, char **);
-static int	store_create(const char *, const char *, char **);
+static int	store_create(const char *, const char *, struct stat *,
+		    char **);
 static int	store_wal_pending(const char *);
 static int	store_connect(struct store *, int, char **);
 static int	store_inspect(struct store *, int, char **);
 static int	store_configure(struct store *, char **);
 static int	store_quick_check(struct store *, char **);
 static int	store_migrate(struct store *, char **);
+static void	store_redact_runs(struct store *);
 static uint32_t	store_be32(const unsigned char *);
 
 /*
  * Look at the file before SQLite does.  sqlite3_open_v2() happily opens
  * any file and only fails at the first query, and some failures (a write
  * to someone else's file) are what we promise never to do.  Sets *isnew
- * when there is nothing to lose (absent or empty file).
+ * when there is nothing to lose (absent or empty file), and for writing
+ * *id to the file checked (or created), for store_same_file().
  */
 static int
 store_precheck(const char *path, int readonly, int anyowner, int *isnew,
-    char **cause)
+    struct stat *id, char **cause)
 {
 	struct stat	 sb;
 	unsigned char	 hdr[100];
@@ -342,12 +349,15 @@ store_precheck(const char *path, int readonly, int anyowner, int *isnew,
 		free(dir);
 		return (-1);
 	}
-	if (!exists && store_create(path, dir, cause) != 0) {
+	if (!exists && store_create(path, dir, &sb, cause) != 0) {
 		free(dir);
 		return (-1);
 	}
 	free(dir);
+	*id = sb;
 	if (exists && store_trust(path, &sb, anyowner, cause) != 0)
+		return (-1);
+	if (store_trust_beside(path, anyowner, cause) != 0)
 		return (-1);
 	if (exists && (sb.st_mode & S_IROTH))
 		log_warnx("%s: readable by every user (mode %04o): it holds "
@@ -385,6 +395,63 @@ store_trust(const char *path, const struct stat *sb, int anyowner,
 }
 
 /*
+ * SQLite applies a -wal it finds beside the file and writes through the
+ * -shm: they are held to the file's standards (regular files, not links,
+ * not writable by group or others, root's when running as root).  A
+ * -journal is rolled back into the file the same way.
+ */
+static int
+store_trust_beside(const char *path, int anyowner, char **cause)
+{
+	static const char *const suffix[] = { "-wal", "-shm", "-journal" };
+	struct stat	 sb;
+	char		*name;
+	size_t		 i;
+	int		 rc = 0;
+
+	for (i = 0; rc == 0 && i < nitems(suffix); i++) {
+		xasprintf(&name, "%s%s", path, suffix[i]);
+		if (lstat(name, &sb) == -1) {
+			if (errno != ENOENT) {
+				xasprintf(cause, "%s: %s", name,
+				    strerror(errno));
+				rc = -1;
+			}
+		} else if (!S_ISREG(sb.st_mode)) {
+			xasprintf(cause, "%s: %s beside the history: refused; "
+			    "remove it", name, S_ISLNK(sb.st_mode) ?
+			    "a symbolic link" : "not a regular file");
+			rc = -1;
+		} else
+			rc = store_trust(name, &sb, anyowner, cause);
+		free(name);
+	}
+	return (rc);
+}
+
+/*
+ * After SQLite opened path: is it still the file checked?  One renamed
+ * into its place in between (by someone who can write the directory) is
+ * refused.
+ */
+static int
+store_same_file(const char *path, const struct stat *id, char **cause)
+{
+	struct stat	 sb;
+
+	if (lstat(path, &sb) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (sb.st_dev != id->st_dev || sb.st_ino != id->st_ino) {
+		xasprintf(cause, "%s: replaced by another file while it was "
+		    "being opened: refused", path);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
  * A new history is made here, not by SQLite (0644 less the umask): mode
  * 0640 when its directory has the set-group-ID bit, the way to share it
  * with a group (new files take the directory's group: "install -d -m
@@ -394,7 +461,8 @@ store_trust(const char *path, const struct stat *sb, int anyowner,
  * ever opened for this.
  */
 static int
-store_create(const char *path, const char *dir, char **cause)
+store_create(const char *path, const char *dir, struct stat *id,
+    char **cause)
 {
 	struct stat	 sb;
 	mode_t		 mode = 0600;
@@ -406,6 +474,11 @@ store_create(const char *path, const char *dir, char **cause)
 	    mode);
 	if (fd == -1) {
 		xasprintf(cause, "%s: cannot create: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (fstat(fd, id) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		close(fd);
 		return (-1);
 	}
 	close(fd);
@@ -722,12 +795,15 @@ store_immutable_ok(const char *path, int rc)
 int
 store_schema_open(struct store *s, char **cause)
 {
-	int	 isnew;
+	struct stat	 id;
+	int		 isnew;
 
-	if (store_precheck(s->path, s->readonly, s->anyowner, &isnew,
+	if (store_precheck(s->path, s->readonly, s->anyowner, &isnew, &id,
 	    cause) != 0)
 		return (-1);
 	if (store_connect(s, 0, cause) != 0)
+		return (-1);
+	if (!s->readonly && store_same_file(s->path, &id, cause) != 0)
 		return (-1);
 	if (store_inspect(s, isnew, cause) != 0) {
 		/*
@@ -754,7 +830,73 @@ store_schema_open(struct store *s, char **cause)
 		return (-1);
 	if (!s->readonly && store_migrate(s, cause) != 0)
 		return (-1);
+	if (!s->readonly && !isnew)
+		store_redact_runs(s);
 	return (0);
+}
+
+/*
+ * A history written before run.config was redacted may hold a token in
+ * plain text: every writer's open redacts the stored copies it finds
+ * (config_redact() is its own fixed point, so this changes a row once).
+ * A copy that no longer reads as a configuration is dropped rather than
+ * kept with whatever it holds.  Failing leaves the rows as they were,
+ * with a warning: the collector runs on.
+ */
+static void
+store_redact_runs(struct store *s)
+{
+	sqlite3_stmt	*sel = NULL, *upd = NULL;
+	const char	*text, *name;
+	char		*clean;
+	size_t		 len;
+	uint64_t	 n = 0;
+	int		 rc;
+
+	rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db, "SELECT id, config_path, config "
+		    "FROM run WHERE config IS NOT NULL", -1, &sel, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db, "UPDATE run SET config = ? "
+		    "WHERE id = ?", -1, &upd, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		rc = SQLITE_OK;
+		name = (const char *)sqlite3_column_text(sel, 1);
+		text = (const char *)sqlite3_column_text(sel, 2);
+		if (text == NULL)
+			continue;
+		len = (size_t)sqlite3_column_bytes(sel, 2);
+		clean = config_redact(name != NULL ? name : "run.config", text,
+		    len, &len);
+		if (clean != NULL && strcmp(clean, text) == 0) {
+			free(clean);
+			continue;
+		}
+		if (clean != NULL)
+			sqlite3_bind_text(upd, 1, clean, (int)len, free);
+		else
+			sqlite3_bind_null(upd, 1);
+		sqlite3_bind_int64(upd, 2, sqlite3_column_int64(sel, 0));
+		rc = store_sql_step(upd);
+		sqlite3_reset(upd);
+		n++;
+	}
+	if (rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		log_warnx("%s: cannot redact the configurations stored by "
+		    "earlier runs: %s", s->path, sqlite3_errstr(rc));
+	} else if (n > 0)
+		log_info("%s: secrets redacted from %llu configuration%s "
+		    "stored by earlier runs", s->path, (unsigned long long)n,
+		    n == 1 ? "" : "s");
 }
 
 static uint32_t

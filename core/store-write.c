@@ -1302,8 +1302,14 @@ store_soon_cb(evutil_socket_t fd, short events, void *arg)
 
 	(void)fd;
 	(void)events;
+	/*
+	 * Flushed here, not by activating the tick's persistent timer:
+	 * libevent would then schedule its next run an interval after the
+	 * one it had planned, so every early flush pushed the regular one
+	 * later, for as long as agents kept posting.
+	 */
 	if (s->timer != NULL)
-		event_active(s->timer, EV_TIMEOUT, 1);
+		store_tick(s);
 }
 
 /*

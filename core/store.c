@@ -101,10 +101,13 @@ store_close(struct store *s)
 	free(s);
 }
 
-static void
-store_timer_cb(evutil_socket_t fd, short events, void *arg)
+/*
+ * A flush on the event loop: the tick's, or one asked for sooner
+ * (store_soon_cb); a failure is logged once per kind, and its end.
+ */
+void
+store_tick(struct store *s)
 {
-	struct store	*s = arg;
 	char		*cause, *before;
 
 	before = s->error != NULL ? xstrdup(s->error) : NULL;
@@ -116,6 +119,14 @@ store_timer_cb(evutil_socket_t fd, short events, void *arg)
 	} else if (before != NULL && s->error == NULL)
 		log_info("%s: writing again", s->path);
 	free(before);
+}
+
+static void
+store_timer_cb(evutil_socket_t fd, short events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	store_tick(arg);
 }
 
 void

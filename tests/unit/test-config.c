@@ -1296,7 +1296,7 @@ test_redact(void **state)
 		{ "ingest listen 127.0.0.1 { port 8080 token \"s3cr3t\" }\n",
 		  "ingest listen 127.0.0.1 { port 8080 token \"<redacted>\" }\n" },
 		{ "agent \"a\" {\n\ttoken\tbare-word # token \"x\"\n}\n",
-		  "agent \"a\" {\n\ttoken\t\"<redacted>\" # token \"x\"\n}\n" },
+		  "agent \"a\" {\n\ttoken\t\"<redacted>\" # <redacted>\n}\n" },
 		{ "x { token \"a \\\"quoted\\\" \\\\ one\" port 1 }",
 		  "x { token \"<redacted>\" port 1 }" },
 		{ "password hunter2\nsecret \"s\"\napi-key K\nauth_token T\n"
@@ -1307,7 +1307,13 @@ test_redact(void **state)
 		/* Not secrets: a string "token", a name, a block, keys. */
 		{ "partner \"token\" { as 1 }\nmonkey 3\ntokens 4\ntoken {\n",
 		  "partner \"token\" { as 1 }\nmonkey 3\ntokens 4\ntoken {\n" },
-		{ "# token \"in a comment\"\n", "# token \"in a comment\"\n" },
+		/* A comment naming a secret (a token rotated out). */
+		{ "# token \"in a comment\"\n", "# <redacted>\n" },
+		{ "#old API-KEY: x\n#\n# the edges\n",
+		  "# <redacted>\n#\n# the edges\n" },
+		{ "a \"#token\" # keep\nb \"\\\"# token\"\n",
+		  "a \"#token\" # keep\nb \"\\\"# token\"\n" },
+		{ "x 1 #key", "x 1 # <redacted>" },
 		{ "token \"\"", "token \"<redacted>\"" },
 		{ "", "" },
 	};

@@ -269,6 +269,20 @@ expect_query(const char *path, const char *sql, const char *want)
 	free(got);
 }
 
+/* Run SQL on the file behind the store's back. */
+static void
+exec_sql(const char *path, const char *sql)
+{
+	sqlite3	*db;
+	char	*err = NULL;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s: %s", sql, err);
+	sqlite3_close(db);
+}
+
 /* ------------------------------------------------------------ tests */
 
 static void
@@ -1851,6 +1865,7 @@ test_untrusted_file(void **state)
 	char		*real = make_history("real.db", 4);
 	char		*target = tpath("target.db"), *dangling = tpath("dl.db");
 	char		*link = tpath("ln.db"), *other = tpath("other.db");
+	char		*wal;
 
 	(void)state;
 	assert_int_equal(symlink(target, dangling), 0);
@@ -1867,6 +1882,19 @@ test_untrusted_file(void **state)
 	assert_int_equal(chmod(real, 0620), 0);
 	refused(real, 0, "writable by its group (mode 0620)");
 	assert_int_equal(chmod(real, 0600), 0);
+	s = open_ok(real, 0);
+	store_close(s);
+
+	/* What SQLite would apply or write through beside it, too. */
+	xasprintf(&wal, "%s-wal", real);
+	assert_int_equal(symlink(target, wal), 0);
+	refused(real, 0, "-wal: a symbolic link beside the history");
+	assert_int_equal(unlink(wal), 0);
+	spit(wal, "", 0);
+	assert_int_equal(chmod(wal, 0606), 0);
+	refused(real, 0, "-wal: writable by every user (mode 0606)");
+	assert_int_equal(unlink(wal), 0);
+	free(wal);
 	s = open_ok(real, 0);
 	store_close(s);
 
@@ -1887,8 +1915,9 @@ test_untrusted_file(void **state)
 
 /*
  * The run row never holds a secret (issue 13): the ingest token's value
- * is "<redacted>", the rest of the text byte for byte; text that no
- * longer lexes is not stored.
+ * is "<redacted>", so is a comment naming one, the rest of the text byte
+ * for byte; text that no longer lexes is not stored.  Rows an older
+ * peertop stored in plain text are redacted at the next writer's open.
  */
 static void
 test_run_secret(void **state)
@@ -1896,7 +1925,7 @@ test_run_secret(void **state)
 	static const char	 text[] = "ingest listen 127.0.0.1 {\n"
 	    "\tport 8080 token \"hunter2-s3cret\" # token \"x\"\n}\n";
 	static const char	 want[] = "ingest listen 127.0.0.1 {\n"
-	    "\tport 8080 token \"<redacted>\" # token \"x\"\n}\n";
+	    "\tport 8080 token \"<redacted>\" # <redacted>\n}\n";
 	struct store		*s;
 	char			*path = tpath("secret.db");
 	char			*conf = tpath("secret.conf"), *w;
@@ -1918,6 +1947,15 @@ test_run_secret(void **state)
 	store_close(s);
 	expect_query(path, "SELECT typeof(config) FROM run WHERE id = 2",
 	    "null\n");
+
+	/* As an older peertop stored it, then opened by this one. */
+	exec_sql(path, "UPDATE run SET config = 'ingest listen ::1 token "
+	    "\"old-s3cret\"' WHERE id = 1; INSERT INTO run (start_ms, "
+	    "last_ms, config) VALUES (1, 2, 'token \"unterminated')");
+	s = open_ok(path, 0);
+	store_close(s);
+	expect_query(path, "SELECT id, quote(config) FROM run ORDER BY id",
+	    "1|'ingest listen ::1 token \"<redacted>\"'\n2|NULL\n3|NULL\n");
 	free(conf);
 	free(path);
 }
