@@ -155,9 +155,12 @@ json_w_end(struct json_w *j)
 
 /*
  * Names from the configuration and the network are bytes: each run
- * between control characters goes through sanitize() (invalid UTF-8 to
- * '?'), the control characters themselves stay for json_escape() to
- * write as \uXXXX.  The buffers fit the whole value.
+ * between control characters goes through sanitize() (invalid UTF-8,
+ * bidi and invisible characters to '?').  Of the control characters only
+ * tab and newline stay, for json_escape() to write as \u0009 and \n;
+ * the others (ESC, BEL, CR...) become '?' like everywhere else, so that
+ * `jq -r` cannot hand a terminal an escape from a crafted history.  The
+ * buffers fit the whole value.
  */
 void
 json_w_string(struct json_w *j, const char *key, const char *value)
@@ -168,7 +171,8 @@ json_w_string(struct json_w *j, const char *key, const char *value)
 	clean = xmalloc(len + 1);
 	for (i = 0; i < len; i = k) {
 		if ((unsigned char)value[i] < 0x20 || value[i] == 0x7f) {
-			clean[o++] = value[i];
+			clean[o++] = value[i] == '\t' || value[i] == '\n' ?
+			    value[i] : '?';
 			k = i + 1;
 			continue;
 		}

@@ -440,11 +440,17 @@ latency_mon_sample(struct model *m, struct branch *b, int edge_idx,
 	struct latlink		*l, tmp;
 	int64_t			 oldest_ms, oldest_rtt;
 	size_t			 held;
+	char			 clean[sizeof tmp.target];
 
 	if (b == NULL || edge_idx < 0 || (size_t)edge_idx >= m->nedges)
 		return (NULL);
+	/*
+	 * The name as the link keeps it: a replay's come from a file anyone
+	 * may have written, and every sink prints l->target.
+	 */
 	if (target == NULL)
 		target = "";
+	target = sanitize(clean, sizeof clean, target, strlen(target));
 	if ((l = latency_mon_link_find(b, edge_idx, target)) == NULL &&
 	    (l = latency_mon_link_new(m, b, edge_idx, target)) == NULL) {
 		/*

@@ -45,6 +45,45 @@ store_dberr(struct store *s, int rc, const char *doing)
 	    STORE_SQL_REVIEWER : STORE_SQL_WRITER));
 }
 
+/*
+ * The path SQLite is given for writing: SQLITE_OPEN_NOFOLLOW refuses a
+ * symbolic link anywhere in it, so a history under a linked directory
+ * (/var/lib -> /data/lib) is named through the directory's real path;
+ * the file itself must still not be a link (store_precheck()).  Paths
+ * without a link in their directory are kept as given.
+ */
+static char *
+store_write_path(const char *path)
+{
+	struct stat	 sb;
+	char		*dir, *real, *out, c;
+	const char	*base;
+	size_t		 i, n;
+	int		 link = 0;
+
+	if ((base = strrchr(path, '/')) == NULL || base == path)
+		return (xstrdup(path));
+	dir = xstrndup(path, (size_t)(base - path));
+	/* Each of the directory's prefixes: "a", "a/b", ... "a/b/c". */
+	n = strlen(dir);
+	for (i = 1; !link && i <= n; i++) {
+		if (i < n && dir[i] != '/')
+			continue;
+		c = dir[i];
+		dir[i] = '\0';
+		link = lstat(dir, &sb) == 0 && S_ISLNK(sb.st_mode);
+		dir[i] = c;
+	}
+	if (!link || (real = realpath(dir, NULL)) == NULL) {
+		free(dir);
+		return (xstrdup(path));
+	}
+	xasprintf(&out, "%s%s", strcmp(real, "/") == 0 ? "" : real, base);
+	free(real);
+	free(dir);
+	return (out);
+}
+
 struct store *
 store_open(const char *path, int flags, char **cause)
 {
@@ -52,8 +91,8 @@ store_open(const char *path, int flags, char **cause)
 
 	*cause = NULL;
 	s = xcalloc(1, sizeof *s);
-	s->path = xstrdup(path);
 	s->readonly = (flags & STORE_READONLY) != 0;
+	s->path = s->readonly ? xstrdup(path) : store_write_path(path);
 	s->anyowner = (flags & STORE_ANY_OWNER) != 0;
 	s->queue_max = STORE_QUEUE_MAX;
 

@@ -9,10 +9,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
@@ -159,9 +161,24 @@ int
 log_open(const char *path, enum log_level min)
 {
 	FILE	*f = NULL;
+	int	 fd, saved;
 
-	if (path != NULL && (f = fopen(path, "a")) == NULL)
-		return (-1);
+	/*
+	 * Never through a symbolic link (ELOOP): as root, a link planted
+	 * where the log goes would have it appended to any file.
+	 */
+	if (path != NULL) {
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+		    O_CLOEXEC, 0640);
+		if (fd == -1)
+			return (-1);
+		if ((f = fdopen(fd, "a")) == NULL) {
+			saved = errno;
+			close(fd);
+			errno = saved;
+			return (-1);
+		}
+	}
 	log_flush();
 	if (log_file != NULL && log_file != stderr)
 		fclose(log_file);

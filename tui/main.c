@@ -623,7 +623,9 @@ logfile_open(struct options *o)
 		return;
 	if (log_open(o->logfile, LOG_LVL_INFO) != 0) {
 		fprintf(stderr, "peertop: cannot open the log %s: %s\n",
-		    o->logfile, strerror(errno));
+		    o->logfile, errno == ELOOP ? "a symbolic link (peertop "
+		    "writes its log only to a file named as itself; give the "
+		    "real path)" : strerror(errno));
 		exit(1);
 	}
 }

@@ -68,7 +68,8 @@ INSERT INTO events (time_ms, type, level, subject, summary, details) VALUES
 INSERT INTO latency_sample (time_ms, branch, edge, target, source, rtt_us)
  VALUES (1795601000000, 'hq', 'sea', 't-real', 'probe', 12000),
  (1795601000000, $bidi, $esc, $huge, $esc, 1000),
- ($max, 'hq', 'sea', 't-real', 'probe', 1);
+ ($max, 'hq', 'sea', 't-real', 'probe', 1),
+ (1795603680000, 'hq', 'sea', $esc||$bidi||char(13), 'agent', 5000);
 INSERT INTO latency_minute VALUES
  (1795600980000, 'hq', 'sea', 't-real', 1, 1, 12000, 12000, 12000, 144000000),
  ($max - 7, 'hq', 'sea', 't-real', 1, 1, 1, 1, 1, 1);
@@ -145,7 +146,15 @@ PY
 fi
 
 # --once reads the newest events of the history; the replay's --once
-# shows the file as it was: both print them, in every format.
+# shows the file as it was: both print them, in every format.  The replay
+# knows branch hq, so the hostile latency target becomes a link it shows.
+cat "$T/peertop.conf" - >"$T/replay.conf" <<'CONF'
+ingest listen 127.0.0.1 port 9
+branch "hq" {
+	address 192.0.2.10
+	location 47.6 -122.3
+}
+CONF
 for fmt in text csv json; do
 	timeout 30 "$PEERTOP" --once -c "$T/peertop.conf" -o "$fmt" \
 	    >"$T/once.$fmt" 2>"$T/err"
@@ -153,13 +162,17 @@ for fmt in text csv json; do
 	check "--once -o $fmt ends (status $rc)" test "$rc" -le 2
 	check "--once -o $fmt: no escape, control or bidi byte" \
 	    clean "$T/once.$fmt"
-	timeout 30 "$PEERTOP" -r "$db" -c "$T/peertop.conf" --once \
+	timeout 30 "$PEERTOP" -r "$db" -c "$T/replay.conf" --once \
 	    -e 2026-11-25T10:50:00Z -o "$fmt" >"$T/replay.$fmt" 2>"$T/err"
 	rc=$?
 	check "replay --once -o $fmt ends (status $rc)" test "$rc" -le 2
 	check "replay --once -o $fmt: no escape, control or bidi byte" \
 	    clean "$T/replay.$fmt"
 done
+check "replay --once -o text shows the hostile target, cleaned" grep -q \
+    'ev?\]0;pwned?il?\[2J??xb?di?z?w??\.exe?' "$T/replay.text"
+check "replay --once -o json escapes no control character either" sh -c \
+    "! grep -q '\\\\u00[01]' '$T/replay.json'"
 check "--once shows the hostile events, cleaned" grep -q \
     'ev?\]0;pwned?il?\[2J??x' "$T/once.text"
 

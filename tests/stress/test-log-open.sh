@@ -29,6 +29,22 @@ for mode in -H ""; do
 	esac
 done
 
+# A link where the log goes is refused, whatever it points to, and what
+# it points to is left alone.
+echo victim >"$T/victim"
+ln -s "$T/victim" "$T/linked.log"
+out=$(timeout 5 "$PEERTOP" -H -c "$T/plain.conf" -l "$T/linked.log" 2>&1 \
+    </dev/null)
+rc=$?
+check "-l through a symbolic link exits 1 (got $rc)" test "$rc" = 1
+case $out in
+*"$T/linked.log: a symbolic link"*)
+	ok "... saying it is a link" ;;
+*)	not_ok "... saying it is a link: $out" ;;
+esac
+check "... and the link's target is untouched" \
+    test "$(cat "$T/victim")" = victim
+
 if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	# The log's directory is root's alone: opened after the drop to
 	# nobody, the log could not be created.

@@ -490,7 +490,7 @@ test_json_writer(void **state)
 	json_w_init_file(&j, f, 1);
 	json_w_object(&j, NULL, 1);
 	json_w_time(&j, "t", 1764097185250LL, 1);
-	json_w_string(&j, "s", "a\"b\t\xff");
+	json_w_string(&j, "s", "a\"b\t\xff\x1b]0;x\x07\r\n");
 	json_w_array(&j, "list", 1);
 	json_w_object(&j, NULL, 0);
 	json_w_double(&j, "x", 1.5, 3);
@@ -509,7 +509,7 @@ test_json_writer(void **state)
 	json_w_end(&j);
 	fclose(f);
 	assert_string_equal(buf, "{\n"
-	    "  \"t\": \"2025-11-25T18:59:45.250Z\", \"s\": \"a\\\"b\\u0009?\",\n"
+	    "  \"t\": \"2025-11-25T18:59:45.250Z\", \"s\": \"a\\\"b\\u0009??]0;x??\\n\",\n"
 	    "  \"list\": [\n"
 	    "    {\"x\": 1.500, \"nan\": null, \"in\": [1, -2]},\n"
 	    "    true\n"

@@ -1865,7 +1865,7 @@ test_untrusted_file(void **state)
 	char		*real = make_history("real.db", 4);
 	char		*target = tpath("target.db"), *dangling = tpath("dl.db");
 	char		*link = tpath("ln.db"), *other = tpath("other.db");
-	char		*wal;
+	char		*wal, *tpath_tmp;
 
 	(void)state;
 	assert_int_equal(symlink(target, dangling), 0);
@@ -1897,6 +1897,20 @@ test_untrusted_file(void **state)
 	free(wal);
 	s = open_ok(real, 0);
 	store_close(s);
+
+	/* A link among the directories is not the file's: it is followed. */
+	xasprintf(&wal, "%s/sub/h.db", dangling);
+	assert_int_equal(unlink(dangling), 0);
+	assert_int_equal(mkdir(target, 0700), 0);
+	assert_int_equal(mkdir(tpath_tmp = tpath("target.db/sub"), 0700), 0);
+	free(tpath_tmp);
+	assert_int_equal(symlink(target, dangling), 0);
+	s = open_ok(wal, 0);
+	store_close(s);
+	free(wal);
+	xasprintf(&wal, "%s/sub/h.db", target);
+	assert_int_equal(access(wal, F_OK), 0);
+	free(wal);
 
 	if (geteuid() == 0) {
 		free(make_history("other.db", 4));
