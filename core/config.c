@@ -739,7 +739,7 @@ config_load(const char *path, const char *datadir, char **used,
     char **cause)
 {
 	struct model	*m;
-	char		*dir, *file, *why = NULL;
+	char		*dir, *file, *why = NULL, *scanned;
 	int		 pass, rc;
 
 	*cause = NULL;
@@ -750,8 +750,19 @@ config_load(const char *path, const char *datadir, char **used,
 		rc = geo_edges_load(m, file, &why);
 		free(file);
 		if (rc != 0) {
-			xasprintf(cause, "peertop: edge catalogue: %s (set "
-			    "PEERTOP_DATADIR or datadir)", why);
+			/* The file's own datadir: say it is the one. */
+			scanned = pass == 0 && datadir == NULL ?
+			    cfg_scan_datadir(path) : NULL;
+			if (pass == 1 || (scanned != NULL &&
+			    strcmp(scanned, dir) == 0))
+				xasprintf(cause, "peertop: edge catalogue: %s "
+				    "(from datadir in %s; a relative one is "
+				    "taken from the working directory)", why,
+				    path);
+			else
+				xasprintf(cause, "peertop: edge catalogue: %s "
+				    "(set PEERTOP_DATADIR or datadir)", why);
+			free(scanned);
 			free(why);
 			break;
 		}
