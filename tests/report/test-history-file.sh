@@ -20,7 +20,8 @@ T=$TEST_TMPDIR
 umask 022
 
 cat >"$T/p.conf" <<'EOF'
-# token "in-a-comment" stays: a comment is not a value
+# token "old-s3cret", rotated out
+# the branch's agent
 agent "branch-1" {
 	collector 127.0.0.1 port 9
 	token "hunter2-s3cret"
@@ -60,8 +61,10 @@ check "run.config has the token redacted" \
     grep -qx '	token "<redacted>"' "$T/config"
 check "run.config holds no secret" sh -c "! grep -q hunter2 '$T/config' &&
     ! grep -aq hunter2 '$T/h.db'"
-check "run.config keeps the comment byte for byte" grep -qx \
-    '# token "in-a-comment" stays: a comment is not a value' "$T/config"
+check "a comment naming a secret is redacted" sh -c \
+    "grep -qx '# <redacted>' '$T/config' && ! grep -aq old-s3cret '$T/h.db'"
+check "any other comment is kept byte for byte" grep -qx \
+    "# the branch's agent" "$T/config"
 
 mkdir "$T/shared" && chmod 2750 "$T/shared"
 run_headless "$T/shared/h.db"
