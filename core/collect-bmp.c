@@ -419,6 +419,7 @@ collect_bmp_start(struct collector *c, struct model *m,
 		    cb->addr.af == AF_INET6 ? "]" : "", c->port,
 		    strerror(error));
 		free(cb);
+		errno = error;	/* the caller tells a taken port apart */
 		return (-1);
 	}
 	collect_bmp_sockaddr(&ss, &cb->addr, &cb->port);

@@ -389,7 +389,7 @@ latency_ingest_new(struct event_base *base, const struct ingest_conf *conf,
 	struct sockaddr_storage		 ss;
 	socklen_t			 sslen = sizeof ss;
 	char				 host[ADDR_STRLEN];
-	int				 port;
+	int				 port, error;
 	unsigned			 ms;
 
 	if (conf->listen.af == 0)
@@ -450,10 +450,14 @@ latency_ingest_new(struct event_base *base, const struct ingest_conf *conf,
 	bs = evhttp_bind_socket_with_handle(in->http, host,
 	    (uint16_t)(port == -1 ? 0 : port));
 	if (bs == NULL) {
-		xasprintf(cause, "ingest: cannot listen on %s port %d (in use, "
-		    "or not an address of this host)", host, port == -1 ? 0 :
-		    port);
+		error = errno;	/* bind()'s, for the caller */
+		xasprintf(cause, "ingest: cannot listen on %s port %d (%s)",
+		    host, port == -1 ? 0 : port, error == EADDRINUSE ?
+		    "in use" : error == EADDRNOTAVAIL ? "not an address of "
+		    "this host" : error != 0 ? strerror(error) : "in use, or "
+		    "not an address of this host");
 		latency_ingest_free(in);
+		errno = error;
 		return (NULL);
 	}
 	/*

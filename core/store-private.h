@@ -12,6 +12,8 @@
 #ifndef PEERTOP_STORE_PRIVATE_H
 #define PEERTOP_STORE_PRIVATE_H
 
+#include <sys/stat.h>
+
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -86,6 +88,7 @@ struct store {
 	struct sqlite3	*db;
 	int		 readonly;
 	int		 anyowner;	/* STORE_ANY_OWNER */
+	int		 lock_fd;	/* PATH.lock, held while writing */
 	int		 version;
 	int		 inspect_rc;	/* SQLite code of a failed inspection */
 	const struct model *model;	/* store_attach(): edge codes */
@@ -150,5 +153,15 @@ void	 store_write_free(struct store *);
 
 /* Flush now, on the event loop, logging a failure once per kind. */
 void	 store_tick(struct store *);
+
+/*
+ * Would someone else be able to have written this file (group or others
+ * can write it; as root, another user owns it unless anyowner)?  0, or
+ * -1 and *cause saying what to do.
+ */
+int	 store_trust(const char *, const struct stat *, int, char **);
+
+/* Take PATH.lock for writing: 0, or -1 and *cause (who holds it). */
+int	 store_lock(struct store *, char **);
 
 #endif

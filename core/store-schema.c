@@ -225,7 +225,6 @@ static int	store_precheck(const char *, int, int, int *, struct stat *,
 		    char **);
 static int	store_trust_beside(const char *, int, char **);
 static int	store_same_file(const char *, const struct stat *, char **);
-static int	store_trust(const char *, const struct stat *, int, char **);
 static int	store_create(const char *, const char *, struct stat *,
 		    char **);
 static int	store_wal_pending(const char *);
@@ -373,7 +372,7 @@ store_precheck(const char *path, int readonly, int anyowner, int *isnew,
  * root, one that root does not own unless the configuration says so
  * (database FILE any-owner).  The message says what to do.
  */
-static int
+int
 store_trust(const char *path, const struct stat *sb, int anyowner,
     char **cause)
 {
@@ -800,6 +799,8 @@ store_schema_open(struct store *s, char **cause)
 
 	if (store_precheck(s->path, s->readonly, s->anyowner, &isnew, &id,
 	    cause) != 0)
+		return (-1);
+	if (!s->readonly && store_lock(s, cause) != 0)
 		return (-1);
 	if (store_connect(s, 0, cause) != 0)
 		return (-1);

@@ -15,6 +15,7 @@
  */
 
 #include <sys/types.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -84,6 +85,74 @@ store_write_path(const char *path)
 	return (out);
 }
 
+/*
+ * One writer per history: PATH.lock, beside it, is held with flock()
+ * while the store is open for writing and says who holds it ("PID
+ * START_MS").  A second collector (or dashboard) on the same file is
+ * refused with that pid and since when, instead of both writing every
+ * event twice.  The lock goes with the process, however it ends; the
+ * file stays, and is taken over by the next writer.
+ */
+int
+store_lock(struct store *s, char **cause)
+{
+	struct stat	 sb;
+	char		*name, buf[64], when[64];
+	long long	 pid, since;
+	ssize_t		 n;
+	int		 fd;
+
+	xasprintf(&name, "%s.lock", s->path);
+	fd = open(name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		xasprintf(cause, "%s: %s", name, errno == ELOOP ?
+		    "a symbolic link: refused" : strerror(errno));
+		free(name);
+		return (-1);
+	}
+	/* As the history itself: ours, one link, written by us alone. */
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    sb.st_nlink != 1) {
+		xasprintf(cause, "%s: not a plain file of its own: refused; "
+		    "remove it", name);
+		goto fail;
+	}
+	if (store_trust(name, &sb, s->anyowner, cause) != 0)
+		goto fail;
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK) {
+			xasprintf(cause, "%s: %s", name, strerror(errno));
+			goto fail;
+		}
+		n = pread(fd, buf, sizeof buf - 1, 0);
+		buf[n > 0 ? n : 0] = '\0';
+		if (sscanf(buf, "%lld %lld", &pid, &since) == 2) {
+			fmt_time(when, sizeof when, since, FMT_TIME_FULL);
+			xasprintf(cause, "%s: in use by peertop pid %lld since "
+			    "%s: one collector writes a history; stop it, or "
+			    "give this one another database", s->path, pid,
+			    when);
+		} else
+			xasprintf(cause, "%s: in use by another peertop (%s "
+			    "is locked): one collector writes a history",
+			    s->path, name);
+		goto fail;
+	}
+	n = snprintf(buf, sizeof buf, "%ld %lld\n", (long)getpid(),
+	    (long long)now_wall_ms());
+	if (ftruncate(fd, 0) == -1 || pwrite(fd, buf, (size_t)n, 0) != n)
+		log_warnx("%s: cannot say who holds it: %s", name,
+		    strerror(errno));
+	s->lock_fd = fd;
+	free(name);
+	return (0);
+
+fail:
+	close(fd);
+	free(name);
+	return (-1);
+}
+
 struct store *
 store_open(const char *path, int flags, char **cause)
 {
@@ -95,6 +164,7 @@ store_open(const char *path, int flags, char **cause)
 	s->path = s->readonly ? xstrdup(path) : store_write_path(path);
 	s->anyowner = (flags & STORE_ANY_OWNER) != 0;
 	s->queue_max = STORE_QUEUE_MAX;
+	s->lock_fd = -1;
 
 	if (store_schema_open(s, cause) != 0)
 		goto fail;
@@ -106,6 +176,8 @@ store_open(const char *path, int flags, char **cause)
 fail:
 	sqlite3_close_v2(s->db);
 	s->db = NULL;
+	if (s->lock_fd != -1)
+		close(s->lock_fd);
 	free(s->path);
 	free(s);
 	return (NULL);
@@ -134,6 +206,9 @@ store_close(struct store *s)
 	store_write_free(s);
 	if (s->db != NULL && sqlite3_close(s->db) != SQLITE_OK)
 		log_warnx("%s: close: %s", s->path, sqlite3_errmsg(s->db));
+	/* The history is whole: the next writer may have it. */
+	if (s->lock_fd != -1)
+		close(s->lock_fd);
 	free(s->failure);
 	free(s->error);
 	free(s->path);

@@ -94,7 +94,8 @@ static void		 quit_cb(evutil_socket_t, short, void *);
 static void		 summaries_cb(evutil_socket_t, short, void *);
 static struct event	*summaries_start(struct event_base *);
 static void		 logfile_open(struct options *);
-static void		 start_collectors(struct model *, struct event_base *);
+static void		 start_collectors(struct model *, struct event_base *,
+			    int);
 static const char	*store_status_cb(void *);
 static struct model	*model_again(void *, char **);
 static int		 replay_main(struct options *);
@@ -325,8 +326,14 @@ load_history(struct model *m, const char *path)
 	store_close(s);
 }
 
+/*
+ * Each collector; one that cannot start is down and says why.  A
+ * headless collector (strict) whose listener's port is taken exits
+ * instead: another collector has it, and routers and agents would reach
+ * that one, not this.
+ */
 static void
-start_collectors(struct model *m, struct event_base *base)
+start_collectors(struct model *m, struct event_base *base, int strict)
 {
 	struct collector	*c;
 	char			*cause;
@@ -335,7 +342,16 @@ start_collectors(struct model *m, struct event_base *base)
 	for (i = 0; i < m->ncollectors; i++) {
 		c = m->collectors[i];
 		cause = NULL;
+		errno = 0;
 		if (c->ops->start(c, m, base, &cause) != 0) {
+			if (strict && errno == EADDRINUSE) {
+				fprintf(stderr, "peertop: %s: the port is "
+				    "taken (another peertop -H?); a headless "
+				    "collector needs its listeners, not "
+				    "starting\n", cause != NULL ? cause :
+				    c->name);
+				exit(1);
+			}
 			log_warnx("%s: %s", c->name, cause != NULL ? cause :
 			    "cannot start");
 			model_collector_state(m, c, COL_DOWN, cause);
@@ -763,7 +779,7 @@ run_start(struct run *r)
 	for (i = 0; r->o->mode != MODE_ONCE && i < m->nconfig_warnings; i++)
 		model_eventf(m, "ConfigWarning", LVL_WARNING, "config", NULL,
 		    "%s", m->config_warnings[i]);
-	start_collectors(m, r->base);
+	start_collectors(m, r->base, r->o->mode == MODE_HEADLESS);
 	/* The prober's ICMP sockets are open: privileges can go now. */
 	if (m->lat.user[0] != '\0' && geteuid() == 0 &&
 	    latency_probe_drop_privileges(m->lat.user) == -1) {

@@ -55,6 +55,19 @@ run_headless "$T/h.db"
 check "new history 0600" test "$(mode "$T/h.db")" = 600
 check "its -wal 0600 while it runs" test "$(mode "$T/h.db-wal")" = 600
 check "its -shm 0600 while it runs" test "$(mode "$T/h.db-shm")" = 600
+# Issue 14: one writer per history.  A second collector is refused,
+# naming the first; nothing of it reaches the file.
+out=$(timeout 10 "$PEERTOP" -H -c "$T/p.conf" -d "$T/h.db" 2>&1 </dev/null)
+rc=$?
+check "a second collector on the history exits 1 (got $rc)" test "$rc" = 1
+case $out in
+*"$T/h.db: in use by peertop pid $PID since "*)
+	ok "... naming the pid of the first and since when" ;;
+*)	not_ok "... naming the pid of the first and since when: $out" ;;
+esac
+check "... and writes no run row" test \
+    "$(sqlite3 -readonly "$T/h.db" 'SELECT count(*) FROM run')" = 1
+check "the lock file is 0600" test "$(mode "$T/h.db.lock")" = 600
 stop_headless
 sqlite3 "$T/h.db" "SELECT config FROM run" >"$T/config" 2>&1
 check "run.config has the token redacted" \

@@ -192,4 +192,22 @@ check "refused: then a summary with the count, addresses and last" \
     grep -Eq 'refused [0-9]+ connections from 1 address in the last [0-9]+ s, last from 127.0.0.1 port [0-9]+: not in the allow list' \
     "$T/refused.log"
 
+
+# ------------------------------------------------------------ (d)
+# Issue 14: a second headless collector whose listener's port is taken
+# exits 1 at start, saying so, instead of running without it.
+PORT=$(python3 "$CLIENTS" port)
+echo "bmp listen 127.0.0.1 port $PORT" >"$T/taken.conf"
+start_peertop taken
+out=$(timeout 10 "$PEERTOP" -H -c "$T/taken.conf" -d "$T/taken2.db" 2>&1 \
+    </dev/null)
+rc=$?
+check "taken: a second collector on the port exits 1 (got $rc)" [ "$rc" -eq 1 ]
+case $out in
+*"cannot listen on 127.0.0.1:$PORT: Address already in use: the port is taken"*)
+	ok "taken: ... saying the port is taken" ;;
+*)	not_ok "taken: ... saying the port is taken: $out" ;;
+esac
+end_peertop taken
+
 summary

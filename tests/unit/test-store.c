@@ -1928,6 +1928,41 @@ test_untrusted_file(void **state)
 }
 
 /*
+ * One writer per history (issue 14): a second is refused with the pid
+ * and start of the one that has it, a reviewer is not; closing lets the
+ * next writer in.  The lock file is held to the history's rules.
+ */
+static void
+test_one_writer(void **state)
+{
+	struct store	*s, *r;
+	char		*path = tpath("one.db"), *lock, *want, *cause = NULL;
+
+	(void)state;
+	s = open_ok(path, 0);
+	assert_null(store_open(path, 0, &cause));
+	xasprintf(&want, "%s: in use by peertop pid %ld since ", path,
+	    (long)getpid());
+	if (cause == NULL || strncmp(cause, want, strlen(want)) != 0)
+		fail_msg("want \"%s...\", got \"%s\"", want, cause);
+	free(want);
+	free(cause);
+	r = open_ok(path, STORE_READONLY);
+	store_close(r);
+	store_close(s);
+	s = open_ok(path, 0);
+	store_close(s);
+
+	xasprintf(&lock, "%s.lock", path);
+	assert_int_equal(unlink(lock), 0);
+	assert_int_equal(symlink("elsewhere", lock), 0);
+	refused(path, 0, "one.db.lock: a symbolic link: refused");
+	assert_int_equal(unlink(lock), 0);
+	free(lock);
+	free(path);
+}
+
+/*
  * The run row never holds a secret (issue 13): the ingest token's value
  * is "<redacted>", so is a comment naming one, the rest of the text byte
  * for byte; text that no longer lexes is not stored.  Rows an older
@@ -2252,6 +2287,7 @@ main(void)
 		cmocka_unit_test(test_run_secret),
 		cmocka_unit_test(test_create_mode),
 		cmocka_unit_test(test_untrusted_file),
+		cmocka_unit_test(test_one_writer),
 		cmocka_unit_test(test_prefix_route_rows),
 		cmocka_unit_test(test_readonly_writes_nothing),
 		cmocka_unit_test(test_v3_columns),
