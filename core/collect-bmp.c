@@ -28,6 +28,11 @@
  * peers sent End-of-RIB (RFC 4724 2) for each unicast AF they sent routes
  * for, or COLLECT_BMP_SETTLE_MS after it started listening, whichever
  * comes first (collect_bmp_settled()).
+ *
+ * The listener (collect-bmp-listen.c), the memory ceilings
+ * (collect-bmp-limit.c) and the queries of the views and --once
+ * (collect-bmp-info.c) are beside this file; collect-bmp-private.h holds
+ * the state they share.
  */
 #include <sys/types.h>
 #include <sys/queue.h>
@@ -45,225 +50,22 @@
 
 #include <event2/event.h>
 
-#include "core/collect-bmp.h"
-#include "core/decode-bmp.h"
-#include "core/rib.h"
+#include "core/collect-bmp-private.h"
 #include "core/routemon.h"
-
-#define COLLECT_BMP_PORT		11019
-#define COLLECT_BMP_ROUTERS_MAX		64
-#define COLLECT_BMP_READ		65536	/* bytes per read */
-#define COLLECT_BMP_READS		16	/* reads per callback */
-#define COLLECT_BMP_STATS		18	/* RFC 7854 4.8, RFC 8671 types kept */
-#define COLLECT_BMP_PEERS		1024	/* per router, unless max-peers */
-/*
- * max-prefix of a peer without its own (and no bmp max-prefix): a full
- * IPv4 + IPv6 table (about 1.3 M routes in 2026) with half again of
- * headroom, per RIB view; about 160 MB at the RIB's 80 bytes a route.
- */
-#define COLLECT_BMP_MAX_PREFIX		2000000
-/*
- * max-routes of a router (all views of all its peers together) without
- * one in the bmp block: room for a big legitimate router, e.g. six
- * full-table peers with pre- and post-policy views (6 x 2 x 1.3 M), and
- * a ceiling on what one router can make us hold: about 1.3 GB at the
- * RIB's 80 bytes a route, where max-peers x 5 views x max-prefix alone
- * would allow 10 billion routes.
- */
-#define COLLECT_BMP_MAX_ROUTES		16000000
-#define COLLECT_BMP_SETTLE_MS		5000	/* --once waits at most */
-#define COLLECT_BMP_SETTLE_TICK_MS	250	/* checked this often till then */
-#define COLLECT_BMP_QUIET_MS		1000	/* up, no route: synced */
-/* Without End-of-RIB (GoBGP sends none), a peer's table is taken as
- * complete after this long without a route, or this long after Peer Up
- * (collect_bmp_peer_table()). */
-#define COLLECT_BMP_TABLE_QUIET_MS	3000
-#define COLLECT_BMP_TABLE_MAX_MS	30000
-#define COLLECT_BMP_KINDS		(RIB_PEER_LOC_RIB + 1)
-/* accept() failing for want of descriptors or memory pauses the
- * listener this long, doubling up to the maximum while it fails. */
-#define COLLECT_BMP_BACKOFF_MIN_MS	100
-#define COLLECT_BMP_BACKOFF_MAX_MS	3200
-/* Deadlines (peertop.conf(5) init-timeout, message-timeout): the
- * Initiation after connecting, the rest of a message once begun. */
-#define COLLECT_BMP_INIT_MS		10000
-/* Refused connections: the first of a spell is logged, the rest summed
- * up once per interval (addresses told apart up to the maximum). */
-#define COLLECT_BMP_REFUSED_MS		60000
-#define COLLECT_BMP_REFUSED_ADDRS	64
-#define COLLECT_BMP_MESSAGE_MS		30000
-
-/* Why a router's timer closes it. */
-enum collect_bmp_timeout {
-	COLLECT_BMP_TO_INIT,		/* no Initiation in time */
-	COLLECT_BMP_TO_MESSAGE,		/* a message not whole in time */
-	COLLECT_BMP_TO_HOLD,		/* nothing for the hold time */
-	COLLECT_BMP_TO_COUNT
-};
-
-/* One monitored peer of one router. */
-struct collect_bmp_peer {
-	uint8_t			 type;
-	uint64_t		 distinguisher;
-	struct addr		 addr;
-	uint32_t		 as;
-	int			 up;
-	int			 ever_up;	/* a Peer Up on this connection */
-	int			 dirty;		/* counters changed */
-	struct session		*s;		/* matched session, or NULL */
-	char			 last_error[ERR_MAX];
-	/* Route Monitoring, by RIB: pre-policy Adj-RIB-In, post-policy
-	 * Adj-RIB-In, Adj-RIB-Out (RFC 8671). */
-	uint64_t		 announced[3];
-	uint64_t		 withdrawn[3];
-	int			 seen[3];
-	/* Statistics Report: last value of each counter type. */
-	uint64_t		 stats[COLLECT_BMP_STATS];
-	uint32_t		 stats_seen;	/* 1 << type: reported once */
-	uint64_t		 nreports;
-	/* The RIB: one peer per view seen, id + 1 (0: none yet). */
-	uint32_t		 hdr_as;	/* per-peer header AS, the key */
-	int			 rib_id[COLLECT_BMP_KINDS];
-	uint64_t		 updates;	/* Route Monitoring messages */
-	uint64_t		 errors;	/* refused by the RIB */
-	unsigned int		 need_eor;	/* BMP_EOR_* of the OPENs */
-	unsigned int		 sent_afs;	/* routes seen, since Peer Up */
-	unsigned int		 got_eor;	/* End-of-RIB seen, since then */
-	uint64_t		 up_mono;	/* Peer Up */
-	uint64_t		 route_mono;	/* last Route Monitoring */
-	/*
-	 * max-prefix (collect_bmp_max_prefix()): routes changed since it
-	 * looked; MaxPrefixExceeded open; prefixes the RIB dropped (all
-	 * views, this connection), as it last looked, and before it opened.
-	 */
-	int			 mp_check;
-	int			 mp_over;
-	uint64_t		 mp_dropped;
-	uint64_t		 mp_seen;
-	uint64_t		 mp_base;
-};
-
-struct collect_bmp;
-
-/* One router connection. */
-struct collect_bmp_router {
-	struct collect_bmp	*cb;
-	int			 fd;
-	struct event		*ev;
-	struct addr		 from;
-	uint16_t		 from_port;
-	char			 name[NAME_MAX_PT];	/* sysName, or "" */
-	char			 descr[128];	/* sysDescr, or "" */
-	char			 key[NAME_MAX_PT];	/* RIB: name or address */
-	int			 initiated;
-	int			 terminated;
-	int			 gone;		/* BmpRouterDown raised */
-	char			 term_reason[64];
-	uint64_t		 errors;	/* UPDATEs the RIB refused */
-	char			 last_error[128];
-	int64_t			 connected_ms;
-	/* The deadlines, monotonic: the timer fires at the nearest
-	 * (timer_at, 0 unarmed) and closes the router if one passed. */
-	struct event		*ev_timer;
-	uint64_t		 timer_at;
-	uint64_t		 connected_mono;
-	uint64_t		 rx_mono;	/* last bytes read */
-	uint64_t		 partial_mono;	/* the pending message began;
-						   0 none pending */
-	struct bmp_framer	 fr;
-	struct bmp_ctx		 ctx;
-	struct collect_bmp_peer	*peers;
-	size_t			 npeers;
-	uint64_t		 peers_skipped;	/* messages: past max-peers */
-	/*
-	 * max-routes (collect_bmp_max_routes()): the routes of every view
-	 * of every peer, counted by the RIB, and the new prefixes it
-	 * refused at the limit; MaxRoutesExceeded open; the drops as it
-	 * last looked and before it opened.
-	 */
-	struct rib_quota	 quota;
-	int			 mr_over;
-	uint64_t		 mr_seen;
-	uint64_t		 mr_base;
-	uint64_t		 messages;
-	TAILQ_ENTRY(collect_bmp_router) entry;
-};
-TAILQ_HEAD(collect_bmp_routers, collect_bmp_router);
-
-struct collect_bmp {
-	struct collector	*c;
-	struct model		*m;
-	struct event_base	*base;
-	int			 fd;
-	struct event		*ev;
-	struct addr		 addr;
-	uint16_t		 port;		/* bound */
-	int			 max;
-	struct collect_bmp_routers routers;
-	size_t			 nrouters;
-	uint64_t		 refused;	/* allow list or limit */
-	/* Refused since the last line logged about it (ev_refused armed:
-	 * a spell is on), from how many addresses, the last and why. */
-	struct event		*ev_refused;
-	uint64_t		 refused_spell_mono;
-	uint64_t		 refused_n;
-	struct addr		 refused_from[COLLECT_BMP_REFUSED_ADDRS];
-	size_t			 refused_naddrs;
-	int			 refused_more;	/* more addresses than that */
-	char			 refused_last[ADDR_STRLEN + 80];
-	uint64_t		 closed_bad;	/* malformed streams */
-	int			 timeout_ms[COLLECT_BMP_TO_COUNT]; /* 0: none */
-	uint64_t		 timed_out[COLLECT_BMP_TO_COUNT];
-	/* accept() failing (out of descriptors, most likely): the listener
-	 * is paused for backoff_ms, and the episode logged once. */
-	struct event		*ev_resume;
-	int			 paused;
-	int			 backoff_ms;
-	uint64_t		 accept_fails;	/* this episode, 0 none */
-	uint64_t		 accept_mono;	/* its first failure */
-	int			 accept_errno;	/* its first error */
-	uint64_t		 accept_errors;	/* all episodes */
-	uint64_t		 mr_dropped;	/* max-routes, routers gone */
-	uint64_t		 start_mono;	/* listening since */
-	struct event		*ev_settle;	/* until settled, then freed */
-	struct event		*ev_known;	/* routes_back() again */
-	int			 settled;	/* collect_bmp_settled() was 1 */
-	struct bmp_msg		*msg;		/* decoding space */
-	/* Routers that went away (BmpRouterDown) and are not back yet. */
-	struct collect_bmp_gone {
-		char		 name[NAME_MAX_PT];	/* sysName, or "" */
-		struct addr	 from;
-	}			*gone;
-	size_t			 ngone;
-};
 
 static int	 collect_bmp_start(struct collector *, struct model *,
 		    struct event_base *, char **);
 static void	 collect_bmp_stop(struct collector *);
 static void	 collect_bmp_describe(const struct collector *, char *,
 		    size_t);
-
-static void	 collect_bmp_accept_cb(evutil_socket_t, short, void *);
-static void	 collect_bmp_accept_fail(struct collect_bmp *, int);
-static void	 collect_bmp_accept_ok(struct collect_bmp *);
-static void	 collect_bmp_resume_cb(evutil_socket_t, short, void *);
-static void	 collect_bmp_refuse(struct collect_bmp *, const struct addr *,
-		    uint16_t, const char *);
-static void	 collect_bmp_refused_log(struct collect_bmp *);
-static void	 collect_bmp_refused_cb(evutil_socket_t, short, void *);
-static void	 collect_bmp_read_cb(evutil_socket_t, short, void *);
 static void	 collect_bmp_settle_cb(evutil_socket_t, short, void *);
 static void	 collect_bmp_check_settled(struct collect_bmp *);
-static int	 collect_bmp_allowed(const struct collect_bmp *,
-		    const struct addr *);
 static void	 collect_bmp_close(struct collect_bmp_router *, int);
 static void	 collect_bmp_fail(struct collect_bmp_router *, const char *);
 static void	 collect_bmp_drop(struct collect_bmp_router *, const char *,
 		    uint64_t *);
 static uint64_t	 collect_bmp_deadline(const struct collect_bmp_router *,
 		    enum collect_bmp_timeout *);
-static void	 collect_bmp_arm(struct collect_bmp_router *);
-static void	 collect_bmp_timer_cb(evutil_socket_t, short, void *);
 static int	 collect_bmp_drain(struct collect_bmp_router *);
 static void	 collect_bmp_handle(struct collect_bmp_router *,
 		    const struct bmp_msg *);
@@ -274,18 +76,9 @@ static void	 collect_bmp_report(struct collect_bmp_router *,
 static void	 collect_bmp_flush(struct collect_bmp_router *);
 static void	 collect_bmp_routes_lost(struct collect_bmp_router *,
 		    const char *);
-static void	 collect_bmp_router_back(struct collect_bmp_router *);
-static void	 collect_bmp_rel(const struct collect_bmp_router *,
-		    struct event_rel *);
-static void	 collect_bmp_parts(struct collect_bmp *);
 static void	 collect_bmp_routes_back(struct collect_bmp *);
 static void	 collect_bmp_known_cb(evutil_socket_t, short, void *);
-static void	 collect_bmp_sockaddr(const struct sockaddr_storage *,
-		    struct addr *, uint16_t *);
 static int	 collect_bmp_settled(const struct collector *);
-static int	 collect_bmp_router_synced(const struct collect_bmp_router *);
-static int	 collect_bmp_peer_synced(const struct collect_bmp_peer *);
-static int	 collect_bmp_peer_table(const struct collect_bmp_peer *);
 static enum rib_peer_kind collect_bmp_kind(const struct bmp_peer *);
 static int	 collect_bmp_rib_peer(struct collect_bmp_router *,
 		    struct collect_bmp_peer *, enum rib_peer_kind);
@@ -295,16 +88,6 @@ static void	 collect_bmp_route_mon(struct collect_bmp_router *,
 		    struct collect_bmp_peer *, const struct bmp_msg *);
 static void	 collect_bmp_count(struct collect_bmp_router *,
 		    struct collect_bmp_peer *, const struct bmp_msg *);
-static size_t	 collect_bmp_peer_routes(const struct collect_bmp *,
-		    const struct collect_bmp_peer *, int, int);
-static const struct max_prefix *collect_bmp_limit(const struct collect_bmp *,
-		    const struct collect_bmp_peer *);
-static void	 collect_bmp_max_prefix(struct collect_bmp_router *,
-		    struct collect_bmp_peer *);
-static void	 collect_bmp_peer_name(const struct collect_bmp_peer *,
-		    char *, size_t);
-static uint32_t	 collect_bmp_routes_limit(const struct collect_bmp *);
-static void	 collect_bmp_max_routes(struct collect_bmp_router *);
 static void	 collect_bmp_rib_detach(struct collect_bmp_router *);
 
 const struct collector_ops collector_bmp = {
@@ -316,7 +99,7 @@ const struct collector_ops collector_bmp = {
 	.routes = 1,
 };
 
-static int
+int
 collect_bmp_nonblock(int fd)
 {
 	int	 flags;
@@ -328,7 +111,7 @@ collect_bmp_nonblock(int fd)
 	return (0);
 }
 
-static void
+void
 collect_bmp_sockaddr(const struct sockaddr_storage *ss, struct addr *a,
     uint16_t *port)
 {
@@ -538,225 +321,6 @@ collect_bmp_describe(const struct collector *c, char *buf, size_t len)
 	    c->error[0] != '\0' ? ", last error: " : "", c->error);
 }
 
-static int
-collect_bmp_allowed(const struct collect_bmp *cb, const struct addr *a)
-{
-	size_t	 i;
-
-	if (cb->c->nallow == 0)
-		return (1);
-	for (i = 0; i < cb->c->nallow && i < COLLECTOR_ALLOW_MAX; i++)
-		if (prefix_contains(&cb->c->allow[i], a))
-			return (1);
-	return (0);
-}
-
-static void
-collect_bmp_accept_cb(evutil_socket_t lfd, short events, void *arg)
-{
-	struct collect_bmp		*cb = arg;
-	struct collect_bmp_router	*r;
-	struct sockaddr_storage		 ss;
-	socklen_t			 sslen = sizeof ss;
-	struct addr			 from;
-	uint16_t			 port;
-	char				 a[ADDR_STRLEN], why[64];
-	int				 fd;
-
-	if ((fd = accept(lfd, (struct sockaddr *)&ss, &sslen)) == -1) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK &&
-		    errno != EINTR && errno != ECONNABORTED)
-			collect_bmp_accept_fail(cb, errno);
-		return;
-	}
-	if (cb->accept_fails > 0)
-		collect_bmp_accept_ok(cb);
-	collect_bmp_sockaddr(&ss, &from, &port);
-	addr_fmt(&from, a, sizeof a);
-	if (!collect_bmp_allowed(cb, &from)) {
-		close(fd);
-		collect_bmp_refuse(cb, &from, port, "not in the allow list");
-		return;
-	}
-	if (cb->nrouters >= (size_t)cb->max) {
-		close(fd);
-		snprintf(why, sizeof why, "%d routers connected (max-routers)",
-		    cb->max);
-		collect_bmp_refuse(cb, &from, port, why);
-		return;
-	}
-	if (collect_bmp_nonblock(fd) == -1) {
-		log_warnx("%s: fcntl: %s", cb->c->name, strerror(errno));
-		close(fd);
-		return;
-	}
-
-	r = xcalloc(1, sizeof *r);
-	r->cb = cb;
-	r->fd = fd;
-	r->from = from;
-	r->from_port = port;
-	r->connected_ms = now_wall_ms();
-	r->connected_mono = r->rx_mono = now_mono_ms();
-	strlcpy_pt(r->key, a, sizeof r->key);
-	decode_bmp_framer_init(&r->fr);
-	decode_bmp_ctx_init(&r->ctx);
-	/* The RIB decodes UPDATEs itself; so does collect_bmp_count(). */
-	r->ctx.raw_updates = 1;
-	r->ev = event_new(cb->base, fd, EV_READ | EV_PERSIST,
-	    collect_bmp_read_cb, r);
-	r->ev_timer = evtimer_new(cb->base, collect_bmp_timer_cb, r);
-	if (r->ev == NULL || r->ev_timer == NULL)
-		fatalx("bmp: cannot create router event");
-	event_add(r->ev, NULL);
-	collect_bmp_arm(r);
-	TAILQ_INSERT_TAIL(&cb->routers, r, entry);
-	cb->nrouters++;
-	collect_bmp_parts(cb);
-	collect_bmp_router_back(r);
-	log_info("%s: router %s port %u connected", cb->c->name, a, port);
-	model_touch(cb->m, DIRTY_COLLECTORS);
-}
-
-/*
- * A connection refused (closed already): counted, and logged when it is
- * the first in COLLECT_BMP_REFUSED_MS; later ones make one summary line
- * an interval while they go on, so a flood writes a line a minute.
- */
-static void
-collect_bmp_refuse(struct collect_bmp *cb, const struct addr *from,
-    uint16_t port, const char *why)
-{
-	struct timeval	 tv;
-	char		 a[ADDR_STRLEN];
-	size_t		 i;
-
-	cb->refused++;
-	addr_fmt(from, a, sizeof a);
-	if (!evtimer_pending(cb->ev_refused, NULL)) {
-		log_warnx("%s: refused %s port %u: %s", cb->c->name, a, port,
-		    why);
-		cb->refused_spell_mono = now_mono_ms();
-		tv.tv_sec = COLLECT_BMP_REFUSED_MS / 1000;
-		tv.tv_usec = 0;
-		evtimer_add(cb->ev_refused, &tv);
-		return;
-	}
-	cb->refused_n++;
-	for (i = 0; i < cb->refused_naddrs; i++)
-		if (addr_cmp(&cb->refused_from[i], from) == 0)
-			break;
-	if (i == cb->refused_naddrs) {
-		if (i < COLLECT_BMP_REFUSED_ADDRS)
-			cb->refused_from[cb->refused_naddrs++] = *from;
-		else
-			cb->refused_more = 1;
-	}
-	snprintf(cb->refused_last, sizeof cb->refused_last, "%s port %u: %s",
-	    a, port, why);
-}
-
-/* The summary of the connections refused since the last line, if any. */
-static void
-collect_bmp_refused_log(struct collect_bmp *cb)
-{
-	if (cb->refused_n == 0)
-		return;
-	log_warnx("%s: refused %" PRIu64 " connection%s from %s%zu "
-	    "address%s in the last %" PRIu64 " s, last from %s", cb->c->name,
-	    cb->refused_n, cb->refused_n == 1 ? "" : "s",
-	    cb->refused_more ? "over " : "", cb->refused_naddrs,
-	    cb->refused_naddrs == 1 && !cb->refused_more ? "" : "es",
-	    (now_mono_ms() - cb->refused_spell_mono + 500) / 1000,
-	    cb->refused_last);
-	cb->refused_n = 0;
-	cb->refused_naddrs = 0;
-	cb->refused_more = 0;
-}
-
-/* An interval is over: sum it up and start another, or end the spell
- * (the next refusal is logged in full) when nothing was refused. */
-static void
-collect_bmp_refused_cb(evutil_socket_t fd, short events, void *arg)
-{
-	struct collect_bmp	*cb = arg;
-	struct timeval		 tv;
-
-	if (cb->refused_n == 0)
-		return;
-	collect_bmp_refused_log(cb);
-	cb->refused_spell_mono = now_mono_ms();
-	tv.tv_sec = COLLECT_BMP_REFUSED_MS / 1000;
-	tv.tv_usec = 0;
-	evtimer_add(cb->ev_refused, &tv);
-}
-
-/*
- * accept() failed other than for a connection gone before we took it:
- * out of descriptors (EMFILE, ENFILE) or kernel memory (ENOBUFS, ENOMEM)
- * most likely.  The connection stays queued, so the listener would fire
- * again at once and spin: stop watching it for a while instead, longer
- * each time it still fails.  One warning per episode; the collector's
- * error says it until accept() works again.
- */
-static void
-collect_bmp_accept_fail(struct collect_bmp *cb, int error)
-{
-	struct timeval	 tv;
-	char		*msg;
-
-	if (cb->accept_fails++ == 0) {
-		cb->accept_mono = now_mono_ms();
-		cb->accept_errno = error;
-		cb->backoff_ms = COLLECT_BMP_BACKOFF_MIN_MS;
-		xasprintf(&msg, "accept: %s; not accepting routers for now",
-		    strerror(error));
-		log_warnx("%s: %s (retrying after %d ms, then up to %d s)",
-		    cb->c->name, msg, COLLECT_BMP_BACKOFF_MIN_MS,
-		    COLLECT_BMP_BACKOFF_MAX_MS / 1000);
-		model_collector_state(cb->m, cb->c, COL_UP, msg);
-		free(msg);
-	} else if (cb->backoff_ms < COLLECT_BMP_BACKOFF_MAX_MS) {
-		cb->backoff_ms *= 2;
-		if (cb->backoff_ms > COLLECT_BMP_BACKOFF_MAX_MS)
-			cb->backoff_ms = COLLECT_BMP_BACKOFF_MAX_MS;
-	}
-	cb->accept_errors++;
-	cb->paused = 1;
-	event_del(cb->ev);
-	tv.tv_sec = cb->backoff_ms / 1000;
-	tv.tv_usec = (cb->backoff_ms % 1000) * 1000;
-	evtimer_add(cb->ev_resume, &tv);
-}
-
-/* accept() works again: close the episode with one line. */
-static void
-collect_bmp_accept_ok(struct collect_bmp *cb)
-{
-	char	*msg;
-
-	xasprintf(&msg, "accept failed %" PRIu64 " time%s in %" PRIu64 " s "
-	    "(%s); accepting again", cb->accept_fails,
-	    cb->accept_fails == 1 ? "" : "s",
-	    (now_mono_ms() - cb->accept_mono + 500) / 1000,
-	    strerror(cb->accept_errno));
-	log_info("%s: %s", cb->c->name, msg);
-	model_collector_state(cb->m, cb->c, COL_UP, msg);
-	free(msg);
-	cb->accept_fails = 0;
-}
-
-/* The pause is over: watch the listener again (it fires at once for a
- * queued connection, and accept() says whether it works now). */
-static void
-collect_bmp_resume_cb(evutil_socket_t fd, short events, void *arg)
-{
-	struct collect_bmp	*cb = arg;
-
-	cb->paused = 0;
-	event_add(cb->ev, NULL);
-}
-
 /*
  * Close one router.  With report set (not from stop()), the sessions it
  * was reporting are lost: nobody watches them any more.
@@ -872,7 +436,7 @@ collect_bmp_deadline(const struct collect_bmp_router *r,
  * Arm the router's timer for its nearest deadline, unless it is armed
  * sooner already: deadlines that moved later are found when it fires.
  */
-static void
+void
 collect_bmp_arm(struct collect_bmp_router *r)
 {
 	enum collect_bmp_timeout	 why;
@@ -890,7 +454,7 @@ collect_bmp_arm(struct collect_bmp_router *r)
 	r->timer_at = at;
 }
 
-static void
+void
 collect_bmp_timer_cb(evutil_socket_t fd, short events, void *arg)
 {
 	struct collect_bmp_router	*r = arg;
@@ -930,7 +494,7 @@ collect_bmp_timer_cb(evutil_socket_t fd, short events, void *arg)
 	free(cause);
 }
 
-static void
+void
 collect_bmp_read_cb(evutil_socket_t fd, short events, void *arg)
 {
 	struct collect_bmp_router	*r = arg;
@@ -1147,7 +711,7 @@ collect_bmp_rib_detach(struct collect_bmp_router *r)
  * the router sends it, else pre-policy) with out = 0, Adj-RIB-Out alike
  * with out = 1; all views with all set.
  */
-static size_t
+size_t
 collect_bmp_peer_routes(const struct collect_bmp *cb,
     const struct collect_bmp_peer *bp, int out, int all)
 {
@@ -1254,7 +818,7 @@ collect_bmp_flush(struct collect_bmp_router *r)
 }
 
 /* The router an event is about (event_rel): its sysName, else address. */
-static void
+void
 collect_bmp_rel(const struct collect_bmp_router *r, struct event_rel *rel)
 {
 	memset(rel, 0, sizeof *rel);
@@ -1311,7 +875,7 @@ collect_bmp_routes_lost(struct collect_bmp_router *r, const char *how)
  * address or under the same sysName): BmpRouterUp.  Its sessions' routes
  * stay unknown until it has sent their tables (routes_back()).
  */
-static void
+void
 collect_bmp_router_back(struct collect_bmp_router *r)
 {
 	struct collect_bmp	*cb = r->cb;
@@ -1339,7 +903,7 @@ collect_bmp_router_back(struct collect_bmp_router *r)
 }
 
 /* The routers the collector knows: connected, and gone but not back. */
-static void
+void
 collect_bmp_parts(struct collect_bmp *cb)
 {
 	cb->c->nparts = cb->nrouters + cb->ngone;
@@ -1484,195 +1048,6 @@ collect_bmp_route_mon(struct collect_bmp_router *r,
 	}
 	if (n > 0)
 		bp->dirty = bp->mp_check = 1;
-}
-
-/* A peer's limit: its session's, else the collector's, else ours. */
-static const struct max_prefix *
-collect_bmp_limit(const struct collect_bmp *cb,
-    const struct collect_bmp_peer *bp)
-{
-	static const struct max_prefix	 dflt = {
-		COLLECT_BMP_MAX_PREFIX, 1, 0
-	};
-
-	if (bp->s != NULL && bp->s->max_prefix.set)
-		return (&bp->s->max_prefix);
-	if (cb->c->max_prefix.set)
-		return (&cb->c->max_prefix);
-	return (&dflt);
-}
-
-/* "session s1", else "BMP peer 192.0.2.1 rd 64499:14" or "Loc-RIB". */
-static void
-collect_bmp_peer_name(const struct collect_bmp_peer *bp, char *buf,
-    size_t len)
-{
-	char		 a[ADDR_STRLEN], rd[48];
-	uint64_t	 d = bp->distinguisher;
-
-	if (bp->s != NULL) {
-		snprintf(buf, len, "session %s", bp->s->name);
-		return;
-	}
-	rd[0] = '\0';
-	/* RFC 4364 4.2: type 0 ASN2:n32, type 1 IPv4:n16, 2 ASN4:n16. */
-	if (d != 0 && (d >> 48) == 0)
-		snprintf(rd, sizeof rd, " rd %u:%u",
-		    (unsigned)(d >> 32 & 0xffff), (unsigned)(d & 0xffffffff));
-	else if (d != 0 && (d >> 48) == 1)
-		snprintf(rd, sizeof rd, " rd %u.%u.%u.%u:%u",
-		    (unsigned)(d >> 40 & 0xff), (unsigned)(d >> 32 & 0xff),
-		    (unsigned)(d >> 24 & 0xff), (unsigned)(d >> 16 & 0xff),
-		    (unsigned)(d & 0xffff));
-	else if (d != 0)
-		snprintf(rd, sizeof rd, " rd %u:%u",
-		    (unsigned)(d >> 16 & 0xffffffff), (unsigned)(d & 0xffff));
-	if (bp->addr.af == 0)
-		snprintf(buf, len, "BMP Loc-RIB%s", rd);
-	else
-		snprintf(buf, len, "BMP peer %s%s", addr_fmt(&bp->addr, a,
-		    sizeof a), rd);
-}
-
-/*
- * max-prefix, after a peer's routes changed: MaxPrefixExceeded opens when
- * one of its RIB views holds more than the limit (warning) or the RIB
- * refused a new prefix at the limit (drop, an Error), and is resolved
- * once every view is back under 90% of it (withdrawals, Peer Down, the
- * router gone): a peer hovering at the limit must not flood the events.
- * Counted per peer, nothing per route.
- */
-static void
-collect_bmp_max_prefix(struct collect_bmp_router *r,
-    struct collect_bmp_peer *bp)
-{
-	struct collect_bmp	*cb = r->cb;
-	const struct max_prefix	*mp = collect_bmp_limit(cb, bp);
-	const struct rib_peer	*rp;
-	struct event_rel	 rel;
-	char			 who[128], details[160];
-	const char		*view = "";
-	size_t			 most = 0;
-	int			 k;
-
-	bp->mp_check = 0;
-	if (cb->m->rib == NULL)
-		return;
-	for (k = 0; k < COLLECT_BMP_KINDS; k++) {
-		if (bp->rib_id[k] == 0 ||
-		    (rp = rib_peer(cb->m->rib, bp->rib_id[k] - 1)) == NULL)
-			continue;
-		if (rp->nroutes > most || view[0] == '\0') {
-			most = rp->nroutes;
-			view = rib_peer_kind_name((enum rib_peer_kind)k);
-		}
-	}
-	collect_bmp_peer_name(bp, who, sizeof who);
-	collect_bmp_rel(r, &rel);
-	if (!bp->mp_over) {
-		if (mp->limit == 0 || (mp->drop ?
-		    bp->mp_dropped == bp->mp_seen : most <= mp->limit)) {
-			bp->mp_seen = bp->mp_dropped;
-			return;
-		}
-		bp->mp_over = 1;
-		bp->mp_base = bp->mp_seen;
-		bp->mp_seen = bp->mp_dropped;
-		if (mp->drop) {
-			snprintf(details, sizeof details, "%llu prefixes "
-			    "dropped so far; withdrawals still apply",
-			    (unsigned long long)(bp->mp_dropped -
-			    bp->mp_base));
-			log_warnx("%s: router %s: %s reached max-prefix %u: "
-			    "new prefixes dropped", cb->c->name, r->key, who,
-			    mp->limit);
-			model_event_rel(cb->m, 0, "MaxPrefixExceeded",
-			    LVL_ERROR, who, details, &rel, "%s on BMP "
-			    "router %s reached its max-prefix %u (%s): new "
-			    "prefixes from it are not stored", who, r->key,
-			    mp->limit, view);
-		} else {
-			log_warnx("%s: router %s: %s has %zu routes, over "
-			    "max-prefix %u", cb->c->name, r->key, who, most,
-			    mp->limit);
-			model_event_rel(cb->m, 0, "MaxPrefixExceeded",
-			    LVL_WARNING, who, NULL, &rel, "%s on BMP "
-			    "router %s has %zu %s routes, over its max-prefix "
-			    "%u", who, r->key, most, view, mp->limit);
-		}
-		model_touch(cb->m, DIRTY_COLLECTORS);
-		return;
-	}
-	bp->mp_seen = bp->mp_dropped;
-	if (mp->limit != 0 && most >= mp->limit - mp->limit / 10)
-		return;
-	bp->mp_over = 0;
-	snprintf(details, sizeof details, "%llu prefixes were dropped while "
-	    "over it", (unsigned long long)(bp->mp_dropped - bp->mp_base));
-	log_info("%s: router %s: %s back under max-prefix %u (%zu routes)",
-	    cb->c->name, r->key, who, mp->limit, most);
-	model_event_rel(cb->m, 0, "MaxPrefixExceededResolved", LVL_INFO,
-	    who, details, &rel, "%s on BMP router %s is back under its "
-	    "max-prefix %u (%zu routes)", who, r->key, mp->limit, most);
-	model_touch(cb->m, DIRTY_COLLECTORS);
-}
-
-/* max-routes of the collector's routers: the bmp block's, else ours. */
-static uint32_t
-collect_bmp_routes_limit(const struct collect_bmp *cb)
-{
-	return (cb->c->max_routes_set ? cb->c->max_routes :
-	    COLLECT_BMP_MAX_ROUTES);
-}
-
-/*
- * max-routes, after a read: MaxRoutesExceeded (an Error) opens when the
- * RIB refused a new prefix of the router at the limit, and is resolved
- * once it holds less than 90% of it (withdrawals, Peer Down, the router
- * gone), as for max-prefix.  One quota in the RIB counts every view of
- * every peer: nothing per route, nothing summed here.
- */
-static void
-collect_bmp_max_routes(struct collect_bmp_router *r)
-{
-	struct collect_bmp	*cb = r->cb;
-	uint32_t		 limit = collect_bmp_routes_limit(cb);
-	struct event_rel	 rel;
-	char			 subject[96], details[160];
-
-	if (!r->mr_over && r->quota.dropped == r->mr_seen)
-		return;
-	collect_bmp_rel(r, &rel);
-	snprintf(subject, sizeof subject, "BMP router %s", rel.router);
-	if (!r->mr_over) {
-		r->mr_over = 1;
-		r->mr_base = r->mr_seen;
-		r->mr_seen = r->quota.dropped;
-		snprintf(details, sizeof details, "%llu prefixes dropped so "
-		    "far; withdrawals still apply",
-		    (unsigned long long)(r->quota.dropped - r->mr_base));
-		log_warnx("%s: router %s reached max-routes %u: new prefixes "
-		    "dropped", cb->c->name, r->key, limit);
-		model_event_rel(cb->m, 0, "MaxRoutesExceeded", LVL_ERROR,
-		    subject, details, &rel, "BMP router %s holds its "
-		    "max-routes %u routes: new prefixes from it are not "
-		    "stored", rel.router, limit);
-		model_touch(cb->m, DIRTY_COLLECTORS);
-		return;
-	}
-	r->mr_seen = r->quota.dropped;
-	if (limit != 0 && r->quota.nroutes >= limit - limit / 10)
-		return;
-	r->mr_over = 0;
-	snprintf(details, sizeof details, "%llu prefixes were dropped while "
-	    "over it", (unsigned long long)(r->quota.dropped - r->mr_base));
-	log_info("%s: router %s back under max-routes %u (%zu routes)",
-	    cb->c->name, r->key, limit, r->quota.nroutes);
-	model_event_rel(cb->m, 0, "MaxRoutesExceededResolved", LVL_INFO,
-	    subject, details, &rel, "BMP router %s is back under its "
-	    "max-routes %u (%zu routes)", rel.router, limit,
-	    r->quota.nroutes);
-	model_touch(cb->m, DIRTY_COLLECTORS);
 }
 
 static void
@@ -1858,7 +1233,7 @@ collect_bmp_settle_cb(evutil_socket_t fd, short events, void *arg)
  * but a peer that negotiated unicast and sent nothing yet gets
  * COLLECT_BMP_QUIET_MS for its first route.
  */
-static int
+int
 collect_bmp_peer_synced(const struct collect_bmp_peer *bp)
 {
 	if (bp->sent_afs & ~bp->got_eor)
@@ -1872,7 +1247,7 @@ collect_bmp_peer_synced(const struct collect_bmp_peer *bp)
  * router that sends no End-of-RIB, quiet for COLLECT_BMP_TABLE_QUIET_MS
  * (or up for COLLECT_BMP_TABLE_MAX_MS).
  */
-static int
+int
 collect_bmp_peer_table(const struct collect_bmp_peer *bp)
 {
 	uint64_t	 now = now_mono_ms(), last;
@@ -1884,7 +1259,7 @@ collect_bmp_peer_table(const struct collect_bmp_peer *bp)
 	    now - bp->up_mono >= COLLECT_BMP_TABLE_MAX_MS);
 }
 
-static int
+int
 collect_bmp_router_synced(const struct collect_bmp_router *r)
 {
 	const struct collect_bmp_peer	*bp;
@@ -1901,227 +1276,4 @@ collect_bmp_router_synced(const struct collect_bmp_router *r)
 			return (0);
 	}
 	return (up > 0);
-}
-
-/* Test and display helpers: what the collector knows about a router. */
-size_t
-collect_bmp_routers(const struct collector *c)
-{
-	const struct collect_bmp	*cb = c->priv;
-
-	if (c->ops != &collector_bmp || cb == NULL)
-		return (0);
-	return (cb->nrouters);
-}
-
-uint64_t
-collect_bmp_refused(const struct collector *c)
-{
-	const struct collect_bmp	*cb = c->priv;
-
-	if (c->ops != &collector_bmp || cb == NULL)
-		return (0);
-	return (cb->refused);
-}
-
-/* Routers closed by a deadline: init-timeout, message-timeout, hold-time. */
-uint64_t
-collect_bmp_timeouts(const struct collector *c)
-{
-	const struct collect_bmp	*cb = c->priv;
-	uint64_t			 n = 0;
-	int				 i;
-
-	if (c->ops != &collector_bmp || cb == NULL)
-		return (0);
-	for (i = 0; i < COLLECT_BMP_TO_COUNT; i++)
-		n += cb->timed_out[i];
-	return (n);
-}
-
-/*
- * The last value of Statistics Report counter type (RFC 7854 4.8, types
- * below COLLECT_BMP_STATS) from router's peer, and how many reports that
- * peer sent: 0, or -1 when no such router, peer or type.
- */
-int
-collect_bmp_stat(const struct collector *c, const char *router,
-    const struct addr *peer, unsigned int type, uint64_t *value,
-    uint64_t *reports)
-{
-	const struct collect_bmp	*cb = c->priv;
-	const struct collect_bmp_router	*r;
-	const struct collect_bmp_peer	*bp;
-	size_t				 i;
-
-	if (c->ops != &collector_bmp || cb == NULL ||
-	    type >= COLLECT_BMP_STATS)
-		return (-1);
-	TAILQ_FOREACH(r, &cb->routers, entry) {
-		if (strcmp(r->name, router) != 0)
-			continue;
-		for (i = 0; i < r->npeers; i++) {
-			bp = &r->peers[i];
-			if (bp->type == BMP_PEER_LOC_RIB ||
-			    addr_cmp(&bp->addr, peer) != 0)
-				continue;
-			*value = bp->stats[type];
-			*reports = bp->nreports;
-			return (0);
-		}
-	}
-	return (-1);
-}
-
-/* The i-th connected router (accept order) and its j-th peer, or NULL. */
-static const struct collect_bmp_router *
-collect_bmp_router_at(const struct collector *c, size_t i)
-{
-	const struct collect_bmp	*cb = c->priv;
-	const struct collect_bmp_router	*r;
-
-	if (c->ops != &collector_bmp || cb == NULL)
-		return (NULL);
-	TAILQ_FOREACH(r, &cb->routers, entry)
-		if (i-- == 0)
-			break;
-	return (r);
-}
-
-static const struct collect_bmp_peer *
-collect_bmp_peer_at(const struct collector *c, size_t i, size_t j)
-{
-	const struct collect_bmp_router	*r;
-
-	if ((r = collect_bmp_router_at(c, i)) == NULL || j >= r->npeers)
-		return (NULL);
-	return (&r->peers[j]);
-}
-
-int
-collect_bmp_router_info(const struct collector *c, size_t i,
-    struct bmp_router_info *ri)
-{
-	const struct collect_bmp	*cb = c->priv;
-	const struct collect_bmp_router	*r;
-	const struct collect_bmp_peer	*bp;
-	size_t				 j;
-	uint64_t			 now;
-
-	if ((r = collect_bmp_router_at(c, i)) == NULL)
-		return (0);
-	memset(ri, 0, sizeof *ri);
-	strlcpy_pt(ri->name, r->name, sizeof ri->name);
-	strlcpy_pt(ri->descr, r->descr, sizeof ri->descr);
-	addr_fmt(&r->from, ri->addr, sizeof ri->addr);
-	ri->port = r->from_port;
-	ri->peers = r->npeers;
-	ri->loaded = 1;
-	now = now_mono_ms();
-	for (j = 0; j < r->npeers; j++) {
-		bp = &r->peers[j];
-		ri->routes += collect_bmp_peer_routes(cb, bp, 0, 1);
-		ri->dropped += bp->mp_dropped;
-		if (!bp->up)
-			continue;
-		ri->peers_up++;
-		if (!collect_bmp_peer_table(bp))
-			ri->loaded = 0;
-		if (!collect_bmp_peer_synced(bp)) {
-			ri->noeor++;
-			if (now - bp->up_mono > ri->noeor_ms)
-				ri->noeor_ms = now - bp->up_mono;
-		}
-	}
-	ri->messages = r->messages;
-	ri->route_monitoring = r->ctx.count[BMP_ROUTE_MONITORING];
-	ri->statistics = r->ctx.count[BMP_STATISTICS];
-	ri->peer_up = r->ctx.count[BMP_PEER_UP];
-	ri->peer_down = r->ctx.count[BMP_PEER_DOWN];
-	ri->mirroring = r->ctx.mirroring;
-	ri->unknown = r->ctx.unknown;
-	ri->errors = r->errors;
-	strlcpy_pt(ri->last_error, r->last_error, sizeof ri->last_error);
-	ri->peers_skipped = r->peers_skipped;
-	ri->max_routes = collect_bmp_routes_limit(cb);
-	ri->max_routes_over = r->mr_over;
-	ri->max_routes_dropped = r->quota.dropped;
-	ri->terminated = r->terminated;
-	strlcpy_pt(ri->term_reason, r->term_reason, sizeof ri->term_reason);
-	ri->synced = collect_bmp_router_synced(r);
-	ri->connected_ms = r->connected_ms;
-	return (1);
-}
-
-int
-collect_bmp_peer_info(const struct collector *c, size_t i, size_t j,
-    struct bmp_peer_info *pi)
-{
-	const struct collect_bmp	*cb = c->priv;
-	const struct collect_bmp_peer	*bp;
-	const struct max_prefix		*mp;
-	int				 k;
-
-	if ((bp = collect_bmp_peer_at(c, i, j)) == NULL)
-		return (0);
-	memset(pi, 0, sizeof *pi);
-	if (bp->addr.af != 0)
-		addr_fmt(&bp->addr, pi->addr, sizeof pi->addr);
-	pi->asn = bp->as;
-	pi->distinguisher = bp->distinguisher;
-	pi->type = bp->type;
-	pi->type_name = decode_bmp_peer_type_name(bp->type);
-	for (k = 0; k < COLLECT_BMP_KINDS; k++)
-		if (bp->rib_id[k] != 0)
-			pi->kinds |= 1U << k;
-	/* Without a RIB: the views counted. */
-	if (bp->seen[0])
-		pi->kinds |= 1U << RIB_PEER_ADJ_IN_PRE;
-	if (bp->seen[1])
-		pi->kinds |= 1U << RIB_PEER_ADJ_IN_POST;
-	if (bp->seen[2])
-		pi->kinds |= 1U << RIB_PEER_ADJ_OUT_PRE;
-	pi->up = bp->up;
-	if (bp->s != NULL)
-		strlcpy_pt(pi->session, bp->s->name, sizeof pi->session);
-	pi->routes = collect_bmp_peer_routes(cb, bp, 0, 1);
-	pi->updates = bp->updates;
-	pi->errors = bp->errors;
-	pi->eor = bp->up && collect_bmp_peer_synced(bp);
-	pi->table = bp->up && collect_bmp_peer_table(bp);
-	pi->up_ms = bp->up ? now_mono_ms() - bp->up_mono : 0;
-	pi->stat_reports = bp->nreports;
-	mp = collect_bmp_limit(cb, bp);
-	pi->max_prefix = mp->limit;
-	pi->max_prefix_drop = mp->drop;
-	pi->max_prefix_over = bp->mp_over;
-	pi->dropped = bp->mp_dropped;
-	strlcpy_pt(pi->last_error, bp->last_error, sizeof pi->last_error);
-	return (1);
-}
-
-/*
- * The k-th Statistics Report counter the j-th peer of the i-th router
- * has reported (in type order) and its last value: 1, or 0 past the
- * end.  Only types ever reported are listed, so a counter at 0 is told
- * apart from one the router does not send.
- */
-int
-collect_bmp_peer_stat(const struct collector *c, size_t i, size_t j,
-    size_t k, unsigned int *type, const char **name, uint64_t *value)
-{
-	const struct collect_bmp_peer	*bp;
-	unsigned int			 t;
-
-	if ((bp = collect_bmp_peer_at(c, i, j)) == NULL)
-		return (0);
-	for (t = 0; t < COLLECT_BMP_STATS; t++) {
-		if ((bp->stats_seen & (1U << t)) == 0 || k-- != 0)
-			continue;
-		*type = t;
-		*name = decode_bmp_stat_name(t);
-		*value = bp->stats[t];
-		return (1);
-	}
-	return (0);
 }
