@@ -37,17 +37,18 @@ static size_t	config_redact_end(const char *, size_t, size_t,
 static int
 config_redact_keyword(const struct token *t)
 {
-	const char	*const *secret = config_secrets;
+	const char	*secret;
 	size_t		 i, n;
 
 	if (t->type != TOK_WORD)
 		return (0);
 	for (i = 0; i < nitems(config_secrets); i++) {
-		n = strlen(secret[i]);
-		if (strcasecmp(t->text, secret[i]) == 0)
+		secret = config_secrets[i];
+		n = strlen(secret);
+		if (strcasecmp(t->text, secret) == 0)
 			return (1);
 		if (t->len > n && strcasecmp(t->text + t->len - n,
-		    secret[i]) == 0 && (t->text[t->len - n - 1] == '-' ||
+		    secret) == 0 && (t->text[t->len - n - 1] == '-' ||
 		    t->text[t->len - n - 1] == '_'))
 			return (1);
 	}
