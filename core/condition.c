@@ -175,8 +175,21 @@ condition_event(struct model *m, struct event *ev)
 		strlcpy_pt(c->branch, ev->rel.branch, sizeof c->branch);
 		strlcpy_pt(c->session, ev->rel.session, sizeof c->session);
 		strlcpy_pt(c->router, ev->rel.router, sizeof c->router);
-	} else
+	} else {
 		m->open_counts[c->level]--;
+		/* Raised again: acknowledged still, unless it got worse. */
+		if (c->ack_ms != 0 && ev->level > c->level) {
+			c->ack_ms = 0;
+			c->ack_user[0] = c->ack_comment[0] = '\0';
+		}
+		if (c->ack_ms != 0 && ev->ack_ms == 0) {
+			ev->ack_ms = c->ack_ms;
+			strlcpy_pt(ev->ack_user, c->ack_user,
+			    sizeof ev->ack_user);
+			strlcpy_pt(ev->ack_comment, c->ack_comment,
+			    sizeof ev->ack_comment);
+		}
+	}
 	c->level = ev->level;
 	c->opened_id = ev->id;
 	c->opened_ms = ev->time_ms;

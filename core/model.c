@@ -910,6 +910,90 @@ model_event_find(const struct model *m, int64_t id)
 	return (NULL);
 }
 
+int
+model_event_ack(struct model *m, int64_t id, const char *user,
+    const char *comment, int64_t when_ms, char **cause)
+{
+	struct condition	*c = NULL;
+	struct event		*e = NULL;
+	size_t			 i;
+
+	for (i = 0; i < m->nconds; i++)
+		if (m->conds[i].opened_id == id)
+			c = &m->conds[i];
+	for (i = 0; i < m->nevents; i++)
+		if (m->events[i].id == id)
+			e = &m->events[i];
+	if (c == NULL) {
+		if (e == NULL)
+			xasprintf(cause, "no event #%lld among the recent "
+			    "ones", (long long)id);
+		else if (e->cond != EVC_OPENS)
+			xasprintf(cause, "#%lld (%s) is a notice, not an open "
+			    "problem", (long long)id, e->type);
+		else if (e->cflags & EVF_FOLLOWED)
+			xasprintf(cause, "#%lld (%s) was raised again as #%lld: "
+			    "acknowledge that one", (long long)id, e->type,
+			    (long long)e->closed_by);
+		else
+			xasprintf(cause, "#%lld (%s) is no longer open",
+			    (long long)id, e->type);
+		return (-1);
+	}
+	if (c->level < LVL_ERROR) {
+		xasprintf(cause, "#%lld is a %s: only Error and Critical are "
+		    "acknowledged", (long long)id, level_name(c->level));
+		return (-1);
+	}
+	if (c->ack_ms != 0) {
+		xasprintf(cause, "#%lld was acknowledged by %s already",
+		    (long long)id, c->ack_user);
+		return (-1);
+	}
+	c->ack_ms = when_ms != 0 ? when_ms : now_wall_ms();
+	if (user == NULL || *user == '\0')
+		user = "?";
+	sanitize(c->ack_user, sizeof c->ack_user, user, strlen(user));
+	if (comment == NULL)
+		comment = "";
+	sanitize(c->ack_comment, sizeof c->ack_comment, comment,
+	    strlen(comment));
+	if (e != NULL) {
+		e->ack_ms = c->ack_ms;
+		memcpy(e->ack_user, c->ack_user, sizeof e->ack_user);
+		memcpy(e->ack_comment, c->ack_comment, sizeof e->ack_comment);
+		if (m->sink.ack != NULL)
+			m->sink.ack(m->sink.arg, e);
+	} else if (m->sink.ack != NULL) {
+		/* Its opener left the ring: the history still has it. */
+		struct event	 tmp;
+
+		memset(&tmp, 0, sizeof tmp);
+		tmp.id = id;
+		tmp.time_ms = c->opened_ms;
+		tmp.level = c->level;
+		strlcpy_pt(tmp.subject, c->subject, sizeof tmp.subject);
+		tmp.ack_ms = c->ack_ms;
+		memcpy(tmp.ack_user, c->ack_user, sizeof tmp.ack_user);
+		memcpy(tmp.ack_comment, c->ack_comment, sizeof tmp.ack_comment);
+		m->sink.ack(m->sink.arg, &tmp);
+	}
+	model_touch(m, DIRTY_EVENTS | DIRTY_BRANCHES);
+	return (0);
+}
+
+unsigned
+model_open_unacked(const struct model *m, enum level lvl)
+{
+	unsigned	 n = 0;
+	size_t		 i;
+
+	for (i = 0; i < m->nconds; i++)
+		if (m->conds[i].level == lvl && m->conds[i].ack_ms == 0)
+			n++;
+	return (n);
+}
+
 void
 model_events_clear(struct model *m)
 {

@@ -452,6 +452,11 @@ struct event {
 	int64_t		 closed_by;	/* opener: the id that closed it, 0 */
 	int64_t		 resolves;	/* closer: the opener's id, 0 none;
 					   opener: the one it follows, 0 */
+	/* Acknowledged (model_event_ack()): when, by whom (the user the
+	 * control socket's SO_PEERCRED names), why; ack_ms 0: not. */
+	int64_t		 ack_ms;
+	char		 ack_user[32];
+	char		 ack_comment[160];
 };
 /* An opener still open. */
 #define EVENT_OPEN(e)	((e)->cond == EVC_OPENS && (e)->closed_ms == 0)
@@ -467,6 +472,10 @@ struct condition {
 	char		 branch[128];
 	char		 session[NAME_MAX_PT];
 	char		 router[NAME_MAX_PT];
+	/* Acknowledged, as its opener (model_event_ack()); 0: not. */
+	int64_t		 ack_ms;
+	char		 ack_user[32];
+	char		 ack_comment[160];
 };
 
 #define MODEL_EVENTS_MAX 1024	/* recent events kept in memory */
@@ -509,6 +518,8 @@ struct model_sink {
 	 * the last committed.  An agent's 200 waits until its rows are
 	 * committed (the ingest endpoint). */
 	uint64_t (*seq)(void *, uint64_t *committed);
+	/* An open event was acknowledged (its ack_* fields set). */
+	void	(*ack)(void *, const struct event *);
 	/* Commit what is queued soon rather than at the next tick. */
 	void	(*flush_soon)(void *);
 	/* Called by the history after each commit with the last row
@@ -698,6 +709,19 @@ void	 model_event_rel(struct model *, int64_t when_ms, const char *type,
 const struct event *model_event(const struct model *, size_t i);
 /* The recent event with this id, NULL when the ring no longer has it. */
 const struct event *model_event_find(const struct model *, int64_t id);
+/*
+ * Acknowledge the open Error or Critical event id (the opener of an open
+ * condition): by user at when_ms (0: now), with an optional comment
+ * (sanitised here).  Marks the condition and the event in the ring, tells
+ * the sink (the history records it) and sets DIRTY_EVENTS.  A condition
+ * raised again at a worse level is open and unacknowledged again.  0, or
+ * -1 and *cause (malloc'd, one line): no such event, not open, not Error
+ * or Critical, already acknowledged.
+ */
+int	 model_event_ack(struct model *, int64_t id, const char *user,
+	    const char *comment, int64_t when_ms, char **cause);
+/* Open conditions at level lvl not acknowledged. */
+unsigned model_open_unacked(const struct model *, enum level lvl);
 /* Forget the recent events and the open conditions (replay reloads). */
 void	 model_events_clear(struct model *);
 

@@ -196,6 +196,32 @@ struct tui {
 	struct model	*(*model_new)(void *, char **);
 	void		*model_new_arg;
 	const char	*note;		/* one-off status bar note, or NULL */
+
+	/*
+	 * a, A and :ack: acknowledge the open event id with an optional
+	 * comment (may be NULL).  Attached to a collector it goes through
+	 * the control socket; standalone, into the model (and its history).
+	 * 0, or -1 and *cause (malloc'd, one line).  NULL: nothing may be
+	 * acknowledged (replay).
+	 */
+	int		(*ack)(struct tui *, int64_t id, const char *comment,
+			    char **cause);
+	/*
+	 * :who: the viewers attached to the collector, one line each
+	 * ("alice  pts/3  since 10:02"), a malloc'd NULL-terminated array of
+	 * malloc'd lines; NULL and *cause when it cannot be known.  NULL
+	 * hook: standalone, nobody else.
+	 */
+	char		**(*who)(struct tui *, char **cause);
+	void		*hook_arg;	/* for ack and who */
+	/*
+	 * Attached to a collector (tui/attach.c): detached is set while
+	 * its connection is gone; the picture is the last one, drawn
+	 * greyed, and attach_status says why and since when.
+	 */
+	int		 attached;
+	int		 detached;
+	char		 attach_status[128];
 };
 
 /* tui/replay.c */
