@@ -95,6 +95,7 @@ int	 cfg_probe(struct parser *, const struct loc *, void *);
 int	 cfg_prometheus(struct parser *, const struct loc *, void *);
 int	 cfg_ingest(struct parser *, const struct loc *, void *);
 int	 cfg_agent(struct parser *, const struct loc *, void *);
+int	 cfg_control(struct parser *, const struct loc *, void *);	/* config-control.c */
 int	 cfg_branch_probe(struct parser *, const struct loc *, void *);
 int	 cfg_branch_latency(struct parser *, const struct loc *, void *);
 

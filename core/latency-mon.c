@@ -137,6 +137,19 @@ latency_mon_link_new(struct model *m, struct branch *b, int edge_idx,
 	return (l);
 }
 
+struct latlink *
+latency_mon_link_get(struct model *m, struct branch *b, int edge_idx,
+    const char *target)
+{
+	struct latlink	*l;
+
+	if (edge_idx < 0 || (size_t)edge_idx >= m->nedges)
+		return (NULL);
+	if ((l = latency_mon_link_find(b, edge_idx, target)) != NULL)
+		return (l);
+	return (latency_mon_link_new(m, b, edge_idx, target));
+}
+
 /* The trend: the median of each of LAT_TREND_N slices of the window. */
 static void
 latency_mon_trend(struct model *m, struct latlink *l)

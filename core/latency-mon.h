@@ -72,6 +72,13 @@ int		 latency_mon_fastest(const struct model *,
 /* The link of (branch, edge, target), NULL if none yet. */
 struct latlink	*latency_mon_link_find(const struct branch *, int edge_idx,
 		    const char *target);
+/*
+ * The link of (branch, edge, target), made when there is none (NULL when
+ * the branch has all the links it may): a replica's, which fills the
+ * ring and the statistics itself (core/replica.c).
+ */
+struct latlink	*latency_mon_link_get(struct model *, struct branch *,
+		    int edge_idx, const char *target);
 /* The branch's effective thresholds: its own where set, else global. */
 void		 latency_mon_thresholds(const struct model *,
 		    const struct branch *, struct lat_thresholds *);

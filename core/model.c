@@ -121,6 +121,8 @@ model_free(struct model *m)
 		if (m->collectors[i]->ops != NULL &&
 		    m->collectors[i]->ops->stop != NULL)
 			m->collectors[i]->ops->stop(m->collectors[i]);
+		if (m->collectors[i]->remote_free != NULL)
+			m->collectors[i]->remote_free(m->collectors[i]);
 		free(m->collectors[i]->path);
 		free(m->collectors[i]->query);
 		free(m->collectors[i]);
@@ -150,6 +152,7 @@ model_free(struct model *m)
 	free(m->events);
 	condition_clear(m);
 	free(m->config_file);
+	free(m->control.path);
 	free(m->database);
 	free(m->geoip_city);
 	free(m->geoip_asn);
@@ -208,7 +211,8 @@ model_synced_some(const struct model *m, int sessions_only)
 			continue;
 		if (c->state == COL_STARTING)
 			return (0);
-		if (c->state == COL_UP && c->ops != NULL &&
+		/* A replica's collectors do not run: the collector's word. */
+		if (c->state == COL_UP && c->ops != NULL && !m->replica &&
 		    c->ops->settled != NULL && !c->ops->settled(c))
 			return (0);
 	}
@@ -980,6 +984,40 @@ model_event_ack(struct model *m, int64_t id, const char *user,
 	}
 	model_touch(m, DIRTY_EVENTS | DIRTY_BRANCHES);
 	return (0);
+}
+
+void
+model_event_put(struct model *m, const struct event *ev)
+{
+	struct event	*e;
+	size_t		 i, slot;
+	enum level	 lvl = ev->level;
+
+	if ((size_t)lvl >= nitems(m->level_counts))
+		lvl = LVL_CRITICAL;
+	for (i = m->nevents; i > 0; i--) {
+		e = &m->events[(m->evhead + i - 1) % MODEL_EVENTS_MAX];
+		if (e->id == ev->id) {
+			m->level_counts[e->level]--;
+			*e = *ev;
+			e->level = lvl;
+			m->level_counts[lvl]++;
+			model_touch(m, DIRTY_EVENTS);
+			return;
+		}
+	}
+	if (m->nevents == MODEL_EVENTS_MAX) {
+		m->level_counts[m->events[m->evhead].level]--;
+		slot = m->evhead;
+		m->evhead = (m->evhead + 1) % MODEL_EVENTS_MAX;
+	} else
+		slot = (m->evhead + m->nevents++) % MODEL_EVENTS_MAX;
+	m->events[slot] = *ev;
+	m->events[slot].level = lvl;
+	m->level_counts[lvl]++;
+	if (ev->id > m->evseq)
+		m->evseq = ev->id;
+	model_touch(m, DIRTY_EVENTS);
 }
 
 unsigned

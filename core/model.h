@@ -52,6 +52,7 @@ struct partner;
 struct collector;
 struct rib;
 struct routemon;
+struct bmp_remote;
 struct eval;
 
 /*
@@ -398,6 +399,28 @@ struct collector {
 	char		 prom_label[3][NAME_MAX_PT];	/* branch, edge, target */
 	double		 prom_scale;	/* value * scale = us; 0: 1e6 */
 	int		 prom_nan_loss;
+
+	/* A viewer's replica (core/replica.c): what the collector's own
+	 * state says, as the collector sent it; NULL in a live model.
+	 * remote_free, when set, frees it with the model. */
+	char		*remote_detail;
+	struct bmp_remote *remote_bmp;
+	void		(*remote_free)(struct collector *);
+};
+
+/*
+ * The control socket of a headless collector (core/control.c): control
+ * "PATH" { group NAME mode 0660 max-viewers N }.
+ */
+#define CONTROL_PATH_DEFAULT	"/run/peertop/peertop.sock"
+#define CONTROL_MODE_DEFAULT	0660
+#define CONTROL_CLIENTS_DEFAULT	64
+struct control_conf {
+	char		*path;		/* NULL: the default */
+	int		 set;		/* given in the configuration */
+	char		 group[NAME_MAX_PT];	/* "" the collector's own */
+	unsigned	 mode;		/* 0: CONTROL_MODE_DEFAULT */
+	unsigned	 max_clients;	/* 0: CONTROL_CLIENTS_DEFAULT */
 };
 
 /* Events: SPEC.md "Route events" with Microsoft's level names. */
@@ -579,6 +602,10 @@ struct model {
 	uint64_t	 lat_capped, lat_nolink;
 	struct ingest_conf ingest;
 	struct agent_conf agent;
+	struct control_conf control;
+	/* A viewer's model fed by a collector (core/replica.c): no
+	 * collector runs and no judgement raises anything in it. */
+	int		 replica;
 
 	struct model_sink sink;
 	/* Replay (tui/replay.c): the recorded time the model shows; 0
@@ -720,6 +747,11 @@ const struct event *model_event_find(const struct model *, int64_t id);
  */
 int	 model_event_ack(struct model *, int64_t id, const char *user,
 	    const char *comment, int64_t when_ms, char **cause);
+/*
+ * A replica's: the event into the ring as it is (id, lifecycle and all),
+ * replacing the one with the same id; no condition logic, no sink.
+ */
+void	 model_event_put(struct model *, const struct event *);
 /* Open conditions at level lvl not acknowledged. */
 unsigned model_open_unacked(const struct model *, enum level lvl);
 /* Forget the recent events and the open conditions (replay reloads). */

@@ -175,7 +175,9 @@ js_collector(struct output_ctx *ctx, const struct model *m,
 	json_w_string(j, "state", output_collector_state(c));
 	json_w_int(j, "age_s", output_collector_age(ctx, c));
 	detail[0] = '\0';
-	if (c->ops != NULL && c->ops->describe != NULL)
+	if (c->remote_detail != NULL)	/* a viewer's replica */
+		strlcpy_pt(detail, c->remote_detail, sizeof detail);
+	else if (c->ops != NULL && c->ops->describe != NULL)
 		c->ops->describe(c, detail, sizeof detail);
 	json_w_string(j, "detail", detail);
 	json_w_string(j, "error", c->error);

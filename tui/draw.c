@@ -139,7 +139,10 @@ draw_attr(struct tui *tui, enum color_role role)
 	if (role < 0 || role >= CR_MAX)
 		role = CR_NORMAL;
 	if (!tui->colors || tui->mono)
-		return (draw_theme_mono[role]);
+		return (draw_theme_mono[role] | (tui->detached ? A_DIM : 0));
+	/* The collector is gone: the last picture, greyed. */
+	if (tui->detached)
+		return (draw_theme_mono[role] | A_DIM);
 	return (draw_theme_color[role].attr | COLOR_PAIR(draw_pair(tui, role)));
 }
 

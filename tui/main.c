@@ -21,6 +21,8 @@
 #include <event2/event.h>
 
 #include "core/collector.h"
+#include "core/control.h"
+#include "core/control-client.h"
 #include "core/condition.h"
 #include "core/config.h"
 #include "core/eval.h"
@@ -34,6 +36,7 @@
 #include "core/routemon.h"
 #include "core/store.h"
 #include "core/world.h"
+#include "tui/attach.h"
 #include "tui/tui.h"
 
 #ifndef PEERTOP_DATADIR
@@ -48,7 +51,7 @@
 #define ONCE_EVENTS	20	/* recent events printed by --once */
 #define STORE_FLUSH_MS	500	/* a crash loses at most about this much */
 
-enum mode { MODE_TUI, MODE_CHECK, MODE_ONCE, MODE_HEADLESS };
+enum mode { MODE_TUI, MODE_CHECK, MODE_ONCE, MODE_HEADLESS, MODE_WHO };
 
 struct options {
 	enum mode	 mode;
@@ -60,6 +63,8 @@ struct options {
 	const char	*logfile;
 	int		 ascii;
 	int		 mono;
+	const char	*socket;	/* -S */
+	int		 standalone;	/* --standalone */
 };
 
 struct once_wait {
@@ -83,6 +88,7 @@ struct run {
 	struct store	*store;		/* the history, NULL: none */
 	struct event_base *base;
 	struct event	*summaries;	/* log_due() every second */
+	struct control	*control;	/* -H: the viewers' socket */
 };
 
 static __dead void	usage(int);
@@ -112,6 +118,14 @@ static int		 run_once(struct run *);
 static void		 run_headless(struct run *);
 static int		 run_dashboard(struct run *);
 static void		 run_teardown(struct run *);
+static char		*socket_path(struct options *);
+static int		 attached_main(struct options *);
+static int		 once_remote(struct options *, int *);
+static int		 who_main(struct options *);
+static void		 control_open(struct run *);
+static int		 cmd_ack(int, char **);
+static const char	*history_status_cb(void *);
+static struct model	*attached_again(void *, char **);
 
 /* What z needs to build a second model: the file and the GeoIP. */
 struct model_again_arg {
@@ -125,10 +139,12 @@ usage(int status)
 	FILE	*f = status == 0 ? stdout : stderr;
 
 	fprintf(f,
-"usage: peertop [-n] [-c file] [-d database] [-l logfile] [--ascii] [--mono]\n"
-"               [--utc]\n"
-"       peertop --once [-o text|json|csv] [-c file] [--utc]\n"
-"       peertop -H [-c file] [-d database] [-l logfile]\n"
+"usage: peertop [-n] [-c file] [-d database] [-l logfile] [-S socket]\n"
+"               [--standalone] [--ascii] [--mono] [--utc]\n"
+"       peertop --once [-o text|json|csv] [-c file] [-S socket] [--utc]\n"
+"       peertop -H [-c file] [-d database] [-l logfile] [-S socket]\n"
+"       peertop --who [-S socket]\n"
+"       peertop ack [-S socket] id [comment]\n"
 "       peertop -r file [-b time] [-e time] [-c file] [--once [-o fmt]]\n"
 "       peertop mrt [--dump] file ...\n"
 "       peertop mrt -c file [-o text|json|csv] file ...\n"
@@ -144,7 +160,15 @@ usage(int status)
 "                        (OK/warning/critical)\n"
 "  -o, --output FMT      output format for --once: text (default), json\n"
 "                        or csv\n"
-"  -H, --headless        collect and record history without the dashboard\n"
+"  -H, --headless        the collector service: collect and record history\n"
+"                        without the dashboard; viewers attach to its\n"
+"                        control socket\n"
+"  -S, --socket PATH     the control socket (default: the configuration's\n"
+"                        control, $PEERTOP_SOCKET, " CONTROL_PATH_DEFAULT ")\n"
+"      --standalone      collect in this process even when a collector\n"
+"                        answers on the socket (the dashboard and --once\n"
+"                        attach to it by default)\n"
+"      --who             list the viewers attached to the collector\n"
 "  -r, --replay FILE     replay a history read-only: the dashboard as it\n"
 "                        was (t/T next/previous change, b jump, p play)\n"
 "  -b, --since TIME      replay from TIME (also --begin): see TIME below\n"
@@ -194,6 +218,9 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "ascii",	no_argument,		NULL, 'a' },
 		{ "mono",	no_argument,		NULL, 'm' },
 		{ "version",	no_argument,		NULL, 'V' },
+		{ "socket",	required_argument,	NULL, 'S' },
+		{ "standalone",	no_argument,		NULL, 's' },
+		{ "who",	no_argument,		NULL, 'w' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -201,7 +228,7 @@ parse_options(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof *o);
 	o->output = "text";
-	while ((ch = getopt_long(argc, argv, "c:nd:o:Hl:r:b:e:Vh", longopts,
+	while ((ch = getopt_long(argc, argv, "c:nd:o:Hl:r:b:e:S:Vh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -242,6 +269,15 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'u':
 			time_set_utc(1);
+			break;
+		case 'S':
+			o->socket = optarg;
+			break;
+		case 's':
+			o->standalone = 1;
+			break;
+		case 'w':
+			o->mode = MODE_WHO;
 			break;
 		case 'V':
 			printf("peertop %s\n", PACKAGE_VERSION);
@@ -377,6 +413,275 @@ static const char *
 store_status_cb(void *arg)
 {
 	return (store_error(arg));
+}
+
+/*
+ * The control socket a viewer, --once, --who or ack asks: -S, else the
+ * configuration's control (when there is a configuration to read),
+ * else $PEERTOP_SOCKET, else the default.
+ */
+static char *
+socket_path(struct options *o)
+{
+	struct model	*m = NULL;
+	char		*cfg, *cause = NULL, *path;
+
+	if (o->socket == NULL) {
+		cfg = o->config != NULL ? xstrdup(o->config) :
+		    config_default_path();
+		if (cfg != NULL && access(cfg, R_OK) == 0)
+			m = config_load(cfg, NULL, NULL, &cause);
+		free(cause);
+		free(cfg);
+	}
+	path = control_path(m, o->socket);
+	model_free(m);
+	return (path);
+}
+
+/* z in an attached viewer: the collector's configuration again. */
+static struct model *
+attached_again(void *arg, char **cause)
+{
+	return (attach_model_new(arg, cause));
+}
+
+/*
+ * The dashboard attached to a running collector.  -1 when nobody
+ * listens on the socket and none was named (the caller runs
+ * standalone), else the exit status.
+ */
+static int
+attached_main(struct options *o)
+{
+	struct attach		*a;
+	struct model		*m;
+	struct store		*store = NULL;
+	struct event_base	*base;
+	struct event		*tick;
+	struct tui		 tui;
+	char			*path, *cause = NULL;
+	int			 absent = 0, status;
+
+	path = socket_path(o);
+	if ((a = attach_open(path, &absent, &cause)) == NULL) {
+		if (absent && o->socket == NULL) {
+			free(cause);
+			free(path);
+			return (-1);
+		}
+		fprintf(stderr, "peertop: cannot attach: %s\n", cause);
+		free(cause);
+		free(path);
+		return (1);
+	}
+	free(path);
+	m = attach_model(a);
+	if ((base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	/* Longer graphs and z read the history, read-only, when we may. */
+	if (m->database != NULL && access(m->database, R_OK) == 0 &&
+	    (store = store_open(m->database, 1, &cause)) == NULL) {
+		log_warnx("history graphs: %s", cause);
+		free(cause);
+	}
+	memset(&tui, 0, sizeof tui);
+	tui.model = m;
+	tui.base = base;
+	tui.ascii = o->ascii;
+	tui.mono = o->mono;
+	tui.store = store;
+	tui.model_new = attached_again;
+	tui.model_new_arg = a;
+	if (o->logfile == NULL)
+		log_open("/dev/null", LOG_LVL_INFO);
+	log_set_quiet(0);
+	attach_start(a, &tui);
+	tick = summaries_start(base);
+	status = dashboard(&tui, attach_datadir(a) != NULL ?
+	    attach_datadir(a) : PEERTOP_DATADIR);
+	tui_replay_stop(&tui);
+	event_free(tick);
+	if (store != NULL)
+		store_close(store);
+	m = tui.model;
+	attach_free(a);
+	model_free(m);
+	event_base_free(base);
+	return (status);
+}
+
+/*
+ * --once asked of a running collector: its picture, nothing polled
+ * again.  -1 when nobody listens (the caller polls itself), else 0 and
+ * *status (3, UNKNOWN to Nagios, when the collector cannot answer).
+ */
+static int
+once_remote(struct options *o, int *status)
+{
+	struct ctlc	*c;
+	json_t		*cmd, *r, *out;
+	char		*path, *cause = NULL;
+	int		 absent = 0;
+
+	path = socket_path(o);
+	if ((c = ctlc_open(path, 5000, &absent, &cause)) == NULL) {
+		if (absent && o->socket == NULL) {
+			free(cause);
+			free(path);
+			return (-1);
+		}
+		fprintf(stderr, "peertop: %s\n", cause);
+		free(cause);
+		free(path);
+		*status = 3;
+		return (0);
+	}
+	free(path);
+	cmd = json_pack("{s:s, s:s, s:b, s:s}", "cmd", "once", "format",
+	    o->output, "raw", 1, "client", "once");
+	r = ctlc_request(c, cmd, "once", 10000, &cause);
+	json_decref(cmd);
+	ctlc_close(c);
+	if (r == NULL) {
+		fprintf(stderr, "peertop: the collector: %s\n", cause);
+		free(cause);
+		*status = 3;
+		return (0);
+	}
+	out = json_object_get(r, "output");
+	fputs(json_is_string(out) ? json_string_value(out) : "", stdout);
+	*status = (int)json_integer_value(json_object_get(r, "status"));
+	json_decref(r);
+	return (0);
+}
+
+/* --who: the collector's clients. */
+static int
+who_main(struct options *o)
+{
+	char	*path = socket_path(o), *cause = NULL, **lines;
+	size_t	 i;
+
+	if ((lines = attach_who_lines(path, &cause)) == NULL) {
+		fprintf(stderr, "peertop: %s\n", cause);
+		free(cause);
+		free(path);
+		return (1);
+	}
+	printf("%-12s %-12s %-8s %-11s %s\n", "USER", "TTY", "CLIENT", "PID",
+	    "SINCE");
+	for (i = 0; lines[i] != NULL; i++) {
+		printf("%s\n", lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	free(path);
+	return (0);
+}
+
+/* peertop ack [-S socket] ID [COMMENT]: as this user, through the socket. */
+static int
+cmd_ack(int argc, char **argv)
+{
+	struct options	 o;
+	struct ctlc	*c;
+	json_t		*cmd, *r;
+	char		*path, *cause = NULL, *end, comment[160];
+	long long	 id;
+	int		 ch, i;
+
+	memset(&o, 0, sizeof o);
+	while ((ch = getopt(argc, argv, "S:c:")) != -1) {
+		switch (ch) {
+		case 'S':
+			o.socket = optarg;
+			break;
+		case 'c':
+			o.config = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: peertop ack [-S socket] id "
+			    "[comment]\n");
+			return (2);
+		}
+	}
+	if (optind >= argc || (id = strtoll(argv[optind], &end, 10)) <= 0 ||
+	    *end != '\0') {
+		fprintf(stderr, "usage: peertop ack [-S socket] id [comment]\n");
+		return (2);
+	}
+	comment[0] = '\0';
+	for (i = optind + 1; i < argc; i++) {
+		if (comment[0] != '\0')
+			strlcpy_pt(comment + strlen(comment), " ",
+			    sizeof comment - strlen(comment));
+		strlcpy_pt(comment + strlen(comment), argv[i],
+		    sizeof comment - strlen(comment));
+	}
+	path = socket_path(&o);
+	if ((c = ctlc_open(path, 5000, NULL, &cause)) == NULL) {
+		fprintf(stderr, "peertop: %s\n", cause);
+		free(cause);
+		free(path);
+		return (1);
+	}
+	free(path);
+	cmd = json_pack("{s:s, s:I, s:s}", "cmd", "ack", "event",
+	    (json_int_t)id, "comment", comment);
+	r = ctlc_request(c, cmd, "ack", 5000, &cause);
+	json_decref(cmd);
+	ctlc_close(c);
+	if (r == NULL) {
+		fprintf(stderr, "peertop: ack #%lld: %s\n", id, cause);
+		free(cause);
+		return (1);
+	}
+	printf("#%lld acknowledged by %s\n", id,
+	    json_string_value(json_object_get(r, "user")) ?: "?");
+	json_decref(r);
+	return (0);
+}
+
+/* The history's trouble now, for the viewers' status bars. */
+static const char *
+history_status_cb(void *arg)
+{
+	struct run	*r = arg;
+
+	if (r->store != NULL)
+		return (store_error(r->store));
+	return (r->m->database != NULL ? "history disabled" : NULL);
+}
+
+/*
+ * -H: the control socket viewers attach to.  One named (-S, control,
+ * $PEERTOP_SOCKET) must open; the default one may fail (no /run/peertop
+ * for a user): the collector runs, said to be unreachable.
+ */
+static void
+control_open(struct run *r)
+{
+	char	*path, *cause = NULL;
+	int	 named;
+
+	named = r->o->socket != NULL || r->m->control.set ||
+	    (getenv("PEERTOP_SOCKET") != NULL &&
+	    *getenv("PEERTOP_SOCKET") != '\0');
+	path = control_path(r->m, r->o->socket);
+	r->control = control_start(r->m, r->base, path, history_status_cb, r,
+	    &cause);
+	if (r->control == NULL) {
+		if (named) {
+			fprintf(stderr, "peertop: %s; not starting\n", cause);
+			exit(1);
+		}
+		fprintf(stderr, "peertop: warning: %s: no viewer can attach "
+		    "(set control in the configuration)\n", cause);
+		log_warnx("%s: no viewer can attach", cause);
+	}
+	free(cause);
+	free(path);
 }
 
 /*
@@ -780,6 +1085,9 @@ run_start(struct run *r)
 		model_eventf(m, "ConfigWarning", LVL_WARNING, "config", NULL,
 		    "%s", m->config_warnings[i]);
 	start_collectors(m, r->base, r->o->mode == MODE_HEADLESS);
+	/* The collector service: its viewers' socket. */
+	if (r->o->mode == MODE_HEADLESS)
+		control_open(r);
 	/* The prober's ICMP sockets are open: privileges can go now. */
 	if (m->lat.user[0] != '\0' && geteuid() == 0 &&
 	    latency_probe_drop_privileges(m->lat.user) == -1) {
@@ -874,6 +1182,7 @@ run_teardown(struct run *r)
 {
 	struct rib	*rib = r->m->rib;
 
+	control_stop(r->control);	/* its sink goes before the pass */
 	eval_stop(r->m);
 	routemon_free(r->m->routemon);
 	model_free(r->m);
@@ -910,7 +1219,11 @@ main(int argc, char **argv)
 		return (cmd_agent(argc - 1, argv + 1));
 	if (argc > 1 && strcmp(argv[1], "report") == 0)
 		return (cmd_report(argc - 1, argv + 1));
+	if (argc > 1 && strcmp(argv[1], "ack") == 0)
+		return (cmd_ack(argc - 1, argv + 1));
 	parse_options(argc, argv, &o);
+	if (o.mode == MODE_WHO)
+		return (who_main(&o));
 	log_open(NULL, LOG_LVL_INFO);
 	logfile_open(&o);
 	if (o.replay != NULL) {
@@ -924,6 +1237,19 @@ main(int argc, char **argv)
 	 */
 	if (o.mode == MODE_ONCE || o.mode == MODE_CHECK || o.mode == MODE_TUI)
 		log_set_quiet(1);
+	/*
+	 * A collector answering on the control socket: the dashboard
+	 * attaches to it, --once asks it (nothing polled twice, no
+	 * second writer of the history); nobody there, this process
+	 * collects (--standalone always does).
+	 */
+	if (!o.standalone && o.mode == MODE_ONCE &&
+	    once_remote(&o, &status) == 0)
+		return (status);
+	if (!o.standalone && o.mode == MODE_TUI &&
+	    (status = attached_main(&o)) >= 0)
+		return (status);
+	status = 0;
 
 	memset(&r, 0, sizeof r);
 	r.o = &o;

@@ -1041,6 +1041,14 @@ tui_draw_status(struct tui *tui)
 		draw_text(tui, y, x, w, CR_WARN, item);
 		x += w;
 	}
+	if (tui->detached) {
+		snprintf(item, sizeof item, "%s ", tui->attach_status);
+		w = draw_width(tui, item);
+		if (w > limit - x)
+			w = limit - x;
+		draw_text(tui, y, x, w, CR_CRIT, item);
+		x += w;
+	}
 	err = tui->store_error;
 	if (tui->store_status != NULL)
 		err = tui->store_status(tui->store_status_arg);

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: ISC */
+/* A viewer attached to a headless collector (tui/attach.c). */
+#ifndef PEERTOP_ATTACH_H
+#define PEERTOP_ATTACH_H
+
+struct attach;
+struct model;
+struct tui;
+
+/*
+ * Connect to the control socket at path, attach and build the replica
+ * from the configuration and snapshot the collector sends.  NULL and
+ * *cause on failure; *absent (may be NULL) set when nobody listens there.
+ */
+struct attach	*attach_open(const char *path, int *absent, char **cause);
+/* The replica the views draw, and the datadir its catalogue came from. */
+struct model	*attach_model(struct attach *);
+const char	*attach_datadir(struct attach *);
+/* z: a model from the collector's configuration, for a frozen view. */
+struct model	*attach_model_new(void *, char **);
+/* Follow the collector from tui's loop: changes, loss, reattaching. */
+void		 attach_start(struct attach *, struct tui *);
+void		 attach_free(struct attach *);	/* not the model */
+/* The clients of the collector at path, one line each (--who, :who). */
+char		**attach_who_lines(const char *path, char **cause);
+
+#endif
