@@ -53,6 +53,12 @@
 #
 # Exit codes follow automake's simple test driver: 0 pass, 1 fail, 77 skip.
 
+# Each test its own control socket (peertop -H listens on it, the
+# dashboard and --once attach to what answers there): one test's
+# collector is never the one another test's dashboard finds.
+PEERTOP_SOCKET=${TMPDIR:-/tmp}/peertop-test-$$.sock
+export PEERTOP_SOCKET
+
 lib_passed=0
 lib_failed=0
 lib_atexit=""
