@@ -52,7 +52,9 @@ store_recent_events(struct store *s, struct event *out, size_t max)
 		return (0);
 	/*
 	 * The writer's file is always of this schema; a crafted one that
-	 * says 5 without the table still shows its events.
+	 * says 5 without the table still shows its events, and one whose
+	 * table lost its key still shows each event once (the rowid is
+	 * event_id in a sound file: one look-up an event).
 	 */
 	if (store_sql_int(s->db, "SELECT count(*) FROM sqlite_master WHERE "
 	    "type = 'table' AND name = 'event_ack'", &acks, NULL) != SQLITE_OK)
@@ -60,7 +62,8 @@ store_recent_events(struct store *s, struct event *out, size_t max)
 	rc = sqlite3_prepare_v2(s->db, acks > 0 ?
 	    "SELECT e.id, e.time_ms, e.type, e.level, e.subject, e.summary, "
 	    "e.details, a.time_ms, a.user, a.comment FROM events e "
-	    "LEFT JOIN event_ack a ON a.event_id = e.id "
+	    "LEFT JOIN event_ack a ON a.rowid = (SELECT rowid FROM event_ack "
+	    "WHERE event_id = e.id ORDER BY time_ms LIMIT 1) "
 	    "ORDER BY e.time_ms DESC, e.id DESC LIMIT ?" :
 	    "SELECT id, time_ms, type, level, subject, summary, details, "
 	    "NULL, NULL, NULL FROM events "

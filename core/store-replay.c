@@ -280,14 +280,16 @@ replay_prepare_fixed(struct replay *r)
 		  "target = ?3 AND hour_ms > ?4 AND hour_ms < ?5 "
 		  "ORDER BY hour_ms" },
 		/*
-		 * An acknowledgement made after t did not exist yet at t.
+		 * An acknowledgement made after t did not exist yet at t;
+		 * one an event, even in a crafted table without its key.
 		 * Without the table (schema < 5), the same columns as NULL.
 		 */
 		{ RS_EVENTS, RT_EVENTS | RT_ACK,
 		  "SELECT e.id, e.time_ms, e.type, e.level, e.subject, "
 		  "e.summary, e.details, a.time_ms, a.user, a.comment "
-		  "FROM events e LEFT JOIN event_ack a ON a.event_id = e.id "
-		  "AND a.time_ms <= ?1 WHERE e.time_ms <= ?1 "
+		  "FROM events e LEFT JOIN event_ack a ON a.rowid = (SELECT "
+		  "rowid FROM event_ack WHERE event_id = e.id AND "
+		  "time_ms <= ?1 ORDER BY time_ms LIMIT 1) WHERE e.time_ms <= ?1 "
 		  "ORDER BY e.time_ms DESC, e.id DESC LIMIT ?2" },
 		{ RS_EVENTS, RT_EVENTS,
 		  "SELECT id, time_ms, type, level, subject, summary, details, "

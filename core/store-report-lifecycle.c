@@ -245,9 +245,9 @@ store_report_lc_figures(struct store_report_lc *lc)
 }
 
 /*
- * The events from the start of since's run to until, with the
- * acknowledgements made before until (schema 5; none before), through
- * the pairs.  The names are compared as stored, as the model compares
+ * The events from the start of since's run to until, each with its
+ * first acknowledgement made before until (schema 5; none before; one
+ * even where a crafted table lost its key), through the pairs.  The names are compared as stored, as the model compares
  * them; an unknown level reads as Information (never a problem counted).
  * 0, or -1 and *cause.
  */
@@ -268,8 +268,9 @@ store_report_lifecycle(struct report *r, char **cause)
 		rc = sqlite3_prepare_v2(r->db, (r->tables & REPORT_T_ACK) ?
 		    "SELECT e.id, e.time_ms, e.type, e.level, e.subject, "
 		    "a.time_ms, a.user, a.comment FROM events e LEFT JOIN "
-		    "event_ack a ON a.event_id = e.id AND a.time_ms < ?2 "
-		    "WHERE e.time_ms >= ?1 AND e.time_ms < ?2 "
+		    "event_ack a ON a.rowid = (SELECT rowid FROM event_ack "
+		    "WHERE event_id = e.id AND time_ms < ?2 ORDER BY time_ms "
+		    "LIMIT 1) WHERE e.time_ms >= ?1 AND e.time_ms < ?2 "
 		    "ORDER BY e.time_ms, e.id" :
 		    "SELECT id, time_ms, type, level, subject, NULL, NULL, "
 		    "NULL FROM events WHERE time_ms >= ?1 AND time_ms < ?2 "
