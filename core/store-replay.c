@@ -1418,12 +1418,8 @@ replay_events(struct replay *r, struct model *m, int64_t t)
 }
 
 /*
- * An open condition is acknowledged as its opener is: the ring's events
- * have their acknowledgements as of t, and every open condition's opener
- * is in the ring (the ring was refilled, conditions and all, by the load
- * above).  condition.c takes an acknowledgement from a condition to the
- * event that raises it again, not from a stored event to the condition
- * it opens.
+ * An open condition is acknowledged as its opener in the ring is, as of
+ * t (condition.c copies an acknowledgement only onto a re-raise).
  */
 static void
 replay_acked(struct model *m)
