@@ -4,10 +4,10 @@
  * connection (as immutable where no -shm can be made), a statement
  * prepared to be kept, one stepped to its end, one integer from a query,
  * an event's acknowledgement from a row, and a one-line message for a
- * failure that names the file.  The writer
- * (core/store.c, store-schema.c, store-write.c, store-query.c) and its
- * two readers (store-replay.c, store-report.c) all use these instead of
- * a copy each; the messages differ only by who asks (store_sql_role),
+ * failure that names the file.  The writer (core/store.c,
+ * store-schema.c, store-write.c, store-query.c) and its readers
+ * (store-replay.c, store-report*.c) all use these instead of a copy
+ * each; the messages differ only by who asks (store_sql_role),
  * since advice such as "move it aside" is for the one who writes.
  */
 
