@@ -53,6 +53,7 @@ static void	csv_report_prefix(struct output_ctx *, const struct report *,
 		    const struct report_prefix *);
 static void	csv_report_event(struct output_ctx *, const struct report *,
 		    const struct report_event *);
+static void	csv_report_tail(struct output_ctx *, const struct report *);
 static void	csv_num(FILE *, const char *, ...) printflike(2, 3);
 
 const struct output output_csv = {
@@ -78,6 +79,7 @@ const struct output output_csv = {
 	.report_lat = csv_report_lat,
 	.report_prefix = csv_report_prefix,
 	.report_event = csv_report_event,
+	.report_tail = csv_report_tail,
 };
 
 /*
@@ -557,4 +559,38 @@ csv_report_event(struct output_ctx *ctx, const struct report *r,
 	fprintf(f, ",%lld,%s,%s\n", (long long)e->count,
 	    time_iso(a, sizeof a, e->first_ms, 1),
 	    time_iso(b, sizeof b, e->last_ms, 1));
+}
+
+/* Seconds with three decimals, empty for none (< 0). */
+static void
+csv_report_secs(FILE *f, int64_t ms)
+{
+	if (ms >= 0)
+		csv_num(f, "%.3f", ms / 1000.0);
+	else
+		fputc(',', f);
+}
+
+/* The problems, a row a level, after the events. */
+static void
+csv_report_tail(struct output_ctx *ctx, const struct report *r)
+{
+	const struct report_problems	*p;
+	FILE				*f = ctx->f;
+	size_t				 i;
+
+	fputs("\nsection,level,opened,acknowledged,ack_median_s,ack_max_s,"
+	    "resolved,resolve_median_s,resolve_max_s,open,ended\n", f);
+	for (i = 0; i < REPORT_NPROBLEM_LEVELS; i++) {
+		p = &r->problems[i];
+		fprintf(f, "problems,%s,%lld,%lld", report_problem_levels[i],
+		    (long long)p->opened, (long long)p->acked);
+		csv_report_secs(f, p->ack_median_ms);
+		csv_report_secs(f, p->ack_max_ms);
+		fprintf(f, ",%lld", (long long)p->resolved);
+		csv_report_secs(f, p->resolve_median_ms);
+		csv_report_secs(f, p->resolve_max_ms);
+		fprintf(f, ",%lld,%lld\n", (long long)p->open,
+		    (long long)p->ended);
+	}
 }

@@ -680,10 +680,41 @@ js_report_event(struct output_ctx *ctx, const struct report *r,
 	json_w_end(j);
 }
 
+/* Seconds with three decimals, null for none (< 0). */
+static void
+js_report_secs(struct json_w *j, const char *key, int64_t ms)
+{
+	if (ms >= 0)
+		json_w_double(j, key, ms / 1000.0, 3);
+	else
+		json_w_null(j, key);
+}
+
+/* The problems, an object a level, then the report's end. */
 static void
 js_report_tail(struct output_ctx *ctx, const struct report *r)
 {
-	(void)r;
-	json_w_end(&ctx->json);
+	const struct report_problems	*p;
+	struct json_w			*j = &ctx->json;
+	size_t				 i;
+
+	json_w_array(j, "problems", 0);
+	for (i = 0; i < REPORT_NPROBLEM_LEVELS; i++) {
+		p = &r->problems[i];
+		json_w_object(j, NULL, 0);
+		json_w_string(j, "level", report_problem_levels[i]);
+		json_w_int(j, "opened", p->opened);
+		json_w_int(j, "acknowledged", p->acked);
+		js_report_secs(j, "ack_median_s", p->ack_median_ms);
+		js_report_secs(j, "ack_max_s", p->ack_max_ms);
+		json_w_int(j, "resolved", p->resolved);
+		js_report_secs(j, "resolve_median_s", p->resolve_median_ms);
+		js_report_secs(j, "resolve_max_s", p->resolve_max_ms);
+		json_w_int(j, "open", p->open);
+		json_w_int(j, "ended", p->ended);
+		json_w_end(j);
+	}
+	json_w_end(j);
+	json_w_end(j);
 	fputc('\n', ctx->f);
 }

@@ -46,6 +46,7 @@ static void	text_report_prefix(struct output_ctx *,
 		    const struct report *, const struct report_prefix *);
 static void	text_report_event(struct output_ctx *, const struct report *,
 		    const struct report_event *);
+static void	text_report_tail(struct output_ctx *, const struct report *);
 
 const struct output output_text = {
 	.name = "text",
@@ -70,6 +71,7 @@ const struct output output_text = {
 	.report_lat = text_report_lat,
 	.report_prefix = text_report_prefix,
 	.report_event = text_report_event,
+	.report_tail = text_report_tail,
 };
 
 /* The column titles of each section; the optional ones only when used. */
@@ -629,4 +631,42 @@ text_report_event(struct output_ctx *ctx, const struct report *r,
 	    (long long)e->count, ctx->w[1],
 	    fmt_time(a, sizeof a, e->first_ms, FMT_TIME_FULL),
 	    fmt_time(b, sizeof b, e->last_ms, FMT_TIME_FULL));
+}
+
+/* A time to acknowledge or resolve, "-" when there is none. */
+static const char *
+text_report_time(char *buf, size_t len, int64_t ms)
+{
+	if (ms < 0) {
+		snprintf(buf, len, "-");
+		return (buf);
+	}
+	return (text_dur(buf, len, ms));
+}
+
+/* After the events, what became of the problems among them. */
+static void
+text_report_tail(struct output_ctx *ctx, const struct report *r)
+{
+	const struct report_problems	*p;
+	char				 a[32], b[32], c[32], d[32];
+	size_t				 i;
+
+	fprintf(ctx->f, "\nProblems: %lld Error and Critical opened\n"
+	    "%-8s %6s %5s %8s %8s %8s %8s %8s %5s %5s\n",
+	    (long long)(r->problems[0].opened + r->problems[1].opened),
+	    "LEVEL", "OPENED", "ACKED", "ACK-MED", "ACK-MAX", "RESOLVED",
+	    "RES-MED", "RES-MAX", "OPEN", "ENDED");
+	for (i = 0; i < REPORT_NPROBLEM_LEVELS; i++) {
+		p = &r->problems[i];
+		fprintf(ctx->f, "%-8s %6lld %5lld %8s %8s %8lld %8s %8s %5lld "
+		    "%5lld\n", report_problem_levels[i], (long long)p->opened,
+		    (long long)p->acked,
+		    text_report_time(a, sizeof a, p->ack_median_ms),
+		    text_report_time(b, sizeof b, p->ack_max_ms),
+		    (long long)p->resolved,
+		    text_report_time(c, sizeof c, p->resolve_median_ms),
+		    text_report_time(d, sizeof d, p->resolve_max_ms),
+		    (long long)p->open, (long long)p->ended);
+	}
 }

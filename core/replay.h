@@ -23,9 +23,9 @@ struct replay;
  * Open a history for replay.  NULL and *cause (malloc'd, one line that
  * names the file) when it is missing, empty, not SQLite, truncated
  * ("damaged"), another program's ("not a peertop history"), of a newer
- * schema than this peertop writes (4 at least: schemas 1 to 4 are
- * read, a table an older file lacks counts as empty), or held by
- * another program's exclusive lock for a second ("locked").  The
+ * schema than this peertop writes (STORE_SCHEMA_VERSION, 5: schemas 1
+ * to 5 are read, a table an older file lacks counts as empty), or held
+ * by another program's exclusive lock for a second ("locked").  The
  * statements are prepared here and kept until replay_close().
  */
 struct replay	*replay_open(const char *path, char **cause);
@@ -139,8 +139,12 @@ int	 replay_covered(struct replay *, int64_t t);
  *     back over its minute or hour as its replies at its mean and its
  *     losses between them;
  *   - the event ring: the last MODEL_EVENTS_MAX events at or before t,
- *     with their stored ids, times and levels; level_counts and each
- *     branch's last event follow from them.
+ *     with their stored ids, times and levels, and the acknowledgement
+ *     of each (event_ack, schema 5) made at or before t: one made after
+ *     t did not exist yet; level_counts and each branch's last event
+ *     follow from them.  The open conditions are rebuilt from the ring
+ *     as live (what a run before t's left open is not open), each
+ *     acknowledged as its opener is at t.
  * All of it in one read transaction: a live writer's commit is either
  * all in or all out.  Nothing is sent to the model's sink (it is
  * cleared during the load and put back after) and no event is raised:

@@ -63,6 +63,7 @@ report_clear(struct report *r)
 	free(r->gaps);
 	r->gaps = NULL;
 	r->ngaps = 0;
+	memset(r->problems, 0, sizeof r->problems);
 }
 
 /* A string of the file, cleaned in place (sanitize() never lengthens). */
@@ -186,6 +187,11 @@ report_track_add(struct report_track *t, const char *state, int64_t ms)
 /* The redundancy states in their order of severity, then no data. */
 const char *const report_redundancy[REPORT_NREDUNDANCY] = {
 	"REDUNDANT", "DEGRADED", "NO-BACKUP", "DOWN", "UNKNOWN"
+};
+
+/* Their order in struct report's problems: LVL_ERROR on. */
+const char *const report_problem_levels[REPORT_NPROBLEM_LEVELS] = {
+	"Error", "Critical"
 };
 
 const char *const report_prefix_keys[REPORT_PREFIX_NTIMES] = {

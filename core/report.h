@@ -56,6 +56,21 @@
  *     p95, and "from" says which roll-ups were used.  Loss = lost / sent
  *     is exact from the counts either way.
  *   - events counted by type and level, with the first and last time.
+ *   - problems (core/condition.c's pairs of a problem event and its
+ *     restoration) per level, Error and Critical: those opened in the
+ *     window, each followed through its events from the start of the
+ *     recording run since falls in, as the live model follows it: raised
+ *     again it goes on, at its worst level so far; its restoration
+ *     resolves it; the start of a later run ends it (the run before
+ *     left it open, and when it cleared is not known).  Its level is
+ *     the worst it reached before until.  Acknowledged: an
+ *     acknowledgement (schema 5, event_ack) made before until of one of
+ *     its events at that level; the time to acknowledge is from when it
+ *     reached the level to the first of them.  The time to resolve is
+ *     from its first event to its restoration.  One still open at until,
+ *     or ended, has no time to resolve: it is counted as open or ended,
+ *     never given one.  Medians of an even count are the mean of the
+ *     middle two.
  *   - the recording runs (schema 3, run) in the window and the time in
  *     it, from the first run's start on, outside every run's start to
  *     last heartbeat: no data there, not a quiet network.  A run that
@@ -69,7 +84,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define REPORT_SCHEMA_MAX	4	/* the newest user_version read */
+#define REPORT_SCHEMA_MAX	5	/* the newest user_version read */
 
 struct report_state {			/* time in one state */
 	char		*state;
@@ -119,6 +134,18 @@ struct report_event {
 	int64_t		 count, first_ms, last_ms;
 };
 
+/* Problems of one level opened in the window (report_problem_levels). */
+struct report_problems {
+	int64_t		 opened;	/* = resolved + open + ended */
+	int64_t		 acked;
+	int64_t		 resolved;
+	int64_t		 open;		/* still open at until */
+	int64_t		 ended;		/* open when a later run started */
+	int64_t		 ack_median_ms, ack_max_ms;	/* -1: none acked */
+	int64_t		 resolve_median_ms, resolve_max_ms; /* -1: none */
+};
+#define REPORT_NPROBLEM_LEVELS	2	/* Error, Critical */
+
 /* A time without recording: [from, to), to INT64_MAX after the last. */
 struct report_gap {
 	int64_t		 from, to;
@@ -139,6 +166,7 @@ struct report {
 #define REPORT_T_PREFIX	0x08
 #define REPORT_T_ROUTE	0x10
 #define REPORT_T_RUN	0x20
+#define REPORT_T_ACK	0x40
 	int64_t		 raw_from_ms;	/* M, the oldest sample's minute */
 	int64_t		 minute_from_ms; /* the oldest minute row; -1 none */
 	int64_t		 minute_to_ms;	/* the newest one's end */
@@ -162,6 +190,7 @@ struct report {
 	size_t		 nroutes;
 	struct report_event *events;
 	size_t		 nevents;
+	struct report_problems problems[REPORT_NPROBLEM_LEVELS];
 };
 
 /*
@@ -191,6 +220,7 @@ double	 report_availability(const struct report *,
 double	 report_coverage(const struct report *, const struct report_track *);
 
 /* The shared names and figures of every format. */
+extern const char *const report_problem_levels[REPORT_NPROBLEM_LEVELS];
 #define REPORT_NREDUNDANCY	5
 extern const char *const report_redundancy[REPORT_NREDUNDANCY];
 #define REPORT_PREFIX_NTIMES	7

@@ -57,6 +57,23 @@ int	 store_sql_prepare(struct sqlite3 *, const char *,
 	    struct sqlite3_stmt **);
 /* Step a statement that returns no rows, reset it: SQLITE_OK or a code. */
 int	 store_sql_step(struct sqlite3_stmt *);
+/*
+ * An event's acknowledgement from a row's columns col (time_ms), col + 1
+ * (user) and col + 2 (comment), an event_ack row's or NULLs: 1 and
+ * ev->ack_* set, or 0 and them cleared when there is none (a NULL, a
+ * time not an integer of 1970..9999).
+ */
+struct event;
+int	 store_sql_ack(struct sqlite3_stmt *, int col, struct event *);
+
+/* ------------------------------------------ store-report-lifecycle.c */
+
+/*
+ * The report's problems (report.h) over r's window, in the caller's read
+ * transaction: 0, or -1 and *cause.
+ */
+struct report;
+int	 store_report_lifecycle(struct report *, char **);
 
 /* -------------------------------------------------- store-schema.c */
 
@@ -99,6 +116,7 @@ struct store {
 	struct sqlite3_stmt *ins_session;
 	struct sqlite3_stmt *ins_redundancy;
 	struct sqlite3_stmt *ins_event;
+	struct sqlite3_stmt *ins_ack;
 	struct sqlite3_stmt *ins_latency;
 	struct sqlite3_stmt *ins_prefix;
 	struct sqlite3_stmt *ins_route;

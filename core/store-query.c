@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * What the views ask of a live history, through the writer's connection:
- * the recent events at start-up, a latency series' span and its buckets
- * for the graphs (raw samples for short spans, minute roll-ups beyond),
- * and the file's figures for the status view.
+ * the recent events at start-up, with their acknowledgements, a latency
+ * series' span and its buckets for the graphs (raw samples for short
+ * spans, minute roll-ups beyond), and the file's figures for the status
+ * view.
  */
 
 #include <sys/types.h>
@@ -43,13 +44,29 @@ store_recent_events(struct store *s, struct event *out, size_t max)
 	sqlite3_stmt	*st;
 	struct event	*e;
 	const char	*lv, *txt;
+	int64_t		 acks = 0;
 	size_t		 n = 0, i;
 	int		 rc, l;
 
 	if (s->db == NULL || max == 0)
 		return (0);
-	rc = sqlite3_prepare_v2(s->db, "SELECT id, time_ms, type, level, "
-	    "subject, summary, details FROM events "
+	/*
+	 * The writer's file is always of this schema; a crafted one that
+	 * says 5 without the table still shows its events, and one whose
+	 * table lost its key still shows each event once (the rowid is
+	 * event_id in a sound file: one look-up an event).
+	 */
+	if (store_sql_int(s->db, "SELECT count(*) FROM sqlite_master WHERE "
+	    "type = 'table' AND name = 'event_ack'", &acks, NULL) != SQLITE_OK)
+		acks = 0;
+	rc = sqlite3_prepare_v2(s->db, acks > 0 ?
+	    "SELECT e.id, e.time_ms, e.type, e.level, e.subject, e.summary, "
+	    "e.details, a.time_ms, a.user, a.comment FROM events e "
+	    "LEFT JOIN event_ack a ON a.rowid = (SELECT rowid FROM event_ack "
+	    "WHERE event_id = e.id ORDER BY time_ms LIMIT 1) "
+	    "ORDER BY e.time_ms DESC, e.id DESC LIMIT ?" :
+	    "SELECT id, time_ms, type, level, subject, summary, details, "
+	    "NULL, NULL, NULL FROM events "
 	    "ORDER BY time_ms DESC, id DESC LIMIT ?", -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		log_warnx("%s: reading events: %s", s->path,
@@ -86,6 +103,7 @@ store_recent_events(struct store *s, struct event *out, size_t max)
 		if (txt != NULL)
 			sanitize(e->details, sizeof e->details, txt,
 			    strlen(txt));
+		store_sql_ack(st, 7, e);
 		n++;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -390,6 +408,8 @@ store_stats(struct store *s, struct store_stats *st)
 		  offsetof(struct store_stats, route_rows) },
 		{ "SELECT count(*) FROM run",
 		  offsetof(struct store_stats, run_rows) },
+		{ "SELECT count(*) FROM event_ack",
+		  offsetof(struct store_stats, ack_rows) },
 	};
 	int64_t	 v;
 	size_t	 i;

@@ -7,8 +7,8 @@
  * the file's bytes alone.  Which tables exist is read from sqlite_master
  * once at open: schema 1 has the transitions and events, 2 adds latency,
  * 3 the recording runs, routed edges, prefix states and hourly roll-ups,
- * 4 the sessions' route counts; a table a file does not have is simply
- * empty.
+ * 4 the sessions' route counts, 5 the acknowledgements; a table a file
+ * does not have is simply empty.
  *
  * replay_load() asks for each configured session, partner, branch and
  * prefix its last row at or before t through the (name, time) indexes,
@@ -42,7 +42,7 @@
 #include "core/store.h"
 
 /* The newest schema this reader knows the tables of. */
-#define REPLAY_SCHEMA_KNOWN	4
+#define REPLAY_SCHEMA_KNOWN	5
 #define REPLAY_SCHEMA_MAX	(STORE_SCHEMA_VERSION > REPLAY_SCHEMA_KNOWN ? \
 	STORE_SCHEMA_VERSION : REPLAY_SCHEMA_KNOWN)
 /* A live writer's flush holds the file for milliseconds, not seconds. */
@@ -61,6 +61,7 @@
 #define RT_PREFIX	0x80
 #define RT_HOUR		0x100
 #define RT_COUNTS	0x200
+#define RT_ACK		0x400
 
 static const struct {
 	const char	*name;
@@ -76,6 +77,7 @@ static const struct {
 	{ "prefix_state", RT_PREFIX },
 	{ "latency_hour", RT_HOUR },
 	{ "session_counts", RT_COUNTS },
+	{ "event_ack", RT_ACK },
 };
 
 /* One roll-up row being spread back into samples. */
@@ -110,6 +112,7 @@ static void	 replay_spread(struct model *, struct branch *, int,
 		    const char *, const struct replay_rollup *, int64_t,
 		    int64_t);
 static int	 replay_events(struct replay *, struct model *, int64_t);
+static void	 replay_acked(struct model *);
 static int	 replay_level(const char *);
 static int	 replay_done(struct replay *);
 static uint64_t	 replay_elapsed(int64_t, int64_t);
@@ -276,9 +279,21 @@ replay_prepare_fixed(struct replay *r)
 		  "FROM latency_hour WHERE branch = ?1 AND edge = ?2 AND "
 		  "target = ?3 AND hour_ms > ?4 AND hour_ms < ?5 "
 		  "ORDER BY hour_ms" },
+		/*
+		 * An acknowledgement made after t did not exist yet at t;
+		 * one an event, even in a crafted table without its key.
+		 * Without the table (schema < 5), the same columns as NULL.
+		 */
+		{ RS_EVENTS, RT_EVENTS | RT_ACK,
+		  "SELECT e.id, e.time_ms, e.type, e.level, e.subject, "
+		  "e.summary, e.details, a.time_ms, a.user, a.comment "
+		  "FROM events e LEFT JOIN event_ack a ON a.rowid = (SELECT "
+		  "rowid FROM event_ack WHERE event_id = e.id AND "
+		  "time_ms <= ?1 ORDER BY time_ms LIMIT 1) WHERE e.time_ms <= ?1 "
+		  "ORDER BY e.time_ms DESC, e.id DESC LIMIT ?2" },
 		{ RS_EVENTS, RT_EVENTS,
-		  "SELECT id, time_ms, type, level, subject, summary, details "
-		  "FROM events WHERE time_ms <= ?1 "
+		  "SELECT id, time_ms, type, level, subject, summary, details, "
+		  "NULL, NULL, NULL FROM events WHERE time_ms <= ?1 "
 		  "ORDER BY time_ms DESC, id DESC LIMIT ?2" },
 		{ RS_TL_EVENTS, RT_EVENTS,
 		  "SELECT max(CASE level "
@@ -299,8 +314,10 @@ replay_prepare_fixed(struct replay *r)
 	size_t	 i;
 	int	 rc = SQLITE_OK;
 
+	/* Of two entries for one statement, the first the file can take. */
 	for (i = 0; i < nitems(sqls) && rc == SQLITE_OK; i++) {
-		if ((r->tables & sqls[i].needs) != sqls[i].needs)
+		if ((r->tables & sqls[i].needs) != sqls[i].needs ||
+		    r->st[sqls[i].which] != NULL)
 			continue;
 		rc = store_sql_prepare(r->db, sqls[i].sql,
 		    &r->st[sqls[i].which]);
@@ -1370,6 +1387,7 @@ replay_events(struct replay *r, struct model *m, int64_t t)
 		strlcpy_pt(ev->subject, replay_text(st, 4), sizeof ev->subject);
 		strlcpy_pt(ev->summary, replay_text(st, 5), sizeof ev->summary);
 		strlcpy_pt(ev->details, replay_text(st, 6), sizeof ev->details);
+		store_sql_ack(st, 7, ev);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
@@ -1394,8 +1412,31 @@ replay_events(struct replay *r, struct model *m, int64_t t)
 	}
 	if (ended == 0)
 		condition_end(m);	/* all of them before this run */
+	replay_acked(m);
 	free(evs);
 	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/*
+ * An open condition is acknowledged as its opener in the ring is, as of
+ * t (condition.c copies an acknowledgement only onto a re-raise).
+ */
+static void
+replay_acked(struct model *m)
+{
+	struct condition	*c;
+	const struct event	*e;
+	size_t			 i;
+
+	for (i = 0; i < m->nconds; i++) {
+		c = &m->conds[i];
+		if ((e = model_event_find(m, c->opened_id)) == NULL ||
+		    e->ack_ms == 0)
+			continue;
+		c->ack_ms = e->ack_ms;
+		memcpy(c->ack_user, e->ack_user, sizeof c->ack_user);
+		memcpy(c->ack_comment, e->ack_comment, sizeof c->ack_comment);
+	}
 }
 
 /*

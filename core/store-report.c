@@ -6,8 +6,8 @@
  * other core/store*.c files it may include sqlite3.h
  * (tests/check-layers.sh): it speaks SQL, through store-sql.c's helpers,
  * to the schema store-schema.c makes, described in man/schema.mdoc, and
- * reads every version up to
- * REPORT_SCHEMA_MAX, a table a version lacks being empty.
+ * reads every version up to REPORT_SCHEMA_MAX, a table a version lacks
+ * being empty.  The problems' lifecycle is store-report-lifecycle.c's.
  */
 
 #include <sys/types.h>
@@ -27,6 +27,10 @@
 #include "core/report.h"
 #include "core/store.h"
 #include "core/store-private.h"
+
+/* A file this peertop writes can be reported. */
+_Static_assert(REPORT_SCHEMA_MAX == STORE_SCHEMA_VERSION,
+    "the report reads the schema the store writes");
 
 #define STORE_REPORT_MINUTE_MS	60000
 #define STORE_REPORT_HOUR_MS	3600000
@@ -108,6 +112,7 @@ store_report_tables(struct report *r)
 		{ "prefix_state", REPORT_T_PREFIX },
 		{ "branch_route", REPORT_T_ROUTE },
 		{ "run", REPORT_T_RUN },
+		{ "event_ack", REPORT_T_ACK },
 	};
 	sqlite3_stmt	*st;
 	const char	*name;
@@ -1254,7 +1259,8 @@ store_report_run(struct report *r, int64_t since_ms, int64_t until_ms,
 	    &r->nroutes, cause) != 0) ||
 	    store_report_prefixes(r, cause) != 0 ||
 	    store_report_latency(r, cause) != 0 ||
-	    store_report_events(r, cause) != 0) {
+	    store_report_events(r, cause) != 0 ||
+	    store_report_lifecycle(r, cause) != 0) {
 		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
 		return (-1);
 	}

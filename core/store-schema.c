@@ -214,6 +214,21 @@ static const struct store_migration migrations[] = {
 	  "CREATE INDEX session_counts_session_time"
 	  " ON session_counts (session, time_ms);",
 	  NULL },
+	/*
+	 * 4 -> 5: acknowledgements (issue 14).  Who acknowledged an open
+	 * Error or Critical event (the user SO_PEERCRED names), when, and
+	 * why.  A table of its own, not columns of events: an event row is
+	 * written once and never changed, and a reader at time t can tell
+	 * an acknowledgement made after t (not yet there) by its time.  One
+	 * row an event: the first acknowledgement stands.
+	 */
+	{ "acknowledgements",
+	  "CREATE TABLE event_ack ("
+	  " event_id INTEGER PRIMARY KEY REFERENCES events (id),"
+	  " time_ms INTEGER NOT NULL,"
+	  " user TEXT NOT NULL,"
+	  " comment TEXT NOT NULL DEFAULT '');",
+	  NULL },
 };
 
 _Static_assert(nitems(migrations) == STORE_SCHEMA_VERSION,

@@ -3,10 +3,11 @@
  * The store family's one SQLite helper layer (store-private.h): a
  * connection (as immutable where no -shm can be made), a statement
  * prepared to be kept, one stepped to its end, one integer from a query,
- * and a one-line message for a failure that names the file.  The writer
- * (core/store.c, store-schema.c, store-write.c, store-query.c) and its
- * two readers (store-replay.c, store-report.c) all use these instead of
- * a copy each; the messages differ only by who asks (store_sql_role),
+ * an event's acknowledgement from a row, and a one-line message for a
+ * failure that names the file.  The writer (core/store.c,
+ * store-schema.c, store-write.c, store-query.c) and its readers
+ * (store-replay.c, store-report*.c) all use these instead of a copy
+ * each; the messages differ only by who asks (store_sql_role),
  * since advice such as "move it aside" is for the one who writes.
  */
 
@@ -17,6 +18,8 @@
 
 #include <sqlite3.h>
 
+#include "core/model.h"
+#include "core/replay.h"
 #include "core/store-private.h"
 #include "core/util.h"
 
@@ -167,4 +170,37 @@ store_sql_step(struct sqlite3_stmt *st)
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return (rc == SQLITE_DONE ? SQLITE_OK : rc);
+}
+
+/*
+ * Readers get a file someone may have crafted: an acknowledgement counts
+ * only with an integer time in 1970..9999 (NULL, text, a real: none),
+ * and its strings are cut to the event's fields and sanitised.
+ */
+int
+store_sql_ack(struct sqlite3_stmt *st, int col, struct event *ev)
+{
+	const char	*txt;
+	size_t		 len;
+	int64_t		 t;
+
+	ev->ack_ms = 0;
+	ev->ack_user[0] = ev->ack_comment[0] = '\0';
+	if (sqlite3_column_type(st, col) != SQLITE_INTEGER)
+		return (0);
+	t = sqlite3_column_int64(st, col);
+	if (t <= REPLAY_TIME_MIN_MS || t > REPLAY_TIME_MAX_MS)
+		return (0);
+	ev->ack_ms = t;
+	txt = (const char *)sqlite3_column_text(st, col + 1);
+	len = (size_t)sqlite3_column_bytes(st, col + 1);
+	if (txt == NULL || len == 0) {
+		txt = "?";	/* as model_event_ack() names nobody */
+		len = 1;
+	}
+	sanitize(ev->ack_user, sizeof ev->ack_user, txt, len);
+	if ((txt = (const char *)sqlite3_column_text(st, col + 2)) != NULL)
+		sanitize(ev->ack_comment, sizeof ev->ack_comment, txt,
+		    (size_t)sqlite3_column_bytes(st, col + 2));
+	return (1);
 }

@@ -14,7 +14,8 @@
  * that every flush moves on), the route monitor's prefix states and each branch's routed edge.
  * Version 4 keeps each session's route counts as they change
  * (session_counts), looked at by every flush, so that a replay shows
- * what the Sessions view showed.
+ * what the Sessions view showed.  Version 5 records who acknowledged an
+ * open problem, and when (event_ack).
  */
 
 #include <sys/types.h>
@@ -57,7 +58,7 @@
 
 enum store_kind {
 	ROW_SESSION, ROW_REDUNDANCY, ROW_EVENT, ROW_PREFIX, ROW_ROUTE,
-	ROW_COUNTS
+	ROW_COUNTS, ROW_ACK
 };
 
 struct store_row_session {
@@ -114,6 +115,20 @@ struct store_row_event {
 	char		 subject[sizeof ((struct event *)0)->subject];
 	char		 summary[sizeof ((struct event *)0)->summary];
 	char		 details[sizeof ((struct event *)0)->details];
+};
+
+/*
+ * An acknowledgement, with what finds its event's row: the model's id,
+ * and where that was taken the event's time, level and subject.
+ */
+struct store_row_ack {
+	int64_t		 id;
+	int64_t		 event_ms;
+	enum level	 level;
+	char		 subject[sizeof ((struct event *)0)->subject];
+	int64_t		 time_ms;
+	char		 user[sizeof ((struct event *)0)->ack_user];
+	char		 comment[sizeof ((struct event *)0)->ack_comment];
 };
 
 /* A branch's routed edge ("": unknown) and SuboptimalRouting. */
@@ -180,6 +195,7 @@ struct store_row {
 		struct store_row_prefix		p;
 		struct store_row_route		b;
 		struct store_row_counts		c;
+		struct store_row_ack		a;
 	};
 };
 
@@ -188,6 +204,7 @@ static struct store_row *store_queue_slot(struct store *);
 static struct store_row *store_queue_row(struct store *, enum store_kind);
 static int	store_insert(struct store *, const struct store_row *);
 static int	store_insert_gap(struct store *);
+static int	store_insert_ack(struct store *, const struct store_row_ack *);
 static void	store_bind_text(sqlite3_stmt *, int, const char *);
 static void	store_bind_known(sqlite3_stmt *, int, uint32_t);
 static int	store_insert_latency(struct store *);
@@ -214,6 +231,7 @@ static void	store_sink_session_cb(void *, const struct session *,
 static void	store_sink_redundancy_cb(void *, const struct partner *,
 		    enum redundancy, int64_t);
 static void	store_sink_event_cb(void *, struct event *);
+static void	store_sink_ack_cb(void *, const struct event *);
 
 /*
  * store_error(): the last flush failure, if any, with what is waiting and
@@ -435,6 +453,28 @@ store_event(struct store *s, const struct event *ev)
 	strlcpy_pt(row->e.details, ev->details, sizeof row->e.details);
 	if (row->e.time_ms == 0)
 		row->e.time_ms = now_wall_ms();
+	/* Raised again, it is acknowledged still (condition.c). */
+	if (ev->ack_ms != 0 && ev->time_ms != 0)
+		store_event_ack(s, ev);
+	return (0);
+}
+
+int
+store_event_ack(struct store *s, const struct event *ev)
+{
+	struct store_row	*row;
+	struct store_row_ack	*a;
+
+	if (ev->ack_ms == 0 || (row = store_queue_row(s, ROW_ACK)) == NULL)
+		return (-1);
+	a = &row->a;
+	a->id = ev->id;
+	a->event_ms = ev->time_ms;
+	a->level = ev->level;
+	strlcpy_pt(a->subject, ev->subject, sizeof a->subject);
+	a->time_ms = ev->ack_ms;
+	strlcpy_pt(a->user, ev->ack_user, sizeof a->user);
+	strlcpy_pt(a->comment, ev->ack_comment, sizeof a->comment);
 	return (0);
 }
 
@@ -918,9 +958,34 @@ store_insert(struct store *s, const struct store_row *row)
 		sqlite3_bind_int64(st, 3, rn->imported);
 		sqlite3_bind_int64(st, 4, rn->exported);
 		break;
+	case ROW_ACK:
+		return (store_insert_ack(s, &row->a));
 	default:
 		fatalx("%s: bad row kind %d", __func__, row->kind);
 	}
+	rc = store_sql_step(st);
+	sqlite3_clear_bindings(st);
+	return (rc);
+}
+
+/*
+ * An acknowledgement: its event's row found by the statement (see
+ * store_write_prepare()); none found, nothing is written, and the batch
+ * goes on.  The user and the comment were sanitised by the model.
+ */
+static int
+store_insert_ack(struct store *s, const struct store_row_ack *a)
+{
+	sqlite3_stmt	*st = s->ins_ack;
+	int		 rc;
+
+	sqlite3_bind_int64(st, 1, a->id);
+	sqlite3_bind_int64(st, 2, a->time_ms);
+	sqlite3_bind_text(st, 3, a->user, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, a->comment, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, a->event_ms);
+	sqlite3_bind_text(st, 6, level_name(a->level), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, a->subject, -1, SQLITE_STATIC);
 	rc = store_sql_step(st);
 	sqlite3_clear_bindings(st);
 	return (rc);
@@ -1136,6 +1201,20 @@ store_write_prepare(struct store *s, char **cause)
 		  "summary, details) VALUES (CASE WHEN ?7 > 0 AND NOT EXISTS "
 		  "(SELECT 1 FROM events WHERE id = ?7) THEN ?7 END, "
 		  "?1, ?2, ?3, ?4, ?5, ?6)", &s->ins_event },
+		/*
+		 * An acknowledgement goes to the event of the model's id
+		 * (?1) when that row has the event's time (?5); where the id
+		 * was taken the event got another, and the newest row of
+		 * that time, level and subject is it.  SELECT, not VALUES:
+		 * an event the file does not have (the foreign key) skips
+		 * the row instead of failing the batch; IGNORE keeps the
+		 * first acknowledgement of an event.
+		 */
+		{ "INSERT OR IGNORE INTO event_ack (event_id, time_ms, user, "
+		  "comment) SELECT id, ?2, ?3, ?4 FROM events WHERE "
+		  "time_ms = ?5 AND (id = ?1 OR (level = ?6 AND "
+		  "coalesce(subject, '') = ?7)) ORDER BY id = ?1 DESC, "
+		  "id DESC LIMIT 1", &s->ins_ack },
 		{ "INSERT INTO latency_sample (time_ms, branch, edge, target, "
 		  "source, rtt_us) VALUES (?, ?, ?, ?, ?, ?)", &s->ins_latency },
 		{ "INSERT INTO prefix_state (time_ms, branch, prefix, origin, "
@@ -1206,6 +1285,7 @@ store_write_free(struct store *s)
 	sqlite3_finalize(s->ins_session);
 	sqlite3_finalize(s->ins_redundancy);
 	sqlite3_finalize(s->ins_event);
+	sqlite3_finalize(s->ins_ack);
 	sqlite3_finalize(s->ins_latency);
 	sqlite3_finalize(s->ins_prefix);
 	sqlite3_finalize(s->ins_route);
@@ -1245,6 +1325,12 @@ static void
 store_sink_event_cb(void *arg, struct event *ev)
 {
 	store_event(arg, ev);
+}
+
+static void
+store_sink_ack_cb(void *arg, const struct event *ev)
+{
+	store_event_ack(arg, ev);
 }
 
 static void
@@ -1344,6 +1430,7 @@ store_attach(struct store *s, struct model *m)
 	m->sink.session_state = store_sink_session_cb;
 	m->sink.redundancy = store_sink_redundancy_cb;
 	m->sink.event = store_sink_event_cb;
+	m->sink.ack = store_sink_ack_cb;
 	m->sink.latency = store_sink_latency_cb;
 	m->sink.prefix = store_sink_prefix_cb;
 	m->sink.route = store_sink_route_cb;

@@ -13,7 +13,7 @@
 #include "core/latency.h"
 #include "core/model.h"
 
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 
 /* Retention of the hourly roll-ups when the configuration says nothing. */
 #define STORE_KEEP_HOUR_DEFAULT_MS	((int64_t)400 * 86400 * 1000)
@@ -65,7 +65,21 @@ int	 store_redundancy(struct store *, const struct partner *,
  */
 int	 store_session_counts(struct store *, const struct session *,
 	    int64_t when_ms);
+/*
+ * An event, and its acknowledgement when it carries one (ack_ms set: a
+ * condition raised again keeps the acknowledgement of its opener).
+ */
 int	 store_event(struct store *, const struct event *);
+/*
+ * The acknowledgement of an event already queued or stored (event_ack,
+ * schema 5): ev's ack_ms, ack_user and ack_comment, for the row of ev's
+ * id with ev's time, or where the model's id was taken (store_event()),
+ * the newest row with ev's time, level and subject.  An event the file
+ * does not have is skipped, and so is a second acknowledgement of one
+ * event: the first stands.  0, or -1 when the store has failed, is
+ * read-only or ev carries no ack_ms.
+ */
+int	 store_event_ack(struct store *, const struct event *);
 
 /*
  * Queue one latency sample of a (branch, edge, target) series: rtt_us >= 0
@@ -163,13 +177,16 @@ const char *store_error(const struct store *);
 
 /* The newest stored event's id, 0 when none: the model numbers on. */
 int64_t	 store_last_event_id(struct store *);
-/* Load up to max most recent events, oldest first; returns count. */
+/*
+ * Load up to max most recent events, oldest first, with their
+ * acknowledgements (ack_*, schema 5); returns count.
+ */
 size_t	 store_recent_events(struct store *, struct event *, size_t max);
 
 /*
  * Hook the store up as the model's sink: session and redundancy changes,
- * events, latency samples, prefix states (prefix_state) and routed edges
- * (branch_route).
+ * events and their acknowledgements (event_ack), latency samples, prefix
+ * states (prefix_state) and routed edges (branch_route).
  */
 void	 store_attach(struct store *, struct model *);
 
@@ -183,6 +200,7 @@ struct store_stats {
 	int64_t		 latency_rows, latency_minute_rows;	/* v2 */
 	int64_t		 latency_hour_rows, prefix_rows, route_rows;	/* v3 */
 	int64_t		 run_rows;
+	int64_t		 ack_rows;	/* v5 */
 	size_t		 queued;	/* rows waiting for a flush */
 	uint64_t	 dropped;	/* rows lost, queue full */
 	uint64_t	 written;	/* rows committed since open */

@@ -76,6 +76,12 @@ check "csv: events (11:00 is outside)" grep -qx \
     "$out"
 check "csv: HistoryGap at until is not counted" \
     sh -c "! grep -q HistoryGap '$out'"
+# s1's second SessionDown raises the first again: one problem, still
+# open at until; a version 1 file has no acknowledgements (none counted).
+check "csv: one Error problem, open" grep -qx \
+    'problems,Error,1,0,,,0,,,1,0' "$out"
+check "csv: no Critical problem" grep -qx \
+    'problems,Critical,0,0,,,0,,,0,0' "$out"
 
 # Relative: the last 30 minutes before the newest row's time (11:00).
 "$PEERTOP" report "$db" --until 2026-11-25T11:00:00Z --since -30m -o json \
@@ -150,7 +156,10 @@ sqlite3 "$TEST_TMPDIR/norows.db" "DELETE FROM session_state;
 check "no rows: exits 0" test $? -eq 0
 check "no rows: a day, empty arrays" grep -q '"window_s":86400.000,'\
 '"runs":null,"unrecorded_s":null,"ignored_rows":0,"sessions":\[\],"partners":\[\],"latency":\[\],"prefixes":\[\],'\
-'"routes":\[\],"events":\[\]}' "$out"
+'"routes":\[\],"events":\[\],"problems":\[{"level":"Error","opened":0,'\
+'"acknowledged":0,"ack_median_s":null,"ack_max_s":null,"resolved":0,'\
+'"resolve_median_s":null,"resolve_max_s":null,"open":0,"ended":0},'\
+'{"level":"Critical",.*}\]}' "$out"
 
 check "the history's bytes are unchanged" test "$(cksum <"$db")" = "$before"
 
@@ -193,7 +202,7 @@ refused "$TEST_TMPDIR/not-sqlite.txt" "not an SQLite database"
 refused "$TEST_TMPDIR/cut.db" \
     "damaged SQLite database (truncated: 1000 bytes)"
 refused "$TEST_TMPDIR/v99.db" \
-    "schema version 99 is newer than this peertop (4); use a newer peertop"
+    "schema version 99 is newer than this peertop (5); use a newer peertop"
 refused "$TEST_TMPDIR/foreign.db" \
     "not a peertop history (schema version 0)"
 check "v99.db unchanged" cmp "$data/v99.db" "$TEST_TMPDIR/v99.db"

@@ -97,7 +97,9 @@ check "the page's version is the file's" grep -q \
 # 20 and 22 ms), a minute row at 09:30 whose samples are pruned, an hour
 # row at 08:00 whose minutes are.  A prefix losing its primaries and the
 # branch's routed edge, neither recorded by the second run: no data from
-# noon on.
+# noon on.  Both SessionDowns acknowledged: sea-r1's after 5 minutes by
+# alice (resolved at 03:25), lax-r1's after 2 by bob (never resolved: the
+# second run's start ends it).
 ms() {	# "YYYY-MM-DD HH:MM:SS" -> SQL for its epoch milliseconds
 	echo "(strftime('%s','$1') * 1000)"
 }
@@ -149,6 +151,9 @@ INSERT INTO events (time_ms, type, level, subject, summary) VALUES
   'hq sea 80 ms'),
  ($(ms '2026-11-25 12:00:00'), 'SessionDown', 'Error', 'session lax-r1',
   'lax-r1 down');
+INSERT INTO event_ack (event_id, time_ms, user, comment) VALUES
+ (1, $(ms '2026-11-25 03:15:00'), 'alice', 'hold timer, ticket 42'),
+ (6, $(ms '2026-11-25 12:02:00'), 'bob', '');
 INSERT INTO latency_sample (time_ms, branch, edge, target, source, rtt_us)
  VALUES
  ($(ms '2026-11-25 10:00:00'), 'hq', 'sea', '192.0.2.10', 'probe', 10000),
@@ -218,6 +223,10 @@ Warning|RedundancyDegraded|1|2026-11-25 03:10:00|2026-11-25 03:10:00
 Information|RedundancyRestored|1|2026-11-25 03:25:00|2026-11-25 03:25:00
 Information|SessionUp|1|2026-11-25 03:25:00|2026-11-25 03:25:00
 EOF
+expect acknowledged <<'EOF'
+2026-11-25 03:10:00|Error|session sea-r1|alice|300|hold timer, ticket 42
+2026-11-25 12:00:00|Error|session lax-r1|bob|120|
+EOF
 expect session-changes <<'EOF'
 2026-11-24 23:00:00||Established|
 2026-11-25 03:10:00|Established|Idle|Hold timer expired
@@ -274,7 +283,7 @@ expect runs <<'EOF'
 2|2026-11-25 12:10:00|2026-11-25 23:59:50||/etc/peertop.conf
 EOF
 expect version <<'EOF'
-4
+5
 created_at|2026-11-25 00:00:00
 created_by|peertop 0.1.0
 EOF
@@ -300,7 +309,7 @@ for sql in "$T"/ex/*.sql; do
 	[ -f "$T/ex/$name.want" ] || not_ok "example $name: no expected output"
 done
 check "the page has the examples" \
-    test "$(ls "$T"/ex/*.sql | wc -l)" -ge 14
+    test "$(ls "$T"/ex/*.sql | wc -l)" -ge 15
 check "the examples leave the file's bytes unchanged" \
     test "$(cksum <"$db")" = "$before"
 
@@ -324,5 +333,8 @@ check "report: lax-r1's rows at and between the runs' edges hold nothing" \
     grep -qx 'session,lax-r1,,0.000,1,0.000,86400.000' "$T/report.csv"
 check "report: two runs, 10 minutes and 10 seconds without one" grep -q \
     '^report,.*,86400.000,2,610.000,0$' "$T/report.csv"
+check "report agrees with the acknowledged example: two Error problems" \
+    grep -qx 'problems,Error,2,2,210.000,300.000,1,900.000,900.000,0,1' \
+    "$T/report.csv"
 
 summary

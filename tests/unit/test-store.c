@@ -296,7 +296,7 @@ test_new_file(void **state)
 	s = open_ok(path, 0);
 	stats(s, &st);
 	assert_int_equal(st.schema_version, STORE_SCHEMA_VERSION);
-	assert_int_equal(st.schema_version, 4);
+	assert_int_equal(st.schema_version, 5);
 	assert_int_equal(st.application_id, 0x70656572);
 	assert_true(st.wal);
 	assert_int_equal(st.session_rows, 0);
@@ -305,10 +305,10 @@ test_new_file(void **state)
 	assert_null(store_error(s));
 	store_close(s);
 
-	/* Reopen: nothing to migrate, still version 3. */
+	/* Reopen: nothing to migrate, still the same version. */
 	s = open_ok(path, 0);
 	stats(s, &st);
-	assert_int_equal(st.schema_version, 4);
+	assert_int_equal(st.schema_version, 5);
 	store_close(s);
 
 	/* Every table and index of man/schema.mdoc, and the meta rows. */
@@ -321,6 +321,7 @@ test_new_file(void **state)
 	    "branch_route\n"
 	    "branch_route_branch_time\n"
 	    "branch_route_time\n"
+	    "event_ack\n"
 	    "events\n"
 	    "events_time\n"
 	    "events_type_time\n"
@@ -367,7 +368,7 @@ test_empty_file(void **state)
 	expect_refused(path, 1, "empty, no history to review");
 	s = open_ok(path, 0);
 	stats(s, &st);
-	assert_int_equal(st.schema_version, 4);
+	assert_int_equal(st.schema_version, 5);
 	store_close(s);
 	free(path);
 }
@@ -382,7 +383,7 @@ test_migrate_v0(void **state)
 
 	s = open_ok(path, 0);
 	stats(s, &st);
-	assert_int_equal(st.schema_version, 4);
+	assert_int_equal(st.schema_version, 5);
 	assert_int_equal(st.application_id, 0x70656572);
 	assert_int_equal(st.event_rows, 0);
 	store_close(s);
@@ -395,7 +396,7 @@ test_newer_schema(void **state)
 	char	*path = fixture("v99.db"), *want;
 
 	xasprintf(&want, "%s: schema version 99 is newer than this peertop "
-	    "supports (4); use a newer peertop", path);
+	    "supports (5); use a newer peertop", path);
 	expect_refused(path, 0, want);
 	expect_refused(path, 1, want);
 	free(want);
@@ -1074,12 +1075,12 @@ test_v1_fixture(void **state)
 	expect_query(path, "PRAGMA user_version", "1\n");
 	before = query(path, "SELECT * FROM session_state ORDER BY id");
 	expect_refused(path, 1, "schema version 1 is older than this "
-	    "peertop's (4); open it once for writing");
+	    "peertop's (5); open it once for writing");
 
 	s = open_ok(path, 0);
 	stats(s, &st);
 	assert_int_equal(st.schema_version, STORE_SCHEMA_VERSION);
-	assert_int_equal(st.schema_version, 4);
+	assert_int_equal(st.schema_version, 5);
 	assert_int_equal(st.session_rows, 2);
 	assert_int_equal(st.redundancy_rows, 1);
 	assert_int_equal(st.event_rows, 2);
@@ -1092,7 +1093,7 @@ test_v1_fixture(void **state)
 	    "ams", "192.0.2.1", "probe", 8000), 0);
 	store_close(s);
 
-	expect_query(path, "PRAGMA user_version", "4\n");
+	expect_query(path, "PRAGMA user_version", "5\n");
 	/* The version 1 rows are there, column for column. */
 	expect_query(path, "SELECT * FROM session_state ORDER BY id", before);
 	free(before);
@@ -1542,11 +1543,11 @@ test_v2_fixture(void **state)
 	minutes = query(path, "SELECT * FROM latency_minute ORDER BY rowid");
 	events = query(path, "SELECT * FROM events ORDER BY id");
 	expect_refused(path, 1, "schema version 2 is older than this "
-	    "peertop's (4); open it once for writing");
+	    "peertop's (5); open it once for writing");
 
 	s = open_ok(path, 0);
 	stats(s, &st);
-	assert_int_equal(st.schema_version, 4);
+	assert_int_equal(st.schema_version, 5);
 	assert_int_equal(st.latency_rows, 8);
 	assert_int_equal(st.latency_minute_rows, 7);
 	assert_int_equal(st.latency_hour_rows, 4);
@@ -1554,7 +1555,7 @@ test_v2_fixture(void **state)
 	assert_int_equal(st.run_rows + st.prefix_rows + st.route_rows, 0);
 	store_close(s);
 
-	expect_query(path, "PRAGMA user_version", "4\n");
+	expect_query(path, "PRAGMA user_version", "5\n");
 	expect_query(path, "SELECT * FROM latency_minute ORDER BY rowid",
 	    minutes);
 	expect_query(path, "SELECT * FROM events ORDER BY id", events);
