@@ -7,6 +7,10 @@
  * UPDATE) or reported as needing a restart (anything that made sockets,
  * timers, rings, RIB watches or history rows at start-up).  The new model
  * is freed at the end: nothing of the running one points into it.
+ *
+ * Each configuration field has its place here, compared or applied: a
+ * field added to the grammar and not here would be ignored by a reload
+ * without a word.
  */
 #include <sys/types.h>
 
