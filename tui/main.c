@@ -870,7 +870,7 @@ static void
 run_headless(struct run *r)
 {
 	struct event	*sigint, *sigterm, *sighup, *status;
-	struct timeval	 tv = { 5, 0 };
+	struct timeval	 tv = { 5, 0 };	/* the status line's refresh */
 
 	signal(SIGPIPE, SIG_IGN);
 	sigint = evsignal_new(r->base, SIGINT, quit_cb, r->base);
