@@ -31,9 +31,11 @@
 #include "core/latency-mon.h"
 #include "core/output.h"
 #include "core/latency-probe.h"
+#include "core/reload.h"
 #include "core/replay.h"
 #include "core/rib.h"
 #include "core/routemon.h"
+#include "core/sdnotify.h"
 #include "core/store.h"
 #include "core/world.h"
 #include "tui/attach.h"
@@ -1121,26 +1123,85 @@ run_once(struct run *r)
 	return (output_status(m));
 }
 
-/* -H: collect and record until a signal. */
+/*
+ * -H's line for systemctl status: the collectors up and the history.
+ * Defined here, with no prototype at the top, to keep the service's part
+ * of this file in one place.
+ */
+static void
+headless_status_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct run	*r = arg;
+	const char	*err;
+	size_t		 i, up = 0, viewers;
+
+	for (i = 0; i < r->m->ncollectors; i++)
+		if (r->m->collectors[i]->state == COL_UP)
+			up++;
+	err = r->store != NULL ? store_error(r->store) : NULL;
+	control_clients(r->control, &viewers);
+	sdnotify_status("%zu of %zu collectors up, %zu viewer%s, history "
+	    "%s%s", up, r->m->ncollectors, viewers, viewers == 1 ? "" : "s",
+	    r->store == NULL ? "off" : err != NULL ? "failing: " : "ok",
+	    err != NULL ? err : "");
+}
+
+/*
+ * SIGHUP: the configuration again (core/reload.c), what can change live
+ * applied, the rest logged as needing a restart.  systemd hears
+ * RELOADING=1 and READY=1 around it, a file that does not load included
+ * (the service still runs, on the configuration it had).
+ */
+static void
+headless_reload_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct run		*r = arg;
+	struct reload_report	 rep;
+	char			*cause = NULL;
+
+	sdnotify_reloading();
+	log_info("signal %d, reloading %s", (int)sig, r->path);
+	memset(&rep, 0, sizeof rep);
+	rep.database_fixed = r->o->database != NULL;
+	reload_config(r->m, r->path, &rep, &cause);
+	reload_report_free(&rep);
+	free(cause);
+	headless_status_cb(-1, 0, r);
+	sdnotify_ready();
+}
+
+/*
+ * -H: collect and record until SIGINT or SIGTERM; SIGHUP reloads the
+ * configuration.  Under systemd (Type=notify, core/sdnotify.c) READY=1
+ * goes once the collectors run and privileges are dropped, STOPPING=1
+ * before the history's last flush.
+ */
 static void
 run_headless(struct run *r)
 {
-	struct event	*sigint, *sigterm, *sighup;
+	struct event	*sigint, *sigterm, *sighup, *status;
+	struct timeval	 tv = { 5, 0 };	/* the status line's refresh */
 
 	signal(SIGPIPE, SIG_IGN);
 	sigint = evsignal_new(r->base, SIGINT, quit_cb, r->base);
 	sigterm = evsignal_new(r->base, SIGTERM, quit_cb, r->base);
-	/* A closed terminal must not cost the queued history. */
-	sighup = evsignal_new(r->base, SIGHUP, quit_cb, r->base);
+	sighup = evsignal_new(r->base, SIGHUP, headless_reload_cb, r);
+	status = event_new(r->base, -1, EV_PERSIST, headless_status_cb, r);
 	evsignal_add(sigint, NULL);
 	evsignal_add(sigterm, NULL);
 	evsignal_add(sighup, NULL);
+	event_add(status, &tv);
 	log_info("headless: %zu collectors, history %s", r->m->ncollectors,
 	    r->store != NULL ? r->m->database : "off");
+	sdnotify_start(r->base);
+	headless_status_cb(-1, 0, r);
+	sdnotify_ready();
 	event_base_dispatch(r->base);
+	sdnotify_stopping();
 	event_free(sigint);
 	event_free(sigterm);
 	event_free(sighup);
+	event_free(status);
 }
 
 /* The live dashboard, with z's way to a second model. */

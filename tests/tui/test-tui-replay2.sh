@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: ISC
 #
 # Replay shows what was, and says what changed (issue 12, 7), on a
-# history made by the real binary (peertop -H, schema 4) and then given
+# history made by the real binary (peertop -H, schema 5) and then given
 # two recording runs by SQL: 00:00-00:20 before the file kept route
 # counts, 00:55-01:20 with them, 35 minutes unrecorded between.
 # lon-r1-frr drops twice in the second run; sea-r1-frr stays up.
@@ -46,15 +46,15 @@ branch "london-office" {
 }
 EOF
 
-# A schema 4 file as a live peertop creates it.
+# A schema 5 file as a live peertop creates it.
 "$PEERTOP" -H -c "$CONF" -l "$T/log" &
 hpid=$!
 at_exit "kill $hpid 2>/dev/null"
 wait_for "sqlite3 -readonly '$DB' 'SELECT count(*) FROM run' | grep -qx 1" 10
 kill "$hpid"
 wait "$hpid"
-check "peertop -H made a schema 4 history" sh -c \
-    "sqlite3 -readonly '$DB' 'PRAGMA user_version' | grep -qx 4"
+check "peertop -H made a schema 5 history" sh -c \
+    "sqlite3 -readonly '$DB' 'PRAGMA user_version' | grep -qx 5"
 
 ms() {	# "HH:MM:SS" on 2026-12-07 -> SQL for its epoch milliseconds
 	echo "(strftime('%s','2026-12-07 $1') * 1000)"
