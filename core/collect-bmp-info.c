@@ -19,7 +19,6 @@
 #include <event2/event.h>
 
 #include "core/collect-bmp-private.h"
-#include "core/replica.h"
 
 /* Test and display helpers: what the collector knows about a router. */
 size_t
@@ -27,8 +26,8 @@ collect_bmp_routers(const struct collector *c)
 {
 	const struct collect_bmp	*cb = c->priv;
 
-	if (c->remote_bmp != NULL)
-		return (replica_bmp_routers(c));
+	if (c->bmp_info != NULL)
+		return (c->bmp_info->routers(c));
 	if (c->ops != &collector_bmp || cb == NULL)
 		return (0);
 	return (cb->nrouters);
@@ -128,8 +127,8 @@ collect_bmp_router_info(const struct collector *c, size_t i,
 	size_t				 j;
 	uint64_t			 now;
 
-	if (c->remote_bmp != NULL)
-		return (replica_bmp_router_info(c, i, ri));
+	if (c->bmp_info != NULL)
+		return (c->bmp_info->router(c, i, ri));
 	if ((r = collect_bmp_router_at(c, i)) == NULL)
 		return (0);
 	memset(ri, 0, sizeof *ri);
@@ -184,8 +183,8 @@ collect_bmp_peer_info(const struct collector *c, size_t i, size_t j,
 	const struct max_prefix		*mp;
 	int				 k;
 
-	if (c->remote_bmp != NULL)
-		return (replica_bmp_peer_info(c, i, j, pi));
+	if (c->bmp_info != NULL)
+		return (c->bmp_info->peer(c, i, j, pi));
 	if ((bp = collect_bmp_peer_at(c, i, j)) == NULL)
 		return (0);
 	memset(pi, 0, sizeof *pi);
@@ -237,8 +236,8 @@ collect_bmp_peer_stat(const struct collector *c, size_t i, size_t j,
 	const struct collect_bmp_peer	*bp;
 	unsigned int			 t;
 
-	if (c->remote_bmp != NULL)
-		return (replica_bmp_peer_stat(c, i, j, k, type, name, value));
+	if (c->bmp_info != NULL)
+		return (c->bmp_info->stat(c, i, j, k, type, name, value));
 	if ((bp = collect_bmp_peer_at(c, i, j)) == NULL)
 		return (0);
 	for (t = 0; t < COLLECT_BMP_STATS; t++) {

@@ -104,4 +104,20 @@ int		 collect_bmp_peer_stat(const struct collector *, size_t i,
 		    size_t j, size_t k, unsigned int *type, const char **name,
 		    uint64_t *value);
 
+/*
+ * Where a collector's BMP routers come from when no listener runs in
+ * this process: a viewer's replica (core/replica.c) installs these on
+ * the collector (collector->bmp_info) and the functions above answer
+ * from them.
+ */
+struct bmp_info_ops {
+	size_t	 (*routers)(const struct collector *);
+	int	 (*router)(const struct collector *, size_t,
+		    struct bmp_router_info *);
+	int	 (*peer)(const struct collector *, size_t, size_t,
+		    struct bmp_peer_info *);
+	int	 (*stat)(const struct collector *, size_t, size_t, size_t,
+		    unsigned int *, const char **, uint64_t *);
+};
+
 #endif

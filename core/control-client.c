@@ -2,6 +2,7 @@
 /* The client end of the control socket (control-client.h). */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include <errno.h>
@@ -35,6 +36,18 @@ json_t *
 ctlc_hello(const struct ctlc *c)
 {
 	return (c->hello);
+}
+
+int
+ctlc_same_config(const struct ctlc *c, const char *path)
+{
+	struct stat	 a, b;
+	const char	*theirs;
+
+	theirs = json_string_value(json_object_get(c->hello, "config"));
+	if (theirs == NULL || stat(path, &a) == -1 || stat(theirs, &b) == -1)
+		return (0);
+	return (a.st_dev == b.st_dev && a.st_ino == b.st_ino);
 }
 
 void

@@ -28,6 +28,10 @@ int		 ctlc_fd(const struct ctlc *);
 /* The hello's members ("config", "database", "peertop", "pid"). */
 json_t		*ctlc_hello(const struct ctlc *);
 
+/* Whether the collector runs the configuration file path (the same
+ * file, not a copy). */
+int		 ctlc_same_config(const struct ctlc *, const char *path);
+
 /* One command line; the object is not consumed.  0 or -1. */
 int		 ctlc_send(struct ctlc *, json_t *);
 /*

@@ -53,6 +53,7 @@ struct collector;
 struct rib;
 struct routemon;
 struct bmp_remote;
+struct bmp_info_ops;
 struct eval;
 
 /*
@@ -405,6 +406,7 @@ struct collector {
 	 * remote_free, when set, frees it with the model. */
 	char		*remote_detail;
 	struct bmp_remote *remote_bmp;
+	const struct bmp_info_ops *bmp_info;	/* collect-bmp.h */
 	void		(*remote_free)(struct collector *);
 };
 

@@ -46,6 +46,8 @@ struct bmp_remote {
 	size_t			 nrouters;
 };
 
+static const struct bmp_info_ops replica_bmp_ops;
+
 static const char *
 jstr(json_t *o, const char *k)
 {
@@ -470,6 +472,7 @@ replica_bmp(struct replica *rp, json_t *o)
 	replica_bmp_free(c);
 	c->remote_detail = detail;
 	c->remote_free = replica_bmp_free;
+	c->bmp_info = &replica_bmp_ops;
 	br = c->remote_bmp = xcalloc(1, sizeof *br);
 	a = json_object_get(o, "routers");
 	if (!json_is_array(a) || json_array_size(a) == 0)
@@ -482,13 +485,13 @@ replica_bmp(struct replica *rp, json_t *o)
 	model_touch(rp->m, DIRTY_COLLECTORS | DIRTY_SESSIONS);
 }
 
-size_t
+static size_t
 replica_bmp_routers(const struct collector *c)
 {
 	return (c->remote_bmp != NULL ? c->remote_bmp->nrouters : 0);
 }
 
-int
+static int
 replica_bmp_router_info(const struct collector *c, size_t i,
     struct bmp_router_info *ri)
 {
@@ -498,7 +501,7 @@ replica_bmp_router_info(const struct collector *c, size_t i,
 	return (1);
 }
 
-int
+static int
 replica_bmp_peer_info(const struct collector *c, size_t i, size_t j,
     struct bmp_peer_info *pi)
 {
@@ -509,7 +512,7 @@ replica_bmp_peer_info(const struct collector *c, size_t i, size_t j,
 	return (1);
 }
 
-int
+static int
 replica_bmp_peer_stat(const struct collector *c, size_t i, size_t j,
     size_t k, unsigned int *type, const char **name, uint64_t *value)
 {
@@ -526,6 +529,11 @@ replica_bmp_peer_stat(const struct collector *c, size_t i, size_t j,
 	*value = p->stats[k].value;
 	return (1);
 }
+
+static const struct bmp_info_ops replica_bmp_ops = {
+	replica_bmp_routers, replica_bmp_router_info, replica_bmp_peer_info,
+	replica_bmp_peer_stat
+};
 
 static void
 replica_event(struct replica *rp, json_t *o)

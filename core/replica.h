@@ -17,8 +17,6 @@
 
 struct model;
 struct collector;
-struct bmp_router_info;
-struct bmp_peer_info;
 
 struct replica {
 	struct model	*m;
@@ -47,14 +45,5 @@ void		 replica_reset(struct replica *);
  * have are counted in unknown and skipped.
  */
 int		 replica_apply(struct replica *, json_t *, char **cause);
-
-/* collect-bmp-info.c asks these for a replica's bmp collectors. */
-size_t	 replica_bmp_routers(const struct collector *);
-int	 replica_bmp_router_info(const struct collector *, size_t,
-	    struct bmp_router_info *);
-int	 replica_bmp_peer_info(const struct collector *, size_t, size_t,
-	    struct bmp_peer_info *);
-int	 replica_bmp_peer_stat(const struct collector *, size_t, size_t,
-	    size_t, unsigned int *, const char **, uint64_t *);
 
 #endif

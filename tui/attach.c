@@ -128,7 +128,8 @@ attach_load(struct attach *a, struct model **mp, char **cause)
 }
 
 struct attach *
-attach_open(const char *path, int *absent, char **cause)
+attach_open(const char *path, const char *config, int *absent,
+    char **cause)
 {
 	struct attach	*a;
 	struct model	*m = NULL;
@@ -136,7 +137,19 @@ attach_open(const char *path, int *absent, char **cause)
 	a = xcalloc(1, sizeof *a);
 	a->path = xstrdup(path);
 	if ((a->c = ctlc_open(path, ATTACH_TIMEOUT_MS, absent, cause)) ==
-	    NULL || attach_load(a, &m, cause) != 0) {
+	    NULL) {
+		attach_free(a);
+		return (NULL);
+	}
+	/* -c another file than the collector's: that one is wanted. */
+	if (config != NULL && !ctlc_same_config(a->c, config)) {
+		*absent = 1;
+		xasprintf(cause, "the collector on %s runs another "
+		    "configuration", path);
+		attach_free(a);
+		return (NULL);
+	}
+	if (attach_load(a, &m, cause) != 0) {
 		attach_free(a);
 		return (NULL);
 	}

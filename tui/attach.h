@@ -10,9 +10,11 @@ struct tui;
 /*
  * Connect to the control socket at path, attach and build the replica
  * from the configuration and snapshot the collector sends.  NULL and
- * *cause on failure; *absent (may be NULL) set when nobody listens there.
+ * *cause on failure; *absent set when nobody listens there, or when
+ * config (NULL: any) is not the file the collector runs.
  */
-struct attach	*attach_open(const char *path, int *absent, char **cause);
+struct attach	*attach_open(const char *path, const char *config,
+		    int *absent, char **cause);
 /* The replica the views draw, and the datadir its catalogue came from. */
 struct model	*attach_model(struct attach *);
 const char	*attach_datadir(struct attach *);

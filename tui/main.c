@@ -165,11 +165,11 @@ usage(int status)
 "  -H, --headless        the collector service: collect and record history\n"
 "                        without the dashboard; viewers attach to its\n"
 "                        control socket\n"
-"  -S, --socket PATH     the control socket (default: the configuration's\n"
-"                        control, $PEERTOP_SOCKET, " CONTROL_PATH_DEFAULT ")\n"
+"  -S, --socket PATH     the control socket; default: the configuration's\n"
+"                        control, $PEERTOP_SOCKET, " CONTROL_PATH_DEFAULT "\n"
 "      --standalone      collect in this process even when a collector\n"
-"                        answers on the socket (the dashboard and --once\n"
-"                        attach to it by default)\n"
+"                        answers on the control socket; the dashboard and\n"
+"                        --once attach to one by default\n"
 "      --who             list the viewers attached to the collector\n"
 "  -r, --replay FILE     replay a history read-only: the dashboard as it\n"
 "                        was (t/T next/previous change, b jump, p play)\n"
@@ -466,7 +466,8 @@ attached_main(struct options *o)
 	int			 absent = 0, status;
 
 	path = socket_path(o);
-	if ((a = attach_open(path, &absent, &cause)) == NULL) {
+	if ((a = attach_open(path, o->socket == NULL ? o->config : NULL,
+	    &absent, &cause)) == NULL) {
 		if (absent && o->socket == NULL) {
 			free(cause);
 			free(path);
@@ -540,6 +541,12 @@ once_remote(struct options *o, int *status)
 		return (0);
 	}
 	free(path);
+	/* -c another file than the collector's: that one is wanted. */
+	if (o->socket == NULL && o->config != NULL &&
+	    !ctlc_same_config(c, o->config)) {
+		ctlc_close(c);
+		return (-1);
+	}
 	cmd = json_pack("{s:s, s:s, s:b, s:s}", "cmd", "once", "format",
 	    o->output, "raw", 1, "client", "once");
 	r = ctlc_request(c, cmd, "once", 10000, &cause);
