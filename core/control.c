@@ -435,6 +435,7 @@ void
 ctl_drop(struct ctl_client *c, const char *why)
 {
 	struct timeval	 tv = { CONTROL_CLOSE_MS / 1000, 0 };
+	struct json_w	 j;
 
 	if (c->closing)
 		return;
@@ -445,10 +446,15 @@ ctl_drop(struct ctl_client *c, const char *why)
 	c->attached = 0;
 	bufferevent_disable(c->bev, EV_READ);
 	if (evbuffer_get_length(bufferevent_get_output(c->bev)) <
-	    CONTROL_OUT_MAX)
-		evbuffer_add_printf(bufferevent_get_output(c->bev),
-		    "{\"t\":\"error\",\"fatal\":true,\"error\":\"%s\"}\n", why);
-	else
+	    CONTROL_OUT_MAX) {
+		json_w_init_evbuffer(&j, bufferevent_get_output(c->bev), 0);
+		json_w_object(&j, NULL, 0);
+		json_w_string(&j, "t", "error");
+		json_w_bool(&j, "fatal", 1);
+		json_w_string(&j, "error", why);
+		json_w_end(&j);
+		evbuffer_add(bufferevent_get_output(c->bev), "\n", 1);
+	} else
 		evbuffer_drain(bufferevent_get_output(c->bev),
 		    evbuffer_get_length(bufferevent_get_output(c->bev)));
 	bufferevent_setcb(c->bev, NULL, ctl_write_cb, ctl_event_cb, c);
@@ -541,8 +547,7 @@ ctl_read_cb(struct bufferevent *bev, void *arg)
 			ctl_drop(c, "a command longer than 64 KiB");
 			return;
 		}
-		if (!c->spoke || !evtimer_pending(c->deadline, NULL))
-			evtimer_del(c->deadline);
+		evtimer_del(c->deadline);
 		c->spoke = 1;
 		if (len > 0)
 			ctl_command(c, line, len);
