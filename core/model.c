@@ -816,6 +816,23 @@ model_event_relate(const struct model *m, struct event *ev)
 			    m->branches[i]->name);
 }
 
+/* Into the ring, the oldest pushed out when full: its slot. */
+static size_t
+model_ring_push(struct model *m, const struct event *ev)
+{
+	size_t	 slot;
+
+	if (m->nevents == MODEL_EVENTS_MAX) {
+		m->level_counts[m->events[m->evhead].level]--;
+		slot = m->evhead;
+		m->evhead = (m->evhead + 1) % MODEL_EVENTS_MAX;
+	} else
+		slot = (m->evhead + m->nevents++) % MODEL_EVENTS_MAX;
+	m->events[slot] = *ev;
+	m->level_counts[m->events[slot].level]++;
+	return (slot);
+}
+
 void
 model_event_add(struct model *m, struct event *ev)
 {
@@ -832,14 +849,7 @@ model_event_add(struct model *m, struct event *ev)
 		ev->level = LVL_CRITICAL;
 	model_event_relate(m, ev);
 	condition_event(m, ev);
-	if (m->nevents == MODEL_EVENTS_MAX) {
-		m->level_counts[m->events[m->evhead].level]--;
-		slot = m->evhead;
-		m->evhead = (m->evhead + 1) % MODEL_EVENTS_MAX;
-	} else
-		slot = (m->evhead + m->nevents++) % MODEL_EVENTS_MAX;
-	m->events[slot] = *ev;
-	m->level_counts[ev->level]++;
+	slot = model_ring_push(m, ev);
 	model_branch_last_event(m, ev);
 	if (m->sink.event != NULL)
 		m->sink.event(m->sink.arg, &m->events[slot]);
@@ -989,8 +999,8 @@ model_event_ack(struct model *m, int64_t id, const char *user,
 void
 model_event_put(struct model *m, const struct event *ev)
 {
-	struct event	*e;
-	size_t		 i, slot;
+	struct event	*e, copy;
+	size_t		 i;
 	enum level	 lvl = ev->level;
 
 	if ((size_t)lvl >= nitems(m->level_counts))
@@ -1006,15 +1016,9 @@ model_event_put(struct model *m, const struct event *ev)
 			return;
 		}
 	}
-	if (m->nevents == MODEL_EVENTS_MAX) {
-		m->level_counts[m->events[m->evhead].level]--;
-		slot = m->evhead;
-		m->evhead = (m->evhead + 1) % MODEL_EVENTS_MAX;
-	} else
-		slot = (m->evhead + m->nevents++) % MODEL_EVENTS_MAX;
-	m->events[slot] = *ev;
-	m->events[slot].level = lvl;
-	m->level_counts[lvl]++;
+	copy = *ev;
+	copy.level = lvl;
+	(void)model_ring_push(m, &copy);
 	if (ev->id > m->evseq)
 		m->evseq = ev->id;
 	model_touch(m, DIRTY_EVENTS);

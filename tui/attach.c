@@ -227,6 +227,20 @@ attach_who(struct tui *tui, char **cause)
 	return (attach_who_lines(a->path, cause));
 }
 
+/* Read the connection's changes from the dashboard's loop. */
+static void
+attach_follow(struct attach *a)
+{
+	int	 fd = ctlc_fd(a->c);
+
+	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	a->ev_read = event_new(a->tui->base, fd, EV_READ | EV_PERSIST,
+	    attach_read_cb, a);
+	if (a->ev_read == NULL)
+		fatalx("event_new failed");
+	event_add(a->ev_read, NULL);
+}
+
 void
 attach_start(struct attach *a, struct tui *tui)
 {
@@ -240,13 +254,7 @@ attach_start(struct attach *a, struct tui *tui)
 	a->ev_retry = evtimer_new(tui->base, attach_retry_cb, a);
 	if (a->ev_retry == NULL)
 		fatalx("evtimer_new failed");
-	(void)fcntl(ctlc_fd(a->c), F_SETFL, fcntl(ctlc_fd(a->c), F_GETFL) |
-	    O_NONBLOCK);
-	a->ev_read = event_new(tui->base, ctlc_fd(a->c), EV_READ | EV_PERSIST,
-	    attach_read_cb, a);
-	if (a->ev_read == NULL)
-		fatalx("event_new failed");
-	event_add(a->ev_read, NULL);
+	attach_follow(a);
 }
 
 /* Redraw what changed: the pass has nothing to judge in a replica. */
@@ -370,13 +378,7 @@ attach_retry_cb(evutil_socket_t fd, short what, void *arg)
 	tui->detached = 0;
 	tui->attach_status[0] = '\0';
 	tui->note = "reattached to the collector";
-	(void)fcntl(ctlc_fd(a->c), F_SETFL, fcntl(ctlc_fd(a->c), F_GETFL) |
-	    O_NONBLOCK);
-	a->ev_read = event_new(tui->base, ctlc_fd(a->c), EV_READ | EV_PERSIST,
-	    attach_read_cb, a);
-	if (a->ev_read == NULL)
-		fatalx("event_new failed");
-	event_add(a->ev_read, NULL);
+	attach_follow(a);
 	model_touch(m, DIRTY_ALL);
 	attach_redraw(a);
 }
