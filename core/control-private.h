@@ -16,6 +16,7 @@ struct bufferevent;
 struct evbuffer;
 struct event;
 struct json_w;
+struct store;
 
 struct ctl_client {
 	TAILQ_ENTRY(ctl_client)	 entry;
@@ -68,6 +69,7 @@ struct control {
 	gid_t			 group;		/* (gid_t)-1: none */
 	char			 group_name[64];
 	char			*config_path, *config_text;
+	struct store		*store;		/* history queries, or NULL */
 	const char		*(*history)(void *);
 	void			*history_arg;
 

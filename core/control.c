@@ -28,6 +28,7 @@
 #include "core/control-private.h"
 #include "core/output.h"
 #include "core/proto.h"
+#include "core/store.h"
 #include "core/util.h"
 
 #define CONTROL_ACCEPT_PAUSE_MS	1000	/* out of descriptors */
@@ -50,6 +51,8 @@ static void	 ctl_reply_error(struct ctl_client *, json_t *, const char *,
 static void	 ctl_once(struct ctl_client *, json_t *);
 static void	 ctl_who(struct ctl_client *, json_t *);
 static void	 ctl_ack(struct ctl_client *, json_t *);
+static void	 ctl_latency_span(struct ctl_client *, json_t *);
+static void	 ctl_latency_buckets(struct ctl_client *, json_t *);
 static void	 ctl_begin(struct control *, struct json_w *,
 		    struct evbuffer *, const char *, json_t *);
 static char	*ctl_config_text(const char *);
@@ -226,7 +229,8 @@ ctl_listen(struct control *ctl, const char *path, char **cause)
 
 struct control *
 control_start(struct model *m, struct event_base *base, const char *path,
-    const char *(*history)(void *), void *history_arg, char **cause)
+    struct store *store, const char *(*history)(void *), void *history_arg,
+    char **cause)
 {
 	struct control	*ctl;
 
@@ -237,6 +241,7 @@ control_start(struct model *m, struct event_base *base, const char *path,
 	TAILQ_INIT(&ctl->clients);
 	ctl->max = m->control.max_clients != 0 ? m->control.max_clients :
 	    CONTROL_CLIENTS_DEFAULT;
+	ctl->store = store;
 	ctl->history = history;
 	ctl->history_arg = history_arg;
 	if (ctl_listen(ctl, path, cause) == -1) {
@@ -655,6 +660,10 @@ ctl_command(struct ctl_client *c, const char *line, size_t len)
 		ctl_who(c, cmd);
 	else if (strcmp(name, "ack") == 0)
 		ctl_ack(c, cmd);
+	else if (strcmp(name, "latency_span") == 0)
+		ctl_latency_span(c, cmd);
+	else if (strcmp(name, "latency_buckets") == 0)
+		ctl_latency_buckets(c, cmd);
 	else if (strcmp(name, "ping") == 0) {
 		ctl_begin(ctl, NULL, ctl->scratch, "pong", cmd);
 		ctl_send(c, ctl->scratch);
@@ -782,4 +791,106 @@ ctl_ack(struct ctl_client *c, json_t *cmd)
 	json_w_end(&j);
 	evbuffer_add(ctl->scratch, "\n", 1);
 	ctl_send(c, ctl->scratch);
+}
+
+/*
+ * The series a history query names: branch, edge and (optional) target
+ * strings, and a span within the times a history holds.  0, or -1 after
+ * an error reply.
+ */
+static int
+ctl_series(struct ctl_client *c, json_t *cmd, const char **branch,
+    const char **edge, const char **target, int64_t *from, int64_t *to)
+{
+	json_t	*t = json_object_get(cmd, "target");
+
+	*branch = json_string_value(json_object_get(cmd, "branch"));
+	*edge = json_string_value(json_object_get(cmd, "edge"));
+	*target = json_is_string(t) ? json_string_value(t) : NULL;
+	*from = json_integer_value(json_object_get(cmd, "from_ms"));
+	*to = json_integer_value(json_object_get(cmd, "to_ms"));
+	if (c->ctl->store == NULL) {
+		ctl_reply_error(c, cmd, "the collector keeps no history", 0);
+		return (-1);
+	}
+	if (*branch == NULL || *edge == NULL || *from < 0 || *to <= *from ||
+	    *to > 253402300799999LL) {
+		ctl_reply_error(c, cmd, "a history query needs branch, edge, "
+		    "from_ms < to_ms", 0);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Branch detail's figures over a span, from the collector's history. */
+static void
+ctl_latency_span(struct ctl_client *c, json_t *cmd)
+{
+	struct latency_stats	 ls;
+	struct json_w		 j;
+	const char		*branch, *edge, *target;
+	int64_t			 from, to, n;
+
+	if (ctl_series(c, cmd, &branch, &edge, &target, &from, &to) != 0)
+		return;
+	memset(&ls, 0, sizeof ls);
+	n = store_latency_span(c->ctl->store, branch, edge, target, from, to,
+	    &ls);
+	ctl_begin(c->ctl, &j, c->ctl->scratch, "latency_span", cmd);
+	json_w_int(&j, "count", n);
+	json_w_uint(&j, "sent", ls.sent);
+	json_w_uint(&j, "received", ls.received);
+	json_w_double(&j, "loss_pct", ls.loss_pct, 6);
+	json_w_double(&j, "avg_us", ls.avg_us, 3);
+	json_w_int(&j, "best_us", ls.best_us);
+	json_w_int(&j, "worst_us", ls.worst_us);
+	json_w_double(&j, "stdev_us", ls.stdev_us, 3);
+	json_w_int(&j, "first_ms", ls.first_ms);
+	json_w_int(&j, "last_ms", ls.last_ms);
+	json_w_end(&j);
+	evbuffer_add(c->ctl->scratch, "\n", 1);
+	ctl_send(c, c->ctl->scratch);
+}
+
+#define CTL_BUCKETS_MAX	4096	/* a graph's columns, wide terminals too */
+
+/* Branch detail's long graph: n buckets of a span, from the history. */
+static void
+ctl_latency_buckets(struct ctl_client *c, json_t *cmd)
+{
+	struct lat_bucket	*bk;
+	struct json_w		 j;
+	const char		*branch, *edge, *target;
+	int64_t			 from, to, n;
+	int			 i, got;
+
+	if (ctl_series(c, cmd, &branch, &edge, &target, &from, &to) != 0)
+		return;
+	n = json_integer_value(json_object_get(cmd, "n"));
+	if (n < 1 || n > CTL_BUCKETS_MAX) {
+		ctl_reply_error(c, cmd, "n: 1 to 4096 buckets", 0);
+		return;
+	}
+	bk = xcalloc((size_t)n, sizeof *bk);
+	got = store_latency_buckets(c->ctl->store, branch, edge, target, from,
+	    to, bk, (size_t)n);
+	ctl_begin(c->ctl, &j, c->ctl->scratch, "latency_buckets", cmd);
+	json_w_int(&j, "count", got);
+	json_w_array(&j, "buckets", 0);
+	for (i = 0; i < got; i++) {
+		json_w_array(&j, NULL, 0);
+		json_w_int(&j, NULL, bk[i].from_ms);
+		json_w_uint(&j, NULL, bk[i].sent);
+		json_w_uint(&j, NULL, bk[i].received);
+		json_w_double(&j, NULL, bk[i].median_us, 3);
+		json_w_int(&j, NULL, bk[i].lo_us);
+		json_w_int(&j, NULL, bk[i].hi_us);
+		json_w_bool(&j, NULL, bk[i].exact);
+		json_w_end(&j);
+	}
+	json_w_end(&j);
+	json_w_end(&j);
+	evbuffer_add(c->ctl->scratch, "\n", 1);
+	ctl_send(c, c->ctl->scratch);
+	free(bk);
 }

@@ -24,6 +24,7 @@
 struct event_base;
 struct model;
 struct control;
+struct store;
 
 #define CONTROL_IDLE_MS		10000
 #define CONTROL_OUT_MAX		(16 * 1024 * 1024)
@@ -38,13 +39,15 @@ char	*control_path(const struct model *, const char *opt);
 /*
  * Listen on path (its directory is made, mode 0755, when missing; a
  * stale socket nobody answers on is replaced; a live one is another
- * collector's: -1).  history, when set, says what is wrong with the
- * history now (NULL: healthy), for the viewers' status bars.  NULL and
- * *cause (malloc'd, one line) on error.
+ * collector's: -1).  The store (may be NULL) answers the viewers'
+ * history queries (Branch detail's long graphs).  history, when set,
+ * says what is wrong with the history now (NULL: healthy), for the
+ * viewers' status bars.  NULL and *cause (malloc'd, one line) on error.
  */
 struct control	*control_start(struct model *, struct event_base *,
-		    const char *path, const char *(*history)(void *),
-		    void *history_arg, char **cause);
+		    const char *path, struct store *,
+		    const char *(*history)(void *), void *history_arg,
+		    char **cause);
 /* Close every client and the socket; remove the socket file. */
 void		 control_stop(struct control *);
 /* Clients connected now, and of them attached (for sd_notify's STATUS). */

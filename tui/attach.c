@@ -24,6 +24,7 @@
 
 #include "core/control-client.h"
 #include "core/eval.h"
+#include "core/latency.h"
 #include "core/proto.h"
 #include "core/replica.h"
 #include "core/store.h"
@@ -37,6 +38,7 @@
 struct attach {
 	char		*path;
 	struct ctlc	*c;
+	struct ctlc	*q;		/* history queries, its own line */
 	struct replica	 rp;
 	char		*config;	/* the text the model was made from */
 	char		*datadir;
@@ -241,6 +243,107 @@ attach_follow(struct attach *a)
 	event_add(a->ev_read, NULL);
 }
 
+/*
+ * A history query on the query connection (opened when first needed,
+ * again after a failure): the reply, or NULL.  Blocking, briefly: the
+ * view caches what it gets for a column's time.
+ */
+static json_t *
+attach_query(struct attach *a, json_t *cmd, const char *want)
+{
+	json_t	*r;
+	char	*cause = NULL;
+
+	if (a->q == NULL &&
+	    (a->q = ctlc_open(a->path, 1000, NULL, &cause)) == NULL) {
+		free(cause);
+		json_decref(cmd);
+		return (NULL);
+	}
+	if ((r = ctlc_request(a->q, cmd, want, 2000, &cause)) == NULL) {
+		/* An error reply leaves the line usable; a timeout not. */
+		if (cause == NULL || strstr(cause, "no answer") != NULL ||
+		    strstr(cause, "closed") != NULL) {
+			ctlc_close(a->q);
+			a->q = NULL;
+		}
+		free(cause);
+	}
+	json_decref(cmd);
+	return (r);
+}
+
+static json_t *
+attach_series(const char *what, const char *branch, const char *edge,
+    const char *target, int64_t from, int64_t to)
+{
+	return (json_pack("{s:s, s:s, s:s, s:s?, s:I, s:I, s:s}", "cmd", what,
+	    "branch", branch, "edge", edge, "target", target, "from_ms",
+	    (json_int_t)from, "to_ms", (json_int_t)to, "client", "viewer"));
+}
+
+static int64_t
+attach_lat_span(struct tui *tui, const char *branch, const char *edge,
+    const char *target, int64_t from, int64_t to, struct latency_stats *ls)
+{
+	struct attach	*a = tui->hook_arg;
+	json_t		*r;
+	int64_t		 n;
+
+	r = attach_query(a, attach_series("latency_span", branch, edge,
+	    target, from, to), "latency_span");
+	if (r == NULL)
+		return (-1);
+	memset(ls, 0, sizeof *ls);
+	n = json_integer_value(json_object_get(r, "count"));
+	ls->sent = (uint32_t)json_integer_value(json_object_get(r, "sent"));
+	ls->received = (uint32_t)json_integer_value(json_object_get(r,
+	    "received"));
+	ls->loss_pct = json_number_value(json_object_get(r, "loss_pct"));
+	ls->avg_us = json_number_value(json_object_get(r, "avg_us"));
+	ls->best_us = json_integer_value(json_object_get(r, "best_us"));
+	ls->worst_us = json_integer_value(json_object_get(r, "worst_us"));
+	ls->stdev_us = json_number_value(json_object_get(r, "stdev_us"));
+	ls->first_ms = json_integer_value(json_object_get(r, "first_ms"));
+	ls->last_ms = json_integer_value(json_object_get(r, "last_ms"));
+	ls->last_us = -1;
+	json_decref(r);
+	return (n);
+}
+
+static int
+attach_lat_buckets(struct tui *tui, const char *branch, const char *edge,
+    const char *target, int64_t from, int64_t to, struct lat_bucket *bk,
+    size_t n)
+{
+	struct attach	*a = tui->hook_arg;
+	json_t		*cmd, *r, *list, *e;
+	size_t		 i, got;
+
+	cmd = attach_series("latency_buckets", branch, edge, target, from, to);
+	json_object_set_new(cmd, "n", json_integer((json_int_t)n));
+	if ((r = attach_query(a, cmd, "latency_buckets")) == NULL)
+		return (-1);
+	list = json_object_get(r, "buckets");
+	got = json_is_array(list) ? json_array_size(list) : 0;
+	memset(bk, 0, n * sizeof *bk);
+	for (i = 0; i < got && i < n; i++) {
+		e = json_array_get(list, i);
+		if (!json_is_array(e) || json_array_size(e) != 7)
+			continue;
+		bk[i].from_ms = json_integer_value(json_array_get(e, 0));
+		bk[i].sent = (uint32_t)json_integer_value(json_array_get(e, 1));
+		bk[i].received = (uint32_t)json_integer_value(json_array_get(e,
+		    2));
+		bk[i].median_us = json_number_value(json_array_get(e, 3));
+		bk[i].lo_us = json_integer_value(json_array_get(e, 4));
+		bk[i].hi_us = json_integer_value(json_array_get(e, 5));
+		bk[i].exact = json_is_true(json_array_get(e, 6));
+	}
+	json_decref(r);
+	return ((int)n);
+}
+
 void
 attach_start(struct attach *a, struct tui *tui)
 {
@@ -248,6 +351,8 @@ attach_start(struct attach *a, struct tui *tui)
 	tui->attached = 1;
 	tui->ack = attach_ack;
 	tui->who = attach_who;
+	tui->lat_span = attach_lat_span;
+	tui->lat_buckets = attach_lat_buckets;
 	tui->hook_arg = a;
 	tui->store_status = attach_history;
 	tui->store_status_arg = a;
@@ -393,6 +498,7 @@ attach_free(struct attach *a)
 	if (a->ev_retry != NULL)
 		event_free(a->ev_retry);
 	ctlc_close(a->c);
+	ctlc_close(a->q);
 	free(a->path);
 	free(a->config);
 	free(a->datadir);

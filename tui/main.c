@@ -678,8 +678,8 @@ control_open(struct run *r)
 	    (getenv("PEERTOP_SOCKET") != NULL &&
 	    *getenv("PEERTOP_SOCKET") != '\0');
 	path = control_path(r->m, r->o->socket);
-	r->control = control_start(r->m, r->base, path, history_status_cb, r,
-	    &cause);
+	r->control = control_start(r->m, r->base, path, r->store,
+	    history_status_cb, r, &cause);
 	if (r->control == NULL) {
 		if (named) {
 			fprintf(stderr, "peertop: %s; not starting\n", cause);

@@ -15,6 +15,8 @@
 
 struct event_base;
 struct store;
+struct lat_bucket;
+struct latency_stats;
 
 /* Colour roles, mapped through a theme (tui/draw.c). */
 enum color_role {
@@ -213,7 +215,18 @@ struct tui {
 	 * hook: standalone, nobody else.
 	 */
 	char		**(*who)(struct tui *, char **cause);
-	void		*hook_arg;	/* for ack and who */
+	void		*hook_arg;	/* for ack, who and the history */
+	/*
+	 * Branch detail's long graphs and spans when tui->store is NULL:
+	 * an attached viewer that may not read the collector's history
+	 * asks the collector (store.h has what they answer).  NULL: none.
+	 */
+	int64_t		(*lat_span)(struct tui *, const char *branch,
+			    const char *edge, const char *target, int64_t from,
+			    int64_t to, struct latency_stats *);
+	int		(*lat_buckets)(struct tui *, const char *branch,
+			    const char *edge, const char *target, int64_t from,
+			    int64_t to, struct lat_bucket *, size_t n);
 	/*
 	 * Attached to a collector (tui/attach.c): detached is set while
 	 * its connection is gone; the picture is the last one, drawn

@@ -71,7 +71,7 @@ static const struct draw_col branch_cols[BR_NCOLS] = {
  * one's history.
  */
 struct view_branch_cache {
-	const struct store	*store;
+	const void		*src;	/* the store, or the tui asked */
 	char			 branch[NAME_MAX_PT];
 	char			 edge[EDGE_CODE_MAX];
 	char			 target[NAME_MAX_PT];
@@ -79,6 +79,23 @@ struct view_branch_cache {
 	int			 pw, ok, exact;
 	struct graph_col	*cols;
 };
+
+/* Whether Branch detail can show spans of history: the file, or the
+ * collector asked through its socket. */
+static int
+view_branch_has_history(const struct tui *tui)
+{
+	return (tui->store != NULL || (tui->lat_buckets != NULL &&
+	    tui->lat_span != NULL));
+}
+
+/* What answers them, for the cache. */
+static const void *
+view_branch_src(const struct tui *tui)
+{
+	return (tui->store != NULL ? (const void *)tui->store :
+	    (const void *)tui);
+}
 
 /* The view's own state (tui_view_data()). */
 struct view_branch_state {
@@ -133,7 +150,8 @@ view_branch_edge(const struct model *m, int idx)
 static int
 view_branch_spans_usable(struct tui *tui)
 {
-	return (tui->store != NULL ? (int)nitems(view_branch_spans) : 1);
+	return (view_branch_has_history(tui) ?
+	    (int)nitems(view_branch_spans) : 1);
 }
 
 static void *
@@ -360,11 +378,11 @@ view_branch_history(struct tui *tui, const struct branch *b,
 	int64_t				 keep;
 	int				 i, any = 0;
 
-	if (tui->store == NULL || edge == NULL || pw <= 0)
+	if (!view_branch_has_history(tui) || edge == NULL || pw <= 0)
 		return (0);
 	keep = span_ms / pw;
 	keep = keep < 1000 ? 1000 : keep > 10000 ? 10000 : keep;
-	if (cache->store == tui->store &&
+	if (cache->src == view_branch_src(tui) &&
 	    strcmp(cache->branch, b->name) == 0 &&
 	    strcmp(cache->edge, edge) == 0 &&
 	    strcmp(cache->target, l->target) == 0 &&
@@ -376,9 +394,11 @@ view_branch_history(struct tui *tui, const struct branch *b,
 	}
 
 	bk = xcalloc((size_t)pw, sizeof *bk);
-	cache->ok = store_latency_buckets(tui->store, b->name, edge,
-	    l->target[0] != '\0' ? l->target : NULL, now - span_ms, now, bk,
-	    (size_t)pw) >= 0;
+	cache->ok = (tui->store != NULL ? store_latency_buckets(tui->store,
+	    b->name, edge, l->target[0] != '\0' ? l->target : NULL,
+	    now - span_ms, now, bk, (size_t)pw) : tui->lat_buckets(tui,
+	    b->name, edge, l->target[0] != '\0' ? l->target : NULL,
+	    now - span_ms, now, bk, (size_t)pw)) >= 0;
 	cache->exact = 1;
 	for (i = 0; i < pw; i++) {
 		memset(&cols[i], 0, sizeof cols[i]);
@@ -397,7 +417,7 @@ view_branch_history(struct tui *tui, const struct branch *b,
 	cache->cols = xreallocarray(cache->cols, (size_t)pw, sizeof *cols);
 	memcpy(cache->cols, cols, (size_t)pw * sizeof *cols);
 	/* Nothing yet (not flushed, say) is asked again next time. */
-	cache->store = any ? tui->store : NULL;
+	cache->src = any ? view_branch_src(tui) : NULL;
 	strlcpy_pt(cache->branch, b->name, sizeof cache->branch);
 	strlcpy_pt(cache->edge, edge, sizeof cache->edge);
 	strlcpy_pt(cache->target, l->target, sizeof cache->target);
@@ -488,13 +508,15 @@ view_branch_figures(struct tui *tui, const struct branch *b,
 	struct latlink			 h;
 	int64_t				 now = tui_now(tui);
 
-	if (sp->ms == 0 || tui->store == NULL || edge == NULL) {
+	if (sp->ms == 0 || !view_branch_has_history(tui) || edge == NULL) {
 		graph_figures(l, f, 0);
 		return;
 	}
 	memset(&h, 0, sizeof h);
-	if (store_latency_span(tui->store, b->name, edge, l->target[0] !=
-	    '\0' ? l->target : NULL, now - sp->ms, now, &ls) > 0) {
+	if ((tui->store != NULL ? store_latency_span(tui->store, b->name, edge,
+	    l->target[0] != '\0' ? l->target : NULL, now - sp->ms, now, &ls) :
+	    tui->lat_span(tui, b->name, edge, l->target[0] != '\0' ?
+	    l->target : NULL, now - sp->ms, now, &ls)) > 0) {
 		h.sent = ls.sent;
 		h.received = ls.received;
 		h.loss_pct = ls.loss_pct;
