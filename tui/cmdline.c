@@ -33,6 +33,7 @@ struct cmdline_cmd {
 	const char	*alias;		/* NULL: none */
 	const char	*usage;		/* "ack ID [comment]" */
 	const char	*help;		/* the Help view's 29 columns */
+	const char	*about;		/* for :help, beside usage */
 	/* argv[i] is word i; tail[i] the line from word i on, spaces and
 	 * all (a comment, a name with spaces).  ACT_* flags. */
 	int		(*exec)(struct tui *, int argc, char **argv,
@@ -70,17 +71,19 @@ static const char *const cmdline_kinds[] = { "branch", "session", "prefix" };
 
 static const struct cmdline_cmd cmdline_cmds[] = {
 	{ "ack", NULL, "ack ID [comment]", "ID [comment]: acknowledge",
+	    "acknowledge an open Error or Critical",
 	    cmdline_ack_exec, cmdline_ack_complete },
 	{ "goto", NULL, "goto [branch|session|prefix] NAME",
-	    "[kind] NAME: show and select", cmdline_goto_exec,
-	    cmdline_goto_complete },
+	    "[kind] NAME: show and select", "its view, on its row",
+	    cmdline_goto_exec, cmdline_goto_complete },
 	{ "time", NULL, "time hh:mm|ISO 8601|-15m", "TIME: the dashboard then",
-	    cmdline_time_exec, NULL },
+	    "replay there (live: freeze there)", cmdline_time_exec, NULL },
 	{ "who", NULL, "who", "who else is attached",
-	    cmdline_who_exec, NULL },
-	{ "quit", "q", "quit (q)", "quit (also :q)", cmdline_quit_exec,
-	    NULL },
-	{ "help", NULL, "help", "these commands", cmdline_help_exec, NULL },
+	    "the viewers of the collector", cmdline_who_exec, NULL },
+	{ "quit", "q", "quit, q", "quit (also :q)", "quit",
+	    cmdline_quit_exec, NULL },
+	{ "help", NULL, "help", "these commands", "this list",
+	    cmdline_help_exec, NULL },
 };
 
 /* One command line per process, as there is one terminal (tui.c). */
@@ -735,7 +738,7 @@ cmdline_help_exec(struct tui *tui, int argc, char **argv, char **tail)
 	    "closes; ? has the keys");
 	for (i = 0; i < nitems(cmdline_cmds); i++)
 		cmdline_popup("  :%-34s %s", cmdline_cmds[i].usage,
-		    cmdline_cmds[i].help);
+		    cmdline_cmds[i].about);
 	return (ACT_REDRAW);
 }
 

@@ -735,26 +735,26 @@ int
 view_events_ack(struct tui *tui, int ask)
 {
 	struct events_row	*rows;
-	size_t			 n, nb = 0, idx = (size_t)tui_view_index(&view_events);
+	size_t			 n, nb = 0, idx;
 	int64_t			 id = 0;
 
+	idx = (size_t)tui_view_index(&view_events);
 	rows = view_events_list(tui, &n);
 	if (tui->cursor[idx] < n) {
 		nb = rows[tui->cursor[idx]].n;
 		id = rows[tui->cursor[idx]].e->id;
 	}
 	free(rows);
-	if (nb == 0) {
+	if (nb == 1 || tui_replaying(tui))	/* replay: says why not */
+		return (ask ? cmdline_ack_ask(tui, id) :
+		    cmdline_ack(tui, id, NULL));
+	if (nb == 0)
 		cmdline_message(tui, CR_WARN, "no event selected to "
 		    "acknowledge");
-		return (ACT_REDRAW);
-	}
-	if (nb > 1) {
+	else
 		cmdline_message(tui, CR_WARN, "a burst of %zu events: + "
 		    "unfolds it, then a acknowledges one of them", nb);
-		return (ACT_REDRAW);
-	}
-	return (ask ? cmdline_ack_ask(tui, id) : cmdline_ack(tui, id, NULL));
+	return (ACT_REDRAW);
 }
 
 /* r: the dashboard at the selected event's time (replay). */
