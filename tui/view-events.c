@@ -568,6 +568,8 @@ view_events_draw(struct tui *tui, int y, int h, int w)
 	else if ((ow = draw_width(tui, open)) < w - 40)
 		draw_text(tui, y, w - ow, ow, vs->open_only ? CR_FILTER :
 		    orole, open);
+	else if (vs->open_only)		/* the tab may be only its key */
+		draw_text(tui, y, w - 20, 20, CR_FILTER, " open only (o: all) ");
 
 	nshow = h - 2;
 	draw_scroll(&tui->cursor[idx], &tui->scroll[idx], n, nshow);
