@@ -617,10 +617,10 @@ cmdline_goto_exec(struct tui *tui, int argc, char **argv, char **tail)
 	char		 a[PREFIX_STRLEN], key[128];
 	size_t		 i, j, k;
 
-	for (k = 0; argc > 2 && k < nitems(cmdline_kinds); k++)
+	for (k = 0; argc > 1 && k < nitems(cmdline_kinds); k++)
 		if (strcasecmp(argv[1], cmdline_kinds[k]) == 0)
 			kind = cmdline_kinds[k];
-	if (argc < 2) {
+	if (argc < 2 || (kind != NULL && argc < 3)) {
 		cmdline_message(tui, CR_WARN, "usage: :goto [branch|session|"
 		    "prefix] NAME (Tab completes)");
 		return (ACT_REDRAW);
