@@ -736,9 +736,12 @@ view_events_showing_open(struct tui *tui)
 int
 view_events_ack(struct tui *tui, int ask)
 {
+	struct events_state	*vs;
 	struct events_row	*rows;
+	const struct event	*e;
 	size_t			 n, nb = 0, idx;
 	int64_t			 id = 0;
+	int			 flags, was;
 
 	idx = (size_t)tui_view_index(&view_events);
 	rows = view_events_list(tui, &n);
@@ -747,9 +750,22 @@ view_events_ack(struct tui *tui, int ask)
 		id = rows[tui->cursor[idx]].e->id;
 	}
 	free(rows);
-	if (nb == 1 || tui_replaying(tui))	/* replay: says why not */
+	if (tui_replaying(tui) || (nb == 1 && ask))	/* replay: why not */
 		return (ask ? cmdline_ack_ask(tui, id) :
 		    cmdline_ack(tui, id, NULL));
+	if (nb == 1) {
+		e = model_event_find(tui->model, id);
+		was = e != NULL && e->ack_ms != 0;
+		flags = cmdline_ack(tui, id, NULL);
+		/* o: what was acknowledged sorts below what was not; the
+		 * cursor stays on its row, now the next one to take. */
+		vs = tui_view_data(tui, &view_events);
+		if (vs->open_only && !was && e != NULL && e->ack_ms != 0) {
+			tui->selected[idx][0] = '\0';
+			view_events_rows(tui);
+		}
+		return (flags);
+	}
 	if (nb == 0)
 		cmdline_message(tui, CR_WARN, "no event selected to "
 		    "acknowledge");
