@@ -61,6 +61,8 @@ static int	keys_drill_events(struct tui *, const struct key_binding *);
 static int	keys_events_fold(struct tui *, const struct key_binding *);
 static int	keys_events_open(struct tui *, const struct key_binding *);
 static int	keys_events_replay(struct tui *, const struct key_binding *);
+static int	keys_events_ack(struct tui *, const struct key_binding *);
+static int	keys_cmdline(struct tui *, const struct key_binding *);
 static int	keys_sort(struct tui *, const struct key_binding *);
 
 #define KEY_TABLE(name, b)	const struct key_table name = { b, nitems(b) }
@@ -90,6 +92,7 @@ static const struct key_binding keys_global_b[] = {
 	{ KEY_BTAB, keys_cycle, "S-Tab", "previous view", -1, 0 },
 	{ '?', keys_help, "?", "this help (again: back)", 0, 0 },
 	{ '/', keys_filter, "/", "filter rows (Esc clears)", 0, 0 },
+	{ ':', keys_cmdline, ":", "command line (:help lists)", 0, 0 },
 	{ KEY_ESC, keys_escape, "Esc", "clear the filter, or go back", 0, 0 },
 	{ 'j', keys_move, "j/Down", "move down", MOVE_DOWN, 0 },
 	{ KEY_DOWN, keys_move, NULL, NULL, MOVE_DOWN, 0 },
@@ -146,7 +149,9 @@ static const struct key_binding keys_events_b[] = {
 	    "the event's page, or unfold a burst (again: back)"),
 	{ '+', keys_events_fold, "+/-", "unfold / fold the burst", 0, 0 },
 	{ '-', keys_events_fold, NULL, NULL, -1, 0 },
-	{ 'o', keys_events_open, "o", "only what is still open / all", 0, 0 },
+	{ 'o', keys_events_open, "o", "open only, worst first / all", 0, 0 },
+	{ 'a', keys_events_ack, "a", "acknowledge (Error, Critical)", 0, 0 },
+	{ 'A', keys_events_ack, "A", "acknowledge with a comment", 1, 0 },
 	{ 'r', keys_events_replay, "r", "the dashboard at the event's time",
 	    0, 0 },
 };
@@ -467,4 +472,18 @@ static int
 keys_events_replay(struct tui *tui, const struct key_binding *kb)
 {
 	return (view_events_replay(tui));
+}
+
+/* a, A (arg 1: with a comment): the selected event. */
+static int
+keys_events_ack(struct tui *tui, const struct key_binding *kb)
+{
+	return (view_events_ack(tui, (int)kb->arg));
+}
+
+/* ":": the command line on the bottom row. */
+static int
+keys_cmdline(struct tui *tui, const struct key_binding *kb)
+{
+	return (cmdline_open(tui, ""));
 }

@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <locale.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1211,6 +1212,24 @@ run_headless(struct run *r)
 	event_free(status);
 }
 
+/*
+ * Standalone, a and :ack acknowledge in this process's own model (and so
+ * in its history), as the user running it; a uid without a name by its
+ * number.
+ */
+static int
+local_ack(struct tui *tui, int64_t id, const char *comment, char **cause)
+{
+	struct passwd	*pw = getpwuid(getuid());
+	char		 user[32];
+
+	if (pw != NULL)
+		strlcpy_pt(user, pw->pw_name, sizeof user);
+	else
+		snprintf(user, sizeof user, "uid %u", (unsigned)getuid());
+	return (model_event_ack(tui->model, id, user, comment, 0, cause));
+}
+
 /* The live dashboard, with z's way to a second model. */
 static int
 run_dashboard(struct run *r)
@@ -1235,6 +1254,7 @@ run_dashboard(struct run *r)
 	again.geo = r->geo;
 	tui.model_new = model_again;
 	tui.model_new_arg = &again;
+	tui.ack = local_ack;
 	status = dashboard(&tui, r->datadir);
 	tui_replay_stop(&tui);
 	return (status);

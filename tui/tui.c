@@ -89,8 +89,15 @@ static void	 tui_title_tab(struct tui *, const struct view *, size_t,
 static size_t	 tui_title_worst(struct tui *, char (*)[160],
 		    enum color_role *);
 static const struct condition *tui_title_condition(const struct model *);
-static void	 tui_draw_title_right(struct tui *, int, char (*)[160],
+static int	 tui_draw_title_right(struct tui *, int, char (*)[160],
 		    size_t, enum color_role);
+static size_t	 tui_title_unacked(struct tui *, char (*)[32],
+		    enum color_role *);
+static int	 tui_title_tabs(struct tui *, int);
+static int	 tui_title_unack_fit(struct tui *, int, char (*)[160], size_t,
+		    char (*)[32], size_t);
+static int	 tui_title_compact(struct tui *, char (*)[160], size_t,
+		    enum color_role, int);
 static void	 tui_draw_status(struct tui *);
 static void	 tui_draw_collectors(struct tui *, int, int, int);
 static void	 tui_draw_small(struct tui *);
@@ -485,6 +492,8 @@ tui_key(struct tui *tui, int key)
 	int				 flags;
 
 	tui->note = NULL;
+	if (cmdline_key(tui, key))	/* the ":" prompt, its messages */
+		return;
 	if (tui->replay != NULL && tui_replay_key(tui, key))
 		return;
 	if (tui->filtering && tui_filter_key(tui, key))
@@ -795,20 +804,24 @@ tui_body_rows(struct tui *tui)
 }
 
 /*
- * " 5 Prefixes ", " ? Help ": a view's tab in the title bar.  Branch
- * detail has no key of its own, so its tab shows only while it is open.
+ * " 5 Prefixes ", " ? Help ": a view's tab in the title bar; compact 1,
+ * the others' keys only, 2 every one's.  Branch detail has no key of
+ * its own, so its tab shows only while it is open.
  */
 static void
 tui_title_tab(struct tui *tui, const struct view *v, size_t i, int compact,
     char *buf, size_t len)
 {
-	if (v == &view_branch)
-		snprintf(buf, len, "%s", tui->view == v ? " Branch " : "");
+	if (v == &view_branch)		/* its page names the branch */
+		snprintf(buf, len, "%s", tui->view == v && compact < 2 ?
+		    " Branch " : "");
 	else if (v == &view_help)
-		snprintf(buf, len, compact && tui->view != v ? " ? " :
-		    " ? %s ", v->title);
-	else if (compact && tui->view != v)
+		snprintf(buf, len, compact > 1 || (compact &&
+		    tui->view != v) ? " ? " : " ? %s ", v->title);
+	else if (compact > 1 || (compact && tui->view != v))
 		snprintf(buf, len, " %zu ", i + 1);
+	else if (v == &view_events && view_events_showing_open(tui))
+		snprintf(buf, len, " %zu Open events ", i + 1);	/* o */
 	else
 		snprintf(buf, len, " %zu %s ", i + 1, v->title);
 }
@@ -816,9 +829,9 @@ tui_title_tab(struct tui *tui, const struct view *v, size_t i, int compact,
 /*
  * The title bar's right end: the first of the n texts that fits
  * (" X CRITICAL: hijack london-office ", " X CRIT hijack "), else the last
- * one cut.
+ * one cut.  Returns the columns it took.
  */
-static void
+static int
 tui_draw_title_right(struct tui *tui, int x, char (*texts)[160], size_t n,
     enum color_role role)
 {
@@ -834,9 +847,40 @@ tui_draw_title_right(struct tui *tui, int x, char (*texts)[160], size_t n,
 		i = n - 1;
 		w = tui->sx - x - 1;
 	}
-	if (w > 4)
-		draw_text_attr(tui, 0, tui->sx - w, w,
-		    draw_attr(tui, role) | A_REVERSE, texts[i]);
+	if (w <= 4)
+		return (0);
+	draw_text_attr(tui, 0, tui->sx - w, w,
+	    draw_attr(tui, role) | A_REVERSE, texts[i]);
+	return (w);
+}
+
+/*
+ * What nobody has acknowledged yet, for the title bar, longest first:
+ * " 2 crit 1 err unack'd ", " 2C 1E unack'd ".  The number of texts
+ * (0: nothing waits) and their role.
+ */
+static size_t
+tui_title_unacked(struct tui *tui, char (*texts)[32], enum color_role *role)
+{
+	unsigned	 nc, ne;
+	char		 c[16] = "", e[16] = "", cs[16] = "", es[16] = "";
+
+	nc = model_open_unacked(tui->model, LVL_CRITICAL);
+	ne = model_open_unacked(tui->model, LVL_ERROR);
+	if (nc + ne == 0)
+		return (0);
+	if (nc > 0) {
+		snprintf(c, sizeof c, " %u crit", nc);
+		snprintf(cs, sizeof cs, " %uC", nc);
+	}
+	if (ne > 0) {
+		snprintf(e, sizeof e, " %u err", ne);
+		snprintf(es, sizeof es, " %uE", ne);
+	}
+	snprintf(texts[0], sizeof texts[0], "%s%s unack'd ", c, e);
+	snprintf(texts[1], sizeof texts[1], "%s%s unack'd ", cs, es);
+	*role = draw_level_role(nc > 0 ? LVL_CRITICAL : LVL_ERROR);
+	return (2);
 }
 
 /*
@@ -943,31 +987,31 @@ tui_title_worst(struct tui *tui, char (*texts)[160], enum color_role *role)
 }
 
 /*
- * Row 0: name, view tabs and the worst thing in the system.  The name
- * goes first when there is room for it beside every tab and the worst
- * state; when the worst thing and where it is would not fit beside every
- * tab (80 columns), the other tabs shrink to their keys ("2 3 4 5 ?"):
- * what is wrong matters more than the tabs' names, which Help has.
+ * Row 0: name, view tabs, what nobody has acknowledged and the worst
+ * thing in the system.  The name goes first when there is room for it
+ * beside every tab and the worst state; when the worst thing and where
+ * it is would not fit beside every tab (80 columns), the other tabs
+ * shrink to their keys ("2 3 4 5 ?"): what is wrong matters more than
+ * the tabs' names, which Help has.  The unacknowledged count goes left
+ * of the worst thing only while that still says what and where (its
+ * first two texts): it never pushes the worst thing out.
  */
 void
 tui_draw_title(struct tui *tui)
 {
-	char		 tab[32], texts[4][160];
-	enum color_role	 role = CR_TITLE;
-	size_t		 i, n;
-	int		 x, w, compact = 0;
+	char		 tab[32], texts[4][160], unack[2][32];
+	enum color_role	 role = CR_TITLE, urole = CR_CRIT;
+	size_t		 i, n, nu;
+	int		 x, w, u, uw = 0, compact;
 
 	n = tui_title_worst(tui, texts, &role);
-	x = 0;
-	for (i = 0; i < tui_nviews; i++) {
-		tui_title_tab(tui, tui_views[i], i, 0, tab, sizeof tab);
-		x += draw_width(tui, tab);
-	}
-	if (n > 2 && role != CR_OK && x + 1 + draw_width(tui, texts[1]) >
-	    tui->sx)
-		compact = 1;
+	nu = tui_title_unacked(tui, unack, &urole);
+	if (nu > 0)
+		uw = draw_width(tui, unack[1]);
+	compact = tui_title_compact(tui, texts, n, role, uw);
 	draw_text(tui, 0, 0, tui->sx, CR_TITLE, "");
-	if (!compact && x + 9 + 13 <= tui->sx) {
+	x = tui_title_tabs(tui, compact);
+	if (!compact && x + 9 + 13 + uw <= tui->sx) {
 		draw_text(tui, 0, 0, 9, CR_TITLE, " peertop ");
 		x = 9;
 	} else
@@ -982,8 +1026,79 @@ tui_draw_title(struct tui *tui)
 		    draw_attr(tui, CR_TITLE), tab);
 		x += w;
 	}
-	if (n > 0)
-		tui_draw_title_right(tui, x, texts, n, role);
+	u = tui_title_unack_fit(tui, x, texts, n, unack, nu);
+	uw = u >= 0 ? draw_width(tui, unack[u]) : 0;
+	w = n > 0 ? tui_draw_title_right(tui, x + uw, texts, n, role) : 0;
+	if (uw > 0)
+		draw_text_attr(tui, 0, tui->sx - w - uw, uw,
+		    draw_attr(tui, urole) | A_BOLD, unack[u]);
+}
+
+/*
+ * How far the tabs shrink (tui_title_tab()) for the worst thing and
+ * what nobody has acknowledged (uw columns, 0: nothing): with nothing
+ * unacknowledged, to their keys when the worst thing's where would not
+ * fit beside them; else as little as lets the longest worst text fit
+ * beside the count, else the second (what and where).
+ */
+static int
+tui_title_compact(struct tui *tui, char (*texts)[160], size_t n,
+    enum color_role role, int uw)
+{
+	int	 c, t, w;
+
+	if (n <= 2 || role == CR_OK)
+		return (0);
+	for (t = 0; uw > 0 && t < 2; t++) {
+		w = 1 + draw_width(tui, texts[t]) + uw;
+		for (c = 0; c <= 2; c++)
+			if (tui_title_tabs(tui, c) + w <= tui->sx)
+				return (c);
+	}
+	return (tui_title_tabs(tui, 0) + 1 + draw_width(tui, texts[1]) >
+	    tui->sx);
+}
+
+/*
+ * Which of the nu unacknowledged texts goes left of the worst thing,
+ * the tabs ending at x: the longest that leaves the worst thing the
+ * text the shortest would; -1, none, when even the shortest would push
+ * out the worst thing's where (its first two texts).
+ */
+static int
+tui_title_unack_fit(struct tui *tui, int x, char (*texts)[160], size_t n,
+    char (*unack)[32], size_t nu)
+{
+	int	 u, t, nt = n > 2 ? 2 : (int)n, ww = 0;
+
+	if (nu == 0)
+		return (-1);
+	for (t = 0; t < nt; t++) {
+		ww = draw_width(tui, texts[t]);
+		if (x + 1 + ww + draw_width(tui, unack[nu - 1]) <= tui->sx)
+			break;
+	}
+	if (nt > 0 && t == nt)
+		return (-1);
+	for (u = 0; u < (int)nu; u++)
+		if (x + 1 + ww + draw_width(tui, unack[u]) <= tui->sx)
+			return (u);
+	return (-1);
+}
+
+/* The tabs' width at a compact level. */
+static int
+tui_title_tabs(struct tui *tui, int compact)
+{
+	char	 tab[32];
+	size_t	 i;
+	int	 x = 0;
+
+	for (i = 0; i < tui_nviews; i++) {
+		tui_title_tab(tui, tui_views[i], i, compact, tab, sizeof tab);
+		x += draw_width(tui, tab);
+	}
+	return (x);
 }
 
 /*
@@ -1000,6 +1115,8 @@ tui_draw_status(struct tui *tui)
 	enum color_role		 orole;
 	int			 y = tui->sy - 1, x = 0, w, rw, ow, limit;
 
+	if (cmdline_draw(tui, y))
+		return;
 	if (tui->filtering) {
 		snprintf(item, sizeof item, "/%s_", tui->filter);
 		draw_text(tui, y, 0, tui->sx, CR_FILTER, item);

@@ -396,6 +396,8 @@ int	 view_events_paged(struct tui *);	/* an event's page is open */
 int	 view_events_fold(struct tui *, int);	/* + 0 toggles, - -1 folds */
 int	 view_events_open_only(struct tui *);	/* o */
 int	 view_events_replay(struct tui *);	/* r: replay at its time */
+int	 view_events_ack(struct tui *, int ask);	/* a 0, A 1 */
+int	 view_events_showing_open(struct tui *);	/* o is on */
 const char *view_events_level(enum level);	/* "CRIT", "ERR" ... */
 /* The status bar's open conditions and 24 hours' counts; the colour. */
 enum color_role view_events_counts(struct tui *, char *, size_t, char *,
@@ -405,6 +407,24 @@ void	 view_event_draw(struct tui *, const struct event *, int y, int h,
 	    int w);
 /* Does the prefix's carried list name the session? */
 int	 view_prefixes_carries(const struct branch_prefix *, const char *);
+
+/*
+ * tui/cmdline.c: the ":" command line (k9s) on the bottom row, and the
+ * one-line messages of a, A and the commands there until the next key.
+ * One per process, like the terminal.  tui.c hands it every key first
+ * and lets it draw the status bar.
+ */
+int	 cmdline_open(struct tui *, const char *text);	/* text typed */
+int	 cmdline_key(struct tui *, int);	/* 1: the key was its */
+int	 cmdline_draw(struct tui *, int y);	/* 1: it drew row y */
+void	 cmdline_message(struct tui *, enum color_role, const char *, ...)
+	    printflike(3, 4);
+/* Acknowledge the event id (comment may be NULL): checks, the ack hook,
+ * the outcome as a message; A: the checks, then ":ack ID " to finish. */
+int	 cmdline_ack(struct tui *, int64_t id, const char *comment);
+int	 cmdline_ack_ask(struct tui *, int64_t id);
+/* The i-th command's name and help for the Help view; NULL past the end. */
+const char *cmdline_command(size_t i, const char **help);
 
 /* tui/cmd-mrt.c: "peertop mrt --dump FILE..." (argv[0] is "mrt"). */
 int	 cmd_mrt(int, char **);

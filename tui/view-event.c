@@ -4,8 +4,9 @@
  * full (the list cuts summary and details to a line), the names it is
  * related to, and its place in a condition's life: still open and for
  * how long, resolved by which restoration and when, raised again, or
- * open when its run ended; for a restoration, what it resolved.  r goes
- * to the dashboard at its time (replay).
+ * open when its run ended; for a restoration, what it resolved; who
+ * acknowledged it, when and why.  r goes to the dashboard at its time
+ * (replay), a and A acknowledge it (view-events.c).
  */
 
 #include <stdio.h>
@@ -96,6 +97,13 @@ view_event_draw(struct tui *tui, const struct event *e, int y, int h, int w)
 	view_event_state(tui, e, buf, sizeof buf);
 	row = draw_field_wrap(tui, y, row, h - 1, w, lw, "State",
 	    EVENT_OPEN(e) ? role : CR_NORMAL, buf, 0);
+	if (e->ack_ms != 0) {
+		fmt_time(when, sizeof when, e->ack_ms, FMT_TIME_FULL);
+		snprintf(buf, sizeof buf, "by %s at %s%s%s", e->ack_user, when,
+		    e->ack_comment[0] != '\0' ? ": " : "", e->ack_comment);
+		row = draw_field_wrap(tui, y, row, h - 1, w, lw, "Acked",
+		    CR_NORMAL, buf, 0);
+	}
 	if (e->cond == EVC_OPENS && e->resolves != 0) {
 		view_event_other(tui, e->resolves, other, sizeof other);
 		row = draw_field_wrap(tui, y, row, h - 1, w, lw, "Follows",
@@ -118,8 +126,14 @@ view_event_draw(struct tui *tui, const struct event *e, int y, int h, int w)
 	(void)draw_field_wrap(tui, y, row, h - 1, w, lw, "Prefix",
 	    CR_NORMAL, e->rel.prefix, 0);
 
-	draw_text(tui, y + h - 1, 0, w, CR_DIM, tui_replaying(tui) ?
-	    "r: the dashboard at its time   Esc/Enter: back   j/k: next/"
-	    "previous" : "r: the dashboard at its time (replay)   Esc/Enter: "
-	    "back   j/k: next/previous");
+	/* What a does here, while it can. */
+	if (EVENT_OPEN(e) && e->level >= LVL_ERROR && e->ack_ms == 0 &&
+	    !tui_replaying(tui) && tui->ack != NULL)
+		draw_text(tui, y + h - 1, 0, w, CR_DIM, "a: acknowledge   "
+		    "A: with a comment   Esc/Enter: back   j/k: next/previous");
+	else
+		draw_text(tui, y + h - 1, 0, w, CR_DIM, tui_replaying(tui) ?
+		    "r: the dashboard at its time   Esc/Enter: back   j/k: "
+		    "next/previous" : "r: the dashboard at its time (replay)   "
+		    "Esc/Enter: back   j/k: next/previous");
 }

@@ -2,13 +2,17 @@
 /*
  * The Events view: the model's ring of recent events, newest first, with
  * time, a short level word (CRIT, ERR, WARN, INFO: never colour alone),
- * a mark (open condition, group), type, subject and summary.  A burst of
- * the same type and level (ten LossHigh for one fault) is one row that +
- * or Enter expands, so an older Critical stays in sight; o shows only
- * the events whose condition is still open.  Enter on an event opens its
- * page (tui/view-event.c).  The filter matches every name an event is
- * related to, not only its subject.  The status bar's counters (open
- * conditions, the last 24 hours' events) are made here too.
+ * a mark (open condition, group), type, where a problem is in its life
+ * (OPEN, acknowledged by whom, resolved when), subject and summary.  A
+ * burst of the same type and level (ten LossHigh for one fault) is one
+ * row that + or Enter expands, so an older Critical stays in sight; o
+ * shows only the openers of conditions still open, worst first and the
+ * unacknowledged before the acknowledged, the list a NOC works through.
+ * a and A acknowledge the selected event (tui/cmdline.c runs it).  Enter
+ * on an event opens its page (tui/view-event.c).  The filter matches
+ * every name an event is related to, not only its subject.  The status
+ * bar's counters (open conditions, the last 24 hours' events) are made
+ * here too.
  */
 
 #include <stdio.h>
@@ -24,17 +28,24 @@
 #define EVENTS_DAY_MS		(24 * 3600 * 1000LL)
 
 enum {
-	EV_TIME, EV_LEVEL, EV_MARK, EV_TYPE, EV_SUBJECT, EV_SUMMARY, EV_NCOLS
+	EV_TIME, EV_LEVEL, EV_MARK, EV_TYPE, EV_STATE, EV_SUBJECT, EV_SUMMARY,
+	EV_NCOLS
 };
 
+/*
+ * At 80 columns with the longest type (36) State still fits when the
+ * summary, which the detail line below the list has whole, gives up 8.
+ */
 static const struct draw_col events_cols[EV_NCOLS] = {
 	[EV_TIME] =	{ "Time", 8, 8, 0, 0 },
 	[EV_LEVEL] =	{ "Lvl", 4, 4, 0, 0 },
 	[EV_MARK] =	{ "", 2, 2, 0, 0 },
 	[EV_TYPE] =	{ "Type", 24, 36, 0, 0 },	/* the longest: 36 */
-	[EV_SUBJECT] =	{ "Subject", 14, 28, 1, 0 },	/* detail line at 80 */
+	[EV_STATE] =	{ "State", 9, 16, 1, 0 },	/* "ack alice" */
+	[EV_SUBJECT] =	{ "Subject", 14, 28, 2, 0 },	/* detail line at 80 */
 	[EV_SUMMARY] =	{ "Summary", 24, 400, 0, 0 },
 };
+#define EVENTS_SUMMARY_NARROW	16	/* Summary's min, narrow, long type */
 
 /* A row of the list: one event, a group of them, or a group's member. */
 struct events_row {
@@ -63,6 +74,9 @@ static void		 view_events_draw(struct tui *, int, int, int);
 static size_t		 view_events_rows(struct tui *);
 static struct events_row *view_events_list(struct tui *, size_t *);
 static int	 view_events_cmp(const void *, const void *);
+static int	 view_events_cmp_open(const void *, const void *);
+static void	 view_events_state(const struct events_row *, int, char *,
+		    size_t, enum color_role *);
 static void		 view_events_key(const void *, size_t, char *, size_t);
 static int		 view_events_match(struct tui *, const struct event *);
 static size_t		 view_events_group(struct tui *, const struct event **,
@@ -71,6 +85,9 @@ static int		 view_events_is_expanded(struct events_state *,
 			    int64_t);
 static void		 view_events_reselect(struct tui *, struct events_row *,
 			    size_t);
+static void		 view_events_draw_row(struct tui *,
+			    const struct events_row *, int,
+			    const struct draw_col *, const int *, int);
 static void		 view_events_row_cells(struct tui *,
 			    const struct events_row *, char *, size_t, char *,
 			    size_t, char *, size_t);
@@ -190,7 +207,9 @@ view_events_group(struct tui *tui, const struct event **f, size_t n,
 		for (k = 0; k < ng && k < EVENTS_GROUP_LOOK; k++) {
 			g = ng - 1 - k;
 			o = f[tail[g]];
+			/* Acknowledged apart: a and A act on one of each. */
 			if (o->level == f[i]->level &&
+			    (o->ack_ms != 0) == (f[i]->ack_ms != 0) &&
 			    strcmp(o->type, f[i]->type) == 0 &&
 			    o->time_ms - f[i]->time_ms <= EVENTS_GROUP_GAP_MS)
 				break;
@@ -295,7 +314,24 @@ view_events_cmp(const void *a, const void *b)
 	return (0);
 }
 
-/* The rows shown, newest first; caller frees the array. */
+/*
+ * o: the worst first, and of a level what nobody has acknowledged yet
+ * before what somebody has, then newer first: the order a NOC works in.
+ */
+static int
+view_events_cmp_open(const void *a, const void *b)
+{
+	const struct event	*ea = *(const struct event *const *)a;
+	const struct event	*eb = *(const struct event *const *)b;
+
+	if (ea->level != eb->level)
+		return (ea->level > eb->level ? -1 : 1);
+	if ((ea->ack_ms != 0) != (eb->ack_ms != 0))
+		return (ea->ack_ms == 0 ? -1 : 1);
+	return (view_events_cmp(a, b));
+}
+
+/* The rows shown, newest first (o: worst first); caller frees them. */
 static struct events_row *
 view_events_list(struct tui *tui, size_t *np)
 {
@@ -318,7 +354,8 @@ view_events_list(struct tui *tui, size_t *np)
 	 * Newest first by the time of what happened: latency events carry
 	 * their samples' time and may be added after a later event.
 	 */
-	qsort(f, n, sizeof *f, view_events_cmp);
+	qsort(f, n, sizeof *f, vs->open_only ? view_events_cmp_open :
+	    view_events_cmp);
 	/* Each event is in at most one row and one member row. */
 	rows = xcalloc(2 * n + 1, sizeof *rows);
 	n = view_events_group(tui, f, n, rows);
@@ -383,6 +420,84 @@ view_events_row_cells(struct tui *tui, const struct events_row *r,
 	    r->e->summary);
 }
 
+/* One row of the list at screen row y. */
+static void
+view_events_draw_row(struct tui *tui, const struct events_row *r, int y,
+    const struct draw_col *cols, const int *widths, int selected)
+{
+	char		 when[32], mark[16], state[48];
+	char		 subject[160], summary[320];
+	const char	*cells[EV_NCOLS];
+	enum color_role	 roles[EV_NCOLS], role;
+	size_t		 i;
+
+	fmt_time(when, sizeof when, r->e->time_ms, FMT_TIME_DATE);
+	role = draw_level_role(r->e->level);
+	view_events_row_cells(tui, r, mark, sizeof mark, subject,
+	    sizeof subject, summary, sizeof summary);
+	for (i = 0; i < EV_NCOLS; i++)
+		roles[i] = CR_NORMAL;
+	view_events_state(r, widths[EV_STATE] >= 14, state, sizeof state,
+	    &roles[EV_STATE]);
+	/* "YYYY-MM-DD HH:MM:SS": keep the time of day when narrow. */
+	cells[EV_TIME] = (widths[EV_TIME] < 19 && strlen(when) >= 19) ?
+	    when + 11 : when;
+	cells[EV_LEVEL] = view_events_level(r->e->level);
+	cells[EV_MARK] = mark;
+	cells[EV_TYPE] = r->e->type;
+	cells[EV_STATE] = state;
+	cells[EV_SUBJECT] = subject;
+	cells[EV_SUMMARY] = summary;
+	roles[EV_LEVEL] = role;
+	roles[EV_MARK] = role;
+	roles[EV_TYPE] = role;
+	if (r->member)
+		roles[EV_SUMMARY] = roles[EV_SUBJECT] = CR_DIM;
+	draw_row(tui, y, cols, EV_NCOLS, widths, cells, roles, CR_NORMAL,
+	    selected);
+}
+
+/*
+ * The State cell of an opener: OPEN in its level's colour (nobody has
+ * taken it), "ack alice" (somebody has), "res 13:55" (resolved, at that
+ * time of day; its page has the date), "again" (raised again: a newer
+ * row carries it on), "ended" (open when its run's record ended).  Wide,
+ * the words in full.  A notice or a restoration has none; a burst is
+ * OPEN while one of it is.
+ */
+static void
+view_events_state(const struct events_row *r, int wide, char *buf,
+    size_t len, enum color_role *role)
+{
+	const struct event	*e = r->e;
+	char			 when[32];
+
+	buf[0] = '\0';
+	*role = CR_DIM;
+	if (r->n > 1 || e->cond != EVC_OPENS) {
+		if (r->n > 1 && r->open) {
+			snprintf(buf, len, "OPEN");
+			*role = draw_level_role(e->level);
+		}
+		return;
+	}
+	if (e->closed_ms == 0 && e->ack_ms == 0) {
+		snprintf(buf, len, "OPEN");
+		*role = draw_level_role(e->level);
+	} else if (e->closed_ms == 0) {
+		snprintf(buf, len, "%s %s", wide ? "ack'd by" : "ack",
+		    e->ack_user);
+		*role = CR_NORMAL;
+	} else if (e->cflags & EVF_FOLLOWED)
+		snprintf(buf, len, "%s", wide ? "raised again" : "again");
+	else if (e->cflags & EVF_ENDED)
+		snprintf(buf, len, "ended");
+	else {
+		fmt_time(when, sizeof when, e->closed_ms, FMT_TIME_CLOCK);
+		snprintf(buf, len, "%s %.5s", wide ? "resolved" : "res", when);
+	}
+}
+
 static void
 view_events_draw(struct tui *tui, int y, int h, int w)
 {
@@ -391,11 +506,9 @@ view_events_draw(struct tui *tui, int y, int h, int w)
 	struct events_row	 *rows, *r;
 	size_t			  n, i, idx = (size_t)tui_view_index(&view_events);
 	int			  widths[EV_NCOLS], nshow, row;
-	char			  when[32], detail[512], mark[16];
-	char			  subject[160], summary[320];
+	char			  when[32], detail[512];
 	char			  open[96], day[64], total[64], both[160];
-	const char		 *cells[EV_NCOLS];
-	enum color_role		  roles[EV_NCOLS], role, orole;
+	enum color_role		  orole;
 	int64_t			  oldest, newest;
 	int			  ow, tw;
 
@@ -419,8 +532,16 @@ view_events_draw(struct tui *tui, int y, int h, int w)
 	for (i = 0, tw = 12; i < n; i++)
 		if ((int)strlen(rows[i].e->type) > tw)
 			tw = (int)strlen(rows[i].e->type);
-	if (tw < cols[EV_TYPE].max)
+	if (tw <= cols[EV_TYPE].max)
 		cols[EV_TYPE].min = cols[EV_TYPE].max = tw;
+	/* Narrow, State stays short; with a long type, the summary gives
+	 * way to it (the detail line below has the summary whole). */
+	if (w < 100) {
+		cols[EV_STATE].max = cols[EV_STATE].min;
+		if (cols[EV_TIME].min + cols[EV_LEVEL].min + cols[EV_MARK].min +
+		    tw + cols[EV_STATE].min + cols[EV_SUMMARY].min + 5 > w)
+			cols[EV_SUMMARY].min = EVENTS_SUMMARY_NARROW;
+	}
 	draw_layout(cols, EV_NCOLS, w, widths);
 	draw_header(tui, y, cols, EV_NCOLS, widths);
 	/* What is open, at the header's right end (replay has no counters
@@ -447,45 +568,25 @@ view_events_draw(struct tui *tui, int y, int h, int w)
 	else if ((ow = draw_width(tui, open)) < w - 40)
 		draw_text(tui, y, w - ow, ow, vs->open_only ? CR_FILTER :
 		    orole, open);
+	else if (vs->open_only)		/* the tab may be only its key */
+		draw_text(tui, y, w - 20, 20, CR_FILTER, " open only (o: all) ");
 
 	nshow = h - 2;
 	draw_scroll(&tui->cursor[idx], &tui->scroll[idx], n, nshow);
 	for (row = 0; row < nshow; row++) {
 		i = tui->scroll[idx] + (size_t)row;
-		if (i >= n) {
-			if (n == 0 && row == 0 && vs->open_only &&
-			    tui_filter(tui) == NULL)
-				draw_text(tui, y + 1, 0, w, CR_NORMAL,
-				    "nothing open (o: every event)");
-			else
-				draw_empty_row(tui, y + 1 + row, w, row, n,
-				    "no event matches the filter",
-				    "no events yet");
+		if (i < n) {
+			view_events_draw_row(tui, &rows[i], y + 1 + row, cols,
+			    widths, i == tui->cursor[idx]);
 			continue;
 		}
-		r = &rows[i];
-		fmt_time(when, sizeof when, r->e->time_ms, FMT_TIME_DATE);
-		role = draw_level_role(r->e->level);
-		view_events_row_cells(tui, r, mark, sizeof mark, subject,
-		    sizeof subject, summary, sizeof summary);
-		/* "YYYY-MM-DD HH:MM:SS": keep the time of day when narrow. */
-		cells[EV_TIME] = (widths[EV_TIME] < 19 && strlen(when) >= 19) ?
-		    when + 11 : when;
-		cells[EV_LEVEL] = view_events_level(r->e->level);
-		cells[EV_MARK] = mark;
-		cells[EV_TYPE] = r->e->type;
-		cells[EV_SUBJECT] = subject;
-		cells[EV_SUMMARY] = summary;
-		for (i = 0; i < EV_NCOLS; i++)
-			roles[i] = CR_NORMAL;
-		roles[EV_LEVEL] = role;
-		roles[EV_MARK] = role;
-		roles[EV_TYPE] = role;
-		if (r->member)
-			roles[EV_SUMMARY] = roles[EV_SUBJECT] = CR_DIM;
-		draw_row(tui, y + 1 + row, cols, EV_NCOLS, widths, cells,
-		    roles, CR_NORMAL,
-		    tui->scroll[idx] + (size_t)row == tui->cursor[idx]);
+		if (n == 0 && row == 0 && vs->open_only &&
+		    tui_filter(tui) == NULL)
+			draw_text(tui, y + 1, 0, w, CR_NORMAL,
+			    "nothing open (o: every event)");
+		else
+			draw_empty_row(tui, y + 1 + row, w, row, n,
+			    "no event matches the filter", "no events yet");
 	}
 
 	if (tui->cursor[idx] < n) {
@@ -614,6 +715,63 @@ view_events_open_only(struct tui *tui)
 		tui->cursor[idx] = tui->scroll[idx] = 0;
 		tui_select_moved(tui, &view_events);
 	}
+	return (ACT_REDRAW);
+}
+
+/* The list shows only what is open (o), for the title bar's tab. */
+int
+view_events_showing_open(struct tui *tui)
+{
+	return (((struct events_state *)tui_view_data(tui,
+	    &view_events))->open_only);
+}
+
+/*
+ * a (ask 0) and A (ask 1): acknowledge the selected event, A with a
+ * comment typed on the command line first.  The row is found again by
+ * the selected key (tui->selected[], through tui_select()), so a new
+ * event sorted in above it since the last frame does not change what a
+ * acts on.  A burst is many events: one of them is acknowledged.
+ */
+int
+view_events_ack(struct tui *tui, int ask)
+{
+	struct events_state	*vs;
+	struct events_row	*rows;
+	const struct event	*e;
+	size_t			 n, nb = 0, idx;
+	int64_t			 id = 0;
+	int			 flags, was;
+
+	idx = (size_t)tui_view_index(&view_events);
+	rows = view_events_list(tui, &n);
+	if (tui->cursor[idx] < n) {
+		nb = rows[tui->cursor[idx]].n;
+		id = rows[tui->cursor[idx]].e->id;
+	}
+	free(rows);
+	if (tui_replaying(tui) || (nb == 1 && ask))	/* replay: why not */
+		return (ask ? cmdline_ack_ask(tui, id) :
+		    cmdline_ack(tui, id, NULL));
+	if (nb == 1) {
+		e = model_event_find(tui->model, id);
+		was = e != NULL && e->ack_ms != 0;
+		flags = cmdline_ack(tui, id, NULL);
+		/* o: what was acknowledged sorts below what was not; the
+		 * cursor stays on its row, now the next one to take. */
+		vs = tui_view_data(tui, &view_events);
+		if (vs->open_only && !was && e != NULL && e->ack_ms != 0) {
+			tui->selected[idx][0] = '\0';
+			view_events_rows(tui);
+		}
+		return (flags);
+	}
+	if (nb == 0)
+		cmdline_message(tui, CR_WARN, "no event selected to "
+		    "acknowledge");
+	else
+		cmdline_message(tui, CR_WARN, "a burst of %zu events: + "
+		    "unfolds it, then a acknowledges one of them", nb);
 	return (ACT_REDRAW);
 }
 

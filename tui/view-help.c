@@ -2,7 +2,8 @@
 /*
  * The Help view, generated from the key tables (keys.c) so it cannot
  * drift from what the keys do: global keys first, then replay's, then
- * each view's own table under the view's title, flowed into
+ * each view's own table under the view's title, then the ":" commands
+ * from their table (cmdline.c), flowed into
  * as many 40-column columns as the terminal has room for.  Then the
  * legend: every glyph and counter the views show, the glyphs from the
  * same tables the views draw them from (draw.c), so ASCII mode shows the
@@ -25,6 +26,10 @@ struct help_line {
 	int		 glyph;		/* enum glyph after key, -1 none */
 	int		 legend;	/* a legend heading: no " view" */
 };
+
+/* The ":" commands' keys (":ack"), made from their table in cmdline.c. */
+#define HELP_CMDS_MAX	16
+static char	 help_cmd_keys[HELP_CMDS_MAX][16];
 
 /*
  * The legend: what each glyph and counter means, grouped by where it is
@@ -77,6 +82,14 @@ static const struct help_line help_legend[] = {
 	{ "C:E:W:I:", "events by level: Critical..", HELP_NOGLYPH, 0 },
 	{ "open:", "conditions open now, by level", HELP_NOGLYPH, 0 },
 	{ "Sess 5/6", "sessions up / configured", HELP_NOGLYPH, 0 },
+	{ "unack'd", "2C 1E: open, not ack'd yet", HELP_NOGLYPH, 0 },
+	{ NULL, "", HELP_NOGLYPH, 0 },
+	{ NULL, "Legend: event State", HELP_NOGLYPH, 1 },
+	{ "OPEN", "open, not acknowledged", HELP_NOGLYPH, 0 },
+	{ "ack bob", "open, acknowledged by bob", HELP_NOGLYPH, 0 },
+	{ "res", "res 13:55: resolved then", HELP_NOGLYPH, 0 },
+	{ "again", "raised again: a newer row", HELP_NOGLYPH, 0 },
+	{ "ended", "open when its record ended", HELP_NOGLYPH, 0 },
 	{ NULL, "", HELP_NOGLYPH, 0 },
 	{ NULL, "Legend: map and text", HELP_NOGLYPH, 1 },
 	{ "", "Microsoft edge", GL_EDGE, 0 },
@@ -129,11 +142,15 @@ static struct help_line *
 view_help_lines(size_t *np)
 {
 	struct help_line	*lines;
+	const char		*name, *help;
 	size_t			 i, n = 0, max;
 
-	/* At most a heading and a blank per table, plus every binding. */
+	/* At most a heading and a blank per table, plus every binding;
+	 * the commands' heading, blank and lines. */
 	max = keys_global.n + keys_replay.n + 2 * (tui_nviews + 2) + 1 +
-	    nitems(help_legend);
+	    nitems(help_legend) + 2;
+	for (i = 0; cmdline_command(i, &help) != NULL; i++)
+		max++;
 	for (i = 0; i < tui_nviews; i++) {
 		if (tui_views[i]->keys != NULL)
 			max += tui_views[i]->keys->n;
@@ -144,6 +161,17 @@ view_help_lines(size_t *np)
 	for (i = 0; i < tui_nviews; i++)
 		view_help_group(lines, &n, tui_views[i]->keys,
 		    tui_views[i]->title);
+	/* The ":" commands, from their table (cmdline.c) as the keys. */
+	lines[n++] = (struct help_line){ NULL, "Commands (:)", HELP_NOGLYPH,
+	    1 };
+	for (i = 0; i < HELP_CMDS_MAX &&
+	    (name = cmdline_command(i, &help)) != NULL; i++) {
+		snprintf(help_cmd_keys[i], sizeof help_cmd_keys[i], ":%s",
+		    name);
+		lines[n++] = (struct help_line){ help_cmd_keys[i], help,
+		    HELP_NOGLYPH, 0 };
+	}
+	lines[n++] = (struct help_line){ NULL, "", HELP_NOGLYPH, 0 };
 	for (i = 0; i < nitems(help_legend); i++)
 		lines[n++] = help_legend[i];
 	*np = n;

@@ -700,7 +700,8 @@ test_help_lists_prefixes(void **state)
 	erase();
 	draw_view(f, &view_help);
 	assert_true(find(1, 23, "Legend: map and text") >= 0);
-	f->t.cursor[tui_view_index(&view_help)] = view_help.rows(&f->t) - 61;
+	/* 61 lines from the end, and issue 14's commands and legend. */
+	f->t.cursor[tui_view_index(&view_help)] = view_help.rows(&f->t) - 77;
 	erase();
 	draw_view(f, &view_help);
 	assert_true(find(1, 23, "Prefixes view") >= 0);
@@ -1742,8 +1743,10 @@ test_events_burst(void **state)
 	assert_int_equal(find(3, 22, "LossHigh"), -1);
 	assert_non_null(strstr(row(2, buf, sizeof buf), "25 in 24s"));
 	assert_non_null(strstr(row(3, buf, sizeof buf), "CRIT"));
+	/* Issue 14: its State (OPEN) between the type and the summary. */
 	assert_non_null(strstr(row(3, buf, sizeof buf),
-	    "PrefixOriginAsChangeEvent burst-hijack"));
+	    "PrefixOriginAsChangeEvent OPEN "));
+	assert_non_null(strstr(buf, " burst-hijack"));
 
 	/* The burst grows: its row stays selected. */
 	model_event_at(f->m, t + 26000, "LossHigh", LVL_WARNING,
@@ -1763,11 +1766,12 @@ test_events_burst(void **state)
 	assert_int_equal(view_events.rows(&f->t), 2);
 
 	/* o: the LossHigh still open (the newest: each followed the last)
-	 * and the hijack. */
+	 * and the hijack, worst first since issue 14. */
 	assert_int_equal(view_events_open_only(&f->t), ACT_REDRAW);
 	assert_int_equal(view_events.rows(&f->t), 2);
 	draw_view(f, &view_events);
-	assert_non_null(strstr(row(2, buf, sizeof buf), "burst-loss-26"));
+	assert_non_null(strstr(row(2, buf, sizeof buf), "burst-hijack"));
+	assert_non_null(strstr(row(3, buf, sizeof buf), "burst-loss-26"));
 	assert_int_equal(view_events_open_only(&f->t), ACT_REDRAW);
 
 	/* Enter on the hijack: its page, with the branch of its prefix. */
