@@ -188,6 +188,10 @@ else
 	grep '"t":"conditions"' "$T/stream" | tail -1 | sed 's/^/# /'
 fi
 id=$(open_id)
+# Viewer B (200x50) shows the Events view, State spelled out.
+tm send-keys -t v2 3
+wait_for "vscreen v2 | grep -q 'State'" 5
+me=$(id -un)
 t0=$(date +%s%N)
 "$PEERTOP" ack "$id" "lab test: partner ticket 42" >"$T/ack.out" 2>&1
 check "peertop ack $id: exit 0" test $? = 0
@@ -200,6 +204,15 @@ if wait_for "grep '\"t\":\"event\"' '$T/stream' | jq -e 'select(.id ==
 else
 	not_ok "... reaches an attached client"
 fi
+if wait_for "vscreen v2 | grep -q \"ack'd by $me\"" 3; then
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	check "... and shows in viewer B's Events view within a second (${ms} ms)" \
+	    test "$ms" -lt 1000
+else
+	not_ok "... and shows in viewer B's Events view"
+	vscreen v2 | head -12 | sed 's/^/# /'
+fi
+tm send-keys -t v2 1
 check "... the comment and the user travel with it" sh -c \
     "grep '\"id\":$id,' '$T/stream' | tail -1 | grep -q 'partner ticket 42'"
 if wait_for "sql \"SELECT comment FROM event_ack WHERE event_id = $id\" |
