@@ -93,8 +93,7 @@ ctlc_fill(struct ctlc *c, char **cause)
 			continue;
 		}
 		if (n == 0) {
-			xasprintf(cause, "the collector closed the "
-			    "connection");
+			xasprintf(cause, "connection closed");
 			return (-1);
 		}
 		if (errno == EINTR)

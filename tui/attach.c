@@ -538,11 +538,12 @@ attach_who_lines(const char *path, char **cause)
 		sanitize(tty, sizeof tty, json_string_value(json_object_get(e,
 		    "tty")) ?: "", strlen(json_string_value(json_object_get(e,
 		    "tty")) ?: ""));
-		xasprintf(&lines[n++], "%-12s %-12s %-8s %-11lld %s",
+		xasprintf(&lines[n++], "%-12s %-12s %-8s %-11lld %s%s",
 		    user, *tty != '\0' ? tty : "-",
 		    json_string_value(json_object_get(e, "client")) ?: "?",
 		    (long long)json_integer_value(json_object_get(e, "pid")),
-		    when);
+		    when, json_integer_value(json_object_get(e, "pid")) ==
+		    (json_int_t)getpid() ? " (this one)" : "");
 	}
 	json_decref(o);
 	return (lines);

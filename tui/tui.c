@@ -1177,7 +1177,9 @@ tui_draw_status(struct tui *tui)
 		draw_text(tui, y, x, w, CR_CRIT, item);
 		x += w;
 	}
-	tui_draw_collectors(tui, y, x, limit);
+	/* Detached, their states are the last picture's: not news. */
+	if (!tui->detached)
+		tui_draw_collectors(tui, y, x, limit);
 	draw_text(tui, y, tui->sx - rw, rw, CR_STATUS, right);
 	snprintf(item, sizeof item, " %s", open);
 	ow = draw_width(tui, item);
