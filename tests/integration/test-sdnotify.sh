@@ -61,7 +61,7 @@ run() {
 		return
 	fi
 	check "$name: a STATUS= line on the collectors and the history" \
-	    grep -q '^STATUS=0 of 0 collectors up, history ok$' "$T/notes"
+	    grep -q '^STATUS=0 of 0 collectors up, 0 viewers, history ok$' "$T/notes"
 	check "$name: WATCHDOG=1 pings at half WATCHDOG_USEC" \
 	    wait_for "[ \$(grep -c '^WATCHDOG=1' '$T/notes') -ge 3 ]" 3
 
