@@ -34,6 +34,7 @@
 #define CONTROL_CLOSE_MS	2000	/* last words, then closed anyway */
 #define CONTROL_CONFIG_MAX	(4 * 1024 * 1024)
 #define CONTROL_ONCE_EVENTS	20
+#define CONTROL_COPY_MAX	4096	/* ctl_send() copies frames this small */
 
 static int	 ctl_listen(struct control *, const char *, char **);
 static void	 ctl_accept_cb(evutil_socket_t, short, void *);
@@ -512,6 +513,7 @@ void
 ctl_send(struct ctl_client *c, struct evbuffer *frame)
 {
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
+	size_t		 len;
 
 	if (c->closing) {
 		evbuffer_drain(frame, evbuffer_get_length(frame));
@@ -522,7 +524,16 @@ ctl_send(struct ctl_client *c, struct evbuffer *frame)
 		ctl_drop(c, "stalled: more than 16 MiB waiting to be read");
 		return;
 	}
-	evbuffer_add_buffer(out, frame);
+	/*
+	 * A small frame is copied in, not its chains moved: those are
+	 * half empty (a 777-byte --once reply takes 1.7 KB of them), and
+	 * the bound above is meant to bound the memory too.
+	 */
+	if ((len = evbuffer_get_length(frame)) <= CONTROL_COPY_MAX) {
+		evbuffer_add(out, evbuffer_pullup(frame, -1), len);
+		evbuffer_drain(frame, len);
+	} else
+		evbuffer_add_buffer(out, frame);
 }
 
 static void
