@@ -609,13 +609,16 @@ ctl_reply_error(struct ctl_client *c, json_t *cmd, const char *msg,
 {
 	struct json_w	 j;
 
+	/* ctl_drop() sends the one error frame, marked fatal. */
+	if (fatal) {
+		ctl_drop(c, msg);
+		return;
+	}
 	ctl_begin(c->ctl, &j, c->ctl->scratch, "error", cmd);
 	json_w_string(&j, "error", msg);
 	json_w_end(&j);
 	evbuffer_add(c->ctl->scratch, "\n", 1);
 	ctl_send(c, c->ctl->scratch);
-	if (fatal)
-		ctl_drop(c, msg);
 }
 
 static void
