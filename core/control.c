@@ -552,8 +552,8 @@ ctl_read_cb(struct bufferevent *bev, void *arg)
 			ctl_drop(c, "a command longer than 64 KiB");
 			return;
 		}
-		if (!c->spoke || !evtimer_pending(c->deadline, NULL))
-			evtimer_del(c->deadline);
+		/* Re-armed below for what is left of the next line. */
+		evtimer_del(c->deadline);
 		c->spoke = 1;
 		if (len > 0)
 			ctl_command(c, line, len);
