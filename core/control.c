@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <poll.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,7 @@ static void	 ctl_read_cb(struct bufferevent *, void *);
 static void	 ctl_write_cb(struct bufferevent *, void *);
 static void	 ctl_event_cb(struct bufferevent *, short, void *);
 static void	 ctl_deadline_cb(evutil_socket_t, short, void *);
+static int	 ctl_gone(struct ctl_client *);
 static void	 ctl_free(struct ctl_client *);
 static void	 ctl_command(struct ctl_client *, const char *, size_t);
 static void	 ctl_reply_error(struct ctl_client *, json_t *, const char *,
@@ -479,8 +481,10 @@ ctl_event_cb(struct bufferevent *bev, short what, void *arg)
 	    !c->closing) {
 		bufferevent_disable(bev, EV_READ);
 		evtimer_del(c->deadline);
-		if (c->attached)
+		if (c->attached && !ctl_gone(c)) {
+			c->eof = 1;
 			return;
+		}
 		if (evbuffer_get_length(bufferevent_get_output(bev)) > 0) {
 			c->closing = 1;
 			bufferevent_setcb(bev, NULL, ctl_write_cb, ctl_event_cb,
@@ -492,6 +496,38 @@ ctl_event_cb(struct bufferevent *bev, short what, void *arg)
 		log_debug("control socket: %s (pid %d) left", c->user,
 		    (int)c->pid);
 		ctl_free(c);
+	}
+}
+
+/*
+ * Whether the client's end is closed, not just half-closed: with reading
+ * off after its EOF nothing else tells, and without changes to write a
+ * viewer killed with -9 would stay in --who for ever.
+ */
+static int
+ctl_gone(struct ctl_client *c)
+{
+	struct pollfd	 pfd;
+
+	pfd.fd = bufferevent_getfd(c->bev);
+	pfd.events = 0;
+	pfd.revents = 0;
+	return (poll(&pfd, 1, 0) == 1 &&
+	    (pfd.revents & (POLLHUP | POLLERR)) != 0);
+}
+
+void
+ctl_reap(struct control *ctl)
+{
+	struct ctl_client	*c, *next;
+
+	for (c = TAILQ_FIRST(&ctl->clients); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->eof && !c->closing && ctl_gone(c)) {
+			log_debug("control socket: %s (pid %d) left",
+			    c->user, (int)c->pid);
+			ctl_free(c);
+		}
 	}
 }
 
