@@ -540,7 +540,9 @@ ctl_deadline_cb(evutil_socket_t fd, short what, void *arg)
 		ctl_free(c);
 		return;
 	}
-	ctl_drop(c, c->spoke ? "a command left unfinished for 10 s" :
+	/* Half a line is unfinished whether or not one came before. */
+	ctl_drop(c, evbuffer_get_length(bufferevent_get_input(c->bev)) > 0 ?
+	    "a command left unfinished for 10 s" :
 	    "no command within 10 s of connecting");
 }
 
