@@ -79,6 +79,7 @@ static const struct keyword cfg_top_keywords[] = {
 	{ "prometheus", cfg_prometheus },
 	{ "ingest", cfg_ingest },
 	{ "agent", cfg_agent },
+	{ "control", cfg_control },
 	{ "partner", cfg_partner },
 	{ "branch", cfg_branch },
 	{ NULL, NULL }

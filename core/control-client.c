@@ -67,6 +67,7 @@ int
 ctlc_fill(struct ctlc *c, char **cause)
 {
 	ssize_t	 n;
+	size_t	 had;
 
 	/* The frames taken leave room at the front: reuse it first. */
 	if (c->start > 0) {
@@ -75,6 +76,7 @@ ctlc_fill(struct ctlc *c, char **cause)
 		c->scanned -= c->start;
 		c->start = 0;
 	}
+	had = c->len;
 	for (;;) {
 		if (c->cap - c->len < CTLC_READ) {
 			if (c->cap > PROTO_FRAME_MAX + CTLC_READ) {
@@ -92,6 +94,12 @@ ctlc_fill(struct ctlc *c, char **cause)
 			c->len += (size_t)n;
 			continue;
 		}
+		/*
+		 * The last words (a refusal, an error) come with the EOF:
+		 * they are taken first, the EOF is seen by the next fill.
+		 */
+		if (n == 0 && c->len > had)
+			return (0);
 		if (n == 0) {
 			xasprintf(cause, "connection closed");
 			return (-1);

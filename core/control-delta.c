@@ -127,6 +127,7 @@ ctl_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct control	*ctl = arg;
 
+	ctl_reap(ctl);
 	ctl_delta_changed(ctl, ctl->m, DIRTY_COLLECTORS);
 }
 

@@ -33,6 +33,7 @@ struct ctl_client {
 	int			 attached;	/* gets the changes */
 	int			 spoke;		/* a whole command came */
 	int			 closing;	/* flushing its last words */
+	int			 eof;		/* half-closed, still attached */
 };
 TAILQ_HEAD(ctl_clients, ctl_client);
 
@@ -87,6 +88,8 @@ struct control {
 /* control.c */
 void	 ctl_send(struct ctl_client *, struct evbuffer *);
 void	 ctl_drop(struct ctl_client *, const char *why);
+/* Free the half-closed viewers whose end is gone (each tick). */
+void	 ctl_reap(struct control *);
 
 /* control-delta.c */
 void	 ctl_delta_init(struct control *);

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <poll.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@
 #define CONTROL_CLOSE_MS	2000	/* last words, then closed anyway */
 #define CONTROL_CONFIG_MAX	(4 * 1024 * 1024)
 #define CONTROL_ONCE_EVENTS	20
+#define CONTROL_COPY_MAX	4096	/* ctl_send() copies frames this small */
 
 static int	 ctl_listen(struct control *, const char *, char **);
 static void	 ctl_accept_cb(evutil_socket_t, short, void *);
@@ -44,6 +46,7 @@ static void	 ctl_read_cb(struct bufferevent *, void *);
 static void	 ctl_write_cb(struct bufferevent *, void *);
 static void	 ctl_event_cb(struct bufferevent *, short, void *);
 static void	 ctl_deadline_cb(evutil_socket_t, short, void *);
+static int	 ctl_gone(struct ctl_client *);
 static void	 ctl_free(struct ctl_client *);
 static void	 ctl_command(struct ctl_client *, const char *, size_t);
 static void	 ctl_reply_error(struct ctl_client *, json_t *, const char *,
@@ -489,8 +492,10 @@ ctl_event_cb(struct bufferevent *bev, short what, void *arg)
 	    !c->closing) {
 		bufferevent_disable(bev, EV_READ);
 		evtimer_del(c->deadline);
-		if (c->attached)
+		if (c->attached && !ctl_gone(c)) {
+			c->eof = 1;
 			return;
+		}
 		if (evbuffer_get_length(bufferevent_get_output(bev)) > 0) {
 			c->closing = 1;
 			bufferevent_setcb(bev, NULL, ctl_write_cb, ctl_event_cb,
@@ -505,6 +510,38 @@ ctl_event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 }
 
+/*
+ * Whether the client's end is closed, not just half-closed: with reading
+ * off after its EOF nothing else tells, and without changes to write a
+ * viewer killed with -9 would stay in --who for ever.
+ */
+static int
+ctl_gone(struct ctl_client *c)
+{
+	struct pollfd	 pfd;
+
+	pfd.fd = bufferevent_getfd(c->bev);
+	pfd.events = 0;
+	pfd.revents = 0;
+	return (poll(&pfd, 1, 0) == 1 &&
+	    (pfd.revents & (POLLHUP | POLLERR)) != 0);
+}
+
+void
+ctl_reap(struct control *ctl)
+{
+	struct ctl_client	*c, *next;
+
+	for (c = TAILQ_FIRST(&ctl->clients); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->eof && !c->closing && ctl_gone(c)) {
+			log_debug("control socket: %s (pid %d) left",
+			    c->user, (int)c->pid);
+			ctl_free(c);
+		}
+	}
+}
+
 static void
 ctl_deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -514,7 +551,9 @@ ctl_deadline_cb(evutil_socket_t fd, short what, void *arg)
 		ctl_free(c);
 		return;
 	}
-	ctl_drop(c, c->spoke ? "a command left unfinished for 10 s" :
+	/* Half a line is unfinished whether or not one came before. */
+	ctl_drop(c, evbuffer_get_length(bufferevent_get_input(c->bev)) > 0 ?
+	    "a command left unfinished for 10 s" :
 	    "no command within 10 s of connecting");
 }
 
@@ -523,6 +562,7 @@ void
 ctl_send(struct ctl_client *c, struct evbuffer *frame)
 {
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
+	size_t		 len;
 
 	if (c->closing) {
 		evbuffer_drain(frame, evbuffer_get_length(frame));
@@ -533,7 +573,16 @@ ctl_send(struct ctl_client *c, struct evbuffer *frame)
 		ctl_drop(c, "stalled: more than 16 MiB waiting to be read");
 		return;
 	}
-	evbuffer_add_buffer(out, frame);
+	/*
+	 * A small frame is copied in, not its chains moved: those are
+	 * half empty (a 777-byte --once reply takes 1.7 KB of them), and
+	 * the bound above is meant to bound the memory too.
+	 */
+	if ((len = evbuffer_get_length(frame)) <= CONTROL_COPY_MAX) {
+		evbuffer_add(out, evbuffer_pullup(frame, -1), len);
+		evbuffer_drain(frame, len);
+	} else
+		evbuffer_add_buffer(out, frame);
 }
 
 static void
@@ -552,6 +601,7 @@ ctl_read_cb(struct bufferevent *bev, void *arg)
 			ctl_drop(c, "a command longer than 64 KiB");
 			return;
 		}
+		/* Re-armed below for what is left of the next line. */
 		evtimer_del(c->deadline);
 		c->spoke = 1;
 		if (len > 0)
@@ -608,13 +658,16 @@ ctl_reply_error(struct ctl_client *c, json_t *cmd, const char *msg,
 {
 	struct json_w	 j;
 
+	/* ctl_drop() sends the one error frame, marked fatal. */
+	if (fatal) {
+		ctl_drop(c, msg);
+		return;
+	}
 	ctl_begin(c->ctl, &j, c->ctl->scratch, "error", cmd);
 	json_w_string(&j, "error", msg);
 	json_w_end(&j);
 	evbuffer_add(c->ctl->scratch, "\n", 1);
 	ctl_send(c, c->ctl->scratch);
-	if (fatal)
-		ctl_drop(c, msg);
 }
 
 static void
