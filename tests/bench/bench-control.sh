@@ -258,14 +258,16 @@ if grep -q "^bmp listen" "$CONF" && [ -n "$BMP_PORT" ]; then
 	python3 "$T/clients.py" bmp 127.0.0.1 "$BMP_PORT" "$ROUTES" \
 	    >"$T/bmp.out" &
 	RPID=$!
-	t0=$(date +%s)
+	t0=$(date +%s%N)
 	if wait_for "[ \$(rib_routes) -ge $((before + ROUTES)) ]" 120; then
+		took=$((($(date +%s%N) - t0) / 1000000))
 		set -- $(python3 "$T/clients.py" attach "$S" 20)
 		att1m_ms=$1
 		snap1m=$2
 		routes_note="$(rib_routes) routes in the RIB (lab $before,"
 		routes_note="$routes_note +$ROUTES from one more BMP router"
-		routes_note="$routes_note in $(($(date +%s) - t0)) s)"
+		routes_note="$routes_note, made, sent and in the RIB in"
+		routes_note="$routes_note $took ms)"
 	else
 		routes_note="the $ROUTES routes did not reach the RIB in"
 		routes_note="$routes_note 120 s ($(rib_routes) routes)"
