@@ -375,13 +375,15 @@ conf c2 "$S2" "{ max-viewers 2 }" >"$T/c2.conf"
 C2PID=$!
 at_exit 'kill "$C2PID" 2>/dev/null'
 wait_for "grep -q 'listening' '$T/c2.log'" 10
-socat -t 3600 - UNIX-CONNECT:"$S2" <"$T/attach.cmd" >/dev/null 2>&1 &
+# The two take both places; nothing else may connect until they have
+# (it could take one of them), so their snapshots say when.
+socat -t 3600 - UNIX-CONNECT:"$S2" <"$T/attach.cmd" >"$T/h1.out" 2>&1 &
 h1=$!
-socat -t 3600 - UNIX-CONNECT:"$S2" <"$T/attach.cmd" >/dev/null 2>&1 &
+socat -t 3600 - UNIX-CONNECT:"$S2" <"$T/attach.cmd" >"$T/h2.out" 2>&1 &
 h2=$!
 at_exit 'kill "$h1" "$h2" 2>/dev/null'
-# Until both are in, a third gets in now and then; then never.
-wait_for "! answers '$S2'" 5
+wait_for "grep -q '\"phase\":\"end\"' '$T/h1.out' &&
+    grep -q '\"phase\":\"end\"' '$T/h2.out'" 5
 ms timeout 10 "$PEERTOP" --once -S "$S2"
 if [ "$rc" = 3 ] && grep -q "too many clients" "$T/err"; then
 	ok "max-viewers 2: a third client is refused, too many clients"

@@ -806,11 +806,12 @@ test_buffer_errors(void **state)
 	expect_buf_error("databse \"x\"",
 	    "t.conf:1:1: unknown keyword \"databse\", expected one of "
 	    "include, database, datadir, geoip, edge, bird, bmp, routes, "
-	    "latency, probe, prometheus, ingest, agent, partner, branch");
+	    "latency, probe, prometheus, ingest, agent, control, partner, "
+	    "branch");
 	expect_buf_error("\n  \"database\" x",
 	    "t.conf:2:3: expected one of include, database, datadir, geoip, "
 	    "edge, bird, bmp, routes, latency, probe, prometheus, ingest, "
-	    "agent, partner, branch, got string \"database\"");
+	    "agent, control, partner, branch, got string \"database\"");
 	expect_buf_error("database x }",
 	    "t.conf:1:12: unexpected \"}\" outside any block");
 	expect_buf_error("database",
@@ -964,7 +965,8 @@ test_buffer_errors(void **state)
 	expect_buf_error(big + 9, "t.conf:1:1: unknown keyword "
 	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\", expected "
 	    "one of include, database, datadir, geoip, edge, bird, bmp, routes, "
-	    "latency, probe, prometheus, ingest, agent, partner, branch");
+	    "latency, probe, prometheus, ingest, agent, control, partner, "
+	    "branch");
 	free(big);
 }
 
