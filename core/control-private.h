@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "core/eval.h"
 #include "core/model.h"
 #include "core/siphash.h"
@@ -17,6 +19,7 @@ struct evbuffer;
 struct event;
 struct json_w;
 struct store;
+struct replay;
 
 struct ctl_client {
 	TAILQ_ENTRY(ctl_client)	 entry;
@@ -71,6 +74,8 @@ struct control {
 	char			 group_name[64];
 	char			*config_path, *config_text;
 	struct store		*store;		/* history queries, or NULL */
+	struct replay		*replay;	/* replay_*, read-only */
+	struct model		*replay_m;	/* what replay_load fills */
 	const char		*(*history)(void *);
 	void			*history_arg;
 
@@ -90,6 +95,10 @@ void	 ctl_send(struct ctl_client *, struct evbuffer *);
 void	 ctl_drop(struct ctl_client *, const char *why);
 /* Free the half-closed viewers whose end is gone (each tick). */
 void	 ctl_reap(struct control *);
+
+/* control-replay.c: 1 when name was a replay_* command. */
+int	 ctl_replay_command(struct ctl_client *, const char *, json_t *);
+void	 ctl_replay_free(struct control *);
 
 /* control-delta.c */
 void	 ctl_delta_init(struct control *);

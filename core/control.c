@@ -280,6 +280,7 @@ control_stop(struct control *ctl)
 	while ((c = TAILQ_FIRST(&ctl->clients)) != NULL)
 		ctl_free(c);
 	ctl_delta_free(ctl);
+	ctl_replay_free(ctl);
 	event_free(ctl->ev_accept);
 	event_free(ctl->ev_pause);
 	close(ctl->fd);
@@ -717,6 +718,8 @@ ctl_command(struct ctl_client *c, const char *line, size_t len)
 		ctl_latency_span(c, cmd);
 	else if (strcmp(name, "latency_buckets") == 0)
 		ctl_latency_buckets(c, cmd);
+	else if (ctl_replay_command(c, name, cmd))
+		;	/* replay_*: control-replay.c */
 	else if (strcmp(name, "ping") == 0) {
 		ctl_begin(ctl, NULL, ctl->scratch, "pong", cmd);
 		ctl_send(c, ctl->scratch);

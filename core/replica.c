@@ -654,6 +654,28 @@ replica_apply(struct replica *rp, json_t *o, char **cause)
 }
 
 void
+replica_places(struct model *dst, const struct model *src)
+{
+	struct branch	*b, *from;
+	size_t		 i;
+
+	for (i = 0; i < dst->nbranches; i++) {
+		b = dst->branches[i];
+		if ((from = model_branch_find(src, b->name)) == NULL)
+			continue;
+		b->loc = from->loc;
+		b->lat = from->lat;
+		b->lon = from->lon;
+		b->nearest = from->nearest;
+		b->nearest_km = from->nearest_km;
+		b->asn = from->asn;
+		memcpy(b->city, from->city, sizeof b->city);
+		memcpy(b->country, from->country, sizeof b->country);
+		memcpy(b->asname, from->asname, sizeof b->asname);
+	}
+}
+
+void
 replica_reset(struct replica *rp)
 {
 	model_events_clear(rp->m);

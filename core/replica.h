@@ -35,6 +35,12 @@ struct replica {
  */
 struct model	*replica_model(const char *text, const char *from,
 		    char **datadir, char **cause);
+/*
+ * Where each branch of dst is, from the branch of the same name in src
+ * (placed by the collector's GeoIP): for a second model made from the
+ * same configuration (z, a replay of the collector's history).
+ */
+void		 replica_places(struct model *dst, const struct model *src);
 /* Forget what a snapshot sets again (events, conditions, latency). */
 void		 replica_reset(struct replica *);
 /*

@@ -26,6 +26,7 @@
 #include "core/eval.h"
 #include "core/latency.h"
 #include "core/proto.h"
+#include "core/replay-remote.h"
 #include "core/replica.h"
 #include "core/store.h"
 #include "tui/attach.h"
@@ -184,6 +185,9 @@ attach_model_new(void *arg, char **cause)
 		free(m->database);
 		m->database = xstrdup(a->rp.m->database);
 	}
+	/* No GeoIP here: the places are the collector's. */
+	if (m != NULL && a->rp.m != NULL)
+		replica_places(m, a->rp.m);
 	return (m);
 }
 
@@ -218,6 +222,15 @@ attach_ack(struct tui *tui, int64_t id, const char *comment, char **cause)
 	}
 	json_decref(cmd);
 	return (0);
+}
+
+/* z when the history file cannot be read here: the collector's. */
+static struct rreplay *
+attach_replay_remote(struct tui *tui, char **cause)
+{
+	struct attach	*a = tui->hook_arg;
+
+	return (rreplay_open(a->path, cause));
 }
 
 /* :who: asked on a connection of its own, the stream is the viewer's. */
@@ -353,6 +366,7 @@ attach_start(struct attach *a, struct tui *tui)
 	tui->who = attach_who;
 	tui->lat_span = attach_lat_span;
 	tui->lat_buckets = attach_lat_buckets;
+	tui->replay_remote = attach_replay_remote;
 	tui->hook_arg = a;
 	tui->store_status = attach_history;
 	tui->store_status_arg = a;

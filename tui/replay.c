@@ -28,6 +28,7 @@
 
 #include "tui/tui.h"
 #include "core/replay.h"
+#include "core/replay-remote.h"
 #include "core/store.h"
 
 #define REPLAY_MINUTE_MS	(60 * 1000)
@@ -40,6 +41,7 @@ static const int replay_speeds[] = { 1, 10, 60, 600, 3600 };
 
 struct tui_replay {
 	struct replay	*r;
+	struct rreplay	*rr;		/* z attached: the collector's, not r */
 	struct model	*m;		/* shown */
 	struct model	*live;		/* z: the live model; NULL for -r */
 	char		*path;
@@ -65,6 +67,9 @@ struct tui_replay {
 static void	 replay_play_cb(evutil_socket_t, short, void *);
 static void	 rp_span(struct tui_replay *);
 static void	 replay_swap(struct tui *, struct model *);
+static int	 replay_begin(struct tui *, struct replay *, struct rreplay *,
+		    struct model *, struct model *, const char *, int64_t,
+		    int64_t, int64_t);
 static size_t	 rp_timeline(struct tui *, size_t);
 static void	 rp_change(struct tui *, const struct replay_change *, char *,
 		    size_t);
@@ -89,7 +94,8 @@ rp_span(struct tui_replay *rp)
 {
 	int64_t	 oldest, newest;
 
-	if (replay_span(rp->r, &oldest, &newest) != 0)
+	if ((rp->rr != NULL ? rreplay_span(rp->rr, &oldest, &newest) :
+	    replay_span(rp->r, &oldest, &newest)) != 0)
 		oldest = newest = rp->t;
 	if (rp->live != NULL && newest < rp->t)
 		newest = rp->t;
@@ -121,13 +127,15 @@ tui_replay_goto(struct tui *tui, int64_t t)
 	rp->t = t;
 	rp->m->replay_ms = t;
 	rp->unknown = 0;
-	if (replay_load(rp->r, rp->m, t, &rp->unknown, &cause) != 0) {
+	if ((rp->rr != NULL ? rreplay_load(rp->rr, rp->m, t, &rp->unknown,
+	    &cause) : replay_load(rp->r, rp->m, t, &rp->unknown, &cause)) != 0) {
 		snprintf(rp->msg, sizeof rp->msg, "%s", cause != NULL ? cause :
 		    "cannot read the history");
 		free(cause);
 		rp->playing = 0;
 	}
-	rp->covered = replay_covered(rp->r, t);
+	rp->covered = rp->rr != NULL ? rreplay_covered(rp->rr, t) :
+	    replay_covered(rp->r, t);
 	if (view_branch_rebind(tui, rp->m) == NULL &&
 	    tui->view == &view_branch)
 		tui_set_view(tui, &view_overview);
@@ -157,10 +165,20 @@ tui_replay_start(struct tui *tui, struct replay *r, struct model *m,
     struct model *live, const char *path, int64_t begin, int64_t end,
     int64_t start)
 {
+	return (replay_begin(tui, r, NULL, m, live, path, begin, end, start));
+}
+
+/* A replay of a file (r) or of a collector's history (rr). */
+static int
+replay_begin(struct tui *tui, struct replay *r, struct rreplay *rr,
+    struct model *m, struct model *live, const char *path, int64_t begin,
+    int64_t end, int64_t start)
+{
 	struct tui_replay	*rp;
 
 	rp = xcalloc(1, sizeof *rp);
 	rp->r = r;
+	rp->rr = rr;
 	rp->m = m;
 	rp->live = live;
 	rp->path = xstrdup(path);
@@ -193,7 +211,9 @@ tui_replay_stop(struct tui *tui)
 		model_free(rp->m);
 		model_touch(tui->model, DIRTY_ALL);
 	}
-	replay_close(rp->r);
+	if (rp->r != NULL)
+		replay_close(rp->r);
+	rreplay_close(rp->rr);
 	free(rp->path);
 	free(rp);
 	tui->replay = NULL;
@@ -204,6 +224,36 @@ tui_replay_stop(struct tui *tui)
  * the history has everything shown), or go back to live.  at_ms, when not
  * 0, is the time to show (Enter on an event).
  */
+/*
+ * z attached to a collector whose history this user may not read: the
+ * collector replays it and sends what it read (core/replay-remote.c).
+ */
+static int
+replay_freeze_remote(struct tui *tui, int64_t at)
+{
+	struct rreplay	*rr;
+	struct model	*m;
+	char		*cause = NULL;
+
+	if ((rr = tui->replay_remote(tui, &cause)) == NULL) {
+		log_warnx("freeze: %s", cause);
+		free(cause);
+		tui->note = "z: the collector cannot replay its history";
+		return (ACT_REDRAW);
+	}
+	if ((m = tui->model_new(tui->model_new_arg, &cause)) == NULL) {
+		log_warnx("freeze: %s", cause);
+		free(cause);
+		rreplay_close(rr);
+		tui->note = "z: cannot load the configuration again";
+		return (ACT_REDRAW);
+	}
+	tui->note = NULL;
+	return (replay_begin(tui, NULL, rr, m, tui->model,
+	    m->database != NULL ? m->database : "the collector's history", 0,
+	    0, at));
+}
+
 int
 tui_replay_freeze(struct tui *tui, int64_t at_ms)
 {
@@ -222,6 +272,9 @@ tui_replay_freeze(struct tui *tui, int64_t at_ms)
 		tui_replay_stop(tui);
 		return (ACT_REDRAW);
 	}
+	if (tui->store == NULL && tui->replay_remote != NULL &&
+	    tui->model_new != NULL)
+		return (replay_freeze_remote(tui, at_ms != 0 ? at_ms : now));
 	if (tui->model->database == NULL || tui->store == NULL ||
 	    tui->model_new == NULL) {
 		tui->note = "z: no history to freeze into (database)";
@@ -232,6 +285,13 @@ tui_replay_freeze(struct tui *tui, int64_t at_ms)
 		cause = NULL;
 	}
 	if ((r = replay_open(tui->model->database, &cause)) == NULL) {
+		/* Attached: the collector can read what this user cannot. */
+		if (tui->replay_remote != NULL) {
+			log_warnx("freeze: %s; asking the collector", cause);
+			free(cause);
+			return (replay_freeze_remote(tui, at_ms != 0 ? at_ms :
+			    now));
+		}
 		log_warnx("freeze: %s", cause);
 		free(cause);
 		tui->note = "z: cannot read the history";
@@ -297,14 +357,16 @@ tui_replay_step(struct tui *tui, int dir)
 
 	if (rp == NULL)
 		return (ACT_NONE);
-	if (replay_step(rp->r, rp->t, dir, &t) != 0) {
+	if ((rp->rr != NULL ? rreplay_step(rp->rr, rp->t, dir, &t) :
+	    replay_step(rp->r, rp->t, dir, &t)) != 0) {
 		snprintf(rp->msg, sizeof rp->msg, "no %s change",
 		    dir > 0 ? "later" : "earlier");
 		return (ACT_REDRAW);
 	}
 	flags = tui_replay_goto(tui, t);
 	/* Clamped to -b/-e: then it is not that change that is shown. */
-	if (rp->t == t && replay_change(rp->r, t, &c) == 0)
+	if (rp->t == t && (rp->rr != NULL ? rreplay_change(rp->rr, t, &c) :
+	    replay_change(rp->r, t, &c)) == 0)
 		rp_change(tui, &c, rp->note, sizeof rp->note);
 	return (flags);
 }
@@ -456,8 +518,10 @@ rp_timeline(struct tui *tui, size_t n)
 
 	if (n > REPLAY_CELLS_MAX)
 		n = REPLAY_CELLS_MAX;
-	if (n > 0 && replay_timeline(rp->r, rp->begin, rp->end + 1, n,
-	    rp->tl_level, rp->tl_data, rp->tl_edge) != 0) {
+	if (n > 0 && (rp->rr != NULL ? rreplay_timeline(rp->rr, rp->begin,
+	    rp->end + 1, n, rp->tl_level, rp->tl_data, rp->tl_edge) :
+	    replay_timeline(rp->r, rp->begin, rp->end + 1, n,
+	    rp->tl_level, rp->tl_data, rp->tl_edge)) != 0) {
 		memset(rp->tl_level, 0, n);
 		memset(rp->tl_data, REPLAY_CELL_DATA, n);
 		/* Unreadable: even cells, so the cursor still moves. */

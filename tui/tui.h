@@ -16,6 +16,7 @@
 struct event_base;
 struct store;
 struct lat_bucket;
+struct rreplay;
 struct latency_stats;
 
 /* Colour roles, mapped through a theme (tui/draw.c). */
@@ -227,6 +228,8 @@ struct tui {
 	int		(*lat_buckets)(struct tui *, const char *branch,
 			    const char *edge, const char *target, int64_t from,
 			    int64_t to, struct lat_bucket *, size_t n);
+	/* z without the history file: the collector's replay (NULL: none). */
+	struct rreplay	*(*replay_remote)(struct tui *, char **cause);
 	/*
 	 * Attached to a collector (tui/attach.c): detached is set while
 	 * its connection is gone; the picture is the last one, drawn
