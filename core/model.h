@@ -414,7 +414,8 @@ struct collector {
  * The control socket of a headless collector (core/control.c): control
  * "PATH" { group NAME mode 0660 max-viewers N }.
  */
-#define CONTROL_PATH_DEFAULT	"/run/peertop/peertop.sock"
+#define CONTROL_RUN_DIR		"/run/peertop"
+#define CONTROL_PATH_DEFAULT	CONTROL_RUN_DIR "/peertop.sock"
 #define CONTROL_MODE_DEFAULT	0660
 #define CONTROL_CLIENTS_DEFAULT	64
 struct control_conf {

@@ -35,6 +35,8 @@
 #define ATTACH_TIMEOUT_MS	10000	/* one frame of the snapshot */
 #define ATTACH_RETRY_MIN_MS	500
 #define ATTACH_RETRY_MAX_MS	5000
+#define ATTACH_PING_MS		5000	/* asked when nothing came */
+#define ATTACH_HUNG_MS		15000	/* silent this long: not answering */
 
 struct attach {
 	char		*path;
@@ -46,6 +48,9 @@ struct attach {
 	struct tui	*tui;
 	struct event	*ev_read;
 	struct event	*ev_retry;
+	struct event	*ev_ping;
+	uint64_t	 rx_mono;	/* the collector last said anything */
+	int		 hung;		/* connected, but it does not answer */
 	int		 retry_ms;
 	int64_t		 gone_ms;
 	char		 why[96];
@@ -54,6 +59,8 @@ struct attach {
 static void	 attach_read_cb(evutil_socket_t, short, void *);
 static void	 attach_retry_cb(evutil_socket_t, short, void *);
 static void	 attach_gone(struct attach *, const char *);
+static void	 attach_redraw(struct attach *);
+static void	 attach_status(struct attach *);
 
 /* {"cmd": name} with this terminal, for --who. */
 static json_t *
@@ -160,6 +167,18 @@ attach_open(const char *path, const char *config, int *absent,
 	return (a);
 }
 
+struct attach *
+attach_waiting(const char *path, struct model *m, const char *why)
+{
+	struct attach	*a;
+
+	a = xcalloc(1, sizeof *a);
+	a->path = xstrdup(path);
+	a->rp.m = m;
+	sanitize(a->why, sizeof a->why, why, strlen(why));
+	return (a);
+}
+
 struct model *
 attach_model(struct attach *a)
 {
@@ -200,30 +219,6 @@ attach_history(void *arg)
 	return (a->rp.history[0] != '\0' ? a->rp.history : NULL);
 }
 
-/* a/A and :ack: through the collector, as this user. */
-static int
-attach_ack(struct tui *tui, int64_t id, const char *comment, char **cause)
-{
-	struct attach	*a = tui->hook_arg;
-	json_t		*cmd;
-
-	if (a->c == NULL) {
-		xasprintf(cause, "not attached to the collector: %s", a->why);
-		return (-1);
-	}
-	cmd = json_pack("{s:s, s:I, s:s}", "cmd", "ack", "event",
-	    (json_int_t)id, "comment", comment != NULL ? comment : "");
-	/* The reply comes in the stream: the read callback applies
-	 * whatever precedes it. */
-	if (ctlc_send(a->c, cmd) != 0) {
-		json_decref(cmd);
-		xasprintf(cause, "cannot send to the collector");
-		return (-1);
-	}
-	json_decref(cmd);
-	return (0);
-}
-
 /* z when the history file cannot be read here: the collector's. */
 static struct rreplay *
 attach_replay_remote(struct tui *tui, char **cause)
@@ -248,6 +243,8 @@ attach_follow(struct attach *a)
 {
 	int	 fd = ctlc_fd(a->c);
 
+	a->rx_mono = now_mono_ms();
+	a->hung = 0;
 	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	a->ev_read = event_new(a->tui->base, fd, EV_READ | EV_PERSIST,
 	    attach_read_cb, a);
@@ -284,6 +281,49 @@ attach_query(struct attach *a, json_t *cmd, const char *want)
 	}
 	json_decref(cmd);
 	return (r);
+}
+
+/*
+ * a/A and :ack: through the collector, as this user, on the query
+ * connection: the answer (or the refusal's reason) comes back before
+ * the view says anything; the change itself arrives on the stream.
+ */
+static int
+attach_ack(struct tui *tui, int64_t id, const char *comment, char **cause)
+{
+	struct attach	*a = tui->hook_arg;
+	json_t		*r, *e;
+	char		*why = NULL;
+
+	if (a->c == NULL || a->hung) {
+		xasprintf(cause, "the collector does not answer: not "
+		    "acknowledged");
+		return (-1);
+	}
+	if (a->q == NULL &&
+	    (a->q = ctlc_open(a->path, 1000, NULL, &why)) == NULL) {
+		xasprintf(cause, "%s", why);
+		free(why);
+		return (-1);
+	}
+	e = json_pack("{s:s, s:I, s:s, s:s}", "cmd", "ack", "event",
+	    (json_int_t)id, "comment", comment != NULL ? comment : "",
+	    "client", "viewer");
+	r = ctlc_request(a->q, e, "ack", 3000, &why);
+	json_decref(e);
+	if (r == NULL) {
+		/* A refusal leaves the line usable; a silence does not. */
+		if (why == NULL || strstr(why, "no answer") != NULL ||
+		    strstr(why, "connection closed") != NULL) {
+			ctlc_close(a->q);
+			a->q = NULL;
+		}
+		xasprintf(cause, "%s", why != NULL ? why : "no answer");
+		free(why);
+		return (-1);
+	}
+	json_decref(r);
+	return (0);
 }
 
 static json_t *
@@ -357,9 +397,41 @@ attach_lat_buckets(struct tui *tui, const char *branch, const char *edge,
 	return ((int)n);
 }
 
+/*
+ * A collector that stops answering (stopped, wedged) keeps its socket
+ * open: ask it every ATTACH_PING_MS when it said nothing, and grey the
+ * picture once it has been silent ATTACH_HUNG_MS.
+ */
+static void
+attach_ping_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct attach	*a = arg;
+	json_t		*ping;
+	uint64_t	 now = now_mono_ms();
+	char		 when[FMT_TIME_LEN];
+
+	if (a->c == NULL || now - a->rx_mono < ATTACH_PING_MS)
+		return;
+	ping = json_pack("{s:s}", "cmd", "ping");
+	(void)ctlc_send(a->c, ping);
+	json_decref(ping);
+	if (a->hung || now - a->rx_mono < ATTACH_HUNG_MS || a->tui == NULL)
+		return;
+	a->hung = 1;
+	fmt_time(when, sizeof when, now_wall_ms() - (int64_t)(now -
+	    a->rx_mono), FMT_TIME_CLOCK);
+	a->tui->detached = 1;
+	snprintf(a->tui->attach_status, sizeof a->tui->attach_status,
+	    "collector not answering since %s", when);
+	model_touch(a->tui->model, DIRTY_ALL);
+	attach_redraw(a);
+}
+
 void
 attach_start(struct attach *a, struct tui *tui)
 {
+	struct timeval	 tv = { ATTACH_PING_MS / 1000, 0 };
+
 	a->tui = tui;
 	tui->attached = 1;
 	tui->ack = attach_ack;
@@ -371,8 +443,21 @@ attach_start(struct attach *a, struct tui *tui)
 	tui->store_status = attach_history;
 	tui->store_status_arg = a;
 	a->ev_retry = evtimer_new(tui->base, attach_retry_cb, a);
-	if (a->ev_retry == NULL)
+	a->ev_ping = event_new(tui->base, -1, EV_PERSIST, attach_ping_cb, a);
+	if (a->ev_retry == NULL || a->ev_ping == NULL)
 		fatalx("evtimer_new failed");
+	event_add(a->ev_ping, &tv);
+	if (a->c == NULL) {
+		/* No collector yet: wait for it, greyed, saying so. */
+		tui->detached = 1;
+		snprintf(tui->attach_status, sizeof tui->attach_status,
+		    "waiting for the collector (%s)", a->why);
+		a->retry_ms = ATTACH_RETRY_MIN_MS;
+		tv.tv_sec = 0;
+		tv.tv_usec = ATTACH_RETRY_MIN_MS * 1000;
+		evtimer_add(a->ev_retry, &tv);
+		return;
+	}
 	attach_follow(a);
 }
 
@@ -419,6 +504,15 @@ attach_read_cb(evutil_socket_t fd, short what, void *arg)
 	int		 gone;
 
 	gone = ctlc_fill(a->c, &cause) != 0;
+	a->rx_mono = now_mono_ms();
+	if (a->hung && !gone) {
+		a->hung = 0;
+		if (a->tui != NULL) {
+			a->tui->detached = 0;
+			a->tui->attach_status[0] = '\0';
+			model_touch(a->tui->model, DIRTY_ALL);
+		}
+	}
 	while ((o = ctlc_next(a->c, &cause)) != NULL) {
 		if (replica_apply(&a->rp, o, &cause) == 1 &&
 		    (t = json_string_value(json_object_get(o, "t"))) != NULL)
@@ -433,12 +527,29 @@ attach_read_cb(evutil_socket_t fd, short what, void *arg)
 	free(cause);
 }
 
+/* The status bar's line while detached: since when, and why now. */
+static void
+attach_status(struct attach *a)
+{
+	char	 when[FMT_TIME_LEN];
+
+	if (a->tui == NULL)
+		return;
+	if (a->gone_ms == 0) {
+		snprintf(a->tui->attach_status, sizeof a->tui->attach_status,
+		    "waiting for the collector: %s", a->why);
+		return;
+	}
+	fmt_time(when, sizeof when, a->gone_ms, FMT_TIME_CLOCK);
+	snprintf(a->tui->attach_status, sizeof a->tui->attach_status,
+	    "collector gone %s, reattaching: %s", when, a->why);
+}
+
 /* The collector went away: grey the picture, try again soon. */
 static void
 attach_gone(struct attach *a, const char *why)
 {
 	struct timeval	 tv = { 0, ATTACH_RETRY_MIN_MS * 1000 };
-	char		 when[FMT_TIME_LEN];
 
 	event_free(a->ev_read);
 	a->ev_read = NULL;
@@ -447,11 +558,9 @@ attach_gone(struct attach *a, const char *why)
 	a->gone_ms = now_wall_ms();
 	a->retry_ms = ATTACH_RETRY_MIN_MS;
 	sanitize(a->why, sizeof a->why, why, strlen(why));
-	fmt_time(when, sizeof when, a->gone_ms, FMT_TIME_CLOCK);
 	if (a->tui != NULL) {
 		a->tui->detached = 1;
-		snprintf(a->tui->attach_status, sizeof a->tui->attach_status,
-		    "collector gone %s, reattaching: %s", when, a->why);
+		attach_status(a);
 		model_touch(a->tui->model, DIRTY_ALL);
 	}
 	attach_redraw(a);
@@ -479,6 +588,13 @@ attach_retry_cb(evutil_socket_t fd, short what, void *arg)
 		tv.tv_sec = a->retry_ms / 1000;
 		tv.tv_usec = (a->retry_ms % 1000) * 1000;
 		evtimer_add(a->ev_retry, &tv);
+		/* Why it fails now, not why it went. */
+		if (cause != NULL) {
+			sanitize(a->why, sizeof a->why, cause, strlen(cause));
+			attach_status(a);
+			model_touch(tui->model, DIRTY_COLLECTORS);
+			attach_redraw(a);
+		}
 		free(cause);
 		return;
 	}
@@ -496,7 +612,8 @@ attach_retry_cb(evutil_socket_t fd, short what, void *arg)
 	a->rp.m = m;
 	tui->detached = 0;
 	tui->attach_status[0] = '\0';
-	tui->note = "reattached to the collector";
+	cmdline_message(tui, CR_OK, a->gone_ms != 0 ? "reattached to the "
+	    "collector" : "attached to the collector");
 	attach_follow(a);
 	model_touch(m, DIRTY_ALL);
 	attach_redraw(a);
@@ -511,6 +628,8 @@ attach_free(struct attach *a)
 		event_free(a->ev_read);
 	if (a->ev_retry != NULL)
 		event_free(a->ev_retry);
+	if (a->ev_ping != NULL)
+		event_free(a->ev_ping);
 	ctlc_close(a->c);
 	ctlc_close(a->q);
 	free(a->path);

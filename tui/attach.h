@@ -15,6 +15,13 @@ struct tui;
  */
 struct attach	*attach_open(const char *path, const char *config,
 		    int *absent, char **cause);
+/*
+ * No collector answers at path, but one is expected there: the views
+ * draw m (from the configuration) greyed, "waiting for the collector",
+ * until it answers (why: what the last try said).
+ */
+struct attach	*attach_waiting(const char *path, struct model *m,
+		    const char *why);
 /* The replica the views draw, and the datadir its catalogue came from. */
 struct model	*attach_model(struct attach *);
 const char	*attach_datadir(struct attach *);

@@ -122,7 +122,10 @@ static void		 run_headless(struct run *);
 static int		 run_dashboard(struct run *);
 static void		 run_teardown(struct run *);
 static char		*socket_path(struct options *);
+static char		*socket_path_expected(struct options *, int *);
 static int		 attached_main(struct options *);
+static struct attach	*attached_wait(struct options *, const char *,
+			    const char *, char **);
 static int		 once_remote(struct options *, int *);
 static int		 who_main(struct options *);
 static void		 control_open(struct run *);
@@ -426,7 +429,22 @@ store_status_cb(void *arg)
 static char *
 socket_path(struct options *o)
 {
+	return (socket_path_expected(o, NULL));
+}
+
+/*
+ * The same, and in *expected (may be NULL) whether a collector should
+ * be answering there even when none does: the configuration names its
+ * control socket, or the default one's directory exists (systemd's
+ * RuntimeDirectory, kept across a restart).  A dashboard must not then
+ * collect in its own process: it would take the collector's history and
+ * listeners while the service restarts.
+ */
+static char *
+socket_path_expected(struct options *o, int *expected)
+{
 	struct model	*m = NULL;
+	struct stat	 st;
 	char		*cfg, *cause = NULL, *path;
 
 	if (o->socket == NULL) {
@@ -438,6 +456,10 @@ socket_path(struct options *o)
 		free(cfg);
 	}
 	path = control_path(m, o->socket);
+	if (expected != NULL)
+		*expected = (m != NULL && m->control.set) ||
+		    (strcmp(path, CONTROL_PATH_DEFAULT) == 0 &&
+		    stat(CONTROL_RUN_DIR, &st) == 0 && S_ISDIR(st.st_mode));
 	model_free(m);
 	return (path);
 }
@@ -447,6 +469,30 @@ static struct model *
 attached_again(void *arg, char **cause)
 {
 	return (attach_model_new(arg, cause));
+}
+
+/*
+ * A collector is expected on path but does not answer (restarting, or
+ * stopped): the configuration's model, waiting for it.  NULL when there
+ * is no configuration to draw.
+ */
+static struct attach *
+attached_wait(struct options *o, const char *path, const char *why,
+    char **datadir)
+{
+	struct model	*m;
+	char		*cfg, *cause = NULL;
+
+	cfg = o->config != NULL ? xstrdup(o->config) : config_default_path();
+	if (cfg == NULL || (m = config_load(cfg, NULL, datadir, &cause)) ==
+	    NULL) {
+		free(cause);
+		free(cfg);
+		return (NULL);
+	}
+	m->config_file = cfg;
+	m->replica = 1;
+	return (attach_waiting(path, m, why));
 }
 
 /*
@@ -463,22 +509,26 @@ attached_main(struct options *o)
 	struct event_base	*base;
 	struct event		*tick;
 	struct tui		 tui;
-	char			*path, *cause = NULL;
-	int			 absent = 0, status;
+	char			*path, *cause = NULL, *datadir = NULL;
+	int			 absent = 0, status, expected;
 
-	path = socket_path(o);
+	path = socket_path_expected(o, &expected);
 	if ((a = attach_open(path, o->socket == NULL ? o->config : NULL,
 	    &absent, &cause)) == NULL) {
-		if (absent && o->socket == NULL) {
+		if (absent && o->socket == NULL && !expected) {
 			free(cause);
 			free(path);
 			return (-1);
 		}
-		fprintf(stderr, "peertop: cannot attach: %s\n", cause);
-		free(cause);
-		free(path);
-		return (1);
+		if (!absent || (a = attached_wait(o, path, cause,
+		    &datadir)) == NULL) {
+			fprintf(stderr, "peertop: cannot attach: %s\n", cause);
+			free(cause);
+			free(path);
+			return (1);
+		}
 	}
+	free(cause);
 	free(path);
 	m = attach_model(a);
 	if ((base = event_base_new()) == NULL)
@@ -503,7 +553,8 @@ attached_main(struct options *o)
 	attach_start(a, &tui);
 	tick = summaries_start(base);
 	status = dashboard(&tui, attach_datadir(a) != NULL ?
-	    attach_datadir(a) : PEERTOP_DATADIR);
+	    attach_datadir(a) : datadir != NULL ? datadir : PEERTOP_DATADIR);
+	free(datadir);
 	tui_replay_stop(&tui);
 	event_free(tick);
 	if (store != NULL)
@@ -526,16 +577,18 @@ once_remote(struct options *o, int *status)
 	struct ctlc	*c;
 	json_t		*cmd, *r, *out;
 	char		*path, *cause = NULL;
-	int		 absent = 0;
+	int		 absent = 0, expected;
 
-	path = socket_path(o);
+	path = socket_path_expected(o, &expected);
 	if ((c = ctlc_open(path, 5000, &absent, &cause)) == NULL) {
-		if (absent && o->socket == NULL) {
+		if (absent && o->socket == NULL && !expected) {
 			free(cause);
 			free(path);
 			return (-1);
 		}
-		fprintf(stderr, "peertop: %s\n", cause);
+		fprintf(stderr, "peertop: %s%s\n", cause, absent ? "; the "
+		    "collector is expected there (--standalone polls the "
+		    "routers from this process)" : "");
 		free(cause);
 		free(path);
 		*status = 3;
