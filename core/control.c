@@ -36,6 +36,9 @@
 #define CONTROL_CLOSE_MS	2000	/* last words, then closed anyway */
 #define CONTROL_CONFIG_MAX	(4 * 1024 * 1024)
 #define CONTROL_ONCE_EVENTS	20
+/* Connections beyond max-viewers, for --once, --who, ack and a viewer's
+ * queries: a full house of viewers does not make a check UNKNOWN. */
+#define CONTROL_ONESHOT_EXTRA	16
 #define CONTROL_COPY_MAX	4096	/* ctl_send() copies frames this small */
 
 static int	 ctl_listen(struct control *, const char *, char **);
@@ -375,6 +378,7 @@ ctl_client_new(struct control *ctl, int fd)
 	struct passwd		*pw;
 	struct timeval		 tv = { CONTROL_IDLE_MS / 1000, 0 };
 	char			 msg[160];
+	int			 full;
 
 	memset(&cred, 0, sizeof cred);
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
@@ -382,21 +386,21 @@ ctl_client_new(struct control *ctl, int fd)
 		return;
 	}
 	pw = getpwuid(cred.uid);
+	full = ctl->nclients >= ctl->max + CONTROL_ONESHOT_EXTRA;
 	if (!ctl_allowed(ctl, cred.uid, cred.gid, pw != NULL ? pw->pw_name :
-	    NULL) || ctl->nclients >= ctl->max) {
+	    NULL) || full) {
 		ctl->refused++;
-		if (ctl->nclients >= ctl->max)
+		if (full)
 			snprintf(msg, sizeof msg, "{\"t\":\"error\",\"error\":"
-			    "\"too many clients (max-viewers %zu)\"}\n",
-			    ctl->max);
+			    "\"too many clients (max-viewers %zu and %d more)\"}\n",
+			    ctl->max, CONTROL_ONESHOT_EXTRA);
 		else
 			snprintf(msg, sizeof msg, "{\"t\":\"error\",\"error\":"
 			    "\"uid %u may not attach\"}\n", (unsigned)cred.uid);
 		(void)write(fd, msg, strlen(msg));
 		log_warnx("control socket: refused uid %u pid %d: %s",
 		    (unsigned)cred.uid, (int)cred.pid,
-		    ctl->nclients >= ctl->max ? "too many clients" :
-		    "not in the socket's group");
+		    full ? "too many clients" : "not in the socket's group");
 		close(fd);
 		return;
 	}
@@ -479,6 +483,24 @@ ctl_write_cb(struct bufferevent *bev, void *arg)
 		ctl_free(c);
 }
 
+/* A last command without its newline, before a half-close: still one. */
+static void
+ctl_last_line(struct ctl_client *c)
+{
+	struct evbuffer	*in = bufferevent_get_input(c->bev);
+	size_t		 len = evbuffer_get_length(in);
+	char		*line;
+
+	if (len == 0 || len > PROTO_CMD_MAX)
+		return;
+	line = xmalloc(len + 1);
+	evbuffer_remove(in, line, len);
+	line[len] = '\0';
+	c->spoke = 1;
+	ctl_command(c, line, len);
+	free(line);
+}
+
 static void
 ctl_event_cb(struct bufferevent *bev, short what, void *arg)
 {
@@ -491,6 +513,7 @@ ctl_event_cb(struct bufferevent *bev, short what, void *arg)
 	 */
 	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
 	    !c->closing) {
+		ctl_last_line(c);
 		bufferevent_disable(bev, EV_READ);
 		evtimer_del(c->deadline);
 		if (c->attached && !ctl_gone(c)) {
@@ -554,7 +577,8 @@ ctl_deadline_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	/* Half a line is unfinished whether or not one came before. */
 	ctl_drop(c, evbuffer_get_length(bufferevent_get_input(c->bev)) > 0 ?
-	    "a command left unfinished for 10 s" :
+	    "a command left unfinished for 10 s" : c->spoke ?
+	    "idle for 10 s without attaching" :
 	    "no command within 10 s of connecting");
 }
 
@@ -615,11 +639,15 @@ ctl_read_cb(struct bufferevent *bev, void *arg)
 		ctl_drop(c, "a command longer than 64 KiB");
 		return;
 	}
-	/* A line begun must end soon; nothing pending, nothing to wait. */
-	if (evbuffer_get_length(in) > 0) {
+	/*
+	 * A line begun must end soon; a client that is not following the
+	 * changes must ask again soon or go (idle ones would hold the
+	 * slots); an attached viewer may be quiet for ever.
+	 */
+	if (evbuffer_get_length(in) > 0 || !c->attached) {
 		if (!evtimer_pending(c->deadline, NULL))
 			evtimer_add(c->deadline, &tv);
-	} else if (c->spoke)
+	} else
 		evtimer_del(c->deadline);
 }
 
@@ -671,6 +699,16 @@ ctl_reply_error(struct ctl_client *c, json_t *cmd, const char *msg,
 	ctl_send(c, c->ctl->scratch);
 }
 
+/* Viewers attached now (max-viewers bounds them). */
+static size_t
+ctl_viewers(const struct control *ctl)
+{
+	size_t	 attached;
+
+	control_clients(ctl, &attached);
+	return (attached);
+}
+
 static void
 ctl_command(struct ctl_client *c, const char *line, size_t len)
 {
@@ -678,19 +716,29 @@ ctl_command(struct ctl_client *c, const char *line, size_t len)
 	json_t		*cmd = NULL, *v;
 	json_error_t	 err;
 	const char	*name;
-	char		 msg[128];
+	char		 msg[192];
 
 	if (!json_depth_ok(line, len, 8) ||
 	    (cmd = json_loadb(line, len, JSON_REJECT_DUPLICATES, &err)) ==
 	    NULL || !json_is_object(cmd)) {
+		snprintf(msg, sizeof msg, "not a JSON object (%s; one command "
+		    "a line, see peertop-control(7))", cmd != NULL ?
+		    "another JSON value" : !json_depth_ok(line, len, 8) ?
+		    "nested too deep" : err.text);
 		if (cmd != NULL)
 			json_decref(cmd);
-		ctl_reply_error(c, NULL, "not a JSON object (one command a "
-		    "line, see peertop-control(7))", 1);
+		sanitize(msg, sizeof msg, msg, strlen(msg));
+		ctl_reply_error(c, NULL, msg, 1);
 		return;
 	}
 	v = json_object_get(cmd, "cmd");
-	name = json_is_string(v) ? json_string_value(v) : "";
+	if (!json_is_string(v)) {
+		ctl_reply_error(c, cmd, "\"cmd\" must be a string, e.g. "
+		    "{\"cmd\":\"once\"}", 0);
+		json_decref(cmd);
+		return;
+	}
+	name = json_string_value(v);
 	/* Who is asking, for --who: any command may say. */
 	if (json_is_string(v = json_object_get(cmd, "client")))
 		sanitize(c->kind, sizeof c->kind, json_string_value(v),
@@ -700,8 +748,13 @@ ctl_command(struct ctl_client *c, const char *line, size_t len)
 			sanitize(c->tty, sizeof c->tty, json_string_value(v),
 			    strlen(json_string_value(v)));
 	} else if (strcmp(name, "attach") == 0) {
-		if (!c->attached) {
-			strlcpy_pt(c->kind, "viewer", sizeof c->kind);
+		if (!c->attached && ctl_viewers(ctl) >= ctl->max) {
+			snprintf(msg, sizeof msg, "too many viewers "
+			    "(max-viewers %zu)", ctl->max);
+			ctl_reply_error(c, cmd, msg, 1);
+		} else if (!c->attached) {
+			if (strcmp(c->kind, "?") == 0)
+				strlcpy_pt(c->kind, "viewer", sizeof c->kind);
 			/* What the others have not had yet goes first, so
 			 * that the snapshot and the changes after it meet. */
 			ctl_delta_flush(ctl);

@@ -259,27 +259,34 @@ attach_follow(struct attach *a)
  * view caches what it gets for a column's time.
  */
 static json_t *
-attach_query(struct attach *a, json_t *cmd, const char *want)
+attach_query(struct attach *a, json_t *cmd, const char *want, char **cause)
 {
-	json_t	*r;
-	char	*cause = NULL;
+	json_t	*r = NULL;
+	char	*why = NULL;
+	int	 try;
 
-	if (a->q == NULL &&
-	    (a->q = ctlc_open(a->path, 1000, NULL, &cause)) == NULL) {
-		free(cause);
-		json_decref(cmd);
-		return (NULL);
-	}
-	if ((r = ctlc_request(a->q, cmd, want, 2000, &cause)) == NULL) {
-		/* An error reply leaves the line usable; a timeout not. */
-		if (cause == NULL || strstr(cause, "no answer") != NULL ||
-		    strstr(cause, "closed") != NULL) {
-			ctlc_close(a->q);
-			a->q = NULL;
-		}
-		free(cause);
+	/* Once more on a fresh line: the collector closes an idle one. */
+	for (try = 0; try < 2 && r == NULL; try++) {
+		free(why);
+		why = NULL;
+		if (a->q == NULL &&
+		    (a->q = ctlc_open(a->path, 1000, NULL, &why)) == NULL)
+			break;
+		if ((r = ctlc_request(a->q, cmd, want, 3000, &why)) != NULL)
+			break;
+		/* A refusal leaves the line usable, and is the answer. */
+		if (why != NULL && strstr(why, "no answer") == NULL &&
+		    strstr(why, "connection closed") == NULL &&
+		    strstr(why, "cannot send") == NULL)
+			break;
+		ctlc_close(a->q);
+		a->q = NULL;
 	}
 	json_decref(cmd);
+	if (cause != NULL && r == NULL)
+		*cause = why != NULL ? why : xstrdup("no answer");
+	else
+		free(why);
 	return (r);
 }
 
@@ -292,36 +299,18 @@ static int
 attach_ack(struct tui *tui, int64_t id, const char *comment, char **cause)
 {
 	struct attach	*a = tui->hook_arg;
-	json_t		*r, *e;
-	char		*why = NULL;
+	json_t		*r;
 
 	if (a->c == NULL || a->hung) {
 		xasprintf(cause, "the collector does not answer: not "
 		    "acknowledged");
 		return (-1);
 	}
-	if (a->q == NULL &&
-	    (a->q = ctlc_open(a->path, 1000, NULL, &why)) == NULL) {
-		xasprintf(cause, "%s", why);
-		free(why);
+	r = attach_query(a, json_pack("{s:s, s:I, s:s, s:s}", "cmd", "ack",
+	    "event", (json_int_t)id, "comment", comment != NULL ? comment : "",
+	    "client", "query"), "ack", cause);
+	if (r == NULL)
 		return (-1);
-	}
-	e = json_pack("{s:s, s:I, s:s, s:s}", "cmd", "ack", "event",
-	    (json_int_t)id, "comment", comment != NULL ? comment : "",
-	    "client", "viewer");
-	r = ctlc_request(a->q, e, "ack", 3000, &why);
-	json_decref(e);
-	if (r == NULL) {
-		/* A refusal leaves the line usable; a silence does not. */
-		if (why == NULL || strstr(why, "no answer") != NULL ||
-		    strstr(why, "connection closed") != NULL) {
-			ctlc_close(a->q);
-			a->q = NULL;
-		}
-		xasprintf(cause, "%s", why != NULL ? why : "no answer");
-		free(why);
-		return (-1);
-	}
 	json_decref(r);
 	return (0);
 }
@@ -332,7 +321,7 @@ attach_series(const char *what, const char *branch, const char *edge,
 {
 	return (json_pack("{s:s, s:s, s:s, s:s?, s:I, s:I, s:s}", "cmd", what,
 	    "branch", branch, "edge", edge, "target", target, "from_ms",
-	    (json_int_t)from, "to_ms", (json_int_t)to, "client", "viewer"));
+	    (json_int_t)from, "to_ms", (json_int_t)to, "client", "query"));
 }
 
 static int64_t
@@ -344,7 +333,7 @@ attach_lat_span(struct tui *tui, const char *branch, const char *edge,
 	int64_t		 n;
 
 	r = attach_query(a, attach_series("latency_span", branch, edge,
-	    target, from, to), "latency_span");
+	    target, from, to), "latency_span", NULL);
 	if (r == NULL)
 		return (-1);
 	memset(ls, 0, sizeof *ls);
@@ -375,7 +364,7 @@ attach_lat_buckets(struct tui *tui, const char *branch, const char *edge,
 
 	cmd = attach_series("latency_buckets", branch, edge, target, from, to);
 	json_object_set_new(cmd, "n", json_integer((json_int_t)n));
-	if ((r = attach_query(a, cmd, "latency_buckets")) == NULL)
+	if ((r = attach_query(a, cmd, "latency_buckets", NULL)) == NULL)
 		return (-1);
 	list = json_object_get(r, "buckets");
 	got = json_is_array(list) ? json_array_size(list) : 0;
@@ -661,8 +650,10 @@ attach_who_lines(const char *path, char **cause)
 	lines = xcalloc(json_array_size(list) + 1, sizeof *lines);
 	for (i = n = 0; i < json_array_size(list); i++) {
 		e = json_array_get(list, i);
-		if (json_is_true(json_object_get(e, "you")))
-			continue;	/* this question's own connection */
+		/* Viewers: not this question, nor a viewer's queries. */
+		if (json_is_true(json_object_get(e, "you")) ||
+		    !json_is_true(json_object_get(e, "attached")))
+			continue;
 		fmt_time(when, sizeof when, json_integer_value(json_object_get(
 		    e, "since_ms")), FMT_TIME_FULL);
 		sanitize(user, sizeof user, json_string_value(json_object_get(e,

@@ -95,6 +95,9 @@ elif mode == "huge":
         pass
 elif mode == "half":
     s.sendall(b'{"cmd":"on')
+elif mode == "hello":
+    # A command, then nothing: it neither attaches nor asks again.
+    s.sendall(b'{"cmd":"hello","client":"squatter"}\n')
 elif mode == "pieces":
     # Whole commands, each line split across two writes half a second
     # apart: a partial line is always pending, none for long.
@@ -286,6 +289,8 @@ python3 "$T/cl.py" "$S" half 15 >"$T/half.out" &
 p2=$!
 python3 "$T/cl.py" "$S" pieces 12.5 >"$T/pieces.out" &
 p3=$!
+python3 "$T/cl.py" "$S" hello 15 >"$T/hello.out" &
+p4=$!
 worst=0
 i=0
 while [ $i -lt 5 ]; do
@@ -295,7 +300,7 @@ while [ $i -lt 5 ]; do
 	[ "$took" -gt "$worst" ] && worst=$took
 	i=$((i + 1))
 done
-wait $p1 $p2 $p3
+wait $p1 $p2 $p3 $p4
 check "slowloris: 5 --once meanwhile, the slowest $worst ms (< 2000)" \
     test "$worst" -lt 2000
 if closed_after "$T/idle.out" 9.5 12; then
@@ -310,6 +315,12 @@ else
 	not_ok "half a line: dropped after ~10 s"
 	sed 's/^/# /' "$T/half.out"
 fi
+if closed_after "$T/hello.out" 9.5 12; then
+	ok "a hello and nothing more (holding a slot): dropped after ~10 s"
+else
+	not_ok "a hello and nothing more (holding a slot): dropped after ~10 s"
+	sed 's/^/# /' "$T/hello.out"
+fi
 n=$(grep -c '"t":"pong"' "$T/pieces.out")
 if grep -q '^still open' "$T/pieces.out" && [ "$n" -ge 20 ]; then
 	ok "commands sent in pieces for 12 s: not dropped ($n pongs)"
@@ -321,6 +332,8 @@ check "logged: no command within 10 s of connecting" \
     grep -q 'dropped: no command within 10 s' "$T/c.log"
 check "logged: a command left unfinished for 10 s" \
     grep -q 'dropped: a command left unfinished for 10 s' "$T/c.log"
+check "logged: idle for 10 s without attaching" \
+    grep -q 'squatter) dropped: idle for 10 s without attaching' "$T/c.log"
 
 # ------------------------------------------------------------- (d)
 kb()
@@ -384,18 +397,22 @@ h2=$!
 at_exit 'kill "$h1" "$h2" 2>/dev/null'
 wait_for "grep -q '\"phase\":\"end\"' '$T/h1.out' &&
     grep -q '\"phase\":\"end\"' '$T/h2.out'" 5
+# A check is not a viewer: --once still answers beside them.
 ms timeout 10 "$PEERTOP" --once -S "$S2"
-if [ "$rc" = 3 ] && grep -q "too many clients" "$T/err"; then
-	ok "max-viewers 2: a third client is refused, too many clients"
+check "max-viewers 2 full: --once still answers (status $rc)" \
+    test "$rc" -le 2
+socat -t 3 - UNIX-CONNECT:"$S2" <"$T/attach.cmd" >"$T/h3.out" 2>&1
+if grep -q "too many viewers (max-viewers 2)" "$T/h3.out"; then
+	ok "max-viewers 2: a third viewer is refused, too many viewers"
 else
-	not_ok "max-viewers 2: a third client is refused, too many" \
-	    "clients (status $rc): $(cat "$T/err")"
+	not_ok "max-viewers 2: a third viewer is refused: $(cat "$T/h3.out")"
 fi
 kill "$h1" "$h2"
-if wait_for "answers '$S2'" 5; then
-	ok "... and served once a viewer has left"
+if wait_for "socat -t 2 - UNIX-CONNECT:'$S2' <'$T/attach.cmd' 2>&1 |
+    grep -q '\"phase\":\"end\"'" 5; then
+	ok "... and a viewer attaches once one has left"
 else
-	not_ok "... and served once a viewer has left"
+	not_ok "... and a viewer attaches once one has left"
 fi
 
 # A second collector on the live socket is refused; the first carries on.
