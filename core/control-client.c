@@ -236,7 +236,8 @@ ctlc_connect(const char *path, int timeout_ms, int *absent, char **cause)
 	struct sockaddr_un	 sun;
 	struct pollfd		 pfd;
 	socklen_t		 len = sizeof pfd.revents;
-	int			 fd, err = 0;
+	uint64_t		 deadline;
+	int			 fd, err = 0, rc;
 
 	*absent = 0;
 	memset(&sun, 0, sizeof sun);
@@ -251,8 +252,15 @@ ctlc_connect(const char *path, int timeout_ms, int *absent, char **cause)
 		xasprintf(cause, "socket: %s", strerror(errno));
 		return (-1);
 	}
-	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
-		if (errno == EINPROGRESS || errno == EAGAIN) {
+	/* A full backlog (a burst of clients): EAGAIN, try again shortly. */
+	deadline = now_mono_ms() + (uint64_t)timeout_ms;
+	while ((rc = connect(fd, (struct sockaddr *)&sun, sizeof sun)) == -1 &&
+	    errno == EAGAIN && now_mono_ms() < deadline)
+		(void)poll(NULL, 0, 10);
+	if (rc == -1 && errno == EAGAIN)
+		errno = ETIMEDOUT;
+	if (rc == -1) {
+		if (errno == EINPROGRESS) {
 			pfd.fd = fd;
 			pfd.events = POLLOUT;
 			if (poll(&pfd, 1, timeout_ms) <= 0)

@@ -135,7 +135,7 @@ ctl_bind(struct control *ctl, const char *path, struct sockaddr_un *sun,
 		    strerror(errno));
 		return (-1);
 	}
-	if (listen(ctl->fd, 16) == -1) {
+	if (listen(ctl->fd, 128) == -1) {
 		xasprintf(cause, "control socket %s: listen: %s", path,
 		    strerror(errno));
 		return (-1);

@@ -924,6 +924,40 @@ model_event_find(const struct model *m, int64_t id)
 	return (NULL);
 }
 
+/*
+ * An opener raised again, maybe more than once: name the one that
+ * carries the condition now, and whether that one may be acknowledged.
+ */
+static void
+model_ack_followed(const struct model *m, const struct event *e,
+    char **cause)
+{
+	const struct event	*cur = e, *next;
+	size_t			 steps;
+
+	for (steps = 0; steps < MODEL_EVENTS_MAX &&
+	    (cur->cflags & EVF_FOLLOWED) &&
+	    (next = model_event_find(m, cur->closed_by)) != NULL; steps++)
+		cur = next;
+	if (!EVENT_OPEN(cur))
+		xasprintf(cause, "#%lld (%s) was raised again as #%lld, and "
+		    "that is no longer open", (long long)e->id, e->type,
+		    (long long)cur->id);
+	else if (cur->level < LVL_ERROR)
+		xasprintf(cause, "#%lld (%s) was raised again as #%lld, a %s "
+		    "now: only Error and Critical are acknowledged",
+		    (long long)e->id, e->type, (long long)cur->id,
+		    level_name(cur->level));
+	else if (cur->ack_ms != 0)
+		xasprintf(cause, "#%lld (%s) was raised again as #%lld, "
+		    "acknowledged by %s already", (long long)e->id, e->type,
+		    (long long)cur->id, cur->ack_user);
+	else
+		xasprintf(cause, "#%lld (%s) was raised again as #%lld: "
+		    "acknowledge that one", (long long)e->id, e->type,
+		    (long long)cur->id);
+}
+
 int
 model_event_ack(struct model *m, int64_t id, const char *user,
     const char *comment, int64_t when_ms, char **cause)
@@ -946,9 +980,7 @@ model_event_ack(struct model *m, int64_t id, const char *user,
 			xasprintf(cause, "#%lld (%s) is a notice, not an open "
 			    "problem", (long long)id, e->type);
 		else if (e->cflags & EVF_FOLLOWED)
-			xasprintf(cause, "#%lld (%s) was raised again as #%lld: "
-			    "acknowledge that one", (long long)id, e->type,
-			    (long long)e->closed_by);
+			model_ack_followed(m, e, cause);
 		else
 			xasprintf(cause, "#%lld (%s) is no longer open",
 			    (long long)id, e->type);

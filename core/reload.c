@@ -167,6 +167,13 @@ reload_top(struct reload *rl)
 		reload_note(rl, 1, "geoip asn %s -> %s", m->geoip_asn != NULL ?
 		    m->geoip_asn : "none", n->geoip_asn != NULL ?
 		    n->geoip_asn : "none");
+	/* The control socket was made with its group and mode at start. */
+	if (!reload_str_eq(m->control.path, n->control.path) ||
+	    strcmp(m->control.group, n->control.group) != 0 ||
+	    m->control.mode != n->control.mode ||
+	    m->control.max_clients != n->control.max_clients)
+		reload_note(rl, 1, "control changed (its socket is made at "
+		    "start)");
 	if (!reload_str_eq(m->datadir, n->datadir))
 		reload_note(rl, 1, "datadir %s -> %s", m->datadir != NULL ?
 		    m->datadir : "default", n->datadir != NULL ? n->datadir :

@@ -669,8 +669,9 @@ cmd_ack(int argc, char **argv)
 			return (2);
 		}
 	}
+	errno = 0;
 	if (optind >= argc || (id = strtoll(argv[optind], &end, 10)) <= 0 ||
-	    *end != '\0') {
+	    *end != '\0' || errno == ERANGE) {
 		fprintf(stderr, "usage: peertop ack [-S socket] id [comment]\n");
 		return (2);
 	}

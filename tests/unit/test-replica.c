@@ -244,6 +244,17 @@ test_ack_rules(void **state)
 	model_eventf(m, "SessionDown", LVL_CRITICAL, "session lon-r1-msft",
 	    NULL, "down");
 	assert_int_equal(model_open_unacked(m, LVL_CRITICAL), 1);
+	/* Raised again, lower: the first id names the one that is open. */
+	model_eventf(m, "SessionDown", LVL_ERROR, "session sea-r1-msft", NULL,
+	    "down");
+	err = model_event(m, m->nevents - 1)->id;
+	model_eventf(m, "SessionDown", LVL_WARNING, "session sea-r1-msft",
+	    NULL, "down, spared");
+	assert_int_equal(model_event_ack(m, err, "bob", NULL, 0, &cause), -1);
+	assert_non_null(strstr(cause, "a Warning now"));
+	free(cause);
+	model_eventf(m, "SessionUp", LVL_INFO, "session sea-r1-msft", NULL,
+	    "up");
 	/* Resolved: no longer open, nothing to acknowledge. */
 	model_eventf(m, "SessionUp", LVL_INFO, "session lon-r1-msft", NULL,
 	    "up");
