@@ -55,6 +55,7 @@ struct events_row {
 	int			 member;	/* a row of an expanded group */
 	int			 expanded;	/* a group shown open */
 	int			 open;		/* some member still open */
+	int			 unacked;	/* some open one not acknowledged */
 	int			 same_subject;	/* a group's members agree */
 };
 
@@ -244,6 +245,8 @@ view_events_group(struct tui *tui, const struct event **f, size_t n,
 		rows[nrows].same_subject = 1;
 		for (k = i; k < n; k = next[k]) {
 			rows[nrows].open |= EVENT_OPEN(f[k]);
+			rows[nrows].unacked |= EVENT_OPEN(f[k]) &&
+			    f[k]->ack_ms == 0;
 			if (strcmp(f[k]->subject, f[i]->subject) != 0)
 				rows[nrows].same_subject = 0;
 		}
@@ -463,7 +466,8 @@ view_events_draw_row(struct tui *tui, const struct events_row *r, int y,
  * time of day; its page has the date), "again" (raised again: a newer
  * row carries it on), "ended" (open when its run's record ended).  Wide,
  * the words in full.  A notice or a restoration has none; a burst is
- * OPEN while one of it is.
+ * OPEN while one of it is open and not acknowledged, ack'd when all
+ * that are open are.
  */
 static void
 view_events_state(const struct events_row *r, int wide, char *buf,
@@ -475,9 +479,13 @@ view_events_state(const struct events_row *r, int wide, char *buf,
 	buf[0] = '\0';
 	*role = CR_DIM;
 	if (r->n > 1 || e->cond != EVC_OPENS) {
-		if (r->n > 1 && r->open) {
+		/* A burst: OPEN while one of it waits for somebody. */
+		if (r->n > 1 && r->unacked) {
 			snprintf(buf, len, "OPEN");
 			*role = draw_level_role(e->level);
+		} else if (r->n > 1 && r->open) {
+			snprintf(buf, len, "%s", wide ? "all ack'd" : "ack'd");
+			*role = CR_NORMAL;
 		}
 		return;
 	}

@@ -1794,6 +1794,45 @@ test_events_burst(void **state)
 }
 
 /*
+ * Issue 14: a burst of open problems is OPEN while one of them waits for
+ * somebody, and says so once every open one is acknowledged.
+ */
+static void
+test_events_burst_acked(void **state)
+{
+	struct fixture	*f = *state;
+	char		 buf[512], *cause = NULL;
+	size_t		 idx = (size_t)tui_view_index(&view_events);
+	int64_t		 t = 1800000000000LL, id[3];
+	int		 i;
+
+	tui_set_view(&f->t, &view_events);
+	tui_set_filter(&f->t, "acked-");
+	for (i = 0; i < 3; i++) {
+		model_event_at(f->m, t + i * 1000, "SessionDown", LVL_ERROR,
+		    i == 0 ? "session a" : i == 1 ? "session b" : "session c",
+		    NULL, "acked-%d", i);
+		id[i] = model_event(f->m, f->m->nevents - 1)->id;
+	}
+	size(f, 80, 24);
+	cursor_to(f, idx, 0);
+	draw_view(f, &view_events);
+	assert_non_null(strstr(row(2, buf, sizeof buf), "3 in 2s"));
+	assert_non_null(strstr(buf, "OPEN"));
+	for (i = 0; i < 2; i++)
+		assert_int_equal(model_event_ack(f->m, id[i], "alice", NULL, 0,
+		    &cause), 0);
+	draw_view(f, &view_events);
+	assert_non_null(strstr(row(2, buf, sizeof buf), "OPEN"));
+	assert_int_equal(model_event_ack(f->m, id[2], "alice", NULL, 0,
+	    &cause), 0);
+	draw_view(f, &view_events);
+	assert_null(strstr(row(2, buf, sizeof buf), "OPEN"));
+	assert_non_null(strstr(buf, "ack'd"));
+	tui_set_filter(&f->t, "");
+}
+
+/*
  * Issue 12: Enter opens the prefix selected, after an update re-sorted
  * the list under it (by row number it opened another branch's prefix).
  */
@@ -1992,6 +2031,7 @@ main(void)
 		cmocka_unit_test(test_select_follows_event),
 		cmocka_unit_test(test_events_by_time),
 		cmocka_unit_test(test_events_burst),
+		cmocka_unit_test(test_events_burst_acked),
 		cmocka_unit_test(test_select_follows_prefix),
 		cmocka_unit_test(test_sessions_sort),
 		cmocka_unit_test(test_overview_sort),
