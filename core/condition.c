@@ -56,6 +56,8 @@ const struct condition_kind condition_kinds[] = {
 const size_t condition_nkinds = nitems(condition_kinds);
 
 static struct event	*condition_ring(struct model *, int64_t);
+static struct condition *condition_ended(const struct model *, int,
+			    const struct event *);
 static int		 condition_same(const struct condition *, int,
 			    const struct event *);
 static void		 condition_drop(struct model *, size_t);
@@ -132,7 +134,7 @@ condition_drop(struct model *m, size_t i)
 void
 condition_event(struct model *m, struct event *ev)
 {
-	struct condition	*c = NULL;
+	struct condition	*c = NULL, *prev;
 	struct event		*was;
 	enum event_cond		 role;
 	size_t			 i;
@@ -171,6 +173,26 @@ condition_event(struct model *m, struct event *ev)
 		memset(c, 0, sizeof *c);
 		c->kind = kind;
 		c->first_ms = ev->time_ms;
+		/* Open before the restart and still: the same condition,
+		 * acknowledged still unless it got worse. */
+		if ((prev = condition_ended(m, kind, ev)) != NULL) {
+			c->first_ms = prev->first_ms;
+			if (prev->ack_ms != 0 && ev->level <= prev->level) {
+				c->ack_ms = prev->ack_ms;
+				memcpy(c->ack_user, prev->ack_user,
+				    sizeof c->ack_user);
+				memcpy(c->ack_comment, prev->ack_comment,
+				    sizeof c->ack_comment);
+			}
+			prev->kind = -1;	/* carried once */
+			if (c->ack_ms != 0 && ev->ack_ms == 0) {
+				ev->ack_ms = c->ack_ms;
+				memcpy(ev->ack_user, c->ack_user,
+				    sizeof ev->ack_user);
+				memcpy(ev->ack_comment, c->ack_comment,
+				    sizeof ev->ack_comment);
+			}
+		}
 		strlcpy_pt(c->subject, ev->subject, sizeof c->subject);
 		strlcpy_pt(c->branch, ev->rel.branch, sizeof c->branch);
 		strlcpy_pt(c->session, ev->rel.session, sizeof c->session);
@@ -221,7 +243,47 @@ condition_end(struct model *m)
 		e->cflags |= EVF_ENDED;
 		e->closed_ms = last != NULL ? last->time_ms : e->time_ms;
 	}
-	condition_clear(m);
+	free(m->ended);
+	m->ended = m->conds;
+	m->nended = m->nconds;
+	m->ended_ms = now_wall_ms();
+	m->conds = NULL;
+	m->nconds = 0;
+	memset(m->open_counts, 0, sizeof m->open_counts);
+}
+
+/* The earlier run's condition this opener raises again, or NULL. */
+static struct condition *
+condition_ended(const struct model *m, int kind, const struct event *ev)
+{
+	size_t	 i;
+
+	if (m->nended == 0 || ev->time_ms - m->ended_ms > CONDITION_CARRY_MS)
+		return (NULL);
+	for (i = 0; i < m->nended; i++)
+		if (condition_same(&m->ended[i], kind, ev))
+			return (&m->ended[i]);
+	return (NULL);
+}
+
+int
+condition_was_open(const struct model *m, const char *type,
+    const char *subject, enum level *level)
+{
+	enum event_cond	 role;
+	size_t		 i;
+	int		 kind;
+
+	if ((kind = condition_kind(type, &role)) < 0 || m->nended == 0 ||
+	    now_wall_ms() - m->ended_ms > CONDITION_CARRY_MS)
+		return (0);
+	for (i = 0; i < m->nended; i++)
+		if (m->ended[i].kind == kind &&
+		    strcmp(m->ended[i].subject, subject) == 0) {
+			*level = m->ended[i].level;
+			return (1);
+		}
+	return (0);
 }
 
 int

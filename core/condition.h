@@ -31,9 +31,21 @@ void	 condition_event(struct model *, struct event *);
 void	 condition_clear(struct model *);
 /*
  * The events were read from an earlier run's history: nothing of it is
- * open now.  Openers still open are marked EVF_ENDED and the set cleared.
+ * known to be open now.  Openers still open are marked EVF_ENDED and the
+ * set cleared; what was open is kept aside, so that the same problem
+ * raised again soon is the same condition (condition_was_open()), with
+ * its acknowledgement and its first time.
  */
 void	 condition_end(struct model *);
+/*
+ * Whether an earlier run left this problem open (type and subject, e.g.
+ * SessionDown "session sea-r1"), CONDITION_CARRY_MS after start at most:
+ * its level in *level.  A session still down at start-up is raised again
+ * with it, as the same condition.
+ */
+#define CONDITION_CARRY_MS	(15 * 60 * 1000)
+int	 condition_was_open(const struct model *, const char *type,
+	    const char *subject, enum level *level);
 /* The worst level open (-1: none) and the oldest and newest opening. */
 int	 condition_worst(const struct model *);
 int	 condition_span(const struct model *, int64_t *oldest,

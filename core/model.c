@@ -152,6 +152,7 @@ model_free(struct model *m)
 	free(m->events);
 	condition_clear(m);
 	free(m->config_file);
+	free(m->ended);
 	free(m->control.path);
 	free(m->database);
 	free(m->geoip_city);
@@ -332,7 +333,8 @@ state_is_up(enum bgp_state s)
 static void
 model_session_event(struct model *m, struct session *s, enum bgp_state prev)
 {
-	char	 subject[96], details[256], addr[ADDR_STRLEN];
+	char		 subject[96], details[256], addr[ADDR_STRLEN];
+	enum level	 lvl;
 
 	snprintf(subject, sizeof subject, "session %s", s->name);
 	snprintf(details, sizeof details,
@@ -342,8 +344,17 @@ model_session_event(struct model *m, struct session *s, enum bgp_state prev)
 	    role_name(s->role), *s->last_error != '\0' ? " last error: " : "",
 	    s->last_error);
 
-	/* First sight after start-up is not news. */
-	if (state_is_up(s->state) && prev != BGP_UNKNOWN && !state_is_up(prev))
+	/* First sight after start-up is not news, unless it is a problem
+	 * an earlier run left open: still down, the same condition. */
+	if (prev == BGP_UNKNOWN && !state_is_up(s->state) &&
+	    s->state != BGP_UNKNOWN &&
+	    condition_was_open(m, "SessionDown", subject, &lvl))
+		model_eventf(m, "SessionDown", lvl, subject, details,
+		    "%s (%s %s) %s%s%s, still down after the restart", s->name,
+		    s->edge, role_name(s->role), bgp_state_name(s->state),
+		    *s->last_error != '\0' ? ": " : "", s->last_error);
+	else if (state_is_up(s->state) && prev != BGP_UNKNOWN &&
+	    !state_is_up(prev))
 		model_eventf(m, "SessionUp", LVL_INFO, subject, details,
 		    "%s (%s %s) Established", s->name, s->edge,
 		    role_name(s->role));

@@ -587,6 +587,14 @@ struct model {
 	struct condition *conds;
 	size_t		 nconds;
 	unsigned	 open_counts[4];
+	/*
+	 * What an earlier run left open (condition_end()), for a while
+	 * after start: the same problem raised again in this run is the
+	 * same condition, still acknowledged, open since then.
+	 */
+	struct condition *ended;
+	size_t		 nended;
+	int64_t		 ended_ms;	/* when the run began that ended them */
 
 	/* Routes: the RIB the BMP collector feeds and the route monitor
 	 * that watches it for the registered prefixes; NULL until made. */

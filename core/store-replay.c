@@ -1404,8 +1404,10 @@ replay_events(struct replay *r, struct model *m, int64_t t)
 	/* Newest first from the query; the ring takes them oldest first. */
 	while (rc == SQLITE_DONE && n > 0) {
 		ev = &evs[--n];
-		if (ev->time_ms >= run_ms && ended++ == 0)
+		if (ev->time_ms >= run_ms && ended++ == 0) {
 			condition_end(m);
+			m->ended_ms = run_ms;	/* the carry's, as live */
+		}
 		model_event_add(m, ev);
 		if (ev->id > m->evseq)
 			m->evseq = ev->id;

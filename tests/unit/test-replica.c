@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "core/condition.h"
 #include "core/config.h"
 #include "core/json.h"
 #include "core/latency.h"
@@ -262,6 +263,67 @@ test_ack_rules(void **state)
 	model_free(m);
 }
 
+/*
+ * A collector restarted while a session is down: the history's open
+ * SessionDown is ended, and the session still down at its first report
+ * raises it again as the same condition, acknowledged still and open
+ * since the first time; worse, it needs somebody again.
+ */
+static void
+test_restart_carry(void **state)
+{
+	struct model		*m = lab();
+	struct session_report	 r;
+	const struct condition	*c;
+	char			*cause = NULL;
+	int64_t			 t0 = now_wall_ms() - 60000, id;
+
+	(void)state;
+	model_event_at(m, t0, "SessionDown", LVL_ERROR, "session lon-r1-msft",
+	    NULL, "down");
+	id = model_event(m, m->nevents - 1)->id;
+	assert_int_equal(model_event_ack(m, id, "alice", "ticket 7", 0,
+	    &cause), 0);
+	model_event_at(m, t0, "SessionDown", LVL_WARNING, "session sea-r1-msft",
+	    NULL, "down");
+	condition_end(m);		/* the collector restarts */
+	assert_int_equal(m->nconds, 0);
+
+	memset(&r, 0, sizeof r);
+	r.state = BGP_IDLE;
+	model_session_report(m, m->sessions[0], NULL, &r);
+	assert_int_equal(m->nconds, 1);
+	c = &m->conds[0];
+	assert_int_equal(c->level, LVL_ERROR);
+	assert_int_equal(c->first_ms, t0);
+	assert_string_equal(c->ack_user, "alice");
+	assert_string_equal(model_event(m, m->nevents - 1)->ack_comment,
+	    "ticket 7");
+	assert_non_null(strstr(model_event(m, m->nevents - 1)->summary,
+	    "still down after the restart"));
+	/* Up at its first report: nothing to carry, nothing raised. */
+	r.state = BGP_ESTABLISHED;
+	model_session_report(m, m->sessions[1], NULL, &r);
+	assert_int_equal(m->nconds, 1);
+	/* Up, then down again: news, with what it carried before. */
+	r.state = BGP_ESTABLISHED;
+	model_session_report(m, m->sessions[0], NULL, &r);
+	assert_int_equal(m->nconds, 0);
+	r.state = BGP_IDLE;
+	model_session_report(m, m->sessions[0], NULL, &r);
+	assert_int_equal(m->nconds, 1);
+	assert_int_equal(m->conds[0].ack_ms, 0);	/* carried once */
+
+	/* Worse after the restart: unacknowledged. */
+	assert_int_equal(model_event_ack(m, m->conds[0].opened_id, "alice",
+	    NULL, 0, &cause), 0);
+	condition_end(m);
+	model_event_at(m, 0, "SessionDown", LVL_CRITICAL, "session lon-r1-msft",
+	    NULL, "down");
+	assert_int_equal(m->conds[0].ack_ms, 0);
+	model_free(m);
+}
+
 /* Hostile frames: no type, wrong member types, unknown names. */
 static void
 test_hostile(void **state)
@@ -317,6 +379,7 @@ main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_idempotent),
 		cmocka_unit_test(test_ack_rules),
+		cmocka_unit_test(test_restart_carry),
 		cmocka_unit_test(test_hostile),
 	};
 
