@@ -827,6 +827,20 @@ model_event_relate(const struct model *m, struct event *ev)
 			    m->branches[i]->name);
 }
 
+const char *
+event_state(const struct event *ev)
+{
+	if (ev->cond == EVC_NONE)
+		return ("notice");
+	if (ev->cond == EVC_CLOSES)
+		return ("restores");
+	if (EVENT_OPEN(ev))
+		return (ev->ack_ms != 0 ? "acknowledged" : "open");
+	if (ev->cflags & EVF_RESOLVED)
+		return ("resolved");
+	return ((ev->cflags & EVF_FOLLOWED) ? "followed" : "ended");
+}
+
 /* Into the ring, the oldest pushed out when full: its slot. */
 static size_t
 model_ring_push(struct model *m, const struct event *ev)

@@ -486,6 +486,12 @@ struct event {
 };
 /* An opener still open. */
 #define EVENT_OPEN(e)	((e)->cond == EVC_OPENS && (e)->closed_ms == 0)
+/*
+ * Its place in the lifecycle in a word: "notice", "restores", "open",
+ * "acknowledged", "resolved", "followed" (raised again), "ended" (its
+ * run ended while it was open).
+ */
+const char	*event_state(const struct event *);
 
 /* An open condition: the event that opened it (still in the ring or not). */
 struct condition {

@@ -486,6 +486,16 @@ js_event(struct output_ctx *ctx, const struct event *ev)
 	json_w_object(&ctx->json, NULL, 0);
 	json_w_int(&ctx->json, "id", (long long)ev->id);
 	js_event_body(&ctx->json, ev);
+	/* Issue 14: where it is in its lifecycle, and who took it. */
+	json_w_string(&ctx->json, "state", event_state(ev));
+	if (ev->ack_ms != 0) {
+		json_w_object(&ctx->json, "acknowledged", 0);
+		json_w_string(&ctx->json, "by", ev->ack_user);
+		js_when(&ctx->json, "at", ev->ack_ms);
+		json_w_string(&ctx->json, "comment", ev->ack_comment);
+		json_w_end(&ctx->json);
+	} else
+		json_w_null(&ctx->json, "acknowledged");
 	json_w_end(&ctx->json);
 }
 

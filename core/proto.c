@@ -356,11 +356,7 @@ proto_event(struct json_w *j, const struct event *ev)
 	json_w_string(j, "router", ev->rel.router);
 	json_w_string(j, "prefix", ev->rel.prefix);
 	json_w_end(j);
-	json_w_string(j, "state", ev->cond == EVC_NONE ? "notice" :
-	    ev->cond == EVC_CLOSES ? "restores" : EVENT_OPEN(ev) ?
-	    (ev->ack_ms != 0 ? "acknowledged" : "open") :
-	    (ev->cflags & EVF_RESOLVED) ? "resolved" :
-	    (ev->cflags & EVF_FOLLOWED) ? "followed" : "ended");
+	json_w_string(j, "state", event_state(ev));
 	json_w_uint(j, "cond", ev->cond);
 	json_w_uint(j, "cflags", ev->cflags);
 	json_w_int(j, "closed_ms", ev->closed_ms);

@@ -149,8 +149,8 @@ usage(int status)
 "               [--standalone] [--ascii] [--mono] [--utc]\n"
 "       peertop --once [-o text|json|csv] [-c file] [-S socket] [--utc]\n"
 "       peertop -H [-c file] [-d database] [-l logfile] [-S socket]\n"
-"       peertop --who [-S socket]\n"
-"       peertop ack [-S socket] id [comment]\n"
+"       peertop --who [-c file] [-S socket]\n"
+"       peertop ack [-c file] [-S socket] id [comment]\n"
 "       peertop -r file [-b time] [-e time] [-c file] [--once [-o fmt]]\n"
 "       peertop mrt [--dump] file ...\n"
 "       peertop mrt -c file [-o text|json|csv] file ...\n"
@@ -664,15 +664,16 @@ cmd_ack(int argc, char **argv)
 			o.config = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: peertop ack [-S socket] id "
-			    "[comment]\n");
+			fprintf(stderr, "usage: peertop ack [-c file] [-S socket] "
+			    "id [comment]\n");
 			return (2);
 		}
 	}
 	errno = 0;
 	if (optind >= argc || (id = strtoll(argv[optind], &end, 10)) <= 0 ||
 	    *end != '\0' || errno == ERANGE) {
-		fprintf(stderr, "usage: peertop ack [-S socket] id [comment]\n");
+		fprintf(stderr, "usage: peertop ack [-c file] [-S socket] id "
+		    "[comment]\n");
 		return (2);
 	}
 	comment[0] = '\0';

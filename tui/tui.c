@@ -1177,7 +1177,12 @@ tui_draw_status(struct tui *tui)
 		draw_text(tui, y, x, w, CR_CRIT, item);
 		x += w;
 	}
-	/* Detached, their states are the last picture's: not news. */
+	/* Detached, their states are the last picture's: not news.
+	 * Attached, say so: this dashboard is not the collector. */
+	if (!tui->detached && tui->attached && x + 9 < limit) {
+		draw_text(tui, y, x, 9, CR_STATUS, "attached ");
+		x += 9;
+	}
 	if (!tui->detached)
 		tui_draw_collectors(tui, y, x, limit);
 	draw_text(tui, y, tui->sx - rw, rw, CR_STATUS, right);
