@@ -129,6 +129,7 @@ static struct attach	*attached_wait(struct options *, const char *,
 static int		 once_remote(struct options *, int *);
 static int		 who_main(struct options *);
 static void		 control_open(struct run *);
+static void		 control_precheck(struct run *);
 static int		 cmd_ack(int, char **);
 static const char	*history_status_cb(void *);
 static struct model	*attached_again(void *, char **);
@@ -719,6 +720,27 @@ history_status_cb(void *arg)
 	return (r->m->database != NULL ? "history disabled" : NULL);
 }
 
+/* -H: exit 1 when a collector answers on our control socket already. */
+static void
+control_precheck(struct run *r)
+{
+	struct ctlc	*c;
+	char		*path, *cause = NULL;
+
+	path = control_path(r->m, r->o->socket);
+	if ((c = ctlc_open(path, 2000, NULL, &cause)) != NULL) {
+		fprintf(stderr, "peertop: control socket %s: another collector "
+		    "is listening on it, pid %lld (peertop --who -S %s lists "
+		    "its viewers); not starting\n", path, (long long)
+		    json_integer_value(json_object_get(ctlc_hello(c), "pid")),
+		    path);
+		ctlc_close(c);
+		exit(1);
+	}
+	free(cause);
+	free(path);
+}
+
 /*
  * -H: the control socket viewers attach to.  One named (-S, control,
  * $PEERTOP_SOCKET) must open; the default one may fail (no /run/peertop
@@ -1081,6 +1103,10 @@ run_setup(struct run *r)
 	struct model	*m = r->m;
 	char		*cause = NULL;
 
+	/* Another collector on our socket: say so before touching the
+	 * history (a second one must not even create its file). */
+	if (r->o->mode == MODE_HEADLESS)
+		control_precheck(r);
 	r->geo = geo_open(m->geoip_city, m->geoip_asn, &r->warnings);
 	if (r->warnings != NULL) {
 		fprintf(stderr, "peertop: warning: %s\n", r->warnings);

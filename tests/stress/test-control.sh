@@ -427,6 +427,7 @@ else
 	    "another collector is listening"
 	sed 's/^/# /' "$T/err"
 fi
+check "... before it made a history file of its own" test ! -e "$T/c3.db"
 once_ok "the first collector, after the second was refused"
 
 # SIGTERM: the socket file goes with the collector.
