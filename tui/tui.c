@@ -1106,6 +1106,22 @@ tui_title_tabs(struct tui *tui, int compact)
  * its state word and age, event counts by level, the store error and the
  * clock on the right.
  */
+/* One message of the status bar from column x, cut at limit: the next x. */
+static int
+tui_status_item(struct tui *tui, int y, int x, int limit,
+    enum color_role role, const char *prefix, const char *text)
+{
+	char	 item[256];
+	int	 w;
+
+	snprintf(item, sizeof item, "%s%s ", prefix, text);
+	w = draw_width(tui, item);
+	if (w > limit - x)
+		w = limit - x;
+	draw_text(tui, y, x, w, role, item);
+	return (x + w);
+}
+
 static void
 tui_draw_status(struct tui *tui)
 {
@@ -1150,33 +1166,16 @@ tui_draw_status(struct tui *tui)
 			x += w;
 		}
 	}
-	if (tui->note != NULL) {
-		snprintf(item, sizeof item, "%s ", tui->note);
-		w = draw_width(tui, item);
-		if (w > limit - x)
-			w = limit - x;
-		draw_text(tui, y, x, w, CR_WARN, item);
-		x += w;
-	}
-	if (tui->detached) {
-		snprintf(item, sizeof item, "%s ", tui->attach_status);
-		w = draw_width(tui, item);
-		if (w > limit - x)
-			w = limit - x;
-		draw_text(tui, y, x, w, CR_CRIT, item);
-		x += w;
-	}
+	if (tui->note != NULL)
+		x = tui_status_item(tui, y, x, limit, CR_WARN, "", tui->note);
+	if (tui->detached)
+		x = tui_status_item(tui, y, x, limit, CR_CRIT, "",
+		    tui->attach_status);
 	err = tui->store_error;
 	if (tui->store_status != NULL)
 		err = tui->store_status(tui->store_status_arg);
-	if (err != NULL && *err != '\0') {
-		snprintf(item, sizeof item, "store: %s ", err);
-		w = draw_width(tui, item);
-		if (w > limit - x)
-			w = limit - x;
-		draw_text(tui, y, x, w, CR_CRIT, item);
-		x += w;
-	}
+	if (err != NULL && *err != '\0')
+		x = tui_status_item(tui, y, x, limit, CR_CRIT, "store: ", err);
 	/* Detached, their states are the last picture's: not news.
 	 * Attached, say so: this dashboard is not the collector. */
 	if (!tui->detached && tui->attached && x + 9 < limit) {
