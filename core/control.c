@@ -505,6 +505,7 @@ static void
 ctl_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct ctl_client	*c = arg;
+	struct timeval		 tv = { CONTROL_IDLE_MS / 1000, 0 };
 
 	/*
 	 * EOF is the client's half-close (echo '{"cmd":"once"}' | socat):
@@ -514,6 +515,8 @@ ctl_event_cb(struct bufferevent *bev, short what, void *arg)
 	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
 	    !c->closing) {
 		ctl_last_line(c);
+		if (c->closing)
+			return;		/* dropped: its own last words */
 		bufferevent_disable(bev, EV_READ);
 		evtimer_del(c->deadline);
 		if (c->attached && !ctl_gone(c)) {
@@ -521,9 +524,11 @@ ctl_event_cb(struct bufferevent *bev, short what, void *arg)
 			return;
 		}
 		if (evbuffer_get_length(bufferevent_get_output(bev)) > 0) {
+			/* Its answer, read within the idle time, then go. */
 			c->closing = 1;
 			bufferevent_setcb(bev, NULL, ctl_write_cb, ctl_event_cb,
 			    c);
+			evtimer_add(c->deadline, &tv);
 			return;
 		}
 	}
