@@ -153,7 +153,7 @@ attach_open(const char *path, const char *config, int *absent,
 	}
 	/* -c another file than the collector's: that one is wanted. */
 	if (config != NULL && !ctlc_same_config(a->c, config)) {
-		*absent = 1;
+		*absent = ATTACH_OTHER_CONFIG;
 		xasprintf(cause, "the collector on %s runs another "
 		    "configuration", path);
 		attach_free(a);

@@ -10,9 +10,11 @@ struct tui;
 /*
  * Connect to the control socket at path, attach and build the replica
  * from the configuration and snapshot the collector sends.  NULL and
- * *cause on failure; *absent set when nobody listens there, or when
- * config (NULL: any) is not the file the collector runs.
+ * *cause on failure; *absent set when nobody listens there (1), or to
+ * ATTACH_OTHER_CONFIG when config (NULL: any) is not the file the
+ * collector runs.
  */
+#define ATTACH_OTHER_CONFIG	2
 struct attach	*attach_open(const char *path, const char *config,
 		    int *absent, char **cause);
 /*

@@ -516,7 +516,10 @@ attached_main(struct options *o)
 	path = socket_path_expected(o, &expected);
 	if ((a = attach_open(path, o->socket == NULL ? o->config : NULL,
 	    &absent, &cause)) == NULL) {
-		if (absent && o->socket == NULL && !expected) {
+		/* Nobody there and nobody expected, or a collector of
+		 * another configuration (the demo beside the service). */
+		if (absent && o->socket == NULL && (!expected ||
+		    absent == ATTACH_OTHER_CONFIG)) {
 			free(cause);
 			free(path);
 			return (-1);
