@@ -106,8 +106,10 @@ attach_load(struct attach *a, struct model **mp, char **cause)
 			return (-1);
 		}
 		db = json_object_get(o, "database");
-		if (json_is_string(db) && *json_string_value(db) != '\0')
+		if (json_is_string(db) && *json_string_value(db) != '\0') {
+			free(m->database);
 			m->database = xstrdup(json_string_value(db));
+		}
 		free(a->config);
 		a->config = xstrdup(text != NULL ? text : "");
 	}
