@@ -258,6 +258,29 @@ else
 	as ptviewer "$PEERTOP" --who -S "$S" 2>&1 | sed 's/^/# /'
 fi
 
+# z for a viewer that may not read the history (0600, root's): the
+# collector replays it and sends what it read.
+if [ -e "$T/c.db" ] && ! as ptviewer test -r "$T/c.db"; then
+	ok "the history is root's alone (ptviewer cannot read it)"
+else
+	not_ok "the history is root's alone (ptviewer cannot read it)"
+fi
+printf '{"cmd":"replay_span"}\n{"cmd":"replay_load","t_ms":%s}\n' \
+    "$(($(date +%s) * 1000))" >"$T/replay.cmd"
+# (The history's first rows are written half a second after start.)
+wait_for "as ptviewer socat -t 5 - UNIX-CONNECT:'$S' <'$T/replay.cmd' \
+    >'$T/replay.out' 2>&1; grep -q '\"t\":\"replay_span\",\"ok\":true' \
+    '$T/replay.out'" 5
+if grep -q '"t":"replay_span","ok":true' "$T/replay.out"; then
+	ok "replay_span through the socket, as ptviewer: ok"
+else
+	not_ok "replay_span through the socket, as ptviewer: ok"
+	cut -c1-200 "$T/replay.out" | sed 's/^/# /'
+fi
+check "replay_load: the session's frame, then ok" sh -c \
+    "grep -q '\"t\":\"session\",\"name\":\"r1\"' '$T/replay.out' &&
+    grep -q '\"t\":\"replay_load\",\"ok\":true' '$T/replay.out'"
+
 # ------------------------------------------------------------- (b)
 python3 "$T/cl.py" "$S" garbage 5 >"$T/garbage.out"
 n=$(grep -c '"t":"error"' "$T/garbage.out")
