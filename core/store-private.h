@@ -154,6 +154,7 @@ struct store {
 	uint64_t	 dropped;	/* rows lost while the queue was full */
 	int64_t		 dropped_since;	/* wall ms of the first loss */
 	uint64_t	 written;	/* rows committed since open */
+	int64_t		 flush_ms;	/* wall time of the last commit, 0 */
 
 	char		*failure;	/* why the last flush failed, or NULL */
 	char		*error;		/* store_error(), NULL when healthy */

@@ -383,6 +383,15 @@ store_latency_buckets(struct store *s, const char *branch, const char *edge,
 	return ((int)n);
 }
 
+void
+store_writer_stats(const struct store *s, struct store_writer *w)
+{
+	w->queued = s->nqueue + s->nlat;
+	w->written = s->written;
+	w->flush_ms = s->flush_ms;
+	w->failing = s->failure != NULL;
+}
+
 int
 store_stats(struct store *s, struct store_stats *st)
 {

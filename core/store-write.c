@@ -1077,6 +1077,7 @@ store_flush(struct store *s, char **cause)
 		s->run_config = NULL;
 	}
 	s->run_beat = now_mono_ms();
+	s->flush_ms = now;
 	s->written += s->nqueue + s->nlat;
 	s->nqueue = 0;
 	s->nlat = 0;

@@ -207,6 +207,18 @@ struct store_stats {
 };
 int	 store_stats(struct store *, struct store_stats *);	/* 0 or -1 */
 
+/*
+ * The writer alone, without counting the file's rows: cheap enough for
+ * every scrape of /metrics.
+ */
+struct store_writer {
+	size_t		 queued;	/* rows waiting for a flush */
+	uint64_t	 written;	/* rows committed since open */
+	int64_t		 flush_ms;	/* wall time of the last commit, 0 */
+	int		 failing;	/* the last flush failed */
+};
+void	 store_writer_stats(const struct store *, struct store_writer *);
+
 /* Queue bound (default 100000 rows); beyond it rows are counted, dropped. */
 void	 store_set_queue_max(struct store *, size_t);
 
