@@ -80,7 +80,7 @@ cfg_span(struct parser *p, const char *word, int64_t min, int64_t max,
 }
 
 /* An unsigned number in [min, max]. */
-static int
+int
 cfg_number(struct parser *p, const char *word, unsigned long min,
     unsigned long max, unsigned long *out)
 {
@@ -130,7 +130,7 @@ cfg_percent(struct parser *p, const char *word, double *out)
 }
 
 /* A port after "port". */
-static int
+int
 cfg_port(struct parser *p, int *port)
 {
 	unsigned long	 v;

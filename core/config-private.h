@@ -96,6 +96,11 @@ int	 cfg_prometheus(struct parser *, const struct loc *, void *);
 int	 cfg_ingest(struct parser *, const struct loc *, void *);
 int	 cfg_agent(struct parser *, const struct loc *, void *);
 int	 cfg_control(struct parser *, const struct loc *, void *);	/* config-control.c */
+int	 cfg_metrics(struct parser *, const struct loc *, void *);	/* config-metrics.c */
+/* A number in min..max after word; a port 1..65535. */
+int	 cfg_number(struct parser *, const char *, unsigned long,
+	    unsigned long, unsigned long *);
+int	 cfg_port(struct parser *, int *);
 int	 cfg_branch_probe(struct parser *, const struct loc *, void *);
 int	 cfg_branch_latency(struct parser *, const struct loc *, void *);
 

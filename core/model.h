@@ -256,6 +256,13 @@ struct ingest_conf {
 	unsigned	 max_conns;	/* open at once; 0: 256 */
 };
 
+/* The OpenMetrics endpoint of a headless collector: "metrics" line. */
+struct metrics_conf {
+	int		 enabled;
+	struct addr	 listen;	/* af 0: 127.0.0.1 */
+	int		 port;		/* 0: 9425; -1: any free (tests) */
+};
+
 /* peertop agent: where this agent pushes ("agent" block). */
 struct agent_conf {
 	int		 enabled;
@@ -619,6 +626,7 @@ struct model {
 	uint64_t	 lat_capped, lat_nolink;
 	struct ingest_conf ingest;
 	struct agent_conf agent;
+	struct metrics_conf metrics;
 	struct control_conf control;
 	/* A viewer's model fed by a collector (core/replica.c): no
 	 * collector runs and no judgement raises anything in it. */

@@ -32,6 +32,7 @@
 #include "core/latency-mon.h"
 #include "core/output.h"
 #include "core/latency-probe.h"
+#include "core/metrics-http.h"
 #include "core/reload.h"
 #include "core/replay.h"
 #include "core/rib.h"
@@ -92,6 +93,7 @@ struct run {
 	struct event_base *base;
 	struct event	*summaries;	/* log_due() every second */
 	struct control	*control;	/* -H: the viewers' socket */
+	struct metrics_http *metrics;	/* -H: GET /metrics, NULL: none */
 };
 
 static __dead void	usage(int);
@@ -1162,6 +1164,7 @@ static int
 run_start(struct run *r)
 {
 	struct model	*m = r->m;
+	char		*cause;
 	size_t		 i;
 
 	if (r->o->mode == MODE_TUI) {
@@ -1182,6 +1185,13 @@ run_start(struct run *r)
 	/* The collector service: its viewers' socket. */
 	if (r->o->mode == MODE_HEADLESS)
 		control_open(r);
+	/* Its /metrics: a configured listener that cannot listen is fatal. */
+	if (r->o->mode == MODE_HEADLESS && (r->metrics = metrics_http_start(m,
+	    r->base, r->store, &cause)) == NULL && cause != NULL) {
+		fprintf(stderr, "peertop: %s\n", cause);
+		free(cause);
+		return (-1);
+	}
 	/* The prober's ICMP sockets are open: privileges can go now. */
 	if (m->lat.user[0] != '\0' && geteuid() == 0 &&
 	    latency_probe_drop_privileges(m->lat.user) == -1) {
@@ -1355,6 +1365,7 @@ run_teardown(struct run *r)
 	struct rib	*rib = r->m->rib;
 
 	control_stop(r->control);	/* its sink goes before the pass */
+	metrics_http_stop(r->metrics);
 	eval_stop(r->m);
 	routemon_free(r->m->routemon);
 	model_free(r->m);

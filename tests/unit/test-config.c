@@ -24,6 +24,7 @@
 
 #include "core/collector.h"
 #include "core/config.h"
+#include "core/metrics.h"
 #include "core/model.h"
 #include "core/util.h"
 
@@ -642,6 +643,9 @@ test_listen_warnings(void **state)
 		"reaches port 3 can stream BMP as a router",
 		"t.conf:5:15: ingest listen 192.0.2.1 without token: any host "
 		"that reaches port 8080 can post latency samples",
+		"t.conf:6:16: metrics listen :: without access control: any "
+		"host that reaches port 9425 can read every session, partner "
+		"and branch",
 	};
 	struct model	*m;
 	size_t		 i;
@@ -651,7 +655,10 @@ test_listen_warnings(void **state)
 	    "bmp listen ::1 port 2\n"
 	    "bmp listen ::ffff:127.0.0.2 port 3\n"
 	    "bmp listen 192.0.2.1 port 4 { allow 192.0.2.0/24 }\n"
-	    "ingest listen 127.0.0.1\n");
+	    "ingest listen 127.0.0.1\n"
+	    "metrics listen ::1 port 9100\n");
+	assert_int_equal(m->metrics.enabled, 1);
+	assert_int_equal(m->metrics.port, 9100);
 	assert_int_equal(m->nconfig_warnings, 0);
 	model_free(m);
 
@@ -660,7 +667,9 @@ test_listen_warnings(void **state)
 	    "bmp listen :: port 2 { max-routers 4 }\n"
 	    "bmp listen 192.0.2.1 port 3 { allow 10.0.0.0/8 0.0.0.0/0 }\n"
 	    "bmp listen 192.0.2.1 port 4 { allow 10.0.0.0/8 }\n"
-	    "ingest listen 192.0.2.1 port 8080\n");
+	    "ingest listen 192.0.2.1 port 8080\n"
+	    "metrics listen ::\n");
+	assert_int_equal(m->metrics.port, METRICS_PORT_DEFAULT);
 	assert_int_equal(m->nconfig_warnings, nitems(want));
 	for (i = 0; i < nitems(want); i++)
 		assert_string_equal(m->config_warnings[i], want[i]);
@@ -669,6 +678,13 @@ test_listen_warnings(void **state)
 	m = parse_buf_ok("ingest listen 0.0.0.0 token \"s3cret\"\n");
 	assert_int_equal(m->nconfig_warnings, 0);
 	model_free(m);
+
+	expect_buf_error("metrics listen 127.0.0.1\nmetrics listen ::1",
+	    "t.conf:2:1: metrics given twice");
+	expect_buf_error("metrics listen 127.0.0.1 port 0",
+	    "t.conf:1:31: bad port \"0\": expected 1 to 65535");
+	expect_buf_error("metrics 127.0.0.1",
+	    "t.conf:1:9: expected \"listen\" after metrics, got \"127.0.0.1\"");
 }
 
 /* bmp { init-timeout D message-timeout D hold-time D|off } */
@@ -806,12 +822,13 @@ test_buffer_errors(void **state)
 	expect_buf_error("databse \"x\"",
 	    "t.conf:1:1: unknown keyword \"databse\", expected one of "
 	    "include, database, datadir, geoip, edge, bird, bmp, routes, "
-	    "latency, probe, prometheus, ingest, agent, control, partner, "
-	    "branch");
+	    "latency, probe, prometheus, ingest, agent, control, metrics, "
+	    "partner, branch");
 	expect_buf_error("\n  \"database\" x",
 	    "t.conf:2:3: expected one of include, database, datadir, geoip, "
 	    "edge, bird, bmp, routes, latency, probe, prometheus, ingest, "
-	    "agent, control, partner, branch, got string \"database\"");
+	    "agent, control, metrics, partner, branch, got string "
+	    "\"database\"");
 	expect_buf_error("database x }",
 	    "t.conf:1:12: unexpected \"}\" outside any block");
 	expect_buf_error("database",
@@ -965,8 +982,8 @@ test_buffer_errors(void **state)
 	expect_buf_error(big + 9, "t.conf:1:1: unknown keyword "
 	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\", expected "
 	    "one of include, database, datadir, geoip, edge, bird, bmp, routes, "
-	    "latency, probe, prometheus, ingest, agent, control, partner, "
-	    "branch");
+	    "latency, probe, prometheus, ingest, agent, control, metrics, "
+	    "partner, branch");
 	free(big);
 }
 

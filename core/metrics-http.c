@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * GET /metrics over HTTP for Prometheus (metrics-http.h).  A scrape is
+ * one small request: headers only, no body, answered at once from the
+ * model as it is now, so unlike the ingest endpoint nothing waits on the
+ * history.  Its limits are bounded headers, no body and a timeout per
+ * read.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+
+#include "core/metrics.h"
+#include "core/metrics-http.h"
+#include "core/model.h"
+#include "core/rib.h"
+#include "core/store.h"
+#include "core/util.h"
+
+#define METRICS_HEADERS_MAX	(8 * 1024)
+#define METRICS_TIMEOUT_S	10	/* per read, a scrape is one GET */
+
+struct metrics_http {
+	struct model		*m;
+	struct store		*store;
+	struct evhttp		*http;
+	int			 port;
+	unsigned long long	 scrapes;
+};
+
+static void	metrics_http_request_cb(struct evhttp_request *, void *);
+static void	metrics_http_reply(struct evhttp_request *, int,
+		    const char *);
+static int	metrics_http_bind(struct metrics_http *,
+		    const struct metrics_conf *, char **);
+
+struct metrics_http *
+metrics_http_start(struct model *m, struct event_base *base,
+    struct store *store, char **cause)
+{
+	struct metrics_http	*mh;
+
+	*cause = NULL;
+	if (!m->metrics.enabled)
+		return (NULL);
+	mh = xcalloc(1, sizeof *mh);
+	mh->m = m;
+	mh->store = store;
+	if ((mh->http = evhttp_new(base)) == NULL)
+		fatalx("evhttp_new");
+	evhttp_set_max_headers_size(mh->http, METRICS_HEADERS_MAX);
+	evhttp_set_max_body_size(mh->http, 0);
+	evhttp_set_timeout(mh->http, METRICS_TIMEOUT_S);
+	/* Every method reaches the handler, which answers 405 itself. */
+	evhttp_set_allowed_methods(mh->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
+	evhttp_set_gencb(mh->http, metrics_http_request_cb, mh);
+	if (metrics_http_bind(mh, &m->metrics, cause) == -1) {
+		metrics_http_stop(mh);
+		return (NULL);
+	}
+	log_info("metrics: listening on port %d", mh->port);
+	return (mh);
+}
+
+/* Bind and learn the port (the configured one, or the free one). */
+static int
+metrics_http_bind(struct metrics_http *mh, const struct metrics_conf *conf,
+    char **cause)
+{
+	struct evhttp_bound_socket	*bs;
+	struct sockaddr_storage		 ss;
+	socklen_t			 sslen = sizeof ss;
+	char				 host[ADDR_STRLEN];
+	int				 port, error;
+
+	if (conf->listen.af == 0)
+		strlcpy_pt(host, "127.0.0.1", sizeof host);
+	else
+		addr_fmt(&conf->listen, host, sizeof host);
+	port = conf->port == 0 ? METRICS_PORT_DEFAULT : conf->port;
+	bs = evhttp_bind_socket_with_handle(mh->http, host,
+	    (uint16_t)(port == -1 ? 0 : port));
+	if (bs == NULL) {
+		error = errno;
+		xasprintf(cause, "metrics: cannot listen on %s port %d (%s)",
+		    host, port == -1 ? 0 : port, error != 0 ?
+		    strerror(error) : "in use, or not an address of this host");
+		return (-1);
+	}
+	if (getsockname(evhttp_bound_socket_get_fd(bs), (struct sockaddr *)&ss,
+	    &sslen) != 0)
+		fatal("metrics: getsockname");
+	if (ss.ss_family == AF_INET6)
+		mh->port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	else
+		mh->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	return (0);
+}
+
+void
+metrics_http_stop(struct metrics_http *mh)
+{
+	if (mh == NULL)
+		return;
+	if (mh->http != NULL)
+		evhttp_free(mh->http);
+	free(mh);
+}
+
+int
+metrics_http_port(const struct metrics_http *mh)
+{
+	return (mh->port);
+}
+
+unsigned long long
+metrics_http_scrapes(const struct metrics_http *mh)
+{
+	return (mh->scrapes);
+}
+
+/* A short plain-text answer for what is not a scrape. */
+static void
+metrics_http_reply(struct evhttp_request *req, int code, const char *reason)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+	struct evbuffer		*out;
+
+	if ((out = evbuffer_new()) == NULL)
+		fatalx("evbuffer_new");
+	evbuffer_add_printf(out, "%s\n", reason);
+	evhttp_add_header(h, "Content-Type", "text/plain; charset=utf-8");
+	if (code == 405)
+		evhttp_add_header(h, "Allow", "GET, HEAD");
+	evhttp_send_reply(req, code, reason, out);
+	evbuffer_free(out);
+}
+
+static void
+metrics_http_request_cb(struct evhttp_request *req, void *arg)
+{
+	struct metrics_http	*mh = arg;
+	struct metrics_stats	 st;
+	struct evbuffer		*out;
+	const char		*path, *accept;
+	enum metrics_format	 fmt;
+	char			*text = NULL;
+	size_t			 len = 0;
+	FILE			*f;
+
+	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
+	if (path == NULL || strcmp(path, METRICS_PATH) != 0) {
+		metrics_http_reply(req, 404, "Not Found");
+		return;
+	}
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
+	    evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
+		metrics_http_reply(req, 405, "Method Not Allowed");
+		return;
+	}
+	memset(&st, 0, sizeof st);
+	if (mh->m->rib != NULL) {
+		st.have_rib = 1;
+		rib_stats(mh->m->rib, &st.rib);
+	}
+	if (mh->store != NULL) {
+		st.have_store = 1;
+		store_writer_stats(mh->store, &st.store);
+	}
+	if ((f = open_memstream(&text, &len)) == NULL)
+		fatal("open_memstream");
+	/* Prometheus asks for OpenMetrics first; curl takes anything. */
+	accept = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Accept");
+	fmt = accept != NULL && strstr(accept, "application/openmetrics-text")
+	    != NULL ? METRICS_OPENMETRICS : METRICS_TEXT;
+	if (metrics_write(f, mh->m, &st, fmt) == -1 || fclose(f) != 0)
+		fatalx("metrics: out of memory");
+	if ((out = evbuffer_new()) == NULL)
+		fatalx("evbuffer_new");
+	evbuffer_add(out, text, len);
+	free(text);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", fmt == METRICS_OPENMETRICS ?
+	    METRICS_CONTENT_TYPE : METRICS_TEXT_TYPE);
+	evhttp_send_reply(req, 200, "OK", out);
+	evbuffer_free(out);
+	mh->scrapes++;
+}
