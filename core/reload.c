@@ -181,6 +181,11 @@ reload_top(struct reload *rl)
 	if (!reload_ingest_same(&m->ingest, &n->ingest))
 		reload_note(rl, 1, "ingest changed (its listener is made at "
 		    "start)");
+	if (m->metrics.enabled != n->metrics.enabled ||
+	    addr_cmp(&m->metrics.listen, &n->metrics.listen) != 0 ||
+	    m->metrics.port != n->metrics.port)
+		reload_note(rl, 1, "metrics changed (its listener is made at "
+		    "start)");
 	/* The agent block is peertop agent's; the collector has no use. */
 }
 

@@ -298,6 +298,26 @@ test_window(void **state)
 	model_free(m);
 }
 
+/* The metrics listener is made at start: a new one is a restart. */
+static void
+test_metrics(void **state)
+{
+	struct model		*m = running();
+	struct reload_report	 rep;
+	char			*cause, *text;
+
+	(void)state;
+	xasprintf(&text, "metrics listen 127.0.0.1 port 9100\n%s", base_conf);
+	conf_write(text);
+	free(text);
+	assert_int_equal(reload(m, &rep, &cause), 0);
+	assert_true(has_line(&rep, "needs a restart: metrics changed (its "
+	    "listener is made at start)"));
+	assert_int_equal(m->metrics.enabled, 0);
+	reload_report_free(&rep);
+	model_free(m);
+}
+
 /* -d named the history: the file's database line is not a difference. */
 static void
 test_database(void **state)
@@ -359,6 +379,7 @@ main(void)
 		cmocka_unit_test(test_threshold_off),
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_database),
+		cmocka_unit_test(test_metrics),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
