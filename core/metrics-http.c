@@ -3,8 +3,11 @@
  * GET /metrics over HTTP for Prometheus (metrics-http.h).  A scrape is
  * one small request: headers only, no body, answered at once from the
  * model as it is now, so unlike the ingest endpoint nothing waits on the
- * history.  Its limits are bounded headers, no body and a timeout per
- * read.
+ * history.  Its limits are those of the ingest endpoint (the guard of
+ * core/http-conns.c): bounded headers, no body, a connection cap and a
+ * deadline on the first request of a connection.  A connection kept
+ * alive between scrapes is closed by evhttp's timeout per read once
+ * idle, quietly: Prometheus comes back at the next scrape.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -21,6 +24,7 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 
+#include "core/http-conns.h"
 #include "core/metrics.h"
 #include "core/metrics-http.h"
 #include "core/model.h"
@@ -29,14 +33,16 @@
 #include "core/util.h"
 
 #define METRICS_HEADERS_MAX	(8 * 1024)
-#define METRICS_TIMEOUT_S	10	/* per read, a scrape is one GET */
+#define METRICS_DEADLINE_MS	10000	/* a request, and an idle connection */
+#define METRICS_CONNS_MAX	32	/* a Prometheus pair and a few curls */
 
 struct metrics_http {
 	struct model		*m;
 	struct store		*store;
 	struct evhttp		*http;
+	struct http_conns	*hc;
+	struct http_conns_stats	 guard;
 	int			 port;
-	unsigned long long	 scrapes;
 };
 
 static void	metrics_http_request_cb(struct evhttp_request *, void *);
@@ -61,7 +67,8 @@ metrics_http_start(struct model *m, struct event_base *base,
 		fatalx("evhttp_new");
 	evhttp_set_max_headers_size(mh->http, METRICS_HEADERS_MAX);
 	evhttp_set_max_body_size(mh->http, 0);
-	evhttp_set_timeout(mh->http, METRICS_TIMEOUT_S);
+	mh->hc = http_conns_new(base, mh->http, "metrics", METRICS_CONNS_MAX,
+	    METRICS_DEADLINE_MS, NULL, &mh->guard);
 	/* Every method reaches the handler, which answers 405 itself. */
 	evhttp_set_allowed_methods(mh->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
 	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
@@ -71,7 +78,6 @@ metrics_http_start(struct model *m, struct event_base *base,
 		metrics_http_stop(mh);
 		return (NULL);
 	}
-	log_info("metrics: listening on port %d", mh->port);
 	return (mh);
 }
 
@@ -83,7 +89,7 @@ metrics_http_bind(struct metrics_http *mh, const struct metrics_conf *conf,
 	struct evhttp_bound_socket	*bs;
 	struct sockaddr_storage		 ss;
 	socklen_t			 sslen = sizeof ss;
-	char				 host[ADDR_STRLEN];
+	char				 host[ADDR_STRLEN], where[ADDR_STRLEN + 8];
 	int				 port, error;
 
 	if (conf->listen.af == 0)
@@ -107,6 +113,10 @@ metrics_http_bind(struct metrics_http *mh, const struct metrics_conf *conf,
 		mh->port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 	else
 		mh->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	snprintf(where, sizeof where, ss.ss_family == AF_INET6 ? "[%s]:%d" :
+	    "%s:%d", host, mh->port);
+	http_conns_listening(mh->hc, bs, where);
+	log_info("metrics: listening on %s", where);
 	return (0);
 }
 
@@ -115,8 +125,7 @@ metrics_http_stop(struct metrics_http *mh)
 {
 	if (mh == NULL)
 		return;
-	if (mh->http != NULL)
-		evhttp_free(mh->http);
+	http_conns_free(mh->hc);	/* and the server */
 	free(mh);
 }
 
@@ -124,12 +133,6 @@ int
 metrics_http_port(const struct metrics_http *mh)
 {
 	return (mh->port);
-}
-
-unsigned long long
-metrics_http_scrapes(const struct metrics_http *mh)
-{
-	return (mh->scrapes);
 }
 
 /* A short plain-text answer for what is not a scrape. */
@@ -161,6 +164,8 @@ metrics_http_request_cb(struct evhttp_request *req, void *arg)
 	size_t			 len = 0;
 	FILE			*f;
 
+	/* Read in time; answered now, and the connection may idle. */
+	http_conns_deadline(mh->hc, evhttp_request_get_connection(req), 0);
 	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
 	if (path == NULL || strcmp(path, METRICS_PATH) != 0) {
 		metrics_http_reply(req, 404, "Not Found");
@@ -198,5 +203,4 @@ metrics_http_request_cb(struct evhttp_request *req, void *arg)
 	    METRICS_CONTENT_TYPE : METRICS_TEXT_TYPE);
 	evhttp_send_reply(req, 200, "OK", out);
 	evbuffer_free(out);
-	mh->scrapes++;
 }

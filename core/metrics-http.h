@@ -22,7 +22,5 @@ struct metrics_http *metrics_http_start(struct model *, struct event_base *,
 	    struct store *, char **cause);
 void		 metrics_http_stop(struct metrics_http *);	/* NULL: no-op */
 int		 metrics_http_port(const struct metrics_http *);
-/* Scrapes answered since the start. */
-unsigned long long metrics_http_scrapes(const struct metrics_http *);
 
 #endif

@@ -92,6 +92,25 @@ check "another path is 404" test "$(curl -s -o /dev/null \
 check "POST is 405" test "$(curl -s -o /dev/null -w '%{http_code}' \
     -X POST "$URL")" = 405
 
+# The guard it shares with the ingest endpoint: 32 connections that send
+# nothing hold every slot (a scrape waits), until their deadline (10 s)
+# closes them.
+python3 -c 'import socket, sys, time
+ss = [socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+      for _ in range(32)]
+time.sleep(30)' "$MPORT" &
+IDLE=$!
+sleep 1
+check "32 idle connections hold every slot: a scrape waits" test \
+    "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$URL")" = 000
+if wait_for 'curl -sf -m 2 -o /dev/null "$URL"' 15; then
+	ok "the idle connections are closed at their deadline"
+else
+	not_ok "the idle connections are closed at their deadline"
+fi
+kill "$IDLE" 2>/dev/null
+wait "$IDLE" 2>/dev/null
+
 # ------------------------------------------------ the real Prometheus
 
 cat >"$T/prometheus.yml" <<EOC
