@@ -6,6 +6,8 @@
  */
 #include <sys/types.h>
 #include <sys/queue.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -46,7 +48,7 @@ struct http_conns {
 	struct evhttp		*http;
 	struct evconnlistener	*lev;
 	const char		*what;
-	char			 where[ADDR_STRLEN + 8];
+	char			 where[HTTP_WHERE_MAX];
 	struct http_conns_hooks	 hooks;
 	struct http_conns_stats	*stats;
 	TAILQ_HEAD(, http_conn)	 conns;
@@ -102,10 +104,42 @@ http_conns_new(struct event_base *base, struct evhttp *http, const char *what,
 	return (hc);
 }
 
-void
-http_conns_listening(struct http_conns *hc, struct evhttp_bound_socket *bs,
-    const char *where)
+int
+http_conns_bind(struct http_conns *hc, const struct addr *listen, int port,
+    char *where, char **cause)
 {
+	struct evhttp_bound_socket	*bs;
+	struct sockaddr_storage		 ss;
+	socklen_t			 sslen = sizeof ss;
+	char				 host[ADDR_STRLEN];
+	int				 error;
+
+	if (listen->af == 0)
+		strlcpy_pt(host, "127.0.0.1", sizeof host);
+	else
+		addr_fmt(listen, host, sizeof host);
+	bs = evhttp_bind_socket_with_handle(hc->http, host,
+	    (uint16_t)(port == -1 ? 0 : port));
+	if (bs == NULL) {
+		error = errno;	/* bind()'s, for the caller */
+		xasprintf(cause, "%s: cannot listen on %s port %d (%s)",
+		    hc->what, host, port == -1 ? 0 : port, error == EADDRINUSE ?
+		    "in use" : error == EADDRNOTAVAIL ? "not an address of "
+		    "this host" : error != 0 ? strerror(error) : "in use, or "
+		    "not an address of this host");
+		errno = error;
+		return (-1);
+	}
+	if (getsockname(evhttp_bound_socket_get_fd(bs), (struct sockaddr *)&ss,
+	    &sslen) != 0)
+		fatal("%s: getsockname", hc->what);
+	if (ss.ss_family == AF_INET6)
+		port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	else
+		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	snprintf(hc->where, sizeof hc->where, ss.ss_family == AF_INET6 ?
+	    "[%s]:%d" : "%s:%d", host, port);
+	strlcpy_pt(where, hc->where, HTTP_WHERE_MAX);
 	/*
 	 * Without an error callback libevent logs a failed accept and
 	 * leaves the listener armed: out of descriptors, the pending
@@ -114,7 +148,7 @@ http_conns_listening(struct http_conns *hc, struct evhttp_bound_socket *bs,
 	 */
 	hc->lev = evhttp_bound_socket_get_listener(bs);
 	evconnlistener_set_error_cb(hc->lev, http_conns_accept_error_cb);
-	strlcpy_pt(hc->where, where, sizeof hc->where);
+	return (port);
 }
 
 void

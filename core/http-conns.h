@@ -51,9 +51,15 @@ struct http_conns *http_conns_new(struct event_base *, struct evhttp *,
 		    const char *what, size_t max_conns, unsigned deadline_ms,
 		    const struct http_conns_hooks *,
 		    struct http_conns_stats *);
-/* The socket bound; where ("127.0.0.1:8425") is for the logs. */
-void		 http_conns_listening(struct http_conns *,
-		    struct evhttp_bound_socket *, const char *where);
+/*
+ * Listen on listen (af 0: 127.0.0.1) and port (-1: any free port):
+ * the port bound, or -1 with *cause ("ingest: cannot listen on ...")
+ * and errno as bind() left it.  where ("127.0.0.1:8425", "[::1]:9425")
+ * gets the address and port for the logs, HTTP_WHERE_MAX bytes.
+ */
+#define HTTP_WHERE_MAX	(ADDR_STRLEN + 8)
+int		 http_conns_bind(struct http_conns *, const struct addr *,
+		    int port, char *where, char **cause);
 /* Frees the evhttp server, its connections and then the guard. */
 void		 http_conns_free(struct http_conns *);
 /* Arm (on 1) or stop the deadline of a connection; NULL is ignored. */

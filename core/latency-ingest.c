@@ -62,7 +62,7 @@ struct ingest {
 	struct ingest_pendings	 pending;
 	struct evhttp		*http;
 	int			 port;
-	char			 where[ADDR_STRLEN + 8];
+	char			 where[HTTP_WHERE_MAX];
 	char			 token[128];
 	size_t			 max_body;
 	ingest_cb		 cb;
@@ -335,17 +335,9 @@ latency_ingest_new(struct event_base *base, const struct ingest_conf *conf,
 {
 	struct ingest			*in;
 	struct http_conns_hooks		 hooks;
-	struct evhttp_bound_socket	*bs;
-	struct sockaddr_storage		 ss;
-	socklen_t			 sslen = sizeof ss;
-	char				 host[ADDR_STRLEN];
 	int				 port, error;
 	unsigned			 ms;
 
-	if (conf->listen.af == 0)
-		strlcpy_pt(host, "127.0.0.1", sizeof host);
-	else
-		addr_fmt(&conf->listen, host, sizeof host);
 	port = conf->port == 0 ? INGEST_PORT_DEFAULT : conf->port;
 	if (port < -1 || port > 65535) {
 		xasprintf(cause, "ingest: bad port %d", port);
@@ -391,29 +383,13 @@ latency_ingest_new(struct event_base *base, const struct ingest_conf *conf,
 	    EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(in->http, latency_ingest_request_cb, in);
 
-	bs = evhttp_bind_socket_with_handle(in->http, host,
-	    (uint16_t)(port == -1 ? 0 : port));
-	if (bs == NULL) {
+	if ((in->port = http_conns_bind(in->hc, &conf->listen, port,
+	    in->where, cause)) == -1) {
 		error = errno;	/* bind()'s, for the caller */
-		xasprintf(cause, "ingest: cannot listen on %s port %d (%s)",
-		    host, port == -1 ? 0 : port, error == EADDRINUSE ?
-		    "in use" : error == EADDRNOTAVAIL ? "not an address of "
-		    "this host" : error != 0 ? strerror(error) : "in use, or "
-		    "not an address of this host");
 		latency_ingest_free(in);
 		errno = error;
 		return (NULL);
 	}
-	if (getsockname(evhttp_bound_socket_get_fd(bs), (struct sockaddr *)&ss,
-	    &sslen) != 0)
-		fatal("ingest: getsockname");
-	if (ss.ss_family == AF_INET6)
-		in->port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	else
-		in->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	snprintf(in->where, sizeof in->where, ss.ss_family == AF_INET6 ?
-	    "[%s]:%d" : "%s:%d", host, in->port);
-	http_conns_listening(in->hc, bs, in->where);
 	snprintf(in->status, sizeof in->status, "listening on %s%s",
 	    in->where, in->token[0] != '\0' ? "" : ", no token");
 	return (in);

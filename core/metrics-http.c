@@ -10,10 +10,7 @@
  * idle, quietly: Prometheus comes back at the next scrape.
  */
 #include <sys/types.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +19,6 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
-#include <event2/listener.h>
 
 #include "core/http-conns.h"
 #include "core/metrics.h"
@@ -48,14 +44,13 @@ struct metrics_http {
 static void	metrics_http_request_cb(struct evhttp_request *, void *);
 static void	metrics_http_reply(struct evhttp_request *, int,
 		    const char *);
-static int	metrics_http_bind(struct metrics_http *,
-		    const struct metrics_conf *, char **);
 
 struct metrics_http *
 metrics_http_start(struct model *m, struct event_base *base,
     struct store *store, char **cause)
 {
 	struct metrics_http	*mh;
+	char			 where[HTTP_WHERE_MAX];
 
 	*cause = NULL;
 	if (!m->metrics.enabled)
@@ -74,50 +69,14 @@ metrics_http_start(struct model *m, struct event_base *base,
 	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(mh->http, metrics_http_request_cb, mh);
-	if (metrics_http_bind(mh, &m->metrics, cause) == -1) {
+	if ((mh->port = http_conns_bind(mh->hc, &m->metrics.listen,
+	    m->metrics.port == 0 ? METRICS_PORT_DEFAULT : m->metrics.port,
+	    where, cause)) == -1) {
 		metrics_http_stop(mh);
 		return (NULL);
 	}
-	return (mh);
-}
-
-/* Bind and learn the port (the configured one, or the free one). */
-static int
-metrics_http_bind(struct metrics_http *mh, const struct metrics_conf *conf,
-    char **cause)
-{
-	struct evhttp_bound_socket	*bs;
-	struct sockaddr_storage		 ss;
-	socklen_t			 sslen = sizeof ss;
-	char				 host[ADDR_STRLEN], where[ADDR_STRLEN + 8];
-	int				 port, error;
-
-	if (conf->listen.af == 0)
-		strlcpy_pt(host, "127.0.0.1", sizeof host);
-	else
-		addr_fmt(&conf->listen, host, sizeof host);
-	port = conf->port == 0 ? METRICS_PORT_DEFAULT : conf->port;
-	bs = evhttp_bind_socket_with_handle(mh->http, host,
-	    (uint16_t)(port == -1 ? 0 : port));
-	if (bs == NULL) {
-		error = errno;
-		xasprintf(cause, "metrics: cannot listen on %s port %d (%s)",
-		    host, port == -1 ? 0 : port, error != 0 ?
-		    strerror(error) : "in use, or not an address of this host");
-		return (-1);
-	}
-	if (getsockname(evhttp_bound_socket_get_fd(bs), (struct sockaddr *)&ss,
-	    &sslen) != 0)
-		fatal("metrics: getsockname");
-	if (ss.ss_family == AF_INET6)
-		mh->port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	else
-		mh->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	snprintf(where, sizeof where, ss.ss_family == AF_INET6 ? "[%s]:%d" :
-	    "%s:%d", host, mh->port);
-	http_conns_listening(mh->hc, bs, where);
 	log_info("metrics: listening on %s", where);
-	return (0);
+	return (mh);
 }
 
 void
