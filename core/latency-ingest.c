@@ -15,8 +15,6 @@
  */
 #include <sys/types.h>
 #include <sys/queue.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -26,11 +24,9 @@
 #include <strings.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
-#include <event2/listener.h>
 #include <jansson.h>
 
 #include "core/http-conns.h"
