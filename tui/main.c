@@ -130,6 +130,7 @@ static int		 once_remote(struct options *, int *);
 static int		 who_main(struct options *);
 static void		 control_open(struct run *);
 static void		 control_precheck(struct run *);
+static int		 control_same_history(struct ctlc *, const char *);
 static int		 cmd_ack(int, char **);
 static const char	*history_status_cb(void *);
 static struct model	*attached_again(void *, char **);
@@ -731,7 +732,11 @@ control_precheck(struct run *r)
 	char		*path, *cause = NULL;
 
 	path = control_path(r->m, r->o->socket);
-	if ((c = ctlc_open(path, 2000, NULL, &cause)) != NULL) {
+	/* Our own history's writer: its lock names it better (pid and
+	 * since when) a moment later. */
+	if ((c = ctlc_open(path, 2000, NULL, &cause)) != NULL &&
+	    (r->m->database == NULL || !control_same_history(c,
+	    r->m->database))) {
 		fprintf(stderr, "peertop: control socket %s: another collector "
 		    "is listening on it, pid %lld (peertop --who -S %s lists "
 		    "its viewers); not starting\n", path, (long long)
@@ -740,8 +745,23 @@ control_precheck(struct run *r)
 		ctlc_close(c);
 		exit(1);
 	}
+	ctlc_close(c);
 	free(cause);
 	free(path);
+}
+
+/* Whether the collector at c writes the history path (the same file). */
+static int
+control_same_history(struct ctlc *c, const char *path)
+{
+	struct stat	 a, b;
+	const char	*theirs;
+
+	theirs = json_string_value(json_object_get(ctlc_hello(c),
+	    "database"));
+	if (theirs == NULL || stat(theirs, &a) == -1 || stat(path, &b) == -1)
+		return (0);
+	return (a.st_dev == b.st_dev && a.st_ino == b.st_ino);
 }
 
 /*
