@@ -252,9 +252,23 @@ EOF
 check "a request not whole after request-timeout is closed" \
     grep -Eq "^closed [2-4]$" "$T/slow.out"
 
+# SIGHUP with another token: said to need a restart, the old one kept.
+sed -i "s|token \"$TOKEN\"|token \"other\"|" "$T/a.conf"
+kill -HUP "$pid_a"
+check "a new api token on SIGHUP: needs a restart, said so" \
+    wait_for "grep -q 'needs a restart: api changed' '$T/a.log'" 10
+get /v1/status -H "$AUTH"
+check "... and the running token still holds" sh -c "[ $(code) = 503 ]"
+
 kill "$pid_a" "$pid_b"
 wait_for "! kill -0 $pid_a && ! kill -0 $pid_b" 10
 check "both collectors exit on SIGTERM" sh -c "! kill -0 $pid_a 2>/dev/null"
+if command -v sqlite3 >/dev/null; then
+	sqlite3 -readonly "$T/a.db" "SELECT config FROM run" >"$T/runconf"
+	check "the history's copy of the configuration has the api token redacted" \
+	    sh -c "grep -qx '	token \"<redacted>\"' '$T/runconf' &&
+	    ! grep -q '$TOKEN' '$T/runconf'"
+fi
 check "A's log names refusals (one a second at most)" \
     grep -Eq "api: 127.0.0.1: (400|401|404|405) " "$T/a.log"
 summary
