@@ -160,6 +160,7 @@ api_route(struct api *a, struct evhttp_request *req,
 {
 	const char	*path;
 	char		*dec;
+	size_t		 declen;
 	int		 known;
 
 	name[0] = '\0';
@@ -174,10 +175,12 @@ api_route(struct api *a, struct evhttp_request *req,
 	    path[strlen(API_BRANCH)] == '\0')
 		return (404);
 	if ((dec = evhttp_uridecode(path + strlen(API_BRANCH), 0,
-	    NULL)) == NULL)
+	    &declen)) == NULL)
 		fatalx("evhttp_uridecode");
 	strlcpy_pt(name, dec, len);
-	known = strlen(dec) < len && model_branch_find(a->m, dec) != NULL;
+	/* "%00" would cut the name short: "london%00x" is not london. */
+	known = declen == strlen(dec) && declen < len &&
+	    model_branch_find(a->m, dec) != NULL;
 	free(dec);
 	if (!known) {
 		*why = "no such branch";

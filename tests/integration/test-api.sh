@@ -116,6 +116,8 @@ check "/v1/branches/london: that branch alone, as --once's" \
 get /v1/branches/hq%2Doverride -H "$AUTH"
 check "/v1/branches/NAME: the name is URL-decoded" \
     jq -e '.branches | length == 1 and .[0].name == "hq-override"' "$T/body"
+get /v1/branches/london%00x -H "$AUTH"
+check "/v1/branches/london%00x: 404, not london" sh -c "[ $(code) = 404 ]"
 get /v1/branches/atlantis -H "$AUTH"
 check "/v1/branches/atlantis: 404, no such branch" \
     sh -c "[ $(code) = 404 ] && jq -e '.error == \"no such branch\"' '$T/body' >/dev/null"
