@@ -1182,7 +1182,7 @@ run_start(struct run *r)
 		model_eventf(m, "ConfigWarning", LVL_WARNING, "config", NULL,
 		    "%s", m->config_warnings[i]);
 	start_collectors(m, r->base, r->o->mode == MODE_HEADLESS);
-	/* The collector service: its viewers' socket. */
+	/* The collector service: its viewers' socket, its HTTP API. */
 	if (r->o->mode == MODE_HEADLESS) {
 		control_open(r);
 		if ((r->api = api_start(m, r->base, &cause)) == NULL &&

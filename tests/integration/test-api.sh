@@ -254,6 +254,14 @@ EOF
 check "a request not whole after request-timeout is closed" \
     grep -Eq "^closed [2-4]$" "$T/slow.out"
 
+# A second collector whose API port is taken exits 1 and says so.
+sed -e "s|$T/b.db|$T/c.db|" -e "s|$T/b.sock|$T/c.sock|" "$T/b.conf" >"$T/c.conf"
+timeout 20 "$PEERTOP" -H -c "$T/c.conf" >"$T/c.out" 2>&1 </dev/null
+rc=$?
+check "an API port already taken: exits 1 (got $rc)" test "$rc" = 1
+check "... saying the port is in use" \
+    grep -q "api: cannot listen on 127.0.0.1 port $PB (in use); not starting" "$T/c.out"
+
 # SIGHUP with another token: said to need a restart, the old one kept.
 sed -i "s|token \"$TOKEN\"|token \"other\"|" "$T/a.conf"
 kill -HUP "$pid_a"
