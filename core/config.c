@@ -80,6 +80,7 @@ static const struct keyword cfg_top_keywords[] = {
 	{ "ingest", cfg_ingest },
 	{ "agent", cfg_agent },
 	{ "control", cfg_control },
+	{ "api", cfg_api },
 	{ "partner", cfg_partner },
 	{ "branch", cfg_branch },
 	{ NULL, NULL }

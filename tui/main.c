@@ -21,6 +21,7 @@
 
 #include <event2/event.h>
 
+#include "core/api.h"
 #include "core/collector.h"
 #include "core/control.h"
 #include "core/control-client.h"
@@ -92,6 +93,7 @@ struct run {
 	struct event_base *base;
 	struct event	*summaries;	/* log_due() every second */
 	struct control	*control;	/* -H: the viewers' socket */
+	struct api	*api;		/* -H: the HTTP API, NULL: none */
 };
 
 static __dead void	usage(int);
@@ -1182,6 +1184,7 @@ static int
 run_start(struct run *r)
 {
 	struct model	*m = r->m;
+	char		*cause;
 	size_t		 i;
 
 	if (r->o->mode == MODE_TUI) {
@@ -1199,9 +1202,16 @@ run_start(struct run *r)
 		model_eventf(m, "ConfigWarning", LVL_WARNING, "config", NULL,
 		    "%s", m->config_warnings[i]);
 	start_collectors(m, r->base, r->o->mode == MODE_HEADLESS);
-	/* The collector service: its viewers' socket. */
-	if (r->o->mode == MODE_HEADLESS)
+	/* The collector service: its viewers' socket, its HTTP API. */
+	if (r->o->mode == MODE_HEADLESS) {
 		control_open(r);
+		if ((r->api = api_start(m, r->base, &cause)) == NULL &&
+		    cause != NULL) {
+			fprintf(stderr, "peertop: %s; not starting\n", cause);
+			free(cause);
+			return (-1);
+		}
+	}
 	/* The prober's ICMP sockets are open: privileges can go now. */
 	if (m->lat.user[0] != '\0' && geteuid() == 0 &&
 	    latency_probe_drop_privileges(m->lat.user) == -1) {
@@ -1374,6 +1384,7 @@ run_teardown(struct run *r)
 {
 	struct rib	*rib = r->m->rib;
 
+	api_stop(r->api);
 	control_stop(r->control);	/* its sink goes before the pass */
 	eval_stop(r->m);
 	routemon_free(r->m->routemon);
