@@ -115,14 +115,13 @@ collect_ingest_describe(const struct collector *c, char *buf, size_t len)
 	/* What the endpoint fended off, when it had to. */
 	st = latency_ingest_stats(ci->in);
 	guard[0] = '\0';
-	if (st->conns.timeouts + st->conns.capped +
-	    st->conns.accept_errors > 0)
+	if (st->timeouts + st->capped + st->accept_errors > 0)
 		snprintf(guard, sizeof guard, "; %zu connections, %llu closed "
 		    "at the deadline, %llu times at max-connections, %llu "
 		    "accepts failed", latency_ingest_conns(ci->in),
-		    (unsigned long long)st->conns.timeouts,
-		    (unsigned long long)st->conns.capped,
-		    (unsigned long long)st->conns.accept_errors);
+		    (unsigned long long)st->timeouts,
+		    (unsigned long long)st->capped,
+		    (unsigned long long)st->accept_errors);
 	capped[0] = '\0';
 	if (ci->m->lat_capped + ci->m->lat_nolink > 0)
 		snprintf(capped, sizeof capped, "; %llu samples over a link's "

@@ -54,50 +54,6 @@ cfg_once(struct parser *p, const struct loc *kw, struct lat_ctx *ctx,
 	return (0);
 }
 
-/* A duration value in [min, max] ms. */
-static int
-cfg_span(struct parser *p, const char *word, int64_t min, int64_t max,
-    int64_t *out)
-{
-	struct token	*t;
-	char		 what[64], q[CFG_LEX_QUOTE_LEN];
-
-	snprintf(what, sizeof what, "a duration after %s", word);
-	if (cfg_lex_value(&p->lx, &t, what) == -1)
-		return (-1);
-	if (t->type != TOK_WORD || cfg_parse_ms(t->text, min, max, out) == -1) {
-		if (max >= 86400 * 1000)
-			return (cfg_lex_error(&p->lx, &t->loc, "bad %s \"%s\": "
-			    "expected %lldms to %lldd, e.g. 1h, 7d", word,
-			    cfg_lex_quote(t->text, q, sizeof q),
-			    (long long)min, (long long)(max / 86400000)));
-		return (cfg_lex_error(&p->lx, &t->loc, "bad %s \"%s\": "
-		    "expected %lldms to %llds, e.g. 500ms, 2s", word,
-		    cfg_lex_quote(t->text, q, sizeof q), (long long)min,
-		    (long long)(max / 1000)));
-	}
-	return (0);
-}
-
-/* An unsigned number in [min, max]. */
-int
-cfg_number(struct parser *p, const char *word, unsigned long min,
-    unsigned long max, unsigned long *out)
-{
-	struct token	*t;
-	char		 what[64], q[CFG_LEX_QUOTE_LEN];
-
-	snprintf(what, sizeof what, "a number after %s", word);
-	if (cfg_lex_value(&p->lx, &t, what) == -1)
-		return (-1);
-	if (t->type != TOK_WORD || cfg_parse_uint(t->text, max, out) == -1 ||
-	    *out < min)
-		return (cfg_lex_error(&p->lx, &t->loc, "bad %s \"%s\": expected "
-		    "%lu to %lu", word, cfg_lex_quote(t->text, q, sizeof q),
-		    min, max));
-	return (0);
-}
-
 /* "5%" or "5" or "0.5%": a percentage above 0 and at most 100. */
 static int
 cfg_percent(struct parser *p, const char *word, double *out)
@@ -127,31 +83,6 @@ cfg_percent(struct parser *p, const char *word, double *out)
 		    cfg_lex_quote(t->text, q, sizeof q)));
 	*out = v;
 	return (0);
-}
-
-/* A port after "port". */
-int
-cfg_port(struct parser *p, int *port)
-{
-	unsigned long	 v;
-
-	if (cfg_number(p, "port", 1, 65535, &v) == -1)
-		return (-1);
-	*port = (int)v;
-	return (0);
-}
-
-/* A string value (name, token, label) into a fixed buffer. */
-static int
-cfg_string(struct parser *p, const char *word, char *dst, size_t len)
-{
-	struct token	*t;
-	char		 what[64];
-
-	snprintf(what, sizeof what, "a value after %s", word);
-	if (cfg_lex_value(&p->lx, &t, what) == -1)
-		return (-1);
-	return (cfg_lex_name(&p->lx, t, dst, len, word));
 }
 
 /* ---- Thresholds: shared by the latency block and a branch's line. ---- */

@@ -77,6 +77,14 @@ int		 cfg_location(struct parser *, double *, double *);
 int		 cfg_prefix_mask(const char *, char *, size_t);
 int		 cfg_max_prefix(struct parser *, const struct loc *,
 		    struct max_prefix *, const char *);
+/* The value after word: a duration in [min, max] ms, a number in
+ * [min, max], a port, a string into a fixed buffer. */
+int		 cfg_span(struct parser *, const char *, int64_t, int64_t,
+		    int64_t *);
+int		 cfg_number(struct parser *, const char *, unsigned long,
+		    unsigned long, unsigned long *);
+int		 cfg_port(struct parser *, int *);
+int		 cfg_string(struct parser *, const char *, char *, size_t);
 
 /* config-collect.c: top-level collector blocks. */
 struct collector *cfg_collector_new(struct parser *, const struct loc *,
@@ -96,11 +104,8 @@ int	 cfg_prometheus(struct parser *, const struct loc *, void *);
 int	 cfg_ingest(struct parser *, const struct loc *, void *);
 int	 cfg_agent(struct parser *, const struct loc *, void *);
 int	 cfg_control(struct parser *, const struct loc *, void *);	/* config-control.c */
+int	 cfg_api(struct parser *, const struct loc *, void *);	/* config-api.c */
 int	 cfg_metrics(struct parser *, const struct loc *, void *);	/* config-metrics.c */
-/* A number in min..max after word; a port 1..65535. */
-int	 cfg_number(struct parser *, const char *, unsigned long,
-	    unsigned long, unsigned long *);
-int	 cfg_port(struct parser *, int *);
 int	 cfg_branch_probe(struct parser *, const struct loc *, void *);
 int	 cfg_branch_latency(struct parser *, const struct loc *, void *);
 

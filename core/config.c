@@ -80,6 +80,7 @@ static const struct keyword cfg_top_keywords[] = {
 	{ "ingest", cfg_ingest },
 	{ "agent", cfg_agent },
 	{ "control", cfg_control },
+	{ "api", cfg_api },
 	{ "metrics", cfg_metrics },
 	{ "partner", cfg_partner },
 	{ "branch", cfg_branch },

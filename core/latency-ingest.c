@@ -16,20 +16,16 @@
 #include <sys/types.h>
 #include <sys/queue.h>
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <event2/buffer.h>
-#include <event2/event.h>
 #include <event2/http.h>
-#include <event2/keyvalq_struct.h>
 #include <jansson.h>
 
-#include "core/http-conns.h"
+#include "core/httpd.h"
 #include "core/latency-ingest.h"
 #include "core/json.h"
 #include "core/util.h"
@@ -54,16 +50,12 @@ struct ingest_pending {
 TAILQ_HEAD(ingest_pendings, ingest_pending);
 
 struct ingest {
-	struct event_base	*base;
+	struct httpd		*h;
 	struct ingest_pendings	 pending;
-	struct evhttp		*http;
-	int			 port;
-	char			 where[HTTP_WHERE_MAX];
 	char			 token[128];
 	size_t			 max_body;
 	ingest_cb		 cb;
 	void			*arg;
-	struct http_conns	*hc;		/* cap, deadline, backoff */
 	uint64_t		 committed;	/* history's last row committed */
 	struct ingest_stats	 stats;
 	char			 status[256];
@@ -75,18 +67,14 @@ static int	latency_ingest_string(json_t *, const char *, char *, size_t,
 static int	latency_ingest_sample(json_t *, size_t,
 		    const struct ingest_limits *,
 		    struct ingest_sample *, char *);
-static int	latency_ingest_token_ok(const struct ingest *,
-		    struct evhttp_request *);
-static void	latency_ingest_reply(struct evhttp_request *, int, const char *,
-		    size_t, size_t);
 static void	latency_ingest_refuse(struct ingest *, struct evhttp_request *,
 		    enum ingest_reject, int, const char *, const char *);
 static void	latency_ingest_request_cb(struct evhttp_request *, void *);
 static void	latency_ingest_accepted(struct ingest *,
 		    struct evhttp_request *, const char *, size_t, size_t);
 static void	latency_ingest_pending_free(struct ingest_pending *);
-static int	latency_ingest_expired_cb(void *, struct evhttp_connection *);
-static void	latency_ingest_closing_cb(void *, struct evhttp_connection *);
+static int	latency_ingest_expire(void *, struct evhttp_connection *);
+static void	latency_ingest_closed(void *, struct evhttp_connection *);
 
 const char *
 latency_ingest_reject_name(enum ingest_reject r)
@@ -329,65 +317,39 @@ struct ingest *
 latency_ingest_new(struct event_base *base, const struct ingest_conf *conf,
     ingest_cb cb, void *arg, char **cause)
 {
-	struct ingest			*in;
-	struct http_conns_hooks		 hooks;
-	int				 port, error;
-	unsigned			 ms;
-
-	port = conf->port == 0 ? INGEST_PORT_DEFAULT : conf->port;
-	if (port < -1 || port > 65535) {
-		xasprintf(cause, "ingest: bad port %d", port);
-		return (NULL);
-	}
+	struct ingest		*in;
+	struct httpd_conf	 hc;
 
 	in = xcalloc(1, sizeof *in);
 	TAILQ_INIT(&in->pending);
-	hooks.expired = latency_ingest_expired_cb;
-	hooks.closing = latency_ingest_closing_cb;
-	hooks.arg = in;
-	in->base = base;
 	in->cb = cb;
 	in->arg = arg;
 	in->max_body = conf->max_body != 0 ? conf->max_body : INGEST_BODY_MAX;
 	strlcpy_pt(in->token, conf->token, sizeof in->token);
-	if ((in->http = evhttp_new(base)) == NULL)
-		fatalx("evhttp_new");
-	evhttp_set_max_body_size(in->http, (ev_ssize_t)in->max_body);
-	evhttp_set_max_headers_size(in->http, INGEST_HEADERS_MAX);
-	/*
-	 * The guard bounds the whole request, headers and body, from the
-	 * accept or the previous answer, and a batch's wait for its
-	 * commit (latency_ingest_expired_cb()).
-	 */
-	ms = conf->request_timeout_ms != 0 ? conf->request_timeout_ms :
-	    INGEST_REQUEST_TIMEOUT_MS;
-	in->hc = http_conns_new(base, in->http, "ingest", conf->max_conns != 0 ?
-	    conf->max_conns : INGEST_CONNS_DEFAULT, ms, &hooks,
-	    &in->stats.conns);
-	/*
-	 * Read (and discard) an oversized body before answering 413:
-	 * closing with it unread would reset the connection, and the
-	 * agent would see a reset instead of the 413 that tells it to
-	 * send smaller batches.  The timeout bounds a client that never
-	 * stops.
-	 */
-	evhttp_set_flags(in->http, EVHTTP_SERVER_LINGERING_CLOSE);
-	/* Every method reaches the handler, which answers 405 itself. */
-	evhttp_set_allowed_methods(in->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
-	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
-	    EVHTTP_REQ_PATCH);
-	evhttp_set_gencb(in->http, latency_ingest_request_cb, in);
 
-	if ((in->port = http_conns_bind(in->hc, &conf->listen, port,
-	    in->where, cause)) == -1) {
-		error = errno;	/* bind()'s, for the caller */
-		latency_ingest_free(in);
-		errno = error;
+	memset(&hc, 0, sizeof hc);
+	hc.name = "ingest";
+	hc.listen = conf->listen;
+	hc.port = conf->port == 0 ? INGEST_PORT_DEFAULT : conf->port;
+	hc.max_body = in->max_body;
+	hc.max_headers = INGEST_HEADERS_MAX;
+	hc.request_timeout_ms = conf->request_timeout_ms != 0 ?
+	    conf->request_timeout_ms : INGEST_REQUEST_TIMEOUT_MS;
+	hc.max_conns = conf->max_conns != 0 ? conf->max_conns :
+	    INGEST_CONNS_DEFAULT;
+	hc.request = latency_ingest_request_cb;
+	hc.expire = latency_ingest_expire;
+	hc.closed = latency_ingest_closed;
+	hc.arg = in;
+	hc.timeouts = &in->stats.timeouts;
+	hc.capped = &in->stats.capped;
+	hc.accept_errors = &in->stats.accept_errors;
+	if ((in->h = httpd_new(base, &hc, cause)) == NULL) {
+		free(in);
 		return (NULL);
 	}
 	snprintf(in->status, sizeof in->status, "listening on %s%s",
-	    in->where, in->token[0] != '\0' ? "" : ", no token");
+	    httpd_where(in->h), in->token[0] != '\0' ? "" : ", no token");
 	return (in);
 }
 
@@ -401,14 +363,13 @@ latency_ingest_free(struct ingest *in)
 	/*
 	 * Batches waiting for their commit are stored (store_close()
 	 * commits them) but never answered: their agents send them again.
-	 * evhttp_free() frees the requests with their connections.
+	 * httpd_free() frees the requests with their connections.
 	 */
 	while ((p = TAILQ_FIRST(&in->pending)) != NULL) {
 		in->stats.undelivered++;
 		latency_ingest_pending_free(p);
 	}
-	/* The server and its connections, each through the closing hook. */
-	http_conns_free(in->hc);
+	httpd_free(in->h);
 	free(in);
 }
 
@@ -422,7 +383,7 @@ latency_ingest_pending_free(struct ingest_pending *p)
 int
 latency_ingest_port(const struct ingest *in)
 {
-	return (in->port);
+	return (httpd_port(in->h));
 }
 
 const struct ingest_stats *
@@ -437,48 +398,13 @@ latency_ingest_status(const struct ingest *in)
 	return (in->status);
 }
 
-/*
- * "Bearer TOKEN", the token compared in time that depends only on the
- * configured token's length, so a guess learns nothing from the timing.
- */
-static int
-latency_ingest_token_ok(const struct ingest *in, struct evhttp_request *req)
-{
-	const char	*h, *given;
-	size_t		 i, glen, tlen = strlen(in->token);
-	unsigned char	 diff;
-
-	if (tlen == 0)
-		return (1);
-	h = evhttp_find_header(evhttp_request_get_input_headers(req),
-	    "Authorization");
-	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
-		return (0);
-	given = h + 7;
-	glen = strlen(given);
-	diff = glen != tlen;
-	for (i = 0; i < tlen; i++)
-		diff |= (unsigned char)in->token[i] ^
-		    (unsigned char)(i < glen ? given[i] : 0);
-	return (diff == 0);
-}
-
 /* Send code with a JSON body: the counts for a 200, else {"error": e}. */
 static void
 latency_ingest_reply(struct evhttp_request *req, int code, const char *error,
     size_t accepted, size_t unmapped)
 {
-	static const struct {
-		int		 code;
-		const char	*reason;
-	} reasons[] = {
-		{ 200, "OK" }, { 400, "Bad Request" }, { 401, "Unauthorized" },
-		{ 404, "Not Found" }, { 405, "Method Not Allowed" },
-		{ 408, "Request Timeout" }, { 503, "Service Unavailable" }
-	};
 	struct evbuffer	*out;
 	struct json_w	 j;
-	size_t		 i;
 
 	if ((out = evbuffer_new()) == NULL)
 		fatalx("evbuffer_new");
@@ -491,18 +417,7 @@ latency_ingest_reply(struct evhttp_request *req, int code, const char *error,
 		json_w_string(&j, "error", error != NULL ? error : "");
 	json_w_end(&j);
 	evbuffer_add(out, "\n", 1);
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Content-Type", "application/json");
-	for (i = 0; i < nitems(reasons) - 1; i++)
-		if (reasons[i].code == code)
-			break;
-	if (code == 401)
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "WWW-Authenticate", "Bearer");
-	else if (code == 405)
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Allow", "POST");
-	evhttp_send_reply(req, code, reasons[i].reason, out);
+	httpd_reply(req, code, out, "POST");
 	evbuffer_free(out);
 }
 
@@ -511,23 +426,17 @@ latency_ingest_refuse(struct ingest *in, struct evhttp_request *req,
     enum ingest_reject why, int code, const char *error, const char *agent)
 {
 	char	 peer[ADDR_STRLEN];
-	char	*addr = NULL;
-	uint16_t port = 0;
 
 	in->stats.rejected[why]++;
-	evhttp_connection_get_peer(evhttp_request_get_connection(req), &addr,
-	    &port);
-	sanitize(peer, sizeof peer, addr != NULL ? addr : "?",
-	    addr != NULL ? strlen(addr) : 1);
+	httpd_peer(req, peer, sizeof peer);
 	snprintf(in->status, sizeof in->status, "listening on %s, %llu "
-	    "batches; refused %s%s%s: %d %s", in->where,
+	    "batches; refused %s%s%s: %d %s", httpd_where(in->h),
 	    (unsigned long long)in->stats.batches, peer,
 	    agent != NULL ? " agent " : "", agent != NULL ? agent : "", code,
 	    error);
-	http_conns_log(in->hc, "ingest: %s%s%s: %d %s", peer, agent != NULL ?
+	httpd_log(in->h, "ingest: %s%s%s: %d %s", peer, agent != NULL ?
 	    " agent " : "", agent != NULL ? agent : "", code, error);
-	http_conns_deadline(in->hc, evhttp_request_get_connection(req),
-	    1);
+	httpd_deadline(in->h, evhttp_request_get_connection(req), 1);
 	latency_ingest_reply(req, code, error, 0, 0);
 }
 
@@ -547,8 +456,7 @@ latency_ingest_request_cb(struct evhttp_request *req, void *arg)
 
 	in->stats.requests++;
 	/* Read in time; what follows answers it now or at the commit. */
-	http_conns_deadline(in->hc, evhttp_request_get_connection(req),
-	    0);
+	httpd_deadline(in->h, evhttp_request_get_connection(req), 0);
 	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
 	if (path == NULL || strcmp(path, INGEST_PATH) != 0) {
 		latency_ingest_refuse(in, req, INGEST_REJ_PATH, 404,
@@ -560,7 +468,7 @@ latency_ingest_request_cb(struct evhttp_request *req, void *arg)
 		    "use POST", NULL);
 		return;
 	}
-	if (!latency_ingest_token_ok(in, req)) {
+	if (!httpd_bearer_ok(in->token, req)) {
 		latency_ingest_refuse(in, req, INGEST_REJ_AUTH, 401,
 		    "missing or " "wrong token", NULL);
 		return;
@@ -609,7 +517,7 @@ latency_ingest_request_cb(struct evhttp_request *req, void *arg)
 	latency_ingest_batch_free(&b);
 	TAILQ_INSERT_TAIL(&in->pending, p, entry);
 	/* Bounded too: a history that cannot commit gets a 503 then. */
-	http_conns_deadline(in->hc, p->evcon, 1);
+	httpd_deadline(in->h, p->evcon, 1);
 }
 
 /* The batch is stored (committed, or no history): 200 and the counts. */
@@ -623,13 +531,13 @@ latency_ingest_accepted(struct ingest *in, struct evhttp_request *req,
 	in->stats.last_ms = now_wall_ms();
 	strlcpy_pt(in->stats.last_agent, agent, sizeof in->stats.last_agent);
 	snprintf(in->status, sizeof in->status, "listening on %s, %llu "
-	    "batches, %llu samples (%llu unmapped), last from %s", in->where,
+	    "batches, %llu samples (%llu unmapped), last from %s",
+	    httpd_where(in->h),
 	    (unsigned long long)in->stats.batches,
 	    (unsigned long long)in->stats.accepted,
 	    (unsigned long long)in->stats.unmapped, agent);
 	/* The next request on this connection has its own deadline. */
-	http_conns_deadline(in->hc, evhttp_request_get_connection(req),
-	    1);
+	httpd_deadline(in->h, evhttp_request_get_connection(req), 1);
 	latency_ingest_reply(req, 200, NULL, accepted, unmapped);
 }
 
@@ -653,7 +561,7 @@ latency_ingest_committed(struct ingest *in, uint64_t seq)
 size_t
 latency_ingest_conns(const struct ingest *in)
 {
-	return (http_conns_open(in->hc));
+	return (httpd_conns(in->h));
 }
 
 size_t
@@ -668,12 +576,11 @@ latency_ingest_waiting(const struct ingest *in)
 }
 
 /*
- * The deadline passed on a connection whose batch waits for its commit:
- * 503 (it is stored, and its agent's retry waits for the commit again).
- * Any other is a request not read whole in time: the guard closes it.
+ * A batch whose commit did not come in time is answered 503 (it is
+ * stored, and its agent's retry waits for the commit again).
  */
 static int
-latency_ingest_expired_cb(void *arg, struct evhttp_connection *evcon)
+latency_ingest_expire(void *arg, struct evhttp_connection *evcon)
 {
 	struct ingest		*in = arg;
 	struct ingest_pending	*p;
@@ -697,7 +604,7 @@ latency_ingest_expired_cb(void *arg, struct evhttp_connection *evcon)
  * free; one still on its connection goes with it.
  */
 static void
-latency_ingest_closing_cb(void *arg, struct evhttp_connection *evcon)
+latency_ingest_closed(void *arg, struct evhttp_connection *evcon)
 {
 	struct ingest		*in = arg;
 	struct ingest_pending	*p, *next;

@@ -32,7 +32,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/http-conns.h"
 #include "core/model.h"
 
 #define INGEST_PORT_DEFAULT	8425
@@ -123,8 +122,10 @@ struct ingest_stats {
 	uint64_t	 unmapped;	/* samples acknowledged, not mapped */
 	uint64_t	 undelivered;	/* stored, the agent went before the
 					 * 200: it sends them again */
+	uint64_t	 timeouts;	/* closed unread at the deadline */
 	uint64_t	 uncommitted;	/* 503: no commit by the deadline */
-	struct http_conns_stats conns;	/* timeouts, capped, accept errors */
+	uint64_t	 capped;	/* times max_conns were open */
+	uint64_t	 accept_errors;	/* accept() failed (out of fds) */
 	uint64_t	 rejected[INGEST_REJ_MAX];
 	int64_t		 last_ms;	/* wall time of the last batch, 0 */
 	char		 last_agent[NAME_MAX_PT];

@@ -3,8 +3,8 @@
  * GET /metrics over HTTP for Prometheus (metrics-http.h).  A scrape is
  * one small request: headers only, no body, answered at once from the
  * model as it is now, so unlike the ingest endpoint nothing waits on the
- * history.  Its limits are those of the ingest endpoint (the guard of
- * core/http-conns.c): bounded headers, no body, a connection cap and a
+ * history.  Its limits are those of the ingest endpoint and the API
+ * (core/httpd.c): bounded headers, no body, a connection cap and a
  * deadline on the first request of a connection.  A connection kept
  * alive between scrapes is closed by evhttp's timeout per read once
  * idle, quietly: Prometheus comes back at the next scrape.
@@ -20,7 +20,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
-#include "core/http-conns.h"
+#include "core/httpd.h"
 #include "core/metrics.h"
 #include "core/metrics-http.h"
 #include "core/model.h"
@@ -35,10 +35,7 @@
 struct metrics_http {
 	struct model		*m;
 	struct store		*store;
-	struct evhttp		*http;
-	struct http_conns	*hc;
-	struct http_conns_stats	 guard;
-	int			 port;
+	struct httpd		*h;
 };
 
 static void	metrics_http_request_cb(struct evhttp_request *, void *);
@@ -50,7 +47,7 @@ metrics_http_start(struct model *m, struct event_base *base,
     struct store *store, char **cause)
 {
 	struct metrics_http	*mh;
-	char			 where[HTTP_WHERE_MAX];
+	struct httpd_conf	 hc;
 
 	*cause = NULL;
 	if (!m->metrics.enabled)
@@ -58,24 +55,21 @@ metrics_http_start(struct model *m, struct event_base *base,
 	mh = xcalloc(1, sizeof *mh);
 	mh->m = m;
 	mh->store = store;
-	if ((mh->http = evhttp_new(base)) == NULL)
-		fatalx("evhttp_new");
-	evhttp_set_max_headers_size(mh->http, METRICS_HEADERS_MAX);
-	evhttp_set_max_body_size(mh->http, 0);
-	mh->hc = http_conns_new(base, mh->http, "metrics", METRICS_CONNS_MAX,
-	    METRICS_DEADLINE_MS, NULL, &mh->guard);
-	/* Every method reaches the handler, which answers 405 itself. */
-	evhttp_set_allowed_methods(mh->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
-	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
-	evhttp_set_gencb(mh->http, metrics_http_request_cb, mh);
-	if ((mh->port = http_conns_bind(mh->hc, &m->metrics.listen,
-	    m->metrics.port == 0 ? METRICS_PORT_DEFAULT : m->metrics.port,
-	    where, cause)) == -1) {
-		metrics_http_stop(mh);
+	memset(&hc, 0, sizeof hc);
+	hc.name = "metrics";
+	hc.listen = m->metrics.listen;
+	hc.port = m->metrics.port == 0 ? METRICS_PORT_DEFAULT :
+	    m->metrics.port;
+	hc.max_headers = METRICS_HEADERS_MAX;
+	hc.request_timeout_ms = METRICS_DEADLINE_MS;
+	hc.max_conns = METRICS_CONNS_MAX;
+	hc.request = metrics_http_request_cb;
+	hc.arg = mh;
+	if ((mh->h = httpd_new(base, &hc, cause)) == NULL) {
+		free(mh);
 		return (NULL);
 	}
-	log_info("metrics: listening on %s", where);
+	log_info("metrics: listening on %s", httpd_where(mh->h));
 	return (mh);
 }
 
@@ -84,14 +78,14 @@ metrics_http_stop(struct metrics_http *mh)
 {
 	if (mh == NULL)
 		return;
-	http_conns_free(mh->hc);	/* and the server */
+	httpd_free(mh->h);
 	free(mh);
 }
 
 int
 metrics_http_port(const struct metrics_http *mh)
 {
-	return (mh->port);
+	return (httpd_port(mh->h));
 }
 
 /* A short plain-text answer for what is not a scrape. */
@@ -124,7 +118,7 @@ metrics_http_request_cb(struct evhttp_request *req, void *arg)
 	FILE			*f;
 
 	/* Read in time; answered now, and the connection may idle. */
-	http_conns_deadline(mh->hc, evhttp_request_get_connection(req), 0);
+	httpd_deadline(mh->h, evhttp_request_get_connection(req), 0);
 	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
 	if (path == NULL || strcmp(path, METRICS_PATH) != 0) {
 		metrics_http_reply(req, 404, "Not Found");

@@ -433,6 +433,23 @@ struct control_conf {
 	unsigned	 max_clients;	/* 0: CONTROL_CLIENTS_DEFAULT */
 };
 
+/*
+ * The collector's read-only HTTP API (core/api.c): api listen ADDR
+ * [port N] [{ token "t" max-connections N request-timeout D }].
+ */
+#define API_PORT_DEFAULT	8426
+#define API_CONNS_DEFAULT	256
+#define API_CONNS_MAX		10000
+#define API_TIMEOUT_DEFAULT_MS	10000
+struct api_conf {
+	int		 enabled;
+	struct addr	 listen;	/* af 0: 127.0.0.1 */
+	int		 port;		/* -1: any free (tests) */
+	char		 token[128];	/* asked of clients; "" none */
+	unsigned	 max_conns;	/* open at once; 0: the default */
+	unsigned	 request_timeout_ms;	/* whole request; 0: default */
+};
+
 /* Events: SPEC.md "Route events" with Microsoft's level names. */
 enum level { LVL_INFO = 0, LVL_WARNING, LVL_ERROR, LVL_CRITICAL };
 const char	*level_name(enum level);	/* "Information", "Warning" ... */
@@ -628,6 +645,7 @@ struct model {
 	struct agent_conf agent;
 	struct metrics_conf metrics;
 	struct control_conf control;
+	struct api_conf	 api;
 	/* A viewer's model fed by a collector (core/replica.c): no
 	 * collector runs and no judgement raises anything in it. */
 	int		 replica;

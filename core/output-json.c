@@ -405,8 +405,9 @@ js_latency(struct output_ctx *ctx, const struct model *m,
 	unsigned	 bit;
 	int		 r = l->received > 0;
 
-	(void)b;
 	json_w_object(j, NULL, 0);
+	if (ctx->flat)
+		json_w_string(j, "branch", b->name);
 	json_w_string(j, "edge", m->edges[l->edge_idx].code);
 	json_w_string(j, "target", l->target);
 	json_w_string(j, "source", latency_mon_source_name(l->source));
@@ -439,8 +440,9 @@ js_prefix(struct output_ctx *ctx, const struct model *m,
 	const char	*best = output_best_session(m, bp);
 	size_t		 i;
 
-	(void)b;
 	json_w_object(j, NULL, 0);
+	if (ctx->flat)
+		json_w_string(j, "branch", b->name);
 	json_w_string(j, "prefix", prefix_fmt(&bp->prefix, pfx, sizeof pfx));
 	json_w_uint(j, "origin", bp->origin);
 	json_w_array(j, "upstreams", 0);

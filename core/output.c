@@ -24,6 +24,10 @@ static void	output_walk_branches(struct output_ctx *,
 		    enum output_section);
 static void	output_walk_events(struct output_ctx *,
 		    const struct output *, const struct model *, size_t);
+static int	output_branch_kept(const struct output_ctx *,
+		    const struct branch *);
+static int	output_event_kept(const struct output_ctx *,
+		    const struct event *);
 
 const struct output *
 output_find(const char *name)
@@ -324,7 +328,8 @@ output_walk(struct output_ctx *ctx, const struct output *o,
 		break;
 	case OUT_BRANCHES:
 		for (i = 0; i < m->nbranches; i++)
-			o->branch(ctx, m, m->branches[i]);
+			if (output_branch_kept(ctx, m->branches[i]))
+				o->branch(ctx, m, m->branches[i]);
 		break;
 	case OUT_LATENCY:
 	case OUT_PREFIXES:
@@ -345,6 +350,8 @@ output_walk_branches(struct output_ctx *ctx, const struct output *o,
 
 	for (i = 0; i < m->nbranches; i++) {
 		b = m->branches[i];
+		if (!output_branch_kept(ctx, b))
+			continue;
 		if (sec == OUT_LATENCY)
 			for (j = 0; j < b->nlinks; j++)
 				o->latency(ctx, m, b, b->links[j]);
@@ -363,28 +370,64 @@ output_walk_events(struct output_ctx *ctx, const struct output *o,
 	first = m->nevents > nevents ? m->nevents - nevents : 0;
 	if (o->flags & OUTPUT_NEWEST_FIRST) {
 		for (i = m->nevents; i-- > first; )
-			o->event(ctx, model_event(m, i));
+			if (output_event_kept(ctx, model_event(m, i)))
+				o->event(ctx, model_event(m, i));
 	} else {
 		for (i = first; i < m->nevents; i++)
-			o->event(ctx, model_event(m, i));
+			if (output_event_kept(ctx, model_event(m, i)))
+				o->event(ctx, model_event(m, i));
 	}
+}
+
+static int
+output_branch_kept(const struct output_ctx *ctx, const struct branch *b)
+{
+	const struct output_filter	*f = ctx->filter;
+
+	return (f == NULL || f->branch == NULL ||
+	    strcmp(f->branch, b->name) == 0);
+}
+
+static int
+output_event_kept(const struct output_ctx *ctx, const struct event *ev)
+{
+	const struct output_filter	*f = ctx->filter;
+
+	if (f == NULL)
+		return (1);
+	return (ev->time_ms >= f->since_ms && ev->level >= f->level &&
+	    (!f->open || EVENT_OPEN(ev)));
 }
 
 void
 output_print(const struct output *o, FILE *f, const struct model *m,
     size_t nevents)
 {
+	unsigned	 all = OUT_BIT(OUT_EVENTS + 1) - 1;
+
+	if (o->flags & OUTPUT_NESTED)
+		all &= ~(OUT_BIT(OUT_LATENCY) | OUT_BIT(OUT_PREFIXES));
+	output_print_sections(o, f, m, all, NULL, nevents);
+}
+
+void
+output_print_sections(const struct output *o, FILE *f, const struct model *m,
+    unsigned sections, const struct output_filter *filter, size_t nevents)
+{
 	struct output_ctx	 ctx;
 	enum output_section	 sec;
 
 	output_init(&ctx, f);
+	ctx.filter = filter;
 	if (m->replay_ms != 0)
 		ctx.wall = m->replay_ms;
 	o->header(&ctx, m);
 	for (sec = OUT_COLLECTORS; sec <= OUT_EVENTS; sec++) {
-		if ((o->flags & OUTPUT_NESTED) &&
-		    (sec == OUT_LATENCY || sec == OUT_PREFIXES))
+		if ((sections & OUT_BIT(sec)) == 0)
 			continue;
+		/* Asked for alone, nested objects say whose they are. */
+		ctx.flat = (o->flags & OUTPUT_NESTED) &&
+		    (sec == OUT_LATENCY || sec == OUT_PREFIXES);
 		o->section(&ctx, m, sec);
 		output_walk(&ctx, o, m, sec, nevents);
 		if (o->section_end != NULL)

@@ -53,6 +53,17 @@ struct output_feed {
 	size_t			 peers, prefixes;
 };
 
+/*
+ * What output_print_sections() keeps of its sections (the HTTP API's
+ * queries, core/api.c); zeros keep everything.
+ */
+struct output_filter {
+	const char	*branch;	/* branches, prefixes: this one's */
+	int64_t		 since_ms;	/* events: raised at or after (wall) */
+	enum level	 level;		/* events: this level or worse */
+	int		 open;		/* events: openers still open */
+};
+
 /* One output in progress: where it goes and the format's own state. */
 struct output_ctx {
 	FILE		*f;
@@ -60,6 +71,8 @@ struct output_ctx {
 	int		 w[4];		/* text: column widths */
 	uint64_t	 now_mono;
 	int64_t		 wall;		/* shown time: replay or now */
+	const struct output_filter *filter;	/* NULL: everything */
+	int		 flat;		/* prefixes walked outside branches */
 };
 
 /* Callbacks marked "may be NULL" are skipped when a format has none. */
@@ -124,6 +137,16 @@ void	 output_init(struct output_ctx *, FILE *);
 /* --once and the Q snapshot: the model with its nevents newest events. */
 void	 output_print(const struct output *, FILE *, const struct model *,
 	    size_t nevents);
+/*
+ * Some sections alone (OUT_BIT()s), each kept to what filter selects
+ * (NULL: all): the header, those sections in their order, the tail.
+ * A format that nests prefixes in branches gets them as a section of
+ * their own here when asked for.
+ */
+#define OUT_BIT(s)	(1u << (s))
+void	 output_print_sections(const struct output *, FILE *,
+	    const struct model *, unsigned sections,
+	    const struct output_filter *, size_t nevents);
 /* The feed: events as they are raised, then what was read. */
 void	 output_feed_begin(const struct output *, struct output_ctx *);
 void	 output_feed_event(const struct output *, struct output_ctx *,

@@ -181,6 +181,15 @@ reload_top(struct reload *rl)
 	if (!reload_ingest_same(&m->ingest, &n->ingest))
 		reload_note(rl, 1, "ingest changed (its listener is made at "
 		    "start)");
+	/* The API's listener holds its token and bounds from its start. */
+	if (m->api.enabled != n->api.enabled ||
+	    addr_cmp(&m->api.listen, &n->api.listen) != 0 ||
+	    m->api.port != n->api.port ||
+	    strcmp(m->api.token, n->api.token) != 0 ||
+	    m->api.max_conns != n->api.max_conns ||
+	    m->api.request_timeout_ms != n->api.request_timeout_ms)
+		reload_note(rl, 1, "api changed (its listener is made at "
+		    "start)");
 	if (m->metrics.enabled != n->metrics.enabled ||
 	    addr_cmp(&m->metrics.listen, &n->metrics.listen) != 0 ||
 	    m->metrics.port != n->metrics.port)

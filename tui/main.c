@@ -21,6 +21,7 @@
 
 #include <event2/event.h>
 
+#include "core/api.h"
 #include "core/collector.h"
 #include "core/control.h"
 #include "core/control-client.h"
@@ -93,6 +94,7 @@ struct run {
 	struct event_base *base;
 	struct event	*summaries;	/* log_due() every second */
 	struct control	*control;	/* -H: the viewers' socket */
+	struct api	*api;		/* -H: the HTTP API, NULL: none */
 	struct metrics_http *metrics;	/* -H: GET /metrics, NULL: none */
 };
 
@@ -132,6 +134,7 @@ static int		 once_remote(struct options *, int *);
 static int		 who_main(struct options *);
 static void		 control_open(struct run *);
 static void		 control_precheck(struct run *);
+static int		 control_same_history(struct ctlc *, const char *);
 static int		 cmd_ack(int, char **);
 static const char	*history_status_cb(void *);
 static struct model	*attached_again(void *, char **);
@@ -733,7 +736,11 @@ control_precheck(struct run *r)
 	char		*path, *cause = NULL;
 
 	path = control_path(r->m, r->o->socket);
-	if ((c = ctlc_open(path, 2000, NULL, &cause)) != NULL) {
+	/* Our own history's writer: its lock names it better (pid and
+	 * since when) a moment later. */
+	if ((c = ctlc_open(path, 2000, NULL, &cause)) != NULL &&
+	    (r->m->database == NULL || !control_same_history(c,
+	    r->m->database))) {
 		fprintf(stderr, "peertop: control socket %s: another collector "
 		    "is listening on it, pid %lld (peertop --who -S %s lists "
 		    "its viewers); not starting\n", path, (long long)
@@ -742,8 +749,23 @@ control_precheck(struct run *r)
 		ctlc_close(c);
 		exit(1);
 	}
+	ctlc_close(c);
 	free(cause);
 	free(path);
+}
+
+/* Whether the collector at c writes the history path (the same file). */
+static int
+control_same_history(struct ctlc *c, const char *path)
+{
+	struct stat	 a, b;
+	const char	*theirs;
+
+	theirs = json_string_value(json_object_get(ctlc_hello(c),
+	    "database"));
+	if (theirs == NULL || stat(theirs, &a) == -1 || stat(path, &b) == -1)
+		return (0);
+	return (a.st_dev == b.st_dev && a.st_ino == b.st_ino);
 }
 
 /*
@@ -1182,15 +1204,22 @@ run_start(struct run *r)
 		model_eventf(m, "ConfigWarning", LVL_WARNING, "config", NULL,
 		    "%s", m->config_warnings[i]);
 	start_collectors(m, r->base, r->o->mode == MODE_HEADLESS);
-	/* The collector service: its viewers' socket. */
-	if (r->o->mode == MODE_HEADLESS)
+	/* The collector service: its viewers' socket, its HTTP API. */
+	if (r->o->mode == MODE_HEADLESS) {
 		control_open(r);
-	/* Its /metrics: a configured listener that cannot listen is fatal. */
-	if (r->o->mode == MODE_HEADLESS && (r->metrics = metrics_http_start(m,
-	    r->base, r->store, &cause)) == NULL && cause != NULL) {
-		fprintf(stderr, "peertop: %s\n", cause);
-		free(cause);
-		return (-1);
+		if ((r->api = api_start(m, r->base, &cause)) == NULL &&
+		    cause != NULL) {
+			fprintf(stderr, "peertop: %s; not starting\n", cause);
+			free(cause);
+			return (-1);
+		}
+		/* Its /metrics, as the API. */
+		if ((r->metrics = metrics_http_start(m, r->base, r->store,
+		    &cause)) == NULL && cause != NULL) {
+			fprintf(stderr, "peertop: %s; not starting\n", cause);
+			free(cause);
+			return (-1);
+		}
 	}
 	/* The prober's ICMP sockets are open: privileges can go now. */
 	if (m->lat.user[0] != '\0' && geteuid() == 0 &&
@@ -1364,6 +1393,7 @@ run_teardown(struct run *r)
 {
 	struct rib	*rib = r->m->rib;
 
+	api_stop(r->api);
 	control_stop(r->control);	/* its sink goes before the pass */
 	metrics_http_stop(r->metrics);
 	eval_stop(r->m);

@@ -199,7 +199,8 @@ check "refused: then a summary with the count, addresses and last" \
 PORT=$(python3 "$CLIENTS" port)
 echo "bmp listen 127.0.0.1 port $PORT" >"$T/taken.conf"
 start_peertop taken
-out=$(timeout 10 "$PEERTOP" -H -c "$T/taken.conf" -d "$T/taken2.db" 2>&1 \
+out=$(timeout 10 "$PEERTOP" -H -c "$T/taken.conf" -d "$T/taken2.db" \
+    -S "$T/taken2.sock" 2>&1 \
     </dev/null)
 rc=$?
 check "taken: a second collector on the port exits 1 (got $rc)" [ "$rc" -eq 1 ]

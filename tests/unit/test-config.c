@@ -687,6 +687,54 @@ test_listen_warnings(void **state)
 	    "t.conf:1:9: expected \"listen\" after metrics, got \"127.0.0.1\"");
 }
 
+/*
+ * api listen ADDR [port N] [{ token max-connections request-timeout }]:
+ * the values, the options on the line or in the block, and the warning
+ * for a listener any host reaches without a token.
+ */
+static void
+test_api(void **state)
+{
+	struct model	*m;
+
+	(void)state;
+	m = parse_buf_ok("api listen 127.0.0.1\n");
+	assert_true(m->api.enabled);
+	assert_int_equal(m->api.port, API_PORT_DEFAULT);
+	assert_string_equal(m->api.token, "");
+	assert_int_equal(m->nconfig_warnings, 0);
+	model_free(m);
+
+	m = parse_buf_ok("api listen ::1 port 9000 {\n"
+	    "\ttoken \"s3cret\" max-connections 20 request-timeout 5s\n}\n");
+	assert_int_equal(m->api.listen.af, AF_INET6);
+	assert_int_equal(m->api.port, 9000);
+	assert_string_equal(m->api.token, "s3cret");
+	assert_int_equal(m->api.max_conns, 20);
+	assert_int_equal(m->api.request_timeout_ms, 5000);
+	model_free(m);
+
+	m = parse_buf_ok("api listen 192.0.2.1 port 9000\n");
+	assert_int_equal(m->nconfig_warnings, 1);
+	assert_string_equal(m->config_warnings[0], "t.conf:1:12: api listen "
+	    "192.0.2.1 without token: any host that reaches port 9000 can "
+	    "read the state of every session, partner and branch");
+	model_free(m);
+	m = parse_buf_ok("api listen 0.0.0.0 token \"s3cret\"\n");
+	assert_int_equal(m->nconfig_warnings, 0);
+	model_free(m);
+
+	expect_buf_error("api listen 127.0.0.1\napi listen ::1",
+	    "t.conf:2:1: api given twice");
+	expect_buf_error("api 127.0.0.1",
+	    "t.conf:1:5: expected \"listen\" after api, got \"127.0.0.1\"");
+	expect_buf_error("api listen 127.0.0.1 { max-connections 0 }",
+	    "t.conf:1:40: bad max-connections \"0\": expected 1 to 10000");
+	expect_buf_error("api listen 127.0.0.1 { bogus 1 }",
+	    "t.conf:1:24: unknown keyword \"bogus\", expected one of port, "
+	    "token, max-connections, request-timeout");
+}
+
 /* bmp { init-timeout D message-timeout D hold-time D|off } */
 static void
 test_bmp_timeouts(void **state)
@@ -822,13 +870,12 @@ test_buffer_errors(void **state)
 	expect_buf_error("databse \"x\"",
 	    "t.conf:1:1: unknown keyword \"databse\", expected one of "
 	    "include, database, datadir, geoip, edge, bird, bmp, routes, "
-	    "latency, probe, prometheus, ingest, agent, control, metrics, "
+	    "latency, probe, prometheus, ingest, agent, control, api, metrics, "
 	    "partner, branch");
 	expect_buf_error("\n  \"database\" x",
 	    "t.conf:2:3: expected one of include, database, datadir, geoip, "
 	    "edge, bird, bmp, routes, latency, probe, prometheus, ingest, "
-	    "agent, control, metrics, partner, branch, got string "
-	    "\"database\"");
+	    "agent, control, api, metrics, partner, branch, got string \"database\"");
 	expect_buf_error("database x }",
 	    "t.conf:1:12: unexpected \"}\" outside any block");
 	expect_buf_error("database",
@@ -982,7 +1029,7 @@ test_buffer_errors(void **state)
 	expect_buf_error(big + 9, "t.conf:1:1: unknown keyword "
 	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\", expected "
 	    "one of include, database, datadir, geoip, edge, bird, bmp, routes, "
-	    "latency, probe, prometheus, ingest, agent, control, metrics, "
+	    "latency, probe, prometheus, ingest, agent, control, api, metrics, "
 	    "partner, branch");
 	free(big);
 }
@@ -1363,6 +1410,7 @@ main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_bmp),
 		cmocka_unit_test(test_listen_warnings),
+		cmocka_unit_test(test_api),
 		cmocka_unit_test(test_bmp_timeouts),
 		cmocka_unit_test(test_max_prefix),
 		cmocka_unit_test(test_branch_partner),
