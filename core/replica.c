@@ -47,6 +47,7 @@ struct bmp_remote {
 };
 
 static const struct bmp_info_ops replica_bmp_ops;
+static void	replica_bmp_free(struct collector *);
 
 static const char *
 jstr(json_t *o, const char *k)
@@ -334,6 +335,7 @@ replica_collector_frame(struct replica *rp, json_t *o)
 	    mono - (uint64_t)(wall > t ? wall - t : 0);
 	free(c->remote_detail);
 	c->remote_detail = xstrdup(jstr(o, "detail"));
+	c->remote_free = replica_bmp_free;	/* frees the detail too */
 	sanitize(c->remote_detail, strlen(c->remote_detail) + 1,
 	    c->remote_detail, strlen(c->remote_detail));
 	jcpy(c->error, sizeof c->error, o, "error");
