@@ -246,6 +246,22 @@ struct lat_conf {
 };
 
 /* The HTTP ingest endpoint agents push to: "ingest" line. */
+/*
+ * TLS on an HTTP listener or client: a "tls { ... }" block (core/tls.h).
+ * Listener: certificate and key are its own, ca the CAs that sign client
+ * certificates.  Client: ca the CAs to trust ("" the system's), and
+ * certificate/key an optional client certificate.
+ */
+#define TLS_PATH_MAX	512
+enum tls_client_certs { TLS_CC_NONE = 0, TLS_CC_OPTIONAL, TLS_CC_REQUIRE };
+struct tls_conf {
+	int		 enabled;
+	char		 certificate[TLS_PATH_MAX];	/* PEM, chain */
+	char		 key[TLS_PATH_MAX];		/* PEM */
+	char		 ca[TLS_PATH_MAX];		/* PEM bundle */
+	enum tls_client_certs client_certs;	/* listener only */
+};
+
 struct ingest_conf {
 	int		 enabled;
 	struct addr	 listen;	/* af 0: 127.0.0.1 */

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * One TLS layer for every HTTP path of peertop (issue 15): the ingest,
+ * API and metrics listeners, and the clients of the agent and of the
+ * notifier (Alertmanager, webhooks).  OpenSSL through libevent's
+ * bufferevent_openssl; TLS 1.2 and later only; a client verifies the
+ * server's certificate chain and its name (SNI sent).
+ */
+#ifndef PEERTOP_TLS_H
+#define PEERTOP_TLS_H
+
+#include <stddef.h>
+
+#include "core/model.h"
+
+struct bufferevent;
+struct event_base;
+struct evdns_base;
+struct evhttp;
+struct evhttp_connection;
+
+/* A listener's side: the context a conf makes. */
+struct tls_server;
+
+/* NULL and *cause ("api: tls: cannot read key F: ...") on error. */
+struct tls_server *tls_server_new(const struct tls_conf *, const char *what,
+		    char **cause);
+/*
+ * Read the certificate, key and CA again (SIGHUP); on error the old
+ * context stays and *cause says why.  Connections made before go on with
+ * the old one.
+ */
+int		 tls_server_reload(struct tls_server *, const struct tls_conf *,
+		    char **cause);
+void		 tls_server_free(struct tls_server *);
+/* Make evhttp speak TLS for every connection it accepts from now on. */
+void		 tls_server_attach(struct tls_server *, struct evhttp *);
+
+/* A client's side. */
+struct tls_client;
+
+/* conf may be NULL or disabled: default verification, system CAs. */
+struct tls_client *tls_client_new(const struct tls_conf *, const char *what,
+		    char **cause);
+void		 tls_client_free(struct tls_client *);
+/*
+ * A new evhttp connection to host:port, over TLS when tc is not NULL
+ * (verifying the certificate against host), plain HTTP otherwise.  A TLS
+ * connection cannot be reused once it failed: make a new one.  NULL and
+ * *cause on error.
+ */
+struct evhttp_connection *tls_http_connection(struct event_base *,
+		    struct evdns_base *, struct tls_client *, const char *host,
+		    int port, char **cause);
+/*
+ * Why the last TLS handshake on evcon failed, in words ("certificate
+ * verify failed: unable to get local issuer certificate"), or NULL when
+ * none did.
+ */
+const char	*tls_http_error(struct evhttp_connection *);
+
+#endif
