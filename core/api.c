@@ -56,6 +56,8 @@ static const struct api_route api_routes[] = {
 	{ "/v1/branches", OUT_BIT(OUT_BRANCHES), 0, 0 },
 	{ "/v1/prefixes", OUT_BIT(OUT_PREFIXES), 0, 0 },
 	{ "/v1/events", OUT_BIT(OUT_EVENTS), 0, 1 },
+	{ "/v1/collectors", OUT_BIT(OUT_COLLECTORS) | OUT_BIT(OUT_BMP), 0, 0 },
+	{ "/v1/latency", OUT_BIT(OUT_LATENCY), 0, 0 },
 };
 
 static void	api_request_cb(struct evhttp_request *, void *);
@@ -134,7 +136,7 @@ api_error(struct api *a, struct evhttp_request *req, int code,
 	json_w_string(&j, "error", why);
 	json_w_end(&j);
 	evbuffer_add(out, "\n", 1);
-	httpd_reply(req, code, out, "GET");
+	httpd_reply(req, code, out, "GET, HEAD");
 	evbuffer_free(out);
 }
 
@@ -165,7 +167,7 @@ api_route(struct api *a, struct evhttp_request *req,
 
 	name[0] = '\0';
 	*why = "no such path (GET " API_PREFIX "status, sessions, partners, "
-	    "branches[/NAME], prefixes, events)";
+	    "branches[/NAME], prefixes, events, collectors, latency)";
 	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
 	if (path == NULL)
 		return (404);
@@ -279,8 +281,10 @@ api_request_cb(struct evhttp_request *req, void *arg)
 		api_error(a, req, code, err);
 		return;
 	}
-	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET) {
-		api_error(a, req, 405, "read-only: use GET");
+	/* HEAD: the GET's code and headers, evhttp leaves out the body. */
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
+	    evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
+		api_error(a, req, 405, "read-only: use GET or HEAD");
 		return;
 	}
 	memset(&flt, 0, sizeof flt);

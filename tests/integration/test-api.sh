@@ -182,9 +182,18 @@ for p in /v1/nothing / /v1 /v1/sessions/x /v1/statusx; do
 done
 for m in POST PUT DELETE PATCH; do
 	get /v1/status -X "$m" -H "$AUTH"
-	check "$m /v1/status: 405 with Allow: GET" \
-	    sh -c "[ $(code) = 405 ] && grep -qi '^Allow: GET' '$T/hdr'"
+	check "$m /v1/status: 405 with Allow: GET, HEAD" \
+	    sh -c "[ $(code) = 405 ] && grep -qi '^Allow: GET, HEAD' '$T/hdr'"
 done
+get /v1/status -I -H "$AUTH"
+check "HEAD /v1/status: the GET's code (503), no body" \
+    sh -c "[ $(code) = 503 ] && grep -qi '^Content-Type: application/json' '$T/hdr' && ! grep -q generated '$T/body'"
+get /v1/collectors -H "$AUTH"
+check "/v1/collectors: the collectors --once lists, by name and state" \
+    sh -c "[ $(code) = 200 ] && [ \"\$(jq -c '[.collectors[] | [.name, .state]]' '$T/body')\" = \"\$(jq -c '[.collectors[] | [.name, .state]]' '$T/once.json')\" ] && jq -e '(.collectors | length >= 1)' '$T/body' >/dev/null"
+get /v1/latency -H "$AUTH"
+check "/v1/latency: 200, the latency array" \
+    sh -c "[ $(code) = 200 ] && jq -e '.latency | type == \"array\"' '$T/body' >/dev/null"
 get /v1/sessions -H "$AUTH"
 check "answers are application/json" grep -qi '^Content-Type: application/json' "$T/hdr"
 check "answers are Cache-Control: no-store" grep -qi '^Cache-Control: no-store' "$T/hdr"
