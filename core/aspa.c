@@ -146,35 +146,53 @@ aspa_verify_asns(const uint32_t *asns, size_t n, enum aspa_dir dir,
 	return (s);
 }
 
-enum aspa_state
-aspa_verify(const struct bgp_aspath *path, enum aspa_dir dir,
-    uint32_t neighbor_as, aspa_lookup_cb lookup, void *arg,
-    struct aspa_verdict *v)
+int
+aspa_path_flat(const struct bgp_aspath *path, uint32_t *stack, size_t nstack,
+    uint32_t **out, size_t *n)
 {
-	uint32_t	 stack[ASPA_PATH_MAX], *flat = stack;
-	size_t		 i, n = 0;
-	enum aspa_state	 s;
+	uint32_t	*flat = stack;
+	size_t		 i, cap = nstack;
 
+	*out = NULL;
+	*n = 0;
 	for (i = 0; i < path->nsegs; i++) {
-		if (path->segs[i].type == BGP_AS_SET) {
-			memset(v, 0, sizeof *v);
-			v->state = ASPA_INVALID;
-			v->reason = ASPA_REASON_AS_SET;
-			return (v->state);
-		}
+		if (path->segs[i].type == BGP_AS_SET)
+			return (-1);
 	}
-	if (path->nasns > ASPA_PATH_MAX)
-		flat = xreallocarray(NULL, path->nasns, sizeof *flat);
+	if (path->nasns > nstack) {
+		cap = path->nasns;
+		flat = xreallocarray(NULL, cap, sizeof *flat);
+	}
 	for (i = 0; i < path->nsegs; i++) {
 		const struct bgp_aspath_seg	*sg = &path->segs[i];
 
 		if (sg->type != BGP_AS_SEQUENCE)
 			continue;	/* RFC 5065 confederation segments */
-		if ((size_t)sg->off + sg->count > path->nasns)
+		if ((size_t)sg->off + sg->count > path->nasns ||
+		    *n + sg->count > cap)
 			continue;	/* not from the decoder */
-		memcpy(flat + n, path->asns + sg->off,
+		memcpy(flat + *n, path->asns + sg->off,
 		    sg->count * sizeof *flat);
-		n += sg->count;
+		*n += sg->count;
+	}
+	*out = flat;
+	return (0);
+}
+
+enum aspa_state
+aspa_verify(const struct bgp_aspath *path, enum aspa_dir dir,
+    uint32_t neighbor_as, aspa_lookup_cb lookup, void *arg,
+    struct aspa_verdict *v)
+{
+	uint32_t	 stack[ASPA_PATH_MAX], *flat;
+	size_t		 n;
+	enum aspa_state	 s;
+
+	if (aspa_path_flat(path, stack, ASPA_PATH_MAX, &flat, &n) == -1) {
+		memset(v, 0, sizeof *v);
+		v->state = ASPA_INVALID;
+		v->reason = ASPA_REASON_AS_SET;
+		return (v->state);
 	}
 	s = aspa_verify_asns(flat, n, dir, neighbor_as, lookup, arg, v);
 	if (flat != stack)

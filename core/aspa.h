@@ -105,6 +105,15 @@ enum aspa_state	 aspa_verify(const struct bgp_aspath *, enum aspa_dir,
 		    uint32_t neighbor_as, aspa_lookup_cb, void *arg,
 		    struct aspa_verdict *v);
 
+/*
+ * The ASNs of the AS_SEQUENCE segments of path, in order, in stack when
+ * they fit in nstack, else in an allocated array (free *out when it is
+ * not stack).  -1 (nothing to free) when path has an AS_SET.  Shared with
+ * the valley-free check (core/asrel.c).
+ */
+int		 aspa_path_flat(const struct bgp_aspath *, uint32_t *stack,
+		    size_t nstack, uint32_t **out, size_t *n);
+
 /* "valid", "invalid", "unknown". */
 const char	*aspa_state_name(enum aspa_state);
 /*
