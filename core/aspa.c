@@ -12,10 +12,18 @@
 #include <string.h>
 
 #include "core/aspa.h"
+#include "core/bgp-role.h"
 #include "core/decode-bgp.h"
 #include "core/util.h"
 
 static uint32_t	aspa_as(const uint32_t *, size_t, size_t);
+
+enum aspa_dir
+aspa_dir_of(int neighbor_role)
+{
+	return (neighbor_role == BGP_ROLE_PROVIDER ? ASPA_DOWNSTREAM :
+	    ASPA_UPSTREAM);
+}
 
 enum aspa_hop
 aspa_hop(uint32_t customer, uint32_t provider, aspa_lookup_cb lookup,

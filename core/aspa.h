@@ -81,6 +81,13 @@ struct aspa_verdict {
 /* Longer paths are verified too, with one allocation. */
 #define ASPA_PATH_MAX	128
 
+/*
+ * The procedure for a route from a neighbor of this role (core/bgp-role.h:
+ * the neighbor's relation to the receiver): downstream from a provider,
+ * upstream from anyone else (6.1).
+ */
+enum aspa_dir	 aspa_dir_of(int neighbor_role);
+
 /* Section 5: the hop check of one pair. */
 enum aspa_hop	 aspa_hop(uint32_t customer, uint32_t provider,
 		    aspa_lookup_cb, void *arg);

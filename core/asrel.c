@@ -18,6 +18,7 @@
 
 #include "core/aspa.h"
 #include "core/asrel.h"
+#include "core/bgp-role.h"
 #include "core/decode-bgp.h"
 #include "core/util.h"
 
@@ -358,6 +359,23 @@ size_t
 asrel_nconflicts(const struct asrel *r)
 {
 	return (r == NULL ? 0 : r->nconflicts);
+}
+
+enum asrel_rel
+asrel_last_rel(int neighbor_role)
+{
+	switch (neighbor_role) {
+	case BGP_ROLE_PROVIDER:
+		return (ASREL_P2C);
+	case BGP_ROLE_CUSTOMER:
+	case BGP_ROLE_RS_CLIENT:
+		return (ASREL_C2P);
+	case BGP_ROLE_PEER:
+	case BGP_ROLE_RS:
+		return (ASREL_P2P);
+	default:
+		return (ASREL_NONE);
+	}
 }
 
 const char *

@@ -67,6 +67,13 @@ size_t		 asrel_nconflicts(const struct asrel *);
 
 /* The relationship of a to b. */
 enum asrel_rel	 asrel_get(const struct asrel *, uint32_t a, uint32_t b);
+/*
+ * The last_rel of asrel_valley_free() for a neighbor of this role
+ * (core/bgp-role.h): a provider's routes come down (p2c), a customer's
+ * or route-server client's go up (c2p), a peer's or a route server's
+ * come across (p2p; a transparent route server is not in the path).
+ */
+enum asrel_rel	 asrel_last_rel(int neighbor_role);
 /* "p2c", "c2p", "p2p", "unknown". */
 const char	*asrel_rel_name(enum asrel_rel);
 

@@ -391,7 +391,7 @@ reload_fmt_mp(char *buf, size_t len, const struct max_prefix *mp)
 /*
  * The route monitor and the BMP peers hold session indexes and pointers:
  * one added, removed or remapped is a restart.  max-prefix is read on
- * every UPDATE (collect_bmp_limit()).
+ * every UPDATE (collect_bmp_limit()), the relation at every route check.
  */
 static void
 reload_sessions(struct reload *rl)
@@ -409,6 +409,13 @@ reload_sessions(struct reload *rl)
 		if (!reload_session_same(s, ns)) {
 			reload_note(rl, 1, "session %s changed", s->name);
 			continue;
+		}
+		/* The relation is read at each route check: in place. */
+		if (s->relation != ns->relation) {
+			reload_note(rl, 0, "session %s relation %s -> %s",
+			    s->name, bgp_role_name(s->relation),
+			    bgp_role_name(ns->relation));
+			s->relation = ns->relation;
 		}
 		if (memcmp(&s->max_prefix, &ns->max_prefix,
 		    sizeof s->max_prefix) == 0)

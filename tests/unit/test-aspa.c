@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "core/aspa.h"
+#include "core/bgp-role.h"
 #include "core/decode-bgp.h"
 
 /*
@@ -81,6 +82,13 @@ test_hop(void **state)
 	    ASPA_HOP_NOT_PROVIDER);
 	assert_int_equal(aspa_hop(300, 0, lookup_cb, NULL),
 	    ASPA_HOP_PROVIDER);
+
+	/* 6.1: which procedure, by the neighbor's relation. */
+	assert_int_equal(aspa_dir_of(BGP_ROLE_PROVIDER), ASPA_DOWNSTREAM);
+	assert_int_equal(aspa_dir_of(BGP_ROLE_CUSTOMER), ASPA_UPSTREAM);
+	assert_int_equal(aspa_dir_of(BGP_ROLE_PEER), ASPA_UPSTREAM);
+	assert_int_equal(aspa_dir_of(BGP_ROLE_RS), ASPA_UPSTREAM);
+	assert_int_equal(aspa_dir_of(BGP_ROLE_RS_CLIENT), ASPA_UPSTREAM);
 }
 
 static void

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "core/asrel.h"
+#include "core/bgp-role.h"
 #include "core/decode-bgp.h"
 #include "core/util.h"
 #include "tests/unit/unit.h"
@@ -122,6 +123,14 @@ test_valley_free(void **state)
 	/* Our customer may send its customer's routes. */
 	assert_int_equal(VF(r, ASREL_C2P, &l, 64496, 64500), ASREL_VF_VALID);
 	assert_int_equal(VF(r, ASREL_C2P, &l, 64496, 3356), ASREL_VF_LEAK);
+
+	/* The session's relation as the last hop. */
+	assert_int_equal(asrel_last_rel(BGP_ROLE_PROVIDER), ASREL_P2C);
+	assert_int_equal(asrel_last_rel(BGP_ROLE_CUSTOMER), ASREL_C2P);
+	assert_int_equal(asrel_last_rel(BGP_ROLE_RS_CLIENT), ASREL_C2P);
+	assert_int_equal(asrel_last_rel(BGP_ROLE_PEER), ASREL_P2P);
+	assert_int_equal(asrel_last_rel(BGP_ROLE_RS), ASREL_P2P);
+	assert_int_equal(asrel_last_rel(BGP_ROLE_NONE), ASREL_NONE);
 
 	/* Prepends are one AS. */
 	assert_int_equal(VF(r, ASREL_NONE, &l, 1299, 1299, 64497, 64500,
