@@ -513,7 +513,7 @@ asrel_leak_str(const struct asrel_leak *l, char *buf, size_t len)
 		return (buf);
 	}
 	if (l->to == 0)
-		snprintf(to, sizeof to, "us");
+		snprintf(to, sizeof to, "the receiver");
 	else
 		snprintf(to, sizeof to, "AS%u", l->to);
 	/* The origin never leaks, so there is always a "from". */

@@ -105,7 +105,8 @@ enum asrel_vf	 asrel_valley_free_path(const struct asrel *,
 		    struct asrel_leak *leak);
 /*
  * The leak in words: "AS64500 passes a route from its provider AS3356
- * to its peer AS1299".  Writes at most len bytes; returns buf.
+ * to its peer AS1299" ("to its peer the receiver" for the last hop).
+ * Writes at most len bytes; returns buf.
  */
 char		*asrel_leak_str(const struct asrel_leak *, char *buf,
 		    size_t len);

@@ -320,6 +320,8 @@ struct agent_conf {
 #define PFX_PREPEND	0x0200	/* prepending in the path */
 #define PFX_NOBACKUP	0x0400	/* not on every backup session */
 #define PFX_NOPRIMARY	0x0800	/* not on every primary session */
+#define PFX_OTC		0x1000	/* RFC 9234 5 ingress leak (OTC) */
+#define PFX_ASPA	0x2000	/* ASPA verification Invalid */
 
 struct branch_prefix {
 	/* From the configuration. */
@@ -664,6 +666,7 @@ struct model {
 	/* Its tuning, the "routes" block of the configuration (0: default). */
 	double		 route_tolerance_km;
 	unsigned	 route_max_path;
+	char		*route_asrel;	/* routes { asrel "FILE" }, or NULL */
 
 	/* Latency: the "latency"/"probe" blocks, the ingest endpoint and,
 	 * for peertop agent, where to push. */

@@ -709,6 +709,19 @@ reload_routes(struct reload *rl)
 		m->route_max_path = n->route_max_path;
 		changed = 1;
 	}
+	/* A new file, or the same one again: read now. */
+	if (!reload_str_eq(m->route_asrel, n->route_asrel)) {
+		reload_note(rl, 0, "routes asrel %s -> %s",
+		    m->route_asrel != NULL ? m->route_asrel : "none",
+		    n->route_asrel != NULL ? n->route_asrel : "none");
+		free(m->route_asrel);
+		m->route_asrel = n->route_asrel;
+		n->route_asrel = NULL;
+		if (m->routemon != NULL && m->route_asrel == NULL)
+			routemon_set_asrel(m->routemon, NULL);
+	}
+	if (m->routemon != NULL && m->route_asrel != NULL)
+		routemon_load_asrel(m->routemon, m->route_asrel);
 	if (changed && m->routemon != NULL)
 		routemon_set_limits(m->routemon, m->route_tolerance_km > 0 ?
 		    m->route_tolerance_km : ROUTEMON_TOLERANCE_KM,

@@ -117,7 +117,8 @@ test_valley_free(void **state)
 	assert_int_equal(l.leaker, 64496);
 	assert_int_equal(l.to, 0);
 	assert_string_equal(asrel_leak_str(&l, buf, sizeof buf),
-	    "AS64496 passes a route from its provider AS3356 to its peer us");
+	    "AS64496 passes a route from its provider AS3356 to its peer the "
+	    "receiver");
 	assert_int_equal(VF(r, ASREL_P2C, &l, 64496, 3356, 1299),
 	    ASREL_VF_VALID);
 	/* Our customer may send its customer's routes. */
