@@ -448,6 +448,7 @@ asrel_valley_free(const struct asrel *r, const uint32_t *asns, size_t n,
 			leak->nunknown++;
 		next = asrel_step(st, rel);
 		if (next == 0) {
+			leak->found = 1;
 			leak->from = prev;
 			leak->leaker = cur;
 			leak->to = to;
@@ -508,7 +509,7 @@ asrel_leak_str(const struct asrel_leak *l, char *buf, size_t len)
 
 	if (len == 0)
 		return (buf);
-	if (l->leaker == 0) {
+	if (!l->found) {
 		buf[0] = '\0';
 		return (buf);
 	}

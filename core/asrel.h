@@ -50,6 +50,7 @@ enum asrel_vf {
  * "to" (its provider or peer, to_rel the relation of leaker to to).
  */
 struct asrel_leak {
+	int		 found;		/* 1: the path leaks, fields below */
 	uint32_t	 from, leaker, to;
 	enum asrel_rel	 from_rel, to_rel;
 	size_t		 nunknown;	/* links not in the data set */

@@ -73,13 +73,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			for (j = 0; j < n && path[j] != l.leaker; j++)
 				;
-			if (j == n)
+			if (j == n || !l.found)
 				abort();
 			asrel_leak_str(&l, buf, sizeof buf);
 			if (memchr(buf, '\0', sizeof buf) == NULL ||
 			    buf[0] == '\0')
 				abort();
-		} else if (l.leaker != 0)
+		} else if (l.found || l.leaker != 0)
 			abort();
 	}
 	asrel_free(r);
