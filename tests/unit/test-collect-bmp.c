@@ -404,6 +404,19 @@ check_stats(struct fixture *f, const struct file *cap, const char *peer)
 	    -1);
 }
 
+/* Start the collector and stream a capture into it, then wait for pred. */
+static void
+stream_capture(struct fixture *f, struct client *cl, const char *name,
+    int (*pred)(struct fixture *))
+{
+	fixture_start(f);
+	memset(cl, 0, sizeof *cl);
+	cl->f = load(name);
+	cl->fd = client_connect(f, NULL);
+	client_stream(f, cl, cl->f.len, 10000);
+	run_for(f, pred, 5000);
+}
+
 /*
  * Capture 205 (6WIND/FRR): 203.0.113.44 comes up, goes down twice with
  * Cease NOTIFICATIONs (Administrative Reset, then Administrative Shutdown;
@@ -419,12 +432,7 @@ test_peer_up_down(void **state)
 	size_t		 i, up = 0, idle = 0;
 	char		 d[256];
 
-	fixture_start(f);
-	memset(&cl, 0, sizeof cl);
-	cl.f = load(CAP_205);
-	cl.fd = client_connect(f, NULL);
-	client_stream(f, &cl, cl.f.len, 10000);
-	run_for(f, pred_s44_idle_twice, 5000);
+	stream_capture(f, &cl, CAP_205, pred_s44_idle_twice);
 
 	s44 = model_session_find(f->m, "s44");
 	s28 = model_session_find(f->m, "s28");
@@ -1453,12 +1461,7 @@ test_peer_up_roles(void **state)
 	uint8_t		 hdr[BMP_PEER_HDR_LEN], body[160], msg[256];
 	size_t		 n = 0;
 
-	fixture_start(f);
-	memset(&cl, 0, sizeof cl);
-	cl.f = load(CAP_205);
-	cl.fd = client_connect(f, NULL);
-	client_stream(f, &cl, cl.f.len, 10000);
-	run_for(f, pred_s44_idle_twice, 5000);
+	stream_capture(f, &cl, CAP_205, pred_s44_idle_twice);
 	s44 = model_session_find(f->m, "s44");
 	assert_int_equal(s44->state, BGP_ESTABLISHED);
 	assert_int_equal(s44->role_sent, BGP_ROLE_NONE);
@@ -1492,12 +1495,7 @@ test_peer_up_roles(void **state)
 static void
 stream_201(struct fixture *f, struct client *cl)
 {
-	fixture_start(f);
-	memset(cl, 0, sizeof *cl);
-	cl->f = load(CAP_201);
-	cl->fd = client_connect(f, NULL);
-	client_stream(f, cl, cl->f.len, 10000);
-	run_for(f, pred_router_loaded, 5000);
+	stream_capture(f, cl, CAP_201, pred_router_loaded);
 }
 
 /* Events of type at level whose subject starts with subject. */
