@@ -16,7 +16,10 @@
  * origin must be the partner or a configured upstream (or the origin is
  * the partner); every other AS must be the partner, the origin or a
  * configured upstream, and the path must not leave the partner's AS and
- * come back to it (a route leak).
+ * come back to it (a route leak).  Route security, by the session's
+ * relation: the RFC 9234 OTC rules, the valley-free check against CAIDA
+ * relationships (a route leak too) and ASPA verification
+ * (routemon_check_security()).
  */
 #include <stdarg.h>
 #include <stdio.h>

@@ -8,9 +8,11 @@
  * Microsoft's Peering Service telemetry names them, visibility lost on all
  * sessions, exact-prefix origin change (hijack), more-specifics from
  * another origin (sub-prefix hijack) or from the registered one, an
- * unexpected first-hop upstream, route leaks, Microsoft's validation rules
- * (8075:8007, path length, private ASNs, prepending), and the routed edge
- * with SuboptimalRouting.
+ * unexpected first-hop upstream, route leaks (by the configured allowed
+ * ASes, and valley-free by CAIDA relationships), ASPA-invalid paths and
+ * RFC 9234 OTC leaks by each session's relation, Microsoft's validation
+ * rules (8075:8007, path length, private ASNs, prepending), and the
+ * routed edge with SuboptimalRouting.
  *
  * The RIB's watch hook marks prefixes dirty (and PENDING_ROUTES);
  * routemon_eval(), run by the evaluation pass (eval.h) once per loop turn
