@@ -7,7 +7,7 @@
  * a valley; no attestations at all), and the edges: empty path, single
  * AS, two ASes from a provider, prepends, AS_SET, the neighbor check,
  * a transparent and a non-transparent route server, a path longer than
- * the stack buffer.
+ * the stack buffer; and the worked examples of NIST's BRIO test suite.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -304,6 +304,81 @@ test_long_path(void **state)
 	free(p);
 }
 
+/*
+ * The worked examples of NIST's BRIO ASPA test suite (usnistgov/NIST-BRIO,
+ * brio-examples/demo-aspa-{upstream,downstream}), with the ramps the
+ * draft's procedure gives, so an independent reading of the draft:
+ * A 65000, B 65010, C 65020, D 65030, E 65040 and F 65050 (no ASPAs),
+ * G 65060 (an AS0 ASPA).
+ */
+#define A_ 65000
+#define B_ 65010
+#define C_ 65020
+#define D_ 65030
+#define E_ 65040
+#define F_ 65050
+#define G_ 65060
+
+static int
+brio_cb(uint32_t customer, const uint32_t **prov, size_t *n, void *arg)
+{
+	static const uint32_t	 a[] = { C_, D_ }, b[] = { E_ }, c[] = { F_ };
+	static const uint32_t	 d[] = { F_, G_ }, g[] = { 0 };
+
+	(void)arg;
+	switch (customer) {
+	case A_: *prov = a; *n = 2; return (1);
+	case B_: *prov = b; *n = 1; return (1);
+	case C_: *prov = c; *n = 1; return (1);
+	case D_: *prov = d; *n = 2; return (1);
+	case G_: *prov = g; *n = 1; return (1);
+	default: return (0);
+	}
+}
+
+#define BRIO(dir, v, ...)						\
+	aspa_verify_asns((const uint32_t[]){ __VA_ARGS__ },		\
+	    sizeof((const uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t),	\
+	    (dir), 0, brio_cb, NULL, (v))
+
+static void
+test_brio_examples(void **state)
+{
+	struct aspa_verdict	v;
+
+	(void)state;
+	/* Upstream, examples 4 to 9. */
+	assert_int_equal(BRIO(ASPA_UPSTREAM, &v, D_, E_, B_), ASPA_UNKNOWN);
+	assert_int_equal(BRIO(ASPA_UPSTREAM, &v, A_, D_, E_, B_),
+	    ASPA_INVALID);
+	assert_int_equal(v.customer, D_);
+	assert_int_equal(v.provider, A_);
+	assert_int_equal(BRIO(ASPA_UPSTREAM, &v, A_, D_, G_, E_, B_),
+	    ASPA_INVALID);
+	assert_int_equal(v.customer, G_);
+	assert_int_equal(v.provider, D_);
+	assert_int_equal(BRIO(ASPA_UPSTREAM, &v, A_, C_, F_), ASPA_INVALID);
+	assert_int_equal(BRIO(ASPA_UPSTREAM, &v, A_, C_, F_, G_),
+	    ASPA_INVALID);
+	assert_int_equal(v.customer, G_);
+	assert_int_equal(BRIO(ASPA_UPSTREAM, &v, E_, B_), ASPA_VALID);
+	assert_int_equal(BRIO(ASPA_UPSTREAM, &v, C_, D_, G_, E_, B_),
+	    ASPA_INVALID);
+	/* Downstream, examples 5, 6, 7, 9 and 10. */
+	assert_int_equal(BRIO(ASPA_DOWNSTREAM, &v, C_, F_, D_, G_),
+	    ASPA_UNKNOWN);
+	assert_int_equal(BRIO(ASPA_DOWNSTREAM, &v, D_, G_, E_, B_),
+	    ASPA_VALID);
+	assert_int_equal(BRIO(ASPA_DOWNSTREAM, &v, C_, D_, G_, E_, B_),
+	    ASPA_INVALID);
+	assert_int_equal(v.customer, G_);	/* up-ramp B E G ends */
+	assert_int_equal(v.provider, D_);
+	assert_int_equal(v.down_customer, C_);	/* down-ramp is C alone */
+	assert_int_equal(v.down_provider, D_);
+	assert_int_equal(BRIO(ASPA_DOWNSTREAM, &v, E_, A_), ASPA_VALID);
+	assert_int_equal(BRIO(ASPA_DOWNSTREAM, &v, E_, C_, A_), ASPA_VALID);
+}
+
 int
 main(void)
 {
@@ -315,6 +390,7 @@ main(void)
 		cmocka_unit_test(test_path_shape),
 		cmocka_unit_test(test_route_server),
 		cmocka_unit_test(test_long_path),
+		cmocka_unit_test(test_brio_examples),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
