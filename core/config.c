@@ -62,6 +62,8 @@ static int	 cfg_edge_location(struct parser *, const struct loc *, void *);
 static int	 cfg_routes(struct parser *, const struct loc *, void *);
 static int	 cfg_routes_tolerance(struct parser *, const struct loc *,
 		    void *);
+static int	 cfg_routes_asrel(struct parser *, const struct loc *,
+		    void *);
 static int	 cfg_routes_max_path(struct parser *, const struct loc *,
 		    void *);
 
@@ -103,6 +105,7 @@ static const struct keyword cfg_edge_keywords[] = {
 static const struct keyword cfg_routes_keywords[] = {
 	{ "tolerance", cfg_routes_tolerance },
 	{ "max-path", cfg_routes_max_path },
+	{ "asrel", cfg_routes_asrel },
 	{ NULL, NULL }
 };
 
@@ -453,8 +456,9 @@ cfg_options(struct parser *p, const struct keyword *tab, void *arg)
 }
 
 /*
- * routes { tolerance 500km max-path 3 }: the route monitor's tuning
- * (SuboptimalRouting's tolerance, Microsoft's AS path length).
+ * routes { tolerance 500km max-path 3 asrel "FILE" }: the route monitor's
+ * tuning (SuboptimalRouting's tolerance, Microsoft's AS path length, the
+ * CAIDA AS relationships of the valley-free check).
  */
 static int
 cfg_routes(struct parser *p, const struct loc *kw CFG_UNUSED,
@@ -503,6 +507,18 @@ cfg_routes_tolerance(struct parser *p, const struct loc *kw,
 		    sizeof q), ROUTES_TOLERANCE_MAX));
 	p->m->route_tolerance_km = (double)v;
 	return (0);
+}
+
+/*
+ * asrel "FILE": CAIDA's AS relationships (serial-1 or serial-2, plain or
+ * .bz2), read when the route monitor starts (routemon_new()).
+ */
+static int
+cfg_routes_asrel(struct parser *p, const struct loc *kw CFG_UNUSED,
+    void *arg CFG_UNUSED)
+{
+	return (cfg_lex_path(&p->lx, &p->m->route_asrel, "a file name after "
+	    "asrel", NULL));
 }
 
 /* max-path N: the longest AS path allowed (Microsoft says 3). */

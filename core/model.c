@@ -156,6 +156,7 @@ model_free(struct model *m)
 	free(m->control.path);
 	free(m->database);
 	free(m->geoip_city);
+	free(m->route_asrel);
 	free(m->geoip_asn);
 	free(m->datadir);
 	for (i = 0; i < m->nconfig_warnings; i++)

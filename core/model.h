@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/bgp-role.h"
 #include "core/util.h"
 
 #define EDGE_CODE_MAX	8
@@ -87,6 +88,12 @@ struct session {
 	enum role	 role;
 	struct partner	*partner;
 	struct max_prefix max_prefix;	/* unset: the bmp collector's */
+	/*
+	 * `relation`: what the neighbor is to the partner's router (RFC
+	 * 9234 role names), BGP_ROLE_NONE when not configured (see
+	 * bgp_role_effective()).
+	 */
+	enum bgp_role	 relation;
 
 	/* Live, from collectors. */
 	enum bgp_state	 state;
@@ -103,6 +110,14 @@ struct session {
 	uint64_t	 drops[SESSION_FLAP_COUNT];	/* monotonic ms, ring */
 	int		 flapping;	/* SessionFlapping raised, not cleared */
 	struct collector *source;	/* who reported it, NULL if nobody */
+	/*
+	 * RFC 9234 BGP Role capabilities of the OPENs a BMP Peer Up
+	 * carries: the partner's router's (sent) and the neighbor's
+	 * (received), BGP_ROLE_NONE when absent; role_error when one was
+	 * malformed or given twice with different values.
+	 */
+	enum bgp_role	 role_sent, role_received;
+	int		 role_error;
 	/*
 	 * Its routes' source (a BMP router) went away: what the session
 	 * carries is unknown, not withdrawn, until the source is back and
@@ -305,6 +320,8 @@ struct agent_conf {
 #define PFX_PREPEND	0x0200	/* prepending in the path */
 #define PFX_NOBACKUP	0x0400	/* not on every backup session */
 #define PFX_NOPRIMARY	0x0800	/* not on every primary session */
+#define PFX_OTC		0x1000	/* RFC 9234 5 ingress leak (OTC) */
+#define PFX_ASPA	0x2000	/* ASPA verification Invalid */
 
 struct branch_prefix {
 	/* From the configuration. */
@@ -649,6 +666,7 @@ struct model {
 	/* Its tuning, the "routes" block of the configuration (0: default). */
 	double		 route_tolerance_km;
 	unsigned	 route_max_path;
+	char		*route_asrel;	/* routes { asrel "FILE" }, or NULL */
 
 	/* Latency: the "latency"/"probe" blocks, the ingest endpoint and,
 	 * for peertop agent, where to push. */

@@ -391,7 +391,7 @@ reload_fmt_mp(char *buf, size_t len, const struct max_prefix *mp)
 /*
  * The route monitor and the BMP peers hold session indexes and pointers:
  * one added, removed or remapped is a restart.  max-prefix is read on
- * every UPDATE (collect_bmp_limit()).
+ * every UPDATE (collect_bmp_limit()), the relation at every route check.
  */
 static void
 reload_sessions(struct reload *rl)
@@ -409,6 +409,13 @@ reload_sessions(struct reload *rl)
 		if (!reload_session_same(s, ns)) {
 			reload_note(rl, 1, "session %s changed", s->name);
 			continue;
+		}
+		/* The relation is read at each route check: in place. */
+		if (s->relation != ns->relation) {
+			reload_note(rl, 0, "session %s relation %s -> %s",
+			    s->name, bgp_role_name(s->relation),
+			    bgp_role_name(ns->relation));
+			s->relation = ns->relation;
 		}
 		if (memcmp(&s->max_prefix, &ns->max_prefix,
 		    sizeof s->max_prefix) == 0)
@@ -702,6 +709,19 @@ reload_routes(struct reload *rl)
 		m->route_max_path = n->route_max_path;
 		changed = 1;
 	}
+	/* A new file, or the same one again: read now. */
+	if (!reload_str_eq(m->route_asrel, n->route_asrel)) {
+		reload_note(rl, 0, "routes asrel %s -> %s",
+		    m->route_asrel != NULL ? m->route_asrel : "none",
+		    n->route_asrel != NULL ? n->route_asrel : "none");
+		free(m->route_asrel);
+		m->route_asrel = n->route_asrel;
+		n->route_asrel = NULL;
+		if (m->routemon != NULL && m->route_asrel == NULL)
+			routemon_set_asrel(m->routemon, NULL);
+	}
+	if (m->routemon != NULL && m->route_asrel != NULL)
+		routemon_load_asrel(m->routemon, m->route_asrel);
 	if (changed && m->routemon != NULL)
 		routemon_set_limits(m->routemon, m->route_tolerance_km > 0 ?
 		    m->route_tolerance_km : ROUTEMON_TOLERANCE_KM,

@@ -775,6 +775,59 @@ test_bmp_timeouts(void **state)
 }
 
 /*
+ * relation customer|peer|provider|rs|rs-client in a session (issue 16):
+ * the neighbor's relation to the partner's router; unset, the neighbor's
+ * announced BGP Role, else peer.
+ */
+static void
+test_relation(void **state)
+{
+	struct model	*m;
+	struct session	*s;
+
+	(void)state;
+	m = parse_buf_ok(
+	    "partner p as 64500 {\n"
+	    "  session ms neighbor 192.0.2.1 edge sea role primary "
+	    "relation peer\n"
+	    "  session up neighbor 192.0.2.2 relation provider edge sea "
+	    "role backup\n"
+	    "  session cu neighbor 192.0.2.3 edge sea role backup "
+	    "relation customer\n"
+	    "  session ix neighbor 192.0.2.4 edge sea role backup "
+	    "relation rs\n"
+	    "  session c neighbor 192.0.2.5 edge sea role backup\n"
+	    "}\n");
+	assert_int_equal(model_session_find(m, "ms")->relation,
+	    BGP_ROLE_PEER);
+	assert_int_equal(model_session_find(m, "up")->relation,
+	    BGP_ROLE_PROVIDER);
+	assert_int_equal(model_session_find(m, "cu")->relation,
+	    BGP_ROLE_CUSTOMER);
+	assert_int_equal(model_session_find(m, "ix")->relation, BGP_ROLE_RS);
+	s = model_session_find(m, "c");
+	assert_int_equal(s->relation, BGP_ROLE_NONE);
+	/* Unset: what the neighbor announced, else peer. */
+	assert_int_equal(bgp_role_effective(s->relation, BGP_ROLE_NONE),
+	    BGP_ROLE_PEER);
+	assert_int_equal(bgp_role_effective(s->relation, BGP_ROLE_CUSTOMER),
+	    BGP_ROLE_CUSTOMER);
+	model_free(m);
+
+	expect_buf_error("partner p as 1 {\n"
+	    "  session s neighbor 192.0.2.1 relation upstream }",
+	    "t.conf:2:41: bad relation \"upstream\": expected customer, "
+	    "peer, provider, rs or rs-client");
+	expect_buf_error("partner p as 1 {\n"
+	    "  session s neighbor 192.0.2.1 relation peer relation rs }",
+	    "t.conf:2:46: relation given twice for session \"s\"");
+	expect_buf_error("partner p as 1 {\n"
+	    "  session s neighbor 192.0.2.1 relation }",
+	    "t.conf:2:41: expected customer, peer, provider, rs or rs-client "
+	    "after relation, got \"}\"");
+}
+
+/*
  * max-prefix N [warning|drop] in a session and in a bmp block (drop
  * without a word), max-peers N and max-routes N in a bmp block (issue
  * 13, item 5).
@@ -958,11 +1011,12 @@ test_buffer_errors(void **state)
 	expect_buf_error("partner p as 1 {\n"
 	    "  session s neighbor 192.0.2.1 edge sea }",
 	    "t.conf:2:41: session \"s\" is missing role (expected one of "
-	    "neighbor, router, edge, role, max-prefix, got \"}\")");
+	    "neighbor, router, edge, role, max-prefix, relation, got "
+	    "\"}\")");
 	expect_buf_error("partner p as 1 {\n"
 	    "  session s neighbor 192.0.2.1 edg sea role primary }",
 	    "t.conf:2:32: unknown keyword \"edg\", expected one of neighbor, "
-	    "router, edge, role, max-prefix");
+	    "router, edge, role, max-prefix, relation");
 	expect_buf_error("partner p as 1 {\n"
 	    "  session s neighbor 192.0.2.1 neighbor 192.0.2.2 }",
 	    "t.conf:2:32: neighbor given twice for session \"s\"");
@@ -1413,6 +1467,7 @@ main(void)
 		cmocka_unit_test(test_api),
 		cmocka_unit_test(test_bmp_timeouts),
 		cmocka_unit_test(test_max_prefix),
+		cmocka_unit_test(test_relation),
 		cmocka_unit_test(test_branch_partner),
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_include_cycle),
