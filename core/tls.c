@@ -249,13 +249,18 @@ int
 tls_server_reload(struct tls_server *ts, const struct tls_conf *conf,
     char **cause)
 {
-	SSL_CTX	*ctx;
+	SSL_CTX		*ctx;
+	X509		*old, *new;
+	int		 same;
 
 	if ((ctx = tls_server_ctx(conf, ts->what, cause)) == NULL)
 		return (-1);
+	old = SSL_CTX_get0_certificate(ts->ctx);
+	new = SSL_CTX_get0_certificate(ctx);
+	same = old != NULL && new != NULL && X509_cmp(old, new) == 0;
 	SSL_CTX_free(ts->ctx);
 	ts->ctx = ctx;
-	return (0);
+	return (same ? 0 : 1);
 }
 
 void
