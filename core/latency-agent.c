@@ -45,7 +45,8 @@ struct agent {
 	struct event			*now;		/* push at once */
 	char				 name[NAME_MAX_PT];
 	char				 host[256];
-	char				 where[280];
+	char				 where[280];	/* host:port */
+	char				 shown[290];	/* in messages */
 	char				 auth[160];	/* "Bearer ..." or "" */
 	uint16_t			 port;
 	size_t				 batch;
@@ -207,8 +208,11 @@ latency_agent_new(struct event_base *base, const struct agent_conf *conf,
 	tv.tv_sec = a->push_ms / 1000;
 	tv.tv_usec = (a->push_ms % 1000) * 1000;
 	event_add(a->tick, &tv);
-	snprintf(a->status, sizeof a->status, "pushing to %s%s: nothing sent "
-	    "yet", a->where, a->tls != NULL ? " (https)" : "");
+	/* The scheme said only when it is not the plain default. */
+	snprintf(a->shown, sizeof a->shown, "%s%s", a->tls != NULL ?
+	    "https://" : "", a->where);
+	snprintf(a->status, sizeof a->status, "pushing to %s: nothing sent "
+	    "yet", a->shown);
 	return (a);
 }
 
@@ -439,7 +443,7 @@ latency_agent_fail(struct agent *a, int code, const char *fmt, ...)
 	    strlen(raw));
 	a->next_mono = now_mono_ms() + a->backoff_ms;
 	snprintf(a->status, sizeof a->status, "pushing to %s: %s, %zu queued, "
-	    "retry in %u ms", a->where, a->stats.last_error, a->fifo.len,
+	    "retry in %u ms", a->shown, a->stats.last_error, a->fifo.len,
 	    a->backoff_ms);
 	/* The first failure of a streak is news; the retries are not. */
 	if (first)
@@ -545,12 +549,12 @@ latency_agent_response(struct agent *a, struct evhttp_request *req)
 			a->stats.unmapped += (uint64_t)unmapped;
 		}
 		if (a->backoff_ms != AGENT_BACKOFF_MIN_MS)
-			log_info("agent: %s answers again", a->where);
+			log_info("agent: %s answers again", a->shown);
 		a->backoff_ms = AGENT_BACKOFF_MIN_MS;
 		a->next_mono = 0;
 		a->stats.last_error[0] = '\0';
 		snprintf(a->status, sizeof a->status, "pushing to %s: ok, %llu "
-		    "sent, %zu queued", a->where,
+		    "sent, %zu queued", a->shown,
 		    (unsigned long long)a->stats.sent, a->fifo.len);
 		/* A backlog, or finishing: the next batch now. */
 		if (a->fifo.len >= a->batch || a->done != NULL)
@@ -560,7 +564,7 @@ latency_agent_response(struct agent *a, struct evhttp_request *req)
 	if (code == 413 && a->batch > 1) {
 		a->batch /= 2;
 		log_warnx("agent: %s: batch too large, now %zu samples",
-		    a->where, a->batch);
+		    a->shown, a->batch);
 		latency_agent_fail(a, code, "HTTP 413, batch now %zu",
 		    a->batch);
 		return;
@@ -575,9 +579,9 @@ latency_agent_response(struct agent *a, struct evhttp_request *req)
 		snprintf(a->stats.last_error, sizeof a->stats.last_error,
 		    "HTTP %d%s%s", code, text[0] != '\0' ? ": " : "", text);
 		log_warnx("agent: %s refused a batch, %zu samples dropped: %s",
-		    a->where, n, a->stats.last_error);
+		    a->shown, n, a->stats.last_error);
 		snprintf(a->status, sizeof a->status, "pushing to %s: %s",
-		    a->where, a->stats.last_error);
+		    a->shown, a->stats.last_error);
 		if (a->done != NULL)
 			evtimer_add(a->now, &tv);
 		return;

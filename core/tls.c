@@ -27,6 +27,7 @@
 #include <event2/http.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -56,7 +57,7 @@ static void	tls_state_free_cb(void *, void *, CRYPTO_EX_DATA *, int, long,
 static int	tls_passwd_cb(char *, int, int, void *);
 static int	tls_readable(const char *, const char *, const char *,
 		    char **);
-static unsigned long tls_ssl_error(char *, size_t);
+static unsigned long tls_ssl_error(char *, size_t, const char *);
 static int	tls_use_pair(SSL_CTX *, const char *, const char *,
 		    const char *, char **);
 static SSL_CTX *tls_server_ctx(const struct tls_conf *, const char *,
@@ -121,14 +122,23 @@ tls_readable(const char *what, const char *kind, const char *path,
 	return (0);
 }
 
-/* OpenSSL's first queued error in words; the queue is emptied. */
+/*
+ * OpenSSL's first queued error in words; the queue is emptied.  A file
+ * without what was asked in it gets that said, not the decoder's
+ * "no start line" or "unsupported".
+ */
 static unsigned long
-tls_ssl_error(char *buf, size_t len)
+tls_ssl_error(char *buf, size_t len, const char *kind)
 {
 	unsigned long	 e = ERR_get_error();
 	const char	*r = e != 0 ? ERR_reason_error_string(e) : NULL;
 
-	snprintf(buf, len, "%s", r != NULL ? r : "not a valid PEM file");
+	if (r == NULL || (ERR_GET_LIB(e) == ERR_LIB_PEM &&
+	    ERR_GET_REASON(e) == PEM_R_NO_START_LINE) ||
+	    ERR_GET_REASON(e) == ERR_R_UNSUPPORTED)
+		snprintf(buf, len, "no PEM %s in it", kind);
+	else
+		snprintf(buf, len, "%s", r);
 	ERR_clear_error();
 	return (e);
 }
@@ -145,14 +155,14 @@ tls_use_pair(SSL_CTX *ctx, const char *what, const char *cert,
 	    tls_readable(what, "key", key, cause) != 0)
 		return (-1);
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
-		tls_ssl_error(why, sizeof why);
+		tls_ssl_error(why, sizeof why, "certificate");
 		xasprintf(cause, "%s: tls: bad certificate %s: %s", what, cert,
 		    why);
 		return (-1);
 	}
 	/* Loading the key checks it against the certificate already. */
 	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
-		e = tls_ssl_error(why, sizeof why);
+		e = tls_ssl_error(why, sizeof why, "private key");
 		if (ERR_GET_LIB(e) == ERR_LIB_X509 &&
 		    ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH)
 			goto mismatch;
@@ -206,7 +216,7 @@ tls_server_ctx(const struct tls_conf *conf, const char *what, char **cause)
 			goto fail;
 		if (SSL_CTX_load_verify_locations(ctx, conf->ca, NULL) != 1 ||
 		    (names = SSL_load_client_CA_file(conf->ca)) == NULL) {
-			tls_ssl_error(why, sizeof why);
+			tls_ssl_error(why, sizeof why, "certificate");
 			xasprintf(cause, "%s: tls: bad ca %s: %s", what,
 			    conf->ca, why);
 			goto fail;
@@ -322,13 +332,13 @@ tls_client_new(const struct tls_conf *conf, const char *what, char **cause)
 		if (tls_readable(what, "ca", conf->ca, cause) != 0)
 			goto fail;
 		if (SSL_CTX_load_verify_locations(ctx, conf->ca, NULL) != 1) {
-			tls_ssl_error(why, sizeof why);
+			tls_ssl_error(why, sizeof why, "certificate");
 			xasprintf(cause, "%s: tls: bad ca %s: %s", what,
 			    conf->ca, why);
 			goto fail;
 		}
 	} else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
-		tls_ssl_error(why, sizeof why);
+		tls_ssl_error(why, sizeof why, "certificate");
 		xasprintf(cause, "%s: tls: cannot load the system's CAs: %s",
 		    what, why);
 		goto fail;
