@@ -429,6 +429,7 @@ tls_http_connection(struct event_base *base, struct evdns_base *dns,
 	struct tls_state		*st;
 	struct in6_addr			 in6;
 	SSL				*ssl;
+	char				 name[256];
 	int				 ip;
 
 	if (port < 0 || port > 65535) {
@@ -454,8 +455,10 @@ tls_http_connection(struct event_base *base, struct evdns_base *dns,
 	 */
 	ip = inet_pton(AF_INET, host, &in6) == 1 ||
 	    inet_pton(AF_INET6, host, &in6) == 1;
+	/* A copy: the SNI macro casts its const away (OpenSSL copies it). */
+	strlcpy_pt(name, host, sizeof name);
 	if (ip ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl),
-	    host) != 1 : SSL_set_tlsext_host_name(ssl, host) != 1 ||
+	    host) != 1 : SSL_set_tlsext_host_name(ssl, name) != 1 ||
 	    SSL_set1_host(ssl, host) != 1) {
 		ERR_clear_error();
 		SSL_free(ssl);
