@@ -62,7 +62,7 @@ struct httpd {
 	struct evhttp		*http;
 	struct tls_server	*tls;		/* NULL: plain HTTP */
 	int			 port;
-	char			 where[ADDR_STRLEN + 8];
+	char			 where[ADDR_STRLEN + 16];	/* in messages */
 	struct httpd_conns	 conns;
 	size_t			 nconns;
 	int			 capped;	/* paused: max_conns open */
@@ -190,8 +190,10 @@ httpd_bind(struct httpd *h, char **cause)
 		h->port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 	else
 		h->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	/* The scheme said only for TLS, the plain default staying short. */
 	snprintf(h->where, sizeof h->where, ss.ss_family == AF_INET6 ?
-	    "[%s]:%d" : "%s:%d", host, h->port);
+	    "%s[%s]:%d" : "%s%s:%d", h->tls != NULL ? "https://" : "", host,
+	    h->port);
 	return (0);
 }
 

@@ -66,7 +66,8 @@ void		 httpd_free(struct httpd *);
 int		 httpd_tls_reload(const char *name, const struct tls_conf *,
 		    char **cause);
 int		 httpd_port(const struct httpd *);	/* bound port */
-const char	*httpd_where(const struct httpd *);	/* "127.0.0.1:8425" */
+/* "127.0.0.1:8425", "https://127.0.0.1:8425" */
+const char	*httpd_where(const struct httpd *);
 size_t		 httpd_conns(const struct httpd *);	/* open now */
 /* Arm (on 1, for the next request) or stop evcon's deadline. */
 void		 httpd_deadline(struct httpd *, struct evhttp_connection *,

@@ -17,6 +17,8 @@
 #  (e) curl to the API and to /metrics over TLS with --cacert; without it
 #      curl refuses, plain HTTP gets no answer; TLS 1.1 is refused, 1.2
 #      works (a TLS 1.1 openssl s_server shows the client could);
+#      a real Prometheus scrapes /metrics over https with its ca_file,
+#      and one trusting another CA cannot;
 #  (f) a handshake that never finishes does not hold the listener:
 #      max-connections of them are closed at request-timeout, and a real
 #      client is answered then;
@@ -34,10 +36,10 @@ export TZ=UTC PEERTOP_DATADIR="$top_srcdir/data"
 TOKEN='s3cret-T0ken-xyzzy'
 
 set -- $(python3 -c 'import socket
-ss = [socket.socket() for i in range(6)]
+ss = [socket.socket() for i in range(7)]
 for s in ss: s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in ss))')
-PI=$1 PA=$2 PM=$3 PR=$4 PX=$5 PS=$6
+PI=$1 PA=$2 PM=$3 PR=$4 PX=$5 PS=$6 PP=$7
 
 # ------------------------------------------------------ certificates
 
@@ -343,6 +345,57 @@ else
 	fi
 fi
 kill "$SPID" 2>/dev/null
+
+# A real Prometheus, https with tls_config; a second job trusts another CA.
+if command -v prometheus >/dev/null 2>&1 && command -v jq >/dev/null 2>&1
+then
+	cat >"$T/prometheus.yml" <<EOC
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: peertop
+    scheme: https
+    tls_config:
+      ca_file: $C/ca.pem
+    static_configs:
+      - targets: ['127.0.0.1:$PM']
+  - job_name: wrong-ca
+    scheme: https
+    tls_config:
+      ca_file: $C/ca2.pem
+    static_configs:
+      - targets: ['127.0.0.1:$PM']
+EOC
+	prometheus --config.file="$T/prometheus.yml" \
+	    --storage.tsdb.path="$T/prom" \
+	    --web.listen-address="127.0.0.1:$PP" >"$T/prometheus.log" 2>&1 &
+	PROM=$!
+	APIDS="$APIDS $PROM"
+	query()	# query EXPR: the value of its first series
+	{
+		curl -sf "http://127.0.0.1:$PP/api/v1/query" \
+		    --data-urlencode "query=$1" | jq -r '.data.result[0].value[1]'
+	}
+	if wait_for '[ "$(query "up{job=\"peertop\"}")" = 1 ]' 30; then
+		ok "Prometheus scrapes /metrics over https with its ca_file"
+	else
+		not_ok "Prometheus scrapes /metrics over https with its ca_file"
+		tail -5 "$T/prometheus.log" | sed 's/^/# /'
+	fi
+	check "... and has peertop's series" \
+	    test "$(query 'count({job="peertop",__name__=~"peertop_.*"})')" -gt 0
+	wait_for '[ "$(query "up{job=\"wrong-ca\"}")" = 0 ]' 10
+	check "a Prometheus trusting another CA cannot scrape it" \
+	    test "$(query 'up{job="wrong-ca"}')" = 0
+	diag "$(curl -sf "http://127.0.0.1:$PP/api/v1/targets" | jq -r \
+	    '.data.activeTargets[] | select(.labels.job == "wrong-ca") |
+	    .lastError')"
+	kill "$PROM"
+	wait "$PROM" 2>/dev/null
+else
+	diag "prometheus or jq is not installed: the https scrape is skipped"
+fi
 
 # ------------------------------------------ (f) a handshake never ending
 
