@@ -28,6 +28,7 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${PEERTOP:=$top_srcdir/peertop}"
 . "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/tls-lib.sh"
 lab_need openssl curl python3 sqlite3
 
 mktmpdir
@@ -45,39 +46,12 @@ PI=$1 PA=$2 PM=$3 PR=$4 PX=$5 PS=$6 PP=$7
 
 C=$T/certs
 mkdir "$C"
-ossl()	# ossl ARGS...: openssl, its chatter in $C/openssl.log
-{
-	openssl "$@" >>"$C/openssl.log" 2>&1 ||
-	    { not_ok "openssl $1"; sed 's/^/# /' "$C/openssl.log"; summary; }
-}
-mkca()	# mkca NAME CN
-{
-	ossl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	    -keyout "$C/$1.key" -out "$C/$1.pem" -subj "/CN=$2" -days 2
-}
-mkcert()	# mkcert NAME CN CA EXT
-{
-	printf '%s\n' "$4" >"$C/$1.ext"
-	ossl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	    -keyout "$C/$1.key" -out "$C/$1.csr" -subj "/CN=$2"
-	ossl x509 -req -in "$C/$1.csr" -CA "$C/$3.pem" -CAkey "$C/$3.key" \
-	    -CAcreateserial -days 2 -out "$C/$1.pem" -extfile "$C/$1.ext"
-}
-mkca ca "peertop test CA"
-mkca ca2 "another CA"
-mkcert server collector ca "subjectAltName=IP:127.0.0.1"
-mkcert server2 "collector renewed" ca "subjectAltName=IP:127.0.0.1"
-mkcert rogue collector ca2 "subjectAltName=IP:127.0.0.1"
-mkcert client hq-agent ca "extendedKeyUsage=clientAuth"
-fp()	# fp FILE: the SHA-256 fingerprint of a PEM certificate
-{
-	openssl x509 -in "$1" -noout -fingerprint -sha256 | sed 's/.*=//'
-}
-seen_fp()	# seen_fp PORT: the fingerprint a new connection gets
-{
-	openssl s_client -connect "127.0.0.1:$1" </dev/null 2>/dev/null |
-	    openssl x509 -noout -fingerprint -sha256 2>/dev/null | sed 's/.*=//'
-}
+tls_ca ca "peertop test CA"
+tls_ca ca2 "another CA"
+tls_cert server collector ca "subjectAltName=IP:127.0.0.1"
+tls_cert server2 "collector renewed" ca "subjectAltName=IP:127.0.0.1"
+tls_cert rogue collector ca2 "subjectAltName=IP:127.0.0.1"
+tls_cert client hq-agent ca "extendedKeyUsage=clientAuth"
 cp "$C/server.pem" "$C/live.pem"
 cp "$C/server.key" "$C/live.key"
 
@@ -466,10 +440,10 @@ except Exception as e:
 EOF
 KEEP=$!
 wait_for "test -f '$T/keep.ready'" 5
-old=$(fp "$C/server.pem")
-new=$(fp "$C/server2.pem")
+old=$(tls_fp "$C/server.pem")
+new=$(tls_fp "$C/server2.pem")
 check "before: a new connection sees the first certificate" \
-    test "$(seen_fp "$PA")" = "$old"
+    test "$(tls_seen_fp "$PA")" = "$old"
 
 # A key that is no key: the old certificate stays, the log says why
 # (the file, its line in the configuration, what is wrong).
@@ -483,7 +457,7 @@ else
 fi
 diag "$(grep -m1 'reload: .*live.key' "$T/c.log")"
 check "... new connections still get the first certificate" \
-    test "$(seen_fp "$PA")" = "$old"
+    test "$(tls_seen_fp "$PA")" = "$old"
 
 # The renewed certificate, in the same files.
 cp "$C/server2.pem" "$C/live.pem"
@@ -493,9 +467,9 @@ wait_for "[ \"\$(grep -c 'tls: certificate .*live.pem loaded (a new one)' '$T/c.
 check "SIGHUP reloads the certificate of ingest, api and metrics" \
     test "$(grep -c 'tls: certificate .*live.pem loaded (a new one)' "$T/c.log")" = 3
 check "after: a new connection to the API sees the new certificate" \
-    test "$(seen_fp "$PA")" = "$new"
-check "... to /metrics too" test "$(seen_fp "$PM")" = "$new"
-check "... to ingest too" test "$(seen_fp "$PI")" = "$new"
+    test "$(tls_seen_fp "$PA")" = "$new"
+check "... to /metrics too" test "$(tls_seen_fp "$PM")" = "$new"
+check "... to ingest too" test "$(tls_seen_fp "$PI")" = "$new"
 touch "$T/keep.go"
 wait "$KEEP"
 sed 's/^/# /' "$T/keep.out"
