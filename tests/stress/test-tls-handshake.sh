@@ -4,7 +4,9 @@
 # The TLS ingest listener against clients that never finish, or never
 # start, their handshake (issue 15), loopback only, about 20 s.
 # max-connections 16 and request-timeout 1s; at once:
-#  - 100 clients that send half a ClientHello and wait,
+#  - 50 clients that send half a ClientHello and wait, 50 that send
+#    the rest of it a byte every 0.4 s (no read times out: only the
+#    whole-request deadline ends them),
 #  - 40 that send plain HTTP to the TLS port,
 #  - 40 that send random bytes,
 #  - 60 real TLS clients, each asking once.
@@ -68,7 +70,7 @@ fds0=$(fds)
 cpu0=$(cpu)
 
 python3 - "$PORT" "$C/ca.pem" >"$T/storm.out" 2>&1 <<'EOF'
-import os, socket, ssl, sys, threading, time
+import os, select, socket, ssl, sys, threading, time
 port, ca = int(sys.argv[1]), sys.argv[2]
 res = {"answered": 0, "unanswered": 0, "closed": 0, "held": 0}
 lock = threading.Lock()
@@ -102,8 +104,26 @@ def real():
     except OSError as e:
         print("real client:", repr(e))
         count("unanswered")
+def dripping(first):
+    # A byte every 0.4 s: no single read waits long enough to time out,
+    # only the whole-request deadline ends it.
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=30)
+        s.sendall(first)
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 30:
+            r, _, _ = select.select([s], [], [], 0.4)
+            if r and not s.recv(4096):
+                count("closed")
+                return
+            s.sendall(b"\x00")
+        count("held")
+    except (ConnectionResetError, BrokenPipeError):
+        count("closed")
+    except OSError:
+        count("held")
 hello = b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"
-kinds = ([lambda: stalled(hello)] * 100 +
+kinds = ([lambda: stalled(hello)] * 50 + [lambda: dripping(hello)] * 50 +
     [lambda: stalled(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")] * 40 +
     [lambda: stalled(os.urandom(64))] * 40 + [real] * 60)
 import random
