@@ -491,4 +491,13 @@ check "the agent's account: all sent, nothing queued (sent $sent)" \
 check "the history holds what it sent" test "$(rows "$T/h.db")" -ge "$sent"
 stop "$CPID"
 CPID=""
+# Built with --enable-asan, any leak or error (an SSL not freed) is here.
+if grep -l "Sanitizer" "$T"/*.log "$T"/*.out >"$T/asan.list" 2>/dev/null
+then
+	not_ok "no sanitizer report: $(cat "$T/asan.list")"
+	grep -h -A12 "Sanitizer" "$T"/*.log "$T"/*.out | head -40 |
+	    sed 's/^/# /'
+else
+	ok "no sanitizer report from the collectors or agents"
+fi
 summary
