@@ -126,9 +126,9 @@ cfg_tls_cc(struct parser *p, const struct loc *kw, void *arg)
 	else if (strcmp(t->text, "require") == 0)
 		ctx->tc->client_certs = TLS_CC_REQUIRE;
 	else
-		return (cfg_lex_error(&p->lx, &t->loc, "bad client-certificates "
-		    "\"%s\": expected none, optional or require",
-		    cfg_lex_quote(t->text, q, sizeof q)));
+		return (cfg_lex_error(&p->lx, &t->loc, "bad "
+		    "client-certificates \"%s\": expected none, optional or "
+		    "require", cfg_lex_quote(t->text, q, sizeof q)));
 	return (0);
 }
 

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The agent's FIFO and pusher (latency-agent.h).  One evhttp connection to the
- * collector, reused across pushes, one request in flight at most, and a persistent
- * tick at the push interval that sends a batch when there is something
- * to send and no backoff pending.  After a 200 with a full batch still
- * queued the next batch goes at once, so a backlog from an outage drains
- * at the collector's pace, not one batch per interval.  A host name is
- * resolved with evdns, never with a blocking getaddrinfo().
+ * The agent's FIFO and pusher (latency-agent.h).  One evhttp connection
+ * to the collector, reused across pushes, one request in flight at most,
+ * and a persistent tick at the push interval that sends a batch when
+ * there is something to send and no backoff pending.  After a 200 with a
+ * full batch still queued the next batch goes at once, so a backlog from
+ * an outage drains at the collector's pace, not one batch per interval.
+ * A host name is resolved with evdns, never with a blocking
+ * getaddrinfo().
  *
  * With a tls block the connection is HTTPS (tls.h), the collector's
  * certificate verified.  libevent 2.1 cannot reconnect a TLS connection

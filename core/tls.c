@@ -52,8 +52,8 @@ struct tls_state {
 };
 
 static int	tls_state_index(void);
-static void	tls_state_free_cb(void *, void *, CRYPTO_EX_DATA *, int, long,
-		    void *);
+static void	tls_state_free_cb(void *, void *, CRYPTO_EX_DATA *, int,
+		    long, void *);
 static int	tls_passwd_cb(char *, int, int, void *);
 static int	tls_readable(const char *, const char *, const char *,
 		    char **);

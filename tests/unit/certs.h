@@ -110,7 +110,7 @@ test_certs_make(const char *dir)
 {
 	static const struct {
 		const char	*name, *cn, *san;
-		int		 ca;	/* 0 the CA, 1 the other, -1 itself */
+		int		 ca;	/* its CA's index, -1 itself */
 	} certs[] = {
 		{ "ca", "peertop test CA", NULL, -1 },
 		{ "ca2", "another CA", NULL, -1 },

@@ -123,7 +123,8 @@ fetch_cb(struct evhttp_request *req, void *arg)
 		f->body[n] = '\0';
 		bev = evhttp_connection_get_bufferevent(f->evcon);
 		ssl = bufferevent_openssl_get_ssl(bev);
-		if (ssl != NULL && (x = SSL_get_peer_certificate(ssl)) != NULL) {
+		if (ssl != NULL &&
+		    (x = SSL_get_peer_certificate(ssl)) != NULL) {
 			X509_NAME_oneline(X509_get_subject_name(x), f->subject,
 			    sizeof f->subject);
 			X509_free(x);
