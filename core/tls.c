@@ -410,7 +410,8 @@ tls_info_cb(const SSL *ssl, int where, int ret)
 		st->started = 1;
 	if (where & SSL_CB_HANDSHAKE_DONE)
 		st->done = 1;
-	if ((where & SSL_CB_READ_ALERT) && st->error[0] == '\0' &&
+	if ((where & SSL_CB_READ_ALERT) == SSL_CB_READ_ALERT &&
+	    st->error[0] == '\0' &&
 	    strcmp(SSL_alert_type_string(ret), "F") == 0) {
 		/* RFC 8446 6.2: TLS 1.3's alert OpenSSL 3.0 has no name for. */
 		desc = (ret & 0xff) == 116 ? "certificate required (a client "
