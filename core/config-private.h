@@ -106,6 +106,7 @@ int	 cfg_agent(struct parser *, const struct loc *, void *);
 int	 cfg_control(struct parser *, const struct loc *, void *);	/* config-control.c */
 int	 cfg_api(struct parser *, const struct loc *, void *);	/* config-api.c */
 int	 cfg_metrics(struct parser *, const struct loc *, void *);	/* config-metrics.c */
+int	 cfg_notify(struct parser *, const struct loc *, void *);	/* config-notify.c */
 int	 cfg_branch_probe(struct parser *, const struct loc *, void *);
 int	 cfg_branch_latency(struct parser *, const struct loc *, void *);
 
