@@ -79,6 +79,9 @@ struct notify {
 	int		 quiet;		/* notify-test: its own report */
 };
 
+static uint64_t	(*notify_clock)(void) = now_mono_ms;
+
+static uint64_t	 notify_now(void);
 static void	 notify_event_cb(void *, const struct event *);
 static void	 notify_ack_cb(void *, const struct event *);
 static void	 notify_block_event(struct notify_block *,
@@ -120,6 +123,24 @@ static const char *notify_whats[] = {
 	"raised", "resolved", "reminder", "notice", "test", "firing",
 	"superseded"
 };
+
+static uint64_t
+notify_now(void)
+{
+	return (notify_clock());
+}
+
+void
+notify_set_clock(uint64_t (*clock)(void))
+{
+	notify_clock = clock != NULL ? clock : now_mono_ms;
+}
+
+void
+notify_poll(struct notify *n)
+{
+	notify_tick_cb(-1, 0, n);
+}
 
 const char *
 notify_what_name(enum notify_what w)
@@ -177,7 +198,7 @@ notify_row_start(struct collector *c, struct model *m NOTIFY_UNUSED,
     struct event_base *base NOTIFY_UNUSED, char **cause NOTIFY_UNUSED)
 {
 	c->state = COL_UP;
-	c->state_mono = now_mono_ms();
+	c->state_mono = notify_now();
 	return (0);
 }
 
@@ -512,7 +533,7 @@ static void
 notify_alert_add(struct notify_block *b, const struct event *e, int hold)
 {
 	struct notify_alert	*a;
-	uint64_t		 now = now_mono_ms();
+	uint64_t		 now = notify_now();
 
 	if (b->nalerts >= NOTIFY_ALERTS_MAX) {
 		if (b->over++ == 0)
@@ -603,7 +624,7 @@ notify_enqueue(struct notify_dest *d, enum notify_what what,
 		strlcpy_pt(it->resolved_summary, closer->summary,
 		    sizeof it->resolved_summary);
 	}
-	it->queued_mono = it->event_mono = now_mono_ms();
+	it->queued_mono = it->event_mono = notify_now();
 	*d->tail = it;
 	d->tail = &it->next;
 	d->nqueue++;
@@ -639,7 +660,7 @@ notify_tick_cb(evutil_socket_t fd NOTIFY_UNUSED, short what NOTIFY_UNUSED,
 	struct notify_block	*b;
 	struct notify_alert	*a;
 	struct notify_dest	*d;
-	uint64_t		 now = now_mono_ms();
+	uint64_t		 now = notify_now();
 	size_t			 i;
 
 	for (i = 0; i < n->nblocks; i++) {
@@ -704,7 +725,7 @@ notify_kick(struct notify_dest *d)
 	struct notify_batch	*bt;
 	struct notify_item	*it;
 	unsigned		 slots;
-	uint64_t		 now = now_mono_ms();
+	uint64_t		 now = notify_now();
 
 	slots = d->conf->kind->slots != NULL ? d->conf->kind->slots(d) : 1;
 	while (!d->n->stopping && d->nqueue != 0 && d->inflight < slots &&
@@ -733,7 +754,7 @@ notify_batch_done(struct notify_batch *bt, int ok, const char *error)
 {
 	struct notify_dest	*d = bt->dest;
 	struct notify_item	*it, **keep;
-	uint64_t		 now = now_mono_ms();
+	uint64_t		 now = notify_now();
 	size_t			 i, gave_up = 0;
 
 	d->inflight--;
@@ -805,7 +826,7 @@ notify_row(struct notify_dest *d, enum collector_state state,
     const char *error)
 {
 	struct collector	*c = d->row;
-	uint64_t		 now = now_mono_ms();
+	uint64_t		 now = notify_now();
 
 	if (c == NULL)
 		return;

@@ -204,6 +204,10 @@ const struct notify_stats *notify_row_stats(const struct collector *,
 		    const char **block, const char **dest);
 extern const struct collector_ops collector_notify;
 
+/* Tests: the engine's clock (NULL: monotonic) and one tick now (holds,
+ * reminders, re-posts, failures told, queues sent). */
+void		 notify_set_clock(uint64_t (*)(void));
+void		 notify_poll(struct notify *);
 /* The engine's decisions, exposed for tests. */
 int		 notify_match(const struct notify_conf *, const struct event *);
 
