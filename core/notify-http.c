@@ -38,6 +38,8 @@ struct notify_http {
 	struct tls_client *tls;
 	struct evdns_base *dns;
 	struct evhttp_connection *conn;
+	/* Failed: freed at the next send, outside its own callbacks. */
+	struct evhttp_connection *dead;
 	struct evhttp_request *req;	/* in flight */
 	struct notify_batch *batch;	/* its batch */
 	int		 req_error;
@@ -139,6 +141,8 @@ notify_http_stop(struct notify_dest *d)
 	/* Frees a request in flight without calling its callback. */
 	if (h->conn != NULL)
 		evhttp_connection_free(h->conn);
+	if (h->dead != NULL)
+		evhttp_connection_free(h->dead);
 	if (h->batch != NULL)
 		notify_batch_drop(h->batch);	/* counted by the engine */
 	if (h->dns != NULL)
@@ -161,6 +165,10 @@ notify_http_send(struct notify_dest *d, struct notify_batch *bt)
 	int64_t				 t = notify_dest_timeout(d);
 
 	h->batch = bt;
+	if (h->dead != NULL) {
+		evhttp_connection_free(h->dead);
+		h->dead = NULL;
+	}
 	if (h->conn == NULL) {
 		h->conn = tls_http_connection(notify_dest_base(d), h->dns,
 		    h->tls, h->host, h->port, &cause);
@@ -227,7 +235,8 @@ notify_http_fail(struct notify_http *h, const char *fmt, ...)
 	if (h->conn != NULL) {
 		if ((tls = tls_http_error(h->conn)) != NULL)
 			snprintf(why, sizeof why, "TLS: %s", tls);
-		evhttp_connection_free_on_completion(h->conn);
+		/* Maybe inside its callback: not freed here. */
+		h->dead = h->conn;
 		h->conn = NULL;
 	}
 	h->batch = NULL;

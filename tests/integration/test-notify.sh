@@ -185,6 +185,7 @@ at_exit "kill $pid 2>/dev/null"
 ONCE="$PEERTOP --once -o json -S $T/n.sock"
 wait_for "$ONCE | jq -e '[.sessions[] | select(.state == \"Established\")] | length == $((NSTORM + 2))'" 20 ||
     not_ok "the collector sees every session Established"
+sleep 2		# the first judgements are in
 
 # (b) and (c): s2 drops, then comes back.
 t0=$(date +%s.%N)
