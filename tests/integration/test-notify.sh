@@ -8,7 +8,8 @@
 #  (b) HTTPS webhooks verified against a CA made here: the Slack, Teams
 #      and JSON bodies of a SessionDown arrive raised, then resolved;
 #  (c) exec: the program's stdin is the event, PEERTOP_* its environment,
-#      its argv as written; syslog: an RFC 5424 datagram on a local socket;
+#      its argv as written; one over its timeout killed and counted;
+#      syslog: an RFC 5424 datagram on a local socket;
 #  (d) a webhook whose CA is another one is refused: counted in /metrics,
 #      its row DOWN with the reason, a NotifyFailed event;
 #  (e) a receiver answering 500, then one that stalls: retries, then a
@@ -74,6 +75,8 @@ cat >"$T/hook.sh" <<EOF
 } >>"$T/exec.out"
 EOF
 chmod +x "$T/hook.sh"
+printf '#!/bin/sh\nexec sleep 30\n' >"$T/slow.sh"
+chmod +x "$T/slow.sh"
 
 # The sessions: contoso's two, and the storm partner's NSTORM.
 states()	# s2 STATE, the storm's STATE
@@ -139,6 +142,13 @@ notify "flaky" {
 	tls { ca "$T/ca.pem" }
 	timeout 1s
 	give-up 4s
+}
+notify "slow" {
+	type SessionDown
+	partner contoso
+	exec "$T/slow.sh"
+	timeout 1s
+	give-up 2s
 }
 notify "storm" {
 	type SessionDown
@@ -243,6 +253,13 @@ check "wrong CA: its row in the collector list, DOWN, says why" \
 wait_for "$ONCE | jq -e '.events | any(.type == \"NotifyFailed\" and .subject == \"notify wrongca/webhook\")'" 10
 check "wrong CA: a NotifyFailed event" \
     sh -c "$ONCE | jq -e '.events | any(.type == \"NotifyFailed\" and .subject == \"notify wrongca/webhook\" and .level == \"Warning\")' >/dev/null"
+
+# exec over its time limit: killed, retried, counted.
+wait_for "[ \"\$(metric 'peertop_notify_failed_total{notify=\"slow\"')\" -ge 1 ]" 15
+check "exec: one over its timeout is killed and counted failed" \
+    test "$(metric 'peertop_notify_failed_total{notify="slow"')" -ge 1
+check "exec: its row says it was killed" \
+    sh -c "$ONCE | jq -e '.collectors | any(.name == \"notify slow/exec\" and (.error | test(\"killed after 1000 ms\")))' >/dev/null"
 
 # (e) 500: retried, then given up; then a stall, the dashboard unaffected.
 wait_for "[ \$(grep -c '\"/flaky\"' '$T/r2.out') -ge 2 ]" 10
