@@ -34,7 +34,9 @@ static struct {
 	size_t		 batches;
 	size_t		 items;
 	char		 log[4096];	/* "raised SessionDown 3;..." */
-	struct notify_batch *pending;
+	struct notify_batch *pending[8];
+	size_t		 npending;
+	unsigned	 slots;
 } fake;
 
 static uint64_t	 fake_now = 1000000;
@@ -54,9 +56,25 @@ fake_start(struct notify_dest *d NOTIFY_UNUSED, char **cause NOTIFY_UNUSED)
 static void
 fake_stop(struct notify_dest *d NOTIFY_UNUSED)
 {
-	if (fake.pending != NULL)
-		notify_batch_drop(fake.pending);
-	fake.pending = NULL;
+	while (fake.npending > 0)
+		notify_batch_drop(fake.pending[--fake.npending]);
+}
+
+static unsigned
+fake_slots(const struct notify_dest *d NOTIFY_UNUSED)
+{
+	return (fake.slots != 0 ? fake.slots : 1);
+}
+
+/* The oldest batch in flight is done. */
+static void
+fake_finish(int ok)
+{
+	struct notify_batch	*bt = fake.pending[0];
+
+	memmove(fake.pending, fake.pending + 1,
+	    --fake.npending * sizeof *fake.pending);
+	notify_batch_done(bt, ok, ok ? NULL : "boom");
 }
 
 static void
@@ -81,7 +99,8 @@ fake_send(struct notify_dest *d NOTIFY_UNUSED, struct notify_batch *bt)
 		notify_batch_done(bt, 0, "boom");
 		break;
 	case FAKE_PENDING:
-		fake.pending = bt;
+		assert_true(fake.npending < 8);
+		fake.pending[fake.npending++] = bt;
 		break;
 	}
 }
@@ -91,6 +110,7 @@ static const struct notify_kind fake_kind = {
 	.start = fake_start,
 	.stop = fake_stop,
 	.send = fake_send,
+	.slots = fake_slots,
 };
 
 /* ------------------------------------------------ setup */
@@ -354,11 +374,39 @@ test_queue_bound(void **state)
 	/* Told as one NotifyFailed event, not sent to itself. */
 	assert_string_equal(model_event(f.m, f.m->nevents - 1)->type,
 	    "NotifyFailed");
-	notify_batch_done(fake.pending, 1, NULL);
-	fake.pending = NULL;
+	fake_finish(1);
 	fake.mode = FAKE_OK;
 	advance(&f, 100);
 	assert_null(strstr(fake.log, "NotifyFailed"));
+	teardown(&f);
+}
+
+/* At most the kind's slots in flight at once (exec's max-running). */
+static void
+test_slots(void **state)
+{
+	struct fixture	 f;
+
+	(void)state;
+	setup(&f, "\tlevel info");
+	fake.mode = FAKE_PENDING;
+	fake.slots = 2;
+	raise_ev(&f, "ConfigWarning", LVL_WARNING, "config");
+	advance(&f, 0);
+	raise_ev(&f, "ConfigWarning", LVL_WARNING, "config");
+	advance(&f, 0);
+	raise_ev(&f, "ConfigWarning", LVL_WARNING, "config");
+	advance(&f, 0);
+	assert_int_equal(fake.batches, 2);
+	assert_int_equal(notify_dest_stats(notify_dest(f.n, 0))->queued, 3);
+	fake_finish(1);
+	advance(&f, 0);
+	assert_int_equal(fake.batches, 3);
+	fake_finish(1);
+	fake_finish(1);
+	assert_int_equal(notify_dest_stats(notify_dest(f.n, 0))->delivered,
+	    3);
+	assert_int_equal(notify_dest_stats(notify_dest(f.n, 0))->queued, 0);
 	teardown(&f);
 }
 
@@ -645,6 +693,7 @@ main(void)
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_grouping),
 		cmocka_unit_test(test_queue_bound),
+		cmocka_unit_test(test_slots),
 		cmocka_unit_test(test_retry_give_up),
 		cmocka_unit_test(test_followed),
 		cmocka_unit_test(test_notice),
