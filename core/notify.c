@@ -58,6 +58,7 @@ struct notify_dest {
 	uint64_t	 retry_mono;	/* nothing sent before */
 	unsigned	 backoff_ms;
 	uint64_t	 resend_mono;	/* Alertmanager's next re-post */
+	int		 started;	/* its kind's start succeeded */
 	int		 failing;	/* gave up or dropped, since no success */
 	uint64_t	 unreported;	/* undelivered, not yet an event */
 	uint64_t	 reported_mono;
@@ -99,6 +100,7 @@ static void	 notify_enqueue(struct notify_dest *, enum notify_what,
 static void	 notify_tick_cb(evutil_socket_t, short, void *);
 static void	 notify_flush_cb(evutil_socket_t, short, void *);
 static void	 notify_flush_soon(struct notify *);
+static int	 notify_dest_start(struct notify_dest *);
 static void	 notify_kick(struct notify_dest *);
 static void	 notify_report(struct notify_dest *, uint64_t);
 static void	 notify_row(struct notify_dest *, enum collector_state,
@@ -353,14 +355,9 @@ notify_start(struct model *m, struct event_base *base, const char *only,
 			n->dests = xreallocarray(n->dests, n->ndests + 1,
 			    sizeof *n->dests);
 			n->dests[n->ndests++] = d;
-			if (d->conf->kind->start(d, cause) != 0) {
-				notify_stop(n);
-				return (NULL);
-			}
-			if ((d->row = notify_row_find(m, nc, d->conf)) != NULL) {
+			if ((d->row = notify_row_find(m, nc, d->conf)) != NULL)
 				d->row->priv = d;
-				notify_row(d, COL_UP, NULL);
-			}
+			notify_dest_start(d);
 		}
 	}
 	if (n->ndests == 0) {
@@ -718,6 +715,37 @@ notify_report(struct notify_dest *d, uint64_t now)
 	d->reported_mono = now;
 }
 
+/*
+ * Its kind's state (a connection's host and TLS context, ...).  One that
+ * cannot start (a CA file missing) does not stop the collector: it is
+ * DOWN with the reason and tried again before each send, its messages
+ * failing, retried and given up as any others.
+ */
+static int
+notify_dest_start(struct notify_dest *d)
+{
+	char	*cause = NULL;
+
+	if (d->started)
+		return (0);
+	if (d->conf->kind->stop != NULL)
+		d->conf->kind->stop(d);		/* what a failed start left */
+	if (d->conf->kind->start(d, &cause) == 0) {
+		d->started = 1;
+		notify_row(d, COL_UP, NULL);
+		return (0);
+	}
+	if (!d->n->quiet && strcmp(d->st.last_error, cause != NULL ? cause :
+	    "cannot start") != 0)
+		log_warnx("%s", cause != NULL ? cause : "cannot start");
+	sanitize(d->st.last_error, sizeof d->st.last_error, cause != NULL ?
+	    cause : "cannot start", strlen(cause != NULL ? cause :
+	    "cannot start"));
+	notify_row(d, COL_DOWN, d->st.last_error);
+	free(cause);
+	return (-1);
+}
+
 /* Send what is queued, as many batches as the kind takes at once. */
 static void
 notify_kick(struct notify_dest *d)
@@ -726,10 +754,13 @@ notify_kick(struct notify_dest *d)
 	struct notify_item	*it;
 	unsigned		 slots;
 	uint64_t		 now = notify_now();
+	char			 why[ERR_MAX];
+	int			 broken;
 
 	slots = d->conf->kind->slots != NULL ? d->conf->kind->slots(d) : 1;
 	while (!d->n->stopping && d->nqueue != 0 && d->inflight < slots &&
 	    now >= d->retry_mono) {
+		broken = notify_dest_start(d) != 0;
 		bt = xcalloc(1, sizeof *bt);
 		bt->dest = d;
 		bt->items = xreallocarray(NULL, d->nqueue < NOTIFY_BATCH_MAX ?
@@ -745,6 +776,11 @@ notify_kick(struct notify_dest *d)
 		d->inflight++;
 		d->inflight_items += bt->n;
 		d->st.requests++;
+		if (broken) {
+			strlcpy_pt(why, d->st.last_error, sizeof why);
+			notify_batch_done(bt, 0, why);
+			break;
+		}
 		d->conf->kind->send(d, bt);
 	}
 }

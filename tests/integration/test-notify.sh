@@ -11,7 +11,8 @@
 #      its argv as written; one over its timeout killed and counted;
 #      syslog: an RFC 5424 datagram on a local socket;
 #  (d) a webhook whose CA is another one is refused: counted in /metrics,
-#      its row DOWN with the reason, a NotifyFailed event;
+#      its row DOWN with the reason, a NotifyFailed event; one whose CA
+#      file is missing is DOWN with the reason, the collector runs on;
 #  (e) a receiver answering 500, then one that stalls: retries, then a
 #      counted failure and NotifyFailed, while --once answers at once;
 #  (f) a storm of 200 sessions down arrives grouped, every event in it;
@@ -143,6 +144,13 @@ notify "flaky" {
 	timeout 1s
 	give-up 4s
 }
+notify "noca" {
+	type SessionDown
+	partner contoso
+	webhook "https://127.0.0.1:$P1/noca" format json
+	tls { ca "$T/missing-ca.pem" }
+	give-up 2s
+}
 notify "slow" {
 	type SessionDown
 	partner contoso
@@ -253,6 +261,14 @@ check "wrong CA: its row in the collector list, DOWN, says why" \
 wait_for "$ONCE | jq -e '.events | any(.type == \"NotifyFailed\" and .subject == \"notify wrongca/webhook\")'" 10
 check "wrong CA: a NotifyFailed event" \
     sh -c "$ONCE | jq -e '.events | any(.type == \"NotifyFailed\" and .subject == \"notify wrongca/webhook\" and .level == \"Warning\")' >/dev/null"
+
+# A destination that cannot start (its CA file is missing) does not stop
+# the collector: DOWN with the reason, its messages failed in the end.
+check "missing CA: the row is DOWN and says why" \
+    sh -c "$ONCE | jq -e '.collectors | any(.name == \"notify noca/webhook\" and .state == \"down\" and (.error | test(\"missing-ca.pem\")))' >/dev/null"
+wait_for "[ \"\$(metric 'peertop_notify_failed_total{notify=\"noca\"')\" -ge 1 ]" 15
+check "missing CA: its notifications counted failed" \
+    test "$(metric 'peertop_notify_failed_total{notify="noca"')" -ge 1
 
 # exec over its time limit: killed, retried, counted.
 wait_for "[ \"\$(metric 'peertop_notify_failed_total{notify=\"slow\"')\" -ge 1 ]" 15

@@ -37,6 +37,7 @@ static struct {
 	struct notify_batch *pending[8];
 	size_t		 npending;
 	unsigned	 slots;
+	int		 start_fails;	/* this many starts fail */
 } fake;
 
 static uint64_t	 fake_now = 1000000;
@@ -48,8 +49,13 @@ fake_clock(void)
 }
 
 static int
-fake_start(struct notify_dest *d NOTIFY_UNUSED, char **cause NOTIFY_UNUSED)
+fake_start(struct notify_dest *d NOTIFY_UNUSED, char **cause)
 {
+	if (fake.start_fails > 0) {
+		fake.start_fails--;
+		xasprintf(cause, "no CA");
+		return (-1);
+	}
 	return (0);
 }
 
@@ -410,6 +416,34 @@ test_slots(void **state)
 	teardown(&f);
 }
 
+/* One that cannot start is tried again, its messages kept meanwhile. */
+static void
+test_start_failure(void **state)
+{
+	struct fixture		 f;
+	const struct notify_stats *st;
+
+	(void)state;
+	fake.start_fails = 0;
+	setup(&f, "\tlevel warning");
+	fake.start_fails = 2;
+	/* Stop it and start it again through the engine's path. */
+	notify_stop(f.n);
+	f.n = notify_start(f.m, f.base, NULL, NULL, &(char *){ NULL });
+	assert_non_null(f.n);
+	st = notify_dest_stats(notify_dest(f.n, 0));
+	assert_string_equal(st->last_error, "no CA");
+	raise_ev(&f, "SessionDown", LVL_ERROR, "session lon-r1");
+	advance(&f, 0);
+	assert_int_equal(fake.batches, 0);
+	assert_int_equal(st->retries, 1);
+	assert_int_equal(st->queued, 1);
+	advance(&f, 1000);
+	assert_int_equal(fake.batches, 1);
+	assert_int_equal(st->delivered, 1);
+	teardown(&f);
+}
+
 /* Failures are retried with backoff, then given up, counted, told. */
 static void
 test_retry_give_up(void **state)
@@ -694,6 +728,7 @@ main(void)
 		cmocka_unit_test(test_grouping),
 		cmocka_unit_test(test_queue_bound),
 		cmocka_unit_test(test_slots),
+		cmocka_unit_test(test_start_failure),
 		cmocka_unit_test(test_retry_give_up),
 		cmocka_unit_test(test_followed),
 		cmocka_unit_test(test_notice),
