@@ -40,7 +40,7 @@ struct notify_batch;
 #define NOTIFY_TYPES_MAX	16	/* type globs in one block */
 #define NOTIFY_ARGS_MAX		16	/* exec argv, the path included */
 #define NOTIFY_STR_MAX		512
-#define NOTIFY_QUEUE_DEFAULT	1000	/* messages waiting per destination */
+#define NOTIFY_QUEUE_DEFAULT	5000	/* messages waiting per destination */
 #define NOTIFY_QUEUE_MAX	100000
 #define NOTIFY_BATCH_MAX	500	/* messages in one request or run */
 #define NOTIFY_GROUP_MS		50	/* wait for more before sending */
