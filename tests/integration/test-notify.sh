@@ -14,19 +14,21 @@
 #      its row DOWN with the reason, a NotifyFailed event; one whose CA
 #      file is missing is DOWN with the reason, the collector runs on;
 #  (e) a receiver answering 500, then one that stalls: retries, then a
-#      counted failure and NotifyFailed, while --once answers at once;
+#      counted failure and NotifyFailed, the destination DOWN in a
+#      viewer's status bar, while --once answers at once;
 #  (f) a storm of 200 sessions down arrives grouped, every event in it;
 #  (g) peertop notify-test: delivered / failed per destination, 0 or 1.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${PEERTOP:=$top_srcdir/peertop}"
 . "$top_srcdir/tests/lib.sh"
-lab_need python3 curl jq openssl
+lab_need python3 curl jq openssl tmux
 
 mktmpdir
 T=$TEST_TMPDIR
 export TZ=UTC PEERTOP_DATADIR="$top_srcdir/data"
 H=$top_srcdir/tests/integration
 NSTORM=200
+. "$top_srcdir/tests/tui/tmux-lib.sh"
 
 set -- $(python3 -c 'import socket
 ss = [socket.socket() for i in range(3)]
@@ -288,6 +290,16 @@ check "500: retries counted" \
 wait_for "$ONCE | jq -e '.events | any(.type == \"NotifyFailed\" and .subject == \"notify flaky/webhook\")'" 10
 check "500: a NotifyFailed event, stored in the history" \
     sh -c "$ONCE | jq -e '.events | any(.type == \"NotifyFailed\" and .subject == \"notify flaky/webhook\" and (.summary | test(\"HTTP 500\")))' >/dev/null"
+# A viewer's status bar shows the failing destination.
+tmux_start 200 50 -c "$T/n.conf" -S "$T/n.sock"
+if wait_for "screen | grep -q 'notify flaky/webhook DOWN'" 10; then
+	ok "a viewer's status bar: notify flaky/webhook DOWN"
+else
+	not_ok "a viewer's status bar: notify flaky/webhook DOWN"
+	screen | tail -3 | sed 's/^/# /'
+fi
+tmux_stop
+
 echo stall >"$T/mode2"
 n2=$(grep -c '"/flaky"' "$T/r2.out")
 states down up
