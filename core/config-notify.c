@@ -51,10 +51,6 @@ static int	 cfg_notify_running(struct parser *, const struct loc *,
 static int	 cfg_notify_facility(struct parser *, const struct loc *,
 		    void *);
 static int	 cfg_notify_socket(struct parser *, const struct loc *, void *);
-static int	 cfg_notify_tls_ca(struct parser *, const struct loc *, void *);
-static int	 cfg_notify_tls_cert(struct parser *, const struct loc *,
-		    void *);
-static int	 cfg_notify_tls_key(struct parser *, const struct loc *, void *);
 
 static const struct keyword cfg_notify_keywords[] = {
 	{ "level", cfg_notify_level },
@@ -88,13 +84,6 @@ static const struct keyword cfg_notify_syslog_keywords[] = {
 	{ "facility", cfg_notify_facility },
 	{ "socket", cfg_notify_socket },
 	{ "format", cfg_notify_format },
-	{ NULL, NULL }
-};
-
-static const struct keyword cfg_notify_tls_keywords[] = {
-	{ "ca", cfg_notify_tls_ca },
-	{ "certificate", cfg_notify_tls_cert },
-	{ "key", cfg_notify_tls_key },
 	{ NULL, NULL }
 };
 
@@ -214,33 +203,16 @@ cfg_notify_queue(struct parser *p, const struct loc *kw CFG_UNUSED,
 	return (0);
 }
 
-/* tls { ca "F" certificate "F" key "F" }: for https:// destinations. */
+/* tls { ca "F" certificate "F" key "F" }: for https:// destinations,
+ * read now as the notifier will (config-tls.c). */
 static int
-cfg_notify_tls(struct parser *p, const struct loc *kw CFG_UNUSED, void *arg)
+cfg_notify_tls(struct parser *p, const struct loc *kw, void *arg)
 {
 	struct notify_conf	*nc = arg;
-	struct token		*close;
+	char			 where[NAME_MAX_PT + 16];
 
-	if (cfg_lex_expect(&p->lx, TOK_LBRACE, NULL, "tls") == -1 ||
-	    cfg_block(p, cfg_notify_tls_keywords, &nc->tls, "tls",
-	    &close) == -1)
-		return (-1);
-	nc->tls.enabled = 1;
-	if ((nc->tls.certificate[0] == '\0') != (nc->tls.key[0] == '\0'))
-		return (cfg_lex_error(&p->lx, &close->loc, "tls: a client "
-		    "certificate needs its key, and a key its certificate"));
-	return (0);
-}
-
-static int
-cfg_notify_tls_file(struct parser *p, const struct loc *kw, const char *word,
-    char *dst)
-{
-	if (cfg_string(p, word, dst, TLS_PATH_MAX) == -1)
-		return (-1);
-	if (access(dst, R_OK) != 0)
-		cfg_warn(p, kw, "tls %s \"%s\" cannot be read", word, dst);
-	return (0);
+	snprintf(where, sizeof where, "notify %s", nc->name);
+	return (cfg_tls(p, kw, &nc->tls, 1, where));
 }
 
 static int
@@ -310,26 +282,6 @@ cfg_notify_socket(struct parser *p, const struct loc *kw CFG_UNUSED,
 	struct notify_dest_conf	*dc = arg;
 
 	return (cfg_string(p, "socket", dc->socket, sizeof dc->socket));
-}
-
-static int
-cfg_notify_tls_ca(struct parser *p, const struct loc *kw, void *arg)
-{
-	return (cfg_notify_tls_file(p, kw, "ca", ((struct tls_conf *)arg)->ca));
-}
-
-static int
-cfg_notify_tls_cert(struct parser *p, const struct loc *kw, void *arg)
-{
-	return (cfg_notify_tls_file(p, kw, "certificate",
-	    ((struct tls_conf *)arg)->certificate));
-}
-
-static int
-cfg_notify_tls_key(struct parser *p, const struct loc *kw, void *arg)
-{
-	return (cfg_notify_tls_file(p, kw, "key",
-	    ((struct tls_conf *)arg)->key));
 }
 
 /* A webhook over plain HTTP to another host: its bodies in clear. */

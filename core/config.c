@@ -205,7 +205,7 @@ cfg_warn(struct parser *p, const struct loc *l, const char *fmt, ...)
 }
 
 /* 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104: this host only. */
-static int
+int
 cfg_loopback(const struct addr *a)
 {
 	static const uint8_t	 v6[16] = { [15] = 1 };

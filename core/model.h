@@ -270,6 +270,7 @@ struct ingest_conf {
 	size_t		 max_body;	/* 0: 1 MiB */
 	unsigned	 request_timeout_ms;	/* whole request; 0: 30 s */
 	unsigned	 max_conns;	/* open at once; 0: 256 */
+	struct tls_conf	 tls;
 };
 
 /* The OpenMetrics endpoint of a headless collector: "metrics" line. */
@@ -277,6 +278,7 @@ struct metrics_conf {
 	int		 enabled;
 	struct addr	 listen;	/* af 0: 127.0.0.1 */
 	int		 port;		/* 0: 9425; -1: any free (tests) */
+	struct tls_conf	 tls;
 };
 
 /* peertop agent: where this agent pushes ("agent" block). */
@@ -290,6 +292,7 @@ struct agent_conf {
 					   0: 100000 */
 	size_t		 batch;		/* samples per push; 0: 1000 */
 	unsigned	 push_ms;	/* push interval; 0: 1 s */
+	struct tls_conf	 tls;		/* https to the collector */
 };
 
 /* Validation failures of a registered prefix (PFX_*, routemon.c). */
@@ -464,6 +467,7 @@ struct api_conf {
 	char		 token[128];	/* asked of clients; "" none */
 	unsigned	 max_conns;	/* open at once; 0: the default */
 	unsigned	 request_timeout_ms;	/* whole request; 0: default */
+	struct tls_conf	 tls;
 };
 
 /* Events: SPEC.md "Route events" with Microsoft's level names. */

@@ -11,6 +11,11 @@
  * Each configuration field has its place here, compared or applied: a
  * field added to the grammar and not here would be ignored by a reload
  * without a word.
+ *
+ * The listeners' TLS certificates are the exception to "made at start":
+ * they are read again on every reload, whatever changed (a renewed
+ * certificate keeps its file's name), and a bad new file keeps the old
+ * ones (reload_tls()).
  */
 #include <sys/types.h>
 
@@ -21,6 +26,7 @@
 
 #include "core/collector.h"
 #include "core/config.h"
+#include "core/httpd.h"
 #include "core/latency-mon.h"
 #include "core/model.h"
 #include "core/reload.h"
@@ -28,6 +34,7 @@
 #include "core/util.h"
 
 #define RELOAD_RESTART	"needs a restart: "
+#define RELOAD_KEPT	"not applied: "	/* bad, the running one stays */
 
 struct reload {
 	struct model		*m;	/* running */
@@ -53,6 +60,9 @@ static int	 reload_str_eq(const char *, const char *);
 static char	*reload_fmt_us(char *, size_t, int64_t, const char *);
 static char	*reload_fmt_ms(char *, size_t, int64_t, const char *);
 static void	 reload_top(struct reload *);
+static void	 reload_tls_one(struct reload *, const char *, int,
+		    struct tls_conf *, const struct tls_conf *);
+static void	 reload_tls(struct reload *);
 static void	 reload_edges(struct reload *);
 static int	 reload_ingest_same(const struct ingest_conf *,
 		    const struct ingest_conf *);
@@ -85,7 +95,11 @@ static void	 reload_routes(struct reload *);
 static void	 reload_rejudge(struct model *);
 static void	 reload_finish(struct reload *, const char *);
 
-/* One line of the report; restart lines are left as they run. */
+/*
+ * One line of the report; restart lines (1) are left as they run, and
+ * so are kept ones (2): what was given is bad, fixing it and another
+ * reload will do.
+ */
 static void
 reload_note(struct reload *rl, int restart, const char *fmt, ...)
 {
@@ -99,8 +113,8 @@ reload_note(struct reload *rl, int restart, const char *fmt, ...)
 	out->lines = xreallocarray(out->lines, out->nlines + 1,
 	    sizeof *out->lines);
 	if (restart) {
-		xasprintf(&out->lines[out->nlines++], RELOAD_RESTART "%s",
-		    text);
+		xasprintf(&out->lines[out->nlines++], "%s%s", restart == 2 ?
+		    RELOAD_KEPT : RELOAD_RESTART, text);
 		free(text);
 		out->nrestart++;
 	} else {
@@ -222,6 +236,54 @@ reload_edges(struct reload *rl)
 		    a->lon != b->lon || strcmp(a->source, b->source) != 0)
 			reload_note(rl, 1, "edge %s changed", b->code);
 	}
+}
+
+/*
+ * One listener's TLS (name: "ingest"; running: it is configured in both
+ * files).  Turning TLS on or off remakes the listener: a restart.
+ * Otherwise its files are read again, new names or not.
+ */
+static void
+reload_tls_one(struct reload *rl, const char *name, int running,
+    struct tls_conf *m, const struct tls_conf *n)
+{
+	char	*cause = NULL;
+	int	 rv;
+
+	if (!running)
+		return;
+	if (m->enabled != n->enabled) {
+		reload_note(rl, 1, "%s tls %s (its listener is made at start)",
+		    name, n->enabled ? "added" : "removed");
+		return;
+	}
+	if (!n->enabled || (rv = httpd_tls_reload(name, n, &cause)) == -2)
+		return;		/* not listening: -n, tests */
+	if (rv == -1) {
+		reload_note(rl, 2, "%s; the certificate loaded before stays",
+		    cause);
+		free(cause);
+		return;
+	}
+	if (rv == 1 || strcmp(m->certificate, n->certificate) != 0 ||
+	    strcmp(m->key, n->key) != 0 || strcmp(m->ca, n->ca) != 0 ||
+	    m->client_certs != n->client_certs)
+		reload_note(rl, 0, "%s tls: certificate %s loaded%s", name,
+		    n->certificate, rv == 1 ? " (a new one)" : "");
+	*m = *n;
+}
+
+static void
+reload_tls(struct reload *rl)
+{
+	struct model	*m = rl->m, *n = rl->n;
+
+	reload_tls_one(rl, "ingest", m->ingest.enabled && n->ingest.enabled,
+	    &m->ingest.tls, &n->ingest.tls);
+	reload_tls_one(rl, "api", m->api.enabled && n->api.enabled,
+	    &m->api.tls, &n->api.tls);
+	reload_tls_one(rl, "metrics", m->metrics.enabled &&
+	    n->metrics.enabled, &m->metrics.tls, &n->metrics.tls);
 }
 
 static int
@@ -748,7 +810,8 @@ reload_finish(struct reload *rl, const char *path)
 		log_warnx("reload: %s", rl->n->config_warnings[i]);
 	for (i = 0; i < out->nlines; i++) {
 		if (strncmp(out->lines[i], RELOAD_RESTART,
-		    strlen(RELOAD_RESTART)) == 0)
+		    strlen(RELOAD_RESTART)) == 0 || strncmp(out->lines[i],
+		    RELOAD_KEPT, strlen(RELOAD_KEPT)) == 0)
 			log_warnx("reload: %s", out->lines[i]);
 		else
 			log_info("reload: %s", out->lines[i]);
@@ -799,6 +862,7 @@ reload_config(struct model *m, const char *path, struct reload_report *out,
 		return (-1);
 	}
 	reload_top(&rl);
+	reload_tls(&rl);
 	reload_edges(&rl);
 	reload_collectors(&rl);
 	reload_partners(&rl);

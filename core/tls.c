@@ -27,6 +27,7 @@
 #include <event2/http.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -51,12 +52,12 @@ struct tls_state {
 };
 
 static int	tls_state_index(void);
-static void	tls_state_free_cb(void *, void *, CRYPTO_EX_DATA *, int, long,
-		    void *);
+static void	tls_state_free_cb(void *, void *, CRYPTO_EX_DATA *, int,
+		    long, void *);
 static int	tls_passwd_cb(char *, int, int, void *);
 static int	tls_readable(const char *, const char *, const char *,
 		    char **);
-static unsigned long tls_ssl_error(char *, size_t);
+static unsigned long tls_ssl_error(char *, size_t, const char *);
 static int	tls_use_pair(SSL_CTX *, const char *, const char *,
 		    const char *, char **);
 static SSL_CTX *tls_server_ctx(const struct tls_conf *, const char *,
@@ -121,14 +122,23 @@ tls_readable(const char *what, const char *kind, const char *path,
 	return (0);
 }
 
-/* OpenSSL's first queued error in words; the queue is emptied. */
+/*
+ * OpenSSL's first queued error in words; the queue is emptied.  A file
+ * without what was asked in it gets that said, not the decoder's
+ * "no start line" or "unsupported".
+ */
 static unsigned long
-tls_ssl_error(char *buf, size_t len)
+tls_ssl_error(char *buf, size_t len, const char *kind)
 {
 	unsigned long	 e = ERR_get_error();
 	const char	*r = e != 0 ? ERR_reason_error_string(e) : NULL;
 
-	snprintf(buf, len, "%s", r != NULL ? r : "not a valid PEM file");
+	if (r == NULL || (ERR_GET_LIB(e) == ERR_LIB_PEM &&
+	    ERR_GET_REASON(e) == PEM_R_NO_START_LINE) ||
+	    ERR_GET_REASON(e) == ERR_R_UNSUPPORTED)
+		snprintf(buf, len, "no PEM %s in it", kind);
+	else
+		snprintf(buf, len, "%s", r);
 	ERR_clear_error();
 	return (e);
 }
@@ -145,14 +155,14 @@ tls_use_pair(SSL_CTX *ctx, const char *what, const char *cert,
 	    tls_readable(what, "key", key, cause) != 0)
 		return (-1);
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
-		tls_ssl_error(why, sizeof why);
+		tls_ssl_error(why, sizeof why, "certificate");
 		xasprintf(cause, "%s: tls: bad certificate %s: %s", what, cert,
 		    why);
 		return (-1);
 	}
 	/* Loading the key checks it against the certificate already. */
 	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
-		e = tls_ssl_error(why, sizeof why);
+		e = tls_ssl_error(why, sizeof why, "private key");
 		if (ERR_GET_LIB(e) == ERR_LIB_X509 &&
 		    ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH)
 			goto mismatch;
@@ -206,7 +216,7 @@ tls_server_ctx(const struct tls_conf *conf, const char *what, char **cause)
 			goto fail;
 		if (SSL_CTX_load_verify_locations(ctx, conf->ca, NULL) != 1 ||
 		    (names = SSL_load_client_CA_file(conf->ca)) == NULL) {
-			tls_ssl_error(why, sizeof why);
+			tls_ssl_error(why, sizeof why, "certificate");
 			xasprintf(cause, "%s: tls: bad ca %s: %s", what,
 			    conf->ca, why);
 			goto fail;
@@ -249,13 +259,18 @@ int
 tls_server_reload(struct tls_server *ts, const struct tls_conf *conf,
     char **cause)
 {
-	SSL_CTX	*ctx;
+	SSL_CTX		*ctx;
+	X509		*old, *new;
+	int		 same;
 
 	if ((ctx = tls_server_ctx(conf, ts->what, cause)) == NULL)
 		return (-1);
+	old = SSL_CTX_get0_certificate(ts->ctx);
+	new = SSL_CTX_get0_certificate(ctx);
+	same = old != NULL && new != NULL && X509_cmp(old, new) == 0;
 	SSL_CTX_free(ts->ctx);
 	ts->ctx = ctx;
-	return (0);
+	return (same ? 0 : 1);
 }
 
 void
@@ -317,13 +332,13 @@ tls_client_new(const struct tls_conf *conf, const char *what, char **cause)
 		if (tls_readable(what, "ca", conf->ca, cause) != 0)
 			goto fail;
 		if (SSL_CTX_load_verify_locations(ctx, conf->ca, NULL) != 1) {
-			tls_ssl_error(why, sizeof why);
+			tls_ssl_error(why, sizeof why, "certificate");
 			xasprintf(cause, "%s: tls: bad ca %s: %s", what,
 			    conf->ca, why);
 			goto fail;
 		}
 	} else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
-		tls_ssl_error(why, sizeof why);
+		tls_ssl_error(why, sizeof why, "certificate");
 		xasprintf(cause, "%s: tls: cannot load the system's CAs: %s",
 		    what, why);
 		goto fail;
@@ -414,6 +429,7 @@ tls_http_connection(struct event_base *base, struct evdns_base *dns,
 	struct tls_state		*st;
 	struct in6_addr			 in6;
 	SSL				*ssl;
+	char				 name[256];
 	int				 ip;
 
 	if (port < 0 || port > 65535) {
@@ -439,8 +455,10 @@ tls_http_connection(struct event_base *base, struct evdns_base *dns,
 	 */
 	ip = inet_pton(AF_INET, host, &in6) == 1 ||
 	    inet_pton(AF_INET6, host, &in6) == 1;
+	/* A copy: the SNI macro casts its const away (OpenSSL copies it). */
+	strlcpy_pt(name, host, sizeof name);
 	if (ip ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl),
-	    host) != 1 : SSL_set_tlsext_host_name(ssl, host) != 1 ||
+	    host) != 1 : SSL_set_tlsext_host_name(ssl, name) != 1 ||
 	    SSL_set1_host(ssl, host) != 1) {
 		ERR_clear_error();
 		SSL_free(ssl);

@@ -26,9 +26,11 @@ struct tls_server;
 struct tls_server *tls_server_new(const struct tls_conf *, const char *what,
 		    char **cause);
 /*
- * Read the certificate, key and CA again (SIGHUP); on error the old
- * context stays and *cause says why.  Connections made before go on with
- * the old one.
+ * Read the certificate, key and CA again (SIGHUP), always, since a
+ * renewed certificate may keep its file's name: 1 when the certificate
+ * is another now, 0 when it is the same one.  On error -1, *cause says
+ * why and the old context stays.  Connections made before go on with the
+ * old one.
  */
 int		 tls_server_reload(struct tls_server *, const struct tls_conf *,
 		    char **cause);

@@ -29,78 +29,13 @@
 #include <event2/event.h>
 #include <event2/http.h>
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 
 #include "core/tls.h"
 #include "core/util.h"
+#include "tests/unit/certs.h"
 
 static char	dir[] = "/tmp/peertop-test-tls.XXXXXX";
-
-/* ----------------------------------------------- making certificates */
-
-static EVP_PKEY *
-mkkey(void)
-{
-	EVP_PKEY_CTX	*pc;
-	EVP_PKEY	*k = NULL;
-
-	pc = EVP_PKEY_CTX_new_id(EVP_PKEY_EC, NULL);
-	assert_non_null(pc);
-	assert_int_equal(EVP_PKEY_keygen_init(pc), 1);
-	assert_int_equal(EVP_PKEY_CTX_set_ec_paramgen_curve_nid(pc,
-	    NID_X9_62_prime256v1), 1);
-	assert_int_equal(EVP_PKEY_keygen(pc, &k), 1);
-	EVP_PKEY_CTX_free(pc);
-	return (k);
-}
-
-static void
-mkext(X509 *x, X509V3_CTX *v3, int nid, const char *value)
-{
-	X509_EXTENSION	*e;
-
-	e = X509V3_EXT_conf_nid(NULL, v3, nid, value);
-	assert_non_null(e);
-	assert_int_equal(X509_add_ext(x, e, -1), 1);
-	X509_EXTENSION_free(e);
-}
-
-/* Self-signed when issuer is NULL; san NULL for a CA. */
-static X509 *
-mkcert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *ikey,
-    const char *san)
-{
-	static long	 serial = 1;
-	X509		*x = X509_new();
-	X509_NAME	*name;
-	X509V3_CTX	 v3;
-
-	X509_set_version(x, 2);
-	ASN1_INTEGER_set(X509_get_serialNumber(x), serial++);
-	X509_gmtime_adj(X509_getm_notBefore(x), -3600);
-	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
-	X509_set_pubkey(x, key);
-	name = X509_get_subject_name(x);
-	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-	    (const unsigned char *)cn, -1, -1, 0);
-	X509_set_issuer_name(x, issuer != NULL ? X509_get_subject_name(issuer) :
-	    name);
-	X509V3_set_ctx_nodb(&v3);
-	X509V3_set_ctx(&v3, issuer != NULL ? issuer : x, x, NULL, NULL, 0);
-	if (san == NULL) {
-		mkext(x, &v3, NID_basic_constraints, "critical,CA:TRUE");
-		mkext(x, &v3, NID_key_usage, "critical,keyCertSign,cRLSign");
-	} else {
-		mkext(x, &v3, NID_basic_constraints, "CA:FALSE");
-		mkext(x, &v3, NID_subject_alt_name, san);
-	}
-	mkext(x, &v3, NID_subject_key_identifier, "hash");
-	assert_true(X509_sign(x, ikey != NULL ? ikey : key, EVP_sha256()) > 0);
-	return (x);
-}
 
 static const char *
 path(char *buf, size_t len, const char *name)
@@ -109,88 +44,24 @@ path(char *buf, size_t len, const char *name)
 	return (buf);
 }
 
-static void
-write_cert(const char *name, X509 *x)
-{
-	char	 p[256];
-	FILE	*f = fopen(path(p, sizeof p, name), "w");
-
-	assert_non_null(f);
-	assert_int_equal(PEM_write_X509(f, x), 1);
-	fclose(f);
-}
-
-static void
-write_key(const char *name, EVP_PKEY *k)
-{
-	char	 p[256];
-	FILE	*f = fopen(path(p, sizeof p, name), "w");
-
-	assert_non_null(f);
-	assert_int_equal(PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL,
-	    NULL), 1);
-	fclose(f);
-}
-
 static int
 setup(void **state)
 {
-	EVP_PKEY	*cak, *ca2k, *sk, *s2k, *ck, *ok;
-	X509		*ca, *ca2, *s, *s2, *c, *o;
-
 	(void)state;
 	if (mkdtemp(dir) == NULL)
 		return (-1);
-	cak = mkkey();
-	ca = mkcert(cak, "peertop test CA", NULL, NULL, NULL);
-	ca2k = mkkey();
-	ca2 = mkcert(ca2k, "another CA", NULL, NULL, NULL);
-	sk = mkkey();
-	s = mkcert(sk, "collector", ca, cak, "IP:127.0.0.1,DNS:localhost");
-	s2k = mkkey();
-	s2 = mkcert(s2k, "collector renewed", ca, cak, "IP:127.0.0.1");
-	ck = mkkey();
-	c = mkcert(ck, "agent", ca, cak, "DNS:agent.example");
-	ok = mkkey();
-	o = mkcert(ok, "elsewhere", ca, cak, "IP:192.0.2.1");
-	write_cert("ca.pem", ca);
-	write_cert("ca2.pem", ca2);
-	write_cert("server.pem", s);
-	write_key("server.key", sk);
-	write_cert("server2.pem", s2);
-	write_key("server2.key", s2k);
-	write_cert("client.pem", c);
-	write_key("client.key", ck);
-	write_cert("other.pem", o);
-	write_key("other.key", ok);
-	X509_free(ca);
-	X509_free(ca2);
-	X509_free(s);
-	X509_free(s2);
-	X509_free(c);
-	X509_free(o);
-	EVP_PKEY_free(cak);
-	EVP_PKEY_free(ca2k);
-	EVP_PKEY_free(sk);
-	EVP_PKEY_free(s2k);
-	EVP_PKEY_free(ck);
-	EVP_PKEY_free(ok);
+	test_certs_make(dir);
 	return (0);
 }
 
 static int
 teardown(void **state)
 {
-	static const char	*files[] = { "ca.pem", "ca2.pem", "server.pem",
-	    "server.key", "server2.pem", "server2.key", "client.pem",
-	    "client.key", "other.pem", "other.key", "unreadable.pem" };
-	char			 p[256];
-	size_t			 i;
+	char	 p[256];
 
 	(void)state;
-	for (i = 0; i < nitems(files); i++)
-		unlink(path(p, sizeof p, files[i]));
-	rmdir(dir);
+	unlink(path(p, sizeof p, "unreadable.pem"));
+	test_certs_remove(dir);
 	return (0);
 }
 
@@ -252,7 +123,8 @@ fetch_cb(struct evhttp_request *req, void *arg)
 		f->body[n] = '\0';
 		bev = evhttp_connection_get_bufferevent(f->evcon);
 		ssl = bufferevent_openssl_get_ssl(bev);
-		if (ssl != NULL && (x = SSL_get_peer_certificate(ssl)) != NULL) {
+		if (ssl != NULL &&
+		    (x = SSL_get_peer_certificate(ssl)) != NULL) {
 			X509_NAME_oneline(X509_get_subject_name(x), f->subject,
 			    sizeof f->subject);
 			X509_free(x);
@@ -506,8 +378,12 @@ test_reload(void **state)
 	assert_non_null(strstr(f.subject, "CN=collector"));
 	assert_null(strstr(f.subject, "renewed"));
 
-	conf_set(&conf, "server2.pem", "server2.key", NULL, TLS_CC_NONE);
+	/* The same files again: the same certificate, said so. */
+	conf_set(&conf, "server.pem", "server.key", NULL, TLS_CC_NONE);
 	assert_int_equal(tls_server_reload(s.ts, &conf, &cause), 0);
+
+	conf_set(&conf, "server2.pem", "server2.key", NULL, TLS_CC_NONE);
+	assert_int_equal(tls_server_reload(s.ts, &conf, &cause), 1);
 	fetch(s.base, tc, "127.0.0.1", s.port, &f);
 	assert_int_equal(f.code, 200);
 	assert_non_null(strstr(f.subject, "CN=collector renewed"));
