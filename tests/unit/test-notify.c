@@ -119,6 +119,16 @@ static const struct notify_kind fake_kind = {
 	.slots = fake_slots,
 };
 
+/* The same, taking Alertmanager's messages (re-posts, supersedes). */
+static const struct notify_kind fake_am_kind = {
+	.name = "fake-am",
+	.start = fake_start,
+	.stop = fake_stop,
+	.send = fake_send,
+	.slots = fake_slots,
+	.alertmanager = 1,
+};
+
 /* ------------------------------------------------ setup */
 
 static const char conf_head[] =
@@ -496,6 +506,39 @@ test_followed(void **state)
 	teardown(&f);
 }
 
+/*
+ * Alertmanager: open alerts posted again every resend so that they do
+ * not expire; a follow at another level ends the old alert; nothing
+ * once resolved.
+ */
+static void
+test_alertmanager_repost(void **state)
+{
+	struct fixture	 f;
+
+	(void)state;
+	setup(&f, "\tlevel warning");
+	notify_stop(f.n);
+	f.m->notify[0]->dest[0].kind = &fake_am_kind;
+	f.n = notify_start(f.m, f.base, NULL, NULL, &(char *){ NULL });
+	advance(&f, 0);		/* the first tick sets the resend clock */
+	raise_ev(&f, "SessionDown", LVL_ERROR, "session lon-r1");
+	advance(&f, 0);
+	assert_string_equal(fake.log, "raised SessionDown;");
+	advance(&f, NOTIFY_AM_RESEND_MS);
+	assert_string_equal(fake.log, "raised SessionDown;firing SessionDown;");
+	raise_ev(&f, "SessionDown", LVL_CRITICAL, "session lon-r1");
+	advance(&f, 0);
+	assert_string_equal(fake.log, "raised SessionDown;firing SessionDown;"
+	    "superseded SessionDown;raised SessionDown;");
+	raise_ev(&f, "SessionUp", LVL_INFO, "session lon-r1");
+	advance(&f, 0);
+	fake.log[0] = '\0';
+	advance(&f, 2 * NOTIFY_AM_RESEND_MS);
+	assert_string_equal(fake.log, "");
+	teardown(&f);
+}
+
 /* A notice (no lifecycle) is sent once. */
 static void
 test_notice(void **state)
@@ -731,6 +774,7 @@ main(void)
 		cmocka_unit_test(test_start_failure),
 		cmocka_unit_test(test_retry_give_up),
 		cmocka_unit_test(test_followed),
+		cmocka_unit_test(test_alertmanager_repost),
 		cmocka_unit_test(test_notice),
 		cmocka_unit_test(test_bodies),
 		cmocka_unit_test(test_syslog_format),
