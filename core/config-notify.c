@@ -455,7 +455,7 @@ cfg_notify(struct parser *p, const struct loc *kw CFG_UNUSED,
 	    CONFIG_NOTIFY_MAX) == -1)
 		return (-1);
 	nc = xcalloc(1, sizeof *nc);
-	memcpy(nc->name, name, sizeof nc->name);
+	strlcpy_pt(nc->name, name, sizeof nc->name);
 	nc->level = LVL_WARNING;
 	m->notify = xreallocarray(m->notify, m->nnotify + 1,
 	    sizeof *m->notify);

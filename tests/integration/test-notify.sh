@@ -331,6 +331,17 @@ check "notify-test hooks/syslog: that destination only" \
 check "notify-test nosuch: exit 1, says so" \
     sh -c "[ $rc = 1 ] && grep -q 'no notify nosuch' '$T/nt4.out'"
 
+# SIGHUP: unchanged, nothing to say; a block changed needs a restart.
+kill -HUP $pid
+wait_for "grep -q 'reload: .*no changes' '$T/n.log'" 5
+check "SIGHUP with the same notify blocks: no changes" \
+    grep -q 'reload: .*no changes' "$T/n.log"
+sed 's/^	give-up 4s$/	give-up 5s/' "$T/n.conf" >"$T/n2.conf" && cp "$T/n2.conf" "$T/n.conf"
+kill -HUP $pid
+wait_for "grep -q 'needs a restart: notify changed' '$T/n.log'" 5
+check "SIGHUP with a notify block changed: needs a restart, said" \
+    grep -q 'needs a restart: notify changed' "$T/n.log"
+
 kill $pid
 wait $pid 2>/dev/null
 check "the collector stopped cleanly" sh -c "! grep -qi 'fatal\\|sanitizer' '$T/n.log' '$T/h.out'"
