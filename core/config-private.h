@@ -108,6 +108,7 @@ int	 cfg_agent(struct parser *, const struct loc *, void *);
 int	 cfg_control(struct parser *, const struct loc *, void *);	/* config-control.c */
 int	 cfg_api(struct parser *, const struct loc *, void *);	/* config-api.c */
 int	 cfg_metrics(struct parser *, const struct loc *, void *);	/* config-metrics.c */
+int	 cfg_notify(struct parser *, const struct loc *, void *);	/* config-notify.c */
 /*
  * config-tls.c: the tls block after its keyword kw, into tc; client: the
  * agent's (ca, certificate, key).  where ("api") names it in messages.

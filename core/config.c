@@ -84,6 +84,7 @@ static const struct keyword cfg_top_keywords[] = {
 	{ "control", cfg_control },
 	{ "api", cfg_api },
 	{ "metrics", cfg_metrics },
+	{ "notify", cfg_notify },
 	{ "partner", cfg_partner },
 	{ "branch", cfg_branch },
 	{ NULL, NULL }

@@ -621,6 +621,21 @@ struct model_sink {
 	void	*committed_arg;
 };
 
+/*
+ * Who else hears of every event and acknowledgement, after the sink and
+ * in the order added (the notifier, core/notify.c): unlike the ring, an
+ * observer misses nothing in a storm.  An observer must not add events
+ * from inside these calls.  Owned by the caller, kept until removed.
+ */
+struct model_observer {
+	void	(*event)(void *, const struct event *);
+	void	(*ack)(void *, const struct event *);
+	void	*arg;
+	struct model_observer *next;	/* model.c's */
+};
+
+struct notify_conf;
+
 struct model {
 	char		*config_file;
 	char		*database;	/* NULL: no history */
@@ -684,11 +699,15 @@ struct model {
 	struct metrics_conf metrics;
 	struct control_conf control;
 	struct api_conf	 api;
+	/* notify blocks (core/notify.h), in configuration order. */
+	struct notify_conf **notify;
+	size_t		 nnotify;
 	/* A viewer's model fed by a collector (core/replica.c): no
 	 * collector runs and no judgement raises anything in it. */
 	int		 replica;
 
 	struct model_sink sink;
+	struct model_observer *observers;
 	/* Replay (tui/replay.c): the recorded time the model shows; 0
 	 * live.  Ages in the outputs are counted to it. */
 	int64_t		 replay_ms;
@@ -799,7 +818,11 @@ int	 session_routes_unreported(const struct session *);
 void	 model_collector_state(struct model *, struct collector *,
 	    enum collector_state, const char *error);
 
-/* Append an event (fills id/time if 0), update counts, call the sink. */
+void	 model_observer_add(struct model *, struct model_observer *);
+void	 model_observer_remove(struct model *, struct model_observer *);
+
+/* Append an event (fills id/time if 0), update counts, call the sink
+ * and the observers. */
 void	 model_event_add(struct model *, struct event *);
 /* printf-style convenience. */
 void	 model_eventf(struct model *, const char *type, enum level,

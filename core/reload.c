@@ -29,6 +29,7 @@
 #include "core/httpd.h"
 #include "core/latency-mon.h"
 #include "core/model.h"
+#include "core/notify.h"
 #include "core/reload.h"
 #include "core/routemon.h"
 #include "core/util.h"
@@ -71,6 +72,8 @@ static int	 reload_collector_same(const struct collector *,
 static void	 reload_collector_limits(struct reload *, struct collector *,
 		    const struct collector *);
 static void	 reload_collectors(struct reload *);
+static int	 reload_notify_same(const struct model *,
+		    const struct model *);
 static int	 reload_partner_same(const struct partner *,
 		    const struct partner *);
 static void	 reload_partners(struct reload *);
@@ -159,6 +162,22 @@ reload_fmt_ms(char *buf, size_t len, int64_t ms, const char *zero)
 	return (buf);
 }
 
+/* The notify blocks (core/notify.h): fixed-size, zero-filled, compared
+ * whole. */
+static int
+reload_notify_same(const struct model *m, const struct model *n)
+{
+	size_t	 i;
+
+	if (m->nnotify != n->nnotify)
+		return (0);
+	for (i = 0; i < m->nnotify; i++)
+		if (memcmp(m->notify[i], n->notify[i],
+		    sizeof *m->notify[i]) != 0)
+			return (0);
+	return (1);
+}
+
 /*
  * The history, GeoIP and the shipped data are opened once, at start:
  * the store is the history's only writer and owns its file.
@@ -195,6 +214,9 @@ reload_top(struct reload *rl)
 	if (!reload_ingest_same(&m->ingest, &n->ingest))
 		reload_note(rl, 1, "ingest changed (its listener is made at "
 		    "start)");
+	if (!reload_notify_same(m, n))
+		reload_note(rl, 1, "notify changed (the notifier reads its "
+		    "blocks at start)");
 	/* The API's listener holds its token and bounds from its start. */
 	if (m->api.enabled != n->api.enabled ||
 	    addr_cmp(&m->api.listen, &n->api.listen) != 0 ||
