@@ -1,0 +1,655 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Unit tests for RPKI origin validation (core/vrp.c, core/vrp-slurm.c,
+ * core/vrp-index.c): the VRP JSON files of rpki-client and StayRTR from
+ * tests/data/rpki (integer and "AS" ASNs, expires, ASPAs), Routinator's
+ * json/jsonext spellings, malformed files named with their place, RFC
+ * 8416 SLURM v1 and v2 applied on top, RFC 6811 validation and its edge
+ * cases (maxLength, AS0, origin NONE, IPv6, host routes, /0), the index
+ * against a brute-force validator on random sets, covering VRPs, and
+ * diffs of two sets.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/vrp.h"
+#include "tests/unit/unit.h"
+
+static struct prefix
+pfx(const char *s)
+{
+	struct prefix	 p;
+
+	if (prefix_parse(s, &p) != 0)
+		fail_msg("bad test prefix %s", s);
+	return (p);
+}
+
+static void
+add(struct vrp_set *s, const char *p, unsigned int maxlen, uint32_t asn)
+{
+	struct vrp	 v;
+
+	memset(&v, 0, sizeof v);
+	v.prefix = pfx(p);
+	v.maxlen = (uint8_t)maxlen;
+	v.asn = asn;
+	vrp_set_add(s, &v);
+}
+
+static enum vrp_state
+val(const struct vrp_index *ix, const char *p, uint32_t origin)
+{
+	struct prefix	 q = pfx(p);
+
+	return (vrp_validate(ix, &q, origin));
+}
+
+static struct vrp_set *
+load(const char *name)
+{
+	struct vrp_set	*s = vrp_set_new();
+	char		 path[4096], *cause = NULL;
+
+	test_path(path, sizeof path, "tests/data/rpki", name);
+	if (vrp_set_load(s, path, &cause) != 0)
+		fail_msg("%s", cause);
+	return (s);
+}
+
+/* A VRP file from a string: 0, or -1 with the cause in *cause. */
+static int
+load_str(struct vrp_set *s, const char *json, char **cause)
+{
+	*cause = NULL;
+	return (vrp_set_load_buf(s, "t.json", json, strlen(json), cause));
+}
+
+static void
+test_rpki_client(void **state)
+{
+	struct vrp_set		*s = load("stayrtr-test.rpki.json");
+	const struct vrp_aspa	*a;
+	struct vrp_index	*ix;
+
+	(void)state;
+	assert_int_equal(s->n, 19);
+	assert_int_equal(s->v[0].asn, 13335);
+	assert_int_equal(s->v[0].maxlen, 24);
+	assert_int_equal(s->v[0].expires, 1827568318);
+	/* provider_authorizations: two customers, per family. */
+	assert_int_equal(s->naspa, 4);
+	a = vrp_set_aspa_find(s, 15562, 4);
+	assert_non_null(a);
+	assert_int_equal(a->afi, 4);
+	assert_int_equal(a->nproviders, 4);
+	assert_int_equal(a->providers[0], 2914);
+	assert_int_equal(a->providers[3], 206238);
+	a = vrp_set_aspa_find(s, 64496, 6);
+	assert_non_null(a);
+	assert_int_equal(a->nproviders, 6);
+	assert_null(vrp_set_aspa_find(s, 13335, 4));
+
+	ix = vrp_index_new(s);
+	assert_int_equal(vrp_index_count(ix), 19);
+	assert_int_equal(val(ix, "1.0.0.0/24", 13335), VRP_VALID);
+	assert_int_equal(val(ix, "1.0.0.0/24", 13336), VRP_INVALID_ORIGIN);
+	assert_int_equal(val(ix, "1.0.4.0/23", 38803), VRP_INVALID_LENGTH);
+	assert_int_equal(val(ix, "1.0.5.0/24", 38803), VRP_VALID);
+	/* 2001:610::/32 maxLength 48 AS1103, /29 maxLength 29. */
+	assert_int_equal(val(ix, "2001:610:1::/48", 1103), VRP_VALID);
+	assert_int_equal(val(ix, "2001:610:1::/49", 1103),
+	    VRP_INVALID_LENGTH);
+	assert_int_equal(val(ix, "2001:614::/32", 1103), VRP_INVALID_LENGTH);
+	assert_int_equal(val(ix, "2001:610:240::/42", 1103), VRP_VALID);
+	assert_int_equal(val(ix, "2001:610:240::/42", 3333), VRP_VALID);
+	assert_int_equal(val(ix, "2001:620::/32", 1103), VRP_NOTFOUND);
+	/* 2800:40::/32 twice, maxLength 32 and 48. */
+	assert_int_equal(val(ix, "2800:40:1::/48", 16814), VRP_VALID);
+	vrp_index_free(ix);
+	vrp_set_free(s);
+}
+
+static void
+test_stayrtr_asn_string(void **state)
+{
+	struct vrp_set	*s = load("stayrtr-smalltest.rpki.json");
+
+	(void)state;
+	assert_int_equal(s->n, 2);
+	assert_int_equal(s->v[1].asn, 9367);
+	assert_string_equal(vrp_state_name(VRP_INVALID_LENGTH),
+	    "invalid-length");
+	vrp_set_free(s);
+}
+
+/* Routinator json and jsonext, and rpki-client 8's "aspas". */
+static void
+test_routinator(void **state)
+{
+	struct vrp_set		*s = vrp_set_new();
+	const struct vrp_aspa	*a;
+	char			*cause;
+
+	(void)state;
+	assert_int_equal(load_str(s, "{\"metadata\": {\"generated\": 1},"
+	    "\"roas\": [{\"asn\": \"AS13335\", \"prefix\": \"1.0.0.0/24\","
+	    "\"maxLength\": 24, \"ta\": \"apnic\"},"
+	    "{\"asn\": \"AS64496\", \"prefix\": \"2001:db8::/32\","
+	    "\"maxLength\": 48, \"source\": [{\"type\": \"roa\","
+	    "\"validity\": {\"notBefore\": \"2024-01-01T00:00:00Z\","
+	    "\"notAfter\": \"2024-07-01T00:00:00Z\"},"
+	    "\"chainValidity\": {\"notBefore\": \"2024-01-01T00:00:00Z\","
+	    "\"notAfter\": \"2024-03-01T00:00:00Z\"}}]}],"
+	    "\"aspas\": [{\"customer\": \"AS64496\", \"providers\":"
+	    "[\"AS64499\", \"AS64497\", \"AS64497\"]}]}", &cause), 0);
+	assert_int_equal(s->n, 2);
+	assert_int_equal(s->v[0].asn, 13335);
+	assert_int_equal(s->v[0].expires, 0);
+	/* The chain expires first: 2024-03-01. */
+	assert_int_equal(s->v[1].expires, 1709251200);
+	a = vrp_set_aspa_find(s, 64496, 6);
+	assert_non_null(a);
+	assert_int_equal(a->afi, 0);
+	assert_int_equal(a->nproviders, 2);
+	assert_int_equal(a->providers[0], 64497);
+
+	assert_int_equal(load_str(s, "{\"roas\": [], \"aspas\": "
+	    "[{\"customer_asid\": 15562, \"expires\": 1700000000,"
+	    "\"providers\": [2914]}]}", &cause), 0);
+	a = vrp_set_aspa_find(s, 15562, 4);
+	assert_non_null(a);
+	assert_int_equal(a->expires, 1700000000);
+	vrp_set_free(s);
+}
+
+/* Bad input: the file and the place in it, and nothing kept. */
+static void
+test_malformed(void **state)
+{
+	static const struct {
+		const char	*json, *cause;
+	} t[] = {
+		{ "{\"roas\": [{\"asn\": 1, \"prefix\": \"10.0.0.0/8\", "
+		    "\"maxLength\": 8}, {\"asn\": 1, \"prefix\": "
+		    "\"10.0.0.0/8\", \"maxLength\": 33}]}",
+		    "t.json: roas[1]: maxLength 33 outside /8../32" },
+		{ "{\"roas\": [{\"asn\": \"ASx\", \"prefix\": \"10.0.0.0/8\"}]}",
+		    "t.json: roas[0]: asn: missing or not an AS number" },
+		{ "{\"roas\": [{\"asn\": 4294967296, \"prefix\": "
+		    "\"10.0.0.0/8\"}]}",
+		    "t.json: roas[0]: asn: missing or not an AS number" },
+		{ "{\"roas\": [{\"asn\": 1, \"prefix\": \"10.0.0.1/8\"}]}",
+		    "t.json: roas[0]: prefix: host bits set in \"10.0.0.1/8\"" },
+		{ "{\"roas\": [{\"asn\": 1, \"prefix\": \"10.0.0.0/33\"}]}",
+		    "t.json: roas[0]: prefix: bad prefix \"10.0.0.0/33\"" },
+		{ "{\"roas\": [{\"asn\": 1, \"prefix\": \"10.0.0.0/8\", "
+		    "\"maxLength\": 7}]}",
+		    "t.json: roas[0]: maxLength 7 outside /8../32" },
+		{ "{\"roas\": [{\"asn\": 1, \"prefix\": \"::/0\", "
+		    "\"expires\": \"soon\"}]}",
+		    "t.json: roas[0]: expires: not a Unix time" },
+		{ "{\"roas\": {}}", "t.json: roas: not an array" },
+		{ "{\"vrps\": []}", "t.json: no \"roas\" array: not a VRP file "
+		    "(rpki-client, Routinator or StayRTR JSON)" },
+		{ "[]", "t.json: not a JSON object" },
+		{ "{\"roas\": [\n{\"asn\": 1,,}]}",
+		    "t.json:2:11: string or '}' expected near ','" },
+		{ "{\"roas\": [], \"aspas\": [{\"customer_asid\": 1, "
+		    "\"providers\": [2, \"x\"]}]}",
+		    "t.json: aspas[0]: providers[1]: not an AS number" },
+		{ "{\"provider_authorizations\": {\"ipv6\": [{\"providers\": "
+		    "[]}]}}", "t.json: provider_authorizations.ipv6[0]: "
+		    "customer: missing or not an AS number" },
+	};
+	struct vrp_set	*s = vrp_set_new();
+	char		*cause;
+	size_t		 i;
+
+	(void)state;
+	add(s, "192.0.2.0/24", 24, 1);
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		assert_int_equal(load_str(s, t[i].json, &cause), -1);
+		assert_non_null(cause);
+		assert_string_equal(cause, t[i].cause);
+		free(cause);
+		assert_int_equal(s->n, 1);
+		assert_int_equal(s->naspa, 0);
+	}
+	cause = NULL;
+	assert_int_equal(vrp_set_load(s, "/nonexistent/vrps.json", &cause),
+	    -1);
+	assert_non_null(strstr(cause, "/nonexistent/vrps.json: unable to "
+	    "open"));
+	free(cause);
+	vrp_set_free(s);
+}
+
+static struct vrp_slurm *
+slurm(const char *name)
+{
+	struct vrp_slurm	*sl;
+	char			 path[4096], *cause = NULL;
+
+	test_path(path, sizeof path, "tests/data/rpki", name);
+	if ((sl = vrp_slurm_load(path, &cause)) == NULL)
+		fail_msg("%s", cause);
+	return (sl);
+}
+
+static void
+test_slurm_v1(void **state)
+{
+	struct vrp_slurm	*sl = slurm("stayrtr-test.slurm.json");
+	struct vrp_set		*s = vrp_set_new();
+	struct vrp_index	*ix;
+
+	(void)state;
+	add(s, "10.0.0.0/24", 24, 65000);	/* filtered */
+	add(s, "10.0.0.0/24", 24, 65001);	/* other AS: kept */
+	add(s, "10.0.0.0/16", 24, 65000);	/* less specific: kept */
+	add(s, "10.0.0.128/25", 25, 65000);	/* encompassed: filtered */
+	assert_int_equal(vrp_slurm_apply(sl, s), 2);
+	assert_int_equal(s->n, 3);
+	ix = vrp_index_new(s);
+	assert_int_equal(val(ix, "10.0.0.0/24", 65001), VRP_VALID);
+	assert_int_equal(val(ix, "10.0.0.0/24", 65000), VRP_VALID);
+	assert_int_equal(val(ix, "10.0.0.128/25", 65000),
+	    VRP_INVALID_LENGTH);
+	/* The assertion: 10.2.0.0/25 maxPrefixLength 26 AS65002. */
+	assert_int_equal(val(ix, "10.2.0.64/26", 65002), VRP_VALID);
+	assert_int_equal(val(ix, "10.2.0.64/27", 65002), VRP_INVALID_LENGTH);
+	vrp_index_free(ix);
+	vrp_set_free(s);
+	vrp_slurm_free(sl);
+}
+
+static void
+test_slurm_v2(void **state)
+{
+	struct vrp_slurm	*sl = slurm("stayrtr-prefixfile-slurm.json");
+	struct vrp_set		*s = load("stayrtr-test.rpki.json");
+	struct vrp_index	*ix;
+
+	(void)state;
+	add(s, "203.0.113.0/24", 24, 64496);	/* filtered by AS */
+	add(s, "198.51.100.0/25", 25, 64497);	/* prefix and AS */
+	add(s, "198.51.100.0/25", 25, 64498);	/* kept */
+	/* 192.0.2.0/24 AS1 of the file, by prefix. */
+	assert_int_equal(vrp_slurm_apply(sl, s), 3);
+	assert_int_equal(s->n, 19 - 1 + 1 + 2);
+	ix = vrp_index_new(s);
+	assert_int_equal(val(ix, "192.0.2.0/24", 1), VRP_NOTFOUND);
+	assert_int_equal(val(ix, "203.0.113.0/24", 64496), VRP_NOTFOUND);
+	assert_int_equal(val(ix, "198.51.100.0/25", 64498), VRP_VALID);
+	assert_int_equal(val(ix, "198.51.100.0/25", 64497),
+	    VRP_INVALID_ORIGIN);
+	assert_int_equal(val(ix, "198.51.100.0/24", 64496), VRP_VALID);
+	assert_int_equal(val(ix, "2001:db8:ff::/48", 64496), VRP_VALID);
+	assert_int_equal(val(ix, "2001:db8:ff::/49", 64496),
+	    VRP_INVALID_LENGTH);
+	vrp_index_free(ix);
+	vrp_set_free(s);
+	vrp_slurm_free(sl);
+}
+
+static void
+test_slurm_bad(void **state)
+{
+	static const struct {
+		const char	*json, *cause;
+	} t[] = {
+		{ "{\"slurmVersion\": 3}", "s.json: slurmVersion: missing, or "
+		    "not 1 or 2" },
+		{ "{\"slurmVersion\": 1, \"validationOutputFilters\": "
+		    "{\"prefixFilters\": [], \"bgpsecFilters\": {}}}",
+		    "s.json: validationOutputFilters.bgpsecFilters: missing "
+		    "or not an array" },
+		{ "{\"slurmVersion\": 1, \"validationOutputFilters\": "
+		    "{\"prefixFilters\": []}}", "s.json: locallyAddedAssertions: "
+		    "missing or not an object" },
+		{ "{\"slurmVersion\": 1, \"validationOutputFilters\": "
+		    "{\"prefixFilters\": [{\"comment\": \"x\"}], "
+		    "\"bgpsecFilters\": []}, \"locallyAddedAssertions\": "
+		    "{\"prefixAssertions\": [], \"bgpsecAssertions\": []}}",
+		    "s.json: validationOutputFilters.prefixFilters[0]: neither "
+		    "prefix nor asn (RFC 8416 3.3.1)" },
+		{ "{\"slurmVersion\": 1, \"validationOutputFilters\": "
+		    "{\"prefixFilters\": [], \"bgpsecFilters\": []}, "
+		    "\"locallyAddedAssertions\": {\"prefixAssertions\": "
+		    "[{\"asn\": 1, \"prefix\": \"10.0.0.0/8\"}, {\"asn\": 1, "
+		    "\"prefix\": \"10.0.0.0/24\", \"maxPrefixLength\": 23}], "
+		    "\"bgpsecAssertions\": []}}",
+		    "s.json: locallyAddedAssertions.prefixAssertions[1]: "
+		    "maxLength 23 outside /24../32" },
+		{ "{\"slurmVersion\": 2, \"validationOutputFilters\": "
+		    "{\"prefixFilters\": [], \"bgpsecFilters\": [], "
+		    "\"aspaFilters\": [{\"customerAsid\": \"x\"}]}, "
+		    "\"locallyAddedAssertions\": {\"prefixAssertions\": [], "
+		    "\"bgpsecAssertions\": []}}",
+		    "s.json: validationOutputFilters.aspaFilters[0]: "
+		    "customerAsid: missing or not an AS number" },
+	};
+	struct vrp_slurm	*sl;
+	char			*cause;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		cause = NULL;
+		sl = vrp_slurm_load_buf("s.json", t[i].json,
+		    strlen(t[i].json), &cause);
+		assert_null(sl);
+		assert_non_null(cause);
+		assert_string_equal(cause, t[i].cause);
+		free(cause);
+	}
+}
+
+/* SLURM v2 ASPA members: a filter drops, an assertion adds. */
+static void
+test_slurm_aspa(void **state)
+{
+	static const char	*json = "{\"slurmVersion\": 2, "
+	    "\"validationOutputFilters\": {\"prefixFilters\": [], "
+	    "\"bgpsecFilters\": [], \"aspaFilters\": [{\"customerAsid\": "
+	    "15562}]}, \"locallyAddedAssertions\": {\"prefixAssertions\": "
+	    "[], \"bgpsecAssertions\": [], \"aspaAssertions\": "
+	    "[{\"customerAsid\": 64500, \"providerSet\": [64502, 64501]}]}}";
+	struct vrp_slurm	*sl;
+	struct vrp_set		*s = load("stayrtr-test.rpki.json");
+	const struct vrp_aspa	*a;
+	char			*cause = NULL;
+
+	(void)state;
+	sl = vrp_slurm_load_buf("s.json", json, strlen(json), &cause);
+	assert_non_null(sl);
+	vrp_slurm_apply(sl, s);
+	assert_null(vrp_set_aspa_find(s, 15562, 4));
+	assert_non_null(vrp_set_aspa_find(s, 64496, 4));
+	a = vrp_set_aspa_find(s, 64500, 4);
+	assert_non_null(a);
+	assert_int_equal(a->nproviders, 2);
+	assert_int_equal(a->providers[0], 64501);
+	vrp_slurm_free(sl);
+	vrp_set_free(s);
+}
+
+/* RFC 6811 2 and its corner cases. */
+static void
+test_validate_edges(void **state)
+{
+	struct vrp_set		*s = vrp_set_new();
+	struct vrp_index	*ix;
+
+	(void)state;
+	assert_int_equal(val(NULL, "10.0.0.0/8", 1), VRP_NOTFOUND);
+	add(s, "10.0.0.0/16", 24, 1);
+	add(s, "10.1.0.0/16", 32, 1);
+	add(s, "192.0.2.0/24", 32, 0);		/* AS0 */
+	add(s, "198.51.100.0/24", 24, 0);
+	add(s, "198.51.100.0/24", 24, 5);	/* AS0 beside a real one */
+	add(s, "203.0.113.0/24", 24, 7);
+	add(s, "203.0.113.0/24", 26, 8);
+	add(s, "2001:db8::/32", 48, 3);
+	add(s, "2001:db8:1::/48", 48, 4);
+	add(s, "2001:db8:2::1/128", 128, 6);	/* host route */
+	ix = vrp_index_new(s);
+
+	assert_int_equal(val(ix, "10.0.0.0/16", 1), VRP_VALID);
+	assert_int_equal(val(ix, "10.0.1.0/24", 1), VRP_VALID);
+	assert_int_equal(val(ix, "10.0.1.0/25", 1), VRP_INVALID_LENGTH);
+	assert_int_equal(val(ix, "10.0.1.0/24", 2), VRP_INVALID_ORIGIN);
+	/* Longer than the VRP and a wrong AS: invalid-origin. */
+	assert_int_equal(val(ix, "10.0.1.0/25", 2), VRP_INVALID_ORIGIN);
+	/* Less specific than every VRP: not covered. */
+	assert_int_equal(val(ix, "10.0.0.0/8", 1), VRP_NOTFOUND);
+	assert_int_equal(val(ix, "10.2.0.0/16", 1), VRP_NOTFOUND);
+	assert_int_equal(val(ix, "10.1.2.3/32", 1), VRP_VALID);
+	assert_int_equal(val(ix, "11.0.0.0/8", 1), VRP_NOTFOUND);
+	/* Origin NONE (AS_SET, empty path) matches no VRP. */
+	assert_int_equal(val(ix, "10.0.1.0/24", 0), VRP_INVALID_ORIGIN);
+	/* AS0 (RFC 6483 4, RFC 7607): covered, never valid. */
+	assert_int_equal(val(ix, "192.0.2.0/24", 0), VRP_INVALID_ORIGIN);
+	assert_int_equal(val(ix, "192.0.2.128/25", 64496),
+	    VRP_INVALID_ORIGIN);
+	assert_int_equal(val(ix, "198.51.100.0/24", 5), VRP_VALID);
+	assert_int_equal(val(ix, "198.51.100.0/24", 6), VRP_INVALID_ORIGIN);
+	/* One VRP too short, another long enough: valid. */
+	assert_int_equal(val(ix, "203.0.113.64/26", 8), VRP_VALID);
+	assert_int_equal(val(ix, "203.0.113.64/26", 7), VRP_INVALID_LENGTH);
+	/* IPv6: nested VRPs of different ASes. */
+	assert_int_equal(val(ix, "2001:db8:1::/48", 3), VRP_VALID);
+	assert_int_equal(val(ix, "2001:db8:1::/48", 4), VRP_VALID);
+	assert_int_equal(val(ix, "2001:db8:1::/49", 4), VRP_INVALID_LENGTH);
+	assert_int_equal(val(ix, "2001:db8:1::/49", 9), VRP_INVALID_ORIGIN);
+	assert_int_equal(val(ix, "2001:db8:2::1/128", 6), VRP_VALID);
+	assert_int_equal(val(ix, "2001:db8:2::1/128", 3),
+	    VRP_INVALID_LENGTH);
+	assert_int_equal(val(ix, "2001:db8:2::2/128", 6), VRP_INVALID_ORIGIN);
+	assert_int_equal(val(ix, "2001:db9::/32", 3), VRP_NOTFOUND);
+	assert_int_equal(val(ix, "::/0", 3), VRP_NOTFOUND);
+	assert_int_equal(val(ix, "0.0.0.0/0", 1), VRP_NOTFOUND);
+	vrp_index_free(ix);
+
+	/* /0 VRPs: cover everything, to the last address. */
+	add(s, "0.0.0.0/0", 0, 70);
+	add(s, "::/0", 8, 71);
+	ix = vrp_index_new(s);
+	assert_int_equal(val(ix, "0.0.0.0/0", 70), VRP_VALID);
+	assert_int_equal(val(ix, "0.0.0.0/0", 71), VRP_INVALID_ORIGIN);
+	assert_int_equal(val(ix, "255.255.255.255/32", 70),
+	    VRP_INVALID_LENGTH);
+	assert_int_equal(val(ix, "10.2.0.0/16", 1), VRP_INVALID_ORIGIN);
+	assert_int_equal(val(ix, "10.0.1.0/24", 1), VRP_VALID);
+	assert_int_equal(val(ix, "ff00::/8", 71), VRP_VALID);
+	assert_int_equal(val(ix, "ffff::/16", 71), VRP_INVALID_LENGTH);
+	vrp_index_free(ix);
+	vrp_set_free(s);
+}
+
+static void
+test_covering(void **state)
+{
+	struct vrp_set		*s = vrp_set_new();
+	struct vrp_index	*ix;
+	const struct vrp	*c[8];
+	struct prefix		 p;
+
+	(void)state;
+	add(s, "10.0.0.0/8", 8, 1);
+	add(s, "10.1.0.0/16", 24, 2);
+	add(s, "10.1.0.0/16", 16, 3);
+	add(s, "10.1.0.0/16", 16, 3);		/* duplicate: merged */
+	add(s, "10.1.2.0/24", 24, 4);
+	add(s, "10.2.0.0/16", 16, 5);		/* beside: not covering */
+	add(s, "10.1.0.0/24", 24, 6);		/* before p: not covering */
+	ix = vrp_index_new(s);
+	assert_int_equal(vrp_index_count(ix), 6);
+	p = pfx("10.1.2.128/25");
+	assert_int_equal(vrp_covering(ix, &p, c, 8), 4);
+	assert_int_equal(c[0]->asn, 1);
+	assert_int_equal(c[1]->asn, 2);
+	assert_int_equal(c[2]->asn, 3);
+	assert_int_equal(c[3]->asn, 4);
+	assert_int_equal(vrp_covering(ix, &p, c, 2), 4);
+	p = pfx("11.0.0.0/8");
+	assert_int_equal(vrp_covering(ix, &p, c, 8), 0);
+	vrp_index_free(ix);
+	vrp_set_free(s);
+}
+
+/* The RFC 6811 procedure written out: every VRP, one by one. */
+static enum vrp_state
+brute(const struct vrp_set *s, const struct prefix *p, uint32_t origin)
+{
+	enum vrp_state	 st = VRP_NOTFOUND;
+	size_t		 i;
+
+	for (i = 0; i < s->n; i++) {
+		const struct vrp	*v = &s->v[i];
+
+		if (v->prefix.addr.af != p->addr.af || v->prefix.len > p->len ||
+		    !prefix_contains(&v->prefix, &p->addr))
+			continue;
+		if (v->asn == origin && origin != 0) {
+			if (p->len <= v->maxlen)
+				return (VRP_VALID);
+			st = VRP_INVALID_LENGTH;
+		} else if (st == VRP_NOTFOUND)
+			st = VRP_INVALID_ORIGIN;
+	}
+	return (st);
+}
+
+static uint32_t
+rnd(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return ((uint32_t)(*x >> 16));
+}
+
+/* A random prefix in a small space, so that VRPs nest and collide. */
+static struct prefix
+rnd_prefix(uint64_t *x, int v6, unsigned int min)
+{
+	struct prefix	 p;
+	unsigned int	 i, bits = v6 ? 128 : 32;
+
+	memset(&p, 0, sizeof p);
+	p.addr.af = v6 ? AF_INET6 : AF_INET;
+	p.len = (uint8_t)(min + rnd(x) % (bits - min + 1));
+	p.addr.b[0] = (uint8_t)(rnd(x) & 0x83);
+	p.addr.b[1] = (uint8_t)(rnd(x) & 0x0f);
+	for (i = 2; i < bits / 8; i++)
+		p.addr.b[i] = rnd(x) % 4 == 0 ? (uint8_t)rnd(x) : 0;
+	for (i = p.len; i < bits; i++)
+		p.addr.b[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+	return (p);
+}
+
+static void
+test_validate_random(void **state)
+{
+	struct vrp_set		*s = vrp_set_new();
+	struct vrp_index	*ix;
+	struct vrp		 v;
+	struct prefix		 p;
+	uint64_t		 x = 0x9e3779b97f4a7c15ULL;
+	unsigned int		 counts[4] = { 0 };
+	int			 i, st;
+
+	(void)state;
+	for (i = 0; i < 3000; i++) {
+		memset(&v, 0, sizeof v);
+		v.prefix = rnd_prefix(&x, i % 3 == 0, 6);
+		v.maxlen = (uint8_t)(v.prefix.len + rnd(&x) %
+		    ((v.prefix.addr.af == AF_INET ? 32 : 128) -
+		    v.prefix.len + 1));
+		v.asn = rnd(&x) % 6;
+		vrp_set_add(s, &v);
+	}
+	ix = vrp_index_new(s);
+	for (i = 0; i < 100000; i++) {
+		p = rnd_prefix(&x, i % 3 == 0, 0);
+		v.asn = rnd(&x) % 6;
+		st = vrp_validate(ix, &p, v.asn);
+		if ((enum vrp_state)st != brute(s, &p, v.asn)) {
+			char	 b[PREFIX_STRLEN];
+
+			fail_msg("%s AS%u: index %s, brute force %s",
+			    prefix_fmt(&p, b, sizeof b), v.asn,
+			    vrp_state_name(st),
+			    vrp_state_name(brute(s, &p, v.asn)));
+		}
+		counts[st]++;
+	}
+	for (i = 0; i < 4; i++) {
+		if (counts[i] < 1000)
+			fail_msg("%s: only %u", vrp_state_name(i), counts[i]);
+	}
+	vrp_index_free(ix);
+	vrp_set_free(s);
+}
+
+static void
+test_diff(void **state)
+{
+	struct vrp_set		*a = vrp_set_new(), *b = vrp_set_new();
+	struct vrp_index	*ia, *ib;
+	struct vrp_diff		 d;
+	char			 buf[PREFIX_STRLEN];
+
+	(void)state;
+	add(a, "10.0.0.0/8", 8, 1);
+	add(a, "10.1.0.0/16", 16, 2);		/* removed */
+	add(a, "10.1.2.0/24", 24, 3);		/* maxLength changes */
+	add(a, "192.0.2.0/24", 24, 4);		/* kept */
+	add(a, "2001:db8::/32", 32, 5);		/* removed */
+	add(b, "10.0.0.0/8", 8, 1);
+	add(b, "10.1.2.0/24", 25, 3);
+	add(b, "192.0.2.0/24", 24, 4);
+	b->v[2].expires = 99;			/* expiry only: no change */
+	add(b, "10.1.2.0/24", 24, 9);		/* added */
+	add(b, "198.51.100.0/24", 24, 6);	/* added */
+	ia = vrp_index_new(a);
+	ib = vrp_index_new(b);
+	vrp_diff(ia, ib, &d);
+	assert_int_equal(d.nadded, 3);
+	assert_int_equal(d.nremoved, 3);
+	assert_int_equal(d.removed[0]->asn, 2);
+	assert_int_equal(d.removed[1]->asn, 3);
+	assert_int_equal(d.removed[1]->maxlen, 24);
+	assert_int_equal(d.removed[2]->asn, 5);
+	/* 10.1.2.0/24 lies under 10.1.0.0/16: revalidated once. */
+	assert_int_equal(d.nprefixes, 3);
+	assert_string_equal(prefix_fmt(&d.prefixes[0], buf, sizeof buf),
+	    "10.1.0.0/16");
+	assert_string_equal(prefix_fmt(&d.prefixes[1], buf, sizeof buf),
+	    "198.51.100.0/24");
+	assert_string_equal(prefix_fmt(&d.prefixes[2], buf, sizeof buf),
+	    "2001:db8::/32");
+	vrp_diff_free(&d);
+
+	vrp_diff(NULL, ia, &d);
+	assert_int_equal(d.nadded, 5);
+	assert_int_equal(d.nremoved, 0);
+	assert_int_equal(d.nprefixes, 3);
+	vrp_diff_free(&d);
+	vrp_index_free(ia);
+	vrp_index_free(ib);
+	vrp_set_free(a);
+	vrp_set_free(b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rpki_client),
+		cmocka_unit_test(test_stayrtr_asn_string),
+		cmocka_unit_test(test_routinator),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_slurm_v1),
+		cmocka_unit_test(test_slurm_v2),
+		cmocka_unit_test(test_slurm_bad),
+		cmocka_unit_test(test_slurm_aspa),
+		cmocka_unit_test(test_validate_edges),
+		cmocka_unit_test(test_covering),
+		cmocka_unit_test(test_validate_random),
+		cmocka_unit_test(test_diff),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
