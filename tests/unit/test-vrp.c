@@ -6,8 +6,9 @@
  * json/jsonext spellings, malformed files named with their place, RFC
  * 8416 SLURM v1 and v2 applied on top, RFC 6811 validation and its edge
  * cases (maxLength, AS0, origin NONE, IPv6, host routes, /0), the index
- * against a brute-force validator on random sets, covering VRPs, and
- * diffs of two sets.
+ * against a brute-force validator on random sets, covering VRPs, diffs
+ * of two sets, and the RIB's per-route states (core/rib-rov.c): set on
+ * store, revalidated under a diff's prefixes only, counted.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -21,6 +22,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/rib.h"
 #include "core/vrp.h"
 #include "tests/unit/unit.h"
 
@@ -633,6 +635,254 @@ test_diff(void **state)
 	vrp_set_free(b);
 }
 
+/* ORIGIN, AS_PATH (AS_SEQUENCE of 4-octet AS, or an AS_SET), NEXT_HOP. */
+static struct rib_attr *
+rib_attr_as(struct rib *r, uint32_t as, int set)
+{
+	struct bgp_decode_opts	 o;
+	struct rib_attr		*a;
+	uint8_t			 b[] = { 0x40, 1, 1, 0, 0x40, 2, 10, 2, 2,
+	    0, 0, 0xfd, 0xe8, 0, 0, 0, 0, 0x40, 3, 4, 192, 0, 2, 1 };
+	char			*cause = NULL;
+	int			 taw;
+
+	b[7] = set ? 1 : 2;
+	b[13] = (uint8_t)(as >> 24);
+	b[14] = (uint8_t)(as >> 16);
+	b[15] = (uint8_t)(as >> 8);
+	b[16] = (uint8_t)as;
+	memset(&o, 0, sizeof o);
+	o.as4 = 1;
+	a = rib_attr_get(r, b, sizeof b, &o, &taw, &cause);
+	if (a == NULL)
+		fail_msg("attr: %s", cause);
+	return (a);
+}
+
+static void
+announce(struct rib *r, int peer, const char *p, uint32_t as)
+{
+	struct rib_attr	*a = rib_attr_as(r, as, 0);
+	struct prefix	 q = pfx(p);
+
+	rib_announce(r, peer, &q, 0, a);
+	rib_attr_put(r, a);
+}
+
+static int
+rov_of(struct rib *r, int peer, const char *p)
+{
+	struct rib_route	 rt;
+	struct prefix		 q = pfx(p);
+
+	if (!rib_lookup(r, peer, &q, 0, &rt))
+		fail_msg("no route %s", p);
+	return (rt.rov);
+}
+
+struct rov_seen {
+	size_t	 n;
+	int	 old[16], now[16];
+};
+
+static void
+rov_cb(const struct rib_route *rt, int old, void *arg)
+{
+	struct rov_seen	*sn = arg;
+
+	if (sn->n < 16) {
+		sn->old[sn->n] = old;
+		sn->now[sn->n] = rt->rov;
+	}
+	sn->n++;
+}
+
+static void
+test_rib_rov(void **state)
+{
+	struct rib		*r = rib_new();
+	struct rib_peer_key	 k;
+	struct vrp_set		*a = vrp_set_new(), *b = vrp_set_new();
+	struct vrp_index	*ia, *ib;
+	struct vrp_diff		 d;
+	struct rov_seen		 sn;
+	struct rib_attr		*at;
+	struct prefix		 q;
+	size_t			 c[4];
+	int			 p1, p2;
+
+	(void)state;
+	memset(&k, 0, sizeof k);
+	p1 = rib_peer_get(r, &k);
+	k.asn = 2;
+	p2 = rib_peer_get(r, &k);
+	announce(r, p1, "10.0.0.0/16", 1);
+	announce(r, p1, "10.0.1.0/24", 1);
+	announce(r, p2, "10.0.1.0/24", 2);
+	announce(r, p1, "10.0.1.128/25", 1);
+	announce(r, p1, "11.0.0.0/8", 1);
+	announce(r, p1, "2001:db8::/32", 3);
+	rib_rov_counts(r, c);
+	assert_int_equal(c[VRP_NOTFOUND], 6);
+
+	add(a, "10.0.0.0/16", 24, 1);
+	ia = vrp_index_new(a);
+	memset(&sn, 0, sizeof sn);
+	assert_int_equal(rib_rov_set(r, ia, rov_cb, &sn), 4);
+	assert_int_equal(sn.n, 4);
+	assert_int_equal(sn.old[0], VRP_NOTFOUND);
+	assert_int_equal(rov_of(r, p1, "10.0.0.0/16"), VRP_VALID);
+	assert_int_equal(rov_of(r, p1, "10.0.1.0/24"), VRP_VALID);
+	assert_int_equal(rov_of(r, p2, "10.0.1.0/24"), VRP_INVALID_ORIGIN);
+	assert_int_equal(rov_of(r, p1, "10.0.1.128/25"), VRP_INVALID_LENGTH);
+	assert_int_equal(rov_of(r, p1, "11.0.0.0/8"), VRP_NOTFOUND);
+	rib_rov_counts(r, c);
+	assert_int_equal(c[VRP_VALID], 2);
+	assert_int_equal(c[VRP_INVALID_ORIGIN], 1);
+	assert_int_equal(c[VRP_INVALID_LENGTH], 1);
+	assert_int_equal(c[VRP_NOTFOUND], 2);
+
+	/* Stored routes are validated as they come and change. */
+	announce(r, p2, "10.0.2.0/24", 1);
+	assert_int_equal(rov_of(r, p2, "10.0.2.0/24"), VRP_VALID);
+	announce(r, p2, "10.0.2.0/24", 9);
+	assert_int_equal(rov_of(r, p2, "10.0.2.0/24"), VRP_INVALID_ORIGIN);
+	at = rib_attr_as(r, 1, 1);		/* AS_SET: origin NONE */
+	q = pfx("10.0.3.0/24");
+	rib_announce(r, p2, &q, 0, at);
+	rib_attr_put(r, at);
+	assert_int_equal(rov_of(r, p2, "10.0.3.0/24"), VRP_INVALID_ORIGIN);
+	rib_rov_counts(r, c);
+	assert_int_equal(c[VRP_INVALID_ORIGIN], 3);
+	q = pfx("10.0.3.0/24");
+	rib_withdraw(r, p2, &q, 0);
+	rib_rov_counts(r, c);
+	assert_int_equal(c[VRP_INVALID_ORIGIN], 2);
+
+	/* A diff: only what is under its prefixes changes. */
+	add(b, "10.0.1.0/24", 24, 2);
+	add(b, "2001:db8::/32", 32, 3);
+	ib = vrp_index_new(b);
+	vrp_diff(ia, ib, &d);
+	memset(&sn, 0, sizeof sn);
+	assert_int_equal(rib_rov_update(r, ib, &d, rov_cb, &sn), 6);
+	assert_int_equal(rov_of(r, p1, "10.0.0.0/16"), VRP_NOTFOUND);
+	assert_int_equal(rov_of(r, p1, "10.0.1.0/24"), VRP_INVALID_ORIGIN);
+	assert_int_equal(rov_of(r, p2, "10.0.1.0/24"), VRP_VALID);
+	assert_int_equal(rov_of(r, p1, "10.0.1.128/25"), VRP_INVALID_ORIGIN);
+	assert_int_equal(rov_of(r, p2, "10.0.2.0/24"), VRP_NOTFOUND);
+	assert_int_equal(rov_of(r, p1, "2001:db8::/32"), VRP_VALID);
+	vrp_diff_free(&d);
+
+	/* A peer's routes flushed leave the counts. */
+	rib_peer_flush(r, p2);
+	rib_rov_counts(r, c);
+	assert_int_equal(c[VRP_VALID], 1);
+	assert_int_equal(c[VRP_INVALID_ORIGIN], 2);
+	assert_int_equal(c[VRP_NOTFOUND], 2);
+	rib_free(r);
+	vrp_index_free(ia);
+	vrp_index_free(ib);
+	vrp_set_free(a);
+	vrp_set_free(b);
+}
+
+struct rov_check {
+	const struct vrp_index	*ix;
+	size_t			 n;
+};
+
+static int
+rov_check_cb(const struct rib_route *rt, void *arg)
+{
+	struct rov_check	*ck = arg;
+	char			 buf[PREFIX_STRLEN];
+	int			 want;
+
+	want = vrp_validate(ck->ix, &rt->prefix, rt->attr->origin_as);
+	if (rt->rov != want)
+		fail_msg("%s AS%u: RIB says %s, index %s",
+		    prefix_fmt(&rt->prefix, buf, sizeof buf),
+		    rt->attr->origin_as, vrp_state_name(rt->rov),
+		    vrp_state_name(want));
+	ck->n++;
+	return (0);
+}
+
+/*
+ * Random RIB, random VRP changes applied through diffs: every route's
+ * state must equal a fresh validation against the current index.
+ */
+static void
+test_rib_rov_random(void **state)
+{
+	struct rib		*r = rib_new();
+	struct rib_peer_key	 k;
+	struct vrp_set		*s = vrp_set_new();
+	struct vrp_index	*ix, *nx;
+	struct vrp_diff		 d;
+	struct rov_check	 ck;
+	struct rib_attr		*at[6];
+	struct prefix		 all[2];
+	struct vrp		 v;
+	uint64_t		 x = 0x2545f4914f6cdd1dULL;
+	size_t			 c[4], total;
+	int			 i, round, peers[3];
+
+	(void)state;
+	memset(&k, 0, sizeof k);
+	for (i = 0; i < 3; i++) {
+		k.asn = (uint32_t)i + 1;
+		peers[i] = rib_peer_get(r, &k);
+	}
+	for (i = 0; i < 6; i++)
+		at[i] = rib_attr_as(r, (uint32_t)i + 1, 0);
+	for (i = 0; i < 20000; i++) {
+		all[0] = rnd_prefix(&x, i % 3 == 0, 0);
+		rib_announce(r, peers[rnd(&x) % 3], &all[0], 0,
+		    at[rnd(&x) % 6]);
+	}
+	ix = vrp_index_new(s);
+	rib_rov_set(r, ix, NULL, NULL);
+	memset(all, 0, sizeof all);
+	all[0].addr.af = AF_INET;
+	all[1].addr.af = AF_INET6;
+	for (round = 0; round < 8; round++) {
+		/* Drop some VRPs, add others. */
+		for (i = 0; i < (int)s->n; i++) {
+			if (rnd(&x) % 4 == 0)
+				s->v[i--] = s->v[--s->n];
+		}
+		for (i = 0; i < 400; i++) {
+			memset(&v, 0, sizeof v);
+			v.prefix = rnd_prefix(&x, i % 3 == 0, 6);
+			v.maxlen = (uint8_t)(v.prefix.len + rnd(&x) %
+			    ((v.prefix.addr.af == AF_INET ? 32 : 128) -
+			    v.prefix.len + 1));
+			v.asn = rnd(&x) % 7;
+			vrp_set_add(s, &v);
+		}
+		nx = vrp_index_new(s);
+		vrp_diff(ix, nx, &d);
+		rib_rov_update(r, nx, &d, NULL, NULL);
+		vrp_diff_free(&d);
+		vrp_index_free(ix);
+		ix = nx;
+		ck.ix = ix;
+		ck.n = 0;
+		rib_walk(r, &all[0], 1, rov_check_cb, &ck);
+		rib_walk(r, &all[1], 1, rov_check_cb, &ck);
+		rib_rov_counts(r, c);
+		total = c[0] + c[1] + c[2] + c[3];
+		assert_int_equal(total, ck.n);
+	}
+	for (i = 0; i < 6; i++)
+		rib_attr_put(r, at[i]);
+	rib_free(r);
+	vrp_index_free(ix);
+	vrp_set_free(s);
+}
+
 int
 main(void)
 {
@@ -649,6 +899,8 @@ main(void)
 		cmocka_unit_test(test_covering),
 		cmocka_unit_test(test_validate_random),
 		cmocka_unit_test(test_diff),
+		cmocka_unit_test(test_rib_rov),
+		cmocka_unit_test(test_rib_rov_random),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * RPKI origin validation of the RIB's routes (RFC 6811 against a VRP
+ * index, core/vrp-index.c).  Each route's state lives in two bits of its
+ * entry; routes are validated as they are stored (core/rib.c), and here
+ * when the VRPs change: all of them for a new index, or only those at or
+ * under the prefixes of the VRPs that came or went (a VRP only ever
+ * covers routes at or under its own prefix, RFC 6811 2).
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <string.h>
+
+#include "core/rib.h"
+#include "core/rib-private.h"
+#include "core/vrp.h"
+
+/* A revalidation pass. */
+struct rib_rov_pass {
+	rib_rov_cb	 cb;
+	void		*arg;
+	size_t		 changed;
+	/* The last prefix and origin validated, and its state. */
+	int		 last_valid;
+	struct prefix	 last_p;
+	uint32_t	 last_as;
+	int		 last_st;
+};
+
+static void	rib_rov_entry(struct rib *, const struct prefix *,
+		    struct rib_rentry *, void *);
+static void	rib_rov_pass(struct rib *, const struct prefix *, size_t,
+		    struct rib_rov_pass *);
+
+static void
+rib_rov_entry(struct rib *r, const struct prefix *p, struct rib_rentry *e,
+    void *arg)
+{
+	struct rib_rov_pass	*rp = arg;
+	struct rib_route	 rt;
+	uint32_t		 as = r->attrv[e->attr]->origin_as;
+	int			 st, old = e->rov;
+
+	/* The routes of one prefix mostly share their origin. */
+	if (rp->last_valid && rp->last_as == as &&
+	    rp->last_p.len == p->len &&
+	    memcmp(rp->last_p.addr.b, p->addr.b, sizeof p->addr.b) == 0)
+		st = rp->last_st;
+	else {
+		st = vrp_validate(r->vrps, p, as);
+		rp->last_valid = 1;
+		rp->last_p = *p;
+		rp->last_as = as;
+		rp->last_st = st;
+	}
+	if (st == old)
+		return;
+	e->rov = (uint32_t)st & 3;
+	r->rov_count[old]--;
+	r->rov_count[st]++;
+	rp->changed++;
+	if (rp->cb != NULL) {
+		rt.prefix = *p;
+		rt.peer = (int)e->peer;
+		rt.path_id = e->path_id;
+		rt.attr = r->attrv[e->attr];
+		rt.rov = st;
+		rp->cb(&rt, old, rp->arg);
+	}
+}
+
+static void
+rib_rov_pass(struct rib *r, const struct prefix *p, size_t n,
+    struct rib_rov_pass *rp)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		rp->last_valid = 0;
+		rib_walk_entries(r, &p[i], rib_rov_entry, rp);
+	}
+}
+
+size_t
+rib_rov_set(struct rib *r, const struct vrp_index *ix, rib_rov_cb cb,
+    void *arg)
+{
+	struct rib_rov_pass	 rp;
+	struct prefix		 all[2];
+
+	memset(&rp, 0, sizeof rp);
+	rp.cb = cb;
+	rp.arg = arg;
+	memset(all, 0, sizeof all);
+	all[0].addr.af = AF_INET;
+	all[1].addr.af = AF_INET6;
+	r->vrps = ix;
+	rib_rov_pass(r, all, 2, &rp);
+	return (rp.changed);
+}
+
+size_t
+rib_rov_update(struct rib *r, const struct vrp_index *ix,
+    const struct vrp_diff *d, rib_rov_cb cb, void *arg)
+{
+	struct rib_rov_pass	 rp;
+
+	memset(&rp, 0, sizeof rp);
+	rp.cb = cb;
+	rp.arg = arg;
+	r->vrps = ix;
+	rib_rov_pass(r, d->prefixes, d->nprefixes, &rp);
+	return (rp.changed);
+}
+
+void
+rib_rov_counts(const struct rib *r, size_t counts[4])
+{
+	memcpy(counts, r->rov_count, sizeof r->rov_count);
+}
