@@ -173,11 +173,12 @@ struct rib_canon {
 };
 
 /*
- * core/rib.c for core/rib-rov.c: cb for every route entry at or under p
- * (every route of p's family with p /0), with the entry's prefix.
+ * core/rib.c for core/rib-rov.c: cb for every node with routes at or
+ * under p (every one of p's family with p /0), with the node's prefix and
+ * the index of its first route entry in rv (linked through next).
  */
 typedef void	(*rib_entry_cb)(struct rib *, const struct prefix *,
-		    struct rib_rentry *, void *);
+		    uint32_t, void *);
 void		 rib_walk_entries(struct rib *, const struct prefix *,
 		    rib_entry_cb, void *);
 

@@ -21,52 +21,45 @@ struct rib_rov_pass {
 	rib_rov_cb	 cb;
 	void		*arg;
 	size_t		 changed;
-	/* The last prefix and origin validated, and its state. */
-	int		 last_valid;
-	struct prefix	 last_p;
-	uint32_t	 last_as;
-	int		 last_st;
 };
 
-static void	rib_rov_entry(struct rib *, const struct prefix *,
-		    struct rib_rentry *, void *);
+static void	rib_rov_node(struct rib *, const struct prefix *, uint32_t,
+		    void *);
 static void	rib_rov_pass(struct rib *, const struct prefix *, size_t,
 		    struct rib_rov_pass *);
 
+/* The routes of one prefix: they mostly share their origin. */
 static void
-rib_rov_entry(struct rib *r, const struct prefix *p, struct rib_rentry *e,
-    void *arg)
+rib_rov_node(struct rib *r, const struct prefix *p, uint32_t i, void *arg)
 {
 	struct rib_rov_pass	*rp = arg;
+	struct rib_rentry	*e;
 	struct rib_route	 rt;
-	uint32_t		 as = r->attrv[e->attr]->origin_as;
-	int			 st, old = e->rov;
+	uint32_t		 as, last_as = 0;
+	int			 st = VRP_NOTFOUND, old, have = 0;
 
-	/* The routes of one prefix mostly share their origin. */
-	if (rp->last_valid && rp->last_as == as &&
-	    rp->last_p.len == p->len &&
-	    memcmp(rp->last_p.addr.b, p->addr.b, sizeof p->addr.b) == 0)
-		st = rp->last_st;
-	else {
-		st = vrp_validate(r->vrps, p, as);
-		rp->last_valid = 1;
-		rp->last_p = *p;
-		rp->last_as = as;
-		rp->last_st = st;
-	}
-	if (st == old)
-		return;
-	e->rov = (uint32_t)st & 3;
-	r->rov_count[old]--;
-	r->rov_count[st]++;
-	rp->changed++;
-	if (rp->cb != NULL) {
-		rt.prefix = *p;
-		rt.peer = (int)e->peer;
-		rt.path_id = e->path_id;
-		rt.attr = r->attrv[e->attr];
-		rt.rov = st;
-		rp->cb(&rt, old, rp->arg);
+	for (; i != 0; i = e->next) {
+		e = &r->rv[i];
+		as = r->attrv[e->attr]->origin_as;
+		if (!have || as != last_as) {
+			st = vrp_validate(r->vrps, p, as);
+			last_as = as;
+			have = 1;
+		}
+		if (st == (old = e->rov))
+			continue;
+		e->rov = (uint32_t)st & 3;
+		r->rov_count[old]--;
+		r->rov_count[st]++;
+		rp->changed++;
+		if (rp->cb != NULL) {
+			rt.prefix = *p;
+			rt.peer = (int)e->peer;
+			rt.path_id = e->path_id;
+			rt.attr = r->attrv[e->attr];
+			rt.rov = st;
+			rp->cb(&rt, old, rp->arg);
+		}
 	}
 }
 
@@ -76,10 +69,8 @@ rib_rov_pass(struct rib *r, const struct prefix *p, size_t n,
 {
 	size_t	 i;
 
-	for (i = 0; i < n; i++) {
-		rp->last_valid = 0;
-		rib_walk_entries(r, &p[i], rib_rov_entry, rp);
-	}
+	for (i = 0; i < n; i++)
+		rib_walk_entries(r, &p[i], rib_rov_node, rp);
 }
 
 size_t

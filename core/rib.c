@@ -1031,8 +1031,7 @@ rib_entries_node(struct rib *r, struct rib_fam *f, uint32_t n,
 		if ((i = rib_nh(f, n)->routes) != 0) {
 			k = rib_nkey(f, n);
 			rib_key_prefix(f, &k, rib_nh(f, n)->len, &p);
-			for (; i != 0; i = r->rv[i].next)
-				cb(r, &p, &r->rv[i], arg);
+			cb(r, &p, i, arg);
 		}
 		rib_entries_node(r, f, rib_nh(f, n)->child[0], cb, arg);
 	}

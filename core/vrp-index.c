@@ -9,9 +9,10 @@
  * a descendant of it (any prefix between a covering node and p in the
  * order lies inside the covering node), so one search and a short walk
  * up the parents find every covering VRP.  The search starts from a
- * table of where each run of the top address bits begins (16 bits for
- * IPv4, 20 for IPv6), so it is a few probes within a small slice: the
- * whole lookup touches a handful of cache lines.
+ * table of where each run of the top address bits begins (as many bits
+ * as make about one node a bucket, at most 16 for IPv4 and 20 for IPv6),
+ * so it is a few probes within a small slice: the whole lookup touches a
+ * handful of cache lines.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -185,7 +186,11 @@ vrp_fam_build(struct vrp_index *ix, struct vrp_fam *f, size_t from,
 	uint64_t	 hi, lo;
 	size_t		 i, k;
 
-	f->bbits = bbits;
+	/* About one node a bucket, up to bbits (a small set, a small table). */
+	f->bbits = 1;
+	while (f->bbits < bbits && ((size_t)1 << f->bbits) < to - from)
+		f->bbits++;
+	bbits = f->bbits;
 	f->nodes = xreallocarray(NULL, to - from + 1, sizeof *f->nodes);
 	f->bucket = xcalloc(((size_t)1 << bbits) + 1, sizeof *f->bucket);
 	stack = xreallocarray(NULL, 130, sizeof *stack);
