@@ -14,6 +14,7 @@ const struct collector_ops *collector_table[] = {
 	&collector_probe,
 	&collector_prom,
 	&collector_ingest,
+	&collector_rpki,
 	NULL
 };
 

@@ -100,11 +100,12 @@ static void	rpki_source_tick_cb(evutil_socket_t, short, void *);
 static void
 rpki_source_install(struct rpki_source *src, struct vrp_index *ix)
 {
-	struct vrp_diff	 d;
+	struct vrp_index	*old = src->vrps;
+	struct vrp_diff		 d;
 
-	vrp_diff(src->vrps, ix, &d);
+	vrp_diff(old, ix, &d);
 	if (src->rib != NULL) {
-		if (src->vrps == NULL)
+		if (old == NULL)
 			rib_rov_set(src->rib, ix, src->rib_cb, src->rib_arg);
 		else
 			rib_rov_update(src->rib, ix, &d, src->rib_cb,
@@ -115,11 +116,11 @@ rpki_source_install(struct rpki_source *src, struct vrp_index *ix)
 	src->st.updates++;
 	src->st.state = RPKI_SOURCE_UP;
 	src->st.error[0] = '\0';
+	src->vrps = ix;
 	if (src->cb != NULL)
 		src->cb(src, &d, src->arg);
 	vrp_diff_free(&d);
-	vrp_index_free(src->vrps);
-	src->vrps = ix;
+	vrp_index_free(old);
 }
 
 /* Down with a reason; the VRPs stay. */

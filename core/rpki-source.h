@@ -46,7 +46,9 @@ struct rpki_source_status {
 /*
  * Called on the loop after the source's state or VRPs changed: with the
  * diff from the previous index when the VRPs did (d->nadded and
- * d->nremoved name them; valid during the call), NULL otherwise.
+ * d->nremoved name them; valid during the call, the removed ones in the
+ * previous index, freed after it), NULL otherwise.  rpki_source_vrps() is
+ * already the new index, and an attached RIB already revalidated.
  */
 typedef void	(*rpki_source_cb)(struct rpki_source *,
 		    const struct vrp_diff *, void *);

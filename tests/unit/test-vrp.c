@@ -8,7 +8,8 @@
  * cases (maxLength, AS0, origin NONE, IPv6, host routes, /0), the index
  * against a brute-force validator on random sets, covering VRPs, diffs
  * of two sets, and the RIB's per-route states (core/rib-rov.c): set on
- * store, revalidated under a diff's prefixes only, counted.
+ * store, revalidated under a diff's prefixes only, counted; the rpki
+ * configuration block and its collector on a VRP file.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -22,6 +23,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <event2/event.h>
+
+#include "core/collector.h"
+#include "core/config.h"
+#include "core/model.h"
 #include "core/rib.h"
 #include "core/vrp.h"
 #include "tests/unit/unit.h"
@@ -883,6 +889,122 @@ test_rib_rov_random(void **state)
 	vrp_set_free(s);
 }
 
+static int
+conf(struct model *m, const char *text, char **cause)
+{
+	*cause = NULL;
+	return (config_parse_buffer(m, "t.conf", text, strlen(text), cause));
+}
+
+static void
+test_config_rpki(void **state)
+{
+	static const struct {
+		const char	*text, *cause;
+	} bad[] = {
+		{ "rpki { }", "t.conf:1:8: rpki needs a source: rtr \"HOST\" or "
+		    "file \"VRPS.json\"" },
+		{ "rpki { rtr \"h\" file \"f\" }", "t.conf:1:16: rpki takes one "
+		    "source: rtr or file" },
+		{ "rpki { file \"f\" port 1 }", "t.conf:1:17: port is for an "
+		    "rtr source" },
+		{ "rpki { rtr \"h\" slurm \"s\" }", "t.conf:1:1: slurm is for a "
+		    "file source: the RTR cache applies its own" },
+		{ "rpki { rtr \"h\" port 0 }", "t.conf:1:21: bad port \"0\": "
+		    "expected 1 to 65535" },
+		{ "rpki { file \"f\" interval soon }", "t.conf:1:26: bad "
+		    "duration \"soon\": expected 100ms to 1h, e.g. 500ms, 5s, 1m "
+		    "(a bare number is seconds)" },
+		{ "rpki { file \"f\" }\nrpki { file \"g\" }", "t.conf:2:1: only "
+		    "one rpki block: every route is validated against one set "
+		    "of VRPs" },
+	};
+	struct model	*m;
+	char		*cause;
+	size_t		 i;
+
+	(void)state;
+	m = model_new();
+	assert_int_equal(conf(m, "rpki {\n\trtr \"127.0.0.1\" port 8282 "
+	    "refresh 30s\n}\n", &cause), 0);
+	assert_int_equal(m->ncollectors, 1);
+	assert_ptr_equal(m->collectors[0]->ops, &collector_rpki);
+	assert_string_equal(m->collectors[0]->rtr_host, "127.0.0.1");
+	assert_int_equal(m->collectors[0]->port, 8282);
+	assert_int_equal(m->collectors[0]->interval_ms, 30000);
+	assert_string_equal(m->collectors[0]->name, "rpki 127.0.0.1:8282");
+	model_free(m);
+	m = model_new();
+	assert_int_equal(conf(m, "rpki { rtr \"rpki.example\" }\n", &cause),
+	    0);
+	assert_int_equal(m->collectors[0]->port, 323);
+	model_free(m);
+	m = model_new();
+	assert_int_equal(conf(m, "rpki { file \"/v.json\" slurm \"/s.json\" }",
+	    &cause), 0);
+	assert_string_equal(m->collectors[0]->path, "/v.json");
+	assert_string_equal(m->collectors[0]->slurm, "/s.json");
+	model_free(m);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		m = model_new();
+		assert_int_equal(conf(m, bad[i].text, &cause), -1);
+		assert_non_null(cause);
+		assert_string_equal(cause, bad[i].cause);
+		free(cause);
+		model_free(m);
+	}
+}
+
+/* The collector on a VRP file: the RIB validated, m->vrps set, shown. */
+static void
+test_collect_rpki_file(void **state)
+{
+	struct event_base	*base = event_base_new();
+	struct model		*m = model_new();
+	struct rib_peer_key	 k;
+	struct rib		*rib;
+	struct collector	*c;
+	char			 text[8192], path[4096], *cause = NULL;
+	char			 desc[256];
+	int			 peer;
+
+	(void)state;
+	m->rib = rib_new();
+	memset(&k, 0, sizeof k);
+	peer = rib_peer_get(m->rib, &k);
+	announce(m->rib, peer, "1.0.0.0/24", 13335);
+	announce(m->rib, peer, "1.0.4.0/23", 38803);
+	test_path(path, sizeof path, "tests/data/rpki",
+	    "stayrtr-test.rpki.json");
+	snprintf(text, sizeof text, "rpki { file \"%s\" interval 1s }", path);
+	assert_int_equal(conf(m, text, &cause), 0);
+	c = m->collectors[0];
+	assert_int_equal(c->ops->start(c, m, base, &cause), 0);
+	assert_int_equal(c->state, COL_UP);
+	assert_non_null(m->vrps);
+	assert_int_equal(vrp_index_count(m->vrps), 19);
+	assert_int_equal(rov_of(m->rib, peer, "1.0.0.0/24"), VRP_VALID);
+	assert_int_equal(rov_of(m->rib, peer, "1.0.4.0/23"),
+	    VRP_INVALID_LENGTH);
+	assert_true(c->ops->settled(c));
+	c->ops->describe(c, desc, sizeof desc);
+	assert_non_null(strstr(desc, ": 19 VRPs, "));
+	c->ops->stop(c);
+	assert_null(m->vrps);
+	/* A file that is not there: down, saying so. */
+	free(c->path);
+	c->path = xstrdup("/nonexistent/vrps.json");
+	assert_int_equal(c->ops->start(c, m, base, &cause), 0);
+	assert_int_equal(c->state, COL_DOWN);
+	assert_non_null(strstr(c->error, "/nonexistent/vrps.json"));
+	assert_false(c->ops->settled(c) == 0);
+	/* As peertop tears down: the model (its collectors), then the RIB. */
+	rib = m->rib;
+	model_free(m);
+	rib_free(rib);
+	event_base_free(base);
+}
+
 int
 main(void)
 {
@@ -901,6 +1023,8 @@ main(void)
 		cmocka_unit_test(test_diff),
 		cmocka_unit_test(test_rib_rov),
 		cmocka_unit_test(test_rib_rov_random),
+		cmocka_unit_test(test_config_rpki),
+		cmocka_unit_test(test_collect_rpki_file),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
