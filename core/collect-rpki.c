@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/collect-rpki.h"
 #include "core/collector.h"
 #include "core/model.h"
 #include "core/rpki-source.h"
@@ -146,4 +147,15 @@ collect_rpki_settled(const struct collector *c)
 
 	return (cr == NULL || rpki_source_vrps(cr->src) != NULL ||
 	    c->state == COL_DOWN);
+}
+
+int
+collect_rpki_status(const struct collector *c, struct rpki_source_status *st)
+{
+	const struct collect_rpki	*cr = c->priv;
+
+	if (c->ops != &collector_rpki || cr == NULL)
+		return (-1);
+	rpki_source_status(cr->src, st);
+	return (0);
 }

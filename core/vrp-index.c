@@ -48,6 +48,7 @@ struct vrp_index {
 	struct vrp_ent	*ent;
 	size_t		 n;
 	struct vrp_fam	 fam[2];	/* IPv4, IPv6 */
+	struct vrp_set	 aspa;		/* only its ASPAs */
 };
 
 static int	vrp_cmp(const void *, const void *);
@@ -173,6 +174,17 @@ vrp_index_new(const struct vrp_set *s)
 	}
 	vrp_fam_build(ix, &ix->fam[0], 0, nv4, 16);
 	vrp_fam_build(ix, &ix->fam[1], nv4, n, 20);
+	/* The ASPAs, already sorted. */
+	ix->aspa.naspa = ix->aspa.caspa = s->naspa;
+	ix->aspa.aspa = xreallocarray(NULL, s->naspa + 1, sizeof *s->aspa);
+	for (i = 0; i < s->naspa; i++) {
+		ix->aspa.aspa[i] = s->aspa[i];
+		ix->aspa.aspa[i].providers = xreallocarray(NULL,
+		    s->aspa[i].nproviders + 1, sizeof (uint32_t));
+		if (s->aspa[i].nproviders != 0)
+			memcpy(ix->aspa.aspa[i].providers, s->aspa[i].providers,
+			    s->aspa[i].nproviders * sizeof (uint32_t));
+	}
 	return (ix);
 }
 
@@ -237,9 +249,26 @@ vrp_index_free(struct vrp_index *ix)
 		free(ix->fam[i].nodes);
 		free(ix->fam[i].bucket);
 	}
+	for (i = 0; i < (int)ix->aspa.naspa; i++)
+		free(ix->aspa.aspa[i].providers);
+	free(ix->aspa.aspa);
 	free(ix->ent);
 	free(ix->v);
 	free(ix);
+}
+
+const struct vrp_aspa *
+vrp_index_aspa_find(const struct vrp_index *ix, uint32_t customer, int afi)
+{
+	return (ix == NULL ? NULL : vrp_set_aspa_find(&ix->aspa, customer,
+	    afi));
+}
+
+const struct vrp_aspa *
+vrp_index_aspas(const struct vrp_index *ix, size_t *n)
+{
+	*n = ix == NULL ? 0 : ix->aspa.naspa;
+	return (ix == NULL ? NULL : ix->aspa.aspa);
 }
 
 size_t

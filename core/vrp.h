@@ -112,6 +112,14 @@ struct vrp_index *vrp_index_new(const struct vrp_set *);
 void		 vrp_index_free(struct vrp_index *);
 size_t		 vrp_index_count(const struct vrp_index *);	/* VRPs */
 const struct vrp *vrp_index_get(const struct vrp_index *, size_t);
+/*
+ * The index keeps a copy of the set's ASPAs too (a file source's; RTR
+ * brings none until RTR v2): as vrp_set_aspa_find(), and all of them
+ * (sorted by customer, then afi; *n their count).  NULL index: none.
+ */
+const struct vrp_aspa *vrp_index_aspa_find(const struct vrp_index *,
+		    uint32_t customer, int afi);
+const struct vrp_aspa *vrp_index_aspas(const struct vrp_index *, size_t *n);
 
 /*
  * RFC 6811 2: the state of a route for prefix with origin AS origin.

@@ -25,6 +25,7 @@
 
 #include <event2/event.h>
 
+#include "core/collect-rpki.h"
 #include "core/collector.h"
 #include "core/config.h"
 #include "core/model.h"
@@ -88,6 +89,7 @@ test_rpki_client(void **state)
 	struct vrp_set		*s = load("stayrtr-test.rpki.json");
 	const struct vrp_aspa	*a;
 	struct vrp_index	*ix;
+	size_t			 i;
 
 	(void)state;
 	assert_int_equal(s->n, 19);
@@ -109,6 +111,15 @@ test_rpki_client(void **state)
 
 	ix = vrp_index_new(s);
 	assert_int_equal(vrp_index_count(ix), 19);
+	/* The index keeps the ASPAs, for the ASPA verification. */
+	a = vrp_index_aspa_find(ix, 64496, 4);
+	assert_non_null(a);
+	assert_int_equal(a->nproviders, 6);
+	assert_int_equal(a->providers[5], 61138);
+	assert_ptr_not_equal(a, vrp_set_aspa_find(s, 64496, 4));
+	assert_non_null(vrp_index_aspas(ix, &i));
+	assert_int_equal(i, 4);
+	assert_null(vrp_index_aspa_find(NULL, 64496, 4));
 	assert_int_equal(val(ix, "1.0.0.0/24", 13335), VRP_VALID);
 	assert_int_equal(val(ix, "1.0.0.0/24", 13336), VRP_INVALID_ORIGIN);
 	assert_int_equal(val(ix, "1.0.4.0/23", 38803), VRP_INVALID_LENGTH);
@@ -964,6 +975,7 @@ test_collect_rpki_file(void **state)
 	struct rib_peer_key	 k;
 	struct rib		*rib;
 	struct collector	*c;
+	struct rpki_source_status st;
 	char			 text[8192], path[4096], *cause = NULL;
 	char			 desc[256];
 	int			 peer;
@@ -989,6 +1001,10 @@ test_collect_rpki_file(void **state)
 	assert_true(c->ops->settled(c));
 	c->ops->describe(c, desc, sizeof desc);
 	assert_non_null(strstr(desc, ": 19 VRPs, "));
+	assert_int_equal(collect_rpki_status(c, &st), 0);
+	assert_int_equal(st.state, RPKI_SOURCE_UP);
+	assert_int_equal(st.nvrps, 19);
+	assert_int_equal(st.updates, 1);
 	c->ops->stop(c);
 	assert_null(m->vrps);
 	/* A file that is not there: down, saying so. */
