@@ -335,8 +335,10 @@ rpki_source_status_cb(const struct rtr_mgr_group *g,
 		break;
 	default:
 		src->rtr_state = RPKI_SOURCE_DOWN;
-		snprintf(src->rtr_error, sizeof src->rtr_error, "%s:%s: %s",
-		    src->tcp.host, src->port, rs != NULL ?
+		snprintf(src->rtr_error, sizeof src->rtr_error, "RTR cache "
+		    "%s port %s: %s (%s)", src->tcp.host, src->port,
+		    status == RTR_MGR_CLOSED ? "connection closed" :
+		    "unreachable or failed", rs != NULL ?
 		    rtr_state_to_str(rs->state) : rtr_mgr_status_to_str(status));
 		break;
 	}
