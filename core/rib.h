@@ -264,7 +264,7 @@ void		 rib_set_watch_hook(struct rib *, void (*)(void *, int),
  * after a reset); rib_rov_update(): switch to ix, revalidating the routes
  * at or under d->prefixes (vrp_diff() of the old index and ix).  Both
  * call cb (if not NULL) for each route whose state changed, with the
- * old state, and return how many changed.
+ * old state, and return how many changed; cb must not change the RIB.
  */
 struct vrp_index;
 struct vrp_diff;

@@ -20,7 +20,9 @@
  *    (target for diff + revalidation: at most 100), checked against a
  *    full revalidation.
  *
- * Usage: bench-rpki [-n runs]
+ * Usage: bench-rpki [-r] [-n runs]
+ * -r loads the RIB in random prefix order instead (what a walk of it
+ * costs when its entries are scattered).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -192,15 +194,18 @@ main(int argc, char **argv)
 	size_t			 i, j, nroutes = 0, counts[4], changed;
 	uint32_t		*as;
 	volatile unsigned int	 sink = 0;
-	int			 ch, runs = 5, peers[2], n;
+	int			 ch, runs = 5, peers[2], n, shuffle = 0;
 
-	while ((ch = getopt(argc, argv, "n:")) != -1) {
+	while ((ch = getopt(argc, argv, "n:r")) != -1) {
 		switch (ch) {
 		case 'n':
 			runs = atoi(optarg);
 			break;
+		case 'r':
+			shuffle = 1;
+			break;
 		default:
-			fprintf(stderr, "usage: bench-rpki [-n runs]\n");
+			fprintf(stderr, "usage: bench-rpki [-r] [-n runs]\n");
 			return (1);
 		}
 	}
@@ -231,6 +236,12 @@ main(int argc, char **argv)
 			if (n == 0 || prefix_cmp(&pfx[n - 1], &pfx[i]) != 0)
 				pfx[n++] = pfx[i];
 		}
+	}
+	for (i = NPREFIXES; shuffle && i > 1; i--) {
+		j = rnd() % i;
+		all = pfx[i - 1];
+		pfx[i - 1] = pfx[j];
+		pfx[j] = all;
 	}
 	for (i = 0; i < NPREFIXES; i++) {
 		as[i] = 1 + rnd() % 60000;
@@ -265,9 +276,10 @@ main(int argc, char **argv)
 
 	printf("RPKI origin validation benchmarks, median of %d runs\n", runs);
 	rib_stats(r, &rs);
-	printf("1. %zu routes (%zu prefixes, 2 peers, loaded in prefix "
+	printf("1. %zu routes (%zu prefixes, 2 peers, loaded in %s "
 	    "order) against %zu VRPs (%zu distinct)\n", rs.routes,
-	    rs.prefixes, s->n, vrp_index_count(ix));
+	    rs.prefixes, shuffle ? "random" : "prefix", s->n,
+	    vrp_index_count(ix));
 	printf("   index built in %.0f ms\n", tbuild * 1e3);
 	for (n = 0; n < runs; n++) {
 		rib_rov_set(r, NULL, NULL, NULL);
