@@ -16,6 +16,7 @@ const struct collector_ops *collector_table[] = {
 	&collector_prom,
 	&collector_ingest,
 	&collector_notify,
+	&collector_rpki,
 	NULL
 };
 

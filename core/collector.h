@@ -39,6 +39,7 @@ extern const struct collector_ops collector_bmp;
 extern const struct collector_ops collector_probe;
 extern const struct collector_ops collector_prom;
 extern const struct collector_ops collector_ingest;
+extern const struct collector_ops collector_rpki;
 
 /* All collector kinds, NULL-terminated. */
 extern const struct collector_ops *collector_table[];

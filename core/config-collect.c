@@ -181,22 +181,33 @@ static int
 cfg_bird_interval(struct parser *p, const struct loc *kw, void *arg)
 {
 	struct bird_ctx	*ctx = arg;
-	struct token	*t;
-	char		 q[CFG_LEX_QUOTE_LEN];
 
 	if (ctx->has_interval)
 		return (cfg_lex_error(&p->lx, kw, "interval given twice for "
 		    "bird"));
-	if (cfg_lex_value(&p->lx, &t, "a duration after interval") == -1)
+	if (cfg_interval(p, "a duration after interval",
+	    &ctx->c->interval_ms) == -1)
 		return (-1);
-	if (t->type != TOK_WORD ||
-	    cfg_parse_duration(t->text, &ctx->c->interval_ms) == -1)
-		return (cfg_lex_error(&p->lx, &t->loc, "bad duration \"%s\": "
-		    "expected 100ms to 1h, e.g. 500ms, 5s, 1m (a bare number "
-		    "is seconds)", cfg_lex_quote(t->text, q, sizeof q)));
 	ctx->has_interval = 1;
 	return (0);
 }
+
+/* A collector's poll interval, 100ms to 1h, into *ms. */
+int
+cfg_interval(struct parser *p, const char *what, int *ms)
+{
+	struct token	*t;
+	char		 q[CFG_LEX_QUOTE_LEN];
+
+	if (cfg_lex_value(&p->lx, &t, what) == -1)
+		return (-1);
+	if (t->type != TOK_WORD || cfg_parse_duration(t->text, ms) == -1)
+		return (cfg_lex_error(&p->lx, &t->loc, "bad duration \"%s\": "
+		    "expected 100ms to 1h, e.g. 500ms, 5s, 1m (a bare number "
+		    "is seconds)", cfg_lex_quote(t->text, q, sizeof q)));
+	return (0);
+}
+
 
 /*
  * bmp listen ADDRESS [port N] [{ allow PREFIX... max-routers N
@@ -263,20 +274,11 @@ static int
 cfg_bmp_port(struct parser *p, const struct loc *kw, void *arg)
 {
 	struct bmp_ctx_cfg	*ctx = arg;
-	struct token		*t;
-	unsigned long		 v;
-	char			 q[CFG_LEX_QUOTE_LEN];
 
 	if (ctx->has_port)
 		return (cfg_lex_error(&p->lx, kw, "port given twice for bmp"));
-	if (cfg_lex_value(&p->lx, &t, "a port number after port") == -1)
+	if (cfg_port(p, &ctx->c->port) == -1)
 		return (-1);
-	if (t->type != TOK_WORD || cfg_parse_uint(t->text, 65535, &v) == -1 ||
-	    v == 0)
-		return (cfg_lex_error(&p->lx, &t->loc, "bad port \"%s\": "
-		    "expected 1 to 65535", cfg_lex_quote(t->text, q,
-		    sizeof q)));
-	ctx->c->port = (int)v;
 	ctx->has_port = 1;
 	return (0);
 }

@@ -93,6 +93,9 @@ struct collector *cfg_collector_new(struct parser *, const struct loc *,
 		    const char *);
 int	 cfg_bird(struct parser *, const struct loc *, void *);
 int	 cfg_bmp(struct parser *, const struct loc *, void *);
+int	 cfg_rpki(struct parser *, const struct loc *, void *);
+/* config-collect.c: a collector's interval (what names it). */
+int	 cfg_interval(struct parser *, const char *, int *);
 
 /* config-partner.c: top-level keywords, and branches' partners at the end. */
 int	 cfg_partner(struct parser *, const struct loc *, void *);

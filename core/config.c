@@ -87,6 +87,7 @@ static const struct keyword cfg_top_keywords[] = {
 	{ "notify", cfg_notify },
 	{ "partner", cfg_partner },
 	{ "branch", cfg_branch },
+	{ "rpki", cfg_rpki },
 	{ NULL, NULL }
 };
 

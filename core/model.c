@@ -126,6 +126,8 @@ model_free(struct model *m)
 			m->collectors[i]->remote_free(m->collectors[i]);
 		free(m->collectors[i]->path);
 		free(m->collectors[i]->query);
+		free(m->collectors[i]->slurm);
+		free(m->collectors[i]->rtr_host);
 		free(m->collectors[i]);
 	}
 	free(m->collectors);

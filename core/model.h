@@ -52,6 +52,7 @@ const char	*role_name(enum role);
 struct partner;
 struct collector;
 struct rib;
+struct vrp_index;
 struct routemon;
 struct bmp_remote;
 struct bmp_info_ops;
@@ -437,6 +438,12 @@ struct collector {
 	uint32_t	 max_routes;	/* per router, all views; 0: none */
 	int		 max_routes_set; /* unset: COLLECT_BMP_MAX_ROUTES */
 
+	/* rpki (collect-rpki.c): a VRP file (path) and its SLURM file, or
+	 * an RTR cache (rtr_host, port); interval_ms: file check, RTR
+	 * refresh. */
+	char		*slurm;
+	char		*rtr_host;
+
 	/* prometheus (collect-prom.c): the server is listen/port, the
 	 * PromQL and how its labels and values map to latency samples. */
 	char		*query;
@@ -682,6 +689,12 @@ struct model {
 	 * that watches it for the registered prefixes; NULL until made. */
 	struct rib	*rib;
 	struct routemon	*routemon;
+	/*
+	 * RPKI: the rpki collector's current VRPs (core/vrp.h), which every
+	 * route's state in rib is against; NULL without one or before its
+	 * first VRPs.  Owned by the collector, replaced as they change.
+	 */
+	const struct vrp_index *vrps;
 	/* Its tuning, the "routes" block of the configuration (0: default). */
 	double		 route_tolerance_km;
 	unsigned	 route_max_path;

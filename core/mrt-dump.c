@@ -11,6 +11,8 @@
  *
  * ADD-PATH records are labelled TABLE_DUMP2_AP and BGP4MP_AP and carry
  * the path id after the prefix; BGP4MP_ET timestamps have microseconds.
+ * With VRPs (peertop mrt --dump --vrp), B and A lines end in one more
+ * column, the route's RPKI state: "...|NAG||invalid-origin|".
  * Absent LOCAL_PREF and MED print as 0; AS_SETs in braces; the well-known
  * communities by name as bgpdump prints them.
  */
@@ -24,6 +26,17 @@
 
 #include "core/decode-mrt.h"
 #include "core/mrt-dump.h"
+#include "core/vrp.h"
+
+/* A dump with VRPs: where to, against what, and the counts. */
+struct mrt_dump_ctx {
+	FILE			*out;
+	const struct vrp_index	*vrps;
+	uint64_t		*rov;
+};
+
+static void	mrt_dump_line(const struct mrt_elem *, FILE *,
+		    const struct mrt_dump_ctx *);
 
 void
 mrt_dump_aspath(FILE *out, const struct bgp_aspath *ap)
@@ -197,9 +210,39 @@ mrt_dump_prefix(FILE *out, const struct bgp_nlri *n)
 void
 mrt_dump_elem(const struct mrt_elem *e, void *arg)
 {
-	FILE			*out = arg;
+	mrt_dump_line(e, arg, NULL);
+}
+
+static void
+mrt_dump_vrp_cb(const struct mrt_elem *e, void *arg)
+{
+	const struct mrt_dump_ctx	*c = arg;
+
+	mrt_dump_line(e, c->out, c);
+}
+
+/*
+ * RFC 6811 2: the origin AS is the last of a path ending in an
+ * AS_SEQUENCE; anything else (an AS_SET, no path) is NONE (0), as the
+ * RIB has it (core/rib-attr.c).
+ */
+static uint32_t
+mrt_dump_origin(const struct bgp_aspath *ap)
+{
+	if (ap->nsegs == 0 || ap->nasns == 0 ||
+	    ap->segs[ap->nsegs - 1].type != BGP_AS_SEQUENCE ||
+	    ap->segs[ap->nsegs - 1].count == 0)
+		return (0);
+	return (ap->asns[ap->nasns - 1]);
+}
+
+static void
+mrt_dump_line(const struct mrt_elem *e, FILE *out,
+    const struct mrt_dump_ctx *c)
+{
 	const struct bgp_attrs	*a = e->attrs;
 	static const char *const origins[] = { "IGP", "EGP", "INCOMPLETE" };
+	enum vrp_state		 st;
 
 	switch (e->type) {
 	case MRT_ELEM_STATE:
@@ -239,6 +282,12 @@ mrt_dump_elem(const struct mrt_elem *e, void *arg)
 		fprintf(out, "%u ", a->aggr_as);
 		mrt_dump_addr(out, &a->aggr_ip);
 	}
+	if (c != NULL) {
+		st = vrp_validate(c->vrps, &e->nlri->prefix,
+		    mrt_dump_origin(&a->aspath));
+		c->rov[st]++;
+		fprintf(out, "|%s", vrp_state_name(st));
+	}
 	fputs("|\n", out);
 }
 
@@ -253,6 +302,16 @@ int
 mrt_dump_file(const char *path, FILE *out, FILE *err,
     struct mrt_dump_stats *st)
 {
+	return (mrt_dump_file_vrp(path, out, err, NULL, st));
+}
+
+int
+mrt_dump_file_vrp(const char *path, FILE *out, FILE *err,
+    const struct vrp_index *vrps, struct mrt_dump_stats *st)
+{
+	struct mrt_dump_ctx	 c;
+	mrt_elem_cb		 cb = mrt_dump_null;
+	void			*arg = out;
 	struct mrt_reader	*r;
 	struct mrt_decoder	 d;
 	struct mrt_record	 rec;
@@ -266,10 +325,17 @@ mrt_dump_file(const char *path, FILE *out, FILE *err,
 		st->errors++;
 		return (-1);
 	}
+	c.out = out;
+	c.vrps = vrps;
+	c.rov = st->rov;
+	if (out != NULL && vrps != NULL) {
+		cb = mrt_dump_vrp_cb;
+		arg = &c;
+	} else if (out != NULL)
+		cb = mrt_dump_elem;
 	decode_mrt_init(&d);
 	while ((rv = decode_mrt_next(r, &rec, &cause)) == 1) {
-		if (decode_mrt_record(&d, &rec, path, out != NULL ?
-		    mrt_dump_elem : mrt_dump_null, out, &cause) != 0) {
+		if (decode_mrt_record(&d, &rec, path, cb, arg, &cause) != 0) {
 			fprintf(err, "peertop: %s\n", cause);
 			free(cause);
 			cause = NULL;

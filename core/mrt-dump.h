@@ -11,6 +11,7 @@
 
 struct mrt_elem;
 struct bgp_aspath;
+struct vrp_index;
 
 /* Write the line for e to out (an mrt_elem_cb with a FILE * argument). */
 void	mrt_dump_elem(const struct mrt_elem *e, void *out);
@@ -22,6 +23,7 @@ struct mrt_dump_stats {
 	uint64_t	elems;
 	uint64_t	skipped;	/* record types not decoded */
 	uint64_t	errors;		/* located errors written to err */
+	uint64_t	rov[4];		/* routes by enum vrp_state */
 };
 
 /*
@@ -31,5 +33,13 @@ struct mrt_dump_stats {
  */
 int	mrt_dump_file(const char *path, FILE *out, FILE *err,
 	    struct mrt_dump_stats *);
+/*
+ * The same with each route (B and A lines) validated against vrps (RFC
+ * 6811, core/vrp.h): its state ("valid", "invalid-origin",
+ * "invalid-length", "not-found") is one more column after bgpdump's
+ * last, and st->rov counts them.
+ */
+int	mrt_dump_file_vrp(const char *path, FILE *out, FILE *err,
+	    const struct vrp_index *vrps, struct mrt_dump_stats *);
 
 #endif

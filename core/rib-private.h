@@ -43,11 +43,17 @@ struct rib_node6 {
 	uint64_t	hi, lo;
 };
 
-/* One route: peer and path id at the node that holds it. */
+/*
+ * One route: peer and path id at the node that holds it, and its RPKI
+ * state (enum vrp_state) in 2 bits taken from the peer id, so that it
+ * costs no memory (peer ids stay below RIB_MAXPEERS).
+ */
+#define RIB_MAXPEERS	(1U << 30)
 struct rib_rentry {
 	uint32_t	attr;		/* attrv index */
 	uint32_t	path_id;
-	uint32_t	peer;
+	uint32_t	peer:30;
+	uint32_t	rov:2;
 	uint32_t	next;		/* next route at the node, or free */
 };
 
@@ -141,6 +147,13 @@ struct rib {
 	uint8_t			*canon;		/* canonical attribute bytes */
 	size_t			 canoncap;
 
+	/*
+	 * RPKI: the VRPs every route's rov was computed against (not
+	 * owned), and how many routes are in each state.
+	 */
+	const struct vrp_index	*vrps;
+	size_t			 rov_count[4];
+
 	/* MRT: TABLE_DUMP_V2 peer index to RIB peer id. */
 	const struct mrt_decoder *mrt_dec;
 	const struct mrt_peer	*mrt_dpeers;
@@ -158,6 +171,16 @@ struct rib_canon {
 	int		 unreach_af;
 	struct buf	 unreach;
 };
+
+/*
+ * core/rib.c for core/rib-rov.c: cb for every node with routes at or
+ * under p (every one of p's family with p /0), with the node's prefix and
+ * the index of its first route entry in rv (linked through next).
+ */
+typedef void	(*rib_entry_cb)(struct rib *, const struct prefix *,
+		    uint32_t, void *);
+void		 rib_walk_entries(struct rib *, const struct prefix *,
+		    rib_entry_cb, void *);
 
 /* core/rib-lpm.c: the IPv4 longest-match index beside the trie. */
 struct rib_lpm	*rib_lpm_new(void);

@@ -27,6 +27,7 @@
 #include "core/decode-mrt.h"
 #include "core/rib.h"
 #include "core/rib-private.h"
+#include "core/vrp.h"
 
 static struct rib_fam	*rib_fam(struct rib *, int);
 static const struct rib_fam *rib_fam_of(const struct rib *,
@@ -58,8 +59,13 @@ static void		 rib_prune(struct rib_fam *, struct rib_link *, int,
 			     uint32_t);
 static void		 rib_fire(struct rib *, const struct rib_fam *,
 			     const struct rib_wlist *);
+static uint32_t		 rib_below(const struct rib_fam *,
+			     const struct rib_key *, unsigned int);
+static void		 rib_entries_node(struct rib *, struct rib_fam *,
+			     uint32_t, rib_entry_cb, void *);
 static int		 rib_route_set(struct rib *, struct rib_fam *,
-			     uint32_t, int, uint32_t, struct rib_attr *, int,
+			     uint32_t, const struct prefix *, int, uint32_t,
+			     struct rib_attr *, int,
 			     const struct rib_wlist *);
 static int		 rib_peer_key_eq(const struct rib_peer_key *,
 			     const struct rib_peer_key *);
@@ -522,6 +528,8 @@ rib_peer_get(struct rib *r, const struct rib_peer_key *k)
 
 	if ((id = rib_peer_find(r, k)) != -1)
 		return (id);
+	if (r->npeers >= RIB_MAXPEERS)
+		fatalx("%s: more than %u peers", __func__, RIB_MAXPEERS);
 	if (r->npeers == r->cpeers) {
 		r->cpeers = r->cpeers == 0 ? 16 : r->cpeers * 2;
 		r->peers = xreallocarray(r->peers, r->cpeers, sizeof *r->peers);
@@ -571,6 +579,7 @@ rib_flush_node(struct rib *r, struct rib_fam *f, uint32_t n, uint32_t peer,
 		}
 		*rp = r->rv[e].next;
 		rib_attr_put(r, r->attrv[r->rv[e].attr]);
+		r->rov_count[r->rv[e].rov]--;
 		r->rv[e].next = r->rfree;
 		r->rfree = e;
 		r->routes--;
@@ -672,13 +681,14 @@ rib_mrt_peermap(struct rib *r, const struct mrt_decoder *d, int rebuild)
  * the peer has no route there); 1 if anything changed.
  */
 static int
-rib_route_set(struct rib *r, struct rib_fam *f, uint32_t n, int peer,
-    uint32_t path_id, struct rib_attr *a, int absent,
-    const struct rib_wlist *wl)
+rib_route_set(struct rib *r, struct rib_fam *f, uint32_t n,
+    const struct prefix *p, int peer, uint32_t path_id, struct rib_attr *a,
+    int absent, const struct rib_wlist *wl)
 {
 	struct rib_nhdr		*h = rib_nh(f, n);
 	struct rib_rentry	*e;
 	uint32_t		 i;
+	int			 rov;
 
 	r->peers[peer].announced++;
 	r->peers[peer].up = 1;
@@ -689,6 +699,13 @@ rib_route_set(struct rib *r, struct rib_fam *f, uint32_t n, int peer,
 		if (e->attr == a->id)
 			return (0);
 		a->refcnt++;
+		if (r->vrps != NULL &&
+		    r->attrv[e->attr]->origin_as != a->origin_as) {
+			rov = vrp_validate(r->vrps, p, a->origin_as);
+			r->rov_count[e->rov]--;
+			r->rov_count[rov]++;
+			e->rov = (uint32_t)rov & 3;
+		}
 		rib_attr_put(r, r->attrv[e->attr]);
 		e->attr = a->id;
 		rib_fire(r, f, wl);
@@ -707,7 +724,11 @@ rib_route_set(struct rib *r, struct rib_fam *f, uint32_t n, int peer,
 	e = &r->rv[i];
 	e->attr = a->id;
 	e->path_id = path_id;
-	e->peer = peer;
+	e->peer = (uint32_t)peer;
+	rov = r->vrps == NULL ? VRP_NOTFOUND :
+	    vrp_validate(r->vrps, p, a->origin_as);
+	e->rov = (uint32_t)rov & 3;
+	r->rov_count[rov]++;
 	if (h->routes == 0) {
 		f->prefixes++;
 		rib_lpm_dirty(r, f, n);
@@ -774,7 +795,7 @@ rib_announce(struct rib *r, int peer, const struct prefix *p,
 		absent = !(r->lc_peers & (1ULL << peer));
 		r->lc_peers |= 1ULL << peer;
 	}
-	return (rib_route_set(r, f, n, peer, path_id, a, absent,
+	return (rib_route_set(r, f, n, p, peer, path_id, a, absent,
 	    &r->lc_wl));
 }
 
@@ -807,6 +828,7 @@ rib_withdraw(struct rib *r, int peer, const struct prefix *p,
 		return (0);
 	*ep = r->rv[e].next;
 	rib_attr_put(r, r->attrv[r->rv[e].attr]);
+	r->rov_count[r->rv[e].rov]--;
 	r->rv[e].next = r->rfree;
 	r->rfree = e;
 	r->routes--;
@@ -846,6 +868,7 @@ rib_lookup(const struct rib *r, int peer, const struct prefix *p,
 				rt->peer = peer;
 				rt->path_id = path_id;
 				rt->attr = r->attrv[e->attr];
+				rt->rov = e->rov;
 			}
 			return (1);
 		}
@@ -935,6 +958,7 @@ rib_node_routes(const struct rib *r, const struct rib_fam *f, uint32_t n,
 		rt.peer = e->peer;
 		rt.path_id = e->path_id;
 		rt.attr = r->attrv[e->attr];
+		rt.rov = e->rov;
 		if ((rv = cb(&rt, arg)) != 0)
 			return (rv);
 	}
@@ -961,8 +985,7 @@ rib_walk(const struct rib *r, const struct prefix *p, int more,
     rib_route_cb cb, void *arg)
 {
 	const struct rib_fam	*f;
-	const struct rib_nhdr	*h;
-	struct rib_key		 k, nk;
+	struct rib_key		 k;
 	uint32_t		 n;
 
 	if ((f = rib_fam_of(r, p)) == NULL)
@@ -973,20 +996,58 @@ rib_walk(const struct rib *r, const struct prefix *p, int more,
 			return (0);
 		return (rib_node_routes(r, f, n, cb, arg));
 	}
-	/* The first node at or below p's length inside p. */
+	return (rib_walk_node(r, f, rib_below(f, &k, p->len), cb, arg));
+}
+
+/* The first node at or below length len inside k/len, or 0. */
+static uint32_t
+rib_below(const struct rib_fam *f, const struct rib_key *k, unsigned int len)
+{
+	const struct rib_nhdr	*h;
+	struct rib_key		 nk;
+	uint32_t		 n;
+
 	for (n = f->root; n != 0;) {
 		h = rib_nh(f, n);
 		nk = rib_nkey(f, n);
-		if (h->len >= p->len) {
-			if (rib_key_common(&nk, &k, p->len) < p->len)
-				return (0);
-			return (rib_walk_node(r, f, n, cb, arg));
-		}
-		if (rib_key_common(&nk, &k, h->len) < h->len)
+		if (h->len >= len)
+			return (rib_key_common(&nk, k, len) < len ? 0 : n);
+		if (rib_key_common(&nk, k, h->len) < h->len)
 			return (0);
-		n = h->child[rib_key_bit(&k, h->len)];
+		n = h->child[rib_key_bit(k, h->len)];
 	}
 	return (0);
+}
+
+static void
+rib_entries_node(struct rib *r, struct rib_fam *f, uint32_t n,
+    rib_entry_cb cb, void *arg)
+{
+	struct prefix	 p;
+	struct rib_key	 k;
+	uint32_t	 i;
+
+	for (; n != 0; n = rib_nh(f, n)->child[1]) {
+		if ((i = rib_nh(f, n)->routes) != 0) {
+			k = rib_nkey(f, n);
+			rib_key_prefix(f, &k, rib_nh(f, n)->len, &p);
+			cb(r, &p, i, arg);
+		}
+		rib_entries_node(r, f, rib_nh(f, n)->child[0], cb, arg);
+	}
+}
+
+void
+rib_walk_entries(struct rib *r, const struct prefix *p, rib_entry_cb cb,
+    void *arg)
+{
+	struct rib_fam	*f;
+	struct rib_key	 k;
+
+	if ((f = rib_fam(r, p->addr.af)) == NULL || p->len > f->bits)
+		return;
+	k = rib_key_make(p, p->len);
+	rib_entries_node(r, f, rib_below(f, &k, p->len), cb, arg);
 }
 
 /* --------------------------------------------------------------- watches */

@@ -118,6 +118,7 @@ struct rib_route {
 	int			 peer;		/* rib_peer() id */
 	uint32_t		 path_id;	/* RFC 7911, 0 without ADD-PATH */
 	const struct rib_attr	*attr;
+	int			 rov;		/* enum vrp_state (core/vrp.h) */
 };
 
 struct rib_stats {
@@ -250,5 +251,29 @@ int		 rib_walk(const struct rib *, const struct prefix *, int more,
 void		 rib_watch(struct rib *, const struct prefix *, int id);
 void		 rib_set_watch_hook(struct rib *, void (*)(void *, int),
 		    void *);
+
+/*
+ * RPKI origin validation (core/rib-rov.c): every route carries its state
+ * against a VRP index (enum vrp_state; not-found while none is set), in
+ * two bits of its entry.  A route announced or replaced is validated as
+ * it is stored; when the VRPs change, only the routes under the changed
+ * VRPs' prefixes are revalidated.  The RIB does not own the index: the
+ * caller keeps it alive until it sets another (or NULL).
+ *
+ * rib_rov_set(): validate every route against ix (the first index, or
+ * after a reset); rib_rov_update(): switch to ix, revalidating the routes
+ * at or under d->prefixes (vrp_diff() of the old index and ix).  Both
+ * call cb (if not NULL) for each route whose state changed, with the
+ * old state, and return how many changed; cb must not change the RIB.
+ */
+struct vrp_index;
+struct vrp_diff;
+typedef void	(*rib_rov_cb)(const struct rib_route *, int old, void *);
+size_t		 rib_rov_set(struct rib *, const struct vrp_index *,
+		    rib_rov_cb, void *);
+size_t		 rib_rov_update(struct rib *, const struct vrp_index *,
+		    const struct vrp_diff *, rib_rov_cb, void *);
+/* Routes in each state, by enum vrp_state. */
+void		 rib_rov_counts(const struct rib *, size_t counts[4]);
 
 #endif

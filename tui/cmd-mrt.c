@@ -16,6 +16,11 @@
  *
  * Neither: load the files into a RIB and print a summary.
  *
+ * --vrp FILE (rpki-client, Routinator or StayRTR JSON; repeatable) and
+ * --slurm FILE (RFC 8416; applied on top): every route is validated (RFC
+ * 6811) as it is stored; --dump prints the state as one more column, the
+ * summary counts the routes in each state.
+ *
  * Decode errors go to stderr, located by file, record number and offset;
  * a malformed record is counted and skipped, a truncated or damaged file
  * ends that file.  Exit status: see peertop(1).
@@ -33,6 +38,7 @@
 #include "core/rib.h"
 #include "core/routemon.h"
 #include "core/util.h"
+#include "core/vrp.h"
 #include "tui/tui.h"
 
 #ifndef PEERTOP_DATADIR
@@ -47,8 +53,17 @@ struct cmd_mrt_run {
 	enum level		 worst;
 };
 
+/* The VRP and SLURM files of --vrp and --slurm. */
+struct cmd_mrt_files {
+	const char	**v;
+	size_t		  n;
+};
+
 static void	cmd_mrt_usage(FILE *);
-static int	cmd_mrt_dump(int, char **);
+static void	cmd_mrt_file_add(struct cmd_mrt_files *, const char *);
+static struct vrp_index *cmd_mrt_vrps(const struct cmd_mrt_files *,
+		    const struct cmd_mrt_files *);
+static int	cmd_mrt_dump(int, char **, const struct vrp_index *);
 static int	cmd_mrt_model(const char *, struct model **);
 static void	cmd_mrt_event_cb(void *, struct event *);
 static void	cmd_mrt_error_cb(void *, const char *);
@@ -56,13 +71,54 @@ static void	cmd_mrt_error_cb(void *, const char *);
 static void
 cmd_mrt_usage(FILE *f)
 {
-	fprintf(f, "usage: peertop mrt [--dump] file ...\n"
-	    "       peertop mrt -c config [-o text|json|csv] file ...\n");
+	fprintf(f, "usage: peertop mrt [--dump] [--vrp file [--slurm file]] "
+	    "file ...\n"
+	    "       peertop mrt -c config [-o text|json|csv] "
+	    "[--vrp file [--slurm file]] file ...\n");
 }
 
-/* --dump: bgpdump -m lines. */
+static void
+cmd_mrt_file_add(struct cmd_mrt_files *f, const char *path)
+{
+	f->v = xreallocarray(f->v, f->n + 1, sizeof *f->v);
+	f->v[f->n++] = path;
+}
+
+/* The VRPs of every --vrp file with every --slurm file applied; NULL on
+ * an error (said on stderr). */
+static struct vrp_index *
+cmd_mrt_vrps(const struct cmd_mrt_files *vf, const struct cmd_mrt_files *sf)
+{
+	struct vrp_set		*s = vrp_set_new();
+	struct vrp_slurm	*sl;
+	struct vrp_index	*ix = NULL;
+	char			*cause = NULL;
+	size_t			 i;
+
+	for (i = 0; i < vf->n; i++) {
+		if (vrp_set_load(s, vf->v[i], &cause) != 0)
+			goto fail;
+	}
+	for (i = 0; i < sf->n; i++) {
+		if ((sl = vrp_slurm_load(sf->v[i], &cause)) == NULL)
+			goto fail;
+		vrp_slurm_apply(sl, s);
+		vrp_slurm_free(sl);
+	}
+	ix = vrp_index_new(s);
+	vrp_set_free(s);
+	return (ix);
+
+fail:
+	fprintf(stderr, "peertop: %s\n", cause);
+	free(cause);
+	vrp_set_free(s);
+	return (NULL);
+}
+
+/* --dump: bgpdump -m lines (with the RPKI state as one more column). */
 static int
-cmd_mrt_dump(int argc, char **argv)
+cmd_mrt_dump(int argc, char **argv, const struct vrp_index *vrps)
 {
 	static char		 outbuf[1 << 16];
 	struct mrt_dump_stats	 st;
@@ -70,7 +126,7 @@ cmd_mrt_dump(int argc, char **argv)
 
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	for (i = 0; i < argc; i++) {
-		if (mrt_dump_file(argv[i], stdout, stderr, &st) != 0)
+		if (mrt_dump_file_vrp(argv[i], stdout, stderr, vrps, &st) != 0)
 			rv = 1;
 	}
 	fflush(stdout);
@@ -129,6 +185,8 @@ cmd_mrt(int argc, char **argv)
 		{ "dump",	no_argument,		NULL,	'D' },
 		{ "config",	required_argument,	NULL,	'c' },
 		{ "output",	required_argument,	NULL,	'o' },
+		{ "vrp",	required_argument,	NULL,	'V' },
+		{ "slurm",	required_argument,	NULL,	'L' },
 		{ "help",	no_argument,		NULL,	'h' },
 		{ NULL,		0,			NULL,	0 }
 	};
@@ -136,11 +194,16 @@ cmd_mrt(int argc, char **argv)
 	struct output_feed	 fd;
 	struct rib_stats	 st;
 	struct rib_peer		*p;
+	struct cmd_mrt_files	 vf, sf;
+	struct vrp_index	*vrps = NULL;
+	size_t			 rov[4];
 	const char		*config = NULL, *fmt = "text";
 	uint64_t		 updates = 0;
 	size_t			 i;
 	int			 ch, dump = 0, rv = 0;
 
+	memset(&vf, 0, sizeof vf);
+	memset(&sf, 0, sizeof sf);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:ho:", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -153,29 +216,56 @@ cmd_mrt(int argc, char **argv)
 		case 'o':
 			fmt = optarg;
 			break;
+		case 'V':
+			cmd_mrt_file_add(&vf, optarg);
+			break;
+		case 'L':
+			cmd_mrt_file_add(&sf, optarg);
+			break;
 		case 'h':
+			free(vf.v);
+			free(sf.v);
 			cmd_mrt_usage(stdout);
 			return (0);
 		default:
+			free(vf.v);
+			free(sf.v);
 			cmd_mrt_usage(stderr);
 			return (2);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0 || (dump && config != NULL) || output_find(fmt) == NULL) {
+	if (argc == 0 || (dump && config != NULL) || output_find(fmt) == NULL ||
+	    (sf.n != 0 && vf.n == 0)) {
+		free(vf.v);
+		free(sf.v);
 		cmd_mrt_usage(stderr);
 		return (2);
 	}
-	if (dump)
-		return (cmd_mrt_dump(argc, argv));
+	if (vf.n != 0)
+		vrps = cmd_mrt_vrps(&vf, &sf);
+	free(vf.v);
+	free(sf.v);
+	if (vf.n != 0 && vrps == NULL)
+		return (4);
+	if (dump) {
+		rv = cmd_mrt_dump(argc, argv, vrps);
+		vrp_index_free(vrps);
+		return (rv);
+	}
 
 	memset(&run, 0, sizeof run);
 	run.out = output_find(fmt);
 	output_init(&run.ctx, stdout);
-	if (config != NULL && cmd_mrt_model(config, &run.rp.m) != 0)
+	if (config != NULL && cmd_mrt_model(config, &run.rp.m) != 0) {
+		vrp_index_free(vrps);
 		return (4);
+	}
 	run.rp.rib = rib_new();
+	/* Routes are validated as they are stored. */
+	if (vrps != NULL)
+		rib_rov_set(run.rp.rib, vrps, NULL, NULL);
 	run.rp.error = cmd_mrt_error_cb;
 	if (run.rp.m != NULL) {
 		routemon_new(run.rp.m, run.rp.rib);
@@ -202,6 +292,14 @@ cmd_mrt(int argc, char **argv)
 		    st.prefixes, st.routes, st.attrs,
 		    (unsigned long long)run.rp.errors,
 		    run.rp.errors == 1 ? "" : "s");
+		if (vrps != NULL) {
+			rib_rov_counts(run.rp.rib, rov);
+			printf("RPKI, %zu VRPs: %zu valid, %zu invalid-origin, "
+			    "%zu invalid-length, %zu not-found\n",
+			    vrp_index_count(vrps), rov[VRP_VALID],
+			    rov[VRP_INVALID_ORIGIN], rov[VRP_INVALID_LENGTH],
+			    rov[VRP_NOTFOUND]);
+		}
 		rv = run.rp.errors != 0;
 	} else {
 		fd.records = run.rp.records;
@@ -220,6 +318,7 @@ cmd_mrt(int argc, char **argv)
 		model_free(run.rp.m);
 	}
 	rib_free(run.rp.rib);
+	vrp_index_free(vrps);
 	fflush(stdout);
 	return (rv);
 }
