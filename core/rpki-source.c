@@ -35,8 +35,80 @@
 #include "core/vrp.h"
 
 #define RPKI_SOURCE_SETTLE_MS	100
+#define RPKI_SOURCE_DBG_PREFIX	"(2"	/* RTRlib's "(2026/12/07 ...): " */
 #define RPKI_SOURCE_RTR_EXPIRE	7200	/* RFC 8210 6: the default */
 #define RPKI_SOURCE_RTR_RETRY	5
+
+#ifdef HAVE_RTRLIB
+/*
+ * Debian's RTRlib is built with its debug output on: some twenty lines
+ * on stderr for each connection attempt, from its threads, which would
+ * scribble over the dashboard and flood a collector's journal.  stderr
+ * (the FILE, which RTRlib writes through) becomes a stream that drops
+ * RTRlib's lines, "(YYYY/MM/DD hh:mm:ss:usec): ...", and passes every
+ * other line on to descriptor 2 unchanged.  Only stdio is filtered:
+ * what writes to the descriptor itself (a sanitizer's report) is not
+ * touched.  The cookie is called from RTRlib's threads, under the
+ * stream's own lock.
+ */
+struct rpki_quiet {
+	int	 dropping;	/* inside a line of RTRlib's */
+	int	 at_start;	/* the next byte starts a line */
+};
+
+static ssize_t
+rpki_quiet_write(void *cookie, const char *buf, size_t len)
+{
+	struct rpki_quiet	*q = cookie;
+	const char		*p = buf, *end = buf + len, *nl;
+	size_t			 n;
+	ssize_t			 w;
+
+	while (p < end) {
+		if (q->at_start) {
+			n = (size_t)(end - p);
+			if (n > strlen(RPKI_SOURCE_DBG_PREFIX))
+				n = strlen(RPKI_SOURCE_DBG_PREFIX);
+			q->dropping = strncmp(p, RPKI_SOURCE_DBG_PREFIX,
+			    n) == 0 && n == strlen(RPKI_SOURCE_DBG_PREFIX);
+		}
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = nl != NULL ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		q->at_start = nl != NULL;
+		if (!q->dropping) {
+			while (n > 0 && (w = write(STDERR_FILENO, p, n)) != 0) {
+				if (w == -1) {
+					if (errno == EINTR)
+						continue;
+					return ((ssize_t)len);	/* as stderr */
+				}
+				p += w;
+				n -= (size_t)w;
+			}
+		}
+		p += n;
+	}
+	return ((ssize_t)len);
+}
+
+static void
+rpki_quiet(void)
+{
+	static struct rpki_quiet	 q = { 0, 1 };
+	static int			 done;
+	cookie_io_functions_t		 io = { NULL, rpki_quiet_write, NULL,
+					     NULL };
+	FILE				*f;
+
+	if (done++)
+		return;
+	if ((f = fopencookie(&q, "w", io)) == NULL)
+		return;		/* noisy, but working */
+	setvbuf(f, NULL, _IOLBF, 0);
+	fflush(stderr);
+	stderr = f;
+}
+#endif
 
 /* What a file looked like when it was read. */
 struct rpki_source_stamp {
@@ -493,6 +565,7 @@ rpki_source_rtr(struct event_base *base, const char *host, int port,
 		return (NULL);
 	}
 	rpki_source_reg[i] = src;
+	rpki_quiet();
 	/* RFC 8210 6: refresh 1..86400, expire 600..172800. */
 	if (rtr_mgr_init(&src->mgr, &src->group, 1,
 	    (unsigned int)(refresh > 0 ? refresh : 60),

@@ -137,6 +137,8 @@ wait "$PPID_PROBE"
 rc=$?
 PPID_PROBE=""
 check "rtr: probe stopped cleanly (exit $rc)" test "$rc" -eq 0
+check "rtr: RTRlib's debug lines kept off stderr" \
+    sh -c "! grep -Eq 'RTR_MGR|RTR Socket|TCP Transport' '$T/rtr.err'"
 
 # The file source: read, re-read on change, a bad file keeps the states.
 cp "$T/vrps.json" "$T/file.json"
