@@ -690,6 +690,9 @@ struct model {
 	 * live.  Ages in the outputs are counted to it. */
 	int64_t		 replay_ms;
 	unsigned	 dirty;		/* for the views; they clear it */
+	/* BIRD's poll interval while the Turn-up view is open (ms), 0:
+	 * each collector's own (core/collect-bird.c). */
+	int		 poll_fast_ms;
 	/*
 	 * The evaluation pass (eval.h): what the judgements have to look
 	 * at (PENDING_*), the dirty flags set since the last pass (handed

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "core/replay.h"
 #include "core/turnup.h"
 
 static void	 turnup_record_text(FILE *, const struct turnup *, int);
@@ -239,4 +240,41 @@ turnup_record_json(FILE *f, const struct turnup *t)
 	json_w_end(&j);
 	json_w_end(&j);
 	fputc('\n', f);
+}
+
+int
+turnup_replay(struct turnup *t, struct replay *rp, int64_t from_ms,
+    int64_t to_ms, size_t max_steps, int *truncated, char **cause)
+{
+	struct session	*s;
+	int64_t		 at = from_ms, next;
+	size_t		 i, n = 0;
+
+	*truncated = 0;
+	for (;;) {
+		if (replay_load(rp, t->m, at, NULL, cause) != 0)
+			return (-1);
+		/* replay_load() sets the states without transitions. */
+		for (i = 0; i < t->m->nsessions; i++) {
+			s = t->m->sessions[i];
+			if (s->state != BGP_UNKNOWN)
+				model_session_step(s, s->state, s->since_ms,
+				    s->last_error);
+		}
+		turnup_eval(t, at);
+		if (replay_step(rp, at, 1, &next) != 0 || next > to_ms)
+			break;
+		if (max_steps != 0 && ++n >= max_steps) {
+			*truncated = 1;
+			break;
+		}
+		at = next;
+	}
+	/* As of the window's end, not its last change. */
+	if (at < to_ms) {
+		if (replay_load(rp, t->m, to_ms, NULL, cause) != 0)
+			return (-1);
+		turnup_eval(t, to_ms);
+	}
+	return (0);
 }

@@ -114,6 +114,18 @@ char		*turnup_caps_fmt(unsigned, char *, size_t);
  * table or JSON.  0, or -1 for an unknown format.
  */
 enum turnup_format { TURNUP_TEXT, TURNUP_MARKDOWN, TURNUP_JSON };
+struct replay;
+/*
+ * The turn-up as a recorded history saw it: the model loaded at from_ms
+ * and at every recorded change up to to_ms (replay_step()), each
+ * session's FSM steps taken from the states it went through and every
+ * check judged at each change, so the first-green times are the
+ * history's.  At most max_steps changes (0: no limit; *truncated set
+ * when more were left).  0, or -1 and *cause.
+ */
+int		 turnup_replay(struct turnup *, struct replay *,
+		    int64_t from_ms, int64_t to_ms, size_t max_steps,
+		    int *truncated, char **cause);
 int		 turnup_format_parse(const char *, enum turnup_format *);
 void		 turnup_record(FILE *, const struct turnup *,
 		    enum turnup_format);

@@ -40,6 +40,7 @@
 #include "core/routemon.h"
 #include "core/sdnotify.h"
 #include "core/store.h"
+#include "core/turnup.h"
 #include "core/world.h"
 #include "tui/attach.h"
 #include "tui/tui.h"
@@ -70,6 +71,7 @@ struct options {
 	int		 mono;
 	const char	*socket;	/* -S */
 	int		 standalone;	/* --standalone */
+	const char	*turnup;	/* --turnup PARTNER[/EDGE] */
 };
 
 struct once_wait {
@@ -138,6 +140,7 @@ static int		 control_same_history(struct ctlc *, const char *);
 static int		 cmd_ack(int, char **);
 static const char	*history_status_cb(void *);
 static struct model	*attached_again(void *, char **);
+static int		 turnup_option(struct tui *, struct options *);
 
 /* What z needs to build a second model: the file and the GeoIP. */
 struct model_again_arg {
@@ -153,6 +156,7 @@ usage(int status)
 	fprintf(f,
 "usage: peertop [-n] [-c file] [-d database] [-l logfile] [-S socket]\n"
 "               [--standalone] [--ascii] [--mono] [--utc]\n"
+"               [--turnup partner[/edge]]\n"
 "       peertop --once [-o text|json|csv] [-c file] [-S socket] [--utc]\n"
 "       peertop -H [-c file] [-d database] [-l logfile] [-S socket]\n"
 "       peertop --who [-c file] [-S socket]\n"
@@ -162,6 +166,8 @@ usage(int status)
 "       peertop mrt -c file [-o text|json|csv] file ...\n"
 "       peertop agent [-nv] [-c file]\n"
 "       peertop report file [-b time] [-e time] [-o text|csv|json] [--utc]\n"
+"       peertop turnup [-c file] [-S socket] [-r file [-b time] [-e time]]\n"
+"               [-o text|markdown|json] [--utc] [partner[/edge]]\n"
 "\n"
 "  -c, --config FILE     configuration file (default: $PEERTOP_CONF,\n"
 "                        ~/.config/peertop/peertop.conf, %s/peertop.conf)\n"
@@ -181,6 +187,9 @@ usage(int status)
 "                        answers on the control socket; the dashboard and\n"
 "                        --once attach to one by default\n"
 "      --who             list the viewers attached to the collector\n"
+"      --turnup P[/E]    open on the Turn-up checklist (key 6) of partner\n"
+"                        P, or only its sessions at edge E; BIRD is polled\n"
+"                        every 500 ms while it is open (standalone)\n"
 "  -r, --replay FILE     replay a history read-only: the dashboard as it\n"
 "                        was (t/T next/previous change, b jump, p play)\n"
 "  -b, --since TIME      replay from TIME (also --begin): see TIME below\n"
@@ -233,6 +242,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "socket",	required_argument,	NULL, 'S' },
 		{ "standalone",	no_argument,		NULL, 's' },
 		{ "who",	no_argument,		NULL, 'w' },
+		{ "turnup",	required_argument,	NULL, 't' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -290,6 +300,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'w':
 			o->mode = MODE_WHO;
+			break;
+		case 't':
+			o->turnup = optarg;
 			break;
 		case 'V':
 			printf("peertop %s\n", PACKAGE_VERSION);
@@ -553,6 +566,8 @@ attached_main(struct options *o)
 	tui.base = base;
 	tui.ascii = o->ascii;
 	tui.mono = o->mono;
+	if (turnup_option(&tui, o) != 0)
+		return (1);
 	tui.store = store;
 	tui.model_new = attached_again;
 	tui.model_new_arg = a;
@@ -1366,6 +1381,8 @@ run_dashboard(struct run *r)
 	tui.base = r->base;
 	tui.ascii = r->o->ascii;
 	tui.mono = r->o->mono;
+	if (turnup_option(&tui, r->o) != 0)
+		return (1);
 	tui.store = r->store;	/* longer graphs in Branch detail */
 	tui.store_error = r->store != NULL ? NULL :
 	    (r->m->database != NULL ? "history disabled" : NULL);
@@ -1432,6 +1449,8 @@ main(int argc, char **argv)
 		return (cmd_agent(argc - 1, argv + 1));
 	if (argc > 1 && strcmp(argv[1], "report") == 0)
 		return (cmd_report(argc - 1, argv + 1));
+	if (argc > 1 && strcmp(argv[1], "turnup") == 0)
+		return (cmd_turnup(argc - 1, argv + 1));
 	if (argc > 1 && strcmp(argv[1], "ack") == 0)
 		return (cmd_ack(argc - 1, argv + 1));
 	parse_options(argc, argv, &o);
@@ -1487,4 +1506,28 @@ main(int argc, char **argv)
 		status = run_dashboard(&r);
 	run_teardown(&r);
 	return (status);
+}
+
+/*
+ * --turnup PARTNER[/EDGE]: the dashboard opens on the Turn-up view of
+ * that scope; a partner or edge the configuration lacks is an error
+ * before the screen is taken.  0, or -1 (said on stderr).
+ */
+static int
+turnup_option(struct tui *tui, struct options *o)
+{
+	struct turnup	*t;
+	char		*cause = NULL;
+
+	if (o->turnup == NULL)
+		return (0);
+	if ((t = turnup_new(tui->model, o->turnup, &cause)) == NULL) {
+		fprintf(stderr, "peertop: %s\n", cause);
+		free(cause);
+		return (-1);
+	}
+	turnup_free(t);
+	strlcpy_pt(tui->turnup, o->turnup, sizeof tui->turnup);
+	tui->view = &view_turnup;
+	return (0);
 }
