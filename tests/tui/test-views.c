@@ -700,8 +700,9 @@ test_help_lists_prefixes(void **state)
 	erase();
 	draw_view(f, &view_help);
 	assert_true(find(1, 23, "Legend: map and text") >= 0);
-	/* 61 lines from the end, and issue 14's commands and legend. */
-	f->t.cursor[tui_view_index(&view_help)] = view_help.rows(&f->t) - 77;
+	/* 80 lines from the end: issue 14's commands and legend and
+	 * issue 17's Turn-up view after it. */
+	f->t.cursor[tui_view_index(&view_help)] = view_help.rows(&f->t) - 80;
 	erase();
 	draw_view(f, &view_help);
 	assert_true(find(1, 23, "Prefixes view") >= 0);
