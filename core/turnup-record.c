@@ -20,6 +20,7 @@ static void	 turnup_record_text(FILE *, const struct turnup *, int);
 static void	 turnup_record_json(FILE *, const struct turnup *);
 static void	 turnup_record_md(FILE *, const char *);
 static char	*turnup_record_time(int64_t, char *, size_t);
+static void	 turnup_record_timeline(FILE *, const struct turnup *, int);
 static void	 turnup_record_caps(const struct turnup_check *, char *,
 		    size_t);
 
@@ -137,12 +138,18 @@ turnup_record_text(FILE *f, const struct turnup *t, int md)
 				turnup_record_md(f, bgp_state_name(st->state));
 				turnup_record_md(f, st->error);
 				fputs("|\n", f);
-			} else
+			} else if (st->error[0] != '\0')
 				fprintf(f, "%-16s  %-19s  %-11s  %s\n",
 				    t->sessions[i]->name, a,
 				    bgp_state_name(st->state), st->error);
+			else
+				fprintf(f, "%-16s  %-19s  %s\n",
+				    t->sessions[i]->name, a,
+				    bgp_state_name(st->state));
 		}
 	}
+
+	turnup_record_timeline(f, t, md);
 
 	fprintf(f, "\n%sCapabilities and latency\n\n", md ? "### " : "");
 	for (i = 0; i < t->nchecks; i++) {
@@ -156,6 +163,39 @@ turnup_record_text(FILE *f, const struct turnup *t, int md)
 			    md ? "- " : "", ck->subject, ck->median_us / 1000.0,
 			    ck->loss_pct);
 	}
+}
+
+/* Each check's changes of state with the reason then, oldest first. */
+static void
+turnup_record_timeline(FILE *f, const struct turnup *t, int md)
+{
+	const struct turnup_change	*c;
+	char				 a[FMT_TIME_LEN];
+	size_t				 i, n;
+
+	n = t->ntimeline < TURNUP_TIMELINE_MAX ? t->ntimeline :
+	    TURNUP_TIMELINE_MAX;
+	fprintf(f, "\n%sTimeline\n\n", md ? "### " : "");
+	if (md)
+		fputs("| Time | Check | State | Reason |\n|---|---|---|---|\n",
+		    f);
+	for (i = 0; i < n; i++) {
+		c = &t->timeline[i];
+		turnup_record_time(c->ms, a, sizeof a);
+		if (md) {
+			turnup_record_md(f, a);
+			turnup_record_md(f, t->checks[c->check].subject);
+			turnup_record_md(f, turnup_state_name(c->state));
+			turnup_record_md(f, c->reason);
+			fputs("|\n", f);
+		} else
+			fprintf(f, "%-19s  %-32s  %-11s  %s\n", a,
+			    t->checks[c->check].subject,
+			    turnup_state_name(c->state), c->reason);
+	}
+	if (t->ntimeline > n)
+		fprintf(f, "%s(%zu later changes left out)\n", md ? "\n" : "",
+		    t->ntimeline - n);
 }
 
 static void
@@ -219,6 +259,21 @@ turnup_record_json(FILE *f, const struct turnup *t)
 	}
 	json_w_end(&j);
 
+	json_w_array(&j, "timeline", 1);
+	for (i = 0; i < t->ntimeline && i < TURNUP_TIMELINE_MAX; i++) {
+		json_w_object(&j, NULL, 0);
+		json_w_time(&j, "time", t->timeline[i].ms, 1);
+		json_w_string(&j, "check",
+		    t->checks[t->timeline[i].check].subject);
+		json_w_string(&j, "state",
+		    turnup_state_name(t->timeline[i].state));
+		json_w_string(&j, "reason", t->timeline[i].reason);
+		json_w_end(&j);
+	}
+	json_w_end(&j);
+	json_w_uint(&j, "timeline_left_out", t->ntimeline >
+	    TURNUP_TIMELINE_MAX ? t->ntimeline - TURNUP_TIMELINE_MAX : 0);
+
 	json_w_array(&j, "sessions", 1);
 	for (i = 0; i < t->nsessions; i++) {
 		json_w_object(&j, NULL, 1);
@@ -251,6 +306,7 @@ turnup_replay(struct turnup *t, struct replay *rp, int64_t from_ms,
 	size_t		 i, n = 0;
 
 	*truncated = 0;
+	t->history = 1;
 	for (;;) {
 		if (replay_load(rp, t->m, at, NULL, cause) != 0)
 			return (-1);

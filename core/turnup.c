@@ -38,6 +38,7 @@ static struct turnup_check *turnup_add(struct turnup *, enum turnup_kind,
 		    const char *, ...) printflike(3, 4);
 static void	 turnup_build(struct turnup *);
 static void	 turnup_judge(struct turnup *, struct turnup_check *);
+static void	 turnup_change(struct turnup *, size_t, enum turnup_state);
 static void	 turnup_collector(struct turnup *, struct turnup_check *);
 static void	 turnup_fsm(struct turnup *, struct turnup_check *);
 static void	 turnup_caps(struct turnup *, struct turnup_check *);
@@ -157,6 +158,7 @@ turnup_free(struct turnup *t)
 		return;
 	free(t->sessions);
 	free(t->checks);
+	free(t->timeline);
 	free(t);
 }
 
@@ -320,6 +322,8 @@ void
 turnup_eval(struct turnup *t, int64_t now_ms)
 {
 	struct turnup_check	*ck;
+	enum turnup_state	 was;
+	char			 failed[sizeof ck->reason];
 	unsigned		 n[TU_UNCHECKED + 1];
 	size_t			 i;
 	int			 worst = -1;
@@ -329,7 +333,15 @@ turnup_eval(struct turnup *t, int64_t now_ms)
 	t->start_ms = 0;
 	for (i = 0; i < t->nchecks; i++) {
 		ck = &t->checks[i];
+		was = ck->judged ? ck->state : TU_WAITING;
+		strlcpy_pt(failed, ck->state == TU_FAILED ? ck->reason : "",
+		    sizeof failed);
 		turnup_judge(t, ck);
+		ck->judged = 1;
+		/* A failure that changes its words is news too. */
+		if (ck->state != was || (ck->state == TU_FAILED &&
+		    strcmp(ck->reason, failed) != 0))
+			turnup_change(t, i, ck->state);
 		n[ck->state]++;
 		/* The turn-up starts with its sessions, not with peertop:
 		 * the collectors are reachable from the start. */
@@ -425,6 +437,24 @@ turnup_judge(struct turnup *t, struct turnup_check *ck)
 		    ck->green_ms : t->now_ms;
 }
 
+/* Into the timeline: check i is in state st now. */
+static void
+turnup_change(struct turnup *t, size_t i, enum turnup_state st)
+{
+	struct turnup_change	*c;
+
+	if (t->ntimeline++ >= TURNUP_TIMELINE_MAX)
+		return;
+	if (t->ntimeline == 1)
+		t->timeline = xcalloc(TURNUP_TIMELINE_MAX,
+		    sizeof *t->timeline);
+	c = &t->timeline[t->ntimeline - 1];
+	c->ms = t->now_ms;
+	c->check = i;
+	c->state = st;
+	strlcpy_pt(c->reason, t->checks[i].reason, sizeof c->reason);
+}
+
 /* 1: BIRD's control socket answers, the BMP listener has its routers. */
 static void
 turnup_collector(struct turnup *t, struct turnup_check *ck)
@@ -434,7 +464,10 @@ turnup_collector(struct turnup *t, struct turnup_check *ck)
 	char			 names[160];
 	size_t			 i, n;
 
-	(void)t;
+	if (t->history) {
+		turnup_set(ck, TU_UNCHECKED, "not recorded in the history");
+		return;
+	}
 	switch (c->state) {
 	case COL_STARTING:
 		turnup_set(ck, TU_WAITING, "no answer yet");
@@ -567,6 +600,10 @@ turnup_caps(struct turnup *t, struct turnup_check *ck)
 
 	ck->caps_expected = BMP_CAP_AS4 | BMP_CAP_RR |
 	    (ck->s->neighbor.af == AF_INET6 ? BMP_CAP_IPV6 : BMP_CAP_IPV4);
+	if (t->history) {
+		turnup_set(ck, TU_UNCHECKED, "not recorded in the history");
+		return;
+	}
 	if (!turnup_bmp_peer(t->m, ck->s, &pi, &bmp)) {
 		ck->caps_known = 0;
 		if (!bmp)

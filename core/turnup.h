@@ -57,6 +57,7 @@ struct turnup_check {
 	char		 reason[256];	/* in words, the portal's for prefixes */
 	int64_t		 left_ms;	/* first left waiting, 0 not yet */
 	int64_t		 green_ms;	/* first turned green, 0 never */
+	int		 judged;	/* by turnup_eval() once */
 
 	/* What it is about (the view's Enter); NULL / -1 when not. */
 	struct collector *c;
@@ -72,6 +73,15 @@ struct turnup_check {
 	uint32_t	 count_in, count_out, limit;	/* TU_MAXPFX */
 };
 
+/* A check's change of state, as turnup_eval() saw it (the timeline). */
+#define TURNUP_TIMELINE_MAX	512
+struct turnup_change {
+	int64_t		 ms;
+	size_t		 check;		/* index into checks */
+	enum turnup_state state;
+	char		 reason[256];
+};
+
 struct turnup {
 	char		 scope[2 * NAME_MAX_PT];	/* "partner[/edge]" */
 	struct model	*m;		/* the checks point into it */
@@ -81,6 +91,9 @@ struct turnup {
 	size_t		 nsessions;
 	struct turnup_check *checks;
 	size_t		 nchecks;
+	/* Judged from a recorded history (turnup_replay()): what it does
+	 * not record (collectors, capabilities) is not checked. */
+	int		 history;
 
 	/* Derived by turnup_eval(). */
 	enum turnup_state verdict;
@@ -88,6 +101,10 @@ struct turnup {
 	int64_t		 start_ms;	/* the first check left waiting */
 	int64_t		 green_ms;	/* every check green since, 0 not */
 	int64_t		 now_ms;	/* of the last evaluation */
+	/* Every check's changes of state, oldest first; the first
+	 * TURNUP_TIMELINE_MAX are kept, ntimeline counts them all. */
+	struct turnup_change *timeline;
+	size_t		 ntimeline;
 };
 
 /*

@@ -284,6 +284,13 @@ test_turnup_wrong_as(void **state)
 	assert_int_equal(f->t->verdict, TU_FAILED);
 	assert_int_equal(turnup_worst(f->t),
 	    (int)(check(f, "session sea-r2") - f->t->checks));
+	/* The timeline has the failure in words, at the evaluation. */
+	assert_true(f->t->ntimeline > 0);
+	assert_int_equal(f->t->timeline[f->t->ntimeline - 1].state,
+	    TU_FAILED);
+	assert_int_equal(f->t->timeline[f->t->ntimeline - 1].ms, T0 + 1200);
+	assert_string_equal(f->t->timeline[f->t->ntimeline - 1].reason,
+	    "Idle: Received: Bad peer AS");
 	/* The step keeps the error it had. */
 	assert_string_equal(model_session_step_at(s,
 	    model_session_nsteps(s) - 1)->error, "Received: Bad peer AS");
