@@ -84,6 +84,7 @@ static const struct keyword cfg_top_keywords[] = {
 	{ "metrics", cfg_metrics },
 	{ "partner", cfg_partner },
 	{ "branch", cfg_branch },
+	{ "turnup", cfg_turnup },
 	{ NULL, NULL }
 };
 

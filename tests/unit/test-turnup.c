@@ -475,6 +475,56 @@ test_turnup_scope(void **state)
 	turnup_free(t);
 }
 
+/* The turnup block of the configuration, and its errors. */
+static void
+test_turnup_config(void **state)
+{
+	static const struct {
+		const char	*text;
+		const char	*error;		/* NULL: accepted */
+	} cases[] = {
+		{ "turnup { session \"lax-r1\" session \"sea-r2\" }\n", NULL },
+		{ "turnup { session \"nope\" }\n", "t2.conf:1:18: turnup: "
+		    "unknown session \"nope\" (configure it in a partner "
+		    "above)" },
+		{ "turnup { session \"lax-r1\" session \"lax-r1\" }\n",
+		    "t2.conf:1:35: turnup: session \"lax-r1\" given twice" },
+		{ "turnup { }\n", "t2.conf:1:10: turnup names no session" },
+		{ "turnup { session \"lax-r1\" }\nturnup { session "
+		    "\"sea-r1\" }\n", "t2.conf:2:1: turnup given twice" },
+	};
+	struct fix	*f = *state;
+	struct turnup	*t;
+	char		*cause = NULL;
+	size_t		 i;
+
+	for (i = 0; i < nitems(cases); i++) {
+		while (f->m->nturnup_sessions > 0)
+			free(f->m->turnup_sessions[--f->m->nturnup_sessions]);
+		cause = NULL;
+		if (cases[i].error == NULL) {
+			if (config_parse_buffer(f->m, "t2.conf", cases[i].text,
+			    strlen(cases[i].text), &cause) != 0)
+				fail_msg("%s", cause);
+			continue;
+		}
+		assert_int_equal(config_parse_buffer(f->m, "t2.conf",
+		    cases[i].text, strlen(cases[i].text), &cause), -1);
+		assert_string_equal(cause, cases[i].error);
+		free(cause);
+	}
+	while (f->m->nturnup_sessions > 0)
+		free(f->m->turnup_sessions[--f->m->nturnup_sessions]);
+	assert_int_equal(config_parse_buffer(f->m, "t2.conf", cases[0].text,
+	    strlen(cases[0].text), &cause), 0);
+	assert_int_equal(f->m->nturnup_sessions, 2);
+	assert_non_null(t = turnup_new(f->m, NULL, &cause));
+	assert_string_equal(t->scope, "turnup");
+	assert_int_equal(t->nsessions, 2);
+	assert_string_equal(t->sessions[0]->name, "lax-r1");
+	turnup_free(t);
+}
+
 /* The record: JSON, text and a markdown table. */
 static void
 test_turnup_record(void **state)
@@ -536,6 +586,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_turnup_latency_redundancy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_turnup_scope, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_turnup_config, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_turnup_record, setup,
 		    teardown),
