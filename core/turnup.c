@@ -606,7 +606,10 @@ turnup_caps(struct turnup *t, struct turnup_check *ck)
 	}
 	if (!turnup_bmp_peer(t->m, ck->s, &pi, &bmp)) {
 		ck->caps_known = 0;
-		if (!bmp)
+		if (session_routes_unreported(ck->s))
+			turnup_set(ck, TU_UNCHECKED, "BIRD does not show the "
+			    "OPENs; no BMP reports this session");
+		else if (!bmp)
 			turnup_set(ck, TU_UNCHECKED, "no BMP stream: the "
 			    "OPENs are not seen");
 		else
@@ -806,8 +809,18 @@ turnup_latency(struct turnup *t, struct turnup_check *ck)
 	}
 	if (best == NULL) {
 		ck->median_us = ck->loss_pct = -1;
-		turnup_set(ck, TU_WAITING, "no samples from %s to %s yet",
-		    b->name, code);
+		/* Nothing measures the branch: no probe of its own, no
+		 * Prometheus or agent source. */
+		for (i = 0; b->nprobes == 0 && i < m->ncollectors; i++)
+			if (m->collectors[i]->ops != NULL &&
+			    m->collectors[i]->ops->latency)
+				break;
+		if (b->nprobes == 0 && i == m->ncollectors && !t->history)
+			turnup_set(ck, TU_UNCHECKED, "no latency source "
+			    "measures %s", b->name);
+		else
+			turnup_set(ck, TU_WAITING, "no samples from %s to %s "
+			    "yet", b->name, code);
 		return;
 	}
 	ck->median_us = best->received > 0 ? best->median_us : -1;

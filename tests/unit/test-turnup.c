@@ -202,6 +202,11 @@ test_turnup_build(void **state)
 	expect(f, "session sea-r1", TU_WAITING, "no collector");
 	expect(f, "prefix 203.0.113.0/24", TU_WAITING, "no session");
 	expect(f, "max-prefix sea-r1", TU_WAITING, NULL);
+	/* Nothing measures hq: latency cannot be checked. */
+	expect(f, "latency hq -> sea", TU_UNCHECKED,
+	    "no latency source measures hq");
+	add_collector(f->m, &collector_probe, "probe");
+	turnup_eval(f->t, T0);
 	expect(f, "latency hq -> sea", TU_WAITING, "no samples");
 	expect(f, "latency hq -> lax", TU_WAITING, NULL);
 	/* RPKI has no source: never green, never a fake pass. */
@@ -420,7 +425,7 @@ test_turnup_latency_redundancy(void **state)
 	latency_mon_eval(f->m);
 	turnup_eval(f->t, T0 + 10000);
 	expect(f, "latency hq -> sea", TU_GREEN, "median 12.0 ms, loss 0%");
-	expect(f, "latency hq -> lax", TU_WAITING, NULL);
+	expect(f, "latency hq -> lax", TU_UNCHECKED, NULL);
 
 	all_up(f);
 	p->red = RED_DEGRADED;
