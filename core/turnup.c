@@ -42,6 +42,9 @@ static void	 turnup_change(struct turnup *, size_t, enum turnup_state);
 static void	 turnup_collector(struct turnup *, struct turnup_check *);
 static void	 turnup_fsm(struct turnup *, struct turnup_check *);
 static void	 turnup_caps(struct turnup *, struct turnup_check *);
+static int	 turnup_was_up(const struct session *);
+static int	 turnup_collector_in(const struct turnup *,
+		    const struct collector *);
 static int	 turnup_bmp_peer(const struct model *, const struct session *,
 		    struct bmp_peer_info *, int *);
 static void	 turnup_prefix(struct turnup *, struct turnup_check *);
@@ -267,7 +270,7 @@ turnup_build(struct turnup *t)
 
 	for (i = 0; i < m->ncollectors; i++) {
 		c = m->collectors[i];
-		if (c->ops != &collector_bird && c->ops != &collector_bmp)
+		if (!turnup_collector_in(t, c))
 			continue;
 		ck = turnup_add(t, TU_COLLECTOR, "%s", c->name);
 		ck->c = c;
@@ -316,6 +319,27 @@ turnup_build(struct turnup *t)
 	}
 	if (t->partner != NULL)
 		turnup_add(t, TU_REDUNDANCY, "partner %s", t->partner->name);
+}
+
+/*
+ * The collectors a turn-up depends on: the BMP listeners, and the BIRD
+ * sockets of the scope's routers (any BIRD that names no router).
+ */
+static int
+turnup_collector_in(const struct turnup *t, const struct collector *c)
+{
+	size_t	 i;
+
+	if (c->ops == &collector_bmp)
+		return (1);
+	if (c->ops != &collector_bird)
+		return (0);
+	if (c->router[0] == '\0')
+		return (1);
+	for (i = 0; i < t->nsessions; i++)
+		if (strcmp(t->sessions[i]->router, c->router) == 0)
+			return (1);
+	return (0);
 }
 
 void
@@ -539,6 +563,15 @@ turnup_fsm(struct turnup *t, struct turnup_check *ck)
 	default:
 		break;
 	}
+	/* BMP tells up and down only: down before its first Peer Up is
+	 * not up yet, whatever the Peer Down said (in a history, which
+	 * keeps no source, its error says "BMP Peer Down"). */
+	if (s->last_error[0] != '\0' && ((s->source != NULL &&
+	    s->source->ops == &collector_bmp) || strncmp(s->last_error,
+	    "BMP ", 4) == 0) && !turnup_was_up(s)) {
+		turnup_set(ck, TU_WAITING, "not up yet (%s)", s->last_error);
+		return;
+	}
 	if (s->last_error[0] != '\0') {
 		turnup_set(ck, TU_FAILED, "%s: %s", bgp_state_name(s->state),
 		    s->last_error);
@@ -550,6 +583,19 @@ turnup_fsm(struct turnup *t, struct turnup_check *ck)
 	else
 		turnup_set(ck, TU_PROGRESS, "%s since %s (%s)",
 		    bgp_state_name(s->state), when, path);
+}
+
+/* Has the session been Established in the steps kept? */
+static int
+turnup_was_up(const struct session *s)
+{
+	const struct session_step	*st;
+	size_t				 i;
+
+	for (i = 0; (st = model_session_step_at(s, i)) != NULL; i++)
+		if (st->state == BGP_ESTABLISHED)
+			return (1);
+	return (0);
 }
 
 /*
@@ -684,7 +730,9 @@ turnup_prefix(struct turnup *t, struct turnup_check *ck)
 			loading++;
 			continue;
 		}
-		if (!session_routes_unreported(s) &&
+		/* A history does not say which sessions' routes were
+		 * reported: its flags are the route monitor's verdict. */
+		if (!t->history && !session_routes_unreported(s) &&
 		    !turnup_carries(p, s->name))
 			turnup_append(missing, sizeof missing, "%s%s",
 			    missing[0] != '\0' ? ", " : "", s->name);
@@ -761,8 +809,6 @@ turnup_maxpfx(struct turnup *t, struct turnup_check *ck)
 	    pi.max_prefix : 0;
 	ck->count_in = s->routes_imported;
 	ck->count_out = s->routes_exported;
-	if (have && pi.routes > ck->count_in)
-		ck->count_in = (uint32_t)pi.routes;
 	ck->limit = limit;
 	n = ck->count_in > ck->count_out ? ck->count_in : ck->count_out;
 	if (limit == 0) {
@@ -815,7 +861,7 @@ turnup_latency(struct turnup *t, struct turnup_check *ck)
 			if (m->collectors[i]->ops != NULL &&
 			    m->collectors[i]->ops->latency)
 				break;
-		if (b->nprobes == 0 && i == m->ncollectors && !t->history)
+		if (b->nprobes == 0 && i == m->ncollectors)
 			turnup_set(ck, TU_UNCHECKED, "no latency source "
 			    "measures %s", b->name);
 		else

@@ -209,7 +209,7 @@ view_turnup_head(struct tui *tui, struct turnup *t, int y, int w)
 	else if (tui_replaying(tui))
 		strlcpy_pt(poll, "replay", sizeof poll);
 	else if (tui->model->poll_fast_ms > 0)
-		snprintf(poll, sizeof poll, "BIRD polled every %d ms",
+		snprintf(poll, sizeof poll, "BIRD every %d ms",
 		    tui->model->poll_fast_ms);
 	else
 		strlcpy_pt(poll, "BIRD at its interval", sizeof poll);
@@ -222,8 +222,8 @@ view_turnup_head(struct tui *tui, struct turnup *t, int y, int w)
 		    turnup_state_name(t->verdict), el, at, poll,
 		    w >= 120 ? "; " : "", w >= 120 ? t->summary : "");
 	} else
-		snprintf(line, sizeof line, " %s %s  %s: no session has "
-		    "moved yet; %s", draw_glyph(tui,
+		snprintf(line, sizeof line, " %s %s  %s, nothing has moved "
+		    "yet; %s", draw_glyph(tui,
 		    view_turnup_glyph(t->verdict)), t->scope,
 		    turnup_state_name(t->verdict), poll);
 	draw_text(tui, y, 0, w, view_turnup_role(t->verdict), line);

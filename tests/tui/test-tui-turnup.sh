@@ -125,7 +125,7 @@ for run in "80 24 colour" "200 50 colour" "80 24 --mono" "80 24 --ascii"; do
 	fi
 	on "$tag opens on the Turn-up tab" 1 ' 6 Turn-up '
 	on "$tag the verdict, the elapsed time and the fast poll" 2 \
-	    "^ $X fabrikam  failed, elapsed .* since [0-9:]+; BIRD polled every 500 ms"
+	    "^ $X fabrikam  failed, elapsed .* since [0-9:]+; BIRD every 500 ms"
 	on "$tag the worst check in words above the table" 3 \
 	    "^ worst: $X session sea-badas: Idle: Received: Bad peer AS"
 	on "$tag the table's header" 4 '^State +Check +Green at +Reason'
@@ -163,9 +163,9 @@ for run in "80 24 colour" "200 50 colour" "80 24 --mono" "80 24 --ascii"; do
 		sleep 3
 		p1=$(polls)
 		if [ $((p1 - p0)) -ge 4 ]; then
-			ok "$tag BIRD polled every 500 ms while open ($((p1 - p0)) in 3 s)"
+			ok "$tag BIRD every 500 ms while open ($((p1 - p0)) in 3 s)"
 		else
-			not_ok "$tag BIRD polled every 500 ms while open ($((p1 - p0)) in 3 s)"
+			not_ok "$tag BIRD every 500 ms while open ($((p1 - p0)) in 3 s)"
 		fi
 		keys 1
 		sleep 1	# a fast poll already armed runs out
@@ -178,7 +178,7 @@ for run in "80 24 colour" "200 50 colour" "80 24 --mono" "80 24 --ascii"; do
 			not_ok "$tag at its own 5 s interval once left ($((p1 - p0)) in 3 s)"
 		fi
 		keys 6
-		on "$tag 6 comes back to it" 2 'BIRD polled every 500 ms'
+		on "$tag 6 comes back to it" 2 'BIRD every 500 ms'
 	fi
 
 	# Enter: the session's row in Sessions, its error on the detail line.
