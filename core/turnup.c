@@ -557,8 +557,13 @@ turnup_fsm(struct turnup *t, struct turnup_check *ck)
 		    when);
 		return;
 	case BGP_ESTABLISHED:
-		turnup_set(ck, TU_GREEN, "Established since %s (%s)", when,
-		    path);
+		if (s->since_ms == 0)
+			turnup_set(ck, TU_GREEN, "Established");
+		else if (path[0] == '\0')
+			turnup_set(ck, TU_GREEN, "Established since %s", when);
+		else
+			turnup_set(ck, TU_GREEN, "Established since %s (%s)",
+			    when, path);
 		return;
 	default:
 		break;
