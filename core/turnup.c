@@ -43,6 +43,7 @@ static void	 turnup_collector(struct turnup *, struct turnup_check *);
 static void	 turnup_fsm(struct turnup *, struct turnup_check *);
 static void	 turnup_caps(struct turnup *, struct turnup_check *);
 static int	 turnup_was_up(const struct session *);
+static int	 turnup_state_only(const struct session *);
 static int	 turnup_collector_in(const struct turnup *,
 		    const struct collector *);
 static int	 turnup_bmp_peer(const struct model *, const struct session *,
@@ -590,6 +591,18 @@ turnup_fsm(struct turnup *t, struct turnup_check *ck)
 		    bgp_state_name(s->state), when, path);
 }
 
+/*
+ * Only BIRD reports the session (session_routes_unreported()); a
+ * viewer's replica has no sources but their kinds ("bird", "bird+bmp").
+ */
+static int
+turnup_state_only(const struct session *s)
+{
+	if (s->nsrcs == 0 && s->sources[0] != '\0')
+		return (strstr(s->sources, "bmp") == NULL);
+	return (session_routes_unreported(s));
+}
+
 /* Has the session been Established in the steps kept? */
 static int
 turnup_was_up(const struct session *s)
@@ -657,7 +670,7 @@ turnup_caps(struct turnup *t, struct turnup_check *ck)
 	}
 	if (!turnup_bmp_peer(t->m, ck->s, &pi, &bmp)) {
 		ck->caps_known = 0;
-		if (session_routes_unreported(ck->s))
+		if (turnup_state_only(ck->s))
 			turnup_set(ck, TU_UNCHECKED, "BIRD does not show the "
 			    "OPENs; no BMP reports this session");
 		else if (!bmp)
@@ -728,7 +741,7 @@ turnup_prefix(struct turnup *t, struct turnup_check *ck)
 		if (s->state != BGP_ESTABLISHED)
 			continue;
 		up++;
-		if (!session_routes_unreported(s))
+		if (!turnup_state_only(s))
 			reported++;
 		if (s->routes_loading || s->routes_lost ||
 		    t->now_ms - s->since_ms < TURNUP_TABLE_GRACE_MS) {
@@ -737,7 +750,7 @@ turnup_prefix(struct turnup *t, struct turnup_check *ck)
 		}
 		/* A history does not say which sessions' routes were
 		 * reported: its flags are the route monitor's verdict. */
-		if (!t->history && !session_routes_unreported(s) &&
+		if (!t->history && !turnup_state_only(s) &&
 		    !turnup_carries(p, s->name))
 			turnup_append(missing, sizeof missing, "%s%s",
 			    missing[0] != '\0' ? ", " : "", s->name);
