@@ -1018,7 +1018,10 @@ replay_main(struct options *o)
 		if (o->logfile == NULL)
 			log_open("/dev/null", LOG_LVL_INFO);
 		tick = summaries_start(base);
-		status = dashboard(&tui, datadir);
+		if (turnup_option(&tui, o) != 0)
+			status = 1;
+		else
+			status = dashboard(&tui, datadir);
 		event_free(tick);
 	}
 	tui_replay_stop(&tui);

@@ -137,8 +137,12 @@ view_turnup_get(struct tui *tui)
 			free(cause);
 		}
 	}
-	if (vs->t != NULL)
+	if (vs->t != NULL) {
+		/* A replayed history: what it does not record is not
+		 * checked (turnup.h). */
+		vs->t->history = tui_replaying(tui);
 		turnup_eval(vs->t, tui_now(tui));
+	}
 	return (vs->t);
 }
 
