@@ -152,6 +152,8 @@ check "80x24: redundancy after the session" \
     in_order "session dfw-r1" "partner northwind-net"
 keys q
 wait_for tmux_dead 10 || not_ok "80x24: q quits"
+check "80x24: exit status 0" [ "$(tmux_status)" = 0 ]
+[ -s "$T/tmux.err" ] && sed 's/^/# stderr: /' "$T/tmux.err" | head -20
 tmux_stop
 
 # The record from the history the dashboard wrote.
@@ -227,6 +229,8 @@ see "200x50: the right AS: Established again" "session dfw-r1" \
     '^▲ green +session dfw-r1 .* Established since'
 keys q
 wait_for tmux_dead 10 || not_ok "200x50: q quits"
+check "200x50: exit status 0" [ "$(tmux_status)" = 0 ]
+[ -s "$T/tmux.err" ] && sed 's/^/# stderr: /' "$T/tmux.err" | head -20
 tmux_stop
 
 "$LAB" stop "$DIR" >/dev/null 2>&1

@@ -187,6 +187,10 @@ for run in "80 24 colour" "200 50 colour" "80 24 --mono" "80 24 --ascii"; do
 	    '^sea-badas: Idle, last error: Received: Bad peer AS'
 	keys q
 	wait_for tmux_dead 5 || not_ok "$tag q quits"
+	check "$tag: exit status 0" [ "$(tmux_status)" = 0 ]
+	if [ -s "$T/tmux.err" ]; then
+		sed 's/^/# stderr: /' "$T/tmux.err" | head -20
+	fi
 	tmux_stop
 done
 
