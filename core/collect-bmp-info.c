@@ -223,12 +223,14 @@ collect_bmp_peer_info(const struct collector *c, size_t i, size_t j,
 	pi->caps_known = bp->caps_known;
 	pi->caps_local = bp->caps_local;
 	pi->caps_remote = bp->caps_remote;
+	pi->role_local = bp->caps_known ? bp->role_local : -1;
+	pi->role_remote = bp->caps_known ? bp->role_remote : -1;
 	return (1);
 }
 
 /* The capabilities of one OPEN as BMP_CAP_* (the Turn-up's check). */
 unsigned
-collect_bmp_caps(const struct bgp_open *o)
+collect_bmp_caps(const struct bgp_open *o, const struct bmp_open_extra *x)
 {
 	unsigned	 caps = 0;
 	size_t		 i;
@@ -241,6 +243,8 @@ collect_bmp_caps(const struct bgp_open *o)
 		caps |= BMP_CAP_EXTMSG;
 	if (o->naddpath > 0)
 		caps |= BMP_CAP_ADDPATH;
+	if (x->graceful_restart)
+		caps |= BMP_CAP_GR;
 	for (i = 0; i < o->nmp && i < BGP_OPEN_MAX_AFS; i++) {
 		if (o->mp[i].afi == 1 && o->mp[i].safi == 1)
 			caps |= BMP_CAP_IPV4;

@@ -102,6 +102,7 @@ struct bmp_peer_info {
 	 */
 	int		 caps_known;
 	unsigned	 caps_local, caps_remote;
+	int		 role_local, role_remote;	/* RFC 9234, -1 none */
 };
 #define BMP_CAP_AS4	0x01	/* RFC 6793 */
 #define BMP_CAP_IPV4	0x02	/* RFC 4760: IPv4 unicast */
@@ -109,9 +110,12 @@ struct bmp_peer_info {
 #define BMP_CAP_RR	0x08	/* RFC 2918 route refresh */
 #define BMP_CAP_ADDPATH	0x10	/* RFC 7911, any AFI/SAFI */
 #define BMP_CAP_EXTMSG	0x20	/* RFC 8654 extended message */
+#define BMP_CAP_GR	0x40	/* RFC 4724 graceful restart */
 /* An OPEN's capabilities as BMP_CAP_*. */
 struct bgp_open;
-unsigned	 collect_bmp_caps(const struct bgp_open *);
+struct bmp_open_extra;
+unsigned	 collect_bmp_caps(const struct bgp_open *,
+		    const struct bmp_open_extra *);
 int		 collect_bmp_peer_info(const struct collector *, size_t i,
 		    size_t j, struct bmp_peer_info *);
 /* Its k-th reported Statistics Report counter (RFC 7854 4.8, by type;

@@ -64,10 +64,13 @@ turnup_record_caps(const struct turnup_check *ck, char *buf, size_t len)
 {
 	char	 a[128], s[128], r[128];
 
-	snprintf(buf, len, "agreed: %s; sent: %s; received: %s",
+	snprintf(buf, len, "agreed: %s; sent: %s, role %s; received: %s, "
+	    "role %s",
 	    turnup_caps_fmt(ck->caps_local & ck->caps_remote, a, sizeof a),
 	    turnup_caps_fmt(ck->caps_local, s, sizeof s),
-	    turnup_caps_fmt(ck->caps_remote, r, sizeof r));
+	    turnup_role_name(ck->role_local),
+	    turnup_caps_fmt(ck->caps_remote, r, sizeof r),
+	    turnup_role_name(ck->role_remote));
 }
 
 /* A markdown table cell: pipes escaped. */
@@ -244,6 +247,10 @@ turnup_record_json(FILE *f, const struct turnup *t)
 			    ck->caps_local, caps, sizeof caps));
 			json_w_string(&j, "received", turnup_caps_fmt(
 			    ck->caps_remote, caps, sizeof caps));
+			json_w_string(&j, "role_sent",
+			    turnup_role_name(ck->role_local));
+			json_w_string(&j, "role_received",
+			    turnup_role_name(ck->role_remote));
 		}
 		if (ck->kind == TU_LATENCY && ck->median_us >= 0) {
 			json_w_double(&j, "median_ms", ck->median_us / 1000.0,

@@ -88,6 +88,12 @@ static const struct {
 	{ BMP_CAP_RR, "route refresh" },
 	{ BMP_CAP_ADDPATH, "ADD-PATH" },
 	{ BMP_CAP_EXTMSG, "extended message" },
+	{ BMP_CAP_GR, "graceful restart" },
+};
+
+/* RFC 9234 4.1's roles. */
+static const char *const turnup_roles[] = {
+	"provider", "route server", "route server client", "customer", "peer"
 };
 
 const char *
@@ -122,6 +128,16 @@ turnup_kind_name(enum turnup_kind k)
 	if ((size_t)k >= nitems(turnup_kind_names))
 		return ("?");
 	return (turnup_kind_names[k]);
+}
+
+const char *
+turnup_role_name(int role)
+{
+	if (role < 0)
+		return ("none");
+	if ((size_t)role >= nitems(turnup_roles))
+		return ("unknown");
+	return (turnup_roles[role]);
 }
 
 char *
@@ -650,9 +666,9 @@ turnup_bmp_peer(const struct model *m, const struct session *s,
 
 /*
  * 3: what Microsoft expects agreed in both OPENs: 4-octet AS, the
- * session's address family and route refresh.  ADD-PATH and extended
- * message are reported, not required; graceful restart and BGP role are
- * not decoded from the OPEN yet (core/decode-bgp.c) and say so.
+ * session's address family and route refresh.  ADD-PATH, extended
+ * message and graceful restart are reported when agreed, not required,
+ * and each side's BGP role (RFC 9234) is named.
  */
 static void
 turnup_caps(struct turnup *t, struct turnup_check *ck)
@@ -688,6 +704,8 @@ turnup_caps(struct turnup *t, struct turnup_check *ck)
 	ck->caps_known = 1;
 	ck->caps_local = pi.caps_local;
 	ck->caps_remote = pi.caps_remote;
+	ck->role_local = pi.role_local;
+	ck->role_remote = pi.role_remote;
 	agreed = pi.caps_local & pi.caps_remote;
 	missing = ck->caps_expected & ~agreed;
 	if (missing != 0) {
@@ -697,8 +715,9 @@ turnup_caps(struct turnup *t, struct turnup_check *ck)
 		    turnup_caps_fmt(pi.caps_remote & missing, c, sizeof c));
 		return;
 	}
-	turnup_set(ck, TU_GREEN, "agreed: %s; graceful restart, BGP role: "
-	    "not decoded yet", turnup_caps_fmt(agreed, a, sizeof a));
+	turnup_set(ck, TU_GREEN, "agreed: %s; BGP role: %s, %s", turnup_caps_fmt(
+	    agreed, a, sizeof a), turnup_role_name(pi.role_local),
+	    turnup_role_name(pi.role_remote));
 }
 
 /* Does the prefix's carried list name the session? */

@@ -315,13 +315,17 @@ test_turnup_caps(void **state)
 	fake_peer.caps_known = 1;
 	fake_peer.caps_local = BMP_CAP_AS4 | BMP_CAP_IPV4 | BMP_CAP_RR;
 	fake_peer.caps_remote = BMP_CAP_AS4 | BMP_CAP_IPV4;
+	fake_peer.role_local = 4;
+	fake_peer.role_remote = -1;
 	turnup_eval(f->t, T0 + 1000);
 	expect(f, "capabilities sea-r1", TU_FAILED,
 	    "not agreed: route refresh (sent route refresh; received none)");
 	fake_peer.caps_remote |= BMP_CAP_RR | BMP_CAP_ADDPATH;
+	fake_peer.caps_local |= BMP_CAP_ADDPATH | BMP_CAP_GR;
 	turnup_eval(f->t, T0 + 2000);
 	expect(f, "capabilities sea-r1", TU_GREEN,
-	    "agreed: 4-octet AS, IPv4 unicast, route refresh");
+	    "agreed: 4-octet AS, IPv4 unicast, route refresh, ADD-PATH; BGP "
+	    "role: peer, none");
 	expect(f, "capabilities sea-r2", TU_WAITING, NULL);
 }
 
