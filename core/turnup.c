@@ -428,9 +428,10 @@ turnup_worst(const struct turnup *t)
 static void
 turnup_judge(struct turnup *t, struct turnup_check *ck)
 {
-	int64_t	 green_at = 0;
+	int64_t	 since;
 
 	ck->reason[0] = '\0';
+	ck->since_ms = 0;
 	switch (ck->kind) {
 	case TU_COLLECTOR:
 		turnup_collector(t, ck);
@@ -467,15 +468,17 @@ turnup_judge(struct turnup *t, struct turnup_check *ck)
 		strlcpy_pt(was, ck->reason, sizeof was);
 		turnup_set(ck, TU_FAILED, "no longer green: %s", was);
 	}
-	/* The FSM's times are its steps' (turnup_fsm() set them). */
-	if (ck->kind == TU_FSM && ck->state == TU_GREEN && ck->s != NULL)
-		green_at = ck->s->since_ms;
+	/* The model's since when it is news since the last look. */
+	since = ck->since_ms > 0 && ck->since_ms <= t->now_ms &&
+	    ck->since_ms > ck->bad_ms ? ck->since_ms : t->now_ms;
 	if (ck->state == TU_GREEN && ck->green_ms == 0)
-		ck->green_ms = green_at != 0 ? green_at : t->now_ms;
+		ck->green_ms = since;
 	if (ck->state != TU_WAITING && ck->state != TU_UNCHECKED &&
 	    ck->left_ms == 0)
-		ck->left_ms = ck->green_ms != 0 && ck->green_ms < t->now_ms ?
-		    ck->green_ms : t->now_ms;
+		ck->left_ms = ck->green_ms != 0 && ck->green_ms < since ?
+		    ck->green_ms : since;
+	if (ck->state != TU_GREEN && ck->state != TU_UNCHECKED)
+		ck->bad_ms = t->now_ms;
 }
 
 /* Into the timeline: check i is in state st now. */
@@ -565,6 +568,7 @@ turnup_fsm(struct turnup *t, struct turnup_check *ck)
 		turnup_append(path, sizeof path, "%s%s", path[0] != '\0' ?
 		    " > " : "", bgp_state_name(st->state));
 	fmt_time(when, sizeof when, s->since_ms, FMT_TIME_CLOCK);
+	ck->since_ms = s->since_ms;
 	switch (s->state) {
 	case BGP_UNKNOWN:
 		turnup_set(ck, TU_WAITING, "no collector reports it yet");
@@ -706,6 +710,8 @@ turnup_caps(struct turnup *t, struct turnup_check *ck)
 	ck->caps_remote = pi.caps_remote;
 	ck->role_local = pi.role_local;
 	ck->role_remote = pi.role_remote;
+	if (pi.up && pi.up_ms > 0 && (int64_t)pi.up_ms < t->now_ms)
+		ck->since_ms = t->now_ms - (int64_t)pi.up_ms;
 	agreed = pi.caps_local & pi.caps_remote;
 	missing = ck->caps_expected & ~agreed;
 	if (missing != 0) {
@@ -823,6 +829,12 @@ turnup_prefix(struct turnup *t, struct turnup_check *ck)
 		turnup_set(ck, TU_PROGRESS, "waiting for the first table");
 		return;
 	}
+	/* Valid since its flags cleared and its last session came up. */
+	ck->since_ms = p->since_ms;
+	for (i = 0; i < t->nsessions; i++)
+		if (t->sessions[i]->state == BGP_ESTABLISHED &&
+		    t->sessions[i]->since_ms > ck->since_ms)
+			ck->since_ms = t->sessions[i]->since_ms;
 	turnup_set(ck, TU_GREEN, "received on %s with 8075:8007, path %s",
 	    p->carried[0] != '\0' ? p->carried : "-", p->best_path[0] != '\0' ?
 	    p->best_path : "-");
@@ -841,6 +853,7 @@ turnup_maxpfx(struct turnup *t, struct turnup_check *ck)
 		turnup_set(ck, TU_WAITING, "not Established");
 		return;
 	}
+	ck->since_ms = s->since_ms;
 	have = turnup_bmp_peer(t->m, s, &pi, &bmp);
 	limit = s->max_prefix.set ? s->max_prefix.limit : have ?
 	    pi.max_prefix : 0;
@@ -946,6 +959,7 @@ turnup_redundancy(struct turnup *t, struct turnup_check *ck)
 		    t->sessions[i]->state != BGP_ADMIN_DOWN &&
 		    t->sessions[i]->state != BGP_IDLE)
 			moving = 1;
+	ck->since_ms = p->red_since_ms;
 	switch (p->red) {
 	case RED_REDUNDANT:
 		turnup_set(ck, TU_GREEN, "REDUNDANT: %s", p->reason);

@@ -58,6 +58,12 @@ struct turnup_check {
 	int64_t		 left_ms;	/* first left waiting, 0 not yet */
 	int64_t		 green_ms;	/* first turned green, 0 never */
 	int		 judged;	/* by turnup_eval() once */
+	/* When its current state began as the model knows it (a step's,
+	 * a prefix's or redundancy's since), 0 unknown; and the last
+	 * evaluation that saw it not green: the first-green time is the
+	 * since when it falls after that one, else the evaluation's. */
+	int64_t		 since_ms;
+	int64_t		 bad_ms;
 
 	/* What it is about (the view's Enter); NULL / -1 when not. */
 	struct collector *c;

@@ -439,13 +439,25 @@ test_turnup_latency_redundancy(void **state)
 	expect(f, "partner isp", TU_PROGRESS,
 	    "DEGRADED: primary sea: 1 of 2 routers Established");
 	p->red = RED_REDUNDANT;
+	p->red_since_ms = T0 + 11500;
 	strlcpy_pt(p->reason, "primary sea: 2 routers up; backup lax: up",
 	    sizeof p->reason);
 	turnup_eval(f->t, T0 + 12000);
 	expect(f, "partner isp", TU_GREEN, "REDUNDANT");
+	/* Green since the model says, after the last look that was not. */
+	assert_int_equal(check(f, "partner isp")->green_ms, T0 + 11500);
 	p->red = RED_DEGRADED;
 	turnup_eval(f->t, T0 + 13000);
 	expect(f, "partner isp", TU_FAILED, "no longer green: DEGRADED");
+
+	/* A turn-up made later (peertop turnup asking a collector): the
+	 * model's since is the first green. */
+	p->red = RED_REDUNDANT;
+	p->red_since_ms = T0 + 12500;
+	turnup_free(f->t);
+	assert_non_null(f->t = turnup_new(f->m, "isp", NULL));
+	turnup_eval(f->t, T0 + 20000);
+	assert_int_equal(check(f, "partner isp")->green_ms, T0 + 12500);
 }
 
 /* The scope: a partner, an edge of it, or the turnup block. */
