@@ -477,7 +477,11 @@ turnup_judge(struct turnup *t, struct turnup_check *ck)
 	    ck->left_ms == 0)
 		ck->left_ms = ck->green_ms != 0 && ck->green_ms < since ?
 		    ck->green_ms : since;
-	if (ck->state != TU_GREEN && ck->state != TU_UNCHECKED)
+	/* Not knowing yet (no collector has reported the session, no
+	 * verdict yet) says nothing about when it turned green. */
+	if (ck->state != TU_GREEN && ck->state != TU_UNCHECKED &&
+	    !(ck->kind == TU_FSM && ck->s->state == BGP_UNKNOWN) &&
+	    !(ck->kind == TU_REDUNDANCY && t->partner->red == RED_UNKNOWN))
 		ck->bad_ms = t->now_ms;
 }
 

@@ -270,6 +270,30 @@ test_turnup_fsm(void **state)
 	assert_int_equal(check(f, "session sea-r1")->green_ms, T0 + 1800);
 }
 
+/*
+ * A session reported for the first time already Established: green at
+ * its Established time, although the view looked before (Unknown says
+ * nothing); one seen Idle first is green at its step, not before.
+ */
+static void
+test_turnup_known_late(void **state)
+{
+	struct fix	*f = *state;
+
+	turnup_eval(f->t, T0);
+	expect(f, "session sea-r1", TU_WAITING, "no collector");
+	report(f, f->bird, "sea-r1", BGP_ESTABLISHED, T0 - 86400000, NULL);
+	turnup_eval(f->t, T0 + 1000);
+	expect(f, "session sea-r1", TU_GREEN, NULL);
+	assert_int_equal(check(f, "session sea-r1")->green_ms, T0 - 86400000);
+
+	report(f, f->bird, "sea-r2", BGP_IDLE, T0 - 5000, NULL);
+	turnup_eval(f->t, T0 + 2000);
+	report(f, f->bird, "sea-r2", BGP_ESTABLISHED, T0 + 2500, NULL);
+	turnup_eval(f->t, T0 + 3000);
+	assert_int_equal(check(f, "session sea-r2")->green_ms, T0 + 2500);
+}
+
 /* A wrong neighbor AS: the NOTIFICATION in words, failed. */
 static void
 test_turnup_wrong_as(void **state)
@@ -595,6 +619,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_turnup_build, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_turnup_fsm, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_turnup_known_late, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_turnup_wrong_as, setup,
 		    teardown),
