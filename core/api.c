@@ -92,6 +92,7 @@ api_start(struct model *m, struct event_base *base, char **cause)
 	    m->api.request_timeout_ms : API_TIMEOUT_DEFAULT_MS;
 	hc.max_conns = m->api.max_conns != 0 ? m->api.max_conns :
 	    API_CONNS_DEFAULT;
+	hc.tls = &m->api.tls;
 	hc.request = api_request_cb;
 	hc.arg = a;
 	if ((a->h = httpd_new(base, &hc, cause)) == NULL) {

@@ -1103,6 +1103,13 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 		bp->need_eor = ps != NULL ? ps->afs : 0;
 		bp->got_eor = bp->sent_afs = 0;
 		bp->up_mono = now_mono_ms();
+		/* RFC 9234 4.1: the roles each side announced. */
+		if (bp->s != NULL) {
+			bp->s->role_sent = msg->up.sent.role;
+			bp->s->role_received = msg->up.received.role;
+			bp->s->role_error = msg->up.sent.role_error ||
+			    msg->up.received.role_error;
+		}
 		collect_bmp_report(r, bp, BGP_ESTABLISHED);
 		/* The first table of a connection is the state, not news. */
 		if (!bp->ever_up && bp->s != NULL)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/collector.h"
+#include "core/notify.h"
 
 const struct collector_ops *collector_table[] = {
 	&collector_bird,
@@ -14,6 +15,7 @@ const struct collector_ops *collector_table[] = {
 	&collector_probe,
 	&collector_prom,
 	&collector_ingest,
+	&collector_notify,
 	NULL
 };
 

@@ -43,6 +43,8 @@ const struct condition_kind condition_kinds[] = {
 	  { "PrefixOriginAsChangeResolved", "PrefixOriginAsRestored" } },
 	{ { "PrefixSubPrefixHijack" }, { "PrefixSubPrefixHijackResolved" } },
 	{ { "PrefixRouteLeak" }, { "PrefixRouteLeakResolved" } },
+	{ { "PrefixASPAInvalid" }, { "PrefixASPAInvalidResolved" } },
+	{ { "PrefixOTCLeak" }, { "PrefixOTCLeakResolved" } },
 	{ { "PrefixUnexpectedUpstream" },
 	  { "PrefixUnexpectedUpstreamResolved" } },
 	{ { "PrefixMoreSpecific" }, { "PrefixMoreSpecificResolved" } },

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * api listen ADDRESS [port N] [{ token "t" max-connections N
- * request-timeout D }]: where the collector serves its read-only JSON
- * API (core/api.c).  Loopback unless told otherwise; another address
- * without a token is said at -n, as for ingest, since anyone reaching
- * the port would read the whole network's state.  The options may also
- * follow the port on the same line.
+ * request-timeout D tls { ... } }]: where the collector serves its
+ * read-only JSON API (core/api.c).  Loopback unless told otherwise;
+ * another address without a token is said at -n, as for ingest, since
+ * anyone reaching the port would read the whole network's state, and
+ * one without tls (config-tls.c).  The options may also follow the port
+ * on the same line.
  */
 
 #include <sys/types.h>
@@ -24,12 +25,14 @@ static int	 cfg_api_port(struct parser *, const struct loc *, void *);
 static int	 cfg_api_token(struct parser *, const struct loc *, void *);
 static int	 cfg_api_conns(struct parser *, const struct loc *, void *);
 static int	 cfg_api_timeout(struct parser *, const struct loc *, void *);
+static int	 cfg_api_tls(struct parser *, const struct loc *, void *);
 
 static const struct keyword cfg_api_keywords[] = {
 	{ "port", cfg_api_port },
 	{ "token", cfg_api_token },
 	{ "max-connections", cfg_api_conns },
 	{ "request-timeout", cfg_api_timeout },
+	{ "tls", cfg_api_tls },
 	{ NULL, NULL }
 };
 
@@ -73,6 +76,12 @@ cfg_api_timeout(struct parser *p, const struct loc *kw CFG_UNUSED,
 	return (0);
 }
 
+static int
+cfg_api_tls(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
+{
+	return (cfg_tls(p, kw, &p->m->api.tls, 0, "api"));
+}
+
 int
 cfg_api(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 {
@@ -94,7 +103,10 @@ cfg_api(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 	    cfg_block(p, cfg_api_keywords, NULL, "api", &close) == -1))
 		return (-1);
 	cfg_listen_check(p, &l, "api", &ac->listen, ac->port,
-	    ac->token[0] != '\0', "token", "read the state of every session, "
-	    "partner and branch");
+	    ac->token[0] != '\0' || (ac->tls.enabled &&
+	    ac->tls.client_certs == TLS_CC_REQUIRE), "token", "read the state "
+	    "of every session, partner and branch");
+	cfg_tls_check(p, &l, "api", &ac->listen, &ac->tls,
+	    "the token and every answer");
 	return (0);
 }

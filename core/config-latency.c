@@ -684,7 +684,8 @@ cfg_prometheus(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 }
 
 /* ---- ingest listen ADDRESS [port N] [token "t"] [max-body N]
- *	[request-timeout D] [max-connections N] ---- */
+ *	[request-timeout D] [max-connections N] [tls { ... }], the options
+ *	on the line or in a block ---- */
 
 #define SEEN_IPORT	0x01
 #define SEEN_ITOKEN	0x02
@@ -753,12 +754,19 @@ cfg_in_conns(struct parser *p, const struct loc *kw, void *arg)
 	return (0);
 }
 
+static int
+cfg_in_tls(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
+{
+	return (cfg_tls(p, kw, &p->m->ingest.tls, 0, "ingest"));
+}
+
 static const struct keyword cfg_ingest_keywords[] = {
 	{ "port", cfg_in_port },
 	{ "token", cfg_in_token },
 	{ "max-body", cfg_in_body },
 	{ "request-timeout", cfg_in_timeout },
 	{ "max-connections", cfg_in_conns },
+	{ "tls", cfg_in_tls },
 	{ NULL, NULL }
 };
 
@@ -768,6 +776,7 @@ cfg_ingest(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 	struct ingest_conf	*ic = &p->m->ingest;
 	struct collector	*c;
 	struct lat_ctx		 ctx;
+	struct token		*t, *close;
 	struct loc		 l;
 	char			 a[ADDR_STRLEN];
 
@@ -782,12 +791,20 @@ cfg_ingest(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 	memset(&ctx, 0, sizeof ctx);
 	ctx.obj = ic->token;
 	ctx.where = "ingest";
-	if (cfg_options(p, cfg_ingest_keywords, &ctx) == -1)
+	if (cfg_options(p, cfg_ingest_keywords, &ctx) == -1 ||
+	    cfg_lex_peek(&p->lx, &t) == -1)
+		return (-1);
+	if (t->type == TOK_LBRACE && (cfg_lex_next(&p->lx, &t) == -1 ||
+	    cfg_block(p, cfg_ingest_keywords, &ctx, "ingest", &close) == -1))
 		return (-1);
 	c->listen = ic->listen;
 	c->port = ic->port;
 	cfg_listen_check(p, &l, "ingest", &ic->listen, ic->port,
-	    ic->token[0] != '\0', "token", "post latency samples");
+	    ic->token[0] != '\0' || (ic->tls.enabled &&
+	    ic->tls.client_certs == TLS_CC_REQUIRE), "token",
+	    "post latency samples");
+	cfg_tls_check(p, &l, "ingest", &ic->listen, &ic->tls,
+	    "the token and every sample");
 	addr_fmt(&ic->listen, a, sizeof a);
 	snprintf(c->name, sizeof c->name, ic->listen.af == AF_INET6 ?
 	    "ingest [%s]:%d" : "ingest %s:%d", a, ic->port);
@@ -862,12 +879,20 @@ cfg_ag_interval(struct parser *p, const struct loc *kw, void *arg)
 	return (0);
 }
 
+/* tls { ca "F" certificate "F" key "F" }: https to the collector. */
+static int
+cfg_ag_tls(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
+{
+	return (cfg_tls(p, kw, &p->m->agent.tls, 1, "agent"));
+}
+
 static const struct keyword cfg_agent_keywords[] = {
 	{ "collector", cfg_ag_collector },
 	{ "token", cfg_in_token },
 	{ "buffer", cfg_ag_buffer },
 	{ "batch", cfg_ag_batch },
 	{ "interval", cfg_ag_interval },
+	{ "tls", cfg_ag_tls },
 	{ NULL, NULL }
 };
 
@@ -877,6 +902,7 @@ cfg_agent(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 	struct agent_conf	*ac = &p->m->agent;
 	struct lat_ctx		 ctx;
 	struct token		*t, *close;
+	struct addr		 a;
 
 	if (ac->enabled)
 		return (cfg_lex_error(&p->lx, kw, "agent given twice"));
@@ -894,5 +920,10 @@ cfg_agent(struct parser *p, const struct loc *kw, void *arg CFG_UNUSED)
 	if (!(ctx.seen & SEEN_ACOLL))
 		return (cfg_lex_error(&p->lx, &close->loc, "agent \"%s\" needs "
 		    "collector ADDRESS [port N]", ac->name));
+	if (!ac->tls.enabled && addr_parse(ac->host, &a) == 0 &&
+	    !cfg_loopback(&a))
+		cfg_warn(p, kw, "agent \"%s\" pushes to %s without tls: the "
+		    "token and every sample cross the network in clear",
+		    ac->name, ac->host);
 	return (0);
 }

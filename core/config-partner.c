@@ -44,6 +44,8 @@ static int	 cfg_session_edge(struct parser *, const struct loc *, void *);
 static int	 cfg_session_role(struct parser *, const struct loc *, void *);
 static int	 cfg_session_max_prefix(struct parser *, const struct loc *,
 		    void *);
+static int	 cfg_session_relation(struct parser *, const struct loc *,
+		    void *);
 static int	 cfg_branch_partner(struct parser *, const struct loc *,
 		    void *);
 static int	 cfg_branch_address(struct parser *, const struct loc *,
@@ -65,6 +67,7 @@ static const struct keyword cfg_session_keywords[] = {
 	{ "edge", cfg_session_edge },
 	{ "role", cfg_session_role },
 	{ "max-prefix", cfg_session_max_prefix },
+	{ "relation", cfg_session_relation },
 	{ NULL, NULL }
 };
 
@@ -82,6 +85,7 @@ static const struct keyword cfg_branch_keywords[] = {
 struct session_ctx {
 	struct session	*s;
 	int		 has_neighbor, has_router, has_edge, has_role;
+	int		 has_relation;
 	struct loc	 neighbor_loc;	/* same file: sessions never span one */
 };
 
@@ -310,6 +314,33 @@ cfg_session_role(struct parser *p, const struct loc *kw, void *arg)
 		    "expected primary or backup", cfg_lex_quote(t->text, q,
 		    sizeof q)));
 	ctx->has_role = 1;
+	return (0);
+}
+
+/*
+ * relation customer|peer|provider|rs|rs-client: what the neighbor is to
+ * the partner's router (RFC 9234 roles); unset, the neighbor's announced
+ * BGP Role or peer (bgp_role_effective()).
+ */
+static int
+cfg_session_relation(struct parser *p, const struct loc *kw, void *arg)
+{
+	struct session_ctx	*ctx = arg;
+	struct token		*t;
+	char			 q[CFG_LEX_QUOTE_LEN];
+
+	if (ctx->has_relation)
+		return (cfg_lex_error(&p->lx, kw, "relation given twice for "
+		    "session \"%s\"", cfg_lex_quote(ctx->s->name, q,
+		    sizeof q)));
+	if (cfg_lex_value(&p->lx, &t, "customer, peer, provider, rs or "
+	    "rs-client after relation") == -1)
+		return (-1);
+	if (bgp_role_parse(t->text, &ctx->s->relation) == -1)
+		return (cfg_lex_error(&p->lx, &t->loc, "bad relation \"%s\": "
+		    "expected customer, peer, provider, rs or rs-client",
+		    cfg_lex_quote(t->text, q, sizeof q)));
+	ctx->has_relation = 1;
 	return (0);
 }
 

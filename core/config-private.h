@@ -61,6 +61,8 @@ void		 cfg_warn(struct parser *, const struct loc *, const char *,
 void		 cfg_listen_check(struct parser *, const struct loc *,
 		    const char *what, const struct addr *, int port,
 		    int guarded, const char *guard, const char *can);
+/* 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104: this host only. */
+int		 cfg_loopback(const struct addr *);
 
 /* config-value.c: values, range-checked, errors at the token. */
 int		 cfg_addr(struct parser *, struct addr *, const char *,
@@ -107,6 +109,16 @@ int	 cfg_agent(struct parser *, const struct loc *, void *);
 int	 cfg_control(struct parser *, const struct loc *, void *);	/* config-control.c */
 int	 cfg_api(struct parser *, const struct loc *, void *);	/* config-api.c */
 int	 cfg_metrics(struct parser *, const struct loc *, void *);	/* config-metrics.c */
+int	 cfg_notify(struct parser *, const struct loc *, void *);	/* config-notify.c */
+/*
+ * config-tls.c: the tls block after its keyword kw, into tc; client: the
+ * agent's (ca, certificate, key).  where ("api") names it in messages.
+ */
+int	 cfg_tls(struct parser *, const struct loc *kw, struct tls_conf *,
+	    int client, const char *where);
+/* A listener reachable from other hosts without tls: a warning at l. */
+void	 cfg_tls_check(struct parser *, const struct loc *l, const char *,
+	    const struct addr *, const struct tls_conf *, const char *can);
 int	 cfg_branch_probe(struct parser *, const struct loc *, void *);
 int	 cfg_branch_latency(struct parser *, const struct loc *, void *);
 

@@ -62,6 +62,8 @@ static int	 cfg_edge_location(struct parser *, const struct loc *, void *);
 static int	 cfg_routes(struct parser *, const struct loc *, void *);
 static int	 cfg_routes_tolerance(struct parser *, const struct loc *,
 		    void *);
+static int	 cfg_routes_asrel(struct parser *, const struct loc *,
+		    void *);
 static int	 cfg_routes_max_path(struct parser *, const struct loc *,
 		    void *);
 
@@ -82,6 +84,7 @@ static const struct keyword cfg_top_keywords[] = {
 	{ "control", cfg_control },
 	{ "api", cfg_api },
 	{ "metrics", cfg_metrics },
+	{ "notify", cfg_notify },
 	{ "partner", cfg_partner },
 	{ "branch", cfg_branch },
 	{ "turnup", cfg_turnup },
@@ -104,6 +107,7 @@ static const struct keyword cfg_edge_keywords[] = {
 static const struct keyword cfg_routes_keywords[] = {
 	{ "tolerance", cfg_routes_tolerance },
 	{ "max-path", cfg_routes_max_path },
+	{ "asrel", cfg_routes_asrel },
 	{ NULL, NULL }
 };
 
@@ -205,7 +209,7 @@ cfg_warn(struct parser *p, const struct loc *l, const char *fmt, ...)
 }
 
 /* 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104: this host only. */
-static int
+int
 cfg_loopback(const struct addr *a)
 {
 	static const uint8_t	 v6[16] = { [15] = 1 };
@@ -454,8 +458,9 @@ cfg_options(struct parser *p, const struct keyword *tab, void *arg)
 }
 
 /*
- * routes { tolerance 500km max-path 3 }: the route monitor's tuning
- * (SuboptimalRouting's tolerance, Microsoft's AS path length).
+ * routes { tolerance 500km max-path 3 asrel "FILE" }: the route monitor's
+ * tuning (SuboptimalRouting's tolerance, Microsoft's AS path length, the
+ * CAIDA AS relationships of the valley-free check).
  */
 static int
 cfg_routes(struct parser *p, const struct loc *kw CFG_UNUSED,
@@ -504,6 +509,18 @@ cfg_routes_tolerance(struct parser *p, const struct loc *kw,
 		    sizeof q), ROUTES_TOLERANCE_MAX));
 	p->m->route_tolerance_km = (double)v;
 	return (0);
+}
+
+/*
+ * asrel "FILE": CAIDA's AS relationships (serial-1 or serial-2, plain or
+ * .bz2), read when the route monitor starts (routemon_new()).
+ */
+static int
+cfg_routes_asrel(struct parser *p, const struct loc *kw CFG_UNUSED,
+    void *arg CFG_UNUSED)
+{
+	return (cfg_lex_path(&p->lx, &p->m->route_asrel, "a file name after "
+	    "asrel", NULL));
 }
 
 /* max-path N: the longest AS path allowed (Microsoft says 3). */

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bgp-role.h"
 #include "core/buf.h"
 #include "core/decode-bgp.h"
 
@@ -36,6 +37,8 @@ enum attr_result {
 	ATTR_WITHDRAW,
 	ATTR_RESET
 };
+
+static void	 decode_bgp_withdraw(struct bgp_update *, const char *);
 
 /* Growable NLRI array. */
 struct nlri_vec {
@@ -467,6 +470,16 @@ decode_bgp_attr(uint8_t type, struct buf *v, const struct bgp_decode_opts *o,
 		}
 		a->nlarge_communities = n;
 		return (ATTR_OK);
+	case BGP_ATTR_OTC:			/* RFC 9234 5 */
+		/* Not 4 octets: treat-as-withdraw (RFC 7606). */
+		if (len != 4) {
+			char	why[48];
+
+			snprintf(why, sizeof why, "OTC: length %zu, not 4", len);
+			decode_bgp_withdraw(u, why);
+			return (ATTR_WITHDRAW);
+		}
+		return (buf_get_u32(v, &a->otc) ? ATTR_WITHDRAW : ATTR_OK);
 	case BGP_ATTR_MP_REACH:
 		return (decode_bgp_mp_reach(v, o, u, acap, cause));
 	case BGP_ATTR_MP_UNREACH:
@@ -498,6 +511,7 @@ decode_bgp_attr_name(uint8_t type)
 	case BGP_ATTR_COMMUNITIES:	return ("COMMUNITIES");
 	case BGP_ATTR_EXT_COMMUNITIES:	return ("EXTENDED_COMMUNITIES");
 	case BGP_ATTR_LARGE_COMMUNITIES: return ("LARGE_COMMUNITY");
+	case BGP_ATTR_OTC:		return ("OTC");
 	default:			return ("attribute");
 	}
 }
@@ -526,6 +540,7 @@ decode_bgp_attr_flags(uint8_t type)
 	case BGP_ATTR_AS4_PATH:
 	case BGP_ATTR_AS4_AGGREGATOR:
 	case BGP_ATTR_LARGE_COMMUNITIES:
+	case BGP_ATTR_OTC:			/* RFC 9234 4.2.1 */
 		return (ATTR_OPTIONAL | ATTR_TRANSITIVE);
 	default:
 		return (-1);
@@ -758,6 +773,7 @@ decode_bgp_caps(struct buf *b, struct bgp_open *op)
 	uint16_t	afi;
 	struct buf	v;
 	uint32_t	asn;
+	enum bgp_role	role;
 
 	while (buf_left(b) > 0) {
 		if (buf_get_u8(b, &code) != 0 ||	/* capability code */
@@ -782,6 +798,18 @@ decode_bgp_caps(struct buf *b, struct bgp_open *op)
 			break;
 		case 6:		/* RFC 8654: extended message */
 			op->extended_message = 1;
+			break;
+		case BGP_CAP_ROLE:	/* RFC 9234 4.1: BGP Role */
+			if (len != 1 || buf_get_u8(&v, &mode) != 0) {
+				/* Kept as an error, not an OPEN to drop. */
+				op->role_error = 1;
+				break;
+			}
+			role = bgp_role_from_wire(mode);
+			if (op->role == BGP_ROLE_NONE)
+				op->role = (uint8_t)role;
+			else if (op->role != role)
+				op->role_error = 1;	/* 4.2 */
 			break;
 		case 65:	/* RFC 6793 3: 4-octet AS */
 			if (buf_get_u32(&v, &asn) != 0)	/* ASN */

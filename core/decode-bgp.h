@@ -46,6 +46,7 @@
 #define BGP_ATTR_AS4_PATH	17
 #define BGP_ATTR_AS4_AGGREGATOR	18
 #define BGP_ATTR_LARGE_COMMUNITIES 32
+#define BGP_ATTR_OTC		35	/* RFC 9234 4.2.1: Only to Customer */
 
 /* Bits of bgp_attrs.present, one per attribute type above (1 << type). */
 #define BGP_ATTR_BIT(t)		(1ULL << (t))
@@ -122,6 +123,7 @@ struct bgp_attrs {
 	/* MP_REACH_NLRI next hop (RFC 4760 3, RFC 2545 3). */
 	struct addr	 mp_nexthop;
 	struct addr	 mp_nexthop_ll;	/* IPv6 link-local, af 0 if none */
+	uint32_t	 otc;		/* RFC 9234 OTC, if its bit is present */
 	unsigned int	 nunknown;	/* unrecognised attributes skipped */
 	unsigned int	 ndiscarded;	/* RFC 7606 attribute discard */
 };
@@ -189,6 +191,7 @@ void	 decode_bgp_update_free(struct bgp_update *);
 void	 decode_bgp_attrs_free(struct bgp_attrs *);
 
 /* RFC 5492 capabilities from an OPEN. */
+#define BGP_CAP_ROLE		9	/* RFC 9234 4.1 */
 #define BGP_OPEN_MAX_AFS	16
 struct bgp_open_af {
 	uint16_t	afi;
@@ -209,6 +212,14 @@ struct bgp_open {
 	size_t		 nmp;
 	struct bgp_open_af addpath[BGP_OPEN_MAX_AFS];	/* capability 69 */
 	size_t		 naddpath;
+	/*
+	 * RFC 9234 4.1: the BGP Role capability (code 9), as an enum
+	 * bgp_role (core/bgp-role.h), 0 when absent.  role_error: its
+	 * length was not 1 (role stays 0), or it came twice with different
+	 * values (4.2: a Role Mismatch; role is the first).
+	 */
+	uint8_t		 role;
+	uint8_t		 role_error;
 	unsigned int	 nunknown;	/* other capabilities */
 };
 

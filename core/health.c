@@ -417,6 +417,8 @@ static const struct {
 	{ PFX_SUBHIJACK, "sub-prefix hijack" },
 	{ PFX_INVISIBLE, "not carried" },
 	{ PFX_LEAK, "route leak" },
+	{ PFX_ASPA, "ASPA invalid" },
+	{ PFX_OTC, "OTC leak" },
 	{ PFX_UPSTREAM, "unexpected upstream" },
 	{ PFX_MORESPEC, "more-specific" },
 	{ PFX_NO8007, "no 8075:8007" },

@@ -6,6 +6,12 @@
  * connection's accept or close and no cap on connections; the
  * bufferevent callback stands in for the first and a close callback,
  * hung on each connection as soon as it exists, for the second.
+ *
+ * With TLS the bufferevent is an accepting OpenSSL one: the handshake
+ * happens inside it, before evhttp sees a byte, so the connection cap
+ * and the whole-request deadline, armed from the accept, bound a client
+ * that never finishes its handshake as they bound one that never
+ * finishes its request.
  */
 #include <sys/types.h>
 #include <sys/queue.h>
@@ -27,6 +33,7 @@
 #include <event2/listener.h>
 
 #include "core/httpd.h"
+#include "core/tls.h"
 
 #define HTTPD_BACKOFF_MIN_MS	250	/* accept failed: pause this long, */
 #define HTTPD_BACKOFF_MAX_MS	8000	/* doubling up to this */
@@ -53,8 +60,9 @@ struct httpd {
 	struct httpd_conf	 conf;
 	struct evconnlistener	*lev;
 	struct evhttp		*http;
+	struct tls_server	*tls;		/* NULL: plain HTTP */
 	int			 port;
-	char			 where[ADDR_STRLEN + 8];
+	char			 where[ADDR_STRLEN + 16];	/* in messages */
 	struct httpd_conns	 conns;
 	size_t			 nconns;
 	int			 capped;	/* paused: max_conns open */
@@ -99,6 +107,7 @@ httpd_new(struct event_base *base, const struct httpd_conf *conf,
 	}
 	h = xcalloc(1, sizeof *h);
 	h->conf = *conf;
+	h->conf.tls = NULL;	/* the caller's, not kept */
 	TAILQ_INIT(&h->conns);
 	TAILQ_INSERT_TAIL(&httpds, h, all);
 	if ((h->retry = evtimer_new(base, httpd_retry_cb, h)) == NULL ||
@@ -129,6 +138,11 @@ httpd_new(struct event_base *base, const struct httpd_conf *conf,
 	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
 	    EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(h->http, conf->request, conf->arg);
+	if (conf->tls != NULL && conf->tls->enabled &&
+	    (h->tls = tls_server_new(conf->tls, conf->name, cause)) == NULL) {
+		httpd_free(h);
+		return (NULL);
+	}
 	if (httpd_bind(h, cause) == -1) {
 		httpd_free(h);
 		return (NULL);
@@ -176,8 +190,10 @@ httpd_bind(struct httpd *h, char **cause)
 		h->port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 	else
 		h->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	/* The scheme said only for TLS, the plain default staying short. */
 	snprintf(h->where, sizeof h->where, ss.ss_family == AF_INET6 ?
-	    "[%s]:%d" : "%s:%d", host, h->port);
+	    "%s[%s]:%d" : "%s%s:%d", h->tls != NULL ? "https://" : "", host,
+	    h->port);
 	return (0);
 }
 
@@ -200,7 +216,20 @@ httpd_free(struct httpd *h)
 		httpd_conn_free(c);
 	event_free(h->retry);
 	TAILQ_REMOVE(&httpds, h, all);
+	tls_server_free(h->tls);
 	free(h);
+}
+
+int
+httpd_tls_reload(const char *name, const struct tls_conf *conf,
+    char **cause)
+{
+	struct httpd	*h;
+
+	TAILQ_FOREACH(h, &httpds, all)
+		if (h->tls != NULL && strcmp(h->conf.name, name) == 0)
+			return (tls_server_reload(h->tls, conf, cause));
+	return (-2);
 }
 
 int
@@ -365,8 +394,15 @@ httpd_bev_cb(struct event_base *base, void *arg)
 	}
 	c = xcalloc(1, sizeof *c);
 	c->h = h;
-	/* No BEV_OPT_CLOSE_ON_FREE: evhttp closes the socket itself. */
-	if ((c->bev = bufferevent_socket_new(base, -1, 0)) == NULL ||
+	/*
+	 * A plain one without BEV_OPT_CLOSE_ON_FREE: evhttp closes the
+	 * socket itself; a TLS one with it (tls_server_bufferevent()).
+	 */
+	if (h->tls != NULL)
+		c->bev = tls_server_bufferevent(h->tls, base);
+	else
+		c->bev = bufferevent_socket_new(base, -1, 0);
+	if (c->bev == NULL ||
 	    (c->timer = evtimer_new(base, httpd_conn_timer_cb, c)) == NULL)
 		fatalx("%s: bufferevent_socket_new", h->conf.name);
 	TAILQ_INSERT_TAIL(&h->conns, c, entry);

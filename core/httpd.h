@@ -5,8 +5,8 @@
  * its connections counted and capped (the listener pauses at the cap),
  * a deadline on each whole request however slowly it drips in, a backoff
  * when accept() fails (out of descriptors), rate-limited logging of
- * refusals, the bearer token compared in constant time and JSON replies.
- * The owner only answers requests.
+ * refusals, the bearer token compared in constant time, JSON replies and
+ * TLS (tls.h) when configured.  The owner only answers requests.
  */
 #ifndef PEERTOP_HTTPD_H
 #define PEERTOP_HTTPD_H
@@ -31,6 +31,8 @@ struct httpd_conf {
 	size_t		 max_headers;	/* over it: closed by evhttp */
 	unsigned	 request_timeout_ms;	/* a whole request */
 	unsigned	 max_conns;	/* open at once */
+	/* TLS on every connection; NULL or not enabled: plain HTTP. */
+	const struct tls_conf *tls;
 
 	void		(*request)(struct evhttp_request *, void *);
 	/*
@@ -53,8 +55,19 @@ struct httpd_conf {
 struct httpd	*httpd_new(struct event_base *, const struct httpd_conf *,
 		    char **cause);
 void		 httpd_free(struct httpd *);
+/*
+ * Read the TLS certificate, key and CA of the listener named name
+ * ("ingest") again, from conf (SIGHUP): the connections accepted from now
+ * on use them, those open go on with the old ones.  1 when the
+ * certificate is another, 0 when it is the same, -1 and *cause when the
+ * files are bad (the old ones stay), -2 when no such listener runs
+ * with TLS.
+ */
+int		 httpd_tls_reload(const char *name, const struct tls_conf *,
+		    char **cause);
 int		 httpd_port(const struct httpd *);	/* bound port */
-const char	*httpd_where(const struct httpd *);	/* "127.0.0.1:8425" */
+/* "127.0.0.1:8425", "https://127.0.0.1:8425" */
+const char	*httpd_where(const struct httpd *);
 size_t		 httpd_conns(const struct httpd *);	/* open now */
 /* Arm (on 1, for the next request) or stop evcon's deadline. */
 void		 httpd_deadline(struct httpd *, struct evhttp_connection *,

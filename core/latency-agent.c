@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The agent's FIFO and pusher (latency-agent.h).  One evhttp connection to the
- * collector, reused across pushes (evhttp reconnects after a failure or a
- * collector restart), one request in flight at most, and a persistent
- * tick at the push interval that sends a batch when there is something
- * to send and no backoff pending.  After a 200 with a full batch still
- * queued the next batch goes at once, so a backlog from an outage drains
- * at the collector's pace, not one batch per interval.  A host name is
- * resolved with evdns, never with a blocking getaddrinfo().
+ * The agent's FIFO and pusher (latency-agent.h).  One evhttp connection
+ * to the collector, reused across pushes, one request in flight at most,
+ * and a persistent tick at the push interval that sends a batch when
+ * there is something to send and no backoff pending.  After a 200 with a
+ * full batch still queued the next batch goes at once, so a backlog from
+ * an outage drains at the collector's pace, not one batch per interval.
+ * A host name is resolved with evdns, never with a blocking
+ * getaddrinfo().
+ *
+ * With a tls block the connection is HTTPS (tls.h), the collector's
+ * certificate verified.  libevent 2.1 cannot reconnect a TLS connection
+ * once it failed, so after any failure the next push makes a new one
+ * (plain ones too: one way for both).
  */
 #include <sys/types.h>
 
@@ -27,18 +32,22 @@
 #include "core/latency-agent.h"
 #include "core/latency-ingest.h"
 #include "core/json.h"
+#include "core/tls.h"
 #include "core/util.h"
 
 struct agent {
 	struct event_base		*base;
 	struct evdns_base		*dns;		/* NULL: numeric host */
-	struct evhttp_connection	*conn;
+	struct tls_client		*tls;		/* NULL: plain HTTP */
+	struct evhttp_connection	*conn;		/* NULL: make anew */
+	int				 conn_failed;	/* free it, make anew */
 	struct evhttp_request		*req;		/* in flight, or NULL */
 	struct event			*tick;
 	struct event			*now;		/* push at once */
 	char				 name[NAME_MAX_PT];
 	char				 host[256];
-	char				 where[280];
+	char				 where[280];	/* host:port */
+	char				 shown[290];	/* in messages */
 	char				 auth[160];	/* "Bearer ..." or "" */
 	uint16_t			 port;
 	size_t				 batch;
@@ -57,6 +66,7 @@ struct agent {
 	char				 status[320];
 };
 
+static int	latency_agent_connect(struct agent *, char **);
 static void	latency_agent_tick_cb(evutil_socket_t, short, void *);
 static void	latency_agent_push(struct agent *);
 static void	latency_agent_body(struct agent *, struct evbuffer *, size_t);
@@ -186,19 +196,11 @@ latency_agent_new(struct event_base *base, const struct agent_conf *conf,
 		latency_agent_free(a);
 		return (NULL);
 	}
-	a->conn = evhttp_connection_base_new(base, a->dns, a->host, a->port);
-	if (a->conn == NULL) {
-		xasprintf(cause, "agent: cannot set up a connection to %s",
-		    a->where);
+	if ((conf->tls.enabled && (a->tls = tls_client_new(&conf->tls,
+	    "agent", cause)) == NULL) || latency_agent_connect(a, cause) != 0) {
 		latency_agent_free(a);
 		return (NULL);
 	}
-	tv.tv_sec = AGENT_TIMEOUT_MS / 1000;
-	tv.tv_usec = (AGENT_TIMEOUT_MS % 1000) * 1000;
-	evhttp_connection_set_timeout_tv(a->conn, &tv);
-	evhttp_connection_set_retries(a->conn, 0);
-	evhttp_connection_set_max_body_size(a->conn, 64 * 1024);
-	evhttp_connection_set_max_headers_size(a->conn, 64 * 1024);
 
 	a->tick = event_new(base, -1, EV_PERSIST, latency_agent_tick_cb, a);
 	a->now = evtimer_new(base, latency_agent_tick_cb, a);
@@ -207,9 +209,42 @@ latency_agent_new(struct event_base *base, const struct agent_conf *conf,
 	tv.tv_sec = a->push_ms / 1000;
 	tv.tv_usec = (a->push_ms % 1000) * 1000;
 	event_add(a->tick, &tv);
+	/* The scheme said only when it is not the plain default. */
+	snprintf(a->shown, sizeof a->shown, "%s%s", a->tls != NULL ?
+	    "https://" : "", a->where);
 	snprintf(a->status, sizeof a->status, "pushing to %s: nothing sent "
-	    "yet", a->where);
+	    "yet", a->shown);
 	return (a);
+}
+
+/*
+ * The connection to the collector, made anew after a failure.  No
+ * retries of evhttp's own: the pusher's backoff decides when to try.
+ */
+static int
+latency_agent_connect(struct agent *a, char **cause)
+{
+	struct timeval	 tv;
+	char		*why = NULL;
+
+	if (a->conn != NULL)
+		evhttp_connection_free(a->conn);
+	a->conn_failed = 0;
+	a->conn = tls_http_connection(a->base, a->dns, a->tls, a->host,
+	    a->port, &why);
+	if (a->conn == NULL) {
+		a->conn_failed = 1;	/* try again at the next push */
+		xasprintf(cause, "agent: %s", why);
+		free(why);
+		return (-1);
+	}
+	tv.tv_sec = AGENT_TIMEOUT_MS / 1000;
+	tv.tv_usec = (AGENT_TIMEOUT_MS % 1000) * 1000;
+	evhttp_connection_set_timeout_tv(a->conn, &tv);
+	evhttp_connection_set_retries(a->conn, 0);
+	evhttp_connection_set_max_body_size(a->conn, 64 * 1024);
+	evhttp_connection_set_max_headers_size(a->conn, 64 * 1024);
+	return (0);
 }
 
 void
@@ -226,6 +261,7 @@ latency_agent_free(struct agent *a)
 		evhttp_connection_free(a->conn);
 	if (a->dns != NULL)
 		evdns_base_free(a->dns, 0);
+	tls_client_free(a->tls);
 	latency_agent_fifo_free(&a->fifo);
 	free(a);
 }
@@ -343,8 +379,15 @@ latency_agent_push(struct agent *a)
 {
 	struct evhttp_request	*req;
 	struct evkeyvalq	*h;
+	char			*cause = NULL;
 	size_t			 n;
 
+	/* Freed here, never inside its own callback. */
+	if (a->conn_failed && latency_agent_connect(a, &cause) != 0) {
+		latency_agent_fail(a, 0, "%s", cause);
+		free(cause);
+		return;
+	}
 	n = a->fifo.len < a->batch ? a->fifo.len : a->batch;
 	req = evhttp_request_new(latency_agent_done_cb, a);
 	evhttp_request_set_error_cb(req, latency_agent_error_cb);
@@ -366,6 +409,7 @@ latency_agent_push(struct agent *a)
 	if (evhttp_make_request(a->conn, req, EVHTTP_REQ_POST,
 	    INGEST_PATH) != 0) {
 		a->req = NULL;
+		a->conn_failed = 1;
 		latency_agent_fail(a, 0, "cannot send the request");
 	}
 }
@@ -400,7 +444,7 @@ latency_agent_fail(struct agent *a, int code, const char *fmt, ...)
 	    strlen(raw));
 	a->next_mono = now_mono_ms() + a->backoff_ms;
 	snprintf(a->status, sizeof a->status, "pushing to %s: %s, %zu queued, "
-	    "retry in %u ms", a->where, a->stats.last_error, a->fifo.len,
+	    "retry in %u ms", a->shown, a->stats.last_error, a->fifo.len,
 	    a->backoff_ms);
 	/* The first failure of a streak is news; the retries are not. */
 	if (first)
@@ -415,10 +459,18 @@ static void
 latency_agent_done_cb(struct evhttp_request *req, void *arg)
 {
 	struct agent	*a = arg;
+	const char	*tls_error;
 
 	a->req = NULL;
 	if (req != NULL && evhttp_request_get_response_code(req) != 0) {
 		latency_agent_response(a, req);
+		return;
+	}
+	a->conn_failed = 1;
+	/* A certificate refused says so, not "connection closed". */
+	if (a->req_error != EVREQ_HTTP_TIMEOUT &&
+	    (tls_error = tls_http_error(a->conn)) != NULL) {
+		latency_agent_fail(a, 0, "%s", tls_error);
 		return;
 	}
 	switch (a->req_error) {
@@ -498,12 +550,12 @@ latency_agent_response(struct agent *a, struct evhttp_request *req)
 			a->stats.unmapped += (uint64_t)unmapped;
 		}
 		if (a->backoff_ms != AGENT_BACKOFF_MIN_MS)
-			log_info("agent: %s answers again", a->where);
+			log_info("agent: %s answers again", a->shown);
 		a->backoff_ms = AGENT_BACKOFF_MIN_MS;
 		a->next_mono = 0;
 		a->stats.last_error[0] = '\0';
 		snprintf(a->status, sizeof a->status, "pushing to %s: ok, %llu "
-		    "sent, %zu queued", a->where,
+		    "sent, %zu queued", a->shown,
 		    (unsigned long long)a->stats.sent, a->fifo.len);
 		/* A backlog, or finishing: the next batch now. */
 		if (a->fifo.len >= a->batch || a->done != NULL)
@@ -513,7 +565,7 @@ latency_agent_response(struct agent *a, struct evhttp_request *req)
 	if (code == 413 && a->batch > 1) {
 		a->batch /= 2;
 		log_warnx("agent: %s: batch too large, now %zu samples",
-		    a->where, a->batch);
+		    a->shown, a->batch);
 		latency_agent_fail(a, code, "HTTP 413, batch now %zu",
 		    a->batch);
 		return;
@@ -528,9 +580,9 @@ latency_agent_response(struct agent *a, struct evhttp_request *req)
 		snprintf(a->stats.last_error, sizeof a->stats.last_error,
 		    "HTTP %d%s%s", code, text[0] != '\0' ? ": " : "", text);
 		log_warnx("agent: %s refused a batch, %zu samples dropped: %s",
-		    a->where, n, a->stats.last_error);
+		    a->shown, n, a->stats.last_error);
 		snprintf(a->status, sizeof a->status, "pushing to %s: %s",
-		    a->where, a->stats.last_error);
+		    a->shown, a->stats.last_error);
 		if (a->done != NULL)
 			evtimer_add(a->now, &tv);
 		return;

@@ -337,6 +337,7 @@ latency_ingest_new(struct event_base *base, const struct ingest_conf *conf,
 	    conf->request_timeout_ms : INGEST_REQUEST_TIMEOUT_MS;
 	hc.max_conns = conf->max_conns != 0 ? conf->max_conns :
 	    INGEST_CONNS_DEFAULT;
+	hc.tls = &conf->tls;
 	hc.request = latency_ingest_request_cb;
 	hc.expire = latency_ingest_expire;
 	hc.closed = latency_ingest_closed;

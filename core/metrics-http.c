@@ -63,6 +63,7 @@ metrics_http_start(struct model *m, struct event_base *base,
 	hc.max_headers = METRICS_HEADERS_MAX;
 	hc.request_timeout_ms = METRICS_DEADLINE_MS;
 	hc.max_conns = METRICS_CONNS_MAX;
+	hc.tls = &m->metrics.tls;
 	hc.request = metrics_http_request_cb;
 	hc.arg = mh;
 	if ((mh->h = httpd_new(base, &hc, cause)) == NULL) {

@@ -16,6 +16,7 @@
 
 #include "core/collector.h"
 #include "core/metrics.h"
+#include "core/notify.h"
 
 /* Labels of one sample, escaped, "" when none. */
 #define METRICS_LABELS_MAX	1024
@@ -42,6 +43,7 @@ static void	metrics_conditions(struct metrics_out *,
 		    const struct model *);
 static void	metrics_collectors(struct metrics_out *,
 		    const struct model *);
+static void	metrics_notify(struct metrics_out *, const struct model *);
 static void	metrics_stats_write(struct metrics_out *,
 		    const struct metrics_stats *);
 
@@ -307,6 +309,59 @@ metrics_collectors(struct metrics_out *o, const struct model *m)
 	}
 }
 
+/*
+ * The notifier's destinations (core/notify.c), from their rows among the
+ * collectors: what was delivered, what was not and why it never will be
+ * (failed: given up after retries; dropped: the queue was full).
+ */
+static void
+metrics_notify(struct metrics_out *o, const struct model *m)
+{
+	static const struct {
+		const char	*name, *type, *help;
+	} fam[] = {
+		{ "peertop_notify_delivered", "counter",
+		    "Notifications delivered" },
+		{ "peertop_notify_failed", "counter",
+		    "Notifications given up after retries" },
+		{ "peertop_notify_dropped", "counter",
+		    "Notifications dropped: the destination's queue was full" },
+		{ "peertop_notify_retries", "counter",
+		    "Attempts (requests, runs) that failed" },
+		{ "peertop_notify_queued", "gauge",
+		    "Notifications waiting or in flight" },
+		{ "peertop_notify_up", "gauge",
+		    "The destination's last attempt succeeded (1) or not (0)" },
+	};
+	const struct notify_stats *st;
+	const char		*block, *dest;
+	char			 b[NAME_MAX_PT * 2], d[NAME_MAX_PT * 2];
+	uint64_t		 v;
+	size_t			 i, k, n = 0;
+
+	for (i = 0; i < m->ncollectors; i++)
+		n += notify_row_stats(m->collectors[i], &block, &dest) != NULL;
+	if (n == 0)
+		return;
+	for (k = 0; k < nitems(fam); k++) {
+		metrics_family(o, fam[k].name, fam[k].type, NULL, fam[k].help);
+		for (i = 0; i < m->ncollectors; i++) {
+			if ((st = notify_row_stats(m->collectors[i], &block,
+			    &dest)) == NULL)
+				continue;
+			v = k == 0 ? st->delivered : k == 1 ? st->failed :
+			    k == 2 ? st->dropped : k == 3 ? st->retries :
+			    k == 4 ? st->queued :
+			    (uint64_t)(m->collectors[i]->state == COL_UP);
+			fprintf(o->f, "%s%s{notify=\"%s\",destination=\"%s\"} "
+			    "%llu\n", fam[k].name, k < 4 ? "_total" : "",
+			    metrics_escape(block, b, sizeof b),
+			    metrics_escape(dest, d, sizeof d),
+			    (unsigned long long)v);
+		}
+	}
+}
+
 /* The RIB's and the history's figures: families without labels. */
 static void
 metrics_stats_write(struct metrics_out *o, const struct metrics_stats *st)
@@ -359,6 +414,7 @@ metrics_write(FILE *f, const struct model *m, const struct metrics_stats *st,
 	metrics_latency(&o, m);
 	metrics_conditions(&o, m);
 	metrics_collectors(&o, m);
+	metrics_notify(&o, m);
 	metrics_stats_write(&o, st);
 	if (o.om)
 		fputs("# EOF\n", f);

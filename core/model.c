@@ -52,6 +52,7 @@ static void	model_session_sources(struct session *);
 static void	model_links_free(struct branch *);
 static void	model_event_relate(const struct model *, struct event *);
 static void	model_rel_add(char *, size_t, const char *);
+static void	model_observe(struct model *, const struct event *, int);
 static void	model_vevent(struct model *, int64_t, const char *, enum level,
 		    const char *, const char *, const struct event_rel *,
 		    const char *, va_list) printflike(8, 0);
@@ -128,6 +129,9 @@ model_free(struct model *m)
 		free(m->collectors[i]);
 	}
 	free(m->collectors);
+	for (i = 0; i < m->nnotify; i++)
+		free(m->notify[i]);
+	free(m->notify);
 	for (i = 0; i < m->nsessions; i++)
 		free(m->sessions[i]);
 	free(m->sessions);
@@ -159,6 +163,7 @@ model_free(struct model *m)
 	free(m->control.path);
 	free(m->database);
 	free(m->geoip_city);
+	free(m->route_asrel);
 	free(m->geoip_asn);
 	free(m->datadir);
 	for (i = 0; i < m->nconfig_warnings; i++)
@@ -914,7 +919,46 @@ model_event_add(struct model *m, struct event *ev)
 	model_branch_last_event(m, ev);
 	if (m->sink.event != NULL)
 		m->sink.event(m->sink.arg, &m->events[slot]);
+	model_observe(m, &m->events[slot], 0);
 	model_touch(m, DIRTY_EVENTS | DIRTY_BRANCHES);
+}
+
+void
+model_observer_add(struct model *m, struct model_observer *o)
+{
+	struct model_observer	**pp;
+
+	for (pp = &m->observers; *pp != NULL; pp = &(*pp)->next)
+		;
+	o->next = NULL;
+	*pp = o;
+}
+
+void
+model_observer_remove(struct model *m, struct model_observer *o)
+{
+	struct model_observer	**pp;
+
+	for (pp = &m->observers; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == o) {
+			*pp = o->next;
+			return;
+		}
+}
+
+/* Tell the observers of an event (ack 0) or an acknowledgement. */
+static void
+model_observe(struct model *m, const struct event *e, int ack)
+{
+	struct model_observer	*o, *next;
+
+	for (o = m->observers; o != NULL; o = next) {
+		next = o->next;
+		if (ack && o->ack != NULL)
+			o->ack(o->arg, e);
+		else if (!ack && o->event != NULL)
+			o->event(o->arg, e);
+	}
 }
 
 static void
@@ -1071,7 +1115,8 @@ model_event_ack(struct model *m, int64_t id, const char *user,
 		memcpy(e->ack_comment, c->ack_comment, sizeof e->ack_comment);
 		if (m->sink.ack != NULL)
 			m->sink.ack(m->sink.arg, e);
-	} else if (m->sink.ack != NULL) {
+		model_observe(m, e, 1);
+	} else {
 		/* Its opener left the ring: the history still has it. */
 		struct event	 tmp;
 
@@ -1083,7 +1128,9 @@ model_event_ack(struct model *m, int64_t id, const char *user,
 		tmp.ack_ms = c->ack_ms;
 		memcpy(tmp.ack_user, c->ack_user, sizeof tmp.ack_user);
 		memcpy(tmp.ack_comment, c->ack_comment, sizeof tmp.ack_comment);
-		m->sink.ack(m->sink.arg, &tmp);
+		if (m->sink.ack != NULL)
+			m->sink.ack(m->sink.arg, &tmp);
+		model_observe(m, &tmp, 1);
 	}
 	model_touch(m, DIRTY_EVENTS | DIRTY_BRANCHES);
 	return (0);

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/bgp-role.h"
 #include "core/util.h"
 
 #define EDGE_CODE_MAX	8
@@ -99,6 +100,12 @@ struct session {
 	enum role	 role;
 	struct partner	*partner;
 	struct max_prefix max_prefix;	/* unset: the bmp collector's */
+	/*
+	 * `relation`: what the neighbor is to the partner's router (RFC
+	 * 9234 role names), BGP_ROLE_NONE when not configured (see
+	 * bgp_role_effective()).
+	 */
+	enum bgp_role	 relation;
 
 	/* Live, from collectors. */
 	enum bgp_state	 state;
@@ -115,6 +122,14 @@ struct session {
 	uint64_t	 drops[SESSION_FLAP_COUNT];	/* monotonic ms, ring */
 	int		 flapping;	/* SessionFlapping raised, not cleared */
 	struct collector *source;	/* who reported it, NULL if nobody */
+	/*
+	 * RFC 9234 BGP Role capabilities of the OPENs a BMP Peer Up
+	 * carries: the partner's router's (sent) and the neighbor's
+	 * (received), BGP_ROLE_NONE when absent; role_error when one was
+	 * malformed or given twice with different values.
+	 */
+	enum bgp_role	 role_sent, role_received;
+	int		 role_error;
 	/*
 	 * Its routes' source (a BMP router) went away: what the session
 	 * carries is unknown, not withdrawn, until the source is back and
@@ -286,6 +301,7 @@ struct ingest_conf {
 	size_t		 max_body;	/* 0: 1 MiB */
 	unsigned	 request_timeout_ms;	/* whole request; 0: 30 s */
 	unsigned	 max_conns;	/* open at once; 0: 256 */
+	struct tls_conf	 tls;
 };
 
 /* The OpenMetrics endpoint of a headless collector: "metrics" line. */
@@ -293,6 +309,7 @@ struct metrics_conf {
 	int		 enabled;
 	struct addr	 listen;	/* af 0: 127.0.0.1 */
 	int		 port;		/* 0: 9425; -1: any free (tests) */
+	struct tls_conf	 tls;
 };
 
 /* peertop agent: where this agent pushes ("agent" block). */
@@ -306,6 +323,7 @@ struct agent_conf {
 					   0: 100000 */
 	size_t		 batch;		/* samples per push; 0: 1000 */
 	unsigned	 push_ms;	/* push interval; 0: 1 s */
+	struct tls_conf	 tls;		/* https to the collector */
 };
 
 /* Validation failures of a registered prefix (PFX_*, routemon.c). */
@@ -321,6 +339,8 @@ struct agent_conf {
 #define PFX_PREPEND	0x0200	/* prepending in the path */
 #define PFX_NOBACKUP	0x0400	/* not on every backup session */
 #define PFX_NOPRIMARY	0x0800	/* not on every primary session */
+#define PFX_OTC		0x1000	/* RFC 9234 5 ingress leak (OTC) */
+#define PFX_ASPA	0x2000	/* ASPA verification Invalid */
 
 struct branch_prefix {
 	/* From the configuration. */
@@ -480,6 +500,7 @@ struct api_conf {
 	char		 token[128];	/* asked of clients; "" none */
 	unsigned	 max_conns;	/* open at once; 0: the default */
 	unsigned	 request_timeout_ms;	/* whole request; 0: default */
+	struct tls_conf	 tls;
 };
 
 /* Events: SPEC.md "Route events" with Microsoft's level names. */
@@ -616,6 +637,21 @@ struct model_sink {
 	void	*committed_arg;
 };
 
+/*
+ * Who else hears of every event and acknowledgement, after the sink and
+ * in the order added (the notifier, core/notify.c): unlike the ring, an
+ * observer misses nothing in a storm.  An observer must not add events
+ * from inside these calls.  Owned by the caller, kept until removed.
+ */
+struct model_observer {
+	void	(*event)(void *, const struct event *);
+	void	(*ack)(void *, const struct event *);
+	void	*arg;
+	struct model_observer *next;	/* model.c's */
+};
+
+struct notify_conf;
+
 struct model {
 	char		*config_file;
 	char		*database;	/* NULL: no history */
@@ -668,6 +704,7 @@ struct model {
 	/* Its tuning, the "routes" block of the configuration (0: default). */
 	double		 route_tolerance_km;
 	unsigned	 route_max_path;
+	char		*route_asrel;	/* routes { asrel "FILE" }, or NULL */
 
 	/* Latency: the "latency"/"probe" blocks, the ingest endpoint and,
 	 * for peertop agent, where to push. */
@@ -681,11 +718,15 @@ struct model {
 	struct metrics_conf metrics;
 	struct control_conf control;
 	struct api_conf	 api;
+	/* notify blocks (core/notify.h), in configuration order. */
+	struct notify_conf **notify;
+	size_t		 nnotify;
 	/* A viewer's model fed by a collector (core/replica.c): no
 	 * collector runs and no judgement raises anything in it. */
 	int		 replica;
 
 	struct model_sink sink;
+	struct model_observer *observers;
 	/* Replay (tui/replay.c): the recorded time the model shows; 0
 	 * live.  Ages in the outputs are counted to it. */
 	int64_t		 replay_ms;
@@ -812,7 +853,11 @@ int	 session_routes_unreported(const struct session *);
 void	 model_collector_state(struct model *, struct collector *,
 	    enum collector_state, const char *error);
 
-/* Append an event (fills id/time if 0), update counts, call the sink. */
+void	 model_observer_add(struct model *, struct model_observer *);
+void	 model_observer_remove(struct model *, struct model_observer *);
+
+/* Append an event (fills id/time if 0), update counts, call the sink
+ * and the observers. */
 void	 model_event_add(struct model *, struct event *);
 /* printf-style convenience. */
 void	 model_eventf(struct model *, const char *type, enum level,

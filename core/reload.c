@@ -11,6 +11,11 @@
  * Each configuration field has its place here, compared or applied: a
  * field added to the grammar and not here would be ignored by a reload
  * without a word.
+ *
+ * The listeners' TLS certificates are the exception to "made at start":
+ * they are read again on every reload, whatever changed (a renewed
+ * certificate keeps its file's name), and a bad new file keeps the old
+ * ones (reload_tls()).
  */
 #include <sys/types.h>
 
@@ -21,13 +26,16 @@
 
 #include "core/collector.h"
 #include "core/config.h"
+#include "core/httpd.h"
 #include "core/latency-mon.h"
 #include "core/model.h"
+#include "core/notify.h"
 #include "core/reload.h"
 #include "core/routemon.h"
 #include "core/util.h"
 
 #define RELOAD_RESTART	"needs a restart: "
+#define RELOAD_KEPT	"not applied: "	/* bad, the running one stays */
 
 struct reload {
 	struct model		*m;	/* running */
@@ -53,6 +61,9 @@ static int	 reload_str_eq(const char *, const char *);
 static char	*reload_fmt_us(char *, size_t, int64_t, const char *);
 static char	*reload_fmt_ms(char *, size_t, int64_t, const char *);
 static void	 reload_top(struct reload *);
+static void	 reload_tls_one(struct reload *, const char *, int,
+		    struct tls_conf *, const struct tls_conf *);
+static void	 reload_tls(struct reload *);
 static void	 reload_edges(struct reload *);
 static int	 reload_ingest_same(const struct ingest_conf *,
 		    const struct ingest_conf *);
@@ -61,6 +72,8 @@ static int	 reload_collector_same(const struct collector *,
 static void	 reload_collector_limits(struct reload *, struct collector *,
 		    const struct collector *);
 static void	 reload_collectors(struct reload *);
+static int	 reload_notify_same(const struct model *,
+		    const struct model *);
 static int	 reload_partner_same(const struct partner *,
 		    const struct partner *);
 static void	 reload_partners(struct reload *);
@@ -85,7 +98,11 @@ static void	 reload_routes(struct reload *);
 static void	 reload_rejudge(struct model *);
 static void	 reload_finish(struct reload *, const char *);
 
-/* One line of the report; restart lines are left as they run. */
+/*
+ * One line of the report; restart lines (1) are left as they run, and
+ * so are kept ones (2): what was given is bad, fixing it and another
+ * reload will do.
+ */
 static void
 reload_note(struct reload *rl, int restart, const char *fmt, ...)
 {
@@ -99,8 +116,8 @@ reload_note(struct reload *rl, int restart, const char *fmt, ...)
 	out->lines = xreallocarray(out->lines, out->nlines + 1,
 	    sizeof *out->lines);
 	if (restart) {
-		xasprintf(&out->lines[out->nlines++], RELOAD_RESTART "%s",
-		    text);
+		xasprintf(&out->lines[out->nlines++], "%s%s", restart == 2 ?
+		    RELOAD_KEPT : RELOAD_RESTART, text);
 		free(text);
 		out->nrestart++;
 	} else {
@@ -145,6 +162,22 @@ reload_fmt_ms(char *buf, size_t len, int64_t ms, const char *zero)
 	return (buf);
 }
 
+/* The notify blocks (core/notify.h): fixed-size, zero-filled, compared
+ * whole. */
+static int
+reload_notify_same(const struct model *m, const struct model *n)
+{
+	size_t	 i;
+
+	if (m->nnotify != n->nnotify)
+		return (0);
+	for (i = 0; i < m->nnotify; i++)
+		if (memcmp(m->notify[i], n->notify[i],
+		    sizeof *m->notify[i]) != 0)
+			return (0);
+	return (1);
+}
+
 /*
  * The history, GeoIP and the shipped data are opened once, at start:
  * the store is the history's only writer and owns its file.
@@ -181,6 +214,9 @@ reload_top(struct reload *rl)
 	if (!reload_ingest_same(&m->ingest, &n->ingest))
 		reload_note(rl, 1, "ingest changed (its listener is made at "
 		    "start)");
+	if (!reload_notify_same(m, n))
+		reload_note(rl, 1, "notify changed (the notifier reads its "
+		    "blocks at start)");
 	/* The API's listener holds its token and bounds from its start. */
 	if (m->api.enabled != n->api.enabled ||
 	    addr_cmp(&m->api.listen, &n->api.listen) != 0 ||
@@ -222,6 +258,54 @@ reload_edges(struct reload *rl)
 		    a->lon != b->lon || strcmp(a->source, b->source) != 0)
 			reload_note(rl, 1, "edge %s changed", b->code);
 	}
+}
+
+/*
+ * One listener's TLS (name: "ingest"; running: it is configured in both
+ * files).  Turning TLS on or off remakes the listener: a restart.
+ * Otherwise its files are read again, new names or not.
+ */
+static void
+reload_tls_one(struct reload *rl, const char *name, int running,
+    struct tls_conf *m, const struct tls_conf *n)
+{
+	char	*cause = NULL;
+	int	 rv;
+
+	if (!running)
+		return;
+	if (m->enabled != n->enabled) {
+		reload_note(rl, 1, "%s tls %s (its listener is made at start)",
+		    name, n->enabled ? "added" : "removed");
+		return;
+	}
+	if (!n->enabled || (rv = httpd_tls_reload(name, n, &cause)) == -2)
+		return;		/* not listening: -n, tests */
+	if (rv == -1) {
+		reload_note(rl, 2, "%s; the certificate loaded before stays",
+		    cause);
+		free(cause);
+		return;
+	}
+	if (rv == 1 || strcmp(m->certificate, n->certificate) != 0 ||
+	    strcmp(m->key, n->key) != 0 || strcmp(m->ca, n->ca) != 0 ||
+	    m->client_certs != n->client_certs)
+		reload_note(rl, 0, "%s tls: certificate %s loaded%s", name,
+		    n->certificate, rv == 1 ? " (a new one)" : "");
+	*m = *n;
+}
+
+static void
+reload_tls(struct reload *rl)
+{
+	struct model	*m = rl->m, *n = rl->n;
+
+	reload_tls_one(rl, "ingest", m->ingest.enabled && n->ingest.enabled,
+	    &m->ingest.tls, &n->ingest.tls);
+	reload_tls_one(rl, "api", m->api.enabled && n->api.enabled,
+	    &m->api.tls, &n->api.tls);
+	reload_tls_one(rl, "metrics", m->metrics.enabled &&
+	    n->metrics.enabled, &m->metrics.tls, &n->metrics.tls);
 }
 
 static int
@@ -391,7 +475,7 @@ reload_fmt_mp(char *buf, size_t len, const struct max_prefix *mp)
 /*
  * The route monitor and the BMP peers hold session indexes and pointers:
  * one added, removed or remapped is a restart.  max-prefix is read on
- * every UPDATE (collect_bmp_limit()).
+ * every UPDATE (collect_bmp_limit()), the relation at every route check.
  */
 static void
 reload_sessions(struct reload *rl)
@@ -409,6 +493,13 @@ reload_sessions(struct reload *rl)
 		if (!reload_session_same(s, ns)) {
 			reload_note(rl, 1, "session %s changed", s->name);
 			continue;
+		}
+		/* The relation is read at each route check: in place. */
+		if (s->relation != ns->relation) {
+			reload_note(rl, 0, "session %s relation %s -> %s",
+			    s->name, bgp_role_name(s->relation),
+			    bgp_role_name(ns->relation));
+			s->relation = ns->relation;
 		}
 		if (memcmp(&s->max_prefix, &ns->max_prefix,
 		    sizeof s->max_prefix) == 0)
@@ -702,6 +793,19 @@ reload_routes(struct reload *rl)
 		m->route_max_path = n->route_max_path;
 		changed = 1;
 	}
+	/* A new file, or the same one again: read now. */
+	if (!reload_str_eq(m->route_asrel, n->route_asrel)) {
+		reload_note(rl, 0, "routes asrel %s -> %s",
+		    m->route_asrel != NULL ? m->route_asrel : "none",
+		    n->route_asrel != NULL ? n->route_asrel : "none");
+		free(m->route_asrel);
+		m->route_asrel = n->route_asrel;
+		n->route_asrel = NULL;
+		if (m->routemon != NULL && m->route_asrel == NULL)
+			routemon_set_asrel(m->routemon, NULL);
+	}
+	if (m->routemon != NULL && m->route_asrel != NULL)
+		routemon_load_asrel(m->routemon, m->route_asrel);
 	if (changed && m->routemon != NULL)
 		routemon_set_limits(m->routemon, m->route_tolerance_km > 0 ?
 		    m->route_tolerance_km : ROUTEMON_TOLERANCE_KM,
@@ -748,7 +852,8 @@ reload_finish(struct reload *rl, const char *path)
 		log_warnx("reload: %s", rl->n->config_warnings[i]);
 	for (i = 0; i < out->nlines; i++) {
 		if (strncmp(out->lines[i], RELOAD_RESTART,
-		    strlen(RELOAD_RESTART)) == 0)
+		    strlen(RELOAD_RESTART)) == 0 || strncmp(out->lines[i],
+		    RELOAD_KEPT, strlen(RELOAD_KEPT)) == 0)
 			log_warnx("reload: %s", out->lines[i]);
 		else
 			log_info("reload: %s", out->lines[i]);
@@ -799,6 +904,7 @@ reload_config(struct model *m, const char *path, struct reload_report *out,
 		return (-1);
 	}
 	reload_top(&rl);
+	reload_tls(&rl);
 	reload_edges(&rl);
 	reload_collectors(&rl);
 	reload_partners(&rl);

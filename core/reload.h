@@ -6,7 +6,8 @@
  * the history, the event ring, open conditions, latency links) is copied
  * over: latency thresholds (global and per branch), a shorter latency
  * window, the recent part and the routing margin, the routes block, and
- * max-prefix and max-routes.  Everything else (collectors, partners,
+ * max-prefix and max-routes, and the listeners' TLS certificates, read
+ * again every time.  Everything else (collectors, partners,
  * sessions, branches, edges, the history, GeoIP, the prober's settings,
  * retention) is reported as needing a restart and left as it runs: less
  * is applied, but nothing half.
@@ -24,7 +25,10 @@ struct reload_report {
 	/*
 	 * Out: one line a difference, as logged after "reload: "
 	 * ("latency high 150 ms -> 120 ms"); those not applied begin
-	 * "needs a restart: ".  Free with reload_report_free().
+	 * "needs a restart: ", or "not applied: " when what was given is
+	 * bad (a TLS certificate that does not load) and the running one
+	 * stays; both are counted in nrestart.  Free with
+	 * reload_report_free().
 	 */
 	char	**lines;
 	size_t	 nlines;

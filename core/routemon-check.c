@@ -16,13 +16,19 @@
  * origin must be the partner or a configured upstream (or the origin is
  * the partner); every other AS must be the partner, the origin or a
  * configured upstream, and the path must not leave the partner's AS and
- * come back to it (a route leak).
+ * come back to it (a route leak).  Route security, by the session's
+ * relation: the RFC 9234 OTC rules, the valley-free check against CAIDA
+ * relationships (a route leak too) and ASPA verification
+ * (routemon_check_security()).
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/aspa.h"
+#include "core/asrel.h"
+#include "core/bgp-role.h"
 #include "core/decode-bgp.h"
 #include "core/model.h"
 #include "core/rib.h"
@@ -44,6 +50,9 @@ static int	 routemon_check_allowed(const struct branch_prefix *, uint32_t,
 		    uint32_t);
 static void	 routemon_check_details(struct rm_check *,
 		    const struct session *, const struct bgp_attrs *);
+static void	 routemon_check_security(struct rm_check *,
+		    const struct rm_security *, const struct session *,
+		    const struct rm_as *, size_t, int, uint32_t, uint32_t);
 
 int
 routemon_private_as(uint32_t as)
@@ -164,10 +173,74 @@ routemon_check_details(struct rm_check *c, const struct session *s,
 	}
 }
 
+/*
+ * Route security (issue 16) on the path as the session's receiver gets
+ * it (u, nu: after the leading 8075 and vantage-point runs, prepends
+ * collapsed, a set as one entry; truncated when it filled RM_PATH_MAX).
+ * The neighbor is the session's relation in force (bgp_role_effective()):
+ *
+ * - RFC 9234 5 ingress rules 1 and 2 on the OTC attribute, the
+ *   sending neighbor's AS being the path's first;
+ * - the valley-free check against CAIDA relationships, the hop into the
+ *   receiver included: a leak is a PFX_LEAK naming the leaking AS;
+ * - ASPA verification, upstream or downstream by the relation.  The
+ *   neighbor check is not made: the path was reshaped to the receiver's
+ *   view, and a route server's session is transparent.
+ */
+static void
+routemon_check_security(struct rm_check *c, const struct rm_security *sec,
+    const struct session *s, const struct rm_as *u, size_t nu, int has_otc,
+    uint32_t otc, uint32_t peer_as)
+{
+	uint32_t		 flat[RM_PATH_MAX], nbr_as;
+	enum bgp_role		 role;
+	enum bgp_otc_leak	 leak;
+	struct asrel_leak	 vl;
+	struct aspa_verdict	 av;
+	char			 w[128];
+	size_t			 i;
+	int			 set = 0;
+
+	role = bgp_role_effective(s->relation, s->role_received);
+	/* The sender as the receiver sees it (a vantage point stripped). */
+	nbr_as = nu > 0 && !u[0].set ? u[0].asn : peer_as;
+	leak = bgp_role_ingress(role, has_otc, otc, nbr_as, &otc);
+	if (leak != BGP_OTC_OK)
+		routemon_check_why(c, PFX_OTC, "%s: OTC AS%u on session %s "
+		    "(relation %s, neighbor AS%u)", bgp_role_leak_name(leak),
+		    otc, s->name, bgp_role_name(role), nbr_as);
+
+	if (sec == NULL || nu == 0 || nu >= RM_PATH_MAX)
+		return;
+	for (i = 0; i < nu; i++) {
+		flat[i] = u[i].asn;
+		set |= u[i].set;
+	}
+	if (sec->asrel != NULL && !set &&
+	    asrel_valley_free(sec->asrel, flat, nu, asrel_last_rel(role),
+	    &vl) == ASREL_VF_LEAK)
+		routemon_check_why(c, PFX_LEAK, "%s (AS relationships, "
+		    "session %s relation %s): %s", asrel_leak_str(&vl, w,
+		    sizeof w), s->name, bgp_role_name(role), c->path);
+	if (sec->aspa == NULL)
+		return;
+	if (set) {
+		av.state = ASPA_INVALID;
+		av.reason = ASPA_REASON_AS_SET;
+	} else
+		aspa_verify_asns(flat, nu, aspa_dir_of(role), 0, sec->aspa,
+		    sec->aspa_arg, &av);
+	if (av.state == ASPA_INVALID)
+		routemon_check_why(c, PFX_ASPA, "ASPA %s: %s (session %s "
+		    "relation %s): %s", aspa_dir_of(role) == ASPA_UPSTREAM ?
+		    "upstream" : "downstream", aspa_verdict_str(&av, w,
+		    sizeof w), s->name, bgp_role_name(role), c->path);
+}
+
 void
 routemon_check(struct rm_check *c, const struct rib_attr *attr,
     const struct branch_prefix *bp, const struct session *s,
-    uint32_t peer_as, unsigned max_path)
+    uint32_t peer_as, unsigned max_path, const struct rm_security *sec)
 {
 	struct bgp_attrs		 a;
 	const struct bgp_aspath_seg	*sg;
@@ -175,7 +248,8 @@ routemon_check(struct rm_check *c, const struct rib_attr *attr,
 	uint32_t			 partner, origin, hop;
 	size_t				 i, j, n = 0, nu = 0, first = 0;
 	unsigned			 runs = 0, times;
-	int				 has8007 = 0;
+	int				 has8007 = 0, has_otc;
+	uint32_t			 otc;
 
 	memset(c, 0, sizeof *c);
 	partner = s->partner != NULL ? s->partner->asn : 0;
@@ -214,6 +288,8 @@ routemon_check(struct rm_check *c, const struct rib_attr *attr,
 			    "the path %s", a.aspath.asns[i], c->path);
 			break;
 		}
+	has_otc = (a.present & BGP_ATTR_BIT(BGP_ATTR_OTC)) != 0;
+	otc = a.otc;
 	decode_bgp_attrs_free(&a);
 
 	if (!has8007)
@@ -239,6 +315,8 @@ routemon_check(struct rm_check *c, const struct rib_attr *attr,
 		u[nu++] = path[i];
 	}
 	c->pathlen = (unsigned)nu;
+	routemon_check_security(c, sec, s, u, n == RM_PATH_MAX ? RM_PATH_MAX :
+	    nu, has_otc, otc, peer_as);
 	if (nu > max_path)
 		routemon_check_why(c, PFX_LONGPATH, "AS path of %zu ASes "
 		    "(at most %u): %s", nu, max_path, c->path);

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/asrel.h"
 #include "core/geo.h"
 #include "core/model.h"
 #include "core/rib.h"
@@ -65,6 +66,8 @@ struct routemon {
 	int		 ndirty;
 	double		 tolerance_km;
 	unsigned	 max_path;
+	struct rm_security sec;
+	struct asrel	*asrel;		/* owned, loaded by routemon_asrel() */
 
 	struct rm_route	*routes;	/* reused by every eval */
 	size_t		 nroutes, sroutes;
@@ -81,7 +84,7 @@ struct routemon {
 };
 
 /* What an eval found for one item: flags and the words for each. */
-#define RM_NBITS	12
+#define RM_NBITS	14
 struct rm_found {
 	unsigned	 flags;
 	char		 summary[RM_NBITS][160];
@@ -107,6 +110,10 @@ static const struct rm_cond rm_conds[] = {
 	  "PrefixVisibilityRestored", "visible again" },
 	{ PFX_LEAK, "leak", "PrefixRouteLeak", LVL_ERROR,
 	  "PrefixRouteLeakResolved", "no route leak in the paths" },
+	{ PFX_ASPA, "aspa-invalid", "PrefixASPAInvalid", LVL_ERROR,
+	  "PrefixASPAInvalidResolved", "no ASPA-invalid path" },
+	{ PFX_OTC, "otc-leak", "PrefixOTCLeak", LVL_ERROR,
+	  "PrefixOTCLeakResolved", "no RFC 9234 route leak in the paths" },
 	{ PFX_UPSTREAM, "upstream", "PrefixUnexpectedUpstream", LVL_WARNING,
 	  "PrefixUnexpectedUpstreamResolved", "only allowed first hops" },
 	{ PFX_MORESPEC, "more-specific", "PrefixMoreSpecific", LVL_WARNING,
@@ -125,7 +132,7 @@ static const struct rm_cond rm_conds[] = {
 };
 /* The rules judged on the paths the sessions carry. */
 #define RM_PATH_RULES	(PFX_UPSTREAM | PFX_LEAK | PFX_NO8007 | \
-	PFX_LONGPATH | PFX_PRIVATE | PFX_PREPEND)
+	PFX_LONGPATH | PFX_PRIVATE | PFX_PREPEND | PFX_OTC | PFX_ASPA)
 #define RM_NCONDS	(nitems(rm_conds) - 1)
 
 static void	 routemon_watch_cb(void *, int);
@@ -176,6 +183,8 @@ routemon_new(struct model *m, struct rib *rib)
 	    ROUTEMON_TOLERANCE_KM;
 	rm->max_path = m->route_max_path > 0 ? m->route_max_path :
 	    ROUTEMON_PATH_MAX;
+	if (m->route_asrel != NULL)
+		routemon_load_asrel(rm, m->route_asrel);
 	for (i = 0; i < m->nbranches; i++)
 		n += m->branches[i]->nprefixes;
 	rm->items = xcalloc(n > 0 ? n : 1, sizeof *rm->items);
@@ -231,7 +240,44 @@ routemon_free(struct routemon *rm)
 	free(rm->lost);
 	free(rm->gen);
 	free(rm->fresh);
+	asrel_free(rm->asrel);
 	free(rm);
+}
+
+void
+routemon_set_asrel(struct routemon *rm, struct asrel *r)
+{
+	if (rm->asrel != r)
+		asrel_free(rm->asrel);
+	rm->asrel = r;
+	rm->sec.asrel = r;
+	routemon_dirty_all(rm);
+}
+
+int
+routemon_load_asrel(struct routemon *rm, const char *path)
+{
+	struct asrel	*r;
+	char		*cause = NULL;
+
+	if ((r = asrel_load(path, &cause)) == NULL) {
+		log_warnx("%s: the valley-free check keeps %s", cause,
+		    rm->asrel != NULL ? "the relationships it had" :
+		    "off");
+		free(cause);
+		return (-1);
+	}
+	log_info("%s: %zu AS relationships", path, asrel_nlinks(r));
+	routemon_set_asrel(rm, r);
+	return (0);
+}
+
+void
+routemon_set_aspa(struct routemon *rm, aspa_lookup_cb cb, void *arg)
+{
+	rm->sec.aspa = cb;
+	rm->sec.aspa_arg = arg;
+	routemon_dirty_all(rm);
 }
 
 void
@@ -678,7 +724,8 @@ routemon_item_sessions(struct rm_eval *e)
 
 		r = &rm->routes[e->sroute[k]];
 		routemon_check(&chk, r->attr, bp, s,
-		    rib_peer(rm->rib, r->peer)->key.asn, rm->max_path);
+		    rib_peer(rm->rib, r->peer)->key.asn, rm->max_path,
+		    &rm->sec);
 		if (r->attr->origin_as == bp->origin) {
 			for (i = 0; i < RM_NCONDS; i++) {
 				c = &rm_conds[i];
@@ -771,7 +818,7 @@ routemon_item_carry(struct rm_eval *e)
 		}
 		if (e->now[k]) {
 			routemon_check(&chk, rm->routes[e->sroute[k]].attr,
-			    e->bp, s, 0, rm->max_path);
+			    e->bp, s, 0, rm->max_path, NULL);
 			routemon_event(rm, e->now_ms, s->role == ROLE_PRIMARY ?
 			    "PrefixAnnouncementEvent" :
 			    "PrefixBackupRouteAnnouncementEvent", LVL_INFO,

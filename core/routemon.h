@@ -8,9 +8,11 @@
  * Microsoft's Peering Service telemetry names them, visibility lost on all
  * sessions, exact-prefix origin change (hijack), more-specifics from
  * another origin (sub-prefix hijack) or from the registered one, an
- * unexpected first-hop upstream, route leaks, Microsoft's validation rules
- * (8075:8007, path length, private ASNs, prepending), and the routed edge
- * with SuboptimalRouting.
+ * unexpected first-hop upstream, route leaks (by the configured allowed
+ * ASes, and valley-free by CAIDA relationships), ASPA-invalid paths and
+ * RFC 9234 OTC leaks by each session's relation, Microsoft's validation
+ * rules (8075:8007, path length, private ASNs, prepending), and the
+ * routed edge with SuboptimalRouting.
  *
  * The RIB's watch hook marks prefixes dirty (and PENDING_ROUTES);
  * routemon_eval(), run by the evaluation pass (eval.h) once per loop turn
@@ -25,6 +27,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/aspa.h"
+
+struct asrel;
 struct model;
 struct rib;
 struct routemon;
@@ -48,6 +53,24 @@ void		 routemon_dirty_all(struct routemon *);
 #define ROUTEMON_PATH_MAX	3
 void		 routemon_set_limits(struct routemon *, double tolerance_km,
 		    unsigned max_path);
+
+/*
+ * Route security (issue 16).  CAIDA relationships for the valley-free
+ * check of every path a session carries (a leak is PrefixRouteLeak,
+ * naming the AS that leaks): the monitor takes r and frees the one it
+ * had; NULL stops the check.  An ASPA lookup (aspa.h) for
+ * PrefixASPAInvalid: cb NULL stops it; arg must outlive its use.  The
+ * RFC 9234 OTC rules (PrefixOTCLeak) need only the sessions' relation.
+ * Each re-evaluates every prefix.
+ */
+void		 routemon_set_asrel(struct routemon *, struct asrel *r);
+void		 routemon_set_aspa(struct routemon *, aspa_lookup_cb cb,
+		    void *arg);
+/*
+ * Load CAIDA relationships from path into the monitor (routes { asrel }):
+ * 0, or -1 with the error logged and what the monitor had kept.
+ */
+int		 routemon_load_asrel(struct routemon *, const char *path);
 
 /* PFX_* flags as words ("origin leak no-8007"), into buf; "" for none. */
 char		*routemon_flags_fmt(unsigned, char *, size_t);

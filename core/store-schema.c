@@ -707,7 +707,7 @@ store_migrate(struct store *s, char **cause)
 {
 	const struct store_migration	*m;
 	char				*sql;
-	int				 rc;
+	int				 rc, created = s->version == 0;
 
 	while (s->version < (int)nitems(migrations)) {
 		m = &migrations[s->version];
@@ -732,14 +732,15 @@ store_migrate(struct store *s, char **cause)
 			    m->what, sqlite3_errmsg(s->db));
 			goto rollback;
 		}
-		if (s->version == 0)
-			log_debug("%s: new history (schema version %d)",
-			    s->path, s->version + 1);
-		else
+		/* A new file goes through every step: not an upgrade. */
+		if (!created)
 			log_info("%s: schema upgraded to version %d (%s)",
 			    s->path, s->version + 1, m->what);
 		s->version++;
 	}
+	if (created)
+		log_debug("%s: new history (schema version %d)", s->path,
+		    s->version);
 	return (0);
 
 rollback:

@@ -26,15 +26,24 @@ struct tls_server;
 struct tls_server *tls_server_new(const struct tls_conf *, const char *what,
 		    char **cause);
 /*
- * Read the certificate, key and CA again (SIGHUP); on error the old
- * context stays and *cause says why.  Connections made before go on with
- * the old one.
+ * Read the certificate, key and CA again (SIGHUP), always, since a
+ * renewed certificate may keep its file's name: 1 when the certificate
+ * is another now, 0 when it is the same one.  On error -1, *cause says
+ * why and the old context stays.  Connections made before go on with the
+ * old one.
  */
 int		 tls_server_reload(struct tls_server *, const struct tls_conf *,
 		    char **cause);
 void		 tls_server_free(struct tls_server *);
 /* Make evhttp speak TLS for every connection it accepts from now on. */
 void		 tls_server_attach(struct tls_server *, struct evhttp *);
+/*
+ * The accepting bufferevent for one new connection, for a listener that
+ * has its own evhttp_set_bevcb() callback (httpd.c).  The caller owns it;
+ * freeing it frees its SSL and closes its socket.
+ */
+struct bufferevent *tls_server_bufferevent(struct tls_server *,
+		    struct event_base *);
 
 /* A client's side. */
 struct tls_client;
@@ -45,17 +54,25 @@ struct tls_client *tls_client_new(const struct tls_conf *, const char *what,
 void		 tls_client_free(struct tls_client *);
 /*
  * A new evhttp connection to host:port, over TLS when tc is not NULL
- * (verifying the certificate against host), plain HTTP otherwise.  A TLS
- * connection cannot be reused once it failed: make a new one.  NULL and
- * *cause on error.
+ * (verifying the certificate against host: an address against the
+ * certificate's IP SANs, a name against its DNS names, sent as SNI),
+ * plain HTTP otherwise.  NULL and *cause on error.
+ *
+ * A TLS connection cannot be reused once it failed (refused, reset,
+ * handshake failed, timed out): libevent 2.1's evhttp cannot reconnect
+ * an OpenSSL bufferevent, and retrying on it only fails again.  Free it
+ * and make a new one; evhttp_connection_set_retries() must stay 0.  A
+ * connection that answered may carry further requests (keep-alive).
  */
 struct evhttp_connection *tls_http_connection(struct event_base *,
 		    struct evdns_base *, struct tls_client *, const char *host,
 		    int port, char **cause);
 /*
- * Why the last TLS handshake on evcon failed, in words ("certificate
- * verify failed: unable to get local issuer certificate"), or NULL when
- * none did.
+ * Why TLS failed on evcon, in words ("certificate verify failed: unable
+ * to get local issuer certificate", "the server refused the TLS
+ * handshake: certificate required"), or NULL when it did not (a plain
+ * connection, a refused connect, a timeout).  Call it from the request's
+ * callback.  The string is evcon's and lives as long as it does.
  */
 const char	*tls_http_error(struct evhttp_connection *);
 

@@ -247,9 +247,11 @@ cmd_agent_conf(struct cmd_agent *ca, const char *path, int check)
 		return (1);
 	}
 	if (check) {
-		printf("%s: agent %s OK (%zu probes, pushing to %s port %d)\n",
-		    path, ca->m->agent.name, nprobes, ca->m->agent.host,
-		    ca->m->agent.port != 0 ? ca->m->agent.port : 8425);
+		printf("%s: agent %s OK (%zu probes, pushing to %s port %d "
+		    "over %s)\n", path, ca->m->agent.name, nprobes,
+		    ca->m->agent.host, ca->m->agent.port != 0 ?
+		    ca->m->agent.port : 8425, ca->m->agent.tls.enabled ?
+		    "https" : "http");
 		return (0);
 	}
 	return (-1);
@@ -317,10 +319,11 @@ cmd_agent_run(struct cmd_agent *ca, int verbose)
 	    1000;
 	tv.tv_usec = 0;
 	event_add(status, &tv);
-	log_info("agent %s: %zu targets (%s), pushing to %s port %d",
+	log_info("agent %s: %zu targets (%s), pushing to %s port %d over %s",
 	    ca->m->agent.name, collect_probe_run_targets(ca->run),
 	    collect_probe_run_socket(ca->run), ca->m->agent.host,
-	    ca->m->agent.port != 0 ? ca->m->agent.port : 8425);
+	    ca->m->agent.port != 0 ? ca->m->agent.port : 8425,
+	    ca->m->agent.tls.enabled ? "https" : "http");
 
 	event_base_dispatch(ca->base);
 

@@ -34,6 +34,7 @@
 #include "core/output.h"
 #include "core/latency-probe.h"
 #include "core/metrics-http.h"
+#include "core/notify.h"
 #include "core/reload.h"
 #include "core/replay.h"
 #include "core/rib.h"
@@ -98,6 +99,7 @@ struct run {
 	struct control	*control;	/* -H: the viewers' socket */
 	struct api	*api;		/* -H: the HTTP API, NULL: none */
 	struct metrics_http *metrics;	/* -H: GET /metrics, NULL: none */
+	struct notify	*notify;	/* -H: notify blocks, NULL: none */
 };
 
 static __dead void	usage(int);
@@ -138,6 +140,7 @@ static void		 control_open(struct run *);
 static void		 control_precheck(struct run *);
 static int		 control_same_history(struct ctlc *, const char *);
 static int		 cmd_ack(int, char **);
+static int		 cmd_notify_test(int, char **);
 static const char	*history_status_cb(void *);
 static struct model	*attached_again(void *, char **);
 static int		 turnup_option(struct tui *, struct options *);
@@ -161,6 +164,7 @@ usage(int status)
 "       peertop -H [-c file] [-d database] [-l logfile] [-S socket]\n"
 "       peertop --who [-c file] [-S socket]\n"
 "       peertop ack [-c file] [-S socket] id [comment]\n"
+"       peertop notify-test [-c file] name[/destination]\n"
 "       peertop -r file [-b time] [-e time] [-c file] [--once [-o fmt]]\n"
 "       peertop mrt [--dump] file ...\n"
 "       peertop mrt -c file [-o text|json|csv] file ...\n"
@@ -732,6 +736,49 @@ cmd_ack(int argc, char **argv)
 	return (0);
 }
 
+/*
+ * peertop notify-test [-c file] NAME[/DEST]: a test message through a
+ * notify block's destinations (core/notify-test.c); 0 when delivered.
+ */
+static int
+cmd_notify_test(int argc, char **argv)
+{
+	struct model	*m;
+	char		*path, *cause = NULL, *config = NULL;
+	int		 ch, status;
+
+	while ((ch = getopt(argc, argv, "c:")) != -1) {
+		if (ch != 'c') {
+			fprintf(stderr, "usage: peertop notify-test [-c file] "
+			    "name[/destination]\n");
+			return (2);
+		}
+		config = optarg;
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "usage: peertop notify-test [-c file] "
+		    "name[/destination]\n");
+		return (2);
+	}
+	log_open(NULL, LOG_LVL_INFO);
+	log_set_quiet(1);
+	path = config != NULL ? xstrdup(config) : config_default_path();
+	if (path == NULL) {
+		fprintf(stderr, "peertop: no configuration file: use -c FILE\n");
+		return (1);
+	}
+	if ((m = config_load(path, NULL, NULL, &cause)) == NULL) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		free(path);
+		return (1);
+	}
+	m->config_file = path;
+	status = notify_test_run(m, argv[optind], stdout);
+	model_free(m);
+	return (status);
+}
+
 /* The history's trouble now, for the viewers' status bars. */
 static const char *
 history_status_cb(void *arg)
@@ -1238,6 +1285,13 @@ run_start(struct run *r)
 			free(cause);
 			return (-1);
 		}
+		/* Its notifications: only the collector sends them. */
+		if ((r->notify = notify_start(m, r->base, NULL, NULL,
+		    &cause)) == NULL && cause != NULL) {
+			fprintf(stderr, "peertop: %s; not starting\n", cause);
+			free(cause);
+			return (-1);
+		}
 	}
 	/* The prober's ICMP sockets are open: privileges can go now. */
 	if (m->lat.user[0] != '\0' && geteuid() == 0 &&
@@ -1414,6 +1468,7 @@ run_teardown(struct run *r)
 	struct rib	*rib = r->m->rib;
 
 	api_stop(r->api);
+	notify_stop(r->notify);		/* its rows go before the model */
 	control_stop(r->control);	/* its sink goes before the pass */
 	metrics_http_stop(r->metrics);
 	eval_stop(r->m);
@@ -1456,6 +1511,8 @@ main(int argc, char **argv)
 		return (cmd_turnup(argc - 1, argv + 1));
 	if (argc > 1 && strcmp(argv[1], "ack") == 0)
 		return (cmd_ack(argc - 1, argv + 1));
+	if (argc > 1 && strcmp(argv[1], "notify-test") == 0)
+		return (cmd_notify_test(argc - 1, argv + 1));
 	parse_options(argc, argv, &o);
 	if (o.mode == MODE_WHO)
 		return (who_main(&o));

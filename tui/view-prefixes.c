@@ -71,6 +71,9 @@ static const struct view_prefixes_flag {
 	{ PFX_INVISIBLE, "invisible", "no configured session carries it" },
 	{ PFX_LEAK, "leak", "the AS path leaks (leaves and re-enters, or a "
 	    "bad AS)" },
+	{ PFX_ASPA, "aspa", "ASPA verification finds the AS path invalid" },
+	{ PFX_OTC, "otc", "the route breaks an RFC 9234 OTC rule for the "
+	    "session's relation" },
 	{ PFX_UPSTREAM, "upstream", "the first hop is not an allowed upstream" },
 	{ PFX_NOPRIMARY, "no-primary", "not announced on every primary "
 	    "session" },

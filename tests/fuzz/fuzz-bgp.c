@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bgp-role.h"
 #include "core/decode-bgp.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -44,7 +45,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			free(cause);
 		} else if (op.nmp > BGP_OPEN_MAX_AFS ||
-		    op.naddpath > BGP_OPEN_MAX_AFS)
+		    op.naddpath > BGP_OPEN_MAX_AFS ||
+		    op.role > BGP_ROLE_UNKNOWN)
 			abort();
 		return (0);
 	case 1:

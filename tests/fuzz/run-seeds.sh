@@ -11,7 +11,7 @@
 
 : "${top_builddir:=.}"
 harnesses="fuzz-config fuzz-bird fuzz-world fuzz-bmp fuzz-bgp fuzz-mrt fuzz-rib
-    fuzz-prom fuzz-ingest fuzz-history fuzz-replica"
+    fuzz-prom fuzz-ingest fuzz-history fuzz-replica fuzz-asrel"
 mktmpdir
 log="$TEST_TMPDIR/run.log"
 

@@ -26,9 +26,11 @@ check "-n warns about bmp listen 0.0.0.0 without allow, at its line" \
     grep -qx "peertop: warning: $T/open.conf:1:12: bmp listen 0.0.0.0 without allow: any host that reaches port 11019 can stream BMP as a router" "$T/err"
 check "-n warns about ingest listen :: without token, at its line" \
     grep -qx "peertop: warning: $T/open.conf:4:15: ingest listen :: without token: any host that reaches port 8425 can post latency samples" "$T/err"
+check "-n warns about ingest listen :: without tls, at its line" \
+    grep -qx "peertop: warning: $T/open.conf:4:15: ingest listen :: without tls: the token and every sample cross the network in clear" "$T/err"
 check "loopback and allow-guarded listeners are not warned about" \
-    test "$(grep -c warning "$T/err")" = 2
-[ "$(grep -c warning "$T/err")" = 2 ] || sed 's/^/# /' "$T/err"
+    test "$(grep -c warning "$T/err")" = 3
+[ "$(grep -c warning "$T/err")" = 3 ] || sed 's/^/# /' "$T/err"
 
 # 4 levels of 100 includes: over a minute and gigabytes of reading before.
 start=$(date +%s)

@@ -3,7 +3,8 @@
  * Unit tests for core/decode-bgp.c: every attribute type, the AS4_PATH
  * merge of RFC 6793, the RFC 7606 error classes, ADD-PATH NLRI, OPEN
  * capabilities from a real OPEN (BIRD, captured in the mrtparse samples)
- * and NOTIFICATION words.
+ * and NOTIFICATION words; RFC 9234: the OTC attribute, the BGP Role
+ * capability and the route leak conditions of section 5.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/bgp-role.h"
 #include "core/decode-bgp.h"
 
 /* An UPDATE body: withdrawn routes, attributes, NLRI. */
@@ -612,6 +614,209 @@ test_open_bird(void **state)
 	free(cause);
 }
 
+/* RFC 9234 4.2.1 and 5: OTC, optional transitive, exactly 4 octets. */
+static void
+test_otc(void **state)
+{
+	static const uint8_t base[] = {
+		0x40, 1, 1, 0, 0x40, 2, 6, 2, 1, 0, 0, 0xfb, 0xf4,
+		0x40, 3, 4, 192, 0, 2, 1,
+	};
+	static const uint8_t otc[] = { 0xc0, 35, 4, 0, 0, 0xfb, 0xf4 };
+	static const uint8_t otc_short[] = { 0xc0, 35, 3, 0, 0xfb, 0xf4 };
+	static const uint8_t otc_flags[] = { 0x40, 35, 4, 0, 0, 0xfb, 0xf4 };
+	static const uint8_t otc_ext[] = { 0xd0, 35, 0, 4, 0, 0, 0xfb, 0xf5 };
+	static const uint8_t nlri[] = { 24, 203, 0, 113 };
+	struct bgp_decode_opts	 o = { .as4 = 1 };
+	struct bgp_update	 u;
+	uint8_t			 attrs[64], msg[128];
+	size_t			 len;
+	char			*cause = NULL;
+
+	(void)state;
+	memcpy(attrs, base, sizeof base);
+	memcpy(attrs + sizeof base, otc, sizeof otc);
+	len = mkupd(msg, NULL, 0, attrs, sizeof base + sizeof otc, nlri,
+	    sizeof nlri);
+	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), 0);
+	assert_false(u.treat_as_withdraw);
+	assert_true(u.attrs.present & BGP_ATTR_BIT(BGP_ATTR_OTC));
+	assert_int_equal(u.attrs.otc, 64500);
+	assert_int_equal(u.attrs.nunknown, 0);
+	assert_int_equal(u.nannounced, 1);
+	decode_bgp_update_free(&u);
+
+	/* Extended length is allowed. */
+	memcpy(attrs + sizeof base, otc_ext, sizeof otc_ext);
+	len = mkupd(msg, NULL, 0, attrs, sizeof base + sizeof otc_ext, nlri,
+	    sizeof nlri);
+	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), 0);
+	assert_false(u.treat_as_withdraw);
+	assert_int_equal(u.attrs.otc, 64501);
+	decode_bgp_update_free(&u);
+
+	/* RFC 9234 5: a length other than 4 is treat-as-withdraw. */
+	memcpy(attrs + sizeof base, otc_short, sizeof otc_short);
+	len = mkupd(msg, NULL, 0, attrs, sizeof base + sizeof otc_short,
+	    nlri, sizeof nlri);
+	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), 0);
+	assert_true(u.treat_as_withdraw);
+	assert_string_equal(u.reason, "malformed OTC: length 3, not 4");
+	assert_int_equal(u.nannounced, 1);	/* the caller withdraws it */
+	decode_bgp_update_free(&u);
+
+	/* RFC 7606 3 c: flags not optional transitive. */
+	memcpy(attrs + sizeof base, otc_flags, sizeof otc_flags);
+	len = mkupd(msg, NULL, 0, attrs, sizeof base + sizeof otc_flags,
+	    nlri, sizeof nlri);
+	assert_int_equal(decode_bgp_update(msg, len, &o, &u, &cause), 0);
+	assert_true(u.treat_as_withdraw);
+	assert_string_equal(u.reason, "malformed attribute flags");
+	decode_bgp_update_free(&u);
+}
+
+/* An OPEN body, AS 64500, with one capabilities parameter caps. */
+static size_t
+mkopen(uint8_t *out, const uint8_t *caps, size_t clen)
+{
+	static const uint8_t hdr[] = { 4, 0xfb, 0xf4, 0, 90, 192, 0, 2, 1 };
+	size_t	o = sizeof hdr;
+
+	memcpy(out, hdr, sizeof hdr);
+	out[o++] = (uint8_t)(clen + 2);		/* opt param length */
+	out[o++] = 2;				/* capabilities */
+	out[o++] = (uint8_t)clen;
+	memcpy(out + o, caps, clen);
+	return (o + clen);
+}
+
+/* RFC 9234 4.1: the BGP Role capability. */
+static void
+test_open_role(void **state)
+{
+	static const uint8_t customer[] = { 65, 4, 0, 0, 0xfb, 0xf4, 9, 1, 3 };
+	static const uint8_t peer_twice[] = { 9, 1, 4, 9, 1, 4 };
+	static const uint8_t conflict[] = { 9, 1, 4, 9, 1, 0 };
+	static const uint8_t long_role[] = { 9, 2, 4, 4, 2, 0 };
+	static const uint8_t undefined[] = { 9, 1, 7 };
+	struct bgp_open		 op;
+	uint8_t			 b[64];
+	size_t			 n;
+	char			*cause = NULL;
+
+	(void)state;
+	n = mkopen(b, customer, sizeof customer);
+	assert_int_equal(decode_bgp_open(b, n, &op, &cause), 0);
+	assert_int_equal(op.asn, 64500);
+	assert_int_equal(op.role, BGP_ROLE_CUSTOMER);
+	assert_false(op.role_error);
+	assert_int_equal(op.nunknown, 0);
+	n = mkopen(b, peer_twice, sizeof peer_twice);
+	assert_int_equal(decode_bgp_open(b, n, &op, &cause), 0);
+	assert_int_equal(op.role, BGP_ROLE_PEER);
+	assert_false(op.role_error);
+	/* 4.2: two values are a mismatch; the first is kept. */
+	n = mkopen(b, conflict, sizeof conflict);
+	assert_int_equal(decode_bgp_open(b, n, &op, &cause), 0);
+	assert_int_equal(op.role, BGP_ROLE_PEER);
+	assert_true(op.role_error);
+	/* A bad length is an error on the role, not on the OPEN. */
+	n = mkopen(b, long_role, sizeof long_role);
+	assert_int_equal(decode_bgp_open(b, n, &op, &cause), 0);
+	assert_int_equal(op.role, BGP_ROLE_NONE);
+	assert_true(op.role_error);
+	assert_true(op.route_refresh);		/* the next one still read */
+	n = mkopen(b, undefined, sizeof undefined);
+	assert_int_equal(decode_bgp_open(b, n, &op, &cause), 0);
+	assert_int_equal(op.role, BGP_ROLE_UNKNOWN);
+	assert_string_equal(bgp_role_name(op.role), "unknown");
+	/* No capability: no role. */
+	n = mkopen(b, customer, 6);
+	assert_int_equal(decode_bgp_open(b, n, &op, &cause), 0);
+	assert_int_equal(op.role, BGP_ROLE_NONE);
+}
+
+/* RFC 9234 4.2 and 5: role pairs and the leak conditions. */
+static void
+test_role_rules(void **state)
+{
+	enum bgp_role	 r;
+	uint32_t	 otc;
+
+	(void)state;
+	assert_int_equal(bgp_role_from_wire(0), BGP_ROLE_PROVIDER);
+	assert_int_equal(bgp_role_from_wire(4), BGP_ROLE_PEER);
+	assert_int_equal(bgp_role_from_wire(5), BGP_ROLE_UNKNOWN);
+	assert_int_equal(bgp_role_parse("rs-client", &r), 0);
+	assert_int_equal(r, BGP_ROLE_RS_CLIENT);
+	assert_int_equal(bgp_role_parse("none", &r), -1);
+	assert_int_equal(bgp_role_parse("Peer", &r), -1);
+
+	/* 4.2 Table 2. */
+	assert_int_equal(bgp_role_agree(BGP_ROLE_PROVIDER, BGP_ROLE_CUSTOMER),
+	    1);
+	assert_int_equal(bgp_role_agree(BGP_ROLE_RS_CLIENT, BGP_ROLE_RS), 1);
+	assert_int_equal(bgp_role_agree(BGP_ROLE_PEER, BGP_ROLE_PEER), 1);
+	assert_int_equal(bgp_role_agree(BGP_ROLE_PEER, BGP_ROLE_CUSTOMER),
+	    -1);
+	assert_int_equal(bgp_role_agree(BGP_ROLE_PROVIDER, BGP_ROLE_PROVIDER),
+	    -1);
+	assert_int_equal(bgp_role_agree(BGP_ROLE_PEER, BGP_ROLE_UNKNOWN), -1);
+	assert_int_equal(bgp_role_agree(BGP_ROLE_PEER, BGP_ROLE_NONE), 0);
+
+	/* The relation in force: configured, announced, else peer. */
+	assert_int_equal(bgp_role_effective(BGP_ROLE_CUSTOMER,
+	    BGP_ROLE_PEER), BGP_ROLE_CUSTOMER);
+	assert_int_equal(bgp_role_effective(BGP_ROLE_NONE,
+	    BGP_ROLE_PROVIDER), BGP_ROLE_PROVIDER);
+	assert_int_equal(bgp_role_effective(BGP_ROLE_NONE,
+	    BGP_ROLE_UNKNOWN), BGP_ROLE_PEER);
+
+	/* Ingress 1: OTC from a customer or an RS client is a leak. */
+	assert_int_equal(bgp_role_ingress(BGP_ROLE_CUSTOMER, 1, 64501, 64500,
+	    &otc), BGP_OTC_FROM_CUSTOMER);
+	assert_int_equal(bgp_role_ingress(BGP_ROLE_RS_CLIENT, 1, 64500,
+	    64500, &otc), BGP_OTC_FROM_CUSTOMER);
+	assert_int_equal(bgp_role_ingress(BGP_ROLE_CUSTOMER, 0, 0, 64500,
+	    &otc), BGP_OTC_OK);
+	assert_int_equal(otc, 0);
+	/* Ingress 2: from a peer, only the peer's own AS. */
+	assert_int_equal(bgp_role_ingress(BGP_ROLE_PEER, 1, 64501, 64500,
+	    &otc), BGP_OTC_PEER_AS);
+	assert_int_equal(bgp_role_ingress(BGP_ROLE_PEER, 1, 64500, 64500,
+	    &otc), BGP_OTC_OK);
+	assert_int_equal(otc, 64500);
+	/* Ingress 3: from a provider, peer or RS the neighbor's AS added. */
+	assert_int_equal(bgp_role_ingress(BGP_ROLE_PROVIDER, 0, 0, 64502,
+	    &otc), BGP_OTC_OK);
+	assert_int_equal(otc, 64502);
+	assert_int_equal(bgp_role_ingress(BGP_ROLE_RS, 1, 64503, 64502,
+	    &otc), BGP_OTC_OK);
+	assert_int_equal(otc, 64503);
+	assert_int_equal(bgp_role_ingress(BGP_ROLE_NONE, 1, 64503, 64502,
+	    &otc), BGP_OTC_OK);
+
+	/* Egress 2: a route with OTC never goes up or across. */
+	assert_int_equal(bgp_role_egress(BGP_ROLE_PROVIDER, 1, 64502, 64500,
+	    &otc), BGP_OTC_TO_PROVIDER);
+	assert_int_equal(bgp_role_egress(BGP_ROLE_PEER, 1, 64502, 64500,
+	    &otc), BGP_OTC_TO_PROVIDER);
+	assert_int_equal(bgp_role_egress(BGP_ROLE_RS, 1, 64502, 64500,
+	    &otc), BGP_OTC_TO_PROVIDER);
+	assert_int_equal(bgp_role_egress(BGP_ROLE_CUSTOMER, 1, 64502, 64500,
+	    &otc), BGP_OTC_OK);
+	assert_int_equal(otc, 64502);
+	/* Egress 1: to a customer, peer or RS client, our AS added. */
+	assert_int_equal(bgp_role_egress(BGP_ROLE_PEER, 0, 0, 64500, &otc),
+	    BGP_OTC_OK);
+	assert_int_equal(otc, 64500);
+	assert_int_equal(bgp_role_egress(BGP_ROLE_PROVIDER, 0, 0, 64500,
+	    &otc), BGP_OTC_OK);
+	assert_int_equal(otc, 0);
+	assert_string_equal(bgp_role_leak_name(BGP_OTC_PEER_AS),
+	    "route from a peer with another AS in OTC (RFC 9234 5)");
+}
+
 static void
 test_notification(void **state)
 {
@@ -688,6 +893,9 @@ main(void)
 		cmocka_unit_test(test_rfc7606),
 		cmocka_unit_test(test_mp_addpath),
 		cmocka_unit_test(test_open_bird),
+		cmocka_unit_test(test_otc),
+		cmocka_unit_test(test_open_role),
+		cmocka_unit_test(test_role_rules),
 		cmocka_unit_test(test_notification),
 		cmocka_unit_test(test_header),
 	};

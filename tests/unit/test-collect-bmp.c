@@ -5,7 +5,8 @@
  * tests/data/bmp/ in small chunks while the event loop runs, and the
  * configured sessions must follow the Peer Up / Peer Down messages.  A
  * garbage stream closes only its own connection; the allow list, the
- * connection limit and a failed bind are checked too.
+ * connection limit and a failed bind are checked too; the BGP Roles of a
+ * Peer Up's OPENs (RFC 9234) reach the session.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -403,6 +404,19 @@ check_stats(struct fixture *f, const struct file *cap, const char *peer)
 	    -1);
 }
 
+/* Start the collector and stream a capture into it, then wait for pred. */
+static void
+stream_capture(struct fixture *f, struct client *cl, const char *name,
+    int (*pred)(struct fixture *))
+{
+	fixture_start(f);
+	memset(cl, 0, sizeof *cl);
+	cl->f = load(name);
+	cl->fd = client_connect(f, NULL);
+	client_stream(f, cl, cl->f.len, 10000);
+	run_for(f, pred, 5000);
+}
+
 /*
  * Capture 205 (6WIND/FRR): 203.0.113.44 comes up, goes down twice with
  * Cease NOTIFICATIONs (Administrative Reset, then Administrative Shutdown;
@@ -418,12 +432,7 @@ test_peer_up_down(void **state)
 	size_t		 i, up = 0, idle = 0;
 	char		 d[256];
 
-	fixture_start(f);
-	memset(&cl, 0, sizeof cl);
-	cl.f = load(CAP_205);
-	cl.fd = client_connect(f, NULL);
-	client_stream(f, &cl, cl.f.len, 10000);
-	run_for(f, pred_s44_idle_twice, 5000);
+	stream_capture(f, &cl, CAP_205, pred_s44_idle_twice);
 
 	s44 = model_session_find(f->m, "s44");
 	s28 = model_session_find(f->m, "s28");
@@ -1411,16 +1420,82 @@ test_close_not_withdrawal(void **state)
 	rib_free(rib);
 }
 
+/* A BGP OPEN of AS64500 with the RFC 9234 BGP Role capability. */
+static size_t
+role_open(uint8_t *out, uint8_t role)
+{
+	static const uint8_t body[] = {
+		4, 0xfb, 0xf4, 0, 90, 192, 0, 2, 1,	/* v4, AS, hold, id */
+		11, 2, 9,				/* capabilities */
+		65, 4, 0, 0, 0xfb, 0xf4,		/* 4-octet AS */
+		9, 1, 0,				/* BGP Role */
+	};
+
+	memset(out, 0xff, 16);
+	out[16] = 0;
+	out[17] = (uint8_t)(19 + sizeof body);
+	out[18] = 1;				/* OPEN */
+	memcpy(out + 19, body, sizeof body);
+	out[19 + sizeof body - 1] = role;
+	return (19 + sizeof body);
+}
+
+static int
+pred_s44_role(struct fixture *f)
+{
+	return (model_session_find(f->m, "s44")->role_received !=
+	    BGP_ROLE_NONE);
+}
+
+/*
+ * RFC 9234 4.1 through a Peer Up (RFC 7854 4.10): the roles in both
+ * OPENs are kept on the session, none when the OPENs have none (the
+ * FRR capture).
+ */
+static void
+test_peer_up_roles(void **state)
+{
+	struct fixture	*f = *state;
+	struct client	 cl;
+	struct session	*s44;
+	uint8_t		 hdr[BMP_PEER_HDR_LEN], body[160], msg[256];
+	size_t		 n = 0;
+
+	stream_capture(f, &cl, CAP_205, pred_s44_idle_twice);
+	s44 = model_session_find(f->m, "s44");
+	assert_int_equal(s44->state, BGP_ESTABLISHED);
+	assert_int_equal(s44->role_sent, BGP_ROLE_NONE);
+	assert_int_equal(s44->role_received, BGP_ROLE_NONE);
+
+	/* Local address and ports, then the OPENs sent and received. */
+	memset(body, 0, 16);
+	body[10] = body[11] = 0xff;
+	body[12] = 203; body[14] = 113; body[15] = 1;
+	n = 16;
+	body[n++] = 0; body[n++] = 179;
+	body[n++] = 0xc0; body[n++] = 0x01;
+	n += role_open(body + n, 0);		/* we are the provider */
+	n += role_open(body + n, 3);		/* it is our customer */
+	peer_header(&cl.f, "203.0.113.44", hdr);
+	send_all(f, cl.fd, msg, bmp_build(msg, BMP_PEER_UP, hdr, body, n));
+	run_for(f, pred_s44_role, 5000);
+	assert_int_equal(s44->role_sent, BGP_ROLE_PROVIDER);
+	assert_int_equal(s44->role_received, BGP_ROLE_CUSTOMER);
+	assert_false(s44->role_error);
+	assert_int_equal(bgp_role_agree(s44->role_sent, s44->role_received),
+	    1);
+	assert_int_equal(bgp_role_effective(s44->relation,
+	    s44->role_received), BGP_ROLE_CUSTOMER);
+	assert_int_equal(f->c->failures, 0);
+	close(cl.fd);
+	free(cl.f.data);
+}
+
 /* Start the collector and stream capture 201 into it till it is loaded. */
 static void
 stream_201(struct fixture *f, struct client *cl)
 {
-	fixture_start(f);
-	memset(cl, 0, sizeof *cl);
-	cl->f = load(CAP_201);
-	cl->fd = client_connect(f, NULL);
-	client_stream(f, cl, cl->f.len, 10000);
-	run_for(f, pred_router_loaded, 5000);
+	stream_capture(f, cl, CAP_201, pred_router_loaded);
 }
 
 /* Events of type at level whose subject starts with subject. */
@@ -1685,6 +1760,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_peer_up_down,
+		    fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_peer_up_roles,
 		    fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_garbage,
 		    fixture_setup, fixture_teardown),

@@ -27,6 +27,7 @@
 #include "core/metrics.h"
 #include "core/model.h"
 #include "core/util.h"
+#include "tests/unit/certs.h"
 
 #ifndef TOP_SRCDIR
 #define TOP_SRCDIR "."
@@ -104,6 +105,22 @@ expect_buf_error(const char *text, const char *want)
 	assert_non_null(cause);
 	assert_string_equal(cause, want);
 	free(cause);
+	model_free(m);
+}
+
+/* text must fail with an error that contains part (paths vary). */
+static void
+expect_buf_error_has(char *text, const char *part)
+{
+	struct model	*m = new_model();
+	char		*cause = NULL;
+
+	assert_int_equal(config_parse_buffer(m, "t.conf", text, strlen(text),
+	    &cause), -1);
+	if (cause == NULL || strstr(cause, part) == NULL)
+		fail_msg("error \"%s\" does not say \"%s\"", cause, part);
+	free(cause);
+	free(text);
 	model_free(m);
 }
 
@@ -643,9 +660,13 @@ test_listen_warnings(void **state)
 		"reaches port 3 can stream BMP as a router",
 		"t.conf:5:15: ingest listen 192.0.2.1 without token: any host "
 		"that reaches port 8080 can post latency samples",
+		"t.conf:5:15: ingest listen 192.0.2.1 without tls: the token "
+		"and every sample cross the network in clear",
 		"t.conf:6:16: metrics listen :: without access control: any "
 		"host that reaches port 9425 can read every session, partner "
 		"and branch",
+		"t.conf:6:16: metrics listen :: without tls: every scrape and "
+		"its answer cross the network in clear",
 	};
 	struct model	*m;
 	size_t		 i;
@@ -675,8 +696,12 @@ test_listen_warnings(void **state)
 		assert_string_equal(m->config_warnings[i], want[i]);
 	model_free(m);
 
+	/* A token, but in clear. */
 	m = parse_buf_ok("ingest listen 0.0.0.0 token \"s3cret\"\n");
-	assert_int_equal(m->nconfig_warnings, 0);
+	assert_int_equal(m->nconfig_warnings, 1);
+	assert_string_equal(m->config_warnings[0], "t.conf:1:15: ingest "
+	    "listen 0.0.0.0 without tls: the token and every sample cross "
+	    "the network in clear");
 	model_free(m);
 
 	expect_buf_error("metrics listen 127.0.0.1\nmetrics listen ::1",
@@ -715,13 +740,16 @@ test_api(void **state)
 	model_free(m);
 
 	m = parse_buf_ok("api listen 192.0.2.1 port 9000\n");
-	assert_int_equal(m->nconfig_warnings, 1);
+	assert_int_equal(m->nconfig_warnings, 2);
 	assert_string_equal(m->config_warnings[0], "t.conf:1:12: api listen "
 	    "192.0.2.1 without token: any host that reaches port 9000 can "
 	    "read the state of every session, partner and branch");
+	assert_string_equal(m->config_warnings[1], "t.conf:1:12: api listen "
+	    "192.0.2.1 without tls: the token and every answer cross the "
+	    "network in clear");
 	model_free(m);
 	m = parse_buf_ok("api listen 0.0.0.0 token \"s3cret\"\n");
-	assert_int_equal(m->nconfig_warnings, 0);
+	assert_int_equal(m->nconfig_warnings, 1);
 	model_free(m);
 
 	expect_buf_error("api listen 127.0.0.1\napi listen ::1",
@@ -732,7 +760,115 @@ test_api(void **state)
 	    "t.conf:1:40: bad max-connections \"0\": expected 1 to 10000");
 	expect_buf_error("api listen 127.0.0.1 { bogus 1 }",
 	    "t.conf:1:24: unknown keyword \"bogus\", expected one of port, "
-	    "token, max-connections, request-timeout");
+	    "token, max-connections, request-timeout, tls");
+}
+
+/*
+ * tls { certificate key ca client-certificates } in api, metrics and
+ * ingest, tls { ca certificate key } in agent: the values, on the line
+ * or in a block; the files read at parse time, so that -n names a
+ * missing, unreadable or mismatched one at its line; no warning once a
+ * listener other hosts reach has tls.
+ */
+static void
+test_tls(void **state)
+{
+	char		 dir[] = "/tmp/peertop-test-config-tls.XXXXXX";
+	char		*text, *want;
+	struct model	*m;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	test_certs_make(dir);
+
+	xasprintf(&text,
+	    "api listen 0.0.0.0 port 9000 {\n"
+	    "\ttoken \"s3cret\"\n"
+	    "\ttls { certificate \"%1$s/server.pem\" key \"%1$s/server.key\"\n"
+	    "\t    ca \"%1$s/ca.pem\" client-certificates optional }\n"
+	    "}\n"
+	    "metrics listen :: tls { certificate \"%1$s/server.pem\"\n"
+	    "\tkey \"%1$s/server.key\" }\n"
+	    "ingest listen 192.0.2.1 token \"t\" {\n"
+	    "\ttls { certificate \"%1$s/server2.pem\" key \"%1$s/server2.key\"\n"
+	    "\t    ca \"%1$s/ca.pem\" client-certificates require }\n"
+	    "}\n"
+	    "agent \"london\" { collector 192.0.2.1 token \"t\"\n"
+	    "\ttls { ca \"%1$s/ca.pem\" certificate \"%1$s/client.pem\"\n"
+	    "\t    key \"%1$s/client.key\" }\n"
+	    "}\n", dir);
+	m = parse_buf_ok(text);
+	free(text);
+	/* Encrypted, but anyone may still scrape it. */
+	assert_int_equal(m->nconfig_warnings, 1);
+	assert_string_equal(m->config_warnings[0], "t.conf:6:16: metrics "
+	    "listen :: without access control: any host that reaches port "
+	    "9425 can read every session, partner and branch");
+	assert_true(m->api.tls.enabled);
+	assert_non_null(strstr(m->api.tls.certificate, "/server.pem"));
+	assert_non_null(strstr(m->api.tls.ca, "/ca.pem"));
+	assert_int_equal(m->api.tls.client_certs, TLS_CC_OPTIONAL);
+	assert_true(m->metrics.tls.enabled);
+	assert_int_equal(m->metrics.tls.client_certs, TLS_CC_NONE);
+	assert_true(m->ingest.tls.enabled);
+	assert_int_equal(m->ingest.tls.client_certs, TLS_CC_REQUIRE);
+	assert_non_null(strstr(m->ingest.tls.key, "/server2.key"));
+	assert_true(m->agent.tls.enabled);
+	assert_non_null(strstr(m->agent.tls.certificate, "/client.pem"));
+	model_free(m);
+
+	/* An agent pushing in clear across the network is warned about. */
+	m = parse_buf_ok("agent \"a\" { collector 192.0.2.1 }\n");
+	assert_int_equal(m->nconfig_warnings, 1);
+	assert_string_equal(m->config_warnings[0], "t.conf:1:1: agent \"a\" "
+	    "pushes to 192.0.2.1 without tls: the token and every sample "
+	    "cross the network in clear");
+	model_free(m);
+
+	/* A file that is not there, at its name. */
+	xasprintf(&text, "api listen 127.0.0.1 {\n"
+	    "\ttls { certificate \"%1$s/nothere.pem\" key \"%1$s/server.key\" }"
+	    "\n}\n", dir);
+	xasprintf(&want, "t.conf:2:20: cannot read certificate "
+	    "\"%s/nothere.pem\": No such file or directory", dir);
+	expect_buf_error(text, want);
+	free(text);
+	free(want);
+
+	/* Not matching: at the tls keyword, both files named. */
+	xasprintf(&text, "ingest listen 127.0.0.1 tls { certificate "
+	    "\"%1$s/server.pem\" key \"%1$s/other.key\" }\n", dir);
+	xasprintf(&want, "t.conf:1:25: ingest: tls: key %1$s/other.key does "
+	    "not match certificate %1$s/server.pem", dir);
+	expect_buf_error(text, want);
+	free(text);
+	free(want);
+
+	/* A key for a certificate. */
+	xasprintf(&text, "metrics listen 127.0.0.1 tls { certificate "
+	    "\"%1$s/server.key\" key \"%1$s/server.key\" }\n", dir);
+	expect_buf_error_has(text, "t.conf:1:26: metrics: tls: bad "
+	    "certificate ");
+
+	expect_buf_error("api listen 127.0.0.1 { tls { } }",
+	    "t.conf:1:30: tls in api needs certificate \"FILE\" and key "
+	    "\"FILE\"");
+	expect_buf_error("api listen 127.0.0.1 { tls { client-certificates "
+	    "sometimes } }", "t.conf:1:50: bad client-certificates "
+	    "\"sometimes\": expected none, optional or require");
+	expect_buf_error("agent \"a\" { collector 127.0.0.1 tls { "
+	    "client-certificates require } }", "t.conf:1:39: unknown keyword "
+	    "\"client-certificates\", expected one of ca, certificate, key");
+	xasprintf(&text, "api listen 127.0.0.1 { tls { certificate "
+	    "\"%1$s/server.pem\" key \"%1$s/server.key\" client-certificates "
+	    "require } }", dir);
+	expect_buf_error_has(text, "tls in api: client-certificates needs "
+	    "the ca that signs them");
+	xasprintf(&text, "api listen 127.0.0.1 { tls { certificate "
+	    "\"%1$s/server.pem\" key \"%1$s/server.key\" } tls { } }", dir);
+	expect_buf_error_has(text, "tls given twice in api");
+
+	test_certs_remove(dir);
 }
 
 /* bmp { init-timeout D message-timeout D hold-time D|off } */
@@ -772,6 +908,59 @@ test_bmp_timeouts(void **state)
 	    "t.conf:1:37: hold-time given twice for bmp");
 	expect_buf_error("bmp listen 127.0.0.1 { init-timeout }",
 	    "t.conf:1:37: expected a duration after init-timeout, got \"}\"");
+}
+
+/*
+ * relation customer|peer|provider|rs|rs-client in a session (issue 16):
+ * the neighbor's relation to the partner's router; unset, the neighbor's
+ * announced BGP Role, else peer.
+ */
+static void
+test_relation(void **state)
+{
+	struct model	*m;
+	struct session	*s;
+
+	(void)state;
+	m = parse_buf_ok(
+	    "partner p as 64500 {\n"
+	    "  session ms neighbor 192.0.2.1 edge sea role primary "
+	    "relation peer\n"
+	    "  session up neighbor 192.0.2.2 relation provider edge sea "
+	    "role backup\n"
+	    "  session cu neighbor 192.0.2.3 edge sea role backup "
+	    "relation customer\n"
+	    "  session ix neighbor 192.0.2.4 edge sea role backup "
+	    "relation rs\n"
+	    "  session c neighbor 192.0.2.5 edge sea role backup\n"
+	    "}\n");
+	assert_int_equal(model_session_find(m, "ms")->relation,
+	    BGP_ROLE_PEER);
+	assert_int_equal(model_session_find(m, "up")->relation,
+	    BGP_ROLE_PROVIDER);
+	assert_int_equal(model_session_find(m, "cu")->relation,
+	    BGP_ROLE_CUSTOMER);
+	assert_int_equal(model_session_find(m, "ix")->relation, BGP_ROLE_RS);
+	s = model_session_find(m, "c");
+	assert_int_equal(s->relation, BGP_ROLE_NONE);
+	/* Unset: what the neighbor announced, else peer. */
+	assert_int_equal(bgp_role_effective(s->relation, BGP_ROLE_NONE),
+	    BGP_ROLE_PEER);
+	assert_int_equal(bgp_role_effective(s->relation, BGP_ROLE_CUSTOMER),
+	    BGP_ROLE_CUSTOMER);
+	model_free(m);
+
+	expect_buf_error("partner p as 1 {\n"
+	    "  session s neighbor 192.0.2.1 relation upstream }",
+	    "t.conf:2:41: bad relation \"upstream\": expected customer, "
+	    "peer, provider, rs or rs-client");
+	expect_buf_error("partner p as 1 {\n"
+	    "  session s neighbor 192.0.2.1 relation peer relation rs }",
+	    "t.conf:2:46: relation given twice for session \"s\"");
+	expect_buf_error("partner p as 1 {\n"
+	    "  session s neighbor 192.0.2.1 relation }",
+	    "t.conf:2:41: expected customer, peer, provider, rs or rs-client "
+	    "after relation, got \"}\"");
 }
 
 /*
@@ -871,12 +1060,12 @@ test_buffer_errors(void **state)
 	    "t.conf:1:1: unknown keyword \"databse\", expected one of "
 	    "include, database, datadir, geoip, edge, bird, bmp, routes, "
 	    "latency, probe, prometheus, ingest, agent, control, api, metrics, "
-	    "partner, branch, turnup");
+	    "notify, partner, branch, turnup");
 	expect_buf_error("\n  \"database\" x",
 	    "t.conf:2:3: expected one of include, database, datadir, geoip, "
 	    "edge, bird, bmp, routes, latency, probe, prometheus, ingest, "
-	    "agent, control, api, metrics, partner, branch, turnup, got string "
-	    "\"database\"");
+	    "agent, control, api, metrics, notify, partner, branch, turnup, "
+	    "got string \"database\"");
 	expect_buf_error("database x }",
 	    "t.conf:1:12: unexpected \"}\" outside any block");
 	expect_buf_error("database",
@@ -959,11 +1148,12 @@ test_buffer_errors(void **state)
 	expect_buf_error("partner p as 1 {\n"
 	    "  session s neighbor 192.0.2.1 edge sea }",
 	    "t.conf:2:41: session \"s\" is missing role (expected one of "
-	    "neighbor, router, edge, role, max-prefix, got \"}\")");
+	    "neighbor, router, edge, role, max-prefix, relation, got "
+	    "\"}\")");
 	expect_buf_error("partner p as 1 {\n"
 	    "  session s neighbor 192.0.2.1 edg sea role primary }",
 	    "t.conf:2:32: unknown keyword \"edg\", expected one of neighbor, "
-	    "router, edge, role, max-prefix");
+	    "router, edge, role, max-prefix, relation");
 	expect_buf_error("partner p as 1 {\n"
 	    "  session s neighbor 192.0.2.1 neighbor 192.0.2.2 }",
 	    "t.conf:2:32: neighbor given twice for session \"s\"");
@@ -1031,7 +1221,7 @@ test_buffer_errors(void **state)
 	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\", expected "
 	    "one of include, database, datadir, geoip, edge, bird, bmp, routes, "
 	    "latency, probe, prometheus, ingest, agent, control, api, metrics, "
-	    "partner, branch, turnup");
+	    "notify, partner, branch, turnup");
 	free(big);
 }
 
@@ -1412,8 +1602,10 @@ main(void)
 		cmocka_unit_test(test_bmp),
 		cmocka_unit_test(test_listen_warnings),
 		cmocka_unit_test(test_api),
+		cmocka_unit_test(test_tls),
 		cmocka_unit_test(test_bmp_timeouts),
 		cmocka_unit_test(test_max_prefix),
+		cmocka_unit_test(test_relation),
 		cmocka_unit_test(test_branch_partner),
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_include_cycle),

@@ -6,6 +6,8 @@
  * reported as needing a restart and the model keeps what it had; a file
  * that does not parse changes nothing; a threshold turned off under an
  * open condition is refused.  Each reload leaves its event in the ring.
+ * A listener's TLS certificate is read again on every reload, by the
+ * listener running (a real httpd here).
  */
 
 #include <setjmp.h>
@@ -19,12 +21,16 @@
 
 #include <cmocka.h>
 
+#include <event2/event.h>
+
 #include "core/config.h"
+#include "core/httpd.h"
 #include "core/latency-mon.h"
 #include "core/model.h"
 #include "core/reload.h"
 #include "core/util.h"
 #include "tests/unit/unit.h"
+#include "tests/unit/certs.h"
 
 /* The running configuration; each test rewrites parts of it. */
 static const char base_conf[] =
@@ -343,6 +349,101 @@ test_database(void **state)
 	model_free(m);
 }
 
+/* dir/name.pem and .key over dir/live.pem and .key. */
+static void
+live(const char *dir, const char *name)
+{
+	static const char	*ext[] = { "pem", "key" };
+	char			 from[512], to[512], *data;
+	size_t			 i, len;
+
+	for (i = 0; i < nitems(ext); i++) {
+		snprintf(from, sizeof from, "%s/%s.%s", dir, name, ext[i]);
+		snprintf(to, sizeof to, "%s/live.%s", dir, ext[i]);
+		data = slurp(from, &len);
+		spit(to, data, len);
+		free(data);
+	}
+}
+
+static void
+test_tls(void **state)
+{
+	char			 dir[] = "/tmp/peertop-reload-tls-XXXXXX";
+	char			*cause = NULL, *text, *api, want[512];
+	struct event_base	*base;
+	struct httpd_conf	 hc;
+	struct httpd		*h;
+	struct model		*m;
+	struct reload_report	 rep;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	test_certs_make(dir);
+	live(dir, "server");
+	xasprintf(&api, "api listen 127.0.0.1 port 9999 { tls { certificate "
+	    "\"%1$s/live.pem\" key \"%1$s/live.key\" } }\n", dir);
+	xasprintf(&text, "%s%s", base_conf, api);
+	conf_write(text);
+	free(text);
+	m = config_load(conf_path, NULL, NULL, &cause);
+	assert_non_null(m);
+	/* The API's listener, as api_start() makes it. */
+	base = event_base_new();
+	memset(&hc, 0, sizeof hc);
+	hc.name = "api";
+	hc.port = -1;
+	hc.max_conns = 4;
+	hc.request_timeout_ms = 1000;
+	hc.tls = &m->api.tls;
+	h = httpd_new(base, &hc, &cause);
+	if (h == NULL)
+		fail_msg("%s", cause);
+
+	/* The same files, the same certificate: nothing to say. */
+	assert_int_equal(reload(m, &rep, &cause), 0);
+	assert_int_equal(rep.nlines, 0);
+	reload_report_free(&rep);
+
+	/* Renewed in place: read again, said so. */
+	live(dir, "server2");
+	assert_int_equal(reload(m, &rep, &cause), 0);
+	snprintf(want, sizeof want, "api tls: certificate %s/live.pem loaded "
+	    "(a new one)", dir);
+	assert_true(has_line(&rep, want));
+	assert_int_equal(rep.napplied, 1);
+	assert_int_equal(rep.nrestart, 0);
+	reload_report_free(&rep);
+
+	/* A bad key fails the reload, naming it; the listener keeps its. */
+	snprintf(want, sizeof want, "%s/live.key", dir);
+	spit(want, "not a key\n", 10);
+	assert_int_equal(reload(m, &rep, &cause), -1);
+	assert_non_null(strstr(cause, "live.key: no PEM private key in it"));
+	free(cause);
+	reload_report_free(&rep);
+	live(dir, "server2");
+
+	/* Taking tls away remakes the listener: a restart. */
+	xasprintf(&text, "%sapi listen 127.0.0.1 port 9999\n", base_conf);
+	conf_write(text);
+	free(text);
+	assert_int_equal(reload(m, &rep, &cause), 0);
+	assert_true(has_line(&rep, "needs a restart: api tls removed (its "
+	    "listener is made at start)"));
+	assert_true(m->api.tls.enabled);
+	reload_report_free(&rep);
+
+	httpd_free(h);
+	event_base_free(base);
+	model_free(m);
+	free(api);
+	unlink(want);
+	snprintf(want, sizeof want, "%s/live.pem", dir);
+	unlink(want);
+	test_certs_remove(dir);
+}
+
 static int
 setup(void **state)
 {
@@ -380,6 +481,7 @@ main(void)
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_database),
 		cmocka_unit_test(test_metrics),
+		cmocka_unit_test(test_tls),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));

@@ -6,7 +6,9 @@
  * string, and every route event checked for its type, level, subject,
  * time, that it is raised once, and its restoring event; the derived
  * prefix fields, the routed edge and SuboptimalRouting; nothing raised
- * for an unrelated prefix.
+ * for an unrelated prefix; route security (issue 16): the valley-free
+ * leak by CAIDA relationships, the RFC 9234 OTC rules and ASPA, by the
+ * session's relation, each with its restoring event.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -20,6 +22,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/asrel.h"
+#include "core/bgp-role.h"
 #include "core/collector.h"
 #include "core/config.h"
 #include "core/geo.h"
@@ -66,6 +70,7 @@ struct fix {
 	int		 thief;		/* an unconfigured peer */
 	int64_t		 now;
 	size_t		 seen;		/* events looked at so far */
+	uint32_t	 otc;		/* RFC 9234 OTC on announces, 0 none */
 };
 
 static struct model *
@@ -220,6 +225,13 @@ attr(struct fix *f, const uint32_t *path, size_t npath,
 	if (med >= 0) {
 		b[n++] = 0x80; b[n++] = BGP_ATTR_MED; b[n++] = 4;
 		b[n++] = 0; b[n++] = 0; b[n++] = 0; b[n++] = (uint8_t)med;
+	}
+	if (f->otc != 0) {
+		b[n++] = 0xc0; b[n++] = BGP_ATTR_OTC; b[n++] = 4;
+		b[n++] = (uint8_t)(f->otc >> 24);
+		b[n++] = (uint8_t)(f->otc >> 16);
+		b[n++] = (uint8_t)(f->otc >> 8);
+		b[n++] = (uint8_t)f->otc;
 	}
 	if (ncomms > 0) {
 		b[n++] = 0xc0; b[n++] = BGP_ATTR_COMMUNITIES;
@@ -1147,6 +1159,38 @@ test_config_routes(void **state)
 }
 
 /*
+ * routes { asrel "FILE" }: the route monitor reads the relationships
+ * when it starts.  In tests/data/asrel/serial-1.txt 64497 is a provider
+ * of the partner 64500, which must not pass its routes to Microsoft.
+ */
+static void
+test_config_asrel(void **state)
+{
+	static const uint32_t	 via[] = { 64500, 64497, 64501 };
+	struct fix		*f;
+	const struct event	*ev;
+	char			*buf;
+
+	xasprintf(&buf, "%sroutes {\n\tasrel \"%s/tests/data/asrel/"
+	    "serial-1.txt\"\n}\n", conf, TOP_SRCDIR);
+	f = xcalloc(1, sizeof *f);
+	f->m = parse_model(buf, strlen(buf));
+	free(buf);
+	assert_non_null(strstr(f->m->route_asrel, "serial-1.txt"));
+	f->rib = rib_new();
+	f->p1 = peer_add(f->rib, "r1", "192.0.2.1", 64500,
+	    RIB_PEER_ADJ_IN_POST, model_session_find(f->m, "p1"));
+	f->rm = routemon_new(f->m, f->rib);
+	announce(f, f->p1, "203.0.113.0/24", via, 3, 0);
+	eval(f);
+	ev = find(f, "PrefixRouteLeak");
+	assert_non_null(strstr(ev->summary, "AS64500 passes a route from its "
+	    "provider AS64497"));
+	*state = f;
+	teardown(state);
+}
+
+/*
  * RFC 6793 4.2.3 through the RIB: a registered 4-octet origin (AS65537,
  * RFC 5398) behind a 2-octet speaker whose UPDATE carries AS_TRANS in
  * AS_PATH, a real AGGREGATOR and AS4_PATH.  The merged path ends in the
@@ -1283,6 +1327,137 @@ test_state_only_source(void **state)
 	assert_settled(f);
 }
 
+/* An ASPA set for the route security test: 64501 lists aspa_provider. */
+static uint32_t	aspa_provider;
+
+static int
+aspa_cb(uint32_t customer, const uint32_t **prov, size_t *n, void *arg)
+{
+	(void)arg;
+	if (customer != 64501)
+		return (0);
+	*prov = &aspa_provider;
+	*n = 1;
+	return (1);
+}
+
+static struct asrel *
+rels(const char *text)
+{
+	struct asrel	*r;
+	char		*cause = NULL;
+
+	if ((r = asrel_load_mem("rels", text, strlen(text), &cause)) == NULL)
+		fail_msg("%s", cause);
+	return (r);
+}
+
+static void
+test_route_security(void **state)
+{
+	struct fix		*f = *state;
+	static const uint32_t	 via_up[] = { 64500, 64502, 64501 };
+	struct branch_prefix	*bp = &f->m->branches[0]->prefixes[0];
+	struct session		*p1 = model_session_find(f->m, "p1");
+	const struct event	*ev;
+
+	all_good(f);
+	/*
+	 * Valley-free: 64502 is the partner's provider, so the partner
+	 * must not pass 64502's route to Microsoft, its peer (the default
+	 * relation).  64501 -- 64500 is not in the data: no verdict.
+	 */
+	routemon_set_asrel(f->rm, rels("64502|64500|-1\n64502|64501|-1\n"));
+	eval(f);
+	assert_int_equal(nnew(f), 0);
+	announce(f, f->p1, "203.0.113.0/24", via_up, 3, 0);
+	eval(f);
+	ev = one(f, "PrefixRouteLeak", LVL_ERROR, pfx);
+	assert_non_null(strstr(ev->summary, "AS64500 passes a route from its "
+	    "provider AS64502 to its peer the receiver"));
+	assert_non_null(strstr(ev->summary, "on p1"));
+	assert_true(bp->flags & PFX_LEAK);
+	assert_settled(f);
+	/* The relationships change (a new file): no leak any more. */
+	routemon_set_asrel(f->rm, rels("64500|64502|-1\n64502|64501|-1\n"));
+	eval(f);
+	one(f, "PrefixRouteLeakResolved", LVL_INFO, pfx);
+	assert_int_equal(bp->flags, 0);
+	new_events(f);
+	/* Back, and the session's relation decides the last hop. */
+	routemon_set_asrel(f->rm, rels("64502|64500|-1\n64502|64501|-1\n"));
+	eval(f);
+	one(f, "PrefixRouteLeak", LVL_ERROR, pfx);
+	new_events(f);
+	p1->relation = BGP_ROLE_PROVIDER;	/* the partner is its provider */
+	routemon_dirty_all(f->rm);
+	eval(f);
+	one(f, "PrefixRouteLeakResolved", LVL_INFO, pfx);
+	new_events(f);
+	routemon_set_asrel(f->rm, NULL);
+	announce(f, f->p1, "203.0.113.0/24", good, 2, 0);
+	eval(f);
+	assert_int_equal(nnew(f), 0);
+
+	/* RFC 9234 5: OTC from a customer is a leak. */
+	p1->relation = BGP_ROLE_CUSTOMER;
+	f->otc = 64502;
+	announce(f, f->p1, "203.0.113.0/24", good, 2, 0);
+	eval(f);
+	ev = one(f, "PrefixOTCLeak", LVL_ERROR, pfx);
+	assert_non_null(strstr(ev->summary, "route with OTC from a customer"));
+	assert_non_null(strstr(ev->summary, "relation customer"));
+	assert_true(bp->flags & PFX_OTC);
+	new_events(f);
+	f->otc = 0;
+	announce(f, f->p1, "203.0.113.0/24", good, 2, 0);
+	eval(f);
+	one(f, "PrefixOTCLeakResolved", LVL_INFO, pfx);
+	new_events(f);
+	/* From a peer (the default), OTC must be the peer's own AS. */
+	p1->relation = BGP_ROLE_NONE;
+	f->otc = 64500;
+	announce(f, f->p1, "203.0.113.0/24", good, 2, 0);
+	eval(f);
+	assert_int_equal(nnew(f), 0);
+	f->otc = 64502;
+	announce(f, f->p1, "203.0.113.0/24", good, 2, 0);
+	eval(f);
+	ev = one(f, "PrefixOTCLeak", LVL_ERROR, pfx);
+	assert_non_null(strstr(ev->summary, "another AS in OTC"));
+	new_events(f);
+	/* The neighbor announced it is our provider: no OTC rule broken. */
+	p1->role_received = BGP_ROLE_PROVIDER;
+	routemon_dirty_all(f->rm);
+	eval(f);
+	one(f, "PrefixOTCLeakResolved", LVL_INFO, pfx);
+	p1->role_received = BGP_ROLE_NONE;
+	f->otc = 0;
+	announce(f, f->p1, "203.0.113.0/24", good, 2, 0);
+	eval(f);
+	new_events(f);
+
+	/* ASPA: 64501 lists only 64999, so 64500 is no provider of it. */
+	aspa_provider = 64999;
+	routemon_set_aspa(f->rm, aspa_cb, NULL);
+	eval(f);
+	ev = one(f, "PrefixASPAInvalid", LVL_ERROR, pfx);
+	assert_non_null(strstr(ev->summary, "ASPA upstream: AS64501 does not "
+	    "authorise AS64500 as a provider"));
+	assert_true(bp->flags & PFX_ASPA);
+	assert_settled(f);
+	aspa_provider = 64500;
+	routemon_dirty_all(f->rm);
+	eval(f);
+	one(f, "PrefixASPAInvalidResolved", LVL_INFO, pfx);
+	assert_int_equal(bp->flags, 0);
+	routemon_set_aspa(f->rm, NULL, NULL);
+
+	/* A file that does not load keeps what the monitor had. */
+	assert_int_equal(routemon_load_asrel(f->rm, "/nonexistent/as-rel"),
+	    -1);
+}
+
 int
 main(void)
 {
@@ -1311,8 +1486,11 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sink_hooks, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_route_security, setup,
+		    teardown),
 		cmocka_unit_test(test_config_upstream),
 		cmocka_unit_test(test_config_routes),
+		cmocka_unit_test(test_config_asrel),
 		cmocka_unit_test(test_as4_origin_old_speaker),
 		cmocka_unit_test_setup_teardown(test_state_only_source,
 		    setup, teardown),

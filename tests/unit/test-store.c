@@ -291,9 +291,21 @@ test_new_file(void **state)
 	struct store		*s;
 	struct store_stats	 st;
 	char			*path = tpath("new.db"), *out;
+	char			*logpath = tpath("new.log"), *log;
+	size_t			 loglen;
 
 	assert_false(exists(path));
+	/* A new file is made, not upgraded: the log says nothing of it. */
+	assert_int_equal(log_open(logpath, LOG_LVL_INFO), 0);
+	log_set_quiet(0);
 	s = open_ok(path, 0);
+	log_flush();
+	log_open(NULL, LOG_LVL_INFO);
+	assert_non_null(log = slurp(logpath, &loglen));
+	if (memmem(log, loglen, "upgraded", 8) != NULL)
+		fail_msg("a new history logged: %.*s", (int)loglen, log);
+	free(log);
+	free(logpath);
 	stats(s, &st);
 	assert_int_equal(st.schema_version, STORE_SCHEMA_VERSION);
 	assert_int_equal(st.schema_version, 5);
