@@ -223,8 +223,6 @@ collect_bmp_peer_info(const struct collector *c, size_t i, size_t j,
 	pi->caps_known = bp->caps_known;
 	pi->caps_local = bp->caps_local;
 	pi->caps_remote = bp->caps_remote;
-	pi->role_local = bp->caps_known ? bp->role_local : -1;
-	pi->role_remote = bp->caps_known ? bp->role_remote : -1;
 	return (1);
 }
 

@@ -115,7 +115,6 @@ struct collect_bmp_peer {
 	/* The Peer Up's OPENs, BMP_CAP_* (collect_bmp_caps()). */
 	int			 caps_known;
 	unsigned		 caps_local, caps_remote;
-	int			 role_local, role_remote;
 };
 
 struct collect_bmp;

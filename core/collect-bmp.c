@@ -1093,8 +1093,6 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 		    &msg->up.sent_x);
 		bp->caps_remote = collect_bmp_caps(&msg->up.received,
 		    &msg->up.received_x);
-		bp->role_local = msg->up.sent_x.role;
-		bp->role_remote = msg->up.received_x.role;
 		memset(bp->announced, 0, sizeof bp->announced);
 		memset(bp->withdrawn, 0, sizeof bp->withdrawn);
 		/* A new session: its table starts again, End-of-RIB too. */

@@ -102,7 +102,6 @@ struct bmp_peer_info {
 	 */
 	int		 caps_known;
 	unsigned	 caps_local, caps_remote;
-	int		 role_local, role_remote;	/* RFC 9234, -1 none */
 };
 #define BMP_CAP_AS4	0x01	/* RFC 6793 */
 #define BMP_CAP_IPV4	0x02	/* RFC 4760: IPv4 unicast */

@@ -510,19 +510,17 @@ decode_bmp_open(struct buf *b, struct bgp_open *o, const char **what,
 
 /*
  * RFC 4271 4.2, RFC 5492 4, RFC 9072 2: the capabilities of an OPEN
- * decode_bgp_open() has accepted, for the two it does not keep: graceful
- * restart (RFC 4724 3) and the BGP role (RFC 9234 4.1).  What does not
- * parse is simply not there.
+ * decode_bgp_open() has accepted, for the one it does not keep: graceful
+ * restart (RFC 4724 3).  What does not parse is simply not there.
  */
 static void
 decode_bmp_open_extra(struct buf *b, struct bmp_open_extra *x)
 {
 	struct buf	 params, v;
 	uint16_t	 plen;
-	uint8_t		 olen, ptype, ext = 0, code, clen, l8, role;
+	uint8_t		 olen, ptype, ext = 0, code, clen, l8;
 
 	x->graceful_restart = 0;
-	x->role = -1;
 	if (buf_skip(b, 9) ||			/* version, AS, hold, id */
 	    buf_get_u8(b, &olen))		/* optional parameters length */
 		return;
@@ -557,11 +555,6 @@ decode_bmp_open_extra(struct buf *b, struct bmp_open_extra *x)
 				break;
 			if (code == 64)
 				x->graceful_restart = 1;
-			else if (code == 9 && clen == 1 &&
-			    buf_get_u8(&v, &role) == 0) {
-				x->role = role;
-				continue;
-			}
 			if (buf_skip(&v, clen))
 				break;
 		}

@@ -119,12 +119,10 @@ struct bmp_peer_down {
 
 /*
  * What an OPEN has that decode_bgp_open() does not keep, for the Turn-up
- * checklist: graceful restart (RFC 4724 3, capability 64) and the BGP
- * role (RFC 9234 4.1, capability 9, -1 none).
+ * checklist: graceful restart (RFC 4724 3, capability 64).
  */
 struct bmp_open_extra {
 	int		 graceful_restart;
-	int		 role;
 };
 
 /* Peer Up (RFC 7854 4.10, RFC 9069 5.3) */

@@ -295,8 +295,6 @@ proto_bmp_peer(struct json_w *j, const struct collector *c, size_t r,
 	json_w_bool(j, "caps_known", pi->caps_known);
 	json_w_uint(j, "caps_local", pi->caps_local);
 	json_w_uint(j, "caps_remote", pi->caps_remote);
-	json_w_int(j, "role_local", pi->role_local);
-	json_w_int(j, "role_remote", pi->role_remote);
 	json_w_uint(j, "dropped", pi->dropped);
 	json_w_array(j, "stats", 0);
 	for (k = 0; collect_bmp_peer_stat(c, r, p, k, &type, &sname, &value);

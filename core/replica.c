@@ -429,10 +429,6 @@ replica_bmp_peer(struct bmp_remote_peer *rp, json_t *o)
 	pi->caps_known = jint(o, "caps_known") != 0;
 	pi->caps_local = (unsigned)jint(o, "caps_local");
 	pi->caps_remote = (unsigned)jint(o, "caps_remote");
-	pi->role_local = json_is_integer(json_object_get(o, "role_local")) ?
-	    (int)jint(o, "role_local") : -1;
-	pi->role_remote = json_is_integer(json_object_get(o, "role_remote")) ?
-	    (int)jint(o, "role_remote") : -1;
 	pi->dropped = (uint64_t)jint(o, "dropped");
 	a = json_object_get(o, "stats");
 	for (k = 0; json_is_array(a) && k < json_array_size(a) &&

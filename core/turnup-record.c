@@ -68,9 +68,9 @@ turnup_record_caps(const struct turnup_check *ck, char *buf, size_t len)
 	    "role %s",
 	    turnup_caps_fmt(ck->caps_local & ck->caps_remote, a, sizeof a),
 	    turnup_caps_fmt(ck->caps_local, s, sizeof s),
-	    turnup_role_name(ck->role_local),
+	    bgp_role_name(ck->role_local),
 	    turnup_caps_fmt(ck->caps_remote, r, sizeof r),
-	    turnup_role_name(ck->role_remote));
+	    bgp_role_name(ck->role_remote));
 }
 
 /* A markdown table cell: pipes escaped. */
@@ -248,9 +248,9 @@ turnup_record_json(FILE *f, const struct turnup *t)
 			json_w_string(&j, "received", turnup_caps_fmt(
 			    ck->caps_remote, caps, sizeof caps));
 			json_w_string(&j, "role_sent",
-			    turnup_role_name(ck->role_local));
+			    bgp_role_name(ck->role_local));
 			json_w_string(&j, "role_received",
-			    turnup_role_name(ck->role_remote));
+			    bgp_role_name(ck->role_remote));
 		}
 		if (ck->kind == TU_LATENCY && ck->median_us >= 0) {
 			json_w_double(&j, "median_ms", ck->median_us / 1000.0,

@@ -91,10 +91,6 @@ static const struct {
 	{ BMP_CAP_GR, "graceful restart" },
 };
 
-/* RFC 9234 4.1's roles. */
-static const char *const turnup_roles[] = {
-	"provider", "route server", "route server client", "customer", "peer"
-};
 
 const char *
 turnup_state_name(enum turnup_state st)
@@ -128,16 +124,6 @@ turnup_kind_name(enum turnup_kind k)
 	if ((size_t)k >= nitems(turnup_kind_names))
 		return ("?");
 	return (turnup_kind_names[k]);
-}
-
-const char *
-turnup_role_name(int role)
-{
-	if (role < 0)
-		return ("none");
-	if ((size_t)role >= nitems(turnup_roles))
-		return ("unknown");
-	return (turnup_roles[role]);
 }
 
 char *
@@ -712,8 +698,9 @@ turnup_caps(struct turnup *t, struct turnup_check *ck)
 	ck->caps_known = 1;
 	ck->caps_local = pi.caps_local;
 	ck->caps_remote = pi.caps_remote;
-	ck->role_local = pi.role_local;
-	ck->role_remote = pi.role_remote;
+	/* RFC 9234 4.1: the roles the Peer Up's OPENs announced. */
+	ck->role_local = ck->s->role_sent;
+	ck->role_remote = ck->s->role_received;
 	if (pi.up && pi.up_ms > 0 && (int64_t)pi.up_ms < t->now_ms)
 		ck->since_ms = t->now_ms - (int64_t)pi.up_ms;
 	agreed = pi.caps_local & pi.caps_remote;
@@ -726,8 +713,8 @@ turnup_caps(struct turnup *t, struct turnup_check *ck)
 		return;
 	}
 	turnup_set(ck, TU_GREEN, "agreed: %s; BGP role: %s, %s", turnup_caps_fmt(
-	    agreed, a, sizeof a), turnup_role_name(pi.role_local),
-	    turnup_role_name(pi.role_remote));
+	    agreed, a, sizeof a), bgp_role_name(ck->role_local),
+	    bgp_role_name(ck->role_remote));
 }
 
 /* Does the prefix's carried list name the session? */

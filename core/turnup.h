@@ -75,7 +75,7 @@ struct turnup_check {
 	/* TU_CAPS: the Peer Up's OPENs; TU_LATENCY: the figures. */
 	int		 caps_known;
 	unsigned	 caps_local, caps_remote, caps_expected;
-	int		 role_local, role_remote;	/* RFC 9234, -1 none */
+	enum bgp_role	 role_local, role_remote;	/* the session's */
 	double		 median_us, loss_pct;	/* < 0: none */
 	uint32_t	 count_in, count_out, limit;	/* TU_MAXPFX */
 };
@@ -130,8 +130,6 @@ void		 turnup_eval(struct turnup *, int64_t now_ms);
 int		 turnup_worst(const struct turnup *);
 /* The capabilities in words, e.g. "4-octet AS, IPv4 unicast". */
 char		*turnup_caps_fmt(unsigned, char *, size_t);
-/* A BGP role (RFC 9234 4.1) in words: "peer", "customer" ...; "none". */
-const char	*turnup_role_name(int);
 
 /*
  * The record for the change ticket (core/turnup-record.c): the scope,

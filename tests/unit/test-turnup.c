@@ -339,8 +339,7 @@ test_turnup_caps(void **state)
 	fake_peer.caps_known = 1;
 	fake_peer.caps_local = BMP_CAP_AS4 | BMP_CAP_IPV4 | BMP_CAP_RR;
 	fake_peer.caps_remote = BMP_CAP_AS4 | BMP_CAP_IPV4;
-	fake_peer.role_local = 4;
-	fake_peer.role_remote = -1;
+	model_session_find(f->m, "sea-r1")->role_sent = BGP_ROLE_PEER;
 	turnup_eval(f->t, T0 + 1000);
 	expect(f, "capabilities sea-r1", TU_FAILED,
 	    "not agreed: route refresh (sent route refresh; received none)");
