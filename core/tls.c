@@ -496,6 +496,8 @@ tls_http_error(struct evhttp_connection *evcon)
 	SSL			*ssl;
 	unsigned long		 e;
 	const char		*r;
+	socklen_t		 errlen = sizeof(int);
+	int			 fd, err = 0;
 
 	if (evcon == NULL ||
 	    (bev = evhttp_connection_get_bufferevent(evcon)) == NULL ||
@@ -506,6 +508,29 @@ tls_http_error(struct evhttp_connection *evcon)
 		return (st->error);
 	/* What OpenSSL said when libevent saw the connection fail. */
 	if ((e = bufferevent_get_openssl_error(bev)) != 0) {
+		/*
+		 * libevent records SSL_ERROR_SYSCALL itself when the socket
+		 * failed under OpenSSL (the connect refused, a reset): the
+		 * socket's own error says which, when it still has one.
+		 */
+		if (e == SSL_ERROR_SYSCALL) {
+			fd = bufferevent_getfd(bev);
+			if (fd == -1 || getsockopt(fd, SOL_SOCKET, SO_ERROR,
+			    &err, &errlen) == -1 || err == 0)
+				snprintf(st->error, sizeof st->error,
+				    "connection refused or closed before the "
+				    "TLS handshake ended");
+			else
+				snprintf(st->error, sizeof st->error, "%s",
+				    strerror(err));
+			return (st->error);
+		}
+		if (ERR_SYSTEM_ERROR(e)) {
+			snprintf(st->error, sizeof st->error, "%s%s",
+			    st->started ? "during the TLS handshake: " : "",
+			    strerror((int)ERR_GET_REASON(e)));
+			return (st->error);
+		}
 		r = ERR_reason_error_string(e);
 		snprintf(st->error, sizeof st->error, "TLS %s failed: %s",
 		    st->done ? "connection" : "handshake", r != NULL ? r :

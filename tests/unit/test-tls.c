@@ -271,6 +271,31 @@ test_wrong_address(void **state)
 	    "failed: IP address mismatch");
 }
 
+/* Nothing listens: the connect refused, said as such (not "TLS"). */
+static void
+test_refused(void **state)
+{
+	struct server		 s;
+	struct tls_client	*tc;
+	struct fetch		 f;
+	struct tls_conf		 conf;
+	int			 port;
+
+	(void)state;
+	conf_set(&conf, "server.pem", "server.key", NULL, TLS_CC_NONE);
+	server_start(&s, &conf);
+	port = s.port;
+	evhttp_free(s.http);		/* the port is closed again */
+	s.http = evhttp_new(s.base);
+	tc = client("ca.pem", NULL, NULL);
+	fetch(s.base, tc, "127.0.0.1", port, &f);
+	assert_int_equal(f.code, 0);
+	if (strstr(f.error, "refused") == NULL)
+		fail_msg("error: \"%s\"", f.error);
+	tls_client_free(tc);
+	server_stop(&s);
+}
+
 static void
 test_client_certificates(void **state)
 {
@@ -398,6 +423,7 @@ main(void)
 		cmocka_unit_test(test_verified),
 		cmocka_unit_test(test_wrong_ca),
 		cmocka_unit_test(test_wrong_address),
+		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_client_certificates),
 		cmocka_unit_test(test_server_files),
 		cmocka_unit_test(test_reload),
