@@ -140,7 +140,7 @@ cfg_tls(struct parser *p, const struct loc *kw, struct tls_conf *tc,
 	struct token		*close;
 	struct tls_server	*ts;
 	struct tls_client	*tcl;
-	char			*cause = NULL;
+	char			*cause = NULL, why[TLS_PATH_MAX + 96];
 
 	if (tc->enabled)
 		return (cfg_lex_error(&p->lx, kw, "tls given twice in %s",
@@ -165,6 +165,8 @@ cfg_tls(struct parser *p, const struct loc *kw, struct tls_conf *tc,
 	if (!client && tc->ca[0] != '\0' && tc->client_certs == TLS_CC_NONE)
 		cfg_warn(p, kw, "tls in %s: ca is only used with "
 		    "client-certificates optional or require", where);
+	if (tls_certificate_expiry(tc->certificate, why, sizeof why))
+		cfg_warn(p, kw, "tls in %s: %s", where, why);
 	/* What the collector will do with them: the same errors, now. */
 	if (client) {
 		if ((tcl = tls_client_new(tc, where, &cause)) != NULL)

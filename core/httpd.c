@@ -100,6 +100,7 @@ httpd_new(struct event_base *base, const struct httpd_conf *conf,
 {
 	struct httpd	*h;
 	unsigned	 ms = conf->request_timeout_ms;
+	char		 why[TLS_PATH_MAX + 96];
 
 	if (conf->port < -1 || conf->port > 65535) {
 		xasprintf(cause, "%s: bad port %d", conf->name, conf->port);
@@ -143,6 +144,9 @@ httpd_new(struct event_base *base, const struct httpd_conf *conf,
 		httpd_free(h);
 		return (NULL);
 	}
+	if (h->tls != NULL && tls_certificate_expiry(conf->tls->certificate,
+	    why, sizeof why))
+		log_warnx("%s: tls: %s", conf->name, why);
 	if (httpd_bind(h, cause) == -1) {
 		httpd_free(h);
 		return (NULL);

@@ -32,6 +32,7 @@
 #include "core/notify.h"
 #include "core/reload.h"
 #include "core/routemon.h"
+#include "core/tls.h"
 #include "core/util.h"
 
 #define RELOAD_RESTART	"needs a restart: "
@@ -269,7 +270,7 @@ static void
 reload_tls_one(struct reload *rl, const char *name, int running,
     struct tls_conf *m, const struct tls_conf *n)
 {
-	char	*cause = NULL;
+	char	*cause = NULL, why[TLS_PATH_MAX + 96];
 	int	 rv;
 
 	if (!running)
@@ -292,6 +293,8 @@ reload_tls_one(struct reload *rl, const char *name, int running,
 	    m->client_certs != n->client_certs)
 		reload_note(rl, 0, "%s tls: certificate %s loaded%s", name,
 		    n->certificate, rv == 1 ? " (a new one)" : "");
+	if (tls_certificate_expiry(n->certificate, why, sizeof why))
+		log_warnx("reload: %s tls: %s", name, why);
 	*m = *n;
 }
 

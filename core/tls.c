@@ -181,6 +181,48 @@ mismatch:
 	return (-1);
 }
 
+int
+tls_certificate_expiry(const char *path, char *buf, size_t len)
+{
+	FILE		*f;
+	X509		*x;
+	const ASN1_TIME	*na, *nb;
+	struct tm	 tm;
+	char		 when[32];
+	int		 days, secs, rv = 0;
+
+	if (path == NULL || path[0] == '\0' || (f = fopen(path, "r")) == NULL)
+		return (0);
+	x = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	if (x == NULL) {
+		ERR_clear_error();
+		return (0);
+	}
+	na = X509_get0_notAfter(x);
+	nb = X509_get0_notBefore(x);
+	if (X509_cmp_current_time(nb) > 0 && ASN1_TIME_to_tm(nb, &tm) == 1) {
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+		snprintf(buf, len, "certificate %s is not valid before %s",
+		    path, when);
+		rv = 1;
+	} else if (ASN1_TIME_to_tm(na, &tm) == 1 &&
+	    ASN1_TIME_diff(&days, &secs, NULL, na) == 1) {
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+		if (days < 0 || secs < 0) {
+			snprintf(buf, len, "certificate %s expired on %s",
+			    path, when);
+			rv = 1;
+		} else if (days < TLS_EXPIRY_WARN_DAYS) {
+			snprintf(buf, len, "certificate %s expires on %s, in "
+			    "%d day%s", path, when, days, days == 1 ? "" : "s");
+			rv = 1;
+		}
+	}
+	X509_free(x);
+	return (rv);
+}
+
 /* -------------------------------------------------------- listeners */
 
 static SSL_CTX *

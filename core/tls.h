@@ -45,6 +45,16 @@ void		 tls_server_attach(struct tls_server *, struct evhttp *);
 struct bufferevent *tls_server_bufferevent(struct tls_server *,
 		    struct event_base *);
 
+/*
+ * A certificate file that will not do much longer: expired, not valid
+ * yet, or expiring within TLS_EXPIRY_WARN_DAYS.  1 and the warning in buf
+ * ("certificate F expired on 2026-11-30 12:00 UTC"), else 0 (also when
+ * the file cannot be read: that is said where it is loaded).
+ */
+#define TLS_EXPIRY_WARN_DAYS	14
+int		 tls_certificate_expiry(const char *path, char *buf,
+		    size_t len);
+
 /* A client's side. */
 struct tls_client;
 

@@ -22,7 +22,7 @@ tls_ossl()
 tls_ca()
 {
 	tls_ossl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	    -keyout "$C/$1.key" -out "$C/$1.pem" -subj "/CN=$2" -days 2
+	    -keyout "$C/$1.key" -out "$C/$1.pem" -subj "/CN=$2" -days 30
 }
 
 tls_cert()
@@ -31,7 +31,7 @@ tls_cert()
 	tls_ossl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	    -keyout "$C/$1.key" -out "$C/$1.csr" -subj "/CN=$2"
 	tls_ossl x509 -req -in "$C/$1.csr" -CA "$C/$3.pem" -CAkey "$C/$3.key" \
-	    -CAcreateserial -days 2 -out "$C/$1.pem" -extfile "$C/$1.ext"
+	    -CAcreateserial -days 30 -out "$C/$1.pem" -extfile "$C/$1.ext"
 }
 
 tls_fp()

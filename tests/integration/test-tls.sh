@@ -121,6 +121,15 @@ sed -e "s|^api listen 127.0.0.1 port $PA {|api listen 0.0.0.0 port $PA {|" \
 check "-n warns about a plain API on 0.0.0.0, at its line" grep -q \
     "warning: $T/open.conf:10:12: api listen 0.0.0.0 without tls: the token and every answer cross the network in clear" \
     "$T/n.out"
+# A certificate past its end, and one near it: warnings naming the date.
+tls_ossl x509 -req -in "$C/server.csr" -CA "$C/ca.pem" -CAkey "$C/ca.key" \
+    -CAcreateserial -days 3 -out "$C/soon.pem" -extfile "$C/server.ext"
+sed "s|$C/live.pem|$C/soon.pem|; s|$C/live.key|$C/server.key|" "$T/c.conf" \
+    >"$T/soon.conf"
+"$PEERTOP" -n -c "$T/soon.conf" >"$T/n.out" 2>&1
+check "-n warns of a certificate expiring within 14 days, with its date" \
+    grep -Eq "warning: $T/soon.conf:[0-9]+:[0-9]+: tls in [a-z]+: certificate $C/soon.pem expires on 20[0-9-]+ [0-9:]+ UTC, in [23] days" \
+    "$T/n.out"
 sed "s|$C/live.key|$C/gone.key|" "$T/c.conf" >"$T/gone.conf"
 "$PEERTOP" -n -c "$T/gone.conf" >"$T/n.out" 2>&1
 rc=$?
