@@ -32,6 +32,7 @@
 #include "core/util.h"
 
 #define API_HEADERS_MAX	(8 * 1024)	/* a request is a line and a token */
+#define API_BODY_MAX	(64 * 1024)	/* read, then refused with a 413 */
 #define API_PREFIX	"/v1/"
 #define API_BRANCH	"/v1/branches/"
 
@@ -86,7 +87,11 @@ api_start(struct model *m, struct event_base *base, char **cause)
 	hc.name = "api";
 	hc.listen = m->api.listen;
 	hc.port = m->api.port;
-	hc.max_body = 0;		/* GET only: a body is refused */
+	/*
+	 * GET only: a body is refused, in JSON and after the token, by the
+	 * handler; evhttp's own (HTML) 413 is left for bodies over this.
+	 */
+	hc.max_body = API_BODY_MAX;
 	hc.max_headers = API_HEADERS_MAX;
 	hc.request_timeout_ms = m->api.request_timeout_ms != 0 ?
 	    m->api.request_timeout_ms : API_TIMEOUT_DEFAULT_MS;
@@ -280,6 +285,10 @@ api_request_cb(struct evhttp_request *req, void *arg)
 	}
 	if ((code = api_route(a, req, &r, name, sizeof name, &err)) != 0) {
 		api_error(a, req, code, err);
+		return;
+	}
+	if (evbuffer_get_length(evhttp_request_get_input_buffer(req)) > 0) {
+		api_error(a, req, 413, "read-only: a request has no body");
 		return;
 	}
 	/* HEAD: the GET's code and headers, evhttp leaves out the body. */

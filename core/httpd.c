@@ -309,10 +309,12 @@ httpd_reply(struct evhttp_request *req, int code, struct evbuffer *body,
 	} reasons[] = {
 		{ 200, "OK" }, { 400, "Bad Request" }, { 401, "Unauthorized" },
 		{ 404, "Not Found" }, { 405, "Method Not Allowed" },
-		{ 408, "Request Timeout" }, { 503, "Service Unavailable" }
+		{ 408, "Request Timeout" }, { 413, "Payload Too Large" },
+		{ 503, "Service Unavailable" }
 	};
 	struct evkeyvalq	*hdr = evhttp_request_get_output_headers(req);
 	size_t			 i;
+	char			 len[32];
 
 	evhttp_add_header(hdr, "Content-Type", "application/json");
 	/* State of now: no cache may answer for the collector later. */
@@ -324,6 +326,12 @@ httpd_reply(struct evhttp_request *req, int code, struct evbuffer *body,
 		evhttp_add_header(hdr, "WWW-Authenticate", "Bearer");
 	else if (code == 405 && allow != NULL)
 		evhttp_add_header(hdr, "Allow", allow);
+	/* HEAD: the length GET would have; evhttp leaves out the body. */
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
+		snprintf(len, sizeof len, "%zu", body != NULL ?
+		    evbuffer_get_length(body) : (size_t)0);
+		evhttp_add_header(hdr, "Content-Length", len);
+	}
 	evhttp_send_reply(req, code, reasons[i].reason, body);
 }
 

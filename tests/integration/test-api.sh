@@ -188,6 +188,12 @@ done
 get /v1/status -I -H "$AUTH"
 check "HEAD /v1/status: the GET's code (503), no body" \
     sh -c "[ $(code) = 503 ] && grep -qi '^Content-Type: application/json' '$T/hdr' && ! grep -q generated '$T/body'"
+get /v1/sessions -H "$AUTH"
+glen=$(sed -n 's/^Content-Length: *\([0-9]*\).*/\1/Ip' "$T/hdr" | tr -d '\r')
+get /v1/sessions -I -H "$AUTH"
+hlen=$(sed -n 's/^Content-Length: *\([0-9]*\).*/\1/Ip' "$T/hdr" | tr -d '\r')
+check "HEAD /v1/sessions: the GET's Content-Length ($glen)" \
+    sh -c "[ -n '$glen' ] && [ '$glen' = '$hlen' ]"
 get /v1/collectors -H "$AUTH"
 check "/v1/collectors: the collectors --once lists, by name and state" \
     sh -c "[ $(code) = 200 ] && [ \"\$(jq -c '[.collectors[] | [.name, .state]]' '$T/body')\" = \"\$(jq -c '[.collectors[] | [.name, .state]]' '$T/once.json')\" ] && jq -e '(.collectors | length >= 1)' '$T/body' >/dev/null"
@@ -203,7 +209,10 @@ get /v1/status -H "$AUTH" -H "X-Big: $(head -c 20000 /dev/zero | tr '\0' a)"
 check "a 20 KB header: refused (400), no data" \
     sh -c "[ $(code) = 400 ] && ! grep -q generated '$T/body'"
 get /v1/status -H "$AUTH" --data-binary "hello"
-check "a request with a body: refused (413)" sh -c "[ $(code) = 413 ]"
+check "a request with a body: refused (413), in JSON" \
+    sh -c "[ $(code) = 413 ] && jq -e .error '$T/body' >/dev/null"
+get /v1/status -H "Authorization: Bearer wrong" --data-binary "hello" -X GET
+check "a body with a wrong token: 401 (the token first)" sh -c "[ $(code) = 401 ]"
 python3 - "$PA" >"$T/huge.out" 2>&1 <<'EOF'
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
