@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +50,12 @@ struct tls_state {
 	int		 started;	/* a handshake began */
 	int		 done;		/* and finished */
 	char		 error[256];	/* the first failure, "" none */
+	char		 what[64];	/* a listener's: "api" (its logs) */
 };
+
+/* A listener's refused handshakes: a log line a second at most. */
+static uint64_t	 tls_refused_last_ms;
+static unsigned	 tls_refused_quiet;
 
 static int	tls_state_index(void);
 static void	tls_state_free_cb(void *, void *, CRYPTO_EX_DATA *, int,
@@ -65,6 +71,7 @@ static SSL_CTX *tls_server_ctx(const struct tls_conf *, const char *,
 static struct bufferevent *tls_server_bev_cb(struct event_base *, void *);
 static int	tls_verify_cb(int, X509_STORE_CTX *);
 static void	tls_info_cb(const SSL *, int, int);
+static void	tls_server_info_cb(const SSL *, int, int);
 
 static int
 tls_state_index(void)
@@ -333,15 +340,63 @@ struct bufferevent *
 tls_server_bufferevent(struct tls_server *ts, struct event_base *base)
 {
 	struct bufferevent	*bev;
+	struct tls_state	*st;
 	SSL			*ssl;
 
 	if ((ssl = SSL_new(ts->ctx)) == NULL)
 		fatalx("%s: SSL_new", ts->what);
+	st = xcalloc(1, sizeof *st);
+	strlcpy_pt(st->what, ts->what, sizeof st->what);
+	SSL_set_ex_data(ssl, tls_state_index(), st);
+	SSL_set_info_callback(ssl, tls_server_info_cb);
 	bev = bufferevent_openssl_socket_new(base, -1, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL)
 		fatalx("%s: bufferevent_openssl_socket_new", ts->what);
 	return (bev);
+}
+
+/*
+ * A handshake a listener refused (no client certificate, one from
+ * another CA) or a client refused (our certificate): said in the log
+ * with the client's address, so that whoever runs the collector sees a
+ * broken agent, not only the agent's operator.
+ */
+static void
+tls_server_info_cb(const SSL *ssl, int where, int ret)
+{
+	struct tls_state	*st;
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	char			 peer[NI_MAXHOST];
+	uint64_t		 now;
+	int			 fd;
+
+	if ((where & SSL_CB_ALERT) == 0 ||
+	    strcmp(SSL_alert_type_string(ret), "F") != 0 ||
+	    (st = SSL_get_ex_data(ssl, tls_state_index())) == NULL ||
+	    st->done || st->error[0] != '\0')
+		return;
+	snprintf(st->error, sizeof st->error, "%s",
+	    (ret & 0xff) == 116 ? "certificate required" :
+	    SSL_alert_desc_string_long(ret));
+	now = now_mono_ms();
+	if (tls_refused_last_ms != 0 && now - tls_refused_last_ms < 1000) {
+		tls_refused_quiet++;
+		return;
+	}
+	tls_refused_last_ms = now;
+	snprintf(peer, sizeof peer, "a client");
+	if ((fd = SSL_get_fd(ssl)) != -1 &&
+	    getpeername(fd, (struct sockaddr *)&ss, &len) == 0 &&
+	    getnameinfo((struct sockaddr *)&ss, len, peer, sizeof peer, NULL,
+	    0, NI_NUMERICHOST) != 0)
+		snprintf(peer, sizeof peer, "a client");
+	log_warnx("%s: tls: handshake with %s failed: %s %s%s", st->what,
+	    peer, (where & SSL_CB_READ) ? "the client refused ours:" :
+	    "refused:", st->error, tls_refused_quiet > 0 ? " (and others "
+	    "since)" : "");
+	tls_refused_quiet = 0;
 }
 
 static struct bufferevent *

@@ -232,8 +232,10 @@ stop "$NPID"
 account "$T/nocert.log"
 check "... it sent nothing (sent $sent, queued $queued)" \
     test "$sent" = 0 -a "$queued" -gt 0
-grep -q "ingest.*certificate" "$T/c.log" &&
-    diag "collector: $(grep -m1 'ingest.*certificate' "$T/c.log")"
+check "... and the collector's log names the refused handshake and its client" \
+    grep -Eq "warning: ingest: tls: handshake with 127\.0\.0\.1 failed: refused: (certificate required|handshake failure)" \
+    "$T/c.log"
+diag "collector: $(grep -m1 'ingest: tls: handshake' "$T/c.log")"
 
 # ----------------------------------------- (d) a collector of another CA
 
