@@ -18,6 +18,7 @@
 #include "core/collect-rpki.h"
 #include "core/collector.h"
 #include "core/model.h"
+#include "core/routemon.h"
 #include "core/rpki-source.h"
 #include "core/util.h"
 #include "core/vrp.h"
@@ -29,6 +30,7 @@ struct collect_rpki {
 	struct collector	*c;
 	struct model		*m;
 	struct rpki_source	*src;
+	int			 loaded;	/* had VRPs: diffs are news */
 };
 
 static int	 collect_rpki_start(struct collector *, struct model *,
@@ -39,6 +41,10 @@ static void	 collect_rpki_describe(const struct collector *, char *,
 static int	 collect_rpki_settled(const struct collector *);
 static void	 collect_rpki_cb(struct rpki_source *, const struct vrp_diff *,
 		    void *);
+static int	 collect_rpki_aspa(uint32_t, const uint32_t **, size_t *,
+		    void *);
+static void	 collect_rpki_routemon(struct collect_rpki *,
+		    const struct vrp_index *, const struct vrp_diff *);
 
 const struct collector_ops collector_rpki = {
 	.name = "rpki",
@@ -47,6 +53,52 @@ const struct collector_ops collector_rpki = {
 	.describe = collect_rpki_describe,
 	.settled = collect_rpki_settled,
 };
+
+/*
+ * The route monitor's ASPA lookup over the current VRPs.  The check does
+ * not say the route's family: an AFI-independent ASPA first, then the
+ * per-family ones of older rpki-client files.
+ */
+static int
+collect_rpki_aspa(uint32_t customer, const uint32_t **providers,
+    size_t *nproviders, void *arg)
+{
+	struct collect_rpki	*cr = arg;
+	const struct vrp_index	*ix = rpki_source_vrps(cr->src);
+	const struct vrp_aspa	*a;
+
+	if ((a = vrp_index_aspa_find(ix, customer, 0)) == NULL &&
+	    (a = vrp_index_aspa_find(ix, customer, 4)) == NULL &&
+	    (a = vrp_index_aspa_find(ix, customer, 6)) == NULL)
+		return (0);
+	*providers = a->providers;
+	*nproviders = a->nproviders;
+	return (1);
+}
+
+/*
+ * New VRPs ix for the route monitor: ASPA verification while the set has
+ * ASPAs (PrefixASPAInvalid), and the RPKI judgements of the registered
+ * prefixes under what changed (the first set is no change: d NULL).
+ * Called from within rpki_source_file() too, before cr->src is set.
+ */
+static void
+collect_rpki_routemon(struct collect_rpki *cr, const struct vrp_index *ix,
+    const struct vrp_diff *d)
+{
+	struct routemon	*rm = cr->m->routemon;
+	size_t		 n;
+
+	if (rm == NULL || ix == NULL)
+		return;
+	(void)vrp_index_aspas(ix, &n);
+	if (n > 0)
+		routemon_set_aspa(rm, collect_rpki_aspa, cr);
+	else
+		routemon_set_aspa(rm, NULL, NULL);
+	routemon_vrps_changed(rm, cr->loaded ? d : NULL, now_wall_ms());
+	cr->loaded = 1;
+}
 
 /* On the loop: the source changed its state or its VRPs. */
 static void
@@ -59,8 +111,10 @@ collect_rpki_cb(struct rpki_source *src, const struct vrp_diff *d,
 	rpki_source_status(src, &st);
 	cr->m->vrps = rpki_source_vrps(src);
 	cr->c->polls++;
-	if (d != NULL)
+	if (d != NULL) {
 		cr->c->last_ok_mono = now_mono_ms();
+		collect_rpki_routemon(cr, cr->m->vrps, d);
+	}
 	if (st.state == RPKI_SOURCE_DOWN)
 		cr->c->failures++;
 	/* The new index is in place once the callback returns. */
@@ -107,6 +161,8 @@ collect_rpki_stop(struct collector *c)
 	if (cr == NULL)
 		return;
 	cr->m->vrps = NULL;
+	if (cr->m->routemon != NULL)
+		routemon_set_aspa(cr->m->routemon, NULL, NULL);
 	rpki_source_free(cr->src);
 	free(cr);
 	c->priv = NULL;

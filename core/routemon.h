@@ -72,6 +72,24 @@ void		 routemon_set_aspa(struct routemon *, aspa_lookup_cb cb,
  */
 int		 routemon_load_asrel(struct routemon *, const char *path);
 
+/*
+ * RPKI (issue 16): m->vrps was replaced.  d is the diff from the VRPs
+ * before (NULL: the first ones, or any other change: every prefix is
+ * judged again, no ROAChanged).  With a diff, ROAChanged (Information,
+ * Warning when one is removed) for each registered prefix that a VRP
+ * added or removed covers or lies under, and only the registered
+ * prefixes under a changed VRP are judged again: PrefixRPKIInvalid,
+ * PrefixRPKINotFound, ROAExpiring (routes { roa-expiry }, 24 h).
+ */
+struct vrp_diff;
+struct vrp_index;
+struct prefix;
+void		 routemon_vrps_changed(struct routemon *,
+		    const struct vrp_diff *, int64_t now_ms);
+/* The VRPs covering p in words ("no ROA" for none), into buf. */
+char		*routemon_roas_fmt(const struct vrp_index *,
+		    const struct prefix *, char *, size_t);
+
 /* PFX_* flags as words ("origin leak no-8007"), into buf; "" for none. */
 char		*routemon_flags_fmt(unsigned, char *, size_t);
 /* The level of the worst of these flags (LVL_INFO for none). */
