@@ -1124,6 +1124,14 @@ out:
 		m->sink.route(m->sink.arg, b, now_ms);
 }
 
+int
+routemon_rpki_state(const struct model *m, const struct branch_prefix *bp)
+{
+	if (m->vrps == NULL)
+		return (-1);
+	return ((int)vrp_validate(m->vrps, &bp->prefix, bp->origin));
+}
+
 /*
  * The VRPs covering p in words, least specific first: "203.0.113.0/24-24
  * AS64500, 203.0.113.0/24-24 AS64501"; "no ROA" when none does.

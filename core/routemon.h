@@ -86,6 +86,13 @@ struct vrp_index;
 struct prefix;
 void		 routemon_vrps_changed(struct routemon *,
 		    const struct vrp_diff *, int64_t now_ms);
+/*
+ * The RPKI state of a registered prefix as its registered origin
+ * announces it (enum vrp_state), against m->vrps; -1 without VRPs.
+ */
+struct branch_prefix;
+int		 routemon_rpki_state(const struct model *,
+		    const struct branch_prefix *);
 /* The VRPs covering p in words ("no ROA" for none), into buf. */
 char		*routemon_roas_fmt(const struct vrp_index *,
 		    const struct prefix *, char *, size_t);
