@@ -48,18 +48,6 @@ REMOTE=198.51.100.0/24		# remote-site: no ROA
 lab_setup
 CONF2=$DIR/peertop2.conf
 
-level_of()
-{
-	sql "SELECT level FROM events WHERE id > ${MARK:-0} AND type = '$1'
-	    ORDER BY id DESC LIMIT 1"
-}
-
-lab_birdc()
-{
-	"$LAB" birdc "$DIR" "$@" >"$T/birdc.out" 2>&1 ||
-		diag "birdc $*: $(tail -n 1 "$T/birdc.out")"
-}
-
 # The --once RPKI state of a prefix and its first ROA: "valid 81.2.69.0/24
 # 24 64500".
 pfx_rpki()
