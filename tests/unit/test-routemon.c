@@ -1124,6 +1124,7 @@ test_config_routes(void **state)
 	    "routes {\n"
 	    "\ttolerance 9000km\n"
 	    "\tmax-path 2\n"
+	    "\troa-expiry 3d\n"
 	    "}\n";
 	static const struct conf_err errs[] = {
 		{ "err-routes-tolerance.conf", "2:12: bad tolerance \"far\": "
@@ -1132,6 +1133,8 @@ test_config_routes(void **state)
 		  "expected 1 to 255" },
 		{ "err-routes-twice.conf", "3:2: max-path given twice for "
 		  "routes" },
+		{ "err-routes-roa-expiry.conf", "2:13: bad roa-expiry \"30s\": "
+		  "expected 60000ms to 365d, e.g. 1h, 7d" },
 	};
 	struct fix		*f;
 	struct model		*m;
@@ -1141,6 +1144,7 @@ test_config_routes(void **state)
 	m = parse_model(text, strlen(text));
 	assert_true(m->route_tolerance_km == 9000);
 	assert_int_equal(m->route_max_path, 2);
+	assert_true(m->route_roa_expiry_ms == 3 * 86400 * 1000LL);
 	model_free(m);
 	m = parse_model("routes { }", 10);
 	assert_true(m->route_tolerance_km == 0);
