@@ -41,8 +41,6 @@ static void	 collect_rpki_describe(const struct collector *, char *,
 static int	 collect_rpki_settled(const struct collector *);
 static void	 collect_rpki_cb(struct rpki_source *, const struct vrp_diff *,
 		    void *);
-static int	 collect_rpki_aspa(uint32_t, const uint32_t **, size_t *,
-		    void *);
 static void	 collect_rpki_routemon(struct collect_rpki *,
 		    const struct vrp_index *, const struct vrp_diff *);
 
@@ -53,28 +51,6 @@ const struct collector_ops collector_rpki = {
 	.describe = collect_rpki_describe,
 	.settled = collect_rpki_settled,
 };
-
-/*
- * The route monitor's ASPA lookup over the current VRPs.  The check does
- * not say the route's family: an AFI-independent ASPA first, then the
- * per-family ones of older rpki-client files.
- */
-static int
-collect_rpki_aspa(uint32_t customer, const uint32_t **providers,
-    size_t *nproviders, void *arg)
-{
-	struct collect_rpki	*cr = arg;
-	const struct vrp_index	*ix = rpki_source_vrps(cr->src);
-	const struct vrp_aspa	*a;
-
-	if ((a = vrp_index_aspa_find(ix, customer, 0)) == NULL &&
-	    (a = vrp_index_aspa_find(ix, customer, 4)) == NULL &&
-	    (a = vrp_index_aspa_find(ix, customer, 6)) == NULL)
-		return (0);
-	*providers = a->providers;
-	*nproviders = a->nproviders;
-	return (1);
-}
 
 /*
  * New VRPs ix for the route monitor: ASPA verification while the set has
@@ -93,7 +69,7 @@ collect_rpki_routemon(struct collect_rpki *cr, const struct vrp_index *ix,
 		return;
 	(void)vrp_index_aspas(ix, &n);
 	if (n > 0)
-		routemon_set_aspa(rm, collect_rpki_aspa, cr);
+		routemon_set_aspa(rm, routemon_vrps_aspa, cr->m);
 	else
 		routemon_set_aspa(rm, NULL, NULL);
 	routemon_vrps_changed(rm, cr->loaded ? d : NULL, now_wall_ms());

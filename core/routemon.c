@@ -1125,6 +1125,22 @@ out:
 }
 
 int
+routemon_vrps_aspa(uint32_t customer, const uint32_t **providers,
+    size_t *nproviders, void *arg)
+{
+	const struct model	*m = arg;
+	const struct vrp_aspa	*a;
+
+	if ((a = vrp_index_aspa_find(m->vrps, customer, 0)) == NULL &&
+	    (a = vrp_index_aspa_find(m->vrps, customer, 4)) == NULL &&
+	    (a = vrp_index_aspa_find(m->vrps, customer, 6)) == NULL)
+		return (0);
+	*providers = a->providers;
+	*nproviders = a->nproviders;
+	return (1);
+}
+
+int
 routemon_rpki_state(const struct model *m, const struct branch_prefix *bp)
 {
 	if (m->vrps == NULL)

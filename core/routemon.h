@@ -93,6 +93,14 @@ void		 routemon_vrps_changed(struct routemon *,
 struct branch_prefix;
 int		 routemon_rpki_state(const struct model *,
 		    const struct branch_prefix *);
+/*
+ * An ASPA lookup (aspa.h) over the ASPAs of m->vrps, arg the model, for
+ * routemon_set_aspa().  The check does not say the route's family: an
+ * AFI-independent ASPA first, then the per-family ones of older
+ * rpki-client files.
+ */
+int		 routemon_vrps_aspa(uint32_t customer,
+		    const uint32_t **providers, size_t *nproviders, void *m);
 /* The VRPs covering p in words ("no ROA" for none), into buf. */
 char		*routemon_roas_fmt(const struct vrp_index *,
 		    const struct prefix *, char *, size_t);
