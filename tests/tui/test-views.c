@@ -994,6 +994,37 @@ test_branch_deliverable(void **state)
 	tui_set_view(&f->t, &view_overview);
 }
 
+/*
+ * Branch detail with VRPs: each prefix's row starts with the RPKI state
+ * of its registered origin (a ROA of 100.105.0.0/16 up to /24 for
+ * AS65001); none without VRPs.
+ */
+static void
+branch_rpki(struct fixture *f)
+{
+	static const char	 json[] = "{\"roas\": [{\"asn\": 65001, "
+	    "\"prefix\": \"100.105.0.0/16\", \"maxLength\": 24, "
+	    "\"ta\": \"t\"}]}";
+	struct vrp_set		*vs = vrp_set_new();
+	struct vrp_index	*ix;
+	char			*cause = NULL, buf[512];
+	int			 y;
+
+	assert_true((y = find(1, 49, "100.105.31.0/24")) >= 0);
+	assert_null(strstr(row(y, buf, sizeof buf), "RPKI"));
+	if (vrp_set_load_buf(vs, "t.json", json, strlen(json), &cause) != 0)
+		fail_msg("%s", cause);
+	ix = vrp_index_new(vs);
+	vrp_set_free(vs);
+	f->m->vrps = ix;
+	draw_view(f, &view_branch);
+	assert_true((y = find(1, 49, "100.105.31.0/24")) >= 0);
+	assert_non_null(strstr(row(y, buf, sizeof buf), "100.105.31.0/24    "
+	    "RPKI valid, "));
+	f->m->vrps = NULL;
+	vrp_index_free(ix);
+}
+
 static void
 test_branch_detail(void **state)
 {
@@ -1072,6 +1103,7 @@ test_branch_detail(void **state)
 	assert_non_null(strstr(buf, "Src"));
 	assert_true(find(y, 49, "Recent events") >= 0);
 	assert_true(find(y, 49, "LossHigh") >= 0);
+	branch_rpki(f);
 
 	/* Enter: the partner's sessions; Esc goes back to the Overview. */
 	assert_int_equal(view_branch_drill(&f->t), ACT_REDRAW);
