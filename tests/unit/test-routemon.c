@@ -1612,7 +1612,8 @@ test_rpki(void **state)
 /*
  * The rpki collector hands the monitor the ASPAs of its file: 64501
  * lists only 64999 as its provider, so the partner's path 64500 64501
- * is ASPA-invalid; the file rewritten with 64500 resolves it.
+ * is ASPA-invalid; the file rewritten with 64500 resolves it.  A
+ * malformed file is CollectorDown and changes no judgement.
  */
 static void
 test_rpki_collector_aspa(void **state)
@@ -1671,6 +1672,23 @@ test_rpki_collector_aspa(void **state)
 		eval(f);
 	}
 	assert_int_equal(count(f, "PrefixASPAInvalidResolved"), 1);
+	new_events(f);
+	/*
+	 * A malformed file: the source is down (CollectorDown, naming the
+	 * file), the VRPs and the judgements stay.
+	 */
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("{\"roas\": [", fp);
+	fclose(fp);
+	for (i = 0; i < 50 && count(f, "CollectorDown") == 0; i++) {
+		event_base_loop(base, EVLOOP_ONCE);
+		eval(f);
+	}
+	ev = find(f, "CollectorDown");
+	assert_non_null(strstr(ev->summary, "vrps.json"));
+	assert_non_null(f->m->vrps);
+	assert_int_equal(count(f, "PrefixASPAInvalid"), 0);
+	assert_int_equal(count(f, "PrefixRPKINotFound"), 0);
 	c->ops->stop(c);
 	assert_null(f->m->vrps);
 	unlink(path);
