@@ -85,6 +85,7 @@ static void	 collect_bird_close(struct collect_bird *);
 static void	 collect_bird_fail(struct collect_bird *, const char *, ...)
 		    printflike(2, 3);
 static void	 collect_bird_arm(struct event *, int);
+static int	 collect_bird_interval(const struct collect_bird *);
 
 const struct collector_ops collector_bird = {
 	.name = "bird",
@@ -101,6 +102,21 @@ collect_bird_arm(struct event *ev, int ms)
 	tv.tv_sec = ms / 1000;
 	tv.tv_usec = (ms % 1000) * 1000;
 	evtimer_add(ev, &tv);
+}
+
+/*
+ * The time to the next poll: the collector's interval, or the Turn-up
+ * view's faster one while it is open (model->poll_fast_ms).
+ */
+static int
+collect_bird_interval(const struct collect_bird *cb)
+{
+	int	 ms = cb->c->interval_ms > 0 ? cb->c->interval_ms :
+		     COLLECT_BIRD_TIMEOUT_MAX;
+
+	if (cb->m->poll_fast_ms > 0 && cb->m->poll_fast_ms < ms)
+		ms = cb->m->poll_fast_ms;
+	return (ms);
 }
 
 static int
@@ -458,8 +474,7 @@ collect_bird_reply(struct collect_bird *cb)
 	collect_bird_apply(cb, ps, n);
 	model_collector_state(cb->m, cb->c, COL_UP, NULL);
 	free(ps);
-	collect_bird_arm(cb->ev_timer, cb->c->interval_ms > 0 ?
-	    cb->c->interval_ms : COLLECT_BIRD_TIMEOUT_MAX);
+	collect_bird_arm(cb->ev_timer, collect_bird_interval(cb));
 }
 
 /*

@@ -220,7 +220,39 @@ collect_bmp_peer_info(const struct collector *c, size_t i, size_t j,
 	pi->max_prefix_over = bp->mp_over;
 	pi->dropped = bp->mp_dropped;
 	strlcpy_pt(pi->last_error, bp->last_error, sizeof pi->last_error);
+	pi->caps_known = bp->caps_known;
+	pi->caps_local = bp->caps_local;
+	pi->caps_remote = bp->caps_remote;
 	return (1);
+}
+
+/* The capabilities of one OPEN as BMP_CAP_* (the Turn-up's check). */
+unsigned
+collect_bmp_caps(const struct bgp_open *o, const struct bmp_open_extra *x)
+{
+	unsigned	 caps = 0;
+	size_t		 i;
+
+	if (o->as4)
+		caps |= BMP_CAP_AS4;
+	if (o->route_refresh)
+		caps |= BMP_CAP_RR;
+	if (o->extended_message)
+		caps |= BMP_CAP_EXTMSG;
+	if (o->naddpath > 0)
+		caps |= BMP_CAP_ADDPATH;
+	if (x->graceful_restart)
+		caps |= BMP_CAP_GR;
+	for (i = 0; i < o->nmp && i < BGP_OPEN_MAX_AFS; i++) {
+		if (o->mp[i].afi == 1 && o->mp[i].safi == 1)
+			caps |= BMP_CAP_IPV4;
+		else if (o->mp[i].afi == 2 && o->mp[i].safi == 1)
+			caps |= BMP_CAP_IPV6;
+	}
+	/* RFC 4760 8: no Multiprotocol capability is IPv4 unicast. */
+	if (o->nmp == 0)
+		caps |= BMP_CAP_IPV4;
+	return (caps);
 }
 
 /*

@@ -112,6 +112,9 @@ struct collect_bmp_peer {
 	uint64_t		 mp_dropped;
 	uint64_t		 mp_seen;
 	uint64_t		 mp_base;
+	/* The Peer Up's OPENs, BMP_CAP_* (collect_bmp_caps()). */
+	int			 caps_known;
+	unsigned		 caps_local, caps_remote;
 };
 
 struct collect_bmp;

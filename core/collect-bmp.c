@@ -1088,6 +1088,11 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 		else if (msg->peer.as != 0)
 			bp->as = msg->peer.as;
 		bp->last_error[0] = '\0';
+		bp->caps_known = 1;
+		bp->caps_local = collect_bmp_caps(&msg->up.sent,
+		    &msg->up.sent_x);
+		bp->caps_remote = collect_bmp_caps(&msg->up.received,
+		    &msg->up.received_x);
 		memset(bp->announced, 0, sizeof bp->announced);
 		memset(bp->withdrawn, 0, sizeof bp->withdrawn);
 		/* A new session: its table starts again, End-of-RIB too. */

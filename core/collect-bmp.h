@@ -95,7 +95,26 @@ struct bmp_peer_info {
 	int		 max_prefix_drop;
 	int		 max_prefix_over;
 	uint64_t	 dropped;
+	/*
+	 * The capabilities of the Peer Up's OPENs (RFC 7854 4.10), BMP_CAP_*:
+	 * local sent by the monitored router, remote by its peer; known 0
+	 * before a Peer Up.  Agreed is both.
+	 */
+	int		 caps_known;
+	unsigned	 caps_local, caps_remote;
 };
+#define BMP_CAP_AS4	0x01	/* RFC 6793 */
+#define BMP_CAP_IPV4	0x02	/* RFC 4760: IPv4 unicast */
+#define BMP_CAP_IPV6	0x04	/* IPv6 unicast */
+#define BMP_CAP_RR	0x08	/* RFC 2918 route refresh */
+#define BMP_CAP_ADDPATH	0x10	/* RFC 7911, any AFI/SAFI */
+#define BMP_CAP_EXTMSG	0x20	/* RFC 8654 extended message */
+#define BMP_CAP_GR	0x40	/* RFC 4724 graceful restart */
+/* An OPEN's capabilities as BMP_CAP_*. */
+struct bgp_open;
+struct bmp_open_extra;
+unsigned	 collect_bmp_caps(const struct bgp_open *,
+		    const struct bmp_open_extra *);
 int		 collect_bmp_peer_info(const struct collector *, size_t i,
 		    size_t j, struct bmp_peer_info *);
 /* Its k-th reported Statistics Report counter (RFC 7854 4.8, by type;

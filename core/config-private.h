@@ -101,6 +101,7 @@ int	 cfg_interval(struct parser *, const char *, int *);
 int	 cfg_partner(struct parser *, const struct loc *, void *);
 int	 cfg_branch(struct parser *, const struct loc *, void *);
 int	 cfg_resolve(struct parser *);
+int	 cfg_turnup(struct parser *, const struct loc *, void *);	/* config-turnup.c */
 
 /* config-latency.c: top-level and branch keywords. */
 int	 cfg_latency(struct parser *, const struct loc *, void *);

@@ -90,6 +90,7 @@ static const struct keyword cfg_top_keywords[] = {
 	{ "partner", cfg_partner },
 	{ "branch", cfg_branch },
 	{ "rpki", cfg_rpki },
+	{ "turnup", cfg_turnup },
 	{ NULL, NULL }
 };
 

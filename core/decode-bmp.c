@@ -38,8 +38,9 @@ static int	 decode_bmp_stats(struct buf *, struct bmp_msg *,
 		    const char **);
 static int	 decode_bmp_bgp_msg(struct buf *, uint8_t, struct buf *,
 		    const char **);
+static void	 decode_bmp_open_extra(struct buf *, struct bmp_open_extra *);
 static int	 decode_bmp_open(struct buf *, struct bgp_open *, const char **,
-		    char **);
+		    char **, struct bmp_open_extra *);
 static int	 decode_bmp_notification(struct buf *, struct bmp_peer_down *,
 		    const char **);
 static int	 decode_bmp_peer_down(struct bmp_ctx *, struct buf *,
@@ -492,7 +493,7 @@ decode_bmp_bgp_msg(struct buf *b, uint8_t want, struct buf *body,
 /* RFC 4271 4.2: one of the two OPENs of a Peer Up. */
 static int
 decode_bmp_open(struct buf *b, struct bgp_open *o, const char **what,
-    char **bgpcause)
+    char **bgpcause, struct bmp_open_extra *x)
 {
 	struct buf	 body;
 
@@ -503,7 +504,61 @@ decode_bmp_open(struct buf *b, struct bgp_open *o, const char **what,
 		*what = "BGP OPEN";
 		return (-1);
 	}
+	decode_bmp_open_extra(&body, x);
 	return (0);
+}
+
+/*
+ * RFC 4271 4.2, RFC 5492 4, RFC 9072 2: the capabilities of an OPEN
+ * decode_bgp_open() has accepted, for the one it does not keep: graceful
+ * restart (RFC 4724 3).  What does not parse is simply not there.
+ */
+static void
+decode_bmp_open_extra(struct buf *b, struct bmp_open_extra *x)
+{
+	struct buf	 params, v;
+	uint16_t	 plen;
+	uint8_t		 olen, ptype, ext = 0, code, clen, l8;
+
+	x->graceful_restart = 0;
+	if (buf_skip(b, 9) ||			/* version, AS, hold, id */
+	    buf_get_u8(b, &olen))		/* optional parameters length */
+		return;
+	plen = olen;
+	/* RFC 9072 2: 255 then type 255 says the lengths are 2 bytes. */
+	if (olen == 255 && buf_left(b) >= 3 && buf_ptr(b)[0] == 255) {
+		if (buf_skip(b, 1) || buf_get_u16(b, &plen))
+			return;
+		ext = 1;
+	}
+	if (buf_sub(b, &params, plen))
+		return;
+	while (buf_left(&params) > 0) {
+		if (buf_get_u8(&params, &ptype))		/* type */
+			return;
+		if (ext) {
+			if (buf_get_u16(&params, &plen))	/* length */
+				return;
+		} else {
+			if (buf_get_u8(&params, &l8))		/* length */
+				return;
+			plen = l8;
+		}
+		if (buf_sub(&params, &v, plen))		/* value */
+			return;
+		if (ptype != 2)				/* capabilities */
+			continue;
+		while (buf_left(&v) >= 2) {
+			if (buf_get_u8(&v, &code) ||	/* capability code */
+			    buf_get_u8(&v, &clen) ||	/* its length */
+			    buf_left(&v) < clen)
+				break;
+			if (code == 64)
+				x->graceful_restart = 1;
+			if (buf_skip(&v, clen))
+				break;
+		}
+	}
 }
 
 /* RFC 4271 4.5: the NOTIFICATION of a Peer Down, in words. */
@@ -607,8 +662,9 @@ decode_bmp_peer_up(struct bmp_ctx *c, struct buf *b, struct bmp_msg *m,
 		u->local_addr.af = AF_INET;
 		memcpy(u->local_addr.b, a + 12, 4);
 	}
-	if (decode_bmp_open(b, &u->sent, what, bgpcause) == -1 ||
-	    decode_bmp_open(b, &u->received, what, bgpcause) == -1)
+	if (decode_bmp_open(b, &u->sent, what, bgpcause, &u->sent_x) == -1 ||
+	    decode_bmp_open(b, &u->received, what, bgpcause,
+	    &u->received_x) == -1)
 		return (-1);
 	while (buf_left(b) > 0) {
 		if (buf_get_u16(b, &t) ||		/* information type */

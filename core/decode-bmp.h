@@ -117,6 +117,14 @@ struct bmp_peer_down {
 	char		 notification[BMP_STR_MAX];	/* in words */
 };
 
+/*
+ * What an OPEN has that decode_bgp_open() does not keep, for the Turn-up
+ * checklist: graceful restart (RFC 4724 3, capability 64).
+ */
+struct bmp_open_extra {
+	int		 graceful_restart;
+};
+
 /* Peer Up (RFC 7854 4.10, RFC 9069 5.3) */
 struct bmp_peer_up {
 	struct addr	 local_addr;
@@ -124,6 +132,7 @@ struct bmp_peer_up {
 	uint16_t	 remote_port;
 	struct bgp_open	 sent;		/* by the monitored router */
 	struct bgp_open	 received;	/* from the peer */
+	struct bmp_open_extra sent_x, received_x;
 	char		 table_name[BMP_STR_MAX];	/* TLV 3 */
 	char		 info[BMP_STR_MAX];		/* TLV 0 */
 };

@@ -156,6 +156,9 @@ model_free(struct model *m)
 	free(m->branches);
 	free(m->edges);
 	free(m->events);
+	for (i = 0; i < m->nturnup_sessions; i++)
+		free(m->turnup_sessions[i]);
+	free(m->turnup_sessions);
 	condition_clear(m);
 	free(m->config_file);
 	free(m->ended);
@@ -492,12 +495,45 @@ model_session_transition(struct model *m, struct session *s,
 
 	s->state = s->known = state;
 	s->since_ms = since_ms != 0 ? since_ms : now;
+	model_session_step(s, state, s->since_ms, s->last_error);
 	if (m->sink.session_state != NULL)
 		m->sink.session_state(m->sink.arg, s, old, now);
 	model_session_event(m, s, prev);
 	if (state_is_up(prev) && !state_is_up(state))
 		model_session_drop(m, s);
 	model_health(m);
+}
+
+void
+model_session_step(struct session *s, enum bgp_state state, int64_t ms,
+    const char *error)
+{
+	struct session_step	*st;
+
+	if (s->nsteps > 0 && s->steps[(s->nsteps - 1) %
+	    SESSION_STEPS_MAX].state == state)
+		return;
+	st = &s->steps[s->nsteps % SESSION_STEPS_MAX];
+	st->ms = ms != 0 ? ms : now_wall_ms();
+	st->state = state;
+	strlcpy_pt(st->error, error != NULL ? error : "", sizeof st->error);
+	s->nsteps++;
+}
+
+size_t
+model_session_nsteps(const struct session *s)
+{
+	return (s->nsteps < SESSION_STEPS_MAX ? s->nsteps : SESSION_STEPS_MAX);
+}
+
+const struct session_step *
+model_session_step_at(const struct session *s, size_t i)
+{
+	size_t	 n = model_session_nsteps(s);
+
+	if (i >= n)
+		return (NULL);
+	return (&s->steps[(s->nsteps - n + i) % SESSION_STEPS_MAX]);
 }
 
 /*

@@ -78,6 +78,18 @@ struct max_prefix {
 	int		 set;		/* given in the configuration */
 };
 
+/*
+ * One step of a session's FSM as it was reported (the Turn-up view's
+ * timestamps, core/turnup.c): the state, when it began and the error the
+ * session had then ("" none).  The last SESSION_STEPS_MAX are kept.
+ */
+#define SESSION_STEPS_MAX	16
+struct session_step {
+	int64_t		 ms;		/* wall */
+	enum bgp_state	 state;
+	char		 error[ERR_MAX];	/* sanitised */
+};
+
 /* A BGP session between a partner router and a Microsoft edge. */
 struct session {
 	/* From the configuration. */
@@ -148,6 +160,10 @@ struct session {
 	}		 srcs[SESSION_SOURCES_MAX];
 	size_t		 nsrcs;
 	char		 sources[32];
+	/* Its FSM steps (model_session_step()): a ring of the last
+	 * SESSION_STEPS_MAX, nsteps counts them all. */
+	struct session_step steps[SESSION_STEPS_MAX];
+	size_t		 nsteps;
 };
 
 /* SPEC.md "Geo-redundancy" */
@@ -666,6 +682,9 @@ struct model {
 	size_t		 nsessions;
 	struct branch	**branches;
 	size_t		 nbranches;
+	/* The turnup block's session names (core/turnup.c), config order. */
+	char		**turnup_sessions;
+	size_t		 nturnup_sessions;
 	struct collector **collectors;
 	size_t		 ncollectors;
 
@@ -729,6 +748,9 @@ struct model {
 	 * live.  Ages in the outputs are counted to it. */
 	int64_t		 replay_ms;
 	unsigned	 dirty;		/* for the views; they clear it */
+	/* BIRD's poll interval while the Turn-up view is open (ms), 0:
+	 * each collector's own (core/collect-bird.c). */
+	int		 poll_fast_ms;
 	/*
 	 * The evaluation pass (eval.h): what the judgements have to look
 	 * at (PENDING_*), the dirty flags set since the last pass (handed
@@ -801,6 +823,19 @@ struct session_report {
 };
 void	 model_session_report(struct model *, struct session *,
 	    struct collector *, const struct session_report *);
+/*
+ * Record a step of the session's FSM: state from ms (0: now) with the
+ * error it had then (may be NULL, sanitised by the caller); nothing when
+ * the last step recorded is the same state.  Transitions record
+ * theirs; a replica or a replayed history, which set the state without a
+ * transition, call it after.  The i-th step kept, oldest first (i <
+ * model_session_nsteps()).
+ */
+void	 model_session_step(struct session *, enum bgp_state, int64_t ms,
+	    const char *error);
+size_t	 model_session_nsteps(const struct session *);
+const struct session_step *model_session_step_at(const struct session *,
+	    size_t i);
 /*
  * The collector lost track of the session (collector down): UNKNOWN.  Not
  * a flap: the next report is compared with the last known state, so a

@@ -19,6 +19,7 @@
 #include "core/proto.h"
 #include "core/routemon.h"
 
+static void	proto_session_steps(struct json_w *, const struct session *);
 static void	proto_edge(struct json_w *, const struct model *, const char *,
 		    int);
 static void	proto_prefix(struct json_w *, const struct model *,
@@ -70,6 +71,25 @@ proto_session(struct json_w *j, const struct model *m,
 	json_w_string(j, "routes_why", s->routes_why);
 	json_w_bool(j, "routes_loading", s->routes_loading);
 	json_w_uint(j, "routes_gen", s->routes_gen);
+	proto_session_steps(j, s);
+	json_w_end(j);
+}
+
+/* Its FSM steps, oldest first: [ms, state, error] each (Turn-up). */
+static void
+proto_session_steps(struct json_w *j, const struct session *s)
+{
+	const struct session_step	*st;
+	size_t				 i;
+
+	json_w_array(j, "steps", 0);
+	for (i = 0; (st = model_session_step_at(s, i)) != NULL; i++) {
+		json_w_array(j, NULL, 0);
+		json_w_int(j, NULL, st->ms);
+		json_w_string(j, NULL, bgp_state_name(st->state));
+		json_w_string(j, NULL, st->error);
+		json_w_end(j);
+	}
 	json_w_end(j);
 }
 
@@ -272,6 +292,9 @@ proto_bmp_peer(struct json_w *j, const struct collector *c, size_t r,
 	json_w_uint(j, "max_prefix", pi->max_prefix);
 	json_w_bool(j, "max_prefix_drop", pi->max_prefix_drop);
 	json_w_bool(j, "max_prefix_exceeded", pi->max_prefix_over);
+	json_w_bool(j, "caps_known", pi->caps_known);
+	json_w_uint(j, "caps_local", pi->caps_local);
+	json_w_uint(j, "caps_remote", pi->caps_remote);
 	json_w_uint(j, "dropped", pi->dropped);
 	json_w_array(j, "stats", 0);
 	for (k = 0; collect_bmp_peer_stat(c, r, p, k, &type, &sname, &value);

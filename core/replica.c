@@ -48,6 +48,7 @@ struct bmp_remote {
 
 static const struct bmp_info_ops replica_bmp_ops;
 static void	replica_bmp_free(struct collector *);
+static void	replica_session_steps(struct session *, json_t *);
 
 static const char *
 jstr(json_t *o, const char *k)
@@ -145,7 +146,42 @@ replica_session(struct replica *rp, json_t *o)
 	jcpy(s->routes_why, sizeof s->routes_why, o, "routes_why");
 	s->routes_loading = jint(o, "routes_loading") != 0;
 	s->routes_gen = (unsigned)jint(o, "routes_gen");
+	replica_session_steps(s, json_object_get(o, "steps"));
 	model_touch(rp->m, DIRTY_SESSIONS);
+}
+
+/*
+ * The collector's FSM steps of the session (Turn-up), replacing ours; a
+ * collector without them (older): the states as this viewer sees them.
+ */
+static void
+replica_session_steps(struct session *s, json_t *a)
+{
+	json_t	*st;
+	size_t	 i;
+	int	 state;
+	char	 error[ERR_MAX];
+
+	if (!json_is_array(a)) {
+		model_session_step(s, s->state, s->since_ms, s->last_error);
+		return;
+	}
+	s->nsteps = 0;
+	for (i = 0; i < json_array_size(a); i++) {
+		st = json_array_get(a, i);
+		if (!json_is_array(st) || json_array_size(st) != 3 ||
+		    !json_is_integer(json_array_get(st, 0)) ||
+		    !json_is_string(json_array_get(st, 1)) ||
+		    !json_is_string(json_array_get(st, 2)) ||
+		    (state = bgp_state_from_name(json_string_value(
+		    json_array_get(st, 1)))) < 0)
+			continue;
+		sanitize(error, sizeof error, json_string_value(
+		    json_array_get(st, 2)), strlen(json_string_value(
+		    json_array_get(st, 2))));
+		model_session_step(s, state, json_integer_value(
+		    json_array_get(st, 0)), error);
+	}
 }
 
 static void
@@ -390,6 +426,9 @@ replica_bmp_peer(struct bmp_remote_peer *rp, json_t *o)
 	pi->max_prefix = (uint32_t)jint(o, "max_prefix");
 	pi->max_prefix_drop = jint(o, "max_prefix_drop") != 0;
 	pi->max_prefix_over = jint(o, "max_prefix_exceeded") != 0;
+	pi->caps_known = jint(o, "caps_known") != 0;
+	pi->caps_local = (unsigned)jint(o, "caps_local");
+	pi->caps_remote = (unsigned)jint(o, "caps_remote");
 	pi->dropped = (uint64_t)jint(o, "dropped");
 	a = json_object_get(o, "stats");
 	for (k = 0; json_is_array(a) && k < json_array_size(a) &&

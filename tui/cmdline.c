@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/turnup.h"
 #include "tui/tui.h"
 
 #define CMDLINE_LEN	256
@@ -47,6 +48,7 @@ static int	 cmdline_ack_exec(struct tui *, int, char **, char **);
 static int	 cmdline_goto_exec(struct tui *, int, char **, char **);
 static int	 cmdline_time_exec(struct tui *, int, char **, char **);
 static int	 cmdline_who_exec(struct tui *, int, char **, char **);
+static int	 cmdline_turnup_exec(struct tui *, int, char **, char **);
 static int	 cmdline_quit_exec(struct tui *, int, char **, char **);
 static int	 cmdline_help_exec(struct tui *, int, char **, char **);
 static void	 cmdline_ack_complete(struct tui *, int, char **,
@@ -80,6 +82,10 @@ static const struct cmdline_cmd cmdline_cmds[] = {
 	    "replay there (live: freeze there)", cmdline_time_exec, NULL },
 	{ "who", NULL, "who", "who else is attached",
 	    "the viewers of the collector", cmdline_who_exec, NULL },
+	{ "turnup", NULL, "turnup [PARTNER[/EDGE]]",
+	    "[PARTNER[/EDGE]]: the Turn-up checklist",
+	    "its sessions' turn-up (none: the turnup block)",
+	    cmdline_turnup_exec, NULL },
 	{ "quit", "q", "quit, q", "quit (also :q)", "quit",
 	    cmdline_quit_exec, NULL },
 	{ "help", NULL, "help", "these commands", "this list",
@@ -686,6 +692,30 @@ cmdline_time_exec(struct tui *tui, int argc, char **argv, char **tail)
 	if (tui_replaying(tui))
 		return (tui_replay_goto(tui, t));
 	return (tui_replay_freeze(tui, t));
+}
+
+/* :turnup [PARTNER[/EDGE]]: the Turn-up view of that scope. */
+static int
+cmdline_turnup_exec(struct tui *tui, int argc, char **argv, char **tail)
+{
+	struct turnup	*t;
+	const char	*scope = argc >= 2 ? argv[1] : "";
+	char		*cause = NULL;
+
+	(void)tail;
+	if (strlen(scope) >= sizeof tui->turnup) {
+		cmdline_message(tui, CR_CRIT, "turnup: too long a scope");
+		return (ACT_REDRAW);
+	}
+	if ((t = turnup_new(tui->model, scope, &cause)) == NULL) {
+		cmdline_message(tui, CR_CRIT, "%s", cause);
+		free(cause);
+		return (ACT_REDRAW);
+	}
+	turnup_free(t);
+	strlcpy_pt(tui->turnup, scope, sizeof tui->turnup);
+	tui_set_view(tui, &view_turnup);
+	return (ACT_REDRAW);
 }
 
 static int

@@ -48,6 +48,7 @@ static int	keys_branch_span(struct tui *, const struct key_binding *);
 static int	keys_branch_link(struct tui *, const struct key_binding *);
 static int	keys_drill_sessions(struct tui *, const struct key_binding *);
 static int	keys_drill_prefixes(struct tui *, const struct key_binding *);
+static int	keys_drill_turnup(struct tui *, const struct key_binding *);
 static int	keys_map_zoom(struct tui *, const struct key_binding *);
 static int	keys_map_pan(struct tui *, const struct key_binding *);
 static int	keys_map_region(struct tui *, const struct key_binding *);
@@ -88,6 +89,7 @@ static const struct key_binding keys_global_b[] = {
 	{ '3', keys_view, "3", "Events, newest first", 2, 0 },
 	{ '4', keys_view, "4", "Map of branches and edges", 3, 0 },
 	{ '5', keys_view, "5", "Prefixes, worst first", 4, 0 },
+	{ '6', keys_view, "6", "Turn-up checklist (--turnup)", 5, 0 },
 	{ '\t', keys_cycle, "Tab", "next view", 1, 0 },
 	{ KEY_BTAB, keys_cycle, "S-Tab", "previous view", -1, 0 },
 	{ '?', keys_help, "?", "this help (again: back)", 0, 0 },
@@ -181,6 +183,12 @@ static const struct key_binding keys_prefixes_b[] = {
 };
 KEY_TABLE(keys_prefixes, keys_prefixes_b);
 
+static const struct key_binding keys_turnup_b[] = {
+	KEYS_ENTER(keys_drill_turnup,
+	    "what the check is about: session, prefix, branch"),
+};
+KEY_TABLE(keys_turnup, keys_turnup_b);
+
 /* Map: these take precedence over the global j/k and arrows. */
 static const struct key_binding keys_map_b[] = {
 	{ '+', keys_map_zoom, "+/=", "zoom in", 1, 0 },
@@ -241,7 +249,8 @@ keys_cycle(struct tui *tui, const struct key_binding *kb)
 	i = (size_t)tui_view_index(from);
 	do
 		i = (i + n + (size_t)(kb->arg > 0 ? 1 : n - 1)) % n;
-	while (tui_views[i] == &view_help || tui_views[i] == &view_branch);
+	while (tui_views[i] == &view_help || tui_views[i] == &view_branch ||
+	    (tui_views[i] == &view_turnup && !view_turnup_active(tui)));
 	tui_set_view(tui, tui_views[i]);
 	return (ACT_REDRAW);
 }
@@ -377,6 +386,12 @@ static int
 keys_drill_prefixes(struct tui *tui, const struct key_binding *kb)
 {
 	return (view_prefixes_drill(tui));
+}
+
+static int
+keys_drill_turnup(struct tui *tui, const struct key_binding *kb)
+{
+	return (view_turnup_drill(tui));
 }
 
 static int

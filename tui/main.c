@@ -41,6 +41,7 @@
 #include "core/routemon.h"
 #include "core/sdnotify.h"
 #include "core/store.h"
+#include "core/turnup.h"
 #include "core/world.h"
 #include "tui/attach.h"
 #include "tui/tui.h"
@@ -71,6 +72,7 @@ struct options {
 	int		 mono;
 	const char	*socket;	/* -S */
 	int		 standalone;	/* --standalone */
+	const char	*turnup;	/* --turnup PARTNER[/EDGE] */
 };
 
 struct once_wait {
@@ -141,6 +143,7 @@ static int		 cmd_ack(int, char **);
 static int		 cmd_notify_test(int, char **);
 static const char	*history_status_cb(void *);
 static struct model	*attached_again(void *, char **);
+static int		 turnup_option(struct tui *, struct options *);
 
 /* What z needs to build a second model: the file and the GeoIP. */
 struct model_again_arg {
@@ -156,6 +159,7 @@ usage(int status)
 	fprintf(f,
 "usage: peertop [-n] [-c file] [-d database] [-l logfile] [-S socket]\n"
 "               [--standalone] [--ascii] [--mono] [--utc]\n"
+"               [--turnup partner[/edge]]\n"
 "       peertop --once [-o text|json|csv] [-c file] [-S socket] [--utc]\n"
 "       peertop -H [-c file] [-d database] [-l logfile] [-S socket]\n"
 "       peertop --who [-c file] [-S socket]\n"
@@ -166,6 +170,8 @@ usage(int status)
 "       peertop mrt -c file [-o text|json|csv] [--vrp file] file ...\n"
 "       peertop agent [-nv] [-c file]\n"
 "       peertop report file [-b time] [-e time] [-o text|csv|json] [--utc]\n"
+"       peertop turnup [-c file] [-S socket] [-r file [-b time] [-e time]]\n"
+"               [-o text|markdown|json] [--utc] [partner[/edge]]\n"
 "\n"
 "  -c, --config FILE     configuration file (default: $PEERTOP_CONF,\n"
 "                        ~/.config/peertop/peertop.conf, %s/peertop.conf)\n"
@@ -185,6 +191,9 @@ usage(int status)
 "                        answers on the control socket; the dashboard and\n"
 "                        --once attach to one by default\n"
 "      --who             list the viewers attached to the collector\n"
+"      --turnup P[/E]    open on the Turn-up checklist (key 6) of partner\n"
+"                        P, or only its sessions at edge E; BIRD is polled\n"
+"                        every 500 ms while it is open (standalone)\n"
 "  -r, --replay FILE     replay a history read-only: the dashboard as it\n"
 "                        was (t/T next/previous change, b jump, p play)\n"
 "  -b, --since TIME      replay from TIME (also --begin): see TIME below\n"
@@ -237,6 +246,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "socket",	required_argument,	NULL, 'S' },
 		{ "standalone",	no_argument,		NULL, 's' },
 		{ "who",	no_argument,		NULL, 'w' },
+		{ "turnup",	required_argument,	NULL, 't' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -294,6 +304,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'w':
 			o->mode = MODE_WHO;
+			break;
+		case 't':
+			o->turnup = optarg;
 			break;
 		case 'V':
 			printf("peertop %s\n", PACKAGE_VERSION);
@@ -557,6 +570,8 @@ attached_main(struct options *o)
 	tui.base = base;
 	tui.ascii = o->ascii;
 	tui.mono = o->mono;
+	if (turnup_option(&tui, o) != 0)
+		return (1);
 	tui.store = store;
 	tui.model_new = attached_again;
 	tui.model_new_arg = a;
@@ -1050,7 +1065,10 @@ replay_main(struct options *o)
 		if (o->logfile == NULL)
 			log_open("/dev/null", LOG_LVL_INFO);
 		tick = summaries_start(base);
-		status = dashboard(&tui, datadir);
+		if (turnup_option(&tui, o) != 0)
+			status = 1;
+		else
+			status = dashboard(&tui, datadir);
 		event_free(tick);
 	}
 	tui_replay_stop(&tui);
@@ -1420,6 +1438,8 @@ run_dashboard(struct run *r)
 	tui.base = r->base;
 	tui.ascii = r->o->ascii;
 	tui.mono = r->o->mono;
+	if (turnup_option(&tui, r->o) != 0)
+		return (1);
 	tui.store = r->store;	/* longer graphs in Branch detail */
 	tui.store_error = r->store != NULL ? NULL :
 	    (r->m->database != NULL ? "history disabled" : NULL);
@@ -1487,6 +1507,8 @@ main(int argc, char **argv)
 		return (cmd_agent(argc - 1, argv + 1));
 	if (argc > 1 && strcmp(argv[1], "report") == 0)
 		return (cmd_report(argc - 1, argv + 1));
+	if (argc > 1 && strcmp(argv[1], "turnup") == 0)
+		return (cmd_turnup(argc - 1, argv + 1));
 	if (argc > 1 && strcmp(argv[1], "ack") == 0)
 		return (cmd_ack(argc - 1, argv + 1));
 	if (argc > 1 && strcmp(argv[1], "notify-test") == 0)
@@ -1544,4 +1566,28 @@ main(int argc, char **argv)
 		status = run_dashboard(&r);
 	run_teardown(&r);
 	return (status);
+}
+
+/*
+ * --turnup PARTNER[/EDGE]: the dashboard opens on the Turn-up view of
+ * that scope; a partner or edge the configuration lacks is an error
+ * before the screen is taken.  0, or -1 (said on stderr).
+ */
+static int
+turnup_option(struct tui *tui, struct options *o)
+{
+	struct turnup	*t;
+	char		*cause = NULL;
+
+	if (o->turnup == NULL)
+		return (0);
+	if ((t = turnup_new(tui->model, o->turnup, &cause)) == NULL) {
+		fprintf(stderr, "peertop: %s\n", cause);
+		free(cause);
+		return (-1);
+	}
+	turnup_free(t);
+	strlcpy_pt(tui->turnup, o->turnup, sizeof tui->turnup);
+	tui->view = &view_turnup;
+	return (0);
 }

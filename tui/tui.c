@@ -40,6 +40,7 @@ const struct view *const tui_views[] = {
 	&view_events,
 	&view_map,
 	&view_prefixes,
+	&view_turnup,
 	&view_help,
 	&view_branch,		/* no tab: Enter on an Overview row */
 };
@@ -234,6 +235,8 @@ tui_start(struct tui *tui, char **cause)
 
 	if (tui->view == NULL)
 		tui->view = &view_overview;
+	else if (tui->view->enter != NULL)	/* --turnup */
+		tui->view->enter(tui);
 	getmaxyx(stdscr, tui->sy, tui->sx);
 
 	tui_state.ev_stdin = event_new(tui->base, fileno(tui_state.in),
@@ -575,6 +578,8 @@ tui_set_view(struct tui *tui, const struct view *v)
 		return;
 	if (tui->view != &view_help)
 		tui->prev = tui->view;
+	if (tui->view != NULL && tui->view->leave != NULL)
+		tui->view->leave(tui);
 	/* Each view keeps its own filter (k9s): put this one's away. */
 	if (tui->view != NULL)
 		strlcpy_pt(tui->filters[tui_view_index(tui->view)],
@@ -815,6 +820,9 @@ tui_title_tab(struct tui *tui, const struct view *v, size_t i, int compact,
 	if (v == &view_branch)		/* its page names the branch */
 		snprintf(buf, len, "%s", tui->view == v && compact < 2 ?
 		    " Branch " : "");
+	else if (v == &view_turnup && tui->view != v &&
+	    !view_turnup_active(tui))	/* key 6 opens it anyway */
+		snprintf(buf, len, "%s", "");
 	else if (v == &view_help)
 		snprintf(buf, len, compact > 1 || (compact &&
 		    tui->view != v) ? " ? " : " ? %s ", v->title);

@@ -107,6 +107,7 @@ extern const struct key_table keys_branch;
 extern const struct key_table keys_sessions;
 extern const struct key_table keys_prefixes;
 extern const struct key_table keys_map;
+extern const struct key_table keys_turnup;
 /* The binding of key in the table, or NULL. */
 const struct key_binding *keys_find(const struct key_table *, int);
 
@@ -124,6 +125,8 @@ struct view {
 	void		(*free)(void *);	/* NULL: free() */
 	/* Called when the view becomes current (may be NULL). */
 	void		(*enter)(struct tui *);
+	/* Called when another view becomes current (may be NULL). */
+	void		(*leave)(struct tui *);
 	/* Draw into the body area: rows [y, y+h), columns [0, w). */
 	void		(*draw)(struct tui *, int y, int h, int w);
 	/* Number of selectable rows (for cursor movement), may be NULL. */
@@ -148,6 +151,7 @@ extern const struct view view_sessions;
 extern const struct view view_events;
 extern const struct view view_map;
 extern const struct view view_prefixes;
+extern const struct view view_turnup;
 extern const struct view view_help;
 extern const struct view view_branch;	/* Enter on an Overview row */
 
@@ -177,6 +181,9 @@ struct tui {
 	void		*view_data[TUI_VIEWS_MAX];	/* tui_view_data() */
 
 	char		 filter[64];	/* "/" filter, "" = none */
+	/* The Turn-up view's scope, PARTNER[/EDGE] (--turnup, :turnup);
+	 * "": the configuration's turnup block, if any. */
+	char		 turnup[128];
 	char		 filters[TUI_VIEWS_MAX][64];	/* the others' */
 	int		 filtering;	/* prompt open */
 
@@ -408,6 +415,9 @@ enum color_role view_events_counts(struct tui *, char *, size_t, char *,
 /* tui/view-event.c: an event's page. */
 void	 view_event_draw(struct tui *, const struct event *, int y, int h,
 	    int w);
+/* tui/view-turnup.c: Enter on a check; is a turn-up shown? */
+int	 view_turnup_drill(struct tui *);
+int	 view_turnup_active(struct tui *);
 /* Does the prefix's carried list name the session? */
 int	 view_prefixes_carries(const struct branch_prefix *, const char *);
 
@@ -433,5 +443,6 @@ const char *cmdline_command(size_t i, const char **help);
 int	 cmd_mrt(int, char **);
 int	 cmd_agent(int, char **);	/* tui/cmd-agent.c */
 int	 cmd_report(int, char **);	/* tui/cmd-report.c */
+int	 cmd_turnup(int, char **);	/* tui/cmd-turnup.c */
 
 #endif

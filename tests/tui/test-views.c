@@ -750,8 +750,9 @@ test_help_lists_prefixes(void **state)
 	erase();
 	draw_view(f, &view_help);
 	assert_true(find(1, 23, "Legend: map and text") >= 0);
-	/* 61 lines from the end, and issue 14's commands and legend. */
-	f->t.cursor[tui_view_index(&view_help)] = view_help.rows(&f->t) - 77;
+	/* 80 lines from the end: issue 14's commands and legend and
+	 * issue 17's Turn-up view and :turnup after it. */
+	f->t.cursor[tui_view_index(&view_help)] = view_help.rows(&f->t) - 81;
 	erase();
 	draw_view(f, &view_help);
 	assert_true(find(1, 23, "Prefixes view") >= 0);
@@ -2082,6 +2083,51 @@ test_overview_sort(void **state)
 	f->m->branches[1]->prefixes[0].flags = 0;
 }
 
+/*
+ * The Turn-up view at 80x24 in ASCII: the verdict and the worst check
+ * above the table, the prefix failing in the Azure portal's words, RPKI
+ * not checked, Enter on the prefix opening its page; without a turn-up,
+ * how to set one.
+ */
+static void
+test_turnup_view(void **state)
+{
+	struct fixture	*f = *state;
+	size_t		 idx = (size_t)tui_view_index(&view_turnup);
+	int		 y;
+
+	size(f, 80, 24);
+	f->t.turnup[0] = '\0';
+	draw_view(f, &view_turnup);
+	assert_true(find(1, 23, "No turn-up: start peertop with --turnup "
+	    "PARTNER[/EDGE]") >= 0);
+
+	strlcpy_pt(f->t.turnup, "daisy-net", sizeof f->t.turnup);
+	f->t.cursor[idx] = f->t.scroll[idx] = 0;
+	f->t.selected[idx][0] = '\0';
+	erase();
+	draw_view(f, &view_turnup);
+	assert_int_equal(find(1, 2, " X daisy-net  failed, elapsed "), 1);
+	assert_int_equal(find(2, 3, " worst: X prefix 100.105.30.0/24: Prefix "
+	    "wasn't received on daisy-44"), 2);
+	assert_int_equal(find(3, 4, "State          Check"), 3);
+	assert_true(find(4, 22, "^ green        session daisy-22") >= 0);
+	assert_true(find(4, 22, "? not checked  rpki") >= 0);
+	assert_true((y = find(4, 22, "X failed       prefix 100.105.30.0/24"))
+	    >= 0);
+	/* Enter on it: the prefix's page. */
+	f->t.cursor[idx] = (size_t)(y - 4);
+	f->t.selected[idx][0] = '\0';
+	assert_int_equal(view_turnup_drill(&f->t), ACT_REDRAW);
+	assert_ptr_equal(f->t.view, &view_prefixes);
+	assert_true(view_prefixes_paged(&f->t));
+	assert_string_equal(f->t.selected[tui_view_index(&view_prefixes)],
+	    "daisy-hq 100.105.30.0/24");
+	view_prefixes_drill(&f->t);	/* closes the page */
+	f->t.turnup[0] = '\0';
+	f->t.view = &view_prefixes;
+}
+
 int
 main(void)
 {
@@ -2118,6 +2164,7 @@ main(void)
 		cmocka_unit_test(test_select_follows_prefix),
 		cmocka_unit_test(test_sessions_sort),
 		cmocka_unit_test(test_overview_sort),
+		cmocka_unit_test(test_turnup_view),
 	};
 
 	setlocale(LC_ALL, "C");

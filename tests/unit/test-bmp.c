@@ -920,6 +920,68 @@ test_skipped(void **state)
 	decode_bmp_ctx_free(&c);
 }
 
+/*
+ * A Peer Up's OPENs' graceful restart (RFC 4724 3, capability 64), which
+ * decode_bgp_open() does not keep: the sent OPEN has it among other
+ * capabilities in two optional parameters; the received one has none,
+ * then capabilities in an RFC 9072 extended optional parameters block.
+ */
+static void
+test_peer_up_gr(void **state)
+{
+	static const uint8_t	 sent[] = {
+		4, 0xfb, 0xf4, 0, 90, 192, 0, 2, 1,	/* AS 64500 */
+		15,
+		2, 6, 64, 2, 0x00, 0x78, 128, 0,	/* GR; old RR */
+		2, 5, 9, 1, 4, 2, 0			/* role peer; RR */
+	};
+	static const uint8_t	 rcvd[] = {
+		4, 0x1f, 0x8b, 0, 90, 192, 0, 2, 2,	/* AS 8075 */
+		0
+	};
+	static const uint8_t	 ext[] = {
+		4, 0x1f, 0x8b, 0, 90, 192, 0, 2, 2,
+		255, 255, 0, 5,				/* RFC 9072 */
+		2, 0, 2, 2, 0				/* route refresh */
+	};
+	uint8_t			 d[256];
+	struct bmp_ctx		 c;
+	struct bmp_msg		 m;
+	char			*cause = NULL;
+	size_t			 n, k;
+	int			 pass;
+
+	(void)state;
+	decode_bmp_ctx_init(&c);
+	for (pass = 0; pass < 2; pass++) {
+		n = put_hdr(d, 0, BMP_PEER_UP);
+		n += put_peer(d + n, BMP_PEER_GLOBAL, 0);
+		memset(d + n, 0, 20);
+		n += 20;
+		/* Two OPENs: marker, length, type, body. */
+		for (k = 0; k < 2; k++) {
+			const uint8_t	*b = k == 0 ? sent : pass ? ext : rcvd;
+			size_t		 bl = k == 0 ? sizeof sent : pass ?
+					     sizeof ext : sizeof rcvd;
+
+			memset(d + n, 0xff, 16);
+			d[n + 16] = 0;
+			d[n + 17] = 19 + bl;
+			d[n + 18] = 1;
+			memcpy(d + n + 19, b, bl);
+			n += 19 + bl;
+		}
+		put_hdr(d, n, BMP_PEER_UP);
+		if (decode_bmp(&c, d, n, 0, &m, &cause) == -1)
+			fail_msg("%s", cause);
+		assert_int_equal(m.up.sent_x.graceful_restart, 1);
+		assert_true(m.up.sent.route_refresh);
+		assert_int_equal(m.up.received_x.graceful_restart, 0);
+		decode_bmp_msg_free(&m);
+	}
+	decode_bmp_ctx_free(&c);
+}
+
 /* Every prefix of every message of a capture, and byte flips: errors or
  * success, never a crash (run under ASan by make check-asan). */
 static void
@@ -1306,6 +1368,7 @@ main(void)
 		cmocka_unit_test(test_peer_state),
 		cmocka_unit_test(test_as4_old_peer),
 		cmocka_unit_test(test_skipped),
+		cmocka_unit_test(test_peer_up_gr),
 		cmocka_unit_test(test_truncations),
 	};
 

@@ -1060,11 +1060,12 @@ test_buffer_errors(void **state)
 	    "t.conf:1:1: unknown keyword \"databse\", expected one of "
 	    "include, database, datadir, geoip, edge, bird, bmp, routes, "
 	    "latency, probe, prometheus, ingest, agent, control, api, metrics, "
-	    "notify, partner, branch, rpki");
+	    "notify, partner, branch, rpki, turnup");
 	expect_buf_error("\n  \"database\" x",
 	    "t.conf:2:3: expected one of include, database, datadir, geoip, "
 	    "edge, bird, bmp, routes, latency, probe, prometheus, ingest, "
-	    "agent, control, api, metrics, notify, partner, branch, rpki, got string \"database\"");
+	    "agent, control, api, metrics, notify, partner, branch, rpki, turnup, "
+	    "got string \"database\"");
 	expect_buf_error("database x }",
 	    "t.conf:1:12: unexpected \"}\" outside any block");
 	expect_buf_error("database",
@@ -1220,7 +1221,7 @@ test_buffer_errors(void **state)
 	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\", expected "
 	    "one of include, database, datadir, geoip, edge, bird, bmp, routes, "
 	    "latency, probe, prometheus, ingest, agent, control, api, metrics, "
-	    "notify, partner, branch, rpki");
+	    "notify, partner, branch, rpki, turnup");
 	free(big);
 }
 
