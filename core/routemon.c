@@ -202,8 +202,7 @@ routemon_new(struct model *m, struct rib *rib)
 	    ROUTEMON_TOLERANCE_KM;
 	rm->max_path = m->route_max_path > 0 ? m->route_max_path :
 	    ROUTEMON_PATH_MAX;
-	rm->roa_expiry_ms = m->route_roa_expiry_ms > 0 ?
-	    m->route_roa_expiry_ms : RM_ROA_EXPIRY_MS;
+	routemon_set_roa_expiry(rm, m->route_roa_expiry_ms);
 	if (m->route_asrel != NULL)
 		routemon_load_asrel(rm, m->route_asrel);
 	for (i = 0; i < m->nbranches; i++)
@@ -298,6 +297,13 @@ routemon_set_aspa(struct routemon *rm, aspa_lookup_cb cb, void *arg)
 {
 	rm->sec.aspa = cb;
 	rm->sec.aspa_arg = arg;
+	routemon_dirty_all(rm);
+}
+
+void
+routemon_set_roa_expiry(struct routemon *rm, int64_t ms)
+{
+	rm->roa_expiry_ms = ms > 0 ? ms : RM_ROA_EXPIRY_MS;
 	routemon_dirty_all(rm);
 }
 

@@ -86,6 +86,8 @@ struct vrp_index;
 struct prefix;
 void		 routemon_vrps_changed(struct routemon *,
 		    const struct vrp_diff *, int64_t now_ms);
+/* ROAExpiring this long before (routes { roa-expiry }; 0: 24 h). */
+void		 routemon_set_roa_expiry(struct routemon *, int64_t ms);
 /*
  * The RPKI state of a registered prefix as its registered origin
  * announces it (enum vrp_state), against m->vrps; -1 without VRPs.

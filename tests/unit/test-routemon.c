@@ -1574,6 +1574,15 @@ test_rpki(void **state)
 	assert_true(bp6->flags & PFX_ROA_EXPIRING);
 	assert_int_equal(count(f, "ROAChanged"), 0);
 	assert_settled(f);
+	/* roa-expiry 30m (a reload): an hour away is not soon any more. */
+	routemon_set_roa_expiry(f->rm, 30 * 60 * 1000);
+	eval(f);
+	one(f, "ROAExpiringResolved", LVL_INFO, "prefix 2001:db8:1::/48");
+	new_events(f);
+	routemon_set_roa_expiry(f->rm, 0);
+	eval(f);
+	one(f, "ROAExpiring", LVL_WARNING, "prefix 2001:db8:1::/48");
+	new_events(f);
 
 	/* The /24 authorised for another AS: the partner's route invalid. */
 	ix3 = vrps("{\"roas\": ["
