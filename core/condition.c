@@ -47,6 +47,7 @@ const struct condition_kind condition_kinds[] = {
 	{ { "PrefixRPKIInvalid" }, { "PrefixRPKIInvalidResolved" } },
 	{ { "PrefixRPKINotFound" }, { "PrefixRPKINotFoundResolved" } },
 	{ { "ROAExpiring" }, { "ROAExpiringResolved" } },
+	{ { "RPKISourceStale" }, { "RPKISourceStaleResolved" } },
 	{ { "PrefixOTCLeak" }, { "PrefixOTCLeakResolved" } },
 	{ { "PrefixUnexpectedUpstream" },
 	  { "PrefixUnexpectedUpstreamResolved" } },

@@ -15,6 +15,7 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,7 +24,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
+
+#include <event2/event.h>
 
 #include "core/asrel.h"
 #include "core/bgp-role.h"
@@ -36,9 +41,6 @@
 #include "core/routemon-check.h"
 #include "core/util.h"
 #include "core/vrp.h"
-
-#include <event2/event.h>
-#include <unistd.h>
 
 #ifndef TOP_SRCDIR
 #define TOP_SRCDIR "."
@@ -1622,7 +1624,8 @@ test_rpki(void **state)
  * The rpki collector hands the monitor the ASPAs of its file: 64501
  * lists only 64999 as its provider, so the partner's path 64500 64501
  * is ASPA-invalid; the file rewritten with 64500 resolves it.  A
- * malformed file is CollectorDown and changes no judgement.
+ * malformed file is CollectorDown and changes no judgement.  A file two
+ * days old is RPKISourceStale until it is written again.
  */
 static void
 test_rpki_collector_aspa(void **state)
@@ -1630,6 +1633,7 @@ test_rpki_collector_aspa(void **state)
 	struct fix		*f = *state;
 	struct collector	*c = NULL;
 	struct event_base	*base = event_base_new();
+	struct timeval		 times[2];
 	char			 dir[] = "/tmp/test-routemon.XXXXXX", path[64];
 	char			 text[512], *cause = NULL;
 	struct model		*m;
@@ -1646,6 +1650,10 @@ test_rpki_collector_aspa(void **state)
 	assert_non_null(fp = fopen(path, "w"));
 	fprintf(fp, fmt, 64999U);
 	fclose(fp);
+	/* Last written two days ago: its validator stopped. */
+	times[0].tv_sec = times[1].tv_sec = time(NULL) - 2 * 86400;
+	times[0].tv_usec = times[1].tv_usec = 0;
+	assert_int_equal(utimes(path, times), 0);
 	/* The fixture's model, with an rpki block for the file. */
 	snprintf(text, sizeof text, "%srpki {\n\tfile \"%s\"\n"
 	    "\tinterval 100ms\n}\n", conf, path);
@@ -1665,6 +1673,10 @@ test_rpki_collector_aspa(void **state)
 	if (c->ops->start(c, f->m, base, &cause) != 0)
 		fail_msg("start: %s", cause);
 	assert_non_null(f->m->vrps);
+	ev = find(f, "RPKISourceStale");
+	assert_int_equal(ev->level, LVL_WARNING);
+	assert_non_null(strstr(ev->summary, "the VRP file was last written "
+	    "2d"));
 	eval(f);
 	ev = one(f, "PrefixASPAInvalid", LVL_ERROR, "prefix 203.0.113.0/24");
 	assert_non_null(strstr(ev->summary, "AS64501 does not authorise "
@@ -1681,6 +1693,7 @@ test_rpki_collector_aspa(void **state)
 		eval(f);
 	}
 	assert_int_equal(count(f, "PrefixASPAInvalidResolved"), 1);
+	assert_int_equal(count(f, "RPKISourceStaleResolved"), 1);
 	new_events(f);
 	/*
 	 * A malformed file: the source is down (CollectorDown, naming the
