@@ -64,6 +64,8 @@ static int	 cfg_routes_tolerance(struct parser *, const struct loc *,
 		    void *);
 static int	 cfg_routes_asrel(struct parser *, const struct loc *,
 		    void *);
+static int	 cfg_routes_roa_expiry(struct parser *, const struct loc *,
+		    void *);
 static int	 cfg_routes_max_path(struct parser *, const struct loc *,
 		    void *);
 
@@ -109,6 +111,7 @@ static const struct keyword cfg_routes_keywords[] = {
 	{ "tolerance", cfg_routes_tolerance },
 	{ "max-path", cfg_routes_max_path },
 	{ "asrel", cfg_routes_asrel },
+	{ "roa-expiry", cfg_routes_roa_expiry },
 	{ NULL, NULL }
 };
 
@@ -545,6 +548,18 @@ cfg_routes_max_path(struct parser *p, const struct loc *kw,
 		    ROUTES_MAX_PATH_MAX));
 	p->m->route_max_path = (unsigned)v;
 	return (0);
+}
+
+/* roa-expiry DURATION: ROAExpiring this long before a ROA expires. */
+static int
+cfg_routes_roa_expiry(struct parser *p, const struct loc *kw,
+    void *arg CFG_UNUSED)
+{
+	if (p->m->route_roa_expiry_ms != 0)
+		return (cfg_lex_error(&p->lx, kw, "roa-expiry given twice for "
+		    "routes"));
+	return (cfg_span(p, "roa-expiry", 60 * 1000, 365LL * 86400 * 1000,
+	    &p->m->route_roa_expiry_ms));
 }
 
 /* The statements of the current file (the top file or an include). */

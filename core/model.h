@@ -342,6 +342,9 @@ struct agent_conf {
 #define PFX_NOPRIMARY	0x0800	/* not on every primary session */
 #define PFX_OTC		0x1000	/* RFC 9234 5 ingress leak (OTC) */
 #define PFX_ASPA	0x2000	/* ASPA verification Invalid */
+#define PFX_RPKI_INVALID 0x4000	/* a route at or under it RPKI-invalid */
+#define PFX_RPKI_NOTFOUND 0x8000 /* no VRP covers it (VRPs loaded) */
+#define PFX_ROA_EXPIRING 0x10000 /* its ROAs expire within roa-expiry */
 
 struct branch_prefix {
 	/* From the configuration. */
@@ -718,6 +721,7 @@ struct model {
 	double		 route_tolerance_km;
 	unsigned	 route_max_path;
 	char		*route_asrel;	/* routes { asrel "FILE" }, or NULL */
+	int64_t		 route_roa_expiry_ms;	/* routes { roa-expiry } */
 
 	/* Latency: the "latency"/"probe" blocks, the ingest endpoint and,
 	 * for peertop agent, where to push. */

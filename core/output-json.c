@@ -17,6 +17,7 @@
 #include "core/report.h"
 #include "core/rib.h"
 #include "core/routemon.h"
+#include "core/vrp.h"
 
 static void	js_header(struct output_ctx *, const struct model *);
 static void	js_section(struct output_ctx *, const struct model *,
@@ -34,6 +35,8 @@ static void	js_branch(struct output_ctx *, const struct model *,
 		    const struct branch *);
 static void	js_latency(struct output_ctx *, const struct model *,
 		    const struct branch *, const struct latlink *);
+static void	js_prefix_rpki(struct json_w *, const struct model *,
+		    const struct branch_prefix *);
 static void	js_prefix(struct output_ctx *, const struct model *,
 		    const struct branch *, const struct branch_prefix *);
 static void	js_event(struct output_ctx *, const struct event *);
@@ -467,6 +470,39 @@ js_prefix(struct output_ctx *ctx, const struct model *m,
 	json_w_uint(j, "bad_origin", bp->bad_origin);
 	json_w_string(j, "problem", bp->problem);
 	js_when(j, "since", bp->since_ms);
+	js_prefix_rpki(j, m, bp);
+	json_w_end(j);
+}
+
+/*
+ * With VRPs (an rpki collector), the prefix's RPKI state from its
+ * registered origin and the VRPs covering it; nothing without, so that
+ * a configuration without rpki writes what it always did.
+ */
+static void
+js_prefix_rpki(struct json_w *j, const struct model *m,
+    const struct branch_prefix *bp)
+{
+	const struct vrp	*v[16];
+	char			 pfx[PREFIX_STRLEN];
+	int			 st;
+	size_t			 i, n;
+
+	if ((st = routemon_rpki_state(m, bp)) < 0)
+		return;
+	json_w_string(j, "rpki", vrp_state_name((enum vrp_state)st));
+	n = vrp_covering(m->vrps, &bp->prefix, v, nitems(v));
+	json_w_array(j, "roas", 0);
+	for (i = 0; i < n && i < nitems(v); i++) {
+		json_w_object(j, NULL, 0);
+		json_w_string(j, "prefix", prefix_fmt(&v[i]->prefix, pfx,
+		    sizeof pfx));
+		json_w_uint(j, "max_length", v[i]->maxlen);
+		json_w_uint(j, "asn", v[i]->asn);
+		if (v[i]->expires != 0)
+			js_when(j, "expires", v[i]->expires * 1000);
+		json_w_end(j);
+	}
 	json_w_end(j);
 }
 

@@ -15,6 +15,7 @@
 #include "core/report.h"
 #include "core/rib.h"
 #include "core/routemon.h"
+#include "core/vrp.h"
 
 static void	text_header(struct output_ctx *, const struct model *);
 static void	text_section(struct output_ctx *, const struct model *,
@@ -335,6 +336,7 @@ text_prefix(struct output_ctx *ctx, const struct model *m,
 	char		 pfx[PREFIX_STRLEN], pri[16], bak[16];
 	char		 flags[160], origin[16], problem[sizeof bp->problem];
 	const char	*best = output_best_session(m, bp);
+	int		 st;
 
 	if (best == NULL)
 		best = "-";
@@ -351,6 +353,13 @@ text_prefix(struct output_ctx *ctx, const struct model *m,
 		strlcpy_pt(flags, "ok", sizeof flags);
 	else
 		routemon_flags_fmt(bp->flags, flags, sizeof flags);
+	/* With VRPs, the RPKI state of the registered origin too. */
+	if ((st = routemon_rpki_state(m, bp)) >= 0) {
+		strlcpy_pt(flags + strlen(flags), " rpki:",
+		    sizeof flags - strlen(flags));
+		strlcpy_pt(flags + strlen(flags), vrp_state_name(
+		    (enum vrp_state)st), sizeof flags - strlen(flags));
+	}
 	fprintf(ctx->f, "%-20s %-*s %-8u %-5s %-5s %-8s %-*s %-24s %s\n",
 	    prefix_fmt(&bp->prefix, pfx, sizeof pfx), output_pad(b->name, 20),
 	    b->name, bp->origin, pri, bak, origin, output_pad(best, 16), best,

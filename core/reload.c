@@ -796,6 +796,17 @@ reload_routes(struct reload *rl)
 		m->route_max_path = n->route_max_path;
 		changed = 1;
 	}
+	if (m->route_roa_expiry_ms != n->route_roa_expiry_ms) {
+		reload_note(rl, 0, "routes roa-expiry %llds -> %llds",
+		    (long long)(m->route_roa_expiry_ms > 0 ?
+		    m->route_roa_expiry_ms : 86400000) / 1000,
+		    (long long)(n->route_roa_expiry_ms > 0 ?
+		    n->route_roa_expiry_ms : 86400000) / 1000);
+		m->route_roa_expiry_ms = n->route_roa_expiry_ms;
+		if (m->routemon != NULL)
+			routemon_set_roa_expiry(m->routemon,
+			    m->route_roa_expiry_ms);
+	}
 	/* A new file, or the same one again: read now. */
 	if (!reload_str_eq(m->route_asrel, n->route_asrel)) {
 		reload_note(rl, 0, "routes asrel %s -> %s",

@@ -28,7 +28,7 @@ struct rm_security {
 	void			*aspa_arg;
 };
 
-#define RM_NBITS	14	/* PFX_* bits */
+#define RM_NBITS	17	/* PFX_* bits */
 #define RM_MICROSOFT_AS	8075
 #define RM_COMMUNITY_PS	((uint32_t)RM_MICROSOFT_AS << 16 | 8007)
 

@@ -30,6 +30,11 @@
 #include "core/rib.h"
 #include "core/routemon.h"
 #include "core/routemon-check.h"
+#include "core/vrp.h"
+
+#define RM_ROA_EXPIRY_MS	(24 * 3600 * 1000LL)	/* roa-expiry */
+#define RM_ROA_CHECK_MS		60000	/* ROA expiries looked at every */
+#define RM_ROAS_MAX		8	/* ROAs named in an event */
 
 /* One distinct registered prefix (the watch id is its index). */
 struct rm_pfx {
@@ -53,6 +58,7 @@ struct rm_item {
 struct rm_route {
 	struct prefix		 prefix;
 	int			 peer;
+	int			 rov;		/* enum vrp_state */
 	const struct rib_attr	*attr;
 };
 
@@ -68,6 +74,8 @@ struct routemon {
 	unsigned	 max_path;
 	struct rm_security sec;
 	struct asrel	*asrel;		/* owned, loaded by routemon_asrel() */
+	int64_t		 roa_expiry_ms;	/* ROAExpiring this long before */
+	int64_t		 roa_check_ms;	/* next look at the expiries */
 
 	struct rm_route	*routes;	/* reused by every eval */
 	size_t		 nroutes, sroutes;
@@ -84,7 +92,6 @@ struct routemon {
 };
 
 /* What an eval found for one item: flags and the words for each. */
-#define RM_NBITS	14
 struct rm_found {
 	unsigned	 flags;
 	char		 summary[RM_NBITS][160];
@@ -108,12 +115,18 @@ static const struct rm_cond rm_conds[] = {
 	  "no more-specific from another origin" },
 	{ PFX_INVISIBLE, "invisible", "PrefixVisibilityLost", LVL_CRITICAL,
 	  "PrefixVisibilityRestored", "visible again" },
+	{ PFX_RPKI_INVALID, "rpki-invalid", "PrefixRPKIInvalid", LVL_CRITICAL,
+	  "PrefixRPKIInvalidResolved", "no RPKI-invalid route" },
 	{ PFX_LEAK, "leak", "PrefixRouteLeak", LVL_ERROR,
 	  "PrefixRouteLeakResolved", "no route leak in the paths" },
 	{ PFX_ASPA, "aspa-invalid", "PrefixASPAInvalid", LVL_ERROR,
 	  "PrefixASPAInvalidResolved", "no ASPA-invalid path" },
 	{ PFX_OTC, "otc-leak", "PrefixOTCLeak", LVL_ERROR,
 	  "PrefixOTCLeakResolved", "no RFC 9234 route leak in the paths" },
+	{ PFX_RPKI_NOTFOUND, "rpki-not-found", "PrefixRPKINotFound",
+	  LVL_WARNING, "PrefixRPKINotFoundResolved", "covered by a ROA" },
+	{ PFX_ROA_EXPIRING, "roa-expiring", "ROAExpiring", LVL_WARNING,
+	  "ROAExpiringResolved", "no ROA expiring soon" },
 	{ PFX_UPSTREAM, "upstream", "PrefixUnexpectedUpstream", LVL_WARNING,
 	  "PrefixUnexpectedUpstreamResolved", "only allowed first hops" },
 	{ PFX_MORESPEC, "more-specific", "PrefixMoreSpecific", LVL_WARNING,
@@ -159,6 +172,12 @@ static void	 routemon_item_sessions(struct rm_eval *);
 static void	 routemon_item_visibility(struct rm_eval *);
 static void	 routemon_item_carry(struct rm_eval *);
 static void	 routemon_item_conditions(struct rm_eval *);
+static void	 routemon_item_rpki(struct rm_eval *);
+static void	 routemon_item_roa_expiry(struct rm_eval *);
+static int	 routemon_overlap(const struct prefix *,
+		    const struct prefix *);
+static void	 routemon_roa_changed(struct routemon *, const struct rm_item *,
+		    const struct vrp_diff *, int64_t);
 static void	 routemon_item_record(struct rm_eval *,
 		    const struct branch_prefix *);
 static void	 routemon_eval_item(struct routemon *, struct rm_item *,
@@ -183,6 +202,7 @@ routemon_new(struct model *m, struct rib *rib)
 	    ROUTEMON_TOLERANCE_KM;
 	rm->max_path = m->route_max_path > 0 ? m->route_max_path :
 	    ROUTEMON_PATH_MAX;
+	routemon_set_roa_expiry(rm, m->route_roa_expiry_ms);
 	if (m->route_asrel != NULL)
 		routemon_load_asrel(rm, m->route_asrel);
 	for (i = 0; i < m->nbranches; i++)
@@ -277,6 +297,13 @@ routemon_set_aspa(struct routemon *rm, aspa_lookup_cb cb, void *arg)
 {
 	rm->sec.aspa = cb;
 	rm->sec.aspa_arg = arg;
+	routemon_dirty_all(rm);
+}
+
+void
+routemon_set_roa_expiry(struct routemon *rm, int64_t ms)
+{
+	rm->roa_expiry_ms = ms > 0 ? ms : RM_ROA_EXPIRY_MS;
 	routemon_dirty_all(rm);
 }
 
@@ -380,6 +407,7 @@ routemon_walk_cb(const struct rib_route *r, void *arg)
 	}
 	rm->routes[rm->nroutes].prefix = r->prefix;
 	rm->routes[rm->nroutes].peer = r->peer;
+	rm->routes[rm->nroutes].rov = r->rov;
 	rm->routes[rm->nroutes].attr = r->attr;
 	rm->nroutes++;
 	return (0);
@@ -504,6 +532,12 @@ routemon_eval(struct routemon *rm, int64_t now_ms)
 			if (rm->ndirty < (int)rm->npfxs)
 				routemon_dirty_all(rm);
 		}
+	}
+	/* Expiry is a matter of time: look again now and then. */
+	if (m->vrps != NULL && now_ms >= rm->roa_check_ms) {
+		rm->roa_check_ms = now_ms + RM_ROA_CHECK_MS;
+		if (rm->ndirty < (int)rm->npfxs)
+			routemon_dirty_all(rm);
 	}
 	if (rm->ndirty == 0)
 		return;
@@ -976,6 +1010,8 @@ routemon_eval_item(struct routemon *rm, struct rm_item *it, int64_t now_ms)
 
 	routemon_item_routes(&e);
 	routemon_item_sessions(&e);
+	routemon_item_rpki(&e);
+	routemon_item_roa_expiry(&e);
 	routemon_item_visibility(&e);
 	routemon_item_carry(&e);
 	routemon_item_conditions(&e);
@@ -1092,4 +1128,235 @@ out:
 	if (m->sink.route != NULL && (b->routed != was_routed ||
 	    b->suboptimal != was_sub))
 		m->sink.route(m->sink.arg, b, now_ms);
+}
+
+int
+routemon_vrps_aspa(uint32_t customer, const uint32_t **providers,
+    size_t *nproviders, void *arg)
+{
+	const struct model	*m = arg;
+	const struct vrp_aspa	*a;
+
+	if ((a = vrp_index_aspa_find(m->vrps, customer, 0)) == NULL &&
+	    (a = vrp_index_aspa_find(m->vrps, customer, 4)) == NULL &&
+	    (a = vrp_index_aspa_find(m->vrps, customer, 6)) == NULL)
+		return (0);
+	*providers = a->providers;
+	*nproviders = a->nproviders;
+	return (1);
+}
+
+int
+routemon_rpki_state(const struct model *m, const struct branch_prefix *bp)
+{
+	if (m->vrps == NULL)
+		return (-1);
+	return ((int)vrp_validate(m->vrps, &bp->prefix, bp->origin));
+}
+
+/*
+ * The VRPs covering p in words, least specific first: "203.0.113.0/24-24
+ * AS64500, 203.0.113.0/24-24 AS64501"; "no ROA" when none does.
+ */
+char *
+routemon_roas_fmt(const struct vrp_index *ix, const struct prefix *p,
+    char *buf, size_t len)
+{
+	const struct vrp	*v[RM_ROAS_MAX];
+	char			 pfx[PREFIX_STRLEN];
+	size_t			 i, n, used;
+
+	buf[0] = '\0';
+	n = vrp_covering(ix, p, v, nitems(v));
+	if (n == 0) {
+		strlcpy_pt(buf, "no ROA", len);
+		return (buf);
+	}
+	for (i = 0; i < n && i < nitems(v); i++) {
+		used = strlen(buf);
+		snprintf(buf + used, len - used, "%s%s-%u AS%u",
+		    i > 0 ? ", " : "", prefix_fmt(&v[i]->prefix, pfx,
+		    sizeof pfx), v[i]->maxlen, v[i]->asn);
+	}
+	if (n > nitems(v)) {
+		used = strlen(buf);
+		snprintf(buf + used, len - used, " and %zu more",
+		    n - nitems(v));
+	}
+	return (buf);
+}
+
+/*
+ * RPKI (m->vrps): PFX_RPKI_INVALID for an invalid route for the prefix on
+ * one of its sessions (looked at first) or seen from any peer at or under
+ * it (a hijacker's more-specific), naming the state and the ROAs that
+ * make it so; PFX_RPKI_NOTFOUND when no VRP covers the prefix.
+ */
+static void
+routemon_item_rpki(struct rm_eval *e)
+{
+	struct routemon		*rm = e->rm;
+	struct model		*m = rm->m;
+	const struct rm_route	*r;
+	struct rib_peer		*peer;
+	char			 roas[320], pfx[PREFIX_STRLEN];
+	char			 where[NAME_MAX_PT + ADDR_STRLEN + 16];
+	char			 a[ADDR_STRLEN];
+	size_t			 i, k;
+	int			 sess;
+
+	if (m->vrps == NULL)
+		return;
+	if (vrp_covering(m->vrps, &e->bp->prefix, NULL, 0) == 0)
+		routemon_found(e->f, PFX_RPKI_NOTFOUND, "no ROA",
+		    "%s (AS%u) is not covered by any ROA: RPKI not-found",
+		    e->pfx, e->bp->origin);
+	/* Its sessions' routes first, then every route of the walk. */
+	for (sess = 1; sess >= 0; sess--) {
+		for (i = 0; i < rm->nroutes; i++) {
+			r = &rm->routes[i];
+			if (r->rov != VRP_INVALID_ORIGIN &&
+			    r->rov != VRP_INVALID_LENGTH)
+				continue;
+			for (k = 0; k < m->nsessions; k++)
+				if (e->sroute[k] == (int)i)
+					break;
+			if (sess != (k < m->nsessions))
+				continue;
+			if ((peer = rib_peer(rm->rib, r->peer)) == NULL)
+				continue;
+			if (sess)
+				snprintf(where, sizeof where, "on %s",
+				    m->sessions[k]->name);
+			else if (peer->session != NULL)
+				snprintf(where, sizeof where, "from session "
+				    "%s", peer->session->name);
+			else
+				snprintf(where, sizeof where, "from peer %s "
+				    "AS%u", addr_fmt(&peer->key.addr, a,
+				    sizeof a), peer->key.asn);
+			routemon_roas_fmt(m->vrps, &r->prefix, roas,
+			    sizeof roas);
+			routemon_found(e->f, PFX_RPKI_INVALID, roas, "%s%s %s "
+			    "is RPKI %s: origin AS%u, %s",
+			    r->prefix.len > e->bp->prefix.len ?
+			    "more-specific " : "", prefix_fmt(&r->prefix, pfx,
+			    sizeof pfx), where, vrp_state_name(r->rov),
+			    r->attr->origin_as, roas);
+		}
+	}
+}
+
+/*
+ * PFX_ROA_EXPIRING: every VRP that makes the prefix valid from its
+ * registered origin expires within roa-expiry (validators give the end
+ * of the shortest-lived object on the chain, rpki-client's "expires").
+ */
+static void
+routemon_item_roa_expiry(struct rm_eval *e)
+{
+	struct routemon		*rm = e->rm;
+	const struct vrp	*v[64], *last = NULL;
+	const struct prefix	*p = &e->bp->prefix;
+	char			 when[FMT_TIME_LEN], pfx[PREFIX_STRLEN];
+	char			 details[128];
+	size_t			 i, n;
+
+	if (rm->m->vrps == NULL)
+		return;
+	n = vrp_covering(rm->m->vrps, p, v, nitems(v));
+	for (i = 0; i < n && i < nitems(v); i++) {
+		if (v[i]->asn != e->bp->origin || v[i]->maxlen < p->len)
+			continue;
+		/* One without an expiry, or a later one, keeps it valid. */
+		if (v[i]->expires == 0)
+			return;
+		if (last == NULL || v[i]->expires > last->expires)
+			last = v[i];
+	}
+	if (last == NULL || last->expires * 1000 - e->now_ms >
+	    rm->roa_expiry_ms)
+		return;
+	fmt_time(when, sizeof when, last->expires * 1000, FMT_TIME_FULL);
+	snprintf(details, sizeof details, "ROA %s-%u AS%u expires %s",
+	    prefix_fmt(&last->prefix, pfx, sizeof pfx), last->maxlen,
+	    last->asn, when);
+	routemon_found(e->f, PFX_ROA_EXPIRING, details, "%s: %s%s", e->pfx,
+	    details, last->expires * 1000 <= e->now_ms ? " (expired)" : "");
+}
+
+/* Does one prefix contain the other? */
+static int
+routemon_overlap(const struct prefix *a, const struct prefix *b)
+{
+	if (a->len <= b->len)
+		return (prefix_contains(a, &b->addr));
+	return (prefix_contains(b, &a->addr));
+}
+
+/* ROAChanged for one registered prefix: the VRPs at or under it. */
+static void
+routemon_roa_changed(struct routemon *rm, const struct rm_item *it,
+    const struct vrp_diff *d, int64_t now_ms)
+{
+	char		 pfx[PREFIX_STRLEN], vp[PREFIX_STRLEN];
+	char		 words[2][200], details[256];
+	const struct vrp *v;
+	size_t		 i, n[2] = { 0, 0 }, used;
+	int		 which;
+
+	words[0][0] = words[1][0] = '\0';
+	for (which = 0; which < 2; which++) {
+		for (i = 0; i < (which ? d->nremoved : d->nadded); i++) {
+			v = which ? d->removed[i] : d->added[i];
+			if (!routemon_overlap(&v->prefix, &it->bp->prefix))
+				continue;
+			if (n[which]++ >= RM_ROAS_MAX)
+				continue;
+			used = strlen(words[which]);
+			snprintf(words[which] + used, sizeof words[which] -
+			    used, " %s-%u AS%u", prefix_fmt(&v->prefix, vp,
+			    sizeof vp), v->maxlen, v->asn);
+		}
+	}
+	if (n[0] + n[1] == 0)
+		return;
+	prefix_fmt(&it->bp->prefix, pfx, sizeof pfx);
+	snprintf(details, sizeof details, "%s%s%s%s",
+	    n[0] ? "added:" : "", words[0], n[0] && n[1] ? "; " : "",
+	    n[1] ? "removed:" : "");
+	strlcpy_pt(details + strlen(details), words[1],
+	    sizeof details - strlen(details));
+	snprintf(words[0], sizeof words[0], "prefix %s", pfx);
+	/* Losing a ROA may make it not-found or invalid: a Warning. */
+	routemon_event(rm, now_ms, "ROAChanged", n[1] ? LVL_WARNING :
+	    LVL_INFO, words[0], details, it->b, NULL, "%s: %zu ROA%s added, "
+	    "%zu removed: %s", pfx, n[0], n[0] == 1 ? "" : "s", n[1],
+	    details);
+}
+
+void
+routemon_vrps_changed(struct routemon *rm, const struct vrp_diff *d,
+    int64_t now_ms)
+{
+	struct rm_pfx	*p;
+	size_t		 i, j;
+
+	if (d == NULL) {
+		routemon_dirty_all(rm);
+		return;
+	}
+	/* A renewed ROA is no change of the diff's: look at them again. */
+	for (i = 0; i < rm->nitems; i++) {
+		routemon_roa_changed(rm, &rm->items[i], d, now_ms);
+		if (rm->items[i].raised & PFX_ROA_EXPIRING)
+			routemon_watch_cb(rm, (int)rm->items[i].pfx);
+	}
+	/* The states changed only under d->prefixes. */
+	for (i = 0; i < rm->npfxs; i++) {
+		p = &rm->pfxs[i];
+		for (j = 0; j < d->nprefixes && !p->dirty; j++)
+			if (routemon_overlap(&p->prefix, &d->prefixes[j]))
+				routemon_watch_cb(rm, (int)i);
+	}
 }

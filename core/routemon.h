@@ -72,6 +72,41 @@ void		 routemon_set_aspa(struct routemon *, aspa_lookup_cb cb,
  */
 int		 routemon_load_asrel(struct routemon *, const char *path);
 
+/*
+ * RPKI (issue 16): m->vrps was replaced.  d is the diff from the VRPs
+ * before (NULL: the first ones, or any other change: every prefix is
+ * judged again, no ROAChanged).  With a diff, ROAChanged (Information,
+ * Warning when one is removed) for each registered prefix that a VRP
+ * added or removed covers or lies under, and only the registered
+ * prefixes under a changed VRP are judged again: PrefixRPKIInvalid,
+ * PrefixRPKINotFound, ROAExpiring (routes { roa-expiry }, 24 h).
+ */
+struct vrp_diff;
+struct vrp_index;
+struct prefix;
+void		 routemon_vrps_changed(struct routemon *,
+		    const struct vrp_diff *, int64_t now_ms);
+/* ROAExpiring this long before (routes { roa-expiry }; 0: 24 h). */
+void		 routemon_set_roa_expiry(struct routemon *, int64_t ms);
+/*
+ * The RPKI state of a registered prefix as its registered origin
+ * announces it (enum vrp_state), against m->vrps; -1 without VRPs.
+ */
+struct branch_prefix;
+int		 routemon_rpki_state(const struct model *,
+		    const struct branch_prefix *);
+/*
+ * An ASPA lookup (aspa.h) over the ASPAs of m->vrps, arg the model, for
+ * routemon_set_aspa().  The check does not say the route's family: an
+ * AFI-independent ASPA first, then the per-family ones of older
+ * rpki-client files.
+ */
+int		 routemon_vrps_aspa(uint32_t customer,
+		    const uint32_t **providers, size_t *nproviders, void *m);
+/* The VRPs covering p in words ("no ROA" for none), into buf. */
+char		*routemon_roas_fmt(const struct vrp_index *,
+		    const struct prefix *, char *, size_t);
+
 /* PFX_* flags as words ("origin leak no-8007"), into buf; "" for none. */
 char		*routemon_flags_fmt(unsigned, char *, size_t);
 /* The level of the worst of these flags (LVL_INFO for none). */

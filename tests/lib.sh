@@ -207,6 +207,21 @@ lab_start()
 	summary
 }
 
+# lab_birdc ROUTER ARGS...: birdc on a lab router; the reply's last line
+# is kept for diagnostics.
+lab_birdc()
+{
+	"$LAB" birdc "$DIR" "$@" >"$T/birdc.out" 2>&1 ||
+		diag "birdc $*: $(tail -n 1 "$T/birdc.out")"
+}
+
+# level_of TYPE: the level of the newest event of TYPE after the mark.
+level_of()
+{
+	sql "SELECT level FROM events WHERE id > ${MARK:-0} AND type = '$1'
+	    ORDER BY id DESC LIMIT 1"
+}
+
 lab_check_conf()
 {
 	if "$PEERTOP" -n -c "$CONF" >"$T/check.log" 2>&1; then

@@ -196,7 +196,7 @@ cmd_mrt(int argc, char **argv)
 	struct rib_peer		*p;
 	struct cmd_mrt_files	 vf, sf;
 	struct vrp_index	*vrps = NULL;
-	size_t			 rov[4];
+	size_t			 rov[4], naspa;
 	const char		*config = NULL, *fmt = "text";
 	uint64_t		 updates = 0;
 	size_t			 i;
@@ -269,6 +269,12 @@ cmd_mrt(int argc, char **argv)
 	run.rp.error = cmd_mrt_error_cb;
 	if (run.rp.m != NULL) {
 		routemon_new(run.rp.m, run.rp.rib);
+		/* The RPKI events and ASPA judge against the --vrp files. */
+		run.rp.m->vrps = vrps;
+		if (vrps != NULL && vrp_index_aspas(vrps, &naspa) != NULL &&
+		    naspa > 0)
+			routemon_set_aspa(run.rp.m->routemon,
+			    routemon_vrps_aspa, run.rp.m);
 		run.rp.m->sink.event = cmd_mrt_event_cb;
 		run.rp.m->sink.arg = &run;
 		output_feed_begin(run.out, &run.ctx);

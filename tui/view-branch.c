@@ -21,7 +21,9 @@
 #include "core/geo.h"
 #include "core/latency.h"
 #include "core/latency-mon.h"
+#include "core/routemon.h"
 #include "core/store.h"
+#include "core/vrp.h"
 #include "tui/canvas.h"
 #include "tui/graph.h"
 #include "tui/tui.h"
@@ -121,6 +123,8 @@ static void	 view_branch_graph(struct tui *, const struct branch *,
 static void	 view_branch_over(struct tui *, char *, size_t);
 static void	 view_branch_table(struct tui *, const struct branch *, int,
 		    int *, int, int);
+static const char *view_branch_rpki(const struct model *,
+		    const struct branch_prefix *, char *, size_t);
 static void	 view_branch_lists(struct tui *, const struct branch *, int,
 		    int *, int, int);
 static int	 view_branch_event_about(const struct branch *,
@@ -634,6 +638,20 @@ view_branch_event_about(const struct branch *b, const struct event *e)
 	return (0);
 }
 
+/* With VRPs, "RPKI valid " (the registered origin's state), else "". */
+static const char *
+view_branch_rpki(const struct model *m, const struct branch_prefix *bp,
+    char *buf, size_t len)
+{
+	int	 st = routemon_rpki_state(m, bp);
+
+	buf[0] = '\0';
+	if (st >= 0)
+		snprintf(buf, len, "RPKI %s, ", vrp_state_name(
+		    (enum vrp_state)st));
+	return (buf);
+}
+
 /*
  * Sessions, prefixes and recent events: side by side when there is room
  * (sessions and prefixes on the left, events on the right), else one
@@ -649,6 +667,7 @@ view_branch_lists(struct tui *tui, const struct branch *b, int y, int *row,
 	const struct branch_prefix *bp;
 	const struct event	*e;
 	char			 line[512], pfx[64], age[16], when[32];
+	char			 rpki[32];
 	enum color_role		 role;
 	size_t			 i, n;
 	int			 lw = w, ex = 0, r, er;
@@ -688,15 +707,18 @@ view_branch_lists(struct tui *tui, const struct branch *b, int y, int *row,
 			    draw_glyph(tui, GL_UNKNOWN), pfx);
 		} else if (bp->flags != 0) {
 			role = (bp->flags & (PFX_ORIGIN | PFX_SUBHIJACK |
-			    PFX_INVISIBLE)) ? CR_CRIT : CR_WARN;
-			snprintf(line, sizeof line, " %s %-18s %s",
+			    PFX_INVISIBLE | PFX_RPKI_INVALID)) ? CR_CRIT :
+			    CR_WARN;
+			snprintf(line, sizeof line, " %s %-18s %s%s",
 			    draw_glyph(tui, role == CR_CRIT ? GL_DOWN :
-			    GL_WARN), pfx, bp->problem);
+			    GL_WARN), pfx, view_branch_rpki(m, bp, rpki,
+			    sizeof rpki), bp->problem);
 		} else {
 			role = CR_OK;
-			snprintf(line, sizeof line, " %s %-18s ok, %u/%u "
+			snprintf(line, sizeof line, " %s %-18s ok, %s%u/%u "
 			    "primary %u/%u backup", draw_glyph(tui, GL_UP),
-			    pfx, bp->nprimary, bp->nprimary_total,
+			    pfx, view_branch_rpki(m, bp, rpki, sizeof rpki),
+			    bp->nprimary, bp->nprimary_total,
 			    bp->nbackup, bp->nbackup_total);
 		}
 		draw_text(tui, y + r++, 0, lw, role, line);

@@ -13,7 +13,9 @@
  * Enter opens a page with every field of the selected prefix: each
  * problem in words, since when, the best route and which session and edge
  * carry it, the branch's routed and nearest edge, and each of the
- * partner's sessions with whether it carries the prefix.  j/k step
+ * partner's sessions with whether it carries the prefix; with VRPs (an
+ * rpki collector), the RPKI state of the registered origin and the VRPs
+ * covering the prefix, with AS, maxLength and expiry.  j/k step
  * through the prefixes there; Enter or Esc goes back to the list.
  */
 
@@ -23,6 +25,7 @@
 
 #include "tui/tui.h"
 #include "core/routemon.h"
+#include "core/vrp.h"
 
 enum {
 	PX_BRANCH, PX_PREFIX, PX_ORIGIN, PX_PRI, PX_BKP, PX_STATE, PX_SINCE,
@@ -69,12 +72,16 @@ static const struct view_prefixes_flag {
 	{ PFX_SUBHIJACK, "sub-hijack",
 	    "a more-specific comes from another origin AS" },
 	{ PFX_INVISIBLE, "invisible", "no configured session carries it" },
+	{ PFX_RPKI_INVALID, "rpki-inv", "a route for it or a more-specific "
+	    "is RPKI invalid" },
 	{ PFX_LEAK, "leak", "the AS path leaks (leaves and re-enters, or a "
 	    "bad AS)" },
 	{ PFX_ASPA, "aspa", "ASPA verification finds the AS path invalid" },
 	{ PFX_OTC, "otc", "the route breaks an RFC 9234 OTC rule for the "
 	    "session's relation" },
 	{ PFX_UPSTREAM, "upstream", "the first hop is not an allowed upstream" },
+	{ PFX_RPKI_NOTFOUND, "no-roa", "no ROA covers it (RPKI not-found)" },
+	{ PFX_ROA_EXPIRING, "roa-exp", "its ROAs expire soon" },
 	{ PFX_NOPRIMARY, "no-primary", "not announced on every primary "
 	    "session" },
 	{ PFX_NOBACKUP, "no-backup", "not announced on every backup session" },
@@ -137,6 +144,8 @@ static int	 view_prefixes_page_state(struct tui *,
 		    int);
 static int	 view_prefixes_page_route(struct tui *,
 		    struct view_prefixes_row *, int, int, int, int);
+static int	 view_prefixes_page_rpki(struct tui *,
+		    const struct branch_prefix *, int, int, int, int);
 static int	 view_prefixes_page_edge(struct tui *, struct branch *, int,
 		    int, int, int);
 static void	 view_prefixes_page_sessions(struct tui *,
@@ -668,6 +677,52 @@ view_prefixes_detail(struct tui *tui, struct view_prefixes_row *r, int y,
 	draw_text(tui, y, 0, w, view_prefixes_role(r->sev), detail);
 }
 
+/*
+ * With VRPs: the RPKI state of the registered origin, and the VRPs
+ * covering the prefix (three, then how many more); the next row.
+ */
+static int
+view_prefixes_page_rpki(struct tui *tui, const struct branch_prefix *p,
+    int y, int row, int body, int w)
+{
+	const struct model	*m = tui->model;
+	const struct vrp	*v[3];
+	char			 line[160], pfx[PREFIX_STRLEN];
+	char			 when[FMT_TIME_LEN];
+	enum color_role		 role;
+	size_t			 i, n;
+	int			 st;
+
+	if ((st = routemon_rpki_state(m, p)) < 0)
+		return (row);
+	role = st == VRP_VALID ? CR_OK : st == VRP_NOTFOUND ? CR_WARN :
+	    CR_CRIT;
+	snprintf(line, sizeof line, "%s (AS%u)", vrp_state_name(
+	    (enum vrp_state)st), p->origin);
+	row = view_prefixes_field(tui, y, row, body, w, "RPKI", role, line);
+	n = vrp_covering(m->vrps, &p->prefix, v, nitems(v));
+	if (n == 0)
+		return (view_prefixes_field(tui, y, row, body, w, "ROAs",
+		    CR_WARN, "none covers it"));
+	for (i = 0; i < n && i < nitems(v); i++) {
+		if (v[i]->expires != 0)
+			fmt_time(when, sizeof when, v[i]->expires * 1000,
+			    FMT_TIME_DATE);
+		snprintf(line, sizeof line, "%s max /%u AS%u%s%s",
+		    prefix_fmt(&v[i]->prefix, pfx, sizeof pfx),
+		    v[i]->maxlen, v[i]->asn, v[i]->expires != 0 ?
+		    ", expires " : "", v[i]->expires != 0 ? when : "");
+		row = view_prefixes_field(tui, y, row, body, w,
+		    i == 0 ? "ROAs" : "", CR_NORMAL, line);
+	}
+	if (n > nitems(v)) {
+		snprintf(line, sizeof line, "and %zu more", n - nitems(v));
+		row = view_prefixes_field(tui, y, row, body, w, "", CR_DIM,
+		    line);
+	}
+	return (row);
+}
+
 /* One "Label   value" line of the page; returns the next row. */
 static int
 view_prefixes_field(struct tui *tui, int y, int row, int h, int w,
@@ -699,6 +754,7 @@ view_prefixes_page(struct tui *tui, struct view_prefixes_row *r, int y,
 
 	row = view_prefixes_page_state(tui, r, pfx, y, row, body, w);
 	row = view_prefixes_page_route(tui, r, y, row, body, w);
+	row = view_prefixes_page_rpki(tui, r->p, y, row, body, w);
 	row = view_prefixes_page_edge(tui, b, y, row, body, w);
 	view_prefixes_page_sessions(tui, r->p, pt, y, row, body, w);
 

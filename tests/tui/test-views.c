@@ -28,6 +28,7 @@
 #include "core/latency-mon.h"
 #include "core/replay.h"
 #include "core/store.h"
+#include "core/vrp.h"
 #include "tui/tui.h"
 
 static const char views_conf[] =
@@ -472,6 +473,55 @@ test_prefixes_page(void **state)
 	erase();
 	draw_view(f, &view_prefixes);
 	assert_non_null(strstr(row(1, buf, sizeof buf), "AS path"));
+	cursor_to(f, idx, 0);
+}
+
+/*
+ * With VRPs, the first prefix's page gives its RPKI state from its
+ * registered origin and the VRPs covering it (AS, maxLength, expiry), the
+ * list its rpki-inv word; without, the page has no RPKI line.
+ */
+static void
+test_prefixes_rpki(void **state)
+{
+	static const char	 json[] = "{\"roas\": [{\"asn\": 64999, "
+	    "\"prefix\": \"100.105.0.0/16\", \"maxLength\": 24, \"ta\": \"t\", "
+	    "\"expires\": 1900000000}]}";
+	struct fixture		*f = *state;
+	struct branch_prefix	*bp = &f->m->branches[0]->prefixes[1];
+	size_t			 idx = (size_t)tui_view_index(&view_prefixes);
+	struct vrp_set		*vs = vrp_set_new();
+	struct vrp_index	*ix;
+	char			*cause = NULL;
+	unsigned		 was = bp->flags;
+
+	size(f, 100, 40);
+	cursor_to(f, idx, 0);
+	assert_int_equal(view_prefixes_drill(&f->t), ACT_REDRAW);
+	draw_view(f, &view_prefixes);
+	assert_true(find(2, 39, "RPKI  ") < 0);
+
+	if (vrp_set_load_buf(vs, "t.json", json, strlen(json), &cause) != 0)
+		fail_msg("%s", cause);
+	ix = vrp_index_new(vs);
+	vrp_set_free(vs);
+	f->m->vrps = ix;
+	bp->flags |= PFX_RPKI_INVALID;
+	draw_view(f, &view_prefixes);
+	assert_true(find(2, 39, "RPKI              invalid-origin (AS65001)")
+	    >= 0);
+	assert_true(find(2, 39, "ROAs              100.105.0.0/16 max /24 "
+	    "AS64999, expires 2030-") >= 0);
+	assert_true(find(2, 39, "rpki-inv: a route for it or a more-specific "
+	    "is RPKI invalid") >= 0);
+	assert_int_equal(view_prefixes_drill(&f->t), ACT_REDRAW);
+	erase();
+	draw_view(f, &view_prefixes);
+	assert_true(find(2, 39, "rpki-inv") >= 0);
+
+	bp->flags = was;
+	f->m->vrps = NULL;
+	vrp_index_free(ix);
 	cursor_to(f, idx, 0);
 }
 
@@ -945,6 +995,37 @@ test_branch_deliverable(void **state)
 	tui_set_view(&f->t, &view_overview);
 }
 
+/*
+ * Branch detail with VRPs: each prefix's row starts with the RPKI state
+ * of its registered origin (a ROA of 100.105.0.0/16 up to /24 for
+ * AS65001); none without VRPs.
+ */
+static void
+branch_rpki(struct fixture *f)
+{
+	static const char	 json[] = "{\"roas\": [{\"asn\": 65001, "
+	    "\"prefix\": \"100.105.0.0/16\", \"maxLength\": 24, "
+	    "\"ta\": \"t\"}]}";
+	struct vrp_set		*vs = vrp_set_new();
+	struct vrp_index	*ix;
+	char			*cause = NULL, buf[512];
+	int			 y;
+
+	assert_true((y = find(1, 49, "100.105.31.0/24")) >= 0);
+	assert_null(strstr(row(y, buf, sizeof buf), "RPKI"));
+	if (vrp_set_load_buf(vs, "t.json", json, strlen(json), &cause) != 0)
+		fail_msg("%s", cause);
+	ix = vrp_index_new(vs);
+	vrp_set_free(vs);
+	f->m->vrps = ix;
+	draw_view(f, &view_branch);
+	assert_true((y = find(1, 49, "100.105.31.0/24")) >= 0);
+	assert_non_null(strstr(row(y, buf, sizeof buf), "100.105.31.0/24    "
+	    "RPKI valid, "));
+	f->m->vrps = NULL;
+	vrp_index_free(ix);
+}
+
 static void
 test_branch_detail(void **state)
 {
@@ -1023,6 +1104,7 @@ test_branch_detail(void **state)
 	assert_non_null(strstr(buf, "Src"));
 	assert_true(find(y, 49, "Recent events") >= 0);
 	assert_true(find(y, 49, "LossHigh") >= 0);
+	branch_rpki(f);
 
 	/* Enter: the partner's sessions; Esc goes back to the Overview. */
 	assert_int_equal(view_branch_drill(&f->t), ACT_REDRAW);
@@ -2054,6 +2136,7 @@ main(void)
 		cmocka_unit_test(test_prefixes_200),
 		cmocka_unit_test(test_prefixes_filter),
 		cmocka_unit_test(test_prefixes_page),
+		cmocka_unit_test(test_prefixes_rpki),
 		cmocka_unit_test(test_prefixes_unknown),
 		cmocka_unit_test(test_prefixes_state_only),
 		cmocka_unit_test(test_overview_routed),

@@ -20,6 +20,7 @@
 #include "core/json.h"
 #include "core/model.h"
 #include "core/output.h"
+#include "core/vrp.h"
 
 static struct model *
 small_model(void)
@@ -537,11 +538,68 @@ test_json_writer(void **state)
 	free(buf);
 }
 
+/*
+ * With VRPs (an rpki collector), each registered prefix carries its RPKI
+ * state and the VRPs covering it in JSON, and the state in text; without,
+ * neither says a word (the --once goldens stay as they were).
+ */
+static void
+test_rpki(void **state)
+{
+	static const char	 json[] = "{\"roas\": [{\"asn\": 65010, "
+	    "\"prefix\": \"192.0.2.0/23\", \"maxLength\": 24, \"ta\": \"t\", "
+	    "\"expires\": 1900000000}, {\"asn\": 65010, \"prefix\": "
+	    "\"198.51.100.0/24\", \"maxLength\": 24, \"ta\": \"t\"}]}";
+	struct model		*m = small_model();
+	struct branch		*b = m->branches[0];
+	struct vrp_set		*vs = vrp_set_new();
+	struct vrp_index	*ix;
+	char			*out, *cause = NULL;
+
+	(void)state;
+	b->prefixes = xcalloc(2, sizeof *b->prefixes);
+	b->nprefixes = 2;
+	assert_int_equal(prefix_parse("192.0.2.0/24", &b->prefixes[0].prefix),
+	    0);
+	b->prefixes[0].origin = 65010;
+	b->prefixes[0].seen = 1;
+	assert_int_equal(prefix_parse("203.0.113.0/24",
+	    &b->prefixes[1].prefix), 0);
+	b->prefixes[1].origin = 65010;
+	b->prefixes[1].seen = 1;
+	out = render(m, "json");
+	assert_null(strstr(out, "\"rpki\""));
+	free(out);
+	out = render(m, "text");
+	assert_null(strstr(out, "rpki:"));
+	free(out);
+
+	if (vrp_set_load_buf(vs, "t.json", json, strlen(json), &cause) != 0)
+		fail_msg("%s", cause);
+	ix = vrp_index_new(vs);
+	vrp_set_free(vs);
+	m->vrps = ix;
+	out = render(m, "json");
+	assert_non_null(strstr(out, "\"rpki\": \"valid\", \"roas\": "
+	    "[{\"prefix\": \"192.0.2.0/23\", \"max_length\": 24, "
+	    "\"asn\": 65010, \"expires\": \""));
+	assert_non_null(strstr(out, "\"rpki\": \"not-found\", \"roas\": []"));
+	free(out);
+	out = render(m, "text");
+	assert_non_null(strstr(out, "rpki:valid"));
+	assert_non_null(strstr(out, "rpki:not-found"));
+	free(out);
+	m->vrps = NULL;
+	vrp_index_free(ix);
+	model_free(m);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_rpki),
 		cmocka_unit_test(test_json_utf8),
 		cmocka_unit_test(test_bmp_section),
 		cmocka_unit_test(test_text),

@@ -157,7 +157,7 @@ test_branch_and_limits(void **state)
 	text = edit(t2, "role primary", "role primary max-prefix 50 drop");
 	free(t2);
 	t2 = text;
-	xasprintf(&text, "%sroutes { tolerance 300km }\n", t2);
+	xasprintf(&text, "%sroutes { tolerance 300km roa-expiry 2h }\n", t2);
 	free(t2);
 	conf_write(text);
 	free(text);
@@ -166,6 +166,8 @@ test_branch_and_limits(void **state)
 	assert_true(has_line(&rep, "branch hq latency loss 5% -> 2%"));
 	assert_true(has_line(&rep, "branch hq latency high global -> 80 ms"));
 	assert_true(has_line(&rep, "routes tolerance 500 km -> 300 km"));
+	assert_true(has_line(&rep, "routes roa-expiry 86400s -> 7200s"));
+	assert_true(m->route_roa_expiry_ms == 7200 * 1000);
 	assert_true(has_line(&rep, "session sea-r1 max-prefix default -> "
 	    "50 drop (from the next UPDATE)"));
 	assert_int_equal(m->branches[0]->th.high_us, 80000);

@@ -8,10 +8,14 @@
  * prefix fields, the routed edge and SuboptimalRouting; nothing raised
  * for an unrelated prefix; route security (issue 16): the valley-free
  * leak by CAIDA relationships, the RFC 9234 OTC rules and ASPA, by the
- * session's relation, each with its restoring event.
+ * session's relation, each with its restoring event; RPKI (issue 16):
+ * PrefixRPKIInvalid, PrefixRPKINotFound, ROAChanged and ROAExpiring
+ * from VRP sets and their diffs, and the rpki collector giving the
+ * monitor its ASPAs (PrefixASPAInvalid from an rpki-client file).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,7 +24,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
+
+#include <event2/event.h>
 
 #include "core/asrel.h"
 #include "core/bgp-role.h"
@@ -32,6 +40,7 @@
 #include "core/routemon.h"
 #include "core/routemon-check.h"
 #include "core/util.h"
+#include "core/vrp.h"
 
 #ifndef TOP_SRCDIR
 #define TOP_SRCDIR "."
@@ -1117,6 +1126,7 @@ test_config_routes(void **state)
 	    "routes {\n"
 	    "\ttolerance 9000km\n"
 	    "\tmax-path 2\n"
+	    "\troa-expiry 3d\n"
 	    "}\n";
 	static const struct conf_err errs[] = {
 		{ "err-routes-tolerance.conf", "2:12: bad tolerance \"far\": "
@@ -1125,6 +1135,8 @@ test_config_routes(void **state)
 		  "expected 1 to 255" },
 		{ "err-routes-twice.conf", "3:2: max-path given twice for "
 		  "routes" },
+		{ "err-routes-roa-expiry.conf", "2:13: bad roa-expiry \"30s\": "
+		  "expected 60000ms to 365d, e.g. 1h, 7d" },
 	};
 	struct fix		*f;
 	struct model		*m;
@@ -1134,6 +1146,7 @@ test_config_routes(void **state)
 	m = parse_model(text, strlen(text));
 	assert_true(m->route_tolerance_km == 9000);
 	assert_int_equal(m->route_max_path, 2);
+	assert_true(m->route_roa_expiry_ms == 3 * 86400 * 1000LL);
 	model_free(m);
 	m = parse_model("routes { }", 10);
 	assert_true(m->route_tolerance_km == 0);
@@ -1458,6 +1471,254 @@ test_route_security(void **state)
 	    -1);
 }
 
+/* A VRP index from rpki-client JSON text, which must load. */
+static struct vrp_index *
+vrps(const char *json)
+{
+	struct vrp_set		*s = vrp_set_new();
+	struct vrp_index	*ix;
+	char			*cause = NULL;
+
+	if (vrp_set_load_buf(s, "t.json", json, strlen(json), &cause) != 0)
+		fail_msg("vrp: %s", cause);
+	ix = vrp_index_new(s);
+	vrp_set_free(s);
+	return (ix);
+}
+
+/* Switch the RIB and the monitor from old to ix, as the collector does. */
+static void
+vrps_switch(struct fix *f, const struct vrp_index *old,
+    const struct vrp_index *ix)
+{
+	struct vrp_diff	 d;
+
+	vrp_diff(old, ix, &d);
+	if (old == NULL)
+		rib_rov_set(f->rib, ix, NULL, NULL);
+	else
+		rib_rov_update(f->rib, ix, &d, NULL, NULL);
+	f->m->vrps = ix;
+	routemon_vrps_changed(f->rm, old == NULL ? NULL : &d, f->now + 1000);
+	vrp_diff_free(&d);
+}
+
+static void
+test_rpki(void **state)
+{
+	struct fix		*f = *state;
+	static const uint32_t	 thief[] = { 64999 };
+	struct branch_prefix	*bp = &f->m->branches[0]->prefixes[0];
+	struct branch_prefix	*bp6 = &f->m->branches[0]->prefixes[2];
+	struct vrp_index	*ix1, *ix2, *ix3;
+	const struct event	*ev;
+	char			*json;
+
+	all_good(f);
+	/* 203.0.113.0/24 and 198.51.100.0/24 have ROAs, the v6 one none. */
+	ix1 = vrps("{\"roas\": ["
+	    "{\"asn\": 64501, \"prefix\": \"203.0.113.0/24\", "
+	    "\"maxLength\": 24, \"ta\": \"t\", \"expires\": 1900000000},"
+	    "{\"asn\": 64500, \"prefix\": \"198.51.100.0/24\", "
+	    "\"maxLength\": 24, \"ta\": \"t\", \"expires\": 1900000000}]}");
+	vrps_switch(f, NULL, ix1);
+	eval(f);
+	ev = one(f, "PrefixRPKINotFound", LVL_WARNING, "prefix 2001:db8:1::/48");
+	assert_non_null(strstr(ev->summary, "not covered by any ROA"));
+	assert_int_equal(count(f, "PrefixRPKIInvalid"), 0);
+	assert_int_equal(count(f, "ROAChanged"), 0);	/* the first set */
+	assert_true(bp6->flags & PFX_RPKI_NOTFOUND);
+	assert_int_equal(bp->flags, 0);
+	assert_settled(f);
+
+	/* A hijacker's more-specific: invalid-origin, the ROA named. */
+	announce(f, f->thief, "203.0.113.128/25", thief, 1, 1);
+	eval(f);
+	ev = one(f, "PrefixRPKIInvalid", LVL_CRITICAL, "prefix 203.0.113.0/24");
+	assert_non_null(strstr(ev->summary, "more-specific 203.0.113.128/25 "
+	    "from peer 10.9.9.9 AS64999 is RPKI invalid-origin: origin "
+	    "AS64999, 203.0.113.0/24-24 AS64501"));
+	assert_true(bp->flags & PFX_RPKI_INVALID);
+	assert_settled(f);
+	withdraw(f, f->thief, "203.0.113.128/25");
+	eval(f);
+	one(f, "PrefixRPKIInvalidResolved", LVL_INFO, "prefix 203.0.113.0/24");
+	new_events(f);
+
+	/*
+	 * The /24's ROA goes, the v6 prefix gets one that expires within
+	 * the day: ROAChanged for both (Warning for the removal), and
+	 * only they are judged again.
+	 */
+	xasprintf(&json, "{\"roas\": ["
+	    "{\"asn\": 64501, \"prefix\": \"2001:db8::/32\", "
+	    "\"maxLength\": 48, \"ta\": \"t\", \"expires\": %lld},"
+	    "{\"asn\": 64500, \"prefix\": \"198.51.100.0/24\", "
+	    "\"maxLength\": 24, \"ta\": \"t\", \"expires\": 1900000000}]}",
+	    (long long)(f->now / 1000 + 3600));
+	ix2 = vrps(json);
+	free(json);
+	vrps_switch(f, ix1, ix2);
+	ev = find(f, "ROAChanged");
+	assert_int_equal(count(f, "ROAChanged"), 2);
+	assert_int_equal(ev->level, LVL_WARNING);
+	assert_string_equal(ev->subject, "prefix 203.0.113.0/24");
+	assert_non_null(strstr(ev->summary, "0 ROAs added, 1 removed: "
+	    "removed: 203.0.113.0/24-24 AS64501"));
+	new_events(f);
+	eval(f);
+	one(f, "PrefixRPKINotFound", LVL_WARNING, "prefix 203.0.113.0/24");
+	one(f, "PrefixRPKINotFoundResolved", LVL_INFO,
+	    "prefix 2001:db8:1::/48");
+	ev = one(f, "ROAExpiring", LVL_WARNING, "prefix 2001:db8:1::/48");
+	assert_non_null(strstr(ev->summary, "ROA 2001:db8::/32-48 AS64501 "
+	    "expires"));
+	assert_true(bp6->flags & PFX_ROA_EXPIRING);
+	assert_int_equal(count(f, "ROAChanged"), 0);
+	assert_settled(f);
+	/* roa-expiry 30m (a reload): an hour away is not soon any more. */
+	routemon_set_roa_expiry(f->rm, 30 * 60 * 1000);
+	eval(f);
+	one(f, "ROAExpiringResolved", LVL_INFO, "prefix 2001:db8:1::/48");
+	new_events(f);
+	routemon_set_roa_expiry(f->rm, 0);
+	eval(f);
+	one(f, "ROAExpiring", LVL_WARNING, "prefix 2001:db8:1::/48");
+	new_events(f);
+
+	/* The /24 authorised for another AS: the partner's route invalid. */
+	ix3 = vrps("{\"roas\": ["
+	    "{\"asn\": 64777, \"prefix\": \"203.0.112.0/23\", "
+	    "\"maxLength\": 24, \"ta\": \"t\"},"
+	    "{\"asn\": 64501, \"prefix\": \"2001:db8::/32\", "
+	    "\"maxLength\": 48, \"ta\": \"t\"}]}");
+	vrps_switch(f, ix2, ix3);
+	new_events(f);
+	eval(f);
+	ev = one(f, "PrefixRPKIInvalid", LVL_CRITICAL, "prefix 203.0.113.0/24");
+	assert_non_null(strstr(ev->summary, "203.0.113.0/24 on "));
+	assert_non_null(strstr(ev->summary, "is RPKI invalid-origin: origin "
+	    "AS64501, 203.0.112.0/23-24 AS64777"));
+	one(f, "PrefixRPKINotFoundResolved", LVL_INFO, "prefix 203.0.113.0/24");
+	/* No expiry in the file: nothing expires. */
+	one(f, "ROAExpiringResolved", LVL_INFO, "prefix 2001:db8:1::/48");
+	/* 198.51.100.0/24 lost its ROA. */
+	one(f, "PrefixRPKINotFound", LVL_WARNING, "prefix 198.51.100.0/24");
+	assert_settled(f);
+
+	/* No VRPs any more: nothing to judge, everything resolved. */
+	rib_rov_set(f->rib, NULL, NULL, NULL);
+	f->m->vrps = NULL;
+	routemon_vrps_changed(f->rm, NULL, f->now);
+	eval(f);
+	one(f, "PrefixRPKIInvalidResolved", LVL_INFO, "prefix 203.0.113.0/24");
+	one(f, "PrefixRPKINotFoundResolved", LVL_INFO,
+	    "prefix 198.51.100.0/24");
+	assert_int_equal(bp->flags, 0);
+	vrp_index_free(ix1);
+	vrp_index_free(ix2);
+	vrp_index_free(ix3);
+}
+
+/*
+ * The rpki collector hands the monitor the ASPAs of its file: 64501
+ * lists only 64999 as its provider, so the partner's path 64500 64501
+ * is ASPA-invalid; the file rewritten with 64500 resolves it.  A
+ * malformed file is CollectorDown and changes no judgement.  A file two
+ * days old is RPKISourceStale until it is written again.
+ */
+static void
+test_rpki_collector_aspa(void **state)
+{
+	struct fix		*f = *state;
+	struct collector	*c = NULL;
+	struct event_base	*base = event_base_new();
+	struct timeval		 times[2];
+	char			 dir[] = "/tmp/test-routemon.XXXXXX", path[64];
+	char			 text[512], *cause = NULL;
+	struct model		*m;
+	FILE			*fp;
+	size_t			 i;
+	const struct event	*ev;
+	static const char	 fmt[] = "{\"roas\": [{\"asn\": 64501, "
+	    "\"prefix\": \"203.0.113.0/24\", \"maxLength\": 24, \"ta\": "
+	    "\"t\"}], \"aspas\": [{\"customer_asid\": 64501, "
+	    "\"expires\": 1900000000, \"providers\": [%u]}]}\n";
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/vrps.json", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	fprintf(fp, fmt, 64999U);
+	fclose(fp);
+	/* Last written two days ago: its validator stopped. */
+	times[0].tv_sec = times[1].tv_sec = time(NULL) - 2 * 86400;
+	times[0].tv_usec = times[1].tv_usec = 0;
+	assert_int_equal(utimes(path, times), 0);
+	/* The fixture's model, with an rpki block for the file. */
+	snprintf(text, sizeof text, "%srpki {\n\tfile \"%s\"\n"
+	    "\tinterval 100ms\n}\n", conf, path);
+	m = parse_model(text, strlen(text));
+	for (i = 0; i < m->ncollectors; i++)
+		if (strcmp(m->collectors[i]->ops->name, "rpki") == 0)
+			c = m->collectors[i];
+	assert_non_null(c);
+	/* Its collector, started on the fixture's model and RIB. */
+	all_good(f);
+	f->m->collectors = xreallocarray(f->m->collectors,
+	    f->m->ncollectors + 1, sizeof *f->m->collectors);
+	f->m->collectors[f->m->ncollectors++] = m->collectors[i - 1];
+	for (i = 0; i < m->ncollectors; i++)
+		if (m->collectors[i] == c)
+			m->collectors[i] = m->collectors[--m->ncollectors];
+	if (c->ops->start(c, f->m, base, &cause) != 0)
+		fail_msg("start: %s", cause);
+	assert_non_null(f->m->vrps);
+	ev = find(f, "RPKISourceStale");
+	assert_int_equal(ev->level, LVL_WARNING);
+	assert_non_null(strstr(ev->summary, "the VRP file was last written "
+	    "2d"));
+	eval(f);
+	ev = one(f, "PrefixASPAInvalid", LVL_ERROR, "prefix 203.0.113.0/24");
+	assert_non_null(strstr(ev->summary, "AS64501 does not authorise "
+	    "AS64500 as a provider"));
+	new_events(f);
+	/* A new file (another size: the change is seen) resolves it. */
+	assert_non_null(fp = fopen(path, "w"));
+	fprintf(fp, fmt, 64500U);
+	fputs("\n\n", fp);
+	fclose(fp);
+	for (i = 0; i < 50 && count(f, "PrefixASPAInvalidResolved") == 0;
+	    i++) {
+		event_base_loop(base, EVLOOP_ONCE);
+		eval(f);
+	}
+	assert_int_equal(count(f, "PrefixASPAInvalidResolved"), 1);
+	assert_int_equal(count(f, "RPKISourceStaleResolved"), 1);
+	new_events(f);
+	/*
+	 * A malformed file: the source is down (CollectorDown, naming the
+	 * file), the VRPs and the judgements stay.
+	 */
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("{\"roas\": [", fp);
+	fclose(fp);
+	for (i = 0; i < 50 && count(f, "CollectorDown") == 0; i++) {
+		event_base_loop(base, EVLOOP_ONCE);
+		eval(f);
+	}
+	ev = find(f, "CollectorDown");
+	assert_non_null(strstr(ev->summary, "vrps.json"));
+	assert_non_null(f->m->vrps);
+	assert_int_equal(count(f, "PrefixASPAInvalid"), 0);
+	assert_int_equal(count(f, "PrefixRPKINotFound"), 0);
+	c->ops->stop(c);
+	assert_null(f->m->vrps);
+	unlink(path);
+	rmdir(dir);
+	model_free(m);
+	event_base_free(base);
+}
+
 int
 main(void)
 {
@@ -1486,6 +1747,9 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sink_hooks, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_rpki, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rpki_collector_aspa,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_route_security, setup,
 		    teardown),
 		cmocka_unit_test(test_config_upstream),
