@@ -11,8 +11,10 @@
  * The prefix checks word what fails as the Azure portal's prefix
  * validation does ("Prefix wasn't received", "Backup route not found"
  * ...), so the engineer recognises the message the portal will show
- * hours later.  RPKI validity has no source in peertop yet: its check
- * says so and stays "not checked", never green.
+ * hours later.  RPKI comes from the route monitor's prefix flags: an
+ * invalid registered prefix fails (Microsoft drops invalid routes), one
+ * without a ROA is green with the advice, and without an rpki source the
+ * check says "not checked", never green.
  */
 
 #include <sys/socket.h>
@@ -51,6 +53,7 @@ static int	 turnup_bmp_peer(const struct model *, const struct session *,
 static void	 turnup_prefix(struct turnup *, struct turnup_check *);
 static int	 turnup_carries(const struct branch_prefix *, const char *);
 static void	 turnup_maxpfx(struct turnup *, struct turnup_check *);
+static void	 turnup_rpki(struct turnup *, struct turnup_check *);
 static void	 turnup_latency(struct turnup *, struct turnup_check *);
 static void	 turnup_redundancy(struct turnup *, struct turnup_check *);
 static void	 turnup_set(struct turnup_check *, enum turnup_state,
@@ -435,8 +438,7 @@ turnup_judge(struct turnup *t, struct turnup_check *ck)
 		turnup_maxpfx(t, ck);
 		break;
 	case TU_RPKI:
-		turnup_set(ck, TU_UNCHECKED, "not checked yet (no RPKI "
-		    "source)");
+		turnup_rpki(t, ck);
 		break;
 	case TU_LATENCY:
 		turnup_latency(t, ck);
@@ -832,6 +834,66 @@ turnup_prefix(struct turnup *t, struct turnup_check *ck)
 }
 
 /* 4: the counts against the configured max-prefix, with the headroom. */
+/*
+ * RPKI: Microsoft drops RPKI-invalid routes, so an invalid registered
+ * prefix fails the turn-up; one no ROA covers is accepted (green, with
+ * the advice); without an rpki source nothing can tell.  The prefix
+ * flags are the route monitor's, so a viewer judges as its collector.
+ */
+static void
+turnup_rpki(struct turnup *t, struct turnup_check *ck)
+{
+	const struct model		*m = t->m;
+	const struct branch		*b;
+	const struct branch_prefix	*p, *bad = NULL, *noroa = NULL;
+	size_t				 i, j, n = 0, nbad = 0, nnoroa = 0;
+	int				 source = 0;
+	char				 pfx[PREFIX_STRLEN];
+
+	for (i = 0; i < m->ncollectors; i++)
+		if (m->collectors[i]->ops == &collector_rpki)
+			source = 1;
+	if (!source) {
+		turnup_set(ck, TU_UNCHECKED, "not checked (no rpki source "
+		    "configured)");
+		return;
+	}
+	for (i = 0; i < m->nbranches; i++) {
+		b = m->branches[i];
+		if (b->partner != t->partner)
+			continue;
+		for (j = 0; j < b->nprefixes; j++) {
+			p = &b->prefixes[j];
+			n++;
+			if (p->flags & PFX_RPKI_INVALID) {
+				nbad++;
+				if (bad == NULL)
+					bad = p;
+			} else if (p->flags & PFX_RPKI_NOTFOUND) {
+				nnoroa++;
+				if (noroa == NULL)
+					noroa = p;
+			}
+		}
+	}
+	if (bad != NULL)
+		turnup_set(ck, TU_FAILED, "Prefix %s is RPKI invalid%s: "
+		    "Microsoft drops RPKI-invalid routes", prefix_fmt(
+		    &bad->prefix, pfx, sizeof pfx), nbad > 1 ? " (and others)" :
+		    "");
+	else if (n == 0)
+		turnup_set(ck, TU_UNCHECKED, "not checked (no registered "
+		    "prefix)");
+	else if (noroa != NULL)
+		turnup_set(ck, TU_GREEN, "no invalid route; %zu of %zu "
+		    "prefixes have no ROA (%s): accepted, but a ROA protects "
+		    "them", nnoroa, n, prefix_fmt(&noroa->prefix, pfx,
+		    sizeof pfx));
+	else
+		turnup_set(ck, TU_GREEN, "%zu prefix%s RPKI valid", n,
+		    n == 1 ? "" : "es");
+}
+
 static void
 turnup_maxpfx(struct turnup *t, struct turnup_check *ck)
 {

@@ -40,7 +40,7 @@ enum turnup_kind {
 	TU_CAPS,		/* 3: capabilities of its OPENs */
 	TU_PREFIX,		/* 4: a registered prefix */
 	TU_MAXPFX,		/* 4: a session's counts and max-prefix */
-	TU_RPKI,		/* 4: RPKI validity (no source yet) */
+	TU_RPKI,		/* 4: RPKI validity of the prefixes */
 	TU_LATENCY,		/* 5: a branch to the new edge */
 	TU_REDUNDANCY,		/* 6: the partner's */
 	TU_NKINDS

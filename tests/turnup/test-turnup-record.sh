@@ -57,7 +57,7 @@ check "text: the prefix green once fixed" grep -Eq \
     '^green +prefix 203.0.113.0/24 +2026-11-25 10:05:10 +received on sea-r1 sea-r2 lax-r1' \
     "$out"
 check "text: RPKI not checked, never green" grep -Eq \
-    '^not checked +rpki +- +not checked yet \(no RPKI source\)$' "$out"
+    '^not checked +rpki +- +not checked \(no rpki source configured\)$' "$out"
 check "text: latency figures" grep -qx \
     'latency hq -> sea: median 12.5 ms, loss 0.0%' "$out"
 

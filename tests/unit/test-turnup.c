@@ -210,7 +210,20 @@ test_turnup_build(void **state)
 	expect(f, "latency hq -> sea", TU_WAITING, "no samples");
 	expect(f, "latency hq -> lax", TU_WAITING, NULL);
 	/* RPKI has no source: never green, never a fake pass. */
-	expect(f, "rpki", TU_UNCHECKED, "not checked yet (no RPKI source)");
+	expect(f, "rpki", TU_UNCHECKED,
+	    "not checked (no rpki source configured)");
+	/* With one, the route monitor's flags judge the prefixes. */
+	add_collector(f->m, &collector_rpki, "rpki");
+	turnup_eval(f->t, T0);
+	expect(f, "rpki", TU_GREEN, "1 prefix RPKI valid");
+	f->m->branches[0]->prefixes[0].flags |= PFX_RPKI_NOTFOUND;
+	turnup_eval(f->t, T0);
+	expect(f, "rpki", TU_GREEN, "no invalid route; 1 of 1 prefixes have "
+	    "no ROA (203.0.113.0/24)");
+	f->m->branches[0]->prefixes[0].flags |= PFX_RPKI_INVALID;
+	turnup_eval(f->t, T0);
+	expect(f, "rpki", TU_FAILED, "Prefix 203.0.113.0/24 is RPKI invalid: "
+	    "Microsoft drops RPKI-invalid routes");
 }
 
 /*
