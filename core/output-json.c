@@ -309,6 +309,17 @@ js_session(struct output_ctx *ctx, const struct model *m,
 	json_w_bool(j, "flapping", s->flapping);
 	json_w_string(j, "protocol", s->proto);
 	json_w_string(j, "last_error", s->last_error);
+	/* RFC 9234 roles, when an OPEN of its BMP Peer Up carried one. */
+	if (s->role_sent != BGP_ROLE_NONE ||
+	    s->role_received != BGP_ROLE_NONE || s->role_error) {
+		json_w_object(j, "bgp_role", 0);
+		json_w_string(j, "sent", bgp_role_name(s->role_sent));
+		json_w_string(j, "received", bgp_role_name(s->role_received));
+		json_w_bool(j, "agree", !s->role_error &&
+		    bgp_role_agree(s->role_sent, s->role_received) == 1);
+		json_w_bool(j, "error", s->role_error);
+		json_w_end(j);
+	}
 	json_w_end(j);
 }
 

@@ -71,6 +71,9 @@ proto_session(struct json_w *j, const struct model *m,
 	json_w_string(j, "routes_why", s->routes_why);
 	json_w_bool(j, "routes_loading", s->routes_loading);
 	json_w_uint(j, "routes_gen", s->routes_gen);
+	json_w_string(j, "role_sent", bgp_role_name(s->role_sent));
+	json_w_string(j, "role_received", bgp_role_name(s->role_received));
+	json_w_bool(j, "role_error", s->role_error);
 	proto_session_steps(j, s);
 	json_w_end(j);
 }

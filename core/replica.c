@@ -49,6 +49,7 @@ struct bmp_remote {
 static const struct bmp_info_ops replica_bmp_ops;
 static void	replica_bmp_free(struct collector *);
 static void	replica_session_steps(struct session *, json_t *);
+static enum bgp_role replica_role(const char *);
 
 static const char *
 jstr(json_t *o, const char *k)
@@ -146,8 +147,23 @@ replica_session(struct replica *rp, json_t *o)
 	jcpy(s->routes_why, sizeof s->routes_why, o, "routes_why");
 	s->routes_loading = jint(o, "routes_loading") != 0;
 	s->routes_gen = (unsigned)jint(o, "routes_gen");
+	s->role_sent = replica_role(jstr(o, "role_sent"));
+	s->role_received = replica_role(jstr(o, "role_received"));
+	s->role_error = jint(o, "role_error") != 0;
 	replica_session_steps(s, json_object_get(o, "steps"));
 	model_touch(rp->m, DIRTY_SESSIONS);
+}
+
+/* A BGP Role by name; "none", "unknown" or absent as such. */
+static enum bgp_role
+replica_role(const char *name)
+{
+	enum bgp_role	 r;
+
+	if (bgp_role_parse(name, &r) == 0)
+		return (r);
+	return (strcmp(name, "unknown") == 0 ? BGP_ROLE_UNKNOWN :
+	    BGP_ROLE_NONE);
 }
 
 /*

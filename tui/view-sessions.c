@@ -65,6 +65,7 @@ static void	 view_sessions_draw(struct tui *, int, int, int);
 static void	 view_sessions_was(const struct session *, char *, size_t);
 static void	 view_sessions_row(struct tui *, const struct draw_col *,
 		    const struct session *, int, const int *, int);
+static void	 view_sessions_bgp_role(const struct session *, char *, size_t);
 static void	 view_sessions_detail(struct tui *, const struct session *,
 		    int, int);
 static int	 view_sessions_bmp(const struct session *,
@@ -507,14 +508,31 @@ view_sessions_row(struct tui *tui, const struct draw_col *cols,
 }
 
 /*
+ * ", BGP role provider/customer" (ours/theirs, RFC 9234) when its BMP
+ * Peer Up OPENs carried one, with a mismatch or a malformed one said.
+ */
+static void
+view_sessions_bgp_role(const struct session *s, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (s->role_sent == BGP_ROLE_NONE &&
+	    s->role_received == BGP_ROLE_NONE && !s->role_error)
+		return;
+	snprintf(buf, len, ", BGP role %s/%s%s", bgp_role_name(s->role_sent),
+	    bgp_role_name(s->role_received), s->role_error ? " (malformed)" :
+	    bgp_role_agree(s->role_sent, s->role_received) == -1 ?
+	    " (MISMATCH)" : "");
+}
+
+/*
  * The detail line: the selected session in words.  A session that is not
  * up says its error first, whole: the Last error column is cut at 80.
  */
 static void
 view_sessions_detail(struct tui *tui, const struct session *s, int y, int w)
 {
-	char	 addr[ADDR_STRLEN], detail[640], pfx[96], was[160];
-	char	 err[ERR_MAX + 32];
+	char	 addr[ADDR_STRLEN], detail[720], pfx[96], was[160];
+	char	 err[ERR_MAX + 32], brole[80];
 	int	 first;
 
 	addr_fmt(&s->neighbor, addr, sizeof addr);
@@ -525,13 +543,14 @@ view_sessions_detail(struct tui *tui, const struct session *s, int y, int w)
 	if (first)
 		snprintf(err, sizeof err, "%s, last error: %s; ",
 		    bgp_state_name(s->state), s->last_error);
+	view_sessions_bgp_role(s, brole, sizeof brole);
 	snprintf(detail, sizeof detail,
-	    "%s: %s%s%sneighbor %s, partner %s, edge %s %s, %u flap%s%s, "
+	    "%s: %s%s%sneighbor %s, partner %s, edge %s %s, %u flap%s%s%s, "
 	    "from %s%s%s%s%s%s",
 	    s->name, err, was, was[0] != '\0' ? ", " : "", addr,
 	    s->partner != NULL ? s->partner->name : "-",
 	    s->edge, role_name(s->role), s->flaps,
-	    s->flaps == 1 ? "" : "s", s->flapping ? " (FLAPPING)" : "",
+	    s->flaps == 1 ? "" : "s", s->flapping ? " (FLAPPING)" : "", brole,
 	    view_sessions_source(s), s->proto[0] != '\0' ? " " : "",
 	    s->proto, pfx,
 	    s->last_error[0] != '\0' && !first ? ", last error: " : "",

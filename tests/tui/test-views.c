@@ -686,6 +686,21 @@ test_sessions_source(void **state)
 	strlcpy_pt(f->t.filter, "bmp", sizeof f->t.filter);
 	assert_int_equal(view_sessions.rows(&f->t), 3);
 	f->t.filter[0] = '\0';
+	/* RFC 9234 roles from the Peer Up OPENs, a mismatch said. */
+	for (y = 0; y < (int)f->m->nsessions; y++)
+		f->m->sessions[y]->role_sent =
+		    f->m->sessions[y]->role_received = BGP_ROLE_PROVIDER;
+	draw_view(f, &view_sessions);
+	assert_non_null(strstr(row(48, buf, sizeof buf),
+	    ", BGP role provider/provider (MISMATCH), from bmp r58"));
+	for (y = 0; y < (int)f->m->nsessions; y++)
+		f->m->sessions[y]->role_received = BGP_ROLE_CUSTOMER;
+	draw_view(f, &view_sessions);
+	assert_non_null(strstr(row(48, buf, sizeof buf),
+	    ", BGP role provider/customer, from bmp r58"));
+	for (y = 0; y < (int)f->m->nsessions; y++)
+		f->m->sessions[y]->role_sent =
+		    f->m->sessions[y]->role_received = BGP_ROLE_NONE;
 }
 
 /* /daisy-hq in Sessions: the sessions of the partner serving it. */

@@ -136,6 +136,11 @@ happen(struct model *m)
 	r.state = BGP_ACTIVE;
 	r.last_error = "Hold timer expired";
 	model_session_report(m, m->sessions[1], NULL, &r);
+	/* RFC 9234 roles from a Peer Up: agreeing, and a mismatch. */
+	m->sessions[0]->role_sent = BGP_ROLE_PEER;
+	m->sessions[0]->role_received = BGP_ROLE_PEER;
+	m->sessions[1]->role_sent = BGP_ROLE_PROVIDER;
+	m->sessions[1]->role_received = BGP_ROLE_PROVIDER;
 	m->partners[0]->red = RED_DEGRADED;
 	strlcpy_pt(m->partners[0]->reason, "backup sea: down",
 	    sizeof m->partners[0]->reason);
@@ -173,6 +178,10 @@ test_round_trip(void **state)
 	b = once(v);
 	/* The --once document of the replica is the collector's. */
 	assert_string_equal(a, b);
+	assert_non_null(strstr(a, "\"bgp_role\": {\"sent\": \"peer\", "
+	    "\"received\": \"peer\", \"agree\": true"));
+	assert_non_null(strstr(a, "\"bgp_role\": {\"sent\": \"provider\", "
+	    "\"received\": \"provider\", \"agree\": false"));
 	/* Beyond it: the ring, the lifecycle, the acknowledgement. */
 	assert_int_equal(v->nevents, m->nevents);
 	assert_int_equal(v->nconds, m->nconds);
