@@ -27,7 +27,10 @@
 #include "core/collect-bmp.h"
 #include "core/collector.h"
 #include "core/latency-mon.h"
+#include "core/routemon.h"
 #include "core/turnup.h"
+#include "core/util.h"
+#include "core/vrp.h"
 
 /* A session up less than this may still be sending its first table. */
 #define TURNUP_TABLE_GRACE_MS	5000
@@ -835,27 +838,46 @@ turnup_prefix(struct turnup *t, struct turnup_check *ck)
 
 /* 4: the counts against the configured max-prefix, with the headroom. */
 /*
- * RPKI: Microsoft drops RPKI-invalid routes, so an invalid registered
- * prefix fails the turn-up; one no ROA covers is accepted (green, with
- * the advice); without an rpki source nothing can tell.  The prefix
- * flags are the route monitor's, so a viewer judges as its collector.
+ * RPKI: Microsoft drops RPKI-invalid routes, so a registered prefix whose
+ * own announcement (its registered origin) is invalid fails the turn-up,
+ * naming how and the ROAs; one no ROA covers is accepted (green, with the
+ * advice).  Another AS's invalid more-specific (a hijack) is not the
+ * partner's to fix: the events say it.  With the VRPs here (a collector,
+ * standalone) the state is computed; a viewer or a replay has only the
+ * route monitor's flags.  A source that is down cannot vouch for
+ * anything: waiting, with its error.  Without an rpki source: not
+ * checked.
  */
 static void
 turnup_rpki(struct turnup *t, struct turnup_check *ck)
 {
-	const struct model		*m = t->m;
-	const struct branch		*b;
-	const struct branch_prefix	*p, *bad = NULL, *noroa = NULL;
+	struct model			*m = t->m;
+	const struct collector		*c, *down = NULL;
+	struct branch			*b;
+	struct branch_prefix		*p, *bad = NULL, *noroa = NULL;
 	size_t				 i, j, n = 0, nbad = 0, nnoroa = 0;
-	int				 source = 0;
-	char				 pfx[PREFIX_STRLEN];
+	int				 source = 0, st, badst = -1;
+	char				 pfx[PREFIX_STRLEN], roas[160];
 
-	for (i = 0; i < m->ncollectors; i++)
-		if (m->collectors[i]->ops == &collector_rpki)
-			source = 1;
+	ck->p = NULL;
+	ck->b = NULL;
+	for (i = 0; i < m->ncollectors; i++) {
+		c = m->collectors[i];
+		if (c->ops != &collector_rpki)
+			continue;
+		source = 1;
+		if (c->state != COL_UP && down == NULL)
+			down = c;
+	}
 	if (!source) {
 		turnup_set(ck, TU_UNCHECKED, "not checked (no rpki source "
 		    "configured)");
+		return;
+	}
+	if (down != NULL) {
+		turnup_set(ck, TU_WAITING, "%s is %s%s%s: cannot tell",
+		    down->name, down->state == COL_DOWN ? "down" : "not up yet",
+		    down->error[0] != '\0' ? ": " : "", down->error);
 		return;
 	}
 	for (i = 0; i < m->nbranches; i++) {
@@ -865,33 +887,57 @@ turnup_rpki(struct turnup *t, struct turnup_check *ck)
 		for (j = 0; j < b->nprefixes; j++) {
 			p = &b->prefixes[j];
 			n++;
-			if (p->flags & PFX_RPKI_INVALID) {
-				nbad++;
-				if (bad == NULL)
+			if ((st = routemon_rpki_state(m, p)) == -1)
+				st = (p->flags & PFX_RPKI_INVALID) ?
+				    VRP_INVALID_ORIGIN : (p->flags &
+				    PFX_RPKI_NOTFOUND) ? VRP_NOTFOUND :
+				    VRP_VALID;
+			if (st == VRP_INVALID_ORIGIN ||
+			    st == VRP_INVALID_LENGTH) {
+				if (nbad++ == 0) {
 					bad = p;
-			} else if (p->flags & PFX_RPKI_NOTFOUND) {
-				nnoroa++;
-				if (noroa == NULL)
-					noroa = p;
-			}
+					badst = st;
+				}
+			} else if (st == VRP_NOTFOUND && nnoroa++ == 0)
+				noroa = p;
 		}
 	}
-	if (bad != NULL)
-		turnup_set(ck, TU_FAILED, "Prefix %s is RPKI invalid%s: "
-		    "Microsoft drops RPKI-invalid routes", prefix_fmt(
-		    &bad->prefix, pfx, sizeof pfx), nbad > 1 ? " (and others)" :
-		    "");
+	if (bad != NULL && m->vrps != NULL)
+		turnup_set(ck, TU_FAILED, "Prefix %s (AS%u) is RPKI %s%s, "
+		    "ROAs: %s: Microsoft drops RPKI-invalid routes",
+		    prefix_fmt(&bad->prefix, pfx, sizeof pfx), bad->origin,
+		    vrp_state_name((enum vrp_state)badst), nbad > 1 ?
+		    " (and others)" : "", routemon_roas_fmt(m->vrps,
+		    &bad->prefix, roas, sizeof roas));
+	else if (bad != NULL)
+		turnup_set(ck, TU_FAILED, "Prefix %s: a route for it is RPKI "
+		    "invalid%s: Microsoft drops RPKI-invalid routes",
+		    prefix_fmt(&bad->prefix, pfx, sizeof pfx), nbad > 1 ?
+		    " (and others)" : "");
 	else if (n == 0)
 		turnup_set(ck, TU_UNCHECKED, "not checked (no registered "
 		    "prefix)");
+	else if (m->vrps == NULL && !m->replica && m->replay_ms == 0)
+		turnup_set(ck, TU_WAITING, "no VRPs loaded yet");
 	else if (noroa != NULL)
-		turnup_set(ck, TU_GREEN, "no invalid route; %zu of %zu "
-		    "prefixes have no ROA (%s): accepted, but a ROA protects "
-		    "them", nnoroa, n, prefix_fmt(&noroa->prefix, pfx,
-		    sizeof pfx));
+		turnup_set(ck, TU_GREEN, "none RPKI invalid; %zu of %zu "
+		    "prefix%s no ROA (%s): accepted, but a ROA protects "
+		    "them", nnoroa, n, n == 1 ? " has" : "es have",
+		    prefix_fmt(&noroa->prefix, pfx, sizeof pfx));
 	else
 		turnup_set(ck, TU_GREEN, "%zu prefix%s RPKI valid", n,
 		    n == 1 ? "" : "es");
+	/* Enter opens the prefix the reason names. */
+	if (bad != NULL || noroa != NULL) {
+		p = bad != NULL ? bad : noroa;
+		for (i = 0; i < m->nbranches; i++)
+			if (p >= m->branches[i]->prefixes && p <
+			    m->branches[i]->prefixes +
+			    m->branches[i]->nprefixes) {
+				ck->b = m->branches[i];
+				ck->p = p;
+			}
+	}
 }
 
 static void

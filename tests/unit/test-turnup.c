@@ -26,6 +26,7 @@
 #include "core/model.h"
 #include "core/turnup.h"
 #include "core/util.h"
+#include "core/vrp.h"
 
 static const char conf[] =
     "partner \"isp\" as 64500 {\n"
@@ -47,6 +48,22 @@ static const char conf[] =
 
 /* The fake BMP router's one peer, as a test sets it. */
 static struct bmp_peer_info fake_peer;
+/* The model's VRPs from a JSON text (a collector's, standalone). */
+static struct vrp_index	*test_vrps;
+
+static void
+rpki_vrps(struct model *m, const char *json)
+{
+	struct vrp_set	*set = vrp_set_new();
+	char		*cause = NULL;
+
+	if (vrp_set_load_buf(set, "t.json", json, strlen(json), &cause) != 0)
+		fail_msg("%s", cause);
+	vrp_index_free(test_vrps);
+	m->vrps = test_vrps = vrp_index_new(set);
+	vrp_set_free(set);
+}
+
 static int fake_npeers;
 
 static size_t
@@ -189,7 +206,8 @@ expect(struct fix *f, const char *subject, enum turnup_state st,
 static void
 test_turnup_build(void **state)
 {
-	struct fix	*f = *state;
+	struct fix		*f = *state;
+	struct collector	*c;
 
 	assert_int_equal(f->t->nsessions, 3);
 	assert_int_equal(f->t->checks[0].kind, TU_COLLECTOR);
@@ -212,18 +230,52 @@ test_turnup_build(void **state)
 	/* RPKI has no source: never green, never a fake pass. */
 	expect(f, "rpki", TU_UNCHECKED,
 	    "not checked (no rpki source configured)");
-	/* With one, the route monitor's flags judge the prefixes. */
-	add_collector(f->m, &collector_rpki, "rpki");
+	/* A source that is not up cannot vouch for anything. */
+	c = add_collector(f->m, &collector_rpki, "rpki file");
+	c->state = COL_DOWN;
+	strlcpy_pt(c->error, "roas[14]: prefix: host bits set",
+	    sizeof c->error);
+	turnup_eval(f->t, T0);
+	expect(f, "rpki", TU_WAITING, "rpki file is down: roas[14]: prefix: "
+	    "host bits set: cannot tell");
+	/* Up, without VRPs yet: nothing to say either. */
+	c->state = COL_UP;
+	turnup_eval(f->t, T0);
+	expect(f, "rpki", TU_WAITING, "no VRPs loaded yet");
+	/* A viewer: the route monitor's flags judge the prefixes. */
+	f->m->replica = 1;
 	turnup_eval(f->t, T0);
 	expect(f, "rpki", TU_GREEN, "1 prefix RPKI valid");
 	f->m->branches[0]->prefixes[0].flags |= PFX_RPKI_NOTFOUND;
 	turnup_eval(f->t, T0);
-	expect(f, "rpki", TU_GREEN, "no invalid route; 1 of 1 prefixes have "
-	    "no ROA (203.0.113.0/24)");
+	expect(f, "rpki", TU_GREEN, "none RPKI invalid; 1 of 1 prefix has no "
+	    "ROA (203.0.113.0/24)");
+	assert_ptr_equal(check(f, "rpki")->p,
+	    &f->m->branches[0]->prefixes[0]);
 	f->m->branches[0]->prefixes[0].flags |= PFX_RPKI_INVALID;
 	turnup_eval(f->t, T0);
-	expect(f, "rpki", TU_FAILED, "Prefix 203.0.113.0/24 is RPKI invalid: "
-	    "Microsoft drops RPKI-invalid routes");
+	expect(f, "rpki", TU_FAILED, "Prefix 203.0.113.0/24: a route for it "
+	    "is RPKI invalid: Microsoft drops RPKI-invalid routes");
+	f->m->replica = 0;
+	f->m->branches[0]->prefixes[0].flags = 0;
+	/*
+	 * With the VRPs: the registered origin's own state, not another
+	 * AS's more-specific; the ROAs that make it invalid are named.
+	 */
+	rpki_vrps(f->m, "{\"roas\": [{\"prefix\": \"203.0.113.0/24\", "
+	    "\"maxLength\": 24, \"asn\": 64500, \"ta\": \"t\"}]}");
+	f->m->branches[0]->prefixes[0].flags = PFX_RPKI_INVALID;	/* a /25 */
+	turnup_eval(f->t, T0);
+	expect(f, "rpki", TU_GREEN, "1 prefix RPKI valid");
+	rpki_vrps(f->m, "{\"roas\": [{\"prefix\": \"203.0.113.0/24\", "
+	    "\"maxLength\": 24, \"asn\": 64999, \"ta\": \"t\"}]}");
+	turnup_eval(f->t, T0);
+	expect(f, "rpki", TU_FAILED, "Prefix 203.0.113.0/24 (AS64500) is RPKI "
+	    "invalid-origin, ROAs: 203.0.113.0/24-24 AS64999: Microsoft drops "
+	    "RPKI-invalid routes");
+	vrp_index_free(test_vrps);
+	f->m->vrps = test_vrps = NULL;
+	f->m->branches[0]->prefixes[0].flags = 0;
 }
 
 /*
