@@ -180,7 +180,8 @@ turnup_scope(struct turnup *t, const char *scope, char **cause)
 {
 	struct model	*m = t->m;
 	struct session	*s;
-	char		 name[NAME_MAX_PT];
+	char		 name[NAME_MAX_PT], shown[2 * NAME_MAX_PT];
+	char		 word[NAME_MAX_PT];
 	const char	*edge;
 	size_t		 i;
 
@@ -208,19 +209,24 @@ turnup_scope(struct turnup *t, const char *scope, char **cause)
 
 	strlcpy_pt(t->scope, scope, sizeof t->scope);
 	strlcpy_pt(name, scope, sizeof name);
-	if ((edge = strchr(scope, '/')) != NULL) {
+	/* What the user typed goes back to a terminal: sanitised. */
+	sanitize(shown, sizeof shown, scope, strlen(scope));
+	if ((edge = strchr(scope, '/')) != NULL)
 		name[edge - scope < (int)sizeof name ? edge - scope :
 		    (int)sizeof name - 1] = '\0';
+	if ((t->partner = model_partner_find(m, name)) == NULL) {
+		sanitize(word, sizeof word, name, strlen(name));
+		xasprintf(cause, "turn-up %s: no partner \"%s\"", shown, word);
+		return (-1);
+	}
+	if (edge != NULL) {
 		edge++;
 		if ((t->edge_idx = model_edge_find(m, edge)) < 0) {
-			xasprintf(cause, "turn-up %s: no edge \"%s\"", scope,
-			    edge);
+			sanitize(word, sizeof word, edge, strlen(edge));
+			xasprintf(cause, "turn-up %s: no edge \"%s\"", shown,
+			    word);
 			return (-1);
 		}
-	}
-	if ((t->partner = model_partner_find(m, name)) == NULL) {
-		xasprintf(cause, "turn-up %s: no partner \"%s\"", scope, name);
-		return (-1);
 	}
 	for (i = 0; i < t->partner->nsessions; i++) {
 		s = t->partner->sessions[i];
@@ -229,7 +235,7 @@ turnup_scope(struct turnup *t, const char *scope, char **cause)
 	}
 	if (t->nsessions == 0) {
 		xasprintf(cause, "turn-up %s: partner %s has no session at "
-		    "edge %s", scope, t->partner->name, edge);
+		    "edge %s", shown, t->partner->name, m->edges[t->edge_idx].code);
 		return (-1);
 	}
 	return (0);

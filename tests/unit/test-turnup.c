@@ -562,6 +562,13 @@ test_turnup_scope(void **state)
 	assert_null(turnup_new(f->m, "isp/xyz", &cause));
 	assert_string_equal(cause, "turn-up isp/xyz: no edge \"xyz\"");
 	free(cause);
+	/* The partner is named first; what was typed comes back sanitised. */
+	assert_null(turnup_new(f->m, "nope/xyz", &cause));
+	assert_string_equal(cause, "turn-up nope/xyz: no partner \"nope\"");
+	free(cause);
+	assert_null(turnup_new(f->m, "no\033[31mpe", &cause));
+	assert_null(strchr(cause, '\033'));
+	free(cause);
 	assert_null(turnup_new(f->m, "isp/ams", &cause));
 	assert_string_equal(cause, "turn-up isp/ams: partner isp has no "
 	    "session at edge ams");
