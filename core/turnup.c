@@ -524,6 +524,10 @@ turnup_collector(struct turnup *t, struct turnup_check *ck)
 	case COL_UP:
 		break;
 	}
+	/* Up since when, on the wall: a record made later says so. */
+	if (c->state_mono != 0 && now_mono_ms() >= c->state_mono)
+		ck->since_ms = t->now_ms - (int64_t)(now_mono_ms() -
+		    c->state_mono);
 	if (c->ops != &collector_bmp) {
 		turnup_set(ck, TU_GREEN, "control socket answers");
 		return;
