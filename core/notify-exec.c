@@ -139,6 +139,9 @@ notify_exec_env(const struct notify_dest *d, const struct notify_batch *bt)
 	xasprintf(&env[k++], "PEERTOP_COUNT=%zu", bt->n);
 	xasprintf(&env[k++], "PEERTOP_STATE=%s", notify_what_name(it->what));
 	xasprintf(&env[k++], "PEERTOP_EVENT_ID=%lld", (long long)e->id);
+	if (it->follows != 0)
+		xasprintf(&env[k++], "PEERTOP_FOLLOWS=%lld",
+		    (long long)it->follows);
 	xasprintf(&env[k++], "PEERTOP_LEVEL=%s", level_name(e->level));
 	xasprintf(&env[k++], "PEERTOP_TYPE=%s", e->type);
 	xasprintf(&env[k++], "PEERTOP_SUBJECT=%s", e->subject);

@@ -33,6 +33,7 @@
 struct notify_alert {
 	struct notify_alert *next;
 	struct event	 ev;		/* the opener, acks copied in */
+	int64_t		 follows;	/* carried over: the earlier run's */
 	uint64_t	 due_mono;	/* held until then; 0: raised */
 	uint64_t	 last_mono;	/* raised or reminded */
 	uint64_t	 seen_mono;
@@ -76,6 +77,7 @@ struct notify {
 	size_t		 ndests;
 	struct event	*tick, *flush;
 	char		 instance[256];
+	int64_t		 first_id;	/* the events before the start */
 	int		 stopping;
 	int		 quiet;		/* notify-test: its own report */
 };
@@ -89,14 +91,20 @@ static void	 notify_block_event(struct notify_block *,
 		    const struct event *);
 static struct notify_alert *notify_alert_find(struct notify_block *,
 		    int64_t);
-static void	 notify_alert_add(struct notify_block *, const struct event *,
-		    int hold);
+/* How an alert starts: raised now, held, or raised before a restart. */
+#define NOTIFY_ALERT_RAISE	0
+#define NOTIFY_ALERT_HOLD	1
+#define NOTIFY_ALERT_RAISED	2
+static struct notify_alert *notify_alert_add(struct notify_block *,
+		    const struct event *, int);
 static void	 notify_alert_remove(struct notify_block *,
 		    struct notify_alert *);
+static void	 notify_alert_carry(struct notify_block *,
+		    const struct event *);
 static void	 notify_queue_block(struct notify_block *, enum notify_what,
-		    const struct event *, const struct event *);
+		    const struct event *, const struct event *, int64_t);
 static void	 notify_enqueue(struct notify_dest *, enum notify_what,
-		    const struct event *, const struct event *);
+		    const struct event *, const struct event *, int64_t);
 static void	 notify_tick_cb(evutil_socket_t, short, void *);
 static void	 notify_flush_cb(evutil_socket_t, short, void *);
 static void	 notify_flush_soon(struct notify *);
@@ -332,6 +340,7 @@ notify_start(struct model *m, struct event_base *base, const char *only,
 	n = xcalloc(1, sizeof *n);
 	n->m = m;
 	n->base = base;
+	n->first_id = m->evseq;
 	if (gethostname(n->instance, sizeof n->instance) != 0)
 		strlcpy_pt(n->instance, "localhost", sizeof n->instance);
 	n->instance[sizeof n->instance - 1] = '\0';
@@ -436,7 +445,7 @@ notify_test(struct notify *n)
 	snprintf(ev.summary, sizeof ev.summary, "a test notification from "
 	    "peertop on %s", n->instance);
 	for (i = 0; i < n->ndests; i++)
-		notify_enqueue(n->dests[i], NOTIFY_TEST, &ev, NULL);
+		notify_enqueue(n->dests[i], NOTIFY_TEST, &ev, NULL, 0);
 	notify_flush_soon(n);
 }
 
@@ -490,7 +499,8 @@ notify_block_event(struct notify_block *b, const struct event *e)
 		if ((a = notify_alert_find(b, e->resolves)) == NULL)
 			return;
 		if (a->due_mono == 0)
-			notify_queue_block(b, NOTIFY_RESOLVED, &a->ev, e);
+			notify_queue_block(b, NOTIFY_RESOLVED, &a->ev, e,
+			    a->follows);
 		notify_alert_remove(b, a);
 		return;
 	}
@@ -500,19 +510,55 @@ notify_block_event(struct notify_block *b, const struct event *e)
 		sent = a->due_mono == 0;
 		if (sent)
 			notify_queue_block(b, notify_match(b->conf, e) ?
-			    NOTIFY_SUPERSEDED : NOTIFY_RESOLVED, &a->ev, e);
+			    NOTIFY_SUPERSEDED : NOTIFY_RESOLVED, &a->ev, e,
+			    a->follows);
 		notify_alert_remove(b, a);
 		if (notify_match(b->conf, e))
-			notify_alert_add(b, e, !sent);
+			notify_alert_add(b, e, sent ? NOTIFY_ALERT_RAISE :
+			    NOTIFY_ALERT_HOLD);
 		return;
 	}
 	if (!notify_match(b->conf, e))
 		return;
-	if (e->cond == EVC_OPENS) {
+	if (e->cond == EVC_OPENS && e->resolves != 0 &&
+	    e->resolves <= b->n->first_id) {
 		if (EVENT_OPEN(e))
-			notify_alert_add(b, e, 1);
+			notify_alert_carry(b, e);
+	} else if (e->cond == EVC_OPENS) {
+		if (EVENT_OPEN(e))
+			notify_alert_add(b, e, NOTIFY_ALERT_HOLD);
 	} else
-		notify_queue_block(b, NOTIFY_NOTICE, e, NULL);
+		notify_queue_block(b, NOTIFY_NOTICE, e, NULL, 0);
+}
+
+/*
+ * Still open after a restart (it follows an opener of the earlier run):
+ * raised then already, so no new RAISED but reminders on (unless
+ * acknowledged), and its RESOLVED names the earlier opener too.  One the
+ * earlier run had not held long enough is held for the rest.
+ */
+static void
+notify_alert_carry(struct notify_block *b, const struct event *e)
+{
+	struct notify_alert	*a;
+	const struct event	*was;
+	int64_t			 held = -1;
+
+	was = model_event_find(b->n->m, e->resolves);
+	if (was != NULL && was->closed_ms >= was->time_ms)
+		held = was->closed_ms - was->time_ms;
+	if (held >= 0 && held < b->conf->hold_ms) {
+		if ((a = notify_alert_add(b, e, NOTIFY_ALERT_HOLD)) != NULL) {
+			a->follows = e->resolves;
+			a->due_mono -= (uint64_t)held;
+		}
+		return;
+	}
+	if ((a = notify_alert_add(b, e, NOTIFY_ALERT_RAISED)) == NULL)
+		return;
+	a->follows = e->resolves;
+	/* Alertmanager: the same labels, the same alert, refreshed. */
+	notify_queue_block(b, NOTIFY_FIRING, &a->ev, NULL, a->follows);
 }
 
 static struct notify_alert *
@@ -526,8 +572,8 @@ notify_alert_find(struct notify_block *b, int64_t id)
 	return (NULL);
 }
 
-static void
-notify_alert_add(struct notify_block *b, const struct event *e, int hold)
+static struct notify_alert *
+notify_alert_add(struct notify_block *b, const struct event *e, int how)
 {
 	struct notify_alert	*a;
 	uint64_t		 now = notify_now();
@@ -537,20 +583,22 @@ notify_alert_add(struct notify_block *b, const struct event *e, int hold)
 			log_warnx("notify %s: more than %d open events, the "
 			    "newer ones are not tracked", b->conf->name,
 			    NOTIFY_ALERTS_MAX);
-		return;
+		return (NULL);
 	}
 	a = xcalloc(1, sizeof *a);
 	a->ev = *e;
 	a->seen_mono = now;
-	if (hold && b->conf->hold_ms > 0)
+	if (how == NOTIFY_ALERT_HOLD && b->conf->hold_ms > 0)
 		a->due_mono = now + (uint64_t)b->conf->hold_ms;
 	else {
 		a->last_mono = now;
-		notify_queue_block(b, NOTIFY_RAISED, e, NULL);
+		if (how != NOTIFY_ALERT_RAISED)
+			notify_queue_block(b, NOTIFY_RAISED, e, NULL, 0);
 	}
 	a->next = b->alerts;
 	b->alerts = a;
 	b->nalerts++;
+	return (a);
 }
 
 static void
@@ -570,20 +618,21 @@ notify_alert_remove(struct notify_block *b, struct notify_alert *a)
 /* To each of the block's destinations that takes it. */
 static void
 notify_queue_block(struct notify_block *b, enum notify_what what,
-    const struct event *ev, const struct event *closer)
+    const struct event *ev, const struct event *closer, int64_t follows)
 {
 	struct notify	*n = b->n;
 	size_t		 i;
 
 	for (i = 0; i < n->ndests; i++)
 		if (n->dests[i]->block == b)
-			notify_enqueue(n->dests[i], what, ev, closer);
+			notify_enqueue(n->dests[i], what, ev, closer,
+			    follows);
 	notify_flush_soon(n);
 }
 
 static void
 notify_enqueue(struct notify_dest *d, enum notify_what what,
-    const struct event *ev, const struct event *closer)
+    const struct event *ev, const struct event *closer, int64_t follows)
 {
 	struct notify_item	*it;
 	unsigned		 max = d->block->conf->queue_max;
@@ -615,6 +664,7 @@ notify_enqueue(struct notify_dest *d, enum notify_what what,
 	it = xcalloc(1, sizeof *it);
 	it->what = what;
 	it->ev = *ev;
+	it->follows = follows;
 	if (closer != NULL) {
 		it->resolved_ms = closer->time_ms;
 		it->resolved_by = closer->id;
@@ -667,13 +717,13 @@ notify_tick_cb(evutil_socket_t fd NOTIFY_UNUSED, short what NOTIFY_UNUSED,
 				a->due_mono = 0;
 				a->last_mono = now;
 				notify_queue_block(b, NOTIFY_RAISED, &a->ev,
-				    NULL);
+				    NULL, a->follows);
 			} else if (a->due_mono == 0 && b->conf->repeat_ms > 0 &&
 			    a->ev.ack_ms == 0 && now - a->last_mono >=
 			    (uint64_t)b->conf->repeat_ms) {
 				a->last_mono = now;
 				notify_queue_block(b, NOTIFY_REMINDER, &a->ev,
-				    NULL);
+				    NULL, a->follows);
 			}
 		}
 	}
@@ -685,7 +735,7 @@ notify_tick_cb(evutil_socket_t fd NOTIFY_UNUSED, short what NOTIFY_UNUSED,
 				    a = a->next)
 					if (a->due_mono == 0)
 						notify_enqueue(d, NOTIFY_FIRING,
-						    &a->ev, NULL);
+						    &a->ev, NULL, a->follows);
 			d->resend_mono = now + NOTIFY_AM_RESEND_MS;
 		}
 		notify_report(d, now);

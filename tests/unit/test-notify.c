@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/condition.h"
 #include "core/config.h"
 #include "core/model.h"
 #include "core/notify.h"
@@ -96,6 +97,11 @@ fake_send(struct notify_dest *d NOTIFY_UNUSED, struct notify_batch *bt)
 		    notify_what_name(bt->items[i]->what),
 		    bt->items[i]->ev.type, bt->items[i]->ev.ack_user[0] != '\0' ?
 		    "@" : "", bt->items[i]->ev.ack_user);
+		if (bt->items[i]->follows != 0) {
+			len = strlen(fake.log) - 1;
+			snprintf(fake.log + len, sizeof fake.log - len,
+			    "~%lld;", (long long)bt->items[i]->follows);
+		}
 	}
 	switch (fake.mode) {
 	case FAKE_OK:
@@ -539,6 +545,118 @@ test_alertmanager_repost(void **state)
 	teardown(&f);
 }
 
+/*
+ * A restart with the history: the opener an earlier run left open, as
+ * read back (acknowledged by alice), and one not acknowledged; the
+ * collector stops (condition_end()) and the sessions are still down.
+ */
+static void
+restart(struct fixture *f, int64_t opened_ago_ms, int64_t ran_ms,
+    int64_t *ids)
+{
+	struct event	 ev;
+	const char	*subj[2] = { "session lon-r1", "session lon-r2" };
+	int64_t		 now = now_wall_ms();
+	int		 i;
+
+	notify_stop(f->n);
+	for (i = 0; i < 2; i++) {
+		memset(&ev, 0, sizeof ev);
+		ev.time_ms = now - opened_ago_ms;
+		strlcpy_pt(ev.type, "SessionDown", sizeof ev.type);
+		ev.level = LVL_ERROR;
+		strlcpy_pt(ev.subject, subj[i], sizeof ev.subject);
+		if (i == 0) {
+			ev.ack_ms = ev.time_ms + 1000;
+			strlcpy_pt(ev.ack_user, "alice", sizeof ev.ack_user);
+			strlcpy_pt(ev.ack_comment, "ticket",
+			    sizeof ev.ack_comment);
+		}
+		model_event_add(f->m, &ev);
+		ids[i] = ev.id;
+	}
+	/* The earlier run's last word, ran_ms after the openers. */
+	model_event_at(f->m, now - opened_ago_ms + ran_ms, "ConfigWarning",
+	    LVL_WARNING, "config", NULL, "the last one");
+	condition_end(f->m);
+	f->n = notify_start(f->m, f->base, NULL, NULL, &(char *){ NULL });
+	assert_non_null(f->n);
+	fake.log[0] = '\0';
+}
+
+/*
+ * Still down after the restart: the same condition, its opener follows
+ * the earlier one, keeps its acknowledgement (the model's, so every view
+ * has it), raises nothing new (paged before), reminds only if nobody
+ * acknowledged it, and its resolution names the earlier opener.
+ */
+static void
+test_carried_over(void **state)
+{
+	struct fixture	 f;
+	const struct event *e;
+	char		 line[512], want[256];
+	struct notify_item it;
+	int64_t		 ids[2];
+
+	(void)state;
+	setup(&f, "\tlevel warning\n\trepeat 1h");
+	restart(&f, 600 * 1000, 300 * 1000, ids);
+	e = raise_ev(&f, "SessionDown", LVL_ERROR, "session lon-r1");
+	assert_int_equal(e->resolves, ids[0]);
+	assert_int_equal(e->ack_ms != 0, 1);
+	assert_string_equal(e->ack_user, "alice");
+	assert_string_equal(e->ack_comment, "ticket");
+	assert_non_null(condition_of(f.m, e));
+	assert_int_equal(condition_of(f.m, e)->ack_ms, e->ack_ms);
+	e = raise_ev(&f, "SessionDown", LVL_ERROR, "session lon-r2");
+	assert_int_equal(e->resolves, ids[1]);
+	assert_int_equal(e->ack_ms, 0);
+	advance(&f, 0);
+	assert_string_equal(fake.log, "");
+	advance(&f, 3600 * 1000);
+	snprintf(want, sizeof want, "reminder SessionDown~%lld;",
+	    (long long)ids[1]);
+	assert_string_equal(fake.log, want);
+	raise_ev(&f, "SessionUp", LVL_INFO, "session lon-r1");
+	advance(&f, 0);
+	snprintf(want, sizeof want, "reminder SessionDown~%lld;"
+	    "resolved SessionDown@alice~%lld;", (long long)ids[1],
+	    (long long)ids[0]);
+	assert_string_equal(fake.log, want);
+	/* The text and the JSON name it too. */
+	memset(&it, 0, sizeof it);
+	it.what = NOTIFY_RESOLVED;
+	it.ev = *e;
+	it.follows = ids[1];
+	notify_line(&it, line, sizeof line);
+	snprintf(want, sizeof want, "(#%lld, follows #%lld, ",
+	    (long long)e->id, (long long)ids[1]);
+	assert_non_null(strstr(line, want));
+	teardown(&f);
+}
+
+/* The earlier run ended within the hold: not paged then, raised now. */
+static void
+test_carried_over_held(void **state)
+{
+	struct fixture	 f;
+	int64_t		 ids[2];
+	char		 want[64];
+
+	(void)state;
+	setup(&f, "\tlevel warning\n\thold 30s");
+	restart(&f, 600 * 1000, 10 * 1000, ids);
+	raise_ev(&f, "SessionDown", LVL_ERROR, "session lon-r2");
+	advance(&f, 0);
+	assert_string_equal(fake.log, "");
+	advance(&f, 21 * 1000);		/* the rest of the hold */
+	snprintf(want, sizeof want, "raised SessionDown~%lld;",
+	    (long long)ids[1]);
+	assert_string_equal(fake.log, want);
+	teardown(&f);
+}
+
 /* A notice (no lifecycle) is sent once. */
 static void
 test_notice(void **state)
@@ -776,6 +894,8 @@ main(void)
 		cmocka_unit_test(test_followed),
 		cmocka_unit_test(test_alertmanager_repost),
 		cmocka_unit_test(test_notice),
+		cmocka_unit_test(test_carried_over),
+		cmocka_unit_test(test_carried_over_held),
 		cmocka_unit_test(test_bodies),
 		cmocka_unit_test(test_syslog_format),
 		cmocka_unit_test(test_config),
