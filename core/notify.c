@@ -842,6 +842,8 @@ notify_batch_done(struct notify_batch *bt, int ok, const char *error)
 	struct notify_item	*it, **keep;
 	uint64_t		 now = notify_now();
 	size_t			 i, gave_up = 0;
+	char			 why[ERR_MAX], tail[32];
+	int			 n;
 
 	d->inflight--;
 	d->inflight_items -= bt->n;
@@ -887,9 +889,19 @@ notify_batch_done(struct notify_batch *bt, int ok, const char *error)
 	d->backoff_ms *= 2;
 	if (d->backoff_ms > NOTIFY_BACKOFF_MAX_MS)
 		d->backoff_ms = NOTIFY_BACKOFF_MAX_MS;
-	notify_row(d, d->failing ? COL_DOWN : COL_UP, d->st.last_error);
 	notify_batch_drop(bt);
 	d->st.queued = d->nqueue + d->inflight_items;
+	/* DOWN from the first failed attempt until one succeeds. */
+	if (d->st.queued != 0) {
+		/* The count fits the row's reason: the error gives way. */
+		n = snprintf(tail, sizeof tail, ", %llu queued",
+		    (unsigned long long)d->st.queued);
+		snprintf(why, sizeof why, "retrying: %.*s%s",
+		    (int)(ERR_MAX - 1 - sizeof "retrying: " + 1 - (size_t)n),
+		    d->st.last_error, tail);
+		notify_row(d, COL_DOWN, why);
+	} else
+		notify_row(d, COL_DOWN, d->st.last_error);
 }
 
 void

@@ -491,6 +491,45 @@ test_retry_give_up(void **state)
 	teardown(&f);
 }
 
+/* The destination's row among the collectors. */
+static const struct collector *
+dest_row(struct fixture *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->m->ncollectors; i++)
+		if (f->m->collectors[i]->ops == &collector_notify)
+			return (f->m->collectors[i]);
+	fail_msg("no notify row");
+	return (NULL);
+}
+
+/* DOWN with the reason from the first failed attempt, UP at a success. */
+static void
+test_down_while_retrying(void **state)
+{
+	struct fixture		 f;
+	const struct collector	*c;
+
+	(void)state;
+	setup(&f, "\tlevel warning");
+	c = dest_row(&f);
+	fake.mode = FAKE_FAIL;
+	raise_ev(&f, "SessionDown", LVL_ERROR, "session lon-r1");
+	raise_ev(&f, "SessionDown", LVL_ERROR, "session lon-r2");
+	advance(&f, 0);
+	assert_int_equal(fake.batches, 1);
+	assert_int_equal(c->state, COL_DOWN);
+	assert_string_equal(c->error, "retrying: boom, 2 queued");
+	fake.mode = FAKE_OK;
+	advance(&f, 1000);
+	assert_int_equal(notify_dest_stats(notify_dest(f.n, 0))->delivered,
+	    2);
+	assert_int_equal(c->state, COL_UP);
+	assert_string_equal(c->error, "");
+	teardown(&f);
+}
+
 /* Raised again at another level: the new one is sent, once. */
 static void
 test_followed(void **state)
@@ -891,6 +930,7 @@ main(void)
 		cmocka_unit_test(test_slots),
 		cmocka_unit_test(test_start_failure),
 		cmocka_unit_test(test_retry_give_up),
+		cmocka_unit_test(test_down_while_retrying),
 		cmocka_unit_test(test_followed),
 		cmocka_unit_test(test_alertmanager_repost),
 		cmocka_unit_test(test_notice),
