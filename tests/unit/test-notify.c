@@ -15,8 +15,13 @@
 
 #include <event2/buffer.h>
 #include <event2/event.h>
+#include <event2/http.h>
 #include <jansson.h>
 
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -712,6 +717,89 @@ test_notice(void **state)
 	teardown(&f);
 }
 
+/* ------------------------------------------------ over HTTP */
+
+static size_t	 http_hits;
+
+/* 200 with a body larger than the client takes (64 KiB). */
+static void
+http_big_cb(struct evhttp_request *req, void *arg)
+{
+	struct evbuffer	*b = evbuffer_new();
+	static char	 chunk[4096];
+	int		 i;
+
+	(void)arg;
+	http_hits++;
+	memset(chunk, 'x', sizeof chunk);
+	for (i = 0; i < 64; i++)
+		evbuffer_add(b, chunk, sizeof chunk);
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+}
+
+/* A real webhook destination against a loopback server answering cb. */
+static void
+http_run(void (*cb)(struct evhttp_request *, void *), const char *opts,
+    int events, int run_ms, struct notify_stats *out)
+{
+	struct fixture		 f;
+	struct edge		 e = { .code = "lon", .metro = "London" };
+	struct evhttp		*http;
+	struct evhttp_bound_socket *bs;
+	struct sockaddr_in	 sin;
+	socklen_t		 slen = sizeof sin;
+	struct timeval		 tv = { run_ms / 1000, (run_ms % 1000) * 1000 };
+	char			*buf, *cause = NULL;
+	int			 i;
+
+	memset(&fake, 0, sizeof fake);
+	http_hits = 0;
+	signal(SIGPIPE, SIG_IGN);	/* as the collector: a peer gone */
+	notify_set_clock(NULL);
+	f.base = event_base_new();
+	http = evhttp_new(f.base);
+	assert_non_null(bs = evhttp_bind_socket_with_handle(http, "127.0.0.1",
+	    0));
+	assert_int_equal(getsockname(evhttp_bound_socket_get_fd(bs),
+	    (struct sockaddr *)&sin, &slen), 0);
+	evhttp_set_gencb(http, cb, NULL);
+	f.m = model_new();
+	model_edge_set(f.m, &e);
+	xasprintf(&buf, "%snotify \"t\" {\n\tlevel warning\n%s\n"
+	    "\twebhook \"http://127.0.0.1:%d/hook\"\n}\n", conf_head, opts,
+	    ntohs(sin.sin_port));
+	if (config_parse_buffer(f.m, "t.conf", buf, strlen(buf), &cause) != 0)
+		fail_msg("config: %s", cause);
+	free(buf);
+	f.n = notify_start(f.m, f.base, NULL, NULL, &cause);
+	assert_non_null(f.n);
+	for (i = 0; i < events; i++)
+		model_eventf(f.m, "SessionDown", LVL_ERROR, i % 2 == 0 ?
+		    "session lon-r1" : "session lon-r2", NULL, "down %d", i);
+	event_base_loopexit(f.base, &tv);
+	event_base_dispatch(f.base);
+	*out = *notify_dest_stats(notify_dest(f.n, 0));
+	notify_stop(f.n);
+	evhttp_free(http);
+	model_free(f.m);
+	event_base_free(f.base);
+}
+
+/* A 2xx is delivered whatever its body: not retried, not sent again. */
+static void
+test_http_big_body(void **state)
+{
+	struct notify_stats	 st;
+
+	(void)state;
+	http_run(http_big_cb, "", 1, 2000, &st);
+	assert_int_equal(http_hits, 1);
+	assert_int_equal(st.delivered, 1);
+	assert_int_equal(st.retries, 0);
+	assert_int_equal(st.queued, 0);
+}
+
 /* ------------------------------------------------ bodies */
 
 static struct notify_item *
@@ -936,6 +1024,7 @@ main(void)
 		cmocka_unit_test(test_notice),
 		cmocka_unit_test(test_carried_over),
 		cmocka_unit_test(test_carried_over_held),
+		cmocka_unit_test(test_http_big_body),
 		cmocka_unit_test(test_bodies),
 		cmocka_unit_test(test_syslog_format),
 		cmocka_unit_test(test_config),
