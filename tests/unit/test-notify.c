@@ -19,11 +19,13 @@
 #include <jansson.h>
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/condition.h"
 #include "core/config.h"
@@ -738,10 +740,13 @@ http_big_cb(struct evhttp_request *req, void *arg)
 	evbuffer_free(b);
 }
 
-/* A real webhook destination against a loopback server answering cb. */
+/*
+ * A real destination (dest: its line; NULL: a webhook to a loopback
+ * server answering cb) for run_ms; events SessionDown; its stats in out.
+ */
 static void
 http_run(void (*cb)(struct evhttp_request *, void *), const char *opts,
-    int events, int run_ms, struct notify_stats *out)
+    const char *dest, int events, int run_ms, struct notify_stats *out)
 {
 	struct fixture		 f;
 	struct edge		 e = { .code = "lon", .metro = "London" };
@@ -750,7 +755,7 @@ http_run(void (*cb)(struct evhttp_request *, void *), const char *opts,
 	struct sockaddr_in	 sin;
 	socklen_t		 slen = sizeof sin;
 	struct timeval		 tv = { run_ms / 1000, (run_ms % 1000) * 1000 };
-	char			*buf, *cause = NULL;
+	char			*buf, *cause = NULL, line[512];
 	int			 i;
 
 	memset(&fake, 0, sizeof fake);
@@ -766,9 +771,13 @@ http_run(void (*cb)(struct evhttp_request *, void *), const char *opts,
 	evhttp_set_gencb(http, cb, NULL);
 	f.m = model_new();
 	model_edge_set(f.m, &e);
-	xasprintf(&buf, "%snotify \"t\" {\n\tlevel warning\n%s\n"
-	    "\twebhook \"http://127.0.0.1:%d/hook\"\n}\n", conf_head, opts,
-	    ntohs(sin.sin_port));
+	if (dest == NULL)
+		snprintf(line, sizeof line, "webhook \"http://127.0.0.1:%d/"
+		    "hook\"", ntohs(sin.sin_port));
+	else
+		strlcpy_pt(line, dest, sizeof line);
+	xasprintf(&buf, "%snotify \"t\" {\n\tlevel warning\n%s\n\t%s\n}\n",
+	    conf_head, opts, line);
 	if (config_parse_buffer(f.m, "t.conf", buf, strlen(buf), &cause) != 0)
 		fail_msg("config: %s", cause);
 	free(buf);
@@ -793,11 +802,64 @@ test_http_big_body(void **state)
 	struct notify_stats	 st;
 
 	(void)state;
-	http_run(http_big_cb, "", 1, 2000, &st);
+	http_run(http_big_cb, "", NULL, 1, 2000, &st);
 	assert_int_equal(http_hits, 1);
 	assert_int_equal(st.delivered, 1);
 	assert_int_equal(st.retries, 0);
 	assert_int_equal(st.queued, 0);
+}
+
+/* A process gone or a zombie (init may reap late). */
+static int
+proc_gone(long pid)
+{
+	char	 path[64], buf[256], *p;
+	FILE	*f;
+	int	 gone = 1;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return (1);
+	if (fgets(buf, sizeof buf, f) != NULL && (p = strrchr(buf, ')')) !=
+	    NULL && p[1] == ' ')
+		gone = p[2] == 'Z' || p[2] == 'X';
+	fclose(f);
+	return (gone);
+}
+
+/* exec over its time limit: its children die with it. */
+static void
+test_exec_group_killed(void **state)
+{
+	struct notify_stats	 st;
+	char			 dir[] = "/tmp/peertop-notify-XXXXXX";
+	char			 script[128], pidf[128], dest[300];
+	FILE			*f;
+	long			 pid = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(script, sizeof script, "%s/hook.sh", dir);
+	snprintf(pidf, sizeof pidf, "%s/pid", dir);
+	assert_non_null(f = fopen(script, "w"));
+	fprintf(f, "#!/bin/sh\nsleep 600 &\necho $! >%s\nwait\n", pidf);
+	fclose(f);
+	assert_int_equal(chmod(script, 0755), 0);
+	snprintf(dest, sizeof dest, "exec \"%s\"", script);
+	http_run(http_big_cb, "\ttimeout 300ms\n\tgive-up 1s", dest, 1,
+	    1500, &st);
+	assert_int_equal(st.failed, 1);
+	assert_non_null(f = fopen(pidf, "r"));
+	assert_int_equal(fscanf(f, "%ld", &pid), 1);
+	fclose(f);
+	assert_true(pid > 1);
+	if (!proc_gone(pid)) {
+		kill((pid_t)pid, SIGKILL);
+		fail_msg("the program's child %ld outlived it", pid);
+	}
+	unlink(pidf);
+	unlink(script);
+	rmdir(dir);
 }
 
 /* ------------------------------------------------ bodies */
@@ -1025,6 +1087,7 @@ main(void)
 		cmocka_unit_test(test_carried_over),
 		cmocka_unit_test(test_carried_over_held),
 		cmocka_unit_test(test_http_big_body),
+		cmocka_unit_test(test_exec_group_killed),
 		cmocka_unit_test(test_bodies),
 		cmocka_unit_test(test_syslog_format),
 		cmocka_unit_test(test_config),
