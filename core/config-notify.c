@@ -141,13 +141,40 @@ cfg_notify_type(struct parser *p, const struct loc *kw, void *arg)
 	return (0);
 }
 
+/*
+ * partner NAME, branch NAME: one that exists, maybe defined further on
+ * (checked once the file is read, cfg_resolve()).
+ */
+static int
+cfg_notify_ref(struct parser *p, const char *ref, char *dst, size_t len)
+{
+	struct pending	*pd;
+	struct token	*t;
+	char		 what[32];
+
+	snprintf(what, sizeof what, "a name after %s", ref);
+	if (cfg_lex_value(&p->lx, &t, what) == -1 ||
+	    cfg_lex_name(&p->lx, t, dst, len, ref) == -1)
+		return (-1);
+	p->pending = xreallocarray(p->pending, p->npending + 1,
+	    sizeof *p->pending);
+	pd = &p->pending[p->npending++];
+	memset(pd, 0, sizeof *pd);
+	pd->ref = ref;
+	strlcpy_pt(pd->name, dst, sizeof pd->name);
+	pd->file = xstrdup(t->loc.file);
+	pd->line = t->loc.line;
+	pd->col = t->loc.col;
+	return (0);
+}
+
 static int
 cfg_notify_partner(struct parser *p, const struct loc *kw CFG_UNUSED,
     void *arg)
 {
 	struct notify_conf	*nc = arg;
 
-	return (cfg_string(p, "partner", nc->partner, sizeof nc->partner));
+	return (cfg_notify_ref(p, "partner", nc->partner, sizeof nc->partner));
 }
 
 static int
@@ -156,7 +183,7 @@ cfg_notify_branch(struct parser *p, const struct loc *kw CFG_UNUSED,
 {
 	struct notify_conf	*nc = arg;
 
-	return (cfg_string(p, "branch", nc->branch, sizeof nc->branch));
+	return (cfg_notify_ref(p, "branch", nc->branch, sizeof nc->branch));
 }
 
 static int

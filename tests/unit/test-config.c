@@ -1048,6 +1048,26 @@ test_max_prefix(void **state)
 	    "t.conf:2:45: max-prefix given twice for session \"s\"");
 }
 
+/*
+ * A notify block's partner and branch name ones that exist, defined
+ * before or after it; an unknown one is an error at its line.
+ */
+static void
+test_notify_refs(void **state)
+{
+	(void)state;
+	parse_buf_ok("notify n {\n  partner p\n  branch b\n"
+	    "  syslog\n}\n"
+	    "partner p as 1 { }\n"
+	    "branch b { partner p address 192.0.2.9 }\n");
+	expect_buf_error("partner p as 1 { }\n"
+	    "notify n {\n  partner \"nope\"\n  syslog\n}\n",
+	    "t.conf:3:11: notify: unknown partner \"nope\"");
+	expect_buf_error("partner p as 1 { }\n"
+	    "notify n {\n  syslog\n  branch \"nope\"\n}\n",
+	    "t.conf:4:10: notify: unknown branch \"nope\"");
+}
+
 /* Error classes from buffers, with the exact message. */
 static void
 test_buffer_errors(void **state)
@@ -1613,6 +1633,7 @@ main(void)
 		cmocka_unit_test(test_include_fanout),
 		cmocka_unit_test(test_include_bytes),
 		cmocka_unit_test(test_buffer_errors),
+		cmocka_unit_test(test_notify_refs),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_default_path),
 		cmocka_unit_test(test_latency_valid),

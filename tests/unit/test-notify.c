@@ -1036,7 +1036,8 @@ test_config(void **state)
 	    "\tsyslog facility local7 socket \"/dev/log\" format rfc3164\n"
 	    "\trepeat 1h\n\thold 30s\n\ttimeout 5s\n\tgive-up 10m\n"
 	    "\tqueue 100\n"
-	    "}\n";
+	    "}\n"
+	    "partner \"contoso\" as 64500 { }\n";	/* after it: fine */
 	const struct notify_conf *nc;
 
 	(void)state;
