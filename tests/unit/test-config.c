@@ -1068,6 +1068,53 @@ test_notify_refs(void **state)
 	    "t.conf:4:10: notify: unknown branch \"nope\"");
 }
 
+/* A notify destination's URL is one the collector can use. */
+static void
+test_notify_urls(void **state)
+{
+	static const struct {
+		const char	*url, *why;
+	} bad[] = {
+		{ "https://127.0.0.1:99999/x", "bad port: expected 1 to 65535" },
+		{ "https://127.0.0.1:0/x", "bad port: expected 1 to 65535" },
+		{ "https://127.0.0.1:9x/x", "bad port: expected 1 to 65535" },
+		{ "https://127.0.0.1:19443/a b",
+		  "a space or control character in it" },
+		{ "https://", "no host" },
+		{ "http://:80/x", "no host" },
+		{ "http://[]:80/x", "no host" },
+		{ "http://[::1/x", "no host" },
+		{ "ftp://h.example/x", "expected an http:// or https:// URL" },
+	};
+	static const char *good[] = {
+		"https://hooks.example/T0/B0?x=1",
+		"http://127.0.0.1:9093",
+		"https://[::1]:19443/a",
+		"https://user@h.example:8443/p",
+		"http://h.example:/p",
+	};
+	char		*text, want[256];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < nitems(bad); i++) {
+		xasprintf(&text, "notify n {\n  webhook \"%s\"\n}\n",
+		    bad[i].url);
+		snprintf(want, sizeof want, "t.conf:2:11: webhook \"%s\": %s",
+		    bad[i].url, bad[i].why);
+		expect_buf_error(text, want);
+		free(text);
+	}
+	expect_buf_error("notify n {\n  alertmanager \"https://h:65536\"\n}",
+	    "t.conf:2:16: alertmanager \"https://h:65536\": bad port: "
+	    "expected 1 to 65535");
+	for (i = 0; i < nitems(good); i++) {
+		xasprintf(&text, "notify n {\n  webhook \"%s\"\n}\n", good[i]);
+		model_free(parse_buf_ok(text));
+		free(text);
+	}
+}
+
 /* Error classes from buffers, with the exact message. */
 static void
 test_buffer_errors(void **state)
@@ -1634,6 +1681,7 @@ main(void)
 		cmocka_unit_test(test_include_bytes),
 		cmocka_unit_test(test_buffer_errors),
 		cmocka_unit_test(test_notify_refs),
+		cmocka_unit_test(test_notify_urls),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_default_path),
 		cmocka_unit_test(test_latency_valid),
