@@ -62,6 +62,7 @@ struct notify_dest {
 	int		 started;	/* its kind's start succeeded */
 	int		 failing;	/* gave up or dropped, since no success */
 	uint64_t	 unreported;	/* undelivered, not yet an event */
+	uint64_t	 unreported_full;	/* of them, the queue full */
 	uint64_t	 reported_mono;
 	struct notify_stats st;
 	void		*priv;
@@ -409,9 +410,9 @@ notify_stop(struct notify *n)
 			free(it);
 		}
 		if (lost != 0 && !n->quiet)
-			log_warnx("notify %s/%s: %zu notifications not "
+			log_warnx("notify %s/%s: %zu notification%s not "
 			    "delivered at stop", d->block->conf->name,
-			    d->conf->label, lost);
+			    d->conf->label, lost, lost == 1 ? "" : "s");
 		if (d->row != NULL)
 			d->row->priv = NULL;
 		free(d);
@@ -655,6 +656,7 @@ notify_enqueue(struct notify_dest *d, enum notify_what what,
 			return;
 		d->st.dropped++;
 		d->unreported++;
+		d->unreported_full++;
 		if (!d->failing)
 			notify_row(d, COL_DOWN, "queue full, notifications "
 			    "dropped");
@@ -750,18 +752,29 @@ notify_tick_cb(evutil_socket_t fd NOTIFY_UNUSED, short what NOTIFY_UNUSED,
 static void
 notify_report(struct notify_dest *d, uint64_t now)
 {
-	if (d->unreported == 0 || (d->reported_mono != 0 &&
+	unsigned long long	 n = d->unreported;
+	unsigned		 max = d->block->conf->queue_max;
+	char			 why[ERR_MAX + 64];
+
+	if (n == 0 || (d->reported_mono != 0 &&
 	    now - d->reported_mono < NOTIFY_REPORT_MS))
 		return;
-	log_warnx("%s: %llu notifications not delivered: %s", d->row != NULL ?
-	    d->row->name : d->conf->label, (unsigned long long)d->unreported,
-	    d->st.last_error);
+	/* Given up (the last error says why), or dropped, or both. */
+	if (d->unreported_full != 0)
+		snprintf(why, sizeof why, "%s%sthe queue was full (%u)",
+		    d->unreported_full < n ? d->st.last_error : "",
+		    d->unreported_full < n ? "; " : "",
+		    max != 0 ? max : NOTIFY_QUEUE_DEFAULT);
+	else
+		strlcpy_pt(why, d->st.last_error, sizeof why);
+	log_warnx("%s: %llu notification%s not delivered: %s", d->row != NULL ?
+	    d->row->name : d->conf->label, n, n == 1 ? "" : "s", why);
 	model_eventf(d->n->m, "NotifyFailed", LVL_WARNING, d->row != NULL ?
 	    d->row->name : d->conf->label, d->conf->url[0] != '\0' ?
-	    d->conf->url : d->conf->argv[0], "%llu notifications of %s to %s "
-	    "not delivered: %s", (unsigned long long)d->unreported,
-	    d->block->conf->name, d->conf->label, d->st.last_error);
-	d->unreported = 0;
+	    d->conf->url : d->conf->argv[0], "%llu notification%s of %s to %s "
+	    "not delivered: %s", n, n == 1 ? "" : "s", d->block->conf->name,
+	    d->conf->label, why);
+	d->unreported = d->unreported_full = 0;
 	d->reported_mono = now;
 }
 

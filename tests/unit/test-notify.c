@@ -403,6 +403,9 @@ test_queue_bound(void **state)
 	/* Told as one NotifyFailed event, not sent to itself. */
 	assert_string_equal(model_event(f.m, f.m->nevents - 1)->type,
 	    "NotifyFailed");
+	assert_string_equal(model_event(f.m, f.m->nevents - 1)->summary,
+	    "20 notifications of t to syslog not delivered: the queue was "
+	    "full (10)");
 	fake_finish(1);
 	fake.mode = FAKE_OK;
 	advance(&f, 100);
@@ -493,6 +496,8 @@ test_retry_give_up(void **state)
 	assert_string_equal(st->last_error, "boom");
 	assert_string_equal(model_event(f.m, f.m->nevents - 1)->type,
 	    "NotifyFailed");
+	assert_string_equal(model_event(f.m, f.m->nevents - 1)->summary,
+	    "1 notification of t to syslog not delivered: boom");
 	/* Its NotifyFailed did not come back to it. */
 	assert_null(strstr(fake.log, "NotifyFailed"));
 	teardown(&f);
