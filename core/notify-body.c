@@ -288,7 +288,9 @@ notify_am_labels(struct json_w *j, const char *block, const char *instance,
 	json_w_string(j, "severity", sev);
 	notify_am_label(j, "subject", e->subject);
 	notify_am_label(j, "partner", e->rel.partner);
-	notify_am_label(j, "branch", e->rel.branch);
+	/* One branch routes; several are the annotation "branches". */
+	if (strchr(e->rel.branch, ' ') == NULL)
+		notify_am_label(j, "branch", e->rel.branch);
 	notify_am_label(j, "session", e->rel.session);
 	notify_am_label(j, "instance", instance);
 	notify_am_label(j, "notify", block);
@@ -336,6 +338,8 @@ notify_body_alertmanager(struct evbuffer *out, const char *block,
 		json_w_string(&j, "summary", e->summary);
 		if (e->details[0] != '\0')
 			json_w_string(&j, "description", e->details);
+		if (strchr(e->rel.branch, ' ') != NULL)
+			json_w_string(&j, "branches", e->rel.branch);
 		snprintf(id, sizeof id, "%lld", (long long)e->id);
 		json_w_string(&j, "event_id", id);
 		if (it->follows != 0) {

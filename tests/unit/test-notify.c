@@ -996,6 +996,24 @@ test_bodies(void **state)
 	assert_string_equal(json_string_value(json_object_get(o, "endsAt")),
 	    "2025-11-25T10:01:00Z");	/* its resolution */
 	json_decref(j);
+
+	/* branch: a label when one, the annotation branches when more. */
+	strlcpy_pt(items[0]->ev.rel.branch, "london-office",
+	    sizeof items[0]->ev.rel.branch);
+	strlcpy_pt(items[1]->ev.rel.branch, "london-office boxford-lab",
+	    sizeof items[1]->ev.rel.branch);
+	j = body(NOTIFY_JSON, items, 2, 1);
+	o = json_array_get(j, 0);
+	assert_string_equal(json_string_value(json_object_get(
+	    json_object_get(o, "labels"), "branch")), "london-office");
+	assert_null(json_object_get(json_object_get(o, "annotations"),
+	    "branches"));
+	o = json_array_get(j, 1);
+	assert_null(json_object_get(json_object_get(o, "labels"), "branch"));
+	assert_string_equal(json_string_value(json_object_get(
+	    json_object_get(o, "annotations"), "branches")),
+	    "london-office boxford-lab");
+	json_decref(j);
 	for (i = 0; i < 15; i++)
 		free(items[i]);
 }
