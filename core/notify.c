@@ -55,6 +55,7 @@ struct notify_dest {
 	struct notify_item *head, **tail;
 	size_t		 nqueue;
 	size_t		 inflight;	/* batches */
+	struct notify_batch *flying;	/* those batches */
 	size_t		 inflight_items;
 	uint64_t	 retry_mono;	/* nothing sent before */
 	unsigned	 backoff_ms;
@@ -109,6 +110,7 @@ static void	 notify_enqueue(struct notify_dest *, enum notify_what,
 static void	 notify_tick_cb(evutil_socket_t, short, void *);
 static void	 notify_flush_cb(evutil_socket_t, short, void *);
 static void	 notify_flush_soon(struct notify *);
+static int	 notify_pending(const struct notify_dest *, int64_t);
 static int	 notify_dest_start(struct notify_dest *);
 static void	 notify_kick(struct notify_dest *);
 static void	 notify_report(struct notify_dest *, uint64_t);
@@ -648,6 +650,10 @@ notify_enqueue(struct notify_dest *d, enum notify_what what,
 	if (strcmp(ev->type, "NotifyFailed") == 0 && (d->failing ||
 	    (d->row != NULL && strcmp(ev->subject, d->row->name) == 0)))
 		return;
+	/* One message about an event waiting is enough: its backlog does
+	 * not turn into a reminder right behind it. */
+	if (what == NOTIFY_REMINDER && notify_pending(d, ev->id))
+		return;
 	if (max == 0)
 		max = NOTIFY_QUEUE_DEFAULT;
 	if (d->nqueue >= max) {
@@ -678,6 +684,24 @@ notify_enqueue(struct notify_dest *d, enum notify_what what,
 	d->tail = &it->next;
 	d->nqueue++;
 	d->st.queued = d->nqueue + d->inflight_items;
+}
+
+/* A message about event id queued to d or in flight. */
+static int
+notify_pending(const struct notify_dest *d, int64_t id)
+{
+	const struct notify_item	*it;
+	const struct notify_batch	*bt;
+	size_t				 i;
+
+	for (it = d->head; it != NULL; it = it->next)
+		if (it->ev.id == id)
+			return (1);
+	for (bt = d->flying; bt != NULL; bt = bt->next)
+		for (i = 0; i < bt->n; i++)
+			if (bt->items[i] != NULL && bt->items[i]->ev.id == id)
+				return (1);
+	return (0);
 }
 
 static void
@@ -836,6 +860,8 @@ notify_kick(struct notify_dest *d)
 		}
 		if (d->head == NULL)
 			d->tail = &d->head;
+		bt->next = d->flying;
+		d->flying = bt;
 		d->inflight++;
 		d->inflight_items += bt->n;
 		d->st.requests++;
@@ -853,6 +879,7 @@ notify_batch_done(struct notify_batch *bt, int ok, const char *error)
 {
 	struct notify_dest	*d = bt->dest;
 	struct notify_item	*it, **keep;
+	struct notify_alert	*a;
 	uint64_t		 now = notify_now();
 	size_t			 i, gave_up = 0;
 	char			 why[ERR_MAX], tail[32];
@@ -862,8 +889,15 @@ notify_batch_done(struct notify_batch *bt, int ok, const char *error)
 	d->inflight_items -= bt->n;
 	if (ok) {
 		d->st.delivered += bt->n;
-		for (i = 0; i < bt->n; i++)
-			d->st.latency_ms_sum += now - bt->items[i]->event_mono;
+		for (i = 0; i < bt->n; i++) {
+			it = bt->items[i];
+			d->st.latency_ms_sum += now - it->event_mono;
+			/* The next reminder counts from this one. */
+			if ((it->what == NOTIFY_RAISED ||
+			    it->what == NOTIFY_REMINDER) &&
+			    (a = notify_alert_find(d->block, it->ev.id)) != NULL)
+				a->last_mono = now;
+		}
 		d->st.last_ok_ms = now_wall_ms();
 		d->backoff_ms = NOTIFY_BACKOFF_MIN_MS;
 		d->failing = 0;
@@ -920,7 +954,14 @@ notify_batch_done(struct notify_batch *bt, int ok, const char *error)
 void
 notify_batch_drop(struct notify_batch *bt)
 {
-	size_t	 i;
+	struct notify_batch	**pp;
+	size_t			 i;
+
+	for (pp = &bt->dest->flying; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == bt) {
+			*pp = bt->next;
+			break;
+		}
 
 	for (i = 0; i < bt->n; i++)
 		free(bt->items[i]);

@@ -156,6 +156,7 @@ const struct notify_kind *notify_kind_find(const char *);
 
 /* A batch in flight: the kinds read these. */
 struct notify_batch {
+	struct notify_batch *next;	/* the engine's: in flight */
 	struct notify_dest *dest;
 	struct notify_item **items;
 	size_t		 n;

@@ -724,6 +724,63 @@ test_notice(void **state)
 	teardown(&f);
 }
 
+/* Occurrences of word in the fake's log. */
+static size_t
+log_count(const char *word)
+{
+	const char	*p;
+	size_t		 n = 0;
+
+	for (p = fake.log; (p = strstr(p, word)) != NULL; p++)
+		n++;
+	return (n);
+}
+
+/*
+ * A destination back after failing: its backlog (the raise) goes, and
+ * no reminder right behind it; the next one a repeat after it.
+ */
+static void
+test_reminder_after_backlog(void **state)
+{
+	struct fixture	 f;
+	int		 i;
+
+	(void)state;
+	setup(&f, "\tlevel warning\n\trepeat 1m\n\tgive-up 1h");
+	fake.mode = FAKE_FAIL;
+	raise_ev(&f, "SessionDown", LVL_ERROR, "session lon-r1");
+	for (i = 0; i < 90; i++)
+		advance(&f, 1000);
+	assert_int_equal(notify_dest_stats(notify_dest(f.n, 0))->queued, 1);
+	fake.mode = FAKE_OK;
+	fake.log[0] = '\0';
+	for (i = 0; i < 30 && fake.log[0] == '\0'; i++)
+		advance(&f, 1000);
+	assert_string_equal(fake.log, "raised SessionDown;");
+	advance(&f, 59 * 1000);
+	assert_string_equal(fake.log, "raised SessionDown;");
+	advance(&f, 1000);
+	assert_string_equal(fake.log, "raised SessionDown;"
+	    "reminder SessionDown;");
+	teardown(&f);
+
+	/* In flight when the reminder falls due: not queued behind it. */
+	setup(&f, "\tlevel warning\n\trepeat 1m");
+	fake.mode = FAKE_PENDING;
+	raise_ev(&f, "SessionDown", LVL_ERROR, "session lon-r1");
+	advance(&f, 0);
+	advance(&f, 61 * 1000);
+	assert_int_equal(notify_dest_stats(notify_dest(f.n, 0))->queued, 1);
+	fake_finish(1);
+	fake.mode = FAKE_OK;
+	advance(&f, 59 * 1000);
+	assert_int_equal(log_count("reminder"), 0);
+	advance(&f, 1000);
+	assert_int_equal(log_count("reminder"), 1);
+	teardown(&f);
+}
+
 /* ------------------------------------------------ over HTTP */
 
 static size_t	 http_hits;
@@ -1105,6 +1162,7 @@ main(void)
 		cmocka_unit_test(test_start_failure),
 		cmocka_unit_test(test_retry_give_up),
 		cmocka_unit_test(test_down_while_retrying),
+		cmocka_unit_test(test_reminder_after_backlog),
 		cmocka_unit_test(test_followed),
 		cmocka_unit_test(test_alertmanager_repost),
 		cmocka_unit_test(test_notice),
