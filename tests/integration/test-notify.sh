@@ -364,7 +364,7 @@ check "restart: not raised again (it was before the restart)" \
 states up up up
 wait_for "down1 | jq -e 'any(.state == \"resolved\")' >/dev/null" 15
 check "restart: its resolution follows #$id1, acknowledged" \
-    sh -c "down1 | jq -e 'any(.state == \"resolved\" and .follows == $id1 and .acknowledged_by != null)' >/dev/null"
+    test "$(down1 | jq --argjson id "$id1" 'any(.state == "resolved" and .follows == $id and .acknowledged_by != null)')" = true
 
 # SIGHUP: unchanged, nothing to say; a block changed needs a restart.
 kill -HUP $pid
