@@ -1056,10 +1056,10 @@ static void
 test_notify_refs(void **state)
 {
 	(void)state;
-	parse_buf_ok("notify n {\n  partner p\n  branch b\n"
+	model_free(parse_buf_ok("notify n {\n  partner p\n  branch b\n"
 	    "  syslog\n}\n"
 	    "partner p as 1 { }\n"
-	    "branch b { partner p address 192.0.2.9 }\n");
+	    "branch b { partner p address 192.0.2.9 }\n"));
 	expect_buf_error("partner p as 1 { }\n"
 	    "notify n {\n  partner \"nope\"\n  syslog\n}\n",
 	    "t.conf:3:11: notify: unknown partner \"nope\"");
