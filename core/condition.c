@@ -179,10 +179,19 @@ condition_event(struct model *m, struct event *ev)
 		memset(c, 0, sizeof *c);
 		c->kind = kind;
 		c->first_ms = ev->time_ms;
-		/* Open before the restart and still: the same condition,
-		 * acknowledged still unless it got worse. */
+		/* One read from the history keeps its acknowledgement. */
+		if (ev->ack_ms != 0) {
+			c->ack_ms = ev->ack_ms;
+			memcpy(c->ack_user, ev->ack_user, sizeof c->ack_user);
+			memcpy(c->ack_comment, ev->ack_comment,
+			    sizeof c->ack_comment);
+		}
+		/* Open before the restart and still: the same condition
+		 * (the opener follows the earlier run's), acknowledged
+		 * still unless it got worse. */
 		if ((prev = condition_ended(m, kind, ev)) != NULL) {
 			c->first_ms = prev->first_ms;
+			ev->resolves = prev->opened_id;
 			if (prev->ack_ms != 0 && ev->level <= prev->level) {
 				c->ack_ms = prev->ack_ms;
 				memcpy(c->ack_user, prev->ack_user,

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <sys/socket.h>
 
+#include <event2/http.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +53,8 @@ static int	 cfg_notify_running(struct parser *, const struct loc *,
 static int	 cfg_notify_facility(struct parser *, const struct loc *,
 		    void *);
 static int	 cfg_notify_socket(struct parser *, const struct loc *, void *);
+static int	 cfg_notify_url(struct parser *, const struct loc *,
+		    const char *, const char *);
 
 static const struct keyword cfg_notify_keywords[] = {
 	{ "level", cfg_notify_level },
@@ -141,13 +145,40 @@ cfg_notify_type(struct parser *p, const struct loc *kw, void *arg)
 	return (0);
 }
 
+/*
+ * partner NAME, branch NAME: one that exists, maybe defined further on
+ * (checked once the file is read, cfg_resolve()).
+ */
+static int
+cfg_notify_ref(struct parser *p, const char *ref, char *dst, size_t len)
+{
+	struct pending	*pd;
+	struct token	*t;
+	char		 what[32];
+
+	snprintf(what, sizeof what, "a name after %s", ref);
+	if (cfg_lex_value(&p->lx, &t, what) == -1 ||
+	    cfg_lex_name(&p->lx, t, dst, len, ref) == -1)
+		return (-1);
+	p->pending = xreallocarray(p->pending, p->npending + 1,
+	    sizeof *p->pending);
+	pd = &p->pending[p->npending++];
+	memset(pd, 0, sizeof *pd);
+	pd->ref = ref;
+	strlcpy_pt(pd->name, dst, sizeof pd->name);
+	pd->file = xstrdup(t->loc.file);
+	pd->line = t->loc.line;
+	pd->col = t->loc.col;
+	return (0);
+}
+
 static int
 cfg_notify_partner(struct parser *p, const struct loc *kw CFG_UNUSED,
     void *arg)
 {
 	struct notify_conf	*nc = arg;
 
-	return (cfg_string(p, "partner", nc->partner, sizeof nc->partner));
+	return (cfg_notify_ref(p, "partner", nc->partner, sizeof nc->partner));
 }
 
 static int
@@ -156,7 +187,7 @@ cfg_notify_branch(struct parser *p, const struct loc *kw CFG_UNUSED,
 {
 	struct notify_conf	*nc = arg;
 
-	return (cfg_string(p, "branch", nc->branch, sizeof nc->branch));
+	return (cfg_notify_ref(p, "branch", nc->branch, sizeof nc->branch));
 }
 
 static int
@@ -284,6 +315,70 @@ cfg_notify_socket(struct parser *p, const struct loc *kw CFG_UNUSED,
 	return (cfg_string(p, "socket", dc->socket, sizeof dc->socket));
 }
 
+/*
+ * An http:// or https:// URL the collector can use: a host, a port 1 to
+ * 65535 if any, no spaces or control characters, and what evhttp takes.
+ */
+static int
+cfg_notify_url(struct parser *p, const struct loc *l, const char *word,
+    const char *url)
+{
+	struct evhttp_uri	*u;
+	const char		*s, *e, *host, *port = NULL, *why = NULL;
+	char			 q[CFG_LEX_QUOTE_LEN];
+	unsigned long		 v = 0;
+
+	if (strncasecmp(url, "http://", 7) == 0)
+		s = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		s = url + 8;
+	else
+		return (cfg_lex_error(&p->lx, l, "%s \"%s\": expected an "
+		    "http:// or https:// URL", word, cfg_lex_quote(url, q,
+		    sizeof q)));
+	/* The authority, [user@]host[:port], up to the path. */
+	e = s + strcspn(s, "/?#");
+	for (host = s; s < e; s++)
+		if (*s == '@')
+			host = s + 1;
+	if (*host == '[') {
+		if ((s = memchr(host, ']', (size_t)(e - host))) == NULL ||
+		    s == host + 1)
+			why = "no host";
+		else if (s + 1 < e && s[1] != ':')
+			why = "junk after the host";
+		else if (s + 1 < e)
+			port = s + 2;
+	} else if ((s = memchr(host, ':', (size_t)(e - host))) != NULL) {
+		port = s + 1;
+		if (s == host)
+			why = "no host";
+	} else if (host == e)
+		why = "no host";
+	if (port == e)
+		port = NULL;	/* "host:": the scheme's */
+	if (why == NULL && port != NULL) {
+		for (s = port; s < e && *s >= '0' && *s <= '9' && v <= 65535;
+		    s++)
+			v = v * 10 + (unsigned long)(*s - '0');
+		if (s != e || v < 1 || v > 65535)
+			why = "bad port: expected 1 to 65535";
+	}
+	for (s = url; why == NULL && *s != '\0'; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f)
+			why = "a space or control character in it";
+	if (why == NULL) {
+		if ((u = evhttp_uri_parse(url)) == NULL)
+			why = "not a URL the HTTP client takes";
+		else
+			evhttp_uri_free(u);
+	}
+	if (why != NULL)
+		return (cfg_lex_error(&p->lx, l, "%s \"%s\": %s", word,
+		    cfg_lex_quote(url, q, sizeof q), why));
+	return (0);
+}
+
 /* A webhook over plain HTTP to another host: its bodies in clear. */
 static void
 cfg_notify_url_check(struct parser *p, const struct loc *l,
@@ -387,11 +482,8 @@ cfg_notify_dest(struct parser *p, const struct loc *kw, void *arg,
 		    word) == -1)
 			return (-1);
 		l = t->loc;
-		if (strncasecmp(dc->url, "http://", 7) != 0 &&
-		    strncasecmp(dc->url, "https://", 8) != 0)
-			return (cfg_lex_error(&p->lx, &t->loc, "%s \"%s\": "
-			    "expected an http:// or https:// URL", word,
-			    dc->url));
+		if (cfg_notify_url(p, &t->loc, word, dc->url) == -1)
+			return (-1);
 		if (dc->kind == &notify_kind_webhook &&
 		    cfg_options(p, cfg_notify_webhook_keywords, dc) == -1)
 			return (-1);

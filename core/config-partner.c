@@ -551,16 +551,24 @@ cfg_resolve(struct parser *p)
 
 	for (i = 0; i < p->npending; i++) {
 		pd = &p->pending[i];
-		b = pd->branch;
+		l.file = pd->file;
+		l.line = pd->line;
+		l.col = pd->col;
+		if ((b = pd->branch) == NULL) {
+			/* A notify block's: it names one that exists. */
+			if (strcmp(pd->ref, "partner") == 0 ?
+			    model_partner_find(m, pd->name) != NULL :
+			    model_branch_find(m, pd->name) != NULL)
+				continue;
+			return (cfg_lex_error(&p->lx, &l, "notify: unknown %s "
+			    "\"%s\"", pd->ref, cfg_lex_quote(pd->name, q,
+			    sizeof q)));
+		}
 		if ((b->partner = model_partner_find(m, b->partner_name)) ==
-		    NULL) {
-			l.file = pd->file;
-			l.line = pd->line;
-			l.col = pd->col;
+		    NULL)
 			return (cfg_lex_error(&p->lx, &l, "unknown partner "
 			    "\"%s\"", cfg_lex_quote(b->partner_name, q,
 			    sizeof q)));
-		}
 	}
 	for (i = 0; i < m->nbranches; i++) {
 		b = m->branches[i];

@@ -18,9 +18,15 @@
 
 #define CONFIG_COLLECTORS_MAX	256
 
-/* A branch's explicit "partner", resolved once every partner is known. */
+/*
+ * A branch's explicit "partner", or a notify block's partner or branch
+ * (branch NULL, ref the keyword, name the name), resolved once every
+ * partner and branch is known.
+ */
 struct pending {
 	struct branch	*branch;
+	const char	*ref;
+	char		 name[NAME_MAX_PT];
 	char		*file;
 	u_int		 line;
 	u_int		 col;

@@ -68,6 +68,11 @@ notify_body_event(struct json_w *j, const char *key, const char *block,
 	json_w_string(j, "notify", block);
 	json_w_string(j, "state", notify_what_name(it->what));
 	json_w_int(j, "id", e->id);
+	/* Still open after a restart: the earlier run's opener. */
+	if (it->follows != 0)
+		json_w_int(j, "follows", it->follows);
+	else
+		json_w_null(j, "follows");
 	json_w_string(j, "level", level_name(e->level));
 	json_w_string(j, "type", e->type);
 	json_w_string(j, "subject", e->subject);
@@ -106,6 +111,7 @@ notify_line(const struct notify_item *it, char *buf, size_t len)
 {
 	const struct event	*e = &it->ev;
 	char			 state[16], when[TIME_ISO_LEN], ack[64];
+	char			 follows[40];
 	size_t			 i;
 
 	strlcpy_pt(state, notify_what_name(it->what), sizeof state);
@@ -114,14 +120,17 @@ notify_line(const struct notify_item *it, char *buf, size_t len)
 			state[i] = (char)(state[i] - 'a' + 'A');
 	time_iso(when, sizeof when, it->resolved_ms != 0 ? it->resolved_ms :
 	    e->time_ms, 0);
-	ack[0] = '\0';
+	ack[0] = follows[0] = '\0';
+	if (it->follows != 0)
+		snprintf(follows, sizeof follows, ", follows #%lld",
+		    (long long)it->follows);
 	if (e->ack_ms != 0)
 		snprintf(ack, sizeof ack, ", acknowledged by %s", e->ack_user);
-	snprintf(buf, len, "[%s] %s %s %s: %s (#%lld, %s %s%s)", state,
+	snprintf(buf, len, "[%s] %s %s %s: %s (#%lld%s, %s %s%s)", state,
 	    level_name(e->level), e->type, e->subject, it->resolved_ms != 0 &&
 	    it->resolved_summary[0] != '\0' ? it->resolved_summary :
-	    e->summary, (long long)e->id, it->resolved_ms != 0 ? "resolved" :
-	    "raised", when, ack);
+	    e->summary, (long long)e->id, follows, it->resolved_ms != 0 ?
+	    "resolved" : "raised", when, ack);
 	return (buf);
 }
 
@@ -279,7 +288,9 @@ notify_am_labels(struct json_w *j, const char *block, const char *instance,
 	json_w_string(j, "severity", sev);
 	notify_am_label(j, "subject", e->subject);
 	notify_am_label(j, "partner", e->rel.partner);
-	notify_am_label(j, "branch", e->rel.branch);
+	/* One branch routes; several are the annotation "branches". */
+	if (strchr(e->rel.branch, ' ') == NULL)
+		notify_am_label(j, "branch", e->rel.branch);
 	notify_am_label(j, "session", e->rel.session);
 	notify_am_label(j, "instance", instance);
 	notify_am_label(j, "notify", block);
@@ -327,8 +338,14 @@ notify_body_alertmanager(struct evbuffer *out, const char *block,
 		json_w_string(&j, "summary", e->summary);
 		if (e->details[0] != '\0')
 			json_w_string(&j, "description", e->details);
+		if (strchr(e->rel.branch, ' ') != NULL)
+			json_w_string(&j, "branches", e->rel.branch);
 		snprintf(id, sizeof id, "%lld", (long long)e->id);
 		json_w_string(&j, "event_id", id);
+		if (it->follows != 0) {
+			snprintf(id, sizeof id, "%lld", (long long)it->follows);
+			json_w_string(&j, "follows", id);
+		}
 		json_w_string(&j, "level", level_name(e->level));
 		if (it->resolved_ms != 0)
 			json_w_string(&j, "resolution", it->resolved_summary);

@@ -3,8 +3,9 @@
  * The notifier's exec destination: a program run with a fixed argv (no
  * shell between), the event JSON on its stdin (the object; an array of
  * them when a batch groups several), PEERTOP_* in its environment, its
- * stdout and stderr on /dev/null.  At most max-running at once; one that
- * outlives the block's timeout is killed and counts as a failure, as
+ * stdout and stderr on /dev/null, in its own process group.  At most
+ * max-running at once; one that outlives the block's timeout is killed,
+ * its group with it (a script's children), and counts as a failure, as
  * does a status other than 0.  The pipe is written without blocking and
  * the child reaped by polling waitpid(WNOHANG) from a timer, so that no
  * SIGCHLD handler is shared with the rest of the program.
@@ -103,6 +104,14 @@ notify_exec_free_run(struct notify_run *r)
 	free(r);
 }
 
+/* The program and what it started: its process group. */
+static void
+notify_exec_kill(pid_t pid)
+{
+	if (kill(-pid, SIGKILL) == -1)
+		kill(pid, SIGKILL);
+}
+
 static void
 notify_exec_stop(struct notify_dest *d)
 {
@@ -113,7 +122,7 @@ notify_exec_stop(struct notify_dest *d)
 		return;
 	while ((r = x->runs) != NULL) {
 		x->runs = r->next;
-		kill(r->pid, SIGKILL);
+		notify_exec_kill(r->pid);
 		while (waitpid(r->pid, NULL, 0) == -1 && errno == EINTR)
 			;
 		notify_batch_drop(r->bt);
@@ -139,6 +148,9 @@ notify_exec_env(const struct notify_dest *d, const struct notify_batch *bt)
 	xasprintf(&env[k++], "PEERTOP_COUNT=%zu", bt->n);
 	xasprintf(&env[k++], "PEERTOP_STATE=%s", notify_what_name(it->what));
 	xasprintf(&env[k++], "PEERTOP_EVENT_ID=%lld", (long long)e->id);
+	if (it->follows != 0)
+		xasprintf(&env[k++], "PEERTOP_FOLLOWS=%lld",
+		    (long long)it->follows);
 	xasprintf(&env[k++], "PEERTOP_LEVEL=%s", level_name(e->level));
 	xasprintf(&env[k++], "PEERTOP_TYPE=%s", e->type);
 	xasprintf(&env[k++], "PEERTOP_SUBJECT=%s", e->subject);
@@ -202,7 +214,9 @@ notify_exec_send(struct notify_dest *d, struct notify_batch *bt)
 		notify_batch_done(bt, 0, strerror(errno));
 		return;
 	case 0:
-		/* The child: only async-signal-safe calls until exec. */
+		/* The child: only async-signal-safe calls until exec.  Its
+		 * own process group, killed whole (what it started too). */
+		setpgid(0, 0);
 		signal(SIGPIPE, SIG_DFL);
 		if (dup2(p[0], STDIN_FILENO) == -1)
 			_exit(126);
@@ -214,6 +228,7 @@ notify_exec_send(struct notify_dest *d, struct notify_batch *bt)
 		execve(argv[0], argv, env);
 		_exit(127);
 	}
+	setpgid(pid, pid);	/* either wins the race; the same group */
 	close(p[0]);
 	notify_exec_strv_free(env);
 	r = xcalloc(1, sizeof *r);
@@ -277,7 +292,7 @@ notify_exec_poll_cb(evutil_socket_t fd NOTIFY_UNUSED,
 	if ((p = waitpid(r->pid, &st, WNOHANG)) == 0) {
 		if (!r->killed && (int64_t)(now_mono_ms() - r->started) >=
 		    limit) {
-			kill(r->pid, SIGKILL);
+			notify_exec_kill(r->pid);
 			r->killed = 1;
 		}
 		return;

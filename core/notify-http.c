@@ -6,8 +6,8 @@
  * against the system CAs or the block's ca); after any failure the
  * connection is dropped and the next attempt makes a new one, since a
  * TLS bufferevent cannot reconnect.  One request in flight per
- * destination; a 2xx answer is delivered, anything else is retried by
- * the engine (notify.c).
+ * destination; a 2xx answer is delivered (its body ignored, whatever
+ * its size), anything else is retried by the engine (notify.c).
  */
 
 #include <sys/types.h>
@@ -44,6 +44,7 @@ struct notify_http {
 	struct notify_batch *batch;	/* its batch */
 	int		 req_error;
 	int		 req_errno;
+	int		 req_status;	/* the answer's, from its headers */
 	uint64_t	 req_sent;
 };
 
@@ -51,6 +52,7 @@ static int	 notify_http_start(struct notify_dest *, char **);
 static void	 notify_http_stop(struct notify_dest *);
 static void	 notify_http_send(struct notify_dest *, struct notify_batch *);
 static void	 notify_http_done_cb(struct evhttp_request *, void *);
+static int	 notify_http_header_cb(struct evhttp_request *, void *);
 static void	 notify_http_error_cb(enum evhttp_request_error, void *);
 static void	 notify_http_fail(struct notify_http *, const char *, ...)
 		    printflike(2, 3);
@@ -186,6 +188,7 @@ notify_http_send(struct notify_dest *d, struct notify_batch *bt)
 	}
 	req = evhttp_request_new(notify_http_done_cb, h);
 	evhttp_request_set_error_cb(req, notify_http_error_cb);
+	evhttp_request_set_header_cb(req, notify_http_header_cb);
 	hdr = evhttp_request_get_output_headers(req);
 	evhttp_add_header(hdr, "Host", h->hosthdr);
 	evhttp_add_header(hdr, "Content-Type", "application/json");
@@ -200,6 +203,7 @@ notify_http_send(struct notify_dest *d, struct notify_batch *bt)
 		    bt->n);
 	h->req_error = -1;
 	h->req_errno = 0;
+	h->req_status = 0;
 	h->req_sent = now_mono_ms();
 	h->req = req;
 	/* On failure evhttp frees req and calls neither callback. */
@@ -209,6 +213,19 @@ notify_http_send(struct notify_dest *d, struct notify_batch *bt)
 		h->conn = NULL;
 		notify_http_fail(h, "cannot send the request");
 	}
+}
+
+/*
+ * The status, once the headers are in: a 2xx is delivered whatever its
+ * body (too large for the connection, cut short): the body is ignored.
+ */
+static int
+notify_http_header_cb(struct evhttp_request *req, void *arg)
+{
+	struct notify_http	*h = arg;
+
+	h->req_status = evhttp_request_get_response_code(req);
+	return (0);
 }
 
 static void
@@ -252,6 +269,15 @@ notify_http_done_cb(struct evhttp_request *req, void *arg)
 	int64_t			 t = notify_dest_timeout(h->d);
 
 	h->req = NULL;
+	if (h->req_status >= 200 && h->req_status < 300 &&
+	    h->req_error != -1) {
+		/* Delivered, the connection is not reusable past its error. */
+		h->dead = h->conn;
+		h->conn = NULL;
+		h->batch = NULL;
+		notify_batch_done(bt, 1, NULL);
+		return;
+	}
 	if (req != NULL && (code = evhttp_request_get_response_code(req)) !=
 	    0) {
 		if (code >= 200 && code < 300) {

@@ -33,6 +33,7 @@
 struct notify_alert {
 	struct notify_alert *next;
 	struct event	 ev;		/* the opener, acks copied in */
+	int64_t		 follows;	/* carried over: the earlier run's */
 	uint64_t	 due_mono;	/* held until then; 0: raised */
 	uint64_t	 last_mono;	/* raised or reminded */
 	uint64_t	 seen_mono;
@@ -54,6 +55,7 @@ struct notify_dest {
 	struct notify_item *head, **tail;
 	size_t		 nqueue;
 	size_t		 inflight;	/* batches */
+	struct notify_batch *flying;	/* those batches */
 	size_t		 inflight_items;
 	uint64_t	 retry_mono;	/* nothing sent before */
 	unsigned	 backoff_ms;
@@ -61,6 +63,7 @@ struct notify_dest {
 	int		 started;	/* its kind's start succeeded */
 	int		 failing;	/* gave up or dropped, since no success */
 	uint64_t	 unreported;	/* undelivered, not yet an event */
+	uint64_t	 unreported_full;	/* of them, the queue full */
 	uint64_t	 reported_mono;
 	struct notify_stats st;
 	void		*priv;
@@ -76,6 +79,7 @@ struct notify {
 	size_t		 ndests;
 	struct event	*tick, *flush;
 	char		 instance[256];
+	int64_t		 first_id;	/* the events before the start */
 	int		 stopping;
 	int		 quiet;		/* notify-test: its own report */
 };
@@ -89,17 +93,24 @@ static void	 notify_block_event(struct notify_block *,
 		    const struct event *);
 static struct notify_alert *notify_alert_find(struct notify_block *,
 		    int64_t);
-static void	 notify_alert_add(struct notify_block *, const struct event *,
-		    int hold);
+/* How an alert starts: raised now, held, or raised before a restart. */
+#define NOTIFY_ALERT_RAISE	0
+#define NOTIFY_ALERT_HOLD	1
+#define NOTIFY_ALERT_RAISED	2
+static struct notify_alert *notify_alert_add(struct notify_block *,
+		    const struct event *, int);
 static void	 notify_alert_remove(struct notify_block *,
 		    struct notify_alert *);
+static void	 notify_alert_carry(struct notify_block *,
+		    const struct event *);
 static void	 notify_queue_block(struct notify_block *, enum notify_what,
-		    const struct event *, const struct event *);
+		    const struct event *, const struct event *, int64_t);
 static void	 notify_enqueue(struct notify_dest *, enum notify_what,
-		    const struct event *, const struct event *);
+		    const struct event *, const struct event *, int64_t);
 static void	 notify_tick_cb(evutil_socket_t, short, void *);
 static void	 notify_flush_cb(evutil_socket_t, short, void *);
 static void	 notify_flush_soon(struct notify *);
+static int	 notify_pending(const struct notify_dest *, int64_t);
 static int	 notify_dest_start(struct notify_dest *);
 static void	 notify_kick(struct notify_dest *);
 static void	 notify_report(struct notify_dest *, uint64_t);
@@ -332,6 +343,7 @@ notify_start(struct model *m, struct event_base *base, const char *only,
 	n = xcalloc(1, sizeof *n);
 	n->m = m;
 	n->base = base;
+	n->first_id = m->evseq;
 	if (gethostname(n->instance, sizeof n->instance) != 0)
 		strlcpy_pt(n->instance, "localhost", sizeof n->instance);
 	n->instance[sizeof n->instance - 1] = '\0';
@@ -400,9 +412,9 @@ notify_stop(struct notify *n)
 			free(it);
 		}
 		if (lost != 0 && !n->quiet)
-			log_warnx("notify %s/%s: %zu notifications not "
+			log_warnx("notify %s/%s: %zu notification%s not "
 			    "delivered at stop", d->block->conf->name,
-			    d->conf->label, lost);
+			    d->conf->label, lost, lost == 1 ? "" : "s");
 		if (d->row != NULL)
 			d->row->priv = NULL;
 		free(d);
@@ -436,7 +448,7 @@ notify_test(struct notify *n)
 	snprintf(ev.summary, sizeof ev.summary, "a test notification from "
 	    "peertop on %s", n->instance);
 	for (i = 0; i < n->ndests; i++)
-		notify_enqueue(n->dests[i], NOTIFY_TEST, &ev, NULL);
+		notify_enqueue(n->dests[i], NOTIFY_TEST, &ev, NULL, 0);
 	notify_flush_soon(n);
 }
 
@@ -490,7 +502,8 @@ notify_block_event(struct notify_block *b, const struct event *e)
 		if ((a = notify_alert_find(b, e->resolves)) == NULL)
 			return;
 		if (a->due_mono == 0)
-			notify_queue_block(b, NOTIFY_RESOLVED, &a->ev, e);
+			notify_queue_block(b, NOTIFY_RESOLVED, &a->ev, e,
+			    a->follows);
 		notify_alert_remove(b, a);
 		return;
 	}
@@ -500,19 +513,55 @@ notify_block_event(struct notify_block *b, const struct event *e)
 		sent = a->due_mono == 0;
 		if (sent)
 			notify_queue_block(b, notify_match(b->conf, e) ?
-			    NOTIFY_SUPERSEDED : NOTIFY_RESOLVED, &a->ev, e);
+			    NOTIFY_SUPERSEDED : NOTIFY_RESOLVED, &a->ev, e,
+			    a->follows);
 		notify_alert_remove(b, a);
 		if (notify_match(b->conf, e))
-			notify_alert_add(b, e, !sent);
+			notify_alert_add(b, e, sent ? NOTIFY_ALERT_RAISE :
+			    NOTIFY_ALERT_HOLD);
 		return;
 	}
 	if (!notify_match(b->conf, e))
 		return;
-	if (e->cond == EVC_OPENS) {
+	if (e->cond == EVC_OPENS && e->resolves != 0 &&
+	    e->resolves <= b->n->first_id) {
 		if (EVENT_OPEN(e))
-			notify_alert_add(b, e, 1);
+			notify_alert_carry(b, e);
+	} else if (e->cond == EVC_OPENS) {
+		if (EVENT_OPEN(e))
+			notify_alert_add(b, e, NOTIFY_ALERT_HOLD);
 	} else
-		notify_queue_block(b, NOTIFY_NOTICE, e, NULL);
+		notify_queue_block(b, NOTIFY_NOTICE, e, NULL, 0);
+}
+
+/*
+ * Still open after a restart (it follows an opener of the earlier run):
+ * raised then already, so no new RAISED but reminders on (unless
+ * acknowledged), and its RESOLVED names the earlier opener too.  One the
+ * earlier run had not held long enough is held for the rest.
+ */
+static void
+notify_alert_carry(struct notify_block *b, const struct event *e)
+{
+	struct notify_alert	*a;
+	const struct event	*was;
+	int64_t			 held = -1;
+
+	was = model_event_find(b->n->m, e->resolves);
+	if (was != NULL && was->closed_ms >= was->time_ms)
+		held = was->closed_ms - was->time_ms;
+	if (held >= 0 && held < b->conf->hold_ms) {
+		if ((a = notify_alert_add(b, e, NOTIFY_ALERT_HOLD)) != NULL) {
+			a->follows = e->resolves;
+			a->due_mono -= (uint64_t)held;
+		}
+		return;
+	}
+	if ((a = notify_alert_add(b, e, NOTIFY_ALERT_RAISED)) == NULL)
+		return;
+	a->follows = e->resolves;
+	/* Alertmanager: the same labels, the same alert, refreshed. */
+	notify_queue_block(b, NOTIFY_FIRING, &a->ev, NULL, a->follows);
 }
 
 static struct notify_alert *
@@ -526,8 +575,8 @@ notify_alert_find(struct notify_block *b, int64_t id)
 	return (NULL);
 }
 
-static void
-notify_alert_add(struct notify_block *b, const struct event *e, int hold)
+static struct notify_alert *
+notify_alert_add(struct notify_block *b, const struct event *e, int how)
 {
 	struct notify_alert	*a;
 	uint64_t		 now = notify_now();
@@ -537,20 +586,22 @@ notify_alert_add(struct notify_block *b, const struct event *e, int hold)
 			log_warnx("notify %s: more than %d open events, the "
 			    "newer ones are not tracked", b->conf->name,
 			    NOTIFY_ALERTS_MAX);
-		return;
+		return (NULL);
 	}
 	a = xcalloc(1, sizeof *a);
 	a->ev = *e;
 	a->seen_mono = now;
-	if (hold && b->conf->hold_ms > 0)
+	if (how == NOTIFY_ALERT_HOLD && b->conf->hold_ms > 0)
 		a->due_mono = now + (uint64_t)b->conf->hold_ms;
 	else {
 		a->last_mono = now;
-		notify_queue_block(b, NOTIFY_RAISED, e, NULL);
+		if (how != NOTIFY_ALERT_RAISED)
+			notify_queue_block(b, NOTIFY_RAISED, e, NULL, 0);
 	}
 	a->next = b->alerts;
 	b->alerts = a;
 	b->nalerts++;
+	return (a);
 }
 
 static void
@@ -570,20 +621,21 @@ notify_alert_remove(struct notify_block *b, struct notify_alert *a)
 /* To each of the block's destinations that takes it. */
 static void
 notify_queue_block(struct notify_block *b, enum notify_what what,
-    const struct event *ev, const struct event *closer)
+    const struct event *ev, const struct event *closer, int64_t follows)
 {
 	struct notify	*n = b->n;
 	size_t		 i;
 
 	for (i = 0; i < n->ndests; i++)
 		if (n->dests[i]->block == b)
-			notify_enqueue(n->dests[i], what, ev, closer);
+			notify_enqueue(n->dests[i], what, ev, closer,
+			    follows);
 	notify_flush_soon(n);
 }
 
 static void
 notify_enqueue(struct notify_dest *d, enum notify_what what,
-    const struct event *ev, const struct event *closer)
+    const struct event *ev, const struct event *closer, int64_t follows)
 {
 	struct notify_item	*it;
 	unsigned		 max = d->block->conf->queue_max;
@@ -598,6 +650,10 @@ notify_enqueue(struct notify_dest *d, enum notify_what what,
 	if (strcmp(ev->type, "NotifyFailed") == 0 && (d->failing ||
 	    (d->row != NULL && strcmp(ev->subject, d->row->name) == 0)))
 		return;
+	/* One message about an event waiting is enough: its backlog does
+	 * not turn into a reminder right behind it. */
+	if (what == NOTIFY_REMINDER && notify_pending(d, ev->id))
+		return;
 	if (max == 0)
 		max = NOTIFY_QUEUE_DEFAULT;
 	if (d->nqueue >= max) {
@@ -606,6 +662,7 @@ notify_enqueue(struct notify_dest *d, enum notify_what what,
 			return;
 		d->st.dropped++;
 		d->unreported++;
+		d->unreported_full++;
 		if (!d->failing)
 			notify_row(d, COL_DOWN, "queue full, notifications "
 			    "dropped");
@@ -615,6 +672,7 @@ notify_enqueue(struct notify_dest *d, enum notify_what what,
 	it = xcalloc(1, sizeof *it);
 	it->what = what;
 	it->ev = *ev;
+	it->follows = follows;
 	if (closer != NULL) {
 		it->resolved_ms = closer->time_ms;
 		it->resolved_by = closer->id;
@@ -626,6 +684,24 @@ notify_enqueue(struct notify_dest *d, enum notify_what what,
 	d->tail = &it->next;
 	d->nqueue++;
 	d->st.queued = d->nqueue + d->inflight_items;
+}
+
+/* A message about event id queued to d or in flight. */
+static int
+notify_pending(const struct notify_dest *d, int64_t id)
+{
+	const struct notify_item	*it;
+	const struct notify_batch	*bt;
+	size_t				 i;
+
+	for (it = d->head; it != NULL; it = it->next)
+		if (it->ev.id == id)
+			return (1);
+	for (bt = d->flying; bt != NULL; bt = bt->next)
+		for (i = 0; i < bt->n; i++)
+			if (bt->items[i] != NULL && bt->items[i]->ev.id == id)
+				return (1);
+	return (0);
 }
 
 static void
@@ -667,13 +743,13 @@ notify_tick_cb(evutil_socket_t fd NOTIFY_UNUSED, short what NOTIFY_UNUSED,
 				a->due_mono = 0;
 				a->last_mono = now;
 				notify_queue_block(b, NOTIFY_RAISED, &a->ev,
-				    NULL);
+				    NULL, a->follows);
 			} else if (a->due_mono == 0 && b->conf->repeat_ms > 0 &&
 			    a->ev.ack_ms == 0 && now - a->last_mono >=
 			    (uint64_t)b->conf->repeat_ms) {
 				a->last_mono = now;
 				notify_queue_block(b, NOTIFY_REMINDER, &a->ev,
-				    NULL);
+				    NULL, a->follows);
 			}
 		}
 	}
@@ -685,7 +761,7 @@ notify_tick_cb(evutil_socket_t fd NOTIFY_UNUSED, short what NOTIFY_UNUSED,
 				    a = a->next)
 					if (a->due_mono == 0)
 						notify_enqueue(d, NOTIFY_FIRING,
-						    &a->ev, NULL);
+						    &a->ev, NULL, a->follows);
 			d->resend_mono = now + NOTIFY_AM_RESEND_MS;
 		}
 		notify_report(d, now);
@@ -700,18 +776,29 @@ notify_tick_cb(evutil_socket_t fd NOTIFY_UNUSED, short what NOTIFY_UNUSED,
 static void
 notify_report(struct notify_dest *d, uint64_t now)
 {
-	if (d->unreported == 0 || (d->reported_mono != 0 &&
+	unsigned long long	 n = d->unreported;
+	unsigned		 max = d->block->conf->queue_max;
+	char			 why[ERR_MAX + 64];
+
+	if (n == 0 || (d->reported_mono != 0 &&
 	    now - d->reported_mono < NOTIFY_REPORT_MS))
 		return;
-	log_warnx("%s: %llu notifications not delivered: %s", d->row != NULL ?
-	    d->row->name : d->conf->label, (unsigned long long)d->unreported,
-	    d->st.last_error);
+	/* Given up (the last error says why), or dropped, or both. */
+	if (d->unreported_full != 0)
+		snprintf(why, sizeof why, "%s%sthe queue was full (%u)",
+		    d->unreported_full < n ? d->st.last_error : "",
+		    d->unreported_full < n ? "; " : "",
+		    max != 0 ? max : NOTIFY_QUEUE_DEFAULT);
+	else
+		strlcpy_pt(why, d->st.last_error, sizeof why);
+	log_warnx("%s: %llu notification%s not delivered: %s", d->row != NULL ?
+	    d->row->name : d->conf->label, n, n == 1 ? "" : "s", why);
 	model_eventf(d->n->m, "NotifyFailed", LVL_WARNING, d->row != NULL ?
 	    d->row->name : d->conf->label, d->conf->url[0] != '\0' ?
-	    d->conf->url : d->conf->argv[0], "%llu notifications of %s to %s "
-	    "not delivered: %s", (unsigned long long)d->unreported,
-	    d->block->conf->name, d->conf->label, d->st.last_error);
-	d->unreported = 0;
+	    d->conf->url : d->conf->argv[0], "%llu notification%s of %s to %s "
+	    "not delivered: %s", n, n == 1 ? "" : "s", d->block->conf->name,
+	    d->conf->label, why);
+	d->unreported = d->unreported_full = 0;
 	d->reported_mono = now;
 }
 
@@ -773,6 +860,8 @@ notify_kick(struct notify_dest *d)
 		}
 		if (d->head == NULL)
 			d->tail = &d->head;
+		bt->next = d->flying;
+		d->flying = bt;
 		d->inflight++;
 		d->inflight_items += bt->n;
 		d->st.requests++;
@@ -790,15 +879,25 @@ notify_batch_done(struct notify_batch *bt, int ok, const char *error)
 {
 	struct notify_dest	*d = bt->dest;
 	struct notify_item	*it, **keep;
+	struct notify_alert	*a;
 	uint64_t		 now = notify_now();
 	size_t			 i, gave_up = 0;
+	char			 why[ERR_MAX], tail[32];
+	int			 n;
 
 	d->inflight--;
 	d->inflight_items -= bt->n;
 	if (ok) {
 		d->st.delivered += bt->n;
-		for (i = 0; i < bt->n; i++)
-			d->st.latency_ms_sum += now - bt->items[i]->event_mono;
+		for (i = 0; i < bt->n; i++) {
+			it = bt->items[i];
+			d->st.latency_ms_sum += now - it->event_mono;
+			/* The next reminder counts from this one. */
+			if ((it->what == NOTIFY_RAISED ||
+			    it->what == NOTIFY_REMINDER) &&
+			    (a = notify_alert_find(d->block, it->ev.id)) != NULL)
+				a->last_mono = now;
+		}
 		d->st.last_ok_ms = now_wall_ms();
 		d->backoff_ms = NOTIFY_BACKOFF_MIN_MS;
 		d->failing = 0;
@@ -837,15 +936,32 @@ notify_batch_done(struct notify_batch *bt, int ok, const char *error)
 	d->backoff_ms *= 2;
 	if (d->backoff_ms > NOTIFY_BACKOFF_MAX_MS)
 		d->backoff_ms = NOTIFY_BACKOFF_MAX_MS;
-	notify_row(d, d->failing ? COL_DOWN : COL_UP, d->st.last_error);
 	notify_batch_drop(bt);
 	d->st.queued = d->nqueue + d->inflight_items;
+	/* DOWN from the first failed attempt until one succeeds. */
+	if (d->st.queued != 0) {
+		/* The count fits the row's reason: the error gives way. */
+		n = snprintf(tail, sizeof tail, ", %llu queued",
+		    (unsigned long long)d->st.queued);
+		snprintf(why, sizeof why, "retrying: %.*s%s",
+		    (int)(ERR_MAX - 1 - sizeof "retrying: " + 1 - (size_t)n),
+		    d->st.last_error, tail);
+		notify_row(d, COL_DOWN, why);
+	} else
+		notify_row(d, COL_DOWN, d->st.last_error);
 }
 
 void
 notify_batch_drop(struct notify_batch *bt)
 {
-	size_t	 i;
+	struct notify_batch	**pp;
+	size_t			 i;
+
+	for (pp = &bt->dest->flying; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == bt) {
+			*pp = bt->next;
+			break;
+		}
 
 	for (i = 0; i < bt->n; i++)
 		free(bt->items[i]);

@@ -113,6 +113,8 @@ struct notify_item {
 	struct event	 ev;		/* the opener or notice, ack included */
 	int64_t		 resolved_ms;	/* RESOLVED: its restoration's time */
 	int64_t		 resolved_by;	/* and id */
+	int64_t		 follows;	/* still open after a restart: the
+					   opener of the earlier run */
 	char		 resolved_summary[160];
 	uint64_t	 queued_mono;
 	uint64_t	 event_mono;	/* when the event was seen (latency) */
@@ -154,6 +156,7 @@ const struct notify_kind *notify_kind_find(const char *);
 
 /* A batch in flight: the kinds read these. */
 struct notify_batch {
+	struct notify_batch *next;	/* the engine's: in flight */
 	struct notify_dest *dest;
 	struct notify_item **items;
 	size_t		 n;

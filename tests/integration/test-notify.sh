@@ -17,7 +17,10 @@
 #      counted failure and NotifyFailed, the destination DOWN in a
 #      viewer's status bar, while --once answers at once;
 #  (f) a storm of 200 sessions down arrives grouped, every event in it;
-#  (g) peertop notify-test: delivered / failed per destination, 0 or 1.
+#  (g) peertop notify-test: delivered / failed per destination, 0 or 1;
+#  (h) s1 down and acknowledged, the collector restarted with it still
+#      down: acknowledged still, not raised again, its resolution names
+#      the first opener (follows).
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${PEERTOP:=$top_srcdir/peertop}"
 . "$top_srcdir/tests/lib.sh"
@@ -82,10 +85,10 @@ printf '#!/bin/sh\nexec sleep 30\n' >"$T/slow.sh"
 chmod +x "$T/slow.sh"
 
 # The sessions: contoso's two, and the storm partner's NSTORM.
-states()	# s2 STATE, the storm's STATE
+states()	# s2 STATE, the storm's STATE [s1 STATE]
 {
 	{
-		echo "s1 127.0.0.2 up"
+		echo "s1 127.0.0.2 ${3:-up}"
 		echo "s2 127.0.0.3 $1"
 		i=1
 		while [ $i -le $NSTORM ]; do
@@ -330,6 +333,38 @@ check "notify-test hooks/syslog: that destination only" \
 "$PEERTOP" notify-test -c "$T/n.conf" nosuch >"$T/nt4.out" 2>&1; rc=$?
 check "notify-test nosuch: exit 1, says so" \
     sh -c "[ $rc = 1 ] && grep -q 'no notify nosuch' '$T/nt4.out'"
+
+# (h) s1 (primary: Error) down, acknowledged; a restart, still down.
+down1()	# the events about s1 going down: ids, oldest first
+{
+	jq -s '[.[] | select(.path == "/json") | .body[] | select(.type == "SessionDown" and .subject == "session s1")]' "$T/r1.out"
+}
+# The storm back first: its events after s1's would hide it in --once.
+wait_for "$ONCE | jq -e '[.sessions[] | select(.state == \"Established\")] | length == $((NSTORM + 2))'" 20
+states up up down
+wait_for "$ONCE | jq -e '.events | any(.type == \"SessionDown\" and .subject == \"session s1\" and .state == \"open\")'" 15
+id1=$($ONCE | jq '[.events[] | select(.type == "SessionDown" and .subject == "session s1" and .state == "open")][-1].id')
+"$PEERTOP" ack -S "$T/n.sock" "$id1" "ticket 15" >"$T/ack.out" 2>&1
+check "restart: s1's SessionDown #$id1 acknowledged" test $? = 0
+wait_for "[ \"\$(down1 | jq 'map(select(.state == \"raised\")) | length')\" = 1 ]" 10
+kill $pid
+wait $pid 2>/dev/null
+check "restart: the first collector stopped cleanly" sh -c "! grep -qi 'fatal\\|sanitizer' '$T/n.log' '$T/h.out'"
+
+"$PEERTOP" -H -c "$T/n.conf" -l "$T/n.log" >>"$T/h.out" 2>&1 &
+pid=$!
+at_exit "kill $pid 2>/dev/null"
+carried="[.events[] | select(.type == \"SessionDown\" and .subject == \"session s1\" and .id > $id1)]"
+wait_for "$ONCE | jq -e '$carried | length > 0'" 20
+check "restart: still down, the new opener keeps the acknowledgement" \
+    sh -c "$ONCE | jq -e '$carried[0] | .acknowledged.by != null and .acknowledged.comment == \"ticket 15\"' >/dev/null"
+sleep 3
+check "restart: not raised again (it was before the restart)" \
+    test "$(down1 | jq 'map(select(.state == "raised")) | length')" = 1
+states up up up
+wait_for "down1 | jq -e 'any(.state == \"resolved\")' >/dev/null" 15
+check "restart: its resolution follows #$id1, acknowledged" \
+    test "$(down1 | jq --argjson id "$id1" 'any(.state == "resolved" and .follows == $id and .acknowledged_by != null)')" = true
 
 # SIGHUP: unchanged, nothing to say; a block changed needs a restart.
 kill -HUP $pid

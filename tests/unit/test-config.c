@@ -1048,6 +1048,73 @@ test_max_prefix(void **state)
 	    "t.conf:2:45: max-prefix given twice for session \"s\"");
 }
 
+/*
+ * A notify block's partner and branch name ones that exist, defined
+ * before or after it; an unknown one is an error at its line.
+ */
+static void
+test_notify_refs(void **state)
+{
+	(void)state;
+	model_free(parse_buf_ok("notify n {\n  partner p\n  branch b\n"
+	    "  syslog\n}\n"
+	    "partner p as 1 { }\n"
+	    "branch b { partner p address 192.0.2.9 }\n"));
+	expect_buf_error("partner p as 1 { }\n"
+	    "notify n {\n  partner \"nope\"\n  syslog\n}\n",
+	    "t.conf:3:11: notify: unknown partner \"nope\"");
+	expect_buf_error("partner p as 1 { }\n"
+	    "notify n {\n  syslog\n  branch \"nope\"\n}\n",
+	    "t.conf:4:10: notify: unknown branch \"nope\"");
+}
+
+/* A notify destination's URL is one the collector can use. */
+static void
+test_notify_urls(void **state)
+{
+	static const struct {
+		const char	*url, *why;
+	} bad[] = {
+		{ "https://127.0.0.1:99999/x", "bad port: expected 1 to 65535" },
+		{ "https://127.0.0.1:0/x", "bad port: expected 1 to 65535" },
+		{ "https://127.0.0.1:9x/x", "bad port: expected 1 to 65535" },
+		{ "https://127.0.0.1:19443/a b",
+		  "a space or control character in it" },
+		{ "https://", "no host" },
+		{ "http://:80/x", "no host" },
+		{ "http://[]:80/x", "no host" },
+		{ "http://[::1/x", "no host" },
+		{ "ftp://h.example/x", "expected an http:// or https:// URL" },
+	};
+	static const char *good[] = {
+		"https://hooks.example/T0/B0?x=1",
+		"http://127.0.0.1:9093",
+		"https://[::1]:19443/a",
+		"https://user@h.example:8443/p",
+		"http://h.example:/p",
+	};
+	char		*text, want[256];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < nitems(bad); i++) {
+		xasprintf(&text, "notify n {\n  webhook \"%s\"\n}\n",
+		    bad[i].url);
+		snprintf(want, sizeof want, "t.conf:2:11: webhook \"%s\": %s",
+		    bad[i].url, bad[i].why);
+		expect_buf_error(text, want);
+		free(text);
+	}
+	expect_buf_error("notify n {\n  alertmanager \"https://h:65536\"\n}",
+	    "t.conf:2:16: alertmanager \"https://h:65536\": bad port: "
+	    "expected 1 to 65535");
+	for (i = 0; i < nitems(good); i++) {
+		xasprintf(&text, "notify n {\n  webhook \"%s\"\n}\n", good[i]);
+		model_free(parse_buf_ok(text));
+		free(text);
+	}
+}
+
 /* Error classes from buffers, with the exact message. */
 static void
 test_buffer_errors(void **state)
@@ -1613,6 +1680,8 @@ main(void)
 		cmocka_unit_test(test_include_fanout),
 		cmocka_unit_test(test_include_bytes),
 		cmocka_unit_test(test_buffer_errors),
+		cmocka_unit_test(test_notify_refs),
+		cmocka_unit_test(test_notify_urls),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_default_path),
 		cmocka_unit_test(test_latency_valid),

@@ -15,11 +15,19 @@
 
 #include <event2/buffer.h>
 #include <event2/event.h>
+#include <event2/http.h>
 #include <jansson.h>
 
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <netinet/in.h>
+
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "core/condition.h"
 #include "core/config.h"
 #include "core/model.h"
 #include "core/notify.h"
@@ -96,6 +104,11 @@ fake_send(struct notify_dest *d NOTIFY_UNUSED, struct notify_batch *bt)
 		    notify_what_name(bt->items[i]->what),
 		    bt->items[i]->ev.type, bt->items[i]->ev.ack_user[0] != '\0' ?
 		    "@" : "", bt->items[i]->ev.ack_user);
+		if (bt->items[i]->follows != 0) {
+			len = strlen(fake.log) - 1;
+			snprintf(fake.log + len, sizeof fake.log - len,
+			    "~%lld;", (long long)bt->items[i]->follows);
+		}
 	}
 	switch (fake.mode) {
 	case FAKE_OK:
@@ -390,6 +403,9 @@ test_queue_bound(void **state)
 	/* Told as one NotifyFailed event, not sent to itself. */
 	assert_string_equal(model_event(f.m, f.m->nevents - 1)->type,
 	    "NotifyFailed");
+	assert_string_equal(model_event(f.m, f.m->nevents - 1)->summary,
+	    "20 notifications of t to syslog not delivered: the queue was "
+	    "full (10)");
 	fake_finish(1);
 	fake.mode = FAKE_OK;
 	advance(&f, 100);
@@ -480,8 +496,49 @@ test_retry_give_up(void **state)
 	assert_string_equal(st->last_error, "boom");
 	assert_string_equal(model_event(f.m, f.m->nevents - 1)->type,
 	    "NotifyFailed");
+	assert_string_equal(model_event(f.m, f.m->nevents - 1)->summary,
+	    "1 notification of t to syslog not delivered: boom");
 	/* Its NotifyFailed did not come back to it. */
 	assert_null(strstr(fake.log, "NotifyFailed"));
+	teardown(&f);
+}
+
+/* The destination's row among the collectors. */
+static const struct collector *
+dest_row(struct fixture *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->m->ncollectors; i++)
+		if (f->m->collectors[i]->ops == &collector_notify)
+			return (f->m->collectors[i]);
+	fail_msg("no notify row");
+	return (NULL);
+}
+
+/* DOWN with the reason from the first failed attempt, UP at a success. */
+static void
+test_down_while_retrying(void **state)
+{
+	struct fixture		 f;
+	const struct collector	*c;
+
+	(void)state;
+	setup(&f, "\tlevel warning");
+	c = dest_row(&f);
+	fake.mode = FAKE_FAIL;
+	raise_ev(&f, "SessionDown", LVL_ERROR, "session lon-r1");
+	raise_ev(&f, "SessionDown", LVL_ERROR, "session lon-r2");
+	advance(&f, 0);
+	assert_int_equal(fake.batches, 1);
+	assert_int_equal(c->state, COL_DOWN);
+	assert_string_equal(c->error, "retrying: boom, 2 queued");
+	fake.mode = FAKE_OK;
+	advance(&f, 1000);
+	assert_int_equal(notify_dest_stats(notify_dest(f.n, 0))->delivered,
+	    2);
+	assert_int_equal(c->state, COL_UP);
+	assert_string_equal(c->error, "");
 	teardown(&f);
 }
 
@@ -539,6 +596,118 @@ test_alertmanager_repost(void **state)
 	teardown(&f);
 }
 
+/*
+ * A restart with the history: the opener an earlier run left open, as
+ * read back (acknowledged by alice), and one not acknowledged; the
+ * collector stops (condition_end()) and the sessions are still down.
+ */
+static void
+restart(struct fixture *f, int64_t opened_ago_ms, int64_t ran_ms,
+    int64_t *ids)
+{
+	struct event	 ev;
+	const char	*subj[2] = { "session lon-r1", "session lon-r2" };
+	int64_t		 now = now_wall_ms();
+	int		 i;
+
+	notify_stop(f->n);
+	for (i = 0; i < 2; i++) {
+		memset(&ev, 0, sizeof ev);
+		ev.time_ms = now - opened_ago_ms;
+		strlcpy_pt(ev.type, "SessionDown", sizeof ev.type);
+		ev.level = LVL_ERROR;
+		strlcpy_pt(ev.subject, subj[i], sizeof ev.subject);
+		if (i == 0) {
+			ev.ack_ms = ev.time_ms + 1000;
+			strlcpy_pt(ev.ack_user, "alice", sizeof ev.ack_user);
+			strlcpy_pt(ev.ack_comment, "ticket",
+			    sizeof ev.ack_comment);
+		}
+		model_event_add(f->m, &ev);
+		ids[i] = ev.id;
+	}
+	/* The earlier run's last word, ran_ms after the openers. */
+	model_event_at(f->m, now - opened_ago_ms + ran_ms, "ConfigWarning",
+	    LVL_WARNING, "config", NULL, "the last one");
+	condition_end(f->m);
+	f->n = notify_start(f->m, f->base, NULL, NULL, &(char *){ NULL });
+	assert_non_null(f->n);
+	fake.log[0] = '\0';
+}
+
+/*
+ * Still down after the restart: the same condition, its opener follows
+ * the earlier one, keeps its acknowledgement (the model's, so every view
+ * has it), raises nothing new (paged before), reminds only if nobody
+ * acknowledged it, and its resolution names the earlier opener.
+ */
+static void
+test_carried_over(void **state)
+{
+	struct fixture	 f;
+	const struct event *e;
+	char		 line[512], want[256];
+	struct notify_item it;
+	int64_t		 ids[2];
+
+	(void)state;
+	setup(&f, "\tlevel warning\n\trepeat 1h");
+	restart(&f, 600 * 1000, 300 * 1000, ids);
+	e = raise_ev(&f, "SessionDown", LVL_ERROR, "session lon-r1");
+	assert_int_equal(e->resolves, ids[0]);
+	assert_int_equal(e->ack_ms != 0, 1);
+	assert_string_equal(e->ack_user, "alice");
+	assert_string_equal(e->ack_comment, "ticket");
+	assert_non_null(condition_of(f.m, e));
+	assert_int_equal(condition_of(f.m, e)->ack_ms, e->ack_ms);
+	e = raise_ev(&f, "SessionDown", LVL_ERROR, "session lon-r2");
+	assert_int_equal(e->resolves, ids[1]);
+	assert_int_equal(e->ack_ms, 0);
+	advance(&f, 0);
+	assert_string_equal(fake.log, "");
+	advance(&f, 3600 * 1000);
+	snprintf(want, sizeof want, "reminder SessionDown~%lld;",
+	    (long long)ids[1]);
+	assert_string_equal(fake.log, want);
+	raise_ev(&f, "SessionUp", LVL_INFO, "session lon-r1");
+	advance(&f, 0);
+	snprintf(want, sizeof want, "reminder SessionDown~%lld;"
+	    "resolved SessionDown@alice~%lld;", (long long)ids[1],
+	    (long long)ids[0]);
+	assert_string_equal(fake.log, want);
+	/* The text and the JSON name it too. */
+	memset(&it, 0, sizeof it);
+	it.what = NOTIFY_RESOLVED;
+	it.ev = *e;
+	it.follows = ids[1];
+	notify_line(&it, line, sizeof line);
+	snprintf(want, sizeof want, "(#%lld, follows #%lld, ",
+	    (long long)e->id, (long long)ids[1]);
+	assert_non_null(strstr(line, want));
+	teardown(&f);
+}
+
+/* The earlier run ended within the hold: not paged then, raised now. */
+static void
+test_carried_over_held(void **state)
+{
+	struct fixture	 f;
+	int64_t		 ids[2];
+	char		 want[64];
+
+	(void)state;
+	setup(&f, "\tlevel warning\n\thold 30s");
+	restart(&f, 600 * 1000, 10 * 1000, ids);
+	raise_ev(&f, "SessionDown", LVL_ERROR, "session lon-r2");
+	advance(&f, 0);
+	assert_string_equal(fake.log, "");
+	advance(&f, 21 * 1000);		/* the rest of the hold */
+	snprintf(want, sizeof want, "raised SessionDown~%lld;",
+	    (long long)ids[1]);
+	assert_string_equal(fake.log, want);
+	teardown(&f);
+}
+
 /* A notice (no lifecycle) is sent once. */
 static void
 test_notice(void **state)
@@ -553,6 +722,206 @@ test_notice(void **state)
 	advance(&f, 3600 * 1000);
 	assert_string_equal(fake.log, "notice ConfigWarning;");
 	teardown(&f);
+}
+
+/* Occurrences of word in the fake's log. */
+static size_t
+log_count(const char *word)
+{
+	const char	*p;
+	size_t		 n = 0;
+
+	for (p = fake.log; (p = strstr(p, word)) != NULL; p++)
+		n++;
+	return (n);
+}
+
+/*
+ * A destination back after failing: its backlog (the raise) goes, and
+ * no reminder right behind it; the next one a repeat after it.
+ */
+static void
+test_reminder_after_backlog(void **state)
+{
+	struct fixture	 f;
+	int		 i;
+
+	(void)state;
+	setup(&f, "\tlevel warning\n\trepeat 1m\n\tgive-up 1h");
+	fake.mode = FAKE_FAIL;
+	raise_ev(&f, "SessionDown", LVL_ERROR, "session lon-r1");
+	for (i = 0; i < 90; i++)
+		advance(&f, 1000);
+	assert_int_equal(notify_dest_stats(notify_dest(f.n, 0))->queued, 1);
+	fake.mode = FAKE_OK;
+	fake.log[0] = '\0';
+	for (i = 0; i < 30 && fake.log[0] == '\0'; i++)
+		advance(&f, 1000);
+	assert_string_equal(fake.log, "raised SessionDown;");
+	advance(&f, 59 * 1000);
+	assert_string_equal(fake.log, "raised SessionDown;");
+	advance(&f, 1000);
+	assert_string_equal(fake.log, "raised SessionDown;"
+	    "reminder SessionDown;");
+	teardown(&f);
+
+	/* In flight when the reminder falls due: not queued behind it. */
+	setup(&f, "\tlevel warning\n\trepeat 1m");
+	fake.mode = FAKE_PENDING;
+	raise_ev(&f, "SessionDown", LVL_ERROR, "session lon-r1");
+	advance(&f, 0);
+	advance(&f, 61 * 1000);
+	assert_int_equal(notify_dest_stats(notify_dest(f.n, 0))->queued, 1);
+	fake_finish(1);
+	fake.mode = FAKE_OK;
+	advance(&f, 59 * 1000);
+	assert_int_equal(log_count("reminder"), 0);
+	advance(&f, 1000);
+	assert_int_equal(log_count("reminder"), 1);
+	teardown(&f);
+}
+
+/* ------------------------------------------------ over HTTP */
+
+static size_t	 http_hits;
+
+/* 200 with a body larger than the client takes (64 KiB). */
+static void
+http_big_cb(struct evhttp_request *req, void *arg)
+{
+	struct evbuffer	*b = evbuffer_new();
+	static char	 chunk[4096];
+	int		 i;
+
+	(void)arg;
+	http_hits++;
+	memset(chunk, 'x', sizeof chunk);
+	for (i = 0; i < 64; i++)
+		evbuffer_add(b, chunk, sizeof chunk);
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+}
+
+/*
+ * A real destination (dest: its line; NULL: a webhook to a loopback
+ * server answering cb) for run_ms; events SessionDown; its stats in out.
+ */
+static void
+http_run(void (*cb)(struct evhttp_request *, void *), const char *opts,
+    const char *dest, int events, int run_ms, struct notify_stats *out)
+{
+	struct fixture		 f;
+	struct edge		 e = { .code = "lon", .metro = "London" };
+	struct evhttp		*http;
+	struct evhttp_bound_socket *bs;
+	struct sockaddr_in	 sin;
+	socklen_t		 slen = sizeof sin;
+	struct timeval		 tv = { run_ms / 1000, (run_ms % 1000) * 1000 };
+	char			*buf, *cause = NULL, line[512];
+	int			 i;
+
+	memset(&fake, 0, sizeof fake);
+	http_hits = 0;
+	signal(SIGPIPE, SIG_IGN);	/* as the collector: a peer gone */
+	notify_set_clock(NULL);
+	f.base = event_base_new();
+	http = evhttp_new(f.base);
+	assert_non_null(bs = evhttp_bind_socket_with_handle(http, "127.0.0.1",
+	    0));
+	assert_int_equal(getsockname(evhttp_bound_socket_get_fd(bs),
+	    (struct sockaddr *)&sin, &slen), 0);
+	evhttp_set_gencb(http, cb, NULL);
+	f.m = model_new();
+	model_edge_set(f.m, &e);
+	if (dest == NULL)
+		snprintf(line, sizeof line, "webhook \"http://127.0.0.1:%d/"
+		    "hook\"", ntohs(sin.sin_port));
+	else
+		strlcpy_pt(line, dest, sizeof line);
+	xasprintf(&buf, "%snotify \"t\" {\n\tlevel warning\n%s\n\t%s\n}\n",
+	    conf_head, opts, line);
+	if (config_parse_buffer(f.m, "t.conf", buf, strlen(buf), &cause) != 0)
+		fail_msg("config: %s", cause);
+	free(buf);
+	f.n = notify_start(f.m, f.base, NULL, NULL, &cause);
+	assert_non_null(f.n);
+	for (i = 0; i < events; i++)
+		model_eventf(f.m, "SessionDown", LVL_ERROR, i % 2 == 0 ?
+		    "session lon-r1" : "session lon-r2", NULL, "down %d", i);
+	event_base_loopexit(f.base, &tv);
+	event_base_dispatch(f.base);
+	*out = *notify_dest_stats(notify_dest(f.n, 0));
+	notify_stop(f.n);
+	evhttp_free(http);
+	model_free(f.m);
+	event_base_free(f.base);
+}
+
+/* A 2xx is delivered whatever its body: not retried, not sent again. */
+static void
+test_http_big_body(void **state)
+{
+	struct notify_stats	 st;
+
+	(void)state;
+	http_run(http_big_cb, "", NULL, 1, 2000, &st);
+	assert_int_equal(http_hits, 1);
+	assert_int_equal(st.delivered, 1);
+	assert_int_equal(st.retries, 0);
+	assert_int_equal(st.queued, 0);
+}
+
+/* A process gone or a zombie (init may reap late). */
+static int
+proc_gone(long pid)
+{
+	char	 path[64], buf[256], *p;
+	FILE	*f;
+	int	 gone = 1;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return (1);
+	if (fgets(buf, sizeof buf, f) != NULL && (p = strrchr(buf, ')')) !=
+	    NULL && p[1] == ' ')
+		gone = p[2] == 'Z' || p[2] == 'X';
+	fclose(f);
+	return (gone);
+}
+
+/* exec over its time limit: its children die with it. */
+static void
+test_exec_group_killed(void **state)
+{
+	struct notify_stats	 st;
+	char			 dir[] = "/tmp/peertop-notify-XXXXXX";
+	char			 script[128], pidf[128], dest[300];
+	FILE			*f;
+	long			 pid = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(script, sizeof script, "%s/hook.sh", dir);
+	snprintf(pidf, sizeof pidf, "%s/pid", dir);
+	assert_non_null(f = fopen(script, "w"));
+	fprintf(f, "#!/bin/sh\nsleep 600 &\necho $! >%s\nwait\n", pidf);
+	fclose(f);
+	assert_int_equal(chmod(script, 0755), 0);
+	snprintf(dest, sizeof dest, "exec \"%s\"", script);
+	http_run(http_big_cb, "\ttimeout 300ms\n\tgive-up 1s", dest, 1,
+	    1500, &st);
+	assert_int_equal(st.failed, 1);
+	assert_non_null(f = fopen(pidf, "r"));
+	assert_int_equal(fscanf(f, "%ld", &pid), 1);
+	fclose(f);
+	assert_true(pid > 1);
+	if (!proc_gone(pid)) {
+		kill((pid_t)pid, SIGKILL);
+		fail_msg("the program's child %ld outlived it", pid);
+	}
+	unlink(pidf);
+	unlink(script);
+	rmdir(dir);
 }
 
 /* ------------------------------------------------ bodies */
@@ -684,6 +1053,24 @@ test_bodies(void **state)
 	assert_string_equal(json_string_value(json_object_get(o, "endsAt")),
 	    "2025-11-25T10:01:00Z");	/* its resolution */
 	json_decref(j);
+
+	/* branch: a label when one, the annotation branches when more. */
+	strlcpy_pt(items[0]->ev.rel.branch, "london-office",
+	    sizeof items[0]->ev.rel.branch);
+	strlcpy_pt(items[1]->ev.rel.branch, "london-office boxford-lab",
+	    sizeof items[1]->ev.rel.branch);
+	j = body(NOTIFY_JSON, items, 2, 1);
+	o = json_array_get(j, 0);
+	assert_string_equal(json_string_value(json_object_get(
+	    json_object_get(o, "labels"), "branch")), "london-office");
+	assert_null(json_object_get(json_object_get(o, "annotations"),
+	    "branches"));
+	o = json_array_get(j, 1);
+	assert_null(json_object_get(json_object_get(o, "labels"), "branch"));
+	assert_string_equal(json_string_value(json_object_get(
+	    json_object_get(o, "annotations"), "branches")),
+	    "london-office boxford-lab");
+	json_decref(j);
 	for (i = 0; i < 15; i++)
 		free(items[i]);
 }
@@ -729,7 +1116,8 @@ test_config(void **state)
 	    "\tsyslog facility local7 socket \"/dev/log\" format rfc3164\n"
 	    "\trepeat 1h\n\thold 30s\n\ttimeout 5s\n\tgive-up 10m\n"
 	    "\tqueue 100\n"
-	    "}\n";
+	    "}\n"
+	    "partner \"contoso\" as 64500 { }\n";	/* after it: fine */
 	const struct notify_conf *nc;
 
 	(void)state;
@@ -773,9 +1161,15 @@ main(void)
 		cmocka_unit_test(test_slots),
 		cmocka_unit_test(test_start_failure),
 		cmocka_unit_test(test_retry_give_up),
+		cmocka_unit_test(test_down_while_retrying),
+		cmocka_unit_test(test_reminder_after_backlog),
 		cmocka_unit_test(test_followed),
 		cmocka_unit_test(test_alertmanager_repost),
 		cmocka_unit_test(test_notice),
+		cmocka_unit_test(test_carried_over),
+		cmocka_unit_test(test_carried_over_held),
+		cmocka_unit_test(test_http_big_body),
+		cmocka_unit_test(test_exec_group_killed),
 		cmocka_unit_test(test_bodies),
 		cmocka_unit_test(test_syslog_format),
 		cmocka_unit_test(test_config),
