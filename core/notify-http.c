@@ -97,7 +97,14 @@ notify_http_start(struct notify_dest *d, char **cause)
 	h = xcalloc(1, sizeof *h);
 	h->d = d;
 	h->https = strcasecmp(s, "https") == 0;
-	strlcpy_pt(h->host, evhttp_uri_get_host(u), sizeof h->host);
+	/* evhttp keeps an IPv6 literal's brackets: connect to the address. */
+	s = evhttp_uri_get_host(u);
+	len = strlen(s);
+	if (len >= 2 && s[0] == '[' && s[len - 1] == ']')
+		strlcpy_pt(h->host, s + 1, len - 1 < sizeof h->host ?
+		    len - 1 : sizeof h->host);
+	else
+		strlcpy_pt(h->host, s, sizeof h->host);
 	h->port = evhttp_uri_get_port(u);
 	if (h->port <= 0)
 		h->port = h->https ? 443 : 80;

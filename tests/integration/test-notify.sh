@@ -330,6 +330,42 @@ check "notify-test wrongca: exit 1, failed with the reason" \
 "$PEERTOP" notify-test -c "$T/n.conf" hooks/syslog >"$T/nt3.out" 2>&1; rc=$?
 check "notify-test hooks/syslog: that destination only" \
     sh -c "[ $rc = 0 ] && [ \$(wc -l <'$T/nt3.out') = 1 ] && grep -q 'hooks/syslog: delivered' '$T/nt3.out'"
+# An IPv6 literal: evhttp keeps its brackets, the address has none.
+if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
+	P6=$(free_port)
+	cat >"$T/v6.conf" <<EOF6
+notify "v6" {
+	webhook "http://[::1]:$P6/hook" format json
+}
+partner "p" as 65002 {
+	session "s1" neighbor 192.0.2.1 router "r1" edge sea role primary
+}
+EOF6
+	python3 - "$P6" >"$T/v6.out" 2>&1 <<'EOPY' &
+import http.server, socket, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.end_headers()
+        print("Host:", self.headers.get("Host"), flush=True)
+    def log_message(self, *a):
+        pass
+class S(http.server.HTTPServer):
+    address_family = socket.AF_INET6
+srv = S(("::1", int(sys.argv[1])), H)
+srv.timeout = 10
+srv.handle_request()
+EOPY
+	V6PID=$!
+	sleep 0.5
+	"$PEERTOP" notify-test -c "$T/v6.conf" v6 >"$T/nt6.out" 2>&1; rc=$?
+	wait "$V6PID" 2>/dev/null
+	check "notify-test to http://[::1]:PORT: delivered (exit $rc)" \
+	    sh -c "[ $rc = 0 ] && grep -q 'Host: \[::1\]:$P6' '$T/v6.out'"
+else
+	ok "# SKIP no IPv6 loopback"
+fi
 "$PEERTOP" notify-test -c "$T/n.conf" nosuch >"$T/nt4.out" 2>&1; rc=$?
 check "notify-test nosuch: exit 1, says so" \
     sh -c "[ $rc = 1 ] && grep -q 'no notify nosuch' '$T/nt4.out'"
