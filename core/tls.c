@@ -372,9 +372,12 @@ tls_server_info_cb(const SSL *ssl, int where, int ret)
 	uint64_t		 now;
 	int			 fd;
 
+	if ((st = SSL_get_ex_data(ssl, tls_state_index())) == NULL)
+		return;
+	if (where & SSL_CB_HANDSHAKE_DONE)
+		st->done = 1;
 	if ((where & SSL_CB_ALERT) == 0 ||
 	    strcmp(SSL_alert_type_string(ret), "F") != 0 ||
-	    (st = SSL_get_ex_data(ssl, tls_state_index())) == NULL ||
 	    st->done || st->error[0] != '\0')
 		return;
 	snprintf(st->error, sizeof st->error, "%s",
