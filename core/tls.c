@@ -49,6 +49,7 @@ struct tls_client {
 struct tls_state {
 	int		 started;	/* a handshake began */
 	int		 done;		/* and finished */
+	int		 cert_asked;	/* client: the server asked for ours */
 	char		 error[256];	/* the first failure, "" none */
 	char		 what[64];	/* a listener's: "api" (its logs) */
 };
@@ -508,6 +509,8 @@ tls_info_cb(const SSL *ssl, int where, int ret)
 		return;
 	if (where & SSL_CB_HANDSHAKE_START)
 		st->started = 1;
+	if ((where & SSL_CB_LOOP) && SSL_get_state(ssl) == TLS_ST_CR_CERT_REQ)
+		st->cert_asked = 1;
 	if (where & SSL_CB_HANDSHAKE_DONE)
 		st->done = 1;
 	if ((where & SSL_CB_READ_ALERT) == SSL_CB_READ_ALERT &&
@@ -606,6 +609,17 @@ tls_http_error(struct evhttp_connection *evcon)
 		return (NULL);
 	if (st->error[0] != '\0')
 		return (st->error);
+	/*
+	 * TLS 1.3: the client's handshake is over before the server has
+	 * judged the certificate it did not send, and the server's alert
+	 * is often lost in the reset that follows it.
+	 */
+	if (st->cert_asked && SSL_get_certificate(ssl) == NULL) {
+		snprintf(st->error, sizeof st->error, "the server refused the "
+		    "connection: certificate required (it asks for a client "
+		    "certificate and none is configured)");
+		return (st->error);
+	}
 	/* What OpenSSL said when libevent saw the connection fail. */
 	if ((e = bufferevent_get_openssl_error(bev)) != 0) {
 		/*
