@@ -129,8 +129,6 @@ static int		 run_once(struct run *);
 static void		 run_headless(struct run *);
 static int		 run_dashboard(struct run *);
 static void		 run_teardown(struct run *);
-static char		*socket_path(struct options *);
-static char		*socket_path_expected(struct options *, int *);
 static int		 attached_main(struct options *);
 static struct attach	*attached_wait(struct options *, const char *,
 			    const char *, char **);
@@ -139,8 +137,6 @@ static int		 who_main(struct options *);
 static void		 control_open(struct run *);
 static void		 control_precheck(struct run *);
 static int		 control_same_history(struct ctlc *, const char *);
-static int		 cmd_ack(int, char **);
-static int		 cmd_notify_test(int, char **);
 static const char	*history_status_cb(void *);
 static struct model	*attached_again(void *, char **);
 static int		 turnup_option(struct tui *, struct options *);
@@ -447,38 +443,30 @@ store_status_cb(void *arg)
 /*
  * The control socket a viewer, --once, --who or ack asks: -S, else the
  * configuration's control (when there is a configuration to read),
- * else $PEERTOP_SOCKET, else the default.
- */
-static char *
-socket_path(struct options *o)
-{
-	return (socket_path_expected(o, NULL));
-}
-
-/*
- * The same, and in *expected (may be NULL) whether a collector should
- * be answering there even when none does: the configuration names its
- * control socket, or the default one's directory exists (systemd's
- * RuntimeDirectory, kept across a restart).  A dashboard must not then
+ * else $PEERTOP_SOCKET, else the default; and in *expected (may be
+ * NULL) whether a collector should be answering there even when none
+ * does: the configuration names its control socket, or the default
+ * one's directory exists (systemd's RuntimeDirectory, kept across a
+ * restart).  A dashboard must not then
  * collect in its own process: it would take the collector's history and
  * listeners while the service restarts.
  */
-static char *
-socket_path_expected(struct options *o, int *expected)
+char *
+tui_socket_path(const char *socket, const char *config, int *expected)
 {
 	struct model	*m = NULL;
 	struct stat	 st;
 	char		*cfg, *cause = NULL, *path;
 
-	if (o->socket == NULL) {
-		cfg = o->config != NULL ? xstrdup(o->config) :
+	if (socket == NULL) {
+		cfg = config != NULL ? xstrdup(config) :
 		    config_default_path();
 		if (cfg != NULL && access(cfg, R_OK) == 0)
 			m = config_load(cfg, NULL, NULL, &cause);
 		free(cause);
 		free(cfg);
 	}
-	path = control_path(m, o->socket);
+	path = control_path(m, socket);
 	if (expected != NULL)
 		*expected = (m != NULL && m->control.set) ||
 		    (strcmp(path, CONTROL_PATH_DEFAULT) == 0 &&
@@ -535,7 +523,7 @@ attached_main(struct options *o)
 	char			*path, *cause = NULL, *datadir = NULL;
 	int			 absent = 0, status, expected;
 
-	path = socket_path_expected(o, &expected);
+	path = tui_socket_path(o->socket, o->config, &expected);
 	if ((a = attach_open(path, o->socket == NULL ? o->config : NULL,
 	    &absent, &cause)) == NULL) {
 		/* Nobody there and nobody expected, or a collector of
@@ -607,7 +595,7 @@ once_remote(struct options *o, int *status)
 	char		*path, *cause = NULL;
 	int		 absent = 0, expected;
 
-	path = socket_path_expected(o, &expected);
+	path = tui_socket_path(o->socket, o->config, &expected);
 	if ((c = ctlc_open(path, 5000, &absent, &cause)) == NULL) {
 		if (absent && o->socket == NULL && !expected) {
 			free(cause);
@@ -651,7 +639,7 @@ once_remote(struct options *o, int *status)
 static int
 who_main(struct options *o)
 {
-	char	*path = socket_path(o), *cause = NULL, **lines;
+	char	*path = tui_socket_path(o->socket, o->config, NULL), *cause = NULL, **lines;
 	size_t	 i;
 
 	if ((lines = attach_who_lines(path, &cause)) == NULL) {
@@ -669,114 +657,6 @@ who_main(struct options *o)
 	free(lines);
 	free(path);
 	return (0);
-}
-
-/* peertop ack [-S socket] ID [COMMENT]: as this user, through the socket. */
-static int
-cmd_ack(int argc, char **argv)
-{
-	struct options	 o;
-	struct ctlc	*c;
-	json_t		*cmd, *r;
-	char		*path, *cause = NULL, *end, comment[160];
-	long long	 id;
-	int		 ch, i;
-
-	memset(&o, 0, sizeof o);
-	while ((ch = getopt(argc, argv, "S:c:")) != -1) {
-		switch (ch) {
-		case 'S':
-			o.socket = optarg;
-			break;
-		case 'c':
-			o.config = optarg;
-			break;
-		default:
-			fprintf(stderr, "usage: peertop ack [-c file] [-S socket] "
-			    "id [comment]\n");
-			return (2);
-		}
-	}
-	errno = 0;
-	if (optind >= argc || (id = strtoll(argv[optind], &end, 10)) <= 0 ||
-	    *end != '\0' || errno == ERANGE) {
-		fprintf(stderr, "usage: peertop ack [-c file] [-S socket] id "
-		    "[comment]\n");
-		return (2);
-	}
-	comment[0] = '\0';
-	for (i = optind + 1; i < argc; i++) {
-		if (comment[0] != '\0')
-			strlcpy_pt(comment + strlen(comment), " ",
-			    sizeof comment - strlen(comment));
-		strlcpy_pt(comment + strlen(comment), argv[i],
-		    sizeof comment - strlen(comment));
-	}
-	path = socket_path(&o);
-	if ((c = ctlc_open(path, 5000, NULL, &cause)) == NULL) {
-		fprintf(stderr, "peertop: %s\n", cause);
-		free(cause);
-		free(path);
-		return (1);
-	}
-	free(path);
-	cmd = json_pack("{s:s, s:I, s:s}", "cmd", "ack", "event",
-	    (json_int_t)id, "comment", comment);
-	r = ctlc_request(c, cmd, "ack", 5000, &cause);
-	json_decref(cmd);
-	ctlc_close(c);
-	if (r == NULL) {
-		fprintf(stderr, "peertop: ack #%lld: %s\n", id, cause);
-		free(cause);
-		return (1);
-	}
-	printf("#%lld acknowledged by %s\n", id,
-	    json_string_value(json_object_get(r, "user")) ?: "?");
-	json_decref(r);
-	return (0);
-}
-
-/*
- * peertop notify-test [-c file] NAME[/DEST]: a test message through a
- * notify block's destinations (core/notify-test.c); 0 when delivered.
- */
-static int
-cmd_notify_test(int argc, char **argv)
-{
-	struct model	*m;
-	char		*path, *cause = NULL, *config = NULL;
-	int		 ch, status;
-
-	while ((ch = getopt(argc, argv, "c:")) != -1) {
-		if (ch != 'c') {
-			fprintf(stderr, "usage: peertop notify-test [-c file] "
-			    "name[/destination]\n");
-			return (2);
-		}
-		config = optarg;
-	}
-	if (optind + 1 != argc) {
-		fprintf(stderr, "usage: peertop notify-test [-c file] "
-		    "name[/destination]\n");
-		return (2);
-	}
-	log_open(NULL, LOG_LVL_INFO);
-	log_set_quiet(1);
-	path = config != NULL ? xstrdup(config) : config_default_path();
-	if (path == NULL) {
-		fprintf(stderr, "peertop: no configuration file: use -c FILE\n");
-		return (1);
-	}
-	if ((m = config_load(path, NULL, NULL, &cause)) == NULL) {
-		fprintf(stderr, "%s\n", cause);
-		free(cause);
-		free(path);
-		return (1);
-	}
-	m->config_file = path;
-	status = notify_test_run(m, argv[optind], stdout);
-	model_free(m);
-	return (status);
 }
 
 /* The history's trouble now, for the viewers' status bars. */

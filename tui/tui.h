@@ -444,5 +444,15 @@ int	 cmd_mrt(int, char **);
 int	 cmd_agent(int, char **);	/* tui/cmd-agent.c */
 int	 cmd_report(int, char **);	/* tui/cmd-report.c */
 int	 cmd_turnup(int, char **);	/* tui/cmd-turnup.c */
+int	 cmd_ack(int, char **);		/* tui/cmd-alert.c */
+int	 cmd_notify_test(int, char **);	/* tui/cmd-alert.c */
+/*
+ * The control socket to use (tui/main.c): socket (-S), else the
+ * configuration's (config, NULL: the default file), else
+ * $PEERTOP_SOCKET, else the default; in *expected (may be NULL) whether
+ * a collector should be answering there.  Malloc'd.
+ */
+char	*tui_socket_path(const char *socket, const char *config,
+	    int *expected);
 
 #endif
