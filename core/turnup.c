@@ -863,7 +863,7 @@ turnup_rpki(struct turnup *t, struct turnup_check *ck)
 {
 	struct model			*m = t->m;
 	const struct collector		*c, *down = NULL;
-	struct branch			*b;
+	struct branch			*b, *badb = NULL, *noroab = NULL;
 	struct branch_prefix		*p, *bad = NULL, *noroa = NULL;
 	size_t				 i, j, n = 0, nbad = 0, nnoroa = 0;
 	int				 source = 0, st, badst = -1;
@@ -906,10 +906,13 @@ turnup_rpki(struct turnup *t, struct turnup_check *ck)
 			    st == VRP_INVALID_LENGTH) {
 				if (nbad++ == 0) {
 					bad = p;
+					badb = b;
 					badst = st;
 				}
-			} else if (st == VRP_NOTFOUND && nnoroa++ == 0)
+			} else if (st == VRP_NOTFOUND && nnoroa++ == 0) {
 				noroa = p;
+				noroab = b;
+			}
 		}
 	}
 	if (bad != NULL && m->vrps != NULL)
@@ -938,16 +941,8 @@ turnup_rpki(struct turnup *t, struct turnup_check *ck)
 		turnup_set(ck, TU_GREEN, "%zu prefix%s RPKI valid", n,
 		    n == 1 ? "" : "es");
 	/* Enter opens the prefix the reason names. */
-	if (bad != NULL || noroa != NULL) {
-		p = bad != NULL ? bad : noroa;
-		for (i = 0; i < m->nbranches; i++)
-			if (p >= m->branches[i]->prefixes && p <
-			    m->branches[i]->prefixes +
-			    m->branches[i]->nprefixes) {
-				ck->b = m->branches[i];
-				ck->p = p;
-			}
-	}
+	ck->p = bad != NULL ? bad : noroa;
+	ck->b = bad != NULL ? badb : noroab;
 }
 
 static void
