@@ -427,6 +427,7 @@ static void
 turnup_judge(struct turnup *t, struct turnup_check *ck)
 {
 	int64_t	 since;
+	int	 exact;
 
 	ck->reason[0] = '\0';
 	ck->since_ms = 0;
@@ -465,9 +466,18 @@ turnup_judge(struct turnup *t, struct turnup_check *ck)
 		strlcpy_pt(was, ck->reason, sizeof was);
 		turnup_set(ck, TU_FAILED, "no longer green: %s", was);
 	}
-	/* The model's since when it is news since the last look. */
+	/*
+	 * The model's since when it is news since the last look. A check
+	 * that is one state (the collector up, the session Established, its
+	 * Peer Up, the partner's redundancy) has the exact start of that
+	 * state: the look that saw it not green may have seen data older
+	 * than the change (BIRD is polled, and its times are whole
+	 * seconds), so its since stands even before that look.
+	 */
+	exact = ck->kind == TU_COLLECTOR || ck->kind == TU_FSM ||
+	    ck->kind == TU_CAPS || ck->kind == TU_REDUNDANCY;
 	since = ck->since_ms > 0 && ck->since_ms <= t->now_ms &&
-	    ck->since_ms > ck->bad_ms ? ck->since_ms : t->now_ms;
+	    (exact || ck->since_ms > ck->bad_ms) ? ck->since_ms : t->now_ms;
 	if (ck->state == TU_GREEN && ck->green_ms == 0)
 		ck->green_ms = since;
 	if (ck->state != TU_WAITING && ck->state != TU_UNCHECKED &&

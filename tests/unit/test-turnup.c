@@ -359,6 +359,30 @@ test_turnup_known_late(void **state)
 	assert_int_equal(check(f, "session sea-r2")->green_ms, T0 + 2500);
 }
 
+/*
+ * BIRD is polled and says its times in whole seconds: a look can see the
+ * session still Connect after it came up, and the poll after says
+ * "Established since" a time before that look. That since is the first
+ * green, not the time of the poll that brought it (the lab test saw the
+ * FSM green after its own Peer Up and after the partner's redundancy).
+ */
+static void
+test_turnup_stale_look(void **state)
+{
+	struct fix	*f = *state;
+
+	model_collector_state(f->m, f->bird, COL_UP, NULL);
+	report(f, f->bird, "sea-r1", BGP_CONNECT, T0 + 1000, NULL);
+	turnup_eval(f->t, T0 + 1400);
+	expect(f, "session sea-r1", TU_PROGRESS, "Connect since");
+	report(f, f->bird, "sea-r1", BGP_ESTABLISHED, T0 + 1000, NULL);
+	turnup_eval(f->t, T0 + 1900);
+	expect(f, "session sea-r1", TU_GREEN, NULL);
+	assert_int_equal(check(f, "session sea-r1")->green_ms, T0 + 1000);
+	/* Never before the turn-up's start, never after the look. */
+	assert_true(check(f, "session sea-r1")->green_ms >= f->t->start_ms);
+}
+
 /* A wrong neighbor AS: the NOTIFICATION in words, failed. */
 static void
 test_turnup_wrong_as(void **state)
@@ -690,6 +714,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_turnup_build, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_turnup_fsm, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_turnup_stale_look, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_turnup_known_late, setup,
 		    teardown),
