@@ -115,6 +115,10 @@ struct collect_bmp_peer {
 	/* The Peer Up's OPENs, BMP_CAP_* (collect_bmp_caps()). */
 	int			 caps_known;
 	unsigned		 caps_local, caps_remote;
+	/* The monitored router's AS (its sent OPEN), and the Adj-RIB-In
+	 * paths that started with it (core/bmp-unprepend.h). */
+	uint32_t		 local_as;
+	uint64_t		 unprepended;
 };
 
 struct collect_bmp;
@@ -160,6 +164,8 @@ struct collect_bmp_router {
 	uint64_t		 mr_seen;
 	uint64_t		 mr_base;
 	uint64_t		 messages;
+	uint8_t			*unprepend_buf;	/* an UPDATE without it */
+	size_t			 unprepend_size;
 	TAILQ_ENTRY(collect_bmp_router) entry;
 };
 TAILQ_HEAD(collect_bmp_routers, collect_bmp_router);

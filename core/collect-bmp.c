@@ -50,6 +50,7 @@
 
 #include <event2/event.h>
 
+#include "core/bmp-unprepend.h"
 #include "core/collect-bmp-private.h"
 #include "core/routemon.h"
 
@@ -363,6 +364,7 @@ collect_bmp_close(struct collect_bmp_router *r, int report)
 	decode_bmp_framer_free(&r->fr);
 	decode_bmp_ctx_free(&r->ctx);
 	free(r->peers);
+	free(r->unprepend_buf);
 	free(r);
 }
 
@@ -994,6 +996,46 @@ collect_bmp_count(struct collect_bmp_router *r, struct collect_bmp_peer *bp,
 }
 
 /*
+ * An Adj-RIB-In path from an eBGP neighbor that starts with the monitored
+ * router's own AS: the router's BMP put it there (core/bmp-unprepend.h),
+ * so the RIB gets the path the neighbor sent.  Said once per peer and
+ * router, counted.
+ */
+static void
+collect_bmp_unprepend(struct collect_bmp_router *r,
+    struct collect_bmp_peer *bp, const struct bmp_msg *msg,
+    const uint8_t **body, size_t *len)
+{
+	enum rib_peer_kind	 kind = collect_bmp_kind(&msg->peer);
+	size_t			 n;
+
+	if (bp->local_as == 0 || bp->as == 0 || bp->as == bp->local_as ||
+	    (kind != RIB_PEER_ADJ_IN_PRE && kind != RIB_PEER_ADJ_IN_POST))
+		return;
+	if (r->unprepend_size < *len) {
+		free(r->unprepend_buf);
+		r->unprepend_buf = xmalloc(*len);
+		r->unprepend_size = *len;
+	}
+	n = bmp_unprepend(*body, *len, msg->rm.as4, bp->local_as,
+	    r->unprepend_buf);
+	if (n == 0)
+		return;
+	if (bp->unprepended++ == 0) {
+		char	 a[ADDR_STRLEN];
+
+		addr_fmt(&bp->addr, a, sizeof a);
+		log_info("%s: router %s: the AS_PATHs from peer %s (AS %u) "
+		    "start with the router's own AS %u, which its BMP "
+		    "prepends (FRR without the fix of FRRouting/frr#21815 "
+		    "does): removed", r->cb->c->name,
+		    r->key, a, bp->as, bp->local_as);
+	}
+	*body = r->unprepend_buf;
+	*len = n;
+}
+
+/*
  * Route Monitoring into the RIB.  A refused UPDATE is counted and logged
  * (the first, then at powers of two) but does not close the router: see
  * the top of the file.
@@ -1007,6 +1049,8 @@ collect_bmp_route_mon(struct collect_bmp_router *r,
 	struct rib_peer		*rp;
 	const struct max_prefix	*mp;
 	char			*cause = NULL;
+	const uint8_t		*body;
+	size_t			 len;
 	uint64_t		 dropped = 0;
 	int			 id, n;
 
@@ -1028,8 +1072,10 @@ collect_bmp_route_mon(struct collect_bmp_router *r,
 	}
 	r->quota.limit = collect_bmp_routes_limit(r->cb);
 	memset(&st, 0, sizeof st);
-	n = rib_update(rib, id, msg->rm.body, msg->rm.body_len,
-	    &msg->rm.opts, &st, &cause);
+	body = msg->rm.body;
+	len = msg->rm.body_len;
+	collect_bmp_unprepend(r, bp, msg, &body, &len);
+	n = rib_update(rib, id, body, len, &msg->rm.opts, &st, &cause);
 	if (n == -1) {
 		bp->errors++;
 		r->errors++;
@@ -1087,6 +1133,7 @@ collect_bmp_handle(struct collect_bmp_router *r, const struct bmp_msg *msg)
 			bp->as = msg->up.received.asn;
 		else if (msg->peer.as != 0)
 			bp->as = msg->peer.as;
+		bp->local_as = msg->up.sent.asn;
 		bp->last_error[0] = '\0';
 		bp->caps_known = 1;
 		bp->caps_local = collect_bmp_caps(&msg->up.sent,

@@ -224,14 +224,19 @@ check "bmp-probe's RIB got the routes in time" [ "$probe_rc" -eq 0 ]
 check "the partner is a pre-policy RIB peer with 2 routes" \
     grep -q "^peer $PART_ADDR as 65002 kind pre-policy routes 2\$" \
     "$T/probe.out"
-# FRR's BMP encodes the Adj-RIB-In route as it would send it, with
-# msft's own AS in front: the bytes on the wire say 8075 65002.
-check "198.51.100.0/24 in the RIB: path 8075 65002, next hop 192.0.2.1" \
-    grep -q "^route 198.51.100.0/24 peer $PART_ADDR path 8075 65002 nexthop 192.0.2.1\$" \
+# FRR's BMP (8.4 here) encodes the Adj-RIB-In route as it would send it,
+# with msft's own AS in front: the bytes on the wire say 8075 65002
+# (FRRouting/frr#21815). The RIB holds what the partner sent, and the
+# log says why once.
+check "198.51.100.0/24 in the RIB: path 65002, next hop 192.0.2.1" \
+    grep -q "^route 198.51.100.0/24 peer $PART_ADDR path 65002 nexthop 192.0.2.1\$" \
     "$T/probe.out"
-check "203.0.113.0/24 in the RIB: path 8075 65002, next hop 192.0.2.1" \
-    grep -q "^route 203.0.113.0/24 peer $PART_ADDR path 8075 65002 nexthop 192.0.2.1\$" \
+check "203.0.113.0/24 in the RIB: path 65002, next hop 192.0.2.1" \
+    grep -q "^route 203.0.113.0/24 peer $PART_ADDR path 65002 nexthop 192.0.2.1\$" \
     "$T/probe.out"
+check "the log says once that msft's BMP prepends its AS" \
+    test "$(grep -c "peer $PART_ADDR (AS 65002) start with the router's own AS 8075" \
+    "$T/peertop.log")" -eq 1
 check "msft's sysName names the RIB's router, no UPDATE refused" \
     grep -q "^router $ROUTER synced [01] peers [0-9]* routes 2 errors 0\$" \
     "$T/probe.out"
