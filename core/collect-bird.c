@@ -478,11 +478,32 @@ collect_bird_reply(struct collect_bird *cb)
 }
 
 /*
+ * Which of several BIRD protocols with the session's neighbor speaks for
+ * it: an Established one, else one that is enabled and trying (its FSM
+ * and its last error are the news), else a disabled one.
+ */
+static int
+collect_bird_rank(const struct bird_proto *p)
+{
+	switch (p->state_bgp) {
+	case BGP_ESTABLISHED:
+		return (2);
+	case BGP_UNKNOWN:
+	case BGP_ADMIN_DOWN:
+		return (0);
+	default:
+		return (1);
+	}
+}
+
+/*
  * Report every BGP protocol we know; sessions BIRD no longer has are lost.
  * Several protocols may share a neighbor address (a disabled copy kept
- * during a migration): each session gets one report per poll, from the
- * first Established one, else the first one, so that the session does not
- * flip between their states, raising events, on every poll.
+ * during a migration, or a second one being tried during a turn-up):
+ * each session gets one report per poll, from the best ranked one; among
+ * equals the one that reported it last, else the first, so that the
+ * session does not flip between their states, raising events, on every
+ * poll.
  */
 static void
 collect_bird_apply(struct collect_bird *cb, const struct bird_proto *ps,
@@ -508,8 +529,9 @@ collect_bird_apply(struct collect_bird *cb, const struct bird_proto *ps,
 			if (m->sessions[j] != s)
 				continue;
 			if (best[j] == NULL ||
-			    (best[j]->state_bgp != BGP_ESTABLISHED &&
-			    p->state_bgp == BGP_ESTABLISHED))
+			    collect_bird_rank(p) > collect_bird_rank(best[j]) ||
+			    (collect_bird_rank(p) == collect_bird_rank(best[j]) &&
+			    strcmp(p->name, s->proto) == 0))
 				best[j] = p;
 		}
 	}

@@ -1102,6 +1102,49 @@ test_collector_same_neighbor(void **state)
 	}
 }
 
+/*
+ * The same, during a turn-up: the disabled copy comes first, the other
+ * is enabled and trying. The session follows the one trying (its FSM and
+ * its error are the news), not the first one listed.
+ */
+static void
+test_collector_same_neighbor_trying(void **state)
+{
+	struct fixture		*f = *state;
+	struct session		*s;
+	const char		*reply =
+	    "0001 BIRD 2.0.12 ready.\n"
+	    "2002-Name       Proto      Table      State  Since         Info\n"
+	    "1002-ms_sea1bad BGP        ---        down   "
+	    "2026-11-25 19:05:35  \n"
+	    "1006-  BGP state:          Down\n"
+	    "     Neighbor address: 127.0.0.2\n"
+	    "     Neighbor AS:      8076\n"
+	    " \n"
+	    "1002-ms_sea1    BGP        ---        start  "
+	    "2026-11-25 19:05:40  Active        Socket: Connection refused\n"
+	    "1006-  BGP state:          Active\n"
+	    "     Neighbor address: 127.0.0.2\n"
+	    "     Neighbor AS:      8075\n"
+	    "     Last error:       Socket: Connection refused\n"
+	    " \n"
+	    "0000 \n";
+
+	f->srv.cap.data = xstrdup(reply);
+	f->srv.cap.len = strlen(reply);
+	f->srv.glen = greeting_len(&f->srv.cap);
+	f->srv.mode = SRV_REPLAY;
+	srv_open(&f->srv, f->base, 1);
+
+	fixture_start(f, f->srv.path);
+	run_until(f, pred_polled, 5000);
+	assert_true(pred_polled(f));
+	s = model_session_find(f->m, "sea-1");
+	assert_int_equal(s->state, BGP_ACTIVE);
+	assert_string_equal(s->proto, "ms_sea1");
+	assert_non_null(strstr(s->last_error, "Connection refused"));
+}
+
 static void
 test_collector_silent(void **state)
 {
@@ -1258,6 +1301,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_collector_replay,
 		    fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_collector_same_neighbor,
+		    fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_collector_same_neighbor_trying,
 		    fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_collector_silent,
 		    fixture_setup, fixture_teardown),
