@@ -478,6 +478,7 @@ turnup_judge(struct turnup *t, struct turnup_check *ck)
 	    ck->kind == TU_CAPS || ck->kind == TU_REDUNDANCY;
 	since = ck->since_ms > 0 && ck->since_ms <= t->now_ms &&
 	    (exact || ck->since_ms > ck->bad_ms) ? ck->since_ms : t->now_ms;
+	ck->at_ms = since;
 	if (ck->state == TU_GREEN && ck->green_ms == 0)
 		ck->green_ms = since;
 	if (ck->state != TU_WAITING && ck->state != TU_UNCHECKED &&
@@ -497,14 +498,30 @@ static void
 turnup_change(struct turnup *t, size_t i, enum turnup_state st)
 {
 	struct turnup_change	*c;
+	int64_t			 ms;
+	size_t			 k, n;
 
 	if (t->ntimeline++ >= TURNUP_TIMELINE_MAX)
 		return;
 	if (t->ntimeline == 1)
 		t->timeline = xcalloc(TURNUP_TIMELINE_MAX,
 		    sizeof *t->timeline);
-	c = &t->timeline[t->ntimeline - 1];
-	c->ms = t->now_ms;
+	/*
+	 * At the time the change happened as the model knows it, which can
+	 * be before this look (a record made later, a poll that came late):
+	 * kept in time order, after the check's own earlier changes.
+	 */
+	ms = t->checks[i].at_ms != 0 ? t->checks[i].at_ms : t->now_ms;
+	n = t->ntimeline - 1;
+	for (k = 0; k < n; k++)
+		if (t->timeline[k].check == i && t->timeline[k].ms > ms)
+			ms = t->timeline[k].ms;
+	for (k = n; k > 0 && t->timeline[k - 1].ms > ms; k--)
+		;
+	memmove(&t->timeline[k + 1], &t->timeline[k],
+	    (n - k) * sizeof *t->timeline);
+	c = &t->timeline[k];
+	c->ms = ms;
 	c->check = i;
 	c->state = st;
 	strlcpy_pt(c->reason, t->checks[i].reason, sizeof c->reason);

@@ -64,6 +64,9 @@ struct turnup_check {
 	 * since when it falls after that one, else the evaluation's. */
 	int64_t		 since_ms;
 	int64_t		 bad_ms;
+	/* When its state as last judged began, as well as known: what the
+	 * timeline says (a record made later still has the times). */
+	int64_t		 at_ms;
 
 	/* What it is about (the view's Enter); NULL / -1 when not. */
 	struct collector *c;

@@ -82,6 +82,10 @@ check "the wrong AS in words" jqt '.checks[] |
 check "the Established session green at its step" jqt '.checks[] |
     select(.subject == "session sea-up") | .state == "green" and
     .first_green == "2026-11-25T19:05:40Z"' "$T/out.json"
+check "the timeline has the session at its step, in time order" jqt '
+    ([.timeline[] | select(.check == "session sea-up" and
+    .state == "green") | .time] == ["2026-11-25T19:05:40Z"]) and
+    ([.timeline[].time] == ([.timeline[].time] | sort))' "$T/out.json"
 check "only the scope's BIRD socket" jqt '[.checks[] |
     select(.kind == "collector")] | length == 1' "$T/out.json"
 

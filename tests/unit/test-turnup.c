@@ -383,6 +383,42 @@ test_turnup_stale_look(void **state)
 	assert_true(check(f, "session sea-r1")->green_ms >= f->t->start_ms);
 }
 
+/*
+ * A record made later (peertop turnup asking a running collector): its
+ * one look finds everything done, and the timeline still says when each
+ * change happened, in time order, not all at the time of the look.
+ */
+static void
+test_turnup_late_timeline(void **state)
+{
+	struct fix	*f = *state;
+	size_t		 i;
+	int		 fsm = 0;
+
+	model_collector_state(f->m, f->bird, COL_UP, NULL);
+	report(f, f->bird, "sea-r2", BGP_CONNECT, T0 + 1000, NULL);
+	report(f, f->bird, "sea-r2", BGP_ESTABLISHED, T0 + 1800, NULL);
+	report(f, f->bird, "sea-r1", BGP_ESTABLISHED, T0 + 900, NULL);
+	turnup_eval(f->t, T0 + 60000);
+	assert_true(f->t->ntimeline > 2);
+	for (i = 0; i < f->t->ntimeline; i++) {
+		if (i > 0)
+			assert_true(f->t->timeline[i - 1].ms <=
+			    f->t->timeline[i].ms);
+		if (f->t->checks[f->t->timeline[i].check].kind != TU_FSM)
+			continue;
+		fsm++;
+		assert_int_equal(f->t->timeline[i].state, TU_GREEN);
+		/* sea-r1 first: it came up first. */
+		assert_string_equal(
+		    f->t->checks[f->t->timeline[i].check].subject,
+		    fsm == 1 ? "session sea-r1" : "session sea-r2");
+		assert_int_equal(f->t->timeline[i].ms,
+		    fsm == 1 ? T0 + 900 : T0 + 1800);
+	}
+	assert_int_equal(fsm, 2);
+}
+
 /* A wrong neighbor AS: the NOTIFICATION in words, failed. */
 static void
 test_turnup_wrong_as(void **state)
@@ -402,11 +438,12 @@ test_turnup_wrong_as(void **state)
 	assert_int_equal(f->t->verdict, TU_FAILED);
 	assert_int_equal(turnup_worst(f->t),
 	    (int)(check(f, "session sea-r2") - f->t->checks));
-	/* The timeline has the failure in words, at the evaluation. */
+	/* The timeline has the failure in words, at the step that failed
+	 * (the look came after it). */
 	assert_true(f->t->ntimeline > 0);
 	assert_int_equal(f->t->timeline[f->t->ntimeline - 1].state,
 	    TU_FAILED);
-	assert_int_equal(f->t->timeline[f->t->ntimeline - 1].ms, T0 + 1200);
+	assert_int_equal(f->t->timeline[f->t->ntimeline - 1].ms, T0 + 1100);
 	assert_string_equal(f->t->timeline[f->t->ntimeline - 1].reason,
 	    "Idle: Received: Bad peer AS");
 	/* The step keeps the error it had. */
@@ -717,6 +754,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_turnup_stale_look, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_turnup_late_timeline,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_turnup_known_late, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_turnup_wrong_as, setup,
