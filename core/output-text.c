@@ -81,11 +81,17 @@ text_section(struct output_ctx *ctx, const struct model *m,
     enum output_section sec)
 {
 	FILE	*f = ctx->f;
+	size_t	 i;
 
 	switch (sec) {
 	case OUT_COLLECTORS:
-		fprintf(f, "%-24s %-8s %-8s %s\n", "COLLECTOR", "STATE",
-		    "FOR", "ERROR");
+		/* As wide as the longest name ("notify oncall/alertmanager"). */
+		ctx->w[0] = 24;
+		for (i = 0; i < m->ncollectors; i++)
+			if (output_width(m->collectors[i]->name) > ctx->w[0])
+				ctx->w[0] = output_width(m->collectors[i]->name);
+		fprintf(f, "%-*s %-8s %-8s %s\n", ctx->w[0], "COLLECTOR",
+		    "STATE", "FOR", "ERROR");
 		break;
 	case OUT_BMP:
 		if (output_count(m, sec) == 0)
@@ -158,7 +164,8 @@ text_collector(struct output_ctx *ctx, const struct model *m,
 	char	 d[16], e[sizeof c->error];
 
 	(void)m;
-	fprintf(ctx->f, "%-*s %-8s %-8s %s\n", output_pad(c->name, 24),
+	fprintf(ctx->f, "%-*s %-8s %-8s %s\n", output_pad(c->name,
+	    ctx->w[0] > 0 ? ctx->w[0] : 24),
 	    c->name, output_collector_state(c), fmt_duration(d, sizeof d,
 	    output_collector_age(ctx, c)), text_clean(e, sizeof e, c->error));
 }

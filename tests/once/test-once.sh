@@ -142,6 +142,19 @@ esac
 check "the shipped example config is valid" \
     "$PEERTOP" -n -c "$top_srcdir/data/peertop.conf.example"
 
+# A collector name longer than the column ("notify NAME/KIND"): the
+# column widens, the STATE column stays aligned.
+cp "$TEST_TMPDIR/once.conf" "$TEST_TMPDIR/long.conf"
+printf 'notify "night-shift-oncall" {\n\tlevel critical\n\twebhook "http://127.0.0.1:9/x" format json\n}\n' \
+    >>"$TEST_TMPDIR/long.conf"
+"$PEERTOP" --once -c "$TEST_TMPDIR/long.conf" >"$TEST_TMPDIR/long.txt" \
+    2>/dev/null
+check "--once: the collector column as wide as its longest name" awk '
+    /^COLLECTOR / { col = index($0, "STATE") }
+    /^notify night-shift-oncall\/webhook / { row = $0 }
+    END { exit !(col > 0 && row != "" &&
+        substr(row, col - 1, 2) ~ /^ [a-z]/) }' "$TEST_TMPDIR/long.txt"
+
 # Options.
 "$PEERTOP" --help >"$TEST_TMPDIR/help" 2>&1
 check "--help exits 0" test $? -eq 0
