@@ -21,6 +21,7 @@
 #include "core/report.h"
 #include "core/rib.h"
 #include "core/routemon.h"
+#include "core/vrp.h"
 
 static void	csv_header(struct output_ctx *, const struct model *);
 static void	csv_section(struct output_ctx *, const struct model *,
@@ -179,7 +180,7 @@ static const char *const csv_titles[] = {
 	    "p95_ms,jitter_ms,flags",
 	[OUT_PREFIXES] = "section,branch,prefix,origin,seen,flags,primary,"
 	    "primary_total,backup,backup_total,best_origin,best_path,"
-	    "best_session,problem,since",
+	    "best_session,problem,since,rpki",
 	[OUT_EVENTS] = "section,id,time,level,type,subject,summary,details",
 };
 
@@ -341,6 +342,7 @@ csv_prefix(struct output_ctx *ctx, const struct model *m,
 	FILE		*f = ctx->f;
 	char		 pfx[PREFIX_STRLEN], flags[160];
 	const char	*best = output_best_session(m, bp);
+	int		 rpki;
 
 	fputs("prefix", f);
 	csv_str(f, b->name);
@@ -353,6 +355,9 @@ csv_prefix(struct output_ctx *ctx, const struct model *m,
 	csv_str(f, best != NULL ? best : "");
 	csv_str(f, bp->problem);
 	csv_when(f, bp->since_ms, 0);
+	/* Empty without VRPs (no rpki collector), as JSON leaves it out. */
+	rpki = routemon_rpki_state(m, bp);
+	csv_str(f, rpki >= 0 ? vrp_state_name((enum vrp_state)rpki) : "");
 	fputc('\n', f);
 }
 

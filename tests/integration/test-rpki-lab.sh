@@ -94,6 +94,22 @@ else
 fi
 check "--once: $REMOTE RPKI not-found, no ROA" test \
     "$(pfx_rpki "$REMOTE")" = "not-found - - -"
+timeout 30 "$PEERTOP" --once -o csv -c "$CONF2" >"$T/once.csv" 2>/dev/null
+check "--once -o csv: the prefix rows have the RPKI state as JSON does" \
+    python3 -c '
+import csv, json, sys
+want = {(b["name"], p["prefix"]): p.get("rpki", "")
+        for b in json.load(open(sys.argv[1]))["branches"]
+        for p in b["prefixes"]}
+hdr, got = None, {}
+for row in csv.reader(open(sys.argv[2])):
+    if row and row[0] == "section":
+        hdr = row
+    elif row and row[0] == "prefix":
+        r = dict(zip(hdr, row))
+        got[(r["branch"], r["prefix"])] = r["rpki"]
+sys.exit(not (got == want and "valid" in got.values() and
+              "not-found" in got.values()))' "$T/once.json" "$T/once.csv"
 check "--once: the rpki collector's detail gives its VRP count" sh -c \
     'case $1 in *" VRPs"*) exit 0 ;; esac; exit 1' - \
     "$(jqo '.collectors[] | select(.kind == "rpki") | .detail')"
