@@ -442,6 +442,9 @@ latency_agent_fail(struct agent *a, int code, const char *fmt, ...)
 	a->stats.last_code = code;
 	sanitize(a->stats.last_error, sizeof a->stats.last_error, raw,
 	    strlen(raw));
+	if (a->stats.first_error[0] == '\0')
+		strlcpy_pt(a->stats.first_error, a->stats.last_error,
+		    sizeof a->stats.first_error);
 	a->next_mono = now_mono_ms() + a->backoff_ms;
 	snprintf(a->status, sizeof a->status, "pushing to %s: %s, %zu queued, "
 	    "retry in %u ms", a->shown, a->stats.last_error, a->fifo.len,
@@ -554,6 +557,7 @@ latency_agent_response(struct agent *a, struct evhttp_request *req)
 		a->backoff_ms = AGENT_BACKOFF_MIN_MS;
 		a->next_mono = 0;
 		a->stats.last_error[0] = '\0';
+		a->stats.first_error[0] = '\0';
 		snprintf(a->status, sizeof a->status, "pushing to %s: ok, %llu "
 		    "sent, %zu queued", a->shown,
 		    (unsigned long long)a->stats.sent, a->fifo.len);

@@ -78,6 +78,10 @@ struct agent_stats {
 	size_t		 queued;	/* in the FIFO now, in flight too */
 	int		 last_code;	/* last HTTP status, 0 none */
 	char		 last_error[160];	/* "" none yet */
+	/* The first error of the failures since the last delivery: a
+	 * refused certificate, then "connection refused" once the
+	 * collector stopped, is about the certificate. */
+	char		 first_error[160];
 };
 
 struct event_base;

@@ -172,7 +172,15 @@ cmd_agent_counters(const struct cmd_agent *ca)
 	    (unsigned long long)ca->probed, (unsigned long long)st->sent,
 	    st->queued, (unsigned long long)st->dropped_overflow,
 	    (unsigned long long)st->dropped_rejected);
-	if (st->queued > 0)
+	if (st->queued == 0)
+		return;
+	if (st->first_error[0] != '\0' &&
+	    strcmp(st->first_error, st->last_error) != 0)
+		fprintf(stderr, "agent %s: %zu samples lost on exit (the "
+		    "collector did not take them: %s; at first: %s)\n",
+		    ca->m->agent.name, st->queued, st->last_error,
+		    st->first_error);
+	else
 		fprintf(stderr, "agent %s: %zu samples lost on exit (the "
 		    "collector did not take them%s%s)\n", ca->m->agent.name,
 		    st->queued, st->last_error[0] != '\0' ? ": " : "",

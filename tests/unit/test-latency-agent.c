@@ -425,6 +425,40 @@ test_refused(void **state)
 	rig_free(&r);
 }
 
+static int
+refused_after(struct rig *r)
+{
+	return (strcmp(latency_agent_stats(r->agent)->last_error,
+	    "connection refused") == 0);
+}
+
+/*
+ * The streak's first error stays: a wrong token, then the collector gone
+ * ("connection refused"), is about the token (the exit line says both).
+ */
+static void
+test_first_error(void **state)
+{
+	const struct agent_stats	*st;
+	struct rig			 r;
+
+	(void)state;
+	rig_init(&r, "wrong");
+	rig_start(&r);
+	rig_add(&r, 0, 5);
+	assert_true(rig_run(&r, failed_once, 3000));
+	st = latency_agent_stats(r.agent);
+	assert_string_equal(st->first_error,
+	    "HTTP 401: missing or wrong token");
+	latency_ingest_free(r.in);
+	r.in = NULL;
+	assert_true(rig_run(&r, refused_after, 10000));
+	assert_string_equal(st->first_error,
+	    "HTTP 401: missing or wrong token");
+	assert_int_equal(st->queued, 5);
+	rig_free(&r);
+}
+
 /* latency_agent_finish(): pushes at once, batch after batch, then done. */
 static void
 test_finish(void **state)
@@ -567,6 +601,7 @@ main(void)
 		cmocka_unit_test(test_push),
 		cmocka_unit_test(test_outage),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_first_error),
 		cmocka_unit_test(test_finish),
 		cmocka_unit_test(test_overflow_push),
 		cmocka_unit_test(test_not_ingest),
