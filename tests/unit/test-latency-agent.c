@@ -381,6 +381,17 @@ test_outage(void **state)
 	rig_free(&r);
 }
 
+/* An agent with the wrong token, after its first push failed. */
+static const struct agent_stats *
+rig_wrong_token(struct rig *r)
+{
+	rig_init(r, "wrong");
+	rig_start(r);
+	rig_add(r, 0, 5);
+	assert_true(rig_run(r, failed_once, 3000));
+	return (latency_agent_stats(r->agent));
+}
+
 /* A wrong token keeps the samples; a malformed batch is dropped. */
 static void
 test_refused(void **state)
@@ -390,11 +401,7 @@ test_refused(void **state)
 	struct rig			 r;
 
 	(void)state;
-	rig_init(&r, "wrong");
-	rig_start(&r);
-	rig_add(&r, 0, 5);
-	assert_true(rig_run(&r, failed_once, 3000));
-	st = latency_agent_stats(r.agent);
+	st = rig_wrong_token(&r);
 	assert_int_equal(st->last_code, 401);
 	assert_int_equal(st->queued, 5);
 	assert_int_equal(st->sent, 0);
@@ -443,11 +450,7 @@ test_first_error(void **state)
 	struct rig			 r;
 
 	(void)state;
-	rig_init(&r, "wrong");
-	rig_start(&r);
-	rig_add(&r, 0, 5);
-	assert_true(rig_run(&r, failed_once, 3000));
-	st = latency_agent_stats(r.agent);
+	st = rig_wrong_token(&r);
 	assert_string_equal(st->first_error,
 	    "HTTP 401: missing or wrong token");
 	latency_ingest_free(r.in);
