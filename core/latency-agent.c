@@ -574,8 +574,10 @@ latency_agent_response(struct agent *a, struct evhttp_request *req)
 		    a->batch);
 		return;
 	}
+	/* 426: TLS required (an http:// URL for a TLS listener), a
+	 * configuration error like a wrong token: the samples wait. */
 	if (code >= 400 && code < 500 && code != 401 && code != 403 &&
-	    code != 408 && code != 429) {
+	    code != 408 && code != 426 && code != 429) {
 		/* The batch itself is bad: retrying it would fail forever. */
 		n = latency_agent_fifo_ack(&a->fifo);
 		a->stats.dropped_rejected += n;

@@ -59,6 +59,7 @@ static uint64_t	 tls_refused_last_ms;
 static unsigned	 tls_refused_quiet;
 
 static int	tls_state_index(void);
+static void	tls_server_plain(const SSL *, struct tls_state *);
 static void	tls_state_free_cb(void *, void *, CRYPTO_EX_DATA *, int,
 		    long, void *);
 static int	tls_passwd_cb(char *, int, int, void *);
@@ -358,6 +359,52 @@ tls_server_bufferevent(struct tls_server *ts, struct event_base *base)
 }
 
 /*
+ * Plain HTTP on a TLS listener (a browser or curl given http://, an agent
+ * without tls): OpenSSL recognises the request line and gives up without
+ * an alert, so the socket is still clean, and a plain answer saying what
+ * to do beats an empty reply: 426 Upgrade Required (RFC 2817 4.2, TLS
+ * required), which an agent retries with its samples kept, where a 400
+ * would make it drop the batch as malformed.  Logged like a refused
+ * handshake.
+ */
+static void
+tls_server_plain(const SSL *ssl, struct tls_state *st)
+{
+	static const char	 body[] = "This port speaks TLS: use https://\n";
+	static uint64_t		 last_ms;	/* a log line a second */
+	static unsigned		 quiet;
+	char			 msg[256], peer[NI_MAXHOST];
+	unsigned long		 e = ERR_peek_error();
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	int			 fd, n;
+
+	if (ERR_GET_LIB(e) != ERR_LIB_SSL ||
+	    ERR_GET_REASON(e) != SSL_R_HTTP_REQUEST || st->error[0] != '\0' ||
+	    (fd = SSL_get_fd(ssl)) == -1)
+		return;
+	snprintf(st->error, sizeof st->error, "plain HTTP, not TLS");
+	n = snprintf(msg, sizeof msg, "HTTP/1.1 426 Upgrade Required\r\n"
+	    "Upgrade: TLS/1.2, HTTP/1.1\r\n"
+	    "Content-Type: text/plain\r\nContent-Length: %zu\r\n"
+	    "Connection: close\r\n\r\n%s", sizeof body - 1, body);
+	(void)send(fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) != 0 ||
+	    getnameinfo((struct sockaddr *)&ss, len, peer, sizeof peer, NULL,
+	    0, NI_NUMERICHOST) != 0)
+		snprintf(peer, sizeof peer, "a client");
+	if (last_ms != 0 && now_mono_ms() - last_ms < 1000) {
+		quiet++;
+		return;
+	}
+	last_ms = now_mono_ms();
+	log_warnx("%s: tls: %s spoke plain HTTP to this TLS listener: "
+	    "answered 426, use https%s", st->what, peer,
+	    quiet > 0 ? " (and others since)" : "");
+	quiet = 0;
+}
+
+/*
  * A handshake a listener refused (no client certificate, one from
  * another CA) or a client refused (our certificate): said in the log
  * with the client's address, so that whoever runs the collector sees a
@@ -377,6 +424,8 @@ tls_server_info_cb(const SSL *ssl, int where, int ret)
 		return;
 	if (where & SSL_CB_HANDSHAKE_DONE)
 		st->done = 1;
+	if ((where & SSL_CB_EXIT) && ret <= 0 && !st->done)
+		tls_server_plain(ssl, st);
 	if ((where & SSL_CB_ALERT) == 0 ||
 	    strcmp(SSL_alert_type_string(ret), "F") != 0 ||
 	    st->done || st->error[0] != '\0')

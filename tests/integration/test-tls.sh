@@ -237,6 +237,24 @@ check "... and the collector's log names the refused handshake and its client" \
     "$T/c.log"
 diag "collector: $(grep -m1 'ingest: tls: handshake' "$T/c.log")"
 
+# An agent given the TLS listener without tls: told 426 "use https", its
+# samples kept (a 400 would have dropped each batch as malformed).
+sed '/^\ttls {/d' "$T/nocert.conf" >"$T/plain-a.conf"
+"$PEERTOP" agent -v -c "$T/plain-a.conf" 2>"$T/plain-a.log" &
+NPID=$!
+APIDS="$APIDS $NPID"
+if wait_for "grep -q 'HTTP 426' '$T/plain-a.log'" 10; then
+	ok "an agent without tls is told 426, use https"
+else
+	not_ok "an agent without tls is told 426, use https"
+	sed 's/^/# /' "$T/plain-a.log"
+fi
+stop "$NPID"
+account "$T/plain-a.log"
+check "... it keeps its samples (sent $sent, queued $queued, none rejected)" \
+    sh -c 'test "$1" = 0 -a "$2" -gt 0 &&
+    grep -q " 0 rejected\$" "$3"' - "$sent" "$queued" "$T/plain-a.log"
+
 # ----------------------------------------- (d) a collector of another CA
 
 sed -e "s|$C/live.pem|$C/rogue.pem|g" -e "s|$C/live.key|$C/rogue.key|g" \
@@ -283,10 +301,12 @@ check "... JSON" python3 -c "import json,sys; json.load(open('$T/body'))"
 curl -s -m 10 -H "$AUTH" -o /dev/null "$U/v1/status"
 rc=$?
 check "curl without the CA refuses the certificate (exit $rc)" test "$rc" = 60
-curl -s -m 5 -o /dev/null "http://127.0.0.1:$PA/v1/status"
-rc=$?
-check "plain HTTP to the TLS port gets no answer (curl exit $rc)" \
-    test "$rc" != 0
+code=$(curl -s -m 5 -o "$T/plain" -w '%{http_code}' \
+    "http://127.0.0.1:$PA/v1/status")
+check "plain HTTP to the TLS port: 426, use https (HTTP $code)" sh -c \
+    'test "$1" = 426 && grep -q "use https://" "$2"' - "$code" "$T/plain"
+check "... and the log says who spoke plain HTTP" grep -q \
+    "127.0.0.1 spoke plain HTTP to this TLS listener" "$T/c.log"
 curl -s -m 10 --cacert "$C/ca.pem" -o "$T/metrics" \
     "https://127.0.0.1:$PM/metrics"
 check "curl --cacert scrapes /metrics over TLS" \
