@@ -218,18 +218,28 @@ fi
 
 # ------------------------------------------ (c) no client certificate
 
-"$PEERTOP" agent -v -c "$T/nocert.conf" 2>"$T/nocert.log" &
-NPID=$!
-APIDS="$APIDS $NPID"
-if wait_for "grep -q 'certificate required' '$T/nocert.log'" 10; then
-	ok "an agent without a client certificate is refused, and says so"
-else
-	not_ok "an agent without a client certificate is refused, and says so"
-	sed 's/^/# /' "$T/nocert.log"
-fi
-diag "$(grep -m1 'warning: agent' "$T/nocert.log")"
-stop "$NPID"
-account "$T/nocert.log"
+# agent_until NAME PATTERN DESC [running]: the agent of $T/NAME.conf runs
+# until its log has PATTERN (ok DESC), then stops and gives its account
+# (with "running" it goes on, its pid in NPID).
+agent_until()
+{
+	"$PEERTOP" agent -v -c "$T/$1.conf" 2>"$T/$1.log" &
+	NPID=$!
+	APIDS="$APIDS $NPID"
+	if wait_for "grep -q '$2' '$T/$1.log'" 10; then
+		ok "$3"
+	else
+		not_ok "$3"
+		sed 's/^/# /' "$T/$1.log"
+	fi
+	diag "$(grep -m1 'warning: agent' "$T/$1.log")"
+	[ "$4" = running ] && return
+	stop "$NPID"
+	account "$T/$1.log"
+}
+
+agent_until nocert 'certificate required' \
+    "an agent without a client certificate is refused, and says so"
 check "... it sent nothing (sent $sent, queued $queued)" \
     test "$sent" = 0 -a "$queued" -gt 0
 check "... and the collector's log names the refused handshake and its client" \
@@ -240,17 +250,7 @@ diag "collector: $(grep -m1 'ingest: tls: handshake' "$T/c.log")"
 # An agent given the TLS listener without tls: told 426 "use https", its
 # samples kept (a 400 would have dropped each batch as malformed).
 sed '/^\ttls {/d' "$T/nocert.conf" >"$T/plain-a.conf"
-"$PEERTOP" agent -v -c "$T/plain-a.conf" 2>"$T/plain-a.log" &
-NPID=$!
-APIDS="$APIDS $NPID"
-if wait_for "grep -q 'HTTP 426' '$T/plain-a.log'" 10; then
-	ok "an agent without tls is told 426, use https"
-else
-	not_ok "an agent without tls is told 426, use https"
-	sed 's/^/# /' "$T/plain-a.log"
-fi
-stop "$NPID"
-account "$T/plain-a.log"
+agent_until plain-a 'HTTP 426' "an agent without tls is told 426, use https"
 check "... it keeps its samples (sent $sent, queued $queued, none rejected)" \
     sh -c 'test "$1" = 0 -a "$2" -gt 0 &&
     grep -q " 0 rejected\$" "$3"' - "$sent" "$queued" "$T/plain-a.log"
@@ -267,16 +267,10 @@ RPID=$!
 APIDS="$APIDS $RPID"
 wait_for "grep -q 'listening on' '$T/rogue.log'" 10 ||
     not_ok "the rogue collector listens"
-"$PEERTOP" agent -v -c "$T/rogue-a.conf" 2>"$T/rogue-a.log" &
-RAPID=$!
-APIDS="$APIDS $RAPID"
-if wait_for "grep -q 'certificate verify failed: unable to get local issuer certificate' '$T/rogue-a.log'" 10; then
-	ok "the agent refuses a certificate from another CA, in words"
-else
-	not_ok "the agent refuses a certificate from another CA, in words"
-	sed 's/^/# /' "$T/rogue-a.log"
-fi
-diag "$(grep -m1 'warning: agent' "$T/rogue-a.log")"
+agent_until rogue-a \
+    'certificate verify failed: unable to get local issuer certificate' \
+    "the agent refuses a certificate from another CA, in words" running
+RAPID=$NPID
 # The -v status line, every 5 s, says it too, with the queue.
 if wait_for "grep -q 'probed.*certificate verify failed.*[1-9][0-9]* queued' '$T/rogue-a.log'" 10; then
 	ok "its status line says the certificate failed, samples queued"
