@@ -6,10 +6,11 @@
  * the local AS (FRRouting/frr#21815, fixed in 2026).  A route an eBGP
  * neighbor sent can never start with the receiver's own AS (RFC 4271
  * 5.1.2: the neighbor put its own AS first, and 9.1.2 drops a path with
- * the receiver's AS in it), so an Adj-RIB-In path from an eBGP neighbor
- * that starts with the monitored router's AS starts with that artefact.
- * Adj-RIB-Out (RFC 8671) and Loc-RIB are not touched by the caller:
- * there the local AS may belong.
+ * the receiver's AS in it), so a pre-policy Adj-RIB-In path from an eBGP
+ * neighbor that starts with the monitored router's AS starts with that
+ * artefact.  The caller leaves post-policy Adj-RIB-In, Adj-RIB-Out
+ * (RFC 8671) and Loc-RIB alone: an import policy may prepend the
+ * router's own AS, and an export adds it, so there it may belong.
  */
 #ifndef PEERTOP_BMP_UNPREPEND_H
 #define PEERTOP_BMP_UNPREPEND_H

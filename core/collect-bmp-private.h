@@ -164,6 +164,7 @@ struct collect_bmp_router {
 	uint64_t		 mr_seen;
 	uint64_t		 mr_base;
 	uint64_t		 messages;
+	int			 prepends;	/* its BMP prepends its AS */
 	uint8_t			*unprepend_buf;	/* an UPDATE without it */
 	size_t			 unprepend_size;
 	TAILQ_ENTRY(collect_bmp_router) entry;

@@ -996,8 +996,9 @@ collect_bmp_count(struct collect_bmp_router *r, struct collect_bmp_peer *bp,
 }
 
 /*
- * An Adj-RIB-In path from an eBGP neighbor that starts with the monitored
- * router's own AS: the router's BMP put it there (core/bmp-unprepend.h),
+ * A pre-policy Adj-RIB-In path from an eBGP neighbor that starts with the
+ * monitored router's own AS: the router's BMP put it there
+ * (core/bmp-unprepend.h),
  * so the RIB gets the path the neighbor sent.  Said once per peer and
  * router, counted.
  */
@@ -1009,8 +1010,16 @@ collect_bmp_unprepend(struct collect_bmp_router *r,
 	enum rib_peer_kind	 kind = collect_bmp_kind(&msg->peer);
 	size_t			 n;
 
+	/*
+	 * Pre-policy, where it cannot be real.  An import policy may
+	 * prepend the router's own AS (to make a path less preferred), so
+	 * post-policy it is removed only from a router whose pre-policy
+	 * paths showed it does this (one copy: a real prepend stays).  The
+	 * Loc-RIB is left alone.
+	 */
 	if (bp->local_as == 0 || bp->as == 0 || bp->as == bp->local_as ||
-	    (kind != RIB_PEER_ADJ_IN_PRE && kind != RIB_PEER_ADJ_IN_POST))
+	    (kind != RIB_PEER_ADJ_IN_PRE && (kind != RIB_PEER_ADJ_IN_POST ||
+	    !r->prepends)))
 		return;
 	if (r->unprepend_size < *len) {
 		free(r->unprepend_buf);
@@ -1021,6 +1030,8 @@ collect_bmp_unprepend(struct collect_bmp_router *r,
 	    r->unprepend_buf);
 	if (n == 0)
 		return;
+	if (kind == RIB_PEER_ADJ_IN_PRE)
+		r->prepends = 1;
 	if (bp->unprepended++ == 0) {
 		char	 a[ADDR_STRLEN];
 

@@ -222,6 +222,12 @@ check "--once: $LONDON's best origin AS$CONTOSO_AS, on 2 primaries and 1 backup"
     test "$(jqo --arg p "$LONDON" '[.branches[].prefixes[] |
     select(.prefix == $p)][0] | "\(.best_origin) \(.primary) \(.backup)"')" \
     = "$CONTOSO_AS 2 1"
+# FRR's BMP puts the edge's own AS in front of the paths it reports
+# (FRRouting/frr#21815); the RIB holds what the partner sent, both
+# pre-policy and post-policy (which the best path is taken from).
+check "--once: $LONDON's best path is the partner's, without AS8075" \
+    test "$(jqo --arg p "$LONDON" '[.branches[].prefixes[] |
+    select(.prefix == $p)][0].best_path')" = "$CONTOSO_AS"
 # The routed edge: the edge of the session with the best path.
 # london-office enters at lon, its nearest; fabrikam-isp peers only at
 # sea and lax, so singapore-office enters at sea: far from sin, but the

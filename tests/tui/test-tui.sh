@@ -517,6 +517,10 @@ else
 		ok "# SKIP route monitoring: no route data reaches the route monitor (BMP -> RIB -> routemon not wired in this build)"
 	else
 		ok "bmp: route data for 100.105.30.0/24"
+		# Post-policy routes only (L flag), from a 6WIND FRR whose BMP
+		# puts its own AS (4226809914) in front: without a pre-policy
+		# path to show it, an import policy's prepend cannot be told
+		# from it, and the path stays as sent (core/bmp-unprepend.h).
 		check "bmp: its best AS path from the capture" \
 		    row_has 100.105.30.0/24 '4226809914 64496'
 		check "bmp: on both primaries (2/2), not the backup (0/1)" \
