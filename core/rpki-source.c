@@ -8,9 +8,18 @@
  * which gets no argument of ours: the source is found by its pfx_table)
  * and on every connection state change.  Those callbacks only set a flag
  * and write one byte to a pipe the loop watches; the loop then waits
- * RPKI_SOURCE_SETTLE_MS for the rest of the burst, copies RTRlib's table
- * (under RTRlib's own lock) into a VRP set and builds the index, so the
- * RIB and the model are only ever touched from the loop.
+ * RPKI_SOURCE_SETTLE_MS for the rest of the burst and has a new index
+ * built, so the RIB and the model are only ever touched from the loop.
+ *
+ * Building an index is the heavy part (a full table, some 500,000 VRPs
+ * today: reading the JSON or copying RTRlib's table under its own lock,
+ * sorting, the diff against the installed one), a few hundred
+ * milliseconds that would freeze every view.  After the first read at
+ * start it runs in a thread of its own, one at a time per source (a
+ * change while one runs starts another after it), on data no one else
+ * writes: the files, RTRlib's locked table, and the installed index,
+ * which is only replaced once the thread is done.  The loop then installs
+ * it: the routes under the diff revalidated, the owner told.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -136,6 +145,13 @@ struct rpki_source {
 	struct event		*tick;
 	int			 interval_ms;
 
+	/* The build running off the loop, NULL none; another one to
+	 * start when it is done. */
+	struct rpki_job		*job;
+	int			 again;
+	int			 jpipe[2];
+	struct event		*jev;
+
 	/* RTR. */
 	int			 rtr;
 	int			 pipe[2];
@@ -157,7 +173,28 @@ struct rpki_source {
 #endif
 };
 
-static void	rpki_source_install(struct rpki_source *, struct vrp_index *);
+/* A new index built by a thread, with its diff against the installed. */
+struct rpki_job {
+	struct rpki_source	*src;
+	pthread_t		 thread;
+	const struct vrp_index	*old;	/* the installed one, read-only */
+	struct vrp_index	*ix;	/* NULL: failed, with cause */
+	struct vrp_diff		 d;
+	char			*cause;
+	int			 threaded;	/* else built on the loop */
+};
+
+static void	rpki_source_install(struct rpki_source *, struct vrp_index *,
+		    struct vrp_diff *);
+static void	rpki_source_build(struct rpki_source *);
+static void	*rpki_source_job_run(void *);
+static void	rpki_source_job_done_cb(evutil_socket_t, short, void *);
+static void	rpki_source_job_wait(struct rpki_source *);
+static struct vrp_index *rpki_source_load(struct rpki_source *, char **);
+static int	rpki_source_pipe(int [2], char **);
+#ifdef HAVE_RTRLIB
+static void	rpki_source_copy(const struct pfx_record *, void *);
+#endif
 static void	rpki_source_down(struct rpki_source *, const char *);
 static int	rpki_source_stamp(const char *, struct rpki_source_stamp *);
 static int	rpki_source_changed(const char *,
@@ -166,16 +203,17 @@ static void	rpki_source_read(struct rpki_source *);
 static void	rpki_source_tick_cb(evutil_socket_t, short, void *);
 
 /*
- * Switch to a new index: the RIB first (only the routes under the diff),
- * then the owner hears of it, then the old index goes.
+ * Switch to a new index whose diff against the installed one is d: the
+ * RIB first (only the routes under the diff), then the owner hears of
+ * it, then the old index goes, and the diff.
  */
 static void
-rpki_source_install(struct rpki_source *src, struct vrp_index *ix)
+rpki_source_install(struct rpki_source *src, struct vrp_index *ix,
+    struct vrp_diff *dp)
 {
 	struct vrp_index	*old = src->vrps;
-	struct vrp_diff		 d;
+	struct vrp_diff		 d = *dp;
 
-	vrp_diff(old, ix, &d);
 	if (src->rib != NULL) {
 		if (old == NULL)
 			rib_rov_set(src->rib, ix, src->rib_cb, src->rib_arg);
@@ -271,31 +309,203 @@ rpki_source_changed(const char *path, const struct rpki_source_stamp *old)
 	    now.mtime.tv_nsec != old->mtime.tv_nsec);
 }
 
-/* Read both files; on any error keep what we had. */
-static void
-rpki_source_read(struct rpki_source *src)
+/*
+ * The index of the VRP file with the SLURM file applied, or NULL and
+ * *cause.  Reads only the paths, which do not change: safe off the loop.
+ */
+static struct vrp_index *
+rpki_source_load(struct rpki_source *src, char **cause)
 {
 	struct vrp_set		*s = vrp_set_new();
 	struct vrp_slurm	*sl = NULL;
+	struct vrp_index	*ix;
+
+	if (vrp_set_load(s, src->vrp_path, cause) != 0 ||
+	    (src->slurm_path != NULL &&
+	    (sl = vrp_slurm_load(src->slurm_path, cause)) == NULL)) {
+		vrp_set_free(s);
+		return (NULL);
+	}
+	if (sl != NULL)
+		vrp_slurm_apply(sl, s);
+	vrp_slurm_free(sl);
+	ix = vrp_index_new(s);
+	vrp_set_free(s);
+	return (ix);
+}
+
+/*
+ * Read both files, on the loop (the first time, so that the VRPs are
+ * there when the collector says it started); on any error keep what we
+ * had.
+ */
+static void
+rpki_source_read(struct rpki_source *src)
+{
+	struct vrp_index	*ix;
+	struct vrp_diff		 d;
 	char			*cause = NULL;
 
 	/* Stamped before reading: a change while we read is seen next. */
 	rpki_source_stamp(src->vrp_path, &src->vrp_stamp);
 	rpki_source_stamp(src->slurm_path, &src->slurm_stamp);
-	if (vrp_set_load(s, src->vrp_path, &cause) != 0 ||
-	    (src->slurm_path != NULL &&
-	    (sl = vrp_slurm_load(src->slurm_path, &cause)) == NULL)) {
+	if ((ix = rpki_source_load(src, &cause)) == NULL) {
 		src->st.errors++;
 		rpki_source_down(src, cause);
 		free(cause);
-		vrp_set_free(s);
 		return;
 	}
-	if (sl != NULL)
-		vrp_slurm_apply(sl, s);
-	vrp_slurm_free(sl);
-	rpki_source_install(src, vrp_index_new(s));
-	vrp_set_free(s);
+	vrp_diff(src->vrps, ix, &d);
+	rpki_source_install(src, ix, &d);
+}
+
+/* ------------------------------------------------- builds off the loop */
+
+static int
+rpki_source_pipe(int fds[2], char **cause)
+{
+	int	 fl, k;
+
+	if (pipe(fds) != 0) {
+		xasprintf(cause, "pipe: %s", strerror(errno));
+		fds[0] = fds[1] = -1;
+		return (-1);
+	}
+	for (k = 0; k < 2; k++) {
+		fl = fcntl(fds[k], F_GETFL);
+		fcntl(fds[k], F_SETFL, fl | O_NONBLOCK);
+		fcntl(fds[k], F_SETFD, FD_CLOEXEC);
+	}
+	return (0);
+}
+
+/* In the thread: the new index and its diff, then wake the loop. */
+static void *
+rpki_source_job_run(void *arg)
+{
+	struct rpki_job		*job = arg;
+	struct rpki_source	*src = job->src;
+	char			 c = 0;
+
+#ifdef HAVE_RTRLIB
+	if (src->rtr) {
+		struct vrp_set	*s = vrp_set_new();
+
+		pfx_table_for_each_ipv4_record(src->mgr->pfx_table,
+		    rpki_source_copy, s);
+		pfx_table_for_each_ipv6_record(src->mgr->pfx_table,
+		    rpki_source_copy, s);
+		job->ix = vrp_index_new(s);
+		vrp_set_free(s);
+	} else
+#endif
+		job->ix = rpki_source_load(src, &job->cause);
+	if (job->ix != NULL)
+		vrp_diff(job->old, job->ix, &job->d);
+	while (write(src->jpipe[1], &c, 1) == -1 && errno == EINTR)
+		;
+	return (NULL);
+}
+
+/* Start a build, or another one after the one running. */
+static void
+rpki_source_build(struct rpki_source *src)
+{
+	struct rpki_job	*job;
+	char		*cause = NULL;
+
+	if (src->job != NULL) {
+		src->again = 1;
+		return;
+	}
+	if (src->jev == NULL) {
+		if (rpki_source_pipe(src->jpipe, &cause) != 0) {
+			/* No thread then: on the loop, as at start. */
+			log_warnx("rpki: %s; VRPs built on the loop", cause);
+			free(cause);
+			rpki_source_read(src);
+			return;
+		}
+		src->jev = event_new(src->base, src->jpipe[0],
+		    EV_READ | EV_PERSIST, rpki_source_job_done_cb, src);
+		event_add(src->jev, NULL);
+	}
+	src->again = 0;
+	if (!src->rtr) {
+		rpki_source_stamp(src->vrp_path, &src->vrp_stamp);
+		rpki_source_stamp(src->slurm_path, &src->slurm_stamp);
+	}
+	job = xcalloc(1, sizeof *job);
+	job->src = src;
+	job->old = src->vrps;
+	src->job = job;
+	if ((errno = pthread_create(&job->thread, NULL, rpki_source_job_run,
+	    job)) != 0) {
+		log_warnx("rpki: pthread_create: %s; VRPs built on the loop",
+		    strerror(errno));
+		rpki_source_job_run(job);
+	} else
+		job->threaded = 1;
+}
+
+/* Wait for the running build and drop what it made (the source goes). */
+static void
+rpki_source_job_wait(struct rpki_source *src)
+{
+	struct rpki_job	*job = src->job;
+
+	if (job == NULL)
+		return;
+	if (job->threaded)
+		pthread_join(job->thread, NULL);
+	if (job->ix != NULL)
+		vrp_diff_free(&job->d);
+	vrp_index_free(job->ix);
+	free(job->cause);
+	free(job);
+	src->job = NULL;
+}
+
+/* On the loop: the thread is done; install what it built. */
+static void
+rpki_source_job_done_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct rpki_source	*src = arg;
+	struct rpki_job		*job = src->job;
+	char			 buf[16];
+
+	(void)events;
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+	if (job == NULL)
+		return;
+	if (job->threaded)
+		pthread_join(job->thread, NULL);
+	src->job = NULL;
+	if (job->ix == NULL) {
+		src->st.errors++;
+		rpki_source_down(src, job->cause);
+	} else {
+		rpki_source_install(src, job->ix, &job->d);
+#ifdef HAVE_RTRLIB
+		/* The cache went down while the thread built: say so. */
+		if (src->rtr) {
+			char	 error[sizeof src->rtr_error];
+			int	 down;
+
+			pthread_mutex_lock(&src->lock);
+			down = src->rtr_state == RPKI_SOURCE_DOWN;
+			memcpy(error, src->rtr_error, sizeof error);
+			pthread_mutex_unlock(&src->lock);
+			if (down)
+				rpki_source_down(src, error);
+		}
+#endif
+	}
+	free(job->cause);
+	free(job);
+	if (src->again)
+		rpki_source_build(src);
 }
 
 static void
@@ -305,9 +515,10 @@ rpki_source_tick_cb(evutil_socket_t fd, short events, void *arg)
 
 	(void)fd;
 	(void)events;
-	if (rpki_source_changed(src->vrp_path, &src->vrp_stamp) ||
-	    rpki_source_changed(src->slurm_path, &src->slurm_stamp))
-		rpki_source_read(src);
+	if (src->job == NULL &&
+	    (rpki_source_changed(src->vrp_path, &src->vrp_stamp) ||
+	    rpki_source_changed(src->slurm_path, &src->slurm_stamp)))
+		rpki_source_build(src);
 }
 
 struct rpki_source *
@@ -323,6 +534,7 @@ rpki_source_file(struct event_base *base, const char *vrp, const char *slurm,
 	src->cb = cb;
 	src->arg = arg;
 	src->pipe[0] = src->pipe[1] = -1;
+	src->jpipe[0] = src->jpipe[1] = -1;
 	src->vrp_path = xstrdup(vrp);
 	src->slurm_path = slurm != NULL ? xstrdup(slurm) : NULL;
 	src->interval_ms = interval_ms > 0 ? interval_ms : 10000;
@@ -349,7 +561,6 @@ static void	rpki_source_status_cb(const struct rtr_mgr_group *,
 		    enum rtr_mgr_status, const struct rtr_socket *, void *);
 static void	rpki_source_wake_cb(evutil_socket_t, short, void *);
 static void	rpki_source_settle_cb(evutil_socket_t, short, void *);
-static void	rpki_source_copy(const struct pfx_record *, void *);
 
 /* From any thread: have the loop look (one byte however many calls). */
 static void
@@ -476,7 +687,6 @@ static void
 rpki_source_settle_cb(evutil_socket_t fd, short events, void *arg)
 {
 	struct rpki_source	*src = arg;
-	struct vrp_set		*s;
 	enum rpki_source_state	 state;
 	char			 error[sizeof src->rtr_error];
 	int			 table, statechg;
@@ -490,15 +700,8 @@ rpki_source_settle_cb(evutil_socket_t fd, short events, void *arg)
 	memcpy(error, src->rtr_error, sizeof error);
 	src->table_dirty = src->state_dirty = 0;
 	pthread_mutex_unlock(&src->lock);
-	if (table) {
-		s = vrp_set_new();
-		pfx_table_for_each_ipv4_record(src->mgr->pfx_table,
-		    rpki_source_copy, s);
-		pfx_table_for_each_ipv6_record(src->mgr->pfx_table,
-		    rpki_source_copy, s);
-		rpki_source_install(src, vrp_index_new(s));
-		vrp_set_free(s);
-	}
+	if (table)
+		rpki_source_build(src);
 	if (state == RPKI_SOURCE_DOWN && (statechg || table)) {
 		src->st.errors++;
 		rpki_source_down(src, error);
@@ -517,24 +720,17 @@ rpki_source_rtr(struct event_base *base, const char *host, int port,
 {
 	struct rpki_source	*src;
 	size_t			 i;
-	int			 fl, k;
 
 	src = xcalloc(1, sizeof *src);
 	src->base = base;
 	src->cb = cb;
 	src->arg = arg;
 	src->rtr = 1;
+	src->jpipe[0] = src->jpipe[1] = -1;
 	pthread_mutex_init(&src->lock, NULL);
-	if (pipe(src->pipe) != 0) {
-		xasprintf(cause, "rtr: pipe: %s", strerror(errno));
-		src->pipe[0] = src->pipe[1] = -1;
+	if (rpki_source_pipe(src->pipe, cause) != 0) {
 		rpki_source_free(src);
 		return (NULL);
-	}
-	for (k = 0; k < 2; k++) {
-		fl = fcntl(src->pipe[k], F_GETFL);
-		fcntl(src->pipe[k], F_SETFL, fl | O_NONBLOCK);
-		fcntl(src->pipe[k], F_SETFD, FD_CLOEXEC);
 	}
 	src->wake = event_new(base, src->pipe[0], EV_READ | EV_PERSIST,
 	    rpki_source_wake_cb, src);
@@ -613,6 +809,8 @@ rpki_source_free(struct rpki_source *src)
 
 	if (src == NULL)
 		return;
+	/* Before RTRlib's table goes: the thread may be reading it. */
+	rpki_source_job_wait(src);
 #ifdef HAVE_RTRLIB
 	if (src->rtr) {
 		if (src->mgr != NULL) {
@@ -640,6 +838,12 @@ rpki_source_free(struct rpki_source *src)
 	if (src->pipe[0] != -1) {
 		close(src->pipe[0]);
 		close(src->pipe[1]);
+	}
+	if (src->jev != NULL)
+		event_free(src->jev);
+	if (src->jpipe[0] != -1) {
+		close(src->jpipe[0]);
+		close(src->jpipe[1]);
 	}
 	if (src->rib != NULL)
 		rib_rov_set(src->rib, NULL, NULL, NULL);

@@ -13,6 +13,8 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <event2/event.h>
@@ -30,6 +34,7 @@
 #include "core/config.h"
 #include "core/model.h"
 #include "core/rib.h"
+#include "core/rpki-source.h"
 #include "core/vrp.h"
 #include "tests/unit/unit.h"
 
@@ -1021,6 +1026,140 @@ test_collect_rpki_file(void **state)
 	event_base_free(base);
 }
 
+/* A VRP file of n ROAs 10.x.y.0/24 AS 64500, and 1.0.0.0/24 AS 13335
+ * unless without. */
+static void
+write_vrps(const char *path, int n, int with)
+{
+	FILE	*f = fopen(path, "w");
+	int	 i;
+
+	assert_non_null(f);
+	fprintf(f, "{ \"roas\": [");
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s{ \"prefix\": \"10.%d.%d.0/24\", "
+		    "\"maxLength\": 24, \"asn\": 64500, \"ta\": \"t\" }",
+		    i > 0 ? ", " : "", (i >> 8) & 255, i & 255);
+	if (with)
+		fprintf(f, "%s{ \"prefix\": \"1.0.0.0/24\", \"maxLength\": "
+		    "24, \"asn\": 13335, \"ta\": \"t\" }", n > 0 ? ", " : "");
+	fprintf(f, "] }\n");
+	assert_int_equal(fclose(f), 0);
+}
+
+struct reload_seen {
+	int	 calls;
+	size_t	 removed;
+};
+
+static void
+reload_cb(struct rpki_source *src, const struct vrp_diff *d, void *arg)
+{
+	struct reload_seen	*sn = arg;
+
+	(void)src;
+	sn->calls++;
+	if (d != NULL)
+		sn->removed += d->nremoved;
+}
+
+static void
+run_until_updates(struct event_base *base, struct rpki_source *src,
+    uint64_t n)
+{
+	struct rpki_source_status	 st;
+	int				 i;
+
+	for (i = 0; i < 500; i++) {
+		rpki_source_status(src, &st);
+		if (st.updates >= n)
+			return;
+		event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+		usleep(10000);
+	}
+	fail_msg("%llu updates after 5 s, %llu wanted",
+	    (unsigned long long)st.updates, (unsigned long long)n);
+}
+
+/*
+ * A file source reloads a changed file off the loop (a thread builds the
+ * index and its diff) and installs it on the loop: the route flips, the
+ * owner hears the diff. A change while the source goes is waited for.
+ */
+static void
+test_rpki_source_reload(void **state)
+{
+	struct event_base		*base = event_base_new();
+	struct rib			*r = rib_new();
+	struct rib_peer_key		 k;
+	struct rpki_source		*src;
+	struct rpki_source_status	 st;
+	struct reload_seen		 sn;
+	char				 dir[] = "/tmp/peertop-vrp.XXXXXX";
+	char				 path[64], *cause = NULL;
+	struct timespec			 later;
+	int				 peer;
+
+	(void)state;
+	memset(&sn, 0, sizeof sn);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/vrps.json", dir);
+	write_vrps(path, 3000, 1);
+	memset(&k, 0, sizeof k);
+	peer = rib_peer_get(r, &k);
+	announce(r, peer, "1.0.0.0/24", 13335);
+	src = rpki_source_file(base, path, NULL, 20, reload_cb, &sn, &cause);
+	assert_non_null(src);
+	rpki_source_set_rib(src, r, NULL, NULL);
+	rpki_source_status(src, &st);
+	assert_int_equal(st.state, RPKI_SOURCE_UP);
+	assert_int_equal(st.nvrps, 3001);
+	assert_int_equal(rov_of(r, peer, "1.0.0.0/24"), VRP_VALID);
+
+	/* The ROA goes (a newer mtime: the check is on the stamp). */
+	write_vrps(path, 3000, 0);
+	clock_gettime(CLOCK_REALTIME, &later);
+	later.tv_sec += 2;
+	{
+		struct timespec	 ts[2] = { later, later };
+
+		assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+	}
+	run_until_updates(base, src, 2);
+	rpki_source_status(src, &st);
+	assert_int_equal(st.nvrps, 3000);
+	assert_int_equal(rov_of(r, peer, "1.0.0.0/24"), VRP_NOTFOUND);
+	assert_int_equal(sn.removed, 1);
+
+	/* A broken file: down, the VRPs kept. */
+	{
+		FILE	*f = fopen(path, "w");
+
+		assert_non_null(f);
+		fputs("{ \"roas\": [", f);
+		fclose(f);
+	}
+	for (int i = 0; i < 500; i++) {
+		rpki_source_status(src, &st);
+		if (st.state == RPKI_SOURCE_DOWN)
+			break;
+		event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+		usleep(10000);
+	}
+	assert_int_equal(st.state, RPKI_SOURCE_DOWN);
+	assert_int_equal(st.nvrps, 3000);
+
+	/* A big change, and the source freed while it may be building. */
+	write_vrps(path, 60000, 1);
+	usleep(30000);
+	event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+	rpki_source_free(src);
+	rib_free(r);
+	event_base_free(base);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -1041,6 +1180,7 @@ main(void)
 		cmocka_unit_test(test_rib_rov_random),
 		cmocka_unit_test(test_config_rpki),
 		cmocka_unit_test(test_collect_rpki_file),
+		cmocka_unit_test(test_rpki_source_reload),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
