@@ -26,12 +26,15 @@ put16(uint8_t *p, size_t v)
 
 size_t
 bmp_unprepend(const uint8_t *body, size_t len, int as4, uint32_t asn,
-    uint8_t *out)
+    uint8_t *out, uint32_t *firstp)
 {
 	size_t		 wlen, alen, off, end, hlen, vlen, w, cut, cutlen;
-	uint32_t	 first;
+	uint32_t	 first, none;
 	const uint8_t	*seg;
 
+	if (firstp == NULL)
+		firstp = &none;
+	*firstp = 0;
 	w = as4 ? 4 : 2;
 	if (len < 4)
 		return (0);
@@ -62,6 +65,7 @@ bmp_unprepend(const uint8_t *body, size_t len, int as4, uint32_t asn,
 			return (0);
 		first = as4 ? (uint32_t)seg[2] << 24 | (uint32_t)seg[3] << 16 |
 		    (uint32_t)seg[4] << 8 | seg[5] : get16(seg + 2);
+		*firstp = first;
 		if (first != asn)
 			return (0);
 		/* One ASN, or the whole segment when it was the only one. */

@@ -25,8 +25,10 @@
  * bytes are enough) and returns its length.  Returns 0 when there is
  * nothing to remove, and also when the UPDATE is malformed (the caller
  * passes the original on, and the RIB says what is wrong with it).
+ * *first (may be NULL) is the path's first ASN when it starts with an
+ * AS_SEQUENCE, else 0 (no AS_PATH, an AS_SET first, malformed).
  */
 size_t	 bmp_unprepend(const uint8_t *body, size_t len, int as4,
-	    uint32_t asn, uint8_t *out);
+	    uint32_t asn, uint8_t *out, uint32_t *first);
 
 #endif

@@ -164,7 +164,9 @@ struct collect_bmp_router {
 	uint64_t		 mr_seen;
 	uint64_t		 mr_base;
 	uint64_t		 messages;
-	int			 prepends;	/* its BMP prepends its AS */
+	/* Its BMP prepends its own AS to Adj-RIB-In paths: 1 yes, -1 no
+	 * (a pre-policy path showed which), 0 not known yet. */
+	int			 prepends;
 	uint8_t			*unprepend_buf;	/* an UPDATE without it */
 	size_t			 unprepend_size;
 	TAILQ_ENTRY(collect_bmp_router) entry;

@@ -1009,17 +1009,20 @@ collect_bmp_unprepend(struct collect_bmp_router *r,
 {
 	enum rib_peer_kind	 kind = collect_bmp_kind(&msg->peer);
 	size_t			 n;
+	uint32_t		 first;
 
 	/*
-	 * Pre-policy, where it cannot be real.  An import policy may
-	 * prepend the router's own AS (to make a path less preferred), so
-	 * post-policy it is removed only from a router whose pre-policy
-	 * paths showed it does this (one copy: a real prepend stays).  The
-	 * Loc-RIB is left alone.
+	 * Pre-policy, where it cannot be real, and where a path that does
+	 * not start with it shows the router's BMP does not add it.  An
+	 * import policy may prepend the router's own AS (to make a path
+	 * less preferred), so post-policy one copy is removed unless the
+	 * pre-policy paths showed the router does not add it: its BMP
+	 * streams are often post-policy only, and a post-policy route may
+	 * come before its pre-policy one.  The Loc-RIB is left alone.
 	 */
 	if (bp->local_as == 0 || bp->as == 0 || bp->as == bp->local_as ||
 	    (kind != RIB_PEER_ADJ_IN_PRE && (kind != RIB_PEER_ADJ_IN_POST ||
-	    !r->prepends)))
+	    r->prepends < 0)))
 		return;
 	if (r->unprepend_size < *len) {
 		free(r->unprepend_buf);
@@ -1027,11 +1030,11 @@ collect_bmp_unprepend(struct collect_bmp_router *r,
 		r->unprepend_size = *len;
 	}
 	n = bmp_unprepend(*body, *len, msg->rm.as4, bp->local_as,
-	    r->unprepend_buf);
+	    r->unprepend_buf, &first);
+	if (kind == RIB_PEER_ADJ_IN_PRE && r->prepends == 0 && first != 0)
+		r->prepends = n != 0 ? 1 : -1;
 	if (n == 0)
 		return;
-	if (kind == RIB_PEER_ADJ_IN_PRE)
-		r->prepends = 1;
 	if (bp->unprepended++ == 0) {
 		char	 a[ADDR_STRLEN];
 

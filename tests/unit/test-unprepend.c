@@ -76,6 +76,7 @@ test_unprepend_as4(void **state)
 			    0, 0, 0xfb, 0xf0 };
 	uint8_t		 in[128], out[128];
 	size_t		 n, m;
+	uint32_t	 first;
 	char		 p[64];
 	int		 ext;
 
@@ -84,15 +85,17 @@ test_unprepend_as4(void **state)
 		n = mkupdate(in, path, sizeof path, ext);
 		path_of(in, n, 1, p, sizeof p);
 		assert_string_equal(p, "8075 65002 64496");
-		m = bmp_unprepend(in, n, 1, 8075, out);
+		m = bmp_unprepend(in, n, 1, 8075, out, NULL);
 		assert_int_equal(m, n - 4);
 		path_of(out, m, 1, p, sizeof p);
 		assert_string_equal(p, "65002 64496");
 		/* Once only: the neighbor's own prepends stay. */
-		assert_int_equal(bmp_unprepend(out, m, 1, 8075, in), 0);
-		/* Another AS first: nothing to do. */
+		assert_int_equal(bmp_unprepend(out, m, 1, 8075, in, &first), 0);
+		assert_int_equal(first, 65002);
+		/* Another AS first: nothing to do, the first AS said. */
 		n = mkupdate(in, path, sizeof path, ext);
-		assert_int_equal(bmp_unprepend(in, n, 1, 65002, out), 0);
+		assert_int_equal(bmp_unprepend(in, n, 1, 65002, out, &first), 0);
+		assert_int_equal(first, 8075);
 	}
 }
 
@@ -108,20 +111,22 @@ test_unprepend_segments(void **state)
 	const uint8_t	 two_oct[] = { 2, 2, 0x1f, 0x8b, 0xfd, 0xea };
 	uint8_t		 in[128], out[128];
 	size_t		 n, m;
+	uint32_t	 first;
 	char		 p[64];
 
 	(void)state;
 	n = mkupdate(in, two, sizeof two, 0);
-	m = bmp_unprepend(in, n, 1, 8075, out);
+	m = bmp_unprepend(in, n, 1, 8075, out, NULL);
 	assert_int_equal(m, n - 6);
 	path_of(out, m, 1, p, sizeof p);
 	assert_string_equal(p, "65002");
 
 	n = mkupdate(in, set, sizeof set, 0);
-	assert_int_equal(bmp_unprepend(in, n, 1, 8075, out), 0);
+	assert_int_equal(bmp_unprepend(in, n, 1, 8075, out, &first), 0);
+	assert_int_equal(first, 0);
 
 	n = mkupdate(in, two_oct, sizeof two_oct, 0);
-	m = bmp_unprepend(in, n, 0, 8075, out);
+	m = bmp_unprepend(in, n, 0, 8075, out, NULL);
 	assert_int_equal(m, n - 2);
 	path_of(out, m, 0, p, sizeof p);
 	assert_string_equal(p, "65002");
@@ -143,7 +148,7 @@ test_unprepend_malformed(void **state)
 		cut = malloc(i > 0 ? i : 1);
 		assert_non_null(cut);
 		memcpy(cut, in, i);
-		m = bmp_unprepend(cut, i, 1, 8075, out);
+		m = bmp_unprepend(cut, i, 1, 8075, out, NULL);
 		assert_true(m < i || m == 0);
 		free(cut);
 	}
@@ -153,7 +158,7 @@ test_unprepend_malformed(void **state)
 
 			memcpy(c, in, n);
 			c[i] = (uint8_t)b;
-			m = bmp_unprepend(c, n, 1, 8075, out);
+			m = bmp_unprepend(c, n, 1, 8075, out, NULL);
 			assert_true(m == 0 || m < n);
 		}
 }
