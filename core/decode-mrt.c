@@ -392,9 +392,26 @@ decode_mrt_init(struct mrt_decoder *d)
 	memset(d, 0, sizeof *d);
 }
 
+static void
+decode_mrt_memo_free(struct mrt_decoder *d)
+{
+	size_t	i;
+
+	if (d->memo == NULL)
+		return;
+	for (i = 0; i < d->npeers; i++) {
+		if (d->memo[i].id != 0)
+			decode_bgp_update_free(&d->memo[i].u);
+		free(d->memo[i].raw);
+	}
+	free(d->memo);
+	d->memo = NULL;
+}
+
 void
 decode_mrt_free(struct mrt_decoder *d)
 {
+	decode_mrt_memo_free(d);
 	free(d->peers);
 	memset(d, 0, sizeof *d);
 }
@@ -421,6 +438,7 @@ decode_mrt_peer_index(struct mrt_decoder *d, struct buf *b)
 	    buf_skip(b, namelen) != 0 ||	/* view name */
 	    buf_get_u16(b, &count) != 0)	/* peer count */
 		return (-1);
+	decode_mrt_memo_free(d);
 	free(d->peers);
 	d->peers = xcalloc(count + 1, sizeof *d->peers);
 	d->npeers = 0;
@@ -500,17 +518,50 @@ decode_mrt_rib_entry(const struct mrt_decoder *d, struct buf *b,
 	return (0);
 }
 
+/*
+ * A RIB entry's attributes, decoded (RFC 6396 4.3.4: 4-octet AS numbers,
+ * MP_REACH_NLRI cut to its next hop) or, when they are the bytes of the
+ * peer's previous entry, as they were decoded then.  The decoded set is
+ * kept in the peer's memo until a different one replaces it.
+ */
+static struct mrt_memo *
+decode_mrt_rib_attrs(struct mrt_decoder *d, const struct mrt_rib_entry *re,
+    char **cause)
+{
+	static const struct bgp_decode_opts o = { .as4 = 1, .mrt_rib = 1 };
+	struct mrt_memo		*m = &d->memo[re->peer];
+	struct bgp_update	 u;
+	size_t			 len = buf_left(&re->attrs);
+
+	if (m->id != 0 && m->len == len &&
+	    memcmp(m->raw, buf_ptr(&re->attrs), len) == 0)
+		return (m);
+	if (decode_bgp_attrs(buf_ptr(&re->attrs), len, &o, &u, cause) != 0)
+		return (NULL);
+	if (m->id != 0)
+		decode_bgp_update_free(&m->u);
+	m->u = u;
+	m->id = ++d->nsets;
+	if (m->cap < len) {
+		free(m->raw);
+		m->cap = len < 256 ? 256 : len;
+		m->raw = xmalloc(m->cap);
+	}
+	memcpy(m->raw, buf_ptr(&re->attrs), len);
+	m->len = len;
+	return (m);
+}
+
 /* RFC 6396 4.3.2 and RFC 8050 4: AFI/SAFI-specific RIB subtypes. */
 static int
 decode_mrt_rib(struct mrt_decoder *d, const struct mrt_record *rec,
     struct buf *b, int af, uint8_t safi, int addpath, mrt_elem_cb cb,
     void *arg, const char **what, char **cause)
 {
-	struct bgp_decode_opts	 o;
-	struct bgp_update	 u;
 	struct bgp_nlri		 nlri;
 	struct mrt_elem		 e;
 	struct mrt_rib_entry	 re;
+	struct mrt_memo		*m;
 	uint16_t		 count, i;
 	char			*c = NULL;
 
@@ -518,15 +569,13 @@ decode_mrt_rib(struct mrt_decoder *d, const struct mrt_record *rec,
 	if (decode_mrt_rib_header(b, af, &nlri.prefix, &count, what) != 0)
 		return (-1);
 	nlri.safi = safi;
-	memset(&o, 0, sizeof o);
-	o.as4 = 1;		/* RFC 6396 4.3.4 */
-	o.mrt_rib = 1;
+	if (d->memo == NULL)
+		d->memo = xcalloc(d->npeers + 1, sizeof *d->memo);
 	for (i = 0; i < count; i++) {
 		if (decode_mrt_rib_entry(d, b, addpath, &re, what) != 0)
 			return (-1);
 		nlri.path_id = re.path_id;
-		if (decode_bgp_attrs(buf_ptr(&re.attrs), buf_left(&re.attrs),
-		    &o, &u, &c) != 0) {
+		if ((m = decode_mrt_rib_attrs(d, &re, &c)) == NULL) {
 			xasprintf(cause, "RIB entry %u: %s", i, c);
 			free(c);
 			return (-1);
@@ -539,11 +588,12 @@ decode_mrt_rib(struct mrt_decoder *d, const struct mrt_record *rec,
 		e.peer_as = d->peers[re.peer].asn;
 		e.orig_time = re.orig_time;
 		e.nlri = &nlri;
-		e.attrs = &u.attrs;
-		e.treat_as_withdraw = u.treat_as_withdraw;
+		e.attrs = &m->u.attrs;
+		e.attrs_id = m->id;
+		e.attrs_slot = re.peer;
+		e.treat_as_withdraw = m->u.treat_as_withdraw;
 		d->nelems++;
 		cb(&e, arg);
-		decode_bgp_update_free(&u);
 	}
 	return (0);
 }
@@ -746,6 +796,8 @@ decode_mrt_bgp4mp(struct mrt_decoder *d, const struct mrt_record *rec,
 		return (-1);
 	}
 	e.attrs = &u.attrs;
+	if (u.nannounced > 1)
+		e.attrs_id = ++d->nsets;	/* one set, many prefixes */
 	e.treat_as_withdraw = u.treat_as_withdraw;
 	/* Withdrawals first, then the routes; plain before MP each. */
 	e.type = MRT_ELEM_WITHDRAW;
