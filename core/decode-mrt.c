@@ -542,7 +542,7 @@ decode_mrt_rib_attrs(struct mrt_decoder *d, const struct mrt_rib_entry *re,
 		decode_bgp_update_free(&m->u);
 	m->u = u;
 	m->id = ++d->nsets;
-	if (m->cap < len) {
+	if (m->raw == NULL || m->cap < len) {
 		free(m->raw);
 		m->cap = len < 256 ? 256 : len;
 		m->raw = xmalloc(m->cap);
