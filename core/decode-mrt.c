@@ -402,10 +402,41 @@ decode_mrt_memo_free(struct mrt_decoder *d)
 	for (i = 0; i < d->npeers; i++) {
 		if (d->memo[i].id != 0)
 			decode_bgp_update_free(&d->memo[i].u);
+		if (d->memo[i].ref != NULL)
+			d->memo_put(d->memo_owner, d->memo[i].ref);
 		free(d->memo[i].raw);
 	}
 	free(d->memo);
 	d->memo = NULL;
+}
+
+struct mrt_memo *
+decode_mrt_memo(struct mrt_decoder *d, const struct mrt_rib_entry *re)
+{
+	if (d->memo == NULL)
+		d->memo = xcalloc(d->npeers + 1, sizeof *d->memo);
+	return (&d->memo[re->peer]);
+}
+
+void
+decode_mrt_memo_set(struct mrt_decoder *d, struct mrt_memo *m,
+    const struct buf *raw)
+{
+	size_t	len = buf_left(raw);
+
+	if (m->id != 0)
+		decode_bgp_update_free(&m->u);
+	m->id = 0;
+	if (m->ref != NULL)
+		d->memo_put(d->memo_owner, m->ref);
+	m->ref = NULL;
+	if (m->raw == NULL || m->cap < len) {
+		free(m->raw);
+		m->cap = len < 256 ? 256 : len;
+		m->raw = xmalloc(m->cap);
+	}
+	memcpy(m->raw, buf_ptr(raw), len);
+	m->len = len;
 }
 
 void
@@ -529,7 +560,7 @@ decode_mrt_rib_attrs(struct mrt_decoder *d, const struct mrt_rib_entry *re,
     char **cause)
 {
 	static const struct bgp_decode_opts o = { .as4 = 1, .mrt_rib = 1 };
-	struct mrt_memo		*m = &d->memo[re->peer];
+	struct mrt_memo		*m = decode_mrt_memo(d, re);
 	struct bgp_update	 u;
 	size_t			 len = buf_left(&re->attrs);
 
@@ -538,17 +569,9 @@ decode_mrt_rib_attrs(struct mrt_decoder *d, const struct mrt_rib_entry *re,
 		return (m);
 	if (decode_bgp_attrs(buf_ptr(&re->attrs), len, &o, &u, cause) != 0)
 		return (NULL);
-	if (m->id != 0)
-		decode_bgp_update_free(&m->u);
+	decode_mrt_memo_set(d, m, &re->attrs);
 	m->u = u;
 	m->id = ++d->nsets;
-	if (m->raw == NULL || m->cap < len) {
-		free(m->raw);
-		m->cap = len < 256 ? 256 : len;
-		m->raw = xmalloc(m->cap);
-	}
-	memcpy(m->raw, buf_ptr(&re->attrs), len);
-	m->len = len;
 	return (m);
 }
 
@@ -569,8 +592,6 @@ decode_mrt_rib(struct mrt_decoder *d, const struct mrt_record *rec,
 	if (decode_mrt_rib_header(b, af, &nlri.prefix, &count, what) != 0)
 		return (-1);
 	nlri.safi = safi;
-	if (d->memo == NULL)
-		d->memo = xcalloc(d->npeers + 1, sizeof *d->memo);
 	for (i = 0; i < count; i++) {
 		if (decode_mrt_rib_entry(d, b, addpath, &re, what) != 0)
 			return (-1);

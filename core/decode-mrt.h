@@ -133,12 +133,20 @@ struct mrt_memo {
 	size_t		 cap;
 	struct bgp_update u;		/* decoded when id != 0 */
 	uint64_t	 id;		/* mrt_elem attrs_id */
+	void		*ref;		/* or what memo_owner made of them */
 };
 
 /* Decoder state across records: the TDv2 peer index and counters. */
 struct mrt_decoder {
 	struct mrt_peer	*peers;
 	struct mrt_memo	*memo;		/* one per peer */
+	/*
+	 * rib-mrt.c keeps the RIB's interned set of each memo, with a
+	 * reference that memo_put(memo_owner, ref) gives back when the memo
+	 * changes or is freed: free the decoder before that RIB.
+	 */
+	void		*memo_owner;
+	void		(*memo_put)(void *owner, void *ref);
 	size_t		 npeers;
 	uint64_t	 nrecords;
 	uint64_t	 nskipped;	/* types and subtypes not decoded */
@@ -230,6 +238,16 @@ int	 decode_mrt_bgp4mp_header(struct mrt_decoder *,
 void	 decode_mrt_error(struct mrt_decoder *, const struct mrt_record *,
 	     const char *name, const char *what, const char *detail,
 	     char **cause);
+
+/*
+ * The memo of a TABLE_DUMP_V2 RIB entry's peer (allocated with the
+ * first); decode_mrt_memo_set() makes it hold the entry's attribute
+ * bytes, dropping what it held (the decoded set, the owner's ref).
+ */
+struct mrt_memo *decode_mrt_memo(struct mrt_decoder *,
+	     const struct mrt_rib_entry *);
+void	 decode_mrt_memo_set(struct mrt_decoder *, struct mrt_memo *,
+	     const struct buf *);
 
 void	 decode_mrt_init(struct mrt_decoder *);
 void	 decode_mrt_free(struct mrt_decoder *);

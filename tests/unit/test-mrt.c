@@ -8,7 +8,8 @@
  * same cause by decode_mrt_record() and rib_mrt_record(), which share
  * the record parsing.  The "bgpdump -m" formatters against the stdio
  * ones they replaced (issue 18), and the decoder's memo of each peer's
- * last attribute set against decoding every entry.
+ * last attribute set against decoding every entry and, loading a RIB,
+ * against interning every entry.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -372,9 +373,9 @@ test_shared_errors(void **state)
 		free(c1);
 		free(c2);
 		c1 = c2 = NULL;
-		rib_free(r);
 		decode_mrt_free(&d1);
-		decode_mrt_free(&d2);
+		decode_mrt_free(&d2);	/* before the RIB its memo holds */
+		rib_free(r);
 	}
 
 	/* BGP4MP subtype 2 (RFC 6396 4.4: deprecated, not decoded). */
@@ -827,6 +828,19 @@ test_fmt_real(void **state)
 	fclose(err);
 }
 
+/* A reader of tests/data/mrt/rel, its path in path. */
+static struct mrt_reader *
+open_data(const char *rel, char *path, size_t len)
+{
+	struct mrt_reader	*r;
+	char			*cause = NULL;
+
+	snprintf(path, len, "%s/tests/data/mrt/%s", TOP_SRCDIR, rel);
+	r = decode_mrt_open(path, &cause);
+	assert_non_null(r);
+	return (r);
+}
+
 /*
  * The decoder's memo of each peer's last attribute set (struct
  * mrt_memo) against decoding every RIB entry: each TABLE_DUMP_V2 RIB
@@ -863,10 +877,7 @@ test_rib_memo(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
-		snprintf(path, sizeof path, "%s/tests/data/mrt/%s",
-		    TOP_SRCDIR, files[i]);
-		r = decode_mrt_open(path, &cause);
-		assert_non_null(r);
+		r = open_data(files[i], path, sizeof path);
 		decode_mrt_init(&d);
 		while (decode_mrt_next(r, &rec, &cause) == 1) {
 			fg = open_memstream(&got, &ngot);
@@ -922,6 +933,119 @@ test_rib_memo(void **state)
 	assert_true(sets < elems * 8 / 10);
 }
 
+/* Each route of one RIB found in another with the same attributes. */
+struct same_rib {
+	const struct rib	*other;
+	size_t			 n;
+};
+
+static int
+same_route_cb(const struct rib_route *rt, void *arg)
+{
+	struct same_rib		*c = arg;
+	struct rib_route	 o;
+
+	assert_int_equal(rib_lookup(c->other, rt->peer, &rt->prefix,
+	    rt->path_id, &o), 1);
+	assert_int_equal(o.attr->len, rt->attr->len);
+	assert_memory_equal(o.attr->raw, rt->attr->raw, rt->attr->len);
+	c->n++;
+	return (0);
+}
+
+/*
+ * rib_mrt_record(), whose TABLE_DUMP_V2 entries take the set of the
+ * peer's previous entry from the decoder's memo when the bytes repeat,
+ * against rib_attr_get() for every entry: the same routes with the same
+ * attributes, and the memo's references given back (a flushed RIB holds
+ * no set).
+ */
+static void
+test_rib_memo_load(void **state)
+{
+	static const char *const files[] = {
+		"pyasn/rib.20140523.0600_firstMB.complete-records.mrt.gz",
+		"pyasn/rib6.20151101.0600_firstMB.complete-records.mrt.gz",
+		"bgpdump/bview.ipv4_unicast_add_path.gz",
+	};
+	static const struct bgp_decode_opts o = { .as4 = 1, .mrt_rib = 1 };
+	struct mrt_reader	*r;
+	struct mrt_decoder	 da, db;
+	struct mrt_record	 rec;
+	struct mrt_rib_entry	 re;
+	struct rib		*ra, *rb;
+	struct rib_attr		*a;
+	struct rib_stats	 sa, sb;
+	struct same_rib		 c;
+	struct prefix		 pfx, all;
+	struct buf		 b;
+	const char		*what;
+	const int		*map;
+	char			 path[1024], *cause = NULL;
+	size_t			 i, j;
+	uint16_t		 count, k;
+	uint8_t			 safi;
+	int			 af, addpath, taw;
+
+	(void)state;
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		r = open_data(files[i], path, sizeof path);
+		decode_mrt_init(&da);
+		decode_mrt_init(&db);
+		ra = rib_new();
+		rb = rib_new();
+		while (decode_mrt_next(r, &rec, &cause) == 1) {
+			assert_int_equal(rib_mrt_record(ra, &da, &rec, path,
+			    &cause), 0);
+			if (decode_mrt_kind(&rec, &af, &safi, &addpath) !=
+			    MRT_KIND_RIB || safi != BGP_SAFI_UNICAST) {
+				assert_int_equal(rib_mrt_record(rb, &db, &rec,
+				    path, &cause), 0);
+				continue;
+			}
+			map = rib_mrt_peermap(rb, &db, 0);
+			buf_init(&b, rec.body, rec.len);
+			assert_int_equal(decode_mrt_rib_header(&b, af, &pfx,
+			    &count, &what), 0);
+			for (k = 0; k < count; k++) {
+				assert_int_equal(decode_mrt_rib_entry(&db, &b,
+				    addpath, &re, &what), 0);
+				a = rib_attr_get(rb, buf_ptr(&re.attrs),
+				    buf_left(&re.attrs), &o, &taw, &cause);
+				assert_non_null(a);
+				rib_announce(rb, map[re.peer], &pfx,
+				    re.path_id, a);
+				rib_attr_put(rb, a);
+			}
+		}
+		decode_mrt_close(r);
+		rib_stats(ra, &sa);
+		rib_stats(rb, &sb);
+		assert_int_equal(sa.routes, sb.routes);
+		assert_int_equal(sa.prefixes, sb.prefixes);
+		assert_int_equal(sa.attrs, sb.attrs);
+		c.other = rb;
+		c.n = 0;
+		for (af = 0; af < 2; af++) {
+			assert_int_equal(prefix_parse(af ? "::/0" :
+			    "0.0.0.0/0", &all), 0);
+			assert_int_equal(rib_walk(ra, &all, 1, same_route_cb,
+			    &c), 0);
+		}
+		assert_int_equal(c.n, sa.routes);
+		/* The memo's references go back with the decoder. */
+		decode_mrt_free(&da);
+		for (j = 0; j < rib_npeers(ra); j++)
+			rib_peer_flush(ra, (int)j);
+		rib_stats(ra, &sa);
+		assert_int_equal(sa.routes, 0);
+		assert_int_equal(sa.attrs, 0);
+		rib_free(ra);
+		decode_mrt_free(&db);
+		rib_free(rb);
+	}
+}
+
 int
 main(void)
 {
@@ -936,6 +1060,7 @@ main(void)
 		cmocka_unit_test(test_fmt_edges),
 		cmocka_unit_test(test_fmt_real),
 		cmocka_unit_test(test_rib_memo),
+		cmocka_unit_test(test_rib_memo_load),
 	};
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }
