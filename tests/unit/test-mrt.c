@@ -13,6 +13,7 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "core/decode-mrt.h"
@@ -774,7 +776,8 @@ test_fmt_real(void **state)
 		"bgpdump/updates.20160811.1600.gz",
 		"bgpkit/rrc15-updates.20100227.1600.gz",
 		"libbgpstream/ris.rrc06.updates.1427846400.gz",
-		"libbgpstream/routeviews.route-views.jinx.updates.1427846400.bz2",
+		"libbgpstream/"
+		    "routeviews.route-views.jinx.updates.1427846400.bz2",
 		"mrtparse/bird-mrtdump_rib",
 		"mrtparse/bird6-mrtdump_rib",
 		"mrtparse/openbgpd_rib_table",
@@ -1046,6 +1049,120 @@ test_rib_memo_load(void **state)
 	}
 }
 
+/* The records of a reader: their count, their offsets and bytes. */
+static uint64_t
+read_all(struct mrt_reader *r, char **out, size_t *len, int *rv)
+{
+	struct mrt_record	 rec;
+	uint64_t		 n = 0;
+	char			*cause = NULL;
+	FILE			*f;
+
+	f = open_memstream(out, len);
+	assert_non_null(f);
+	while ((*rv = decode_mrt_next(r, &rec, &cause)) == 1) {
+		fwrite(&rec.offset, sizeof rec.offset, 1, f);
+		fwrite(rec.body, 1, rec.len, f);
+		n++;
+	}
+	if (*rv == -1)
+		assert_non_null(strstr(cause, " at offset "));
+	free(cause);
+	fclose(f);
+	return (n);
+}
+
+/* What gzip -dc or bzip2 -dc makes of path (all it can). */
+static void
+decompress(const char *path, int bz2, char **out, size_t *len)
+{
+	char	 cmd[2200], buf[65536];
+	size_t	 n;
+	FILE	*p, *f;
+
+	snprintf(cmd, sizeof cmd, "%s -dc '%s' 2>/dev/null",
+	    bz2 ? "bzip2" : "gzip", path);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	f = open_memstream(out, len);
+	assert_non_null(f);
+	while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+		fwrite(buf, 1, n, f);
+	pclose(p);
+	fclose(f);
+}
+
+/*
+ * A compressed file is read ahead by a thread into blocks of whole
+ * records: the same records as its decompressed bytes through
+ * decode_mrt_mem(), also when it is cut short anywhere (every record
+ * complete before the cut, then a located error).
+ */
+static void
+test_read_ahead(void **state)
+{
+	static const char *const files[] = {
+		"pyasn/rib.20140523.0600_firstMB.complete-records.mrt.gz",
+		"bgpdump/updates.et-header.2015.gz",
+		"libbgpstream/"
+		    "routeviews.route-views.jinx.updates.1427846400.bz2",
+	};
+	static const long	 cuts[] = { 100, 4000, 65536, 300001, 777777,
+		0 };
+	struct mrt_reader	*r;
+	struct stat		 sb;
+	char			 path[1024], cut[64], cmd[2200];
+	char			*a, *b, *raw, *cause = NULL;
+	size_t			 i, j, na, nb, nraw;
+	uint64_t		 ra, rb;
+	int			 rv, rvb, fd, bz2;
+
+	(void)state;
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		bz2 = strstr(files[i], ".bz2") != NULL;
+		r = open_data(files[i], path, sizeof path);
+		decode_mrt_close(r);
+		assert_int_equal(stat(path, &sb), 0);
+		for (j = 0; j < sizeof cuts / sizeof cuts[0]; j++) {
+			if (cuts[j] >= sb.st_size)
+				continue;
+			snprintf(cut, sizeof cut, "/tmp/test-mrt.XXXXXX");
+			fd = mkstemp(cut);
+			assert_true(fd >= 0);
+			close(fd);
+			if (cuts[j] != 0)
+				snprintf(cmd, sizeof cmd, "head -c %ld '%s' "
+				    "> '%s'", cuts[j], path, cut);
+			else
+				snprintf(cmd, sizeof cmd, "cat '%s' > '%s'",
+				    path, cut);
+			assert_int_equal(system(cmd), 0);
+
+			r = decode_mrt_open(cut, &cause);
+			assert_non_null(r);
+			ra = read_all(r, &a, &na, &rv);
+			decode_mrt_close(r);
+			decompress(cut, bz2, &raw, &nraw);
+			r = decode_mrt_mem(raw, nraw, "mem");
+			rb = read_all(r, &b, &nb, &rvb);
+			decode_mrt_close(r);
+			if (cuts[j] == 0) {
+				assert_true(ra > 1000);
+				assert_int_equal(rv, 0);
+				assert_int_equal(rvb, 0);
+			} else	/* gzip's output may end between records */
+				assert_int_equal(rv, -1);
+			assert_int_equal(ra, rb);
+			assert_int_equal(na, nb);
+			assert_memory_equal(a, b, na);
+			free(a);
+			free(b);
+			free(raw);
+			unlink(cut);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -1061,6 +1178,7 @@ main(void)
 		cmocka_unit_test(test_fmt_real),
 		cmocka_unit_test(test_rib_memo),
 		cmocka_unit_test(test_rib_memo_load),
+		cmocka_unit_test(test_read_ahead),
 	};
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }
