@@ -46,7 +46,7 @@ static struct mrt_reader	*decode_mrt_fopen(FILE *, const char *name,
 #define MRT_HEADER_LEN	12
 /* Read-ahead of a compressed file: blocks of this much at least. */
 #define MRT_AHEAD_BLOCKS	4
-#define MRT_AHEAD_SIZE		(512 * 1024)
+#define MRT_AHEAD_SIZE		(256 * 1024)
 
 enum mrt_src { SRC_MEM, SRC_RAW, SRC_GZ, SRC_BZ2 };
 
@@ -204,6 +204,16 @@ decode_mrt_fill(struct mrt_reader *r, uint8_t *dst, size_t len)
 	return (got);
 }
 
+/* Room for need bytes in a block: a record more, or a larger one. */
+static void
+decode_mrt_ahead_grow(uint8_t **p, size_t *cap, size_t need)
+{
+	size_t	n = *cap < MRT_AHEAD_SIZE ? 2 * MRT_AHEAD_SIZE : 2 * *cap;
+
+	*cap = n > need ? n : need;
+	*p = xreallocarray(*p, *cap, 1);
+}
+
 /*
  * Fill one block with whole records, read as decode_mrt_next() would:
  * 1 at the end of the stream (or at a header decode_mrt_next() refuses).
@@ -217,10 +227,8 @@ decode_mrt_ahead_fill(struct mrt_reader *r, uint8_t **p, size_t *len,
 
 	*len = 0;
 	while (*len < MRT_AHEAD_SIZE) {
-		if (*cap - *len < MRT_HEADER_LEN) {
-			*cap = *len + MRT_HEADER_LEN;
-			*p = xreallocarray(*p, *cap, 1);
-		}
+		if (*cap - *len < MRT_HEADER_LEN)
+			decode_mrt_ahead_grow(p, cap, *len + MRT_HEADER_LEN);
 		n = decode_mrt_fill(r, *p + *len, MRT_HEADER_LEN);
 		*len += n;
 		if (n < MRT_HEADER_LEN)
@@ -230,10 +238,8 @@ decode_mrt_ahead_fill(struct mrt_reader *r, uint8_t **p, size_t *len,
 		    (uint32_t)(*p)[*len - 2] << 8 | (*p)[*len - 1];
 		if (rlen > MRT_MAX_RECORD)
 			return (1);
-		if (*cap - *len < rlen) {
-			*cap = *len + rlen;
-			*p = xreallocarray(*p, *cap, 1);
-		}
+		if (*cap - *len < rlen)
+			decode_mrt_ahead_grow(p, cap, *len + rlen);
 		n = decode_mrt_fill(r, *p + *len, rlen);
 		*len += n;
 		if (n < rlen)
