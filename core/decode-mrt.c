@@ -6,7 +6,13 @@
  * stream (zlib's gzread, which also joins concatenated members) or a bzip2
  * stream (libbz2's BZ2_bzRead on the FILE *, reopened on the unused bytes
  * for multi-stream files such as pbzip2 output).  The source is chosen by
- * the first bytes of the file, not its name.  Records are read into one
+ * the first bytes of the file, not its name.  A compressed file is
+ * decompressed ahead by a thread of its own into a ring of blocks of
+ * whole records, so that inflating (a quarter of loading a RIB file into
+ * the RIB) runs beside the decoding instead of before it on a machine
+ * with a core to spare.  The thread reads the stream as the reader did
+ * (each header, then the length it gives), so that a damaged stream
+ * ends at the same byte with the same error.  Records are read into one
  * growable buffer bounded by MRT_MAX_RECORD; a record cut short by the end
  * of the file or of a damaged compressed stream ends the reader with an
  * error naming the record number and its offset.
@@ -23,6 +29,7 @@
 
 #include <bzlib.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,8 +44,35 @@ static struct mrt_reader	*decode_mrt_fopen(FILE *, const char *name,
 		    char **cause);
 
 #define MRT_HEADER_LEN	12
+/* Read-ahead of a compressed file: blocks of this much at least. */
+#define MRT_AHEAD_BLOCKS	4
+#define MRT_AHEAD_SIZE		(256 * 1024)
 
 enum mrt_src { SRC_MEM, SRC_RAW, SRC_GZ, SRC_BZ2 };
+
+/*
+ * The read-ahead thread fills blk[head], the reader reads blk[tail];
+ * head, tail, nfull, eof and stop are shared under mtx, a block's bytes
+ * belong to whichever side holds it.  The thread alone reads the
+ * compressed stream and sets the reader's err, before eof, which the
+ * reader reads under the lock.  The reader keeps the block it read last
+ * until its next read (a record's body may point into it).
+ */
+struct mrt_ahead {
+	pthread_t	 thread;
+	pthread_mutex_t	 mtx;
+	pthread_cond_t	 cv;
+	struct {
+		uint8_t	*p;
+		size_t	 len;
+		size_t	 cap;
+	}		 blk[MRT_AHEAD_BLOCKS];
+	unsigned int	 head, tail, nfull;
+	int		 eof;		/* the thread queued its last block */
+	int		 stop;		/* the reader closes early */
+	int		 have;		/* the reader holds blk[tail] */
+	size_t		 pos;		/* its offset there */
+};
 
 struct mrt_reader {
 	char		*name;
@@ -52,6 +86,8 @@ struct mrt_reader {
 	size_t		 memlen;
 	void		*map;		/* a mapped raw file, or NULL */
 	size_t		 maplen;
+
+	struct mrt_ahead *ahead;	/* SRC_GZ, SRC_BZ2 with a thread */
 
 	uint8_t		*rbuf;		/* the current record */
 	size_t		 rcap;
@@ -117,9 +153,12 @@ decode_mrt_bz2(struct mrt_reader *r, uint8_t *dst, size_t len)
 	}
 }
 
-/* Read exactly len bytes: len, or fewer at the end or on an error. */
+/*
+ * Read len bytes from the file itself: len, or fewer at the end or on an
+ * error (kept in r->err).  Not counted in r->off.
+ */
 static size_t
-decode_mrt_read(struct mrt_reader *r, uint8_t *dst, size_t len)
+decode_mrt_fill(struct mrt_reader *r, uint8_t *dst, size_t len)
 {
 	size_t	 got = 0, n;
 	ssize_t	 s;
@@ -127,15 +166,6 @@ decode_mrt_read(struct mrt_reader *r, uint8_t *dst, size_t len)
 
 	while (got < len) {
 		switch (r->src) {
-		case SRC_MEM:
-			n = r->memlen - r->off;
-			if (n > len - got)
-				n = len - got;
-			if (n > 0)
-				memcpy(dst + got, r->mem + r->off, n);
-			got += n;
-			r->off += n;
-			return (got);
 		case SRC_RAW:
 			n = fread(dst + got, 1, len - got, r->f);
 			if (n == 0) {
@@ -170,9 +200,197 @@ decode_mrt_read(struct mrt_reader *r, uint8_t *dst, size_t len)
 			return (got);
 		}
 		got += n;
-		r->off += n;
 	}
 	return (got);
+}
+
+/* Room for need bytes in a block: a record more, or a larger one. */
+static void
+decode_mrt_ahead_grow(uint8_t **p, size_t *cap, size_t need)
+{
+	size_t	n = *cap < MRT_AHEAD_SIZE ? 2 * MRT_AHEAD_SIZE : 2 * *cap;
+
+	*cap = n > need ? n : need;
+	*p = xreallocarray(*p, *cap, 1);
+}
+
+/*
+ * Fill one block with whole records, read as decode_mrt_next() would:
+ * 1 at the end of the stream (or at a header decode_mrt_next() refuses).
+ */
+static int
+decode_mrt_ahead_fill(struct mrt_reader *r, uint8_t **p, size_t *len,
+    size_t *cap)
+{
+	size_t		n;
+	uint32_t	rlen;
+
+	*len = 0;
+	while (*len < MRT_AHEAD_SIZE) {
+		if (*cap - *len < MRT_HEADER_LEN)
+			decode_mrt_ahead_grow(p, cap, *len + MRT_HEADER_LEN);
+		n = decode_mrt_fill(r, *p + *len, MRT_HEADER_LEN);
+		*len += n;
+		if (n < MRT_HEADER_LEN)
+			return (1);
+		rlen = (uint32_t)(*p)[*len - 4] << 24 |
+		    (uint32_t)(*p)[*len - 3] << 16 |
+		    (uint32_t)(*p)[*len - 2] << 8 | (*p)[*len - 1];
+		if (rlen > MRT_MAX_RECORD)
+			return (1);
+		if (*cap - *len < rlen)
+			decode_mrt_ahead_grow(p, cap, *len + rlen);
+		n = decode_mrt_fill(r, *p + *len, rlen);
+		*len += n;
+		if (n < rlen)
+			return (1);
+	}
+	return (0);
+}
+
+static void *
+decode_mrt_ahead_main(void *arg)
+{
+	struct mrt_reader	*r = arg;
+	struct mrt_ahead	*a = r->ahead;
+	unsigned int		 i;
+	int			 end;
+
+	do {
+		pthread_mutex_lock(&a->mtx);
+		/* The reader may hold blk[tail] while none is full. */
+		while (!a->stop && (a->nfull == MRT_AHEAD_BLOCKS ||
+		    (a->nfull == MRT_AHEAD_BLOCKS - 1 && a->have)))
+			pthread_cond_wait(&a->cv, &a->mtx);
+		i = a->head;
+		if (a->stop) {
+			pthread_mutex_unlock(&a->mtx);
+			return (NULL);
+		}
+		pthread_mutex_unlock(&a->mtx);
+
+		end = decode_mrt_ahead_fill(r, &a->blk[i].p, &a->blk[i].len,
+		    &a->blk[i].cap);
+
+		pthread_mutex_lock(&a->mtx);
+		if (a->blk[i].len > 0) {
+			a->head = (i + 1) % MRT_AHEAD_BLOCKS;
+			a->nfull++;
+		}
+		a->eof = end;
+		pthread_cond_signal(&a->cv);
+		pthread_mutex_unlock(&a->mtx);
+	} while (!end);
+	return (NULL);
+}
+
+/* Start the read-ahead of a compressed file (without a thread, none). */
+static void
+decode_mrt_ahead_start(struct mrt_reader *r)
+{
+	struct mrt_ahead	*a;
+
+	a = xcalloc(1, sizeof *a);
+	pthread_mutex_init(&a->mtx, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	r->ahead = a;
+	if (pthread_create(&a->thread, NULL, decode_mrt_ahead_main, r) != 0) {
+		pthread_cond_destroy(&a->cv);
+		pthread_mutex_destroy(&a->mtx);
+		free(a);
+		r->ahead = NULL;
+	}
+}
+
+static void
+decode_mrt_ahead_stop(struct mrt_reader *r)
+{
+	struct mrt_ahead	*a = r->ahead;
+	unsigned int		 i;
+
+	if (a == NULL)
+		return;
+	pthread_mutex_lock(&a->mtx);
+	a->stop = 1;
+	pthread_cond_signal(&a->cv);
+	pthread_mutex_unlock(&a->mtx);
+	pthread_join(a->thread, NULL);
+	pthread_cond_destroy(&a->cv);
+	pthread_mutex_destroy(&a->mtx);
+	for (i = 0; i < MRT_AHEAD_BLOCKS; i++)
+		free(a->blk[i].p);
+	free(a);
+	r->ahead = NULL;
+}
+
+/*
+ * The next len bytes of the read-ahead: in place when the block the
+ * reader holds has them all (*p pointed there, valid until the next
+ * read), else copied to buf.  Fewer at the end.
+ */
+static size_t
+decode_mrt_ahead_read(struct mrt_ahead *a, uint8_t *buf, const uint8_t **p,
+    size_t len)
+{
+	size_t	got = 0, n;
+
+	while (got < len) {
+		if (a->have && a->pos == a->blk[a->tail].len) {
+			pthread_mutex_lock(&a->mtx);
+			a->tail = (a->tail + 1) % MRT_AHEAD_BLOCKS;
+			a->nfull--;
+			a->have = 0;
+			pthread_cond_signal(&a->cv);
+			pthread_mutex_unlock(&a->mtx);
+		}
+		if (!a->have) {
+			pthread_mutex_lock(&a->mtx);
+			while (a->nfull == 0 && !a->eof)
+				pthread_cond_wait(&a->cv, &a->mtx);
+			a->have = a->nfull > 0;
+			pthread_mutex_unlock(&a->mtx);
+			if (!a->have)
+				break;
+			a->pos = 0;
+		}
+		n = a->blk[a->tail].len - a->pos;
+		if (got == 0 && n >= len) {
+			*p = a->blk[a->tail].p + a->pos;
+			a->pos += len;
+			return (len);
+		}
+		if (n > len - got)
+			n = len - got;
+		memcpy(buf + got, a->blk[a->tail].p + a->pos, n);
+		got += n;
+		a->pos += n;
+	}
+	return (got);
+}
+
+/*
+ * Read len bytes: len, or fewer at the end or on an error.  *p is
+ * pointed at them: at buf where they are copied, or where they are (a
+ * memory or read-ahead source).
+ */
+static size_t
+decode_mrt_read(struct mrt_reader *r, uint8_t *buf, const uint8_t **p,
+    size_t len)
+{
+	size_t	n;
+
+	*p = buf;
+	if (r->src == SRC_MEM) {
+		n = r->memlen - r->off;
+		if (n > len)
+			n = len;
+		*p = r->mem + r->off;
+	} else if (r->ahead != NULL)
+		n = decode_mrt_ahead_read(r->ahead, buf, p, len);
+	else
+		n = decode_mrt_fill(r, buf, len);
+	r->off += n;
+	return (n);
 }
 
 /*
@@ -237,6 +455,7 @@ decode_mrt_fopen(FILE *f, const char *name, char **cause)
 		}
 		gzbuffer(r->gz, 128 * 1024);
 		r->src = SRC_GZ;
+		decode_mrt_ahead_start(r);
 	} else if (n == 3 && magic[0] == 'B' && magic[1] == 'Z' &&
 	    magic[2] == 'h') {
 		r->bz = BZ2_bzReadOpen(&bzerr, f, 0, 0, NULL, 0);
@@ -245,6 +464,7 @@ decode_mrt_fopen(FILE *f, const char *name, char **cause)
 			goto fail;
 		}
 		r->src = SRC_BZ2;
+		decode_mrt_ahead_start(r);
 	} else {
 		r->src = SRC_RAW;
 		decode_mrt_map(r);
@@ -292,6 +512,7 @@ decode_mrt_close(struct mrt_reader *r)
 
 	if (r == NULL)
 		return;
+	decode_mrt_ahead_stop(r);
 	if (r->bz != NULL)
 		BZ2_bzReadClose(&bzerr, r->bz);
 	if (r->gz != NULL)
@@ -311,6 +532,7 @@ int
 decode_mrt_next(struct mrt_reader *r, struct mrt_record *rec, char **cause)
 {
 	uint8_t		 hdr[MRT_HEADER_LEN];
+	const uint8_t	*h;
 	struct buf	 b;
 	uint32_t	 len;
 	uint64_t	 off;
@@ -319,7 +541,7 @@ decode_mrt_next(struct mrt_reader *r, struct mrt_record *rec, char **cause)
 	if (r->done)
 		return (0);
 	off = r->off;
-	n = decode_mrt_read(r, hdr, sizeof hdr);
+	n = decode_mrt_read(r, hdr, &h, sizeof hdr);
 	if (n == 0 && r->err == NULL) {
 		r->done = 1;
 		return (0);
@@ -334,7 +556,7 @@ decode_mrt_next(struct mrt_reader *r, struct mrt_record *rec, char **cause)
 		    r->err ? ": " : "", r->err ? r->err : "");
 		goto fail;
 	}
-	buf_init(&b, hdr, sizeof hdr);
+	buf_init(&b, h, sizeof hdr);
 	if (buf_get_u32(&b, &rec->ts) != 0 ||		/* timestamp */
 	    buf_get_u16(&b, &rec->type) != 0 ||		/* type */
 	    buf_get_u16(&b, &rec->subtype) != 0 ||	/* subtype */
@@ -351,14 +573,8 @@ decode_mrt_next(struct mrt_reader *r, struct mrt_record *rec, char **cause)
 		free(r->rbuf);
 		r->rbuf = xmalloc(r->rcap);
 	}
-	if (r->src == SRC_MEM && r->memlen - r->off >= len) {
-		rec->body = r->mem + r->off;	/* no copy */
-		r->off += len;
-		n = len;
-	} else {
-		n = decode_mrt_read(r, r->rbuf, len);
-		rec->body = r->rbuf;
-	}
+	/* Into rbuf, or in place without a copy. */
+	n = decode_mrt_read(r, r->rbuf, &rec->body, len);
 	if (n < len) {
 		xasprintf(cause, "%s: record %llu at offset %llu: truncated "
 		    "(%zu of %u bytes)%s%s", r->name,
@@ -392,9 +608,57 @@ decode_mrt_init(struct mrt_decoder *d)
 	memset(d, 0, sizeof *d);
 }
 
+static void
+decode_mrt_memo_free(struct mrt_decoder *d)
+{
+	size_t	i;
+
+	if (d->memo == NULL)
+		return;
+	for (i = 0; i < d->npeers; i++) {
+		if (d->memo[i].id != 0)
+			decode_bgp_update_free(&d->memo[i].u);
+		if (d->memo[i].ref != NULL)
+			d->memo_put(d->memo_owner, d->memo[i].ref);
+		free(d->memo[i].raw);
+	}
+	free(d->memo);
+	d->memo = NULL;
+}
+
+struct mrt_memo *
+decode_mrt_memo(struct mrt_decoder *d, const struct mrt_rib_entry *re)
+{
+	if (d->memo == NULL)
+		d->memo = xcalloc(d->npeers + 1, sizeof *d->memo);
+	return (&d->memo[re->peer]);
+}
+
+void
+decode_mrt_memo_set(struct mrt_decoder *d, struct mrt_memo *m,
+    const struct buf *raw)
+{
+	size_t	len = buf_left(raw);
+
+	if (m->id != 0)
+		decode_bgp_update_free(&m->u);
+	m->id = 0;
+	if (m->ref != NULL)
+		d->memo_put(d->memo_owner, m->ref);
+	m->ref = NULL;
+	if (m->raw == NULL || m->cap < len) {
+		free(m->raw);
+		m->cap = len < 256 ? 256 : len;
+		m->raw = xmalloc(m->cap);
+	}
+	memcpy(m->raw, buf_ptr(raw), len);
+	m->len = len;
+}
+
 void
 decode_mrt_free(struct mrt_decoder *d)
 {
+	decode_mrt_memo_free(d);
 	free(d->peers);
 	memset(d, 0, sizeof *d);
 }
@@ -421,6 +685,7 @@ decode_mrt_peer_index(struct mrt_decoder *d, struct buf *b)
 	    buf_skip(b, namelen) != 0 ||	/* view name */
 	    buf_get_u16(b, &count) != 0)	/* peer count */
 		return (-1);
+	decode_mrt_memo_free(d);
 	free(d->peers);
 	d->peers = xcalloc(count + 1, sizeof *d->peers);
 	d->npeers = 0;
@@ -500,17 +765,42 @@ decode_mrt_rib_entry(const struct mrt_decoder *d, struct buf *b,
 	return (0);
 }
 
+/*
+ * A RIB entry's attributes, decoded (RFC 6396 4.3.4: 4-octet AS numbers,
+ * MP_REACH_NLRI cut to its next hop) or, when they are the bytes of the
+ * peer's previous entry, as they were decoded then.  The decoded set is
+ * kept in the peer's memo until a different one replaces it.
+ */
+static struct mrt_memo *
+decode_mrt_rib_attrs(struct mrt_decoder *d, const struct mrt_rib_entry *re,
+    char **cause)
+{
+	static const struct bgp_decode_opts o = { .as4 = 1, .mrt_rib = 1 };
+	struct mrt_memo		*m = decode_mrt_memo(d, re);
+	struct bgp_update	 u;
+	size_t			 len = buf_left(&re->attrs);
+
+	if (m->id != 0 && m->len == len &&
+	    memcmp(m->raw, buf_ptr(&re->attrs), len) == 0)
+		return (m);
+	if (decode_bgp_attrs(buf_ptr(&re->attrs), len, &o, &u, cause) != 0)
+		return (NULL);
+	decode_mrt_memo_set(d, m, &re->attrs);
+	m->u = u;
+	m->id = ++d->nsets;
+	return (m);
+}
+
 /* RFC 6396 4.3.2 and RFC 8050 4: AFI/SAFI-specific RIB subtypes. */
 static int
 decode_mrt_rib(struct mrt_decoder *d, const struct mrt_record *rec,
     struct buf *b, int af, uint8_t safi, int addpath, mrt_elem_cb cb,
     void *arg, const char **what, char **cause)
 {
-	struct bgp_decode_opts	 o;
-	struct bgp_update	 u;
 	struct bgp_nlri		 nlri;
 	struct mrt_elem		 e;
 	struct mrt_rib_entry	 re;
+	struct mrt_memo		*m;
 	uint16_t		 count, i;
 	char			*c = NULL;
 
@@ -518,15 +808,11 @@ decode_mrt_rib(struct mrt_decoder *d, const struct mrt_record *rec,
 	if (decode_mrt_rib_header(b, af, &nlri.prefix, &count, what) != 0)
 		return (-1);
 	nlri.safi = safi;
-	memset(&o, 0, sizeof o);
-	o.as4 = 1;		/* RFC 6396 4.3.4 */
-	o.mrt_rib = 1;
 	for (i = 0; i < count; i++) {
 		if (decode_mrt_rib_entry(d, b, addpath, &re, what) != 0)
 			return (-1);
 		nlri.path_id = re.path_id;
-		if (decode_bgp_attrs(buf_ptr(&re.attrs), buf_left(&re.attrs),
-		    &o, &u, &c) != 0) {
+		if ((m = decode_mrt_rib_attrs(d, &re, &c)) == NULL) {
 			xasprintf(cause, "RIB entry %u: %s", i, c);
 			free(c);
 			return (-1);
@@ -539,11 +825,12 @@ decode_mrt_rib(struct mrt_decoder *d, const struct mrt_record *rec,
 		e.peer_as = d->peers[re.peer].asn;
 		e.orig_time = re.orig_time;
 		e.nlri = &nlri;
-		e.attrs = &u.attrs;
-		e.treat_as_withdraw = u.treat_as_withdraw;
+		e.attrs = &m->u.attrs;
+		e.attrs_id = m->id;
+		e.attrs_slot = re.peer;
+		e.treat_as_withdraw = m->u.treat_as_withdraw;
 		d->nelems++;
 		cb(&e, arg);
-		decode_bgp_update_free(&u);
 	}
 	return (0);
 }
@@ -746,6 +1033,8 @@ decode_mrt_bgp4mp(struct mrt_decoder *d, const struct mrt_record *rec,
 		return (-1);
 	}
 	e.attrs = &u.attrs;
+	if (u.nannounced > 1)
+		e.attrs_id = ++d->nsets;	/* one set, many prefixes */
 	e.treat_as_withdraw = u.treat_as_withdraw;
 	/* Withdrawals first, then the routes; plain before MP each. */
 	e.type = MRT_ELEM_WITHDRAW;

@@ -99,6 +99,15 @@ struct mrt_elem {
 	uint32_t		 orig_time;	/* RIB entries */
 	const struct bgp_nlri	*nlri;		/* RIB, ANNOUNCE, WITHDRAW */
 	const struct bgp_attrs	*attrs;		/* RIB, ANNOUNCE */
+	/*
+	 * Not 0: the same for every element of one shared attribute set
+	 * (the prefixes of one UPDATE; the RIB entries of one peer whose
+	 * attribute bytes repeat), kept by the decoder in attrs_slot (the
+	 * RIB entry's peer index, else 0): a cache of what is derived from
+	 * the attributes can keep one set per slot.
+	 */
+	uint64_t		 attrs_id;
+	uint32_t		 attrs_slot;
 	int			 treat_as_withdraw;
 	uint16_t		 old_state, new_state;	/* STATE */
 };
@@ -111,14 +120,39 @@ struct mrt_peer {
 	uint32_t	bgp_id;
 };
 
+/*
+ * The last attribute set of a TABLE_DUMP_V2 peer, kept decoded: a RIB
+ * record lists every peer's route to one prefix, the next record the
+ * next prefix, and neighbouring prefixes often share their attributes
+ * (half the entries of a RouteViews RIB repeat their peer's previous
+ * set byte for byte).
+ */
+struct mrt_memo {
+	uint8_t		*raw;		/* the attribute bytes */
+	size_t		 len;
+	size_t		 cap;
+	struct bgp_update u;		/* decoded when id != 0 */
+	uint64_t	 id;		/* mrt_elem attrs_id */
+	void		*ref;		/* or what memo_owner made of them */
+};
+
 /* Decoder state across records: the TDv2 peer index and counters. */
 struct mrt_decoder {
 	struct mrt_peer	*peers;
+	struct mrt_memo	*memo;		/* one per peer */
+	/*
+	 * rib-mrt.c keeps the RIB's interned set of each memo, with a
+	 * reference that memo_put(memo_owner, ref) gives back when the memo
+	 * changes or is freed: free the decoder before that RIB.
+	 */
+	void		*memo_owner;
+	void		(*memo_put)(void *owner, void *ref);
 	size_t		 npeers;
 	uint64_t	 nrecords;
 	uint64_t	 nskipped;	/* types and subtypes not decoded */
 	uint64_t	 nerrors;	/* records that failed to decode */
 	uint64_t	 nelems;
+	uint64_t	 nsets;		/* attribute sets shared by elements */
 };
 
 /*
@@ -204,6 +238,16 @@ int	 decode_mrt_bgp4mp_header(struct mrt_decoder *,
 void	 decode_mrt_error(struct mrt_decoder *, const struct mrt_record *,
 	     const char *name, const char *what, const char *detail,
 	     char **cause);
+
+/*
+ * The memo of a TABLE_DUMP_V2 RIB entry's peer (allocated with the
+ * first); decode_mrt_memo_set() makes it hold the entry's attribute
+ * bytes, dropping what it held (the decoded set, the owner's ref).
+ */
+struct mrt_memo *decode_mrt_memo(struct mrt_decoder *,
+	     const struct mrt_rib_entry *);
+void	 decode_mrt_memo_set(struct mrt_decoder *, struct mrt_memo *,
+	     const struct buf *);
 
 void	 decode_mrt_init(struct mrt_decoder *);
 void	 decode_mrt_free(struct mrt_decoder *);

@@ -15,11 +15,19 @@
  * column, the route's RPKI state: "...|NAG||invalid-origin|".
  * Absent LOCAL_PREF and MED print as 0; AS_SETs in braces; the well-known
  * communities by name as bgpdump prints them.
+ *
+ * Lines are appended to one large buffer by hand-written formatters (no
+ * stdio per field, no allocation per line) and the buffer goes out with
+ * one fwrite() when full: a full table is millions of lines, and printf
+ * was 85% of the time.  The attribute columns of an UPDATE that announces
+ * several prefixes (struct mrt_elem's attrs_id) are formatted once and
+ * copied for each prefix, and so are those of a RIB entry whose peer's
+ * previous entry had the same attribute bytes (decode-mrt.c keeps that
+ * set decoded: struct mrt_memo).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,18 +36,161 @@
 #include "core/mrt-dump.h"
 #include "core/vrp.h"
 
-/* A dump with VRPs: where to, against what, and the counts. */
-struct mrt_dump_ctx {
-	FILE			*out;
-	const struct vrp_index	*vrps;
-	uint64_t		*rov;
+#define MRT_DUMP_BUFSIZE	(256 * 1024)
+/* A line without its AS path and communities fits in this. */
+#define MRT_DUMP_LINE_FIXED	512
+
+/* The formatted attribute columns of one shared attribute set. */
+struct mrt_dump_tail {
+	uint64_t	 id;		/* mrt_elem attrs_id */
+	char		*text;
+	size_t		 len;
+	size_t		 cap;
 };
 
-static void	mrt_dump_line(const struct mrt_elem *, FILE *,
-		    const struct mrt_dump_ctx *);
+/* Where the lines go: a buffer flushed to out, and the VRPs and counts. */
+struct mrt_dump_ctx {
+	FILE			*out;
+	char			*buf;
+	size_t			 len;
+	size_t			 cap;
+	const struct vrp_index	*vrps;
+	uint64_t		*rov;
 
-void
-mrt_dump_aspath(FILE *out, const struct bgp_aspath *ap)
+	/* The attribute columns of the last shared set of each slot
+	 * (mrt_elem attrs_slot), two per slot: with the IPv4 NEXT_HOP and
+	 * with the MP_REACH one. */
+	struct mrt_dump_tail	*tails;
+	size_t			 ntails;
+};
+
+static void	mrt_dump_flush(struct mrt_dump_ctx *);
+static char	*mrt_dump_reserve(struct mrt_dump_ctx *, size_t);
+static size_t	mrt_dump_tail_max(const struct bgp_attrs *);
+static char	*mrt_dump_tail(char *, const struct mrt_elem *, int);
+static void	mrt_dump_line(const struct mrt_elem *, struct mrt_dump_ctx *);
+static void	mrt_dump_cb(const struct mrt_elem *, void *);
+
+static const char mrt_dump_hex[] = "0123456789abcdef";
+
+/* "00" to "99", two digits at a time. */
+static const char mrt_dump_digits[] =
+    "0001020304050607080910111213141516171819"
+    "2021222324252627282930313233343536373839"
+    "4041424344454647484950515253545556575859"
+    "6061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+char *
+mrt_dump_fmt_u32(char *p, uint32_t v)
+{
+	char	*end;
+
+	end = p + (v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 :
+	    v < 100000 ? 5 : v < 1000000 ? 6 : v < 10000000 ? 7 :
+	    v < 100000000 ? 8 : v < 1000000000 ? 9 : 10);
+	p = end;
+	while (v >= 100) {
+		p -= 2;
+		memcpy(p, mrt_dump_digits + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10)
+		memcpy(p - 2, mrt_dump_digits + 2 * v, 2);
+	else
+		p[-1] = (char)('0' + v);
+	return (end);
+}
+
+/* 0-255 without leading zeros, without branches (octets are random). */
+static char *
+mrt_dump_u8(char *p, unsigned int v)
+{
+	p[0] = (char)('0' + v / 100);
+	p += v >= 100;
+	p[0] = (char)('0' + v / 10 % 10);
+	p += v >= 10;
+	p[0] = (char)('0' + v % 10);
+	return (p + 1);
+}
+
+static char *
+mrt_dump_v4(char *p, const uint8_t *b)
+{
+	p = mrt_dump_u8(p, b[0]);
+	*p++ = '.';
+	p = mrt_dump_u8(p, b[1]);
+	*p++ = '.';
+	p = mrt_dump_u8(p, b[2]);
+	*p++ = '.';
+	return (mrt_dump_u8(p, b[3]));
+}
+
+/* One IPv6 group in hex without leading zeros. */
+static char *
+mrt_dump_x16(char *p, unsigned int g)
+{
+	if (g >= 0x1000)
+		*p++ = mrt_dump_hex[g >> 12];
+	if (g >= 0x100)
+		*p++ = mrt_dump_hex[(g >> 8) & 0xf];
+	if (g >= 0x10)
+		*p++ = mrt_dump_hex[(g >> 4) & 0xf];
+	*p++ = mrt_dump_hex[g & 0xf];
+	return (p);
+}
+
+/*
+ * Addresses as bgpdump prints them: IPv4 dotted, an unset one "-";
+ * IPv6 with the longest run of zero groups (the first of equal ones)
+ * shortened to "::" even when it is a single group (RFC 5952 4.2.2 says
+ * not to; bgpdump does, and we match it line for line), IPv4-mapped ones
+ * (RFC 4291 2.5.5.2) as ::ffff:a.b.c.d.  At most ADDR_STRLEN - 1 bytes.
+ */
+char *
+mrt_dump_fmt_addr(char *p, const struct addr *a)
+{
+	unsigned int	g[8];
+	int		i, best = -1, bestlen = 0, run;
+
+	if (a->af == AF_INET)
+		return (mrt_dump_v4(p, a->b));
+	if (a->af != AF_INET6) {
+		*p++ = '-';
+		return (p);
+	}
+	for (i = 0; i < 8; i++)
+		g[i] = (unsigned int)a->b[2 * i] << 8 | a->b[2 * i + 1];
+	if (g[0] == 0 && g[1] == 0 && g[2] == 0 && g[3] == 0 && g[4] == 0 &&
+	    g[5] == 0xffff) {
+		memcpy(p, "::ffff:", 7);
+		return (mrt_dump_v4(p + 7, a->b + 12));
+	}
+	for (i = 0; i < 8; i += run > 0 ? run : 1) {
+		for (run = 0; i + run < 8 && g[i + run] == 0; run++)
+			;
+		if (run > bestlen) {
+			best = i;
+			bestlen = run;
+		}
+	}
+	for (i = 0; i < 8; i++) {
+		if (i == best) {
+			*p++ = ':';
+			*p++ = ':';
+			i += bestlen - 1;
+			continue;
+		}
+		if (i > 0 && i != best + bestlen)
+			*p++ = ':';
+		p = mrt_dump_x16(p, g[i]);
+	}
+	return (p);
+}
+
+/* At most 12 bytes an AS number and 3 a segment. */
+char *
+mrt_dump_fmt_aspath(char *p, const struct bgp_aspath *ap)
 {
 	const struct bgp_aspath_seg	*s;
 	size_t				 i, j;
@@ -62,21 +213,23 @@ mrt_dump_aspath(FILE *out, const struct bgp_aspath *ap)
 			break;
 		}
 		if (i > 0)
-			putc(' ', out);
+			*p++ = ' ';
 		if (open)
-			putc(open, out);
+			*p++ = open;
 		for (j = 0; j < s->count; j++) {
 			if (j > 0)
-				putc(sep, out);
-			fprintf(out, "%u", ap->asns[s->off + j]);
+				*p++ = sep;
+			p = mrt_dump_fmt_u32(p, ap->asns[s->off + j]);
 		}
 		if (close)
-			putc(close, out);
+			*p++ = close;
 	}
+	return (p);
 }
 
-static void
-mrt_dump_communities(FILE *out, const struct bgp_attrs *a)
+/* At most 13 bytes a community ("no-advertise ", "65535:65535 "). */
+static char *
+mrt_dump_communities(char *p, const struct bgp_attrs *a)
 {
 	size_t		i;
 	uint32_t	c;
@@ -84,141 +237,179 @@ mrt_dump_communities(FILE *out, const struct bgp_attrs *a)
 	for (i = 0; i < a->ncommunities; i++) {
 		c = a->communities[i];
 		if (i > 0)
-			putc(' ', out);
+			*p++ = ' ';
 		switch (c) {
 		case 0xffffff01:
-			fputs("no-export", out);
+			memcpy(p, "no-export", 9);
+			p += 9;
 			break;
 		case 0xffffff02:
-			fputs("no-advertise", out);
+			memcpy(p, "no-advertise", 12);
+			p += 12;
 			break;
 		case 0xffffff03:
-			fputs("local-AS", out);
+			memcpy(p, "local-AS", 8);
+			p += 8;
 			break;
 		default:
-			fprintf(out, "%u:%u", c >> 16, c & 0xffff);
+			p = mrt_dump_fmt_u32(p, c >> 16);
+			*p++ = ':';
+			p = mrt_dump_fmt_u32(p, c & 0xffff);
 			break;
 		}
 	}
+	return (p);
+}
+
+/* The next hop: the MP_REACH one for IPv6 and MP routes (mp != 0). */
+static char *
+mrt_dump_nexthop(char *p, const struct bgp_attrs *a, int mp)
+{
+	static const struct addr none = {
+		.af = AF_INET, .b = { 0xff, 0xff, 0xff, 0xff }
+	};
+
+	if (mp && a->mp_nexthop.af != 0)
+		return (mrt_dump_fmt_addr(p, &a->mp_nexthop));
+	if (a->present & BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP))
+		return (mrt_dump_fmt_addr(p, &a->nexthop));
+	if (a->mp_nexthop.af != 0)
+		return (mrt_dump_fmt_addr(p, &a->mp_nexthop));
+	return (mrt_dump_fmt_addr(p, &none));
+}
+
+static size_t
+mrt_dump_tail_max(const struct bgp_attrs *a)
+{
+	return (MRT_DUMP_LINE_FIXED + 12 * a->aspath.nasns +
+	    3 * a->aspath.nsegs + 13 * a->ncommunities);
 }
 
 /*
- * Addresses as bgpdump prints them: IPv6 with the longest run of zero
- * groups shortened to "::" even when it is a single group (RFC 5952 4.2.2
- * says not to; bgpdump does, and we match it line for line).
+ * "as_path|origin|next_hop|local_pref|med|communities|AG|aggregator":
+ * what depends only on the attributes (and the kind of next hop).
  */
-static void
-mrt_dump_addr(FILE *out, const struct addr *a)
+static char *
+mrt_dump_tail(char *p, const struct mrt_elem *e, int mp)
 {
-	char		s[ADDR_STRLEN];
-	uint16_t	g[8];
-	int		i, best = -1, bestlen = 0, run;
-
-	if (a->af != AF_INET6) {
-		fputs(addr_fmt(a, s, sizeof s), out);
-		return;
-	}
-	for (i = 0; i < 8; i++)
-		g[i] = (uint16_t)(a->b[2 * i] << 8 | a->b[2 * i + 1]);
-	if (g[0] == 0 && g[1] == 0 && g[2] == 0 && g[3] == 0 && g[4] == 0 &&
-	    g[5] == 0xffff) {
-		/* IPv4-mapped (RFC 4291 2.5.5.2). */
-		fprintf(out, "::ffff:%u.%u.%u.%u", a->b[12], a->b[13],
-		    a->b[14], a->b[15]);
-		return;
-	}
-	for (i = 0; i < 8; i += run > 0 ? run : 1) {
-		for (run = 0; i + run < 8 && g[i + run] == 0; run++)
-			;
-		if (run > bestlen) {
-			best = i;
-			bestlen = run;
-		}
-	}
-	for (i = 0; i < 8; i++) {
-		if (i == best) {
-			fputs("::", out);
-			i += bestlen - 1;
-			continue;
-		}
-		if (i > 0 && i != best + bestlen)
-			putc(':', out);
-		fprintf(out, "%x", g[i]);
-	}
-}
-
-static void
-mrt_dump_nexthop(FILE *out, const struct mrt_elem *e)
-{
+	static const char *const origins[] = { "IGP", "EGP", "INCOMPLETE" };
+	static const uint8_t	 olen[] = { 3, 3, 10 };
 	const struct bgp_attrs	*a = e->attrs;
-	struct addr		 none;
 
-	if (e->nlri->prefix.addr.af == AF_INET6 || e->nlri->mp) {
-		if (a->mp_nexthop.af != 0) {
-			mrt_dump_addr(out, &a->mp_nexthop);
-			return;
-		}
+	p = mrt_dump_fmt_aspath(p, &a->aspath);
+	*p++ = '|';
+	/* bgpdump prints a missing ORIGIN as INCOMPLETE. */
+	if (!(a->present & BGP_ATTR_BIT(BGP_ATTR_ORIGIN))) {
+		memcpy(p, "INCOMPLETE", 10);
+		p += 10;
+	} else if (a->origin < 3) {
+		memcpy(p, origins[a->origin], olen[a->origin]);
+		p += olen[a->origin];
+	} else
+		*p++ = '?';
+	*p++ = '|';
+	p = mrt_dump_nexthop(p, a, mp);
+	*p++ = '|';
+	p = mrt_dump_fmt_u32(p, a->local_pref);
+	*p++ = '|';
+	p = mrt_dump_fmt_u32(p, a->med);
+	*p++ = '|';
+	p = mrt_dump_communities(p, a);
+	if (a->present & BGP_ATTR_BIT(BGP_ATTR_ATOMIC_AGGR)) {
+		memcpy(p, "|AG|", 4);
+		p += 4;
+	} else {
+		memcpy(p, "|NAG|", 5);
+		p += 5;
 	}
-	if (a->present & BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP)) {
-		mrt_dump_addr(out, &a->nexthop);
-		return;
+	if (a->present & BGP_ATTR_BIT(BGP_ATTR_AGGREGATOR)) {
+		p = mrt_dump_fmt_u32(p, a->aggr_as);
+		*p++ = ' ';
+		p = mrt_dump_fmt_addr(p, &a->aggr_ip);
 	}
-	if (a->mp_nexthop.af != 0) {
-		mrt_dump_addr(out, &a->mp_nexthop);
-		return;
-	}
-	memset(&none, 0xff, sizeof none);
-	none.af = AF_INET;
-	mrt_dump_addr(out, &none);
+	return (p);
 }
 
 static void
-mrt_dump_head(FILE *out, const struct mrt_elem *e, const char *what)
+mrt_dump_flush(struct mrt_dump_ctx *c)
+{
+	if (c->len > 0 && c->out != NULL)
+		fwrite(c->buf, 1, c->len, c->out);
+	c->len = 0;
+}
+
+/* Room for need more bytes: the buffer's end to write them at. */
+static char *
+mrt_dump_reserve(struct mrt_dump_ctx *c, size_t need)
+{
+	if (c->cap - c->len < need) {
+		mrt_dump_flush(c);
+		if (c->cap < need) {
+			free(c->buf);
+			c->cap = need;
+			c->buf = xmalloc(c->cap);
+		}
+	}
+	return (c->buf + c->len);
+}
+
+/* "LABEL|ts|what|peer|peer_as|" */
+static char *
+mrt_dump_head(char *p, const struct mrt_elem *e, const char *what,
+    size_t whatlen)
 {
 	const struct mrt_record	*r = e->rec;
 	const char		*label;
+	size_t			 n;
 
 	switch (r->type) {
 	case MRT_TABLE_DUMP:
-		label = "TABLE_DUMP";
+		label = "TABLE_DUMP|";
 		break;
 	case MRT_TABLE_DUMP_V2:
-		label = e->addpath ? "TABLE_DUMP2_AP" : "TABLE_DUMP2";
+		label = e->addpath ? "TABLE_DUMP2_AP|" : "TABLE_DUMP2|";
 		break;
 	case MRT_BGP4MP_ET:
-		label = e->addpath ? "BGP4MP_ET_AP" : "BGP4MP_ET";
+		label = e->addpath ? "BGP4MP_ET_AP|" : "BGP4MP_ET|";
 		break;
 	default:
-		label = e->addpath ? "BGP4MP_AP" : "BGP4MP";
+		label = e->addpath ? "BGP4MP_AP|" : "BGP4MP|";
 		break;
 	}
-	if (r->type == MRT_BGP4MP_ET)
-		fprintf(out, "%s|%u.%06u|%s|", label, r->ts, r->usec, what);
-	else
-		fprintf(out, "%s|%u|%s|", label, r->ts, what);
-	mrt_dump_addr(out, &e->peer_addr);
-	fprintf(out, "|%u|", e->peer_as);
+	n = strlen(label);
+	memcpy(p, label, n);
+	p = mrt_dump_fmt_u32(p + n, r->ts);
+	if (r->type == MRT_BGP4MP_ET) {
+		/* %06u: six digits, more only past a second. */
+		*p++ = '.';
+		if (r->usec < 1000000) {
+			p[0] = (char)('0' + r->usec / 100000);
+			p[1] = (char)('0' + r->usec / 10000 % 10);
+			p[2] = (char)('0' + r->usec / 1000 % 10);
+			p[3] = (char)('0' + r->usec / 100 % 10);
+			p[4] = (char)('0' + r->usec / 10 % 10);
+			p[5] = (char)('0' + r->usec % 10);
+			p += 6;
+		} else
+			p = mrt_dump_fmt_u32(p, r->usec);
+	}
+	*p++ = '|';
+	memcpy(p, what, whatlen);
+	p += whatlen;
+	*p++ = '|';
+	p = mrt_dump_fmt_addr(p, &e->peer_addr);
+	*p++ = '|';
+	p = mrt_dump_fmt_u32(p, e->peer_as);
+	*p++ = '|';
+	return (p);
 }
 
-static void
-mrt_dump_prefix(FILE *out, const struct bgp_nlri *n)
+static char *
+mrt_dump_prefix(char *p, const struct bgp_nlri *n)
 {
-	mrt_dump_addr(out, &n->prefix.addr);
-	fprintf(out, "/%u", n->prefix.len);
-}
-
-void
-mrt_dump_elem(const struct mrt_elem *e, void *arg)
-{
-	mrt_dump_line(e, arg, NULL);
-}
-
-static void
-mrt_dump_vrp_cb(const struct mrt_elem *e, void *arg)
-{
-	const struct mrt_dump_ctx	*c = arg;
-
-	mrt_dump_line(e, c->out, c);
+	p = mrt_dump_fmt_addr(p, &n->prefix.addr);
+	*p++ = '/';
+	return (mrt_dump_fmt_u32(p, n->prefix.len));
 }
 
 /*
@@ -236,59 +427,139 @@ mrt_dump_origin(const struct bgp_aspath *ap)
 	return (ap->asns[ap->nasns - 1]);
 }
 
+/* The attribute columns of e, from the cache when its set is shared. */
+static char *
+mrt_dump_tail_cached(char *p, const struct mrt_elem *e,
+    struct mrt_dump_ctx *c, int mp)
+{
+	struct mrt_dump_tail	*t;
+	size_t			 i, max;
+
+	if (e->attrs_id == 0)
+		return (mrt_dump_tail(p, e, mp));
+	i = (size_t)e->attrs_slot * 2 + mp;
+	if (i >= c->ntails) {
+		c->tails = xreallocarray(c->tails, i + 2, sizeof *c->tails);
+		memset(c->tails + c->ntails, 0,
+		    (i + 2 - c->ntails) * sizeof *c->tails);
+		c->ntails = i + 2;
+	}
+	t = &c->tails[i];
+	if (t->id != e->attrs_id) {
+		max = mrt_dump_tail_max(e->attrs);
+		if (t->cap < max) {
+			free(t->text);
+			t->cap = max;
+			t->text = xmalloc(max);
+		}
+		t->len = mrt_dump_tail(t->text, e, mp) - t->text;
+		t->id = e->attrs_id;
+	}
+	memcpy(p, t->text, t->len);
+	return (p + t->len);
+}
+
 static void
-mrt_dump_line(const struct mrt_elem *e, FILE *out,
-    const struct mrt_dump_ctx *c)
+mrt_dump_line(const struct mrt_elem *e, struct mrt_dump_ctx *c)
 {
 	const struct bgp_attrs	*a = e->attrs;
-	static const char *const origins[] = { "IGP", "EGP", "INCOMPLETE" };
+	const char		*s;
 	enum vrp_state		 st;
+	char			*p, *start;
+	size_t			 n;
+	int			 mp;
 
-	switch (e->type) {
-	case MRT_ELEM_STATE:
-		mrt_dump_head(out, e, "STATE");
-		fprintf(out, "%u|%u\n", e->old_state, e->new_state);
+	if (e->type == MRT_ELEM_STATE || e->type == MRT_ELEM_WITHDRAW) {
+		start = p = mrt_dump_reserve(c, MRT_DUMP_LINE_FIXED);
+		if (e->type == MRT_ELEM_STATE) {
+			p = mrt_dump_head(p, e, "STATE", 5);
+			p = mrt_dump_fmt_u32(p, e->old_state);
+			*p++ = '|';
+			p = mrt_dump_fmt_u32(p, e->new_state);
+		} else {
+			p = mrt_dump_head(p, e, "W", 1);
+			p = mrt_dump_prefix(p, e->nlri);
+			if (e->addpath) {
+				*p++ = '|';
+				p = mrt_dump_fmt_u32(p, e->nlri->path_id);
+			}
+		}
+		*p++ = '\n';
+		c->len += p - start;
 		return;
-	case MRT_ELEM_WITHDRAW:
-		mrt_dump_head(out, e, "W");
-		mrt_dump_prefix(out, e->nlri);
-		if (e->addpath)
-			fprintf(out, "|%u", e->nlri->path_id);
-		putc('\n', out);
-		return;
-	case MRT_ELEM_RIB:
-		mrt_dump_head(out, e, "B");
-		break;
-	case MRT_ELEM_ANNOUNCE:
-		mrt_dump_head(out, e, "A");
-		break;
 	}
-	mrt_dump_prefix(out, e->nlri);
-	putc('|', out);
-	if (e->addpath)
-		fprintf(out, "%u|", e->nlri->path_id);
-	mrt_dump_aspath(out, &a->aspath);
-	/* bgpdump prints a missing ORIGIN as INCOMPLETE. */
-	if (!(a->present & BGP_ATTR_BIT(BGP_ATTR_ORIGIN)))
-		fputs("|INCOMPLETE|", out);
-	else
-		fprintf(out, "|%s|", a->origin < 3 ? origins[a->origin] : "?");
-	mrt_dump_nexthop(out, e);
-	fprintf(out, "|%u|%u|", a->local_pref, a->med);
-	mrt_dump_communities(out, a);
-	fprintf(out, "|%s|",
-	    (a->present & BGP_ATTR_BIT(BGP_ATTR_ATOMIC_AGGR)) ? "AG" : "NAG");
-	if (a->present & BGP_ATTR_BIT(BGP_ATTR_AGGREGATOR)) {
-		fprintf(out, "%u ", a->aggr_as);
-		mrt_dump_addr(out, &a->aggr_ip);
+	start = p = mrt_dump_reserve(c, MRT_DUMP_LINE_FIXED +
+	    mrt_dump_tail_max(a));
+	p = mrt_dump_head(p, e, e->type == MRT_ELEM_RIB ? "B" : "A", 1);
+	p = mrt_dump_prefix(p, e->nlri);
+	*p++ = '|';
+	if (e->addpath) {
+		p = mrt_dump_fmt_u32(p, e->nlri->path_id);
+		*p++ = '|';
 	}
-	if (c != NULL) {
+	mp = e->nlri->prefix.addr.af == AF_INET6 || e->nlri->mp;
+	p = mrt_dump_tail_cached(p, e, c, mp);
+	if (c->vrps != NULL) {
 		st = vrp_validate(c->vrps, &e->nlri->prefix,
 		    mrt_dump_origin(&a->aspath));
 		c->rov[st]++;
-		fprintf(out, "|%s", vrp_state_name(st));
+		s = vrp_state_name(st);
+		n = strlen(s);
+		*p++ = '|';
+		memcpy(p, s, n);
+		p += n;
 	}
-	fputs("|\n", out);
+	*p++ = '|';
+	*p++ = '\n';
+	c->len += p - start;
+}
+
+static void
+mrt_dump_cb(const struct mrt_elem *e, void *arg)
+{
+	mrt_dump_line(e, arg);
+}
+
+static void
+mrt_dump_ctx_init(struct mrt_dump_ctx *c, FILE *out, size_t cap)
+{
+	memset(c, 0, sizeof *c);
+	c->out = out;
+	c->cap = cap;
+	c->buf = xmalloc(cap);
+}
+
+static void
+mrt_dump_ctx_free(struct mrt_dump_ctx *c)
+{
+	size_t	i;
+
+	mrt_dump_flush(c);
+	free(c->buf);
+	for (i = 0; i < c->ntails; i++)
+		free(c->tails[i].text);
+	free(c->tails);
+}
+
+void
+mrt_dump_elem(const struct mrt_elem *e, void *arg)
+{
+	struct mrt_dump_ctx	c;
+
+	mrt_dump_ctx_init(&c, arg, MRT_DUMP_LINE_FIXED);
+	mrt_dump_line(e, &c);
+	mrt_dump_ctx_free(&c);
+}
+
+void
+mrt_dump_aspath(FILE *out, const struct bgp_aspath *ap)
+{
+	char	*s, *p;
+
+	s = xmalloc(12 * ap->nasns + 3 * ap->nsegs + 1);
+	p = mrt_dump_fmt_aspath(s, ap);
+	fwrite(s, 1, p - s, out);
+	free(s);
 }
 
 static void
@@ -311,7 +582,6 @@ mrt_dump_file_vrp(const char *path, FILE *out, FILE *err,
 {
 	struct mrt_dump_ctx	 c;
 	mrt_elem_cb		 cb = mrt_dump_null;
-	void			*arg = out;
 	struct mrt_reader	*r;
 	struct mrt_decoder	 d;
 	struct mrt_record	 rec;
@@ -325,17 +595,14 @@ mrt_dump_file_vrp(const char *path, FILE *out, FILE *err,
 		st->errors++;
 		return (-1);
 	}
-	c.out = out;
+	mrt_dump_ctx_init(&c, out, MRT_DUMP_BUFSIZE);
 	c.vrps = vrps;
 	c.rov = st->rov;
-	if (out != NULL && vrps != NULL) {
-		cb = mrt_dump_vrp_cb;
-		arg = &c;
-	} else if (out != NULL)
-		cb = mrt_dump_elem;
+	if (out != NULL)
+		cb = mrt_dump_cb;
 	decode_mrt_init(&d);
 	while ((rv = decode_mrt_next(r, &rec, &cause)) == 1) {
-		if (decode_mrt_record(&d, &rec, path, cb, arg, &cause) != 0) {
+		if (decode_mrt_record(&d, &rec, path, cb, &c, &cause) != 0) {
 			fprintf(err, "peertop: %s\n", cause);
 			free(cause);
 			cause = NULL;
@@ -347,6 +614,7 @@ mrt_dump_file_vrp(const char *path, FILE *out, FILE *err,
 		free(cause);
 		st->errors++;
 	}
+	mrt_dump_ctx_free(&c);
 	st->records = d.nrecords;
 	st->elems = d.nelems;
 	st->skipped = d.nskipped;

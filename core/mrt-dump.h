@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct addr;
 struct mrt_elem;
 struct bgp_aspath;
 struct vrp_index;
@@ -17,6 +18,16 @@ struct vrp_index;
 void	mrt_dump_elem(const struct mrt_elem *e, void *out);
 /* The AS path as bgpdump prints it ("1 2 {3,4} (5 6) [7,8]"). */
 void	mrt_dump_aspath(FILE *, const struct bgp_aspath *);
+
+/*
+ * The formatters of the lines, writing at p (unterminated) and returning
+ * the end: a decimal number (at most 10 bytes), an address as bgpdump
+ * prints it (at most ADDR_STRLEN - 1), an AS path (at most 12 bytes an
+ * AS number and 3 a segment).
+ */
+char	*mrt_dump_fmt_u32(char *p, uint32_t);
+char	*mrt_dump_fmt_addr(char *p, const struct addr *);
+char	*mrt_dump_fmt_aspath(char *p, const struct bgp_aspath *);
 
 struct mrt_dump_stats {
 	uint64_t	records;

@@ -25,6 +25,7 @@
 #define BGP_STATE_ESTABLISHED	6	/* RFC 6396 4.4.1 */
 
 static void	rib_mrt_noop_cb(const struct mrt_elem *, void *);
+static void	rib_mrt_memo_put(void *, void *);
 static int	rib_mrt_td2(struct rib *, struct mrt_decoder *,
 		    const struct mrt_record *, struct buf *, int, int,
 		    const char **, char **);
@@ -42,10 +43,20 @@ rib_mrt_noop_cb(const struct mrt_elem *e, void *arg)
 	(void)arg;
 }
 
+/* A memo's set given back (struct mrt_decoder's memo_put). */
+static void
+rib_mrt_memo_put(void *owner, void *ref)
+{
+	rib_attr_put(owner, ref);
+}
+
 /*
  * RFC 6396 4.3.2 and RFC 8050 4: a unicast RIB record.  The record layout
  * is read by decode-mrt.c's decode_mrt_rib_header() and _entry(), which
- * hand back a cursor over each entry's attributes, not a copy.
+ * hand back a cursor over each entry's attributes, not a copy.  The set
+ * of each peer's last entry is kept in the decoder's memo, with a
+ * reference: an entry with the same attribute bytes (half of a RouteViews
+ * RIB's) takes it without scanning, hashing and probing them again.
  */
 static int
 rib_mrt_td2(struct rib *r, struct mrt_decoder *d,
@@ -55,8 +66,10 @@ rib_mrt_td2(struct rib *r, struct mrt_decoder *d,
 	struct bgp_decode_opts	 o;
 	struct prefix		 pfx;
 	struct mrt_rib_entry	 re;
+	struct mrt_memo		*m;
 	struct rib_attr		*a;
 	const int		*map;
+	size_t			 len;
 	uint16_t		 count, i;
 	int			 taw;
 	char			*c = NULL;
@@ -64,6 +77,16 @@ rib_mrt_td2(struct rib *r, struct mrt_decoder *d,
 	if (decode_mrt_rib_header(b, af, &pfx, &count, what) != 0)
 		return (-1);
 	map = rib_mrt_peermap(r, d, 0);
+	if (d->memo_owner != r) {
+		/* Another RIB's sets: forgotten, not given back (it may be
+		 * gone; at worst they stay interned until it is). */
+		if (d->memo_owner != NULL && d->memo != NULL) {
+			for (i = 0; i < d->npeers; i++)
+				d->memo[i].ref = NULL;
+		}
+		d->memo_owner = r;
+		d->memo_put = rib_mrt_memo_put;
+	}
 	memset(&o, 0, sizeof o);
 	o.as4 = 1;		/* RFC 6396 4.3.4 */
 	o.mrt_rib = 1;
@@ -71,8 +94,15 @@ rib_mrt_td2(struct rib *r, struct mrt_decoder *d,
 		if (decode_mrt_rib_entry(d, b, addpath, &re, what) != 0)
 			return (-1);
 		d->nelems++;
-		a = rib_attr_get(r, buf_ptr(&re.attrs), buf_left(&re.attrs),
-		    &o, &taw, &c);
+		m = decode_mrt_memo(d, &re);
+		len = buf_left(&re.attrs);
+		if (m->ref != NULL && m->len == len &&
+		    memcmp(m->raw, buf_ptr(&re.attrs), len) == 0) {
+			rib_announce(r, map[re.peer], &pfx, re.path_id,
+			    m->ref);
+			continue;
+		}
+		a = rib_attr_get(r, buf_ptr(&re.attrs), len, &o, &taw, &c);
 		if (a == NULL) {
 			if (taw) {	/* RFC 7606: not a usable route */
 				free(c);
@@ -84,7 +114,8 @@ rib_mrt_td2(struct rib *r, struct mrt_decoder *d,
 			return (-1);
 		}
 		rib_announce(r, map[re.peer], &pfx, re.path_id, a);
-		rib_attr_put(r, a);
+		decode_mrt_memo_set(d, m, &re.attrs);
+		m->ref = a;		/* the reference of rib_attr_get() */
 	}
 	(void)rec;
 	return (0);
