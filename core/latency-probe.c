@@ -22,6 +22,8 @@
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 #include <netinet/icmp6.h>
+#include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +42,7 @@
 
 #define PROBE_NSEQ	65536		/* one slot per ICMP sequence */
 #define ICMP_HDRLEN	8
+#define PROBE_RCVBUF	(2 * 1024 * 1024)	/* bytes, per ICMP socket */
 
 struct probe_tgt;
 
@@ -52,6 +55,7 @@ struct probe_pending {
 	struct timespec		 sent;
 	int64_t			 sent_ms;
 	int64_t			 deadline;	/* ICMP: monotonic ns */
+	int			 kernel_tx;	/* sent is the kernel's */
 	struct event		*ev;		/* TCP: write or timeout */
 	TAILQ_ENTRY(probe_pending) entry;	/* also the free list */
 };
@@ -72,6 +76,7 @@ struct probe_tgt {
 struct probe_sock {
 	int		 fd;
 	int		 dgram;
+	int		 tx_ts;		/* the kernel stamps our sends */
 	int		 error;		/* errno of the failed open */
 	struct event	*ev;
 };
@@ -115,6 +120,7 @@ static void	 latency_probe_send_icmp(struct probe_tgt *);
 static void	 latency_probe_send_tcp(struct probe_tgt *);
 static void	 latency_probe_tcp_cb(evutil_socket_t, short, void *);
 static void	 latency_probe_read_cb(evutil_socket_t, short, void *);
+static void	 latency_probe_read_txts(struct probe *, struct probe_sock *);
 static void	 latency_probe_finish(struct probe_pending *, int64_t,
 		    const char *);
 static void	 latency_probe_pending_free(struct probe_pending *);
@@ -354,7 +360,8 @@ latency_probe_open_one(struct probe *p, struct probe_sock *s, int af,
     enum probe_sockmode mode)
 {
 	int	 proto = af == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
-	int	 fd = -1, on = 1, dgram = 0;
+	int	 fd = -1, on = 1, dgram = 0, tsflags;
+	int	 rcvbuf = PROBE_RCVBUF;
 
 	if (mode != PROBE_SOCK_RAW &&
 	    (mode == PROBE_SOCK_DGRAM ||
@@ -371,6 +378,25 @@ latency_probe_open_one(struct probe *p, struct probe_sock *s, int af,
 	}
 	/* Kernel receive timestamps; without them we fall back to reads. */
 	(void)setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+	/*
+	 * And send timestamps, taken where the packet leaves (the driver's
+	 * transmit, Documentation/networking/timestamping.rst): the time
+	 * read before sendto() also counts whatever delays the call, a
+	 * preemption on a busy CPU included.  They come back on the error
+	 * queue with a copy of the packet, whose sequence names the probe.
+	 */
+	tsflags = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+	s->tx_ts = setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &tsflags,
+	    sizeof tsflags) == 0;
+	/*
+	 * Those stamps take receive buffer space with the replies: room
+	 * for a few thousand of each through a stall of the loop (beyond
+	 * rmem_max where we may, while still privileged).
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+	    sizeof rcvbuf) == -1)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+		    sizeof rcvbuf);
 	if (af == AF_INET6 && !dgram) {
 		struct icmp6_filter	 f;
 
@@ -732,6 +758,8 @@ latency_probe_read_cb(evutil_socket_t fd, short what, void *arg)
 	int			 have_ts;
 
 	(void)what;
+	if (s->tx_ts)
+		latency_probe_read_txts(p, s);
 	for (;;) {
 		memset(&msg, 0, sizeof msg);
 		iov.iov_base = pkt;
@@ -795,8 +823,93 @@ latency_probe_read_cb(evutil_socket_t fd, short what, void *arg)
 		}
 		if (have_ts)
 			p->stats.kernel_ts++;
+		if (pp->kernel_tx)
+			p->stats.kernel_tx_ts++;
 		latency_probe_finish(pp, latency_probe_ts_diff_us(&pp->sent,
 		    &rx), NULL);
+	}
+}
+
+/*
+ * The send timestamps waiting on a socket's error queue: each comes with
+ * the echo request it stamps (with the headers it left with), so its
+ * sequence finds the probe; the kernel's time replaces the one read
+ * before sendto().  Read before the replies: a probe's stamp is queued
+ * when it leaves, before its reply can exist.
+ */
+static void
+latency_probe_read_txts(struct probe *p, struct probe_sock *s)
+{
+	struct probe_pending	*pp;
+	struct msghdr		 msg;
+	struct iovec		 iov;
+	struct cmsghdr		*cm;
+	struct scm_timestamping	 tss;
+	uint8_t			 pkt[256], ctl[512], vhl, type;
+	struct buf		 b;
+	uint16_t		 id, seq;
+	ssize_t			 n;
+	int			 have;
+
+	for (;;) {
+		memset(&msg, 0, sizeof msg);
+		iov.iov_base = pkt;
+		iov.iov_len = sizeof pkt;
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = ctl;
+		msg.msg_controllen = sizeof ctl;
+		if ((n = recvmsg(s->fd, &msg, MSG_ERRQUEUE)) == -1)
+			return;
+		have = 0;
+		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
+		    cm = CMSG_NXTHDR(&msg, cm))
+			if (cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SCM_TIMESTAMPING &&
+			    cm->cmsg_len >= CMSG_LEN(sizeof tss)) {
+				memcpy(&tss, CMSG_DATA(cm), sizeof tss);
+				have = tss.ts[0].tv_sec != 0;
+			}
+		if (!have)
+			continue;
+		buf_init(&b, pkt, (size_t)n);
+		/*
+		 * The packet as it left, link-layer header included: an
+		 * Ethernet one (loopback, veth, NICs: IEEE 802.3 type 0x0800
+		 * or 0x86dd at octet 12) is skipped; then RFC 791 3.1 / RFC
+		 * 8200 3, the IP header.
+		 */
+		if (n >= 34 && pkt[12] == (s == &p->s6 ? 0x86 : 0x08) &&
+		    pkt[13] == (s == &p->s6 ? 0xdd : 0x00) &&
+		    (pkt[14] >> 4) == (s == &p->s6 ? 6 : 4))
+			(void)buf_skip(&b, 14);			/* Ethernet */
+		if (buf_get_u8(&b, &vhl) == -1)			/* version */
+			continue;
+		if ((vhl >> 4) == 4) {
+			if ((vhl & 0x0f) < 5 ||
+			    buf_skip(&b, (size_t)(vhl & 0x0f) * 4 - 1) == -1)
+				continue;
+		} else if ((vhl >> 4) == 6) {
+			if (buf_skip(&b, 39) == -1)		/* fixed header */
+				continue;
+		} else
+			continue;
+		/* RFC 792 Echo / RFC 4443 4.1 */
+		if (buf_get_u8(&b, &type) == -1 ||		/* type */
+		    buf_skip(&b, 3) == -1 ||			/* code, cksum */
+		    buf_get_u16(&b, &id) == -1 ||		/* identifier */
+		    buf_get_u16(&b, &seq) == -1)		/* sequence */
+			continue;
+		if (type != (s == &p->s6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO) ||
+		    (!s->dgram && id != p->ident) ||
+		    (pp = p->inflight[seq]) == NULL || pp->kernel_tx)
+			continue;
+		/* Not a stamp of an older probe that had this sequence. */
+		if (latency_probe_ts_diff_us(&pp->sent, &tss.ts[0]) > 1000000 ||
+		    latency_probe_ts_diff_us(&tss.ts[0], &pp->sent) > 1000)
+			continue;
+		pp->sent = tss.ts[0];
+		pp->kernel_tx = 1;
 	}
 }
 

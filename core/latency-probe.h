@@ -16,8 +16,10 @@
  * ICMP identifier on raw sockets; on datagram sockets the kernel sets the
  * identifier and only hands this socket its own replies).  Receive times
  * come from the kernel (SO_TIMESTAMPNS) where it gives them, else from
- * clock_gettime() right after the read; send times are taken right before
- * sendto()/connect().
+ * clock_gettime() right after the read.  ICMP send times come from the
+ * kernel too (SO_TIMESTAMPING, software transmit stamps, read from the
+ * error queue) where it gives them; else, and for TCP, they are taken
+ * right before sendto()/connect().
  *
  * TCP: the round trip is the time until the non-blocking connect()
  * completes.  A refused connection (RST, ECONNREFUSED) counts as a reply
@@ -86,6 +88,7 @@ struct probe_stats {
 	uint64_t	late;		/* ours, but after its timeout */
 	uint64_t	mismatched;	/* right id and sequence, wrong source */
 	uint64_t	kernel_ts;	/* replies timed by the kernel */
+	uint64_t	kernel_tx_ts;	/* ... whose send was timed by it too */
 };
 
 struct probe	*latency_probe_new(struct event_base *, probe_cb, void *);

@@ -263,6 +263,9 @@ bench_probe_peertop(char **addrs, int n, unsigned int period)
 	if (st.kernel_ts != (uint64_t)r->nerr)
 		printf("note: %llu of %ld answers timed by the kernel\n",
 		    (unsigned long long)st.kernel_ts, r->nerr);
+	if (st.kernel_tx_ts != (uint64_t)r->nerr)
+		printf("note: %llu of %ld answers' sends timed by the "
+		    "kernel\n", (unsigned long long)st.kernel_tx_ts, r->nerr);
 	/* Each target's probes over the time from its first to its last. */
 	for (i = 0; i < n; i++) {
 		tg = &bench_probe_tgts[i];

@@ -179,6 +179,8 @@ icmp_loopback(enum probe_sockmode mode, int want_dgram)
 	assert_int_equal(st.mismatched, 0);
 	/* Kernel timestamps for every reply on this Linux. */
 	assert_int_equal(st.kernel_ts, st.received);
+	/* And their sends (software transmit stamps; loopback has them). */
+	assert_int_equal(st.kernel_tx_ts, st.received);
 	print_message("# %s: v4 rtt %lld-%lld us, v6 %lld-%lld us\n",
 	    want_dgram ? "dgram" : "raw",
 	    (long long)run.r[id4].min_us, (long long)run.r[id4].max_us,
