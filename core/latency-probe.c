@@ -43,6 +43,16 @@
 #define PROBE_NSEQ	65536		/* one slot per ICMP sequence */
 #define ICMP_HDRLEN	8
 #define PROBE_RCVBUF	(2 * 1024 * 1024)	/* bytes, per ICMP socket */
+#define PROBE_BATCH	32		/* packets per recvmmsg() */
+
+/* recvmmsg() buffers, one set per prober (one loop, one read at a time). */
+struct probe_rx {
+	struct mmsghdr		 mm[PROBE_BATCH];
+	struct iovec		 iov[PROBE_BATCH];
+	struct sockaddr_storage	 from[PROBE_BATCH];
+	uint8_t			 pkt[PROBE_BATCH][2048];
+	uint8_t			 ctl[PROBE_BATCH][512];
+};
 
 struct probe_tgt;
 
@@ -101,6 +111,7 @@ struct probe {
 	struct probe_tgt	*cur;		/* the target the tick runs */
 	int			 cur_gone;	/* ... removed meanwhile */
 	TAILQ_HEAD(, probe_pending) spare;	/* free probe_pendings */
+	struct probe_rx		*rx;
 };
 
 static int	 latency_probe_open_one(struct probe *, struct probe_sock *,
@@ -120,7 +131,12 @@ static void	 latency_probe_send_icmp(struct probe_tgt *);
 static void	 latency_probe_send_tcp(struct probe_tgt *);
 static void	 latency_probe_tcp_cb(evutil_socket_t, short, void *);
 static void	 latency_probe_read_cb(evutil_socket_t, short, void *);
-static void	 latency_probe_read_txts(struct probe *, struct probe_sock *);
+static void	 latency_probe_drain(struct probe *, struct probe_sock *, int);
+static int	 latency_probe_recv(struct probe *, int, int);
+static int	 latency_probe_echo_hdr(struct buf *, uint8_t *, uint16_t *,
+		    uint16_t *);
+static void	 latency_probe_reply(struct probe *, struct probe_sock *, int);
+static void	 latency_probe_txts(struct probe *, struct probe_sock *, int);
 static void	 latency_probe_finish(struct probe_pending *, int64_t,
 		    const char *);
 static void	 latency_probe_pending_free(struct probe_pending *);
@@ -150,6 +166,7 @@ latency_probe_new(struct event_base *base, probe_cb cb, void *arg)
 	p->nextid = 1;
 	TAILQ_INIT(&p->targets);
 	TAILQ_INIT(&p->spare);
+	p->rx = xcalloc(1, sizeof *p->rx);
 	p->tick = event_new(base, -1, 0, latency_probe_tick_cb, p);
 	p->tick_at = -1;
 	return (p);
@@ -542,6 +559,7 @@ latency_probe_free(struct probe *p)
 		free(pp);
 	}
 	event_free(p->tick);
+	free(p->rx);
 	free(p->heap);
 	free(p->inflight);
 	free(p);
@@ -736,181 +754,216 @@ latency_probe_ts_diff_us(const struct timespec *a, const struct timespec *b)
 	return (ns / 1000);
 }
 
-/* Read every queued echo reply on one ICMP socket. */
+/*
+ * Up to PROBE_BATCH packets, or error-queue entries with MSG_ERRQUEUE,
+ * from one socket in one call into the prober's receive buffers: how
+ * many, 0 or -1 when none is waiting.
+ */
+static int
+latency_probe_recv(struct probe *p, int fd, int flags)
+{
+	struct probe_rx	*rx = p->rx;
+	struct msghdr	*m;
+	int		 i;
+
+	for (i = 0; i < PROBE_BATCH; i++) {
+		rx->iov[i].iov_base = rx->pkt[i];
+		rx->iov[i].iov_len = sizeof rx->pkt[i];
+		m = &rx->mm[i].msg_hdr;
+		memset(m, 0, sizeof *m);
+		m->msg_name = &rx->from[i];
+		m->msg_namelen = sizeof rx->from[i];
+		m->msg_iov = &rx->iov[i];
+		m->msg_iovlen = 1;
+		m->msg_control = rx->ctl[i];
+		m->msg_controllen = sizeof rx->ctl[i];
+	}
+	return (recvmmsg(fd, rx->mm, PROBE_BATCH, flags | MSG_DONTWAIT, NULL));
+}
+
+/*
+ * Read every queued echo reply on one ICMP socket, its send stamps first
+ * (a probe's stamp is queued when it leaves, before its reply can
+ * exist).
+ */
 static void
 latency_probe_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct probe		*p = arg;
 	struct probe_sock	*s = fd == p->s4.fd ? &p->s4 : &p->s6;
-	int			 v6 = s == &p->s6;
-	struct probe_pending	*pp;
-	struct sockaddr_storage	 from;
-	struct addr		 src;
-	struct msghdr		 msg;
-	struct iovec		 iov;
-	struct cmsghdr		*cm;
-	struct timespec		 rx;
-	uint8_t			 pkt[2048], ctl[256];
-	struct buf		 b;
-	ssize_t			 n;
-	uint8_t			 vhl, type;
-	uint16_t		 id, seq;
-	int			 have_ts;
 
 	(void)what;
 	if (s->tx_ts)
-		latency_probe_read_txts(p, s);
-	for (;;) {
-		memset(&msg, 0, sizeof msg);
-		iov.iov_base = pkt;
-		iov.iov_len = sizeof pkt;
-		msg.msg_name = &from;
-		msg.msg_namelen = sizeof from;
-		msg.msg_iov = &iov;
-		msg.msg_iovlen = 1;
-		msg.msg_control = ctl;
-		msg.msg_controllen = sizeof ctl;
-		if ((n = recvmsg(fd, &msg, 0)) == -1)
-			return;		/* EAGAIN, or an error: next time */
-
-		have_ts = 0;
-		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
-		    cm = CMSG_NXTHDR(&msg, cm)) {
-			if (cm->cmsg_level == SOL_SOCKET &&
-			    cm->cmsg_type == SCM_TIMESTAMPNS &&
-			    cm->cmsg_len >= CMSG_LEN(sizeof rx)) {
-				memcpy(&rx, CMSG_DATA(cm), sizeof rx);
-				have_ts = 1;
-			}
-		}
-		if (!have_ts)
-			clock_gettime(CLOCK_REALTIME, &rx);
-
-		buf_init(&b, pkt, (size_t)n);
-		/* Raw IPv4 sockets hand over the IP header (RFC 791 3.1) too. */
-		if (!v6 && !s->dgram) {
-			if (buf_get_u8(&b, &vhl) == -1 ||	/* version, IHL */
-			    (vhl >> 4) != 4 || (vhl & 0x0f) < 5 ||
-			    buf_skip(&b, (size_t)(vhl & 0x0f) * 4 - 1) == -1)
-				continue;
-		}
-		/* RFC 792 Echo Reply / RFC 4443 4.2 */
-		if (buf_get_u8(&b, &type) == -1 ||		/* type */
-		    buf_skip(&b, 3) == -1 ||			/* code, cksum */
-		    buf_get_u16(&b, &id) == -1 ||		/* identifier */
-		    buf_get_u16(&b, &seq) == -1)		/* sequence */
-			continue;
-		if (type != (v6 ? ICMP6_ECHO_REPLY : ICMP_ECHOREPLY))
-			continue;
-		if (!s->dgram && id != p->ident)
-			continue;	/* someone else's ping */
-		if ((pp = p->inflight[seq]) == NULL) {
-			p->stats.late++;
-			continue;
-		}
-
-		memset(&src, 0, sizeof src);
-		if (from.ss_family == AF_INET) {
-			src.af = AF_INET;
-			src.v4 = ((struct sockaddr_in *)&from)->sin_addr;
-		} else if (from.ss_family == AF_INET6) {
-			src.af = AF_INET6;
-			src.v6 = ((struct sockaddr_in6 *)&from)->sin6_addr;
-		}
-		if (addr_cmp(&src, &pp->t->cfg.addr) != 0) {
-			p->stats.mismatched++;
-			continue;
-		}
-		if (have_ts)
-			p->stats.kernel_ts++;
-		if (pp->kernel_tx)
-			p->stats.kernel_tx_ts++;
-		latency_probe_finish(pp, latency_probe_ts_diff_us(&pp->sent,
-		    &rx), NULL);
-	}
+		latency_probe_drain(p, s, MSG_ERRQUEUE);
+	latency_probe_drain(p, s, 0);
 }
 
 /*
- * The send timestamps waiting on a socket's error queue: each comes with
- * the echo request it stamps (with the headers it left with), so its
- * sequence finds the probe; the kernel's time replaces the one read
- * before sendto().  Read before the replies: a probe's stamp is queued
- * when it leaves, before its reply can exist.
+ * Everything queued on a socket (its error queue with MSG_ERRQUEUE), a
+ * batch per call; a short batch means the queue is empty, so no call
+ * is made just to hear EAGAIN.  Errors wait for the next time.
  */
 static void
-latency_probe_read_txts(struct probe *p, struct probe_sock *s)
+latency_probe_drain(struct probe *p, struct probe_sock *s, int flags)
 {
+	int	 n, i;
+
+	do {
+		if ((n = latency_probe_recv(p, s->fd, flags)) <= 0)
+			return;
+		for (i = 0; i < n; i++) {
+			if (flags & MSG_ERRQUEUE)
+				latency_probe_txts(p, s, i);
+			else
+				latency_probe_reply(p, s, i);
+		}
+	} while (n == PROBE_BATCH);
+}
+
+/* RFC 792 / RFC 4443 4.1, 4.2: the echo header's fields we match on. */
+static int
+latency_probe_echo_hdr(struct buf *b, uint8_t *type, uint16_t *id,
+    uint16_t *seq)
+{
+	if (buf_get_u8(b, type) == -1 ||			/* type */
+	    buf_skip(b, 3) == -1 ||				/* code, cksum */
+	    buf_get_u16(b, id) == -1 ||				/* identifier */
+	    buf_get_u16(b, seq) == -1)				/* sequence */
+		return (-1);
+	return (0);
+}
+
+/* One received packet (batch slot i): an echo reply of ours, or not. */
+static void
+latency_probe_reply(struct probe *p, struct probe_sock *s, int i)
+{
+	struct probe_rx		*prx = p->rx;
+	struct msghdr		*msg = &prx->mm[i].msg_hdr;
+	struct sockaddr_storage	*from = &prx->from[i];
+	int			 v6 = s == &p->s6;
 	struct probe_pending	*pp;
-	struct msghdr		 msg;
-	struct iovec		 iov;
+	struct addr		 src;
+	struct cmsghdr		*cm;
+	struct timespec		 rx;
+	struct buf		 b;
+	uint8_t			 vhl, type;
+	uint16_t		 id, seq;
+	int			 have_ts = 0;
+
+	for (cm = CMSG_FIRSTHDR(msg); cm != NULL; cm = CMSG_NXTHDR(msg, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_TIMESTAMPNS &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof rx)) {
+			memcpy(&rx, CMSG_DATA(cm), sizeof rx);
+			have_ts = 1;
+		}
+	}
+	if (!have_ts)
+		clock_gettime(CLOCK_REALTIME, &rx);
+
+	buf_init(&b, prx->pkt[i], prx->mm[i].msg_len);
+	/* Raw IPv4 sockets hand over the IP header (RFC 791 3.1) too. */
+	if (!v6 && !s->dgram) {
+		if (buf_get_u8(&b, &vhl) == -1 ||		/* version, IHL */
+		    (vhl >> 4) != 4 || (vhl & 0x0f) < 5 ||
+		    buf_skip(&b, (size_t)(vhl & 0x0f) * 4 - 1) == -1)
+			return;
+	}
+	/* RFC 792 Echo Reply / RFC 4443 4.2 */
+	if (latency_probe_echo_hdr(&b, &type, &id, &seq) == -1 ||
+	    type != (v6 ? ICMP6_ECHO_REPLY : ICMP_ECHOREPLY))
+		return;
+	if (!s->dgram && id != p->ident)
+		return;		/* someone else's ping */
+	if ((pp = p->inflight[seq]) == NULL) {
+		p->stats.late++;
+		return;
+	}
+
+	memset(&src, 0, sizeof src);
+	if (from->ss_family == AF_INET) {
+		src.af = AF_INET;
+		src.v4 = ((struct sockaddr_in *)from)->sin_addr;
+	} else if (from->ss_family == AF_INET6) {
+		src.af = AF_INET6;
+		src.v6 = ((struct sockaddr_in6 *)from)->sin6_addr;
+	}
+	if (addr_cmp(&src, &pp->t->cfg.addr) != 0) {
+		p->stats.mismatched++;
+		return;
+	}
+	if (have_ts)
+		p->stats.kernel_ts++;
+	if (pp->kernel_tx)
+		p->stats.kernel_tx_ts++;
+	latency_probe_finish(pp, latency_probe_ts_diff_us(&pp->sent, &rx),
+	    NULL);
+}
+
+/*
+ * One error-queue entry (batch slot i): a send stamp of ours, or not.
+ * It comes with the echo request it stamps (with the headers it left
+ * with), so its sequence finds the probe; the kernel's time replaces
+ * the one read before sendto().
+ */
+static void
+latency_probe_txts(struct probe *p, struct probe_sock *s, int i)
+{
+	struct probe_rx		*rx = p->rx;
+	struct msghdr		*msg = &rx->mm[i].msg_hdr;
+	const uint8_t		*pkt = rx->pkt[i];
+	size_t			 n = rx->mm[i].msg_len;
+	struct probe_pending	*pp;
 	struct cmsghdr		*cm;
 	struct scm_timestamping	 tss;
-	uint8_t			 pkt[256], ctl[512], vhl, type;
 	struct buf		 b;
+	uint8_t			 vhl, type;
 	uint16_t		 id, seq;
-	ssize_t			 n;
-	int			 have;
+	int			 have = 0;
 
-	for (;;) {
-		memset(&msg, 0, sizeof msg);
-		iov.iov_base = pkt;
-		iov.iov_len = sizeof pkt;
-		msg.msg_iov = &iov;
-		msg.msg_iovlen = 1;
-		msg.msg_control = ctl;
-		msg.msg_controllen = sizeof ctl;
-		if ((n = recvmsg(s->fd, &msg, MSG_ERRQUEUE)) == -1)
+	for (cm = CMSG_FIRSTHDR(msg); cm != NULL; cm = CMSG_NXTHDR(msg, cm))
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_TIMESTAMPING &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof tss)) {
+			memcpy(&tss, CMSG_DATA(cm), sizeof tss);
+			have = tss.ts[0].tv_sec != 0;
+		}
+	if (!have)
+		return;
+	buf_init(&b, pkt, n);
+	/*
+	 * The packet as it left, link-layer header included: an Ethernet
+	 * one (loopback, veth, NICs: IEEE 802.3 type 0x0800 or 0x86dd at
+	 * octet 12) is skipped; then RFC 791 3.1 / RFC 8200 3, the IP
+	 * header.
+	 */
+	if (n >= 34 && pkt[12] == (s == &p->s6 ? 0x86 : 0x08) &&
+	    pkt[13] == (s == &p->s6 ? 0xdd : 0x00) &&
+	    (pkt[14] >> 4) == (s == &p->s6 ? 6 : 4))
+		(void)buf_skip(&b, 14);				/* Ethernet */
+	if (buf_get_u8(&b, &vhl) == -1)				/* version */
+		return;
+	if ((vhl >> 4) == 4) {
+		if ((vhl & 0x0f) < 5 ||
+		    buf_skip(&b, (size_t)(vhl & 0x0f) * 4 - 1) == -1)
 			return;
-		have = 0;
-		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
-		    cm = CMSG_NXTHDR(&msg, cm))
-			if (cm->cmsg_level == SOL_SOCKET &&
-			    cm->cmsg_type == SCM_TIMESTAMPING &&
-			    cm->cmsg_len >= CMSG_LEN(sizeof tss)) {
-				memcpy(&tss, CMSG_DATA(cm), sizeof tss);
-				have = tss.ts[0].tv_sec != 0;
-			}
-		if (!have)
-			continue;
-		buf_init(&b, pkt, (size_t)n);
-		/*
-		 * The packet as it left, link-layer header included: an
-		 * Ethernet one (loopback, veth, NICs: IEEE 802.3 type 0x0800
-		 * or 0x86dd at octet 12) is skipped; then RFC 791 3.1 / RFC
-		 * 8200 3, the IP header.
-		 */
-		if (n >= 34 && pkt[12] == (s == &p->s6 ? 0x86 : 0x08) &&
-		    pkt[13] == (s == &p->s6 ? 0xdd : 0x00) &&
-		    (pkt[14] >> 4) == (s == &p->s6 ? 6 : 4))
-			(void)buf_skip(&b, 14);			/* Ethernet */
-		if (buf_get_u8(&b, &vhl) == -1)			/* version */
-			continue;
-		if ((vhl >> 4) == 4) {
-			if ((vhl & 0x0f) < 5 ||
-			    buf_skip(&b, (size_t)(vhl & 0x0f) * 4 - 1) == -1)
-				continue;
-		} else if ((vhl >> 4) == 6) {
-			if (buf_skip(&b, 39) == -1)		/* fixed header */
-				continue;
-		} else
-			continue;
-		/* RFC 792 Echo / RFC 4443 4.1 */
-		if (buf_get_u8(&b, &type) == -1 ||		/* type */
-		    buf_skip(&b, 3) == -1 ||			/* code, cksum */
-		    buf_get_u16(&b, &id) == -1 ||		/* identifier */
-		    buf_get_u16(&b, &seq) == -1)		/* sequence */
-			continue;
-		if (type != (s == &p->s6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO) ||
-		    (!s->dgram && id != p->ident) ||
-		    (pp = p->inflight[seq]) == NULL || pp->kernel_tx)
-			continue;
-		/* Not a stamp of an older probe that had this sequence. */
-		if (latency_probe_ts_diff_us(&pp->sent, &tss.ts[0]) > 1000000 ||
-		    latency_probe_ts_diff_us(&tss.ts[0], &pp->sent) > 1000)
-			continue;
-		pp->sent = tss.ts[0];
-		pp->kernel_tx = 1;
-	}
+	} else if ((vhl >> 4) == 6) {
+		if (buf_skip(&b, 39) == -1)			/* fixed header */
+			return;
+	} else
+		return;
+	/* RFC 792 Echo / RFC 4443 4.1 */
+	if (latency_probe_echo_hdr(&b, &type, &id, &seq) == -1 ||
+	    type != (s == &p->s6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO) ||
+	    (!s->dgram && id != p->ident) ||
+	    (pp = p->inflight[seq]) == NULL || pp->kernel_tx)
+		return;
+	/* Not a stamp of an older probe that had this sequence. */
+	if (latency_probe_ts_diff_us(&pp->sent, &tss.ts[0]) > 1000000 ||
+	    latency_probe_ts_diff_us(&tss.ts[0], &pp->sent) > 1000)
+		return;
+	pp->sent = tss.ts[0];
+	pp->kernel_tx = 1;
 }
 
 static void
