@@ -44,7 +44,6 @@
 #define ICMP_HDRLEN	8
 #define PROBE_RCVBUF	(2 * 1024 * 1024)	/* bytes, per ICMP socket */
 #define PROBE_BATCH	32		/* packets per recvmmsg() */
-#define PROBE_DRAIN	4		/* batches per loop turn */
 
 /* recvmmsg() buffers, one set per prober (one loop, one read at a time). */
 struct probe_rx {
@@ -800,17 +799,14 @@ latency_probe_read_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
- * What is queued on a socket (its error queue with MSG_ERRQUEUE), a
+ * Everything queued on a socket (its error queue with MSG_ERRQUEUE), a
  * batch per call; a short batch means the queue is empty, so no call
- * is made just to hear EAGAIN.  At most PROBE_DRAIN batches a turn:
- * under a steady stream of replies the loop must still get to the
- * timer (the socket stays readable, so the rest comes next turn).
- * Errors wait for the next time.
+ * is made just to hear EAGAIN.  Errors wait for the next time.
  */
 static void
 latency_probe_drain(struct probe *p, struct probe_sock *s, int flags)
 {
-	int	 n, i, k = 0;
+	int	 n, i;
 
 	do {
 		if ((n = latency_probe_recv(p, s->fd, flags)) <= 0)
@@ -821,7 +817,7 @@ latency_probe_drain(struct probe *p, struct probe_sock *s, int flags)
 			else
 				latency_probe_reply(p, s, i);
 		}
-	} while (n == PROBE_BATCH && ++k < PROBE_DRAIN);
+	} while (n == PROBE_BATCH);
 }
 
 /* RFC 792 / RFC 4443 4.1, 4.2: the echo header's fields we match on. */
