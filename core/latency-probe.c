@@ -126,6 +126,7 @@ static void	 latency_probe_heap_del(struct probe *, struct probe_tgt *);
 static void	 latency_probe_rekey(struct probe_tgt *);
 static void	 latency_probe_arm(struct probe *);
 static void	 latency_probe_run(struct probe_tgt *, int64_t);
+static void	 latency_probe_late(struct probe *, int64_t);
 static void	 latency_probe_send(struct probe_tgt *);
 static void	 latency_probe_send_icmp(struct probe_tgt *);
 static void	 latency_probe_send_tcp(struct probe_tgt *);
@@ -325,6 +326,20 @@ latency_probe_tick_cb(evutil_socket_t fd, short what, void *arg)
 	latency_probe_arm(p);
 }
 
+/* Count a send ns late after its due time (a log2 histogram in us). */
+static void
+latency_probe_late(struct probe *p, int64_t ns)
+{
+	uint64_t	 us = ns > 0 ? (uint64_t)ns / 1000 : 0;
+	unsigned int	 i = 0;
+
+	while (us != 0 && i < PROBE_LATE_BUCKETS - 1) {
+		us >>= 1;
+		i++;
+	}
+	p->stats.send_late[i]++;
+}
+
 /* A target's turn: time out what is overdue, then send if due. */
 static void
 latency_probe_run(struct probe_tgt *t, int64_t now)
@@ -341,6 +356,7 @@ latency_probe_run(struct probe_tgt *t, int64_t now)
 	}
 	if (t->stopped || t->due > now)
 		return;
+	latency_probe_late(p, now - t->due);
 	/* libevent's rule for a persistent timer that missed a turn. */
 	t->due += iv;
 	if (t->due <= now)

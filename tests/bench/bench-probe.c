@@ -146,9 +146,38 @@ static void	bench_probe_row(const char *, struct bench_probe_res *,
 		    double *, pid_t, const char *, char **, int);
 static int64_t	bench_probe_pct(int64_t *, long, int);
 static double	bench_probe_cpu(void);
+static void	bench_probe_late(const struct probe_stats *);
 static int	bench_probe_peertop(char **, int, unsigned int);
 static int	bench_probe_fping(const char *, char **, int, unsigned int,
 		    double, struct bench_probe_res *);
+
+/*
+ * The prober's own account of its schedule: how late after their due
+ * time its timer's turns sent the probes (a log2 histogram), p50 and
+ * p99 as the bucket's upper bound.  Late sends are what a missed rate
+ * is made of; they are not timestamp error (the send time is the
+ * kernel's).
+ */
+static void
+bench_probe_late(const struct probe_stats *st)
+{
+	uint64_t	 all = 0, sum = 0;
+	long		 pct[2] = { -1, -1 };
+	int		 i, k;
+
+	for (i = 0; i < PROBE_LATE_BUCKETS; i++)
+		all += st->send_late[i];
+	for (i = 0; i < PROBE_LATE_BUCKETS && all > 0; i++) {
+		sum += st->send_late[i];
+		for (k = 0; k < 2; k++)
+			if (pct[k] == -1 && sum * 100 >= all * (k ? 99 : 50))
+				pct[k] = 1L << i;
+	}
+	printf("note: sends after their due time: p50 < %ld us, p99 < %ld "
+	    "us%s\n",
+	    pct[0], pct[1], st->send_late[PROBE_LATE_BUCKETS - 1] != 0 ?
+	    " (some beyond 4 s)" : "");
+}
 
 static double
 bench_probe_cpu(void)
@@ -270,6 +299,7 @@ bench_probe_peertop(char **addrs, int n, unsigned int period)
 	if (st.kernel_tx_ts != (uint64_t)r->nerr)
 		printf("note: %llu of %ld answers' sends timed by the "
 		    "kernel\n", (unsigned long long)st.kernel_tx_ts, r->nerr);
+	bench_probe_late(&st);
 	/* Each target's probes over the time from its first to its last. */
 	for (i = 0; i < n; i++) {
 		tg = &bench_probe_tgts[i];

@@ -716,7 +716,7 @@ test_schedule(void **state)
 	struct sched_run	 sr;
 	struct probe_target	 t;
 	struct probe_stats	 st;
-	uint64_t		 lost = 0, ok = 0;
+	uint64_t		 lost = 0, ok = 0, late;
 	double			 spacing;
 	int			 ids[6], i, n;
 
@@ -763,6 +763,10 @@ test_schedule(void **state)
 		ok += (uint64_t)sr.run.r[i].ok;
 	}
 	latency_probe_get_stats(sr.p, &st);
+	/* Every send is in the lateness histogram once. */
+	for (i = 0, late = 0; i < PROBE_LATE_BUCKETS; i++)
+		late += st.send_late[i];
+	assert_int_equal(late, st.sent);
 	assert_int_equal(st.lost, lost);
 	assert_int_equal(st.received, ok);
 	assert_int_equal(st.mismatched, 0);
