@@ -4,9 +4,9 @@
  * RFC 4443 4.1/4.2 (IPv6); TCP connect time per RFC 9293 3.5 (the SYN,
  * SYN-ACK or RST round trip).
  *
- * One libevent timer drives every target: the targets sit in a binary
- * min-heap keyed by the earlier of their next send and the timeout of
- * their oldest ICMP probe in flight, and the timer is armed for the top.
+ * One timer drives every target: the targets sit in a binary min-heap
+ * keyed by the earlier of their next send and the timeout of their
+ * oldest ICMP probe in flight, and the timer is armed for the top.
  * At 20,000 probes/s that is one timer and no event allocated per probe
  * (an event per target and one per probe cost a heap operation inside
  * libevent each, and an allocation); probes in flight come from a free
@@ -18,6 +18,7 @@
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
@@ -44,6 +45,7 @@
 #define ICMP_HDRLEN	8
 #define PROBE_RCVBUF	(2 * 1024 * 1024)	/* bytes, per ICMP socket */
 #define PROBE_BATCH	32		/* packets per recvmmsg() */
+#define PROBE_SLACK_NS	500000		/* a timer turn may be this late */
 
 /* recvmmsg() buffers, one set per prober (one loop, one read at a time). */
 struct probe_rx {
@@ -107,6 +109,7 @@ struct probe {
 	struct probe_tgt	**heap;		/* min-heap by key */
 	size_t			 nheap, heapcap;
 	struct event		*tick;		/* the one timer */
+	int			 tfd;		/* its timerfd, or -1 */
 	int64_t			 tick_at;	/* the key it is armed for, -1 */
 	struct probe_tgt	*cur;		/* the target the tick runs */
 	int			 cur_gone;	/* ... removed meanwhile */
@@ -168,7 +171,18 @@ latency_probe_new(struct event_base *base, probe_cb cb, void *arg)
 	TAILQ_INIT(&p->targets);
 	TAILQ_INIT(&p->spare);
 	p->rx = xcalloc(1, sizeof *p->rx);
-	p->tick = event_new(base, -1, 0, latency_probe_tick_cb, p);
+	/*
+	 * A timerfd on CLOCK_MONOTONIC, armed for absolute times, wakes
+	 * the loop on time: libevent's own timers run on its coarse clock
+	 * (a scheduler tick, 4-10 ms) and would send most probes that late.
+	 * Without one, a libevent timer.
+	 */
+	p->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (p->tfd != -1)
+		p->tick = event_new(base, p->tfd, EV_READ | EV_PERSIST,
+		    latency_probe_tick_cb, p);
+	else
+		p->tick = event_new(base, -1, 0, latency_probe_tick_cb, p);
 	p->tick_at = -1;
 	return (p);
 }
@@ -279,18 +293,44 @@ latency_probe_rekey(struct probe_tgt *t)
 static void
 latency_probe_arm(struct probe *p)
 {
+	struct itimerspec its;
 	struct timeval	 tv;
 	int64_t		 key, d;
 
 	key = p->nheap > 0 ? p->heap[0]->key : INT64_MAX;
 	if (key == INT64_MAX) {
-		if (p->tick_at != -1)
-			event_del(p->tick);
+		/* Nothing to wait for: no event held, as without targets. */
+		if (p->tick_at != -1 && p->tfd != -1) {
+			memset(&its, 0, sizeof its);	/* disarmed */
+			(void)timerfd_settime(p->tfd, TFD_TIMER_ABSTIME, &its,
+			    NULL);
+		}
+		event_del(p->tick);
 		p->tick_at = -1;
 		return;
 	}
+	/*
+	 * Up to PROBE_SLACK_NS late: what falls due meanwhile goes in the
+	 * same turn, a wake-up per half millisecond at most rather than one
+	 * per probe.
+	 */
+	key += PROBE_SLACK_NS;
 	if (p->tick_at != -1 && p->tick_at <= key)
 		return;
+	if (p->tfd != -1) {
+		if (!event_pending(p->tick, EV_READ, NULL))
+			event_add(p->tick, NULL);
+		memset(&its, 0, sizeof its);
+		its.it_value.tv_sec = (time_t)(key / 1000000000);
+		its.it_value.tv_nsec = (long)(key % 1000000000);
+		if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
+			its.it_value.tv_nsec = 1;	/* 0 would disarm */
+		if (timerfd_settime(p->tfd, TFD_TIMER_ABSTIME, &its,
+		    NULL) == 0) {
+			p->tick_at = key;
+			return;
+		}
+	}
 	if ((d = key - latency_probe_mono_ns()) < 0)
 		d = 0;
 	d = (d + 999) / 1000;		/* us, rounded up: not before it */
@@ -310,10 +350,13 @@ latency_probe_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct probe		*p = arg;
 	struct probe_tgt	*t;
-	int64_t			 now = latency_probe_mono_ns();
+	uint64_t		 n;
+	int64_t			 now;
 
-	(void)fd;
 	(void)what;
+	if (fd != -1 && read(fd, &n, sizeof n) != sizeof n)
+		return;		/* not expired (EAGAIN): a stale wake-up */
+	now = latency_probe_mono_ns();
 	p->tick_at = -1;
 	while (p->nheap > 0 && (t = p->heap[0])->key <= now) {
 		p->cur = t;
@@ -575,6 +618,8 @@ latency_probe_free(struct probe *p)
 		free(pp);
 	}
 	event_free(p->tick);
+	if (p->tfd != -1)
+		close(p->tfd);
 	free(p->rx);
 	free(p->heap);
 	free(p->inflight);
