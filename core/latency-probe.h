@@ -16,8 +16,10 @@
  * ICMP identifier on raw sockets; on datagram sockets the kernel sets the
  * identifier and only hands this socket its own replies).  Receive times
  * come from the kernel (SO_TIMESTAMPNS) where it gives them, else from
- * clock_gettime() right after the read; send times are taken right before
- * sendto()/connect().
+ * clock_gettime() right after the read.  ICMP send times come from the
+ * kernel too (SO_TIMESTAMPING, software transmit stamps, read from the
+ * error queue) where it gives them; else, and for TCP, they are taken
+ * right before sendto()/connect().
  *
  * TCP: the round trip is the time until the non-blocking connect()
  * completes.  A refused connection (RST, ECONNREFUSED) counts as a reply
@@ -78,6 +80,12 @@ struct probe_target {
 typedef void (*probe_cb)(void *arg, int id, int64_t time_ms, int64_t rtt_us,
     const char *error);
 
+/*
+ * How late the timer's turns sent probes after their due time: bucket 0
+ * under 1 us, bucket i from 2^(i-1) to 2^i us, the last one beyond.
+ */
+#define PROBE_LATE_BUCKETS	24
+
 /* Counters over the prober's life. */
 struct probe_stats {
 	uint64_t	sent;
@@ -86,6 +94,8 @@ struct probe_stats {
 	uint64_t	late;		/* ours, but after its timeout */
 	uint64_t	mismatched;	/* right id and sequence, wrong source */
 	uint64_t	kernel_ts;	/* replies timed by the kernel */
+	uint64_t	kernel_tx_ts;	/* ... whose send was timed by it too */
+	uint64_t	send_late[PROBE_LATE_BUCKETS];	/* sends, by lateness */
 };
 
 struct probe	*latency_probe_new(struct event_base *, probe_cb, void *);

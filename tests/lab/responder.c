@@ -3,9 +3,14 @@
  * A delaying ICMP echo responder for the latency lab and
  * tests/integration/test-probe.sh.  Run it inside a network namespace
  * whose kernel echo replies are off (net.ipv4.icmp_echo_ignore_all=1):
- * for every ADDRESS,DELAY_MS[,drop] it binds a raw ICMP socket to the
- * address, and answers each echo request (RFC 792) to it with an echo
- * reply carrying the same identifier, sequence and data, DELAY_MS later.
+ * for every ADDRESS,DELAY_MS[,drop] it answers each echo request (RFC
+ * 792) to the address with an echo reply from it carrying the same
+ * identifier, sequence and data, DELAY_MS later.  One raw ICMP socket
+ * serves every address (the request's IP header names the address, and
+ * IP_PKTINFO sets the reply's source): with a socket bound to each, the
+ * kernel would try every one of them for each packet, in the softirq of
+ * whoever sent it, so a benchmark's prober would pay for a thousand
+ * addresses' lookups.
  * With ",drop" every other request (the 2nd, 4th, ...) goes unanswered.
  *
  * With -t PORT it answers TCP connects to ADDRESS:PORT after the same
@@ -87,10 +92,15 @@ struct reply {
 	struct resp		*r;
 	struct sockaddr_in	 to;
 	int			 fd;
+	int			 from_addr;	/* send from r->addr (ICMP) */
 	uint8_t			 pkt[MAXPKT];
 	size_t			 len;
 	int64_t			 due_us;	/* wall clock */
 };
+
+/* The addresses, sorted, for the shared ICMP socket's lookups. */
+static struct resp	**by_addr;
+static size_t		  nresps;
 
 /* -S: how late replies left, 1 us buckets, since the last SIGUSR1. */
 static const char	*stats_file;
@@ -102,6 +112,8 @@ static int	responder_tcp_open(struct resp *);
 
 static void	responder_read_cb(evutil_socket_t, short, void *);
 static void	responder_send_cb(evutil_socket_t, short, void *);
+static void	responder_send_from(struct reply *);
+static int	responder_addr_cmp(const void *, const void *);
 static ssize_t	responder_recv(int, uint8_t *, size_t, struct sockaddr_in *,
 		    size_t *, struct timespec *);
 static void	responder_later(struct resp *, struct reply *,
@@ -190,15 +202,58 @@ responder_send_cb(evutil_socket_t fd, short what, void *arg)
 		late[us < 0 ? 0 : us > LATE_MAX ? LATE_MAX : us]++;
 		nlate++;
 	}
-	(void)sendto(rp->fd, rp->pkt, rp->len, 0,
-	    (struct sockaddr *)&rp->to, sizeof rp->to);
+	if (rp->from_addr)
+		responder_send_from(rp);
+	else
+		(void)sendto(rp->fd, rp->pkt, rp->len, 0,
+		    (struct sockaddr *)&rp->to, sizeof rp->to);
 	free(rp);
+}
+
+static int
+responder_addr_cmp(const void *a, const void *b)
+{
+	uint32_t	x = ntohl((*(struct resp *const *)a)->addr.s_addr);
+	uint32_t	y = ntohl((*(struct resp *const *)b)->addr.s_addr);
+
+	return (x < y ? -1 : x > y);
+}
+
+/* The shared ICMP socket: the reply leaves from the address asked. */
+static void
+responder_send_from(struct reply *rp)
+{
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	struct cmsghdr	*cm;
+	struct in_pktinfo pi;
+	uint8_t		 ctl[CMSG_SPACE(sizeof pi)];
+
+	memset(&msg, 0, sizeof msg);
+	memset(ctl, 0, sizeof ctl);
+	memset(&pi, 0, sizeof pi);
+	pi.ipi_spec_dst = rp->r->addr;
+	iov.iov_base = rp->pkt;
+	iov.iov_len = rp->len;
+	msg.msg_name = &rp->to;
+	msg.msg_namelen = sizeof rp->to;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = ctl;
+	msg.msg_controllen = sizeof ctl;
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = IPPROTO_IP;
+	cm->cmsg_type = IP_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof pi);
+	memcpy(CMSG_DATA(cm), &pi, sizeof pi);
+	(void)sendmsg(rp->fd, &msg, 0);
 }
 
 static void
 responder_read_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct resp		*r = arg;
+	struct resp		*r, key, *kp = &key;
+	struct resp		**found;
 	struct reply		*rp;
 	struct sockaddr_in	 from;
 	struct timespec		 rx;
@@ -208,17 +263,26 @@ responder_read_cb(evutil_socket_t fd, short what, void *arg)
 	uint16_t		 ck;
 
 	(void)what;
+	(void)arg;
 	while ((n = responder_recv(fd, buf, sizeof buf, &from, &off,
 	    &rx)) != -1) {
 		if ((size_t)n < off + 8 || buf[off] != 8 || buf[off + 1] != 0)
 			continue;	/* not an echo request */
+		/* RFC 791 3.1: the destination address, octets 16-19. */
+		memcpy(&key.addr, buf + 16, 4);
+		found = bsearch(&kp, by_addr, nresps, sizeof *by_addr,
+		    responder_addr_cmp);
+		if (found == NULL)
+			continue;	/* not one of ours */
+		r = *found;
 		if (r->drop && (r->seen++ & 1))
 			continue;
 		rp = calloc(1, sizeof *rp);
 		if (rp == NULL)
 			continue;
 		rp->r = r;
-		rp->fd = r->fd;
+		rp->fd = fd;
+		rp->from_addr = 1;
 		rp->to = from;
 		rp->len = (size_t)n - off;
 		memcpy(rp->pkt, buf + off, rp->len);
@@ -442,10 +506,10 @@ main(int argc, char **argv)
 {
 	struct event_config	*cfg;
 	struct event_base	*base;
-	struct event		*hup, *usr1;
+	struct event		*hup, *usr1, *icmp_ev;
 	struct resp		*r;
 	struct sockaddr_in	 sin;
-	int			 i, ch, spin = 0, on = 1;
+	int			 i, ch, spin = 0, on = 1, icmp_fd;
 
 	while ((ch = getopt(argc, argv, "bC:S:t:")) != -1) {
 		switch (ch) {
@@ -490,18 +554,16 @@ main(int argc, char **argv)
 			fprintf(stderr, "responder: bad spec %s\n", argv[i]);
 			return (2);
 		}
+		/* The address must be ours: a bind says so. */
 		r->fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK, IPPROTO_ICMP);
 		if (r->fd == -1 ||
-		    setsockopt(r->fd, SOL_SOCKET, SO_TIMESTAMPNS, &on,
-		    sizeof on) == -1 ||
 		    bind(r->fd, (struct sockaddr *)&sin, sizeof sin) == -1) {
 			fprintf(stderr, "responder: %s: %s\n", argv[i],
 			    strerror(errno));
 			return (1);
 		}
-		r->ev = event_new(base, r->fd, EV_READ | EV_PERSIST,
-		    responder_read_cb, r);
-		event_add(r->ev, NULL);
+		close(r->fd);
+		r->fd = -1;
 		r->addr = sin.sin_addr;
 		r->tfd = r->lfd = r->cfd = -1;
 		if (tcp_port != 0 && responder_tcp_open(r) == -1) {
@@ -510,7 +572,25 @@ main(int argc, char **argv)
 			return (1);
 		}
 		TAILQ_INSERT_TAIL(&resps, r, entry);
+		nresps++;
 	}
+	/* One ICMP socket for them all, unbound: it sees every request. */
+	if ((by_addr = calloc(nresps, sizeof *by_addr)) == NULL)
+		return (1);
+	i = 0;
+	TAILQ_FOREACH(r, &resps, entry)
+		by_addr[i++] = r;
+	qsort(by_addr, nresps, sizeof *by_addr, responder_addr_cmp);
+	icmp_fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK, IPPROTO_ICMP);
+	if (icmp_fd == -1 || setsockopt(icmp_fd, SOL_SOCKET, SO_TIMESTAMPNS,
+	    &on, sizeof on) == -1) {
+		fprintf(stderr, "responder: raw ICMP socket: %s\n",
+		    strerror(errno));
+		return (1);
+	}
+	icmp_ev = event_new(base, icmp_fd, EV_READ | EV_PERSIST,
+	    responder_read_cb, NULL);
+	event_add(icmp_ev, NULL);
 	if (ctl_file != NULL) {
 		hup = evsignal_new(base, SIGHUP, responder_reload_cb, NULL);
 		if (hup == NULL || evsignal_add(hup, NULL) == -1)

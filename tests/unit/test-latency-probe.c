@@ -4,8 +4,10 @@
  * (where the sysctl can allow it) datagram sockets for 127.0.0.1 and ::1,
  * TCP connect time to a listening and to a closed port, losses (a full
  * accept queue, TEST-NET-2, the IPv6 discard prefix), sequence matching with
- * 50 targets on one socket, target removal, bad input, fd leaks, and
- * probing on the opened raw socket after dropping privileges.
+ * 50 targets on one socket, the one timer's schedule (cadences, counts,
+ * timeouts, targets removed and added by a callback), target removal,
+ * bad input, fd leaks, and probing on the opened raw socket after
+ * dropping privileges.
  * Raw sockets need root (or CAP_NET_RAW); without them those cases skip.
  */
 #include <sys/types.h>
@@ -177,6 +179,8 @@ icmp_loopback(enum probe_sockmode mode, int want_dgram)
 	assert_int_equal(st.mismatched, 0);
 	/* Kernel timestamps for every reply on this Linux. */
 	assert_int_equal(st.kernel_ts, st.received);
+	/* And their sends (software transmit stamps; loopback has them). */
+	assert_int_equal(st.kernel_tx_ts, st.received);
 	print_message("# %s: v4 rtt %lld-%lld us, v6 %lld-%lld us\n",
 	    want_dgram ? "dgram" : "raw",
 	    (long long)run.r[id4].min_us, (long long)run.r[id4].max_us,
@@ -653,6 +657,123 @@ test_count_and_collector(void **state)
 	event_base_free(base);
 }
 
+/*
+ * The one timer for all targets (a heap keyed by next send or oldest
+ * timeout): targets of different intervals each keep their cadence and
+ * report in sending order; a counted target stops at its count; probes
+ * that go unanswered time out once each; a target removed by its own
+ * callback inside the timer's turn (a timeout) gets nothing more, and
+ * one added there starts probing.
+ */
+struct sched_run {
+	struct run	 run;
+	struct probe	*p;
+	int		 gone;		/* removed at its 2nd result */
+	int		 added;		/* added then */
+	int64_t		 first_ms[MAXID];
+	int64_t		 last_ms[MAXID];
+	int		 backwards;	/* a result older than the last */
+};
+
+static void
+sched_cb(void *arg, int id, int64_t time_ms, int64_t rtt_us,
+    const char *error)
+{
+	struct sched_run	*sr = arg;
+	struct probe_target	 t;
+
+	result_cb(&sr->run, id, time_ms, rtt_us, error);
+	if (id <= 0 || id >= MAXID)
+		return;
+	if (sr->run.r[id].n == 1)
+		sr->first_ms[id] = time_ms;
+	else if (time_ms < sr->last_ms[id])
+		sr->backwards++;
+	sr->last_ms[id] = time_ms;
+	if (id == sr->gone && sr->run.r[id].n == 2) {
+		assert_int_equal(latency_probe_remove(sr->p, id), 0);
+		t = target(PROBE_ICMP, "127.0.2.5", 0, 10, 500);
+		sr->added = latency_probe_add_target(sr->p, &t);
+		assert_true(sr->added > 0);
+	}
+}
+
+static void
+test_schedule(void **state)
+{
+	static const struct {
+		const char	*addr;
+		unsigned int	 interval, timeout, count;
+	} spec[] = {
+		{ "127.0.2.1", 10, 500, 0 },
+		{ "127.0.2.2", 30, 500, 0 },
+		{ "127.0.2.3", 70, 500, 0 },
+		{ "198.51.100.1", 20, 15, 0 },	/* TEST-NET-2: lost */
+		{ "127.0.2.4", 5, 500, 7 },
+		{ "198.51.100.2", 10, 10, 0 },	/* removed by its callback */
+	};
+	struct event_base	*base = event_base_new();
+	struct sched_run	 sr;
+	struct probe_target	 t;
+	struct probe_stats	 st;
+	uint64_t		 lost = 0, ok = 0, late;
+	double			 spacing;
+	int			 ids[6], i, n;
+
+	(void)state;
+	if (!have_raw())
+		skip();
+	memset(&sr, 0, sizeof sr);
+	sr.p = latency_probe_new(base, sched_cb, &sr);
+	assert_int_equal(latency_probe_open_sockets(sr.p, PROBE_SOCK_RAW), 0);
+	for (i = 0; i < 6; i++) {
+		t = target(PROBE_ICMP, spec[i].addr, 0, spec[i].interval,
+		    spec[i].timeout);
+		t.count = spec[i].count;
+		ids[i] = latency_probe_add_target(sr.p, &t);
+		assert_true(ids[i] > 0);
+	}
+	sr.gone = ids[5];
+	run_for(base, 700);
+
+	assert_int_equal(sr.run.bad_id, 0);
+	assert_int_equal(sr.backwards, 0);
+	for (i = 0; i < 3; i++) {
+		/* 700 ms / interval sends, less a stall or two. */
+		n = (int)(700 / spec[i].interval);
+		assert_in_range(sr.run.r[ids[i]].n, n * 8 / 10, n + 1);
+		assert_int_equal(sr.run.r[ids[i]].lost, 0);
+		spacing = (double)(sr.last_ms[ids[i]] - sr.first_ms[ids[i]]) /
+		    (sr.run.r[ids[i]].n - 1);
+		print_message("# every %u ms: %d results, %.1f ms apart\n",
+		    spec[i].interval, sr.run.r[ids[i]].n, spacing);
+		assert_true(spacing >= spec[i].interval * 0.95 &&
+		    spacing <= spec[i].interval * 1.25);
+	}
+	/* Unanswered: each probe reported lost once. */
+	assert_in_range(sr.run.r[ids[3]].n, 25, 35);
+	assert_int_equal(sr.run.r[ids[3]].lost, sr.run.r[ids[3]].n);
+	assert_int_equal(sr.run.r[ids[4]].n, 7);
+	assert_int_equal(sr.run.r[ids[5]].n, 2);
+	assert_true(sr.added > 0);
+	assert_in_range(sr.run.r[sr.added].n, 30, 70);
+	assert_int_equal(sr.run.r[sr.added].lost, 0);
+	for (i = 1; i < MAXID; i++) {
+		lost += (uint64_t)sr.run.r[i].lost;
+		ok += (uint64_t)sr.run.r[i].ok;
+	}
+	latency_probe_get_stats(sr.p, &st);
+	/* Every send is in the lateness histogram once. */
+	for (i = 0, late = 0; i < PROBE_LATE_BUCKETS; i++)
+		late += st.send_late[i];
+	assert_int_equal(late, st.sent);
+	assert_int_equal(st.lost, lost);
+	assert_int_equal(st.received, ok);
+	assert_int_equal(st.mismatched, 0);
+	latency_probe_free(sr.p);
+	event_base_free(base);
+}
+
 int
 main(void)
 {
@@ -663,6 +784,7 @@ main(void)
 		cmocka_unit_test(test_tcp),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_schedule),
 		cmocka_unit_test(test_remove_and_bad),
 		cmocka_unit_test(test_no_fd_leak),
 		cmocka_unit_test(test_drop_privileges),
