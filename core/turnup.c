@@ -746,6 +746,12 @@ turnup_caps(struct turnup *t, struct turnup_check *ck)
 	if (pi.up && pi.up_ms > 0 && (int64_t)pi.up_ms < t->now_ms)
 		ck->since_ms = t->now_ms - (int64_t)pi.up_ms;
 	agreed = pi.caps_local & pi.caps_remote;
+	/* What a session that went down agreed is not agreed now. */
+	if (!pi.up) {
+		turnup_set(ck, TU_WAITING, "the session is down (its last "
+		    "Peer Up agreed %s)", turnup_caps_fmt(agreed, a, sizeof a));
+		return;
+	}
 	missing = ck->caps_expected & ~agreed;
 	if (missing != 0) {
 		turnup_set(ck, TU_FAILED, "not agreed: %s (sent %s; "
@@ -894,6 +900,7 @@ turnup_rpki(struct turnup *t, struct turnup_check *ck)
 	struct branch_prefix		*p, *bad = NULL, *noroa = NULL;
 	size_t				 i, j, n = 0, nbad = 0, nnoroa = 0;
 	int				 source = 0, st, badst = -1;
+	int64_t				 up;
 	char				 pfx[PREFIX_STRLEN], roas[160];
 
 	ck->p = NULL;
@@ -905,13 +912,22 @@ turnup_rpki(struct turnup *t, struct turnup_check *ck)
 		source = 1;
 		if (c->state != COL_UP && down == NULL)
 			down = c;
+		/* Judged since its VRPs came (a record made later). */
+		if (c->state == COL_UP && c->state_mono != 0 &&
+		    now_mono_ms() >= c->state_mono) {
+			up = t->now_ms - (int64_t)(now_mono_ms() -
+			    c->state_mono);
+			if (up > ck->since_ms)
+				ck->since_ms = up;
+		}
 	}
 	if (!source) {
 		turnup_set(ck, TU_UNCHECKED, "not checked (no rpki source "
 		    "configured)");
 		return;
 	}
-	if (down != NULL) {
+	/* A history keeps the prefixes' RPKI states, not the sources'. */
+	if (down != NULL && !t->history) {
 		turnup_set(ck, TU_WAITING, "%s is %s%s%s: cannot tell",
 		    down->name, down->state == COL_DOWN ? "down" : "not up yet",
 		    down->error[0] != '\0' ? ": " : "", down->error);
@@ -924,6 +940,8 @@ turnup_rpki(struct turnup *t, struct turnup_check *ck)
 		for (j = 0; j < b->nprefixes; j++) {
 			p = &b->prefixes[j];
 			n++;
+			if (p->since_ms > ck->since_ms)
+				ck->since_ms = p->since_ms;
 			if ((st = routemon_rpki_state(m, p)) == -1)
 				st = (p->flags & PFX_RPKI_INVALID) ?
 				    VRP_INVALID_ORIGIN : (p->flags &
