@@ -128,6 +128,11 @@ struct rib_stats {
 	size_t		 attrs;		/* distinct interned attribute sets */
 	size_t		 attr_bytes;	/* their raw bytes */
 	size_t		 mem;		/* bytes allocated by the RIB, all in */
+	/* mem by part (the rest: peers, watches, scratch): */
+	size_t		 mem_routes;	/* route entries */
+	size_t		 mem_nodes;	/* trie nodes, both families */
+	size_t		 mem_attrs;	/* attribute sets, their table, hash */
+	size_t		 mem_index;	/* longest-match indexes */
 };
 
 struct rib;

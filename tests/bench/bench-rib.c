@@ -352,6 +352,7 @@ bench_hash(const uint8_t *mem, size_t len, int runs, double load_s)
 }
 
 /* 2. Memory per route with both files in one RIB. */
+#define PER(x)	(st.routes ? (double)(x) / st.routes : 0)
 static void
 bench_mem(const char *a, const char *b)
 {
@@ -380,6 +381,15 @@ bench_mem(const char *a, const char *b)
 	printf("   (of which the IPv4 longest-match index %zu bytes = "
 	    "%.1f bytes/route)\n", st.mem - st0.mem,
 	    st.routes ? (double)(st.mem - st0.mem) / st.routes : 0);
+	printf("   by part, bytes/route: route entries %.1f, trie nodes %.1f "
+	    "(%.1f per node),\n     attribute sets %.1f (%.1f per set, "
+	    "%.1f routes a set), indexes %.1f, rest %.1f\n",
+	    PER(st.mem_routes), PER(st.mem_nodes),
+	    st.nodes ? (double)st.mem_nodes / st.nodes : 0, PER(st.mem_attrs),
+	    st.attrs ? (double)st.mem_attrs / st.attrs : 0,
+	    st.attrs ? (double)st.routes / st.attrs : 0, PER(st.mem_index),
+	    PER(st.mem - st.mem_routes - st.mem_nodes - st.mem_attrs -
+	    st.mem_index));
 	if (r0 >= 0 && r1 >= 0)
 		printf("   RSS growth %ld bytes = %.1f bytes/route "
 		    "(cross-check)\n", r1 - r0,
