@@ -165,7 +165,11 @@ rib_lpm_dirty(struct rib *r, const struct rib_fam *f, uint32_t n)
 	uint32_t	 x, e, count, i;
 	unsigned int	 len;
 
-	if (f->v6 || l == NULL || l->top == NULL)
+	if (f->v6) {
+		rib_lpm6_dirty(r, f, n);
+		return;
+	}
+	if (l == NULL || l->top == NULL)
 		return;
 	len = RIB_N4LEN(f->n4, n);
 	x = f->n4[n].key >> 16;
@@ -454,6 +458,7 @@ rib_longest_prepare(const struct rib *r)
 	struct rib_lpm	*l = r->lpm;
 	uint32_t	 i;
 
+	rib_lpm6_prepare(r);
 	if (l->top == NULL)
 		rib_lpm_init(l);
 	while (l->dirty != 0) {

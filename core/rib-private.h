@@ -106,10 +106,12 @@ struct rib_wlist {
 };
 
 struct rib_lpm;
+struct rib_lpm6;
 
 struct rib {
 	struct rib_fam		 fam[2];	/* IPv4, IPv6 */
 	struct rib_lpm		*lpm;		/* IPv4 longest match */
+	struct rib_lpm6		*lpm6;		/* IPv6 longest match */
 
 	struct rib_rentry	*rv;
 	uint32_t		 rused, rcap, rfree;
@@ -197,6 +199,15 @@ void		 rib_lpm_free(struct rib_lpm *);
 size_t		 rib_lpm_mem(const struct rib_lpm *);
 void		 rib_lpm_dirty(struct rib *, const struct rib_fam *, uint32_t);
 int		 rib_lpm_longest(const struct rib *, const struct prefix *,
+		    struct prefix *);
+
+/* core/rib-lpm6.c: the IPv6 one, the same way. */
+struct rib_lpm6	*rib_lpm6_new(void);
+void		 rib_lpm6_free(struct rib_lpm6 *);
+size_t		 rib_lpm6_mem(const struct rib_lpm6 *);
+void		 rib_lpm6_dirty(struct rib *, const struct rib_fam *, uint32_t);
+void		 rib_lpm6_prepare(const struct rib *);
+int		 rib_lpm6_longest(const struct rib *, const struct prefix *,
 		    struct prefix *);
 
 /*

@@ -108,6 +108,7 @@ rib_new(void)
 	r->fam[1].bits = 128;
 	r->fam[0].nused = r->fam[1].nused = 1;
 	r->lpm = rib_lpm_new();
+	r->lpm6 = rib_lpm6_new();
 	r->rused = 1;
 	r->aused = 1;
 	return (r);
@@ -133,6 +134,7 @@ rib_free(struct rib *r)
 	free(r->canon);
 	free(r->mrt_map);
 	rib_lpm_free(r->lpm);
+	rib_lpm6_free(r->lpm6);
 	free(r);
 }
 
@@ -152,7 +154,7 @@ rib_stats(const struct rib *r, struct rib_stats *st)
 	st->mem_attrs = (size_t)r->acap * sizeof (struct rib_attr *) +
 	    (size_t)r->cafree * sizeof (uint32_t) +
 	    (size_t)r->htcap * sizeof (struct rib_hent) + r->attr_mem;
-	st->mem_index = rib_lpm_mem(r->lpm);
+	st->mem_index = rib_lpm_mem(r->lpm) + rib_lpm6_mem(r->lpm6);
 	st->mem = sizeof *r + st->mem_nodes + st->mem_routes +
 	    st->mem_attrs + st->mem_index +
 	    r->cpeers * sizeof (struct rib_peer) +
@@ -941,6 +943,9 @@ rib_longest(const struct rib *r, const struct prefix *p,
 	if (p->addr.af == AF_INET && p->len == 32)
 		/* An address: the index (core/rib-lpm.c) has it. */
 		return (rib_lpm_longest(r, p, match));
+	if (p->addr.af == AF_INET6 && p->len == 128)
+		/* Likewise for IPv6 (core/rib-lpm6.c). */
+		return (rib_lpm6_longest(r, p, match));
 	if (p->addr.af == AF_INET) {
 		/* Shorter IPv4 prefixes walk the trie, on 32-bit keys. */
 		const struct rib_node4	*v = r->fam[0].n4;
