@@ -24,14 +24,15 @@
  *		its entry count n, the offset of its fences in a pool of
  *		their own, and the words of its tree (garbage accounting).
  *   node	n entries, each a key (the first 32-bit unit of a range;
- *		sorted, the first 0) over its value; with more than 16
- *		entries, ceil(n / 16) 32-bit fences (every 16th key).  A
- *		value is a leaf, or LPM6_NODE | offset of a child node over
- *		the next 32 bits when a range boundary falls inside that
- *		unit (a prefix longer than the node's bits: /49 to /80 in a
- *		/16's node, and so on down to /128).  A child node has its
- *		n and tree size in a word of its own, then its fences, then
- *		its entries.
+ *		sorted, the first 0) and its value, in blocks of 12 in a
+ *		cache line (see LPM6_BLOCK), then the node's child array;
+ *		with more than one block, a 32-bit fence per block (its
+ *		first key).  A value is a leaf, or a child node over the
+ *		next 32 bits when a range boundary falls inside that unit (a
+ *		prefix longer than the node's bits: /49 to /80 in a /16's
+ *		node, and so on down to /128).  A child node has its n and
+ *		tree size in a word of its own, then its fences, then its
+ *		blocks.
  *
  * A /16 with many fences (2001::/16 holds tens of thousands of ranges)
  * also has a radix over them: for each value of the key's first r bits
@@ -40,9 +41,9 @@
  *
  * A lookup of an address whose match is /48 or shorter reads its top
  * entry, radix and fences (the used part of the top is a few hundred
- * KB, the fences a sixteenth of the entries: they mostly stay in cache),
- * then counts the entries not above its key in one block of 8 (a cache
- * line, the values beside their keys): mostly a single miss.
+ * KB, the fences 4 bytes per 12 entries: they mostly stay in cache),
+ * then counts the entries not above its key in one block (a cache line,
+ * the values beside their keys): mostly a single miss.
  *
  * Maintenance is lazy and per /16, as in the IPv4 index: a prefix gaining
  * its first route or losing its last marks the /16s it touches dirty, and
@@ -63,7 +64,18 @@
 #define LPM6_NODE	0x80000000U
 #define LPM6_DIRTY	0x40000000U	/* in top, without LPM6_NODE */
 #define LPM6_OFFMASK	0x7fffffffU
-#define LPM6_BLOCK	8		/* entries a fence stands for: a line */
+/*
+ * A block: a cache line of LPM6_BLOCK entries, their keys (uint32, at
+ * 0), their values as bytes (at 48: the leaf, or LPM6_CHILD), and the
+ * index in the node's child array of the block's first child (at 60).
+ * A node's last block holds what is left, c entries: its values at 4c,
+ * its index after them (LPM6_BBASE(c)), its words LPM6_BSIZE(c).
+ */
+#define LPM6_BLOCK	12
+#define LPM6_BWORDS	8		/* 64-bit words in a full block */
+#define LPM6_BBASE(c)	((5 * (c) + 3) & ~3U)
+#define LPM6_BSIZE(c)	((LPM6_BBASE(c) + 4 + 7) / 8)
+#define LPM6_CHILD	0xff
 #define LPM6_LEVELS	4		/* node depths: bits 16, 48, 80, 112 */
 #define LPM6_NMASK	0x07ffffffU	/* lpm6_top.n: count, radix bits above */
 #define LPM6_RADIX	32		/* fences from which a /16 has a radix */
@@ -311,8 +323,10 @@ rib_lpm6_node(struct rib_lpm6 *l, struct lpm6_range *r, size_t cnt,
 	struct lpm6_ents	*e = &l->ents[(b - 16) / 32];
 	struct lpm6_range	 save;
 	uint64_t		*w;
-	uint32_t		 u, *f, rb, nrx, q;
-	size_t			 i, j, n, m, o, sub, tree = 0, off;
+	uint32_t		 u, *f, rb, nrx, q, nc, *cref;
+	uint8_t			*bp;
+	size_t			 i, j, n, m, nb, cb, c, blk, o, sub, tree = 0;
+	size_t			 off;
 
 	e->n = 0;
 	for (i = 0; i < cnt; i = j) {
@@ -355,8 +369,13 @@ rib_lpm6_node(struct rib_lpm6 *l, struct lpm6_range *r, size_t cnt,
 			rib_lpm6_add(e, u + 1, r[j - 1].v);
 	}
 	n = e->n;
-	m = n > LPM6_BLOCK ? (n + LPM6_BLOCK - 1) / LPM6_BLOCK : 0;
-	sub = t != NULL ? n : 1 + (m + 1) / 2 + n;
+	nb = (n + LPM6_BLOCK - 1) / LPM6_BLOCK;
+	m = nb > 1 ? nb : 0;
+	for (i = 0, nc = 0; i < n; i++)
+		nc += (e->v[i] & LPM6_NODE) != 0;
+	cb = n - (nb - 1) * LPM6_BLOCK;		/* in the last block */
+	blk = (nb - 1) * LPM6_BWORDS + LPM6_BSIZE(cb) + (nc + 1) / 2;
+	sub = t != NULL ? blk : 1 + (m + 1) / 2 + blk;
 	if (t != NULL) {
 		/* A /16's blocks start on a cache line. */
 		sub += (8 - l->used % 8) % 8;
@@ -367,7 +386,7 @@ rib_lpm6_node(struct rib_lpm6 *l, struct lpm6_range *r, size_t cnt,
 	if ((o = l->used) + sub > LPM6_OFFMASK)
 		fatalx("%s: IPv6 index beyond %u words", __func__,
 		    LPM6_OFFMASK);
-	l->used = o + (t != NULL ? n : sub);
+	l->used = o + (t != NULL ? blk : sub);
 	w = l->pool + o;
 	if (t != NULL) {
 		/* A /16's: n and the fences in its top entry. */
@@ -398,8 +417,21 @@ rib_lpm6_node(struct rib_lpm6 *l, struct lpm6_range *r, size_t cnt,
 	}
 	for (i = 0; i < m; i++)
 		f[i] = e->k[i * LPM6_BLOCK];
-	for (i = 0; i < n; i++)
-		w[i] = (uint64_t)e->k[i] << 32 | e->v[i];
+	/* The blocks, then the child array. */
+	memset(w, 0, blk * sizeof *w);
+	cref = (uint32_t *)(w + (nb - 1) * LPM6_BWORDS + LPM6_BSIZE(cb));
+	for (i = 0, nc = 0; i < n; i++) {
+		bp = (uint8_t *)(w + i / LPM6_BLOCK * LPM6_BWORDS);
+		c = i / LPM6_BLOCK == nb - 1 ? cb : LPM6_BLOCK;
+		if (i % LPM6_BLOCK == 0)
+			memcpy(bp + LPM6_BBASE(c), &nc, sizeof nc);
+		memcpy(bp + 4 * (i % LPM6_BLOCK), &e->k[i], sizeof e->k[i]);
+		if (e->v[i] & LPM6_NODE) {
+			bp[4 * c + i % LPM6_BLOCK] = LPM6_CHILD;
+			cref[nc++] = e->v[i] & LPM6_OFFMASK;
+		} else
+			bp[4 * c + i % LPM6_BLOCK] = e->v[i];
+	}
 	return (o);
 }
 
@@ -541,6 +573,15 @@ rib_lpm6_prepare(const struct rib *r)
 	}
 	if (l->cap > l->used + l->used / 8 && l->used != 0)
 		rib_lpm6_pool(l, l->used, 1);
+	/* The build's scratch: a later rebuild of a /16 is small. */
+	free(l->rv);
+	l->rv = NULL;
+	l->nr = l->cr = 0;
+	for (i = 0; i < LPM6_LEVELS; i++) {
+		free(l->ents[i].k);
+		free(l->ents[i].v);
+		memset(&l->ents[i], 0, sizeof l->ents[i]);
+	}
 	if (l->fcap > l->fused + l->fused / 8 && l->fused != 0) {
 		l->fpool = xreallocarray(l->fpool, l->fused,
 		    sizeof *l->fpool);
@@ -549,34 +590,45 @@ rib_lpm6_prepare(const struct rib *r)
 }
 
 /*
- * The value for key in a node of n entries k with fences f, the last
- * fence not above key being among the len from lo on.
+ * The value for key in a node of n entries in blocks k with fences f
+ * (the last fence not above key being among the len from lo on): a
+ * leaf, or LPM6_NODE | the offset of a child.
  */
 static inline uint32_t
 rib_lpm6_search(const uint32_t *f, size_t lo, size_t len, const uint64_t *k,
     uint32_t n, uint32_t key)
 {
-	uint64_t	kv;
-	size_t		half, i, cnt;
-	uint32_t	c;
+	const uint8_t	*bp;
+	const uint32_t	*bk;
+	size_t		 half, i, cnt;
+	uint32_t	 c, base;
 
 	for (; len > 1; len -= half) {
 		half = len / 2;
 		if (f[lo + half] <= key)
 			lo += half;
 	}
-	/* Entries not above key in its block; the value is the low half. */
-	k += lo * LPM6_BLOCK;
+	/* Keys not above key in its block. */
+	bp = (const uint8_t *)(k + lo * LPM6_BWORDS);
+	bk = (const uint32_t *)bp;
 	cnt = n - lo * LPM6_BLOCK;
 	if (cnt > LPM6_BLOCK)
 		cnt = LPM6_BLOCK;
-	kv = (uint64_t)key << 32 | UINT32_MAX;
 	for (c = 0, i = 0; i < cnt; i++)
-		c += k[i] <= kv;
-	return ((uint32_t)k[c - 1]);
+		c += bk[i] <= key;
+	if (bp[4 * cnt + c - 1] != LPM6_CHILD)
+		return (bp[4 * cnt + c - 1]);
+	/* A child: its offset in the array after the blocks. */
+	memcpy(&base, bp + LPM6_BBASE(cnt), sizeof base);
+	for (i = 0; i + 1 < c; i++)
+		base += bp[4 * cnt + i] == LPM6_CHILD;
+	i = (n - 1) / LPM6_BLOCK;
+	bk = (const uint32_t *)(k + i * LPM6_BWORDS +
+	    LPM6_BSIZE(n - i * LPM6_BLOCK));
+	return (LPM6_NODE | bk[base]);
 }
 
-/* The fences of a node of n entries (none up to a block). */
+/* The fences of a node of n entries (none for a single block). */
 #define LPM6_FENCES(n)	((n) > LPM6_BLOCK ? \
 	((n) + LPM6_BLOCK - 1) / LPM6_BLOCK : 0)
 

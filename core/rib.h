@@ -226,10 +226,11 @@ int		 rib_lookup(const struct rib *, int peer, const struct prefix *,
 int		 rib_longest(const struct rib *, const struct prefix *p,
 		    struct prefix *match);
 /*
- * IPv4 addresses (/32) are answered from a compact index kept beside the
- * trie (core/rib-lpm.c), rebuilt per /16 on the first lookup after a
- * change there.  rib_longest_prepare() builds whatever is out of date now
- * (after a bulk load, say), so that no lookup pays for it.
+ * Addresses (IPv4 /32, IPv6 /128) are answered from compact indexes kept
+ * beside the tries (core/rib-lpm.c, core/rib-lpm6.c), rebuilt per /16 on
+ * the first lookup after a change there.  rib_longest_prepare() builds
+ * whatever is out of date now (after a bulk load, say), so that no
+ * lookup pays for it.
  */
 void		 rib_longest_prepare(const struct rib *);
 /*

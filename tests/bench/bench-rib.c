@@ -715,7 +715,9 @@ v6_span(const struct prefix *p, uint64_t *hi, uint64_t *lo, uint64_t *mhi,
 	if (p->len < 64) {
 		*mhi |= p->len == 0 ? ~0ULL : ~(~0ULL << (64 - p->len));
 		*mlo = ~0ULL;
-	} else if (p->len < 128)
+	} else if (p->len == 64)
+		*mlo = ~0ULL;
+	else if (p->len < 128)
 		*mlo |= ~(~0ULL << (128 - p->len));
 }
 
@@ -913,6 +915,8 @@ bench_lookup6(const char *path)
 	    "of one lookup alone):\n     median %.1f ns/lookup\n", dmed);
 	printf("   index and walk agree on %zu of %zu addresses (the /128 "
 	    "matches apart)\n", checked - differ, checked);
+	printf("   for scale: one random memory read costs %.0f ns in 4 MB, "
+	    "%.0f ns in 8 MB now\n", chase_ns(4), chase_ns(8));
 	free(ahi);
 	free(alo);
 	free(v.p);

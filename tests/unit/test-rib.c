@@ -1735,6 +1735,21 @@ v6_cut(uint64_t *hi, uint64_t *lo, int len)
 		*lo &= ~0ULL << (128 - len);
 }
 
+/* The last address (*mhi, *mlo) of the prefix (hi, lo)/len. */
+static void
+v6_last(uint64_t hi, uint64_t lo, int len, uint64_t *mhi, uint64_t *mlo)
+{
+	*mhi = hi;
+	*mlo = lo;
+	if (len < 64) {
+		*mhi |= len == 0 ? ~0ULL : ~(~0ULL << (64 - len));
+		*mlo = ~0ULL;
+	} else if (len == 64)
+		*mlo = ~0ULL;
+	else if (len < 128)
+		*mlo |= ~(~0ULL << (128 - len));
+}
+
 /*
  * rib_longest() of the address (hi, lo) from the index against the trie
  * walk (the /127, which the index does not answer): the same unless the
@@ -1962,16 +1977,7 @@ test_longest_index6_model(void **state)
 		for (j = 0; j < 20; j++) {
 			x = lpm_rnd(&s);
 			i = x % NCAND;
-			/* The candidate's last address: (mhi, mlo). */
-			mhi = khi[i];
-			mlo = klo[i];
-			if (len[i] < 64) {
-				mhi |= len[i] == 0 ? ~0ULL :
-				    ~(~0ULL << (64 - len[i]));
-				mlo = ~0ULL;
-			} else if (len[i] < 128)
-				mlo |= len[i] == 64 ? ~0ULL :
-				    ~(~0ULL << (128 - len[i]));
+			v6_last(khi[i], klo[i], len[i], &mhi, &mlo);
 			switch (x / NCAND % 6) {
 			case 0:
 				hi = khi[i];
@@ -2069,14 +2075,7 @@ test_longest_index6_routeviews(void **state)
 				hi = hi << 8 | all[i].addr.b[j];
 				lo = lo << 8 | all[i].addr.b[8 + j];
 			}
-			mhi = hi;
-			mlo = lo;
-			if (all[i].len < 64) {
-				mhi |= all[i].len == 0 ? ~0ULL :
-				    ~(~0ULL << (64 - all[i].len));
-				mlo = ~0ULL;
-			} else if (all[i].len < 128)
-				mlo |= ~(~0ULL << (128 - all[i].len));
+			v6_last(hi, lo, all[i].len, &mhi, &mlo);
 			found += lpm6_against_walk(r, hi, lo) >= 0;
 			lpm6_against_walk(r, hi - (lo == 0), lo - 1);
 			lpm6_against_walk(r, mhi, mlo);
