@@ -108,6 +108,29 @@ struct rib_wlist {
 struct rib_lpm;
 struct rib_lpm6;
 
+/* Attribute set slabs (core/rib-attr.c). */
+#define RIB_SLAB_STEP	8
+#define RIB_SLAB_MAX	512
+#define RIB_SLAB_SIZE	(16384 - 16)
+struct rib_slabclass {
+	void		*free;		/* freed sets of the class */
+	uint8_t		*next;		/* room left in the current slab */
+	size_t		 left;
+};
+/* Under ASan every set is malloc'd, so that it checks each one. */
+#if defined(__SANITIZE_ADDRESS__)
+#define RIB_SLABS	0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RIB_SLABS	0
+#endif
+#endif
+#ifndef RIB_SLABS
+#define RIB_SLABS	1
+#endif
+/* Whether a set of n bytes (header included) lives in a slab. */
+#define RIB_INSLAB(n)	(RIB_SLABS && (n) <= RIB_SLAB_MAX)
+
 struct rib {
 	struct rib_fam		 fam[2];	/* IPv4, IPv6 */
 	struct rib_lpm		*lpm;		/* IPv4 longest match */
@@ -125,7 +148,10 @@ struct rib {
 	uint32_t		 htcap;		/* power of two */
 	size_t			 nattrs;
 	size_t			 attr_bytes;
-	size_t			 attr_mem;
+	size_t			 attr_mem;	/* slabs and big sets */
+	struct rib_slabclass	 slabcls[RIB_SLAB_MAX / RIB_SLAB_STEP];
+	uint8_t			**slabs;
+	size_t			 nslabs, cslabs;
 
 	struct rib_peer		*peers;
 	size_t			 npeers, cpeers;

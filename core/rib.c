@@ -121,8 +121,14 @@ rib_free(struct rib *r)
 
 	if (r == NULL)
 		return;
-	for (i = 1; i < r->aused; i++)
-		free(r->attrv[i]);
+	for (i = 1; i < r->aused; i++) {
+		if (r->attrv[i] != NULL && !RIB_INSLAB(sizeof *r->attrv[i] +
+		    r->attrv[i]->len))
+			free(r->attrv[i]);
+	}
+	for (i = 0; i < r->nslabs; i++)
+		free(r->slabs[i]);
+	free(r->slabs);
 	free(r->attrv);
 	free(r->afree);
 	free(r->ht);
@@ -152,6 +158,7 @@ rib_stats(const struct rib *r, struct rib_stats *st)
 	    (size_t)r->fam[1].cap * sizeof (struct rib_node6);
 	st->mem_routes = (size_t)r->rcap * sizeof (struct rib_rentry);
 	st->mem_attrs = (size_t)r->acap * sizeof (struct rib_attr *) +
+	    r->cslabs * sizeof *r->slabs +
 	    (size_t)r->cafree * sizeof (uint32_t) +
 	    (size_t)r->htcap * sizeof (struct rib_hent) + r->attr_mem;
 	st->mem_index = rib_lpm_mem(r->lpm) + rib_lpm6_mem(r->lpm6);
