@@ -7,7 +7,8 @@
  * addressed by 32-bit indices (index 0 is "none"), freed entries are kept
  * on a free list threaded through the entries themselves, so a full table
  * costs one allocation per pool rather than one per node or route.  An
- * IPv4 node is 20 bytes (a 32-bit key), an IPv6 node 32, a route 16.
+ * IPv4 node is 16 bytes (a 32-bit key; see rib-private.h), an IPv6 node
+ * 32, a route 16.
  *
  * A node exists for every prefix that has routes or is watched; a node
  * with neither is "glue" and is kept only while it has two children

@@ -6,7 +6,7 @@
  * the node, as BIRD keeps several routes per net).  Path attributes are
  * interned: one reference-counted copy of each distinct attribute set,
  * shared by every route that carries it, so several full tables fit in
- * memory (the target is at most 100 bytes per stored route).
+ * memory (the target is at most 64 bytes per stored route, indexes in).
  *
  * Queries: a peer's route for a prefix (exact), the longest match for an
  * address or prefix (covering), and a walk over a prefix's more-specifics.
