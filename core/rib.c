@@ -325,8 +325,7 @@ rib_reserve(struct rib_fam *f, uint32_t n)
 void *
 rib_pool_grow(void *p, uint32_t *cap, size_t need, size_t size)
 {
-	size_t	 old = (size_t)*cap * size, len, pg;
-	void	*q;
+	size_t	 old = (size_t)*cap * size, len;
 
 	if (need <= *cap)
 		return (p);
@@ -335,7 +334,9 @@ rib_pool_grow(void *p, uint32_t *cap, size_t need, size_t size)
 	len = old < 16384 ? 16384 : old + old / 2;
 #ifdef MREMAP_MAYMOVE
 	if (len >= RIB_POOL_MAP) {
-		pg = (size_t)sysconf(_SC_PAGESIZE);
+		size_t	 pg = (size_t)sysconf(_SC_PAGESIZE);
+		void	*q;
+
 		len = old + (old / 16 > RIB_POOL_MAP / 4 ? old / 16 :
 		    RIB_POOL_MAP / 4);
 		if (len < need * size)
@@ -357,7 +358,6 @@ rib_pool_grow(void *p, uint32_t *cap, size_t need, size_t size)
 		return (q);
 	}
 #endif
-	(void)pg;
 	if (len < need * size)
 		len = need * size;
 	*cap = len / size > UINT32_MAX ? UINT32_MAX : len / size;
@@ -372,6 +372,9 @@ rib_pool_free(void *p, uint32_t cap, size_t size)
 		munmap(p, (size_t)cap * size);
 		return;
 	}
+#else
+	(void)cap;
+	(void)size;
 #endif
 	free(p);
 }
