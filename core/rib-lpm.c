@@ -165,9 +165,13 @@ rib_lpm_dirty(struct rib *r, const struct rib_fam *f, uint32_t n)
 	uint32_t	 x, e, count, i;
 	unsigned int	 len;
 
-	if (f->v6 || l == NULL || l->top == NULL)
+	if (f->v6) {
+		rib_lpm6_dirty(r, f, n);
 		return;
-	len = f->n4[n].h.len;
+	}
+	if (l == NULL || l->top == NULL)
+		return;
+	len = RIB_N4LEN(f->n4, n);
 	x = f->n4[n].key >> 16;
 	count = len >= 16 ? 1 : 1U << (16 - len);
 	for (i = x; i < x + count; i++) {
@@ -298,10 +302,10 @@ rib_lpm_paint(struct rib_lpm *l, const struct rib_node4 *v, uint32_t n)
 	uint32_t		 key, start, count, d;
 	unsigned int		 len;
 
-	for (; n != 0; n = h->child[1]) {
+	for (; n != 0; n = RIB_N4CHILD(v, n, 1)) {
 		h = &v[n].h;
 		if (h->routes != 0) {
-			len = h->len;
+			len = RIB_N4LEN(v, n);
 			key = v[n].key;
 			if (len <= 24) {
 				start = len <= 16 ? 0 : (key >> 8) & 0xff;
@@ -319,8 +323,8 @@ rib_lpm_paint(struct rib_lpm *l, const struct rib_node4 *v, uint32_t n)
 				    (key & 0xff), len + 1, 1U << (32 - len));
 			}
 		}
-		if (h->child[0] != 0)
-			rib_lpm_paint(l, v, h->child[0]);
+		if (RIB_N4CHILD(v, n, 0) != 0)
+			rib_lpm_paint(l, v, RIB_N4CHILD(v, n, 0));
 	}
 }
 
@@ -329,7 +333,7 @@ static uint32_t
 rib_lpm_build(struct rib_lpm *l, const struct rib_fam *f, uint32_t x)
 {
 	const struct rib_node4	*v = f->n4;
-	const struct rib_nhdr	*h;
+	unsigned int		 nl;
 	uint64_t		 bm[4], dm[4];
 	uint8_t			 cum[4], dcum[4], def, nib[128], *b;
 	uint32_t		 n, key = x << 16, m, child[256];
@@ -339,20 +343,20 @@ rib_lpm_build(struct rib_lpm *l, const struct rib_fam *f, uint32_t x)
 
 	/* Down to the first node at /16 or below that is inside x. */
 	for (n = f->root; n != 0;) {
-		h = &v[n].h;
-		if (h->len >= 16) {
+		nl = RIB_N4LEN(v, n);
+		if (nl >= 16) {
 			if ((v[n].key ^ key) >> 16 != 0)
 				n = 0;
 			break;
 		}
-		m = h->len == 0 ? 0 : ~0U << (32 - h->len);
+		m = nl == 0 ? 0 : ~0U << (32 - nl);
 		if ((v[n].key ^ key) & m) {
 			n = 0;
 			break;
 		}
-		if (h->routes != 0)
-			best = h->len + 1;
-		n = h->child[(key >> (31 - h->len)) & 1];
+		if (v[n].h.routes != 0)
+			best = nl + 1;
+		n = RIB_N4CHILD(v, n, (key >> (31 - nl)) & 1);
 	}
 	if (n == 0)
 		return (best);
@@ -454,6 +458,7 @@ rib_longest_prepare(const struct rib *r)
 	struct rib_lpm	*l = r->lpm;
 	uint32_t	 i;
 
+	rib_lpm6_prepare(r);
 	if (l->top == NULL)
 		rib_lpm_init(l);
 	while (l->dirty != 0) {

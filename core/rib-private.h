@@ -16,8 +16,6 @@
 #define ATTR_OPTIONAL	0x80
 #define ATTR_EXTLEN	0x10
 
-#define NODE_WATCHED	0x01	/* pinned: rib_watch() registered it */
-
 #define RIB_MAXDEPTH	130	/* nodes on one root-to-leaf path, at most */
 
 /* A 128-bit key, most significant bit first; IPv4 uses the top 32. */
@@ -25,13 +23,22 @@ struct rib_key {
 	uint64_t	hi, lo;
 };
 
-/* The part of a node both families share. */
+/*
+ * The part of a node both families share: its children and its first
+ * route entry (0 if none).  An IPv4 node is 16 bytes: its length (0 to
+ * 32) is kept in the top bits of child[0] and its watched flag in the
+ * top bit of child[1], so that IPv4 node indices have RIB_N4BITS bits;
+ * an IPv6 node keeps both in bytes of its own (32 bytes with its key).
+ * Read and write them with the accessors below, never directly.
+ */
 struct rib_nhdr {
 	uint32_t	child[2];
-	uint32_t	routes;		/* first route entry, 0 if none */
-	uint8_t		len;
-	uint8_t		flags;
+	uint32_t	routes;
 };
+
+#define RIB_N4BITS	26
+#define RIB_N4IDX	((1U << RIB_N4BITS) - 1)
+#define RIB_N4WATCHED	0x80000000U
 
 struct rib_node4 {
 	struct rib_nhdr	h;
@@ -40,6 +47,8 @@ struct rib_node4 {
 
 struct rib_node6 {
 	struct rib_nhdr	h;
+	uint8_t		len;
+	uint8_t		watched;
 	uint64_t	hi, lo;
 };
 
@@ -65,7 +74,7 @@ struct rib_fam {
 	struct rib_node4	*n4;
 	struct rib_node6	*n6;
 	uint32_t		 nused;		/* pool entries used, 0 incl. */
-	uint32_t		 cap;
+	uint32_t		 cap;		/* entries, see rib_pool_grow() */
 	uint32_t		 freel;
 	uint32_t		 root;
 	size_t			 nodes;
@@ -97,10 +106,35 @@ struct rib_wlist {
 };
 
 struct rib_lpm;
+struct rib_lpm6;
+
+/* Attribute set slabs (core/rib-attr.c). */
+#define RIB_SLAB_STEP	8
+#define RIB_SLAB_MAX	512
+#define RIB_SLAB_SIZE	(16384 - 16)
+struct rib_slabclass {
+	void		*free;		/* freed sets of the class */
+	uint8_t		*next;		/* room left in the current slab */
+	size_t		 left;
+};
+/* Under ASan every set is malloc'd, so that it checks each one. */
+#if defined(__SANITIZE_ADDRESS__)
+#define RIB_SLABS	0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RIB_SLABS	0
+#endif
+#endif
+#ifndef RIB_SLABS
+#define RIB_SLABS	1
+#endif
+/* Whether a set of n bytes (header included) lives in a slab. */
+#define RIB_INSLAB(n)	(RIB_SLABS && (n) <= RIB_SLAB_MAX)
 
 struct rib {
 	struct rib_fam		 fam[2];	/* IPv4, IPv6 */
 	struct rib_lpm		*lpm;		/* IPv4 longest match */
+	struct rib_lpm6		*lpm6;		/* IPv6 longest match */
 
 	struct rib_rentry	*rv;
 	uint32_t		 rused, rcap, rfree;
@@ -114,7 +148,10 @@ struct rib {
 	uint32_t		 htcap;		/* power of two */
 	size_t			 nattrs;
 	size_t			 attr_bytes;
-	size_t			 attr_mem;
+	size_t			 attr_mem;	/* slabs and big sets */
+	struct rib_slabclass	 slabcls[RIB_SLAB_MAX / RIB_SLAB_STEP];
+	uint8_t			**slabs;
+	size_t			 nslabs, cslabs;
 
 	struct rib_peer		*peers;
 	size_t			 npeers, cpeers;
@@ -189,5 +226,68 @@ size_t		 rib_lpm_mem(const struct rib_lpm *);
 void		 rib_lpm_dirty(struct rib *, const struct rib_fam *, uint32_t);
 int		 rib_lpm_longest(const struct rib *, const struct prefix *,
 		    struct prefix *);
+
+/* core/rib-lpm6.c: the IPv6 one, the same way. */
+struct rib_lpm6	*rib_lpm6_new(void);
+void		 rib_lpm6_free(struct rib_lpm6 *);
+size_t		 rib_lpm6_mem(const struct rib_lpm6 *);
+void		 rib_lpm6_dirty(struct rib *, const struct rib_fam *, uint32_t);
+void		 rib_lpm6_prepare(const struct rib *);
+int		 rib_lpm6_longest(const struct rib *, const struct prefix *,
+		    struct prefix *);
+
+/*
+ * Pools (nodes, route entries): an array grown to at least need entries
+ * of size bytes, *cap updated.  Small pools are malloc'd; from 1 MB on
+ * they are mapped and grown in place by a sixteenth at a time, so a full
+ * table carries little unused capacity and growing never copies it.
+ */
+void		*rib_pool_grow(void *, uint32_t *cap, size_t need,
+		    size_t size);
+void		 rib_pool_free(void *, uint32_t cap, size_t size);
+
+/* Node accessors (see struct rib_nhdr). */
+static inline struct rib_nhdr *
+rib_nh(const struct rib_fam *f, uint32_t i)
+{
+	return (f->v6 ? &f->n6[i].h : &f->n4[i].h);
+}
+
+static inline uint32_t
+rib_child(const struct rib_fam *f, uint32_t n, int side)
+{
+	return (f->v6 ? f->n6[n].h.child[side] :
+	    f->n4[n].h.child[side] & RIB_N4IDX);
+}
+
+static inline void
+rib_child_set(struct rib_fam *f, uint32_t n, int side, uint32_t c)
+{
+	uint32_t	*p;
+
+	if (f->v6)
+		f->n6[n].h.child[side] = c;
+	else {
+		p = &f->n4[n].h.child[side];
+		*p = (*p & ~RIB_N4IDX) | c;
+	}
+}
+
+static inline unsigned int
+rib_len(const struct rib_fam *f, uint32_t n)
+{
+	return (f->v6 ? f->n6[n].len : f->n4[n].h.child[0] >> RIB_N4BITS);
+}
+
+static inline int
+rib_watched(const struct rib_fam *f, uint32_t n)
+{
+	return (f->v6 ? f->n6[n].watched :
+	    (f->n4[n].h.child[1] & RIB_N4WATCHED) != 0);
+}
+
+/* An IPv4 node's length and children, for the hot loops. */
+#define RIB_N4LEN(v, n)		((v)[n].h.child[0] >> RIB_N4BITS)
+#define RIB_N4CHILD(v, n, s)	((v)[n].h.child[s] & RIB_N4IDX)
 
 #endif

@@ -7,7 +7,8 @@
  * addressed by 32-bit indices (index 0 is "none"), freed entries are kept
  * on a free list threaded through the entries themselves, so a full table
  * costs one allocation per pool rather than one per node or route.  An
- * IPv4 node is 20 bytes (a 32-bit key), an IPv6 node 32, a route 16.
+ * IPv4 node is 16 bytes (a 32-bit key; see rib-private.h), an IPv6 node
+ * 32, a route 16.
  *
  * A node exists for every prefix that has routes or is watched; a node
  * with neither is "glue" and is kept only while it has two children
@@ -18,10 +19,12 @@
  * a route refers to its set by a 32-bit index.
  */
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 #include "core/decode-mrt.h"
@@ -32,7 +35,6 @@
 static struct rib_fam	*rib_fam(struct rib *, int);
 static const struct rib_fam *rib_fam_of(const struct rib *,
 			    const struct prefix *);
-static struct rib_nhdr	*rib_nh(const struct rib_fam *, uint32_t);
 static struct rib_key	 rib_nkey(const struct rib_fam *, uint32_t);
 static struct rib_key	 rib_key_make(const struct prefix *, unsigned int);
 static struct rib_key	 rib_key_trunc(const struct rib_key *,
@@ -107,6 +109,7 @@ rib_new(void)
 	r->fam[1].bits = 128;
 	r->fam[0].nused = r->fam[1].nused = 1;
 	r->lpm = rib_lpm_new();
+	r->lpm6 = rib_lpm6_new();
 	r->rused = 1;
 	r->aused = 1;
 	return (r);
@@ -119,19 +122,26 @@ rib_free(struct rib *r)
 
 	if (r == NULL)
 		return;
-	for (i = 1; i < r->aused; i++)
-		free(r->attrv[i]);
+	for (i = 1; i < r->aused; i++) {
+		if (r->attrv[i] != NULL && !RIB_INSLAB(sizeof *r->attrv[i] +
+		    r->attrv[i]->len))
+			free(r->attrv[i]);
+	}
+	for (i = 0; i < r->nslabs; i++)
+		free(r->slabs[i]);
+	free(r->slabs);
 	free(r->attrv);
 	free(r->afree);
 	free(r->ht);
-	free(r->fam[0].n4);
-	free(r->fam[1].n6);
-	free(r->rv);
+	rib_pool_free(r->fam[0].n4, r->fam[0].cap, sizeof *r->fam[0].n4);
+	rib_pool_free(r->fam[1].n6, r->fam[1].cap, sizeof *r->fam[1].n6);
+	rib_pool_free(r->rv, r->rcap, sizeof *r->rv);
 	free(r->peers);
 	free(r->watches);
 	free(r->canon);
 	free(r->mrt_map);
 	rib_lpm_free(r->lpm);
+	rib_lpm6_free(r->lpm6);
 	free(r);
 }
 
@@ -145,17 +155,19 @@ rib_stats(const struct rib *r, struct rib_stats *st)
 	st->attrs = r->nattrs;
 	st->attr_bytes = r->attr_bytes;
 	/* Every allocation: pools by capacity, attributes as malloc'd. */
-	st->mem = sizeof *r +
-	    (size_t)r->fam[0].cap * sizeof (struct rib_node4) +
-	    (size_t)r->fam[1].cap * sizeof (struct rib_node6) +
-	    (size_t)r->rcap * sizeof (struct rib_rentry) +
-	    (size_t)r->acap * sizeof (struct rib_attr *) +
+	st->mem_nodes = (size_t)r->fam[0].cap * sizeof (struct rib_node4) +
+	    (size_t)r->fam[1].cap * sizeof (struct rib_node6);
+	st->mem_routes = (size_t)r->rcap * sizeof (struct rib_rentry);
+	st->mem_attrs = (size_t)r->acap * sizeof (struct rib_attr *) +
+	    r->cslabs * sizeof *r->slabs +
 	    (size_t)r->cafree * sizeof (uint32_t) +
-	    (size_t)r->htcap * sizeof (struct rib_hent) +
-	    r->attr_mem +
+	    (size_t)r->htcap * sizeof (struct rib_hent) + r->attr_mem;
+	st->mem_index = rib_lpm_mem(r->lpm) + rib_lpm6_mem(r->lpm6);
+	st->mem = sizeof *r + st->mem_nodes + st->mem_routes +
+	    st->mem_attrs + st->mem_index +
 	    r->cpeers * sizeof (struct rib_peer) +
 	    r->cwatches * sizeof (struct rib_watchent) +
-	    r->canoncap + r->mrt_ndp * sizeof (int) + rib_lpm_mem(r->lpm);
+	    r->canoncap + r->mrt_ndp * sizeof (int);
 }
 
 /* ------------------------------------------------------------ keys, nodes */
@@ -183,12 +195,6 @@ rib_fam_of(const struct rib *r, const struct prefix *p)
 	else
 		return (NULL);
 	return (p->len > f->bits ? NULL : f);
-}
-
-static struct rib_nhdr *
-rib_nh(const struct rib_fam *f, uint32_t i)
-{
-	return (f->v6 ? &f->n6[i].h : &f->n4[i].h);
 }
 
 static struct rib_key
@@ -299,16 +305,78 @@ rib_key_prefix(const struct rib_fam *f, const struct rib_key *k,
 static void
 rib_reserve(struct rib_fam *f, uint32_t n)
 {
-	uint32_t	cap;
-
-	if (f->nused + n <= f->cap)
+	if ((size_t)f->nused + n <= f->cap)
 		return;
-	cap = f->cap < 1024 ? 1024 : f->cap + f->cap / 2;
 	if (f->v6)
-		f->n6 = xreallocarray(f->n6, cap, sizeof *f->n6);
-	else
-		f->n4 = xreallocarray(f->n4, cap, sizeof *f->n4);
-	f->cap = cap;
+		f->n6 = rib_pool_grow(f->n6, &f->cap, (size_t)f->nused + n,
+		    sizeof *f->n6);
+	else {
+		if ((size_t)f->nused + n > RIB_N4IDX)
+			fatalx("%s: more than %u IPv4 trie nodes", __func__,
+			    RIB_N4IDX);
+		f->n4 = rib_pool_grow(f->n4, &f->cap, (size_t)f->nused + n,
+		    sizeof *f->n4);
+	}
+}
+
+/* Pools from this size on are mapped (see rib_pool_grow()). */
+#define RIB_POOL_MAP	(1024 * 1024)
+
+void *
+rib_pool_grow(void *p, uint32_t *cap, size_t need, size_t size)
+{
+	size_t	 old = (size_t)*cap * size, len;
+
+	if (need <= *cap)
+		return (p);
+	if (need > UINT32_MAX)
+		fatalx("%s: pool of %zu entries", __func__, need);
+	len = old < 16384 ? 16384 : old + old / 2;
+#ifdef MREMAP_MAYMOVE
+	if (len >= RIB_POOL_MAP) {
+		size_t	 pg = (size_t)sysconf(_SC_PAGESIZE);
+		void	*q;
+
+		len = old + (old / 16 > RIB_POOL_MAP / 4 ? old / 16 :
+		    RIB_POOL_MAP / 4);
+		if (len < need * size)
+			len = need * size;
+		len = (len + pg - 1) / pg * pg;
+		if (old >= RIB_POOL_MAP)
+			q = mremap(p, old, len, MREMAP_MAYMOVE);
+		else {
+			q = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (q != MAP_FAILED && old != 0)
+				memcpy(q, p, old);
+			if (q != MAP_FAILED)
+				free(p);
+		}
+		if (q == MAP_FAILED)
+			fatal("%s: %zu bytes", __func__, len);
+		*cap = len / size > UINT32_MAX ? UINT32_MAX : len / size;
+		return (q);
+	}
+#endif
+	if (len < need * size)
+		len = need * size;
+	*cap = len / size > UINT32_MAX ? UINT32_MAX : len / size;
+	return (xreallocarray(p, *cap, size));
+}
+
+void
+rib_pool_free(void *p, uint32_t cap, size_t size)
+{
+#ifdef MREMAP_MAYMOVE
+	if ((size_t)cap * size >= RIB_POOL_MAP) {
+		munmap(p, (size_t)cap * size);
+		return;
+	}
+#else
+	(void)cap;
+	(void)size;
+#endif
+	free(p);
 }
 
 static uint32_t
@@ -326,12 +394,15 @@ rib_node_new(struct rib_fam *f, const struct rib_key *k, unsigned int len)
 	}
 	h = rib_nh(f, i);
 	memset(h, 0, sizeof *h);
-	h->len = len;
 	if (f->v6) {
+		f->n6[i].len = len;
+		f->n6[i].watched = 0;
 		f->n6[i].hi = k->hi;
 		f->n6[i].lo = k->lo;
-	} else
+	} else {
+		h->child[0] = (uint32_t)len << RIB_N4BITS;
 		f->n4[i].key = k->hi >> 32;
+	}
 	f->nodes++;
 	return (i);
 }
@@ -354,7 +425,7 @@ rib_link_set(struct rib_fam *f, const struct rib_link *l, uint32_t v)
 	if (l->node == 0)
 		f->root = v;
 	else
-		rib_nh(f, l->node)->child[l->side] = v;
+		rib_child_set(f, l->node, l->side, v);
 }
 
 /*
@@ -366,35 +437,33 @@ rib_insert(struct rib_fam *f, const struct rib_key *k, unsigned int len,
     struct rib_wlist *wl)
 {
 	struct rib_link	 l = { 0, 0 };
-	struct rib_nhdr	*h;
 	struct rib_key	 nk, gk;
 	uint32_t	 n, m, g;
 	unsigned int	 nl, cl;
 
 	rib_reserve(f, 2);	/* no reallocation below */
 	wl->count = 0;
-	for (n = f->root; n != 0; n = h->child[l.side]) {
-		h = rib_nh(f, n);
+	for (n = f->root; n != 0; n = rib_child(f, n, l.side)) {
 		nk = rib_nkey(f, n);
-		nl = h->len;
+		nl = rib_len(f, n);
 		cl = rib_key_common(&nk, k, nl < len ? nl : len);
 		if (cl < nl) {
 			/* n is not a prefix of k: k goes above n. */
 			m = rib_node_new(f, k, len);
 			if (cl == len) {
-				rib_nh(f, m)->child[rib_key_bit(&nk, len)] = n;
+				rib_child_set(f, m, rib_key_bit(&nk, len), n);
 				rib_link_set(f, &l, m);
 				return (m);
 			}
 			/* A glue node where they part. */
 			gk = rib_key_trunc(k, cl);
 			g = rib_node_new(f, &gk, cl);
-			rib_nh(f, g)->child[rib_key_bit(k, cl)] = m;
-			rib_nh(f, g)->child[rib_key_bit(&nk, cl)] = n;
+			rib_child_set(f, g, rib_key_bit(k, cl), m);
+			rib_child_set(f, g, rib_key_bit(&nk, cl), n);
 			rib_link_set(f, &l, g);
 			return (m);
 		}
-		if (h->flags & NODE_WATCHED)
+		if (rib_watched(f, n))
 			wl->n[wl->count++] = n;
 		if (nl == len)
 			return (n);
@@ -415,33 +484,32 @@ static uint32_t
 rib_find(const struct rib_fam *f, const struct rib_key *k, unsigned int len,
     struct rib_wlist *wl, struct rib_link *path, int *depth)
 {
-	const struct rib_nhdr	*h;
 	struct rib_key		 nk;
 	uint32_t		 n;
+	unsigned int		 nl;
 	int			 d = 0;
 
 	if (wl != NULL)
 		wl->count = 0;
 	for (n = f->root; n != 0;) {
-		h = rib_nh(f, n);
-		if (h->len > len)
+		if ((nl = rib_len(f, n)) > len)
 			return (0);
 		nk = rib_nkey(f, n);
-		if (rib_key_common(&nk, k, h->len) < h->len)
+		if (rib_key_common(&nk, k, nl) < nl)
 			return (0);
-		if (wl != NULL && (h->flags & NODE_WATCHED))
+		if (wl != NULL && rib_watched(f, n))
 			wl->n[wl->count++] = n;
-		if (h->len == len) {
+		if (nl == len) {
 			if (depth != NULL)
 				*depth = d;
 			return (n);
 		}
 		if (path != NULL) {
 			path[d].node = n;
-			path[d].side = rib_key_bit(k, h->len);
+			path[d].side = rib_key_bit(k, nl);
 		}
 		d++;
-		n = h->child[rib_key_bit(k, h->len)];
+		n = rib_child(f, n, rib_key_bit(k, nl));
 	}
 	return (0);
 }
@@ -455,13 +523,12 @@ static void
 rib_prune(struct rib_fam *f, struct rib_link *path, int depth, uint32_t n)
 {
 	struct rib_link	 root = { 0, 0 }, *l, *pl;
-	struct rib_nhdr	*h = rib_nh(f, n), *ph;
 	uint32_t	 c0, c1, p;
 
-	if (h->routes != 0 || (h->flags & NODE_WATCHED))
+	if (rib_nh(f, n)->routes != 0 || rib_watched(f, n))
 		return;
-	c0 = h->child[0];
-	c1 = h->child[1];
+	c0 = rib_child(f, n, 0);
+	c1 = rib_child(f, n, 1);
 	if (c0 != 0 && c1 != 0)
 		return;
 	l = depth > 0 ? &path[depth - 1] : &root;
@@ -470,12 +537,12 @@ rib_prune(struct rib_fam *f, struct rib_link *path, int depth, uint32_t n)
 	if (c0 != 0 || c1 != 0 || depth == 0)
 		return;
 	p = path[depth - 1].node;
-	ph = rib_nh(f, p);
-	if (ph->routes != 0 || (ph->flags & NODE_WATCHED))
+	if (rib_nh(f, p)->routes != 0 || rib_watched(f, p))
 		return;
 	/* p was glue with two children; one is left. */
 	pl = depth > 1 ? &path[depth - 2] : &root;
-	rib_link_set(f, pl, ph->child[0] != 0 ? ph->child[0] : ph->child[1]);
+	c0 = rib_child(f, p, 0);
+	rib_link_set(f, pl, c0 != 0 ? c0 : rib_child(f, p, 1));
 	rib_node_free(f, p);
 }
 
@@ -568,7 +635,7 @@ rib_flush_node(struct rib *r, struct rib_fam *f, uint32_t n, uint32_t peer,
 	if (n == 0 || *left == 0)
 		return (n);
 	h = rib_nh(f, n);
-	if (h->flags & NODE_WATCHED) {
+	if (rib_watched(f, n)) {
 		wl->n[wl->count++] = n;
 		pushed = 1;
 	}
@@ -590,14 +657,14 @@ rib_flush_node(struct rib *r, struct rib_fam *f, uint32_t n, uint32_t peer,
 		}
 		rib_fire(r, f, wl);
 	}
-	c0 = rib_flush_node(r, f, h->child[0], peer, wl, left);
-	c1 = rib_flush_node(r, f, h->child[1], peer, wl, left);
+	c0 = rib_flush_node(r, f, rib_child(f, n, 0), peer, wl, left);
+	c1 = rib_flush_node(r, f, rib_child(f, n, 1), peer, wl, left);
 	h = rib_nh(f, n);
-	h->child[0] = c0;
-	h->child[1] = c1;
+	rib_child_set(f, n, 0, c0);
+	rib_child_set(f, n, 1, c1);
 	if (pushed)
 		wl->count--;
-	if (h->routes != 0 || (h->flags & NODE_WATCHED) ||
+	if (h->routes != 0 || rib_watched(f, n) ||
 	    (c0 != 0 && c1 != 0))
 		return (n);
 	rib_node_free(f, n);
@@ -715,10 +782,9 @@ rib_route_set(struct rib *r, struct rib_fam *f, uint32_t n,
 		i = r->rfree;
 		r->rfree = r->rv[i].next;
 	} else {
-		if (r->rused >= r->rcap) {
-			r->rcap = r->rcap < 1024 ? 1024 : r->rcap + r->rcap / 2;
-			r->rv = xreallocarray(r->rv, r->rcap, sizeof *r->rv);
-		}
+		if (r->rused >= r->rcap)
+			r->rv = rib_pool_grow(r->rv, &r->rcap,
+			    (size_t)r->rused + 1, sizeof *r->rv);
 		i = r->rused++;
 	}
 	e = &r->rv[i];
@@ -881,13 +947,16 @@ rib_longest(const struct rib *r, const struct prefix *p,
     struct prefix *match)
 {
 	const struct rib_fam	*f;
-	const struct rib_nhdr	*h;
 	struct rib_key		 k, nk;
 	uint32_t		 n, best = 0, key, m;
+	unsigned int		 nl;
 
 	if (p->addr.af == AF_INET && p->len == 32)
 		/* An address: the index (core/rib-lpm.c) has it. */
 		return (rib_lpm_longest(r, p, match));
+	if (p->addr.af == AF_INET6 && p->len == 128)
+		/* Likewise for IPv6 (core/rib-lpm6.c). */
+		return (rib_lpm6_longest(r, p, match));
 	if (p->addr.af == AF_INET) {
 		/* Shorter IPv4 prefixes walk the trie, on 32-bit keys. */
 		const struct rib_node4	*v = r->fam[0].n4;
@@ -898,17 +967,16 @@ rib_longest(const struct rib *r, const struct prefix *p,
 		k = rib_key_make(p, p->len);
 		key = k.hi >> 32;
 		for (n = f->root; n != 0;) {
-			h = &v[n].h;
-			if (h->len > p->len)
+			if ((nl = RIB_N4LEN(v, n)) > p->len)
 				break;
-			m = h->len == 0 ? 0 : ~0U << (32 - h->len);
+			m = nl == 0 ? 0 : ~0U << (32 - nl);
 			if ((v[n].key ^ key) & m)
 				break;
-			if (h->routes != 0)
+			if (v[n].h.routes != 0)
 				best = n;
-			if (h->len == 32)
+			if (nl == 32)
 				break;
-			n = h->child[(key >> (31 - h->len)) & 1];
+			n = RIB_N4CHILD(v, n, (key >> (31 - nl)) & 1);
 		}
 	} else if (p->addr.af == AF_INET6) {
 		f = &r->fam[1];
@@ -916,17 +984,16 @@ rib_longest(const struct rib *r, const struct prefix *p,
 			return (0);
 		k = rib_key_make(p, p->len);
 		for (n = f->root; n != 0;) {
-			h = rib_nh(f, n);
-			if (h->len > p->len)
+			if ((nl = rib_len(f, n)) > p->len)
 				break;
 			nk = rib_nkey(f, n);
-			if (rib_key_common(&nk, &k, h->len) < h->len)
+			if (rib_key_common(&nk, &k, nl) < nl)
 				break;
-			if (h->routes != 0)
+			if (rib_nh(f, n)->routes != 0)
 				best = n;
-			if (h->len == p->len)
+			if (nl == p->len)
 				break;
-			n = h->child[rib_key_bit(&k, h->len)];
+			n = rib_child(f, n, rib_key_bit(&k, nl));
 		}
 	} else
 		return (0);
@@ -934,7 +1001,7 @@ rib_longest(const struct rib *r, const struct prefix *p,
 		return (0);
 	if (match != NULL) {
 		nk = rib_nkey(f, best);
-		rib_key_prefix(f, &nk, rib_nh(f, best)->len, match);
+		rib_key_prefix(f, &nk, rib_len(f, best), match);
 	}
 	return (1);
 }
@@ -952,7 +1019,7 @@ rib_node_routes(const struct rib *r, const struct rib_fam *f, uint32_t n,
 	if ((i = rib_nh(f, n)->routes) == 0)
 		return (0);
 	k = rib_nkey(f, n);
-	rib_key_prefix(f, &k, rib_nh(f, n)->len, &rt.prefix);
+	rib_key_prefix(f, &k, rib_len(f, n), &rt.prefix);
 	for (; i != 0; i = e->next) {
 		e = &r->rv[i];
 		rt.peer = e->peer;
@@ -975,9 +1042,9 @@ rib_walk_node(const struct rib *r, const struct rib_fam *f, uint32_t n,
 		return (0);
 	if ((rv = rib_node_routes(r, f, n, cb, arg)) != 0)
 		return (rv);
-	if ((rv = rib_walk_node(r, f, rib_nh(f, n)->child[0], cb, arg)) != 0)
+	if ((rv = rib_walk_node(r, f, rib_child(f, n, 0), cb, arg)) != 0)
 		return (rv);
-	return (rib_walk_node(r, f, rib_nh(f, n)->child[1], cb, arg));
+	return (rib_walk_node(r, f, rib_child(f, n, 1), cb, arg));
 }
 
 int
@@ -1003,18 +1070,18 @@ rib_walk(const struct rib *r, const struct prefix *p, int more,
 static uint32_t
 rib_below(const struct rib_fam *f, const struct rib_key *k, unsigned int len)
 {
-	const struct rib_nhdr	*h;
 	struct rib_key		 nk;
 	uint32_t		 n;
+	unsigned int		 nl;
 
 	for (n = f->root; n != 0;) {
-		h = rib_nh(f, n);
+		nl = rib_len(f, n);
 		nk = rib_nkey(f, n);
-		if (h->len >= len)
+		if (nl >= len)
 			return (rib_key_common(&nk, k, len) < len ? 0 : n);
-		if (rib_key_common(&nk, k, h->len) < h->len)
+		if (rib_key_common(&nk, k, nl) < nl)
 			return (0);
-		n = h->child[rib_key_bit(k, h->len)];
+		n = rib_child(f, n, rib_key_bit(k, nl));
 	}
 	return (0);
 }
@@ -1027,13 +1094,13 @@ rib_entries_node(struct rib *r, struct rib_fam *f, uint32_t n,
 	struct rib_key	 k;
 	uint32_t	 i;
 
-	for (; n != 0; n = rib_nh(f, n)->child[1]) {
+	for (; n != 0; n = rib_child(f, n, 1)) {
 		if ((i = rib_nh(f, n)->routes) != 0) {
 			k = rib_nkey(f, n);
-			rib_key_prefix(f, &k, rib_nh(f, n)->len, &p);
+			rib_key_prefix(f, &k, rib_len(f, n), &p);
 			cb(r, &p, i, arg);
 		}
-		rib_entries_node(r, f, rib_nh(f, n)->child[0], cb, arg);
+		rib_entries_node(r, f, rib_child(f, n, 0), cb, arg);
 	}
 }
 
@@ -1064,7 +1131,10 @@ rib_watch(struct rib *r, const struct prefix *p, int id)
 		return;
 	k = rib_key_make(p, p->len);
 	n = rib_insert(f, &k, p->len, &wl);
-	rib_nh(f, n)->flags |= NODE_WATCHED;
+	if (f->v6)
+		f->n6[n].watched = 1;
+	else
+		f->n4[n].h.child[1] |= RIB_N4WATCHED;
 	r->lc_valid = 0;
 	if (r->nwatches == r->cwatches) {
 		r->cwatches = r->cwatches == 0 ? 16 : r->cwatches * 2;

@@ -6,7 +6,7 @@
  * the node, as BIRD keeps several routes per net).  Path attributes are
  * interned: one reference-counted copy of each distinct attribute set,
  * shared by every route that carries it, so several full tables fit in
- * memory (the target is at most 100 bytes per stored route).
+ * memory (the target is at most 64 bytes per stored route, indexes in).
  *
  * Queries: a peer's route for a prefix (exact), the longest match for an
  * address or prefix (covering), and a walk over a prefix's more-specifics.
@@ -128,6 +128,11 @@ struct rib_stats {
 	size_t		 attrs;		/* distinct interned attribute sets */
 	size_t		 attr_bytes;	/* their raw bytes */
 	size_t		 mem;		/* bytes allocated by the RIB, all in */
+	/* mem by part (the rest: peers, watches, scratch): */
+	size_t		 mem_routes;	/* route entries */
+	size_t		 mem_nodes;	/* trie nodes, both families */
+	size_t		 mem_attrs;	/* attribute sets, their table, hash */
+	size_t		 mem_index;	/* longest-match indexes */
 };
 
 struct rib;
@@ -221,10 +226,11 @@ int		 rib_lookup(const struct rib *, int peer, const struct prefix *,
 int		 rib_longest(const struct rib *, const struct prefix *p,
 		    struct prefix *match);
 /*
- * IPv4 addresses (/32) are answered from a compact index kept beside the
- * trie (core/rib-lpm.c), rebuilt per /16 on the first lookup after a
- * change there.  rib_longest_prepare() builds whatever is out of date now
- * (after a bulk load, say), so that no lookup pays for it.
+ * Addresses (IPv4 /32, IPv6 /128) are answered from compact indexes kept
+ * beside the tries (core/rib-lpm.c, core/rib-lpm6.c), rebuilt per /16 on
+ * the first lookup after a change there.  rib_longest_prepare() builds
+ * whatever is out of date now (after a bulk load, say), so that no
+ * lookup pays for it.
  */
 void		 rib_longest_prepare(const struct rib *);
 /*

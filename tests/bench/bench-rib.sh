@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# RIB benchmarks (issue 3): MRT decoding into the RIB against bgpdump -m
-# in the same run, memory per route (longest-match index included),
-# longest-match speed: one lookup after another (the target), the
-# latency of one lookup alone, and rib_longest_batch() throughput, each
-# labelled.  See tests/bench/README and tests/bench/bench-rib.c.
+# RIB benchmarks (issues 3 and 18): MRT decoding into the RIB against
+# bgpdump -m in the same run, memory per route (longest-match index
+# included), IPv4 longest-match speed: one lookup after another (the
+# target), the latency of one lookup alone, and rib_longest_batch()
+# throughput, each labelled; IPv6 longest match, the index against the
+# trie walk.  See tests/bench/README and tests/bench/bench-rib.c.
 #
 # The RouteViews RIB is decompressed into a temporary raw file; bgpdump
 # -m reads it once to warm up and BENCH_RUNS times (default 5), its
@@ -12,8 +13,9 @@
 # its target and PASS/MISS.
 #
 # Not a test (make check does not run it): `make bench` runs it with
-# top_srcdir and BENCH_RIB set.  Two arguments replace the default files
-# (a TABLE_DUMP_V2 RIB, then a BGP4MP update file; raw, .gz or .bz2).
+# top_srcdir and BENCH_RIB set.  Two or three arguments replace the
+# default files (a TABLE_DUMP_V2 RIB, a BGP4MP update file, an IPv6
+# TABLE_DUMP_V2 RIB for figure 4; raw, .gz or .bz2).
 # Exit 1 when a tool fails, 77 when bgpdump is missing (the other two
 # figures are still printed, without the ratio).
 
@@ -29,9 +31,11 @@ esac
 if [ $# -eq 0 ]; then
 	d="$top_srcdir/tests/data/mrt"
 	set -- "$d/pyasn/rib.20140523.0600_firstMB.complete-records.mrt.gz" \
-	    "$d/bgpdump/updates.et-header.2015.gz"
+	    "$d/bgpdump/updates.et-header.2015.gz" \
+	    "$d/pyasn/rib6.20151101.0600_firstMB.complete-records.mrt.gz"
 fi
-[ $# -eq 2 ] || { echo "usage: bench-rib.sh RIB UPDATES" >&2; exit 1; }
+[ $# -eq 2 ] || [ $# -eq 3 ] ||
+    { echo "usage: bench-rib.sh RIB UPDATES [RIB6]" >&2; exit 1; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench-rib.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -53,6 +57,10 @@ raw()
 
 rib=$(raw "$1") || exit 1
 upd=$(raw "$2") || exit 1
+rib6=
+if [ $# -eq 3 ]; then
+	rib6=$(raw "$3") || exit 1
+fi
 
 echo "RIB benchmarks, median of $runs runs (+1 warm-up)"
 echo "host: $(uname -sm), $(getconf _NPROCESSORS_ONLN 2>/dev/null) CPUs;" \
@@ -84,5 +92,5 @@ else
 	status=77
 fi
 echo
-"$BENCH_RIB" -n "$runs" ${bs:+-b "$bs"} "$rib" "$upd" || exit 1
+"$BENCH_RIB" -n "$runs" ${bs:+-b "$bs"} "$rib" "$upd" ${rib6:+"$rib6"} || exit 1
 exit $status

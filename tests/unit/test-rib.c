@@ -6,8 +6,9 @@
  * counts, RFC 7606 treat-as-withdraw, whole UPDATE bodies (IPv4 NLRI,
  * MP_REACH/MP_UNREACH for IPv6, ADD-PATH), peer flush, watches, and real
  * MRT files loaded end to end with counts taken from bgpdump -m; the
- * IPv4 longest-match index (core/rib-lpm.c) against a brute-force model
- * and the trie through random changes.
+ * IPv4 and IPv6 longest-match indexes (core/rib-lpm.c, rib-lpm6.c)
+ * against a brute-force model and the trie through random changes, the
+ * IPv6 one also on crafted edges and on the RouteViews IPv6 table.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -1503,6 +1504,37 @@ lpm_check(struct rib *r, uint32_t a, int qlen, int want)
 }
 
 /*
+ * Step k of nops of the index tests: candidate i (p) announced or
+ * withdrawn by a random one of the two peers, twice as often announced
+ * (the table fills), on[i] kept as the model; at nops / 2 peer 0 goes
+ * down, at nops / 4 the whole index is built.
+ */
+static void
+lpm_churn(struct rib *r, const int *peer, struct rib_attr *a,
+    const struct prefix *p, uint8_t *on, size_t i, size_t ncand, size_t k,
+    size_t nops, uint64_t *s)
+{
+	size_t	j;
+	int	pi;
+
+	pi = lpm_rnd(s) % 2;
+	if (lpm_rnd(s) % 3 != 0) {
+		rib_announce(r, peer[pi], p, 0, a);
+		on[i] |= 1 << pi;
+	} else {
+		rib_withdraw(r, peer[pi], p, 0);
+		on[i] &= ~(1 << pi);
+	}
+	if (k == nops / 2) {
+		rib_peer_flush(r, peer[0]);
+		for (j = 0; j < ncand; j++)
+			on[j] &= ~1;
+	}
+	if (k == nops / 4)
+		rib_longest_prepare(r);
+}
+
+/*
  * The index (rib_longest() of an IPv4 address) against a brute-force
  * model and against the trie (rib_longest() of the /31, which walks the
  * trie), through random announces, withdraws, a peer flush and heavy
@@ -1528,7 +1560,7 @@ test_longest_index(void **state)
 	uint8_t			*len, *on;
 	uint64_t		 s = 0x1234567887654321ULL, x;
 	size_t			 i, j, k, nlook = 0, deepseen = 0;
-	int			 peer[2], pi, l, want;
+	int			 peer[2], l, want;
 
 	(void)state;
 	key = calloc(NCAND, sizeof *key);
@@ -1577,24 +1609,8 @@ test_longest_index(void **state)
 	assert_true(st.mem >= nb + 65536 * 4);
 	for (k = 0; k < NOPS; k++) {
 		i = lpm_rnd(&s) % NCAND;
-		pi = lpm_rnd(&s) % 2;
 		p = v4_prefix(key[i], len[i]);
-		/* Announce twice as often as withdraw: the table fills. */
-		if (lpm_rnd(&s) % 3 != 0) {
-			rib_announce(r, peer[pi], &p, 0, a);
-			on[i] |= 1 << pi;
-		} else {
-			rib_withdraw(r, peer[pi], &p, 0);
-			on[i] &= ~(1 << pi);
-		}
-		if (k == NOPS / 2) {
-			/* Peer 0 goes down. */
-			rib_peer_flush(r, peer[0]);
-			for (j = 0; j < NCAND; j++)
-				on[j] &= ~1;
-		}
-		if (k == NOPS / 4)
-			rib_longest_prepare(r);
+		lpm_churn(r, peer, a, &p, on, i, NCAND, k, NOPS, &s);
 		if (k % 50 != 0)
 			continue;
 		for (j = 0; j < 20; j++) {
@@ -1685,6 +1701,395 @@ test_longest_index(void **state)
 	free(on);
 }
 
+/* ------------------------------------------ the IPv6 longest-match index */
+
+/* hi/lo (the top and bottom 64 bits) and len as an IPv6 prefix. */
+static struct prefix
+v6_prefix(uint64_t hi, uint64_t lo, int len)
+{
+	struct prefix	p;
+	int		i;
+
+	memset(&p, 0, sizeof p);
+	p.addr.af = AF_INET6;
+	for (i = 0; i < 8; i++) {
+		p.addr.b[i] = hi >> (56 - 8 * i);
+		p.addr.b[8 + i] = lo >> (56 - 8 * i);
+	}
+	p.len = len;
+	return (p);
+}
+
+/* hi/lo cut to len bits. */
+static void
+v6_cut(uint64_t *hi, uint64_t *lo, int len)
+{
+	if (len == 0)
+		*hi = *lo = 0;
+	else if (len < 64) {
+		*hi &= ~0ULL << (64 - len);
+		*lo = 0;
+	} else if (len == 64)
+		*lo = 0;
+	else if (len < 128)
+		*lo &= ~0ULL << (128 - len);
+}
+
+/* The last address (*mhi, *mlo) of the prefix (hi, lo)/len. */
+static void
+v6_last(uint64_t hi, uint64_t lo, int len, uint64_t *mhi, uint64_t *mlo)
+{
+	*mhi = hi;
+	*mlo = lo;
+	if (len < 64) {
+		*mhi |= len == 0 ? ~0ULL : ~(~0ULL << (64 - len));
+		*mlo = ~0ULL;
+	} else if (len == 64)
+		*mlo = ~0ULL;
+	else if (len < 128)
+		*mlo |= ~(~0ULL << (128 - len));
+}
+
+/*
+ * rib_longest() of the address (hi, lo) from the index against the trie
+ * walk (the /127, which the index does not answer): the same unless the
+ * index found a /128.  Returns the index's match length, or -1.
+ */
+static int
+lpm6_against_walk(struct rib *r, uint64_t hi, uint64_t lo)
+{
+	struct prefix	p, m, m2;
+	int		f1, f2;
+
+	p = v6_prefix(hi, lo, 128);
+	memset(&m, 0xaa, sizeof m);
+	f1 = rib_longest(r, &p, &m);
+	p.len = 127;
+	f2 = rib_longest(r, &p, &m2);
+	if (f1 && m.len == 128) {
+		assert_memory_equal(m.addr.b, p.addr.b, 16);
+		return (128);
+	}
+	assert_int_equal(f1, f2);
+	if (!f1)
+		return (-1);
+	assert_int_equal(m.addr.af, AF_INET6);
+	assert_int_equal(m.len, m2.len);
+	assert_memory_equal(m.addr.b, m2.addr.b, 16);
+	return (m.len);
+}
+
+/*
+ * Crafted cases: ::/0 alone and under everything, a /128 and its
+ * neighbours, a /64 next to a /48, the last /16 of the space, a covering
+ * prefix withdrawn under a more-specific and announced again, a short
+ * prefix spanning many /16s, a boundary deep inside a /16's node.
+ */
+static void
+test_longest_index6_edges(void **state)
+{
+	struct rib		*r;
+	struct rib_attr		*a;
+	int			 p1, p2;
+	struct prefix		 p;
+	static const char	*pfxs[] = { "2001:db8::/32", "2001:db8::/48",
+	    "2001:db8:0:1::/64", "2001:db8:1::/48", "2001:db8::1/128",
+	    "2001:db8:0:ffff:ffff:ffff:ffff:ffff/128", "2001:db8:0:1::80/121",
+	    "ffff:ffff::/32", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128",
+	    "3000::/4" };
+	size_t			 i;
+
+	(void)state;
+	r = rib_two_peers(&p1, &p2);
+	a = attr_path(r, 65001, 65002);
+	assert_longest(r, "2001:db8::1", NULL);
+	p = pfx("::/0");
+	rib_announce(r, p1, &p, 0, a);
+	assert_longest(r, "2001:db8::1", "::/0");
+	assert_longest(r, "::", "::/0");
+	assert_longest(r, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "::/0");
+	for (i = 0; i < sizeof pfxs / sizeof pfxs[0]; i++) {
+		p = pfx(pfxs[i]);
+		rib_announce(r, p1, &p, 0, a);
+	}
+	assert_longest(r, "2001:db8::", "2001:db8::/48");
+	assert_longest(r, "2001:db8::1", "2001:db8::1/128");
+	assert_longest(r, "2001:db8::2", "2001:db8::/48");
+	assert_longest(r, "2001:db8:0:0:ffff:ffff:ffff:ffff", "2001:db8::/48");
+	assert_longest(r, "2001:db8:0:1::", "2001:db8:0:1::/64");
+	assert_longest(r, "2001:db8:0:1::7f", "2001:db8:0:1::/64");
+	assert_longest(r, "2001:db8:0:1::80", "2001:db8:0:1::80/121");
+	assert_longest(r, "2001:db8:0:1::ff", "2001:db8:0:1::80/121");
+	assert_longest(r, "2001:db8:0:1::100", "2001:db8:0:1::/64");
+	assert_longest(r, "2001:db8:0:2::", "2001:db8::/48");
+	assert_longest(r, "2001:db8:0:ffff:ffff:ffff:ffff:fffe",
+	    "2001:db8::/48");
+	assert_longest(r, "2001:db8:0:ffff:ffff:ffff:ffff:ffff",
+	    "2001:db8:0:ffff:ffff:ffff:ffff:ffff/128");
+	assert_longest(r, "2001:db8:1::", "2001:db8:1::/48");
+	assert_longest(r, "2001:db8:1:ffff:ffff:ffff:ffff:ffff",
+	    "2001:db8:1::/48");
+	assert_longest(r, "2001:db8:2::", "2001:db8::/32");
+	assert_longest(r, "2001:db9::", "::/0");
+	assert_longest(r, "2001:db7:ffff:ffff:ffff:ffff:ffff:ffff", "::/0");
+	assert_longest(r, "3fff:ffff::1", "3000::/4");
+	assert_longest(r, "4000::", "::/0");
+	assert_longest(r, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe",
+	    "ffff:ffff::/32");
+	assert_longest(r, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+	    "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128");
+	assert_longest(r, "ffff:fffe::", "::/0");
+	/* The covering /48 withdrawn: the /32 shows through around. */
+	p = pfx("2001:db8::/48");
+	rib_withdraw(r, p1, &p, 0);
+	assert_longest(r, "2001:db8::2", "2001:db8::/32");
+	assert_longest(r, "2001:db8::1", "2001:db8::1/128");
+	assert_longest(r, "2001:db8:0:1::1", "2001:db8:0:1::/64");
+	assert_longest(r, "2001:db8:0:2::", "2001:db8::/32");
+	/* Announced again by the other peer; then the /32 goes too. */
+	rib_announce(r, p2, &p, 0, a);
+	assert_longest(r, "2001:db8::2", "2001:db8::/48");
+	p = pfx("2001:db8::/32");
+	rib_withdraw(r, p1, &p, 0);
+	assert_longest(r, "2001:db8:2::", "::/0");
+	assert_longest(r, "2001:db8:0:2::", "2001:db8::/48");
+	/* Re-announcing what is there changes nothing. */
+	p = pfx("2001:db8::/48");
+	rib_announce(r, p2, &p, 0, a);
+	assert_longest(r, "2001:db8:0:2::", "2001:db8::/48");
+	/* ::/0 gone: outside every prefix, nothing. */
+	p = pfx("::/0");
+	rib_withdraw(r, p1, &p, 0);
+	assert_longest(r, "2001:db9::", NULL);
+	assert_longest(r, "4000::", NULL);
+	assert_longest(r, "3abc::", "3000::/4");
+	rib_peer_flush(r, p1);
+	assert_longest(r, "3abc::", NULL);
+	assert_longest(r, "2001:db8::1", "2001:db8::/48");
+	rib_peer_flush(r, p2);
+	assert_longest(r, "2001:db8::1", NULL);
+	rib_attr_put(r, a);
+	rib_free(r);
+}
+
+/* The longest of the candidates that are on covering (hi, lo), or -1. */
+static int
+lpm6_model(const uint64_t *khi, const uint64_t *klo, const uint8_t *len,
+    const uint8_t *on, size_t n, uint64_t hi, uint64_t lo)
+{
+	uint64_t	h, l;
+	size_t		i;
+	int		best = -1;
+
+	for (i = 0; i < n; i++) {
+		if (!on[i] || len[i] <= best)
+			continue;
+		h = hi;
+		l = lo;
+		v6_cut(&h, &l, len[i]);
+		if (h == khi[i] && l == klo[i])
+			best = len[i];
+	}
+	return (best);
+}
+
+/*
+ * The index against a brute-force model and the trie walk through
+ * random announces, withdraws, a peer flush and churn: prefixes of every
+ * length, clustered in a few /32s of a few /16s (so that /16s hold many
+ * ranges and nodes have children down to /128), some short ones across
+ * /16s; queries at the candidates' first and last addresses, just past
+ * them, inside them and anywhere.
+ */
+static void
+test_longest_index6_model(void **state)
+{
+	enum { NCAND = 2000, NOPS = 40000 };
+	static const uint64_t bases[] = { 0x20010db800000000ULL,
+	    0x20010db900000000ULL, 0x2a02000000000000ULL,
+	    0x2a02000100000000ULL, 0x0000000000000000ULL,
+	    0xffffffff00000000ULL };
+	struct rib		*r;
+	struct rib_attr		*a;
+	struct rib_stats	 st;
+	struct prefix		 p;
+	uint64_t		*khi, *klo, hi, lo, mhi, mlo, x;
+	uint64_t		 s = 0x0123456789abcdefULL;
+	uint8_t			*len, *on;
+	size_t			 i, j, k, nlook = 0, deep = 0;
+	int			 peer[2], l, want;
+
+	(void)state;
+	khi = calloc(NCAND, sizeof *khi);
+	klo = calloc(NCAND, sizeof *klo);
+	len = calloc(NCAND, 1);
+	on = calloc(NCAND, 1);
+	assert_true(khi != NULL && klo != NULL && len != NULL && on != NULL);
+	for (i = 0; i < NCAND; i++) {
+		x = lpm_rnd(&s);
+		switch (x % 10) {
+		case 0:
+			l = x / 16 % 32;
+			break;
+		case 1:
+		case 2:
+			l = 49 + x / 16 % 80;	/* /49 to /128 */
+			break;
+		case 3:
+			l = 128;
+			break;
+		default:
+			l = 32 + x / 16 % 17;	/* /32 to /48 */
+			break;
+		}
+		hi = bases[x / 1024 % 6] | (lpm_rnd(&s) & 0xffffff);
+		/* Many share their /48 or /64, so that nodes nest. */
+		if (x / 7 % 3 == 0)
+			hi = (hi & ~0xffffULL) | (x >> 40 & 0x3);
+		lo = x / 5 % 4 == 0 ? lpm_rnd(&s) % 512 : lpm_rnd(&s);
+		if (l < 16) {
+			hi = lpm_rnd(&s);
+			lo = lpm_rnd(&s);
+		}
+		v6_cut(&hi, &lo, l);
+		khi[i] = hi;
+		klo[i] = lo;
+		len[i] = l;
+		for (j = 0; j < i; j++)
+			if (khi[j] == hi && klo[j] == lo && len[j] == l)
+				break;
+		if (j < i) {
+			i--;
+			continue;
+		}
+		if (l > 48)
+			deep++;
+	}
+	assert_true(deep > 300);
+	r = rib_two_peers(&peer[0], &peer[1]);
+	a = attr_path(r, 65001, 65002);
+	for (k = 0; k < NOPS; k++) {
+		i = lpm_rnd(&s) % NCAND;
+		p = v6_prefix(khi[i], klo[i], len[i]);
+		lpm_churn(r, peer, a, &p, on, i, NCAND, k, NOPS, &s);
+		if (k % 40 != 0)
+			continue;
+		for (j = 0; j < 20; j++) {
+			x = lpm_rnd(&s);
+			i = x % NCAND;
+			v6_last(khi[i], klo[i], len[i], &mhi, &mlo);
+			switch (x / NCAND % 6) {
+			case 0:
+				hi = khi[i];
+				lo = klo[i];
+				break;
+			case 1:
+				hi = khi[i] | (lpm_rnd(&s) & (mhi ^ khi[i]));
+				lo = klo[i] | (lpm_rnd(&s) & (mlo ^ klo[i]));
+				break;
+			case 2:
+				hi = mhi;
+				lo = mlo;
+				break;
+			case 3:
+				hi = mhi + (mlo == ~0ULL);
+				lo = mlo + 1;
+				break;
+			case 4:
+				hi = khi[i] - (klo[i] == 0);
+				lo = klo[i] - 1;
+				break;
+			default:
+				hi = lpm_rnd(&s);
+				lo = lpm_rnd(&s);
+				break;
+			}
+			want = lpm6_model(khi, klo, len, on, NCAND, hi, lo);
+			assert_int_equal(lpm6_against_walk(r, hi, lo), want);
+			nlook++;
+		}
+	}
+	assert_true(nlook > 15000);
+	rib_stats(r, &st);
+	assert_true(st.prefixes > NCAND / 4);
+	for (i = 0; i < NCAND; i++) {
+		p = v6_prefix(khi[i], klo[i], len[i]);
+		rib_withdraw(r, peer[1], &p, 0);
+		rib_withdraw(r, peer[0], &p, 0);
+	}
+	for (i = 0; i < NCAND; i++)
+		assert_int_equal(lpm6_against_walk(r, khi[i], klo[i]), -1);
+	rib_attr_put(r, a);
+	rib_free(r);
+	free(khi);
+	free(klo);
+	free(len);
+	free(on);
+}
+
+static int
+lpm6_collect_cb(const struct rib_route *rt, void *arg)
+{
+	struct prefix	**pp = arg;
+
+	if (rt->prefix.addr.af == AF_INET6 && (*pp == NULL ||
+	    memcmp(&(*pp)[-1], &rt->prefix, sizeof rt->prefix) != 0))
+		*(*pp)++ = rt->prefix;
+	return (0);
+}
+
+/*
+ * The index against the trie walk on the RouteViews IPv6 table: every
+ * prefix's first address, the one before it, its last, the one after it
+ * and one inside it, before and after rib_longest_prepare().
+ */
+static void
+test_longest_index6_routeviews(void **state)
+{
+	struct mrt_decoder	 d;
+	struct rib		*r;
+	struct rib_stats	 st;
+	struct prefix		*all, *end, q;
+	uint64_t		 hi, lo, mhi, mlo, s = 42;
+	size_t			 n, i, found = 0;
+	int			 pass, j;
+
+	(void)state;
+	r = rib_new();
+	decode_mrt_init(&d);
+	assert_int_equal(load(r, "pyasn/rib6.20151101.0600_firstMB."
+	    "complete-records.mrt.gz", &d), 0);
+	rib_stats(r, &st);
+	assert_int_equal(st.prefixes, 6869);	/* bgpdump -m | cut | sort -u */
+	all = calloc(st.prefixes + 1, sizeof *all);
+	assert_non_null(all);
+	end = all + 1;		/* all[0]: a sentinel unlike any prefix */
+	q = pfx("::/0");
+	rib_walk(r, &q, 1, lpm6_collect_cb, &end);
+	n = end - all - 1;
+	assert_int_equal(n, st.prefixes);
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 1; i <= n; i++) {
+			hi = lo = 0;
+			for (j = 0; j < 8; j++) {
+				hi = hi << 8 | all[i].addr.b[j];
+				lo = lo << 8 | all[i].addr.b[8 + j];
+			}
+			v6_last(hi, lo, all[i].len, &mhi, &mlo);
+			found += lpm6_against_walk(r, hi, lo) >= 0;
+			lpm6_against_walk(r, hi - (lo == 0), lo - 1);
+			lpm6_against_walk(r, mhi, mlo);
+			lpm6_against_walk(r, mhi + (mlo == ~0ULL), mlo + 1);
+			lpm6_against_walk(r, hi | (lpm_rnd(&s) & (mhi ^ hi)),
+			    lo | (lpm_rnd(&s) & (mlo ^ lo)));
+		}
+		rib_longest_prepare(r);
+	}
+	assert_int_equal(found, 2 * n);
+	free(all);
+	load_free(r, &d);
+}
+
 /*
  * SipHash-1-3 against CPython 3.11, whose bytes hash it is: with
  * PYTHONHASHSEED=0 the key is zero, with PYTHONHASHSEED=1 it is 16 bytes
@@ -1749,6 +2154,9 @@ main(void)
 		cmocka_unit_test(test_mrt_updates),
 		cmocka_unit_test(test_mrt_table_dump),
 		cmocka_unit_test(test_mrt_addpath),
+		cmocka_unit_test(test_longest_index6_edges),
+		cmocka_unit_test(test_longest_index6_model),
+		cmocka_unit_test(test_longest_index6_routeviews),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
