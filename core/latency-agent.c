@@ -522,6 +522,16 @@ latency_agent_response(struct agent *a, struct evhttp_request *req)
 	if (json_is_string(v = json_object_get(root, "error")))
 		sanitize(text, sizeof text, json_string_value(v),
 		    json_string_length(v));
+	else if (root == NULL && code != 200 && len > 0) {
+		/* Not JSON (a proxy, a TLS listener's 426): its first line. */
+		const char	*p = (const char *)evbuffer_pullup(b, -1);
+		size_t		 k;
+
+		for (k = 0; k < len && k < sizeof text - 1 && p[k] != '\n' &&
+		    p[k] != '\r'; k++)
+			;
+		sanitize(text, sizeof text, p, k);
+	}
 	if (json_is_integer(v = json_object_get(root, "accepted")))
 		accepted = json_integer_value(v);
 	if (json_is_integer(v = json_object_get(root, "unmapped")))

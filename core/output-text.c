@@ -32,6 +32,8 @@ static void	text_branch(struct output_ctx *, const struct model *,
 		    const struct branch *);
 static void	text_latency(struct output_ctx *, const struct model *,
 		    const struct branch *, const struct latlink *);
+static void	text_prefix_state(const struct model *,
+		    const struct branch_prefix *, char *, size_t);
 static void	text_prefix(struct output_ctx *, const struct model *,
 		    const struct branch *, const struct branch_prefix *);
 static void	text_event(struct output_ctx *, const struct event *);
@@ -81,7 +83,8 @@ text_section(struct output_ctx *ctx, const struct model *m,
     enum output_section sec)
 {
 	FILE	*f = ctx->f;
-	size_t	 i;
+	char	 st[192];
+	size_t	 i, j;
 
 	switch (sec) {
 	case OUT_COLLECTORS:
@@ -125,9 +128,19 @@ text_section(struct output_ctx *ctx, const struct model *m,
 	case OUT_PREFIXES:
 		if (output_count(m, sec) == 0)
 			break;
-		fprintf(f, "\n%-20s %-20s %-8s %-5s %-5s %-8s %-16s %-24s "
+		/* STATE as wide as the widest (several words, rpki:). */
+		ctx->w[3] = 24;
+		for (i = 0; i < m->nbranches; i++)
+			for (j = 0; j < m->branches[i]->nprefixes; j++) {
+				text_prefix_state(m,
+				    &m->branches[i]->prefixes[j], st,
+				    sizeof st);
+				if (output_width(st) > ctx->w[3])
+					ctx->w[3] = output_width(st);
+			}
+		fprintf(f, "\n%-20s %-20s %-8s %-5s %-5s %-8s %-16s %-*s "
 		    "%s\n", "PREFIX", "BRANCH", "ORIGIN", "PRI", "BAK",
-		    "BEST AS", "BEST VIA", "STATE", "PROBLEM");
+		    "BEST AS", "BEST VIA", ctx->w[3], "STATE", "PROBLEM");
 		break;
 	case OUT_EVENTS:
 		fprintf(f, "\n%-23s %-11s %-20s %s\n", "TIME", "LEVEL", "TYPE",
@@ -341,9 +354,8 @@ text_prefix(struct output_ctx *ctx, const struct model *m,
     const struct branch *b, const struct branch_prefix *bp)
 {
 	char		 pfx[PREFIX_STRLEN], pri[16], bak[16];
-	char		 flags[160], origin[16], problem[sizeof bp->problem];
+	char		 flags[192], origin[16], problem[sizeof bp->problem];
 	const char	*best = output_best_session(m, bp);
-	int		 st;
 
 	if (best == NULL)
 		best = "-";
@@ -354,23 +366,39 @@ text_prefix(struct output_ctx *ctx, const struct model *m,
 		snprintf(origin, sizeof origin, "%u", bp->best_origin);
 	else
 		strlcpy_pt(origin, "-", sizeof origin);
-	if (!bp->seen)
-		strlcpy_pt(flags, "unseen", sizeof flags);
-	else if (bp->flags == 0)
-		strlcpy_pt(flags, "ok", sizeof flags);
-	else
-		routemon_flags_fmt(bp->flags, flags, sizeof flags);
-	/* With VRPs, the RPKI state of the registered origin too. */
-	if ((st = routemon_rpki_state(m, bp)) >= 0) {
-		strlcpy_pt(flags + strlen(flags), " rpki:",
-		    sizeof flags - strlen(flags));
-		strlcpy_pt(flags + strlen(flags), vrp_state_name(
-		    (enum vrp_state)st), sizeof flags - strlen(flags));
-	}
-	fprintf(ctx->f, "%-20s %-*s %-8u %-5s %-5s %-8s %-*s %-24s %s\n",
+	text_prefix_state(m, bp, flags, sizeof flags);
+	fprintf(ctx->f, "%-20s %-*s %-8u %-5s %-5s %-8s %-*s %-*s %s\n",
 	    prefix_fmt(&bp->prefix, pfx, sizeof pfx), output_pad(b->name, 20),
 	    b->name, bp->origin, pri, bak, origin, output_pad(best, 16), best,
-	    flags, text_clean(problem, sizeof problem, bp->problem));
+	    output_pad(flags, ctx->w[3] > 0 ? ctx->w[3] : 24), flags,
+	    text_clean(problem, sizeof problem, bp->problem));
+}
+
+/*
+ * A prefix's STATE: its conditions as words, and with VRPs the RPKI
+ * state of its registered origin ("rpki:valid"), unless a word already
+ * says it ("rpki-not-found").
+ */
+static void
+text_prefix_state(const struct model *m, const struct branch_prefix *bp,
+    char *buf, size_t len)
+{
+	const char	*name;
+	int		 st;
+
+	if (!bp->seen)
+		strlcpy_pt(buf, "unseen", len);
+	else if (bp->flags == 0)
+		strlcpy_pt(buf, "ok", len);
+	else
+		routemon_flags_fmt(bp->flags, buf, len);
+	if ((st = routemon_rpki_state(m, bp)) < 0)
+		return;
+	name = vrp_state_name((enum vrp_state)st);
+	if (st == VRP_NOTFOUND && strstr(buf, "rpki-not-found") != NULL)
+		return;
+	strlcpy_pt(buf + strlen(buf), " rpki:", len - strlen(buf));
+	strlcpy_pt(buf + strlen(buf), name, len - strlen(buf));
 }
 
 static void

@@ -110,6 +110,13 @@ for row in csv.reader(open(sys.argv[2])):
         got[(r["branch"], r["prefix"])] = r["rpki"]
 sys.exit(not (got == want and "valid" in got.values() and
               "not-found" in got.values()))' "$T/once.json" "$T/once.csv"
+timeout 30 "$PEERTOP" --once -c "$CONF2" >"$T/once.txt" 2>/dev/null
+check "--once text: every prefix row's PROBLEM in its column" awk '
+    /^PREFIX / { col = index($0, "PROBLEM"); inp = 1; next }
+    inp && /^$/ { inp = 0 }
+    inp && col > 0 { n++; if (substr($0, col - 1, 1) != " " ||
+        substr($0, col - 2, 1) == " " && substr($0, col, 1) == " ") bad++ }
+    END { exit !(col > 0 && n > 0 && bad == 0) }' "$T/once.txt"
 check "--once: the rpki collector's detail gives its VRP count" sh -c \
     'case $1 in *" VRPs"*) exit 0 ;; esac; exit 1' - \
     "$(jqo '.collectors[] | select(.kind == "rpki") | .detail')"

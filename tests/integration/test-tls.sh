@@ -250,7 +250,8 @@ diag "collector: $(grep -m1 'ingest: tls: handshake' "$T/c.log")"
 # An agent given the TLS listener without tls: told 426 "use https", its
 # samples kept (a 400 would have dropped each batch as malformed).
 sed '/^\ttls {/d' "$T/nocert.conf" >"$T/plain-a.conf"
-agent_until plain-a 'HTTP 426' "an agent without tls is told 426, use https"
+agent_until plain-a "HTTP 426: This port speaks TLS: use https://" \
+    "an agent without tls is told 426, use https, in words"
 check "... it keeps its samples (sent $sent, queued $queued, none rejected)" \
     sh -c 'test "$1" = 0 -a "$2" -gt 0 &&
     grep -q " 0 rejected\$" "$3"' - "$sent" "$queued" "$T/plain-a.log"
