@@ -92,6 +92,7 @@ turnup_record_text(FILE *f, const struct turnup *t, int md)
 	const struct turnup_check	*ck;
 	const struct session_step	*st;
 	char				 a[FMT_TIME_LEN], b[FMT_TIME_LEN];
+	char				 g[FMT_TIME_LEN];
 	char				 el[32], zone[FMT_TIME_LEN], caps[400];
 	size_t				 i, k;
 
@@ -100,10 +101,21 @@ turnup_record_text(FILE *f, const struct turnup *t, int md)
 	    t->start_ms ? (t->now_ms - t->start_ms) / 1000 : 0);
 	fprintf(f, "%sTurn-up %s: %s\n\n", md ? "## " : "", t->scope,
 	    turnup_state_name(t->verdict));
-	fprintf(f, "%sstarted %s, elapsed %s, as of %s (times %s)\n",
-	    md ? "- " : "", turnup_record_time(t->start_ms, a, sizeof a),
-	    t->start_ms != 0 ? el : "-",
-	    turnup_record_time(t->now_ms, b, sizeof b), zone);
+	if (t->green_ms != 0 && t->start_ms != 0 &&
+	    t->green_ms >= t->start_ms) {
+		/* Done: how long it took, not how long ago it began. */
+		fmt_duration(el, sizeof el, (t->green_ms - t->start_ms) /
+		    1000);
+		fprintf(f, "%sstarted %s, all green at %s, took %s, as of "
+		    "%s (times %s)\n", md ? "- " : "",
+		    turnup_record_time(t->start_ms, a, sizeof a),
+		    turnup_record_time(t->green_ms, g, sizeof g), el,
+		    turnup_record_time(t->now_ms, b, sizeof b), zone);
+	} else
+		fprintf(f, "%sstarted %s, elapsed %s, as of %s (times %s)\n",
+		    md ? "- " : "", turnup_record_time(t->start_ms, a,
+		    sizeof a), t->start_ms != 0 ? el : "-",
+		    turnup_record_time(t->now_ms, b, sizeof b), zone);
 	fprintf(f, "%s%s\n\n", md ? "- " : "", t->summary);
 
 	if (md)
@@ -226,6 +238,11 @@ turnup_record_json(FILE *f, const struct turnup *t)
 		json_w_time(&j, "green", t->green_ms, 1);
 	else
 		json_w_null(&j, "green");
+	if (t->green_ms != 0 && t->start_ms != 0 &&
+	    t->green_ms >= t->start_ms)
+		json_w_int(&j, "took_s", (t->green_ms - t->start_ms) / 1000);
+	else
+		json_w_null(&j, "took_s");
 	json_w_time(&j, "as_of", t->now_ms, 1);
 
 	json_w_array(&j, "checks", 1);

@@ -217,7 +217,15 @@ view_turnup_head(struct tui *tui, struct turnup *t, int y, int w)
 		    tui->model->poll_fast_ms);
 	else
 		strlcpy_pt(poll, "BIRD at its interval", sizeof poll);
-	if (t->start_ms != 0) {
+	if (t->start_ms != 0 && t->green_ms >= t->start_ms) {
+		/* Done: how long it took, and when. */
+		fmt_duration(el, sizeof el, (t->green_ms - t->start_ms) / 1000);
+		fmt_time(at, sizeof at, t->green_ms, FMT_TIME_CLOCK);
+		snprintf(line, sizeof line, " %s %s  %s after %s, at %s; "
+		    "%s%s%s", draw_glyph(tui, view_turnup_glyph(t->verdict)),
+		    t->scope, turnup_state_name(t->verdict), el, at, poll,
+		    w >= 120 ? "; " : "", w >= 120 ? t->summary : "");
+	} else if (t->start_ms != 0) {
 		fmt_duration(el, sizeof el, (t->now_ms - t->start_ms) / 1000);
 		fmt_time(at, sizeof at, t->start_ms, FMT_TIME_CLOCK);
 		snprintf(line, sizeof line, " %s %s  %s, elapsed %s since "

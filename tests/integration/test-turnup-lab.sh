@@ -163,6 +163,9 @@ rc=$?
 check "record: exit 0, every check green" test "$rc" -eq 0
 check "record: JSON, verdict green" jqt '.verdict == "green"' \
     "$T/record.json"
+check "record: how long it took, from its start to all green" jqt '
+    (.took_s | type) == "number" and .took_s >= 0 and .green >= .started' \
+    "$T/record.json"
 # (The edge connects as soon as BIRD accepts: the steps between may be
 # quicker than a poll; the wrong AS below shows OpenSent.)
 check "record: dfw-r1's steps from AdminDown to Established, timed" \
