@@ -97,6 +97,7 @@ static size_t	 tui_title_unacked(struct tui *, char (*)[32],
 static int	 tui_title_tabs(struct tui *, int);
 static int	 tui_title_unack_fit(struct tui *, int, char (*)[160], size_t,
 		    char (*)[32], size_t);
+static int	 tui_title_where(size_t);
 static int	 tui_title_compact(struct tui *, char (*)[160], size_t,
 		    enum color_role, int);
 static void	 tui_draw_status(struct tui *);
@@ -1053,18 +1054,29 @@ static int
 tui_title_compact(struct tui *tui, char (*texts)[160], size_t n,
     enum color_role role, int uw)
 {
-	int	 c, t, w;
+	int	 c, t, w, where = tui_title_where(n);
 
-	if (n <= 2 || role == CR_OK)
+	if (n == 0 || role == CR_OK)
 		return (0);
-	for (t = 0; uw > 0 && t < 2; t++) {
+	for (t = 0; uw > 0 && t <= where; t++) {
 		w = 1 + draw_width(tui, texts[t]) + uw;
 		for (c = 0; c <= 2; c++)
 			if (tui_title_tabs(tui, c) + w <= tui->sx)
 				return (c);
 	}
-	return (tui_title_tabs(tui, 0) + 1 + draw_width(tui, texts[1]) >
+	return (tui_title_tabs(tui, 0) + 1 + draw_width(tui, texts[where]) >
 	    tui->sx);
+}
+
+/*
+ * The shortest of the worst thing's n texts that still says what and
+ * where: the second of a condition's four ("✖ CRIT DOWN northwind-net"),
+ * the first of a redundancy's two (the second is the state alone).
+ */
+static int
+tui_title_where(size_t n)
+{
+	return (n >= 4 ? 1 : 0);
 }
 
 /*
@@ -1077,7 +1089,7 @@ static int
 tui_title_unack_fit(struct tui *tui, int x, char (*texts)[160], size_t n,
     char (*unack)[32], size_t nu)
 {
-	int	 u, t, nt = n > 2 ? 2 : (int)n, ww = 0;
+	int	 u, t, nt = n > 0 ? tui_title_where(n) + 1 : 0, ww = 0;
 
 	if (nu == 0)
 		return (-1);

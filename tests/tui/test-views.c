@@ -1536,7 +1536,7 @@ static void
 test_overview_health(void **state)
 {
 	struct fixture	*f = *state;
-	char		 buf[512];
+	char		 buf[512], want[64];
 	size_t		 idx = (size_t)tui_view_index(&view_overview);
 	int		 w, mono, x;
 	chtype		 c;
@@ -1648,6 +1648,30 @@ test_overview_health(void **state)
 	draw_view(f, &view_overview);
 	tui_draw_title(&f->t);
 	assert_non_null(strstr(row(0, buf, sizeof buf), "^ REDUNDANT"));
+
+	/*
+	 * A partner DOWN is the worst, nobody has acknowledged it: at 80
+	 * columns too the tabs give way so that its state and its name are
+	 * on the title bar, beside the count (they were cut to "DOW...").
+	 */
+	f->m->partners[0]->red = RED_DOWN;
+	model_eventf(f->m, "RedundancyDegraded", LVL_CRITICAL, "partner x",
+	    NULL, "DOWN");
+	for (w = 80; w <= 200; w += 120) {
+		size(f, w, w == 80 ? 24 : 50);
+		draw_view(f, &view_overview);
+		tui_draw_title(&f->t);
+		row(0, buf, sizeof buf);
+		snprintf(want, sizeof want, " DOWN %s",
+		    f->m->partners[0]->name);
+		if (strstr(buf, want) == NULL)
+			print_message("row 0 at %d: [%s]\n", w, buf);
+		assert_non_null(strstr(buf, want));
+		assert_non_null(strstr(buf, "unack'd"));
+		assert_true(strlen(buf) <= (size_t)w);
+	}
+	f->m->partners[0]->red = RED_REDUNDANT;
+	condition_clear(f->m);
 }
 
 /*
