@@ -84,7 +84,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define REPORT_SCHEMA_MAX	5	/* the newest user_version read */
+#define REPORT_SCHEMA_MAX	6	/* the newest user_version read */
 
 struct report_state {			/* time in one state */
 	char		*state;

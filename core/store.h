@@ -15,7 +15,7 @@
 #include "core/latency.h"
 #include "core/model.h"
 
-#define STORE_SCHEMA_VERSION	5
+#define STORE_SCHEMA_VERSION	6
 
 /* Retention of the hourly roll-ups when the configuration says nothing. */
 #define STORE_KEEP_HOUR_DEFAULT_MS	((int64_t)400 * 86400 * 1000)

@@ -991,6 +991,22 @@ bench_run(const char *path, const char *config, int n)
 	return (0);
 }
 
+/* A kept history brought to this peertop's schema, as the writer does. */
+static int
+bench_upgrade(const char *path)
+{
+	struct store	*s;
+	char		*cause;
+	double		 t0 = bench_now();
+
+	if ((s = store_open(path, STORE_ANY_OWNER, &cause)) == NULL)
+		fatalx("%s", cause);
+	store_close(s);
+	printf("bench-history: %s at schema %d in %.1f s\n", path,
+	    STORE_SCHEMA_VERSION, bench_now() - t0);
+	return (0);
+}
+
 /* The cold figure alone: the issue 18 target against the sqlite3 shell. */
 static int
 bench_cold_main(const char *path, const char *config, int n)
@@ -1018,7 +1034,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: bench-history gen FILE CONFIG [days]\n"
 	    "       bench-history run FILE CONFIG [times]\n"
-	    "       bench-history cold FILE CONFIG [times]\n");
+	    "       bench-history cold FILE CONFIG [times]\n"
+	    "       bench-history upgrade FILE CONFIG\n");
 	exit(1);
 }
 
@@ -1031,6 +1048,8 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "gen") == 0)
 		return (gen_history(argv[2], argv[3], argc > 4 ?
 		    atoi(argv[4]) : 30));
+	if (strcmp(argv[1], "upgrade") == 0)
+		return (bench_upgrade(argv[2]));
 	if (strcmp(argv[1], "cold") == 0)
 		return (bench_cold_main(argv[2], argv[3], argc > 4 ?
 		    atoi(argv[4]) : 21));

@@ -1231,8 +1231,8 @@ test_bad_files(void **state)
 	free(buf);
 	free(p);
 
-	p = history("newer.db", "PRAGMA user_version = 6");
-	refused(p, "schema version 6 is newer than this peertop (5); use a "
+	p = history("newer.db", "PRAGMA user_version = 7");
+	refused(p, "schema version 7 is newer than this peertop (6); use a "
 	    "newer peertop");
 	free(p);
 
