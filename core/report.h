@@ -232,6 +232,12 @@ double	 report_pct(const struct report *, int64_t);
 /* Where a series comes from, in words ("minutes (mean, ...)") or a key. */
 const char *report_from_name(enum report_from, int words);
 
+/*
+ * A series' exact figures from its round trips as read (LATENCY_LOST for
+ * a loss), as latency_stats() gives them, by selection; rtt is reordered.
+ */
+void	 report_lat_exact(struct report_lat *, int32_t *rtt, size_t n);
+
 struct output;
 /* The report through one output (output_find()): text, CSV or JSON. */
 void	 report_print(const struct report *, FILE *, const struct output *);
