@@ -285,8 +285,7 @@ replay_prepare_fixed(struct replay *r)
 		{ RS_MINUTE_ROWS, RT_MINUTE,
 		  "SELECT minute_ms, sent, received, rtt_sum_us "
 		  "FROM latency_minute WHERE branch = ?1 AND edge = ?2 AND "
-		  "target = ?3 AND minute_ms > ?4 AND minute_ms < ?5 AND "
-		  "minute_ms <= ?6 "
+		  "target = ?3 AND minute_ms > ?4 AND minute_ms < ?5 "
 		  "ORDER BY minute_ms" },
 		{ RS_MINUTE_OLDEST, RT_MINUTE,
 		  "SELECT minute_ms FROM latency_minute WHERE "
@@ -295,8 +294,7 @@ replay_prepare_fixed(struct replay *r)
 		{ RS_HOUR_ROWS, RT_HOUR,
 		  "SELECT hour_ms, sent, received, rtt_sum_us "
 		  "FROM latency_hour WHERE branch = ?1 AND edge = ?2 AND "
-		  "target = ?3 AND hour_ms > ?4 AND hour_ms < ?5 AND "
-		  "hour_ms <= ?6 "
+		  "target = ?3 AND hour_ms > ?4 AND hour_ms < ?5 "
 		  "ORDER BY hour_ms" },
 		/*
 		 * An acknowledgement made after t did not exist yet at t;
@@ -752,7 +750,6 @@ replay_span(struct replay *r, int64_t *oldest_ms, int64_t *newest_ms)
 			sqlite3_bind_value(st, 3, key[2]);
 			sqlite3_bind_int64(st, 4, INT64_MIN);
 			sqlite3_bind_int64(st, 5, INT64_MAX);
-			sqlite3_bind_int64(st, 6, INT64_MAX);
 			/*
 			 * A roll-up row stands for its whole minute or hour:
 			 * it moves the start only when all of it lies before
@@ -1191,7 +1188,7 @@ replay_series_rollup(struct replay *r, struct model *m, const char *bname,
 	struct replay_rollup	 ru;
 	struct branch		*b;
 	sqlite3_stmt		*st;
-	int64_t			 oldest = INT64_MAX, lim = INT64_MAX;
+	int64_t			 oldest = INT64_MAX, lim = INT64_MAX, end;
 	int			 edge, pass, rc;
 
 	if ((b = model_branch_find(m, bname)) == NULL ||
@@ -1215,18 +1212,24 @@ replay_series_rollup(struct replay *r, struct model *m, const char *bname,
 			ru.len_ms = REPLAY_HOUR_MS;
 			/* The hour holding lim spreads only up to it. */
 			lim = oldest < cut ? oldest : cut;
-			sqlite3_bind_int64(st, 5, lim);
+			end = lim;
 		} else {
 			if ((st = replay_stmt(r, RS_MINUTE_ROWS)) == NULL)
 				continue;
 			ru.len_ms = REPLAY_MINUTE_MS;
-			sqlite3_bind_int64(st, 5, cut);
+			end = cut;
 		}
+		/*
+		 * Rows after to are not read (one bound: SQLite stops its
+		 * range at the lower of two only when it is the one given).
+		 */
+		if (to < end)
+			end = to + 1;
+		sqlite3_bind_int64(st, 5, end);
 		sqlite3_bind_text(st, 1, bname, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, ename, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, target, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, from - ru.len_ms);
-		sqlite3_bind_int64(st, 6, to);	/* no rows read past it */
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			ru.from_ms = sqlite3_column_int64(st, 0);
 			if (ru.from_ms > to)
