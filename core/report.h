@@ -84,7 +84,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define REPORT_SCHEMA_MAX	5	/* the newest user_version read */
+#define REPORT_SCHEMA_MAX	6	/* the newest user_version read */
 
 struct report_state {			/* time in one state */
 	char		*state;
@@ -231,6 +231,12 @@ void	 report_prefix_times(const struct report_prefix *, int64_t *);
 double	 report_pct(const struct report *, int64_t);
 /* Where a series comes from, in words ("minutes (mean, ...)") or a key. */
 const char *report_from_name(enum report_from, int words);
+
+/*
+ * A series' exact figures from its round trips as read (LATENCY_LOST for
+ * a loss), as latency_stats() gives them, by selection; rtt is reordered.
+ */
+void	 report_lat_exact(struct report_lat *, int32_t *rtt, size_t n);
 
 struct output;
 /* The report through one output (output_find()): text, CSV or JSON. */

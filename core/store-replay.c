@@ -42,13 +42,30 @@
 #include "core/store.h"
 
 /* The newest schema this reader knows the tables of. */
-#define REPLAY_SCHEMA_KNOWN	5
+#define REPLAY_SCHEMA_KNOWN	6
 #define REPLAY_SCHEMA_MAX	(STORE_SCHEMA_VERSION > REPLAY_SCHEMA_KNOWN ? \
 	STORE_SCHEMA_VERSION : REPLAY_SCHEMA_KNOWN)
 /* A live writer's flush holds the file for milliseconds, not seconds. */
 #define REPLAY_BUSY_MS		1000
 #define REPLAY_MINUTE_MS	60000LL
 #define REPLAY_HOUR_MS		3600000LL
+
+/*
+ * The series after (?1, ?2, ?3) in a roll-up table's primary key: the
+ * next target of the same branch and edge, else the next edge of the
+ * branch, else the next branch; each a seek (SQLite runs the parts of a
+ * UNION ALL in order and stops at the LIMIT).
+ */
+#define REPLAY_SERIES_NEXT(table)					\
+	"SELECT * FROM (SELECT branch, edge, target FROM " table	\
+	" WHERE branch = ?1 AND edge = ?2 AND target > ?3"		\
+	" ORDER BY branch, edge, target LIMIT 1) UNION ALL "		\
+	"SELECT * FROM (SELECT branch, edge, target FROM " table	\
+	" WHERE branch = ?1 AND edge > ?2"				\
+	" ORDER BY branch, edge, target LIMIT 1) UNION ALL "		\
+	"SELECT * FROM (SELECT branch, edge, target FROM " table	\
+	" WHERE branch > ?1 ORDER BY branch, edge, target LIMIT 1) "	\
+	"LIMIT 1"
 
 /* Tables a file may lack (older schema): bits of replay->tables. */
 #define RT_SESSION	0x01
@@ -251,16 +268,20 @@ replay_prepare_fixed(struct replay *r)
 		{ RS_RAW_OLDEST, RT_SAMPLE,
 		  "SELECT min(time_ms) FROM latency_sample" },
 		/*
-		 * Row values step the primary key's index series by series:
-		 * past the whole of the last one, not through its rows.  The
-		 * key is the three names alone: a time compared with the
-		 * greatest integer would not step past a time stored as text
-		 * or a large real, which SQLite sorts above every integer.
+		 * The primary key's index stepped series by series: past
+		 * the whole of the last one, not through its rows.  A row
+		 * value (branch, edge, target) > (?1, ?2, ?3) would be a
+		 * seek to the last series' first row and a walk through all
+		 * of them (43,200 a month of minutes: seconds cold); each
+		 * part here is a seek past a prefix of the key.  The key is
+		 * the three names alone: a time compared with the greatest
+		 * integer would not step past a time stored as text or a
+		 * large real, which SQLite sorts above every integer.
 		 */
 		{ RS_MINUTE_SERIES, RT_MINUTE,
-		  "SELECT branch, edge, target FROM latency_minute "
-		  "WHERE (branch, edge, target) > (?1, ?2, ?3) "
-		  "ORDER BY branch, edge, target LIMIT 1" },
+		  REPLAY_SERIES_NEXT("latency_minute") },
+		{ RS_HOUR_SERIES, RT_HOUR,
+		  REPLAY_SERIES_NEXT("latency_hour") },
 		{ RS_MINUTE_ROWS, RT_MINUTE,
 		  "SELECT minute_ms, sent, received, rtt_sum_us "
 		  "FROM latency_minute WHERE branch = ?1 AND edge = ?2 AND "
@@ -270,10 +291,6 @@ replay_prepare_fixed(struct replay *r)
 		  "SELECT minute_ms FROM latency_minute WHERE "
 		  "branch = ?1 AND edge = ?2 AND target = ?3 "
 		  "ORDER BY minute_ms LIMIT 1" },
-		{ RS_HOUR_SERIES, RT_HOUR,
-		  "SELECT branch, edge, target FROM latency_hour "
-		  "WHERE (branch, edge, target) > (?1, ?2, ?3) "
-		  "ORDER BY branch, edge, target LIMIT 1" },
 		{ RS_HOUR_ROWS, RT_HOUR,
 		  "SELECT hour_ms, sent, received, rtt_sum_us "
 		  "FROM latency_hour WHERE branch = ?1 AND edge = ?2 AND "
@@ -1171,7 +1188,7 @@ replay_series_rollup(struct replay *r, struct model *m, const char *bname,
 	struct replay_rollup	 ru;
 	struct branch		*b;
 	sqlite3_stmt		*st;
-	int64_t			 oldest = INT64_MAX, lim = INT64_MAX;
+	int64_t			 oldest = INT64_MAX, lim = INT64_MAX, end;
 	int			 edge, pass, rc;
 
 	if ((b = model_branch_find(m, bname)) == NULL ||
@@ -1195,13 +1212,20 @@ replay_series_rollup(struct replay *r, struct model *m, const char *bname,
 			ru.len_ms = REPLAY_HOUR_MS;
 			/* The hour holding lim spreads only up to it. */
 			lim = oldest < cut ? oldest : cut;
-			sqlite3_bind_int64(st, 5, lim);
+			end = lim;
 		} else {
 			if ((st = replay_stmt(r, RS_MINUTE_ROWS)) == NULL)
 				continue;
 			ru.len_ms = REPLAY_MINUTE_MS;
-			sqlite3_bind_int64(st, 5, cut);
+			end = cut;
 		}
+		/*
+		 * Rows after to are not read (one bound: SQLite stops its
+		 * range at the lower of two only when it is the one given).
+		 */
+		if (to < end)
+			end = to + 1;
+		sqlite3_bind_int64(st, 5, end);
 		sqlite3_bind_text(st, 1, bname, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, ename, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, target, -1, SQLITE_STATIC);

@@ -229,6 +229,32 @@ static const struct store_migration migrations[] = {
 	  " user TEXT NOT NULL,"
 	  " comment TEXT NOT NULL DEFAULT '');",
 	  NULL },
+	/*
+	 * 5 -> 6: covering indexes (issue 18).  A replay asks each
+	 * session, partner, branch and prefix for its last row at or
+	 * before a time, and each session for its transitions since the
+	 * run began: with the columns it reads in the (name, time) index,
+	 * those are a few neighbouring index pages, not a table page a
+	 * row all over the file (a first jump after opening reads from
+	 * disk).  The same names, so every query planned on the old ones
+	 * still finds them; the id makes ORDER BY time_ms, id the
+	 * index's order.
+	 */
+	{ "covering indexes",
+	  "DROP INDEX session_state_session_time;"
+	  "CREATE INDEX session_state_session_time ON session_state"
+	  " (session, time_ms, id, state, old_state, remote_as, last_error,"
+	  " routes_imported, routes_exported);"
+	  "DROP INDEX redundancy_state_partner_time;"
+	  "CREATE INDEX redundancy_state_partner_time ON redundancy_state"
+	  " (partner, time_ms, id, state, old_state, reason);"
+	  "DROP INDEX branch_route_branch_time;"
+	  "CREATE INDEX branch_route_branch_time ON branch_route"
+	  " (branch, time_ms, id, routed_edge, suboptimal);"
+	  "DROP INDEX prefix_state_prefix_time;"
+	  "CREATE INDEX prefix_state_prefix_time ON prefix_state"
+	  " (branch, prefix, time_ms, id, flags);",
+	  NULL },
 };
 
 _Static_assert(nitems(migrations) == STORE_SCHEMA_VERSION,

@@ -21,9 +21,53 @@
 #include "core/model.h"
 #include "core/replay.h"
 #include "core/store-private.h"
+#include "core/store.h"
 #include "core/util.h"
 
 static char	*store_sql_immutable_uri(const char *);
+static int	 store_sql_trace_cb(unsigned, void *, void *, void *);
+
+/* Where store_trace() sends the statements (NULL: nowhere), rows seen. */
+static FILE	*store_sql_trace_file;
+static uint64_t	 store_sql_trace_nrows;
+
+/*
+ * Every statement of a connection opened afterwards, with its values,
+ * written to f when it ends as "/\* ns *\/ SQL;" (SQLite's profile
+ * callback): a script the sqlite3 command-line shell runs as it is.
+ * NULL stops it.  The number of rows the statements returned since the
+ * last call is returned.  For the benchmarks (tests/bench/bench-history
+ * gives the shell the very same queries), never the product.
+ */
+uint64_t
+store_trace(FILE *f)
+{
+	uint64_t	 n = store_sql_trace_nrows;
+
+	store_sql_trace_file = f;
+	store_sql_trace_nrows = 0;
+	return (n);
+}
+
+static int
+store_sql_trace_cb(unsigned what, void *arg, void *p, void *x)
+{
+	char	*sql;
+
+	(void)arg;
+	if (store_sql_trace_file == NULL)
+		return (0);
+	if (what == SQLITE_TRACE_ROW) {
+		store_sql_trace_nrows++;
+		return (0);
+	}
+	if ((sql = sqlite3_expanded_sql(p)) == NULL)
+		return (0);
+	fprintf(store_sql_trace_file, "/* %lld */ %s;\n",
+	    (long long)*(sqlite3_int64 *)x, sql);
+	sqlite3_free(sql);
+	return (0);
+}
 
 /*
  * "file:PATH?immutable=1", PATH %-escaped where a URI needs it; for a
@@ -71,6 +115,9 @@ store_sql_open(const char *path, int flags, int immutable,
 	free(uri);
 	if (rc == SQLITE_OK)
 		sqlite3_extended_result_codes(*db, 1);
+	if (rc == SQLITE_OK && store_sql_trace_file != NULL)
+		sqlite3_trace_v2(*db, SQLITE_TRACE_PROFILE | SQLITE_TRACE_ROW,
+		    store_sql_trace_cb, NULL);
 	return (rc);
 }
 

@@ -10,10 +10,12 @@
 #ifndef PEERTOP_STORE_H
 #define PEERTOP_STORE_H
 
+#include <stdio.h>
+
 #include "core/latency.h"
 #include "core/model.h"
 
-#define STORE_SCHEMA_VERSION	5
+#define STORE_SCHEMA_VERSION	6
 
 /* Retention of the hourly roll-ups when the configuration says nothing. */
 #define STORE_KEEP_HOUR_DEFAULT_MS	((int64_t)400 * 86400 * 1000)
@@ -218,6 +220,13 @@ struct store_writer {
 	int		 failing;	/* the last flush failed */
 };
 void	 store_writer_stats(const struct store *, struct store_writer *);
+
+/*
+ * Benchmarks only: every statement of the store's connections opened
+ * from now on, with its values, as an SQL script to f (NULL: stop); the
+ * rows they returned since the last call.
+ */
+uint64_t store_trace(FILE *f);
 
 /* Queue bound (default 100000 rows); beyond it rows are counted, dropped. */
 void	 store_set_queue_max(struct store *, size_t);

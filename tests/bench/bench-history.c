@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -691,21 +692,38 @@ bench_tally(const struct model *m, double *links, double *samples,
 }
 
 /*
- * A load with none of the file in the page cache (its pages dropped with
- * posix_fadvise(): the first jump after opening a history cold).
+ * None of the history in the page cache: its pages, its -wal's and its
+ * -shm's dropped with posix_fadvise(POSIX_FADV_DONTNEED), file by file
+ * (not /proc/sys/vm/drop_caches: the machine is shared, and that would
+ * empty everybody's cache).
  */
+static void
+bench_drop(const char *path)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm" };
+	char	 name[PATH_MAX];
+	size_t	 i;
+	int	 fd;
+
+	for (i = 0; i < nitems(sfx); i++) {
+		snprintf(name, sizeof name, "%s%s", path, sfx[i]);
+		if ((fd = open(name, O_RDONLY)) == -1)
+			continue;
+		(void)fdatasync(fd);
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+		close(fd);
+	}
+}
+
+/* The first jump after opening, cold: open + load at t, in ms. */
 static double
 bench_cold(const char *path, struct model *m, int64_t t)
 {
 	struct replay	*r;
 	char		*cause;
 	double		 t0;
-	int		 fd;
 
-	if ((fd = open(path, O_RDONLY)) == -1)
-		fatal("%s", path);
-	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-	close(fd);
+	bench_drop(path);
 	t0 = bench_now();
 	if ((r = replay_open(path, &cause)) == NULL ||
 	    replay_load(r, m, t, NULL, &cause) != 0)
@@ -713,6 +731,104 @@ bench_cold(const char *path, struct model *m, int64_t t)
 	t0 = bench_now() - t0;
 	replay_close(r);
 	return (t0 * 1000);
+}
+
+/*
+ * The peer: the sqlite3 shell given the statements replay ran (traced
+ * with their values by store_trace()), cold too; its wall time in ms
+ * (the shell's start included) and the rows it printed, -1 without it.
+ */
+static double
+bench_cold_peer(const char *path, const char *script, uint64_t *rows)
+{
+	char	*cmd, line[8192];
+	FILE	*f;
+	double	 t0;
+	size_t	 len;
+
+	xasprintf(&cmd, "sqlite3 -readonly -batch '%s' < '%s' 2>&1", path,
+	    script);
+	bench_drop(path);
+	t0 = bench_now();
+	if ((f = popen(cmd, "r")) == NULL)
+		fatal("popen");
+	*rows = 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		len = strlen(line);
+		*rows += len > 0 && line[len - 1] == '\n';
+	}
+	t0 = bench_now() - t0;
+	free(cmd);
+	if (pclose(f) != 0)
+		return (-1);
+	return (t0 * 1000);
+}
+
+/*
+ * The first jump after opening at n random times, cold, each followed
+ * by the peer cold on the same statements: medians and the ratio.  0
+ * when the peer ran, 77 when it is missing.
+ */
+static int
+bench_cold_run(const char *path, struct model *m, int64_t lo, int64_t hi,
+    int n)
+{
+	char		 script[] = "/tmp/bench-history.XXXXXX";
+	double		*ms, *peer, q, med, pmed;
+	uint64_t	 rng = 4242, rows = 0, prows = 0, pr;
+	int64_t		 t;
+	int		 i, fd, npeer = 0;
+	FILE		*f;
+
+	if ((fd = mkstemp(script)) == -1)
+		fatal("mkstemp");
+	close(fd);
+	ms = xcalloc(n, sizeof *ms);
+	peer = xcalloc(n, sizeof *peer);
+	for (i = 0; i < n; i++) {
+		rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+		t = lo + (int64_t)((rng >> 11) % (uint64_t)(hi - lo + 1));
+		if ((f = fopen(script, "w")) == NULL)
+			fatal("%s", script);
+		store_trace(f);
+		ms[i] = bench_cold(path, m, t);
+		rows = store_trace(NULL);
+		fclose(f);
+		if (getenv("BENCH_NOPEER") == NULL && (q = bench_cold_peer(path, script, &pr)) >= 0) {
+			peer[npeer++] = q;
+			prows = pr;	/* a row a line */
+		}
+	}
+	/* BENCH_HISTORY_TRACE: where to keep the last script, to read. */
+	if (getenv("BENCH_HISTORY_TRACE") == NULL ||
+	    rename(script, getenv("BENCH_HISTORY_TRACE")) == -1)
+		unlink(script);
+	med = bench_median(ms, n);
+	printf("cold page cache (posix_fadvise DONTNEED on the file, -wal, "
+	    "-shm), first jump after opening at %d random times:\n", n);
+	printf("  peertop open + load: median %.1f ms, min %.1f, max %.1f "
+	    "(%llu rows in the last)\n", med, ms[0], ms[n - 1],
+	    (unsigned long long)rows);
+	if (npeer == 0) {
+		printf("  peer: sqlite3 shell not found or failed: no ratio\n");
+		printf("replay cold first jump: median %.1f ms (target <= "
+		    "%.0f ms): %s\n", med, REPLAY_TARGET_MS,
+		    med <= REPLAY_TARGET_MS ? "PASS" : "MISS");
+		free(ms);
+		free(peer);
+		return (77);
+	}
+	pmed = bench_median(peer, npeer);
+	printf("  peer sqlite3 -readonly, the same statements: median %.1f "
+	    "ms (%llu rows printed in the last, peertop read %llu)\n", pmed,
+	    (unsigned long long)prows, (unsigned long long)rows);
+	printf("replay cold first jump: median %.1f ms (target <= %.0f ms), "
+	    "sqlite3 %.1f ms, ratio peertop/sqlite3 %.2f: %s\n", med,
+	    REPLAY_TARGET_MS, pmed, med / pmed, med <= REPLAY_TARGET_MS ?
+	    "PASS" : "MISS");
+	free(ms);
+	free(peer);
+	return (0);
 }
 
 /*
@@ -872,11 +988,51 @@ bench_run(const char *path, const char *config, int n)
 	return (0);
 }
 
+/* A kept history brought to this peertop's schema, as the writer does. */
+static int
+bench_upgrade(const char *path)
+{
+	struct store	*s;
+	char		*cause;
+	double		 t0 = bench_now();
+
+	if ((s = store_open(path, STORE_ANY_OWNER, &cause)) == NULL)
+		fatalx("%s", cause);
+	store_close(s);
+	printf("bench-history: %s at schema %d in %.1f s\n", path,
+	    STORE_SCHEMA_VERSION, bench_now() - t0);
+	return (0);
+}
+
+/* The cold figure alone: the issue 18 target against the sqlite3 shell. */
+static int
+bench_cold_main(const char *path, const char *config, int n)
+{
+	struct replay	*r;
+	struct model	*m;
+	char		*cause;
+	int64_t		 lo, hi;
+	int		 rc;
+
+	if ((m = config_load(config, NULL, NULL, &cause)) == NULL)
+		fatalx("%s", cause);
+	if ((r = replay_open(path, &cause)) == NULL)
+		fatalx("%s", cause);
+	if (replay_span(r, &lo, &hi) != 0)
+		fatalx("%s: no rows", path);
+	replay_close(r);
+	rc = bench_cold_run(path, m, lo, hi, n);
+	model_free(m);
+	return (rc);
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr, "usage: bench-history gen FILE CONFIG [days]\n"
-	    "       bench-history run FILE CONFIG [times]\n");
+	    "       bench-history run FILE CONFIG [times]\n"
+	    "       bench-history cold FILE CONFIG [times]\n"
+	    "       bench-history upgrade FILE CONFIG\n");
 	exit(1);
 }
 
@@ -889,6 +1045,11 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "gen") == 0)
 		return (gen_history(argv[2], argv[3], argc > 4 ?
 		    atoi(argv[4]) : 30));
+	if (strcmp(argv[1], "upgrade") == 0)
+		return (bench_upgrade(argv[2]));
+	if (strcmp(argv[1], "cold") == 0)
+		return (bench_cold_main(argv[2], argv[3], argc > 4 ?
+		    atoi(argv[4]) : 21));
 	if (strcmp(argv[1], "run") == 0)
 		return (bench_run(argv[2], argv[3], argc > 4 ?
 		    atoi(argv[4]) : 200));

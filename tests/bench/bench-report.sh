@@ -3,18 +3,20 @@
 # "peertop report" over the generated 30-day history of issue 5 (200
 # branches, 1,000 sessions, 300 probed series; raw samples for the last
 # 7 days, roll-ups before, as tests/bench/bench-history.c makes it): the
-# whole 30 days (the default window), target <= 2 s median, then for
-# reference the last day and the last 7 days, where the raw samples cover
-# the window and every sample is read for the medians.  Each report runs
-# once to warm the page cache up and BENCH_RUNS times (default 5); the
-# median wall time is printed with its ratio to the target.
+# whole 30 days (the default window), target <= 2 s median (issue 5);
+# the last 7 days, where the raw samples cover the window and every one
+# of 18 million is read for the exact medians, target <= 2 s (issue 18);
+# and for reference the last day.  Each report runs once to warm the
+# page cache up and BENCH_RUNS times (default 5); the median wall time
+# is printed with its ratio to the target.  Exit 0 when both targets are
+# met, 1 not.
 #
 # The history is the one bench-history.sh keeps (history-30d.db in
 # BENCH_HISTORY_DIR, default the build tree's tests/bench/), generated
 # with "bench-history gen" when missing (a few minutes, ~4 GB).
 #
 # Not a test (make check does not run it): `make bench` runs it with
-# PEERTOP and BENCH_HISTORY set.  Exit 0 when the target is met, 1 not.
+# PEERTOP and BENCH_HISTORY set.
 
 PEERTOP=${PEERTOP:-./peertop}
 BENCH_HISTORY=${BENCH_HISTORY:-./tests/bench/bench-history}
@@ -71,10 +73,12 @@ awk -v s="$t30" -v t="$target" 'BEGIN {
 
 t1=$(median --since -1d)
 t7=$(median --since -7d -o csv)
-awk -v a="$t1" -v b="$t7" 'BEGIN {
+awk -v a="$t1" -v b="$t7" -v t="$target" 'BEGIN {
+	printf("  %-28s %8.3f s  target <= %.1f s  ratio %.2f  %s\n",
+	    "last 7 days (exact medians)", b, t, b / t,
+	    b <= t ? "PASS" : "MISS")
 	printf("  %-28s %8.3f s  (every sample, exact medians)\n",
-	    "last day", a)
-	printf("  %-28s %8.3f s  (every sample, exact medians)\n",
-	    "last 7 days", b) }'
+	    "last day", a) }'
 
-awk -v s="$t30" -v t="$target" 'BEGIN { exit !(s <= t) }'
+awk -v s="$t30" -v b="$t7" -v t="$target" 'BEGIN {
+	exit !(s <= t && b <= t) }'

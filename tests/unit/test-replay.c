@@ -1128,6 +1128,133 @@ test_odd_series(void **state)
 }
 
 /*
+ * The roll-ups' series are stepped by seeks past each key (issue 18):
+ * several targets under one edge, several edges, a branch between two,
+ * every one visited once, in the window or not.
+ */
+static void
+test_series_walk(void **state)
+{
+	static const char *const rows[][3] = {
+		{ "hq", "lax", "192.0.2.101" },
+		{ "hq", "sea", "192.0.2.100" },
+		{ "hq", "sea", "192.0.2.200" },
+		{ "hq", "sea", "192.0.2.201" },
+		{ "hq", "sea", "192.0.2.202" },
+		{ "hz", "sea", "192.0.2.9" },	/* not configured */
+		{ "hz", "zzz", "192.0.2.9" },
+	};
+	struct replay	*r;
+	struct model	*m;
+	struct branch	*b;
+	char		*path, *text;
+	size_t		 i, unknown;
+	int64_t		 at = T(-120) / 60000 * 60000;
+
+	(void)state;
+	path = history("walk.db");
+	for (i = 0; i < nitems(rows); i++) {
+		xasprintf(&text, "INSERT INTO latency_minute (minute_ms, "
+		    "branch, edge, target, sent, received, rtt_sum_us, "
+		    "rtt_sumsq_us2) VALUES (%lld, '%s', '%s', '%s', 6, 6, "
+		    "%zu, 0), (%lld, '%s', '%s', '%s', 6, 6, 6000, 0)",
+		    (long long)at, rows[i][0], rows[i][1], rows[i][2],
+		    6000 * (i + 1), (long long)(at - 3 * 3600000), rows[i][0],
+		    rows[i][1], rows[i][2]);
+		sql(path, text);
+		free(text);
+	}
+	r = ropen(path);
+	m = new_model();
+	load(r, m, at + 60000, &unknown);
+	b = model_branch_find(m, "hq");
+	assert_int_equal(unknown, 2);
+	for (i = 0; i < 5; i++) {
+		struct latlink	*l = latency_mon_link_find(b,
+		    model_edge_find(m, rows[i][1]), rows[i][2]);
+
+		assert_non_null(l);
+		assert_int_equal(l->sent, 6);
+		assert_int_equal(l->received, 6);
+	}
+	replay_close(r);
+	model_free(m);
+	free(path);
+}
+
+/*
+ * A schema 5 file (the (name, time) indexes without the columns that
+ * schema 6 carries in them) replays exactly as the schema 6 one: the
+ * same rows, other pages.
+ */
+static void
+test_schema5(void **state)
+{
+	struct replay	*r5, *r6;
+	struct model	*m5, *m6;
+	struct session	*a, *b;
+	struct branch	*b5, *b6;
+	char		*p5, *p6;
+	int64_t		 t;
+	size_t		 i;
+
+	(void)state;
+	p6 = history("v6.db");
+	p5 = history("v5.db");
+	sql(p5, "DROP INDEX session_state_session_time;"
+	    "CREATE INDEX session_state_session_time ON session_state "
+	    "(session, time_ms);"
+	    "DROP INDEX redundancy_state_partner_time;"
+	    "CREATE INDEX redundancy_state_partner_time ON redundancy_state "
+	    "(partner, time_ms);"
+	    "DROP INDEX branch_route_branch_time;"
+	    "CREATE INDEX branch_route_branch_time ON branch_route "
+	    "(branch, time_ms);"
+	    "DROP INDEX prefix_state_prefix_time;"
+	    "CREATE INDEX prefix_state_prefix_time ON prefix_state "
+	    "(branch, prefix, time_ms);"
+	    "PRAGMA user_version = 5");
+	assert_int_equal(sql_int(p5, "PRAGMA user_version"), 5);
+	assert_int_equal(sql_int(p6, "PRAGMA user_version"), 6);
+	r5 = ropen(p5);
+	r6 = ropen(p6);
+	m5 = new_model();
+	m6 = new_model();
+	for (t = T(-1); t <= T(31); t += MIN / 2) {
+		load(r5, m5, t, NULL);
+		load(r6, m6, t, NULL);
+		for (i = 0; i < m5->nsessions; i++) {
+			a = m5->sessions[i];
+			b = m6->sessions[i];
+			assert_int_equal(a->state, b->state);
+			assert_int_equal(a->since_ms, b->since_ms);
+			assert_int_equal(a->flaps, b->flaps);
+			assert_int_equal(a->flapping, b->flapping);
+			assert_string_equal(a->last_error, b->last_error);
+		}
+		assert_int_equal(m5->partners[0]->red, m6->partners[0]->red);
+		b5 = m5->branches[0];
+		b6 = m6->branches[0];
+		assert_int_equal(b5->routed, b6->routed);
+		assert_int_equal(b5->suboptimal, b6->suboptimal);
+		assert_int_equal(b5->prefixes[0].flags, b6->prefixes[0].flags);
+		assert_int_equal(b5->prefixes[0].since_ms,
+		    b6->prefixes[0].since_ms);
+		assert_int_equal(m5->nevents, m6->nevents);
+	}
+	/* And the rows were really there to be read. */
+	load(r6, m6, T(15), NULL);
+	assert_int_equal(model_session_find(m6, "sea-1")->state, BGP_IDLE);
+	assert_int_equal(m6->branches[0]->prefixes[0].flags, PFX_NOPRIMARY);
+	replay_close(r5);
+	replay_close(r6);
+	model_free(m5);
+	model_free(m6);
+	free(p5);
+	free(p6);
+}
+
+/*
  * Rows at the ends of int64 (a crafted file) are left out of the span
  * and of t/T's steps: the span stays the recorded one, and stepping past
  * its newest row finds nothing instead of year 292278994.
@@ -1475,6 +1602,8 @@ main(void)
 		cmocka_unit_test(test_latency_hours),
 		cmocka_unit_test(test_step),
 		cmocka_unit_test(test_odd_series),
+		cmocka_unit_test(test_series_walk),
+		cmocka_unit_test(test_schema5),
 		cmocka_unit_test(test_crafted_times),
 		cmocka_unit_test(test_change),
 		cmocka_unit_test(test_counts_flaps),

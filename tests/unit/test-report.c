@@ -31,6 +31,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "core/latency.h"
 #include "core/output.h"
 #include "core/report.h"
 #include "core/store.h"
@@ -1231,8 +1232,8 @@ test_bad_files(void **state)
 	free(buf);
 	free(p);
 
-	p = history("newer.db", "PRAGMA user_version = 6");
-	refused(p, "schema version 6 is newer than this peertop (5); use a "
+	p = history("newer.db", "PRAGMA user_version = 7");
+	refused(p, "schema version 7 is newer than this peertop (6); use a "
 	    "newer peertop");
 	free(p);
 
@@ -1374,6 +1375,79 @@ test_crafted_times(void **state)
 	free(path);
 }
 
+/*
+ * report_lat_exact() selects the median and the 95th percentile where
+ * latency_stats() sorts: the same figures for every size (odd, even,
+ * one, none), all replies or none, heavy ties, sorted input either way.
+ */
+static void
+test_lat_exact(void **state)
+{
+	static const size_t	 sizes[] = { 0, 1, 2, 3, 4, 5, 7, 8, 19, 20, 21,
+				    99, 100, 101, 1000, 4097, 60480 };
+	struct latency_series	*ls;
+	struct latency_stats	 st;
+	struct report_lat	 l;
+	int32_t			*v;
+	uint64_t		 rng = 88172645463325252ULL;
+	size_t			 i, j, k;
+	int			 shape;
+
+	(void)state;
+	for (shape = 0; shape < 6; shape++) {
+		for (k = 0; k < nitems(sizes); k++) {
+			v = xcalloc(sizes[k] + 1, sizeof *v);
+			ls = latency_series_new(sizes[k] + 1);
+			for (i = 0; i < sizes[k]; i++) {
+				rng ^= rng << 13;
+				rng ^= rng >> 7;
+				rng ^= rng << 17;
+				switch (shape) {
+				case 0:		/* wide, 1% lost */
+					v[i] = rng % 100 == 0 ? LATENCY_LOST :
+					    (int32_t)(rng % 2000000);
+					break;
+				case 1:		/* a few values, many ties */
+					v[i] = (int32_t)(rng % 4) * 1000;
+					break;
+				case 2:		/* ascending */
+					v[i] = (int32_t)i;
+					break;
+				case 3:		/* descending, half lost */
+					v[i] = i % 2 ? LATENCY_LOST :
+					    (int32_t)(sizes[k] - i);
+					break;
+				case 4:		/* all lost */
+					v[i] = LATENCY_LOST;
+					break;
+				default:	/* one value */
+					v[i] = 42;
+					break;
+				}
+				latency_add(ls, T0 + (int64_t)i, v[i]);
+			}
+			latency_stats(ls, 0, &st);
+			report_lat_exact(&l, v, sizes[k]);
+			assert_int_equal(l.sent, st.sent);
+			assert_int_equal(l.received, st.received);
+			assert_true(l.loss_pct == st.loss_pct);
+			assert_true(l.mean_us == st.avg_us);
+			assert_true(l.median_us == st.median_us);
+			assert_int_equal(l.p95_us, st.received > 0 ?
+			    st.p95_us : -1);
+			assert_int_equal(l.exact, 1);
+			/* The replies kept, only reordered. */
+			for (i = 0; i < (size_t)l.received; i++)
+				assert_true(v[i] >= 0);
+			for (j = 0; j + 1 < (size_t)l.received &&
+			    shape == 2; j++)
+				assert_true(v[j] != v[j + 1]);
+			latency_series_free(ls);
+			free(v);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -1395,6 +1469,7 @@ main(void)
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_unchanged),
 		cmocka_unit_test(test_crafted_times),
+		cmocka_unit_test(test_lat_exact),
 	};
 
 	time_set_utc(1);	/* people's times in the text, any TZ */

@@ -234,7 +234,7 @@ test_ack_roundtrip(void **state)
 	flush(s);
 	assert_null(store_error(s));
 	assert_int_equal(store_stats(s, &st), 0);
-	assert_int_equal(st.schema_version, 5);
+	assert_int_equal(st.schema_version, 6);
 	assert_int_equal(st.ack_rows, 1);
 	assert_int_equal(st.event_rows, 2);
 	/* An event without an acknowledgement queues none. */
@@ -363,7 +363,7 @@ test_migrate_v4(void **state)
 
 	s = writer(path);
 	store_close(s);
-	expect_rows(path, "PRAGMA user_version", "5\n");
+	expect_rows(path, "PRAGMA user_version", "6\n");
 	for (i = 0; i < nitems(tables); i++) {
 		xasprintf(&sql, "SELECT * FROM %s ORDER BY rowid", tables[i]);
 		expect_rows(path, sql, before[i]);

@@ -308,7 +308,7 @@ test_new_file(void **state)
 	free(logpath);
 	stats(s, &st);
 	assert_int_equal(st.schema_version, STORE_SCHEMA_VERSION);
-	assert_int_equal(st.schema_version, 5);
+	assert_int_equal(st.schema_version, 6);
 	assert_int_equal(st.application_id, 0x70656572);
 	assert_true(st.wal);
 	assert_int_equal(st.session_rows, 0);
@@ -320,7 +320,7 @@ test_new_file(void **state)
 	/* Reopen: nothing to migrate, still the same version. */
 	s = open_ok(path, 0);
 	stats(s, &st);
-	assert_int_equal(st.schema_version, 5);
+	assert_int_equal(st.schema_version, 6);
 	store_close(s);
 
 	/* Every table and index of man/schema.mdoc, and the meta rows. */
@@ -380,7 +380,7 @@ test_empty_file(void **state)
 	expect_refused(path, 1, "empty, no history to review");
 	s = open_ok(path, 0);
 	stats(s, &st);
-	assert_int_equal(st.schema_version, 5);
+	assert_int_equal(st.schema_version, 6);
 	store_close(s);
 	free(path);
 }
@@ -395,7 +395,7 @@ test_migrate_v0(void **state)
 
 	s = open_ok(path, 0);
 	stats(s, &st);
-	assert_int_equal(st.schema_version, 5);
+	assert_int_equal(st.schema_version, 6);
 	assert_int_equal(st.application_id, 0x70656572);
 	assert_int_equal(st.event_rows, 0);
 	store_close(s);
@@ -408,7 +408,7 @@ test_newer_schema(void **state)
 	char	*path = fixture("v99.db"), *want;
 
 	xasprintf(&want, "%s: schema version 99 is newer than this peertop "
-	    "supports (5); use a newer peertop", path);
+	    "supports (6); use a newer peertop", path);
 	expect_refused(path, 0, want);
 	expect_refused(path, 1, want);
 	free(want);
@@ -1087,12 +1087,12 @@ test_v1_fixture(void **state)
 	expect_query(path, "PRAGMA user_version", "1\n");
 	before = query(path, "SELECT * FROM session_state ORDER BY id");
 	expect_refused(path, 1, "schema version 1 is older than this "
-	    "peertop's (5); open it once for writing");
+	    "peertop's (6); open it once for writing");
 
 	s = open_ok(path, 0);
 	stats(s, &st);
 	assert_int_equal(st.schema_version, STORE_SCHEMA_VERSION);
-	assert_int_equal(st.schema_version, 5);
+	assert_int_equal(st.schema_version, 6);
 	assert_int_equal(st.session_rows, 2);
 	assert_int_equal(st.redundancy_rows, 1);
 	assert_int_equal(st.event_rows, 2);
@@ -1105,7 +1105,7 @@ test_v1_fixture(void **state)
 	    "ams", "192.0.2.1", "probe", 8000), 0);
 	store_close(s);
 
-	expect_query(path, "PRAGMA user_version", "5\n");
+	expect_query(path, "PRAGMA user_version", "6\n");
 	/* The version 1 rows are there, column for column. */
 	expect_query(path, "SELECT * FROM session_state ORDER BY id", before);
 	free(before);
@@ -1555,11 +1555,11 @@ test_v2_fixture(void **state)
 	minutes = query(path, "SELECT * FROM latency_minute ORDER BY rowid");
 	events = query(path, "SELECT * FROM events ORDER BY id");
 	expect_refused(path, 1, "schema version 2 is older than this "
-	    "peertop's (5); open it once for writing");
+	    "peertop's (6); open it once for writing");
 
 	s = open_ok(path, 0);
 	stats(s, &st);
-	assert_int_equal(st.schema_version, 5);
+	assert_int_equal(st.schema_version, 6);
 	assert_int_equal(st.latency_rows, 8);
 	assert_int_equal(st.latency_minute_rows, 7);
 	assert_int_equal(st.latency_hour_rows, 4);
@@ -1567,7 +1567,7 @@ test_v2_fixture(void **state)
 	assert_int_equal(st.run_rows + st.prefix_rows + st.route_rows, 0);
 	store_close(s);
 
-	expect_query(path, "PRAGMA user_version", "5\n");
+	expect_query(path, "PRAGMA user_version", "6\n");
 	expect_query(path, "SELECT * FROM latency_minute ORDER BY rowid",
 	    minutes);
 	expect_query(path, "SELECT * FROM events ORDER BY id", events);
@@ -2207,10 +2207,11 @@ test_v3_columns(void **state)
 	    "'index' AND m.sql IS NOT NULL AND m.tbl_name IN ('run', "
 	    "'branch_route', 'prefix_state', 'latency_hour') GROUP BY m.name "
 	    "ORDER BY m.name",
-	    "branch_route_branch_time|branch time_ms\n"
+	    "branch_route_branch_time|branch time_ms id routed_edge "
+	    "suboptimal\n"
 	    "branch_route_time|time_ms\n"
 	    "latency_hour_branch_edge_time|branch edge hour_ms\n"
-	    "prefix_state_prefix_time|branch prefix time_ms\n"
+	    "prefix_state_prefix_time|branch prefix time_ms id flags\n"
 	    "prefix_state_time|time_ms\n"
 	    "run_start|start_ms\n");
 	expect_query(path, "SELECT group_concat(name, ' ') FROM (SELECT name "
