@@ -75,6 +75,7 @@ static struct {
 	struct event	*ev_hup;
 	struct event	*ev_redraw;
 	struct event	*ev_clock;
+	FILE		*keylog;	/* $PEERTOP_KEYLOG: key read -> frame */
 } tui_state;
 
 static int	 tui_open_terminal(struct tui *, char **);
@@ -112,6 +113,7 @@ static void	 tui_redraw_cb(evutil_socket_t, short, void *);
 static void	 tui_clock_cb(evutil_socket_t, short, void *);
 static void	 tui_dirty_cb(void *);
 static void	tui_redraw(struct tui *);
+static double	tui_keylog_now(void);
 
 /*
  * Open curses on the controlling terminal.  When stdout is redirected (Q
@@ -233,6 +235,15 @@ tui_start(struct tui *tui, char **cause)
 	}
 	draw_init(tui);
 
+	/*
+	 * PEERTOP_KEYLOG=FILE: one line per read of the keyboard, the
+	 * milliseconds from reading the keys to the frame written
+	 * (tests/bench/bench-load.sh); undocumented, for benchmarks.
+	 */
+	cs = getenv("PEERTOP_KEYLOG");
+	if (cs != NULL && *cs != '\0' && tui_state.keylog == NULL)
+		tui_state.keylog = fopen(cs, "a");
+
 	if (tui->view == NULL)
 		tui->view = &view_overview;
 	else if (tui->view->enter != NULL)	/* --turnup */
@@ -279,6 +290,10 @@ tui_stop(struct tui *tui)
 	    &tui_state.ev_redraw, &tui_state.ev_clock };
 	size_t		 i;
 
+	if (tui_state.keylog != NULL) {
+		fclose(tui_state.keylog);
+		tui_state.keylog = NULL;
+	}
 	if (tui->model != NULL && tui->model->on_dirty == tui_dirty_cb) {
 		tui->model->on_dirty = NULL;
 		tui->model->on_dirty_arg = NULL;
@@ -388,13 +403,26 @@ tui_size_changed(struct tui *tui)
 	    ws.ws_col != tui->sx));
 }
 
+/* Milliseconds on the monotonic clock, for $PEERTOP_KEYLOG. */
+static double
+tui_keylog_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6);
+}
+
 /* Read every key that is waiting: the input fd is readable. */
 static void
 tui_stdin_cb(evutil_socket_t fd, short events, void *arg)
 {
 	struct tui	*tui = arg;
 	int		 key, n = 0;
+	double		 t0 = 0;
 
+	if (tui_state.keylog != NULL)
+		t0 = tui_keylog_now();
 	while (!tui->quit && (key = getch()) != ERR) {
 		n++;
 		if (key == KEY_RESIZE) {
@@ -419,6 +447,12 @@ tui_stdin_cb(evutil_socket_t fd, short events, void *arg)
 	if (n > 0) {
 		tui_state.empty_reads = 0;
 		tui_redraw(tui);
+		/* For tests/bench/bench-load.sh: the keys' frame is out. */
+		if (tui_state.keylog != NULL) {
+			fprintf(tui_state.keylog, "%.3f\n",
+			    tui_keylog_now() - t0);
+			fflush(tui_state.keylog);
+		}
 	}
 }
 
