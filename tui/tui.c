@@ -252,6 +252,10 @@ tui_start(struct tui *tui, char **cause)
 
 	tui_state.ev_stdin = event_new(tui->base, fileno(tui_state.in),
 	    EV_READ | EV_PERSIST, tui_stdin_cb, tui);
+	/* Keys first when the loop has priorities (main_base_new()). */
+	if (tui_state.ev_stdin != NULL &&
+	    event_base_get_npriorities(tui->base) > 1)
+		event_priority_set(tui_state.ev_stdin, 0);
 	tui_state.ev_winch = evsignal_new(tui->base, SIGWINCH, tui_winch_cb,
 	    tui);
 	tui_state.ev_int = evsignal_new(tui->base, SIGINT, tui_quit_cb, tui);

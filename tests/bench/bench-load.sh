@@ -168,6 +168,25 @@ conf()
 	}
 }
 
+# BENCH_LOAD_PERF=DIR: "perf record -g" of the collector (A) and of the
+# standalone dashboard (B) into DIR/perf-A.data, DIR/perf-B.data.
+PERFPID=""
+perf_start()
+{
+	[ -n "${BENCH_LOAD_PERF:-}" ] || return 0
+	# shellcheck disable=SC2086
+	perf record -q ${BENCH_LOAD_PERF_OPTS:--g} -p "$2" -o "$BENCH_LOAD_PERF/perf-$1.data" \
+	    >/dev/null 2>&1 &
+	PERFPID=$!
+}
+perf_stop()
+{
+	[ -n "$PERFPID" ] || return 0
+	kill -INT "$PERFPID"
+	wait "$PERFPID"
+	PERFPID=""
+}
+
 verdict()
 {
 	awk -v v="$1" -v t="$2" 'BEGIN { exit !(v <= t) }' && echo PASS ||
@@ -246,6 +265,7 @@ case $PHASES in
 	PEERTOP_KEYLOG=$T/keys-A.log
 	export PEERTOP_KEYLOG
 	tmux_start 200 60 -c "$T/peertop-A.conf"
+	perf_start A "$HPID"
 	# shellcheck disable=SC2046
 	python3 "$top_srcdir/tests/bench/bench-load.py" "$TMUX_SOCK" \
 	    "$T/tmux.conf" "$HPID" $(sender "$BMP") -- "$MET" 0 \
@@ -256,6 +276,7 @@ case $PHASES in
 	    "dashboard attached (the viewer's peak RSS:" \
 	    "$(awk '/VmHWM/ { printf "%.1f MiB", $2 / 1024 }' \
 	    "/proc/$(cat "$T/tmux.pid")/status" 2>/dev/null))"
+	perf_stop
 	figures A "$T/result-A"
 	tmux_stop
 	kill "$HPID" 2>/dev/null
@@ -271,7 +292,9 @@ case $PHASES in
 	BMP=$(free_port)
 	conf B "$BMP"
 	PEERTOP_KEYLOG=$T/keys-B.log
+	export PEERTOP_KEYLOG
 	tmux_start 200 60 --standalone -c "$T/peertop-B.conf"
+	perf_start B "$(cat "$T/tmux.pid")"
 	# shellcheck disable=SC2046
 	python3 "$top_srcdir/tests/bench/bench-load.py" "$TMUX_SOCK" \
 	    "$T/tmux.conf" "$(cat "$T/tmux.pid")" $(sender "$BMP") -- - \
@@ -279,6 +302,7 @@ case $PHASES in
 	    { echo "bench-load: phase B failed" >&2; exit 1; }
 	echo "load B: peertop --standalone (the dashboard's own loop" \
 	    "takes the tables; no prober)"
+	perf_stop
 	figures B "$T/result-B"
 	tmux_stop
 	;;
