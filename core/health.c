@@ -761,14 +761,22 @@ health_words(const struct health *h, char *buf, size_t len)
 const struct branch *
 health_worst(const struct model *m, struct health *h)
 {
+	return (health_worst_n(m, h, NULL));
+}
+
+const struct branch *
+health_worst_n(const struct model *m, struct health *h, size_t *nsame)
+{
 	const struct branch	*worst = NULL;
 	struct health		 bh;
-	size_t			 i;
+	size_t			 i, notok[LVL_CRITICAL + 1] = { 0 };
 
 	memset(h, 0, sizeof *h);
 	h->level = LVL_INFO;
 	for (i = 0; i < m->nbranches; i++) {
 		health_branch_level(m, m->branches[i], &bh);
+		if (bh.kind != HK_OK && bh.level <= LVL_CRITICAL)
+			notok[bh.level]++;
 		if (bh.kind == HK_OK || (h->kind != HK_OK &&
 		    (bh.level < h->level || (bh.level == h->level &&
 		    strcmp(m->branches[i]->name, worst->name) >= 0))))
@@ -776,5 +784,8 @@ health_worst(const struct model *m, struct health *h)
 		*h = bh;
 		worst = m->branches[i];
 	}
+	if (nsame != NULL)
+		*nsame = worst != NULL && h->level <= LVL_CRITICAL ?
+		    notok[h->level] - 1 : 0;
 	return (worst);
 }

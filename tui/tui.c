@@ -963,7 +963,7 @@ tui_title_worst(struct tui *tui, char (*texts)[160], enum color_role *role)
 	struct partner		*p, *worst = NULL;
 	const struct branch	*hb;
 	const struct condition	*oc;
-	struct health		 h, bh;
+	struct health		 h;
 	char			 more[16] = "";
 	const char		*glyph, *what, *subject, *about = "";
 	size_t			 i, nworst = 0, nsame = 0;
@@ -984,7 +984,7 @@ tui_title_worst(struct tui *tui, char (*texts)[160], enum color_role *role)
 		} else if (rank == wrank)
 			nworst++;
 	}
-	hb = health_worst(m, &h);
+	hb = health_worst_n(m, &h, &nsame);
 	oc = tui_title_condition(m);
 	if (oc != NULL && oc->level > (hb != NULL ? h.level : LVL_INFO) &&
 	    (worst == NULL || oc->level > health_red_level(worst->red))) {
@@ -997,11 +997,6 @@ tui_title_worst(struct tui *tui, char (*texts)[160], enum color_role *role)
 		what = h.what;
 		about = h.subject;	/* "81.2.69.0/24" */
 		subject = hb->name;
-		for (i = 0; i < m->nbranches; i++)
-			if (m->branches[i] != hb &&
-			    health_branch_level(m, m->branches[i], &bh) ==
-			    h.level && bh.kind != HK_OK)
-				nsame++;
 		if (nsame > 0)
 			snprintf(more, sizeof more, " +%zu", nsame);
 	} else if (worst != NULL) {

@@ -702,9 +702,10 @@ test_first_since(void **state)
 static void
 expect_same_open(struct model *m)
 {
-	struct health	 fast, slow;
-	uint64_t	 gen = m->conds_gen;
-	size_t		 i, open = 0;
+	struct health		 fast, slow;
+	const struct branch	*worst;
+	uint64_t		 gen = m->conds_gen;
+	size_t			 i, n, nsame, open = 0;
 
 	assert_true(gen != 0);
 	for (i = 0; i < m->nbranches; i++) {
@@ -720,6 +721,16 @@ expect_same_open(struct model *m)
 	}
 	m->conds_gen = gen;
 	assert_true(open > 0);		/* the conditions were seen */
+
+	/* The worst and the others not OK at its level, in one pass. */
+	worst = health_worst_n(m, &fast, &nsame);
+	assert_ptr_equal(worst, health_worst(m, &slow));
+	for (i = 0, n = 0; i < m->nbranches; i++)
+		if (m->branches[i] != worst && health_branch_level(m,
+		    m->branches[i], &slow) == fast.level &&
+		    slow.kind != HK_OK)
+			n++;
+	assert_int_equal(nsame, n);
 }
 
 static void
@@ -730,8 +741,9 @@ test_open_index(void **state)
 	struct session		*s;
 	struct branch		*b;
 	struct condition	*c;
+	struct health		 h;
 	char			 names[8][32];
-	size_t			 i, j, k;
+	size_t			 i, j, k, n;
 	unsigned		 seed = 18;
 
 	(void)state;
@@ -822,6 +834,10 @@ test_open_index(void **state)
 	}
 	condition_changed(m);
 	expect_same_open(m);
+	/* Critical conditions on every router: many worst branches. */
+	assert_non_null(health_worst_n(m, &h, &n));
+	assert_int_equal(h.level, LVL_CRITICAL);
+	assert_true(n > 10);
 	model_free(m);
 }
 
