@@ -76,7 +76,17 @@ static struct {
 	struct event	*ev_redraw;
 	struct event	*ev_clock;
 	FILE		*keylog;	/* $PEERTOP_KEYLOG: key read -> frame */
+	uint64_t	 drawn_ms;	/* the last frame, monotonic */
 } tui_state;
+
+/*
+ * Changes to the model redraw at most this often.  A collector streaming
+ * tables or a viewer taking 5,000 probe results a second makes the model
+ * dirty every loop turn, and a 200x60 frame of 500 branches costs a few
+ * milliseconds: drawn each turn, the frames took most of the CPU and a
+ * key waited behind one.  A key, a resize and the clock draw at once.
+ */
+#define TUI_FRAME_MS	50
 
 static int	 tui_open_terminal(struct tui *, char **);
 static void	 tui_restore(void);
@@ -324,13 +334,28 @@ tui_stop(struct tui *tui)
 	tui_state.tui = NULL;
 }
 
-/* The model changed: one zero-timeout redraw, however many changes. */
+/*
+ * The model changed: one redraw, however many changes, as soon as the
+ * last frame is TUI_FRAME_MS old.
+ */
 static void
 tui_dirty_cb(void *arg)
 {
+	struct timeval	 tv;
+	uint64_t	 since;
+
 	(void)arg;
-	if (tui_state.ev_redraw != NULL && tui_state.active)
+	if (tui_state.ev_redraw == NULL || !tui_state.active ||
+	    event_pending(tui_state.ev_redraw, EV_TIMEOUT, NULL))
+		return;		/* coming already */
+	since = now_mono_ms() - tui_state.drawn_ms;
+	if (since >= TUI_FRAME_MS) {
 		event_active(tui_state.ev_redraw, EV_TIMEOUT, 0);
+		return;
+	}
+	tv.tv_sec = 0;
+	tv.tv_usec = (suseconds_t)(TUI_FRAME_MS - since) * 1000;
+	evtimer_add(tui_state.ev_redraw, &tv);
 }
 
 static void
@@ -1363,4 +1388,5 @@ tui_redraw(struct tui *tui)
 	tui->model->dirty = 0;
 	wnoutrefresh(stdscr);
 	doupdate();
+	tui_state.drawn_ms = now_mono_ms();
 }

@@ -5,7 +5,7 @@
 # usage: bench-load.py TMUX-SOCKET TMUX-CONF PID SENDER-CMD... --
 #            [metrics-port|-] [idle-seconds] [key-log]
 # PID is the collector (the dashboard itself with --standalone).
-import os, random, re, subprocess, sys, time, urllib.request
+import atexit, os, random, re, subprocess, sys, time, urllib.request
 
 argv = sys.argv[1:]
 sock, conf, pid = argv[0], argv[1], int(argv[2])
@@ -85,8 +85,8 @@ def metrics():
         return {}
     try:
         body = urllib.request.urlopen('http://127.0.0.1:%s/metrics' % port,
-                                      timeout=5).read().decode()
-    except OSError:
+                                      timeout=30).read().decode()
+    except Exception:	# refused, cut short (IncompleteRead), timed out
         return {}
     out = {}
     for line in body.splitlines():
@@ -113,7 +113,6 @@ def presses(n, label, stop=None):
     while (stop is None and i < n) or (stop is not None and not stop()):
         cur = '2' if cur == '1' else '1'
         out.append(key(cur))
-        watch()
         time.sleep(random.uniform(0.05, 0.15))
         i += 1
     report(label, out)
@@ -137,18 +136,35 @@ def report(label, v):
           pct(v, 99) * 1e3, max(v) * 1e3 if v else float('nan')))
 
 
-queue = []	# (seconds, rows) from /metrics
+# /metrics once a second in a process of its own (a scrape of a busy
+# collector takes a while, and its parsing would hold this one's GIL
+# while a key is timed): lines "time queue-rows routes seconds" in a file.
+scrape_file = '%s.scrapes' % (keylog or '/tmp/bench-load')
+open(scrape_file, 'w').close()
+parent = os.getpid()
+scrape_pid = os.fork() if port is not None else -1
+if scrape_pid == 0:
+    with open(scrape_file, 'a') as out:
+        while os.getppid() == parent:
+            t0 = time.monotonic()
+            m = metrics()
+            t1 = time.monotonic()
+            if 'peertop_history_queue_rows' in m:
+                out.write('%.4f %d %d %.4f\n' % (
+                    t1, m['peertop_history_queue_rows'],
+                    m.get('peertop_rib_routes', -1), t1 - t0))
+                out.flush()
+            time.sleep(max(0, 1.0 - (t1 - t0)))
+    os._exit(0)
+
+
+def scrapes_now():
+    with open(scrape_file) as f:
+        return [tuple(float(x) for x in line.split())
+                for line in f if line.endswith('\n')]
+
+
 t_start = None
-
-
-def watch():
-    if port is not None and (not queue or
-                             time.monotonic() - queue[-1][0] >= 1.0):
-        m = metrics()
-        if 'peertop_history_queue_rows' in m:
-            queue.append((time.monotonic(),
-                          m['peertop_history_queue_rows']))
-
 
 # The dashboard is up when it draws a view.
 deadline = time.monotonic() + 30
@@ -162,18 +178,18 @@ presses(int(os.environ.get('BENCH_LOAD_FLOOR_KEYS', '30')), 'floor')
 # The routers: their "drained" lines arrive on a pipe.
 t_start = time.monotonic()
 snd = subprocess.Popen(sender, stdout=subprocess.PIPE, text=True)
+atexit.register(snd.terminate)		# whatever ends this
 nrouters = int(os.environ['BENCH_LOAD_ROUTERS'])
 drained = []
 os.set_blocking(snd.stdout.fileno(), False)
 buf = ''
 in_at = None
 last_cpu = (time.monotonic(), cpu())
-last_routes = None
 
 
 def tables_in():
     """All drained, the RIB's count still and the collector quiet."""
-    global buf, in_at, last_cpu, last_routes
+    global buf, in_at, last_cpu
     if in_at is not None:
         return True
     try:
@@ -191,16 +207,20 @@ def tables_in():
     if snd.poll() is not None:
         sys.exit('the routers exited (%d)' % snd.returncode)
     now, c = time.monotonic(), cpu()
+    if now - last_cpu[0] < 0.2:
+        return False
     busy = (c - last_cpu[1]) / max(now - last_cpu[0], 1e-3)
     last_cpu = (now, c)
-    routes = metrics().get('peertop_rib_routes')
-    still = port is None or (routes is not None and routes == last_routes)
-    last_routes = routes
+    # The RIB's count the same in the last two scrapes after the drain.
+    late = [r for t, q, r, d in scrapes_now()
+            if drained and len(drained) == nrouters and
+            t > t_start + max(drained)]
+    still = port is None or (len(late) >= 2 and late[-1] == late[-2])
     if len(drained) == nrouters and busy < 0.3 and still:
         in_at = now - t_start
         return True
-    if now - t_start > 600:
-        sys.exit('the tables did not go in within 600 s')
+    if now - t_start > 300:
+        sys.exit('the tables did not go in within 300 s')
     return False
 
 
@@ -211,11 +231,19 @@ print('drained %.3f' % max(drained))
 print('in %.3f' % in_at)
 if port is not None:
     print('routes %d' % (metrics().get('peertop_rib_routes') or 0))
+    scrapes = scrapes_now()
+    d = [x[3] for x in scrapes if x[0] < t_start + in_at and x[0] > t_start]
+    print('scrape %d %.1f %.1f' % (len(d), pct(d, 50) * 1e3,
+          max(d or [float('nan')]) * 1e3))
 presses(int(os.environ.get('BENCH_LOAD_AFTER_KEYS', '60')), 'after')
 print('rss %d' % hwm(pid))
+if scrape_pid > 0:
+    os.kill(scrape_pid, 15)
+    os.waitpid(scrape_pid, 0)
+queue = [(t, q) for t, q, r, d in scrapes_now()]
 if queue:
     t_in = t_start + in_at
-    q_during = [q for t, q in queue if t < t_in]
+    q_during = [q for t, q in queue if t_start <= t < t_in]
     q_after = [q for t, q in queue if t >= t_in]
     half = len(q_after) // 2
     print('queue %d %d %d %d' % (max(q_during or [0]), len(q_after),

@@ -220,6 +220,8 @@ figures()
 		drained) echo "load $ph: every router's bytes read after $a s" ;;
 		in)	echo "load $ph: all tables in and judged after $a s" ;;
 		routes)	echo "load $ph: $a routes in the RIB" ;;
+		scrape)	echo "load $ph: /metrics while the tables streamed" \
+			    "in: $a scrapes, p50 $b ms, max $c ms" ;;
 		rss)	echo "load $ph: peak RSS $(awk -v b="$a" \
 			    'BEGIN { printf "%.1f", b / 1048576 }') MiB" ;;
 		queue)	echo "load $ph: history queue: peak $a rows while" \
@@ -265,7 +267,7 @@ case $PHASES in
 	PEERTOP_KEYLOG=$T/keys-A.log
 	export PEERTOP_KEYLOG
 	tmux_start 200 60 -c "$T/peertop-A.conf"
-	perf_start A "$HPID"
+	perf_start A "$HPID,$(cat "$T/tmux.pid")"
 	# shellcheck disable=SC2046
 	python3 "$top_srcdir/tests/bench/bench-load.py" "$TMUX_SOCK" \
 	    "$T/tmux.conf" "$HPID" $(sender "$BMP") -- "$MET" 0 \
