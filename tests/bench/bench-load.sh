@@ -42,7 +42,8 @@ BRANCHES=${BENCH_LOAD_BRANCHES:-500}
 RATE=${BENCH_LOAD_RATE:-5000}
 IDLE=${BENCH_LOAD_IDLE:-10}
 PHASES=${BENCH_LOAD_PHASES:-AB}
-export BENCH_LOAD_ROUTERS=$ROUTERS
+BENCH_LOAD_ROUTERS=$ROUTERS
+export BENCH_LOAD_ROUTERS
 
 # Root: a network namespace of our own, so that only the responder
 # answers echo requests to 127.x and nothing of it outlives us.
@@ -198,7 +199,7 @@ figures()
 {
 	ph=$1
 	f=$2
-	while read -r what a b c d e; do
+	while read -r what a b c d _; do
 		case $what in
 		table)	echo "load $ph: each router sends $a UPDATEs," \
 			    "$(awk -v b="$b" 'BEGIN { printf "%.1f", b / 1e6 }') MB" ;;
