@@ -24,7 +24,8 @@
 #define COLLECT_BMP_PORT		11019
 #define COLLECT_BMP_ROUTERS_MAX		64
 #define COLLECT_BMP_READ		65536	/* bytes per read */
-#define COLLECT_BMP_READS		16	/* reads per callback */
+#define COLLECT_BMP_READS		16	/* reads per callback, */
+#define COLLECT_BMP_SLICE_MS		2	/* or this long: the loop's keys */
 #define COLLECT_BMP_STATS		18	/* RFC 7854 4.8, RFC 8671 types kept */
 #define COLLECT_BMP_PEERS		1024	/* per router, unless max-peers */
 /*

@@ -124,6 +124,14 @@ condition_same(const struct condition *c, int kind, const struct event *ev)
 	    strcmp(c->router, ev->rel.router) == 0);
 }
 
+void
+condition_changed(struct model *m)
+{
+	static uint64_t	 gen;
+
+	m->conds_gen = ++gen;
+}
+
 static void
 condition_drop(struct model *m, size_t i)
 {
@@ -135,6 +143,7 @@ condition_drop(struct model *m, size_t i)
 		free(m->conds);
 		m->conds = NULL;
 	}
+	condition_changed(m);
 }
 
 void
@@ -212,6 +221,7 @@ condition_event(struct model *m, struct event *ev)
 		strlcpy_pt(c->branch, ev->rel.branch, sizeof c->branch);
 		strlcpy_pt(c->session, ev->rel.session, sizeof c->session);
 		strlcpy_pt(c->router, ev->rel.router, sizeof c->router);
+		condition_changed(m);
 	} else {
 		m->open_counts[c->level]--;
 		/* Raised again: acknowledged still, unless it got worse. */
@@ -240,6 +250,7 @@ condition_clear(struct model *m)
 	m->conds = NULL;
 	m->nconds = 0;
 	memset(m->open_counts, 0, sizeof m->open_counts);
+	condition_changed(m);
 }
 
 void
@@ -265,6 +276,7 @@ condition_end(struct model *m)
 	m->conds = NULL;
 	m->nconds = 0;
 	memset(m->open_counts, 0, sizeof m->open_counts);
+	condition_changed(m);
 }
 
 /* The earlier run's condition this opener raises again, or NULL. */

@@ -30,6 +30,12 @@ void	 condition_event(struct model *, struct event *);
 /* Forget every open condition (the events stay as they are). */
 void	 condition_clear(struct model *);
 /*
+ * Conditions were added, removed or reordered: a new m->conds_gen, unique
+ * in the process, so that what is built from them (health.c's index of
+ * who each concerns) is built again.  Whoever writes m->conds calls it.
+ */
+void	 condition_changed(struct model *);
+/*
  * The events were read from an earlier run's history: nothing of it is
  * known to be open now.  Openers still open are marked EVF_ENDED and the
  * set cleared; what was open is kept aside, so that the same problem

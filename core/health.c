@@ -11,6 +11,7 @@
  */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/condition.h"
@@ -437,6 +438,10 @@ static void	 health_note(struct health *, enum level, enum health_kind,
 static void	 health_prefixes(const struct branch *, struct health *);
 static void	 health_open(const struct model *, const struct branch *,
 		    struct health *);
+static int	 health_ref_cmp(const void *, const void *);
+static int	 health_size_cmp(const void *, const void *);
+static int	 health_index(const struct model *);
+static void	 health_index_add(size_t, const char *);
 static void	 health_latency(const struct model *, const struct branch *,
 		    struct health *);
 
@@ -569,13 +574,134 @@ health_branch_level(const struct model *m, const struct branch *b,
 }
 
 /*
+ * Who each open condition concerns, by name: the branch it names, its
+ * session, its router.  health_open() used to compare a branch's names
+ * with every open condition; the Overview asks for every branch's health
+ * two or three times a frame, and with 500 branches, partners on ten
+ * routers and a few hundred conditions that was millions of strcmp() a
+ * frame (20 ms of bench-load.sh's 25 ms key-to-screen).  The index is
+ * three arrays of (name, condition) sorted by name, made again when the
+ * conditions changed (m->conds_gen, condition_changed()); a branch then
+ * finds its conditions with a binary search per name.  A model whose
+ * conditions were written without condition_changed() (conds_gen 0) gets
+ * the plain scan, which test-health also holds the index to.
+ */
+struct health_ref {
+	const char	*name;
+	size_t		 cond;
+};
+
+enum { HREF_BRANCH, HREF_SESSION, HREF_ROUTER, HREF_N };
+
+static struct {
+	uint64_t		 gen;
+	const struct condition	*conds;
+	size_t			 nconds;
+	struct health_ref	*refs[HREF_N];
+	size_t			 nrefs[HREF_N];
+	size_t			*hits;		/* health_open()'s, reused */
+	size_t			 nhits, hitscap;
+} health_idx;
+
+static int
+health_ref_cmp(const void *a, const void *b)
+{
+	const struct health_ref	*x = a, *y = b;
+	int			 c = strcmp(x->name, y->name);
+
+	if (c != 0)
+		return (c);
+	return (x->cond < y->cond ? -1 : x->cond > y->cond);
+}
+
+static int
+health_size_cmp(const void *a, const void *b)
+{
+	size_t	x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/* The index of m's conditions, made if stale; 0 when m has none. */
+static int
+health_index(const struct model *m)
+{
+	const struct condition	*c;
+	struct health_ref	*r;
+	size_t			 i, k;
+
+	if (m->conds_gen == 0)
+		return (0);
+	if (health_idx.gen == m->conds_gen && health_idx.conds == m->conds &&
+	    health_idx.nconds == m->nconds)
+		return (1);
+	for (k = 0; k < HREF_N; k++) {
+		free(health_idx.refs[k]);
+		health_idx.refs[k] = xcalloc(m->nconds + 1, sizeof *r);
+		health_idx.nrefs[k] = 0;
+	}
+	for (i = 0; i < m->nconds; i++) {
+		c = &m->conds[i];
+		r = &health_idx.refs[HREF_BRANCH][health_idx.nrefs[
+		    HREF_BRANCH]++];
+		r->name = c->branch;
+		r->cond = i;
+		if (c->session[0] != '\0') {
+			r = &health_idx.refs[HREF_SESSION][health_idx.nrefs[
+			    HREF_SESSION]++];
+			r->name = c->session;
+			r->cond = i;
+		}
+		if (c->router[0] != '\0') {
+			r = &health_idx.refs[HREF_ROUTER][health_idx.nrefs[
+			    HREF_ROUTER]++];
+			r->name = c->router;
+			r->cond = i;
+		}
+	}
+	for (k = 0; k < HREF_N; k++)
+		qsort(health_idx.refs[k], health_idx.nrefs[k],
+		    sizeof *health_idx.refs[k], health_ref_cmp);
+	health_idx.gen = m->conds_gen;
+	health_idx.conds = m->conds;
+	health_idx.nconds = m->nconds;
+	return (1);
+}
+
+/* The conditions of refs[k] about name, onto health_idx.hits. */
+static void
+health_index_add(size_t k, const char *name)
+{
+	const struct health_ref	*refs = health_idx.refs[k];
+	size_t			 lo = 0, hi = health_idx.nrefs[k], mid;
+
+	while (lo < hi) {			/* the first >= name */
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(refs[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < health_idx.nrefs[k] && strcmp(refs[lo].name, name) == 0;
+	    lo++) {
+		if (health_idx.nhits == health_idx.hitscap) {
+			health_idx.hitscap = health_idx.hitscap == 0 ? 64 :
+			    health_idx.hitscap * 2;
+			health_idx.hits = xreallocarray(health_idx.hits,
+			    health_idx.hitscap, sizeof *health_idx.hits);
+		}
+		health_idx.hits[health_idx.nhits++] = refs[lo].cond;
+	}
+}
+
+/*
  * The open conditions of the branch (its own, or of one of its partner's
  * sessions or their routers): what the state above does not say (a
  * flapping session, a latency shift, a BMP router gone), and the level
  * an event gave what it does say (a primary's SessionDown is an Error
  * even while the redundancy spares it), so that the branch is never
  * better than the open counts.  The state's own words win at the same
- * level.
+ * level.  In the conditions' order, with the index or without.
  */
 static void
 health_open(const struct model *m, const struct branch *b, struct health *h)
@@ -585,6 +711,27 @@ health_open(const struct model *m, const struct branch *b, struct health *h)
 	size_t			 i, j;
 	int			 ours;
 
+	if (health_index(m)) {
+		health_idx.nhits = 0;
+		health_index_add(HREF_BRANCH, b->name);
+		for (j = 0; p != NULL && j < p->nsessions; j++) {
+			health_index_add(HREF_SESSION, p->sessions[j]->name);
+			if (p->sessions[j]->router[0] != '\0')
+				health_index_add(HREF_ROUTER,
+				    p->sessions[j]->router);
+		}
+		qsort(health_idx.hits, health_idx.nhits,
+		    sizeof *health_idx.hits, health_size_cmp);
+		for (i = 0; i < health_idx.nhits; i++) {
+			if (i > 0 && health_idx.hits[i] ==
+			    health_idx.hits[i - 1])
+				continue;	/* by two of its names */
+			c = &m->conds[health_idx.hits[i]];
+			health_note(h, c->level, HK_OPEN,
+			    condition_kinds[c->kind].opens[0], c->subject);
+		}
+		return;
+	}
 	for (i = 0; i < m->nconds; i++) {
 		c = &m->conds[i];
 		ours = strcmp(c->branch, b->name) == 0;
@@ -614,14 +761,22 @@ health_words(const struct health *h, char *buf, size_t len)
 const struct branch *
 health_worst(const struct model *m, struct health *h)
 {
+	return (health_worst_n(m, h, NULL));
+}
+
+const struct branch *
+health_worst_n(const struct model *m, struct health *h, size_t *nsame)
+{
 	const struct branch	*worst = NULL;
 	struct health		 bh;
-	size_t			 i;
+	size_t			 i, notok[LVL_CRITICAL + 1] = { 0 };
 
 	memset(h, 0, sizeof *h);
 	h->level = LVL_INFO;
 	for (i = 0; i < m->nbranches; i++) {
 		health_branch_level(m, m->branches[i], &bh);
+		if (bh.kind != HK_OK && bh.level <= LVL_CRITICAL)
+			notok[bh.level]++;
 		if (bh.kind == HK_OK || (h->kind != HK_OK &&
 		    (bh.level < h->level || (bh.level == h->level &&
 		    strcmp(m->branches[i]->name, worst->name) >= 0))))
@@ -629,5 +784,8 @@ health_worst(const struct model *m, struct health *h)
 		*h = bh;
 		worst = m->branches[i];
 	}
+	if (nsame != NULL)
+		*nsame = worst != NULL && h->level <= LVL_CRITICAL ?
+		    notok[h->level] - 1 : 0;
 	return (worst);
 }

@@ -42,6 +42,10 @@ enum level health_branch_level(const struct model *, const struct branch *,
 char	*health_words(const struct health *, char *, size_t);
 /* The worst branch of the model and its health, NULL when none. */
 const struct branch *health_worst(const struct model *, struct health *);
+/* The same, and how many other branches are not OK at its level (the
+ * title's "+N"), in the same pass. */
+const struct branch *health_worst_n(const struct model *, struct health *,
+	    size_t *nsame);
 /* The level a partner's redundancy state counts as. */
 enum level health_red_level(enum redundancy);
 

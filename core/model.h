@@ -697,6 +697,7 @@ struct model {
 	/* Open conditions (core/condition.c), oldest first, and by level. */
 	struct condition *conds;
 	size_t		 nconds;
+	uint64_t	 conds_gen;	/* condition_changed(); 0: never */
 	unsigned	 open_counts[4];
 	/*
 	 * What an earlier run left open (condition_end()), for a while

@@ -666,6 +666,7 @@ replica_conditions(struct replica *rp, json_t *o)
 		jcpy(c->ack_comment, sizeof c->ack_comment, v, "ack_comment");
 		m->open_counts[c->level]++;
 	}
+	condition_changed(m);
 	model_touch(m, DIRTY_EVENTS | DIRTY_BRANCHES);
 }
 

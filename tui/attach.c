@@ -37,6 +37,7 @@
 #define ATTACH_RETRY_MAX_MS	5000
 #define ATTACH_PING_MS		5000	/* asked when nothing came */
 #define ATTACH_HUNG_MS		15000	/* silent this long: not answering */
+#define ATTACH_SLICE_MS		4	/* frames applied per turn, at most */
 
 struct attach {
 	char		*path;
@@ -51,6 +52,7 @@ struct attach {
 	struct event	*ev_ping;
 	uint64_t	 rx_mono;	/* the collector last said anything */
 	int		 hung;		/* connected, but it does not answer */
+	int		 backlog;	/* read, not yet applied: no fill */
 	int		 retry_ms;
 	int64_t		 gone_ms;
 	char		 why[96];
@@ -492,10 +494,19 @@ attach_read_cb(evutil_socket_t fd, short what, void *arg)
 	json_t		*o;
 	char		*cause = NULL;
 	const char	*t;
-	int		 gone;
+	uint64_t	 t0;
+	int		 gone = 0;
 
-	gone = ctlc_fill(a->c, &cause) != 0;
-	a->rx_mono = now_mono_ms();
+	/*
+	 * What was read last turn first: a burst of frames (the snapshot,
+	 * five thousand latency results a second) is applied ATTACH_SLICE_MS
+	 * at a time, and the loop takes keys between the slices.  The buffer
+	 * grows only by frames taken, never by a backlog.
+	 */
+	if (!a->backlog)
+		gone = ctlc_fill(a->c, &cause) != 0;
+	a->backlog = 0;
+	t0 = a->rx_mono = now_mono_ms();
 	if (a->hung && !gone) {
 		a->hung = 0;
 		if (a->tui != NULL) {
@@ -511,6 +522,11 @@ attach_read_cb(evutil_socket_t fd, short what, void *arg)
 		json_decref(o);
 		if (cause != NULL)
 			break;
+		if (!gone && now_mono_ms() - t0 >= ATTACH_SLICE_MS) {
+			a->backlog = 1;		/* the rest next turn */
+			event_active(a->ev_read, EV_READ, 0);
+			break;
+		}
 	}
 	attach_redraw(a);
 	if (gone || cause != NULL)
@@ -544,6 +560,7 @@ attach_gone(struct attach *a, const char *why)
 
 	event_free(a->ev_read);
 	a->ev_read = NULL;
+	a->backlog = 0;
 	ctlc_close(a->c);
 	a->c = NULL;
 	a->gone_ms = now_wall_ms();

@@ -103,6 +103,7 @@ struct run {
 };
 
 static __dead void	usage(int);
+static struct event_base *main_base_new(void);
 static void		parse_options(int, char **, struct options *);
 static void		 load_history(struct model *, const char *);
 static void		 once_check_cb(evutil_socket_t, short, void *);
@@ -146,6 +147,32 @@ struct model_again_arg {
 	const char	*path;
 	struct geo	*geo;
 };
+
+/*
+ * The loop of every mode: two priorities, the keyboard alone in the
+ * first (tui_start() puts it there), everything else in the second, the
+ * default.  libevent runs every active callback of a priority before it
+ * polls again; with ten BMP routers and the viewers all readable that is
+ * one long turn before a key is even seen.  So after 2 ms of callbacks
+ * of the second priority it polls again, and a key waiting by then runs
+ * before the rest of them (bgpd's RDE likewise goes back to poll() between
+ * bounded runs of its queues).
+ */
+static struct event_base *
+main_base_new(void)
+{
+	struct event_config	*cfg;
+	struct event_base	*base;
+	struct timeval		 tv = { 0, 2000 };
+
+	if ((cfg = event_config_new()) == NULL ||
+	    event_config_set_max_dispatch_interval(cfg, &tv, -1, 1) != 0 ||
+	    (base = event_base_new_with_config(cfg)) == NULL ||
+	    event_base_priority_init(base, 2) != 0)
+		fatalx("event_base_new failed");
+	event_config_free(cfg);
+	return (base);
+}
 
 static __dead void
 usage(int status)
@@ -545,8 +572,7 @@ attached_main(struct options *o)
 	free(cause);
 	free(path);
 	m = attach_model(a);
-	if ((base = event_base_new()) == NULL)
-		fatalx("event_base_new failed");
+	base = main_base_new();
 	/* Longer graphs and z read the history, read-only, when we may. */
 	if (m->database != NULL && access(m->database, R_OK) == 0 &&
 	    (store = store_open(m->database, 1, &cause)) == NULL) {
@@ -922,8 +948,7 @@ replay_main(struct options *o)
 		fprintf(stderr, "peertop: warning: %s\n", warnings);
 	geo_place_branches(m, geo);
 	health_update(m);
-	if ((base = event_base_new()) == NULL)
-		fatalx("event_base_new failed");
+	base = main_base_new();
 	memset(&tui, 0, sizeof tui);
 	tui.base = base;
 	tui.ascii = o->ascii;
@@ -1089,8 +1114,7 @@ run_setup(struct run *r)
 	model_health(m);	/* judged by the first pass */
 	routes_start(m);
 
-	if ((r->base = event_base_new()) == NULL)
-		fatalx("event_base_new failed");
+	r->base = main_base_new();
 	r->summaries = summaries_start(r->base);
 
 	if (r->o->mode == MODE_ONCE) {

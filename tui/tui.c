@@ -75,7 +75,18 @@ static struct {
 	struct event	*ev_hup;
 	struct event	*ev_redraw;
 	struct event	*ev_clock;
+	FILE		*keylog;	/* $PEERTOP_KEYLOG: key read -> frame */
+	uint64_t	 drawn_ms;	/* the last frame, monotonic */
 } tui_state;
+
+/*
+ * Changes to the model redraw at most this often.  A collector streaming
+ * tables or a viewer taking 5,000 probe results a second makes the model
+ * dirty every loop turn, and a 200x60 frame of 500 branches costs a few
+ * milliseconds: drawn each turn, the frames took most of the CPU and a
+ * key waited behind one.  A key, a resize and the clock draw at once.
+ */
+#define TUI_FRAME_MS	50
 
 static int	 tui_open_terminal(struct tui *, char **);
 static void	 tui_restore(void);
@@ -113,6 +124,7 @@ static void	 tui_redraw_cb(evutil_socket_t, short, void *);
 static void	 tui_clock_cb(evutil_socket_t, short, void *);
 static void	 tui_dirty_cb(void *);
 static void	tui_redraw(struct tui *);
+static double	tui_keylog_now(void);
 
 /*
  * Open curses on the controlling terminal.  When stdout is redirected (Q
@@ -234,6 +246,15 @@ tui_start(struct tui *tui, char **cause)
 	}
 	draw_init(tui);
 
+	/*
+	 * PEERTOP_KEYLOG=FILE: one line per read of the keyboard, the
+	 * milliseconds from reading the keys to the frame written
+	 * (tests/bench/bench-load.sh); undocumented, for benchmarks.
+	 */
+	cs = getenv("PEERTOP_KEYLOG");
+	if (cs != NULL && *cs != '\0' && tui_state.keylog == NULL)
+		tui_state.keylog = fopen(cs, "a");
+
 	if (tui->view == NULL)
 		tui->view = &view_overview;
 	else if (tui->view->enter != NULL)	/* --turnup */
@@ -242,6 +263,10 @@ tui_start(struct tui *tui, char **cause)
 
 	tui_state.ev_stdin = event_new(tui->base, fileno(tui_state.in),
 	    EV_READ | EV_PERSIST, tui_stdin_cb, tui);
+	/* Keys first when the loop has priorities (main_base_new()). */
+	if (tui_state.ev_stdin != NULL &&
+	    event_base_get_npriorities(tui->base) > 1)
+		event_priority_set(tui_state.ev_stdin, 0);
 	tui_state.ev_winch = evsignal_new(tui->base, SIGWINCH, tui_winch_cb,
 	    tui);
 	tui_state.ev_int = evsignal_new(tui->base, SIGINT, tui_quit_cb, tui);
@@ -280,6 +305,10 @@ tui_stop(struct tui *tui)
 	    &tui_state.ev_redraw, &tui_state.ev_clock };
 	size_t		 i;
 
+	if (tui_state.keylog != NULL) {
+		fclose(tui_state.keylog);
+		tui_state.keylog = NULL;
+	}
 	if (tui->model != NULL && tui->model->on_dirty == tui_dirty_cb) {
 		tui->model->on_dirty = NULL;
 		tui->model->on_dirty_arg = NULL;
@@ -306,13 +335,28 @@ tui_stop(struct tui *tui)
 	tui_state.tui = NULL;
 }
 
-/* The model changed: one zero-timeout redraw, however many changes. */
+/*
+ * The model changed: one redraw, however many changes, as soon as the
+ * last frame is TUI_FRAME_MS old.
+ */
 static void
 tui_dirty_cb(void *arg)
 {
+	struct timeval	 tv;
+	uint64_t	 since;
+
 	(void)arg;
-	if (tui_state.ev_redraw != NULL && tui_state.active)
+	if (tui_state.ev_redraw == NULL || !tui_state.active ||
+	    event_pending(tui_state.ev_redraw, EV_TIMEOUT, NULL))
+		return;		/* coming already */
+	since = now_mono_ms() - tui_state.drawn_ms;
+	if (since >= TUI_FRAME_MS) {
 		event_active(tui_state.ev_redraw, EV_TIMEOUT, 0);
+		return;
+	}
+	tv.tv_sec = 0;
+	tv.tv_usec = (suseconds_t)(TUI_FRAME_MS - since) * 1000;
+	evtimer_add(tui_state.ev_redraw, &tv);
 }
 
 static void
@@ -389,13 +433,26 @@ tui_size_changed(struct tui *tui)
 	    ws.ws_col != tui->sx));
 }
 
+/* Milliseconds on the monotonic clock, for $PEERTOP_KEYLOG. */
+static double
+tui_keylog_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6);
+}
+
 /* Read every key that is waiting: the input fd is readable. */
 static void
 tui_stdin_cb(evutil_socket_t fd, short events, void *arg)
 {
 	struct tui	*tui = arg;
 	int		 key, n = 0;
+	double		 t0 = 0;
 
+	if (tui_state.keylog != NULL)
+		t0 = tui_keylog_now();
 	while (!tui->quit && (key = getch()) != ERR) {
 		n++;
 		if (key == KEY_RESIZE) {
@@ -420,6 +477,12 @@ tui_stdin_cb(evutil_socket_t fd, short events, void *arg)
 	if (n > 0) {
 		tui_state.empty_reads = 0;
 		tui_redraw(tui);
+		/* For tests/bench/bench-load.sh: the keys' frame is out. */
+		if (tui_state.keylog != NULL) {
+			fprintf(tui_state.keylog, "%.3f\n",
+			    tui_keylog_now() - t0);
+			fflush(tui_state.keylog);
+		}
 	}
 }
 
@@ -926,7 +989,7 @@ tui_title_worst(struct tui *tui, char (*texts)[160], enum color_role *role)
 	struct partner		*p, *worst = NULL;
 	const struct branch	*hb;
 	const struct condition	*oc;
-	struct health		 h, bh;
+	struct health		 h;
 	char			 more[16] = "";
 	const char		*glyph, *what, *subject, *about = "";
 	size_t			 i, nworst = 0, nsame = 0;
@@ -947,7 +1010,7 @@ tui_title_worst(struct tui *tui, char (*texts)[160], enum color_role *role)
 		} else if (rank == wrank)
 			nworst++;
 	}
-	hb = health_worst(m, &h);
+	hb = health_worst_n(m, &h, &nsame);
 	oc = tui_title_condition(m);
 	if (oc != NULL && oc->level > (hb != NULL ? h.level : LVL_INFO) &&
 	    (worst == NULL || oc->level > health_red_level(worst->red))) {
@@ -960,11 +1023,6 @@ tui_title_worst(struct tui *tui, char (*texts)[160], enum color_role *role)
 		what = h.what;
 		about = h.subject;	/* "81.2.69.0/24" */
 		subject = hb->name;
-		for (i = 0; i < m->nbranches; i++)
-			if (m->branches[i] != hb &&
-			    health_branch_level(m, m->branches[i], &bh) ==
-			    h.level && bh.kind != HK_OK)
-				nsame++;
 		if (nsame > 0)
 			snprintf(more, sizeof more, " +%zu", nsame);
 	} else if (worst != NULL) {
@@ -1342,4 +1400,5 @@ tui_redraw(struct tui *tui)
 	tui->model->dirty = 0;
 	wnoutrefresh(stdscr);
 	doupdate();
+	tui_state.drawn_ms = now_mono_ms();
 }

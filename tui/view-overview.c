@@ -74,6 +74,8 @@ static void	 view_overview_detail(struct tui *, const struct branch *,
 		    int, int);
 static size_t	 view_overview_rows(struct tui *);
 static struct branch **view_overview_list(struct tui *, size_t *);
+static int	 view_overview_match(struct tui *, const struct branch *,
+		    const struct health *);
 static void	 view_overview_key(const void *, size_t, char *, size_t);
 static int	 view_overview_cmp(const void *, const void *);
 static int	 view_overview_cmp_col(const void *, const void *, int);
@@ -399,6 +401,36 @@ view_overview_routed(struct tui *tui, const struct branch *b, char *buf,
 	}
 }
 
+/* Does the filter find the branch's row: its words, edges, events. */
+static int
+view_overview_match(struct tui *tui, const struct branch *b,
+    const struct health *h)
+{
+	struct model		*m = tui->model;
+	const struct edge	*routed, *lat;
+	const struct latlink	*l;
+	char			 text[640], loc[160], words[128];
+
+	view_overview_location(b, loc, sizeof loc);
+	routed = view_overview_edge(m, b->routed);
+	lat = view_overview_edge(m, b->lat_nearest);
+	l = view_overview_link(b);
+	health_words(h, words, sizeof words);
+	/* The event names find the rows they are about. */
+	snprintf(text, sizeof text, "%s %s %s %s %s %s %s%s%s%s%s",
+	    b->name, words, loc,
+	    b->partner != NULL ? b->partner->name : b->partner_name,
+	    b->nearest >= 0 && (size_t)b->nearest < m->nedges ?
+	    m->edges[b->nearest].code : "",
+	    routed != NULL ? routed->code : "",
+	    lat != NULL ? lat->code : "",
+	    b->suboptimal || b->lat_suboptimal ? " SuboptimalRouting" : "",
+	    l != NULL && (l->flags & LAT_F_HIGH) ? " LatencyHigh" : "",
+	    l != NULL && (l->flags & LAT_F_LOSS) ? " LossHigh" : "",
+	    l != NULL && (l->flags & LAT_F_SHIFT) ? " LatencyShift" : "");
+	return (tui_match(tui, text));
+}
+
 /* Branches matching the filter, sorted; caller frees. */
 static struct branch **
 view_overview_list(struct tui *tui, size_t *np)
@@ -407,36 +439,15 @@ view_overview_list(struct tui *tui, size_t *np)
 	struct branch	**list, *b;
 	struct overview_sort *sort;
 	struct health	  h;
-	const struct edge *routed, *lat;
-	const struct latlink *l;
-	char		  text[640], loc[160], words[128];
 	size_t		  i, n = 0;
 
 	list = xcalloc(m->nbranches + 1, sizeof *list);
 	sort = xcalloc(m->nbranches + 1, sizeof *sort);
 	for (i = 0; i < m->nbranches; i++) {
 		b = m->branches[i];
-		view_overview_location(b, loc, sizeof loc);
-		routed = view_overview_edge(m, b->routed);
-		lat = view_overview_edge(m, b->lat_nearest);
-		l = view_overview_link(b);
 		health_branch_level(m, b, &h);
-		health_words(&h, words, sizeof words);
-		/* The event names find the rows they are about. */
-		snprintf(text, sizeof text, "%s %s %s %s %s %s %s%s%s%s%s",
-		    b->name, words, loc,
-		    b->partner != NULL ? b->partner->name : b->partner_name,
-		    b->nearest >= 0 && (size_t)b->nearest < m->nedges ?
-		    m->edges[b->nearest].code : "",
-		    routed != NULL ? routed->code : "",
-		    lat != NULL ? lat->code : "",
-		    b->suboptimal || b->lat_suboptimal ?
-		    " SuboptimalRouting" : "",
-		    l != NULL && (l->flags & LAT_F_HIGH) ? " LatencyHigh" : "",
-		    l != NULL && (l->flags & LAT_F_LOSS) ? " LossHigh" : "",
-		    l != NULL && (l->flags & LAT_F_SHIFT) ? " LatencyShift" :
-		    "");
-		if (!tui_match(tui, text))
+		/* No filter, no text to make (500 branches, every frame). */
+		if (tui_filter(tui) != NULL && !view_overview_match(tui, b, &h))
 			continue;
 		sort[n].b = b;
 		sort[n].level = h.level;

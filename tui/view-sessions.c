@@ -279,6 +279,10 @@ view_sessions_list(struct tui *tui, size_t *np)
 	list = xcalloc(m->nsessions + 1, sizeof *list);
 	for (i = 0; i < m->nsessions; i++) {
 		s = m->sessions[i];
+		if (tui_filter(tui) == NULL) {	/* all in: no text to make */
+			list[n++] = s;
+			continue;
+		}
 		addr_fmt(&s->neighbor, addr, sizeof addr);
 		snprintf(text, sizeof text, "%s %s %s %s %s %s %s",
 		    s->partner != NULL ? s->partner->name : "", s->router,

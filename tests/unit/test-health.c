@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "core/condition.h"
 #include "core/eval.h"
 #include "core/health.h"
 #include "core/model.h"
@@ -690,6 +691,156 @@ test_first_since(void **state)
 	model_free(m);
 }
 
+/*
+ * health_open()'s index of the conditions by name gives every branch
+ * what the plain scan of every condition gives (conds_gen 0 takes the
+ * scan): conditions about branches, sessions and routers, names shared
+ * by several partners, unknown names, empty ones, the same condition
+ * reached by two of its names; then again after conditions went and came
+ * (a new generation), so that a stale index would show.
+ */
+static void
+expect_same_open(struct model *m)
+{
+	struct health		 fast, slow;
+	const struct branch	*worst;
+	uint64_t		 gen = m->conds_gen;
+	size_t			 i, n, nsame, open = 0;
+
+	assert_true(gen != 0);
+	for (i = 0; i < m->nbranches; i++) {
+		m->conds_gen = gen;
+		health_branch_level(m, m->branches[i], &fast);
+		m->conds_gen = 0;
+		health_branch_level(m, m->branches[i], &slow);
+		assert_int_equal(fast.level, slow.level);
+		assert_int_equal(fast.kind, slow.kind);
+		assert_string_equal(fast.what, slow.what);
+		assert_string_equal(fast.subject, slow.subject);
+		open += fast.kind == HK_OPEN;
+	}
+	m->conds_gen = gen;
+	assert_true(open > 0);		/* the conditions were seen */
+
+	/* The worst and the others not OK at its level, in one pass. */
+	worst = health_worst_n(m, &fast, &nsame);
+	assert_ptr_equal(worst, health_worst(m, &slow));
+	for (i = 0, n = 0; i < m->nbranches; i++)
+		if (m->branches[i] != worst && health_branch_level(m,
+		    m->branches[i], &slow) == fast.level &&
+		    slow.kind != HK_OK)
+			n++;
+	assert_int_equal(nsame, n);
+}
+
+static void
+test_open_index(void **state)
+{
+	struct model		*m = model_new();
+	struct partner		*p;
+	struct session		*s;
+	struct branch		*b;
+	struct condition	*c;
+	struct health		 h;
+	char			 names[8][32];
+	size_t			 i, j, k, n;
+	unsigned		 seed = 18;
+
+	(void)state;
+	m->partners = xcalloc(20, sizeof *m->partners);
+	m->sessions = xcalloc(40, sizeof *m->sessions);
+	m->branches = xcalloc(41, sizeof *m->branches);
+	for (i = 0; i < 20; i++) {
+		p = m->partners[m->npartners++] = xcalloc(1, sizeof *p);
+		snprintf(p->name, sizeof p->name, "p%zu", i);
+		p->sessions = xcalloc(2, sizeof *p->sessions);
+		for (j = 0; j < 2; j++) {
+			s = xcalloc(1, sizeof *s);
+			snprintf(s->name, sizeof s->name, "s%zu", 2 * i + j);
+			/* Partners share routers; some sessions have none. */
+			if ((i + j) % 7 != 0)
+				snprintf(s->router, sizeof s->router, "r%zu",
+				    (i + j) % 5);
+			s->state = BGP_ESTABLISHED;
+			s->role = j == 0 ? P : B;
+			s->partner = p;
+			p->sessions[p->nsessions++] = s;
+			m->sessions[m->nsessions++] = s;
+		}
+		p->red = RED_REDUNDANT;		/* only conditions count */
+		for (j = 0; j < 2; j++) {
+			b = m->branches[m->nbranches++] = xcalloc(1, sizeof *b);
+			snprintf(b->name, sizeof b->name, "b%zu", 2 * i + j);
+			b->partner = p;
+			b->routed = b->nearest = -1;
+		}
+	}
+	b = m->branches[m->nbranches++] = xcalloc(1, sizeof *b);
+	snprintf(b->name, sizeof b->name, "alone");
+	b->routed = b->nearest = -1;
+
+	m->conds = xcalloc(300, sizeof *m->conds);
+	for (i = 0; i < 300; i++) {
+		c = &m->conds[m->nconds++];
+		c->kind = (int)(rand_r(&seed) % condition_nkinds);
+		c->level = (enum level)(rand_r(&seed) % 4);
+		snprintf(c->subject, sizeof c->subject, "c%zu", i);
+		k = (size_t)rand_r(&seed);
+		snprintf(names[0], sizeof names[0], "b%zu", k % 45);
+		snprintf(names[1], sizeof names[1], "b%zu b%zu", k % 40,
+		    k % 40 + 1);
+		snprintf(names[2], sizeof names[2], "s%zu", k % 44);
+		snprintf(names[3], sizeof names[3], "r%zu", k % 6);
+		switch (k % 5) {
+		case 0:
+			strlcpy_pt(c->branch, k % 3 ? names[0] : names[1],
+			    sizeof c->branch);
+			break;
+		case 1:
+			strlcpy_pt(c->session, names[2], sizeof c->session);
+			break;
+		case 2:
+			strlcpy_pt(c->router, names[3], sizeof c->router);
+			break;
+		case 3:			/* a session and its router */
+			strlcpy_pt(c->session, names[2], sizeof c->session);
+			strlcpy_pt(c->router, names[3], sizeof c->router);
+			strlcpy_pt(c->branch, names[0], sizeof c->branch);
+			break;
+		default:		/* about nobody */
+			break;
+		}
+		/* Mostly low levels, so that later ones still count. */
+		if (i % 50 != 49)
+			c->level = (enum level)(rand_r(&seed) % 2);
+	}
+	condition_changed(m);
+	expect_same_open(m);
+
+	/* Some go, the rest move down, new ones come: a new index. */
+	for (i = 0; i < 100; i++) {
+		k = (size_t)rand_r(&seed) % m->nconds;
+		memmove(&m->conds[k], &m->conds[k + 1],
+		    (m->nconds - k - 1) * sizeof *m->conds);
+		m->nconds--;
+	}
+	for (i = 0; i < 50; i++) {
+		c = &m->conds[m->nconds++];
+		memset(c, 0, sizeof *c);
+		c->kind = 0;
+		c->level = LVL_CRITICAL;
+		snprintf(c->subject, sizeof c->subject, "new%zu", i);
+		snprintf(c->router, sizeof c->router, "r%zu", i % 6);
+	}
+	condition_changed(m);
+	expect_same_open(m);
+	/* Critical conditions on every router: many worst branches. */
+	assert_non_null(health_worst_n(m, &h, &n));
+	assert_int_equal(h.level, LVL_CRITICAL);
+	assert_true(n > 10);
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -703,6 +854,7 @@ main(void)
 		cmocka_unit_test(test_branch_level),
 		cmocka_unit_test(test_branch_open),
 		cmocka_unit_test(test_first_since),
+		cmocka_unit_test(test_open_index),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
