@@ -383,8 +383,10 @@ turnup_eval(struct turnup *t, int64_t now_ms)
 			turnup_change(t, i, ck->state);
 		n[ck->state]++;
 		/* The turn-up starts with its sessions, not with peertop:
-		 * the collectors are reachable from the start. */
-		if (ck->kind != TU_COLLECTOR && ck->left_ms != 0 &&
+		 * the collectors are reachable from the start, and RPKI and
+		 * latency are judged before any session moves. */
+		if (ck->kind != TU_COLLECTOR && ck->kind != TU_RPKI &&
+		    ck->kind != TU_LATENCY && ck->left_ms != 0 &&
 		    (t->start_ms == 0 || ck->left_ms < t->start_ms))
 			t->start_ms = ck->left_ms;
 		if (ck->state != TU_GREEN && ck->state != TU_UNCHECKED &&

@@ -246,6 +246,8 @@ test_turnup_build(void **state)
 	f->m->replica = 1;
 	turnup_eval(f->t, T0);
 	expect(f, "rpki", TU_GREEN, "1 prefix RPKI valid");
+	/* RPKI green before any session moved: the turn-up has not begun. */
+	assert_int_equal(f->t->start_ms, 0);
 	f->m->branches[0]->prefixes[0].flags |= PFX_RPKI_NOTFOUND;
 	turnup_eval(f->t, T0);
 	expect(f, "rpki", TU_GREEN, "none RPKI invalid; 1 of 1 prefix has no "
