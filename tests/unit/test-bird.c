@@ -1054,6 +1054,22 @@ pred_polled(struct fixture *f)
 	return (f->c->polls >= 4);
 }
 
+/* The collector's first poll of a server that answers reply: sea-1. */
+static struct session *
+poll_reply(struct fixture *f, const char *reply)
+{
+	f->srv.cap.data = xstrdup(reply);
+	f->srv.cap.len = strlen(reply);
+	f->srv.glen = greeting_len(&f->srv.cap);
+	f->srv.mode = SRV_REPLAY;
+	srv_open(&f->srv, f->base, 1);
+
+	fixture_start(f, f->srv.path);
+	run_until(f, pred_polled, 5000);
+	assert_true(pred_polled(f));
+	return (model_session_find(f->m, "sea-1"));
+}
+
 /*
  * Two BGP protocols with the same neighbor (a disabled copy kept during a
  * migration): the session follows the Established one and does not flip
@@ -1083,16 +1099,7 @@ test_collector_same_neighbor(void **state)
 	    " \n"
 	    "0000 \n";
 
-	f->srv.cap.data = xstrdup(reply);
-	f->srv.cap.len = strlen(reply);
-	f->srv.glen = greeting_len(&f->srv.cap);
-	f->srv.mode = SRV_REPLAY;
-	srv_open(&f->srv, f->base, 1);
-
-	fixture_start(f, f->srv.path);
-	run_until(f, pred_polled, 5000);
-	assert_true(pred_polled(f));
-	s = model_session_find(f->m, "sea-1");
+	s = poll_reply(f, reply);
 	assert_int_equal(s->state, BGP_ESTABLISHED);
 	assert_string_equal(s->proto, "ms_sea1");
 	assert_int_equal(s->flaps, 0);
@@ -1130,16 +1137,7 @@ test_collector_same_neighbor_trying(void **state)
 	    " \n"
 	    "0000 \n";
 
-	f->srv.cap.data = xstrdup(reply);
-	f->srv.cap.len = strlen(reply);
-	f->srv.glen = greeting_len(&f->srv.cap);
-	f->srv.mode = SRV_REPLAY;
-	srv_open(&f->srv, f->base, 1);
-
-	fixture_start(f, f->srv.path);
-	run_until(f, pred_polled, 5000);
-	assert_true(pred_polled(f));
-	s = model_session_find(f->m, "sea-1");
+	s = poll_reply(f, reply);
 	assert_int_equal(s->state, BGP_ACTIVE);
 	assert_string_equal(s->proto, "ms_sea1");
 	assert_non_null(strstr(s->last_error, "Connection refused"));
