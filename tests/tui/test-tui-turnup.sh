@@ -197,7 +197,7 @@ done
 # ------------------------------------------------------------ no turn-up
 
 tmux_start 80 24 --standalone -c "$T/turnup.conf"
-on "no turn-up: no Turn-up tab" 1 ' 5 Prefixes  \? Help '
+on "no turn-up: no Turn-up tab" 1 ' 5( Prefixes)?  \?( Help)? '
 keys 6
 if wait_for "has_text 'No turn-up: start peertop with --turnup PARTNER[/EDGE]'" 10
 then
