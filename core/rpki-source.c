@@ -47,6 +47,7 @@
 #define RPKI_SOURCE_DBG_PREFIX	"(2"	/* RTRlib's "(2026/12/07 ...): " */
 #define RPKI_SOURCE_RTR_EXPIRE	7200	/* RFC 8210 6: the default */
 #define RPKI_SOURCE_RTR_RETRY	5
+#define RPKI_SOURCE_QUIET_MS	200	/* see rpki_source_quiesce() */
 
 #ifdef HAVE_RTRLIB
 /*
@@ -162,6 +163,7 @@ struct rpki_source {
 	int			 state_dirty;
 	enum rpki_source_state	 rtr_state;
 	char			 rtr_error[128];
+	uint64_t		 cb_mono;	/* RTRlib's last status call */
 #ifdef HAVE_RTRLIB
 	struct tr_socket	 tr;
 	struct tr_tcp_config	 tcp;
@@ -555,12 +557,42 @@ static pthread_mutex_t		 rpki_source_reg_lock =
 static struct rpki_source	*rpki_source_reg[16];
 
 static void	rpki_source_wake(struct rpki_source *);
+static void	rpki_source_quiesce(struct rpki_source *);
 static void	rpki_source_pfx_cb(struct pfx_table *, const struct pfx_record,
 		    const bool);
 static void	rpki_source_status_cb(const struct rtr_mgr_group *,
 		    enum rtr_mgr_status, const struct rtr_socket *, void *);
 static void	rpki_source_wake_cb(evutil_socket_t, short, void *);
 static void	rpki_source_settle_cb(evutil_socket_t, short, void *);
+
+/*
+ * RTRlib 0.8's rtr_mgr_stop() holds the manager's mutex while it joins
+ * the cache's thread, and that thread takes the same mutex in the status
+ * callback of an error or a reconnect: a stop that meets one hangs for
+ * ever (fixed upstream by rtrlib#270, after 0.8).  Those callbacks come
+ * in bursts (an error, then "connecting", then the retry's sleep), and
+ * the loop hears of the first at once, so a source freed on a failure
+ * met the second; so did one freed as soon as it started (the first
+ * connect fails at once on a closed port).  Wait until RTRlib has been
+ * quiet a moment since it started or last called, at most a second,
+ * before stopping it.
+ */
+static void
+rpki_source_quiesce(struct rpki_source *src)
+{
+	uint64_t	 start = now_mono_ms(), last, now;
+
+	for (;;) {
+		pthread_mutex_lock(&src->lock);
+		last = src->cb_mono;
+		pthread_mutex_unlock(&src->lock);
+		now = now_mono_ms();
+		if (now - last >= RPKI_SOURCE_QUIET_MS ||
+		    now - start >= 1000)
+			return;
+		usleep(10 * 1000);
+	}
+}
 
 /* From any thread: have the loop look (one byte however many calls). */
 static void
@@ -609,6 +641,7 @@ rpki_source_status_cb(const struct rtr_mgr_group *g,
 
 	(void)g;
 	pthread_mutex_lock(&src->lock);
+	src->cb_mono = now_mono_ms();
 	switch (status) {
 	case RTR_MGR_ESTABLISHED:
 		src->rtr_state = RPKI_SOURCE_UP;
@@ -761,6 +794,8 @@ rpki_source_rtr(struct event_base *base, const char *host, int port,
 		return (NULL);
 	}
 	rpki_source_reg[i] = src;
+	/* Its first callbacks come as soon as it starts. */
+	src->cb_mono = now_mono_ms();
 	rpki_quiet();
 	/* RFC 8210 6: refresh 1..86400, expire 600..172800. */
 	if (rtr_mgr_init(&src->mgr, &src->group, 1,
@@ -814,6 +849,7 @@ rpki_source_free(struct rpki_source *src)
 #ifdef HAVE_RTRLIB
 	if (src->rtr) {
 		if (src->mgr != NULL) {
+			rpki_source_quiesce(src);
 			rtr_mgr_stop(src->mgr);
 			pthread_mutex_lock(&rpki_source_reg_lock);
 			for (i = 0; i < sizeof rpki_source_reg /
