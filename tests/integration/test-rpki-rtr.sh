@@ -23,7 +23,7 @@ top_builddir=${top_builddir:-$top_srcdir}
 PROBE=$top_builddir/tests/integration/rpki-probe
 [ -x "$PROBE" ] || skip_all "rpki-probe not built"
 lab_need stayrtr python3
-if "$PROBE" 0 rtr 127.0.0.1 1 10.0.0.0/8,1 2>&1 |
+if timeout 30 "$PROBE" 0 rtr 127.0.0.1 1 10.0.0.0/8,1 2>&1 |
     grep -q "without RTRlib"; then
 	skip_all "peertop built without RTRlib (librtr-dev)"
 fi
@@ -75,7 +75,7 @@ wait_for "nc -z 127.0.0.1 $PORT 2>/dev/null ||
     { not_ok "stayrtr did not listen"; sed 's/^/# /' "$T/stayrtr.log"; summary; }
 
 # shellcheck disable=SC2086
-"$PROBE" 60 rtr 127.0.0.1 "$PORT" $ROUTES >"$T/rtr.out" 2>"$T/rtr.err" &
+timeout 120 "$PROBE" 60 rtr 127.0.0.1 "$PORT" $ROUTES >"$T/rtr.out" 2>"$T/rtr.err" &
 PPID_PROBE=$!
 if wait_for "seen '$T/rtr.out' 'route 198.51.100.0/24 64511 valid'" 20; then
 	ok "rtr: VRPs from StayRTR through RTRlib"
@@ -143,7 +143,7 @@ check "rtr: RTRlib's debug lines kept off stderr" \
 # The file source: read, re-read on change, a bad file keeps the states.
 cp "$T/vrps.json" "$T/file.json"
 # shellcheck disable=SC2086
-"$PROBE" 30 file "$T/file.json" "$DATA/stayrtr-test.slurm.json" $ROUTES \
+timeout 90 "$PROBE" 30 file "$T/file.json" "$DATA/stayrtr-test.slurm.json" $ROUTES \
     >"$T/file.out" 2>"$T/file.err" &
 PPID_PROBE=$!
 if wait_for "seen '$T/file.out' 'route 198.51.100.0/24 64511 valid'" 10; then
