@@ -720,8 +720,9 @@ health_open(const struct model *m, const struct branch *b, struct health *h)
 				health_index_add(HREF_ROUTER,
 				    p->sessions[j]->router);
 		}
-		qsort(health_idx.hits, health_idx.nhits,
-		    sizeof *health_idx.hits, health_size_cmp);
+		if (health_idx.nhits > 1)	/* hits is NULL before any */
+			qsort(health_idx.hits, health_idx.nhits,
+			    sizeof *health_idx.hits, health_size_cmp);
 		for (i = 0; i < health_idx.nhits; i++) {
 			if (i > 0 && health_idx.hits[i] ==
 			    health_idx.hits[i - 1])

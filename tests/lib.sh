@@ -94,6 +94,10 @@ check()
 
 summary()
 {
+	# A helper library's last checks (tmux-lib.sh: sanitizer reports).
+	if command -v lib_summary_hook >/dev/null 2>&1; then
+		lib_summary_hook
+	fi
 	echo "# $lib_passed passed, $lib_failed failed"
 	if [ "$lib_failed" -ne 0 ]; then
 		exit 1

@@ -26,6 +26,7 @@ tmux_start()
 	ts_h=$2
 	shift 2
 	tm kill-server >/dev/null 2>&1
+	tmux_keep_err
 	rm -f "$T/tmux.pid" "$T/tmux.status"
 	{
 		echo '#!/bin/sh'
@@ -46,6 +47,28 @@ tmux_start()
 		tm kill-server >/dev/null 2>&1
 	done
 	wait_for "test -s '$T/tmux.pid'" 10
+}
+
+# The last dashboard's stderr joins the test's, which summary() reads.
+tmux_keep_err()
+{
+	[ -f "$T/tmux.err" ] || return 0
+	cat "$T/tmux.err" >>"$T/tmux.err.all"
+	rm -f "$T/tmux.err"
+}
+
+# Called by summary(): a sanitizer (ASan, UBSan) report from any
+# dashboard this test ran is a failure of its own, shown, since the
+# screen only stops changing when one aborts it.
+lib_summary_hook()
+{
+	tmux_keep_err
+	if grep -Eq 'runtime error:|ERROR: (Address|Leak)Sanitizer' \
+	    "$T/tmux.err.all" 2>/dev/null; then
+		not_ok "the dashboard ran without a sanitizer report"
+		grep -E -A8 'runtime error:|ERROR: (Address|Leak)Sanitizer' \
+		    "$T/tmux.err.all" | head -40 | sed 's/^/# | /'
+	fi
 }
 
 tmux_stop()
