@@ -23,10 +23,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/collect-bmp.h"
 #include "core/collector.h"
 #include "core/latency-mon.h"
+#include "core/routemon-check.h"
 #include "core/routemon.h"
 #include "core/turnup.h"
 #include "core/util.h"
@@ -49,6 +51,7 @@ static void	 turnup_fsm(struct turnup *, struct turnup_check *);
 static void	 turnup_caps(struct turnup *, struct turnup_check *);
 static int	 turnup_was_up(const struct session *);
 static int	 turnup_state_only(const struct session *);
+static const char *turnup_bad_as(const struct session *, char *, size_t);
 static int	 turnup_collector_in(const struct turnup *,
 		    const struct collector *);
 static int	 turnup_bmp_peer(const struct model *, const struct session *,
@@ -586,6 +589,7 @@ turnup_fsm(struct turnup *t, struct turnup_check *ck)
 	const struct session_step	*st;
 	struct session			*s = ck->s;
 	char				 path[160], when[FMT_TIME_LEN];
+	char				 as[NAME_MAX_PT + 64];
 	size_t				 i, n;
 
 	(void)t;
@@ -633,8 +637,8 @@ turnup_fsm(struct turnup *t, struct turnup_check *ck)
 		return;
 	}
 	if (s->last_error[0] != '\0') {
-		turnup_set(ck, TU_FAILED, "%s: %s", bgp_state_name(s->state),
-		    s->last_error);
+		turnup_set(ck, TU_FAILED, "%s: %s%s", bgp_state_name(s->state),
+		    s->last_error, turnup_bad_as(s, as, sizeof as));
 		return;
 	}
 	/* Idle with nothing before it: not started. */
@@ -643,6 +647,34 @@ turnup_fsm(struct turnup *t, struct turnup_check *ck)
 	else
 		turnup_set(ck, TU_PROGRESS, "%s since %s (%s)",
 		    bgp_state_name(s->state), when, path);
+}
+
+/*
+ * A "Bad peer AS" says whose AS is wrong, so that the engineer sees the
+ * typo, not only that there is one.  BIRD's "Received: Bad peer AS":
+ * the neighbor refused this router's own AS, which should be the
+ * partner's; BIRD's "BGP Error: Bad peer AS": this router refused the
+ * neighbor's, and says which it expects (its "Neighbor AS"), where
+ * Microsoft's is 8075.  "" for any other error.
+ */
+static const char *
+turnup_bad_as(const struct session *s, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (strcasestr(s->last_error, "bad peer as") == NULL)
+		return (buf);
+	if (strncasecmp(s->last_error, "received", 8) == 0) {
+		if (s->partner != NULL && s->partner->asn != 0)
+			snprintf(buf, len, " (the neighbor refused this "
+			    "router's AS; %s is AS%u)", s->partner->name,
+			    s->partner->asn);
+	} else if (s->remote_as != 0 && s->remote_as != RM_MICROSOFT_AS)
+		snprintf(buf, len, " (this router expects AS%u; Microsoft is "
+		    "AS%u)", s->remote_as, RM_MICROSOFT_AS);
+	else if (s->remote_as != 0)
+		snprintf(buf, len, " (this router expects AS%u)",
+		    s->remote_as);
+	return (buf);
 }
 
 /*

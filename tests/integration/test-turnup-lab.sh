@@ -196,7 +196,8 @@ lab_birdc dfw-r1 disable br_dallas_branch_bare
 see "200x50: the community back: green again" "prefix $PFX" \
     '^▲ green +prefix .* received on'
 
-# A wrong neighbor AS: BIRD refuses the edge's OPEN.
+# A wrong neighbor AS: BIRD refuses the edge's OPEN, and the record says
+# which AS it expected (8076) against Microsoft's.
 lab_birdc dfw-r1 disable frr_dfw
 lab_birdc dfw-r1 enable frr_dfw_badas
 see "200x50: a wrong AS fails with the NOTIFICATION in words" \
@@ -208,13 +209,16 @@ bad_as_recorded()
 	"$PEERTOP" turnup -c "$CONF" -r "$DB" -o json northwind-net/dfw \
 	    >"$T/record.json" 2>"$T/record.err"
 	[ $? -eq 2 ] && jqt '[.timeline[] | select(.check == "session dfw-r1"
-	    and .state == "failed" and (.reason | test("Bad peer AS")))] |
+	    and .state == "failed" and (.reason | test("Bad peer AS " +
+	    "[(]this router expects AS8076; Microsoft is AS8075[)]")))] |
 	    length > 0' "$T/record.json"
 }
 if wait_for bad_as_recorded "$STEP"; then
-	ok "record: exit 2, the wrong AS failed in the timeline, in words"
+	ok "record: exit 2, the wrong AS failed in the timeline, in words," \
+	    "with the AS expected"
 else
-	not_ok "record: exit 2, the wrong AS failed in the timeline, in words"
+	not_ok "record: exit 2, the wrong AS failed in the timeline, in words," \
+	    "with the AS expected"
 	jq -r '.timeline[] | select(.check | test("session")) |
 	    "# \(.time) \(.check) \(.state) \(.reason)"' "$T/record.json" |
 	    tail -8

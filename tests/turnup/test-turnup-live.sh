@@ -77,7 +77,7 @@ jqt()
 check "verdict failed" jqt '.verdict == "failed"' "$T/out.json"
 check "the wrong AS in words" jqt '.checks[] |
     select(.subject == "session sea-badas") |
-    .state == "failed" and .reason == "Idle: Received: Bad peer AS"' \
+    .state == "failed" and .reason == "Idle: Received: Bad peer AS (the neighbor refused this router'"'"'s AS; fabrikam is AS65010)"' \
     "$T/out.json"
 check "the Established session green at its step" jqt '.checks[] |
     select(.subject == "session sea-up") | .state == "green" and
@@ -93,7 +93,7 @@ check "only the scope's BIRD socket" jqt '[.checks[] |
     fabrikam/sea >"$T/out.md" 2>"$T/err"
 check "-S: exit 2" test $? -eq 2
 check "-S: a markdown table" grep -qF \
-    '| failed | session sea-badas | - | Idle: Received: Bad peer AS |' \
+    '| failed | session sea-badas | - | Idle: Received: Bad peer AS (the neighbor refused this router'"'"'s AS; fabrikam is AS65010) |' \
     "$T/out.md"
 check "-S: the scope's edge only" sh -c "! grep -q lax-refused '$T/out.md'"
 

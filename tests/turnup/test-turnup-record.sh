@@ -48,7 +48,7 @@ check "text: each FSM step timestamped" grep -Eq \
 check "text: the wrong AS's NOTIFICATION in words" grep -Eq \
     '^sea-r2 +2026-11-25 10:02:01 +Idle +Received: Bad peer AS$' "$out"
 check "text: ... in the timeline as a failure" grep -Eq \
-    '^2026-11-25 10:02:01 +session sea-r2 +failed +Idle: Received: Bad peer AS$' \
+    '^2026-11-25 10:02:01 +session sea-r2 +failed +Idle: Received: Bad peer AS \(the neighbor refused this router'"'"'s AS; contoso is AS64500\)$' \
     "$out"
 check "text: the missing community in the portal's words" grep -Eq \
     "^2026-11-25 10:01:10 +prefix 203.0.113.0/24 +failed +Prefix doesn't have a valid BGP community \(8075:8007\); Backup route not found; " \
@@ -82,7 +82,7 @@ check "-b: the FSM steps from -b on" grep -Eq \
     >"$out" 2>"$err"
 check "-e 10:02:30: exit 2, failed then" test $? -eq 2
 check "-e: the wrong AS the worst" grep -Eq \
-    '^failed +session sea-r2 +- +Idle: Received: Bad peer AS$' "$out"
+    '^failed +session sea-r2 +- +Idle: Received: Bad peer AS \(the neighbor refused this router'"'"'s AS; contoso is AS64500\)$' "$out"
 
 "$PEERTOP" turnup -c "$conf" -r "$db" -o yaml contoso >"$out" 2>"$err"
 check "an unknown format: exit 3" test $? -eq 3
