@@ -474,6 +474,10 @@ session_routes_unreported(const struct session *s)
 {
 	size_t	 i, n = 0;
 
+	/* A viewer's replica has the kinds only ("bird", "bird+bmp"). */
+	if (s->nsrcs == 0)
+		return (s->sources[0] != '\0' &&
+		    strstr(s->sources, "bmp") == NULL);
 	for (i = 0; i < s->nsrcs; i++) {
 		if (s->srcs[i].c == NULL)
 			continue;

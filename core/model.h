@@ -864,6 +864,7 @@ void	 model_session_routes_loading(struct model *, struct session *);
  * state, not its routes (BIRD's control socket): what it carries is "not
  * reported by this source", neither carried nor missing.  0 when some
  * source reports routes (BMP) or nobody has reported the session yet.
+ * In a viewer's replica, judged by the kinds reporting it (s->sources).
  */
 int	 session_routes_unreported(const struct session *);
 

@@ -677,15 +677,10 @@ turnup_bad_as(const struct session *s, char *buf, size_t len)
 	return (buf);
 }
 
-/*
- * Only BIRD reports the session (session_routes_unreported()); a
- * viewer's replica has no sources but their kinds ("bird", "bird+bmp").
- */
+/* Only BIRD reports the session (session_routes_unreported()). */
 static int
 turnup_state_only(const struct session *s)
 {
-	if (s->nsrcs == 0 && s->sources[0] != '\0')
-		return (strstr(s->sources, "bmp") == NULL);
 	return (session_routes_unreported(s));
 }
 

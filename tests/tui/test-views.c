@@ -1459,7 +1459,8 @@ test_replay_views(void **state)
 /*
  * A session reported only by BIRD's control socket (its state, never its
  * routes): the Prefix page says its routes are not reported by this
- * source, whole at 80 columns, in the neutral colour, never "missing".
+ * source, whole at 80 columns, in the neutral colour, never "missing";
+ * in an attached viewer too, whose replica knows only the kinds.
  */
 static void
 test_prefixes_state_only(void **state)
@@ -1489,6 +1490,20 @@ test_prefixes_state_only(void **state)
 	assert_int_equal(view_prefixes_drill(&f->t), ACT_REDRAW);
 	s->nsrcs = 0;
 	s->srcs[0].c = NULL;
+
+	/* An attached viewer's replica: no sources, only their kinds. */
+	strlcpy_pt(s->sources, "bird", sizeof s->sources);
+	assert_true(session_routes_unreported(s));
+	assert_int_equal(view_prefixes_drill(&f->t), ACT_REDRAW);
+	draw_view(f, &view_prefixes);
+	assert_true((y = find(2, 23, s->name)) >= 0);
+	row(y, buf, sizeof buf);
+	assert_non_null(strstr(buf, "not reported by this source"));
+	assert_int_equal(view_prefixes_drill(&f->t), ACT_REDRAW);
+	strlcpy_pt(s->sources, "bird+bmp", sizeof s->sources);
+	assert_false(session_routes_unreported(s));
+	s->sources[0] = '\0';
+	assert_false(session_routes_unreported(s));
 }
 
 /* The Health cell of row y ("X CRIT"): its column, -1 if absent. */
