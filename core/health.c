@@ -291,6 +291,33 @@ health_since(const struct partner *p, int64_t now)
 	return (since != 0 ? since : now);
 }
 
+/*
+ * Is the partner being turned up: a session of its in the turnup block,
+ * none Established since peertop started (a step kept, or a flap)?  A
+ * turnup block left behind after the turn-up stops mattering once a
+ * session has been up.
+ */
+static int
+health_turnup(const struct model *m, const struct partner *p)
+{
+	const struct session		*s;
+	const struct session_step	*st;
+	size_t				 i, j;
+	int				 named = 0;
+
+	for (i = 0; i < p->nsessions; i++) {
+		s = p->sessions[i];
+		if (s->state == BGP_ESTABLISHED || s->flaps > 0)
+			return (0);
+		for (j = 0; (st = model_session_step_at(s, j)) != NULL; j++)
+			if (st->state == BGP_ESTABLISHED)
+				return (0);
+		for (j = 0; !named && j < m->nturnup_sessions; j++)
+			named = strcmp(m->turnup_sessions[j], s->name) == 0;
+	}
+	return (named);
+}
+
 static void
 health_partner(struct model *m, struct partner *p)
 {
@@ -298,8 +325,17 @@ health_partner(struct model *m, struct partner *p)
 	enum redundancy	 old = p->red, red;
 	enum level	 level;
 	int64_t		 now;
+	int		 turnup;
 
 	red = health_redundancy(p, reason, sizeof reason);
+	turnup = health_turnup(m, p);
+	if (red == RED_DOWN && turnup)
+		snprintf(reason, sizeof reason, "turn-up: no session "
+		    "Established yet");
+	if (turnup != p->turnup) {
+		p->turnup = turnup;
+		model_touch(m, DIRTY_BRANCHES);
+	}
 	if (red == old) {
 		if (strcmp(reason, p->reason) != 0) {
 			strlcpy_pt(p->reason, reason, sizeof p->reason);
@@ -338,7 +374,7 @@ health_partner(struct model *m, struct partner *p)
 		    redundancy_name(old), reason);
 		return;
 	}
-	level = red == RED_DOWN ? LVL_CRITICAL : LVL_WARNING;
+	level = health_red_level(p);
 	/*
 	 * DOWN -> DEGRADED is better but still not healthy: it is reported
 	 * as the degraded condition at its new, lower level.
@@ -459,11 +495,11 @@ health_note(struct health *h, enum level level, enum health_kind kind,
 }
 
 enum level
-health_red_level(enum redundancy red)
+health_red_level(const struct partner *p)
 {
-	switch (red) {
+	switch (p->red) {
 	case RED_DOWN:
-		return (LVL_CRITICAL);
+		return (p->turnup ? LVL_WARNING : LVL_CRITICAL);
 	case RED_DEGRADED:
 		return (LVL_WARNING);
 	default:
@@ -545,11 +581,11 @@ health_branch_level(const struct model *m, const struct branch *b,
 
 	memset(h, 0, sizeof *h);
 	h->level = LVL_INFO;
-	if (p != NULL && health_red_level(p->red) > LVL_INFO) {
+	if (p != NULL && health_red_level(p) > LVL_INFO) {
 		snprintf(what, sizeof what, "%s:", redundancy_name(p->red));
 		snprintf(subject, sizeof subject, "%s %d/%d up", p->name,
 		    b->sessions_up, b->sessions_total);
-		health_note(h, health_red_level(p->red), HK_REDUNDANCY, what,
+		health_note(h, health_red_level(p), HK_REDUNDANCY, what,
 		    subject);
 	}
 	health_prefixes(b, h);

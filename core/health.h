@@ -47,7 +47,7 @@ const struct branch *health_worst(const struct model *, struct health *);
 const struct branch *health_worst_n(const struct model *, struct health *,
 	    size_t *nsame);
 /* The level a partner's redundancy state counts as. */
-enum level health_red_level(enum redundancy);
+enum level health_red_level(const struct partner *);
 
 /* Re-evaluate everything; raises events on redundancy transitions. */
 void	 health_update(struct model *m);

@@ -1247,7 +1247,10 @@ model_worst(const struct model *m)
 	for (i = 0; i < m->npartners; i++) {
 		switch (m->partners[i]->red) {
 		case RED_DOWN:
-			return (LVL_CRITICAL);
+			if (!m->partners[i]->turnup)
+				return (LVL_CRITICAL);
+			worst = LVL_WARNING;	/* being turned up */
+			break;
 		case RED_DEGRADED:
 		case RED_UNKNOWN:
 			worst = LVL_WARNING;

@@ -188,6 +188,12 @@ struct partner {
 	enum redundancy	 red_known;	/* last verdict other than UNKNOWN */
 	char		 reason[REASON_MAX];
 	int64_t		 red_since_ms;
+	/*
+	 * Being turned up: a session of its is in the turnup block and
+	 * none has been Established since peertop started, so DOWN is
+	 * where it starts from, a Warning, not a Critical outage.
+	 */
+	int		 turnup;
 };
 
 /*

@@ -106,6 +106,7 @@ proto_partner(struct json_w *j, const struct partner *p)
 	json_w_string(j, "known", redundancy_name(p->red_known));
 	json_w_string(j, "reason", p->reason);
 	json_w_int(j, "since_ms", p->red_since_ms);
+	json_w_bool(j, "turnup", p->turnup);
 	json_w_end(j);
 }
 

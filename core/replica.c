@@ -213,6 +213,7 @@ replica_partner(struct replica *rp, json_t *o)
 	p->red_known = replica_redundancy(jstr(o, "known"));
 	jcpy(p->reason, sizeof p->reason, o, "reason");
 	p->red_since_ms = jint(o, "since_ms");
+	p->turnup = json_is_true(json_object_get(o, "turnup"));
 	model_touch(rp->m, DIRTY_SESSIONS | DIRTY_BRANCHES);
 }
 

@@ -1003,6 +1003,8 @@ tui_title_worst(struct tui *tui, char (*texts)[160], enum color_role *role)
 	for (i = 0; i < m->npartners; i++) {
 		p = m->partners[i];
 		rank = (p->red < nitems(red_rank)) ? red_rank[p->red] : 1;
+		if (p->red == RED_DOWN && p->turnup)
+			rank = red_rank[RED_DEGRADED];	/* a Warning */
 		if (rank > wrank) {
 			wrank = rank;
 			worst = p;
@@ -1013,12 +1015,12 @@ tui_title_worst(struct tui *tui, char (*texts)[160], enum color_role *role)
 	hb = health_worst_n(m, &h, &nsame);
 	oc = tui_title_condition(m);
 	if (oc != NULL && oc->level > (hb != NULL ? h.level : LVL_INFO) &&
-	    (worst == NULL || oc->level > health_red_level(worst->red))) {
+	    (worst == NULL || oc->level > health_red_level(worst))) {
 		level = oc->level;
 		what = condition_kinds[oc->kind].opens[0];
 		subject = oc->subject;
 	} else if (hb != NULL && h.kind != HK_REDUNDANCY && (worst == NULL ||
-	    h.level > health_red_level(worst->red))) {
+	    h.level > health_red_level(worst))) {
 		level = h.level;
 		what = h.what;
 		about = h.subject;	/* "81.2.69.0/24" */
@@ -1034,7 +1036,8 @@ tui_title_worst(struct tui *tui, char (*texts)[160], enum color_role *role)
 		    redundancy_name(worst->red), worst->name, more);
 		snprintf(texts[1], sizeof texts[1], " %s %s ", glyph,
 		    redundancy_name(worst->red));
-		*role = draw_red_role(worst->red);
+		*role = draw_red_role(worst->red == RED_DOWN && worst->turnup ?
+		    RED_DEGRADED : worst->red);
 		return (2);
 	} else
 		return (0);

@@ -499,6 +499,83 @@ test_via_session_report(void **state)
 	model_free(m);
 }
 
+/*
+ * A partner being turned up (a session in the turnup block) that has
+ * never been Established is DOWN as a Warning, said so; once a session
+ * has been up, losing them all is the Critical outage again.
+ */
+static void
+test_turnup_not_critical(void **state)
+{
+	struct model		*m;
+	struct partner		*p;
+	struct session_report	 r;
+	const struct event	*ev;
+	size_t			 i;
+
+	(void)state;
+	m = build(&cases[0], &p);
+	m->turnup_sessions = xcalloc(1, sizeof *m->turnup_sessions);
+	m->turnup_sessions[m->nturnup_sessions++] =
+	    xstrdup(p->sessions[2]->name);
+	for (i = 0; i < p->nsessions; i++)
+		p->sessions[i]->state = BGP_UNKNOWN;	/* never reported */
+	memset(&r, 0, sizeof r);
+	r.state = BGP_ACTIVE;
+	r.last_error = "Socket: Connection refused";
+	for (i = 0; i < p->nsessions; i++)
+		model_session_report(m, p->sessions[i], &cols[0], &r);
+	eval_run(m, now_wall_ms());
+	assert_int_equal(p->red, RED_DOWN);
+	assert_true(p->turnup);
+	assert_string_equal(p->reason, "turn-up: no session Established yet");
+	assert_int_equal(health_red_level(p), LVL_WARNING);
+	assert_int_equal(model_worst(m), LVL_WARNING);
+	for (i = 0; i < m->nevents; i++) {
+		ev = model_event(m, i);
+		if (strcmp(ev->type, "RedundancyDegraded") == 0)
+			assert_int_equal(ev->level, LVL_WARNING);
+		assert_int_not_equal(ev->level, LVL_CRITICAL);
+	}
+
+	/* One session up, then down again: an outage, Critical. */
+	r.state = BGP_ESTABLISHED;
+	r.last_error = NULL;
+	model_session_report(m, p->sessions[2], &cols[0], &r);
+	eval_run(m, now_wall_ms());
+	assert_false(p->turnup);
+	r.state = BGP_IDLE;
+	r.last_error = "Hold timer expired";
+	model_session_report(m, p->sessions[2], &cols[0], &r);
+	eval_run(m, now_wall_ms());
+	assert_int_equal(p->red, RED_DOWN);
+	assert_false(p->turnup);
+	assert_int_equal(health_red_level(p), LVL_CRITICAL);
+	assert_int_equal(model_worst(m), LVL_CRITICAL);
+	ev = NULL;
+	for (i = m->nevents; i-- > 0; ) {
+		ev = model_event(m, i);
+		if (strcmp(ev->type, "RedundancyDegraded") == 0)
+			break;
+	}
+	assert_non_null(ev);
+	assert_string_equal(ev->type, "RedundancyDegraded");
+	assert_int_equal(ev->level, LVL_CRITICAL);
+
+	/* Not in the turnup block: Critical from the start. */
+	model_free(m);
+	m = build(&cases[0], &p);
+	r.state = BGP_ACTIVE;
+	for (i = 0; i < p->nsessions; i++) {
+		p->sessions[i]->state = BGP_UNKNOWN;
+		model_session_report(m, p->sessions[i], &cols[0], &r);
+	}
+	eval_run(m, now_wall_ms());
+	assert_false(p->turnup);
+	assert_int_equal(model_worst(m), LVL_CRITICAL);
+	model_free(m);
+}
+
 /* Expect a branch's health: its level and words. */
 static void
 expect_health(const struct model *m, const struct branch *b, enum level lvl,
@@ -851,6 +928,7 @@ main(void)
 		cmocka_unit_test(test_transitions_backup_none),
 		cmocka_unit_test(test_branch_counts),
 		cmocka_unit_test(test_via_session_report),
+		cmocka_unit_test(test_turnup_not_critical),
 		cmocka_unit_test(test_branch_level),
 		cmocka_unit_test(test_branch_open),
 		cmocka_unit_test(test_first_since),

@@ -440,12 +440,16 @@ test_turnup_late_timeline(void **state)
 	assert_int_equal(fsm, 2);
 }
 
-/* A wrong neighbor AS: the NOTIFICATION in words, failed. */
+/*
+ * A wrong neighbor AS: the NOTIFICATION in words, failed, saying whose
+ * AS was refused.
+ */
 static void
 test_turnup_wrong_as(void **state)
 {
-	struct fix	*f = *state;
-	struct session	*s = model_session_find(f->m, "sea-r2");
+	struct fix		*f = *state;
+	struct session		*s = model_session_find(f->m, "sea-r2");
+	struct session_report	 r;
 
 	model_collector_state(f->m, f->bird, COL_UP, NULL);
 	report(f, f->bird, "sea-r2", BGP_IDLE, T0, NULL);
@@ -466,10 +470,29 @@ test_turnup_wrong_as(void **state)
 	    TU_FAILED);
 	assert_int_equal(f->t->timeline[f->t->ntimeline - 1].ms, T0 + 1100);
 	assert_string_equal(f->t->timeline[f->t->ntimeline - 1].reason,
-	    "Idle: Received: Bad peer AS");
+	    "Idle: Received: Bad peer AS (the neighbor refused this "
+	    "router's AS; isp is AS64500)");
 	/* The step keeps the error it had. */
 	assert_string_equal(model_session_step_at(s,
 	    model_session_nsteps(s) - 1)->error, "Received: Bad peer AS");
+
+	/* BIRD refused the neighbor's AS: the one it expects, named. */
+	memset(&r, 0, sizeof r);
+	r.state = BGP_IDLE;
+	r.since_ms = T0 + 2000;
+	r.remote_as = 8076;
+	r.last_error = "BGP Error: Bad peer AS";
+	model_session_report(f->m, s, f->bird, &r);
+	turnup_eval(f->t, T0 + 2100);
+	expect(f, "session sea-r2", TU_FAILED, "Idle: BGP Error: Bad peer AS "
+	    "(this router expects AS8076; Microsoft is AS8075)");
+	/* Any other error is left as it came. */
+	r.since_ms = T0 + 3000;
+	r.last_error = "BGP Error: Hold timer expired";
+	model_session_report(f->m, s, f->bird, &r);
+	turnup_eval(f->t, T0 + 3100);
+	assert_string_equal(check(f, "session sea-r2")->reason,
+	    "Idle: BGP Error: Hold timer expired");
 }
 
 /* Capabilities from the Peer Up's OPENs, expected against agreed. */
