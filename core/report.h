@@ -84,7 +84,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define REPORT_SCHEMA_MAX	6	/* the newest user_version read */
+#define REPORT_SCHEMA_MAX	7	/* the newest user_version read */
 
 struct report_state {			/* time in one state */
 	char		*state;
@@ -167,6 +167,7 @@ struct report {
 #define REPORT_T_ROUTE	0x10
 #define REPORT_T_RUN	0x20
 #define REPORT_T_ACK	0x40
+#define REPORT_T_BLOCK	0x80	/* latency_block, schema 7 */
 	int64_t		 raw_from_ms;	/* M, the oldest sample's minute */
 	int64_t		 minute_from_ms; /* the oldest minute row; -1 none */
 	int64_t		 minute_to_ms;	/* the newest one's end */

@@ -125,6 +125,8 @@ struct store {
 	struct sqlite3_stmt *upd_run;
 	struct sqlite3_stmt *upd_rollup[STORE_NLEVELS];	/* store_levels[] */
 	struct sqlite3_stmt *ins_rollup[STORE_NLEVELS];
+	struct sqlite3_stmt *ins_block;	/* a pending block (schema 7) */
+	struct sqlite3_stmt *clr_block;	/* a sealed one pending again */
 
 	/* store_run_begin(): the row waits for a flush, then its id. */
 	int		 run_pending;
@@ -172,6 +174,22 @@ void	 store_write_free(struct store *);
 
 /* Flush now, on the event loop, logging a failure once per kind. */
 void	 store_tick(struct store *);
+
+/* ------------------------------------------------- store-block.c */
+
+#define STORE_BLOCK_HOUR_MS	3600000
+
+/*
+ * An hour's replies (each >= 0, sorted in place) as a latency block's
+ * bytes, allocated; the length in *len.
+ */
+unsigned char *store_block_encode(int32_t *, size_t, size_t *len);
+/*
+ * A block's bytes appended to *out (*n used of *cap, grown as needed):
+ * 0, or -1 (nothing appended) unless they are exactly want replies.
+ */
+int	 store_block_decode(const void *, size_t, size_t want, int32_t **,
+	    size_t *n, size_t *cap);
 
 /*
  * Would someone else be able to have written this file (group or others

@@ -42,7 +42,7 @@
 #include "core/store.h"
 
 /* The newest schema this reader knows the tables of. */
-#define REPLAY_SCHEMA_KNOWN	6
+#define REPLAY_SCHEMA_KNOWN	7
 #define REPLAY_SCHEMA_MAX	(STORE_SCHEMA_VERSION > REPLAY_SCHEMA_KNOWN ? \
 	STORE_SCHEMA_VERSION : REPLAY_SCHEMA_KNOWN)
 /* A live writer's flush holds the file for milliseconds, not seconds. */

@@ -59,6 +59,7 @@ static int	store_report_span(struct report *);
 static void	store_report_span_rollup(struct report *, int64_t, int64_t);
 static void	store_report_span_first(struct report *, int64_t, int64_t,
 		    int64_t);
+static void	store_report_lats_free(struct report_lat *, size_t);
 static int	store_report_series(struct report *, const char *,
 		    struct report_lat **, size_t *);
 static int	store_report_series_int(sqlite3_stmt *,
@@ -113,6 +114,7 @@ store_report_tables(struct report *r)
 		{ "branch_route", REPORT_T_ROUTE },
 		{ "run", REPORT_T_RUN },
 		{ "event_ack", REPORT_T_ACK },
+		{ "latency_block", REPORT_T_BLOCK },
 	};
 	sqlite3_stmt	*st;
 	const char	*name;
@@ -210,12 +212,7 @@ out:
 	sqlite3_finalize(lo);
 	sqlite3_finalize(hi);
 	sqlite3_finalize(bad);
-	for (i = 0; i < nls; i++) {
-		free(ls[i].branch);
-		free(ls[i].edge);
-		free(ls[i].target);
-	}
-	free(ls);
+	store_report_lats_free(ls, nls);
 	return (rc);
 }
 
@@ -255,6 +252,20 @@ store_report_whole(struct report *r)
 		return (-1);
 	r->raw_whole = hour_sent <= raw_sent;
 	return (0);
+}
+
+/* A list of series' names, and the list. */
+static void
+store_report_lats_free(struct report_lat *l, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(l[i].branch);
+		free(l[i].edge);
+		free(l[i].target);
+	}
+	free(l);
 }
 
 /* A one-integer query of one series (bound as ?1, ?2, ?3). */
@@ -814,126 +825,266 @@ struct store_report_rtts {
 	size_t		 next;		/* the series read after it last */
 };
 
+/* The series being read and their round trips, as they come. */
+struct store_report_exact {
+	struct store_report_rtts *buf;	/* beside r->lat, in its order */
+	size_t		 prev;		/* the last row's series */
+};
+
 /*
- * The series the raw samples of the window make, every one exact: the
- * samples read in one pass, in time order through latency_sample_time
- * or in the table's own, so that each page of the table is read once (a
- * series' rows are spread among every other series'), each added to its
- * series (kept sorted), then each series' median, mean and p95 as
- * core/latency.c computes them, the order statistics selected, not
- * sorted (report_lat_exact(); the figures used do not depend on the
- * samples' times).
+ * The series (branch, edge, target) in r->lat, kept sorted, added when
+ * new: its index.  Probes go out in turn, so the series that followed
+ * the last row's the time before is the likely one, tried first.
+ */
+static size_t
+store_report_series_at(struct report *r, struct store_report_exact *x,
+    const char *kb, const char *ke, const char *kt)
+{
+	struct report_lat	*l;
+	size_t			 lo, hi, mid = 0, i, next;
+	int			 c = -1;
+
+	next = x->prev < r->nlat ? x->buf[x->prev].next : SIZE_MAX;
+	if (next < r->nlat && strcmp(kt, r->lat[next].target) == 0 &&
+	    strcmp(ke, r->lat[next].edge) == 0 &&
+	    strcmp(kb, r->lat[next].branch) == 0) {
+		lo = next;
+		goto found;
+	}
+	for (lo = 0, hi = r->nlat; lo < hi; ) {
+		mid = lo + (hi - lo) / 2;
+		l = &r->lat[mid];
+		if ((c = strcmp(kb, l->branch)) == 0 &&
+		    (c = strcmp(ke, l->edge)) == 0 &&
+		    (c = strcmp(kt, l->target)) == 0)
+			break;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if (lo < hi)
+		lo = mid;
+	else {				/* a new series, at lo */
+		r->lat = xreallocarray(r->lat, r->nlat + 1, sizeof *r->lat);
+		x->buf = xreallocarray(x->buf, r->nlat + 1, sizeof *x->buf);
+		memmove(&r->lat[lo + 1], &r->lat[lo],
+		    (r->nlat - lo) * sizeof *r->lat);
+		memmove(&x->buf[lo + 1], &x->buf[lo],
+		    (r->nlat - lo) * sizeof *x->buf);
+		r->nlat++;
+		l = &r->lat[lo];
+		memset(l, 0, sizeof *l);
+		l->branch = xstrdup(kb);
+		l->edge = xstrdup(ke);
+		l->target = xstrdup(kt);
+		memset(&x->buf[lo], 0, sizeof *x->buf);
+		x->buf[lo].next = SIZE_MAX;
+		for (i = 0; i < r->nlat; i++)	/* moved up one */
+			if (x->buf[i].next != SIZE_MAX && x->buf[i].next >= lo)
+				x->buf[i].next++;
+		if (x->prev != SIZE_MAX && x->prev >= lo)
+			x->prev++;
+	}
+found:
+	if (x->prev != SIZE_MAX)
+		x->buf[x->prev].next = lo;
+	x->prev = lo;
+	return (lo);
+}
+
+static void
+store_report_rtt_add(struct store_report_rtts *b, int32_t rtt)
+{
+	if (b->n == b->cap) {	/* doubling: a month is 259200 */
+		b->cap = b->cap == 0 ? 1024 : b->cap * 2;
+		b->rtt = xreallocarray(b->rtt, b->cap, sizeof *b->rtt);
+	}
+	b->rtt[b->n++] = rtt;
+}
+
+/*
+ * The samples of st's rows (branch, edge, target, rtt_us) added to their
+ * series: an SQLite code, SQLITE_DONE when all were read.
  */
 static int
-store_report_latency_exact(struct report *r, char **cause)
+store_report_raw_rows(struct report *r, struct store_report_exact *x,
+    sqlite3_stmt *st)
 {
-	struct store_report_rtts	*buf = NULL, *b;
-	struct report_lat		*l;
-	const char			*kb, *ke, *kt;
-	sqlite3_stmt			*st;
-	size_t				 lo, hi, mid, i, next;
-	size_t				 prev = SIZE_MAX;
-	int64_t				 newest;
-	int				 rc, c = -1, whole;
+	const char	*kb, *ke, *kt;
+	size_t		 i;
+	int		 rc;
 
-	/*
-	 * A window over most of the samples kept reads the table in its
-	 * own order, page after page (a fifth less than the time index and
-	 * a row lookup each); a narrower one only its part, through the
-	 * index.  The figures do not depend on the order: the sum is of
-	 * integers, exact in a double below 2^53 whatever the order.
-	 */
-	if (store_sql_int(r->db, "SELECT max(time_ms) FROM latency_sample"
-	    " WHERE" STORE_REPORT_OK("time_ms"), &newest, NULL) != SQLITE_OK) {
-		*cause = store_report_dberr(r, "reading latency");
-		return (-1);
-	}
-	whole = newest != -1 && r->raw_from_ms != -1 &&
-	    2 * ((double)r->until_ms - (double)r->since_ms) >=
-	    (double)newest - (double)r->raw_from_ms;
-	if (sqlite3_prepare_v2(r->db, whole ?
-	    "SELECT branch, edge, target, rtt_us FROM latency_sample"
-	    " NOT INDEXED WHERE time_ms >= ?1 AND time_ms < ?2" :
-	    "SELECT branch, edge, target, rtt_us FROM latency_sample"
-	    " WHERE time_ms >= ?1 AND time_ms < ?2 ORDER BY time_ms, id",
-	    -1, &st, NULL) != SQLITE_OK) {
-		*cause = store_report_dberr(r, "reading latency");
-		return (-1);
-	}
-	sqlite3_bind_int64(st, 1, r->since_ms);
-	sqlite3_bind_int64(st, 2, r->until_ms);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		kb = (const char *)sqlite3_column_text(st, 0);
 		ke = (const char *)sqlite3_column_text(st, 1);
 		kt = (const char *)sqlite3_column_text(st, 2);
 		if (kb == NULL || ke == NULL || kt == NULL)
 			continue;
-		/*
-		 * Probes go out in turn: the series that followed the last
-		 * row's the time before is the likely one, tried first.
-		 */
-		next = prev < r->nlat ? buf[prev].next : SIZE_MAX;
-		if (next < r->nlat && strcmp(kt, r->lat[next].target) == 0 &&
-		    strcmp(ke, r->lat[next].edge) == 0 &&
-		    strcmp(kb, r->lat[next].branch) == 0) {
-			lo = next;
-			goto add;
-		}
-		for (lo = 0, hi = r->nlat; lo < hi; ) {
-			mid = lo + (hi - lo) / 2;
-			l = &r->lat[mid];
-			if ((c = strcmp(kb, l->branch)) == 0 &&
-			    (c = strcmp(ke, l->edge)) == 0 &&
-			    (c = strcmp(kt, l->target)) == 0)
-				break;
-			if (c < 0)
-				hi = mid;
-			else
-				lo = mid + 1;
-		}
-		if (lo < hi)
-			lo = mid;
-		else {				/* a new series, at lo */
-			r->lat = xreallocarray(r->lat, r->nlat + 1,
-			    sizeof *r->lat);
-			buf = xreallocarray(buf, r->nlat + 1, sizeof *buf);
-			memmove(&r->lat[lo + 1], &r->lat[lo],
-			    (r->nlat - lo) * sizeof *r->lat);
-			memmove(&buf[lo + 1], &buf[lo],
-			    (r->nlat - lo) * sizeof *buf);
-			r->nlat++;
-			l = &r->lat[lo];
-			memset(l, 0, sizeof *l);
-			l->branch = xstrdup(kb);
-			l->edge = xstrdup(ke);
-			l->target = xstrdup(kt);
-			memset(&buf[lo], 0, sizeof *buf);
-			buf[lo].next = SIZE_MAX;
-			for (i = 0; i < r->nlat; i++)	/* moved up one */
-				if (buf[i].next != SIZE_MAX && buf[i].next >= lo)
-					buf[i].next++;
-			if (prev != SIZE_MAX && prev >= lo)
-				prev++;
-		}
-	add:
-		if (prev != SIZE_MAX)
-			buf[prev].next = lo;
-		prev = lo;
-		b = &buf[lo];
-		if (b->n == b->cap) {	/* doubling: a month is 259200 */
-			b->cap = b->cap == 0 ? 1024 : b->cap * 2;
-			b->rtt = xreallocarray(b->rtt, b->cap, sizeof *b->rtt);
-		}
-		b->rtt[b->n++] = sqlite3_column_type(st, 3) == SQLITE_NULL ?
-		    LATENCY_LOST : (int32_t)sqlite3_column_int64(st, 3);
+		i = store_report_series_at(r, x, kb, ke, kt);
+		store_report_rtt_add(&x->buf[i],
+		    sqlite3_column_type(st, 3) == SQLITE_NULL ? LATENCY_LOST :
+		    (int32_t)sqlite3_column_int64(st, 3));
 	}
+	return (rc);
+}
+
+/*
+ * The samples of [from, to) from latency_sample: the table in its own
+ * order, page after page, when the span is most of what is kept (a
+ * fifth less than the time index and a row lookup each), else through
+ * the time index.  The figures do not depend on the order: the sum is
+ * of integers, exact in a double below 2^53 whatever the order.
+ */
+static int
+store_report_raw(struct report *r, struct store_report_exact *x,
+    int64_t from, int64_t to, int64_t newest)
+{
+	sqlite3_stmt	*st;
+	int		 rc, whole;
+
+	if (from >= to)
+		return (SQLITE_DONE);
+	whole = newest != -1 && r->raw_from_ms != -1 &&
+	    2 * ((double)to - (double)from) >=
+	    (double)newest - (double)r->raw_from_ms;
+	if ((rc = sqlite3_prepare_v2(r->db, whole ?
+	    "SELECT branch, edge, target, rtt_us FROM latency_sample"
+	    " NOT INDEXED WHERE time_ms >= ?1 AND time_ms < ?2" :
+	    "SELECT branch, edge, target, rtt_us FROM latency_sample"
+	    " WHERE time_ms >= ?1 AND time_ms < ?2 ORDER BY time_ms, id",
+	    -1, &st, NULL)) != SQLITE_OK)
+		return (rc);
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	rc = store_report_raw_rows(r, x, st);
 	sqlite3_finalize(st);
+	return (rc);
+}
+
+/*
+ * The whole hours [from, to) of each series the hour roll-ups hold (they
+ * are written with the samples), each from its latency block (schema 7,
+ * see store-block.c) when the block is sealed, counts the roll-up's sent
+ * and decodes to its received replies, else from that hour's samples
+ * through the (branch, edge, time) index.  An SQLite code, SQLITE_DONE
+ * when all were read.
+ */
+static int
+store_report_blocks(struct report *r, struct store_report_exact *x,
+    int64_t from, int64_t to)
+{
+	struct store_report_rtts	*b;
+	struct report_lat		*ser = NULL;
+	sqlite3_stmt			*st = NULL, *raw = NULL;
+	size_t				 nser = 0, k, i, j, lost;
+	int64_t				 sent, recv;
+	int				 rc;
+
+	if (store_report_series(r, "latency_hour", &ser, &nser) != 0) {
+		rc = SQLITE_ERROR;
+		goto out;
+	}
+	if ((rc = sqlite3_prepare_v2(r->db, "SELECT h.hour_ms, h.sent,"
+	    " h.received, b.rtts FROM latency_hour h LEFT JOIN latency_block b"
+	    " ON b.hour_ms = h.hour_ms AND b.branch = h.branch"
+	    " AND b.edge = h.edge AND b.target = h.target AND b.n = h.sent"
+	    " WHERE h.branch = ?1 AND h.edge = ?2 AND h.target = ?3"
+	    " AND h.hour_ms >= ?4 AND h.hour_ms < ?5", -1, &st, NULL)) !=
+	    SQLITE_OK ||
+	    (rc = sqlite3_prepare_v2(r->db, "SELECT branch, edge, target,"
+	    " rtt_us FROM latency_sample WHERE branch = ?1 AND edge = ?2"
+	    " AND time_ms >= ?4 AND time_ms < ?4 + 3600000 AND target = ?3",
+	    -1, &raw, NULL)) != SQLITE_OK)
+		goto out;
+	for (k = 0; k < nser; k++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, ser[k].branch, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, ser[k].edge, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, ser[k].target, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, from);
+		sqlite3_bind_int64(st, 5, to);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			i = store_report_series_at(r, x, ser[k].branch,
+			    ser[k].edge, ser[k].target);
+			b = &x->buf[i];
+			sent = sqlite3_column_int64(st, 1);
+			recv = sqlite3_column_int64(st, 2);
+			if (recv >= 0 && recv <= sent &&
+			    sqlite3_column_type(st, 3) == SQLITE_BLOB &&
+			    store_block_decode(sqlite3_column_blob(st, 3),
+			    (size_t)sqlite3_column_bytes(st, 3), (size_t)recv,
+			    &b->rtt, &b->n, &b->cap) == 0) {
+				for (lost = (size_t)(sent - recv), j = 0;
+				    j < lost; j++)
+					store_report_rtt_add(b, LATENCY_LOST);
+				continue;
+			}
+			/* Pending, or not what the roll-up says. */
+			sqlite3_reset(raw);
+			sqlite3_bind_text(raw, 1, ser[k].branch, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(raw, 2, ser[k].edge, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(raw, 3, ser[k].target, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_int64(raw, 4, sqlite3_column_int64(st, 0));
+			if ((rc = store_report_raw_rows(r, x, raw)) !=
+			    SQLITE_DONE)
+				goto out;
+		}
+		if (rc != SQLITE_DONE)
+			goto out;
+	}
+	rc = SQLITE_DONE;
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(raw);
+	store_report_lats_free(ser, nser);
+	return (rc);
+}
+
+/*
+ * The series the raw samples of the window make, every one exact: its
+ * whole hours from the latency blocks where the file has them, the rest
+ * sample by sample, each added to its series, then each series' median,
+ * mean and p95 as core/latency.c computes them, the order statistics
+ * selected, not sorted (report_lat_exact(); the figures used do not
+ * depend on the samples' times).
+ */
+static int
+store_report_latency_exact(struct report *r, char **cause)
+{
+	struct store_report_exact	 x;
+	int64_t				 newest, h0, h1;
+	size_t				 i;
+	int				 rc;
+
+	memset(&x, 0, sizeof x);
+	x.prev = SIZE_MAX;
+	if (store_sql_int(r->db, "SELECT max(time_ms) FROM latency_sample"
+	    " WHERE" STORE_REPORT_OK("time_ms"), &newest, NULL) != SQLITE_OK) {
+		*cause = store_report_dberr(r, "reading latency");
+		return (-1);
+	}
+	h0 = h1 = r->until_ms;
+	if (r->tables & REPORT_T_BLOCK) {
+		h0 = store_report_ceil(r->since_ms, STORE_REPORT_HOUR_MS);
+		h1 = store_report_floor(r->until_ms, STORE_REPORT_HOUR_MS);
+		if (h0 >= h1)
+			h0 = h1 = r->until_ms;	/* no whole hour */
+	}
+	rc = store_report_raw(r, &x, r->since_ms, h0, newest);
+	if (rc == SQLITE_DONE && h0 < h1)
+		rc = store_report_blocks(r, &x, h0, h1);
+	if (rc == SQLITE_DONE)
+		rc = store_report_raw(r, &x, h1, r->until_ms, newest);
 
 	for (i = 0; i < r->nlat; i++) {
-		report_lat_exact(&r->lat[i], buf[i].rtt, buf[i].n);
-		free(buf[i].rtt);
+		report_lat_exact(&r->lat[i], x.buf[i].rtt, x.buf[i].n);
+		free(x.buf[i].rtt);
 	}
-	free(buf);
+	free(x.buf);
 	if (rc != SQLITE_DONE) {
 		*cause = store_report_dberr(r, "reading latency");
 		return (-1);

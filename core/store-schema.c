@@ -255,6 +255,32 @@ static const struct store_migration migrations[] = {
 	  "CREATE INDEX prefix_state_prefix_time ON prefix_state"
 	  " (branch, prefix, time_ms, id, flags);",
 	  NULL },
+	/*
+	 * 6 -> 7: a window's exact medians without reading every sample
+	 * (issue 18).  Each series' hour of round trips in one row, sorted
+	 * (store-block.c): the writer adds a pending row (rtts NULL) for
+	 * every series and hour it writes samples of, and clears a sealed
+	 * one that a late sample joins; its retention timer seals the
+	 * hours that are over.  A row counts only while n is the hour
+	 * roll-up's sent.  The hours the raw samples of an upgraded file
+	 * cover are pending here, sealed in the background.
+	 */
+	{ "latency blocks",
+	  "CREATE TABLE latency_block ("
+	  " hour_ms INTEGER NOT NULL,"
+	  " branch TEXT NOT NULL,"
+	  " edge TEXT NOT NULL,"
+	  " target TEXT NOT NULL,"
+	  " n INTEGER NOT NULL,"
+	  " rtts BLOB,"
+	  " UNIQUE (hour_ms, branch, edge, target));"
+	  "CREATE INDEX latency_block_pending ON latency_block (hour_ms)"
+	  " WHERE rtts IS NULL;"
+	  "INSERT INTO latency_block (hour_ms, branch, edge, target, n)"
+	  " SELECT hour_ms, branch, edge, target, 0 FROM latency_hour"
+	  " WHERE hour_ms >= (SELECT min(time_ms) - min(time_ms) % 3600000"
+	  " FROM latency_sample);",
+	  NULL },
 };
 
 _Static_assert(nitems(migrations) == STORE_SCHEMA_VERSION,

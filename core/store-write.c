@@ -215,6 +215,7 @@ static int	store_minute_cmp(const void *, const void *);
 static int	store_step_rollup(sqlite3_stmt *, const struct store_rollup *);
 static int	store_upsert_rollup(struct store *, size_t,
 		    struct store_rollup *);
+static int	store_block_pending(struct store *, const struct store_rollup *);
 static int	store_rollup_add(struct store *, size_t, struct store_rollup *,
 		    const struct store_row_latency *, int);
 static int	store_insert_run(struct store *, int64_t, int64_t *);
@@ -755,7 +756,29 @@ store_upsert_rollup(struct store *s, size_t level, struct store_rollup *ru)
 	if ((rc = store_step_rollup(s->upd_rollup[level], ru)) == SQLITE_OK &&
 	    sqlite3_changes(s->db) == 0)
 		rc = store_step_rollup(s->ins_rollup[level], ru);
+	/* An hour's samples changed: its latency block is pending. */
+	if (rc == SQLITE_OK &&
+	    store_levels[level].period_ms == STORE_BLOCK_HOUR_MS)
+		rc = store_block_pending(s, ru);
 	memset(ru, 0, sizeof *ru);
+	return (rc);
+}
+
+static int
+store_block_pending(struct store *s, const struct store_rollup *ru)
+{
+	sqlite3_stmt	*st[] = { s->clr_block, s->ins_block };
+	size_t		 i;
+	int		 rc = SQLITE_OK;
+
+	for (i = 0; rc == SQLITE_OK && i < nitems(st); i++) {
+		sqlite3_bind_int64(st[i], 1, ru->start_ms);
+		sqlite3_bind_text(st[i], 2, ru->key->branch, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st[i], 3, ru->key->edge, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st[i], 4, ru->key->target, -1,
+		    SQLITE_STATIC);
+		rc = store_sql_step(st[i]);
+	}
 	return (rc);
 }
 
@@ -1145,9 +1168,13 @@ store_latency_prune(struct store *s, int64_t samples_before_ms,
 		{ "DELETE FROM latency_hour WHERE rowid IN (SELECT rowid "
 		  "FROM latency_hour WHERE hour_ms < ?1 ORDER BY rowid "
 		  "LIMIT ?2)", STORE_HOUR_MS },
+		/* Blocks go with the samples: hours before their start. */
+		{ "DELETE FROM latency_block WHERE rowid IN (SELECT rowid "
+		  "FROM latency_block WHERE hour_ms < ?1 ORDER BY hour_ms "
+		  "LIMIT ?2)", STORE_HOUR_MS },
 	};
 	sqlite3_stmt	*st;
-	int64_t		 before[3], n = 0;
+	int64_t		 before[4], n = 0;
 	size_t		 i;
 	int		 rc = SQLITE_OK;
 
@@ -1157,6 +1184,7 @@ store_latency_prune(struct store *s, int64_t samples_before_ms,
 	before[0] = samples_before_ms;
 	before[1] = minutes_before_ms;
 	before[2] = hours_before_ms;
+	before[3] = s->version >= 7 ? samples_before_ms : 0;
 	for (i = 0; rc == SQLITE_OK && i < nitems(del); i++) {
 		if (before[i] == 0)
 			continue;
@@ -1231,6 +1259,16 @@ store_write_prepare(struct store *s, char **cause)
 		{ "INSERT INTO run (start_ms, last_ms, version, config_path, "
 		  "config) VALUES (?, ?, ?, ?, ?)", &s->ins_run },
 		{ "UPDATE run SET last_ms = ?2 WHERE id = ?1", &s->upd_run },
+		/*
+		 * Latency blocks (schema 7, store-block.c): the hour of a
+		 * series a flush wrote samples of is pending, a sealed one
+		 * again; two statements, as for the roll-ups below.
+		 */
+		{ "UPDATE latency_block SET n = 0, rtts = NULL WHERE "
+		  "hour_ms = ?1 AND branch = ?2 AND edge = ?3 AND target = ?4 "
+		  "AND rtts IS NOT NULL", &s->clr_block },
+		{ "INSERT OR IGNORE INTO latency_block (hour_ms, branch, edge, "
+		  "target, n) VALUES (?1, ?2, ?3, ?4, 0)", &s->ins_block },
 	};
 	const struct store_level	*l;
 	char				*sql;
@@ -1293,6 +1331,8 @@ store_write_free(struct store *s)
 	sqlite3_finalize(s->ins_counts);
 	sqlite3_finalize(s->ins_run);
 	sqlite3_finalize(s->upd_run);
+	sqlite3_finalize(s->clr_block);
+	sqlite3_finalize(s->ins_block);
 	for (i = 0; i < STORE_NLEVELS; i++) {
 		sqlite3_finalize(s->upd_rollup[i]);
 		sqlite3_finalize(s->ins_rollup[i]);

@@ -270,14 +270,31 @@ store_start(struct store *s, struct event_base *base, int interval_ms)
 
 /*
  * Retention on the loop: every STORE_PRUNE_MS delete what is older than
- * the limits, at most STORE_PRUNE_ROWS rows per table at a time; while a
- * pass finds that many, the next slice follows after STORE_PRUNE_NEXT_MS,
- * so a backlog of days never holds up the loop for long.
+ * the limits, at most STORE_PRUNE_ROWS rows per table at a time, and seal
+ * at most STORE_SEAL_ROWS latency blocks; while a pass finds that many,
+ * the next slice follows after STORE_PRUNE_NEXT_MS, so a backlog of days
+ * (an upgraded file's week of samples) never holds up the loop for long.
  */
 #define STORE_PRUNE_MS		(60 * 1000)
 #define STORE_PRUNE_FIRST_MS	5000
 #define STORE_PRUNE_NEXT_MS	200
 #define STORE_PRUNE_ROWS	5000
+/* Latency blocks sealed a slice (a few ms: a few hundred samples each). */
+#define STORE_SEAL_ROWS		16
+
+/* A slice's outcome: its failure said, or the next slice soon. */
+static void
+store_retention_more(int64_t n, int64_t slice, char *cause,
+    struct timeval *tv)
+{
+	if (n == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+	} else if (n >= slice) {
+		tv->tv_sec = 0;
+		tv->tv_usec = STORE_PRUNE_NEXT_MS * 1000;
+	}
+}
 
 static void
 store_retention_cb(evutil_socket_t fd, short what, void *arg)
@@ -292,13 +309,11 @@ store_retention_cb(evutil_socket_t fd, short what, void *arg)
 	n = store_latency_prune(s, now - s->keep_raw_ms,
 	    now - s->keep_minute_ms, now - s->keep_hour_ms, STORE_PRUNE_ROWS,
 	    &cause);
-	if (n == -1) {
-		log_warnx("%s", cause);
-		free(cause);
-	} else if (n >= STORE_PRUNE_ROWS) {
-		tv.tv_sec = 0;
-		tv.tv_usec = STORE_PRUNE_NEXT_MS * 1000;
-	}
+	store_retention_more(n, STORE_PRUNE_ROWS, cause, &tv);
+	/* The hours that are over, in blocks (store-block.c). */
+	n = store_block_seal(s, now - now % STORE_BLOCK_HOUR_MS,
+	    STORE_SEAL_ROWS, &cause);
+	store_retention_more(n, STORE_SEAL_ROWS, cause, &tv);
 	evtimer_add(s->retention, &tv);
 }
 

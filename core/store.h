@@ -15,7 +15,7 @@
 #include "core/latency.h"
 #include "core/model.h"
 
-#define STORE_SCHEMA_VERSION	6
+#define STORE_SCHEMA_VERSION	7
 
 /* Retention of the hourly roll-ups when the configuration says nothing. */
 #define STORE_KEEP_HOUR_DEFAULT_MS	((int64_t)400 * 86400 * 1000)
@@ -146,11 +146,22 @@ int64_t	 store_latency_prune(struct store *, int64_t samples_before_ms,
 	    int64_t max_rows, char **cause);
 
 /*
+ * Seal at most max pending latency blocks (schema 7, store-block.c) of
+ * hours that ended by before_ms, oldest first, in one transaction: how
+ * many (call again while it returns max), or -1 and *cause.  The
+ * retention timer does it; a benchmark's generated file calls it.
+ */
+int64_t	 store_block_seal(struct store *, int64_t before_ms, int64_t max,
+	    char **cause);
+
+/*
  * Apply the retention limits on the event loop from now on: raw samples
  * older than keep_raw_ms, minute roll-ups older than keep_minute_ms and
  * hour roll-ups older than keep_hour_ms (each <= 0: its default, 7 d,
  * 90 d, 400 d) are deleted in slices (store_latency_prune()), the first
- * pass a few seconds after the start.  Not on a read-only store.
+ * pass a few seconds after the start; the same timer seals the latency
+ * blocks of the hours that are over (store_block_seal()).  Not on a
+ * read-only store.
  */
 void	 store_retention(struct store *, struct event_base *,
 	    int64_t keep_raw_ms, int64_t keep_minute_ms, int64_t keep_hour_ms);

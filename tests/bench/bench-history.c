@@ -581,6 +581,8 @@ gen_runs(struct gen *g, const char *config)
 	free(text);
 }
 
+static int	bench_upgrade(const char *);
+
 static int
 gen_history(const char *path, const char *config, int days)
 {
@@ -651,6 +653,12 @@ gen_history(const char *path, const char *config, int days)
 	gen_runs(&g, config);
 	gen_changes(&g);
 	gen_latency(&g);
+	/* Every hour the samples cover has its latency block, pending. */
+	if (v >= 7)
+		gen_exec(&g, "INSERT INTO latency_block (hour_ms, branch, "
+		    "edge, target, n) SELECT hour_ms, branch, edge, target, 0 "
+		    "FROM latency_hour WHERE hour_ms >= (SELECT min(time_ms) - "
+		    "min(time_ms) % 3600000 FROM latency_sample)");
 	gen_exec(&g, "COMMIT");
 	sqlite3_finalize(g.session);
 	sqlite3_finalize(g.redundancy);
@@ -671,7 +679,7 @@ gen_history(const char *path, const char *config, int days)
 	    "in %.1f s\n", path, (long long)v, (long long)g.rows, config,
 	    bench_now() - t0);
 	free(tmp);
-	return (0);
+	return (bench_upgrade(path));
 }
 
 /* What a load rebuilt: links and their samples, sessions up, events. */
@@ -988,19 +996,30 @@ bench_run(const char *path, const char *config, int n)
 	return (0);
 }
 
-/* A kept history brought to this peertop's schema, as the writer does. */
+/*
+ * A kept history brought to this peertop's schema, as the writer does,
+ * and its latency blocks sealed, as the writer's retention timer does
+ * over the minutes after an upgrade (store_block_seal()).
+ */
 static int
 bench_upgrade(const char *path)
 {
 	struct store	*s;
 	char		*cause;
-	double		 t0 = bench_now();
+	double		 t0 = bench_now(), t1;
+	int64_t		 n, total = 0;
 
 	if ((s = store_open(path, STORE_ANY_OWNER, &cause)) == NULL)
 		fatalx("%s", cause);
+	t1 = bench_now();
+	while ((n = store_block_seal(s, INT64_MAX, 2000, &cause)) > 0)
+		total += n;
+	if (n == -1)
+		fatalx("%s", cause);
 	store_close(s);
-	printf("bench-history: %s at schema %d in %.1f s\n", path,
-	    STORE_SCHEMA_VERSION, bench_now() - t0);
+	printf("bench-history: %s at schema %d in %.1f s, %lld latency "
+	    "blocks sealed in %.1f s\n", path, STORE_SCHEMA_VERSION,
+	    t1 - t0, (long long)total, bench_now() - t1);
 	return (0);
 }
 

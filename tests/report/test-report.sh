@@ -202,7 +202,7 @@ refused "$TEST_TMPDIR/not-sqlite.txt" "not an SQLite database"
 refused "$TEST_TMPDIR/cut.db" \
     "damaged SQLite database (truncated: 1000 bytes)"
 refused "$TEST_TMPDIR/v99.db" \
-    "schema version 99 is newer than this peertop (6); use a newer peertop"
+    "schema version 99 is newer than this peertop (7); use a newer peertop"
 refused "$TEST_TMPDIR/foreign.db" \
     "not a peertop history (schema version 0)"
 check "v99.db unchanged" cmp "$data/v99.db" "$TEST_TMPDIR/v99.db"

@@ -283,7 +283,7 @@ expect runs <<'EOF'
 2|2026-11-25 12:10:00|2026-11-25 23:59:50||/etc/peertop.conf
 EOF
 expect version <<'EOF'
-6
+7
 created_at|2026-11-25 00:00:00
 created_by|peertop 0.1.0
 EOF

@@ -53,8 +53,8 @@ at_exit "kill $hpid 2>/dev/null"
 wait_for "sqlite3 -readonly '$DB' 'SELECT count(*) FROM run' | grep -qx 1" 10
 kill "$hpid"
 wait "$hpid"
-check "peertop -H made a schema 6 history" sh -c \
-    "sqlite3 -readonly '$DB' 'PRAGMA user_version' | grep -qx 6"
+check "peertop -H made a schema 7 history" sh -c \
+    "sqlite3 -readonly '$DB' 'PRAGMA user_version' | grep -qx 7"
 
 ms() {	# "HH:MM:SS" on 2026-12-07 -> SQL for its epoch milliseconds
 	echo "(strftime('%s','2026-12-07 $1') * 1000)"

@@ -1215,7 +1215,7 @@ test_schema5(void **state)
 	    "(branch, prefix, time_ms);"
 	    "PRAGMA user_version = 5");
 	assert_int_equal(sql_int(p5, "PRAGMA user_version"), 5);
-	assert_int_equal(sql_int(p6, "PRAGMA user_version"), 6);
+	assert_int_equal(sql_int(p6, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	r5 = ropen(p5);
 	r6 = ropen(p6);
 	m5 = new_model();

@@ -35,8 +35,10 @@
 #include "core/output.h"
 #include "core/report.h"
 #include "core/store.h"
+#include "core/store-private.h"
 #include "core/util.h"
 #include "tests/unit/unit.h"
+#include "tests/unit/unit-sql.h"
 
 #define T0	1795600800000LL		/* 2026-11-25T10:00:00Z */
 #define MIN	60000LL
@@ -1181,6 +1183,158 @@ test_output_quoting(void **state)
 	free(sql);
 }
 
+/* The rows of sql on path, "a|b\n" each, allocated. */
+static char *
+rows(const char *path, const char *sql)
+{
+	return (test_sql_rows(path, sql, "", 1));
+}
+
+/* A copy of path without its latency blocks (VACUUM INTO). */
+static char *
+blockless(const char *path, const char *name)
+{
+	char	*copy = tpath(name), *sql;
+
+	unlink(copy);
+	xasprintf(&sql, "VACUUM INTO '%s'", copy);
+	free(rows(path, sql));
+	free(sql);
+	free(rows(copy, "DELETE FROM latency_block"));
+	return (copy);
+}
+
+/* The report of path and of ref over a window: the same latency. */
+static void
+same_latency(const char *path, const char *ref, int64_t since,
+    int64_t until)
+{
+	struct report	*a = run(path, since, until), *b = run(ref, since,
+			    until);
+	size_t		 i;
+
+	assert_int_equal(a->nlat, b->nlat);
+	assert_true(a->nlat > 0);
+	for (i = 0; i < a->nlat; i++) {
+		assert_string_equal(a->lat[i].branch, b->lat[i].branch);
+		assert_string_equal(a->lat[i].target, b->lat[i].target);
+		assert_true(a->lat[i].exact && b->lat[i].exact);
+		assert_int_equal(a->lat[i].sent, b->lat[i].sent);
+		assert_int_equal(a->lat[i].received, b->lat[i].received);
+		assert_true(a->lat[i].median_us == b->lat[i].median_us);
+		assert_int_equal(a->lat[i].p95_us, b->lat[i].p95_us);
+		assert_true(a->lat[i].mean_us == b->lat[i].mean_us);
+		assert_true(a->lat[i].loss_pct == b->lat[i].loss_pct);
+	}
+	store_report_free(a);
+	store_report_free(b);
+}
+
+/*
+ * Latency blocks (schema 7): the writer's hours sealed into blocks give
+ * the figures the samples give, whatever the window's edges; a late
+ * sample makes its hour pending again, a damaged block is read from the
+ * samples, and a sealed one is read (the samples under it gone, the
+ * figures stay).  The codec refuses what it did not write.
+ */
+static void
+test_latency_blocks(void **state)
+{
+	struct store	*s;
+	char		*path = tpath("blocks.db"), *ref, *cause = NULL, *out;
+	unsigned char	*blob;
+	int32_t		 v[300], *got = NULL;
+	size_t		 len, n = 0, cap = 0;
+	int		 i;
+
+	(void)state;
+	/* The codec: a round trip, then what it refuses. */
+	for (i = 0; i < 300; i++)
+		v[i] = i == 7 ? INT32_MAX : (int32_t)((i * 7919) % 90001);
+	blob = store_block_encode(v, 300, &len);
+	assert_int_equal(store_block_decode(blob, len, 300, &got, &n, &cap), 0);
+	assert_int_equal(n, 300);
+	for (i = 1; i < 300; i++)
+		assert_true(got[i - 1] <= got[i]);
+	assert_int_equal(got[299], INT32_MAX);
+	assert_int_equal(store_block_decode(blob, len, 299, &got, &n, &cap),
+	    -1);
+	assert_int_equal(store_block_decode(blob, len - 1, 300, &got, &n,
+	    &cap), -1);
+	assert_int_equal(n, 300);		/* nothing appended */
+	free(blob);
+	blob = xmalloc(8);
+	memcpy(blob, "\x02\xff\xff\xff\xff\x07\x01\x00", 8); /* 2^31 - 1 + 1 */
+	assert_int_equal(store_block_decode(blob, 7, 2, &got, &n, &cap), -1);
+	assert_int_equal(store_block_decode(blob, 8, 2, &got, &n, &cap), -1);
+	assert_int_equal(store_block_decode(NULL, 0, 0, &got, &n, &cap), -1);
+	free(blob);
+	free(got);
+
+	/* Three series over 10:00-13:00 through the writer, losses too. */
+	if ((s = store_open(path, 0, &cause)) == NULL)
+		fail_msg("store_open: %s", cause);
+	for (i = 0; i < 3 * 360; i++) {
+		assert_int_equal(store_latency_sample(s, T0 + i * 10000LL, "hq",
+		    "sea", "192.0.2.10", "probe", i % 17 == 0 ? -1 :
+		    5000 + (i * 7919) % 3000), 0);
+		assert_int_equal(store_latency_sample(s, T0 + i * 10000LL + 3,
+		    "hq", "ams", "192.0.2.30", "probe",
+		    20000 + (i * 104729) % 9000), 0);
+		if (i % 3 == 0)
+			assert_int_equal(store_latency_sample(s, T0 +
+			    i * 10000LL + 5, "br", "lon", "t", "agent",
+			    i % 2 ? 0 : 3000000), 0);
+		if (i % 100 == 99)
+			assert_int_equal(store_flush(s, NULL), 0);
+	}
+	assert_int_equal(store_flush(s, NULL), 0);
+	assert_string_equal(out = rows(path, "SELECT count(*), count(rtts) "
+	    "FROM latency_block"), "9|0\n");
+	free(out);
+	/* The hours over by 12:00, three series each; then none left. */
+	assert_int_equal(store_block_seal(s, H(2), 4, &cause), 4);
+	assert_int_equal(store_block_seal(s, H(2), 100, &cause), 2);
+	assert_int_equal(store_block_seal(s, H(2), 100, &cause), 0);
+	assert_null(cause);
+	assert_string_equal(out = rows(path, "SELECT hour_ms = 1795608000000, "
+	    "count(*) FROM latency_block WHERE rtts IS NULL"), "1|3\n");
+	free(out);
+
+	ref = blockless(path, "blocks-ref.db");
+	same_latency(path, ref, T0, H(3));	/* whole hours, one pending */
+	same_latency(path, ref, T(5) + 1234, H(2) + 17);	/* ragged */
+	same_latency(path, ref, T0, H(2));
+	free(ref);
+
+	/* A late sample in sealed 10:00: pending again, still exact. */
+	assert_int_equal(store_latency_sample(s, T(30) + 1, "hq", "sea",
+	    "192.0.2.10", "agent", 1), 0);
+	assert_int_equal(store_flush(s, NULL), 0);
+	assert_string_equal(out = rows(path, "SELECT n, rtts IS NULL FROM "
+	    "latency_block WHERE hour_ms = 1795600800000 AND edge = 'sea'"),
+	    "0|1\n");
+	free(out);
+	ref = blockless(path, "blocks-ref2.db");
+	same_latency(path, ref, T0, H(2));
+	free(ref);
+	assert_int_equal(store_block_seal(s, H(2), 100, &cause), 1);
+
+	/* A damaged block: read from its samples. */
+	free(rows(path, "UPDATE latency_block SET rtts = x'05ff' WHERE "
+	    "hour_ms = 1795604400000 AND edge = 'ams'"));
+	ref = blockless(path, "blocks-ref3.db");
+	same_latency(path, ref, T0, H(2));
+
+	/* Sealed blocks are what is read: the samples under them gone. */
+	free(rows(path, "DELETE FROM latency_sample WHERE time_ms >= "
+	    "1795600800000 AND time_ms < 1795604400000 AND edge != 'sea'"));
+	same_latency(path, ref, T0, H(2));
+	free(ref);
+	store_close(s);
+	free(path);
+}
+
 /* store_report_open() refuses path with exactly "<path>: what". */
 static void
 refused(const char *path, const char *what)
@@ -1232,8 +1386,8 @@ test_bad_files(void **state)
 	free(buf);
 	free(p);
 
-	p = history("newer.db", "PRAGMA user_version = 7");
-	refused(p, "schema version 7 is newer than this peertop (6); use a "
+	p = history("newer.db", "PRAGMA user_version = 8");
+	refused(p, "schema version 8 is newer than this peertop (7); use a "
 	    "newer peertop");
 	free(p);
 
@@ -1467,6 +1621,7 @@ main(void)
 		cmocka_unit_test(test_output_quoting),
 		cmocka_unit_test(test_output_width),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_latency_blocks),
 		cmocka_unit_test(test_unchanged),
 		cmocka_unit_test(test_crafted_times),
 		cmocka_unit_test(test_lat_exact),

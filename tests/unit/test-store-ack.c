@@ -36,6 +36,7 @@
 #include "core/store.h"
 #include "core/util.h"
 #include "tests/unit/unit.h"
+#include "tests/unit/unit-sql.h"
 
 #define T0	1795600800000LL		/* 2026-11-25T10:00:00Z */
 #define MIN	60000LL
@@ -115,31 +116,7 @@ exec_on(const char *path, const char *text)
 static char *
 rows(const char *path, const char *text)
 {
-	sqlite3		*db;
-	sqlite3_stmt	*st;
-	const char	*v;
-	char		*out = xstrdup(""), *tmp;
-	int		 i;
-
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
-	    NULL), SQLITE_OK);
-	if (sqlite3_prepare_v2(db, text, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", text, sqlite3_errmsg(db));
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		for (i = 0; i < sqlite3_column_count(st); i++) {
-			v = (const char *)sqlite3_column_text(st, i);
-			xasprintf(&tmp, "%s%s%s", out, i > 0 ? "|" : "",
-			    v != NULL ? v : "-");
-			free(out);
-			out = tmp;
-		}
-		xasprintf(&tmp, "%s\n", out);
-		free(out);
-		out = tmp;
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return (out);
+	return (test_sql_rows(path, text, "-", 0));
 }
 
 static void
@@ -234,7 +211,7 @@ test_ack_roundtrip(void **state)
 	flush(s);
 	assert_null(store_error(s));
 	assert_int_equal(store_stats(s, &st), 0);
-	assert_int_equal(st.schema_version, 6);
+	assert_int_equal(st.schema_version, STORE_SCHEMA_VERSION);
 	assert_int_equal(st.ack_rows, 1);
 	assert_int_equal(st.event_rows, 2);
 	/* An event without an acknowledgement queues none. */
@@ -363,7 +340,7 @@ test_migrate_v4(void **state)
 
 	s = writer(path);
 	store_close(s);
-	expect_rows(path, "PRAGMA user_version", "6\n");
+	expect_rows(path, "PRAGMA user_version", "7\n");
 	for (i = 0; i < nitems(tables); i++) {
 		xasprintf(&sql, "SELECT * FROM %s ORDER BY rowid", tables[i]);
 		expect_rows(path, sql, before[i]);

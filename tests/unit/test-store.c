@@ -308,7 +308,7 @@ test_new_file(void **state)
 	free(logpath);
 	stats(s, &st);
 	assert_int_equal(st.schema_version, STORE_SCHEMA_VERSION);
-	assert_int_equal(st.schema_version, 6);
+	assert_int_equal(st.schema_version, STORE_SCHEMA_VERSION);
 	assert_int_equal(st.application_id, 0x70656572);
 	assert_true(st.wal);
 	assert_int_equal(st.session_rows, 0);
@@ -320,7 +320,7 @@ test_new_file(void **state)
 	/* Reopen: nothing to migrate, still the same version. */
 	s = open_ok(path, 0);
 	stats(s, &st);
-	assert_int_equal(st.schema_version, 6);
+	assert_int_equal(st.schema_version, STORE_SCHEMA_VERSION);
 	store_close(s);
 
 	/* Every table and index of man/schema.mdoc, and the meta rows. */
@@ -337,6 +337,8 @@ test_new_file(void **state)
 	    "events\n"
 	    "events_time\n"
 	    "events_type_time\n"
+	    "latency_block\n"
+	    "latency_block_pending\n"
 	    "latency_hour\n"
 	    "latency_hour_branch_edge_time\n"
 	    "latency_minute\n"
@@ -380,7 +382,7 @@ test_empty_file(void **state)
 	expect_refused(path, 1, "empty, no history to review");
 	s = open_ok(path, 0);
 	stats(s, &st);
-	assert_int_equal(st.schema_version, 6);
+	assert_int_equal(st.schema_version, STORE_SCHEMA_VERSION);
 	store_close(s);
 	free(path);
 }
@@ -395,7 +397,7 @@ test_migrate_v0(void **state)
 
 	s = open_ok(path, 0);
 	stats(s, &st);
-	assert_int_equal(st.schema_version, 6);
+	assert_int_equal(st.schema_version, STORE_SCHEMA_VERSION);
 	assert_int_equal(st.application_id, 0x70656572);
 	assert_int_equal(st.event_rows, 0);
 	store_close(s);
@@ -408,7 +410,7 @@ test_newer_schema(void **state)
 	char	*path = fixture("v99.db"), *want;
 
 	xasprintf(&want, "%s: schema version 99 is newer than this peertop "
-	    "supports (6); use a newer peertop", path);
+	    "supports (7); use a newer peertop", path);
 	expect_refused(path, 0, want);
 	expect_refused(path, 1, want);
 	free(want);
@@ -1087,12 +1089,12 @@ test_v1_fixture(void **state)
 	expect_query(path, "PRAGMA user_version", "1\n");
 	before = query(path, "SELECT * FROM session_state ORDER BY id");
 	expect_refused(path, 1, "schema version 1 is older than this "
-	    "peertop's (6); open it once for writing");
+	    "peertop's (7); open it once for writing");
 
 	s = open_ok(path, 0);
 	stats(s, &st);
 	assert_int_equal(st.schema_version, STORE_SCHEMA_VERSION);
-	assert_int_equal(st.schema_version, 6);
+	assert_int_equal(st.schema_version, STORE_SCHEMA_VERSION);
 	assert_int_equal(st.session_rows, 2);
 	assert_int_equal(st.redundancy_rows, 1);
 	assert_int_equal(st.event_rows, 2);
@@ -1105,12 +1107,14 @@ test_v1_fixture(void **state)
 	    "ams", "192.0.2.1", "probe", 8000), 0);
 	store_close(s);
 
-	expect_query(path, "PRAGMA user_version", "6\n");
+	expect_query(path, "PRAGMA user_version", "7\n");
 	/* The version 1 rows are there, column for column. */
 	expect_query(path, "SELECT * FROM session_state ORDER BY id", before);
 	free(before);
 	expect_query(path, "SELECT name FROM sqlite_master WHERE name LIKE "
 	    "'latency%' ORDER BY name",
+	    "latency_block\n"
+	    "latency_block_pending\n"
 	    "latency_hour\n"
 	    "latency_hour_branch_edge_time\n"
 	    "latency_minute\n"
@@ -1555,11 +1559,11 @@ test_v2_fixture(void **state)
 	minutes = query(path, "SELECT * FROM latency_minute ORDER BY rowid");
 	events = query(path, "SELECT * FROM events ORDER BY id");
 	expect_refused(path, 1, "schema version 2 is older than this "
-	    "peertop's (6); open it once for writing");
+	    "peertop's (7); open it once for writing");
 
 	s = open_ok(path, 0);
 	stats(s, &st);
-	assert_int_equal(st.schema_version, 6);
+	assert_int_equal(st.schema_version, STORE_SCHEMA_VERSION);
 	assert_int_equal(st.latency_rows, 8);
 	assert_int_equal(st.latency_minute_rows, 7);
 	assert_int_equal(st.latency_hour_rows, 4);
@@ -1567,7 +1571,7 @@ test_v2_fixture(void **state)
 	assert_int_equal(st.run_rows + st.prefix_rows + st.route_rows, 0);
 	store_close(s);
 
-	expect_query(path, "PRAGMA user_version", "6\n");
+	expect_query(path, "PRAGMA user_version", "7\n");
 	expect_query(path, "SELECT * FROM latency_minute ORDER BY rowid",
 	    minutes);
 	expect_query(path, "SELECT * FROM events ORDER BY id", events);
@@ -1648,7 +1652,8 @@ test_latency_hours(void **state)
  * Raw before H+130s deletes whole minutes, those before H+120s: the first
  * three; H+125s, in the minute the cut-off falls in, stays.  Minutes
  * before H+1h30m delete whole hours, those before H+1h: four rows; the
- * minute H+1h stays.  Hours before H+30m: the hour H-1h only.
+ * minute H+1h stays.  Hours before H+30m: the hour H-1h only.  Latency
+ * blocks go with the samples, the hours before the raw cut-off's.
  */
 static void
 test_prune_edges(void **state)
@@ -1666,7 +1671,9 @@ test_prune_edges(void **state)
 		    "ams", "t", "probe", 1000 * (i + 1)), 0);
 	assert_int_equal(store_flush(s, NULL), 0);
 	assert_int_equal(store_latency_prune(s, H + 130000, 0, 0, 0, &cause),
-	    3);
+	    4);			/* and the latency block of H-1h */
+	expect_query(path, "SELECT hour_ms - 1700002800000 FROM "
+	    "latency_block ORDER BY hour_ms", "0\n3600000\n");
 	expect_query(path, "SELECT time_ms - 1700002800000 FROM "
 	    "latency_sample ORDER BY time_ms", "125000\n130500\n3605000\n");
 	assert_int_equal(store_latency_prune(s, 0, H + 5400000, 0, 0,
@@ -1679,7 +1686,7 @@ test_prune_edges(void **state)
 	    "latency_hour ORDER BY hour_ms", "0|4\n3600000|1\n");
 	/* A whole-minute cut-off is its own minute; all at once, in slices. */
 	assert_int_equal(store_latency_prune(s, H + 3600000, H + 7200000,
-	    H + 7200000, 1, &cause), 3);
+	    H + 7200000, 1, &cause), 4);
 	assert_int_equal(store_latency_prune(s, H + 3600000, H + 7200000,
 	    H + 7200000, 1, &cause), 2);
 	assert_int_equal(store_latency_prune(s, H + 3600000, H + 7200000,
@@ -1688,7 +1695,8 @@ test_prune_edges(void **state)
 	store_close(s);
 	expect_query(path, "SELECT (SELECT count(*) FROM latency_sample) || "
 	    "'|' || (SELECT count(*) FROM latency_minute) || '|' || "
-	    "(SELECT count(*) FROM latency_hour)", "1|0|0\n");
+	    "(SELECT count(*) FROM latency_hour) || '|' || "
+	    "(SELECT count(*) FROM latency_block)", "1|0|0|1\n");
 	free(path);
 }
 
