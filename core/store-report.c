@@ -184,9 +184,16 @@ store_report_bounds(struct report *r)
 	    sqlite3_prepare_v2(r->db, "SELECT max(minute_ms) FROM"
 	    " latency_minute WHERE branch = ?1 AND edge = ?2 AND target = ?3"
 	    " AND" STORE_REPORT_OK("minute_ms"), -1, &hi, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(r->db, "SELECT count(*) FROM latency_minute"
-	    " WHERE branch = ?1 AND edge = ?2 AND target = ?3 AND"
-	    STORE_REPORT_BAD("minute_ms"), -1, &bad, NULL) != SQLITE_OK)
+	    /*
+	     * Two ranges of the key, not STORE_REPORT_BAD's OR, which
+	     * SQLite answers by reading every row of the series (4.5 s of
+	     * a report's 6 over 300 series of 30 days of minutes).
+	     */
+	    sqlite3_prepare_v2(r->db, "SELECT (SELECT count(*) FROM"
+	    " latency_minute WHERE branch = ?1 AND edge = ?2 AND target = ?3"
+	    " AND minute_ms < 0) + (SELECT count(*) FROM latency_minute"
+	    " WHERE branch = ?1 AND edge = ?2 AND target = ?3"
+	    " AND minute_ms > 253402300799999)", -1, &bad, NULL) != SQLITE_OK)
 		goto out;
 	for (i = 0; i < nls; i++) {
 		/* Through the primary key: no scan of the table. */
