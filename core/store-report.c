@@ -969,21 +969,28 @@ store_report_raw(struct report *r, struct store_report_exact *x,
 	return (rc);
 }
 
+/* A series' hour its block could not give (store_report_blocks()). */
+struct store_report_miss {
+	const char	*branch, *edge, *target;	/* r->lat's copies */
+	int64_t		 hour_ms;
+};
+
 /*
  * The whole hours [from, to) of each series the hour roll-ups hold (they
  * are written with the samples), each from its latency block (schema 7,
  * see store-block.c) when the block is sealed, counts the roll-up's sent
- * and decodes to its received replies, else from that hour's samples
- * through the (branch, edge, time) index.  An SQLite code, SQLITE_DONE
- * when all were read.
+ * and decodes to its received replies; the others are listed in *miss
+ * (*nmiss of *nrows hours).  An SQLite code, SQLITE_DONE when all were
+ * read.
  */
 static int
 store_report_blocks(struct report *r, struct store_report_exact *x,
-    int64_t from, int64_t to)
+    int64_t from, int64_t to, struct store_report_miss **miss,
+    size_t *nmiss, size_t *nrows)
 {
 	struct store_report_rtts	*b;
 	struct report_lat		*ser = NULL;
-	sqlite3_stmt			*st = NULL, *raw = NULL;
+	sqlite3_stmt			*st = NULL;
 	size_t				 nser = 0, k, i, j, lost;
 	int64_t				 sent, recv;
 	int				 rc;
@@ -998,11 +1005,7 @@ store_report_blocks(struct report *r, struct store_report_exact *x,
 	    " AND b.edge = h.edge AND b.target = h.target AND b.n = h.sent"
 	    " WHERE h.branch = ?1 AND h.edge = ?2 AND h.target = ?3"
 	    " AND h.hour_ms >= ?4 AND h.hour_ms < ?5", -1, &st, NULL)) !=
-	    SQLITE_OK ||
-	    (rc = sqlite3_prepare_v2(r->db, "SELECT branch, edge, target,"
-	    " rtt_us FROM latency_sample WHERE branch = ?1 AND edge = ?2"
-	    " AND time_ms >= ?4 AND time_ms < ?4 + 3600000 AND target = ?3",
-	    -1, &raw, NULL)) != SQLITE_OK)
+	    SQLITE_OK)
 		goto out;
 	for (k = 0; k < nser; k++) {
 		sqlite3_reset(st);
@@ -1017,6 +1020,7 @@ store_report_blocks(struct report *r, struct store_report_exact *x,
 			b = &x->buf[i];
 			sent = sqlite3_column_int64(st, 1);
 			recv = sqlite3_column_int64(st, 2);
+			(*nrows)++;
 			if (recv >= 0 && recv <= sent &&
 			    sqlite3_column_type(st, 3) == SQLITE_BLOB &&
 			    store_block_decode(sqlite3_column_blob(st, 3),
@@ -1028,17 +1032,13 @@ store_report_blocks(struct report *r, struct store_report_exact *x,
 				continue;
 			}
 			/* Pending, or not what the roll-up says. */
-			sqlite3_reset(raw);
-			sqlite3_bind_text(raw, 1, ser[k].branch, -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_text(raw, 2, ser[k].edge, -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_text(raw, 3, ser[k].target, -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_int64(raw, 4, sqlite3_column_int64(st, 0));
-			if ((rc = store_report_raw_rows(r, x, raw)) !=
-			    SQLITE_DONE)
-				goto out;
+			*miss = xreallocarray(*miss, *nmiss + 1,
+			    sizeof **miss);
+			(*miss)[*nmiss].branch = r->lat[i].branch;
+			(*miss)[*nmiss].edge = r->lat[i].edge;
+			(*miss)[*nmiss].target = r->lat[i].target;
+			(*miss)[(*nmiss)++].hour_ms =
+			    sqlite3_column_int64(st, 0);
 		}
 		if (rc != SQLITE_DONE)
 			goto out;
@@ -1046,8 +1046,38 @@ store_report_blocks(struct report *r, struct store_report_exact *x,
 	rc = SQLITE_DONE;
 out:
 	sqlite3_finalize(st);
-	sqlite3_finalize(raw);
 	store_report_lats_free(ser, nser);
+	return (rc);
+}
+
+/*
+ * The hours the blocks could not give, each from its samples through
+ * the (branch, edge, time) index: about a millisecond an hour of a
+ * series, so only for a few (a late sample, the hours an upgrade has not
+ * sealed yet are read in one pass instead).
+ */
+static int
+store_report_misses(struct report *r, struct store_report_exact *x,
+    const struct store_report_miss *miss, size_t nmiss)
+{
+	sqlite3_stmt		*raw;
+	size_t			 i;
+	int			 rc;
+
+	if ((rc = sqlite3_prepare_v2(r->db, "SELECT branch, edge, target,"
+	    " rtt_us FROM latency_sample WHERE branch = ?1 AND edge = ?2"
+	    " AND time_ms >= ?4 AND time_ms < ?4 + 3600000 AND target = ?3",
+	    -1, &raw, NULL)) != SQLITE_OK)
+		return (rc);
+	for (i = 0, rc = SQLITE_DONE; rc == SQLITE_DONE && i < nmiss; i++) {
+		sqlite3_reset(raw);
+		sqlite3_bind_text(raw, 1, miss[i].branch, -1, SQLITE_STATIC);
+		sqlite3_bind_text(raw, 2, miss[i].edge, -1, SQLITE_STATIC);
+		sqlite3_bind_text(raw, 3, miss[i].target, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(raw, 4, miss[i].hour_ms);
+		rc = store_report_raw_rows(r, x, raw);
+	}
+	sqlite3_finalize(raw);
 	return (rc);
 }
 
@@ -1057,15 +1087,18 @@ out:
  * sample by sample, each added to its series, then each series' median,
  * mean and p95 as core/latency.c computes them, the order statistics
  * selected, not sorted (report_lat_exact(); the figures used do not
- * depend on the samples' times).
+ * depend on the samples' times).  Where more than an eighth of the
+ * hours have no block to use (a file just upgraded), the blocks read
+ * are dropped and the window is read sample by sample in one pass.
  */
 static int
 store_report_latency_exact(struct report *r, char **cause)
 {
 	struct store_report_exact	 x;
+	struct store_report_miss	*miss = NULL;
+	size_t				 nmiss = 0, nrows = 0, i;
 	int64_t				 newest, h0, h1;
-	size_t				 i;
-	int				 rc;
+	int				 rc = SQLITE_DONE;
 
 	memset(&x, 0, sizeof x);
 	x.prev = SIZE_MAX;
@@ -1081,9 +1114,18 @@ store_report_latency_exact(struct report *r, char **cause)
 		if (h0 >= h1)
 			h0 = h1 = r->until_ms;	/* no whole hour */
 	}
-	rc = store_report_raw(r, &x, r->since_ms, h0, newest);
-	if (rc == SQLITE_DONE && h0 < h1)
-		rc = store_report_blocks(r, &x, h0, h1);
+	if (h0 < h1)
+		rc = store_report_blocks(r, &x, h0, h1, &miss, &nmiss, &nrows);
+	if (rc == SQLITE_DONE && nmiss > 16 && nmiss > nrows / 8) {
+		for (i = 0; i < r->nlat; i++)
+			x.buf[i].n = 0;
+		nmiss = 0;
+		h0 = h1 = r->until_ms;
+	}
+	if (rc == SQLITE_DONE)
+		rc = store_report_misses(r, &x, miss, nmiss);
+	if (rc == SQLITE_DONE)
+		rc = store_report_raw(r, &x, r->since_ms, h0, newest);
 	if (rc == SQLITE_DONE)
 		rc = store_report_raw(r, &x, h1, r->until_ms, newest);
 
@@ -1092,6 +1134,7 @@ store_report_latency_exact(struct report *r, char **cause)
 		free(x.buf[i].rtt);
 	}
 	free(x.buf);
+	free(miss);
 	if (rc != SQLITE_DONE) {
 		*cause = store_report_dberr(r, "reading latency");
 		return (-1);
