@@ -234,6 +234,8 @@ store_block_seal(struct store *s, int64_t before_ms, int64_t max,
 	if (rc != SQLITE_DONE)
 		goto out;
 	rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (done > 0)
+		s->block_gen++;	/* a late sample may clear these again */
 out:
 	sqlite3_finalize(pend);
 	sqlite3_finalize(rd);

@@ -127,6 +127,8 @@ struct store {
 	struct sqlite3_stmt *ins_rollup[STORE_NLEVELS];
 	struct sqlite3_stmt *ins_block;	/* a pending block (schema 7) */
 	struct sqlite3_stmt *clr_block;	/* a sealed one pending again */
+	struct store_block_seen *block_seen;	/* STORE_BLOCK_SEEN slots */
+	uint64_t	 block_gen;	/* moves on at a seal or a rollback */
 
 	/* store_run_begin(): the row waits for a flush, then its id. */
 	int		 run_pending;
@@ -178,6 +180,19 @@ void	 store_tick(struct store *);
 /* ------------------------------------------------- store-block.c */
 
 #define STORE_BLOCK_HOUR_MS	3600000
+
+/*
+ * The series' hours a flush has made pending since the blocks last
+ * changed otherwise, so that the next flushes of the hour skip the two
+ * statements (a cache by hash: a slot lost or shared costs a statement
+ * again, or a block row not made, which readers take as not sealed).
+ */
+#define STORE_BLOCK_SEEN	4096
+struct store_block_seen {
+	uint64_t	 key;		/* hash of branch, edge, target */
+	int64_t		 hour_ms;
+	uint64_t	 gen;		/* s->block_gen + 1 when set */
+};
 
 /*
  * An hour's replies (each >= 0, sorted in place) as a latency block's

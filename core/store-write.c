@@ -767,10 +767,27 @@ store_upsert_rollup(struct store *s, size_t level, struct store_rollup *ru)
 static int
 store_block_pending(struct store *s, const struct store_rollup *ru)
 {
-	sqlite3_stmt	*st[] = { s->clr_block, s->ins_block };
-	size_t		 i;
-	int		 rc = SQLITE_OK;
+	sqlite3_stmt		*st[] = { s->clr_block, s->ins_block };
+	struct store_block_seen	*seen;
+	const char		*names[] = { ru->key->branch, ru->key->edge,
+				    ru->key->target };
+	const unsigned char	*p;
+	uint64_t		 h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+	size_t			 i;
+	int			 rc = SQLITE_OK;
 
+	for (i = 0; i < nitems(names); i++)
+		for (p = (const unsigned char *)names[i]; ; p++) {
+			h = (h ^ *p) * 0x100000001b3ULL;
+			if (*p == '\0')
+				break;
+		}
+	if (s->block_seen == NULL)
+		s->block_seen = xcalloc(STORE_BLOCK_SEEN, sizeof *seen);
+	seen = &s->block_seen[h & (STORE_BLOCK_SEEN - 1)];
+	if (seen->key == h && seen->hour_ms == ru->start_ms &&
+	    seen->gen == s->block_gen + 1)
+		return (SQLITE_OK);	/* pending since this flush's kin */
 	for (i = 0; rc == SQLITE_OK && i < nitems(st); i++) {
 		sqlite3_bind_int64(st[i], 1, ru->start_ms);
 		sqlite3_bind_text(st[i], 2, ru->key->branch, -1, SQLITE_STATIC);
@@ -778,6 +795,11 @@ store_block_pending(struct store *s, const struct store_rollup *ru)
 		sqlite3_bind_text(st[i], 4, ru->key->target, -1,
 		    SQLITE_STATIC);
 		rc = store_sql_step(st[i]);
+	}
+	if (rc == SQLITE_OK) {
+		seen->key = h;
+		seen->hour_ms = ru->start_ms;
+		seen->gen = s->block_gen + 1;
 	}
 	return (rc);
 }
@@ -1085,6 +1107,7 @@ store_flush(struct store *s, char **cause)
 		/* SQLite may have rolled back already (SQLITE_FULL). */
 		if (!sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		s->block_gen++;		/* the pending rows went too */
 		free(s->failure);
 		s->failure = msg;
 		store_update_error(s);
@@ -1333,6 +1356,7 @@ store_write_free(struct store *s)
 	sqlite3_finalize(s->upd_run);
 	sqlite3_finalize(s->clr_block);
 	sqlite3_finalize(s->ins_block);
+	free(s->block_seen);
 	for (i = 0; i < STORE_NLEVELS; i++) {
 		sqlite3_finalize(s->upd_rollup[i]);
 		sqlite3_finalize(s->ins_rollup[i]);

@@ -218,6 +218,9 @@ figures()
 			echo "load $ph:   in peertop, keys read -> frame" \
 			    "written (\$PEERTOP_KEYLOG): $a reads, p50 $b ms," \
 			    "p99 $c ms, max $d ms" ;;
+		baseline) echo "load $ph: the collector at $(awk -v b="$a" \
+			    'BEGIN { printf "%.0f", b * 100 }')% of a core" \
+			    "before the tables (tables in: within 30% of that)" ;;
 		drained) echo "load $ph: every router's bytes read after $a s" ;;
 		in)	echo "load $ph: all tables in and judged after $a s" ;;
 		routes)	echo "load $ph: $a routes in the RIB" ;;
