@@ -305,6 +305,8 @@ health_turnup(const struct model *m, const struct partner *p)
 	size_t				 i, j;
 	int				 named = 0;
 
+	if (m->nturnup_sessions == 0)
+		return (0);
 	for (i = 0; i < p->nsessions; i++) {
 		s = p->sessions[i];
 		if (s->state == BGP_ESTABLISHED || s->flaps > 0)
