@@ -13,9 +13,9 @@
  * 32 bits, a negative one lost), so a block answers exactly as the raw
  * samples do, even of a damaged file.
  *
- * The writer (store-write.c) adds a pending row (rtts NULL) for every
- * series and hour a flush writes samples of, and makes a sealed row
- * pending again when a late sample joins its hour; store_block_seal(),
+ * The writer's flush (store-write.c) calls store_block_pending() for
+ * every series and hour it writes samples of: a pending row (rtts NULL),
+ * or a sealed one pending again when a late sample joins its hour; store_block_seal(),
  * from the retention timer, seals the pending rows of hours that are
  * over, a few at a time, each from its samples through the (branch,
  * edge, time) index.  A reader trusts a row only while its n is the
@@ -132,6 +132,50 @@ store_block_decode(const void *blob, size_t len, size_t want, int32_t **out,
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * A flush wrote samples of the series' hour: its block is pending (a
+ * sealed one again), unless the cache says this run made it so since
+ * the blocks last changed otherwise.  An SQLite code.
+ */
+int
+store_block_pending(struct store *s, int64_t hour_ms, const char *branch,
+    const char *edge, const char *target)
+{
+	sqlite3_stmt		*st[] = { s->clr_block, s->ins_block };
+	const char		*names[] = { branch, edge, target };
+	struct store_block_seen	*seen;
+	const unsigned char	*p;
+	uint64_t		 h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+	size_t			 i;
+	int			 rc = SQLITE_OK, col;
+
+	for (i = 0; i < nitems(names); i++)
+		for (p = (const unsigned char *)names[i]; ; p++) {
+			h = (h ^ *p) * 0x100000001b3ULL;
+			if (*p == '\0')
+				break;
+		}
+	if (s->block_seen == NULL)
+		s->block_seen = xcalloc(STORE_BLOCK_SEEN, sizeof *seen);
+	seen = &s->block_seen[h & (STORE_BLOCK_SEEN - 1)];
+	if (seen->key == h && seen->hour_ms == hour_ms &&
+	    seen->gen == s->block_gen + 1)
+		return (SQLITE_OK);
+	for (i = 0; rc == SQLITE_OK && i < nitems(st); i++) {
+		sqlite3_bind_int64(st[i], 1, hour_ms);
+		for (col = 0; col < 3; col++)
+			sqlite3_bind_text(st[i], col + 2, names[col], -1,
+			    SQLITE_STATIC);
+		rc = store_sql_step(st[i]);
+	}
+	if (rc == SQLITE_OK) {
+		seen->key = h;
+		seen->hour_ms = hour_ms;
+		seen->gen = s->block_gen + 1;
+	}
+	return (rc);
 }
 
 /*

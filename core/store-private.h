@@ -205,6 +205,13 @@ unsigned char *store_block_encode(int32_t *, size_t, size_t *len);
  */
 int	 store_block_decode(const void *, size_t, size_t want, int32_t **,
 	    size_t *n, size_t *cap);
+/*
+ * The writer's flush, in its transaction: the hour (its start) of the
+ * series (branch, edge, target) has new samples, its block is pending.
+ * An SQLite code.
+ */
+int	 store_block_pending(struct store *, int64_t hour_ms, const char *,
+	    const char *, const char *);
 
 /*
  * Would someone else be able to have written this file (group or others

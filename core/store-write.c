@@ -215,7 +215,6 @@ static int	store_minute_cmp(const void *, const void *);
 static int	store_step_rollup(sqlite3_stmt *, const struct store_rollup *);
 static int	store_upsert_rollup(struct store *, size_t,
 		    struct store_rollup *);
-static int	store_block_pending(struct store *, const struct store_rollup *);
 static int	store_rollup_add(struct store *, size_t, struct store_rollup *,
 		    const struct store_row_latency *, int);
 static int	store_insert_run(struct store *, int64_t, int64_t *);
@@ -759,48 +758,9 @@ store_upsert_rollup(struct store *s, size_t level, struct store_rollup *ru)
 	/* An hour's samples changed: its latency block is pending. */
 	if (rc == SQLITE_OK &&
 	    store_levels[level].period_ms == STORE_BLOCK_HOUR_MS)
-		rc = store_block_pending(s, ru);
+		rc = store_block_pending(s, ru->start_ms, ru->key->branch,
+		    ru->key->edge, ru->key->target);
 	memset(ru, 0, sizeof *ru);
-	return (rc);
-}
-
-static int
-store_block_pending(struct store *s, const struct store_rollup *ru)
-{
-	sqlite3_stmt		*st[] = { s->clr_block, s->ins_block };
-	struct store_block_seen	*seen;
-	const char		*names[] = { ru->key->branch, ru->key->edge,
-				    ru->key->target };
-	const unsigned char	*p;
-	uint64_t		 h = 0xcbf29ce484222325ULL;	/* FNV-1a */
-	size_t			 i;
-	int			 rc = SQLITE_OK;
-
-	for (i = 0; i < nitems(names); i++)
-		for (p = (const unsigned char *)names[i]; ; p++) {
-			h = (h ^ *p) * 0x100000001b3ULL;
-			if (*p == '\0')
-				break;
-		}
-	if (s->block_seen == NULL)
-		s->block_seen = xcalloc(STORE_BLOCK_SEEN, sizeof *seen);
-	seen = &s->block_seen[h & (STORE_BLOCK_SEEN - 1)];
-	if (seen->key == h && seen->hour_ms == ru->start_ms &&
-	    seen->gen == s->block_gen + 1)
-		return (SQLITE_OK);	/* pending since this flush's kin */
-	for (i = 0; rc == SQLITE_OK && i < nitems(st); i++) {
-		sqlite3_bind_int64(st[i], 1, ru->start_ms);
-		sqlite3_bind_text(st[i], 2, ru->key->branch, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st[i], 3, ru->key->edge, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st[i], 4, ru->key->target, -1,
-		    SQLITE_STATIC);
-		rc = store_sql_step(st[i]);
-	}
-	if (rc == SQLITE_OK) {
-		seen->key = h;
-		seen->hour_ms = ru->start_ms;
-		seen->gen = s->block_gen + 1;
-	}
 	return (rc);
 }
 
