@@ -16,6 +16,22 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 /* The prepared statements, each only when its table exists. */
+#define REPLAY_MINUTE_MS	60000LL
+#define REPLAY_HOUR_MS		3600000LL
+
+/* Tables a file may lack (older schema): bits of replay->tables. */
+#define RT_SESSION	0x01
+#define RT_REDUNDANCY	0x02
+#define RT_EVENTS	0x04
+#define RT_SAMPLE	0x08
+#define RT_MINUTE	0x10
+#define RT_RUN		0x20
+#define RT_ROUTE	0x40
+#define RT_PREFIX	0x80
+#define RT_HOUR		0x100
+#define RT_COUNTS	0x200
+#define RT_ACK		0x400
+
 enum replay_stmt {
 	RS_SESSION,		/* a session's last row at or before t */
 	RS_SESSION_NAME,	/* the next session name (skip scan) */
@@ -73,5 +89,22 @@ struct replay {
 struct sqlite3_stmt *replay_stmt(struct replay *, enum replay_stmt);
 /* A text column, "" for NULL. */
 const char	*replay_text(struct sqlite3_stmt *, int);
+
+/*
+ * Skip-scan keys (store-replay.c): the next series (branch, edge,
+ * target) of a roll-up table after key, into b, e and tg (NAME_MAX_PT
+ * each): 1, 0 at the end, -1 on error; and the keys' values freed.
+ */
+struct sqlite3_value;
+int	 replay_series_next(struct sqlite3_stmt *, struct sqlite3_value *[3],
+	    char *, char *, char *);
+void	 replay_key_free(struct sqlite3_value **, size_t);
+
+/*
+ * store-replay-latency.c: the latency links at t, from the samples and
+ * the roll-ups; 0, or -1 (a database error).
+ */
+struct model;
+int	 replay_latency(struct replay *, struct model *, int64_t, size_t *);
 
 #endif
