@@ -18,10 +18,10 @@
  * or a sealed one pending again when a late sample joins its hour.
  * store_block_seal(), from the retention timer, seals the pending rows
  * of hours that are over, a few at a time, each from its samples
- * through the (branch, edge, time) index.  A reader trusts a row only while its n is the
- * hour roll-up's sent (written in the same transactions as the samples)
- * and its bytes decode to as many replies as that row's received: else
- * it reads the samples.  Retention deletes the blocks with the samples.
+ * through the (branch, edge, time) index.  A reader trusts a row only
+ * while its n is the hour roll-up's sent (written in the same
+ * transactions as the samples) and its bytes decode to as many replies
+ * as that row's received: else it reads the samples.  Retention deletes the blocks with the samples.
  */
 
 #include <stdint.h>
