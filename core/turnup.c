@@ -50,7 +50,6 @@ static void	 turnup_collector(struct turnup *, struct turnup_check *);
 static void	 turnup_fsm(struct turnup *, struct turnup_check *);
 static void	 turnup_caps(struct turnup *, struct turnup_check *);
 static int	 turnup_was_up(const struct session *);
-static int	 turnup_state_only(const struct session *);
 static const char *turnup_bad_as(const struct session *, char *, size_t);
 static int	 turnup_collector_in(const struct turnup *,
 		    const struct collector *);
@@ -677,13 +676,6 @@ turnup_bad_as(const struct session *s, char *buf, size_t len)
 	return (buf);
 }
 
-/* Only BIRD reports the session (session_routes_unreported()). */
-static int
-turnup_state_only(const struct session *s)
-{
-	return (session_routes_unreported(s));
-}
-
 /* Has the session been Established in the steps kept? */
 static int
 turnup_was_up(const struct session *s)
@@ -751,7 +743,7 @@ turnup_caps(struct turnup *t, struct turnup_check *ck)
 	}
 	if (!turnup_bmp_peer(t->m, ck->s, &pi, &bmp)) {
 		ck->caps_known = 0;
-		if (turnup_state_only(ck->s))
+		if (session_routes_unreported(ck->s))
 			turnup_set(ck, TU_UNCHECKED, "BIRD does not show the "
 			    "OPENs; no BMP reports this session");
 		else if (!bmp)
@@ -834,7 +826,7 @@ turnup_prefix(struct turnup *t, struct turnup_check *ck)
 		if (s->state != BGP_ESTABLISHED)
 			continue;
 		up++;
-		if (!turnup_state_only(s))
+		if (!session_routes_unreported(s))
 			reported++;
 		if (s->routes_loading || s->routes_lost ||
 		    t->now_ms - s->since_ms < TURNUP_TABLE_GRACE_MS) {
@@ -843,7 +835,7 @@ turnup_prefix(struct turnup *t, struct turnup_check *ck)
 		}
 		/* A history does not say which sessions' routes were
 		 * reported: its flags are the route monitor's verdict. */
-		if (!t->history && !turnup_state_only(s) &&
+		if (!t->history && !session_routes_unreported(s) &&
 		    !turnup_carries(p, s->name))
 			turnup_append(missing, sizeof missing, "%s%s",
 			    missing[0] != '\0' ? ", " : "", s->name);
